@@ -1,0 +1,1 @@
+"""Bundled resources: example maps, templates, the AI practice catalog, help pages."""

@@ -1,0 +1,5 @@
+"""Run VSMapper with ``python -m vsmapper``."""
+
+from vsmapper.cli import main
+
+raise SystemExit(main())

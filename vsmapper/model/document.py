@@ -1,0 +1,330 @@
+"""The open map as a document: validated edits that announce themselves to observers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from vsmapper.errors import VSMapperError
+from vsmapper.model.stream import AIOpportunity, Flow, Scenario, Stage, ValueStream
+from vsmapper.model.validation import user_error
+
+ChangeKind = Literal[
+    "reset", "map", "stage_added", "stage_removed", "stage_changed", "stage_moved",
+    "flows", "ai", "scenarios",
+]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed, so a view can refresh only that."""
+
+    kind: ChangeKind
+    stage_id: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class RemovedStage:
+    """Everything needed to put a removed stage back exactly as it was."""
+
+    index: int
+    stage: Stage
+    before: ValueStream
+
+
+@dataclass(frozen=True)
+class RemovedOpportunity:
+    """Everything needed to put a removed AI opportunity back exactly as it was."""
+
+    stage_id: str
+    index: int
+    opportunity: AIOpportunity
+    before: ValueStream
+
+
+Observer = Callable[[Change], None]
+
+
+def slug(text: str, fallback: str = "stage") -> str:
+    """An id made from a name: ``Code review`` → ``code-review``."""
+    made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return made[:60] or fallback
+
+
+@dataclass
+class Document:
+    """The single source of truth for one open map.
+
+    Every method checks the whole result before committing it, so the map is always
+    valid: a refused edit raises ``VSMapperError`` and changes nothing.
+    """
+
+    stream: ValueStream
+    _observers: list[Observer] = field(default_factory=list, repr=False)
+
+    def subscribe(self, observer: Observer) -> None:
+        """Call ``observer`` with a ``Change`` after every edit."""
+        self._observers.append(observer)
+
+    def unsubscribe(self, observer: Observer) -> None:
+        """Stop calling ``observer``."""
+        self._observers.remove(observer)
+
+    def _commit(self, stream: ValueStream, change: Change) -> None:
+        self.stream = stream
+        for observer in list(self._observers):
+            observer(change)
+
+    def _candidate(self, what: str, **changes: Any) -> ValueStream:
+        """The map with ``changes``, validated as a whole, or a ``VSMapperError``."""
+        try:
+            return self.stream.replaced(**changes)
+        except ValidationError as exc:
+            raise user_error(exc, prefix=f"{what}: ") from None
+
+    def replace(self, stream: ValueStream) -> ValueStream:
+        """Swap in a whole new map (open, recover, bulk edit); returns the old one."""
+        old = self.stream
+        self._commit(stream, Change("reset"))
+        return old
+
+    # --- lookups -------------------------------------------------------------------
+
+    def stage_index(self, stage_id: str) -> int:
+        """Position of a stage in the user's order."""
+        for index, stage in enumerate(self.stream.stages):
+            if stage.id == stage_id:
+                return index
+        raise VSMapperError(f"there is no stage with id '{stage_id}'")
+
+    def stage(self, stage_id: str) -> Stage:
+        """The stage with this id."""
+        return self.stream.stages[self.stage_index(stage_id)]
+
+    def unique_id(self, name: str, fallback: str = "stage") -> str:
+        """A fresh id made from ``name``, unused by any stage, AI opportunity or scenario."""
+        taken = {stage.id for stage in self.stream.stages}
+        taken |= {o.id for _, o in self.stream.opportunities()}
+        taken |= {s.id for s in self.stream.scenarios}
+        base = slug(name, fallback)
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        return candidate
+
+    # --- map settings --------------------------------------------------------------
+
+    def set_map_field(self, name: str, value: Any) -> Any:
+        """Set a map-level field (name, description, calendar, demand...); returns the old value."""
+        old = getattr(self.stream, name)
+        self._commit(self._candidate(name, **{name: value}), Change("map", field=name))
+        return old
+
+    # --- stages --------------------------------------------------------------------
+
+    def insert_stage(self, stage: Stage, index: int | None = None) -> None:
+        """Add a stage (unconnected) at ``index`` in the user's order, last by default."""
+        stages = list(self.stream.stages)
+        stages.insert(len(stages) if index is None else index, stage)
+        self._commit(self._candidate(stage.name, stages=stages), Change("stage_added", stage.id))
+
+    def remove_stage(self, stage_id: str, bridge: bool = True) -> RemovedStage:
+        """Remove a stage and everything that names it.
+
+        With ``bridge`` its predecessors are connected to its successors, so deleting a
+        stage from the middle of a chain keeps the chain whole.
+        """
+        index = self.stage_index(stage_id)
+        before = self.stream
+        stage = before.stages[index]
+        ai_ids = {opportunity.id for opportunity in stage.ai}
+        flows = [f for f in before.flows if stage_id not in (f.source, f.target)]
+        if bridge:
+            sources = [f.source for f in before.flows if f.target == stage_id]
+            targets = [f.target for f in before.flows if f.source == stage_id]
+            existing = {(f.source, f.target) for f in flows}
+            flows += [Flow(source=s, target=t) for s in sources for t in targets
+                      if (s, t) not in existing]
+        stages = [
+            s.replaced(rework_to=None) if s.rework_to == stage_id else s
+            for s in before.stages if s.id != stage_id
+        ]
+        scenarios = [
+            scenario.replaced(
+                ai=[a for a in scenario.ai if a not in ai_ids],
+                overrides={k: v for k, v in scenario.overrides.items() if k != stage_id},
+            )
+            for scenario in before.scenarios
+        ]
+        candidate = self._candidate(stage.name, stages=stages, flows=flows, scenarios=scenarios)
+        self._commit(candidate, Change("stage_removed", stage_id))
+        return RemovedStage(index, stage, before)
+
+    def restore_stage(self, removed: RemovedStage) -> None:
+        """Undo ``remove_stage`` exactly."""
+        self._commit(removed.before, Change("stage_added", removed.stage.id))
+
+    def move_stage(self, stage_id: str, index: int) -> int:
+        """Move a stage to ``index`` in the user's order; returns its old index."""
+        old = self.stage_index(stage_id)
+        stages = list(self.stream.stages)
+        stages.insert(index, stages.pop(old))
+        self._commit(self.stream.model_copy(update={"stages": stages}),
+                     Change("stage_moved", stage_id))
+        return old
+
+    def set_stage_field(self, stage_id: str, name: str, value: Any) -> Any:
+        """Set one field of a stage; returns the old value."""
+        index = self.stage_index(stage_id)
+        stage = self.stream.stages[index]
+        if name in ("id", "ai"):
+            raise VSMapperError(f"{stage.name}: '{name}' is changed through its own edits")
+        try:
+            updated = stage.replaced(**{name: value})
+        except ValidationError as exc:
+            raise user_error(exc, prefix=f"{stage.name}: ") from None
+        self.replace_stage(updated)
+        return getattr(stage, name)
+
+    def replace_stage(self, stage: Stage) -> Stage:
+        """Put a changed copy of a stage in place of the one with its id; returns the old."""
+        index = self.stage_index(stage.id)
+        old = self.stream.stages[index]
+        stages = list(self.stream.stages)
+        stages[index] = stage
+        self._commit(self._candidate(stage.name, stages=stages), Change("stage_changed", stage.id))
+        return old
+
+    # --- flows ---------------------------------------------------------------------
+
+    def connect(self, source: str, target: str, index: int | None = None) -> None:
+        """Add a flow ``source`` → ``target``; refused if it would make a cycle."""
+        flows = list(self.stream.flows)
+        flows.insert(len(flows) if index is None else index, Flow(source=source, target=target))
+        names = f"{self._name(source)} → {self._name(target)}"
+        self._commit(self._candidate(f"flow {names}", flows=flows), Change("flows"))
+
+    def disconnect(self, source: str, target: str) -> int:
+        """Remove the flow ``source`` → ``target``; returns where it stood, for undo."""
+        flows = list(self.stream.flows)
+        for index, flow in enumerate(flows):
+            if (flow.source, flow.target) == (source, target):
+                del flows[index]
+                names = f"{self._name(source)} → {self._name(target)}"
+                self._commit(self._candidate(f"flow {names}", flows=flows), Change("flows"))
+                return index
+        raise VSMapperError(f"there is no flow {self._name(source)} → {self._name(target)}")
+
+    def _name(self, stage_id: str) -> str:
+        try:
+            return self.stage(stage_id).name
+        except VSMapperError:
+            return stage_id
+
+    # --- AI opportunities ----------------------------------------------------------
+
+    def _opportunity_place(self, ai_id: str) -> tuple[Stage, int]:
+        for stage in self.stream.stages:
+            for index, opportunity in enumerate(stage.ai):
+                if opportunity.id == ai_id:
+                    return stage, index
+        raise VSMapperError(f"there is no AI opportunity with id '{ai_id}'")
+
+    def opportunity(self, ai_id: str) -> AIOpportunity:
+        """The AI opportunity with this id."""
+        stage, index = self._opportunity_place(ai_id)
+        return stage.ai[index]
+
+    def add_opportunity(self, stage_id: str, opportunity: AIOpportunity,
+                        index: int | None = None) -> None:
+        """Mark an AI opportunity at a stage."""
+        stage = self.stage(stage_id)
+        ai = list(stage.ai)
+        ai.insert(len(ai) if index is None else index, opportunity)
+        self._replace_opportunities(stage, ai, opportunity.id)
+
+    def remove_opportunity(self, ai_id: str) -> RemovedOpportunity:
+        """Remove an AI opportunity and take it out of every scenario."""
+        before = self.stream
+        stage, index = self._opportunity_place(ai_id)
+        ai = [o for o in stage.ai if o.id != ai_id]
+        stages = [s.replaced(ai=ai) if s.id == stage.id else s for s in before.stages]
+        scenarios = [s.replaced(ai=[a for a in s.ai if a != ai_id]) if ai_id in s.ai else s
+                     for s in before.scenarios]
+        candidate = self._candidate(stage.name, stages=stages, scenarios=scenarios)
+        self._commit(candidate, Change("ai", stage.id))
+        return RemovedOpportunity(stage.id, index, stage.ai[index], before)
+
+    def restore_opportunity(self, removed: RemovedOpportunity) -> None:
+        """Undo ``remove_opportunity`` exactly."""
+        self._commit(removed.before, Change("ai", removed.stage_id))
+
+    def set_opportunity_field(self, ai_id: str, name: str, value: Any) -> Any:
+        """Set one field of an AI opportunity; returns the old value."""
+        stage, index = self._opportunity_place(ai_id)
+        old = stage.ai[index]
+        if name == "id":
+            raise VSMapperError(f"{old.name}: an AI opportunity's id cannot be changed")
+        try:
+            updated = old.replaced(**{name: value})
+        except ValidationError as exc:
+            raise user_error(exc, prefix=f"{old.name}: ") from None
+        ai = list(stage.ai)
+        ai[index] = updated
+        self._replace_opportunities(stage, ai, ai_id)
+        return getattr(old, name)
+
+    def _replace_opportunities(self, stage: Stage, ai: list[AIOpportunity], ai_id: str) -> None:
+        stages = list(self.stream.stages)
+        try:
+            stages[self.stage_index(stage.id)] = stage.replaced(ai=ai)
+        except ValidationError as exc:
+            raise user_error(exc, prefix=f"{stage.name}: ") from None
+        self._commit(self._candidate(stage.name, stages=stages), Change("ai", stage.id, ai_id))
+
+    # --- scenarios -----------------------------------------------------------------
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario with this id."""
+        return self.stream.scenarios[self._scenario_index(scenario_id)]
+
+    def _scenario_index(self, scenario_id: str) -> int:
+        for index, scenario in enumerate(self.stream.scenarios):
+            if scenario.id == scenario_id:
+                return index
+        raise VSMapperError(f"there is no scenario with id '{scenario_id}'")
+
+    def add_scenario(self, scenario: Scenario, index: int | None = None) -> None:
+        """Add a future-state scenario."""
+        scenarios = list(self.stream.scenarios)
+        scenarios.insert(len(scenarios) if index is None else index, scenario)
+        self._commit(self._candidate(scenario.name, scenarios=scenarios),
+                     Change("scenarios", field=scenario.id))
+
+    def remove_scenario(self, scenario_id: str) -> tuple[int, Scenario]:
+        """Remove a scenario; returns where it stood and what it was, for undo."""
+        index = self._scenario_index(scenario_id)
+        scenarios = list(self.stream.scenarios)
+        removed = scenarios.pop(index)
+        self._commit(self._candidate(removed.name, scenarios=scenarios),
+                     Change("scenarios", field=scenario_id))
+        return index, removed
+
+    def set_scenario_field(self, scenario_id: str, name: str, value: Any) -> Any:
+        """Set one field of a scenario (name, ai, overrides, demand_factor); returns the old."""
+        index = self._scenario_index(scenario_id)
+        old = self.stream.scenarios[index]
+        try:
+            updated = old.replaced(**{name: value})
+        except ValidationError as exc:
+            raise user_error(exc, prefix=f"{old.name}: ") from None
+        scenarios = list(self.stream.scenarios)
+        scenarios[index] = updated
+        self._commit(self._candidate(old.name, scenarios=scenarios),
+                     Change("scenarios", field=scenario_id))
+        return getattr(old, name)

@@ -1,0 +1,234 @@
+"""Durations in the forms people say them: parse, convert with a calendar, format."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
+
+Unit = Literal["s", "m", "h", "d", "w"]
+Term = tuple[float, Unit]
+Span = tuple[Term, ...]
+Form = Literal["number", "point", "range", "three"]
+
+ACCEPTED_FORMS = "try 3d, 4h, 90m, 1w 2d, 2-5d or 2d/3d/5d"
+
+_UNIT_NAMES: dict[str, Unit] = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "m"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("d", "day", "days"), "d"),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "w"),
+}
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_TERM = re.compile(rf"\s*({_NUMBER})\s*([a-z]+)?\s*")
+_BARE_NUMBER = re.compile(rf"\s*{_NUMBER}\s*")
+
+
+def unit_hours(unit: Unit, hours_per_day: float = 8, days_per_week: float = 5) -> float:
+    """How many working hours one ``unit`` is under the given calendar."""
+    return {
+        "s": 1 / 3600,
+        "m": 1 / 60,
+        "h": 1.0,
+        "d": hours_per_day,
+        "w": hours_per_day * days_per_week,
+    }[unit]
+
+
+def span_hours(span: Span, hours_per_day: float = 8, days_per_week: float = 5) -> float:
+    """Working hours of a span such as ``1w 2d``."""
+    return sum(value * unit_hours(unit, hours_per_day, days_per_week) for value, unit in span)
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as exactly ``value``."""
+    if value == int(value):
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
+
+
+def format_span(span: Span) -> str:
+    """``((1, 'w'), (2, 'd'))`` as ``1w 2d``."""
+    return " ".join(f"{format_number(value)}{unit}" for value, unit in span) or "0h"
+
+
+def _malformed(text: str) -> ValueError:
+    return ValueError(f"'{text.strip()}' is not a duration ({ACCEPTED_FORMS})")
+
+
+def _parse_span(text: str, original: str) -> tuple[Span, bool]:
+    """Terms of ``text``; the flag says it was a bare number with no unit."""
+    if _BARE_NUMBER.fullmatch(text):
+        return ((float(text), "h"),), True
+    terms: list[Term] = []
+    position = 0
+    while position < len(text):
+        match = _TERM.match(text, position)
+        if not match or match.group(2) is None or match.group(2) not in _UNIT_NAMES:
+            raise _malformed(original)
+        terms.append((float(match.group(1)), _UNIT_NAMES[match.group(2)]))
+        position = match.end()
+    if not terms:
+        raise _malformed(original)
+    return tuple(terms), False
+
+
+def _with_unit_of(span: Span, bare: bool, other: Span) -> Span:
+    """A bare number borrows the unit of its neighbour: ``2-5d`` means 2d to 5d."""
+    return ((span[0][0], other[-1][1]),) if bare else span
+
+
+class Estimate(BaseModel):
+    """A three-point duration kept in the form the user gave it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    form: Form = "number"
+    low: Span = ((0.0, "h"),)
+    likely: Span | None = ((0.0, "h"),)
+    high: Span = ((0.0, "h"),)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text_or_number(cls, value: object) -> object:
+        if isinstance(value, Estimate):
+            return value
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a duration ({ACCEPTED_FORMS})")
+        if isinstance(value, int | float):
+            if not math.isfinite(value):
+                raise ValueError(f"{value} is not a finite number of hours")
+            if value < 0:
+                raise ValueError(f"{format_number(value)} is negative; durations are 0 or more")
+            return _fields(Estimate.hours_value(float(value)))
+        if isinstance(value, str):
+            return _fields(parse_estimate(value))
+        if isinstance(value, dict):
+            return value
+        raise ValueError(f"{value!r} is not a duration ({ACCEPTED_FORMS})")
+
+    @model_validator(mode="after")
+    def _check_terms(self) -> Estimate:
+        for span in (self.low, self.likely or (), self.high):
+            for value, _unit in span:
+                if not math.isfinite(value) or value < 0:
+                    raise ValueError(f"'{self.text}' has a negative or infinite part")
+        return self
+
+    @model_serializer
+    def _to_file(self) -> str | int | float:
+        if self.form == "number":
+            value = self.high[0][0]
+            return int(value) if value == int(value) else value
+        return self.text
+
+    @staticmethod
+    def hours_value(hours: float) -> Estimate:
+        """A plain number of hours, as a file writes ``2`` or ``1.5``."""
+        return Estimate(form="number", low=((hours, "h"),), likely=((hours, "h"),),
+                        high=((hours, "h"),))
+
+    @staticmethod
+    def zero() -> Estimate:
+        """No time at all."""
+        return Estimate.hours_value(0.0)
+
+    @property
+    def text(self) -> str:
+        """The text form: ``2``, ``1w 2d``, ``2-5d`` or ``2d/3d/5d``."""
+        if self.form == "number":
+            return format_number(self.high[0][0])
+        if self.form == "point":
+            return format_span(self.high)
+        if self.form == "range":
+            (low_value, low_unit), (high_value, high_unit) = self.low[-1], self.high[-1]
+            if len(self.low) == 1 and len(self.high) == 1 and low_unit == high_unit:
+                return f"{format_number(low_value)}-{format_number(high_value)}{high_unit}"
+            return f"{format_span(self.low)}-{format_span(self.high)}"
+        assert self.likely is not None
+        return "/".join(format_span(span) for span in (self.low, self.likely, self.high))
+
+    def hours(self, hours_per_day: float = 8, days_per_week: float = 5) -> tuple[float, float, float]:
+        """Low, likely and high in working hours; a range's likely is its midpoint."""
+        low = span_hours(self.low, hours_per_day, days_per_week)
+        high = span_hours(self.high, hours_per_day, days_per_week)
+        if self.likely is None:
+            return low, (low + high) / 2, high
+        return low, span_hours(self.likely, hours_per_day, days_per_week), high
+
+    def likely_hours(self, hours_per_day: float = 8, days_per_week: float = 5) -> float:
+        """The likely value in working hours."""
+        return self.hours(hours_per_day, days_per_week)[1]
+
+    def scaled(self, factor: float) -> Estimate:
+        """The same estimate with every part multiplied by ``factor``."""
+
+        def scale(span: Span | None) -> Span | None:
+            return None if span is None else tuple((v * factor, u) for v, u in span)
+
+        return Estimate(form=self.form, low=scale(self.low), likely=scale(self.likely),
+                        high=scale(self.high))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _fields(estimate: Estimate) -> dict[str, object]:
+    return {"form": estimate.form, "low": estimate.low, "likely": estimate.likely,
+            "high": estimate.high}
+
+
+def parse_estimate(text: str) -> Estimate:
+    """Read ``90m``, ``1.5h``, ``2d``, ``1w 2d``, ``2-5d``, ``2d/3d/5d``; blank is zero."""
+    cleaned = text.strip().lower()
+    if not cleaned:
+        return Estimate.zero()
+    if "/" in cleaned:
+        parts = cleaned.split("/")
+        if len(parts) != 3:
+            raise _malformed(text)
+        spans = [_parse_span(part, text) for part in parts]
+        last = spans[2][0]
+        low, likely, high = (_with_unit_of(span, bare, last) for span, bare in spans)
+        return Estimate(form="three", low=low, likely=likely, high=high)
+    if "-" in cleaned:
+        parts = cleaned.split("-")
+        if len(parts) != 2:
+            raise _malformed(text)
+        (low, low_bare), (high, high_bare) = (_parse_span(part, text) for part in parts)
+        if low_bare and not high_bare:
+            low = _with_unit_of(low, True, high)
+        return Estimate(form="range", low=low, likely=None, high=high)
+    span, bare = _parse_span(cleaned, text)
+    if bare:
+        return Estimate.hours_value(span[0][0])
+    return Estimate(form="point", low=span, likely=span, high=span)
+
+
+def format_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5) -> str:
+    """A readable rounded display of working hours: ``45m``, ``3.5h``, ``2.5d``, ``3w 2d``."""
+    if hours <= 0:
+        return "0"
+    week = hours_per_day * days_per_week
+    if hours < 1:
+        minutes = hours * 60
+        return f"{minutes:.0f}m" if minutes >= 1 else f"{minutes * 60:.0f}s"
+    if hours < hours_per_day:
+        return f"{_trim(hours)}h"
+    if hours < week:
+        return f"{_trim(hours / hours_per_day)}d"
+    weeks, rest = divmod(hours, week)
+    days = round(rest / hours_per_day, 1)
+    if days >= days_per_week:
+        weeks, days = weeks + 1, 0
+    return f"{int(weeks)}w {_trim(days)}d" if days else f"{int(weeks)}w"
+
+
+def _trim(value: float) -> str:
+    """One decimal at most, without a trailing ``.0``."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text

@@ -1,0 +1,272 @@
+"""The value stream map: stages, flows, AI opportunities, scenarios and calendar."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal, Self
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from vsmapper.model.duration import Estimate
+
+FORMAT_NAME = "vsmapper"
+FORMAT_VERSION = 1
+
+Phase = Literal["ideation", "creation", "release", "operation"]
+PHASES: tuple[Phase, ...] = ("ideation", "creation", "release", "operation")
+Kind = Literal[
+    "intake", "requirements", "design", "coding", "review", "testing",
+    "security", "approval", "deploy", "monitoring", "incident", "other",
+]
+KINDS: tuple[Kind, ...] = Kind.__args__
+Status = Literal["idea", "pilot", "adopted"]
+Confidence = Literal["low", "medium", "high"]
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
+Identifier = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(max_length=500)]
+Percent = Annotated[float, Field(gt=0, le=100)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class Model(BaseModel):
+    """Base of every map object: strict keys, finite numbers, immutable once built."""
+
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, populate_by_name=True, frozen=True
+    )
+
+    def replaced(self, **changes: object) -> Self:
+        """A validated copy with some fields changed; the original stays as it was."""
+        return type(self).model_validate({**dict(self), **changes})
+
+
+def _check_identifier(value: str) -> str:
+    if not ID_PATTERN.fullmatch(value):
+        raise ValueError(f"'{value}' is not a valid id (use letters, digits, '_', '.' or '-')")
+    return value
+
+
+def _check_name(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is blank; give it a name")
+    return value
+
+
+class Calendar(Model):
+    """Working time used to turn days and weeks into hours."""
+
+    hours_per_day: Annotated[float, Field(gt=0, le=24)] = 8
+    days_per_week: Annotated[float, Field(gt=0, le=7)] = 5
+
+    @property
+    def hours_per_week(self) -> float:
+        """Working hours in one week."""
+        return self.hours_per_day * self.days_per_week
+
+
+class AIOpportunity(Model):
+    """A place where an AI practice could be applied at a stage, with its assumed effect."""
+
+    id: Identifier
+    practice: str | None = None
+    name: Name
+    process_time_factor: NonNegative = 1
+    wait_time_factor: NonNegative = 1
+    pca_delta: Annotated[float, Field(ge=-100, le=100)] = 0
+    monthly_cost: NonNegative = 0
+    status: Status = "idea"
+    confidence: Confidence = "medium"
+    note: str = ""
+
+    _id = field_validator("id")(_check_identifier)
+    _name = field_validator("name")(_check_name)
+
+
+class Stage(Model):
+    """One step of the stream: a process box with its wait in front of it."""
+
+    id: Identifier
+    name: Name
+    phase: Phase = "creation"
+    kind: Kind = "other"
+    process_time: Estimate = Field(default_factory=Estimate.zero)
+    wait_time: Estimate = Field(default_factory=Estimate.zero)
+    pca: Percent = 100
+    rework_to: str | None = None
+    people: Annotated[float, Field(gt=0)] = 1
+    availability: Annotated[float, Field(gt=0, le=1)] = 1
+    hourly_cost: NonNegative | None = None
+    wip: NonNegative | None = None
+    throughput_per_week: NonNegative | None = None
+    notes: str = ""
+    position: tuple[float, float] | None = None
+    ai: list[AIOpportunity] = Field(default_factory=list)
+
+    _id = field_validator("id")(_check_identifier)
+    _name = field_validator("name")(_check_name)
+
+
+class Flow(Model):
+    """A hand-off from one stage to the next."""
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+
+
+class StageOverride(Model):
+    """What a scenario changes at one stage, on top of its AI opportunities."""
+
+    process_time: Estimate | None = None
+    wait_time: Estimate | None = None
+    pca: Percent | None = None
+
+
+class Scenario(Model):
+    """A named future state: enabled AI opportunities, stage overrides and a demand factor."""
+
+    id: Identifier
+    name: Name
+    ai: list[str] = Field(default_factory=list)
+    overrides: dict[str, StageOverride] = Field(default_factory=dict)
+    demand_factor: NonNegative = 1
+
+    _id = field_validator("id")(_check_identifier)
+    _name = field_validator("name")(_check_name)
+
+
+class ValueStream(Model):
+    """A whole map, as stored in a ``.vsm.json`` file."""
+
+    format: Literal["vsmapper"] = FORMAT_NAME
+    version: Literal[1] = FORMAT_VERSION
+    name: Name
+    description: str = ""
+    calendar: Calendar = Field(default_factory=Calendar)
+    demand_per_week: NonNegative | None = None
+    hourly_cost: NonNegative = 0
+    currency: Annotated[str, Field(max_length=12)] = "USD"
+    stages: list[Stage]
+    flows: list[Flow] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
+
+    _name = field_validator("name")(_check_name)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _chain_when_flows_absent(cls, data: object) -> object:
+        if isinstance(data, dict) and "flows" not in data and isinstance(data.get("stages"), list):
+            ids = [s.get("id") if isinstance(s, dict) else None for s in data["stages"]]
+            if all(isinstance(i, str) for i in ids):
+                data = {**data, "flows": [{"from": a, "to": b} for a, b in zip(ids, ids[1:])]}
+        return data
+
+    @model_validator(mode="after")
+    def _check_references(self) -> ValueStream:
+        problems = map_problems(self)
+        if problems:
+            raise ValueError(problems[0])
+        return self
+
+    def stage(self, stage_id: str) -> Stage:
+        """The stage with this id."""
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    def opportunities(self) -> list[tuple[Stage, AIOpportunity]]:
+        """Every AI opportunity in the map with its stage, in map order."""
+        return [(stage, opportunity) for stage in self.stages for opportunity in stage.ai]
+
+    def graph(self) -> nx.DiGraph:
+        """The flow graph: stage ids as nodes in map order, flows as edges."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(stage.id for stage in self.stages)
+        graph.add_edges_from((flow.source, flow.target) for flow in self.flows)
+        return graph
+
+
+def map_problems(stream: ValueStream) -> list[str]:
+    """Every rule of the format that ties parts of a map together, broken or not."""
+    problems: list[str] = []
+    names = {stage.id: stage.name for stage in stream.stages}
+    positions: dict[str, int] = {}
+    for index, stage in enumerate(stream.stages):
+        if stage.id in positions:
+            problems.append(f"stages[{index}].id: duplicate id '{stage.id}' "
+                            f"(also stages[{positions[stage.id]}]); ids must be unique")
+        positions.setdefault(stage.id, index)
+
+    def where(stage_id: str) -> str:
+        return f"stages[{positions[stage_id]}] '{names[stage_id]}'"
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(positions)
+    for index, flow in enumerate(stream.flows):
+        for end, stage_id in (("from", flow.source), ("to", flow.target)):
+            if stage_id not in positions:
+                problems.append(f"flows[{index}].{end}: unknown stage '{stage_id}'")
+        if flow.source == flow.target:
+            problems.append(f"flows[{index}]: a stage cannot flow into itself ('{flow.source}')")
+        elif graph.has_edge(flow.source, flow.target):
+            problems.append(f"flows[{index}]: duplicate flow {flow.source} → {flow.target}")
+        graph.add_edge(flow.source, flow.target)
+    if problems:
+        return problems
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        loop = " → ".join([names[a] for a, _ in cycle] + [names[cycle[0][0]]])
+        problems.append(f"flows: they form a cycle ({loop}); flows must only go forward "
+                        "(use rework_to for work sent back)")
+        return problems
+
+    for stage in stream.stages:
+        target = stage.rework_to
+        if target is None or target == stage.id:
+            continue
+        if target not in positions:
+            problems.append(f"{where(stage.id)}.rework_to: unknown stage '{target}'")
+        elif not nx.has_path(graph, target, stage.id):
+            problems.append(f"{where(stage.id)}.rework_to: '{names[target]}' is not upstream of "
+                            f"this stage; rework must go back to a stage that flows into it")
+    ai_places: dict[str, str] = {}
+    for stage in stream.stages:
+        for opportunity in stage.ai:
+            if opportunity.id in ai_places:
+                problems.append(f"{where(stage.id)}.ai: duplicate id '{opportunity.id}'; "
+                                "AI opportunity ids must be unique in the file")
+            ai_places.setdefault(opportunity.id, stage.id)
+    scenario_ids: set[str] = set()
+    for index, scenario in enumerate(stream.scenarios):
+        if scenario.id in scenario_ids:
+            problems.append(f"scenarios[{index}].id: duplicate id '{scenario.id}'")
+        scenario_ids.add(scenario.id)
+        for ai_id in scenario.ai:
+            if ai_id not in ai_places:
+                problems.append(f"scenarios[{index}] '{scenario.name}'.ai: unknown AI "
+                                f"opportunity '{ai_id}'")
+        for stage_id in scenario.overrides:
+            if stage_id not in positions:
+                problems.append(f"scenarios[{index}] '{scenario.name}'.overrides: unknown "
+                                f"stage '{stage_id}'")
+    calendar = stream.calendar
+    for stage in stream.stages:
+        for field in ("process_time", "wait_time"):
+            problem = estimate_problem(getattr(stage, field), calendar)
+            if problem:
+                problems.append(f"{where(stage.id)}.{field}: {problem}")
+    return problems
+
+
+def estimate_problem(estimate: Estimate, calendar: Calendar) -> str | None:
+    """Why a three-point estimate is out of order under a calendar, or None."""
+    low, likely, high = estimate.hours(calendar.hours_per_day, calendar.days_per_week)
+    if low <= likely <= high:
+        return None
+    return (f"'{estimate.text}' is out of order; low ≤ likely ≤ high is required "
+            "(e.g. 2d/3d/5d or 2-5d)")

@@ -1,0 +1,83 @@
+"""Turn pydantic's validation errors into messages that name the place and the fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from vsmapper.errors import VSMapperError
+from vsmapper.model.duration import format_number
+
+
+def _place(loc: tuple[int | str, ...], data: Any) -> str:
+    """``('stages', 3, 'pca')`` as ``stages[3] 'Code review'.pca``."""
+    text = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                text += f" '{node['name']}'"
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return text
+
+
+def _number(value: Any) -> str:
+    return format_number(value) if isinstance(value, int | float) else str(value)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    shown = repr(value) if isinstance(value, str) else value
+    match kind:
+        case "missing":
+            return "is required"
+        case "extra_forbidden":
+            return "unknown key (check its spelling against the VSMapper file format)"
+        case "literal_error":
+            return f"{shown} is not allowed; use {ctx.get('expected')}"
+        case "greater_than":
+            return f"{shown} is out of range; it must be greater than {_number(ctx['gt'])}"
+        case "greater_than_equal":
+            return f"{shown} is out of range; it must be {_number(ctx['ge'])} or more"
+        case "less_than_equal":
+            return f"{shown} is out of range; it must be {_number(ctx['le'])} or less"
+        case "finite_number":
+            return "must be a finite number, not NaN or infinity"
+        case "float_parsing" | "float_type" | "int_type" | "int_parsing":
+            return f"{shown} is not a number"
+        case "string_type":
+            return f"{shown} is not text; put it in quotes"
+        case "string_too_short":
+            return "is empty"
+        case "string_too_long":
+            return f"is too long (at most {ctx.get('max_length')} characters)"
+        case "list_type" | "tuple_type":
+            return "should be a list [...]"
+        case "model_type" | "dict_type" | "model_attributes_type":
+            return "should be an object {...}"
+        case "value_error" | "assertion_error":
+            return str(ctx.get("error", error["msg"]))
+    return str(error["msg"])
+
+
+def validation_messages(exc: ValidationError, data: Any = None) -> list[str]:
+    """One message per error, each naming its place; tuple-member noise is dropped."""
+    messages: list[str] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(part for part in error["loc"] if part not in ("function-after", "function-before"))
+        place = _place(loc, data)
+        message = _describe(error)
+        messages.append(f"{place}: {message}" if place else message)
+    return list(dict.fromkeys(messages))
+
+
+def user_error(exc: ValidationError, data: Any = None, prefix: str = "") -> VSMapperError:
+    """A ``VSMapperError`` whose message is the first problem and whose details are all."""
+    messages = validation_messages(exc, data)
+    first = f"{prefix}{messages[0]}" if messages else f"{prefix}invalid"
+    return VSMapperError(first, details=messages)
