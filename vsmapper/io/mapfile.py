@@ -48,26 +48,33 @@ def parse_map_text(text: str, source: str = "map") -> ValueStream:
     except ValueError as exc:
         raise VSMapperError(f"{source}: not valid JSON ({exc})") from None
     if _nesting_depth(data) > MAX_NESTING:
-        raise VSMapperError(f"{source}: nested too deeply to be a map file "
-                            f"(more than {MAX_NESTING} levels)")
+        raise VSMapperError(
+            f"{source}: nested too deeply to be a map file (more than {MAX_NESTING} levels)"
+        )
     return map_from_data(data, source)
 
 
 def map_from_data(data: Any, source: str = "map") -> ValueStream:
     """A validated map from parsed JSON data, refusing other formats and newer versions."""
     if not isinstance(data, dict):
-        raise VSMapperError(f"{source}: not a VSMapper map (expected a JSON object with "
-                            f'"format": "{FORMAT_NAME}")')
+        raise VSMapperError(
+            f'{source}: not a VSMapper map (expected a JSON object with "format": "{FORMAT_NAME}")'
+        )
     if data.get("format") != FORMAT_NAME:
-        raise VSMapperError(f"{source}: format: not a VSMapper map "
-                            f'(expected "format": "{FORMAT_NAME}", found {data.get("format")!r})')
+        raise VSMapperError(
+            f"{source}: format: not a VSMapper map "
+            f'(expected "format": "{FORMAT_NAME}", found {data.get("format")!r})'
+        )
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-        raise VSMapperError(f"{source}: version: made by a newer VSMapper (file version "
-                            f"{version}; this one reads version {FORMAT_VERSION}); update VSMapper")
+        raise VSMapperError(
+            f"{source}: version: made by a newer VSMapper (file version "
+            f"{version}; this one reads version {FORMAT_VERSION}); update VSMapper"
+        )
     if version != FORMAT_VERSION:
-        raise VSMapperError(f"{source}: version: {version!r} is not a map file version "
-                            f"(expected {FORMAT_VERSION})")
+        raise VSMapperError(
+            f"{source}: version: {version!r} is not a map file version (expected {FORMAT_VERSION})"
+        )
     try:
         return ValueStream.model_validate(data)
     except ValidationError as exc:
@@ -80,8 +87,10 @@ def load_map(path: str | os.PathLike[str]) -> ValueStream:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise VSMapperError(f"{path}: the file is {size / 2**20:.0f} MB; map files over "
-                                f"{MAX_FILE_BYTES // 2**20} MB are refused")
+            raise VSMapperError(
+                f"{path}: the file is {size / 2**20:.0f} MB; map files over "
+                f"{MAX_FILE_BYTES // 2**20} MB are refused"
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise VSMapperError(f"{path}: no such file") from None

@@ -13,6 +13,16 @@ from vsmapper.model.stream import (
 )
 
 __all__ = [
-    "AIOpportunity", "Calendar", "Change", "Document", "Estimate", "Flow", "Scenario",
-    "Stage", "StageOverride", "ValueStream", "format_hours", "parse_estimate",
+    "AIOpportunity",
+    "Calendar",
+    "Change",
+    "Document",
+    "Estimate",
+    "Flow",
+    "Scenario",
+    "Stage",
+    "StageOverride",
+    "ValueStream",
+    "format_hours",
+    "parse_estimate",
 ]

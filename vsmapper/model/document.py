@@ -14,8 +14,15 @@ from vsmapper.model.stream import AIOpportunity, Flow, Scenario, Stage, ValueStr
 from vsmapper.model.validation import user_error
 
 ChangeKind = Literal[
-    "reset", "map", "stage_added", "stage_removed", "stage_changed", "stage_moved",
-    "flows", "ai", "scenarios",
+    "reset",
+    "map",
+    "stage_added",
+    "stage_removed",
+    "stage_changed",
+    "stage_moved",
+    "flows",
+    "ai",
+    "scenarios",
 ]
 
 
@@ -148,11 +155,13 @@ class Document:
             sources = [f.source for f in before.flows if f.target == stage_id]
             targets = [f.target for f in before.flows if f.source == stage_id]
             existing = {(f.source, f.target) for f in flows}
-            flows += [Flow(source=s, target=t) for s in sources for t in targets
-                      if (s, t) not in existing]
+            flows += [
+                Flow(source=s, target=t) for s in sources for t in targets if (s, t) not in existing
+            ]
         stages = [
             s.replaced(rework_to=None) if s.rework_to == stage_id else s
-            for s in before.stages if s.id != stage_id
+            for s in before.stages
+            if s.id != stage_id
         ]
         scenarios = [
             scenario.replaced(
@@ -174,8 +183,9 @@ class Document:
         old = self.stage_index(stage_id)
         stages = list(self.stream.stages)
         stages.insert(index, stages.pop(old))
-        self._commit(self.stream.model_copy(update={"stages": stages}),
-                     Change("stage_moved", stage_id))
+        self._commit(
+            self.stream.model_copy(update={"stages": stages}), Change("stage_moved", stage_id)
+        )
         return old
 
     def set_stage_field(self, stage_id: str, name: str, value: Any) -> Any:
@@ -240,8 +250,9 @@ class Document:
         stage, index = self._opportunity_place(ai_id)
         return stage.ai[index]
 
-    def add_opportunity(self, stage_id: str, opportunity: AIOpportunity,
-                        index: int | None = None) -> None:
+    def add_opportunity(
+        self, stage_id: str, opportunity: AIOpportunity, index: int | None = None
+    ) -> None:
         """Mark an AI opportunity at a stage."""
         stage = self.stage(stage_id)
         ai = list(stage.ai)
@@ -254,8 +265,10 @@ class Document:
         stage, index = self._opportunity_place(ai_id)
         ai = [o for o in stage.ai if o.id != ai_id]
         stages = [s.replaced(ai=ai) if s.id == stage.id else s for s in before.stages]
-        scenarios = [s.replaced(ai=[a for a in s.ai if a != ai_id]) if ai_id in s.ai else s
-                     for s in before.scenarios]
+        scenarios = [
+            s.replaced(ai=[a for a in s.ai if a != ai_id]) if ai_id in s.ai else s
+            for s in before.scenarios
+        ]
         candidate = self._candidate(stage.name, stages=stages, scenarios=scenarios)
         self._commit(candidate, Change("ai", stage.id))
         return RemovedOpportunity(stage.id, index, stage.ai[index], before)
@@ -303,16 +316,20 @@ class Document:
         """Add a future-state scenario."""
         scenarios = list(self.stream.scenarios)
         scenarios.insert(len(scenarios) if index is None else index, scenario)
-        self._commit(self._candidate(scenario.name, scenarios=scenarios),
-                     Change("scenarios", field=scenario.id))
+        self._commit(
+            self._candidate(scenario.name, scenarios=scenarios),
+            Change("scenarios", field=scenario.id),
+        )
 
     def remove_scenario(self, scenario_id: str) -> tuple[int, Scenario]:
         """Remove a scenario; returns where it stood and what it was, for undo."""
         index = self._scenario_index(scenario_id)
         scenarios = list(self.stream.scenarios)
         removed = scenarios.pop(index)
-        self._commit(self._candidate(removed.name, scenarios=scenarios),
-                     Change("scenarios", field=scenario_id))
+        self._commit(
+            self._candidate(removed.name, scenarios=scenarios),
+            Change("scenarios", field=scenario_id),
+        )
         return index, removed
 
     def set_scenario_field(self, scenario_id: str, name: str, value: Any) -> Any:
@@ -325,6 +342,7 @@ class Document:
             raise user_error(exc, prefix=f"{old.name}: ") from None
         scenarios = list(self.stream.scenarios)
         scenarios[index] = updated
-        self._commit(self._candidate(old.name, scenarios=scenarios),
-                     Change("scenarios", field=scenario_id))
+        self._commit(
+            self._candidate(old.name, scenarios=scenarios), Change("scenarios", field=scenario_id)
+        )
         return getattr(old, name)

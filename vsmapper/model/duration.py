@@ -129,8 +129,9 @@ class Estimate(BaseModel):
     @staticmethod
     def hours_value(hours: float) -> Estimate:
         """A plain number of hours, as a file writes ``2`` or ``1.5``."""
-        return Estimate(form="number", low=((hours, "h"),), likely=((hours, "h"),),
-                        high=((hours, "h"),))
+        return Estimate(
+            form="number", low=((hours, "h"),), likely=((hours, "h"),), high=((hours, "h"),)
+        )
 
     @staticmethod
     def zero() -> Estimate:
@@ -152,7 +153,9 @@ class Estimate(BaseModel):
         assert self.likely is not None
         return "/".join(format_span(span) for span in (self.low, self.likely, self.high))
 
-    def hours(self, hours_per_day: float = 8, days_per_week: float = 5) -> tuple[float, float, float]:
+    def hours(
+        self, hours_per_day: float = 8, days_per_week: float = 5
+    ) -> tuple[float, float, float]:
         """Low, likely and high in working hours; a range's likely is its midpoint."""
         low = span_hours(self.low, hours_per_day, days_per_week)
         high = span_hours(self.high, hours_per_day, days_per_week)
@@ -170,16 +173,21 @@ class Estimate(BaseModel):
         def scale(span: Span | None) -> Span | None:
             return None if span is None else tuple((v * factor, u) for v, u in span)
 
-        return Estimate(form=self.form, low=scale(self.low), likely=scale(self.likely),
-                        high=scale(self.high))
+        return Estimate(
+            form=self.form, low=scale(self.low), likely=scale(self.likely), high=scale(self.high)
+        )
 
     def __str__(self) -> str:
         return self.text
 
 
 def _fields(estimate: Estimate) -> dict[str, object]:
-    return {"form": estimate.form, "low": estimate.low, "likely": estimate.likely,
-            "high": estimate.high}
+    return {
+        "form": estimate.form,
+        "low": estimate.low,
+        "likely": estimate.likely,
+        "high": estimate.high,
+    }
 
 
 def parse_estimate(text: str) -> Estimate:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Annotated, Literal, Self
 
 import networkx as nx
@@ -16,8 +17,18 @@ FORMAT_VERSION = 1
 Phase = Literal["ideation", "creation", "release", "operation"]
 PHASES: tuple[Phase, ...] = ("ideation", "creation", "release", "operation")
 Kind = Literal[
-    "intake", "requirements", "design", "coding", "review", "testing",
-    "security", "approval", "deploy", "monitoring", "incident", "other",
+    "intake",
+    "requirements",
+    "design",
+    "coding",
+    "review",
+    "testing",
+    "security",
+    "approval",
+    "deploy",
+    "monitoring",
+    "incident",
+    "other",
 ]
 KINDS: tuple[Kind, ...] = Kind.__args__
 Status = Literal["idea", "pilot", "adopted"]
@@ -159,7 +170,7 @@ class ValueStream(Model):
         if isinstance(data, dict) and "flows" not in data and isinstance(data.get("stages"), list):
             ids = [s.get("id") if isinstance(s, dict) else None for s in data["stages"]]
             if all(isinstance(i, str) for i in ids):
-                data = {**data, "flows": [{"from": a, "to": b} for a, b in zip(ids, ids[1:])]}
+                data = {**data, "flows": [{"from": a, "to": b} for a, b in pairwise(ids)]}
         return data
 
     @model_validator(mode="after")
@@ -195,8 +206,10 @@ def map_problems(stream: ValueStream) -> list[str]:
     positions: dict[str, int] = {}
     for index, stage in enumerate(stream.stages):
         if stage.id in positions:
-            problems.append(f"stages[{index}].id: duplicate id '{stage.id}' "
-                            f"(also stages[{positions[stage.id]}]); ids must be unique")
+            problems.append(
+                f"stages[{index}].id: duplicate id '{stage.id}' "
+                f"(also stages[{positions[stage.id]}]); ids must be unique"
+            )
         positions.setdefault(stage.id, index)
 
     def where(stage_id: str) -> str:
@@ -221,8 +234,10 @@ def map_problems(stream: ValueStream) -> list[str]:
         cycle = None
     if cycle:
         loop = " → ".join([names[a] for a, _ in cycle] + [names[cycle[0][0]]])
-        problems.append(f"flows: they form a cycle ({loop}); flows must only go forward "
-                        "(use rework_to for work sent back)")
+        problems.append(
+            f"flows: they form a cycle ({loop}); flows must only go forward "
+            "(use rework_to for work sent back)"
+        )
         return problems
 
     for stage in stream.stages:
@@ -232,14 +247,18 @@ def map_problems(stream: ValueStream) -> list[str]:
         if target not in positions:
             problems.append(f"{where(stage.id)}.rework_to: unknown stage '{target}'")
         elif not nx.has_path(graph, target, stage.id):
-            problems.append(f"{where(stage.id)}.rework_to: '{names[target]}' is not upstream of "
-                            f"this stage; rework must go back to a stage that flows into it")
+            problems.append(
+                f"{where(stage.id)}.rework_to: '{names[target]}' is not upstream of "
+                f"this stage; rework must go back to a stage that flows into it"
+            )
     ai_places: dict[str, str] = {}
     for stage in stream.stages:
         for opportunity in stage.ai:
             if opportunity.id in ai_places:
-                problems.append(f"{where(stage.id)}.ai: duplicate id '{opportunity.id}'; "
-                                "AI opportunity ids must be unique in the file")
+                problems.append(
+                    f"{where(stage.id)}.ai: duplicate id '{opportunity.id}'; "
+                    "AI opportunity ids must be unique in the file"
+                )
             ai_places.setdefault(opportunity.id, stage.id)
     scenario_ids: set[str] = set()
     for index, scenario in enumerate(stream.scenarios):
@@ -248,12 +267,14 @@ def map_problems(stream: ValueStream) -> list[str]:
         scenario_ids.add(scenario.id)
         for ai_id in scenario.ai:
             if ai_id not in ai_places:
-                problems.append(f"scenarios[{index}] '{scenario.name}'.ai: unknown AI "
-                                f"opportunity '{ai_id}'")
+                problems.append(
+                    f"scenarios[{index}] '{scenario.name}'.ai: unknown AI opportunity '{ai_id}'"
+                )
         for stage_id in scenario.overrides:
             if stage_id not in positions:
-                problems.append(f"scenarios[{index}] '{scenario.name}'.overrides: unknown "
-                                f"stage '{stage_id}'")
+                problems.append(
+                    f"scenarios[{index}] '{scenario.name}'.overrides: unknown stage '{stage_id}'"
+                )
     calendar = stream.calendar
     for stage in stream.stages:
         for field in ("process_time", "wait_time"):
@@ -268,5 +289,7 @@ def estimate_problem(estimate: Estimate, calendar: Calendar) -> str | None:
     low, likely, high = estimate.hours(calendar.hours_per_day, calendar.days_per_week)
     if low <= likely <= high:
         return None
-    return (f"'{estimate.text}' is out of order; low ≤ likely ≤ high is required "
-            "(e.g. 2d/3d/5d or 2-5d)")
+    return (
+        f"'{estimate.text}' is out of order; low ≤ likely ≤ high is required "
+        "(e.g. 2d/3d/5d or 2-5d)"
+    )

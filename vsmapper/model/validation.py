@@ -69,7 +69,9 @@ def validation_messages(exc: ValidationError, data: Any = None) -> list[str]:
     """One message per error, each naming its place; tuple-member noise is dropped."""
     messages: list[str] = []
     for error in exc.errors(include_url=False):
-        loc = tuple(part for part in error["loc"] if part not in ("function-after", "function-before"))
+        loc = tuple(
+            part for part in error["loc"] if part not in ("function-after", "function-before")
+        )
         place = _place(loc, data)
         message = _describe(error)
         messages.append(f"{place}: {message}" if place else message)
@@ -77,7 +79,6 @@ def validation_messages(exc: ValidationError, data: Any = None) -> list[str]:
 
 
 def user_error(exc: ValidationError, data: Any = None, prefix: str = "") -> VSMapperError:
-    """A ``VSMapperError`` whose message is the first problem and whose details are all."""
+    """A ``VSMapperError`` naming the first problem found."""
     messages = validation_messages(exc, data)
-    first = f"{prefix}{messages[0]}" if messages else f"{prefix}invalid"
-    return VSMapperError(first, details=messages)
+    return VSMapperError(f"{prefix}{messages[0]}" if messages else f"{prefix}invalid")

@@ -1,0 +1,29 @@
+# One command to run the app, one to run the tests; each sets up .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+
+.PHONY: run test bench package clean
+
+$(READY): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(READY)
+
+## Open the app on FILE, or on the bundled example map.
+run: $(READY)
+	$(BIN)/vsmapper $(FILE)
+
+## Run the whole test suite and the linter.
+test: $(READY)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(BIN)/ruff check vsmapper tests benchmarks
+
+## Print speed figures against floors measured in the same run.
+bench: $(READY)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""The command line: exit codes, one-line errors, untouched inputs and outputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.bad_maps import BAD_MAPS
+from vsmapper import __version__
+from vsmapper.cli import example_map_path, main
+
+MAP_READERS = [
+    ["analyze"],
+    ["analyze", "--json"],
+    ["forecast", "--trials", "100"],
+    ["export", "{out}"],
+]
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"vsmapper {__version__}"
+
+
+def test_the_installed_entry_point_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "vsmapper", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == f"vsmapper {__version__}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["analyze"],
+        ["analyze", "a", "b"],
+        ["forecast", "x", "--trials", "many"],
+        ["forecast", "x", "--trials", "0"],
+        ["import", "only-one"],
+        ["--bogus"],
+        ["export", "x"],
+        ["analyze", "x", "--scenrio", "y"],
+    ],
+)
+def test_wrong_usage_is_one_line_and_exit_2(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(args, capsys)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("vsmapper: error: ")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("case", sorted(BAD_MAPS))
+@pytest.mark.parametrize("command", MAP_READERS, ids=lambda c: " ".join(c))
+def test_each_bad_map_gives_one_error_line_and_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, command: list[str]
+) -> None:
+    content, expected = BAD_MAPS[case]
+    source = tmp_path / "bad.vsm.json"
+    source.write_bytes(content)
+    out_file = tmp_path / "out.vsm.json"
+    args = [command[0], str(source)] + [a.format(out=out_file) for a in command[1:]]
+    code, out, err = run(args, capsys)
+    assert code == 3
+    assert out == ""
+    assert err.startswith("vsmapper: error: ")
+    assert expected in err
+    assert err.count("\n") == 1
+    assert source.read_bytes() == content
+    assert not out_file.exists()
+
+
+def test_missing_file_is_invalid_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(["analyze", str(tmp_path / "missing.vsm.json")], capsys)
+    assert code == 3
+    assert "no such file" in err
+
+
+def test_export_to_a_map_file_writes_a_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "copy.vsm.json"
+    code, _, _ = run(["export", str(example_map_path()), str(out_file)], capsys)
+    assert code == 0
+    assert out_file.read_text() == example_map_path().read_text()
+
+
+def test_a_failed_export_leaves_an_existing_output_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "bad.vsm.json"
+    source.write_text("{}")
+    out_file = tmp_path / "out.vsm.json"
+    out_file.write_text("precious")
+    code, _, _ = run(["export", str(source), str(out_file)], capsys)
+    assert code == 3
+    assert out_file.read_text() == "precious"

@@ -1,0 +1,147 @@
+"""Document edits: each keeps the map valid, announces itself, and can be undone exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from vsmapper.errors import VSMapperError
+from vsmapper.io.mapfile import dump_map
+from vsmapper.model.document import Change, Document, slug
+from vsmapper.model.stream import AIOpportunity, Scenario, Stage, ValueStream
+
+
+@pytest.fixture
+def document(feature_chain: ValueStream) -> Document:
+    return Document(feature_chain)
+
+
+def flows(document: Document) -> list[tuple[str, str]]:
+    return [(flow.source, flow.target) for flow in document.stream.flows]
+
+
+def test_observers_hear_every_change(document: Document) -> None:
+    heard: list[Change] = []
+    document.subscribe(heard.append)
+    document.set_stage_field("review", "wait_time", "1-3d")
+    document.unsubscribe(heard.append)
+    document.set_stage_field("review", "wait_time", "2d")
+    assert heard == [Change("stage_changed", "review")]
+
+
+def test_set_field_returns_the_old_value_and_refuses_bad_values(document: Document) -> None:
+    before = document.stream
+    assert document.set_stage_field("review", "pca", 90) == 85
+    document.set_stage_field("review", "pca", 85)
+    for field, value, message in [
+        ("wait_time", "3 dayz", "Code review: wait_time: '3 dayz' is not a duration"),
+        ("pca", 0, "pca: 0 is out of range"),
+        ("rework_to", "deploy", "'Deploy' is not upstream"),
+        ("name", " ", "name: is blank"),
+        ("colour", "red", "colour: unknown key"),
+    ]:
+        with pytest.raises(VSMapperError, match=message):
+            document.set_stage_field("review", field, value)
+    assert document.stream == before
+
+
+def test_remove_stage_bridges_the_chain_and_restores_exactly(document: Document) -> None:
+    text = dump_map(document.stream)
+    removed = document.remove_stage("coding")
+    assert ("refine", "review") in flows(document)
+    assert document.stage("review").rework_to is None
+    document.restore_stage(removed)
+    assert dump_map(document.stream) == text
+
+
+def test_remove_stage_drops_its_ai_from_scenarios(document: Document) -> None:
+    document.add_opportunity("coding", AIOpportunity(id="assist", name="Assistant"))
+    document.add_scenario(
+        Scenario(id="s", name="S", ai=["assist"], overrides={"coding": {"pca": 95}})
+    )
+    text = dump_map(document.stream)
+    removed = document.remove_stage("coding")
+    assert document.scenario("s").ai == []
+    assert document.scenario("s").overrides == {}
+    document.restore_stage(removed)
+    assert dump_map(document.stream) == text
+
+
+def test_insert_and_move_stages(document: Document) -> None:
+    stage = Stage(id=document.unique_id("QA"), name="QA", kind="testing")
+    document.insert_stage(stage, 4)
+    document.connect("review", "qa")
+    document.connect("qa", "deploy")
+    document.disconnect("review", "deploy")
+    assert [s.id for s in document.stream.stages] == [
+        "intake",
+        "refine",
+        "coding",
+        "review",
+        "qa",
+        "deploy",
+    ]
+    assert document.move_stage("qa", 0) == 4
+    assert document.stream.stages[0].id == "qa"
+
+
+def test_connect_refuses_cycles_duplicates_and_unknown_stages(document: Document) -> None:
+    with pytest.raises(VSMapperError, match="cycle"):
+        document.connect("deploy", "intake")
+    with pytest.raises(VSMapperError, match="duplicate flow"):
+        document.connect("intake", "refine")
+    with pytest.raises(VSMapperError, match="unknown stage 'nope'"):
+        document.connect("intake", "nope")
+    with pytest.raises(VSMapperError, match="no flow"):
+        document.disconnect("deploy", "intake")
+
+
+def test_disconnect_keeps_rework_valid(document: Document) -> None:
+    with pytest.raises(VSMapperError, match="not upstream"):
+        document.disconnect("coding", "review")
+
+
+def test_disconnect_returns_the_index_for_an_exact_undo(document: Document) -> None:
+    text = dump_map(document.stream)
+    index = document.disconnect("refine", "coding")
+    document.connect("refine", "coding", index)
+    assert dump_map(document.stream) == text
+
+
+def test_opportunities_add_edit_remove_restore(document: Document) -> None:
+    document.add_opportunity("review", AIOpportunity(id="bot", name="AI review"))
+    document.add_scenario(Scenario(id="s", name="S", ai=["bot"]))
+    assert document.set_opportunity_field("bot", "process_time_factor", 0.7) == 1
+    with pytest.raises(VSMapperError, match="process_time_factor"):
+        document.set_opportunity_field("bot", "process_time_factor", -1)
+    with pytest.raises(VSMapperError, match="duplicate id 'bot'"):
+        document.add_opportunity("coding", AIOpportunity(id="bot", name="Again"))
+    text = dump_map(document.stream)
+    removed = document.remove_opportunity("bot")
+    assert document.scenario("s").ai == []
+    document.restore_opportunity(removed)
+    assert dump_map(document.stream) == text
+
+
+def test_scenarios_add_edit_remove(document: Document) -> None:
+    document.add_scenario(Scenario(id="s", name="Future"))
+    assert document.set_scenario_field("s", "demand_factor", 2) == 1
+    with pytest.raises(VSMapperError, match="unknown AI opportunity"):
+        document.set_scenario_field("s", "ai", ["ghost"])
+    with pytest.raises(VSMapperError, match="duplicate id 's'"):
+        document.add_scenario(Scenario(id="s", name="Again"))
+    assert document.remove_scenario("s")[0] == 0
+    assert document.stream.scenarios == []
+
+
+def test_map_fields_and_calendar_are_checked_as_a_whole(document: Document) -> None:
+    document.set_stage_field("coding", "wait_time", "1d/9h/2d")
+    with pytest.raises(VSMapperError, match="out of order"):
+        document.set_map_field("calendar", {"hours_per_day": 10, "days_per_week": 5})
+    assert document.set_map_field("name", "Renamed") == "Feature delivery (chain with rework)"
+
+
+def test_unique_ids_are_made_from_names(document: Document) -> None:
+    assert slug("Code review!") == "code-review"
+    assert slug("???") == "stage"
+    assert document.unique_id("Coding") == "coding-2"
+    assert document.unique_id("Brand new step") == "brand-new-step"

@@ -1,0 +1,124 @@
+"""Durations: every text form, calendars, readable display, exact round trips."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vsmapper.model.duration import Estimate, format_hours, parse_estimate
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("90m", (1.5, 1.5, 1.5)),
+        ("1.5h", (1.5, 1.5, 1.5)),
+        ("2d", (16, 16, 16)),
+        ("1w 2d", (56, 56, 56)),
+        ("3h30m", (3.5, 3.5, 3.5)),
+        ("45s", (0.0125, 0.0125, 0.0125)),
+        ("2-5d", (16, 28, 40)),
+        ("2d/3d/5d", (16, 24, 40)),
+        ("2/3/5d", (16, 24, 40)),
+        ("4h-2d", (4, 10, 16)),
+        ("2", (2, 2, 2)),
+        ("", (0, 0, 0)),
+        ("  3 days ", (24, 24, 24)),
+        ("2 weeks", (80, 80, 80)),
+        (".5h", (0.5, 0.5, 0.5)),
+    ],
+)
+def test_every_text_form_parses(text: str, hours: tuple[float, float, float]) -> None:
+    assert parse_estimate(text).hours() == pytest.approx(hours)
+
+
+def test_calendar_rereads_days_and_weeks_as_meant() -> None:
+    estimate = parse_estimate("1w 2d")
+    assert estimate.hours(hours_per_day=6, days_per_week=4) == (36, 36, 36)
+    assert estimate.text == "1w 2d"
+
+
+@pytest.mark.parametrize(
+    "text", ["3 dayz", "-2d", "2--5d", "d", "1/2", "1.2.3h", "abc", "2d/3d", "1-2-3d", "5 parsecs"]
+)
+def test_malformed_text_is_refused_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(ValueError, match=r"is not a duration \(try 3d, 4h, 90m"):
+        parse_estimate(text)
+
+
+def test_numbers_are_hours_and_written_back_as_numbers() -> None:
+    assert Estimate.model_validate(2.5).model_dump() == 2.5
+    assert Estimate.model_validate(3).model_dump() == 3
+    assert Estimate.model_validate("2-5d").model_dump() == "2-5d"
+
+
+@pytest.mark.parametrize("value", [-1, float("nan"), float("inf"), True, None, [1]])
+def test_bad_numbers_are_refused(value: object) -> None:
+    with pytest.raises(ValueError):
+        Estimate.model_validate(value)
+
+
+def test_scaled_keeps_the_form() -> None:
+    scaled = parse_estimate("2-4d").scaled(0.5)
+    assert scaled.text == "1-2d"
+    assert scaled.hours() == (8, 12, 16)
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"),
+    [
+        (0, "0"),
+        (0.75, "45m"),
+        (3.5, "3.5h"),
+        (20, "2.5d"),
+        (112, "2w 4d"),
+        (80, "2w"),
+        (0.005, "18s"),
+    ],
+)
+def test_display_picks_a_readable_unit(hours: float, shown: str) -> None:
+    assert format_hours(hours) == shown
+
+
+units = st.sampled_from(["s", "m", "h", "d", "w"])
+amounts = st.one_of(
+    st.integers(0, 10_000).map(float),
+    st.floats(0, 1e6, allow_nan=False, allow_infinity=False),
+)
+spans = st.lists(st.tuples(amounts, units), min_size=1, max_size=3).map(tuple)
+
+
+@st.composite
+def estimates(draw: st.DrawFn) -> Estimate:
+    form = draw(st.sampled_from(["number", "point", "range", "three"]))
+    if form == "number":
+        return Estimate.hours_value(draw(amounts))
+    if form == "point":
+        span = draw(spans)
+        return Estimate(form="point", low=span, likely=span, high=span)
+    if form == "range":
+        return Estimate(form="range", low=draw(spans), likely=None, high=draw(spans))
+    return Estimate(form="three", low=draw(spans), likely=draw(spans), high=draw(spans))
+
+
+@given(estimates())
+def test_parse_of_format_is_the_identity(estimate: Estimate) -> None:
+    assert parse_estimate(estimate.text) == estimate
+    assert Estimate.model_validate(estimate.model_dump()) == estimate
+
+
+@given(st.text(max_size=20))
+def test_any_text_parses_or_is_refused_cleanly(text: str) -> None:
+    try:
+        estimate = parse_estimate(text)
+    except ValueError as error:
+        assert "is not a duration" in str(error)
+    else:
+        assert parse_estimate(estimate.text) == estimate
+
+
+@given(estimates(), st.sampled_from(list("!#$%^&*xyzq,;")))
+def test_junk_after_a_valid_duration_is_refused(estimate: Estimate, junk: str) -> None:
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_estimate(estimate.text + junk)
