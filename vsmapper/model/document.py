@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -94,11 +94,12 @@ class Document:
         except ValidationError as exc:
             raise user_error(exc, prefix=f"{what}: ") from None
 
-    def replace(self, stream: ValueStream) -> ValueStream:
-        """Swap in a whole new map (open, recover, bulk edit); returns the old one."""
-        old = self.stream
-        self._commit(stream, Change("reset"))
-        return old
+    def replace(self, stream: ValueStream, changes: Sequence[Change] = (Change("reset"),)) -> None:
+        """Swap in a whole map (open, recover, undo), announcing ``changes``."""
+        self.stream = stream
+        for change in changes:
+            for observer in list(self._observers):
+                observer(change)
 
     # --- lookups -------------------------------------------------------------------
 

@@ -1,0 +1,52 @@
+"""Application settings, each key declared once with its type and default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """A typed settings key with its default."""
+
+    key: str
+    kind: type
+    default: T
+
+    def get(self) -> T:
+        """The stored value, or the default when absent or of the wrong type."""
+        value: Any = QSettings().value(self.key, self.default)
+        if self.kind is list:
+            if value is None:
+                return self.default
+            return list(value) if isinstance(value, list | tuple) else [value]  # type: ignore[return-value]
+        if self.kind is bool and isinstance(value, str):
+            return value.lower() == "true"  # type: ignore[return-value]
+        try:
+            return self.kind(value)
+        except (TypeError, ValueError):
+            return self.default
+
+    def set(self, value: T) -> None:
+        """Store ``value``."""
+        QSettings().setValue(self.key, value)
+
+
+WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
+WINDOW_STATE = Setting("window/state", QByteArray, QByteArray())
+RECENT_FILES: Setting[list[str]] = Setting("files/recent", list, [])
+DISPLAY_UNIT = Setting("display/unit", str, "auto")
+LAST_FOLDER = Setting("files/last_folder", str, "")
+MAX_RECENT_FILES = 8
+
+
+def remember_recent(path: str) -> list[str]:
+    """Put ``path`` first in the recent files and return the list."""
+    recent = [path] + [p for p in RECENT_FILES.get() if p != path]
+    RECENT_FILES.set(recent[:MAX_RECENT_FILES])
+    return recent[:MAX_RECENT_FILES]

@@ -1,0 +1,115 @@
+"""The open map as the app sees it: document, undo stack, file, active scenario, analysis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from vsmapper.model.document import Change, Document
+from vsmapper.model.stream import Scenario, ValueStream
+
+if TYPE_CHECKING:
+    from vsmapper.analysis import FlowAnalysis
+
+
+class Workspace(QObject):
+    """Bridges the Qt-free document to Qt views.
+
+    ``changed`` fires for every document change, for views that update row by row;
+    ``refreshed`` fires once per burst of changes (one edit, one undo), for views that
+    redraw from the analysis: the canvas, the metrics, the charts.
+    """
+
+    changed = Signal(object)
+    refreshed = Signal()
+    scenarioChanged = Signal()
+    pathChanged = Signal()
+
+    def __init__(self, stream: ValueStream, path: Path | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = Document(stream)
+        self.undo_stack = QUndoStack(self)
+        self.path = path
+        self._scenario_id: str | None = None
+        self._cache: tuple[ValueStream, str | None, ValueStream, FlowAnalysis] | None = None
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer.timeout.connect(self.refresh_now)
+        self.document.subscribe(self._on_change)
+
+    @property
+    def stream(self) -> ValueStream:
+        """The current-state map."""
+        return self.document.stream
+
+    def _on_change(self, change: Change) -> None:
+        self.changed.emit(change)
+        if self._scenario_id and self.scenario is None:
+            self._scenario_id = None
+            self.scenarioChanged.emit()
+        self._refresh_timer.start()
+
+    def refresh_now(self) -> None:
+        """Announce a refresh at once instead of at the next turn of the event loop."""
+        self._refresh_timer.stop()
+        self.refreshed.emit()
+
+    def set_path(self, path: Path | None) -> None:
+        """Remember where the map is saved."""
+        self.path = path
+        self.pathChanged.emit()
+
+    def load(self, stream: ValueStream, path: Path | None) -> None:
+        """Show another map in this workspace: a clean start with no undo history."""
+        self.undo_stack.clear()
+        self._scenario_id = None
+        self.document.replace(stream)
+        self.undo_stack.setClean()
+        self.set_path(path)
+        self.scenarioChanged.emit()
+
+    # --- scenarios -----------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario shown, or None for the current state."""
+        for scenario in self.stream.scenarios:
+            if scenario.id == self._scenario_id:
+                return scenario
+        return None
+
+    def show_scenario(self, scenario_id: str | None) -> None:
+        """Show a scenario's future state, or the current state with None."""
+        if scenario_id != self._scenario_id:
+            self._scenario_id = scenario_id
+            self.scenarioChanged.emit()
+            self._refresh_timer.start()
+
+    @property
+    def label(self) -> str:
+        """What the canvas and metrics show: "Current state" or "Scenario: …"."""
+        scenario = self.scenario
+        return f"Scenario: {scenario.name}" if scenario else "Current state"
+
+    def _view(self) -> tuple[ValueStream, FlowAnalysis]:
+        """What is shown and its analysis, computed once per change of map or scenario."""
+        from vsmapper.analysis import analyze, apply_scenario
+
+        cached = self._cache
+        if cached is None or cached[0] is not self.stream or cached[1] != self._scenario_id:
+            scenario = self.scenario
+            shown = apply_scenario(self.stream, scenario) if scenario else self.stream
+            cached = self._cache = (self.stream, self._scenario_id, shown, analyze(shown))
+        return cached[2], cached[3]
+
+    @property
+    def displayed_stream(self) -> ValueStream:
+        """The map as shown: the current state, or the scenario applied to it."""
+        return self._view()[0]
+
+    def analysis(self) -> FlowAnalysis:
+        """The analysis of what is shown."""
+        return self._view()[1]
