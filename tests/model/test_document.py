@@ -145,3 +145,25 @@ def test_unique_ids_are_made_from_names(document: Document) -> None:
     assert slug("???") == "stage"
     assert document.unique_id("Coding") == "coding-2"
     assert document.unique_id("Brand new step") == "brand-new-step"
+
+
+def test_insert_after_splices_into_the_chain(document: Document) -> None:
+    document.insert_after(Stage(id="qa", name="QA"), "review")
+    assert [s.id for s in document.stream.stages][3:] == ["review", "qa", "deploy"]
+    assert ("review", "qa") in flows(document)
+    assert ("qa", "deploy") in flows(document)
+    assert ("review", "deploy") not in flows(document)
+    document.insert_after(Stage(id="last", name="Last"), None)
+    assert flows(document)[-1] == ("deploy", "last")
+
+
+def test_insert_parallel_shares_neighbours(document: Document) -> None:
+    document.insert_parallel(Stage(id="scan", name="Security scan"), "review")
+    assert {("coding", "scan"), ("scan", "deploy")} <= set(flows(document))
+    assert document.stage("scan").phase == document.stage("review").phase
+
+
+def test_insert_into_an_empty_map() -> None:
+    document = Document(ValueStream(name="Empty", stages=[]))
+    document.insert_after(Stage(id="a", name="A"), None)
+    assert [s.id for s in document.stream.stages] == ["a"]

@@ -141,6 +141,35 @@ class Document:
         stages.insert(len(stages) if index is None else index, stage)
         self._commit(self._candidate(stage.name, stages=stages), Change("stage_added", stage.id))
 
+    def insert_after(self, stage: Stage, after_id: str | None) -> None:
+        """Add a stage spliced in after another: after → stage → after's old successors.
+
+        With ``after_id`` None the stage goes last, after the map's last stage.
+        """
+        stages = list(self.stream.stages)
+        if after_id is None:
+            after_id = stages[-1].id if stages else None
+        index = self.stage_index(after_id) + 1 if after_id else len(stages)
+        stages.insert(index, stage)
+        flows = [f for f in self.stream.flows if f.source != after_id]
+        if after_id:
+            flows.append(Flow(source=after_id, target=stage.id))
+            flows += [Flow(source=stage.id, target=f.target)
+                      for f in self.stream.flows if f.source == after_id]
+        candidate = self._candidate(stage.name, stages=stages, flows=flows)
+        self._commit(candidate, Change("stage_added", stage.id))
+
+    def insert_parallel(self, stage: Stage, beside_id: str) -> None:
+        """Add a stage in parallel with another: same predecessors, same successors."""
+        index = self.stage_index(beside_id) + 1
+        stages = list(self.stream.stages)
+        stages.insert(index, stage.replaced(phase=stages[index - 1].phase))
+        flows = list(self.stream.flows)
+        flows += [Flow(source=f.source, target=stage.id) for f in flows if f.target == beside_id]
+        flows += [Flow(source=stage.id, target=f.target) for f in flows if f.source == beside_id]
+        candidate = self._candidate(stage.name, stages=stages, flows=flows)
+        self._commit(candidate, Change("stage_added", stage.id))
+
     def remove_stage(self, stage_id: str, bridge: bool = True) -> RemovedStage:
         """Remove a stage and everything that names it.
 
