@@ -1,0 +1,457 @@
+"""The map canvas: automatic layout, the scene as a view of the map, gestures, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as ElementTree
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from vsmapper.analysis import analyze
+from vsmapper.errors import VSMapperError
+from vsmapper.io.mapfile import parse_map_text
+from vsmapper.model import ValueStream
+from vsmapper.ui.canvas import MapScene, MapView, render_image, save_png, save_svg
+from vsmapper.ui.canvas.layout import Grid, layers, layout
+
+GRID = Grid()
+
+CHECKOUT: dict[str, Any] = {
+    "format": "vsmapper",
+    "version": 1,
+    "name": "Checkout feature",
+    "hourly_cost": 90,
+    "currency": "EUR",
+    "demand_per_week": 4,
+    "stages": [
+        {"id": "intake", "name": "Idea intake", "phase": "ideation", "process_time": "1h",
+         "people": 2},
+        {"id": "refine", "name": "Refinement", "phase": "ideation", "process_time": "4h",
+         "wait_time": "5d", "pca": 80, "people": 3,
+         "ai": [{"id": "ai-stories", "name": "Story drafting", "process_time_factor": 0.5},
+                {"id": "ai-criteria", "name": "Acceptance criteria", "pca_delta": 10}]},
+        {"id": "coding", "name": "Coding", "phase": "creation", "process_time": "2d",
+         "wait_time": "1-3d", "pca": 90, "people": 5},
+        {"id": "review", "name": "Code review", "phase": "creation", "process_time": "2h",
+         "wait_time": "3d", "pca": 85, "rework_to": "coding", "people": 4},
+        {"id": "security", "name": "Security scan", "phase": "creation", "process_time": "1h",
+         "wait_time": "1d"},
+        {"id": "qa", "name": "QA", "phase": "release", "process_time": "4h", "wait_time": "2d",
+         "people": 0.1},
+        {"id": "deploy", "name": "Deploy", "phase": "release", "process_time": "30m",
+         "wait_time": "1d"},
+    ],
+    "flows": [
+        {"from": "intake", "to": "refine"}, {"from": "refine", "to": "coding"},
+        {"from": "coding", "to": "review"}, {"from": "coding", "to": "security"},
+        {"from": "review", "to": "qa"}, {"from": "security", "to": "qa"},
+        {"from": "qa", "to": "deploy"},
+    ],
+}
+
+
+def checkout(**changes: Any) -> ValueStream:
+    """The checkout map with a parallel branch, rework, AI and an overloaded QA."""
+    return parse_map_text(json.dumps({**CHECKOUT, **changes}))
+
+
+def with_stages(stream: ValueStream, **changed: dict[str, Any]) -> ValueStream:
+    """The map with some stages' fields changed."""
+    stages = [stage.replaced(**changed.get(stage.id, {})) for stage in stream.stages]
+    return stream.replaced(stages=stages)
+
+
+@pytest.fixture
+def scene(qapp: Any) -> MapScene:
+    """A scene showing the checkout map."""
+    scene = MapScene()
+    stream = checkout()
+    scene.show_map(stream, analyze(stream))
+    return scene
+
+
+@pytest.fixture
+def view(scene: MapScene, qtbot: QtBot) -> MapView:
+    """A shown view of the checkout scene at 1:1 zoom."""
+    view = MapView(scene)
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    view.show()
+    view.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(scene.isActive)
+    return view
+
+
+def viewport_point(view: MapView, scene_point: QPointF) -> QPoint:
+    """Where a scene point is on the view's viewport, after scrolling it into view."""
+    view.centerOn(scene_point)
+    return view.mapFromScene(scene_point)
+
+
+def box_centre(scene: MapScene, stage_id: str, dy: float = 0) -> QPointF:
+    """A point inside a stage's box, below its title unless moved by ``dy``."""
+    box = scene.stage_item(stage_id).box_rect()
+    return QPointF(box.center().x(), box.center().y() + 20 + dy)
+
+
+# -- layout -------------------------------------------------------------------------------------
+
+
+def test_a_chain_gets_one_column_per_stage_on_one_row() -> None:
+    ids = ["a", "b", "c"]
+    edges = [("a", "b"), ("b", "c")]
+    assert layers(ids, edges) == {"a": 0, "b": 1, "c": 2}
+    placed = layout(ids, edges)
+    assert [placed[i][0] for i in ids] == [0, GRID.column_pitch, 2 * GRID.column_pitch]
+    assert len({placed[i][1] for i in ids}) == 1
+
+
+def test_parallel_branches_are_stacked_and_centred_on_their_neighbours() -> None:
+    ids = ["a", "b", "c", "d"]
+    placed = layout(ids, [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")])
+    assert placed["b"][0] == placed["c"][0] == GRID.column_pitch
+    assert placed["b"][1] + GRID.row_pitch == placed["c"][1]
+    assert (placed["b"][1] + placed["c"][1]) / 2 == placed["a"][1] == placed["d"][1]
+
+
+def test_column_is_the_longest_path_and_a_side_input_sits_next_to_its_successor() -> None:
+    ids = ["a", "b", "c", "side", "d"]
+    edges = [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("side", "d")]
+    assert layers(ids, edges) == {"a": 0, "b": 1, "c": 2, "side": 2, "d": 3}
+
+
+def test_hand_placed_boxes_keep_their_place_and_the_others_stay_put() -> None:
+    ids = ["a", "b", "c"]
+    edges = [("a", "b"), ("b", "c")]
+    automatic = layout(ids, edges)
+    placed = layout(ids, edges, {"b": (1000.0, 900.0)})
+    assert placed["b"] == (1000.0, 900.0)
+    assert placed["a"] == automatic["a"]
+    assert placed["c"] == automatic["c"]
+
+
+def test_an_automatic_box_steps_aside_for_a_hand_placed_one() -> None:
+    ids = ["a", "b", "c"]
+    edges = [("a", "b"), ("b", "c")]
+    automatic = layout(ids, edges)
+    placed = layout(ids, edges, {"c": (automatic["b"][0] + 30, automatic["b"][1] + 10)})
+    assert placed["b"] == (automatic["b"][0], automatic["b"][1] + GRID.row_pitch)
+
+
+def overlapping(first: tuple[float, float], second: tuple[float, float]) -> bool:
+    return (abs(first[0] - second[0]) < GRID.box_width
+            and abs(first[1] - second[1]) < GRID.box_height)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    size=st.integers(1, 25),
+    edge_picks=st.lists(st.tuples(st.integers(0, 24), st.integers(0, 24)), max_size=50),
+    fixed_picks=st.dictionaries(st.integers(0, 24),
+                                st.tuples(st.integers(-300, 3000), st.integers(-900, 900)),
+                                max_size=4),
+)
+def test_boxes_never_overlap(size: int, edge_picks: list[tuple[int, int]],
+                             fixed_picks: dict[int, tuple[int, int]]) -> None:
+    ids = [f"s{index}" for index in range(size)]
+    edges = sorted({(ids[a], ids[b]) for a, b in edge_picks if a < b < size})
+    fixed = {ids[index]: (float(x), float(y)) for index, (x, y) in fixed_picks.items()
+             if index < size}
+    placed = layout(ids, edges, fixed)
+    assert set(placed) == set(ids)
+    for stage_id, corner in fixed.items():
+        assert placed[stage_id] == corner
+    automatic = [stage_id for stage_id in ids if stage_id not in fixed]
+    for index, first in enumerate(automatic):
+        for second in automatic[index + 1:] + list(fixed):
+            assert not overlapping(placed[first], placed[second]), (first, second)
+
+
+# -- what the scene shows -----------------------------------------------------------------------
+
+
+def test_show_map_builds_one_box_per_stage(scene: MapScene) -> None:
+    boxes = {stage_id: scene.stage_item(stage_id) for stage_id in checkout().graph()}
+    assert {item.name for item in boxes.values()} == {s.name for s in checkout().stages}
+    assert len({id(item) for item in boxes.values()}) == 7
+    review, security = boxes["review"].pos(), boxes["security"].pos()
+    assert review.x() == security.x() and review.y() < security.y()
+
+
+def test_the_constraint_is_marked_with_its_share(feature_chain: ValueStream, qapp: Any) -> None:
+    scene = MapScene()
+    scene.show_map(feature_chain, analyze(feature_chain))
+    face = scene.stage_item("refine").face
+    assert face is not None and face.constraint
+    assert face.tags[0][0] == "CONSTRAINT · 40% of lead time"
+    assert not any(scene.stage_item(s).face.constraint for s in ("intake", "coding", "deploy"))
+
+
+def test_the_critical_path_is_drawn_thick(scene: MapScene) -> None:
+    critical = scene.flow_item("coding", "review")
+    side = scene.flow_item("coding", "security")
+    assert critical.critical and not side.critical
+    assert critical.width() > 2 * side.width()
+
+
+def test_boxes_show_their_numbers_with_the_maps_calendar(scene: MapScene) -> None:
+    coding = scene.stage_item("coding").face
+    assert (coding.process, coding.pca, coding.people, coding.wait) == ("2d", "90%", "5", "2d")
+    assert scene.stage_item("refine").face.self_rework == "20% rework"
+
+
+def test_rework_to_an_earlier_stage_is_a_labelled_loop(scene: MapScene) -> None:
+    loop = scene.rework_item("review")
+    assert loop.label == "15% rework → Coding"
+    assert loop.label_rect().bottom() < scene.stage_item("review").box_rect().top()
+
+
+def test_ai_opportunities_show_as_a_badge_listing_them(scene: MapScene) -> None:
+    face = scene.stage_item("refine").face
+    assert face.ai_count == 2
+    assert "Story drafting" in face.ai_tooltip and "Acceptance criteria" in face.ai_tooltip
+    assert scene.stage_item("coding").face.ai_count == 0
+
+
+def test_an_overloaded_stage_is_flagged(scene: MapScene) -> None:
+    tags = [text for text, _ in scene.stage_item("qa").face.tags]
+    assert len(tags) == 1 and tags[0].startswith("OVERLOADED")
+
+
+def test_an_update_changes_the_same_items_in_place(scene: MapScene) -> None:
+    stream = checkout()
+    coding = scene.stage_item("coding")
+    renamed = with_stages(stream, coding={"name": "Implementation"})
+    scene.show_map(renamed, analyze(renamed))
+    assert scene.stage_item("coding") is coding
+    assert coding.name == "Implementation"
+    assert scene.rework_item("review").label == "15% rework → Implementation"
+
+
+def test_a_removed_stage_loses_its_box_and_flows(scene: MapScene) -> None:
+    security = scene.stage_item("security")
+    stream = checkout()
+    smaller = stream.replaced(
+        stages=[stage for stage in stream.stages if stage.id != "security"],
+        flows=[flow for flow in stream.flows if "security" not in (flow.source, flow.target)],
+    )
+    scene.show_map(smaller, analyze(smaller))
+    assert security.scene() is None
+    with pytest.raises(KeyError):
+        scene.stage_item("security")
+    with pytest.raises(KeyError):
+        scene.flow_item("coding", "security")
+
+
+def test_a_hand_placed_stage_sits_where_it_was_put(scene: MapScene) -> None:
+    stream = with_stages(checkout(), deploy={"position": (2600.0, 420.0)})
+    scene.show_map(stream, analyze(stream))
+    assert scene.stage_item("deploy").pos() == QPointF(2600, 420)
+    route = scene.flow_item("qa", "deploy").boundingRect()
+    assert route.right() >= 2600 - 1
+
+
+def test_the_title_says_which_state_is_shown(scene: MapScene, tmp_path: Path) -> None:
+    stream = checkout()
+    scene.show_map(stream, analyze(stream), "Scenario: AI review")
+    assert scene.headline().label == "Scenario: AI review"
+    save_svg(scene, tmp_path / "map.svg")
+    assert "SCENARIO: AI REVIEW" in (tmp_path / "map.svg").read_text(encoding="utf-8")
+
+
+def test_an_empty_map_shows_its_title_only(qapp: Any) -> None:
+    stream = checkout(stages=[], flows=[])
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    assert not scene.content_rect().isEmpty()
+    assert not render_image(scene, 0.5).isNull()
+
+
+def test_presentation_hides_the_details_and_shows_large_numbers(view: MapView) -> None:
+    scene = view.map_scene()
+    full = scene.content_rect()
+    view.set_presentation(True)
+    bands = scene.content_rect()
+    assert bands.top() > full.top() and bands.bottom() < full.bottom()
+    assert view.viewport().y() >= 150
+    captions = [figure.caption for figure in scene.headline().figures]
+    assert captions[0] == "LEAD TIME" and captions[-1].startswith("CONSTRAINT")
+    view.set_presentation(False)
+    assert scene.content_rect() == full and view.viewport().y() == 0
+
+
+# -- gestures -----------------------------------------------------------------------------------
+
+
+def test_dragging_boxes_reports_one_move_on_release(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    scene.select_stages(["coding", "review"])
+    start = viewport_point(view, box_centre(scene, "coding"))
+    moves: list[dict[str, tuple[float, float]]] = []
+    scene.stagesMoved.connect(moves.append)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(view.viewport(), start + QPoint(step * 10, step * 6))
+    assert moves == []
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(50, 30))
+    assert len(moves) == 1
+    assert set(moves[0]) == {"coding", "review"}
+    x, _ = moves[0]["coding"]
+    assert x == pytest.approx(2 * GRID.column_pitch + 50 / view.zoom(), abs=2)
+    flow = scene.flow_item("refine", "coding").boundingRect()
+    assert flow.right() >= x - 1
+
+
+def test_syncing_the_selection_is_not_reported_back(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    reported: list[list[str]] = []
+    scene.selectionChangedIds.connect(reported.append)
+    scene.select_stages(["qa", "intake"])
+    assert reported == []
+    assert scene.selected_ids() == ["intake", "qa"]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=viewport_point(view, box_centre(scene, "deploy")))
+    assert reported[-1] == ["deploy"]
+
+
+def test_a_rubber_band_selects_the_boxes_it_touches(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    view.fit()
+    start = view.mapFromScene(scene.stage_item("review").box_rect().topLeft() - QPointF(40, 30))
+    end = view.mapFromScene(scene.stage_item("security").box_rect().center())
+    reported: list[list[str]] = []
+    scene.selectionChangedIds.connect(reported.append)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 11):
+        qtbot.mouseMove(view.viewport(), start + (end - start) * step / 10)
+    # QTest warns when a view leaves a rubber band's release unaccepted, as Qt's view does.
+    QApplication.sendEvent(view.viewport(), QMouseEvent(
+        QEvent.Type.MouseButtonRelease, QPointF(end), QPointF(view.viewport().mapToGlobal(end)),
+        Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    assert reported[-1] == ["review", "security"]
+
+
+def test_updating_the_map_never_reports_a_selection(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=viewport_point(view, box_centre(scene, "security")))
+    assert scene.selected_ids() == ["security"]
+    stream = checkout()
+    smaller = stream.replaced(
+        stages=[stage for stage in stream.stages if stage.id != "security"],
+        flows=[flow for flow in stream.flows if "security" not in (flow.source, flow.target)],
+    )
+    with qtbot.assertNotEmitted(scene.selectionChangedIds):
+        scene.show_map(smaller, analyze(smaller))
+    assert scene.selected_ids() == []
+
+
+def test_renaming_in_place_reports_the_new_name(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    title = scene.stage_item("coding").box_rect().topLeft() + QPointF(60, 16)
+    with qtbot.waitSignal(scene.stageRenamed) as renamed:
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                          pos=viewport_point(view, title))
+        editor = scene.focusItem()
+        assert editor is not None and editor.toPlainText() == "Coding"
+        qtbot.keyClicks(view.viewport(), "Build")
+        qtbot.keyClick(view.viewport(), Qt.Key.Key_Return)
+    assert renamed.args == ["coding", "Build"]
+    assert scene.focusItem() is None
+
+
+def test_escape_cancels_the_rename(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    with qtbot.assertNotEmitted(scene.stageRenamed):
+        scene.start_rename("qa")
+        qtbot.keyClicks(view.viewport(), "Testing")
+        qtbot.keyClick(view.viewport(), Qt.Key.Key_Escape)
+    assert scene.focusItem() is None
+
+
+def test_double_click_on_the_body_activates_the_stage(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    with qtbot.waitSignal(scene.stageActivated) as activated:
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                          pos=viewport_point(view, box_centre(scene, "deploy")))
+    assert activated.args == ["deploy"]
+
+
+def test_right_click_asks_for_the_stage_menu(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    requests: list[tuple[str, QPoint]] = []
+    scene.stageContextMenuRequested.connect(lambda *args: requests.append(args))
+    for target in (box_centre(scene, "qa"), QPointF(-5000, -5000)):
+        point = viewport_point(view, target)
+        QApplication.sendEvent(view.viewport(), QContextMenuEvent(
+            QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)))
+    assert [stage_id for stage_id, _ in requests] == ["qa", ""]
+    assert scene.selected_ids() == ["qa"]
+
+
+def test_the_wheel_zooms_around_the_pointer(view: MapView) -> None:
+    point = viewport_point(view, box_centre(view.map_scene(), "qa")) + QPoint(-150, 40)
+    under = view.mapToScene(point)
+    before = view.zoom()
+    QApplication.sendEvent(view.viewport(), QWheelEvent(
+        QPointF(point), QPointF(view.viewport().mapToGlobal(point)), QPoint(), QPoint(0, 240),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+        False))
+    assert view.zoom() == pytest.approx(before * 1.25 ** 2)
+    after = view.mapToScene(point)
+    assert abs(after.x() - under.x()) < 2 and abs(after.y() - under.y()) < 2
+
+
+def test_zoom_steps_and_fit(view: MapView) -> None:
+    view.fit()
+    fitted = view.zoom()
+    view.zoom_in()
+    assert view.zoom() == pytest.approx(fitted * 1.25)
+    view.zoom_out()
+    view.zoom_out()
+    assert view.zoom() == pytest.approx(fitted / 1.25)
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def test_the_rendered_image_holds_the_whole_map(scene: MapScene) -> None:
+    scene.select_stages(["coding"])
+    image = render_image(scene, 0.5)
+    rect = scene.content_rect()
+    assert image.width() == pytest.approx((rect.width() + 64) * 0.5, abs=1)
+    white = QColor("white").rgb()
+    sample = image.scaled(200, 60)
+    inked = sum(sample.pixel(x, y) != white for x in range(200) for y in range(60))
+    assert inked > 200 * 60 * 0.25
+
+
+def test_save_png_writes_a_picture(scene: MapScene, tmp_path: Path) -> None:
+    target = tmp_path / "map.png"
+    save_png(scene, target, 1.0)
+    image = QImage(str(target))
+    assert image.width() > 1000 and image.height() > 400
+    assert [path.name for path in tmp_path.iterdir()] == ["map.png"]
+
+
+def test_save_svg_writes_a_valid_drawing(scene: MapScene, tmp_path: Path) -> None:
+    target = tmp_path / "map.svg"
+    save_svg(scene, target)
+    root = ElementTree.parse(target).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = target.read_text(encoding="utf-8")
+    assert "Checkout feature" in text and "Code review" in text
+
+
+def test_a_failed_save_is_a_clear_error(scene: MapScene, tmp_path: Path) -> None:
+    with pytest.raises(VSMapperError, match="cannot be saved"):
+        save_png(scene, tmp_path / "missing" / "map.png", 0.5)

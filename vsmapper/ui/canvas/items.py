@@ -1,0 +1,804 @@
+"""Graphics items of the map: stage boxes, flows, rework loops, phase bands, header, timeline."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QFocusEvent,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneHoverEvent,
+    QGraphicsTextItem,
+    QStyle,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from vsmapper.ui import theme
+from vsmapper.ui.canvas.layout import Grid
+
+GRID = Grid()
+BOX = QRectF(0, 0, GRID.box_width, GRID.box_height)
+CORNER = 7.0
+HEADER_HEIGHT = 40.0
+ROW_HEIGHT = 25.0
+ROW_LABELS = ("PT", "%C&A", "People")
+WAIT_ZONE = 76.0
+"""Width of the level run-in in front of a box, where the inventory triangle sits."""
+TAG_HEIGHT = 26.0
+TAG_SPACING = 6.0
+ARROW_LENGTH = 13.0
+
+
+@cache
+def _font(pixel_size: float, bold: bool = False) -> QFont:
+    return theme.font(pixel_size, bold)
+
+
+@cache
+def _metrics(pixel_size: float, bold: bool = False) -> QFontMetricsF:
+    return QFontMetricsF(_font(pixel_size, bold))
+
+
+@cache
+def _spaced(pixel_size: float, spacing: float) -> QFont:
+    """A bold font with extra letter spacing, for capital-letter captions."""
+    result = QFont(_font(pixel_size, True))
+    result.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, spacing)
+    return result
+
+
+def _is_exporting(item: QGraphicsItem) -> bool:
+    """Whether the item is being painted into an image, where hover and selection do not show."""
+    return bool(getattr(item.scene(), "exporting", False))
+
+
+def _arrow_head(tip: QPointF, dx: float, dy: float, length: float, half_width: float) -> QPolygonF:
+    """A filled arrow head at ``tip`` pointing along the unit direction (dx, dy)."""
+    base = QPointF(tip.x() - dx * length, tip.y() - dy * length)
+    side = QPointF(-dy * half_width, dx * half_width)
+    return QPolygonF([tip, base + side, base - side])
+
+
+@dataclass(frozen=True)
+class StageFace:
+    """Everything a stage box shows, so an update can tell whether anything changed."""
+
+    name: str
+    process: str
+    pca: str
+    people: str
+    wait: str
+    tags: tuple[tuple[str, str], ...]
+    """(text, colour) of the pills under the box: the constraint, an overload."""
+    self_rework: str | None
+    ai_count: int
+    ai_tooltip: str
+    tooltip: str
+    constraint: bool
+
+
+class StageItem(QGraphicsItem):
+    """A process box with its inventory triangle in front and its tags and badges around it."""
+
+    def __init__(self, stage_id: str) -> None:
+        super().__init__()
+        self.stage_id = stage_id
+        self._face: StageFace | None = None
+        self._title = ""
+        self._title_size = 17.0
+        self._bounds = QRectF()
+        self._hovered = False
+        self._badge: AIBadgeItem | None = None
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setZValue(3)
+
+    @property
+    def face(self) -> StageFace | None:
+        """What the box shows now."""
+        return self._face
+
+    @property
+    def name(self) -> str:
+        """The stage's full name."""
+        return self._face.name if self._face else ""
+
+    def set_face(self, face: StageFace) -> None:
+        """Show new contents; does nothing when they are the same."""
+        if face == self._face:
+            return
+        self.prepareGeometryChange()
+        self._face = face
+        self._title, self._title_size = _fitted_title(face.name, self.title_area().width())
+        self._bounds = self._measure(face)
+        self.setToolTip(face.tooltip)
+        self._show_badge(face)
+        self.update()
+
+    def title_rect(self) -> QRectF:
+        """The header strip that holds the name, in item coordinates."""
+        return QRectF(0, 0, BOX.width(), HEADER_HEIGHT)
+
+    def title_area(self) -> QRectF:
+        """Where the name is written: clear of the AI badge on the corner."""
+        badge = 22 if self._face is not None and self._face.ai_count else 0
+        return self.title_rect().adjusted(10, 0, -10 - badge, 0)
+
+    def box_rect(self) -> QRectF:
+        """The process box in scene coordinates."""
+        return BOX.translated(self.pos())
+
+    def _show_badge(self, face: StageFace) -> None:
+        if not face.ai_count:
+            if self._badge is not None:
+                self._badge.setParentItem(None)
+                if self._badge.scene() is not None:
+                    self._badge.scene().removeItem(self._badge)
+                self._badge = None
+            return
+        if self._badge is None:
+            self._badge = AIBadgeItem(self)
+            self._badge.setPos(BOX.width() - 2, -4)
+        self._badge.set_count(face.ai_count, face.ai_tooltip)
+
+    def _measure(self, face: StageFace) -> QRectF:
+        bounds = QRectF(-WAIT_ZONE - 6, -44, BOX.width() + WAIT_ZONE + 16, BOX.height() + 56)
+        for index, (text, _colour) in enumerate(face.tags):
+            bounds = bounds.united(_tag_rect(text, index).adjusted(-2, -2, 2, 4))
+        return bounds
+
+    def boundingRect(self) -> QRectF:
+        """Box, triangle, loops and tags."""
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        """Only the box itself is picked and selected, not the space around it."""
+        return _box_path()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Draw the wait, the box with its data, the self-rework loop and the tags."""
+        face = self._face
+        if face is None:
+            return
+        decorated = not _is_exporting(self)
+        selected = decorated and self.isSelected()
+        hovered = decorated and self._hovered
+        _paint_wait(painter, face.wait)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.color(theme.SHADOW, 46 if hovered else 26))
+        painter.drawRoundedRect(BOX.translated(1.5, 4 if hovered else 3), CORNER, CORNER)
+        if selected:
+            painter.setBrush(theme.color(theme.SELECTION, 36))
+            painter.setPen(QPen(theme.color(theme.SELECTION), 3))
+            painter.drawRoundedRect(BOX.adjusted(-7, -7, 7, 7), CORNER + 5, CORNER + 5)
+        if face.constraint:
+            border = QPen(theme.color(theme.CONSTRAINT), 3.5)
+        elif hovered:
+            border = QPen(theme.color(theme.HOVER), 2.5)
+        else:
+            border = QPen(theme.color(theme.INK), 1.6)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.color(theme.PAPER))
+        painter.drawRoundedRect(BOX, CORNER, CORNER)
+        header = theme.CONSTRAINT_TINT if face.constraint else theme.BOX_HEADER
+        painter.setBrush(theme.color(header))
+        painter.drawPath(_header_path())
+        painter.setPen(QPen(theme.color(theme.HAIRLINE), 1))
+        painter.drawLine(QPointF(1, HEADER_HEIGHT), QPointF(BOX.width() - 1, HEADER_HEIGHT))
+        painter.setPen(border)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(BOX, CORNER, CORNER)
+        painter.setFont(_font(self._title_size, True))
+        painter.setPen(theme.color(theme.INK))
+        painter.drawText(self.title_area(), Qt.AlignmentFlag.AlignCenter, self._title)
+        self._paint_rows(painter, (face.process, face.pca, face.people))
+        if face.self_rework:
+            _paint_self_rework(painter, face.self_rework)
+        for index, (text, colour) in enumerate(face.tags):
+            _paint_tag(painter, text, colour, index)
+
+    @staticmethod
+    def _paint_rows(painter: QPainter, values: Sequence[str]) -> None:
+        top = HEADER_HEIGHT + 6
+        for label, value in zip(ROW_LABELS, values, strict=True):
+            row = QRectF(12, top, BOX.width() - 24, ROW_HEIGHT)
+            painter.setFont(_font(15))
+            painter.setPen(theme.color(theme.INK_SOFT))
+            painter.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.setFont(_font(16, True))
+            painter.setPen(theme.color(theme.INK))
+            painter.drawText(row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             value)
+            top += ROW_HEIGHT
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        """Lift the box under the pointer."""
+        self._hovered = True
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        """Settle the box again."""
+        self._hovered = False
+        self.update()
+        super().hoverLeaveEvent(event)
+
+
+def _fitted_title(name: str, width: float) -> tuple[str, float]:
+    """The name on one line at 17 or 16 px, else on two lines at 15 px, elided if need be."""
+    for size in (17.0, 16.0):
+        if _metrics(size, True).horizontalAdvance(name) <= width:
+            return name, size
+    metrics = _metrics(15.0, True)
+    words = name.split()
+    for count in range(len(words) - 1, 0, -1):
+        first = " ".join(words[:count])
+        if metrics.horizontalAdvance(first) <= width:
+            rest = metrics.elidedText(" ".join(words[count:]), Qt.TextElideMode.ElideRight, width)
+            return f"{first}\n{rest}", 15.0
+    return metrics.elidedText(name, Qt.TextElideMode.ElideRight, width), 15.0
+
+
+@cache
+def _box_path() -> QPainterPath:
+    """The box's outline, for picking."""
+    path = QPainterPath()
+    path.addRect(BOX)
+    return path
+
+
+@cache
+def _header_path() -> QPainterPath:
+    """The box's top strip with its rounded corners."""
+    rounded = QPainterPath()
+    rounded.addRoundedRect(BOX, CORNER, CORNER)
+    strip = QPainterPath()
+    strip.addRect(QRectF(0, 0, BOX.width(), HEADER_HEIGHT))
+    return rounded.intersected(strip)
+
+
+def _paint_wait(painter: QPainter, wait: str) -> None:
+    """The inventory triangle above the flow's run-in, and the wait time under the flow."""
+    middle = BOX.height() / 2
+    centre = -WAIT_ZONE / 2 - 2
+    triangle = QPolygonF([
+        QPointF(centre, middle - 42),
+        QPointF(centre - 20, middle - 8),
+        QPointF(centre + 20, middle - 8),
+    ])
+    painter.setPen(QPen(theme.color(theme.WAIT), 1.8, Qt.PenStyle.SolidLine,
+                        Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+    painter.setBrush(theme.color(theme.WAIT_FILL))
+    painter.drawPolygon(triangle)
+    painter.setFont(_font(13, True))
+    painter.setPen(theme.color(theme.WAIT_TEXT))
+    painter.drawText(QRectF(centre - 10, middle - 28, 20, 18), Qt.AlignmentFlag.AlignCenter, "I")
+    painter.setFont(_font(17, True))
+    painter.drawText(QRectF(centre - 44, middle + 5, 88, 24),
+                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, wait)
+
+
+def _rework_pen(width: float = 2.0) -> QPen:
+    """The dashed pen of rework loops."""
+    pen = QPen(theme.color(theme.REWORK), width, Qt.PenStyle.CustomDashLine,
+               Qt.PenCapStyle.RoundCap)
+    pen.setDashPattern([3.5, 2.5])
+    return pen
+
+
+def _paint_self_rework(painter: QPainter, label: str) -> None:
+    """A small dashed loop back into the box's own top, with its rejection rate."""
+    start, end = QPointF(50, 0), QPointF(18, -ARROW_LENGTH + 2)
+    loop = QPainterPath(start)
+    loop.cubicTo(QPointF(56, -40), QPointF(14, -42), end)
+    painter.setPen(_rework_pen())
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(loop)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(theme.color(theme.REWORK))
+    painter.drawPolygon(_arrow_head(QPointF(18, 1), 0, 1, ARROW_LENGTH - 2, 5))
+    painter.setFont(_font(13, True))
+    painter.setPen(theme.color(theme.REWORK))
+    painter.drawText(QRectF(60, -30, 140, 20),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+
+
+def _tag_rect(text: str, index: int) -> QRectF:
+    """Where the ``index``-th pill under the box goes."""
+    width = _metrics(13, True).horizontalAdvance(text) + 22
+    top = BOX.height() + 10 + index * (TAG_HEIGHT + TAG_SPACING)
+    return QRectF(BOX.width() / 2 - width / 2, top, width, TAG_HEIGHT)
+
+
+def _paint_tag(painter: QPainter, text: str, colour: str, index: int) -> None:
+    """A solid pill under the box: white capitals on the tag's colour."""
+    rect = _tag_rect(text, index)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(theme.color(colour))
+    painter.drawRoundedRect(rect, 6, 6)
+    painter.setFont(_font(13, True))
+    painter.setPen(theme.color(theme.PAPER))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class AIBadgeItem(QGraphicsItem):
+    """The AI-opportunity burst on a box's corner; its tooltip lists the opportunities."""
+
+    RADIUS = 27.0
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self._text = ""
+
+    def set_count(self, count: int, tooltip: str) -> None:
+        """Show how many opportunities the stage has."""
+        self._text = f"AI {count}"
+        self.setToolTip(tooltip)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        """The burst."""
+        radius = self.RADIUS + 2
+        return QRectF(-radius, -radius, 2 * radius, 2 * radius)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """A purple starburst with the count."""
+        painter.setPen(QPen(theme.color(theme.AI), 1.6, Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+        painter.setBrush(theme.color(theme.AI_FILL))
+        painter.drawPolygon(_burst(self.RADIUS))
+        painter.setFont(_font(14, True))
+        painter.setPen(theme.color(theme.AI))
+        painter.drawText(QRectF(-self.RADIUS, -10, 2 * self.RADIUS, 20),
+                         Qt.AlignmentFlag.AlignCenter, self._text)
+
+
+@cache
+def _burst(radius: float) -> QPolygonF:
+    """A twelve-pointed star."""
+    points = []
+    for index in range(24):
+        angle = math.pi * index / 12 - math.pi / 2
+        reach = radius if index % 2 == 0 else radius * 0.78
+        points.append(QPointF(math.cos(angle) * reach, math.sin(angle) * reach))
+    return QPolygonF(points)
+
+
+def flow_path(start: QPointF, end: QPointF, head: float) -> QPainterPath:
+    """A flow from a box's right side into the next box's left side, arriving level.
+
+    The last stretch runs level under the inventory triangle; the change of row happens in
+    one smooth bend before it, so branches read like a tidy orthogonal diagram. The line
+    stops ``head`` short of ``end`` to leave room for the arrow head.
+    """
+    path = QPainterPath(start)
+    stop = QPointF(end.x() - head + 2, end.y())
+    room = end.x() - start.x() - WAIT_ZONE - 8
+    if abs(end.y() - start.y()) < 0.5 and end.x() > start.x():
+        path.lineTo(stop)
+    elif room >= 24:
+        bend = min(room, 110.0)
+        bend_end = QPointF(end.x() - WAIT_ZONE, end.y())
+        bend_start = QPointF(bend_end.x() - bend, start.y())
+        path.lineTo(bend_start)
+        path.cubicTo(QPointF(bend_start.x() + bend * 0.6, start.y()),
+                     QPointF(bend_end.x() - bend * 0.6, end.y()), bend_end)
+        path.lineTo(stop)
+    else:
+        reach = max(60.0, abs(end.x() - start.x()) / 2)
+        path.cubicTo(QPointF(start.x() + reach, start.y()),
+                     QPointF(stop.x() - reach, stop.y()), stop)
+    return path
+
+
+class FlowItem(QGraphicsItem):
+    """A hand-off arrow: thick and dark on the critical path, thin and grey elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._route: tuple[float, float, float, float, bool] | None = None
+        self._path = QPainterPath()
+        self._head = QPolygonF()
+        self._bounds = QRectF()
+        self.critical = False
+
+    def set_route(self, start: QPointF, end: QPointF, critical: bool) -> None:
+        """Run from ``start`` to ``end``; does nothing when the route is unchanged."""
+        route = (start.x(), start.y(), end.x(), end.y(), critical)
+        if route == self._route:
+            return
+        self.prepareGeometryChange()
+        self._route = route
+        self.critical = critical
+        length = ARROW_LENGTH + (3 if critical else 0)
+        self._path = flow_path(start, end, length)
+        self._head = _arrow_head(end, 1, 0, length, 7.5 if critical else 5.5)
+        self._bounds = self._path.boundingRect().united(self._head.boundingRect()).adjusted(
+            -4, -4, 4, 4)
+        self.setZValue(2 if critical else 1)
+        self.update()
+
+    def width(self) -> float:
+        """Stroke width: thick on the critical path."""
+        return 4.0 if self.critical else 1.8
+
+    def boundingRect(self) -> QRectF:
+        """The route and its head."""
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """The line and a filled head."""
+        colour = theme.color(theme.CRITICAL_PATH if self.critical else theme.FLOW)
+        painter.setPen(QPen(colour, self.width(), Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(self._head)
+
+
+class ReworkItem(QGraphicsItem):
+    """A dashed back-arrow over the boxes from a stage to where its rejected work goes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._route: tuple[float, float, float, float, float, str] | None = None
+        self._path = QPainterPath()
+        self._head = QPolygonF()
+        self.label = ""
+        self._label_rect = QRectF()
+        self._bounds = QRectF()
+        self.setZValue(4)
+
+    def set_route(self, start: QPointF, end: QPointF, apex: float, label: str) -> None:
+        """Arc from ``start`` up to ``apex`` and down onto ``end``, labelled at the top."""
+        route = (start.x(), start.y(), end.x(), end.y(), apex, label)
+        if route == self._route:
+            return
+        self.prepareGeometryChange()
+        self._route = route
+        tip = QPointF(end.x(), end.y() - ARROW_LENGTH + 2)
+        top = QPointF((start.x() + end.x()) / 2, apex)
+        self._path = QPainterPath(start)
+        self._path.cubicTo(QPointF(start.x(), apex), QPointF(start.x(), apex), top)
+        self._path.cubicTo(QPointF(end.x(), apex), QPointF(end.x(), apex), tip)
+        self._head = _arrow_head(QPointF(end.x(), end.y() + 1), 0, 1, ARROW_LENGTH, 6)
+        self.label = label
+        width = _metrics(15, True).horizontalAdvance(label) + 18
+        self._label_rect = QRectF(top.x() - width / 2, top.y() - 12, width, 24)
+        self._bounds = self._path.boundingRect().united(self._label_rect).united(
+            self._head.boundingRect()).adjusted(-4, -4, 4, 4)
+        self.update()
+
+    def label_rect(self) -> QRectF:
+        """Where the label sits, in scene coordinates."""
+        return self._label_rect
+
+    def boundingRect(self) -> QRectF:
+        """Arc, head and label."""
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """The dashed arc, its head, and the rate on a light pill."""
+        painter.setPen(_rework_pen(2.4))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.color(theme.REWORK))
+        painter.drawPolygon(self._head)
+        painter.setBrush(theme.color(theme.PAPER, 235))
+        painter.setPen(QPen(theme.color(theme.REWORK, 110), 1))
+        painter.drawRoundedRect(self._label_rect, 12, 12)
+        painter.setFont(_font(15, True))
+        painter.setPen(theme.color(theme.REWORK))
+        painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self.label)
+
+
+class PhaseBandsItem(QGraphicsItem):
+    """The soft background bands of the four phases, labelled at the top."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bands: list[tuple[str, QRectF]] = []
+        self._bounds = QRectF()
+        self.setZValue(-10)
+
+    def set_bands(self, bands: Sequence[tuple[str, QRectF]]) -> None:
+        """Draw these (phase, rectangle) bands."""
+        self.prepareGeometryChange()
+        self._bands = list(bands)
+        self._bounds = QRectF()
+        for _phase, rect in self._bands:
+            self._bounds = self._bounds.united(rect)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        """All the bands."""
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Fill each band and put its phase name at the top."""
+        painter.setPen(Qt.PenStyle.NoPen)
+        for phase, rect in self._bands:
+            colours = theme.PHASE_COLORS[phase]
+            painter.setBrush(theme.color(colours.band))
+            painter.drawRect(rect)
+            painter.setFont(_spaced(17, 2.5))
+            painter.setPen(theme.color(colours.label))
+            painter.drawText(QRectF(rect.left(), rect.top() + 12, rect.width(), 26),
+                             Qt.AlignmentFlag.AlignCenter, phase.upper())
+            painter.setPen(Qt.PenStyle.NoPen)
+
+
+class HeaderItem(QGraphicsItem):
+    """The map's title, what state it shows, and a line of key numbers."""
+
+    TITLE_SIZE = 34.0
+    SUBTITLE_SIZE = 19.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._title = self._label = self._subtitle = ""
+        self._bounds = QRectF()
+
+    def set_text(self, title: str, label: str, subtitle: str) -> None:
+        """Show a new title, state label and subtitle."""
+        self.prepareGeometryChange()
+        self._title, self._label, self._subtitle = title, label.upper(), subtitle
+        width = max(self._pill_rect().right(),
+                    _metrics(self.SUBTITLE_SIZE).horizontalAdvance(subtitle))
+        self._bounds = QRectF(0, 0, width + 8, self.height())
+        self.update()
+
+    def height(self) -> float:
+        """Height of the title block."""
+        return 88.0
+
+    def _title_width(self) -> float:
+        return _metrics(self.TITLE_SIZE, True).horizontalAdvance(self._title)
+
+    def _pill_rect(self) -> QRectF:
+        width = QFontMetricsF(_spaced(14, 1.5)).horizontalAdvance(self._label) + 26
+        return QRectF(self._title_width() + 18, 8, width, 30)
+
+    def boundingRect(self) -> QRectF:
+        """Title, pill and subtitle."""
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Title in large bold type, the state in a pill beside it, the numbers below."""
+        painter.setFont(_font(self.TITLE_SIZE, True))
+        painter.setPen(theme.color(theme.INK))
+        painter.drawText(QRectF(0, 0, self._title_width() + 4, 46),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._title)
+        pill = self._pill_rect()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.color(theme.INK_SOFT))
+        painter.drawRoundedRect(pill, 15, 15)
+        painter.setFont(_spaced(14, 1.5))
+        painter.setPen(theme.color(theme.PAPER))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self._label)
+        painter.setFont(_font(self.SUBTITLE_SIZE))
+        painter.setPen(theme.color(theme.MUTED))
+        painter.drawText(QRectF(0, 54, self._bounds.width(), 28),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         self._subtitle)
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One critical-path stage on the ladder: its wait above, its process time below."""
+
+    name: str
+    wait: str
+    process: str
+    wait_start: float
+    process_start: float
+    process_end: float
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    """One line of the totals box."""
+
+    label: str
+    value: str
+    strong: bool = False
+
+
+class TimelineItem(QGraphicsItem):
+    """The VSM timeline ladder of the critical path, ending in a box of totals."""
+
+    WAIT_LEVEL = 62.0
+    PROCESS_LEVEL = 104.0
+    TOTALS_WIDTH = 420.0
+    TOTALS_ROW = 32.0
+    HEADING = (
+        ("Timeline (critical path)", theme.INK, 19, True), ("   wait", theme.WAIT_TEXT, 15, True),
+        (" above, ", theme.MUTED, 15, False), ("process time", theme.PROCESS, 15, True),
+        (" below", theme.MUTED, 15, False),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._left = self._right = 0.0
+        self._steps: tuple[TimelineStep, ...] = ()
+        self._totals: tuple[TotalsRow, ...] = ()
+        self._bounds = QRectF()
+
+    def set_timeline(self, left: float, right: float, steps: Sequence[TimelineStep],
+                     totals: Sequence[TotalsRow]) -> None:
+        """Show these steps (x in scene units) and totals between ``left`` and ``right``."""
+        self.prepareGeometryChange()
+        self._left, self._right = left, right
+        self._steps, self._totals = tuple(steps), tuple(totals)
+        heading = sum(_metrics(size, bold).horizontalAdvance(text)
+                      for text, _, size, bold in self.HEADING)
+        right = max(self._totals_rect().right(), left + heading)
+        self._bounds = QRectF(left, 0, right - left + 4,
+                              max(self._totals_rect().bottom(), self.PROCESS_LEVEL + 56) + 4)
+        self.update()
+
+    def _totals_rect(self) -> QRectF:
+        """Beside the end of the ladder when there is room, else under it on the right."""
+        end = self._steps[-1].process_end if self._steps else self._left
+        height = len(self._totals) * self.TOTALS_ROW + 24
+        if end + 64 + self.TOTALS_WIDTH <= self._right:
+            return QRectF(self._right - self.TOTALS_WIDTH, 34, self.TOTALS_WIDTH, height)
+        right = max(self._right, self._left + self.TOTALS_WIDTH)
+        return QRectF(right - self.TOTALS_WIDTH, self.PROCESS_LEVEL + 70, self.TOTALS_WIDTH,
+                      height)
+
+    def boundingRect(self) -> QRectF:
+        """Heading, ladder and totals."""
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """The heading, the square-wave ladder with its labels, and the totals."""
+        x = self._left
+        for text, colour, size, bold in self.HEADING:
+            painter.setFont(_font(size, bold))
+            painter.setPen(theme.color(colour))
+            painter.drawText(QRectF(x, 0, 1000, 28),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
+            x += _metrics(size, bold).horizontalAdvance(text)
+        if self._steps:
+            self._paint_ladder(painter)
+        self._paint_totals(painter)
+
+    def _paint_ladder(self, painter: QPainter) -> None:
+        high, low = self.WAIT_LEVEL, self.PROCESS_LEVEL
+        first = self._steps[0]
+        ladder = QPainterPath(QPointF(first.wait_start, high))
+        for step in self._steps:
+            ladder.lineTo(step.process_start, high)
+            ladder.lineTo(step.process_start, low)
+            ladder.lineTo(step.process_end, low)
+            ladder.lineTo(step.process_end, high)
+        painter.setPen(QPen(theme.color(theme.INK), 3, Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.MiterJoin))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(ladder)
+        centre = Qt.AlignmentFlag.AlignHCenter
+        for step in self._steps:
+            wait = QRectF(step.wait_start - 20, high - 34,
+                          step.process_start - step.wait_start + 40, 28)
+            process = QRectF(step.process_start, low + 6, step.process_end - step.process_start, 26)
+            painter.setFont(_font(17, True))
+            painter.setPen(theme.color(theme.WAIT_TEXT))
+            painter.drawText(wait, centre | Qt.AlignmentFlag.AlignBottom, step.wait)
+            painter.setPen(theme.color(theme.PROCESS))
+            painter.drawText(process, centre | Qt.AlignmentFlag.AlignTop, step.process)
+            name = process.translated(0, 24)
+            painter.setFont(_font(13))
+            painter.setPen(theme.color(theme.MUTED))
+            painter.drawText(name, centre | Qt.AlignmentFlag.AlignTop, _metrics(13).elidedText(
+                step.name, Qt.TextElideMode.ElideRight, name.width() - 8))
+
+    def _paint_totals(self, painter: QPainter) -> None:
+        rect = self._totals_rect()
+        painter.setPen(QPen(theme.color(theme.INK), 1.6))
+        painter.setBrush(theme.color("#f5f8fb"))
+        painter.drawRoundedRect(rect, 9, 9)
+        top = rect.top() + 12
+        for row in self._totals:
+            line = QRectF(rect.left() + 18, top, rect.width() - 36, self.TOTALS_ROW)
+            painter.setFont(_font(17, row.strong))
+            painter.setPen(theme.color(theme.INK if row.strong else theme.INK_SOFT))
+            painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             row.label)
+            painter.setFont(_font(17, True))
+            painter.setPen(theme.color(theme.INK))
+            painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             row.value)
+            top += self.TOTALS_ROW
+
+
+class TitleEditor(QGraphicsTextItem):
+    """Inline editor over a box's title: Enter commits, Esc cancels, clicking away commits."""
+
+    def __init__(self, parent: StageItem, on_done: Callable[[str | None], None]) -> None:
+        super().__init__(parent)
+        self._on_done = on_done
+        self._done = False
+        self.setFont(_font(17, True))
+        self.setDefaultTextColor(theme.color(theme.INK))
+        area = parent.title_area()
+        self.setTextWidth(area.width())
+        option = QTextOption(Qt.AlignmentFlag.AlignCenter)
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.document().setDefaultTextOption(option)
+        self.setPlainText(parent.name)
+        self.setPos(area.left(), area.center().y() - self.boundingRect().height() / 2)
+        self.setZValue(10)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
+        self.setCursor(Qt.CursorShape.IBeamCursor)
+
+    def start(self) -> None:
+        """Take the keyboard focus with the whole name selected."""
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        cursor = self.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        self.setTextCursor(cursor)
+
+    def finish(self, commit: bool) -> None:
+        """Report the new name (or None when cancelled) once, and go away."""
+        if self._done:
+            return
+        self._done = True
+        text = " ".join(self.toPlainText().split())
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.hide()
+        self._on_done(text if commit else None)
+        self.deleteLater()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter commits, Esc cancels, everything else edits."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.finish(commit=True)
+        elif event.key() == Qt.Key.Key_Escape:
+            self.finish(commit=False)
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        """Clicking elsewhere keeps what was typed."""
+        super().focusOutEvent(event)
+        self.finish(commit=True)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """A white field with a blue frame instead of Qt's dashed focus rectangle."""
+        painter.setPen(QPen(theme.color(theme.SELECTION), 2))
+        painter.setBrush(QBrush(theme.color(theme.PAPER)))
+        painter.drawRoundedRect(self.boundingRect().adjusted(1, 1, -1, -1), 5, 5)
+        option.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus)
+        super().paint(painter, option, widget)

@@ -1,0 +1,95 @@
+"""Pictures of the map for slides and documents: PNG and SVG."""
+
+from __future__ import annotations
+
+import math
+import os
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+
+from vsmapper.errors import VSMapperError
+from vsmapper.io.atomic import write_atomically
+from vsmapper.ui import theme
+from vsmapper.ui.canvas.scene import MapScene
+
+MARGIN = 32.0
+MAX_SIDE = 30000
+"""Raster painting in Qt is limited to 32767 pixels a side."""
+MAX_PIXELS = 64_000_000
+"""About 256 MB of image; a very large map is rendered at a smaller scale instead."""
+
+
+def _source_rect(scene: MapScene) -> QRectF:
+    """The part of the scene a picture shows: everything visible, with a white margin."""
+    rect = scene.content_rect()
+    if rect.isEmpty():
+        rect = QRectF(0, 0, 1, 1)
+    return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def _render(scene: MapScene, painter: QPainter, target: QRectF, source: QRectF) -> None:
+    """Paint ``source`` of the scene into ``target`` on white, without selection or hover."""
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                           | QPainter.RenderHint.TextAntialiasing
+                           | QPainter.RenderHint.SmoothPixmapTransform)
+    painter.fillRect(target, theme.color(theme.PAPER))
+    with scene.export_mode():
+        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def render_image(scene: MapScene, scale: float = 2.0) -> QImage:
+    """The whole map with its title, timeline and totals on white, ``scale`` pixels a unit."""
+    source = _source_rect(scene)
+    scale = min(scale, MAX_SIDE / source.width(), MAX_SIDE / source.height(),
+                math.sqrt(MAX_PIXELS / (source.width() * source.height())))
+    size = QSize(max(1, math.ceil(source.width() * scale)),
+                 max(1, math.ceil(source.height() * scale)))
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    try:
+        _render(scene, painter, QRectF(image.rect()), source)
+    finally:
+        painter.end()
+    return image
+
+
+def save_png(scene: MapScene, path: str | os.PathLike[str], scale: float = 2.0) -> None:
+    """Write the map as a PNG, atomically."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not render_image(scene, scale).save(buffer, "PNG"):
+        raise VSMapperError(f"{path}: the map is too large to encode as a PNG")
+    buffer.close()
+    _write(path, data)
+
+
+def save_svg(scene: MapScene, path: str | os.PathLike[str]) -> None:
+    """Write the map as an SVG drawing, atomically; text stays text."""
+    source = _source_rect(scene)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
+    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setTitle(scene.headline().title)
+    generator.setDescription(f"Value stream map: {scene.headline().label}")
+    painter = QPainter(generator)
+    try:
+        _render(scene, painter, QRectF(0, 0, source.width(), source.height()), source)
+    finally:
+        painter.end()
+    buffer.close()
+    _write(path, data)
+
+
+def _write(path: str | os.PathLike[str], data: QByteArray) -> None:
+    """Replace ``path`` with ``data`` in one step, or explain why it could not be done."""
+    try:
+        write_atomically(path, data.data())
+    except OSError as error:
+        raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None
