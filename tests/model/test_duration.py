@@ -122,3 +122,7 @@ def test_any_text_parses_or_is_refused_cleanly(text: str) -> None:
 def test_junk_after_a_valid_duration_is_refused(estimate: Estimate, junk: str) -> None:
     with pytest.raises(ValueError, match="is not a duration"):
         parse_estimate(estimate.text + junk)
+
+
+def test_negative_differences_show_a_minus_sign() -> None:
+    assert format_hours(-13) == "−1.6d"

@@ -28,15 +28,16 @@ _TERM = re.compile(rf"\s*({_NUMBER})\s*([a-z]+)?\s*")
 _BARE_NUMBER = re.compile(rf"\s*{_NUMBER}\s*")
 
 
+_FIXED_UNIT_HOURS = {"s": 1 / 3600, "m": 1 / 60, "h": 1.0}
+
+
 def unit_hours(unit: Unit, hours_per_day: float = 8, days_per_week: float = 5) -> float:
     """How many working hours one ``unit`` is under the given calendar."""
-    return {
-        "s": 1 / 3600,
-        "m": 1 / 60,
-        "h": 1.0,
-        "d": hours_per_day,
-        "w": hours_per_day * days_per_week,
-    }[unit]
+    if unit == "d":
+        return hours_per_day
+    if unit == "w":
+        return hours_per_day * days_per_week
+    return _FIXED_UNIT_HOURS[unit]
 
 
 def span_hours(span: Span, hours_per_day: float = 8, days_per_week: float = 5) -> float:
@@ -165,6 +166,8 @@ class Estimate(BaseModel):
 
     def likely_hours(self, hours_per_day: float = 8, days_per_week: float = 5) -> float:
         """The likely value in working hours."""
+        if self.likely is not None:
+            return span_hours(self.likely, hours_per_day, days_per_week)
         return self.hours(hours_per_day, days_per_week)[1]
 
     def scaled(self, factor: float) -> Estimate:
@@ -219,7 +222,9 @@ def parse_estimate(text: str) -> Estimate:
 
 def format_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5) -> str:
     """A readable rounded display of working hours: ``45m``, ``3.5h``, ``2.5d``, ``3w 2d``."""
-    if hours <= 0:
+    if hours < 0:
+        return "−" + format_hours(-hours, hours_per_day, days_per_week)
+    if hours == 0:
         return "0"
     week = hours_per_day * days_per_week
     if hours < 1:

@@ -1,0 +1,241 @@
+"""The analysis as the command line shows it: the contract's JSON object and a readable table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from vsmapper.analysis.flow import FlowAnalysis, StageMetrics, analyze
+from vsmapper.analysis.scenario import ScenarioComparison, apply_scenario, compare, find_scenario
+from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
+from vsmapper.model import Calendar, ValueStream
+from vsmapper.model.duration import format_hours
+
+CRITICAL_MARK = "●"
+CONSTRAINT_MARK = "◆"
+TOP_SENSITIVITIES = 5
+
+
+def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, Any]:
+    """The ``analyze --json`` object of CONTRACT.md §3, then additive keys.
+
+    With a scenario, every figure is that of the scenario applied; ``scenarios`` always
+    compares each of the map's scenarios with the map as it is.
+    """
+    scenario_label, analysed = _analysed_map(stream, scenario_name)
+    analysis = analyze(analysed)
+    names = {metrics.id: metrics.name for metrics in analysis.stages}
+    calendar = stream.calendar
+    return {
+        "name": stream.name,
+        "scenario": scenario_label,
+        "hours_per_day": _plain(calendar.hours_per_day),
+        "lead_time_hours": _number(analysis.lead_time_hours),
+        "expected_lead_time_hours": _number(analysis.expected_lead_time_hours),
+        "process_time_hours": _number(analysis.process_time_hours),
+        "wait_time_hours": _number(analysis.wait_time_hours),
+        "flow_efficiency": _number(analysis.flow_efficiency),
+        "rolled_pca": _number(analysis.rolled_pca),
+        "rework_hours": _number(analysis.rework_hours),
+        "critical_path": [names[stage_id] for stage_id in analysis.critical_path],
+        "constraint": None if analysis.constraint is None else {
+            "stage": analysis.constraint.stage,
+            "leverage_hours": _number(analysis.constraint.leverage_hours),
+            "share": _number(analysis.constraint.share),
+            "reason": analysis.constraint.reason,
+        },
+        "capacity_bottleneck": None if analysis.capacity_bottleneck is None else {
+            "stage": analysis.capacity_bottleneck.stage,
+            "utilization": _number(analysis.capacity_bottleneck.utilization),
+            "overloaded": analysis.capacity_bottleneck.overloaded,
+        },
+        "cost_per_item": _number(analysis.cost_per_item),
+        "stages": [_stage_json(metrics) for metrics in analysis.stages],
+        "days_per_week": _plain(calendar.days_per_week),
+        "currency": stream.currency,
+        "where_it_would_matter": [_sensitivity_json(found) for found in sensitivity(analysed)],
+        "scenarios": [_comparison_json(compare(stream, scenario)) for scenario in stream.scenarios],
+    }
+
+
+def _analysed_map(stream: ValueStream, scenario_name: str | None) -> tuple[str | None, ValueStream]:
+    """The scenario's name (or None) and the map to analyse."""
+    if scenario_name is None:
+        return None, stream
+    scenario = find_scenario(stream, scenario_name)
+    return scenario.name, apply_scenario(stream, scenario)
+
+
+def _number(value: float) -> float:
+    """Rounded to 4 decimals, never ``-0.0``."""
+    return round(value, 4) + 0.0
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value is None else _number(value)
+
+
+def _plain(value: float) -> int | float:
+    """A calendar figure as the user wrote it: ``8`` rather than ``8.0``."""
+    return int(value) if value == int(value) else value
+
+
+def _stage_json(metrics: StageMetrics) -> dict[str, Any]:
+    """One stage: the contract's keys, then additive ones."""
+    return {
+        "id": metrics.id,
+        "name": metrics.name,
+        "phase": metrics.phase,
+        "kind": metrics.kind,
+        "process_time_hours": _number(metrics.process_time_hours),
+        "wait_time_hours": _number(metrics.wait_time_hours),
+        "rework_hours": _number(metrics.rework_hours),
+        "leverage_hours": _number(metrics.leverage_hours),
+        "share": _number(metrics.share),
+        "on_critical_path": metrics.on_critical_path,
+        "utilization": _optional(metrics.utilization),
+        "ai_opportunities": metrics.ai_opportunities,
+        "elapsed_hours": _number(metrics.elapsed_hours),
+        "expected_elapsed_hours": _number(metrics.expected_elapsed_hours),
+        "expected_passes": _number(metrics.expected_passes),
+        "little_wait_hours": _optional(metrics.little_wait_hours),
+        "cost_per_item": _number(metrics.cost_per_item),
+    }
+
+
+def _sensitivity_json(found: StageSensitivity) -> dict[str, Any]:
+    return {
+        "stage": found.stage,
+        "halve_process_hours": _number(found.halve_process_hours),
+        "halve_wait_hours": _number(found.halve_wait_hours),
+        "perfect_pca_hours": _number(found.perfect_pca_hours),
+        "best_hours": _number(found.best_hours),
+    }
+
+
+def _comparison_json(comparison: ScenarioComparison) -> dict[str, Any]:
+    future, current = comparison.future, comparison.current
+    return {
+        "name": comparison.scenario,
+        "id": comparison.scenario_id,
+        "lead_time_hours": _number(future.lead_time_hours),
+        "expected_lead_time_hours": _number(future.expected_lead_time_hours),
+        "flow_efficiency": _number(future.flow_efficiency),
+        "rolled_pca": _number(future.rolled_pca),
+        "constraint": None if future.constraint is None else future.constraint.stage,
+        "cost_per_item": _number(future.cost_per_item),
+        "monthly_ai_cost": _number(comparison.monthly_ai_cost),
+        "lead_time_delta_hours": _number(comparison.lead_time_delta_hours),
+        "lead_time_delta_pct": _number(comparison.lead_time_delta_pct),
+        "expected_lead_time_delta_hours": _number(comparison.expected_lead_time_delta_hours),
+        "flow_efficiency_delta": _number(comparison.flow_efficiency_delta),
+        "rolled_pca_delta": _number(comparison.rolled_pca_delta),
+        "cost_per_item_delta": _number(comparison.cost_per_item_delta),
+        "current_constraint": None if current.constraint is None else current.constraint.stage,
+    }
+
+
+def analysis_text(stream: ValueStream, scenario_name: str | None) -> str:
+    """The analysis as a plain-text report for a terminal: stages, totals, constraint, ideas."""
+    scenario_label, analysed = _analysed_map(stream, scenario_name)
+    analysis = analyze(analysed)
+    calendar = stream.calendar
+    lines = [stream.name]
+    if scenario_label is not None:
+        lines.append(f"Scenario: {scenario_label}")
+    lines.append("")
+    if analysis.stages:
+        lines += _stage_table(analysis, calendar)
+        lines.append(f"  {CRITICAL_MARK} on the critical path   {CONSTRAINT_MARK} the constraint")
+        lines.append("")
+    else:
+        lines += ["  The map has no stages yet.", ""]
+    lines += _totals(analysis, analysed, calendar)
+    if analysis.constraint is not None:
+        lines += ["", f"Constraint: {analysis.constraint.reason}."]
+    top = [found for found in sensitivity(analysed) if found.best_hours > 0][:TOP_SENSITIVITIES]
+    if top:
+        lines += ["", "Where it would matter (expected lead time saved)"]
+        lines += _table(
+            ["Stage", "Halve process", "Halve wait", "%C&A 100"],
+            [[found.stage, *(_hours(saved, calendar) for saved in (
+                found.halve_process_hours, found.halve_wait_hours, found.perfect_pca_hours))]
+             for found in top],
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _hours(hours: float, calendar: Calendar) -> str:
+    return format_hours(hours, calendar.hours_per_day, calendar.days_per_week)
+
+
+def _exact(hours: float) -> str:
+    """Hours with one decimal at most: ``136.8h``."""
+    text = f"{hours:,.1f}"
+    return f"{text.removesuffix('.0')}h"
+
+
+def _stage_table(analysis: FlowAnalysis, calendar: Calendar) -> list[str]:
+    """One row per stage, the critical path and the constraint marked."""
+    with_demand = analysis.capacity_bottleneck is not None
+    constraint_id = analysis.constraint.stage_id if analysis.constraint else None
+    headers = ["", "Stage", "Process", "Wait", "Rework", "Leverage", "Share"]
+    if with_demand:
+        headers.append("Load")
+    rows = []
+    for metrics in analysis.stages:
+        row = [
+            CRITICAL_MARK if metrics.on_critical_path else "",
+            metrics.name,
+            _hours(metrics.process_time_hours, calendar),
+            _hours(metrics.wait_time_hours, calendar),
+            _hours(metrics.rework_hours, calendar),
+            _hours(metrics.leverage_hours, calendar),
+            f"{metrics.share:.0%}",
+        ]
+        if with_demand:
+            row.append(f"{metrics.utilization:.0%}")
+        row.append(f"{CONSTRAINT_MARK} constraint" if metrics.id == constraint_id else "")
+        rows.append(row)
+    return _table([*headers, ""], rows, left=(0, 1, len(headers)))
+
+
+def _totals(analysis: FlowAnalysis, stream: ValueStream, calendar: Calendar) -> list[str]:
+    """Label and value lines for the map as a whole."""
+    totals = [
+        ("Lead time", f"{_hours(analysis.lead_time_hours, calendar)}"
+                      f"  ({_exact(analysis.lead_time_hours)})"),
+        ("Process time", _hours(analysis.process_time_hours, calendar)),
+        ("Wait time", _hours(analysis.wait_time_hours, calendar)),
+        ("Flow efficiency", f"{analysis.flow_efficiency:.1%}"),
+        ("Rolled %C&A", f"{analysis.rolled_pca:.1%}"),
+        ("Expected lead time", f"{_hours(analysis.expected_lead_time_hours, calendar)}"
+                               f"  ({_exact(analysis.expected_lead_time_hours)}, rework adds "
+                               f"{_exact(analysis.rework_hours)})"),
+        ("Cost per item", f"{analysis.cost_per_item:,.2f} {stream.currency}"),
+    ]
+    bottleneck = analysis.capacity_bottleneck
+    if bottleneck is not None:
+        verdict = ("overloaded: its queue grows without bound" if bottleneck.overloaded
+                   else "within capacity")
+        totals.append(("Capacity bottleneck",
+                       f"{bottleneck.stage} at {bottleneck.utilization:.0%} of capacity, "
+                       f"{verdict}"))
+    return _table(["", ""], [list(pair) for pair in totals], left=(0, 1), header=False)
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    left: Sequence[int] = (0,),
+    header: bool = True,
+) -> list[str]:
+    """Rows in aligned columns, two spaces apart; columns in ``left`` flush left, others right."""
+    shown = [list(headers), *map(list, rows)] if header else [list(row) for row in rows]
+    widths = [max(len(row[column]) for row in shown) for column in range(len(shown[0]))]
+    lines = []
+    for row in shown:
+        cells = [cell.ljust(width) if column in left else cell.rjust(width)
+                 for column, (cell, width) in enumerate(zip(row, widths, strict=True))]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines
