@@ -23,7 +23,7 @@ test: $(READY)
 
 ## Print speed figures against floors measured in the same run.
 bench: $(READY)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(NAME)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Speed measurements, each printed beside a floor measured in the same run."""
