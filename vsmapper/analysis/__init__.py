@@ -7,6 +7,7 @@ from vsmapper.analysis.flow import (
     StageMetrics,
     analyze,
 )
+from vsmapper.analysis.forecast import Forecast, ForecastCancelled, forecast
 from vsmapper.analysis.scenario import (
     ScenarioComparison,
     apply_scenario,
@@ -17,7 +18,7 @@ from vsmapper.analysis.scenario import (
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 
 __all__ = [
-    "CapacityBottleneck", "Constraint", "FlowAnalysis", "ScenarioComparison", "StageMetrics",
-    "StageSensitivity", "analyze", "apply_scenario", "compare", "find_scenario",
-    "monthly_ai_cost", "sensitivity",
+    "CapacityBottleneck", "Constraint", "FlowAnalysis", "Forecast", "ForecastCancelled",
+    "ScenarioComparison", "StageMetrics", "StageSensitivity", "analyze", "apply_scenario",
+    "compare", "find_scenario", "forecast", "monthly_ai_cost", "sensitivity",
 ]
