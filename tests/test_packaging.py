@@ -24,7 +24,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_wheel_carries_the_resources(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for resource in ["examples/idea-to-production.vsm.json", "templates/blank.vsm.json",
-                     "help/guide.html"]:
+                     "help/guide.html", "catalog/ai-practices.json"]:
         assert f"vsmapper/resources/{resource}" in names
 
 

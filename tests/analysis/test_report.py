@@ -38,7 +38,8 @@ def test_keys_and_order_follow_the_contract() -> None:
     report = analysis_json(reference_map(FEATURE_CHAIN), None)
     assert list(report)[:len(CONTRACT_KEYS)] == CONTRACT_KEYS
     assert list(report)[len(CONTRACT_KEYS):] == [
-        "days_per_week", "currency", "where_it_would_matter", "scenarios"]
+        "days_per_week", "currency", "where_it_would_matter", "scenarios",
+        "insights", "opportunities", "hourglass"]
     assert list(report["constraint"]) == ["stage", "leverage_hours", "share", "reason"]
     for entry in report["stages"]:
         assert list(entry)[:len(STAGE_KEYS)] == STAGE_KEYS

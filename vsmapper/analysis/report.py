@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from vsmapper.analysis.flow import FlowAnalysis, StageMetrics, analyze
+from vsmapper.analysis.insights import insights_json
 from vsmapper.analysis.scenario import ScenarioComparison, apply_scenario, compare, find_scenario
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.model import Calendar, ValueStream
@@ -55,6 +56,7 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
         "currency": stream.currency,
         "where_it_would_matter": [_sensitivity_json(found) for found in sensitivity(analysed)],
         "scenarios": [_comparison_json(compare(stream, scenario)) for scenario in stream.scenarios],
+        **insights_json(stream, scenario_name),
     }
 
 

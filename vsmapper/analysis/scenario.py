@@ -32,24 +32,35 @@ class ScenarioComparison:
 
 def find_scenario(stream: ValueStream, name_or_id: str) -> Scenario:
     """The map's scenario with this id or name (an exact match first, then ignoring case)."""
-    for matches in (lambda text: text == name_or_id,
-                    lambda text: text.strip().casefold() == name_or_id.strip().casefold()):
+    for matches in (
+        lambda text: text == name_or_id,
+        lambda text: text.strip().casefold() == name_or_id.strip().casefold(),
+    ):
         for scenario in stream.scenarios:
             if matches(scenario.id) or matches(scenario.name):
                 return scenario
     if not stream.scenarios:
         raise VSMapperError(f"scenario '{name_or_id}': the map '{stream.name}' has no scenarios")
     known = ", ".join(f"'{scenario.name}' (id {scenario.id})" for scenario in stream.scenarios)
-    raise VSMapperError(f"scenario '{name_or_id}' is not in the map '{stream.name}'; "
-                        f"use the name or id of one of: {known}")
+    raise VSMapperError(
+        f"scenario '{name_or_id}' is not in the map '{stream.name}'; "
+        f"use the name or id of one of: {known}"
+    )
 
 
 def apply_scenario(stream: ValueStream, scenario: Scenario) -> ValueStream:
-    """The map as the scenario would make it: AI opportunities, then overrides, then demand."""
-    return stream.replaced(
-        stages=[_applied(stage, scenario) for stage in stream.stages],
-        demand_per_week=None if stream.demand_per_week is None
-        else stream.demand_per_week * scenario.demand_factor,
+    """The map as the scenario would make it: AI opportunities, then overrides, then demand.
+
+    The result is built without re-validation: scaling by non-negative factors, clamping
+    %C&A and the map's own (already validated) overrides keep it valid by construction.
+    """
+    return stream.model_copy(
+        update=dict(
+            stages=[_applied(stage, scenario) for stage in stream.stages],
+            demand_per_week=None
+            if stream.demand_per_week is None
+            else stream.demand_per_week * scenario.demand_factor,
+        )
     )
 
 
@@ -71,13 +82,18 @@ def _applied(stage: Stage, scenario: Scenario) -> Stage:
             pca = override.pca
     if (process_time, wait_time, pca) == (stage.process_time, stage.wait_time, stage.pca):
         return stage
-    return stage.replaced(process_time=process_time, wait_time=wait_time, pca=pca)
+    return stage.model_copy(
+        update={"process_time": process_time, "wait_time": wait_time, "pca": pca}
+    )
 
 
 def monthly_ai_cost(stream: ValueStream, scenario: Scenario) -> float:
     """What the scenario's enabled AI opportunities cost per month."""
-    return sum(opportunity.monthly_cost for _, opportunity in stream.opportunities()
-               if opportunity.id in scenario.ai)
+    return sum(
+        opportunity.monthly_cost
+        for _, opportunity in stream.opportunities()
+        if opportunity.id in scenario.ai
+    )
 
 
 def compare(stream: ValueStream, scenario: Scenario) -> ScenarioComparison:
@@ -91,10 +107,12 @@ def compare(stream: ValueStream, scenario: Scenario) -> ScenarioComparison:
         current=current,
         future=future,
         lead_time_delta_hours=lead_time_delta,
-        lead_time_delta_pct=(100 * lead_time_delta / current.lead_time_hours
-                             if current.lead_time_hours > 0 else 0.0),
-        expected_lead_time_delta_hours=(future.expected_lead_time_hours
-                                        - current.expected_lead_time_hours),
+        lead_time_delta_pct=(
+            100 * lead_time_delta / current.lead_time_hours if current.lead_time_hours > 0 else 0.0
+        ),
+        expected_lead_time_delta_hours=(
+            future.expected_lead_time_hours - current.expected_lead_time_hours
+        ),
         flow_efficiency_delta=future.flow_efficiency - current.flow_efficiency,
         rolled_pca_delta=future.rolled_pca - current.rolled_pca,
         cost_per_item_delta=future.cost_per_item - current.cost_per_item,

@@ -281,6 +281,14 @@ def map_problems(stream: ValueStream) -> list[str]:
             problem = estimate_problem(getattr(stage, field), calendar)
             if problem:
                 problems.append(f"{where(stage.id)}.{field}: {problem}")
+    for index, scenario in enumerate(stream.scenarios):
+        for stage_id, override in scenario.overrides.items():
+            for field in ("process_time", "wait_time"):
+                estimate = getattr(override, field)
+                problem = estimate and estimate_problem(estimate, calendar)
+                if problem:
+                    problems.append(f"scenarios[{index}] '{scenario.name}'.overrides."
+                                    f"{stage_id}.{field}: {problem}")
     return problems
 
 
