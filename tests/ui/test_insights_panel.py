@@ -1,0 +1,213 @@
+"""Where AI would matter (the leverage ranking) and the insight cards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import feature_chain_data
+from tests.ui.test_opportunities import round_trip, settle, shown_in_window
+from vsmapper.analysis import analyze, apply_scenario, sensitivity
+from vsmapper.analysis.insights import hourglass, insights
+from vsmapper.io.mapfile import dump_map, map_from_data
+from vsmapper.model.duration import Estimate, format_hours
+from vsmapper.model.stream import AIOpportunity
+from vsmapper.ui import theme
+from vsmapper.ui.commands import perform
+from vsmapper.ui.files import example_map
+from vsmapper.ui.insights_panel import InsightsPanel, LeverageView, leverage_sentence
+from vsmapper.ui.workspace import Workspace
+
+
+@pytest.fixture
+def example(qtbot: QtBot) -> Workspace:
+    """The bundled example: three AI opportunities and two scenarios."""
+    return Workspace(example_map())
+
+
+@pytest.fixture
+def chain(qtbot: QtBot) -> Workspace:
+    """The feature chain: Refinement is the constraint, Coding has no AI yet."""
+    return Workspace(map_from_data(feature_chain_data()))
+
+
+@pytest.fixture
+def leverage(qtbot: QtBot, example: Workspace) -> Iterator[LeverageView]:
+    shown = LeverageView(example)
+    window = shown_in_window(qtbot, shown)
+    yield shown
+    window.close()
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, example: Workspace) -> Iterator[InsightsPanel]:
+    shown = InsightsPanel(example)
+    window = shown_in_window(qtbot, shown)
+    yield shown
+    window.close()
+
+
+def shown_findings(panel: InsightsPanel) -> list[tuple[str, str, str]]:
+    return [(card.insight.severity, card.title_label.text(), card.text_label.text())
+            for card in panel.cards()]
+
+
+def engine_findings(workspace: Workspace) -> list[tuple[str, str, str]]:
+    return [(found.severity, found.title, found.text)
+            for found in insights(workspace.stream, workspace.scenario)]
+
+
+# --- where AI would matter ---------------------------------------------------------------
+
+
+def test_leverage_ranks_the_stages_as_sensitivity_does(leverage: LeverageView,
+                                                       example: Workspace) -> None:
+    assert leverage.ranked_stage_ids() == [found.stage_id
+                                           for found in sensitivity(example.stream)]
+    assert leverage.heading.text().startswith("Current state")
+
+
+def test_leverage_follows_the_shown_scenario(qtbot: QtBot, leverage: LeverageView,
+                                             example: Workspace) -> None:
+    example.show_scenario("ai-across-the-stream")
+    settle(qtbot, leverage)
+    scenario = example.document.scenario("ai-across-the-stream")
+    assert leverage.ranked_stage_ids() == [
+        found.stage_id for found in sensitivity(apply_scenario(example.stream, scenario))]
+    assert leverage.heading.text().startswith("Scenario: AI across the stream")
+    names = {leverage.table.item(row, 0).data(Qt.ItemDataRole.UserRole):
+             leverage.table.item(row, 4).text() for row in range(leverage.table.rowCount())}
+    assert names["coding"] == "Coding assistant"
+    example.show_scenario("coding-assistant-only")
+    settle(qtbot, leverage)
+    names = {leverage.table.item(row, 0).data(Qt.ItemDataRole.UserRole):
+             leverage.table.item(row, 4).text() for row in range(leverage.table.rowCount())}
+    assert names["review"] == "AI first-pass review (off)"
+
+
+def test_leverage_shows_savings_highlights_the_constraint_and_names_the_ai(
+        leverage: LeverageView, example: Workspace) -> None:
+    ranked = sensitivity(example.stream)
+    total = analyze(example.stream).expected_lead_time_hours
+    top = leverage.table
+    assert top.item(0, 0).text() == "Discovery & prioritisation  ◆ constraint"
+    assert top.item(0, 0).foreground().color().name() == theme.CONSTRAINT
+    assert top.item(0, 2).text().startswith(f"{100 * ranked[0].halve_wait_hours / total:.1f}%")
+    assert top.item(0, 2).font().bold()  # its best lever
+    coding = leverage.ranked_stage_ids().index("coding")
+    assert top.item(coding, 4).text() == "Coding assistant"
+    assert top.item(0, 4).text() == "—"
+
+
+def test_the_explanation_sets_where_ai_is_aimed_against_the_biggest_lever(
+        qtbot: QtBot, chain: Workspace) -> None:
+    view = LeverageView(chain)
+    window = shown_in_window(qtbot, view)
+    assert view.explanation.text() == (
+        "Halving the process time of Coding would cut expected lead time by 7.5%; "
+        "halving the wait before Refinement by 18.3%.")
+    window.close()
+
+
+def test_the_explanation_names_the_stage_with_the_most_ai_and_a_best_process_lever(
+        chain: Workspace) -> None:
+    stream = chain.stream
+    marked = stream.replaced(stages=[
+        stage.replaced(ai=[AIOpportunity(id="bot", name="Bot")]) if stage.id == "review"
+        else stage for stage in stream.stages])
+    analysis = analyze(marked)
+    assert leverage_sentence(marked, sensitivity(marked), analysis).startswith(
+        "Halving the process time of Code review would cut expected lead time by 0.9%;")
+    slow_coding = stream.replaced(stages=[
+        stage.replaced(process_time=Estimate.model_validate("4w")) if stage.id == "coding"
+        else stage for stage in stream.stages])
+    sentence = leverage_sentence(slow_coding, sensitivity(slow_coding), analyze(slow_coding))
+    assert sentence.endswith(", more than any other single change.")
+
+
+def test_clicking_a_ranked_stage_requests_it(qtbot: QtBot, leverage: LeverageView) -> None:
+    with qtbot.waitSignal(leverage.stageRequested) as requested:
+        leverage.table.cellClicked.emit(0, 1)
+    assert requested.args == ["discovery"]
+
+
+# --- insights ----------------------------------------------------------------------------
+
+
+def test_the_panel_shows_the_engines_findings_most_urgent_first(
+        panel: InsightsPanel, example: Workspace) -> None:
+    assert shown_findings(panel) == engine_findings(example)
+    assert panel.heading.text() == "Current state  ·  8 findings, 4 to act on"
+
+
+def test_the_panel_updates_after_an_edit_and_after_undo(
+        qtbot: QtBot, panel: InsightsPanel, example: Workspace) -> None:
+    before_map, before = dump_map(example.stream), shown_findings(panel)
+    perform(example.undo_stack, example.document, "Change wait time of Discovery",
+            lambda d: d.set_stage_field("discovery", "wait_time", Estimate.model_validate("1h")))
+    settle(qtbot, panel)
+    assert shown_findings(panel) == engine_findings(example) != before
+    round_trip(example, before_map, "Change wait time of Discovery")
+    example.undo_stack.undo()
+    settle(qtbot, panel)
+    assert shown_findings(panel) == before
+
+
+def test_the_panel_follows_the_shown_scenario(qtbot: QtBot, panel: InsightsPanel,
+                                              example: Workspace) -> None:
+    example.show_scenario("coding-assistant-only")
+    settle(qtbot, panel)
+    assert shown_findings(panel) == engine_findings(example)
+    assert panel.heading.text().startswith("Scenario: Coding assistant only")
+
+
+def test_clicking_a_card_or_its_stage_link_requests_the_stage(
+        qtbot: QtBot, panel: InsightsPanel) -> None:
+    card = next(card for card in panel.cards() if len(card.insight.stage_ids) == 2)
+    with qtbot.waitSignal(panel.stageRequested) as requested:
+        qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    assert requested.args == [card.insight.stage_ids[0]]
+    assert ">Discovery &amp; prioritisation</a>" in card.links_label.text()
+    with qtbot.waitSignal(panel.stageRequested) as requested:
+        card.links_label.linkActivated.emit(card.insight.stage_ids[1])
+    assert requested.args == [card.insight.stage_ids[1]]
+
+
+def test_the_phase_table_is_the_hourglass(panel: InsightsPanel, example: Workspace) -> None:
+    shares = hourglass(example.stream)
+    table = panel.phases
+    assert [table.item(row, 0).text() for row in range(table.rowCount())] == [
+        share.phase.capitalize() for share in shares]
+    assert [table.item(row, 1).text().split()[0] for row in range(table.rowCount())] == [
+        f"{share.share:.0%}" for share in shares]
+    assert [table.item(row, 2).text() for row in range(table.rowCount())] == [
+        "—", "2  ·  650 USD/mo", "1  ·  300 USD/mo", "—"]
+    assert table.item(1, 3).text().startswith(
+        format_hours(shares[1].expected_lead_time_delta_hours, 8, 5))
+
+
+def test_a_hidden_panel_does_no_work_until_shown(qtbot: QtBot, example: Workspace) -> None:
+    hidden = InsightsPanel(example)
+    example.refresh_now()
+    assert hidden.stale and hidden.cards() == []
+    window = shown_in_window(qtbot, hidden)
+    assert not hidden.stale and shown_findings(hidden) == engine_findings(example)
+    window.close()
+
+
+def test_a_map_without_times_says_what_to_do(qtbot: QtBot, chain: Workspace) -> None:
+    stream = chain.stream
+    chain.load(stream.replaced(stages=[stage.replaced(process_time=Estimate.zero(),
+                                                      wait_time=Estimate.zero(), pca=100)
+                                       for stage in stream.stages]), None)
+    panel = InsightsPanel(chain)
+    window = shown_in_window(qtbot, panel)
+    assert panel.cards() == []
+    assert panel.heading.text() == "Current state  ·  0 findings"
+    view = LeverageView(chain, window)
+    view.show()
+    assert view.explanation.text().startswith("Give the stages times")
+    window.close()

@@ -1,0 +1,358 @@
+"""Marking AI opportunities: the catalog dialog and the opportunities table, all undoable."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QStyleOptionViewItem, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import feature_chain_data
+from vsmapper.analysis.insights import opportunity_effects
+from vsmapper.catalog import load_catalog, opportunity_from_practice, suggest
+from vsmapper.io.mapfile import dump_map, map_from_data
+from vsmapper.model.duration import format_hours
+from vsmapper.ui.commands import perform
+from vsmapper.ui.files import example_map
+from vsmapper.ui.insights_panel import FollowingPanel
+from vsmapper.ui.opportunities import (
+    COLUMNS,
+    EFFECT_COLUMN,
+    AddOpportunityDialog,
+    CheckedTextDelegate,
+    OpportunitiesPanel,
+)
+from vsmapper.ui.workspace import Workspace
+
+
+def round_trip(workspace: Workspace, before: str, undo_text: str) -> None:
+    """The last edit is one undo step named ``undo_text``; undo and redo restore exactly."""
+    stack = workspace.undo_stack
+    after = dump_map(workspace.stream)
+    assert after != before
+    assert stack.undoText() == undo_text
+    stack.undo()
+    assert dump_map(workspace.stream) == before
+    stack.redo()
+    assert dump_map(workspace.stream) == after
+
+
+def settle(qtbot: QtBot, view: FollowingPanel) -> None:
+    """Wait until a view has redrawn after the last edit (its redraw waits a moment)."""
+    view.workspace.refresh_now()
+    assert view.stale
+    qtbot.waitUntil(lambda: not view.stale)
+
+
+@pytest.fixture
+def example(qtbot: QtBot) -> Workspace:
+    """The bundled example: three AI opportunities and two scenarios."""
+    return Workspace(example_map())
+
+
+@pytest.fixture
+def chain(qtbot: QtBot) -> Workspace:
+    """The feature chain: no AI opportunities yet."""
+    return Workspace(map_from_data(feature_chain_data()))
+
+
+def shown_in_window(qtbot: QtBot, panel: QWidget) -> QWidget:
+    """Show a panel as a dock would, inside a window (a bare top-level one makes Qt warn).
+
+    Keep the window: the panel lives as long as it does.
+    """
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(1300, 700)
+    panel.setParent(window)
+    panel.resize(1300, 700)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, example: Workspace) -> Iterator[OpportunitiesPanel]:
+    shown = OpportunitiesPanel(example)
+    window = shown_in_window(qtbot, shown)
+    yield shown
+    window.close()
+
+
+def column(field: str) -> int:
+    return next(number for number, column in enumerate(COLUMNS) if column.field == field)
+
+
+def cell(panel: OpportunitiesPanel, opportunity_id: str, number: int) -> str:
+    row = panel.model.row_of(opportunity_id)
+    assert row is not None
+    return panel.model.index(row, number).data()
+
+
+def dialog_for(qtbot: QtBot, workspace: Workspace, stage_id: str) -> AddOpportunityDialog:
+    dialog = AddOpportunityDialog(workspace, stage_id)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+# --- the catalog dialog ------------------------------------------------------------------
+
+
+def test_dialog_suggests_the_catalog_best_fit_first_with_the_disclaimer(
+        qtbot: QtBot, chain: Workspace) -> None:
+    dialog = dialog_for(qtbot, chain, "coding")
+    catalog = load_catalog()
+    expected = [p.id for p in suggest(catalog, chain.stream.stage("coding"))]
+    listed = [dialog.choices.item(row).data(Qt.ItemDataRole.UserRole)
+              for row in range(dialog.choices.count())]
+    assert listed == [None, *expected]  # the custom opportunity first, then best fit first
+    assert dialog.practice is not None and dialog.practice.id == expected[0]
+    first = dialog.choices.item(1).text()
+    assert first.splitlines() == ["Coding assistant", "process ×0.8, wait ×1.0, %C&A −2 pts"]
+
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("Defaults are assumptions — change them" in text
+               and html.escape(catalog.disclaimer) in text for text in texts)
+    details = dialog.details.toPlainText()
+    practice = catalog.practice("coding-assistant")
+    assert "Default effect: process ×0.8, wait ×1.0, %C&A −2 pts" in details
+    assert "Plausible range: process ×0.6 to ×1.2, wait ×1.0, %C&A −6 to +1 pts" in details
+    assert "Monthly cost: 250 USD" in details
+    assert practice.risks[0] in details
+    assert all(item.source in details and item.claim in details for item in practice.evidence)
+
+
+def test_show_every_practice_lists_the_whole_catalog(qtbot: QtBot, chain: Workspace) -> None:
+    dialog = dialog_for(qtbot, chain, "deploy")
+    fitting = dialog.choices.count()
+    dialog.show_all.setChecked(True)
+    assert dialog.choices.count() == len(load_catalog().practices) + 1 > fitting
+
+
+def test_adding_a_practice_is_one_undo_step_with_the_catalog_defaults(
+        qtbot: QtBot, chain: Workspace) -> None:
+    before = dump_map(chain.stream)
+    dialog = dialog_for(qtbot, chain, "coding")
+    dialog.choose("coding-assistant")
+    with qtbot.waitSignal(dialog.added) as added:
+        dialog.accept()
+    assert added.args == ["coding-assistant"]
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    practice = load_catalog().practice("coding-assistant")
+    assert chain.stream.stage("coding").ai == [
+        opportunity_from_practice(practice, "coding-assistant")]
+    round_trip(chain, before, "Add AI opportunity Coding assistant to Coding")
+
+
+def test_the_team_can_change_the_defaults_before_adding(qtbot: QtBot, chain: Workspace) -> None:
+    dialog = dialog_for(qtbot, chain, "review")
+    dialog.choose("ai-code-review")
+    dialog.process_factor.setValue(0.5)
+    dialog.monthly_cost.setValue(900)
+    dialog.accept()
+    [opportunity] = chain.stream.stage("review").ai
+    assert (opportunity.practice, opportunity.process_time_factor, opportunity.monthly_cost) == (
+        "ai-code-review", 0.5, 900)
+
+
+def test_a_custom_opportunity_is_added_and_undone(qtbot: QtBot, chain: Workspace) -> None:
+    before = dump_map(chain.stream)
+    dialog = dialog_for(qtbot, chain, "refine")
+    dialog.choose(None)
+    assert dialog.name.text() == ""
+    assert "Custom opportunity" in dialog.details.toPlainText()
+    dialog.name.setText("Story splitting agent")
+    dialog.process_factor.setValue(0.6)
+    dialog.wait_factor.setValue(0.5)
+    dialog.pca_delta.setValue(5)
+    dialog.monthly_cost.setValue(120)
+    dialog.accept()
+    [opportunity] = chain.stream.stage("refine").ai
+    assert opportunity.model_dump() == {
+        "id": "story-splitting-agent", "practice": None, "name": "Story splitting agent",
+        "process_time_factor": 0.6, "wait_time_factor": 0.5, "pca_delta": 5,
+        "monthly_cost": 120, "status": "idea", "confidence": "medium", "note": ""}
+    round_trip(chain, before, "Add AI opportunity Story splitting agent to Refinement")
+
+
+def test_a_nameless_custom_opportunity_is_refused_and_the_dialog_stays(
+        qtbot: QtBot, chain: Workspace) -> None:
+    dialog = dialog_for(qtbot, chain, "refine")
+    dialog.choose(None)
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not dialog.problem.isHidden() and "Name the AI opportunity" in dialog.problem.text()
+    assert chain.undo_stack.count() == 0
+
+
+def test_the_preview_is_what_the_engine_finds_once_added(qtbot: QtBot, chain: Workspace) -> None:
+    dialog = dialog_for(qtbot, chain, "coding")
+    dialog.choose("coding-assistant")
+    preview = dialog.preview.text()
+    dialog.accept()
+    [effect] = opportunity_effects(chain.stream)
+    hours = format_hours(effect.expected_lead_time_delta_hours, 8, 5)
+    assert f"{hours} ({effect.expected_lead_time_delta_pct:+.1f}%)".replace("-", "−") in preview
+    assert "the constraint is Refinement" in preview
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+def test_the_panel_lists_every_opportunity_with_its_effect_alone(
+        panel: OpportunitiesPanel, example: Workspace) -> None:
+    panel.refresh()
+    stream = example.stream
+    assert [panel.model.opportunity_id(row) for row in range(panel.model.rowCount())] == [
+        o.id for _, o in stream.opportunities()]
+    assert [cell(panel, "review-bot", number) for number in range(len(COLUMNS))] == [
+        "Code review", "AI first-pass review", cell(panel, "review-bot", EFFECT_COLUMN),
+        "×0.7", "×0.6", "+5 pts", "400 USD", "pilot", "medium",
+        stream.stage("review").ai[0].note]
+    for effect in opportunity_effects(stream):
+        shown = cell(panel, effect.opportunity_id, EFFECT_COLUMN)
+        hours = effect.expected_lead_time_delta_hours
+        assert shown.startswith(format_hours(hours, 8, 5) if hours else "±0")
+    assert "3 AI opportunities, 950 USD a month" in panel.summary.text()
+    assert panel.heading.text().startswith("Current state")
+
+
+@pytest.mark.parametrize(("field", "typed", "value", "undo_text"), [
+    ("monthly_cost", "1,200", 1200, "Change monthly cost of AI first-pass review"),
+    ("process_time_factor", "×0.5", 0.5, "Change process time factor of AI first-pass review"),
+    ("wait_time_factor", "0.9", 0.9, "Change wait time factor of AI first-pass review"),
+    ("pca_delta", "−4 pts", -4, "Change %C&A change of AI first-pass review"),
+    ("status", "adopted", "adopted", "Change status of AI first-pass review"),
+    ("confidence", "high", "high", "Change confidence of AI first-pass review"),
+    ("note", "Pilot in team A", "Pilot in team A", "Change note of AI first-pass review"),
+    ("name", "Review bot", "Review bot",
+     "Rename AI opportunity AI first-pass review to Review bot"),
+])
+def test_each_edit_in_place_is_one_undo_step(
+        panel: OpportunitiesPanel, example: Workspace, field: str, typed: str, value: object,
+        undo_text: str) -> None:
+    before = dump_map(example.stream)
+    row = panel.model.row_of("review-bot")
+    assert panel.model.setData(panel.model.index(row, column(field)), typed)
+    assert getattr(example.document.opportunity("review-bot"), field) == value
+    round_trip(example, before, undo_text)
+
+
+@pytest.mark.parametrize(("field", "typed", "reason"), [
+    ("process_time_factor", "fast", "'fast' is not a number"),
+    ("process_time_factor", "-1", "process time factor: -1 is out of range"),
+    ("pca_delta", "150", "%C&A change: 150 is out of range"),
+    ("monthly_cost", "a lot", "monthly cost: 'a lot' is not a number"),
+    ("status", "maybe", "'maybe' is not allowed"),
+    ("name", "  ", "name: is blank"),
+])
+def test_invalid_values_are_refused_with_a_message(
+        qtbot: QtBot, panel: OpportunitiesPanel, example: Workspace, field: str, typed: str,
+        reason: str) -> None:
+    before = dump_map(example.stream)
+    index = panel.model.index(panel.model.row_of("review-bot"), column(field))
+    assert reason in (panel.model.problem_with(index, typed) or "")
+    with qtbot.waitSignal(panel.problem) as refused:
+        assert not panel.model.setData(index, typed)
+    assert refused.args[0].startswith("AI first-pass review: ") and reason in refused.args[0]
+    assert not panel.problem_label.isHidden()
+    assert dump_map(example.stream) == before
+    assert example.undo_stack.count() == 0
+
+
+def test_the_editor_turns_red_while_the_text_would_be_refused(
+        panel: OpportunitiesPanel) -> None:
+    index = panel.model.index(0, column("monthly_cost"))
+    delegate = panel.table.itemDelegate()
+    assert isinstance(delegate, CheckedTextDelegate)
+    editor = delegate.createEditor(panel.table.viewport(), QStyleOptionViewItem(), index)
+    editor.setText("lots")
+    assert "'lots' is not a number" in editor.toolTip()
+    editor.setText("300")
+    assert editor.toolTip() == ""
+    editor.deleteLater()
+
+
+# Opening the dialog shows a top-level window, which the offscreen platform warns about.
+OPENS_A_DIALOG = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@OPENS_A_DIALOG
+def test_add_marks_at_the_current_stage_through_the_dialog(
+        panel: OpportunitiesPanel, example: Workspace) -> None:
+    panel.set_current_stage(None)
+    assert not panel.add_button.isEnabled()
+    assert panel.open_add_dialog() is None
+    panel.set_current_stage("security")
+    assert panel.add_button.text() == "Add AI opportunity to Security review…"
+    before = dump_map(example.stream)
+    dialog = panel.open_add_dialog()
+    assert dialog is not None and dialog.stage.id == "security"
+    assert dialog.practice is not None and dialog.practice.id == "security-scanning"
+    dialog.accept()
+    assert panel.selected_opportunity() == "ai-assisted-security-scanning"
+    assert cell(panel, "ai-assisted-security-scanning", 0) == "Security review"
+    round_trip(example, before, "Add AI opportunity AI-assisted security scanning to "
+                                "Security review")
+
+
+@OPENS_A_DIALOG
+def test_add_uses_the_selected_rows_stage_when_no_stage_is_selected(
+        panel: OpportunitiesPanel) -> None:
+    panel.select_opportunity("test-generation")
+    assert panel.add_button.text() == "Add AI opportunity to QA testing…"
+    dialog = panel.open_add_dialog()
+    assert dialog is not None and dialog.stage.id == "qa"
+    dialog.reject()
+
+
+def test_remove_takes_it_out_of_every_scenario_and_undoes(
+        panel: OpportunitiesPanel, example: Workspace) -> None:
+    before = dump_map(example.stream)
+    assert not panel.remove_button.isEnabled()
+    panel.select_opportunity("review-bot")
+    panel.remove_button.click()
+    assert [o.id for _, o in example.stream.opportunities()] == [
+        "coding-assistant", "test-generation"]
+    assert example.document.scenario("ai-across-the-stream").ai == [
+        "coding-assistant", "test-generation"]
+    assert panel.model.rowCount() == 2
+    round_trip(example, before, "Remove AI opportunity AI first-pass review from Code review")
+    example.undo_stack.undo()
+    assert panel.model.rowCount() == 3
+
+
+def test_effects_follow_edits_and_undo(
+        qtbot: QtBot, panel: OpportunitiesPanel, example: Workspace) -> None:
+    panel.refresh()
+    shown = cell(panel, "coding-assistant", EFFECT_COLUMN)
+    perform(example.undo_stack, example.document, "Halve coding",
+            lambda d: d.set_opportunity_field("coding-assistant", "process_time_factor", 0.5))
+    assert cell(panel, "coding-assistant", column("process_time_factor")) == "×0.5"
+    qtbot.waitUntil(lambda: cell(panel, "coding-assistant", EFFECT_COLUMN) != shown)
+    effect = opportunity_effects(example.stream)[0]
+    assert cell(panel, "coding-assistant", EFFECT_COLUMN).startswith(
+        format_hours(effect.expected_lead_time_delta_hours, 8, 5))
+    example.undo_stack.undo()
+    assert cell(panel, "coding-assistant", column("process_time_factor")) == "×0.75"
+    qtbot.waitUntil(lambda: cell(panel, "coding-assistant", EFFECT_COLUMN) == shown)
+
+
+def test_a_hidden_panel_waits_until_it_is_shown(qtbot: QtBot, example: Workspace) -> None:
+    hidden = OpportunitiesPanel(example)
+    assert hidden.stale and cell(hidden, "review-bot", EFFECT_COLUMN) == "…"
+    window = shown_in_window(qtbot, hidden)
+    assert not hidden.stale and cell(hidden, "review-bot", EFFECT_COLUMN) != "…"
+    window.close()
+
+
+def test_the_panel_says_which_opportunities_a_shown_scenario_enables(
+        panel: OpportunitiesPanel, example: Workspace) -> None:
+    example.show_scenario("coding-assistant-only")
+    panel.refresh()
+    assert panel.heading.text() == "Scenario: Coding assistant only  ·  1 of 3 enabled here"
+    row = panel.model.row_of("review-bot")
+    tooltip = panel.model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == "Not enabled in the scenario Coding assistant only"

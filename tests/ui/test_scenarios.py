@@ -1,0 +1,347 @@
+"""Scenarios: create, rename, duplicate, delete, enable AI, override stages, compare."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from tests.ui.test_opportunities import round_trip, settle, shown_in_window
+from vsmapper.analysis import compare
+from vsmapper.io.mapfile import dump_map
+from vsmapper.model.duration import format_hours
+from vsmapper.model.stream import AIOpportunity
+from vsmapper.ui.commands import perform
+from vsmapper.ui.files import example_map
+from vsmapper.ui.insights_panel import BETTER, WORSE
+from vsmapper.ui.scenarios import MEASURES, ScenarioComparisonView, ScenariosPanel
+from vsmapper.ui.workspace import Workspace
+
+
+@pytest.fixture
+def example(qtbot: QtBot) -> Workspace:
+    """The bundled example: three AI opportunities and two scenarios."""
+    return Workspace(example_map())
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, example: Workspace) -> Iterator[ScenariosPanel]:
+    shown = ScenariosPanel(example)
+    window = shown_in_window(qtbot, shown)
+    yield shown
+    window.close()
+
+
+@pytest.fixture
+def comparison(qtbot: QtBot, example: Workspace) -> Iterator[ScenarioComparisonView]:
+    shown = ScenarioComparisonView(example)
+    window = shown_in_window(qtbot, shown)
+    yield shown
+    window.close()
+
+
+def listed(panel: ScenariosPanel) -> list[str]:
+    return [panel.scenario_list.item(row).text() for row in range(panel.scenario_list.count())]
+
+
+def ai_item(panel: ScenariosPanel, opportunity_id: str) -> object:
+    for row in range(panel.ai_list.count()):
+        item = panel.ai_list.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == opportunity_id:
+            return item
+    raise KeyError(opportunity_id)
+
+
+def stage_row(workspace: Workspace, stage_id: str) -> int:
+    return [stage.id for stage in workspace.stream.stages].index(stage_id)
+
+
+# --- the list of scenarios ---------------------------------------------------------------
+
+
+def test_the_panel_lists_the_scenarios_and_edits_the_selected_one(
+        panel: ScenariosPanel) -> None:
+    assert listed(panel) == ["Coding assistant only", "AI across the stream"]
+    panel.select_scenario("ai-across-the-stream")
+    assert panel.ai_caption.text() == "AI opportunities enabled in AI across the stream (3 of 3)"
+    assert all(ai_item(panel, i).checkState() == Qt.CheckState.Checked
+               for i in ("coding-assistant", "review-bot", "test-generation"))
+    approval = panel.overrides.index(stage_row(panel.workspace, "approval"), 2)
+    assert approval.data() == "1-2d"
+    assert panel.overrides.index(stage_row(panel.workspace, "coding"), 2).data() == "2d"
+
+
+def test_new_scenario_is_one_undo_step_and_selected(panel: ScenariosPanel,
+                                                    example: Workspace) -> None:
+    before = dump_map(example.stream)
+    panel.new_button.click()
+    assert listed(panel)[-1] == "Scenario 3"
+    assert example.stream.scenarios[-1].model_dump() == {
+        "id": "scenario-3", "name": "Scenario 3", "ai": [], "overrides": {},
+        "demand_factor": 1.0}
+    assert panel.selected_scenario().id == "scenario-3"
+    round_trip(example, before, "Add scenario Scenario 3")
+
+
+def test_renaming_in_the_list_is_one_undo_step(panel: ScenariosPanel,
+                                               example: Workspace) -> None:
+    before = dump_map(example.stream)
+    panel.scenario_list.item(0).setText("Copilot only")
+    assert example.document.scenario("coding-assistant-only").name == "Copilot only"
+    round_trip(example, before, "Rename scenario Coding assistant only to Copilot only")
+    assert listed(panel)[0] == "Copilot only"
+
+
+def test_a_blank_name_is_refused_and_the_list_shows_the_old_one(
+        qtbot: QtBot, panel: ScenariosPanel, example: Workspace) -> None:
+    with qtbot.waitSignal(panel.problem) as refused:
+        panel.scenario_list.item(0).setText("  ")
+    assert "name: is blank" in refused.args[0]
+    assert listed(panel)[0] == "Coding assistant only"
+    assert example.undo_stack.count() == 0
+
+
+def test_duplicate_copies_everything_but_the_name_and_id(panel: ScenariosPanel,
+                                                         example: Workspace) -> None:
+    before = dump_map(example.stream)
+    panel.select_scenario("ai-across-the-stream")
+    panel.duplicate_button.click()
+    original, copy = example.stream.scenarios[1:]
+    assert (copy.id, copy.name) == ("ai-across-the-stream-copy", "AI across the stream (copy)")
+    assert (copy.ai, copy.overrides) == (original.ai, original.overrides)
+    assert panel.selected_scenario().id == copy.id
+    round_trip(example, before, "Duplicate scenario AI across the stream")
+
+
+def test_deleting_the_shown_scenario_returns_to_the_current_state(
+        panel: ScenariosPanel, example: Workspace) -> None:
+    before = dump_map(example.stream)
+    example.show_scenario("ai-across-the-stream")
+    assert panel.selected_scenario().id == "ai-across-the-stream"
+    panel.delete_button.click()
+    assert example.scenario is None
+    assert listed(panel) == ["Coding assistant only"]
+    assert panel.heading.text().startswith("Current state")
+    round_trip(example, before, "Delete scenario AI across the stream")
+
+
+# --- showing one -------------------------------------------------------------------------
+
+
+def test_show_on_canvas_and_back(panel: ScenariosPanel, example: Workspace) -> None:
+    panel.select_scenario("coding-assistant-only")
+    assert panel.show_button.text() == "Show on canvas"
+    panel.show_button.click()
+    assert example.scenario is not None and example.scenario.id == "coding-assistant-only"
+    assert panel.heading.text() == "Scenario: Coding assistant only  ·  on the canvas"
+    assert panel.scenario_list.item(0).font().bold()
+    assert panel.show_button.text() == "Show current state"
+    panel.show_button.click()
+    assert example.scenario is None
+    assert panel.heading.text() == "Current state  ·  on the canvas"
+
+
+def test_activating_shows_and_the_panel_follows_the_toolbar(
+        panel: ScenariosPanel, example: Workspace) -> None:
+    item = panel.scenario_list.item(1)
+    panel.scenario_list.itemActivated.emit(item)  # a double-click or Enter
+    assert example.scenario is not None and example.scenario.id == "ai-across-the-stream"
+    example.show_scenario("coding-assistant-only")  # as the toolbar's combo box does
+    assert panel.selected_scenario().id == "coding-assistant-only"
+    assert "Coding assistant only" in panel.heading.text()
+
+
+# --- what a scenario changes -------------------------------------------------------------
+
+
+def test_ticking_an_opportunity_enables_it_as_one_undo_step(
+        panel: ScenariosPanel, example: Workspace) -> None:
+    before = dump_map(example.stream)
+    panel.select_scenario("coding-assistant-only")
+    ai_item(panel, "review-bot").setCheckState(Qt.CheckState.Checked)
+    assert example.document.scenario("coding-assistant-only").ai == [
+        "coding-assistant", "review-bot"]
+    round_trip(example, before, "Enable AI first-pass review in Coding assistant only")
+    assert ai_item(panel, "review-bot").checkState() == Qt.CheckState.Checked
+    example.undo_stack.undo()
+    assert ai_item(panel, "review-bot").checkState() == Qt.CheckState.Unchecked
+
+    ai_item(panel, "coding-assistant").setCheckState(Qt.CheckState.Unchecked)
+    assert example.document.scenario("coding-assistant-only").ai == []
+    round_trip(example, before, "Disable Coding assistant in Coding assistant only")
+
+
+def test_overrides_are_typed_as_durations_and_undone(
+        panel: ScenariosPanel, example: Workspace) -> None:
+    before = dump_map(example.stream)
+    panel.select_scenario("coding-assistant-only")
+    review = stage_row(example, "review")
+    assert panel.overrides.setData(panel.overrides.index(review, 2), "2-5d")
+    override = example.document.scenario("coding-assistant-only").overrides["review"]
+    assert (override.wait_time.text, override.process_time, override.pca) == ("2-5d", None, None)
+    assert panel.overrides.index(review, 2).data() == "2-5d"
+    round_trip(example, before,
+               "Override wait time of Code review in Coding assistant only")
+
+    with_wait = dump_map(example.stream)
+    assert panel.overrides.setData(panel.overrides.index(review, 3), "97%")
+    override = example.document.scenario("coding-assistant-only").overrides["review"]
+    assert (override.wait_time.text, override.pca) == ("2-5d", 97)
+    round_trip(example, with_wait, "Override %C&A of Code review in Coding assistant only")
+
+
+def test_a_blank_override_clears_it(panel: ScenariosPanel, example: Workspace) -> None:
+    before = dump_map(example.stream)
+    panel.select_scenario("ai-across-the-stream")
+    approval = stage_row(example, "approval")
+    assert panel.overrides.setData(panel.overrides.index(approval, 2), "  ")
+    assert example.document.scenario("ai-across-the-stream").overrides == {}
+    assert panel.overrides.index(approval, 2).data() == "3.5d"  # the stage's own, greyed
+    round_trip(example, before,
+               "Clear wait time override of Change approval (CAB) in AI across the stream")
+
+
+@pytest.mark.parametrize(("column", "typed", "reason"), [
+    (2, "2-", "'2-' is not a duration"),
+    (1, "5d/2d/1d", "is out of order"),
+    (3, "0", "%C&A is more than 0 and at most 100"),
+    (3, "lots", "'lots' is not a number"),
+])
+def test_invalid_overrides_are_refused_inline_and_on_commit(
+        qtbot: QtBot, panel: ScenariosPanel, example: Workspace, column: int, typed: str,
+        reason: str) -> None:
+    before = dump_map(example.stream)
+    panel.select_scenario("ai-across-the-stream")
+    index = panel.overrides.index(stage_row(example, "review"), column)
+    assert reason in (panel.overrides.problem_with(index, typed) or "")
+    with qtbot.waitSignal(panel.problem) as refused:
+        assert not panel.overrides.setData(index, typed)
+    assert refused.args[0].startswith("Code review: ") and reason in refused.args[0]
+    assert dump_map(example.stream) == before
+
+
+def test_demand_factor_is_one_undo_step(panel: ScenariosPanel, example: Workspace) -> None:
+    before = dump_map(example.stream)
+    panel.select_scenario("coding-assistant-only")
+    panel.demand.setValue(1.5)
+    assert example.document.scenario("coding-assistant-only").demand_factor == 1.5
+    assert panel.demand_hint.text() == "6 items a week (now 4)"
+    round_trip(example, before, "Change demand factor of Coding assistant only")
+    example.undo_stack.undo()
+    assert panel.demand.value() == 1.0
+
+
+def test_all_ai_ideas_is_created_in_one_click_and_offered_again_for_new_ideas(
+        panel: ScenariosPanel, example: Workspace) -> None:
+    assert not panel.all_ai_button.isHidden()
+    assert panel.all_ai_button.text() == "Create “All AI ideas”"
+    before = dump_map(example.stream)
+    panel.all_ai_button.click()
+    created = example.stream.scenarios[-1]
+    assert (created.name, created.ai) == (
+        "All AI ideas", ["coding-assistant", "review-bot", "test-generation"])
+    assert panel.selected_scenario().id == created.id
+    assert panel.all_ai_button.isHidden()
+    round_trip(example, before, "Create scenario All AI ideas")
+
+    perform(example.undo_stack, example.document, "Mark",
+            lambda d: d.add_opportunity("approval", AIOpportunity(id="cab-bot", name="CAB bot")))
+    assert panel.all_ai_button.text() == "Add 1 AI idea to “All AI ideas”"
+    before = dump_map(example.stream)
+    panel.all_ai_button.click()
+    assert example.document.scenario(created.id).ai[-1] == "cab-bot"
+    round_trip(example, before, "Add 1 AI idea to All AI ideas")
+
+
+def test_all_ai_ideas_is_not_offered_without_opportunities(
+        qtbot: QtBot, example: Workspace) -> None:
+    stream = example.stream
+    bare = stream.replaced(stages=[stage.replaced(ai=[]) for stage in stream.stages],
+                           scenarios=[])
+    example.load(bare, None)
+    shown = ScenariosPanel(example)
+    window = shown_in_window(qtbot, shown)
+    assert shown.all_ai_button.isHidden()
+    assert not shown.no_ai_hint.isHidden()
+    window.close()
+
+
+# --- the comparison ----------------------------------------------------------------------
+
+
+def test_the_comparison_shows_the_engines_figures(comparison: ScenarioComparisonView,
+                                                  example: Workspace) -> None:
+    comparison.refresh()
+    rows = comparison.as_rows()
+    assert rows[0] == ["", "Current state", "Coding assistant only", "Δ",
+                       "AI across the stream", "Δ"]
+    assert [row[0] for row in rows[1:]] == list(MEASURES)
+    stream = example.stream
+
+    def hours(value: float) -> str:
+        return format_hours(value, stream.calendar.hours_per_day, stream.calendar.days_per_week)
+
+    for number, scenario in enumerate(stream.scenarios):
+        found = compare(stream, scenario)
+        value, delta = 2 + 2 * number, 3 + 2 * number
+        column = [row[value] for row in rows[1:]]
+        deltas = [row[delta] for row in rows[1:]]
+        assert column[0] == hours(found.future.lead_time_hours)
+        assert column[1] == hours(found.future.expected_lead_time_hours)
+        assert column[2] == f"{found.future.flow_efficiency:.1%}"
+        assert column[3] == f"{found.future.rolled_pca:.1%}"
+        assert column[4].startswith(found.future.constraint.stage)
+        assert column[5] == f"{found.future.cost_per_item:,.0f} USD"
+        assert column[6] == f"{found.monthly_ai_cost:,.0f} USD"
+        assert deltas[0] == (f"{hours(found.lead_time_delta_hours)} "
+                             f"({found.lead_time_delta_pct:+.1f}%)").replace("-", "−")
+        assert deltas[1].startswith(hours(found.expected_lead_time_delta_hours))
+        assert deltas[2] == f"{100 * found.flow_efficiency_delta:+.1f} pts".replace("-", "−")
+        assert deltas[3] == f"{100 * found.rolled_pca_delta:+.1f} pts".replace("-", "−")
+        assert deltas[5] == f"{found.cost_per_item_delta:+,.0f} USD".replace("-", "−")
+        assert deltas[6] == f"+{found.monthly_ai_cost:,.0f} USD"
+        assert comparison.table.item(0, delta).foreground().color().name() == BETTER
+        assert comparison.table.item(6, delta).foreground().color().name() == WORSE
+    current = compare(stream, stream.scenarios[0]).current
+    assert [row[1] for row in rows[1:3]] == [hours(current.lead_time_hours),
+                                             hours(current.expected_lead_time_hours)]
+
+
+def test_the_comparison_follows_edits_undo_and_the_shown_scenario(
+        qtbot: QtBot, comparison: ScenarioComparisonView, panel: ScenariosPanel,
+        example: Workspace) -> None:
+    comparison.refresh()
+    before = comparison.as_rows()
+    panel.select_scenario("coding-assistant-only")
+    ai_item(panel, "review-bot").setCheckState(Qt.CheckState.Checked)
+    settle(qtbot, comparison)
+    found = compare(example.stream, example.document.scenario("coding-assistant-only"))
+    assert comparison.as_rows()[1][2] == format_hours(found.future.lead_time_hours, 8, 5)
+    assert comparison.as_rows() != before
+    example.undo_stack.undo()
+    settle(qtbot, comparison)
+    assert comparison.as_rows() == before
+
+    example.show_scenario("ai-across-the-stream")
+    settle(qtbot, comparison)
+    assert comparison.as_rows()[0][4] == "▶ AI across the stream"
+    assert comparison.heading.text().startswith("Scenario: AI across the stream")
+
+
+def test_copy_puts_the_table_on_the_clipboard(comparison: ScenarioComparisonView) -> None:
+    comparison.copy_to_clipboard()
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[1:3] == ["Current state", "Coding assistant only"]
+    assert len(lines) == 1 + len(MEASURES)
+
+
+def test_without_scenarios_the_comparison_says_how_to_make_one(
+        qtbot: QtBot, example: Workspace) -> None:
+    example.load(example.stream.replaced(scenarios=[]), None)
+    view = ScenarioComparisonView(example)
+    window = shown_in_window(qtbot, view)
+    assert not view.empty.isHidden() and view.table.isHidden()
+    window.close()

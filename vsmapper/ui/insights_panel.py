@@ -1,0 +1,550 @@
+"""Where AI would matter and what the map says: the leverage ranking and the insight cards.
+
+It also holds what the AI panels share: a panel that follows the analysis, its heading, how
+deltas are written and coloured, and the line that shows a refused edit.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QFont, QMouseEvent, QPainter, QPaintEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
+from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
+from vsmapper.model.duration import format_hours
+from vsmapper.model.stream import Scenario, ValueStream
+from vsmapper.ui import theme
+from vsmapper.ui.workspace import Workspace
+
+REFRESH_DELAY_MS = 300
+"""How long a panel waits after an edit before it recomputes: a burst of edits costs one."""
+PANEL_POINT_SIZE = 12
+"""Body text of the panels: readable from the back of a workshop room."""
+HEADING_POINT_SIZE = 14
+PROBLEM_SHOWN_MS = 8000
+MAX_COLUMN_CHARACTERS = 28
+"""Wider cells (a long note or constraint name) are elided; the tooltip has the whole text."""
+# Changes smaller than this are float noise, shown as no change.
+NOISE = 1e-6
+
+BETTER = "#15803d"
+WORSE = "#b91c1c"
+SEVERITY_COLORS = {"critical": theme.CONSTRAINT, "warning": theme.OVERLOADED,
+                   "info": theme.SELECTION}
+SEVERITY_TINTS = {"critical": "#fdecec", "warning": "#fff5e6", "info": "#eef4ff"}
+
+CARD_STRIP = 6
+"""Width of the severity colour down a card's left edge."""
+
+STAGE_ROLE = Qt.ItemDataRole.UserRole
+"""Item data holding the stage id a row is about."""
+BAR_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Item data holding the share (0..1) a cell's background bar fills."""
+BAR_COLOR_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+# --- words and colours ------------------------------------------------------------------
+
+
+def duration_text(stream: ValueStream, hours: float) -> str:
+    """Working hours written with the map's calendar: ``2.5d``, ``−7h``."""
+    calendar = stream.calendar
+    return format_hours(hours, calendar.hours_per_day, calendar.days_per_week)
+
+
+def signed_duration(stream: ValueStream, hours: float) -> str:
+    """A change of duration with its sign: ``+1.5d``, ``−7h``, ``±0``."""
+    if abs(hours) < NOISE:
+        return "±0"
+    return ("+" if hours > 0 else "") + duration_text(stream, hours)
+
+
+def signed_number(value: float, decimals: int = 1, unit: str = "") -> str:
+    """A change with its sign and the typographic minus: ``+1.2 pts``, ``−3%``."""
+    if abs(value) < NOISE:
+        return f"±0{unit}"
+    return f"{value:+.{decimals}f}".replace("-", "−") + unit
+
+
+def money_text(amount: float, currency: str) -> str:
+    """An amount of money: ``1,250 USD``; cents only for small amounts."""
+    decimals = 2 if 0 < abs(amount) < 100 and amount != round(amount) else 0
+    return f"{amount:,.{decimals}f} {currency}".replace("-", "−")
+
+
+def signed_money(amount: float, currency: str) -> str:
+    """A change of money with its sign: ``+950 USD``."""
+    if abs(amount) < NOISE:
+        return f"±0 {currency}"
+    return ("+" if amount > 0 else "") + money_text(amount, currency)
+
+
+def change_color(delta: float, lower_is_better: bool = True) -> str | None:
+    """Green for a change for the better, red for worse, None for no change."""
+    if abs(delta) < NOISE:
+        return None
+    return BETTER if (delta < 0) == lower_is_better else WORSE
+
+
+def panel_font(point_size: float = PANEL_POINT_SIZE, bold: bool = False) -> QFont:
+    """The application's font at a projector-friendly size."""
+    result = QFont()
+    result.setPointSizeF(point_size)
+    result.setBold(bold)
+    return result
+
+
+def text_label(text: str = "", color: str = theme.INK, point_size: float = PANEL_POINT_SIZE,
+               bold: bool = False, parent: QWidget | None = None, rich: bool = False) -> QLabel:
+    """A word-wrapped label in a colour, with its own font; plain text unless ``rich``.
+
+    The font is set on the label itself because Qt drops the inherited one from a widget
+    that has (or sits in) a style sheet.
+    """
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setFont(panel_font(point_size, bold))
+    label.setStyleSheet(f"color: {color};")
+    return label
+
+
+def section_label(text: str = "") -> QLabel:
+    """A bold caption above a part of a panel."""
+    label = text_label(text, theme.INK_SOFT, bold=True)
+    label.setContentsMargins(0, 6, 0, 0)
+    return label
+
+
+def prepare_table(table: QAbstractItemView, row_height: float = 1.75) -> None:
+    """Rows ``row_height`` lines high, whole-row selection, the panels' font: every table's look."""
+    table.setFont(panel_font())
+    table.setAlternatingRowColors(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(False)
+    header = getattr(table, "verticalHeader", None)
+    if header is not None:
+        header().setDefaultSectionSize(round(table.fontMetrics().height() * row_height))
+
+
+def fit_columns(table: QTableView, max_characters: int = MAX_COLUMN_CHARACTERS) -> None:
+    """Size columns to their contents, but no wider than ``max_characters``; longer text elides."""
+    table.resizeColumnsToContents()
+    widest = table.fontMetrics().averageCharWidth() * max_characters
+    for column in range(table.model().columnCount()):
+        table.setColumnWidth(column, min(widest, table.columnWidth(column)))
+
+
+class Heading(QLabel):
+    """What a view shows, "Current state" or "Scenario: …", tinted when it is a scenario."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setFont(panel_font(HEADING_POINT_SIZE, bold=True))
+        # A long scenario name wraps instead of widening the dock.
+        self.setWordWrap(True)
+
+    def show_label(self, workspace: Workspace, detail: str = "") -> None:
+        """Name what ``workspace`` shows, with an optional detail after it."""
+        scenario = workspace.scenario is not None
+        ink, fill = (theme.AI, theme.AI_FILL) if scenario else (theme.INK, theme.BOX_HEADER)
+        self.setStyleSheet(f"QLabel {{ color: {ink}; background: {fill}; border-radius: 5px;"
+                           " padding: 5px 10px; }")
+        self.setText(workspace.label + (f"  ·  {detail}" if detail else ""))
+
+
+class ProblemLabel(QLabel):
+    """A refused edit, shown in red beside the field for a few seconds."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setFont(panel_font(bold=True))
+        self.setStyleSheet(f"color: {WORSE};")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+        self._timer = QTimer(self, singleShot=True, interval=PROBLEM_SHOWN_MS)
+        self._timer.timeout.connect(self.hide)
+
+    def show_problem(self, message: str) -> None:
+        """Show ``message`` until the next edit or a few seconds have passed."""
+        self.setText(message)
+        self.show()
+        self._timer.start()
+
+
+class FollowingPanel(QWidget):
+    """A panel redrawn from the analysis a moment after the map or the shown scenario changes.
+
+    Redraws wait ``REFRESH_DELAY_MS`` so a burst of edits costs one, and wait while the panel
+    is hidden (a dock tabbed away), so a panel nobody looks at costs nothing.
+    """
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setFont(panel_font())
+        self.heading = Heading(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+        layout.addWidget(self.heading)
+        self._stale = True
+        self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        workspace.refreshed.connect(self._schedule)
+        workspace.scenarioChanged.connect(self._schedule)
+
+    def _schedule(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    @property
+    def stale(self) -> bool:
+        """Whether the map or the shown scenario changed since the last redraw."""
+        return self._stale
+
+    def refresh(self) -> None:
+        """Redraw now from the document and the shown scenario."""
+        self._timer.stop()
+        self._stale = False
+        self.heading.show_label(self.workspace, self.redraw())
+
+    def redraw(self) -> str:
+        """Fill the panel from the workspace; returns a detail for the heading."""
+        raise NotImplementedError
+
+
+class BarDelegate(QStyledItemDelegate):
+    """Draws a soft bar behind a cell's text, as long as the share in ``BAR_ROLE``."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        share = index.data(BAR_ROLE)
+        if share:
+            bar = QRect(option.rect.adjusted(3, 6, -3, -6))  # type: ignore[attr-defined]
+            bar.setWidth(max(3, round(bar.width() * min(1.0, share))))
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(theme.color(index.data(BAR_COLOR_ROLE) or theme.FLOW, 70))
+            painter.drawRoundedRect(bar, 4, 4)
+            painter.restore()
+        super().paint(painter, option, index)
+
+
+def read_only_item(text: str, tooltip: str = "") -> QTableWidgetItem:
+    """A table cell the user can select and copy but not edit."""
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if tooltip:
+        item.setToolTip(tooltip)
+    return item
+
+
+def percent_of(hours: float, total: float) -> float:
+    """``hours`` as a percentage of ``total`` (0 when there is no total)."""
+    return 100 * hours / total if total > 0 else 0.0
+
+
+# --- where AI would matter ---------------------------------------------------------------
+
+LEVERS = (
+    ("halve_process_hours", "Halve process time", theme.PROCESS),
+    ("halve_wait_hours", "Halve wait", theme.WAIT),
+    ("perfect_pca_hours", "%C&A to 100%", theme.REWORK),
+)
+
+
+def lever_phrase(lever: str, stage: str) -> str:
+    """How a sentence names one lever at one stage."""
+    return {
+        "halve_process_hours": f"halving the process time of {stage}",
+        "halve_wait_hours": f"halving the wait before {stage}",
+        "perfect_pca_hours": f"getting {stage} to 100% complete and accurate",
+    }[lever]
+
+
+def best_lever(found: StageSensitivity) -> tuple[str, float]:
+    """A stage's biggest lever and its saving; on a tie the cheaper change (wait) wins."""
+    candidates = [(name, getattr(found, name)) for name in
+                  ("halve_wait_hours", "halve_process_hours", "perfect_pca_hours")]
+    return max(candidates, key=lambda item: item[1])
+
+
+def leverage_sentence(stream: ValueStream, ranked: Sequence[StageSensitivity],
+                      analysis: FlowAnalysis) -> str:
+    """Where AI is aimed against where a change would matter, in one sentence.
+
+    AI is aimed at the stage with the most AI opportunities marked, or at coding when none
+    are: the stage AI tools usually speed up.
+    """
+    total = analysis.expected_lead_time_hours
+    if not ranked or total <= 0:
+        return "Give the stages times to see where a change would shorten lead time."
+    by_id = {found.stage_id: found for found in ranked}
+    marked = [(len(stage.ai), -index, stage.id) for index, stage in enumerate(stream.stages)
+              if stage.ai]
+    coding = [stage.id for stage in stream.stages if stage.kind == "coding"]
+    aimed_id = max(marked)[2] if marked else (coding[0] if coding else None)
+    best = ranked[0]
+    lever, saved = best_lever(best)
+    best_clause = f"{lever_phrase(lever, best.stage)} by {percent_of(saved, total):.1f}%"
+    if aimed_id is None:
+        return f"{best_clause[0].upper()}{best_clause[1:]}: the biggest single lever."
+    aimed = by_id[aimed_id]
+    aimed_share = percent_of(aimed.halve_process_hours, total)
+    opening = (f"Halving the process time of {aimed.stage} would cut expected lead time by "
+               f"{aimed_share:.1f}%")
+    if aimed.stage_id == best.stage_id and lever == "halve_process_hours":
+        return f"{opening}, more than any other single change."
+    return f"{opening}; {best_clause}."
+
+
+class LeverageView(FollowingPanel):
+    """Every stage ranked by how much expected lead time would fall if it improved."""
+
+    stageRequested = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
+        self.explanation = text_label(point_size=PANEL_POINT_SIZE + 2, parent=self)
+        self.table = QTableWidget(0, 5, self)
+        self.table.setHorizontalHeaderLabels(
+            ["Stage", *(title for _, title, _ in LEVERS), "AI marked here"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setItemDelegate(BarDelegate(self.table))
+        prepare_table(self.table)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().setToolTip("Rank: the biggest lever first")
+        self.table.cellClicked.connect(self._on_cell_clicked)
+        note = text_label("Each figure: how much expected lead time (with rework) would fall "
+                          "from that one change alone. Bold: the stage's best lever.",
+                          theme.MUTED, parent=self)
+        layout = self.layout()
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(note)
+
+    def ranked_stage_ids(self) -> list[str]:
+        """The stage ids in the order shown."""
+        return [self.table.item(row, 0).data(STAGE_ROLE) for row in range(self.table.rowCount())]
+
+    def redraw(self) -> str:
+        stream = self.workspace.displayed_stream
+        analysis = self.workspace.analysis()
+        ranked = sensitivity(stream)
+        total = analysis.expected_lead_time_hours
+        self.explanation.setText(leverage_sentence(self.workspace.stream, ranked, analysis))
+        constraint = analysis.constraint.stage_id if analysis.constraint else None
+        scenario = self.workspace.scenario
+        largest = max((found.best_hours for found in ranked), default=0.0)
+        self.table.setRowCount(len(ranked))
+        for row, found in enumerate(ranked):
+            name = found.stage + ("  ◆ constraint" if found.stage_id == constraint else "")
+            stage_item = read_only_item(name, "Click to select this stage on the map")
+            stage_item.setData(STAGE_ROLE, found.stage_id)
+            if found.stage_id == constraint:
+                stage_item.setForeground(QBrush(theme.color(theme.CONSTRAINT)))
+                stage_item.setBackground(QBrush(theme.color(theme.CONSTRAINT_TINT)))
+                stage_item.setFont(panel_font(bold=True))
+            self.table.setItem(row, 0, stage_item)
+            best_name, _ = best_lever(found)
+            for column, (lever, title, bar_color) in enumerate(LEVERS, start=1):
+                saved = getattr(found, lever)
+                item = read_only_item(
+                    f"{percent_of(saved, total):.1f}%  ·  {duration_text(stream, saved)}"
+                    if saved > NOISE else "—",
+                    f"{title} at {found.stage}: expected lead time "
+                    f"{signed_duration(stream, -saved)} of {duration_text(stream, total)}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
+                item.setData(BAR_ROLE, saved / largest if saved > NOISE else 0.0)
+                item.setData(BAR_COLOR_ROLE, bar_color)
+                if lever == best_name and saved > NOISE:
+                    item.setFont(panel_font(bold=True))
+                self.table.setItem(row, column, item)
+            self.table.setItem(row, 4, self._marked_item(found.stage_id, scenario))
+        return "where a change would shorten lead time"
+
+    def _marked_item(self, stage_id: str, scenario: Scenario | None) -> QTableWidgetItem:
+        """The AI opportunities marked at a stage; "(off)" for those a shown scenario lacks."""
+        stage = self.workspace.stream.stage(stage_id)
+        names = [opportunity.name + ("" if scenario is None or opportunity.id in scenario.ai
+                                     else " (off)") for opportunity in stage.ai]
+        item = read_only_item(", ".join(names) or "—")
+        item.setForeground(QBrush(theme.color(theme.AI if names else theme.MUTED)))
+        return item
+
+    def _on_cell_clicked(self, row: int, _column: int) -> None:
+        self.stageRequested.emit(self.table.item(row, 0).data(STAGE_ROLE))
+
+
+# --- insights ----------------------------------------------------------------------------
+
+
+class InsightCard(QFrame):
+    """One finding: its severity's colour, title and text, and links to the stages it names."""
+
+    stageRequested = Signal(str)
+
+    def __init__(self, insight: Insight, stage_names: dict[str, str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.insight = insight
+        strong = SEVERITY_COLORS[insight.severity]
+        severity = text_label(insight.severity.upper(), strong, PANEL_POINT_SIZE - 3, True, self)
+        self.title_label = text_label(insight.title, theme.INK, PANEL_POINT_SIZE + 1, True, self)
+        self.text_label = text_label(insight.text, theme.INK_SOFT, parent=self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 8, 10, 10)
+        layout.setSpacing(4)
+        layout.addWidget(severity)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.text_label)
+        if insight.stage_ids:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.setToolTip("Click to select the stage on the map")
+            links = " · ".join(f'<a href="{html.escape(stage_id)}" style="color: '
+                               f'{theme.SELECTION};">'
+                               f"{html.escape(stage_names.get(stage_id, stage_id))}</a>"
+                               for stage_id in insight.stage_ids)
+            self.links_label = text_label(f"Select on the map: {links}", theme.MUTED,
+                                          parent=self, rich=True)
+            self.links_label.linkActivated.connect(self.stageRequested)
+            layout.addWidget(self.links_label)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.color(SEVERITY_COLORS[self.insight.severity]))
+        painter.drawRoundedRect(self.rect(), 6, 6)
+        painter.setBrush(theme.color(SEVERITY_TINTS[self.insight.severity]))
+        painter.drawRoundedRect(self.rect().adjusted(CARD_STRIP, 0, 0, 0), 5, 5)
+        painter.end()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.insight.stage_ids:
+            self.stageRequested.emit(self.insight.stage_ids[0])
+        super().mouseReleaseEvent(event)
+
+
+class InsightsPanel(FollowingPanel):
+    """The map's findings in plain language, most urgent first, and time against AI by phase."""
+
+    stageRequested = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
+        self._cards_host = QWidget()
+        self._cards = QVBoxLayout(self._cards_host)
+        self._cards.setContentsMargins(0, 0, 4, 0)
+        self._cards.setSpacing(8)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self._cards_host)
+        self.phases = QTableWidget(0, 4, self)
+        self.phases.setHorizontalHeaderLabels(["Phase", "Time share", "AI ideas", "AI effect"])
+        for column, tip in enumerate((
+                "", "The phase's share of expected lead time, along the expected critical path",
+                "AI opportunities marked in the phase (in a scenario: the ones it enables)",
+                "Expected lead time change if all of them were applied to the current state")):
+            if tip:
+                self.phases.horizontalHeaderItem(column).setToolTip(tip)
+        self.phases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.phases.setItemDelegate(BarDelegate(self.phases))
+        self.phases.verticalHeader().hide()
+        prepare_table(self.phases, row_height=1.5)
+        self.phases.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.phases.horizontalHeader().setStretchLastSection(True)
+        self.phases.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = self.layout()
+        layout.addWidget(scroll, 1)
+        layout.addWidget(section_label("Where the time is, and where the AI is"))
+        layout.addWidget(self.phases)
+
+    def cards(self) -> list[InsightCard]:
+        """The cards shown, most urgent first."""
+        return [self._cards.itemAt(index).widget() for index in range(self._cards.count())
+                if isinstance(self._cards.itemAt(index).widget(), InsightCard)]
+
+    def redraw(self) -> str:
+        stream, scenario = self.workspace.stream, self.workspace.scenario
+        found = insights(stream, scenario)
+        while self._cards.count():
+            widget = self._cards.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        names = {stage.id: stage.name for stage in stream.stages}
+        for insight in found:
+            card = InsightCard(insight, names, self._cards_host)
+            card.stageRequested.connect(self.stageRequested)
+            self._cards.addWidget(card)
+        if not found:
+            empty = text_label("No findings yet: give the stages times to see where the time "
+                               "goes.", theme.MUTED)
+            self._cards.addWidget(empty)
+        self._cards.addStretch(1)
+        self._fill_phases(stream, hourglass(stream, scenario))
+        warnings = sum(insight.severity != "info" for insight in found)
+        counted = f"{len(found)} finding{'s' * (len(found) != 1)}"
+        return counted + (f", {warnings} to act on" if warnings else "")
+
+    def _fill_phases(self, stream: ValueStream, shares: list[PhaseShare]) -> None:
+        total = math.fsum(share.expected_hours for share in shares)
+        self.phases.setRowCount(len(shares))
+        for row, share in enumerate(shares):
+            strong = theme.PHASE_COLORS[share.phase].strong
+            phase = read_only_item(share.phase.capitalize(), f"{share.stages} stages")
+            phase.setForeground(QBrush(theme.color(theme.PHASE_COLORS[share.phase].label)))
+            phase.setFont(panel_font(bold=True))
+            portion = read_only_item(f"{share.share:.0%}  ·  "
+                                     f"{duration_text(stream, share.expected_hours)}")
+            portion.setData(BAR_ROLE, share.share)
+            portion.setData(BAR_COLOR_ROLE, strong)
+            ideas = read_only_item(
+                f"{share.opportunities}  ·  {money_text(share.monthly_cost, stream.currency)}/mo"
+                if share.opportunities else "—")
+            delta = share.expected_lead_time_delta_hours
+            change = (f"{signed_duration(stream, delta)} "
+                      f"({signed_number(percent_of(delta, total))}%)")
+            effect = read_only_item(change if share.opportunities else "—",
+                                    f"Expected lead time {change} with all of them"
+                                    if share.opportunities else "")
+            tone = change_color(delta)
+            if tone:
+                effect.setForeground(QBrush(theme.color(tone)))
+            for column, item in enumerate((phase, portion, ideas, effect)):
+                self.phases.setItem(row, column, item)
+        rows = self.phases.verticalHeader().defaultSectionSize() * len(shares)
+        self.phases.setFixedHeight(rows + self.phases.horizontalHeader().sizeHint().height() + 4)

@@ -1,0 +1,755 @@
+"""Future-state scenarios: create and edit them, and compare each with the current state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QFont, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vsmapper.analysis import FlowAnalysis, ScenarioComparison, apply_scenario, compare
+from vsmapper.errors import VSMapperError
+from vsmapper.model.document import Document
+from vsmapper.model.duration import parse_estimate
+from vsmapper.model.stream import Scenario, StageOverride, ValueStream, estimate_problem
+from vsmapper.ui import theme
+from vsmapper.ui.commands import try_perform
+from vsmapper.ui.insights_panel import (
+    FollowingPanel,
+    Heading,
+    ProblemLabel,
+    change_color,
+    duration_text,
+    fit_columns,
+    money_text,
+    panel_font,
+    percent_of,
+    prepare_table,
+    read_only_item,
+    section_label,
+    signed_duration,
+    signed_money,
+    signed_number,
+    text_label,
+)
+from vsmapper.ui.opportunities import (
+    ROOT,
+    CheckedTextDelegate,
+    opportunity_effect_text,
+    read_number,
+)
+from vsmapper.ui.workspace import Workspace
+
+ALL_AI_IDEAS = "All AI ideas"
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+OVERRIDE_FIELDS = (("process_time", "process time"), ("wait_time", "wait time"), ("pca", "%C&A"))
+
+
+# --- stage overrides ---------------------------------------------------------------------
+
+
+class OverrideTableModel(QAbstractTableModel):
+    """One scenario's stage overrides: every stage, with its override or, greyed, its value."""
+
+    problem = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.scenario_id: str | None = None
+        self._plain: tuple[ValueStream, Scenario, ValueStream] | None = None
+        self._rows = self.rowCount()
+        workspace.changed.connect(self._on_change)
+
+    def show_scenario(self, scenario_id: str | None) -> None:
+        """Show the overrides of this scenario (None: nothing)."""
+        if scenario_id != self.scenario_id:
+            self.beginResetModel()
+            self.scenario_id = scenario_id
+            self._rows = self.rowCount()
+            self.endResetModel()
+
+    def _on_change(self, _change: object) -> None:
+        # Edits arrive from inside setData; a reset there would pull the editor's row away.
+        if self.rowCount() == self._rows:
+            if self._rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, 3))
+            return
+        self.beginResetModel()
+        self._rows = self.rowCount()
+        self.endResetModel()
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario edited, while it exists."""
+        if self.scenario_id is None:
+            return None
+        for scenario in self.workspace.stream.scenarios:
+            if scenario.id == self.scenario_id:
+                return scenario
+        return None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        if parent.isValid() or self.scenario is None:
+            return 0
+        return len(self.workspace.stream.stages)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else 1 + len(OVERRIDE_FIELDS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ("Stage", "Process time", "Wait time", "%C&A")[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() else base
+
+    def _override(self, row: int) -> StageOverride | None:
+        scenario = self.scenario
+        stage_id = self.workspace.stream.stages[row].id
+        return scenario.overrides.get(stage_id) if scenario else None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        scenario = self.scenario
+        if not index.isValid() or scenario is None:
+            return None
+        stage = self.workspace.stream.stages[index.row()]
+        if index.column() == 0:
+            return stage.name if role == Qt.ItemDataRole.DisplayRole else None
+        field, label = OVERRIDE_FIELDS[index.column() - 1]
+        override = self._override(index.row())
+        value = getattr(override, field) if override else None
+        if role == Qt.ItemDataRole.EditRole:
+            return "" if value is None else (f"{value:g}" if field == "pca" else value.text)
+        if value is None:
+            return self._as_if_not_overridden(stage.id, field, label, role, scenario)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{value:g}%" if field == "pca" else value.text
+        if role == Qt.ItemDataRole.FontRole:
+            return panel_font(bold=True)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(theme.color(theme.AI))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Overridden in {scenario.name}; clear the cell to use the stage's own {label}"
+        return None
+
+    def _as_if_not_overridden(self, stage_id: str, field: str, label: str, role: int,
+                              scenario: Scenario) -> Any:
+        """A blank cell shows, greyed, what the stage has in the scenario without overrides."""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(theme.color(theme.MUTED))
+        if role == Qt.ItemDataRole.FontRole:
+            italic = QFont(panel_font())
+            italic.setItalic(True)
+            return italic
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        stream = self.workspace.stream
+        plain = self._without_overrides(scenario).stage(stage_id)
+        if field == "pca":
+            shown = f"{plain.pca:g}%"
+        else:
+            calendar = stream.calendar
+            likely = getattr(plain, field).likely_hours(calendar.hours_per_day,
+                                                        calendar.days_per_week)
+            shown = duration_text(stream, likely)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return shown
+        return (f"No override: {shown} (the stage's {label} with this scenario's AI). "
+                "Type a value such as 2-5d to override it.")
+
+    def _without_overrides(self, scenario: Scenario) -> ValueStream:
+        """The map as the scenario's AI alone makes it, worked out once per edit."""
+        stream = self.workspace.stream
+        if self._plain is None or self._plain[0] is not stream or self._plain[1] is not scenario:
+            plain = apply_scenario(stream, scenario.replaced(overrides={}))
+            self._plain = (stream, scenario, plain)
+        return self._plain[2]
+
+    def problem_with(self, index: QModelIndex | QPersistentModelIndex, text: str) -> str | None:
+        """Why ``text`` would be refused in this cell, or None."""
+        try:
+            self._value(index, text)
+        except VSMapperError as error:
+            return str(error)
+        return None
+
+    def _value(self, index: QModelIndex | QPersistentModelIndex, text: str) -> Any:
+        """The override ``text`` means (None for blank), checked as the map would check it."""
+        text = text.strip()
+        if not text:
+            return None
+        stream = self.workspace.stream
+        stage = stream.stages[index.row()]
+        field, label = OVERRIDE_FIELDS[index.column() - 1]
+        where = f"{stage.name}: {label} override"
+        if field == "pca":
+            value = read_number(text.rstrip("%"), where, "95 (percent)")
+            if not 0 < value <= 100:
+                raise VSMapperError(f"{where}: {value:g} is out of range; %C&A is more than 0 "
+                                    "and at most 100")
+            return value
+        try:
+            estimate = parse_estimate(text)
+        except ValueError as error:
+            raise VSMapperError(f"{where}: {error}") from None
+        problem = estimate_problem(estimate, stream.calendar)
+        if problem:
+            raise VSMapperError(f"{where}: {problem}")
+        return estimate
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        scenario = self.scenario
+        if role != Qt.ItemDataRole.EditRole or scenario is None or index.column() == 0:
+            return False
+        try:
+            parsed = self._value(index, str(value))
+        except VSMapperError as error:
+            self.problem.emit(str(error))
+            return False
+        stage = self.workspace.stream.stages[index.row()]
+        field, label = OVERRIDE_FIELDS[index.column() - 1]
+        old = scenario.overrides.get(stage.id) or StageOverride()
+        if getattr(old, field) == parsed:
+            return False
+        changed = old.replaced(**{field: parsed})
+        overrides = {**scenario.overrides, stage.id: changed}
+        if changed == StageOverride():
+            del overrides[stage.id]
+        words = (f"Clear {label} override of {stage.name} in {scenario.name}" if parsed is None
+                 else f"Override {label} of {stage.name} in {scenario.name}")
+        problem = try_perform(
+            self.workspace.undo_stack, self.workspace.document, words,
+            lambda document: document.set_scenario_field(scenario.id, "overrides", overrides))
+        if problem:
+            self.problem.emit(problem)
+            return False
+        return True
+
+
+# --- the panel ---------------------------------------------------------------------------
+
+
+def sync_items(widget: QListWidget, keys: list[str],
+               show: Callable[[QListWidgetItem, int], None]) -> None:
+    """Make a list show one item per key, reusing its items while the keys stay the same.
+
+    The lists change from inside their own items' signals (a tick, a rename), where deleting
+    the item would pull it from under Qt; ``show`` fills each item, without signals.
+    """
+    widget.blockSignals(True)
+    if [widget.item(row).data(KEY_ROLE) for row in range(widget.count())] != keys:
+        widget.clear()
+        for key in keys:
+            item = QListWidgetItem()
+            item.setData(KEY_ROLE, key)
+            widget.addItem(item)
+    for row in range(widget.count()):
+        show(widget.item(row), row)
+    widget.blockSignals(False)
+
+
+def ai_ideas(count: int) -> str:
+    """``1 AI idea``, ``3 AI ideas``."""
+    return f"{count} AI idea{'s' * (count != 1)}"
+
+
+def all_ai_ideas(scenarios: list[Scenario]) -> Scenario | None:
+    """The scenario made by "Create “All AI ideas”", found by its name."""
+    for scenario in scenarios:
+        if scenario.name.strip().casefold() == ALL_AI_IDEAS.casefold():
+            return scenario
+    return None
+
+
+class ScenariosPanel(QWidget):
+    """Create, rename, duplicate and delete scenarios, and choose what each one changes.
+
+    "All AI ideas" is an ordinary scenario made in one click, never changed behind the
+    user's back: a future state someone has presented stays as it was. When opportunities
+    are marked later, the same button offers to add them, as one undoable step.
+    """
+
+    problem = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setFont(panel_font())
+        self.heading = Heading(self)
+
+        self.scenario_list = QListWidget(self)
+        self.scenario_list.setMaximumHeight(self.fontMetrics().height() * 8)
+        self.scenario_list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.scenario_list.currentItemChanged.connect(self._on_current_scenario)
+        self.scenario_list.itemChanged.connect(self._on_renamed)
+        self.scenario_list.itemActivated.connect(
+            lambda item: workspace.show_scenario(item.data(KEY_ROLE)))
+        delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.scenario_list)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_selected)
+        self.new_button = self._button("New", self.new_scenario, "A scenario with no changes yet")
+        self.duplicate_button = self._button("Duplicate", self.duplicate_selected,
+                                             "A copy of the selected scenario")
+        self.rename_button = self._button("Rename", self.rename_selected, "Rename (F2)")
+        self.delete_button = self._button("Delete", self.delete_selected,
+                                          "Delete the selected scenario (Delete)")
+        self.show_button = self._button("Show on canvas", self.toggle_shown,
+                                        "Show this future state on the canvas and in the panels")
+        self.all_ai_button = self._button("", self.create_all_ai_ideas)
+        self.all_ai_button.setFont(panel_font(bold=True))
+        self.all_ai_button.setStyleSheet(f"QPushButton {{ color: {theme.AI}; }}")
+        self.all_ai_button.setToolTip(
+            "One click: a scenario that enables every AI opportunity marked on the map. It is "
+            "yours to edit and is never changed without you; when new AI opportunities are "
+            "marked, this button offers to add them.")
+
+        self.ai_caption = section_label("")
+        self.ai_list = QListWidget(self)
+        self.ai_list.itemChanged.connect(self._on_ai_toggled)
+        self.no_ai_hint = text_label("No AI opportunities marked yet: mark them at a stage, in "
+                                     "the AI opportunities panel.", theme.MUTED, parent=self)
+        self.overrides = OverrideTableModel(workspace, self)
+        self.override_table = QTableView(self)
+        self.override_table.setModel(self.overrides)
+        self.override_table.setItemDelegate(CheckedTextDelegate(self.override_table))
+        self.override_table.verticalHeader().hide()
+        prepare_table(self.override_table)
+        self.override_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                            | QAbstractItemView.EditTrigger.EditKeyPressed
+                                            | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        header = self.override_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.demand = QDoubleSpinBox(self)
+        self.demand.setRange(0, 100)
+        self.demand.setDecimals(2)
+        self.demand.setSingleStep(0.1)
+        self.demand.setPrefix("×")
+        self.demand.setKeyboardTracking(False)
+        self.demand.valueChanged.connect(self._on_demand_changed)
+        self.demand_hint = text_label("", theme.MUTED, parent=self)
+        self.problem_label = ProblemLabel(self)
+        self.problem.connect(self.problem_label.show_problem)
+        self.overrides.problem.connect(self.problem)
+
+        self.editor = QWidget(self)
+        editor_layout = QVBoxLayout(self.editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self.ai_caption)
+        editor_layout.addWidget(self.ai_list, 2)
+        editor_layout.addWidget(self.no_ai_hint)
+        editor_layout.addWidget(section_label("Stage overrides (blank: as the stage is, greyed)"))
+        editor_layout.addWidget(self.override_table, 3)
+        demand_row = QHBoxLayout()
+        demand_row.addWidget(QLabel("Demand"))
+        demand_row.addWidget(self.demand)
+        demand_row.addWidget(self.demand_hint, 1)
+        editor_layout.addLayout(demand_row)
+
+        list_buttons = QVBoxLayout()
+        for button in (self.new_button, self.duplicate_button, self.rename_button,
+                       self.delete_button):
+            list_buttons.addWidget(button)
+        list_buttons.addStretch(1)
+        list_row = QHBoxLayout()
+        list_row.addWidget(self.scenario_list, 1)
+        list_row.addLayout(list_buttons)
+        action_row = QHBoxLayout()
+        action_row.addWidget(self.show_button)
+        action_row.addWidget(self.all_ai_button)
+        action_row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addWidget(self.heading)
+        layout.addWidget(section_label("Future-state scenarios"))
+        layout.addLayout(list_row)
+        layout.addLayout(action_row)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.problem_label)
+
+        workspace.changed.connect(self._fill)
+        workspace.scenarioChanged.connect(self._on_shown_changed)
+        self._on_shown_changed()
+
+    def _button(self, text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
+        button = QPushButton(text, self)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    # --- what is shown -------------------------------------------------------------
+
+    @property
+    def document(self) -> Document:
+        """The open map's document."""
+        return self.workspace.document
+
+    def selected_scenario(self) -> Scenario | None:
+        """The scenario selected in the list."""
+        item = self.scenario_list.currentItem()
+        if item is None:
+            return None
+        scenario_id = item.data(KEY_ROLE)
+        return next((s for s in self.workspace.stream.scenarios if s.id == scenario_id), None)
+
+    def select_scenario(self, scenario_id: str) -> None:
+        """Select a scenario in the list, to edit it."""
+        for row in range(self.scenario_list.count()):
+            if self.scenario_list.item(row).data(KEY_ROLE) == scenario_id:
+                self.scenario_list.setCurrentRow(row)
+                return
+
+    def _fill(self, *_: object) -> None:
+        """Show the document as it is now, keeping the selection."""
+        selected = self.selected_scenario()
+        shown = self.workspace.scenario
+        scenarios = self.workspace.stream.scenarios
+
+        def show(item: QListWidgetItem, row: int) -> None:
+            is_shown = shown is not None and scenarios[row].id == shown.id
+            item.setText(scenarios[row].name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            item.setFont(panel_font(bold=is_shown))
+            item.setForeground(QBrush(theme.color(theme.AI if is_shown else theme.INK)))
+            item.setToolTip("Shown on the canvas" if is_shown
+                            else "Double-click or Enter to show it on the canvas; F2 renames")
+
+        sync_items(self.scenario_list, [scenario.id for scenario in scenarios], show)
+        if selected is not None and self.scenario_list.currentItem() is None:
+            self.select_scenario(selected.id)
+        if self.scenario_list.currentItem() is None and self.scenario_list.count():
+            self.scenario_list.setCurrentRow(0)
+        self._fill_editor()
+
+    def _on_current_scenario(self, *_: object) -> None:
+        self._fill_editor()
+
+    def _fill_editor(self) -> None:
+        scenario = self.selected_scenario()
+        stream = self.workspace.stream
+        self.editor.setEnabled(scenario is not None)
+        for button in (self.duplicate_button, self.rename_button, self.delete_button):
+            button.setEnabled(scenario is not None)
+        self._update_show_button()
+        self._update_all_ai_button()
+        self.overrides.show_scenario(scenario.id if scenario else None)
+        opportunities = stream.opportunities()
+
+        def show(item: QListWidgetItem, row: int) -> None:
+            stage, opportunity = opportunities[row]
+            item.setText(f"{opportunity.name}  ·  {stage.name}\n"
+                         f"{opportunity_effect_text(opportunity)}")
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            enabled = scenario is not None and opportunity.id in scenario.ai
+            item.setCheckState(Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked)
+
+        sync_items(self.ai_list, [opportunity.id for _, opportunity in opportunities], show)
+        self.ai_list.setVisible(bool(opportunities))
+        self.no_ai_hint.setVisible(not opportunities)
+        if scenario is None:
+            self.ai_caption.setText("AI opportunities enabled")
+        else:
+            enabled_count = sum(o.id in scenario.ai for _, o in opportunities)
+            self.ai_caption.setText(f"AI opportunities enabled in {scenario.name} "
+                                    f"({enabled_count} of {len(opportunities)})")
+        self.demand.blockSignals(True)
+        self.demand.setValue(scenario.demand_factor if scenario else 1.0)
+        self.demand.blockSignals(False)
+        demand = stream.demand_per_week
+        self.demand_hint.setText(
+            "the map has no demand: set one in Map settings for this to matter"
+            if demand is None
+            else f"{demand * self.demand.value():g} items a week (now {demand:g})")
+
+    def _on_shown_changed(self) -> None:
+        self.heading.show_label(self.workspace, "on the canvas")
+        shown = self.workspace.scenario
+        if shown is not None:
+            self.select_scenario(shown.id)
+        self._fill()
+
+    def _update_show_button(self) -> None:
+        scenario = self.selected_scenario()
+        shown = self.workspace.scenario
+        showing = scenario is not None and shown is not None and shown.id == scenario.id
+        self.show_button.setText("Show current state" if showing else "Show on canvas")
+        self.show_button.setEnabled(scenario is not None or shown is not None)
+
+    def _update_all_ai_button(self) -> None:
+        ids = [o.id for _, o in self.workspace.stream.opportunities()]
+        existing = all_ai_ideas(self.workspace.stream.scenarios)
+        if existing is None:
+            self.all_ai_button.setText(f"Create “{ALL_AI_IDEAS}”")
+            self.all_ai_button.setVisible(bool(ids))
+            return
+        missing = [i for i in ids if i not in existing.ai]
+        self.all_ai_button.setText(f"Add {ai_ideas(len(missing))} to “{existing.name}”")
+        self.all_ai_button.setVisible(bool(missing))
+
+    # --- edits ---------------------------------------------------------------------
+
+    def _perform(self, text: str, edit: Callable[[Document], object]) -> bool:
+        problem = try_perform(self.workspace.undo_stack, self.document, text, edit)
+        if problem:
+            self.problem.emit(problem)
+        return problem is None
+
+    def _add(self, scenario: Scenario, text: str) -> None:
+        if self._perform(text, lambda document: document.add_scenario(scenario)):
+            self.select_scenario(scenario.id)
+
+    def new_scenario(self) -> None:
+        """Add an empty scenario, select it and start naming it."""
+        taken = {s.name for s in self.workspace.stream.scenarios}
+        number = len(taken) + 1
+        while f"Scenario {number}" in taken:
+            number += 1
+        name = f"Scenario {number}"
+        self._add(Scenario(id=self.document.unique_id(name, "scenario"), name=name),
+                  f"Add scenario {name}")
+        self.rename_selected()
+
+    def duplicate_selected(self) -> None:
+        """Add a copy of the selected scenario."""
+        scenario = self.selected_scenario()
+        if scenario is None:
+            return
+        name = f"{scenario.name} (copy)"
+        copy = scenario.replaced(id=self.document.unique_id(name, "scenario"), name=name)
+        self._add(copy, f"Duplicate scenario {scenario.name}")
+
+    def rename_selected(self) -> None:
+        """Start renaming the selected scenario in the list."""
+        item = self.scenario_list.currentItem()
+        if item is not None:
+            self.scenario_list.editItem(item)
+
+    def _on_renamed(self, item: QListWidgetItem) -> None:
+        scenario_id = item.data(KEY_ROLE)
+        old = self.document.scenario(scenario_id)
+        name = item.text().strip()
+        if name == old.name:
+            return
+        if not self._perform(f"Rename scenario {old.name} to {name}",
+                             lambda d: d.set_scenario_field(scenario_id, "name", name)):
+            self._fill()
+
+    def delete_selected(self) -> None:
+        """Delete the selected scenario."""
+        scenario = self.selected_scenario()
+        if scenario is not None:
+            self._perform(f"Delete scenario {scenario.name}",
+                          lambda document: document.remove_scenario(scenario.id))
+
+    def toggle_shown(self) -> None:
+        """Show the selected scenario on the canvas, or the current state if it is shown."""
+        scenario = self.selected_scenario()
+        shown = self.workspace.scenario
+        showing = scenario is not None and shown is not None and shown.id == scenario.id
+        self.workspace.show_scenario(None if showing or scenario is None else scenario.id)
+
+    def create_all_ai_ideas(self) -> None:
+        """Create "All AI ideas" enabling every opportunity, or add the ones it lacks."""
+        ids = [o.id for _, o in self.workspace.stream.opportunities()]
+        existing = all_ai_ideas(self.workspace.stream.scenarios)
+        if existing is None:
+            scenario = Scenario(id=self.document.unique_id(ALL_AI_IDEAS, "scenario"),
+                                name=ALL_AI_IDEAS, ai=ids)
+            self._add(scenario, f"Create scenario {ALL_AI_IDEAS}")
+            return
+        missing = [i for i in ids if i not in existing.ai]
+        if missing and self._perform(
+                f"Add {ai_ideas(len(missing))} to {existing.name}",
+                lambda d: d.set_scenario_field(existing.id, "ai", [*existing.ai, *missing])):
+            self.select_scenario(existing.id)
+
+    def _on_ai_toggled(self, item: QListWidgetItem) -> None:
+        scenario = self.selected_scenario()
+        if scenario is None:
+            return
+        ai_id = item.data(KEY_ROLE)
+        name = self.document.opportunity(ai_id).name
+        if item.checkState() == Qt.CheckState.Checked:
+            ai, text = [*scenario.ai, ai_id], f"Enable {name} in {scenario.name}"
+        else:
+            ai, text = [a for a in scenario.ai if a != ai_id], f"Disable {name} in {scenario.name}"
+        if ai != scenario.ai and not self._perform(
+                text, lambda d: d.set_scenario_field(scenario.id, "ai", ai)):
+            self._fill_editor()
+
+    def _on_demand_changed(self, value: float) -> None:
+        scenario = self.selected_scenario()
+        if scenario is None or value == scenario.demand_factor:
+            return
+        if not self._perform(f"Change demand factor of {scenario.name}",
+                             lambda d: d.set_scenario_field(scenario.id, "demand_factor", value)):
+            self._fill_editor()
+
+
+# --- the comparison ----------------------------------------------------------------------
+
+MEASURES = ("Lead time", "Expected lead time", "Flow efficiency", "Rolled %C&A",
+            "Constraint", "Cost per item", "AI cost per month")
+
+
+def measure_values(stream: ValueStream, analysis: FlowAnalysis,
+                   monthly_ai_cost: float | None) -> list[str]:
+    """One state's figures, in the order of ``MEASURES``."""
+    constraint = analysis.constraint
+    return [
+        duration_text(stream, analysis.lead_time_hours),
+        duration_text(stream, analysis.expected_lead_time_hours),
+        f"{analysis.flow_efficiency:.1%}",
+        f"{analysis.rolled_pca:.1%}",
+        f"{constraint.stage} ({constraint.share:.0%})" if constraint else "—",
+        money_text(analysis.cost_per_item, stream.currency),
+        "—" if monthly_ai_cost is None else money_text(monthly_ai_cost, stream.currency),
+    ]
+
+
+def measure_deltas(stream: ValueStream,
+                   comparison: ScenarioComparison) -> list[tuple[str, str | None]]:
+    """A scenario's changes against the current state with their colours, as ``MEASURES``."""
+    current, future = comparison.current, comparison.future
+    lead = comparison.lead_time_delta_hours
+    expected = comparison.expected_lead_time_delta_hours
+    expected_pct = percent_of(expected, current.expected_lead_time_hours)
+    same = (current.constraint and current.constraint.stage_id) == (
+        future.constraint and future.constraint.stage_id)
+    return [
+        (f"{signed_duration(stream, lead)} ({signed_number(comparison.lead_time_delta_pct)}%)",
+         change_color(lead)),
+        (f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)",
+         change_color(expected)),
+        (signed_number(100 * comparison.flow_efficiency_delta, 1, " pts"),
+         change_color(comparison.flow_efficiency_delta, lower_is_better=False)),
+        (signed_number(100 * comparison.rolled_pca_delta, 1, " pts"),
+         change_color(comparison.rolled_pca_delta, lower_is_better=False)),
+        ("same" if same else "moved", None),
+        (signed_money(comparison.cost_per_item_delta, stream.currency),
+         change_color(comparison.cost_per_item_delta)),
+        (signed_money(comparison.monthly_ai_cost, stream.currency),
+         change_color(comparison.monthly_ai_cost)),
+    ]
+
+
+class ScenarioComparisonView(FollowingPanel):
+    """The current state beside every scenario, with each scenario's changes coloured."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(workspace, parent)
+        self.comparisons: list[ScenarioComparison] = []
+        self.table = QTableWidget(self)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        prepare_table(self.table, row_height=1.55)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.empty = text_label("No future-state scenarios yet. Create one in the Scenarios "
+                                "panel to compare it with the current state here.", theme.MUTED,
+                                parent=self)
+        copy = QPushButton("Copy table", self)
+        copy.setToolTip("Copy the comparison as tab-separated text, for a spreadsheet or a plan")
+        copy.clicked.connect(self.copy_to_clipboard)
+        note = text_label("Δ: the scenario minus the current state. Green is better, red worse.",
+                          theme.MUTED, parent=self)
+        footer = QHBoxLayout()
+        footer.addWidget(note, 1)
+        footer.addWidget(copy)
+        layout = self.layout()
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(footer)
+
+    def redraw(self) -> str:
+        stream = self.workspace.stream
+        shown = self.workspace.scenario
+        self.comparisons = [compare(stream, scenario) for scenario in stream.scenarios]
+        self.empty.setVisible(not self.comparisons)
+        self.table.setVisible(bool(self.comparisons))
+        self.table.clear()
+        self.table.setRowCount(len(MEASURES))
+        self.table.setColumnCount(2 + 2 * len(self.comparisons))
+        headers = ["", "Current state"]
+        for comparison in self.comparisons:
+            marker = "▶ " if shown is not None and shown.id == comparison.scenario_id else ""
+            headers += [marker + comparison.scenario, "Δ"]
+        self.table.setHorizontalHeaderLabels(headers)
+        current = self.comparisons[0].current if self.comparisons else None
+        for row, measure in enumerate(MEASURES):
+            title = read_only_item(measure)
+            title.setFont(panel_font(bold=True))
+            self.table.setItem(row, 0, title)
+        if current is not None:
+            self._fill_column(1, measure_values(stream, current, None), None)
+        for number, comparison in enumerate(self.comparisons):
+            column = 2 + 2 * number
+            values = measure_values(stream, comparison.future, comparison.monthly_ai_cost)
+            highlight = (theme.AI_FILL if shown is not None
+                         and shown.id == comparison.scenario_id else None)
+            self._fill_column(column, values, highlight)
+            for row, (text, tone) in enumerate(measure_deltas(stream, comparison)):
+                item = read_only_item(text)
+                item.setFont(panel_font(bold=True))
+                item.setForeground(QBrush(theme.color(tone or theme.MUTED)))
+                self._align(item)
+                self.table.setItem(row, column + 1, item)
+        fit_columns(self.table)
+        count = len(self.comparisons)
+        return f"{count} scenario{'s' * (count != 1)} against the current state"
+
+    def _fill_column(self, column: int, values: list[str], highlight: str | None) -> None:
+        for row, text in enumerate(values):
+            item = read_only_item(text, text)
+            self._align(item)
+            if highlight:
+                item.setBackground(QBrush(theme.color(highlight)))
+            self.table.setItem(row, column, item)
+
+    @staticmethod
+    def _align(item: Any) -> None:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
+
+    def as_rows(self) -> list[list[str]]:
+        """The comparison as shown: a header row, then one row per measure."""
+        columns = range(self.table.columnCount())
+        header = self.table.horizontalHeaderItem
+        rows = [[header(column).text() if header(column) else "" for column in columns]]
+        for row in range(self.table.rowCount()):
+            rows.append([self.table.item(row, column).text() if self.table.item(row, column)
+                         else "" for column in columns])
+        return rows
+
+    def copy_to_clipboard(self) -> None:
+        """Put the comparison on the clipboard as tab-separated text."""
+        if self.stale:
+            self.refresh()
+        text = "\n".join("\t".join(row) for row in self.as_rows())
+        QGuiApplication.clipboard().setText(text)
