@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -16,7 +17,7 @@ from vsmapper.errors import VSMapperError
 if TYPE_CHECKING:
     from vsmapper.model.stream import ValueStream
 
-EXIT_OK, EXIT_USAGE, EXIT_INVALID, EXIT_UNAVAILABLE = 0, 2, 3, 4
+EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
 SUBCOMMANDS = ("analyze", "forecast", "export", "import")
 
 
@@ -40,19 +41,13 @@ def example_map_path() -> Path:
 
 def load_input(path: str) -> ValueStream:
     """Read a map from ``.vsm.json``, ``.csv`` or ``.xlsx``."""
+    from vsmapper.io.spreadsheet import IMPORT_SUFFIXES, import_spreadsheet
+
+    if path.lower().endswith(IMPORT_SUFFIXES):
+        return import_spreadsheet(path)
     from vsmapper.io.mapfile import load_map
 
-    lower = path.lower()
-    if lower.endswith((".csv", ".xlsx")):
-        raise NotYetAvailableError(
-            f"{path}: reading spreadsheets arrives with spreadsheet import; "
-            "this version reads .vsm.json maps only"
-        )
     return load_map(path)
-
-
-class NotYetAvailableError(Exception):
-    """A feature this version does not have yet."""
 
 
 def _number(kind: type, low: float | None = None) -> Callable[[str], float]:
@@ -89,12 +84,14 @@ def build_parser() -> Parser:
     forecast.add_argument("--json", action="store_true")
 
     export = commands.add_parser("export", help="write .xlsx, .csv, .png, .svg, .pdf or .vsm.json")
-    export.add_argument("file", metavar="FILE")
-    export.add_argument("out", metavar="OUT")
-    export.add_argument("--scenario", metavar="NAME")
+    export.add_argument("file", metavar="FILE", help=".vsm.json, .csv or .xlsx")
+    export.add_argument("out", metavar="OUT", help="the file to write; its extension is the format")
+    export.add_argument("--scenario", metavar="NAME", help="the map as this scenario makes it")
+    export.add_argument("--scale", type=_number(float, 0.1), default=2.0, metavar="S",
+                        help="pixels per map unit of a PNG (default 2)")
 
     convert = commands.add_parser("import", help="convert a spreadsheet or CSV to a map file")
-    convert.add_argument("input", metavar="IN")
+    convert.add_argument("input", metavar="IN", help=".xlsx or .csv")
     convert.add_argument("out", metavar="OUT.vsm.json")
     convert.add_argument("--hours-per-day", type=_number(float, 0), metavar="H")
     convert.add_argument("--days-per-week", type=_number(float, 0), metavar="D")
@@ -144,41 +141,60 @@ def run_forecast(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_not_the_input(source: str, out: str) -> None:
+    """A command never writes over its own input."""
+    if Path(out).resolve() == Path(source).resolve():
+        raise UsageError(f"{out}: is the input file; write the output to another file")
+
+
 def run_export(args: argparse.Namespace) -> int:
-    """``vsmapper export``."""
-    stream = load_input(args.file)
-    if args.out.lower().endswith(".vsm.json"):
-        from vsmapper.io.mapfile import save_map
-
-        if args.scenario:
-            from vsmapper.analysis import apply_scenario, find_scenario
-
-            stream = apply_scenario(stream, find_scenario(stream, args.scenario))
-        save_map(stream, args.out)
-        return EXIT_OK
-    raise NotYetAvailableError(
-        f"{args.out}: exporting to {Path(args.out).suffix or 'this format'} "
-        "arrives with spreadsheet and document export; this version writes "
-        ".vsm.json only"
+    """``vsmapper export``: the format is the extension of OUT."""
+    from vsmapper.io.exports import (
+        EXPORT_SUFFIXES,
+        PICTURE_SUFFIXES,
+        export_data,
+        export_suffix,
+        future_state,
     )
+
+    suffix = export_suffix(args.out)
+    if suffix is None:
+        raise UsageError(f"{args.out}: cannot export to '{Path(args.out).suffix or args.out}'; "
+                         f"OUT must end in {', '.join(EXPORT_SUFFIXES)}")
+    _check_not_the_input(args.file, args.out)
+    stream, label = future_state(load_input(args.file), args.scenario)
+    if suffix in PICTURE_SUFFIXES:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from vsmapper.ui.documents import export_picture
+
+        export_picture(stream, args.out, label, args.scale)
+    else:
+        export_data(stream, args.out, label)
+    return EXIT_OK
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """``vsmapper import``."""
-    raise NotYetAvailableError(
-        "import of spreadsheets and CSV arrives with spreadsheet support; it is not in this version"
-    )
+    """``vsmapper import``: a spreadsheet or CSV file to a map file."""
+    from vsmapper.io.mapfile import MAP_SUFFIX, save_map
+    from vsmapper.io.spreadsheet import IMPORT_SUFFIXES, import_spreadsheet
+
+    if not args.input.lower().endswith(IMPORT_SUFFIXES):
+        raise UsageError(f"{args.input}: import reads {' or '.join(IMPORT_SUFFIXES)} files")
+    if not args.out.lower().endswith(MAP_SUFFIX):
+        raise UsageError(f"{args.out}: import writes a map file; name it *{MAP_SUFFIX}")
+    _check_not_the_input(args.input, args.out)
+    stream = import_spreadsheet(args.input, args.hours_per_day, args.days_per_week,
+                                args.demand_per_week)
+    save_map(stream, args.out)
+    return EXIT_OK
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the desktop app, or render it to a PNG with ``--screenshot``."""
-    try:
-        from vsmapper.ui.app import run
-    except ImportError as exc:
-        raise NotYetAvailableError(
-            f"the desktop editor is not in this version ({exc.name} is missing); "
-            "use 'vsmapper analyze FILE'"
-        ) from None
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from vsmapper.ui.app import run
+
     return run(args.file, screenshot=args.screenshot)
 
 
@@ -203,8 +219,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_USAGE)
     except VSMapperError as exc:
         return _fail(str(exc), EXIT_INVALID, exc.details[:20])
-    except NotYetAvailableError as exc:
-        return _fail(str(exc), EXIT_UNAVAILABLE)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except BrokenPipeError:

@@ -21,7 +21,7 @@ MAX_PIXELS = 64_000_000
 """About 256 MB of image; a very large map is rendered at a smaller scale instead."""
 
 
-def _source_rect(scene: MapScene) -> QRectF:
+def map_source_rect(scene: MapScene) -> QRectF:
     """The part of the scene a picture shows: everything visible, with a white margin."""
     rect = scene.content_rect()
     if rect.isEmpty():
@@ -29,7 +29,7 @@ def _source_rect(scene: MapScene) -> QRectF:
     return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
 
 
-def _render(scene: MapScene, painter: QPainter, target: QRectF, source: QRectF) -> None:
+def paint_map(scene: MapScene, painter: QPainter, target: QRectF, source: QRectF) -> None:
     """Paint ``source`` of the scene into ``target`` on white, without selection or hover."""
     painter.setRenderHints(QPainter.RenderHint.Antialiasing
                            | QPainter.RenderHint.TextAntialiasing
@@ -41,7 +41,7 @@ def _render(scene: MapScene, painter: QPainter, target: QRectF, source: QRectF) 
 
 def render_image(scene: MapScene, scale: float = 2.0) -> QImage:
     """The whole map with its title, timeline and totals on white, ``scale`` pixels a unit."""
-    source = _source_rect(scene)
+    source = map_source_rect(scene)
     scale = min(scale, MAX_SIDE / source.width(), MAX_SIDE / source.height(),
                 math.sqrt(MAX_PIXELS / (source.width() * source.height())))
     size = QSize(max(1, math.ceil(source.width() * scale)),
@@ -49,7 +49,7 @@ def render_image(scene: MapScene, scale: float = 2.0) -> QImage:
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     painter = QPainter(image)
     try:
-        _render(scene, painter, QRectF(image.rect()), source)
+        paint_map(scene, painter, QRectF(image.rect()), source)
     finally:
         painter.end()
     return image
@@ -68,7 +68,7 @@ def save_png(scene: MapScene, path: str | os.PathLike[str], scale: float = 2.0) 
 
 def save_svg(scene: MapScene, path: str | os.PathLike[str]) -> None:
     """Write the map as an SVG drawing, atomically; text stays text."""
-    source = _source_rect(scene)
+    source = map_source_rect(scene)
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -80,7 +80,7 @@ def save_svg(scene: MapScene, path: str | os.PathLike[str]) -> None:
     generator.setDescription(f"Value stream map: {scene.headline().label}")
     painter = QPainter(generator)
     try:
-        _render(scene, painter, QRectF(0, 0, source.width(), source.height()), source)
+        paint_map(scene, painter, QRectF(0, 0, source.width(), source.height()), source)
     finally:
         painter.end()
     buffer.close()

@@ -1,0 +1,74 @@
+"""The CSV export of the stage table: UTF-8 with BOM, Excel's dialect, formula text guarded."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.io.test_xlsx_export import (
+    convert_with_libreoffice,
+    formula_text_map,
+    libreoffice_profile,  # noqa: F401 - a fixture, used by name
+    needs_libreoffice,
+)
+from vsmapper.errors import VSMapperError
+from vsmapper.io.csv_export import export_csv
+from vsmapper.io.mapfile import map_from_data
+from vsmapper.io.spreadsheet import import_spreadsheet
+from vsmapper.io.tables import STAGE_COLUMNS
+from vsmapper.model import ValueStream
+
+
+def unicode_map() -> ValueStream:
+    return map_from_data({"format": "vsmapper", "version": 1, "name": "Ünïcode", "stages": [
+        {"id": "u1", "name": "Étude → QA", "process_time": "2-5d", "notes": "line one\nline two"},
+        {"id": "u2", "name": "日本, \"quoted\"", "wait_time": 1.5},
+    ]})
+
+
+def test_the_file_is_utf8_with_a_bom_and_crlf_lines(tmp_path: Path) -> None:
+    path = tmp_path / "stages.csv"
+    export_csv(unicode_map(), path)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfStage,Id,Phase,")
+    assert b"\r\n" in data
+    rows = list(csv.reader(data.decode("utf-8-sig").splitlines(keepends=True)))
+    assert rows[0] == [column.title for column in STAGE_COLUMNS]
+    assert rows[1][:6] == ["Étude → QA", "u1", "creation", "other", "28", "0"]
+    assert rows[2][0] == '日本, "quoted"'
+
+
+def test_formula_looking_text_is_guarded_and_reads_back_exactly(tmp_path: Path) -> None:
+    stream = formula_text_map()
+    path = tmp_path / "stages.csv"
+    export_csv(stream, path)
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert [row[0] for row in rows[1:]] == ["'=1+2", "'-rm -rf", "'=SUM(1,2)"]
+    assert [row[12] for row in rows[1:3]] == ["'+49 30 1234", "'@SUM(A1:A9)"]
+    assert import_spreadsheet(path).stages == stream.stages
+
+
+def test_a_failed_export_leaves_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "missing-folder" / "stages.csv"
+    with pytest.raises(VSMapperError, match="cannot be saved"):
+        export_csv(unicode_map(), path)
+    assert not path.parent.exists()
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_libreoffice_opens_it_as_text_not_formulas(
+        tmp_path: Path, libreoffice_profile: Path) -> None:  # noqa: F811
+    path = tmp_path / "stages.csv"
+    stream = formula_text_map().replaced(stages=[*formula_text_map().stages,
+                                                 *unicode_map().stages])
+    export_csv(stream, path)
+    # 76 is UTF-8: what a user picks in LibreOffice's import dialog, which finds the BOM.
+    opened = convert_with_libreoffice(path, "xlsx", libreoffice_profile, "CSV:44,34,76")
+    cells = [(cell.value, cell.data_type) for cell in
+             openpyxl.load_workbook(opened).active["A"][1:]]
+    assert cells == [("'=1+2", "s"), ("'-rm -rf", "s"), ("'=SUM(1,2)", "s"),
+                     ("Étude → QA", "s"), ('日本, "quoted"', "s")]

@@ -1,0 +1,416 @@
+"""Importing maps from CSV and Excel sheets (CONTRACT.md §2), and refusing hostile files."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from vsmapper.analysis import analyze
+from vsmapper.errors import VSMapperError
+from vsmapper.io import spreadsheet
+from vsmapper.io.spreadsheet import import_spreadsheet
+from vsmapper.io.tables import guard_csv_text, unguard_csv_text
+
+
+def write_csv(folder: Path, text: str, name: str = "team.csv", bom: bool = False) -> Path:
+    path = folder / name
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return path
+
+
+def write_xlsx(folder: Path, sheets: dict[str, list[list[object]]], name: str = "team.xlsx",
+               percent_cells: tuple[str, ...] = ()) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for coordinate in percent_cells:
+            sheet[coordinate].number_format = "0%"
+    path = folder / name
+    workbook.save(path)
+    return path
+
+
+def problems_of(path: Path, **settings: float) -> list[str]:
+    with pytest.raises(VSMapperError) as caught:
+        import_spreadsheet(path, **settings)
+    assert "nothing was imported" in caught.value.message
+    return caught.value.details
+
+
+# --- what a team's sheet may look like --------------------------------------------------------
+
+
+def test_a_minimal_csv_is_a_chain_in_row_order(tmp_path: Path) -> None:
+    path = write_csv(tmp_path,
+                     "Stage,Process time,Wait time\nIdea,1h,0\nBuild,2d,1-3d\nShip,30m,4h\n")
+    stream = import_spreadsheet(path)
+    assert stream.name == "team"
+    assert [stage.name for stage in stream.stages] == ["Idea", "Build", "Ship"]
+    assert [stage.id for stage in stream.stages] == ["idea", "build", "ship"]
+    assert [(flow.source, flow.target) for flow in stream.flows] == [
+        ("idea", "build"), ("build", "ship")]
+    assert stream.stage("build").wait_time.text == "1-3d"
+    assert analyze(stream).lead_time_hours == 1 + 16 + 16 + 0.5 + 4
+
+
+def test_headers_match_without_case_and_by_their_synonyms(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "step;PT;QUEUE TIME;pca;rework to;Headcount;RATE;Successors;note\n"
+                               "A;1;2;90%;;2;100;B;first\nB;3;4;80;A;1;;;\n")
+    stream = import_spreadsheet(path)
+    first, second = stream.stages
+    assert (first.name, first.process_time.likely_hours(), first.wait_time.likely_hours()) == (
+        "A", 1, 2)
+    assert (first.pca, first.people, first.hourly_cost, first.notes) == (90, 2, 100, "first")
+    assert (second.pca, second.rework_to, second.hourly_cost) == (80, "a", None)
+
+
+def test_units_in_headers_apply_to_bare_numbers_only(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Process time (d),Wait time (days)\n"
+                               "A,2,1-3\nB,4h,2/3/5\nC,1.5,\n")
+    stream = import_spreadsheet(path, hours_per_day=6)
+    assert [stage.process_time.text for stage in stream.stages] == ["2d", "4h", "1.5d"]
+    assert [stage.wait_time.text for stage in stream.stages] == ["1-3d", "2d/3d/5d", "0"]
+    assert stream.stage("a").process_time.likely_hours(6, 5) == 12
+
+
+def test_hours_headers_keep_plain_numbers(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Process time (h),Wait time (hours)\nA,2.5,3\n")
+    stage = import_spreadsheet(path).stages[0]
+    assert (stage.process_time.form, stage.process_time.text) == ("number", "2.5")
+    assert stage.wait_time.text == "3"
+
+
+def test_availability_is_a_fraction_or_a_percentage(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Availability\nA,0.5\nB,50\nC,25%\nD,1\n")
+    assert [stage.availability for stage in import_spreadsheet(path).stages] == [
+        0.5, 0.5, 0.25, 1]
+
+
+def test_percent_formatted_excel_cells_mean_what_they_show(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, {"Stages": [["Stage", "%C&A", "Availability"],
+                                            ["A", 0.85, 0.5], ["B", 90, 1]]},
+                      percent_cells=("B2", "C2"))
+    first, second = import_spreadsheet(path).stages
+    assert (first.pca, first.availability) == (85, 0.5)
+    assert (second.pca, second.availability) == (90, 1)
+
+
+def test_next_names_branches_and_a_blank_next_is_the_next_row(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Next\nCode,Review; Scan\nReview,Deploy\nScan,Deploy\n"
+                               "Deploy,\nMonitor,(end)\nLearn,\n")
+    flows = {(flow.source, flow.target) for flow in import_spreadsheet(path).flows}
+    assert flows == {("code", "review"), ("code", "scan"), ("review", "deploy"),
+                     ("scan", "deploy"), ("deploy", "monitor")}
+
+
+def test_next_and_rework_find_stages_by_name_ignoring_case_or_by_id(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Id,Next,Rework to\nCoding,c1,code review,\n"
+                               "Code review,r1,deploy-it,c1\nDeploy,deploy-it,,\n")
+    stream = import_spreadsheet(path)
+    assert {(f.source, f.target) for f in stream.flows} == {("c1", "r1"), ("r1", "deploy-it")}
+    assert stream.stage("r1").rework_to == "c1"
+
+
+def test_ids_are_made_from_names_and_kept_unique(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Id\nCode review,\nCode review,\nQA & Test,code-review-2\n"
+                               "Code Review!,\n")
+    ids = [stage.id for stage in import_spreadsheet(path).stages]
+    assert ids == ["code-review", "code-review-3", "code-review-2", "code-review-4"]
+
+
+def test_a_settings_sheet_gives_the_map_settings_and_the_options_win(tmp_path: Path) -> None:
+    sheets = {
+        "Stages": [["Stage", "Wait time"], ["A", "1d"]],
+        "Settings": [["Name", "Checkout"], ["Hours per day", 6], ["Days per week", 4],
+                     ["Demand per week", 3], ["Hourly cost", 80], ["Currency", "EUR"],
+                     ["Description", "From the workshop"]],
+    }
+    path = write_xlsx(tmp_path, sheets)
+    stream = import_spreadsheet(path)
+    assert (stream.name, stream.description, stream.currency) == (
+        "Checkout", "From the workshop", "EUR")
+    assert (stream.calendar.hours_per_day, stream.calendar.days_per_week) == (6, 4)
+    assert (stream.demand_per_week, stream.hourly_cost) == (3, 80)
+    assert analyze(stream).lead_time_hours == 6
+    overridden = import_spreadsheet(path, hours_per_day=8, demand_per_week=5)
+    assert overridden.calendar.hours_per_day == 8
+    assert overridden.demand_per_week == 5
+    assert analyze(overridden).lead_time_hours == 8
+
+
+def test_the_stages_sheet_is_found_by_name_else_the_first_sheet(tmp_path: Path) -> None:
+    named = write_xlsx(tmp_path, {"Notes": [["x"]], "stages": [["Stage"], ["A"]]}, "a.xlsx")
+    assert [stage.name for stage in import_spreadsheet(named).stages] == ["A"]
+    first = write_xlsx(tmp_path, {"Team map": [["Name"], ["B"]], "Other": [["y"]]}, "b.xlsx")
+    assert [stage.name for stage in import_spreadsheet(first).stages] == ["B"]
+
+
+def test_blank_rows_and_unknown_columns_are_left_out(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Owner,Process time\nA,Kim,1h\n,,\n,Lee,\nB,Ann,2h\n")
+    stream = import_spreadsheet(path)
+    assert [stage.name for stage in stream.stages] == ["A", "B"]
+
+
+def test_csv_with_a_byte_order_mark_or_semicolons_or_tabs(tmp_path: Path) -> None:
+    for delimiter in (",", ";", "\t"):
+        text = f"Stage{delimiter}Process time\nÉtude{delimiter}1h\n"
+        path = write_csv(tmp_path, text, bom=True)
+        assert import_spreadsheet(path).stages[0].name == "Étude"
+
+
+# --- problems: every one listed with its row and column, nothing imported ---------------------
+
+
+def test_a_bad_duration_names_its_row_and_column(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Wait time\n" + "A,1d\n" * 5 + "G,3 dayz\n")
+    assert problems_of(path) == [
+        "row 7, Wait time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"]
+
+
+def test_every_problem_is_found_and_twenty_are_listed(tmp_path: Path) -> None:
+    rows = "".join(f"S{number},{number}x,high\n" for number in range(30))
+    path = write_csv(tmp_path, "Stage,Process time,%C&A\n" + rows)
+    with pytest.raises(VSMapperError) as caught:
+        import_spreadsheet(path)
+    assert "60 problems (the first 20)" in caught.value.message
+    assert len(caught.value.details) == 20
+    assert caught.value.details[0] == (
+        "row 2, Process time: '0x' is not a duration (try 3d, 4h, 90m, 2-5d)")
+    assert caught.value.details[1] == "row 2, %C&A: 'high' is not a number"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Stage,People\nA,two\n", "row 2, People: 'two' is not a number"),
+    ("Stage,%C&A\nA,%\n", "row 2, %C&A: '%' is not a percentage"),
+    ("Stage,Availability\nA,half%\n", "row 2, Availability: 'half%' is not a percentage"),
+    ("Stage,People\nA,0\n", "row 2, People: 0 is out of range; it must be greater than 0"),
+    ("Stage,Phase\nA,build\n", "row 2, Phase: 'build' is not allowed"),
+    ("Stage,%C&A\nA,1,5\n", ""),
+    ("Stage,Next\nA,Nowhere\n", "row 2, Next: 'Nowhere' is not a stage in this sheet"),
+    ("Stage,Next\nA,A\n", "row 2, Next: a stage cannot be its own next stage"),
+    ("Stage,Next\nA,B\nB,A\n", "they form a cycle"),
+    ("Stage,Rework to\nA,\nB,C\nC,\n", "row 3, Rework to: 'C' is not upstream of this stage"),
+    ("Stage,Next\nA,B\nB,\nB,\n", "row 2, Next: 'B' names more than one stage (rows 3 and 4)"),
+    ("Stage,Process time\n,1h\n", "row 2, Stage: is blank; every stage needs a name"),
+    ("Stage,Id\nA,x\nB,x\n", "row 3, Id: 'x' is also the id of row 2; ids must be unique"),
+    ("Stage,Id\nA,a b\n", "row 2, Id: 'a b' is not a valid id"),
+    ("Stage,Process time\nA,5d/1d/2d\n", "row 2, Process time: '5d/1d/2d' is out of order"),
+    ("Stage,Process time (fortnights)\nA,1\n", "'(fortnights)' is not a unit of time"),
+    ("Step,Name\nA,B\n", "two columns are Stage (A and B); keep one"),
+    ("Owner,Process time\nKim,1h\n", "row 1: no 'Stage' column"),
+    ("", "the sheet is empty"),
+    ("Stage,Position x\nA,10\n", "row 2, Position x: give both Position x and Position y"),
+])
+def test_each_kind_of_problem_is_explained(tmp_path: Path, text: str, expected: str) -> None:
+    path = write_csv(tmp_path, text)
+    if not expected:
+        import_spreadsheet(path)  # "1,5" is two cells: a %C&A of 1 and an unnamed column
+        return
+    details = problems_of(path)
+    assert any(expected in line for line in details), details
+
+
+def test_settings_problems_name_the_settings_sheet(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]],
+                                 "Settings": [["Hours per day", 30], ["Days per week", "five"]]})
+    assert problems_of(path) == [
+        "Settings, row 2, Days per week: 'five' is not a number",
+        "Settings, Hours per day: 30 is out of range; it must be 24 or less",
+    ]
+
+
+def test_map_settings_out_of_range_are_named(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]],
+                                 "Settings": [["Hourly cost", -5], ["Currency", "Swiss francs!!"]]})
+    assert problems_of(path) == [
+        "Settings, Hourly cost: -5 is out of range; it must be 0 or more",
+        "Settings, Currency: is too long (at most 12 characters)",
+    ]
+
+
+def test_a_bad_calendar_option_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage\nA\n")
+    assert problems_of(path, days_per_week=9) == [
+        "Settings, Days per week: 9 is out of range; it must be 7 or less"]
+
+
+def test_ai_and_scenario_sheets_report_their_own_rows(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, {
+        "Stages": [["Stage"], ["A"], ["B"]],
+        "AI opportunities": [["Stage", "Id", "Name", "Status", "Process time factor"],
+                             ["A", "bot", "Bot", "idea", 0.5], ["C", "x", "X", "done", "fast"]],
+        "Scenarios": [["Scenario", "Id", "Enabled AI", "Overrides (JSON)"],
+                      ["Future", "f", "bot; ghost", '{"B": {"pca": 120}}'],
+                      ["Other", "o", "", "{not json"]],
+    })
+    details = problems_of(path)
+    assert "AI opportunities, row 3, Stage: 'C' is not a stage in this sheet" in details
+    assert "AI opportunities, row 3, Process time factor: 'fast' is not a number" in details
+    assert ("Scenarios, row 2, Enabled AI: 'ghost' is not the id of an AI opportunity in the "
+            "AI opportunities sheet") in details
+    assert any(line.startswith("Scenarios, row 2, Overrides: 'B': pca: 120 is out of range")
+               for line in details), details
+    assert any(line.startswith("Scenarios, row 3, Overrides: not valid JSON") for line in details)
+
+
+def test_an_unknown_file_kind_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "map.ods"
+    path.write_text("x")
+    with pytest.raises(VSMapperError, match=r"import reads \.xlsx and \.csv files, not '\.ods'"):
+        import_spreadsheet(path)
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(VSMapperError, match="no such file"):
+        import_spreadsheet(tmp_path / "missing.csv")
+
+
+def test_csv_that_is_not_utf8_says_how_to_save_it(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.csv"
+    path.write_bytes("Stage\nÉtude\n".encode("cp1252"))
+    with pytest.raises(VSMapperError, match="not UTF-8 text; in Excel save it as 'CSV UTF-8'"):
+        import_spreadsheet(path)
+
+
+def test_csv_guard_round_trips_every_text() -> None:
+    for text in ("=1+2", "+49 30", "-x", "@SUM(A1)", "'=x", "''+y", "'plain", "a=b", "", "\tx"):
+        guarded = guard_csv_text(text)
+        assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert unguard_csv_text(guarded) == text
+
+
+# --- hostile files: one clean error, quickly, before anything big is read -----------------
+
+
+def test_defusedxml_guards_openpyxl() -> None:
+    assert openpyxl.DEFUSEDXML is True
+
+
+def test_a_workbook_that_is_not_a_zip_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(VSMapperError, match=r"not an Excel workbook .* old \.xls file"):
+        import_spreadsheet(path)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "photos.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("photo.txt", "hello")
+    with pytest.raises(VSMapperError, match="not a readable Excel workbook"):
+        import_spreadsheet(path)
+
+
+def _workbook_with(tmp_path: Path, replace: dict[str, bytes], name: str = "hostile.xlsx") -> Path:
+    """A real workbook with some of its parts replaced."""
+    source = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]]}, "source.xlsx")
+    path = tmp_path / name
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(
+            path, "w", zipfile.ZIP_DEFLATED) as hostile:
+        for member in original.infolist():
+            hostile.writestr(member.filename,
+                             replace.get(member.filename, original.read(member.filename)))
+        for member, data in replace.items():
+            if member not in original.namelist():
+                hostile.writestr(member, data)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": b" " * (60 * 2**20)})
+    with pytest.raises(VSMapperError, match="likely zip bomb"):
+        import_spreadsheet(path)
+
+
+def test_a_workbook_unpacking_past_the_cap_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(spreadsheet, "MAX_UNPACKED_BYTES", 2**20)
+    path = _workbook_with(tmp_path, {"xl/media/big.bin": bytes(range(256)) * 8192})
+    with pytest.raises(VSMapperError, match="would unpack to 2 MB"):
+        import_spreadsheet(path)
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>Stage</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is></c></row>
+</sheetData></worksheet>"""
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml"])
+def test_a_billion_laughs_workbook_is_refused(tmp_path: Path, part: str) -> None:
+    path = _workbook_with(tmp_path, {part: BILLION_LAUGHS})
+    with pytest.raises(VSMapperError, match="not a readable Excel workbook"):
+        import_spreadsheet(path)
+
+
+def test_a_sheet_declaring_absurdly_many_rows_is_refused(tmp_path: Path) -> None:
+    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><dimension ref="A1:B900000"/><sheetData>'
+             b'<row r="1"><c r="A1" t="inlineStr"><is><t>Stage</t></is></c></row>'
+             b"</sheetData></worksheet>")
+    path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": sheet})
+    with pytest.raises(VSMapperError, match="a sheet has 900,000 rows; at most 20,000 stages"):
+        import_spreadsheet(path)
+
+
+def test_a_sheet_with_too_many_rows_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 50)
+    names = ["Stage"] + [f"S{number}" for number in range(60)]
+    path = write_xlsx(tmp_path, {"Stages": [[name] for name in names]})
+    with pytest.raises(VSMapperError, match="a sheet has 61 rows; at most 50 stages"):
+        import_spreadsheet(path)
+    csv_path = write_csv(tmp_path, "\n".join(names) + "\n")
+    with pytest.raises(VSMapperError, match="a sheet has 52 rows"):
+        import_spreadsheet(csv_path)
+
+
+def test_a_sheet_not_declaring_its_size_is_refused_while_reading(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 50)
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>S</t></is></c></row>'
+                    % (number, number) for number in range(1, 80))
+    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><sheetData>' + rows
+             + b"</sheetData></worksheet>")
+    path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": sheet})
+    with pytest.raises(VSMapperError, match="a sheet has 52 rows"):
+        import_spreadsheet(path)
+
+
+def test_a_sheet_with_too_many_columns_is_refused(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path, {"Stages": [["Stage", *[f"c{n}" for n in range(150)]], ["A"]]})
+    with pytest.raises(VSMapperError, match="a sheet has 151 columns; at most 100"):
+        import_spreadsheet(path)
+    csv_path = write_csv(tmp_path, "Stage" + ",x" * 150 + "\nA\n")
+    with pytest.raises(VSMapperError, match="151 columns"):
+        import_spreadsheet(csv_path)
+
+
+def test_a_huge_file_is_refused_unread(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 1000)
+    path = write_csv(tmp_path, "Stage\n" + "A\n" * 1000)
+    with pytest.raises(VSMapperError, match="spreadsheets over 0 MB are refused"):
+        import_spreadsheet(path)
+
+
+def test_a_csv_field_past_the_csv_limit_is_one_clean_error(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, 'Stage,Notes\nA,"' + "x" * 200_000 + '"\n')
+    with pytest.raises(VSMapperError, match="not readable as CSV"):
+        import_spreadsheet(path)

@@ -1,0 +1,284 @@
+"""The Excel export (CONTRACT.md §4): sheets, live formulas recalculated by LibreOffice, text."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from vsmapper.analysis import analyze, apply_scenario
+from vsmapper.analysis.forecast import forecast
+from vsmapper.cli import example_map_path
+from vsmapper.errors import VSMapperError
+from vsmapper.io.mapfile import load_map, map_from_data
+from vsmapper.io.spreadsheet import import_spreadsheet
+from vsmapper.io.tables import STAGE_COLUMNS
+from vsmapper.io.xlsx_export import SUMMARY_LABELS, export_xlsx
+from vsmapper.model import ValueStream
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui; .ci/run does)")
+HEADERS = [column.title for column in STAGE_COLUMNS]
+
+
+@pytest.fixture(scope="session")
+def libreoffice_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A LibreOffice profile of this test run's own, so parallel runs never share one."""
+    return tmp_path_factory.mktemp("libreoffice-profile")
+
+
+def convert_with_libreoffice(source: Path, target_format: str, profile: Path,
+                             infilter: str | None = None) -> Path:
+    """``source`` opened, recalculated and saved by LibreOffice in ``target_format``."""
+    folder = source.parent / f"converted-{target_format}"
+    command = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+               "--convert-to", target_format, "--outdir", str(folder), str(source)]
+    if infilter:
+        command.insert(3, f"--infilter={infilter}")
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    converted = folder / f"{source.stem}.{target_format.split(':')[0]}"
+    assert converted.exists(), f"LibreOffice wrote no {converted}"
+    return converted
+
+
+def summary_values(path: Path) -> dict[str, object]:
+    sheet = openpyxl.load_workbook(path, data_only=True)["Summary"]
+    return {row[0]: row[1] for row in sheet.iter_rows(max_col=2, values_only=True)}
+
+
+def stage_column(sheet, title: str) -> int:
+    return HEADERS.index(title) + 1
+
+
+@pytest.fixture
+def example() -> ValueStream:
+    return load_map(example_map_path())
+
+
+def formula_text_map() -> ValueStream:
+    """A chain whose names and notes look like formulas to a spreadsheet program."""
+    return map_from_data({
+        "format": "vsmapper", "version": 1, "name": "=HYPERLINK(\"http://x\")",
+        "description": "@risk", "stages": [
+            {"id": "a", "name": "=1+2", "process_time": "2h", "wait_time": "1d",
+             "notes": "+49 30 1234"},
+            {"id": "b", "name": "-rm -rf", "process_time": "1h", "wait_time": "5d",
+             "notes": "@SUM(A1:A9)"},
+            {"id": "c", "name": "=SUM(1,2)", "process_time": "1h", "wait_time": "9d"},
+        ],
+    })
+
+
+# --- structure -----------------------------------------------------------------------------
+
+
+def test_the_workbook_has_the_contract_sheets(tmp_path: Path, example: ValueStream) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "Summary", "Stages", "AI opportunities", "Scenarios", "Settings"]
+    export_xlsx(example, path, forecast(example, 500, 7))
+    assert openpyxl.load_workbook(path).sheetnames == [
+        "Summary", "Stages", "AI opportunities", "Scenarios", "Forecast", "Settings"]
+
+
+def test_summary_has_exactly_the_contract_labels_and_live_formulas(
+        tmp_path: Path, example: ValueStream) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    sheet = openpyxl.load_workbook(path)["Summary"]
+    assert [cell.value for cell in sheet["A"] if cell.value is not None] == list(SUMMARY_LABELS)
+    formulas = [sheet.cell(row, 2).value for row in range(1, 6)]
+    assert all(isinstance(formula, str) and formula.startswith("=") for formula in formulas)
+    assert "Stages!" in formulas[0] and "SUMPRODUCT" in formulas[0]
+    analysis = analyze(example)
+    assert sheet["B6"].value == pytest.approx(analysis.expected_lead_time_hours)
+    assert sheet["B7"].value == analysis.constraint.stage
+    assert "holds" in sheet["C7"].value
+
+
+def test_stages_is_an_excel_table_with_units_formats_and_marks(
+        tmp_path: Path, example: ValueStream) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    sheet = openpyxl.load_workbook(path)["Stages"]
+    assert [cell.value for cell in sheet[1]] == HEADERS
+    assert sheet.freeze_panes == "B2"
+    table = sheet.tables["StageTable"]
+    assert table.ref == f"A1:{openpyxl.utils.get_column_letter(len(HEADERS))}13"
+    analysis = analyze(example)
+    process = stage_column(sheet, "Process time (h)")
+    critical = stage_column(sheet, "On critical path")
+    constraint = stage_column(sheet, "Constraint")
+    for row, metrics in enumerate(analysis.stages, start=2):
+        assert sheet.cell(row, process).value == pytest.approx(metrics.process_time_hours)
+        assert sheet.cell(row, process).number_format == "#,##0.0#"
+        assert sheet.cell(row, critical).value == int(metrics.on_critical_path)
+        is_constraint = metrics.id == analysis.constraint.stage_id
+        assert sheet.cell(row, constraint).value == int(is_constraint)
+        fill = sheet.cell(row, 1).fill.fgColor.rgb
+        if is_constraint:
+            assert fill.endswith("FDE2E2")
+            assert sheet.cell(row, process).fill.fgColor.rgb.endswith("FDE2E2")
+        elif metrics.on_critical_path:
+            assert fill.endswith("DCE7F5")
+    assert sheet.cell(2, critical).number_format == '"✓";;""'
+    text = stage_column(sheet, "Process time (text)")
+    assert sheet.cell(2, text).value == "1-2h"
+
+
+def test_the_ai_and_scenario_sheets_hold_the_definitions(tmp_path: Path,
+                                                         example: ValueStream) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    workbook = openpyxl.load_workbook(path)
+    ai = list(workbook["AI opportunities"].iter_rows(values_only=True))
+    assert ai[0][:4] == ("Stage", "Id", "Practice", "Name")
+    assert [row[1] for row in ai[1:]] == [o.id for _, o in example.opportunities()]
+    scenarios = list(workbook["Scenarios"].iter_rows(values_only=True))
+    header = scenarios[0]
+    across = dict(zip(header, scenarios[2], strict=True))
+    assert across["Id"] == "ai-across-the-stream"
+    assert across["Enabled AI"] == "coding-assistant; review-bot; test-generation"
+    assert across["Overrides (JSON)"] == '{"Change approval (CAB)": {"wait_time": "1-2d"}}'
+    future = analyze(apply_scenario(example, example.scenarios[1]))
+    assert across["Lead time (h)"] == pytest.approx(future.lead_time_hours)
+    assert across["Δ lead time (h)"] == pytest.approx(
+        future.lead_time_hours - analyze(example).lead_time_hours)
+    assert workbook["Settings"]["A1"].value == "Name"
+    assert workbook["Settings"]["B3"].value == 8
+
+
+def test_the_summary_has_a_chart_of_process_and_wait(tmp_path: Path,
+                                                     example: ValueStream) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    with zipfile.ZipFile(path) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+    assert "'Stages'!$F$2:$F$13" in chart and "'Stages'!$E$2:$E$13" in chart
+    assert 'val="stacked"' in chart
+
+
+def test_the_forecast_sheet_holds_the_percentiles(tmp_path: Path, example: ValueStream) -> None:
+    result = forecast(example, 1000, 3)
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path, result)
+    rows = {row[0]: row[1] for row in
+            openpyxl.load_workbook(path)["Forecast"].iter_rows(max_col=2, values_only=True)}
+    assert rows["Trials"] == 1000 and rows["Seed"] == 3
+    assert rows["P85 (h)"] == pytest.approx(result.p85_hours)
+    assert rows["Idea intake"] == pytest.approx(result.criticality["intake"])
+
+
+def test_formula_looking_text_is_written_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(formula_text_map(), path)
+    workbook = openpyxl.load_workbook(path)
+    names = [(cell.value, cell.data_type) for cell in workbook["Stages"]["A"][1:]]
+    assert names == [("=1+2", "s"), ("-rm -rf", "s"), ("=SUM(1,2)", "s")]
+    assert workbook["Summary"]["B7"].value == "=SUM(1,2)"
+    assert workbook["Summary"]["B7"].data_type == "s"
+    assert workbook["Settings"]["B1"].data_type == "s"
+
+
+def test_an_empty_map_exports_and_imports_back(tmp_path: Path) -> None:
+    empty = map_from_data({"format": "vsmapper", "version": 1, "name": "Blank", "stages": []})
+    path = tmp_path / "blank.xlsx"
+    export_xlsx(empty, path)
+    assert summary_values(path)["Rolled %C&A"] == 1
+    assert import_spreadsheet(path) == empty
+
+
+@pytest.mark.parametrize(("notes", "expected"), [
+    ("bell\x07", "control characters that Excel cannot store"),
+    ("x" * 40_000, "an Excel cell holds at most 32,767"),
+])
+def test_text_excel_cannot_hold_is_refused_and_the_old_file_kept(
+        tmp_path: Path, notes: str, expected: str) -> None:
+    path = tmp_path / "map.xlsx"
+    path.write_bytes(b"old workbook")
+    bad = map_from_data({"format": "vsmapper", "version": 1, "name": "m",
+                         "stages": [{"id": "a", "name": "A", "notes": notes}]})
+    with pytest.raises(VSMapperError, match=expected):
+        export_xlsx(bad, path)
+    assert path.read_bytes() == b"old workbook"
+    assert sorted(tmp_path.iterdir()) == [path]
+
+
+# --- recalculated by LibreOffice ----------------------------------------------------------
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_libreoffice_recalculates_the_apps_figures(
+        tmp_path: Path, example: ValueStream, libreoffice_profile: Path) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    values = summary_values(convert_with_libreoffice(path, "xlsx", libreoffice_profile))
+    analysis = analyze(example)
+    assert values["Lead time (h)"] == pytest.approx(analysis.lead_time_hours, rel=1e-9)
+    assert values["Process time (h)"] == pytest.approx(analysis.process_time_hours, rel=1e-9)
+    assert values["Wait time (h)"] == pytest.approx(analysis.wait_time_hours, rel=1e-9)
+    assert values["Flow efficiency"] == pytest.approx(analysis.flow_efficiency, rel=1e-9)
+    assert values["Rolled %C&A"] == pytest.approx(analysis.rolled_pca, rel=1e-9)
+    assert values["Expected lead time (h)"] == pytest.approx(
+        analysis.expected_lead_time_hours, rel=1e-9)
+    assert values["Constraint"] == analysis.constraint.stage
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_editing_a_time_in_stages_moves_the_totals(
+        tmp_path: Path, example: ValueStream, libreoffice_profile: Path) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Stages"]
+    coding = next(row for row in range(2, 14) if sheet.cell(row, 1).value == "Coding")
+    process = sheet.cell(coding, stage_column(sheet, "Process time (h)"))
+    process.value += 10
+    workbook.save(path)
+    values = summary_values(convert_with_libreoffice(path, "xlsx", libreoffice_profile))
+    analysis = analyze(example)
+    assert values["Lead time (h)"] == pytest.approx(analysis.lead_time_hours + 10)
+    assert values["Process time (h)"] == pytest.approx(analysis.process_time_hours + 10)
+    assert values["Flow efficiency"] == pytest.approx(
+        (analysis.process_time_hours + 10) / (analysis.lead_time_hours + 10))
+    edited = import_spreadsheet(path)
+    assert analyze(edited).lead_time_hours == pytest.approx(analysis.lead_time_hours + 10)
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_formula_looking_text_stays_text_through_libreoffice(
+        tmp_path: Path, libreoffice_profile: Path) -> None:
+    stream = formula_text_map()
+    path = tmp_path / "map.xlsx"
+    export_xlsx(stream, path)
+    saved = convert_with_libreoffice(path, "xlsx", libreoffice_profile)
+    workbook = openpyxl.load_workbook(saved)
+    names = [(cell.value, cell.data_type) for cell in workbook["Stages"]["A"][1:4]]
+    assert names == [("=1+2", "s"), ("-rm -rf", "s"), ("=SUM(1,2)", "s")]
+    assert summary_values(saved)["Constraint"] == "=SUM(1,2)"
+    shown = convert_with_libreoffice(path, "csv", libreoffice_profile)
+    rows = {row[0]: row[1] for row in csv.reader(shown.read_text(encoding="utf-8",
+                                                                  errors="replace").splitlines())}
+    assert rows["Constraint"] == "=SUM(1,2)"
+    assert import_spreadsheet(saved).stages == stream.stages
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_a_workbook_saved_by_libreoffice_imports_as_the_same_map(
+        tmp_path: Path, example: ValueStream, libreoffice_profile: Path) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    assert import_spreadsheet(convert_with_libreoffice(path, "xlsx", libreoffice_profile)) \
+        == example

@@ -1,0 +1,167 @@
+"""File › Import and File › Export: pictures, the one-page PDF report, and the dispatch."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import defusedxml.ElementTree as ElementTree
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from vsmapper.analysis import analyze
+from vsmapper.analysis.forecast import forecast
+from vsmapper.cli import example_map_path
+from vsmapper.errors import VSMapperError
+from vsmapper.io.exports import EXPORT_SUFFIXES
+from vsmapper.io.mapfile import load_map, map_from_data
+from vsmapper.model import ValueStream
+from vsmapper.ui.documents import (
+    EXPORT_FILTER,
+    EXPORT_FILTERS,
+    IMPORT_FILTER,
+    export_map,
+    import_map,
+    path_with_suffix,
+    write_report,
+)
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
+    reason="poppler-utils (pdftoppm, pdftotext) is not installed; .ci/run installs it")
+
+
+@pytest.fixture
+def example(qapp: QApplication) -> ValueStream:
+    return load_map(example_map_path())
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def pdf_page_image(path: Path, folder: Path) -> QImage:
+    """The PDF's pages rendered by poppler at 40 dpi; there must be exactly one."""
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(folder / "page")],
+                   check=True, capture_output=True)
+    pages = sorted(folder.glob("page*.png"))
+    assert len(pages) == 1
+    return QImage(str(pages[0]))
+
+
+def share_not_white(image: QImage) -> float:
+    """How much of the picture is drawn on, sampled on a grid."""
+    samples = [image.pixelColor(x, y) for x in range(0, image.width(), 4)
+               for y in range(0, image.height(), 4)]
+    return sum(color.lightness() < 245 for color in samples) / len(samples)
+
+
+def test_png_export_follows_the_scale(tmp_path: Path, example: ValueStream) -> None:
+    small, large = tmp_path / "small.png", tmp_path / "large.png"
+    export_map(example, small, scale=1)
+    export_map(example, large, scale=2)
+    one, two = QImage(str(small)), QImage(str(large))
+    assert not one.isNull()
+    assert abs(two.width() - 2 * one.width()) <= 2
+    assert share_not_white(one) > 0.1
+
+
+def test_svg_export_is_a_drawing_with_text(tmp_path: Path, example: ValueStream) -> None:
+    path = tmp_path / "map.svg"
+    export_map(example, path)
+    root = ElementTree.fromstring(path.read_bytes())
+    assert root.tag.endswith("svg")
+    assert "Backlog refinement" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_the_report_is_one_full_page_with_the_leaders_figures(
+        tmp_path: Path, example: ValueStream) -> None:
+    path = tmp_path / "report.pdf"
+    result = forecast(example, 2000, 11)
+    export_map(example, path, forecast_result=result)
+    assert path.read_bytes().startswith(b"%PDF")
+    page = pdf_page_image(path, tmp_path)
+    assert page.width() > page.height()
+    assert share_not_white(page) > 0.15
+    text = pdf_text(path)
+    analysis = analyze(example)
+    for expected in (example.name, "LEAD TIME", "FLOW EFFICIENCY", "15.9%",
+                     "THE CONSTRAINT", analysis.constraint.stage, "Where it would matter",
+                     "Scenarios against the current state", "AI across the stream", "−8%",
+                     "Forecast", "P85", f"{result.p85_hours:,.0f} h", "seed 11"):
+        assert expected in text, expected
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_the_report_runs_a_seeded_forecast_when_none_is_given(
+        tmp_path: Path, example: ValueStream) -> None:
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    write_report(example, first)
+    write_report(example, second)
+    assert "seed 20240601" in pdf_text(first)
+    assert pdf_text(first) == pdf_text(second)
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_a_scenario_report_says_which_state_it_shows(tmp_path: Path,
+                                                     example: ValueStream) -> None:
+    path = tmp_path / "future.pdf"
+    export_map(example, path, scenario="AI across the stream")
+    text = pdf_text(path)
+    assert "Scenario: AI across the stream" in text
+    assert "No scenarios yet" in text
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_an_empty_map_still_makes_a_page(tmp_path: Path, qapp: QApplication) -> None:
+    empty = map_from_data({"format": "vsmapper", "version": 1, "name": "Blank", "stages": []})
+    path = tmp_path / "blank.pdf"
+    write_report(empty, path)
+    pdf_page_image(path, tmp_path)
+    assert "No stages to forecast" in pdf_text(path)
+
+
+def test_data_formats_are_dispatched_by_extension(tmp_path: Path, example: ValueStream) -> None:
+    for name in ("map.xlsx", "map.csv", "map.vsm.json"):
+        export_map(example, tmp_path / name)
+    assert import_map(tmp_path / "map.xlsx") == example
+    assert load_map(tmp_path / "map.vsm.json") == example
+    assert [stage.id for stage in import_map(tmp_path / "map.csv").stages] == [
+        stage.id for stage in example.stages]
+
+
+def test_an_unknown_extension_is_refused_and_nothing_written(tmp_path: Path,
+                                                             example: ValueStream) -> None:
+    path = tmp_path / "map.docx"
+    with pytest.raises(VSMapperError, match=r"cannot export to '\.docx'; use \.xlsx, \.csv"):
+        export_map(example, path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_export_leaves_the_old_file_as_it_was(tmp_path: Path,
+                                                       example: ValueStream) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(b"old report")
+    with pytest.raises(VSMapperError, match="is not in the map"):
+        export_map(example, path, scenario="No such scenario")
+    assert path.read_bytes() == b"old report"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_the_dialog_filters_cover_every_format() -> None:
+    assert sorted(EXPORT_FILTERS.values()) == sorted(EXPORT_SUFFIXES)
+    assert EXPORT_FILTER.split(";;") == list(EXPORT_FILTERS)
+    assert "*.xlsx" in IMPORT_FILTER and "*.csv" in IMPORT_FILTER
+    chosen = "PDF report, one page (*.pdf)"
+    assert path_with_suffix("/tmp/plan", chosen) == Path("/tmp/plan.pdf")
+    assert path_with_suffix("/tmp/plan.png", chosen) == Path("/tmp/plan.png")
+    assert path_with_suffix("/tmp/v1.2", "VSMapper map (*.vsm.json)") == Path(
+        "/tmp/v1.2.vsm.json")

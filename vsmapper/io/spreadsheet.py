@@ -1,0 +1,190 @@
+"""Import a map from an Excel workbook or a CSV file, refusing hostile files quickly and safely."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from vsmapper.errors import VSMapperError
+from vsmapper.io.table_import import Cell, Settings, Table, Workbook, read_map
+from vsmapper.io.tables import unguard_csv_text
+from vsmapper.model import ValueStream
+
+IMPORT_SUFFIXES = (".xlsx", ".csv")
+MAX_FILE_BYTES = 50 * 2**20
+MAX_UNPACKED_BYTES = 200 * 2**20
+MAX_PACKING_RATIO = 100
+"""Ordinary sheets pack 5 to 30 times; a zip bomb packs thousands of times."""
+RATIO_CHECKED_FROM_BYTES = 2**20
+"""Small members may pack well for innocent reasons, and cannot hurt."""
+MAX_ZIP_MEMBERS = 10_000
+MAX_ROWS = 20_000
+MAX_COLUMNS = 100
+STAGES_SHEET, SETTINGS_SHEET, AI_SHEET, SCENARIOS_SHEET = (
+    "Stages", "Settings", "AI opportunities", "Scenarios")
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def import_spreadsheet(
+    path: str | os.PathLike[str],
+    hours_per_day: float | None = None,
+    days_per_week: float | None = None,
+    demand_per_week: float | None = None,
+) -> ValueStream:
+    """A map from a ``.xlsx`` or ``.csv`` file by CONTRACT.md §2; the given settings win.
+
+    Any problem is one ``VSMapperError``; a sheet with errors lists them (up to 20) in its
+    ``details`` and imports nothing.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        raise VSMapperError(f"{path}: import reads .xlsx and .csv files, not "
+                            f"'{suffix or path.name}'")
+    _check_file(path)
+    workbook = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
+    given = Settings(hours_per_day=hours_per_day, days_per_week=days_per_week,
+                     demand_per_week=demand_per_week)
+    return read_map(str(path), workbook, path.stem, given)
+
+
+def _check_file(path: Path) -> None:
+    """The file exists, is a file, and is not too big to be a map."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise VSMapperError(f"{path}: no such file") from None
+    except OSError as error:
+        raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
+    if path.is_dir():
+        raise VSMapperError(f"{path}: is a folder, not a spreadsheet")
+    if size > MAX_FILE_BYTES:
+        raise VSMapperError(f"{path}: the file is {size / 2**20:.0f} MB; spreadsheets over "
+                            f"{MAX_FILE_BYTES // 2**20} MB are refused")
+
+
+def _too_big(path: Path, rows: int, columns: int) -> None:
+    """Refuse a sheet with more rows or columns than any map has."""
+    if rows > MAX_ROWS + 1:
+        raise VSMapperError(f"{path}: a sheet has {rows:,} rows; at most {MAX_ROWS:,} stages "
+                            "(rows under the header) are imported")
+    if columns > MAX_COLUMNS:
+        raise VSMapperError(f"{path}: a sheet has {columns:,} columns; at most {MAX_COLUMNS} "
+                            "are read")
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _csv_tables(path: Path) -> Workbook:
+    """The stage table of a CSV file: UTF-8 (with or without BOM), comma, semicolon or tab."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise VSMapperError(f"{path}: not UTF-8 text; in Excel save it as 'CSV UTF-8'") from None
+    except OSError as error:
+        raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    rows: list[tuple[int, list[Cell]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for fields in reader:
+            _too_big(path, len(rows) + 1, len(fields))
+            rows.append((reader.line_num, [Cell(unguard_csv_text(field)) for field in fields]))
+    except csv.Error as error:
+        raise VSMapperError(f"{path}: line {reader.line_num}: not readable as CSV ({error})") \
+            from None
+    return Workbook(Table(rows))
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a file that is not a zip, or whose members would unpack far past its size.
+
+    Done before openpyxl reads anything, from the sizes the zip declares; Python's zip
+    reader never unpacks a member past its declared size.
+    """
+    if not zipfile.is_zipfile(path):
+        raise VSMapperError(f"{path}: not an Excel workbook (an .xlsx file is a zip archive); "
+                            "if it is an old .xls file, save it as .xlsx")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise VSMapperError(f"{path}: a damaged Excel workbook ({error})") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise VSMapperError(f"{path}: the workbook holds {len(members):,} parts; refused as "
+                            "unsafe")
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise VSMapperError(f"{path}: the workbook would unpack to {unpacked / 2**20:,.0f} MB; "
+                            f"over {MAX_UNPACKED_BYTES // 2**20} MB is refused as unsafe")
+    for member in members:
+        packed = max(member.compress_size, 1)
+        if (member.file_size > RATIO_CHECKED_FROM_BYTES
+                and member.file_size / packed > MAX_PACKING_RATIO):
+            raise VSMapperError(f"{path}: the workbook part {member.filename} would unpack "
+                                f"{member.file_size / packed:,.0f} times its size; refused "
+                                "as a likely zip bomb")
+
+
+def _xlsx_tables(path: Path) -> Workbook:
+    """The stage table of a workbook (the sheet ``Stages``, else the first) and its settings,
+    AI opportunities and scenarios when it has those sheets."""
+    _check_zip(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
+            if not sheets:
+                raise VSMapperError(f"{path}: the workbook has no worksheets")
+
+            def table(name: str, where: str = "") -> Table | None:
+                sheet = sheets.get(name.casefold())
+                return None if sheet is None else Table(_sheet_rows(path, sheet), where)
+
+            stages = table(STAGES_SHEET) or Table(_sheet_rows(path, workbook.worksheets[0]))
+            return Workbook(stages, table(SETTINGS_SHEET, SETTINGS_SHEET),
+                            table(AI_SHEET, AI_SHEET), table(SCENARIOS_SHEET, SCENARIOS_SHEET))
+        finally:
+            workbook.close()
+    except VSMapperError:
+        raise
+    except Exception as error:  # a hostile file may break openpyxl in any way at all
+        text = str(error).strip()
+        reason = text.splitlines()[0][:200] if text else type(error).__name__
+        raise VSMapperError(f"{path}: not a readable Excel workbook ({reason})") from None
+
+
+def _sheet_rows(path: Path, sheet: Any) -> list[tuple[int, list[Cell]]]:
+    """Every row of a read-only sheet, numbered as the sheet numbers them."""
+    _too_big(path, sheet.max_row or 0, sheet.max_column or 0)
+    rows: list[tuple[int, list[Cell]]] = []
+    for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        _too_big(path, number, 0)
+        rows.append((number, _cells(cells)))
+    return rows
+
+
+def _cells(cells: Iterable[Any]) -> list[Cell]:
+    """Values, with fractions shown as percentages marked, since 0.85 shown as 85% means 85.
+
+    Only a fraction's format is looked up: that is all a percentage can mean here, and the
+    look-up is the slowest part of reading a cell.
+    """
+    return [
+        Cell(value, isinstance(value, float | int) and 0 < value <= 1
+             and "%" in (cell.number_format or ""))
+        for cell in cells
+        for value in (cell.value,)
+    ]

@@ -1,0 +1,755 @@
+"""Spreadsheet rows into a map (CONTRACT.md §2): headers and their synonyms, cells, problems.
+
+The CSV and Excel readers only turn a file into ``Table`` rows; this module reads them
+alike, so the two formats accept exactly the same sheets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+
+from vsmapper.errors import VSMapperError
+from vsmapper.io.tables import END_OF_FLOW
+from vsmapper.model import (
+    AIOpportunity,
+    Calendar,
+    Estimate,
+    Flow,
+    Scenario,
+    Stage,
+    StageOverride,
+    ValueStream,
+    parse_estimate,
+)
+from vsmapper.model.document import slug
+from vsmapper.model.duration import format_number
+from vsmapper.model.stream import map_problems
+from vsmapper.model.validation import validation_messages
+
+MAX_LISTED_PROBLEMS = 20
+
+CellValue = str | float | int | bool | datetime | date | time | timedelta | None
+
+
+class Cell(NamedTuple):
+    """A cell as read: its value, and whether the sheet shows it as a percentage."""
+
+    value: CellValue
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """The rows of one sheet, each with its row number in the sheet; the first is the header."""
+
+    rows: list[tuple[int, list[Cell]]]
+    sheet: str = ""
+    """The sheet's name in messages; '' for the stage table, whose rows need no sheet name."""
+
+    @property
+    def where(self) -> str:
+        """The start of a message about this sheet: 'AI opportunities, ' or ''."""
+        return f"{self.sheet}, " if self.sheet else ""
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """The tables an import reads: the stages, and our own export's other sheets if present."""
+
+    stages: Table
+    settings: Table | None = None
+    ai: Table | None = None
+    scenarios: Table | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Map-level values an import takes from a ``Settings`` sheet or the command line."""
+
+    name: str | None = None
+    description: str | None = None
+    hours_per_day: float | None = None
+    days_per_week: float | None = None
+    demand_per_week: float | None = None
+    hourly_cost: float | None = None
+    currency: str | None = None
+
+    def over(self, other: Settings) -> Settings:
+        """These settings where given, ``other``'s elsewhere."""
+        return Settings(**{
+            name: mine if mine is not None else getattr(other, name)
+            for name, mine in vars(self).items()
+        })
+
+
+class Problems:
+    """The problems an import found: all are counted, the first 20 are listed."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        """Note one problem."""
+        self.lines.append(line)
+
+    def check(self, where: str, read: Callable[..., Any], *arguments: Any) -> Any:
+        """``read(*arguments)``, or None after noting its ``ValueError`` at ``where``."""
+        try:
+            return read(*arguments)
+        except ValueError as error:
+            self.add(f"{where}: {error}")
+            return None
+
+    def raise_any(self) -> None:
+        """One ``VSMapperError`` listing the problems, if there are any: nothing is imported."""
+        if not self.lines:
+            return
+        count = len(self.lines)
+        listed = "" if count <= MAX_LISTED_PROBLEMS else f" (the first {MAX_LISTED_PROBLEMS})"
+        found = "1 problem" if count == 1 else f"{count} problems"
+        raise VSMapperError(
+            f"{self.source}: {found}{listed}; nothing was imported",
+            details=self.lines[:MAX_LISTED_PROBLEMS],
+        )
+
+
+# Canonical column → the other headers it may have. Headers are compared without case, spaces,
+# underscores or a bracketed unit; "(text)" marks the exact-text twin of a time column.
+STAGE_HEADERS: dict[str, tuple[str, ...]] = {
+    "Stage": ("step", "name", "process", "stage name"),
+    "Id": ("stage id",),
+    "Phase": (),
+    "Kind": ("type",),
+    "Process time": ("pt", "touch time", "work time"),
+    "Wait time": ("wt", "queue time", "delay"),
+    "%C&A": ("pca", "c&a", "complete and accurate", "percent complete and accurate"),
+    "Rework to": ("rework",),
+    "People": ("headcount",),
+    "Availability": (),
+    "Hourly cost": ("rate",),
+    "Next": ("successors", "next stages"),
+    "Notes": ("note",),
+    "WIP": ("work in progress",),
+    "Throughput per week": ("throughput",),
+    "Position x": (),
+    "Position y": (),
+}
+TEXT_TWINS = {"Process time": "Process time (text)", "Wait time": "Wait time (text)"}
+AI_HEADERS: dict[str, tuple[str, ...]] = {
+    "Stage": ("step",),
+    "Id": (),
+    "Practice": (),
+    "Name": ("ai opportunity", "opportunity"),
+    "Process time factor": ("pt factor",),
+    "Wait time factor": ("wt factor",),
+    "%C&A delta": ("pca delta",),
+    "Monthly cost": (),
+    "Status": (),
+    "Confidence": (),
+    "Note": ("notes",),
+}
+SCENARIO_HEADERS: dict[str, tuple[str, ...]] = {
+    "Scenario": ("name",),
+    "Id": (),
+    "Enabled AI": ("ai",),
+    "Overrides": (),
+    "Demand factor": (),
+}
+SETTINGS_NAMES: dict[str, tuple[str, ...]] = {
+    "Name": ("map", "map name"),
+    "Description": (),
+    "Hours per day": ("working hours per day", "hours/day"),
+    "Days per week": ("working days per week", "days/week"),
+    "Demand per week": ("demand", "items per week"),
+    "Hourly cost": ("rate",),
+    "Currency": (),
+}
+TIME_COLUMNS = ("Process time", "Wait time")
+
+
+def _key(text: str) -> str:
+    """A header as compared: no case, spaces or underscores."""
+    return re.sub(r"[\s_]+", "", text.lower())
+
+
+def _split_header(header: str) -> tuple[str, str]:
+    """``'Process time (h)'`` → ``('processtime', 'h')``: the name and what is in brackets."""
+    match = re.fullmatch(r"(.*?)\s*(?:\(([^()]*)\))?\s*", header.strip(), re.DOTALL)
+    assert match is not None
+    return _key(match.group(1)), (match.group(2) or "").strip().lower()
+
+
+def _lookup(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Compared header → canonical column."""
+    return {_key(alias): column
+            for column, aliases in names.items() for alias in (column, *aliases)}
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where each known column is in a sheet, and the unit a time column's bare numbers have."""
+
+    places: dict[str, int]
+    units: dict[str, str] = field(default_factory=dict)
+
+
+def read_header(table: Table, names: dict[str, tuple[str, ...]], problems: Problems,
+                required: str) -> Header | None:
+    """Find the known columns of ``table``; unknown ones are left alone (they may be notes)."""
+    if not table.rows:
+        problems.add(f"{table.where}the sheet is empty; the first row must hold the column "
+                     f"names, with at least '{required}'")
+        return None
+    row, cells = table.rows[0]
+    lookup = _lookup(names)
+    places: dict[str, int] = {}
+    units: dict[str, str] = {}
+    for place, cell in enumerate(cells):
+        if not isinstance(cell.value, str) or not cell.value.strip():
+            continue
+        name, bracket = _split_header(cell.value)
+        column = lookup.get(name)
+        if column in TEXT_TWINS and bracket == "text":
+            column = TEXT_TWINS[column]
+        elif column in TIME_COLUMNS and bracket:
+            unit = problems.check(f"{table.where}row {row}, {cell.value.strip()}", _unit, bracket)
+            units[column] = unit or ""
+        if column is None:
+            continue
+        if column in places:
+            problems.add(f"{table.where}row {row}: two columns are {column} "
+                         f"({_letter(places[column])} and {_letter(place)}); keep one")
+        places.setdefault(column, place)
+    if required not in places:
+        known = ", ".join(names)
+        problems.add(f"{table.where}row {row}: no '{required}' column; the first row must name "
+                     f"the columns ({known})")
+        return None
+    return Header(places, units)
+
+
+def _unit(bracket: str) -> str:
+    """The unit a header's bracket gives bare numbers: '' for hours, else e.g. 'd' or 'days'."""
+    try:
+        one = parse_estimate(f"1{bracket}")
+    except ValueError:
+        raise ValueError(f"'({bracket})' is not a unit of time; use (h), (d), (w) or (m)") from None
+    return "" if one.likely_hours() == 1 else bracket
+
+
+def _letter(place: int) -> str:
+    """Column letter of a 0-based place: 0 → A, 27 → AB."""
+    letters = ""
+    place += 1
+    while place:
+        place, rest = divmod(place - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _is_blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: CellValue) -> str:
+    """A cell as text; numbers as they were written."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return format_number(value) if math.isfinite(value) else str(value)
+    return "" if value is None else str(value)
+
+
+def _number(cell: Cell) -> float | int:
+    """A number written in a cell or as text."""
+    value = cell.value
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{_text(value)!r} is not a number")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            hint = " (use a point for decimals)" if "," in value else ""
+            raise ValueError(f"{value.strip()!r} is not a number{hint}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{_text(value)!r} is not a finite number")
+    # Whole numbers stay whole, so the model's messages say 0 and 30 rather than 0.0 and 30.0.
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _percent_number(cell: Cell) -> tuple[float | int, bool]:
+    """A number and whether it was written as a percentage (``85%`` or a % cell)."""
+    text = cell.value.strip() if isinstance(cell.value, str) else ""
+    if text.endswith("%"):
+        try:
+            return _number(Cell(text[:-1])), True
+        except ValueError:
+            raise ValueError(f"{text!r} is not a percentage") from None
+    number = _number(cell)
+    return (number * 100, True) if cell.percent else (number, False)
+
+
+def _pca(cell: Cell) -> float | int:
+    """%C&A in percent: ``85``, ``85%`` or 0.85 in a cell shown as a percentage."""
+    return _percent_number(cell)[0]
+
+
+def _availability(cell: Cell) -> float | int:
+    """Availability as a fraction: ``0.5``, ``50`` or ``50%``."""
+    number, percent = _percent_number(cell)
+    return number / 100 if percent or number > 1 else number
+
+
+def _duration(cell: Cell, unit: str) -> Estimate:
+    """A duration; a bare number counts in the column's ``unit`` (hours when none is given)."""
+    value = cell.value
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{_text(value)!r} is not a duration (try 3d, 4h, 90m, 2-5d)")
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{_text(value)!r} is not a duration; durations are 0 or more")
+        if not unit:
+            return Estimate.hours_value(float(value))
+        value = format_number(value)
+    text = value.strip()
+    if unit and not re.search(r"[a-zA-Z]", text):
+        text += unit
+    try:
+        return parse_estimate(text)
+    except ValueError:
+        raise ValueError(f"{value.strip()!r} is not a duration (try 3d, 4h, 90m, 2-5d)") from None
+
+
+def _stripped(cell: Cell) -> str:
+    """A cell's text without surrounding spaces."""
+    return _text(cell.value).strip()
+
+
+def _kept_text(cell: Cell | None) -> str | None:
+    """Free text as it is, spaces and all; None for an empty cell."""
+    return None if cell is None or cell.value is None else _text(cell.value)
+
+
+def _choice(cell: Cell) -> str:
+    """A keyword such as a phase or kind, in lower case."""
+    return _stripped(cell).lower()
+
+
+def _list(cell: Cell) -> list[str]:
+    """Names or ids separated by ``;``."""
+    return [part.strip() for part in _text(cell.value).split(";") if part.strip()]
+
+
+@dataclass
+class _StageRow:
+    """One stage as read, before its references to other stages are resolved."""
+
+    row: int
+    fields: dict[str, Any]
+    next: list[str] | None
+    rework_to: str | None
+
+
+class _Resolver:
+    """Finds stages by the names and ids other cells use for them: a name first, then an id."""
+
+    def __init__(self, rows: Sequence[_StageRow]) -> None:
+        self.by_name: dict[str, list[_StageRow]] = {}
+        self.by_folded: dict[str, list[_StageRow]] = {}
+        for row in rows:
+            self.by_name.setdefault(row.fields["name"], []).append(row)
+            self.by_folded.setdefault(row.fields["name"].casefold(), []).append(row)
+        self.ids = {row.fields["id"] for row in rows}
+
+    def __call__(self, reference: str) -> str:
+        """The id of the stage ``reference`` names."""
+        named = self.by_name.get(reference) or self.by_folded.get(reference.casefold()) or []
+        if len(named) == 1:
+            return named[0].fields["id"]
+        if reference in self.ids:
+            return reference
+        if named:
+            rows = " and ".join(str(row.row) for row in named[:2])
+            raise ValueError(f"'{reference}' names more than one stage (rows {rows}); "
+                             "write the stage's Id instead")
+        raise ValueError(f"'{reference}' is not a stage in this sheet")
+
+
+def _add_validation(problems: Problems, where: str, error: ValidationError,
+                    columns: dict[str, str]) -> None:
+    """The model's complaints about one row, each under the column it came from."""
+    for message in validation_messages(error):
+        name, _, what = message.partition(": ")
+        field_name = re.split(r"[.\[]", name)[0]
+        problems.add(f"{where}, {columns.get(field_name, name)}: {what}")
+
+
+def read_map(source: str, workbook: Workbook, name: str, given: Settings) -> ValueStream:
+    """A validated map from read tables, or one ``VSMapperError`` listing every problem.
+
+    ``given`` settings (from the command line) win over the workbook's; ``name`` is the
+    map's name when the workbook gives none.
+    """
+    problems = Problems(source)
+    written = read_settings(workbook.settings, problems) if workbook.settings else Settings()
+    settings = given.over(written)
+    calendar = _calendar(settings, problems)
+    # Times are checked against their exact text under the calendar they were written with;
+    # a file with no Settings (a CSV) was written with the one it is read with.
+    file_calendar = _calendar(written, Problems(source)) if workbook.settings else calendar
+    rows = _stage_rows(workbook.stages, file_calendar, problems)
+    resolve = _Resolver(rows)
+    flows = _flows(rows, resolve, problems)
+    opportunities = _opportunities(workbook.ai, resolve, problems) if workbook.ai else {}
+    ai_ids = {opportunity.id for found in opportunities.values() for opportunity in found}
+    scenarios = (_scenarios(workbook.scenarios, resolve, ai_ids, problems)
+                 if workbook.scenarios else [])
+    stages = []
+    for row in rows:
+        fields = dict(row.fields, ai=opportunities.get(row.fields["id"], []))
+        if row.rework_to is not None:
+            fields["rework_to"] = problems.check(f"row {row.row}, Rework to", resolve,
+                                                 row.rework_to)
+        try:
+            stages.append(Stage.model_validate(
+                {key: value for key, value in fields.items() if value is not None}))
+        except ValidationError as error:
+            _add_validation(problems, f"row {row.row}", error, STAGE_FIELDS)
+    problems.raise_any()
+    data = {
+        "name": settings.name or name, "description": settings.description or "",
+        "calendar": calendar, "demand_per_week": settings.demand_per_week,
+        "hourly_cost": settings.hourly_cost or 0, "currency": settings.currency or "USD",
+        "stages": stages, "flows": flows, "scenarios": scenarios,
+    }
+    try:
+        return ValueStream.model_validate(data)
+    except ValidationError as error:
+        # The model names only its first broken rule between stages; list them all.
+        stream = ValueStream.model_construct(**data)
+        found = map_problems(stream)
+        for problem in found:
+            problems.add(_sheet_place(problem, stream, rows))
+        if not found:
+            _add_validation(problems, "Settings", error, SETTINGS_FIELDS)
+    problems.raise_any()
+    raise AssertionError("a refused map always names its problem")
+
+
+STAGE_FIELDS = {
+    "name": "Stage", "id": "Id", "phase": "Phase", "kind": "Kind", "process_time": "Process time",
+    "wait_time": "Wait time", "pca": "%C&A", "rework_to": "Rework to", "people": "People",
+    "availability": "Availability", "hourly_cost": "Hourly cost", "notes": "Notes", "wip": "WIP",
+    "throughput_per_week": "Throughput per week", "position": "Position x",
+}
+"""Stage field → the column a problem with it is reported under."""
+AI_FIELDS = {
+    "id": "Id", "practice": "Practice", "name": "Name",
+    "process_time_factor": "Process time factor", "wait_time_factor": "Wait time factor",
+    "pca_delta": "%C&A delta", "monthly_cost": "Monthly cost", "status": "Status",
+    "confidence": "Confidence", "note": "Note",
+}
+SCENARIO_FIELDS = {
+    "id": "Id", "name": "Scenario", "ai": "Enabled AI", "overrides": "Overrides",
+    "demand_factor": "Demand factor",
+}
+SETTINGS_FIELDS = {
+    "name": "Name", "description": "Description", "hours_per_day": "Hours per day",
+    "days_per_week": "Days per week", "demand_per_week": "Demand per week",
+    "hourly_cost": "Hourly cost", "currency": "Currency",
+}
+
+
+def _calendar(settings: Settings, problems: Problems) -> Calendar:
+    given = {"hours_per_day": settings.hours_per_day, "days_per_week": settings.days_per_week}
+    try:
+        return Calendar.model_validate({k: v for k, v in given.items() if v is not None})
+    except ValidationError as error:
+        _add_validation(problems, "Settings", error, SETTINGS_FIELDS)
+        return Calendar()
+
+
+def read_settings(table: Table, problems: Problems) -> Settings:
+    """Label/value rows such as ``Name``, ``Hours per day`` (see ``SETTINGS_NAMES``)."""
+    lookup = _lookup(SETTINGS_NAMES)
+    numbers = {"Hours per day", "Days per week", "Demand per week", "Hourly cost"}
+    found: dict[str, Any] = {}
+    for row, cells in table.rows:
+        if len(cells) < 2 or not isinstance(cells[0].value, str):
+            continue
+        label = lookup.get(_split_header(cells[0].value)[0])
+        if label in numbers and not _is_blank(cells[1].value):
+            found[label] = problems.check(f"Settings, row {row}, {label}", _number, cells[1])
+        elif label is not None:
+            found[label] = _kept_text(cells[1])
+    return Settings(
+        name=(found.get("Name") or "").strip() or None,
+        description=found.get("Description"),
+        hours_per_day=found.get("Hours per day"),
+        days_per_week=found.get("Days per week"),
+        demand_per_week=found.get("Demand per week"),
+        hourly_cost=found.get("Hourly cost"),
+        currency=(found.get("Currency") or "").strip() or None,
+    )
+
+
+class _RowReader:
+    """The cells of one data row by column; problems are noted under its row and column."""
+
+    def __init__(self, table: Table, header: Header, row: int, cells: list[Cell],
+                 problems: Problems) -> None:
+        self.row, self.where = row, f"{table.where}row {row}"
+        self.header, self.cells, self.problems = header, cells, problems
+
+    def cell(self, column: str) -> Cell | None:
+        """The cell under ``column``, or None when the sheet has no such column."""
+        place = self.header.places.get(column)
+        if place is None:
+            return None
+        return self.cells[place] if place < len(self.cells) else Cell(None)
+
+    def is_blank(self, column: str) -> bool:
+        """Whether the cell under ``column`` is missing or empty."""
+        found = self.cell(column)
+        return found is None or _is_blank(found.value)
+
+    def read(self, column: str, parse: Callable[..., Any], *arguments: Any) -> Any:
+        """``parse(cell, *arguments)``; None for a blank cell or after noting its problem."""
+        if self.is_blank(column):
+            return None
+        return self.problems.check(f"{self.where}, {column}", parse, self.cell(column),
+                                   *arguments)
+
+    def add(self, column: str, problem: str) -> None:
+        """Note a problem with this row's ``column``."""
+        self.problems.add(f"{self.where}, {column}: {problem}")
+
+    def time(self, column: str, written_under: Calendar) -> Estimate | None:
+        """A stage time from its hours column and its exact-text twin.
+
+        The text keeps ranges and units, so it wins while it agrees with the hours beside it
+        under the calendar it was ``written_under``; hours someone edited since win over it.
+        """
+        number = self.read(column, _duration, self.header.units.get(column, ""))
+        twin = TEXT_TWINS[column]
+        if number is None:
+            return self.read(twin, _duration, "")
+        text = None
+        if not self.is_blank(twin):
+            with contextlib.suppress(ValueError):
+                text = _duration(self.cell(twin), "")
+        calendar = written_under.hours_per_day, written_under.days_per_week
+        if text is not None and math.isclose(text.likely_hours(*calendar),
+                                             number.likely_hours(*calendar),
+                                             rel_tol=1e-9, abs_tol=1e-9):
+            return text
+        return number
+
+
+def _row_readers(table: Table, header: Header, problems: Problems) -> list[_RowReader]:
+    """The rows under the header that have anything in a known column."""
+    places = header.places.values()
+    return [
+        _RowReader(table, header, row, cells, problems) for row, cells in table.rows[1:]
+        if any(place < len(cells) and not _is_blank(cells[place].value) for place in places)
+    ]
+
+
+def _stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -> list[_StageRow]:
+    """Every stage row read into model fields, with ids given or made from the names."""
+    header = read_header(table, STAGE_HEADERS, problems, "Stage")
+    if header is None:
+        return []
+    rows: list[_StageRow] = []
+    for reader in _row_readers(table, header, problems):
+        name = _stripped(reader.cell("Stage"))
+        if not name:
+            reader.add("Stage", "is blank; every stage needs a name")
+        fields: dict[str, Any] = {
+            "name": name,
+            "id": reader.read("Id", _stripped),
+            "phase": reader.read("Phase", _choice),
+            "kind": reader.read("Kind", _choice),
+            "process_time": reader.time("Process time", file_calendar),
+            "wait_time": reader.time("Wait time", file_calendar),
+            "pca": reader.read("%C&A", _pca),
+            "people": reader.read("People", _number),
+            "availability": reader.read("Availability", _availability),
+            "hourly_cost": reader.read("Hourly cost", _number),
+            "notes": _kept_text(reader.cell("Notes")),
+            "wip": reader.read("WIP", _number),
+            "throughput_per_week": reader.read("Throughput per week", _number),
+        }
+        position = [reader.read(column, _number) for column in ("Position x", "Position y")]
+        if None not in position:
+            fields["position"] = tuple(position)
+        elif position != [None, None]:
+            reader.add("Position x", "give both Position x and Position y, or neither")
+        rows.append(_StageRow(
+            row=reader.row,
+            fields=fields,
+            next=None if reader.is_blank("Next") else _list(reader.cell("Next")),
+            rework_to=reader.read("Rework to", _stripped),
+        ))
+    _give_ids(rows, problems)
+    return rows
+
+
+def _fresh_id(base: str, taken: dict[str, int]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not taken yet."""
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def _give_ids(rows: list[_StageRow], problems: Problems) -> None:
+    """Check that given ids are unique, and make the missing ones from the stage names."""
+    taken: dict[str, int] = {}
+    for row in rows:
+        given = row.fields["id"]
+        if given is not None and given in taken:
+            problems.add(f"row {row.row}, Id: '{given}' is also the id of row {taken[given]}; "
+                         "ids must be unique")
+        elif given is not None:
+            taken[given] = row.row
+    for row in rows:
+        if row.fields["id"] is None:
+            row.fields["id"] = _fresh_id(slug(row.fields["name"]), taken)
+            taken[row.fields["id"]] = row.row
+
+
+def _flows(rows: list[_StageRow], resolve: _Resolver, problems: Problems) -> list[Flow]:
+    """Flows from the Next column; a blank Next leads to the next row."""
+    flows: dict[tuple[str, str], None] = {}
+    for place, row in enumerate(rows):
+        source = row.fields["id"]
+        if row.next is None:
+            if place + 1 < len(rows):
+                flows[source, rows[place + 1].fields["id"]] = None
+            continue
+        for reference in row.next:
+            try:
+                target = resolve(reference)
+            except ValueError as error:
+                if reference.casefold() != END_OF_FLOW:
+                    problems.add(f"row {row.row}, Next: {error}")
+                continue
+            if target == source:
+                problems.add(f"row {row.row}, Next: a stage cannot be its own next stage; "
+                             "use Rework to for work sent back")
+            else:
+                flows[source, target] = None
+    return [Flow(source=source, target=target) for source, target in flows]
+
+
+def _sheet_place(problem: str, stream: ValueStream, rows: list[_StageRow]) -> str:
+    """A map-level problem about ``stages[3] 'Name'.field`` told as ``row 5, Column``."""
+    match = re.match(r"stages\[(\d+)\] ", problem)
+    if match is None:
+        return problem
+    index = int(match.group(1))
+    prefix = f"stages[{index}] '{stream.stages[index].name}'."
+    if not problem.startswith(prefix):
+        return problem
+    name, _, what = problem[len(prefix):].partition(": ")
+    return f"row {rows[index].row}, {STAGE_FIELDS.get(name, name)}: {what}"
+
+
+def _opportunities(table: Table, resolve: _Resolver,
+                   problems: Problems) -> dict[str, list[AIOpportunity]]:
+    """AI opportunities by stage id, in the sheet's order."""
+    header = read_header(table, AI_HEADERS, problems, "Stage")
+    if header is None:
+        return {}
+    found: dict[str, list[AIOpportunity]] = {}
+    taken: dict[str, int] = {}
+    for reader in _row_readers(table, header, problems):
+        stage_id = reader.read("Stage", lambda cell: resolve(_stripped(cell)))
+        if reader.is_blank("Stage"):
+            reader.add("Stage", "is blank; name the stage this AI opportunity is for")
+        values = {
+            "practice": reader.read("Practice", _stripped),
+            "name": reader.read("Name", _stripped),
+            "process_time_factor": reader.read("Process time factor", _number),
+            "wait_time_factor": reader.read("Wait time factor", _number),
+            "pca_delta": reader.read("%C&A delta", _number),
+            "monthly_cost": reader.read("Monthly cost", _number),
+            "status": reader.read("Status", _choice),
+            "confidence": reader.read("Confidence", _choice),
+            "note": _kept_text(reader.cell("Note")),
+        }
+        ai_id = reader.read("Id", _stripped) or _fresh_id(slug(values["name"] or "", "ai"), taken)
+        if ai_id in taken:
+            reader.add("Id", f"'{ai_id}' is also the id of row {taken[ai_id]}; AI opportunity "
+                             "ids must be unique")
+        taken.setdefault(ai_id, reader.row)
+        try:
+            opportunity = AIOpportunity.model_validate(
+                {"id": ai_id, **{key: value for key, value in values.items() if value is not None}})
+        except ValidationError as error:
+            _add_validation(problems, reader.where, error, AI_FIELDS)
+            continue
+        if stage_id is not None:
+            found.setdefault(stage_id, []).append(opportunity)
+    return found
+
+
+def _scenarios(table: Table, resolve: _Resolver, ai_ids: set[str],
+               problems: Problems) -> list[Scenario]:
+    """Scenario definitions: name, id, enabled AI ids, overrides as JSON, demand factor."""
+    header = read_header(table, SCENARIO_HEADERS, problems, "Scenario")
+    if header is None:
+        return []
+    found: list[Scenario] = []
+    taken: dict[str, int] = {}
+    for reader in _row_readers(table, header, problems):
+        name = _stripped(reader.cell("Scenario"))
+        scenario_id = reader.read("Id", _stripped) or _fresh_id(slug(name, "scenario"), taken)
+        if scenario_id in taken:
+            reader.add("Id", f"'{scenario_id}' is also the id of row {taken[scenario_id]}; "
+                             "scenario ids must be unique")
+        taken.setdefault(scenario_id, reader.row)
+        enabled = reader.read("Enabled AI", _list) or []
+        for ai_id in enabled:
+            if ai_id not in ai_ids:
+                reader.add("Enabled AI", f"'{ai_id}' is not the id of an AI opportunity in the "
+                                         "AI opportunities sheet")
+        demand = reader.read("Demand factor", _number)
+        try:
+            found.append(Scenario.model_validate({
+                "id": scenario_id, "name": name, "ai": enabled,
+                "overrides": reader.read("Overrides", _overrides, resolve) or {},
+                **({} if demand is None else {"demand_factor": demand}),
+            }))
+        except ValidationError as error:
+            _add_validation(problems, reader.where, error, SCENARIO_FIELDS)
+    return found
+
+
+def _overrides(cell: Cell, resolve: _Resolver) -> dict[str, StageOverride]:
+    """``{"Code review": {"wait_time": "1d", "pca": 95}}``, stages named or by id."""
+    example = '{"Code review": {"wait_time": "1d", "pca": 95}}'
+    try:
+        data = json.loads(_text(cell.value))
+    except ValueError as error:
+        raise ValueError(f"not valid JSON ({error}); write e.g. {example}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"must be a JSON object, e.g. {example}")
+    overrides: dict[str, StageOverride] = {}
+    for reference, override in data.items():
+        try:
+            overrides[resolve(reference)] = StageOverride.model_validate(override)
+        except ValidationError as error:
+            raise ValueError(f"'{reference}': {validation_messages(error)[0]}") from None
+    return overrides

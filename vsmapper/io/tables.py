@@ -1,0 +1,245 @@
+"""The map as spreadsheet tables (CONTRACT.md §4): the columns and the rows written.
+
+The CSV and Excel writers share this module: each only moves these rows into a file, so
+a stage is written alike in both, and reads back by ``table_import``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from vsmapper.analysis import FlowAnalysis, compare
+from vsmapper.model import ValueStream
+
+END_OF_FLOW = "(end)"
+"""Written under Next for a stage that leads nowhere although other rows follow it."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet program read a CSV field as a formula."""
+
+Row = list[str | float | int | None]
+
+
+# --- columns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an exported table: its header, its Excel number format and width."""
+
+    title: str
+    number_format: str = "General"
+    width: float = 12.0
+
+
+HOURS_FORMAT = "#,##0.0#"
+SHARE_FORMAT = "0.0%"
+MONEY_FORMAT = "#,##0.00"
+TICK_FORMAT = '"✓";;""'
+"""1 shows as a tick and 0 as nothing, while the cell stays a number formulas can use."""
+
+STAGE = Column("Stage", width=30)
+PROCESS_HOURS = Column("Process time (h)", HOURS_FORMAT, 11)
+WAIT_HOURS = Column("Wait time (h)", HOURS_FORMAT, 11)
+PCA = Column("%C&A", "0.##", 8)
+ON_CRITICAL_PATH = Column("On critical path", TICK_FORMAT, 10)
+STAGE_COLUMNS = (
+    STAGE,
+    Column("Id", width=16),
+    Column("Phase", width=11),
+    Column("Kind", width=13),
+    PROCESS_HOURS,
+    WAIT_HOURS,
+    PCA,
+    Column("Rework to", width=18),
+    Column("People", "0.##", 8),
+    Column("Availability", "0%", 11),
+    Column("Hourly cost", MONEY_FORMAT),
+    Column("Next", width=30),
+    Column("Notes", width=40),
+    ON_CRITICAL_PATH,
+    Column("Constraint", '"◆ constraint";;""', 12),
+    Column("Expected rework (h)", HOURS_FORMAT),
+    Column("Leverage (h)", HOURS_FORMAT),
+    Column("Share of expected lead time", SHARE_FORMAT, 13),
+    Column("Utilization", "0%", 11),
+    Column("Cost per item", MONEY_FORMAT),
+    Column("Process time (text)", width=14),
+    Column("Wait time (text)", width=14),
+    Column("WIP", "0.##", 8),
+    Column("Throughput per week", "0.##", 12),
+    Column("Position x", "0.##", 10),
+    Column("Position y", "0.##", 10),
+)
+AI_COLUMNS = (
+    Column("Stage", width=30),
+    Column("Id", width=20),
+    Column("Practice", width=22),
+    Column("Name", width=34),
+    Column("Process time factor", "0.0##", 12),
+    Column("Wait time factor", "0.0##", 12),
+    Column("%C&A delta", "+0.##;-0.##;0", 10),
+    Column("Monthly cost", MONEY_FORMAT),
+    Column("Status", width=10),
+    Column("Confidence", width=11),
+    Column("Note", width=40),
+)
+SCENARIO_COLUMNS = (
+    Column("Scenario", width=30),
+    Column("Id", width=22),
+    Column("Enabled AI", width=34),
+    Column("Overrides (JSON)", width=40),
+    Column("Demand factor", "0.0##", 10),
+    Column("Current lead time (h)", HOURS_FORMAT),
+    Column("Lead time (h)", HOURS_FORMAT),
+    Column("Δ lead time (h)", "+#,##0.0#;-#,##0.0#;0"),
+    Column("Δ lead time (%)", "+0.0;-0.0;0"),
+    Column("Current expected lead time (h)", HOURS_FORMAT),
+    Column("Expected lead time (h)", HOURS_FORMAT),
+    Column("Δ expected lead time (h)", "+#,##0.0#;-#,##0.0#;0"),
+    Column("Current flow efficiency", SHARE_FORMAT),
+    Column("Flow efficiency", SHARE_FORMAT),
+    Column("Δ flow efficiency", "+0.0%;-0.0%;0"),
+    Column("Current rolled %C&A", SHARE_FORMAT),
+    Column("Rolled %C&A", SHARE_FORMAT),
+    Column("Current cost per item", MONEY_FORMAT),
+    Column("Cost per item", MONEY_FORMAT),
+    Column("Monthly AI cost", MONEY_FORMAT),
+    Column("Current constraint", width=26),
+    Column("Constraint", width=26),
+)
+SETTINGS_LABELS = (
+    "Name", "Description", "Hours per day", "Days per week", "Demand per week", "Hourly cost",
+    "Currency",
+)
+
+
+# --- rows out --------------------------------------------------------------------------------
+
+
+def _plain(value: float) -> float | int:
+    """Whole numbers as integers, so a CSV reads ``2`` rather than ``2.0``."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _optional(value: float | None) -> float | int | None:
+    return None if value is None else _plain(value)
+
+
+def references(stream: ValueStream) -> dict[str, str]:
+    """How each stage is named in Next, Rework to and the other sheets: its name when that
+    alone finds it again, else its id."""
+    counts = Counter(stage.name for stage in stream.stages)
+    return {
+        stage.id: stage.name
+        if counts[stage.name] == 1 and stage.name == stage.name.strip() and ";" not in stage.name
+        else stage.id
+        for stage in stream.stages
+    }
+
+
+def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
+    """One row per stage under ``STAGE_COLUMNS``, in the map's order."""
+    named = references(stream)
+    successors: dict[str, list[str]] = {stage.id: [] for stage in stream.stages}
+    for flow in stream.flows:
+        successors[flow.source].append(named[flow.target])
+    constraint = analysis.constraint.stage_id if analysis.constraint else None
+    calendar = stream.calendar
+    rows: list[Row] = []
+    for place, (stage, metrics) in enumerate(zip(stream.stages, analysis.stages, strict=True)):
+        is_last = place == len(stream.stages) - 1
+        next_stages = "; ".join(successors[stage.id]) or ("" if is_last else END_OF_FLOW)
+        rows.append([
+            stage.name,
+            stage.id,
+            stage.phase,
+            stage.kind,
+            _plain(stage.process_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)),
+            _plain(stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)),
+            _plain(stage.pca),
+            None if stage.rework_to is None else named[stage.rework_to],
+            _plain(stage.people),
+            _plain(stage.availability),
+            _optional(stage.hourly_cost),
+            next_stages,
+            stage.notes,
+            int(metrics.on_critical_path),
+            int(stage.id == constraint),
+            metrics.rework_hours,
+            metrics.leverage_hours,
+            metrics.share,
+            metrics.utilization,
+            metrics.cost_per_item,
+            stage.process_time.text,
+            stage.wait_time.text,
+            _optional(stage.wip),
+            _optional(stage.throughput_per_week),
+            *(_optional(value) for value in stage.position or (None, None)),
+        ])
+    return rows
+
+
+def ai_rows(stream: ValueStream) -> list[Row]:
+    """One row per AI opportunity under ``AI_COLUMNS``, in map order."""
+    named = references(stream)
+    return [
+        [named[stage.id], opportunity.id, opportunity.practice, opportunity.name,
+         _plain(opportunity.process_time_factor), _plain(opportunity.wait_time_factor),
+         _plain(opportunity.pca_delta), _plain(opportunity.monthly_cost), opportunity.status,
+         opportunity.confidence, opportunity.note]
+        for stage, opportunity in stream.opportunities()
+    ]
+
+
+def scenario_rows(stream: ValueStream) -> list[Row]:
+    """Each scenario's definition and its figures against the current map (``SCENARIO_COLUMNS``)."""
+    named = references(stream)
+    rows: list[Row] = []
+    for scenario in stream.scenarios:
+        found = compare(stream, scenario)
+        current, future = found.current, found.future
+        overrides = {
+            named[stage_id]: override.model_dump(mode="json", exclude_none=True)
+            for stage_id, override in scenario.overrides.items()
+        }
+        rows.append([
+            scenario.name, scenario.id, "; ".join(scenario.ai),
+            json.dumps(overrides, ensure_ascii=False) if overrides else "",
+            _plain(scenario.demand_factor),
+            current.lead_time_hours, future.lead_time_hours, found.lead_time_delta_hours,
+            found.lead_time_delta_pct,
+            current.expected_lead_time_hours, future.expected_lead_time_hours,
+            found.expected_lead_time_delta_hours,
+            current.flow_efficiency, future.flow_efficiency, found.flow_efficiency_delta,
+            current.rolled_pca, future.rolled_pca,
+            current.cost_per_item, future.cost_per_item, found.monthly_ai_cost,
+            current.constraint.stage if current.constraint else None,
+            future.constraint.stage if future.constraint else None,
+        ])
+    return rows
+
+
+def settings_values(stream: ValueStream) -> Row:
+    """The map's settings as values beside ``SETTINGS_LABELS``."""
+    return [
+        stream.name, stream.description, _plain(stream.calendar.hours_per_day),
+        _plain(stream.calendar.days_per_week), _optional(stream.demand_per_week),
+        _plain(stream.hourly_cost), stream.currency,
+    ]
+
+
+def guard_csv_text(text: str) -> str:
+    """Text a spreadsheet program will not run as a formula: a leading ``'`` where needed.
+
+    Text that already starts with quotes before such a character gets one more, so that
+    ``unguard_csv_text`` gives every text back exactly.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def unguard_csv_text(text: str) -> str:
+    """The text ``guard_csv_text`` was given."""
+    guarded = text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS)
+    return text[1:] if guarded else text

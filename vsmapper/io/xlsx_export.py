@@ -1,0 +1,330 @@
+"""Export a map as an Excel workbook whose totals are live formulas (CONTRACT.md §4)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import zip_longest
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from vsmapper.analysis import FlowAnalysis, analyze
+from vsmapper.analysis.forecast import Forecast
+from vsmapper.errors import VSMapperError
+from vsmapper.io.atomic import atomic_path
+from vsmapper.io.tables import (
+    AI_COLUMNS,
+    HOURS_FORMAT,
+    ON_CRITICAL_PATH,
+    PCA,
+    PROCESS_HOURS,
+    SCENARIO_COLUMNS,
+    SETTINGS_LABELS,
+    SHARE_FORMAT,
+    STAGE,
+    STAGE_COLUMNS,
+    WAIT_HOURS,
+    Column,
+    Row,
+    ai_rows,
+    scenario_rows,
+    settings_values,
+    stage_rows,
+)
+from vsmapper.model import ValueStream
+
+SUMMARY_LABELS = (
+    "Lead time (h)", "Process time (h)", "Wait time (h)", "Flow efficiency", "Rolled %C&A",
+    "Expected lead time (h)", "Constraint",
+)
+EXCEL_TEXT_LIMIT = 32_767
+MAX_CHART_STAGES = 60
+"""A bar chart of more stages than this is unreadable; the table still has them all."""
+MAX_PATH_SHOWN = 40
+PROCESS_COLOR, WAIT_COLOR = "2F855A", "E0A526"
+CRITICAL_FILL = PatternFill("solid", fgColor="DCE7F5")
+CONSTRAINT_FILL = PatternFill("solid", fgColor="FDE2E2")
+BOLD = Font(bold=True)
+CONSTRAINT_FONT = Font(bold=True, color="C53030")
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+TABLE_STYLE = "TableStyleMedium2"
+
+
+@dataclass(frozen=True)
+class RowMark:
+    """How a table row stands out: a fill on its first cell or across it, a first-cell font."""
+
+    fill: PatternFill | None = None
+    font: Font | None = None
+    across: bool = False
+
+
+PLAIN = RowMark()
+
+
+class _SheetWriter:
+    """Rows into one write-only sheet, text kept as text and numbers formatted."""
+
+    def __init__(self, workbook: Workbook, title: str, widths: Sequence[float]) -> None:
+        self.sheet = workbook.create_sheet(title)
+        for place, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(place)].width = width
+        self.rows = 0
+
+    def cell(self, value: object, number_format: str | None = None, font: Font | None = None,
+             fill: PatternFill | None = None, alignment: Alignment | None = None) -> object:
+        """A value ready to append: plain when it needs nothing, else a styled cell."""
+        formula_like = isinstance(value, str) and value.startswith("=")
+        if not (formula_like or font or fill or alignment
+                or (number_format and isinstance(value, int | float))):
+            return value
+        cell = WriteOnlyCell(self.sheet, value)
+        if formula_like:
+            cell.data_type = "s"
+        if number_format and isinstance(value, int | float):
+            cell.number_format = number_format
+        for name, style in (("font", font), ("fill", fill), ("alignment", alignment)):
+            if style is not None:
+                setattr(cell, name, style)
+        return cell
+
+    def formula(self, text: str, number_format: str, font: Font | None = None) -> WriteOnlyCell:
+        """A live formula cell."""
+        cell = WriteOnlyCell(self.sheet, text)
+        cell.number_format = number_format
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def append(self, values: Sequence[object]) -> None:
+        """One more row."""
+        self.sheet.append(list(values))
+        self.rows += 1
+
+    def table(self, columns: Sequence[Column], rows: Sequence[Row], name: str,
+              marks: Sequence[RowMark] = ()) -> None:
+        """A header and rows as an Excel table with a frozen header, filtered and banded."""
+        last_cell = f"{get_column_letter(len(columns))}{len(rows) + 1}"
+        # Without a stated size, openpyxl's reader parses the whole sheet once to find it;
+        # the write-only writer states one when the sheet can tell it before its first row.
+        self.sheet.calculate_dimension = lambda: f"A1:{last_cell}"
+        self.sheet.freeze_panes = "B2"
+        self.append([self.cell(column.title, font=BOLD, alignment=HEADER_ALIGNMENT)
+                     for column in columns])
+        for row, mark in zip_longest(rows, marks, fillvalue=PLAIN):
+            self.append([
+                self.cell(value, column.number_format, font=mark.font if first else None,
+                          fill=mark.fill if first or mark.across else None)
+                for first, (value, column) in zip(
+                    [True] + [False] * (len(columns) - 1), zip(row, columns, strict=True),
+                    strict=True)
+            ])
+        if rows:
+            table = Table(displayName=name, ref=f"A1:{last_cell}")
+            table.tableColumns = [TableColumn(id=place, name=column.title)
+                                  for place, column in enumerate(columns, start=1)]
+            table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+            # Through the table list: add_table would warn that write-only sheets lack the
+            # column names, which are given above.
+            self.sheet.tables.add(table)
+
+
+def _check_text(rows: Sequence[Row]) -> None:
+    """Refuse text Excel cannot hold, rather than write a workbook it calls damaged."""
+    for row in rows:
+        for text in row:
+            if not isinstance(text, str):
+                continue
+            if len(text) > EXCEL_TEXT_LIMIT:
+                raise VSMapperError(f"the text {text[:40]!r}… is {len(text):,} characters long; "
+                                    f"an Excel cell holds at most {EXCEL_TEXT_LIMIT:,}")
+            if ILLEGAL_CHARACTERS_RE.search(text):
+                raise VSMapperError(f"the text {text[:40]!r} holds control characters that "
+                                    "Excel cannot store; remove them")
+
+
+def _stage_range(column: Column, count: int) -> str:
+    """The cells of one ``Stages`` column under its header, as an absolute reference."""
+    letter = get_column_letter(STAGE_COLUMNS.index(column) + 1)
+    return f"Stages!${letter}$2:${letter}${count + 1}"
+
+
+def _hours_text(stream: ValueStream) -> str:
+    calendar = stream.calendar
+    return (f"{calendar.hours_per_day:g} h a day, {calendar.days_per_week:g} days a week "
+            "(times in hours are working hours)")
+
+
+def _write_summary(writer: _SheetWriter, stream: ValueStream, analysis: FlowAnalysis,
+                   label: str, stages_sheet: object) -> None:
+    """Label/value rows whose totals are formulas over ``Stages``, and facts beside them."""
+    count = len(stream.stages)
+    process, wait = _stage_range(PROCESS_HOURS, count), _stage_range(WAIT_HOURS, count)
+    critical, pca = _stage_range(ON_CRITICAL_PATH, count), _stage_range(PCA, count)
+    formulas = [
+        f"=SUMPRODUCT({process}+{wait},{critical})",
+        f"=SUMPRODUCT({process},{critical})",
+        f"=SUMPRODUCT({wait},{critical})",
+        "=IF(B1>0,B2/B1,0)",
+        # A product of thousands of fractions underflows; a sum of logarithms does not.
+        f"=EXP(SUMPRODUCT(LN({pca}/100)))",
+    ] if count else [0, 0, 0, 0, 1]
+    formats = [HOURS_FORMAT] * 3 + [SHARE_FORMAT] * 2
+    constraint = analysis.constraint
+    names = {metrics.id: metrics.name for metrics in analysis.stages}
+    path = [names[stage_id] for stage_id in analysis.critical_path]
+    shown_path = " → ".join(path[:MAX_PATH_SHOWN])
+    if len(path) > MAX_PATH_SHOWN:
+        shown_path += f" → … ({len(path) - MAX_PATH_SHOWN:,} more)"
+    bottleneck = analysis.capacity_bottleneck
+    values: list[object] = [
+        *(value if isinstance(value, int) else writer.formula(value, number_format, BOLD)
+          for value, number_format in zip(formulas, formats, strict=True)),
+        writer.cell(analysis.expected_lead_time_hours, HOURS_FORMAT, BOLD),
+        writer.cell(constraint.stage if constraint else "—", font=CONSTRAINT_FONT),
+    ]
+    notes = [
+        "Σ process + wait time of the stages on the critical path (Stages › On critical path)",
+        "Σ process time on the critical path",
+        "Σ wait time on the critical path",
+        "Process time ÷ lead time",
+        "Product of every stage's %C&A: the share of items that need no rework",
+        "Lead time plus the expected rework (computed by VSMapper)",
+        constraint.reason if constraint else "",
+    ]
+    facts = [
+        ("Map", stream.name),
+        ("State", label),
+        ("Exported", f"{datetime.now():%Y-%m-%d %H:%M} by VSMapper"),
+        ("Working time", _hours_text(stream)),
+        ("Cost per item", f"{analysis.cost_per_item:,.2f} {stream.currency}"),
+        ("Capacity bottleneck", "— (no demand given)" if bottleneck is None else
+         f"{bottleneck.stage} at {bottleneck.utilization:.0%} of capacity"),
+        ("Critical path", shown_path),
+    ]
+    for label_text, value, note, (fact, fact_value) in zip(
+            SUMMARY_LABELS, values, notes, facts, strict=True):
+        writer.append([writer.cell(label_text, font=BOLD), value, writer.cell(note), None,
+                       writer.cell(fact, font=BOLD), writer.cell(fact_value)])
+    if 0 < count <= MAX_CHART_STAGES:
+        writer.sheet.add_chart(_time_chart(stages_sheet, count), "A10")
+
+
+def _time_chart(stages_sheet: object, count: int) -> BarChart:
+    """Process against wait time per stage, as stacked bars read from ``Stages``."""
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+    chart.title = "Where the time goes: wait and process time per stage (likely hours)"
+    chart.y_axis.title = "working hours"
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.crosses = "max"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    for column, color in ((WAIT_HOURS, WAIT_COLOR), (PROCESS_HOURS, PROCESS_COLOR)):
+        place = STAGE_COLUMNS.index(column) + 1
+        data = Reference(stages_sheet, min_col=place, min_row=1, max_row=count + 1)
+        chart.add_data(data, titles_from_data=True)
+        chart.series[-1].graphicalProperties.solidFill = color
+        chart.series[-1].graphicalProperties.line.solidFill = color
+    place = STAGE_COLUMNS.index(STAGE) + 1
+    chart.set_categories(Reference(stages_sheet, min_col=place, min_row=2, max_row=count + 1))
+    chart.gapWidth = 40
+    chart.width, chart.height = 26, max(8, 0.55 * count + 3)
+    return chart
+
+
+def _write_forecast(writer: _SheetWriter, forecast: Forecast) -> None:
+    """The forecast's percentiles, each stage's criticality and the histogram with its chart."""
+    figures = [
+        ("Trials", forecast.trials, "#,##0"), ("Seed", forecast.seed, "0"),
+        ("Method", forecast.method, None),
+        ("Mean (h)", forecast.mean_hours, HOURS_FORMAT),
+        ("P50 (h)", forecast.p50_hours, HOURS_FORMAT),
+        ("P85 (h)", forecast.p85_hours, HOURS_FORMAT),
+        ("P95 (h)", forecast.p95_hours, HOURS_FORMAT),
+        ("Nominal lead time (h)", forecast.nominal_lead_time_hours, HOURS_FORMAT),
+    ]
+    for label, value, number_format in figures:
+        writer.append([writer.cell(label, font=BOLD), writer.cell(value, number_format)])
+    writer.append([])
+    header = writer.rows + 1
+    writer.append([writer.cell(title, font=BOLD, alignment=HEADER_ALIGNMENT) for title in (
+        "Stage", "Criticality (share of trials on the critical path)", None,
+        "From (h)", "To (h)", "Trials")])
+    criticality = [(forecast.stage_names[stage_id], share)
+                   for stage_id, share in forecast.criticality.items()]
+    bins = list(zip(forecast.histogram_edges, forecast.histogram_edges[1:],
+                    forecast.histogram_counts, strict=False))
+    for stage, bin_range in zip_longest(criticality, bins):
+        name, share = stage or (None, None)
+        low, high, trials = bin_range or (None, None, None)
+        writer.append([writer.cell(name), writer.cell(share, SHARE_FORMAT), None,
+                       writer.cell(low, HOURS_FORMAT), writer.cell(high, HOURS_FORMAT), trials])
+    chart = BarChart()
+    chart.title = "Lead-time forecast: trials per lead time (working hours)"
+    chart.legend = None
+    chart.gapWidth = 10
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.add_data(Reference(writer.sheet, min_col=6, min_row=header,
+                             max_row=header + len(bins)), titles_from_data=True)
+    chart.set_categories(Reference(writer.sheet, min_col=5, min_row=header + 1,
+                                   max_row=header + len(bins)))
+    chart.series[0].graphicalProperties.solidFill = "3B82F6"
+    chart.width, chart.height = 22, 10
+    writer.sheet.add_chart(chart, "H2")
+
+
+def export_xlsx(stream: ValueStream, path: str | os.PathLike[str],
+                forecast: Forecast | None = None, label: str = "Current state") -> None:
+    """Write the map as an Excel workbook to ``path`` atomically.
+
+    Sheets: ``Summary``, ``Stages``, ``AI opportunities``, ``Scenarios``, ``Forecast`` (when
+    a forecast is given) and ``Settings``; the workbook imports back as the same map.
+    """
+    try:
+        # The place to write is made first: a write-only workbook left half-built when it
+        # fails complains on the console as it is thrown away.
+        with atomic_path(path) as temporary:
+            _workbook(stream, forecast, label).save(temporary)
+    except OSError as error:
+        raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None
+
+
+def _workbook(stream: ValueStream, forecast: Forecast | None, label: str) -> Workbook:
+    """The whole workbook, written row by row in write-only mode."""
+    analysis = analyze(stream)
+    stage_table, ai_table = stage_rows(stream, analysis), ai_rows(stream)
+    scenario_table, settings = scenario_rows(stream), settings_values(stream)
+    # All the user's text is in these rows; checked before the first sheet is begun.
+    _check_text([*stage_table, *ai_table, *scenario_table, settings])
+    workbook = Workbook(write_only=True)
+    summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
+    stages = _SheetWriter(workbook, "Stages", [column.width for column in STAGE_COLUMNS])
+    opportunities = _SheetWriter(workbook, "AI opportunities",
+                                 [column.width for column in AI_COLUMNS])
+    scenarios = _SheetWriter(workbook, "Scenarios", [column.width for column in SCENARIO_COLUMNS])
+    forecast_sheet = (_SheetWriter(workbook, "Forecast", [26, 14, 3, 12, 12, 10])
+                      if forecast else None)
+    settings_sheet = _SheetWriter(workbook, "Settings", [18, 60])
+    _write_summary(summary, stream, analysis, label, stages.sheet)
+    constraint = analysis.constraint.stage_id if analysis.constraint else None
+    stages.table(STAGE_COLUMNS, stage_table, "StageTable", [
+        RowMark(CONSTRAINT_FILL, CONSTRAINT_FONT, across=True) if metrics.id == constraint
+        else RowMark(CRITICAL_FILL, BOLD) if metrics.on_critical_path else PLAIN
+        for metrics in analysis.stages
+    ])
+    opportunities.table(AI_COLUMNS, ai_table, "AIOpportunityTable")
+    scenarios.table(SCENARIO_COLUMNS, scenario_table, "ScenarioTable")
+    if forecast_sheet is not None and forecast is not None:
+        _write_forecast(forecast_sheet, forecast)
+    for label_text, value in zip(SETTINGS_LABELS, settings, strict=True):
+        settings_sheet.append([settings_sheet.cell(label_text, font=BOLD),
+                               settings_sheet.cell(value)])
+    return workbook

@@ -1,0 +1,538 @@
+"""Import and export for File › Import and File › Export, and the one-page PDF report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+from PySide6.QtWidgets import QApplication
+
+from vsmapper import __version__
+from vsmapper.analysis import FlowAnalysis, ScenarioComparison, analyze, compare, sensitivity
+from vsmapper.analysis.forecast import Forecast, forecast
+from vsmapper.errors import VSMapperError
+from vsmapper.io.atomic import atomic_path
+from vsmapper.io.exports import (
+    CURRENT_STATE,
+    EXPORT_SUFFIXES,
+    PICTURE_SUFFIXES,
+    export_data,
+    export_suffix,
+    future_state,
+)
+from vsmapper.io.spreadsheet import import_spreadsheet
+from vsmapper.model import ValueStream, format_hours
+from vsmapper.ui import theme
+from vsmapper.ui.canvas.render import paint_map, map_source_rect, save_png, save_svg
+from vsmapper.ui.canvas.scene import MapScene
+
+IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
+EXPORT_FILTERS: dict[str, str] = {
+    "Excel workbook with live totals (*.xlsx)": ".xlsx",
+    "PDF report, one page (*.pdf)": ".pdf",
+    "PNG picture (*.png)": ".png",
+    "SVG drawing (*.svg)": ".svg",
+    "CSV stage table (*.csv)": ".csv",
+    "VSMapper map (*.vsm.json)": ".vsm.json",
+}
+"""File-dialog filter → the extension it writes; join the keys with ';;' for the dialog."""
+EXPORT_FILTER = ";;".join(EXPORT_FILTERS)
+REPORT_SEED = 20240601
+"""The report's forecast is seeded, so the same map always gives the same page."""
+REPORT_TRIALS = 10_000
+POINTS_PER_INCH = 72
+PDF_RESOLUTION = 1200
+
+_application: QApplication | None = None
+
+
+def import_map(path: str | os.PathLike[str]) -> ValueStream:
+    """A map from a ``.xlsx`` or ``.csv`` file (File › Import); problems in the error's details."""
+    return import_spreadsheet(path)
+
+
+def path_with_suffix(path: str | os.PathLike[str], selected_filter: str) -> Path:
+    """The path a user typed, with the extension of the chosen filter when it has none."""
+    path = Path(path)
+    if export_suffix(path) is None and selected_filter in EXPORT_FILTERS:
+        return path.with_name(path.name + EXPORT_FILTERS[selected_filter])
+    return path
+
+
+def export_map(stream: ValueStream, path: str | os.PathLike[str], scenario: str | None = None,
+               scale: float = 2.0, forecast_result: Forecast | None = None) -> None:
+    """Write the map to ``path`` by its extension (File › Export).
+
+    ``scenario`` (a name or id) exports the map as that scenario would make it; a PNG has
+    ``scale`` pixels per map unit; ``forecast_result`` goes into a workbook and a report
+    (the report runs a seeded one when none is given).
+    """
+    suffix = export_suffix(path)
+    if suffix is None:
+        raise VSMapperError(f"{path}: cannot export to '{Path(path).suffix or Path(path).name}'; "
+                            f"use {', '.join(EXPORT_SUFFIXES)}")
+    shown, label = future_state(stream, scenario)
+    if suffix in PICTURE_SUFFIXES:
+        export_picture(shown, path, label, scale, forecast_result)
+    else:
+        export_data(shown, path, label, forecast_result)
+
+
+def export_picture(stream: ValueStream, path: str | os.PathLike[str],
+                   label: str = CURRENT_STATE, scale: float = 2.0,
+                   forecast_result: Forecast | None = None) -> None:
+    """Write the map as a ``.png`` or ``.svg`` picture, or a ``.pdf`` report."""
+    suffix = export_suffix(path)
+    if suffix == ".pdf":
+        write_report(stream, path, label, forecast_result)
+        return
+    if suffix not in PICTURE_SUFFIXES:
+        raise ValueError(f"{path}: not a picture ({', '.join(PICTURE_SUFFIXES)})")
+    _ensure_application()
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream), label)
+    if suffix == ".png":
+        save_png(scene, path, scale)
+    else:
+        save_svg(scene, path)
+
+
+def _ensure_application() -> None:
+    """A Qt application to draw with, made offscreen when nothing else made one."""
+    global _application
+    if QApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _application = QApplication([])
+
+
+# --- the report ------------------------------------------------------------------------------
+
+REPORT_FONT_FAMILIES = ["Inter", "Segoe UI", "Helvetica Neue", "Arial", "Liberation Sans",
+                        *theme.FONT_FAMILIES]
+"""Narrow sans-serif faces first: a page of figures fits more in them than in DejaVu Sans."""
+PAGE = QRectF(0, 0, 842, 595)
+"""A4 landscape in points."""
+MARGIN = 30.0
+GAP = 16.0
+MAP_LEAST_HEIGHT = 130.0
+TIME_BAR_HEIGHT = 40.0
+SECTIONS_LEAST_HEIGHT = 190.0
+"""The constraint, levers, scenarios and forecast need this much; the map gets the rest."""
+BOTTOM_COLUMNS = (0.32, 0.49, 0.19)
+"""Shares of the width: constraint and levers, scenarios, forecast."""
+TOP_LEVERS = 5
+WAIT_BAR = "#e0a526"
+MIN_LABELLED_SEGMENT = 40.0
+"""A stage narrower than this on the time bar (points) goes unnamed."""
+SCENARIO_ROW = 15.0
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A size, weight and colour of report text."""
+
+    size: float
+    color: str = theme.INK
+    bold: bool = False
+
+    def font(self) -> QFont:
+        """The font at this size, in points."""
+        font = theme.font(self.size, self.bold)
+        font.setFamilies(REPORT_FONT_FAMILIES)
+        return font
+
+
+TITLE = _Text(19, bold=True)
+SUBTITLE = _Text(8.5, theme.MUTED)
+CAPTION = _Text(6.5, theme.MUTED, bold=True)
+FIGURE = _Text(17, bold=True)
+NOTE = _Text(7, theme.MUTED)
+BODY = _Text(7.5)
+BODY_BOLD = _Text(7.5, bold=True)
+HEADING = _Text(11.5, bold=True)
+
+
+class _Page:
+    """Drawing on the report page in points, with text that fits the room it is given."""
+
+    def __init__(self, painter: QPainter) -> None:
+        self.painter = painter
+
+    def text(self, rect: QRectF, text: str, style: _Text,
+             flags: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+             wrap: bool = False) -> float:
+        """Draw ``text`` in ``rect`` (elided to one line unless ``wrap``); returns its height."""
+        font = style.font()
+        self.painter.setFont(font)
+        self.painter.setPen(theme.color(style.color))
+        metrics = QFontMetricsF(font)
+        if wrap:
+            flags |= Qt.TextFlag.TextWordWrap
+            bounds = metrics.boundingRect(rect, int(flags), text)
+            self.painter.drawText(rect, int(flags), text)
+            return min(bounds.height(), rect.height())
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+        self.painter.drawText(rect, int(flags | Qt.AlignmentFlag.AlignTop), shown)
+        return metrics.height()
+
+    def wrapped_height(self, width: float, text: str, style: _Text) -> float:
+        """How tall ``text`` is when wrapped to ``width``."""
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
+        return QFontMetricsF(style.font()).boundingRect(QRectF(0, 0, width, 1000), flags,
+                                                        text).height()
+
+    def panel(self, rect: QRectF, fill: str = "#f8fafc", accent: str | None = None) -> None:
+        """A soft rounded panel, with a coloured bar on its left when ``accent`` is given."""
+        self.painter.setPen(QPen(theme.color(theme.HAIRLINE), 0.6))
+        self.painter.setBrush(theme.color(fill))
+        self.painter.drawRoundedRect(rect, 5, 5)
+        if accent:
+            self.painter.setPen(Qt.PenStyle.NoPen)
+            self.painter.setBrush(theme.color(accent))
+            self.painter.drawRoundedRect(QRectF(rect.left(), rect.top(), 4, rect.height()), 2, 2)
+
+    def rule(self, left: float, right: float, y: float, color: str = theme.HAIRLINE) -> None:
+        """A thin horizontal line."""
+        self.painter.setPen(QPen(theme.color(color), 0.6))
+        self.painter.drawLine(QPointF(left, y), QPointF(right, y))
+
+    def bar(self, rect: QRectF, color: str) -> None:
+        """A filled bar of a small chart."""
+        self.painter.setPen(Qt.PenStyle.NoPen)
+        self.painter.setBrush(theme.color(color))
+        self.painter.drawRoundedRect(rect, 1.5, 1.5)
+
+
+def write_report(stream: ValueStream, path: str | os.PathLike[str], label: str = CURRENT_STATE,
+                 forecast_result: Forecast | None = None) -> None:
+    """A one-page A4 landscape PDF for leaders: the key figures, the map, the constraint,
+    where improvement would matter, the scenarios and the forecast."""
+    _ensure_application()
+    analysis = analyze(stream)
+    if forecast_result is None and stream.stages:
+        forecast_result = forecast(stream, REPORT_TRIALS, REPORT_SEED)
+    scene = MapScene()
+    scene.show_map(stream, analysis, label)
+    # The page has its own title and figures; the map's would repeat them in small type.
+    scene.set_presentation(True)
+    try:
+        with atomic_path(path) as temporary:
+            writer = QPdfWriter(str(temporary))
+            writer.setTitle(f"{stream.name}: value stream report")
+            writer.setCreator(f"VSMapper {__version__}")
+            writer.setResolution(PDF_RESOLUTION)
+            writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                             QPageLayout.Orientation.Landscape, QMarginsF()))
+            painter = QPainter()
+            if not painter.begin(writer):
+                raise OSError(f"cannot write a PDF to {temporary}")
+            try:
+                painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                                       | QPainter.RenderHint.TextAntialiasing)
+                painter.scale(PDF_RESOLUTION / POINTS_PER_INCH, PDF_RESOLUTION / POINTS_PER_INCH)
+                _draw_report(_Page(painter), stream, analysis, label, forecast_result, scene)
+            finally:
+                painter.end()
+    except OSError as error:
+        raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None
+
+
+def _draw_report(page: _Page, stream: ValueStream, analysis: FlowAnalysis, label: str,
+                 forecast_result: Forecast | None, scene: MapScene) -> None:
+    calendar = stream.calendar
+
+    def hours(value: float) -> str:
+        return format_hours(value, calendar.hours_per_day, calendar.days_per_week)
+
+    width = PAGE.width() - 2 * MARGIN
+    left, top = MARGIN, MARGIN - 4
+    right = Qt.AlignmentFlag.AlignRight
+    page.text(QRectF(left, top, width * 0.75, 26), stream.name, TITLE)
+    page.text(QRectF(left, top + 25, width * 0.75, 12),
+              f"Value stream report  ·  {label}  ·  {date.today():%d %B %Y}", SUBTITLE)
+    page.text(QRectF(left + width * 0.75, top + 4, width * 0.25, 12), "VSMapper",
+              _Text(9, theme.INK_SOFT, bold=True), right)
+    page.text(QRectF(left + width * 0.75, top + 17, width * 0.25, 12),
+              f"working time: {calendar.hours_per_day:g} h a day, "
+              f"{calendar.days_per_week:g} days a week", NOTE, right)
+    page.rule(left, left + width, top + 42)
+    y = _draw_figures(page, QRectF(left, top + 52, width, 48), stream, analysis, hours) + GAP
+    bottom = PAGE.height() - MARGIN - 14
+    source = map_source_rect(scene)
+    room = bottom - y - 2 * GAP - TIME_BAR_HEIGHT - SECTIONS_LEAST_HEIGHT
+    map_height = min(room, max(MAP_LEAST_HEIGHT, width * source.height() / source.width() + 16))
+    _draw_map(page, scene, QRectF(left, y, width, map_height))
+    y += map_height + GAP
+    y = _draw_time_bar(page, QRectF(left, y, width, TIME_BAR_HEIGHT), analysis) + GAP
+    x = left
+    rects = []
+    for share in BOTTOM_COLUMNS:
+        column_width = (width - GAP * (len(BOTTOM_COLUMNS) - 1)) * share
+        rects.append(QRectF(x, y, column_width, bottom - y))
+        x += column_width + GAP
+    _draw_constraint_and_levers(page, rects[0], stream, analysis, hours)
+    _draw_scenarios(page, rects[1], stream, analysis, hours)
+    _draw_forecast(page, rects[2], forecast_result, hours)
+    page.rule(left, left + width, PAGE.height() - MARGIN - 7)
+    page.text(QRectF(left, PAGE.height() - MARGIN - 3, width, 10),
+              "Lead, process and wait time follow the critical path with likely times (the "
+              "classic VSM figures); expected lead time adds the rework that %C&A below 100 "
+              f"causes. All times are working time. Made with VSMapper {__version__}.", NOTE)
+
+
+def _draw_figures(page: _Page, rect: QRectF, stream: ValueStream, analysis: FlowAnalysis,
+                  hours: Callable[[float], str]) -> float:
+    """The key figures in a row of tiles; returns the bottom."""
+    share_waiting = (analysis.wait_time_hours / analysis.lead_time_hours
+                     if analysis.lead_time_hours else 0.0)
+    figures = [
+        ("LEAD TIME", hours(analysis.lead_time_hours),
+         f"{analysis.lead_time_hours:,.1f} h on the critical path", theme.INK),
+        ("EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours),
+         f"rework adds {hours(analysis.rework_hours)}", theme.INK_SOFT),
+        ("FLOW EFFICIENCY", f"{analysis.flow_efficiency:.1%}",
+         f"{share_waiting:.0%} of lead time is waiting", theme.PROCESS),
+        ("PROCESS TIME", hours(analysis.process_time_hours),
+         f"wait time {hours(analysis.wait_time_hours)}", theme.INK),
+        ("ROLLED %C&A", f"{analysis.rolled_pca:.0%}", "of items need no rework", theme.INK),
+        ("COST PER ITEM", _money(analysis.cost_per_item, stream.currency),
+         "hands-on work, with rework", theme.INK),
+    ]
+    gap = 8.0
+    tile_width = (rect.width() - gap * (len(figures) - 1)) / len(figures)
+    for place, (caption, value, note, color) in enumerate(figures):
+        tile = QRectF(rect.left() + place * (tile_width + gap), rect.top(), tile_width,
+                      rect.height())
+        page.panel(tile)
+        inner = tile.adjusted(9, 7, -7, -5)
+        page.text(QRectF(inner.left(), inner.top(), inner.width(), 9), caption, CAPTION)
+        page.text(QRectF(inner.left(), inner.top() + 9, inner.width(), 22), value,
+                  _Text(FIGURE.size, color, bold=True))
+        page.text(QRectF(inner.left(), inner.bottom() - 9, inner.width(), 9), note, NOTE)
+    return rect.bottom()
+
+
+def _draw_map(page: _Page, scene: MapScene, rect: QRectF) -> None:
+    """The map picture, as vectors, fitted and centred in ``rect``."""
+    page.panel(rect, theme.PAPER)
+    inner = rect.adjusted(8, 8, -8, -8)
+    source = map_source_rect(scene)
+    fit = min(inner.width() / source.width(), inner.height() / source.height())
+    target = QRectF(0, 0, source.width() * fit, source.height() * fit)
+    target.moveCenter(inner.center())
+    paint_map(scene, page.painter, target, source)
+
+
+def _draw_time_bar(page: _Page, rect: QRectF, analysis: FlowAnalysis) -> float:
+    """The critical path as one bar of lead time: each stage's wait, then its work."""
+    path = [analysis.stage(stage_id) for stage_id in analysis.critical_path]
+    if not path or analysis.lead_time_hours <= 0:
+        return rect.top() - GAP
+    page.text(QRectF(rect.left(), rect.top(), rect.width() * 0.6, 10),
+              "WHERE THE LEAD TIME GOES  ·  THE CRITICAL PATH, STAGE BY STAGE", CAPTION)
+    waiting = analysis.wait_time_hours / analysis.lead_time_hours
+    legend = QRectF(rect.right() - 190, rect.top(), 190, 10)
+    for place, (color, text) in enumerate(((WAIT_BAR, f"waiting {waiting:.0%}"),
+                                           (theme.PROCESS, f"working {1 - waiting:.0%}"))):
+        x = legend.left() + place * 95
+        page.bar(QRectF(x, legend.top() + 1.5, 7, 7), color)
+        page.text(QRectF(x + 10, legend.top(), 84, 10), text, NOTE)
+    bar = QRectF(rect.left(), rect.top() + 13, rect.width(), 13)
+    scale = bar.width() / analysis.lead_time_hours
+    x = bar.left()
+    for metrics in path:
+        start = x
+        for hours, color in ((metrics.wait_time_hours, WAIT_BAR),
+                             (metrics.process_time_hours, theme.PROCESS)):
+            if hours > 0:
+                page.bar(QRectF(x, bar.top(), max(0.6, hours * scale - 0.6), bar.height()),
+                         color)
+            x += hours * scale
+        if x - start >= MIN_LABELLED_SEGMENT:
+            page.text(QRectF(start, bar.bottom() + 2, x - start - 2, 9), metrics.name,
+                      _Text(6.2, theme.INK_SOFT))
+    return rect.bottom()
+
+
+def _section(page: _Page, rect: QRectF, title: str) -> float:
+    """A section heading with a rule under it; returns where its content starts."""
+    page.text(QRectF(rect.left(), rect.top(), rect.width(), 14), title, HEADING)
+    page.rule(rect.left(), rect.right(), rect.top() + 17)
+    return rect.top() + 23
+
+
+def _draw_constraint_and_levers(page: _Page, rect: QRectF, stream: ValueStream,
+                                analysis: FlowAnalysis, hours: Callable[[float], str]) -> None:
+    """The constraint and why, then the stages where improvement would save the most."""
+    constraint = analysis.constraint
+    card = QRectF(rect.left(), rect.top(), rect.width(), 64)
+    page.panel(card, theme.CONSTRAINT_TINT, theme.CONSTRAINT)
+    inner = card.adjusted(12, 7, -8, -6)
+    caption = "THE CONSTRAINT" if constraint is None else (
+        f"THE CONSTRAINT  ·  {constraint.share:.0%} OF EXPECTED LEAD TIME")
+    page.text(QRectF(inner.left(), inner.top(), inner.width(), 9), caption,
+              _Text(CAPTION.size, theme.CONSTRAINT, bold=True))
+    page.text(QRectF(inner.left(), inner.top() + 10, inner.width(), 15),
+              constraint.stage if constraint else "No stages yet", _Text(11, bold=True))
+    if constraint is not None:
+        page.text(QRectF(inner.left(), inner.top() + 26, inner.width(), inner.height() - 26),
+                  f"{constraint.reason}.", BODY, wrap=True)
+    y = _section(page, QRectF(rect.left(), card.bottom() + 10, rect.width(), 20),
+                 "Where it would matter")
+    levers = [found for found in sensitivity(stream) if found.best_hours > 0][:TOP_LEVERS]
+    if not levers:
+        page.text(QRectF(rect.left(), y, rect.width(), 12),
+                  "No single change would shorten lead time yet.", BODY)
+        return
+    page.text(QRectF(rect.left(), y, rect.width(), 10),
+              "Expected lead time saved by the best single change at a stage", NOTE)
+    y += 13
+    largest = levers[0].best_hours
+    row_height = min(14.0, (rect.bottom() - y) / len(levers))
+    name_width, bar_width = rect.width() * 0.42, rect.width() * 0.13
+    for found in levers:
+        how = max((found.halve_wait_hours, "halve the wait"),
+                  (found.halve_process_hours, "halve the work"),
+                  (found.perfect_pca_hours, "no rework"))[1]
+        page.text(QRectF(rect.left(), y, name_width - 6, row_height), found.stage, BODY_BOLD)
+        page.bar(QRectF(rect.left() + name_width, y + 2,
+                        max(1.5, bar_width * found.best_hours / largest), row_height - 6.5),
+                 theme.PROCESS)
+        page.text(QRectF(rect.left() + name_width + bar_width + 5, y,
+                         rect.width() - name_width - bar_width - 5, row_height),
+                  f"−{hours(found.best_hours)}  {how}", BODY)
+        y += row_height
+
+
+def _draw_scenarios(page: _Page, rect: QRectF, stream: ValueStream, analysis: FlowAnalysis,
+                    hours: Callable[[float], str]) -> None:
+    """Each scenario against the current state."""
+    y = _section(page, rect, "Scenarios against the current state")
+    if not stream.scenarios:
+        page.text(QRectF(rect.left(), y, rect.width(), 30),
+                  "No scenarios yet. Add a future state (AI opportunities enabled, stages "
+                  "changed) to compare it here.", BODY, wrap=True)
+        return
+    columns = [("SCENARIO", 0.27), ("LEAD TIME", 0.11), ("CHANGE", 0.10), ("FLOW EFF.", 0.11),
+               ("CONSTRAINT AFTER", 0.28), ("AI / MONTH", 0.13)]
+    widths = [rect.width() * share for _, share in columns]
+
+    def row(cells: list[tuple[str, _Text]], y: float) -> None:
+        x = rect.left()
+        for place, ((text, style), width) in enumerate(zip(cells, widths, strict=True)):
+            left_aligned = place in (0, 4)
+            inset = 8 if place == 4 else 0
+            page.text(QRectF(x + inset, y, width - inset - 3, 12), text, style,
+                      Qt.AlignmentFlag.AlignLeft if left_aligned else Qt.AlignmentFlag.AlignRight)
+            x += width
+
+    row([(title, CAPTION) for title, _ in columns], y)
+    y += 13
+    row([("Current state", BODY_BOLD), (hours(analysis.lead_time_hours), BODY), ("", BODY),
+         (f"{analysis.flow_efficiency:.1%}", BODY),
+         (analysis.constraint.stage if analysis.constraint else "—", BODY), ("", BODY)], y)
+    y += SCENARIO_ROW
+    comparisons = [compare(stream, scenario) for scenario in stream.scenarios]
+    takeaway = _takeaway(comparisons, hours, stream.currency)
+    takeaway_height = page.wrapped_height(rect.width() - 20, takeaway, BODY) + 12
+    room = max(1, int((rect.bottom() - y - takeaway_height - 18) // SCENARIO_ROW))
+    shown = comparisons[:room]
+    for found in shown:
+        page.rule(rect.left(), rect.right(), y - 2.5, "#e2e8f0")
+        change = found.lead_time_delta_pct
+        change_color = (theme.PROCESS if change < -0.05 else
+                        theme.CONSTRAINT if change > 0.05 else theme.INK)
+        row([(found.scenario, BODY_BOLD), (hours(found.future.lead_time_hours), BODY),
+             (_percent_change(change), _Text(BODY.size, change_color, bold=True)),
+             (f"{found.future.flow_efficiency:.1%}", BODY),
+             (found.future.constraint.stage if found.future.constraint else "—", BODY),
+             (_money(found.monthly_ai_cost, stream.currency), BODY)], y)
+        y += SCENARIO_ROW
+    if len(shown) < len(comparisons):
+        page.text(QRectF(rect.left(), y, rect.width(), 10),
+                  f"and {len(comparisons) - len(shown)} more in the Excel export", NOTE)
+        y += 12
+    card = QRectF(rect.left(), y + 6, rect.width(), takeaway_height)
+    page.panel(card, "#f0fdf4", theme.PROCESS)
+    page.text(card.adjusted(12, 6, -8, -4), takeaway, BODY, wrap=True)
+
+
+def _takeaway(comparisons: list[ScenarioComparison], hours: Callable[[float], str],
+              currency: str) -> str:
+    """The scenario that shortens lead time most, in one or two plain sentences."""
+    best = min(comparisons, key=lambda found: found.lead_time_delta_hours)
+    if best.lead_time_delta_hours >= 0:
+        return "No scenario shortens lead time yet: look at the constraint and its wait."
+    text = (f"{best.scenario} would cut lead time by {hours(-best.lead_time_delta_hours)} "
+            f"({-best.lead_time_delta_pct:.0f}%) for {_money(best.monthly_ai_cost, currency)} "
+            "a month in AI tools.")
+    before, after = best.current.constraint, best.future.constraint
+    if before is not None and after is not None and before.stage_id == after.stage_id:
+        return f"{text} The constraint stays at {after.stage}: work there moves lead time most."
+    return f"{text} The constraint moves to {after.stage if after else 'no stage'}."
+
+
+def _draw_forecast(page: _Page, rect: QRectF, forecast_result: Forecast | None,
+                   hours: Callable[[float], str]) -> None:
+    """How long items will take: the forecast's percentiles."""
+    y = _section(page, rect, "Forecast")
+    if forecast_result is None:
+        page.text(QRectF(rect.left(), y, rect.width(), 12), "No stages to forecast.", BODY)
+        return
+    for caption, value in (("P50 · HALF OF ITEMS", forecast_result.p50_hours),
+                           ("P85 · COMMIT TO THIS", forecast_result.p85_hours),
+                           ("P95 · ALMOST ALL", forecast_result.p95_hours)):
+        page.text(QRectF(rect.left(), y, rect.width(), 9), caption, CAPTION)
+        page.text(QRectF(rect.left(), y + 9, rect.width(), 17),
+                  f"{hours(value)}", _Text(13, theme.INK, bold=True))
+        page.text(QRectF(rect.left(), y + 9, rect.width(), 17), f"{value:,.0f} h", NOTE,
+                  Qt.AlignmentFlag.AlignRight)
+        y += 29
+    y += page.text(QRectF(rect.left(), y, rect.width(), rect.bottom() - y),
+                   f"Monte Carlo: {forecast_result.trials:,} simulated items, "
+                   f"{forecast_result.method} times from each range, rework drawn from %C&A "
+                   f"(seed {forecast_result.seed}).", NOTE, wrap=True) + 6
+    if rect.bottom() - y >= 24:
+        _draw_histogram(page, QRectF(rect.left(), y, rect.width(), min(44.0, rect.bottom() - y)),
+                        forecast_result)
+
+
+def _draw_histogram(page: _Page, rect: QRectF, forecast_result: Forecast) -> None:
+    """The forecast's distribution as small bars, with P85 marked."""
+    counts, edges = forecast_result.histogram_counts, forecast_result.histogram_edges
+    tallest = max(counts) or 1
+    low, high = edges[0], edges[-1]
+    width = rect.width() / len(counts)
+    for place, count in enumerate(counts):
+        height = (rect.height() - 2) * count / tallest
+        page.bar(QRectF(rect.left() + place * width, rect.bottom() - height,
+                        max(0.5, width - 0.8), height), "#93c5fd")
+    marker = rect.left() + rect.width() * (forecast_result.p85_hours - low) / (high - low or 1)
+    page.painter.setPen(QPen(theme.color(theme.INK), 0.8, Qt.PenStyle.DashLine))
+    page.painter.drawLine(QPointF(marker, rect.top()), QPointF(marker, rect.bottom()))
+    page.text(QRectF(marker + 2, rect.top() - 1, 30, 9), "P85", _Text(6, theme.INK, bold=True))
+
+
+def _percent_change(change: float) -> str:
+    """``−8%``, ``+0.3%`` or ``0%``: a decimal only where whole percents would hide it."""
+    if round(change, 1) == 0:
+        return "0%"
+    text = f"{change:+.1f}%" if abs(change) < 1 else f"{change:+.0f}%"
+    return text.replace("-", "−")
+
+
+def _money(amount: float, currency: str) -> str:
+    return f"{amount:,.0f} {currency}"
