@@ -94,8 +94,9 @@ class Settings:
 class Problems:
     """The problems an import found: all are counted, the first 20 are listed."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, action: str = "imported") -> None:
         self.source = source
+        self.action = action
         self.lines: list[str] = []
 
     def add(self, line: str) -> None:
@@ -118,7 +119,7 @@ class Problems:
         listed = "" if count <= MAX_LISTED_PROBLEMS else f" (the first {MAX_LISTED_PROBLEMS})"
         found = "1 problem" if count == 1 else f"{count} problems"
         raise VSMapperError(
-            f"{self.source}: {found}{listed}; nothing was imported",
+            f"{self.source}: {found}{listed}; nothing was {self.action}",
             details=self.lines[:MAX_LISTED_PROBLEMS],
         )
 
@@ -270,7 +271,7 @@ def _text(value: CellValue) -> str:
     return "" if value is None else str(value)
 
 
-def _number(cell: Cell) -> float | int:
+def read_number(cell: Cell) -> float | int:
     """A number written in a cell or as text."""
     value = cell.value
     if isinstance(value, bool) or not isinstance(value, int | float | str):
@@ -292,25 +293,25 @@ def _percent_number(cell: Cell) -> tuple[float | int, bool]:
     text = cell.value.strip() if isinstance(cell.value, str) else ""
     if text.endswith("%"):
         try:
-            return _number(Cell(text[:-1])), True
+            return read_number(Cell(text[:-1])), True
         except ValueError:
             raise ValueError(f"{text!r} is not a percentage") from None
-    number = _number(cell)
+    number = read_number(cell)
     return (number * 100, True) if cell.percent else (number, False)
 
 
-def _pca(cell: Cell) -> float | int:
+def read_pca(cell: Cell) -> float | int:
     """%C&A in percent: ``85``, ``85%`` or 0.85 in a cell shown as a percentage."""
     return _percent_number(cell)[0]
 
 
-def _availability(cell: Cell) -> float | int:
+def read_availability(cell: Cell) -> float | int:
     """Availability as a fraction: ``0.5``, ``50`` or ``50%``."""
     number, percent = _percent_number(cell)
     return number / 100 if percent or number > 1 else number
 
 
-def _duration(cell: Cell, unit: str) -> Estimate:
+def read_duration(cell: Cell, unit: str) -> Estimate:
     """A duration; a bare number counts in the column's ``unit`` (hours when none is given)."""
     value = cell.value
     if isinstance(value, bool) or not isinstance(value, int | float | str):
@@ -330,7 +331,7 @@ def _duration(cell: Cell, unit: str) -> Estimate:
         raise ValueError(f"{value.strip()!r} is not a duration (try 3d, 4h, 90m, 2-5d)") from None
 
 
-def _stripped(cell: Cell) -> str:
+def read_text(cell: Cell) -> str:
     """A cell's text without surrounding spaces."""
     return _text(cell.value).strip()
 
@@ -340,18 +341,18 @@ def _kept_text(cell: Cell | None) -> str | None:
     return None if cell is None or cell.value is None else _text(cell.value)
 
 
-def _choice(cell: Cell) -> str:
+def read_choice(cell: Cell) -> str:
     """A keyword such as a phase or kind, in lower case."""
-    return _stripped(cell).lower()
+    return read_text(cell).lower()
 
 
-def _list(cell: Cell) -> list[str]:
+def read_names(cell: Cell) -> list[str]:
     """Names or ids separated by ``;``."""
     return [part.strip() for part in _text(cell.value).split(";") if part.strip()]
 
 
 @dataclass
-class _StageRow:
+class StageRow:
     """One stage as read, before its references to other stages are resolved."""
 
     row: int
@@ -363,9 +364,9 @@ class _StageRow:
 class _Resolver:
     """Finds stages by the names and ids other cells use for them: a name first, then an id."""
 
-    def __init__(self, rows: Sequence[_StageRow]) -> None:
-        self.by_name: dict[str, list[_StageRow]] = {}
-        self.by_folded: dict[str, list[_StageRow]] = {}
+    def __init__(self, rows: Sequence[StageRow]) -> None:
+        self.by_name: dict[str, list[StageRow]] = {}
+        self.by_folded: dict[str, list[StageRow]] = {}
         for row in rows:
             self.by_name.setdefault(row.fields["name"], []).append(row)
             self.by_folded.setdefault(row.fields["name"].casefold(), []).append(row)
@@ -407,7 +408,7 @@ def read_map(source: str, workbook: Workbook, name: str, given: Settings) -> Val
     # Times are checked against their exact text under the calendar they were written with;
     # a file with no Settings (a CSV) was written with the one it is read with.
     file_calendar = _calendar(written, Problems(source)) if workbook.settings else calendar
-    rows = _stage_rows(workbook.stages, file_calendar, problems)
+    rows = read_stage_rows(workbook.stages, file_calendar, problems)
     resolve = _Resolver(rows)
     flows = _flows(rows, resolve, problems)
     opportunities = _opportunities(workbook.ai, resolve, problems) if workbook.ai else {}
@@ -489,7 +490,7 @@ def read_settings(table: Table, problems: Problems) -> Settings:
             continue
         label = lookup.get(_split_header(cells[0].value)[0])
         if label in numbers and not _is_blank(cells[1].value):
-            found[label] = problems.check(f"Settings, row {row}, {label}", _number, cells[1])
+            found[label] = problems.check(f"Settings, row {row}, {label}", read_number, cells[1])
         elif label is not None:
             found[label] = _kept_text(cells[1])
     return Settings(
@@ -540,14 +541,14 @@ class _RowReader:
         The text keeps ranges and units, so it wins while it agrees with the hours beside it
         under the calendar it was ``written_under``; hours someone edited since win over it.
         """
-        number = self.read(column, _duration, self.header.units.get(column, ""))
+        number = self.read(column, read_duration, self.header.units.get(column, ""))
         twin = TEXT_TWINS[column]
         if number is None:
-            return self.read(twin, _duration, "")
+            return self.read(twin, read_duration, "")
         text = None
         if not self.is_blank(twin):
             with contextlib.suppress(ValueError):
-                text = _duration(self.cell(twin), "")
+                text = read_duration(self.cell(twin), "")
         calendar = written_under.hours_per_day, written_under.days_per_week
         if text is not None and math.isclose(text.likely_hours(*calendar),
                                              number.likely_hours(*calendar),
@@ -565,41 +566,41 @@ def _row_readers(table: Table, header: Header, problems: Problems) -> list[_RowR
     ]
 
 
-def _stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -> list[_StageRow]:
+def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -> list[StageRow]:
     """Every stage row read into model fields, with ids given or made from the names."""
     header = read_header(table, STAGE_HEADERS, problems, "Stage")
     if header is None:
         return []
-    rows: list[_StageRow] = []
+    rows: list[StageRow] = []
     for reader in _row_readers(table, header, problems):
-        name = _stripped(reader.cell("Stage"))
+        name = read_text(reader.cell("Stage"))
         if not name:
             reader.add("Stage", "is blank; every stage needs a name")
         fields: dict[str, Any] = {
             "name": name,
-            "id": reader.read("Id", _stripped),
-            "phase": reader.read("Phase", _choice),
-            "kind": reader.read("Kind", _choice),
+            "id": reader.read("Id", read_text),
+            "phase": reader.read("Phase", read_choice),
+            "kind": reader.read("Kind", read_choice),
             "process_time": reader.time("Process time", file_calendar),
             "wait_time": reader.time("Wait time", file_calendar),
-            "pca": reader.read("%C&A", _pca),
-            "people": reader.read("People", _number),
-            "availability": reader.read("Availability", _availability),
-            "hourly_cost": reader.read("Hourly cost", _number),
+            "pca": reader.read("%C&A", read_pca),
+            "people": reader.read("People", read_number),
+            "availability": reader.read("Availability", read_availability),
+            "hourly_cost": reader.read("Hourly cost", read_number),
             "notes": _kept_text(reader.cell("Notes")),
-            "wip": reader.read("WIP", _number),
-            "throughput_per_week": reader.read("Throughput per week", _number),
+            "wip": reader.read("WIP", read_number),
+            "throughput_per_week": reader.read("Throughput per week", read_number),
         }
-        position = [reader.read(column, _number) for column in ("Position x", "Position y")]
+        position = [reader.read(column, read_number) for column in ("Position x", "Position y")]
         if None not in position:
             fields["position"] = tuple(position)
         elif position != [None, None]:
             reader.add("Position x", "give both Position x and Position y, or neither")
-        rows.append(_StageRow(
+        rows.append(StageRow(
             row=reader.row,
             fields=fields,
-            next=None if reader.is_blank("Next") else _list(reader.cell("Next")),
-            rework_to=reader.read("Rework to", _stripped),
+            next=None if reader.is_blank("Next") else read_names(reader.cell("Next")),
+            rework_to=reader.read("Rework to", read_text),
         ))
     _give_ids(rows, problems)
     return rows
@@ -613,7 +614,7 @@ def _fresh_id(base: str, taken: dict[str, int]) -> str:
     return candidate
 
 
-def _give_ids(rows: list[_StageRow], problems: Problems) -> None:
+def _give_ids(rows: list[StageRow], problems: Problems) -> None:
     """Check that given ids are unique, and make the missing ones from the stage names."""
     taken: dict[str, int] = {}
     for row in rows:
@@ -629,7 +630,7 @@ def _give_ids(rows: list[_StageRow], problems: Problems) -> None:
             taken[row.fields["id"]] = row.row
 
 
-def _flows(rows: list[_StageRow], resolve: _Resolver, problems: Problems) -> list[Flow]:
+def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list[Flow]:
     """Flows from the Next column; a blank Next leads to the next row."""
     flows: dict[tuple[str, str], None] = {}
     for place, row in enumerate(rows):
@@ -653,7 +654,7 @@ def _flows(rows: list[_StageRow], resolve: _Resolver, problems: Problems) -> lis
     return [Flow(source=source, target=target) for source, target in flows]
 
 
-def _sheet_place(problem: str, stream: ValueStream, rows: list[_StageRow]) -> str:
+def _sheet_place(problem: str, stream: ValueStream, rows: list[StageRow]) -> str:
     """A map-level problem about ``stages[3] 'Name'.field`` told as ``row 5, Column``."""
     match = re.match(r"stages\[(\d+)\] ", problem)
     if match is None:
@@ -675,21 +676,21 @@ def _opportunities(table: Table, resolve: _Resolver,
     found: dict[str, list[AIOpportunity]] = {}
     taken: dict[str, int] = {}
     for reader in _row_readers(table, header, problems):
-        stage_id = reader.read("Stage", lambda cell: resolve(_stripped(cell)))
+        stage_id = reader.read("Stage", lambda cell: resolve(read_text(cell)))
         if reader.is_blank("Stage"):
             reader.add("Stage", "is blank; name the stage this AI opportunity is for")
         values = {
-            "practice": reader.read("Practice", _stripped),
-            "name": reader.read("Name", _stripped),
-            "process_time_factor": reader.read("Process time factor", _number),
-            "wait_time_factor": reader.read("Wait time factor", _number),
-            "pca_delta": reader.read("%C&A delta", _number),
-            "monthly_cost": reader.read("Monthly cost", _number),
-            "status": reader.read("Status", _choice),
-            "confidence": reader.read("Confidence", _choice),
+            "practice": reader.read("Practice", read_text),
+            "name": reader.read("Name", read_text),
+            "process_time_factor": reader.read("Process time factor", read_number),
+            "wait_time_factor": reader.read("Wait time factor", read_number),
+            "pca_delta": reader.read("%C&A delta", read_number),
+            "monthly_cost": reader.read("Monthly cost", read_number),
+            "status": reader.read("Status", read_choice),
+            "confidence": reader.read("Confidence", read_choice),
             "note": _kept_text(reader.cell("Note")),
         }
-        ai_id = reader.read("Id", _stripped) or _fresh_id(slug(values["name"] or "", "ai"), taken)
+        ai_id = reader.read("Id", read_text) or _fresh_id(slug(values["name"] or "", "ai"), taken)
         if ai_id in taken:
             reader.add("Id", f"'{ai_id}' is also the id of row {taken[ai_id]}; AI opportunity "
                              "ids must be unique")
@@ -714,18 +715,18 @@ def _scenarios(table: Table, resolve: _Resolver, ai_ids: set[str],
     found: list[Scenario] = []
     taken: dict[str, int] = {}
     for reader in _row_readers(table, header, problems):
-        name = _stripped(reader.cell("Scenario"))
-        scenario_id = reader.read("Id", _stripped) or _fresh_id(slug(name, "scenario"), taken)
+        name = read_text(reader.cell("Scenario"))
+        scenario_id = reader.read("Id", read_text) or _fresh_id(slug(name, "scenario"), taken)
         if scenario_id in taken:
             reader.add("Id", f"'{scenario_id}' is also the id of row {taken[scenario_id]}; "
                              "scenario ids must be unique")
         taken.setdefault(scenario_id, reader.row)
-        enabled = reader.read("Enabled AI", _list) or []
+        enabled = reader.read("Enabled AI", read_names) or []
         for ai_id in enabled:
             if ai_id not in ai_ids:
                 reader.add("Enabled AI", f"'{ai_id}' is not the id of an AI opportunity in the "
                                          "AI opportunities sheet")
-        demand = reader.read("Demand factor", _number)
+        demand = reader.read("Demand factor", read_number)
         try:
             found.append(Scenario.model_validate({
                 "id": scenario_id, "name": name, "ai": enabled,

@@ -249,6 +249,10 @@ class Document:
         names = f"{self._name(source)} → {self._name(target)}"
         self._commit(self._candidate(f"flow {names}", flows=flows), Change("flows"))
 
+    def replace_flows(self, flows: list[Flow]) -> None:
+        """Set every flow at once, e.g. a stage's successors typed as a list."""
+        self._commit(self._candidate("flows", flows=flows), Change("flows"))
+
     def disconnect(self, source: str, target: str) -> int:
         """Remove the flow ``source`` → ``target``; returns where it stood, for undo."""
         flows = list(self.stream.flows)

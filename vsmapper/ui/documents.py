@@ -36,7 +36,7 @@ from vsmapper.io.exports import (
 from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.model import ValueStream, format_hours
 from vsmapper.ui import theme
-from vsmapper.ui.canvas.render import paint_map, map_source_rect, save_png, save_svg
+from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save_svg
 from vsmapper.ui.canvas.scene import MapScene
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"

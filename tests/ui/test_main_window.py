@@ -1,0 +1,229 @@
+"""The main window: edits with undo, files, autosave and recovery, the screenshot."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.conftest import feature_chain_data
+from vsmapper.cli import main
+from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
+from vsmapper.ui import files
+from vsmapper.ui.app import application, offer_recovery
+from vsmapper.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: object) -> Iterator[MainWindow]:
+    QStandardPaths.setTestModeEnabled(True)
+    application()
+    for left in files.pending_recoveries():
+        files.discard_recovery(left.file)
+    shown = MainWindow(map_from_data(feature_chain_data()))
+    qtbot.addWidget(shown)  # type: ignore[attr-defined]
+    close_without_asking(shown)
+    yield shown
+
+
+def close_without_asking(window: MainWindow) -> None:
+    """Tests end with unsaved edits; closing must not wait for an answer."""
+    window._confirm_discard = lambda: True  # type: ignore[method-assign]
+
+
+def snapshot(window: MainWindow) -> str:
+    return dump_map(window.workspace.stream)
+
+
+def undo_redo_round_trip(window: MainWindow, before: str) -> None:
+    after = snapshot(window)
+    assert after != before
+    stack = window.workspace.undo_stack
+    stack.undo()
+    assert snapshot(window) == before
+    stack.redo()
+    assert snapshot(window) == after
+
+
+def test_add_after_then_undo_and_redo(window: MainWindow,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    before = snapshot(window)
+    window.select(["coding"])
+    window.add_after_action.trigger()
+    ids = [s.id for s in window.workspace.stream.stages]
+    assert ids[3] == "new-stage"
+    assert window.selected_ids == ["new-stage"]
+    assert window.workspace.undo_stack.undoText() == "Add stage after Coding"
+    undo_redo_round_trip(window, before)
+
+
+def test_parallel_delete_move_rename_each_undo_exactly(window: MainWindow,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    steps = [
+        lambda: (window.select(["review"]), window.add_parallel_action.trigger()),
+        lambda: (window.select(["refine", "coding"]), window.delete_action.trigger()),
+        lambda: window.scene.stagesMoved.emit({"deploy": (500.0, 80.0)}),
+        lambda: window.scene.stageRenamed.emit("intake", "Customer request"),
+    ]
+    for step in steps:
+        before = snapshot(window)
+        step()
+        undo_redo_round_trip(window, before)
+    assert window.workspace.stream.stage("intake").name == "Customer request"
+    window.select(["deploy"])
+    before = snapshot(window)
+    window.reset_layout_action.trigger()
+    undo_redo_round_trip(window, before)
+
+
+def test_a_refused_edit_changes_nothing(window: MainWindow,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    before = snapshot(window)
+    window.select(["deploy", "intake"])
+    window.connect_action.trigger()
+    assert "cycle" in warnings[0]
+    assert snapshot(window) == before
+    assert window.workspace.undo_stack.count() == 0
+
+
+def test_title_shows_the_name_and_a_modified_marker(window: MainWindow) -> None:
+    assert window.windowTitle().startswith("Feature delivery (chain with rework)")
+    assert not window.isWindowModified()
+    window.scene.stageRenamed.emit("intake", "Customer request")
+    assert window.isWindowModified()
+    window.workspace.undo_stack.undo()
+    assert not window.isWindowModified()
+
+
+def test_open_error_is_a_dialog_and_the_map_is_untouched(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    bad = tmp_path / "bad.vsm.json"
+    bad.write_text('{"format": "vsmapper", "version": 1, "name": "X", "stages": [{"id": "a"}]}')
+    before = snapshot(window)
+    assert not window.open_path(bad, confirmed=True)
+    assert "stages[0].name: is required" in shown[0]
+    assert snapshot(window) == before
+
+
+def test_save_and_open(window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "saved.vsm.json"
+    window.scene.stageRenamed.emit("intake", "Customer request")
+    assert window._save_to(path)
+    assert not window.isWindowModified()
+    assert load_map(path).stage("intake").name == "Customer request"
+    other = tmp_path / "other.vsm.json"
+    save_map(map_from_data(feature_chain_data() | {"name": "Other"}), other)
+    assert window.open_path(other)
+    assert window.workspace.stream.name == "Other"
+    assert window.workspace.path == other
+
+
+def test_autosave_and_recovery_after_a_crash(window: MainWindow, qtbot: object,
+                                             tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "map.vsm.json"
+    save_map(window.workspace.stream, path)
+    window.load(window.workspace.stream, path)
+    window.scene.stageRenamed.emit("intake", "Customer request")
+    window.autosave()
+    expected = snapshot(window)
+    # A crash: the window vanishes without closeEvent, leaving the recovery file behind.
+    window.workspace.undo_stack.setClean()
+    recoveries = files.pending_recoveries()
+    assert [r.original for r in recoveries] == [path]
+
+    fresh = MainWindow(files.example_map())
+    qtbot.addWidget(fresh)  # type: ignore[attr-defined]
+    close_without_asking(fresh)
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    offer_recovery(fresh, recoveries)
+    assert snapshot(fresh) == expected
+    assert fresh.workspace.path == path
+    assert fresh.isWindowModified()
+    assert load_map(path).stage("intake").name == "Idea intake"
+
+
+def test_nothing_is_autosaved_while_unmodified(window: MainWindow) -> None:
+    window.autosave()
+    assert files.pending_recoveries() == []
+
+
+def test_screenshot_renders_a_full_window(tmp_path: Path, qapp: QApplication) -> None:
+    QStandardPaths.setTestModeEnabled(True)
+    out = tmp_path / "shot.png"
+    assert main(["--screenshot", str(out)]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1600, 1000)
+    colours = {image.pixel(x, y) for x in range(0, 1600, 37) for y in range(0, 1000, 29)}
+    assert len(colours) > 20
+
+
+def test_screenshot_of_a_bad_file_is_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            qapp: QApplication) -> None:
+    bad = tmp_path / "bad.vsm.json"
+    bad.write_text("{}")
+    out = tmp_path / "shot.png"
+    assert main(["--screenshot", str(out), str(bad)]) == 3
+    assert "not a VSMapper map" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_keyboard_only_workshop(qtbot: object) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QStandardPaths.setTestModeEnabled(True)
+    window = MainWindow(files.bundled_map("templates/blank.vsm.json"))
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    close_without_asking(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # type: ignore[attr-defined]
+    window.view.setFocus()
+    window.select(["idea"])
+    names = ["Refinement", "Coding", "Code review", "Testing", "Deploy"]
+    for name in names:
+        QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(window.view, name)
+        QTest.keyClick(window.view, Qt.Key.Key_Return)
+    stages = window.workspace.stream.stages
+    assert [s.name for s in stages] == ["Idea", *names]
+    assert [(f.source, f.target) for f in window.workspace.stream.flows] == [
+        (a.id, b.id) for a, b in itertools.pairwise(stages)]
+
+    table = window.table
+    model = table.model()
+    times = [("1h", "0"), ("4h", "3d"), ("2d", "1d"), ("2h", "2d"), ("1d", "1d"), ("1h", "4h")]
+    table.setFocus()
+
+    def type_keys(text: str) -> None:
+        for character in text:
+            QTest.keyClicks(QApplication.focusWidget(), character)
+            QApplication.processEvents()
+
+    for row, (process, wait) in enumerate(times):
+        for column, text in ((3, process), (4, wait)):
+            table.setFocus()
+            table.setCurrentIndex(model.index(row, column))
+            type_keys(text)
+            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+            QApplication.processEvents()
+    stages = window.workspace.stream.stages
+    assert [(s.process_time.text, s.wait_time.text) for s in stages] == times
+    window.workspace.refresh_now()
+    analysis = window.workspace.analysis()
+    assert analysis.lead_time_hours == (1 + 4 + 16 + 2 + 8 + 1) + (24 + 8 + 16 + 8 + 4)
+    assert "Lead time" in window.status_label.text()
+    assert window.metrics.isVisible()

@@ -1,0 +1,120 @@
+"""Dialogs: map settings, the built-in guide, About."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from PySide6.QtCore import QLibraryInfo, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vsmapper import __version__
+from vsmapper.model.stream import ValueStream
+
+
+def _spin(value: float, low: float, high: float, decimals: int = 2, suffix: str = "",
+          special: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setDecimals(decimals)
+    box.setSuffix(suffix)
+    if special:
+        box.setSpecialValueText(special)
+    box.setValue(value)
+    return box
+
+
+class MapSettingsDialog(QDialog):
+    """Name, description, calendar, demand, hourly cost and currency of a map."""
+
+    def __init__(self, stream: ValueStream, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Map settings")
+        self.name = QLineEdit(stream.name)
+        self.description = QPlainTextEdit(stream.description)
+        self.description.setFixedHeight(80)
+        self.hours_per_day = _spin(stream.calendar.hours_per_day, 0.5, 24, 1, " h")
+        self.days_per_week = _spin(stream.calendar.days_per_week, 0.5, 7, 1, " days")
+        self.demand = _spin(stream.demand_per_week or 0, 0, 1e6, 1, " items/week", "none")
+        self.hourly_cost = _spin(stream.hourly_cost, 0, 1e6, 2)
+        self.currency = QLineEdit(stream.currency)
+        self.currency.setMaxLength(12)
+        form = QFormLayout()
+        form.addRow("&Name", self.name)
+        form.addRow("&Description", self.description)
+        form.addRow("Working &hours per day", self.hours_per_day)
+        form.addRow("Working &days per week", self.days_per_week)
+        form.addRow("De&mand", self.demand)
+        form.addRow("Hourly &cost", self.hourly_cost)
+        form.addRow("C&urrency", self.currency)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept_if_valid)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _accept_if_valid(self) -> None:
+        if not self.name.text().strip():
+            self.name.setFocus()
+            self.name.setPlaceholderText("A map needs a name")
+            return
+        self.accept()
+
+    def values(self) -> dict[str, Any]:
+        """The settings as map fields."""
+        return {
+            "name": self.name.text().strip(),
+            "description": self.description.toPlainText(),
+            "calendar": {"hours_per_day": self.hours_per_day.value(),
+                         "days_per_week": self.days_per_week.value()},
+            "demand_per_week": self.demand.value() or None,
+            "hourly_cost": self.hourly_cost.value(),
+            "currency": self.currency.text().strip() or "USD",
+        }
+
+
+def help_page(name: str) -> str:
+    """A bundled help page's HTML."""
+    return resources.files("vsmapper.resources").joinpath("help", name).read_text("utf-8")
+
+
+def show_guide(parent: QWidget) -> None:
+    """The built-in guide in a non-modal window."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("VSMapper guide")
+    dialog.resize(760, 720)
+    browser = QTextBrowser(dialog)
+    browser.setOpenExternalLinks(True)
+    browser.setHtml(help_page("guide.html"))
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(browser)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+
+
+def about_text() -> str:
+    """Version, licence and third-party licences."""
+    qt_version = QLibraryInfo.version().toString()
+    return help_page("about.html").format(version=__version__, qt_version=qt_version)
+
+
+def show_about(parent: QWidget) -> None:
+    """The About box."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("About VSMapper")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(about_text())
+    box.exec()

@@ -1,0 +1,126 @@
+"""The key numbers of the shown map, large enough to read from the back of a room."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from vsmapper.analysis import FlowAnalysis
+from vsmapper.model.duration import format_hours
+from vsmapper.model.stream import ValueStream
+from vsmapper.ui import theme
+from vsmapper.ui.workspace import Workspace
+
+FIGURES = [
+    ("lead_time", "Lead time"),
+    ("process_time", "Process time"),
+    ("flow_efficiency", "Flow efficiency"),
+    ("rolled_pca", "Rolled %C&A"),
+    ("expected_lead_time", "Expected lead time"),
+    ("cost_per_item", "Cost per item"),
+]
+
+
+def money(amount: float, currency: str) -> str:
+    """``7,455 USD``."""
+    return f"{amount:,.0f} {currency}"
+
+
+def status_text(analysis: FlowAnalysis, stream: ValueStream) -> str:
+    """One line for the status bar: lead time, flow efficiency, the constraint."""
+    hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
+    parts = [f"Lead time {format_hours(analysis.lead_time_hours, *hours)}",
+             f"flow efficiency {analysis.flow_efficiency:.1%}"]
+    if analysis.constraint:
+        parts.append(f"constraint: {analysis.constraint.stage} "
+                     f"({analysis.constraint.share:.0%})")
+    return "  ·  ".join(parts)
+
+
+def _label(size: int, bold: bool = False, color: str = theme.INK) -> QLabel:
+    label = QLabel()
+    font = label.font()
+    font.setPixelSize(size)
+    font.setBold(bold)
+    label.setFont(font)
+    label.setStyleSheet(f"color: {color};")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class MetricsPanel(QWidget):
+    """Lead time, flow efficiency, the constraint and the rest, for what is shown."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.heading = _label(15, True, theme.AI)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(2)
+        self.values: dict[str, QLabel] = {}
+        for index, (key, title) in enumerate(FIGURES):
+            row, column = divmod(index, 2)
+            caption = _label(12, color=theme.MUTED)
+            caption.setText(title.upper())
+            value = _label(26, True)
+            grid.addWidget(caption, row * 2, column)
+            grid.addWidget(value, row * 2 + 1, column)
+            self.values[key] = value
+        self.constraint = _label(15, True, theme.CONSTRAINT)
+        self.reason = _label(13, color=theme.INK_SOFT)
+        self.capacity = _label(13, color=theme.INK_SOFT)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(grid)
+        layout.addWidget(line)
+        layout.addWidget(self.constraint)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.capacity)
+        layout.addStretch(1)
+        workspace.refreshed.connect(self.refresh)
+        workspace.scenarioChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the analysis of what the workspace shows."""
+        analysis = self.workspace.analysis()
+        stream = self.workspace.displayed_stream
+        calendar = stream.calendar.hours_per_day, stream.calendar.days_per_week
+        self.heading.setText(self.workspace.label)
+
+        def duration(hours: float) -> tuple[str, str]:
+            return format_hours(hours, *calendar), f"{hours:,.2f} working hours"
+
+        shown = {
+            "lead_time": duration(analysis.lead_time_hours),
+            "process_time": duration(analysis.process_time_hours),
+            "flow_efficiency": (f"{analysis.flow_efficiency:.1%}",
+                                "process time ÷ lead time on the critical path"),
+            "rolled_pca": (f"{analysis.rolled_pca:.0%}",
+                           "share of items that pass every stage without rework"),
+            "expected_lead_time": duration(analysis.expected_lead_time_hours),
+            "cost_per_item": (money(analysis.cost_per_item, stream.currency),
+                              f"{analysis.cost_per_item:,.2f} {stream.currency}"),
+        }
+        for key, (text, tip) in shown.items():
+            self.values[key].setText(text)
+            self.values[key].setToolTip(tip)
+        constraint = analysis.constraint
+        self.constraint.setText(f"Constraint: {constraint.stage} ({constraint.share:.0%} of "
+                                "expected lead time)" if constraint else "No stages yet")
+        self.reason.setText(constraint.reason if constraint else "")
+        bottleneck = analysis.capacity_bottleneck
+        if bottleneck is None:
+            self.capacity.setText("Set a demand (map settings) to see capacity.")
+            self.capacity.setStyleSheet(f"color: {theme.MUTED};")
+        else:
+            state = "OVERLOADED: its queue grows without bound" if bottleneck.overloaded \
+                else "within capacity"
+            self.capacity.setText(f"Capacity bottleneck: {bottleneck.stage} at "
+                                  f"{bottleneck.utilization:.0%} — {state}")
+            color = theme.CONSTRAINT if bottleneck.overloaded else theme.INK_SOFT
+            self.capacity.setStyleSheet(f"color: {color};")
