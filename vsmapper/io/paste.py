@@ -19,7 +19,7 @@ from vsmapper.io.table_import import (
 )
 from vsmapper.io.tables import END_OF_FLOW
 from vsmapper.model.document import Document
-from vsmapper.model.stream import Flow, Stage
+from vsmapper.model.stream import Stage
 from vsmapper.model.validation import validation_messages
 
 COLUMN_ORDER = ("Stage", "Phase", "Kind", "Process time", "Wait time", "%C&A", "Rework to",
@@ -123,9 +123,7 @@ def _set_successors(document: Document, row: StageRow, source: str, by_name: dic
             problems.add(f"row {row.row}, Next: no stage is called '{name}'")
         else:
             targets.append(target)
-    flows = [f for f in document.stream.flows if f.source != source]
-    flows += [Flow(source=source, target=target) for target in dict.fromkeys(targets)]
     try:
-        document.replace_flows(flows)
+        document.set_successors(source, targets)
     except VSMapperError as error:
         problems.add(f"row {row.row}, Next: {error}")

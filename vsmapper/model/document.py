@@ -249,9 +249,12 @@ class Document:
         names = f"{self._name(source)} → {self._name(target)}"
         self._commit(self._candidate(f"flow {names}", flows=flows), Change("flows"))
 
-    def replace_flows(self, flows: list[Flow]) -> None:
-        """Set every flow at once, e.g. a stage's successors typed as a list."""
-        self._commit(self._candidate("flows", flows=flows), Change("flows"))
+    def set_successors(self, stage_id: str, targets: list[str]) -> None:
+        """Make ``targets`` the only stages ``stage_id`` flows into, in that order."""
+        flows = [f for f in self.stream.flows if f.source != stage_id]
+        flows += [Flow(source=stage_id, target=t) for t in dict.fromkeys(targets)]
+        what = f"flows from {self._name(stage_id)}"
+        self._commit(self._candidate(what, flows=flows), Change("flows"))
 
     def disconnect(self, source: str, target: str) -> int:
         """Remove the flow ``source`` → ``target``; returns where it stood, for undo."""

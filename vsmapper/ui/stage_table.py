@@ -26,9 +26,9 @@ from vsmapper.io.table_import import (
     read_number,
     read_pca,
 )
-from vsmapper.model.document import Change, Document
+from vsmapper.model.document import Change
 from vsmapper.model.duration import format_hours, format_number
-from vsmapper.model.stream import KINDS, PHASES, Flow, Stage
+from vsmapper.model.stream import KINDS, PHASES, Stage
 from vsmapper.ui.commands import field_change_text, perform, try_perform
 from vsmapper.ui.workspace import Workspace
 
@@ -159,7 +159,7 @@ class StageTableModel(QAbstractTableModel):
             value = None if blank else self._stage_id(text.strip())
         elif field == "next":
             targets = [self._stage_id(name) for name in read_names(cell)]
-            return lambda document: _set_successors(document, stage.id, targets)
+            return lambda document: document.set_successors(stage.id, targets)
         else:
             value = text
         return lambda document: document.set_stage_field(stage.id, field, value)
@@ -169,12 +169,6 @@ class StageTableModel(QAbstractTableModel):
             if stage.name.strip().casefold() == name.casefold() or stage.id == name:
                 return stage.id
         raise ValueError(f"no stage is called '{name}'")
-
-
-def _set_successors(document: Document, source: str, targets: list[str]) -> None:
-    flows = [f for f in document.stream.flows if f.source != source]
-    flows += [Flow(source=source, target=t) for t in dict.fromkeys(targets)]
-    document.replace_flows(flows)
 
 
 class ChoiceDelegate(QStyledItemDelegate):
