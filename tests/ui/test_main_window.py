@@ -227,3 +227,30 @@ def test_keyboard_only_workshop(qtbot: object) -> None:
     assert analysis.lead_time_hours == (1 + 4 + 16 + 2 + 8 + 1) + (24 + 8 + 16 + 8 + 4)
     assert "Lead time" in window.status_label.text()
     assert window.metrics.isVisible()
+
+
+def test_connect_disconnect_and_rework_target_each_undo_exactly(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    answers: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda *args: (answers.pop(0), True))
+    steps = [
+        (["intake"], "Coding", window.connect_action),
+        (["intake"], "Idea intake → Coding", window.disconnect_action),
+        (["deploy"], "Refinement", window.rework_action),
+    ]
+    for selection, answer, action in steps:
+        before = snapshot(window)
+        window.select(selection)
+        answers.append(answer)
+        action.trigger()
+        undo_redo_round_trip(window, before)
+    assert window.workspace.stream.stage("deploy").rework_to == "refine"
+    before = snapshot(window)
+    window.select(["intake", "refine"])
+    window.disconnect_action.trigger()
+    assert [f.source for f in window.workspace.stream.flows].count("intake") == 0
+    undo_redo_round_trip(window, before)
