@@ -25,5 +25,10 @@ test: $(READY)
 bench: $(READY)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(NAME)
 
+## Build the desktop bundle dist/VSMapper/, which runs without Python (packaging/README.md).
+package: $(READY)
+	$(BIN)/python -c "import PyInstaller" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[package]"
+	$(BIN)/python packaging/build.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vsmapper import __version__
@@ -23,6 +25,8 @@ def application() -> QApplication:
     app.setApplicationName("VSMapper")
     app.setOrganizationName("VSMapper")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("vsmapper")
+    app.setWindowIcon(QIcon(str(resources.files("vsmapper.resources") / "icons" / "vsmapper.svg")))
     return app  # type: ignore[return-value]
 
 
