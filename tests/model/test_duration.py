@@ -126,3 +126,9 @@ def test_junk_after_a_valid_duration_is_refused(estimate: Estimate, junk: str) -
 
 def test_negative_differences_show_a_minus_sign() -> None:
     assert format_hours(-13) == "−1.6d"
+
+
+def test_one_unit_for_every_figure_when_asked() -> None:
+    assert format_hours(112, unit="hours") == "112h"
+    assert format_hours(20, unit="days") == "2.5d"
+    assert format_hours(0.5, unit="hours") == "0.5h"

@@ -254,3 +254,13 @@ def test_connect_disconnect_and_rework_target_each_undo_exactly(
     window.disconnect_action.trigger()
     assert [f.source for f in window.workspace.stream.flows].count("intake") == 0
     undo_redo_round_trip(window, before)
+
+
+def test_durations_follow_the_display_unit(window: MainWindow) -> None:
+    window.set_display_unit("hours")
+    assert window.metrics.values["lead_time"].text() == "112h"
+    assert window.status_label.text().startswith("Lead time 112h")
+    window.set_display_unit("days")
+    assert window.metrics.values["lead_time"].text() == "14d"
+    window.set_display_unit("auto")
+    assert window.metrics.values["lead_time"].text() == "2w 4d"

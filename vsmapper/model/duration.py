@@ -220,12 +220,23 @@ def parse_estimate(text: str) -> Estimate:
     return Estimate(form="point", low=span, likely=span, high=span)
 
 
-def format_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5) -> str:
-    """A readable rounded display of working hours: ``45m``, ``3.5h``, ``2.5d``, ``3w 2d``."""
+DisplayUnit = Literal["auto", "hours", "days"]
+
+
+def format_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5,
+                 unit: DisplayUnit = "auto") -> str:
+    """A rounded display of working hours: ``45m``, ``3.5h``, ``2.5d``, ``3w 2d``.
+
+    ``unit`` "hours" or "days" shows every figure in that one unit, for comparing at a glance.
+    """
     if hours < 0:
-        return "−" + format_hours(-hours, hours_per_day, days_per_week)
+        return "−" + format_hours(-hours, hours_per_day, days_per_week, unit)
     if hours == 0:
         return "0"
+    if unit == "hours":
+        return f"{_trim(hours)}h"
+    if unit == "days":
+        return f"{_trim(hours / hours_per_day)}d"
     week = hours_per_day * days_per_week
     if hours < 1:
         minutes = hours * 60

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
 from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
-from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import Scenario, ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 REFRESH_DELAY_MS = 300
@@ -67,7 +67,7 @@ BAR_COLOR_ROLE = Qt.ItemDataRole.UserRole + 2
 def duration_text(stream: ValueStream, hours: float) -> str:
     """Working hours written with the map's calendar: ``2.5d``, ``−7h``."""
     calendar = stream.calendar
-    return format_hours(hours, calendar.hours_per_day, calendar.days_per_week)
+    return show_hours(hours, calendar.hours_per_day, calendar.days_per_week)
 
 
 def signed_duration(stream: ValueStream, hours: float) -> str:

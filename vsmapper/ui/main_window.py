@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -30,8 +31,9 @@ from PySide6.QtWidgets import (
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
 from vsmapper.model.document import Document
+from vsmapper.model.duration import DisplayUnit
 from vsmapper.model.stream import Stage, ValueStream
-from vsmapper.ui import documents, files, settings
+from vsmapper.ui import documents, files, settings, units
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.dialogs import MapSettingsDialog, show_about, show_guide
@@ -248,6 +250,15 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         view_menu.addSeparator()
+        units_menu = view_menu.addMenu("&Durations in")
+        unit_group = QActionGroup(self)
+        for unit, text in units.DISPLAY_UNITS.items():
+            action = units_menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(unit == units.display_unit())
+            action.triggered.connect(lambda _=False, u=unit: self.set_display_unit(u))
+            unit_group.addAction(action)
+        view_menu.addSeparator()
         view_menu.addAction(self.presentation_action)
         view_menu.addSeparator()
         for dock in self._docks.values():
@@ -337,6 +348,13 @@ class MainWindow(QMainWindow):
 
     def _on_scenario_chosen(self, index: int) -> None:
         self.workspace.show_scenario(self.scenario_box.itemData(index))
+
+    def set_display_unit(self, unit: DisplayUnit) -> None:
+        """Show every duration in readable units, all in hours, or all in days."""
+        units.set_display_unit(unit)
+        self.table.viewport().update()
+        self.properties.refresh()
+        self.workspace.refresh_now()
 
     def show_problem(self, message: str) -> None:
         """Show a refused edit in the status bar, where it does not interrupt typing."""

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from vsmapper.analysis import FlowAnalysis
-from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 FIGURES = [
@@ -29,7 +29,7 @@ def money(amount: float, currency: str) -> str:
 def status_text(analysis: FlowAnalysis, stream: ValueStream) -> str:
     """One line for the status bar: lead time, flow efficiency, the constraint."""
     hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
-    parts = [f"Lead time {format_hours(analysis.lead_time_hours, *hours)}",
+    parts = [f"Lead time {show_hours(analysis.lead_time_hours, *hours)}",
              f"flow efficiency {analysis.flow_efficiency:.1%}"]
     if analysis.constraint:
         parts.append(f"constraint: {analysis.constraint.stage} "
@@ -93,7 +93,7 @@ class MetricsPanel(QWidget):
         self.heading.setText(self.workspace.label)
 
         def duration(hours: float) -> tuple[str, str]:
-            return format_hours(hours, *calendar), f"{hours:,.2f} working hours"
+            return show_hours(hours, *calendar), f"{hours:,.2f} working hours"
 
         shown = {
             "lead_time": duration(analysis.lead_time_hours),

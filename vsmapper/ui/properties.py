@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
-from vsmapper.model.duration import format_hours, format_number, parse_estimate
+from vsmapper.model.duration import format_number, parse_estimate
 from vsmapper.model.stream import KINDS, PHASES, Stage
 from vsmapper.ui import theme
 from vsmapper.ui.commands import field_change_text, try_perform
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 INVALID_STYLE = f"border: 2px solid {theme.CONSTRAINT}; border-radius: 3px;"
@@ -189,8 +190,8 @@ class PropertiesPanel(QWidget):
             return
         calendar = self.workspace.stream.calendar
         hours = calendar.hours_per_day, calendar.days_per_week
-        lines = [f"Rework adds {format_hours(metrics.rework_hours, *hours)}",
-                 f"Leverage {format_hours(metrics.leverage_hours, *hours)} "
+        lines = [f"Rework adds {show_hours(metrics.rework_hours, *hours)}",
+                 f"Leverage {show_hours(metrics.leverage_hours, *hours)} "
                  f"({metrics.share:.0%} of expected lead time)",
                  "On the critical path" if metrics.on_critical_path else "Off the critical path"]
         if metrics.utilization is not None:
@@ -201,10 +202,10 @@ class PropertiesPanel(QWidget):
         hours = calendar.hours_per_day, calendar.days_per_week
         low, likely, high = value.hours(*hours)
         if low == high:
-            text = f"= {format_hours(likely, *hours)} ({likely:g} h)"
+            text = f"= {show_hours(likely, *hours)} ({likely:g} h)"
         else:
-            text = (f"= {format_hours(low, *hours)} to {format_hours(high, *hours)}, likely "
-                    f"{format_hours(likely, *hours)} ({likely:g} h)")
+            text = (f"= {show_hours(low, *hours)} to {show_hours(high, *hours)}, likely "
+                    f"{show_hours(likely, *hours)} ({likely:g} h)")
         self._mark(field, None, text)
 
     # --- editing -------------------------------------------------------------------

@@ -40,6 +40,7 @@ class Setting(Generic[T]):
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray())
 RECENT_FILES: Setting[list[str]] = Setting("files/recent", list, [])
+DISPLAY_UNIT = Setting("display/unit", str, "auto")
 LAST_FOLDER = Setting("files/last_folder", str, "")
 MAX_RECENT_FILES = 8
 

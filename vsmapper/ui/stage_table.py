@@ -27,9 +27,10 @@ from vsmapper.io.table_import import (
     read_pca,
 )
 from vsmapper.model.document import Change
-from vsmapper.model.duration import format_hours, format_number
+from vsmapper.model.duration import format_number
 from vsmapper.model.stream import KINDS, PHASES, Stage
 from vsmapper.ui.commands import field_change_text, perform, try_perform
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 FIELDS = ("name", "phase", "kind", "process_time", "wait_time", "pca", "rework_to", "people",
@@ -96,9 +97,9 @@ class StageTableModel(QAbstractTableModel):
             hours = calendar.hours_per_day, calendar.days_per_week
             low, likely, high = getattr(stage, field).hours(*hours)
             if low == high:
-                return f"{format_hours(likely, *hours)} ({likely:g} working hours)"
-            return (f"{format_hours(low, *hours)} to {format_hours(high, *hours)}, likely "
-                    f"{format_hours(likely, *hours)} ({likely:g} working hours)")
+                return f"{show_hours(likely, *hours)} ({likely:g} working hours)"
+            return (f"{show_hours(low, *hours)} to {show_hours(high, *hours)}, likely "
+                    f"{show_hours(likely, *hours)} ({likely:g} working hours)")
         if role == Qt.ItemDataRole.TextAlignmentRole and field in (
                 "pca", "people", "availability", "hourly_cost"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.analysis import FlowAnalysis, StageMetrics
-from vsmapper.model import Stage, ValueStream, format_hours
+from vsmapper.model import Stage, ValueStream
 from vsmapper.model.stream import PHASES, Calendar
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.items import (
@@ -34,6 +34,7 @@ from vsmapper.ui.canvas.items import (
     TotalsRow,
 )
 from vsmapper.ui.canvas.layout import Edge, Point, layout
+from vsmapper.ui.units import show_hours
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
 REWORK_RISE = 62.0
@@ -48,7 +49,7 @@ HoursFormat = Callable[[float], str]
 
 def hours_format(calendar: Calendar) -> HoursFormat:
     """Working hours as readable text under the map's calendar."""
-    return lambda value: format_hours(value, calendar.hours_per_day, calendar.days_per_week)
+    return lambda value: show_hours(value, calendar.hours_per_day, calendar.days_per_week)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,33 @@
+"""The user's choice of how durations are shown: readable units, all hours, or all days."""
+
+from __future__ import annotations
+
+from vsmapper.model.duration import DisplayUnit, format_hours
+from vsmapper.ui import settings
+
+DISPLAY_UNITS: dict[DisplayUnit, str] = {
+    "auto": "Readable units (45m, 3.5h, 2w 4d)",
+    "hours": "Working hours",
+    "days": "Working days",
+}
+_shown: list[DisplayUnit] = []
+
+
+def display_unit() -> DisplayUnit:
+    """The unit durations are shown in, as the user last chose it."""
+    if not _shown:
+        stored = settings.DISPLAY_UNIT.get()
+        _shown.append(stored if stored in DISPLAY_UNITS else "auto")  # type: ignore[arg-type]
+    return _shown[0]
+
+
+def set_display_unit(unit: DisplayUnit) -> None:
+    """Show durations in ``unit`` from now on, and remember it."""
+    display_unit()
+    _shown[0] = unit
+    settings.DISPLAY_UNIT.set(unit)
+
+
+def show_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5) -> str:
+    """Working hours as the user prefers to read them."""
+    return format_hours(hours, hours_per_day, days_per_week, display_unit())
