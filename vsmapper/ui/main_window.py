@@ -35,6 +35,7 @@ from vsmapper.model.duration import DisplayUnit
 from vsmapper.model.stream import Stage, ValueStream
 from vsmapper.ui import documents, files, settings, units
 from vsmapper.ui.canvas import MapScene, MapView
+from vsmapper.ui.chart_panel import ChartsPanel
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.dialogs import MapSettingsDialog, show_about, show_guide
 from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.opportunities = OpportunitiesPanel(self.workspace, self)
         self.leverage = LeverageView(self.workspace, self)
         self.comparison = ScenarioComparisonView(self.workspace, self)
+        self.charts = ChartsPanel(self.workspace, self)
         self.history = QUndoView(self.workspace.undo_stack, self)
         self.history.setEmptyLabel("Opened map")
         self.status_label = QLabel(self)
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
             ("AI opportunities", self.opportunities, bottom),
             ("Where AI would matter", self.leverage, bottom),
             ("Compare scenarios", self.comparison, bottom),
+            ("Charts", self.charts, bottom),
         ]
         docks: dict[str, QDockWidget] = {}
         scrolled = (self.metrics, self.properties, self.scenarios)
@@ -127,7 +130,7 @@ class MainWindow(QMainWindow):
             docks[title] = dock
         for group in (["Properties", "Insights", "Scenarios", "History"],
                       ["Stages", "AI opportunities", "Where AI would matter",
-                       "Compare scenarios"]):
+                       "Compare scenarios", "Charts"]):
             for title in group[1:]:
                 self.tabifyDockWidget(docks[group[0]], docks[title])
             docks[group[0]].raise_()
@@ -640,7 +643,8 @@ class MainWindow(QMainWindow):
         scenario = self.workspace.scenario
         try:
             documents.export_map(self.workspace.stream, path,
-                                 scenario=scenario.id if scenario else None)
+                                 scenario=scenario.id if scenario else None,
+                                 forecast_result=self.charts.last_forecast)
         except VSMapperError as error:
             QMessageBox.warning(self, "Cannot export", str(error))
             return False

@@ -1,0 +1,75 @@
+"""The charts follow the document and the shown scenario; the forecast runs off-thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from vsmapper.model.stream import ValueStream
+from vsmapper.ui import files
+from vsmapper.ui.chart_panel import ChartsPanel
+from vsmapper.ui.commands import perform
+from vsmapper.ui.workspace import Workspace
+
+
+@pytest.fixture
+def panel(qapp: QApplication, qtbot: object) -> ChartsPanel:
+    shown = ChartsPanel(Workspace(files.example_map()))
+    qtbot.addWidget(shown)  # type: ignore[attr-defined]
+    shown.resize(900, 500)
+    return shown
+
+
+def test_the_time_chart_follows_an_edit(panel: ChartsPanel) -> None:
+    workspace = panel.workspace
+    assert panel.time_chart.bars["coding"][1] == 24
+    perform(workspace.undo_stack, workspace.document, "Change process time of Coding",
+            lambda document: document.set_stage_field("coding", "process_time", "5d"))
+    workspace.refresh_now()
+    assert panel.time_chart.bars["coding"][1] == 40
+
+
+def test_the_charts_follow_the_shown_scenario(panel: ChartsPanel,
+                                              feature_chain: ValueStream) -> None:
+    workspace = panel.workspace
+    before = panel.time_chart.bars["coding"][1]
+    workspace.show_scenario("ai-across-the-stream")
+    workspace.refresh_now()
+    assert panel.time_chart.bars["coding"][1] == pytest.approx(before * 0.75)
+    assert [name for name, *_ in panel.scenario_chart.values] == [
+        "Current state", "Coding assistant only", "AI across the stream"]
+
+
+def test_the_forecast_runs_off_the_gui_thread(panel: ChartsPanel, qtbot: object) -> None:
+    chart = panel.forecast_chart
+    chart.run(seed=7)
+    qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
+    result = panel.last_forecast
+    assert result is not None and result.seed == 7
+    assert chart.lines["P50"] <= chart.lines["P85"] <= chart.lines["P95"]
+    assert chart.lines["P85"] == result.p85_hours
+    assert "85% within" in chart.summary.text()
+    panel.workspace.show_scenario("coding-assistant-only")
+    panel.workspace.refresh_now()
+    assert chart.summary.text().startswith("Out of date")
+
+
+def test_a_forecast_can_be_cancelled(panel: ChartsPanel, qtbot: object) -> None:
+    chart = panel.forecast_chart
+    chart.trials.setCurrentIndex(2)
+    chart.run(seed=1)
+    chart.cancel()
+    qtbot.waitUntil(lambda: not chart.running, timeout=20_000)  # type: ignore[attr-defined]
+    assert chart.summary.text() in ("Forecast cancelled.",) or chart.last_forecast is not None
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_each_chart_exports(panel: ChartsPanel, tmp_path: Path, suffix: str) -> None:
+    for index in range(panel.tabs.count()):
+        panel.tabs.setCurrentIndex(index)
+        out = tmp_path / f"chart{index}{suffix}"
+        panel.export_current(out)
+        assert out.stat().st_size > 1000
+    assert (tmp_path / f"chart0{suffix}").read_bytes()[:5] in (b"\x89PNG\r", b"<?xml")

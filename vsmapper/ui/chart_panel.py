@@ -1,0 +1,417 @@
+"""Charts of the shown map: where the time goes, the forecast, scenarios, the hourglass."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QPoint, QRectF, QSize, Qt, QThread, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vsmapper.analysis import Forecast, ForecastCancelled, compare, forecast
+from vsmapper.analysis.insights import hourglass
+from vsmapper.errors import VSMapperError
+from vsmapper.io.atomic import atomic_path
+from vsmapper.model.stream import ValueStream
+from vsmapper.ui import theme
+from vsmapper.ui.units import show_hours
+from vsmapper.ui.workspace import Workspace
+
+TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
+
+
+def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
+    """A white plot in the app's fonts, readable on a projector."""
+    plot = pg.PlotWidget(background=theme.PAPER)
+    item = plot.getPlotItem()
+    item.setTitle(title, color=theme.INK, size="13pt")
+    item.setLabel("bottom", bottom, color=theme.INK_SOFT)
+    if left:
+        item.setLabel("left", left, color=theme.INK_SOFT)
+    item.showGrid(x=True, y=False, alpha=0.15)
+    item.setMenuEnabled(False)
+    for axis in ("left", "bottom"):
+        item.getAxis(axis).setTextPen(theme.INK)
+        item.getAxis(axis).setPen(theme.HAIRLINE)
+    return plot
+
+
+def save_chart(widget: QWidget, path: str | Path) -> None:
+    """Write a chart as PNG (at twice its size) or SVG, by the file's extension."""
+    path = Path(path)
+    with atomic_path(path) as temporary:
+        if path.suffix.lower() == ".svg":
+            generator = QSvgGenerator()
+            generator.setFileName(str(temporary))
+            generator.setSize(widget.size())
+            generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
+            generator.setTitle(path.stem)
+            painter = QPainter(generator)
+            widget.render(painter, QPoint())
+            painter.end()
+        else:
+            image = widget.grab().scaled(
+                widget.size() * 2,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            if not image.save(str(temporary), "PNG"):
+                raise VSMapperError(f"{path}: the picture could not be written")
+
+
+class TimeChart(QWidget):
+    """Per stage in flow order: wait, process and expected rework, as stacked bars."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = _plot("Where the time goes", "working hours")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plot)
+        self.bars: dict[str, tuple[float, float, float]] = {}
+
+    def show_map(self, stream: ValueStream, workspace: Workspace) -> None:
+        """Draw the bars of what is shown."""
+        analysis = workspace.analysis()
+        metrics = list(reversed(analysis.stages))
+        item = self.plot.getPlotItem()
+        item.clear()
+        y = list(range(len(metrics)))
+        wait = [m.wait_time_hours for m in metrics]
+        process = [m.process_time_hours for m in metrics]
+        rework = [m.rework_hours for m in metrics]
+        self.bars = {
+            m.id: (w, p, r) for m, w, p, r in zip(metrics, wait, process, rework, strict=True)
+        }
+        starts = [0.0] * len(y)
+        for values, colour, name in (
+            (wait, theme.WAIT, "wait"),
+            (process, theme.PROCESS, "process"),
+            (rework, theme.REWORK, "rework"),
+        ):
+            bars = pg.BarGraphItem(
+                x0=starts,
+                y=y,
+                height=0.6,
+                width=values,
+                brush=colour,
+                pen=pg.mkPen(theme.PAPER),
+                name=name,
+            )
+            item.addItem(bars)
+            starts = [s + v for s, v in zip(starts, values, strict=True)]
+        calendar = stream.calendar
+        for index, _m in enumerate(metrics):
+            label = pg.TextItem(
+                show_hours(starts[index], calendar.hours_per_day, calendar.days_per_week),
+                color=theme.INK_SOFT,
+                anchor=(0, 0.5),
+            )
+            label.setPos(starts[index], index)
+            item.addItem(label)
+        item.getAxis("left").setTicks([[(i, m.name) for i, m in enumerate(metrics)]])
+        self.plot.setToolTip(
+            "Wait (amber), process (green) and expected rework (red) per stage, in working hours"
+        )
+
+
+class ForecastWorker(QObject):
+    """Runs a forecast off the GUI thread; reports through signals only."""
+
+    progressed = Signal(float)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, stream: ValueStream, trials: int, seed: int | None) -> None:
+        super().__init__()
+        self.stream, self.trials, self.seed = stream, trials, seed
+        self.cancelled = False
+
+    def run(self) -> None:
+        """Forecast, then announce the result, a cancellation or a problem."""
+        try:
+            result = forecast(
+                self.stream,
+                self.trials,
+                self.seed,
+                progress=self.progressed.emit,
+                should_stop=lambda: self.cancelled,
+            )
+        except ForecastCancelled:
+            self.failed.emit("Forecast cancelled.")
+        except VSMapperError as error:
+            self.failed.emit(str(error))
+        else:
+            self.finished.emit(result)
+
+
+class ForecastChart(QWidget):
+    """The Monte Carlo histogram with P50, P85, P95 and the nominal lead time."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.last_forecast: Forecast | None = None
+        self.plot = _plot("Lead-time forecast", "working hours", "items")
+        self.trials = QComboBox()
+        for trials in TRIAL_CHOICES:
+            self.trials.addItem(f"{trials:,} trials", trials)
+        self.run_button = QPushButton("Run forecast")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.summary = QLabel("Run a forecast to see when items are likely to be done.")
+        self.summary.setWordWrap(True)
+        controls = QHBoxLayout()
+        for widget in (self.trials, self.run_button, self.cancel_button, self.progress):
+            controls.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.plot, 1)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self._thread: QThread | None = None
+        self._worker: ForecastWorker | None = None
+
+    def mark_stale(self) -> None:
+        """Say that a shown forecast no longer matches the map."""
+        if self.last_forecast is not None and not self.summary.text().startswith("Out of date"):
+            self.summary.setText(
+                "Out of date: the map or scenario changed. Run again. — " + self.summary.text()
+            )
+
+    def run(self, seed: int | None = None) -> None:
+        """Start a forecast of what is shown, off the GUI thread."""
+        if self._thread is not None:
+            return
+        self._worker = ForecastWorker(
+            self.workspace.displayed_stream, self.trials.currentData(), seed
+        )
+        self._thread = QThread(self)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progressed.connect(lambda share: self.progress.setValue(int(share * 100)))
+        self._worker.finished.connect(self._show)
+        self._worker.failed.connect(self.summary.setText)
+        self._worker.finished.connect(self._stop_thread)
+        self._worker.failed.connect(self._stop_thread)
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Stop the running forecast at its next chunk."""
+        if self._worker is not None:
+            self._worker.cancelled = True
+
+    def _stop_thread(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread = None
+            self._worker = None
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    @property
+    def running(self) -> bool:
+        """Whether a forecast is under way."""
+        return self._thread is not None
+
+    def _show(self, result: Forecast) -> None:
+        self.last_forecast = result
+        calendar = self.workspace.stream.calendar
+        hours = calendar.hours_per_day, calendar.days_per_week
+        item = self.plot.getPlotItem()
+        item.clear()
+        edges = list(result.histogram_edges)
+        item.addItem(
+            pg.BarGraphItem(
+                x0=edges[:-1],
+                width=[b - a for a, b in itertools.pairwise(edges)],
+                y0=0,
+                height=list(result.histogram_counts),
+                brush=theme.color(theme.PHASE_COLORS["ideation"].strong, 150),
+                pen=pg.mkPen(theme.PAPER),
+            )
+        )
+        self.lines = {}
+        # Labels at different heights, so close lines do not write over each other.
+        for height, (name, value, colour) in zip((0.95, 0.85, 0.75, 0.65), (
+            ("P50", result.p50_hours, theme.INK),
+            ("P85", result.p85_hours, theme.CONSTRAINT),
+            ("P95", result.p95_hours, theme.REWORK),
+            ("nominal", result.nominal_lead_time_hours, theme.PROCESS),
+        ), strict=True):
+            line = pg.InfiniteLine(
+                value,
+                angle=90,
+                pen=pg.mkPen(colour, width=2),
+                label=f"{name} {show_hours(value, *hours)}",
+                labelOpts={"color": colour, "position": height, "fill": theme.PAPER},
+            )
+            item.addItem(line)
+            self.lines[name] = value
+        self.summary.setText(
+            f"{self.workspace.label}: {result.trials:,} simulated items (seed {result.seed}). "
+            f"Half are done within {show_hours(result.p50_hours, *hours)}, 85% within "
+            f"{show_hours(result.p85_hours, *hours)}, 95% within "
+            f"{show_hours(result.p95_hours, *hours)}; mean {show_hours(result.mean_hours, *hours)}."
+        )
+
+
+class ScenarioChart(QWidget):
+    """Lead time and expected lead time of the current state and each scenario."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = _plot("Current state against each scenario", "", "working hours")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plot)
+        self.values: list[tuple[str, float, float]] = []
+
+    def show_map(self, stream: ValueStream) -> None:
+        """Draw the comparison of the map's scenarios."""
+        comparisons = [compare(stream, scenario) for scenario in stream.scenarios]
+        if comparisons:
+            current = comparisons[0].current
+        else:
+            from vsmapper.analysis import analyze
+
+            current = analyze(stream)
+        self.values = [("Current state", current.lead_time_hours, current.expected_lead_time_hours)]
+        self.values += [
+            (c.scenario, c.future.lead_time_hours, c.future.expected_lead_time_hours)
+            for c in comparisons
+        ]
+        item = self.plot.getPlotItem()
+        item.clear()
+        x = list(range(len(self.values)))
+        item.addItem(
+            pg.BarGraphItem(
+                x=[i - 0.18 for i in x],
+                height=[v[1] for v in self.values],
+                width=0.34,
+                brush=theme.INK,
+                name="lead time",
+            )
+        )
+        item.addItem(
+            pg.BarGraphItem(
+                x=[i + 0.18 for i in x],
+                height=[v[2] for v in self.values],
+                width=0.34,
+                brush=theme.REWORK,
+                name="expected",
+            )
+        )
+        item.getAxis("bottom").setTicks([[(i, v[0]) for i, v in enumerate(self.values)]])
+        self.plot.setToolTip(
+            "\n".join(
+                f"{name}: lead time {lead:,.1f} h, expected {exp:,.1f} h"
+                for name, lead, exp in self.values
+            )
+        )
+
+
+class HourglassChart(QWidget):
+    """Each phase's share of expected lead time against the AI marked in it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = _plot("Where the time is, and where the AI is", "", "% of expected lead time")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.plot)
+
+    def show_map(self, stream: ValueStream, workspace: Workspace) -> None:
+        """Draw the phases of what is shown."""
+        shares = hourglass(stream, workspace.scenario)
+        item = self.plot.getPlotItem()
+        item.clear()
+        for index, share in enumerate(shares):
+            colours = theme.PHASE_COLORS[share.phase]
+            item.addItem(
+                pg.BarGraphItem(
+                    x=[index], height=[100 * share.share], width=0.6, brush=colours.strong
+                )
+            )
+            label = pg.TextItem(
+                f"{share.share:.0%} of time\nAI ideas: {share.opportunities}",
+                color=theme.INK,
+                anchor=(0.5, 1),
+            )
+            label.setPos(index, 100 * share.share)
+            item.addItem(label)
+        item.getAxis("bottom").setTicks([[(i, s.phase.title()) for i, s in enumerate(shares)]])
+        item.setYRange(0, 110)
+
+
+class ChartsPanel(QWidget):
+    """The four charts in tabs, following the document and the shown scenario."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.time_chart = TimeChart()
+        self.forecast_chart = ForecastChart(workspace)
+        self.scenario_chart = ScenarioChart()
+        self.hourglass_chart = HourglassChart()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.time_chart, "Where the time goes")
+        self.tabs.addTab(self.forecast_chart, "Forecast")
+        self.tabs.addTab(self.scenario_chart, "Scenarios")
+        self.tabs.addTab(self.hourglass_chart, "Hourglass")
+        export = QPushButton("Export chart…")
+        export.clicked.connect(self.export_dialog)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(export)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addLayout(bar)
+        workspace.refreshed.connect(self.refresh)
+        workspace.scenarioChanged.connect(self.refresh)
+        self.refresh()
+
+    @property
+    def last_forecast(self) -> Forecast | None:
+        """The latest forecast run, for exports."""
+        return self.forecast_chart.last_forecast
+
+    def refresh(self) -> None:
+        """Redraw from what the workspace shows."""
+        shown = self.workspace.displayed_stream
+        self.time_chart.show_map(shown, self.workspace)
+        self.scenario_chart.show_map(self.workspace.stream)
+        self.hourglass_chart.show_map(self.workspace.stream, self.workspace)
+        self.forecast_chart.mark_stale()
+
+    def export_current(self, path: str | Path) -> None:
+        """Write the chart on the current tab to PNG or SVG."""
+        save_chart(self.tabs.currentWidget(), path)
+
+    def export_dialog(self) -> None:
+        """Ask where to write the current chart."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export chart", "", "PNG image (*.png);;SVG drawing (*.svg)"
+        )
+        if name:
+            self.export_current(name)
+
+    def sizeHint(self) -> QSize:
+        return QSize(700, 420)
