@@ -73,3 +73,11 @@ def test_each_chart_exports(panel: ChartsPanel, tmp_path: Path, suffix: str) -> 
         panel.export_current(out)
         assert out.stat().st_size > 1000
     assert (tmp_path / f"chart0{suffix}").read_bytes()[:5] in (b"\x89PNG\r", b"<?xml")
+
+
+def test_the_time_chart_sorts_and_tells_exact_values(panel: ChartsPanel) -> None:
+    chart = panel.time_chart
+    chart.sorted.setChecked(True)
+    ticks = chart.plot.getPlotItem().getAxis("left")._tickLevels[0]
+    assert ticks[-1][1] == "Discovery & prioritisation"
+    assert "Coding: wait 16.00 h, process 24.00 h" in chart.plot.toolTip()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QPoint, QRectF, QSize, Qt, QThread, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -73,19 +74,28 @@ def save_chart(widget: QWidget, path: str | Path) -> None:
 
 
 class TimeChart(QWidget):
-    """Per stage in flow order: wait, process and expected rework, as stacked bars."""
+    """Per stage: wait, process and expected rework as stacked bars, in flow order or sorted."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = _plot("Where the time goes", "working hours")
+        self.sorted = QCheckBox("Largest first")
+        self.sorted.setToolTip("Sort the stages by their total time instead of flow order")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.sorted)
         layout.addWidget(self.plot)
         self.bars: dict[str, tuple[float, float, float]] = {}
+        self._shown: tuple[ValueStream, Workspace] | None = None
+        self.sorted.toggled.connect(lambda _: self._shown and self.show_map(*self._shown))
 
     def show_map(self, stream: ValueStream, workspace: Workspace) -> None:
         """Draw the bars of what is shown."""
-        analysis = workspace.analysis()
-        metrics = list(reversed(analysis.stages))
+        self._shown = (stream, workspace)
+        metrics = list(workspace.analysis().stages)
+        if self.sorted.isChecked():
+            metrics.sort(key=lambda m: m.wait_time_hours + m.process_time_hours + m.rework_hours)
+        else:
+            metrics.reverse()
         item = self.plot.getPlotItem()
         item.clear()
         y = list(range(len(metrics)))
@@ -96,35 +106,21 @@ class TimeChart(QWidget):
             m.id: (w, p, r) for m, w, p, r in zip(metrics, wait, process, rework, strict=True)
         }
         starts = [0.0] * len(y)
-        for values, colour, name in (
-            (wait, theme.WAIT, "wait"),
-            (process, theme.PROCESS, "process"),
-            (rework, theme.REWORK, "rework"),
-        ):
-            bars = pg.BarGraphItem(
-                x0=starts,
-                y=y,
-                height=0.6,
-                width=values,
-                brush=colour,
-                pen=pg.mkPen(theme.PAPER),
-                name=name,
-            )
-            item.addItem(bars)
+        layers = ((wait, theme.WAIT), (process, theme.PROCESS), (rework, theme.REWORK))
+        for values, colour in layers:
+            item.addItem(pg.BarGraphItem(x0=starts, y=y, height=0.6, width=values,
+                                         brush=colour, pen=pg.mkPen(theme.PAPER)))
             starts = [s + v for s, v in zip(starts, values, strict=True)]
-        calendar = stream.calendar
-        for index, _m in enumerate(metrics):
-            label = pg.TextItem(
-                show_hours(starts[index], calendar.hours_per_day, calendar.days_per_week),
-                color=theme.INK_SOFT,
-                anchor=(0, 0.5),
-            )
-            label.setPos(starts[index], index)
+        hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
+        for index, total in enumerate(starts):
+            label = pg.TextItem(show_hours(total, *hours), color=theme.INK_SOFT, anchor=(0, 0.5))
+            label.setPos(total, index)
             item.addItem(label)
         item.getAxis("left").setTicks([[(i, m.name) for i, m in enumerate(metrics)]])
-        self.plot.setToolTip(
-            "Wait (amber), process (green) and expected rework (red) per stage, in working hours"
-        )
+        rows = [f"{m.name}: wait {w:,.2f} h, process {p:,.2f} h, rework {r:,.2f} h"
+                for m, (w, p, r) in ((m, self.bars[m.id]) for m in reversed(metrics))]
+        self.plot.setToolTip("Wait (amber), process (green), expected rework (red)\n"
+                             + "\n".join(rows))
 
 
 class ForecastWorker(QObject):
