@@ -117,6 +117,7 @@ class TimeChart(QWidget):
             label.setPos(total, index)
             item.addItem(label)
         item.getAxis("left").setTicks([[(i, m.name) for i, m in enumerate(metrics)]])
+        item.setXRange(0, max(starts, default=1) * 1.15 or 1, padding=0)
         rows = [f"{m.name}: wait {w:,.2f} h, process {p:,.2f} h, rework {r:,.2f} h"
                 for m, (w, p, r) in ((m, self.bars[m.id]) for m in reversed(metrics))]
         self.plot.setToolTip("Wait (amber), process (green), expected rework (red)\n"
