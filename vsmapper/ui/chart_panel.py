@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.analysis import Forecast, ForecastCancelled, compare, forecast
+from vsmapper.analysis import Forecast, ForecastCancelled, analyze, compare, forecast
 from vsmapper.analysis.insights import hourglass
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import atomic_path
@@ -284,46 +284,32 @@ class ScenarioChart(QWidget):
 
     def show_map(self, stream: ValueStream) -> None:
         """Draw the comparison of the map's scenarios."""
-        comparisons = [compare(stream, scenario) for scenario in stream.scenarios]
-        if comparisons:
-            current = comparisons[0].current
-        else:
-            from vsmapper.analysis import analyze
-
-            current = analyze(stream)
-        self.values = [("Current state", current.lead_time_hours, current.expected_lead_time_hours)]
-        self.values += [
-            (c.scenario, c.future.lead_time_hours, c.future.expected_lead_time_hours)
-            for c in comparisons
-        ]
+        current = analyze(stream)
+        results = [("Current state", current)]
+        results += [(c.scenario, c.future) for c in (compare(stream, s) for s in stream.scenarios)]
+        self.values = [(name, a.lead_time_hours, a.expected_lead_time_hours)
+                       for name, a in results]
         item = self.plot.getPlotItem()
         item.clear()
+        if item.legend is None:
+            item.addLegend(offset=(-10, 10), labelTextColor=theme.INK)
         x = list(range(len(self.values)))
-        item.addItem(
-            pg.BarGraphItem(
-                x=[i - 0.18 for i in x],
-                height=[v[1] for v in self.values],
-                width=0.34,
-                brush=theme.INK,
-                name="lead time",
-            )
-        )
-        item.addItem(
-            pg.BarGraphItem(
-                x=[i + 0.18 for i in x],
-                height=[v[2] for v in self.values],
-                width=0.34,
-                brush=theme.REWORK,
-                name="expected",
-            )
-        )
+        item.addItem(pg.BarGraphItem(x=[i - 0.18 for i in x], height=[v[1] for v in self.values],
+                                     width=0.34, brush=theme.INK, name="Lead time"))
+        item.addItem(pg.BarGraphItem(x=[i + 0.18 for i in x], height=[v[2] for v in self.values],
+                                     width=0.34, brush=theme.REWORK,
+                                     name="Expected, with rework"))
+        for index, (_name, analysis) in enumerate(results):
+            label = pg.TextItem(f"flow efficiency {analysis.flow_efficiency:.1%}",
+                                color=theme.PROCESS, anchor=(0.5, 1))
+            label.setPos(index, analysis.expected_lead_time_hours * 1.04)
+            item.addItem(label)
         item.getAxis("bottom").setTicks([[(i, v[0]) for i, v in enumerate(self.values)]])
-        self.plot.setToolTip(
-            "\n".join(
-                f"{name}: lead time {lead:,.1f} h, expected {exp:,.1f} h"
-                for name, lead, exp in self.values
-            )
-        )
+        item.setYRange(0, max(v[2] for v in self.values) * 1.4 or 1, padding=0)
+        self.plot.setToolTip("\n".join(
+            f"{name}: lead time {a.lead_time_hours:,.1f} h, expected "
+            f"{a.expected_lead_time_hours:,.1f} h, flow efficiency {a.flow_efficiency:.1%}"
+            for name, a in results))
 
 
 class HourglassChart(QWidget):
