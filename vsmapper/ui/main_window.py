@@ -307,7 +307,6 @@ class MainWindow(QMainWindow):
         self.scene.stageActivated.connect(self._on_stage_activated)
         self.table.selectionChangedIds.connect(self._on_table_selection)
         self.table.model().problem.connect(self.show_problem)
-        self.table.deleteRequested.connect(self.delete_stages)
         self.properties.problem.connect(self.show_problem)
         self.opportunities.problem.connect(self.show_problem)
         self.scenarios.problem.connect(self.show_problem)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
-from PySide6.QtCore import QEvent, Signal
+from pydantic import ValidationError
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -18,30 +20,39 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
-from vsmapper.model.duration import format_number, parse_estimate
-from vsmapper.model.stream import KINDS, PHASES, Stage
+from vsmapper.model.document import Change
+from vsmapper.model.duration import Estimate, format_number
+from vsmapper.model.stream import KINDS, PHASES, Stage, estimate_problem
+from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
 from vsmapper.ui.commands import field_change_text, try_perform
+from vsmapper.ui.metrics import money
+from vsmapper.ui.stage_table import (
+    DURATIONS,
+    describe_estimate,
+    read_stage_field,
+    refusal_reason,
+)
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 INVALID_STYLE = f"border: 2px solid {theme.CONSTRAINT}; border-radius: 3px;"
 
-# field, label, how it is edited
-FIELDS: list[tuple[str, str, str]] = [
-    ("name", "Name", "text"),
-    ("phase", "Phase", "phase"),
-    ("kind", "Kind", "kind"),
-    ("process_time", "Process time", "duration"),
-    ("wait_time", "Wait time", "duration"),
-    ("pca", "%C&A", "number"),
-    ("rework_to", "Rework goes to", "rework"),
-    ("people", "People", "number"),
-    ("availability", "Availability (0–1)", "number"),
-    ("hourly_cost", "Hourly cost", "optional"),
-    ("wip", "WIP (items)", "optional"),
-    ("throughput_per_week", "Throughput / week", "optional"),
-    ("notes", "Notes", "notes"),
+# field, label, how it is edited, what an empty number field says
+FIELDS: list[tuple[str, str, str, str]] = [
+    ("name", "Name", "text", ""),
+    ("phase", "Phase", "phase", ""),
+    ("kind", "Kind", "kind", ""),
+    ("process_time", "Process time", "duration", "e.g. 4h, 2d, 1-3d"),
+    ("wait_time", "Wait time", "duration", "e.g. 3d, 2-5d, 1d/2d/4d"),
+    ("pca", "%C&&A", "number", "above 0, up to 100"),  # && shows one & in a form label
+    ("rework_to", "Rework goes to", "rework", ""),
+    ("people", "People", "number", "more than 0"),
+    ("availability", "Availability", "number", "0–1 or a percentage"),
+    ("hourly_cost", "Hourly cost", "number", ""),
+    ("wip", "WIP (items)", "number", "not known"),
+    ("throughput_per_week", "Throughput / week", "number", "not known"),
+    ("notes", "Notes", "notes", ""),
 ]
 
 
@@ -50,9 +61,20 @@ class NotesEdit(QPlainTextEdit):
 
     editingFinished = Signal()
 
-    def focusOutEvent(self, event: QEvent) -> None:  # type: ignore[override]
-        super().focusOutEvent(event)  # type: ignore[arg-type]
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
         self.editingFinished.emit()
+
+
+def _being_typed(editor: QWidget) -> bool:
+    """Whether the user is in the middle of changing this field."""
+    if not editor.hasFocus():
+        return False
+    if isinstance(editor, QLineEdit):
+        return editor.isModified()
+    if isinstance(editor, QPlainTextEdit):
+        return editor.document().isModified()
+    return False
 
 
 class PropertiesPanel(QWidget):
@@ -72,14 +94,15 @@ class PropertiesPanel(QWidget):
         form = QFormLayout(self.form_widget)
         self.editors: dict[str, QWidget] = {}
         self.hints: dict[str, QLabel] = {}
-        for field, label, how in FIELDS:
+        for field, label, how, placeholder in FIELDS:
             editor = self._make_editor(field, how)
+            if isinstance(editor, QLineEdit):
+                editor.setPlaceholderText(placeholder)
             self.editors[field] = editor
             form.addRow(label, editor)
-            if how in ("duration", "number", "optional", "text"):
+            if how in ("text", "duration", "number"):
                 hint = QLabel()
                 hint.setWordWrap(True)
-                hint.setStyleSheet(f"color: {theme.MUTED};")
                 hint.hide()
                 self.hints[field] = hint
                 form.addRow("", hint)
@@ -88,34 +111,36 @@ class PropertiesPanel(QWidget):
         self.reset_position.clicked.connect(lambda: self.apply("position", None))
         form.addRow("Position", self.position)
         form.addRow("", self.reset_position)
+        self.figures_title = QLabel()
+        self.figures_title.setStyleSheet(f"color: {theme.MUTED}; font-weight: bold;")
         self.figures = QLabel()
         self.figures.setWordWrap(True)
         self.figures.setStyleSheet(f"color: {theme.INK_SOFT};")
-        form.addRow("Computed", self.figures)
+        form.addRow(self.figures_title)
+        form.addRow(self.figures)
         layout = QVBoxLayout(self)
         layout.addWidget(self.placeholder)
         layout.addWidget(self.form_widget)
         layout.addStretch(1)
-        workspace.changed.connect(lambda change: self.refresh())
+        workspace.changed.connect(self._on_change)
         workspace.refreshed.connect(self._show_figures)
         self.show_stage(None)
 
     def _make_editor(self, field: str, how: str) -> QWidget:
         if how in ("phase", "kind", "rework"):
             box = QComboBox()
-            if how != "rework":
-                box.addItems(PHASES if how == "phase" else KINDS)
-            box.activated.connect(lambda _=0, f=field, b=box: self.apply(f, b.currentData()
-                                  if how == "rework" else b.currentText()))
+            for choice in {"phase": PHASES, "kind": KINDS}.get(how, ()):
+                box.addItem(choice, choice)
+            box.activated.connect(lambda _row: self.apply(field, box.currentData()))
             return box
         if how == "notes":
             notes = NotesEdit()
             notes.setFixedHeight(70)
-            notes.editingFinished.connect(lambda: self.apply("notes", notes.toPlainText()))
+            notes.editingFinished.connect(lambda: self._commit_notes(notes))
             return notes
         line = QLineEdit()
-        line.textEdited.connect(lambda text, f=field, h=how: self._preview(f, h, text))
-        line.editingFinished.connect(lambda f=field, h=how, e=line: self._commit(f, h, e))
+        line.textEdited.connect(lambda text: self._check_live(field, text))
+        line.editingFinished.connect(lambda: self._commit(field, line))
         return line
 
     # --- showing -------------------------------------------------------------------
@@ -132,44 +157,53 @@ class PropertiesPanel(QWidget):
 
     def show_stage(self, stage_id: str | None) -> None:
         """Show one stage's fields, or the placeholder with None."""
+        another = stage_id != self.stage_id
         self.stage_id = stage_id
-        for field in self.hints:
-            self._mark(field, None)
-        self.refresh()
+        self._show(every_field=another)
+        self._show_figures()
 
     def refresh(self) -> None:
-        """Follow the document without touching the field being typed in."""
+        """Follow the document, leaving alone a field the user is typing in."""
+        self._show(every_field=False)
+
+    def _on_change(self, _change: Change) -> None:
+        self.refresh()
+
+    def _show(self, every_field: bool) -> None:
         stage = self.stage
         self.placeholder.setVisible(stage is None)
         self.form_widget.setVisible(stage is not None)
         if stage is None:
             return
-        calendar = self.workspace.stream.calendar
-        for field, _label, how in FIELDS:
+        for field, _label, how, _placeholder in FIELDS:
             editor = self.editors[field]
-            if editor.hasFocus():
-                continue
-            value = getattr(stage, field)
-            editor.blockSignals(True)
-            if how in ("phase", "kind"):
-                editor.setCurrentText(value)  # type: ignore[attr-defined]
-            elif how == "rework":
-                self._fill_rework(editor, stage)  # type: ignore[arg-type]
-            elif how == "notes":
-                editor.setPlainText(value)  # type: ignore[attr-defined]
-            elif how == "duration":
-                editor.setText(value.text)  # type: ignore[attr-defined]
-                self._show_duration(field, value, calendar)
-            else:
-                shown = "" if value is None else (
-                    format_number(value) if isinstance(value, int | float) else value)
-                editor.setText(shown)  # type: ignore[attr-defined]
-            editor.blockSignals(False)
+            if every_field or not _being_typed(editor):
+                editor.blockSignals(True)
+                self._show_value(field, how, editor, stage)
+                editor.blockSignals(False)
+        stream = self.workspace.stream
+        self.editors["hourly_cost"].setPlaceholderText(  # type: ignore[attr-defined]
+            f"the map's: {format_number(stream.hourly_cost)} {stream.currency}")
         position = stage.position
         self.position.setText("automatic" if position is None
                               else f"placed by hand at {position[0]:.0f}, {position[1]:.0f}")
         self.reset_position.setEnabled(position is not None)
-        self._show_figures()
+
+    def _show_value(self, field: str, how: str, editor: Any, stage: Stage) -> None:
+        value = getattr(stage, field)
+        if how in ("phase", "kind"):
+            editor.setCurrentIndex(editor.findData(value))
+        elif how == "rework":
+            self._fill_rework(editor, stage)
+        elif how == "notes":
+            editor.setPlainText(value)
+            editor.document().setModified(False)
+        else:
+            text = value.text if isinstance(value, Estimate) else (
+                "" if value is None else format_number(value) if isinstance(value, int | float)
+                else value)
+            editor.setText(text)
+            self._mark(field, None, self._hint(field, value))
 
     def _fill_rework(self, box: QComboBox, stage: Stage) -> None:
         box.clear()
@@ -180,86 +214,106 @@ class PropertiesPanel(QWidget):
                 box.addItem(other.name, other.id)
         box.setCurrentIndex(max(0, box.findData(stage.rework_to)))
 
+    def _hint(self, field: str, value: Any) -> str:
+        """What a valid value means, shown under its field."""
+        if isinstance(value, Estimate):
+            return f"= {describe_estimate(value, self.workspace.stream.calendar)}"
+        if field == "availability":
+            return f"= {value:.0%} of their time"
+        return ""
+
     def _show_figures(self) -> None:
+        """The analysis at the stage; it follows ``refreshed``, once per burst of changes."""
         stage = self.stage
         if stage is None:
             return
-        try:
-            metrics = self.workspace.analysis().stage(stage.id)
-        except KeyError:
-            return
-        calendar = self.workspace.stream.calendar
-        hours = calendar.hours_per_day, calendar.days_per_week
-        lines = [f"Rework adds {show_hours(metrics.rework_hours, *hours)}",
-                 f"Leverage {show_hours(metrics.leverage_hours, *hours)} "
-                 f"({metrics.share:.0%} of expected lead time)",
-                 "On the critical path" if metrics.on_critical_path else "Off the critical path"]
+        self.figures_title.setText(f"Computed ({self.workspace.label})")
+        metrics = self.workspace.analysis().stage(stage.id)
+        stream = self.workspace.displayed_stream
+        calendar = stream.calendar.hours_per_day, stream.calendar.days_per_week
+        lines = [
+            f"Rework: {show_hours(metrics.rework_hours, *calendar)} expected per item",
+            f"Leverage: {show_hours(metrics.leverage_hours, *calendar)}, "
+            f"{metrics.share:.0%} of expected lead time",
+            "On the critical path" if metrics.on_critical_path else "Off the critical path",
+        ]
         if metrics.utilization is not None:
-            lines.append(f"Utilization {metrics.utilization:.0%}")
+            overloaded = " — overloaded" if metrics.utilization >= 1 else ""
+            lines.append(f"Utilization: {metrics.utilization:.0%}{overloaded}")
+        if metrics.little_wait_hours is not None:
+            lines.append(f"Little's law wait: {show_hours(metrics.little_wait_hours, *calendar)}")
+        if metrics.cost_per_item:
+            lines.append(f"Cost per item: {money(metrics.cost_per_item, stream.currency)}")
         self.figures.setText("\n".join(lines))
-
-    def _show_duration(self, field: str, value: Any, calendar: Any) -> None:
-        hours = calendar.hours_per_day, calendar.days_per_week
-        low, likely, high = value.hours(*hours)
-        if low == high:
-            text = f"= {show_hours(likely, *hours)} ({likely:g} h)"
-        else:
-            text = (f"= {show_hours(low, *hours)} to {show_hours(high, *hours)}, likely "
-                    f"{show_hours(likely, *hours)} ({likely:g} h)")
-        self._mark(field, None, text)
 
     # --- editing -------------------------------------------------------------------
 
     def _mark(self, field: str, error: str | None, hint: str = "") -> None:
         """Show a field as valid (with an optional hint) or invalid with the message."""
-        if field not in self.hints:
+        label = self.hints.get(field)
+        if label is None:
             return
-        label = self.hints[field]
         label.setText(error or hint)
         label.setStyleSheet(f"color: {theme.CONSTRAINT if error else theme.MUTED};")
         label.setVisible(bool(error or hint))
         self.editors[field].setStyleSheet(INVALID_STYLE if error else "")
 
-    def _preview(self, field: str, how: str, text: str) -> None:
-        if how != "duration":
-            self._mark(field, None)
-            return
+    def _value(self, field: str, text: str) -> Any:
+        """The value typed text means for the shown stage; ``ValueError`` saying why not."""
+        value = read_stage_field(field, text)
+        stage = self.stage
+        if stage is not None:
+            try:
+                stage.replaced(**{field: value})
+            except ValidationError as error:
+                raise ValueError(refusal_reason(validation_messages(error)[0])) from None
+        if field in DURATIONS:
+            problem = estimate_problem(value, self.workspace.stream.calendar)
+            if problem:
+                raise ValueError(problem)
+        return value
+
+    def _check_live(self, field: str, text: str) -> None:
         try:
-            estimate = parse_estimate(text)
+            value = self._value(field, text)
         except ValueError as error:
             self._mark(field, str(error))
             return
-        self._show_duration(field, estimate, self.workspace.stream.calendar)
+        self._mark(field, None, self._hint(field, value))
 
-    def _commit(self, field: str, how: str, editor: QLineEdit) -> None:
-        text = editor.text()
-        value: Any = text
-        if how == "optional":
-            value = text.strip() or None
-        elif how == "text":
-            value = text.strip()
+    def _commit(self, field: str, editor: QLineEdit) -> None:
+        try:
+            value = self._value(field, editor.text())
+        except ValueError as error:
+            self._mark(field, str(error))
+            return
         self.apply(field, value)
+
+    def _commit_notes(self, notes: NotesEdit) -> None:
+        if notes.document().isModified():
+            self.apply("notes", notes.toPlainText())
 
     def apply(self, field: str, value: Any) -> None:
         """Set a field of the shown stage as one undo step; refuse an invalid value inline."""
         stage = self.stage
         if stage is None:
             return
-        try:
-            current = getattr(stage, field)
-            if current == value or (hasattr(current, "text") and current.text == value):
-                self._mark(field, None)
-                self.refresh()
-                return
-        except AttributeError:
-            pass
+        current = getattr(stage, field)
+        if current == value or (isinstance(current, Estimate) and current.text == value):
+            self._settle(field)
+            return
         problem = try_perform(self.workspace.undo_stack, self.workspace.document,
                               field_change_text(stage.name, field),
                               lambda document: document.set_stage_field(stage.id, field, value))
         if problem:
-            self._mark(field, problem.split(": ", 1)[-1])
+            self._mark(field, refusal_reason(problem))
             self.problem.emit(problem)
         else:
-            self._mark(field, None)
-            self.refresh()
+            self._settle(field)
 
+    def _settle(self, field: str) -> None:
+        """Show a field as the document has it now that its value is in."""
+        editor = self.editors.get(field)
+        if isinstance(editor, QLineEdit):
+            editor.setModified(False)
+        self.refresh()

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+import networkx as nx
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -26,32 +36,84 @@ from vsmapper.io.table_import import (
     read_number,
     read_pca,
 )
-from vsmapper.model.document import Change
-from vsmapper.model.duration import format_number
-from vsmapper.model.stream import KINDS, PHASES, Stage
+from vsmapper.model.document import Change, Document
+from vsmapper.model.duration import Estimate, format_number
+from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage
 from vsmapper.ui.commands import field_change_text, perform, try_perform
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 FIELDS = ("name", "phase", "kind", "process_time", "wait_time", "pca", "rework_to", "people",
           "availability", "hourly_cost", "next", "notes")
-CHOICES = {"phase": PHASES, "kind": KINDS}
+DURATIONS = ("process_time", "wait_time")
+OPTIONAL_NUMBERS = ("hourly_cost", "wip", "throughput_per_week")
+NUMBERS = ("people", *OPTIONAL_NUMBERS)
+# Cells that show other stages' names, so they change when any stage or flow does.
+CROSS_REFERENCES = (FIELDS.index("rework_to"), FIELDS.index("next"))
+RIGHT_ALIGNED = ("pca", "people", "availability", "hourly_cost")
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
+DocumentEdit = Callable[[Document], object]
+# A refusal starts with the stage and the field it names ("Coding: pca: "); a cell says those.
+_REFUSAL_PLACE = re.compile(r"^(?:.*?: )?(?:stages\[\d+\] '[^']*'\.)?[a-z_]+: ")
 
 
-def _number_text(value: float | None) -> str:
-    return "" if value is None else format_number(value)
+def read_stage_field(field: str, text: str) -> Any:
+    """The value a typed stage field means; ``ValueError`` when the text cannot mean one.
+
+    The table and the properties panel read text alike, and alike with spreadsheet import:
+    ``85%`` for %C&A, ``50%`` or ``0.5`` for availability, blank for "the map's" cost.
+    """
+    cell = Cell(text)
+    if field in DURATIONS:
+        return read_duration(cell, "")
+    if field == "pca":
+        return read_pca(cell)
+    if field == "availability":
+        return read_availability(cell)
+    if field in OPTIONAL_NUMBERS and not text.strip():
+        return None
+    if field in NUMBERS:
+        return read_number(cell)
+    if field in ("phase", "kind"):
+        return text.strip().lower()
+    if field == "name":
+        return text.strip()
+    return text
+
+
+def refusal_reason(problem: str) -> str:
+    """A document's refusal without the stage and field it names, for a message beside them."""
+    return _REFUSAL_PLACE.sub("", problem, count=1)
+
+
+def describe_estimate(estimate: Estimate, calendar: Calendar) -> str:
+    """``2d–1w, likely 3.5d (28h)``: what a duration means in the map's working time."""
+    low, likely, high = estimate.hours(calendar.hours_per_day, calendar.days_per_week)
+
+    def shown(hours: float) -> str:
+        return show_hours(hours, calendar.hours_per_day, calendar.days_per_week)
+
+    hours = f"{format_number(round(likely, 2))}h"
+    likely_text = shown(likely) if shown(likely) == hours else f"{shown(likely)} ({hours})"
+    if low == high:
+        return likely_text
+    return f"{shown(low)}–{shown(high)}, likely {likely_text}"
 
 
 class StageTableModel(QAbstractTableModel):
-    """Rows are the document's stages in the user's order; edits are undo commands."""
+    """Rows are the document's stages in the user's order; edits are undo commands.
+
+    The model keeps only the row order its views know (stage ids), so that it can tell
+    them exactly which rows came, went or moved; every cell is read from the document.
+    """
 
     problem = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self._ids = [stage.id for stage in workspace.stream.stages]
         workspace.changed.connect(self._on_change)
 
     @property
@@ -59,17 +121,85 @@ class StageTableModel(QAbstractTableModel):
         """The stages shown."""
         return self.workspace.stream.stages
 
+    # --- following the document ----------------------------------------------------
+
     def _on_change(self, change: Change) -> None:
-        if change.kind == "stage_changed" and change.stage_id:
-            row = self.workspace.document.stage_index(change.stage_id)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(FIELDS) - 1))
-        elif change.kind in ("reset", "stage_added", "stage_removed", "stage_moved", "flows",
-                             "map"):
+        if change.kind == "reset":
             self.beginResetModel()
+            self._ids = [stage.id for stage in self.stages]
             self.endResetModel()
+            return
+        self._follow_rows()
+        if change.kind == "map":
+            self._cells_changed(0, len(FIELDS) - 1)
+        elif change.kind in ("stage_added", "stage_removed", "stage_moved", "stage_changed",
+                             "flows"):
+            if change.kind == "stage_changed" and change.stage_id in self._ids:
+                row = self._ids.index(change.stage_id)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(FIELDS) - 1))
+            for column in CROSS_REFERENCES:
+                self._cells_changed(column, column)
+
+    def _cells_changed(self, first_column: int, last_column: int) -> None:
+        if self._ids:
+            self.dataChanged.emit(self.index(0, first_column),
+                                  self.index(len(self._ids) - 1, last_column))
+
+    def _follow_rows(self) -> None:
+        """Tell the views which rows were removed, moved and inserted to match the document.
+
+        An undo replays the changes its edit announced, so a "stage_added" may in fact
+        remove the stage: the rows are compared, not the change trusted.
+        """
+        new = [stage.id for stage in self.stages]
+        if new == self._ids:
+            return
+        kept = set(new)
+        gone = [row for row, stage_id in enumerate(self._ids) if stage_id not in kept]
+        for first, last in reversed(_runs(gone)):
+            self.beginRemoveRows(NO_PARENT, first, last)
+            del self._ids[first:last + 1]
+            self.endRemoveRows()
+        present = set(self._ids)
+        common = [stage_id for stage_id in new if stage_id in present]
+        if common != self._ids and not self._move_one_row(common):
+            self.beginResetModel()
+            self._ids = new
+            self.endResetModel()
+            return
+        row = 0
+        while row < len(new):
+            if row < len(self._ids) and self._ids[row] == new[row]:
+                row += 1
+                continue
+            end = row
+            while end < len(new) and new[end] not in present:
+                end += 1
+            self.beginInsertRows(NO_PARENT, row, end - 1)
+            self._ids[row:row] = new[row:end]
+            self.endInsertRows()
+            row = end
+
+    def _move_one_row(self, order: list[str]) -> bool:
+        """Move the one row that puts the rows in ``order``; False if one move cannot."""
+        old = self._ids
+        first = next(row for row, (a, b) in enumerate(zip(old, order, strict=True)) if a != b)
+        last = max(row for row, (a, b) in enumerate(zip(old, order, strict=True)) if a != b)
+        if old[first + 1:last + 1] == order[first:last]:
+            source, destination = first, last + 1
+        elif old[first:last] == order[first + 1:last + 1]:
+            source, destination = last, first
+        else:
+            return False
+        self.beginMoveRows(NO_PARENT, source, source, NO_PARENT, destination)
+        self._ids = order
+        self.endMoveRows()
+        return True
+
+    # --- reading -------------------------------------------------------------------
 
     def rowCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.stages)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(FIELDS)
@@ -92,116 +222,160 @@ class StageTableModel(QAbstractTableModel):
         field = FIELDS[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self.text(stage, field)
-        if role == Qt.ItemDataRole.ToolTipRole and field in ("process_time", "wait_time"):
+        if role == Qt.ItemDataRole.ToolTipRole and field in DURATIONS:
+            estimate = getattr(stage, field)
             calendar = self.workspace.stream.calendar
-            hours = calendar.hours_per_day, calendar.days_per_week
-            low, likely, high = getattr(stage, field).hours(*hours)
-            if low == high:
-                return f"{show_hours(likely, *hours)} ({likely:g} working hours)"
-            return (f"{show_hours(low, *hours)} to {show_hours(high, *hours)}, likely "
-                    f"{show_hours(likely, *hours)} ({likely:g} working hours)")
-        if role == Qt.ItemDataRole.TextAlignmentRole and field in (
-                "pca", "people", "availability", "hourly_cost"):
+            return f"{estimate.text} = {describe_estimate(estimate, calendar)}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and field in RIGHT_ALIGNED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def text(self, stage: Stage, field: str) -> str:
-        """A cell as shown and as copied."""
-        names = {s.id: s.name for s in self.stages}
-        if field in ("process_time", "wait_time"):
+        """A cell as shown, typed and copied."""
+        if field in DURATIONS:
             return getattr(stage, field).text
         if field == "rework_to":
-            return names.get(stage.rework_to, "") if stage.rework_to else ""
+            return self._name(stage.rework_to) if stage.rework_to else ""
         if field == "next":
-            return "; ".join(names[f.target] for f in self.workspace.stream.flows
-                             if f.source == stage.id)
+            return "; ".join(self._name(flow.target) for flow in self.workspace.stream.flows
+                             if flow.source == stage.id)
         value = getattr(stage, field)
-        return _number_text(value) if isinstance(value, int | float) or value is None else value
+        if value is None:
+            return ""
+        return format_number(value) if isinstance(value, int | float) else value
+
+    def _name(self, stage_id: str) -> str:
+        return self.workspace.document.stage(stage_id).name
+
+    def choices(self, index: Index) -> list[tuple[str, str]] | None:
+        """What a cell can be set to, as (label, cell text), or None for free text."""
+        field = FIELDS[index.column()]
+        if field in ("phase", "kind"):
+            return [(choice, choice) for choice in (PHASES if field == "phase" else KINDS)]
+        if field == "rework_to":
+            stage = self.stages[index.row()]
+            upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
+            return [(f"{stage.name} itself", "")] + [
+                (other.name, other.name) for other in self.stages if other.id in upstream]
+        return None
+
+    # --- editing -------------------------------------------------------------------
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         stage = self.stages[index.row()]
         field = FIELDS[index.column()]
-        text = str(value)
-        if text == self.text(stage, field):
-            return True
-        column = COLUMN_ORDER[index.column()]
-        try:
-            edit = self._edit(stage, field, text)
-        except ValueError as error:
-            self.problem.emit(f"row {index.row() + 1}, {column}: {error}")
-            return False
-        label = "successors" if field == "next" else field
-        problem = try_perform(self.workspace.undo_stack, self.workspace.document,
-                              field_change_text(stage.name, label), edit)
-        if problem:
-            self.problem.emit(f"row {index.row() + 1}, {column}: {problem}")
-            return False
-        return True
+        label = "next stages" if field == "next" else field
+        return self.set_cells([(index.row(), index.column(), str(value))],
+                              field_change_text(stage.name, label))
 
-    def _edit(self, stage: Stage, field: str, text: str) -> Any:
+    def set_cells(self, cells: list[tuple[int, int, str]], text: str) -> bool:
+        """Set cells (row, column, typed text) as one undo step named ``text``.
+
+        A cell that cannot be read, or an edit the map refuses, refuses them all: the
+        message names the row and the column, and nothing is applied.
+        """
+        edits: list[tuple[str, DocumentEdit]] = []
+        for row, column, typed in cells:
+            stage = self.stages[row]
+            field = FIELDS[column]
+            if typed == self.text(stage, field):
+                continue
+            where = f"row {row + 1}, {COLUMN_ORDER[column]}"
+            try:
+                edits.append((where, self._edit(stage, field, typed)))
+            except ValueError as error:
+                self.problem.emit(f"{where}: {error}")
+                return False
+        if not edits:
+            return True
+
+        def apply(document: Document) -> None:
+            for where, edit in edits:
+                try:
+                    edit(document)
+                except VSMapperError as error:
+                    raise VSMapperError(f"{where}: {refusal_reason(str(error))}") from None
+
+        problem = try_perform(self.workspace.undo_stack, self.workspace.document, text, apply)
+        if problem:
+            self.problem.emit(problem)
+        return problem is None
+
+    def _edit(self, stage: Stage, field: str, text: str) -> DocumentEdit:
         """The document edit a typed cell asks for; ``ValueError`` when it cannot be read."""
-        cell = Cell(text)
-        blank = not text.strip()
-        if field in ("process_time", "wait_time"):
-            value: Any = read_duration(cell, "")
-        elif field == "pca":
-            value = read_pca(cell)
-        elif field == "availability":
-            value = read_availability(cell)
-        elif field in ("people", "hourly_cost"):
-            value = None if blank and field == "hourly_cost" else read_number(cell)
-        elif field in CHOICES:
-            value = text.strip().lower()
-        elif field == "name":
-            value = text.strip()
-        elif field == "rework_to":
-            value = None if blank else self._stage_id(text.strip())
-        elif field == "next":
-            targets = [self._stage_id(name) for name in read_names(cell)]
+        if field == "next":
+            targets = [self._stage_id(name) for name in read_names(Cell(text))]
             return lambda document: document.set_successors(stage.id, targets)
+        if field == "rework_to":
+            target = self._stage_id(text.strip()) if text.strip() else None
+            value = None if target == stage.id else target
         else:
-            value = text
+            value = read_stage_field(field, text)
         return lambda document: document.set_stage_field(stage.id, field, value)
 
     def _stage_id(self, name: str) -> str:
+        folded = name.casefold()
         for stage in self.stages:
-            if stage.name.strip().casefold() == name.casefold() or stage.id == name:
+            if stage.name.strip().casefold() == folded or stage.id == name:
                 return stage.id
         raise ValueError(f"no stage is called '{name}'")
 
 
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending rows as (first, last) runs of neighbours: [1, 2, 5] → [(1, 2), (5, 5)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _clipboard_cell(text: str) -> str:
+    """A cell for the clipboard, quoted as spreadsheets quote one holding a tab or line break."""
+    if any(mark in text for mark in "\t\n\r"):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 class ChoiceDelegate(QStyledItemDelegate):
-    """Phase and kind picked from their lists."""
+    """Phase, kind and rework target picked from a list; other cells typed."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
                      index: Index) -> QWidget:
-        field = FIELDS[index.column()]
-        if field not in CHOICES:
+        choices = index.model().choices(index)  # type: ignore[attr-defined]
+        if choices is None:
             return super().createEditor(parent, option, index)
         box = QComboBox(parent)
-        box.addItems(CHOICES[field])
+        for label, text in choices:
+            box.addItem(label, text)
         return box
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QComboBox):
-            editor.setCurrentText(index.data())
+            editor.setCurrentIndex(max(0, editor.findData(index.data())))
         else:
             super().setEditorData(editor, index)
 
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentText())
+            model.setData(index, editor.currentData())
         else:
             super().setModelData(editor, model, index)
 
 
 class StageTableView(QTableView):
-    """A spreadsheet-like table: type to edit, Tab and Enter move, paste rows from Excel."""
+    """A spreadsheet-like table: type to edit, Tab and Enter move, paste rows from Excel.
+
+    Enter commits and moves down, Tab right; Tab in the last cell adds a stage.
+    Ctrl+Enter adds a stage after the current one, Del deletes the selected rows (or
+    clears the selected cells), Ctrl+C and Ctrl+V copy and paste tab-separated rows.
+    """
 
     selectionChangedIds = Signal(list)
-    deleteRequested = Signal()
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,11 +393,16 @@ class StageTableView(QTableView):
         for column, width in enumerate((180, 90, 100, 110, 110, 60, 120, 60, 85, 85, 160)):
             self.setColumnWidth(column, width)
         self._quiet = False
+        self._refused = False
+        self._naming_new_stage = False
+        self.model().problem.connect(self._note_refusal)
         self.selectionModel().selectionChanged.connect(self._on_selection)
         self.model().modelReset.connect(self._on_selection)
 
     def model(self) -> StageTableModel:
         return super().model()  # type: ignore[return-value]
+
+    # --- selection -----------------------------------------------------------------
 
     def selected_stage_ids(self) -> list[str]:
         """The stages with a selected cell, in map order."""
@@ -238,20 +417,102 @@ class StageTableView(QTableView):
         self._quiet = True
         try:
             self.clearSelection()
-            rows = [i for i, s in enumerate(self.workspace.stream.stages) if s.id in ids]
+            rows = [row for row, stage in enumerate(self.workspace.stream.stages)
+                    if stage.id in ids]
+            flags = self.selectionModel().SelectionFlag
             for row in rows:
-                self.selectionModel().select(
-                    self.model().index(row, 0),
-                    self.selectionModel().SelectionFlag.Select
-                    | self.selectionModel().SelectionFlag.Rows)
-            if rows and not self.currentIndex().isValid():
-                self.setCurrentIndex(self.model().index(rows[0], 0))
+                self.selectionModel().select(self.model().index(row, 0),
+                                             flags.Select | flags.Rows)
+            if rows:
+                if self.currentIndex().row() not in rows:
+                    self.selectionModel().setCurrentIndex(self.model().index(rows[0], 0),
+                                                          flags.NoUpdate)
+                self.scrollTo(self.model().index(rows[0], 0))
         finally:
             self._quiet = False
 
     def _on_selection(self, *_: object) -> None:
         if not self._quiet:
             self.selectionChangedIds.emit(self.selected_stage_ids())
+
+    # --- keys ----------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        # The table's own keys win over the main window's shortcuts while it has focus.
+        if event.type() == QEvent.Type.ShortcutOverride and self._owns_key(event):  # type: ignore[arg-type]
+            event.accept()
+            return True
+        return super().event(event)
+
+    def _owns_key(self, event: QKeyEvent) -> bool:
+        return (self._is_add_key(event) or event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_F2)
+                or event.matches(QKeySequence.StandardKey.Copy)
+                or event.matches(QKeySequence.StandardKey.Paste))
+
+    @staticmethod
+    def _is_add_key(event: QKeyEvent) -> bool:
+        """Ctrl+Enter, and not Ctrl+Shift+Enter, which adds a parallel stage in the window."""
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        return (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and modifiers == Qt.KeyboardModifier.ControlModifier)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, editing = event.key(), self.state() == self.State.EditingState
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+        elif event.matches(QKeySequence.StandardKey.Paste):
+            self.paste(QGuiApplication.clipboard().text())
+        elif self._is_add_key(event):
+            self.add_stage_after_current()
+        elif key == Qt.Key.Key_Delete and not editing:
+            self.delete_selected()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
+            up = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self._move_to_row(self.currentIndex().row() + (-1 if up else 1))
+        elif key == Qt.Key.Key_Tab and not event.modifiers() and self._at_last_cell():
+            self.add_stage_after_current()
+        else:
+            super().keyPressEvent(event)
+
+    def _move_to_row(self, row: int) -> None:
+        target = self.model().index(row, max(0, self.currentIndex().column()))
+        if target.isValid():
+            self.setCurrentIndex(target)
+
+    def _at_last_cell(self) -> bool:
+        current = self.currentIndex()
+        return (current.row() == self.model().rowCount() - 1
+                and current.column() == self.model().columnCount() - 1)
+
+    def _note_refusal(self, _message: str) -> None:
+        self._refused = True
+
+    def commitData(self, editor: QWidget) -> None:
+        self._refused = False
+        super().commitData(editor)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Enter moves down and Tab in the last cell adds a stage; a refused entry stays.
+
+        Enter after naming a stage just added stays on it, so Ctrl+Enter adds the next one
+        after it: a chain is typed as name, Ctrl+Enter, name, Ctrl+Enter...
+        """
+        hints = QAbstractItemDelegate.EndEditHint
+        naming, self._naming_new_stage = self._naming_new_stage, False
+        if self._refused:
+            self._refused = False
+            super().closeEditor(editor, hints.NoHint)
+        elif hint == hints.EditNextItem and self._at_last_cell():
+            super().closeEditor(editor, hints.NoHint)
+            self.add_stage_after_current()
+        elif hint == hints.SubmitModelCache:
+            super().closeEditor(editor, hint)
+            if not naming:
+                self._move_to_row(self.currentIndex().row() + 1)
+        else:
+            super().closeEditor(editor, hint)
+
+    # --- stages --------------------------------------------------------------------
 
     def edit_name(self, stage_id: str) -> None:
         """Start typing the name of a stage, e.g. one just added."""
@@ -260,39 +521,53 @@ class StageTableView(QTableView):
         self.setCurrentIndex(index)
         self.edit(index)
 
-    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
-        """Enter commits and moves down, like a spreadsheet."""
-        super().closeEditor(editor, hint)
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
-            current = self.currentIndex()
-            below = self.model().index(current.row() + 1, current.column())
-            if below.isValid():
-                self.setCurrentIndex(below)
+    def add_stage_after_current(self) -> None:
+        """Splice a "New stage" in after the current row (or last) and start naming it."""
+        document = self.workspace.document
+        stages = document.stream.stages
+        row = self.currentIndex().row()
+        after = stages[row] if 0 <= row < len(stages) else (stages[-1] if stages else None)
+        stage = Stage(id=document.unique_id("New stage"), name="New stage",
+                      phase=after.phase if after else "creation")
+        text = f"Add stage after {after.name}" if after else "Add stage"
+        perform(self.workspace.undo_stack, document, text,
+                lambda edited: edited.insert_after(stage, after.id if after else None))
+        self.edit_name(stage.id)
+        self._naming_new_stage = True
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Copy):
-            self.copy_selection()
-        elif event.matches(QKeySequence.StandardKey.Paste):
-            self.paste(QGuiApplication.clipboard().text())
-        elif event.key() == Qt.Key.Key_Delete and self.state() != self.State.EditingState:
-            self.deleteRequested.emit()
-        elif (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-              and not event.modifiers() and self.state() != self.State.EditingState):
-            below = self.model().index(self.currentIndex().row() + 1, self.currentIndex().column())
-            if below.isValid():
-                self.setCurrentIndex(below)
-        else:
-            super().keyPressEvent(event)
+    def delete_selected(self) -> None:
+        """Delete the stages whose whole rows are selected; else clear the selected cells."""
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        if not rows:
+            cells = self.selectionModel().selectedIndexes() or [self.currentIndex()]
+            cells = [index for index in cells if index.isValid()]
+            if cells:
+                self.model().set_cells([(i.row(), i.column(), "") for i in cells],
+                                       "Clear 1 cell" if len(cells) == 1
+                                       else f"Clear {len(cells)} cells")
+            return
+        stages = [self.workspace.stream.stages[row] for row in rows]
+        text = (f"Delete {stages[0].name}" if len(stages) == 1
+                else f"Delete {len(stages)} stages")
+
+        def delete(document: Document) -> None:
+            for stage in stages:
+                document.remove_stage(stage.id)
+
+        perform(self.workspace.undo_stack, self.workspace.document, text, delete)
+
+    # --- clipboard -----------------------------------------------------------------
 
     def copy_selection(self) -> None:
         """Copy the selected cells as tab-separated rows, ready for a spreadsheet."""
         indexes = self.selectionModel().selectedIndexes()
         if not indexes:
             return
-        rows = sorted({i.row() for i in indexes})
-        columns = sorted({i.column() for i in indexes})
-        lines = ["\t".join(self.model().index(r, c).data() or "" for c in columns) for r in rows]
-        QGuiApplication.clipboard().setText("\n".join(lines))
+        rows = sorted({index.row() for index in indexes})
+        columns = sorted({index.column() for index in indexes})
+        lines = ["\t".join(_clipboard_cell(self.model().index(row, column).data())
+                           for column in columns) for row in rows]
+        QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
 
     def paste(self, text: str) -> bool:
         """Update or add stages from rows copied from a spreadsheet, as one undo step."""
@@ -300,6 +575,6 @@ class StageTableView(QTableView):
             perform(self.workspace.undo_stack, self.workspace.document, "Paste rows",
                     lambda document: paste_rows(document, text))
         except VSMapperError as error:
-            self.model().problem.emit("\n".join([str(error), *error.details]))
+            self.model().problem.emit(" · ".join([str(error), *error.details]))
             return False
         return True

@@ -1,0 +1,128 @@
+"""The metrics panel and the status line: the worked example's figures, following the map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from vsmapper.analysis import analyze
+from vsmapper.model.stream import Scenario, ValueStream
+from vsmapper.ui import theme
+from vsmapper.ui.metrics import MetricsPanel, money, status_text
+from vsmapper.ui.workspace import Workspace
+
+
+@pytest.fixture
+def workspace(qapp: QApplication, feature_chain: ValueStream) -> Workspace:
+    return Workspace(feature_chain)
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, workspace: Workspace) -> Iterator[MetricsPanel]:
+    window = QWidget()
+    qtbot.addWidget(window)
+    shown = MetricsPanel(workspace, window)
+    shown.resize(420, 600)
+    window.show()
+    yield shown
+
+
+def shown(panel: MetricsPanel) -> dict[str, str]:
+    return {key: label.text() for key, label in panel.values.items()}
+
+
+def test_the_worked_example(panel: MetricsPanel) -> None:
+    # Feature chain: LT 112 h, PT 24 h, flow efficiency 24/112, rolled %C&A 0.8·0.9·0.85,
+    # expected LT 136.79 h; Refinement's leverage 55 h is 40 % of it.
+    assert panel.heading.text() == "Current state"
+    assert shown(panel) == {
+        "lead_time": "2w 4d",
+        "process_time": "3d",
+        "flow_efficiency": "21.4%",
+        "rolled_pca": "61%",
+        "expected_lead_time": "3w 2.1d",
+        "cost_per_item": "0 USD",
+    }
+    assert panel.constraint.text() == "Constraint: Refinement (40% of expected lead time)"
+    assert panel.reason.text().startswith("Refinement holds 40% of expected lead time")
+    assert panel.constraint.isVisible()
+
+
+def test_exact_hours_are_in_the_tooltips(panel: MetricsPanel) -> None:
+    assert panel.values["lead_time"].toolTip() == "112.00 working hours"
+    assert panel.values["expected_lead_time"].toolTip() == "136.79 working hours"
+
+
+def test_the_figures_are_large_enough_for_a_projector(panel: MetricsPanel) -> None:
+    assert panel.values["lead_time"].font().pixelSize() >= 24
+    assert panel.values["lead_time"].font().bold()
+
+
+def test_the_status_line(workspace: Workspace) -> None:
+    assert status_text(workspace.analysis(), workspace.stream) == (
+        "Lead time 2w 4d  ·  flow efficiency 21.4%  ·  constraint: Refinement (40%)")
+    empty = ValueStream(name="Empty", stages=[])
+    assert status_text(analyze(empty), empty) == "Lead time 0  ·  flow efficiency 0.0%"
+
+
+def test_the_panel_follows_an_edit_once_refreshed(qtbot: QtBot, workspace: Workspace,
+                                                  panel: MetricsPanel) -> None:
+    with qtbot.waitSignal(workspace.refreshed):
+        workspace.document.set_stage_field("refine", "wait_time", "1d")
+    # Refinement's wait falls from 40 h to 8 h: lead time 80 h, flow efficiency 24/80.
+    assert panel.values["lead_time"].text() == "2w"
+    assert panel.values["flow_efficiency"].text() == "30.0%"
+    with qtbot.waitSignal(workspace.refreshed):
+        workspace.document.set_stage_field("refine", "wait_time", "5d")
+    assert panel.values["lead_time"].text() == "2w 4d"
+
+
+def test_the_panel_follows_a_scenario_switch(qtbot: QtBot, workspace: Workspace,
+                                             panel: MetricsPanel) -> None:
+    workspace.document.add_scenario(Scenario(
+        id="fast", name="Faster refinement", overrides={"refine": {"wait_time": "1d"}}))
+    with qtbot.waitSignal(workspace.refreshed):
+        workspace.show_scenario("fast")
+    assert panel.heading.text() == "Scenario: Faster refinement"
+    assert panel.values["lead_time"].text() == "2w"
+    assert "Refinement" not in panel.constraint.text()
+    with qtbot.waitSignal(workspace.refreshed):
+        workspace.show_scenario(None)
+    assert panel.heading.text() == "Current state"
+    assert panel.values["lead_time"].text() == "2w 4d"
+
+
+def test_cost_per_item_is_in_the_maps_currency(workspace: Workspace,
+                                               panel: MetricsPanel) -> None:
+    workspace.document.set_map_field("hourly_cost", 100)
+    workspace.document.set_map_field("currency", "EUR")
+    workspace.refresh_now()
+    cost = workspace.analysis().cost_per_item
+    assert cost > 2400
+    assert panel.values["cost_per_item"].text() == money(cost, "EUR")
+    assert panel.values["cost_per_item"].text().endswith(" EUR")
+
+
+def test_the_capacity_bottleneck_needs_a_demand(workspace: Workspace,
+                                                panel: MetricsPanel) -> None:
+    assert "Set a demand" in panel.capacity.text()
+    # Coding: 16 h per item, done 1/0.9 + 0.15/0.85 times = 20.6 h of one person's 40 h.
+    workspace.document.set_map_field("demand_per_week", 1)
+    workspace.refresh_now()
+    assert panel.capacity.text().startswith("Capacity bottleneck: Coding at 52%")
+    assert "within capacity" in panel.capacity.text()
+    assert theme.CONSTRAINT not in panel.capacity.styleSheet()
+    workspace.document.set_map_field("demand_per_week", 3)
+    workspace.refresh_now()
+    assert "OVERLOADED" in panel.capacity.text()
+    assert theme.CONSTRAINT in panel.capacity.styleSheet()
+
+
+def test_an_empty_map(qtbot: QtBot, workspace: Workspace, panel: MetricsPanel) -> None:
+    workspace.load(ValueStream(name="Empty", stages=[]), None)
+    workspace.refresh_now()
+    assert panel.values["lead_time"].text() == "0"
+    assert panel.constraint.text() == "No stages yet"

@@ -1,0 +1,577 @@
+"""The stage table: a spreadsheet over the document, where every edit is one undo step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QStyleOptionViewItem, QWidget
+from pytestqt.qtbot import QtBot
+
+from vsmapper.io.mapfile import dump_map
+from vsmapper.model.duration import parse_estimate
+from vsmapper.model.stream import PHASES, Calendar, Stage, ValueStream
+from vsmapper.ui.stage_table import (
+    StageTableModel,
+    StageTableView,
+    describe_estimate,
+    read_stage_field,
+    refusal_reason,
+)
+from vsmapper.ui.workspace import Workspace
+
+COLUMNS = ["Stage", "Phase", "Kind", "Process time", "Wait time", "%C&A", "Rework to",
+           "People", "Availability", "Hourly cost", "Next", "Notes"]
+STAGE, PHASE, PT, WT, PCA, REWORK, NEXT, NOTES = 0, 1, 3, 4, 5, 6, 10, 11
+
+
+@pytest.fixture
+def workspace(qapp: QApplication, feature_chain: ValueStream) -> Workspace:
+    return Workspace(feature_chain)
+
+
+@pytest.fixture
+def table(qtbot: QtBot, workspace: Workspace) -> Iterator[StageTableView]:
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(1400, 400)
+    view = StageTableView(workspace, window)
+    view.resize(1400, 400)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view.setFocus()
+    yield view
+
+
+@pytest.fixture
+def problems(table: StageTableView) -> list[str]:
+    heard: list[str] = []
+    table.model().problem.connect(heard.append)
+    return heard
+
+
+def snapshot(workspace: Workspace) -> str:
+    return dump_map(workspace.stream)
+
+
+def undo_redo_round_trip(workspace: Workspace, before: str) -> None:
+    """The last edit was one undo step, and undo then redo restore the map exactly."""
+    after = snapshot(workspace)
+    assert after != before
+    workspace.undo_stack.undo()
+    assert snapshot(workspace) == before
+    workspace.undo_stack.redo()
+    assert snapshot(workspace) == after
+
+
+def names(workspace: Workspace) -> list[str]:
+    return [stage.name for stage in workspace.stream.stages]
+
+
+def flows(workspace: Workspace) -> list[tuple[str, str]]:
+    return [(flow.source, flow.target) for flow in workspace.stream.flows]
+
+
+def cell(table: StageTableView, row: int, column: int) -> Any:
+    return table.model().index(row, column).data()
+
+
+def type_into(table: StageTableView, row: int, column: int, text: str) -> QLineEdit:
+    """Put the cursor on a cell and type, as a user does: the editor opens on the first key."""
+    table.setCurrentIndex(table.model().index(row, column))
+    QTest.keyClicks(table, text[0])
+    editor = editor_in_use()
+    QTest.keyClicks(editor, text[1:])
+    return editor
+
+
+def press(widget: QWidget, key: Qt.Key,
+          modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press and what it leads to: editors commit on the next turn of the event loop."""
+    QTest.keyClick(widget, key, modifiers)
+    QApplication.processEvents()
+
+
+def editor_in_use() -> QLineEdit:
+    """The cell editor the user is typing in."""
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    return editor
+
+
+def current(table: StageTableView) -> tuple[int, int]:
+    return table.currentIndex().row(), table.currentIndex().column()
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def test_columns_follow_the_contract_and_show_the_document(table: StageTableView) -> None:
+    model = table.model()
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(12)] == COLUMNS
+    assert model.rowCount() == 5
+    assert [cell(table, 3, c) for c in range(12)] == [
+        "Code review", "creation", "review", "2h", "3d", "85", "Coding", "1", "1", "",
+        "Deploy", ""]
+    assert cell(table, 0, NEXT) == "Refinement"
+    assert cell(table, 4, NEXT) == ""
+
+
+def test_durations_show_their_text_and_the_hours_in_a_tooltip(workspace: Workspace,
+                                                             table: StageTableView) -> None:
+    workspace.document.set_stage_field("refine", "wait_time", "2-5d")
+    index = table.model().index(1, WT)
+    assert index.data() == "2-5d"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "2-5d = 2d–1w, likely 3.5d (28h)"
+    assert table.model().index(0, PT).data(Qt.ItemDataRole.ToolTipRole) == "1h = 1h"
+
+
+def test_reading_typed_fields_and_refusals() -> None:
+    assert read_stage_field("wait_time", "2-5d").text == "2-5d"
+    assert read_stage_field("wait_time", "") == parse_estimate("0")
+    assert read_stage_field("pca", "85%") == 85
+    assert read_stage_field("availability", "50%") == 0.5
+    assert read_stage_field("availability", "0.25") == 0.25
+    assert read_stage_field("hourly_cost", " ") is None
+    assert read_stage_field("people", "3") == 3
+    assert read_stage_field("phase", " Release ") == "release"
+    with pytest.raises(ValueError, match="'3 dayz' is not a duration"):
+        read_stage_field("wait_time", "3 dayz")
+    with pytest.raises(ValueError, match="'lots' is not a number"):
+        read_stage_field("people", "lots")
+    assert refusal_reason("Coding: pca: 0 is out of range") == "0 is out of range"
+    assert refusal_reason(
+        "Code review: stages[3] 'Code review'.rework_to: 'Deploy' is not upstream"
+    ) == "'Deploy' is not upstream"
+    assert refusal_reason("'3 dayz' is not a duration") == "'3 dayz' is not a duration"
+    calendar = Calendar(hours_per_day=6)
+    assert describe_estimate(parse_estimate("1d/2d/4d"), calendar) == "1d–4d, likely 2d (12h)"
+
+
+# --- editing cells ---------------------------------------------------------------------
+
+CELL_EDITS = [
+    (STAGE, "Peer review", "name", "Peer review"),
+    (PHASE, "Release", "phase", "release"),
+    (2, "testing", "kind", "testing"),
+    (PT, "90m", "process_time", "90m"),
+    (WT, "2-5d", "wait_time", "2-5d"),
+    (PCA, "95%", "pca", 95),
+    (REWORK, "refinement", "rework_to", "refine"),
+    (REWORK, "", "rework_to", None),
+    (7, "3", "people", 3),
+    (8, "50%", "availability", 0.5),
+    (9, "120", "hourly_cost", 120),
+    (NOTES, "Two reviewers needed", "notes", "Two reviewers needed"),
+]
+
+
+@pytest.mark.parametrize(("column", "text", "field", "expected"), CELL_EDITS)
+def test_each_cell_edit_is_one_undo_step(workspace: Workspace, table: StageTableView,
+                                         column: int, text: str, field: str,
+                                         expected: Any) -> None:
+    before = snapshot(workspace)
+    assert table.model().setData(table.model().index(3, column), text)
+    value = getattr(workspace.stream.stage("review"), field)
+    assert (value.text if field.endswith("_time") else value) == expected
+    assert workspace.undo_stack.count() == 1
+    undo_redo_round_trip(workspace, before)
+
+
+def test_the_undo_step_is_named_after_the_field_and_the_stage(workspace: Workspace,
+                                                              table: StageTableView) -> None:
+    table.model().setData(table.model().index(3, WT), "1d")
+    assert workspace.undo_stack.undoText() == "Change wait time of Code review"
+
+
+def test_next_replaces_the_successors_in_one_step(workspace: Workspace,
+                                                  table: StageTableView) -> None:
+    before = snapshot(workspace)
+    assert table.model().setData(table.model().index(2, NEXT), "Deploy; code review")
+    assert [t for s, t in flows(workspace) if s == "coding"] == ["deploy", "review"]
+    assert cell(table, 2, NEXT) == "Deploy; Code review"
+    assert workspace.undo_stack.count() == 1
+    undo_redo_round_trip(workspace, before)
+
+
+def test_an_unchanged_cell_makes_no_undo_step(workspace: Workspace,
+                                              table: StageTableView) -> None:
+    assert table.model().setData(table.model().index(3, WT), "3d")
+    assert workspace.undo_stack.count() == 0
+
+
+REFUSALS = [
+    (1, WT, "3 dayz",
+     "row 2, Wait time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"),
+    (1, PCA, "0", "row 2, %C&A: 0 is out of range; it must be greater than 0"),
+    (1, PHASE, "middle", "row 2, Phase: 'middle' is not allowed"),
+    (1, STAGE, "  ", "row 2, Stage: is blank; give it a name"),
+    (3, REWORK, "Deploy", "row 4, Rework to: 'Deploy' is not upstream of this stage"),
+    (3, REWORK, "Nowhere", "row 4, Rework to: no stage is called 'Nowhere'"),
+    (4, NEXT, "Idea intake", "row 5, Next: they form a cycle"),
+    (4, 7, "none", "row 5, People: 'none' is not a number"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "text", "message"), REFUSALS)
+def test_an_invalid_cell_is_refused_with_its_row_and_column(
+        workspace: Workspace, table: StageTableView, problems: list[str], row: int,
+        column: int, text: str, message: str) -> None:
+    before = snapshot(workspace)
+    assert not table.model().setData(table.model().index(row, column), text)
+    assert len(problems) == 1
+    assert problems[0].startswith(message)
+    assert snapshot(workspace) == before
+    assert workspace.undo_stack.count() == 0
+
+
+def test_combo_boxes_edit_phase_kind_and_rework_target(workspace: Workspace,
+                                                       table: StageTableView) -> None:
+    delegate = table.itemDelegate()
+    option = QStyleOptionViewItem()
+    phase = table.model().index(3, PHASE)
+    editor = delegate.createEditor(table.viewport(), option, phase)
+    assert isinstance(editor, QComboBox)
+    assert [editor.itemText(i) for i in range(editor.count())] == list(PHASES)
+    editor.deleteLater()
+
+    rework = table.model().index(3, REWORK)
+    editor = delegate.createEditor(table.viewport(), option, rework)
+    assert isinstance(editor, QComboBox)
+    assert [editor.itemText(i) for i in range(editor.count())] == [
+        "Code review itself", "Idea intake", "Refinement", "Coding"]
+    delegate.setEditorData(editor, rework)
+    assert editor.currentText() == "Coding"
+    before = snapshot(workspace)
+    editor.setCurrentIndex(2)
+    delegate.setModelData(editor, table.model(), rework)
+    assert workspace.stream.stage("review").rework_to == "refine"
+    editor.setCurrentIndex(0)
+    delegate.setModelData(editor, table.model(), rework)
+    assert workspace.stream.stage("review").rework_to is None
+    editor.deleteLater()
+    workspace.undo_stack.undo()
+    undo_redo_round_trip(workspace, before)
+
+
+# --- following the document ------------------------------------------------------------
+
+
+class Heard:
+    """What a model told its views."""
+
+    def __init__(self, model: StageTableModel) -> None:
+        self.events: list[tuple[Any, ...]] = []
+        model.dataChanged.connect(lambda a, b: self.events.append(
+            ("data", a.row(), a.column(), b.row(), b.column())))
+        model.rowsInserted.connect(lambda _p, a, b: self.events.append(("inserted", a, b)))
+        model.rowsRemoved.connect(lambda _p, a, b: self.events.append(("removed", a, b)))
+        model.rowsMoved.connect(lambda _p, a, b, _q, c: self.events.append(("moved", a, b, c)))
+        model.modelReset.connect(lambda: self.events.append(("reset",)))
+
+    def take(self) -> list[tuple[Any, ...]]:
+        events, self.events = self.events, []
+        return events
+
+
+def shows_the_document(table: StageTableView) -> bool:
+    model = table.model()
+    stages = table.workspace.stream.stages
+    return model.rowCount() == len(stages) and all(
+        cell(table, row, STAGE) == stage.name for row, stage in enumerate(stages))
+
+
+def test_the_model_reports_exactly_what_changed(workspace: Workspace,
+                                                table: StageTableView) -> None:
+    heard = Heard(table.model())
+    document = workspace.document
+
+    document.set_stage_field("coding", "wait_time", "1d")
+    events = heard.take()
+    assert ("data", 2, 0, 2, 11) in events
+    assert not [e for e in events if e[0] != "data"]
+
+    document.insert_after(Stage(id="qa", name="QA"), "coding")
+    assert ("inserted", 3, 3) in heard.take()
+    assert shows_the_document(table)
+    assert cell(table, 2, NEXT) == "QA"
+
+    document.move_stage("qa", 0)
+    assert ("moved", 3, 3, 0) in heard.take()
+    assert shows_the_document(table)
+
+    document.move_stage("qa", 5)
+    assert ("moved", 0, 0, 6) in heard.take()
+    assert shows_the_document(table)
+
+    document.remove_stage("qa")
+    assert ("removed", 5, 5) in heard.take()
+    assert shows_the_document(table)
+
+    document.disconnect("intake", "refine")
+    assert ("data", 0, NEXT, 4, NEXT) in heard.take()
+    assert cell(table, 0, NEXT) == ""
+
+    workspace.load(ValueStream(name="Empty", stages=[]), None)
+    assert heard.take()[0] == ("reset",)
+    assert table.model().rowCount() == 0
+
+
+def test_undo_of_a_multi_stage_edit_removes_the_rows(workspace: Workspace,
+                                                     table: StageTableView) -> None:
+    heard = Heard(table.model())
+    assert table.paste("Stage\nQA\nRelease notes\n")
+    assert [e for e in heard.take() if e[0] == "inserted"] == [("inserted", 5, 5),
+                                                               ("inserted", 6, 6)]
+    workspace.undo_stack.undo()
+    assert ("removed", 5, 6) in heard.take()
+    assert shows_the_document(table)
+    workspace.undo_stack.redo()
+    assert shows_the_document(table)
+
+
+def test_a_renamed_stage_is_renamed_where_others_name_it(workspace: Workspace,
+                                                         table: StageTableView) -> None:
+    workspace.document.set_stage_field("coding", "name", "Build")
+    assert cell(table, 3, REWORK) == "Build"
+    assert cell(table, 1, NEXT) == "Build"
+
+
+# --- keys ------------------------------------------------------------------------------
+
+
+def test_enter_commits_and_moves_down(workspace: Workspace, table: StageTableView) -> None:
+    editor = type_into(table, 1, WT, "4d")
+    press(editor, Qt.Key.Key_Return)
+    assert workspace.stream.stage("refine").wait_time.text == "4d"
+    assert current(table) == (2, WT)
+    press(table, Qt.Key.Key_Return)
+    assert current(table) == (3, WT)
+    press(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert current(table) == (2, WT)
+
+
+def test_tab_commits_and_moves_right_shift_tab_left(workspace: Workspace,
+                                                     table: StageTableView) -> None:
+    editor = type_into(table, 2, PT, "3d")
+    press(editor, Qt.Key.Key_Tab)
+    assert workspace.stream.stage("coding").process_time.text == "3d"
+    assert current(table) == (2, WT)
+    editor = editor_in_use()
+    press(editor, Qt.Key.Key_Escape)
+    press(table, Qt.Key.Key_Tab)
+    assert current(table) == (2, PCA)
+    press(table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert current(table) == (2, WT)
+
+
+def test_a_refused_entry_keeps_the_cursor_on_its_cell(workspace: Workspace,
+                                                      table: StageTableView,
+                                                      problems: list[str]) -> None:
+    before = snapshot(workspace)
+    editor = type_into(table, 1, WT, "3 dayz")
+    press(editor, Qt.Key.Key_Return)
+    assert current(table) == (1, WT)
+    assert problems and "'3 dayz' is not a duration" in problems[0]
+    assert snapshot(workspace) == before
+
+
+def test_tab_in_the_last_cell_adds_a_stage(workspace: Workspace,
+                                           table: StageTableView) -> None:
+    before = snapshot(workspace)
+    editor = type_into(table, 4, NOTES, "Friday only")
+    press(editor, Qt.Key.Key_Tab)
+    assert names(workspace)[-1] == "New stage"
+    assert ("deploy", "new-stage") in flows(workspace)
+    assert current(table) == (5, STAGE)
+    editor = editor_in_use()
+    editor.selectAll()
+    QTest.keyClicks(editor, "Monitor")
+    press(editor, Qt.Key.Key_Return)
+    assert names(workspace)[-1] == "Monitor"
+    assert workspace.undo_stack.count() == 3
+    for _ in range(3):
+        workspace.undo_stack.undo()
+    assert snapshot(workspace) == before
+
+
+def test_ctrl_enter_splices_a_new_stage_after_the_current_row(workspace: Workspace,
+                                                              table: StageTableView) -> None:
+    workspace.document.connect("coding", "deploy")
+    before = snapshot(workspace)
+    table.setCurrentIndex(table.model().index(2, WT))
+    press(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert names(workspace) == ["Idea intake", "Refinement", "Coding", "New stage",
+                                "Code review", "Deploy"]
+    outgoing = {(s, t) for s, t in flows(workspace) if "new-stage" in (s, t) or s == "coding"}
+    assert outgoing == {("coding", "new-stage"), ("new-stage", "review"),
+                        ("new-stage", "deploy")}
+    assert workspace.undo_stack.undoText() == "Add stage after Coding"
+    assert current(table) == (3, STAGE)
+    assert table.state() == table.State.EditingState
+    undo_redo_round_trip(workspace, before)
+
+    press(editor_in_use(), Qt.Key.Key_Escape)
+    press(table, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert [s.id for s in workspace.stream.stages].count("new-stage-2") == 1
+
+
+def test_a_chain_is_typed_as_name_ctrl_enter_name(workspace: Workspace,
+                                                  table: StageTableView) -> None:
+    workspace.load(ValueStream(name="Blank", stages=[]), None)
+    for name in ["Idea", "Build", "Ship"]:
+        press(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        editor = editor_in_use()
+        editor.selectAll()
+        QTest.keyClicks(editor, name)
+        press(editor, Qt.Key.Key_Return)
+    assert names(workspace) == ["Idea", "Build", "Ship"]
+    assert flows(workspace) == [("new-stage", "new-stage-2"), ("new-stage-2", "new-stage-3")]
+    assert current(table) == (2, STAGE)
+
+
+def test_the_table_keeps_its_keys_from_window_shortcuts(table: StageTableView) -> None:
+    def claimed(key: Qt.Key, modifiers: Qt.KeyboardModifier) -> bool:
+        override = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers)
+        override.ignore()
+        QApplication.sendEvent(table, override)
+        return override.isAccepted()
+
+    control, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    assert claimed(Qt.Key.Key_Return, control)
+    assert claimed(Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier)
+    assert claimed(Qt.Key.Key_V, control)
+    assert not claimed(Qt.Key.Key_Return, control | shift)  # the window's "add parallel"
+    assert not claimed(Qt.Key.Key_S, control)
+
+
+def test_del_deletes_the_selected_rows_in_one_step(workspace: Workspace,
+                                                   table: StageTableView) -> None:
+    before = snapshot(workspace)
+    table.select_stages(["refine", "coding"])
+    press(table, Qt.Key.Key_Delete)
+    assert names(workspace) == ["Idea intake", "Code review", "Deploy"]
+    assert ("intake", "review") in flows(workspace)
+    assert workspace.undo_stack.count() == 1
+    assert workspace.undo_stack.undoText() == "Delete 2 stages"
+    undo_redo_round_trip(workspace, before)
+
+
+def test_del_on_cells_clears_them_in_one_step(workspace: Workspace, table: StageTableView,
+                                              problems: list[str]) -> None:
+    before = snapshot(workspace)
+    model = table.model()
+    selection = table.selectionModel()
+    table.setCurrentIndex(model.index(1, PT))
+    selection.select(model.index(2, WT), selection.SelectionFlag.Select)
+    press(table, Qt.Key.Key_Delete)
+    assert workspace.stream.stage("refine").process_time.text == "0"
+    assert workspace.stream.stage("coding").wait_time.text == "0"
+    assert names(workspace) == ["Idea intake", "Refinement", "Coding", "Code review", "Deploy"]
+    undo_redo_round_trip(workspace, before)
+
+    workspace.undo_stack.undo()
+    table.setCurrentIndex(model.index(1, STAGE))
+    press(table, Qt.Key.Key_Delete)
+    assert problems == ["row 2, Stage: is blank; give it a name"]
+    assert snapshot(workspace) == before
+
+
+# --- selection -------------------------------------------------------------------------
+
+
+def test_selection_is_announced_only_when_the_user_makes_it(table: StageTableView) -> None:
+    heard: list[list[str]] = []
+    table.selectionChangedIds.connect(heard.append)
+    table.select_stages(["coding", "deploy"])
+    assert heard == []
+    assert table.selected_stage_ids() == ["coding", "deploy"]
+    assert sorted(i.row() for i in table.selectionModel().selectedRows()) == [2, 4]
+    table.setCurrentIndex(table.model().index(1, WT))
+    assert heard[-1] == ["refine"]
+
+
+# --- clipboard -------------------------------------------------------------------------
+
+
+def test_ctrl_c_copies_the_selected_block_as_tab_separated_text(workspace: Workspace,
+                                                                table: StageTableView) -> None:
+    workspace.document.set_stage_field("coding", "notes", "pair\nor mob")
+    model = table.model()
+    selection = table.selectionModel()
+    table.setCurrentIndex(model.index(1, PT))
+    for row, column in [(1, WT), (2, PT), (2, WT), (1, NOTES), (2, NOTES)]:
+        selection.select(model.index(row, column), selection.SelectionFlag.Select)
+    press(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == '4h\t5d\t\n2d\t2d\t"pair\nor mob"\n'
+
+
+def test_paste_with_a_header_matches_columns_by_name_in_one_step(
+        workspace: Workspace, table: StageTableView) -> None:
+    before = snapshot(workspace)
+    block = ("%c&a\tQueue time\tstep\tPT\n"
+             "100\t4h\tQA\t2h\n"
+             "\t\tRelease notes\t30m\n"
+             "95%\t1d\tCode review\t\n")
+    assert table.paste(block)
+    stream = workspace.stream
+    review = stream.stage("review")
+    assert (review.pca, review.wait_time.text, review.process_time.text) == (95, "1d", "2h")
+    assert names(workspace)[-2:] == ["QA", "Release notes"]
+    qa = stream.stage("qa")
+    assert (qa.wait_time.text, qa.process_time.text) == ("4h", "2h")
+    assert ("deploy", "qa") in flows(workspace)
+    assert ("qa", "release-notes") in flows(workspace)
+    assert workspace.undo_stack.count() == 1
+    undo_redo_round_trip(workspace, before)
+
+
+def test_paste_without_a_header_reads_the_contract_column_order(
+        workspace: Workspace, table: StageTableView) -> None:
+    before = snapshot(workspace)
+    block = ("Monitor\toperation\tmonitoring\t15m\t0\t100\t\t1\t0.5\t\t\tdashboards\n"
+             "Refinement\tideation\trequirements\t6h\t4d\t75\n")
+    assert table.paste(block)
+    refine = workspace.stream.stage("refine")
+    assert (refine.process_time.text, refine.wait_time.text, refine.pca) == ("6h", "4d", 75)
+    monitor = workspace.stream.stages[-1]
+    assert (monitor.name, monitor.phase, monitor.kind, monitor.availability,
+            monitor.notes) == ("Monitor", "operation", "monitoring", 0.5, "dashboards")
+    assert ("deploy", monitor.id) in flows(workspace)
+    assert workspace.undo_stack.count() == 1
+    undo_redo_round_trip(workspace, before)
+
+
+def test_paste_follows_a_next_column(workspace: Workspace, table: StageTableView) -> None:
+    block = ("Stage\tNext\n"
+             "Coding\tSecurity scan; Code review\n"
+             "Security scan\tDeploy\n")
+    assert table.paste(block)
+    assert ("coding", "security-scan") in flows(workspace)
+    assert ("security-scan", "deploy") in flows(workspace)
+    assert ("coding", "review") in flows(workspace)
+    assert ("deploy", "security-scan") not in flows(workspace)
+
+
+def test_ctrl_v_pastes_the_clipboard(workspace: Workspace, table: StageTableView) -> None:
+    QGuiApplication.clipboard().setText("Stage\tWait time\nDeploy\t2d\n")
+    press(table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.stream.stage("deploy").wait_time.text == "2d"
+
+
+def test_a_bad_block_is_refused_whole(workspace: Workspace, table: StageTableView,
+                                      problems: list[str]) -> None:
+    before = snapshot(workspace)
+    assert not table.paste("Stage\tWait time\nQA\t2d\nCode review\t3 dayz\n")
+    assert len(problems) == 1
+    assert "nothing was pasted" in problems[0]
+    assert "row 3, Wait time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)" in problems[0]
+    assert "\n" not in problems[0]
+    assert snapshot(workspace) == before
+    assert workspace.undo_stack.count() == 0
+    assert table.model().rowCount() == 5
