@@ -16,10 +16,11 @@ $(READY): pyproject.toml
 run: $(READY)
 	$(BIN)/vsmapper $(FILE)
 
-## Run the whole test suite and the linter.
+## Run the whole test suite, the linter and the format check.
 test: $(READY)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 	$(BIN)/ruff check vsmapper tests benchmarks
+	$(BIN)/ruff format --check vsmapper tests benchmarks
 
 ## Print speed figures against floors measured in the same run.
 bench: $(READY)

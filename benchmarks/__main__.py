@@ -13,9 +13,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def main(names: list[str]) -> None:
     """Run the named benchmarks, or all of them."""
-    found = sorted(info.name.removeprefix("bench_")
-                   for info in pkgutil.iter_modules([str(Path(__file__).parent)])
-                   if info.name.startswith("bench_"))
+    found = sorted(
+        info.name.removeprefix("bench_")
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if info.name.startswith("bench_")
+    )
     for name in names or found:
         print(f"\n=== {name} ===", flush=True)
         importlib.import_module(f"benchmarks.bench_{name}").main()

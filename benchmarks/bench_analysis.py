@@ -36,21 +36,32 @@ def layered_map(size: int, seed: int = 7) -> ValueStream:
         width = min(chance.randint(1, 4), size - len(stages))
         layer = [f"s{len(stages) + number}" for number in range(width)]
         for stage_id in layer:
-            sources = chance.sample(layers[-1], min(len(layers[-1]), chance.randint(1, 2))) \
-                if layers else []
+            sources = (
+                chance.sample(layers[-1], min(len(layers[-1]), chance.randint(1, 2)))
+                if layers
+                else []
+            )
             flows += [Flow(source=source, target=stage_id) for source in sources]
             upstream[stage_id] = set(sources)
-            recent = [candidate for previous in layers[-3:] for candidate in previous
-                      if candidate in _ancestors(stage_id, upstream, depth=3)]
+            recent = [
+                candidate
+                for previous in layers[-3:]
+                for candidate in previous
+                if candidate in _ancestors(stage_id, upstream, depth=3)
+            ]
             rework = chance.random() < REWORK_SHARE
-            stages.append(Stage(
-                id=stage_id, name=f"Stage {stage_id}",
-                process_time=Estimate.model_validate(f"{chance.randint(1, 8)}h"),
-                wait_time=Estimate.model_validate(
-                    f"{chance.randint(0, 3)}-{chance.randint(3, 9)}d"),
-                pca=chance.choice([70, 85, 95]) if rework else 100,
-                rework_to=chance.choice([stage_id, *recent]) if rework else None,
-            ))
+            stages.append(
+                Stage(
+                    id=stage_id,
+                    name=f"Stage {stage_id}",
+                    process_time=Estimate.model_validate(f"{chance.randint(1, 8)}h"),
+                    wait_time=Estimate.model_validate(
+                        f"{chance.randint(0, 3)}-{chance.randint(3, 9)}d"
+                    ),
+                    pca=chance.choice([70, 85, 95]) if rework else 100,
+                    rework_to=chance.choice([stage_id, *recent]) if rework else None,
+                )
+            )
         layers.append(layer)
     return ValueStream(name=f"Benchmark {size}", stages=stages, flows=flows)
 
@@ -81,19 +92,25 @@ def best_seconds(actions: dict[str, Callable[[], object]], runs: int = RUNS) -> 
 
 def main() -> None:
     """Print analysis times and their ratio to the topological-sort floor for each size."""
-    print(f"{'stages':>8} {'flows':>7} {'analyze':>10} {'sensitivity':>12} {'topo sort':>10}"
-          f" {'ratio':>7}")
+    print(
+        f"{'stages':>8} {'flows':>7} {'analyze':>10} {'sensitivity':>12} {'topo sort':>10}"
+        f" {'ratio':>7}"
+    )
     for size in SIZES:
         stream = layered_map(size)
         graph = stream.graph()
-        best = best_seconds({
-            "floor": lambda graph=graph: list(nx.topological_sort(graph)),
-            "analyze": lambda stream=stream: analyze(stream),
-            "sensitivity": lambda stream=stream: sensitivity(stream),
-        })
-        print(f"{size:>8,} {len(stream.flows):>7,} {best['analyze'] * 1000:>8.1f}ms"
-              f" {best['sensitivity'] * 1000:>10.1f}ms {best['floor'] * 1000:>8.2f}ms"
-              f" {best['analyze'] / best['floor']:>6.1f}×")
+        best = best_seconds(
+            {
+                "floor": lambda graph=graph: list(nx.topological_sort(graph)),
+                "analyze": lambda stream=stream: analyze(stream),
+                "sensitivity": lambda stream=stream: sensitivity(stream),
+            }
+        )
+        print(
+            f"{size:>8,} {len(stream.flows):>7,} {best['analyze'] * 1000:>8.1f}ms"
+            f" {best['sensitivity'] * 1000:>10.1f}ms {best['floor'] * 1000:>8.2f}ms"
+            f" {best['analyze'] / best['floor']:>6.1f}×"
+        )
     print(f"target: {SIZES[-1]:,} stages within {TARGET_RATIO}× the topological sort")
 
 

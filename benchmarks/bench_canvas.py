@@ -28,8 +28,16 @@ from vsmapper.ui.canvas import MapScene, render_image
 SIZES = (50, 500, 2000)
 IMAGE_PIXELS = 8_000_000
 PHASES = ("ideation", "creation", "release", "operation")
-NAMES = ("Refinement", "Coding", "Code review", "Security scan", "QA sign-off",
-         "Deploy to staging", "Change approval board", "Monitoring")
+NAMES = (
+    "Refinement",
+    "Coding",
+    "Code review",
+    "Security scan",
+    "QA sign-off",
+    "Deploy to staging",
+    "Change approval board",
+    "Monitoring",
+)
 
 
 def synthetic_map(size: int, seed: int = 7) -> ValueStream:
@@ -46,14 +54,18 @@ def synthetic_map(size: int, seed: int = 7) -> ValueStream:
             index = len(stages)
             stage_id = f"s{index}"
             stage: dict[str, Any] = {
-                "id": stage_id, "name": f"{rng.choice(NAMES)} {index}",
+                "id": stage_id,
+                "name": f"{rng.choice(NAMES)} {index}",
                 "phase": PHASES[min(3, 4 * index // size)],
-                "process_time": f"{rng.randint(1, 16)}h", "wait_time": f"{rng.randint(0, 4)}-5d",
-                "pca": rng.choice((100, 100, 95, 85)), "people": rng.randint(1, 6),
+                "process_time": f"{rng.randint(1, 16)}h",
+                "wait_time": f"{rng.randint(0, 4)}-5d",
+                "pca": rng.choice((100, 100, 95, 85)),
+                "people": rng.randint(1, 6),
             }
             if rng.random() < 0.2:
-                stage["ai"] = [{"id": f"{stage_id}-ai", "name": "Assistant",
-                                "process_time_factor": 0.7}]
+                stage["ai"] = [
+                    {"id": f"{stage_id}-ai", "name": "Assistant", "process_time_factor": 0.7}
+                ]
             for source in column:
                 flows.append({"from": source, "to": stage_id})
                 predecessor[stage_id] = source
@@ -62,8 +74,16 @@ def synthetic_map(size: int, seed: int = 7) -> ValueStream:
             stages.append(stage)
             next_column.append(stage_id)
         column = next_column
-    return map_from_data({"format": "vsmapper", "version": 1, "name": f"Synthetic {size}",
-                          "hourly_cost": 80, "stages": stages, "flows": flows})
+    return map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": f"Synthetic {size}",
+            "hourly_cost": 80,
+            "stages": stages,
+            "flows": flows,
+        }
+    )
 
 
 def seconds(action: Callable[[], object], repeat: int = 1) -> float:
@@ -84,13 +104,17 @@ def paint_floor(count: int, rect: QRectF, scale: float) -> tuple[float, float]:
     def build() -> None:
         for index in range(count):
             item = QGraphicsRectItem(0, 0, 200, 128)
-            item.setPos(rect.left() + (index % columns) * 336,
-                        rect.top() + (index // columns) * 208)
+            item.setPos(
+                rect.left() + (index % columns) * 336, rect.top() + (index // columns) * 208
+            )
             scene.addItem(item)
 
     build_time = seconds(build)
-    image = QImage(math.ceil(rect.width() * scale), math.ceil(rect.height() * scale),
-                   QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(
+        math.ceil(rect.width() * scale),
+        math.ceil(rect.height() * scale),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
 
     def paint() -> None:
         image.fill(0xFFFFFFFF)
@@ -105,24 +129,29 @@ def paint_floor(count: int, rect: QRectF, scale: float) -> tuple[float, float]:
 def main() -> None:
     """Print build, paint and update times for growing maps beside their floors."""
     app = QApplication.instance() or QApplication([])
-    print(f"{'stages':>7} {'analyze':>9} {'build':>9} {'floor':>9} {'ratio':>6} "
-          f"{'paint':>9} {'floor':>9} {'ratio':>6}  image")
+    print(
+        f"{'stages':>7} {'analyze':>9} {'build':>9} {'floor':>9} {'ratio':>6} "
+        f"{'paint':>9} {'floor':>9} {'ratio':>6}  image"
+    )
     for size in SIZES:
         stream = synthetic_map(size)
         analysis_time = seconds(lambda stream=stream: analyze(stream))
         analysis = analyze(stream)
         scene = MapScene()
-        build_time = seconds(lambda scene=scene, stream=stream, analysis=analysis:
-                             scene.show_map(stream, analysis))
+        build_time = seconds(
+            lambda scene=scene, stream=stream, analysis=analysis: scene.show_map(stream, analysis)
+        )
         rect = scene.content_rect()
         scale = min(1.0, math.sqrt(IMAGE_PIXELS / (rect.width() * rect.height())))
         paint_time = seconds(lambda scene=scene, scale=scale: render_image(scene, scale))
         image = render_image(scene, scale)
         floor_build, floor_paint = paint_floor(len(scene.items()), rect, scale)
-        print(f"{size:>7} {analysis_time * 1000:>7.1f}ms {build_time * 1000:>7.1f}ms "
-              f"{floor_build * 1000:>7.1f}ms {build_time / floor_build:>6.1f} "
-              f"{paint_time * 1000:>7.1f}ms {floor_paint * 1000:>7.1f}ms "
-              f"{paint_time / floor_paint:>6.1f}  {image.width()}x{image.height()}")
+        print(
+            f"{size:>7} {analysis_time * 1000:>7.1f}ms {build_time * 1000:>7.1f}ms "
+            f"{floor_build * 1000:>7.1f}ms {build_time / floor_build:>6.1f} "
+            f"{paint_time * 1000:>7.1f}ms {floor_paint * 1000:>7.1f}ms "
+            f"{paint_time / floor_paint:>6.1f}  {image.width()}x{image.height()}"
+        )
 
     stream = synthetic_map(500)
     scene = MapScene()
@@ -133,19 +162,25 @@ def main() -> None:
         stages[250] = stages[250].replaced(process_time=f"{step + 1}h")
         versions.append(stream.replaced(stages=stages))
     analyses = [analyze(version) for version in versions]
-    updates = [seconds(lambda version=version, analysis=analysis:
-                       scene.show_map(version, analysis))
-               for version, analysis in zip(versions, analyses, strict=True)]
+    updates = [
+        seconds(lambda version=version, analysis=analysis: scene.show_map(version, analysis))
+        for version, analysis in zip(versions, analyses, strict=True)
+    ]
     same = seconds(lambda: scene.show_map(versions[-1], analyses[-1]), repeat=11)
-    renamed = versions[-1].replaced(stages=[
-        stage.replaced(name="Renamed") if index == 3 else stage
-        for index, stage in enumerate(versions[-1].stages)])
+    renamed = versions[-1].replaced(
+        stages=[
+            stage.replaced(name="Renamed") if index == 3 else stage
+            for index, stage in enumerate(versions[-1].stages)
+        ]
+    )
     rename = seconds(lambda: scene.show_map(renamed, analyze(renamed)))
     floor_build, _ = paint_floor(len(scene.items()), scene.content_rect(), 0.01)
     update = statistics.median(updates)
-    print(f"\n500 stages, one process time changed: show_map {update * 1000:.1f} ms "
-          f"(budget 50 ms; building {len(scene.items())} bare rect items: "
-          f"{floor_build * 1000:.1f} ms, ratio {update / floor_build:.2f})")
+    print(
+        f"\n500 stages, one process time changed: show_map {update * 1000:.1f} ms "
+        f"(budget 50 ms; building {len(scene.items())} bare rect items: "
+        f"{floor_build * 1000:.1f} ms, ratio {update / floor_build:.2f})"
+    )
     print(f"500 stages, nothing changed:          show_map {same * 1000:.1f} ms")
     print(f"500 stages, one stage renamed:        analyze + show_map {rename * 1000:.1f} ms")
     del app

@@ -44,8 +44,13 @@ def benchmark_map(stage_count: int) -> ValueStream:
         stages.append(stage)
         flows += [{"from": f"s{source}", "to": f"s{number}"} for source in _sources(number)]
     return ValueStream.model_validate(
-        {"format": "vsmapper", "version": 1, "name": f"{stage_count} stages",
-         "stages": stages, "flows": flows}
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": f"{stage_count} stages",
+            "stages": stages,
+            "flows": flows,
+        }
     )
 
 
@@ -136,11 +141,15 @@ def main() -> None:
     """Print the table."""
     print("Monte Carlo forecast, triangular times, seconds (best of 2 to 5 runs).")
     print("floor: numpy drawing the same float32 uniforms and nothing else.")
-    print(f"loop: one trial at a time in Python, timed on {LOOP_STAGE_TRIALS:,} stage-trials "
-          "per map and extrapolated (~).")
+    print(
+        f"loop: one trial at a time in Python, timed on {LOOP_STAGE_TRIALS:,} stage-trials "
+        "per map and extrapolated (~)."
+    )
     print(f"Target: forecast within {TARGET_RATIO:g}x of the floor.\n")
-    header = (f"{'stages':>6} {'trials':>10} {'forecast':>9} {'floor':>8} {'x floor':>8} "
-              f"{'loop':>10} {'loop/forecast':>14}")
+    header = (
+        f"{'stages':>6} {'trials':>10} {'forecast':>9} {'floor':>8} {'x floor':>8} "
+        f"{'loop':>10} {'loop/forecast':>14}"
+    )
     print(header)
     print("-" * len(header))
     worst = 0.0
@@ -153,15 +162,19 @@ def main() -> None:
             forecast_seconds, floor, loop_seconds = time_row(stream, trials, loop_per_trial)
             ratio = forecast_seconds / floor
             worst = max(worst, ratio)
-            print(f"{stage_count:>6} {trials:>10,} {forecast_seconds:>9.3f} {floor:>8.3f} "
-                  f"{ratio:>8.2f} {'~' + format(loop_seconds, ',.1f'):>10} "
-                  f"{loop_seconds / forecast_seconds:>14,.0f}")
+            print(
+                f"{stage_count:>6} {trials:>10,} {forecast_seconds:>9.3f} {floor:>8.3f} "
+                f"{ratio:>8.2f} {'~' + format(loop_seconds, ',.1f'):>10} "
+                f"{loop_seconds / forecast_seconds:>14,.0f}"
+            )
     print(f"\nWorst ratio to the floor: {worst:.2f}x (target {TARGET_RATIO:g}x).")
     check = benchmark_map(50)
     vectorised = forecast(check, 200_000, seed=1).mean_hours
     looped = loop_forecast(check, 20_000, seed=1)
-    print(f"Cross-check on 50 stages: mean {vectorised:.1f} h vectorised, {looped:.1f} h from "
-          f"the per-trial loop ({abs(vectorised / looped - 1):.1%} apart; sampling noise).")
+    print(
+        f"Cross-check on 50 stages: mean {vectorised:.1f} h vectorised, {looped:.1f} h from "
+        f"the per-trial loop ({abs(vectorised / looped - 1):.1%} apart; sampling noise)."
+    )
 
 
 if __name__ == "__main__":

@@ -80,33 +80,43 @@ def _tables(stream: ValueStream) -> dict[str, list[Row]]:
 
 def main() -> None:
     """Print export and import times and their ratios to the floors for each size."""
-    print(f"{'stages':>8} | {'xlsx out':>9} {'floor':>8} {'ratio':>6} | {'xlsx in':>9} "
-          f"{'floor':>8} {'ratio':>6} | {'csv out':>8} {'floor':>7} {'ratio':>6} | "
-          f"{'csv in':>8} {'floor':>7} {'ratio':>6}")
+    print(
+        f"{'stages':>8} | {'xlsx out':>9} {'floor':>8} {'ratio':>6} | {'xlsx in':>9} "
+        f"{'floor':>8} {'ratio':>6} | {'csv out':>8} {'floor':>7} {'ratio':>6} | "
+        f"{'csv in':>8} {'floor':>7} {'ratio':>6}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for size in SIZES:
             stream = layered_map(size)
             tables = _tables(stream)
-            paths = {name: Path(folder) / f"{size}-{name}" for name in (
-                "map.xlsx", "floor.xlsx", "map.csv", "floor.csv")}
+            paths = {
+                name: Path(folder) / f"{size}-{name}"
+                for name in ("map.xlsx", "floor.xlsx", "map.csv", "floor.csv")
+            }
             export_xlsx(stream, paths["map.xlsx"])
             export_csv(stream, paths["map.csv"])
-            best = best_seconds({
-                "xlsx out": lambda s=stream, p=paths["map.xlsx"]: export_xlsx(s, p),
-                "xlsx out floor": lambda t=tables, p=paths["floor.xlsx"]: _write_floor(t, p),
-                "xlsx in": lambda p=paths["map.xlsx"]: import_spreadsheet(p),
-                "xlsx in floor": lambda p=paths["map.xlsx"]: _read_floor(p),
-                "csv out": lambda s=stream, p=paths["map.csv"]: export_csv(s, p),
-                "csv out floor": lambda t=tables, p=paths["floor.csv"]: _csv_write_floor(
-                    t["Stages"], p),
-                "csv in": lambda p=paths["map.csv"]: import_spreadsheet(p),
-                "csv in floor": lambda p=paths["map.csv"]: _csv_read_floor(p),
-            }, runs=1 if size >= 10_000 else 3)
+            best = best_seconds(
+                {
+                    "xlsx out": lambda s=stream, p=paths["map.xlsx"]: export_xlsx(s, p),
+                    "xlsx out floor": lambda t=tables, p=paths["floor.xlsx"]: _write_floor(t, p),
+                    "xlsx in": lambda p=paths["map.xlsx"]: import_spreadsheet(p),
+                    "xlsx in floor": lambda p=paths["map.xlsx"]: _read_floor(p),
+                    "csv out": lambda s=stream, p=paths["map.csv"]: export_csv(s, p),
+                    "csv out floor": lambda t=tables, p=paths["floor.csv"]: _csv_write_floor(
+                        t["Stages"], p
+                    ),
+                    "csv in": lambda p=paths["map.csv"]: import_spreadsheet(p),
+                    "csv in floor": lambda p=paths["map.csv"]: _csv_read_floor(p),
+                },
+                runs=1 if size >= 10_000 else 3,
+            )
             cells = []
             for name, width in (("xlsx out", 9), ("xlsx in", 9), ("csv out", 8), ("csv in", 8)):
                 seconds, floor = best[name], best[f"{name} floor"]
-                cells.append(f"{seconds:>{width - 1}.2f}s {floor:>{7 if width == 9 else 6}.2f}s "
-                             f"{seconds / floor:>5.1f}×")
+                cells.append(
+                    f"{seconds:>{width - 1}.2f}s {floor:>{7 if width == 9 else 6}.2f}s "
+                    f"{seconds / floor:>5.1f}×"
+                )
             print(f"{size:>8,} | " + " | ".join(cells))
     print("floors: the same cells through openpyxl write-only / read-only and the csv module")
 

@@ -24,9 +24,19 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundle folder, built once for this module into a temporary folder."""
     out = tmp_path_factory.mktemp("bundle")
-    result = subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"),
-                             "--dist", str(out / "dist"), "--work", str(out / "work")],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "packaging" / "build.py"),
+            "--dist",
+            str(out / "dist"),
+            "--work",
+            str(out / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return out / "dist" / "VSMapper"
 
@@ -34,8 +44,15 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_bundled(bundle: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the bundle's ``vsmapper`` elsewhere, with nothing of Python in its environment."""
     environment = {"PATH": os.defpath, "HOME": str(cwd), "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([str(bundle / "vsmapper"), *args], cwd=cwd, env=environment,
-                            capture_output=True, encoding="utf-8", timeout=120, check=False)
+    result = subprocess.run(
+        [str(bundle / "vsmapper"), *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -46,8 +63,9 @@ def test_the_bundle_prints_its_version(bundle: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_bundle_analyzes_its_example_map_as_the_package_does(bundle: Path,
-                                                                 tmp_path: Path) -> None:
+def test_the_bundle_analyzes_its_example_map_as_the_package_does(
+    bundle: Path, tmp_path: Path
+) -> None:
     result = run_bundled(bundle, "analyze", str(bundle / EXAMPLE), cwd=tmp_path)
     assert result.stdout == analysis_text(load_map(bundle / EXAMPLE), None) + "\n"
 
@@ -64,8 +82,11 @@ def test_the_bundle_renders_the_main_window(bundle: Path, tmp_path: Path) -> Non
 @pytest.mark.slow
 def test_the_bundle_carries_every_resource(bundle: Path) -> None:
     def files(folder: Path) -> set[Path]:
-        return {path.relative_to(folder) for path in folder.rglob("*")
-                if path.is_file() and path.suffix not in {".py", ".pyc"}}
+        return {
+            path.relative_to(folder)
+            for path in folder.rglob("*")
+            if path.is_file() and path.suffix not in {".py", ".pyc"}
+        }
 
     assert files(bundle / BUNDLED_RESOURCES) == files(ROOT / "resources")
 
@@ -74,9 +95,14 @@ def test_the_bundle_carries_every_resource(bundle: Path) -> None:
 @pytest.mark.skipif(sys.platform != "linux", reason="Qt plugin file names of Linux")
 def test_the_bundle_carries_the_qt_plugins_desktops_load(bundle: Path) -> None:
     plugins = bundle / "_internal" / "PySide6" / "Qt" / "plugins"
-    for plugin in ["platforms/libqxcb.so", "platforms/libqwayland.so",
-                   "platforms/libqoffscreen.so", "imageformats/libqsvg.so",
-                   "iconengines/libqsvgicon.so", "wayland-shell-integration/libxdg-shell.so"]:
+    for plugin in [
+        "platforms/libqxcb.so",
+        "platforms/libqwayland.so",
+        "platforms/libqoffscreen.so",
+        "imageformats/libqsvg.so",
+        "iconengines/libqsvgicon.so",
+        "wayland-shell-integration/libxdg-shell.so",
+    ]:
         assert (plugins / plugin).is_file(), plugin
 
 

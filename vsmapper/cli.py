@@ -87,8 +87,13 @@ def build_parser() -> Parser:
     export.add_argument("file", metavar="FILE", help=".vsm.json, .csv or .xlsx")
     export.add_argument("out", metavar="OUT", help="the file to write; its extension is the format")
     export.add_argument("--scenario", metavar="NAME", help="the map as this scenario makes it")
-    export.add_argument("--scale", type=_number(float, 0.1), default=2.0, metavar="S",
-                        help="pixels per map unit of a PNG (default 2)")
+    export.add_argument(
+        "--scale",
+        type=_number(float, 0.1),
+        default=2.0,
+        metavar="S",
+        help="pixels per map unit of a PNG (default 2)",
+    )
 
     convert = commands.add_parser("import", help="convert a spreadsheet or CSV to a map file")
     convert.add_argument("input", metavar="IN", help=".xlsx or .csv")
@@ -159,8 +164,10 @@ def run_export(args: argparse.Namespace) -> int:
 
     suffix = export_suffix(args.out)
     if suffix is None:
-        raise UsageError(f"{args.out}: cannot export to '{Path(args.out).suffix or args.out}'; "
-                         f"OUT must end in {', '.join(EXPORT_SUFFIXES)}")
+        raise UsageError(
+            f"{args.out}: cannot export to '{Path(args.out).suffix or args.out}'; "
+            f"OUT must end in {', '.join(EXPORT_SUFFIXES)}"
+        )
     _check_not_the_input(args.file, args.out)
     stream, label = future_state(load_input(args.file), args.scenario)
     if suffix in PICTURE_SUFFIXES:
@@ -183,8 +190,9 @@ def run_import(args: argparse.Namespace) -> int:
     if not args.out.lower().endswith(MAP_SUFFIX):
         raise UsageError(f"{args.out}: import writes a map file; name it *{MAP_SUFFIX}")
     _check_not_the_input(args.input, args.out)
-    stream = import_spreadsheet(args.input, args.hours_per_day, args.days_per_week,
-                                args.demand_per_week)
+    stream = import_spreadsheet(
+        args.input, args.hours_per_day, args.days_per_week, args.demand_per_week
+    )
     save_map(stream, args.out)
     return EXIT_OK
 

@@ -66,12 +66,18 @@ def reference_map(text: str, **changes: Any) -> ValueStream:
 
 def stage(stage_id: str, process: float = 0, wait: float = 0, **fields: Any) -> dict[str, Any]:
     """A stage as the file writes it; times in hours."""
-    return {"id": stage_id, "name": fields.pop("name", stage_id.title()),
-            "process_time": process, "wait_time": wait, **fields}
+    return {
+        "id": stage_id,
+        "name": fields.pop("name", stage_id.title()),
+        "process_time": process,
+        "wait_time": wait,
+        **fields,
+    }
 
 
-def make_map(stages: list[dict[str, Any]], flows: list[tuple[str, str]] | None = None,
-             **fields: Any) -> ValueStream:
+def make_map(
+    stages: list[dict[str, Any]], flows: list[tuple[str, str]] | None = None, **fields: Any
+) -> ValueStream:
     """A map of these stages; a chain in list order when ``flows`` is None."""
     data: dict[str, Any] = {"name": "Test map", "stages": stages, **fields}
     if flows is not None:
@@ -96,7 +102,7 @@ def random_maps(draw: st.DrawFn, max_stages: int = 7, chain: bool = False) -> Va
     if chain:
         edges = list(itertools.pairwise(names))
     else:
-        pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
+        pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
         edges = [pair for pair in pairs if draw(st.booleans())]
     graph = nx.DiGraph(edges)
     graph.add_nodes_from(names)
@@ -105,17 +111,25 @@ def random_maps(draw: st.DrawFn, max_stages: int = 7, chain: bool = False) -> Va
     for name in names:
         upstream = sorted(nx.ancestors(graph, name))
         rework_to = draw(st.sampled_from([None, name, *upstream]))
-        stages.append(stage(name, draw(halves), draw(halves),
-                            pca=draw(st.sampled_from([100, 100, 95, 80, 62.5, 50, 25])),
-                            rework_to=rework_to))
+        stages.append(
+            stage(
+                name,
+                draw(halves),
+                draw(halves),
+                pca=draw(st.sampled_from([100, 100, 95, 80, 62.5, 50, 25])),
+                rework_to=rework_to,
+            )
+        )
     order = draw(st.permutations(range(size)))
     return make_map([stages[number] for number in order], [list(edge) for edge in edges])
 
 
 # ---- an independent brute-force reference: every path enumerated ----
 
+
 def _paths(graph: nx.DiGraph) -> Iterator[list[str]]:
     """Every path of at least one stage."""
+
     def extend(path: list[str]) -> Iterator[list[str]]:
         yield path
         for after in graph.successors(path[-1]):
@@ -126,8 +140,8 @@ def _paths(graph: nx.DiGraph) -> Iterator[list[str]]:
 
 
 def reference_expected_lead_time(
-    stream: ValueStream, change: Callable[[str, float, float, float], tuple[float, float]]
-    | None = None,
+    stream: ValueStream,
+    change: Callable[[str, float, float, float], tuple[float, float]] | None = None,
 ) -> float:
     """Expected lead time by enumeration; ``change(id, pt, wt, p)`` may alter one stage."""
     graph = stream.graph()
@@ -143,9 +157,10 @@ def reference_expected_lead_time(
     expected = {}
     for s in stream.stages:
         start = s.rework_to or s.id
-        loop = max(sum(elapsed[n] for n in path)
-                   for path in ([[s.id]] if start == s.id
-                                else nx.all_simple_paths(graph, start, s.id)))
+        loop = max(
+            sum(elapsed[n] for n in path)
+            for path in ([[s.id]] if start == s.id else nx.all_simple_paths(graph, start, s.id))
+        )
         expected[s.id] = elapsed[s.id] + factor[s.id] * loop
     return max((sum(expected[n] for n in path) for path in _paths(graph)), default=0.0)
 
@@ -154,10 +169,15 @@ def reference_nominal(stream: ValueStream) -> tuple[float, list[str]]:
     """Nominal lead time and the longest path first in topological (then file) order."""
     graph = stream.graph()
     file_order = {s.id: number for number, s in enumerate(stream.stages)}
-    place = {node: number for number, node in enumerate(
-        nx.lexicographical_topological_sort(graph, key=file_order.__getitem__))}
-    elapsed = {s.id: s.process_time.likely_hours() + s.wait_time.likely_hours()
-               for s in stream.stages}
+    place = {
+        node: number
+        for number, node in enumerate(
+            nx.lexicographical_topological_sort(graph, key=file_order.__getitem__)
+        )
+    }
+    elapsed = {
+        s.id: s.process_time.likely_hours() + s.wait_time.likely_hours() for s in stream.stages
+    }
     best: tuple[float, list[int]] = (0.0, [])
     for path in _paths(graph):
         if graph.in_degree(path[0]) or graph.out_degree(path[-1]):
@@ -178,17 +198,22 @@ def layered_maps(draw: st.DrawFn, max_layers: int = 12) -> ValueStream:
         layer = [f"l{depth}s{number}" for number in range(draw(st.integers(1, 3)))]
         for name in layer if layers else ():
             earlier = [candidate for previous in layers[-3:] for candidate in previous]
-            sources = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=2,
-                                    unique=True))
+            sources = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=2, unique=True))
             edges += [(source, name) for source in sources]
         layers.append(layer)
     graph = nx.DiGraph(edges)
     names = [name for layer in layers for name in layer]
     graph.add_nodes_from(names)
     halves = st.integers(0, 16).map(lambda value: value / 2)
-    stages = [stage(name, draw(halves), draw(halves),
-                    pca=draw(st.sampled_from([100, 100, 100, 90, 75, 50])),
-                    rework_to=draw(st.sampled_from([None, *sorted(nx.ancestors(graph, name))])))
-              for name in names]
+    stages = [
+        stage(
+            name,
+            draw(halves),
+            draw(halves),
+            pca=draw(st.sampled_from([100, 100, 100, 90, 75, 50])),
+            rework_to=draw(st.sampled_from([None, *sorted(nx.ancestors(graph, name))])),
+        )
+        for name in names
+    ]
     order = draw(st.permutations(range(len(stages))))
     return make_map([stages[number] for number in order], edges)

@@ -53,8 +53,7 @@ def test_parallel_branches_do_not_add_up() -> None:
 
 def test_several_sources_and_sinks() -> None:
     stream = make_map(
-        [stage("idea", 2), stage("bug", 5), stage("work", 10), stage("docs", 1),
-         stage("ship", 3)],
+        [stage("idea", 2), stage("bug", 5), stage("work", 10), stage("docs", 1), stage("ship", 3)],
         [("idea", "work"), ("bug", "work"), ("work", "docs"), ("work", "ship")],
     )
     analysis = analyze(stream)
@@ -136,7 +135,8 @@ def test_the_reason_names_hands_on_work_and_heavy_rework() -> None:
     assert analysis.constraint is not None
     assert analysis.constraint.reason == (
         "Build holds 96% of expected lead time; all of its time is hands-on work, "
-        "and rework adds 1.9d more")
+        "and rework adds 1.9d more"
+    )
 
 
 def test_rework_to_itself_uses_the_geometric_expectation() -> None:
@@ -148,10 +148,13 @@ def test_rework_to_itself_uses_the_geometric_expectation() -> None:
 def rework_across_a_fork() -> dict[str, object]:
     """start → {long, short} → check, check sends work back to start (80 % pass)."""
     return {
-        "stages": [stage("start", 1, 1), stage("long", 4, 6), stage("short", 2, 4),
-                   stage("check", 3, 1, pca=80, rework_to="start")],
-        "flows": [("start", "long"), ("start", "short"), ("long", "check"),
-                  ("short", "check")],
+        "stages": [
+            stage("start", 1, 1),
+            stage("long", 4, 6),
+            stage("short", 2, 4),
+            stage("check", 3, 1, pca=80, rework_to="start"),
+        ],
+        "flows": [("start", "long"), ("start", "short"), ("long", "check"), ("short", "check")],
     }
 
 
@@ -198,9 +201,11 @@ def test_a_stage_at_100_percent_with_a_rework_target_adds_nothing() -> None:
 
 def test_capacity_with_an_overloaded_stage() -> None:
     stream = make_map(
-        [stage("plan", 2, people=2),
-         stage("build", 4, pca=80, people=1, availability=0.5),
-         stage("test", 1, pca=50, rework_to="build", people=3)],
+        [
+            stage("plan", 2, people=2),
+            stage("build", 4, pca=80, people=1, availability=0.5),
+            stage("test", 1, pca=50, rework_to="build", people=3),
+        ],
         demand_per_week=10,
     )
     analysis = analyze(stream)
@@ -233,11 +238,14 @@ def test_no_demand_means_no_utilization() -> None:
 
 
 def test_littles_law_needs_both_wip_and_throughput() -> None:
-    stream = make_map([
-        stage("both", 1, wip=6, throughput_per_week=3),
-        stage("wip_only", 1, wip=6),
-        stage("stalled", 1, wip=6, throughput_per_week=0),
-    ], calendar={"hours_per_day": 6, "days_per_week": 4})
+    stream = make_map(
+        [
+            stage("both", 1, wip=6, throughput_per_week=3),
+            stage("wip_only", 1, wip=6),
+            stage("stalled", 1, wip=6, throughput_per_week=0),
+        ],
+        calendar={"hours_per_day": 6, "days_per_week": 4},
+    )
     analysis = analyze(stream)
     assert analysis.stage("both").little_wait_hours == 2 * 24  # two weeks of 24 h
     assert analysis.stage("wip_only").little_wait_hours is None
@@ -246,9 +254,13 @@ def test_littles_law_needs_both_wip_and_throughput() -> None:
 
 def test_cost_per_item_counts_passes_and_the_stage_rate() -> None:
     stream = make_map(
-        [stage("design", 2, 10), stage("code", 10, 5, pca=80, hourly_cost=120),
-         stage("review", 1, 3, pca=50, rework_to="code")],
-        hourly_cost=100, currency="EUR",
+        [
+            stage("design", 2, 10),
+            stage("code", 10, 5, pca=80, hourly_cost=120),
+            stage("review", 1, 3, pca=50, rework_to="code"),
+        ],
+        hourly_cost=100,
+        currency="EUR",
     )
     analysis = analyze(stream)
     # design 2·1·100; code 10·(1 + 0.25 + 1)·120; review 1·2·100. Wait costs nothing.
@@ -265,7 +277,9 @@ def test_counts_ai_opportunities_per_stage() -> None:
 
 
 def test_durations_use_the_map_calendar() -> None:
-    stream = make_map([{"id": "a", "name": "A", "process_time": "1d", "wait_time": "2-4d"}],
-                      calendar={"hours_per_day": 6, "days_per_week": 4})
+    stream = make_map(
+        [{"id": "a", "name": "A", "process_time": "1d", "wait_time": "2-4d"}],
+        calendar={"hours_per_day": 6, "days_per_week": 4},
+    )
     analysis = analyze(stream)
     assert (analysis.process_time_hours, analysis.wait_time_hours) == (6, 18)

@@ -27,14 +27,26 @@ from vsmapper.analysis.forecast import (
 from vsmapper.errors import VSMapperError
 from vsmapper.model import ValueStream, format_hours
 
-CONTRACT_KEYS = ["trials", "seed", "mean_hours", "p50_hours", "p85_hours", "p95_hours",
-                 "criticality"]
+CONTRACT_KEYS = [
+    "trials",
+    "seed",
+    "mean_hours",
+    "p50_hours",
+    "p85_hours",
+    "p95_hours",
+    "criticality",
+]
 
 
 def ranged(stage_id: str, process: str, wait: str = "0", **fields: object) -> dict[str, object]:
     """A stage whose times are text such as ``2h/3h/5h`` or ``1-3d``."""
-    return {"id": stage_id, "name": fields.pop("name", stage_id.title()),
-            "process_time": process, "wait_time": wait, **fields}
+    return {
+        "id": stage_id,
+        "name": fields.pop("name", stage_id.title()),
+        "process_time": process,
+        "wait_time": wait,
+        **fields,
+    }
 
 
 def diamond(left: str, right: str) -> ValueStream:
@@ -46,6 +58,7 @@ def diamond(left: str, right: str) -> ValueStream:
 
 
 # ---- agreement with the analytic figures ----
+
 
 def test_point_estimate_chain_mean_is_the_expected_lead_time() -> None:
     # By hand (DESIGN.md §4): loops Refinement 44 h, Coding 32 h, Code review back to Coding
@@ -119,6 +132,7 @@ def test_ranged_chain_mean_is_the_sum_of_distribution_means(
 
 # ---- invariants on any map ----
 
+
 @settings(max_examples=40, deadline=None)
 @given(stream=random_maps())
 def test_figures_are_consistent_on_any_map(stream: ValueStream) -> None:
@@ -144,9 +158,11 @@ def point_dags(draw: st.DrawFn) -> ValueStream:
     size = draw(st.integers(1, 7))
     names = [f"s{number}" for number in range(size)]
     hours = draw(st.permutations([2.0**power for power in range(size)]))
-    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
-    return make_map([stage(name, hours[n]) for n, name in enumerate(names)],
-                    [pair for pair in pairs if draw(st.booleans())])
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    return make_map(
+        [stage(name, hours[n]) for n, name in enumerate(names)],
+        [pair for pair in pairs if draw(st.booleans())],
+    )
 
 
 def longest_path(stream: ValueStream) -> tuple[float, set[str]]:
@@ -170,6 +186,7 @@ def test_point_estimates_give_the_longest_path_every_trial(stream: ValueStream) 
 
 
 # ---- criticality ----
+
 
 def test_every_stage_of_a_single_path_is_always_critical() -> None:
     stream = make_map([ranged("a", "1-3h"), ranged("b", "2h/3h/9h", "1-2d"), ranged("c", "1h")])
@@ -197,11 +214,13 @@ def test_equal_parallel_branches_share_criticality() -> None:
 def test_criticality_by_name_tells_repeated_names_apart() -> None:
     stream = make_map([stage("a", 1, name="Review"), stage("b", 1, name="Review")])
     assert forecast(stream, trials=10, seed=1).criticality_by_name == {
-        "Review (a)": 1.0, "Review (b)": 1.0,
+        "Review (a)": 1.0,
+        "Review (b)": 1.0,
     }
 
 
 # ---- reproducibility, progress and cancelling ----
+
 
 def test_the_same_seed_gives_the_same_figures_across_chunks() -> None:
     stream = reference_map(FEATURE_CHAIN)
@@ -232,15 +251,25 @@ def test_should_stop_cancels_between_chunks() -> None:
         forecast(stream, trials=10, seed=1, should_stop=lambda: True)
     fractions: list[float] = []
     with pytest.raises(ForecastCancelled):
-        forecast(stream, trials=3 * trials_per_chunk(stream), seed=1, progress=fractions.append,
-                 should_stop=lambda: bool(fractions))
+        forecast(
+            stream,
+            trials=3 * trials_per_chunk(stream),
+            seed=1,
+            progress=fractions.append,
+            should_stop=lambda: bool(fractions),
+        )
     assert len(fractions) == 1
 
 
 @pytest.mark.parametrize(
     ("arguments", "field"),
-    [({"trials": 0}, "trials"), ({"trials": 10**9}, "trials"), ({"trials": 2.5}, "trials"),
-     ({"seed": -1}, "seed"), ({"method": "normal"}, "method")],
+    [
+        ({"trials": 0}, "trials"),
+        ({"trials": 10**9}, "trials"),
+        ({"trials": 2.5}, "trials"),
+        ({"seed": -1}, "seed"),
+        ({"method": "normal"}, "method"),
+    ],
 )
 def test_bad_arguments_are_refused(arguments: dict[str, object], field: str) -> None:
     with pytest.raises(VSMapperError, match=f"^{field}: "):
@@ -254,12 +283,17 @@ def test_an_empty_map_takes_no_time() -> None:
 
 # ---- reports ----
 
+
 def test_forecast_json_follows_the_contract() -> None:
     report = forecast_json(reference_map(FEATURE_CHAIN), 5_000, 8, None)
     assert list(report)[: len(CONTRACT_KEYS)] == CONTRACT_KEYS
     assert (report["trials"], report["seed"], report["scenario"]) == (5_000, 8, None)
     assert list(report["criticality"]) == [
-        "Idea intake", "Refinement", "Coding", "Code review", "Deploy",
+        "Idea intake",
+        "Refinement",
+        "Coding",
+        "Code review",
+        "Deploy",
     ]
     for key in ("mean_hours", "p50_hours", "p85_hours", "p95_hours"):
         assert report[key] == round(report[key], 4)
@@ -270,8 +304,12 @@ def test_forecast_json_follows_the_contract() -> None:
 def scenario_map() -> ValueStream:
     """Two stages; the scenario "Faster review" halves the review's time."""
     return make_map(
-        [stage("code", 8),
-         stage("review", 8, ai=[{"id": "bot", "name": "Review bot", "process_time_factor": 0.5}])],
+        [
+            stage("code", 8),
+            stage(
+                "review", 8, ai=[{"id": "bot", "name": "Review bot", "process_time_factor": 0.5}]
+            ),
+        ],
         scenarios=[{"id": "fast", "name": "Faster review", "ai": ["bot"]}],
     )
 

@@ -13,8 +13,9 @@ from .maps import make_map, stage
 
 
 def test_topological_order_breaks_ties_by_file_order() -> None:
-    stream = make_map([stage("d"), stage("b"), stage("a"), stage("c")],
-                      [("a", "d"), ("b", "d"), ("c", "d")])
+    stream = make_map(
+        [stage("d"), stage("b"), stage("a"), stage("c")], [("a", "d"), ("b", "d"), ("c", "d")]
+    )
     graph = flow_graph(stream)
     assert [stream.stages[number].id for number in graph.order] == ["b", "a", "c", "d"]
     assert graph.positions == [3, 0, 1, 2]
@@ -23,22 +24,32 @@ def test_topological_order_breaks_ties_by_file_order() -> None:
 
 
 @st.composite
-def edges_and_windows(draw: st.DrawFn) -> tuple[list[tuple[int, int, float]],
-                                                 list[tuple[int, int]]]:
+def edges_and_windows(
+    draw: st.DrawFn,
+) -> tuple[list[tuple[int, int, float]], list[tuple[int, int]]]:
     size = draw(st.integers(1, 12))
     pairs = st.tuples(st.integers(0, size - 1), st.integers(0, size - 1)).filter(
-        lambda pair: pair[0] < pair[1])
-    edges = sorted((source, target, float(draw(st.integers(0, 50))))
-                   for source, target in draw(st.lists(pairs, max_size=30)))
+        lambda pair: pair[0] < pair[1]
+    )
+    edges = sorted(
+        (source, target, float(draw(st.integers(0, 50))))
+        for source, target in draw(st.lists(pairs, max_size=30))
+    )
     lows = sorted(draw(st.lists(st.integers(0, size - 1), max_size=12)))
     windows = [(low, draw(st.integers(low, size - 1))) for low in lows]
     return edges, windows
 
 
 @given(edges_and_windows())
-def test_jump_maxima_matches_brute_force(case: tuple[list[tuple[int, int, float]],
-                                                     list[tuple[int, int]]]) -> None:
+def test_jump_maxima_matches_brute_force(
+    case: tuple[list[tuple[int, int, float]], list[tuple[int, int]]],
+) -> None:
     edges, windows = case
-    expected = [max((value for source, target, value in edges if source < low and target > high),
-                    default=-math.inf) for low, high in windows]
+    expected = [
+        max(
+            (value for source, target, value in edges if source < low and target > high),
+            default=-math.inf,
+        )
+        for low, high in windows
+    ]
     assert jump_maxima(edges, windows) == expected

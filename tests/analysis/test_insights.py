@@ -29,14 +29,24 @@ from .maps import FEATURE_CHAIN, PARALLEL_TESTS, make_map, reference_map, stage,
 close = pytest.approx
 EXPECTED_LEAD_TIME = 112 + 11 + 32 / 9 + 58 * 0.15 / 0.85
 
-REVIEW_BOT = {"id": "review-bot", "name": "AI first-pass review", "process_time_factor": 0.5,
-              "wait_time_factor": 0.5, "pca_delta": 5, "monthly_cost": 400}
-CODING_ASSISTANT = {"id": "assistant", "name": "Coding assistant", "process_time_factor": 0.75,
-                    "pca_delta": -2, "monthly_cost": 250}
+REVIEW_BOT = {
+    "id": "review-bot",
+    "name": "AI first-pass review",
+    "process_time_factor": 0.5,
+    "wait_time_factor": 0.5,
+    "pca_delta": 5,
+    "monthly_cost": 400,
+}
+CODING_ASSISTANT = {
+    "id": "assistant",
+    "name": "Coding assistant",
+    "process_time_factor": 0.75,
+    "pca_delta": -2,
+    "monthly_cost": 250,
+}
 
 
-def chain(scenarios: list[dict[str, Any]] | None = None, **ai: list[dict[str, Any]]
-          ) -> ValueStream:
+def chain(scenarios: list[dict[str, Any]] | None = None, **ai: list[dict[str, Any]]) -> ValueStream:
     """The feature chain with AI opportunities at some stages and some scenarios."""
     data = json.loads(FEATURE_CHAIN)
     for stage_data in data["stages"]:
@@ -69,6 +79,7 @@ def test_the_worked_expected_lead_time() -> None:
 
 # ---- the constraint ----
 
+
 def test_the_constraint_is_named_with_its_leverage_and_share() -> None:
     found = only(insights(chain()), "constraint")
     assert found.stage_ids == ("refine",)
@@ -88,6 +99,7 @@ def test_no_constraint_finding_when_nothing_takes_time() -> None:
 
 
 # ---- waiting ----
+
 
 def test_waiting_of_half_the_lead_time_or_more_is_flagged_with_poppendieck() -> None:
     found = only(insights(chain()), "waiting")
@@ -110,6 +122,7 @@ def test_no_waiting_finding_without_lead_time() -> None:
 
 
 # ---- rework ----
+
 
 def test_rework_hot_spots_are_the_stages_whose_rework_adds_most() -> None:
     found = of_kind(insights(chain()), "rework")
@@ -137,6 +150,7 @@ def test_no_rework_finding_when_everything_is_right_first_time() -> None:
 
 # ---- the biggest lever (sensitivity) ----
 
+
 def test_the_biggest_lever_is_the_best_ranked_change() -> None:
     found = only(insights(chain()), "biggest_lever")
     # Halving refine's 40 h wait saves 20 h and a quarter of that in its own rework.
@@ -151,6 +165,7 @@ def test_no_lever_when_nothing_takes_time() -> None:
 
 # ---- opportunity effects ----
 
+
 def test_opportunity_effects_apply_each_opportunity_alone() -> None:
     effects = {effect.opportunity_id: effect for effect in opportunity_effects(with_ai())}
     assert list(effects) == ["assistant", "review-bot"]  # map order
@@ -158,20 +173,25 @@ def test_opportunity_effects_apply_each_opportunity_alone() -> None:
     # Review: PT 1, WT 12, E 13, %C&A 90; its loop 32 + 13 = 45 adds 45/9 = 5.
     assert bot.lead_time_delta_hours == close(-13)
     assert bot.lead_time_delta_pct == close(-1300 / 112)
-    assert bot.expected_lead_time_delta_hours == close(1 + 55 + 32 + 32 / 9 + 18 + 9
-                                                       - EXPECTED_LEAD_TIME)
+    assert bot.expected_lead_time_delta_hours == close(
+        1 + 55 + 32 + 32 / 9 + 18 + 9 - EXPECTED_LEAD_TIME
+    )
     assert bot.pca_delta_points == close(5)
     assert bot.rolled_pca_delta == close(0.8 * 0.9 * 0.9 - 0.8 * 0.9 * 0.85)
     assert bot.monthly_cost == 400
-    assert (bot.stage_id, bot.stage, bot.opportunity) == ("review", "Code review",
-                                                          "AI first-pass review")
+    assert (bot.stage_id, bot.stage, bot.opportunity) == (
+        "review",
+        "Code review",
+        "AI first-pass review",
+    )
     assistant = effects["assistant"]
     # Coding: PT 12, E 28, %C&A 88, R = 28·0.12/0.88; review's loop 54.
     expected = 1 + 55 + 28 + 28 * 0.12 / 0.88 + 26 + 54 * 0.15 / 0.85 + 9
     assert assistant.lead_time_delta_hours == close(-4)
     assert assistant.expected_lead_time_delta_hours == close(expected - EXPECTED_LEAD_TIME)
     assert assistant.expected_lead_time_delta_pct == close(
-        100 * (expected - EXPECTED_LEAD_TIME) / EXPECTED_LEAD_TIME)
+        100 * (expected - EXPECTED_LEAD_TIME) / EXPECTED_LEAD_TIME
+    )
     assert assistant.pca_delta_points == close(-2)
 
 
@@ -195,6 +215,7 @@ def test_no_best_opportunity_when_none_would_help() -> None:
 
 # ---- enabled opportunities with little leverage ----
 
+
 def test_an_enabled_opportunity_that_barely_moves_lead_time_is_flagged() -> None:
     stream = with_ai([{"id": "typing", "name": "Typing faster", "ai": ["assistant"]}])
     found = only(insights(stream), "low_leverage")
@@ -216,10 +237,11 @@ def test_opportunities_that_matter_or_are_not_enabled_are_not_flagged() -> None:
 
 
 def test_an_opportunity_at_a_stage_with_a_small_share_is_flagged_however_strong() -> None:
-    gone = {"id": "gone", "name": "Make it vanish", "process_time_factor": 0,
-            "wait_time_factor": 0}
-    stream = make_map([stage("a", 91), stage("b", 9, ai=[gone])],
-                      scenarios=[{"id": "s", "name": "S", "ai": ["gone"]}])
+    gone = {"id": "gone", "name": "Make it vanish", "process_time_factor": 0, "wait_time_factor": 0}
+    stream = make_map(
+        [stage("a", 91), stage("b", 9, ai=[gone])],
+        scenarios=[{"id": "s", "name": "S", "ai": ["gone"]}],
+    )
     found = only(insights(stream), "low_leverage")
     assert found.figures["saving_share"] == close(0.09)  # above 5%, but b holds only 9%
     assert found.figures["stage_share"] == close(0.09)
@@ -234,6 +256,7 @@ def test_an_opportunity_that_adds_rework_is_said_to_lengthen_lead_time() -> None
 
 
 # ---- capacity ----
+
 
 def capacity_map(demand: float | None = 1, **fields: Any) -> ValueStream:
     """a waits 80 h (the constraint); b works 36 of 40 hours a week per item (the bottleneck)."""
@@ -264,6 +287,7 @@ def test_no_capacity_finding_without_demand_or_when_the_constraint_copes() -> No
 
 # ---- scenarios that overload a stage ----
 
+
 def test_a_scenario_whose_demand_overloads_a_stage_is_critical() -> None:
     stream = capacity_map(scenarios=[{"id": "grow", "name": "Grow", "demand_factor": 1.2}])
     found = only(insights(stream), "demand_overload")
@@ -286,19 +310,24 @@ def test_in_a_scenarios_view_its_overload_is_reported_once() -> None:
 def test_no_overload_finding_below_capacity_or_when_already_overloaded() -> None:
     stream = capacity_map(scenarios=[{"id": "grow", "name": "Grow", "demand_factor": 1.1}])
     assert of_kind(insights(stream), "demand_overload") == []
-    stream = capacity_map(demand=2, scenarios=[{"id": "grow", "name": "Grow",
-                                                "demand_factor": 2}])
+    stream = capacity_map(demand=2, scenarios=[{"id": "grow", "name": "Grow", "demand_factor": 2}])
     assert of_kind(insights(stream), "demand_overload") == []
 
 
 # ---- the scenario argument and the order ----
 
+
 def test_with_a_scenario_the_flow_findings_describe_its_future_state() -> None:
-    stream = with_ai([
-        {"id": "fast-refine", "name": "Fast refinement",
-         "overrides": {"refine": {"wait_time": 0}}},
-        {"id": "typing", "name": "Typing faster", "ai": ["assistant"]},
-    ])
+    stream = with_ai(
+        [
+            {
+                "id": "fast-refine",
+                "name": "Fast refinement",
+                "overrides": {"refine": {"wait_time": 0}},
+            },
+            {"id": "typing", "name": "Typing faster", "ai": ["assistant"]},
+        ]
+    )
     assert only(insights(stream), "constraint").stage_ids == ("refine",)
     future = insights(stream, stream.scenarios[0])
     assert only(future, "constraint").stage_ids == ("coding",)
@@ -317,6 +346,7 @@ def test_findings_come_most_urgent_first() -> None:
 
 
 # ---- the hourglass ----
+
 
 def test_phase_shares_follow_the_expected_critical_path() -> None:
     shares = hourglass(with_ai())
@@ -355,11 +385,13 @@ def test_parallel_branches_count_once_in_the_hourglass() -> None:
 def test_an_empty_map_has_four_empty_phases() -> None:
     shares = hourglass(make_map([]))
     assert [(share.expected_hours, share.share, share.opportunities) for share in shares] == [
-        (0, 0, 0)] * 4
+        (0, 0, 0)
+    ] * 4
     assert insights(make_map([])) == []
 
 
 # ---- JSON ----
+
 
 def test_insights_json_holds_the_three_additive_keys_ready_for_json() -> None:
     stream = with_ai([{"id": "typing", "name": "Typing faster", "ai": ["assistant"]}])
@@ -374,7 +406,11 @@ def test_insights_json_holds_the_three_additive_keys_ready_for_json() -> None:
     assert bot["opportunity_id"] == "review-bot"
     assert bot["lead_time_delta_pct"] == round(-1300 / 112, 4)
     assert [share["phase"] for share in data["hourglass"]] == [
-        "ideation", "creation", "release", "operation"]
+        "ideation",
+        "creation",
+        "release",
+        "operation",
+    ]
 
 
 def test_insights_json_finds_the_scenario_by_name() -> None:

@@ -44,8 +44,9 @@ def test_more_wait_never_shortens_lead_time(stream: ValueStream, data: st.DataOb
     target = data.draw(st.sampled_from(stream.stages))
     extra = data.draw(st.sampled_from([0.5, 3.0, 40.0]))
     before = analyze(stream)
-    longer = with_stage(stream, target.id,
-                        wait_time=Estimate.hours_value(target.wait_time.likely_hours() + extra))
+    longer = with_stage(
+        stream, target.id, wait_time=Estimate.hours_value(target.wait_time.likely_hours() + extra)
+    )
     after = analyze(longer)
     assert after.lead_time_hours >= before.lead_time_hours
     assert after.expected_lead_time_hours >= before.expected_lead_time_hours - 1e-9
@@ -59,8 +60,9 @@ def test_figures_match_brute_force_enumeration(stream: ValueStream) -> None:
     assert list(analysis.critical_path) == path
     assert analysis.expected_lead_time_hours == close(reference_expected_lead_time(stream))
     assert analysis.rolled_pca == close(math.prod(s.pca / 100 for s in stream.stages))
-    on_path = sum(m.process_time_hours + m.wait_time_hours for m in analysis.stages
-                  if m.on_critical_path)
+    on_path = sum(
+        m.process_time_hours + m.wait_time_hours for m in analysis.stages if m.on_critical_path
+    )
     assert on_path == lead_time
 
 
@@ -70,13 +72,12 @@ def test_fast_leverage_equals_naive_recomputation(stream: ValueStream) -> None:
     analysis = analyze(stream)
     for metrics in analysis.stages:
         naive = analyze(zeroed(stream, metrics.id)).expected_lead_time_hours
-        assert metrics.leverage_hours == close(analysis.expected_lead_time_hours - naive,
-                                               abs=1e-9)
+        assert metrics.leverage_hours == close(analysis.expected_lead_time_hours - naive, abs=1e-9)
         brute = reference_expected_lead_time(
-            stream, lambda stage_id, pt, wt, p, zero=metrics.id:
-            (0.0 if stage_id == zero else pt + wt, p))
-        assert metrics.leverage_hours == close(analysis.expected_lead_time_hours - brute,
-                                               abs=1e-9)
+            stream,
+            lambda stage_id, pt, wt, p, zero=metrics.id: (0.0 if stage_id == zero else pt + wt, p),
+        )
+        assert metrics.leverage_hours == close(analysis.expected_lead_time_hours - brute, abs=1e-9)
 
 
 @settings(max_examples=200)
@@ -84,19 +85,23 @@ def test_fast_leverage_equals_naive_recomputation(stream: ValueStream) -> None:
 def test_sensitivity_equals_naive_recomputation(stream: ValueStream) -> None:
     base = reference_expected_lead_time(stream)
     for found in sensitivity(stream):
+
         def saved(change, target=found.stage_id):  # type: ignore[no-untyped-def]
             return base - reference_expected_lead_time(
-                stream, lambda stage_id, pt, wt, p: change(pt, wt, p) if stage_id == target
-                else (pt + wt, p))
+                stream,
+                lambda stage_id, pt, wt, p: (
+                    change(pt, wt, p) if stage_id == target else (pt + wt, p)
+                ),
+            )
 
-        assert found.halve_process_hours == close(saved(lambda pt, wt, p: (pt / 2 + wt, p)),
-                                                  abs=1e-9)
-        assert found.halve_wait_hours == close(saved(lambda pt, wt, p: (pt + wt / 2, p)),
-                                               abs=1e-9)
-        assert found.perfect_pca_hours == close(saved(lambda pt, wt, p: (pt + wt, 1.0)),
-                                                abs=1e-9)
-        assert found.best_hours == max(found.halve_process_hours, found.halve_wait_hours,
-                                       found.perfect_pca_hours)
+        assert found.halve_process_hours == close(
+            saved(lambda pt, wt, p: (pt / 2 + wt, p)), abs=1e-9
+        )
+        assert found.halve_wait_hours == close(saved(lambda pt, wt, p: (pt + wt / 2, p)), abs=1e-9)
+        assert found.perfect_pca_hours == close(saved(lambda pt, wt, p: (pt + wt, 1.0)), abs=1e-9)
+        assert found.best_hours == max(
+            found.halve_process_hours, found.halve_wait_hours, found.perfect_pca_hours
+        )
 
 
 @given(random_maps())
@@ -112,8 +117,9 @@ def test_on_a_chain_leverage_is_elapsed_times_passes(stream: ValueStream) -> Non
     # loop it lies on (its own included), each counted as often as that loop is expected
     # to run: E'_s plus its part of other stages' rework, which is E_s × passes.
     for metrics in analyze(stream).stages:
-        assert metrics.leverage_hours == close(metrics.elapsed_hours * metrics.expected_passes,
-                                               abs=1e-9)
+        assert metrics.leverage_hours == close(
+            metrics.elapsed_hours * metrics.expected_passes, abs=1e-9
+        )
 
 
 @given(random_maps())
@@ -126,11 +132,14 @@ def test_lead_time_is_at_least_any_single_stage(stream: ValueStream) -> None:
         assert metrics.expected_passes >= 1
 
 
-def changed_stage(stream: ValueStream, stage_id: str, process: float, wait: float,
-                  pca: float | None = None) -> ValueStream:
+def changed_stage(
+    stream: ValueStream, stage_id: str, process: float, wait: float, pca: float | None = None
+) -> ValueStream:
     """The map with one stage's likely times (hours) and, if given, its %C&A replaced."""
-    changes: dict[str, object] = {"process_time": Estimate.hours_value(process),
-                                  "wait_time": Estimate.hours_value(wait)}
+    changes: dict[str, object] = {
+        "process_time": Estimate.hours_value(process),
+        "wait_time": Estimate.hours_value(wait),
+    }
     if pca is not None:
         changes["pca"] = pca
     return with_stage(stream, stage_id, **changes)
@@ -151,8 +160,11 @@ def test_fast_figures_equal_naive_recomputation_on_bigger_maps(stream: ValueStre
         found = by_id[metrics.id]
         assert metrics.leverage_hours == close(saved(zeroed(stream, metrics.id)), abs=1e-9)
         assert found.halve_process_hours == close(
-            saved(changed_stage(stream, metrics.id, process / 2, wait)), abs=1e-9)
+            saved(changed_stage(stream, metrics.id, process / 2, wait)), abs=1e-9
+        )
         assert found.halve_wait_hours == close(
-            saved(changed_stage(stream, metrics.id, process, wait / 2)), abs=1e-9)
+            saved(changed_stage(stream, metrics.id, process, wait / 2)), abs=1e-9
+        )
         assert found.perfect_pca_hours == close(
-            saved(changed_stage(stream, metrics.id, process, wait, pca=100)), abs=1e-9)
+            saved(changed_stage(stream, metrics.id, process, wait, pca=100)), abs=1e-9
+        )

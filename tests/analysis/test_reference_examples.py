@@ -28,11 +28,21 @@ def test_feature_chain_totals() -> None:
 def test_feature_chain_rework_and_leverage() -> None:
     analysis = analyze(reference_map(FEATURE_CHAIN))
     rework = {m.name: rounded(m.rework_hours) for m in analysis.stages}
-    assert rework == {"Idea intake": 0, "Refinement": 11, "Coding": 3.5556,
-                      "Code review": 10.2353, "Deploy": 0}
+    assert rework == {
+        "Idea intake": 0,
+        "Refinement": 11,
+        "Coding": 3.5556,
+        "Code review": 10.2353,
+        "Deploy": 0,
+    }
     leverage = {m.name: rounded(m.leverage_hours) for m in analysis.stages}
-    assert leverage == {"Idea intake": 1, "Refinement": 55, "Coding": 41.2026,
-                        "Code review": 30.5882, "Deploy": 9}
+    assert leverage == {
+        "Idea intake": 1,
+        "Refinement": 55,
+        "Coding": 41.2026,
+        "Code review": 30.5882,
+        "Deploy": 9,
+    }
     assert [m.on_critical_path for m in analysis.stages] == [True] * 5
 
 
@@ -42,8 +52,9 @@ def test_feature_chain_constraint() -> None:
     assert (constraint.stage_id, constraint.stage) == ("refine", "Refinement")
     assert rounded(constraint.leverage_hours) == 55
     assert rounded(constraint.share) == 0.4021
-    assert constraint.reason == ("Refinement holds 40% of expected lead time; "
-                                 "91% of its time is waiting")
+    assert constraint.reason == (
+        "Refinement holds 40% of expected lead time; 91% of its time is waiting"
+    )
 
 
 def test_parallel_tests_totals() -> None:
@@ -58,12 +69,21 @@ def test_parallel_tests_totals() -> None:
     assert not analysis.stage("api").on_critical_path
 
 
-@pytest.mark.parametrize(("stage_id", "leverage"), [
-    ("intake", 2), ("design", 16), ("build", 32), ("api", 0), ("ui", 16), ("release", 17),
-])
+@pytest.mark.parametrize(
+    ("stage_id", "leverage"),
+    [
+        ("intake", 2),
+        ("design", 16),
+        ("build", 32),
+        ("api", 0),
+        ("ui", 16),
+        ("release", 17),
+    ],
+)
 def test_parallel_tests_leverage(stage_id: str, leverage: float) -> None:
-    assert rounded(analyze(reference_map(PARALLEL_TESTS)).stage(stage_id).leverage_hours) \
-        == leverage
+    assert (
+        rounded(analyze(reference_map(PARALLEL_TESTS)).stage(stage_id).leverage_hours) == leverage
+    )
 
 
 def test_parallel_tests_constraint() -> None:

@@ -12,37 +12,73 @@ from vsmapper.errors import VSMapperError
 from .maps import FEATURE_CHAIN, PARALLEL_TESTS, make_map, reference_map
 
 CONTRACT_KEYS = [
-    "name", "scenario", "hours_per_day", "lead_time_hours", "expected_lead_time_hours",
-    "process_time_hours", "wait_time_hours", "flow_efficiency", "rolled_pca", "rework_hours",
-    "critical_path", "constraint", "capacity_bottleneck", "cost_per_item", "stages",
+    "name",
+    "scenario",
+    "hours_per_day",
+    "lead_time_hours",
+    "expected_lead_time_hours",
+    "process_time_hours",
+    "wait_time_hours",
+    "flow_efficiency",
+    "rolled_pca",
+    "rework_hours",
+    "critical_path",
+    "constraint",
+    "capacity_bottleneck",
+    "cost_per_item",
+    "stages",
 ]
 STAGE_KEYS = [
-    "id", "name", "phase", "kind", "process_time_hours", "wait_time_hours", "rework_hours",
-    "leverage_hours", "share", "on_critical_path", "utilization", "ai_opportunities",
+    "id",
+    "name",
+    "phase",
+    "kind",
+    "process_time_hours",
+    "wait_time_hours",
+    "rework_hours",
+    "leverage_hours",
+    "share",
+    "on_critical_path",
+    "utilization",
+    "ai_opportunities",
 ]
 
-SCENARIOS = [{"id": "ai-review", "name": "AI review", "ai": ["review-bot"]},
-             {"id": "calm", "name": "Calm refinement",
-              "overrides": {"refine": {"wait_time": "1d"}}}]
+SCENARIOS = [
+    {"id": "ai-review", "name": "AI review", "ai": ["review-bot"]},
+    {"id": "calm", "name": "Calm refinement", "overrides": {"refine": {"wait_time": "1d"}}},
+]
 
 
 def feature_chain_with_ai(**changes: object) -> object:
     data = json.loads(FEATURE_CHAIN)
-    data["stages"][3]["ai"] = [{"id": "review-bot", "name": "AI first-pass review",
-                                "process_time_factor": 0.5, "wait_time_factor": 0.5,
-                                "pca_delta": 10, "monthly_cost": 400}]
+    data["stages"][3]["ai"] = [
+        {
+            "id": "review-bot",
+            "name": "AI first-pass review",
+            "process_time_factor": 0.5,
+            "wait_time_factor": 0.5,
+            "pca_delta": 10,
+            "monthly_cost": 400,
+        }
+    ]
     return reference_map(json.dumps({**data, "scenarios": SCENARIOS, **changes}))
 
 
 def test_keys_and_order_follow_the_contract() -> None:
     report = analysis_json(reference_map(FEATURE_CHAIN), None)
-    assert list(report)[:len(CONTRACT_KEYS)] == CONTRACT_KEYS
-    assert list(report)[len(CONTRACT_KEYS):] == [
-        "days_per_week", "currency", "where_it_would_matter", "scenarios",
-        "insights", "opportunities", "hourglass"]
+    assert list(report)[: len(CONTRACT_KEYS)] == CONTRACT_KEYS
+    assert list(report)[len(CONTRACT_KEYS) :] == [
+        "days_per_week",
+        "currency",
+        "where_it_would_matter",
+        "scenarios",
+        "insights",
+        "opportunities",
+        "hourglass",
+    ]
     assert list(report["constraint"]) == ["stage", "leverage_hours", "share", "reason"]
     for entry in report["stages"]:
-        assert list(entry)[:len(STAGE_KEYS)] == STAGE_KEYS
+        assert list(entry)[: len(STAGE_KEYS)] == STAGE_KEYS
     json.dumps(report, allow_nan=False)
 
 
@@ -55,19 +91,36 @@ def test_feature_chain_figures_rounded_to_four_decimals() -> None:
     assert (report["process_time_hours"], report["wait_time_hours"]) == (24.0, 88.0)
     assert (report["flow_efficiency"], report["rolled_pca"]) == (0.2143, 0.612)
     assert report["rework_hours"] == 24.7908
-    assert report["critical_path"] == ["Idea intake", "Refinement", "Coding", "Code review",
-                                       "Deploy"]
+    assert report["critical_path"] == [
+        "Idea intake",
+        "Refinement",
+        "Coding",
+        "Code review",
+        "Deploy",
+    ]
     assert report["constraint"] == {
-        "stage": "Refinement", "leverage_hours": 55.0, "share": 0.4021,
-        "reason": "Refinement holds 40% of expected lead time; 91% of its time is waiting"}
+        "stage": "Refinement",
+        "leverage_hours": 55.0,
+        "share": 0.4021,
+        "reason": "Refinement holds 40% of expected lead time; 91% of its time is waiting",
+    }
     assert report["capacity_bottleneck"] is None
     assert report["cost_per_item"] == 0.0
     coding = report["stages"][2]
     assert {key: coding[key] for key in STAGE_KEYS} == {
-        "id": "coding", "name": "Coding", "phase": "creation", "kind": "coding",
-        "process_time_hours": 16.0, "wait_time_hours": 16.0, "rework_hours": 3.5556,
-        "leverage_hours": 41.2026, "share": 0.3012, "on_critical_path": True,
-        "utilization": None, "ai_opportunities": 0}
+        "id": "coding",
+        "name": "Coding",
+        "phase": "creation",
+        "kind": "coding",
+        "process_time_hours": 16.0,
+        "wait_time_hours": 16.0,
+        "rework_hours": 3.5556,
+        "leverage_hours": 41.2026,
+        "share": 0.3012,
+        "on_critical_path": True,
+        "utilization": None,
+        "ai_opportunities": 0,
+    }
     assert coding["expected_passes"] == 1.2876
 
 
@@ -83,16 +136,24 @@ def test_parallel_tests_figures() -> None:
 
 def test_capacity_bottleneck_when_the_map_has_a_demand() -> None:
     report = analysis_json(reference_map(PARALLEL_TESTS, demand_per_week=2), None)
-    assert report["capacity_bottleneck"] == {"stage": "Build", "utilization": 1.2,
-                                             "overloaded": True}
+    assert report["capacity_bottleneck"] == {
+        "stage": "Build",
+        "utilization": 1.2,
+        "overloaded": True,
+    }
     assert [entry["utilization"] for entry in report["stages"]][:3] == [0.1, 0.4, 1.2]
 
 
 def test_where_it_would_matter_and_scenarios_are_added() -> None:
     report = analysis_json(feature_chain_with_ai(), None)
     first = report["where_it_would_matter"][0]
-    assert first == {"stage": "Refinement", "halve_process_hours": 2.5,
-                     "halve_wait_hours": 25.0, "perfect_pca_hours": 11.0, "best_hours": 25.0}
+    assert first == {
+        "stage": "Refinement",
+        "halve_process_hours": 2.5,
+        "halve_wait_hours": 25.0,
+        "perfect_pca_hours": 11.0,
+        "best_hours": 25.0,
+    }
     assert [entry["id"] for entry in report["scenarios"]] == ["ai-review", "calm"]
     calm = report["scenarios"][1]
     assert calm["name"] == "Calm refinement"
@@ -155,8 +216,9 @@ def test_text_columns_line_up() -> None:
 
 
 def test_text_totals_and_reason() -> None:
-    text = analysis_text(reference_map(FEATURE_CHAIN, hourly_cost=50, currency="EUR",
-                                       demand_per_week=1), None)
+    text = analysis_text(
+        reference_map(FEATURE_CHAIN, hourly_cost=50, currency="EUR", demand_per_week=1), None
+    )
     assert line_with(text, "Lead time").split() == ["Lead", "time", "2w", "4d", "(112h)"]
     assert line_with(text, "Process time").endswith("3d")
     assert line_with(text, "Wait time").endswith("2w 1d")
@@ -165,8 +227,9 @@ def test_text_totals_and_reason() -> None:
     assert "(136.8h, rework adds 24.8h)" in line_with(text, "Expected lead time")
     assert line_with(text, "Cost per item").endswith(" EUR")
     assert "Coding at 52% of capacity, within capacity" in line_with(text, "Capacity bottleneck")
-    assert ("Constraint: Refinement holds 40% of expected lead time; 91% of its time is "
-            "waiting.") in lines_of(text)
+    assert (
+        "Constraint: Refinement holds 40% of expected lead time; 91% of its time is waiting."
+    ) in lines_of(text)
     assert "Where it would matter (expected lead time saved)" in lines_of(text)
     assert line_with(text, "●  Refinement").split()[-1] == "constraint"
 

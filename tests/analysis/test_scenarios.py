@@ -14,22 +14,50 @@ close = pytest.approx
 
 
 def review_bot(**changes: object) -> dict[str, object]:
-    return {"id": "review-bot", "name": "AI first-pass review", "process_time_factor": 0.5,
-            "wait_time_factor": 0.25, "pca_delta": 10, "monthly_cost": 400, **changes}
+    return {
+        "id": "review-bot",
+        "name": "AI first-pass review",
+        "process_time_factor": 0.5,
+        "wait_time_factor": 0.25,
+        "pca_delta": 10,
+        "monthly_cost": 400,
+        **changes,
+    }
 
 
 def ai_map() -> ValueStream:
     return make_map(
-        [stage("code", 16, 16, pca=90),
-         {**stage("review", 2, 0, pca=85, rework_to="code", ai=[review_bot()]),
-          "wait_time": "2-4d"},
-         stage("deploy", 1, 8, ai=[{"id": "pipeline", "name": "AI pipeline triage",
-                                    "wait_time_factor": 0.5, "monthly_cost": 150}])],
-        demand_per_week=4, hourly_cost=100,
+        [
+            stage("code", 16, 16, pca=90),
+            {
+                **stage("review", 2, 0, pca=85, rework_to="code", ai=[review_bot()]),
+                "wait_time": "2-4d",
+            },
+            stage(
+                "deploy",
+                1,
+                8,
+                ai=[
+                    {
+                        "id": "pipeline",
+                        "name": "AI pipeline triage",
+                        "wait_time_factor": 0.5,
+                        "monthly_cost": 150,
+                    }
+                ],
+            ),
+        ],
+        demand_per_week=4,
+        hourly_cost=100,
         scenarios=[
             {"id": "ai-review", "name": "AI review", "ai": ["review-bot"]},
-            {"id": "all-ai", "name": "All AI", "ai": ["review-bot", "pipeline"],
-             "overrides": {"code": {"wait_time": "1d"}}, "demand_factor": 1.5},
+            {
+                "id": "all-ai",
+                "name": "All AI",
+                "ai": ["review-bot", "pipeline"],
+                "overrides": {"code": {"wait_time": "1d"}},
+                "demand_factor": 1.5,
+            },
             {"id": "nothing", "name": "Nothing"},
         ],
     )
@@ -49,8 +77,10 @@ def test_enabled_opportunities_scale_the_whole_estimate_and_raise_pca() -> None:
 
 def test_pca_is_clamped_to_100_and_above_zero() -> None:
     for delta, expected in ((30, 100), (-100, 0.1)):
-        stream = make_map([stage("a", 1, pca=80, ai=[review_bot(pca_delta=delta)])],
-                          scenarios=[{"id": "s", "name": "S", "ai": ["review-bot"]}])
+        stream = make_map(
+            [stage("a", 1, pca=80, ai=[review_bot(pca_delta=delta)])],
+            scenarios=[{"id": "s", "name": "S", "ai": ["review-bot"]}],
+        )
         assert apply_scenario(stream, stream.scenarios[0]).stage("a").pca == expected
 
 
@@ -61,16 +91,23 @@ def test_overrides_come_after_ai_and_demand_is_scaled() -> None:
     assert future.stage("code").process_time.likely_hours() == 16
     assert future.stage("deploy").wait_time.likely_hours() == 4
     assert future.demand_per_week == 6
-    override = make_map([stage("a", 4, pca=80, ai=[review_bot()])],
-                        scenarios=[{"id": "s", "name": "S", "ai": ["review-bot"],
-                                    "overrides": {"a": {"pca": 70, "process_time": 3}}}])
+    override = make_map(
+        [stage("a", 4, pca=80, ai=[review_bot()])],
+        scenarios=[
+            {
+                "id": "s",
+                "name": "S",
+                "ai": ["review-bot"],
+                "overrides": {"a": {"pca": 70, "process_time": 3}},
+            }
+        ],
+    )
     applied = apply_scenario(override, override.scenarios[0]).stage("a")
     assert (applied.pca, applied.process_time.likely_hours()) == (70, 3)
 
 
 def test_a_map_without_demand_keeps_none() -> None:
-    stream = make_map([stage("a", 1)], scenarios=[{"id": "s", "name": "S",
-                                                   "demand_factor": 2}])
+    stream = make_map([stage("a", 1)], scenarios=[{"id": "s", "name": "S", "demand_factor": 2}])
     assert apply_scenario(stream, stream.scenarios[0]).demand_per_week is None
 
 
@@ -85,7 +122,8 @@ def test_compare_reports_the_differences() -> None:
     assert comparison.lead_time_delta_hours == -19
     assert comparison.lead_time_delta_pct == close(-19 / 67 * 100)
     assert comparison.expected_lead_time_delta_hours == close(
-        future.expected_lead_time_hours - current.expected_lead_time_hours)
+        future.expected_lead_time_hours - current.expected_lead_time_hours
+    )
     assert comparison.expected_lead_time_delta_hours < comparison.lead_time_delta_hours
     assert comparison.flow_efficiency_delta == close(18 / 48 - 19 / 67)
     assert comparison.rolled_pca_delta == close(0.9 * 0.95 - 0.9 * 0.85)
@@ -120,8 +158,9 @@ def test_find_scenario_by_name_or_id(text: str) -> None:
 
 
 def test_find_scenario_prefers_an_exact_match() -> None:
-    stream = make_map([stage("a")], scenarios=[{"id": "fast", "name": "FAST"},
-                                               {"id": "slow", "name": "fast"}])
+    stream = make_map(
+        [stage("a")], scenarios=[{"id": "fast", "name": "FAST"}, {"id": "slow", "name": "fast"}]
+    )
     assert find_scenario(stream, "fast").id == "fast"
     assert find_scenario(stream, "FAST").id == "fast"
     assert find_scenario(stream, "Fast").id == "fast"

@@ -28,7 +28,12 @@ def test_feature_chain_savings_in_expected_lead_time() -> None:
 def test_sorted_best_first_with_ties_in_map_order() -> None:
     ranked = sensitivity(reference_map(FEATURE_CHAIN))
     assert [item.stage for item in ranked] == [
-        "Refinement", "Code review", "Coding", "Deploy", "Idea intake"]
+        "Refinement",
+        "Code review",
+        "Coding",
+        "Deploy",
+        "Idea intake",
+    ]
     tied = sensitivity(make_map([stage("b", 2), stage("a", 2)]))
     assert [item.stage_id for item in tied] == ["b", "a"]
 

@@ -42,8 +42,9 @@ def example_copy(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", sorted(MAGIC))
-def test_export_writes_each_format(tmp_path: Path, example_copy: Path, name: str,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_writes_each_format(
+    tmp_path: Path, example_copy: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = example_copy.read_bytes()
     out = tmp_path / name
     assert run(["export", example_copy, out], capsys) == (0, "", "")
@@ -52,8 +53,9 @@ def test_export_writes_each_format(tmp_path: Path, example_copy: Path, name: str
     assert leftovers(tmp_path) == []
 
 
-def test_a_spreadsheet_is_read_wherever_a_map_is(tmp_path: Path, example_copy: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_spreadsheet_is_read_wherever_a_map_is(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     workbook = tmp_path / "team.xlsx"
     assert run(["export", example_copy, workbook], capsys)[0] == 0
     code, out, _ = run(["analyze", workbook, "--json"], capsys)
@@ -66,8 +68,9 @@ def test_a_spreadsheet_is_read_wherever_a_map_is(tmp_path: Path, example_copy: P
     assert copy.read_bytes() == example_copy.read_bytes()
 
 
-def test_export_of_a_scenario_writes_the_future_state(tmp_path: Path, example_copy: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_of_a_scenario_writes_the_future_state(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "future.vsm.json"
     assert run(["export", example_copy, out, "--scenario", "ai-across-the-stream"], capsys)[0] == 0
     future = load_map(out)
@@ -75,8 +78,9 @@ def test_export_of_a_scenario_writes_the_future_state(tmp_path: Path, example_co
     assert future.stage("approval").wait_time.text == "1-2d"
 
 
-def test_png_scale_sets_the_pixels(tmp_path: Path, example_copy: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_png_scale_sets_the_pixels(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from PySide6.QtGui import QImage
 
     small, large = tmp_path / "small.png", tmp_path / "large.png"
@@ -86,28 +90,38 @@ def test_png_scale_sets_the_pixels(tmp_path: Path, example_copy: Path,
 
 
 def test_a_picture_export_needs_no_display_and_no_app(tmp_path: Path, example_copy: Path) -> None:
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    }
     out = tmp_path / "map.png"
-    result = subprocess.run([sys.executable, "-m", "vsmapper", "export", str(example_copy),
-                             str(out)], capture_output=True, text=True, env=environment,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "vsmapper", "export", str(example_copy), str(out)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
     assert (result.returncode, result.stderr) == (0, "")
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("args", [
-    ["export", "{map}", "{folder}/map.docx"],
-    ["export", "{map}", "{folder}/map"],
-    ["export", "{map}", "{map}"],
-    ["export", "{map}", "{folder}/map.png", "--scale", "0"],
-    ["import", "{folder}/team.csv", "{folder}/out.json"],
-    ["import", "{folder}/team.txt", "{folder}/out.vsm.json"],
-    ["import", "{folder}/team.csv", "{folder}/team.csv"],
-])
-def test_wrong_usage_is_exit_2_and_writes_nothing(tmp_path: Path, example_copy: Path,
-                                                  args: list[str],
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "{map}", "{folder}/map.docx"],
+        ["export", "{map}", "{folder}/map"],
+        ["export", "{map}", "{map}"],
+        ["export", "{map}", "{folder}/map.png", "--scale", "0"],
+        ["import", "{folder}/team.csv", "{folder}/out.json"],
+        ["import", "{folder}/team.txt", "{folder}/out.vsm.json"],
+        ["import", "{folder}/team.csv", "{folder}/team.csv"],
+    ],
+)
+def test_wrong_usage_is_exit_2_and_writes_nothing(
+    tmp_path: Path, example_copy: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "team.csv").write_text("Stage\nA\n")
     before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
     filled = [arg.format(map=example_copy, folder=tmp_path) for arg in args]
@@ -117,30 +131,49 @@ def test_wrong_usage_is_exit_2_and_writes_nothing(tmp_path: Path, example_copy: 
     assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
 
 
-def test_an_unknown_extension_names_the_accepted_ones(tmp_path: Path, example_copy: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_extension_names_the_accepted_ones(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, _, err = run(["export", example_copy, tmp_path / "map.docx"], capsys)
     assert "'.docx'; OUT must end in .xlsx, .csv, .png, .svg, .pdf, .vsm.json" in err
 
 
 def test_import_converts_a_csv_with_the_calendar_options(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "team.csv"
     source.write_text("Stage,Process time,Wait time\nBuild,1d,2d\nShip,1h,\n")
     out = tmp_path / "team.vsm.json"
-    code, _, _ = run(["import", source, out, "--hours-per-day", "6", "--days-per-week", "4",
-                      "--demand-per-week", "3"], capsys)
+    code, _, _ = run(
+        [
+            "import",
+            source,
+            out,
+            "--hours-per-day",
+            "6",
+            "--days-per-week",
+            "4",
+            "--demand-per-week",
+            "3",
+        ],
+        capsys,
+    )
     assert code == 0
     stream = load_map(out)
-    assert (stream.name, stream.calendar.hours_per_day, stream.calendar.days_per_week,
-            stream.demand_per_week) == ("team", 6, 4, 3)
+    assert (
+        stream.name,
+        stream.calendar.hours_per_day,
+        stream.calendar.days_per_week,
+        stream.demand_per_week,
+    ) == ("team", 6, 4, 3)
     assert [stage.id for stage in stream.stages] == ["build", "ship"]
     _, report, _ = run(["analyze", out, "--json"], capsys)
     assert json.loads(report)["lead_time_hours"] == 6 + 12 + 1
 
 
 def test_import_lists_up_to_20_row_errors_under_one_error_line(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "team.csv"
     source.write_text(BAD_ROWS)
     out = tmp_path / "team.vsm.json"
@@ -148,8 +181,9 @@ def test_import_lists_up_to_20_row_errors_under_one_error_line(
     code, stdout, err = run(["import", source, out], capsys)
     lines = err.splitlines()
     assert (code, stdout) == (3, "")
-    assert lines[0] == (f"vsmapper: error: {source}: 30 problems (the first 20); "
-                        "nothing was imported")
+    assert lines[0] == (
+        f"vsmapper: error: {source}: 30 problems (the first 20); nothing was imported"
+    )
     assert lines[1] == "  row 2, Wait time: '1 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"
     assert len(lines) == 21
     assert out.read_text() == "precious"
@@ -157,24 +191,32 @@ def test_import_lists_up_to_20_row_errors_under_one_error_line(
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"not a zip at all", "not an Excel workbook"),
-    (b"PK\x03\x04 truncated", "not an Excel workbook"),
-])
-def test_a_broken_workbook_is_one_clean_line(tmp_path: Path, content: bytes, expected: str,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"not a zip at all", "not an Excel workbook"),
+        (b"PK\x03\x04 truncated", "not an Excel workbook"),
+    ],
+)
+def test_a_broken_workbook_is_one_clean_line(
+    tmp_path: Path, content: bytes, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "team.xlsx"
     source.write_bytes(content)
-    for args in (["import", source, tmp_path / "out.vsm.json"], ["analyze", source],
-                 ["export", source, tmp_path / "out.pdf"]):
+    for args in (
+        ["import", source, tmp_path / "out.vsm.json"],
+        ["analyze", source],
+        ["export", source, tmp_path / "out.pdf"],
+    ):
         code, out, err = run(args, capsys)
         assert (code, out) == (3, "")
         assert err.startswith("vsmapper: error: ") and expected in err and err.count("\n") == 1
     assert sorted(path.name for path in tmp_path.iterdir()) == ["team.xlsx"]
 
 
-def test_a_failed_picture_export_leaves_the_old_file(tmp_path: Path, example_copy: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failed_picture_export_leaves_the_old_file(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "report.pdf"
     out.write_bytes(b"old report")
     code, _, err = run(["export", example_copy, out, "--scenario", "nope"], capsys)
@@ -184,11 +226,16 @@ def test_a_failed_picture_export_leaves_the_old_file(tmp_path: Path, example_cop
 
 
 @pytest.mark.parametrize("name", sorted(MAGIC))
-def test_an_unwritable_output_is_one_line_and_nothing_else(tmp_path: Path, example_copy: Path,
-                                                           name: str) -> None:
+def test_an_unwritable_output_is_one_line_and_nothing_else(
+    tmp_path: Path, example_copy: Path, name: str
+) -> None:
     out = tmp_path / "missing-folder" / name
-    result = subprocess.run([sys.executable, "-m", "vsmapper", "export", str(example_copy),
-                             str(out)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "vsmapper", "export", str(example_copy), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 3
     assert result.stderr == f"vsmapper: error: {out}: cannot be saved (No such file or directory)\n"
     assert not out.parent.exists()

@@ -23,10 +23,22 @@ from vsmapper.model import ValueStream
 
 
 def unicode_map() -> ValueStream:
-    return map_from_data({"format": "vsmapper", "version": 1, "name": "Ünïcode", "stages": [
-        {"id": "u1", "name": "Étude → QA", "process_time": "2-5d", "notes": "line one\nline two"},
-        {"id": "u2", "name": "日本, \"quoted\"", "wait_time": 1.5},
-    ]})
+    return map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Ünïcode",
+            "stages": [
+                {
+                    "id": "u1",
+                    "name": "Étude → QA",
+                    "process_time": "2-5d",
+                    "notes": "line one\nline two",
+                },
+                {"id": "u2", "name": '日本, "quoted"', "wait_time": 1.5},
+            ],
+        }
+    )
 
 
 def test_the_file_is_utf8_with_a_bom_and_crlf_lines(tmp_path: Path) -> None:
@@ -61,14 +73,21 @@ def test_a_failed_export_leaves_the_old_file(tmp_path: Path) -> None:
 @pytest.mark.slow
 @needs_libreoffice
 def test_libreoffice_opens_it_as_text_not_formulas(
-        tmp_path: Path, libreoffice_profile: Path) -> None:  # noqa: F811
+    tmp_path: Path,
+    libreoffice_profile: Path,  # noqa: F811 - the imported fixture, by name
+) -> None:
     path = tmp_path / "stages.csv"
-    stream = formula_text_map().replaced(stages=[*formula_text_map().stages,
-                                                 *unicode_map().stages])
+    stream = formula_text_map().replaced(stages=[*formula_text_map().stages, *unicode_map().stages])
     export_csv(stream, path)
     # 76 is UTF-8: what a user picks in LibreOffice's import dialog, which finds the BOM.
     opened = convert_with_libreoffice(path, "xlsx", libreoffice_profile, "CSV:44,34,76")
-    cells = [(cell.value, cell.data_type) for cell in
-             openpyxl.load_workbook(opened).active["A"][1:]]
-    assert cells == [("'=1+2", "s"), ("'-rm -rf", "s"), ("'=SUM(1,2)", "s"),
-                     ("Étude → QA", "s"), ('日本, "quoted"', "s")]
+    cells = [
+        (cell.value, cell.data_type) for cell in openpyxl.load_workbook(opened).active["A"][1:]
+    ]
+    assert cells == [
+        ("'=1+2", "s"),
+        ("'-rm -rf", "s"),
+        ("'=SUM(1,2)", "s"),
+        ("Étude → QA", "s"),
+        ('日本, "quoted"', "s"),
+    ]

@@ -21,8 +21,12 @@ def write_csv(folder: Path, text: str, name: str = "team.csv", bom: bool = False
     return path
 
 
-def write_xlsx(folder: Path, sheets: dict[str, list[list[object]]], name: str = "team.xlsx",
-               percent_cells: tuple[str, ...] = ()) -> Path:
+def write_xlsx(
+    folder: Path,
+    sheets: dict[str, list[list[object]]],
+    name: str = "team.xlsx",
+    percent_cells: tuple[str, ...] = (),
+) -> Path:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for title, rows in sheets.items():
@@ -47,32 +51,42 @@ def problems_of(path: Path, **settings: float) -> list[str]:
 
 
 def test_a_minimal_csv_is_a_chain_in_row_order(tmp_path: Path) -> None:
-    path = write_csv(tmp_path,
-                     "Stage,Process time,Wait time\nIdea,1h,0\nBuild,2d,1-3d\nShip,30m,4h\n")
+    path = write_csv(
+        tmp_path, "Stage,Process time,Wait time\nIdea,1h,0\nBuild,2d,1-3d\nShip,30m,4h\n"
+    )
     stream = import_spreadsheet(path)
     assert stream.name == "team"
     assert [stage.name for stage in stream.stages] == ["Idea", "Build", "Ship"]
     assert [stage.id for stage in stream.stages] == ["idea", "build", "ship"]
     assert [(flow.source, flow.target) for flow in stream.flows] == [
-        ("idea", "build"), ("build", "ship")]
+        ("idea", "build"),
+        ("build", "ship"),
+    ]
     assert stream.stage("build").wait_time.text == "1-3d"
     assert analyze(stream).lead_time_hours == 1 + 16 + 16 + 0.5 + 4
 
 
 def test_headers_match_without_case_and_by_their_synonyms(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, "step;PT;QUEUE TIME;pca;rework to;Headcount;RATE;Successors;note\n"
-                               "A;1;2;90%;;2;100;B;first\nB;3;4;80;A;1;;;\n")
+    path = write_csv(
+        tmp_path,
+        "step;PT;QUEUE TIME;pca;rework to;Headcount;RATE;Successors;note\n"
+        "A;1;2;90%;;2;100;B;first\nB;3;4;80;A;1;;;\n",
+    )
     stream = import_spreadsheet(path)
     first, second = stream.stages
     assert (first.name, first.process_time.likely_hours(), first.wait_time.likely_hours()) == (
-        "A", 1, 2)
+        "A",
+        1,
+        2,
+    )
     assert (first.pca, first.people, first.hourly_cost, first.notes) == (90, 2, 100, "first")
     assert (second.pca, second.rework_to, second.hourly_cost) == (80, "a", None)
 
 
 def test_units_in_headers_apply_to_bare_numbers_only(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, "Stage,Process time (d),Wait time (days)\n"
-                               "A,2,1-3\nB,4h,2/3/5\nC,1.5,\n")
+    path = write_csv(
+        tmp_path, "Stage,Process time (d),Wait time (days)\nA,2,1-3\nB,4h,2/3/5\nC,1.5,\n"
+    )
     stream = import_spreadsheet(path, hours_per_day=6)
     assert [stage.process_time.text for stage in stream.stages] == ["2d", "4h", "1.5d"]
     assert [stage.wait_time.text for stage in stream.stages] == ["1-3d", "2d/3d/5d", "0"]
@@ -88,38 +102,51 @@ def test_hours_headers_keep_plain_numbers(tmp_path: Path) -> None:
 
 def test_availability_is_a_fraction_or_a_percentage(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Stage,Availability\nA,0.5\nB,50\nC,25%\nD,1\n")
-    assert [stage.availability for stage in import_spreadsheet(path).stages] == [
-        0.5, 0.5, 0.25, 1]
+    assert [stage.availability for stage in import_spreadsheet(path).stages] == [0.5, 0.5, 0.25, 1]
 
 
 def test_percent_formatted_excel_cells_mean_what_they_show(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path, {"Stages": [["Stage", "%C&A", "Availability"],
-                                            ["A", 0.85, 0.5], ["B", 90, 1]]},
-                      percent_cells=("B2", "C2"))
+    path = write_xlsx(
+        tmp_path,
+        {"Stages": [["Stage", "%C&A", "Availability"], ["A", 0.85, 0.5], ["B", 90, 1]]},
+        percent_cells=("B2", "C2"),
+    )
     first, second = import_spreadsheet(path).stages
     assert (first.pca, first.availability) == (85, 0.5)
     assert (second.pca, second.availability) == (90, 1)
 
 
 def test_next_names_branches_and_a_blank_next_is_the_next_row(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, "Stage,Next\nCode,Review; Scan\nReview,Deploy\nScan,Deploy\n"
-                               "Deploy,\nMonitor,(end)\nLearn,\n")
+    path = write_csv(
+        tmp_path,
+        "Stage,Next\nCode,Review; Scan\nReview,Deploy\nScan,Deploy\n"
+        "Deploy,\nMonitor,(end)\nLearn,\n",
+    )
     flows = {(flow.source, flow.target) for flow in import_spreadsheet(path).flows}
-    assert flows == {("code", "review"), ("code", "scan"), ("review", "deploy"),
-                     ("scan", "deploy"), ("deploy", "monitor")}
+    assert flows == {
+        ("code", "review"),
+        ("code", "scan"),
+        ("review", "deploy"),
+        ("scan", "deploy"),
+        ("deploy", "monitor"),
+    }
 
 
 def test_next_and_rework_find_stages_by_name_ignoring_case_or_by_id(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, "Stage,Id,Next,Rework to\nCoding,c1,code review,\n"
-                               "Code review,r1,deploy-it,c1\nDeploy,deploy-it,,\n")
+    path = write_csv(
+        tmp_path,
+        "Stage,Id,Next,Rework to\nCoding,c1,code review,\n"
+        "Code review,r1,deploy-it,c1\nDeploy,deploy-it,,\n",
+    )
     stream = import_spreadsheet(path)
     assert {(f.source, f.target) for f in stream.flows} == {("c1", "r1"), ("r1", "deploy-it")}
     assert stream.stage("r1").rework_to == "c1"
 
 
 def test_ids_are_made_from_names_and_kept_unique(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, "Stage,Id\nCode review,\nCode review,\nQA & Test,code-review-2\n"
-                               "Code Review!,\n")
+    path = write_csv(
+        tmp_path, "Stage,Id\nCode review,\nCode review,\nQA & Test,code-review-2\nCode Review!,\n"
+    )
     ids = [stage.id for stage in import_spreadsheet(path).stages]
     assert ids == ["code-review", "code-review-3", "code-review-2", "code-review-4"]
 
@@ -127,14 +154,23 @@ def test_ids_are_made_from_names_and_kept_unique(tmp_path: Path) -> None:
 def test_a_settings_sheet_gives_the_map_settings_and_the_options_win(tmp_path: Path) -> None:
     sheets = {
         "Stages": [["Stage", "Wait time"], ["A", "1d"]],
-        "Settings": [["Name", "Checkout"], ["Hours per day", 6], ["Days per week", 4],
-                     ["Demand per week", 3], ["Hourly cost", 80], ["Currency", "EUR"],
-                     ["Description", "From the workshop"]],
+        "Settings": [
+            ["Name", "Checkout"],
+            ["Hours per day", 6],
+            ["Days per week", 4],
+            ["Demand per week", 3],
+            ["Hourly cost", 80],
+            ["Currency", "EUR"],
+            ["Description", "From the workshop"],
+        ],
     }
     path = write_xlsx(tmp_path, sheets)
     stream = import_spreadsheet(path)
     assert (stream.name, stream.description, stream.currency) == (
-        "Checkout", "From the workshop", "EUR")
+        "Checkout",
+        "From the workshop",
+        "EUR",
+    )
     assert (stream.calendar.hours_per_day, stream.calendar.days_per_week) == (6, 4)
     assert (stream.demand_per_week, stream.hourly_cost) == (3, 80)
     assert analyze(stream).lead_time_hours == 6
@@ -170,7 +206,8 @@ def test_csv_with_a_byte_order_mark_or_semicolons_or_tabs(tmp_path: Path) -> Non
 def test_a_bad_duration_names_its_row_and_column(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Stage,Wait time\n" + "A,1d\n" * 5 + "G,3 dayz\n")
     assert problems_of(path) == [
-        "row 7, Wait time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"]
+        "row 7, Wait time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"
+    ]
 
 
 def test_every_problem_is_found_and_twenty_are_listed(tmp_path: Path) -> None:
@@ -181,32 +218,36 @@ def test_every_problem_is_found_and_twenty_are_listed(tmp_path: Path) -> None:
     assert "60 problems (the first 20)" in caught.value.message
     assert len(caught.value.details) == 20
     assert caught.value.details[0] == (
-        "row 2, Process time: '0x' is not a duration (try 3d, 4h, 90m, 2-5d)")
+        "row 2, Process time: '0x' is not a duration (try 3d, 4h, 90m, 2-5d)"
+    )
     assert caught.value.details[1] == "row 2, %C&A: 'high' is not a number"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Stage,People\nA,two\n", "row 2, People: 'two' is not a number"),
-    ("Stage,%C&A\nA,%\n", "row 2, %C&A: '%' is not a percentage"),
-    ("Stage,Availability\nA,half%\n", "row 2, Availability: 'half%' is not a percentage"),
-    ("Stage,People\nA,0\n", "row 2, People: 0 is out of range; it must be greater than 0"),
-    ("Stage,Phase\nA,build\n", "row 2, Phase: 'build' is not allowed"),
-    ("Stage,%C&A\nA,1,5\n", ""),
-    ("Stage,Next\nA,Nowhere\n", "row 2, Next: 'Nowhere' is not a stage in this sheet"),
-    ("Stage,Next\nA,A\n", "row 2, Next: a stage cannot be its own next stage"),
-    ("Stage,Next\nA,B\nB,A\n", "they form a cycle"),
-    ("Stage,Rework to\nA,\nB,C\nC,\n", "row 3, Rework to: 'C' is not upstream of this stage"),
-    ("Stage,Next\nA,B\nB,\nB,\n", "row 2, Next: 'B' names more than one stage (rows 3 and 4)"),
-    ("Stage,Process time\n,1h\n", "row 2, Stage: is blank; every stage needs a name"),
-    ("Stage,Id\nA,x\nB,x\n", "row 3, Id: 'x' is also the id of row 2; ids must be unique"),
-    ("Stage,Id\nA,a b\n", "row 2, Id: 'a b' is not a valid id"),
-    ("Stage,Process time\nA,5d/1d/2d\n", "row 2, Process time: '5d/1d/2d' is out of order"),
-    ("Stage,Process time (fortnights)\nA,1\n", "'(fortnights)' is not a unit of time"),
-    ("Step,Name\nA,B\n", "two columns are Stage (A and B); keep one"),
-    ("Owner,Process time\nKim,1h\n", "row 1: no 'Stage' column"),
-    ("", "the sheet is empty"),
-    ("Stage,Position x\nA,10\n", "row 2, Position x: give both Position x and Position y"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stage,People\nA,two\n", "row 2, People: 'two' is not a number"),
+        ("Stage,%C&A\nA,%\n", "row 2, %C&A: '%' is not a percentage"),
+        ("Stage,Availability\nA,half%\n", "row 2, Availability: 'half%' is not a percentage"),
+        ("Stage,People\nA,0\n", "row 2, People: 0 is out of range; it must be greater than 0"),
+        ("Stage,Phase\nA,build\n", "row 2, Phase: 'build' is not allowed"),
+        ("Stage,%C&A\nA,1,5\n", ""),
+        ("Stage,Next\nA,Nowhere\n", "row 2, Next: 'Nowhere' is not a stage in this sheet"),
+        ("Stage,Next\nA,A\n", "row 2, Next: a stage cannot be its own next stage"),
+        ("Stage,Next\nA,B\nB,A\n", "they form a cycle"),
+        ("Stage,Rework to\nA,\nB,C\nC,\n", "row 3, Rework to: 'C' is not upstream of this stage"),
+        ("Stage,Next\nA,B\nB,\nB,\n", "row 2, Next: 'B' names more than one stage (rows 3 and 4)"),
+        ("Stage,Process time\n,1h\n", "row 2, Stage: is blank; every stage needs a name"),
+        ("Stage,Id\nA,x\nB,x\n", "row 3, Id: 'x' is also the id of row 2; ids must be unique"),
+        ("Stage,Id\nA,a b\n", "row 2, Id: 'a b' is not a valid id"),
+        ("Stage,Process time\nA,5d/1d/2d\n", "row 2, Process time: '5d/1d/2d' is out of order"),
+        ("Stage,Process time (fortnights)\nA,1\n", "'(fortnights)' is not a unit of time"),
+        ("Step,Name\nA,B\n", "two columns are Stage (A and B); keep one"),
+        ("Owner,Process time\nKim,1h\n", "row 1: no 'Stage' column"),
+        ("", "the sheet is empty"),
+        ("Stage,Position x\nA,10\n", "row 2, Position x: give both Position x and Position y"),
+    ],
+)
 def test_each_kind_of_problem_is_explained(tmp_path: Path, text: str, expected: str) -> None:
     path = write_csv(tmp_path, text)
     if not expected:
@@ -217,8 +258,13 @@ def test_each_kind_of_problem_is_explained(tmp_path: Path, text: str, expected: 
 
 
 def test_settings_problems_name_the_settings_sheet(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]],
-                                 "Settings": [["Hours per day", 30], ["Days per week", "five"]]})
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [["Stage"], ["A"]],
+            "Settings": [["Hours per day", 30], ["Days per week", "five"]],
+        },
+    )
     assert problems_of(path) == [
         "Settings, row 2, Days per week: 'five' is not a number",
         "Settings, Hours per day: 30 is out of range; it must be 24 or less",
@@ -226,8 +272,13 @@ def test_settings_problems_name_the_settings_sheet(tmp_path: Path) -> None:
 
 
 def test_map_settings_out_of_range_are_named(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]],
-                                 "Settings": [["Hourly cost", -5], ["Currency", "Swiss francs!!"]]})
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [["Stage"], ["A"]],
+            "Settings": [["Hourly cost", -5], ["Currency", "Swiss francs!!"]],
+        },
+    )
     assert problems_of(path) == [
         "Settings, Hourly cost: -5 is out of range; it must be 0 or more",
         "Settings, Currency: is too long (at most 12 characters)",
@@ -237,25 +288,38 @@ def test_map_settings_out_of_range_are_named(tmp_path: Path) -> None:
 def test_a_bad_calendar_option_is_refused(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Stage\nA\n")
     assert problems_of(path, days_per_week=9) == [
-        "Settings, Days per week: 9 is out of range; it must be 7 or less"]
+        "Settings, Days per week: 9 is out of range; it must be 7 or less"
+    ]
 
 
 def test_ai_and_scenario_sheets_report_their_own_rows(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path, {
-        "Stages": [["Stage"], ["A"], ["B"]],
-        "AI opportunities": [["Stage", "Id", "Name", "Status", "Process time factor"],
-                             ["A", "bot", "Bot", "idea", 0.5], ["C", "x", "X", "done", "fast"]],
-        "Scenarios": [["Scenario", "Id", "Enabled AI", "Overrides (JSON)"],
-                      ["Future", "f", "bot; ghost", '{"B": {"pca": 120}}'],
-                      ["Other", "o", "", "{not json"]],
-    })
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [["Stage"], ["A"], ["B"]],
+            "AI opportunities": [
+                ["Stage", "Id", "Name", "Status", "Process time factor"],
+                ["A", "bot", "Bot", "idea", 0.5],
+                ["C", "x", "X", "done", "fast"],
+            ],
+            "Scenarios": [
+                ["Scenario", "Id", "Enabled AI", "Overrides (JSON)"],
+                ["Future", "f", "bot; ghost", '{"B": {"pca": 120}}'],
+                ["Other", "o", "", "{not json"],
+            ],
+        },
+    )
     details = problems_of(path)
     assert "AI opportunities, row 3, Stage: 'C' is not a stage in this sheet" in details
     assert "AI opportunities, row 3, Process time factor: 'fast' is not a number" in details
-    assert ("Scenarios, row 2, Enabled AI: 'ghost' is not the id of an AI opportunity in the "
-            "AI opportunities sheet") in details
-    assert any(line.startswith("Scenarios, row 2, Overrides: 'B': pca: 120 is out of range")
-               for line in details), details
+    assert (
+        "Scenarios, row 2, Enabled AI: 'ghost' is not the id of an AI opportunity in the "
+        "AI opportunities sheet"
+    ) in details
+    assert any(
+        line.startswith("Scenarios, row 2, Overrides: 'B': pca: 120 is out of range")
+        for line in details
+    ), details
     assert any(line.startswith("Scenarios, row 3, Overrides: not valid JSON") for line in details)
 
 
@@ -311,11 +375,14 @@ def _workbook_with(tmp_path: Path, replace: dict[str, bytes], name: str = "hosti
     """A real workbook with some of its parts replaced."""
     source = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]]}, "source.xlsx")
     path = tmp_path / name
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(
-            path, "w", zipfile.ZIP_DEFLATED) as hostile:
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as hostile,
+    ):
         for member in original.infolist():
-            hostile.writestr(member.filename,
-                             replace.get(member.filename, original.read(member.filename)))
+            hostile.writestr(
+                member.filename, replace.get(member.filename, original.read(member.filename))
+            )
         for member, data in replace.items():
             if member not in original.namelist():
                 hostile.writestr(member, data)
@@ -361,10 +428,12 @@ def test_a_billion_laughs_workbook_is_refused(tmp_path: Path, part: str) -> None
 
 
 def test_a_sheet_declaring_absurdly_many_rows_is_refused(tmp_path: Path) -> None:
-    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             b'spreadsheetml/2006/main"><dimension ref="A1:B900000"/><sheetData>'
-             b'<row r="1"><c r="A1" t="inlineStr"><is><t>Stage</t></is></c></row>'
-             b"</sheetData></worksheet>")
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><dimension ref="A1:B900000"/><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Stage</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
     path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": sheet})
     with pytest.raises(VSMapperError, match="a sheet has 900,000 rows; at most 20,000 stages"):
         import_spreadsheet(path)
@@ -381,14 +450,18 @@ def test_a_sheet_with_too_many_rows_is_refused(tmp_path: Path, monkeypatch) -> N
         import_spreadsheet(csv_path)
 
 
-def test_a_sheet_not_declaring_its_size_is_refused_while_reading(tmp_path: Path,
-                                                                 monkeypatch) -> None:
+def test_a_sheet_not_declaring_its_size_is_refused_while_reading(
+    tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(spreadsheet, "MAX_ROWS", 50)
-    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>S</t></is></c></row>'
-                    % (number, number) for number in range(1, 80))
-    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             b'spreadsheetml/2006/main"><sheetData>' + rows
-             + b"</sheetData></worksheet>")
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>S</t></is></c></row>' % (number, number)
+        for number in range(1, 80)
+    )
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>"
+    )
     path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": sheet})
     with pytest.raises(VSMapperError, match="a sheet has 52 rows"):
         import_spreadsheet(path)

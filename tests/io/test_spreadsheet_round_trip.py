@@ -32,10 +32,18 @@ def durations(draw: st.DrawFn) -> str | float:
     """A duration in one of the forms people write."""
     unit = draw(st.sampled_from(["m", "h", "d", "w"]))
     low, likely, high = sorted(draw(st.lists(st.integers(0, 9), min_size=3, max_size=3)))
-    return draw(st.sampled_from([
-        float(likely), f"{likely}{unit}", f"{low}-{high}{unit}",
-        f"{low}{unit}/{likely}{unit}/{high}{unit}", f"1w {likely}d", f"{likely / 4}h",
-    ]))
+    return draw(
+        st.sampled_from(
+            [
+                float(likely),
+                f"{likely}{unit}",
+                f"{low}-{high}{unit}",
+                f"{low}{unit}/{likely}{unit}/{high}{unit}",
+                f"1w {likely}d",
+                f"{likely / 4}h",
+            ]
+        )
+    )
 
 
 @st.composite
@@ -43,9 +51,13 @@ def maps(draw: st.DrawFn) -> ValueStream:
     """A valid map: forward flows, upstream rework, AI opportunities and scenarios."""
     count = draw(st.integers(1, 7))
     ids = [f"s_{place}" for place in range(count)]
-    edges = {(a, b) for a, b in draw(st.lists(st.tuples(st.integers(0, count - 1),
-                                                        st.integers(0, count - 1)),
-                                              max_size=12)) if a < b}
+    edges = {
+        (a, b)
+        for a, b in draw(
+            st.lists(st.tuples(st.integers(0, count - 1), st.integers(0, count - 1)), max_size=12)
+        )
+        if a < b
+    }
     upstream = {place: {a for a, b in edges if b == place} for place in range(count)}
     for place in range(count):
         for before in list(upstream[place]):
@@ -56,51 +68,87 @@ def maps(draw: st.DrawFn) -> ValueStream:
         opportunities = []
         for number in range(draw(st.integers(0, 2))):
             ai_ids.append(f"ai_{place}_{number}")
-            opportunities.append({
-                "id": ai_ids[-1], "practice": draw(st.none() | NAMES), "name": draw(NAMES),
-                "process_time_factor": draw(st.floats(0, 2).map(lambda v: round(v, 2))),
-                "wait_time_factor": draw(st.floats(0, 2).map(lambda v: round(v, 2))),
-                "pca_delta": draw(st.integers(-20, 20)), "monthly_cost": draw(NUMBERS),
-                "status": draw(st.sampled_from(["idea", "pilot", "adopted"])),
-                "confidence": draw(st.sampled_from(["low", "medium", "high"])),
-                "note": draw(TEXT),
-            })
+            opportunities.append(
+                {
+                    "id": ai_ids[-1],
+                    "practice": draw(st.none() | NAMES),
+                    "name": draw(NAMES),
+                    "process_time_factor": draw(st.floats(0, 2).map(lambda v: round(v, 2))),
+                    "wait_time_factor": draw(st.floats(0, 2).map(lambda v: round(v, 2))),
+                    "pca_delta": draw(st.integers(-20, 20)),
+                    "monthly_cost": draw(NUMBERS),
+                    "status": draw(st.sampled_from(["idea", "pilot", "adopted"])),
+                    "confidence": draw(st.sampled_from(["low", "medium", "high"])),
+                    "note": draw(TEXT),
+                }
+            )
         rework = draw(st.none() | st.sampled_from(sorted(upstream[place] | {place})))
-        stages.append({
-            "id": ids[place], "name": draw(NAMES),
-            "phase": draw(st.sampled_from(["ideation", "creation", "release", "operation"])),
-            "kind": draw(st.sampled_from(["coding", "review", "other", "deploy"])),
-            "process_time": draw(durations()), "wait_time": draw(durations()),
-            "pca": draw(st.sampled_from([100, 95, 80.5, 12.25])),
-            "rework_to": None if rework is None else ids[rework],
-            "people": draw(st.sampled_from([1, 2, 0.5, 7])),
-            "availability": draw(st.sampled_from([1, 0.5, 0.75])),
-            "hourly_cost": draw(st.none() | NUMBERS), "wip": draw(st.none() | NUMBERS),
-            "throughput_per_week": draw(st.none() | NUMBERS), "notes": draw(TEXT),
-            "position": draw(st.none() | st.tuples(NUMBERS, NUMBERS)), "ai": opportunities,
-        })
-    scenarios = [{
-        "id": f"sc_{number}", "name": draw(NAMES),
-        "ai": draw(st.lists(st.sampled_from(ai_ids), unique=True)) if ai_ids else [],
-        "overrides": draw(st.dictionaries(st.sampled_from(ids), st.fixed_dictionaries(
-            {}, optional={"process_time": durations(), "wait_time": durations(),
-                          "pca": st.sampled_from([50, 99.5])}), max_size=2)),
-        "demand_factor": draw(st.sampled_from([1, 1.5, 0])),
-    } for number in range(draw(st.integers(0, 2)))]
-    return map_from_data({
-        "format": "vsmapper", "version": 1, "name": draw(NAMES), "description": draw(TEXT),
-        "calendar": {"hours_per_day": draw(st.sampled_from([8, 7.5])),
-                     "days_per_week": draw(st.sampled_from([5, 4]))},
-        "demand_per_week": draw(st.none() | NUMBERS), "hourly_cost": draw(NUMBERS),
-        "currency": draw(st.sampled_from(["USD", "EUR", "¥"])),
-        "stages": stages,
-        "flows": [{"from": ids[a], "to": ids[b]} for a, b in sorted(edges)],
-        "scenarios": scenarios,
-    })
+        stages.append(
+            {
+                "id": ids[place],
+                "name": draw(NAMES),
+                "phase": draw(st.sampled_from(["ideation", "creation", "release", "operation"])),
+                "kind": draw(st.sampled_from(["coding", "review", "other", "deploy"])),
+                "process_time": draw(durations()),
+                "wait_time": draw(durations()),
+                "pca": draw(st.sampled_from([100, 95, 80.5, 12.25])),
+                "rework_to": None if rework is None else ids[rework],
+                "people": draw(st.sampled_from([1, 2, 0.5, 7])),
+                "availability": draw(st.sampled_from([1, 0.5, 0.75])),
+                "hourly_cost": draw(st.none() | NUMBERS),
+                "wip": draw(st.none() | NUMBERS),
+                "throughput_per_week": draw(st.none() | NUMBERS),
+                "notes": draw(TEXT),
+                "position": draw(st.none() | st.tuples(NUMBERS, NUMBERS)),
+                "ai": opportunities,
+            }
+        )
+    scenarios = [
+        {
+            "id": f"sc_{number}",
+            "name": draw(NAMES),
+            "ai": draw(st.lists(st.sampled_from(ai_ids), unique=True)) if ai_ids else [],
+            "overrides": draw(
+                st.dictionaries(
+                    st.sampled_from(ids),
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "process_time": durations(),
+                            "wait_time": durations(),
+                            "pca": st.sampled_from([50, 99.5]),
+                        },
+                    ),
+                    max_size=2,
+                )
+            ),
+            "demand_factor": draw(st.sampled_from([1, 1.5, 0])),
+        }
+        for number in range(draw(st.integers(0, 2)))
+    ]
+    return map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": draw(NAMES),
+            "description": draw(TEXT),
+            "calendar": {
+                "hours_per_day": draw(st.sampled_from([8, 7.5])),
+                "days_per_week": draw(st.sampled_from([5, 4])),
+            },
+            "demand_per_week": draw(st.none() | NUMBERS),
+            "hourly_cost": draw(NUMBERS),
+            "currency": draw(st.sampled_from(["USD", "EUR", "¥"])),
+            "stages": stages,
+            "flows": [{"from": ids[a], "to": ids[b]} for a, b in sorted(edges)],
+            "scenarios": scenarios,
+        }
+    )
 
 
 def same_map(imported: ValueStream, original: ValueStream) -> None:
     """Equal maps; flows in any order, since they are a set of hand-offs."""
+
     def ordered(stream: ValueStream) -> ValueStream:
         return stream.replaced(flows=sorted(stream.flows, key=lambda f: (f.source, f.target)))
 
@@ -110,12 +158,16 @@ def same_map(imported: ValueStream, original: ValueStream) -> None:
 
 def only_the_stage_table(stream: ValueStream, name: str) -> ValueStream:
     """What a CSV keeps of a map: its stages and flows, under default settings."""
-    return map_from_data({
-        "format": "vsmapper", "version": 1, "name": name,
-        "calendar": stream.calendar.model_dump(),
-        "stages": [stage.replaced(ai=[]).model_dump(mode="json") for stage in stream.stages],
-        "flows": [flow.model_dump(by_alias=True) for flow in stream.flows],
-    })
+    return map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": name,
+            "calendar": stream.calendar.model_dump(),
+            "stages": [stage.replaced(ai=[]).model_dump(mode="json") for stage in stream.stages],
+            "flows": [flow.model_dump(by_alias=True) for flow in stream.flows],
+        }
+    )
 
 
 @pytest.fixture
@@ -150,27 +202,43 @@ def test_any_stage_table_survives_a_csv(stream: ValueStream) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "map.csv"
         export_csv(stream, path)
-        imported = import_spreadsheet(path, hours_per_day=stream.calendar.hours_per_day,
-                                      days_per_week=stream.calendar.days_per_week)
+        imported = import_spreadsheet(
+            path,
+            hours_per_day=stream.calendar.hours_per_day,
+            days_per_week=stream.calendar.days_per_week,
+        )
         same_map(imported, only_the_stage_table(stream, "map"))
 
 
 def test_stages_with_the_same_name_are_told_apart_by_id(tmp_path: Path) -> None:
-    stream = map_from_data({"format": "vsmapper", "version": 1, "name": "Twins", "stages": [
-        {"id": "review-1", "name": "Review"}, {"id": "review-2", "name": "Review"},
-        {"id": "merge", "name": "Merge; ship", "rework_to": "review-1", "pca": 90},
-    ], "flows": [{"from": "review-1", "to": "merge"}, {"from": "review-2", "to": "merge"}]})
+    stream = map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Twins",
+            "stages": [
+                {"id": "review-1", "name": "Review"},
+                {"id": "review-2", "name": "Review"},
+                {"id": "merge", "name": "Merge; ship", "rework_to": "review-1", "pca": 90},
+            ],
+            "flows": [{"from": "review-1", "to": "merge"}, {"from": "review-2", "to": "merge"}],
+        }
+    )
     path = tmp_path / "twins.xlsx"
     export_xlsx(stream, path)
     sheet = openpyxl.load_workbook(path)["Stages"]
     assert [row[11] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        "merge", "merge", None]
+        "merge",
+        "merge",
+        None,
+    ]
     assert sheet["H4"].value == "review-1"
     same_map(import_spreadsheet(path), stream)
 
 
-def test_hours_edited_in_the_sheet_win_over_the_stale_text(tmp_path: Path,
-                                                           example: ValueStream) -> None:
+def test_hours_edited_in_the_sheet_win_over_the_stale_text(
+    tmp_path: Path, example: ValueStream
+) -> None:
     path = tmp_path / "example.xlsx"
     export_xlsx(example, path)
     workbook = openpyxl.load_workbook(path)
@@ -182,8 +250,9 @@ def test_hours_edited_in_the_sheet_win_over_the_stale_text(tmp_path: Path,
     assert imported.stage("refinement").wait_time.text == "3-8d"
 
 
-def test_days_follow_a_changed_calendar_as_the_user_meant_them(tmp_path: Path,
-                                                                example: ValueStream) -> None:
+def test_days_follow_a_changed_calendar_as_the_user_meant_them(
+    tmp_path: Path, example: ValueStream
+) -> None:
     path = tmp_path / "example.xlsx"
     export_xlsx(example, path)
     imported = import_spreadsheet(path, hours_per_day=6)

@@ -24,7 +24,8 @@ from vsmapper.model import ValueStream
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(
     SOFFICE is None,
-    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui; .ci/run does)")
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui; .ci/run does)",
+)
 HEADERS = [column.title for column in STAGE_COLUMNS]
 
 
@@ -34,12 +35,21 @@ def libreoffice_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("libreoffice-profile")
 
 
-def convert_with_libreoffice(source: Path, target_format: str, profile: Path,
-                             infilter: str | None = None) -> Path:
+def convert_with_libreoffice(
+    source: Path, target_format: str, profile: Path, infilter: str | None = None
+) -> Path:
     """``source`` opened, recalculated and saved by LibreOffice in ``target_format``."""
     folder = source.parent / f"converted-{target_format}"
-    command = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--convert-to", target_format, "--outdir", str(folder), str(source)]
+    command = [
+        SOFFICE,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        target_format,
+        "--outdir",
+        str(folder),
+        str(source),
+    ]
     if infilter:
         command.insert(3, f"--infilter={infilter}")
     subprocess.run(command, check=True, capture_output=True, timeout=300)
@@ -64,16 +74,31 @@ def example() -> ValueStream:
 
 def formula_text_map() -> ValueStream:
     """A chain whose names and notes look like formulas to a spreadsheet program."""
-    return map_from_data({
-        "format": "vsmapper", "version": 1, "name": "=HYPERLINK(\"http://x\")",
-        "description": "@risk", "stages": [
-            {"id": "a", "name": "=1+2", "process_time": "2h", "wait_time": "1d",
-             "notes": "+49 30 1234"},
-            {"id": "b", "name": "-rm -rf", "process_time": "1h", "wait_time": "5d",
-             "notes": "@SUM(A1:A9)"},
-            {"id": "c", "name": "=SUM(1,2)", "process_time": "1h", "wait_time": "9d"},
-        ],
-    })
+    return map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": '=HYPERLINK("http://x")',
+            "description": "@risk",
+            "stages": [
+                {
+                    "id": "a",
+                    "name": "=1+2",
+                    "process_time": "2h",
+                    "wait_time": "1d",
+                    "notes": "+49 30 1234",
+                },
+                {
+                    "id": "b",
+                    "name": "-rm -rf",
+                    "process_time": "1h",
+                    "wait_time": "5d",
+                    "notes": "@SUM(A1:A9)",
+                },
+                {"id": "c", "name": "=SUM(1,2)", "process_time": "1h", "wait_time": "9d"},
+            ],
+        }
+    )
 
 
 # --- structure -----------------------------------------------------------------------------
@@ -83,14 +108,26 @@ def test_the_workbook_has_the_contract_sheets(tmp_path: Path, example: ValueStre
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)
     assert openpyxl.load_workbook(path).sheetnames == [
-        "Summary", "Stages", "AI opportunities", "Scenarios", "Settings"]
+        "Summary",
+        "Stages",
+        "AI opportunities",
+        "Scenarios",
+        "Settings",
+    ]
     export_xlsx(example, path, forecast(example, 500, 7))
     assert openpyxl.load_workbook(path).sheetnames == [
-        "Summary", "Stages", "AI opportunities", "Scenarios", "Forecast", "Settings"]
+        "Summary",
+        "Stages",
+        "AI opportunities",
+        "Scenarios",
+        "Forecast",
+        "Settings",
+    ]
 
 
 def test_summary_has_exactly_the_contract_labels_and_live_formulas(
-        tmp_path: Path, example: ValueStream) -> None:
+    tmp_path: Path, example: ValueStream
+) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)
     sheet = openpyxl.load_workbook(path)["Summary"]
@@ -105,7 +142,8 @@ def test_summary_has_exactly_the_contract_labels_and_live_formulas(
 
 
 def test_stages_is_an_excel_table_with_units_formats_and_marks(
-        tmp_path: Path, example: ValueStream) -> None:
+    tmp_path: Path, example: ValueStream
+) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)
     sheet = openpyxl.load_workbook(path)["Stages"]
@@ -134,8 +172,9 @@ def test_stages_is_an_excel_table_with_units_formats_and_marks(
     assert sheet.cell(2, text).value == "1-2h"
 
 
-def test_the_ai_and_scenario_sheets_hold_the_definitions(tmp_path: Path,
-                                                         example: ValueStream) -> None:
+def test_the_ai_and_scenario_sheets_hold_the_definitions(
+    tmp_path: Path, example: ValueStream
+) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)
     workbook = openpyxl.load_workbook(path)
@@ -151,13 +190,13 @@ def test_the_ai_and_scenario_sheets_hold_the_definitions(tmp_path: Path,
     future = analyze(apply_scenario(example, example.scenarios[1]))
     assert across["Lead time (h)"] == pytest.approx(future.lead_time_hours)
     assert across["Δ lead time (h)"] == pytest.approx(
-        future.lead_time_hours - analyze(example).lead_time_hours)
+        future.lead_time_hours - analyze(example).lead_time_hours
+    )
     assert workbook["Settings"]["A1"].value == "Name"
     assert workbook["Settings"]["B3"].value == 8
 
 
-def test_the_summary_has_a_chart_of_process_and_wait(tmp_path: Path,
-                                                     example: ValueStream) -> None:
+def test_the_summary_has_a_chart_of_process_and_wait(tmp_path: Path, example: ValueStream) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)
     with zipfile.ZipFile(path) as archive:
@@ -170,8 +209,10 @@ def test_the_forecast_sheet_holds_the_percentiles(tmp_path: Path, example: Value
     result = forecast(example, 1000, 3)
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path, result)
-    rows = {row[0]: row[1] for row in
-            openpyxl.load_workbook(path)["Forecast"].iter_rows(max_col=2, values_only=True)}
+    rows = {
+        row[0]: row[1]
+        for row in openpyxl.load_workbook(path)["Forecast"].iter_rows(max_col=2, values_only=True)
+    }
     assert rows["Trials"] == 1000 and rows["Seed"] == 3
     assert rows["P85 (h)"] == pytest.approx(result.p85_hours)
     assert rows["Idea intake"] == pytest.approx(result.criticality["intake"])
@@ -196,16 +237,26 @@ def test_an_empty_map_exports_and_imports_back(tmp_path: Path) -> None:
     assert import_spreadsheet(path) == empty
 
 
-@pytest.mark.parametrize(("notes", "expected"), [
-    ("bell\x07", "control characters that Excel cannot store"),
-    ("x" * 40_000, "an Excel cell holds at most 32,767"),
-])
+@pytest.mark.parametrize(
+    ("notes", "expected"),
+    [
+        ("bell\x07", "control characters that Excel cannot store"),
+        ("x" * 40_000, "an Excel cell holds at most 32,767"),
+    ],
+)
 def test_text_excel_cannot_hold_is_refused_and_the_old_file_kept(
-        tmp_path: Path, notes: str, expected: str) -> None:
+    tmp_path: Path, notes: str, expected: str
+) -> None:
     path = tmp_path / "map.xlsx"
     path.write_bytes(b"old workbook")
-    bad = map_from_data({"format": "vsmapper", "version": 1, "name": "m",
-                         "stages": [{"id": "a", "name": "A", "notes": notes}]})
+    bad = map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "m",
+            "stages": [{"id": "a", "name": "A", "notes": notes}],
+        }
+    )
     with pytest.raises(VSMapperError, match=expected):
         export_xlsx(bad, path)
     assert path.read_bytes() == b"old workbook"
@@ -218,7 +269,8 @@ def test_text_excel_cannot_hold_is_refused_and_the_old_file_kept(
 @pytest.mark.slow
 @needs_libreoffice
 def test_libreoffice_recalculates_the_apps_figures(
-        tmp_path: Path, example: ValueStream, libreoffice_profile: Path) -> None:
+    tmp_path: Path, example: ValueStream, libreoffice_profile: Path
+) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)
     values = summary_values(convert_with_libreoffice(path, "xlsx", libreoffice_profile))
@@ -229,14 +281,16 @@ def test_libreoffice_recalculates_the_apps_figures(
     assert values["Flow efficiency"] == pytest.approx(analysis.flow_efficiency, rel=1e-9)
     assert values["Rolled %C&A"] == pytest.approx(analysis.rolled_pca, rel=1e-9)
     assert values["Expected lead time (h)"] == pytest.approx(
-        analysis.expected_lead_time_hours, rel=1e-9)
+        analysis.expected_lead_time_hours, rel=1e-9
+    )
     assert values["Constraint"] == analysis.constraint.stage
 
 
 @pytest.mark.slow
 @needs_libreoffice
 def test_editing_a_time_in_stages_moves_the_totals(
-        tmp_path: Path, example: ValueStream, libreoffice_profile: Path) -> None:
+    tmp_path: Path, example: ValueStream, libreoffice_profile: Path
+) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)
     workbook = openpyxl.load_workbook(path)
@@ -250,7 +304,8 @@ def test_editing_a_time_in_stages_moves_the_totals(
     assert values["Lead time (h)"] == pytest.approx(analysis.lead_time_hours + 10)
     assert values["Process time (h)"] == pytest.approx(analysis.process_time_hours + 10)
     assert values["Flow efficiency"] == pytest.approx(
-        (analysis.process_time_hours + 10) / (analysis.lead_time_hours + 10))
+        (analysis.process_time_hours + 10) / (analysis.lead_time_hours + 10)
+    )
     edited = import_spreadsheet(path)
     assert analyze(edited).lead_time_hours == pytest.approx(analysis.lead_time_hours + 10)
 
@@ -258,7 +313,8 @@ def test_editing_a_time_in_stages_moves_the_totals(
 @pytest.mark.slow
 @needs_libreoffice
 def test_formula_looking_text_stays_text_through_libreoffice(
-        tmp_path: Path, libreoffice_profile: Path) -> None:
+    tmp_path: Path, libreoffice_profile: Path
+) -> None:
     stream = formula_text_map()
     path = tmp_path / "map.xlsx"
     export_xlsx(stream, path)
@@ -268,8 +324,10 @@ def test_formula_looking_text_stays_text_through_libreoffice(
     assert names == [("=1+2", "s"), ("-rm -rf", "s"), ("=SUM(1,2)", "s")]
     assert summary_values(saved)["Constraint"] == "=SUM(1,2)"
     shown = convert_with_libreoffice(path, "csv", libreoffice_profile)
-    rows = {row[0]: row[1] for row in csv.reader(shown.read_text(encoding="utf-8",
-                                                                  errors="replace").splitlines())}
+    rows = {
+        row[0]: row[1]
+        for row in csv.reader(shown.read_text(encoding="utf-8", errors="replace").splitlines())
+    }
     assert rows["Constraint"] == "=SUM(1,2)"
     assert import_spreadsheet(saved).stages == stream.stages
 
@@ -277,8 +335,10 @@ def test_formula_looking_text_stays_text_through_libreoffice(
 @pytest.mark.slow
 @needs_libreoffice
 def test_a_workbook_saved_by_libreoffice_imports_as_the_same_map(
-        tmp_path: Path, example: ValueStream, libreoffice_profile: Path) -> None:
+    tmp_path: Path, example: ValueStream, libreoffice_profile: Path
+) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)
-    assert import_spreadsheet(convert_with_libreoffice(path, "xlsx", libreoffice_profile)) \
-        == example
+    assert (
+        import_spreadsheet(convert_with_libreoffice(path, "xlsx", libreoffice_profile)) == example
+    )

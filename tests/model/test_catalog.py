@@ -28,8 +28,7 @@ def catalog_data() -> dict[str, Any]:
 
 def practice_data(practice_id: str, kinds: list[str], phases: list[str]) -> dict[str, Any]:
     """A valid practice with these ids, kinds and phases, for building small catalogs."""
-    return {**catalog_data()["practices"][0], "id": practice_id, "kinds": kinds,
-            "phases": phases}
+    return {**catalog_data()["practices"][0], "id": practice_id, "kinds": kinds, "phases": phases}
 
 
 def small_catalog(*practices: dict[str, Any]) -> Catalog:
@@ -121,12 +120,15 @@ BREAKAGES: dict[str, Callable[[dict[str, Any]], None]] = {
     "no phases": lambda data: _first(data).update(phases=[]),
     "repeated kind": lambda data: _first(data).update(kinds=["coding", "coding"]),
     "default outside range": lambda data: _first(data)["effect"]["process_time_factor"].update(
-        default=2.0),
+        default=2.0
+    ),
     "range of one value": lambda data: _first(data)["effect"]["pca_delta"].update(range=[0]),
     "negative factor": lambda data: _first(data)["effect"]["wait_time_factor"].update(
-        default=-0.5, range=[-1, 1]),
+        default=-0.5, range=[-1, 1]
+    ),
     "pca beyond 100 points": lambda data: _first(data)["effect"]["pca_delta"].update(
-        range=[0, 150]),
+        range=[0, 150]
+    ),
     "number as text": lambda data: _first(data)["monthly_cost"].update(usd="300"),
     "negative cost": lambda data: _first(data)["monthly_cost"].update(usd=-1),
     "missing effect": lambda data: _first(data).pop("effect"),
@@ -156,8 +158,14 @@ def test_suggest_puts_kind_matches_before_phase_matches_and_keeps_ties_in_order(
     )
     stage = Stage(id="tests", name="Tests", kind="testing", phase="creation")
     assert [practice.id for practice in suggest(catalog, stage)] == [
-        "first-kind-first-phase", "tie-a", "tie-b", "first-kind-second-phase",
-        "first-kind-other-phase", "second-kind", "phase-only", "second-phase-only",
+        "first-kind-first-phase",
+        "tie-a",
+        "tie-b",
+        "first-kind-second-phase",
+        "first-kind-other-phase",
+        "second-kind",
+        "phase-only",
+        "second-phase-only",
     ]
 
 
@@ -189,8 +197,9 @@ def test_an_opportunity_from_a_practice_takes_its_defaults() -> None:
 
 
 def test_every_practice_makes_an_opportunity_a_map_accepts() -> None:
-    opportunities = [opportunity_from_practice(practice, f"ai-{number}")
-                     for number, practice in enumerate(load_catalog().practices)]
-    stream = ValueStream(name="All practices",
-                         stages=[Stage(id="s", name="S", ai=opportunities)])
+    opportunities = [
+        opportunity_from_practice(practice, f"ai-{number}")
+        for number, practice in enumerate(load_catalog().practices)
+    ]
+    stream = ValueStream(name="All practices", stages=[Stage(id="s", name="S", ai=opportunities)])
     assert len(stream.opportunities()) == len(opportunities)

@@ -32,27 +32,75 @@ CHECKOUT: dict[str, Any] = {
     "currency": "EUR",
     "demand_per_week": 4,
     "stages": [
-        {"id": "intake", "name": "Idea intake", "phase": "ideation", "process_time": "1h",
-         "people": 2},
-        {"id": "refine", "name": "Refinement", "phase": "ideation", "process_time": "4h",
-         "wait_time": "5d", "pca": 80, "people": 3,
-         "ai": [{"id": "ai-stories", "name": "Story drafting", "process_time_factor": 0.5},
-                {"id": "ai-criteria", "name": "Acceptance criteria", "pca_delta": 10}]},
-        {"id": "coding", "name": "Coding", "phase": "creation", "process_time": "2d",
-         "wait_time": "1-3d", "pca": 90, "people": 5},
-        {"id": "review", "name": "Code review", "phase": "creation", "process_time": "2h",
-         "wait_time": "3d", "pca": 85, "rework_to": "coding", "people": 4},
-        {"id": "security", "name": "Security scan", "phase": "creation", "process_time": "1h",
-         "wait_time": "1d"},
-        {"id": "qa", "name": "QA", "phase": "release", "process_time": "4h", "wait_time": "2d",
-         "people": 0.1},
-        {"id": "deploy", "name": "Deploy", "phase": "release", "process_time": "30m",
-         "wait_time": "1d"},
+        {
+            "id": "intake",
+            "name": "Idea intake",
+            "phase": "ideation",
+            "process_time": "1h",
+            "people": 2,
+        },
+        {
+            "id": "refine",
+            "name": "Refinement",
+            "phase": "ideation",
+            "process_time": "4h",
+            "wait_time": "5d",
+            "pca": 80,
+            "people": 3,
+            "ai": [
+                {"id": "ai-stories", "name": "Story drafting", "process_time_factor": 0.5},
+                {"id": "ai-criteria", "name": "Acceptance criteria", "pca_delta": 10},
+            ],
+        },
+        {
+            "id": "coding",
+            "name": "Coding",
+            "phase": "creation",
+            "process_time": "2d",
+            "wait_time": "1-3d",
+            "pca": 90,
+            "people": 5,
+        },
+        {
+            "id": "review",
+            "name": "Code review",
+            "phase": "creation",
+            "process_time": "2h",
+            "wait_time": "3d",
+            "pca": 85,
+            "rework_to": "coding",
+            "people": 4,
+        },
+        {
+            "id": "security",
+            "name": "Security scan",
+            "phase": "creation",
+            "process_time": "1h",
+            "wait_time": "1d",
+        },
+        {
+            "id": "qa",
+            "name": "QA",
+            "phase": "release",
+            "process_time": "4h",
+            "wait_time": "2d",
+            "people": 0.1,
+        },
+        {
+            "id": "deploy",
+            "name": "Deploy",
+            "phase": "release",
+            "process_time": "30m",
+            "wait_time": "1d",
+        },
     ],
     "flows": [
-        {"from": "intake", "to": "refine"}, {"from": "refine", "to": "coding"},
-        {"from": "coding", "to": "review"}, {"from": "coding", "to": "security"},
-        {"from": "review", "to": "qa"}, {"from": "security", "to": "qa"},
+        {"from": "intake", "to": "refine"},
+        {"from": "refine", "to": "coding"},
+        {"from": "coding", "to": "review"},
+        {"from": "coding", "to": "security"},
+        {"from": "review", "to": "qa"},
+        {"from": "security", "to": "qa"},
         {"from": "qa", "to": "deploy"},
     ],
 }
@@ -148,31 +196,34 @@ def test_an_automatic_box_steps_aside_for_a_hand_placed_one() -> None:
 
 
 def overlapping(first: tuple[float, float], second: tuple[float, float]) -> bool:
-    return (abs(first[0] - second[0]) < GRID.box_width
-            and abs(first[1] - second[1]) < GRID.box_height)
+    return (
+        abs(first[0] - second[0]) < GRID.box_width and abs(first[1] - second[1]) < GRID.box_height
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     size=st.integers(1, 25),
     edge_picks=st.lists(st.tuples(st.integers(0, 24), st.integers(0, 24)), max_size=50),
-    fixed_picks=st.dictionaries(st.integers(0, 24),
-                                st.tuples(st.integers(-300, 3000), st.integers(-900, 900)),
-                                max_size=4),
+    fixed_picks=st.dictionaries(
+        st.integers(0, 24), st.tuples(st.integers(-300, 3000), st.integers(-900, 900)), max_size=4
+    ),
 )
-def test_boxes_never_overlap(size: int, edge_picks: list[tuple[int, int]],
-                             fixed_picks: dict[int, tuple[int, int]]) -> None:
+def test_boxes_never_overlap(
+    size: int, edge_picks: list[tuple[int, int]], fixed_picks: dict[int, tuple[int, int]]
+) -> None:
     ids = [f"s{index}" for index in range(size)]
     edges = sorted({(ids[a], ids[b]) for a, b in edge_picks if a < b < size})
-    fixed = {ids[index]: (float(x), float(y)) for index, (x, y) in fixed_picks.items()
-             if index < size}
+    fixed = {
+        ids[index]: (float(x), float(y)) for index, (x, y) in fixed_picks.items() if index < size
+    }
     placed = layout(ids, edges, fixed)
     assert set(placed) == set(ids)
     for stage_id, corner in fixed.items():
         assert placed[stage_id] == corner
     automatic = [stage_id for stage_id in ids if stage_id not in fixed]
     for index, first in enumerate(automatic):
-        for second in automatic[index + 1:] + list(fixed):
+        for second in automatic[index + 1 :] + list(fixed):
             assert not overlapping(placed[first], placed[second]), (first, second)
 
 
@@ -318,8 +369,11 @@ def test_syncing_the_selection_is_not_reported_back(view: MapView, qtbot: QtBot)
     scene.select_stages(["qa", "intake"])
     assert reported == []
     assert scene.selected_ids() == ["intake", "qa"]
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=viewport_point(view, box_centre(scene, "deploy")))
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=viewport_point(view, box_centre(scene, "deploy")),
+    )
     assert reported[-1] == ["deploy"]
 
 
@@ -334,16 +388,27 @@ def test_a_rubber_band_selects_the_boxes_it_touches(view: MapView, qtbot: QtBot)
     for step in range(1, 11):
         qtbot.mouseMove(view.viewport(), start + (end - start) * step / 10)
     # QTest warns when a view leaves a rubber band's release unaccepted, as Qt's view does.
-    QApplication.sendEvent(view.viewport(), QMouseEvent(
-        QEvent.Type.MouseButtonRelease, QPointF(end), QPointF(view.viewport().mapToGlobal(end)),
-        Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        view.viewport(),
+        QMouseEvent(
+            QEvent.Type.MouseButtonRelease,
+            QPointF(end),
+            QPointF(view.viewport().mapToGlobal(end)),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
     assert reported[-1] == ["review", "security"]
 
 
 def test_updating_the_map_never_reports_a_selection(view: MapView, qtbot: QtBot) -> None:
     scene = view.map_scene()
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=viewport_point(view, box_centre(scene, "security")))
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=viewport_point(view, box_centre(scene, "security")),
+    )
     assert scene.selected_ids() == ["security"]
     stream = checkout()
     smaller = stream.replaced(
@@ -359,8 +424,9 @@ def test_renaming_in_place_reports_the_new_name(view: MapView, qtbot: QtBot) -> 
     scene = view.map_scene()
     title = scene.stage_item("coding").box_rect().topLeft() + QPointF(60, 16)
     with qtbot.waitSignal(scene.stageRenamed) as renamed:
-        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
-                          pos=viewport_point(view, title))
+        qtbot.mouseDClick(
+            view.viewport(), Qt.MouseButton.LeftButton, pos=viewport_point(view, title)
+        )
         editor = scene.focusItem()
         assert editor is not None and editor.toPlainText() == "Coding"
         qtbot.keyClicks(view.viewport(), "Build")
@@ -381,8 +447,11 @@ def test_escape_cancels_the_rename(view: MapView, qtbot: QtBot) -> None:
 def test_double_click_on_the_body_activates_the_stage(view: MapView, qtbot: QtBot) -> None:
     scene = view.map_scene()
     with qtbot.waitSignal(scene.stageActivated) as activated:
-        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
-                          pos=viewport_point(view, box_centre(scene, "deploy")))
+        qtbot.mouseDClick(
+            view.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=viewport_point(view, box_centre(scene, "deploy")),
+        )
     assert activated.args == ["deploy"]
 
 
@@ -392,8 +461,12 @@ def test_right_click_asks_for_the_stage_menu(view: MapView, qtbot: QtBot) -> Non
     scene.stageContextMenuRequested.connect(lambda *args: requests.append(args))
     for target in (box_centre(scene, "qa"), QPointF(-5000, -5000)):
         point = viewport_point(view, target)
-        QApplication.sendEvent(view.viewport(), QContextMenuEvent(
-            QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)))
+        QApplication.sendEvent(
+            view.viewport(),
+            QContextMenuEvent(
+                QContextMenuEvent.Reason.Mouse, point, view.viewport().mapToGlobal(point)
+            ),
+        )
     assert [stage_id for stage_id, _ in requests] == ["qa", ""]
     assert scene.selected_ids() == ["qa"]
 
@@ -402,11 +475,20 @@ def test_the_wheel_zooms_around_the_pointer(view: MapView) -> None:
     point = viewport_point(view, box_centre(view.map_scene(), "qa")) + QPoint(-150, 40)
     under = view.mapToScene(point)
     before = view.zoom()
-    QApplication.sendEvent(view.viewport(), QWheelEvent(
-        QPointF(point), QPointF(view.viewport().mapToGlobal(point)), QPoint(), QPoint(0, 240),
-        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
-        False))
-    assert view.zoom() == pytest.approx(before * 1.25 ** 2)
+    QApplication.sendEvent(
+        view.viewport(),
+        QWheelEvent(
+            QPointF(point),
+            QPointF(view.viewport().mapToGlobal(point)),
+            QPoint(),
+            QPoint(0, 240),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        ),
+    )
+    assert view.zoom() == pytest.approx(before * 1.25**2)
     after = view.mapToScene(point)
     assert abs(after.x() - under.x()) < 2 and abs(after.y() - under.y()) < 2
 

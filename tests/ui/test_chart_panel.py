@@ -25,21 +25,29 @@ def panel(qapp: QApplication, qtbot: object) -> ChartsPanel:
 def test_the_time_chart_follows_an_edit(panel: ChartsPanel) -> None:
     workspace = panel.workspace
     assert panel.time_chart.bars["coding"][1] == 24
-    perform(workspace.undo_stack, workspace.document, "Change process time of Coding",
-            lambda document: document.set_stage_field("coding", "process_time", "5d"))
+    perform(
+        workspace.undo_stack,
+        workspace.document,
+        "Change process time of Coding",
+        lambda document: document.set_stage_field("coding", "process_time", "5d"),
+    )
     workspace.refresh_now()
     assert panel.time_chart.bars["coding"][1] == 40
 
 
-def test_the_charts_follow_the_shown_scenario(panel: ChartsPanel,
-                                              feature_chain: ValueStream) -> None:
+def test_the_charts_follow_the_shown_scenario(
+    panel: ChartsPanel, feature_chain: ValueStream
+) -> None:
     workspace = panel.workspace
     before = panel.time_chart.bars["coding"][1]
     workspace.show_scenario("ai-across-the-stream")
     workspace.refresh_now()
     assert panel.time_chart.bars["coding"][1] == pytest.approx(before * 0.75)
     assert [name for name, *_ in panel.scenario_chart.values] == [
-        "Current state", "Coding assistant only", "AI across the stream"]
+        "Current state",
+        "Coding assistant only",
+        "AI across the stream",
+    ]
 
 
 def test_the_forecast_runs_off_the_gui_thread(panel: ChartsPanel, qtbot: object) -> None:

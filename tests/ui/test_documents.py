@@ -30,7 +30,8 @@ from vsmapper.ui.documents import (
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
-    reason="poppler-utils (pdftoppm, pdftotext) is not installed; .ci/run installs it")
+    reason="poppler-utils (pdftoppm, pdftotext) is not installed; .ci/run installs it",
+)
 
 
 @pytest.fixture
@@ -39,14 +40,18 @@ def example(qapp: QApplication) -> ValueStream:
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def pdf_page_image(path: Path, folder: Path) -> QImage:
     """The PDF's pages rendered by poppler at 40 dpi; there must be exactly one."""
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(folder / "page")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", str(path), str(folder / "page")],
+        check=True,
+        capture_output=True,
+    )
     pages = sorted(folder.glob("page*.png"))
     assert len(pages) == 1
     return QImage(str(pages[0]))
@@ -54,8 +59,11 @@ def pdf_page_image(path: Path, folder: Path) -> QImage:
 
 def share_not_white(image: QImage) -> float:
     """How much of the picture is drawn on, sampled on a grid."""
-    samples = [image.pixelColor(x, y) for x in range(0, image.width(), 4)
-               for y in range(0, image.height(), 4)]
+    samples = [
+        image.pixelColor(x, y)
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+    ]
     return sum(color.lightness() < 245 for color in samples) / len(samples)
 
 
@@ -80,7 +88,8 @@ def test_svg_export_is_a_drawing_with_text(tmp_path: Path, example: ValueStream)
 @pytest.mark.slow
 @needs_poppler
 def test_the_report_is_one_full_page_with_the_leaders_figures(
-        tmp_path: Path, example: ValueStream) -> None:
+    tmp_path: Path, example: ValueStream
+) -> None:
     path = tmp_path / "report.pdf"
     result = forecast(example, 2000, 11)
     export_map(example, path, forecast_result=result)
@@ -90,17 +99,30 @@ def test_the_report_is_one_full_page_with_the_leaders_figures(
     assert share_not_white(page) > 0.15
     text = pdf_text(path)
     analysis = analyze(example)
-    for expected in (example.name, "LEAD TIME", "FLOW EFFICIENCY", "15.9%",
-                     "THE CONSTRAINT", analysis.constraint.stage, "Where it would matter",
-                     "Scenarios against the current state", "AI across the stream", "−8%",
-                     "Forecast", "P85", f"{result.p85_hours:,.0f} h", "seed 11"):
+    for expected in (
+        example.name,
+        "LEAD TIME",
+        "FLOW EFFICIENCY",
+        "15.9%",
+        "THE CONSTRAINT",
+        analysis.constraint.stage,
+        "Where it would matter",
+        "Scenarios against the current state",
+        "AI across the stream",
+        "−8%",
+        "Forecast",
+        "P85",
+        f"{result.p85_hours:,.0f} h",
+        "seed 11",
+    ):
         assert expected in text, expected
 
 
 @pytest.mark.slow
 @needs_poppler
 def test_the_report_runs_a_seeded_forecast_when_none_is_given(
-        tmp_path: Path, example: ValueStream) -> None:
+    tmp_path: Path, example: ValueStream
+) -> None:
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
     write_report(example, first)
     write_report(example, second)
@@ -110,8 +132,7 @@ def test_the_report_runs_a_seeded_forecast_when_none_is_given(
 
 @pytest.mark.slow
 @needs_poppler
-def test_a_scenario_report_says_which_state_it_shows(tmp_path: Path,
-                                                     example: ValueStream) -> None:
+def test_a_scenario_report_says_which_state_it_shows(tmp_path: Path, example: ValueStream) -> None:
     path = tmp_path / "future.pdf"
     export_map(example, path, scenario="AI across the stream")
     text = pdf_text(path)
@@ -135,19 +156,22 @@ def test_data_formats_are_dispatched_by_extension(tmp_path: Path, example: Value
     assert import_map(tmp_path / "map.xlsx") == example
     assert load_map(tmp_path / "map.vsm.json") == example
     assert [stage.id for stage in import_map(tmp_path / "map.csv").stages] == [
-        stage.id for stage in example.stages]
+        stage.id for stage in example.stages
+    ]
 
 
-def test_an_unknown_extension_is_refused_and_nothing_written(tmp_path: Path,
-                                                             example: ValueStream) -> None:
+def test_an_unknown_extension_is_refused_and_nothing_written(
+    tmp_path: Path, example: ValueStream
+) -> None:
     path = tmp_path / "map.docx"
     with pytest.raises(VSMapperError, match=r"cannot export to '\.docx'; use \.xlsx, \.csv"):
         export_map(example, path)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_export_leaves_the_old_file_as_it_was(tmp_path: Path,
-                                                       example: ValueStream) -> None:
+def test_a_failed_export_leaves_the_old_file_as_it_was(
+    tmp_path: Path, example: ValueStream
+) -> None:
     path = tmp_path / "report.pdf"
     path.write_bytes(b"old report")
     with pytest.raises(VSMapperError, match="is not in the map"):
@@ -163,5 +187,4 @@ def test_the_dialog_filters_cover_every_format() -> None:
     chosen = "PDF report, one page (*.pdf)"
     assert path_with_suffix("/tmp/plan", chosen) == Path("/tmp/plan.pdf")
     assert path_with_suffix("/tmp/plan.png", chosen) == Path("/tmp/plan.png")
-    assert path_with_suffix("/tmp/v1.2", "VSMapper map (*.vsm.json)") == Path(
-        "/tmp/v1.2.vsm.json")
+    assert path_with_suffix("/tmp/v1.2", "VSMapper map (*.vsm.json)") == Path("/tmp/v1.2.vsm.json")

@@ -51,45 +51,60 @@ def panel(qtbot: QtBot, example: Workspace) -> Iterator[InsightsPanel]:
 
 
 def shown_findings(panel: InsightsPanel) -> list[tuple[str, str, str]]:
-    return [(card.insight.severity, card.title_label.text(), card.text_label.text())
-            for card in panel.cards()]
+    return [
+        (card.insight.severity, card.title_label.text(), card.text_label.text())
+        for card in panel.cards()
+    ]
 
 
 def engine_findings(workspace: Workspace) -> list[tuple[str, str, str]]:
-    return [(found.severity, found.title, found.text)
-            for found in insights(workspace.stream, workspace.scenario)]
+    return [
+        (found.severity, found.title, found.text)
+        for found in insights(workspace.stream, workspace.scenario)
+    ]
 
 
 # --- where AI would matter ---------------------------------------------------------------
 
 
-def test_leverage_ranks_the_stages_as_sensitivity_does(leverage: LeverageView,
-                                                       example: Workspace) -> None:
-    assert leverage.ranked_stage_ids() == [found.stage_id
-                                           for found in sensitivity(example.stream)]
+def test_leverage_ranks_the_stages_as_sensitivity_does(
+    leverage: LeverageView, example: Workspace
+) -> None:
+    assert leverage.ranked_stage_ids() == [found.stage_id for found in sensitivity(example.stream)]
     assert leverage.heading.text().startswith("Current state")
 
 
-def test_leverage_follows_the_shown_scenario(qtbot: QtBot, leverage: LeverageView,
-                                             example: Workspace) -> None:
+def test_leverage_follows_the_shown_scenario(
+    qtbot: QtBot, leverage: LeverageView, example: Workspace
+) -> None:
     example.show_scenario("ai-across-the-stream")
     settle(qtbot, leverage)
     scenario = example.document.scenario("ai-across-the-stream")
     assert leverage.ranked_stage_ids() == [
-        found.stage_id for found in sensitivity(apply_scenario(example.stream, scenario))]
+        found.stage_id for found in sensitivity(apply_scenario(example.stream, scenario))
+    ]
     assert leverage.heading.text().startswith("Scenario: AI across the stream")
-    names = {leverage.table.item(row, 0).data(Qt.ItemDataRole.UserRole):
-             leverage.table.item(row, 4).text() for row in range(leverage.table.rowCount())}
+    names = {
+        leverage.table.item(row, 0).data(Qt.ItemDataRole.UserRole): leverage.table.item(
+            row, 4
+        ).text()
+        for row in range(leverage.table.rowCount())
+    }
     assert names["coding"] == "Coding assistant"
     example.show_scenario("coding-assistant-only")
     settle(qtbot, leverage)
-    names = {leverage.table.item(row, 0).data(Qt.ItemDataRole.UserRole):
-             leverage.table.item(row, 4).text() for row in range(leverage.table.rowCount())}
+    names = {
+        leverage.table.item(row, 0).data(Qt.ItemDataRole.UserRole): leverage.table.item(
+            row, 4
+        ).text()
+        for row in range(leverage.table.rowCount())
+    }
     assert names["review"] == "AI first-pass review (off)"
 
 
 def test_leverage_shows_savings_highlights_the_constraint_and_names_the_ai(
-        leverage: LeverageView, example: Workspace) -> None:
+    leverage: LeverageView, example: Workspace
+) -> None:
     ranked = sensitivity(example.stream)
     total = analyze(example.stream).expected_lead_time_hours
     top = leverage.table
@@ -103,27 +118,41 @@ def test_leverage_shows_savings_highlights_the_constraint_and_names_the_ai(
 
 
 def test_the_explanation_sets_where_ai_is_aimed_against_the_biggest_lever(
-        qtbot: QtBot, chain: Workspace) -> None:
+    qtbot: QtBot, chain: Workspace
+) -> None:
     view = LeverageView(chain)
     window = shown_in_window(qtbot, view)
     assert view.explanation.text() == (
         "Halving the process time of Coding would cut expected lead time by 7.5%; "
-        "halving the wait before Refinement by 18.3%.")
+        "halving the wait before Refinement by 18.3%."
+    )
     window.close()
 
 
 def test_the_explanation_names_the_stage_with_the_most_ai_and_a_best_process_lever(
-        chain: Workspace) -> None:
+    chain: Workspace,
+) -> None:
     stream = chain.stream
-    marked = stream.replaced(stages=[
-        stage.replaced(ai=[AIOpportunity(id="bot", name="Bot")]) if stage.id == "review"
-        else stage for stage in stream.stages])
+    marked = stream.replaced(
+        stages=[
+            stage.replaced(ai=[AIOpportunity(id="bot", name="Bot")])
+            if stage.id == "review"
+            else stage
+            for stage in stream.stages
+        ]
+    )
     analysis = analyze(marked)
     assert leverage_sentence(marked, sensitivity(marked), analysis).startswith(
-        "Halving the process time of Code review would cut expected lead time by 0.9%;")
-    slow_coding = stream.replaced(stages=[
-        stage.replaced(process_time=Estimate.model_validate("4w")) if stage.id == "coding"
-        else stage for stage in stream.stages])
+        "Halving the process time of Code review would cut expected lead time by 0.9%;"
+    )
+    slow_coding = stream.replaced(
+        stages=[
+            stage.replaced(process_time=Estimate.model_validate("4w"))
+            if stage.id == "coding"
+            else stage
+            for stage in stream.stages
+        ]
+    )
     sentence = leverage_sentence(slow_coding, sensitivity(slow_coding), analyze(slow_coding))
     assert sentence.endswith(", more than any other single change.")
 
@@ -138,16 +167,22 @@ def test_clicking_a_ranked_stage_requests_it(qtbot: QtBot, leverage: LeverageVie
 
 
 def test_the_panel_shows_the_engines_findings_most_urgent_first(
-        panel: InsightsPanel, example: Workspace) -> None:
+    panel: InsightsPanel, example: Workspace
+) -> None:
     assert shown_findings(panel) == engine_findings(example)
     assert panel.heading.text() == "Current state  ·  8 findings, 4 to act on"
 
 
 def test_the_panel_updates_after_an_edit_and_after_undo(
-        qtbot: QtBot, panel: InsightsPanel, example: Workspace) -> None:
+    qtbot: QtBot, panel: InsightsPanel, example: Workspace
+) -> None:
     before_map, before = dump_map(example.stream), shown_findings(panel)
-    perform(example.undo_stack, example.document, "Change wait time of Discovery",
-            lambda d: d.set_stage_field("discovery", "wait_time", Estimate.model_validate("1h")))
+    perform(
+        example.undo_stack,
+        example.document,
+        "Change wait time of Discovery",
+        lambda d: d.set_stage_field("discovery", "wait_time", Estimate.model_validate("1h")),
+    )
     settle(qtbot, panel)
     assert shown_findings(panel) == engine_findings(example) != before
     round_trip(example, before_map, "Change wait time of Discovery")
@@ -156,8 +191,9 @@ def test_the_panel_updates_after_an_edit_and_after_undo(
     assert shown_findings(panel) == before
 
 
-def test_the_panel_follows_the_shown_scenario(qtbot: QtBot, panel: InsightsPanel,
-                                              example: Workspace) -> None:
+def test_the_panel_follows_the_shown_scenario(
+    qtbot: QtBot, panel: InsightsPanel, example: Workspace
+) -> None:
     example.show_scenario("coding-assistant-only")
     settle(qtbot, panel)
     assert shown_findings(panel) == engine_findings(example)
@@ -165,7 +201,8 @@ def test_the_panel_follows_the_shown_scenario(qtbot: QtBot, panel: InsightsPanel
 
 
 def test_clicking_a_card_or_its_stage_link_requests_the_stage(
-        qtbot: QtBot, panel: InsightsPanel) -> None:
+    qtbot: QtBot, panel: InsightsPanel
+) -> None:
     card = next(card for card in panel.cards() if len(card.insight.stage_ids) == 2)
     with qtbot.waitSignal(panel.stageRequested) as requested:
         qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
@@ -180,13 +217,22 @@ def test_the_phase_table_is_the_hourglass(panel: InsightsPanel, example: Workspa
     shares = hourglass(example.stream)
     table = panel.phases
     assert [table.item(row, 0).text() for row in range(table.rowCount())] == [
-        share.phase.capitalize() for share in shares]
+        share.phase.capitalize() for share in shares
+    ]
     assert [table.item(row, 1).text().split()[0] for row in range(table.rowCount())] == [
-        f"{share.share:.0%}" for share in shares]
+        f"{share.share:.0%}" for share in shares
+    ]
     assert [table.item(row, 2).text() for row in range(table.rowCount())] == [
-        "—", "2  ·  650 USD/mo", "1  ·  300 USD/mo", "—"]
-    assert table.item(1, 3).text().startswith(
-        format_hours(shares[1].expected_lead_time_delta_hours, 8, 5))
+        "—",
+        "2  ·  650 USD/mo",
+        "1  ·  300 USD/mo",
+        "—",
+    ]
+    assert (
+        table.item(1, 3)
+        .text()
+        .startswith(format_hours(shares[1].expected_lead_time_delta_hours, 8, 5))
+    )
 
 
 def test_a_hidden_panel_does_no_work_until_shown(qtbot: QtBot, example: Workspace) -> None:
@@ -200,9 +246,15 @@ def test_a_hidden_panel_does_no_work_until_shown(qtbot: QtBot, example: Workspac
 
 def test_a_map_without_times_says_what_to_do(qtbot: QtBot, chain: Workspace) -> None:
     stream = chain.stream
-    chain.load(stream.replaced(stages=[stage.replaced(process_time=Estimate.zero(),
-                                                      wait_time=Estimate.zero(), pca=100)
-                                       for stage in stream.stages]), None)
+    chain.load(
+        stream.replaced(
+            stages=[
+                stage.replaced(process_time=Estimate.zero(), wait_time=Estimate.zero(), pca=100)
+                for stage in stream.stages
+            ]
+        ),
+        None,
+    )
     panel = InsightsPanel(chain)
     window = shown_in_window(qtbot, panel)
     assert panel.cards() == []

@@ -50,8 +50,7 @@ def undo_redo_round_trip(window: MainWindow, before: str) -> None:
     assert snapshot(window) == after
 
 
-def test_add_after_then_undo_and_redo(window: MainWindow,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_add_after_then_undo_and_redo(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(window, "rename_stage", lambda: None)
     before = snapshot(window)
     window.select(["coding"])
@@ -63,8 +62,9 @@ def test_add_after_then_undo_and_redo(window: MainWindow,
     undo_redo_round_trip(window, before)
 
 
-def test_parallel_delete_move_rename_each_undo_exactly(window: MainWindow,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_delete_move_rename_each_undo_exactly(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(window, "rename_stage", lambda: None)
     steps = [
         lambda: (window.select(["review"]), window.add_parallel_action.trigger()),
@@ -83,8 +83,9 @@ def test_parallel_delete_move_rename_each_undo_exactly(window: MainWindow,
     undo_redo_round_trip(window, before)
 
 
-def test_a_refused_edit_changes_nothing(window: MainWindow,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_refused_edit_changes_nothing(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     warnings: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     before = snapshot(window)
@@ -130,9 +131,9 @@ def test_save_and_open(window: MainWindow, tmp_path: Path) -> None:
     assert window.workspace.path == other
 
 
-def test_autosave_and_recovery_after_a_crash(window: MainWindow, qtbot: object,
-                                             tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_autosave_and_recovery_after_a_crash(
+    window: MainWindow, qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "map.vsm.json"
     save_map(window.workspace.stream, path)
     window.load(window.workspace.stream, path)
@@ -170,8 +171,9 @@ def test_screenshot_renders_a_full_window(tmp_path: Path, qapp: QApplication) ->
     assert len(colours) > 20
 
 
-def test_screenshot_of_a_bad_file_is_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                            qapp: QApplication) -> None:
+def test_screenshot_of_a_bad_file_is_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], qapp: QApplication
+) -> None:
     bad = tmp_path / "bad.vsm.json"
     bad.write_text("{}")
     out = tmp_path / "shot.png"
@@ -201,7 +203,8 @@ def test_keyboard_only_workshop(qtbot: object) -> None:
     stages = window.workspace.stream.stages
     assert [s.name for s in stages] == ["Idea", *names]
     assert [(f.source, f.target) for f in window.workspace.stream.flows] == [
-        (a.id, b.id) for a, b in itertools.pairwise(stages)]
+        (a.id, b.id) for a, b in itertools.pairwise(stages)
+    ]
 
     table = window.table
     model = table.model()
@@ -235,8 +238,7 @@ def test_connect_disconnect_and_rework_target_each_undo_exactly(
     from PySide6.QtWidgets import QInputDialog
 
     answers: list[str] = []
-    monkeypatch.setattr(QInputDialog, "getItem",
-                        lambda *args: (answers.pop(0), True))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: (answers.pop(0), True))
     steps = [
         (["intake"], "Coding", window.connect_action),
         (["intake"], "Idea intake → Coding", window.disconnect_action),

@@ -63,13 +63,15 @@ def test_the_figures_are_large_enough_for_a_projector(panel: MetricsPanel) -> No
 
 def test_the_status_line(workspace: Workspace) -> None:
     assert status_text(workspace.analysis(), workspace.stream) == (
-        "Lead time 2w 4d  ·  flow efficiency 21.4%  ·  constraint: Refinement (40%)")
+        "Lead time 2w 4d  ·  flow efficiency 21.4%  ·  constraint: Refinement (40%)"
+    )
     empty = ValueStream(name="Empty", stages=[])
     assert status_text(analyze(empty), empty) == "Lead time 0  ·  flow efficiency 0.0%"
 
 
-def test_the_panel_follows_an_edit_once_refreshed(qtbot: QtBot, workspace: Workspace,
-                                                  panel: MetricsPanel) -> None:
+def test_the_panel_follows_an_edit_once_refreshed(
+    qtbot: QtBot, workspace: Workspace, panel: MetricsPanel
+) -> None:
     with qtbot.waitSignal(workspace.refreshed):
         workspace.document.set_stage_field("refine", "wait_time", "1d")
     # Refinement's wait falls from 40 h to 8 h: lead time 80 h, flow efficiency 24/80.
@@ -80,10 +82,12 @@ def test_the_panel_follows_an_edit_once_refreshed(qtbot: QtBot, workspace: Works
     assert panel.values["lead_time"].text() == "2w 4d"
 
 
-def test_the_panel_follows_a_scenario_switch(qtbot: QtBot, workspace: Workspace,
-                                             panel: MetricsPanel) -> None:
-    workspace.document.add_scenario(Scenario(
-        id="fast", name="Faster refinement", overrides={"refine": {"wait_time": "1d"}}))
+def test_the_panel_follows_a_scenario_switch(
+    qtbot: QtBot, workspace: Workspace, panel: MetricsPanel
+) -> None:
+    workspace.document.add_scenario(
+        Scenario(id="fast", name="Faster refinement", overrides={"refine": {"wait_time": "1d"}})
+    )
     with qtbot.waitSignal(workspace.refreshed):
         workspace.show_scenario("fast")
     assert panel.heading.text() == "Scenario: Faster refinement"
@@ -95,8 +99,7 @@ def test_the_panel_follows_a_scenario_switch(qtbot: QtBot, workspace: Workspace,
     assert panel.values["lead_time"].text() == "2w 4d"
 
 
-def test_cost_per_item_is_in_the_maps_currency(workspace: Workspace,
-                                               panel: MetricsPanel) -> None:
+def test_cost_per_item_is_in_the_maps_currency(workspace: Workspace, panel: MetricsPanel) -> None:
     workspace.document.set_map_field("hourly_cost", 100)
     workspace.document.set_map_field("currency", "EUR")
     workspace.refresh_now()
@@ -106,8 +109,7 @@ def test_cost_per_item_is_in_the_maps_currency(workspace: Workspace,
     assert panel.values["cost_per_item"].text().endswith(" EUR")
 
 
-def test_the_capacity_bottleneck_needs_a_demand(workspace: Workspace,
-                                                panel: MetricsPanel) -> None:
+def test_the_capacity_bottleneck_needs_a_demand(workspace: Workspace, panel: MetricsPanel) -> None:
     assert "Set a demand" in panel.capacity.text()
     # Coding: 16 h per item, done 1/0.9 + 0.15/0.85 times = 20.6 h of one person's 40 h.
     workspace.document.set_map_field("demand_per_week", 1)

@@ -101,20 +101,25 @@ def dialog_for(qtbot: QtBot, workspace: Workspace, stage_id: str) -> AddOpportun
 
 
 def test_dialog_suggests_the_catalog_best_fit_first_with_the_disclaimer(
-        qtbot: QtBot, chain: Workspace) -> None:
+    qtbot: QtBot, chain: Workspace
+) -> None:
     dialog = dialog_for(qtbot, chain, "coding")
     catalog = load_catalog()
     expected = [p.id for p in suggest(catalog, chain.stream.stage("coding"))]
-    listed = [dialog.choices.item(row).data(Qt.ItemDataRole.UserRole)
-              for row in range(dialog.choices.count())]
+    listed = [
+        dialog.choices.item(row).data(Qt.ItemDataRole.UserRole)
+        for row in range(dialog.choices.count())
+    ]
     assert listed == [None, *expected]  # the custom opportunity first, then best fit first
     assert dialog.practice is not None and dialog.practice.id == expected[0]
     first = dialog.choices.item(1).text()
     assert first.splitlines() == ["Coding assistant", "process ×0.8, wait ×1.0, %C&A −2 pts"]
 
     texts = [label.text() for label in dialog.findChildren(QLabel)]
-    assert any("Defaults are assumptions — change them" in text
-               and html.escape(catalog.disclaimer) in text for text in texts)
+    assert any(
+        "Defaults are assumptions — change them" in text and html.escape(catalog.disclaimer) in text
+        for text in texts
+    )
     details = dialog.details.toPlainText()
     practice = catalog.practice("coding-assistant")
     assert "Default effect: process ×0.8, wait ×1.0, %C&A −2 pts" in details
@@ -132,7 +137,8 @@ def test_show_every_practice_lists_the_whole_catalog(qtbot: QtBot, chain: Worksp
 
 
 def test_adding_a_practice_is_one_undo_step_with_the_catalog_defaults(
-        qtbot: QtBot, chain: Workspace) -> None:
+    qtbot: QtBot, chain: Workspace
+) -> None:
     before = dump_map(chain.stream)
     dialog = dialog_for(qtbot, chain, "coding")
     dialog.choose("coding-assistant")
@@ -142,7 +148,8 @@ def test_adding_a_practice_is_one_undo_step_with_the_catalog_defaults(
     assert dialog.result() == QDialog.DialogCode.Accepted
     practice = load_catalog().practice("coding-assistant")
     assert chain.stream.stage("coding").ai == [
-        opportunity_from_practice(practice, "coding-assistant")]
+        opportunity_from_practice(practice, "coding-assistant")
+    ]
     round_trip(chain, before, "Add AI opportunity Coding assistant to Coding")
 
 
@@ -154,7 +161,10 @@ def test_the_team_can_change_the_defaults_before_adding(qtbot: QtBot, chain: Wor
     dialog.accept()
     [opportunity] = chain.stream.stage("review").ai
     assert (opportunity.practice, opportunity.process_time_factor, opportunity.monthly_cost) == (
-        "ai-code-review", 0.5, 900)
+        "ai-code-review",
+        0.5,
+        900,
+    )
 
 
 def test_a_custom_opportunity_is_added_and_undone(qtbot: QtBot, chain: Workspace) -> None:
@@ -171,14 +181,23 @@ def test_a_custom_opportunity_is_added_and_undone(qtbot: QtBot, chain: Workspace
     dialog.accept()
     [opportunity] = chain.stream.stage("refine").ai
     assert opportunity.model_dump() == {
-        "id": "story-splitting-agent", "practice": None, "name": "Story splitting agent",
-        "process_time_factor": 0.6, "wait_time_factor": 0.5, "pca_delta": 5,
-        "monthly_cost": 120, "status": "idea", "confidence": "medium", "note": ""}
+        "id": "story-splitting-agent",
+        "practice": None,
+        "name": "Story splitting agent",
+        "process_time_factor": 0.6,
+        "wait_time_factor": 0.5,
+        "pca_delta": 5,
+        "monthly_cost": 120,
+        "status": "idea",
+        "confidence": "medium",
+        "note": "",
+    }
     round_trip(chain, before, "Add AI opportunity Story splitting agent to Refinement")
 
 
 def test_a_nameless_custom_opportunity_is_refused_and_the_dialog_stays(
-        qtbot: QtBot, chain: Workspace) -> None:
+    qtbot: QtBot, chain: Workspace
+) -> None:
     dialog = dialog_for(qtbot, chain, "refine")
     dialog.choose(None)
     dialog.accept()
@@ -202,15 +221,25 @@ def test_the_preview_is_what_the_engine_finds_once_added(qtbot: QtBot, chain: Wo
 
 
 def test_the_panel_lists_every_opportunity_with_its_effect_alone(
-        panel: OpportunitiesPanel, example: Workspace) -> None:
+    panel: OpportunitiesPanel, example: Workspace
+) -> None:
     panel.refresh()
     stream = example.stream
     assert [panel.model.opportunity_id(row) for row in range(panel.model.rowCount())] == [
-        o.id for _, o in stream.opportunities()]
+        o.id for _, o in stream.opportunities()
+    ]
     assert [cell(panel, "review-bot", number) for number in range(len(COLUMNS))] == [
-        "Code review", "AI first-pass review", cell(panel, "review-bot", EFFECT_COLUMN),
-        "×0.7", "×0.6", "+5 pts", "400 USD", "pilot", "medium",
-        stream.stage("review").ai[0].note]
+        "Code review",
+        "AI first-pass review",
+        cell(panel, "review-bot", EFFECT_COLUMN),
+        "×0.7",
+        "×0.6",
+        "+5 pts",
+        "400 USD",
+        "pilot",
+        "medium",
+        stream.stage("review").ai[0].note,
+    ]
     for effect in opportunity_effects(stream):
         shown = cell(panel, effect.opportunity_id, EFFECT_COLUMN)
         hours = effect.expected_lead_time_delta_hours
@@ -219,20 +248,32 @@ def test_the_panel_lists_every_opportunity_with_its_effect_alone(
     assert panel.heading.text().startswith("Current state")
 
 
-@pytest.mark.parametrize(("field", "typed", "value", "undo_text"), [
-    ("monthly_cost", "1,200", 1200, "Change monthly cost of AI first-pass review"),
-    ("process_time_factor", "×0.5", 0.5, "Change process time factor of AI first-pass review"),
-    ("wait_time_factor", "0.9", 0.9, "Change wait time factor of AI first-pass review"),
-    ("pca_delta", "−4 pts", -4, "Change %C&A change of AI first-pass review"),
-    ("status", "adopted", "adopted", "Change status of AI first-pass review"),
-    ("confidence", "high", "high", "Change confidence of AI first-pass review"),
-    ("note", "Pilot in team A", "Pilot in team A", "Change note of AI first-pass review"),
-    ("name", "Review bot", "Review bot",
-     "Rename AI opportunity AI first-pass review to Review bot"),
-])
+@pytest.mark.parametrize(
+    ("field", "typed", "value", "undo_text"),
+    [
+        ("monthly_cost", "1,200", 1200, "Change monthly cost of AI first-pass review"),
+        ("process_time_factor", "×0.5", 0.5, "Change process time factor of AI first-pass review"),
+        ("wait_time_factor", "0.9", 0.9, "Change wait time factor of AI first-pass review"),
+        ("pca_delta", "−4 pts", -4, "Change %C&A change of AI first-pass review"),
+        ("status", "adopted", "adopted", "Change status of AI first-pass review"),
+        ("confidence", "high", "high", "Change confidence of AI first-pass review"),
+        ("note", "Pilot in team A", "Pilot in team A", "Change note of AI first-pass review"),
+        (
+            "name",
+            "Review bot",
+            "Review bot",
+            "Rename AI opportunity AI first-pass review to Review bot",
+        ),
+    ],
+)
 def test_each_edit_in_place_is_one_undo_step(
-        panel: OpportunitiesPanel, example: Workspace, field: str, typed: str, value: object,
-        undo_text: str) -> None:
+    panel: OpportunitiesPanel,
+    example: Workspace,
+    field: str,
+    typed: str,
+    value: object,
+    undo_text: str,
+) -> None:
     before = dump_map(example.stream)
     row = panel.model.row_of("review-bot")
     assert panel.model.setData(panel.model.index(row, column(field)), typed)
@@ -240,17 +281,20 @@ def test_each_edit_in_place_is_one_undo_step(
     round_trip(example, before, undo_text)
 
 
-@pytest.mark.parametrize(("field", "typed", "reason"), [
-    ("process_time_factor", "fast", "'fast' is not a number"),
-    ("process_time_factor", "-1", "process time factor: -1 is out of range"),
-    ("pca_delta", "150", "%C&A change: 150 is out of range"),
-    ("monthly_cost", "a lot", "monthly cost: 'a lot' is not a number"),
-    ("status", "maybe", "'maybe' is not allowed"),
-    ("name", "  ", "name: is blank"),
-])
+@pytest.mark.parametrize(
+    ("field", "typed", "reason"),
+    [
+        ("process_time_factor", "fast", "'fast' is not a number"),
+        ("process_time_factor", "-1", "process time factor: -1 is out of range"),
+        ("pca_delta", "150", "%C&A change: 150 is out of range"),
+        ("monthly_cost", "a lot", "monthly cost: 'a lot' is not a number"),
+        ("status", "maybe", "'maybe' is not allowed"),
+        ("name", "  ", "name: is blank"),
+    ],
+)
 def test_invalid_values_are_refused_with_a_message(
-        qtbot: QtBot, panel: OpportunitiesPanel, example: Workspace, field: str, typed: str,
-        reason: str) -> None:
+    qtbot: QtBot, panel: OpportunitiesPanel, example: Workspace, field: str, typed: str, reason: str
+) -> None:
     before = dump_map(example.stream)
     index = panel.model.index(panel.model.row_of("review-bot"), column(field))
     assert reason in (panel.model.problem_with(index, typed) or "")
@@ -262,8 +306,7 @@ def test_invalid_values_are_refused_with_a_message(
     assert example.undo_stack.count() == 0
 
 
-def test_the_editor_turns_red_while_the_text_would_be_refused(
-        panel: OpportunitiesPanel) -> None:
+def test_the_editor_turns_red_while_the_text_would_be_refused(panel: OpportunitiesPanel) -> None:
     index = panel.model.index(0, column("monthly_cost"))
     delegate = panel.table.itemDelegate()
     assert isinstance(delegate, CheckedTextDelegate)
@@ -281,7 +324,8 @@ OPENS_A_DIALOG = pytest.mark.qt_log_ignore("This plugin does not support propaga
 
 @OPENS_A_DIALOG
 def test_add_marks_at_the_current_stage_through_the_dialog(
-        panel: OpportunitiesPanel, example: Workspace) -> None:
+    panel: OpportunitiesPanel, example: Workspace
+) -> None:
     panel.set_current_stage(None)
     assert not panel.add_button.isEnabled()
     assert panel.open_add_dialog() is None
@@ -294,13 +338,15 @@ def test_add_marks_at_the_current_stage_through_the_dialog(
     dialog.accept()
     assert panel.selected_opportunity() == "ai-assisted-security-scanning"
     assert cell(panel, "ai-assisted-security-scanning", 0) == "Security review"
-    round_trip(example, before, "Add AI opportunity AI-assisted security scanning to "
-                                "Security review")
+    round_trip(
+        example, before, "Add AI opportunity AI-assisted security scanning to Security review"
+    )
 
 
 @OPENS_A_DIALOG
 def test_add_uses_the_selected_rows_stage_when_no_stage_is_selected(
-        panel: OpportunitiesPanel) -> None:
+    panel: OpportunitiesPanel,
+) -> None:
     panel.select_opportunity("test-generation")
     assert panel.add_button.text() == "Add AI opportunity to QA testing…"
     dialog = panel.open_add_dialog()
@@ -309,15 +355,20 @@ def test_add_uses_the_selected_rows_stage_when_no_stage_is_selected(
 
 
 def test_remove_takes_it_out_of_every_scenario_and_undoes(
-        panel: OpportunitiesPanel, example: Workspace) -> None:
+    panel: OpportunitiesPanel, example: Workspace
+) -> None:
     before = dump_map(example.stream)
     assert not panel.remove_button.isEnabled()
     panel.select_opportunity("review-bot")
     panel.remove_button.click()
     assert [o.id for _, o in example.stream.opportunities()] == [
-        "coding-assistant", "test-generation"]
+        "coding-assistant",
+        "test-generation",
+    ]
     assert example.document.scenario("ai-across-the-stream").ai == [
-        "coding-assistant", "test-generation"]
+        "coding-assistant",
+        "test-generation",
+    ]
     assert panel.model.rowCount() == 2
     round_trip(example, before, "Remove AI opportunity AI first-pass review from Code review")
     example.undo_stack.undo()
@@ -325,16 +376,22 @@ def test_remove_takes_it_out_of_every_scenario_and_undoes(
 
 
 def test_effects_follow_edits_and_undo(
-        qtbot: QtBot, panel: OpportunitiesPanel, example: Workspace) -> None:
+    qtbot: QtBot, panel: OpportunitiesPanel, example: Workspace
+) -> None:
     panel.refresh()
     shown = cell(panel, "coding-assistant", EFFECT_COLUMN)
-    perform(example.undo_stack, example.document, "Halve coding",
-            lambda d: d.set_opportunity_field("coding-assistant", "process_time_factor", 0.5))
+    perform(
+        example.undo_stack,
+        example.document,
+        "Halve coding",
+        lambda d: d.set_opportunity_field("coding-assistant", "process_time_factor", 0.5),
+    )
     assert cell(panel, "coding-assistant", column("process_time_factor")) == "×0.5"
     qtbot.waitUntil(lambda: cell(panel, "coding-assistant", EFFECT_COLUMN) != shown)
     effect = opportunity_effects(example.stream)[0]
     assert cell(panel, "coding-assistant", EFFECT_COLUMN).startswith(
-        format_hours(effect.expected_lead_time_delta_hours, 8, 5))
+        format_hours(effect.expected_lead_time_delta_hours, 8, 5)
+    )
     example.undo_stack.undo()
     assert cell(panel, "coding-assistant", column("process_time_factor")) == "×0.75"
     qtbot.waitUntil(lambda: cell(panel, "coding-assistant", EFFECT_COLUMN) == shown)
@@ -349,7 +406,8 @@ def test_a_hidden_panel_waits_until_it_is_shown(qtbot: QtBot, example: Workspace
 
 
 def test_the_panel_says_which_opportunities_a_shown_scenario_enables(
-        panel: OpportunitiesPanel, example: Workspace) -> None:
+    panel: OpportunitiesPanel, example: Workspace
+) -> None:
     example.show_scenario("coding-assistant-only")
     panel.refresh()
     assert panel.heading.text() == "Scenario: Coding assistant only  ·  1 of 3 enabled here"

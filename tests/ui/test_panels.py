@@ -31,8 +31,13 @@ def test_table_edits_are_undo_steps(workspace: Workspace, qtbot: object) -> None
     table = StageTableView(workspace)
     qtbot.addWidget(table)  # type: ignore[attr-defined]
     model = table.model()
-    for column, text in [(4, "2-5d"), (5, "95%"), (6, "Idea intake"), (0, "Code check"),
-                         (10, "Deploy; Refinement")]:
+    for column, text in [
+        (4, "2-5d"),
+        (5, "95%"),
+        (6, "Idea intake"),
+        (0, "Code check"),
+        (10, "Deploy; Refinement"),
+    ]:
         before = dump_map(workspace.stream)
         if column == 10:
             assert not model.setData(model.index(3, column), text)
@@ -41,7 +46,11 @@ def test_table_edits_are_undo_steps(workspace: Workspace, qtbot: object) -> None
         round_trip(workspace, before)
     stage = workspace.stream.stage("review")
     assert (stage.wait_time.text, stage.pca, stage.rework_to, stage.name) == (
-        "2-5d", 95, "intake", "Code check")
+        "2-5d",
+        95,
+        "intake",
+        "Code check",
+    )
     assert model.index(3, 4).data() == "2-5d"
 
 
@@ -56,15 +65,18 @@ def test_table_refuses_bad_cells_with_row_and_column(workspace: Workspace, qtbot
     assert dump_map(workspace.stream) == before
 
 
-def test_paste_with_a_header_updates_and_adds_in_one_step(workspace: Workspace,
-                                                         qtbot: object) -> None:
+def test_paste_with_a_header_updates_and_adds_in_one_step(
+    workspace: Workspace, qtbot: object
+) -> None:
     table = StageTableView(workspace)
     qtbot.addWidget(table)  # type: ignore[attr-defined]
     before = dump_map(workspace.stream)
-    block = ("Stage\tWait time (d)\t%C&A\n"
-             "Code review\t1\t95%\n"
-             "Security scan\t0.5\t100\n"
-             "Release notes\t\t\n")
+    block = (
+        "Stage\tWait time (d)\t%C&A\n"
+        "Code review\t1\t95%\n"
+        "Security scan\t0.5\t100\n"
+        "Release notes\t\t\n"
+    )
     assert table.paste(block)
     assert workspace.undo_stack.count() == 1
     stream = workspace.stream
@@ -78,14 +90,19 @@ def test_paste_with_a_header_updates_and_adds_in_one_step(workspace: Workspace,
     round_trip(workspace, before)
 
 
-def test_paste_without_a_header_uses_the_contract_column_order(workspace: Workspace,
-                                                              qtbot: object) -> None:
+def test_paste_without_a_header_uses_the_contract_column_order(
+    workspace: Workspace, qtbot: object
+) -> None:
     table = StageTableView(workspace)
     qtbot.addWidget(table)  # type: ignore[attr-defined]
     assert table.paste("Monitor\toperation\tmonitoring\t15m\t0\n")
     stage = workspace.stream.stages[-1]
     assert (stage.name, stage.phase, stage.kind, stage.process_time.text) == (
-        "Monitor", "operation", "monitoring", "15m")
+        "Monitor",
+        "operation",
+        "monitoring",
+        "15m",
+    )
 
 
 def test_a_bad_paste_changes_nothing(workspace: Workspace, qtbot: object) -> None:
@@ -122,7 +139,8 @@ def test_metrics_show_the_worked_example(workspace: Workspace, qtbot: object) ->
     assert panel.values["flow_efficiency"].text() == "21.4%"
     assert "Refinement (40%" in panel.constraint.text()
     assert status_text(workspace.analysis(), workspace.stream) == (
-        "Lead time 2w 4d  ·  flow efficiency 21.4%  ·  constraint: Refinement (40%)")
+        "Lead time 2w 4d  ·  flow efficiency 21.4%  ·  constraint: Refinement (40%)"
+    )
     workspace.document.set_stage_field("refine", "wait_time", "1d")
     workspace.refresh_now()
     assert panel.values["lead_time"].text() == "2w"

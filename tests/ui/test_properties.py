@@ -100,15 +100,33 @@ def test_a_placeholder_without_one_stage(panel: PropertiesPanel) -> None:
     assert "Select one stage" in panel.placeholder.text()
 
 
-def test_every_field_of_the_stage_is_shown(workspace: Workspace,
-                                           panel: PropertiesPanel) -> None:
+def test_every_field_of_the_stage_is_shown(workspace: Workspace, panel: PropertiesPanel) -> None:
     workspace.document.set_stage_field("review", "wip", 6)
-    shown = {field: line(panel, field).text() for field in (
-        "name", "process_time", "wait_time", "pca", "people", "availability", "hourly_cost",
-        "wip", "throughput_per_week")}
-    assert shown == {"name": "Code review", "process_time": "2h", "wait_time": "3d",
-                     "pca": "85", "people": "1", "availability": "1", "hourly_cost": "",
-                     "wip": "6", "throughput_per_week": ""}
+    shown = {
+        field: line(panel, field).text()
+        for field in (
+            "name",
+            "process_time",
+            "wait_time",
+            "pca",
+            "people",
+            "availability",
+            "hourly_cost",
+            "wip",
+            "throughput_per_week",
+        )
+    }
+    assert shown == {
+        "name": "Code review",
+        "process_time": "2h",
+        "wait_time": "3d",
+        "pca": "85",
+        "people": "1",
+        "availability": "1",
+        "hourly_cost": "",
+        "wip": "6",
+        "throughput_per_week": "",
+    }
     assert combo(panel, "phase").currentText() == "creation"
     assert combo(panel, "kind").currentText() == "review"
     assert combo(panel, "rework_to").currentText() == "Coding"
@@ -119,16 +137,20 @@ def test_every_field_of_the_stage_is_shown(workspace: Workspace,
 
 
 def test_the_rework_choices_are_the_stage_itself_and_its_upstream_stages(
-        panel: PropertiesPanel) -> None:
+    panel: PropertiesPanel,
+) -> None:
     box = combo(panel, "rework_to")
     assert [box.itemText(i) for i in range(box.count())] == [
-        "Code review itself", "Idea intake", "Refinement", "Coding"]
+        "Code review itself",
+        "Idea intake",
+        "Refinement",
+        "Coding",
+    ]
     panel.show_stage("intake")
     assert [box.itemText(i) for i in range(box.count())] == ["Idea intake itself"]
 
 
-def test_the_stage_computed_figures_are_shown(workspace: Workspace,
-                                              panel: PropertiesPanel) -> None:
+def test_the_stage_computed_figures_are_shown(workspace: Workspace, panel: PropertiesPanel) -> None:
     panel.show_stage("refine")
     text = panel.figures.text()
     assert "Rework: 1.4d expected per item" in text
@@ -158,8 +180,8 @@ TYPED = [
 
 @pytest.mark.parametrize(("field", "text", "expected"), TYPED)
 def test_each_typed_field_applies_on_enter_as_one_undo_step(
-        workspace: Workspace, panel: PropertiesPanel, field: str, text: str,
-        expected: object) -> None:
+    workspace: Workspace, panel: PropertiesPanel, field: str, text: str, expected: object
+) -> None:
     before = snapshot(workspace)
     enter(panel, field, text)
     value = getattr(workspace.stream.stage("review"), field)
@@ -169,8 +191,9 @@ def test_each_typed_field_applies_on_enter_as_one_undo_step(
     undo_redo_round_trip(workspace, before)
 
 
-def test_a_value_applies_when_the_field_loses_focus(workspace: Workspace,
-                                                    panel: PropertiesPanel) -> None:
+def test_a_value_applies_when_the_field_loses_focus(
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
     before = snapshot(workspace)
     retype(panel, "wait_time", "1-2d")
     assert snapshot(workspace) == before
@@ -180,8 +203,7 @@ def test_a_value_applies_when_the_field_loses_focus(workspace: Workspace,
     undo_redo_round_trip(workspace, before)
 
 
-def test_blank_hourly_cost_means_the_maps(workspace: Workspace,
-                                          panel: PropertiesPanel) -> None:
+def test_blank_hourly_cost_means_the_maps(workspace: Workspace, panel: PropertiesPanel) -> None:
     workspace.document.set_stage_field("review", "hourly_cost", 90)
     before = snapshot(workspace)
     enter(panel, "hourly_cost", "")
@@ -189,22 +211,27 @@ def test_blank_hourly_cost_means_the_maps(workspace: Workspace,
     undo_redo_round_trip(workspace, before)
 
 
-@pytest.mark.parametrize(("field", "label", "expected"), [
-    ("phase", "release", "release"),
-    ("kind", "testing", "testing"),
-    ("rework_to", "Refinement", "refine"),
-    ("rework_to", "Code review itself", None),
-])
-def test_each_choice_applies_as_one_undo_step(workspace: Workspace, panel: PropertiesPanel,
-                                              field: str, label: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "label", "expected"),
+    [
+        ("phase", "release", "release"),
+        ("kind", "testing", "testing"),
+        ("rework_to", "Refinement", "refine"),
+        ("rework_to", "Code review itself", None),
+    ],
+)
+def test_each_choice_applies_as_one_undo_step(
+    workspace: Workspace, panel: PropertiesPanel, field: str, label: str, expected: str
+) -> None:
     before = snapshot(workspace)
     choose(panel, field, label)
     assert getattr(workspace.stream.stage("review"), field) == expected
     undo_redo_round_trip(workspace, before)
 
 
-def test_notes_apply_when_the_user_leaves_them(workspace: Workspace,
-                                               panel: PropertiesPanel) -> None:
+def test_notes_apply_when_the_user_leaves_them(
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
     before = snapshot(workspace)
     notes = panel.editors["notes"]
     assert isinstance(notes, QPlainTextEdit)
@@ -232,8 +259,9 @@ def test_reset_to_automatic_layout(workspace: Workspace, panel: PropertiesPanel)
 # --- refusing --------------------------------------------------------------------------
 
 
-def test_a_duration_shows_what_it_means_while_typed(workspace: Workspace,
-                                                    panel: PropertiesPanel) -> None:
+def test_a_duration_shows_what_it_means_while_typed(
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
     before = snapshot(workspace)
     retype(panel, "wait_time", "2-5d")
     assert panel.hints["wait_time"].text() == "= 2d–1w, likely 3.5d (28h)"
@@ -243,21 +271,23 @@ def test_a_duration_shows_what_it_means_while_typed(workspace: Workspace,
     assert snapshot(workspace) == before
 
 
-@pytest.mark.parametrize(("field", "text", "message"), [
-    ("wait_time", "3 dayz",
-     "'3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"),
-    ("process_time", "4d/2d/1d", "'4d/2d/1d' is out of order; low ≤ likely ≤ high is required"),
-    ("pca", "0", "0 is out of range; it must be greater than 0"),
-    ("pca", "101", "101 is out of range; it must be 100 or less"),
-    ("pca", "lots", "'lots' is not a number"),
-    ("people", "0", "0 is out of range; it must be greater than 0"),
-    ("availability", "150%", "1.5 is out of range; it must be 1 or less"),
-    ("wip", "-1", "-1 is out of range; it must be 0 or more"),
-    ("name", " ", "is blank; give it a name"),
-])
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        ("wait_time", "3 dayz", "'3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"),
+        ("process_time", "4d/2d/1d", "'4d/2d/1d' is out of order; low ≤ likely ≤ high is required"),
+        ("pca", "0", "0 is out of range; it must be greater than 0"),
+        ("pca", "101", "101 is out of range; it must be 100 or less"),
+        ("pca", "lots", "'lots' is not a number"),
+        ("people", "0", "0 is out of range; it must be greater than 0"),
+        ("availability", "150%", "1.5 is out of range; it must be 1 or less"),
+        ("wip", "-1", "-1 is out of range; it must be 0 or more"),
+        ("name", " ", "is blank; give it a name"),
+    ],
+)
 def test_an_invalid_entry_is_marked_inline_and_never_applied(
-        workspace: Workspace, panel: PropertiesPanel, field: str, text: str,
-        message: str) -> None:
+    workspace: Workspace, panel: PropertiesPanel, field: str, text: str, message: str
+) -> None:
     before = snapshot(workspace)
     editor = retype(panel, field, text)
     assert is_marked_invalid(panel, field)
@@ -270,20 +300,22 @@ def test_an_invalid_entry_is_marked_inline_and_never_applied(
     assert is_marked_invalid(panel, field)
 
 
-def test_a_refusal_by_the_map_is_reported(workspace: Workspace,
-                                          panel: PropertiesPanel) -> None:
+def test_a_refusal_by_the_map_is_reported(workspace: Workspace, panel: PropertiesPanel) -> None:
     problems: list[str] = []
     panel.problem.connect(problems.append)
     before = snapshot(workspace)
     panel.apply("rework_to", "deploy")
     assert snapshot(workspace) == before
-    assert problems == ["Code review: stages[3] 'Code review'.rework_to: 'Deploy' is not "
-                        "upstream of this stage; rework must go back to a stage that flows "
-                        "into it"]
+    assert problems == [
+        "Code review: stages[3] 'Code review'.rework_to: 'Deploy' is not "
+        "upstream of this stage; rework must go back to a stage that flows "
+        "into it"
+    ]
 
 
-def test_fixing_an_invalid_entry_clears_the_mark(workspace: Workspace,
-                                                 panel: PropertiesPanel) -> None:
+def test_fixing_an_invalid_entry_clears_the_mark(
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
     retype(panel, "wait_time", "3 dayz")
     assert is_marked_invalid(panel, "wait_time")
     enter(panel, "wait_time", "3d 4h")
@@ -304,8 +336,9 @@ def test_the_panel_follows_undo(workspace: Workspace, panel: PropertiesPanel) ->
     assert line(panel, "wait_time").text() == "1d"
 
 
-def test_what_the_user_is_typing_survives_other_changes(workspace: Workspace,
-                                                        panel: PropertiesPanel) -> None:
+def test_what_the_user_is_typing_survives_other_changes(
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
     editor = retype(panel, "wait_time", "4")
     workspace.document.set_stage_field("review", "pca", 70)
     workspace.document.set_stage_field("review", "wait_time", "2d")
@@ -318,7 +351,8 @@ def test_what_the_user_is_typing_survives_other_changes(workspace: Workspace,
 
 
 def test_a_focused_field_the_user_has_not_typed_in_follows_undo(
-        workspace: Workspace, panel: PropertiesPanel) -> None:
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
     enter(panel, "wait_time", "1d")
     assert line(panel, "wait_time").hasFocus()
     workspace.undo_stack.undo()
@@ -333,8 +367,9 @@ def test_another_stage_replaces_every_field(panel: PropertiesPanel) -> None:
     assert not is_marked_invalid(panel, "wait_time")
 
 
-def test_a_stage_that_goes_away_leaves_the_placeholder(workspace: Workspace,
-                                                       panel: PropertiesPanel) -> None:
+def test_a_stage_that_goes_away_leaves_the_placeholder(
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
     document = workspace.document
     document.insert_after(Stage(id="qa", name="QA"), "review")
     panel.show_stage("qa")
@@ -342,11 +377,13 @@ def test_a_stage_that_goes_away_leaves_the_placeholder(workspace: Workspace,
     assert panel.placeholder.isVisible()
 
 
-def test_the_figures_follow_the_scenario_shown(workspace: Workspace,
-                                               panel: PropertiesPanel) -> None:
+def test_the_figures_follow_the_scenario_shown(
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
     panel.show_stage("refine")
-    workspace.document.add_scenario(Scenario(
-        id="fast", name="Faster refinement", overrides={"refine": {"wait_time": "1d"}}))
+    workspace.document.add_scenario(
+        Scenario(id="fast", name="Faster refinement", overrides={"refine": {"wait_time": "1d"}})
+    )
     workspace.show_scenario("fast")
     workspace.refresh_now()
     assert panel.figures_title.text() == "Computed (Scenario: Faster refinement)"

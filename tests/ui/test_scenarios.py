@@ -62,32 +62,37 @@ def stage_row(workspace: Workspace, stage_id: str) -> int:
 # --- the list of scenarios ---------------------------------------------------------------
 
 
-def test_the_panel_lists_the_scenarios_and_edits_the_selected_one(
-        panel: ScenariosPanel) -> None:
+def test_the_panel_lists_the_scenarios_and_edits_the_selected_one(panel: ScenariosPanel) -> None:
     assert listed(panel) == ["Coding assistant only", "AI across the stream"]
     panel.select_scenario("ai-across-the-stream")
     assert panel.ai_caption.text() == "AI opportunities enabled in AI across the stream (3 of 3)"
-    assert all(ai_item(panel, i).checkState() == Qt.CheckState.Checked
-               for i in ("coding-assistant", "review-bot", "test-generation"))
+    assert all(
+        ai_item(panel, i).checkState() == Qt.CheckState.Checked
+        for i in ("coding-assistant", "review-bot", "test-generation")
+    )
     approval = panel.overrides.index(stage_row(panel.workspace, "approval"), 2)
     assert approval.data() == "1-2d"
     assert panel.overrides.index(stage_row(panel.workspace, "coding"), 2).data() == "2d"
 
 
-def test_new_scenario_is_one_undo_step_and_selected(panel: ScenariosPanel,
-                                                    example: Workspace) -> None:
+def test_new_scenario_is_one_undo_step_and_selected(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     before = dump_map(example.stream)
     panel.new_button.click()
     assert listed(panel)[-1] == "Scenario 3"
     assert example.stream.scenarios[-1].model_dump() == {
-        "id": "scenario-3", "name": "Scenario 3", "ai": [], "overrides": {},
-        "demand_factor": 1.0}
+        "id": "scenario-3",
+        "name": "Scenario 3",
+        "ai": [],
+        "overrides": {},
+        "demand_factor": 1.0,
+    }
     assert panel.selected_scenario().id == "scenario-3"
     round_trip(example, before, "Add scenario Scenario 3")
 
 
-def test_renaming_in_the_list_is_one_undo_step(panel: ScenariosPanel,
-                                               example: Workspace) -> None:
+def test_renaming_in_the_list_is_one_undo_step(panel: ScenariosPanel, example: Workspace) -> None:
     before = dump_map(example.stream)
     panel.scenario_list.item(0).setText("Copilot only")
     assert example.document.scenario("coding-assistant-only").name == "Copilot only"
@@ -96,7 +101,8 @@ def test_renaming_in_the_list_is_one_undo_step(panel: ScenariosPanel,
 
 
 def test_a_blank_name_is_refused_and_the_list_shows_the_old_one(
-        qtbot: QtBot, panel: ScenariosPanel, example: Workspace) -> None:
+    qtbot: QtBot, panel: ScenariosPanel, example: Workspace
+) -> None:
     with qtbot.waitSignal(panel.problem) as refused:
         panel.scenario_list.item(0).setText("  ")
     assert "name: is blank" in refused.args[0]
@@ -104,8 +110,9 @@ def test_a_blank_name_is_refused_and_the_list_shows_the_old_one(
     assert example.undo_stack.count() == 0
 
 
-def test_duplicate_copies_everything_but_the_name_and_id(panel: ScenariosPanel,
-                                                         example: Workspace) -> None:
+def test_duplicate_copies_everything_but_the_name_and_id(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     before = dump_map(example.stream)
     panel.select_scenario("ai-across-the-stream")
     panel.duplicate_button.click()
@@ -117,7 +124,8 @@ def test_duplicate_copies_everything_but_the_name_and_id(panel: ScenariosPanel,
 
 
 def test_deleting_the_shown_scenario_returns_to_the_current_state(
-        panel: ScenariosPanel, example: Workspace) -> None:
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     before = dump_map(example.stream)
     example.show_scenario("ai-across-the-stream")
     assert panel.selected_scenario().id == "ai-across-the-stream"
@@ -145,7 +153,8 @@ def test_show_on_canvas_and_back(panel: ScenariosPanel, example: Workspace) -> N
 
 
 def test_activating_shows_and_the_panel_follows_the_toolbar(
-        panel: ScenariosPanel, example: Workspace) -> None:
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     item = panel.scenario_list.item(1)
     panel.scenario_list.itemActivated.emit(item)  # a double-click or Enter
     assert example.scenario is not None and example.scenario.id == "ai-across-the-stream"
@@ -158,12 +167,15 @@ def test_activating_shows_and_the_panel_follows_the_toolbar(
 
 
 def test_ticking_an_opportunity_enables_it_as_one_undo_step(
-        panel: ScenariosPanel, example: Workspace) -> None:
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     before = dump_map(example.stream)
     panel.select_scenario("coding-assistant-only")
     ai_item(panel, "review-bot").setCheckState(Qt.CheckState.Checked)
     assert example.document.scenario("coding-assistant-only").ai == [
-        "coding-assistant", "review-bot"]
+        "coding-assistant",
+        "review-bot",
+    ]
     round_trip(example, before, "Enable AI first-pass review in Coding assistant only")
     assert ai_item(panel, "review-bot").checkState() == Qt.CheckState.Checked
     example.undo_stack.undo()
@@ -175,7 +187,8 @@ def test_ticking_an_opportunity_enables_it_as_one_undo_step(
 
 
 def test_overrides_are_typed_as_durations_and_undone(
-        panel: ScenariosPanel, example: Workspace) -> None:
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     before = dump_map(example.stream)
     panel.select_scenario("coding-assistant-only")
     review = stage_row(example, "review")
@@ -183,8 +196,7 @@ def test_overrides_are_typed_as_durations_and_undone(
     override = example.document.scenario("coding-assistant-only").overrides["review"]
     assert (override.wait_time.text, override.process_time, override.pca) == ("2-5d", None, None)
     assert panel.overrides.index(review, 2).data() == "2-5d"
-    round_trip(example, before,
-               "Override wait time of Code review in Coding assistant only")
+    round_trip(example, before, "Override wait time of Code review in Coding assistant only")
 
     with_wait = dump_map(example.stream)
     assert panel.overrides.setData(panel.overrides.index(review, 3), "97%")
@@ -200,19 +212,23 @@ def test_a_blank_override_clears_it(panel: ScenariosPanel, example: Workspace) -
     assert panel.overrides.setData(panel.overrides.index(approval, 2), "  ")
     assert example.document.scenario("ai-across-the-stream").overrides == {}
     assert panel.overrides.index(approval, 2).data() == "3.5d"  # the stage's own, greyed
-    round_trip(example, before,
-               "Clear wait time override of Change approval (CAB) in AI across the stream")
+    round_trip(
+        example, before, "Clear wait time override of Change approval (CAB) in AI across the stream"
+    )
 
 
-@pytest.mark.parametrize(("column", "typed", "reason"), [
-    (2, "2-", "'2-' is not a duration"),
-    (1, "5d/2d/1d", "is out of order"),
-    (3, "0", "%C&A is more than 0 and at most 100"),
-    (3, "lots", "'lots' is not a number"),
-])
+@pytest.mark.parametrize(
+    ("column", "typed", "reason"),
+    [
+        (2, "2-", "'2-' is not a duration"),
+        (1, "5d/2d/1d", "is out of order"),
+        (3, "0", "%C&A is more than 0 and at most 100"),
+        (3, "lots", "'lots' is not a number"),
+    ],
+)
 def test_invalid_overrides_are_refused_inline_and_on_commit(
-        qtbot: QtBot, panel: ScenariosPanel, example: Workspace, column: int, typed: str,
-        reason: str) -> None:
+    qtbot: QtBot, panel: ScenariosPanel, example: Workspace, column: int, typed: str, reason: str
+) -> None:
     before = dump_map(example.stream)
     panel.select_scenario("ai-across-the-stream")
     index = panel.overrides.index(stage_row(example, "review"), column)
@@ -235,20 +251,27 @@ def test_demand_factor_is_one_undo_step(panel: ScenariosPanel, example: Workspac
 
 
 def test_all_ai_ideas_is_created_in_one_click_and_offered_again_for_new_ideas(
-        panel: ScenariosPanel, example: Workspace) -> None:
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     assert not panel.all_ai_button.isHidden()
     assert panel.all_ai_button.text() == "Create “All AI ideas”"
     before = dump_map(example.stream)
     panel.all_ai_button.click()
     created = example.stream.scenarios[-1]
     assert (created.name, created.ai) == (
-        "All AI ideas", ["coding-assistant", "review-bot", "test-generation"])
+        "All AI ideas",
+        ["coding-assistant", "review-bot", "test-generation"],
+    )
     assert panel.selected_scenario().id == created.id
     assert panel.all_ai_button.isHidden()
     round_trip(example, before, "Create scenario All AI ideas")
 
-    perform(example.undo_stack, example.document, "Mark",
-            lambda d: d.add_opportunity("approval", AIOpportunity(id="cab-bot", name="CAB bot")))
+    perform(
+        example.undo_stack,
+        example.document,
+        "Mark",
+        lambda d: d.add_opportunity("approval", AIOpportunity(id="cab-bot", name="CAB bot")),
+    )
     assert panel.all_ai_button.text() == "Add 1 AI idea to “All AI ideas”"
     before = dump_map(example.stream)
     panel.all_ai_button.click()
@@ -257,10 +280,10 @@ def test_all_ai_ideas_is_created_in_one_click_and_offered_again_for_new_ideas(
 
 
 def test_all_ai_ideas_is_not_offered_without_opportunities(
-        qtbot: QtBot, example: Workspace) -> None:
+    qtbot: QtBot, example: Workspace
+) -> None:
     stream = example.stream
-    bare = stream.replaced(stages=[stage.replaced(ai=[]) for stage in stream.stages],
-                           scenarios=[])
+    bare = stream.replaced(stages=[stage.replaced(ai=[]) for stage in stream.stages], scenarios=[])
     example.load(bare, None)
     shown = ScenariosPanel(example)
     window = shown_in_window(qtbot, shown)
@@ -272,12 +295,19 @@ def test_all_ai_ideas_is_not_offered_without_opportunities(
 # --- the comparison ----------------------------------------------------------------------
 
 
-def test_the_comparison_shows_the_engines_figures(comparison: ScenarioComparisonView,
-                                                  example: Workspace) -> None:
+def test_the_comparison_shows_the_engines_figures(
+    comparison: ScenarioComparisonView, example: Workspace
+) -> None:
     comparison.refresh()
     rows = comparison.as_rows()
-    assert rows[0] == ["", "Current state", "Coding assistant only", "Δ",
-                       "AI across the stream", "Δ"]
+    assert rows[0] == [
+        "",
+        "Current state",
+        "Coding assistant only",
+        "Δ",
+        "AI across the stream",
+        "Δ",
+    ]
     assert [row[0] for row in rows[1:]] == list(MEASURES)
     stream = example.stream
 
@@ -296,8 +326,9 @@ def test_the_comparison_shows_the_engines_figures(comparison: ScenarioComparison
         assert column[4].startswith(found.future.constraint.stage)
         assert column[5] == f"{found.future.cost_per_item:,.0f} USD"
         assert column[6] == f"{found.monthly_ai_cost:,.0f} USD"
-        assert deltas[0] == (f"{hours(found.lead_time_delta_hours)} "
-                             f"({found.lead_time_delta_pct:+.1f}%)").replace("-", "−")
+        assert deltas[0] == (
+            f"{hours(found.lead_time_delta_hours)} ({found.lead_time_delta_pct:+.1f}%)"
+        ).replace("-", "−")
         assert deltas[1].startswith(hours(found.expected_lead_time_delta_hours))
         assert deltas[2] == f"{100 * found.flow_efficiency_delta:+.1f} pts".replace("-", "−")
         assert deltas[3] == f"{100 * found.rolled_pca_delta:+.1f} pts".replace("-", "−")
@@ -306,13 +337,15 @@ def test_the_comparison_shows_the_engines_figures(comparison: ScenarioComparison
         assert comparison.table.item(0, delta).foreground().color().name() == BETTER
         assert comparison.table.item(6, delta).foreground().color().name() == WORSE
     current = compare(stream, stream.scenarios[0]).current
-    assert [row[1] for row in rows[1:3]] == [hours(current.lead_time_hours),
-                                             hours(current.expected_lead_time_hours)]
+    assert [row[1] for row in rows[1:3]] == [
+        hours(current.lead_time_hours),
+        hours(current.expected_lead_time_hours),
+    ]
 
 
 def test_the_comparison_follows_edits_undo_and_the_shown_scenario(
-        qtbot: QtBot, comparison: ScenarioComparisonView, panel: ScenariosPanel,
-        example: Workspace) -> None:
+    qtbot: QtBot, comparison: ScenarioComparisonView, panel: ScenariosPanel, example: Workspace
+) -> None:
     comparison.refresh()
     before = comparison.as_rows()
     panel.select_scenario("coding-assistant-only")
@@ -339,7 +372,8 @@ def test_copy_puts_the_table_on_the_clipboard(comparison: ScenarioComparisonView
 
 
 def test_without_scenarios_the_comparison_says_how_to_make_one(
-        qtbot: QtBot, example: Workspace) -> None:
+    qtbot: QtBot, example: Workspace
+) -> None:
     example.load(example.stream.replaced(scenarios=[]), None)
     view = ScenarioComparisonView(example)
     window = shown_in_window(qtbot, view)

@@ -24,8 +24,20 @@ from vsmapper.ui.stage_table import (
 )
 from vsmapper.ui.workspace import Workspace
 
-COLUMNS = ["Stage", "Phase", "Kind", "Process time", "Wait time", "%C&A", "Rework to",
-           "People", "Availability", "Hourly cost", "Next", "Notes"]
+COLUMNS = [
+    "Stage",
+    "Phase",
+    "Kind",
+    "Process time",
+    "Wait time",
+    "%C&A",
+    "Rework to",
+    "People",
+    "Availability",
+    "Hourly cost",
+    "Next",
+    "Notes",
+]
 STAGE, PHASE, PT, WT, PCA, REWORK, NEXT, NOTES = 0, 1, 3, 4, 5, 6, 10, 11
 
 
@@ -90,8 +102,9 @@ def type_into(table: StageTableView, row: int, column: int, text: str) -> QLineE
     return editor
 
 
-def press(widget: QWidget, key: Qt.Key,
-          modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(
+    widget: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     """A key press and what it leads to: editors commit on the next turn of the event loop."""
     QTest.keyClick(widget, key, modifiers)
     QApplication.processEvents()
@@ -116,14 +129,26 @@ def test_columns_follow_the_contract_and_show_the_document(table: StageTableView
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(12)] == COLUMNS
     assert model.rowCount() == 5
     assert [cell(table, 3, c) for c in range(12)] == [
-        "Code review", "creation", "review", "2h", "3d", "85", "Coding", "1", "1", "",
-        "Deploy", ""]
+        "Code review",
+        "creation",
+        "review",
+        "2h",
+        "3d",
+        "85",
+        "Coding",
+        "1",
+        "1",
+        "",
+        "Deploy",
+        "",
+    ]
     assert cell(table, 0, NEXT) == "Refinement"
     assert cell(table, 4, NEXT) == ""
 
 
-def test_durations_show_their_text_and_the_hours_in_a_tooltip(workspace: Workspace,
-                                                             table: StageTableView) -> None:
+def test_durations_show_their_text_and_the_hours_in_a_tooltip(
+    workspace: Workspace, table: StageTableView
+) -> None:
     workspace.document.set_stage_field("refine", "wait_time", "2-5d")
     index = table.model().index(1, WT)
     assert index.data() == "2-5d"
@@ -145,9 +170,10 @@ def test_reading_typed_fields_and_refusals() -> None:
     with pytest.raises(ValueError, match="'lots' is not a number"):
         read_stage_field("people", "lots")
     assert refusal_reason("Coding: pca: 0 is out of range") == "0 is out of range"
-    assert refusal_reason(
-        "Code review: stages[3] 'Code review'.rework_to: 'Deploy' is not upstream"
-    ) == "'Deploy' is not upstream"
+    assert (
+        refusal_reason("Code review: stages[3] 'Code review'.rework_to: 'Deploy' is not upstream")
+        == "'Deploy' is not upstream"
+    )
     assert refusal_reason("'3 dayz' is not a duration") == "'3 dayz' is not a duration"
     calendar = Calendar(hours_per_day=6)
     assert describe_estimate(parse_estimate("1d/2d/4d"), calendar) == "1d–4d, likely 2d (12h)"
@@ -172,9 +198,9 @@ CELL_EDITS = [
 
 
 @pytest.mark.parametrize(("column", "text", "field", "expected"), CELL_EDITS)
-def test_each_cell_edit_is_one_undo_step(workspace: Workspace, table: StageTableView,
-                                         column: int, text: str, field: str,
-                                         expected: Any) -> None:
+def test_each_cell_edit_is_one_undo_step(
+    workspace: Workspace, table: StageTableView, column: int, text: str, field: str, expected: Any
+) -> None:
     before = snapshot(workspace)
     assert table.model().setData(table.model().index(3, column), text)
     value = getattr(workspace.stream.stage("review"), field)
@@ -183,14 +209,16 @@ def test_each_cell_edit_is_one_undo_step(workspace: Workspace, table: StageTable
     undo_redo_round_trip(workspace, before)
 
 
-def test_the_undo_step_is_named_after_the_field_and_the_stage(workspace: Workspace,
-                                                              table: StageTableView) -> None:
+def test_the_undo_step_is_named_after_the_field_and_the_stage(
+    workspace: Workspace, table: StageTableView
+) -> None:
     table.model().setData(table.model().index(3, WT), "1d")
     assert workspace.undo_stack.undoText() == "Change wait time of Code review"
 
 
-def test_next_replaces_the_successors_in_one_step(workspace: Workspace,
-                                                  table: StageTableView) -> None:
+def test_next_replaces_the_successors_in_one_step(
+    workspace: Workspace, table: StageTableView
+) -> None:
     before = snapshot(workspace)
     assert table.model().setData(table.model().index(2, NEXT), "Deploy; code review")
     assert [t for s, t in flows(workspace) if s == "coding"] == ["deploy", "review"]
@@ -199,15 +227,13 @@ def test_next_replaces_the_successors_in_one_step(workspace: Workspace,
     undo_redo_round_trip(workspace, before)
 
 
-def test_an_unchanged_cell_makes_no_undo_step(workspace: Workspace,
-                                              table: StageTableView) -> None:
+def test_an_unchanged_cell_makes_no_undo_step(workspace: Workspace, table: StageTableView) -> None:
     assert table.model().setData(table.model().index(3, WT), "3d")
     assert workspace.undo_stack.count() == 0
 
 
 REFUSALS = [
-    (1, WT, "3 dayz",
-     "row 2, Wait time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"),
+    (1, WT, "3 dayz", "row 2, Wait time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"),
     (1, PCA, "0", "row 2, %C&A: 0 is out of range; it must be greater than 0"),
     (1, PHASE, "middle", "row 2, Phase: 'middle' is not allowed"),
     (1, STAGE, "  ", "row 2, Stage: is blank; give it a name"),
@@ -220,8 +246,14 @@ REFUSALS = [
 
 @pytest.mark.parametrize(("row", "column", "text", "message"), REFUSALS)
 def test_an_invalid_cell_is_refused_with_its_row_and_column(
-        workspace: Workspace, table: StageTableView, problems: list[str], row: int,
-        column: int, text: str, message: str) -> None:
+    workspace: Workspace,
+    table: StageTableView,
+    problems: list[str],
+    row: int,
+    column: int,
+    text: str,
+    message: str,
+) -> None:
     before = snapshot(workspace)
     assert not table.model().setData(table.model().index(row, column), text)
     assert len(problems) == 1
@@ -230,8 +262,9 @@ def test_an_invalid_cell_is_refused_with_its_row_and_column(
     assert workspace.undo_stack.count() == 0
 
 
-def test_combo_boxes_edit_phase_kind_and_rework_target(workspace: Workspace,
-                                                       table: StageTableView) -> None:
+def test_combo_boxes_edit_phase_kind_and_rework_target(
+    workspace: Workspace, table: StageTableView
+) -> None:
     delegate = table.itemDelegate()
     option = QStyleOptionViewItem()
     phase = table.model().index(3, PHASE)
@@ -244,7 +277,11 @@ def test_combo_boxes_edit_phase_kind_and_rework_target(workspace: Workspace,
     editor = delegate.createEditor(table.viewport(), option, rework)
     assert isinstance(editor, QComboBox)
     assert [editor.itemText(i) for i in range(editor.count())] == [
-        "Code review itself", "Idea intake", "Refinement", "Coding"]
+        "Code review itself",
+        "Idea intake",
+        "Refinement",
+        "Coding",
+    ]
     delegate.setEditorData(editor, rework)
     assert editor.currentText() == "Coding"
     before = snapshot(workspace)
@@ -267,8 +304,9 @@ class Heard:
 
     def __init__(self, model: StageTableModel) -> None:
         self.events: list[tuple[Any, ...]] = []
-        model.dataChanged.connect(lambda a, b: self.events.append(
-            ("data", a.row(), a.column(), b.row(), b.column())))
+        model.dataChanged.connect(
+            lambda a, b: self.events.append(("data", a.row(), a.column(), b.row(), b.column()))
+        )
         model.rowsInserted.connect(lambda _p, a, b: self.events.append(("inserted", a, b)))
         model.rowsRemoved.connect(lambda _p, a, b: self.events.append(("removed", a, b)))
         model.rowsMoved.connect(lambda _p, a, b, _q, c: self.events.append(("moved", a, b, c)))
@@ -283,11 +321,13 @@ def shows_the_document(table: StageTableView) -> bool:
     model = table.model()
     stages = table.workspace.stream.stages
     return model.rowCount() == len(stages) and all(
-        cell(table, row, STAGE) == stage.name for row, stage in enumerate(stages))
+        cell(table, row, STAGE) == stage.name for row, stage in enumerate(stages)
+    )
 
 
-def test_the_model_reports_exactly_what_changed(workspace: Workspace,
-                                                table: StageTableView) -> None:
+def test_the_model_reports_exactly_what_changed(
+    workspace: Workspace, table: StageTableView
+) -> None:
     heard = Heard(table.model())
     document = workspace.document
 
@@ -322,12 +362,15 @@ def test_the_model_reports_exactly_what_changed(workspace: Workspace,
     assert table.model().rowCount() == 0
 
 
-def test_undo_of_a_multi_stage_edit_removes_the_rows(workspace: Workspace,
-                                                     table: StageTableView) -> None:
+def test_undo_of_a_multi_stage_edit_removes_the_rows(
+    workspace: Workspace, table: StageTableView
+) -> None:
     heard = Heard(table.model())
     assert table.paste("Stage\nQA\nRelease notes\n")
-    assert [e for e in heard.take() if e[0] == "inserted"] == [("inserted", 5, 5),
-                                                               ("inserted", 6, 6)]
+    assert [e for e in heard.take() if e[0] == "inserted"] == [
+        ("inserted", 5, 5),
+        ("inserted", 6, 6),
+    ]
     workspace.undo_stack.undo()
     assert ("removed", 5, 6) in heard.take()
     assert shows_the_document(table)
@@ -335,8 +378,9 @@ def test_undo_of_a_multi_stage_edit_removes_the_rows(workspace: Workspace,
     assert shows_the_document(table)
 
 
-def test_a_renamed_stage_is_renamed_where_others_name_it(workspace: Workspace,
-                                                         table: StageTableView) -> None:
+def test_a_renamed_stage_is_renamed_where_others_name_it(
+    workspace: Workspace, table: StageTableView
+) -> None:
     workspace.document.set_stage_field("coding", "name", "Build")
     assert cell(table, 3, REWORK) == "Build"
     assert cell(table, 1, NEXT) == "Build"
@@ -356,8 +400,9 @@ def test_enter_commits_and_moves_down(workspace: Workspace, table: StageTableVie
     assert current(table) == (2, WT)
 
 
-def test_tab_commits_and_moves_right_shift_tab_left(workspace: Workspace,
-                                                     table: StageTableView) -> None:
+def test_tab_commits_and_moves_right_shift_tab_left(
+    workspace: Workspace, table: StageTableView
+) -> None:
     editor = type_into(table, 2, PT, "3d")
     press(editor, Qt.Key.Key_Tab)
     assert workspace.stream.stage("coding").process_time.text == "3d"
@@ -370,9 +415,9 @@ def test_tab_commits_and_moves_right_shift_tab_left(workspace: Workspace,
     assert current(table) == (2, WT)
 
 
-def test_a_refused_entry_keeps_the_cursor_on_its_cell(workspace: Workspace,
-                                                      table: StageTableView,
-                                                      problems: list[str]) -> None:
+def test_a_refused_entry_keeps_the_cursor_on_its_cell(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
     before = snapshot(workspace)
     editor = type_into(table, 1, WT, "3 dayz")
     press(editor, Qt.Key.Key_Return)
@@ -381,8 +426,7 @@ def test_a_refused_entry_keeps_the_cursor_on_its_cell(workspace: Workspace,
     assert snapshot(workspace) == before
 
 
-def test_tab_in_the_last_cell_adds_a_stage(workspace: Workspace,
-                                           table: StageTableView) -> None:
+def test_tab_in_the_last_cell_adds_a_stage(workspace: Workspace, table: StageTableView) -> None:
     before = snapshot(workspace)
     editor = type_into(table, 4, NOTES, "Friday only")
     press(editor, Qt.Key.Key_Tab)
@@ -400,17 +444,23 @@ def test_tab_in_the_last_cell_adds_a_stage(workspace: Workspace,
     assert snapshot(workspace) == before
 
 
-def test_ctrl_enter_splices_a_new_stage_after_the_current_row(workspace: Workspace,
-                                                              table: StageTableView) -> None:
+def test_ctrl_enter_splices_a_new_stage_after_the_current_row(
+    workspace: Workspace, table: StageTableView
+) -> None:
     workspace.document.connect("coding", "deploy")
     before = snapshot(workspace)
     table.setCurrentIndex(table.model().index(2, WT))
     press(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert names(workspace) == ["Idea intake", "Refinement", "Coding", "New stage",
-                                "Code review", "Deploy"]
+    assert names(workspace) == [
+        "Idea intake",
+        "Refinement",
+        "Coding",
+        "New stage",
+        "Code review",
+        "Deploy",
+    ]
     outgoing = {(s, t) for s, t in flows(workspace) if "new-stage" in (s, t) or s == "coding"}
-    assert outgoing == {("coding", "new-stage"), ("new-stage", "review"),
-                        ("new-stage", "deploy")}
+    assert outgoing == {("coding", "new-stage"), ("new-stage", "review"), ("new-stage", "deploy")}
     assert workspace.undo_stack.undoText() == "Add stage after Coding"
     assert current(table) == (3, STAGE)
     assert table.state() == table.State.EditingState
@@ -421,8 +471,9 @@ def test_ctrl_enter_splices_a_new_stage_after_the_current_row(workspace: Workspa
     assert [s.id for s in workspace.stream.stages].count("new-stage-2") == 1
 
 
-def test_a_chain_is_typed_as_name_ctrl_enter_name(workspace: Workspace,
-                                                  table: StageTableView) -> None:
+def test_a_chain_is_typed_as_name_ctrl_enter_name(
+    workspace: Workspace, table: StageTableView
+) -> None:
     workspace.load(ValueStream(name="Blank", stages=[]), None)
     for name in ["Idea", "Build", "Ship"]:
         press(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -450,8 +501,9 @@ def test_the_table_keeps_its_keys_from_window_shortcuts(table: StageTableView) -
     assert not claimed(Qt.Key.Key_S, control)
 
 
-def test_del_deletes_the_selected_rows_in_one_step(workspace: Workspace,
-                                                   table: StageTableView) -> None:
+def test_del_deletes_the_selected_rows_in_one_step(
+    workspace: Workspace, table: StageTableView
+) -> None:
     before = snapshot(workspace)
     table.select_stages(["refine", "coding"])
     press(table, Qt.Key.Key_Delete)
@@ -462,8 +514,9 @@ def test_del_deletes_the_selected_rows_in_one_step(workspace: Workspace,
     undo_redo_round_trip(workspace, before)
 
 
-def test_del_on_cells_clears_them_in_one_step(workspace: Workspace, table: StageTableView,
-                                              problems: list[str]) -> None:
+def test_del_on_cells_clears_them_in_one_step(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
     before = snapshot(workspace)
     model = table.model()
     selection = table.selectionModel()
@@ -499,8 +552,9 @@ def test_selection_is_announced_only_when_the_user_makes_it(table: StageTableVie
 # --- clipboard -------------------------------------------------------------------------
 
 
-def test_ctrl_c_copies_the_selected_block_as_tab_separated_text(workspace: Workspace,
-                                                                table: StageTableView) -> None:
+def test_ctrl_c_copies_the_selected_block_as_tab_separated_text(
+    workspace: Workspace, table: StageTableView
+) -> None:
     workspace.document.set_stage_field("coding", "notes", "pair\nor mob")
     model = table.model()
     selection = table.selectionModel()
@@ -512,12 +566,15 @@ def test_ctrl_c_copies_the_selected_block_as_tab_separated_text(workspace: Works
 
 
 def test_paste_with_a_header_matches_columns_by_name_in_one_step(
-        workspace: Workspace, table: StageTableView) -> None:
+    workspace: Workspace, table: StageTableView
+) -> None:
     before = snapshot(workspace)
-    block = ("%c&a\tQueue time\tstep\tPT\n"
-             "100\t4h\tQA\t2h\n"
-             "\t\tRelease notes\t30m\n"
-             "95%\t1d\tCode review\t\n")
+    block = (
+        "%c&a\tQueue time\tstep\tPT\n"
+        "100\t4h\tQA\t2h\n"
+        "\t\tRelease notes\t30m\n"
+        "95%\t1d\tCode review\t\n"
+    )
     assert table.paste(block)
     stream = workspace.stream
     review = stream.stage("review")
@@ -532,25 +589,31 @@ def test_paste_with_a_header_matches_columns_by_name_in_one_step(
 
 
 def test_paste_without_a_header_reads_the_contract_column_order(
-        workspace: Workspace, table: StageTableView) -> None:
+    workspace: Workspace, table: StageTableView
+) -> None:
     before = snapshot(workspace)
-    block = ("Monitor\toperation\tmonitoring\t15m\t0\t100\t\t1\t0.5\t\t\tdashboards\n"
-             "Refinement\tideation\trequirements\t6h\t4d\t75\n")
+    block = (
+        "Monitor\toperation\tmonitoring\t15m\t0\t100\t\t1\t0.5\t\t\tdashboards\n"
+        "Refinement\tideation\trequirements\t6h\t4d\t75\n"
+    )
     assert table.paste(block)
     refine = workspace.stream.stage("refine")
     assert (refine.process_time.text, refine.wait_time.text, refine.pca) == ("6h", "4d", 75)
     monitor = workspace.stream.stages[-1]
-    assert (monitor.name, monitor.phase, monitor.kind, monitor.availability,
-            monitor.notes) == ("Monitor", "operation", "monitoring", 0.5, "dashboards")
+    assert (monitor.name, monitor.phase, monitor.kind, monitor.availability, monitor.notes) == (
+        "Monitor",
+        "operation",
+        "monitoring",
+        0.5,
+        "dashboards",
+    )
     assert ("deploy", monitor.id) in flows(workspace)
     assert workspace.undo_stack.count() == 1
     undo_redo_round_trip(workspace, before)
 
 
 def test_paste_follows_a_next_column(workspace: Workspace, table: StageTableView) -> None:
-    block = ("Stage\tNext\n"
-             "Coding\tSecurity scan; Code review\n"
-             "Security scan\tDeploy\n")
+    block = "Stage\tNext\nCoding\tSecurity scan; Code review\nSecurity scan\tDeploy\n"
     assert table.paste(block)
     assert ("coding", "security-scan") in flows(workspace)
     assert ("security-scan", "deploy") in flows(workspace)
@@ -564,8 +627,9 @@ def test_ctrl_v_pastes_the_clipboard(workspace: Workspace, table: StageTableView
     assert workspace.stream.stage("deploy").wait_time.text == "2d"
 
 
-def test_a_bad_block_is_refused_whole(workspace: Workspace, table: StageTableView,
-                                      problems: list[str]) -> None:
+def test_a_bad_block_is_refused_whole(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
     before = snapshot(workspace)
     assert not table.paste("Stage\tWait time\nQA\t2d\nCode review\t3 dayz\n")
     assert len(problems) == 1

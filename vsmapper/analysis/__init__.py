@@ -18,7 +18,19 @@ from vsmapper.analysis.scenario import (
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 
 __all__ = [
-    "CapacityBottleneck", "Constraint", "FlowAnalysis", "Forecast", "ForecastCancelled",
-    "ScenarioComparison", "StageMetrics", "StageSensitivity", "analyze", "apply_scenario",
-    "compare", "find_scenario", "forecast", "monthly_ai_cost", "sensitivity",
+    "CapacityBottleneck",
+    "Constraint",
+    "FlowAnalysis",
+    "Forecast",
+    "ForecastCancelled",
+    "ScenarioComparison",
+    "StageMetrics",
+    "StageSensitivity",
+    "analyze",
+    "apply_scenario",
+    "compare",
+    "find_scenario",
+    "forecast",
+    "monthly_ai_cost",
+    "sensitivity",
 ]

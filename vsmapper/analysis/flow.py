@@ -102,12 +102,12 @@ def analyze(stream: ValueStream) -> FlowAnalysis:
     without_stage = np.asarray(times.expected_lead_times_with(times.elapsed, times.factors))
     # Exact arithmetic never makes a leverage negative; rounding can, by a hair.
     leverages = np.maximum(0.0, expected_lead_time - without_stage)
-    shares = (leverages / expected_lead_time if expected_lead_time > 0
-              else np.zeros_like(leverages))
+    shares = leverages / expected_lead_time if expected_lead_time > 0 else np.zeros_like(leverages)
     passes = expected_passes(times)
-    costs = [hours * repeats * (stream.hourly_cost if stage.hourly_cost is None
-                                else stage.hourly_cost)
-             for hours, repeats, stage in zip(times.process, passes, times.stages, strict=True)]
+    costs = [
+        hours * repeats * (stream.hourly_cost if stage.hourly_cost is None else stage.hourly_cost)
+        for hours, repeats, stage in zip(times.process, passes, times.stages, strict=True)
+    ]
     utilizations = _utilizations(stream, times, passes)
     hours_per_week = stream.calendar.hours_per_week
     critical = [False] * times.size
@@ -115,15 +115,41 @@ def analyze(stream: ValueStream) -> FlowAnalysis:
         critical[place] = True
     # Positional, in field order: at 10,000 stages keywords would add several milliseconds.
     by_position = [
-        StageMetrics(stage.id, stage.name, stage.phase, stage.kind, process, wait, elapsed,
-                     rework, repeats, leverage, share, on_path, utilization,
-                     _little_wait_hours(stage, hours_per_week), cost, len(stage.ai), pca,
-                     expected)
-        for stage, process, wait, elapsed, rework, repeats, leverage, share, on_path, utilization,
-        cost, pca, expected in zip(
-            times.stages, times.process, times.wait, times.elapsed, times.rework, passes,
-            leverages.tolist(), shares.tolist(), critical, utilizations, costs, times.pca,
-            times.expected, strict=True,
+        StageMetrics(
+            stage.id,
+            stage.name,
+            stage.phase,
+            stage.kind,
+            process,
+            wait,
+            elapsed,
+            rework,
+            repeats,
+            leverage,
+            share,
+            on_path,
+            utilization,
+            _little_wait_hours(stage, hours_per_week),
+            cost,
+            len(stage.ai),
+            pca,
+            expected,
+        )
+        for stage, process, wait, elapsed, rework, repeats, leverage, share, on_path, utilization, cost, pca, expected in zip(
+            times.stages,
+            times.process,
+            times.wait,
+            times.elapsed,
+            times.rework,
+            passes,
+            leverages.tolist(),
+            shares.tolist(),
+            critical,
+            utilizations,
+            costs,
+            times.pca,
+            times.expected,
+            strict=True,
         )
     ]
     stages = [by_position[place] for place in times.graph.positions]
@@ -166,7 +192,9 @@ def _utilizations(
         return [None] * times.size
     hours_per_week = stream.calendar.hours_per_week
     return [
-        stream.demand_per_week * times.process[place] * passes[place]
+        stream.demand_per_week
+        * times.process[place]
+        * passes[place]
         / (stage.people * stage.availability * hours_per_week)
         for place, stage in enumerate(times.stages)
     ]
@@ -192,8 +220,13 @@ def _constraint(
     tied = [metrics for metrics in stages if metrics.leverage_hours >= largest - _TIE_TOLERANCE]
     # max() keeps the first of equal waits, which is the earlier stage in the map.
     found = max(tied, key=lambda metrics: metrics.wait_time_hours)
-    return Constraint(found.id, found.name, found.leverage_hours, found.share,
-                      _reason(found, expected_lead_time, stream))
+    return Constraint(
+        found.id,
+        found.name,
+        found.leverage_hours,
+        found.share,
+        _reason(found, expected_lead_time, stream),
+    )
 
 
 def _reason(found: StageMetrics, expected_lead_time: float, stream: ValueStream) -> str:
@@ -201,8 +234,10 @@ def _reason(found: StageMetrics, expected_lead_time: float, stream: ValueStream)
     if expected_lead_time <= 0:
         return "No stage takes any time yet; enter process and wait times to find the constraint"
     if found.leverage_hours <= 0:
-        return ("No single stage shortens lead time on its own: parallel paths are equally "
-                "long, so only improving them together helps")
+        return (
+            "No single stage shortens lead time on its own: parallel paths are equally "
+            "long, so only improving them together helps"
+        )
     held = f"{found.name} holds {found.share:.0%} of expected lead time"
     if found.wait_time_hours > 0:
         detail = f"{found.wait_time_hours / found.elapsed_hours:.0%} of its time is waiting"
@@ -217,8 +252,9 @@ def _reason(found: StageMetrics, expected_lead_time: float, stream: ValueStream)
 
 def _capacity_bottleneck(stages: list[StageMetrics]) -> CapacityBottleneck | None:
     """The stage with the highest utilization (ties: earlier in the map); None without demand."""
-    loaded = [(metrics.utilization, metrics) for metrics in stages
-              if metrics.utilization is not None]
+    loaded = [
+        (metrics.utilization, metrics) for metrics in stages if metrics.utilization is not None
+    ]
     if not loaded:
         return None
     highest = max(utilization for utilization, _ in loaded)

@@ -219,16 +219,20 @@ def _plan(stream: ValueStream) -> _Plan:
             estimate.hours(hours_per_day, days_per_week)
             for estimate in (stage.process_time, stage.wait_time)
         ]
-        stages.append(_StagePlan(
-            predecessors=tuple(times.graph.predecessors[place]),
-            fixed_hours=sum(low for low, _, _ in estimates),
-            ranges=tuple(_Range(*estimate) for estimate in estimates if estimate[2] > estimate[0]),
-            success=times.pca[place],
-            loop_before=loops_before.get(place, ()),
-            keep_first_pass=place in first_pass_until,
-            finish_done=tuple(finish_done[place]),
-            first_pass_done=tuple(first_pass_done[place]),
-        ))
+        stages.append(
+            _StagePlan(
+                predecessors=tuple(times.graph.predecessors[place]),
+                fixed_hours=sum(low for low, _, _ in estimates),
+                ranges=tuple(
+                    _Range(*estimate) for estimate in estimates if estimate[2] > estimate[0]
+                ),
+                success=times.pca[place],
+                loop_before=loops_before.get(place, ()),
+                keep_first_pass=place in first_pass_until,
+                finish_done=tuple(finish_done[place]),
+                first_pass_done=tuple(first_pass_done[place]),
+            )
+        )
         live_rows += 1 + (place in first_pass_until)
         peak_rows = max(peak_rows, live_rows)
         live_rows -= len(finish_done[place]) + len(first_pass_done[place])
@@ -500,9 +504,12 @@ def forecast_text(
     always = [name for name, share in shares.items() if share == 1]
     if always:
         more = len(always) - MOST_CRITICAL_SHOWN
-        lines += ["", "On the critical path in every trial: "
-                  + ", ".join(always[:MOST_CRITICAL_SHOWN])
-                  + (f" and {more} more." if more > 0 else ".")]
+        lines += [
+            "",
+            "On the critical path in every trial: "
+            + ", ".join(always[:MOST_CRITICAL_SHOWN])
+            + (f" and {more} more." if more > 0 else "."),
+        ]
     sometimes = sorted(
         ((share, name) for name, share in shares.items() if 0 < share < 1),
         key=lambda pair: -pair[0],

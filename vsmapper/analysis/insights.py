@@ -105,20 +105,22 @@ def opportunity_effects(stream: ValueStream) -> list[OpportunityEffect]:
         future = _analysis_with(stream, [opportunity.id])
         lead = future.lead_time_hours - current.lead_time_hours
         expected = future.expected_lead_time_hours - current.expected_lead_time_hours
-        effects.append(OpportunityEffect(
-            opportunity_id=opportunity.id,
-            opportunity=opportunity.name,
-            stage_id=stage.id,
-            stage=stage.name,
-            practice=opportunity.practice,
-            lead_time_delta_hours=lead,
-            lead_time_delta_pct=_percent(lead, current.lead_time_hours),
-            expected_lead_time_delta_hours=expected,
-            expected_lead_time_delta_pct=_percent(expected, current.expected_lead_time_hours),
-            pca_delta_points=100 * (future.stage(stage.id).pca - current.stage(stage.id).pca),
-            rolled_pca_delta=future.rolled_pca - current.rolled_pca,
-            monthly_cost=opportunity.monthly_cost,
-        ))
+        effects.append(
+            OpportunityEffect(
+                opportunity_id=opportunity.id,
+                opportunity=opportunity.name,
+                stage_id=stage.id,
+                stage=stage.name,
+                practice=opportunity.practice,
+                lead_time_delta_hours=lead,
+                lead_time_delta_pct=_percent(lead, current.lead_time_hours),
+                expected_lead_time_delta_hours=expected,
+                expected_lead_time_delta_pct=_percent(expected, current.expected_lead_time_hours),
+                pca_delta_points=100 * (future.stage(stage.id).pca - current.stage(stage.id).pca),
+                rolled_pca_delta=future.rolled_pca - current.rolled_pca,
+                monthly_cost=opportunity.monthly_cost,
+            )
+        )
     return effects
 
 
@@ -131,29 +133,35 @@ def hourglass(stream: ValueStream, scenario: Scenario | None = None) -> list[Pha
     times = flow_times(stream)
     _, path = critical_path(times.graph, times.expected)
     total = times.expected_lead_time
-    counted = [(stage, opportunity) for stage, opportunity in stream.opportunities()
-               if scenario is None or opportunity.id in scenario.ai]
+    counted = [
+        (stage, opportunity)
+        for stage, opportunity in stream.opportunities()
+        if scenario is None or opportunity.id in scenario.ai
+    ]
     current = analyze(stream) if counted else None
     shares = []
     for phase in PHASES:
-        hours = math.fsum(times.expected[place] for place in path
-                          if times.stages[place].phase == phase)
+        hours = math.fsum(
+            times.expected[place] for place in path if times.stages[place].phase == phase
+        )
         chosen = [opportunity for stage, opportunity in counted if stage.phase == phase]
         lead = expected = 0.0
         if current is not None and chosen:
             future = _analysis_with(stream, [opportunity.id for opportunity in chosen])
             lead = future.lead_time_hours - current.lead_time_hours
             expected = future.expected_lead_time_hours - current.expected_lead_time_hours
-        shares.append(PhaseShare(
-            phase=phase,
-            stages=sum(stage.phase == phase for stage in stream.stages),
-            expected_hours=hours,
-            share=hours / total if total > 0 else 0.0,
-            opportunities=len(chosen),
-            monthly_cost=math.fsum(opportunity.monthly_cost for opportunity in chosen),
-            lead_time_delta_hours=lead,
-            expected_lead_time_delta_hours=expected,
-        ))
+        shares.append(
+            PhaseShare(
+                phase=phase,
+                stages=sum(stage.phase == phase for stage in stream.stages),
+                expected_hours=hours,
+                share=hours / total if total > 0 else 0.0,
+                opportunities=len(chosen),
+                monthly_cost=math.fsum(opportunity.monthly_cost for opportunity in chosen),
+                lead_time_delta_hours=lead,
+                expected_lead_time_delta_hours=expected,
+            )
+        )
     return shares
 
 
@@ -167,19 +175,28 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
     analysis = analyze(viewed)
     current = analysis if scenario is None else analyze(stream)
     ranked = sensitivity(viewed)
-    effects = [effect for effect in opportunity_effects(stream)
-               if scenario is None or effect.opportunity_id in scenario.ai]
+    effects = [
+        effect
+        for effect in opportunity_effects(stream)
+        if scenario is None or effect.opportunity_id in scenario.ai
+    ]
     scenarios = stream.scenarios if scenario is None else [scenario]
     words = _Words(stream)
     overloads = _demand_overloads(stream, current, scenarios)
     # In a scenario's own view its overload finding already names the stage and says why.
-    explained = ({stage_id for insight in overloads for stage_id in insight.stage_ids}
-                 if scenario is not None else set())
+    explained = (
+        {stage_id for insight in overloads for stage_id in insight.stage_ids}
+        if scenario is not None
+        else set()
+    )
     found = [
         *_constraint(analysis, words),
         *_waiting(analysis, words),
-        *[insight for insight in _capacity(viewed, analysis)
-          if insight.stage_ids[0] not in explained],
+        *[
+            insight
+            for insight in _capacity(viewed, analysis)
+            if insight.stage_ids[0] not in explained
+        ],
         *overloads,
         *_rework_hot_spots(viewed, analysis, ranked, words),
         *_biggest_lever(analysis, ranked, words),
@@ -246,27 +263,34 @@ def _constraint(analysis: FlowAnalysis, words: _Words) -> list[Insight]:
         return []
     metrics = analysis.stage(constraint.stage_id)
     total = analysis.expected_lead_time_hours
-    rework = (f", and its rework adds {words.hours(metrics.rework_hours)}"
-              if metrics.rework_hours > 0 else "")
-    return [Insight(
-        kind="constraint",
-        severity="warning" if constraint.share >= DOMINANT_CONSTRAINT_SHARE else "info",
-        title=f"{constraint.stage} is the constraint: {constraint.share:.0%} of expected lead time",
-        text=(f"{constraint.stage} waits {words.hours(metrics.wait_time_hours)} and works "
-              f"{words.hours(metrics.process_time_hours)} per item{rework}. If it took no time "
-              f"at all, expected lead time would fall by {words.hours(constraint.leverage_hours)} "
-              f"of {words.hours(total)} ({constraint.share:.0%}); no change at any other single "
-              "stage can gain more."),
-        stage_ids=(constraint.stage_id,),
-        figures={
-            "leverage_hours": constraint.leverage_hours,
-            "share": constraint.share,
-            "expected_lead_time_hours": total,
-            "wait_time_hours": metrics.wait_time_hours,
-            "process_time_hours": metrics.process_time_hours,
-            "rework_hours": metrics.rework_hours,
-        },
-    )]
+    rework = (
+        f", and its rework adds {words.hours(metrics.rework_hours)}"
+        if metrics.rework_hours > 0
+        else ""
+    )
+    return [
+        Insight(
+            kind="constraint",
+            severity="warning" if constraint.share >= DOMINANT_CONSTRAINT_SHARE else "info",
+            title=f"{constraint.stage} is the constraint: {constraint.share:.0%} of expected lead time",
+            text=(
+                f"{constraint.stage} waits {words.hours(metrics.wait_time_hours)} and works "
+                f"{words.hours(metrics.process_time_hours)} per item{rework}. If it took no time "
+                f"at all, expected lead time would fall by {words.hours(constraint.leverage_hours)} "
+                f"of {words.hours(total)} ({constraint.share:.0%}); no change at any other single "
+                "stage can gain more."
+            ),
+            stage_ids=(constraint.stage_id,),
+            figures={
+                "leverage_hours": constraint.leverage_hours,
+                "share": constraint.share,
+                "expected_lead_time_hours": total,
+                "wait_time_hours": metrics.wait_time_hours,
+                "process_time_hours": metrics.process_time_hours,
+                "rework_hours": metrics.rework_hours,
+            },
+        )
+    ]
 
 
 def _waiting(analysis: FlowAnalysis, words: _Words) -> list[Insight]:
@@ -277,37 +301,49 @@ def _waiting(analysis: FlowAnalysis, words: _Words) -> list[Insight]:
     share = analysis.wait_time_hours / lead_time
     on_path = [analysis.stage(stage_id) for stage_id in analysis.critical_path]
     longest = max(on_path, key=lambda metrics: metrics.wait_time_hours)
-    queue = (f" The longest queue is in front of {longest.name} "
-             f"({words.hours(longest.wait_time_hours)})." if longest.wait_time_hours > 0 else "")
-    measured = (f"Along the critical path items wait {words.hours(analysis.wait_time_hours)} "
-                f"of {words.hours(lead_time)} and are worked on for "
-                f"{words.hours(analysis.process_time_hours)}: a flow efficiency of "
-                f"{analysis.flow_efficiency:.0%}.")
+    queue = (
+        f" The longest queue is in front of {longest.name} "
+        f"({words.hours(longest.wait_time_hours)})."
+        if longest.wait_time_hours > 0
+        else ""
+    )
+    measured = (
+        f"Along the critical path items wait {words.hours(analysis.wait_time_hours)} "
+        f"of {words.hours(lead_time)} and are worked on for "
+        f"{words.hours(analysis.process_time_hours)}: a flow efficiency of "
+        f"{analysis.flow_efficiency:.0%}."
+    )
     if share >= WAIT_HEAVY_SHARE:
         severity: Severity = "warning"
         title = f"Items spend {share:.0%} of lead time waiting"
-        advice = (" Poppendieck finds queues and approvals taking 50–90% of elapsed time in "
-                  "most streams; here too, shorter queues, smaller batches and fewer hand-offs "
-                  "and approvals will move lead time more than faster work.")
+        advice = (
+            " Poppendieck finds queues and approvals taking 50–90% of elapsed time in "
+            "most streams; here too, shorter queues, smaller batches and fewer hand-offs "
+            "and approvals will move lead time more than faster work."
+        )
     else:
         severity = "info"
         title = f"Waiting is {share:.0%} of lead time"
-        advice = (" That is below the 50–90% Poppendieck reports as common, so hands-on time "
-                  "matters here as much as the queues.")
-    return [Insight(
-        kind="waiting",
-        severity=severity,
-        title=title,
-        text=measured + queue + advice,
-        stage_ids=(longest.id,) if longest.wait_time_hours > 0 else (),
-        figures={
-            "wait_share": share,
-            "wait_time_hours": analysis.wait_time_hours,
-            "lead_time_hours": lead_time,
-            "flow_efficiency": analysis.flow_efficiency,
-            "longest_wait_hours": longest.wait_time_hours,
-        },
-    )]
+        advice = (
+            " That is below the 50–90% Poppendieck reports as common, so hands-on time "
+            "matters here as much as the queues."
+        )
+    return [
+        Insight(
+            kind="waiting",
+            severity=severity,
+            title=title,
+            text=measured + queue + advice,
+            stage_ids=(longest.id,) if longest.wait_time_hours > 0 else (),
+            figures={
+                "wait_share": share,
+                "wait_time_hours": analysis.wait_time_hours,
+                "lead_time_hours": lead_time,
+                "flow_efficiency": analysis.flow_efficiency,
+                "longest_wait_hours": longest.wait_time_hours,
+            },
+        )
+    ]
 
 
 def _capacity(stream: ValueStream, analysis: FlowAnalysis) -> list[Insight]:
@@ -315,41 +351,52 @@ def _capacity(stream: ValueStream, analysis: FlowAnalysis) -> list[Insight]:
     bottleneck, constraint = analysis.capacity_bottleneck, analysis.constraint
     if bottleneck is None or bottleneck.utilization <= 0 or stream.demand_per_week is None:
         return []
-    elsewhere = (constraint if constraint is not None
-                 and constraint.stage_id != bottleneck.stage_id else None)
+    elsewhere = (
+        constraint
+        if constraint is not None and constraint.stage_id != bottleneck.stage_id
+        else None
+    )
     if elsewhere is None and not bottleneck.overloaded:
         return []
     demand = stream.demand_per_week
     most = demand / bottleneck.utilization
-    text = (f"At {demand:g} items a week {bottleneck.stage} is loaded to "
-            f"{bottleneck.utilization:.0%} of its capacity; it can finish at most {most:.1f} "
-            "items a week.")
+    text = (
+        f"At {demand:g} items a week {bottleneck.stage} is loaded to "
+        f"{bottleneck.utilization:.0%} of its capacity; it can finish at most {most:.1f} "
+        "items a week."
+    )
     if bottleneck.overloaded:
         severity: Severity = "critical"
         title = f"{bottleneck.stage} is overloaded at {bottleneck.utilization:.0%} of capacity"
-        text += (" Its queue grows without bound, so the wait the map shows there will keep "
-                 "growing: add capacity, cut its work per item or take in less.")
+        text += (
+            " Its queue grows without bound, so the wait the map shows there will keep "
+            "growing: add capacity, cut its work per item or take in less."
+        )
     else:
         severity = "warning" if bottleneck.utilization >= BUSY_UTILIZATION else "info"
         title = f"{bottleneck.stage} limits throughput, not lead time"
     stage_ids: tuple[str, ...] = (bottleneck.stage_id,)
     if elsewhere is not None:
-        text += (f" The lead-time constraint is {elsewhere.stage}: the constraint decides how "
-                 "long one item takes, the capacity bottleneck how many items a week the stream "
-                 f"can take. More demand will queue at {bottleneck.stage} first.")
+        text += (
+            f" The lead-time constraint is {elsewhere.stage}: the constraint decides how "
+            "long one item takes, the capacity bottleneck how many items a week the stream "
+            f"can take. More demand will queue at {bottleneck.stage} first."
+        )
         stage_ids += (elsewhere.stage_id,)
-    return [Insight(
-        kind="capacity",
-        severity=severity,
-        title=title,
-        text=text,
-        stage_ids=stage_ids,
-        figures={
-            "utilization": bottleneck.utilization,
-            "demand_per_week": demand,
-            "capacity_per_week": most,
-        },
-    )]
+    return [
+        Insight(
+            kind="capacity",
+            severity=severity,
+            title=title,
+            text=text,
+            stage_ids=stage_ids,
+            figures={
+                "utilization": bottleneck.utilization,
+                "demand_per_week": demand,
+                "capacity_per_week": most,
+            },
+        )
+    ]
 
 
 def _demand_overloads(
@@ -362,43 +409,55 @@ def _demand_overloads(
     for scenario in scenarios:
         future = analyze(apply_scenario(stream, scenario))
         # (utilization in the scenario, utilization now, stage); with a demand neither is None.
-        loads = [(metrics.utilization or 0.0, current.stage(metrics.id).utilization or 0.0,
-                  metrics) for metrics in future.stages]
-        overloaded = sorted((load for load in loads if load[0] >= 1 > load[1]),
-                            key=lambda load: -load[0])
+        loads = [
+            (metrics.utilization or 0.0, current.stage(metrics.id).utilization or 0.0, metrics)
+            for metrics in future.stages
+        ]
+        overloaded = sorted(
+            (load for load in loads if load[0] >= 1 > load[1]), key=lambda load: -load[0]
+        )
         if not overloaded:
             continue
         future_load, current_load, worst = overloaded[0]
         demand = stream.demand_per_week * scenario.demand_factor
-        cause = (f"demand ×{scenario.demand_factor:g} ({stream.demand_per_week:g} → {demand:g} "
-                 "items a week)" if scenario.demand_factor != 1
-                 else "its changes to process time and %C&A")
+        cause = (
+            f"demand ×{scenario.demand_factor:g} ({stream.demand_per_week:g} → {demand:g} "
+            "items a week)"
+            if scenario.demand_factor != 1
+            else "its changes to process time and %C&A"
+        )
         others = len(overloaded) - 1
         stages = f"{others} more stage{'s' if others > 1 else ''}"
-        found.append(Insight(
-            kind="demand_overload",
-            severity="critical",
-            title=f"'{scenario.name}' overloads {worst.name}"
-                  + (f" and {stages}" if others else ""),
-            text=(f"With {cause}, {worst.name} goes from {current_load:.0%} to "
-                  f"{future_load:.0%} of its capacity"
-                  + (f", and {stages} pass 100% too" if others else "")
-                  + ". Past 100% the queue in front of a stage grows without bound, so its wait "
-                  "and the lead time keep growing until capacity is added or demand falls."),
-            stage_ids=tuple(metrics.id for _, _, metrics in overloaded),
-            figures={
-                "utilization": future_load,
-                "current_utilization": current_load,
-                "demand_factor": scenario.demand_factor,
-                "demand_per_week": demand,
-                "overloaded_stages": float(len(overloaded)),
-            },
-        ))
+        found.append(
+            Insight(
+                kind="demand_overload",
+                severity="critical",
+                title=f"'{scenario.name}' overloads {worst.name}"
+                + (f" and {stages}" if others else ""),
+                text=(
+                    f"With {cause}, {worst.name} goes from {current_load:.0%} to "
+                    f"{future_load:.0%} of its capacity"
+                    + (f", and {stages} pass 100% too" if others else "")
+                    + ". Past 100% the queue in front of a stage grows without bound, so its wait "
+                    "and the lead time keep growing until capacity is added or demand falls."
+                ),
+                stage_ids=tuple(metrics.id for _, _, metrics in overloaded),
+                figures={
+                    "utilization": future_load,
+                    "current_utilization": current_load,
+                    "demand_factor": scenario.demand_factor,
+                    "demand_per_week": demand,
+                    "overloaded_stages": float(len(overloaded)),
+                },
+            )
+        )
     return found
 
 
 def _rework_hot_spots(
-    stream: ValueStream, analysis: FlowAnalysis, ranked: Sequence[StageSensitivity],
+    stream: ValueStream,
+    analysis: FlowAnalysis,
+    ranked: Sequence[StageSensitivity],
     words: _Words,
 ) -> list[Insight]:
     """The stages whose expected rework adds the most time, if it adds a notable share."""
@@ -406,30 +465,40 @@ def _rework_hot_spots(
     if total <= 0:
         return []
     perfect = {found.stage_id: found.perfect_pca_hours for found in ranked}
-    notable = [metrics for metrics in analysis.stages
-               if metrics.rework_hours >= REWORK_NOTABLE_SHARE * total]
+    notable = [
+        metrics
+        for metrics in analysis.stages
+        if metrics.rework_hours >= REWORK_NOTABLE_SHARE * total
+    ]
     found = []
     for metrics in sorted(notable, key=lambda metrics: -metrics.rework_hours)[:REWORK_HOT_SPOTS]:
         target = stream.stage(metrics.id).rework_to or metrics.id
-        back = ("is redone there" if target == metrics.id
-                else f"goes back to {stream.stage(target).name}")
+        back = (
+            "is redone there"
+            if target == metrics.id
+            else f"goes back to {stream.stage(target).name}"
+        )
         share = metrics.rework_hours / total
-        found.append(Insight(
-            kind="rework",
-            severity="warning" if share >= REWORK_HEAVY_SHARE else "info",
-            title=f"Rework at {metrics.name} adds {words.hours(metrics.rework_hours)}",
-            text=(f"{1 - metrics.pca:.0%} of {metrics.name}'s work is not complete and accurate "
-                  f"and {back}; on average that adds {words.hours(metrics.rework_hours)} per "
-                  f"item, {share:.0%} of expected lead time. At 100% complete and accurate, "
-                  f"expected lead time would fall by {words.hours(perfect[metrics.id])}."),
-            stage_ids=(metrics.id,) if target == metrics.id else (metrics.id, target),
-            figures={
-                "rework_hours": metrics.rework_hours,
-                "rework_share": share,
-                "pca": 100 * metrics.pca,
-                "perfect_pca_saving_hours": perfect[metrics.id],
-            },
-        ))
+        found.append(
+            Insight(
+                kind="rework",
+                severity="warning" if share >= REWORK_HEAVY_SHARE else "info",
+                title=f"Rework at {metrics.name} adds {words.hours(metrics.rework_hours)}",
+                text=(
+                    f"{1 - metrics.pca:.0%} of {metrics.name}'s work is not complete and accurate "
+                    f"and {back}; on average that adds {words.hours(metrics.rework_hours)} per "
+                    f"item, {share:.0%} of expected lead time. At 100% complete and accurate, "
+                    f"expected lead time would fall by {words.hours(perfect[metrics.id])}."
+                ),
+                stage_ids=(metrics.id,) if target == metrics.id else (metrics.id, target),
+                figures={
+                    "rework_hours": metrics.rework_hours,
+                    "rework_share": share,
+                    "pca": 100 * metrics.pca,
+                    "perfect_pca_saving_hours": perfect[metrics.id],
+                },
+            )
+        )
     return found
 
 
@@ -441,63 +510,79 @@ def _biggest_lever(
         return []
     best = ranked[0]
     # Listed cheapest first: on a tie the cheaper change is named.
-    levers = [("halving the wait in front of", best.halve_wait_hours),
-              ("halving the process time of", best.halve_process_hours),
-              ("getting %C&A to 100% at", best.perfect_pca_hours)]
+    levers = [
+        ("halving the wait in front of", best.halve_wait_hours),
+        ("halving the process time of", best.halve_process_hours),
+        ("getting %C&A to 100% at", best.perfect_pca_hours),
+    ]
     lever, saved = max(levers, key=lambda item: item[1])
     share = saved / analysis.expected_lead_time_hours
-    return [Insight(
-        kind="biggest_lever",
-        severity="info",
-        title=f"Biggest single lever: {lever} {best.stage}",
-        text=(f"Of halving any stage's process time, halving its wait or getting its %C&A to "
-              f"100%, {lever} {best.stage} would save the most: expected lead time "
-              f"{words.hours(-saved)} ({words.change(-100 * share)})."),
-        stage_ids=(best.stage_id,),
-        figures={
-            "saved_hours": saved,
-            "saved_share": share,
-            "halve_wait_hours": best.halve_wait_hours,
-            "halve_process_hours": best.halve_process_hours,
-            "perfect_pca_hours": best.perfect_pca_hours,
-        },
-    )]
+    return [
+        Insight(
+            kind="biggest_lever",
+            severity="info",
+            title=f"Biggest single lever: {lever} {best.stage}",
+            text=(
+                f"Of halving any stage's process time, halving its wait or getting its %C&A to "
+                f"100%, {lever} {best.stage} would save the most: expected lead time "
+                f"{words.hours(-saved)} ({words.change(-100 * share)})."
+            ),
+            stage_ids=(best.stage_id,),
+            figures={
+                "saved_hours": saved,
+                "saved_share": share,
+                "halve_wait_hours": best.halve_wait_hours,
+                "halve_process_hours": best.halve_process_hours,
+                "perfect_pca_hours": best.perfect_pca_hours,
+            },
+        )
+    ]
 
 
 def _best_opportunity(effects: Sequence[OpportunityEffect], words: _Words) -> list[Insight]:
     """The AI opportunity that would shorten expected lead time most when applied alone."""
-    helpful = [effect for effect in effects
-               if effect.expected_lead_time_delta_hours < -_NOISE_HOURS]
+    helpful = [
+        effect for effect in effects if effect.expected_lead_time_delta_hours < -_NOISE_HOURS
+    ]
     if not helpful:
         return []
     best = min(helpful, key=lambda effect: effect.expected_lead_time_delta_hours)
     count = len(effects)
-    return [Insight(
-        kind="best_opportunity",
-        severity="info",
-        title=f"Most effective AI opportunity: {best.opportunity} at {best.stage}",
-        text=(f"Applied alone, {best.opportunity} would change lead time by "
-              f"{words.hours(best.lead_time_delta_hours)} "
-              f"({words.change(best.lead_time_delta_pct)}) and expected lead time by "
-              f"{words.hours(best.expected_lead_time_delta_hours)} "
-              f"({words.change(best.expected_lead_time_delta_pct)}), for "
-              f"{words.money(best.monthly_cost)} a month."
-              + (f" It does the most of the {count} AI opportunities considered."
-                 if count > 1 else "")),
-        stage_ids=(best.stage_id,),
-        figures={
-            "lead_time_delta_hours": best.lead_time_delta_hours,
-            "lead_time_delta_pct": best.lead_time_delta_pct,
-            "expected_lead_time_delta_hours": best.expected_lead_time_delta_hours,
-            "expected_lead_time_delta_pct": best.expected_lead_time_delta_pct,
-            "rolled_pca_delta": best.rolled_pca_delta,
-            "monthly_cost": best.monthly_cost,
-        },
-    )]
+    return [
+        Insight(
+            kind="best_opportunity",
+            severity="info",
+            title=f"Most effective AI opportunity: {best.opportunity} at {best.stage}",
+            text=(
+                f"Applied alone, {best.opportunity} would change lead time by "
+                f"{words.hours(best.lead_time_delta_hours)} "
+                f"({words.change(best.lead_time_delta_pct)}) and expected lead time by "
+                f"{words.hours(best.expected_lead_time_delta_hours)} "
+                f"({words.change(best.expected_lead_time_delta_pct)}), for "
+                f"{words.money(best.monthly_cost)} a month."
+                + (
+                    f" It does the most of the {count} AI opportunities considered."
+                    if count > 1
+                    else ""
+                )
+            ),
+            stage_ids=(best.stage_id,),
+            figures={
+                "lead_time_delta_hours": best.lead_time_delta_hours,
+                "lead_time_delta_pct": best.lead_time_delta_pct,
+                "expected_lead_time_delta_hours": best.expected_lead_time_delta_hours,
+                "expected_lead_time_delta_pct": best.expected_lead_time_delta_pct,
+                "rolled_pca_delta": best.rolled_pca_delta,
+                "monthly_cost": best.monthly_cost,
+            },
+        )
+    ]
 
 
 def _low_leverage(
-    current: FlowAnalysis, effects: Sequence[OpportunityEffect], scenarios: Iterable[Scenario],
+    current: FlowAnalysis,
+    effects: Sequence[OpportunityEffect],
+    scenarios: Iterable[Scenario],
     words: _Words,
 ) -> list[Insight]:
     """Enabled AI opportunities at stages where even their full effect barely moves lead time."""
@@ -519,36 +604,46 @@ def _low_leverage(
             continue
         if saving > _NOISE_HOURS:
             title = f"{effect.opportunity} barely moves lead time"
-            result = (f"saves {words.hours(saving)} of {words.hours(total)} expected lead time "
-                      f"({saving / total:.1%})")
+            result = (
+                f"saves {words.hours(saving)} of {words.hours(total)} expected lead time "
+                f"({saving / total:.1%})"
+            )
         elif saving < -_NOISE_HOURS:
             title = f"{effect.opportunity} would lengthen expected lead time"
-            result = (f"adds {words.hours(-saving)} to expected lead time: the rework from its "
-                      "%C&A change outweighs the time it saves")
+            result = (
+                f"adds {words.hours(-saving)} to expected lead time: the rework from its "
+                "%C&A change outweighs the time it saves"
+            )
         else:
             title = f"{effect.opportunity} does not move lead time"
             result = "leaves expected lead time as it is"
-        text = (f"{effect.opportunity} (enabled in {', '.join(enabled_in[effect.opportunity_id])})"
-                f" works on {effect.stage}, which holds {stage_share:.0%} of expected lead time. "
-                f"Applied alone it {result}, for {words.money(effect.monthly_cost)} a month.")
+        text = (
+            f"{effect.opportunity} (enabled in {', '.join(enabled_in[effect.opportunity_id])})"
+            f" works on {effect.stage}, which holds {stage_share:.0%} of expected lead time. "
+            f"Applied alone it {result}, for {words.money(effect.monthly_cost)} a month."
+        )
         stage_ids: tuple[str, ...] = (effect.stage_id,)
         if constraint is not None and constraint.stage_id != effect.stage_id:
-            text += (f" The constraint is {constraint.stage} ({constraint.share:.0%}): speeding "
-                     "up a stage that is not the constraint barely moves lead time (Goldratt; "
-                     "Gene Kim).")
+            text += (
+                f" The constraint is {constraint.stage} ({constraint.share:.0%}): speeding "
+                "up a stage that is not the constraint barely moves lead time (Goldratt; "
+                "Gene Kim)."
+            )
             stage_ids += (constraint.stage_id,)
-        found.append(Insight(
-            kind="low_leverage",
-            severity="warning",
-            title=title,
-            text=text,
-            stage_ids=stage_ids,
-            figures={
-                "saving_hours": saving,
-                "saving_share": saving / total,
-                "stage_share": stage_share,
-                "monthly_cost": effect.monthly_cost,
-                "constraint_share": 0.0 if constraint is None else constraint.share,
-            },
-        ))
+        found.append(
+            Insight(
+                kind="low_leverage",
+                severity="warning",
+                title=title,
+                text=text,
+                stage_ids=stage_ids,
+                figures={
+                    "saving_hours": saving,
+                    "saving_share": saving / total,
+                    "stage_share": stage_share,
+                    "monthly_cost": effect.monthly_cost,
+                    "constraint_share": 0.0 if constraint is None else constraint.share,
+                },
+            )
+        )
     return found

@@ -39,13 +39,17 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
         "rolled_pca": _number(analysis.rolled_pca),
         "rework_hours": _number(analysis.rework_hours),
         "critical_path": [names[stage_id] for stage_id in analysis.critical_path],
-        "constraint": None if analysis.constraint is None else {
+        "constraint": None
+        if analysis.constraint is None
+        else {
             "stage": analysis.constraint.stage,
             "leverage_hours": _number(analysis.constraint.leverage_hours),
             "share": _number(analysis.constraint.share),
             "reason": analysis.constraint.reason,
         },
-        "capacity_bottleneck": None if analysis.capacity_bottleneck is None else {
+        "capacity_bottleneck": None
+        if analysis.capacity_bottleneck is None
+        else {
             "stage": analysis.capacity_bottleneck.stage,
             "utilization": _number(analysis.capacity_bottleneck.utilization),
             "overloaded": analysis.capacity_bottleneck.overloaded,
@@ -160,9 +164,20 @@ def analysis_text(stream: ValueStream, scenario_name: str | None) -> str:
         lines += ["", "Where it would matter (expected lead time saved)"]
         lines += _table(
             ["Stage", "Halve process", "Halve wait", "%C&A 100"],
-            [[found.stage, *(_hours(saved, calendar) for saved in (
-                found.halve_process_hours, found.halve_wait_hours, found.perfect_pca_hours))]
-             for found in top],
+            [
+                [
+                    found.stage,
+                    *(
+                        _hours(saved, calendar)
+                        for saved in (
+                            found.halve_process_hours,
+                            found.halve_wait_hours,
+                            found.perfect_pca_hours,
+                        )
+                    ),
+                ]
+                for found in top
+            ],
         )
     return "\n".join(lines) + "\n"
 
@@ -205,24 +220,35 @@ def _stage_table(analysis: FlowAnalysis, calendar: Calendar) -> list[str]:
 def _totals(analysis: FlowAnalysis, stream: ValueStream, calendar: Calendar) -> list[str]:
     """Label and value lines for the map as a whole."""
     totals = [
-        ("Lead time", f"{_hours(analysis.lead_time_hours, calendar)}"
-                      f"  ({_exact(analysis.lead_time_hours)})"),
+        (
+            "Lead time",
+            f"{_hours(analysis.lead_time_hours, calendar)}  ({_exact(analysis.lead_time_hours)})",
+        ),
         ("Process time", _hours(analysis.process_time_hours, calendar)),
         ("Wait time", _hours(analysis.wait_time_hours, calendar)),
         ("Flow efficiency", f"{analysis.flow_efficiency:.1%}"),
         ("Rolled %C&A", f"{analysis.rolled_pca:.1%}"),
-        ("Expected lead time", f"{_hours(analysis.expected_lead_time_hours, calendar)}"
-                               f"  ({_exact(analysis.expected_lead_time_hours)}, rework adds "
-                               f"{_exact(analysis.rework_hours)})"),
+        (
+            "Expected lead time",
+            f"{_hours(analysis.expected_lead_time_hours, calendar)}"
+            f"  ({_exact(analysis.expected_lead_time_hours)}, rework adds "
+            f"{_exact(analysis.rework_hours)})",
+        ),
         ("Cost per item", f"{analysis.cost_per_item:,.2f} {stream.currency}"),
     ]
     bottleneck = analysis.capacity_bottleneck
     if bottleneck is not None:
-        verdict = ("overloaded: its queue grows without bound" if bottleneck.overloaded
-                   else "within capacity")
-        totals.append(("Capacity bottleneck",
-                       f"{bottleneck.stage} at {bottleneck.utilization:.0%} of capacity, "
-                       f"{verdict}"))
+        verdict = (
+            "overloaded: its queue grows without bound"
+            if bottleneck.overloaded
+            else "within capacity"
+        )
+        totals.append(
+            (
+                "Capacity bottleneck",
+                f"{bottleneck.stage} at {bottleneck.utilization:.0%} of capacity, {verdict}",
+            )
+        )
     return _table(["", ""], [list(pair) for pair in totals], left=(0, 1), header=False)
 
 
@@ -237,7 +263,9 @@ def _table(
     widths = [max(len(row[column]) for row in shown) for column in range(len(shown[0]))]
     lines = []
     for row in shown:
-        cells = [cell.ljust(width) if column in left else cell.rjust(width)
-                 for column, (cell, width) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            cell.ljust(width) if column in left else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append(("  " + "  ".join(cells)).rstrip())
     return lines

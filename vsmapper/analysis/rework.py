@@ -81,12 +81,21 @@ def _loop_between(graph: FlowGraph, elapsed: Sequence[float], start: int, end: i
     while path[-1] != end:
         path.append(following[path[-1]])
     inside = sorted(onward)
-    edges = [(place, after, reach[place] + onward[after])
-             for place in inside for after in graph.successors[place] if after in onward]
+    edges = [
+        (place, after, reach[place] + onward[after])
+        for place in inside
+        for after in graph.successors[place]
+        if after in onward
+    ]
     inner = inside[:-1]
     # Without a fork between the two ends every way back runs through every loop stage.
-    avoiding = (jump_maxima(edges, [(place, place) for place in inner]) if len(edges) >= len(path)
-                else [-math.inf] * len(inner))
-    detours = {place: (avoid, reach[place] + onward[place] - elapsed[place])
-               for place, avoid in zip(inner, avoiding, strict=True)}
+    avoiding = (
+        jump_maxima(edges, [(place, place) for place in inner])
+        if len(edges) >= len(path)
+        else [-math.inf] * len(inner)
+    )
+    detours = {
+        place: (avoid, reach[place] + onward[place] - elapsed[place])
+        for place, avoid in zip(inner, avoiding, strict=True)
+    }
     return ReworkLoop(end, tuple(path), onward[start], detours)

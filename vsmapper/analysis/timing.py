@@ -66,8 +66,11 @@ class FlowTimes:
         if not self.size:
             return []
         reduced = np.asarray(reductions, dtype=float)
-        own = (np.asarray(self.elapsed) - reduced
-               + np.asarray(factors, dtype=float) * (self._loop_hours - reduced))
+        own = (
+            np.asarray(self.elapsed)
+            - reduced
+            + np.asarray(factors, dtype=float) * (self._loop_hours - reduced)
+        )
         inside = self._through_without_own + own
         last = np.arange(self.size)
         wide: dict[int, dict[int, float]] = {}
@@ -79,15 +82,15 @@ class FlowTimes:
             for loop in loops:
                 shortened = loop.hours_with_stage_shortened(place, reduction)
                 if shortened < loop.hours:
-                    changed[loop.end] = (self.elapsed[loop.end]
-                                         + self.factors[loop.end] * shortened)
+                    changed[loop.end] = self.elapsed[loop.end] + self.factors[loop.end] * shortened
             if changed:
                 changed[place] = float(own[place])
                 wide[place] = changed
                 last[place] = max(changed)
         highs = last.tolist()
-        jumps = np.asarray(jump_maxima(self._edges, list(zip(range(self.size), highs,
-                                                                 strict=True))))
+        jumps = np.asarray(
+            jump_maxima(self._edges, list(zip(range(self.size), highs, strict=True)))
+        )
         outside = np.maximum(jumps, np.maximum(self._before[:-1], self._after[last + 1]))
         for place, changed in wide.items():
             inside[place] = self._longest_through_window(place, highs[place], changed)
@@ -113,14 +116,16 @@ class FlowTimes:
     @cached_property
     def _through_without_own(self) -> np.ndarray:
         """The longest path through each stage, less that stage's expected time."""
-        return (np.asarray(self.into) + np.asarray(self.out_of)
-                - 2 * np.asarray(self.expected))
+        return np.asarray(self.into) + np.asarray(self.out_of) - 2 * np.asarray(self.expected)
 
     @cached_property
     def _edges(self) -> list[tuple[int, int, float]]:
         """Every flow with the longest path through it, by source position."""
-        return [(place, after, self.into[place] + self.out_of[after])
-                for place in range(self.size) for after in self.graph.successors[place]]
+        return [
+            (place, after, self.into[place] + self.out_of[after])
+            for place in range(self.size)
+            for after in self.graph.successors[place]
+        ]
 
     @cached_property
     def _before(self) -> np.ndarray:
@@ -161,16 +166,33 @@ def flow_times(stream: ValueStream) -> FlowTimes:
     elapsed = [w + p for w, p in zip(wait, process, strict=True)]
     pca = [stage.pca / 100 for stage in stages]
     factors = [(1 - p) / p for p in pca]
-    targets = [place if stage.rework_to is None else graph.positions[graph.index[stage.rework_to]]
-               for place, stage in enumerate(stages)]
+    targets = [
+        place if stage.rework_to is None else graph.positions[graph.index[stage.rework_to]]
+        for place, stage in enumerate(stages)
+    ]
     loops = rework_loops(graph, elapsed, targets, factors)
-    rework = [factors[place] * loops[place].hours if place in loops else 0.0
-              for place in range(graph.size)]
+    rework = [
+        factors[place] * loops[place].hours if place in loops else 0.0
+        for place in range(graph.size)
+    ]
     expected = [e + r for e, r in zip(elapsed, rework, strict=True)]
     into = longest_into(graph, expected)
     out_of, _ = longest_out_of(graph, expected)
-    return FlowTimes(graph, stages, process, wait, elapsed, pca, factors, loops, rework,
-                     expected, into, out_of, max(into, default=0.0))
+    return FlowTimes(
+        graph,
+        stages,
+        process,
+        wait,
+        elapsed,
+        pca,
+        factors,
+        loops,
+        rework,
+        expected,
+        into,
+        out_of,
+        max(into, default=0.0),
+    )
 
 
 def _likely_hours(estimates: list[Estimate], calendar: Calendar) -> list[float]:
@@ -181,7 +203,8 @@ def _likely_hours(estimates: list[Estimate], calendar: Calendar) -> list[float]:
         key = (estimate.low, estimate.likely, estimate.high)
         value = known.get(key)
         if value is None:
-            value = known[key] = estimate.likely_hours(calendar.hours_per_day,
-                                                       calendar.days_per_week)
+            value = known[key] = estimate.likely_hours(
+                calendar.hours_per_day, calendar.days_per_week
+            )
         hours.append(value)
     return hours

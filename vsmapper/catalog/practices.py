@@ -133,14 +133,19 @@ def suggest(catalog: Catalog, stage: Stage) -> list[Practice]:
     kind matches, one that lists the kind earlier fits better, then one that lists the phase
     earlier; remaining ties keep catalog order.
     """
+
     def fit(practice: Practice) -> tuple[int, int]:
         kind = practice.kinds.index(stage.kind) if stage.kind in practice.kinds else len(KINDS)
-        phase = (practice.phases.index(stage.phase) if stage.phase in practice.phases
-                 else len(PHASES))
+        phase = (
+            practice.phases.index(stage.phase) if stage.phase in practice.phases else len(PHASES)
+        )
         return kind, phase
 
-    fitting = [practice for practice in catalog.practices
-               if stage.kind in practice.kinds or stage.phase in practice.phases]
+    fitting = [
+        practice
+        for practice in catalog.practices
+        if stage.kind in practice.kinds or stage.phase in practice.phases
+    ]
     return sorted(fitting, key=fit)
 
 

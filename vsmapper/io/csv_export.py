@@ -33,8 +33,9 @@ def csv_text(stream: ValueStream) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(column.title for column in STAGE_COLUMNS)
-    writer.writerows([_field(value) for value in row]
-                     for row in stage_rows(stream, analyze(stream)))
+    writer.writerows(
+        [_field(value) for value in row] for row in stage_rows(stream, analyze(stream))
+    )
     return buffer.getvalue()
 
 

@@ -36,8 +36,12 @@ def future_state(stream: ValueStream, scenario_name: str | None) -> tuple[ValueS
     return apply_scenario(stream, scenario).replaced(scenarios=[]), f"Scenario: {scenario.name}"
 
 
-def export_data(stream: ValueStream, path: str | os.PathLike[str], label: str = CURRENT_STATE,
-                forecast: Forecast | None = None) -> None:
+def export_data(
+    stream: ValueStream,
+    path: str | os.PathLike[str],
+    label: str = CURRENT_STATE,
+    forecast: Forecast | None = None,
+) -> None:
     """Write ``.xlsx``, ``.csv`` or ``.vsm.json`` by the extension of ``path``."""
     suffix = export_suffix(path)
     if suffix == ".xlsx":

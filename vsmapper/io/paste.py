@@ -22,8 +22,20 @@ from vsmapper.model.document import Document
 from vsmapper.model.stream import Stage
 from vsmapper.model.validation import validation_messages
 
-COLUMN_ORDER = ("Stage", "Phase", "Kind", "Process time", "Wait time", "%C&A", "Rework to",
-                "People", "Availability", "Hourly cost", "Next", "Notes")
+COLUMN_ORDER = (
+    "Stage",
+    "Phase",
+    "Kind",
+    "Process time",
+    "Wait time",
+    "%C&A",
+    "Rework to",
+    "People",
+    "Availability",
+    "Hourly cost",
+    "Next",
+    "Notes",
+)
 
 
 def _has_header(first: list[str]) -> bool:
@@ -42,11 +54,14 @@ def pasted_table(text: str) -> Table:
     if not _has_header(rows[0]):
         width = max(len(row) for row in rows)
         if width > len(COLUMN_ORDER):
-            raise VSMapperError(f"pasted rows have {width} columns; without a header row the "
-                                f"columns must be, in order: {', '.join(COLUMN_ORDER)}")
+            raise VSMapperError(
+                f"pasted rows have {width} columns; without a header row the "
+                f"columns must be, in order: {', '.join(COLUMN_ORDER)}"
+            )
         rows.insert(0, list(COLUMN_ORDER[:width]))
-    return Table([(number, [Cell(value) for value in row])
-                  for number, row in enumerate(rows, start=1)])
+    return Table(
+        [(number, [Cell(value) for value in row]) for number, row in enumerate(rows, start=1)]
+    )
 
 
 def paste_rows(document: Document, text: str) -> None:
@@ -82,10 +97,10 @@ def paste_rows(document: Document, text: str) -> None:
     problems.raise_any()
 
 
-def _apply_row(document: Document, row: StageRow, stage_id: str, by_name: dict[str, str],
-               problems: Problems) -> None:
-    fields: dict[str, Any] = {k: v for k, v in row.fields.items()
-                              if v is not None and k != "id"}
+def _apply_row(
+    document: Document, row: StageRow, stage_id: str, by_name: dict[str, str], problems: Problems
+) -> None:
+    fields: dict[str, Any] = {k: v for k, v in row.fields.items() if v is not None and k != "id"}
     if row.rework_to is not None:
         target = by_name.get(row.rework_to.casefold(), row.rework_to)
         fields["rework_to"] = None if target == stage_id else target
@@ -102,8 +117,9 @@ def _apply_row(document: Document, row: StageRow, stage_id: str, by_name: dict[s
         problems.add(f"row {row.row}: {error}")
 
 
-def _follow(document: Document, row: StageRow, before: str, stage_id: str,
-            problems: Problems) -> None:
+def _follow(
+    document: Document, row: StageRow, before: str, stage_id: str, problems: Problems
+) -> None:
     if any(f.source == before and f.target == stage_id for f in document.stream.flows):
         return
     try:
@@ -112,8 +128,9 @@ def _follow(document: Document, row: StageRow, before: str, stage_id: str,
         problems.add(f"row {row.row}, Next: {error}")
 
 
-def _set_successors(document: Document, row: StageRow, source: str, by_name: dict[str, str],
-                    problems: Problems) -> None:
+def _set_successors(
+    document: Document, row: StageRow, source: str, by_name: dict[str, str], problems: Problems
+) -> None:
     targets = []
     for name in row.next or []:
         if name == END_OF_FLOW:

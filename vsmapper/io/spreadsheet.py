@@ -28,7 +28,11 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
 STAGES_SHEET, SETTINGS_SHEET, AI_SHEET, SCENARIOS_SHEET = (
-    "Stages", "Settings", "AI opportunities", "Scenarios")
+    "Stages",
+    "Settings",
+    "AI opportunities",
+    "Scenarios",
+)
 CSV_DELIMITERS = (",", ";", "\t")
 
 
@@ -46,12 +50,14 @@ def import_spreadsheet(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        raise VSMapperError(f"{path}: import reads .xlsx and .csv files, not "
-                            f"'{suffix or path.name}'")
+        raise VSMapperError(
+            f"{path}: import reads .xlsx and .csv files, not '{suffix or path.name}'"
+        )
     _check_file(path)
     workbook = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
-    given = Settings(hours_per_day=hours_per_day, days_per_week=days_per_week,
-                     demand_per_week=demand_per_week)
+    given = Settings(
+        hours_per_day=hours_per_day, days_per_week=days_per_week, demand_per_week=demand_per_week
+    )
     return read_map(str(path), workbook, path.stem, given)
 
 
@@ -66,18 +72,23 @@ def _check_file(path: Path) -> None:
     if path.is_dir():
         raise VSMapperError(f"{path}: is a folder, not a spreadsheet")
     if size > MAX_FILE_BYTES:
-        raise VSMapperError(f"{path}: the file is {size / 2**20:.0f} MB; spreadsheets over "
-                            f"{MAX_FILE_BYTES // 2**20} MB are refused")
+        raise VSMapperError(
+            f"{path}: the file is {size / 2**20:.0f} MB; spreadsheets over "
+            f"{MAX_FILE_BYTES // 2**20} MB are refused"
+        )
 
 
 def _too_big(path: Path, rows: int, columns: int) -> None:
     """Refuse a sheet with more rows or columns than any map has."""
     if rows > MAX_ROWS + 1:
-        raise VSMapperError(f"{path}: a sheet has {rows:,} rows; at most {MAX_ROWS:,} stages "
-                            "(rows under the header) are imported")
+        raise VSMapperError(
+            f"{path}: a sheet has {rows:,} rows; at most {MAX_ROWS:,} stages "
+            "(rows under the header) are imported"
+        )
     if columns > MAX_COLUMNS:
-        raise VSMapperError(f"{path}: a sheet has {columns:,} columns; at most {MAX_COLUMNS} "
-                            "are read")
+        raise VSMapperError(
+            f"{path}: a sheet has {columns:,} columns; at most {MAX_COLUMNS} are read"
+        )
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -100,8 +111,9 @@ def _csv_tables(path: Path) -> Workbook:
             _too_big(path, len(rows) + 1, len(fields))
             rows.append((reader.line_num, [Cell(unguard_csv_text(field)) for field in fields]))
     except csv.Error as error:
-        raise VSMapperError(f"{path}: line {reader.line_num}: not readable as CSV ({error})") \
-            from None
+        raise VSMapperError(
+            f"{path}: line {reader.line_num}: not readable as CSV ({error})"
+        ) from None
     return Workbook(Table(rows))
 
 
@@ -115,27 +127,34 @@ def _check_zip(path: Path) -> None:
     reader never unpacks a member past its declared size.
     """
     if not zipfile.is_zipfile(path):
-        raise VSMapperError(f"{path}: not an Excel workbook (an .xlsx file is a zip archive); "
-                            "if it is an old .xls file, save it as .xlsx")
+        raise VSMapperError(
+            f"{path}: not an Excel workbook (an .xlsx file is a zip archive); "
+            "if it is an old .xls file, save it as .xlsx"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise VSMapperError(f"{path}: a damaged Excel workbook ({error})") from None
     if len(members) > MAX_ZIP_MEMBERS:
-        raise VSMapperError(f"{path}: the workbook holds {len(members):,} parts; refused as "
-                            "unsafe")
+        raise VSMapperError(f"{path}: the workbook holds {len(members):,} parts; refused as unsafe")
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise VSMapperError(f"{path}: the workbook would unpack to {unpacked / 2**20:,.0f} MB; "
-                            f"over {MAX_UNPACKED_BYTES // 2**20} MB is refused as unsafe")
+        raise VSMapperError(
+            f"{path}: the workbook would unpack to {unpacked / 2**20:,.0f} MB; "
+            f"over {MAX_UNPACKED_BYTES // 2**20} MB is refused as unsafe"
+        )
     for member in members:
         packed = max(member.compress_size, 1)
-        if (member.file_size > RATIO_CHECKED_FROM_BYTES
-                and member.file_size / packed > MAX_PACKING_RATIO):
-            raise VSMapperError(f"{path}: the workbook part {member.filename} would unpack "
-                                f"{member.file_size / packed:,.0f} times its size; refused "
-                                "as a likely zip bomb")
+        if (
+            member.file_size > RATIO_CHECKED_FROM_BYTES
+            and member.file_size / packed > MAX_PACKING_RATIO
+        ):
+            raise VSMapperError(
+                f"{path}: the workbook part {member.filename} would unpack "
+                f"{member.file_size / packed:,.0f} times its size; refused "
+                "as a likely zip bomb"
+            )
 
 
 def _xlsx_tables(path: Path) -> Workbook:
@@ -154,8 +173,12 @@ def _xlsx_tables(path: Path) -> Workbook:
                 return None if sheet is None else Table(_sheet_rows(path, sheet), where)
 
             stages = table(STAGES_SHEET) or Table(_sheet_rows(path, workbook.worksheets[0]))
-            return Workbook(stages, table(SETTINGS_SHEET, SETTINGS_SHEET),
-                            table(AI_SHEET, AI_SHEET), table(SCENARIOS_SHEET, SCENARIOS_SHEET))
+            return Workbook(
+                stages,
+                table(SETTINGS_SHEET, SETTINGS_SHEET),
+                table(AI_SHEET, AI_SHEET),
+                table(SCENARIOS_SHEET, SCENARIOS_SHEET),
+            )
         finally:
             workbook.close()
     except VSMapperError:
@@ -183,8 +206,10 @@ def _cells(cells: Iterable[Any]) -> list[Cell]:
     look-up is the slowest part of reading a cell.
     """
     return [
-        Cell(value, isinstance(value, float | int) and 0 < value <= 1
-             and "%" in (cell.number_format or ""))
+        Cell(
+            value,
+            isinstance(value, float | int) and 0 < value <= 1 and "%" in (cell.number_format or ""),
+        )
         for cell in cells
         for value in (cell.value,)
     ]

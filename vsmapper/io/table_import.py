@@ -85,10 +85,12 @@ class Settings:
 
     def over(self, other: Settings) -> Settings:
         """These settings where given, ``other``'s elsewhere."""
-        return Settings(**{
-            name: mine if mine is not None else getattr(other, name)
-            for name, mine in vars(self).items()
-        })
+        return Settings(
+            **{
+                name: mine if mine is not None else getattr(other, name)
+                for name, mine in vars(self).items()
+            }
+        )
 
 
 class Problems:
@@ -192,8 +194,9 @@ def _split_header(header: str) -> tuple[str, str]:
 
 def _lookup(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Compared header → canonical column."""
-    return {_key(alias): column
-            for column, aliases in names.items() for alias in (column, *aliases)}
+    return {
+        _key(alias): column for column, aliases in names.items() for alias in (column, *aliases)
+    }
 
 
 @dataclass(frozen=True)
@@ -204,12 +207,15 @@ class Header:
     units: dict[str, str] = field(default_factory=dict)
 
 
-def read_header(table: Table, names: dict[str, tuple[str, ...]], problems: Problems,
-                required: str) -> Header | None:
+def read_header(
+    table: Table, names: dict[str, tuple[str, ...]], problems: Problems, required: str
+) -> Header | None:
     """Find the known columns of ``table``; unknown ones are left alone (they may be notes)."""
     if not table.rows:
-        problems.add(f"{table.where}the sheet is empty; the first row must hold the column "
-                     f"names, with at least '{required}'")
+        problems.add(
+            f"{table.where}the sheet is empty; the first row must hold the column "
+            f"names, with at least '{required}'"
+        )
         return None
     row, cells = table.rows[0]
     lookup = _lookup(names)
@@ -228,13 +234,17 @@ def read_header(table: Table, names: dict[str, tuple[str, ...]], problems: Probl
         if column is None:
             continue
         if column in places:
-            problems.add(f"{table.where}row {row}: two columns are {column} "
-                         f"({_letter(places[column])} and {_letter(place)}); keep one")
+            problems.add(
+                f"{table.where}row {row}: two columns are {column} "
+                f"({_letter(places[column])} and {_letter(place)}); keep one"
+            )
         places.setdefault(column, place)
     if required not in places:
         known = ", ".join(names)
-        problems.add(f"{table.where}row {row}: no '{required}' column; the first row must name "
-                     f"the columns ({known})")
+        problems.add(
+            f"{table.where}row {row}: no '{required}' column; the first row must name "
+            f"the columns ({known})"
+        )
         return None
     return Header(places, units)
 
@@ -381,13 +391,16 @@ class _Resolver:
             return reference
         if named:
             rows = " and ".join(str(row.row) for row in named[:2])
-            raise ValueError(f"'{reference}' names more than one stage (rows {rows}); "
-                             "write the stage's Id instead")
+            raise ValueError(
+                f"'{reference}' names more than one stage (rows {rows}); "
+                "write the stage's Id instead"
+            )
         raise ValueError(f"'{reference}' is not a stage in this sheet")
 
 
-def _add_validation(problems: Problems, where: str, error: ValidationError,
-                    columns: dict[str, str]) -> None:
+def _add_validation(
+    problems: Problems, where: str, error: ValidationError, columns: dict[str, str]
+) -> None:
     """The model's complaints about one row, each under the column it came from."""
     for message in validation_messages(error):
         name, _, what = message.partition(": ")
@@ -413,25 +426,35 @@ def read_map(source: str, workbook: Workbook, name: str, given: Settings) -> Val
     flows = _flows(rows, resolve, problems)
     opportunities = _opportunities(workbook.ai, resolve, problems) if workbook.ai else {}
     ai_ids = {opportunity.id for found in opportunities.values() for opportunity in found}
-    scenarios = (_scenarios(workbook.scenarios, resolve, ai_ids, problems)
-                 if workbook.scenarios else [])
+    scenarios = (
+        _scenarios(workbook.scenarios, resolve, ai_ids, problems) if workbook.scenarios else []
+    )
     stages = []
     for row in rows:
         fields = dict(row.fields, ai=opportunities.get(row.fields["id"], []))
         if row.rework_to is not None:
-            fields["rework_to"] = problems.check(f"row {row.row}, Rework to", resolve,
-                                                 row.rework_to)
+            fields["rework_to"] = problems.check(
+                f"row {row.row}, Rework to", resolve, row.rework_to
+            )
         try:
-            stages.append(Stage.model_validate(
-                {key: value for key, value in fields.items() if value is not None}))
+            stages.append(
+                Stage.model_validate(
+                    {key: value for key, value in fields.items() if value is not None}
+                )
+            )
         except ValidationError as error:
             _add_validation(problems, f"row {row.row}", error, STAGE_FIELDS)
     problems.raise_any()
     data = {
-        "name": settings.name or name, "description": settings.description or "",
-        "calendar": calendar, "demand_per_week": settings.demand_per_week,
-        "hourly_cost": settings.hourly_cost or 0, "currency": settings.currency or "USD",
-        "stages": stages, "flows": flows, "scenarios": scenarios,
+        "name": settings.name or name,
+        "description": settings.description or "",
+        "calendar": calendar,
+        "demand_per_week": settings.demand_per_week,
+        "hourly_cost": settings.hourly_cost or 0,
+        "currency": settings.currency or "USD",
+        "stages": stages,
+        "flows": flows,
+        "scenarios": scenarios,
     }
     try:
         return ValueStream.model_validate(data)
@@ -448,26 +471,50 @@ def read_map(source: str, workbook: Workbook, name: str, given: Settings) -> Val
 
 
 STAGE_FIELDS = {
-    "name": "Stage", "id": "Id", "phase": "Phase", "kind": "Kind", "process_time": "Process time",
-    "wait_time": "Wait time", "pca": "%C&A", "rework_to": "Rework to", "people": "People",
-    "availability": "Availability", "hourly_cost": "Hourly cost", "notes": "Notes", "wip": "WIP",
-    "throughput_per_week": "Throughput per week", "position": "Position x",
+    "name": "Stage",
+    "id": "Id",
+    "phase": "Phase",
+    "kind": "Kind",
+    "process_time": "Process time",
+    "wait_time": "Wait time",
+    "pca": "%C&A",
+    "rework_to": "Rework to",
+    "people": "People",
+    "availability": "Availability",
+    "hourly_cost": "Hourly cost",
+    "notes": "Notes",
+    "wip": "WIP",
+    "throughput_per_week": "Throughput per week",
+    "position": "Position x",
 }
 """Stage field → the column a problem with it is reported under."""
 AI_FIELDS = {
-    "id": "Id", "practice": "Practice", "name": "Name",
-    "process_time_factor": "Process time factor", "wait_time_factor": "Wait time factor",
-    "pca_delta": "%C&A delta", "monthly_cost": "Monthly cost", "status": "Status",
-    "confidence": "Confidence", "note": "Note",
+    "id": "Id",
+    "practice": "Practice",
+    "name": "Name",
+    "process_time_factor": "Process time factor",
+    "wait_time_factor": "Wait time factor",
+    "pca_delta": "%C&A delta",
+    "monthly_cost": "Monthly cost",
+    "status": "Status",
+    "confidence": "Confidence",
+    "note": "Note",
 }
 SCENARIO_FIELDS = {
-    "id": "Id", "name": "Scenario", "ai": "Enabled AI", "overrides": "Overrides",
+    "id": "Id",
+    "name": "Scenario",
+    "ai": "Enabled AI",
+    "overrides": "Overrides",
     "demand_factor": "Demand factor",
 }
 SETTINGS_FIELDS = {
-    "name": "Name", "description": "Description", "hours_per_day": "Hours per day",
-    "days_per_week": "Days per week", "demand_per_week": "Demand per week",
-    "hourly_cost": "Hourly cost", "currency": "Currency",
+    "name": "Name",
+    "description": "Description",
+    "hours_per_day": "Hours per day",
+    "days_per_week": "Days per week",
+    "demand_per_week": "Demand per week",
+    "hourly_cost": "Hourly cost",
+    "currency": "Currency",
 }
 
 
@@ -507,8 +554,9 @@ def read_settings(table: Table, problems: Problems) -> Settings:
 class _RowReader:
     """The cells of one data row by column; problems are noted under its row and column."""
 
-    def __init__(self, table: Table, header: Header, row: int, cells: list[Cell],
-                 problems: Problems) -> None:
+    def __init__(
+        self, table: Table, header: Header, row: int, cells: list[Cell], problems: Problems
+    ) -> None:
         self.row, self.where = row, f"{table.where}row {row}"
         self.header, self.cells, self.problems = header, cells, problems
 
@@ -528,8 +576,7 @@ class _RowReader:
         """``parse(cell, *arguments)``; None for a blank cell or after noting its problem."""
         if self.is_blank(column):
             return None
-        return self.problems.check(f"{self.where}, {column}", parse, self.cell(column),
-                                   *arguments)
+        return self.problems.check(f"{self.where}, {column}", parse, self.cell(column), *arguments)
 
     def add(self, column: str, problem: str) -> None:
         """Note a problem with this row's ``column``."""
@@ -550,9 +597,9 @@ class _RowReader:
             with contextlib.suppress(ValueError):
                 text = read_duration(self.cell(twin), "")
         calendar = written_under.hours_per_day, written_under.days_per_week
-        if text is not None and math.isclose(text.likely_hours(*calendar),
-                                             number.likely_hours(*calendar),
-                                             rel_tol=1e-9, abs_tol=1e-9):
+        if text is not None and math.isclose(
+            text.likely_hours(*calendar), number.likely_hours(*calendar), rel_tol=1e-9, abs_tol=1e-9
+        ):
             return text
         return number
 
@@ -561,7 +608,8 @@ def _row_readers(table: Table, header: Header, problems: Problems) -> list[_RowR
     """The rows under the header that have anything in a known column."""
     places = header.places.values()
     return [
-        _RowReader(table, header, row, cells, problems) for row, cells in table.rows[1:]
+        _RowReader(table, header, row, cells, problems)
+        for row, cells in table.rows[1:]
         if any(place < len(cells) and not _is_blank(cells[place].value) for place in places)
     ]
 
@@ -596,12 +644,14 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
             fields["position"] = tuple(position)
         elif position != [None, None]:
             reader.add("Position x", "give both Position x and Position y, or neither")
-        rows.append(StageRow(
-            row=reader.row,
-            fields=fields,
-            next=None if reader.is_blank("Next") else read_names(reader.cell("Next")),
-            rework_to=reader.read("Rework to", read_text),
-        ))
+        rows.append(
+            StageRow(
+                row=reader.row,
+                fields=fields,
+                next=None if reader.is_blank("Next") else read_names(reader.cell("Next")),
+                rework_to=reader.read("Rework to", read_text),
+            )
+        )
     _give_ids(rows, problems)
     return rows
 
@@ -620,8 +670,10 @@ def _give_ids(rows: list[StageRow], problems: Problems) -> None:
     for row in rows:
         given = row.fields["id"]
         if given is not None and given in taken:
-            problems.add(f"row {row.row}, Id: '{given}' is also the id of row {taken[given]}; "
-                         "ids must be unique")
+            problems.add(
+                f"row {row.row}, Id: '{given}' is also the id of row {taken[given]}; "
+                "ids must be unique"
+            )
         elif given is not None:
             taken[given] = row.row
     for row in rows:
@@ -647,8 +699,10 @@ def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list
                     problems.add(f"row {row.row}, Next: {error}")
                 continue
             if target == source:
-                problems.add(f"row {row.row}, Next: a stage cannot be its own next stage; "
-                             "use Rework to for work sent back")
+                problems.add(
+                    f"row {row.row}, Next: a stage cannot be its own next stage; "
+                    "use Rework to for work sent back"
+                )
             else:
                 flows[source, target] = None
     return [Flow(source=source, target=target) for source, target in flows]
@@ -663,12 +717,13 @@ def _sheet_place(problem: str, stream: ValueStream, rows: list[StageRow]) -> str
     prefix = f"stages[{index}] '{stream.stages[index].name}'."
     if not problem.startswith(prefix):
         return problem
-    name, _, what = problem[len(prefix):].partition(": ")
+    name, _, what = problem[len(prefix) :].partition(": ")
     return f"row {rows[index].row}, {STAGE_FIELDS.get(name, name)}: {what}"
 
 
-def _opportunities(table: Table, resolve: _Resolver,
-                   problems: Problems) -> dict[str, list[AIOpportunity]]:
+def _opportunities(
+    table: Table, resolve: _Resolver, problems: Problems
+) -> dict[str, list[AIOpportunity]]:
     """AI opportunities by stage id, in the sheet's order."""
     header = read_header(table, AI_HEADERS, problems, "Stage")
     if header is None:
@@ -692,12 +747,16 @@ def _opportunities(table: Table, resolve: _Resolver,
         }
         ai_id = reader.read("Id", read_text) or _fresh_id(slug(values["name"] or "", "ai"), taken)
         if ai_id in taken:
-            reader.add("Id", f"'{ai_id}' is also the id of row {taken[ai_id]}; AI opportunity "
-                             "ids must be unique")
+            reader.add(
+                "Id",
+                f"'{ai_id}' is also the id of row {taken[ai_id]}; AI opportunity "
+                "ids must be unique",
+            )
         taken.setdefault(ai_id, reader.row)
         try:
             opportunity = AIOpportunity.model_validate(
-                {"id": ai_id, **{key: value for key, value in values.items() if value is not None}})
+                {"id": ai_id, **{key: value for key, value in values.items() if value is not None}}
+            )
         except ValidationError as error:
             _add_validation(problems, reader.where, error, AI_FIELDS)
             continue
@@ -706,8 +765,9 @@ def _opportunities(table: Table, resolve: _Resolver,
     return found
 
 
-def _scenarios(table: Table, resolve: _Resolver, ai_ids: set[str],
-               problems: Problems) -> list[Scenario]:
+def _scenarios(
+    table: Table, resolve: _Resolver, ai_ids: set[str], problems: Problems
+) -> list[Scenario]:
     """Scenario definitions: name, id, enabled AI ids, overrides as JSON, demand factor."""
     header = read_header(table, SCENARIO_HEADERS, problems, "Scenario")
     if header is None:
@@ -718,21 +778,32 @@ def _scenarios(table: Table, resolve: _Resolver, ai_ids: set[str],
         name = read_text(reader.cell("Scenario"))
         scenario_id = reader.read("Id", read_text) or _fresh_id(slug(name, "scenario"), taken)
         if scenario_id in taken:
-            reader.add("Id", f"'{scenario_id}' is also the id of row {taken[scenario_id]}; "
-                             "scenario ids must be unique")
+            reader.add(
+                "Id",
+                f"'{scenario_id}' is also the id of row {taken[scenario_id]}; "
+                "scenario ids must be unique",
+            )
         taken.setdefault(scenario_id, reader.row)
         enabled = reader.read("Enabled AI", read_names) or []
         for ai_id in enabled:
             if ai_id not in ai_ids:
-                reader.add("Enabled AI", f"'{ai_id}' is not the id of an AI opportunity in the "
-                                         "AI opportunities sheet")
+                reader.add(
+                    "Enabled AI",
+                    f"'{ai_id}' is not the id of an AI opportunity in the AI opportunities sheet",
+                )
         demand = reader.read("Demand factor", read_number)
         try:
-            found.append(Scenario.model_validate({
-                "id": scenario_id, "name": name, "ai": enabled,
-                "overrides": reader.read("Overrides", _overrides, resolve) or {},
-                **({} if demand is None else {"demand_factor": demand}),
-            }))
+            found.append(
+                Scenario.model_validate(
+                    {
+                        "id": scenario_id,
+                        "name": name,
+                        "ai": enabled,
+                        "overrides": reader.read("Overrides", _overrides, resolve) or {},
+                        **({} if demand is None else {"demand_factor": demand}),
+                    }
+                )
+            )
         except ValidationError as error:
             _add_validation(problems, reader.where, error, SCENARIO_FIELDS)
     return found

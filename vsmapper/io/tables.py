@@ -110,7 +110,12 @@ SCENARIO_COLUMNS = (
     Column("Constraint", width=26),
 )
 SETTINGS_LABELS = (
-    "Name", "Description", "Hours per day", "Days per week", "Demand per week", "Hourly cost",
+    "Name",
+    "Description",
+    "Hours per day",
+    "Days per week",
+    "Demand per week",
+    "Hourly cost",
     "Currency",
 )
 
@@ -151,33 +156,39 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
     for place, (stage, metrics) in enumerate(zip(stream.stages, analysis.stages, strict=True)):
         is_last = place == len(stream.stages) - 1
         next_stages = "; ".join(successors[stage.id]) or ("" if is_last else END_OF_FLOW)
-        rows.append([
-            stage.name,
-            stage.id,
-            stage.phase,
-            stage.kind,
-            _plain(stage.process_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)),
-            _plain(stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)),
-            _plain(stage.pca),
-            None if stage.rework_to is None else named[stage.rework_to],
-            _plain(stage.people),
-            _plain(stage.availability),
-            _optional(stage.hourly_cost),
-            next_stages,
-            stage.notes,
-            int(metrics.on_critical_path),
-            int(stage.id == constraint),
-            metrics.rework_hours,
-            metrics.leverage_hours,
-            metrics.share,
-            metrics.utilization,
-            metrics.cost_per_item,
-            stage.process_time.text,
-            stage.wait_time.text,
-            _optional(stage.wip),
-            _optional(stage.throughput_per_week),
-            *(_optional(value) for value in stage.position or (None, None)),
-        ])
+        rows.append(
+            [
+                stage.name,
+                stage.id,
+                stage.phase,
+                stage.kind,
+                _plain(
+                    stage.process_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
+                ),
+                _plain(
+                    stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
+                ),
+                _plain(stage.pca),
+                None if stage.rework_to is None else named[stage.rework_to],
+                _plain(stage.people),
+                _plain(stage.availability),
+                _optional(stage.hourly_cost),
+                next_stages,
+                stage.notes,
+                int(metrics.on_critical_path),
+                int(stage.id == constraint),
+                metrics.rework_hours,
+                metrics.leverage_hours,
+                metrics.share,
+                metrics.utilization,
+                metrics.cost_per_item,
+                stage.process_time.text,
+                stage.wait_time.text,
+                _optional(stage.wip),
+                _optional(stage.throughput_per_week),
+                *(_optional(value) for value in stage.position or (None, None)),
+            ]
+        )
     return rows
 
 
@@ -185,10 +196,19 @@ def ai_rows(stream: ValueStream) -> list[Row]:
     """One row per AI opportunity under ``AI_COLUMNS``, in map order."""
     named = references(stream)
     return [
-        [named[stage.id], opportunity.id, opportunity.practice, opportunity.name,
-         _plain(opportunity.process_time_factor), _plain(opportunity.wait_time_factor),
-         _plain(opportunity.pca_delta), _plain(opportunity.monthly_cost), opportunity.status,
-         opportunity.confidence, opportunity.note]
+        [
+            named[stage.id],
+            opportunity.id,
+            opportunity.practice,
+            opportunity.name,
+            _plain(opportunity.process_time_factor),
+            _plain(opportunity.wait_time_factor),
+            _plain(opportunity.pca_delta),
+            _plain(opportunity.monthly_cost),
+            opportunity.status,
+            opportunity.confidence,
+            opportunity.note,
+        ]
         for stage, opportunity in stream.opportunities()
     ]
 
@@ -204,29 +224,45 @@ def scenario_rows(stream: ValueStream) -> list[Row]:
             named[stage_id]: override.model_dump(mode="json", exclude_none=True)
             for stage_id, override in scenario.overrides.items()
         }
-        rows.append([
-            scenario.name, scenario.id, "; ".join(scenario.ai),
-            json.dumps(overrides, ensure_ascii=False) if overrides else "",
-            _plain(scenario.demand_factor),
-            current.lead_time_hours, future.lead_time_hours, found.lead_time_delta_hours,
-            found.lead_time_delta_pct,
-            current.expected_lead_time_hours, future.expected_lead_time_hours,
-            found.expected_lead_time_delta_hours,
-            current.flow_efficiency, future.flow_efficiency, found.flow_efficiency_delta,
-            current.rolled_pca, future.rolled_pca,
-            current.cost_per_item, future.cost_per_item, found.monthly_ai_cost,
-            current.constraint.stage if current.constraint else None,
-            future.constraint.stage if future.constraint else None,
-        ])
+        rows.append(
+            [
+                scenario.name,
+                scenario.id,
+                "; ".join(scenario.ai),
+                json.dumps(overrides, ensure_ascii=False) if overrides else "",
+                _plain(scenario.demand_factor),
+                current.lead_time_hours,
+                future.lead_time_hours,
+                found.lead_time_delta_hours,
+                found.lead_time_delta_pct,
+                current.expected_lead_time_hours,
+                future.expected_lead_time_hours,
+                found.expected_lead_time_delta_hours,
+                current.flow_efficiency,
+                future.flow_efficiency,
+                found.flow_efficiency_delta,
+                current.rolled_pca,
+                future.rolled_pca,
+                current.cost_per_item,
+                future.cost_per_item,
+                found.monthly_ai_cost,
+                current.constraint.stage if current.constraint else None,
+                future.constraint.stage if future.constraint else None,
+            ]
+        )
     return rows
 
 
 def settings_values(stream: ValueStream) -> Row:
     """The map's settings as values beside ``SETTINGS_LABELS``."""
     return [
-        stream.name, stream.description, _plain(stream.calendar.hours_per_day),
-        _plain(stream.calendar.days_per_week), _optional(stream.demand_per_week),
-        _plain(stream.hourly_cost), stream.currency,
+        stream.name,
+        stream.description,
+        _plain(stream.calendar.hours_per_day),
+        _plain(stream.calendar.days_per_week),
+        _optional(stream.demand_per_week),
+        _plain(stream.hourly_cost),
+        stream.currency,
     ]
 
 

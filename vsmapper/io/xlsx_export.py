@@ -42,8 +42,13 @@ from vsmapper.io.tables import (
 from vsmapper.model import ValueStream
 
 SUMMARY_LABELS = (
-    "Lead time (h)", "Process time (h)", "Wait time (h)", "Flow efficiency", "Rolled %C&A",
-    "Expected lead time (h)", "Constraint",
+    "Lead time (h)",
+    "Process time (h)",
+    "Wait time (h)",
+    "Flow efficiency",
+    "Rolled %C&A",
+    "Expected lead time (h)",
+    "Constraint",
 )
 EXCEL_TEXT_LIMIT = 32_767
 MAX_CHART_STAGES = 60
@@ -79,12 +84,23 @@ class _SheetWriter:
             self.sheet.column_dimensions[get_column_letter(place)].width = width
         self.rows = 0
 
-    def cell(self, value: object, number_format: str | None = None, font: Font | None = None,
-             fill: PatternFill | None = None, alignment: Alignment | None = None) -> object:
+    def cell(
+        self,
+        value: object,
+        number_format: str | None = None,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        alignment: Alignment | None = None,
+    ) -> object:
         """A value ready to append: plain when it needs nothing, else a styled cell."""
         formula_like = isinstance(value, str) and value.startswith("=")
-        if not (formula_like or font or fill or alignment
-                or (number_format and isinstance(value, int | float))):
+        if not (
+            formula_like
+            or font
+            or fill
+            or alignment
+            or (number_format and isinstance(value, int | float))
+        ):
             return value
         cell = WriteOnlyCell(self.sheet, value)
         if formula_like:
@@ -109,28 +125,44 @@ class _SheetWriter:
         self.sheet.append(list(values))
         self.rows += 1
 
-    def table(self, columns: Sequence[Column], rows: Sequence[Row], name: str,
-              marks: Sequence[RowMark] = ()) -> None:
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Row],
+        name: str,
+        marks: Sequence[RowMark] = (),
+    ) -> None:
         """A header and rows as an Excel table with a frozen header, filtered and banded."""
         last_cell = f"{get_column_letter(len(columns))}{len(rows) + 1}"
         # Without a stated size, openpyxl's reader parses the whole sheet once to find it;
         # the write-only writer states one when the sheet can tell it before its first row.
         self.sheet.calculate_dimension = lambda: f"A1:{last_cell}"
         self.sheet.freeze_panes = "B2"
-        self.append([self.cell(column.title, font=BOLD, alignment=HEADER_ALIGNMENT)
-                     for column in columns])
+        self.append(
+            [self.cell(column.title, font=BOLD, alignment=HEADER_ALIGNMENT) for column in columns]
+        )
         for row, mark in zip_longest(rows, marks, fillvalue=PLAIN):
-            self.append([
-                self.cell(value, column.number_format, font=mark.font if first else None,
-                          fill=mark.fill if first or mark.across else None)
-                for first, (value, column) in zip(
-                    [True] + [False] * (len(columns) - 1), zip(row, columns, strict=True),
-                    strict=True)
-            ])
+            self.append(
+                [
+                    self.cell(
+                        value,
+                        column.number_format,
+                        font=mark.font if first else None,
+                        fill=mark.fill if first or mark.across else None,
+                    )
+                    for first, (value, column) in zip(
+                        [True] + [False] * (len(columns) - 1),
+                        zip(row, columns, strict=True),
+                        strict=True,
+                    )
+                ]
+            )
         if rows:
             table = Table(displayName=name, ref=f"A1:{last_cell}")
-            table.tableColumns = [TableColumn(id=place, name=column.title)
-                                  for place, column in enumerate(columns, start=1)]
+            table.tableColumns = [
+                TableColumn(id=place, name=column.title)
+                for place, column in enumerate(columns, start=1)
+            ]
             table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
             # Through the table list: add_table would warn that write-only sheets lack the
             # column names, which are given above.
@@ -144,11 +176,15 @@ def _check_text(rows: Sequence[Row]) -> None:
             if not isinstance(text, str):
                 continue
             if len(text) > EXCEL_TEXT_LIMIT:
-                raise VSMapperError(f"the text {text[:40]!r}… is {len(text):,} characters long; "
-                                    f"an Excel cell holds at most {EXCEL_TEXT_LIMIT:,}")
+                raise VSMapperError(
+                    f"the text {text[:40]!r}… is {len(text):,} characters long; "
+                    f"an Excel cell holds at most {EXCEL_TEXT_LIMIT:,}"
+                )
             if ILLEGAL_CHARACTERS_RE.search(text):
-                raise VSMapperError(f"the text {text[:40]!r} holds control characters that "
-                                    "Excel cannot store; remove them")
+                raise VSMapperError(
+                    f"the text {text[:40]!r} holds control characters that "
+                    "Excel cannot store; remove them"
+                )
 
 
 def _stage_range(column: Column, count: int) -> str:
@@ -159,24 +195,35 @@ def _stage_range(column: Column, count: int) -> str:
 
 def _hours_text(stream: ValueStream) -> str:
     calendar = stream.calendar
-    return (f"{calendar.hours_per_day:g} h a day, {calendar.days_per_week:g} days a week "
-            "(times in hours are working hours)")
+    return (
+        f"{calendar.hours_per_day:g} h a day, {calendar.days_per_week:g} days a week "
+        "(times in hours are working hours)"
+    )
 
 
-def _write_summary(writer: _SheetWriter, stream: ValueStream, analysis: FlowAnalysis,
-                   label: str, stages_sheet: object) -> None:
+def _write_summary(
+    writer: _SheetWriter,
+    stream: ValueStream,
+    analysis: FlowAnalysis,
+    label: str,
+    stages_sheet: object,
+) -> None:
     """Label/value rows whose totals are formulas over ``Stages``, and facts beside them."""
     count = len(stream.stages)
     process, wait = _stage_range(PROCESS_HOURS, count), _stage_range(WAIT_HOURS, count)
     critical, pca = _stage_range(ON_CRITICAL_PATH, count), _stage_range(PCA, count)
-    formulas = [
-        f"=SUMPRODUCT({process}+{wait},{critical})",
-        f"=SUMPRODUCT({process},{critical})",
-        f"=SUMPRODUCT({wait},{critical})",
-        "=IF(B1>0,B2/B1,0)",
-        # A product of thousands of fractions underflows; a sum of logarithms does not.
-        f"=EXP(SUMPRODUCT(LN({pca}/100)))",
-    ] if count else [0, 0, 0, 0, 1]
+    formulas = (
+        [
+            f"=SUMPRODUCT({process}+{wait},{critical})",
+            f"=SUMPRODUCT({process},{critical})",
+            f"=SUMPRODUCT({wait},{critical})",
+            "=IF(B1>0,B2/B1,0)",
+            # A product of thousands of fractions underflows; a sum of logarithms does not.
+            f"=EXP(SUMPRODUCT(LN({pca}/100)))",
+        ]
+        if count
+        else [0, 0, 0, 0, 1]
+    )
     formats = [HOURS_FORMAT] * 3 + [SHARE_FORMAT] * 2
     constraint = analysis.constraint
     names = {metrics.id: metrics.name for metrics in analysis.stages}
@@ -186,8 +233,10 @@ def _write_summary(writer: _SheetWriter, stream: ValueStream, analysis: FlowAnal
         shown_path += f" → … ({len(path) - MAX_PATH_SHOWN:,} more)"
     bottleneck = analysis.capacity_bottleneck
     values: list[object] = [
-        *(value if isinstance(value, int) else writer.formula(value, number_format, BOLD)
-          for value, number_format in zip(formulas, formats, strict=True)),
+        *(
+            value if isinstance(value, int) else writer.formula(value, number_format, BOLD)
+            for value, number_format in zip(formulas, formats, strict=True)
+        ),
         writer.cell(analysis.expected_lead_time_hours, HOURS_FORMAT, BOLD),
         writer.cell(constraint.stage if constraint else "—", font=CONSTRAINT_FONT),
     ]
@@ -206,14 +255,27 @@ def _write_summary(writer: _SheetWriter, stream: ValueStream, analysis: FlowAnal
         ("Exported", f"{datetime.now():%Y-%m-%d %H:%M} by VSMapper"),
         ("Working time", _hours_text(stream)),
         ("Cost per item", f"{analysis.cost_per_item:,.2f} {stream.currency}"),
-        ("Capacity bottleneck", "— (no demand given)" if bottleneck is None else
-         f"{bottleneck.stage} at {bottleneck.utilization:.0%} of capacity"),
+        (
+            "Capacity bottleneck",
+            "— (no demand given)"
+            if bottleneck is None
+            else f"{bottleneck.stage} at {bottleneck.utilization:.0%} of capacity",
+        ),
         ("Critical path", shown_path),
     ]
     for label_text, value, note, (fact, fact_value) in zip(
-            SUMMARY_LABELS, values, notes, facts, strict=True):
-        writer.append([writer.cell(label_text, font=BOLD), value, writer.cell(note), None,
-                       writer.cell(fact, font=BOLD), writer.cell(fact_value)])
+        SUMMARY_LABELS, values, notes, facts, strict=True
+    ):
+        writer.append(
+            [
+                writer.cell(label_text, font=BOLD),
+                value,
+                writer.cell(note),
+                None,
+                writer.cell(fact, font=BOLD),
+                writer.cell(fact_value),
+            ]
+        )
     if 0 < count <= MAX_CHART_STAGES:
         writer.sheet.add_chart(_time_chart(stages_sheet, count), "A10")
 
@@ -243,7 +305,8 @@ def _time_chart(stages_sheet: object, count: int) -> BarChart:
 def _write_forecast(writer: _SheetWriter, forecast: Forecast) -> None:
     """The forecast's percentiles, each stage's criticality and the histogram with its chart."""
     figures = [
-        ("Trials", forecast.trials, "#,##0"), ("Seed", forecast.seed, "0"),
+        ("Trials", forecast.trials, "#,##0"),
+        ("Seed", forecast.seed, "0"),
         ("Method", forecast.method, None),
         ("Mean (h)", forecast.mean_hours, HOURS_FORMAT),
         ("P50 (h)", forecast.p50_hours, HOURS_FORMAT),
@@ -255,34 +318,66 @@ def _write_forecast(writer: _SheetWriter, forecast: Forecast) -> None:
         writer.append([writer.cell(label, font=BOLD), writer.cell(value, number_format)])
     writer.append([])
     header = writer.rows + 1
-    writer.append([writer.cell(title, font=BOLD, alignment=HEADER_ALIGNMENT) for title in (
-        "Stage", "Criticality (share of trials on the critical path)", None,
-        "From (h)", "To (h)", "Trials")])
-    criticality = [(forecast.stage_names[stage_id], share)
-                   for stage_id, share in forecast.criticality.items()]
-    bins = list(zip(forecast.histogram_edges, forecast.histogram_edges[1:],
-                    forecast.histogram_counts, strict=False))
+    writer.append(
+        [
+            writer.cell(title, font=BOLD, alignment=HEADER_ALIGNMENT)
+            for title in (
+                "Stage",
+                "Criticality (share of trials on the critical path)",
+                None,
+                "From (h)",
+                "To (h)",
+                "Trials",
+            )
+        ]
+    )
+    criticality = [
+        (forecast.stage_names[stage_id], share) for stage_id, share in forecast.criticality.items()
+    ]
+    bins = list(
+        zip(
+            forecast.histogram_edges,
+            forecast.histogram_edges[1:],
+            forecast.histogram_counts,
+            strict=False,
+        )
+    )
     for stage, bin_range in zip_longest(criticality, bins):
         name, share = stage or (None, None)
         low, high, trials = bin_range or (None, None, None)
-        writer.append([writer.cell(name), writer.cell(share, SHARE_FORMAT), None,
-                       writer.cell(low, HOURS_FORMAT), writer.cell(high, HOURS_FORMAT), trials])
+        writer.append(
+            [
+                writer.cell(name),
+                writer.cell(share, SHARE_FORMAT),
+                None,
+                writer.cell(low, HOURS_FORMAT),
+                writer.cell(high, HOURS_FORMAT),
+                trials,
+            ]
+        )
     chart = BarChart()
     chart.title = "Lead-time forecast: trials per lead time (working hours)"
     chart.legend = None
     chart.gapWidth = 10
     chart.x_axis.delete = chart.y_axis.delete = False
-    chart.add_data(Reference(writer.sheet, min_col=6, min_row=header,
-                             max_row=header + len(bins)), titles_from_data=True)
-    chart.set_categories(Reference(writer.sheet, min_col=5, min_row=header + 1,
-                                   max_row=header + len(bins)))
+    chart.add_data(
+        Reference(writer.sheet, min_col=6, min_row=header, max_row=header + len(bins)),
+        titles_from_data=True,
+    )
+    chart.set_categories(
+        Reference(writer.sheet, min_col=5, min_row=header + 1, max_row=header + len(bins))
+    )
     chart.series[0].graphicalProperties.solidFill = "3B82F6"
     chart.width, chart.height = 22, 10
     writer.sheet.add_chart(chart, "H2")
 
 
-def export_xlsx(stream: ValueStream, path: str | os.PathLike[str],
-                forecast: Forecast | None = None, label: str = "Current state") -> None:
+def export_xlsx(
+    stream: ValueStream,
+    path: str | os.PathLike[str],
+    forecast: Forecast | None = None,
+    label: str = "Current state",
+) -> None:
     """Write the map as an Excel workbook to ``path`` atomically.
 
     Sheets: ``Summary``, ``Stages``, ``AI opportunities``, ``Scenarios``, ``Forecast`` (when
@@ -307,24 +402,35 @@ def _workbook(stream: ValueStream, forecast: Forecast | None, label: str) -> Wor
     workbook = Workbook(write_only=True)
     summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
     stages = _SheetWriter(workbook, "Stages", [column.width for column in STAGE_COLUMNS])
-    opportunities = _SheetWriter(workbook, "AI opportunities",
-                                 [column.width for column in AI_COLUMNS])
+    opportunities = _SheetWriter(
+        workbook, "AI opportunities", [column.width for column in AI_COLUMNS]
+    )
     scenarios = _SheetWriter(workbook, "Scenarios", [column.width for column in SCENARIO_COLUMNS])
-    forecast_sheet = (_SheetWriter(workbook, "Forecast", [26, 14, 3, 12, 12, 10])
-                      if forecast else None)
+    forecast_sheet = (
+        _SheetWriter(workbook, "Forecast", [26, 14, 3, 12, 12, 10]) if forecast else None
+    )
     settings_sheet = _SheetWriter(workbook, "Settings", [18, 60])
     _write_summary(summary, stream, analysis, label, stages.sheet)
     constraint = analysis.constraint.stage_id if analysis.constraint else None
-    stages.table(STAGE_COLUMNS, stage_table, "StageTable", [
-        RowMark(CONSTRAINT_FILL, CONSTRAINT_FONT, across=True) if metrics.id == constraint
-        else RowMark(CRITICAL_FILL, BOLD) if metrics.on_critical_path else PLAIN
-        for metrics in analysis.stages
-    ])
+    stages.table(
+        STAGE_COLUMNS,
+        stage_table,
+        "StageTable",
+        [
+            RowMark(CONSTRAINT_FILL, CONSTRAINT_FONT, across=True)
+            if metrics.id == constraint
+            else RowMark(CRITICAL_FILL, BOLD)
+            if metrics.on_critical_path
+            else PLAIN
+            for metrics in analysis.stages
+        ],
+    )
     opportunities.table(AI_COLUMNS, ai_table, "AIOpportunityTable")
     scenarios.table(SCENARIO_COLUMNS, scenario_table, "ScenarioTable")
     if forecast_sheet is not None and forecast is not None:
         _write_forecast(forecast_sheet, forecast)
     for label_text, value in zip(SETTINGS_LABELS, settings, strict=True):
-        settings_sheet.append([settings_sheet.cell(label_text, font=BOLD),
-                               settings_sheet.cell(value)])
+        settings_sheet.append(
+            [settings_sheet.cell(label_text, font=BOLD), settings_sheet.cell(value)]
+        )
     return workbook

@@ -154,8 +154,11 @@ class Document:
         flows = [f for f in self.stream.flows if f.source != after_id]
         if after_id:
             flows.append(Flow(source=after_id, target=stage.id))
-            flows += [Flow(source=stage.id, target=f.target)
-                      for f in self.stream.flows if f.source == after_id]
+            flows += [
+                Flow(source=stage.id, target=f.target)
+                for f in self.stream.flows
+                if f.source == after_id
+            ]
         candidate = self._candidate(stage.name, stages=stages, flows=flows)
         self._commit(candidate, Change("stage_added", stage.id))
 

@@ -223,8 +223,9 @@ def parse_estimate(text: str) -> Estimate:
 DisplayUnit = Literal["auto", "hours", "days"]
 
 
-def format_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5,
-                 unit: DisplayUnit = "auto") -> str:
+def format_hours(
+    hours: float, hours_per_day: float = 8, days_per_week: float = 5, unit: DisplayUnit = "auto"
+) -> str:
     """A rounded display of working hours: ``45m``, ``3.5h``, ``2.5d``, ``3w 2d``.
 
     ``unit`` "hours" or "days" shows every figure in that one unit, for comparing at a glance.

@@ -287,8 +287,10 @@ def map_problems(stream: ValueStream) -> list[str]:
                 estimate = getattr(override, field)
                 problem = estimate and estimate_problem(estimate, calendar)
                 if problem:
-                    problems.append(f"scenarios[{index}] '{scenario.name}'.overrides."
-                                    f"{stage_id}.{field}: {problem}")
+                    problems.append(
+                        f"scenarios[{index}] '{scenario.name}'.overrides."
+                        f"{stage_id}.{field}: {problem}"
+                    )
     return problems
 
 

@@ -54,11 +54,13 @@ def offer_recovery(window: MainWindow, recoveries: list[files.Recovery]) -> None
     recovery = recoveries[0]
     where = recovery.original.name if recovery.original else "never saved"
     answer = QMessageBox.question(
-        window, "Recover unsaved changes?",
+        window,
+        "Recover unsaved changes?",
         f"VSMapper did not close cleanly last time. Recover your changes to "
         f"“{recovery.stream.name}” ({where})?",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes)
+        QMessageBox.StandardButton.Yes,
+    )
     if answer == QMessageBox.StandardButton.Yes:
         window.recover(recovery)
         recoveries = recoveries[1:]

@@ -108,8 +108,16 @@ class TimeChart(QWidget):
         starts = [0.0] * len(y)
         layers = ((wait, theme.WAIT), (process, theme.PROCESS), (rework, theme.REWORK))
         for values, colour in layers:
-            item.addItem(pg.BarGraphItem(x0=starts, y=y, height=0.6, width=values,
-                                         brush=colour, pen=pg.mkPen(theme.PAPER)))
+            item.addItem(
+                pg.BarGraphItem(
+                    x0=starts,
+                    y=y,
+                    height=0.6,
+                    width=values,
+                    brush=colour,
+                    pen=pg.mkPen(theme.PAPER),
+                )
+            )
             starts = [s + v for s, v in zip(starts, values, strict=True)]
         hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
         for index, total in enumerate(starts):
@@ -118,10 +126,13 @@ class TimeChart(QWidget):
             item.addItem(label)
         item.getAxis("left").setTicks([[(i, m.name) for i, m in enumerate(metrics)]])
         item.setXRange(0, max(starts, default=1) * 1.15 or 1, padding=0)
-        rows = [f"{m.name}: wait {w:,.2f} h, process {p:,.2f} h, rework {r:,.2f} h"
-                for m, (w, p, r) in ((m, self.bars[m.id]) for m in reversed(metrics))]
-        self.plot.setToolTip("Wait (amber), process (green), expected rework (red)\n"
-                             + "\n".join(rows))
+        rows = [
+            f"{m.name}: wait {w:,.2f} h, process {p:,.2f} h, rework {r:,.2f} h"
+            for m, (w, p, r) in ((m, self.bars[m.id]) for m in reversed(metrics))
+        ]
+        self.plot.setToolTip(
+            "Wait (amber), process (green), expected rework (red)\n" + "\n".join(rows)
+        )
 
 
 class ForecastWorker(QObject):
@@ -249,12 +260,16 @@ class ForecastChart(QWidget):
         )
         self.lines = {}
         # Labels at different heights, so close lines do not write over each other.
-        for height, (name, value, colour) in zip((0.95, 0.85, 0.75, 0.65), (
-            ("P50", result.p50_hours, theme.INK),
-            ("P85", result.p85_hours, theme.CONSTRAINT),
-            ("P95", result.p95_hours, theme.REWORK),
-            ("nominal", result.nominal_lead_time_hours, theme.PROCESS),
-        ), strict=True):
+        for height, (name, value, colour) in zip(
+            (0.95, 0.85, 0.75, 0.65),
+            (
+                ("P50", result.p50_hours, theme.INK),
+                ("P85", result.p85_hours, theme.CONSTRAINT),
+                ("P95", result.p95_hours, theme.REWORK),
+                ("nominal", result.nominal_lead_time_hours, theme.PROCESS),
+            ),
+            strict=True,
+        ):
             line = pg.InfiniteLine(
                 value,
                 angle=90,
@@ -287,29 +302,47 @@ class ScenarioChart(QWidget):
         current = analyze(stream)
         results = [("Current state", current)]
         results += [(c.scenario, c.future) for c in (compare(stream, s) for s in stream.scenarios)]
-        self.values = [(name, a.lead_time_hours, a.expected_lead_time_hours)
-                       for name, a in results]
+        self.values = [(name, a.lead_time_hours, a.expected_lead_time_hours) for name, a in results]
         item = self.plot.getPlotItem()
         item.clear()
         if item.legend is None:
             item.addLegend(offset=(-10, 10), labelTextColor=theme.INK)
         x = list(range(len(self.values)))
-        item.addItem(pg.BarGraphItem(x=[i - 0.18 for i in x], height=[v[1] for v in self.values],
-                                     width=0.34, brush=theme.INK, name="Lead time"))
-        item.addItem(pg.BarGraphItem(x=[i + 0.18 for i in x], height=[v[2] for v in self.values],
-                                     width=0.34, brush=theme.REWORK,
-                                     name="Expected, with rework"))
+        item.addItem(
+            pg.BarGraphItem(
+                x=[i - 0.18 for i in x],
+                height=[v[1] for v in self.values],
+                width=0.34,
+                brush=theme.INK,
+                name="Lead time",
+            )
+        )
+        item.addItem(
+            pg.BarGraphItem(
+                x=[i + 0.18 for i in x],
+                height=[v[2] for v in self.values],
+                width=0.34,
+                brush=theme.REWORK,
+                name="Expected, with rework",
+            )
+        )
         for index, (_name, analysis) in enumerate(results):
-            label = pg.TextItem(f"flow efficiency {analysis.flow_efficiency:.1%}",
-                                color=theme.PROCESS, anchor=(0.5, 1))
+            label = pg.TextItem(
+                f"flow efficiency {analysis.flow_efficiency:.1%}",
+                color=theme.PROCESS,
+                anchor=(0.5, 1),
+            )
             label.setPos(index, analysis.expected_lead_time_hours * 1.04)
             item.addItem(label)
         item.getAxis("bottom").setTicks([[(i, v[0]) for i, v in enumerate(self.values)]])
         item.setYRange(0, max(v[2] for v in self.values) * 1.4 or 1, padding=0)
-        self.plot.setToolTip("\n".join(
-            f"{name}: lead time {a.lead_time_hours:,.1f} h, expected "
-            f"{a.expected_lead_time_hours:,.1f} h, flow efficiency {a.flow_efficiency:.1%}"
-            for name, a in results))
+        self.plot.setToolTip(
+            "\n".join(
+                f"{name}: lead time {a.lead_time_hours:,.1f} h, expected "
+                f"{a.expected_lead_time_hours:,.1f} h, flow efficiency {a.flow_efficiency:.1%}"
+                for name, a in results
+            )
+        )
 
 
 class HourglassChart(QWidget):

@@ -65,10 +65,20 @@ def try_perform(stack: QUndoStack, document: Document, text: str, edit: Edit) ->
 
 
 FIELD_LABELS = {
-    "name": "name", "phase": "phase", "kind": "kind", "process_time": "process time",
-    "wait_time": "wait time", "pca": "%C&A", "rework_to": "rework target", "people": "people",
-    "availability": "availability", "hourly_cost": "hourly cost", "wip": "WIP",
-    "throughput_per_week": "throughput", "notes": "notes", "position": "position",
+    "name": "name",
+    "phase": "phase",
+    "kind": "kind",
+    "process_time": "process time",
+    "wait_time": "wait time",
+    "pca": "%C&A",
+    "rework_to": "rework target",
+    "people": "people",
+    "availability": "availability",
+    "hourly_cost": "hourly cost",
+    "wip": "WIP",
+    "throughput_per_week": "throughput",
+    "notes": "notes",
+    "position": "position",
 }
 
 

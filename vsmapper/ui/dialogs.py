@@ -23,8 +23,9 @@ from vsmapper import __version__
 from vsmapper.model.stream import ValueStream
 
 
-def _spin(value: float, low: float, high: float, decimals: int = 2, suffix: str = "",
-          special: str = "") -> QDoubleSpinBox:
+def _spin(
+    value: float, low: float, high: float, decimals: int = 2, suffix: str = "", special: str = ""
+) -> QDoubleSpinBox:
     box = QDoubleSpinBox()
     box.setRange(low, high)
     box.setDecimals(decimals)
@@ -58,8 +59,9 @@ class MapSettingsDialog(QDialog):
         form.addRow("De&mand", self.demand)
         form.addRow("Hourly &cost", self.hourly_cost)
         form.addRow("C&urrency", self.currency)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._accept_if_valid)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -78,8 +80,10 @@ class MapSettingsDialog(QDialog):
         return {
             "name": self.name.text().strip(),
             "description": self.description.toPlainText(),
-            "calendar": {"hours_per_day": self.hours_per_day.value(),
-                         "days_per_week": self.days_per_week.value()},
+            "calendar": {
+                "hours_per_day": self.hours_per_day.value(),
+                "days_per_week": self.days_per_week.value(),
+            },
             "demand_per_week": self.demand.value() or None,
             "hourly_cost": self.hourly_cost.value(),
             "currency": self.currency.text().strip() or "USD",

@@ -72,8 +72,13 @@ def path_with_suffix(path: str | os.PathLike[str], selected_filter: str) -> Path
     return path
 
 
-def export_map(stream: ValueStream, path: str | os.PathLike[str], scenario: str | None = None,
-               scale: float = 2.0, forecast_result: Forecast | None = None) -> None:
+def export_map(
+    stream: ValueStream,
+    path: str | os.PathLike[str],
+    scenario: str | None = None,
+    scale: float = 2.0,
+    forecast_result: Forecast | None = None,
+) -> None:
     """Write the map to ``path`` by its extension (File › Export).
 
     ``scenario`` (a name or id) exports the map as that scenario would make it; a PNG has
@@ -82,8 +87,10 @@ def export_map(stream: ValueStream, path: str | os.PathLike[str], scenario: str 
     """
     suffix = export_suffix(path)
     if suffix is None:
-        raise VSMapperError(f"{path}: cannot export to '{Path(path).suffix or Path(path).name}'; "
-                            f"use {', '.join(EXPORT_SUFFIXES)}")
+        raise VSMapperError(
+            f"{path}: cannot export to '{Path(path).suffix or Path(path).name}'; "
+            f"use {', '.join(EXPORT_SUFFIXES)}"
+        )
     shown, label = future_state(stream, scenario)
     if suffix in PICTURE_SUFFIXES:
         export_picture(shown, path, label, scale, forecast_result)
@@ -91,9 +98,13 @@ def export_map(stream: ValueStream, path: str | os.PathLike[str], scenario: str 
         export_data(shown, path, label, forecast_result)
 
 
-def export_picture(stream: ValueStream, path: str | os.PathLike[str],
-                   label: str = CURRENT_STATE, scale: float = 2.0,
-                   forecast_result: Forecast | None = None) -> None:
+def export_picture(
+    stream: ValueStream,
+    path: str | os.PathLike[str],
+    label: str = CURRENT_STATE,
+    scale: float = 2.0,
+    forecast_result: Forecast | None = None,
+) -> None:
     """Write the map as a ``.png`` or ``.svg`` picture, or a ``.pdf`` report."""
     suffix = export_suffix(path)
     if suffix == ".pdf":
@@ -120,8 +131,14 @@ def _ensure_application() -> None:
 
 # --- the report ------------------------------------------------------------------------------
 
-REPORT_FONT_FAMILIES = ["Inter", "Segoe UI", "Helvetica Neue", "Arial", "Liberation Sans",
-                        *theme.FONT_FAMILIES]
+REPORT_FONT_FAMILIES = [
+    "Inter",
+    "Segoe UI",
+    "Helvetica Neue",
+    "Arial",
+    "Liberation Sans",
+    *theme.FONT_FAMILIES,
+]
 """Narrow sans-serif faces first: a page of figures fits more in them than in DejaVu Sans."""
 PAGE = QRectF(0, 0, 842, 595)
 """A4 landscape in points."""
@@ -171,9 +188,14 @@ class _Page:
     def __init__(self, painter: QPainter) -> None:
         self.painter = painter
 
-    def text(self, rect: QRectF, text: str, style: _Text,
-             flags: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-             wrap: bool = False) -> float:
+    def text(
+        self,
+        rect: QRectF,
+        text: str,
+        style: _Text,
+        flags: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+        wrap: bool = False,
+    ) -> float:
         """Draw ``text`` in ``rect`` (elided to one line unless ``wrap``); returns its height."""
         font = style.font()
         self.painter.setFont(font)
@@ -191,8 +213,11 @@ class _Page:
     def wrapped_height(self, width: float, text: str, style: _Text) -> float:
         """How tall ``text`` is when wrapped to ``width``."""
         flags = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
-        return QFontMetricsF(style.font()).boundingRect(QRectF(0, 0, width, 1000), flags,
-                                                        text).height()
+        return (
+            QFontMetricsF(style.font())
+            .boundingRect(QRectF(0, 0, width, 1000), flags, text)
+            .height()
+        )
 
     def panel(self, rect: QRectF, fill: str = "#f8fafc", accent: str | None = None) -> None:
         """A soft rounded panel, with a coloured bar on its left when ``accent`` is given."""
@@ -216,8 +241,12 @@ class _Page:
         self.painter.drawRoundedRect(rect, 1.5, 1.5)
 
 
-def write_report(stream: ValueStream, path: str | os.PathLike[str], label: str = CURRENT_STATE,
-                 forecast_result: Forecast | None = None) -> None:
+def write_report(
+    stream: ValueStream,
+    path: str | os.PathLike[str],
+    label: str = CURRENT_STATE,
+    forecast_result: Forecast | None = None,
+) -> None:
     """A one-page A4 landscape PDF for leaders: the key figures, the map, the constraint,
     where improvement would matter, the scenarios and the forecast."""
     _ensure_application()
@@ -234,14 +263,20 @@ def write_report(stream: ValueStream, path: str | os.PathLike[str], label: str =
             writer.setTitle(f"{stream.name}: value stream report")
             writer.setCreator(f"VSMapper {__version__}")
             writer.setResolution(PDF_RESOLUTION)
-            writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                             QPageLayout.Orientation.Landscape, QMarginsF()))
+            writer.setPageLayout(
+                QPageLayout(
+                    QPageSize(QPageSize.PageSizeId.A4),
+                    QPageLayout.Orientation.Landscape,
+                    QMarginsF(),
+                )
+            )
             painter = QPainter()
             if not painter.begin(writer):
                 raise OSError(f"cannot write a PDF to {temporary}")
             try:
-                painter.setRenderHints(QPainter.RenderHint.Antialiasing
-                                       | QPainter.RenderHint.TextAntialiasing)
+                painter.setRenderHints(
+                    QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                )
                 painter.scale(PDF_RESOLUTION / POINTS_PER_INCH, PDF_RESOLUTION / POINTS_PER_INCH)
                 _draw_report(_Page(painter), stream, analysis, label, forecast_result, scene)
             finally:
@@ -250,8 +285,14 @@ def write_report(stream: ValueStream, path: str | os.PathLike[str], label: str =
         raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None
 
 
-def _draw_report(page: _Page, stream: ValueStream, analysis: FlowAnalysis, label: str,
-                 forecast_result: Forecast | None, scene: MapScene) -> None:
+def _draw_report(
+    page: _Page,
+    stream: ValueStream,
+    analysis: FlowAnalysis,
+    label: str,
+    forecast_result: Forecast | None,
+    scene: MapScene,
+) -> None:
     calendar = stream.calendar
 
     def hours(value: float) -> str:
@@ -261,13 +302,23 @@ def _draw_report(page: _Page, stream: ValueStream, analysis: FlowAnalysis, label
     left, top = MARGIN, MARGIN - 4
     right = Qt.AlignmentFlag.AlignRight
     page.text(QRectF(left, top, width * 0.75, 26), stream.name, TITLE)
-    page.text(QRectF(left, top + 25, width * 0.75, 12),
-              f"Value stream report  ·  {label}  ·  {date.today():%d %B %Y}", SUBTITLE)
-    page.text(QRectF(left + width * 0.75, top + 4, width * 0.25, 12), "VSMapper",
-              _Text(9, theme.INK_SOFT, bold=True), right)
-    page.text(QRectF(left + width * 0.75, top + 17, width * 0.25, 12),
-              f"working time: {calendar.hours_per_day:g} h a day, "
-              f"{calendar.days_per_week:g} days a week", NOTE, right)
+    page.text(
+        QRectF(left, top + 25, width * 0.75, 12),
+        f"Value stream report  ·  {label}  ·  {date.today():%d %B %Y}",
+        SUBTITLE,
+    )
+    page.text(
+        QRectF(left + width * 0.75, top + 4, width * 0.25, 12),
+        "VSMapper",
+        _Text(9, theme.INK_SOFT, bold=True),
+        right,
+    )
+    page.text(
+        QRectF(left + width * 0.75, top + 17, width * 0.25, 12),
+        f"working time: {calendar.hours_per_day:g} h a day, {calendar.days_per_week:g} days a week",
+        NOTE,
+        right,
+    )
     page.rule(left, left + width, top + 42)
     y = _draw_figures(page, QRectF(left, top + 52, width, 48), stream, analysis, hours) + GAP
     bottom = PAGE.height() - MARGIN - 14
@@ -287,40 +338,73 @@ def _draw_report(page: _Page, stream: ValueStream, analysis: FlowAnalysis, label
     _draw_scenarios(page, rects[1], stream, analysis, hours)
     _draw_forecast(page, rects[2], forecast_result, hours)
     page.rule(left, left + width, PAGE.height() - MARGIN - 7)
-    page.text(QRectF(left, PAGE.height() - MARGIN - 3, width, 10),
-              "Lead, process and wait time follow the critical path with likely times (the "
-              "classic VSM figures); expected lead time adds the rework that %C&A below 100 "
-              f"causes. All times are working time. Made with VSMapper {__version__}.", NOTE)
+    page.text(
+        QRectF(left, PAGE.height() - MARGIN - 3, width, 10),
+        "Lead, process and wait time follow the critical path with likely times (the "
+        "classic VSM figures); expected lead time adds the rework that %C&A below 100 "
+        f"causes. All times are working time. Made with VSMapper {__version__}.",
+        NOTE,
+    )
 
 
-def _draw_figures(page: _Page, rect: QRectF, stream: ValueStream, analysis: FlowAnalysis,
-                  hours: Callable[[float], str]) -> float:
+def _draw_figures(
+    page: _Page,
+    rect: QRectF,
+    stream: ValueStream,
+    analysis: FlowAnalysis,
+    hours: Callable[[float], str],
+) -> float:
     """The key figures in a row of tiles; returns the bottom."""
-    share_waiting = (analysis.wait_time_hours / analysis.lead_time_hours
-                     if analysis.lead_time_hours else 0.0)
+    share_waiting = (
+        analysis.wait_time_hours / analysis.lead_time_hours if analysis.lead_time_hours else 0.0
+    )
     figures = [
-        ("LEAD TIME", hours(analysis.lead_time_hours),
-         f"{analysis.lead_time_hours:,.1f} h on the critical path", theme.INK),
-        ("EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours),
-         f"rework adds {hours(analysis.rework_hours)}", theme.INK_SOFT),
-        ("FLOW EFFICIENCY", f"{analysis.flow_efficiency:.1%}",
-         f"{share_waiting:.0%} of lead time is waiting", theme.PROCESS),
-        ("PROCESS TIME", hours(analysis.process_time_hours),
-         f"wait time {hours(analysis.wait_time_hours)}", theme.INK),
+        (
+            "LEAD TIME",
+            hours(analysis.lead_time_hours),
+            f"{analysis.lead_time_hours:,.1f} h on the critical path",
+            theme.INK,
+        ),
+        (
+            "EXPECTED, WITH REWORK",
+            hours(analysis.expected_lead_time_hours),
+            f"rework adds {hours(analysis.rework_hours)}",
+            theme.INK_SOFT,
+        ),
+        (
+            "FLOW EFFICIENCY",
+            f"{analysis.flow_efficiency:.1%}",
+            f"{share_waiting:.0%} of lead time is waiting",
+            theme.PROCESS,
+        ),
+        (
+            "PROCESS TIME",
+            hours(analysis.process_time_hours),
+            f"wait time {hours(analysis.wait_time_hours)}",
+            theme.INK,
+        ),
         ("ROLLED %C&A", f"{analysis.rolled_pca:.0%}", "of items need no rework", theme.INK),
-        ("COST PER ITEM", _money(analysis.cost_per_item, stream.currency),
-         "hands-on work, with rework", theme.INK),
+        (
+            "COST PER ITEM",
+            _money(analysis.cost_per_item, stream.currency),
+            "hands-on work, with rework",
+            theme.INK,
+        ),
     ]
     gap = 8.0
     tile_width = (rect.width() - gap * (len(figures) - 1)) / len(figures)
     for place, (caption, value, note, color) in enumerate(figures):
-        tile = QRectF(rect.left() + place * (tile_width + gap), rect.top(), tile_width,
-                      rect.height())
+        tile = QRectF(
+            rect.left() + place * (tile_width + gap), rect.top(), tile_width, rect.height()
+        )
         page.panel(tile)
         inner = tile.adjusted(9, 7, -7, -5)
         page.text(QRectF(inner.left(), inner.top(), inner.width(), 9), caption, CAPTION)
-        page.text(QRectF(inner.left(), inner.top() + 9, inner.width(), 22), value,
-                  _Text(FIGURE.size, color, bold=True))
+        page.text(
+            QRectF(inner.left(), inner.top() + 9, inner.width(), 22),
+            value,
+            _Text(FIGURE.size, color, bold=True),
+        )
         page.text(QRectF(inner.left(), inner.bottom() - 9, inner.width(), 9), note, NOTE)
     return rect.bottom()
 
@@ -341,12 +425,16 @@ def _draw_time_bar(page: _Page, rect: QRectF, analysis: FlowAnalysis) -> float:
     path = [analysis.stage(stage_id) for stage_id in analysis.critical_path]
     if not path or analysis.lead_time_hours <= 0:
         return rect.top() - GAP
-    page.text(QRectF(rect.left(), rect.top(), rect.width() * 0.6, 10),
-              "WHERE THE LEAD TIME GOES  ·  THE CRITICAL PATH, STAGE BY STAGE", CAPTION)
+    page.text(
+        QRectF(rect.left(), rect.top(), rect.width() * 0.6, 10),
+        "WHERE THE LEAD TIME GOES  ·  THE CRITICAL PATH, STAGE BY STAGE",
+        CAPTION,
+    )
     waiting = analysis.wait_time_hours / analysis.lead_time_hours
     legend = QRectF(rect.right() - 190, rect.top(), 190, 10)
-    for place, (color, text) in enumerate(((WAIT_BAR, f"waiting {waiting:.0%}"),
-                                           (theme.PROCESS, f"working {1 - waiting:.0%}"))):
+    for place, (color, text) in enumerate(
+        ((WAIT_BAR, f"waiting {waiting:.0%}"), (theme.PROCESS, f"working {1 - waiting:.0%}"))
+    ):
         x = legend.left() + place * 95
         page.bar(QRectF(x, legend.top() + 1.5, 7, 7), color)
         page.text(QRectF(x + 10, legend.top(), 84, 10), text, NOTE)
@@ -355,15 +443,19 @@ def _draw_time_bar(page: _Page, rect: QRectF, analysis: FlowAnalysis) -> float:
     x = bar.left()
     for metrics in path:
         start = x
-        for hours, color in ((metrics.wait_time_hours, WAIT_BAR),
-                             (metrics.process_time_hours, theme.PROCESS)):
+        for hours, color in (
+            (metrics.wait_time_hours, WAIT_BAR),
+            (metrics.process_time_hours, theme.PROCESS),
+        ):
             if hours > 0:
-                page.bar(QRectF(x, bar.top(), max(0.6, hours * scale - 0.6), bar.height()),
-                         color)
+                page.bar(QRectF(x, bar.top(), max(0.6, hours * scale - 0.6), bar.height()), color)
             x += hours * scale
         if x - start >= MIN_LABELLED_SEGMENT:
-            page.text(QRectF(start, bar.bottom() + 2, x - start - 2, 9), metrics.name,
-                      _Text(6.2, theme.INK_SOFT))
+            page.text(
+                QRectF(start, bar.bottom() + 2, x - start - 2, 9),
+                metrics.name,
+                _Text(6.2, theme.INK_SOFT),
+            )
     return rect.bottom()
 
 
@@ -374,60 +466,115 @@ def _section(page: _Page, rect: QRectF, title: str) -> float:
     return rect.top() + 23
 
 
-def _draw_constraint_and_levers(page: _Page, rect: QRectF, stream: ValueStream,
-                                analysis: FlowAnalysis, hours: Callable[[float], str]) -> None:
+def _draw_constraint_and_levers(
+    page: _Page,
+    rect: QRectF,
+    stream: ValueStream,
+    analysis: FlowAnalysis,
+    hours: Callable[[float], str],
+) -> None:
     """The constraint and why, then the stages where improvement would save the most."""
     constraint = analysis.constraint
     card = QRectF(rect.left(), rect.top(), rect.width(), 64)
     page.panel(card, theme.CONSTRAINT_TINT, theme.CONSTRAINT)
     inner = card.adjusted(12, 7, -8, -6)
-    caption = "THE CONSTRAINT" if constraint is None else (
-        f"THE CONSTRAINT  ·  {constraint.share:.0%} OF EXPECTED LEAD TIME")
-    page.text(QRectF(inner.left(), inner.top(), inner.width(), 9), caption,
-              _Text(CAPTION.size, theme.CONSTRAINT, bold=True))
-    page.text(QRectF(inner.left(), inner.top() + 10, inner.width(), 15),
-              constraint.stage if constraint else "No stages yet", _Text(11, bold=True))
+    caption = (
+        "THE CONSTRAINT"
+        if constraint is None
+        else (f"THE CONSTRAINT  ·  {constraint.share:.0%} OF EXPECTED LEAD TIME")
+    )
+    page.text(
+        QRectF(inner.left(), inner.top(), inner.width(), 9),
+        caption,
+        _Text(CAPTION.size, theme.CONSTRAINT, bold=True),
+    )
+    page.text(
+        QRectF(inner.left(), inner.top() + 10, inner.width(), 15),
+        constraint.stage if constraint else "No stages yet",
+        _Text(11, bold=True),
+    )
     if constraint is not None:
-        page.text(QRectF(inner.left(), inner.top() + 26, inner.width(), inner.height() - 26),
-                  f"{constraint.reason}.", BODY, wrap=True)
-    y = _section(page, QRectF(rect.left(), card.bottom() + 10, rect.width(), 20),
-                 "Where it would matter")
+        page.text(
+            QRectF(inner.left(), inner.top() + 26, inner.width(), inner.height() - 26),
+            f"{constraint.reason}.",
+            BODY,
+            wrap=True,
+        )
+    y = _section(
+        page, QRectF(rect.left(), card.bottom() + 10, rect.width(), 20), "Where it would matter"
+    )
     levers = [found for found in sensitivity(stream) if found.best_hours > 0][:TOP_LEVERS]
     if not levers:
-        page.text(QRectF(rect.left(), y, rect.width(), 12),
-                  "No single change would shorten lead time yet.", BODY)
+        page.text(
+            QRectF(rect.left(), y, rect.width(), 12),
+            "No single change would shorten lead time yet.",
+            BODY,
+        )
         return
-    page.text(QRectF(rect.left(), y, rect.width(), 10),
-              "Expected lead time saved by the best single change at a stage", NOTE)
+    page.text(
+        QRectF(rect.left(), y, rect.width(), 10),
+        "Expected lead time saved by the best single change at a stage",
+        NOTE,
+    )
     y += 13
     largest = levers[0].best_hours
     row_height = min(14.0, (rect.bottom() - y) / len(levers))
     name_width, bar_width = rect.width() * 0.42, rect.width() * 0.13
     for found in levers:
-        how = max((found.halve_wait_hours, "halve the wait"),
-                  (found.halve_process_hours, "halve the work"),
-                  (found.perfect_pca_hours, "no rework"))[1]
+        how = max(
+            (found.halve_wait_hours, "halve the wait"),
+            (found.halve_process_hours, "halve the work"),
+            (found.perfect_pca_hours, "no rework"),
+        )[1]
         page.text(QRectF(rect.left(), y, name_width - 6, row_height), found.stage, BODY_BOLD)
-        page.bar(QRectF(rect.left() + name_width, y + 2,
-                        max(1.5, bar_width * found.best_hours / largest), row_height - 6.5),
-                 theme.PROCESS)
-        page.text(QRectF(rect.left() + name_width + bar_width + 5, y,
-                         rect.width() - name_width - bar_width - 5, row_height),
-                  f"−{hours(found.best_hours)}  {how}", BODY)
+        page.bar(
+            QRectF(
+                rect.left() + name_width,
+                y + 2,
+                max(1.5, bar_width * found.best_hours / largest),
+                row_height - 6.5,
+            ),
+            theme.PROCESS,
+        )
+        page.text(
+            QRectF(
+                rect.left() + name_width + bar_width + 5,
+                y,
+                rect.width() - name_width - bar_width - 5,
+                row_height,
+            ),
+            f"−{hours(found.best_hours)}  {how}",
+            BODY,
+        )
         y += row_height
 
 
-def _draw_scenarios(page: _Page, rect: QRectF, stream: ValueStream, analysis: FlowAnalysis,
-                    hours: Callable[[float], str]) -> None:
+def _draw_scenarios(
+    page: _Page,
+    rect: QRectF,
+    stream: ValueStream,
+    analysis: FlowAnalysis,
+    hours: Callable[[float], str],
+) -> None:
     """Each scenario against the current state."""
     y = _section(page, rect, "Scenarios against the current state")
     if not stream.scenarios:
-        page.text(QRectF(rect.left(), y, rect.width(), 30),
-                  "No scenarios yet. Add a future state (AI opportunities enabled, stages "
-                  "changed) to compare it here.", BODY, wrap=True)
+        page.text(
+            QRectF(rect.left(), y, rect.width(), 30),
+            "No scenarios yet. Add a future state (AI opportunities enabled, stages "
+            "changed) to compare it here.",
+            BODY,
+            wrap=True,
+        )
         return
-    columns = [("SCENARIO", 0.27), ("LEAD TIME", 0.11), ("CHANGE", 0.10), ("FLOW EFF.", 0.11),
-               ("CONSTRAINT AFTER", 0.28), ("AI / MONTH", 0.13)]
+    columns = [
+        ("SCENARIO", 0.27),
+        ("LEAD TIME", 0.11),
+        ("CHANGE", 0.10),
+        ("FLOW EFF.", 0.11),
+        ("CONSTRAINT AFTER", 0.28),
+        ("AI / MONTH", 0.13),
+    ]
     widths = [rect.width() * share for _, share in columns]
 
     def row(cells: list[tuple[str, _Text]], y: float) -> None:
@@ -435,15 +582,27 @@ def _draw_scenarios(page: _Page, rect: QRectF, stream: ValueStream, analysis: Fl
         for place, ((text, style), width) in enumerate(zip(cells, widths, strict=True)):
             left_aligned = place in (0, 4)
             inset = 8 if place == 4 else 0
-            page.text(QRectF(x + inset, y, width - inset - 3, 12), text, style,
-                      Qt.AlignmentFlag.AlignLeft if left_aligned else Qt.AlignmentFlag.AlignRight)
+            page.text(
+                QRectF(x + inset, y, width - inset - 3, 12),
+                text,
+                style,
+                Qt.AlignmentFlag.AlignLeft if left_aligned else Qt.AlignmentFlag.AlignRight,
+            )
             x += width
 
     row([(title, CAPTION) for title, _ in columns], y)
     y += 13
-    row([("Current state", BODY_BOLD), (hours(analysis.lead_time_hours), BODY), ("", BODY),
-         (f"{analysis.flow_efficiency:.1%}", BODY),
-         (analysis.constraint.stage if analysis.constraint else "—", BODY), ("", BODY)], y)
+    row(
+        [
+            ("Current state", BODY_BOLD),
+            (hours(analysis.lead_time_hours), BODY),
+            ("", BODY),
+            (f"{analysis.flow_efficiency:.1%}", BODY),
+            (analysis.constraint.stage if analysis.constraint else "—", BODY),
+            ("", BODY),
+        ],
+        y,
+    )
     y += SCENARIO_ROW
     comparisons = [compare(stream, scenario) for scenario in stream.scenarios]
     takeaway = _takeaway(comparisons, hours, stream.currency)
@@ -453,61 +612,94 @@ def _draw_scenarios(page: _Page, rect: QRectF, stream: ValueStream, analysis: Fl
     for found in shown:
         page.rule(rect.left(), rect.right(), y - 2.5, "#e2e8f0")
         change = found.lead_time_delta_pct
-        change_color = (theme.PROCESS if change < -0.05 else
-                        theme.CONSTRAINT if change > 0.05 else theme.INK)
-        row([(found.scenario, BODY_BOLD), (hours(found.future.lead_time_hours), BODY),
-             (_percent_change(change), _Text(BODY.size, change_color, bold=True)),
-             (f"{found.future.flow_efficiency:.1%}", BODY),
-             (found.future.constraint.stage if found.future.constraint else "—", BODY),
-             (_money(found.monthly_ai_cost, stream.currency), BODY)], y)
+        change_color = (
+            theme.PROCESS if change < -0.05 else theme.CONSTRAINT if change > 0.05 else theme.INK
+        )
+        row(
+            [
+                (found.scenario, BODY_BOLD),
+                (hours(found.future.lead_time_hours), BODY),
+                (_percent_change(change), _Text(BODY.size, change_color, bold=True)),
+                (f"{found.future.flow_efficiency:.1%}", BODY),
+                (found.future.constraint.stage if found.future.constraint else "—", BODY),
+                (_money(found.monthly_ai_cost, stream.currency), BODY),
+            ],
+            y,
+        )
         y += SCENARIO_ROW
     if len(shown) < len(comparisons):
-        page.text(QRectF(rect.left(), y, rect.width(), 10),
-                  f"and {len(comparisons) - len(shown)} more in the Excel export", NOTE)
+        page.text(
+            QRectF(rect.left(), y, rect.width(), 10),
+            f"and {len(comparisons) - len(shown)} more in the Excel export",
+            NOTE,
+        )
         y += 12
     card = QRectF(rect.left(), y + 6, rect.width(), takeaway_height)
     page.panel(card, "#f0fdf4", theme.PROCESS)
     page.text(card.adjusted(12, 6, -8, -4), takeaway, BODY, wrap=True)
 
 
-def _takeaway(comparisons: list[ScenarioComparison], hours: Callable[[float], str],
-              currency: str) -> str:
+def _takeaway(
+    comparisons: list[ScenarioComparison], hours: Callable[[float], str], currency: str
+) -> str:
     """The scenario that shortens lead time most, in one or two plain sentences."""
     best = min(comparisons, key=lambda found: found.lead_time_delta_hours)
     if best.lead_time_delta_hours >= 0:
         return "No scenario shortens lead time yet: look at the constraint and its wait."
-    text = (f"{best.scenario} would cut lead time by {hours(-best.lead_time_delta_hours)} "
-            f"({-best.lead_time_delta_pct:.0f}%) for {_money(best.monthly_ai_cost, currency)} "
-            "a month in AI tools.")
+    text = (
+        f"{best.scenario} would cut lead time by {hours(-best.lead_time_delta_hours)} "
+        f"({-best.lead_time_delta_pct:.0f}%) for {_money(best.monthly_ai_cost, currency)} "
+        "a month in AI tools."
+    )
     before, after = best.current.constraint, best.future.constraint
     if before is not None and after is not None and before.stage_id == after.stage_id:
         return f"{text} The constraint stays at {after.stage}: work there moves lead time most."
     return f"{text} The constraint moves to {after.stage if after else 'no stage'}."
 
 
-def _draw_forecast(page: _Page, rect: QRectF, forecast_result: Forecast | None,
-                   hours: Callable[[float], str]) -> None:
+def _draw_forecast(
+    page: _Page, rect: QRectF, forecast_result: Forecast | None, hours: Callable[[float], str]
+) -> None:
     """How long items will take: the forecast's percentiles."""
     y = _section(page, rect, "Forecast")
     if forecast_result is None:
         page.text(QRectF(rect.left(), y, rect.width(), 12), "No stages to forecast.", BODY)
         return
-    for caption, value in (("P50 · HALF OF ITEMS", forecast_result.p50_hours),
-                           ("P85 · COMMIT TO THIS", forecast_result.p85_hours),
-                           ("P95 · ALMOST ALL", forecast_result.p95_hours)):
+    for caption, value in (
+        ("P50 · HALF OF ITEMS", forecast_result.p50_hours),
+        ("P85 · COMMIT TO THIS", forecast_result.p85_hours),
+        ("P95 · ALMOST ALL", forecast_result.p95_hours),
+    ):
         page.text(QRectF(rect.left(), y, rect.width(), 9), caption, CAPTION)
-        page.text(QRectF(rect.left(), y + 9, rect.width(), 17),
-                  f"{hours(value)}", _Text(13, theme.INK, bold=True))
-        page.text(QRectF(rect.left(), y + 9, rect.width(), 17), f"{value:,.0f} h", NOTE,
-                  Qt.AlignmentFlag.AlignRight)
+        page.text(
+            QRectF(rect.left(), y + 9, rect.width(), 17),
+            f"{hours(value)}",
+            _Text(13, theme.INK, bold=True),
+        )
+        page.text(
+            QRectF(rect.left(), y + 9, rect.width(), 17),
+            f"{value:,.0f} h",
+            NOTE,
+            Qt.AlignmentFlag.AlignRight,
+        )
         y += 29
-    y += page.text(QRectF(rect.left(), y, rect.width(), rect.bottom() - y),
-                   f"Monte Carlo: {forecast_result.trials:,} simulated items, "
-                   f"{forecast_result.method} times from each range, rework drawn from %C&A "
-                   f"(seed {forecast_result.seed}).", NOTE, wrap=True) + 6
+    y += (
+        page.text(
+            QRectF(rect.left(), y, rect.width(), rect.bottom() - y),
+            f"Monte Carlo: {forecast_result.trials:,} simulated items, "
+            f"{forecast_result.method} times from each range, rework drawn from %C&A "
+            f"(seed {forecast_result.seed}).",
+            NOTE,
+            wrap=True,
+        )
+        + 6
+    )
     if rect.bottom() - y >= 24:
-        _draw_histogram(page, QRectF(rect.left(), y, rect.width(), min(44.0, rect.bottom() - y)),
-                        forecast_result)
+        _draw_histogram(
+            page,
+            QRectF(rect.left(), y, rect.width(), min(44.0, rect.bottom() - y)),
+            forecast_result,
+        )
 
 
 def _draw_histogram(page: _Page, rect: QRectF, forecast_result: Forecast) -> None:
@@ -518,8 +710,12 @@ def _draw_histogram(page: _Page, rect: QRectF, forecast_result: Forecast) -> Non
     width = rect.width() / len(counts)
     for place, count in enumerate(counts):
         height = (rect.height() - 2) * count / tallest
-        page.bar(QRectF(rect.left() + place * width, rect.bottom() - height,
-                        max(0.5, width - 0.8), height), "#93c5fd")
+        page.bar(
+            QRectF(
+                rect.left() + place * width, rect.bottom() - height, max(0.5, width - 0.8), height
+            ),
+            "#93c5fd",
+        )
     marker = rect.left() + rect.width() * (forecast_result.p85_hours - low) / (high - low or 1)
     page.painter.setPen(QPen(theme.color(theme.INK), 0.8, Qt.PenStyle.DashLine))
     page.painter.drawLine(QPointF(marker, rect.top()), QPointF(marker, rect.bottom()))

@@ -47,8 +47,11 @@ NOISE = 1e-6
 
 BETTER = "#15803d"
 WORSE = "#b91c1c"
-SEVERITY_COLORS = {"critical": theme.CONSTRAINT, "warning": theme.OVERLOADED,
-                   "info": theme.SELECTION}
+SEVERITY_COLORS = {
+    "critical": theme.CONSTRAINT,
+    "warning": theme.OVERLOADED,
+    "info": theme.SELECTION,
+}
 SEVERITY_TINTS = {"critical": "#fdecec", "warning": "#fff5e6", "info": "#eef4ff"}
 
 CARD_STRIP = 6
@@ -112,8 +115,14 @@ def panel_font(point_size: float = PANEL_POINT_SIZE, bold: bool = False) -> QFon
     return result
 
 
-def text_label(text: str = "", color: str = theme.INK, point_size: float = PANEL_POINT_SIZE,
-               bold: bool = False, parent: QWidget | None = None, rich: bool = False) -> QLabel:
+def text_label(
+    text: str = "",
+    color: str = theme.INK,
+    point_size: float = PANEL_POINT_SIZE,
+    bold: bool = False,
+    parent: QWidget | None = None,
+    rich: bool = False,
+) -> QLabel:
     """A word-wrapped label in a colour, with its own font; plain text unless ``rich``.
 
     The font is set on the label itself because Qt drops the inherited one from a widget
@@ -167,8 +176,9 @@ class Heading(QLabel):
         """Name what ``workspace`` shows, with an optional detail after it."""
         scenario = workspace.scenario is not None
         ink, fill = (theme.AI, theme.AI_FILL) if scenario else (theme.INK, theme.BOX_HEADER)
-        self.setStyleSheet(f"QLabel {{ color: {ink}; background: {fill}; border-radius: 5px;"
-                           " padding: 5px 10px; }")
+        self.setStyleSheet(
+            f"QLabel {{ color: {ink}; background: {fill}; border-radius: 5px; padding: 5px 10px; }}"
+        )
         self.setText(workspace.label + (f"  ·  {detail}" if detail else ""))
 
 
@@ -244,8 +254,12 @@ class FollowingPanel(QWidget):
 class BarDelegate(QStyledItemDelegate):
     """Draws a soft bar behind a cell's text, as long as the share in ``BAR_ROLE``."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         share = index.data(BAR_ROLE)
         if share:
             bar = QRect(option.rect.adjusted(3, 6, -3, -6))  # type: ignore[attr-defined]
@@ -293,13 +307,16 @@ def lever_phrase(lever: str, stage: str) -> str:
 
 def best_lever(found: StageSensitivity) -> tuple[str, float]:
     """A stage's biggest lever and its saving; on a tie the cheaper change (wait) wins."""
-    candidates = [(name, getattr(found, name)) for name in
-                  ("halve_wait_hours", "halve_process_hours", "perfect_pca_hours")]
+    candidates = [
+        (name, getattr(found, name))
+        for name in ("halve_wait_hours", "halve_process_hours", "perfect_pca_hours")
+    ]
     return max(candidates, key=lambda item: item[1])
 
 
-def leverage_sentence(stream: ValueStream, ranked: Sequence[StageSensitivity],
-                      analysis: FlowAnalysis) -> str:
+def leverage_sentence(
+    stream: ValueStream, ranked: Sequence[StageSensitivity], analysis: FlowAnalysis
+) -> str:
     """Where AI is aimed against where a change would matter, in one sentence.
 
     AI is aimed at the stage with the most AI opportunities marked, or at coding when none
@@ -309,8 +326,9 @@ def leverage_sentence(stream: ValueStream, ranked: Sequence[StageSensitivity],
     if not ranked or total <= 0:
         return "Give the stages times to see where a change would shorten lead time."
     by_id = {found.stage_id: found for found in ranked}
-    marked = [(len(stage.ai), -index, stage.id) for index, stage in enumerate(stream.stages)
-              if stage.ai]
+    marked = [
+        (len(stage.ai), -index, stage.id) for index, stage in enumerate(stream.stages) if stage.ai
+    ]
     coding = [stage.id for stage in stream.stages if stage.kind == "coding"]
     aimed_id = max(marked)[2] if marked else (coding[0] if coding else None)
     best = ranked[0]
@@ -320,8 +338,10 @@ def leverage_sentence(stream: ValueStream, ranked: Sequence[StageSensitivity],
         return f"{best_clause[0].upper()}{best_clause[1:]}: the biggest single lever."
     aimed = by_id[aimed_id]
     aimed_share = percent_of(aimed.halve_process_hours, total)
-    opening = (f"Halving the process time of {aimed.stage} would cut expected lead time by "
-               f"{aimed_share:.1f}%")
+    opening = (
+        f"Halving the process time of {aimed.stage} would cut expected lead time by "
+        f"{aimed_share:.1f}%"
+    )
     if aimed.stage_id == best.stage_id and lever == "halve_process_hours":
         return f"{opening}, more than any other single change."
     return f"{opening}; {best_clause}."
@@ -337,7 +357,8 @@ class LeverageView(FollowingPanel):
         self.explanation = text_label(point_size=PANEL_POINT_SIZE + 2, parent=self)
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(
-            ["Stage", *(title for _, title, _ in LEVERS), "AI marked here"])
+            ["Stage", *(title for _, title, _ in LEVERS), "AI marked here"]
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setItemDelegate(BarDelegate(self.table))
         prepare_table(self.table)
@@ -346,9 +367,12 @@ class LeverageView(FollowingPanel):
         header.setStretchLastSection(True)
         self.table.verticalHeader().setToolTip("Rank: the biggest lever first")
         self.table.cellClicked.connect(self._on_cell_clicked)
-        note = text_label("Each figure: how much expected lead time (with rework) would fall "
-                          "from that one change alone. Bold: the stage's best lever.",
-                          theme.MUTED, parent=self)
+        note = text_label(
+            "Each figure: how much expected lead time (with rework) would fall "
+            "from that one change alone. Bold: the stage's best lever.",
+            theme.MUTED,
+            parent=self,
+        )
         layout = self.layout()
         layout.addWidget(self.explanation)
         layout.addWidget(self.table, 1)
@@ -382,9 +406,11 @@ class LeverageView(FollowingPanel):
                 saved = getattr(found, lever)
                 item = read_only_item(
                     f"{percent_of(saved, total):.1f}%  ·  {duration_text(stream, saved)}"
-                    if saved > NOISE else "—",
+                    if saved > NOISE
+                    else "—",
                     f"{title} at {found.stage}: expected lead time "
-                    f"{signed_duration(stream, -saved)} of {duration_text(stream, total)}")
+                    f"{signed_duration(stream, -saved)} of {duration_text(stream, total)}",
+                )
                 item.setTextAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
                 item.setData(BAR_ROLE, saved / largest if saved > NOISE else 0.0)
                 item.setData(BAR_COLOR_ROLE, bar_color)
@@ -397,8 +423,11 @@ class LeverageView(FollowingPanel):
     def _marked_item(self, stage_id: str, scenario: Scenario | None) -> QTableWidgetItem:
         """The AI opportunities marked at a stage; "(off)" for those a shown scenario lacks."""
         stage = self.workspace.stream.stage(stage_id)
-        names = [opportunity.name + ("" if scenario is None or opportunity.id in scenario.ai
-                                     else " (off)") for opportunity in stage.ai]
+        names = [
+            opportunity.name
+            + ("" if scenario is None or opportunity.id in scenario.ai else " (off)")
+            for opportunity in stage.ai
+        ]
         item = read_only_item(", ".join(names) or "—")
         item.setForeground(QBrush(theme.color(theme.AI if names else theme.MUTED)))
         return item
@@ -415,8 +444,9 @@ class InsightCard(QFrame):
 
     stageRequested = Signal(str)
 
-    def __init__(self, insight: Insight, stage_names: dict[str, str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, insight: Insight, stage_names: dict[str, str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.insight = insight
         strong = SEVERITY_COLORS[insight.severity]
@@ -432,12 +462,15 @@ class InsightCard(QFrame):
         if insight.stage_ids:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
             self.setToolTip("Click to select the stage on the map")
-            links = " · ".join(f'<a href="{html.escape(stage_id)}" style="color: '
-                               f'{theme.SELECTION};">'
-                               f"{html.escape(stage_names.get(stage_id, stage_id))}</a>"
-                               for stage_id in insight.stage_ids)
-            self.links_label = text_label(f"Select on the map: {links}", theme.MUTED,
-                                          parent=self, rich=True)
+            links = " · ".join(
+                f'<a href="{html.escape(stage_id)}" style="color: '
+                f'{theme.SELECTION};">'
+                f"{html.escape(stage_names.get(stage_id, stage_id))}</a>"
+                for stage_id in insight.stage_ids
+            )
+            self.links_label = text_label(
+                f"Select on the map: {links}", theme.MUTED, parent=self, rich=True
+            )
             self.links_label.linkActivated.connect(self.stageRequested)
             layout.addWidget(self.links_label)
 
@@ -474,18 +507,21 @@ class InsightsPanel(FollowingPanel):
         scroll.setWidget(self._cards_host)
         self.phases = QTableWidget(0, 4, self)
         self.phases.setHorizontalHeaderLabels(["Phase", "Time share", "AI ideas", "AI effect"])
-        for column, tip in enumerate((
-                "", "The phase's share of expected lead time, along the expected critical path",
+        for column, tip in enumerate(
+            (
+                "",
+                "The phase's share of expected lead time, along the expected critical path",
                 "AI opportunities marked in the phase (in a scenario: the ones it enables)",
-                "Expected lead time change if all of them were applied to the current state")):
+                "Expected lead time change if all of them were applied to the current state",
+            )
+        ):
             if tip:
                 self.phases.horizontalHeaderItem(column).setToolTip(tip)
         self.phases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.phases.setItemDelegate(BarDelegate(self.phases))
         self.phases.verticalHeader().hide()
         prepare_table(self.phases, row_height=1.5)
-        self.phases.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.phases.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.phases.horizontalHeader().setStretchLastSection(True)
         self.phases.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = self.layout()
@@ -495,8 +531,11 @@ class InsightsPanel(FollowingPanel):
 
     def cards(self) -> list[InsightCard]:
         """The cards shown, most urgent first."""
-        return [self._cards.itemAt(index).widget() for index in range(self._cards.count())
-                if isinstance(self._cards.itemAt(index).widget(), InsightCard)]
+        return [
+            self._cards.itemAt(index).widget()
+            for index in range(self._cards.count())
+            if isinstance(self._cards.itemAt(index).widget(), InsightCard)
+        ]
 
     def redraw(self) -> str:
         stream, scenario = self.workspace.stream, self.workspace.scenario
@@ -511,8 +550,9 @@ class InsightsPanel(FollowingPanel):
             card.stageRequested.connect(self.stageRequested)
             self._cards.addWidget(card)
         if not found:
-            empty = text_label("No findings yet: give the stages times to see where the time "
-                               "goes.", theme.MUTED)
+            empty = text_label(
+                "No findings yet: give the stages times to see where the time goes.", theme.MUTED
+            )
             self._cards.addWidget(empty)
         self._cards.addStretch(1)
         self._fill_phases(stream, hourglass(stream, scenario))
@@ -528,19 +568,24 @@ class InsightsPanel(FollowingPanel):
             phase = read_only_item(share.phase.capitalize(), f"{share.stages} stages")
             phase.setForeground(QBrush(theme.color(theme.PHASE_COLORS[share.phase].label)))
             phase.setFont(panel_font(bold=True))
-            portion = read_only_item(f"{share.share:.0%}  ·  "
-                                     f"{duration_text(stream, share.expected_hours)}")
+            portion = read_only_item(
+                f"{share.share:.0%}  ·  {duration_text(stream, share.expected_hours)}"
+            )
             portion.setData(BAR_ROLE, share.share)
             portion.setData(BAR_COLOR_ROLE, strong)
             ideas = read_only_item(
                 f"{share.opportunities}  ·  {money_text(share.monthly_cost, stream.currency)}/mo"
-                if share.opportunities else "—")
+                if share.opportunities
+                else "—"
+            )
             delta = share.expected_lead_time_delta_hours
-            change = (f"{signed_duration(stream, delta)} "
-                      f"({signed_number(percent_of(delta, total))}%)")
-            effect = read_only_item(change if share.opportunities else "—",
-                                    f"Expected lead time {change} with all of them"
-                                    if share.opportunities else "")
+            change = (
+                f"{signed_duration(stream, delta)} ({signed_number(percent_of(delta, total))}%)"
+            )
+            effect = read_only_item(
+                change if share.opportunities else "—",
+                f"Expected lead time {change} with all of them" if share.opportunities else "",
+            )
             tone = change_color(delta)
             if tone:
                 effect.setForeground(QBrush(theme.color(tone)))

@@ -52,8 +52,9 @@ AUTOSAVE_INTERVAL_MS = 30_000
 class MainWindow(QMainWindow):
     """One open map, with everything a mapping workshop needs around it."""
 
-    def __init__(self, stream: ValueStream, path: Path | None = None,
-                 remember_layout: bool = True) -> None:
+    def __init__(
+        self, stream: ValueStream, path: Path | None = None, remember_layout: bool = True
+    ) -> None:
         super().__init__()
         self._remember_layout = remember_layout
         self.workspace = Workspace(stream, path, self)
@@ -128,9 +129,10 @@ class MainWindow(QMainWindow):
                 dock.setWidget(widget)
             self.addDockWidget(area, dock)
             docks[title] = dock
-        for group in (["Properties", "Insights", "Scenarios", "History"],
-                      ["Stages", "AI opportunities", "Where AI would matter",
-                       "Compare scenarios", "Charts"]):
+        for group in (
+            ["Properties", "Insights", "Scenarios", "History"],
+            ["Stages", "AI opportunities", "Where AI would matter", "Compare scenarios", "Charts"],
+        ):
             for title in group[1:]:
                 self.tabifyDockWidget(docks[group[0]], docks[title])
             docks[group[0]].raise_()
@@ -139,8 +141,9 @@ class MainWindow(QMainWindow):
     def _default_layout(self) -> None:
         """Give the map most of the window: narrow side panels, a short table."""
         docks = self._docks
-        self.resizeDocks([docks["Metrics"], docks["Properties"]], [400, 600],
-                         Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [docks["Metrics"], docks["Properties"]], [400, 600], Qt.Orientation.Vertical
+        )
         self.resizeDocks([docks["Metrics"]], [420], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["Stages"]], [250], Qt.Orientation.Vertical)
 
@@ -149,8 +152,9 @@ class MainWindow(QMainWindow):
         self._docks[title].show()
         self._docks[title].raise_()
 
-    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
-                tip: str = "") -> QAction:
+    def _action(
+        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -163,62 +167,96 @@ class MainWindow(QMainWindow):
         stack = self.workspace.undo_stack
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New blank map", self.new_blank, key.New)
-        self.new_template_action = self._action("New from \"Idea to production\" template",
-                                                self.new_from_template, "Ctrl+Shift+N")
+        self.new_template_action = self._action(
+            'New from "Idea to production" template', self.new_from_template, "Ctrl+Shift+N"
+        )
         self.open_action = self._action("&Open…", self.open_dialog, key.Open)
         self.save_action = self._action("&Save", self.save, key.Save)
         self.save_as_action = self._action("Save &As…", self.save_as, key.SaveAs)
-        self.import_action = self._action("&Import spreadsheet…", self.import_dialog, "Ctrl+I",
-                                          "Open a map from an .xlsx or .csv stage table")
-        self.export_action = self._action("&Export…", self.export_dialog, "Ctrl+E",
-                                          "Write Excel, CSV, PNG, SVG or a PDF report")
-        self.settings_action = self._action("Map &settings…", self.edit_map_settings,
-                                            "Ctrl+Shift+M")
+        self.import_action = self._action(
+            "&Import spreadsheet…",
+            self.import_dialog,
+            "Ctrl+I",
+            "Open a map from an .xlsx or .csv stage table",
+        )
+        self.export_action = self._action(
+            "&Export…", self.export_dialog, "Ctrl+E", "Write Excel, CSV, PNG, SVG or a PDF report"
+        )
+        self.settings_action = self._action(
+            "Map &settings…", self.edit_map_settings, "Ctrl+Shift+M"
+        )
         self.quit_action = self._action("&Quit", self.close, key.Quit)
 
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(key.Undo)
         self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(key.Redo)
-        self.add_after_action = self._action("Add stage &after", self.add_stage_after,
-                                             "Ctrl+Return", "Add a stage after the selected one")
-        self.add_after_action.setShortcuts([QKeySequence("Ctrl+Return"),
-                                            QKeySequence("Ctrl+Enter")])
+        self.add_after_action = self._action(
+            "Add stage &after",
+            self.add_stage_after,
+            "Ctrl+Return",
+            "Add a stage after the selected one",
+        )
+        self.add_after_action.setShortcuts(
+            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
+        )
         self.add_parallel_action = self._action(
-            "Add &parallel stage", self.add_parallel_stage, "Ctrl+Shift+Return",
-            "Add a stage beside the selected one, with the same neighbours")
+            "Add &parallel stage",
+            self.add_parallel_stage,
+            "Ctrl+Shift+Return",
+            "Add a stage beside the selected one, with the same neighbours",
+        )
         self.rename_action = self._action("&Rename…", self.rename_stage, "F2")
-        self.connect_action = self._action("&Connect to…", self.connect_stages, "Ctrl+L",
-                                           "Add a flow from the selected stage")
-        self.disconnect_action = self._action("&Disconnect from…", self.disconnect_stages,
-                                              "Ctrl+Shift+L", "Remove a flow")
-        self.rework_action = self._action("Set re&work target…", self.set_rework_target,
-                                          "Ctrl+R", "Where rejected work goes back to")
+        self.connect_action = self._action(
+            "&Connect to…", self.connect_stages, "Ctrl+L", "Add a flow from the selected stage"
+        )
+        self.disconnect_action = self._action(
+            "&Disconnect from…", self.disconnect_stages, "Ctrl+Shift+L", "Remove a flow"
+        )
+        self.rework_action = self._action(
+            "Set re&work target…",
+            self.set_rework_target,
+            "Ctrl+R",
+            "Where rejected work goes back to",
+        )
         self.delete_action = self._action("&Delete stage", self.delete_stages, key.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.view.addAction(self.delete_action)
         self.reset_layout_action = self._action("Reset to automatic &layout", self.reset_layout)
-        self.add_ai_action = self._action("Add AI &opportunity…", self.add_opportunity,
-                                          "Ctrl+Shift+A", "Mark where AI could help this stage")
+        self.add_ai_action = self._action(
+            "Add AI &opportunity…",
+            self.add_opportunity,
+            "Ctrl+Shift+A",
+            "Mark where AI could help this stage",
+        )
         self.new_scenario_action = self._action("&New scenario", self.scenarios.new_scenario)
-        self.all_ai_action = self._action("Create “All AI ideas”",
-                                          self.scenarios.create_all_ai_ideas)
+        self.all_ai_action = self._action(
+            "Create “All AI ideas”", self.scenarios.create_all_ai_ideas
+        )
         self.current_state_action = self._action(
-            "Show &current state", lambda: self.workspace.show_scenario(None), "Ctrl+Shift+C")
+            "Show &current state", lambda: self.workspace.show_scenario(None), "Ctrl+Shift+C"
+        )
 
         self.zoom_in_action = self._action("Zoom &in", self.view.zoom_in, key.ZoomIn)
         self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
         self.zoom_out_action = self._action("Zoom &out", self.view.zoom_out, key.ZoomOut)
         self.fit_action = self._action("&Fit map", self.view.fit, "Ctrl+0")
-        self.presentation_action = self._action("&Presentation mode", self.toggle_presentation,
-                                                "F11")
+        self.presentation_action = self._action(
+            "&Presentation mode", self.toggle_presentation, "F11"
+        )
         self.presentation_action.setCheckable(True)
         self.guide_action = self._action("VSMapper &guide", self.show_guide, key.HelpContents)
         self.about_action = self._action("&About VSMapper", lambda: show_about(self))
-        self._stage_actions = [self.add_parallel_action, self.rename_action,
-                               self.connect_action, self.disconnect_action, self.rework_action,
-                               self.delete_action, self.reset_layout_action,
-                               self.add_ai_action]
+        self._stage_actions = [
+            self.add_parallel_action,
+            self.rename_action,
+            self.connect_action,
+            self.disconnect_action,
+            self.rework_action,
+            self.delete_action,
+            self.reset_layout_action,
+            self.add_ai_action,
+        ]
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -238,17 +276,26 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.add_after_action, self.add_parallel_action,
-                              self.rename_action, self.connect_action, self.disconnect_action,
-                              self.rework_action, self.reset_layout_action])
+        edit_menu.addActions(
+            [
+                self.add_after_action,
+                self.add_parallel_action,
+                self.rename_action,
+                self.connect_action,
+                self.disconnect_action,
+                self.rework_action,
+                self.reset_layout_action,
+            ]
+        )
         edit_menu.addSeparator()
         edit_menu.addAction(self.add_ai_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete_action)
 
         scenario_menu = bar.addMenu("&Scenario")
-        scenario_menu.addActions([self.new_scenario_action, self.all_ai_action,
-                                  self.current_state_action])
+        scenario_menu.addActions(
+            [self.new_scenario_action, self.all_ai_action, self.current_state_action]
+        )
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
@@ -279,9 +326,17 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addActions([self.undo_action, self.redo_action])
         toolbar.addSeparator()
-        toolbar.addActions([self.add_after_action, self.add_parallel_action,
-                            self.connect_action, self.disconnect_action, self.rework_action,
-                            self.delete_action, self.add_ai_action])
+        toolbar.addActions(
+            [
+                self.add_after_action,
+                self.add_parallel_action,
+                self.connect_action,
+                self.disconnect_action,
+                self.rework_action,
+                self.delete_action,
+                self.add_ai_action,
+            ]
+        )
         toolbar.addSeparator()
         toolbar.addActions([self.fit_action, self.presentation_action])
         toolbar.addSeparator()
@@ -415,8 +470,10 @@ class MainWindow(QMainWindow):
         """Add a stage after the selected one (or last) and start renaming it."""
         after = self._selected[-1] if self._selected else None
         stage = self._new_stage(after)
-        if self._perform(f"Add stage after {self._name(after)}" if after else "Add stage",
-                         lambda d: d.insert_after(stage, after)):
+        if self._perform(
+            f"Add stage after {self._name(after)}" if after else "Add stage",
+            lambda d: d.insert_after(stage, after),
+        ):
             self._after_add(stage.id)
 
     def add_parallel_stage(self) -> None:
@@ -425,8 +482,10 @@ class MainWindow(QMainWindow):
             return
         beside = self._selected[0]
         stage = self._new_stage(beside)
-        if self._perform(f"Add stage in parallel with {self._name(beside)}",
-                         lambda d: d.insert_parallel(stage, beside)):
+        if self._perform(
+            f"Add stage in parallel with {self._name(beside)}",
+            lambda d: d.insert_parallel(stage, beside),
+        ):
             self._after_add(stage.id)
 
     def _after_add(self, stage_id: str) -> None:
@@ -453,8 +512,9 @@ class MainWindow(QMainWindow):
     def _on_stage_renamed(self, stage_id: str, name: str) -> None:
         old = self._name(stage_id)
         if name.strip() and name != old:
-            self._perform(f"Rename {old} to {name}",
-                          lambda d: d.set_stage_field(stage_id, "name", name))
+            self._perform(
+                f"Rename {old} to {name}", lambda d: d.set_stage_field(stage_id, "name", name)
+            )
 
     def _on_stages_moved(self, positions: dict[str, tuple[float, float]]) -> None:
         if not positions:
@@ -501,14 +561,18 @@ class MainWindow(QMainWindow):
 
             blocked = nx.ancestors(graph, source) | set(graph.successors(source)) | {source}
             target = self._choose_stage(
-                "Connect", f"Flow from {self._name(source)} to:",
-                [(s.id, s.name) for s in self.workspace.stream.stages if s.id not in blocked])
+                "Connect",
+                f"Flow from {self._name(source)} to:",
+                [(s.id, s.name) for s in self.workspace.stream.stages if s.id not in blocked],
+            )
             if target is None:
                 return
         else:
             return
-        self._perform(f"Connect {self._name(source)} → {self._name(target)}",
-                      lambda d: d.connect(source, target))
+        self._perform(
+            f"Connect {self._name(source)} → {self._name(target)}",
+            lambda d: d.connect(source, target),
+        )
 
     def disconnect_stages(self) -> None:
         """Remove a flow: between two selected stages, or one chosen from the selected."""
@@ -522,17 +586,21 @@ class MainWindow(QMainWindow):
             source, target = chosen[0]
         elif len(self._selected) == 1:
             stage_id = self._selected[0]
-            options = [(f"{f.source}\n{f.target}",
-                        f"{self._name(f.source)} → {self._name(f.target)}")
-                       for f in flows if stage_id in (f.source, f.target)]
+            options = [
+                (f"{f.source}\n{f.target}", f"{self._name(f.source)} → {self._name(f.target)}")
+                for f in flows
+                if stage_id in (f.source, f.target)
+            ]
             picked = self._choose_stage("Disconnect", "Remove the flow:", options)
             if picked is None:
                 return
             source, target = picked.split("\n")
         else:
             return
-        self._perform(f"Disconnect {self._name(source)} → {self._name(target)}",
-                      lambda d: d.disconnect(source, target))
+        self._perform(
+            f"Disconnect {self._name(source)} → {self._name(target)}",
+            lambda d: d.disconnect(source, target),
+        )
 
     def set_rework_target(self) -> None:
         """Choose where the selected stage's rejected work goes back to."""
@@ -543,21 +611,24 @@ class MainWindow(QMainWindow):
         stage = self.document.stage(self._selected[0])
         upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
         choices = [("", f"{stage.name} itself")] + [
-            (s.id, s.name) for s in self.workspace.stream.stages if s.id in upstream]
-        target = self._choose_stage("Rework target",
-                                    f"Work rejected at {stage.name} goes back to:", choices)
+            (s.id, s.name) for s in self.workspace.stream.stages if s.id in upstream
+        ]
+        target = self._choose_stage(
+            "Rework target", f"Work rejected at {stage.name} goes back to:", choices
+        )
         if target is None:
             return
-        self._perform(field_change_text(stage.name, "rework_to"),
-                      lambda d: d.set_stage_field(stage.id, "rework_to", target or None))
+        self._perform(
+            field_change_text(stage.name, "rework_to"),
+            lambda d: d.set_stage_field(stage.id, "rework_to", target or None),
+        )
 
     def delete_stages(self) -> None:
         """Delete the selected stages, bridging the flow around each."""
         ids = list(self._selected)
         if not ids:
             return
-        text = (f"Delete {self._name(ids[0])}" if len(ids) == 1
-                else f"Delete {len(ids)} stages")
+        text = f"Delete {self._name(ids[0])}" if len(ids) == 1 else f"Delete {len(ids)} stages"
 
         def delete(document: Document) -> None:
             for stage_id in ids:
@@ -574,8 +645,14 @@ class MainWindow(QMainWindow):
         if stage_id:
             menu.addActions([self.add_parallel_action, self.rename_action, self.add_ai_action])
             menu.addSeparator()
-            menu.addActions([self.connect_action, self.disconnect_action, self.rework_action,
-                             self.reset_layout_action])
+            menu.addActions(
+                [
+                    self.connect_action,
+                    self.disconnect_action,
+                    self.rework_action,
+                    self.reset_layout_action,
+                ]
+            )
             menu.addSeparator()
             menu.addAction(self.delete_action)
         else:
@@ -587,8 +664,9 @@ class MainWindow(QMainWindow):
         dialog = MapSettingsDialog(self.workspace.stream, self)
         if not dialog.exec():
             return
-        changes = {k: v for k, v in dialog.values().items()
-                   if getattr(self.workspace.stream, k) != v}
+        changes = {
+            k: v for k, v in dialog.values().items() if getattr(self.workspace.stream, k) != v
+        }
         if not changes:
             return
 
@@ -611,8 +689,9 @@ class MainWindow(QMainWindow):
         """Open a map from a spreadsheet's stage table."""
         if not self._confirm_discard():
             return
-        name, _ = QFileDialog.getOpenFileName(self, "Import spreadsheet",
-                                              settings.LAST_FOLDER.get(), documents.IMPORT_FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import spreadsheet", settings.LAST_FOLDER.get(), documents.IMPORT_FILTER
+        )
         if name:
             self.import_path(Path(name))
 
@@ -633,7 +712,8 @@ class MainWindow(QMainWindow):
         """Write what is shown to Excel, CSV, PNG, SVG or a PDF report."""
         folder = Path(settings.LAST_FOLDER.get() or Path.home())
         name, chosen = QFileDialog.getSaveFileName(
-            self, "Export", str(folder / self.workspace.stream.name), documents.EXPORT_FILTER)
+            self, "Export", str(folder / self.workspace.stream.name), documents.EXPORT_FILTER
+        )
         if name:
             self.export_path(documents.path_with_suffix(name, chosen))
 
@@ -641,9 +721,12 @@ class MainWindow(QMainWindow):
         """Export the map (as the shown scenario makes it) to ``path``."""
         scenario = self.workspace.scenario
         try:
-            documents.export_map(self.workspace.stream, path,
-                                 scenario=scenario.id if scenario else None,
-                                 forecast_result=self.charts.last_forecast)
+            documents.export_map(
+                self.workspace.stream,
+                path,
+                scenario=scenario.id if scenario else None,
+                forecast_result=self.charts.last_forecast,
+            )
         except VSMapperError as error:
             QMessageBox.warning(self, "Cannot export", str(error))
             return False
@@ -674,8 +757,7 @@ class MainWindow(QMainWindow):
         self.view.fit()
 
     def keyPressEvent(self, event: object) -> None:
-        if (self.presentation_action.isChecked()
-                and event.key() == Qt.Key.Key_Escape):  # type: ignore[attr-defined]
+        if self.presentation_action.isChecked() and event.key() == Qt.Key.Key_Escape:  # type: ignore[attr-defined]
             self.toggle_presentation(False)
             return
         super().keyPressEvent(event)  # type: ignore[arg-type]
@@ -691,10 +773,14 @@ class MainWindow(QMainWindow):
         if self.workspace.undo_stack.isClean():
             return True
         answer = QMessageBox.question(
-            self, "Unsaved changes",
+            self,
+            "Unsaved changes",
             f"Save the changes to “{self.workspace.stream.name}” first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
@@ -724,8 +810,9 @@ class MainWindow(QMainWindow):
         """Choose a map file to open."""
         if not self._confirm_discard():
             return
-        name, _ = QFileDialog.getOpenFileName(self, "Open map", settings.LAST_FOLDER.get(),
-                                              files.MAP_FILTER)
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open map", settings.LAST_FOLDER.get(), files.MAP_FILTER
+        )
         if name:
             self.open_path(Path(name), confirmed=True)
 
@@ -760,8 +847,10 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         """Save under a new name."""
-        suggested = str(Path(settings.LAST_FOLDER.get() or Path.home())
-                        / f"{self.workspace.stream.name}{MAP_SUFFIX}")
+        suggested = str(
+            Path(settings.LAST_FOLDER.get() or Path.home())
+            / f"{self.workspace.stream.name}{MAP_SUFFIX}"
+        )
         name, _ = QFileDialog.getSaveFileName(self, "Save map", suggested, files.MAP_FILTER)
         if not name:
             return False
@@ -838,4 +927,3 @@ class MainWindow(QMainWindow):
         state = settings.WINDOW_STATE.get()
         if not state.isEmpty():
             self.restoreState(state)
-

@@ -29,11 +29,12 @@ def money(amount: float, currency: str) -> str:
 def status_text(analysis: FlowAnalysis, stream: ValueStream) -> str:
     """One line for the status bar: lead time, flow efficiency, the constraint."""
     hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
-    parts = [f"Lead time {show_hours(analysis.lead_time_hours, *hours)}",
-             f"flow efficiency {analysis.flow_efficiency:.1%}"]
+    parts = [
+        f"Lead time {show_hours(analysis.lead_time_hours, *hours)}",
+        f"flow efficiency {analysis.flow_efficiency:.1%}",
+    ]
     if analysis.constraint:
-        parts.append(f"constraint: {analysis.constraint.stage} "
-                     f"({analysis.constraint.share:.0%})")
+        parts.append(f"constraint: {analysis.constraint.stage} ({analysis.constraint.share:.0%})")
     return "  ·  ".join(parts)
 
 
@@ -98,29 +99,42 @@ class MetricsPanel(QWidget):
         shown = {
             "lead_time": duration(analysis.lead_time_hours),
             "process_time": duration(analysis.process_time_hours),
-            "flow_efficiency": (f"{analysis.flow_efficiency:.1%}",
-                                "process time ÷ lead time on the critical path"),
-            "rolled_pca": (f"{analysis.rolled_pca:.0%}",
-                           "share of items that pass every stage without rework"),
+            "flow_efficiency": (
+                f"{analysis.flow_efficiency:.1%}",
+                "process time ÷ lead time on the critical path",
+            ),
+            "rolled_pca": (
+                f"{analysis.rolled_pca:.0%}",
+                "share of items that pass every stage without rework",
+            ),
             "expected_lead_time": duration(analysis.expected_lead_time_hours),
-            "cost_per_item": (money(analysis.cost_per_item, stream.currency),
-                              f"{analysis.cost_per_item:,.2f} {stream.currency}"),
+            "cost_per_item": (
+                money(analysis.cost_per_item, stream.currency),
+                f"{analysis.cost_per_item:,.2f} {stream.currency}",
+            ),
         }
         for key, (text, tip) in shown.items():
             self.values[key].setText(text)
             self.values[key].setToolTip(tip)
         constraint = analysis.constraint
-        self.constraint.setText(f"Constraint: {constraint.stage} ({constraint.share:.0%} of "
-                                "expected lead time)" if constraint else "No stages yet")
+        self.constraint.setText(
+            f"Constraint: {constraint.stage} ({constraint.share:.0%} of expected lead time)"
+            if constraint
+            else "No stages yet"
+        )
         self.reason.setText(constraint.reason if constraint else "")
         bottleneck = analysis.capacity_bottleneck
         if bottleneck is None:
             self.capacity.setText("Set a demand (map settings) to see capacity.")
             self.capacity.setStyleSheet(f"color: {theme.MUTED};")
         else:
-            state = "OVERLOADED: its queue grows without bound" if bottleneck.overloaded \
+            state = (
+                "OVERLOADED: its queue grows without bound"
+                if bottleneck.overloaded
                 else "within capacity"
-            self.capacity.setText(f"Capacity bottleneck: {bottleneck.stage} at "
-                                  f"{bottleneck.utilization:.0%} — {state}")
+            )
+            self.capacity.setText(
+                f"Capacity bottleneck: {bottleneck.stage} at {bottleneck.utilization:.0%} — {state}"
+            )
             color = theme.CONSTRAINT if bottleneck.overloaded else theme.INK_SOFT
             self.capacity.setStyleSheet(f"color: {color};")

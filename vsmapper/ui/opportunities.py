@@ -86,20 +86,24 @@ def points_text(points: float, unit: str = " pts") -> str:
 
 def effect_text(process_factor: float, wait_factor: float, pca_delta: float) -> str:
     """``process ×0.8, wait ×1.0, %C&A −2 pts``."""
-    return (f"process {factor_text(process_factor)}, wait {factor_text(wait_factor)}, "
-            f"%C&A {points_text(pca_delta)}")
+    return (
+        f"process {factor_text(process_factor)}, wait {factor_text(wait_factor)}, "
+        f"%C&A {points_text(pca_delta)}"
+    )
 
 
 def opportunity_effect_text(opportunity: AIOpportunity) -> str:
     """An opportunity's assumed effect at its stage."""
-    return effect_text(opportunity.process_time_factor, opportunity.wait_time_factor,
-                       opportunity.pca_delta)
+    return effect_text(
+        opportunity.process_time_factor, opportunity.wait_time_factor, opportunity.pca_delta
+    )
 
 
 def read_number(text: str, what: str, example: str) -> float:
     """A number typed the way people write it: ``0.8``, ``×0.8``, ``−2 pts``, ``1,200 USD``."""
-    cleaned = re.sub(r"^[×xX*$€£]|pts?$|points?$|[A-Za-z$€£]+$|[,\s]", "",
-                     text.strip()).replace("−", "-")
+    cleaned = re.sub(r"^[×xX*$€£]|pts?$|points?$|[A-Za-z$€£]+$|[,\s]", "", text.strip()).replace(
+        "−", "-"
+    )
     try:
         number = float(cleaned)
     except ValueError:
@@ -116,8 +120,12 @@ class CheckedTextDelegate(QStyledItemDelegate):
     check refuses the value when it is committed, so what is shown and what is done agree.
     """
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
         editor = QLineEdit(parent)
         editor.setFrame(False)
         model = index.model()
@@ -125,8 +133,9 @@ class CheckedTextDelegate(QStyledItemDelegate):
         def check(text: str) -> None:
             problem = model.problem_with(index, text)  # type: ignore[attr-defined]
             editor.setToolTip(problem or "")
-            editor.setStyleSheet(f"QLineEdit {{ background: {theme.CONSTRAINT_TINT}; }}"
-                                 if problem else "")
+            editor.setStyleSheet(
+                f"QLineEdit {{ background: {theme.CONSTRAINT_TINT}; }}" if problem else ""
+            )
 
         editor.textChanged.connect(check)
         return editor
@@ -139,8 +148,12 @@ class ChoiceDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.choices = choices
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
         editor = QComboBox(parent)
         editor.addItems(list(self.choices))
         editor.activated.connect(lambda _: self.commitData.emit(editor))
@@ -150,8 +163,9 @@ class ChoiceDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))  # type: ignore[attr-defined]
 
-    def setModelData(self, editor: QWidget, model: Any,
-                     index: QModelIndex | QPersistentModelIndex) -> None:
+    def setModelData(
+        self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]
 
 
@@ -166,14 +180,22 @@ def _practice_details(practice: Practice) -> str:
         return text(low) if low == high else f"{text(low)} to {text(high)}"
 
     low, high = effect.pca_delta.range
-    ranges = (f"process {span(*effect.process_time_factor.range, factor_text)}, "
-              f"wait {span(*effect.wait_time_factor.range, factor_text)}, "
-              f"%C&A {span(low, high, lambda points: points_text(points, ''))} pts")
-    default = effect_text(effect.process_time_factor.default, effect.wait_time_factor.default,
-                          effect.pca_delta.default)
+    ranges = (
+        f"process {span(*effect.process_time_factor.range, factor_text)}, "
+        f"wait {span(*effect.wait_time_factor.range, factor_text)}, "
+        f"%C&A {span(low, high, lambda points: points_text(points, ''))} pts"
+    )
+    default = effect_text(
+        effect.process_time_factor.default,
+        effect.wait_time_factor.default,
+        effect.pca_delta.default,
+    )
     risks = "".join(f"<li>{html.escape(risk)}</li>" for risk in practice.risks)
-    evidence = "".join(f"<li>{html.escape(item.claim)}<br><span style='color:{theme.MUTED}'>"
-                       f"— {html.escape(item.source)}</span></li>" for item in practice.evidence)
+    evidence = "".join(
+        f"<li>{html.escape(item.claim)}<br><span style='color:{theme.MUTED}'>"
+        f"— {html.escape(item.source)}</span></li>"
+        for item in practice.evidence
+    )
     return (
         f"<h3 style='margin:0'>{html.escape(practice.name)}</h3>"
         f"<p>{html.escape(practice.summary)}</p>"
@@ -198,8 +220,7 @@ class AddOpportunityDialog(QDialog):
     added = Signal(str)
     """The id of the opportunity just marked."""
 
-    def __init__(self, workspace: Workspace, stage_id: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace, stage_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.stage: Stage = workspace.document.stage(stage_id)
@@ -209,15 +230,24 @@ class AddOpportunityDialog(QDialog):
         self.setFont(panel_font())
         self.resize(1100, 760)
 
-        disclaimer = text_label(f"<b>{DISCLAIMER_LEAD}</b> "
-                                f"{html.escape(self.catalog.disclaimer)}", theme.WAIT_TEXT,
-                                PANEL_POINT_SIZE - 1, rich=True)
-        disclaimer.setStyleSheet(f"background: {theme.WAIT_FILL}; color: {theme.WAIT_TEXT};"
-                                 " border-radius: 5px; padding: 8px 10px;")
-        title = text_label(f"AI at <b>{html.escape(self.stage.name)}</b> "
-                           f"<span style='color:{theme.MUTED}'>({self.stage.kind}, "
-                           f"{self.stage.phase}): {len(self.suggestions)} suggestions, best "
-                           "fit first</span>", point_size=PANEL_POINT_SIZE + 2, rich=True)
+        disclaimer = text_label(
+            f"<b>{DISCLAIMER_LEAD}</b> {html.escape(self.catalog.disclaimer)}",
+            theme.WAIT_TEXT,
+            PANEL_POINT_SIZE - 1,
+            rich=True,
+        )
+        disclaimer.setStyleSheet(
+            f"background: {theme.WAIT_FILL}; color: {theme.WAIT_TEXT};"
+            " border-radius: 5px; padding: 8px 10px;"
+        )
+        title = text_label(
+            f"AI at <b>{html.escape(self.stage.name)}</b> "
+            f"<span style='color:{theme.MUTED}'>({self.stage.kind}, "
+            f"{self.stage.phase}): {len(self.suggestions)} suggestions, best "
+            "fit first</span>",
+            point_size=PANEL_POINT_SIZE + 2,
+            rich=True,
+        )
 
         self.choices = QListWidget()
         self.choices.setSpacing(2)
@@ -244,9 +274,12 @@ class AddOpportunityDialog(QDialog):
         self.pca_delta = self._spin(-100, 100, 1, 1, "", " pts")
         self.monthly_cost = self._spin(0, 10_000_000, 0, 50, "", f" {workspace.stream.currency}")
         figures = QHBoxLayout()
-        for caption, box in (("Process time", self.process_factor),
-                             ("Wait time", self.wait_factor), ("%C&A", self.pca_delta),
-                             ("Cost per month", self.monthly_cost)):
+        for caption, box in (
+            ("Process time", self.process_factor),
+            ("Wait time", self.wait_factor),
+            ("%C&A", self.pca_delta),
+            ("Cost per month", self.monthly_cost),
+        ):
             figures.addWidget(QLabel(caption))
             figures.addWidget(box)
             figures.addSpacing(10)
@@ -257,10 +290,10 @@ class AddOpportunityDialog(QDialog):
         self.preview = text_label(point_size=PANEL_POINT_SIZE + 1, rich=True)
         self.problem = ProblemLabel()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            f"Add to {self.stage.name}")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(f"Add to {self.stage.name}")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -279,8 +312,9 @@ class AddOpportunityDialog(QDialog):
             box.valueChanged.connect(self._update_preview)
         self._fill_choices()
 
-    def _spin(self, low: float, high: float, decimals: int, step: float, prefix: str,
-              suffix: str = "") -> QDoubleSpinBox:
+    def _spin(
+        self, low: float, high: float, decimals: int, step: float, prefix: str, suffix: str = ""
+    ) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
         box.setRange(low, high)
         box.setDecimals(decimals)
@@ -305,8 +339,12 @@ class AddOpportunityDialog(QDialog):
             note = "   (already marked here)" if practice.id in marked else ""
             item = QListWidgetItem(
                 f"{practice.name}{note}\n"
-                + effect_text(effect.process_time_factor.default, effect.wait_time_factor.default,
-                              effect.pca_delta.default))
+                + effect_text(
+                    effect.process_time_factor.default,
+                    effect.wait_time_factor.default,
+                    effect.pca_delta.default,
+                )
+            )
             item.setData(Qt.ItemDataRole.UserRole, practice.id)
             self.choices.addItem(item)
         for row in range(self.choices.count()):
@@ -337,12 +375,19 @@ class AddOpportunityDialog(QDialog):
         else:
             self.details.setHtml(_practice_details(practice))
             effect = practice.effect
-            values = (practice.name, effect.process_time_factor.default,
-                      effect.wait_time_factor.default, effect.pca_delta.default,
-                      practice.monthly_cost.usd)
+            values = (
+                practice.name,
+                effect.process_time_factor.default,
+                effect.wait_time_factor.default,
+                effect.pca_delta.default,
+                practice.monthly_cost.usd,
+            )
         self.name.setText(values[0])
-        for box, value in zip((self.process_factor, self.wait_factor, self.pca_delta,
-                               self.monthly_cost), values[1:], strict=True):
+        for box, value in zip(
+            (self.process_factor, self.wait_factor, self.pca_delta, self.monthly_cost),
+            values[1:],
+            strict=True,
+        ):
             box.blockSignals(True)
             box.setValue(value)
             box.blockSignals(False)
@@ -356,8 +401,11 @@ class AddOpportunityDialog(QDialog):
         document = self.workspace.document
         opportunity_id = document.unique_id(name, fallback="ai")
         practice = self.practice
-        base = (opportunity_from_practice(practice, opportunity_id) if practice
-                else AIOpportunity(id=opportunity_id, name=name))
+        base = (
+            opportunity_from_practice(practice, opportunity_id)
+            if practice
+            else AIOpportunity(id=opportunity_id, name=name)
+        )
         return base.replaced(
             name=name,
             process_time_factor=self.process_factor.value(),
@@ -369,28 +417,40 @@ class AddOpportunityDialog(QDialog):
     def _update_preview(self) -> None:
         stream = self.workspace.stream
         preview = AIOpportunity(
-            id=self.workspace.document.unique_id("preview", fallback="ai"), name="preview",
+            id=self.workspace.document.unique_id("preview", fallback="ai"),
+            name="preview",
             process_time_factor=self.process_factor.value(),
-            wait_time_factor=self.wait_factor.value(), pca_delta=self.pca_delta.value())
-        stages = [stage.model_copy(update={"ai": [*stage.ai, preview]})
-                  if stage.id == self.stage.id else stage for stage in stream.stages]
+            wait_time_factor=self.wait_factor.value(),
+            pca_delta=self.pca_delta.value(),
+        )
+        stages = [
+            stage.model_copy(update={"ai": [*stage.ai, preview]})
+            if stage.id == self.stage.id
+            else stage
+            for stage in stream.stages
+        ]
         with_it = stream.model_copy(update={"stages": stages})
         current = analyze(stream)
-        future = analyze(apply_scenario(with_it, Scenario(id=preview.id, name="preview",
-                                                          ai=[preview.id])))
+        future = analyze(
+            apply_scenario(with_it, Scenario(id=preview.id, name="preview", ai=[preview.id]))
+        )
         expected = future.expected_lead_time_hours - current.expected_lead_time_hours
         total = current.expected_lead_time_hours
         tone = change_color(expected) or theme.INK_SOFT
-        text = (f"Applied alone to the current state: expected lead time "
-                f"<b style='color:{tone}'>{signed_duration(stream, expected)} "
-                f"({signed_number(percent_of(expected, total))}%)</b> "
-                f"of {duration_text(stream, total)}, for "
-                f"{money_text(self.monthly_cost.value(), stream.currency)} a month.")
+        text = (
+            f"Applied alone to the current state: expected lead time "
+            f"<b style='color:{tone}'>{signed_duration(stream, expected)} "
+            f"({signed_number(percent_of(expected, total))}%)</b> "
+            f"of {duration_text(stream, total)}, for "
+            f"{money_text(self.monthly_cost.value(), stream.currency)} a month."
+        )
         constraint = current.constraint
         if constraint is not None and constraint.stage_id != self.stage.id:
             share = current.stage(self.stage.id).share
-            text += (f" {html.escape(self.stage.name)} holds {share:.0%} of it; the constraint "
-                     f"is {html.escape(constraint.stage)} ({constraint.share:.0%}).")
+            text += (
+                f" {html.escape(self.stage.name)} holds {share:.0%} of it; the constraint "
+                f"is {html.escape(constraint.stage)} ({constraint.share:.0%})."
+            )
         self.preview.setText(text)
 
     def accept(self) -> None:
@@ -403,9 +463,11 @@ class AddOpportunityDialog(QDialog):
             return
         stage_id = self.stage.id
         problem = try_perform(
-            self.workspace.undo_stack, self.workspace.document,
+            self.workspace.undo_stack,
+            self.workspace.document,
             f"Add AI opportunity {opportunity.name} to {self.stage.name}",
-            lambda document: document.add_opportunity(stage_id, opportunity))
+            lambda document: document.add_opportunity(stage_id, opportunity),
+        )
         if problem:
             self.problem.show_problem(problem)
             return
@@ -431,14 +493,32 @@ class Column:
 COLUMNS = (
     Column("Stage"),
     Column("AI opportunity", "name", "name"),
-    Column("Lead time alone", tooltip="What this opportunity alone would do to expected lead "
-           "time (with rework), applied to the current state"),
-    Column("Process ×", "process_time_factor", "process time factor", "0.8",
-           "Factor on the stage's process time: 0.8 is 20% less, 1 no change"),
-    Column("Wait ×", "wait_time_factor", "wait time factor", "0.9",
-           "Factor on the wait in front of the stage: 0.9 is 10% less, 1 no change"),
-    Column("%C&A", "pca_delta", "%C&A change", "+3 or −2",
-           "Change of the stage's percent complete and accurate, in percentage points"),
+    Column(
+        "Lead time alone",
+        tooltip="What this opportunity alone would do to expected lead "
+        "time (with rework), applied to the current state",
+    ),
+    Column(
+        "Process ×",
+        "process_time_factor",
+        "process time factor",
+        "0.8",
+        "Factor on the stage's process time: 0.8 is 20% less, 1 no change",
+    ),
+    Column(
+        "Wait ×",
+        "wait_time_factor",
+        "wait time factor",
+        "0.9",
+        "Factor on the wait in front of the stage: 0.9 is 10% less, 1 no change",
+    ),
+    Column(
+        "%C&A",
+        "pca_delta",
+        "%C&A change",
+        "+3 or −2",
+        "Change of the stage's percent complete and accurate, in percentage points",
+    ),
     Column("Cost / month", "monthly_cost", "monthly cost", "400"),
     Column("Status", "status", "status", tooltip="idea, pilot or adopted"),
     Column("Confidence", "confidence", "confidence", tooltip="low, medium or high"),
@@ -475,15 +555,17 @@ class OpportunityTableModel(QAbstractTableModel):
 
     def _restyle(self) -> None:
         if self.rows:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1)
+            )
 
     def set_effects(self, effects: list[OpportunityEffect]) -> None:
         """Show these modelled effects in the lead-time column."""
         self.effects = {effect.opportunity_id: effect for effect in effects}
         if self.rows:
-            self.dataChanged.emit(self.index(0, EFFECT_COLUMN),
-                                  self.index(len(self.rows) - 1, EFFECT_COLUMN))
+            self.dataChanged.emit(
+                self.index(0, EFFECT_COLUMN), self.index(len(self.rows) - 1, EFFECT_COLUMN)
+            )
 
     def opportunity_id(self, row: int) -> str:
         """The id of the opportunity in ``row``."""
@@ -502,8 +584,9 @@ class OpportunityTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -516,8 +599,9 @@ class OpportunityTableModel(QAbstractTableModel):
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return base | Qt.ItemFlag.ItemIsEditable if COLUMNS[index.column()].field else base
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         stage, opportunity = self.rows[index.row()]
@@ -532,14 +616,16 @@ class OpportunityTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and index.column() == 1:
             return panel_font(bold=True)
         if role == Qt.ItemDataRole.TextAlignmentRole and (
-                column.field in NUMBER_FIELDS or index.column() == EFFECT_COLUMN):
+            column.field in NUMBER_FIELDS or index.column() == EFFECT_COLUMN
+        ):
             return Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(stage, opportunity, index.column())
         return None
 
-    def _display(self, stage: Stage, opportunity: AIOpportunity, column: Column,
-                 number: int) -> str:
+    def _display(
+        self, stage: Stage, opportunity: AIOpportunity, column: Column, number: int
+    ) -> str:
         stream = self.workspace.stream
         match column.field:
             case None if number == STAGE_COLUMN:
@@ -548,8 +634,10 @@ class OpportunityTableModel(QAbstractTableModel):
                 effect = self.effects.get(opportunity.id)
                 if effect is None:
                     return "…"
-                return (f"{signed_duration(stream, effect.expected_lead_time_delta_hours)} "
-                        f"({signed_number(effect.expected_lead_time_delta_pct)}%)")
+                return (
+                    f"{signed_duration(stream, effect.expected_lead_time_delta_hours)} "
+                    f"({signed_number(effect.expected_lead_time_delta_pct)}%)"
+                )
             case "process_time_factor" | "wait_time_factor":
                 return factor_text(getattr(opportunity, column.field))
             case "pca_delta":
@@ -573,11 +661,13 @@ class OpportunityTableModel(QAbstractTableModel):
         if number == EFFECT_COLUMN and effect is not None:
             stream = self.workspace.stream
             lead = signed_duration(stream, effect.lead_time_delta_hours)
-            return (f"Applied alone: lead time {lead} "
-                    f"({signed_number(effect.lead_time_delta_pct)}%), expected lead time "
-                    f"{signed_duration(stream, effect.expected_lead_time_delta_hours)} "
-                    f"({signed_number(effect.expected_lead_time_delta_pct)}%), rolled %C&A "
-                    f"{signed_number(100 * effect.rolled_pca_delta)} pts")
+            return (
+                f"Applied alone: lead time {lead} "
+                f"({signed_number(effect.lead_time_delta_pct)}%), expected lead time "
+                f"{signed_duration(stream, effect.expected_lead_time_delta_hours)} "
+                f"({signed_number(effect.expected_lead_time_delta_pct)}%), rolled %C&A "
+                f"{signed_number(100 * effect.rolled_pca_delta)} pts"
+            )
         scenario = self.workspace.scenario
         if scenario is not None and opportunity.id not in scenario.ai:
             return f"Not enabled in the scenario {scenario.name}"
@@ -608,8 +698,12 @@ class OpportunityTableModel(QAbstractTableModel):
             raise VSMapperError(f"{opportunity.name}: {column.label}: {reason}") from None
         return value
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
         column = COLUMNS[index.column()]
         if role != Qt.ItemDataRole.EditRole or column.field is None:
             return False
@@ -622,12 +716,18 @@ class OpportunityTableModel(QAbstractTableModel):
             return False
         if parsed == getattr(opportunity, column.field):
             return False
-        words = (f"Rename AI opportunity {opportunity.name} to {parsed}" if column.field == "name"
-                 else f"Change {column.label} of {opportunity.name}")
+        words = (
+            f"Rename AI opportunity {opportunity.name} to {parsed}"
+            if column.field == "name"
+            else f"Change {column.label} of {opportunity.name}"
+        )
         field, ai_id = column.field, opportunity.id
         problem = try_perform(
-            self.workspace.undo_stack, self.workspace.document, words,
-            lambda document: document.set_opportunity_field(ai_id, field, parsed))
+            self.workspace.undo_stack,
+            self.workspace.document,
+            words,
+            lambda document: document.set_opportunity_field(ai_id, field, parsed),
+        )
         if problem:
             self.problem.emit(problem)
             return False
@@ -647,13 +747,16 @@ class OpportunitiesPanel(FollowingPanel):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.table.setItemDelegate(CheckedTextDelegate(self.table))
         self.table.setItemDelegateForColumn(STATUS_COLUMN, ChoiceDelegate(STATUSES, self.table))
-        self.table.setItemDelegateForColumn(CONFIDENCE_COLUMN,
-                                            ChoiceDelegate(CONFIDENCES, self.table))
+        self.table.setItemDelegateForColumn(
+            CONFIDENCE_COLUMN, ChoiceDelegate(CONFIDENCES, self.table)
+        )
         self.table.verticalHeader().hide()
         prepare_table(self.table)
         header = self.table.horizontalHeader()
@@ -678,10 +781,13 @@ class OpportunitiesPanel(FollowingPanel):
         self.problem_label = ProblemLabel(self)
         self.problem.connect(self.problem_label.show_problem)
         self.model.problem.connect(self.problem)
-        note = text_label("Lead time alone: each opportunity applied by itself to the current "
-                          "state, in expected lead time. Catalog figures are assumptions: "
-                          "change them to your own. Double-click a cell to edit.",
-                          theme.MUTED, parent=self)
+        note = text_label(
+            "Lead time alone: each opportunity applied by itself to the current "
+            "state, in expected lead time. Catalog figures are assumptions: "
+            "change them to your own. Double-click a cell to edit.",
+            theme.MUTED,
+            parent=self,
+        )
         layout = self.layout()
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
@@ -733,7 +839,9 @@ class OpportunitiesPanel(FollowingPanel):
         self.summary.setText(
             f"{len(rows)} AI opportunit{'y' if len(rows) == 1 else 'ies'}, "
             f"{money_text(cost, self.workspace.stream.currency)} a month if all were adopted"
-            if rows else "No AI opportunities marked yet")
+            if rows
+            else "No AI opportunities marked yet"
+        )
 
     def open_add_dialog(self) -> AddOpportunityDialog | None:
         """Open the catalog's suggestions for the target stage; returns without waiting."""
@@ -754,9 +862,11 @@ class OpportunitiesPanel(FollowingPanel):
         stage = next(stage for stage, o in self.model.rows if o.id == selected)
         name = self.workspace.document.opportunity(selected).name
         problem = try_perform(
-            self.workspace.undo_stack, self.workspace.document,
+            self.workspace.undo_stack,
+            self.workspace.document,
             f"Remove AI opportunity {name} from {stage.name}",
-            lambda document: document.remove_opportunity(selected))
+            lambda document: document.remove_opportunity(selected),
+        )
         if problem:
             self.problem.emit(problem)
 
@@ -771,4 +881,3 @@ class OpportunitiesPanel(FollowingPanel):
             return "AI opportunities on the map"
         enabled = sum(o.id in scenario.ai for _, o in self.model.rows)
         return f"{enabled} of {len(self.model.rows)} enabled here"
-

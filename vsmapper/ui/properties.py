@@ -86,8 +86,9 @@ class PropertiesPanel(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.stage_id: str | None = None
-        self.placeholder = QLabel("Select one stage on the map or in the table to see and "
-                                  "edit its fields.")
+        self.placeholder = QLabel(
+            "Select one stage on the map or in the table to see and edit its fields."
+        )
         self.placeholder.setWordWrap(True)
         self.placeholder.setStyleSheet(f"color: {theme.MUTED};")
         self.form_widget = QWidget()
@@ -183,10 +184,14 @@ class PropertiesPanel(QWidget):
                 editor.blockSignals(False)
         stream = self.workspace.stream
         self.editors["hourly_cost"].setPlaceholderText(  # type: ignore[attr-defined]
-            f"the map's: {format_number(stream.hourly_cost)} {stream.currency}")
+            f"the map's: {format_number(stream.hourly_cost)} {stream.currency}"
+        )
         position = stage.position
-        self.position.setText("automatic" if position is None
-                              else f"placed by hand at {position[0]:.0f}, {position[1]:.0f}")
+        self.position.setText(
+            "automatic"
+            if position is None
+            else f"placed by hand at {position[0]:.0f}, {position[1]:.0f}"
+        )
         self.reset_position.setEnabled(position is not None)
 
     def _show_value(self, field: str, how: str, editor: Any, stage: Stage) -> None:
@@ -199,9 +204,17 @@ class PropertiesPanel(QWidget):
             editor.setPlainText(value)
             editor.document().setModified(False)
         else:
-            text = value.text if isinstance(value, Estimate) else (
-                "" if value is None else format_number(value) if isinstance(value, int | float)
-                else value)
+            text = (
+                value.text
+                if isinstance(value, Estimate)
+                else (
+                    ""
+                    if value is None
+                    else format_number(value)
+                    if isinstance(value, int | float)
+                    else value
+                )
+            )
             editor.setText(text)
             self._mark(field, None, self._hint(field, value))
 
@@ -302,9 +315,12 @@ class PropertiesPanel(QWidget):
         if current == value or (isinstance(current, Estimate) and current.text == value):
             self._settle(field)
             return
-        problem = try_perform(self.workspace.undo_stack, self.workspace.document,
-                              field_change_text(stage.name, field),
-                              lambda document: document.set_stage_field(stage.id, field, value))
+        problem = try_perform(
+            self.workspace.undo_stack,
+            self.workspace.document,
+            field_change_text(stage.name, field),
+            lambda document: document.set_stage_field(stage.id, field, value),
+        )
         if problem:
             self._mark(field, refusal_reason(problem))
             self.problem.emit(problem)

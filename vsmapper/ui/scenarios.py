@@ -119,8 +119,9 @@ class OverrideTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else 1 + len(OVERRIDE_FIELDS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return ("Stage", "Process time", "Wait time", "%C&A")[section]
         return None
@@ -134,8 +135,9 @@ class OverrideTableModel(QAbstractTableModel):
         stage_id = self.workspace.stream.stages[row].id
         return scenario.overrides.get(stage_id) if scenario else None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         scenario = self.scenario
         if not index.isValid() or scenario is None:
             return None
@@ -159,8 +161,9 @@ class OverrideTableModel(QAbstractTableModel):
             return f"Overridden in {scenario.name}; clear the cell to use the stage's own {label}"
         return None
 
-    def _as_if_not_overridden(self, stage_id: str, field: str, label: str, role: int,
-                              scenario: Scenario) -> Any:
+    def _as_if_not_overridden(
+        self, stage_id: str, field: str, label: str, role: int, scenario: Scenario
+    ) -> Any:
         """A blank cell shows, greyed, what the stage has in the scenario without overrides."""
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(theme.color(theme.MUTED))
@@ -176,13 +179,16 @@ class OverrideTableModel(QAbstractTableModel):
             shown = f"{plain.pca:g}%"
         else:
             calendar = stream.calendar
-            likely = getattr(plain, field).likely_hours(calendar.hours_per_day,
-                                                        calendar.days_per_week)
+            likely = getattr(plain, field).likely_hours(
+                calendar.hours_per_day, calendar.days_per_week
+            )
             shown = duration_text(stream, likely)
         if role == Qt.ItemDataRole.DisplayRole:
             return shown
-        return (f"No override: {shown} (the stage's {label} with this scenario's AI). "
-                "Type a value such as 2-5d to override it.")
+        return (
+            f"No override: {shown} (the stage's {label} with this scenario's AI). "
+            "Type a value such as 2-5d to override it."
+        )
 
     def _without_overrides(self, scenario: Scenario) -> ValueStream:
         """The map as the scenario's AI alone makes it, worked out once per edit."""
@@ -212,8 +218,9 @@ class OverrideTableModel(QAbstractTableModel):
         if field == "pca":
             value = read_number(text.rstrip("%"), where, "95 (percent)")
             if not 0 < value <= 100:
-                raise VSMapperError(f"{where}: {value:g} is out of range; %C&A is more than 0 "
-                                    "and at most 100")
+                raise VSMapperError(
+                    f"{where}: {value:g} is out of range; %C&A is more than 0 and at most 100"
+                )
             return value
         try:
             estimate = parse_estimate(text)
@@ -224,8 +231,12 @@ class OverrideTableModel(QAbstractTableModel):
             raise VSMapperError(f"{where}: {problem}")
         return estimate
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
         scenario = self.scenario
         if role != Qt.ItemDataRole.EditRole or scenario is None or index.column() == 0:
             return False
@@ -243,11 +254,17 @@ class OverrideTableModel(QAbstractTableModel):
         overrides = {**scenario.overrides, stage.id: changed}
         if changed == StageOverride():
             del overrides[stage.id]
-        words = (f"Clear {label} override of {stage.name} in {scenario.name}" if parsed is None
-                 else f"Override {label} of {stage.name} in {scenario.name}")
+        words = (
+            f"Clear {label} override of {stage.name} in {scenario.name}"
+            if parsed is None
+            else f"Override {label} of {stage.name} in {scenario.name}"
+        )
         problem = try_perform(
-            self.workspace.undo_stack, self.workspace.document, words,
-            lambda document: document.set_scenario_field(scenario.id, "overrides", overrides))
+            self.workspace.undo_stack,
+            self.workspace.document,
+            words,
+            lambda document: document.set_scenario_field(scenario.id, "overrides", overrides),
+        )
         if problem:
             self.problem.emit(problem)
             return False
@@ -257,8 +274,9 @@ class OverrideTableModel(QAbstractTableModel):
 # --- the panel ---------------------------------------------------------------------------
 
 
-def sync_items(widget: QListWidget, keys: list[str],
-               show: Callable[[QListWidgetItem, int], None]) -> None:
+def sync_items(
+    widget: QListWidget, keys: list[str], show: Callable[[QListWidgetItem, int], None]
+) -> None:
     """Make a list show one item per key, reusing its items while the keys stay the same.
 
     The lists change from inside their own items' signals (a tick, a rename), where deleting
@@ -311,40 +329,52 @@ class ScenariosPanel(QWidget):
         self.scenario_list.currentItemChanged.connect(self._on_current_scenario)
         self.scenario_list.itemChanged.connect(self._on_renamed)
         self.scenario_list.itemActivated.connect(
-            lambda item: workspace.show_scenario(item.data(KEY_ROLE)))
+            lambda item: workspace.show_scenario(item.data(KEY_ROLE))
+        )
         delete_key = QShortcut(QKeySequence.StandardKey.Delete, self.scenario_list)
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.activated.connect(self.delete_selected)
         self.new_button = self._button("New", self.new_scenario, "A scenario with no changes yet")
-        self.duplicate_button = self._button("Duplicate", self.duplicate_selected,
-                                             "A copy of the selected scenario")
+        self.duplicate_button = self._button(
+            "Duplicate", self.duplicate_selected, "A copy of the selected scenario"
+        )
         self.rename_button = self._button("Rename", self.rename_selected, "Rename (F2)")
-        self.delete_button = self._button("Delete", self.delete_selected,
-                                          "Delete the selected scenario (Delete)")
-        self.show_button = self._button("Show on canvas", self.toggle_shown,
-                                        "Show this future state on the canvas and in the panels")
+        self.delete_button = self._button(
+            "Delete", self.delete_selected, "Delete the selected scenario (Delete)"
+        )
+        self.show_button = self._button(
+            "Show on canvas",
+            self.toggle_shown,
+            "Show this future state on the canvas and in the panels",
+        )
         self.all_ai_button = self._button("", self.create_all_ai_ideas)
         self.all_ai_button.setFont(panel_font(bold=True))
         self.all_ai_button.setStyleSheet(f"QPushButton {{ color: {theme.AI}; }}")
         self.all_ai_button.setToolTip(
             "One click: a scenario that enables every AI opportunity marked on the map. It is "
             "yours to edit and is never changed without you; when new AI opportunities are "
-            "marked, this button offers to add them.")
+            "marked, this button offers to add them."
+        )
 
         self.ai_caption = section_label("")
         self.ai_list = QListWidget(self)
         self.ai_list.itemChanged.connect(self._on_ai_toggled)
-        self.no_ai_hint = text_label("No AI opportunities marked yet: mark them at a stage, in "
-                                     "the AI opportunities panel.", theme.MUTED, parent=self)
+        self.no_ai_hint = text_label(
+            "No AI opportunities marked yet: mark them at a stage, in the AI opportunities panel.",
+            theme.MUTED,
+            parent=self,
+        )
         self.overrides = OverrideTableModel(workspace, self)
         self.override_table = QTableView(self)
         self.override_table.setModel(self.overrides)
         self.override_table.setItemDelegate(CheckedTextDelegate(self.override_table))
         self.override_table.verticalHeader().hide()
         prepare_table(self.override_table)
-        self.override_table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                            | QAbstractItemView.EditTrigger.EditKeyPressed
-                                            | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.override_table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         header = self.override_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -375,8 +405,12 @@ class ScenariosPanel(QWidget):
         editor_layout.addLayout(demand_row)
 
         list_buttons = QVBoxLayout()
-        for button in (self.new_button, self.duplicate_button, self.rename_button,
-                       self.delete_button):
+        for button in (
+            self.new_button,
+            self.duplicate_button,
+            self.rename_button,
+            self.delete_button,
+        ):
             list_buttons.addWidget(button)
         list_buttons.addStretch(1)
         list_row = QHBoxLayout()
@@ -439,8 +473,11 @@ class ScenariosPanel(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             item.setFont(panel_font(bold=is_shown))
             item.setForeground(QBrush(theme.color(theme.AI if is_shown else theme.INK)))
-            item.setToolTip("Shown on the canvas" if is_shown
-                            else "Double-click or Enter to show it on the canvas; F2 renames")
+            item.setToolTip(
+                "Shown on the canvas"
+                if is_shown
+                else "Double-click or Enter to show it on the canvas; F2 renames"
+            )
 
         sync_items(self.scenario_list, [scenario.id for scenario in scenarios], show)
         if selected is not None and self.scenario_list.currentItem() is None:
@@ -465,8 +502,9 @@ class ScenariosPanel(QWidget):
 
         def show(item: QListWidgetItem, row: int) -> None:
             stage, opportunity = opportunities[row]
-            item.setText(f"{opportunity.name}  ·  {stage.name}\n"
-                         f"{opportunity_effect_text(opportunity)}")
+            item.setText(
+                f"{opportunity.name}  ·  {stage.name}\n{opportunity_effect_text(opportunity)}"
+            )
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             enabled = scenario is not None and opportunity.id in scenario.ai
             item.setCheckState(Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked)
@@ -478,8 +516,10 @@ class ScenariosPanel(QWidget):
             self.ai_caption.setText("AI opportunities enabled")
         else:
             enabled_count = sum(o.id in scenario.ai for _, o in opportunities)
-            self.ai_caption.setText(f"AI opportunities enabled in {scenario.name} "
-                                    f"({enabled_count} of {len(opportunities)})")
+            self.ai_caption.setText(
+                f"AI opportunities enabled in {scenario.name} "
+                f"({enabled_count} of {len(opportunities)})"
+            )
         self.demand.blockSignals(True)
         self.demand.setValue(scenario.demand_factor if scenario else 1.0)
         self.demand.blockSignals(False)
@@ -487,7 +527,8 @@ class ScenariosPanel(QWidget):
         self.demand_hint.setText(
             "the map has no demand: set one in Map settings for this to matter"
             if demand is None
-            else f"{demand * self.demand.value():g} items a week (now {demand:g})")
+            else f"{demand * self.demand.value():g} items a week (now {demand:g})"
+        )
 
     def _on_shown_changed(self) -> None:
         self.heading.show_label(self.workspace, "on the canvas")
@@ -533,8 +574,10 @@ class ScenariosPanel(QWidget):
         while f"Scenario {number}" in taken:
             number += 1
         name = f"Scenario {number}"
-        self._add(Scenario(id=self.document.unique_id(name, "scenario"), name=name),
-                  f"Add scenario {name}")
+        self._add(
+            Scenario(id=self.document.unique_id(name, "scenario"), name=name),
+            f"Add scenario {name}",
+        )
         self.rename_selected()
 
     def duplicate_selected(self) -> None:
@@ -558,16 +601,20 @@ class ScenariosPanel(QWidget):
         name = item.text().strip()
         if name == old.name:
             return
-        if not self._perform(f"Rename scenario {old.name} to {name}",
-                             lambda d: d.set_scenario_field(scenario_id, "name", name)):
+        if not self._perform(
+            f"Rename scenario {old.name} to {name}",
+            lambda d: d.set_scenario_field(scenario_id, "name", name),
+        ):
             self._fill()
 
     def delete_selected(self) -> None:
         """Delete the selected scenario."""
         scenario = self.selected_scenario()
         if scenario is not None:
-            self._perform(f"Delete scenario {scenario.name}",
-                          lambda document: document.remove_scenario(scenario.id))
+            self._perform(
+                f"Delete scenario {scenario.name}",
+                lambda document: document.remove_scenario(scenario.id),
+            )
 
     def toggle_shown(self) -> None:
         """Show the selected scenario on the canvas, or the current state if it is shown."""
@@ -581,14 +628,16 @@ class ScenariosPanel(QWidget):
         ids = [o.id for _, o in self.workspace.stream.opportunities()]
         existing = all_ai_ideas(self.workspace.stream.scenarios)
         if existing is None:
-            scenario = Scenario(id=self.document.unique_id(ALL_AI_IDEAS, "scenario"),
-                                name=ALL_AI_IDEAS, ai=ids)
+            scenario = Scenario(
+                id=self.document.unique_id(ALL_AI_IDEAS, "scenario"), name=ALL_AI_IDEAS, ai=ids
+            )
             self._add(scenario, f"Create scenario {ALL_AI_IDEAS}")
             return
         missing = [i for i in ids if i not in existing.ai]
         if missing and self._perform(
-                f"Add {ai_ideas(len(missing))} to {existing.name}",
-                lambda d: d.set_scenario_field(existing.id, "ai", [*existing.ai, *missing])):
+            f"Add {ai_ideas(len(missing))} to {existing.name}",
+            lambda d: d.set_scenario_field(existing.id, "ai", [*existing.ai, *missing]),
+        ):
             self.select_scenario(existing.id)
 
     def _on_ai_toggled(self, item: QListWidgetItem) -> None:
@@ -602,26 +651,37 @@ class ScenariosPanel(QWidget):
         else:
             ai, text = [a for a in scenario.ai if a != ai_id], f"Disable {name} in {scenario.name}"
         if ai != scenario.ai and not self._perform(
-                text, lambda d: d.set_scenario_field(scenario.id, "ai", ai)):
+            text, lambda d: d.set_scenario_field(scenario.id, "ai", ai)
+        ):
             self._fill_editor()
 
     def _on_demand_changed(self, value: float) -> None:
         scenario = self.selected_scenario()
         if scenario is None or value == scenario.demand_factor:
             return
-        if not self._perform(f"Change demand factor of {scenario.name}",
-                             lambda d: d.set_scenario_field(scenario.id, "demand_factor", value)):
+        if not self._perform(
+            f"Change demand factor of {scenario.name}",
+            lambda d: d.set_scenario_field(scenario.id, "demand_factor", value),
+        ):
             self._fill_editor()
 
 
 # --- the comparison ----------------------------------------------------------------------
 
-MEASURES = ("Lead time", "Expected lead time", "Flow efficiency", "Rolled %C&A",
-            "Constraint", "Cost per item", "AI cost per month")
+MEASURES = (
+    "Lead time",
+    "Expected lead time",
+    "Flow efficiency",
+    "Rolled %C&A",
+    "Constraint",
+    "Cost per item",
+    "AI cost per month",
+)
 
 
-def measure_values(stream: ValueStream, analysis: FlowAnalysis,
-                   monthly_ai_cost: float | None) -> list[str]:
+def measure_values(
+    stream: ValueStream, analysis: FlowAnalysis, monthly_ai_cost: float | None
+) -> list[str]:
     """One state's figures, in the order of ``MEASURES``."""
     constraint = analysis.constraint
     return [
@@ -635,29 +695,43 @@ def measure_values(stream: ValueStream, analysis: FlowAnalysis,
     ]
 
 
-def measure_deltas(stream: ValueStream,
-                   comparison: ScenarioComparison) -> list[tuple[str, str | None]]:
+def measure_deltas(
+    stream: ValueStream, comparison: ScenarioComparison
+) -> list[tuple[str, str | None]]:
     """A scenario's changes against the current state with their colours, as ``MEASURES``."""
     current, future = comparison.current, comparison.future
     lead = comparison.lead_time_delta_hours
     expected = comparison.expected_lead_time_delta_hours
     expected_pct = percent_of(expected, current.expected_lead_time_hours)
     same = (current.constraint and current.constraint.stage_id) == (
-        future.constraint and future.constraint.stage_id)
+        future.constraint and future.constraint.stage_id
+    )
     return [
-        (f"{signed_duration(stream, lead)} ({signed_number(comparison.lead_time_delta_pct)}%)",
-         change_color(lead)),
-        (f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)",
-         change_color(expected)),
-        (signed_number(100 * comparison.flow_efficiency_delta, 1, " pts"),
-         change_color(comparison.flow_efficiency_delta, lower_is_better=False)),
-        (signed_number(100 * comparison.rolled_pca_delta, 1, " pts"),
-         change_color(comparison.rolled_pca_delta, lower_is_better=False)),
+        (
+            f"{signed_duration(stream, lead)} ({signed_number(comparison.lead_time_delta_pct)}%)",
+            change_color(lead),
+        ),
+        (
+            f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)",
+            change_color(expected),
+        ),
+        (
+            signed_number(100 * comparison.flow_efficiency_delta, 1, " pts"),
+            change_color(comparison.flow_efficiency_delta, lower_is_better=False),
+        ),
+        (
+            signed_number(100 * comparison.rolled_pca_delta, 1, " pts"),
+            change_color(comparison.rolled_pca_delta, lower_is_better=False),
+        ),
         ("same" if same else "moved", None),
-        (signed_money(comparison.cost_per_item_delta, stream.currency),
-         change_color(comparison.cost_per_item_delta)),
-        (signed_money(comparison.monthly_ai_cost, stream.currency),
-         change_color(comparison.monthly_ai_cost)),
+        (
+            signed_money(comparison.cost_per_item_delta, stream.currency),
+            change_color(comparison.cost_per_item_delta),
+        ),
+        (
+            signed_money(comparison.monthly_ai_cost, stream.currency),
+            change_color(comparison.monthly_ai_cost),
+        ),
     ]
 
 
@@ -672,14 +746,20 @@ class ScenarioComparisonView(FollowingPanel):
         self.table.verticalHeader().hide()
         prepare_table(self.table, row_height=1.55)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.empty = text_label("No future-state scenarios yet. Create one in the Scenarios "
-                                "panel to compare it with the current state here.", theme.MUTED,
-                                parent=self)
+        self.empty = text_label(
+            "No future-state scenarios yet. Create one in the Scenarios "
+            "panel to compare it with the current state here.",
+            theme.MUTED,
+            parent=self,
+        )
         copy = QPushButton("Copy table", self)
         copy.setToolTip("Copy the comparison as tab-separated text, for a spreadsheet or a plan")
         copy.clicked.connect(self.copy_to_clipboard)
-        note = text_label("Δ: the scenario minus the current state. Green is better, red worse.",
-                          theme.MUTED, parent=self)
+        note = text_label(
+            "Δ: the scenario minus the current state. Green is better, red worse.",
+            theme.MUTED,
+            parent=self,
+        )
         footer = QHBoxLayout()
         footer.addWidget(note, 1)
         footer.addWidget(copy)
@@ -712,8 +792,9 @@ class ScenarioComparisonView(FollowingPanel):
         for number, comparison in enumerate(self.comparisons):
             column = 2 + 2 * number
             values = measure_values(stream, comparison.future, comparison.monthly_ai_cost)
-            highlight = (theme.AI_FILL if shown is not None
-                         and shown.id == comparison.scenario_id else None)
+            highlight = (
+                theme.AI_FILL if shown is not None and shown.id == comparison.scenario_id else None
+            )
             self._fill_column(column, values, highlight)
             for row, (text, tone) in enumerate(measure_deltas(stream, comparison)):
                 item = read_only_item(text)
@@ -743,8 +824,12 @@ class ScenarioComparisonView(FollowingPanel):
         header = self.table.horizontalHeaderItem
         rows = [[header(column).text() if header(column) else "" for column in columns]]
         for row in range(self.table.rowCount()):
-            rows.append([self.table.item(row, column).text() if self.table.item(row, column)
-                         else "" for column in columns])
+            rows.append(
+                [
+                    self.table.item(row, column).text() if self.table.item(row, column) else ""
+                    for column in columns
+                ]
+            )
         return rows
 
     def copy_to_clipboard(self) -> None:

@@ -43,8 +43,20 @@ from vsmapper.ui.commands import field_change_text, perform, try_perform
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
-FIELDS = ("name", "phase", "kind", "process_time", "wait_time", "pca", "rework_to", "people",
-          "availability", "hourly_cost", "next", "notes")
+FIELDS = (
+    "name",
+    "phase",
+    "kind",
+    "process_time",
+    "wait_time",
+    "pca",
+    "rework_to",
+    "people",
+    "availability",
+    "hourly_cost",
+    "next",
+    "notes",
+)
 DURATIONS = ("process_time", "wait_time")
 OPTIONAL_NUMBERS = ("hourly_cost", "wip", "throughput_per_week")
 NUMBERS = ("people", *OPTIONAL_NUMBERS)
@@ -132,8 +144,13 @@ class StageTableModel(QAbstractTableModel):
         self._follow_rows()
         if change.kind == "map":
             self._cells_changed(0, len(FIELDS) - 1)
-        elif change.kind in ("stage_added", "stage_removed", "stage_moved", "stage_changed",
-                             "flows"):
+        elif change.kind in (
+            "stage_added",
+            "stage_removed",
+            "stage_moved",
+            "stage_changed",
+            "flows",
+        ):
             if change.kind == "stage_changed" and change.stage_id in self._ids:
                 row = self._ids.index(change.stage_id)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(FIELDS) - 1))
@@ -142,8 +159,9 @@ class StageTableModel(QAbstractTableModel):
 
     def _cells_changed(self, first_column: int, last_column: int) -> None:
         if self._ids:
-            self.dataChanged.emit(self.index(0, first_column),
-                                  self.index(len(self._ids) - 1, last_column))
+            self.dataChanged.emit(
+                self.index(0, first_column), self.index(len(self._ids) - 1, last_column)
+            )
 
     def _follow_rows(self) -> None:
         """Tell the views which rows were removed, moved and inserted to match the document.
@@ -158,7 +176,7 @@ class StageTableModel(QAbstractTableModel):
         gone = [row for row, stage_id in enumerate(self._ids) if stage_id not in kept]
         for first, last in reversed(_runs(gone)):
             self.beginRemoveRows(NO_PARENT, first, last)
-            del self._ids[first:last + 1]
+            del self._ids[first : last + 1]
             self.endRemoveRows()
         present = set(self._ids)
         common = [stage_id for stage_id in new if stage_id in present]
@@ -185,9 +203,9 @@ class StageTableModel(QAbstractTableModel):
         old = self._ids
         first = next(row for row, (a, b) in enumerate(zip(old, order, strict=True)) if a != b)
         last = max(row for row, (a, b) in enumerate(zip(old, order, strict=True)) if a != b)
-        if old[first + 1:last + 1] == order[first:last]:
+        if old[first + 1 : last + 1] == order[first:last]:
             source, destination = first, last + 1
-        elif old[first:last] == order[first + 1:last + 1]:
+        elif old[first:last] == order[first + 1 : last + 1]:
             source, destination = last, first
         else:
             return False
@@ -204,8 +222,9 @@ class StageTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(FIELDS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -237,8 +256,11 @@ class StageTableModel(QAbstractTableModel):
         if field == "rework_to":
             return self._name(stage.rework_to) if stage.rework_to else ""
         if field == "next":
-            return "; ".join(self._name(flow.target) for flow in self.workspace.stream.flows
-                             if flow.source == stage.id)
+            return "; ".join(
+                self._name(flow.target)
+                for flow in self.workspace.stream.flows
+                if flow.source == stage.id
+            )
         value = getattr(stage, field)
         if value is None:
             return ""
@@ -256,7 +278,8 @@ class StageTableModel(QAbstractTableModel):
             stage = self.stages[index.row()]
             upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
             return [(f"{stage.name} itself", "")] + [
-                (other.name, other.name) for other in self.stages if other.id in upstream]
+                (other.name, other.name) for other in self.stages if other.id in upstream
+            ]
         return None
 
     # --- editing -------------------------------------------------------------------
@@ -267,8 +290,9 @@ class StageTableModel(QAbstractTableModel):
         stage = self.stages[index.row()]
         field = FIELDS[index.column()]
         label = "next stages" if field == "next" else field
-        return self.set_cells([(index.row(), index.column(), str(value))],
-                              field_change_text(stage.name, label))
+        return self.set_cells(
+            [(index.row(), index.column(), str(value))], field_change_text(stage.name, label)
+        )
 
     def set_cells(self, cells: list[tuple[int, int, str]], text: str) -> bool:
         """Set cells (row, column, typed text) as one undo step named ``text``.
@@ -344,8 +368,7 @@ def _clipboard_cell(text: str) -> str:
 class ChoiceDelegate(QStyledItemDelegate):
     """Phase, kind and rework target picked from a list; other cells typed."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: Index) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         choices = index.model().choices(index)  # type: ignore[attr-defined]
         if choices is None:
             return super().createEditor(parent, option, index)
@@ -382,9 +405,11 @@ class StageTableView(QTableView):
         self.workspace = workspace
         self.setModel(StageTableModel(workspace, self))
         self.setItemDelegate(ChoiceDelegate(self))
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
-                             | QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
         self.setTabKeyNavigation(True)
@@ -417,16 +442,17 @@ class StageTableView(QTableView):
         self._quiet = True
         try:
             self.clearSelection()
-            rows = [row for row, stage in enumerate(self.workspace.stream.stages)
-                    if stage.id in ids]
+            rows = [
+                row for row, stage in enumerate(self.workspace.stream.stages) if stage.id in ids
+            ]
             flags = self.selectionModel().SelectionFlag
             for row in rows:
-                self.selectionModel().select(self.model().index(row, 0),
-                                             flags.Select | flags.Rows)
+                self.selectionModel().select(self.model().index(row, 0), flags.Select | flags.Rows)
             if rows:
                 if self.currentIndex().row() not in rows:
-                    self.selectionModel().setCurrentIndex(self.model().index(rows[0], 0),
-                                                          flags.NoUpdate)
+                    self.selectionModel().setCurrentIndex(
+                        self.model().index(rows[0], 0), flags.NoUpdate
+                    )
                 self.scrollTo(self.model().index(rows[0], 0))
         finally:
             self._quiet = False
@@ -445,16 +471,21 @@ class StageTableView(QTableView):
         return super().event(event)
 
     def _owns_key(self, event: QKeyEvent) -> bool:
-        return (self._is_add_key(event) or event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_F2)
-                or event.matches(QKeySequence.StandardKey.Copy)
-                or event.matches(QKeySequence.StandardKey.Paste))
+        return (
+            self._is_add_key(event)
+            or event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_F2)
+            or event.matches(QKeySequence.StandardKey.Copy)
+            or event.matches(QKeySequence.StandardKey.Paste)
+        )
 
     @staticmethod
     def _is_add_key(event: QKeyEvent) -> bool:
         """Ctrl+Enter, and not Ctrl+Shift+Enter, which adds a parallel stage in the window."""
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        return (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and modifiers == Qt.KeyboardModifier.ControlModifier)
+        return (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and modifiers == Qt.KeyboardModifier.ControlModifier
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key, editing = event.key(), self.state() == self.State.EditingState
@@ -481,8 +512,10 @@ class StageTableView(QTableView):
 
     def _at_last_cell(self) -> bool:
         current = self.currentIndex()
-        return (current.row() == self.model().rowCount() - 1
-                and current.column() == self.model().columnCount() - 1)
+        return (
+            current.row() == self.model().rowCount() - 1
+            and current.column() == self.model().columnCount() - 1
+        )
 
     def _note_refusal(self, _message: str) -> None:
         self._refused = True
@@ -527,11 +560,18 @@ class StageTableView(QTableView):
         stages = document.stream.stages
         row = self.currentIndex().row()
         after = stages[row] if 0 <= row < len(stages) else (stages[-1] if stages else None)
-        stage = Stage(id=document.unique_id("New stage"), name="New stage",
-                      phase=after.phase if after else "creation")
+        stage = Stage(
+            id=document.unique_id("New stage"),
+            name="New stage",
+            phase=after.phase if after else "creation",
+        )
         text = f"Add stage after {after.name}" if after else "Add stage"
-        perform(self.workspace.undo_stack, document, text,
-                lambda edited: edited.insert_after(stage, after.id if after else None))
+        perform(
+            self.workspace.undo_stack,
+            document,
+            text,
+            lambda edited: edited.insert_after(stage, after.id if after else None),
+        )
         self.edit_name(stage.id)
         self._naming_new_stage = True
 
@@ -542,13 +582,13 @@ class StageTableView(QTableView):
             cells = self.selectionModel().selectedIndexes() or [self.currentIndex()]
             cells = [index for index in cells if index.isValid()]
             if cells:
-                self.model().set_cells([(i.row(), i.column(), "") for i in cells],
-                                       "Clear 1 cell" if len(cells) == 1
-                                       else f"Clear {len(cells)} cells")
+                self.model().set_cells(
+                    [(i.row(), i.column(), "") for i in cells],
+                    "Clear 1 cell" if len(cells) == 1 else f"Clear {len(cells)} cells",
+                )
             return
         stages = [self.workspace.stream.stages[row] for row in rows]
-        text = (f"Delete {stages[0].name}" if len(stages) == 1
-                else f"Delete {len(stages)} stages")
+        text = f"Delete {stages[0].name}" if len(stages) == 1 else f"Delete {len(stages)} stages"
 
         def delete(document: Document) -> None:
             for stage in stages:
@@ -565,15 +605,21 @@ class StageTableView(QTableView):
             return
         rows = sorted({index.row() for index in indexes})
         columns = sorted({index.column() for index in indexes})
-        lines = ["\t".join(_clipboard_cell(self.model().index(row, column).data())
-                           for column in columns) for row in rows]
+        lines = [
+            "\t".join(_clipboard_cell(self.model().index(row, column).data()) for column in columns)
+            for row in rows
+        ]
         QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
 
     def paste(self, text: str) -> bool:
         """Update or add stages from rows copied from a spreadsheet, as one undo step."""
         try:
-            perform(self.workspace.undo_stack, self.workspace.document, "Paste rows",
-                    lambda document: paste_rows(document, text))
+            perform(
+                self.workspace.undo_stack,
+                self.workspace.document,
+                "Paste rows",
+                lambda document: paste_rows(document, text),
+            )
         except VSMapperError as error:
             self.model().problem.emit(" · ".join([str(error), *error.details]))
             return False

@@ -28,8 +28,9 @@ class Workspace(QObject):
     scenarioChanged = Signal()
     pathChanged = Signal()
 
-    def __init__(self, stream: ValueStream, path: Path | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, stream: ValueStream, path: Path | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.document = Document(stream)
         self.undo_stack = QUndoStack(self)

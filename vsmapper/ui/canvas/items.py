@@ -175,8 +175,9 @@ class StageItem(QGraphicsItem):
         """Only the box itself is picked and selected, not the space around it."""
         return _box_path()
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         """Draw the wait, the box with its data, the self-rework loop and the tags."""
         face = self._face
         if face is None:
@@ -228,8 +229,9 @@ class StageItem(QGraphicsItem):
             painter.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
             painter.setFont(_font(16, True))
             painter.setPen(theme.color(theme.INK))
-            painter.drawText(row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             value)
+            painter.drawText(
+                row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, value
+            )
             top += ROW_HEIGHT
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
@@ -282,27 +284,40 @@ def _paint_wait(painter: QPainter, wait: str) -> None:
     """The inventory triangle above the flow's run-in, and the wait time under the flow."""
     middle = BOX.height() / 2
     centre = -WAIT_ZONE / 2 - 2
-    triangle = QPolygonF([
-        QPointF(centre, middle - 42),
-        QPointF(centre - 20, middle - 8),
-        QPointF(centre + 20, middle - 8),
-    ])
-    painter.setPen(QPen(theme.color(theme.WAIT), 1.8, Qt.PenStyle.SolidLine,
-                        Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+    triangle = QPolygonF(
+        [
+            QPointF(centre, middle - 42),
+            QPointF(centre - 20, middle - 8),
+            QPointF(centre + 20, middle - 8),
+        ]
+    )
+    painter.setPen(
+        QPen(
+            theme.color(theme.WAIT),
+            1.8,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
+    )
     painter.setBrush(theme.color(theme.WAIT_FILL))
     painter.drawPolygon(triangle)
     painter.setFont(_font(13, True))
     painter.setPen(theme.color(theme.WAIT_TEXT))
     painter.drawText(QRectF(centre - 10, middle - 28, 20, 18), Qt.AlignmentFlag.AlignCenter, "I")
     painter.setFont(_font(17, True))
-    painter.drawText(QRectF(centre - 44, middle + 5, 88, 24),
-                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, wait)
+    painter.drawText(
+        QRectF(centre - 44, middle + 5, 88, 24),
+        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+        wait,
+    )
 
 
 def _rework_pen(width: float = 2.0) -> QPen:
     """The dashed pen of rework loops."""
-    pen = QPen(theme.color(theme.REWORK), width, Qt.PenStyle.CustomDashLine,
-               Qt.PenCapStyle.RoundCap)
+    pen = QPen(
+        theme.color(theme.REWORK), width, Qt.PenStyle.CustomDashLine, Qt.PenCapStyle.RoundCap
+    )
     pen.setDashPattern([3.5, 2.5])
     return pen
 
@@ -320,8 +335,9 @@ def _paint_self_rework(painter: QPainter, label: str) -> None:
     painter.drawPolygon(_arrow_head(QPointF(18, 1), 0, 1, ARROW_LENGTH - 2, 5))
     painter.setFont(_font(13, True))
     painter.setPen(theme.color(theme.REWORK))
-    painter.drawText(QRectF(60, -30, 140, 20),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+    painter.drawText(
+        QRectF(60, -30, 140, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label
+    )
 
 
 def _tag_rect(text: str, index: int) -> QRectF:
@@ -362,17 +378,26 @@ class AIBadgeItem(QGraphicsItem):
         radius = self.RADIUS + 2
         return QRectF(-radius, -radius, 2 * radius, 2 * radius)
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         """A purple starburst with the count."""
-        painter.setPen(QPen(theme.color(theme.AI), 1.6, Qt.PenStyle.SolidLine,
-                            Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+        painter.setPen(
+            QPen(
+                theme.color(theme.AI),
+                1.6,
+                Qt.PenStyle.SolidLine,
+                Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin,
+            )
+        )
         painter.setBrush(theme.color(theme.AI_FILL))
         painter.drawPolygon(_burst(self.RADIUS))
         painter.setFont(_font(14, True))
         painter.setPen(theme.color(theme.AI))
-        painter.drawText(QRectF(-self.RADIUS, -10, 2 * self.RADIUS, 20),
-                         Qt.AlignmentFlag.AlignCenter, self._text)
+        painter.drawText(
+            QRectF(-self.RADIUS, -10, 2 * self.RADIUS, 20), Qt.AlignmentFlag.AlignCenter, self._text
+        )
 
 
 @cache
@@ -403,13 +428,17 @@ def flow_path(start: QPointF, end: QPointF, head: float) -> QPainterPath:
         bend_end = QPointF(end.x() - WAIT_ZONE, end.y())
         bend_start = QPointF(bend_end.x() - bend, start.y())
         path.lineTo(bend_start)
-        path.cubicTo(QPointF(bend_start.x() + bend * 0.6, start.y()),
-                     QPointF(bend_end.x() - bend * 0.6, end.y()), bend_end)
+        path.cubicTo(
+            QPointF(bend_start.x() + bend * 0.6, start.y()),
+            QPointF(bend_end.x() - bend * 0.6, end.y()),
+            bend_end,
+        )
         path.lineTo(stop)
     else:
         reach = max(60.0, abs(end.x() - start.x()) / 2)
-        path.cubicTo(QPointF(start.x() + reach, start.y()),
-                     QPointF(stop.x() - reach, stop.y()), stop)
+        path.cubicTo(
+            QPointF(start.x() + reach, start.y()), QPointF(stop.x() - reach, stop.y()), stop
+        )
     return path
 
 
@@ -435,8 +464,9 @@ class FlowItem(QGraphicsItem):
         length = ARROW_LENGTH + (3 if critical else 0)
         self._path = flow_path(start, end, length)
         self._head = _arrow_head(end, 1, 0, length, 7.5 if critical else 5.5)
-        self._bounds = self._path.boundingRect().united(self._head.boundingRect()).adjusted(
-            -4, -4, 4, 4)
+        self._bounds = (
+            self._path.boundingRect().united(self._head.boundingRect()).adjusted(-4, -4, 4, 4)
+        )
         self.setZValue(2 if critical else 1)
         self.update()
 
@@ -448,12 +478,20 @@ class FlowItem(QGraphicsItem):
         """The route and its head."""
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         """The line and a filled head."""
         colour = theme.color(theme.CRITICAL_PATH if self.critical else theme.FLOW)
-        painter.setPen(QPen(colour, self.width(), Qt.PenStyle.SolidLine,
-                            Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+        painter.setPen(
+            QPen(
+                colour,
+                self.width(),
+                Qt.PenStyle.SolidLine,
+                Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin,
+            )
+        )
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -490,8 +528,12 @@ class ReworkItem(QGraphicsItem):
         self.label = label
         width = _metrics(15, True).horizontalAdvance(label) + 18
         self._label_rect = QRectF(top.x() - width / 2, top.y() - 12, width, 24)
-        self._bounds = self._path.boundingRect().united(self._label_rect).united(
-            self._head.boundingRect()).adjusted(-4, -4, 4, 4)
+        self._bounds = (
+            self._path.boundingRect()
+            .united(self._label_rect)
+            .united(self._head.boundingRect())
+            .adjusted(-4, -4, 4, 4)
+        )
         self.update()
 
     def label_rect(self) -> QRectF:
@@ -502,8 +544,9 @@ class ReworkItem(QGraphicsItem):
         """Arc, head and label."""
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         """The dashed arc, its head, and the rate on a light pill."""
         painter.setPen(_rework_pen(2.4))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -541,8 +584,9 @@ class PhaseBandsItem(QGraphicsItem):
         """All the bands."""
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         """Fill each band and put its phase name at the top."""
         painter.setPen(Qt.PenStyle.NoPen)
         for phase, rect in self._bands:
@@ -551,8 +595,11 @@ class PhaseBandsItem(QGraphicsItem):
             painter.drawRect(rect)
             painter.setFont(_spaced(17, 2.5))
             painter.setPen(theme.color(colours.label))
-            painter.drawText(QRectF(rect.left(), rect.top() + 12, rect.width(), 26),
-                             Qt.AlignmentFlag.AlignCenter, phase.upper())
+            painter.drawText(
+                QRectF(rect.left(), rect.top() + 12, rect.width(), 26),
+                Qt.AlignmentFlag.AlignCenter,
+                phase.upper(),
+            )
             painter.setPen(Qt.PenStyle.NoPen)
 
 
@@ -571,8 +618,9 @@ class HeaderItem(QGraphicsItem):
         """Show a new title, state label and subtitle."""
         self.prepareGeometryChange()
         self._title, self._label, self._subtitle = title, label.upper(), subtitle
-        width = max(self._pill_rect().right(),
-                    _metrics(self.SUBTITLE_SIZE).horizontalAdvance(subtitle))
+        width = max(
+            self._pill_rect().right(), _metrics(self.SUBTITLE_SIZE).horizontalAdvance(subtitle)
+        )
         self._bounds = QRectF(0, 0, width + 8, self.height())
         self.update()
 
@@ -591,13 +639,17 @@ class HeaderItem(QGraphicsItem):
         """Title, pill and subtitle."""
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         """Title in large bold type, the state in a pill beside it, the numbers below."""
         painter.setFont(_font(self.TITLE_SIZE, True))
         painter.setPen(theme.color(theme.INK))
-        painter.drawText(QRectF(0, 0, self._title_width() + 4, 46),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._title)
+        painter.drawText(
+            QRectF(0, 0, self._title_width() + 4, 46),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self._title,
+        )
         pill = self._pill_rect()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.color(theme.INK_SOFT))
@@ -607,9 +659,11 @@ class HeaderItem(QGraphicsItem):
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self._label)
         painter.setFont(_font(self.SUBTITLE_SIZE))
         painter.setPen(theme.color(theme.MUTED))
-        painter.drawText(QRectF(0, 54, self._bounds.width(), 28),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         self._subtitle)
+        painter.drawText(
+            QRectF(0, 54, self._bounds.width(), 28),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self._subtitle,
+        )
 
 
 @dataclass(frozen=True)
@@ -641,8 +695,10 @@ class TimelineItem(QGraphicsItem):
     TOTALS_WIDTH = 420.0
     TOTALS_ROW = 32.0
     HEADING = (
-        ("Timeline (critical path)", theme.INK, 19, True), ("   wait", theme.WAIT_TEXT, 15, True),
-        (" above, ", theme.MUTED, 15, False), ("process time", theme.PROCESS, 15, True),
+        ("Timeline (critical path)", theme.INK, 19, True),
+        ("   wait", theme.WAIT_TEXT, 15, True),
+        (" above, ", theme.MUTED, 15, False),
+        ("process time", theme.PROCESS, 15, True),
         (" below", theme.MUTED, 15, False),
     )
 
@@ -653,17 +709,23 @@ class TimelineItem(QGraphicsItem):
         self._totals: tuple[TotalsRow, ...] = ()
         self._bounds = QRectF()
 
-    def set_timeline(self, left: float, right: float, steps: Sequence[TimelineStep],
-                     totals: Sequence[TotalsRow]) -> None:
+    def set_timeline(
+        self, left: float, right: float, steps: Sequence[TimelineStep], totals: Sequence[TotalsRow]
+    ) -> None:
         """Show these steps (x in scene units) and totals between ``left`` and ``right``."""
         self.prepareGeometryChange()
         self._left, self._right = left, right
         self._steps, self._totals = tuple(steps), tuple(totals)
-        heading = sum(_metrics(size, bold).horizontalAdvance(text)
-                      for text, _, size, bold in self.HEADING)
+        heading = sum(
+            _metrics(size, bold).horizontalAdvance(text) for text, _, size, bold in self.HEADING
+        )
         right = max(self._totals_rect().right(), left + heading)
-        self._bounds = QRectF(left, 0, right - left + 4,
-                              max(self._totals_rect().bottom(), self.PROCESS_LEVEL + 56) + 4)
+        self._bounds = QRectF(
+            left,
+            0,
+            right - left + 4,
+            max(self._totals_rect().bottom(), self.PROCESS_LEVEL + 56) + 4,
+        )
         self.update()
 
     def _totals_rect(self) -> QRectF:
@@ -673,22 +735,25 @@ class TimelineItem(QGraphicsItem):
         if end + 64 + self.TOTALS_WIDTH <= self._right:
             return QRectF(self._right - self.TOTALS_WIDTH, 34, self.TOTALS_WIDTH, height)
         right = max(self._right, self._left + self.TOTALS_WIDTH)
-        return QRectF(right - self.TOTALS_WIDTH, self.PROCESS_LEVEL + 70, self.TOTALS_WIDTH,
-                      height)
+        return QRectF(right - self.TOTALS_WIDTH, self.PROCESS_LEVEL + 70, self.TOTALS_WIDTH, height)
 
     def boundingRect(self) -> QRectF:
         """Heading, ladder and totals."""
         return self._bounds
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         """The heading, the square-wave ladder with its labels, and the totals."""
         x = self._left
         for text, colour, size, bold in self.HEADING:
             painter.setFont(_font(size, bold))
             painter.setPen(theme.color(colour))
-            painter.drawText(QRectF(x, 0, 1000, 28),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
+            painter.drawText(
+                QRectF(x, 0, 1000, 28),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                text,
+            )
             x += _metrics(size, bold).horizontalAdvance(text)
         if self._steps:
             self._paint_ladder(painter)
@@ -703,14 +768,22 @@ class TimelineItem(QGraphicsItem):
             ladder.lineTo(step.process_start, low)
             ladder.lineTo(step.process_end, low)
             ladder.lineTo(step.process_end, high)
-        painter.setPen(QPen(theme.color(theme.INK), 3, Qt.PenStyle.SolidLine,
-                            Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.MiterJoin))
+        painter.setPen(
+            QPen(
+                theme.color(theme.INK),
+                3,
+                Qt.PenStyle.SolidLine,
+                Qt.PenCapStyle.SquareCap,
+                Qt.PenJoinStyle.MiterJoin,
+            )
+        )
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(ladder)
         centre = Qt.AlignmentFlag.AlignHCenter
         for step in self._steps:
-            wait = QRectF(step.wait_start - 20, high - 34,
-                          step.process_start - step.wait_start + 40, 28)
+            wait = QRectF(
+                step.wait_start - 20, high - 34, step.process_start - step.wait_start + 40, 28
+            )
             process = QRectF(step.process_start, low + 6, step.process_end - step.process_start, 26)
             painter.setFont(_font(17, True))
             painter.setPen(theme.color(theme.WAIT_TEXT))
@@ -720,8 +793,11 @@ class TimelineItem(QGraphicsItem):
             name = process.translated(0, 24)
             painter.setFont(_font(13))
             painter.setPen(theme.color(theme.MUTED))
-            painter.drawText(name, centre | Qt.AlignmentFlag.AlignTop, _metrics(13).elidedText(
-                step.name, Qt.TextElideMode.ElideRight, name.width() - 8))
+            painter.drawText(
+                name,
+                centre | Qt.AlignmentFlag.AlignTop,
+                _metrics(13).elidedText(step.name, Qt.TextElideMode.ElideRight, name.width() - 8),
+            )
 
     def _paint_totals(self, painter: QPainter) -> None:
         rect = self._totals_rect()
@@ -733,12 +809,14 @@ class TimelineItem(QGraphicsItem):
             line = QRectF(rect.left() + 18, top, rect.width() - 36, self.TOTALS_ROW)
             painter.setFont(_font(17, row.strong))
             painter.setPen(theme.color(theme.INK if row.strong else theme.INK_SOFT))
-            painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             row.label)
+            painter.drawText(
+                line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, row.label
+            )
             painter.setFont(_font(17, True))
             painter.setPen(theme.color(theme.INK))
-            painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             row.value)
+            painter.drawText(
+                line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, row.value
+            )
             top += self.TOTALS_ROW
 
 
@@ -794,8 +872,9 @@ class TitleEditor(QGraphicsTextItem):
         super().focusOutEvent(event)
         self.finish(commit=True)
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         """A white field with a blue frame instead of Qt's dashed focus rectangle."""
         painter.setPen(QPen(theme.color(theme.SELECTION), 2))
         painter.setBrush(QBrush(theme.color(theme.PAPER)))

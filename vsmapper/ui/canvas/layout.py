@@ -82,7 +82,8 @@ def rows(ids: Sequence[str], edges: Iterable[Edge], column: Mapping[str, int]) -
         members = by_column[number]
         desired = {
             stage_id: sum(row[p] for p in predecessors[stage_id]) / len(predecessors[stage_id])
-            if predecessors[stage_id] else 0.0
+            if predecessors[stage_id]
+            else 0.0
             for stage_id in members
         }
         members.sort(key=lambda stage_id: (desired[stage_id], index[stage_id]))
@@ -119,8 +120,10 @@ def layout(
     column = layers(ids, edges)
     row = rows(ids, edges, column)
     placed = {
-        stage_id: (column[stage_id] * grid.column_pitch,
-                   row[stage_id] * grid.row_pitch - grid.box_height / 2)
+        stage_id: (
+            column[stage_id] * grid.column_pitch,
+            row[stage_id] * grid.row_pitch - grid.box_height / 2,
+        )
         for stage_id in ids
     }
     if not fixed:

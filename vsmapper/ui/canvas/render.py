@@ -31,9 +31,11 @@ def map_source_rect(scene: MapScene) -> QRectF:
 
 def paint_map(scene: MapScene, painter: QPainter, target: QRectF, source: QRectF) -> None:
     """Paint ``source`` of the scene into ``target`` on white, without selection or hover."""
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing
-                           | QPainter.RenderHint.TextAntialiasing
-                           | QPainter.RenderHint.SmoothPixmapTransform)
+    painter.setRenderHints(
+        QPainter.RenderHint.Antialiasing
+        | QPainter.RenderHint.TextAntialiasing
+        | QPainter.RenderHint.SmoothPixmapTransform
+    )
     painter.fillRect(target, theme.color(theme.PAPER))
     with scene.export_mode():
         scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
@@ -42,10 +44,15 @@ def paint_map(scene: MapScene, painter: QPainter, target: QRectF, source: QRectF
 def render_image(scene: MapScene, scale: float = 2.0) -> QImage:
     """The whole map with its title, timeline and totals on white, ``scale`` pixels a unit."""
     source = map_source_rect(scene)
-    scale = min(scale, MAX_SIDE / source.width(), MAX_SIDE / source.height(),
-                math.sqrt(MAX_PIXELS / (source.width() * source.height())))
-    size = QSize(max(1, math.ceil(source.width() * scale)),
-                 max(1, math.ceil(source.height() * scale)))
+    scale = min(
+        scale,
+        MAX_SIDE / source.width(),
+        MAX_SIDE / source.height(),
+        math.sqrt(MAX_PIXELS / (source.width() * source.height())),
+    )
+    size = QSize(
+        max(1, math.ceil(source.width() * scale)), max(1, math.ceil(source.height() * scale))
+    )
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     painter = QPainter(image)
     try:

@@ -111,8 +111,9 @@ class MapScene(QGraphicsScene):
 
     # -- public API ---------------------------------------------------------------------------
 
-    def show_map(self, stream: ValueStream, analysis: FlowAnalysis,
-                 label: str = "Current state") -> None:
+    def show_map(
+        self, stream: ValueStream, analysis: FlowAnalysis, label: str = "Current state"
+    ) -> None:
         """Show ``stream`` with its ``analysis``, changing only what differs from last time."""
         with self._quietly():
             metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
@@ -194,8 +195,9 @@ class MapScene(QGraphicsScene):
             self._layout_key = key
         return self._laid_out
 
-    def _place_stages(self, stream: ValueStream, analysis: FlowAnalysis,
-                      metrics: dict[str, StageMetrics]) -> None:
+    def _place_stages(
+        self, stream: ValueStream, analysis: FlowAnalysis, metrics: dict[str, StageMetrics]
+    ) -> None:
         ids = [stage.id for stage in stream.stages]
         for stage_id in self._stages.keys() - set(ids):
             self.removeItem(self._stages.pop(stage_id))
@@ -242,8 +244,10 @@ class MapScene(QGraphicsScene):
     def _place_reworks(self, stream: ValueStream) -> None:
         names = {stage.id: stage.name for stage in stream.stages}
         loops = {
-            stage.id: (stage.rework_to, f"{_number(100 - stage.pca)}% rework → "
-                                        f"{names[stage.rework_to]}")
+            stage.id: (
+                stage.rework_to,
+                f"{_number(100 - stage.pca)}% rework → {names[stage.rework_to]}",
+            )
             for stage in stream.stages
             if stage.rework_to not in (None, stage.id) and stage.pca < 100
         }
@@ -256,8 +260,11 @@ class MapScene(QGraphicsScene):
         levels: dict[str, int] = {}
         for stage_id in sorted(loops, key=lambda s: (spans[s][1] - spans[s][0], s)):
             low, high = spans[stage_id]
-            inner = [levels[other] for other in levels
-                     if spans[other][0] <= high and low <= spans[other][1]]
+            inner = [
+                levels[other]
+                for other in levels
+                if spans[other][0] <= high and low <= spans[other][1]
+            ]
             levels[stage_id] = max(inner, default=-1) + 1
         self._rework_targets = {
             stage_id: (target, label, levels[stage_id])
@@ -272,8 +279,9 @@ class MapScene(QGraphicsScene):
     def _route_rework(self, stage_id: str) -> None:
         target_id, label, level = self._rework_targets[stage_id]
         source, target = self._box(stage_id), self._box(target_id)
-        highest = self._highest_top(min(source.left(), target.left()),
-                                    max(source.right(), target.right()))
+        highest = self._highest_top(
+            min(source.left(), target.left()), max(source.right(), target.right())
+        )
         self._reworks[stage_id].set_route(
             QPointF(source.left() + source.width() * 0.45, source.top()),
             QPointF(target.left() + target.width() * 0.76, target.top()),
@@ -319,8 +327,11 @@ class MapScene(QGraphicsScene):
         if not self._order:
             self._bands.set_bands([])
             self._header.setPos(0, 0)
-            self._header.set_text(stream.name, label, "No stages yet: add the first stage "
-                                                      "of the stream to start the map")
+            self._header.set_text(
+                stream.name,
+                label,
+                "No stages yet: add the first stage of the stream to start the map",
+            )
             self._timeline.setVisible(False)
             self._fit_scene_rect()
             return
@@ -340,8 +351,9 @@ class MapScene(QGraphicsScene):
 
     def _fit_scene_rect(self) -> None:
         """The scrollable area: what is shown, with a margin to pan into."""
-        self.setSceneRect(self.content_rect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN,
-                                                       SCENE_MARGIN, SCENE_MARGIN))
+        self.setSceneRect(
+            self.content_rect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
+        )
 
     def _band_rects(self, stream: ValueStream) -> list[tuple[str, QRectF]]:
         """One band per phase that has stages, spanning its stages' columns, touching its
@@ -365,8 +377,10 @@ class MapScene(QGraphicsScene):
                 middle = (spans[before][1] + spans[after][0]) / 2
                 spans[before][1] = spans[after][0] = middle
         spans[phases[-1]][1] += 48
-        return [(phase, QRectF(spans[phase][0], top, spans[phase][1] - spans[phase][0],
-                               bottom - top)) for phase in phases]
+        return [
+            (phase, QRectF(spans[phase][0], top, spans[phase][1] - spans[phase][0], bottom - top))
+            for phase in phases
+        ]
 
     def _timeline_steps(self, analysis: FlowAnalysis, hours: HoursFormat) -> list[TimelineStep]:
         """Ladder steps under their boxes where the path runs left to right, else evenly."""
@@ -378,14 +392,16 @@ class MapScene(QGraphicsScene):
             box = self._box(stage_id)
             start = box.left() if box.left() >= end + GRID.column_gap / 2 else end + GRID.column_gap
             stage_metrics = metrics[stage_id]
-            steps.append(TimelineStep(
-                name=stage_metrics.name,
-                wait=hours(stage_metrics.wait_time_hours),
-                process=hours(stage_metrics.process_time_hours),
-                wait_start=end,
-                process_start=start,
-                process_end=start + GRID.box_width,
-            ))
+            steps.append(
+                TimelineStep(
+                    name=stage_metrics.name,
+                    wait=hours(stage_metrics.wait_time_hours),
+                    process=hours(stage_metrics.process_time_hours),
+                    wait_start=end,
+                    process_start=start,
+                    process_end=start + GRID.box_width,
+                )
+            )
             end = start + GRID.box_width
         return steps
 
@@ -410,8 +426,7 @@ class MapScene(QGraphicsScene):
         self._press_positions = {}
         if event.button() == Qt.MouseButton.LeftButton:
             self._press_positions = {
-                stage_id: item.pos() for stage_id, item in self._stages.items()
-                if item.isSelected()
+                stage_id: item.pos() for stage_id, item in self._stages.items() if item.isSelected()
             }
             if self.mouseGrabberItem() in self._stages.values():
                 self.mouseGrabberItem().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -483,14 +498,20 @@ def _money(amount: float, currency: str) -> str:
     return f"{symbol} {amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
 
 
-def _stage_face(stage: Stage, metrics: StageMetrics, analysis: FlowAnalysis,
-                names: dict[str, str], hours: HoursFormat) -> StageFace:
+def _stage_face(
+    stage: Stage,
+    metrics: StageMetrics,
+    analysis: FlowAnalysis,
+    names: dict[str, str],
+    hours: HoursFormat,
+) -> StageFace:
     """What one box shows, from the stage and its metrics."""
     constraint = analysis.constraint is not None and analysis.constraint.stage_id == stage.id
     tags: list[tuple[str, str]] = []
     if constraint:
-        tags.append((f"CONSTRAINT · {analysis.constraint.share:.0%} of lead time",
-                     theme.CONSTRAINT))
+        tags.append(
+            (f"CONSTRAINT · {analysis.constraint.share:.0%} of lead time", theme.CONSTRAINT)
+        )
     if metrics.utilization is not None and metrics.utilization >= 1:
         tags.append((f"OVERLOADED · {metrics.utilization:.0%} busy", theme.OVERLOADED))
     people = _number(stage.people)
@@ -508,9 +529,11 @@ def _stage_face(stage: Stage, metrics: StageMetrics, analysis: FlowAnalysis,
         f"WT ×{opportunity.wait_time_factor:g}, %C&A {opportunity.pca_delta:+g}"
         for opportunity in stage.ai
     )
-    tooltip = (f"{stage.name}\nWait {stage.wait_time.text} (likely "
-               f"{hours(metrics.wait_time_hours)}) · process {stage.process_time.text} (likely "
-               f"{hours(metrics.process_time_hours)}){rework_line}")
+    tooltip = (
+        f"{stage.name}\nWait {stage.wait_time.text} (likely "
+        f"{hours(metrics.wait_time_hours)}) · process {stage.process_time.text} (likely "
+        f"{hours(metrics.process_time_hours)}){rework_line}"
+    )
     if stage.notes:
         tooltip += f"\n{stage.notes}"
     return StageFace(
@@ -536,8 +559,10 @@ def _subtitle(analysis: FlowAnalysis, hours: HoursFormat) -> str:
         f"rolled %C&A {analysis.rolled_pca:.0%}",
     ]
     if analysis.constraint is not None:
-        parts.append(f"constraint: {analysis.constraint.stage} "
-                     f"({analysis.constraint.share:.0%} of expected lead time)")
+        parts.append(
+            f"constraint: {analysis.constraint.stage} "
+            f"({analysis.constraint.share:.0%} of expected lead time)"
+        )
     return "  ·  ".join(parts)
 
 
@@ -551,16 +576,22 @@ def _totals(stream: ValueStream, analysis: FlowAnalysis, hours: HoursFormat) -> 
     ]
 
 
-def _headline(stream: ValueStream, analysis: FlowAnalysis, label: str,
-              hours: HoursFormat) -> Headline:
+def _headline(
+    stream: ValueStream, analysis: FlowAnalysis, label: str, hours: HoursFormat
+) -> Headline:
     figures = [
         KeyFigure("LEAD TIME", hours(analysis.lead_time_hours), theme.INK),
         KeyFigure("FLOW EFFICIENCY", f"{analysis.flow_efficiency:.1%}", theme.PROCESS),
-        KeyFigure("EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours),
-                  theme.INK_SOFT),
+        KeyFigure(
+            "EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours), theme.INK_SOFT
+        ),
     ]
     if analysis.constraint is not None:
-        figures.append(KeyFigure(f"CONSTRAINT · {analysis.constraint.share:.0%} OF LEAD TIME",
-                                 analysis.constraint.stage, theme.CONSTRAINT))
+        figures.append(
+            KeyFigure(
+                f"CONSTRAINT · {analysis.constraint.share:.0%} OF LEAD TIME",
+                analysis.constraint.stage,
+                theme.CONSTRAINT,
+            )
+        )
     return Headline(stream.name, label, tuple(figures))
-

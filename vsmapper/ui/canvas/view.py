@@ -34,9 +34,11 @@ class MapView(QGraphicsView):
         self._presenting = False
         self._banner = PresentationBanner(scene, self)
         self._banner.hide()
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.TextAntialiasing
-                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
@@ -78,8 +80,9 @@ class MapView(QGraphicsView):
         type, no title block, timeline or scroll bars."""
         self._presenting = on
         self._map_scene.set_presentation(on)
-        policy = (Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on
-                  else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
         self.setHorizontalScrollBarPolicy(policy)
         self.setVerticalScrollBarPolicy(policy)
         self._banner.setVisible(on)
@@ -106,28 +109,32 @@ class MapView(QGraphicsView):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """The wheel zooms around the pointer; with Shift or Alt it scrolls."""
-        if event.modifiers() & (Qt.KeyboardModifier.ShiftModifier
-                                | Qt.KeyboardModifier.AltModifier):
+        if event.modifiers() & (
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier
+        ):
             super().wheelEvent(event)
             return
         steps = event.angleDelta().y() / 120
         if steps:
-            self._zoom_by(ZOOM_STEP ** steps, event.position().toPoint())
+            self._zoom_by(ZOOM_STEP**steps, event.position().toPoint())
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Ctrl++ / Ctrl+- / Ctrl+0 zoom; holding space lets a drag pan."""
         if self._map_scene.focusItem() is None:
             if event.matches(QKeySequence.StandardKey.ZoomIn) or (
-                    event.modifiers() & Qt.KeyboardModifier.ControlModifier
-                    and event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal)):
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and event.key() in (Qt.Key.Key_Plus, Qt.Key.Key_Equal)
+            ):
                 self.zoom_in()
                 return
             if event.matches(QKeySequence.StandardKey.ZoomOut):
                 self.zoom_out()
                 return
-            if (event.modifiers() & Qt.KeyboardModifier.ControlModifier
-                    and event.key() == Qt.Key.Key_0):
+            if (
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                and event.key() == Qt.Key.Key_0
+            ):
                 self.fit()
                 return
             if event.key() == Qt.Key.Key_Space:
@@ -148,7 +155,8 @@ class MapView(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """The middle button, or the left with space held, grabs the map to pan it."""
         if event.button() == Qt.MouseButton.MiddleButton or (
-                event.button() == Qt.MouseButton.LeftButton and self._space_held):
+            event.button() == Qt.MouseButton.LeftButton and self._space_held
+        ):
             self._pan_from = event.position().toPoint()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
@@ -204,8 +212,9 @@ class PresentationBanner(QWidget):
         """Title and state on the first line, one card per key figure below."""
         headline = self._scene.headline()
         painter = QPainter(self)
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing
-                               | QPainter.RenderHint.TextAntialiasing)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
         width, height = self.width(), self.height()
         painter.fillRect(self.rect(), theme.color(theme.PAPER))
         painter.fillRect(QRectF(0, height - 3, width, 3), theme.color(theme.HAIRLINE))
@@ -215,10 +224,13 @@ class PresentationBanner(QWidget):
         painter.setFont(title_font)
         painter.setPen(theme.color(theme.INK))
         title = f"{headline.title}  ·  {headline.label}"
-        painter.drawText(QRectF(pad, pad * 0.6, width - 2 * pad, title_height),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight,
-                                                          int(width - 2 * pad)))
+        painter.drawText(
+            QRectF(pad, pad * 0.6, width - 2 * pad, title_height),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            painter.fontMetrics().elidedText(
+                title, Qt.TextElideMode.ElideRight, int(width - 2 * pad)
+            ),
+        )
         figures = headline.figures
         if not figures:
             return
@@ -235,14 +247,21 @@ class PresentationBanner(QWidget):
             inner = card.adjusted(card_height * 0.22, card_height * 0.08, -card_height * 0.12, 0)
             painter.setFont(theme.font(card_height * 0.16, bold=True))
             painter.setPen(theme.color(theme.INK_SOFT))
-            painter.drawText(QRectF(inner.left(), inner.top(), inner.width(), card_height * 0.26),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             painter.fontMetrics().elidedText(
-                                 figure.caption, Qt.TextElideMode.ElideRight, int(inner.width())))
+            painter.drawText(
+                QRectF(inner.left(), inner.top(), inner.width(), card_height * 0.26),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                painter.fontMetrics().elidedText(
+                    figure.caption, Qt.TextElideMode.ElideRight, int(inner.width())
+                ),
+            )
             painter.setFont(theme.font(card_height * 0.48, bold=True))
             painter.setPen(theme.color(figure.color))
-            painter.drawText(QRectF(inner.left(), inner.top() + card_height * 0.26, inner.width(),
-                                    card_height * 0.6),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             painter.fontMetrics().elidedText(
-                                 figure.value, Qt.TextElideMode.ElideRight, int(inner.width())))
+            painter.drawText(
+                QRectF(
+                    inner.left(), inner.top() + card_height * 0.26, inner.width(), card_height * 0.6
+                ),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                painter.fontMetrics().elidedText(
+                    figure.value, Qt.TextElideMode.ElideRight, int(inner.width())
+                ),
+            )
