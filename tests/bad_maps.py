@@ -33,7 +33,7 @@ BAD_MAPS: dict[str, tuple[bytes, str]] = {
         "stages[1] 'Refinement'.wait_tme: unknown key",
     ),
     "wrong format": (_edit(lambda d: d.update(format="drawio")), "not a VSMapper map"),
-    "newer version": (_edit(lambda d: d.update(version=2)), "made by a newer VSMapper"),
+    "newer version": (_edit(lambda d: d.update(version=3)), "made by a newer VSMapper"),
     "negative duration": (_edit(_stage(1, wait_time=-3)), "wait_time: -3 is negative"),
     "inverted three points": (
         _edit(_stage(1, wait_time="5d/3d/1d")),

@@ -71,9 +71,10 @@ def map_from_data(data: Any, source: str = "map") -> ValueStream:
             f"{source}: version: made by a newer VSMapper (file version "
             f"{version}; this one reads version {FORMAT_VERSION}); update VSMapper"
         )
-    if version != FORMAT_VERSION:
+    if version not in range(1, FORMAT_VERSION + 1) or isinstance(version, bool):
         raise VSMapperError(
-            f"{source}: version: {version!r} is not a map file version (expected {FORMAT_VERSION})"
+            f"{source}: version: {version!r} is not a map file version "
+            f"(expected 1 to {FORMAT_VERSION})"
         )
     try:
         return ValueStream.model_validate(data)
@@ -118,9 +119,31 @@ def _tidy(value: Any) -> Any:
     return value
 
 
+VERSION_2_STAGE_KEYS = ("wait_kind",)
+VERSION_2_OPPORTUNITY_KEYS = ("also",)
+VERSION_2_MAP_KEYS = ("statuses", "notes")
+
+
 def map_to_data(stream: ValueStream) -> dict[str, Any]:
-    """The file's JSON data: fixed key order, stages in the user's order."""
-    return _tidy(stream.model_dump(mode="json", by_alias=True))
+    """The file's JSON data: fixed key order, stages in the user's order.
+
+    A map that uses no version-2 key is written as version 1 without those keys, so
+    older VSMapper releases still read it.
+    """
+    data = _tidy(stream.model_dump(mode="json", by_alias=True))
+    if stream.needs_version_2():
+        data["version"] = 2
+        return data
+    data["version"] = 1
+    for key in VERSION_2_MAP_KEYS:
+        del data[key]
+    for stage in data["stages"]:
+        for key in VERSION_2_STAGE_KEYS:
+            del stage[key]
+        for opportunity in stage["ai"]:
+            for key in VERSION_2_OPPORTUNITY_KEYS:
+                del opportunity[key]
+    return data
 
 
 def dump_map(stream: ValueStream) -> str:

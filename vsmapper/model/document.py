@@ -57,6 +57,19 @@ class RemovedOpportunity:
 Observer = Callable[[Change], None]
 
 
+def _without_references(stage: Stage, removed_id: str) -> Stage:
+    """The stage with its rework target and AI side effects on ``removed_id`` dropped."""
+    changes: dict[str, Any] = {}
+    if stage.rework_to == removed_id:
+        changes["rework_to"] = None
+    if any(effect.stage == removed_id for o in stage.ai for effect in o.also):
+        changes["ai"] = [
+            o.replaced(also=[effect for effect in o.also if effect.stage != removed_id])
+            for o in stage.ai
+        ]
+    return stage.replaced(**changes) if changes else stage
+
+
 def slug(text: str, fallback: str = "stage") -> str:
     """An id made from a name: ``Code review`` → ``code-review``."""
     made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -191,10 +204,15 @@ class Document:
             flows += [
                 Flow(source=s, target=t) for s in sources for t in targets if (s, t) not in existing
             ]
-        stages = [
-            s.replaced(rework_to=None) if s.rework_to == stage_id else s
-            for s in before.stages
-            if s.id != stage_id
+        stages = [_without_references(s, stage_id) for s in before.stages if s.id != stage_id]
+        statuses = {
+            status: mapping.replaced(stage=None, state="ignore")
+            if mapping.stage == stage_id
+            else mapping
+            for status, mapping in before.statuses.items()
+        }
+        notes = [
+            note.replaced(stage=None) if note.stage == stage_id else note for note in before.notes
         ]
         scenarios = [
             scenario.replaced(
@@ -203,7 +221,14 @@ class Document:
             )
             for scenario in before.scenarios
         ]
-        candidate = self._candidate(stage.name, stages=stages, flows=flows, scenarios=scenarios)
+        candidate = self._candidate(
+            stage.name,
+            stages=stages,
+            flows=flows,
+            scenarios=scenarios,
+            statuses=statuses,
+            notes=notes,
+        )
         self._commit(candidate, Change("stage_removed", stage_id))
         return RemovedStage(index, stage, before)
 

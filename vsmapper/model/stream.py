@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from itertools import pairwise
 from typing import Annotated, Literal, Self
 
@@ -12,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from vsmapper.model.duration import Estimate
 
 FORMAT_NAME = "vsmapper"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""The newest file version this VSMapper reads; files that need none of its keys stay at 1."""
 
 Phase = Literal["ideation", "creation", "release", "operation"]
 PHASES: tuple[Phase, ...] = ("ideation", "creation", "release", "operation")
@@ -33,6 +35,10 @@ Kind = Literal[
 KINDS: tuple[Kind, ...] = Kind.__args__
 Status = Literal["idea", "pilot", "adopted"]
 Confidence = Literal["low", "medium", "high"]
+WaitKind = Literal["queue", "fixed"]
+StatusState = Literal["waiting", "working", "done", "ignore"]
+NoteKind = Literal["pain", "kaizen"]
+NoteStatus = Literal["open", "doing", "done"]
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
@@ -77,6 +83,15 @@ class Calendar(Model):
         return self.hours_per_day * self.days_per_week
 
 
+class SideEffect(Model):
+    """What an AI opportunity also changes at another stage (version 2)."""
+
+    stage: Identifier
+    process_time_factor: NonNegative = 1
+    wait_time_factor: NonNegative = 1
+    pca_delta: Annotated[float, Field(ge=-100, le=100)] = 0
+
+
 class AIOpportunity(Model):
     """A place where an AI practice could be applied at a stage, with its assumed effect."""
 
@@ -90,6 +105,7 @@ class AIOpportunity(Model):
     status: Status = "idea"
     confidence: Confidence = "medium"
     note: str = ""
+    also: list[SideEffect] = Field(default_factory=list)
 
     _id = field_validator("id")(_check_identifier)
     _name = field_validator("name")(_check_name)
@@ -106,6 +122,7 @@ class Stage(Model):
     wait_time: Estimate = Field(default_factory=Estimate.zero)
     pca: Percent = 100
     rework_to: str | None = None
+    wait_kind: WaitKind = "queue"
     people: Annotated[float, Field(gt=0)] = 1
     availability: Annotated[float, Field(gt=0, le=1)] = 1
     hourly_cost: NonNegative | None = None
@@ -147,11 +164,32 @@ class Scenario(Model):
     _name = field_validator("name")(_check_name)
 
 
+class StatusMapping(Model):
+    """Where a tracker status belongs on the map, and what an item in it is doing."""
+
+    stage: str | None = None
+    state: StatusState
+
+
+class Note(Model):
+    """A pain point or a kaizen burst on the map, tied to a stage or to the whole map."""
+
+    id: Identifier
+    stage: str | None = None
+    kind: NoteKind = "pain"
+    text: str = ""
+    owner: Annotated[str, Field(max_length=200)] = ""
+    due: date | None = None
+    status: NoteStatus = "open"
+
+    _id = field_validator("id")(_check_identifier)
+
+
 class ValueStream(Model):
     """A whole map, as stored in a ``.vsm.json`` file."""
 
     format: Literal["vsmapper"] = FORMAT_NAME
-    version: Literal[1] = FORMAT_VERSION
+    version: Literal[1, 2] = 1
     name: Name
     description: str = ""
     calendar: Calendar = Field(default_factory=Calendar)
@@ -161,6 +199,8 @@ class ValueStream(Model):
     stages: list[Stage]
     flows: list[Flow] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
+    statuses: dict[str, StatusMapping] = Field(default_factory=dict)
+    notes: list[Note] = Field(default_factory=list)
 
     _name = field_validator("name")(_check_name)
 
@@ -190,6 +230,15 @@ class ValueStream(Model):
     def opportunities(self) -> list[tuple[Stage, AIOpportunity]]:
         """Every AI opportunity in the map with its stage, in map order."""
         return [(stage, opportunity) for stage in self.stages for opportunity in stage.ai]
+
+    def needs_version_2(self) -> bool:
+        """Whether the map uses any key that only file version 2 has."""
+        return bool(
+            self.statuses
+            or self.notes
+            or any(stage.wait_kind != "queue" for stage in self.stages)
+            or any(opportunity.also for _, opportunity in self.opportunities())
+        )
 
     def graph(self) -> nx.DiGraph:
         """The flow graph: stage ids as nodes in map order, flows as edges."""
@@ -275,6 +324,29 @@ def map_problems(stream: ValueStream) -> list[str]:
                 problems.append(
                     f"scenarios[{index}] '{scenario.name}'.overrides: unknown stage '{stage_id}'"
                 )
+    for stage in stream.stages:
+        for opportunity in stage.ai:
+            for effect in opportunity.also:
+                if effect.stage not in positions:
+                    problems.append(
+                        f"{where(stage.id)}.ai '{opportunity.id}'.also: "
+                        f"unknown stage '{effect.stage}'"
+                    )
+    for status, mapping in stream.statuses.items():
+        if mapping.stage is None and mapping.state in ("waiting", "working"):
+            problems.append(
+                f"statuses '{status}'.stage: a {mapping.state} status needs a stage "
+                "(only done and ignore statuses may have none)"
+            )
+        elif mapping.stage is not None and mapping.stage not in positions:
+            problems.append(f"statuses '{status}'.stage: unknown stage '{mapping.stage}'")
+    note_ids: set[str] = set()
+    for index, note in enumerate(stream.notes):
+        if note.id in note_ids:
+            problems.append(f"notes[{index}].id: duplicate id '{note.id}'")
+        note_ids.add(note.id)
+        if note.stage is not None and note.stage not in positions:
+            problems.append(f"notes[{index}].stage: unknown stage '{note.stage}'")
     calendar = stream.calendar
     for stage in stream.stages:
         for field in ("process_time", "wait_time"):
