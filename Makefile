@@ -16,11 +16,12 @@ $(READY): pyproject.toml
 run: $(READY)
 	$(BIN)/vsmapper $(FILE)
 
-## Run the whole test suite, the linter and the format check.
+## Run the whole test suite, the linter, the format check and the type checker.
 test: $(READY)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 	$(BIN)/ruff check vsmapper tests benchmarks
 	$(BIN)/ruff format --check vsmapper tests benchmarks
+	$(BIN)/mypy
 
 ## Print speed figures against floors measured in the same run.
 bench: $(READY)

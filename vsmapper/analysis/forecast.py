@@ -302,6 +302,7 @@ class _Simulation:
 
     def _give(self, row: np.ndarray) -> None:
         """Return a row taken with ``_take`` to the pool."""
+        assert row.base is not None, "only rows taken with _take go back to the pool"
         self.free_rows.append(row.base)
 
     def _fill_first_pass(self, stage: _StagePlan, row: np.ndarray) -> None:

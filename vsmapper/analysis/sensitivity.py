@@ -34,15 +34,11 @@ def sensitivity(stream: ValueStream) -> tuple[StageSensitivity, ...]:
     by_position = []
     for place, stage in enumerate(times.stages):
         # Exact arithmetic never makes a saving negative; rounding can, by a hair.
-        savings = [
+        process, wait, pca = (
             max(0.0, times.expected_lead_time - lead)
             for lead in (halve_process[place], halve_wait[place], perfect_pca[place])
-        ]
-        by_position.append(
-            (
-                times.graph.order[place],
-                StageSensitivity(stage.id, stage.name, *savings, max(savings)),
-            )
         )
+        found = StageSensitivity(stage.id, stage.name, process, wait, pca, max(process, wait, pca))
+        by_position.append((times.graph.order[place], found))
     ranked = sorted(by_position, key=lambda item: (-item[1].best_hours, item[0]))
     return tuple(found for _, found in ranked)

@@ -287,11 +287,12 @@ def read_number(cell: Cell) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{_text(value)!r} is not a number")
     if isinstance(value, str):
+        text = value.strip()
         try:
-            value = float(value.strip())
+            value = float(text)
         except ValueError:
-            hint = " (use a point for decimals)" if "," in value else ""
-            raise ValueError(f"{value.strip()!r} is not a number{hint}") from None
+            hint = " (use a point for decimals)" if "," in text else ""
+            raise ValueError(f"{text!r} is not a number{hint}") from None
     if not math.isfinite(value):
         raise ValueError(f"{_text(value)!r} is not a finite number")
     # Whole numbers stay whole, so the model's messages say 0 and 30 rather than 0.0 and 30.0.
@@ -445,7 +446,7 @@ def read_map(source: str, workbook: Workbook, name: str, given: Settings) -> Val
         except ValidationError as error:
             _add_validation(problems, f"row {row.row}", error, STAGE_FIELDS)
     problems.raise_any()
-    data = {
+    data: dict[str, Any] = {
         "name": settings.name or name,
         "description": settings.description or "",
         "calendar": calendar,
@@ -560,17 +561,16 @@ class _RowReader:
         self.row, self.where = row, f"{table.where}row {row}"
         self.header, self.cells, self.problems = header, cells, problems
 
-    def cell(self, column: str) -> Cell | None:
-        """The cell under ``column``, or None when the sheet has no such column."""
+    def cell(self, column: str) -> Cell:
+        """The cell under ``column``; an empty one when the sheet has no such column."""
         place = self.header.places.get(column)
-        if place is None:
-            return None
-        return self.cells[place] if place < len(self.cells) else Cell(None)
+        if place is None or place >= len(self.cells):
+            return Cell(None)
+        return self.cells[place]
 
     def is_blank(self, column: str) -> bool:
         """Whether the cell under ``column`` is missing or empty."""
-        found = self.cell(column)
-        return found is None or _is_blank(found.value)
+        return _is_blank(self.cell(column).value)
 
     def read(self, column: str, parse: Callable[..., Any], *arguments: Any) -> Any:
         """``parse(cell, *arguments)``; None for a blank cell or after noting its problem."""
@@ -678,8 +678,9 @@ def _give_ids(rows: list[StageRow], problems: Problems) -> None:
             taken[given] = row.row
     for row in rows:
         if row.fields["id"] is None:
-            row.fields["id"] = _fresh_id(slug(row.fields["name"]), taken)
-            taken[row.fields["id"]] = row.row
+            fresh = _fresh_id(slug(row.fields["name"]), taken)
+            row.fields["id"] = fresh
+            taken[fresh] = row.row
 
 
 def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list[Flow]:

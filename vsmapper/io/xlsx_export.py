@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import zip_longest
+from itertools import chain, repeat, zip_longest
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -141,7 +141,7 @@ class _SheetWriter:
         self.append(
             [self.cell(column.title, font=BOLD, alignment=HEADER_ALIGNMENT) for column in columns]
         )
-        for row, mark in zip_longest(rows, marks, fillvalue=PLAIN):
+        for row, mark in zip(rows, chain(marks, repeat(PLAIN)), strict=False):
             self.append(
                 [
                     self.cell(
@@ -212,7 +212,7 @@ def _write_summary(
     count = len(stream.stages)
     process, wait = _stage_range(PROCESS_HOURS, count), _stage_range(WAIT_HOURS, count)
     critical, pca = _stage_range(ON_CRITICAL_PATH, count), _stage_range(PCA, count)
-    formulas = (
+    formulas: list[str | int] = (
         [
             f"=SUMPRODUCT({process}+{wait},{critical})",
             f"=SUMPRODUCT({process},{critical})",

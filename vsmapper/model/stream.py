@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from itertools import pairwise
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, Self, get_args
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -32,7 +32,7 @@ Kind = Literal[
     "incident",
     "other",
 ]
-KINDS: tuple[Kind, ...] = Kind.__args__
+KINDS: tuple[Kind, ...] = get_args(Kind)
 Status = Literal["idea", "pilot", "adopted"]
 Confidence = Literal["low", "medium", "high"]
 WaitKind = Literal["queue", "fixed"]
@@ -188,7 +188,7 @@ class Note(Model):
 class ValueStream(Model):
     """A whole map, as stored in a ``.vsm.json`` file."""
 
-    format: Literal["vsmapper"] = FORMAT_NAME
+    format: Literal["vsmapper"] = "vsmapper"
     version: Literal[1, 2] = 1
     name: Name
     description: str = ""

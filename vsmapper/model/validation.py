@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from vsmapper.errors import VSMapperError
 from vsmapper.model.duration import format_number
@@ -30,7 +31,7 @@ def _number(value: Any) -> str:
     return format_number(value) if isinstance(value, int | float) else str(value)
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     shown = repr(value) if isinstance(value, str) else value
     match kind:
