@@ -64,7 +64,7 @@ def _number(kind: type, low: float | None = None) -> Callable[[str], float]:
 
 
 def build_parser() -> Parser:
-    """Parsers for the subcommands of ``CONTRACT.md`` §3."""
+    """Parsers for the subcommands of docs/command-line.md."""
     parser = Parser(prog="vsmapper", description="Value stream maps for software delivery.")
     parser.add_argument("--version", action="version", version=f"vsmapper {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from vsmapper.model import ValueStream
 
-# /work/shared/reference/feature-chain.vsm.json (figures worked by hand in its README).
+# The worked examples of docs/formulas.md, figures computed by hand there.
 FEATURE_CHAIN = """{
   "format": "vsmapper",
   "version": 1,
@@ -32,7 +32,6 @@ FEATURE_CHAIN = """{
   ]
 }"""
 
-# /work/shared/reference/parallel-tests.vsm.json
 PARALLEL_TESTS = """{
   "format": "vsmapper",
   "version": 1,

@@ -61,7 +61,7 @@ def diamond(left: str, right: str) -> ValueStream:
 
 
 def test_point_estimate_chain_mean_is_the_expected_lead_time() -> None:
-    # By hand (DESIGN.md §4): loops Refinement 44 h, Coding 32 h, Code review back to Coding
+    # By hand (docs/formulas.md): loops Refinement 44 h, Coding 32 h, Code review back to Coding
     # 32 + 26 = 58 h; extra passes (1 - p) / p.
     expected = 112 + 44 * 0.2 / 0.8 + 32 * 0.1 / 0.9 + 58 * 0.15 / 0.85
     assert expected == pytest.approx(136.7908, abs=1e-4)

@@ -1,4 +1,4 @@
-"""The ``analyze`` report: the contract's JSON object (CONTRACT.md §3) and the text table."""
+"""The ``analyze`` report: the contract's JSON object (docs/command-line.md) and the text table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Importing maps from CSV and Excel sheets (CONTRACT.md §2), and refusing hostile files."""
+"""Importing maps from CSV and Excel sheets (docs/file-format.md), and refusing hostile files."""
 
 from __future__ import annotations
 

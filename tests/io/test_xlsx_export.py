@@ -1,4 +1,4 @@
-"""The Excel export (CONTRACT.md §4): sheets, live formulas recalculated by LibreOffice, text."""
+"""The Excel export (docs/file-format.md): sheets, live formulas recalculated by LibreOffice, text."""
 
 from __future__ import annotations
 

@@ -93,7 +93,7 @@ class FlowAnalysis:
 
 
 def analyze(stream: ValueStream) -> FlowAnalysis:
-    """All flow metrics of a map (DESIGN.md §4); a pure function of the map."""
+    """All flow metrics of a map (docs/formulas.md); a pure function of the map."""
     times = flow_times(stream)
     lead_time, path = critical_path(times.graph, times.elapsed)
     process_time = math.fsum(times.process[place] for place in path)

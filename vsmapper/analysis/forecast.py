@@ -443,7 +443,7 @@ def forecast_json(
     scenario_name: str | None = None,
     method: Method = "triangular",
 ) -> dict[str, object]:
-    """The ``forecast --json`` report of CONTRACT.md §3, then additive keys."""
+    """The ``forecast --json`` report of docs/command-line.md, then additive keys."""
     future, scenario = _scenario_applied(stream, scenario_name)
     result = forecast(future, trials, seed, method)
     return {

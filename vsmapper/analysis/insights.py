@@ -81,7 +81,7 @@ class PhaseShare:
 
     ``expected_hours`` is the time the phase's stages add along the *expected* critical path
     (the longest path when every stage takes its elapsed time plus its expected rework, E + R,
-    DESIGN.md §4); a stage's rework counts in the phase of the stage that sends the work back.
+    docs/formulas.md); a stage's rework counts in the phase of the stage that sends the work back.
     ``share`` is that over the expected lead time, so the four phases' shares add up to 1.
     The deltas are those of applying all the phase's counted opportunities together to the map
     as it is (future − current; negative is shorter).

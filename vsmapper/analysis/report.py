@@ -18,7 +18,7 @@ TOP_SENSITIVITIES = 5
 
 
 def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, Any]:
-    """The ``analyze --json`` object of CONTRACT.md §3, then additive keys.
+    """The ``analyze --json`` object of docs/command-line.md, then additive keys.
 
     With a scenario, every figure is that of the scenario applied; ``scenarios`` always
     compares each of the map's scenarios with the map as it is.

@@ -42,7 +42,7 @@ def import_spreadsheet(
     days_per_week: float | None = None,
     demand_per_week: float | None = None,
 ) -> ValueStream:
-    """A map from a ``.xlsx`` or ``.csv`` file by CONTRACT.md §2; the given settings win.
+    """A map from a ``.xlsx`` or ``.csv`` file by docs/file-format.md; the given settings win.
 
     Any problem is one ``VSMapperError``; a sheet with errors lists them (up to 20) in its
     ``details`` and imports nothing.

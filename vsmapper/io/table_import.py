@@ -1,4 +1,4 @@
-"""Spreadsheet rows into a map (CONTRACT.md §2): headers and their synonyms, cells, problems.
+"""Spreadsheet rows into a map (docs/file-format.md): headers and their synonyms, cells, problems.
 
 The CSV and Excel readers only turn a file into ``Table`` rows; this module reads them
 alike, so the two formats accept exactly the same sheets.

@@ -1,4 +1,4 @@
-"""The map as spreadsheet tables (CONTRACT.md §4): the columns and the rows written.
+"""The map as spreadsheet tables (docs/file-format.md, the Excel workbook): the columns and the rows written.
 
 The CSV and Excel writers share this module: each only moves these rows into a file, so
 a stage is written alike in both, and reads back by ``table_import``.

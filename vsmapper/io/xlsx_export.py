@@ -1,4 +1,4 @@
-"""Export a map as an Excel workbook whose totals are live formulas (CONTRACT.md §4)."""
+"""Export a map as an Excel workbook whose totals are live formulas (docs/file-format.md)."""
 
 from __future__ import annotations
 
