@@ -44,7 +44,7 @@ BAD_MAPS: dict[str, tuple[bytes, str]] = {
         _edit(_stage(1, wait_time="3 dayz")),
         "'3 dayz' is not a duration (try 3d, 4h, 90m",
     ),
-    "pca zero": (_edit(_stage(1, pca=0)), "pca: 0 is out of range; it must be greater than 0"),
+    "pca zero": (_edit(_stage(1, pca=0)), "pca: 0 is out of range; it must be 0.01 or more"),
     "pca above 100": (
         _edit(_stage(1, pca=101)),
         "pca: 101 is out of range; it must be 100 or less",
@@ -79,4 +79,79 @@ BAD_MAPS: dict[str, tuple[bytes, str]] = {
     "binary file": (bytes(range(256)) * 4, "a binary file, not a map file"),
     "absurd nesting": (_absurd_nesting(), "nested too deeply"),
     "unknown AI in scenario": (_edit(_with_scenario), "unknown AI opportunity 'ghost'"),
+    "lone surrogate in notes": (
+        _edit(_stage(1, notes="x\ud800")),
+        "stages[1] 'Refinement'.notes: text holds a lone surrogate (\\ud800) at character 2",
+    ),
+    "lone surrogate in a name": (
+        _edit(lambda d: d.update(name="Map \udfff")),
+        "name: text holds a lone surrogate",
+    ),
+    "lone surrogate in a duration": (
+        _edit(_stage(1, wait_time="1d\ud800")),
+        "stages[1] 'Refinement'.wait_time: text holds a lone surrogate",
+    ),
+    "lone surrogate in an id": (_edit(_stage(1, id="x\ud800")), "stages[1] 'Refinement'.id"),
+    "duplicate key": (
+        json.dumps(feature_chain_data()).replace('"pca": 80', '"pca": 90, "pca": 10').encode(),
+        "stages[1] 'Refinement': the key 'pca' is given twice",
+    ),
+    "duplicate top-level key": (
+        json.dumps(feature_chain_data())
+        .replace('"version": 1', '"version": 1, "version": 1')
+        .encode(),
+        "the key 'version' is given twice",
+    ),
+    "400-digit duration": (
+        _edit(_stage(1, wait_time="9" * 400)),
+        "wait_time: '99999999999999999999999999999999999999999999999999999999999…' is too long; "
+        "durations are at most 100 years (876,600 hours)",
+    ),
+    "400-digit number of hours": (
+        json.dumps(feature_chain_data())
+        .replace('"wait_time": "5d"', f'"wait_time": {"9" * 400}')
+        .encode(),
+        "wait_time: inf hours is too long",
+    ),
+    "range to 400 nines": (_edit(_stage(1, wait_time="1-" + "9" * 400 + "d")), "is too long"),
+    "hours past 100 years": (
+        _edit(_stage(1, process_time=876_601)),
+        "process_time: 876601 hours is too long; durations are at most 100 years",
+    ),
+    "weeks past 100 years": (_edit(_stage(1, wait_time="5300w")), "'5300w' is too long"),
+    "time of 1e308": (_edit(_stage(1, wait_time=1e308)), "1e+308 hours is too long"),
+    "tiny %C&A": (_edit(_stage(1, pca=5e-324)), "pca: 5e-324 is out of range; it must be 0.01"),
+    "huge hourly cost": (
+        _edit(_stage(1, hourly_cost=1e308)),
+        "hourly_cost: 1e+308 is out of range; it must be 1,000,000,000,000 or less",
+    ),
+    "huge monthly AI cost": (
+        _edit(_stage(1, ai=[{"id": "bot", "name": "Bot", "monthly_cost": 1e13}])),
+        "monthly_cost: 10,000,000,000,000 is out of range",
+    ),
+    "people past a million": (
+        _edit(_stage(1, people=1_000_001)),
+        "people: 1,000,001 is out of range; it must be 1,000,000 or less",
+    ),
+    "tiny availability": (_edit(_stage(1, availability=1e-300)), "availability: 1e-300 is out"),
+    "demand past a million a week": (
+        _edit(lambda d: d.update(demand_per_week=1e300)),
+        "demand_per_week: 1e+300 is out of range",
+    ),
+    "position far away": (
+        _edit(_stage(1, position=[1e308, -1e308])),
+        "position[0]: 1e+308 is out of range; it must be 10,000,000 or less",
+    ),
+    "tiny hours per day": (
+        _edit(lambda d: d.update(calendar={"hours_per_day": 5e-324})),
+        "calendar.hours_per_day: 5e-324 is out of range; it must be 0.1 or more",
+    ),
+    "id with a forged line": (
+        _edit(_stage(1, id="x\r\nvsmapper: ok\x1b[2K")),
+        "'x\\r\\nvsmapper: ok\\x1b[2K' is not a valid id",
+    ),
+    "name with an escape sequence": (
+        _edit(lambda d: d["stages"][1].update(name="Ref\x1b[31m", pca=0)),
+        "stages[1] 'Ref\\x1b[31m'.pca",
+    ),
 }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from vsmapper import __version__
 from vsmapper.errors import VSMapperError
+from vsmapper.jsonout import json_text
 
 if TYPE_CHECKING:
     from vsmapper.model.stream import ValueStream
@@ -127,7 +127,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     from vsmapper.analysis.report import analysis_json, analysis_text
 
     if args.json:
-        print(json.dumps(analysis_json(stream, args.scenario), indent=2, ensure_ascii=False))
+        print(json_text(analysis_json(stream, args.scenario)))
     else:
         print(analysis_text(stream, args.scenario))
     return EXIT_OK
@@ -140,7 +140,7 @@ def run_forecast(args: argparse.Namespace) -> int:
 
     if args.json:
         report = forecast_json(stream, args.trials, args.seed, args.scenario)
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json_text(report))
     else:
         print(forecast_text(stream, args.trials, args.seed, args.scenario))
     return EXIT_OK

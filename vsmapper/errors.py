@@ -1,19 +1,54 @@
-"""The one exception type for problems a user can cause and fix."""
+"""The one exception type for problems a user can cause and fix, and how its text is shown."""
 
 from __future__ import annotations
+
+import re
+
+# Control characters (a CR or an escape sequence could forge a line on a terminal), lone
+# surrogates (no encoder can write them) and the bidirectional overrides that reorder text.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    code = ord(character)
+    if character in _NAMED:
+        return _NAMED[character]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal or encoder would misuse written as an escape."""
+    return _UNSHOWABLE.sub(_escape, text)
+
+
+LONGEST_QUOTE = 60
+"""Characters of a value a message echoes; the rest of a long value is elided."""
+
+
+def quoted(value: object) -> str:
+    """A value from a file as a message echoes it: in quotes, unprintable characters escaped."""
+    text = str(value)
+    if len(text) > LONGEST_QUOTE:
+        text = f"{text[: LONGEST_QUOTE - 1]}…"
+    return f"'{printable(text)}'"
 
 
 class VSMapperError(Exception):
     """A bad file, value or spreadsheet, with a message a person can act on.
 
     ``details`` are further lines to list under the message, such as a spreadsheet's
-    row errors.
+    row errors. Both are kept printable: whatever a file holds, a message is one safe line.
     """
 
     def __init__(self, message: str, details: list[str] | None = None) -> None:
+        message = printable(message)
         super().__init__(message)
         self.message = message
-        self.details = details or []
+        self.details = [printable(line) for line in details or []]
 
     def __str__(self) -> str:
         return self.message

@@ -404,7 +404,7 @@ def test_insights_json_holds_the_three_additive_keys_ready_for_json() -> None:
     assert isinstance(first["stage_ids"], list)
     bot = data["opportunities"][1]
     assert bot["opportunity_id"] == "review-bot"
-    assert bot["lead_time_delta_pct"] == round(-1300 / 112, 4)
+    assert bot["lead_time_delta_pct"] == pytest.approx(-1300 / 112, abs=1e-12)
     assert [share["phase"] for share in data["hourglass"]] == [
         "ideation",
         "creation",

@@ -229,7 +229,7 @@ def test_every_problem_is_found_and_twenty_are_listed(tmp_path: Path) -> None:
         ("Stage,People\nA,two\n", "row 2, People: 'two' is not a number"),
         ("Stage,%C&A\nA,%\n", "row 2, %C&A: '%' is not a percentage"),
         ("Stage,Availability\nA,half%\n", "row 2, Availability: 'half%' is not a percentage"),
-        ("Stage,People\nA,0\n", "row 2, People: 0 is out of range; it must be greater than 0"),
+        ("Stage,People\nA,0\n", "row 2, People: 0 is out of range; it must be 0.01 or more"),
         ("Stage,Phase\nA,build\n", "row 2, Phase: 'build' is not allowed"),
         ("Stage,%C&A\nA,1,5\n", ""),
         ("Stage,Next\nA,Nowhere\n", "row 2, Next: 'Nowhere' is not a stage in this sheet"),

@@ -276,10 +276,10 @@ def test_a_duration_shows_what_it_means_while_typed(
     [
         ("wait_time", "3 dayz", "'3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"),
         ("process_time", "4d/2d/1d", "'4d/2d/1d' is out of order; low ≤ likely ≤ high is required"),
-        ("pca", "0", "0 is out of range; it must be greater than 0"),
+        ("pca", "0", "0 is out of range; it must be 0.01 or more"),
         ("pca", "101", "101 is out of range; it must be 100 or less"),
         ("pca", "lots", "'lots' is not a number"),
-        ("people", "0", "0 is out of range; it must be greater than 0"),
+        ("people", "0", "0 is out of range; it must be 0.01 or more"),
         ("availability", "150%", "1.5 is out of range; it must be 1 or less"),
         ("wip", "-1", "-1 is out of range; it must be 0 or more"),
         ("name", " ", "is blank; give it a name"),

@@ -234,7 +234,7 @@ def test_an_unchanged_cell_makes_no_undo_step(workspace: Workspace, table: Stage
 
 REFUSALS = [
     (1, WT, "3 dayz", "row 2, Wait time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"),
-    (1, PCA, "0", "row 2, %C&A: 0 is out of range; it must be greater than 0"),
+    (1, PCA, "0", "row 2, %C&A: 0 is out of range; it must be 0.01 or more"),
     (1, PHASE, "middle", "row 2, Phase: 'middle' is not allowed"),
     (1, STAGE, "  ", "row 2, Stage: is blank; give it a name"),
     (3, REWORK, "Deploy", "row 4, Rework to: 'Deploy' is not upstream of this stage"),

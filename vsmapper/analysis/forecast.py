@@ -14,6 +14,7 @@ from vsmapper.analysis.graph import critical_path
 from vsmapper.analysis.scenario import apply_scenario, find_scenario
 from vsmapper.analysis.timing import flow_times
 from vsmapper.errors import VSMapperError
+from vsmapper.jsonout import json_number
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import ValueStream
 
@@ -443,25 +444,25 @@ def forecast_json(
     scenario_name: str | None = None,
     method: Method = "triangular",
 ) -> dict[str, object]:
-    """The ``forecast --json`` report of docs/command-line.md, then additive keys."""
+    """The ``forecast --json`` report of docs/command-line.md, then additive keys, full precision."""
     future, scenario = _scenario_applied(stream, scenario_name)
     result = forecast(future, trials, seed, method)
     return {
         "trials": result.trials,
         "seed": result.seed,
-        "mean_hours": round(result.mean_hours, 4),
-        "p50_hours": round(result.p50_hours, 4),
-        "p85_hours": round(result.p85_hours, 4),
-        "p95_hours": round(result.p95_hours, 4),
+        "mean_hours": json_number(result.mean_hours),
+        "p50_hours": json_number(result.p50_hours),
+        "p85_hours": json_number(result.p85_hours),
+        "p95_hours": json_number(result.p95_hours),
         "criticality": {
-            name: round(share, 4) for name, share in result.criticality_by_name.items()
+            name: json_number(share) for name, share in result.criticality_by_name.items()
         },
         "scenario": scenario,
         "method": result.method,
-        "nominal_lead_time_hours": round(result.nominal_lead_time_hours, 4),
+        "nominal_lead_time_hours": json_number(result.nominal_lead_time_hours),
         "histogram": {
             "counts": list(result.histogram_counts),
-            "edges": [round(edge, 4) for edge in result.histogram_edges],
+            "edges": [json_number(edge) for edge in result.histogram_edges],
         },
     }
 

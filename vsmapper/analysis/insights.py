@@ -18,6 +18,7 @@ from vsmapper.analysis.graph import critical_path
 from vsmapper.analysis.scenario import apply_scenario, find_scenario
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.analysis.timing import flow_times
+from vsmapper.jsonout import json_ready
 from vsmapper.model import Scenario, ValueStream, format_hours
 from vsmapper.model.stream import PHASES
 
@@ -210,21 +211,10 @@ def insights_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
     """The findings, opportunity effects and hourglass as JSON-ready additive analysis keys."""
     scenario = None if scenario_name is None else find_scenario(stream, scenario_name)
     return {
-        "insights": [_json_ready(asdict(found)) for found in insights(stream, scenario)],
-        "opportunities": [_json_ready(asdict(effect)) for effect in opportunity_effects(stream)],
-        "hourglass": [_json_ready(asdict(share)) for share in hourglass(stream, scenario)],
+        "insights": [json_ready(asdict(found)) for found in insights(stream, scenario)],
+        "opportunities": [json_ready(asdict(effect)) for effect in opportunity_effects(stream)],
+        "hourglass": [json_ready(asdict(share)) for share in hourglass(stream, scenario)],
     }
-
-
-def _json_ready(value: Any) -> Any:
-    """Floats rounded to 4 decimals (never ``-0.0``), tuples as lists, all the way down."""
-    if isinstance(value, float):
-        return round(value, 4) + 0.0
-    if isinstance(value, dict):
-        return {key: _json_ready(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
-    return value
 
 
 def _analysis_with(stream: ValueStream, opportunity_ids: Sequence[str]) -> FlowAnalysis:

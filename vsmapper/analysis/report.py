@@ -9,6 +9,7 @@ from vsmapper.analysis.flow import FlowAnalysis, StageMetrics, analyze
 from vsmapper.analysis.insights import insights_json
 from vsmapper.analysis.scenario import ScenarioComparison, apply_scenario, compare, find_scenario
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
+from vsmapper.jsonout import json_number as _number
 from vsmapper.model import Calendar, ValueStream
 from vsmapper.model.duration import format_hours
 
@@ -70,11 +71,6 @@ def _analysed_map(stream: ValueStream, scenario_name: str | None) -> tuple[str |
         return None, stream
     scenario = find_scenario(stream, scenario_name)
     return scenario.name, apply_scenario(stream, scenario)
-
-
-def _number(value: float) -> float:
-    """Rounded to 4 decimals, never ``-0.0``."""
-    return round(value, 4) + 0.0
 
 
 def _optional(value: float | None) -> float | None:

@@ -4,37 +4,83 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream
-from vsmapper.model.validation import user_error
+from vsmapper.model.validation import place_of, user_error
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_NESTING = 32
 MAP_SUFFIX = ".vsm.json"
 
 
+LONGEST_EXACT_INTEGER = 15
+"""Digits an integer may have and still be read exactly; longer ones are read as floats."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not allowed; numbers must be finite")
 
 
-def _nesting_depth(value: Any) -> int:
-    """How deeply arrays and objects nest, without recursion."""
-    deepest, pending = 0, [(value, 1)]
+def _integer(text: str) -> int | float:
+    """A JSON integer; one too long for any count is read as a float, so bounds refuse it."""
+    digits = text.lstrip("-")
+    return int(text) if len(digits) <= LONGEST_EXACT_INTEGER else float(text)
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers the first key it was given twice."""
+
+    duplicate: str | None = None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    found = _Object(pairs)
+    if len(found) < len(pairs):
+        seen: set[str] = set()
+        found.duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
+    return found
+
+
+def _tree_problem(data: Any) -> str | None:
+    """The first duplicate key, unsavable text or excess nesting, named by its place.
+
+    Walked without recursion, so no nesting depth can overflow the stack.
+    """
+    pending: list[tuple[Any, tuple[int | str, ...]]] = [(data, ())]
     while pending:
-        node, depth = pending.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, depth)
-            if deepest > MAX_NESTING:
-                return deepest
-            children = node.values() if isinstance(node, dict) else node
-            pending.extend((child, depth + 1) for child in children)
-    return deepest
+        node, loc = pending.pop()
+        if len(loc) >= MAX_NESTING and isinstance(node, dict | list):
+            return f"nested too deeply to be a map file (more than {MAX_NESTING} levels)"
+        if isinstance(node, str):
+            found = _SURROGATE.search(node)
+            if found:
+                return (
+                    f"{place_of(loc, data) or 'the file'}: text holds a lone surrogate "
+                    f"(\\u{ord(found.group()):04x}) at character {found.start() + 1}, which "
+                    "cannot be saved; remove it or retype the text"
+                )
+        elif isinstance(node, dict):
+            if isinstance(node, _Object) and node.duplicate is not None:
+                where = place_of(loc, data)
+                key = quoted(node.duplicate)
+                return (
+                    f"{where + ': ' if where else ''}the key {key} is given twice; "
+                    "keep one (otherwise the last would silently win)"
+                )
+            for key, child in node.items():
+                pending.append((key, (*loc, key)))
+                pending.append((child, (*loc, key)))
+        elif isinstance(node, list):
+            pending.extend((child, (*loc, index)) for index, child in enumerate(node))
+    return None
 
 
 def parse_map_text(text: str, source: str = "map") -> ValueStream:
@@ -42,15 +88,16 @@ def parse_map_text(text: str, source: str = "map") -> ValueStream:
     if not text.strip():
         raise VSMapperError(f"{source}: the file is empty; a map file is a JSON object")
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(
+            text, parse_constant=_refuse_constant, parse_int=_integer, object_pairs_hook=_object
+        )
     except RecursionError:
         raise VSMapperError(f"{source}: nested too deeply to be a map file") from None
     except ValueError as exc:
         raise VSMapperError(f"{source}: not valid JSON ({exc})") from None
-    if _nesting_depth(data) > MAX_NESTING:
-        raise VSMapperError(
-            f"{source}: nested too deeply to be a map file (more than {MAX_NESTING} levels)"
-        )
+    problem = _tree_problem(data)
+    if problem:
+        raise VSMapperError(f"{source}: {problem}")
     return map_from_data(data, source)
 
 

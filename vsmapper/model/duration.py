@@ -9,12 +9,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
 
+from vsmapper.errors import quoted
+
 Unit = Literal["s", "m", "h", "d", "w"]
 Term = tuple[float, Unit]
 Span = tuple[Term, ...]
 Form = Literal["number", "point", "range", "three"]
 
 ACCEPTED_FORMS = "try 3d, 4h, 90m, 1w 2d, 2-5d or 2d/3d/5d"
+MAX_HOURS = 876_600.0
+"""The longest duration anyone writes: 100 years of round-the-clock hours (36,525 days)."""
+_LONGEST = "durations are at most 100 years (876,600 hours)"
 
 _UNIT_NAMES: dict[str, Unit] = {
     **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),
@@ -47,6 +52,8 @@ def span_hours(span: Span, hours_per_day: float = 8, days_per_week: float = 5) -
 
 def format_number(value: float) -> str:
     """Shortest text that reads back as exactly ``value``."""
+    if not math.isfinite(value) or not (value == 0 or 1e-6 <= abs(value) < 1e16):
+        return repr(value)
     if value == int(value):
         return str(int(value))
     return format(Decimal(repr(value)), "f")
@@ -58,20 +65,32 @@ def format_span(span: Span) -> str:
 
 
 def _malformed(text: str) -> ValueError:
-    return ValueError(f"'{text.strip()}' is not a duration ({ACCEPTED_FORMS})")
+    return ValueError(f"{quoted(text.strip())} is not a duration ({ACCEPTED_FORMS})")
+
+
+def _too_long(text: str) -> ValueError:
+    return ValueError(f"{quoted(text.strip())} is too long; {_LONGEST}")
+
+
+def _number(text: str, original: str) -> float:
+    """A term's number; one past any duration is refused before it can overflow."""
+    value = float(text)
+    if value > MAX_HOURS * 3600:
+        raise _too_long(original)
+    return value
 
 
 def _parse_span(text: str, original: str) -> tuple[Span, bool]:
     """Terms of ``text``; the flag says it was a bare number with no unit."""
     if _BARE_NUMBER.fullmatch(text):
-        return ((float(text), "h"),), True
+        return ((_number(text, original), "h"),), True
     terms: list[Term] = []
     position = 0
     while position < len(text):
         match = _TERM.match(text, position)
         if not match or match.group(2) is None or match.group(2) not in _UNIT_NAMES:
             raise _malformed(original)
-        terms.append((float(match.group(1)), _UNIT_NAMES[match.group(2)]))
+        terms.append((_number(match.group(1), original), _UNIT_NAMES[match.group(2)]))
         position = match.end()
     if not terms:
         raise _malformed(original)
@@ -101,13 +120,23 @@ class Estimate(BaseModel):
         if isinstance(value, bool):
             raise ValueError(f"{value!r} is not a duration ({ACCEPTED_FORMS})")
         if isinstance(value, int | float):
-            if not math.isfinite(value):
-                raise ValueError(f"{value} is not a finite number of hours")
-            if value < 0:
-                raise ValueError(f"{format_number(value)} is negative; durations are 0 or more")
-            return _fields(Estimate.hours_value(float(value)))
+            try:
+                hours = float(value)
+            except OverflowError:
+                raise ValueError(f"the number is too long; {_LONGEST}") from None
+            if math.isnan(hours):
+                raise ValueError("NaN is not a number of hours")
+            if hours < 0:
+                raise ValueError(f"{format_number(hours)} is negative; durations are 0 or more")
+            if hours > MAX_HOURS:
+                raise ValueError(f"{format_number(hours)} hours is too long; {_LONGEST}")
+            return _fields(Estimate.hours_value(hours))
         if isinstance(value, str):
-            return _fields(parse_estimate(value))
+            estimate = parse_estimate(value)
+            # Working weeks and days are at most calendar ones, so this bounds every calendar.
+            if estimate.hours(24, 7)[2] > MAX_HOURS:
+                raise _too_long(value)
+            return _fields(estimate)
         if isinstance(value, dict):
             return value
         raise ValueError(f"{value!r} is not a duration ({ACCEPTED_FORMS})")

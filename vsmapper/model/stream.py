@@ -10,6 +10,7 @@ from typing import Annotated, Literal, Self, get_args
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from vsmapper.errors import quoted
 from vsmapper.model.duration import Estimate
 
 FORMAT_NAME = "vsmapper"
@@ -41,10 +42,27 @@ NoteKind = Literal["pain", "kaizen"]
 NoteStatus = Literal["open", "doing", "done"]
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
 Name = Annotated[str, Field(max_length=500)]
-Percent = Annotated[float, Field(gt=0, le=100)]
-NonNegative = Annotated[float, Field(ge=0)]
+# Upper bounds past any real map: a value beyond them is a typo or a hostile file, and every
+# figure computed from values within them stays finite.
+MAX_PEOPLE = 1_000_000
+"""People at a stage, and its WIP, throughput and the map's demand in items a week."""
+MAX_MONEY = 1e12
+"""An hourly or monthly cost."""
+MAX_COORDINATE = 1e7
+"""A stage's position on the canvas, either way from the origin."""
+MAX_FACTOR = 100
+"""An AI opportunity's time factor or a scenario's demand factor."""
+MIN_SHARE = 0.01
+"""The least %C&A (percent) and availability (percent of time) that a stage can have."""
+
+Percent = Annotated[float, Field(ge=MIN_SHARE, le=100)]
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
+Count = Annotated[float, Field(ge=0, le=MAX_PEOPLE)]
+Factor = Annotated[float, Field(ge=0, le=MAX_FACTOR)]
+Coordinate = Annotated[float, Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE)]
 
 
 class Model(BaseModel):
@@ -54,6 +72,19 @@ class Model(BaseModel):
         extra="forbid", allow_inf_nan=False, populate_by_name=True, frozen=True
     )
 
+    @model_validator(mode="after")
+    def _refuse_unsavable_text(self) -> Self:
+        for name, value in self:
+            texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            texts += list(value) if isinstance(value, dict) else []
+            for text in texts:
+                if isinstance(text, str) and _SURROGATE.search(text):
+                    raise ValueError(
+                        f"{name}: {quoted(text)} holds a lone surrogate, which cannot be "
+                        "saved; retype the text"
+                    )
+        return self
+
     def replaced(self, **changes: object) -> Self:
         """A validated copy with some fields changed; the original stays as it was."""
         return type(self).model_validate({**dict(self), **changes})
@@ -61,7 +92,9 @@ class Model(BaseModel):
 
 def _check_identifier(value: str) -> str:
     if not ID_PATTERN.fullmatch(value):
-        raise ValueError(f"'{value}' is not a valid id (use letters, digits, '_', '.' or '-')")
+        raise ValueError(
+            f"{quoted(value)} is not a valid id (use letters, digits, '_', '.' or '-')"
+        )
     return value
 
 
@@ -74,8 +107,8 @@ def _check_name(value: str) -> str:
 class Calendar(Model):
     """Working time used to turn days and weeks into hours."""
 
-    hours_per_day: Annotated[float, Field(gt=0, le=24)] = 8
-    days_per_week: Annotated[float, Field(gt=0, le=7)] = 5
+    hours_per_day: Annotated[float, Field(ge=0.1, le=24)] = 8
+    days_per_week: Annotated[float, Field(ge=0.1, le=7)] = 5
 
     @property
     def hours_per_week(self) -> float:
@@ -87,8 +120,8 @@ class SideEffect(Model):
     """What an AI opportunity also changes at another stage (version 2)."""
 
     stage: Identifier
-    process_time_factor: NonNegative = 1
-    wait_time_factor: NonNegative = 1
+    process_time_factor: Factor = 1
+    wait_time_factor: Factor = 1
     pca_delta: Annotated[float, Field(ge=-100, le=100)] = 0
 
 
@@ -98,10 +131,10 @@ class AIOpportunity(Model):
     id: Identifier
     practice: str | None = None
     name: Name
-    process_time_factor: NonNegative = 1
-    wait_time_factor: NonNegative = 1
+    process_time_factor: Factor = 1
+    wait_time_factor: Factor = 1
     pca_delta: Annotated[float, Field(ge=-100, le=100)] = 0
-    monthly_cost: NonNegative = 0
+    monthly_cost: Money = 0
     status: Status = "idea"
     confidence: Confidence = "medium"
     note: str = ""
@@ -123,13 +156,13 @@ class Stage(Model):
     pca: Percent = 100
     rework_to: str | None = None
     wait_kind: WaitKind = "queue"
-    people: Annotated[float, Field(gt=0)] = 1
-    availability: Annotated[float, Field(gt=0, le=1)] = 1
-    hourly_cost: NonNegative | None = None
-    wip: NonNegative | None = None
-    throughput_per_week: NonNegative | None = None
+    people: Annotated[float, Field(ge=MIN_SHARE, le=MAX_PEOPLE)] = 1
+    availability: Annotated[float, Field(ge=MIN_SHARE / 100, le=1)] = 1
+    hourly_cost: Money | None = None
+    wip: Count | None = None
+    throughput_per_week: Count | None = None
     notes: str = ""
-    position: tuple[float, float] | None = None
+    position: tuple[Coordinate, Coordinate] | None = None
     ai: list[AIOpportunity] = Field(default_factory=list)
 
     _id = field_validator("id")(_check_identifier)
@@ -158,7 +191,7 @@ class Scenario(Model):
     name: Name
     ai: list[str] = Field(default_factory=list)
     overrides: dict[str, StageOverride] = Field(default_factory=dict)
-    demand_factor: NonNegative = 1
+    demand_factor: Factor = 1
 
     _id = field_validator("id")(_check_identifier)
     _name = field_validator("name")(_check_name)
@@ -193,8 +226,8 @@ class ValueStream(Model):
     name: Name
     description: str = ""
     calendar: Calendar = Field(default_factory=Calendar)
-    demand_per_week: NonNegative | None = None
-    hourly_cost: NonNegative = 0
+    demand_per_week: Count | None = None
+    hourly_cost: Money = 0
     currency: Annotated[str, Field(max_length=12)] = "USD"
     stages: list[Stage]
     flows: list[Flow] = Field(default_factory=list)

@@ -7,11 +7,11 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, printable, quoted
 from vsmapper.model.duration import format_number
 
 
-def _place(loc: tuple[int | str, ...], data: Any) -> str:
+def place_of(loc: tuple[int | str, ...], data: Any) -> str:
     """``('stages', 3, 'pca')`` as ``stages[3] 'Code review'.pca``."""
     text = ""
     node = data
@@ -20,20 +20,30 @@ def _place(loc: tuple[int | str, ...], data: Any) -> str:
             text += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("name"), str):
-                text += f" '{node['name']}'"
+                text += f" {quoted(node['name'])}"
         else:
-            text += f".{part}" if text else str(part)
+            shown = printable(part)
+            text += f".{shown}" if text else shown
             node = node.get(part) if isinstance(node, dict) else None
     return text
 
 
 def _number(value: Any) -> str:
+    """A bound as a message gives it: ``1,000,000`` rather than ``1000000``."""
+    if isinstance(value, int | float) and 10_000 <= abs(value) < 1e16 and value == int(value):
+        return f"{int(value):,}"
     return format_number(value) if isinstance(value, int | float) else str(value)
 
 
 def _describe(error: ErrorDetails) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    shown = repr(value) if isinstance(value, str) else value
+    shown = (
+        quoted(value)
+        if isinstance(value, str)
+        else _number(value)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else value
+    )
     match kind:
         case "missing":
             return "is required"
@@ -73,7 +83,7 @@ def validation_messages(exc: ValidationError, data: Any = None) -> list[str]:
         loc = tuple(
             part for part in error["loc"] if part not in ("function-after", "function-before")
         )
-        place = _place(loc, data)
+        place = place_of(loc, data)
         message = _describe(error)
         messages.append(f"{place}: {message}" if place else message)
     return list(dict.fromkeys(messages))
