@@ -52,7 +52,7 @@ def span_hours(span: Span, hours_per_day: float = 8, days_per_week: float = 5) -
 
 def format_number(value: float) -> str:
     """Shortest text that reads back as exactly ``value``."""
-    if not math.isfinite(value) or not (value == 0 or 1e-6 <= abs(value) < 1e16):
+    if not math.isfinite(value) or abs(value) >= 1e16:
         return repr(value)
     if value == int(value):
         return str(int(value))

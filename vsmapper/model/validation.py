@@ -32,6 +32,8 @@ def _number(value: Any) -> str:
     """A bound as a message gives it: ``1,000,000`` rather than ``1000000``."""
     if isinstance(value, int | float) and 10_000 <= abs(value) < 1e16 and value == int(value):
         return f"{int(value):,}"
+    if isinstance(value, float) and 0 < abs(value) < 1e-6:
+        return repr(value)
     return format_number(value) if isinstance(value, int | float) else str(value)
 
 
