@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from vsmapper.model.stream import ValueStream
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
-SUBCOMMANDS = ("analyze", "forecast", "export", "import")
+SUBCOMMANDS = ("analyze", "forecast", "export", "import", "survey")
 
 
 class UsageError(Exception):
@@ -101,6 +101,21 @@ def build_parser() -> Parser:
     convert.add_argument("--hours-per-day", type=_number(float, 0), metavar="H")
     convert.add_argument("--days-per-week", type=_number(float, 0), metavar="D")
     convert.add_argument("--demand-per-week", type=_number(float, 0), metavar="N")
+
+    survey = commands.add_parser(
+        "survey", help="run an estimate round: participants answer from their phones"
+    )
+    survey.add_argument("file", metavar="MAP", help="the map whose stages are asked")
+    survey.add_argument("--out", metavar="OUT.vsm.json", help="write the map with the merge")
+    survey.add_argument("--host", default="127.0.0.1", metavar="H", help="default 127.0.0.1")
+    survey.add_argument("--port", type=_number(int, 0), default=0, metavar="P")
+    survey.add_argument(
+        "--responses", type=_number(int, 1), metavar="N", help="stop after N participants"
+    )
+    survey.add_argument(
+        "--minutes", type=_number(float, 0), metavar="M", help="stop after M minutes"
+    )
+    survey.add_argument("--json", action="store_true", help="print the merge as JSON")
     return parser
 
 
@@ -197,6 +212,51 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_survey(args: argparse.Namespace) -> int:
+    """``vsmapper survey``: serve an estimate round, then print and write its merge."""
+    import time
+
+    from vsmapper.io.mapfile import MAP_SUFFIX, save_map
+    from vsmapper.model.document import Document
+    from vsmapper.workshop.merge import apply_merge
+    from vsmapper.workshop.report import merge_text
+    from vsmapper.workshop.server import SurveyRound
+
+    if args.out is not None:
+        if not args.out.lower().endswith(MAP_SUFFIX):
+            raise UsageError(f"{args.out}: --out writes a map file; name it *{MAP_SUFFIX}")
+        _check_not_the_input(args.file, args.out)
+    stream = load_input(args.file)
+    try:
+        survey = SurveyRound(stream, host=args.host, port=args.port)
+    except OSError as exc:
+        raise VSMapperError(
+            f"{args.host}:{args.port}: cannot serve there ({exc.strerror or exc})"
+        ) from None
+    survey.start()
+    print(survey.address, flush=True)
+    deadline = None if args.minutes is None else time.monotonic() + args.minutes * 60
+    try:
+        while (args.responses is None or survey.responses < args.responses) and (
+            deadline is None or time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        survey.stop()
+    merge = survey.merge()
+    if args.json:
+        print(json.dumps(merge.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(merge_text(merge))
+    if args.out is not None:
+        document = Document(stream)
+        apply_merge(document, merge)
+        save_map(document.stream, args.out)
+    return EXIT_OK
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the desktop app, or render it to a PNG with ``--screenshot``."""
     if args.screenshot:
@@ -218,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "forecast": run_forecast,
                 "export": run_export,
                 "import": run_import,
+                "survey": run_survey,
             }[args.command]
         else:
             args = build_app_parser().parse_args(argv)

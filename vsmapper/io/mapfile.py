@@ -169,6 +169,7 @@ def _tidy(value: Any) -> Any:
 VERSION_2_STAGE_KEYS = ("wait_kind",)
 VERSION_2_OPPORTUNITY_KEYS = ("also",)
 VERSION_2_MAP_KEYS = ("statuses", "notes")
+OPTIONAL_NOTE_KEYS = {"effect": "", "scenario": None}
 
 
 def map_to_data(stream: ValueStream) -> dict[str, Any]:
@@ -178,6 +179,10 @@ def map_to_data(stream: ValueStream) -> dict[str, Any]:
     older VSMapper releases still read it.
     """
     data = _tidy(stream.model_dump(mode="json", by_alias=True))
+    for note in data["notes"]:
+        for key, default in OPTIONAL_NOTE_KEYS.items():
+            if note[key] == default:
+                del note[key]
     if stream.needs_version_2():
         data["version"] = 2
         return data

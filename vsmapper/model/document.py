@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from vsmapper.errors import VSMapperError
-from vsmapper.model.stream import AIOpportunity, Flow, Scenario, Stage, ValueStream
+from vsmapper.model.stream import AIOpportunity, Flow, Note, Scenario, Stage, ValueStream
 from vsmapper.model.validation import user_error
 
 ChangeKind = Literal[
@@ -23,6 +23,7 @@ ChangeKind = Literal[
     "flows",
     "ai",
     "scenarios",
+    "notes",
 ]
 
 
@@ -391,8 +392,12 @@ class Document:
         index = self._scenario_index(scenario_id)
         scenarios = list(self.stream.scenarios)
         removed = scenarios.pop(index)
+        notes = [
+            note.replaced(scenario=None) if note.scenario == scenario_id else note
+            for note in self.stream.notes
+        ]
         self._commit(
-            self._candidate(removed.name, scenarios=scenarios),
+            self._candidate(removed.name, scenarios=scenarios, notes=notes),
             Change("scenarios", field=scenario_id),
         )
         return index, removed
@@ -410,4 +415,53 @@ class Document:
         self._commit(
             self._candidate(old.name, scenarios=scenarios), Change("scenarios", field=scenario_id)
         )
+        return getattr(old, name)
+
+    # --- pain points and kaizen bursts ---------------------------------------------
+
+    def note(self, note_id: str) -> Note:
+        """The note with this id."""
+        return self.stream.notes[self._note_index(note_id)]
+
+    def _note_index(self, note_id: str) -> int:
+        for index, note in enumerate(self.stream.notes):
+            if note.id == note_id:
+                return index
+        raise VSMapperError(f"there is no pain point or kaizen burst with id '{note_id}'")
+
+    def unique_note_id(self, base: str) -> str:
+        """A fresh note id such as ``pain-3``."""
+        taken = {note.id for note in self.stream.notes}
+        number = len(taken) + 1
+        while f"{base}-{number}" in taken:
+            number += 1
+        return f"{base}-{number}"
+
+    def add_note(self, note: Note, index: int | None = None) -> None:
+        """Add a pain point or kaizen burst."""
+        notes = list(self.stream.notes)
+        notes.insert(len(notes) if index is None else index, note)
+        self._commit(self._candidate("note", notes=notes), Change("notes", note.stage, note.id))
+
+    def remove_note(self, note_id: str) -> tuple[int, Note]:
+        """Remove a note; returns where it stood and what it was, for undo."""
+        index = self._note_index(note_id)
+        notes = list(self.stream.notes)
+        removed = notes.pop(index)
+        self._commit(self._candidate("note", notes=notes), Change("notes", removed.stage, note_id))
+        return index, removed
+
+    def set_note_field(self, note_id: str, name: str, value: Any) -> Any:
+        """Set one field of a note (text, owner, due, status, effect, scenario...); returns the old."""
+        index = self._note_index(note_id)
+        old = self.stream.notes[index]
+        if name == "id":
+            raise VSMapperError("a note's id cannot be changed")
+        try:
+            updated = old.replaced(**{name: value})
+        except ValidationError as exc:
+            raise user_error(exc, prefix="note: ") from None
+        notes = list(self.stream.notes)
+        notes[index] = updated
+        self._commit(self._candidate("note", notes=notes), Change("notes", updated.stage, note_id))
         return getattr(old, name)

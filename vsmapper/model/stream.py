@@ -214,6 +214,8 @@ class Note(Model):
     owner: Annotated[str, Field(max_length=200)] = ""
     due: date | None = None
     status: NoteStatus = "open"
+    effect: Annotated[str, Field(max_length=500)] = ""
+    scenario: str | None = None
 
     _id = field_validator("id")(_check_identifier)
 
@@ -374,12 +376,15 @@ def map_problems(stream: ValueStream) -> list[str]:
         elif mapping.stage is not None and mapping.stage not in positions:
             problems.append(f"statuses '{status}'.stage: unknown stage '{mapping.stage}'")
     note_ids: set[str] = set()
+    scenario_ids = {scenario.id for scenario in stream.scenarios}
     for index, note in enumerate(stream.notes):
         if note.id in note_ids:
             problems.append(f"notes[{index}].id: duplicate id '{note.id}'")
         note_ids.add(note.id)
         if note.stage is not None and note.stage not in positions:
             problems.append(f"notes[{index}].stage: unknown stage '{note.stage}'")
+        if note.scenario is not None and note.scenario not in scenario_ids:
+            problems.append(f"notes[{index}].scenario: unknown scenario '{note.scenario}'")
     calendar = stream.calendar
     for stage in stream.stages:
         for field in ("process_time", "wait_time"):

@@ -1,0 +1,135 @@
+"""The estimate round's merge: medians per field, missing answers and disagreement."""
+
+from __future__ import annotations
+
+import pytest
+
+from vsmapper.model.document import Document
+from vsmapper.model.duration import Estimate
+from vsmapper.model.stream import ValueStream
+from vsmapper.workshop.merge import (
+    StageAnswer,
+    apply_merge,
+    estimate_text,
+    merge_answers,
+    pcas_disagree,
+    times_disagree,
+)
+from vsmapper.workshop.report import merge_text
+
+STREAM = ValueStream.model_validate(
+    {
+        "name": "Round",
+        "stages": [
+            {"id": "coding", "name": "Coding", "process_time": "2d", "wait_time": "1d"},
+            {"id": "review", "name": "Code review", "process_time": "2h", "pca": 90},
+        ],
+    }
+)
+
+
+def answer(wait: str | None = None, work: str | None = None, pca: float | None = None, pain=""):
+    return StageAnswer(
+        wait_time=None if wait is None else Estimate.model_validate(wait),
+        process_time=None if work is None else Estimate.model_validate(work),
+        pca=pca,
+        pain=pain,
+    )
+
+
+def test_low_likely_and_high_are_the_medians_of_the_participants() -> None:
+    answers = [
+        {"coding": answer(wait="1d/2d/4d")},
+        {"coding": answer(wait="2-4d")},  # likely is the midpoint, 3d
+        {"coding": answer(wait="3d/5d/10d")},
+    ]
+    merged = merge_answers(STREAM, ["coding"], answers).stages[0]
+    spread = merged.wait_time
+    assert spread is not None
+    # Lows 8, 16, 24 h; likelies 16, 24, 40 h; highs 32, 32, 80 h (8 h days).
+    assert (spread.low, spread.likely, spread.high) == (16, 24, 32)
+    assert spread.text == "2d/3d/4d"
+    assert merged.answers == 3
+    assert merged.disagreement == ()
+
+
+def test_an_even_number_of_answers_takes_the_middle_two_and_pca_its_median() -> None:
+    answers = [{"review": answer(work="1h", pca=80)}, {"review": answer(work="3h", pca=90)}]
+    merged = merge_answers(STREAM, ["review"], answers).stages[0]
+    assert merged.process_time is not None
+    assert merged.process_time.text == "2h"
+    assert merged.pca == 85
+
+
+def test_missing_answers_leave_the_field_out() -> None:
+    answers = [{"coding": answer(pain="Waiting for specs")}, {"review": answer(pca=70)}]
+    merge = merge_answers(STREAM, ["coding", "review"], answers)
+    coding, review = merge.stages
+    assert merge.responses == 2
+    assert coding.answers == 1 and coding.wait_time is None and coding.pca is None
+    assert coding.pains == ("Waiting for specs",)
+    assert review.answers == 1 and review.pca == 70 and review.process_time is None
+    data = merge.to_json()
+    assert data["stages"][0] == {
+        "id": "coding",
+        "name": "Coding",
+        "answers": 1,
+        "wait_time": None,
+        "process_time": None,
+        "pca": None,
+        "disagreement": [],
+        "pains": ["Waiting for specs"],
+    }
+
+
+def test_disagreement_when_the_largest_likely_is_three_times_the_smallest() -> None:
+    assert times_disagree((2.0, 6.0))
+    assert not times_disagree((2.0, 5.9))
+    assert not times_disagree((4.0,))
+    assert not times_disagree((0.0, 0.0))
+    assert times_disagree((0.0, 1.0))
+    answers = [{"coding": answer(wait="1d", work="1d")}, {"coding": answer(wait="3d", work="2d")}]
+    merged = merge_answers(STREAM, ["coding"], answers).stages[0]
+    assert merged.disagreement == ("wait_time",)
+
+
+def test_disagreement_when_pca_answers_are_twenty_points_apart() -> None:
+    assert pcas_disagree((70.0, 90.0))
+    assert not pcas_disagree((71.0, 90.0))
+    answers = [{"review": answer(pca=60)}, {"review": answer(pca=95)}]
+    assert merge_answers(STREAM, ["review"], answers).stages[0].disagreement == ("pca",)
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [((0.25, 0.5, 0.75), "15m/30m/45m"), ((2, 2, 2), "2h"), ((4, 12, 20), "0.5d/1.5d/2.5d")],
+)
+def test_merged_times_read_in_one_unit(hours: tuple[float, float, float], text: str) -> None:
+    assert estimate_text(*hours, STREAM.calendar) == text
+    low, likely, high = Estimate.model_validate(text).hours()
+    assert (low, likely, high) == pytest.approx(hours)
+
+
+def test_apply_merge_sets_the_fields_answered_and_adds_pain_points_as_notes() -> None:
+    answers = [
+        {"coding": answer(wait="1d/2d/4d", pain="Specs arrive late"), "review": answer(pca=70)},
+        {"coding": answer(wait="2d/3d/5d")},
+    ]
+    document = Document(STREAM)
+    apply_merge(document, merge_answers(STREAM, ["coding", "review"], answers))
+    coding, review = document.stream.stages
+    assert coding.wait_time.text == "1.5d/2.5d/4.5d"
+    assert coding.process_time.text == "2d"  # nobody answered: unchanged
+    assert review.pca == 70
+    assert [(n.stage, n.kind, n.text) for n in document.stream.notes] == [
+        ("coding", "pain", "Specs arrive late")
+    ]
+    assert STREAM.stages[0].wait_time.text == "1d"
+
+
+def test_merge_text_names_the_disagreement() -> None:
+    answers = [{"review": answer(pca=50)}, {"review": answer(pca=95, pain="Nobody reviews")}]
+    text = merge_text(merge_answers(STREAM, ["review"], answers))
+    assert "2 participant(s) answered" in text
+    assert "DISAGREE on %C&A" in text
+    assert "pain: Nobody reviews" in text

@@ -1,0 +1,71 @@
+"""The participants' page in a real headless browser: filled in, sent, taken back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.workshop.browser import CHROMIUM, HeadlessBrowser
+from vsmapper.model.stream import ValueStream
+from vsmapper.workshop.server import SurveyRound
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+
+STREAM = ValueStream.model_validate(
+    {
+        "name": "Checkout <i>feature</i>",
+        "stages": [
+            {"id": "coding", "name": "Coding"},
+            {"id": "review", "name": "<img src=x onerror=alert(1)>"},
+        ],
+    }
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[HeadlessBrowser]:
+    browser = HeadlessBrowser()
+    yield browser
+    browser.close()
+
+
+def test_a_participant_fills_in_and_sends_the_page(browser: HeadlessBrowser) -> None:
+    survey = SurveyRound(STREAM)
+    survey.start()
+    try:
+        browser.open(survey.address)
+        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
+        assert browser.evaluate("document.getElementById('title').textContent") == (
+            "Estimate round: Checkout <i>feature</i>"
+        )
+        # Names arrive as text: no element was made from them.
+        legends = "Array.from(document.querySelectorAll('legend'), e => e.textContent)"
+        assert browser.evaluate(legends) == ["Coding", "<img src=x onerror=alert(1)>"]
+        assert browser.evaluate("document.querySelectorAll('img, i').length") == 0
+
+        browser.type_into("s0-wait_time", "2-5d")
+        browser.type_into("s0-process_time", "4h")
+        browser.type_into("s1-pca", "70")
+        browser.type_into("s1-pain", "<script>alert('x')</script>")
+        browser.evaluate("document.getElementById('send').click()")
+        status = "document.getElementById('status').textContent"
+        assert "your answer is in" in browser.wait_for(status)
+        merge = survey.merge()
+        assert merge.responses == 1
+        coding, review = merge.stages
+        assert coding.wait_time is not None and coding.wait_time.text == "2d/3.5d/5d"
+        assert coding.process_time is not None and coding.process_time.text == "4h"
+        assert review.pca == 70 and review.pains == ("<script>alert('x')</script>",)
+
+        browser.evaluate("document.getElementById('s0-wait_time').value = '3 dayz'")
+        browser.evaluate("document.getElementById('send').click()")
+        error = "document.getElementById('status').className === 'error' && " + status
+        assert "Coding.wait_time" in browser.wait_for(error)
+        assert survey.merge().stages[0].wait_time.text == "2d/3.5d/5d"
+
+        browser.evaluate("document.getElementById('withdraw').click()")
+        assert "taken back" in browser.wait_for(status + ".includes('taken back') && " + status)
+        assert survey.responses == 0
+    finally:
+        survey.stop()

@@ -1,0 +1,233 @@
+"""The estimate round's server: its three routes, and every hostile request refused."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from vsmapper.model.stream import ValueStream
+from vsmapper.workshop.server import MAX_BODY_BYTES, SurveyRound, lan_address
+
+STREAM = ValueStream.model_validate(
+    {
+        "name": "Checkout <b>feature</b>",
+        "stages": [
+            {"id": "coding", "name": "Coding"},
+            {"id": "review", "name": "<script>alert(1)</script>"},
+            {"id": "deploy", "name": "Deploy"},
+        ],
+    }
+)
+
+
+@pytest.fixture
+def survey() -> Iterator[SurveyRound]:
+    round_ = SurveyRound(STREAM, ["coding", "review"], max_participants=3)
+    round_.start()
+    yield round_
+    round_.stop()
+
+
+def request(
+    survey: SurveyRound,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    parts = urlsplit(survey.address)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def base(survey: SurveyRound) -> str:
+    return urlsplit(survey.address).path
+
+
+def post(survey: SurveyRound, data: object, path: str | None = None) -> tuple[int, dict]:
+    body = json.dumps(data).encode()
+    status, _, reply = request(
+        survey,
+        "POST",
+        path or base(survey) + "/answers",
+        body,
+        {"Content-Type": "application/json"},
+    )
+    return status, json.loads(reply)
+
+
+def test_the_address_carries_a_random_token_and_the_chosen_interface(survey) -> None:
+    assert survey.address.startswith("http://127.0.0.1:")
+    assert f"/s/{survey.token}" in survey.address
+    assert len(survey.token) >= 10
+    assert SurveyRound(STREAM).token != survey.token
+    assert lan_address().count(".") == 3
+
+
+def test_the_page_is_served_with_a_strict_policy(survey) -> None:
+    status, headers, body = request(survey, "GET", base(survey))
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "'unsafe-inline'" not in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert b"innerHTML" not in body
+    assert b"textContent" in body
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">'.encode() in body
+
+
+def test_the_map_route_names_only_the_round_stages(survey) -> None:
+    status, headers, body = request(survey, "GET", base(survey) + "/map")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert json.loads(body) == {
+        "name": "Checkout <b>feature</b>",
+        "stages": [
+            {"id": "coding", "name": "Coding"},
+            {"id": "review", "name": "<script>alert(1)</script>"},
+        ],
+    }
+
+
+def test_an_answer_is_taken_replaced_and_taken_back(survey) -> None:
+    calls: list[int] = []
+    survey.on_answer = lambda: calls.append(1)
+    answer = {"participant": "p1", "stages": {"coding": {"wait_time": "2-5d", "pca": "90%"}}}
+    assert post(survey, answer) == (200, {"ok": True, "answers": 1})
+    answer["stages"]["coding"]["wait_time"] = "1d"
+    assert post(survey, answer)[0] == 200
+    merged = survey.merge()
+    assert merged.responses == 1
+    assert merged.stages[0].wait_time.text == "1d"
+    assert merged.stages[0].pca == 90
+    assert post(survey, {"participant": "p1", "stages": {}})[0] == 200
+    assert survey.responses == 0
+    assert len(calls) == 3
+
+
+def test_script_in_a_pain_point_is_kept_as_plain_text(survey) -> None:
+    text = "<img src=x onerror=alert(1)>"
+    assert post(survey, {"participant": "p", "stages": {"review": {"pain": text}}})[0] == 200
+    assert survey.merge().stages[1].pains == (text,)
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ({"participant": "p", "stages": {"coding": {"wait_time": "3 dayz"}}}, "Coding.wait_time"),
+        ({"participant": "p", "stages": {"coding": {"process_time": "5d/1d/2d"}}}, "Coding"),
+        ({"participant": "p", "stages": {"coding": {"pca": 0}}}, "Coding.pca"),
+        ({"participant": "p", "stages": {"coding": {"pca": 150}}}, "Coding.pca"),
+        ({"participant": "p", "stages": {"coding": {"colour": "red"}}}, "unknown field"),
+        ({"participant": "p", "stages": {"deploy": {"pca": 90}}}, "not a stage of this round"),
+        ({"participant": "p", "stages": {"../../etc/passwd": {}}}, "not a stage of this round"),
+        ({"participant": "", "stages": {}}, "participant"),
+        ({"participant": "p" * 500, "stages": {}}, "participant"),
+        ({"participant": "p", "stages": []}, "stages"),
+        ({"participant": "p", "admin": True}, "unknown key"),
+        (["not", "an", "object"], "JSON object"),
+        ({"participant": "p", "stages": {"coding": {"pain": "x" * 2000}}}, "pain"),
+    ],
+)
+def test_a_bad_answer_is_refused_with_its_place(survey, answer: object, message: str) -> None:
+    status, reply = post(survey, answer)
+    assert status == 400
+    assert message in reply["error"]
+    assert survey.responses == 0
+
+
+def test_bad_json_is_refused(survey) -> None:
+    for body in (b"{not json", b"\xff\xfe", b"[" * 60_000):
+        status, _, reply = request(
+            survey, "POST", base(survey) + "/answers", body, {"Content-Type": "application/json"}
+        )
+        assert status in (400, 413)
+        assert "error" in json.loads(reply)
+
+
+def test_a_huge_body_is_refused_unread(survey) -> None:
+    body = b"{" + b" " * MAX_BODY_BYTES + b"}"
+    status, _, reply = request(
+        survey, "POST", base(survey) + "/answers", body, {"Content-Type": "application/json"}
+    )
+    assert status == 413
+    assert "64 KB" in json.loads(reply)["error"]
+
+
+def test_other_content_types_are_refused(survey) -> None:
+    status, _, _ = request(
+        survey, "POST", base(survey) + "/answers", b"participant=p", {"Content-Type": "text/plain"}
+    )
+    assert status == 415
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/s/",
+        "/s/wrong-token",
+        "/s/wrong-token/map",
+        "/favicon.ico",
+        "/s/{token}/../../etc/passwd",
+        "/s/{token}/%2e%2e/%2e%2e/etc/passwd",
+        "/s/{token}/map/extra",
+        "/s/{token}/answers.json",
+        "/../../pyproject.toml",
+        "//etc/passwd",
+    ],
+)
+def test_every_other_path_is_not_found(survey, path: str) -> None:
+    status, _, body = request(survey, "GET", path.format(token=survey.token))
+    assert status == 404
+    assert json.loads(body) == {"error": "not found"}
+
+
+def test_a_wrong_token_cannot_answer(survey) -> None:
+    status, _ = post(survey, {"participant": "p", "stages": {}}, "/s/wrong-token/answers")
+    assert status == 404
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+def test_other_methods_are_not_allowed(survey, method: str) -> None:
+    status, _, _ = request(survey, method, base(survey) + "/answers")
+    assert status == 405
+    assert request(survey, method, "/s/wrong/answers")[0] == 404
+
+
+def test_the_wrong_method_on_a_route_is_not_allowed(survey) -> None:
+    assert request(survey, "GET", base(survey) + "/answers")[0] == 405
+    status, _ = post(survey, {}, base(survey) + "/map")
+    assert status == 405
+
+
+def test_too_many_participants_are_refused(survey) -> None:
+    for number in range(3):
+        assert (
+            post(survey, {"participant": f"p{number}", "stages": {"coding": {"pca": 90}}})[0] == 200
+        )
+    status, reply = post(survey, {"participant": "p9", "stages": {"coding": {"pca": 90}}})
+    assert status == 429 and "at most 3" in reply["error"]
+    # A participant already in may still change their answer.
+    assert post(survey, {"participant": "p0", "stages": {"coding": {"pca": 80}}})[0] == 200
+    assert survey.responses == 3
+
+
+def test_a_stopped_round_serves_nothing() -> None:
+    survey = SurveyRound(STREAM)
+    survey.start()
+    address = urlsplit(survey.address)
+    survey.stop()
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=2)
+    with pytest.raises(OSError):
+        connection.request("GET", address.path)
+        connection.getresponse()

@@ -1,0 +1,1 @@
+"""Workshop facilitation without Qt: estimate rounds served to phones and their merge."""

@@ -1,0 +1,169 @@
+"""Independent estimates merged per stage: medians, spread and where the room disagrees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any, Literal
+
+from vsmapper.model.document import Document
+from vsmapper.model.duration import Estimate, format_number
+from vsmapper.model.stream import Calendar, Note, ValueStream
+
+TimeField = Literal["wait_time", "process_time"]
+TIME_FIELDS: tuple[TimeField, ...] = ("wait_time", "process_time")
+TIME_DISAGREEMENT_RATIO = 3.0
+PCA_DISAGREEMENT_POINTS = 20.0
+
+
+@dataclass(frozen=True)
+class StageAnswer:
+    """One participant's answer for one stage; every field may be missing."""
+
+    wait_time: Estimate | None = None
+    process_time: Estimate | None = None
+    pca: float | None = None
+    pain: str = ""
+
+
+@dataclass(frozen=True)
+class TimeSpread:
+    """The merged estimate of one time field and the likely value of every answer, in hours."""
+
+    low: float
+    likely: float
+    high: float
+    likelies: tuple[float, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class StageMerge:
+    """The merged answers for one stage."""
+
+    id: str
+    name: str
+    answers: int
+    wait_time: TimeSpread | None = None
+    process_time: TimeSpread | None = None
+    pca: float | None = None
+    pcas: tuple[float, ...] = ()
+    disagreement: tuple[str, ...] = ()
+    pains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SurveyMerge:
+    """The merged round: how many participants answered, and each asked stage."""
+
+    responses: int
+    stages: tuple[StageMerge, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The merged result as ``vsmapper survey --json`` prints it."""
+        return {
+            "responses": self.responses,
+            "stages": [
+                {
+                    "id": stage.id,
+                    "name": stage.name,
+                    "answers": stage.answers,
+                    "wait_time": stage.wait_time.text if stage.wait_time else None,
+                    "process_time": stage.process_time.text if stage.process_time else None,
+                    "pca": stage.pca,
+                    "disagreement": list(stage.disagreement),
+                    "pains": list(stage.pains),
+                }
+                for stage in self.stages
+            ],
+        }
+
+
+def estimate_text(low: float, likely: float, high: float, calendar: Calendar) -> str:
+    """Working hours as a duration in one readable unit: ``2d/3d/5d``, ``4h``, ``30m``."""
+    if likely >= calendar.hours_per_day:
+        unit, size = "d", calendar.hours_per_day
+    elif 0 < likely < 1:
+        unit, size = "m", 1 / 60
+    else:
+        unit, size = "h", 1.0
+    parts = [f"{format_number(round(value / size, 2))}{unit}" for value in (low, likely, high)]
+    return parts[0] if len(set(parts)) == 1 else "/".join(parts)
+
+
+def _time_spread(estimates: list[Estimate], calendar: Calendar) -> TimeSpread | None:
+    if not estimates:
+        return None
+    points = [e.hours(calendar.hours_per_day, calendar.days_per_week) for e in estimates]
+    low, likely, high = (median(point[index] for point in points) for index in range(3))
+    likelies = tuple(point[1] for point in points)
+    return TimeSpread(low, likely, high, likelies, estimate_text(low, likely, high, calendar))
+
+
+def times_disagree(likelies: tuple[float, ...]) -> bool:
+    """Whether the largest likely is at least three times the smallest."""
+    return (
+        len(likelies) > 1
+        and max(likelies) > 0
+        and max(likelies) >= TIME_DISAGREEMENT_RATIO * min(likelies)
+    )
+
+
+def pcas_disagree(pcas: tuple[float, ...]) -> bool:
+    """Whether the answers for %C&A are 20 points or more apart."""
+    return len(pcas) > 1 and max(pcas) - min(pcas) >= PCA_DISAGREEMENT_POINTS
+
+
+def merge_answers(
+    stream: ValueStream, stage_ids: list[str], answers: list[dict[str, StageAnswer]]
+) -> SurveyMerge:
+    """Merge every participant's answers for the asked stages (DESIGN: medians per field)."""
+    merged: list[StageMerge] = []
+    for stage_id in stage_ids:
+        stage = stream.stage(stage_id)
+        given = [answer[stage_id] for answer in answers if stage_id in answer]
+        spreads = {
+            name: _time_spread(
+                [getattr(a, name) for a in given if getattr(a, name) is not None], stream.calendar
+            )
+            for name in TIME_FIELDS
+        }
+        pcas = tuple(a.pca for a in given if a.pca is not None)
+        disagreement = [
+            name for name, spread in spreads.items() if spread and times_disagree(spread.likelies)
+        ]
+        if pcas_disagree(pcas):
+            disagreement.append("pca")
+        merged.append(
+            StageMerge(
+                id=stage.id,
+                name=stage.name,
+                answers=len(given),
+                wait_time=spreads["wait_time"],
+                process_time=spreads["process_time"],
+                pca=median(pcas) if pcas else None,
+                pcas=pcas,
+                disagreement=tuple(disagreement),
+                pains=tuple(a.pain.strip() for a in given if a.pain.strip()),
+            )
+        )
+    return SurveyMerge(responses=len(answers), stages=tuple(merged))
+
+
+def apply_merge(document: Document, merge: SurveyMerge) -> None:
+    """Put the merged estimates into the map and each pain point on its stage as a note."""
+    for stage_merge in merge.stages:
+        stage = document.stage(stage_merge.id)
+        changes: dict[str, object] = {}
+        for name in TIME_FIELDS:
+            spread: TimeSpread | None = getattr(stage_merge, name)
+            if spread is not None:
+                changes[name] = spread.text
+        if stage_merge.pca is not None:
+            changes["pca"] = stage_merge.pca
+        if changes:
+            document.replace_stage(stage.replaced(**changes))
+        for pain in stage_merge.pains:
+            document.add_note(
+                Note(id=document.unique_note_id("pain"), stage=stage.id, kind="pain", text=pain)
+            )

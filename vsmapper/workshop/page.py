@@ -1,0 +1,150 @@
+"""The participants' page: plain HTML and a script that builds the form with textContent."""
+
+from __future__ import annotations
+
+# The page never puts text it received into HTML: every label is set with textContent,
+# and the Content-Security-Policy only runs the script carrying this response's nonce.
+SURVEY_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Estimate round</title>
+<style nonce="{{nonce}}">
+  body { font-family: system-ui, sans-serif; margin: 0; padding: 1rem; background: #f6f7f9;
+         color: #1d2733; max-width: 40rem; margin-inline: auto; }
+  h1 { font-size: 1.3rem; margin: 0 0 .25rem; }
+  p.hint { color: #55606e; margin: 0 0 1rem; font-size: .95rem; }
+  fieldset { background: #fff; border: 1px solid #d5dae1; border-radius: .6rem;
+             margin: 0 0 1rem; padding: .75rem 1rem 1rem; }
+  legend { font-weight: 600; font-size: 1.1rem; padding: 0 .3rem; }
+  label { display: block; margin-top: .6rem; font-size: .95rem; }
+  input, textarea { width: 100%; box-sizing: border-box; font-size: 1rem; padding: .5rem;
+                    border: 1px solid #b9c1cc; border-radius: .4rem; margin-top: .2rem; }
+  textarea { min-height: 3.5rem; }
+  .row { display: flex; gap: .75rem; }
+  .row label { flex: 1; }
+  button { font-size: 1.05rem; padding: .7rem 1.2rem; border: 0; border-radius: .5rem;
+           background: #1f6feb; color: #fff; margin: .25rem .5rem .5rem 0; }
+  button.secondary { background: #d5dae1; color: #1d2733; }
+  #status { margin-top: .5rem; font-weight: 600; min-height: 1.4rem; }
+  #status.error { color: #b42318; }
+  #status.ok { color: #1a7f37; }
+</style>
+</head>
+<body>
+<h1 id="title">Estimate round</h1>
+<p class="hint">Answer for the stages you know; leave the rest blank. Times as you would
+say them: 2d, 4h, 90m, a range 2-5d or 2d/3d/5d. %C&amp;A: how much of the work arrives
+complete and accurate. Your answer is anonymous.</p>
+<form id="survey" novalidate>
+  <div id="stages"></div>
+  <button type="submit" id="send">Send my answer</button>
+  <button type="button" id="withdraw" class="secondary">Take my answer back</button>
+  <div id="status" role="status" aria-live="polite"></div>
+</form>
+<script nonce="{{nonce}}">
+"use strict";
+(function () {
+  var base = location.pathname.replace(/\\/+$/, "");
+  var stagesBox = document.getElementById("stages");
+  var statusBox = document.getElementById("status");
+  var fields = [
+    ["wait_time", "Wait before it (e.g. 2-5d)", "input"],
+    ["process_time", "Work time (e.g. 4h)", "input"],
+    ["pca", "%C&A (e.g. 80)", "input"],
+    ["pain", "Pain point", "textarea"]
+  ];
+  var stageIds = [];
+
+  function participantId() {
+    var key = "vsmapper-participant";
+    var id = null;
+    try { id = window.localStorage.getItem(key); } catch (e) { id = null; }
+    if (!id) {
+      var bytes = new Uint8Array(12);
+      window.crypto.getRandomValues(bytes);
+      id = Array.prototype.map.call(bytes, function (b) {
+        return ("0" + b.toString(16)).slice(-2);
+      }).join("");
+      try { window.localStorage.setItem(key, id); } catch (e) { /* private mode */ }
+    }
+    return id;
+  }
+
+  function say(text, kind) {
+    statusBox.textContent = text;
+    statusBox.className = kind;
+  }
+
+  function build(map) {
+    document.getElementById("title").textContent = "Estimate round: " + map.name;
+    document.title = "Estimate round: " + map.name;
+    map.stages.forEach(function (stage, index) {
+      stageIds.push(stage.id);
+      var box = document.createElement("fieldset");
+      var legend = document.createElement("legend");
+      legend.textContent = stage.name;
+      box.appendChild(legend);
+      var row = document.createElement("div");
+      row.className = "row";
+      fields.forEach(function (field) {
+        var label = document.createElement("label");
+        label.textContent = field[1];
+        var control = document.createElement(field[2]);
+        control.id = "s" + index + "-" + field[0];
+        control.name = field[0];
+        control.dataset.stage = String(index);
+        control.maxLength = field[0] === "pain" ? 1000 : 40;
+        if (field[0] === "pca") { control.inputMode = "decimal"; }
+        label.appendChild(control);
+        (field[0] === "pain" ? box : row).appendChild(label);
+        if (field[0] === "pca") { box.appendChild(row); }
+      });
+      stagesBox.appendChild(box);
+    });
+  }
+
+  function collect() {
+    var stages = {};
+    stageIds.forEach(function (id, index) {
+      var answer = {};
+      fields.forEach(function (field) {
+        var value = document.getElementById("s" + index + "-" + field[0]).value.trim();
+        if (value) { answer[field[0]] = value; }
+      });
+      if (Object.keys(answer).length) { stages[id] = answer; }
+    });
+    return stages;
+  }
+
+  function send(stages, done) {
+    fetch(base + "/answers", {
+      method: "POST",
+      headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({participant: participantId(), stages: stages})
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (response.ok) { say(done, "ok"); } else { say(body.error || "Not taken", "error"); }
+      });
+    }).catch(function () { say("The round is closed or out of reach.", "error"); });
+  }
+
+  document.getElementById("survey").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var stages = collect();
+    if (!Object.keys(stages).length) { say("Fill in at least one field.", "error"); return; }
+    send(stages, "Thank you, your answer is in. You can change it and send again.");
+  });
+  document.getElementById("withdraw").addEventListener("click", function () {
+    send({}, "Your answer is taken back.");
+  });
+
+  fetch(base + "/map").then(function (response) { return response.json(); })
+    .then(build)
+    .catch(function () { say("The round is closed or out of reach.", "error"); });
+})();
+</script>
+</body>
+</html>
+"""

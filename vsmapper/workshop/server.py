@@ -1,0 +1,330 @@
+"""The estimate round's web server: one page, its map and its answers, nothing else.
+
+It runs the standard library's ``ThreadingHTTPServer`` in a background thread. Every
+request is checked against the round's random token and the three routes; the handler
+never touches the file system, so a participant can read or change nothing but their own
+answer.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import socket
+import threading
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from pydantic import ValidationError
+
+from vsmapper.model.duration import Estimate
+from vsmapper.model.stream import Calendar, ValueStream, estimate_problem
+from vsmapper.workshop.merge import TIME_FIELDS, StageAnswer, SurveyMerge, merge_answers
+from vsmapper.workshop.page import SURVEY_PAGE
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_PARTICIPANTS = 100
+MAX_PARTICIPANT_CHARS = 100
+MAX_PAIN_CHARS = 1000
+MAX_DURATION_CHARS = 40
+REQUEST_TIMEOUT_SECONDS = 10
+ANSWER_FIELDS = (*TIME_FIELDS, "pca", "pain")
+
+
+class AnswerError(ValueError):
+    """A participant's answer that cannot be taken, with the place and what is wrong."""
+
+
+def lan_address() -> str:
+    """This machine's address on the local network, or 127.0.0.1 when it has none."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        # Connecting a UDP socket sends nothing; it only picks the outgoing interface.
+        probe.connect(("192.0.2.1", 9))
+        address = probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+    finally:
+        probe.close()
+    return address if not address.startswith("0.") else "127.0.0.1"
+
+
+def _duration(value: object, where: str, calendar: Calendar) -> Estimate | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise AnswerError(f"{where}: expected a duration such as 2d, 4h or 2-5d")
+    if isinstance(value, str) and len(value) > MAX_DURATION_CHARS:
+        raise AnswerError(f"{where}: too long for a duration")
+    try:
+        estimate = Estimate.model_validate(value)
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise AnswerError(f"{where}: {message}") from None
+    problem = estimate_problem(estimate, calendar)
+    if problem:
+        raise AnswerError(f"{where}: {problem}")
+    return estimate
+
+
+def _percent(value: object, where: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and len(value) <= 10:
+        try:
+            number = float(value.strip().removesuffix("%"))
+        except ValueError:
+            number = None
+    if number is None or not 0 < number <= 100:
+        raise AnswerError(f"{where}: expected a percentage above 0 and at most 100")
+    return number
+
+
+def parse_answer(
+    data: object, stream: ValueStream, stage_ids: list[str]
+) -> tuple[str, dict[str, StageAnswer]]:
+    """A participant and their answers per stage from a posted JSON object, or AnswerError."""
+    if not isinstance(data, dict):
+        raise AnswerError("expected a JSON object with participant and stages")
+    unknown = set(data) - {"participant", "stages"}
+    if unknown:
+        raise AnswerError(f"unknown key '{sorted(unknown)[0]}'")
+    participant = data.get("participant")
+    if not isinstance(participant, str) or not participant.strip():
+        raise AnswerError("participant: expected a non-blank text")
+    if len(participant) > MAX_PARTICIPANT_CHARS:
+        raise AnswerError(f"participant: at most {MAX_PARTICIPANT_CHARS} characters")
+    stages = data.get("stages", {})
+    if not isinstance(stages, dict):
+        raise AnswerError("stages: expected an object of stage ids")
+    answers: dict[str, StageAnswer] = {}
+    for stage_id, fields in stages.items():
+        if stage_id not in stage_ids:
+            raise AnswerError(f"stages: '{stage_id[:60]}' is not a stage of this round")
+        name = stream.stage(stage_id).name
+        if not isinstance(fields, dict):
+            raise AnswerError(f"{name}: expected an object of fields")
+        for key in fields:
+            if key not in ANSWER_FIELDS:
+                raise AnswerError(f"{name}: unknown field '{str(key)[:40]}'")
+        pain = fields.get("pain") or ""
+        if not isinstance(pain, str):
+            raise AnswerError(f"{name}.pain: expected a text")
+        if len(pain) > MAX_PAIN_CHARS:
+            raise AnswerError(f"{name}.pain: at most {MAX_PAIN_CHARS} characters")
+        answer = StageAnswer(
+            wait_time=_duration(fields.get("wait_time"), f"{name}.wait_time", stream.calendar),
+            process_time=_duration(
+                fields.get("process_time"), f"{name}.process_time", stream.calendar
+            ),
+            pca=_percent(fields.get("pca"), f"{name}.pca"),
+            pain=pain.strip(),
+        )
+        if answer != StageAnswer():
+            answers[stage_id] = answer
+    return participant.strip(), answers
+
+
+class SurveyRound:
+    """One open estimate round: the asked stages, a random token and the answers so far."""
+
+    def __init__(
+        self,
+        stream: ValueStream,
+        stage_ids: list[str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_participants: int = MAX_PARTICIPANTS,
+        on_answer: Callable[[], None] | None = None,
+    ) -> None:
+        self.stream = stream
+        self.stage_ids = list(stage_ids or [stage.id for stage in stream.stages])
+        self.token = secrets.token_urlsafe(8)
+        self.max_participants = max_participants
+        self.on_answer = on_answer
+        self._answers: dict[str, dict[str, StageAnswer]] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> str:
+        """The participants' address, ``http://HOST:PORT/s/TOKEN``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/s/{self.token}"
+
+    def start(self) -> None:
+        """Start serving in a background thread."""
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="vsmapper-survey", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and free the port; answers stay readable."""
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._server.server_close()
+
+    def map_json(self) -> dict[str, Any]:
+        """What the page asks about: the map's name and the round's stages."""
+        return {
+            "name": self.stream.name,
+            "stages": [
+                {"id": stage_id, "name": self.stream.stage(stage_id).name}
+                for stage_id in self.stage_ids
+            ],
+        }
+
+    def submit(self, participant: str, answers: dict[str, StageAnswer]) -> None:
+        """Take (or replace, or with no answers take back) one participant's answer."""
+        with self._lock:
+            if not answers:
+                self._answers.pop(participant, None)
+            elif participant in self._answers or len(self._answers) < self.max_participants:
+                self._answers[participant] = answers
+            else:
+                raise OverflowError(f"this round takes at most {self.max_participants} answers")
+        if self.on_answer is not None:
+            self.on_answer()
+
+    @property
+    def responses(self) -> int:
+        """How many participants have answered."""
+        with self._lock:
+            return len(self._answers)
+
+    def merge(self) -> SurveyMerge:
+        """The answers so far, merged per stage."""
+        with self._lock:
+            answers = list(self._answers.values())
+        return merge_answers(self.stream, self.stage_ids, answers)
+
+
+def _handler_for(survey: SurveyRound) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to one round."""
+
+    class SurveyRequestHandler(BaseHTTPRequestHandler):
+        """Serves the round's three routes and refuses everything else."""
+
+        server_version = "VSMapper"
+        sys_version = ""
+        timeout = REQUEST_TIMEOUT_SECONDS
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Keep participants' requests out of the terminal."""
+
+        def _route(self) -> str | None:
+            """``page``, ``map`` or ``answers`` when the path carries the round's token."""
+            parts = self.path.split("?", 1)[0].split("/")
+            if len(parts) < 3 or parts[0] != "" or parts[1] != "s":
+                return None
+            if not secrets.compare_digest(parts[2].encode(), survey.token.encode()):
+                return None
+            rest = "/".join(parts[3:])
+            return {"": "page", "map": "map", "answers": "answers"}.get(rest)
+
+        def _send(self, status: HTTPStatus, body: bytes, content_type: str, **headers: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "no-referrer")
+            self.send_header("X-Frame-Options", "DENY")
+            for name, value in headers.items():
+                self.send_header(name.replace("_", "-"), value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _json(self, status: HTTPStatus, data: object, **headers: str) -> None:
+            body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+            self._send(status, body, "application/json; charset=utf-8", **headers)
+
+        def _error(self, status: HTTPStatus, message: str, **headers: str) -> None:
+            self.close_connection = True
+            self._json(status, {"error": message}, **headers)
+
+        def do_GET(self) -> None:
+            route = self._route()
+            if route == "page":
+                nonce = secrets.token_urlsafe(12)
+                policy = (
+                    "default-src 'none'; "
+                    f"script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+                    "connect-src 'self'; img-src 'none'; form-action 'none'; "
+                    "base-uri 'none'; frame-ancestors 'none'"
+                )
+                page = SURVEY_PAGE.replace("{{nonce}}", nonce).encode("utf-8")
+                self._send(
+                    HTTPStatus.OK, page, "text/html; charset=utf-8", Content_Security_Policy=policy
+                )
+            elif route == "map":
+                self._json(HTTPStatus.OK, survey.map_json())
+            elif route == "answers":
+                self._error(HTTPStatus.METHOD_NOT_ALLOWED, "use POST", Allow="POST")
+            else:
+                self._error(HTTPStatus.NOT_FOUND, "not found")
+
+        def do_POST(self) -> None:
+            route = self._route()
+            if route is None:
+                self._error(HTTPStatus.NOT_FOUND, "not found")
+                return
+            if route != "answers":
+                self._error(HTTPStatus.METHOD_NOT_ALLOWED, "use GET", Allow="GET")
+                return
+            length_text = self.headers.get("Content-Length")
+            if self.headers.get("Transfer-Encoding") or length_text is None:
+                self._error(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length")
+                return
+            try:
+                length = int(length_text)
+            except ValueError:
+                length = -1
+            if length < 0:
+                self._error(HTTPStatus.BAD_REQUEST, "Content-Length is not a number")
+                return
+            if length > MAX_BODY_BYTES:
+                self._error(
+                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                    f"an answer is at most {MAX_BODY_BYTES // 1024} KB",
+                )
+                return
+            content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if content_type != "application/json":
+                self.rfile.read(length)
+                self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json")
+                return
+            body = self.rfile.read(length)
+            try:
+                data = json.loads(body.decode("utf-8"))
+                participant, answers = parse_answer(data, survey.stream, survey.stage_ids)
+                survey.submit(participant, answers)
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                self._error(HTTPStatus.BAD_REQUEST, "the answer is not valid JSON")
+            except AnswerError as exc:
+                self._error(HTTPStatus.BAD_REQUEST, str(exc))
+            except OverflowError as exc:
+                self._error(HTTPStatus.TOO_MANY_REQUESTS, str(exc))
+            else:
+                self._json(HTTPStatus.OK, {"ok": True, "answers": len(answers)})
+
+        def _refuse(self) -> None:
+            if self._route() is None:
+                self._error(HTTPStatus.NOT_FOUND, "not found")
+            else:
+                self._error(HTTPStatus.METHOD_NOT_ALLOWED, "not allowed", Allow="GET, POST")
+
+        do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = do_TRACE = do_CONNECT = _refuse
+
+    return SurveyRequestHandler
