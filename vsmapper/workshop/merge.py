@@ -129,7 +129,7 @@ def merge_answers(
             for name in TIME_FIELDS
         }
         pcas = tuple(a.pca for a in given if a.pca is not None)
-        disagreement = [
+        disagreement: list[str] = [
             name for name, spread in spreads.items() if spread and times_disagree(spread.likelies)
         ]
         if pcas_disagree(pcas):

@@ -157,7 +157,7 @@ class SurveyRound:
     def address(self) -> str:
         """The participants' address, ``http://HOST:PORT/s/TOKEN``."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/s/{self.token}"
+        return f"http://{host!s}:{port}/s/{self.token}"
 
     def start(self) -> None:
         """Start serving in a background thread."""
