@@ -94,6 +94,11 @@ def build_parser() -> Parser:
         metavar="S",
         help="pixels per map unit of a PNG (default 2)",
     )
+    export.add_argument(
+        "--notes",
+        action="store_true",
+        help="with OUT.csv: write the improvement plan (pain points, kaizen bursts)",
+    )
 
     convert = commands.add_parser("import", help="convert a spreadsheet or CSV to a map file")
     convert.add_argument("input", metavar="IN", help=".xlsx or .csv")
@@ -183,6 +188,8 @@ def run_export(args: argparse.Namespace) -> int:
             f"{args.out}: cannot export to '{Path(args.out).suffix or args.out}'; "
             f"OUT must end in {', '.join(EXPORT_SUFFIXES)}"
         )
+    if args.notes and suffix != ".csv":
+        raise UsageError(f"{args.out}: --notes writes the improvement plan to a .csv file")
     _check_not_the_input(args.file, args.out)
     stream, label = future_state(load_input(args.file), args.scenario)
     if suffix in PICTURE_SUFFIXES:
@@ -191,7 +198,7 @@ def run_export(args: argparse.Namespace) -> int:
 
         export_picture(stream, args.out, label, args.scale)
     else:
-        export_data(stream, args.out, label)
+        export_data(stream, args.out, label, notes=args.notes)
     return EXIT_OK
 
 

@@ -188,3 +188,29 @@ def test_the_dialog_filters_cover_every_format() -> None:
     assert path_with_suffix("/tmp/plan", chosen) == Path("/tmp/plan.pdf")
     assert path_with_suffix("/tmp/plan.png", chosen) == Path("/tmp/plan.png")
     assert path_with_suffix("/tmp/v1.2", "VSMapper map (*.vsm.json)") == Path("/tmp/v1.2.vsm.json")
+
+
+@needs_poppler
+def test_the_report_adds_the_improvement_plan_page(tmp_path: Path, example: ValueStream) -> None:
+    from vsmapper.model.stream import Note
+
+    planned = example.replaced(
+        notes=[
+            Note(id="pain-1", stage="review", text="Reviews wait for one person"),
+            Note(
+                id="k-1",
+                kind="kaizen",
+                text="Pair on reviews",
+                owner="Ana",
+                scenario="ai-across-the-stream",
+            ),
+        ]
+    )
+    path = tmp_path / "report.pdf"
+    write_report(planned, path)
+    text = pdf_text(path)
+    assert text.count("\f") == 2
+    plan = text.split("\f")[1]
+    assert "Improvement plan" in plan
+    assert "Pair on reviews" in plan and "Ana" in plan and "Reviews wait for one person" in plan
+    assert plan.index("Pair on reviews") < plan.index("Reviews wait for one person")

@@ -14,7 +14,15 @@ import os
 from vsmapper.analysis import analyze
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
-from vsmapper.io.tables import STAGE_COLUMNS, guard_csv_text, stage_rows
+from vsmapper.io.tables import (
+    PLAN_TABLE_COLUMNS,
+    STAGE_COLUMNS,
+    Column,
+    Row,
+    guard_csv_text,
+    plan_rows,
+    stage_rows,
+)
 from vsmapper.model import ValueStream
 from vsmapper.model.duration import format_number
 
@@ -28,20 +36,28 @@ def _field(value: str | float | None) -> str:
     return format_number(value)
 
 
-def csv_text(stream: ValueStream) -> str:
-    """The stage table as CSV text, header first."""
+def _table_text(columns: tuple[Column, ...], rows: list[Row]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(column.title for column in STAGE_COLUMNS)
-    writer.writerows(
-        [_field(value) for value in row] for row in stage_rows(stream, analyze(stream))
-    )
+    writer.writerow(column.title for column in columns)
+    writer.writerows([_field(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 
-def export_csv(stream: ValueStream, path: str | os.PathLike[str]) -> None:
-    """Write the stage table to ``path`` atomically."""
+def csv_text(stream: ValueStream) -> str:
+    """The stage table as CSV text, header first."""
+    return _table_text(STAGE_COLUMNS, stage_rows(stream, analyze(stream)))
+
+
+def plan_csv_text(stream: ValueStream) -> str:
+    """The improvement plan (pain points and kaizen bursts) as CSV text, header first."""
+    return _table_text(PLAN_TABLE_COLUMNS, plan_rows(stream))
+
+
+def export_csv(stream: ValueStream, path: str | os.PathLike[str], notes: bool = False) -> None:
+    """Write the stage table, or with ``notes`` the improvement plan, to ``path`` atomically."""
+    text = plan_csv_text(stream) if notes else csv_text(stream)
     try:
-        write_atomically(path, csv_text(stream).encode("utf-8-sig"))
+        write_atomically(path, text.encode("utf-8-sig"))
     except OSError as error:
         raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None

@@ -33,7 +33,9 @@ def future_state(stream: ValueStream, scenario_name: str | None) -> tuple[ValueS
     if scenario_name is None:
         return stream, CURRENT_STATE
     scenario = find_scenario(stream, scenario_name)
-    return apply_scenario(stream, scenario).replaced(scenarios=[]), f"Scenario: {scenario.name}"
+    future = apply_scenario(stream, scenario)
+    notes = [note.replaced(scenario=None) for note in future.notes]
+    return future.replaced(scenarios=[], notes=notes), f"Scenario: {scenario.name}"
 
 
 def export_data(
@@ -41,13 +43,17 @@ def export_data(
     path: str | os.PathLike[str],
     label: str = CURRENT_STATE,
     forecast: Forecast | None = None,
+    notes: bool = False,
 ) -> None:
-    """Write ``.xlsx``, ``.csv`` or ``.vsm.json`` by the extension of ``path``."""
+    """Write ``.xlsx``, ``.csv`` or ``.vsm.json`` by the extension of ``path``.
+
+    With ``notes`` a ``.csv`` holds the improvement plan instead of the stage table.
+    """
     suffix = export_suffix(path)
     if suffix == ".xlsx":
         export_xlsx(stream, path, forecast, label)
     elif suffix == ".csv":
-        export_csv(stream, path)
+        export_csv(stream, path, notes)
     elif suffix == MAP_SUFFIX:
         save_map(stream, path)
     else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from vsmapper.analysis import FlowAnalysis, compare
 from vsmapper.model import ValueStream
+from vsmapper.workshop.plan import improvement_plan
 
 END_OF_FLOW = "(end)"
 """Written under Next for a stage that leads nowhere although other rows follow it."""
@@ -279,3 +280,21 @@ def unguard_csv_text(text: str) -> str:
     """The text ``guard_csv_text`` was given."""
     guarded = text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS)
     return text[1:] if guarded else text
+
+
+PLAN_TABLE_COLUMNS = (
+    Column("Kind", width=14),
+    Column("Stage", width=24),
+    Column("Text", width=48),
+    Column("Owner", width=16),
+    Column("Due", width=12),
+    Column("Status", width=9),
+    Column("Expected effect", width=36),
+    Column("Scenario", width=22),
+    Column("Lead-time effect (h)", "+#,##0.0#;-#,##0.0#;0", 14),
+)
+
+
+def plan_rows(stream: ValueStream) -> list[Row]:
+    """The improvement plan, biggest expected lead-time cut first (``PLAN_TABLE_COLUMNS``)."""
+    return [list(row.cells()) for row in improvement_plan(stream)]

@@ -25,6 +25,7 @@ from vsmapper.io.tables import (
     HOURS_FORMAT,
     ON_CRITICAL_PATH,
     PCA,
+    PLAN_TABLE_COLUMNS,
     PROCESS_HOURS,
     SCENARIO_COLUMNS,
     SETTINGS_LABELS,
@@ -35,6 +36,7 @@ from vsmapper.io.tables import (
     Column,
     Row,
     ai_rows,
+    plan_rows,
     scenario_rows,
     settings_values,
     stage_rows,
@@ -397,8 +399,9 @@ def _workbook(stream: ValueStream, forecast: Forecast | None, label: str) -> Wor
     analysis = analyze(stream)
     stage_table, ai_table = stage_rows(stream, analysis), ai_rows(stream)
     scenario_table, settings = scenario_rows(stream), settings_values(stream)
+    plan_table = plan_rows(stream)
     # All the user's text is in these rows; checked before the first sheet is begun.
-    _check_text([*stage_table, *ai_table, *scenario_table, settings])
+    _check_text([*stage_table, *ai_table, *scenario_table, *plan_table, settings])
     workbook = Workbook(write_only=True)
     summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
     stages = _SheetWriter(workbook, "Stages", [column.width for column in STAGE_COLUMNS])
@@ -406,6 +409,11 @@ def _workbook(stream: ValueStream, forecast: Forecast | None, label: str) -> Wor
         workbook, "AI opportunities", [column.width for column in AI_COLUMNS]
     )
     scenarios = _SheetWriter(workbook, "Scenarios", [column.width for column in SCENARIO_COLUMNS])
+    plan = (
+        _SheetWriter(workbook, "Improvement plan", [c.width for c in PLAN_TABLE_COLUMNS])
+        if plan_table
+        else None
+    )
     forecast_sheet = (
         _SheetWriter(workbook, "Forecast", [26, 14, 3, 12, 12, 10]) if forecast else None
     )
@@ -427,6 +435,8 @@ def _workbook(stream: ValueStream, forecast: Forecast | None, label: str) -> Wor
     )
     opportunities.table(AI_COLUMNS, ai_table, "AIOpportunityTable")
     scenarios.table(SCENARIO_COLUMNS, scenario_table, "ScenarioTable")
+    if plan is not None:
+        plan.table(PLAN_TABLE_COLUMNS, plan_table, "ImprovementPlanTable")
     if forecast_sheet is not None and forecast is not None:
         _write_forecast(forecast_sheet, forecast)
     for label_text, value in zip(SETTINGS_LABELS, settings, strict=True):

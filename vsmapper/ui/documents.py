@@ -36,8 +36,10 @@ from vsmapper.io.exports import (
 from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.model import ValueStream, format_hours
 from vsmapper.ui import theme
+from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save_svg
 from vsmapper.ui.canvas.scene import MapScene
+from vsmapper.ui.plan_report import draw_plan_page
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 EXPORT_FILTERS: dict[str, str] = {
@@ -114,6 +116,7 @@ def export_picture(
         raise ValueError(f"{path}: not a picture ({', '.join(PICTURE_SUFFIXES)})")
     _ensure_application()
     scene = MapScene()
+    NoteLayer(scene, lambda: stream)
     scene.show_map(stream, analyze(stream), label)
     if suffix == ".png":
         save_png(scene, path, scale)
@@ -254,6 +257,7 @@ def write_report(
     if forecast_result is None and stream.stages:
         forecast_result = forecast(stream, REPORT_TRIALS, REPORT_SEED)
     scene = MapScene()
+    NoteLayer(scene, lambda: stream)
     scene.show_map(stream, analysis, label)
     # The page has its own title and figures; the map's would repeat them in small type.
     scene.set_presentation(True)
@@ -279,6 +283,9 @@ def write_report(
                 )
                 painter.scale(PDF_RESOLUTION / POINTS_PER_INCH, PDF_RESOLUTION / POINTS_PER_INCH)
                 _draw_report(_Page(painter), stream, analysis, label, forecast_result, scene)
+                if stream.notes:
+                    writer.newPage()
+                    draw_plan_page(painter, stream, PAGE)
             finally:
                 painter.end()
     except OSError as error:
