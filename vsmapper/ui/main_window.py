@@ -44,6 +44,7 @@ from vsmapper.ui.opportunities import OpportunitiesPanel
 from vsmapper.ui.properties import PropertiesPanel
 from vsmapper.ui.scenarios import ScenarioComparisonView, ScenariosPanel
 from vsmapper.ui.stage_table import StageTableView
+from vsmapper.ui.workshop import Workshop
 from vsmapper.ui.workspace import Workspace
 
 AUTOSAVE_INTERVAL_MS = 30_000
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._connect()
+        self.workshop = Workshop(self)
         self.setAcceptDrops(True)
         self.resize(1600, 1000)
         self._default_layout()
@@ -644,6 +646,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.add_after_action)
         if stage_id:
             menu.addActions([self.add_parallel_action, self.rename_action, self.add_ai_action])
+            menu.addActions(self.workshop.stage_actions)
             menu.addSeparator()
             menu.addActions(
                 [
@@ -913,6 +916,7 @@ class MainWindow(QMainWindow):
             return
         files.discard_recovery(self._recovery_file)
         self._save_layout()
+        self.workshop.shutdown()
         event.accept()
 
     def _save_layout(self) -> None:

@@ -1,0 +1,256 @@
+"""The Workshop menu: an estimate round from the window, notes on the map, the plan."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
+
+from tests.conftest import feature_chain_data
+from tests.ui.test_main_window import close_without_asking, snapshot
+from vsmapper.io.mapfile import map_from_data
+from vsmapper.model.stream import Scenario, StageOverride
+from vsmapper.ui.app import application
+from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.workshop import SurveyWindow
+
+
+@pytest.fixture
+def window(qtbot) -> Iterator[MainWindow]:
+    application()
+    shown = MainWindow(map_from_data(feature_chain_data()), remember_layout=False)
+    qtbot.addWidget(shown)
+    close_without_asking(shown)
+    yield shown
+    shown.workshop.shutdown()
+
+
+def post(address: str, participant: str, stages: dict) -> int:
+    request = urllib.request.Request(
+        address + "/answers",
+        data=json.dumps({"participant": participant, "stages": stages}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status
+
+
+def open_round(window: MainWindow, qtbot) -> SurveyWindow:
+    window.workshop.survey_action.trigger()
+    survey = window.workshop.survey_window
+    assert survey is not None
+    survey.host_edit.setText("127.0.0.1")
+    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    assert survey.round is not None
+    return survey
+
+
+def test_a_round_from_the_window_collects_flags_and_applies_with_undo(window, qtbot) -> None:
+    window.workshop.survey_action.trigger()
+    survey = window.workshop.survey_window
+    assert survey is not None and not survey.apply_button.isEnabled()
+    for row in range(survey.stage_list.count()):
+        item = survey.stage_list.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) not in ("coding", "review"):
+            item.setCheckState(Qt.CheckState.Unchecked)
+    survey.host_edit.setText("127.0.0.1")
+    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    assert survey.round is not None
+    address = survey.round.address
+    assert survey.address_label.text() == address
+    assert not survey.qr_label.pixmap().isNull()
+    assert not window.workshop.overlay.isHidden()
+    assert window.workshop.overlay.address.text() == address
+
+    before = snapshot(window)
+    assert post(address, "a", {"coding": {"wait_time": "1d", "pca": 60, "pain": "Specs late"}})
+    assert post(address, "b", {"coding": {"wait_time": "4d", "pca": 90}, "review": {"pca": 80}})
+    qtbot.waitUntil(lambda: survey.count_label.text() == "2 participant(s) answered", timeout=5000)
+    assert survey.table.rowCount() == 2
+    assert [survey.table.item(0, c).text() for c in (0, 1, 5)] == ["Coding", "2", "wait, %C&A"]
+    assert survey.table.item(1, 5).text() == ""
+    assert "Specs late" in survey.table.item(0, 0).toolTip()
+    assert survey.chart.merge is not None and survey.chart.merge.responses == 2
+    survey.chart.repaint()
+
+    qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+    stream = window.workspace.stream
+    assert stream.stage("coding").wait_time.text == "2.5d"
+    assert stream.stage("coding").pca == 75
+    assert stream.stage("review").pca == 80
+    assert [(n.stage, n.kind, n.text) for n in stream.notes] == [("coding", "pain", "Specs late")]
+    assert window.workspace.undo_stack.undoText() == "Apply estimate round"
+    window.workspace.undo_stack.undo()
+    assert snapshot(window) == before
+    window.workspace.undo_stack.redo()
+    assert window.workspace.stream.stage("coding").pca == 75
+
+    qtbot.mouseClick(survey.close_button, Qt.MouseButton.LeftButton)
+    assert survey.round is None and window.workshop.overlay.isHidden()
+    with pytest.raises(urllib.error.URLError):
+        post(address, "c", {"coding": {"pca": 50}})
+
+
+def test_a_round_needs_a_stage_and_apply_needs_answers(window, qtbot) -> None:
+    window.workshop.survey_action.trigger()
+    survey = window.workshop.survey_window
+    for row in range(survey.stage_list.count()):
+        survey.stage_list.item(row).setCheckState(Qt.CheckState.Unchecked)
+    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    assert survey.round is None
+    assert "Tick at least one stage" in survey.problem_label.text()
+    survey.apply_merge()
+    assert survey.problem_label.text() == "No answers yet."
+
+
+def test_a_host_that_cannot_be_served_is_named(window, qtbot) -> None:
+    window.workshop.survey_action.trigger()
+    survey = window.workshop.survey_window
+    survey.host_edit.setText("203.0.113.7")
+    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    assert survey.round is None
+    assert "cannot serve on 203.0.113.7" in survey.problem_label.text()
+
+
+def test_closing_the_window_closes_the_round(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+    window.close()
+    assert survey.round is None
+    with pytest.raises(urllib.error.URLError):
+        post(address, "late", {"coding": {"pca": 50}})
+
+
+def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkeypatch) -> None:
+    answers = iter([("Reviews wait for one person", True), ("Pair on reviews", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
+    before = snapshot(window)
+    window.select(["review"])
+    window.workshop.add_pain_action.trigger()
+    window.workshop.add_kaizen_action.trigger()
+    notes = window.workspace.stream.notes
+    assert [(n.stage, n.kind, n.text) for n in notes] == [
+        ("review", "pain", "Reviews wait for one person"),
+        ("review", "kaizen", "Pair on reviews"),
+    ]
+    window.workspace.refresh_now()
+    items = window.workshop.notes_layer.items
+    assert set(items) == {n.id for n in notes}
+    box = window.scene.stage_item("review").sceneBoundingRect()
+    assert all(
+        item.sceneBoundingRect().intersects(box.adjusted(-20, -150, 300, 0))
+        for item in items.values()
+    )
+    assert not window.workshop.dock.isHidden()
+    assert window.workshop.plan.table.rowCount() == 2
+    window.workspace.undo_stack.undo()
+    window.workspace.undo_stack.undo()
+    assert snapshot(window) == before
+
+
+def test_a_cancelled_note_adds_nothing(window, monkeypatch) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("", False))
+    assert window.workshop.add_note("pain") is None
+    assert window.workspace.stream.notes == []
+
+
+def test_the_stage_context_menu_offers_notes(window, monkeypatch) -> None:
+    shown: list[list[str]] = []
+    monkeypatch.setattr(
+        QMenu, "popup", lambda menu, where: shown.append([a.text() for a in menu.actions()])
+    )
+    window._show_context_menu("review", window.pos())
+    assert "Add &pain point…" in shown[0] and "Add &kaizen burst…" in shown[0]
+
+
+def test_the_improvement_plan_edits_every_field_with_undo(window, qtbot) -> None:
+    document = window.workspace.document
+    document.add_scenario(
+        Scenario(
+            id="fast-review",
+            name="Fast review",
+            overrides={"review": StageOverride(wait_time="2h")},
+        )
+    )
+    window.workshop.plan_action.trigger()
+    plan = window.workshop.plan
+    assert not window.workshop.dock.isHidden()
+    qtbot.mouseClick(plan.add_pain_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(plan.add_kaizen_button, Qt.MouseButton.LeftButton)
+    window.workspace.refresh_now()
+    assert plan.table.rowCount() == 2
+    kaizen_row = [document.note(i).kind for i in plan.note_ids].index("kaizen")
+    kaizen_id = plan.note_ids[kaizen_row]
+
+    plan.table.item(kaizen_row, 2).setText("Review within two hours")
+    plan.table.item(kaizen_row, 3).setText("Ana")
+    plan.table.item(kaizen_row, 4).setText("2026-12-15")
+    plan.table.item(kaizen_row, 6).setText("review wait from 1d to 2h")
+    window.workspace.refresh_now()
+    kaizen_row = plan.note_ids.index(kaizen_id)
+    status = plan.table.cellWidget(kaizen_row, 5)
+    status.setCurrentText("doing")
+    status.activated.emit(status.currentIndex())
+    window.workspace.refresh_now()
+    kaizen_row = plan.note_ids.index(kaizen_id)
+    scenario_box = plan.table.cellWidget(kaizen_row, 7)
+    scenario_box.setCurrentIndex(scenario_box.findData("fast-review"))
+    scenario_box.activated.emit(scenario_box.currentIndex())
+    window.workspace.refresh_now()
+
+    note = document.note(kaizen_id)
+    assert (
+        note.text,
+        note.owner,
+        note.due.isoformat(),
+        note.effect,
+        note.status,
+        note.scenario,
+    ) == (
+        "Review within two hours",
+        "Ana",
+        "2026-12-15",
+        "review wait from 1d to 2h",
+        "doing",
+        "fast-review",
+    )
+    # The kaizen burst with a modelled effect comes first, with its lead-time cut.
+    assert plan.note_ids[0] == kaizen_id
+    assert plan.table.item(0, 8).text().startswith("−")
+
+    plan.table.item(0, 4).setText("next week")
+    assert "due" in plan.problem_label.text()
+    assert document.note(kaizen_id).due.isoformat() == "2026-12-15"
+
+    plan.table.selectRow(0)
+    qtbot.mouseClick(plan.remove_button, Qt.MouseButton.LeftButton)
+    assert [n.id for n in window.workspace.stream.notes] != [] and kaizen_id not in [
+        n.id for n in window.workspace.stream.notes
+    ]
+    window.workspace.undo_stack.undo()
+    assert document.note(kaizen_id).owner == "Ana"
+
+
+def test_remove_without_a_selection_says_so(window, qtbot) -> None:
+    plan = window.workshop.plan
+    plan.table.clearSelection()
+    qtbot.mouseClick(plan.remove_button, Qt.MouseButton.LeftButton)
+    assert "Select a row" in plan.problem_label.text()
+
+
+def test_the_plan_exports_to_csv(window, qtbot, tmp_path, monkeypatch) -> None:
+    plan = window.workshop.plan
+    qtbot.mouseClick(plan.add_pain_button, Qt.MouseButton.LeftButton)
+    window.workspace.document.set_note_field(window.workspace.stream.notes[0].id, "text", "Slow CI")
+    target = tmp_path / "plan"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    qtbot.mouseClick(plan.export_button, Qt.MouseButton.LeftButton)
+    assert "Slow CI" in (tmp_path / "plan.csv").read_text(encoding="utf-8-sig")
+    assert not plan.export_csv(tmp_path / "missing" / "plan.csv")
+    assert "cannot be saved" in plan.problem_label.text()
