@@ -9,13 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QMenu
 
 from tests.conftest import feature_chain_data
 from tests.ui.test_main_window import close_without_asking, snapshot
 from vsmapper.io.mapfile import map_from_data
 from vsmapper.model.stream import Scenario, StageOverride
 from vsmapper.ui.app import application
+from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.workshop import SurveyWindow
 
@@ -254,3 +255,86 @@ def test_the_plan_exports_to_csv(window, qtbot, tmp_path, monkeypatch) -> None:
     assert "Slow CI" in (tmp_path / "plan.csv").read_text(encoding="utf-8-sig")
     assert not plan.export_csv(tmp_path / "missing" / "plan.csv")
     assert "cannot be saved" in plan.problem_label.text()
+
+
+def test_the_agenda_and_timer_show_in_presentation_mode(window, qtbot, monkeypatch) -> None:
+    agenda = window.workshop.agenda
+    assert agenda.isHidden()
+    monkeypatch.setattr(window, "showFullScreen", lambda: None)
+    window.presentation_action.trigger()
+    assert not agenda.isHidden()
+    assert agenda.step_label.text() == "1/4  Current state"
+    assert not agenda.back_button.isEnabled()
+    for title in ("Constraint", "Future state", "Plan"):
+        qtbot.mouseClick(agenda.next_button, Qt.MouseButton.LeftButton)
+        assert agenda.step_label.text().endswith(title)
+    assert not agenda.next_button.isEnabled()
+    qtbot.mouseClick(agenda.back_button, Qt.MouseButton.LeftButton)
+    assert agenda.step_label.text() == "3/4  Future state"
+    qtbot.mouseClick(agenda.timer_button, Qt.MouseButton.LeftButton)
+    assert agenda.timer_button.text() == "Pause"
+    first = agenda.elapsed_seconds()
+    qtbot.wait(20)
+    assert agenda.elapsed_seconds() > first
+    qtbot.mouseClick(agenda.timer_button, Qt.MouseButton.LeftButton)
+    paused = agenda.elapsed_seconds()
+    qtbot.wait(20)
+    assert agenda.elapsed_seconds() == paused and agenda.timer_button.text() == "Start"
+    window.presentation_action.trigger()
+    assert agenda.isHidden()
+
+
+def test_a_guided_map_walks_back_from_delivery(window, qtbot, monkeypatch) -> None:
+    dialogs: list[GuidedMapDialog] = []
+
+    def fill_in(dialog: GuidedMapDialog) -> int:
+        dialogs.append(dialog)
+        assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+        assert "last stage" in dialog.prompt.text()
+        dialog.name_edit.setText("Checkout")
+        for name in ("Deploy", "Code review", "Oops", "Coding", "Coding"):
+            dialog.stage_edit.setText(name)
+            if name == "Coding":
+                qtbot.keyClick(dialog.stage_edit, Qt.Key.Key_Return)
+            else:
+                qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+            if name == "Oops":
+                qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+        assert "just before “Coding”" in dialog.prompt.text()
+        return 1
+
+    monkeypatch.setattr(GuidedMapDialog, "exec", fill_in)
+    window.workshop.guided_action.trigger()
+    stream = window.workspace.stream
+    assert stream.name == "Checkout"
+    assert [(s.id, s.name) for s in stream.stages] == [
+        ("coding", "Coding"),
+        ("coding-2", "Coding"),
+        ("code-review", "Code review"),
+        ("deploy", "Deploy"),
+    ]
+    assert [(f.source, f.target) for f in stream.flows] == [
+        ("coding", "coding-2"),
+        ("coding-2", "code-review"),
+        ("code-review", "deploy"),
+    ]
+    assert window.workspace.undo_stack.count() == 0
+
+
+def test_a_guided_map_can_walk_forward(qtbot) -> None:
+    dialog = GuidedMapDialog()
+    qtbot.addWidget(dialog)
+    dialog.forward_button.setChecked(True)
+    assert "first stage" in dialog.prompt.text()
+    for name in ("Intake", "Build"):
+        dialog.stage_edit.setText(name)
+        dialog.add_stage()
+    assert "right after “Build”" in dialog.prompt.text()
+    assert [s.name for s in dialog.stream().stages] == ["Intake", "Build"]
+
+
+def test_a_cancelled_guided_map_keeps_the_open_one(window, monkeypatch) -> None:
+    before = snapshot(window)
+    monkeypatch.setattr(GuidedMapDialog, "exec", lambda dialog: 0)
+    assert not window.workshop.new_guided_map()
+    assert snapshot(window) == before

@@ -37,6 +37,7 @@ from vsmapper.model.document import Document
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.commands import try_perform
+from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
 from vsmapper.ui.insights_panel import ProblemLabel, duration_text, prepare_table, read_only_item
 from vsmapper.workshop.merge import StageMerge, SurveyMerge, TimeSpread, apply_merge
 from vsmapper.workshop.plan import KIND_LABELS, PLAN_COLUMNS, improvement_plan
@@ -598,6 +599,8 @@ class Workshop:
         self.dock.hide()
         self.notes_layer = NoteLayer(window.scene, lambda: workspace.stream)
         self.overlay = RoundOverlay(window.view.viewport())
+        self.agenda = AgendaOverlay(window.view.viewport())
+        window.presentation_action.toggled.connect(self.agenda.set_presenting)
 
         def action(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
             made = QAction(text, window)
@@ -618,8 +621,11 @@ class Workshop:
             "Add &kaizen burst…", lambda: self.add_note("kaizen"), "Ctrl+Shift+K"
         )
         self.plan_action = action("Improvement &plan", self.show_plan)
+        self.guided_action = action("New &guided workshop map…", self.new_guided_map)
         self.stage_actions = [self.add_pain_action, self.add_kaizen_action]
         menu = window.menuBar().addMenu("&Workshop")
+        menu.addAction(self.guided_action)
+        menu.addSeparator()
         menu.addAction(self.survey_action)
         menu.addSeparator()
         menu.addActions([self.add_pain_action, self.add_kaizen_action, self.plan_action])
@@ -651,6 +657,14 @@ class Workshop:
         if note_id and kind == "kaizen":
             self.show_plan()
         return note_id
+
+    def new_guided_map(self) -> bool:
+        """Start a new map by naming its stages in order, walking back from delivery."""
+        dialog = GuidedMapDialog(self.window)
+        if not dialog.exec() or not self.window._confirm_discard():
+            return False
+        self.window.load(dialog.stream(), None)
+        return True
 
     def show_plan(self) -> None:
         """Show and raise the improvement plan."""

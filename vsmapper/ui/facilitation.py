@@ -1,0 +1,236 @@
+"""A workshop's agenda and timer in presentation mode, and a guided start for a new map."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vsmapper.model.document import slug
+from vsmapper.model.stream import ValueStream
+
+AGENDA = (
+    ("Current state", "Walk the map: is every stage, wait and loop there?"),
+    ("Constraint", "Where does the time go? The red stage holds the most."),
+    ("Future state", "Pick a scenario: what would change, and by how much?"),
+    ("Plan", "Kaizen bursts: who does what by when?"),
+)
+
+
+class AgendaOverlay(QFrame):
+    """The workshop's step and its timer, small in a corner of the projected map."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("agenda-overlay")
+        self.setStyleSheet(
+            "#agenda-overlay { background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
+            " border-radius: 6px; }"
+        )
+        self.step = 0
+        self._started: float | None = None
+        self._elapsed = 0.0
+        self.step_label = QLabel(self)
+        self.step_label.setFont(QFont(self.font().family(), 13, QFont.Weight.Bold))
+        self.prompt_label = QLabel(self)
+        self.prompt_label.setStyleSheet("color: #475569;")
+        self.clock_label = QLabel("0:00", self)
+        self.clock_label.setFont(QFont(self.font().family(), 13, QFont.Weight.Bold))
+        self.back_button = QPushButton("◀", self)
+        self.next_button = QPushButton("▶", self)
+        self.timer_button = QPushButton("Start", self)
+        for button, tip in (
+            (self.back_button, "Previous step"),
+            (self.next_button, "Next step"),
+            (self.timer_button, "Start or pause the step's timer"),
+        ):
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button)
+        row.addWidget(self.step_label, 1)
+        row.addWidget(self.clock_label)
+        row.addWidget(self.timer_button)
+        row.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.prompt_label)
+        self.back_button.clicked.connect(lambda: self.go_to(self.step - 1))
+        self.next_button.clicked.connect(lambda: self.go_to(self.step + 1))
+        self.timer_button.clicked.connect(self.toggle_timer)
+        self._ticker = QTimer(self, interval=1000)
+        self._ticker.timeout.connect(self._show_clock)
+        parent.installEventFilter(self)
+        self.go_to(0)
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            self.place()
+        return False
+
+    def go_to(self, step: int) -> None:
+        """Show agenda step ``step`` (clamped) with its timer at zero."""
+        self.step = max(0, min(step, len(AGENDA) - 1))
+        title, prompt = AGENDA[self.step]
+        self.step_label.setText(f"{self.step + 1}/{len(AGENDA)}  {title}")
+        self.prompt_label.setText(prompt)
+        self.back_button.setEnabled(self.step > 0)
+        self.next_button.setEnabled(self.step < len(AGENDA) - 1)
+        self._elapsed = 0.0
+        if self._started is not None:
+            self._started = time.monotonic()
+        self._show_clock()
+
+    def toggle_timer(self) -> None:
+        """Start or pause the step's timer."""
+        if self._started is None:
+            self._started = time.monotonic()
+            self._ticker.start()
+            self.timer_button.setText("Pause")
+        else:
+            self._elapsed += time.monotonic() - self._started
+            self._started = None
+            self._ticker.stop()
+            self.timer_button.setText("Start")
+        self._show_clock()
+
+    def elapsed_seconds(self) -> float:
+        """How long the step's timer has run."""
+        running = time.monotonic() - self._started if self._started is not None else 0.0
+        return self._elapsed + running
+
+    def _show_clock(self) -> None:
+        minutes, seconds = divmod(int(self.elapsed_seconds()), 60)
+        self.clock_label.setText(f"{minutes}:{seconds:02d}")
+
+    def set_presenting(self, on: bool) -> None:
+        """Show in presentation mode only."""
+        if on:
+            self.adjustSize()
+            self.place()
+            self.show()
+            self.raise_()
+        else:
+            self.hide()
+
+    def place(self) -> None:
+        """Sit in the parent's lower left corner."""
+        parent = self.parentWidget()
+        self.move(12, parent.height() - self.height() - 12)
+
+
+class GuidedMapDialog(QDialog):
+    """A new map stage by stage, walked from delivery back to the request, or forward."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New guided workshop map")
+        self.name_edit = QLineEdit("Our value stream", self)
+        self.backward_button = QRadioButton("From delivery back to the request", self)
+        self.forward_button = QRadioButton("From the request forward to delivery", self)
+        self.backward_button.setChecked(True)
+        self._direction = QButtonGroup(self)
+        self._direction.addButton(self.backward_button)
+        self._direction.addButton(self.forward_button)
+        self.prompt = QLabel(self)
+        self.prompt.setWordWrap(True)
+        self.stage_edit = QLineEdit(self)
+        self.add_button = QPushButton("Add stage", self)
+        self.remove_button = QPushButton("Remove last", self)
+        self.stage_list = QListWidget(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create map")
+        entry = QHBoxLayout()
+        entry.addWidget(self.stage_edit, 1)
+        entry.addWidget(self.add_button)
+        entry.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Map name:", self))
+        layout.addWidget(self.name_edit)
+        layout.addWidget(self.backward_button)
+        layout.addWidget(self.forward_button)
+        layout.addWidget(self.prompt)
+        layout.addLayout(entry)
+        layout.addWidget(self.stage_list, 1)
+        layout.addWidget(self.buttons)
+        self.add_button.clicked.connect(self.add_stage)
+        self.stage_edit.returnPressed.connect(self.add_stage)
+        self.remove_button.clicked.connect(self.remove_last)
+        self.backward_button.toggled.connect(self._update)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.add_button.setAutoDefault(False)
+        self._update()
+
+    def names(self) -> list[str]:
+        """The stage names as entered."""
+        return [self.stage_list.item(row).text() for row in range(self.stage_list.count())]
+
+    def add_stage(self) -> None:
+        """Add the typed stage name to the walk."""
+        name = self.stage_edit.text().strip()
+        if name:
+            self.stage_list.addItem(name)
+            self.stage_edit.clear()
+        self._update()
+
+    def remove_last(self) -> None:
+        """Take back the last stage entered."""
+        if self.stage_list.count():
+            self.stage_list.takeItem(self.stage_list.count() - 1)
+        self._update()
+
+    def _update(self) -> None:
+        backward = self.backward_button.isChecked()
+        names = self.names()
+        if not names:
+            question = (
+                "Where does the work reach the customer? Name the last stage (e.g. Deploy)."
+                if backward
+                else "Where does a request first arrive? Name the first stage (e.g. Idea intake)."
+            )
+        else:
+            question = (
+                f"What happens just before “{names[-1]}”? Add it, or create the map."
+                if backward
+                else f"What happens right after “{names[-1]}”? Add it, or create the map."
+            )
+        self.prompt.setText(question)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(names))
+
+    def stream(self) -> ValueStream:
+        """The new map: the stages in flow order, chained."""
+        names = self.names()
+        if self.backward_button.isChecked():
+            names.reverse()
+        stages: list[dict[str, str]] = []
+        taken: set[str] = set()
+        for name in names:
+            base = slug(name)
+            candidate, number = base, 2
+            while candidate in taken:
+                candidate, number = f"{base}-{number}", number + 1
+            taken.add(candidate)
+            stages.append({"id": candidate, "name": name})
+        name = self.name_edit.text().strip() or "Our value stream"
+        # From plain data, so the stages chain in the order walked.
+        return ValueStream.model_validate({"name": name, "stages": stages})
