@@ -191,6 +191,7 @@ def test_a_custom_opportunity_is_added_and_undone(qtbot: QtBot, chain: Workspace
         "status": "idea",
         "confidence": "medium",
         "note": "",
+        "also": [],
     }
     round_trip(chain, before, "Add AI opportunity Story splitting agent to Refinement")
 
