@@ -566,7 +566,7 @@ class RoundOverlay(QWidget):
         if address is None:
             self.hide()
             return
-        self.qr.setPixmap(qr_pixmap(address, scale=5))
+        self.qr.setPixmap(qr_pixmap(address, scale=4))
         self.address.setText(address)
         self.adjustSize()
         self.place()
