@@ -254,7 +254,7 @@ def run_survey(args: argparse.Namespace) -> int:
         survey.stop()
     merge = survey.merge()
     if args.json:
-        print(json.dumps(merge.to_json(), indent=2, ensure_ascii=False))
+        print(json_text(merge.to_json()))
     else:
         print(merge_text(merge))
     if args.out is not None:

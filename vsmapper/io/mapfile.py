@@ -45,7 +45,11 @@ def _object(pairs: list[tuple[str, Any]]) -> _Object:
     found = _Object(pairs)
     if len(found) < len(pairs):
         seen: set[str] = set()
-        found.duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
+        for key, _ in pairs:
+            if key in seen:
+                found.duplicate = key
+                break
+            seen.add(key)
     return found
 
 
