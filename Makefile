@@ -16,9 +16,10 @@ $(READY): pyproject.toml
 run: $(READY)
 	$(BIN)/vsmapper $(FILE)
 
-## Run the whole test suite, the linter, the format check and the type checker.
+## Run the test suite, the linter, the format check and the type checker. The slow tests
+## (the desktop bundle, LibreOffice, a real browser) run in CI, or locally with SLOW=1.
 test: $(READY)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(if $(or $(CI),$(SLOW)),,-m "not slow")
 	$(BIN)/ruff check vsmapper tests benchmarks
 	$(BIN)/ruff format --check vsmapper tests benchmarks
 	$(BIN)/mypy
