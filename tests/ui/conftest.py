@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QStandardPaths
 
-from vsmapper.ui import units
+from vsmapper.ui import files, units
+
+
+@pytest.fixture(autouse=True)
+def private_recovery_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test autosaves into a folder of its own, apart from other test runs."""
+    folder = tmp_path_factory.mktemp("recovery")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(files, "recovery_folder", lambda: folder)
+        yield folder
 
 
 @pytest.fixture(autouse=True)

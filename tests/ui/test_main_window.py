@@ -15,7 +15,7 @@ from tests.conftest import feature_chain_data
 from vsmapper.cli import main
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
 from vsmapper.ui import files
-from vsmapper.ui.app import application, offer_recovery
+from vsmapper.ui.app import application
 from vsmapper.ui.main_window import MainWindow
 
 
@@ -23,8 +23,6 @@ from vsmapper.ui.main_window import MainWindow
 def window(qtbot: object) -> Iterator[MainWindow]:
     QStandardPaths.setTestModeEnabled(True)
     application()
-    for left in files.pending_recoveries():
-        files.discard_recovery(left.file)
     shown = MainWindow(map_from_data(feature_chain_data()))
     qtbot.addWidget(shown)  # type: ignore[attr-defined]
     close_without_asking(shown)
@@ -129,36 +127,6 @@ def test_save_and_open(window: MainWindow, tmp_path: Path) -> None:
     assert window.open_path(other)
     assert window.workspace.stream.name == "Other"
     assert window.workspace.path == other
-
-
-def test_autosave_and_recovery_after_a_crash(
-    window: MainWindow, qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "map.vsm.json"
-    save_map(window.workspace.stream, path)
-    window.load(window.workspace.stream, path)
-    window.scene.stageRenamed.emit("intake", "Customer request")
-    window.autosave()
-    expected = snapshot(window)
-    # A crash: the window vanishes without closeEvent, leaving the recovery file behind.
-    window.workspace.undo_stack.setClean()
-    recoveries = files.pending_recoveries()
-    assert [r.original for r in recoveries] == [path]
-
-    fresh = MainWindow(files.example_map())
-    qtbot.addWidget(fresh)  # type: ignore[attr-defined]
-    close_without_asking(fresh)
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
-    offer_recovery(fresh, recoveries)
-    assert snapshot(fresh) == expected
-    assert fresh.workspace.path == path
-    assert fresh.isWindowModified()
-    assert load_map(path).stage("intake").name == "Idea intake"
-
-
-def test_nothing_is_autosaved_while_unmodified(window: MainWindow) -> None:
-    window.autosave()
-    assert files.pending_recoveries() == []
 
 
 def test_screenshot_renders_a_full_window(tmp_path: Path, qapp: QApplication) -> None:

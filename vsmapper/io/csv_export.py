@@ -12,7 +12,6 @@ import io
 import os
 
 from vsmapper.analysis import analyze
-from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.io.tables import (
     PLAN_TABLE_COLUMNS,
@@ -57,7 +56,4 @@ def plan_csv_text(stream: ValueStream) -> str:
 def export_csv(stream: ValueStream, path: str | os.PathLike[str], notes: bool = False) -> None:
     """Write the stage table, or with ``notes`` the improvement plan, to ``path`` atomically."""
     text = plan_csv_text(stream) if notes else csv_text(stream)
-    try:
-        write_atomically(path, text.encode("utf-8-sig"))
-    except OSError as error:
-        raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None
+    write_atomically(path, text.encode("utf-8-sig"))

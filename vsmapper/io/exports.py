@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from vsmapper.analysis import apply_scenario, find_scenario
 from vsmapper.analysis.forecast import Forecast
@@ -58,3 +59,26 @@ def export_data(
         save_map(stream, path)
     else:
         raise ValueError(f"{path}: not a data export ({', '.join(DATA_SUFFIXES)})")
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_RESERVED_NAMES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+SUGGESTED_NAME_BYTES = 150
+"""Room left for the extension and the temporary name's additions (255 bytes in all)."""
+
+
+def suggested_file_name(title: str, suffix: str = "", fallback: str = "map") -> str:
+    """A file name made from a map's title that stays in the folder it is offered in.
+
+    Path separators, characters Windows refuses and control characters become ``-``;
+    leading dots and spaces go (no ``..``, no hidden files); names Windows reserves such as
+    ``CON`` get an underscore; the name is cut to a length every file system accepts.
+    """
+    name = _UNSAFE_IN_NAMES.sub("-", title).strip(" .-")
+    name = re.sub(r"-{2,}", "-", name)
+    encoded = name.encode("utf-8")[:SUGGESTED_NAME_BYTES]
+    name = encoded.decode("utf-8", "ignore").rstrip(" .") or fallback
+    reserved = _RESERVED_NAMES.match(name)
+    if reserved:
+        name = f"{reserved[1]}_{reserved[2] or ''}"
+    return name + suffix

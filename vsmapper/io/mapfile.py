@@ -209,7 +209,4 @@ def dump_map(stream: ValueStream) -> str:
 
 def save_map(stream: ValueStream, path: str | os.PathLike[str]) -> None:
     """Write a map file atomically; the old file stays intact if anything fails."""
-    try:
-        write_atomically(path, dump_map(stream).encode("utf-8"))
-    except OSError as exc:
-        raise VSMapperError(f"{path}: cannot be saved ({exc.strerror or exc})") from None
+    write_atomically(path, dump_map(stream).encode("utf-8"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from vsmapper.analysis import FlowAnalysis, analyze
 from vsmapper.analysis.forecast import Forecast
 from vsmapper.errors import VSMapperError
-from vsmapper.io.atomic import atomic_path
+from vsmapper.io.atomic import save_error, write_atomically
 from vsmapper.io.tables import (
     AI_COLUMNS,
     HOURS_FORMAT,
@@ -385,24 +387,43 @@ def export_xlsx(
     Sheets: ``Summary``, ``Stages``, ``AI opportunities``, ``Scenarios``, ``Forecast`` (when
     a forecast is given) and ``Settings``; the workbook imports back as the same map.
     """
+    workbook = Workbook(write_only=True)
+    buffer = io.BytesIO()
     try:
-        # The place to write is made first: a write-only workbook left half-built when it
-        # fails complains on the console as it is thrown away.
-        with atomic_path(path) as temporary:
-            _workbook(stream, forecast, label).save(temporary)
+        _fill_workbook(workbook, stream, forecast, label)
+        workbook.save(buffer)
     except OSError as error:
-        raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None
+        # A write-only workbook keeps each sheet in a temporary file, which a full disk
+        # breaks as well.
+        _discard_sheets(workbook)
+        raise save_error(path, error) from None
+    write_atomically(path, buffer.getvalue())
 
 
-def _workbook(stream: ValueStream, forecast: Forecast | None, label: str) -> Workbook:
-    """The whole workbook, written row by row in write-only mode."""
+def _discard_sheets(workbook: Workbook) -> None:
+    """Close and remove a failed workbook's sheet files now.
+
+    Left to the garbage collector, each half-written sheet prints an "Exception ignored"
+    traceback on the console.
+    """
+    for sheet in workbook.worksheets:
+        for stream in (getattr(sheet, "_rows", None), getattr(sheet._writer, "xf", None)):
+            with contextlib.suppress(Exception):
+                stream.close()  # type: ignore[union-attr]
+        with contextlib.suppress(Exception):
+            sheet._writer.cleanup()
+
+
+def _fill_workbook(
+    workbook: Workbook, stream: ValueStream, forecast: Forecast | None, label: str
+) -> None:
+    """Write the whole workbook row by row, in write-only mode."""
     analysis = analyze(stream)
     stage_table, ai_table = stage_rows(stream, analysis), ai_rows(stream)
     scenario_table, settings = scenario_rows(stream), settings_values(stream)
     plan_table = plan_rows(stream)
     # All the user's text is in these rows; checked before the first sheet is begun.
     _check_text([*stage_table, *ai_table, *scenario_table, *plan_table, settings])
-    workbook = Workbook(write_only=True)
     summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
     stages = _SheetWriter(workbook, "Stages", [column.width for column in STAGE_COLUMNS])
     opportunities = _SheetWriter(
@@ -443,4 +464,3 @@ def _workbook(stream: ValueStream, forecast: Forecast | None, label: str) -> Wor
         settings_sheet.append(
             [settings_sheet.cell(label_text, font=BOLD), settings_sheet.cell(value)]
         )
-    return workbook

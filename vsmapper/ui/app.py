@@ -11,9 +11,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vsmapper import __version__
-from vsmapper.errors import VSMapperError
-from vsmapper.io.atomic import atomic_path
+from vsmapper.io.atomic import write_atomically
+from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
+from vsmapper.ui.canvas.render import png_bytes
 from vsmapper.ui.main_window import MainWindow
 
 SCREENSHOT_SIZE = (1600, 1000)
@@ -43,29 +44,83 @@ def render_screenshot(out: Path, file: Path | None) -> None:
     window.view.fit()
     QCoreApplication.processEvents()
     image = window.grab()
-    with atomic_path(out) as temporary:
-        if not image.save(str(temporary), "PNG"):
-            raise VSMapperError(f"{out}: the picture could not be written")
     window.close()
+    write_atomically(out, png_bytes(image, out))
 
 
-def offer_recovery(window: MainWindow, recoveries: list[files.Recovery]) -> None:
-    """After a crash: offer to restore the autosaved map; declining discards it."""
-    recovery = recoveries[0]
-    where = recovery.original.name if recovery.original else "never saved"
-    answer = QMessageBox.question(
-        window,
+RECOVER, DISCARD, LATER = "recover", "discard", "later"
+open_windows: list[MainWindow] = []
+"""Every window of this VSMapper, kept here so Python does not delete one while it shows."""
+
+
+def ask_recovery(parent: MainWindow, recovery: files.Recovery, place: int, count: int) -> str:
+    """Ask what to do with one orphaned autosave: RECOVER, DISCARD or LATER."""
+    where = str(recovery.original) if recovery.original else "never saved"
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
         "Recover unsaved changes?",
-        f"VSMapper did not close cleanly last time. Recover your changes to "
-        f"“{recovery.stream.name}” ({where})?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes,
+        f"A VSMapper window closed without saving its changes to “{recovery.stream.name}” "
+        f"({where}). Recover them?",
+        parent=parent,
     )
-    if answer == QMessageBox.StandardButton.Yes:
-        window.recover(recovery)
-        recoveries = recoveries[1:]
-    for left in recoveries:
-        files.discard_recovery(left.file)
+    if count > 1:
+        box.setInformativeText(f"Unsaved map {place} of {count}.")
+    recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    later = box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(recover)
+    box.setEscapeButton(later)
+    box.exec()
+    clicked = box.clickedButton()
+    return RECOVER if clicked is recover else DISCARD if clicked is discard else LATER
+
+
+def offer_recoveries(window: MainWindow, recoveries: list[files.Recovery]) -> list[MainWindow]:
+    """Offer each orphaned autosave in turn; each one recovered gets a window.
+
+    The first goes into ``window`` when it shows that map unchanged or only the example;
+    the others open beside it. Declined ones are deleted, postponed ones kept for next time.
+    """
+    windows = [window]
+    for place, recovery in enumerate(recoveries, start=1):
+        answer = ask_recovery(window, recovery, place, len(recoveries))
+        if answer == DISCARD:
+            recovery.file.release()
+        elif answer == LATER:
+            recovery.file.keep_for_later()
+        else:
+            target = next((shown for shown in windows if _can_take(shown, recovery.original)), None)
+            if target is None:
+                target = new_window(files.example_map())
+                windows.append(target)
+            target.recover(recovery)
+    return windows
+
+
+def _can_take(window: MainWindow, original: Path | None) -> bool:
+    """Whether a recovered map may replace what ``window`` shows without losing anything."""
+    workspace = window.workspace
+    return workspace.undo_stack.isClean() and workspace.path in (None, original)
+
+
+def new_window(stream: ValueStream, path: Path | None = None) -> MainWindow:
+    """Show a new main window, kept until it closes."""
+    window = MainWindow(stream, path)
+    open_windows.append(window)
+    window.show()
+    return window
+
+
+def start(file: str | None) -> list[MainWindow]:
+    """The windows of a new start: ``file`` (or the example), then every orphaned autosave."""
+    recoveries = files.orphaned_recoveries()
+    window = new_window(files.example_map())
+    if file:
+        window.open_path(files.absolute(file), confirmed=True)
+    windows = offer_recoveries(window, recoveries)
+    for shown in windows:
+        shown.view.fit()
+    return windows
 
 
 def run(file: str | None, screenshot: str | None = None) -> int:
@@ -74,12 +129,5 @@ def run(file: str | None, screenshot: str | None = None) -> int:
         render_screenshot(Path(screenshot), Path(file) if file else None)
         return 0
     app = application()
-    window = MainWindow(files.example_map())
-    window.show()
-    recoveries = files.pending_recoveries()
-    if recoveries:
-        offer_recovery(window, recoveries)
-    elif file:
-        window.open_path(Path(file), confirmed=True)
-    window.view.fit()
+    start(file)
     return app.exec()

@@ -6,15 +6,14 @@ import itertools
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPoint, QRectF, QSize, Qt, QThread, Signal
-from PySide6.QtGui import QPainter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTabWidget,
@@ -25,9 +24,10 @@ from PySide6.QtWidgets import (
 from vsmapper.analysis import Forecast, ForecastCancelled, analyze, compare, forecast
 from vsmapper.analysis.insights import hourglass
 from vsmapper.errors import VSMapperError
-from vsmapper.io.atomic import atomic_path
+from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -51,26 +51,20 @@ def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
 
 
 def save_chart(widget: QWidget, path: str | Path) -> None:
-    """Write a chart as PNG (at twice its size) or SVG, by the file's extension."""
+    """Write a chart as PNG (at twice its size) or SVG, by the file's extension, atomically."""
     path = Path(path)
-    with atomic_path(path) as temporary:
-        if path.suffix.lower() == ".svg":
-            generator = QSvgGenerator()
-            generator.setFileName(str(temporary))
-            generator.setSize(widget.size())
-            generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
-            generator.setTitle(path.stem)
-            painter = QPainter(generator)
-            widget.render(painter, QPoint())
-            painter.end()
-        else:
-            image = widget.grab().scaled(
-                widget.size() * 2,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            if not image.save(str(temporary), "PNG"):
-                raise VSMapperError(f"{path}: the picture could not be written")
+    if path.suffix.lower() == ".svg":
+        data = svg_bytes(
+            QSizeF(widget.size()), lambda painter: widget.render(painter, QPoint()), path.stem
+        )
+    else:
+        image = widget.grab().scaled(
+            widget.size() * 2,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        data = png_bytes(image, path)
+    write_atomically(path, data)
 
 
 class TimeChart(QWidget):
@@ -392,11 +386,11 @@ class ChartsPanel(QWidget):
         self.tabs.addTab(self.forecast_chart, "Forecast")
         self.tabs.addTab(self.scenario_chart, "Scenarios")
         self.tabs.addTab(self.hourglass_chart, "Hourglass")
-        export = QPushButton("Export chart…")
-        export.clicked.connect(self.export_dialog)
+        self.export_button = QPushButton("Export chart…")
+        self.export_button.clicked.connect(self.export_dialog)
         bar = QHBoxLayout()
         bar.addStretch(1)
-        bar.addWidget(export)
+        bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addLayout(bar)
@@ -427,7 +421,10 @@ class ChartsPanel(QWidget):
             self, "Export chart", "", "PNG image (*.png);;SVG drawing (*.svg)"
         )
         if name:
-            self.export_current(name)
+            try:
+                self.export_current(name)
+            except VSMapperError as error:
+                QMessageBox.warning(self, "Cannot export chart", str(error))
 
     def sizeHint(self) -> QSize:
         return QSize(700, 420)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -24,7 +24,7 @@ from vsmapper import __version__
 from vsmapper.analysis import FlowAnalysis, ScenarioComparison, analyze, compare, sensitivity
 from vsmapper.analysis.forecast import Forecast, forecast
 from vsmapper.errors import VSMapperError
-from vsmapper.io.atomic import atomic_path
+from vsmapper.io.atomic import write_atomically
 from vsmapper.io.exports import (
     CURRENT_STATE,
     EXPORT_SUFFIXES,
@@ -261,35 +261,35 @@ def write_report(
     scene.show_map(stream, analysis, label)
     # The page has its own title and figures; the map's would repeat them in small type.
     scene.set_presentation(True)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setTitle(f"{stream.name}: value stream report")
+    writer.setCreator(f"VSMapper {__version__}")
+    writer.setResolution(PDF_RESOLUTION)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape, QMarginsF()
+        )
+    )
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise VSMapperError(f"{path}: the report could not be drawn")
     try:
-        with atomic_path(path) as temporary:
-            writer = QPdfWriter(str(temporary))
-            writer.setTitle(f"{stream.name}: value stream report")
-            writer.setCreator(f"VSMapper {__version__}")
-            writer.setResolution(PDF_RESOLUTION)
-            writer.setPageLayout(
-                QPageLayout(
-                    QPageSize(QPageSize.PageSizeId.A4),
-                    QPageLayout.Orientation.Landscape,
-                    QMarginsF(),
-                )
-            )
-            painter = QPainter()
-            if not painter.begin(writer):
-                raise OSError(f"cannot write a PDF to {temporary}")
-            try:
-                painter.setRenderHints(
-                    QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-                )
-                painter.scale(PDF_RESOLUTION / POINTS_PER_INCH, PDF_RESOLUTION / POINTS_PER_INCH)
-                _draw_report(_Page(painter), stream, analysis, label, forecast_result, scene)
-                if stream.notes:
-                    writer.newPage()
-                    draw_plan_page(painter, stream, PAGE)
-            finally:
-                painter.end()
-    except OSError as error:
-        raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        painter.scale(PDF_RESOLUTION / POINTS_PER_INCH, PDF_RESOLUTION / POINTS_PER_INCH)
+        _draw_report(_Page(painter), stream, analysis, label, forecast_result, scene)
+        if stream.notes:
+            writer.newPage()
+            draw_plan_page(painter, stream, PAGE)
+    finally:
+        painter.end()
+    buffer.close()
+    # Qt's PDF writer does not report a full disk: the file is written from memory instead.
+    write_atomically(path, data.data())
 
 
 def _draw_report(

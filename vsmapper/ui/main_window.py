@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -59,8 +58,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._remember_layout = remember_layout
         self.workspace = Workspace(stream, path, self)
-        self._session = uuid.uuid4().hex
-        self._recovery_file = files.recovery_file_for(path, self._session)
+        self.recovery = files.RecoveryFile()
         self._selected: list[str] = []
 
         self.scene = MapScene(self)
@@ -700,6 +698,7 @@ class MainWindow(QMainWindow):
 
     def import_path(self, path: Path) -> bool:
         """Import a spreadsheet as a new, unsaved map; errors list their rows."""
+        path = files.absolute(path)
         try:
             stream = documents.import_map(path)
         except VSMapperError as error:
@@ -713,15 +712,16 @@ class MainWindow(QMainWindow):
 
     def export_dialog(self) -> None:
         """Write what is shown to Excel, CSV, PNG, SVG or a PDF report."""
-        folder = Path(settings.LAST_FOLDER.get() or Path.home())
+        suggested = files.suggested_path(self.workspace.stream.name)
         name, chosen = QFileDialog.getSaveFileName(
-            self, "Export", str(folder / self.workspace.stream.name), documents.EXPORT_FILTER
+            self, "Export", str(suggested), documents.EXPORT_FILTER
         )
         if name:
             self.export_path(documents.path_with_suffix(name, chosen))
 
     def export_path(self, path: Path) -> bool:
         """Export the map (as the shown scenario makes it) to ``path``."""
+        path = files.absolute(path)
         scenario = self.workspace.scenario
         try:
             documents.export_map(
@@ -790,8 +790,7 @@ class MainWindow(QMainWindow):
 
     def load(self, stream: ValueStream, path: Path | None) -> None:
         """Show another map in this window."""
-        files.discard_recovery(self._recovery_file)
-        self._recovery_file = files.recovery_file_for(path, self._session)
+        self.recovery.discard()
         self._selected = []
         self.workspace.load(stream, path)
         if path:
@@ -821,6 +820,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path, confirmed: bool = False) -> bool:
         """Open a map file; an error is a dialog and the open map stays as it was."""
+        path = files.absolute(path)
         if not confirmed and not self._confirm_discard():
             return False
         try:
@@ -834,7 +834,8 @@ class MainWindow(QMainWindow):
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        recent = settings.RECENT_FILES.get()
+        # Only absolute paths: a relative one would name another file after a start elsewhere.
+        recent = [path for path in settings.RECENT_FILES.get() if Path(path).is_absolute()]
         for path in recent:
             action = self.recent_menu.addAction(Path(path).name)
             action.setStatusTip(path)
@@ -850,11 +851,8 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         """Save under a new name."""
-        suggested = str(
-            Path(settings.LAST_FOLDER.get() or Path.home())
-            / f"{self.workspace.stream.name}{MAP_SUFFIX}"
-        )
-        name, _ = QFileDialog.getSaveFileName(self, "Save map", suggested, files.MAP_FILTER)
+        suggested = files.suggested_path(self.workspace.stream.name, MAP_SUFFIX)
+        name, _ = QFileDialog.getSaveFileName(self, "Save map", str(suggested), files.MAP_FILTER)
         if not name:
             return False
         path = Path(name)
@@ -863,13 +861,13 @@ class MainWindow(QMainWindow):
         return self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
+        path = files.absolute(path)
         try:
             save_map(self.workspace.stream, path)
         except VSMapperError as error:
             QMessageBox.warning(self, "Cannot save map", str(error))
             return False
-        files.discard_recovery(self._recovery_file)
-        self._recovery_file = files.recovery_file_for(path, self._session)
+        self.recovery.discard()
         self.workspace.undo_stack.setClean()
         self.workspace.set_path(path)
         settings.remember_recent(str(path))
@@ -882,14 +880,14 @@ class MainWindow(QMainWindow):
         if self.workspace.undo_stack.isClean():
             return
         try:
-            files.write_recovery(self._recovery_file, self.workspace.stream, self.workspace.path)
-        except OSError as error:
+            self.recovery.write(self.workspace.stream, self.workspace.path)
+        except (OSError, VSMapperError) as error:
             self.show_problem(f"Autosave failed: {error}")
 
     def recover(self, recovery: files.Recovery) -> None:
         """Show a recovered map as modified, to be saved where it came from."""
         self.load(recovery.stream, recovery.original)
-        files.discard_recovery(recovery.file)
+        recovery.file.release()
         # The recovered map differs from its file: mark it modified until saved.
         self.workspace.undo_stack.resetClean()
         self._update_title()
@@ -914,7 +912,7 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             event.ignore()
             return
-        files.discard_recovery(self._recovery_file)
+        self.recovery.release()
         self._save_layout()
         self.workshop.shutdown()
         event.accept()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoStack
 
 from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Scenario, ValueStream
+from vsmapper.ui.files import absolute
 
 if TYPE_CHECKING:
     from vsmapper.analysis import FlowAnalysis
@@ -34,7 +35,7 @@ class Workspace(QObject):
         super().__init__(parent)
         self.document = Document(stream)
         self.undo_stack = QUndoStack(self)
-        self.path = path
+        self.path = absolute(path) if path else None
         self._scenario_id: str | None = None
         self._cache: tuple[ValueStream, str | None, ValueStream, FlowAnalysis] | None = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
@@ -59,8 +60,8 @@ class Workspace(QObject):
         self.refreshed.emit()
 
     def set_path(self, path: Path | None) -> None:
-        """Remember where the map is saved."""
-        self.path = path
+        """Remember where the map is saved, from the root."""
+        self.path = absolute(path) if path else None
         self.pathChanged.emit()
 
     def load(self, stream: ValueStream, path: Path | None) -> None:

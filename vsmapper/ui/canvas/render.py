@@ -1,12 +1,13 @@
-"""Pictures of the map for slides and documents: PNG and SVG."""
+"""Pictures of the map for slides and documents: PNG and SVG, made in memory."""
 
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgGenerator
 
 from vsmapper.errors import VSMapperError
@@ -64,39 +65,51 @@ def render_image(scene: MapScene, scale: float = 2.0) -> QImage:
 
 def save_png(scene: MapScene, path: str | os.PathLike[str], scale: float = 2.0) -> None:
     """Write the map as a PNG, atomically."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not render_image(scene, scale).save(buffer, "PNG"):
-        raise VSMapperError(f"{path}: the map is too large to encode as a PNG")
-    buffer.close()
-    _write(path, data)
+    write_atomically(path, png_bytes(render_image(scene, scale), path))
 
 
 def save_svg(scene: MapScene, path: str | os.PathLike[str]) -> None:
     """Write the map as an SVG drawing, atomically; text stays text."""
     source = map_source_rect(scene)
+    size = QSizeF(source.width(), source.height())
+    headline = scene.headline()
+    data = svg_bytes(
+        size,
+        lambda painter: paint_map(scene, painter, QRectF(QPointF(), size), source),
+        headline.title,
+        f"Value stream map: {headline.label}",
+    )
+    write_atomically(path, data)
+
+
+def png_bytes(image: QImage | QPixmap, path: str | os.PathLike[str]) -> bytes:
+    """A picture encoded as PNG in memory, so only finished bytes ever reach the disk."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise VSMapperError(f"{path}: the picture is too large to encode as a PNG")
+    buffer.close()
+    return data.data()
+
+
+def svg_bytes(
+    size: QSizeF, paint: Callable[[QPainter], None], title: str, description: str = ""
+) -> bytes:
+    """An SVG drawing of ``size`` made in memory by ``paint``."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
     generator.setOutputDevice(buffer)
-    generator.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
-    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
-    generator.setTitle(scene.headline().title)
-    generator.setDescription(f"Value stream map: {scene.headline().label}")
+    generator.setSize(QSize(math.ceil(size.width()), math.ceil(size.height())))
+    generator.setViewBox(QRectF(QPointF(), size))
+    generator.setTitle(title)
+    generator.setDescription(description)
     painter = QPainter(generator)
     try:
-        paint_map(scene, painter, QRectF(0, 0, source.width(), source.height()), source)
+        paint(painter)
     finally:
         painter.end()
     buffer.close()
-    _write(path, data)
-
-
-def _write(path: str | os.PathLike[str], data: QByteArray) -> None:
-    """Replace ``path`` with ``data`` in one step, or explain why it could not be done."""
-    try:
-        write_atomically(path, data.data())
-    except OSError as error:
-        raise VSMapperError(f"{path}: cannot be saved ({error.strerror or error})") from None
+    return data.data()

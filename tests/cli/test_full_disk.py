@@ -1,0 +1,45 @@
+"""A full disk under ``vsmapper export``: exit 3, one line, and the old file as it was."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vsmapper.cli import example_map_path
+
+SIZE_LIMIT = 1024
+"""Bytes a file may grow to in the child; every export of the example map is larger."""
+OLD = b"the previous export, which must survive"
+
+
+def with_tiny_disk() -> None:
+    """In the child: writing past ``SIZE_LIMIT`` fails as it does on a full disk."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (SIZE_LIMIT, SIZE_LIMIT))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
+@pytest.mark.parametrize(
+    "name", ["map.pdf", "map.png", "map.svg", "map.xlsx", "map.csv", "map.vsm.json"]
+)
+def test_a_full_disk_is_one_error_and_keeps_the_old_file(tmp_path: Path, name: str) -> None:
+    out = tmp_path / name
+    out.write_bytes(OLD)
+    result = subprocess.run(
+        [sys.executable, "-m", "vsmapper", "export", str(example_map_path()), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=with_tiny_disk,
+        env=os.environ | {"QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stderr == f"vsmapper: error: {out}: cannot be saved (File too large)\n"
+    assert out.read_bytes() == OLD
+    assert [path.name for path in tmp_path.iterdir()] == [name]

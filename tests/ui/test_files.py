@@ -1,0 +1,83 @@
+"""Files in the app: suggested names, absolute paths, write errors in dialogs."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from tests.conftest import feature_chain_data
+from vsmapper.io.mapfile import map_from_data
+from vsmapper.ui import settings
+from vsmapper.ui.app import application
+from vsmapper.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: object) -> Iterator[MainWindow]:
+    application()
+    shown = MainWindow(map_from_data(feature_chain_data()), remember_layout=False)
+    qtbot.addWidget(shown)  # type: ignore[attr-defined]
+    shown._confirm_discard = lambda: True  # type: ignore[method-assign]
+    yield shown
+
+
+@pytest.fixture
+def offered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the save dialogs suggest; they are cancelled."""
+    suggestions: list[str] = []
+
+    def dialog(parent: object, caption: str, suggested: str, *rest: object) -> tuple[str, str]:
+        suggestions.append(suggested)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    return suggestions
+
+
+@pytest.mark.parametrize("title", ["../../x", "a/b", "CON", 'what? "this" <is> *it*|:'])
+def test_save_as_and_export_offer_a_name_in_the_last_folder(
+    window: MainWindow, tmp_path: Path, offered: list[str], title: str
+) -> None:
+    settings.LAST_FOLDER.set(str(tmp_path))
+    window.workspace.document.set_map_field("name", title)
+    window.save_as_action.trigger()
+    window.export_action.trigger()
+    for suggestion in offered:
+        path = Path(suggestion)
+        assert path.parent == tmp_path
+        assert not set(path.name) & set('<>:"/\\|?*')
+        assert path.name.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL"}
+    assert offered[0].endswith(".vsm.json")
+
+
+def test_a_full_disk_on_export_is_a_message_and_the_old_file_stays(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "report.pdf"
+    out.write_bytes(b"old report")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+
+    def full_disk(descriptor: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full_disk)
+    assert not window.export_path(out)
+    assert warnings == [f"{out}: cannot be saved (No space left on device)"]
+    assert out.read_bytes() == b"old report"
+
+
+def test_a_chart_export_that_fails_is_a_message_not_a_traceback(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "missing-folder" / "chart.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(out), ""))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    window.charts.export_button.click()
+    assert warnings == [f"{out}: cannot be saved (No such file or directory)"]

@@ -1,0 +1,263 @@
+"""Autosave and recovery with several windows and several running VSMappers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.conftest import feature_chain_data
+from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
+from vsmapper.ui import app, files, settings
+from vsmapper.ui.main_window import MainWindow
+
+Answers = Callable[..., str]
+
+
+@pytest.fixture
+def windows(qtbot: object) -> Iterator[Callable[..., MainWindow]]:
+    """Makes main windows that close without asking at the end of the test."""
+    app.application()
+    made: list[MainWindow] = []
+
+    def make(stream: object = None, path: Path | None = None) -> MainWindow:
+        window = MainWindow(stream or map_from_data(feature_chain_data()), path, False)
+        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        window._confirm_discard = lambda: True  # type: ignore[method-assign]
+        made.append(window)
+        return window
+
+    yield make
+    for window in app.open_windows:
+        window._confirm_discard = lambda: True  # type: ignore[method-assign]
+        window.close()
+    app.open_windows.clear()
+
+
+def answering(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str]:
+    """Answer the recovery questions in turn; returns the maps they asked about."""
+    asked: list[str] = []
+    queue = list(answers)
+
+    def ask(parent: object, recovery: files.Recovery, place: int, count: int) -> str:
+        asked.append(f"{recovery.stream.name} {place}/{count}")
+        return queue.pop(0)
+
+    monkeypatch.setattr(app, "ask_recovery", ask)
+    return asked
+
+
+def edited(window: MainWindow, name: str) -> str:
+    """Rename the first stage and autosave; returns the map as autosaved."""
+    window.scene.stageRenamed.emit("intake", name)
+    window.autosave()
+    return dump_map(window.workspace.stream)
+
+
+def crash(window: MainWindow) -> None:
+    """What a crash leaves: the autosave, with no live process owning it."""
+    window.recovery.keep_for_later()
+    window.workspace.undo_stack.setClean()
+
+
+def saved_map(path: Path, name: str = "Feature delivery") -> Path:
+    save_map(map_from_data(feature_chain_data() | {"name": name}), path)
+    return path
+
+
+def test_a_recovered_map_returns_modified_to_its_file(
+    windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = saved_map(tmp_path / "map.vsm.json")
+    window = windows()
+    window.open_path(path)
+    expected = edited(window, "Customer request")
+    crash(window)
+    answering(monkeypatch, app.RECOVER)
+    fresh = windows(files.example_map())
+    assert app.offer_recoveries(fresh, files.orphaned_recoveries()) == [fresh]
+    assert dump_map(fresh.workspace.stream) == expected
+    assert fresh.workspace.path == path
+    assert fresh.isWindowModified()
+    assert load_map(path).stage("intake").name == "Idea intake"
+    assert files.orphaned_recoveries() == []
+
+
+def test_nothing_is_autosaved_while_unmodified(windows: Callable[..., MainWindow]) -> None:
+    window = windows()
+    window.autosave()
+    window.recovery.keep_for_later()
+    assert files.orphaned_recoveries() == []
+
+
+def test_an_open_window_autosave_is_never_offered_nor_deleted(
+    windows: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = windows()
+    expected = edited(first, "Still being edited")
+    asked = answering(monkeypatch)
+    assert app.offer_recoveries(windows(files.example_map()), files.orphaned_recoveries())
+    assert asked == []
+    assert first.recovery.map_file.read_text(encoding="utf-8") == expected
+
+
+def test_two_windows_on_one_file_keep_two_autosaves(
+    windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = saved_map(tmp_path / "shared.vsm.json")
+    one, two = windows(), windows()
+    one.open_path(path)
+    two.open_path(path)
+    first, second = edited(one, "One's edit"), edited(two, "Two's edit")
+    assert one.recovery.map_file != two.recovery.map_file
+    crash(one)
+    crash(two)
+    asked = answering(monkeypatch, app.RECOVER, app.RECOVER)
+    shown = app.offer_recoveries(windows(files.example_map()), files.orphaned_recoveries())
+    assert len(asked) == 2 and asked[0].endswith("1/2") and asked[1].endswith("2/2")
+    assert sorted(dump_map(window.workspace.stream) for window in shown) == sorted([first, second])
+    assert all(window.workspace.path == path for window in shown)
+
+
+def test_every_orphan_is_offered_one_by_one_and_each_answer_holds(
+    windows: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, dropped, recovered = windows(), windows(), windows()
+    edited(kept, "Keep me")
+    edited(dropped, "Drop me")
+    expected = edited(recovered, "Recover me")
+    for window in (kept, dropped, recovered):
+        crash(window)
+    answers = {"Keep me": app.LATER, "Drop me": app.DISCARD, "Recover me": app.RECOVER}
+
+    def ask(parent: object, recovery: files.Recovery, place: int, count: int) -> str:
+        return answers[recovery.stream.stage("intake").name]
+
+    monkeypatch.setattr(app, "ask_recovery", ask)
+    shown = app.offer_recoveries(windows(files.example_map()), files.orphaned_recoveries())
+    assert [dump_map(window.workspace.stream) for window in shown] == [expected]
+    left = files.orphaned_recoveries()
+    assert [found.stream.stage("intake").name for found in left] == ["Keep me"]
+    assert not dropped.recovery.map_file.exists()
+
+
+def test_a_new_start_opens_its_file_and_still_offers_recoveries(
+    windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crashed = windows()
+    expected = edited(crashed, "Unsaved")
+    crash(crashed)
+    asked = answering(monkeypatch, app.RECOVER)
+    path = saved_map(tmp_path / "asked-for.vsm.json", "Asked for")
+    shown = app.start(str(path))
+    assert len(asked) == 1
+    assert shown[0].workspace.stream.name == "Asked for"
+    assert shown[0].workspace.path == path
+    assert dump_map(shown[1].workspace.stream) == expected
+
+
+def test_recovering_the_file_asked_for_replaces_it_in_one_window(
+    windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = saved_map(tmp_path / "map.vsm.json")
+    crashed = windows()
+    crashed.open_path(path)
+    expected = edited(crashed, "Unsaved")
+    crash(crashed)
+    answering(monkeypatch, app.RECOVER)
+    shown = app.start(str(path))
+    assert len(shown) == 1
+    assert dump_map(shown[0].workspace.stream) == expected
+
+
+def test_the_recovery_question_has_three_answers(
+    windows: Callable[..., MainWindow], qtbot: object
+) -> None:
+    crashed = windows()
+    edited(crashed, "Unsaved")
+    crash(crashed)
+    (recovery,) = files.orphaned_recoveries()
+    answers = []
+    for label in ("Decide later", "Discard", "Recover"):
+
+        def click(label: str = label) -> None:
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            assert "Unsaved" not in box.text() and "Feature delivery" in box.text()
+            next(b for b in box.buttons() if b.text() == label).click()
+
+        QTimer.singleShot(0, click)
+        answers.append(app.ask_recovery(windows(files.example_map()), recovery, 1, 1))
+    assert answers == [app.LATER, app.DISCARD, app.RECOVER]
+    recovery.file.release()
+
+
+def test_a_relative_path_is_recovered_onto_the_same_file_after_a_start_elsewhere(
+    windows: Callable[..., MainWindow],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, elsewhere = tmp_path / "first", tmp_path / "elsewhere"
+    first.mkdir()
+    elsewhere.mkdir()
+    saved_map(first / "map.vsm.json", "The right map")
+    saved_map(elsewhere / "map.vsm.json", "An unrelated map")
+    monkeypatch.chdir(first)
+    window = windows()
+    assert window.open_path(Path("map.vsm.json"))
+    edited(window, "Unsaved")
+    assert settings.RECENT_FILES.get()[0] == str(first / "map.vsm.json")
+    assert settings.LAST_FOLDER.get() == str(first)
+    crash(window)
+    monkeypatch.chdir(elsewhere)
+    (recovery,) = files.orphaned_recoveries()
+    assert recovery.original == first / "map.vsm.json"
+    recovery.file.release()
+
+
+CHILD = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QStandardPaths
+from vsmapper.ui import app, files
+QStandardPaths.setTestModeEnabled(True)
+app.application()
+files.recovery_folder = lambda: Path(sys.argv[1])
+recovery = files.RecoveryFile()
+recovery.write(files.example_map(), None)
+print(recovery.session, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_another_running_vsmapper_keeps_its_autosave_until_it_dies(
+    windows: Callable[..., MainWindow], private_recovery_folder: Path
+) -> None:
+    windows()
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(CHILD), str(private_recovery_folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"QT_QPA_PLATFORM": "offscreen"},
+    )
+    try:
+        session = child.stdout.readline().strip()  # type: ignore[union-attr]
+        assert session
+        assert files.orphaned_recoveries() == []
+        assert (private_recovery_folder / f"{session}.vsm.json").exists()
+    finally:
+        child.kill()
+        child.wait(timeout=30)
+    (recovery,) = files.orphaned_recoveries()
+    assert recovery.file.session == session
+    assert recovery.stream.name == files.example_map().name
+    recovery.file.release()
+    assert list(private_recovery_folder.glob(f"{session}*")) == []
