@@ -1,4 +1,4 @@
-"""Import and export for File › Import and File › Export, and the one-page PDF report."""
+"""Import, export, printing and the one-page PDF report (File › Import, Export, Print)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, Q
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
     QPen,
 )
-from PySide6.QtWidgets import QApplication
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from vsmapper import __version__
 from vsmapper.analysis import FlowAnalysis, ScenarioComparison, analyze, compare, sensitivity
@@ -114,14 +116,20 @@ def export_picture(
         return
     if suffix not in PICTURE_SUFFIXES:
         raise ValueError(f"{path}: not a picture ({', '.join(PICTURE_SUFFIXES)})")
-    _ensure_application()
-    scene = MapScene()
-    NoteLayer(scene, lambda: stream)
-    scene.show_map(stream, analyze(stream), label)
+    scene = _picture_scene(stream, label)
     if suffix == ".png":
         save_png(scene, path, scale)
     else:
         save_svg(scene, path)
+
+
+def _picture_scene(stream: ValueStream, label: str) -> MapScene:
+    """The map as pictures and prints show it, with its notes."""
+    _ensure_application()
+    scene = MapScene()
+    NoteLayer(scene, lambda: stream)
+    scene.show_map(stream, analyze(stream), label)
+    return scene
 
 
 def _ensure_application() -> None:
@@ -253,6 +261,27 @@ def write_report(
     """A one-page A4 landscape PDF for leaders: the key figures, the map, the constraint,
     where improvement would matter, the scenarios and the forecast."""
     _ensure_application()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setTitle(f"{stream.name}: value stream report")
+    writer.setCreator(f"VSMapper {__version__}")
+    writer.setResolution(PDF_RESOLUTION)
+    paint_report(writer, stream, label, forecast_result)
+    buffer.close()
+    # Qt's PDF writer does not report a full disk: the file is written from memory instead.
+    write_atomically(path, data.data())
+
+
+def paint_report(
+    device: QPagedPaintDevice,
+    stream: ValueStream,
+    label: str = CURRENT_STATE,
+    forecast_result: Forecast | None = None,
+) -> None:
+    """Draw the report on a PDF writer or a printer, A4 landscape: one page, and the
+    improvement plan on a second when the map has notes."""
     analysis = analyze(stream)
     if forecast_result is None and stream.stages:
         forecast_result = forecast(stream, REPORT_TRIALS, REPORT_SEED)
@@ -261,35 +290,45 @@ def write_report(
     scene.show_map(stream, analysis, label)
     # The page has its own title and figures; the map's would repeat them in small type.
     scene.set_presentation(True)
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setTitle(f"{stream.name}: value stream report")
-    writer.setCreator(f"VSMapper {__version__}")
-    writer.setResolution(PDF_RESOLUTION)
-    writer.setPageLayout(
+    device.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape, QMarginsF()
         )
     )
     painter = QPainter()
-    if not painter.begin(writer):
-        raise VSMapperError(f"{path}: the report could not be drawn")
+    if not painter.begin(device):
+        raise VSMapperError("the report could not be drawn: the printer did not start")
     try:
         painter.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        painter.scale(PDF_RESOLUTION / POINTS_PER_INCH, PDF_RESOLUTION / POINTS_PER_INCH)
+        scale = device.logicalDpiX() / POINTS_PER_INCH
+        painter.scale(scale, scale)
         _draw_report(_Page(painter), stream, analysis, label, forecast_result, scene)
         if stream.notes:
-            writer.newPage()
+            device.newPage()
             draw_plan_page(painter, stream, PAGE)
     finally:
         painter.end()
-    buffer.close()
-    # Qt's PDF writer does not report a full disk: the file is written from memory instead.
-    write_atomically(path, data.data())
+
+
+def paint_map_pages(device: QPagedPaintDevice, stream: ValueStream, label: str) -> None:
+    """Draw the map picture on one page of a printer, fitted to the printable area."""
+    scene = _picture_scene(stream, label)
+    source = map_source_rect(scene)
+    if source.width() > source.height():
+        device.setPageOrientation(QPageLayout.Orientation.Landscape)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise VSMapperError("the map could not be drawn: the printer did not start")
+    try:
+        page = QRectF(painter.viewport())
+        fit = min(page.width() / source.width(), page.height() / source.height())
+        target = QRectF(0, 0, source.width() * fit, source.height() * fit)
+        target.moveCenter(page.center())
+        paint_map(scene, painter, target, source)
+    finally:
+        painter.end()
 
 
 def _draw_report(
@@ -739,3 +778,64 @@ def _percent_change(change: float) -> str:
 
 def _money(amount: float, currency: str) -> str:
     return f"{amount:,.0f} {currency}"
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def print_document(
+    parent: QWidget,
+    what: str,
+    stream: ValueStream,
+    scenario: str | None = None,
+    forecast_result: Forecast | None = None,
+    preview: bool = False,
+) -> bool:
+    """Print (or preview) the "map" or the "report", as the scenario makes the map.
+
+    True when printed, not for a preview or a cancelled print dialog.
+    """
+    shown, label = future_state(stream, scenario)
+    title = f"{shown.name} — {what}"
+
+    def paint(printer: QPrinter) -> None:
+        if what == "map":
+            paint_map_pages(printer, shown, label)
+        else:
+            paint_report(printer, shown, label, forecast_result)
+
+    if preview:
+        print_preview(parent, title, paint)
+        return False
+    return print_with_dialog(parent, title, paint)
+
+
+def print_with_dialog(parent: QWidget, title: str, paint: Callable[[QPrinter], None]) -> bool:
+    """Ask for a printer and print on it; True when printed."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(f"Print {title}")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    return _print(parent, paint, printer)
+
+
+def print_preview(parent: QWidget, title: str, paint: Callable[[QPrinter], None]) -> None:
+    """Show pages as they would print, with the preview's own Print button."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(f"Print preview: {title}")
+    dialog.resize(1000, 760)
+    dialog.paintRequested.connect(lambda shown: _print(dialog, paint, shown))
+    dialog.exec()
+
+
+def _print(parent: QWidget, paint: Callable[[QPrinter], None], printer: QPrinter) -> bool:
+    try:
+        paint(printer)
+    except VSMapperError as error:
+        QMessageBox.warning(parent, "Cannot print", str(error))
+        return False
+    return True

@@ -1,8 +1,9 @@
-"""Where maps come from and go to on disk: bundled maps, suggested names, recovery files."""
+"""Where maps come from and go to on disk: bundled maps, names, recovery, outside changes."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import uuid
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QStandardPaths
+from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
@@ -22,6 +24,7 @@ from vsmapper.ui import settings
 MAP_FILTER = "Value stream maps (*.vsm.json);;All files (*)"
 NOTE_SUFFIX = ".origin.json"
 LOCK_SUFFIX = ".lock"
+SETTLE_MS = 300
 
 
 def suggested_path(title: str, suffix: str = "") -> Path:
@@ -147,3 +150,113 @@ def _age_order(file: Path) -> float:
     with contextlib.suppress(OSError):
         return file.stat().st_mtime
     return 0.0
+
+
+class FileWatch(QObject):
+    """Tells when another program changes the open map's file on disk.
+
+    It compares contents, not times: our own saves change nothing it knows, and an editor
+    that saves by writing a new file and renaming it over the old one (which ends a watch
+    on the file itself) is still seen through the watch on the folder.
+    """
+
+    changedOutside = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watcher = QFileSystemWatcher(self)
+        self._path: Path | None = None
+        self._known: str | None = None
+        self._announced: str | None = None
+        self._announcing = False
+        # Editors write in several steps; look once they have settled.
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self.check)
+        self._watcher.fileChanged.connect(self._settle.start)
+        self._watcher.directoryChanged.connect(self._settle.start)
+
+    def follow(self, path: Path | None) -> None:
+        """Watch ``path`` (None: nothing), taking what is on disk now as the map's own."""
+        watched = self._watcher.files() + self._watcher.directories()
+        if watched:
+            self._watcher.removePaths(watched)
+        self._path = path
+        self._known = self._announced = _digest(path) if path else None
+        if path is not None:
+            self._watch()
+
+    def changed_outside(self) -> bool:
+        """Whether the file now differs from what was last opened or saved here."""
+        if self._path is None:
+            return False
+        current = _digest(self._path)
+        return current is not None and current != self._known
+
+    def check(self) -> None:
+        """Announce a change made on disk by another program, once per change."""
+        if self._path is None:
+            return
+        self._watch()
+        current = _digest(self._path)
+        if self._announcing or current is None or current in (self._known, self._announced):
+            return
+        self._announced = current
+        self._announcing = True
+        try:
+            self.changedOutside.emit()
+        finally:
+            self._announcing = False
+        # A change made while the question was open is announced after it.
+        self._settle.start()
+
+    def _watch(self) -> None:
+        assert self._path is not None
+        for path in (self._path, self._path.parent):
+            if (
+                path.exists()
+                and str(path) not in self._watcher.files() + self._watcher.directories()
+            ):
+                self._watcher.addPath(str(path))
+
+
+def _digest(path: Path) -> str | None:
+    """A fingerprint of the file's content, or None when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def ask_reload(parent: QWidget, path: Path, modified: bool) -> bool:
+    """After another program changed the open file: True to reload it, False to keep ours."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Map changed on disk",
+        f"Another program changed {path}.",
+        parent=parent,
+    )
+    box.setInformativeText(
+        "Reload it and lose your unsaved changes, or keep yours? Saving them later asks "
+        "before it overwrites the other change."
+        if modified
+        else "Reload it, or keep the map as shown here? Saving it later asks before it "
+        "overwrites the other change."
+    )
+    reload = box.addButton("Reload from disk", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep mine", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is reload
+
+
+def confirm_overwrite(parent: QWidget, path: Path) -> bool:
+    """Before saving over a file another program changed: True to overwrite it."""
+    answer = QMessageBox.warning(
+        parent,
+        "Overwrite the other change?",
+        f"Another program changed {path} since it was opened here. Save over that change?",
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Save

@@ -90,6 +90,10 @@ class MainWindow(QMainWindow):
         if remember_layout:
             self._restore_layout()
 
+        self.file_watch = files.FileWatch(self)
+        self.file_watch.follow(self.workspace.path)
+        self.file_watch.changedOutside.connect(self._on_file_changed_outside)
+
         self._autosave_timer = QTimer(self, interval=AUTOSAVE_INTERVAL_MS)
         self._autosave_timer.timeout.connect(self.autosave)
         self._autosave_timer.start()
@@ -182,6 +186,21 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export…", self.export_dialog, "Ctrl+E", "Write Excel, CSV, PNG, SVG or a PDF report"
         )
+        self.print_map_action = self._action(
+            "&Print map…", lambda: self.print_document("map"), key.Print, "Print the map"
+        )
+        self.print_report_action = self._action(
+            "Print &report…",
+            lambda: self.print_document("report"),
+            "Ctrl+Shift+P",
+            "Print the one-page report",
+        )
+        self.preview_map_action = self._action(
+            "Print pre&view of the map…", lambda: self.print_document("map", preview=True)
+        )
+        self.preview_report_action = self._action(
+            "Print previe&w of the report…", lambda: self.print_document("report", preview=True)
+        )
         self.settings_action = self._action(
             "Map &settings…", self.edit_map_settings, "Ctrl+Shift+M"
         )
@@ -269,6 +288,15 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.import_action, self.export_action])
         file_menu.addSeparator()
+        file_menu.addActions(
+            [
+                self.print_map_action,
+                self.print_report_action,
+                self.preview_map_action,
+                self.preview_report_action,
+            ]
+        )
+        file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -352,6 +380,7 @@ class MainWindow(QMainWindow):
         workspace.refreshed.connect(self._refresh)
         workspace.changed.connect(self._on_document_changed)
         workspace.pathChanged.connect(self._update_title)
+        workspace.pathChanged.connect(lambda: self.file_watch.follow(self.workspace.path))
         workspace.scenarioChanged.connect(self._fill_scenarios)
         workspace.undo_stack.cleanChanged.connect(self._update_title)
         self.scenario_box.activated.connect(self._on_scenario_chosen)
@@ -737,6 +766,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Exported {path}", 4000)
         return True
 
+    def print_document(self, what: str, preview: bool = False) -> None:
+        """Print, or preview, the map as shown ("map") or the one-page report ("report")."""
+        scenario = self.workspace.scenario
+        printed = documents.print_document(
+            self,
+            what,
+            self.workspace.stream,
+            scenario.id if scenario else None,
+            self.charts.last_forecast,
+            preview,
+        )
+        if printed:
+            self.statusBar().showMessage(f"Printed the {what}", 4000)
+
     # --- presentation ------------------------------------------------------------------
 
     def toggle_presentation(self, on: bool) -> None:
@@ -862,6 +905,12 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: Path) -> bool:
         path = files.absolute(path)
+        if (
+            path == self.workspace.path
+            and self.file_watch.changed_outside()
+            and not files.confirm_overwrite(self, path)
+        ):
+            return False
         try:
             save_map(self.workspace.stream, path)
         except VSMapperError as error:
@@ -874,6 +923,19 @@ class MainWindow(QMainWindow):
         settings.LAST_FOLDER.set(str(path.parent))
         self.statusBar().showMessage(f"Saved {path}", 4000)
         return True
+
+    def _on_file_changed_outside(self) -> None:
+        """Another program changed the open file: reload it, or keep ours (Save asks first)."""
+        path = self.workspace.path
+        if path is None:
+            return
+        modified = not self.workspace.undo_stack.isClean()
+        if files.ask_reload(self, path, modified):
+            self.open_path(path, confirmed=True)
+        else:
+            self.statusBar().showMessage(
+                f"Kept your version; {path.name} was changed by another program", 8000
+            )
 
     def autosave(self) -> None:
         """Keep a recovery copy of a modified map, for the next start after a crash."""

@@ -1,0 +1,108 @@
+"""File › Print and Print preview of the map and the report, printed here to PDF files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtPrintSupport import (
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QPrintPreviewWidget,
+)
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from vsmapper.ui import documents, files
+from vsmapper.ui.app import application
+from vsmapper.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: object) -> Iterator[MainWindow]:
+    application()
+    shown = MainWindow(files.example_map(), remember_layout=False)
+    qtbot.addWidget(shown)  # type: ignore[attr-defined]
+    shown._confirm_discard = lambda: True  # type: ignore[method-assign]
+    yield shown
+
+
+def pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", path.read_bytes()))
+
+
+def pdf_printer(path: Path) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
+@pytest.fixture
+def printed_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The print dialog answers Print, to a PDF file."""
+    out = tmp_path / "printed.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(out))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    return out
+
+
+@pytest.mark.parametrize("action", ["print_map_action", "print_report_action"])
+def test_print_actions_print_pages(window: MainWindow, printed_to: Path, action: str) -> None:
+    getattr(window, action).trigger()
+    assert pdf_pages(printed_to) == 1
+    assert printed_to.stat().st_size > 10_000
+    assert window.statusBar().currentMessage().startswith("Printed the ")
+
+
+def test_ctrl_p_prints_the_map_and_cancel_prints_nothing(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert window.print_map_action.shortcut().toString() == "Ctrl+P"
+    assert window.print_report_action.shortcut().toString() == "Ctrl+Shift+P"
+    monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
+    window.print_map_action.trigger()
+    assert window.statusBar().currentMessage() == ""
+
+
+@pytest.mark.parametrize("action", ["preview_map_action", "preview_report_action"])
+def test_print_preview_shows_a_page(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    pages: list[int] = []
+
+    def show(dialog: QPrintPreviewDialog) -> int:
+        preview = dialog.findChild(QPrintPreviewWidget)
+        preview.updatePreview()
+        pages.append(preview.pageCount())
+        return 0
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", show)
+    getattr(window, action).trigger()
+    assert pages == [1]
+
+
+def test_a_scenario_report_prints_as_its_export_does(window: MainWindow, printed_to: Path) -> None:
+    window.workspace.show_scenario(window.workspace.stream.scenarios[0].id)
+    window.print_report_action.trigger()
+    assert pdf_pages(printed_to) == 1
+
+
+@pytest.mark.qt_log_ignore("QPainter::begin")
+def test_a_printer_that_does_not_start_is_a_message(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    printer = pdf_printer(tmp_path / "missing-folder" / "out.pdf")
+    assert not documents._print(
+        window, lambda shown: documents.paint_report(shown, files.example_map()), printer
+    )
+    assert warnings == ["the report could not be drawn: the printer did not start"]
