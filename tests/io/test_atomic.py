@@ -67,21 +67,23 @@ def stale_part(folder: Path, pid: int, age: float = 0) -> Path:
 
 
 def test_temporaries_of_killed_writers_are_removed_by_the_next_write(tmp_path: Path) -> None:
-    gone = stale_part(tmp_path, pid=2**22 + 12345)  # above Linux's highest pid
+    gone = stale_part(tmp_path, pid=2**22 + 12345, age=3600)  # above Linux's highest pid
     old = stale_part(tmp_path, pid=os.getpid(), age=2 * DAY)
-    running = stale_part(tmp_path, pid=os.getpid())
+    running = stale_part(tmp_path, pid=os.getpid(), age=3600)
+    # Perhaps a writer on another computer sharing the folder, still at work.
+    just_begun = stale_part(tmp_path, pid=2**22 + 12346)
     foreign = tmp_path / ".someone-else.part"
     foreign.write_bytes(b"not ours")
     write_atomically(tmp_path / "map.vsm.json", b"{}\n")
     assert not gone.exists() and not old.exists()
-    assert running.exists() and foreign.exists()
+    assert running.exists() and just_begun.exists() and foreign.exists()
 
 
 def test_on_windows_only_age_makes_a_temporary_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(atomic.sys, "platform", "win32")
-    recent = stale_part(tmp_path, pid=2**22 + 12345)
+    recent = stale_part(tmp_path, pid=2**22 + 12345, age=3600)
     old = stale_part(tmp_path, pid=2**22 + 12346, age=2 * DAY)
     assert remove_stale_parts(tmp_path) == [old]
     assert recent.exists()

@@ -7,8 +7,8 @@ then replace the target by a rename. A full disk or any other write error is one
 
 The temporary file is hidden and named ``.<target>.<pid>.<random>.part``, shortened so it
 never exceeds the 255-byte limit of a file name. One left behind by a writer that was
-killed is removed by a later write to the same folder once its process is gone or it is a
-day old.
+killed is removed by a later write to the same folder once its process is gone (and ten
+minutes have passed) or it is a day old.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ MAX_NAME_BYTES = 255
 TARGET_PART_BYTES = 120
 """How much of the target's name the temporary name keeps; room for the pid and token."""
 STALE_AFTER_SECONDS = 24 * 3600
+ORPHAN_AFTER_SECONDS = 600
+"""A temporary file whose writer's pid is not running here waits this long before it goes:
+on a shared folder the pid may be of a writer on another computer, still at work."""
 _PART_NAME = re.compile(r"^\..*\.(?P<pid>\d+)\.[0-9a-f]{8}\.part$", re.DOTALL)
 
 
@@ -91,8 +94,9 @@ def remove_stale_parts(folder: Path, now: float | None = None) -> list[Path]:
             if not found or not entry.is_file(follow_symlinks=False):
                 continue
             with contextlib.suppress(OSError):
-                old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_SECONDS
-                if old or not _process_alive(int(found["pid"])):
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+                orphaned = age > ORPHAN_AFTER_SECONDS and not _process_alive(int(found["pid"]))
+                if orphaned or age > STALE_AFTER_SECONDS:
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))
     return removed
