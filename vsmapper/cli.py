@@ -39,12 +39,21 @@ def example_map_path() -> Path:
     )
 
 
+def warn(notices: Sequence[str]) -> None:
+    """Print how an input was read, one ``vsmapper: warning:`` line each, on standard error."""
+    for notice in notices:
+        print(f"vsmapper: warning: {notice}", file=sys.stderr)
+
+
 def load_input(path: str) -> ValueStream:
     """Read a map from ``.vsm.json``, ``.csv`` or ``.xlsx``."""
     from vsmapper.io.spreadsheet import IMPORT_SUFFIXES, import_spreadsheet
 
     if path.lower().endswith(IMPORT_SUFFIXES):
-        return import_spreadsheet(path)
+        notices: list[str] = []
+        stream = import_spreadsheet(path, notices=notices)
+        warn([f"{path}: {notice}" for notice in notices])
+        return stream
     from vsmapper.io.mapfile import load_map
 
     return load_map(path)
@@ -212,9 +221,11 @@ def run_import(args: argparse.Namespace) -> int:
     if not args.out.lower().endswith(MAP_SUFFIX):
         raise UsageError(f"{args.out}: import writes a map file; name it *{MAP_SUFFIX}")
     _check_not_the_input(args.input, args.out)
+    notices: list[str] = []
     stream = import_spreadsheet(
-        args.input, args.hours_per_day, args.days_per_week, args.demand_per_week
+        args.input, args.hours_per_day, args.days_per_week, args.demand_per_week, notices
     )
+    warn([f"{args.input}: {notice}" for notice in notices])
     save_map(stream, args.out)
     return EXIT_OK
 

@@ -41,11 +41,13 @@ def import_spreadsheet(
     hours_per_day: float | None = None,
     days_per_week: float | None = None,
     demand_per_week: float | None = None,
+    notices: list[str] | None = None,
 ) -> ValueStream:
     """A map from a ``.xlsx`` or ``.csv`` file by docs/file-format.md; the given settings win.
 
     Any problem is one ``VSMapperError``; a sheet with errors lists them (up to 20) in its
-    ``details`` and imports nothing.
+    ``details`` and imports nothing. What the user should check about how the sheet was
+    read (columns left out, %C&A read as fractions) is added to ``notices``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -58,7 +60,7 @@ def import_spreadsheet(
     given = Settings(
         hours_per_day=hours_per_day, days_per_week=days_per_week, demand_per_week=demand_per_week
     )
-    return read_map(str(path), workbook, path.stem, given)
+    return read_map(str(path), workbook, path.stem, given, notices)
 
 
 def _check_file(path: Path) -> None:
@@ -190,12 +192,21 @@ def _xlsx_tables(path: Path) -> Workbook:
 
 
 def _sheet_rows(path: Path, sheet: Any) -> list[tuple[int, list[Cell]]]:
-    """Every row of a read-only sheet, numbered as the sheet numbers them."""
-    _too_big(path, sheet.max_row or 0, sheet.max_column or 0)
+    """Every row of a read-only sheet, numbered as the sheet numbers them.
+
+    The size the sheet declares is ignored (other tools write 1,048,576 rows for 13): rows
+    are counted as they are read, against the same limits.
+    """
+    sheet.reset_dimensions()
     rows: list[tuple[int, list[Cell]]] = []
-    for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+    for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
         _too_big(path, number, 0)
-        rows.append((number, _cells(cells)))
+        if len(cells) > MAX_COLUMNS and cells[MAX_COLUMNS].value is not None:
+            raise VSMapperError(
+                f"{path}: a sheet has more than {MAX_COLUMNS} columns (row {number}); "
+                f"at most {MAX_COLUMNS} are read"
+            )
+        rows.append((number, _cells(cells[:MAX_COLUMNS])))
     return rows
 
 

@@ -7,6 +7,7 @@ alike, so the two formats accept exactly the same sheets.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import math
 import re
@@ -17,8 +18,8 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from vsmapper.errors import VSMapperError
-from vsmapper.io.tables import END_OF_FLOW
+from vsmapper.errors import VSMapperError, printable, quoted
+from vsmapper.io.tables import AI_COLUMNS, END_OF_FLOW, SCENARIO_COLUMNS, STAGE_COLUMNS
 from vsmapper.model import (
     AIOpportunity,
     Calendar,
@@ -36,6 +37,8 @@ from vsmapper.model.stream import map_problems
 from vsmapper.model.validation import validation_messages
 
 MAX_LISTED_PROBLEMS = 20
+MAX_EXACT_INTEGER = 10**15
+"""A cell's integer past this is past every bound, and too long to be read as a float."""
 
 CellValue = str | float | int | bool | datetime | date | time | timedelta | None
 
@@ -96,14 +99,22 @@ class Settings:
 class Problems:
     """The problems an import found: all are counted, the first 20 are listed."""
 
-    def __init__(self, source: str, action: str = "imported") -> None:
+    def __init__(
+        self, source: str, action: str = "imported", notices: list[str] | None = None
+    ) -> None:
         self.source = source
         self.action = action
         self.lines: list[str] = []
+        self.notices = [] if notices is None else notices
+        """What was read in a way the user should know of, though nothing is wrong."""
 
     def add(self, line: str) -> None:
         """Note one problem."""
         self.lines.append(line)
+
+    def notice(self, line: str) -> None:
+        """Note how something was read, for the user to check."""
+        self.notices.append(printable(line))
 
     def check(self, where: str, read: Callable[..., Any], *arguments: Any) -> Any:
         """``read(*arguments)``, or None after noting its ``ValueError`` at ``where``."""
@@ -134,7 +145,8 @@ STAGE_HEADERS: dict[str, tuple[str, ...]] = {
     "Phase": (),
     "Kind": ("type",),
     "Process time": ("pt", "touch time", "work time"),
-    "Wait time": ("wt", "queue time", "delay"),
+    "Wait time": ("wt", "queue time", "delay", "wait"),
+    "Lead time": ("lt", "step lead time", "elapsed time"),
     "%C&A": ("pca", "c&a", "complete and accurate", "percent complete and accurate"),
     "Rework to": ("rework",),
     "People": ("headcount",),
@@ -177,7 +189,16 @@ SETTINGS_NAMES: dict[str, tuple[str, ...]] = {
     "Hourly cost": ("rate",),
     "Currency": (),
 }
-TIME_COLUMNS = ("Process time", "Wait time")
+TIME_COLUMNS = ("Process time", "Wait time", "Lead time")
+COMPUTED_COLUMNS = frozenset(
+    _key_of_title
+    for columns in (STAGE_COLUMNS, AI_COLUMNS, SCENARIO_COLUMNS)
+    for column in columns
+    for _key_of_title in (re.sub(r"[\s_]+", "", column.title.split("(")[0].lower()),)
+)
+"""Columns our own export adds for people (leverage, share...); an import skips them silently."""
+LONGEST_HEADER_COMPARED = 40
+"""Longer header texts are not compared for misspellings: they are notes, not column names."""
 
 
 def _key(text: str) -> str:
@@ -186,10 +207,15 @@ def _key(text: str) -> str:
 
 
 def _split_header(header: str) -> tuple[str, str]:
-    """``'Process time (h)'`` → ``('processtime', 'h')``: the name and what is in brackets."""
-    match = re.fullmatch(r"(.*?)\s*(?:\(([^()]*)\))?\s*", header.strip(), re.DOTALL)
-    assert match is not None
-    return _key(match.group(1)), (match.group(2) or "").strip().lower()
+    """``'Process time (h)'`` → ``('processtime', 'h')``: the name and what is in brackets.
+
+    Plain string search, so a header of any length takes time in proportion to its length.
+    """
+    text = header.strip()
+    start = text.rfind("(") if text.endswith(")") else -1
+    if start < 0 or ")" in text[start + 1 : -1]:
+        return _key(text), ""
+    return _key(text[:start]), text[start + 1 : -1].strip().lower()
 
 
 def _lookup(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -221,11 +247,20 @@ def read_header(
     lookup = _lookup(names)
     places: dict[str, int] = {}
     units: dict[str, str] = {}
+    unknown: list[str] = []
     for place, cell in enumerate(cells):
         if not isinstance(cell.value, str) or not cell.value.strip():
             continue
-        name, bracket = _split_header(cell.value)
+        # A leading '#' marks the header row in some tools' exports ('# Stage, LT, PT').
+        text = cell.value.strip().removeprefix("#") if place == 0 else cell.value
+        if not text.strip() or text.strip() == "#":
+            continue
+        name, bracket = _split_header(text)
         column = lookup.get(name)
+        if column is None:
+            if name not in COMPUTED_COLUMNS:
+                _unknown_column(table, row, place, text, lookup, problems, unknown)
+            continue
         if column in TEXT_TWINS and bracket == "text":
             column = TEXT_TWINS[column]
         elif column in TIME_COLUMNS and bracket:
@@ -246,7 +281,43 @@ def read_header(
             f"the columns ({known})"
         )
         return None
+    if unknown:
+        problems.notice(
+            f"{table.where}{'columns' if len(unknown) > 1 else 'column'} "
+            f"{', '.join(unknown)} {'are' if len(unknown) > 1 else 'is'} not read "
+            "(VSMapper does not know them); their values were left out"
+        )
+    if "Lead time" in places and "Wait time" in places:
+        problems.add(
+            f"{table.where}row {row}: both a Wait time and a Lead time column; give one "
+            "(the wait is read as lead time − process time)"
+        )
     return Header(places, units)
+
+
+def _unknown_column(
+    table: Table,
+    row: int,
+    place: int,
+    text: str,
+    lookup: dict[str, str],
+    problems: Problems,
+    unknown: list[str],
+) -> None:
+    """A misspelt column name is a problem ("did you mean"); any other is noted and skipped."""
+    name = _split_header(text)[0]
+    close = (
+        difflib.get_close_matches(name, lookup, n=1, cutoff=0.8)
+        if len(name) <= LONGEST_HEADER_COMPARED
+        else []
+    )
+    if close:
+        problems.add(
+            f"{table.where}row {row}, column {_letter(place)}: {quoted(text.strip())} is not "
+            f"a column VSMapper knows; did you mean '{lookup[close[0]]}'?"
+        )
+    else:
+        unknown.append(f"{_letter(place)} {quoted(text.strip())}")
 
 
 def _unit(bracket: str) -> str:
@@ -293,10 +364,12 @@ def read_number(cell: Cell) -> float | int:
         except ValueError:
             hint = " (use a point for decimals)" if "," in text else ""
             raise ValueError(f"{text!r} is not a number{hint}") from None
+    if isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
+        value = float("inf") if value > 0 else float("-inf")
     if not math.isfinite(value):
-        raise ValueError(f"{_text(value)!r} is not a finite number")
+        raise ValueError(f"{quoted(_text(value))} is not a finite number")
     # Whole numbers stay whole, so the model's messages say 0 and 30 rather than 0.0 and 30.0.
-    return int(value) if float(value).is_integer() else float(value)
+    return int(value) if float(value).is_integer() and abs(value) < MAX_EXACT_INTEGER else value
 
 
 def _percent_number(cell: Cell) -> tuple[float | int, bool]:
@@ -311,9 +384,14 @@ def _percent_number(cell: Cell) -> tuple[float | int, bool]:
     return (number * 100, True) if cell.percent else (number, False)
 
 
-def read_pca(cell: Cell) -> float | int:
-    """%C&A in percent: ``85``, ``85%`` or 0.85 in a cell shown as a percentage."""
-    return _percent_number(cell)[0]
+def read_pca(cell: Cell, fraction_scale: float = 1) -> float | int:
+    """%C&A in percent: ``85``, ``85%`` or 0.85 in a cell shown as a percentage.
+
+    ``fraction_scale`` multiplies a plain number: 100 when the column holds fractions.
+    """
+    number, marked = _percent_number(cell)
+    # Rounded so that 0.9 reads as 90, not 90.00000000000001.
+    return number if marked else round(number * fraction_scale, 9)
 
 
 def read_availability(cell: Cell) -> float | int:
@@ -327,6 +405,8 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
     value = cell.value
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{_text(value)!r} is not a duration (try 3d, 4h, 90m, 2-5d)")
+    if isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
+        raise ValueError("the number is too long; durations are at most 100 years (876,600 hours)")
     if isinstance(value, int | float):
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"{_text(value)!r} is not a duration; durations are 0 or more")
@@ -409,13 +489,20 @@ def _add_validation(
         problems.add(f"{where}, {columns.get(field_name, name)}: {what}")
 
 
-def read_map(source: str, workbook: Workbook, name: str, given: Settings) -> ValueStream:
+def read_map(
+    source: str,
+    workbook: Workbook,
+    name: str,
+    given: Settings,
+    notices: list[str] | None = None,
+) -> ValueStream:
     """A validated map from read tables, or one ``VSMapperError`` listing every problem.
 
     ``given`` settings (from the command line) win over the workbook's; ``name`` is the
-    map's name when the workbook gives none.
+    map's name when the workbook gives none. How something was read that the user should
+    check (columns left out, %C&A read as fractions) is added to ``notices``.
     """
-    problems = Problems(source)
+    problems = Problems(source, notices=notices)
     written = read_settings(workbook.settings, problems) if workbook.settings else Settings()
     settings = given.over(written)
     calendar = _calendar(settings, problems)
@@ -620,7 +707,9 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
     if header is None:
         return []
     rows: list[StageRow] = []
-    for reader in _row_readers(table, header, problems):
+    readers = _row_readers(table, header, problems)
+    pca_scale = _pca_scale(readers, problems)
+    for reader in readers:
         name = read_text(reader.cell("Stage"))
         if not name:
             reader.add("Stage", "is blank; every stage needs a name")
@@ -631,7 +720,7 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
             "kind": reader.read("Kind", read_choice),
             "process_time": reader.time("Process time", file_calendar),
             "wait_time": reader.time("Wait time", file_calendar),
-            "pca": reader.read("%C&A", read_pca),
+            "pca": reader.read("%C&A", read_pca, pca_scale),
             "people": reader.read("People", read_number),
             "availability": reader.read("Availability", read_availability),
             "hourly_cost": reader.read("Hourly cost", read_number),
@@ -639,6 +728,10 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
             "wip": reader.read("WIP", read_number),
             "throughput_per_week": reader.read("Throughput per week", read_number),
         }
+        if "Lead time" in header.places:
+            fields["wait_time"] = _wait_from_lead_time(
+                reader, fields["process_time"], file_calendar
+            )
         position = [reader.read(column, read_number) for column in ("Position x", "Position y")]
         if None not in position:
             fields["position"] = tuple(position)
@@ -654,6 +747,68 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
         )
     _give_ids(rows, problems)
     return rows
+
+
+def _wait_from_lead_time(
+    reader: _RowReader, process: Estimate | None, calendar: Calendar
+) -> Estimate | None:
+    """The wait a step's lead time implies: lead time − process time, in hours."""
+    lead = reader.read("Lead time", read_duration, reader.header.units.get("Lead time", ""))
+    if lead is None:
+        return None
+    week = calendar.hours_per_day, calendar.days_per_week
+    lead_hours = lead.likely_hours(*week)
+    process_hours = process.likely_hours(*week) if process is not None else 0.0
+    if lead_hours < process_hours:
+        reader.add(
+            "Lead time",
+            f"{lead.text} is shorter than the Process time {process.text if process else 0}; "
+            "a step's lead time is its wait plus its process time",
+        )
+        return None
+    return Estimate.hours_value(lead_hours - process_hours)
+
+
+def _pca_scale(readers: Sequence[_RowReader], problems: Problems) -> float:
+    """100 when every plain %C&A is a fraction (0.95 for 95%), else 1; a mix is a problem.
+
+    Values written with '%' or in a cell shown as a percentage say what they mean and
+    are left out of the decision.
+    """
+    fractions: list[int] = []
+    percents: list[int] = []
+    for reader in readers:
+        cell = reader.cell("%C&A")
+        if cell is None or _is_blank(cell.value):
+            continue
+        try:
+            number, marked = _percent_number(cell)
+        except ValueError:
+            continue
+        if not marked and 0 < number < 1:
+            fractions.append(reader.row)
+        elif not marked and number > 1:
+            percents.append(reader.row)
+    if fractions and percents:
+        problems.add(
+            f"%C&A: {_row_list(fractions)} look like fractions (0.95) and "
+            f"{_row_list(percents)} like percentages (95); write them all one way"
+        )
+        return 1
+    if fractions:
+        problems.notice(
+            "%C&A: every value is between 0 and 1, so they were read as fractions (0.95 = 95%)"
+        )
+        return 100
+    return 1
+
+
+def _row_list(rows: Sequence[int]) -> str:
+    """``row 4``, ``rows 2, 3, 5`` or ``rows 2, 3, 5, 7, 11 and 4 more``."""
+    shown = ", ".join(str(row) for row in rows[:5])
+    if len(rows) == 1:
+        return f"row {shown}"
+    return f"rows {shown}" if len(rows) <= 5 else f"rows {shown} and {len(rows) - 5} more"
 
 
 def _fresh_id(base: str, taken: dict[str, int]) -> str:
@@ -815,6 +970,8 @@ def _overrides(cell: Cell, resolve: _Resolver) -> dict[str, StageOverride]:
     example = '{"Code review": {"wait_time": "1d", "pca": 95}}'
     try:
         data = json.loads(_text(cell.value))
+    except RecursionError:
+        raise ValueError(f"nested too deeply to be overrides; write e.g. {example}") from None
     except ValueError as error:
         raise ValueError(f"not valid JSON ({error}); write e.g. {example}") from None
     if not isinstance(data, dict):
