@@ -148,5 +148,5 @@ def test_the_command_line_prints_notices_as_warnings(
     err = capsys.readouterr().err
     assert err == (
         f"vsmapper: warning: {path}: column B 'Owner' is not read (VSMapper does not know "
-        "them); their values were left out\n"
+        "it); its values were left out\n"
     )

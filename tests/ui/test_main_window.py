@@ -234,3 +234,18 @@ def test_durations_follow_the_display_unit(window: MainWindow) -> None:
     assert window.metrics.values["lead_time"].text() == "14d"
     window.set_display_unit("auto")
     assert window.metrics.values["lead_time"].text() == "2w 4d"
+
+
+def test_an_import_that_leaves_columns_out_says_so(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    sheet = tmp_path / "team.csv"
+    sheet.write_text("Stage,Process time,Owner\nBuild,2h,Kim\n", encoding="utf-8")
+    assert window.import_path(sheet)
+    assert [stage.name for stage in window.workspace.stream.stages] == ["Build"]
+    assert shown == [
+        "Imported team.csv:\ncolumn C 'Owner' is not read (VSMapper does not know it); "
+        "its values were left out"
+    ]

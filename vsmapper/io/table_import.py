@@ -282,10 +282,11 @@ def read_header(
         )
         return None
     if unknown:
+        many = len(unknown) > 1
         problems.notice(
-            f"{table.where}{'columns' if len(unknown) > 1 else 'column'} "
-            f"{', '.join(unknown)} {'are' if len(unknown) > 1 else 'is'} not read "
-            "(VSMapper does not know them); their values were left out"
+            f"{table.where}{'columns' if many else 'column'} {', '.join(unknown)} "
+            f"{'are' if many else 'is'} not read (VSMapper does not know "
+            f"{'them' if many else 'it'}); {'their' if many else 'its'} values were left out"
         )
     if "Lead time" in places and "Wait time" in places:
         problems.add(

@@ -63,9 +63,10 @@ PDF_RESOLUTION = 1200
 _application: QApplication | None = None
 
 
-def import_map(path: str | os.PathLike[str]) -> ValueStream:
-    """A map from a ``.xlsx`` or ``.csv`` file (File › Import); problems in the error's details."""
-    return import_spreadsheet(path)
+def import_map(path: str | os.PathLike[str], notices: list[str] | None = None) -> ValueStream:
+    """A map from a ``.xlsx`` or ``.csv`` file (File › Import); problems in the error's details,
+    how it was read (columns left out, fractions) added to ``notices``."""
+    return import_spreadsheet(path, notices=notices)
 
 
 def path_with_suffix(path: str | os.PathLike[str], selected_filter: str) -> Path:

@@ -728,8 +728,9 @@ class MainWindow(QMainWindow):
     def import_path(self, path: Path) -> bool:
         """Import a spreadsheet as a new, unsaved map; errors list their rows."""
         path = files.absolute(path)
+        notices: list[str] = []
         try:
-            stream = documents.import_map(path)
+            stream = documents.import_map(path, notices)
         except VSMapperError as error:
             QMessageBox.warning(self, "Cannot import", "\n".join([str(error), *error.details]))
             return False
@@ -737,6 +738,10 @@ class MainWindow(QMainWindow):
         self.load(stream, None)
         self.workspace.undo_stack.resetClean()
         self._update_title()
+        if notices:
+            QMessageBox.information(
+                self, "Imported, with notes", "\n".join([f"Imported {path.name}:", *notices])
+            )
         return True
 
     def export_dialog(self) -> None:
