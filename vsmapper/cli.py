@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from vsmapper import __version__
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, quoted
 from vsmapper.jsonout import json_text
 
 if TYPE_CHECKING:
@@ -19,17 +21,43 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
 SUBCOMMANDS = ("analyze", "forecast", "export", "import", "survey")
+STANDARD_STREAM = "-"
+"""As FILE, a map read from standard input; as OUT, standard output."""
+EXPORT_FORMATS = ("xlsx", "csv", "png", "svg", "pdf", "vsm.json")
+TEXT_FORMATS = ("csv", "vsm.json")
+"""The formats a command writes to standard output; the others are binary files."""
+MAX_TRIALS = 1_000_000
+MAX_SCALE = 20.0
 
 
 class UsageError(Exception):
     """The command line itself is wrong (exit code 2)."""
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Help that shows an option's default, unless it is "none" (the help says what then)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False, argparse.SUPPRESS):
+            return action.help
+        return super()._get_help_string(action)
+
+
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit code 2."""
+    """An argument parser whose errors are one line and exit code 2; options show defaults."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see 'vsmapper --help')")
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        # '-.csv' names standard output in a format; it is an argument, not an option.
+        if arg_string.startswith(STANDARD_STREAM + "."):
+            return None
+        return super()._parse_optional(arg_string)
 
 
 def example_map_path() -> Path:
@@ -46,9 +74,13 @@ def warn(notices: Sequence[str]) -> None:
 
 
 def load_input(path: str) -> ValueStream:
-    """Read a map from ``.vsm.json``, ``.csv`` or ``.xlsx``."""
+    """Read a map from ``.vsm.json``, ``.csv`` or ``.xlsx``, or ``-``: a map on standard input."""
     from vsmapper.io.spreadsheet import IMPORT_SUFFIXES, import_spreadsheet
 
+    if path == STANDARD_STREAM:
+        from vsmapper.io.mapfile import read_map_stream
+
+        return read_map_stream(sys.stdin.buffer, "standard input")
     if path.lower().endswith(IMPORT_SUFFIXES):
         notices: list[str] = []
         stream = import_spreadsheet(path, notices=notices)
@@ -59,14 +91,22 @@ def load_input(path: str) -> ValueStream:
     return load_map(path)
 
 
-def _number(kind: type, low: float | None = None) -> Callable[[str], float]:
+def _number(
+    kind: type, low: float | None = None, high: float | None = None
+) -> Callable[[str], float]:
     def parse(text: str) -> float:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a {kind.__name__} number") from None
+            raise argparse.ArgumentTypeError(
+                f"{quoted(text)} is not a {kind.__name__} number"
+            ) from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{quoted(text)} is not a finite number")
         if low is not None and value < low:
-            raise argparse.ArgumentTypeError(f"{text} is below {low}")
+            raise argparse.ArgumentTypeError(f"{text} is below {low:g}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{text} is above {high:g}")
         return value
 
     return parse
@@ -81,27 +121,64 @@ def build_parser() -> Parser:
     analyze = commands.add_parser(
         "analyze", help="print lead time, flow efficiency, the constraint"
     )
-    analyze.add_argument("file", metavar="FILE", help=".vsm.json, .csv or .xlsx")
-    analyze.add_argument("--scenario", metavar="NAME", help="a scenario's name or id")
-    analyze.add_argument("--json", action="store_true", help="print JSON")
+    analyze.add_argument(
+        "file", metavar="FILE", help=".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
+    )
+    analyze.add_argument(
+        "--scenario", metavar="NAME", help="a scenario's name or id (default: the map as it is)"
+    )
+    analyze.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     forecast = commands.add_parser("forecast", help="Monte Carlo lead-time forecast")
-    forecast.add_argument("file", metavar="FILE")
-    forecast.add_argument("--scenario", metavar="NAME")
-    forecast.add_argument("--trials", type=_number(int, 1), default=10_000, metavar="N")
-    forecast.add_argument("--seed", type=_number(int, 0), default=None, metavar="S")
-    forecast.add_argument("--json", action="store_true")
+    forecast.add_argument(
+        "file", metavar="FILE", help=".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
+    )
+    forecast.add_argument(
+        "--scenario", metavar="NAME", help="a scenario's name or id (default: the map as it is)"
+    )
+    forecast.add_argument(
+        "--trials",
+        type=_number(int, 1, MAX_TRIALS),
+        default=10_000,
+        metavar="N",
+        help=f"simulated items, 1 to {MAX_TRIALS:,}",
+    )
+    forecast.add_argument(
+        "--seed",
+        type=_number(int, 0),
+        default=None,
+        metavar="S",
+        help="seed for a repeatable run (default: a fresh one, printed with the result)",
+    )
+    forecast.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     export = commands.add_parser("export", help="write .xlsx, .csv, .png, .svg, .pdf or .vsm.json")
-    export.add_argument("file", metavar="FILE", help=".vsm.json, .csv or .xlsx")
-    export.add_argument("out", metavar="OUT", help="the file to write; its extension is the format")
-    export.add_argument("--scenario", metavar="NAME", help="the map as this scenario makes it")
+    export.add_argument(
+        "file", metavar="FILE", help=".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
+    )
+    export.add_argument(
+        "out",
+        metavar="OUT",
+        help="the file to write, its extension the format; '-.csv' or '-.vsm.json' "
+        "(or '-' with --format) writes to standard output",
+    )
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default=None,
+        help="the format written to '-' (required there; a file's format is its extension)",
+    )
+    export.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="the map as this scenario makes it (default: the map as it is)",
+    )
     export.add_argument(
         "--scale",
-        type=_number(float, 0.1),
+        type=_number(float, 0.1, MAX_SCALE),
         default=2.0,
         metavar="S",
-        help="pixels per map unit of a PNG (default 2)",
+        help=f"pixels per map unit of a PNG, 0.1 to {MAX_SCALE:g}",
     )
     export.add_argument(
         "--notes",
@@ -111,23 +188,58 @@ def build_parser() -> Parser:
 
     convert = commands.add_parser("import", help="convert a spreadsheet or CSV to a map file")
     convert.add_argument("input", metavar="IN", help=".xlsx or .csv")
-    convert.add_argument("out", metavar="OUT.vsm.json")
-    convert.add_argument("--hours-per-day", type=_number(float, 0), metavar="H")
-    convert.add_argument("--days-per-week", type=_number(float, 0), metavar="D")
-    convert.add_argument("--demand-per-week", type=_number(float, 0), metavar="N")
+    convert.add_argument(
+        "out", metavar="OUT.vsm.json", help="the map file to write; '-' writes to standard output"
+    )
+    convert.add_argument(
+        "--hours-per-day",
+        type=_number(float, 0.1, 24),
+        metavar="H",
+        help="working hours in a day, over the sheet's Settings (else 8)",
+    )
+    convert.add_argument(
+        "--days-per-week",
+        type=_number(float, 0.1, 7),
+        metavar="D",
+        help="working days in a week, over the sheet's Settings (else 5)",
+    )
+    convert.add_argument(
+        "--demand-per-week",
+        type=_number(float, 0),
+        metavar="N",
+        help="items a week, over the sheet's Settings (else none)",
+    )
 
     survey = commands.add_parser(
         "survey", help="run an estimate round: participants answer from their phones"
     )
     survey.add_argument("file", metavar="MAP", help="the map whose stages are asked")
-    survey.add_argument("--out", metavar="OUT.vsm.json", help="write the map with the merge")
-    survey.add_argument("--host", default="127.0.0.1", metavar="H", help="default 127.0.0.1")
-    survey.add_argument("--port", type=_number(int, 0), default=0, metavar="P")
     survey.add_argument(
-        "--responses", type=_number(int, 1), metavar="N", help="stop after N participants"
+        "--out",
+        metavar="OUT.vsm.json",
+        help="write the map with the merge (default: print the merge only)",
     )
     survey.add_argument(
-        "--minutes", type=_number(float, 0), metavar="M", help="stop after M minutes"
+        "--host", default="127.0.0.1", metavar="H", help="the address participants connect to"
+    )
+    survey.add_argument(
+        "--port",
+        type=_number(int, 0, 65535),
+        default=0,
+        metavar="P",
+        help="the port to serve on; 0 picks a free one",
+    )
+    survey.add_argument(
+        "--responses",
+        type=_number(int, 1),
+        metavar="N",
+        help="stop after N participants (default: no limit)",
+    )
+    survey.add_argument(
+        "--minutes",
+        type=_number(float, 0),
+        metavar="M",
+        help="stop after M minutes (default: until Ctrl+C or N answers)",
     )
     survey.add_argument("--json", action="store_true", help="print the merge as JSON")
     return parser
@@ -177,31 +289,68 @@ def run_forecast(args: argparse.Namespace) -> int:
 
 def _check_not_the_input(source: str, out: str) -> None:
     """A command never writes over its own input."""
+    if STANDARD_STREAM in (source, out):
+        return
     if Path(out).resolve() == Path(source).resolve():
         raise UsageError(f"{out}: is the input file; write the output to another file")
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """``vsmapper export``: the format is the extension of OUT."""
-    from vsmapper.io.exports import (
-        EXPORT_SUFFIXES,
-        PICTURE_SUFFIXES,
-        export_data,
-        export_suffix,
-        future_state,
-    )
+def _to_standard_output(out: str) -> bool:
+    """Whether OUT is ``-`` or ``-.csv``-like: standard output, in a format."""
+    return out == STANDARD_STREAM or out.startswith(STANDARD_STREAM + ".")
 
-    suffix = export_suffix(args.out)
+
+def _export_suffix(out: str, given: str | None, notes: bool = False) -> str:
+    """The extension of the format to write: ``--format``, else OUT's own."""
+    from vsmapper.io.exports import EXPORT_SUFFIXES, export_suffix
+
+    if out == STANDARD_STREAM and given is None:
+        raise UsageError(
+            "OUT '-' is standard output: give its format with --format "
+            f"{' or --format '.join(TEXT_FORMATS)}, or write '-.csv' or '-.vsm.json'"
+        )
+    suffix = f".{given}" if out == STANDARD_STREAM else export_suffix(out)
+    if given is not None and suffix is not None and suffix != f".{given}":
+        raise UsageError(f"{out}: is not a .{given} file name; --format {given} is for '-'")
     if suffix is None:
         raise UsageError(
-            f"{args.out}: cannot export to '{Path(args.out).suffix or args.out}'; "
+            f"{out}: cannot export to '{Path(out).suffix or out}'; "
             f"OUT must end in {', '.join(EXPORT_SUFFIXES)}"
         )
-    if args.notes and suffix != ".csv":
-        raise UsageError(f"{args.out}: --notes writes the improvement plan to a .csv file")
+    if _to_standard_output(out) and suffix.removeprefix(".") not in TEXT_FORMATS:
+        raise UsageError(
+            f"{suffix.removeprefix('.')} is a binary file; standard output takes "
+            f"{' or '.join(TEXT_FORMATS)} only, so name a file for it"
+        )
+    if notes and suffix != ".csv":
+        raise UsageError(f"{out}: --notes writes the improvement plan to a .csv file")
+    return suffix
+
+
+def _write_text(text: str) -> None:
+    """Text to standard output, as UTF-8 whatever the terminal's encoding."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``vsmapper export``: the format is ``--format``, else the extension of OUT."""
+    from vsmapper.io.exports import PICTURE_SUFFIXES, export_data, future_state
+    from vsmapper.io.mapfile import MAP_SUFFIX
+
+    suffix = _export_suffix(args.out, args.format, args.notes)
     _check_not_the_input(args.file, args.out)
     stream, label = future_state(load_input(args.file), args.scenario)
-    if suffix in PICTURE_SUFFIXES:
+    if _to_standard_output(args.out):
+        from vsmapper.io.csv_export import csv_text, plan_csv_text
+        from vsmapper.io.mapfile import dump_map
+
+        if suffix == MAP_SUFFIX:
+            _write_text(dump_map(stream))
+        else:
+            _write_text(plan_csv_text(stream) if args.notes else csv_text(stream))
+    elif suffix in PICTURE_SUFFIXES:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from vsmapper.ui.documents import export_picture
 
@@ -213,20 +362,23 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """``vsmapper import``: a spreadsheet or CSV file to a map file."""
-    from vsmapper.io.mapfile import MAP_SUFFIX, save_map
+    from vsmapper.io.mapfile import MAP_SUFFIX, dump_map, save_map
     from vsmapper.io.spreadsheet import IMPORT_SUFFIXES, import_spreadsheet
 
     if not args.input.lower().endswith(IMPORT_SUFFIXES):
         raise UsageError(f"{args.input}: import reads {' or '.join(IMPORT_SUFFIXES)} files")
-    if not args.out.lower().endswith(MAP_SUFFIX):
-        raise UsageError(f"{args.out}: import writes a map file; name it *{MAP_SUFFIX}")
+    if args.out != STANDARD_STREAM and not args.out.lower().endswith(MAP_SUFFIX):
+        raise UsageError(f"{args.out}: import writes a map file; name it *{MAP_SUFFIX} or '-'")
     _check_not_the_input(args.input, args.out)
     notices: list[str] = []
     stream = import_spreadsheet(
         args.input, args.hours_per_day, args.days_per_week, args.demand_per_week, notices
     )
     warn([f"{args.input}: {notice}" for notice in notices])
-    save_map(stream, args.out)
+    if args.out == STANDARD_STREAM:
+        _write_text(dump_map(stream))
+    else:
+        save_map(stream, args.out)
     return EXIT_OK
 
 
@@ -289,6 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     is_subcommand = bool(argv) and argv[0] in SUBCOMMANDS
     try:
+        if not is_subcommand:
+            _refuse_a_misspelt_command(argv)
         if is_subcommand:
             args = build_parser().parse_args(argv)
             runner = {
@@ -310,6 +464,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted", 130)
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _refuse_a_misspelt_command(argv: Sequence[str]) -> None:
+    """``vsmapper analyse`` is a misspelt command, not a map for the app to open."""
+    if not argv or argv[0].startswith("-") or Path(argv[0]).exists():
+        return
+    close = difflib.get_close_matches(argv[0], SUBCOMMANDS, n=1, cutoff=0.7)
+    if close:
+        raise UsageError(f"unknown command {quoted(argv[0])}; did you mean '{close[0]}'?")
 
 
 def _fail(message: str, code: int, details: Sequence[str] = ()) -> int:

@@ -6,7 +6,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
@@ -150,13 +150,28 @@ def load_map(path: str | os.PathLike[str]) -> ValueStream:
         raise VSMapperError(f"{path}: is a folder, not a map file") from None
     except OSError as exc:
         raise VSMapperError(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_map_bytes(raw, str(path))
+
+
+def read_map_stream(stream: BinaryIO, source: str) -> ValueStream:
+    """A map read from an open binary stream such as standard input, with the file's limits."""
+    raw = stream.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise VSMapperError(
+            f"{source}: more than {MAX_FILE_BYTES // 2**20} MB; larger maps are refused"
+        )
+    return parse_map_bytes(raw, source)
+
+
+def parse_map_bytes(raw: bytes, source: str) -> ValueStream:
+    """A validated map from the bytes of a ``.vsm.json`` file."""
     if b"\x00" in raw[:8192]:
-        raise VSMapperError(f"{path}: a binary file, not a map file (.vsm.json text)")
+        raise VSMapperError(f"{source}: a binary file, not a map file (.vsm.json text)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise VSMapperError(f"{path}: not UTF-8 text; a map file is UTF-8 JSON") from None
-    return parse_map_text(text, str(path))
+        raise VSMapperError(f"{source}: not UTF-8 text; a map file is UTF-8 JSON") from None
+    return parse_map_text(text, source)
 
 
 def _tidy(value: Any) -> Any:
