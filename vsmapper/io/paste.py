@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,9 +48,13 @@ def _has_header(first: list[str]) -> bool:
 
 
 def pasted_table(text: str) -> Table:
-    """Tab-separated text as a table, with the contract's column order when it has no header."""
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    rows = [line.split("\t") for line in lines if line.strip()]
+    """Excel's clipboard text as a table, with the usual column order when it has no header.
+
+    Read as Excel writes it (tab-separated, quoted where a cell holds a tab, a quote or a
+    line break), so a multi-line note copied from the table pastes back as one cell.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), dialect="excel-tab")
+    rows = [row for row in reader if any(cell.strip() for cell in row)]
     if not rows:
         raise VSMapperError("nothing to paste: copy rows of a stage table first")
     if not _has_header(rows[0]):
