@@ -38,6 +38,8 @@ LOW_SAVING_SHARE = 0.05
 LOW_STAGE_SHARE = 0.10
 """So has one at a stage holding less than this share of expected lead time."""
 BUSY_UTILIZATION = 0.8
+LITTLE_CONTRADICTION_RATIO = 2
+"""A wait entered this many times off the one WIP and throughput imply (Little's law) is flagged."""
 # Hours this small are float noise, not a change.
 _NOISE_HOURS = 1e-9
 
@@ -199,6 +201,7 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
             if insight.stage_ids[0] not in explained
         ],
         *overloads,
+        *_little_contradictions(analysis, words),
         *_rework_hot_spots(viewed, analysis, ranked, words),
         *_biggest_lever(analysis, ranked, words),
         *_best_opportunity(effects, words),
@@ -387,6 +390,37 @@ def _capacity(stream: ValueStream, analysis: FlowAnalysis) -> list[Insight]:
             },
         )
     ]
+
+
+def _little_contradictions(analysis: FlowAnalysis, words: _Words) -> list[Insight]:
+    """Stages whose entered wait is far from the wait their WIP and throughput imply."""
+    found = []
+    for metrics in analysis.stages:
+        implied, entered = metrics.little_wait_hours, metrics.wait_time_hours
+        if implied is None or not math.isfinite(implied):
+            continue
+        low, high = sorted((implied, entered))
+        if high <= _NOISE_HOURS or (low > 0 and high / low <= LITTLE_CONTRADICTION_RATIO):
+            continue
+        found.append(
+            Insight(
+                kind="littles_law",
+                severity="warning",
+                title=(
+                    f"{metrics.name}: its WIP and throughput imply a {words.hours(implied)} "
+                    f"wait, not {words.hours(entered)}"
+                ),
+                text=(
+                    f"Little's law (wait = WIP ÷ throughput) gives {metrics.name} a wait of "
+                    f"{words.hours(implied)}, while the map says {words.hours(entered)}. One of "
+                    "the three is off: recount the items waiting there, measure how many leave "
+                    "a week, or correct the wait."
+                ),
+                stage_ids=(metrics.id,),
+                figures={"little_wait_hours": implied, "wait_time_hours": entered},
+            )
+        )
+    return found
 
 
 def _demand_overloads(

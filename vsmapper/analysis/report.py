@@ -188,13 +188,23 @@ def _exact(hours: float) -> str:
     return f"{text.removesuffix('.0')}h"
 
 
+def _percent(share: float) -> str:
+    """``21.4%``; a small share keeps two significant digits, ``0.014%``, rather than ``0.0%``."""
+    if 0 < share < 0.001:
+        return f"{share * 100:.2g}%"
+    return f"{share:.1%}"
+
+
 def _stage_table(analysis: FlowAnalysis, calendar: Calendar) -> list[str]:
     """One row per stage, the critical path and the constraint marked."""
     with_demand = analysis.capacity_bottleneck is not None
     constraint_id = analysis.constraint.stage_id if analysis.constraint else None
+    with_little = any(metrics.little_wait_hours is not None for metrics in analysis.stages)
     headers = ["", "Stage", "Process", "Wait", "Rework", "Leverage", "Share"]
     if with_demand:
         headers.append("Load")
+    if with_little:
+        headers.append("Little's wait")
     rows = []
     for metrics in analysis.stages:
         row = [
@@ -208,6 +218,9 @@ def _stage_table(analysis: FlowAnalysis, calendar: Calendar) -> list[str]:
         ]
         if with_demand:
             row.append(f"{metrics.utilization:.0%}")
+        if with_little:
+            little = metrics.little_wait_hours
+            row.append("" if little is None else _hours(little, calendar))
         row.append(f"{CONSTRAINT_MARK} constraint" if metrics.id == constraint_id else "")
         rows.append(row)
     return _table([*headers, ""], rows, left=(0, 1, len(headers)))
@@ -222,8 +235,8 @@ def _totals(analysis: FlowAnalysis, stream: ValueStream, calendar: Calendar) -> 
         ),
         ("Process time", _hours(analysis.process_time_hours, calendar)),
         ("Wait time", _hours(analysis.wait_time_hours, calendar)),
-        ("Flow efficiency", f"{analysis.flow_efficiency:.1%}"),
-        ("Rolled %C&A", f"{analysis.rolled_pca:.1%}"),
+        ("Flow efficiency", _percent(analysis.flow_efficiency)),
+        ("Rolled %C&A", _percent(analysis.rolled_pca)),
         (
             "Expected lead time",
             f"{_hours(analysis.expected_lead_time_hours, calendar)}"
