@@ -134,11 +134,39 @@ def test_summary_has_exactly_the_contract_labels_and_live_formulas(
     assert [cell.value for cell in sheet["A"] if cell.value is not None] == list(SUMMARY_LABELS)
     formulas = [sheet.cell(row, 2).value for row in range(1, 6)]
     assert all(isinstance(formula, str) and formula.startswith("=") for formula in formulas)
-    assert "Stages!" in formulas[0] and "SUMPRODUCT" in formulas[0]
+    assert formulas[0] == (
+        "=SUMPRODUCT(StageTable[[Process time (h)]]+StageTable[[Wait time (h)]],"
+        "StageTable[[On critical path]])"
+    )
+    assert formulas[4] == "=EXP(SUMPRODUCT(LN(StageTable[[%C&A]]/100)))"
     analysis = analyze(example)
     assert sheet["B6"].value == pytest.approx(analysis.expected_lead_time_hours)
     assert sheet["B7"].value == analysis.constraint.stage
     assert "holds" in sheet["C7"].value
+
+
+def test_the_workbook_is_titled_and_checks_phase_kind_and_pca(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path, label="Scenario: AI review")
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.properties.title == example.name
+    assert workbook.properties.subject == "Scenario: AI review"
+    rules = {
+        str(rule.sqref): (rule.type, rule.formula1, rule.formula2)
+        for rule in workbook["Stages"].data_validations.dataValidation
+    }
+    assert rules == {
+        "C2:C20001": ("list", '"ideation,creation,release,operation"', None),
+        "D2:D20001": (
+            "list",
+            '"intake,requirements,design,coding,review,testing,security,approval,deploy,'
+            'monitoring,incident,other"',
+            None,
+        ),
+        "G2:G20001": ("decimal", "0.01", "100"),
+    }
 
 
 def test_stages_is_an_excel_table_with_units_formats_and_marks(
@@ -308,6 +336,34 @@ def test_editing_a_time_in_stages_moves_the_totals(
     )
     edited = import_spreadsheet(path)
     assert analyze(edited).lead_time_hours == pytest.approx(analysis.lead_time_hours + 10)
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_a_row_added_to_the_stages_table_counts_in_the_summary(
+    tmp_path: Path, example: ValueStream, libreoffice_profile: Path
+) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Stages"]
+    added = sheet.max_row + 1
+    for title, value in (
+        ("Stage", "Sign-off"),
+        ("Process time (h)", 3),
+        ("Wait time (h)", 5),
+        ("%C&A", 50),
+        ("On critical path", 1),
+    ):
+        sheet.cell(added, stage_column(sheet, title), value)
+    table = sheet.tables["StageTable"]
+    table.ref = f"A1:{table.ref.split(':')[1].rstrip('0123456789')}{added}"
+    workbook.save(path)
+    values = summary_values(convert_with_libreoffice(path, "xlsx", libreoffice_profile))
+    analysis = analyze(example)
+    assert values["Lead time (h)"] == pytest.approx(analysis.lead_time_hours + 8)
+    assert values["Process time (h)"] == pytest.approx(analysis.process_time_hours + 3)
+    assert values["Rolled %C&A"] == pytest.approx(analysis.rolled_pca / 2)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from vsmapper.analysis import FlowAnalysis, analyze
@@ -44,6 +45,7 @@ from vsmapper.io.tables import (
     stage_rows,
 )
 from vsmapper.model import ValueStream
+from vsmapper.model.stream import KINDS, MIN_SHARE, PHASES
 
 SUMMARY_LABELS = (
     "Lead time (h)",
@@ -191,10 +193,53 @@ def _check_text(rows: Sequence[Row]) -> None:
                 )
 
 
-def _stage_range(column: Column, count: int) -> str:
-    """The cells of one ``Stages`` column under its header, as an absolute reference."""
-    letter = get_column_letter(STAGE_COLUMNS.index(column) + 1)
-    return f"Stages!${letter}$2:${letter}${count + 1}"
+STAGE_TABLE = "StageTable"
+VALIDATED_ROWS = 20_000
+"""Rows of ``Stages`` whose Phase, Kind and %C&A cells check what is typed in them."""
+
+
+def _stage_column(column: Column) -> str:
+    """One column of the ``Stages`` table as a structured reference, ``StageTable[[%C&A]]``.
+
+    A structured reference covers the rows a user adds to the table, so the Summary's totals
+    count them; the double brackets allow any character in the title but the escaped ones.
+    """
+    title = "".join(f"'{mark}" if mark in "[]#'" else mark for mark in column.title)
+    return f"{STAGE_TABLE}[[{title}]]"
+
+
+def _validate_stages(sheet: object) -> None:
+    """Drop-down lists for Phase and Kind and a range check for %C&A, as the map file has."""
+    rules = {
+        "Phase": DataValidation(
+            type="list", formula1=f'"{",".join(PHASES)}"', allow_blank=True, showDropDown=False
+        ),
+        "Kind": DataValidation(
+            type="list", formula1=f'"{",".join(KINDS)}"', allow_blank=True, showDropDown=False
+        ),
+        PCA.title: DataValidation(
+            type="decimal",
+            operator="between",
+            formula1=str(MIN_SHARE),
+            formula2="100",
+            allow_blank=True,
+        ),
+    }
+    titles = [column.title for column in STAGE_COLUMNS]
+    for title, rule in rules.items():
+        letter = get_column_letter(titles.index(title) + 1)
+        rule.error = f"{title}: {_ALLOWED[title]}"
+        rule.errorTitle = f"Not a {title}"
+        rule.showErrorMessage = True
+        rule.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+        sheet.data_validations.append(rule)  # type: ignore[attr-defined]
+
+
+_ALLOWED = {
+    "Phase": f"one of {', '.join(PHASES)}",
+    "Kind": f"one of {', '.join(KINDS)}",
+    PCA.title: f"percent complete and accurate, {MIN_SHARE:g} to 100",
+}
 
 
 def _hours_text(stream: ValueStream) -> str:
@@ -214,8 +259,8 @@ def _write_summary(
 ) -> None:
     """Label/value rows whose totals are formulas over ``Stages``, and facts beside them."""
     count = len(stream.stages)
-    process, wait = _stage_range(PROCESS_HOURS, count), _stage_range(WAIT_HOURS, count)
-    critical, pca = _stage_range(ON_CRITICAL_PATH, count), _stage_range(PCA, count)
+    process, wait = _stage_column(PROCESS_HOURS), _stage_column(WAIT_HOURS)
+    critical, pca = _stage_column(ON_CRITICAL_PATH), _stage_column(PCA)
     formulas: list[str | int] = (
         [
             f"=SUMPRODUCT({process}+{wait},{critical})",
@@ -424,6 +469,10 @@ def _fill_workbook(
     plan_table = plan_rows(stream)
     # All the user's text is in these rows; checked before the first sheet is begun.
     _check_text([*stage_table, *ai_table, *scenario_table, *plan_table, settings])
+    workbook.properties.title = stream.name
+    workbook.properties.subject = label
+    workbook.properties.description = stream.description or None
+    workbook.properties.creator = "VSMapper"
     summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
     stages = _SheetWriter(workbook, "Stages", [column.width for column in STAGE_COLUMNS])
     opportunities = _SheetWriter(
@@ -444,7 +493,7 @@ def _fill_workbook(
     stages.table(
         STAGE_COLUMNS,
         stage_table,
-        "StageTable",
+        STAGE_TABLE,
         [
             RowMark(CONSTRAINT_FILL, CONSTRAINT_FONT, across=True)
             if metrics.id == constraint
@@ -454,6 +503,7 @@ def _fill_workbook(
             for metrics in analysis.stages
         ],
     )
+    _validate_stages(stages.sheet)
     opportunities.table(AI_COLUMNS, ai_table, "AIOpportunityTable")
     scenarios.table(SCENARIO_COLUMNS, scenario_table, "ScenarioTable")
     if plan is not None:
