@@ -219,7 +219,7 @@ def map_to_data(stream: ValueStream) -> dict[str, Any]:
 
 def dump_map(stream: ValueStream) -> str:
     """The text of a ``.vsm.json`` file: two-space indent and a final newline."""
-    return json.dumps(map_to_data(stream), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(map_to_data(stream), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def save_map(stream: ValueStream, path: str | os.PathLike[str]) -> None:
