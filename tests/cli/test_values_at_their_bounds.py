@@ -1,0 +1,96 @@
+"""Every value at its documented bound: the commands give finite, strict results."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from vsmapper.cli import main
+
+EDGE_MAP = {
+    "format": "vsmapper",
+    "version": 1,
+    "name": "At the bounds",
+    "calendar": {"hours_per_day": 0.1, "days_per_week": 0.1},
+    "demand_per_week": 1_000_000,
+    "hourly_cost": 1e12,
+    "stages": [
+        {
+            "id": "a",
+            "name": "Longest",
+            "process_time": 876_600,
+            "wait_time": "5217w",
+            "pca": 0.01,
+            "people": 0.01,
+            "availability": 0.0001,
+            "wip": 1_000_000,
+            "throughput_per_week": 1e-300,
+            "position": [10_000_000, -10_000_000],
+            "ai": [
+                {
+                    "id": "slow",
+                    "name": "Slower",
+                    "process_time_factor": 100,
+                    "wait_time_factor": 100,
+                    "pca_delta": -100,
+                    "monthly_cost": 1e12,
+                }
+            ],
+        },
+        {
+            "id": "b",
+            "name": "Back",
+            "process_time": "0.000001s",
+            "wait_time": 0,
+            "pca": 0.01,
+            "rework_to": "a",
+            "position": [-10_000_000, 10_000_000],
+        },
+    ],
+    "scenarios": [{"id": "s", "name": "All", "ai": ["slow"], "demand_factor": 100}],
+}
+
+
+def _refuse(name: str) -> None:
+    raise AssertionError(f"{name} in the output")
+
+
+@pytest.fixture
+def edge_map(tmp_path: Path) -> Path:
+    path = tmp_path / "edge.vsm.json"
+    path.write_text(json.dumps(EDGE_MAP), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["analyze", "--json"],
+        ["analyze", "--json", "--scenario", "All"],
+        ["forecast", "--json", "--trials", "200", "--seed", "1"],
+        ["analyze"],
+    ],
+)
+def test_values_at_their_bounds_give_strict_results_without_warnings(
+    edge_map: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = main([command[0], str(edge_map), *command[1:]])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert not caught, [str(warning.message) for warning in caught]
+    if "--json" in command:
+        json.loads(out, parse_constant=_refuse)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_positions_at_their_bounds_export_as_pictures(
+    edge_map: Path, tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / f"edge{suffix}"
+    assert main(["export", str(edge_map), str(out)]) == 0
+    assert out.stat().st_size > 0
