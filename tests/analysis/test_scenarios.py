@@ -26,17 +26,21 @@ def review_bot(**changes: object) -> dict[str, object]:
 
 
 def ai_map() -> ValueStream:
+    """Fixed waits: these tests are about factors and overrides (test_queues has queues)."""
     return make_map(
         [
-            stage("code", 16, 16, pca=90),
+            stage("code", 16, 16, pca=90, people=3, wait_kind="fixed"),
             {
-                **stage("review", 2, 0, pca=85, rework_to="code", ai=[review_bot()]),
+                **stage(
+                    "review", 2, 0, pca=85, rework_to="code", ai=[review_bot()], wait_kind="fixed"
+                ),
                 "wait_time": "2-4d",
             },
             stage(
                 "deploy",
                 1,
                 8,
+                wait_kind="fixed",
                 ai=[
                     {
                         "id": "pipeline",

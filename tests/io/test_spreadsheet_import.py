@@ -491,3 +491,36 @@ def test_a_csv_field_past_the_csv_limit_is_one_clean_error(tmp_path: Path) -> No
     path = write_csv(tmp_path, 'Stage,Notes\nA,"' + "x" * 200_000 + '"\n')
     with pytest.raises(VSMapperError, match="not readable as CSV"):
         import_spreadsheet(path)
+
+
+def test_a_wait_kind_column_is_read_and_a_bad_one_named(tmp_path: Path) -> None:
+    path = tmp_path / "team.csv"
+    path.write_text("Stage,Process time,Wait time,Wait kind\nReview,2h,1d,Fixed\nQA,1h,1d,\n")
+    review, qa = import_spreadsheet(path).stages
+    assert (review.wait_kind, qa.wait_kind) == ("fixed", "queue")
+    path.write_text("Stage,Process time,Wait time,Wait kind\nReview,2h,1d,sometimes\n")
+    with pytest.raises(VSMapperError) as caught:
+        import_spreadsheet(path)
+    assert any("row 2, Wait kind" in line for line in [str(caught.value), *caught.value.details])
+
+
+def test_a_bad_side_effect_names_its_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "team.xlsx"
+    workbook = openpyxl.Workbook()
+    stages = workbook.active
+    stages.title = "Stages"
+    stages.append(["Stage", "Process time", "Wait time"])
+    stages.append(["Coding", "1d", "1d"])
+    stages.append(["Review", "2h", "1d"])
+    ai = workbook.create_sheet("AI opportunities")
+    ai.append(["Stage", "Name", "Also"])
+    ai.append(["Coding", "Assistant", '[{"stage": "Review", "process_time_factor": 1.5}]'])
+    workbook.save(path)
+    [(_, opportunity)] = import_spreadsheet(path).opportunities()
+    assert opportunity.also[0].stage == "review"
+    assert opportunity.also[0].process_time_factor == 1.5
+    ai["C2"] = '[{"stage": "Nowhere"}]'
+    workbook.save(path)
+    with pytest.raises(VSMapperError) as caught:
+        import_spreadsheet(path)
+    assert any("row 2, Also" in line for line in [str(caught.value), *caught.value.details])

@@ -161,7 +161,7 @@ def only_the_stage_table(stream: ValueStream, name: str) -> ValueStream:
     return map_from_data(
         {
             "format": "vsmapper",
-            "version": 1,
+            "version": 2 if any(stage.wait_kind == "fixed" for stage in stream.stages) else 1,
             "name": name,
             "calendar": stream.calendar.model_dump(),
             "stages": [stage.replaced(ai=[]).model_dump(mode="json") for stage in stream.stages],
@@ -185,6 +185,23 @@ def test_the_example_stage_table_survives_a_csv(tmp_path: Path, example: ValueSt
     path = tmp_path / "example.csv"
     export_csv(example, path)
     same_map(import_spreadsheet(path), only_the_stage_table(example, "example"))
+
+
+def test_wait_kinds_and_side_effects_survive_a_workbook(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    assert {stage.wait_kind for stage in example.stages} == {"queue", "fixed"}
+    assert any(opportunity.also for _, opportunity in example.opportunities())
+    path = tmp_path / "example.xlsx"
+    export_xlsx(example, path)
+    imported = import_spreadsheet(path)
+    assert [stage.wait_kind for stage in imported.stages] == [
+        stage.wait_kind for stage in example.stages
+    ]
+    assert [o.also for _, o in imported.opportunities()] == [
+        o.also for _, o in example.opportunities()
+    ]
+    assert imported.version == 2
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -47,6 +47,8 @@ def test_the_charts_follow_the_shown_scenario(
         "Current state",
         "Coding assistant only",
         "AI across the stream",
+        "Coding assistant, 30% more changes",
+        "AI review and tests, more review and design time, 30% more changes",
     ]
 
 

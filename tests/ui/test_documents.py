@@ -109,7 +109,7 @@ def test_the_report_is_one_full_page_with_the_leaders_figures(
         "Where it would matter",
         "Scenarios against the current state",
         "AI across the stream",
-        "−8%",
+        "−10%",
         "Forecast",
         "P85",
         f"{result.p85_hours:,.0f} h",

@@ -63,7 +63,12 @@ def stage_row(workspace: Workspace, stage_id: str) -> int:
 
 
 def test_the_panel_lists_the_scenarios_and_edits_the_selected_one(panel: ScenariosPanel) -> None:
-    assert listed(panel) == ["Coding assistant only", "AI across the stream"]
+    assert listed(panel) == [
+        "Coding assistant only",
+        "AI across the stream",
+        "Coding assistant, 30% more changes",
+        "AI review and tests, more review and design time, 30% more changes",
+    ]
     panel.select_scenario("ai-across-the-stream")
     assert panel.ai_caption.text() == "AI opportunities enabled in AI across the stream (3 of 3)"
     assert all(
@@ -72,7 +77,8 @@ def test_the_panel_lists_the_scenarios_and_edits_the_selected_one(panel: Scenari
     )
     approval = panel.overrides.index(stage_row(panel.workspace, "approval"), 2)
     assert approval.data() == "1-2d"
-    assert panel.overrides.index(stage_row(panel.workspace, "coding"), 2).data() == "2d"
+    # Not overridden: the scenario's own wait, here the coding queue the assistant shortens.
+    assert panel.overrides.index(stage_row(panel.workspace, "coding"), 2).data() == "4.4h"
 
 
 def test_new_scenario_is_one_undo_step_and_selected(
@@ -80,16 +86,16 @@ def test_new_scenario_is_one_undo_step_and_selected(
 ) -> None:
     before = dump_map(example.stream)
     panel.new_button.click()
-    assert listed(panel)[-1] == "Scenario 3"
+    assert listed(panel)[-1] == "Scenario 5"
     assert example.stream.scenarios[-1].model_dump() == {
-        "id": "scenario-3",
-        "name": "Scenario 3",
+        "id": "scenario-5",
+        "name": "Scenario 5",
         "ai": [],
         "overrides": {},
         "demand_factor": 1.0,
     }
-    assert panel.selected_scenario().id == "scenario-3"
-    round_trip(example, before, "Add scenario Scenario 3")
+    assert panel.selected_scenario().id == "scenario-5"
+    round_trip(example, before, "Add scenario Scenario 5")
 
 
 def test_renaming_in_the_list_is_one_undo_step(panel: ScenariosPanel, example: Workspace) -> None:
@@ -116,7 +122,7 @@ def test_duplicate_copies_everything_but_the_name_and_id(
     before = dump_map(example.stream)
     panel.select_scenario("ai-across-the-stream")
     panel.duplicate_button.click()
-    original, copy = example.stream.scenarios[1:]
+    original, copy = example.stream.scenarios[1], example.stream.scenarios[-1]
     assert (copy.id, copy.name) == ("ai-across-the-stream-copy", "AI across the stream (copy)")
     assert (copy.ai, copy.overrides) == (original.ai, original.overrides)
     assert panel.selected_scenario().id == copy.id
@@ -131,7 +137,11 @@ def test_deleting_the_shown_scenario_returns_to_the_current_state(
     assert panel.selected_scenario().id == "ai-across-the-stream"
     panel.delete_button.click()
     assert example.scenario is None
-    assert listed(panel) == ["Coding assistant only"]
+    assert listed(panel) == [
+        "Coding assistant only",
+        "Coding assistant, 30% more changes",
+        "AI review and tests, more review and design time, 30% more changes",
+    ]
     assert panel.heading.text().startswith("Current state")
     round_trip(example, before, "Delete scenario AI across the stream")
 
@@ -307,8 +317,12 @@ def test_the_comparison_shows_the_engines_figures(
         "Δ",
         "AI across the stream",
         "Δ",
+        "Coding assistant, 30% more changes",
+        "Δ",
+        "AI review and tests, more review and design time, 30% more changes",
+        "Δ",
     ]
-    assert [row[0] for row in rows[1:]] == list(MEASURES)
+    assert [row[0] for row in rows[1 : 1 + len(MEASURES)]] == list(MEASURES)
     stream = example.stream
 
     def hours(value: float) -> str:
@@ -326,15 +340,17 @@ def test_the_comparison_shows_the_engines_figures(
         assert column[4].startswith(found.future.constraint.stage)
         assert column[5] == f"{found.future.cost_per_item:,.0f} USD"
         assert column[6] == f"{found.monthly_ai_cost:,.0f} USD"
+        sign = "+" if found.lead_time_delta_hours > 0 else ""
         assert deltas[0] == (
-            f"{hours(found.lead_time_delta_hours)} ({found.lead_time_delta_pct:+.1f}%)"
+            f"{sign}{hours(found.lead_time_delta_hours)} ({found.lead_time_delta_pct:+.1f}%)"
         ).replace("-", "−")
-        assert deltas[1].startswith(hours(found.expected_lead_time_delta_hours))
+        assert deltas[1].removeprefix("+").startswith(hours(found.expected_lead_time_delta_hours))
         assert deltas[2] == f"{100 * found.flow_efficiency_delta:+.1f} pts".replace("-", "−")
         assert deltas[3] == f"{100 * found.rolled_pca_delta:+.1f} pts".replace("-", "−")
         assert deltas[5] == f"{found.cost_per_item_delta:+,.0f} USD".replace("-", "−")
         assert deltas[6] == f"+{found.monthly_ai_cost:,.0f} USD"
-        assert comparison.table.item(0, delta).foreground().color().name() == BETTER
+        tone = BETTER if found.lead_time_delta_hours < 0 else WORSE
+        assert comparison.table.item(0, delta).foreground().color().name() == tone
         assert comparison.table.item(6, delta).foreground().color().name() == WORSE
     current = compare(stream, stream.scenarios[0]).current
     assert [row[1] for row in rows[1:3]] == [
@@ -368,7 +384,7 @@ def test_copy_puts_the_table_on_the_clipboard(comparison: ScenarioComparisonView
     comparison.copy_to_clipboard()
     lines = QGuiApplication.clipboard().text().splitlines()
     assert lines[0].split("\t")[1:3] == ["Current state", "Coding assistant only"]
-    assert len(lines) == 1 + len(MEASURES)
+    assert len(lines) == 1 + comparison.table.rowCount()
 
 
 def test_without_scenarios_the_comparison_says_how_to_make_one(
@@ -379,3 +395,49 @@ def test_without_scenarios_the_comparison_says_how_to_make_one(
     window = shown_in_window(qtbot, view)
     assert not view.empty.isHidden() and view.table.isHidden()
     window.close()
+
+
+def test_the_comparison_shows_each_queue_before_and_after(
+    comparison: ScenarioComparisonView, example: Workspace
+) -> None:
+    comparison.refresh()
+    rows = {row[0]: row for row in comparison.as_rows()}
+    busy, wait = rows["Code review: busy"], rows["Code review: wait"]
+    found = compare(example.stream, example.document.scenario("more-changes"))
+    review = found.queue("review")
+    assert busy[1] == f"{review.utilization_before:.0%}"
+    assert busy[6] == f"{review.utilization_after:.0%}"
+    assert busy[7].startswith("+")
+    assert wait[1] == format_hours(review.wait_before_hours, 8, 5)
+    assert wait[6] == format_hours(review.wait_after_hours, 8, 5)
+    assert (
+        comparison.table.item(list(rows).index("Code review: wait") - 1, 7)
+        .foreground()
+        .color()
+        .name()
+        == WORSE
+    )
+    fixed = rows["Discovery & prioritisation: wait"]  # busier, but a fixed wait stays
+    assert fixed[6] == fixed[1] and fixed[7] == "±0"
+
+
+def test_an_overloaded_scenario_shows_unbounded_instead_of_a_lead_time(
+    qtbot: QtBot, comparison: ScenarioComparisonView, example: Workspace
+) -> None:
+    perform(
+        example.undo_stack,
+        example.document,
+        "Triple demand",
+        lambda d: d.set_scenario_field("more-changes", "demand_factor", 3.0),
+    )
+    settle(qtbot, comparison)
+    rows = {row[0]: row for row in comparison.as_rows()}
+    assert rows["Lead time"][6] == "unbounded"
+    assert rows["Lead time"][7].startswith("overloaded: ")
+    assert "Code review" in rows["Lead time"][7]
+    assert rows["Flow efficiency"][6] == "—"
+    assert rows["Code review: busy"][6].startswith("OVERLOADED ")
+    assert rows["Code review: wait"][6] == "unbounded"
+    example.undo_stack.undo()
+    settle(qtbot, comparison)
+    assert comparison.as_rows()[1][6] != "unbounded"

@@ -9,10 +9,12 @@ from vsmapper.analysis.flow import (
 )
 from vsmapper.analysis.forecast import Forecast, ForecastCancelled, forecast
 from vsmapper.analysis.scenario import (
+    FutureState,
     ScenarioComparison,
     apply_scenario,
     compare,
     find_scenario,
+    future_state,
     monthly_ai_cost,
 )
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
@@ -23,6 +25,7 @@ __all__ = [
     "FlowAnalysis",
     "Forecast",
     "ForecastCancelled",
+    "FutureState",
     "ScenarioComparison",
     "StageMetrics",
     "StageSensitivity",
@@ -31,6 +34,7 @@ __all__ = [
     "compare",
     "find_scenario",
     "forecast",
+    "future_state",
     "monthly_ai_cost",
     "sensitivity",
 ]

@@ -108,7 +108,7 @@ def analyze(stream: ValueStream) -> FlowAnalysis:
         hours * repeats * (stream.hourly_cost if stage.hourly_cost is None else stage.hourly_cost)
         for hours, repeats, stage in zip(times.process, passes, times.stages, strict=True)
     ]
-    utilizations = _utilizations(stream, times, passes)
+    loads = utilizations(stream, times, passes)
     hours_per_week = stream.calendar.hours_per_week
     critical = [False] * times.size
     for place in path:
@@ -145,7 +145,7 @@ def analyze(stream: ValueStream) -> FlowAnalysis:
             leverages.tolist(),
             shares.tolist(),
             critical,
-            utilizations,
+            loads,
             costs,
             times.pca,
             times.expected,
@@ -184,7 +184,7 @@ def expected_passes(times: FlowTimes) -> list[float]:
     return passes
 
 
-def _utilizations(
+def utilizations(
     stream: ValueStream, times: FlowTimes, passes: list[float]
 ) -> list[float] | list[None]:
     """Load over available hours at each stage, by position; None without a demand."""

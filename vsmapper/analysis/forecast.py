@@ -11,7 +11,8 @@ from typing import Literal
 import numpy as np
 
 from vsmapper.analysis.graph import critical_path
-from vsmapper.analysis.scenario import apply_scenario, find_scenario
+from vsmapper.analysis.queues import unbounded_reason
+from vsmapper.analysis.scenario import find_scenario, future_state
 from vsmapper.analysis.timing import flow_times
 from vsmapper.errors import VSMapperError
 from vsmapper.jsonout import json_number
@@ -434,7 +435,13 @@ def _scenario_applied(
     if scenario_name is None:
         return stream, None
     scenario = find_scenario(stream, scenario_name)
-    return apply_scenario(stream, scenario), scenario.name
+    state = future_state(stream, scenario)
+    if state.unbounded:
+        raise VSMapperError(
+            f"scenario '{scenario.name}': no forecast, lead time is unbounded: "
+            f"{unbounded_reason(state.overflowing)}"
+        )
+    return state.stream, scenario.name
 
 
 def forecast_json(

@@ -7,7 +7,14 @@ from typing import Any
 
 from vsmapper.analysis.flow import FlowAnalysis, StageMetrics, analyze
 from vsmapper.analysis.insights import insights_json
-from vsmapper.analysis.scenario import ScenarioComparison, apply_scenario, compare, find_scenario
+from vsmapper.analysis.queues import QueueChange, unbounded_reason
+from vsmapper.analysis.scenario import (
+    FutureState,
+    ScenarioComparison,
+    compare,
+    find_scenario,
+    future_state,
+)
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.jsonout import json_number as _number
 from vsmapper.model import Calendar, ValueStream
@@ -21,22 +28,33 @@ TOP_SENSITIVITIES = 5
 def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, Any]:
     """The ``analyze --json`` object of docs/command-line.md, then additive keys.
 
-    With a scenario, every figure is that of the scenario applied; ``scenarios`` always
-    compares each of the map's scenarios with the map as it is.
+    With a scenario, every figure is that of the scenario applied (queue waits respond to
+    its load, CONTRACT.md §5): each stage has its ``utilization_before``, and ``unbounded``
+    with ``overflowing`` say whether a queue grows without bound, when the lead times are
+    null. ``scenarios`` always compares each of the map's scenarios with the map as it is.
     """
-    scenario_label, analysed = _analysed_map(stream, scenario_name)
+    scenario_label, analysed, state = _analysed_map(stream, scenario_name)
     analysis = analyze(analysed)
     names = {metrics.id: metrics.name for metrics in analysis.stages}
     calendar = stream.calendar
+    bounded = state is None or not state.unbounded
+    queues = {change.stage_id: change for change in state.queues} if state else {}
+    kinds = {stage.id: stage.wait_kind for stage in stream.stages}
+    scenario_keys: dict[str, Any] = {}
+    if state is not None:
+        scenario_keys = {
+            "unbounded": state.unbounded,
+            "overflowing": _overflowing_json(state.overflowing),
+        }
     return {
         "name": stream.name,
         "scenario": scenario_label,
         "hours_per_day": _plain(calendar.hours_per_day),
-        "lead_time_hours": _number(analysis.lead_time_hours),
-        "expected_lead_time_hours": _number(analysis.expected_lead_time_hours),
+        "lead_time_hours": _number(analysis.lead_time_hours) if bounded else None,
+        "expected_lead_time_hours": _number(analysis.expected_lead_time_hours) if bounded else None,
         "process_time_hours": _number(analysis.process_time_hours),
         "wait_time_hours": _number(analysis.wait_time_hours),
-        "flow_efficiency": _number(analysis.flow_efficiency),
+        "flow_efficiency": _number(analysis.flow_efficiency) if bounded else None,
         "rolled_pca": _number(analysis.rolled_pca),
         "rework_hours": _number(analysis.rework_hours),
         "critical_path": [names[stage_id] for stage_id in analysis.critical_path],
@@ -56,7 +74,11 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
             "overloaded": analysis.capacity_bottleneck.overloaded,
         },
         "cost_per_item": _number(analysis.cost_per_item),
-        "stages": [_stage_json(metrics) for metrics in analysis.stages],
+        "stages": [
+            _stage_json(metrics, kinds[metrics.id], queues.get(metrics.id))
+            for metrics in analysis.stages
+        ],
+        **scenario_keys,
         "days_per_week": _plain(calendar.days_per_week),
         "currency": stream.currency,
         "where_it_would_matter": [_sensitivity_json(found) for found in sensitivity(analysed)],
@@ -65,12 +87,24 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
     }
 
 
-def _analysed_map(stream: ValueStream, scenario_name: str | None) -> tuple[str | None, ValueStream]:
-    """The scenario's name (or None) and the map to analyse."""
+def _analysed_map(
+    stream: ValueStream, scenario_name: str | None
+) -> tuple[str | None, ValueStream, FutureState | None]:
+    """The scenario's name, the map to analyse and the scenario applied (Nones without one)."""
     if scenario_name is None:
-        return None, stream
+        return None, stream, None
     scenario = find_scenario(stream, scenario_name)
-    return scenario.name, apply_scenario(stream, scenario)
+    state = future_state(stream, scenario)
+    return scenario.name, state.stream, state
+
+
+def _overflowing_json(overflowing: Sequence[QueueChange]) -> list[dict[str, Any]]:
+    """The stages whose queue grows without bound, at full precision."""
+    return [
+        {"stage": change.stage, "utilization": change.utilization_after + 0.0}
+        for change in overflowing
+        if change.utilization_after is not None
+    ]
 
 
 def _optional(value: float | None) -> float | None:
@@ -82,8 +116,12 @@ def _plain(value: float) -> int | float:
     return int(value) if value == int(value) else value
 
 
-def _stage_json(metrics: StageMetrics) -> dict[str, Any]:
-    """One stage: the contract's keys, then additive ones."""
+def _stage_json(metrics: StageMetrics, wait_kind: str, queue: QueueChange | None) -> dict[str, Any]:
+    """One stage: the contract's keys, then additive ones.
+
+    ``utilization_before`` is today's (the map's own without a scenario), at full precision.
+    """
+    before = metrics.utilization if queue is None else queue.utilization_before
     return {
         "id": metrics.id,
         "name": metrics.name,
@@ -102,6 +140,8 @@ def _stage_json(metrics: StageMetrics) -> dict[str, Any]:
         "expected_passes": _number(metrics.expected_passes),
         "little_wait_hours": _optional(metrics.little_wait_hours),
         "cost_per_item": _number(metrics.cost_per_item),
+        "utilization_before": None if before is None else before + 0.0,
+        "wait_kind": wait_kind,
     }
 
 
@@ -117,29 +157,32 @@ def _sensitivity_json(found: StageSensitivity) -> dict[str, Any]:
 
 def _comparison_json(comparison: ScenarioComparison) -> dict[str, Any]:
     future, current = comparison.future, comparison.current
+    bounded = not comparison.unbounded
     return {
         "name": comparison.scenario,
         "id": comparison.scenario_id,
-        "lead_time_hours": _number(future.lead_time_hours),
-        "expected_lead_time_hours": _number(future.expected_lead_time_hours),
-        "flow_efficiency": _number(future.flow_efficiency),
+        "lead_time_hours": _number(future.lead_time_hours) if bounded else None,
+        "expected_lead_time_hours": _number(future.expected_lead_time_hours) if bounded else None,
+        "flow_efficiency": _number(future.flow_efficiency) if bounded else None,
         "rolled_pca": _number(future.rolled_pca),
         "constraint": None if future.constraint is None else future.constraint.stage,
         "cost_per_item": _number(future.cost_per_item),
         "monthly_ai_cost": _number(comparison.monthly_ai_cost),
-        "lead_time_delta_hours": _number(comparison.lead_time_delta_hours),
-        "lead_time_delta_pct": _number(comparison.lead_time_delta_pct),
-        "expected_lead_time_delta_hours": _number(comparison.expected_lead_time_delta_hours),
-        "flow_efficiency_delta": _number(comparison.flow_efficiency_delta),
+        "lead_time_delta_hours": _optional(comparison.lead_time_delta_hours),
+        "lead_time_delta_pct": _optional(comparison.lead_time_delta_pct),
+        "expected_lead_time_delta_hours": _optional(comparison.expected_lead_time_delta_hours),
+        "flow_efficiency_delta": _optional(comparison.flow_efficiency_delta),
         "rolled_pca_delta": _number(comparison.rolled_pca_delta),
         "cost_per_item_delta": _number(comparison.cost_per_item_delta),
         "current_constraint": None if current.constraint is None else current.constraint.stage,
+        "unbounded": comparison.unbounded,
+        "overflowing": _overflowing_json(comparison.overflowing),
     }
 
 
 def analysis_text(stream: ValueStream, scenario_name: str | None) -> str:
     """The analysis as a plain-text report for a terminal: stages, totals, constraint, ideas."""
-    scenario_label, analysed = _analysed_map(stream, scenario_name)
+    scenario_label, analysed, state = _analysed_map(stream, scenario_name)
     analysis = analyze(analysed)
     calendar = stream.calendar
     lines = [stream.name]
@@ -152,7 +195,7 @@ def analysis_text(stream: ValueStream, scenario_name: str | None) -> str:
         lines.append("")
     else:
         lines += ["  The map has no stages yet.", ""]
-    lines += _totals(analysis, analysed, calendar)
+    lines += _totals(analysis, analysed, calendar, state)
     if analysis.constraint is not None:
         lines += ["", f"Constraint: {analysis.constraint.reason}."]
     top = [found for found in sensitivity(analysed) if found.best_hours > 0][:TOP_SENSITIVITIES]
@@ -226,8 +269,25 @@ def _stage_table(analysis: FlowAnalysis, calendar: Calendar) -> list[str]:
     return _table([*headers, ""], rows, left=(0, 1, len(headers)))
 
 
-def _totals(analysis: FlowAnalysis, stream: ValueStream, calendar: Calendar) -> list[str]:
-    """Label and value lines for the map as a whole."""
+def _totals(
+    analysis: FlowAnalysis,
+    stream: ValueStream,
+    calendar: Calendar,
+    state: FutureState | None = None,
+) -> list[str]:
+    """Label and value lines for the map as a whole; no lead time for an unbounded state."""
+    if state is not None and state.unbounded:
+        return _table(
+            ["", ""],
+            [
+                ["Lead time", "unbounded: " + unbounded_reason(state.overflowing)],
+                ["Process time", _hours(analysis.process_time_hours, calendar)],
+                ["Rolled %C&A", f"{analysis.rolled_pca:.1%}"],
+                ["Cost per item", f"{analysis.cost_per_item:,.2f} {stream.currency}"],
+            ],
+            left=(0, 1),
+            header=False,
+        )
     totals = [
         (
             "Lead time",

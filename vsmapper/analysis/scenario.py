@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from vsmapper.analysis.flow import FlowAnalysis, analyze
+from vsmapper.analysis.queues import QueueChange, respond
 from vsmapper.errors import VSMapperError
 from vsmapper.model import Scenario, Stage, ValueStream
 
 # %C&A must stay above 0; an AI opportunity that would take it there leaves this much.
 PCA_FLOOR = 0.1
+
+
+# (process time factor, wait time factor, %C&A delta) of one effect on one stage.
+Effect = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class FutureState:
+    """A scenario applied: the map it makes and what it does to each stage's queue."""
+
+    stream: ValueStream
+    queues: tuple[QueueChange, ...]
+    """One per stage, in map order."""
+
+    @property
+    def overflowing(self) -> tuple[QueueChange, ...]:
+        """The stages that get more work than they can do."""
+        return tuple(change for change in self.queues if change.overflowing)
+
+    @property
+    def unbounded(self) -> bool:
+        """Whether some queue grows without bound, so lead time is not a number."""
+        return any(change.overflowing for change in self.queues)
+
+    def queue(self, stage_id: str) -> QueueChange:
+        """The queue change at the stage with this id."""
+        return next(change for change in self.queues if change.stage_id == stage_id)
 
 
 @dataclass(frozen=True)
@@ -20,14 +49,32 @@ class ScenarioComparison:
     scenario: str
     current: FlowAnalysis
     future: FlowAnalysis
-    lead_time_delta_hours: float
-    lead_time_delta_pct: float
+    """The future map's analysis; its lead times mean nothing when ``unbounded``."""
+    lead_time_delta_hours: float | None
+    """None when the future state is unbounded, as are the next three."""
+    lead_time_delta_pct: float | None
     """Change of nominal lead time in percent of the current one (0 when that is 0)."""
-    expected_lead_time_delta_hours: float
-    flow_efficiency_delta: float
+    expected_lead_time_delta_hours: float | None
+    flow_efficiency_delta: float | None
     rolled_pca_delta: float
     cost_per_item_delta: float
     monthly_ai_cost: float
+    queues: tuple[QueueChange, ...] = ()
+    """Each stage's utilization and wait before and after, in map order."""
+
+    @property
+    def overflowing(self) -> tuple[QueueChange, ...]:
+        """The stages whose queue grows without bound in the future state."""
+        return tuple(change for change in self.queues if change.overflowing)
+
+    @property
+    def unbounded(self) -> bool:
+        """Whether the future state has no steady state (some stage overflows)."""
+        return any(change.overflowing for change in self.queues)
+
+    def queue(self, stage_id: str) -> QueueChange:
+        """The queue change at the stage with this id."""
+        return next(change for change in self.queues if change.stage_id == stage_id)
 
 
 def find_scenario(stream: ValueStream, name_or_id: str) -> Scenario:
@@ -49,29 +96,54 @@ def find_scenario(stream: ValueStream, name_or_id: str) -> Scenario:
 
 
 def apply_scenario(stream: ValueStream, scenario: Scenario) -> ValueStream:
-    """The map as the scenario would make it: AI opportunities, then overrides, then demand.
+    """The map as the scenario would make it (see ``future_state``)."""
+    return future_state(stream, scenario).stream
 
-    The result is built without re-validation: scaling by non-negative factors, clamping
-    %C&A and the map's own (already validated) overrides keep it valid by construction.
+
+def future_state(stream: ValueStream, scenario: Scenario) -> FutureState:
+    """The scenario applied: AI opportunities and their side effects, overrides, demand, queues.
+
+    Queue waits then respond to the load the scenario brings (``queues.respond``); a wait an
+    override sets stays as set. The result is built without re-validation: scaling by
+    non-negative factors, clamping %C&A and the map's own (already validated) overrides
+    keep it valid by construction.
     """
-    return stream.model_copy(
+    effects: defaultdict[str, list[Effect]] = defaultdict(list)
+    for stage, opportunity in stream.opportunities():
+        if opportunity.id not in scenario.ai:
+            continue
+        effects[stage.id].append(
+            (opportunity.process_time_factor, opportunity.wait_time_factor, opportunity.pca_delta)
+        )
+        for effect in opportunity.also:
+            effects[effect.stage].append(
+                (effect.process_time_factor, effect.wait_time_factor, effect.pca_delta)
+            )
+    applied = stream.model_copy(
         update=dict(
-            stages=[_applied(stage, scenario) for stage in stream.stages],
+            stages=[_applied(stage, effects[stage.id], scenario) for stage in stream.stages],
             demand_per_week=None
             if stream.demand_per_week is None
             else stream.demand_per_week * scenario.demand_factor,
         )
     )
+    kept = frozenset(
+        stage_id
+        for stage_id, override in scenario.overrides.items()
+        if override.wait_time is not None
+    )
+    responded, queues = respond(stream, applied, kept)
+    return FutureState(responded, queues)
 
 
-def _applied(stage: Stage, scenario: Scenario) -> Stage:
-    """One stage with the scenario's enabled AI opportunities and its override applied."""
+def _applied(stage: Stage, effects: list[Effect], scenario: Scenario) -> Stage:
+    """One stage with the effects of the scenario's AI opportunities and its override applied."""
     process_time, wait_time, pca = stage.process_time, stage.wait_time, stage.pca
-    for opportunity in stage.ai:
-        if opportunity.id in scenario.ai:
-            process_time = process_time.scaled(opportunity.process_time_factor)
-            wait_time = wait_time.scaled(opportunity.wait_time_factor)
-            pca = min(100.0, max(PCA_FLOOR, pca + opportunity.pca_delta))
+    for process_factor, wait_factor, pca_delta in effects:
+        process_time = process_time.scaled(process_factor)
+        wait_time = wait_time.scaled(wait_factor)
+        pca = min(100.0, max(PCA_FLOOR, pca + pca_delta))
+    people, availability = stage.people, stage.availability
     override = scenario.overrides.get(stage.id)
     if override is not None:
         if override.process_time is not None:
@@ -80,10 +152,27 @@ def _applied(stage: Stage, scenario: Scenario) -> Stage:
             wait_time = override.wait_time
         if override.pca is not None:
             pca = override.pca
-    if (process_time, wait_time, pca) == (stage.process_time, stage.wait_time, stage.pca):
+        if override.people is not None:
+            people = override.people
+        if override.availability is not None:
+            availability = override.availability
+    changed = (process_time, wait_time, pca, people, availability)
+    if changed == (
+        stage.process_time,
+        stage.wait_time,
+        stage.pca,
+        stage.people,
+        stage.availability,
+    ):
         return stage
     return stage.model_copy(
-        update={"process_time": process_time, "wait_time": wait_time, "pca": pca}
+        update={
+            "process_time": process_time,
+            "wait_time": wait_time,
+            "pca": pca,
+            "people": people,
+            "availability": availability,
+        }
     )
 
 
@@ -99,22 +188,31 @@ def monthly_ai_cost(stream: ValueStream, scenario: Scenario) -> float:
 def compare(stream: ValueStream, scenario: Scenario) -> ScenarioComparison:
     """The scenario's analysis beside the current map's, with the differences."""
     current = analyze(stream)
-    future = analyze(apply_scenario(stream, scenario))
+    state = future_state(stream, scenario)
+    future = analyze(state.stream)
+    bounded = not state.unbounded
     lead_time_delta = future.lead_time_hours - current.lead_time_hours
     return ScenarioComparison(
         scenario_id=scenario.id,
         scenario=scenario.name,
         current=current,
         future=future,
-        lead_time_delta_hours=lead_time_delta,
+        lead_time_delta_hours=lead_time_delta if bounded else None,
         lead_time_delta_pct=(
-            100 * lead_time_delta / current.lead_time_hours if current.lead_time_hours > 0 else 0.0
+            None
+            if not bounded
+            else 100 * lead_time_delta / current.lead_time_hours
+            if current.lead_time_hours > 0
+            else 0.0
         ),
         expected_lead_time_delta_hours=(
-            future.expected_lead_time_hours - current.expected_lead_time_hours
+            future.expected_lead_time_hours - current.expected_lead_time_hours if bounded else None
         ),
-        flow_efficiency_delta=future.flow_efficiency - current.flow_efficiency,
+        flow_efficiency_delta=(
+            future.flow_efficiency - current.flow_efficiency if bounded else None
+        ),
         rolled_pca_delta=future.rolled_pca - current.rolled_pca,
         cost_per_item_delta=future.cost_per_item - current.cost_per_item,
         monthly_ai_cost=monthly_ai_cost(stream, scenario),
+        queues=state.queues,
     )

@@ -189,6 +189,7 @@ VERSION_2_STAGE_KEYS = ("wait_kind",)
 VERSION_2_OPPORTUNITY_KEYS = ("also",)
 VERSION_2_MAP_KEYS = ("statuses", "notes")
 OPTIONAL_NOTE_KEYS = {"effect": "", "scenario": None}
+VERSION_2_OVERRIDE_KEYS = ("people", "availability")
 
 
 def map_to_data(stream: ValueStream) -> dict[str, Any]:
@@ -214,6 +215,10 @@ def map_to_data(stream: ValueStream) -> dict[str, Any]:
         for opportunity in stage["ai"]:
             for key in VERSION_2_OPPORTUNITY_KEYS:
                 del opportunity[key]
+    for scenario in data["scenarios"]:
+        for override in scenario["overrides"].values():
+            for key in VERSION_2_OVERRIDE_KEYS:
+                del override[key]
     return data
 
 

@@ -26,6 +26,7 @@ from vsmapper.model import (
     Estimate,
     Flow,
     Scenario,
+    SideEffect,
     Stage,
     StageOverride,
     ValueStream,
@@ -158,6 +159,7 @@ STAGE_HEADERS: dict[str, tuple[str, ...]] = {
     "Throughput per week": ("throughput",),
     "Position x": (),
     "Position y": (),
+    "Wait kind": ("wait type",),
 }
 TEXT_TWINS = {"Process time": "Process time (text)", "Wait time": "Wait time (text)"}
 AI_HEADERS: dict[str, tuple[str, ...]] = {
@@ -172,6 +174,7 @@ AI_HEADERS: dict[str, tuple[str, ...]] = {
     "Status": (),
     "Confidence": (),
     "Note": ("notes",),
+    "Also": ("side effects",),
 }
 SCENARIO_HEADERS: dict[str, tuple[str, ...]] = {
     "Scenario": ("name",),
@@ -546,7 +549,8 @@ def read_map(
         "scenarios": scenarios,
     }
     try:
-        return ValueStream.model_validate(data)
+        stream = ValueStream.model_validate(data)
+        return stream.model_copy(update={"version": 2}) if stream.needs_version_2() else stream
     except ValidationError as error:
         # The model names only its first broken rule between stages; list them all.
         stream = ValueStream.model_construct(**data)
@@ -575,6 +579,7 @@ STAGE_FIELDS = {
     "wip": "WIP",
     "throughput_per_week": "Throughput per week",
     "position": "Position x",
+    "wait_kind": "Wait kind",
 }
 """Stage field → the column a problem with it is reported under."""
 AI_FIELDS = {
@@ -588,6 +593,7 @@ AI_FIELDS = {
     "status": "Status",
     "confidence": "Confidence",
     "note": "Note",
+    "also": "Also",
 }
 SCENARIO_FIELDS = {
     "id": "Id",
@@ -728,6 +734,7 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
             "notes": _kept_text(reader.cell("Notes")),
             "wip": reader.read("WIP", read_number),
             "throughput_per_week": reader.read("Throughput per week", read_number),
+            "wait_kind": reader.read("Wait kind", read_choice),
         }
         if "Lead time" in header.places:
             fields["wait_time"] = _wait_from_lead_time(
@@ -901,6 +908,7 @@ def _opportunities(
             "status": reader.read("Status", read_choice),
             "confidence": reader.read("Confidence", read_choice),
             "note": _kept_text(reader.cell("Note")),
+            "also": reader.read("Also", _also, resolve),
         }
         ai_id = reader.read("Id", read_text) or _fresh_id(slug(values["name"] or "", "ai"), taken)
         if ai_id in taken:
@@ -964,6 +972,28 @@ def _scenarios(
         except ValidationError as error:
             _add_validation(problems, reader.where, error, SCENARIO_FIELDS)
     return found
+
+
+def _also(cell: Cell, resolve: _Resolver) -> list[SideEffect]:
+    """``[{"stage": "Code review", "process_time_factor": 1.5}]``, stages named or by id."""
+    example = '[{"stage": "Code review", "process_time_factor": 1.5, "pca_delta": -5}]'
+    try:
+        data = json.loads(_text(cell.value))
+    except ValueError as error:
+        raise ValueError(f"not valid JSON ({error}); write e.g. {example}") from None
+    if not isinstance(data, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("stage"), str) for item in data
+    ):
+        raise ValueError(
+            f"must be a JSON list of side effects, each with its stage, e.g. {example}"
+        )
+    effects: list[SideEffect] = []
+    for item in data:
+        try:
+            effects.append(SideEffect.model_validate({**item, "stage": resolve(item["stage"])}))
+        except ValidationError as error:
+            raise ValueError(f"'{item['stage']}': {validation_messages(error)[0]}") from None
+    return effects
 
 
 def _overrides(cell: Cell, resolve: _Resolver) -> dict[str, StageOverride]:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from vsmapper.analysis import FlowAnalysis, compare
-from vsmapper.model import ValueStream
+from vsmapper.model import SideEffect, ValueStream
 from vsmapper.workshop.plan import improvement_plan
 
 END_OF_FLOW = "(end)"
@@ -72,6 +72,7 @@ STAGE_COLUMNS = (
     Column("Throughput per week", "0.##", 12),
     Column("Position x", "0.##", 10),
     Column("Position y", "0.##", 10),
+    Column("Wait kind", width=10),
 )
 AI_COLUMNS = (
     Column("Stage", width=30),
@@ -85,6 +86,7 @@ AI_COLUMNS = (
     Column("Status", width=10),
     Column("Confidence", width=11),
     Column("Note", width=40),
+    Column("Also (JSON)", width=40),
 )
 SCENARIO_COLUMNS = (
     Column("Scenario", width=30),
@@ -188,6 +190,7 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
                 _optional(stage.wip),
                 _optional(stage.throughput_per_week),
                 *(_optional(value) for value in stage.position or (None, None)),
+                stage.wait_kind,
             ]
         )
     return rows
@@ -209,9 +212,20 @@ def ai_rows(stream: ValueStream) -> list[Row]:
             opportunity.status,
             opportunity.confidence,
             opportunity.note,
+            also_text(opportunity.also, named),
         ]
         for stage, opportunity in stream.opportunities()
     ]
+
+
+def also_text(effects: list[SideEffect], named: dict[str, str]) -> str:
+    """An opportunity's side effects as the JSON list the Also column holds, stages named."""
+    if not effects:
+        return ""
+    return json.dumps(
+        [{**effect.model_dump(mode="json"), "stage": named[effect.stage]} for effect in effects],
+        ensure_ascii=False,
+    )
 
 
 def scenario_rows(stream: ValueStream) -> list[Row]:
@@ -221,6 +235,8 @@ def scenario_rows(stream: ValueStream) -> list[Row]:
     for scenario in stream.scenarios:
         found = compare(stream, scenario)
         current, future = found.current, found.future
+        # An unbounded future state has no lead time: its cells stay empty.
+        bounded = not found.unbounded
         overrides = {
             named[stage_id]: override.model_dump(mode="json", exclude_none=True)
             for stage_id, override in scenario.overrides.items()
@@ -233,14 +249,14 @@ def scenario_rows(stream: ValueStream) -> list[Row]:
                 json.dumps(overrides, ensure_ascii=False) if overrides else "",
                 _plain(scenario.demand_factor),
                 current.lead_time_hours,
-                future.lead_time_hours,
+                future.lead_time_hours if bounded else None,
                 found.lead_time_delta_hours,
                 found.lead_time_delta_pct,
                 current.expected_lead_time_hours,
-                future.expected_lead_time_hours,
+                future.expected_lead_time_hours if bounded else None,
                 found.expected_lead_time_delta_hours,
                 current.flow_efficiency,
-                future.flow_efficiency,
+                future.flow_efficiency if bounded else None,
                 found.flow_efficiency_delta,
                 current.rolled_pca,
                 future.rolled_pca,

@@ -182,6 +182,10 @@ class StageOverride(Model):
     process_time: Estimate | None = None
     wait_time: Estimate | None = None
     pca: Percent | None = None
+    people: Annotated[float, Field(gt=0)] | None = None
+    """Version 2: the stage's capacity in the future state."""
+    availability: Annotated[float, Field(gt=0, le=1)] | None = None
+    """Version 2."""
 
 
 class Scenario(Model):
@@ -273,6 +277,11 @@ class ValueStream(Model):
             or self.notes
             or any(stage.wait_kind != "queue" for stage in self.stages)
             or any(opportunity.also for _, opportunity in self.opportunities())
+            or any(
+                override.people is not None or override.availability is not None
+                for scenario in self.scenarios
+                for override in scenario.overrides.values()
+            )
         )
 
     def graph(self) -> nx.DiGraph:

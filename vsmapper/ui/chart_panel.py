@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import Forecast, ForecastCancelled, analyze, compare, forecast
 from vsmapper.analysis.insights import hourglass
+from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
@@ -294,9 +295,17 @@ class ScenarioChart(QWidget):
     def show_map(self, stream: ValueStream) -> None:
         """Draw the comparison of the map's scenarios."""
         current = analyze(stream)
-        results = [("Current state", current)]
-        results += [(c.scenario, c.future) for c in (compare(stream, s) for s in stream.scenarios)]
-        self.values = [(name, a.lead_time_hours, a.expected_lead_time_hours) for name, a in results]
+        comparisons = [compare(stream, scenario) for scenario in stream.scenarios]
+        results = [("Current state", current, "")]
+        results += [
+            (c.scenario, c.future, unbounded_reason(c.overflowing) if c.unbounded else "")
+            for c in comparisons
+        ]
+        # An unbounded state has no lead time: no bar, only the reason above its place.
+        self.values = [
+            (name, 0.0, 0.0) if why else (name, a.lead_time_hours, a.expected_lead_time_hours)
+            for name, a, why in results
+        ]
         item = self.plot.getPlotItem()
         item.clear()
         if item.legend is None:
@@ -320,21 +329,26 @@ class ScenarioChart(QWidget):
                 name="Expected, with rework",
             )
         )
-        for index, (_name, analysis) in enumerate(results):
+        top = max(v[2] for v in self.values) * 1.4 or 1
+        for index, (_name, analysis, why) in enumerate(results):
             label = pg.TextItem(
-                f"flow efficiency {analysis.flow_efficiency:.1%}",
-                color=theme.PROCESS,
+                "unbounded: overloaded"
+                if why
+                else f"flow efficiency {analysis.flow_efficiency:.1%}",
+                color=theme.CONSTRAINT if why else theme.PROCESS,
                 anchor=(0.5, 1),
             )
-            label.setPos(index, analysis.expected_lead_time_hours * 1.04)
+            label.setPos(index, top * 0.3 if why else analysis.expected_lead_time_hours * 1.04)
             item.addItem(label)
         item.getAxis("bottom").setTicks([[(i, v[0]) for i, v in enumerate(self.values)]])
-        item.setYRange(0, max(v[2] for v in self.values) * 1.4 or 1, padding=0)
+        item.setYRange(0, top, padding=0)
         self.plot.setToolTip(
             "\n".join(
-                f"{name}: lead time {a.lead_time_hours:,.1f} h, expected "
+                f"{name}: lead time unbounded ({why})"
+                if why
+                else f"{name}: lead time {a.lead_time_hours:,.1f} h, expected "
                 f"{a.expected_lead_time_hours:,.1f} h, flow efficiency {a.flow_efficiency:.1%}"
-                for name, a in results
+                for name, a, why in results
             )
         )
 

@@ -660,14 +660,21 @@ def _draw_scenarios(
         page.rule(rect.left(), rect.right(), y - 2.5, "#e2e8f0")
         change = found.lead_time_delta_pct
         change_color = (
-            theme.PROCESS if change < -0.05 else theme.CONSTRAINT if change > 0.05 else theme.INK
+            theme.CONSTRAINT
+            if change is None or change > 0.05
+            else theme.PROCESS
+            if change < -0.05
+            else theme.INK
         )
         row(
             [
                 (found.scenario, BODY_BOLD),
-                (hours(found.future.lead_time_hours), BODY),
-                (_percent_change(change), _Text(BODY.size, change_color, bold=True)),
-                (f"{found.future.flow_efficiency:.1%}", BODY),
+                ("unbounded" if change is None else hours(found.future.lead_time_hours), BODY),
+                (
+                    "overload" if change is None else _percent_change(change),
+                    _Text(BODY.size, change_color, bold=True),
+                ),
+                ("—" if change is None else f"{found.future.flow_efficiency:.1%}", BODY),
                 (found.future.constraint.stage if found.future.constraint else "—", BODY),
                 (_money(found.monthly_ai_cost, stream.currency), BODY),
             ],
@@ -690,9 +697,11 @@ def _takeaway(
     comparisons: list[ScenarioComparison], hours: Callable[[float], str], currency: str
 ) -> str:
     """The scenario that shortens lead time most, in one or two plain sentences."""
-    best = min(comparisons, key=lambda found: found.lead_time_delta_hours)
-    if best.lead_time_delta_hours >= 0:
+    bounded = [found for found in comparisons if found.lead_time_delta_hours is not None]
+    best = min(bounded, key=lambda found: found.lead_time_delta_hours or 0.0, default=None)
+    if best is None or best.lead_time_delta_hours is None or best.lead_time_delta_hours >= 0:
         return "No scenario shortens lead time yet: look at the constraint and its wait."
+    assert best.lead_time_delta_pct is not None
     text = (
         f"{best.scenario} would cut lead time by {hours(-best.lead_time_delta_hours)} "
         f"({-best.lead_time_delta_pct:.0f}%) for {_money(best.monthly_ai_cost, currency)} "

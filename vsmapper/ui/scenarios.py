@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.analysis import FlowAnalysis, ScenarioComparison, apply_scenario, compare
+from vsmapper.analysis.queues import QueueChange
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Document
 from vsmapper.model.duration import parse_estimate
@@ -36,6 +37,8 @@ from vsmapper.model.stream import Scenario, StageOverride, ValueStream, estimate
 from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.insights_panel import (
+    NOISE,
+    WORSE,
     FollowingPanel,
     Heading,
     ProblemLabel,
@@ -679,15 +682,21 @@ MEASURES = (
 )
 
 
+UNBOUNDED = "unbounded"
+
+
 def measure_values(
-    stream: ValueStream, analysis: FlowAnalysis, monthly_ai_cost: float | None
+    stream: ValueStream,
+    analysis: FlowAnalysis,
+    monthly_ai_cost: float | None,
+    unbounded: bool = False,
 ) -> list[str]:
-    """One state's figures, in the order of ``MEASURES``."""
+    """One state's figures, in the order of ``MEASURES``; no lead time when unbounded."""
     constraint = analysis.constraint
     return [
-        duration_text(stream, analysis.lead_time_hours),
-        duration_text(stream, analysis.expected_lead_time_hours),
-        f"{analysis.flow_efficiency:.1%}",
+        UNBOUNDED if unbounded else duration_text(stream, analysis.lead_time_hours),
+        UNBOUNDED if unbounded else duration_text(stream, analysis.expected_lead_time_hours),
+        "—" if unbounded else f"{analysis.flow_efficiency:.1%}",
         f"{analysis.rolled_pca:.1%}",
         f"{constraint.stage} ({constraint.share:.0%})" if constraint else "—",
         money_text(analysis.cost_per_item, stream.currency),
@@ -702,23 +711,34 @@ def measure_deltas(
     current, future = comparison.current, comparison.future
     lead = comparison.lead_time_delta_hours
     expected = comparison.expected_lead_time_delta_hours
-    expected_pct = percent_of(expected, current.expected_lead_time_hours)
+    efficiency = comparison.flow_efficiency_delta
     same = (current.constraint and current.constraint.stage_id) == (
         future.constraint and future.constraint.stage_id
     )
+    if lead is None or expected is None or efficiency is None:
+        overload = ", ".join(
+            f"{change.stage} {change.utilization_after:.0%}" for change in comparison.overflowing
+        )
+        timing = [(f"overloaded: {overload}", WORSE), (UNBOUNDED, WORSE), ("—", None)]
+    else:
+        expected_pct = percent_of(expected, current.expected_lead_time_hours)
+        timing = [
+            (
+                f"{signed_duration(stream, lead)} "
+                f"({signed_number(comparison.lead_time_delta_pct or 0.0)}%)",
+                change_color(lead),
+            ),
+            (
+                f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)",
+                change_color(expected),
+            ),
+            (
+                signed_number(100 * efficiency, 1, " pts"),
+                change_color(efficiency, lower_is_better=False),
+            ),
+        ]
     return [
-        (
-            f"{signed_duration(stream, lead)} ({signed_number(comparison.lead_time_delta_pct)}%)",
-            change_color(lead),
-        ),
-        (
-            f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)",
-            change_color(expected),
-        ),
-        (
-            signed_number(100 * comparison.flow_efficiency_delta, 1, " pts"),
-            change_color(comparison.flow_efficiency_delta, lower_is_better=False),
-        ),
+        *timing,
         (
             signed_number(100 * comparison.rolled_pca_delta, 1, " pts"),
             change_color(comparison.rolled_pca_delta, lower_is_better=False),
@@ -733,6 +753,56 @@ def measure_deltas(
             change_color(comparison.monthly_ai_cost),
         ),
     ]
+
+
+def queue_rows(comparisons: list[ScenarioComparison]) -> list[tuple[str, str]]:
+    """(stage id, stage name) of every stage whose load or wait some scenario changes."""
+    rows: dict[str, str] = {}
+    for comparison in comparisons:
+        for change in comparison.queues:
+            if change.utilization_before is None:
+                continue
+            if (
+                change.overflowing
+                or abs(change.wait_after_hours - change.wait_before_hours) >= NOISE
+                or abs((change.utilization_after or 0.0) - change.utilization_before) >= NOISE
+            ):
+                rows.setdefault(change.stage_id, change.stage)
+    if not rows:
+        return []
+    order = {change.stage_id: place for place, change in enumerate(comparisons[0].queues)}
+    return sorted(rows.items(), key=lambda row: order[row[0]])
+
+
+def busy_text(utilization: float | None) -> str:
+    """A stage's utilization as the comparison shows it, overloads unmistakable."""
+    if utilization is None:
+        return "—"
+    return f"OVERLOADED {utilization:.0%}" if utilization >= 1 else f"{utilization:.0%}"
+
+
+def queue_values(
+    stream: ValueStream, change: QueueChange, before: bool
+) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """A stage's busy share and wait in one state, then their changes (for a scenario)."""
+    if before:
+        return [
+            busy_text(change.utilization_before),
+            duration_text(stream, change.wait_before_hours),
+        ], []
+    busy_delta = (change.utilization_after or 0.0) - (change.utilization_before or 0.0)
+    wait_delta = change.wait_after_hours - change.wait_before_hours
+    values = [
+        busy_text(change.utilization_after),
+        UNBOUNDED if change.overflowing else duration_text(stream, change.wait_after_hours),
+    ]
+    deltas = [
+        (signed_number(100 * busy_delta, 0, " pts"), change_color(busy_delta)),
+        (UNBOUNDED, WORSE)
+        if change.overflowing
+        else (signed_duration(stream, wait_delta), change_color(wait_delta)),
+    ]
+    return values, deltas
 
 
 class ScenarioComparisonView(FollowingPanel):
@@ -775,7 +845,11 @@ class ScenarioComparisonView(FollowingPanel):
         self.empty.setVisible(not self.comparisons)
         self.table.setVisible(bool(self.comparisons))
         self.table.clear()
-        self.table.setRowCount(len(MEASURES))
+        queues = queue_rows(self.comparisons)
+        measures = [*MEASURES]
+        for _, name in queues:
+            measures += [f"{name}: busy", f"{name}: wait"]
+        self.table.setRowCount(len(measures))
         self.table.setColumnCount(2 + 2 * len(self.comparisons))
         headers = ["", "Current state"]
         for comparison in self.comparisons:
@@ -783,20 +857,30 @@ class ScenarioComparisonView(FollowingPanel):
             headers += [marker + comparison.scenario, "Δ"]
         self.table.setHorizontalHeaderLabels(headers)
         current = self.comparisons[0].current if self.comparisons else None
-        for row, measure in enumerate(MEASURES):
+        for row, measure in enumerate(measures):
             title = read_only_item(measure)
             title.setFont(panel_font(bold=True))
             self.table.setItem(row, 0, title)
         if current is not None:
-            self._fill_column(1, measure_values(stream, current, None), None)
+            values = measure_values(stream, current, None)
+            for stage_id, _ in queues:
+                values += queue_values(stream, self.comparisons[0].queue(stage_id), True)[0]
+            self._fill_column(1, values, None)
         for number, comparison in enumerate(self.comparisons):
             column = 2 + 2 * number
-            values = measure_values(stream, comparison.future, comparison.monthly_ai_cost)
+            values = measure_values(
+                stream, comparison.future, comparison.monthly_ai_cost, comparison.unbounded
+            )
+            deltas = measure_deltas(stream, comparison)
+            for stage_id, _ in queues:
+                queue_value, queue_delta = queue_values(stream, comparison.queue(stage_id), False)
+                values += queue_value
+                deltas += queue_delta
             highlight = (
                 theme.AI_FILL if shown is not None and shown.id == comparison.scenario_id else None
             )
             self._fill_column(column, values, highlight)
-            for row, (text, tone) in enumerate(measure_deltas(stream, comparison)):
+            for row, (text, tone) in enumerate(deltas):
                 item = read_only_item(text)
                 item.setFont(panel_font(bold=True))
                 item.setForeground(QBrush(theme.color(tone or theme.MUTED)))

@@ -13,7 +13,7 @@ from vsmapper.model.stream import Scenario, ValueStream
 from vsmapper.ui.files import absolute
 
 if TYPE_CHECKING:
-    from vsmapper.analysis import FlowAnalysis
+    from vsmapper.analysis import FlowAnalysis, FutureState
 
 
 class Workspace(QObject):
@@ -37,7 +37,9 @@ class Workspace(QObject):
         self.undo_stack = QUndoStack(self)
         self.path = absolute(path) if path else None
         self._scenario_id: str | None = None
-        self._cache: tuple[ValueStream, str | None, ValueStream, FlowAnalysis] | None = None
+        self._cache: (
+            tuple[ValueStream, str | None, ValueStream, FlowAnalysis, FutureState | None] | None
+        ) = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh_now)
         self.document.subscribe(self._on_change)
@@ -96,16 +98,22 @@ class Workspace(QObject):
         scenario = self.scenario
         return f"Scenario: {scenario.name}" if scenario else "Current state"
 
-    def _view(self) -> tuple[ValueStream, FlowAnalysis]:
-        """What is shown and its analysis, computed once per change of map or scenario."""
-        from vsmapper.analysis import analyze, apply_scenario
+    def _view(self) -> tuple[ValueStream, FlowAnalysis, FutureState | None]:
+        """What is shown, its analysis and the scenario applied, once per change of either."""
+        from vsmapper.analysis import analyze, future_state
 
         cached = self._cache
         if cached is None or cached[0] is not self.stream or cached[1] != self._scenario_id:
             scenario = self.scenario
-            shown = apply_scenario(self.stream, scenario) if scenario else self.stream
-            cached = self._cache = (self.stream, self._scenario_id, shown, analyze(shown))
-        return cached[2], cached[3]
+            state = future_state(self.stream, scenario) if scenario else None
+            shown = state.stream if state else self.stream
+            cached = self._cache = (self.stream, self._scenario_id, shown, analyze(shown), state)
+        return cached[2], cached[3], cached[4]
+
+    @property
+    def future(self) -> FutureState | None:
+        """The shown scenario applied (its queues and overloads), or None for the current state."""
+        return self._view()[2]
 
     @property
     def displayed_stream(self) -> ValueStream:

@@ -1,0 +1,172 @@
+"""Queue waits respond to a scenario's load: Kingman/Sakasegawa calibrated on today's wait."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vsmapper.analysis import analyze, compare, future_state
+from vsmapper.analysis.queues import queue_factor, wait_multiplier
+from vsmapper.model import Scenario, ValueStream
+
+from .maps import make_map, stage
+
+close = pytest.approx
+
+# 8 h a day, 5 days a week: 40 working hours a week.
+
+
+def review_map(
+    demand: float | None = 5,
+    people: float = 1,
+    wait_kind: str = "queue",
+    review: dict[str, Any] | None = None,
+    scenarios: list[dict[str, Any]] | None = None,
+) -> ValueStream:
+    """Coding (4 h, AI assistant) then Code review (2 h of work, 16 h wait)."""
+    assistant = {
+        "id": "assistant",
+        "name": "Coding assistant",
+        "process_time_factor": 0.5,
+        "also": [{"stage": "review", "process_time_factor": 1.5}],
+    }
+    return make_map(
+        [
+            stage("coding", 4, 0, wait_kind="fixed", people=10, ai=[assistant]),
+            stage(
+                "review",
+                2,
+                16,
+                name="Code review",
+                people=people,
+                wait_kind=wait_kind,
+                **(review or {}),
+            ),
+        ],
+        demand_per_week=demand,
+        scenarios=scenarios or [],
+        version=2,
+    )
+
+
+def wait_after(stream: ValueStream, **scenario: Any) -> float:
+    state = future_state(stream, Scenario(id="s", name="S", **scenario))
+    return state.queue("review").wait_after_hours
+
+
+def test_g_for_one_server_is_rho_over_one_minus_rho() -> None:
+    assert queue_factor(0.25, 1) == close(1 / 3)
+    assert queue_factor(0.5, 1) == close(1.0)
+    assert queue_factor(0.5, 0.5) == close(1.0)  # fewer than one person counts as one
+    assert queue_factor(0, 1) == 0
+    assert queue_factor(1, 1) == math.inf
+
+
+def test_one_server_twice_the_demand_triples_the_wait() -> None:
+    # ρ = 5 × 2 h / 40 h = 0.25 → 0.5: g goes from 1/3 to 1, τ stays.
+    assert wait_after(review_map(), demand_factor=2) == close(48.0)
+
+
+def test_two_servers_follow_sakasegawa() -> None:
+    # ρ = 10 × 2 h / 80 h = 0.25 → 0.5; g ratio = 2^(√6 − 1) × (2 × 0.75) / (2 × 0.5).
+    stream = review_map(demand=10, people=2)
+    expected = 16 * 2 ** (math.sqrt(6) - 1) * 1.5
+    assert expected == close(65.55, abs=0.01)
+    assert wait_after(stream, demand_factor=2) == close(expected)
+
+
+def test_rework_passes_count_in_the_load_and_the_work_per_item() -> None:
+    # Review redoes half its items: 2 passes, ρ = 5 × 4 h / 40 h = 0.5, τ = 4 h.
+    # Perfect quality: ρ′ = 0.25, τ′ = 2 h; WT′ = 16 × (1/3) / 1 × 2/4.
+    stream = review_map(review={"pca": 50, "rework_to": "review"})
+    assert wait_after(stream, overrides={"review": {"pca": 100}}) == close(16 / 6)
+
+
+def test_side_effects_apply_before_the_queue_responds() -> None:
+    # Review's work × 1.5: ρ 0.25 → 0.375, g 1/3 → 0.6, τ × 1.5: WT′ = 16 × 1.8 × 1.5.
+    assert wait_after(review_map(), ai=["assistant"]) == close(43.2)
+
+
+def test_a_fixed_wait_only_takes_the_wait_factors() -> None:
+    stream = review_map(wait_kind="fixed")
+    assert wait_after(stream, demand_factor=2) == close(16.0)
+
+
+def test_an_override_replaces_the_queue_response() -> None:
+    assert wait_after(review_map(), demand_factor=2, overrides={"review": {"wait_time": "1d"}}) == (
+        close(8.0)
+    )
+
+
+def test_without_demand_waits_stay_as_before() -> None:
+    stream = review_map(demand=None)
+    state = future_state(stream, Scenario(id="s", name="S", ai=["assistant"], demand_factor=3))
+    assert state.queue("review").wait_after_hours == close(16.0)
+    assert state.queue("review").utilization_before is None
+    assert not state.unbounded
+
+
+def test_no_load_today_cannot_be_calibrated_and_keeps_the_wait() -> None:
+    stream = review_map(review={"process_time": 0})
+    assert wait_after(stream, overrides={"review": {"process_time": "2h"}}) == close(16.0)
+
+
+def test_no_demand_in_the_future_empties_the_queue() -> None:
+    assert wait_after(review_map(), demand_factor=0) == 0
+
+
+def test_an_overload_makes_the_scenario_unbounded() -> None:
+    stream = review_map(scenarios=[{"id": "rush", "name": "Rush", "demand_factor": 5}])
+    state = future_state(stream, stream.scenarios[0])
+    assert state.unbounded
+    [overflow] = state.overflowing
+    assert (overflow.stage, overflow.utilization_after) == ("Code review", close(1.25))
+    found = compare(stream, stream.scenarios[0])
+    assert found.unbounded
+    assert found.lead_time_delta_hours is None
+    assert found.lead_time_delta_pct is None
+    assert found.expected_lead_time_delta_hours is None
+    assert found.flow_efficiency_delta is None
+
+
+def test_the_scenario_map_carries_the_responded_wait() -> None:
+    state = future_state(review_map(), Scenario(id="s", name="S", demand_factor=2))
+    assert analyze(state.stream).stage("review").wait_time_hours == close(48.0)
+    assert state.stream.stage("review").wait_time.text == "48"
+
+
+def test_three_point_waits_scale_every_point() -> None:
+    stream = review_map(review={"wait_time": "1d/2d/4d"})
+    state = future_state(stream, Scenario(id="s", name="S", demand_factor=2))
+    low, likely, high = state.stream.stage("review").wait_time.hours()
+    assert (low, likely, high) == (close(24), close(48), close(96))
+
+
+rhos = st.floats(0.01, 0.98)
+servers = st.floats(1, 50)
+works = st.floats(0.1, 100)
+
+
+@given(rhos, rhos, servers, works)
+def test_more_demand_never_shortens_a_queue_wait(
+    rho: float, other: float, people: float, work: float
+) -> None:
+    low, high = sorted((rho, other))
+    assert wait_multiplier(low, high, people, work, work) >= 1 - 1e-12
+
+
+@given(rhos, servers, works)
+def test_the_same_load_leaves_the_wait_as_it_was(rho: float, people: float, work: float) -> None:
+    assert wait_multiplier(rho, rho, people, work, work) == close(1.0)
+
+
+@given(st.floats(1, 4.5))
+def test_more_demand_on_the_map_never_shortens_its_queue_waits(factor: float) -> None:
+    stream = review_map()
+    for change in future_state(stream, Scenario(id="s", name="S", demand_factor=factor)).queues:
+        if not change.overflowing:
+            assert change.wait_after_hours >= change.wait_before_hours - 1e-9

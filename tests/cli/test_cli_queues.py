@@ -1,0 +1,121 @@
+"""``analyze --scenario --json`` and ``forecast --scenario`` with queues that respond to load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vsmapper.cli import example_map_path, main
+from vsmapper.io.mapfile import save_map
+from vsmapper.model import ValueStream
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def rush_map(tmp_path: Path) -> Path:
+    """Review at 25 % today; "Double" takes it to 50 %, "Rush" to 125 %."""
+    stream = ValueStream.model_validate(
+        {
+            "name": "Queues",
+            "demand_per_week": 5,
+            "stages": [
+                {"id": "coding", "name": "Coding", "process_time": 4, "people": 10},
+                {"id": "review", "name": "Code review", "process_time": 2, "wait_time": 16},
+                {"id": "cab", "name": "CAB", "wait_time": "1w", "wait_kind": "fixed"},
+            ],
+            "scenarios": [
+                {"id": "double", "name": "Double", "demand_factor": 2},
+                {"id": "rush", "name": "Rush", "demand_factor": 5},
+            ],
+        }
+    )
+    path = tmp_path / "queues.vsm.json"
+    save_map(stream, path)
+    return path
+
+
+def test_a_scenario_reports_queue_waits_and_utilization_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        ["analyze", str(rush_map(tmp_path)), "--scenario", "Double", "--json"], capsys
+    )
+    assert code == 0
+    report = json.loads(out, parse_constant=lambda name: pytest.fail(f"not strict JSON: {name}"))
+    assert (report["unbounded"], report["overflowing"]) == (False, [])
+    review = report["stages"][1]
+    assert review["wait_kind"] == "queue"
+    assert review["utilization_before"] == 0.25
+    assert review["utilization"] == 0.5
+    assert review["wait_time_hours"] == 48  # g: 1/3 → 1
+    cab = report["stages"][2]
+    assert (cab["wait_kind"], cab["wait_time_hours"]) == ("fixed", 40)
+    assert report["lead_time_hours"] == 4 + 48 + 2 + 40
+
+
+def test_an_overload_is_unbounded_with_null_lead_times(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["analyze", str(rush_map(tmp_path)), "--scenario", "rush", "--json"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    assert report["unbounded"] is True
+    assert report["overflowing"] == [{"stage": "Code review", "utilization": 1.25}]
+    assert report["lead_time_hours"] is None
+    assert report["expected_lead_time_hours"] is None
+    assert report["flow_efficiency"] is None
+    rush = next(found for found in report["scenarios"] if found["id"] == "rush")
+    assert (rush["unbounded"], rush["lead_time_hours"], rush["lead_time_delta_hours"]) == (
+        True,
+        None,
+        None,
+    )
+
+
+def test_the_text_report_says_unbounded_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["analyze", str(rush_map(tmp_path)), "--scenario", "rush"], capsys)
+    assert code == 0
+    assert "unbounded: Code review gets 125% of its capacity (25% more than it can do)" in out
+
+
+def test_the_forecast_refuses_an_unbounded_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["forecast", str(rush_map(tmp_path)), "--scenario", "rush"], capsys)
+    assert (code, out) == (3, "")
+    assert err.startswith("vsmapper: error: ")
+    assert "lead time is unbounded: Code review gets 125% of its capacity" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_the_forecast_uses_the_scenario_waits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(rush_map(tmp_path))
+    code, out, _ = run(
+        ["forecast", path, "--scenario", "double", "--json", "--trials", "200"], capsys
+    )
+    assert code == 0
+    assert json.loads(out)["nominal_lead_time_hours"] == 94
+
+
+def test_the_example_paradox_raises_lead_time_and_its_fix_brings_it_back(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = str(example_map_path())
+    code, out, _ = run(["analyze", example, "--scenario", "more-changes", "--json"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    review = next(stage for stage in report["stages"] if stage["id"] == "review")
+    assert review["utilization"] > 2 * review["utilization_before"]
+    found = {scenario["id"]: scenario for scenario in report["scenarios"]}
+    assert found["more-changes"]["lead_time_delta_pct"] > 20
+    assert found["review-fixed"]["lead_time_delta_pct"] < 1

@@ -1,0 +1,168 @@
+"""Queues that respond to load: how a future state changes the waits in front of busy stages.
+
+A ``queue`` wait is calibrated on the wait the team gave for today and scaled by Kingman's
+G/G/1 approximation with Sakasegawa's extension to c servers. The variability term of that
+formula is unknown but unchanged by a scenario, so it cancels in the ratio:
+
+    WT′ = WT × g(ρ′, c) / g(ρ, c) × τ′ / τ,   g(ρ, c) = ρ^(√(2(c+1)) − 1) / (c (1 − ρ))
+
+with ρ the stage's utilization and τ the work one item brings to it (process time times
+expected passes). A ``fixed`` wait follows a calendar and does not respond. At ρ′ ≥ 1 there
+is no steady state: the queue grows without bound and the future state is unbounded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vsmapper.analysis.flow import expected_passes, utilizations
+from vsmapper.analysis.timing import flow_times
+from vsmapper.model import ValueStream
+
+
+@dataclass(frozen=True)
+class StageLoad:
+    """How busy a stage is under the map's demand, and the work one item brings to it."""
+
+    utilization: float | None
+    """None without a demand."""
+    work_hours: float
+    """τ: likely process time times expected passes."""
+
+
+@dataclass(frozen=True)
+class QueueChange:
+    """What a future state does to one stage's load and wait."""
+
+    stage_id: str
+    stage: str
+    wait_kind: str
+    utilization_before: float | None
+    utilization_after: float | None
+    wait_before_hours: float
+    """Today's likely wait."""
+    wait_after_hours: float
+    """The future state's likely wait (meaningless when the stage overflows)."""
+    responds: bool
+    """Whether the wait was recomputed from the utilization (a calibrated queue)."""
+
+    @property
+    def overflowing(self) -> bool:
+        """Whether the stage gets more work than it can do: its queue grows without bound."""
+        return self.utilization_after is not None and self.utilization_after >= 1
+
+
+def queue_factor(rho: float, servers: float) -> float:
+    """g(ρ, c): the part of Kingman/Sakasegawa's wait that depends on utilization and servers.
+
+    ``servers`` below 1 count as 1. Infinite at ρ ≥ 1 (no steady state).
+    """
+    if rho >= 1:
+        return math.inf
+    if rho <= 0:
+        return 0.0
+    c = max(1.0, servers)
+    return rho ** (math.sqrt(2 * (c + 1)) - 1) / (c * (1 - rho))
+
+
+def wait_multiplier(
+    rho_before: float,
+    rho_after: float,
+    servers: float,
+    work_before: float,
+    work_after: float,
+) -> float:
+    """WT′ / WT for a calibrated queue: g(ρ′, c) / g(ρ, c) × τ′ / τ (ρ′ < 1, 0 < ρ < 1)."""
+    if rho_after <= 0 or work_after <= 0:
+        return 0.0
+    return (
+        queue_factor(rho_after, servers)
+        / queue_factor(rho_before, servers)
+        * (work_after / work_before)
+    )
+
+
+def stage_loads(stream: ValueStream) -> dict[str, StageLoad]:
+    """Each stage's utilization and work per item, by stage id."""
+    times = flow_times(stream)
+    passes = expected_passes(times)
+    loads = utilizations(stream, times, passes)
+    return {
+        stage.id: StageLoad(load, times.process[place] * passes[place])
+        for place, (stage, load) in enumerate(zip(times.stages, loads, strict=True))
+    }
+
+
+def responds_to_load(kind: str, before: StageLoad) -> bool:
+    """Whether a wait is recomputed from load: a queue, with a demand, busy but not overloaded."""
+    return (
+        kind == "queue"
+        and before.utilization is not None
+        and 0 < before.utilization < 1
+        and before.work_hours > 0
+    )
+
+
+def respond(
+    today: ValueStream, future: ValueStream, kept_waits: frozenset[str] = frozenset()
+) -> tuple[ValueStream, tuple[QueueChange, ...]]:
+    """The future map with its queue waits recomputed from the load it brings.
+
+    ``future`` is today's map with a scenario's factors, side effects, overrides and demand
+    already applied; ``kept_waits`` are the stages whose wait an override set, which stays.
+    A stage that overflows keeps its wait: no finite wait describes it.
+    """
+    before, after = stage_loads(today), stage_loads(future)
+    calendar = today.calendar
+    hours_per_day, days_per_week = calendar.hours_per_day, calendar.days_per_week
+    today_waits = {stage.id: stage.wait_time for stage in today.stages}
+    stages = []
+    changes = []
+    for stage in future.stages:
+        load_before, load_after = before[stage.id], after[stage.id]
+        responds = (
+            stage.id not in kept_waits
+            and responds_to_load(stage.wait_kind, load_before)
+            and load_after.utilization is not None
+            and load_after.utilization < 1
+        )
+        wait = stage.wait_time
+        if responds:
+            assert load_before.utilization is not None and load_after.utilization is not None
+            multiplier = wait_multiplier(
+                load_before.utilization,
+                load_after.utilization,
+                stage.people,
+                load_before.work_hours,
+                load_after.work_hours,
+            )
+            if multiplier != 1:
+                wait = wait.scaled(multiplier)
+                stage = stage.model_copy(update={"wait_time": wait})
+        stages.append(stage)
+        changes.append(
+            QueueChange(
+                stage.id,
+                stage.name,
+                stage.wait_kind,
+                load_before.utilization,
+                load_after.utilization,
+                today_waits[stage.id].likely_hours(hours_per_day, days_per_week),
+                wait.likely_hours(hours_per_day, days_per_week),
+                responds,
+            )
+        )
+    return future.model_copy(update={"stages": stages}), tuple(changes)
+
+
+def unbounded_reason(overflowing: Sequence[QueueChange]) -> str:
+    """Which stages overflow and by how much, in one phrase."""
+    parts = [
+        f"{change.stage} gets {change.utilization_after:.0%} of its capacity "
+        f"({change.utilization_after - 1:.0%} more than it can do)"
+        for change in overflowing
+        if change.utilization_after is not None
+    ]
+    return "; ".join(parts) + ", so its queue grows without bound"
