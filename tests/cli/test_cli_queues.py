@@ -53,10 +53,10 @@ def test_a_scenario_reports_queue_waits_and_utilization_before(
     assert review["wait_kind"] == "queue"
     assert review["utilization_before"] == 0.25
     assert review["utilization"] == 0.5
-    assert review["wait_time_hours"] == 48  # g: 1/3 → 1
+    assert review["wait_time_hours"] == pytest.approx(48)  # g: 1/3 → 1
     cab = report["stages"][2]
     assert (cab["wait_kind"], cab["wait_time_hours"]) == ("fixed", 40)
-    assert report["lead_time_hours"] == 4 + 48 + 2 + 40
+    assert report["lead_time_hours"] == pytest.approx(4 + 48 + 2 + 40)
 
 
 def test_an_overload_is_unbounded_with_null_lead_times(
@@ -66,7 +66,7 @@ def test_an_overload_is_unbounded_with_null_lead_times(
     assert code == 0
     report = json.loads(out)
     assert report["unbounded"] is True
-    assert report["overflowing"] == [{"stage": "Code review", "utilization": 1.25}]
+    assert report["overflowing"] == [{"stage": "Code review", "utilization": pytest.approx(1.25)}]
     assert report["lead_time_hours"] is None
     assert report["expected_lead_time_hours"] is None
     assert report["flow_efficiency"] is None
@@ -104,7 +104,7 @@ def test_the_forecast_uses_the_scenario_waits(
         ["forecast", path, "--scenario", "double", "--json", "--trials", "200"], capsys
     )
     assert code == 0
-    assert json.loads(out)["nominal_lead_time_hours"] == 94
+    assert json.loads(out)["nominal_lead_time_hours"] == pytest.approx(94)
 
 
 def test_the_example_paradox_raises_lead_time_and_its_fix_brings_it_back(

@@ -99,9 +99,9 @@ def _analysed_map(
 
 
 def _overflowing_json(overflowing: Sequence[QueueChange]) -> list[dict[str, Any]]:
-    """The stages whose queue grows without bound, at full precision."""
+    """The stages whose queue grows without bound."""
     return [
-        {"stage": change.stage, "utilization": change.utilization_after + 0.0}
+        {"stage": change.stage, "utilization": _number(change.utilization_after)}
         for change in overflowing
         if change.utilization_after is not None
     ]
@@ -119,7 +119,7 @@ def _plain(value: float) -> int | float:
 def _stage_json(metrics: StageMetrics, wait_kind: str, queue: QueueChange | None) -> dict[str, Any]:
     """One stage: the contract's keys, then additive ones.
 
-    ``utilization_before`` is today's (the map's own without a scenario), at full precision.
+    ``utilization_before`` is today's (the map's own without a scenario).
     """
     before = metrics.utilization if queue is None else queue.utilization_before
     return {
@@ -140,7 +140,7 @@ def _stage_json(metrics: StageMetrics, wait_kind: str, queue: QueueChange | None
         "expected_passes": _number(metrics.expected_passes),
         "little_wait_hours": _optional(metrics.little_wait_hours),
         "cost_per_item": _number(metrics.cost_per_item),
-        "utilization_before": None if before is None else before + 0.0,
+        "utilization_before": _optional(before),
         "wait_kind": wait_kind,
     }
 

@@ -403,8 +403,9 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         analysis = self.workspace.analysis()
         shown = self.workspace.displayed_stream
-        self.scene.show_map(shown, analysis, self.workspace.label)
-        self.status_label.setText(status_text(analysis, shown))
+        future = self.workspace.future
+        self.scene.show_map(shown, analysis, self.workspace.label, future.queues if future else ())
+        self.status_label.setText(status_text(analysis, shown, future))
         known = {stage.id for stage in self.workspace.stream.stages}
         self._set_selection([i for i in self._selected if i in known])
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from vsmapper.analysis import FlowAnalysis
+from vsmapper.analysis import FlowAnalysis, FutureState
+from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.units import show_hours
@@ -26,8 +27,12 @@ def money(amount: float, currency: str) -> str:
     return f"{amount:,.0f} {currency}"
 
 
-def status_text(analysis: FlowAnalysis, stream: ValueStream) -> str:
+def status_text(
+    analysis: FlowAnalysis, stream: ValueStream, future: FutureState | None = None
+) -> str:
     """One line for the status bar: lead time, flow efficiency, the constraint."""
+    if future is not None and future.unbounded:
+        return "Lead time unbounded: " + unbounded_reason(future.overflowing)
     hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
     parts = [
         f"Lead time {show_hours(analysis.lead_time_hours, *hours)}",
@@ -113,9 +118,18 @@ class MetricsPanel(QWidget):
                 f"{analysis.cost_per_item:,.2f} {stream.currency}",
             ),
         }
+        future = self.workspace.future
+        if future is not None and future.unbounded:
+            why = unbounded_reason(future.overflowing)
+            for key in ("lead_time", "expected_lead_time"):
+                shown[key] = ("unbounded", why)
+            shown["flow_efficiency"] = ("—", why)
         for key, (text, tip) in shown.items():
             self.values[key].setText(text)
             self.values[key].setToolTip(tip)
+            self.values[key].setStyleSheet(
+                f"color: {theme.CONSTRAINT if text == 'unbounded' else theme.INK};"
+            )
         constraint = analysis.constraint
         self.constraint.setText(
             f"Constraint: {constraint.stage} ({constraint.share:.0%} of expected lead time)"

@@ -38,6 +38,15 @@ from vsmapper.ui.workspace import Workspace
 
 INVALID_STYLE = f"border: 2px solid {theme.CONSTRAINT}; border-radius: 3px;"
 
+WAIT_KINDS = (
+    ("queue", "Queue: waits for busy people"),
+    ("fixed", "Fixed: follows a calendar"),
+)
+WAIT_KIND_MEANINGS = {
+    "queue": "Grows as the people here get busier: scenarios recompute it from their load.",
+    "fixed": "A meeting, board or release train sets it: scenarios leave it as it is.",
+}
+
 # field, label, how it is edited, what an empty number field says
 FIELDS: list[tuple[str, str, str, str]] = [
     ("name", "Name", "text", ""),
@@ -45,6 +54,7 @@ FIELDS: list[tuple[str, str, str, str]] = [
     ("kind", "Kind", "kind", ""),
     ("process_time", "Process time", "duration", "e.g. 4h, 2d, 1-3d"),
     ("wait_time", "Wait time", "duration", "e.g. 3d, 2-5d, 1d/2d/4d"),
+    ("wait_kind", "Wait kind", "wait_kind", ""),
     ("pca", "%C&&A", "number", "above 0, up to 100"),  # && shows one & in a form label
     ("rework_to", "Rework goes to", "rework", ""),
     ("people", "People", "number", "more than 0"),
@@ -101,7 +111,7 @@ class PropertiesPanel(QWidget):
                 editor.setPlaceholderText(placeholder)
             self.editors[field] = editor
             form.addRow(label, editor)
-            if how in ("text", "duration", "number"):
+            if how in ("text", "duration", "number", "wait_kind"):
                 hint = QLabel()
                 hint.setWordWrap(True)
                 hint.hide()
@@ -128,10 +138,12 @@ class PropertiesPanel(QWidget):
         self.show_stage(None)
 
     def _make_editor(self, field: str, how: str) -> QWidget:
-        if how in ("phase", "kind", "rework"):
+        if how in ("phase", "kind", "rework", "wait_kind"):
             box = QComboBox()
             for choice in {"phase": PHASES, "kind": KINDS}.get(how, ()):
                 box.addItem(choice, choice)
+            for choice, text in WAIT_KINDS if how == "wait_kind" else ():
+                box.addItem(text, choice)
             box.activated.connect(lambda _row: self.apply(field, box.currentData()))
             return box
         if how == "notes":
@@ -196,8 +208,10 @@ class PropertiesPanel(QWidget):
 
     def _show_value(self, field: str, how: str, editor: Any, stage: Stage) -> None:
         value = getattr(stage, field)
-        if how in ("phase", "kind"):
+        if how in ("phase", "kind", "wait_kind"):
             editor.setCurrentIndex(editor.findData(value))
+            if how == "wait_kind":
+                self._mark(field, None, WAIT_KIND_MEANINGS[value])
         elif how == "rework":
             self._fill_rework(editor, stage)
         elif how == "notes":

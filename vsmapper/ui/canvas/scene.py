@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, Signal
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.analysis import FlowAnalysis, StageMetrics
+from vsmapper.analysis.queues import QueueChange
 from vsmapper.model import Stage, ValueStream
 from vsmapper.model.stream import PHASES, Calendar
 from vsmapper.ui import theme
@@ -34,6 +35,7 @@ from vsmapper.ui.canvas.items import (
     TotalsRow,
 )
 from vsmapper.ui.canvas.layout import Edge, Point, layout
+from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
 from vsmapper.ui.units import show_hours
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
@@ -90,6 +92,8 @@ class MapScene(QGraphicsScene):
         self._stages: dict[str, StageItem] = {}
         self._flows: dict[Edge, FlowItem] = {}
         self._reworks: dict[str, ReworkItem] = {}
+        self._queue_badges: dict[str, QueueBadgeItem] = {}
+        self._unbounded = False
         self._rework_targets: dict[str, tuple[str, str, int]] = {}
         self._attached: dict[str, list[Edge]] = {}
         self._order: list[str] = []
@@ -112,12 +116,22 @@ class MapScene(QGraphicsScene):
     # -- public API ---------------------------------------------------------------------------
 
     def show_map(
-        self, stream: ValueStream, analysis: FlowAnalysis, label: str = "Current state"
+        self,
+        stream: ValueStream,
+        analysis: FlowAnalysis,
+        label: str = "Current state",
+        queues: Sequence[QueueChange] = (),
     ) -> None:
-        """Show ``stream`` with its ``analysis``, changing only what differs from last time."""
+        """Show ``stream`` with its ``analysis``, changing only what differs from last time.
+
+        ``queues`` are a scenario's queue changes: growing and overloaded queues get a badge,
+        and an overload shows lead time as unbounded.
+        """
         with self._quietly():
             metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
+            self._unbounded = any(change.overflowing for change in queues)
             self._place_stages(stream, analysis, metrics)
+            self._place_queue_badges(queues)
             self._place_flows(stream, analysis)
             self._place_reworks(stream)
             self._place_frame(stream, analysis, label)
@@ -215,6 +229,26 @@ class MapScene(QGraphicsScene):
         self._order = ids
         self._corners = {stage_id: positions[stage_id] for stage_id in ids}
         self._sorted_corners = None
+
+    def queue_badge(self, stage_id: str) -> QueueBadgeItem | None:
+        """The queue badge over a stage, if the shown scenario gives it one."""
+        return self._queue_badges.get(stage_id)
+
+    def _place_queue_badges(self, queues: Sequence[QueueChange]) -> None:
+        wanted = {}
+        for change in queues:
+            text = queue_badge_text(change)
+            if text is not None and change.stage_id in self._stages:
+                wanted[change.stage_id] = (change, text)
+        for stage_id in self._queue_badges.keys() - wanted.keys():
+            badge = self._queue_badges.pop(stage_id)
+            if badge.scene() is self:
+                self.removeItem(badge)
+        for stage_id, (change, text) in wanted.items():
+            badge = self._queue_badges.get(stage_id)
+            if badge is None or badge.parentItem() is not self._stages[stage_id]:
+                badge = self._queue_badges[stage_id] = QueueBadgeItem(self._stages[stage_id])
+            badge.set_change(change, text)
 
     def _place_flows(self, stream: ValueStream, analysis: FlowAnalysis) -> None:
         edges = [(flow.source, flow.target) for flow in stream.flows]
@@ -323,7 +357,7 @@ class MapScene(QGraphicsScene):
     def _place_frame(self, stream: ValueStream, analysis: FlowAnalysis, label: str) -> None:
         """Phase bands, the title block and the timeline, around wherever the boxes are."""
         hours = hours_format(stream.calendar)
-        self._headline = _headline(stream, analysis, label, hours)
+        self._headline = _headline(stream, analysis, label, hours, self._unbounded)
         if not self._order:
             self._bands.set_bands([])
             self._header.setPos(0, 0)
@@ -341,10 +375,12 @@ class MapScene(QGraphicsScene):
         top = min(rect.top() for _, rect in bands)
         bottom = max(rect.bottom() for _, rect in bands)
         self._bands.set_bands(bands)
-        self._header.set_text(stream.name, label, _subtitle(analysis, hours))
+        self._header.set_text(stream.name, label, _subtitle(analysis, hours, self._unbounded))
         self._header.setPos(left, top - self._header.height() - 18)
         steps = self._timeline_steps(analysis, hours)
-        self._timeline.set_timeline(left, right, steps, _totals(stream, analysis, hours))
+        self._timeline.set_timeline(
+            left, right, steps, _totals(stream, analysis, hours, self._unbounded)
+        )
         self._timeline.setPos(0, bottom + 44)
         self._timeline.setVisible(not self._presenting)
         self._fit_scene_rect()
@@ -551,11 +587,14 @@ def _stage_face(
     )
 
 
-def _subtitle(analysis: FlowAnalysis, hours: HoursFormat) -> str:
+UNBOUNDED = "unbounded"
+
+
+def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = False) -> str:
     parts = [
-        f"Lead time {hours(analysis.lead_time_hours)}",
+        f"Lead time {UNBOUNDED if unbounded else hours(analysis.lead_time_hours)}",
         f"process time {hours(analysis.process_time_hours)}",
-        f"flow efficiency {analysis.flow_efficiency:.1%}",
+        "flow efficiency —" if unbounded else f"flow efficiency {analysis.flow_efficiency:.1%}",
         f"rolled %C&A {analysis.rolled_pca:.0%}",
     ]
     if analysis.constraint is not None:
@@ -566,26 +605,46 @@ def _subtitle(analysis: FlowAnalysis, hours: HoursFormat) -> str:
     return "  ·  ".join(parts)
 
 
-def _totals(stream: ValueStream, analysis: FlowAnalysis, hours: HoursFormat) -> list[TotalsRow]:
+def _totals(
+    stream: ValueStream, analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = False
+) -> list[TotalsRow]:
     return [
-        TotalsRow("Lead time", hours(analysis.lead_time_hours), strong=True),
+        TotalsRow(
+            "Lead time", UNBOUNDED if unbounded else hours(analysis.lead_time_hours), strong=True
+        ),
         TotalsRow("Process time", hours(analysis.process_time_hours), strong=True),
-        TotalsRow("Flow efficiency", f"{analysis.flow_efficiency:.1%}", strong=True),
-        TotalsRow("Expected lead time (rework)", hours(analysis.expected_lead_time_hours)),
+        TotalsRow(
+            "Flow efficiency", "—" if unbounded else f"{analysis.flow_efficiency:.1%}", strong=True
+        ),
+        TotalsRow(
+            "Expected lead time (rework)",
+            UNBOUNDED if unbounded else hours(analysis.expected_lead_time_hours),
+        ),
         TotalsRow("Cost per item", _money(analysis.cost_per_item, stream.currency)),
     ]
 
 
 def _headline(
-    stream: ValueStream, analysis: FlowAnalysis, label: str, hours: HoursFormat
+    stream: ValueStream,
+    analysis: FlowAnalysis,
+    label: str,
+    hours: HoursFormat,
+    unbounded: bool = False,
 ) -> Headline:
-    figures = [
-        KeyFigure("LEAD TIME", hours(analysis.lead_time_hours), theme.INK),
-        KeyFigure("FLOW EFFICIENCY", f"{analysis.flow_efficiency:.1%}", theme.PROCESS),
-        KeyFigure(
-            "EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours), theme.INK_SOFT
-        ),
-    ]
+    if unbounded:
+        figures = [
+            KeyFigure("LEAD TIME · OVERLOADED", UNBOUNDED, theme.CONSTRAINT),
+            KeyFigure("FLOW EFFICIENCY", "—", theme.PROCESS),
+            KeyFigure("EXPECTED, WITH REWORK", UNBOUNDED, theme.INK_SOFT),
+        ]
+    else:
+        figures = [
+            KeyFigure("LEAD TIME", hours(analysis.lead_time_hours), theme.INK),
+            KeyFigure("FLOW EFFICIENCY", f"{analysis.flow_efficiency:.1%}", theme.PROCESS),
+            KeyFigure(
+                "EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours), theme.INK_SOFT
+            ),
+        ]
     if analysis.constraint is not None:
         figures.append(
             KeyFigure(

@@ -1,0 +1,96 @@
+"""Queues in the window: the wait-kind choice, the canvas badges, unbounded lead times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.ui.test_main_window import close_without_asking, snapshot, undo_redo_round_trip
+from tests.ui.test_properties import choose, combo
+from vsmapper.io.mapfile import dump_map
+from vsmapper.ui import files
+from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.properties import PropertiesPanel
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    shown = MainWindow(files.example_map())
+    qtbot.addWidget(shown)
+    close_without_asking(shown)
+    yield shown
+
+
+def show(window: MainWindow, scenario_id: str | None) -> None:
+    """Pick a state in the toolbar's Show box, as the user does."""
+    box = window.scenario_box
+    row = box.findData(scenario_id)
+    assert row >= 0, scenario_id
+    box.setCurrentIndex(row)
+    box.activated.emit(row)
+    window.workspace.refresh_now()
+
+
+def test_the_wait_kind_is_a_choice_with_its_meaning(window: MainWindow) -> None:
+    panel: PropertiesPanel = window.properties
+    panel.show_stage("review")
+    assert combo(panel, "wait_kind").currentData() == "queue"
+    assert "busier" in panel.hints["wait_kind"].text()
+    before = snapshot(window)
+    choose(panel, "wait_kind", "Fixed: follows a calendar")
+    assert window.workspace.stream.stage("review").wait_kind == "fixed"
+    assert (
+        "calendar" in panel.hints["wait_kind"].text() or "board" in panel.hints["wait_kind"].text()
+    )
+    undo_redo_round_trip(window, before)
+
+
+def test_a_fixed_review_wait_no_longer_grows_in_the_paradox(window: MainWindow) -> None:
+    show(window, "more-changes")
+    assert window.scene.queue_badge("review") is not None
+    window.properties.show_stage("review")
+    choose(window.properties, "wait_kind", "Fixed: follows a calendar")
+    window.workspace.refresh_now()
+    assert window.scene.queue_badge("review") is None
+    window.workspace.undo_stack.undo()
+    window.workspace.refresh_now()
+    assert window.scene.queue_badge("review") is not None
+
+
+def test_the_paradox_marks_the_growing_queue_on_the_canvas(window: MainWindow) -> None:
+    show(window, None)
+    assert window.scene.queue_badge("review") is None
+    today = window.workspace.analysis().lead_time_hours
+    show(window, "more-changes")
+    badge = window.scene.queue_badge("review")
+    assert badge is not None and badge.isVisible()
+    assert badge.text.startswith("QUEUE ×") and badge.text.endswith("BUSY")
+    assert not badge.overloaded
+    assert window.workspace.analysis().lead_time_hours > today
+    assert window.scene.headline().figures[0].caption == "LEAD TIME"
+    show(window, "review-fixed")
+    assert window.scene.queue_badge("review") is None
+
+
+def test_an_overload_is_unmistakable_and_has_no_lead_time(window: MainWindow) -> None:
+    workspace = window.workspace
+    before = dump_map(workspace.stream)
+    show(window, "more-changes")
+    window.scenarios.select_scenario("more-changes")
+    window.scenarios.demand.setValue(3.0)
+    workspace.refresh_now()
+    badge = window.scene.queue_badge("review")
+    assert badge is not None and badge.overloaded
+    assert badge.text.startswith("OVERLOADED ") and badge.text.endswith("%")
+    headline = window.scene.headline()
+    assert headline.figures[0].value == "unbounded"
+    assert window.metrics.values["lead_time"].text() == "unbounded"
+    assert window.metrics.values["flow_efficiency"].text() == "—"
+    assert window.status_label.text().startswith("Lead time unbounded: ")
+    workspace.undo_stack.undo()
+    workspace.refresh_now()
+    assert dump_map(workspace.stream) == before
+    assert not window.scene.queue_badge("review").overloaded
+    assert window.metrics.values["lead_time"].text() != "unbounded"

@@ -1,0 +1,81 @@
+"""The queue badge over a stage: a future state that grows its queue, or overloads it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from vsmapper.analysis.queues import QueueChange
+from vsmapper.ui import theme
+from vsmapper.ui.canvas.items import BOX
+
+# A queue whose wait grows less than this is not worth a badge.
+GROWTH_SHOWN = 1.1
+HEIGHT = 24.0
+GAP = 8.0
+
+
+def queue_badge_text(change: QueueChange) -> str | None:
+    """What the badge says, or None when the scenario leaves the queue alone (or shrinks it)."""
+    if change.overflowing and change.utilization_after is not None:
+        return f"OVERLOADED {change.utilization_after:.0%}"
+    if (
+        change.responds
+        and change.utilization_after is not None
+        and change.wait_before_hours > 0
+        and change.wait_after_hours >= GROWTH_SHOWN * change.wait_before_hours
+    ):
+        growth = change.wait_after_hours / change.wait_before_hours
+        return f"QUEUE ×{growth:.1f} · {change.utilization_after:.0%} BUSY"
+    return None
+
+
+def _font() -> QFont:
+    font = QFont()
+    font.setPixelSize(12)
+    font.setBold(True)
+    return font
+
+
+class QueueBadgeItem(QGraphicsItem):
+    """A pill above a stage box: amber for a queue the scenario grows, red for an overload."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.overloaded = False
+        self._rect = QRectF()
+
+    def set_change(self, change: QueueChange, text: str) -> None:
+        """Show this queue change."""
+        self.prepareGeometryChange()
+        self.text = text
+        self.overloaded = change.overflowing
+        width = QFontMetricsF(_font()).horizontalAdvance(text) + 20
+        self._rect = QRectF(BOX.width() / 2 - width / 2, -HEIGHT - GAP, width, HEIGHT)
+        before = (
+            f"{change.utilization_before:.0%}" if change.utilization_before is not None else "—"
+        )
+        self.setToolTip(
+            f"{change.stage}: {before} busy today; the queue grows without bound"
+            if self.overloaded
+            else f"{change.stage}: {before} busy today, {change.utilization_after:.0%} in this "
+            "scenario; its queue grows steeply as people get busier"
+        )
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        """The pill."""
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        """White capitals on red (overloaded) or amber (a growing queue)."""
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.color(theme.CONSTRAINT if self.overloaded else theme.OVERLOADED))
+        painter.drawRoundedRect(self._rect, 6, 6)
+        painter.setFont(_font())
+        painter.setPen(theme.color(theme.PAPER))
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
