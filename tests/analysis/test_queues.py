@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vsmapper.analysis import analyze, compare, future_state
-from vsmapper.analysis.queues import queue_factor, wait_multiplier
+from vsmapper.analysis.insights import insights
+from vsmapper.analysis.queues import queue_factor, wait_curve, wait_multiplier
 from vsmapper.model import Scenario, ValueStream
 
 from .maps import make_map, stage
@@ -170,3 +171,27 @@ def test_more_demand_on_the_map_never_shortens_its_queue_waits(factor: float) ->
     for change in future_state(stream, Scenario(id="s", name="S", demand_factor=factor)).queues:
         if not change.overflowing:
             assert change.wait_after_hours >= change.wait_before_hours - 1e-9
+
+
+def test_an_insight_says_the_paradox_in_words() -> None:
+    stream = review_map(
+        scenarios=[{"id": "more", "name": "Assistant, more changes", "ai": ["assistant"]}]
+    )
+    [found] = [i for i in insights(stream) if i.kind == "queue_growth"]
+    assert found.severity == "warning"
+    assert found.stage_ids == ("review",)
+    # ρ 25 % → 37.5 %, wait 16 h → 43.2 h, review 1 h longer, coding 2 h shorter: +26.2 h.
+    assert found.text.startswith(
+        "Assistant, more changes: Code review goes from 25% to 38% busy, its wait from 2d "
+        "to 1w 0.4d, and lead time rises by 3.3d."
+    )
+    assert found.figures["lead_time_delta_hours"] == close(43.2 - 16 - 2 + 1)
+
+
+def test_wait_curve_is_the_hockey_stick_through_today() -> None:
+    curve = wait_curve(16, 0.25, 1)
+    assert curve[0] == (0, 0)
+    rhos = [rho for rho, _ in curve]
+    waits = [wait for _, wait in curve]
+    assert waits == sorted(waits) and max(rhos) == close(0.97)
+    assert dict(curve)[rhos[-1]] == close(16 * (0.97 / 0.03) * 3)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from vsmapper.analysis.flow import FlowAnalysis, analyze
 from vsmapper.analysis.graph import critical_path
-from vsmapper.analysis.scenario import apply_scenario, find_scenario
+from vsmapper.analysis.scenario import apply_scenario, compare, find_scenario
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.analysis.timing import flow_times
 from vsmapper.jsonout import json_ready
@@ -202,6 +202,7 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
         ],
         *overloads,
         *_little_contradictions(analysis, words),
+        *_growing_queues(stream, scenarios, words),
         *_rework_hot_spots(viewed, analysis, ranked, words),
         *_biggest_lever(analysis, ranked, words),
         *_best_opportunity(effects, words),
@@ -472,6 +473,62 @@ def _demand_overloads(
                     "demand_factor": scenario.demand_factor,
                     "demand_per_week": demand,
                     "overloaded_stages": float(len(overloaded)),
+                },
+            )
+        )
+    return found
+
+
+QUEUE_GROWTH_SHOWN = 1.5
+"""A scenario that makes a queue wait this many times longer gets a finding..."""
+QUEUE_LEAD_TIME_SHARE = 0.01
+"""...when lead time rises by more than this share of today's."""
+
+
+def _growing_queues(
+    stream: ValueStream, scenarios: Iterable[Scenario], words: _Words
+) -> list[Insight]:
+    """Scenarios whose load makes a queue grow: the AI productivity paradox, in numbers."""
+    if stream.demand_per_week is None:
+        return []
+    found = []
+    for scenario in scenarios:
+        comparison = compare(stream, scenario)
+        lead = comparison.lead_time_delta_hours
+        # An overload has its own finding; a queue that barely moves lead time needs none.
+        if lead is None or lead <= QUEUE_LEAD_TIME_SHARE * comparison.current.lead_time_hours:
+            continue
+        grown = [
+            change
+            for change in comparison.queues
+            if change.responds
+            and change.wait_before_hours > 0
+            and change.wait_after_hours >= QUEUE_GROWTH_SHOWN * change.wait_before_hours
+        ]
+        if not grown:
+            continue
+        worst = max(grown, key=lambda change: change.wait_after_hours - change.wait_before_hours)
+        before, after = worst.utilization_before or 0.0, worst.utilization_after or 0.0
+        outcome = f"and lead time rises by {words.hours(lead)}"
+        found.append(
+            Insight(
+                kind="queue_growth",
+                severity="warning",
+                title=f"'{scenario.name}' grows the queue at {worst.stage}",
+                text=(
+                    f"{scenario.name}: {worst.stage} goes from {before:.0%} to {after:.0%} "
+                    f"busy, its wait from {words.hours(worst.wait_before_hours)} to "
+                    f"{words.hours(worst.wait_after_hours)}, {outcome}. A queue grows steeply "
+                    "as its people approach full use, so work saved upstream can wait longer "
+                    "downstream."
+                ),
+                stage_ids=(worst.stage_id,),
+                figures={
+                    "utilization": after,
+                    "current_utilization": before,
+                    "wait_hours": worst.wait_after_hours,
+                    "current_wait_hours": worst.wait_before_hours,
+                    "lead_time_delta_hours": lead,
                 },
             )
         )

@@ -166,3 +166,18 @@ def unbounded_reason(overflowing: Sequence[QueueChange]) -> str:
         if change.utilization_after is not None
     ]
     return "; ".join(parts) + ", so its queue grows without bound"
+
+
+def wait_curve(
+    wait_hours: float, utilization: float, servers: float, points: int = 60
+) -> list[tuple[float, float]]:
+    """(utilization, wait) from 0 to 97 % for a queue calibrated on today's wait and load.
+
+    The work per item stays as today: the hockey stick of one stage's queue.
+    """
+    base = queue_factor(utilization, servers)
+    top = 0.97
+    return [
+        (rho, wait_hours * queue_factor(rho, servers) / base)
+        for rho in (top * step / (points - 1) for step in range(points))
+    ]

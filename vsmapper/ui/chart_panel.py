@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import Forecast, ForecastCancelled, analyze, compare, forecast
 from vsmapper.analysis.insights import hourglass
-from vsmapper.analysis.queues import unbounded_reason
+from vsmapper.analysis.queues import (
+    responds_to_load,
+    stage_loads,
+    unbounded_reason,
+    wait_curve,
+)
+from vsmapper.analysis.scenario import FutureState
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
@@ -201,6 +207,12 @@ class ForecastChart(QWidget):
         """Start a forecast of what is shown, off the GUI thread."""
         if self._thread is not None:
             return
+        future = self.workspace.future
+        if future is not None and future.unbounded:
+            self.summary.setText(
+                "No forecast: lead time is unbounded. " + unbounded_reason(future.overflowing)
+            )
+            return
         self._worker = ForecastWorker(
             self.workspace.displayed_stream, self.trials.currentData(), seed
         )
@@ -353,6 +365,132 @@ class ScenarioChart(QWidget):
         )
 
 
+class QueueChart(QWidget):
+    """One stage's wait against its utilization: today, the shown scenario and the curve."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = _plot("How the wait grows with load", "utilization (%)", "wait (working hours)")
+        self.stage_box = QComboBox()
+        self.stage_box.setToolTip("The stage whose queue to draw")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Stage:"))
+        controls.addWidget(self.stage_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.note)
+        layout.addWidget(self.plot, 1)
+        self.stage_box.activated.connect(self._on_stage_chosen)
+        self._picked: str | None = None
+        self.curve: list[tuple[float, float]] = []
+        self.today: tuple[float, float] | None = None
+        self.scenario_point: tuple[float, float] | None = None
+        self._shown: tuple[ValueStream, FutureState | None] | None = None
+
+    def show_map(self, stream: ValueStream, future: FutureState | None) -> None:
+        """Offer the stages that have a calibrated queue; keep the chosen one if it still has."""
+        self._shown = (stream, future)
+        chosen = self._picked
+        loads = stage_loads(stream)
+        self.stage_box.clear()
+        for stage in stream.stages:
+            if responds_to_load(stage.wait_kind, loads[stage.id]):
+                self.stage_box.addItem(stage.name, stage.id)
+        if future is not None and chosen is None:
+            grown = [c for c in future.queues if c.responds or c.overflowing]
+            if grown:
+                chosen = max(grown, key=lambda c: c.wait_after_hours - c.wait_before_hours).stage_id
+        self.stage_box.setCurrentIndex(max(0, self.stage_box.findData(chosen)))
+        self._draw()
+
+    def _on_stage_chosen(self, _row: int) -> None:
+        self._picked = self.stage_box.currentData()
+        self._draw()
+
+    def _draw(self) -> None:
+        item = self.plot.getPlotItem()
+        item.clear()
+        self.curve, self.today, self.scenario_point = [], None, None
+        stage_id = self.stage_box.currentData()
+        if self._shown is None or stage_id is None:
+            self.note.setText(
+                "Give the map a demand (items per week) to see how its queues respond to load."
+            )
+            return
+        stream, future = self._shown
+        stage = stream.stage(stage_id)
+        calendar = stream.calendar
+        load = stage_loads(stream)[stage_id]
+        assert load.utilization is not None
+        wait = stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
+        self.curve = wait_curve(wait, load.utilization, stage.people)
+        self.today = (load.utilization, wait)
+        item.plot(
+            [100 * rho for rho, _ in self.curve],
+            [hours for _, hours in self.curve],
+            pen=pg.mkPen(theme.WAIT, width=2.5),
+            name="At today's work per item",
+        )
+        item.plot(
+            [100 * load.utilization],
+            [wait],
+            pen=None,
+            symbol="o",
+            symbolSize=12,
+            symbolBrush=theme.INK,
+        )
+        self._label(item, "today", 100 * load.utilization, wait, theme.INK)
+        units = calendar.hours_per_day, calendar.days_per_week
+        text = (
+            f"{stage.name}: {load.utilization:.0%} busy today, waiting {show_hours(wait, *units)}."
+        )
+        top = self.curve[-1][1]
+        change = future.queue(stage_id) if future is not None else None
+        if change is not None and change.utilization_after is not None:
+            after = change.utilization_after
+            if change.overflowing:
+                item.addItem(
+                    pg.InfiniteLine(
+                        pos=100.0,
+                        angle=90,
+                        pen=pg.mkPen(theme.CONSTRAINT, width=2, style=Qt.PenStyle.DashLine),
+                    )
+                )
+                self._label(
+                    item, f"scenario: {after:.0%}, unbounded", 100.0, top * 0.8, theme.CONSTRAINT
+                )
+                text += f" The scenario makes it {after:.0%} busy: its queue grows without bound."
+            else:
+                self.scenario_point = (after, change.wait_after_hours)
+                item.plot(
+                    [100 * after],
+                    [change.wait_after_hours],
+                    pen=None,
+                    symbol="s",
+                    symbolSize=12,
+                    symbolBrush=theme.CONSTRAINT,
+                )
+                self._label(
+                    item, "scenario", 100 * after, change.wait_after_hours, theme.CONSTRAINT
+                )
+                top = max(top, change.wait_after_hours)
+                text += (
+                    f" The scenario: {after:.0%} busy, waiting "
+                    f"{show_hours(change.wait_after_hours, *units)}."
+                )
+        self.note.setText(text)
+        item.setXRange(0, 105, padding=0)
+        item.setYRange(0, top * 1.1 or 1, padding=0)
+
+    @staticmethod
+    def _label(item: pg.PlotItem, text: str, x: float, y: float, color: str) -> None:
+        label = pg.TextItem(text, color=color, anchor=(0, 1))
+        label.setPos(x + 1, y)
+        item.addItem(label)
+
+
 class HourglassChart(QWidget):
     """Each phase's share of expected lead time against the AI marked in it."""
 
@@ -395,11 +533,13 @@ class ChartsPanel(QWidget):
         self.forecast_chart = ForecastChart(workspace)
         self.scenario_chart = ScenarioChart()
         self.hourglass_chart = HourglassChart()
+        self.queue_chart = QueueChart()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.time_chart, "Where the time goes")
         self.tabs.addTab(self.forecast_chart, "Forecast")
         self.tabs.addTab(self.scenario_chart, "Scenarios")
         self.tabs.addTab(self.hourglass_chart, "Hourglass")
+        self.tabs.addTab(self.queue_chart, "Queues")
         self.export_button = QPushButton("Export chart…")
         self.export_button.clicked.connect(self.export_dialog)
         bar = QHBoxLayout()
@@ -423,6 +563,7 @@ class ChartsPanel(QWidget):
         self.time_chart.show_map(shown, self.workspace)
         self.scenario_chart.show_map(self.workspace.stream)
         self.hourglass_chart.show_map(self.workspace.stream, self.workspace)
+        self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
         self.forecast_chart.mark_stale()
 
     def export_current(self, path: str | Path) -> None:

@@ -1,0 +1,62 @@
+"""The Queues chart: one stage's wait against its utilization, today and the scenario marked."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from vsmapper.ui.chart_panel import ChartsPanel
+from vsmapper.ui.files import example_map
+from vsmapper.ui.workspace import Workspace
+
+
+@pytest.fixture
+def panel(qapp: QApplication) -> ChartsPanel:
+    return ChartsPanel(Workspace(example_map()))
+
+
+def test_the_queue_chart_draws_the_hockey_stick_with_today_and_the_scenario(
+    panel: ChartsPanel,
+) -> None:
+    chart = panel.queue_chart
+    assert panel.tabs.tabText(panel.tabs.indexOf(chart)) == "Queues"
+    workspace = panel.workspace
+    workspace.show_scenario("more-changes")
+    workspace.refresh_now()
+    assert chart.stage_box.currentData() == "review"  # the queue the scenario grows most
+    before = workspace.future.queue("review")
+    assert chart.today == pytest.approx((before.utilization_before, before.wait_before_hours))
+    assert chart.scenario_point == pytest.approx(
+        (before.utilization_after, before.wait_after_hours)
+    )
+    waits = [wait for _, wait in chart.curve]
+    assert waits == sorted(waits)
+    assert "busy today" in chart.note.text() and "The scenario" in chart.note.text()
+
+
+def test_choosing_another_stage_redraws_and_an_overload_is_marked(panel: ChartsPanel) -> None:
+    chart = panel.queue_chart
+    workspace = panel.workspace
+    row = chart.stage_box.findData("qa")
+    chart.stage_box.setCurrentIndex(row)
+    chart.stage_box.activated.emit(row)
+    assert chart.today[0] == pytest.approx(workspace.analysis().stage("qa").utilization)
+    assert chart.scenario_point is None  # the current state has no scenario
+    workspace.document.set_scenario_field("more-changes", "demand_factor", 3.0)
+    workspace.show_scenario("more-changes")
+    workspace.refresh_now()
+    row = chart.stage_box.findData("review")
+    chart.stage_box.setCurrentIndex(row)
+    chart.stage_box.activated.emit(row)
+    assert chart.scenario_point is None
+    assert "grows without bound" in chart.note.text()
+
+
+def test_the_forecast_refuses_an_unbounded_scenario(panel: ChartsPanel) -> None:
+    workspace = panel.workspace
+    workspace.document.set_scenario_field("more-changes", "demand_factor", 3.0)
+    workspace.show_scenario("more-changes")
+    workspace.refresh_now()
+    panel.forecast_chart.run_button.click()
+    assert not panel.forecast_chart.running
+    assert panel.forecast_chart.summary.text().startswith("No forecast: lead time is unbounded.")
