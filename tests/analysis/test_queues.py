@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vsmapper.analysis import analyze, compare, future_state
+from vsmapper.analysis.fixes import fixes, troubled_stage
 from vsmapper.analysis.insights import insights
 from vsmapper.analysis.queues import queue_factor, wait_curve, wait_multiplier
 from vsmapper.model import Scenario, ValueStream
@@ -195,3 +196,44 @@ def test_wait_curve_is_the_hockey_stick_through_today() -> None:
     waits = [wait for _, wait in curve]
     assert waits == sorted(waits) and max(rhos) == close(0.97)
     assert dict(curve)[rhos[-1]] == close(16 * (0.97 / 0.03) * 3)
+
+
+def test_more_people_change_the_servers_of_the_queue() -> None:
+    # Two people instead of one at the same load per person: ρ stays 0.25, c goes 1 → 2.
+    stream = review_map(demand=5)
+    wait = wait_after(stream, demand_factor=2, overrides={"review": {"people": 2}})
+    assert wait == close(16 * queue_factor(0.25, 2) / queue_factor(0.25, 1))
+
+
+def test_the_levers_bring_an_overloaded_stage_back_best_first() -> None:
+    stream = review_map(scenarios=[{"id": "rush", "name": "Rush", "demand_factor": 5}])
+    rush = stream.scenarios[0]
+    troubled = troubled_stage(future_state(stream, rush).queues)
+    assert troubled is not None and troubled.stage_id == "review"
+    found = {fix.lever: fix for fix in fixes(stream, rush, "review")}
+    assert set(found) == {"People", "Smaller batches", "Limit work in progress"}
+    # ρ′ = 1.25 back to today's 0.25: five times the capacity, a fifth of the work or demand.
+    assert found["People"].scenario.overrides["review"].people == 5
+    assert found["Smaller batches"].scenario.overrides["review"].process_time.likely_hours() == (
+        close(0.4)
+    )
+    assert found["Limit work in progress"].scenario.demand_factor == close(1.0)
+    for fix in found.values():
+        assert fix.utilization == close(0.25)
+        assert fix.lead_time_hours is not None
+    leads = [fix.lead_time_hours for fix in fixes(stream, rush, "review")]
+    assert leads == sorted(leads)
+    assert stream.scenarios == [rush]  # nothing is added until the user asks
+
+
+def test_ai_at_the_stage_is_a_lever_when_the_scenario_leaves_it_off() -> None:
+    bot = {"id": "bot", "name": "AI first-pass review", "process_time_factor": 0.5}
+    stream = review_map(
+        review={"ai": [bot]}, scenarios=[{"id": "rush", "name": "Rush", "demand_factor": 5}]
+    )
+    [ai] = [
+        fix for fix in fixes(stream, stream.scenarios[0], "review") if fix.lever.startswith("AI")
+    ]
+    assert ai.scenario.ai == ["bot"]
+    assert ai.utilization == close(0.625)  # half the work: back under 100 %, still busy
+    assert ai.lead_time_hours is not None

@@ -203,3 +203,26 @@ def test_every_practice_makes_an_opportunity_a_map_accepts() -> None:
     ]
     stream = ValueStream(name="All practices", stages=[Stage(id="s", name="S", ai=opportunities)])
     assert len(stream.opportunities()) == len(opportunities)
+
+
+def test_side_effects_fall_on_the_first_later_stage_of_their_kind() -> None:
+    from vsmapper.catalog import side_effects_for
+    from vsmapper.model import ValueStream
+
+    practice = load_catalog().practice("coding-assistant")
+    assert {effect.kind for effect in practice.side_effects} == {"review", "deploy"}
+    stream = ValueStream.model_validate(
+        {
+            "name": "m",
+            "stages": [
+                {"id": "review0", "name": "Design review", "kind": "review"},
+                {"id": "code", "name": "Coding", "kind": "coding"},
+                {"id": "r1", "name": "Peer review", "kind": "review"},
+                {"id": "r2", "name": "Second review", "kind": "review"},
+            ],
+        }
+    )
+    # Only downstream stages count, the first of the kind; no deploy stage, no effect there.
+    assert [effect.stage for effect in side_effects_for(practice, stream, "code")] == ["r1"]
+    bare = opportunity_from_practice(practice, "x")
+    assert bare.also == []

@@ -148,7 +148,7 @@ def test_adding_a_practice_is_one_undo_step_with_the_catalog_defaults(
     assert dialog.result() == QDialog.DialogCode.Accepted
     practice = load_catalog().practice("coding-assistant")
     assert chain.stream.stage("coding").ai == [
-        opportunity_from_practice(practice, "coding-assistant")
+        opportunity_from_practice(practice, "coding-assistant", chain.stream, "coding")
     ]
     round_trip(chain, before, "Add AI opportunity Coding assistant to Coding")
 
@@ -417,3 +417,24 @@ def test_the_panel_says_which_opportunities_a_shown_scenario_enables(
     row = panel.model.row_of("review-bot")
     tooltip = panel.model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip == "Not enabled in the scenario Coding assistant only"
+
+
+def test_a_coding_assistant_brings_its_assumed_side_effects_with_their_sources(
+    qtbot: QtBot, chain: Workspace
+) -> None:
+    dialog = dialog_for(qtbot, chain, "coding")
+    details = dialog.details.toPlainText()
+    practice = load_catalog().practice("coding-assistant")
+    assert "Assumed side effects on later stages" in details
+    assert all(item.source in details and item.basis in details for item in practice.side_effects)
+    before = dump_map(chain.stream)
+    dialog.accept()
+    [opportunity] = chain.stream.stage("coding").ai
+    # The feature chain has a review stage after coding and a deploy stage after that.
+    assert [
+        (effect.stage, effect.process_time_factor, effect.pca_delta) for effect in opportunity.also
+    ] == [
+        ("review", 1.5, -5),
+        ("deploy", 1.0, -3),
+    ]
+    round_trip(chain, before, "Add AI opportunity Coding assistant to Coding")

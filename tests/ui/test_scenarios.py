@@ -441,3 +441,32 @@ def test_an_overloaded_scenario_shows_unbounded_instead_of_a_lead_time(
     example.undo_stack.undo()
     settle(qtbot, comparison)
     assert comparison.as_rows()[1][6] != "unbounded"
+
+
+def test_what_would_fix_it_creates_a_lever_scenario_in_one_click(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
+    panel.select_scenario("more-changes")
+    assert not panel.fix_title.isHidden()
+    assert panel.fix_note.text().startswith("Code review's queue grows from 2d to ")
+    assert panel.fixes[0].lever == "Limit work in progress"
+    assert {fix.lever for fix in panel.fixes} == {
+        "People",
+        "Smaller batches",
+        "AI at the stage",
+        "Limit work in progress",
+    }
+    people = next(button for button in panel.fix_buttons if button.text().startswith("People: "))
+    assert "lead time" in people.text()
+    before = dump_map(example.stream)
+    people.click()
+    added = example.stream.scenarios[-1]
+    assert added.name == "Coding assistant, 30% more changes + people"
+    assert added.overrides["review"].people == 4.5
+    assert panel.selected_scenario().id == added.id
+    round_trip(example, before, "Add scenario Coding assistant, 30% more changes + people")
+
+
+def test_a_scenario_without_a_troubled_queue_offers_no_fix(panel: ScenariosPanel) -> None:
+    panel.select_scenario("ai-across-the-stream")
+    assert panel.fix_title.isHidden() and panel.fix_buttons == []

@@ -73,12 +73,16 @@ def wait_multiplier(
     servers: float,
     work_before: float,
     work_after: float,
+    servers_after: float | None = None,
 ) -> float:
-    """WT′ / WT for a calibrated queue: g(ρ′, c) / g(ρ, c) × τ′ / τ (ρ′ < 1, 0 < ρ < 1)."""
+    """WT′ / WT for a calibrated queue: g(ρ′, c′) / g(ρ, c) × τ′ / τ (ρ′ < 1, 0 < ρ < 1).
+
+    ``servers_after`` (c′) differs from ``servers`` only when a scenario changes the people.
+    """
     if rho_after <= 0 or work_after <= 0:
         return 0.0
     return (
-        queue_factor(rho_after, servers)
+        queue_factor(rho_after, servers if servers_after is None else servers_after)
         / queue_factor(rho_before, servers)
         * (work_after / work_before)
     )
@@ -118,6 +122,7 @@ def respond(
     calendar = today.calendar
     hours_per_day, days_per_week = calendar.hours_per_day, calendar.days_per_week
     today_waits = {stage.id: stage.wait_time for stage in today.stages}
+    today_people = {stage.id: stage.people for stage in today.stages}
     stages = []
     changes = []
     for stage in future.stages:
@@ -134,9 +139,10 @@ def respond(
             multiplier = wait_multiplier(
                 load_before.utilization,
                 load_after.utilization,
-                stage.people,
+                today_people[stage.id],
                 load_before.work_hours,
                 load_after.work_hours,
+                stage.people,
             )
             if multiplier != 1:
                 wait = wait.scaled(multiplier)

@@ -1,6 +1,7 @@
 """The AI practice catalog (data in resources/catalog) and suggestions for a stage. No Qt."""
 
 from vsmapper.catalog.practices import (
+    AssumedSideEffect,
     AssumedValue,
     Catalog,
     Effect,
@@ -9,10 +10,12 @@ from vsmapper.catalog.practices import (
     Practice,
     load_catalog,
     opportunity_from_practice,
+    side_effects_for,
     suggest,
 )
 
 __all__ = [
+    "AssumedSideEffect",
     "AssumedValue",
     "Catalog",
     "Effect",
@@ -21,5 +24,6 @@ __all__ = [
     "Practice",
     "load_catalog",
     "opportunity_from_practice",
+    "side_effects_for",
     "suggest",
 ]

@@ -6,9 +6,10 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Literal
 
+import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from vsmapper.model import AIOpportunity, Stage
+from vsmapper.model import AIOpportunity, SideEffect, Stage, ValueStream
 from vsmapper.model.stream import ID_PATTERN, KINDS, PHASES, Kind, Phase
 
 CATALOG_RESOURCE = "catalog/ai-practices.json"
@@ -56,6 +57,17 @@ class Effect(CatalogModel):
         return self
 
 
+class AssumedSideEffect(Effect):
+    """What a practice is assumed to do at a later stage of a kind, with why and who says so.
+
+    It falls on the first stage of that kind downstream of the practice's stage.
+    """
+
+    kind: Kind
+    basis: Text
+    source: Text
+
+
 class MonthlyCost(CatalogModel):
     """A typical cost per team and month, with what the figure assumes."""
 
@@ -85,6 +97,7 @@ class Practice(CatalogModel):
     monthly_cost: MonthlyCost
     risks: Annotated[tuple[Text, ...], Field(min_length=1)]
     evidence: Annotated[tuple[Evidence, ...], Field(min_length=1)]
+    side_effects: tuple[AssumedSideEffect, ...] = ()
 
     @model_validator(mode="after")
     def _no_repeats(self) -> Practice:
@@ -149,12 +162,46 @@ def suggest(catalog: Catalog, stage: Stage) -> list[Practice]:
     return sorted(fitting, key=fit)
 
 
-def opportunity_from_practice(practice: Practice, opportunity_id: str) -> AIOpportunity:
+def side_effects_for(practice: Practice, stream: ValueStream, stage_id: str) -> list[SideEffect]:
+    """The practice's assumed side effects, each on the first later stage of its kind.
+
+    A side effect whose kind has no stage downstream of ``stage_id`` is left out.
+    """
+    later = nx.descendants(stream.graph(), stage_id)
+    found = []
+    for assumed in practice.side_effects:
+        target = next(
+            (stage for stage in stream.stages if stage.id in later and stage.kind == assumed.kind),
+            None,
+        )
+        if target is not None:
+            found.append(
+                SideEffect(
+                    stage=target.id,
+                    process_time_factor=assumed.process_time_factor.default,
+                    wait_time_factor=assumed.wait_time_factor.default,
+                    pca_delta=assumed.pca_delta.default,
+                )
+            )
+    return found
+
+
+def opportunity_from_practice(
+    practice: Practice,
+    opportunity_id: str,
+    stream: ValueStream | None = None,
+    stage_id: str | None = None,
+) -> AIOpportunity:
     """A new AI opportunity for a practice with the catalog's default effect and cost.
 
-    Its confidence is "low": the defaults are assumptions until the team has its own figures.
+    Given the map and the stage it is for, it also carries the practice's side effects on
+    later stages. Its confidence is "low": the defaults are assumptions until the team has
+    its own figures.
     """
     effect = practice.effect
+    also = (
+        [] if stream is None or stage_id is None else side_effects_for(practice, stream, stage_id)
+    )
     return AIOpportunity(
         id=opportunity_id,
         practice=practice.id,
@@ -164,4 +211,5 @@ def opportunity_from_practice(practice: Practice, opportunity_id: str) -> AIOppo
         pca_delta=effect.pca_delta.default,
         monthly_cost=practice.monthly_cost.usd,
         confidence="low",
+        also=also,
     )

@@ -44,7 +44,13 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import analyze, apply_scenario
 from vsmapper.analysis.insights import OpportunityEffect, opportunity_effects
-from vsmapper.catalog import Practice, load_catalog, opportunity_from_practice, suggest
+from vsmapper.catalog import (
+    Practice,
+    load_catalog,
+    opportunity_from_practice,
+    side_effects_for,
+    suggest,
+)
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change
 from vsmapper.model.stream import AIOpportunity, Scenario, Stage
@@ -196,6 +202,18 @@ def _practice_details(practice: Practice) -> str:
         f"— {html.escape(item.source)}</span></li>"
         for item in practice.evidence
     )
+    side_effects = "".join(
+        f"<li>{html.escape(item.kind)} stage: "
+        f"{effect_text(item.process_time_factor.default, item.wait_time_factor.default, item.pca_delta.default)}"
+        f" — {html.escape(item.basis)}<br><span style='color:{theme.MUTED}'>"
+        f"— {html.escape(item.source)}</span></li>"
+        for item in practice.side_effects
+    )
+    if side_effects:
+        side_effects = (
+            "<p><b>Assumed side effects on later stages</b> (editable after adding)</p>"
+            f"<ul>{side_effects}</ul>"
+        )
     return (
         f"<h3 style='margin:0'>{html.escape(practice.name)}</h3>"
         f"<p>{html.escape(practice.summary)}</p>"
@@ -203,7 +221,8 @@ def _practice_details(practice: Practice) -> str:
         f"<b>Plausible range:</b> {ranges}<br>"
         f"<b>Monthly cost:</b> {money_text(practice.monthly_cost.usd, 'USD')} "
         f"<span style='color:{theme.MUTED}'>({html.escape(practice.monthly_cost.basis)})</span>"
-        f"</p><p><b>Risks</b></p><ul>{risks}</ul><p><b>Evidence</b></p><ul>{evidence}</ul>"
+        f"</p>{side_effects}<p><b>Risks</b></p><ul>{risks}</ul>"
+        f"<p><b>Evidence</b></p><ul>{evidence}</ul>"
     )
 
 
@@ -402,7 +421,9 @@ class AddOpportunityDialog(QDialog):
         opportunity_id = document.unique_id(name, fallback="ai")
         practice = self.practice
         base = (
-            opportunity_from_practice(practice, opportunity_id)
+            opportunity_from_practice(
+                practice, opportunity_id, self.workspace.stream, self.stage.id
+            )
             if practice
             else AIOpportunity(id=opportunity_id, name=name)
         )
@@ -422,6 +443,7 @@ class AddOpportunityDialog(QDialog):
             process_time_factor=self.process_factor.value(),
             wait_time_factor=self.wait_factor.value(),
             pca_delta=self.pca_delta.value(),
+            also=side_effects_for(self.practice, stream, self.stage.id) if self.practice else [],
         )
         stages = [
             stage.model_copy(update={"ai": [*stage.ai, preview]})

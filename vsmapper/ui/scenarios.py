@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.analysis import FlowAnalysis, ScenarioComparison, apply_scenario, compare
+from vsmapper.analysis.fixes import Fix, fixes, troubled_stage
 from vsmapper.analysis.queues import QueueChange
+from vsmapper.analysis.scenario import future_state
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Document
 from vsmapper.model.duration import parse_estimate
@@ -406,6 +408,14 @@ class ScenariosPanel(QWidget):
         demand_row.addWidget(self.demand)
         demand_row.addWidget(self.demand_hint, 1)
         editor_layout.addLayout(demand_row)
+        self.fix_title = section_label("What would fix it")
+        self.fix_note = text_label("", theme.MUTED, parent=self)
+        self.fix_rows = QVBoxLayout()
+        self.fix_buttons: list[QPushButton] = []
+        self.fixes: list[Fix] = []
+        editor_layout.addWidget(self.fix_title)
+        editor_layout.addWidget(self.fix_note)
+        editor_layout.addLayout(self.fix_rows)
 
         list_buttons = QVBoxLayout()
         for button in (
@@ -513,6 +523,7 @@ class ScenariosPanel(QWidget):
             item.setCheckState(Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked)
 
         sync_items(self.ai_list, [opportunity.id for _, opportunity in opportunities], show)
+        self._fill_fixes(scenario)
         self.ai_list.setVisible(bool(opportunities))
         self.no_ai_hint.setVisible(not opportunities)
         if scenario is None:
@@ -565,6 +576,48 @@ class ScenariosPanel(QWidget):
         if problem:
             self.problem.emit(problem)
         return problem is None
+
+    def _fill_fixes(self, scenario: Scenario | None) -> None:
+        """The levers that bring the scenario's most troubled queue back, best first."""
+        while self.fix_rows.count():
+            row = self.fix_rows.takeAt(0)
+            if row.widget() is not None:
+                row.widget().deleteLater()
+        self.fix_buttons, self.fixes = [], []
+        stream = self.workspace.stream
+        troubled = None
+        if scenario is not None:
+            troubled = troubled_stage(future_state(stream, scenario).queues)
+        for widget in (self.fix_title, self.fix_note):
+            widget.setVisible(troubled is not None)
+        if scenario is None or troubled is None:
+            return
+        busy = troubled.utilization_after or 0.0
+        self.fix_note.setText(
+            f"{troubled.stage} is overloaded at {busy:.0%}: its queue grows without bound."
+            if troubled.overflowing
+            else f"{troubled.stage}'s queue grows from "
+            f"{duration_text(stream, troubled.wait_before_hours)} to "
+            f"{duration_text(stream, troubled.wait_after_hours)} at {busy:.0%} busy."
+        )
+        self.fixes = fixes(stream, scenario, troubled.stage_id)
+        for fix in self.fixes:
+            outcome = (
+                "still unbounded"
+                if fix.lead_time_hours is None
+                else f"lead time {duration_text(stream, fix.lead_time_hours)}"
+            )
+            button = QPushButton(f"{fix.lever}: {fix.description} → {outcome}", self)
+            button.setToolTip(f"Create the scenario '{fix.scenario.name}' (undoable)")
+            button.setStyleSheet("text-align: left; padding: 3px 8px;")
+            button.clicked.connect(lambda _checked=False, chosen=fix: self.create_fix(chosen))
+            self.fix_rows.addWidget(button)
+            self.fix_buttons.append(button)
+
+    def create_fix(self, fix: Fix) -> None:
+        """Add the fix's scenario as one undo step and select it."""
+        scenario = fix.scenario.replaced(id=self.document.unique_id(fix.scenario.name, "scenario"))
+        self._add(scenario, f"Add scenario {scenario.name}")
 
     def _add(self, scenario: Scenario, text: str) -> None:
         if self._perform(text, lambda document: document.add_scenario(scenario)):
