@@ -25,6 +25,7 @@ from vsmapper.ui.opportunities import (
     CheckedTextDelegate,
     OpportunitiesPanel,
 )
+from vsmapper.ui.side_effects import SideEffectsDialog
 from vsmapper.ui.workspace import Workspace
 
 
@@ -438,3 +439,29 @@ def test_a_coding_assistant_brings_its_assumed_side_effects_with_their_sources(
         ("deploy", 1.0, -3),
     ]
     round_trip(chain, before, "Add AI opportunity Coding assistant to Coding")
+
+
+def test_side_effects_are_edited_added_and_removed_as_one_undo_step(
+    panel: OpportunitiesPanel, example: Workspace
+) -> None:
+    assert not panel.side_effects_button.isEnabled()
+    panel.select_opportunity("coding-assistant")
+    assert panel.side_effects_button.isEnabled()
+    before = dump_map(example.stream)
+    panel.side_effects_button.click()
+    dialog = panel.findChild(SideEffectsDialog)
+    assert dialog is not None and dialog.table.rowCount() == 2
+    assert dialog.effects() == example.document.opportunity("coding-assistant").also
+    dialog.table.cellWidget(0, 1).setValue(2.0)  # review takes twice as long
+    dialog.remove_button.click()  # no row selected: the last one, on deploy, goes
+    dialog.add_button.click()
+    stages = dialog.table.cellWidget(1, 0)
+    stages.setCurrentIndex(stages.findData("qa"))
+    dialog.table.cellWidget(1, 3).setValue(-4)
+    dialog.accept()
+    also = example.document.opportunity("coding-assistant").also
+    assert [(e.stage, e.process_time_factor, e.pca_delta) for e in also] == [
+        ("review", 2.0, -5),
+        ("qa", 1.0, -4),
+    ]
+    round_trip(example, before, "Change side effects of Coding assistant")

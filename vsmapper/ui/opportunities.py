@@ -72,6 +72,7 @@ from vsmapper.ui.insights_panel import (
     signed_number,
     text_label,
 )
+from vsmapper.ui.side_effects import SideEffectsDialog
 from vsmapper.ui.workspace import Workspace
 
 STATUSES = ("idea", "pilot", "adopted")
@@ -794,10 +795,16 @@ class OpportunitiesPanel(FollowingPanel):
         remove_key = QShortcut(QKeySequence.StandardKey.Delete, self.table)
         remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         remove_key.activated.connect(self.remove_selected)
+        self.side_effects_button = QPushButton("Side effects…", self)
+        self.side_effects_button.setToolTip(
+            "What the selected opportunity also changes at other stages"
+        )
+        self.side_effects_button.clicked.connect(self.open_side_effects)
         self.summary = text_label("", theme.INK_SOFT, parent=self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.side_effects_button)
         buttons.addSpacing(12)
         buttons.addWidget(self.summary, 1)
         self.problem_label = ProblemLabel(self)
@@ -856,6 +863,7 @@ class OpportunitiesPanel(FollowingPanel):
             self.add_button.setToolTip(f"Suggestions from the AI practice catalog for {name}")
         self.add_button.setEnabled(target is not None)
         self.remove_button.setEnabled(self.selected_opportunity() is not None)
+        self.side_effects_button.setEnabled(self.selected_opportunity() is not None)
         rows = self.model.rows
         cost = sum(opportunity.monthly_cost for _, opportunity in rows)
         self.summary.setText(
@@ -873,6 +881,16 @@ class OpportunitiesPanel(FollowingPanel):
         dialog = AddOpportunityDialog(self.workspace, target, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.added.connect(self.select_opportunity)
+        dialog.open()
+        return dialog
+
+    def open_side_effects(self) -> SideEffectsDialog | None:
+        """Edit the selected opportunity's side effects; returns without waiting."""
+        selected = self.selected_opportunity()
+        if selected is None:
+            return None
+        dialog = SideEffectsDialog(self.workspace, selected, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
