@@ -427,6 +427,8 @@ class QueueChart(QWidget):
         wait = stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
         self.curve = wait_curve(wait, load.utilization, stage.people)
         self.today = (load.utilization, wait)
+        if item.legend is None:
+            item.addLegend(offset=(10, 10), labelTextColor=theme.INK)
         item.plot(
             [100 * rho for rho, _ in self.curve],
             [hours for _, hours in self.curve],
@@ -446,7 +448,8 @@ class QueueChart(QWidget):
         text = (
             f"{stage.name}: {load.utilization:.0%} busy today, waiting {show_hours(wait, *units)}."
         )
-        top = self.curve[-1][1]
+        # Room for today's and the scenario's points, not for the curve's far end near 100 %.
+        top = min(self.curve[-1][1], 8 * wait)
         change = future.queue(stage_id) if future is not None else None
         if change is not None and change.utilization_after is not None:
             after = change.utilization_after
@@ -475,7 +478,7 @@ class QueueChart(QWidget):
                 self._label(
                     item, "scenario", 100 * after, change.wait_after_hours, theme.CONSTRAINT
                 )
-                top = max(top, change.wait_after_hours)
+                top = max(top, 2 * change.wait_after_hours)
                 text += (
                     f" The scenario: {after:.0%} busy, waiting "
                     f"{show_hours(change.wait_after_hours, *units)}."

@@ -11,7 +11,7 @@ from vsmapper.ui import theme
 from vsmapper.ui.canvas.items import BOX
 
 # A queue whose wait grows less than this is not worth a badge.
-GROWTH_SHOWN = 1.1
+GROWTH_SHOWN = 1.5
 HEIGHT = 24.0
 GAP = 8.0
 
