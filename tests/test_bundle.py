@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,19 @@ from vsmapper.analysis.report import analysis_text
 from vsmapper.io.mapfile import load_map
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure_json(history: str) -> str:
+    """What the package's own ``vsmapper measure --json`` prints for a history."""
+    result = subprocess.run(
+        [sys.executable, "-m", "vsmapper", "measure", history, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
 BUNDLED_RESOURCES = Path("_internal", "vsmapper", "resources")
 EXAMPLE = BUNDLED_RESOURCES / "examples" / "idea-to-production.vsm.json"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -68,6 +82,15 @@ def test_the_bundle_analyzes_its_example_map_as_the_package_does(
 ) -> None:
     result = run_bundled(bundle, "analyze", str(bundle / EXAMPLE), cwd=tmp_path)
     assert result.stdout == analysis_text(load_map(bundle / EXAMPLE), None) + "\n"
+
+
+@pytest.mark.slow
+def test_the_bundle_measures_the_example_history_with_polars(bundle: Path, tmp_path: Path) -> None:
+    history = bundle / EXAMPLE.with_name("idea-to-production.history.csv")
+    bundled = run_bundled(bundle, "measure", str(history), "--json", cwd=tmp_path)
+    assert json.loads(bundled.stdout) == json.loads(
+        measure_json(str(ROOT / "resources" / "examples" / history.name))
+    )
 
 
 @pytest.mark.slow

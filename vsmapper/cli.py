@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from vsmapper import __version__
 from vsmapper.errors import VSMapperError, quoted
+from vsmapper.history import cli as history_cli
 from vsmapper.jsonout import json_text
 
 if TYPE_CHECKING:
     from vsmapper.model.stream import ValueStream
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
-SUBCOMMANDS = ("analyze", "forecast", "export", "import", "survey")
+SUBCOMMANDS = ("analyze", "forecast", "export", "import", "survey", "measure")
 STANDARD_STREAM = "-"
 """As FILE, a map read from standard input; as OUT, standard output."""
 EXPORT_FORMATS = ("xlsx", "csv", "png", "svg", "pdf", "vsm.json")
@@ -131,7 +132,10 @@ def build_parser() -> Parser:
 
     forecast = commands.add_parser("forecast", help="Monte Carlo lead-time forecast")
     forecast.add_argument(
-        "file", metavar="FILE", help=".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help=".vsm.json, .csv or .xlsx; '-' reads a map from standard input",
     )
     forecast.add_argument(
         "--scenario", metavar="NAME", help="a scenario's name or id (default: the map as it is)"
@@ -151,6 +155,7 @@ def build_parser() -> Parser:
         help="seed for a repeatable run (default: a fresh one, printed with the result)",
     )
     forecast.add_argument("--json", action="store_true", help="print JSON instead of text")
+    history_cli.add_forecast_arguments(forecast, _number)
 
     export = commands.add_parser("export", help="write .xlsx, .csv, .png, .svg, .pdf or .vsm.json")
     export.add_argument(
@@ -242,6 +247,8 @@ def build_parser() -> Parser:
         help="stop after M minutes (default: until Ctrl+C or N answers)",
     )
     survey.add_argument("--json", action="store_true", help="print the merge as JSON")
+
+    history_cli.add_measure_parser(commands, _number)
     return parser
 
 
@@ -276,6 +283,10 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 def run_forecast(args: argparse.Namespace) -> int:
     """``vsmapper forecast``."""
+    if args.from_history is not None:
+        return history_cli.run_forecast_from_history(args)
+    if args.file is None or args.items is not None or args.by is not None:
+        raise UsageError("forecast needs FILE; --items and --by go with --from-history LOG")
     stream = load_input(args.file)
     from vsmapper.analysis.forecast import forecast_json, forecast_text
 
@@ -451,6 +462,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "export": run_export,
                 "import": run_import,
                 "survey": run_survey,
+                "measure": history_cli.run_measure,
             }[args.command]
         else:
             args = build_app_parser().parse_args(argv)

@@ -1,0 +1,211 @@
+"""``vsmapper measure`` and ``vsmapper forecast --from-history`` against hand-worked figures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.history.histories import WEEKS, WINDOW_HOURS, hand_map, write_transitions
+from vsmapper.cli import example_map_path, main
+from vsmapper.io.mapfile import load_map, save_map
+
+EXAMPLE_HISTORY = example_map_path().with_name("idea-to-production.history.csv")
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def hand_files(tmp_path: Path) -> tuple[Path, Path]:
+    log = write_transitions(tmp_path / "hand.csv")
+    drawn = tmp_path / "hand.vsm.json"
+    save_map(hand_map(), drawn)
+    return log, drawn
+
+
+def test_measure_json_every_key_by_hand(
+    hand_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    log, drawn = hand_files
+    code, out, err = run(["measure", str(log), "--map", str(drawn), "--json"], capsys)
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report == {
+        "layout": "transitions",
+        "items": 4,
+        "done_items": 2,
+        "window": {"from": "2024-03-08T09:00:00", "to": "2024-03-13T12:00:00"},
+        "flow_time_hours": {"p50": 17.0, "p85": 17.7, "p95": 17.9, "mean": 17.0},
+        "flow_velocity_per_week": pytest.approx(2 / WEEKS, rel=1e-15),
+        "flow_efficiency": pytest.approx(22 / 34, rel=1e-15),
+        "flow_load": pytest.approx(174 / WINDOW_HOURS, rel=1e-15),
+        "distribution": {"Bug": 0.5, "Story": 0.5},
+        "stages": [
+            {
+                "id": "dev",
+                "name": "Development",
+                "statuses": ["Ready for dev", "In dev"],
+                "items": 3,
+                "wait_hours": {"p10": 4.0, "p50": 4.0, "p90": pytest.approx(7.2)},
+                "process_hours": {
+                    "p10": pytest.approx(0.8),
+                    "p50": 4.0,
+                    "p90": pytest.approx(7.2),
+                },
+                "pca": 100.0,
+                "rework_to": None,
+                "wip": pytest.approx(108 / WINDOW_HOURS),
+                "throughput_per_week": pytest.approx(4 / WEEKS),
+            },
+            {
+                "id": "review",
+                "name": "Review",
+                "statuses": ["In review"],
+                "items": 1,
+                "wait_hours": {"p10": 0.0, "p50": 0.0, "p90": 0.0},
+                "process_hours": {"p10": 4.0, "p50": 4.0, "p90": 4.0},
+                "pca": 50.0,
+                "rework_to": "Development",
+                "wip": 0.0,
+                "throughput_per_week": pytest.approx(2 / WEEKS),
+            },
+        ],
+        # The drawn map: 1 day's wait at dev and 2 h of review.
+        "model_lead_time_hours": 10.0,
+    }
+
+
+def test_numbers_are_full_precision(
+    hand_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(["measure", str(hand_files[0]), "--json"], capsys)
+    report = json.loads(out)
+    assert report["flow_velocity_per_week"] == 2 / (123 / 168)
+    assert f"{2 / (123 / 168)!r}" in out
+    assert report["model_lead_time_hours"] is None
+
+
+def test_measure_writes_the_measured_map_keeping_drawn_fields(
+    hand_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log, drawn = hand_files
+    out = tmp_path / "measured.vsm.json"
+    code, text, _ = run(["measure", str(log), "--map", str(drawn), "--out", str(out)], capsys)
+    assert code == 0
+    assert "Development" in text
+    measured = load_map(out)
+    dev, review = measured.stages
+    assert (dev.id, dev.name, dev.kind) == ("dev", "Development", "coding")
+    assert dev.wait_time.hours() == pytest.approx((4, 4, 7.2))
+    assert dev.process_time.hours() == pytest.approx((0.8, 4, 7.2))
+    assert (review.pca, review.rework_to) == (50.0, "dev")
+    assert measured.demand_per_week == pytest.approx(2 / WEEKS)
+    assert measured.statuses == hand_map().statuses
+    assert measured.version == 2
+
+
+def test_a_new_map_from_history_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = write_transitions(tmp_path / "hand.csv")
+    out = tmp_path / "new.vsm.json"
+    assert run(["measure", str(log), "--out", str(out)], capsys)[0] == 0
+    measured = load_map(out)
+    assert [stage.name for stage in measured.stages] == ["In dev", "In review"]
+    assert measured.stages[1].rework_to == "in-dev"
+
+
+def test_the_window_and_calendar_options(
+    hand_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    log, drawn = hand_files
+    args = ["measure", str(log), "--map", str(drawn), "--json", "--since", "2024-03-11"]
+    report = json.loads(run([*args, "--until", "2024-03-13", "--hours-per-day", "6"], capsys)[1])
+    assert report["window"] == {"from": "2024-03-11T00:00:00", "to": "2024-03-13T00:00:00"}
+    assert report["done_items"] == 1
+    assert report["flow_time_hours"]["p50"] == pytest.approx(16 * 6 / 8)
+    assert report["stages"][0]["items"] == 2
+
+
+def test_measure_the_example_history_onto_the_example_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["measure", str(EXAMPLE_HISTORY), "--map", str(example_map_path())], capsys)
+    assert code == 0
+    assert "are not on the map; most of it waits in 'Ready for QA'" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["measure", "{dir}/gone.csv"], "no such file"),
+        (["measure", "{log}", "--since", "soon"], "--since: 'soon' is not a date"),
+        (["measure", "{log}", "--since", "2024-03-12", "--until", "2024-03-11"], "is not after"),
+        (["measure", "{log}", "--out", "{dir}/out.json"], "name it *.vsm.json"),
+        (["measure", "{log}", "--map", "{dir}/gone.vsm.json"], "no such file"),
+        (["forecast", "--from-history", "{log}"], "needs --items N or --by DATE"),
+    ],
+)
+def test_errors_are_one_line_and_exit_3(
+    hand_files: tuple[Path, Path],
+    tmp_path: Path,
+    args: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    log, _ = hand_files
+    filled = [a.format(dir=tmp_path, log=log) for a in args]
+    code, out, err = run(filled, capsys)
+    assert code == 3
+    assert out == ""
+    assert err.startswith("vsmapper: error: ") and message in err
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_a_failed_measure_leaves_the_output_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Key,Changed,To\nA,someday,Done\n", encoding="utf-8")
+    out = tmp_path / "out.vsm.json"
+    out.write_text("keep me", encoding="utf-8")
+    code, _, err = run(["measure", str(bad), "--out", str(out)], capsys)
+    assert code == 3
+    assert "row 2, Changed: 'someday' is not a date" in err
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_forecast_from_history(
+    hand_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    log, _ = hand_files
+    code, out, _ = run(
+        ["forecast", "--from-history", str(log), "--items", "4", "--seed", "1", "--json"], capsys
+    )
+    assert code == 0
+    report = json.loads(out)
+    # Weeks of the window: 0 done, then 2 done; 4 items need two weeks of 2.
+    assert report["weekly_throughput"] == [0, 2]
+    assert report["items"] == 4
+    assert report["from"] == "2024-03-13"
+    code, out, _ = run(["forecast", "--from-history", str(log), "--by", "2024-04-10"], capsys)
+    assert code == 0
+    assert "Items done by 2024-04-10" in out
+
+
+def test_forecast_without_a_file_or_history_is_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["forecast"], capsys)[0] == 2
+    assert run(["forecast", "x.vsm.json", "--items", "3"], capsys)[0] == 2
+
+
+def test_the_cli_does_not_load_polars_for_analyze() -> None:
+    code = "import sys, vsmapper.cli\nprint('polars' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,166 @@
+"""Turn a measurement into a map, JSON, and plain words against the drawn map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from vsmapper.history.measure import Measurement, Spread
+from vsmapper.model.duration import Estimate, format_hours
+from vsmapper.model.stream import ValueStream
+
+MIN_PCA = 0.1
+"""A stage that sent every item back measures 0 %, which a map cannot hold."""
+
+
+def spread_estimate(spread: Spread) -> Estimate | None:
+    """A three-point estimate in hours from P10/P50/P90, or None when nothing was measured."""
+    if spread.p10 is None or spread.p50 is None or spread.p90 is None:
+        return None
+    return Estimate(
+        form="three",
+        low=((spread.p10, "h"),),
+        likely=((spread.p50, "h"),),
+        high=((spread.p90, "h"),),
+    )
+
+
+def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
+    """``stream`` with every measured field replaced; ids, names and the rest kept."""
+    graph = stream.graph()
+    stages = []
+    for stage in stream.stages:
+        found = measurement.stage(stage.id)
+        changes: dict[str, Any] = {}
+        wait, process = spread_estimate(found.wait), spread_estimate(found.process)
+        if wait is not None and process is not None:
+            changes["wait_time"], changes["process_time"] = wait, process
+        if found.pca is not None:
+            changes["pca"] = max(found.pca, MIN_PCA)
+            upstream = found.rework_to is not None and (
+                found.rework_to == stage.id or nx.has_path(graph, found.rework_to, stage.id)
+            )
+            changes["rework_to"] = found.rework_to if upstream else None
+        if found.items:
+            changes["wip"] = found.wip
+            changes["throughput_per_week"] = found.throughput_per_week
+        stages.append(stage.replaced(**changes) if changes else stage)
+    return stream.replaced(
+        version=2,
+        stages=stages,
+        calendar=measurement.calendar,
+        demand_per_week=measurement.flow_velocity_per_week,
+    )
+
+
+def _iso(moment: Any) -> str:
+    return moment.isoformat()
+
+
+def _spread_json(spread: Spread) -> dict[str, float | None]:
+    return {"p10": spread.p10, "p50": spread.p50, "p90": spread.p90}
+
+
+def measurement_json(
+    measurement: Measurement, stream: ValueStream, model_lead_time_hours: float | None
+) -> dict[str, Any]:
+    """The ``measure --json`` report of the contract, numbers at full precision."""
+    names = {stage.id: stage.name for stage in stream.stages}
+    flow = measurement.flow_time
+    return {
+        "layout": measurement.layout,
+        "items": measurement.items,
+        "done_items": measurement.done_items,
+        "window": {"from": _iso(measurement.since), "to": _iso(measurement.until)},
+        "flow_time_hours": {"p50": flow.p50, "p85": flow.p85, "p95": flow.p95, "mean": flow.mean},
+        "flow_velocity_per_week": measurement.flow_velocity_per_week,
+        "flow_efficiency": measurement.flow_efficiency,
+        "flow_load": measurement.flow_load,
+        "distribution": measurement.distribution,
+        "stages": [
+            {
+                "id": found.id,
+                "name": found.name,
+                "statuses": list(found.statuses),
+                "items": found.items,
+                "wait_hours": _spread_json(found.wait),
+                "process_hours": _spread_json(found.process),
+                "pca": found.pca,
+                "rework_to": names.get(found.rework_to) if found.rework_to else None,
+                "wip": found.wip,
+                "throughput_per_week": found.throughput_per_week,
+            }
+            for found in measurement.stages
+        ],
+        "model_lead_time_hours": model_lead_time_hours,
+    }
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The drawn map's lead time against the measured flow time."""
+
+    model_hours: float
+    measured_hours: float
+    sentence: str
+    stage_notes: list[str]
+
+
+def _readable(hours: float, stream: ValueStream) -> str:
+    return format_hours(hours, stream.calendar.hours_per_day, stream.calendar.days_per_week)
+
+
+def model_gap(drawn: ValueStream, measurement: Measurement) -> Gap | None:
+    """Name the time the drawn map does not show, and estimates outside the measured range."""
+    from vsmapper.analysis.flow import analyze
+
+    measured = measurement.flow_time.p50
+    if measured is None:
+        return None
+    model = analyze(drawn).lead_time_hours
+    gap = measured - model
+    said = (
+        f"The map says {_readable(model, drawn)}, the tracker says "
+        f"{_readable(measured, drawn)} at P50"
+    )
+    if gap > 0:
+        sentence = f"{said}: {_readable(gap, drawn)} are not on the map"
+        waiting = _longest_wait(measurement, drawn)
+        if waiting:
+            sentence += f"; most of it waits in '{waiting}'"
+    elif gap < 0:
+        sentence = f"{said}: the map shows {_readable(-gap, drawn)} more than items take"
+    else:
+        sentence = f"{said}: they agree"
+    notes = []
+    for stage in drawn.stages:
+        found = measurement.stage(stage.id)
+        if not found.items:
+            continue
+        for label, estimate, spread in (
+            ("wait", stage.wait_time, found.wait),
+            ("process time", stage.process_time, found.process),
+        ):
+            likely = estimate.likely_hours(
+                drawn.calendar.hours_per_day, drawn.calendar.days_per_week
+            )
+            low, high = spread.p10, spread.p90
+            if low is None or high is None or low <= likely <= high:
+                continue
+            notes.append(
+                f"{stage.name}: the drawn {label} of {_readable(likely, drawn)} lies outside "
+                f"the measured P10–P90 of {_readable(low, drawn)} to {_readable(high, drawn)}"
+            )
+    return Gap(model, measured, sentence + ".", notes)
+
+
+def _longest_wait(measurement: Measurement, stream: ValueStream) -> str | None:
+    """The waiting status where items spent the most time in the window."""
+    waiting = {status for status, mapping in stream.statuses.items() if mapping.state == "waiting"}
+    candidates = [found for found in measurement.statuses if found.status in waiting]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda found: found.total_hours)
+    return best.status if best.total_hours > 0 else None

@@ -1,0 +1,178 @@
+"""``vsmapper measure`` and ``vsmapper forecast --from-history``; polars loads only when run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vsmapper.errors import VSMapperError
+
+if TYPE_CHECKING:
+    from vsmapper.history.measure import Measurement
+    from vsmapper.model.stream import ValueStream
+
+MEASURE_HELP = "measure a map from a tracker's work-item history (.csv or .xlsx)"
+
+
+def add_measure_parser(commands: Any, number: Callable[..., Callable[[str], float]]) -> None:
+    """Register ``vsmapper measure`` with the command line's subcommands."""
+    measure = commands.add_parser("measure", help=MEASURE_HELP)
+    measure.add_argument("log", metavar="LOG", help="work-item history, .csv or .xlsx")
+    measure.add_argument("--map", metavar="MAP", help="take the statuses and calendar from a map")
+    measure.add_argument("--out", metavar="OUT.vsm.json", help="write the measured map")
+    measure.add_argument("--json", action="store_true", help="print JSON")
+    measure.add_argument("--since", metavar="DATE", help="start of the window (inclusive)")
+    measure.add_argument("--until", metavar="DATE", help="end of the window (exclusive)")
+    measure.add_argument("--hours-per-day", type=number(float, 0), metavar="H")
+    measure.add_argument("--days-per-week", type=number(float, 0), metavar="D")
+
+
+def add_forecast_arguments(forecast: argparse.ArgumentParser, number: Callable[..., Any]) -> None:
+    """``forecast --from-history LOG [--items N | --by DATE]``."""
+    forecast.add_argument(
+        "--from-history", metavar="LOG", help="forecast from the weekly throughput of a history"
+    )
+    forecast.add_argument("--items", type=number(int, 1), metavar="N", help="when N items are done")
+    forecast.add_argument("--by", metavar="DATE", help="how many items are done by DATE")
+
+
+def _window(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
+    from vsmapper.history.reading import parse_date_text
+
+    since = parse_date_text(args.since, "--since") if args.since else None
+    until = parse_date_text(args.until, "--until") if args.until else None
+    if since is not None and until is not None and until <= since:
+        raise VSMapperError(f"--until: {args.until} is not after --since {args.since}")
+    return since, until
+
+
+def measured(
+    log: str,
+    map_path: str | None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    hours_per_day: float | None = None,
+    days_per_week: float | None = None,
+) -> tuple[ValueStream, ValueStream | None, Measurement]:
+    """The map the history is measured against, the drawn map (if any), the measurement."""
+    from vsmapper.history.measure import measure
+    from vsmapper.history.reading import read_history
+    from vsmapper.history.statuses import guess_statuses
+    from vsmapper.io.mapfile import load_map
+
+    drawn = load_map(map_path) if map_path else None
+    history = read_history(log)
+    stream = guess_statuses(history, drawn)
+    calendar = stream.calendar
+    if hours_per_day is not None or days_per_week is not None:
+        calendar = calendar.replaced(
+            hours_per_day=hours_per_day if hours_per_day is not None else calendar.hours_per_day,
+            days_per_week=days_per_week if days_per_week is not None else calendar.days_per_week,
+        )
+        stream = stream.replaced(calendar=calendar)
+    return stream, drawn, measure(history, stream, since, until)
+
+
+def run_measure(args: argparse.Namespace) -> int:
+    """``vsmapper measure``."""
+    from vsmapper.analysis.flow import analyze
+    from vsmapper.history.apply import measured_map, measurement_json, model_gap
+    from vsmapper.io.mapfile import MAP_SUFFIX, save_map
+
+    if args.out is not None:
+        if not args.out.lower().endswith(MAP_SUFFIX):
+            raise VSMapperError(f"{args.out}: measure writes a map file; name it *{MAP_SUFFIX}")
+        for source in (args.log, args.map):
+            if source and Path(args.out).resolve() == Path(source).resolve():
+                raise VSMapperError(f"{args.out}: is an input file; write the map to another file")
+    since, until = _window(args)
+    stream, drawn, measurement = measured(
+        args.log, args.map, since, until, args.hours_per_day, args.days_per_week
+    )
+    model_lead_time = analyze(stream).lead_time_hours if drawn is not None else None
+    if args.out is not None:
+        save_map(measured_map(stream, measurement), args.out)
+    if args.json:
+        report = measurement_json(measurement, stream, model_lead_time)
+        print(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
+        return 0
+    print(measurement_text(measurement, stream))
+    gap = model_gap(stream, measurement) if drawn is not None else None
+    if gap is not None:
+        print()
+        print(gap.sentence)
+        for note in gap.stage_notes:
+            print(f"  {note}")
+    return 0
+
+
+def measurement_text(measurement: Measurement, stream: ValueStream) -> str:
+    """A readable summary of a measurement."""
+    from vsmapper.model.duration import format_hours
+
+    calendar = stream.calendar
+
+    def hours(value: float | None) -> str:
+        return (
+            "–"
+            if value is None
+            else format_hours(value, calendar.hours_per_day, calendar.days_per_week)
+        )
+
+    flow = measurement.flow_time
+    efficiency = (
+        "–" if measurement.flow_efficiency is None else f"{measurement.flow_efficiency:.0%}"
+    )
+    lines = [
+        f"{measurement.layout} history: {measurement.items:,} items, "
+        f"{measurement.done_items:,} done from {measurement.since:%Y-%m-%d} "
+        f"to {measurement.until:%Y-%m-%d}",
+        f"Flow time      P50 {hours(flow.p50)}, P85 {hours(flow.p85)}, "
+        f"P95 {hours(flow.p95)}, mean {hours(flow.mean)}",
+        f"Flow velocity  {measurement.flow_velocity_per_week:.1f} items/week",
+        f"Flow efficiency {efficiency}",
+        f"Flow load      {measurement.flow_load:.1f} items in progress on average",
+        "",
+        f"{'Stage':<28} {'items':>6} {'wait P10/P50/P90':>22} {'work P10/P50/P90':>22} {'%C&A':>6}",
+    ]
+    for found in measurement.stages:
+        wait = "/".join(hours(v) for v in (found.wait.p10, found.wait.p50, found.wait.p90))
+        work = "/".join(hours(v) for v in (found.process.p10, found.process.p50, found.process.p90))
+        pca = "–" if found.pca is None else f"{found.pca:.0f}"
+        lines.append(f"{found.name[:28]:<28} {found.items:>6} {wait:>22} {work:>22} {pca:>6}")
+    return "\n".join(lines)
+
+
+def run_forecast_from_history(args: argparse.Namespace) -> int:
+    """``vsmapper forecast --from-history LOG --items N`` or ``--by DATE``."""
+    from vsmapper.history.forecast import throughput_forecast, throughput_forecast_json
+    from vsmapper.history.reading import parse_date_text
+
+    if (args.items is None) == (args.by is None):
+        raise VSMapperError("forecast --from-history needs --items N or --by DATE (one of them)")
+    by = parse_date_text(args.by, "--by").date() if args.by else None
+    _, _, measurement = measured(args.from_history, args.file)
+    found = throughput_forecast(
+        measurement.full_weeks_done(),
+        measurement.until.date(),
+        items=args.items,
+        by=by,
+        trials=args.trials,
+        seed=args.seed,
+    )
+    if args.json:
+        print(json.dumps(throughput_forecast_json(found), indent=2, allow_nan=False))
+        return 0
+    if found.items is not None:
+        print(f"{found.items} items from {found.start.isoformat()}, by weekly throughput:")
+        for key, when in found.dates.items():
+            print(f"  {key.upper()}  {when}  ({found.weeks[key]:.0f} weeks)")
+    if found.by is not None:
+        print(f"Items done by {found.by.isoformat()}:")
+        for key, count in found.done_by.items():
+            print(f"  {key.upper()}  {count:.0f} or more")
+    return 0

@@ -1,0 +1,496 @@
+"""Read a tracker's work-item history from CSV or Excel in any of its three layouts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from vsmapper.errors import VSMapperError
+from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, _check_zip
+
+Layout = Literal["transitions", "intervals", "wide"]
+HISTORY_SUFFIXES = (".csv", ".xlsx")
+MAX_CSV_BYTES = 2 * 2**30
+MAX_CELL_CHARACTERS = 1_000
+MAX_STATUSES = 500
+"""Real workflows have tens of statuses; thousands mean the wrong column was read."""
+MAX_LISTED_ERRORS = 20
+DATE_FORMS = "try 2024-03-12, 2024-03-12 14:30, 2024-03-12T14:30:00+02:00 or 12/Mar/24 2:30 PM"
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "item": ("item", "key", "issue key", "id", "work item", "work item id", "issue", "issue id"),
+    "at": ("at", "timestamp", "date", "changed", "created", "changed at", "changed date", "time"),
+    "to": ("to", "to status", "status", "new status", "to state", "new state"),
+    "from": ("from", "from status", "old status", "from state"),
+    "type": ("type", "issue type", "work item type", "item type"),
+    "title": ("title", "summary", "name"),
+    "status": ("status", "stage", "state"),
+    "entered": ("entered", "entered at", "start", "started", "start date"),
+    "exited": ("exited", "exited at", "end", "ended", "end date"),
+}
+
+
+@dataclass(frozen=True)
+class History:
+    """Status changes of work items: one row per item entering a status.
+
+    ``events`` has ``item`` (text), ``at`` (naive datetime; offsets converted to UTC),
+    ``status`` (text; null when the item left every status, as at the end of its last
+    interval), ``type`` (text or null) and ``seq`` (file order, which breaks timestamp ties).
+    """
+
+    source: str
+    layout: Layout
+    events: pl.DataFrame
+    workflow_order: tuple[str, ...] = ()
+    """The statuses in the order of a wide file's columns; empty for the other layouts."""
+
+    @property
+    def items(self) -> int:
+        """How many distinct work items the history holds."""
+        return self.events["item"].n_unique()
+
+
+def _header_key(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+def _find(headers: list[str], role: str) -> str | None:
+    """The header playing ``role``, by its canonical name or a synonym."""
+    wanted = SYNONYMS[role]
+    for synonym in wanted:
+        for header in headers:
+            if _header_key(header) == synonym:
+                return header
+    return None
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_NORMALISE = (
+    (r"^(\d{4}-\d{1,2}-\d{1,2})[Tt ]\s*", "${1} "),
+    (r"\s*[Zz]$", "+00:00"),
+    (r"\s*(?:UTC|GMT)$", "+00:00"),
+    (r"(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*([+-]\d{2}):?(\d{2})$", "${1}${2}:${3}"),
+    (r"^(\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2})($|[+-].*$)", "${1}:00${2}"),
+    (r"^(\d{4}-\d{1,2}-\d{1,2})$", "${1} 00:00:00"),
+)
+_NAIVE_FORMS = (
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%d/%b/%y %I:%M %p",
+    "%d/%b/%y %I:%M:%S %p",
+    "%d/%b/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+)
+
+
+_DIRECT_FORMS = (
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S%.fZ",
+    "%Y-%m-%d %H:%M:%S%.fZ",
+    "%Y-%m-%dT%H:%M:%S%.f%:z",
+    "%Y-%m-%dT%H:%M:%S%.f%z",
+    "%Y-%m-%d %H:%M:%S%.f%:z",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    *_NAIVE_FORMS[1:],
+)
+SAMPLE_SIZE = 200
+
+
+def _with_form(text: pl.Series, form: str) -> pl.Series:
+    """``text`` read in one form, offsets converted to UTC and dropped; null where it fails."""
+    parsed = text.str.to_datetime(form, strict=False, time_unit="us")
+    if isinstance(parsed.dtype, pl.Datetime) and parsed.dtype.time_zone is not None:
+        parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return parsed
+
+
+def _any_form(text: pl.Series) -> pl.Series:
+    """Every form tried on every value, after normalising separators and offsets."""
+    normalised = text.to_frame("text").select(_normalised(pl.col("text")))["text"]
+    forms = [_with_form(normalised, "%Y-%m-%d %H:%M:%S%.f%:z")]
+    forms += [_with_form(normalised, form) for form in _NAIVE_FORMS]
+    return pl.select(pl.coalesce(forms)).to_series()
+
+
+def _normalised(text: pl.Expr) -> pl.Expr:
+    for pattern, replacement in _NORMALISE:
+        text = text.str.replace(pattern, replacement)
+    return text
+
+
+def parse_timestamp_series(values: pl.Series) -> pl.Series:
+    """Naive datetimes from every date form the contract reads; null where none matches.
+
+    The form that reads most of a sample is applied to the whole column at once; only the
+    values it cannot read go through every form, so a million timestamps parse in one pass.
+    """
+    text = values.str.strip_chars()
+    present = text.is_not_null() & (text != "")
+    sample = text.filter(present).head(SAMPLE_SIZE)
+    best = max(_DIRECT_FORMS, key=lambda form: _with_form(sample, form).is_not_null().sum())
+    parsed = _with_form(text, best).alias(values.name)
+    failed = (parsed.is_null() & present).arg_true()
+    if failed.len():
+        parsed = parsed.scatter(failed, _any_form(text.gather(failed)))
+    return parsed
+
+
+def parse_date_text(text: str, where: str) -> datetime:
+    """One timestamp from the command line or a dialog, in any form a history may use."""
+    value = parse_timestamp_series(pl.Series([text], dtype=pl.String))[0]
+    if value is None:
+        raise VSMapperError(f"{where}: '{text}' is not a date ({DATE_FORMS})")
+    return value
+
+
+# --- reading tables --------------------------------------------------------------------------
+
+
+def read_history(path: str | Path) -> History:
+    """Read a ``.csv`` or ``.xlsx`` history; any unreadable row fails the whole read."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in HISTORY_SUFFIXES:
+        raise VSMapperError(
+            f"{path}: work-item history is read from .csv or .xlsx files, "
+            f"not '{suffix or path.name}'"
+        )
+    table = _csv_table(path) if suffix == ".csv" else _xlsx_table(path)
+    return history_from_table(table, str(path))
+
+
+def _csv_table(path: Path) -> pl.DataFrame:
+    """Every cell of a CSV file as text."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise VSMapperError(f"{path}: no such file") from None
+    except OSError as error:
+        raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
+    if path.is_dir():
+        raise VSMapperError(f"{path}: is a folder, not a history file")
+    if size > MAX_CSV_BYTES:
+        raise VSMapperError(
+            f"{path}: the file is {size / 2**30:.1f} GB; histories over "
+            f"{MAX_CSV_BYTES // 2**30} GB are refused (export a shorter period)"
+        )
+    with path.open("rb") as stream:
+        head = stream.read(65_536)
+    try:
+        first_line = head.decode("utf-8-sig", errors="strict").split("\n", 1)[0]
+    except UnicodeDecodeError:
+        first_line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    try:
+        return pl.read_csv(
+            path,
+            separator=delimiter,
+            infer_schema=False,
+            encoding="utf8",
+            raise_if_empty=True,
+        )
+    except pl.exceptions.NoDataError:
+        raise VSMapperError(f"{path}: the file is empty; a history needs a header row") from None
+    except pl.exceptions.ComputeError as error:
+        reason = str(error).strip().splitlines()[0][:200]
+        if "utf-8" in reason.casefold() or "utf8" in reason.casefold():
+            raise VSMapperError(
+                f"{path}: not UTF-8 text; in Excel save it as 'CSV UTF-8'"
+            ) from None
+        raise VSMapperError(f"{path}: not readable as CSV ({reason})") from None
+    except (pl.exceptions.PolarsError, OSError) as error:
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise VSMapperError(
+            f"{path}: not readable as CSV ({reason or type(error).__name__})"
+        ) from None
+
+
+def _xlsx_cell_text(value: object) -> str | None:
+    """A cell as text; dates and Excel serial numbers as ISO timestamps."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return _excel_serial_text(value)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _excel_serial_text(value: float) -> str:
+    """An Excel serial date (days since 1899-12-30) as an ISO timestamp, or the number."""
+    from openpyxl.utils.datetime import from_excel
+
+    if 1 <= value < 2_958_466:
+        moment = from_excel(value)
+        if isinstance(moment, datetime):
+            return moment.isoformat(sep=" ")
+    return repr(value)
+
+
+def _xlsx_table(path: Path) -> pl.DataFrame:
+    """Every cell of a workbook's first sheet as text."""
+    import openpyxl
+
+    _check_file(path)
+    _check_zip(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            if not workbook.worksheets:
+                raise VSMapperError(f"{path}: the workbook has no worksheets")
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None:
+                raise VSMapperError(f"{path}: the sheet is empty; a history needs a header row")
+            names = _unique_headers([str(cell) if cell is not None else "" for cell in header])
+            columns: list[list[str | None]] = [[] for _ in names]
+            for row in rows:
+                for index, column in enumerate(columns):
+                    column.append(_xlsx_cell_text(row[index]) if index < len(row) else None)
+        finally:
+            workbook.close()
+    except VSMapperError:
+        raise
+    except Exception as error:  # a hostile file may break openpyxl in any way at all
+        text = str(error).strip()
+        reason = text.splitlines()[0][:200] if text else type(error).__name__
+        raise VSMapperError(f"{path}: not a readable Excel workbook ({reason})") from None
+    return pl.DataFrame(
+        {
+            name: pl.Series(name, column, dtype=pl.String)
+            for name, column in zip(names, columns, strict=True)
+        }
+    )
+
+
+def _unique_headers(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        base = name.strip() or "(blank)"
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        unique.append(base if count == 0 else f"{base}_{count}")
+    return unique
+
+
+# --- layouts ---------------------------------------------------------------------------------
+
+
+def history_from_table(table: pl.DataFrame, source: str) -> History:
+    """Tell the layout from the headers and turn the rows into status changes."""
+    headers = table.columns
+    item = _find(headers, "item")
+    if item is None:
+        raise VSMapperError(
+            f"{source}: no item column; a history needs a column 'Item' "
+            "(or Key, Issue key, ID, Work item)"
+        )
+    kind = _find(headers, "type")
+    table = table.with_row_index("seq").with_columns(
+        pl.col("seq").cast(pl.Int64), (pl.col("seq").cast(pl.Int64) + 2).alias("row")
+    )
+    entered, status = _find(headers, "entered"), _find(headers, "status")
+    at, to = _find(headers, "at"), _find(headers, "to")
+    if entered is not None and status is not None:
+        layout: Layout = "intervals"
+        events = _intervals(table, source, item, status, entered, _find(headers, "exited"), kind)
+        order: tuple[str, ...] = ()
+    elif at is not None and to is not None:
+        layout = "transitions"
+        events = _transitions(table, source, item, at, to, kind)
+        order = ()
+    else:
+        skipped = {item, kind, _find(headers, "title")}
+        status_columns = [header for header in headers if header not in skipped]
+        if not status_columns:
+            raise VSMapperError(
+                f"{source}: cannot tell the layout; give 'Item', 'At', 'To' (a row per status "
+                "change), 'Item', 'Status', 'Entered', 'Exited' (a row per visit), or 'Item' "
+                "and a column per status holding the date the item entered it"
+            )
+        layout = "wide"
+        events = _wide(table, source, item, status_columns, kind)
+        order = tuple(status_columns)
+    _check_statuses(events, source)
+    return History(source, layout, events, order)
+
+
+def _required_text(table: pl.DataFrame, source: str, column: str, role: str) -> pl.Expr:
+    """The column's text, after checking no cell is blank or huge."""
+    _refuse(
+        table,
+        source,
+        column,
+        pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""),
+        lambda _value: f"the {role} is blank",
+    )
+    _refuse_huge(table, source, column)
+    return pl.col(column).str.strip_chars()
+
+
+def _refuse_huge(table: pl.DataFrame, source: str, column: str) -> None:
+    _refuse(
+        table,
+        source,
+        column,
+        pl.col(column).str.len_chars() > MAX_CELL_CHARACTERS,
+        lambda value: (
+            f"{len(value):,} characters is too long for a name (at most {MAX_CELL_CHARACTERS:,})"
+        ),
+    )
+
+
+def _optional_text(table: pl.DataFrame, source: str, column: str | None) -> pl.Expr:
+    if column is None:
+        return pl.lit(None, dtype=pl.String)
+    _refuse_huge(table, source, column)
+    text = pl.col(column).str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def _timestamps(
+    table: pl.DataFrame, source: str, column: str, *, blank_allowed: bool = False
+) -> pl.Series:
+    """The column parsed as timestamps, after checking every non-blank cell reads."""
+    parsed = parse_timestamp_series(table[column])
+    text = pl.col(column).str.strip_chars()
+    blank = text.is_null() | (text == "")
+    unread = pl.lit(parsed).is_null()
+    _refuse(
+        table,
+        source,
+        column,
+        unread & ~blank if blank_allowed else unread,
+        lambda value: (
+            "the date is blank"
+            if not (value or "").strip()
+            else f"'{value[:60]}' is not a date ({DATE_FORMS})"
+        ),
+    )
+    return parsed
+
+
+def _refuse(
+    table: pl.DataFrame,
+    source: str,
+    column: str,
+    bad: pl.Expr,
+    reason: Callable[[str], str],
+) -> None:
+    """Fail with the first bad rows, naming their row and column."""
+    found = table.lazy().filter(bad).select("row", column).head(MAX_LISTED_ERRORS).collect()
+    if found.is_empty():
+        return
+    count = table.lazy().filter(bad).select(pl.len()).collect().item()
+    lines = [f"row {row}, {column}: {reason(value or '')}" for row, value in found.iter_rows()]
+    more = f" ({count:,} rows in all)" if count > 1 else ""
+    raise VSMapperError(f"{source}: {lines[0]}{more}", lines)
+
+
+def _transitions(
+    table: pl.DataFrame, source: str, item: str, at: str, to: str, kind: str | None
+) -> pl.DataFrame:
+    return table.select(
+        _required_text(table, source, item, "item").alias("item"),
+        _timestamps(table, source, at).alias("at"),
+        _required_text(table, source, to, "status").alias("status"),
+        _optional_text(table, source, kind).alias("type"),
+        pl.col("seq"),
+    )
+
+
+def _intervals(
+    table: pl.DataFrame,
+    source: str,
+    item: str,
+    status: str,
+    entered: str,
+    exited: str | None,
+    kind: str | None,
+) -> pl.DataFrame:
+    visits = table.select(
+        _required_text(table, source, item, "item").alias("item"),
+        _timestamps(table, source, entered).alias("at"),
+        (
+            _timestamps(table, source, exited, blank_allowed=True)
+            if exited
+            else pl.lit(None, dtype=pl.Datetime("us"))
+        ).alias("exited"),
+        _required_text(table, source, status, "status").alias("status"),
+        _optional_text(table, source, kind).alias("type"),
+        (pl.col("seq") * 2).alias("seq"),
+    )
+    backwards = visits.filter(pl.col("exited") < pl.col("at"))
+    if not backwards.is_empty():
+        row = backwards["seq"][0] // 2 + 2
+        raise VSMapperError(f"{source}: row {row}, {exited}: the item exits before it enters")
+    # Where an item leaves a status and enters no other, it leaves the stream: a null status.
+    last_exits = (
+        visits.sort("item", "at", "seq")
+        .group_by("item", maintain_order=True)
+        .last()
+        .filter(pl.col("exited").is_not_null())
+        .select(
+            "item",
+            pl.col("exited").alias("at"),
+            pl.lit(None, dtype=pl.String).alias("status"),
+            "type",
+            (pl.col("seq") + 1).alias("seq"),
+        )
+    )
+    return pl.concat([visits.drop("exited"), last_exits])
+
+
+def _wide(
+    table: pl.DataFrame, source: str, item: str, status_columns: list[str], kind: str | None
+) -> pl.DataFrame:
+    width = len(status_columns)
+    items = table.select(
+        _required_text(table, source, item, "item").alias("item"),
+        _optional_text(table, source, kind).alias("type"),
+        pl.col("seq"),
+        *(
+            _timestamps(table, source, column, blank_allowed=True).alias(f"\x00{index}")
+            for index, column in enumerate(status_columns)
+        ),
+    )
+    long = items.unpivot(
+        index=["item", "type", "seq"], variable_name="column", value_name="at"
+    ).filter(pl.col("at").is_not_null())
+    position = pl.col("column").str.slice(1).cast(pl.Int64)
+    names = {f"\x00{index}": column for index, column in enumerate(status_columns)}
+    return long.select(
+        "item",
+        "at",
+        pl.col("column").replace_strict(names, return_dtype=pl.String).alias("status"),
+        "type",
+        (pl.col("seq") * width + position).alias("seq"),
+    )
+
+
+def _check_statuses(events: pl.DataFrame, source: str) -> None:
+    count = events["status"].n_unique()
+    if count > MAX_STATUSES:
+        raise VSMapperError(
+            f"{source}: the history has {count:,} different statuses; at most "
+            f"{MAX_STATUSES} are measured (is the status column the right one?)"
+        )
+    if events.is_empty():
+        raise VSMapperError(f"{source}: the history has no rows under its header")

@@ -1,0 +1,258 @@
+"""Guess where each tracker status belongs on the map, and what an item in it is doing."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+import polars as pl
+
+from vsmapper.history.reading import History
+from vsmapper.model.document import slug
+from vsmapper.model.stream import Flow, Kind, Stage, StatusMapping, StatusState, ValueStream
+
+_IGNORE = re.compile(
+    r"\b(backlog|cancel+ed|cancel|won'?t|wont|rejected|duplicate|obsolete|invalid|abandoned)\b"
+)
+_DONE = re.compile(
+    r"^(done|released|closed|resolved|complete|completed|shipped|finished|live|"
+    r"in production|delivered|accepted)\b|\b(done|released|closed|resolved)$"
+)
+_BLOCKED = re.compile(r"\b(blocked|on hold|impeded|parked|paused)\b")
+_WAITING = re.compile(
+    r"^(ready|to ?do|open|new|waiting|awaiting|pending|queued|selected|approved)\b|"
+    r"\b(queue|waiting|ready)\b|" + _BLOCKED.pattern
+)
+_PREFIXES = re.compile(
+    r"^(ready for|ready to|waiting for|waiting on|awaiting|to|in|doing|under|pending)\s+"
+)
+_KIND_WORDS: tuple[tuple[str, Kind], ...] = (
+    ("code review", "review"),
+    ("review", "review"),
+    ("qa", "testing"),
+    ("test", "testing"),
+    ("verification", "testing"),
+    ("security", "security"),
+    ("approval", "approval"),
+    ("cab", "approval"),
+    ("deploy", "deploy"),
+    ("release", "deploy"),
+    ("dev", "coding"),
+    ("development", "coding"),
+    ("progress", "coding"),
+    ("coding", "coding"),
+    ("design", "design"),
+    ("refinement", "requirements"),
+    ("analysis", "requirements"),
+    ("discovery", "requirements"),
+    ("triage", "intake"),
+    ("monitor", "monitoring"),
+)
+
+
+def guess_state(status: str) -> StatusState:
+    """``waiting``, ``working``, ``done`` or ``ignore`` from the words of a status's name."""
+    words = " ".join(re.sub(r"[^0-9a-z']+", " ", status.casefold()).split())
+    if _IGNORE.search(words):
+        return "ignore"
+    if _DONE.search(words):
+        return "done"
+    if _WAITING.search(words):
+        return "waiting"
+    return "working"
+
+
+def _topic(status: str) -> str:
+    """What a status is about: ``Ready for QA`` and ``In QA`` are both about ``qa``."""
+    words = " ".join(re.sub(r"[^0-9a-z&]+", " ", status.casefold()).split())
+    return _PREFIXES.sub("", words)
+
+
+def guess_kind(name: str) -> Kind:
+    """The kind of work a stage named like this does."""
+    topic = _topic(name)
+    for word, kind in _KIND_WORDS:
+        if re.search(rf"\b{word}", topic):
+            return kind
+    return "other"
+
+
+def status_order(history: History) -> list[str]:
+    """Every status, in the order items first reach them (a wide file's column order)."""
+    found = history.events["status"].drop_nulls().unique().to_list()
+    if history.workflow_order:
+        listed = [status for status in history.workflow_order if status in set(found)]
+        return listed + sorted(set(found) - set(listed))
+    firsts = (
+        history.events.lazy()
+        .filter(pl.col("status").is_not_null())
+        .group_by("item", "status")
+        .agg(pl.col("at").min(), pl.col("seq").min())
+        .with_columns(
+            (
+                pl.struct("at", "seq").rank("ordinal").over("item")
+                / pl.len().over("item").cast(pl.Float64)
+            ).alias("place")
+        )
+        .group_by("status")
+        .agg(pl.col("place").mean(), pl.col("at").min().alias("first"))
+        .sort("place", "first", "status")
+        .collect()
+    )
+    return firsts["status"].to_list()
+
+
+def _usual_predecessor(history: History) -> dict[str, str]:
+    """For each status, the status items most often came from."""
+    moves = (
+        history.events.lazy()
+        .sort("item", "at", "seq")
+        .with_columns(
+            pl.when(pl.col("item") == pl.col("item").shift(1))
+            .then(pl.col("status").shift(1))
+            .alias("previous")
+        )
+        .filter(pl.col("previous").is_not_null() & pl.col("status").is_not_null())
+        .group_by("status", "previous")
+        .agg(pl.len().alias("moves"))
+        .sort("moves", "previous", descending=[True, False])
+        .group_by("status", maintain_order=True)
+        .first()
+        .collect()
+    )
+    return dict(zip(moves["status"].to_list(), moves["previous"].to_list(), strict=True))
+
+
+def guess_statuses(history: History, base: ValueStream | None = None) -> ValueStream:
+    """A map whose ``statuses`` name every status found, keeping those ``base`` already maps.
+
+    Without ``base`` the map is new: one stage per working status in workflow order, each
+    waiting status in front of the working status that follows it, and blocked statuses
+    with the stage items were blocked in.
+    """
+    order = status_order(history)
+    known = dict(base.statuses) if base is not None else {}
+    states = {
+        status: known[status].state if status in known else guess_state(status) for status in order
+    }
+    predecessors = _usual_predecessor(history)
+    if base is None:
+        stage_of = _new_stages(order, states, predecessors)
+        names = list(dict.fromkeys(stage_of.values()))
+        ids: dict[str, str] = {}
+        for name in names:
+            candidate = slug(name)
+            unique, number = candidate, 2
+            while unique in ids.values():
+                unique, number = f"{candidate}-{number}", number + 1
+            ids[name] = unique
+        stages = [Stage(id=ids[name], name=name, kind=guess_kind(name)) for name in names]
+        statuses = {
+            status: StatusMapping(
+                stage=ids[stage_of[status]] if status in stage_of else None, state=states[status]
+            )
+            for status in order
+        }
+        name = f"{_source_name(history.source)} (measured)"
+        flows = [Flow.model_validate({"from": a.id, "to": b.id}) for a, b in pairwise(stages)]
+        return ValueStream(name=name, version=2, stages=stages, flows=flows, statuses=statuses)
+    guessed = _onto_map(order, states, predecessors, base, known)
+    return base.replaced(version=2, statuses={**guessed, **known})
+
+
+def _source_name(source: str) -> str:
+    name = re.split(r"[\\/]", source)[-1]
+    return re.sub(r"\.(csv|xlsx)$", "", name, flags=re.IGNORECASE) or "Work-item history"
+
+
+def _new_stages(
+    order: list[str], states: dict[str, StatusState], predecessors: dict[str, str]
+) -> dict[str, str]:
+    """Each waiting and working status's stage name."""
+    working = [status for status in order if states[status] == "working"]
+    stage_of = {status: status for status in working}
+    for index, status in enumerate(order):
+        if states[status] != "waiting":
+            continue
+        before = predecessors.get(status)
+        if _BLOCKED.search(status.casefold()) and before in stage_of:
+            stage_of[status] = stage_of[before]
+            continue
+        later = [s for s in order[index + 1 :] if states[s] == "working"]
+        earlier = [s for s in order[:index] if states[s] == "working"]
+        stage_of[status] = later[0] if later else earlier[-1] if earlier else status
+    return stage_of
+
+
+def _onto_map(
+    order: list[str],
+    states: dict[str, StatusState],
+    predecessors: dict[str, str],
+    base: ValueStream,
+    known: dict[str, StatusMapping],
+) -> dict[str, StatusMapping]:
+    """Mappings for the statuses ``known`` lacks, matching names to the drawn stages."""
+    matched: dict[str, str] = {
+        status: mapping.stage for status, mapping in known.items() if mapping.stage is not None
+    }
+    for status in order:
+        if status in known or states[status] in ("done", "ignore"):
+            continue
+        stage_id = _matching_stage(status, base)
+        if stage_id is not None:
+            matched[status] = stage_id
+    guessed: dict[str, StatusMapping] = {}
+    for index, status in enumerate(order):
+        if status in known:
+            continue
+        state = states[status]
+        if state in ("done", "ignore"):
+            guessed[status] = StatusMapping(stage=None, state=state)
+            continue
+        stage_id = matched.get(status)
+        if (
+            stage_id is None
+            and predecessors.get(status) in matched
+            and _BLOCKED.search(status.casefold())
+        ):
+            stage_id = matched[predecessors[status]]
+        if stage_id is None:
+            later = [matched[s] for s in order[index + 1 :] if s in matched]
+            earlier = [matched[s] for s in order[:index] if s in matched]
+            stage_id = (
+                later[0] if later and state == "waiting" else earlier[-1] if earlier else None
+            )
+        guessed[status] = (
+            StatusMapping(stage=stage_id, state=state)
+            if stage_id is not None
+            else StatusMapping(stage=None, state="ignore")
+        )
+    return guessed
+
+
+def _matching_stage(status: str, base: ValueStream) -> str | None:
+    """The drawn stage whose name (or else kind) a status names, if any."""
+    topic = _topic(status)
+    if not topic:
+        return None
+    for stage in base.stages:
+        name = _topic(stage.name)
+        if topic in (name, stage.id.casefold()):
+            return stage.id
+    for stage in base.stages:
+        name = _topic(stage.name)
+        if re.search(rf"\b{re.escape(topic)}\b", name) or re.search(
+            rf"\b{re.escape(name)}\b", topic
+        ):
+            return stage.id
+    kind = guess_kind(status)
+    if kind != "other":
+        for stage in base.stages:
+            if stage.kind == kind:
+                return stage.id
+    return None
+
+
+def stage_order(stream: ValueStream) -> dict[str, int]:
+    """Each stage's place in map order, which decides what is a move back."""
+    return {stage.id: index for index, stage in enumerate(stream.stages)}
