@@ -371,7 +371,7 @@ def measure(
             flow_times.quantile(0.5, "linear"),
             flow_times.quantile(0.85, "linear"),
             flow_times.quantile(0.95, "linear"),
-            flow_times.mean(),
+            float(flow_times.sum()) / done_items,
         )
         if done_items
         else FlowTime()
@@ -472,7 +472,7 @@ def _weekly_done(done: pl.DataFrame, start: datetime, end: datetime) -> list[tup
         .agg(pl.len())
         .iter_rows()
     )
-    weeks = []
+    weeks: list[tuple[date, int]] = []
     week = _week_of(start)
     last = _week_of(end - ONE_MICROSECOND)
     while week <= last and len(weeks) < MAX_CHART_DAYS:
