@@ -61,7 +61,7 @@ def test_transitions_with_synonyms(tmp_path: Path) -> None:
     history = read_history(write_transitions(tmp_path / "h.csv"))
     assert history.layout == "transitions"
     assert history.items == 4
-    assert history.events.columns == ["item", "at", "status", "type", "seq"]
+    assert history.events.columns == ["item", "item_code", "at", "status", "type", "seq"]
 
 
 def test_semicolon_csv_with_bom_and_other_synonyms(tmp_path: Path) -> None:
@@ -71,7 +71,12 @@ def test_semicolon_csv_with_bom_and_other_synonyms(tmp_path: Path) -> None:
         "1;2024-03-11 09:00;Active;Bug\n".encode()
     )
     history = read_history(path)
-    assert history.events.row(0)[:4] == ("1", datetime(2024, 3, 11, 9), "Active", "Bug")
+    assert history.events.drop("item_code").row(0)[:4] == (
+        "1",
+        datetime(2024, 3, 11, 9),
+        "Active",
+        "Bug",
+    )
 
 
 def intervals_csv(path: Path) -> Path:

@@ -9,7 +9,7 @@ import networkx as nx
 
 from vsmapper.history.measure import Measurement, Spread
 from vsmapper.model.duration import Estimate, format_hours
-from vsmapper.model.stream import ValueStream
+from vsmapper.model.stream import StatusMapping, ValueStream
 
 MIN_PCA = 0.1
 """A stage that sent every item back measures 0 %, which a map cannot hold."""
@@ -112,8 +112,13 @@ def _readable(hours: float, stream: ValueStream) -> str:
     return format_hours(hours, stream.calendar.hours_per_day, stream.calendar.days_per_week)
 
 
-def model_gap(drawn: ValueStream, measurement: Measurement) -> Gap | None:
-    """Name the time the drawn map does not show, and estimates outside the measured range."""
+def model_gap(
+    drawn: ValueStream, measurement: Measurement, statuses: dict[str, StatusMapping] | None = None
+) -> Gap | None:
+    """Name the time the drawn map does not show, and estimates outside the measured range.
+
+    ``statuses`` (by default the drawn map's) tell which statuses are waits.
+    """
     from vsmapper.analysis.flow import analyze
 
     measured = measurement.flow_time.p50
@@ -127,7 +132,7 @@ def model_gap(drawn: ValueStream, measurement: Measurement) -> Gap | None:
     )
     if gap > 0:
         sentence = f"{said}: {_readable(gap, drawn)} are not on the map"
-        waiting = _longest_wait(measurement, drawn)
+        waiting = _longest_wait(measurement, drawn.statuses if statuses is None else statuses)
         if waiting:
             sentence += f"; most of it waits in '{waiting}'"
     elif gap < 0:
@@ -135,9 +140,10 @@ def model_gap(drawn: ValueStream, measurement: Measurement) -> Gap | None:
     else:
         sentence = f"{said}: they agree"
     notes = []
+    by_id = {found.id: found for found in measurement.stages}
     for stage in drawn.stages:
-        found = measurement.stage(stage.id)
-        if not found.items:
+        found = by_id.get(stage.id)
+        if found is None or not found.items:
             continue
         for label, estimate, spread in (
             ("wait", stage.wait_time, found.wait),
@@ -156,9 +162,9 @@ def model_gap(drawn: ValueStream, measurement: Measurement) -> Gap | None:
     return Gap(model, measured, sentence + ".", notes)
 
 
-def _longest_wait(measurement: Measurement, stream: ValueStream) -> str | None:
+def _longest_wait(measurement: Measurement, statuses: dict[str, StatusMapping]) -> str | None:
     """The waiting status where items spent the most time in the window."""
-    waiting = {status for status, mapping in stream.statuses.items() if mapping.state == "waiting"}
+    waiting = {status for status, mapping in statuses.items() if mapping.state == "waiting"}
     candidates = [found for found in measurement.statuses if found.status in waiting]
     if not candidates:
         return None

@@ -20,6 +20,8 @@ ONE_MICROSECOND = timedelta(microseconds=1)
 EPOCH = datetime(1970, 1, 1)
 MAX_CHART_DAYS = 3_660
 WORKING_STATES = ("waiting", "working")
+WAITING, WORKING, DONE, IGNORE = 0, 1, 2, 3
+STATE_CODES = {"waiting": WAITING, "working": WORKING, "done": DONE, "ignore": IGNORE}
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,18 @@ def working_clock(moment: pl.Expr, anchor: datetime, calendar: Calendar) -> pl.E
     )
 
 
+def _count_within_item(flag: pl.Expr) -> pl.Expr:
+    """How many rows of the item so far, this one included, have ``flag``.
+
+    Rows are in item order, so a running total less its value where the item began does
+    it without grouping.
+    """
+    counted = flag.cast(pl.UInt32)
+    total = counted.cum_sum()
+    begun = pl.when(~pl.col("continues")).then(total - counted).forward_fill()
+    return total - begun
+
+
 def _monday_before(moment: datetime) -> datetime:
     start = datetime(moment.year, moment.month, moment.day)
     return start - timedelta(days=start.weekday())
@@ -177,39 +191,31 @@ def measure(
                 order.get(m.stage) if m.stage is not None else None
                 for m in stream.statuses.values()
             ],
-            "state": [m.state for m in stream.statuses.values()],
+            "state": [STATE_CODES[m.state] for m in stream.statuses.values()],
         },
-        schema={"status": pl.String, "stage": pl.Int32, "state": pl.String},
+        schema={"status": pl.String, "stage": pl.Int32, "state": pl.UInt8},
     )
-    same_as_previous = pl.col("item") == pl.col("item").shift(1)
-    same_as_next = pl.col("item") == pl.col("item").shift(-1)
-    clock = working_clock(pl.col("at"), anchor, calendar)
+    state = pl.col("state")
     events = (
         history.events.lazy()
         .filter(pl.col("at") < end)
-        .sort("item", "at", "seq")
-        .unique(subset=["item", "at", "status"], keep="first", maintain_order=True)
-        .filter(
-            ~(
-                same_as_previous.fill_null(False)
-                & pl.col("status").eq_missing(pl.col("status").shift(1))
-            )
-        )
         .join(mapping.lazy(), on="status", how="left", maintain_order="left")
         .with_columns(
-            pl.col("state").fill_null("ignore"),
-            same_as_previous.fill_null(False).alias("continues"),
-            same_as_next.fill_null(False).alias("goes_on"),
-            clock.alias("clock"),
+            state.fill_null(IGNORE),
+            (pl.col("item_code") == pl.col("item_code").shift(1))
+            .fill_null(False)
+            .alias("continues"),
+            (pl.col("item_code") == pl.col("item_code").shift(-1))
+            .fill_null(False)
+            .alias("goes_on"),
+            working_clock(pl.col("at"), anchor, calendar).alias("clock"),
         )
         .with_columns(
             pl.when("goes_on").then(pl.col("at").shift(-1)).alias("next_at"),
             pl.when("goes_on").then(pl.col("clock").shift(-1) - pl.col("clock")).alias("span"),
             pl.when("goes_on").then(pl.col("stage").shift(-1)).alias("next_stage"),
-            pl.when("goes_on").then(pl.col("state").shift(-1)).alias("next_state"),
-            (pl.col("stage").is_not_null() & pl.col("state").is_in(WORKING_STATES)).alias(
-                "in_stage"
-            ),
+            pl.when("goes_on").then(state.shift(-1)).alias("next_state"),
+            (pl.col("stage").is_not_null() & (state <= WORKING)).alias("in_stage"),
         )
         .with_columns(
             (
@@ -221,7 +227,19 @@ def measure(
                 )
             )
             .cum_sum()
-            .alias("visit")
+            .alias("visit"),
+            _count_within_item(state != IGNORE).alias("started"),
+            (_count_within_item(state == DONE) - (state == DONE).cast(pl.UInt32)).alias(
+                "done_before"
+            ),
+        )
+        .with_columns(
+            pl.when(state == WAITING).then("span").otherwise(0.0).alias("wait_span"),
+            pl.when(state == WORKING).then("span").otherwise(0.0).alias("work_span"),
+            pl.when((state == WORKING) & (pl.col("started") > 0) & (pl.col("done_before") == 0))
+            .then("span")
+            .otherwise(0.0)
+            .alias("flow_work_span"),
         )
         .collect()
     )
@@ -230,19 +248,22 @@ def measure(
         lazy.filter("in_stage")
         .group_by("visit")
         .agg(
-            pl.col("item").first(),
+            pl.col("item_code").first(),
             pl.col("stage").first(),
             pl.col("at").first().alias("start"),
             pl.col("next_at").last().alias("end"),
-            pl.col("span").filter(pl.col("state") == "waiting").sum().alias("wait"),
-            pl.col("span").filter(pl.col("state") == "working").sum().alias("process"),
+            pl.col("wait_span").sum().alias("wait"),
+            pl.col("work_span").sum().alias("process"),
             pl.col("next_stage").last(),
             pl.col("next_state").last(),
         )
+        .sort("visit")
         .with_columns(
-            (pl.col("visit") == pl.col("visit").min().over("item", "stage")).alias("first_pass"),
-            (pl.col("end").is_not_null()).alias("closed"),
+            pl.struct("item_code", "stage").is_first_distinct().alias("first_pass"),
+            pl.col("end").is_not_null().alias("closed"),
         )
+        .collect()
+        .lazy()
     )
     first_passes = (
         visits.filter("first_pass", "closed", pl.col("start") >= start)
@@ -258,9 +279,10 @@ def measure(
         .collect()
     )
     exits = visits.filter("closed", pl.col("end") >= start)
-    back = (pl.col("next_stage") < pl.col("stage")) & pl.col("next_state").is_in(WORKING_STATES)
-    forward = (pl.col("next_state") == "done") | (
-        (pl.col("next_stage") > pl.col("stage")) & pl.col("next_state").is_in(WORKING_STATES)
+    next_in_stage = pl.col("next_state") <= WORKING
+    back = (pl.col("next_stage") < pl.col("stage")) & next_in_stage
+    forward = (pl.col("next_state") == DONE) | (
+        (pl.col("next_stage") > pl.col("stage")) & next_in_stage
     )
     exit_counts = (
         exits.group_by("stage")
@@ -289,7 +311,7 @@ def measure(
         .clip(0)
     )
     queues = (
-        lazy.filter("in_stage", pl.col("state") == "waiting")
+        lazy.filter("in_stage", state == WAITING)
         .group_by("stage")
         .agg(occupancy.sum().alias("occupied"))
         .collect()
@@ -334,25 +356,17 @@ def measure(
             )
         )
 
-    started = pl.col("state") != "ignore"
-    finished = pl.col("state") == "done"
     per_item = (
-        lazy.group_by("item")
+        lazy.group_by("item_code")
         .agg(
-            pl.col("at").filter(started).min().alias("start"),
-            pl.col("at").filter(finished).min().alias("done"),
-            pl.col("type").drop_nulls().last().alias("type"),
-            pl.col("state").last().alias("last_state"),
+            pl.col("item").first(),
+            pl.when(state != IGNORE).then("at").min().alias("start"),
+            pl.when(state == DONE).then("at").min().alias("done"),
+            pl.col("type").last(),
+            state.last().alias("last_state"),
             pl.col("status").last().alias("last_status"),
             pl.col("at").last().alias("last_at"),
-            pl.col("span")
-            .filter(
-                (pl.col("state") == "working")
-                & (pl.col("at") >= pl.col("at").filter(started).min())
-                & (pl.col("at") < pl.col("at").filter(finished).min())
-            )
-            .sum()
-            .alias("working"),
+            pl.col("flow_work_span").sum().alias("working"),
         )
         .with_columns(
             (
@@ -385,7 +399,7 @@ def measure(
         else {}
     )
     stop = pl.coalesce(
-        pl.col("done"), pl.when(pl.col("last_state") == "ignore").then(pl.col("last_at"))
+        pl.col("done"), pl.when(pl.col("last_state") == IGNORE).then(pl.col("last_at"))
     )
     load_microseconds = per_item.select(
         (
@@ -400,7 +414,7 @@ def measure(
         per_item.filter(
             pl.col("start").is_not_null(),
             pl.col("done").is_null(),
-            pl.col("last_state") != "ignore",
+            pl.col("last_state") != IGNORE,
         )
         .with_columns(
             (
@@ -448,7 +462,7 @@ def _status_measures(events: pl.DataFrame, start: datetime) -> list[StatusMeasur
         .filter(pl.col("status").is_not_null(), pl.col("at") >= start)
         .group_by("status")
         .agg(
-            pl.col("item").n_unique().alias("items"),
+            pl.col("item_code").n_unique().alias("items"),
             pl.col("span").median().alias("median"),
             pl.col("span").sum().alias("total"),
         )

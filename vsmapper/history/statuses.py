@@ -83,15 +83,29 @@ def status_order(history: History) -> list[str]:
     if history.workflow_order:
         listed = [status for status in history.workflow_order if status in set(found)]
         return listed + sorted(set(found) - set(listed))
+    continues = pl.col("item_code") == pl.col("item_code").shift(1)
     firsts = (
         history.events.lazy()
         .filter(pl.col("status").is_not_null())
-        .group_by("item", "status")
-        .agg(pl.col("at").min(), pl.col("seq").min())
+        .with_columns(
+            pl.struct("item_code", "status").is_first_distinct().alias("first"),
+            continues.fill_null(False).alias("continues"),
+        )
+        .filter("first")
+        # Rows are in item and time order: a first entry's place is its row within the item.
+        .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"))
         .with_columns(
             (
-                pl.struct("at", "seq").rank("ordinal").over("item")
-                / pl.len().over("item").cast(pl.Float64)
+                pl.col("row") - pl.when(~pl.col("continues")).then(pl.col("row")).forward_fill()
+            ).alias("place")
+        )
+        .with_columns(
+            # Places as fractions of the item's statuses, so short items weigh like long ones.
+            (
+                (pl.col("place") + 1)
+                / pl.when(pl.col("item_code").ne_missing(pl.col("item_code").shift(-1)))
+                .then(pl.col("place") + 1)
+                .backward_fill()
             ).alias("place")
         )
         .group_by("status")
@@ -104,17 +118,19 @@ def status_order(history: History) -> list[str]:
 
 def _usual_predecessor(history: History) -> dict[str, str]:
     """For each status, the status items most often came from."""
+    status = pl.col("status").cast(pl.Categorical)
     moves = (
         history.events.lazy()
-        .sort("item", "at", "seq")
-        .with_columns(
-            pl.when(pl.col("item") == pl.col("item").shift(1))
-            .then(pl.col("status").shift(1))
-            .alias("previous")
+        .select(
+            status,
+            pl.when(pl.col("item_code") == pl.col("item_code").shift(1))
+            .then(status.shift(1))
+            .alias("previous"),
         )
         .filter(pl.col("previous").is_not_null() & pl.col("status").is_not_null())
         .group_by("status", "previous")
         .agg(pl.len().alias("moves"))
+        .with_columns(pl.col("status", "previous").cast(pl.String))
         .sort("moves", "previous", descending=[True, False])
         .group_by("status", maintain_order=True)
         .first()

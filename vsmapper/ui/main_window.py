@@ -38,6 +38,7 @@ from vsmapper.ui.chart_panel import ChartsPanel
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.dialogs import MapSettingsDialog, show_about, show_guide
 from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
+from vsmapper.ui.measured import install_measured_flow
 from vsmapper.ui.metrics import MetricsPanel, status_text
 from vsmapper.ui.opportunities import OpportunitiesPanel
 from vsmapper.ui.properties import PropertiesPanel
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._connect()
         self.workshop = Workshop(self)
+        self.measured_flow = install_measured_flow(self)
         self.setAcceptDrops(True)
         self.resize(1600, 1000)
         self._default_layout()

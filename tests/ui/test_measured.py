@@ -1,0 +1,150 @@
+"""Work-item history in the window: the import dialog, the Measured flow panel, undo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QComboBox
+
+from tests.history.histories import write_transitions
+from vsmapper.cli import example_map_path
+from vsmapper.io.mapfile import load_map
+from vsmapper.ui import files
+from vsmapper.ui.app import application
+from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.measured import HistoryImportDialog, example_history_path
+
+
+@pytest.fixture
+def window(qtbot: object) -> Iterator[MainWindow]:
+    QStandardPaths.setTestModeEnabled(True)
+    application()
+    for left in files.pending_recoveries():
+        files.discard_recovery(left.file)
+    shown = MainWindow(load_map(example_map_path()), remember_layout=False)
+    qtbot.addWidget(shown)  # type: ignore[attr-defined]
+    shown._confirm_discard = lambda: True  # type: ignore[method-assign]
+    yield shown
+
+
+def measured_dialog(window: MainWindow, qtbot: object, path: Path) -> HistoryImportDialog:
+    dialog = window.measured_flow.open_dialog()
+    dialog.read(path)
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
+    return dialog
+
+
+def test_the_menus_offer_history(window: MainWindow) -> None:
+    titles = {
+        action.text()
+        for menu in window.menuBar().actions()
+        if menu.menu() is not None
+        for action in menu.menu().actions()
+    }
+    assert {"Import work-item &history…", "Try the example &history", "Measured flow"} <= titles
+
+
+def test_import_onto_the_example_map_is_one_undo_step(window: MainWindow, qtbot: object) -> None:
+    before = window.workspace.stream
+    window.measured_flow.import_action.trigger()
+    dialog = window.measured_flow.dialog
+    assert dialog is not None
+    qtbot.mouseClick(dialog.example_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
+    statuses = [dialog.statuses.item(row, 0).text() for row in range(dialog.statuses.rowCount())]
+    assert "Ready for QA" in statuses
+    assert dialog.preview.rowCount() == len(before.stages)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    after = window.workspace.stream
+    assert [stage.id for stage in after.stages] == [stage.id for stage in before.stages]
+    assert [stage.name for stage in after.stages] == [stage.name for stage in before.stages]
+    assert after.stage("qa").wait_time.form == "three"
+    assert after.stage("learn") == before.stage("learn")  # nothing measured there
+    assert after.statuses["Ready for QA"].stage == "qa"
+    assert window.workspace.undo_stack.count() == 1
+    window.workspace.undo_stack.undo()
+    assert window.workspace.stream == before
+    window.workspace.undo_stack.redo()
+    assert window.workspace.stream == after
+    panel = window.measured_flow.panel
+    assert "are not on the map" in panel.summary.text()
+    assert "Ready for QA" in panel.summary.text()
+    assert set(panel.lines) == {"P50", "P85", "P95"}
+
+
+def test_import_as_a_new_map(window: MainWindow, qtbot: object, tmp_path: Path) -> None:
+    dialog = window.measured_flow.open_dialog()
+    qtbot.mouseClick(dialog.new_map, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    dialog.read(write_transitions(tmp_path / "hand.csv"))
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
+    assert dialog.statuses.rowCount() == 5
+    assert dialog.apply()
+    stream = window.workspace.stream
+    assert [stage.name for stage in stream.stages] == ["In dev", "In review"]
+    assert stream.stage("in-review").pca == 50
+    assert window.workspace.path is None
+
+
+def test_editing_a_state_measures_again(window: MainWindow, qtbot: object, tmp_path: Path) -> None:
+    dialog = measured_dialog(window, qtbot, write_transitions(tmp_path / "hand.csv"))
+    row = next(
+        row
+        for row in range(dialog.statuses.rowCount())
+        if dialog.statuses.item(row, 0).text() == "In review"
+    )
+    state_box = dialog.statuses.cellWidget(row, 4)
+    assert isinstance(state_box, QComboBox)
+    previous = dialog.result_
+    state_box.setCurrentText("ignore")
+    qtbot.waitUntil(
+        lambda: dialog.result_ is not previous and dialog.apply_button.isEnabled(), timeout=60_000
+    )  # type: ignore[attr-defined]
+    assert dialog.edited_statuses()["In review"].state == "ignore"
+    assert dialog.result_ is not None
+    assert dialog.result_.stream.statuses["In review"].stage is None
+
+
+def test_a_bad_history_is_an_inline_message(
+    window: MainWindow, qtbot: object, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Key,Changed,To\nA,someday,Done\n", encoding="utf-8")
+    before = window.workspace.stream
+    dialog = window.measured_flow.open_dialog()
+    dialog.read(bad)
+    qtbot.waitUntil(lambda: "row 2, Changed" in dialog.message.text(), timeout=60_000)  # type: ignore[attr-defined]
+    assert not dialog.apply_button.isEnabled()
+    assert "row 2, Changed" in window.statusBar().currentMessage()
+    assert window.workspace.stream == before
+
+
+def test_try_the_example_history_in_one_click(window: MainWindow, qtbot: object) -> None:
+    window.measured_flow.example_action.trigger()
+    panel = window.measured_flow.panel
+    qtbot.waitUntil(lambda: panel.measured is not None, timeout=60_000)  # type: ignore[attr-defined]
+    assert window.workspace.stream.statuses
+    assert window.workspace.undo_stack.count() == 1
+    assert panel.export_button.isEnabled()
+
+
+def test_the_panel_forecasts_and_exports(window: MainWindow, qtbot: object, tmp_path: Path) -> None:
+    dialog = measured_dialog(window, qtbot, example_history_path())
+    assert dialog.apply()
+    panel = window.measured_flow.panel
+    panel.when_button.click()
+    assert "50 items from" in panel.forecast_text.text()
+    panel.by_box.setDate(QDate(2027, 1, 29))
+    panel.how_many_button.click()
+    assert "By 2027-01-29: at least" in panel.forecast_text.text()
+    panel.resize(900, 500)
+    for index in range(panel.tabs.count()):
+        panel.tabs.setCurrentIndex(index)
+        for suffix in (".png", ".svg"):
+            out = tmp_path / f"chart{index}{suffix}"
+            panel.export_current(out)
+            assert out.stat().st_size > 1000
+    assert not QImage(str(tmp_path / "chart0.png")).isNull()
