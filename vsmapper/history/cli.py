@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vsmapper.errors import VSMapperError
+from vsmapper.jsonout import json_text
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
@@ -97,8 +97,7 @@ def run_measure(args: argparse.Namespace) -> int:
     if args.out is not None:
         save_map(measured_map(stream, measurement), args.out)
     if args.json:
-        report = measurement_json(measurement, stream, model_lead_time)
-        print(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
+        print(json_text(measurement_json(measurement, stream, model_lead_time)))
         return 0
     print(measurement_text(measurement, stream))
     gap = model_gap(stream, measurement) if drawn is not None else None
@@ -165,7 +164,7 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     if args.json:
-        print(json.dumps(throughput_forecast_json(found), indent=2, allow_nan=False))
+        print(json_text(throughput_forecast_json(found)))
         return 0
     if found.items is not None:
         print(f"{found.items} items from {found.start.isoformat()}, by weekly throughput:")
