@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -455,7 +457,9 @@ class MeasuredFlowPanel(QWidget):
         self.flow_time_chart = _plot("Flow time of done items", "working hours", "items")
         self.velocity_chart = _plot("Flow velocity", "week", "items done")
         self.cfd_chart = _plot("Cumulative flow", "day", "items")
-        self.aging_chart = _plot("Aging work in progress", "stage", "age (working hours)")
+        self.aging_chart = _plot(
+            "Aging work in progress", "stage the item is in", "age (working hours)"
+        )
         self.tabs = QTabWidget()
         for plot, title in (
             (self.flow_time_chart, "Flow time"),
@@ -478,23 +482,35 @@ class MeasuredFlowPanel(QWidget):
         self.how_many_button = QPushButton("How many by then?")
         self.forecast_text = QLabel("")
         self.forecast_text.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        buttons = QVBoxLayout()
+        buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
-        top.addLayout(buttons)
         forecast = QHBoxLayout()
-        forecast.addWidget(QLabel("Forecast from throughput:"))
         for widget in (self.items_box, self.when_button, self.by_box, self.how_many_button):
             forecast.addWidget(widget)
         forecast.addStretch(1)
+        # The words beside the charts, so that a short dock on a small screen keeps both.
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(self.summary)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        words = QWidget()
+        left = QVBoxLayout(words)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addLayout(buttons)
+        left.addWidget(scroller, 1)
+        left.addWidget(QLabel("<b>Forecast from throughput</b>"))
+        left.addLayout(forecast)
+        left.addWidget(self.forecast_text)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(words)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.tabs, 1)
-        layout.addLayout(forecast)
-        layout.addWidget(self.forecast_text)
+        layout.addWidget(splitter)
         self.export_button.clicked.connect(self.export_dialog)
         self.when_button.clicked.connect(self.forecast_items)
         self.how_many_button.clicked.connect(self.forecast_by_date)
@@ -633,8 +649,12 @@ class MeasuredFlowPanel(QWidget):
     def _draw_aging(self, found: Measurement, stream: ValueStream) -> None:
         item = self.aging_chart.getPlotItem()
         item.clear()
-        order = {status: index for index, status in enumerate(stream.statuses)}
-        points = [(order.get(aging.status, 0), aging.age_hours) for aging in found.aging]
+        place = {stage.id: index for index, stage in enumerate(stream.stages)}
+        order = {
+            status: place.get(mapping.stage or "", len(place))
+            for status, mapping in stream.statuses.items()
+        }
+        points = [(order.get(aging.status, len(place)), aging.age_hours) for aging in found.aging]
         if points:
             item.addItem(
                 pg.ScatterPlotItem(
@@ -655,7 +675,10 @@ class MeasuredFlowPanel(QWidget):
                     labelOpts={"color": theme.CONSTRAINT, "position": 0.1, "fill": theme.PAPER},
                 )
             )
-        names = list(stream.statuses)
+        names = [
+            stage.name if len(stage.name) <= 14 else stage.name[:13] + "…"
+            for stage in stream.stages
+        ]
         item.getAxis("bottom").setTicks([[(i, name) for i, name in enumerate(names)]])
 
     def _refresh_gap(self) -> None:
