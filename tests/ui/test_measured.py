@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QComboBox
 from tests.history.histories import write_transitions
 from vsmapper.cli import example_map_path
 from vsmapper.io.mapfile import load_map
-from vsmapper.ui import files
 from vsmapper.ui.app import application
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.measured import HistoryImportDialog, example_history_path
@@ -23,8 +22,6 @@ from vsmapper.ui.measured import HistoryImportDialog, example_history_path
 def window(qtbot: object) -> Iterator[MainWindow]:
     QStandardPaths.setTestModeEnabled(True)
     application()
-    for left in files.pending_recoveries():
-        files.discard_recovery(left.file)
     shown = MainWindow(load_map(example_map_path()), remember_layout=False)
     qtbot.addWidget(shown)  # type: ignore[attr-defined]
     shown._confirm_discard = lambda: True  # type: ignore[method-assign]
