@@ -22,13 +22,29 @@ def add_measure_parser(commands: Any, number: Callable[..., Callable[[str], floa
     """Register ``vsmapper measure`` with the command line's subcommands."""
     measure = commands.add_parser("measure", help=MEASURE_HELP)
     measure.add_argument("log", metavar="LOG", help="work-item history, .csv or .xlsx")
-    measure.add_argument("--map", metavar="MAP", help="take the statuses and calendar from a map")
+    measure.add_argument(
+        "--map", metavar="MAP", help="a drawn map: its statuses, calendar and stages are kept"
+    )
     measure.add_argument("--out", metavar="OUT.vsm.json", help="write the measured map")
     measure.add_argument("--json", action="store_true", help="print JSON")
-    measure.add_argument("--since", metavar="DATE", help="start of the window (inclusive)")
-    measure.add_argument("--until", metavar="DATE", help="end of the window (exclusive)")
-    measure.add_argument("--hours-per-day", type=number(float, 0), metavar="H")
-    measure.add_argument("--days-per-week", type=number(float, 0), metavar="D")
+    measure.add_argument(
+        "--since", metavar="DATE", help="start of the window, inclusive (default: the first date)"
+    )
+    measure.add_argument(
+        "--until", metavar="DATE", help="end of the window, exclusive (default: the last date)"
+    )
+    measure.add_argument(
+        "--hours-per-day",
+        type=number(float, 0.1, 24),
+        metavar="H",
+        help="working hours in a day, over the map's calendar (else 8)",
+    )
+    measure.add_argument(
+        "--days-per-week",
+        type=number(float, 0.1, 7),
+        metavar="D",
+        help="working days in a week, Monday first, over the map's calendar (else 5)",
+    )
 
 
 def add_forecast_arguments(forecast: argparse.ArgumentParser, number: Callable[..., Any]) -> None:
