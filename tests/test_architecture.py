@@ -1,4 +1,4 @@
-"""The core runs without Qt: model, analysis and io never import PySide6 or pyqtgraph."""
+"""The core runs without Qt: its packages never import PySide6, pyqtgraph or shiboken6."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "vsmapper"
-CORE = ["model", "analysis", "io", "catalog", "workshop", "history"]
+CORE = ["model", "analysis", "io", "catalog", "workshop", "history", "layout"]
 GUI_LIBRARIES = ("PySide6", "pyqtgraph", "shiboken6")
 
 
@@ -30,7 +30,7 @@ def test_core_source_names_no_gui_library(folder: str) -> None:
 def test_importing_the_core_and_the_cli_loads_no_gui_library() -> None:
     code = (
         "import sys, pkgutil, importlib, vsmapper\n"
-        "for package in ('model', 'analysis', 'io', 'catalog', 'workshop', 'history'):\n"
+        "for package in ('model', 'analysis', 'io', 'catalog', 'workshop', 'history', 'layout'):\n"
         "    module = importlib.import_module('vsmapper.' + package)\n"
         "    for info in pkgutil.walk_packages(module.__path__, module.__name__ + '.'):\n"
         "        importlib.import_module(info.name)\n"

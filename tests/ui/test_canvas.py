@@ -8,8 +8,6 @@ from typing import Any
 
 import defusedxml.ElementTree as ElementTree
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
@@ -18,9 +16,9 @@ from pytestqt.qtbot import QtBot
 from vsmapper.analysis import analyze
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import parse_map_text
+from vsmapper.layout import Grid
 from vsmapper.model import ValueStream
 from vsmapper.ui.canvas import MapScene, MapView, render_image, save_png, save_svg
-from vsmapper.ui.canvas.layout import Grid, layers, layout
 
 GRID = Grid()
 
@@ -149,82 +147,6 @@ def box_centre(scene: MapScene, stage_id: str, dy: float = 0) -> QPointF:
     """A point inside a stage's box, below its title unless moved by ``dy``."""
     box = scene.stage_item(stage_id).box_rect()
     return QPointF(box.center().x(), box.center().y() + 20 + dy)
-
-
-# -- layout -------------------------------------------------------------------------------------
-
-
-def test_a_chain_gets_one_column_per_stage_on_one_row() -> None:
-    ids = ["a", "b", "c"]
-    edges = [("a", "b"), ("b", "c")]
-    assert layers(ids, edges) == {"a": 0, "b": 1, "c": 2}
-    placed = layout(ids, edges)
-    assert [placed[i][0] for i in ids] == [0, GRID.column_pitch, 2 * GRID.column_pitch]
-    assert len({placed[i][1] for i in ids}) == 1
-
-
-def test_parallel_branches_are_stacked_and_centred_on_their_neighbours() -> None:
-    ids = ["a", "b", "c", "d"]
-    placed = layout(ids, [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")])
-    assert placed["b"][0] == placed["c"][0] == GRID.column_pitch
-    assert placed["b"][1] + GRID.row_pitch == placed["c"][1]
-    assert (placed["b"][1] + placed["c"][1]) / 2 == placed["a"][1] == placed["d"][1]
-
-
-def test_column_is_the_longest_path_and_a_side_input_sits_next_to_its_successor() -> None:
-    ids = ["a", "b", "c", "side", "d"]
-    edges = [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("side", "d")]
-    assert layers(ids, edges) == {"a": 0, "b": 1, "c": 2, "side": 2, "d": 3}
-
-
-def test_hand_placed_boxes_keep_their_place_and_the_others_stay_put() -> None:
-    ids = ["a", "b", "c"]
-    edges = [("a", "b"), ("b", "c")]
-    automatic = layout(ids, edges)
-    placed = layout(ids, edges, {"b": (1000.0, 900.0)})
-    assert placed["b"] == (1000.0, 900.0)
-    assert placed["a"] == automatic["a"]
-    assert placed["c"] == automatic["c"]
-
-
-def test_an_automatic_box_steps_aside_for_a_hand_placed_one() -> None:
-    ids = ["a", "b", "c"]
-    edges = [("a", "b"), ("b", "c")]
-    automatic = layout(ids, edges)
-    placed = layout(ids, edges, {"c": (automatic["b"][0] + 30, automatic["b"][1] + 10)})
-    assert placed["b"] == (automatic["b"][0], automatic["b"][1] + GRID.row_pitch)
-
-
-def overlapping(first: tuple[float, float], second: tuple[float, float]) -> bool:
-    return (
-        abs(first[0] - second[0]) < GRID.box_width and abs(first[1] - second[1]) < GRID.box_height
-    )
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    size=st.integers(1, 25),
-    edge_picks=st.lists(st.tuples(st.integers(0, 24), st.integers(0, 24)), max_size=50),
-    fixed_picks=st.dictionaries(
-        st.integers(0, 24), st.tuples(st.integers(-300, 3000), st.integers(-900, 900)), max_size=4
-    ),
-)
-def test_boxes_never_overlap(
-    size: int, edge_picks: list[tuple[int, int]], fixed_picks: dict[int, tuple[int, int]]
-) -> None:
-    ids = [f"s{index}" for index in range(size)]
-    edges = sorted({(ids[a], ids[b]) for a, b in edge_picks if a < b < size})
-    fixed = {
-        ids[index]: (float(x), float(y)) for index, (x, y) in fixed_picks.items() if index < size
-    }
-    placed = layout(ids, edges, fixed)
-    assert set(placed) == set(ids)
-    for stage_id, corner in fixed.items():
-        assert placed[stage_id] == corner
-    automatic = [stage_id for stage_id in ids if stage_id not in fixed]
-    for index, first in enumerate(automatic):
-        for second in automatic[index + 1 :] + list(fixed):
-            assert not overlapping(placed[first], placed[second]), (first, second)
 
 
 # -- what the scene shows -----------------------------------------------------------------------

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vsmapper.layout import Grid
 from vsmapper.ui import theme
-from vsmapper.ui.canvas.layout import Grid
 
 GRID = Grid()
 BOX = QRectF(0, 0, GRID.box_width, GRID.box_height)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
+from vsmapper.layout import Edge, Point, layout
 from vsmapper.model import Stage, ValueStream
 from vsmapper.model.stream import PHASES, Calendar
 from vsmapper.ui import theme
@@ -34,7 +35,6 @@ from vsmapper.ui.canvas.items import (
     TitleEditor,
     TotalsRow,
 )
-from vsmapper.ui.canvas.layout import Edge, Point, layout
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
 from vsmapper.ui.units import show_hours
 
