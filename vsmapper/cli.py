@@ -266,7 +266,34 @@ def build_app_parser() -> Parser:
     parser.add_argument(
         "--screenshot", metavar="OUT.png", help="render the main window to a PNG without showing it"
     )
+    parser.add_argument(
+        "--size",
+        type=window_size,
+        default=DEFAULT_SCREENSHOT_SIZE,
+        metavar="WxH",
+        help="the window's size for --screenshot, in pixels (default 1600x1000)",
+    )
+    parser.add_argument(
+        "--presentation", action="store_true", help="render presentation mode for --screenshot"
+    )
     return parser
+
+
+DEFAULT_SCREENSHOT_SIZE = (1600, 1000)
+LEAST_WINDOW, MOST_WINDOW = 200, 8000
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``WxH`` in pixels, each side from 200 to 8000."""
+    width, separator, height = text.lower().partition("x")
+    if not (separator and width.strip().isdigit() and height.strip().isdigit()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size (try 1280x720)")
+    size = int(width), int(height)
+    if not all(LEAST_WINDOW <= side <= MOST_WINDOW for side in size):
+        raise argparse.ArgumentTypeError(
+            f"'{text}': each side must be {LEAST_WINDOW} to {MOST_WINDOW} pixels"
+        )
+    return size
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -440,11 +467,15 @@ def run_survey(args: argparse.Namespace) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the desktop app, or render it to a PNG with ``--screenshot``."""
+    if not args.screenshot and (args.presentation or args.size != DEFAULT_SCREENSHOT_SIZE):
+        raise UsageError("--size and --presentation go with --screenshot (see 'vsmapper --help')")
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from vsmapper.ui.app import run
 
-    return run(args.file, screenshot=args.screenshot)
+    return run(
+        args.file, screenshot=args.screenshot, size=args.size, presentation=args.presentation
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

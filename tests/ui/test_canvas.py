@@ -255,7 +255,7 @@ def test_presentation_hides_the_details_and_shows_large_numbers(view: MapView) -
     view.set_presentation(True)
     bands = scene.content_rect()
     assert bands.top() > full.top() and bands.bottom() < full.bottom()
-    assert view.viewport().y() >= 150
+    assert view.viewport().y() >= 100
     captions = [figure.caption for figure in scene.headline().figures]
     assert captions[0] == "LEAD TIME" and captions[-1].startswith("CONSTRAINT")
     view.set_presentation(False)

@@ -18,11 +18,19 @@ Edge = tuple[str, str]
 class Grid:
     """Sizes of the layout in scene units; positions are the boxes' top-left corners."""
 
-    box_width: float = 200
+    box_width: float = 224
     box_height: float = 128
-    column_gap: float = 136
-    row_gap: float = 84
+    column_gap: float = 112
+    row_gap: float = 56
     clearance: float = 16
+    lane_top: float = 44
+    """Room above a lane's boxes for rework loops and the phase's name."""
+    lane_bottom: float = 36
+    """Room under a lane's boxes for the constraint's tag."""
+    lane_gap: float = 12
+    """White space between two lanes, where the flow runs back to the left."""
+    lane_end: float = 40
+    """Room right of a lane's last box, where the flow turns down to the next lane."""
 
     @property
     def column_pitch(self) -> float:
@@ -116,7 +124,6 @@ def layout(
     an automatic box that would overlap a hand-placed one steps down a row until it is free.
     """
     edges = list(edges)
-    fixed = fixed or {}
     column = layers(ids, edges)
     row = rows(ids, edges, column)
     placed = {
@@ -126,6 +133,14 @@ def layout(
         )
         for stage_id in ids
     }
+    return make_room(ids, placed, fixed or {}, grid)
+
+
+def make_room(
+    ids: Sequence[str], placed: Mapping[str, Point], fixed: Mapping[str, Point], grid: Grid
+) -> dict[str, Point]:
+    """Hand-placed boxes where the user put them; automatic ones step down until free."""
+    placed = dict(placed)
     if not fixed:
         return placed
     occupied = _Occupancy(grid)

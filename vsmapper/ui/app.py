@@ -31,16 +31,26 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def render_screenshot(out: Path, file: Path | None) -> None:
-    """Render the main window at 1600×1000 to ``out`` without showing it."""
+def render_screenshot(
+    out: Path,
+    file: Path | None,
+    size: tuple[int, int] = SCREENSHOT_SIZE,
+    presentation: bool = False,
+) -> None:
+    """Render the main window at ``size`` (in presentation mode) to ``out`` without showing it."""
     application()
     stream = files.open_map(file) if file else files.example_map()
     window = MainWindow(stream, file, remember_layout=False)
-    window.resize(*SCREENSHOT_SIZE)
+    window.resize(*size)
     window.show()
     QCoreApplication.processEvents()
     window._default_layout()
     QCoreApplication.processEvents()
+    if presentation:
+        window.toggle_presentation(True, full_screen=False)
+        QCoreApplication.processEvents()
+        window.resize(*size)
+        QCoreApplication.processEvents()
     window.view.fit()
     QCoreApplication.processEvents()
     image = window.grab()
@@ -123,10 +133,15 @@ def start(file: str | None) -> list[MainWindow]:
     return windows
 
 
-def run(file: str | None, screenshot: str | None = None) -> int:
+def run(
+    file: str | None,
+    screenshot: str | None = None,
+    size: tuple[int, int] = SCREENSHOT_SIZE,
+    presentation: bool = False,
+) -> int:
     """Open the app on ``file`` (or the example); with ``screenshot``, render and exit."""
     if screenshot:
-        render_screenshot(Path(screenshot), Path(file) if file else None)
+        render_screenshot(Path(screenshot), Path(file) if file else None, size, presentation)
         return 0
     app = application()
     start(file)

@@ -36,8 +36,10 @@ from vsmapper.io.exports import (
     future_state,
 )
 from vsmapper.io.spreadsheet import import_spreadsheet
+from vsmapper.layout import Room
 from vsmapper.model import ValueStream, format_hours
 from vsmapper.ui import theme
+from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save_svg
 from vsmapper.ui.canvas.scene import MapScene
@@ -59,6 +61,8 @@ REPORT_SEED = 20240601
 REPORT_TRIALS = 10_000
 POINTS_PER_INCH = 72
 PDF_RESOLUTION = 1200
+REPORT_NAME_SIZE = 11.0
+"""Stage names larger than this many points gain nothing on paper worth another lane."""
 
 _application: QApplication | None = None
 
@@ -369,8 +373,17 @@ def _draw_report(
     page.rule(left, left + width, top + 42)
     y = _draw_figures(page, QRectF(left, top + 52, width, 48), stream, analysis, hours) + GAP
     bottom = PAGE.height() - MARGIN - 14
-    source = map_source_rect(scene)
     room = bottom - y - 2 * GAP - TIME_BAR_HEIGHT - SECTIONS_LEAST_HEIGHT
+    # Wrap the map into lanes that fill the page's width and the room under the figures.
+    scene.set_room(
+        Room(
+            width - 16,
+            room - 16,
+            least_scale=0.0,
+            comfortable_scale=REPORT_NAME_SIZE / TITLE_SIZES[0],
+        )
+    )
+    source = map_source_rect(scene)
     map_height = min(room, max(MAP_LEAST_HEIGHT, width * source.height() / source.width() + 16))
     _draw_map(page, scene, QRectF(left, y, width, map_height))
     y += map_height + GAP

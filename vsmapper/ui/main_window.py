@@ -790,8 +790,8 @@ class MainWindow(QMainWindow):
 
     # --- presentation ------------------------------------------------------------------
 
-    def toggle_presentation(self, on: bool) -> None:
-        """Only the map and the key numbers, full screen and in large type."""
+    def toggle_presentation(self, on: bool, full_screen: bool = True) -> None:
+        """Only the map and the key numbers, full screen (unless told not to) in large type."""
         if on:
             self._layout_before_presentation = self.saveState()
             for dock in self._docks.values():
@@ -799,7 +799,8 @@ class MainWindow(QMainWindow):
             self.toolbar.hide()
             self.menuBar().hide()
             self.statusBar().hide()
-            self.showFullScreen()
+            if full_screen:
+                self.showFullScreen()
         else:
             self.menuBar().show()
             self.statusBar().show()

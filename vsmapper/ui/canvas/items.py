@@ -35,14 +35,18 @@ from vsmapper.ui import theme
 GRID = Grid()
 BOX = QRectF(0, 0, GRID.box_width, GRID.box_height)
 CORNER = 7.0
-HEADER_HEIGHT = 40.0
-ROW_HEIGHT = 25.0
+HEADER_HEIGHT = 56.0
+ROW_HEIGHT = 23.0
 ROW_LABELS = ("PT", "%C&A", "People")
 WAIT_ZONE = 76.0
 """Width of the level run-in in front of a box, where the inventory triangle sits."""
 TAG_HEIGHT = 26.0
 TAG_SPACING = 6.0
 ARROW_LENGTH = 13.0
+TITLE_SIZES = (24.0, 22.0, 20.0, 18.0)
+"""A stage's name as large as fits: one line, else two; the room's reading size rests on it."""
+CORNER_RADIUS = 14.0
+"""How round the corners of a flow or loop that runs around the lanes are."""
 
 
 @cache
@@ -101,7 +105,7 @@ class StageItem(QGraphicsItem):
         self.stage_id = stage_id
         self._face: StageFace | None = None
         self._title = ""
-        self._title_size = 17.0
+        self._title_size = TITLE_SIZES[0]
         self._bounds = QRectF()
         self._hovered = False
         self._badge: AIBadgeItem | None = None
@@ -135,6 +139,14 @@ class StageItem(QGraphicsItem):
         self._show_badge(face)
         self.update()
 
+    def title_size(self) -> float:
+        """The name's font size in scene units."""
+        return self._title_size
+
+    def shown_title(self) -> str:
+        """The name as the box writes it: on one or two lines, elided only if nothing fits."""
+        return self._title
+
     def title_rect(self) -> QRectF:
         """The header strip that holds the name, in item coordinates."""
         return QRectF(0, 0, BOX.width(), HEADER_HEIGHT)
@@ -142,7 +154,7 @@ class StageItem(QGraphicsItem):
     def title_area(self) -> QRectF:
         """Where the name is written: clear of the AI badge on the corner."""
         badge = 22 if self._face is not None and self._face.ai_count else 0
-        return self.title_rect().adjusted(10, 0, -10 - badge, 0)
+        return self.title_rect().adjusted(8, 0, -8 - badge, 0)
 
     def box_rect(self) -> QRectF:
         """The process box in scene coordinates."""
@@ -221,7 +233,7 @@ class StageItem(QGraphicsItem):
 
     @staticmethod
     def _paint_rows(painter: QPainter, values: Sequence[str]) -> None:
-        top = HEADER_HEIGHT + 6
+        top = HEADER_HEIGHT + 2
         for label, value in zip(ROW_LABELS, values, strict=True):
             row = QRectF(12, top, BOX.width() - 24, ROW_HEIGHT)
             painter.setFont(_font(15))
@@ -248,18 +260,41 @@ class StageItem(QGraphicsItem):
 
 
 def _fitted_title(name: str, width: float) -> tuple[str, float]:
-    """The name on one line at 17 or 16 px, else on two lines at 15 px, elided if need be."""
-    for size in (17.0, 16.0):
-        if _metrics(size, True).horizontalAdvance(name) <= width:
-            return name, size
-    metrics = _metrics(15.0, True)
+    """The name at the largest size that fits on one line or two, elided only if none does."""
     words = name.split()
+    for size in TITLE_SIZES:
+        metrics = _metrics(size, True)
+        if metrics.horizontalAdvance(name) <= width:
+            return name, size
+        for count in range(len(words) - 1, 0, -1):
+            first, rest = " ".join(words[:count]), " ".join(words[count:])
+            if metrics.horizontalAdvance(first) <= width:
+                if metrics.horizontalAdvance(rest) <= width:
+                    return f"{first}\n{rest}", size
+                break
+    metrics = _metrics(TITLE_SIZES[-1], True)
     for count in range(len(words) - 1, 0, -1):
         first = " ".join(words[:count])
         if metrics.horizontalAdvance(first) <= width:
             rest = metrics.elidedText(" ".join(words[count:]), Qt.TextElideMode.ElideRight, width)
-            return f"{first}\n{rest}", 15.0
-    return metrics.elidedText(name, Qt.TextElideMode.ElideRight, width), 15.0
+            return f"{first}\n{rest}", TITLE_SIZES[-1]
+    return metrics.elidedText(name, Qt.TextElideMode.ElideRight, width), TITLE_SIZES[-1]
+
+
+def rounded_polyline(points: Sequence[QPointF], radius: float = CORNER_RADIUS) -> QPainterPath:
+    """A path through ``points`` with its corners rounded, as a tidy orthogonal connector."""
+    path = QPainterPath(points[0])
+    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
+        into = math.hypot(corner.x() - before.x(), corner.y() - before.y())
+        out = math.hypot(after.x() - corner.x(), after.y() - corner.y())
+        bend = min(radius, into / 2, out / 2)
+        if bend <= 0:
+            path.lineTo(corner)
+            continue
+        path.lineTo(corner + (before - corner) * (bend / into))
+        path.quadTo(corner, corner + (after - corner) * (bend / out))
+    path.lineTo(points[-1])
+    return path
 
 
 @cache
@@ -447,22 +482,45 @@ class FlowItem(QGraphicsItem):
 
     def __init__(self) -> None:
         super().__init__()
-        self._route: tuple[float, float, float, float, bool] | None = None
+        self._route: tuple[object, ...] | None = None
         self._path = QPainterPath()
         self._head = QPolygonF()
         self._bounds = QRectF()
         self.critical = False
 
-    def set_route(self, start: QPointF, end: QPointF, critical: bool) -> None:
-        """Run from ``start`` to ``end``; does nothing when the route is unchanged."""
-        route = (start.x(), start.y(), end.x(), end.y(), critical)
+    def set_route(
+        self,
+        start: QPointF,
+        end: QPointF,
+        critical: bool,
+        detour: tuple[float, float, float] | None = None,
+    ) -> None:
+        """Run from ``start`` to ``end``; does nothing when the route is unchanged.
+
+        ``detour`` (right, gap, left) sends a flow into the next lane: right along its lane to
+        ``right``, down to the ``gap`` between the lanes, back to ``left`` and into ``end``.
+        """
+        route = (start.x(), start.y(), end.x(), end.y(), critical, detour)
         if route == self._route:
             return
         self.prepareGeometryChange()
         self._route = route
         self.critical = critical
         length = ARROW_LENGTH + (3 if critical else 0)
-        self._path = flow_path(start, end, length)
+        if detour is None:
+            self._path = flow_path(start, end, length)
+        else:
+            right, gap, left = detour
+            self._path = rounded_polyline(
+                [
+                    start,
+                    QPointF(right, start.y()),
+                    QPointF(right, gap),
+                    QPointF(left, gap),
+                    QPointF(left, end.y()),
+                    QPointF(end.x() - length + 2, end.y()),
+                ]
+            )
         self._head = _arrow_head(end, 1, 0, length, 7.5 if critical else 5.5)
         self._bounds = (
             self._path.boundingRect().united(self._head.boundingRect()).adjusted(-4, -4, 4, 4)
@@ -512,18 +570,44 @@ class ReworkItem(QGraphicsItem):
         self._bounds = QRectF()
         self.setZValue(4)
 
-    def set_route(self, start: QPointF, end: QPointF, apex: float, label: str) -> None:
-        """Arc from ``start`` up to ``apex`` and down onto ``end``, labelled at the top."""
-        route = (start.x(), start.y(), end.x(), end.y(), apex, label)
+    def set_route(
+        self,
+        start: QPointF,
+        end: QPointF,
+        apex: float,
+        label: str,
+        detour: tuple[float, float] | None = None,
+    ) -> None:
+        """Arc from ``start`` up to ``apex`` and down onto ``end``, labelled at the top.
+
+        ``detour`` (left, upper apex) takes a loop back to an earlier lane: up to ``apex`` over
+        its own lane, left to ``left``, up to the upper apex over the target's lane and down
+        onto ``end``; the label sits where the loop leaves.
+        """
+        route = (start.x(), start.y(), end.x(), end.y(), apex, label, detour)
         if route == self._route:
             return
         self.prepareGeometryChange()
         self._route = route
         tip = QPointF(end.x(), end.y() - ARROW_LENGTH + 2)
-        top = QPointF((start.x() + end.x()) / 2, apex)
-        self._path = QPainterPath(start)
-        self._path.cubicTo(QPointF(start.x(), apex), QPointF(start.x(), apex), top)
-        self._path.cubicTo(QPointF(end.x(), apex), QPointF(end.x(), apex), tip)
+        if detour is None:
+            top = QPointF((start.x() + end.x()) / 2, apex)
+            self._path = QPainterPath(start)
+            self._path.cubicTo(QPointF(start.x(), apex), QPointF(start.x(), apex), top)
+            self._path.cubicTo(QPointF(end.x(), apex), QPointF(end.x(), apex), tip)
+        else:
+            left, upper = detour
+            top = QPointF(start.x() - _metrics(15, True).horizontalAdvance(label) / 2 - 24, apex)
+            self._path = rounded_polyline(
+                [
+                    start,
+                    QPointF(start.x(), apex),
+                    QPointF(left, apex),
+                    QPointF(left, upper),
+                    QPointF(end.x(), upper),
+                    tip,
+                ]
+            )
         self._head = _arrow_head(QPointF(end.x(), end.y() + 1), 0, 1, ARROW_LENGTH, 6)
         self.label = label
         width = _metrics(15, True).horizontalAdvance(label) + 18
@@ -567,18 +651,22 @@ class PhaseBandsItem(QGraphicsItem):
 
     def __init__(self) -> None:
         super().__init__()
-        self._bands: list[tuple[str, QRectF]] = []
+        self._bands: list[tuple[str, QRectF, bool]] = []
         self._bounds = QRectF()
         self.setZValue(-10)
 
-    def set_bands(self, bands: Sequence[tuple[str, QRectF]]) -> None:
-        """Draw these (phase, rectangle) bands."""
+    def set_bands(self, bands: Sequence[tuple[str, QRectF, bool]]) -> None:
+        """Draw these (phase, rectangle, labelled) bands."""
         self.prepareGeometryChange()
         self._bands = list(bands)
         self._bounds = QRectF()
-        for _phase, rect in self._bands:
+        for _phase, rect, _labelled in self._bands:
             self._bounds = self._bounds.united(rect)
         self.update()
+
+    def bands(self) -> list[tuple[str, QRectF, bool]]:
+        """The (phase, rectangle, labelled) bands drawn."""
+        return list(self._bands)
 
     def boundingRect(self) -> QRectF:
         """All the bands."""
@@ -587,17 +675,20 @@ class PhaseBandsItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        """Fill each band and put its phase name at the top."""
+        """Fill each band and put the phase's name in its first band."""
         painter.setPen(Qt.PenStyle.NoPen)
-        for phase, rect in self._bands:
+        for phase, rect, labelled in self._bands:
             colours = theme.PHASE_COLORS[phase]
             painter.setBrush(theme.color(colours.band))
             painter.drawRect(rect)
-            painter.setFont(_spaced(17, 2.5))
+            if not labelled:
+                continue
+            painter.setFont(_font(17, True))
             painter.setPen(theme.color(colours.label))
+            # Bottom left: under the wait of the band's first slot, clear of loops and tags.
             painter.drawText(
-                QRectF(rect.left(), rect.top() + 12, rect.width(), 26),
-                Qt.AlignmentFlag.AlignCenter,
+                QRectF(rect.left() + 14, rect.bottom() - 34, rect.width() - 28, 26),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 phase.upper(),
             )
             painter.setPen(Qt.PenStyle.NoPen)
@@ -676,6 +767,8 @@ class TimelineStep:
     wait_start: float
     process_start: float
     process_end: float
+    lane: int = 0
+    """Which row of the ladder: the lane of the map the stage is in."""
 
 
 @dataclass(frozen=True)
@@ -692,6 +785,8 @@ class TimelineItem(QGraphicsItem):
 
     WAIT_LEVEL = 62.0
     PROCESS_LEVEL = 104.0
+    LANE_PITCH = 150.0
+    """Distance between two rows of the ladder, one per lane of the map."""
     TOTALS_WIDTH = 420.0
     TOTALS_ROW = 32.0
     HEADING = (
@@ -724,18 +819,34 @@ class TimelineItem(QGraphicsItem):
             left,
             0,
             right - left + 4,
-            max(self._totals_rect().bottom(), self.PROCESS_LEVEL + 56) + 4,
+            max(self._totals_rect().bottom(), self._last_lane_top() + self.PROCESS_LEVEL + 56) + 4,
         )
         self.update()
+
+    @staticmethod
+    def height_for(lanes: int, totals: int) -> float:
+        """About how tall the timeline is with this many ladder rows and totals lines."""
+        return (
+            (lanes - 1) * TimelineItem.LANE_PITCH
+            + TimelineItem.PROCESS_LEVEL
+            + 70
+            + (totals * TimelineItem.TOTALS_ROW + 24)
+        )
+
+    def _last_lane_top(self) -> float:
+        return self._steps[-1].lane * self.LANE_PITCH if self._steps else 0.0
 
     def _totals_rect(self) -> QRectF:
         """Beside the end of the ladder when there is room, else under it on the right."""
         end = self._steps[-1].process_end if self._steps else self._left
         height = len(self._totals) * self.TOTALS_ROW + 24
+        top = self._last_lane_top()
         if end + 64 + self.TOTALS_WIDTH <= self._right:
-            return QRectF(self._right - self.TOTALS_WIDTH, 34, self.TOTALS_WIDTH, height)
+            return QRectF(self._right - self.TOTALS_WIDTH, top + 34, self.TOTALS_WIDTH, height)
         right = max(self._right, self._left + self.TOTALS_WIDTH)
-        return QRectF(right - self.TOTALS_WIDTH, self.PROCESS_LEVEL + 70, self.TOTALS_WIDTH, height)
+        return QRectF(
+            right - self.TOTALS_WIDTH, top + self.PROCESS_LEVEL + 70, self.TOTALS_WIDTH, height
+        )
 
     def boundingRect(self) -> QRectF:
         """Heading, ladder and totals."""
@@ -760,10 +871,13 @@ class TimelineItem(QGraphicsItem):
         self._paint_totals(painter)
 
     def _paint_ladder(self, painter: QPainter) -> None:
-        high, low = self.WAIT_LEVEL, self.PROCESS_LEVEL
-        first = self._steps[0]
-        ladder = QPainterPath(QPointF(first.wait_start, high))
+        ladder = QPainterPath()
+        lane = None
         for step in self._steps:
+            high, low = self._levels(step)
+            if step.lane != lane:
+                ladder.moveTo(step.wait_start, high)
+                lane = step.lane
             ladder.lineTo(step.process_start, high)
             ladder.lineTo(step.process_start, low)
             ladder.lineTo(step.process_end, low)
@@ -781,6 +895,7 @@ class TimelineItem(QGraphicsItem):
         painter.drawPath(ladder)
         centre = Qt.AlignmentFlag.AlignHCenter
         for step in self._steps:
+            high, low = self._levels(step)
             wait = QRectF(
                 step.wait_start - 20, high - 34, step.process_start - step.wait_start + 40, 28
             )
@@ -798,6 +913,15 @@ class TimelineItem(QGraphicsItem):
                 centre | Qt.AlignmentFlag.AlignTop,
                 _metrics(13).elidedText(step.name, Qt.TextElideMode.ElideRight, name.width() - 8),
             )
+
+    def _levels(self, step: TimelineStep) -> tuple[float, float]:
+        """The wait and process levels of a step's row of the ladder."""
+        offset = step.lane * self.LANE_PITCH
+        return self.WAIT_LEVEL + offset, self.PROCESS_LEVEL + offset
+
+    def steps(self) -> tuple[TimelineStep, ...]:
+        """The ladder's steps, in critical-path order."""
+        return self._steps
 
     def _paint_totals(self, painter: QPainter) -> None:
         rect = self._totals_rect()

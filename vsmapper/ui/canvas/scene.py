@@ -6,7 +6,7 @@ import bisect
 import contextlib
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QGraphicsSceneMouseEvent,
 )
 
-from vsmapper.analysis import FlowAnalysis, StageMetrics
+from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
-from vsmapper.layout import Edge, Point, layout
+from vsmapper.layout import Edge, Lane, Point, Room, lane_of, wrapped_layout
 from vsmapper.model import Stage, ValueStream
-from vsmapper.model.stream import PHASES, Calendar
+from vsmapper.model.stream import Calendar
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.items import (
     BOX,
@@ -39,12 +39,18 @@ from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
 from vsmapper.ui.units import show_hours
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
-REWORK_RISE = 62.0
+REWORK_RISE = 32.0
 """How far a rework loop's top rises above the highest box under it."""
-REWORK_STEP = 34.0
+REWORK_STEP = 28.0
 """Extra rise for each loop nested inside another, so their labels do not collide."""
 SCENE_MARGIN = 40.0
 """Room around the picture to pan into."""
+FIT_MARGIN = 16.0
+"""White around the picture when it is fitted to a view."""
+HEADER_GAP = 18.0
+TIMELINE_GAP = 44.0
+PRESENTATION_ROOM = Room()
+"""What a picture of the map is laid out for when no view says otherwise: a 16:9 screen."""
 
 HoursFormat = Callable[[float], str]
 
@@ -99,6 +105,9 @@ class MapScene(QGraphicsScene):
         self._order: list[str] = []
         self._layout_key: object = None
         self._laid_out: dict[str, Point] = {}
+        self._lanes: tuple[Lane, ...] = ()
+        self._room = PRESENTATION_ROOM
+        self._shown: tuple[ValueStream, FlowAnalysis, str, tuple[QueueChange, ...]] | None = None
         self._corners: dict[str, Point] = {}
         self._sorted_corners: list[Point] | None = None
         self._press_positions: dict[str, QPointF] = {}
@@ -127,6 +136,7 @@ class MapScene(QGraphicsScene):
         ``queues`` are a scenario's queue changes: growing and overloaded queues get a badge,
         and an overload shows lead time as unbounded.
         """
+        self._shown = (stream, analysis, label, tuple(queues))
         with self._quietly():
             metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
             self._unbounded = any(change.overflowing for change in queues)
@@ -169,7 +179,43 @@ class MapScene(QGraphicsScene):
         self._presenting = on
         self._header.setVisible(not on)
         self._timeline.setVisible(not on and bool(self._order))
+        self._show_again()
         self._fit_scene_rect()
+
+    def is_presenting(self) -> bool:
+        """Whether the title block and timeline are hidden for presentation."""
+        return self._presenting
+
+    def set_room(self, room: Room) -> None:
+        """Lay the map out for a view of this size; the lanes change only when they must."""
+        if room != self._room:
+            self._room = room
+            self._show_again()
+
+    def room(self) -> Room:
+        """What the map is laid out for now."""
+        return self._room
+
+    def timeline_steps(self) -> tuple[TimelineStep, ...]:
+        """The ladder's steps under the map, one ladder row per lane."""
+        return self._timeline.steps()
+
+    def phase_bands(self) -> list[tuple[str, QRectF, bool]]:
+        """The phase bands behind the boxes: (phase, rectangle, carries the phase's name)."""
+        return self._bands.bands()
+
+    def lanes(self) -> tuple[Lane, ...]:
+        """The wrapped rows of the automatic layout, top to bottom."""
+        return self._lanes
+
+    def _show_again(self) -> None:
+        """Lay out and draw the last map again, after the room or the mode changed."""
+        if self._shown is not None:
+            self.show_map(*self._shown)
+
+    def fit_rect(self) -> QRectF:
+        """What a view shows when it fits the map: the picture with a thin margin."""
+        return self.content_rect().adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
 
     def content_rect(self) -> QRectF:
         """The picture's extent: title, map and timeline as far as they are shown."""
@@ -203,9 +249,20 @@ class MapScene(QGraphicsScene):
         ids = tuple(stage.id for stage in stream.stages)
         edges = tuple((flow.source, flow.target) for flow in stream.flows)
         fixed = {stage.id: stage.position for stage in stream.stages if stage.position is not None}
-        key = (ids, edges, tuple(fixed.items()))
+        room = replace(self._room, margin=FIT_MARGIN)
+        if not self._presenting:
+            room = replace(
+                room,
+                extra_height=self._header.height()
+                + HEADER_GAP
+                + TIMELINE_GAP
+                + TimelineItem.height_for(1, 5),
+                height_per_lane=TimelineItem.LANE_PITCH,
+            )
+        key = (ids, edges, tuple(fixed.items()), room)
         if key != self._layout_key:
-            self._laid_out = layout(ids, edges, fixed, GRID)
+            placement = wrapped_layout(ids, edges, fixed, GRID, room)
+            self._laid_out, self._lanes = placement.corners, placement.lanes
             self._layout_key = key
         return self._laid_out
 
@@ -269,11 +326,34 @@ class MapScene(QGraphicsScene):
 
     def _route_flow(self, edge: Edge) -> None:
         source, target = (self._box(stage_id) for stage_id in edge)
+        detour = None
+        if target.left() < source.right() and target.top() > source.bottom():
+            lane = lane_of(self._lanes, target.center().y())
+            gap = self._lanes[lane].top - GRID.lane_gap / 2 if self._lanes else target.top()
+            if not source.bottom() < gap < target.top():
+                gap = (source.bottom() + target.top()) / 2
+            detour = (
+                max(source.right(), self._lanes_right()) + GRID.lane_end / 2,
+                gap,
+                min(target.left(), self._lanes_left()) - GRID.column_gap + 10,
+            )
         self._flows[edge].set_route(
             QPointF(source.right(), source.center().y()),
             QPointF(target.left(), target.center().y()),
             self._flows[edge].critical,
+            detour,
         )
+
+    def _lanes_left(self) -> float:
+        """The left edge of the lanes' boxes."""
+        return 0.0
+
+    def _lanes_right(self) -> float:
+        """The right edge of the widest lane's boxes."""
+        if not self._lanes:
+            return 0.0
+        per_lane = max(lane.last_column - lane.first_column + 1 for lane in self._lanes)
+        return (per_lane - 1) * GRID.column_pitch + GRID.box_width
 
     def _place_reworks(self, stream: ValueStream) -> None:
         names = {stage.id: stage.name for stage in stream.stages}
@@ -291,13 +371,16 @@ class MapScene(QGraphicsScene):
             stage_id: sorted((self._corners[stage_id][0], self._corners[target][0]))
             for stage_id, (target, _) in loops.items()
         }
+        lane = {stage_id: self._lane_of(stage_id) for stage_id in loops}
         levels: dict[str, int] = {}
         for stage_id in sorted(loops, key=lambda s: (spans[s][1] - spans[s][0], s)):
             low, high = spans[stage_id]
             inner = [
                 levels[other]
                 for other in levels
-                if spans[other][0] <= high and low <= spans[other][1]
+                if spans[other][0] <= high
+                and low <= spans[other][1]
+                and lane[other] == lane[stage_id]
             ]
             levels[stage_id] = max(inner, default=-1) + 1
         self._rework_targets = {
@@ -313,24 +396,49 @@ class MapScene(QGraphicsScene):
     def _route_rework(self, stage_id: str) -> None:
         target_id, label, level = self._rework_targets[stage_id]
         source, target = self._box(stage_id), self._box(target_id)
-        highest = self._highest_top(
-            min(source.left(), target.left()), max(source.right(), target.right())
-        )
+        start = QPointF(source.left() + source.width() * 0.45, source.top())
+        end = QPointF(target.left() + target.width() * 0.76, target.top())
+        source_lane, target_lane = self._lane_of(stage_id), self._lane_of(target_id)
+        if source_lane == target_lane or not self._lanes:
+            highest = self._highest_top(
+                min(source.left(), target.left()),
+                max(source.right(), target.right()),
+                self._lanes[source_lane] if self._lanes else None,
+            )
+            self._reworks[stage_id].set_route(
+                start, end, highest - REWORK_RISE - REWORK_STEP * level, label
+            )
+            return
+        rise = REWORK_RISE - 12 + REWORK_STEP * level
         self._reworks[stage_id].set_route(
-            QPointF(source.left() + source.width() * 0.45, source.top()),
-            QPointF(target.left() + target.width() * 0.76, target.top()),
-            highest - REWORK_RISE - REWORK_STEP * level,
+            start,
+            end,
+            self._highest_top(source.left(), source.right(), self._lanes[source_lane]) - rise,
             label,
+            (
+                self._lanes_left() - GRID.column_gap + 2,
+                self._highest_top(target.left(), target.right(), self._lanes[target_lane]) - rise,
+            ),
         )
 
-    def _highest_top(self, left: float, right: float) -> float:
-        """The top of the highest box overlapping the span from ``left`` to ``right``."""
+    def _lane_of(self, stage_id: str) -> int:
+        """The lane a stage's box is in now."""
+        return lane_of(self._lanes, self._box(stage_id).center().y())
+
+    def _highest_top(self, left: float, right: float, lane: Lane | None = None) -> float:
+        """The top of the highest box overlapping the span from ``left`` to ``right`` (in
+        ``lane`` when given)."""
         if self._sorted_corners is None:
             self._sorted_corners = sorted(self._corners.values())
         boxes = self._sorted_corners
         start = bisect.bisect_left(boxes, (left - BOX.width(), float("-inf")))
         stop = bisect.bisect_right(boxes, (right, float("inf")))
-        return min((y for _, y in boxes[start:stop]), default=0.0)
+        tops = [
+            y
+            for _, y in boxes[start:stop]
+            if lane is None or lane.contains(y + GRID.box_height / 2)
+        ]
+        return min(tops, default=lane.top + GRID.lane_top if lane else 0.0)
 
     def _box(self, stage_id: str) -> QRectF:
         """Where a stage's box is now, in scene coordinates."""
@@ -370,18 +478,18 @@ class MapScene(QGraphicsScene):
             self._fit_scene_rect()
             return
         bands = self._band_rects(stream)
-        left = min(rect.left() for _, rect in bands)
-        right = max(rect.right() for _, rect in bands)
-        top = min(rect.top() for _, rect in bands)
-        bottom = max(rect.bottom() for _, rect in bands)
+        left = min(rect.left() for _, rect, _ in bands)
+        right = max(rect.right() for _, rect, _ in bands)
+        top = min(rect.top() for _, rect, _ in bands)
+        bottom = max(rect.bottom() for _, rect, _ in bands)
         self._bands.set_bands(bands)
         self._header.set_text(stream.name, label, _subtitle(analysis, hours, self._unbounded))
-        self._header.setPos(left, top - self._header.height() - 18)
+        self._header.setPos(left, top - self._header.height() - HEADER_GAP)
         steps = self._timeline_steps(analysis, hours)
         self._timeline.set_timeline(
             left, right, steps, _totals(stream, analysis, hours, self._unbounded)
         )
-        self._timeline.setPos(0, bottom + 44)
+        self._timeline.setPos(0, bottom + TIMELINE_GAP)
         self._timeline.setVisible(not self._presenting)
         self._fit_scene_rect()
 
@@ -391,41 +499,53 @@ class MapScene(QGraphicsScene):
             self.content_rect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
         )
 
-    def _band_rects(self, stream: ValueStream) -> list[tuple[str, QRectF]]:
-        """One band per phase that has stages, spanning its stages' columns, touching its
-        neighbours, and tall enough for every box, loop and tag."""
-        spans: dict[str, list[float]] = {}
-        top, bottom = float("inf"), float("-inf")
+    def _band_rects(self, stream: ValueStream) -> list[tuple[str, QRectF, bool]]:
+        """Per lane, one band per run of slots of one phase, each slot the box and the wait in
+        front of it; a phase's name on its first band. Tall enough for every box and loop."""
+        lanes = self._lanes or (Lane(0.0, 0.0, 0, 0),)
+        members: list[list[tuple[QRectF, str]]] = [[] for _ in lanes]
+        extents = [[lane.top, lane.bottom] for lane in lanes]
         for stage in stream.stages:
             box = self._box(stage.id)
-            span = spans.setdefault(stage.phase, [box.left() - GRID.column_gap, box.right()])
-            span[0] = min(span[0], box.left() - GRID.column_gap)
-            span[1] = max(span[1], box.right())
-            bounds = self._stages[stage.id].boundingRect().translated(box.topLeft())
-            top, bottom = min(top, bounds.top()), max(bottom, bounds.bottom())
-        for loop in self._reworks.values():
-            top = min(top, loop.sceneBoundingRect().top())
-        top -= 48
-        bottom += 24
-        phases = [phase for phase in PHASES if phase in spans]
-        for before, after in itertools.pairwise(phases):
-            if spans[before][0] < spans[after][0] and spans[before][1] < spans[after][1]:
-                middle = (spans[before][1] + spans[after][0]) / 2
-                spans[before][1] = spans[after][0] = middle
-        spans[phases[-1]][1] += 48
-        return [
-            (phase, QRectF(spans[phase][0], top, spans[phase][1] - spans[phase][0], bottom - top))
-            for phase in phases
-        ]
+            number = lane_of(lanes, box.center().y())
+            members[number].append((box, stage.phase))
+            extents[number][0] = min(extents[number][0], box.top() - GRID.lane_top)
+            extents[number][1] = max(extents[number][1], box.bottom() + GRID.lane_bottom)
+        for stage_id, loop in self._reworks.items():
+            number = self._lane_of(stage_id)
+            extents[number][0] = min(extents[number][0], loop.label_rect().top())
+        bands: list[tuple[str, QRectF, bool]] = []
+        labelled: set[str] = set()
+        for number, lane_members in enumerate(members):
+            runs: list[list] = []
+            for box, phase in sorted(lane_members, key=lambda member: member[0].left()):
+                left, right = box.left() - GRID.column_gap, box.right()
+                if runs and (left < runs[-1][2] or (runs[-1][0] == phase and left <= runs[-1][2])):
+                    runs[-1][2] = max(runs[-1][2], right)
+                else:
+                    runs.append([phase, left, right])
+            if runs:
+                runs[-1][2] += GRID.lane_end - 8
+            top, bottom = extents[number]
+            for phase, left, right in runs:
+                bands.append(
+                    (phase, QRectF(left, top, right - left, bottom - top), phase not in labelled)
+                )
+                labelled.add(phase)
+        return bands
 
     def _timeline_steps(self, analysis: FlowAnalysis, hours: HoursFormat) -> list[TimelineStep]:
-        """Ladder steps under their boxes where the path runs left to right, else evenly."""
+        """Ladder steps under their boxes, one ladder row per lane, where the path runs left
+        to right; evenly where it does not."""
         metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
         steps: list[TimelineStep] = []
         path = [stage_id for stage_id in analysis.critical_path if stage_id in self._stages]
-        end = self._box(path[0]).left() - GRID.column_gap if path else 0.0
+        lane, end = -1, 0.0
         for stage_id in path:
             box = self._box(stage_id)
+            number = max(lane, self._lane_of(stage_id))
+            if number != lane:
+                lane, end = number, box.left() - GRID.column_gap
             start = box.left() if box.left() >= end + GRID.column_gap / 2 else end + GRID.column_gap
             stage_metrics = metrics[stage_id]
             steps.append(
@@ -436,6 +556,7 @@ class MapScene(QGraphicsScene):
                     wait_start=end,
                     process_start=start,
                     process_end=start + GRID.box_width,
+                    lane=lane,
                 )
             )
             end = start + GRID.box_width
@@ -524,6 +645,14 @@ class MapScene(QGraphicsScene):
         event.accept()
 
 
+def shown_constraint(analysis: FlowAnalysis) -> Constraint | None:
+    """The constraint worth marking: none while no stage takes any time (a blank map)."""
+    found = analysis.constraint
+    if found is None or analysis.expected_lead_time_hours <= 0:
+        return None
+    return found
+
+
 def _number(value: float) -> str:
     """A count or percentage without needless decimals: 15, 12.5."""
     return f"{round(value, 1):g}"
@@ -542,12 +671,11 @@ def _stage_face(
     hours: HoursFormat,
 ) -> StageFace:
     """What one box shows, from the stage and its metrics."""
-    constraint = analysis.constraint is not None and analysis.constraint.stage_id == stage.id
+    found = shown_constraint(analysis)
+    constraint = found is not None and found.stage_id == stage.id
     tags: list[tuple[str, str]] = []
     if constraint:
-        tags.append(
-            (f"CONSTRAINT · {analysis.constraint.share:.0%} of lead time", theme.CONSTRAINT)
-        )
+        tags.append((f"CONSTRAINT · {found.share:.0%} of lead time", theme.CONSTRAINT))
     if metrics.utilization is not None and metrics.utilization >= 1:
         tags.append((f"OVERLOADED · {metrics.utilization:.0%} busy", theme.OVERLOADED))
     people = _number(stage.people)
@@ -597,11 +725,9 @@ def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = Fals
         "flow efficiency —" if unbounded else f"flow efficiency {analysis.flow_efficiency:.1%}",
         f"rolled %C&A {analysis.rolled_pca:.0%}",
     ]
-    if analysis.constraint is not None:
-        parts.append(
-            f"constraint: {analysis.constraint.stage} "
-            f"({analysis.constraint.share:.0%} of expected lead time)"
-        )
+    found = shown_constraint(analysis)
+    if found is not None:
+        parts.append(f"constraint: {found.stage} ({found.share:.0%} of expected lead time)")
     return "  ·  ".join(parts)
 
 
@@ -645,11 +771,12 @@ def _headline(
                 "EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours), theme.INK_SOFT
             ),
         ]
-    if analysis.constraint is not None:
+    found = shown_constraint(analysis)
+    if found is not None:
         figures.append(
             KeyFigure(
-                f"CONSTRAINT · {analysis.constraint.share:.0%} OF LEAD TIME",
-                analysis.constraint.stage,
+                f"CONSTRAINT · {found.share:.0%} OF LEAD TIME",
+                found.stage,
                 theme.CONSTRAINT,
             )
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -14,13 +17,21 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
+from vsmapper.layout import Room
 from vsmapper.ui import theme
+from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.scene import MapScene
 
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.01
 MAX_ZOOM = 6.0
 MAX_FIT_ZOOM = 2.5
+READABLE_SHARE = 60.0
+"""A view of height H reads from the back of the room when a stage's name is H / 60 pixels
+tall: 12 px at 720 p, 18 px at 1080 p."""
+COMFORTABLE = 1.5
+"""Names larger than this many times the least readable size gain nothing worth a lane."""
+RELAYOUT_DELAY_MS = 150
 
 
 class MapView(QGraphicsView):
@@ -34,6 +45,10 @@ class MapView(QGraphicsView):
         self._presenting = False
         self._banner = PresentationBanner(scene, self)
         self._banner.hide()
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(RELAYOUT_DELAY_MS)
+        self._relayout.timeout.connect(self.apply_room)
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
             | QPainter.RenderHint.TextAntialiasing
@@ -65,19 +80,49 @@ class MapView(QGraphicsView):
         """Zoom out one step around the centre."""
         self._zoom_by(1 / ZOOM_STEP)
 
+    def room(self) -> Room:
+        """What the map is laid out for in this view: its size and readable scales."""
+        viewport = self.viewport().size()
+        least = max(self.height(), 1) / READABLE_SHARE / TITLE_SIZES[0]
+        return Room(
+            float(max(viewport.width(), 1)),
+            float(max(viewport.height(), 1)),
+            least_scale=least,
+            comfortable_scale=least * COMFORTABLE,
+        )
+
+    def apply_room(self) -> None:
+        """Wrap the map into lanes that fill this view."""
+        self._relayout.stop()
+        self._map_scene.set_room(self.room())
+
     def fit(self) -> None:
-        """Show the whole map, not larger than a comfortable reading size."""
-        rect = self._map_scene.sceneRect()
+        """Show the whole map, wrapped to fill the view, not larger than a comfortable reading
+        size; a map too big to read whole keeps the readable size and scrolls from the top."""
+        self.apply_room()
+        rect = self._map_scene.fit_rect()
         if rect.isEmpty():
             return
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > MAX_FIT_ZOOM:
             self._zoom_by(MAX_FIT_ZOOM / self.zoom())
             self.centerOn(rect.center())
+        least = self._map_scene.room().least_scale
+        too_big = self.zoom() < least
+        if self._presenting:
+            self.setVerticalScrollBarPolicy(
+                Qt.ScrollBarPolicy.ScrollBarAsNeeded
+                if too_big
+                else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            )
+        if too_big:
+            self._zoom_by(least / self.zoom())
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
 
     def set_presentation(self, on: bool) -> None:
-        """Presentation: the map fitted to the screen under a banner of key numbers in large
-        type, no title block, timeline or scroll bars."""
+        """Presentation: the map wrapped to fill the screen under a banner of key numbers in
+        large type, no title block or timeline; a map too big to read whole scrolls down."""
         self._presenting = on
         self._map_scene.set_presentation(on)
         policy = (
@@ -188,11 +233,14 @@ class MapView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Keep the banner across the top and, when presenting, the map fitted."""
+        """Keep the banner across the top and, when presenting, the map fitted; wrap the
+        map anew for the new size once the resizing pauses."""
         super().resizeEvent(event)
         if self._presenting:
             self._place_banner()
             self.fit()
+        else:
+            self._relayout.start()
 
 
 class PresentationBanner(QWidget):
@@ -205,8 +253,8 @@ class PresentationBanner(QWidget):
 
     @staticmethod
     def preferred_height(view_height: int) -> int:
-        """About a fifth of the screen, within readable limits."""
-        return round(min(max(view_height * 0.2, 150), 260))
+        """About a seventh of the screen, within readable limits: the rest is for the map."""
+        return round(min(max(view_height * 0.15, 100), 200))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Title and state on the first line, one card per key figure below."""
@@ -235,33 +283,65 @@ class PresentationBanner(QWidget):
         if not figures:
             return
         top = pad * 0.6 + title_height + pad * 0.4
-        card_width = (width - pad * (len(figures) + 1)) / len(figures)
         card_height = height - top - pad * 0.8
-        for index, figure in enumerate(figures):
-            card = QRectF(pad + index * (card_width + pad), top, card_width, card_height)
+        nominal = card_height * 0.48
+        # Each card as wide as its value asks, so a long constraint name gets the room.
+        needs = [
+            max(
+                QFontMetricsF(theme.font(nominal, bold=True)).horizontalAdvance(figure.value),
+                card_height * 2.6,
+            )
+            + card_height * 0.34
+            for figure in figures
+        ]
+        free = width - pad * (len(figures) + 1)
+        left = pad
+        for figure, need in zip(figures, needs, strict=True):
+            card = QRectF(left, top, free * need / sum(needs), card_height)
+            left = card.right() + pad
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.color(figure.color, 22))
             painter.drawRoundedRect(card, 10, 10)
             painter.setBrush(theme.color(figure.color))
             painter.drawRoundedRect(QRectF(card.left(), card.top(), 8, card.height()), 4, 4)
             inner = card.adjusted(card_height * 0.22, card_height * 0.08, -card_height * 0.12, 0)
-            painter.setFont(theme.font(card_height * 0.16, bold=True))
+            caption = QRectF(inner.left(), inner.top(), inner.width(), card_height * 0.26)
+            painter.setFont(fitted_font(figure.caption, card_height * 0.16, caption.width()))
             painter.setPen(theme.color(theme.INK_SOFT))
             painter.drawText(
-                QRectF(inner.left(), inner.top(), inner.width(), card_height * 0.26),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                painter.fontMetrics().elidedText(
-                    figure.caption, Qt.TextElideMode.ElideRight, int(inner.width())
-                ),
+                caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, figure.caption
             )
-            painter.setFont(theme.font(card_height * 0.48, bold=True))
-            painter.setPen(theme.color(figure.color))
-            painter.drawText(
-                QRectF(
-                    inner.left(), inner.top() + card_height * 0.26, inner.width(), card_height * 0.6
-                ),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                painter.fontMetrics().elidedText(
-                    figure.value, Qt.TextElideMode.ElideRight, int(inner.width())
-                ),
+            value = QRectF(
+                inner.left(), inner.top() + card_height * 0.26, inner.width(), card_height * 0.6
             )
+            draw_fitted(painter, figure.value, value, nominal, theme.color(figure.color))
+
+
+def fitted_font(text: str, size: float, width: float) -> QFont:
+    """A bold font at ``size``, or smaller so ``text`` fits ``width`` on one line."""
+    advance = QFontMetricsF(theme.font(size, bold=True)).horizontalAdvance(text)
+    if advance > width > 0:
+        size = max(1.0, size * width / advance * 0.98)
+    return theme.font(size, bold=True)
+
+
+def draw_fitted(painter: QPainter, text: str, rect: QRectF, size: float, color: QColor) -> float:
+    """Write ``text`` whole in ``rect``: one line, smaller if need be, or two lines when one
+    would shrink it below 60 % of ``size``; never cut off. Returns the size used."""
+    line = fitted_font(text, size, rect.width())
+    painter.setPen(color)
+    if line.pixelSize() >= size * 0.6 or " " not in text.strip():
+        painter.setFont(line)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        return float(line.pixelSize())
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+    wrapped = min(size * 0.6, rect.height() / 2.4)
+    while wrapped > 6:
+        font = theme.font(wrapped, bold=True)
+        bounds = QFontMetricsF(font).boundingRect(rect, int(flags), text)
+        if bounds.width() <= rect.width() + 0.5 and bounds.height() <= rect.height() + 0.5:
+            break
+        wrapped *= 0.92
+    painter.setFont(theme.font(wrapped, bold=True))
+    painter.drawText(rect, flags, text)
+    return wrapped

@@ -1,0 +1,120 @@
+"""The readable layout: lanes in flow order, sized to the room, hand-placed boxes kept."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vsmapper.layout import Grid, Room, lane_of, wrapped_layout
+
+GRID = Grid()
+SCREEN = Room(1920, 1080, least_scale=0.9)
+
+
+def chain(count: int) -> tuple[list[str], list[tuple[str, str]]]:
+    ids = [f"s{index:02}" for index in range(count)]
+    return ids, list(itertools.pairwise(ids))
+
+
+def reading_order(placement_corners: dict[str, tuple[float, float]], ids: list[str]) -> list[str]:
+    """Stages as a reader meets them: lane by lane from the top, left to right in each."""
+    return sorted(
+        ids, key=lambda stage_id: (placement_corners[stage_id][1], placement_corners[stage_id][0])
+    )
+
+
+def test_a_short_chain_stays_on_one_lane() -> None:
+    ids, edges = chain(4)
+    placement = wrapped_layout(ids, edges, room=SCREEN)
+    assert len(placement.lanes) == 1
+    assert [placement.corners[i][0] for i in ids] == [i * GRID.column_pitch for i in range(4)]
+
+
+def test_a_long_chain_wraps_into_lanes_in_flow_order() -> None:
+    ids, edges = chain(20)
+    placement = wrapped_layout(ids, edges, room=SCREEN)
+    assert 3 <= len(placement.lanes) <= 5
+    assert reading_order(placement.corners, ids) == ids
+    for lane in placement.lanes:
+        members = [i for i in ids if lane.contains(placement.corners[i][1])]
+        assert members == ids[lane.first_column : lane.last_column + 1]
+        assert placement.corners[members[0]][0] == 0
+    for upper, lower in itertools.pairwise(placement.lanes):
+        assert upper.bottom + GRID.lane_gap == lower.top
+
+
+def test_the_lanes_fill_a_wide_room_better_than_one_row() -> None:
+    ids, edges = chain(20)
+    placement = wrapped_layout(ids, edges, room=SCREEN)
+    width = placement.width
+    height = placement.lanes[-1].bottom - placement.lanes[0].top
+    scale = min(SCREEN.width / width, SCREEN.height / height)
+    one_row = wrapped_layout(ids, edges, per_lane=20)
+    assert scale > 2 * SCREEN.width / one_row.width
+    assert scale >= SCREEN.least_scale
+
+
+def test_a_huge_map_keeps_the_readable_scale_and_grows_downwards() -> None:
+    ids, edges = chain(200)
+    placement = wrapped_layout(ids, edges, room=SCREEN)
+    assert SCREEN.width / placement.width >= SCREEN.least_scale
+    assert len(placement.lanes) == -(-200 // placement.per_lane)
+
+
+def test_a_narrow_room_gets_more_lanes() -> None:
+    ids, edges = chain(12)
+    wide = wrapped_layout(ids, edges, room=Room(1920, 600, least_scale=0.5))
+    tall = wrapped_layout(ids, edges, room=Room(800, 1200, least_scale=0.5))
+    assert len(tall.lanes) > len(wide.lanes)
+
+
+def test_parallel_stages_stack_in_one_slot_and_the_lane_grows() -> None:
+    ids = ["a", "b", "c", "d", "e", "f", "g"]
+    edges = [("a", "b"), ("b", "c"), ("b", "d"), ("c", "e"), ("d", "e"), ("e", "f"), ("f", "g")]
+    placement = wrapped_layout(ids, edges, per_lane=3)
+    corners = placement.corners
+    assert corners["c"][0] == corners["d"][0]
+    assert corners["d"][1] - corners["c"][1] == GRID.row_pitch
+    first, second = placement.lanes
+    assert second.bottom - second.top == GRID.lane_top + GRID.box_height + GRID.lane_bottom
+    assert first.bottom - first.top == second.bottom - second.top + GRID.row_pitch
+    assert lane_of(placement.lanes, corners["g"][1]) == 1
+    assert (second.first_column, second.last_column) == (3, 5)
+
+
+def test_hand_placed_boxes_keep_their_place_in_the_wrapped_layout() -> None:
+    ids, edges = chain(10)
+    automatic = wrapped_layout(ids, edges, per_lane=4)
+    placed = wrapped_layout(ids, edges, {"s05": (3000.0, -500.0)}, per_lane=4)
+    assert placed.corners["s05"] == (3000.0, -500.0)
+    assert {i: c for i, c in placed.corners.items() if i != "s05"} == {
+        i: c for i, c in automatic.corners.items() if i != "s05"
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    size=st.integers(1, 40),
+    edge_picks=st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=60),
+    per_lane=st.integers(1, 8),
+)
+def test_wrapped_boxes_never_overlap_and_sit_in_their_lane(
+    size: int, edge_picks: list[tuple[int, int]], per_lane: int
+) -> None:
+    ids = [f"s{index}" for index in range(size)]
+    edges = sorted({(ids[a], ids[b]) for a, b in edge_picks if a < b < size})
+    placement = wrapped_layout(ids, edges, per_lane=per_lane)
+    corners = placement.corners
+    for first, second in itertools.combinations(ids, 2):
+        assert not (
+            abs(corners[first][0] - corners[second][0]) < GRID.box_width
+            and abs(corners[first][1] - corners[second][1]) < GRID.box_height
+        ), (first, second)
+    for stage_id in ids:
+        x, y = corners[stage_id]
+        lane = placement.lanes[lane_of(placement.lanes, y)]
+        assert lane.top + GRID.lane_top <= y
+        assert y + GRID.box_height <= lane.bottom - GRID.lane_bottom
+        assert 0 <= x < per_lane * GRID.column_pitch

@@ -1,0 +1,298 @@
+"""The map read from the back of the room: wrapped lanes, readable names, presentation mode."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRectF, QStandardPaths
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from vsmapper.analysis import analyze
+from vsmapper.cli import main
+from vsmapper.io.mapfile import load_map
+from vsmapper.layout import lane_of
+from vsmapper.model import ValueStream
+from vsmapper.ui import theme
+from vsmapper.ui.canvas import MapScene, MapView
+from vsmapper.ui.canvas.view import draw_fitted
+
+ROOT = Path(__file__).resolve().parents[2]
+PLATFORM = ROOT / "resources" / "examples" / "platform-team.vsm.json"
+SCREENS = [((1280, 720), 12.0), ((1920, 1080), 18.0)]
+
+
+@pytest.fixture
+def platform() -> ValueStream:
+    """Twenty stages with a parallel pair and two rework loops, one back to an earlier lane."""
+    stream = load_map(PLATFORM)
+    assert len(stream.stages) == 20
+    return stream
+
+
+def presenting(qtbot: QtBot, stream: ValueStream, size: tuple[int, int]) -> MapView:
+    """A view of ``stream`` at ``size`` pixels in presentation mode, as on a projector."""
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    view = MapView(scene)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_presentation(True)
+    view.fit()
+    return view
+
+
+def name_pixels(view: MapView, stage_id: str) -> float:
+    """How tall a stage's name is on the screen: its font size times the view's scale."""
+    return view.map_scene().stage_item(stage_id).title_size() * view.transform().m11()
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_every_name_reads_from_the_back_of_the_room(
+    qtbot: QtBot, platform: ValueStream, size: tuple[int, int], least: float
+) -> None:
+    view = presenting(qtbot, platform, size)
+    viewport = QRectF(view.viewport().rect())
+    for stage in platform.stages:
+        item = view.map_scene().stage_item(stage.id)
+        assert name_pixels(view, stage.id) >= least, stage.name
+        assert item.shown_title().replace("\n", " ") == stage.name
+        on_screen = view.mapFromScene(item.box_rect()).boundingRect()
+        assert viewport.contains(QRectF(on_screen)), stage.name
+    assert len(view.map_scene().lanes()) >= 3
+
+
+def test_a_huge_map_keeps_readable_names_and_scrolls_down(qtbot: QtBot) -> None:
+    count = 60
+    stream = ValueStream.model_validate(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Sixty stages",
+            "stages": [
+                {"id": f"s{i}", "name": f"Stage {i}", "wait_time": "1d"} for i in range(count)
+            ],
+        }
+    )
+    view = presenting(qtbot, stream, (1280, 720))
+    assert min(name_pixels(view, f"s{i}") for i in range(count)) >= 12
+    assert view.verticalScrollBar().maximum() > 0
+    assert view.verticalScrollBar().value() == view.verticalScrollBar().minimum()
+    viewport = QRectF(view.viewport().rect())
+    first = view.mapFromScene(view.map_scene().stage_item("s0").box_rect()).boundingRect()
+    assert viewport.contains(QRectF(first))
+
+
+def test_the_lanes_run_in_flow_order(qtbot: QtBot, platform: ValueStream) -> None:
+    view = presenting(qtbot, platform, (1280, 720))
+    scene = view.map_scene()
+    lanes = scene.lanes()
+
+    def place(stage_id: str) -> tuple[int, float]:
+        box = scene.stage_item(stage_id).box_rect()
+        return lane_of(lanes, box.center().y()), box.left()
+
+    for flow in platform.flows:
+        assert place(flow.source) < place(flow.target), (flow.source, flow.target)
+    first_of_each_lane = {}
+    for stage in platform.stages:
+        lane, x = place(stage.id)
+        first_of_each_lane.setdefault(lane, x)
+    assert set(first_of_each_lane.values()) == {0.0}
+
+
+def test_a_flow_into_the_next_lane_runs_down_and_back(qtbot: QtBot, platform: ValueStream) -> None:
+    view = presenting(qtbot, platform, (1280, 720))
+    scene = view.map_scene()
+    lanes = scene.lanes()
+    crossing = [
+        flow
+        for flow in platform.flows
+        if lane_of(lanes, scene.stage_item(flow.source).box_rect().center().y())
+        != lane_of(lanes, scene.stage_item(flow.target).box_rect().center().y())
+    ]
+    assert len(crossing) >= len(lanes) - 1
+    for flow in crossing:
+        source = scene.stage_item(flow.source).box_rect()
+        target = scene.stage_item(flow.target).box_rect()
+        route = scene.flow_item(flow.source, flow.target).sceneBoundingRect()
+        assert route.right() > source.right() + 10
+        assert route.left() < target.left() - 60
+        assert route.top() <= source.center().y() and route.bottom() >= target.center().y()
+
+
+def test_a_rework_loop_to_an_earlier_lane_goes_back_up_with_its_rate(
+    qtbot: QtBot, platform: ValueStream
+) -> None:
+    view = presenting(qtbot, platform, (1280, 720))
+    scene = view.map_scene()
+    lanes = scene.lanes()
+    loops = [stage for stage in platform.stages if stage.rework_to and stage.pca < 100]
+    across = [
+        stage
+        for stage in loops
+        if lane_of(lanes, scene.stage_item(stage.id).box_rect().center().y())
+        > lane_of(lanes, scene.stage_item(stage.rework_to).box_rect().center().y())
+    ]
+    assert across, "the example map should loop back across lanes"
+    for stage in across:
+        loop = scene.rework_item(stage.id)
+        target = scene.stage_item(stage.rework_to).box_rect()
+        assert loop.sceneBoundingRect().top() < target.top()
+        assert loop.sceneBoundingRect().bottom() >= scene.stage_item(stage.id).box_rect().top()
+        assert loop.label.startswith(f"{100 - stage.pca:g}% rework")
+
+
+def test_the_timeline_ladder_wraps_with_the_lanes(qtbot: QtBot, platform: ValueStream) -> None:
+    scene = MapScene()
+    analysis = analyze(platform)
+    scene.show_map(platform, analysis)
+    lanes = scene.lanes()
+    assert len(lanes) >= 2
+    steps = scene.timeline_steps()
+    assert [step.name for step in steps] == [
+        next(m.name for m in analysis.stages if m.id == stage_id)
+        for stage_id in analysis.critical_path
+    ]
+    assert {step.lane for step in steps} == set(range(len(lanes)))
+    for step, stage_id in zip(steps, analysis.critical_path, strict=True):
+        box = scene.stage_item(stage_id).box_rect()
+        assert step.lane == lane_of(lanes, box.center().y())
+        assert step.process_start == box.left()
+    for before, after in itertools.pairwise(steps):
+        assert (after.lane, after.wait_start) >= (before.lane, before.wait_start)
+
+
+def test_every_box_sits_on_the_band_of_its_phase(platform: ValueStream) -> None:
+    scene = MapScene()
+    scene.show_map(platform, analyze(platform))
+    bands = scene.phase_bands()
+    for stage in platform.stages:
+        box = scene.stage_item(stage.id).box_rect()
+        assert any(phase == stage.phase and rect.contains(box) for phase, rect, _ in bands)
+    labelled = [phase for phase, _, label in bands if label]
+    assert sorted(labelled) == sorted({stage.phase for stage in platform.stages})
+
+
+def test_a_dragged_box_keeps_its_place_in_the_wrapped_map(platform: ValueStream) -> None:
+    stages = list(platform.stages)
+    stages[3] = stages[3].model_copy(update={"position": (2500.0, -400.0)})
+    stream = platform.model_copy(update={"stages": stages})
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    assert scene.stage_item(stages[3].id).pos().toTuple() == (2500.0, -400.0)
+    automatic = MapScene()
+    automatic.show_map(platform, analyze(platform))
+    assert (
+        scene.stage_item(stages[4].id).pos().toTuple()
+        == automatic.stage_item(stages[4].id).pos().toTuple()
+    )
+
+
+def test_the_banner_never_cuts_a_long_constraint_name(qtbot: QtBot) -> None:
+    image = QImage(400, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    rect = QRectF(0, 0, 300, 80)
+    name = "Architecture and security review board"
+    try:
+        size = draw_fitted(painter, name, rect, 60, theme.color(theme.CONSTRAINT))
+        metrics = painter.fontMetrics()
+    finally:
+        painter.end()
+    assert 8 <= size < 60
+    lines = metrics.boundingRect(rect.toRect(), 0x1000, name)  # Qt.TextWordWrap
+    assert lines.width() <= rect.width() + 1 and lines.height() <= rect.height() + 1
+
+
+def test_a_blank_map_names_no_constraint() -> None:
+    stream = load_map(ROOT / "resources" / "templates" / "blank.vsm.json")
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    assert not any("CONSTRAINT" in figure.caption for figure in scene.headline().figures)
+    for stage in stream.stages:
+        assert not scene.stage_item(stage.id).face.constraint
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_ocr_reads_every_name_at_720p(qtbot: QtBot, platform: ValueStream, tmp_path: Path) -> None:
+    view = presenting(qtbot, platform, (1280, 720))
+    shot = tmp_path / "room.png"
+    assert view.grab().save(str(shot))
+    text = subprocess.run(
+        # Sparse text: a diagram is not a page of paragraphs.
+        ["tesseract", str(shot), "-", "--psm", "11"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    missing = [
+        stage.name
+        for stage in platform.stages
+        if not set(re.findall(r"[a-z]+", stage.name.lower())) <= words
+    ]
+    assert not missing
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_screenshot_of_presentation_mode_at_a_size(
+    tmp_path: Path, qapp: QApplication, size: tuple[int, int]
+) -> None:
+    QStandardPaths.setTestModeEnabled(True)
+    out = tmp_path / "room.png"
+    width, height = size
+    assert (
+        main(
+            [
+                "--screenshot",
+                str(out),
+                str(PLATFORM),
+                "--size",
+                f"{width}x{height}",
+                "--presentation",
+            ]
+        )
+        == 0
+    )
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == size
+    # Presentation: no menu bar or panels, the banner's constraint in its red on top.
+    constraint = theme.color(theme.CONSTRAINT).rgb()
+    top = [image.pixel(x, y) for x in range(0, width, 3) for y in range(0, height // 5, 3)]
+    assert constraint in top
+
+
+@pytest.mark.parametrize(
+    ("size", "complaint"),
+    [
+        ("12x", "not a size"),
+        ("0x720", "200 to 8000"),
+        ("1280*720", "not a size"),
+        ("9000x100", "200 to 8000"),
+    ],
+)
+def test_a_bad_screenshot_size_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], size: str, complaint: str
+) -> None:
+    out = tmp_path / "room.png"
+    assert main(["--screenshot", str(out), "--size", size]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("vsmapper: error:") and complaint in error
+    assert error.count("\n") == 1
+    assert not out.exists()
+
+
+def test_presentation_without_a_screenshot_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--presentation"]) == 2
+    assert "--screenshot" in capsys.readouterr().err

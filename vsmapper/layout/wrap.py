@@ -1,0 +1,168 @@
+"""The readable layout: a long stream wraps into rows (lanes) in flow order, like lines of text.
+
+Each lane holds a run of consecutive columns, left to right; parallel stages stay stacked in
+their column. The number of columns per lane is chosen so the whole map fills the room it is
+shown in (a screen, a window, a page) at the largest scale, and never so many that the map
+would have to be shown smaller than a readable scale: a bigger map keeps that scale and
+scrolls down instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from vsmapper.layout.flow import Edge, Grid, Point, layers, make_room, rows
+
+
+@dataclass(frozen=True)
+class Room:
+    """Where the map is shown: its size in pixels and the least scale at which it reads.
+
+    ``extra_height`` is what the picture holds besides the lanes (title, totals) and
+    ``height_per_lane`` what each lane adds elsewhere (a row of the timeline), in scene units.
+    """
+
+    width: float = 1920.0
+    height: float = 1080.0
+    least_scale: float = 0.9
+    comfortable_scale: float = 1.35
+    """Larger than this gains nothing worth another lane."""
+    extra_height: float = 0.0
+    height_per_lane: float = 0.0
+    margin: float = 0.0
+    """White around the picture, in scene units."""
+
+
+ROOM = Room()
+GRID = Grid()
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One wrapped row of the map: its vertical extent and the columns it holds."""
+
+    top: float
+    bottom: float
+    first_column: int
+    last_column: int
+
+    def contains(self, y: float) -> bool:
+        """Whether a height ``y`` lies within the lane."""
+        return self.top <= y <= self.bottom
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Every box's top-left corner, the lanes, and how many columns each lane holds."""
+
+    corners: dict[str, Point]
+    lanes: tuple[Lane, ...]
+    per_lane: int
+    width: float
+    """From the left edge of the first slot (its wait in front) to the right of the last."""
+
+
+def lane_of(lanes: Sequence[Lane], y: float) -> int:
+    """The lane a height falls in, or the nearest one."""
+    for index, lane in enumerate(lanes):
+        if lane.contains(y):
+            return index
+    return min(
+        range(len(lanes)),
+        key=lambda index: min(abs(lanes[index].top - y), abs(lanes[index].bottom - y)),
+        default=0,
+    )
+
+
+def _column_spans(
+    column: Mapping[str, int], row: Mapping[str, float], count: int
+) -> list[tuple[float, float]]:
+    """The highest and lowest row used in each column."""
+    spans = [(math.inf, -math.inf)] * count
+    for stage_id, number in column.items():
+        low, high = spans[number]
+        spans[number] = (min(low, row[stage_id]), max(high, row[stage_id]))
+    return [(0.0, 0.0) if low == math.inf else (low, high) for low, high in spans]
+
+
+def _lane_heights(spans: Sequence[tuple[float, float]], per_lane: int, grid: Grid) -> list[float]:
+    """Height of each lane when ``per_lane`` columns share one."""
+    heights = []
+    for start in range(0, len(spans), per_lane):
+        chunk = spans[start : start + per_lane]
+        depth = max(high for _, high in chunk) - min(low for low, _ in chunk)
+        heights.append(grid.lane_top + depth * grid.row_pitch + grid.box_height + grid.lane_bottom)
+    return heights
+
+
+def lanes_width(per_lane: int, grid: Grid) -> float:
+    """Width of a lane of ``per_lane`` columns, with the wait in front and the return run."""
+    return per_lane * grid.column_pitch + grid.lane_end
+
+
+def columns_per_lane(spans: Sequence[tuple[float, float]], grid: Grid, room: Room) -> int:
+    """How many columns a lane holds: the map as large as the room allows up to a comfortable
+    scale, never below the room's least scale across (a taller map scrolls), and of the
+    equally good choices the one with fewest lanes."""
+    count = max(1, len(spans))
+    best, best_scale = 1, -1.0
+    for per_lane in range(1, count + 1):
+        width = lanes_width(per_lane, grid) + 2 * room.margin
+        if per_lane > 1 and room.width / width < room.least_scale:
+            break
+        heights = _lane_heights(spans, per_lane, grid)
+        height = (
+            sum(heights)
+            + grid.lane_gap * (len(heights) - 1)
+            + room.extra_height
+            + room.height_per_lane * len(heights)
+            + 2 * room.margin
+        )
+        scale = min(room.width / width, room.height / height, room.comfortable_scale)
+        if scale >= best_scale - 1e-9:
+            best, best_scale = per_lane, scale
+    return best
+
+
+def wrapped_layout(
+    ids: Sequence[str],
+    edges: Iterable[Edge],
+    fixed: Mapping[str, Point] | None = None,
+    grid: Grid = GRID,
+    room: Room = ROOM,
+    per_lane: int | None = None,
+) -> Placement:
+    """Boxes in lanes of consecutive columns; hand-placed boxes keep their place.
+
+    ``per_lane`` forces the number of columns in a lane; by default the room decides.
+    """
+    edges = list(edges)
+    column = layers(ids, edges)
+    row = rows(ids, edges, column)
+    count = max(column.values(), default=-1) + 1
+    spans = _column_spans(column, row, count)
+    if per_lane is None:
+        per_lane = columns_per_lane(spans, grid, room)
+        # As many lanes, but evenly filled: no last lane with a lone box.
+        per_lane = -(-count // -(-count // per_lane)) if count else 1
+    per_lane = max(1, per_lane)
+    lanes: list[Lane] = []
+    top = 0.0
+    for height, start in zip(
+        _lane_heights(spans, per_lane, grid), range(0, count, per_lane), strict=True
+    ):
+        lanes.append(Lane(top, top + height, start, min(start + per_lane, count) - 1))
+        top += height + grid.lane_gap
+    placed: dict[str, Point] = {}
+    for stage_id in ids:
+        number = column[stage_id]
+        lane = lanes[number // per_lane]
+        highest = min(low for low, _ in spans[lane.first_column : lane.last_column + 1])
+        placed[stage_id] = (
+            (number - lane.first_column) * grid.column_pitch,
+            lane.top + grid.lane_top + (row[stage_id] - highest) * grid.row_pitch,
+        )
+    placed = make_room(ids, placed, fixed or {}, grid)
+    return Placement(placed, tuple(lanes), per_lane, lanes_width(min(per_lane, count), grid))
