@@ -36,6 +36,8 @@ class Room:
 
 
 ROOM = Room()
+NEAR_TIE = 0.98
+"""Scales this close are as readable: the one with fewer lanes is chosen."""
 GRID = Grid()
 
 
@@ -107,7 +109,7 @@ def columns_per_lane(spans: Sequence[tuple[float, float]], grid: Grid, room: Roo
     scale, never below the room's least scale across (a taller map scrolls), and of the
     equally good choices the one with fewest lanes."""
     count = max(1, len(spans))
-    best, best_scale = 1, -1.0
+    scales: dict[int, float] = {}
     for per_lane in range(1, count + 1):
         width = lanes_width(per_lane, grid) + 2 * room.margin
         if per_lane > 1 and room.width / width < room.least_scale:
@@ -120,10 +122,9 @@ def columns_per_lane(spans: Sequence[tuple[float, float]], grid: Grid, room: Roo
             + room.height_per_lane * len(heights)
             + 2 * room.margin
         )
-        scale = min(room.width / width, room.height / height, room.comfortable_scale)
-        if scale >= best_scale - 1e-9:
-            best, best_scale = per_lane, scale
-    return best
+        scales[per_lane] = min(room.width / width, room.height / height, room.comfortable_scale)
+    best = max(scales.values())
+    return max(per_lane for per_lane, scale in scales.items() if scale >= best * NEAR_TIE)
 
 
 def wrapped_layout(
