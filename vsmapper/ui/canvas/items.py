@@ -597,7 +597,9 @@ class ReworkItem(QGraphicsItem):
             self._path.cubicTo(QPointF(end.x(), apex), QPointF(end.x(), apex), tip)
         else:
             left, upper = detour
-            top = QPointF(start.x() - _metrics(15, True).horizontalAdvance(label) / 2 - 24, apex)
+            half = _metrics(15, True).horizontalAdvance(label) / 2 + 9
+            # Left of where the loop leaves, but never out past the lanes' left edge.
+            top = QPointF(max(start.x() - half - 16, left + half + 8), apex)
             self._path = rounded_polyline(
                 [
                     start,

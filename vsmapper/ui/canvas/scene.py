@@ -413,11 +413,12 @@ class MapScene(QGraphicsScene):
         self._reworks[stage_id].set_route(
             start,
             end,
-            self._highest_top(source.left(), source.right(), self._lanes[source_lane]) - rise,
+            self._highest_top(self._lanes_left(), source.right(), self._lanes[source_lane]) - rise,
             label,
             (
                 self._lanes_left() - GRID.column_gap + 2,
-                self._highest_top(target.left(), target.right(), self._lanes[target_lane]) - rise,
+                self._highest_top(self._lanes_left(), target.right(), self._lanes[target_lane])
+                - rise,
             ),
         )
 
