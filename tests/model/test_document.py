@@ -167,3 +167,23 @@ def test_insert_into_an_empty_map() -> None:
     document = Document(ValueStream(name="Empty", stages=[]))
     document.insert_after(Stage(id="a", name="A"), None)
     assert [s.id for s in document.stream.stages] == ["a"]
+
+
+def test_a_new_stage_takes_an_id_from_its_first_name(document: Document) -> None:
+    document.insert_after(Stage(id="new-stage", name="New stage"), "review")
+    document.set_stage_field("deploy", "rework_to", "new-stage")
+    document.add_scenario(
+        Scenario(id="faster", name="Faster", overrides={"new-stage": {"wait_time": "1h"}})
+    )
+    heard: list[Change] = []
+    document.subscribe(heard.append)
+    assert document.rename_stage("new-stage", "Coding") == "coding-2"
+    assert heard == [Change("stage_id", "coding-2", field="new-stage")]
+    assert ("review", "coding-2") in flows(document)
+    assert ("coding-2", "deploy") in flows(document)
+    assert document.stage("deploy").rework_to == "coding-2"
+    assert list(document.scenario("faster").overrides) == ["coding-2"]
+    # Once named, a stage keeps its id through later renames.
+    assert document.rename_stage("coding-2", "Pairing") == "coding-2"
+    assert document.stage("coding-2").name == "Pairing"
+    assert document.rename_stage("intake", "Request") == "intake"

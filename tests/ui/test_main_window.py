@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,26 +11,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.conftest import feature_chain_data
+from tests.ui.conftest import WindowFactory
 from vsmapper.cli import main
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
 from vsmapper.ui import files
-from vsmapper.ui.app import application
 from vsmapper.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot: object) -> Iterator[MainWindow]:
-    QStandardPaths.setTestModeEnabled(True)
-    application()
-    shown = MainWindow(map_from_data(feature_chain_data()))
-    qtbot.addWidget(shown)  # type: ignore[attr-defined]
-    close_without_asking(shown)
-    yield shown
-
-
-def close_without_asking(window: MainWindow) -> None:
-    """Tests end with unsaved edits; closing must not wait for an answer."""
-    window._confirm_discard = lambda: True  # type: ignore[method-assign]
 
 
 def snapshot(window: MainWindow) -> str:
@@ -150,16 +134,11 @@ def test_screenshot_of_a_bad_file_is_exit_3(
     assert not out.exists()
 
 
-def test_keyboard_only_workshop(qtbot: object) -> None:
+def test_keyboard_only_workshop(qtbot: object, make_window: WindowFactory) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    QStandardPaths.setTestModeEnabled(True)
-    window = MainWindow(files.bundled_map("templates/blank.vsm.json"))
-    qtbot.addWidget(window)  # type: ignore[attr-defined]
-    close_without_asking(window)
-    window.show()
-    window.activateWindow()
+    window = make_window(files.bundled_map("templates/blank.vsm.json"), shown=True)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # type: ignore[attr-defined]
     window.view.setFocus()
     window.select(["idea"])

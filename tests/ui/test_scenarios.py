@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from tests.ui.test_opportunities import round_trip, settle, shown_in_window
@@ -81,11 +82,19 @@ def test_the_panel_lists_the_scenarios_and_edits_the_selected_one(panel: Scenari
     assert panel.overrides.index(stage_row(panel.workspace, "coding"), 2).data() == "4.4h"
 
 
-def test_new_scenario_is_one_undo_step_and_selected(
-    panel: ScenariosPanel, example: Workspace
+def test_new_scenario_asks_for_a_name_and_is_one_undo_step(
+    panel: ScenariosPanel, example: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked: list[str] = []
+
+    def answer(*args: object, text: str = "") -> tuple[str, bool]:
+        asked.append(text)
+        return text, True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
     before = dump_map(example.stream)
     panel.new_button.click()
+    assert asked == ["Scenario 5"]
     assert listed(panel)[-1] == "Scenario 5"
     assert example.stream.scenarios[-1].model_dump() == {
         "id": "scenario-5",
@@ -470,3 +479,13 @@ def test_what_would_fix_it_creates_a_lever_scenario_in_one_click(
 def test_a_scenario_without_a_troubled_queue_offers_no_fix(panel: ScenariosPanel) -> None:
     panel.select_scenario("ai-across-the-stream")
     assert panel.fix_title.isHidden() and panel.fix_buttons == []
+
+
+def test_a_cancelled_name_adds_no_scenario(
+    panel: ScenariosPanel, example: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Later", False))
+    before = dump_map(example.stream)
+    panel.new_button.click()
+    assert dump_map(example.stream) == before
+    assert example.undo_stack.count() == 0

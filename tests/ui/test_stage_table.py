@@ -482,7 +482,7 @@ def test_a_chain_is_typed_as_name_ctrl_enter_name(
         QTest.keyClicks(editor, name)
         press(editor, Qt.Key.Key_Return)
     assert names(workspace) == ["Idea", "Build", "Ship"]
-    assert flows(workspace) == [("new-stage", "new-stage-2"), ("new-stage-2", "new-stage-3")]
+    assert flows(workspace) == [("idea", "build"), ("build", "ship")]
     assert current(table) == (2, STAGE)
 
 

@@ -20,6 +20,7 @@ ChangeKind = Literal[
     "stage_removed",
     "stage_changed",
     "stage_moved",
+    "stage_id",
     "flows",
     "ai",
     "scenarios",
@@ -56,6 +57,9 @@ class RemovedOpportunity:
 
 
 Observer = Callable[[Change], None]
+
+NEW_STAGE_NAME = "New stage"
+_PLACEHOLDER_ID = re.compile(r"new-stage(-\d+)?")
 
 
 def _without_references(stage: Stage, removed_id: str) -> Stage:
@@ -259,6 +263,44 @@ class Document:
             raise user_error(exc, prefix=f"{stage.name}: ") from None
         self.replace_stage(updated)
         return getattr(stage, name)
+
+    def rename_stage(self, stage_id: str, name: str) -> str:
+        """Rename a stage; a stage still called "New stage" also takes an id made from the name.
+
+        Returns the stage's id after the rename.
+        """
+        stage = self.stage(stage_id)
+        new_id = stage_id
+        if stage.name == NEW_STAGE_NAME and _PLACEHOLDER_ID.fullmatch(stage_id) and name.strip():
+            new_id = self.unique_id(name)
+        if new_id == stage_id:
+            self.set_stage_field(stage_id, "name", name)
+            return stage_id
+
+        def renamed(other: str | None) -> str | None:
+            return new_id if other == stage_id else other
+
+        before = self.stream
+        try:
+            stages = [
+                (s.replaced(id=new_id, name=name) if s.id == stage_id else s).replaced(
+                    rework_to=renamed(s.rework_to)
+                )
+                for s in before.stages
+            ]
+        except ValidationError as exc:
+            raise user_error(exc, prefix=f"{stage.name}: ") from None
+        flows = [
+            Flow(source=renamed(f.source) or "", target=renamed(f.target) or "")
+            for f in before.flows
+        ]
+        scenarios = [
+            scenario.replaced(overrides={renamed(k) or k: v for k, v in scenario.overrides.items()})
+            for scenario in before.scenarios
+        ]
+        candidate = self._candidate(name, stages=stages, flows=flows, scenarios=scenarios)
+        self._commit(candidate, Change("stage_id", new_id, field=stage_id))
+        return new_id
 
     def replace_stage(self, stage: Stage) -> Stage:
         """Put a changed copy of a stage in place of the one with its id; returns the old."""

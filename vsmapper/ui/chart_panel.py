@@ -191,7 +191,8 @@ class ForecastChart(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.summary)
         layout.addWidget(self.plot, 1)
-        self.run_button.clicked.connect(self.run)
+        # clicked(bool) would hand its checked flag to run's seed.
+        self.run_button.clicked.connect(lambda: self.run())
         self.cancel_button.clicked.connect(self.cancel)
         self._thread: QThread | None = None
         self._worker: ForecastWorker | None = None

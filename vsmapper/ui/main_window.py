@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -17,12 +18,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QToolBar,
     QUndoView,
 )
@@ -31,12 +32,12 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
-from vsmapper.model.stream import Stage, ValueStream
+from vsmapper.model.stream import ValueStream
 from vsmapper.ui import documents, files, settings, units
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.chart_panel import ChartsPanel
-from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.dialogs import MapSettingsDialog, show_about, show_guide
+from vsmapper.ui.editor import Editor
 from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
 from vsmapper.ui.measured import install_measured_flow
 from vsmapper.ui.metrics import MetricsPanel, status_text
@@ -48,6 +49,12 @@ from vsmapper.ui.workshop import Workshop
 from vsmapper.ui.workspace import Workspace
 
 AUTOSAVE_INTERVAL_MS = 30_000
+UNTITLED = "Untitled map"
+
+
+def _name_from_file(path: Path) -> str:
+    """``checkout-flow.vsm.json`` → ``checkout-flow``."""
+    return path.name.removesuffix(MAP_SUFFIX).removesuffix(".json") or UNTITLED
 
 
 class MainWindow(QMainWindow):
@@ -60,12 +67,12 @@ class MainWindow(QMainWindow):
         self._remember_layout = remember_layout
         self.workspace = Workspace(stream, path, self)
         self.recovery = files.RecoveryFile()
-        self._selected: list[str] = []
+        self.editor = Editor(self.workspace, self)
 
         self.scene = MapScene(self)
         self.view = MapView(self.scene, self)
         self.setCentralWidget(self.view)
-        self.table = StageTableView(self.workspace, self)
+        self.table = StageTableView(self.workspace, self, self.editor)
         self.properties = PropertiesPanel(self.workspace, self)
         self.metrics = MetricsPanel(self.workspace, self)
         self.insights = InsightsPanel(self.workspace, self)
@@ -76,8 +83,7 @@ class MainWindow(QMainWindow):
         self.charts = ChartsPanel(self.workspace, self)
         self.history = QUndoView(self.workspace.undo_stack, self)
         self.history.setEmptyLabel("Opened map")
-        self.status_label = QLabel(self)
-        self.statusBar().addPermanentWidget(self.status_label, 1)
+        self._build_status_bar()
 
         self._docks = self._build_docks()
         self._build_actions()
@@ -87,7 +93,7 @@ class MainWindow(QMainWindow):
         self.workshop = Workshop(self)
         self.measured_flow = install_measured_flow(self)
         self.setAcceptDrops(True)
-        self.resize(1600, 1000)
+        self._fit_to_screen()
         self._default_layout()
         if remember_layout:
             self._restore_layout()
@@ -144,6 +150,36 @@ class MainWindow(QMainWindow):
             docks[group[0]].raise_()
         return docks
 
+    def _build_status_bar(self) -> None:
+        """Messages on the left, never crowded out by the map's summary on the right."""
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("status-message")
+        self.message_label.setMinimumWidth(320)
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.status_label = QLabel(self)
+        self.status_label.setMinimumWidth(1)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.statusBar().addWidget(self.message_label, 2)
+        self.statusBar().addWidget(self.status_label, 3)
+        self._message_timer = QTimer(self, singleShot=True)
+        self._message_timer.timeout.connect(self.message_label.clear)
+
+    def show_message(self, message: str, milliseconds: int = 8000, problem: bool = False) -> None:
+        """Say something in the status bar's message area for a while."""
+        colour = "#b42318" if problem else "#1f2937"
+        self.message_label.setStyleSheet(f"color: {colour};")
+        self.message_label.setText(message)
+        self.message_label.setToolTip(message)
+        self._message_timer.start(milliseconds)
+
+    def _fit_to_screen(self) -> None:
+        """A first start takes nine tenths of the screen, centred."""
+        screen = self.screen().availableGeometry()
+        size = screen.size() * 0.9
+        self.resize(size)
+        self.move(screen.center() - self.rect().center())
+
     def _default_layout(self) -> None:
         """Give the map most of the window: narrow side panels, a short table."""
         docks = self._docks
@@ -159,13 +195,18 @@ class MainWindow(QMainWindow):
         self._docks[title].raise_()
 
     def _action(
-        self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = ""
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | str | None = None,
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
-        action.triggered.connect(slot)
+        # A slot never gets triggered(bool)'s checked flag in place of its own argument.
+        action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
 
@@ -208,10 +249,15 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = self._action("&Quit", self.close, key.Quit)
 
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(key.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(key.Redo)
+        self.undo_action = self._action("&Undo", stack.undo, key.Undo)
+        self.redo_action = self._action("&Redo", stack.redo, key.Redo)
+        # Fixed labels keep the toolbar steady; what would be undone is in the tooltip.
+        stack.undoTextChanged.connect(lambda text: self._describe(self.undo_action, "Undo", text))
+        stack.redoTextChanged.connect(lambda text: self._describe(self.redo_action, "Redo", text))
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
         self.add_after_action = self._action(
             "Add stage &after",
             self.add_stage_after,
@@ -229,21 +275,26 @@ class MainWindow(QMainWindow):
         )
         self.rename_action = self._action("&Rename…", self.rename_stage, "F2")
         self.connect_action = self._action(
-            "&Connect to…", self.connect_stages, "Ctrl+L", "Add a flow from the selected stage"
+            "&Connect to…",
+            self.editor.connect_stages,
+            "Ctrl+L",
+            "Add a flow from the selected stage",
         )
         self.disconnect_action = self._action(
-            "&Disconnect from…", self.disconnect_stages, "Ctrl+Shift+L", "Remove a flow"
+            "&Disconnect from…", self.editor.disconnect_stages, "Ctrl+Shift+L", "Remove a flow"
         )
         self.rework_action = self._action(
             "Set re&work target…",
-            self.set_rework_target,
+            self.editor.set_rework_target,
             "Ctrl+R",
             "Where rejected work goes back to",
         )
-        self.delete_action = self._action("&Delete stage", self.delete_stages, key.Delete)
+        self.delete_action = self._action("&Delete stage", self.editor.delete, key.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.view.addAction(self.delete_action)
-        self.reset_layout_action = self._action("Reset to automatic &layout", self.reset_layout)
+        self.reset_layout_action = self._action(
+            "Reset to automatic &layout", self.editor.reset_layout
+        )
         self.add_ai_action = self._action(
             "Add AI &opportunity…",
             self.add_opportunity,
@@ -278,6 +329,11 @@ class MainWindow(QMainWindow):
             self.reset_layout_action,
             self.add_ai_action,
         ]
+
+    @staticmethod
+    def _describe(action: QAction, verb: str, text: str) -> None:
+        action.setToolTip(f"{verb} {text}" if text else verb)
+        action.setStatusTip(action.toolTip())
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -386,12 +442,16 @@ class MainWindow(QMainWindow):
         workspace.scenarioChanged.connect(self._fill_scenarios)
         workspace.undo_stack.cleanChanged.connect(self._update_title)
         self.scenario_box.activated.connect(self._on_scenario_chosen)
-        self.scene.selectionChangedIds.connect(self._on_canvas_selection)
-        self.scene.stagesMoved.connect(self._on_stages_moved)
-        self.scene.stageRenamed.connect(self._on_stage_renamed)
+        self.editor.selectionChanged.connect(self._show_selection)
+        self.editor.problem.connect(self.show_problem)
+        self.scene.selectionChangedIds.connect(self.editor.select)
+        self.scene.stagesMoved.connect(self.editor.move)
+        self.scene.stageRenamed.connect(self.editor.rename)
+        self.view.stepRequested.connect(self.step_selection)
+        self.view.editRequested.connect(lambda _stage_id: self.rename_stage())
         self.scene.stageContextMenuRequested.connect(self._show_context_menu)
         self.scene.stageActivated.connect(self._on_stage_activated)
-        self.table.selectionChangedIds.connect(self._on_table_selection)
+        self.table.selectionChangedIds.connect(self.editor.select)
         self.table.model().problem.connect(self.show_problem)
         self.properties.problem.connect(self.show_problem)
         self.opportunities.problem.connect(self.show_problem)
@@ -408,8 +468,8 @@ class MainWindow(QMainWindow):
         future = self.workspace.future
         self.scene.show_map(shown, analysis, self.workspace.label, future.queues if future else ())
         self.status_label.setText(status_text(analysis, shown, future))
-        known = {stage.id for stage in self.workspace.stream.stages}
-        self._set_selection([i for i in self._selected if i in known])
+        self.editor.keep_known()
+        self._show_selection(self.editor.selected_ids)
 
     def _on_document_changed(self, change: object) -> None:
         if getattr(change, "kind", "") in ("scenarios", "reset", "ai"):
@@ -447,36 +507,43 @@ class MainWindow(QMainWindow):
 
     def show_problem(self, message: str) -> None:
         """Show a refused edit in the status bar, where it does not interrupt typing."""
-        self.statusBar().showMessage(message, 8000)
+        self.show_message(message, 12000, problem=True)
 
     # --- selection -----------------------------------------------------------------
 
     @property
     def selected_ids(self) -> list[str]:
         """The selected stages, in map order."""
-        return list(self._selected)
+        return self.editor.selected_ids
 
-    def _set_selection(self, ids: list[str]) -> None:
-        self._selected = ids
+    @property
+    def _selected(self) -> list[str]:
+        return self.editor.selected_ids
+
+    def select(self, ids: list[str]) -> None:
+        """Select stages everywhere: canvas, table, properties."""
+        self.editor.select(ids)
+
+    def _show_selection(self, ids: list[str]) -> None:
         self.scene.select_stages(ids)
         self.table.select_stages(ids)
         self.properties.show_stage(ids[0] if len(ids) == 1 else None)
         self.opportunities.set_current_stage(ids[0] if len(ids) == 1 else None)
         for action in self._stage_actions:
             action.setEnabled(bool(ids))
+        if len(ids) == 1:
+            self.view.bring_into_view(ids[0])
 
-    def select(self, ids: list[str]) -> None:
-        """Select stages everywhere: canvas, table, properties."""
-        self._set_selection(ids)
-
-    def _on_canvas_selection(self, ids: list[str]) -> None:
-        self._set_selection(ids)
-
-    def _on_table_selection(self, ids: list[str]) -> None:
-        self._set_selection(ids)
+    def step_selection(self, direction: str) -> None:
+        """Select the next stage along the flow (left, right) or beside it (up, down)."""
+        if not self._selected:
+            return
+        found = self.editor.neighbour(self._selected[-1], direction)  # type: ignore[arg-type]
+        if found:
+            self.select([found])
 
     def _on_stage_activated(self, stage_id: str) -> None:
-        self._set_selection([stage_id])
+        self.select([stage_id])
         self.show_dock("Properties")
         self.properties.setFocus()
 
@@ -487,191 +554,42 @@ class MainWindow(QMainWindow):
         """The open map's document."""
         return self.workspace.document
 
-    def _perform(self, text: str, edit: object) -> bool:
-        problem = try_perform(self.workspace.undo_stack, self.document, text, edit)  # type: ignore[arg-type]
-        if problem:
-            QMessageBox.warning(self, "VSMapper", problem)
-            return False
-        return True
-
-    def _new_stage(self, near: str | None) -> Stage:
-        phase = self.document.stage(near).phase if near else "creation"
-        return Stage(id=self.document.unique_id("New stage"), name="New stage", phase=phase)
-
     def add_stage_after(self) -> None:
-        """Add a stage after the selected one (or last) and start renaming it."""
-        after = self._selected[-1] if self._selected else None
-        stage = self._new_stage(after)
-        if self._perform(
-            f"Add stage after {self._name(after)}" if after else "Add stage",
-            lambda d: d.insert_after(stage, after),
-        ):
-            self._after_add(stage.id)
+        """Add a stage after the selected one (or last) and start typing its name."""
+        in_table = self._table_has_focus()
+        stage_id = self.editor.add_stage_after()
+        if stage_id:
+            self._name_new_stage(stage_id, in_table)
 
     def add_parallel_stage(self) -> None:
         """Add a stage beside the selected one, with the same neighbours."""
-        if not self._selected:
-            return
-        beside = self._selected[0]
-        stage = self._new_stage(beside)
-        if self._perform(
-            f"Add stage in parallel with {self._name(beside)}",
-            lambda d: d.insert_parallel(stage, beside),
-        ):
-            self._after_add(stage.id)
+        in_table = self._table_has_focus()
+        stage_id = self.editor.add_parallel_stage()
+        if stage_id:
+            self._name_new_stage(stage_id, in_table)
 
-    def _after_add(self, stage_id: str) -> None:
-        """Select the new stage and start typing its name where the user is working."""
-        in_table = self.table.hasFocus() or self.table.isAncestorOf(self.focusWidget())
-        self.workspace.refresh_now()
-        self._set_selection([stage_id])
+    def _table_has_focus(self) -> bool:
+        return self.table.hasFocus() or self.table.isAncestorOf(self.focusWidget())
+
+    def _name_new_stage(self, stage_id: str, in_table: bool) -> None:
+        """Start typing the new stage's name where the user is working."""
         if in_table:
             self.table.edit_name(stage_id)
         else:
             self.rename_stage()
-
-    def _name(self, stage_id: str | None) -> str:
-        return self.document.stage(stage_id).name if stage_id else ""
 
     def rename_stage(self) -> None:
         """Rename the selected stage in place, on its box."""
         if len(self._selected) != 1:
             return
         self.view.setFocus()
-        self.view.ensureVisible(self.scene.stage_item(self._selected[0]))
+        self.view.bring_into_view(self._selected[0], readable=True)
+        self.view.finish_scrolling()
         self.scene.start_rename(self._selected[0])
-
-    def _on_stage_renamed(self, stage_id: str, name: str) -> None:
-        old = self._name(stage_id)
-        if name.strip() and name != old:
-            self._perform(
-                f"Rename {old} to {name}", lambda d: d.set_stage_field(stage_id, "name", name)
-            )
-
-    def _on_stages_moved(self, positions: dict[str, tuple[float, float]]) -> None:
-        if not positions:
-            return
-        names = ", ".join(self._name(i) for i in list(positions)[:3])
-        more = f" and {len(positions) - 3} more" if len(positions) > 3 else ""
-
-        def move(document: Document) -> None:
-            for stage_id, position in positions.items():
-                document.set_stage_field(stage_id, "position", position)
-
-        self._perform(f"Move {names}{more}", move)
-
-    def reset_layout(self) -> None:
-        """Put the selected stages (or all) back under automatic layout."""
-        ids = self._selected or [s.id for s in self.workspace.stream.stages]
-        placed = [i for i in ids if self.document.stage(i).position is not None]
-        if not placed:
-            return
-
-        def reset(document: Document) -> None:
-            for stage_id in placed:
-                document.set_stage_field(stage_id, "position", None)
-
-        self._perform("Reset to automatic layout", reset)
-
-    def _choose_stage(self, title: str, label: str, choices: list[tuple[str, str]]) -> str | None:
-        """Ask for one of ``choices`` (id, shown text); None if cancelled."""
-        if not choices:
-            QMessageBox.information(self, title, "There is no stage to choose here.")
-            return None
-        texts = [text for _, text in choices]
-        text, accepted = QInputDialog.getItem(self, title, label, texts, 0, False)
-        return choices[texts.index(text)][0] if accepted else None
-
-    def connect_stages(self) -> None:
-        """Add a flow: between two selected stages, or from one to a chosen stage."""
-        if len(self._selected) == 2:
-            source, target = self._selected
-        elif len(self._selected) == 1:
-            source = self._selected[0]
-            graph = self.workspace.stream.graph()
-            import networkx as nx
-
-            blocked = nx.ancestors(graph, source) | set(graph.successors(source)) | {source}
-            target = self._choose_stage(
-                "Connect",
-                f"Flow from {self._name(source)} to:",
-                [(s.id, s.name) for s in self.workspace.stream.stages if s.id not in blocked],
-            )
-            if target is None:
-                return
-        else:
-            return
-        self._perform(
-            f"Connect {self._name(source)} → {self._name(target)}",
-            lambda d: d.connect(source, target),
-        )
-
-    def disconnect_stages(self) -> None:
-        """Remove a flow: between two selected stages, or one chosen from the selected."""
-        flows = self.workspace.stream.flows
-        if len(self._selected) == 2:
-            pair = set(self._selected)
-            chosen = [(f.source, f.target) for f in flows if {f.source, f.target} == pair]
-            if not chosen:
-                self.show_problem("These two stages are not connected.")
-                return
-            source, target = chosen[0]
-        elif len(self._selected) == 1:
-            stage_id = self._selected[0]
-            options = [
-                (f"{f.source}\n{f.target}", f"{self._name(f.source)} → {self._name(f.target)}")
-                for f in flows
-                if stage_id in (f.source, f.target)
-            ]
-            picked = self._choose_stage("Disconnect", "Remove the flow:", options)
-            if picked is None:
-                return
-            source, target = picked.split("\n")
-        else:
-            return
-        self._perform(
-            f"Disconnect {self._name(source)} → {self._name(target)}",
-            lambda d: d.disconnect(source, target),
-        )
-
-    def set_rework_target(self) -> None:
-        """Choose where the selected stage's rejected work goes back to."""
-        if len(self._selected) != 1:
-            return
-        import networkx as nx
-
-        stage = self.document.stage(self._selected[0])
-        upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
-        choices = [("", f"{stage.name} itself")] + [
-            (s.id, s.name) for s in self.workspace.stream.stages if s.id in upstream
-        ]
-        target = self._choose_stage(
-            "Rework target", f"Work rejected at {stage.name} goes back to:", choices
-        )
-        if target is None:
-            return
-        self._perform(
-            field_change_text(stage.name, "rework_to"),
-            lambda d: d.set_stage_field(stage.id, "rework_to", target or None),
-        )
-
-    def delete_stages(self) -> None:
-        """Delete the selected stages, bridging the flow around each."""
-        ids = list(self._selected)
-        if not ids:
-            return
-        text = f"Delete {self._name(ids[0])}" if len(ids) == 1 else f"Delete {len(ids)} stages"
-
-        def delete(document: Document) -> None:
-            for stage_id in ids:
-                document.remove_stage(stage_id)
-
-        if self._perform(text, delete):
-            self._set_selection([])
 
     def _show_context_menu(self, stage_id: str, where: QPoint) -> None:
         if stage_id and stage_id not in self._selected:
-            self._set_selection([stage_id])
+            self.select([stage_id])
         menu = QMenu(self)
         menu.addAction(self.add_after_action)
         if stage_id:
@@ -695,19 +613,11 @@ class MainWindow(QMainWindow):
     def edit_map_settings(self) -> None:
         """Edit the map's name, description, calendar, demand, cost and currency."""
         dialog = MapSettingsDialog(self.workspace.stream, self)
-        if not dialog.exec():
-            return
-        changes = {
-            k: v for k, v in dialog.values().items() if getattr(self.workspace.stream, k) != v
-        }
-        if not changes:
-            return
-
-        def apply(document: Document) -> None:
-            for name, value in changes.items():
-                document.set_map_field(name, value)
-
-        self._perform("Change map settings", apply)
+        if dialog.exec():
+            stream = self.workspace.stream
+            self.editor.change_map(
+                {k: v for k, v in dialog.values().items() if getattr(stream, k) != v}
+            )
 
     def add_opportunity(self) -> None:
         """Mark an AI opportunity at the selected stage, from the catalog or custom."""
@@ -771,7 +681,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot export", str(error))
             return False
         settings.LAST_FOLDER.set(str(path.parent))
-        self.statusBar().showMessage(f"Exported {path}", 4000)
+        self.show_message(f"Exported {path}")
         return True
 
     def print_document(self, what: str, preview: bool = False) -> None:
@@ -790,8 +700,10 @@ class MainWindow(QMainWindow):
 
     # --- presentation ------------------------------------------------------------------
 
-    def toggle_presentation(self, on: bool, full_screen: bool = True) -> None:
+    def toggle_presentation(self, on: bool | None = None, full_screen: bool = True) -> None:
         """Only the map and the key numbers, full screen (unless told not to) in large type."""
+        if on is None:
+            on = self.presentation_action.isChecked()
         if on:
             self._layout_before_presentation = self.saveState()
             for dock in self._docks.values():
@@ -843,7 +755,7 @@ class MainWindow(QMainWindow):
     def load(self, stream: ValueStream, path: Path | None) -> None:
         """Show another map in this window."""
         self.recovery.discard()
-        self._selected = []
+        self.editor.select([])
         self.workspace.load(stream, path)
         if path:
             settings.remember_recent(str(path))
@@ -920,6 +832,8 @@ class MainWindow(QMainWindow):
             and not files.confirm_overwrite(self, path)
         ):
             return False
+        if self.workspace.stream.name == UNTITLED:
+            self.editor.change_map({"name": _name_from_file(path)})
         try:
             save_map(self.workspace.stream, path)
         except VSMapperError as error:
@@ -930,7 +844,7 @@ class MainWindow(QMainWindow):
         self.workspace.set_path(path)
         settings.remember_recent(str(path))
         settings.LAST_FOLDER.set(str(path.parent))
-        self.statusBar().showMessage(f"Saved {path}", 4000)
+        self.show_message(f"Saved {path}")
         return True
 
     def _on_file_changed_outside(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -449,7 +450,8 @@ class ScenariosPanel(QWidget):
     def _button(self, text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
         button = QPushButton(text, self)
         button.setToolTip(tip)
-        button.clicked.connect(slot)
+        # clicked(bool) must not reach the slot as an argument.
+        button.clicked.connect(lambda: slot())
         return button
 
     # --- what is shown -------------------------------------------------------------
@@ -624,17 +626,24 @@ class ScenariosPanel(QWidget):
             self.select_scenario(scenario.id)
 
     def new_scenario(self) -> None:
-        """Add an empty scenario, select it and start naming it."""
+        """Ask for a name, then add an empty scenario of that name and select it."""
         taken = {s.name for s in self.workspace.stream.scenarios}
         number = len(taken) + 1
         while f"Scenario {number}" in taken:
             number += 1
-        name = f"Scenario {number}"
+        typed, accepted = QInputDialog.getText(
+            self,
+            "New scenario",
+            "Name of the future state (e.g. “AI review and test generation”):",
+            text=f"Scenario {number}",
+        )
+        name = " ".join(typed.split())
+        if not accepted or not name:
+            return
         self._add(
             Scenario(id=self.document.unique_id(name, "scenario"), name=name),
             f"Add scenario {name}",
         )
-        self.rename_selected()
 
     def duplicate_selected(self) -> None:
         """Add a copy of the selected scenario."""

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
-from vsmapper.io.paste import COLUMN_ORDER, paste_rows
+from vsmapper.io.paste import COLUMN_ORDER
 from vsmapper.io.table_import import (
     Cell,
     read_availability,
@@ -39,7 +39,8 @@ from vsmapper.io.table_import import (
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage
-from vsmapper.ui.commands import field_change_text, perform, try_perform
+from vsmapper.ui.commands import field_change_text, try_perform
+from vsmapper.ui.editor import Editor
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -172,6 +173,8 @@ class StageTableModel(QAbstractTableModel):
         new = [stage.id for stage in self.stages]
         if new == self._ids:
             return
+        if self._renamed_in_place(new):
+            return
         kept = set(new)
         gone = [row for row, stage_id in enumerate(self._ids) if stage_id not in kept]
         for first, last in reversed(_runs(gone)):
@@ -197,6 +200,18 @@ class StageTableModel(QAbstractTableModel):
             self._ids[row:row] = new[row:end]
             self.endInsertRows()
             row = end
+
+    def _renamed_in_place(self, new: list[str]) -> bool:
+        """A stage that took a new id keeps its row (and the views their cursor there)."""
+        if len(new) != len(self._ids):
+            return False
+        changed = [row for row, (a, b) in enumerate(zip(self._ids, new, strict=True)) if a != b]
+        if len(changed) != 1 or new[changed[0]] in self._ids:
+            return False
+        row = changed[0]
+        self._ids[row] = new[row]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(FIELDS) - 1))
+        return True
 
     def _move_one_row(self, order: list[str]) -> bool:
         """Move the one row that puts the rows in ``order``; False if one move cannot."""
@@ -301,6 +316,7 @@ class StageTableModel(QAbstractTableModel):
         message names the row and the column, and nothing is applied.
         """
         edits: list[tuple[str, DocumentEdit]] = []
+        renames: list[tuple[str, DocumentEdit]] = []
         for row, column, typed in cells:
             stage = self.stages[row]
             field = FIELDS[column]
@@ -308,10 +324,14 @@ class StageTableModel(QAbstractTableModel):
                 continue
             where = f"row {row + 1}, {COLUMN_ORDER[column]}"
             try:
-                edits.append((where, self._edit(stage, field, typed)))
+                (renames if field == "name" else edits).append(
+                    (where, self._edit(stage, field, typed))
+                )
             except ValueError as error:
                 self.problem.emit(f"{where}: {error}")
                 return False
+        # A rename can give a new stage an id: it comes after the row's other cells.
+        edits += renames
         if not edits:
             return True
 
@@ -337,6 +357,8 @@ class StageTableModel(QAbstractTableModel):
             value = None if target == stage.id else target
         else:
             value = read_stage_field(field, text)
+        if field == "name":
+            return lambda document: document.rename_stage(stage.id, value)
         return lambda document: document.set_stage_field(stage.id, field, value)
 
     def _stage_id(self, name: str) -> str:
@@ -400,9 +422,12 @@ class StageTableView(QTableView):
 
     selectionChangedIds = Signal(list)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, parent: QWidget | None = None, editor: Editor | None = None
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.editor = editor or Editor(workspace, self)
         self.setModel(StageTableModel(workspace, self))
         self.setItemDelegate(ChoiceDelegate(self))
         self.setEditTriggers(
@@ -556,24 +581,17 @@ class StageTableView(QTableView):
 
     def add_stage_after_current(self) -> None:
         """Splice a "New stage" in after the current row (or last) and start naming it."""
-        document = self.workspace.document
-        stages = document.stream.stages
+        stage_id = self.editor.add_stage_after(self._current_stage_id())
+        if stage_id:
+            self.edit_name(stage_id)
+            self._naming_new_stage = True
+
+    def _current_stage_id(self) -> str | None:
+        """The current row's stage, else the last stage, else None."""
+        stages = self.workspace.stream.stages
         row = self.currentIndex().row()
-        after = stages[row] if 0 <= row < len(stages) else (stages[-1] if stages else None)
-        stage = Stage(
-            id=document.unique_id("New stage"),
-            name="New stage",
-            phase=after.phase if after else "creation",
-        )
-        text = f"Add stage after {after.name}" if after else "Add stage"
-        perform(
-            self.workspace.undo_stack,
-            document,
-            text,
-            lambda edited: edited.insert_after(stage, after.id if after else None),
-        )
-        self.edit_name(stage.id)
-        self._naming_new_stage = True
+        current = stages[row] if 0 <= row < len(stages) else (stages[-1] if stages else None)
+        return current.id if current else None
 
     def delete_selected(self) -> None:
         """Delete the stages whose whole rows are selected; else clear the selected cells."""
@@ -587,14 +605,7 @@ class StageTableView(QTableView):
                     "Clear 1 cell" if len(cells) == 1 else f"Clear {len(cells)} cells",
                 )
             return
-        stages = [self.workspace.stream.stages[row] for row in rows]
-        text = f"Delete {stages[0].name}" if len(stages) == 1 else f"Delete {len(stages)} stages"
-
-        def delete(document: Document) -> None:
-            for stage in stages:
-                document.remove_stage(stage.id)
-
-        perform(self.workspace.undo_stack, self.workspace.document, text, delete)
+        self.editor.delete([self.workspace.stream.stages[row].id for row in rows])
 
     # --- clipboard -----------------------------------------------------------------
 
@@ -613,14 +624,7 @@ class StageTableView(QTableView):
 
     def paste(self, text: str) -> bool:
         """Update or add stages from rows copied from a spreadsheet, as one undo step."""
-        try:
-            perform(
-                self.workspace.undo_stack,
-                self.workspace.document,
-                "Paste rows",
-                lambda document: paste_rows(document, text),
-            )
-        except VSMapperError as error:
-            self.model().problem.emit(" · ".join([str(error), *error.details]))
-            return False
-        return True
+        problem = self.editor.paste(text, self._current_stage_id())
+        if problem:
+            self.model().problem.emit(problem)
+        return problem is None

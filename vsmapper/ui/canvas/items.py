@@ -981,6 +981,11 @@ class TitleEditor(QGraphicsTextItem):
         text = " ".join(self.toPlainText().split())
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.hide()
+        # Detached first: the rename may replace the box (a new stage takes an id from its
+        # name), and the box must not delete its editor a second time.
+        self.setParentItem(None)
+        if self.scene() is not None:
+            self.scene().removeItem(self)
         self._on_done(text if commit else None)
         self.deleteLater()
 

@@ -158,6 +158,10 @@ class MapScene(QGraphicsScene):
         """Selected stage ids in map order."""
         return [stage_id for stage_id in self._order if self._stages[stage_id].isSelected()]
 
+    def has_stage(self, stage_id: str) -> bool:
+        """Whether a stage is shown."""
+        return stage_id in self._stages
+
     def stage_item(self, stage_id: str) -> StageItem:
         """The box of one stage."""
         return self._stages[stage_id]

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import (
+    QEasingCurve,
+    QPoint,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    QVariantAnimation,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -32,13 +41,34 @@ tall: 12 px at 720 p, 18 px at 1080 p."""
 COMFORTABLE = 1.5
 """Names larger than this many times the least readable size gain nothing worth a lane."""
 RELAYOUT_DELAY_MS = 150
+# A box narrower than this on screen is too small to read while typing into it.
+MIN_READABLE_BOX_PIXELS = 110
+FOLLOW_MARGIN = 48
+FOLLOW_MILLISECONDS = 180
+STEPS = {
+    Qt.Key.Key_Left: "left",
+    Qt.Key.Key_Right: "right",
+    Qt.Key.Key_Up: "up",
+    Qt.Key.Key_Down: "down",
+}
 
 
 class MapView(QGraphicsView):
-    """Shows a ``MapScene``: wheel zooms around the pointer, middle button or space pans."""
+    """Shows a ``MapScene``: wheel zooms around the pointer, middle button or space pans.
+
+    With a stage selected, the arrow keys ask to step along the flow (``stepRequested``)
+    and Enter asks to edit the stage in place (``editRequested``).
+    """
+
+    stepRequested = Signal(str)
+    editRequested = Signal(str)
 
     def __init__(self, scene: MapScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
+        self._scroll = QVariantAnimation(self)
+        self._scroll.setDuration(FOLLOW_MILLISECONDS)
+        self._scroll.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self._scroll.valueChanged.connect(self._scroll_to)
         self._map_scene = scene
         self._pan_from: QPoint | None = None
         self._space_held = False
@@ -120,6 +150,48 @@ class MapView(QGraphicsView):
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
             self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
 
+    def bring_into_view(self, stage_id: str, readable: bool = False) -> None:
+        """Scroll smoothly until a stage's box is in view; zoom only when it would not fit
+        or, with ``readable``, when it would be too small to type into."""
+        if self._presenting or not self._map_scene.has_stage(stage_id):
+            return
+        box = self._map_scene.stage_item(stage_id).sceneBoundingRect()
+        viewport = self.viewport().rect()
+        needed = box.adjusted(-FOLLOW_MARGIN, -FOLLOW_MARGIN, FOLLOW_MARGIN, FOLLOW_MARGIN)
+        fits = min(viewport.width() / needed.width(), viewport.height() / needed.height())
+        least = MIN_READABLE_BOX_PIXELS / box.width() if readable else MIN_ZOOM
+        if self.zoom() > fits or self.zoom() < min(least, fits):
+            self._scroll.stop()
+            self._zoom_by(min(max(least, self.zoom()), fits) / self.zoom())
+            self.centerOn(box.center())
+            return
+        shown = self.mapToScene(viewport).boundingRect()
+        dx = _overhang(needed.left(), needed.right(), shown.left(), shown.right())
+        dy = _overhang(needed.top(), needed.bottom(), shown.top(), shown.bottom())
+        if not dx and not dy:
+            return
+        start = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        end = start + QPointF(dx, dy) * self.zoom()
+        self._scroll.stop()
+        if not self.isVisible():
+            self._scroll_to(end)
+            return
+        self._scroll.setStartValue(start)
+        self._scroll.setEndValue(end)
+        self._scroll.start()
+
+    def _scroll_to(self, value: object) -> None:
+        point = value if isinstance(value, QPointF) else QPointF()
+        self.horizontalScrollBar().setValue(round(point.x()))
+        self.verticalScrollBar().setValue(round(point.y()))
+
+    def finish_scrolling(self) -> None:
+        """Jump to where a smooth scroll is heading."""
+        if self._scroll.state() == QVariantAnimation.State.Running:
+            end = self._scroll.endValue()
+            self._scroll.stop()
+            self._scroll_to(end)
+
     def set_presentation(self, on: bool) -> None:
         """Presentation: the map wrapped to fill the screen under a banner of key numbers in
         large type, no title block or timeline; a map too big to read whole scrolls down."""
@@ -182,6 +254,14 @@ class MapView(QGraphicsView):
             ):
                 self.fit()
                 return
+            selected = self._map_scene.selected_ids()
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if plain and event.key() in STEPS and selected:
+                self.stepRequested.emit(STEPS[Qt.Key(event.key())])
+                return
+            if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and selected:
+                self.editRequested.emit(selected[-1])
+                return
             if event.key() == Qt.Key.Key_Space:
                 if not event.isAutoRepeat():
                     self._space_held = True
@@ -241,6 +321,15 @@ class MapView(QGraphicsView):
             self.fit()
         else:
             self._relayout.start()
+
+
+def _overhang(low: float, high: float, shown_low: float, shown_high: float) -> float:
+    """How far to move a window [shown_low, shown_high] so that it covers [low, high]."""
+    if low < shown_low:
+        return low - shown_low
+    if high > shown_high:
+        return high - shown_high
+    return 0.0
 
 
 class PresentationBanner(QWidget):

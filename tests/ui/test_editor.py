@@ -1,0 +1,168 @@
+"""The editor layer: the canvas follows the typing, keys step along the flow, ids from names,
+fixed toolbar labels, messages that are seen, first start that fits the screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import WindowFactory
+from vsmapper.io.mapfile import load_map
+from vsmapper.ui import files
+from vsmapper.ui.canvas.items import TitleEditor
+from vsmapper.ui.main_window import MainWindow
+
+TEN_STAGES = [
+    "Refinement",
+    "Design",
+    "Coding",
+    "Code review",
+    "Testing",
+    "Security review",
+    "Approval",
+    "Staging",
+    "Release",
+    "Monitoring",
+]
+
+
+def visible(window: MainWindow, stage_id: str) -> bool:
+    """Whether the stage's whole box is on screen."""
+    window.view.finish_scrolling()
+    shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    return shown.contains(window.scene.stage_item(stage_id).sceneBoundingRect())
+
+
+def type_stage(window: MainWindow, name: str) -> None:
+    QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(window.view, name)
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    window.workspace.refresh_now()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_ten_stages_typed_on_the_canvas_each_stay_in_view(
+    make_window: WindowFactory, size: tuple[int, int]
+) -> None:
+    window = make_window(files.bundled_map("templates/blank.vsm.json"), shown=True, size=size)
+    window.view.setFocus()
+    window.select(["idea"])
+    for name in TEN_STAGES:
+        type_stage(window, name)
+        (stage_id,) = window.selected_ids
+        assert window.workspace.document.stage(stage_id).name == name
+        assert visible(window, stage_id), name
+    ids = [stage.id for stage in window.workspace.stream.stages]
+    expected = ["idea", "refinement", "design", "coding", "code-review", "testing"]
+    expected += ["security-review", "approval", "staging", "release", "monitoring"]
+    assert ids == expected
+    assert len(window.workspace.stream.flows) == 10
+
+
+def test_arrow_keys_step_along_the_flow_and_between_parallel_stages(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    window.select(["coding"])
+    window.add_parallel_action.trigger()
+    window.workspace.refresh_now()
+    window.select(["coding"])
+    steps = [
+        (Qt.Key.Key_Right, "review"),
+        (Qt.Key.Key_Left, "coding"),
+        (Qt.Key.Key_Left, "refine"),
+        (Qt.Key.Key_Right, "coding"),
+        (Qt.Key.Key_Down, "new-stage"),
+        (Qt.Key.Key_Down, "new-stage"),
+        (Qt.Key.Key_Up, "coding"),
+    ]
+    for key, expected in steps:
+        QTest.keyClick(window.view, key)
+        assert window.selected_ids == [expected]
+
+
+def test_enter_names_the_selected_stage_in_place(make_window: WindowFactory) -> None:
+    window = make_window(shown=True)
+    window.select(["review"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    assert isinstance(window.scene.focusItem(), TitleEditor)
+    QTest.keyClicks(window.view, "Peer review")
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    assert window.workspace.document.stage("review").name == "Peer review"
+    assert window.selected_ids == ["review"]
+
+
+def test_a_new_stage_takes_its_id_from_its_name_and_undo_gives_it_back(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    window.select(["review"])
+    window.add_after_action.trigger()
+    assert window.selected_ids == ["new-stage"]
+    window.scene.stageRenamed.emit("new-stage", "Security review")
+    stream = window.workspace.stream
+    assert window.selected_ids == ["security-review"]
+    assert ("review", "security-review") in [(f.source, f.target) for f in stream.flows]
+    assert ("security-review", "deploy") in [(f.source, f.target) for f in stream.flows]
+    window.workspace.undo_stack.undo()
+    assert window.workspace.stream.stage("new-stage").name == "New stage"
+
+
+def test_the_toolbar_keeps_its_labels_and_the_undo_text_is_in_the_tooltip(
+    window: MainWindow,
+) -> None:
+    window.scene.stageRenamed.emit("intake", "Customer request")
+    assert window.undo_action.text() == "&Undo"
+    assert window.undo_action.toolTip() == "Undo Rename Idea intake to Customer request"
+    window.undo_action.trigger()
+    assert window.workspace.stream.stage("intake").name == "Idea intake"
+    assert window.redo_action.text() == "&Redo"
+    assert not window.undo_action.isEnabled()
+    window.redo_action.trigger()
+    assert window.workspace.stream.stage("intake").name == "Customer request"
+
+
+def test_save_as_names_an_untitled_map_after_its_file_and_says_where(
+    make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(files.bundled_map("templates/blank.vsm.json"))
+    window.workspace.refresh_now()
+    assert window.status_label.text()
+    target = tmp_path / "checkout-flow.vsm.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
+    window.save_as_action.trigger()
+    assert load_map(target).name == "checkout-flow"
+    assert window.windowTitle().startswith("checkout-flow")
+    assert window.message_label.text() == f"Saved {target}"
+    assert not window.isWindowModified()
+
+
+def test_a_refusal_is_said_in_the_message_area_beside_the_summary(window: MainWindow) -> None:
+    window.workspace.refresh_now()
+    window.editor.set_field("coding", "pca", 150)
+    assert "pca" in window.message_label.text() or "%C&A" in window.message_label.text()
+    assert window.status_label.text().startswith("Lead time")
+
+
+def test_first_start_fits_the_screen(make_window: WindowFactory) -> None:
+    window = make_window()
+    screen = window.screen().availableGeometry()
+    # Nine tenths of the screen, or the least the panels need on a very small screen.
+    assert window.width() in (round(screen.width() * 0.9), window.minimumWidth())
+    assert window.height() in (round(screen.height() * 0.9), window.minimumHeight())
+
+
+def test_run_forecast_button_runs_a_forecast(make_window: WindowFactory, qtbot: QtBot) -> None:
+    window = make_window(files.example_map())
+    chart = window.charts.forecast_chart
+    chart.run_button.click()
+    qtbot.waitUntil(lambda: not chart.running, timeout=20_000)
+    assert window.charts.last_forecast is not None
+    assert "seed" not in chart.summary.text() or "85% within" in chart.summary.text()
+    QApplication.processEvents()

@@ -1,0 +1,333 @@
+"""The map editor: the selection and every edit verb, for the canvas, table, menus and keys."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import networkx as nx
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+
+from vsmapper.errors import VSMapperError
+from vsmapper.io.paste import paste_rows
+from vsmapper.model.document import NEW_STAGE_NAME, Change, Document
+from vsmapper.model.stream import Stage
+from vsmapper.ui.commands import Edit, field_change_text, perform, try_perform
+from vsmapper.ui.workspace import Workspace
+
+Direction = Literal["left", "right", "up", "down"]
+
+
+class Editor(QObject):
+    """What a user can do to the open map, each verb one undo step.
+
+    The canvas, the stage table, the menus and the shortcuts all call these verbs, so an
+    edit walks from the gesture to here to the document. A refused edit changes nothing
+    and is announced through ``problem``.
+    """
+
+    selectionChanged = Signal(list)
+    problem = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self._selected: list[str] = []
+        workspace.changed.connect(self._follow_ids)
+
+    @property
+    def document(self) -> Document:
+        """The open map's document."""
+        return self.workspace.document
+
+    def _dialog_parent(self) -> QWidget | None:
+        parent = self.parent()
+        return parent if isinstance(parent, QWidget) else None
+
+    # --- selection -----------------------------------------------------------------
+
+    @property
+    def selected_ids(self) -> list[str]:
+        """The selected stages."""
+        return list(self._selected)
+
+    def select(self, ids: list[str]) -> None:
+        """Select these stages and tell every view."""
+        self._selected = list(ids)
+        self.selectionChanged.emit(self.selected_ids)
+
+    def keep_known(self) -> None:
+        """Drop stages that no longer exist from the selection."""
+        known = {stage.id for stage in self.workspace.stream.stages}
+        kept = [i for i in self._selected if i in known]
+        if kept != self._selected:
+            self.select(kept)
+
+    def _follow_ids(self, change: Change) -> None:
+        """A stage that took an id from its name stays selected (also on undo)."""
+        if change.kind != "stage_id" or change.stage_id is None or change.field is None:
+            return
+        known = {stage.id for stage in self.workspace.stream.stages}
+        pair = {change.stage_id: change.field, change.field: change.stage_id}
+        self._selected = [
+            pair[i] if i in pair and i not in known and pair[i] in known else i
+            for i in self._selected
+        ]
+
+    def neighbour(self, stage_id: str, direction: Direction) -> str | None:
+        """The stage one step along the flow (left, right) or beside it (up, down)."""
+        stream = self.workspace.stream
+        order = [stage.id for stage in stream.stages]
+        if stage_id not in order:
+            return None
+        if direction in ("left", "right"):
+            ends = [
+                (f.source if direction == "left" else f.target)
+                for f in stream.flows
+                if (f.target if direction == "left" else f.source) == stage_id
+            ]
+            return ends[0] if ends else None
+        siblings = self.parallel_stages(stage_id)
+        index = siblings.index(stage_id) + (-1 if direction == "up" else 1)
+        return siblings[index] if 0 <= index < len(siblings) else None
+
+    def parallel_stages(self, stage_id: str) -> list[str]:
+        """The stage and those beside it (sharing a predecessor or a successor), map order."""
+        flows = self.workspace.stream.flows
+        before = {f.source for f in flows if f.target == stage_id}
+        after = {f.target for f in flows if f.source == stage_id}
+        beside = {f.target for f in flows if f.source in before}
+        beside |= {f.source for f in flows if f.target in after}
+        beside.add(stage_id)
+        return [stage.id for stage in self.workspace.stream.stages if stage.id in beside]
+
+    # --- performing ----------------------------------------------------------------
+
+    def name(self, stage_id: str | None) -> str:
+        """A stage's name, or "" for None."""
+        return self.document.stage(stage_id).name if stage_id else ""
+
+    def try_perform(self, text: str, edit: Edit) -> str | None:
+        """Apply ``edit`` as one undo step; a refusal is returned and announced."""
+        problem = try_perform(self.workspace.undo_stack, self.document, text, edit)
+        if problem:
+            self.problem.emit(problem)
+        return problem
+
+    def perform(self, text: str, edit: Edit) -> bool:
+        """Apply ``edit`` as one undo step; a refusal is also shown in a dialog."""
+        problem = self.try_perform(text, edit)
+        if problem:
+            QMessageBox.warning(self._dialog_parent(), "VSMapper", problem)
+        return problem is None
+
+    # --- stages --------------------------------------------------------------------
+
+    def new_stage(self, near: str | None) -> Stage:
+        """A "New stage" in the phase of the stage it goes next to."""
+        phase = self.document.stage(near).phase if near else "creation"
+        return Stage(id=self.document.unique_id(NEW_STAGE_NAME), name=NEW_STAGE_NAME, phase=phase)
+
+    def add_stage_after(self, after: str | None = None) -> str | None:
+        """Splice a new stage in after ``after`` (default: the selected, else the last).
+
+        Returns the new stage's id, selected, or None when refused.
+        """
+        if after is None and self._selected:
+            after = self._selected[-1]
+        stage = self.new_stage(after)
+        text = f"Add stage after {self.name(after)}" if after else "Add stage"
+        if self.try_perform(text, lambda d: d.insert_after(stage, after)):
+            return None
+        self.workspace.refresh_now()
+        self.select([stage.id])
+        return stage.id
+
+    def add_parallel_stage(self, beside: str | None = None) -> str | None:
+        """Add a stage beside ``beside`` (default: the selected), with the same neighbours."""
+        beside = beside or (self._selected[0] if self._selected else None)
+        if beside is None:
+            return None
+        stage = self.new_stage(beside)
+        text = f"Add stage in parallel with {self.name(beside)}"
+        if self.try_perform(text, lambda d: d.insert_parallel(stage, beside)):
+            return None
+        self.workspace.refresh_now()
+        self.select([stage.id])
+        return stage.id
+
+    def rename(self, stage_id: str, name: str) -> str | None:
+        """Rename a stage; a new stage takes an id made from its name. Returns the id."""
+        old = self.name(stage_id)
+        name = " ".join(name.split())
+        if not name or name == old:
+            return stage_id
+        renamed: list[str] = []
+        if self.try_perform(
+            f"Rename {old} to {name}", lambda d: renamed.append(d.rename_stage(stage_id, name))
+        ):
+            return None
+        if renamed and renamed[0] != stage_id:
+            self.select([renamed[0] if i == stage_id else i for i in self._selected])
+        return renamed[0] if renamed else stage_id
+
+    def set_field(self, stage_id: str, field: str, value: object) -> bool:
+        """Set one field of a stage; a refusal is announced, not shown in a dialog."""
+        text = field_change_text(self.name(stage_id), field)
+        return self.try_perform(text, lambda d: d.set_stage_field(stage_id, field, value)) is None
+
+    def move(self, positions: dict[str, tuple[float, float]]) -> None:
+        """Pin stages where they were dragged."""
+        if not positions:
+            return
+        names = ", ".join(self.name(i) for i in list(positions)[:3])
+        more = f" and {len(positions) - 3} more" if len(positions) > 3 else ""
+
+        def move(document: Document) -> None:
+            for stage_id, position in positions.items():
+                document.set_stage_field(stage_id, "position", position)
+
+        self.perform(f"Move {names}{more}", move)
+
+    def reset_layout(self) -> None:
+        """Put the selected stages (or all) back under automatic layout."""
+        ids = self._selected or [s.id for s in self.workspace.stream.stages]
+        placed = [i for i in ids if self.document.stage(i).position is not None]
+        if not placed:
+            return
+
+        def reset(document: Document) -> None:
+            for stage_id in placed:
+                document.set_stage_field(stage_id, "position", None)
+
+        self.perform("Reset to automatic layout", reset)
+
+    def delete(self, ids: list[str] | None = None) -> bool:
+        """Delete stages (default: the selected), bridging the flow around each."""
+        ids = list(self._selected if ids is None else ids)
+        if not ids:
+            return False
+        text = f"Delete {self.name(ids[0])}" if len(ids) == 1 else f"Delete {len(ids)} stages"
+
+        def delete(document: Document) -> None:
+            for stage_id in ids:
+                document.remove_stage(stage_id)
+
+        if not self.perform(text, delete):
+            return False
+        self.select([i for i in self._selected if i not in ids])
+        return True
+
+    def paste(self, text: str, after: str | None = None) -> str | None:
+        """Update or add stages from spreadsheet rows as one step; the refusal if refused."""
+        try:
+            perform(
+                self.workspace.undo_stack,
+                self.document,
+                "Paste rows",
+                lambda document: paste_rows(document, text),
+            )
+        except VSMapperError as error:
+            problem = " · ".join([str(error), *error.details])
+            self.problem.emit(problem)
+            return problem
+        return None
+
+    # --- flows ---------------------------------------------------------------------
+
+    def _choose(self, title: str, label: str, choices: list[tuple[str, str]]) -> str | None:
+        """Ask for one of ``choices`` (id, shown text); None if cancelled."""
+        parent = self._dialog_parent()
+        if not choices:
+            QMessageBox.information(parent, title, "There is no stage to choose here.")
+            return None
+        texts = [text for _, text in choices]
+        text, accepted = QInputDialog.getItem(parent, title, label, texts, 0, False)
+        return choices[texts.index(text)][0] if accepted else None
+
+    def connect_stages(self) -> None:
+        """Add a flow: between two selected stages, or from one to a chosen stage."""
+        if len(self._selected) == 2:
+            source, target = self._selected
+        elif len(self._selected) == 1:
+            source = self._selected[0]
+            graph = self.workspace.stream.graph()
+            blocked = nx.ancestors(graph, source) | set(graph.successors(source)) | {source}
+            chosen = self._choose(
+                "Connect",
+                f"Flow from {self.name(source)} to:",
+                [(s.id, s.name) for s in self.workspace.stream.stages if s.id not in blocked],
+            )
+            if chosen is None:
+                return
+            target = chosen
+        else:
+            return
+        self.connect(source, target)
+
+    def connect(self, source: str, target: str) -> bool:
+        """Add the flow ``source`` → ``target``."""
+        return self.perform(
+            f"Connect {self.name(source)} → {self.name(target)}",
+            lambda d: d.connect(source, target),
+        )
+
+    def disconnect_stages(self) -> None:
+        """Remove a flow: between two selected stages, or one chosen from the selected."""
+        flows = self.workspace.stream.flows
+        if len(self._selected) == 2:
+            pair = set(self._selected)
+            chosen = [(f.source, f.target) for f in flows if {f.source, f.target} == pair]
+            if not chosen:
+                self.problem.emit("These two stages are not connected.")
+                return
+            source, target = chosen[0]
+        elif len(self._selected) == 1:
+            stage_id = self._selected[0]
+            options = [
+                (f"{f.source}\n{f.target}", f"{self.name(f.source)} → {self.name(f.target)}")
+                for f in flows
+                if stage_id in (f.source, f.target)
+            ]
+            picked = self._choose("Disconnect", "Remove the flow:", options)
+            if picked is None:
+                return
+            source, target = picked.split("\n")
+        else:
+            return
+        self.perform(
+            f"Disconnect {self.name(source)} → {self.name(target)}",
+            lambda d: d.disconnect(source, target),
+        )
+
+    def set_rework_target(self) -> None:
+        """Choose where the selected stage's rejected work goes back to."""
+        if len(self._selected) != 1:
+            return
+        stage = self.document.stage(self._selected[0])
+        upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
+        choices = [("", f"{stage.name} itself")] + [
+            (s.id, s.name) for s in self.workspace.stream.stages if s.id in upstream
+        ]
+        target = self._choose(
+            "Rework target", f"Work rejected at {stage.name} goes back to:", choices
+        )
+        if target is None:
+            return
+        self.perform(
+            field_change_text(stage.name, "rework_to"),
+            lambda d: d.set_stage_field(stage.id, "rework_to", target or None),
+        )
+
+    # --- the map -------------------------------------------------------------------
+
+    def change_map(self, changes: dict[str, object]) -> None:
+        """Change map-level fields (name, calendar, demand…) as one step."""
+        if not changes:
+            return
+
+        def apply(document: Document) -> None:
+            for name, value in changes.items():
+                document.set_map_field(name, value)
+
+        self.perform("Change map settings", apply)
