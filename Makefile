@@ -12,8 +12,10 @@ $(READY): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(READY)
 
-## Open the app on FILE, or on the bundled example map.
+## Open the app on FILE, or on the bundled example map (installing the libraries Qt's
+## window needs first, when run as root on Debian or Ubuntu).
 run: $(READY)
+	packaging/desktop-libraries.sh
 	$(BIN)/vsmapper $(FILE)
 
 ## Run the test suite, the linter, the format check and the type checker. The slow tests

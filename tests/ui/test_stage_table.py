@@ -639,3 +639,36 @@ def test_a_bad_block_is_refused_whole(
     assert snapshot(workspace) == before
     assert workspace.undo_stack.count() == 0
     assert table.model().rowCount() == 5
+
+
+def test_new_rows_pasted_after_a_stage_continue_its_chain(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    before = snapshot(workspace)
+    assert table.paste("Stage\nCoding\nSecurity scan\nPenetration test\n")
+    assert names(workspace) == [
+        "Idea intake",
+        "Refinement",
+        "Coding",
+        "Security scan",
+        "Penetration test",
+        "Code review",
+        "Deploy",
+    ]
+    chain = [("coding", "security-scan"), ("security-scan", "penetration-test")]
+    assert set(chain) | {("penetration-test", "review")} <= set(flows(workspace))
+    assert ("coding", "review") not in flows(workspace)
+    stream = workspace.stream
+    assert stream.stage("security-scan").phase == stream.stage("coding").phase
+    undo_redo_round_trip(workspace, before)
+
+
+def test_the_first_new_row_follows_the_selected_stage_and_keeps_a_given_phase(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    table.select_stages(["intake"])
+    assert table.paste("Stage\tPhase\nTriage\tideation\n")
+    assert ("intake", "triage") in flows(workspace)
+    assert ("triage", "refine") in flows(workspace)
+    assert ("intake", "refine") not in flows(workspace)
+    assert workspace.stream.stage("triage").phase == "ideation"

@@ -70,12 +70,14 @@ def pasted_table(text: str) -> Table:
     )
 
 
-def paste_rows(document: Document, text: str) -> None:
-    """Update the stages the rows name and add the others after the last stage.
+def paste_rows(document: Document, text: str, after: str | None = None) -> None:
+    """Update the stages the rows name and add the others, continuing the stream.
 
     Blank cells leave an existing stage's field as it is. A Next cell sets the stage's
-    successors; without one, an added stage follows the row above it (the map's last stage
-    for the first row). Any problem refuses the whole paste.
+    successors. A new row without one continues the chain from the row above it (for the
+    first row, from ``after``, else the map's last stage): it is spliced in between that
+    stage and what followed it, placed after it in the stage order, and takes its phase
+    unless the row gives one. Any problem refuses the whole paste.
     """
     stream = document.stream
     table = pasted_table(text)
@@ -88,23 +90,58 @@ def paste_rows(document: Document, text: str) -> None:
         if not ids[index]:
             ids[index] = document.unique_id(row.fields["name"])
             by_name[row.fields["name"].casefold()] = ids[index]
-    last = stream.stages[-1].id if stream.stages else None
-    for index, row in enumerate(rows):
-        _apply_row(document, row, ids[index], by_name, problems)
-    problems.raise_any()
     existing = {stage.id for stage in stream.stages}
+    start = after if after in existing else (stream.stages[-1].id if stream.stages else None)
+    before = [ids[index - 1] if index else start for index in range(len(rows))]
     for index, row in enumerate(rows):
+        new = ids[index] not in existing
+        if new and row.fields.get("phase") is None and before[index]:
+            row.fields["phase"] = _phase_of(document, before[index], rows, ids)
+        _apply_row(document, row, ids[index], by_name, problems, before[index] if new else None)
+    problems.raise_any()
+    explicit = {ids[index] for index, row in enumerate(rows) if row.next is not None}
+    for index, row in enumerate(rows):
+        previous = before[index]
         if row.next is not None:
             _set_successors(document, row, ids[index], by_name, problems)
-        elif ids[index] not in existing:
-            before = ids[index - 1] if index else last
-            if before and before != ids[index]:
-                _follow(document, row, before, ids[index], problems)
+        elif ids[index] not in existing and previous and previous != ids[index]:
+            if previous in explicit:
+                _follow(document, row, previous, ids[index], problems)
+            else:
+                _splice(document, row, previous, ids[index], problems)
     problems.raise_any()
+
+
+def _phase_of(document: Document, stage_id: str, rows: list[StageRow], ids: list[str]) -> Any:
+    """The phase a stage has or is about to get from the paste."""
+    if stage_id in ids:
+        phase = rows[ids.index(stage_id)].fields.get("phase")
+        if phase is not None:
+            return phase
+    return document.stage(stage_id).phase
+
+
+def _splice(
+    document: Document, row: StageRow, before: str, stage_id: str, problems: Problems
+) -> None:
+    """Put ``stage_id`` between ``before`` and the stages ``before`` flowed into."""
+    flows = document.stream.flows
+    onward = [f.target for f in flows if f.source == before and f.target != stage_id]
+    own = [f.target for f in flows if f.source == stage_id]
+    try:
+        document.set_successors(stage_id, own + onward)
+        document.set_successors(before, [stage_id])
+    except VSMapperError as error:
+        problems.add(f"row {row.row}, Next: {error}")
 
 
 def _apply_row(
-    document: Document, row: StageRow, stage_id: str, by_name: dict[str, str], problems: Problems
+    document: Document,
+    row: StageRow,
+    stage_id: str,
+    by_name: dict[str, str],
+    problems: Problems,
+    after: str | None = None,
 ) -> None:
     fields: dict[str, Any] = {k: v for k, v in row.fields.items() if v is not None and k != "id"}
     if row.rework_to is not None:
@@ -113,7 +150,8 @@ def _apply_row(
     try:
         existing = {s.id: s for s in document.stream.stages}.get(stage_id)
         if existing is None:
-            document.insert_stage(Stage.model_validate({**fields, "id": stage_id}))
+            index = document.stage_index(after) + 1 if after else None
+            document.insert_stage(Stage.model_validate({**fields, "id": stage_id}), index)
         else:
             document.replace_stage(existing.replaced(**fields))
     except ValidationError as error:

@@ -225,7 +225,7 @@ class Editor(QObject):
                 self.workspace.undo_stack,
                 self.document,
                 "Paste rows",
-                lambda document: paste_rows(document, text),
+                lambda document: paste_rows(document, text, after),
             )
         except VSMapperError as error:
             problem = " · ".join([str(error), *error.details])

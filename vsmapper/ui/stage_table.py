@@ -624,7 +624,8 @@ class StageTableView(QTableView):
 
     def paste(self, text: str) -> bool:
         """Update or add stages from rows copied from a spreadsheet, as one undo step."""
-        problem = self.editor.paste(text, self._current_stage_id())
+        selected = self.selected_stage_ids()
+        problem = self.editor.paste(text, selected[-1] if selected else None)
         if problem:
             self.model().problem.emit(problem)
         return problem is None
