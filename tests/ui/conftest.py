@@ -45,8 +45,8 @@ def close_without_asking(window: MainWindow) -> None:
 
 @pytest.fixture
 def make_window(qtbot: QtBot) -> WindowFactory:
-    """Open a main window on a map (the feature chain by default), with no recovery left
-    over from other tests and closing without questions; ``shown`` shows it at ``size``."""
+    """Open a main window on a map (the feature chain by default) that closes without
+    questions; ``shown`` shows it at ``size``, active."""
 
     def make(
         stream: ValueStream | None = None,
@@ -54,8 +54,6 @@ def make_window(qtbot: QtBot) -> WindowFactory:
         size: tuple[int, int] = (1280, 720),
     ) -> MainWindow:
         application()
-        for left in files.pending_recoveries():
-            files.discard_recovery(left.file)
         window = MainWindow(stream or map_from_data(feature_chain_data()), remember_layout=False)
         qtbot.addWidget(window)
         close_without_asking(window)

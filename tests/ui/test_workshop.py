@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QMenu
 
 from tests.conftest import feature_chain_data
-from tests.ui.test_main_window import close_without_asking, snapshot
+from tests.ui.conftest import close_without_asking
+from tests.ui.test_main_window import snapshot
 from vsmapper.io.mapfile import map_from_data
 from vsmapper.model.stream import Scenario, StageOverride
 from vsmapper.ui.app import application

@@ -126,7 +126,16 @@ class MainWindow(QMainWindow):
             ("Charts", self.charts, bottom),
         ]
         docks: dict[str, QDockWidget] = {}
-        scrolled = (self.metrics, self.properties, self.scenarios)
+        # Panels scroll rather than force the window taller than a 720-pixel screen.
+        scrolled = (
+            self.metrics,
+            self.properties,
+            self.scenarios,
+            self.insights,
+            self.opportunities,
+            self.comparison,
+            self.charts,
+        )
         for title, widget, area in places:
             dock = QDockWidget(title, self)
             dock.setObjectName(title.lower().replace(" ", "-") + "-dock")
@@ -181,13 +190,21 @@ class MainWindow(QMainWindow):
         self.move(screen.center() - self.rect().center())
 
     def _default_layout(self) -> None:
-        """Give the map most of the window: narrow side panels, a short table."""
+        """Give the map most of the window; panels grow with the screen, so that on a large
+        one the comparison, the findings and a scenario's AI list show without dragging."""
         docks = self._docks
+        width, height = self.width(), self.height()
         self.resizeDocks(
-            [docks["Metrics"], docks["Properties"]], [400, 600], Qt.Orientation.Vertical
+            [docks["Metrics"], docks["Properties"]],
+            [round(height * 0.3), round(height * 0.7)],
+            Qt.Orientation.Vertical,
         )
-        self.resizeDocks([docks["Metrics"]], [420], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["Stages"]], [250], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [docks["Metrics"]], [max(380, round(width * 0.27))], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [docks["Stages"]], [max(220, round(height * 0.33))], Qt.Orientation.Vertical
+        )
 
     def show_dock(self, title: str) -> None:
         """Show and raise one of the panels."""
@@ -404,6 +421,19 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.guide_action, self.about_action])
 
     def _build_toolbar(self) -> None:
+        # Short toolbar labels, so that everything fits a 1280-pixel screen; menus say more.
+        for action, short in (
+            (self.add_after_action, "Add after"),
+            (self.add_parallel_action, "Add parallel"),
+            (self.connect_action, "Connect"),
+            (self.disconnect_action, "Disconnect"),
+            (self.rework_action, "Rework to"),
+            (self.delete_action, "Delete"),
+            (self.add_ai_action, "Add AI"),
+            (self.fit_action, "Fit"),
+            (self.presentation_action, "Present"),
+        ):
+            action.setIconText(short)
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main-toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
