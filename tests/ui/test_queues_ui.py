@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.ui.test_main_window import close_without_asking, snapshot, undo_redo_round_trip
+from tests.ui.conftest import close_without_asking
+from tests.ui.test_main_window import snapshot, undo_redo_round_trip
 from tests.ui.test_properties import choose, combo
 from vsmapper.io.mapfile import dump_map
 from vsmapper.ui import files

@@ -672,3 +672,16 @@ def test_the_first_new_row_follows_the_selected_stage_and_keeps_a_given_phase(
     assert ("triage", "refine") in flows(workspace)
     assert ("intake", "refine") not in flows(workspace)
     assert workspace.stream.stage("triage").phase == "ideation"
+
+
+def test_a_new_stage_named_in_the_table_is_named_in_its_neighbours_next_cell(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    table.setCurrentIndex(table.model().index(4, STAGE))
+    table.add_stage_after_current()
+    editor = editor_in_use()
+    editor.selectAll()
+    QTest.keyClicks(editor, "Monitoring")
+    press(editor, Qt.Key.Key_Return)
+    assert cell(table, 4, NEXT) == "Monitoring"
+    assert workspace.stream.stages[5].id == "monitoring"

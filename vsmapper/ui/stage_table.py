@@ -150,6 +150,7 @@ class StageTableModel(QAbstractTableModel):
             "stage_removed",
             "stage_moved",
             "stage_changed",
+            "stage_id",
             "flows",
         ):
             if change.kind == "stage_changed" and change.stage_id in self._ids:
