@@ -83,10 +83,13 @@ def test_paste_with_a_header_updates_and_adds_in_one_step(
     assert stream.stage("review").wait_time.hours() == (8, 8, 8)
     assert stream.stage("review").pca == 95
     names = [s.name for s in stream.stages]
-    assert names[-2:] == ["Security scan", "Release notes"]
+    # New rows after Code review continue the stream from it, before Deploy.
+    assert names[-4:] == ["Code review", "Security scan", "Release notes", "Deploy"]
     flows = [(f.source, f.target) for f in stream.flows]
     assert ("review", "security-scan") in flows
     assert ("security-scan", "release-notes") in flows
+    assert ("release-notes", "deploy") in flows
+    assert ("review", "deploy") not in flows
     round_trip(workspace, before)
 
 
