@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vsmapper.analysis import analyze, sensitivity
-from vsmapper.model import Estimate, ValueStream
+from vsmapper.analysis import analyze, apply_scenario, sensitivity
+from vsmapper.analysis.insights import opportunity_effects
+from vsmapper.model import AIOpportunity, Estimate, Scenario, ValueStream
 
 from .maps import (
     layered_maps,
@@ -167,4 +168,50 @@ def test_fast_figures_equal_naive_recomputation_on_bigger_maps(stream: ValueStre
         )
         assert found.perfect_pca_hours == close(
             saved(changed_stage(stream, metrics.id, process, wait, pca=100)), abs=1e-9
+        )
+
+
+def with_opportunities(stream: ValueStream, data: st.DataObject) -> ValueStream:
+    """The map with zero to two AI opportunities per stage, some making a stage slower."""
+    factors = st.sampled_from([0.0, 0.5, 0.75, 1.0, 1.5])
+    stages = []
+    for number, found in enumerate(stream.stages):
+        ai = [
+            AIOpportunity(
+                id=f"ai{number}-{index}",
+                name=f"Idea {number}-{index}",
+                process_time_factor=data.draw(factors),
+                wait_time_factor=data.draw(factors),
+                pca_delta=data.draw(st.sampled_from([-30.0, -5.0, 0.0, 10.0, 60.0])),
+            )
+            for index in range(data.draw(st.integers(0, 2)))
+        ]
+        stages.append(found.model_copy(update={"ai": ai}))
+    return stream.model_copy(update={"stages": stages})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(random_maps(), layered_maps()), st.data())
+def test_opportunity_effects_equal_one_analysis_per_opportunity(
+    stream: ValueStream, data: st.DataObject
+) -> None:
+    stream = with_opportunities(stream, data)
+    current = analyze(stream)
+    effects = opportunity_effects(stream)
+    assert [effect.opportunity_id for effect in effects] == [
+        opportunity.id for _, opportunity in stream.opportunities()
+    ]
+    for effect in effects:
+        alone = Scenario(id="alone", name="Alone", ai=[effect.opportunity_id])
+        future = analyze(apply_scenario(stream, alone))
+        assert effect.lead_time_delta_hours == close(
+            future.lead_time_hours - current.lead_time_hours, abs=1e-9
+        )
+        assert effect.expected_lead_time_delta_hours == close(
+            future.expected_lead_time_hours - current.expected_lead_time_hours, abs=1e-9
+        )
+        assert effect.rolled_pca_delta == close(future.rolled_pca - current.rolled_pca, abs=1e-12)
+        stage_id = effect.stage_id
+        assert effect.pca_delta_points == close(
+            100 * (future.stage(stage_id).pca - current.stage(stage_id).pca), abs=1e-9
         )

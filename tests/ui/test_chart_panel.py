@@ -19,7 +19,21 @@ def panel(qapp: QApplication, qtbot: object) -> ChartsPanel:
     shown = ChartsPanel(Workspace(files.example_map()))
     qtbot.addWidget(shown)  # type: ignore[attr-defined]
     shown.resize(900, 500)
+    shown.show()
     return shown
+
+
+def test_a_hidden_chart_is_drawn_when_it_shows(qapp: QApplication, qtbot: object) -> None:
+    panel = ChartsPanel(Workspace(files.example_map()))
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    assert panel.stale(panel.time_chart) and panel.time_chart.bars == {}
+    panel.show()
+    assert not panel.stale(panel.time_chart) and panel.time_chart.bars["coding"][1] == 24
+    assert panel.stale(panel.hourglass_chart)
+    panel.tabs.setCurrentWidget(panel.hourglass_chart)
+    assert not panel.stale(panel.hourglass_chart)
+    panel.workspace.refresh_now()
+    assert panel.stale(panel.time_chart) and not panel.stale(panel.hourglass_chart)
 
 
 def test_the_time_chart_follows_an_edit(panel: ChartsPanel) -> None:
@@ -43,6 +57,7 @@ def test_the_charts_follow_the_shown_scenario(
     workspace.show_scenario("ai-across-the-stream")
     workspace.refresh_now()
     assert panel.time_chart.bars["coding"][1] == pytest.approx(before * 0.75)
+    panel.tabs.setCurrentWidget(panel.scenario_chart)
     assert [name for name, *_ in panel.scenario_chart.values] == [
         "Current state",
         "Coding assistant only",

@@ -228,3 +228,19 @@ def test_an_import_that_leaves_columns_out_says_so(
         "Imported team.csv:\ncolumn C 'Owner' is not read (VSMapper does not know it); "
         "its values were left out"
     ]
+
+
+def test_panels_tabbed_away_refresh_only_when_shown(window: MainWindow, qtbot: object) -> None:
+    window.show()
+    qtbot.waitUntil(lambda: not window.leverage.in_view)  # type: ignore[attr-defined]
+    window.workspace.document.set_stage_field("coding", "process_time", "5d")
+    window.workspace.refresh_now()
+    qtbot.wait(400)  # type: ignore[attr-defined]
+    assert window.leverage.stale and window.insights.stale and window.opportunities.stale
+    assert window.charts.stale(window.charts.time_chart)
+    window.show_dock("Where AI would matter")
+    qtbot.waitUntil(lambda: not window.leverage.stale)  # type: ignore[attr-defined]
+    assert window.insights.stale and window.opportunities.stale
+    window.show_dock("Charts")
+    qtbot.waitUntil(lambda: not window.charts.stale(window.charts.time_chart))  # type: ignore[attr-defined]
+    assert window.charts.time_chart.bars["coding"][1] == 40

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -64,9 +65,9 @@ class Forecast:
     @property
     def criticality_by_name(self) -> dict[str, float]:
         """Criticality keyed by stage name, as the contract shows it (``name (id)`` if repeated)."""
-        names = list(self.stage_names.values())
+        uses = Counter(self.stage_names.values())
         return {
-            name if names.count(name) == 1 else f"{name} ({stage_id})": self.criticality[stage_id]
+            name if uses[name] == 1 else f"{name} ({stage_id})": self.criticality[stage_id]
             for stage_id, name in self.stage_names.items()
         }
 

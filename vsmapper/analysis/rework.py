@@ -51,11 +51,11 @@ def rework_loops(
         if start == end:
             loops[end] = ReworkLoop(end, (end,), elapsed[end], {})
         else:
-            loops[end] = _loop_between(graph, elapsed, start, end)
+            loops[end] = loop_between(graph, elapsed, start, end)
     return loops
 
 
-def _loop_between(graph: FlowGraph, elapsed: Sequence[float], start: int, end: int) -> ReworkLoop:
+def loop_between(graph: FlowGraph, elapsed: Sequence[float], start: int, end: int) -> ReworkLoop:
     """The loop from ``start`` to ``end`` over the stages on some path between them."""
     reach = {start: elapsed[start]}
     for place in range(start + 1, end + 1):

@@ -20,13 +20,13 @@ estimate, and costs about one pass over the graph instead of one pass per stage.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 
 from vsmapper.analysis.graph import FlowGraph, flow_graph, jump_maxima, longest_into, longest_out_of
-from vsmapper.analysis.rework import ReworkLoop, rework_loops
+from vsmapper.analysis.rework import ReworkLoop, loop_between, rework_loops
 from vsmapper.model import Calendar, Estimate, Stage, ValueStream
 
 
@@ -60,8 +60,9 @@ class FlowTimes:
         """Expected lead time with each stage changed on its own, by position.
 
         Stage ``p`` changed means: its elapsed time ``reductions[p]`` hours shorter (at most
-        its elapsed time; every rework loop through it shortens too) and its own rework
-        factor ``factors[p]`` instead of ``self.factors[p]``. Every other stage stays.
+        its elapsed time; every rework loop through it shortens too; a negative reduction
+        lengthens it) and its own rework factor ``factors[p]`` instead of ``self.factors[p]``.
+        Every other stage stays.
         """
         if not self.size:
             return []
@@ -76,12 +77,12 @@ class FlowTimes:
         wide: dict[int, dict[int, float]] = {}
         for place, loops in self._loops_through.items():
             reduction = reductions[place]
-            if reduction <= 0:
+            if reduction == 0:
                 continue
             changed = {}
             for loop in loops:
                 shortened = loop.hours_with_stage_shortened(place, reduction)
-                if shortened < loop.hours:
+                if shortened != loop.hours:
                     changed[loop.end] = self.elapsed[loop.end] + self.factors[loop.end] * shortened
             if changed:
                 changed[place] = float(own[place])
@@ -97,11 +98,34 @@ class FlowTimes:
         return np.maximum(outside, inside).tolist()
 
     @cached_property
+    def nominal(self) -> FlowTimes:
+        """The same map without rework: expected times are elapsed times, for nominal lead time."""
+        into = longest_into(self.graph, self.elapsed)
+        out_of, _ = longest_out_of(self.graph, self.elapsed)
+        zeros = [0.0] * self.size
+        return replace(
+            self,
+            factors=zeros,
+            loops={},
+            rework=zeros,
+            expected=self.elapsed,
+            into=into,
+            out_of=out_of,
+            expected_lead_time=max(into, default=0.0),
+        )
+
+    @cached_property
     def _loop_hours(self) -> np.ndarray:
         """Hours of the loop each stage sends work back through (its own elapsed time if none)."""
         hours = np.asarray(self.elapsed, dtype=float)
         for end, loop in self.loops.items():
             hours[end] = loop.hours
+        # A stage at 100% %C&A sends nothing back yet, but a change of its %C&A would.
+        graph = self.graph
+        for place, stage in enumerate(self.stages):
+            if place not in self.loops and stage.rework_to not in (None, stage.id):
+                start = graph.positions[graph.index[stage.rework_to]]
+                hours[place] = loop_between(graph, self.elapsed, start, place).hours
         return hours
 
     @cached_property
@@ -157,8 +181,23 @@ class FlowTimes:
         return longest
 
 
+_latest: tuple[ValueStream, FlowTimes] | None = None
+"""The last map laid out: analyze, sensitivity and the insights of one edit share it."""
+
+
 def flow_times(stream: ValueStream) -> FlowTimes:
     """Read a map's likely times once and lay out its expected-time longest paths."""
+    global _latest
+    latest = _latest
+    if latest is not None and latest[0] is stream:
+        return latest[1]
+    times = _laid_out(stream)
+    _latest = (stream, times)
+    return times
+
+
+def _laid_out(stream: ValueStream) -> FlowTimes:
+    """``flow_times`` without the memory of the last map."""
     graph = flow_graph(stream)
     stages = [stream.stages[number] for number in graph.order]
     process = _likely_hours([stage.process_time for stage in stages], stream.calendar)

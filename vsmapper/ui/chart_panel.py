@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, QThread, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -39,6 +41,8 @@ from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
+MAX_TOTAL_LABELS = 60
+"""The time chart writes each stage's total beside its bar up to this many stages."""
 
 
 def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
@@ -121,7 +125,8 @@ class TimeChart(QWidget):
             )
             starts = [s + v for s, v in zip(starts, values, strict=True)]
         hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
-        for index, total in enumerate(starts):
+        # Beyond a few dozen bars a label per bar is unreadable and slow; the tooltip has them.
+        for index, total in enumerate(starts if len(starts) <= MAX_TOTAL_LABELS else []):
             label = pg.TextItem(show_hours(total, *hours), color=theme.INK_SOFT, anchor=(0, 0.5))
             label.setPos(total, index)
             item.addItem(label)
@@ -552,9 +557,11 @@ class ChartsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addLayout(bar)
+        self._stale: set[QWidget] = set(self._charts())
+        self._in_view = True
+        self.tabs.currentChanged.connect(self._draw_current_if_shown)
         workspace.refreshed.connect(self.refresh)
         workspace.scenarioChanged.connect(self.refresh)
-        self.refresh()
 
     @property
     def last_forecast(self) -> Forecast | None:
@@ -562,16 +569,53 @@ class ChartsPanel(QWidget):
         return self.forecast_chart.last_forecast
 
     def refresh(self) -> None:
-        """Redraw from what the workspace shows."""
-        shown = self.workspace.displayed_stream
-        self.time_chart.show_map(shown, self.workspace)
-        self.scenario_chart.show_map(self.workspace.stream)
-        self.hourglass_chart.show_map(self.workspace.stream, self.workspace)
-        self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
+        """Follow what the workspace shows: the chart in view now, the others when they show."""
+        self._stale = set(self._charts())
         self.forecast_chart.mark_stale()
+        self._draw_current_if_shown()
+
+    def _charts(self) -> tuple[QWidget, ...]:
+        """The charts drawn from the map (the forecast runs only when asked)."""
+        return (self.time_chart, self.scenario_chart, self.hourglass_chart, self.queue_chart)
+
+    def stale(self, chart: QWidget) -> bool:
+        """Whether ``chart`` waits to be redrawn until it is shown."""
+        return chart in self._stale
+
+    def draw(self, chart: QWidget) -> None:
+        """Redraw one chart now if the map or the shown scenario changed since it was drawn."""
+        if chart not in self._stale:
+            return
+        self._stale.discard(chart)
+        if chart is self.time_chart:
+            self.time_chart.show_map(self.workspace.displayed_stream, self.workspace)
+        elif chart is self.scenario_chart:
+            self.scenario_chart.show_map(self.workspace.stream)
+        elif chart is self.hourglass_chart:
+            self.hourglass_chart.show_map(self.workspace.stream, self.workspace)
+        elif chart is self.queue_chart:
+            self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
+
+    def follow_dock(self, dock: QDockWidget) -> None:
+        """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible)."""
+        self._in_view = False
+        dock.visibilityChanged.connect(self._on_dock_visibility)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        self._in_view = visible
+        self._draw_current_if_shown()
+
+    def _draw_current_if_shown(self) -> None:
+        if self._in_view and self.isVisible():
+            self.draw(self.tabs.currentWidget())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._draw_current_if_shown()
 
     def export_current(self, path: str | Path) -> None:
         """Write the chart on the current tab to PNG or SVG."""
+        self.draw(self.tabs.currentWidget())
         save_chart(self.tabs.currentWidget(), path)
 
     def export_dialog(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer
 from PySide6.QtGui import QBrush, QFont, QMouseEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QFrame,
     QHeaderView,
     QLabel,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
 from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
-from vsmapper.model.stream import Scenario, ValueStream
+from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
@@ -207,7 +208,8 @@ class FollowingPanel(QWidget):
     """A panel redrawn from the analysis a moment after the map or the shown scenario changes.
 
     Redraws wait ``REFRESH_DELAY_MS`` so a burst of edits costs one, and wait while the panel
-    is hidden (a dock tabbed away), so a panel nobody looks at costs nothing.
+    is hidden or its dock is tabbed away (``follow_dock``), so a panel nobody looks at costs
+    nothing until it comes into view.
     """
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -220,19 +222,37 @@ class FollowingPanel(QWidget):
         layout.setSpacing(8)
         layout.addWidget(self.heading)
         self._stale = True
+        self._in_view = True
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         workspace.refreshed.connect(self._schedule)
         workspace.scenarioChanged.connect(self._schedule)
 
+    def follow_dock(self, dock: QDockWidget) -> None:
+        """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible)."""
+        self._in_view = False
+        dock.visibilityChanged.connect(self._on_dock_visibility)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        self._in_view = visible
+        if not visible:
+            self._timer.stop()
+        elif self._stale:
+            self.refresh()
+
+    @property
+    def in_view(self) -> bool:
+        """Whether the panel can be seen: shown, and its dock not tabbed away."""
+        return self._in_view and self.isVisible()
+
     def _schedule(self) -> None:
         self._stale = True
-        if self.isVisible():
+        if self.in_view:
             self._timer.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
+        if self._stale and self._in_view:
             self.refresh()
 
     @property
@@ -363,8 +383,10 @@ class LeverageView(FollowingPanel):
         self.table.setItemDelegate(BarDelegate(self.table))
         prepare_table(self.table)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Measuring every cell on every edit costs the square of the rows: size once instead.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        self._sized = False
         self.table.verticalHeader().setToolTip("Rank: the biggest lever first")
         self.table.cellClicked.connect(self._on_cell_clicked)
         note = text_label(
@@ -391,6 +413,13 @@ class LeverageView(FollowingPanel):
         constraint = analysis.constraint.stage_id if analysis.constraint else None
         scenario = self.workspace.scenario
         largest = max((found.best_hours for found in ranked), default=0.0)
+        bold = panel_font(bold=True)
+        right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        of_total = duration_text(stream, total)
+        stages = {stage.id: stage for stage in self.workspace.stream.stages}
+        marked_brush = QBrush(theme.color(theme.AI))
+        unmarked_brush = QBrush(theme.color(theme.MUTED))
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(ranked))
         for row, found in enumerate(ranked):
             name = found.stage + ("  ◆ constraint" if found.stage_id == constraint else "")
@@ -399,7 +428,7 @@ class LeverageView(FollowingPanel):
             if found.stage_id == constraint:
                 stage_item.setForeground(QBrush(theme.color(theme.CONSTRAINT)))
                 stage_item.setBackground(QBrush(theme.color(theme.CONSTRAINT_TINT)))
-                stage_item.setFont(panel_font(bold=True))
+                stage_item.setFont(bold)
             self.table.setItem(row, 0, stage_item)
             best_name, _ = best_lever(found)
             for column, (lever, title, bar_color) in enumerate(LEVERS, start=1):
@@ -409,28 +438,33 @@ class LeverageView(FollowingPanel):
                     if saved > NOISE
                     else "—",
                     f"{title} at {found.stage}: expected lead time "
-                    f"{signed_duration(stream, -saved)} of {duration_text(stream, total)}",
+                    f"{signed_duration(stream, -saved)} of {of_total}",
                 )
-                item.setTextAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
+                item.setTextAlignment(right)
                 item.setData(BAR_ROLE, saved / largest if saved > NOISE else 0.0)
                 item.setData(BAR_COLOR_ROLE, bar_color)
                 if lever == best_name and saved > NOISE:
-                    item.setFont(panel_font(bold=True))
+                    item.setFont(bold)
                 self.table.setItem(row, column, item)
-            self.table.setItem(row, 4, self._marked_item(found.stage_id, scenario))
+            names = self._marked_names(stages[found.stage_id], scenario)
+            marked = read_only_item(", ".join(names) or "—")
+            marked.setForeground(marked_brush if names else unmarked_brush)
+            self.table.setItem(row, 4, marked)
+        if not self._sized and ranked:
+            # Sized once to the contents; after that the widths are the user's.
+            fit_columns(self.table)
+            self._sized = True
+        self.table.setUpdatesEnabled(True)
         return "where a change would shorten lead time"
 
-    def _marked_item(self, stage_id: str, scenario: Scenario | None) -> QTableWidgetItem:
+    @staticmethod
+    def _marked_names(stage: Stage, scenario: Scenario | None) -> list[str]:
         """The AI opportunities marked at a stage; "(off)" for those a shown scenario lacks."""
-        stage = self.workspace.stream.stage(stage_id)
-        names = [
+        return [
             opportunity.name
             + ("" if scenario is None or opportunity.id in scenario.ai else " (off)")
             for opportunity in stage.ai
         ]
-        item = read_only_item(", ".join(names) or "—")
-        item.setForeground(QBrush(theme.color(theme.AI if names else theme.MUTED)))
-        return item
 
     def _on_cell_clicked(self, row: int, _column: int) -> None:
         self.stageRequested.emit(self.table.item(row, 0).data(STAGE_ROLE))

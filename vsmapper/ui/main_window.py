@@ -38,7 +38,7 @@ from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.chart_panel import ChartsPanel
 from vsmapper.ui.dialogs import MapSettingsDialog, show_about, show_guide
 from vsmapper.ui.editor import Editor
-from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
+from vsmapper.ui.insights_panel import FollowingPanel, InsightsPanel, LeverageView
 from vsmapper.ui.measured import install_measured_flow
 from vsmapper.ui.metrics import MetricsPanel, status_text
 from vsmapper.ui.opportunities import OpportunitiesPanel
@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
                 dock.setWidget(widget)
             self.addDockWidget(area, dock)
             docks[title] = dock
+            if isinstance(widget, FollowingPanel | ChartsPanel):
+                widget.follow_dock(dock)
         for group in (
             ["Properties", "Insights", "Scenarios", "History"],
             ["Stages", "AI opportunities", "Where AI would matter", "Compare scenarios", "Charts"],
