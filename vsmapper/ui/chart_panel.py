@@ -558,6 +558,7 @@ class ChartsPanel(QWidget):
         layout.addWidget(self.tabs)
         layout.addLayout(bar)
         self._stale: set[QWidget] = set(self._charts())
+        self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
         self._in_view = True
         self.tabs.currentChanged.connect(self._draw_current_if_shown)
         workspace.refreshed.connect(self.refresh)
@@ -571,12 +572,13 @@ class ChartsPanel(QWidget):
     def refresh(self) -> None:
         """Follow what the workspace shows: the chart in view now, the others when they show."""
         self._stale = set(self._charts())
+        self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
         self.forecast_chart.mark_stale()
         self._draw_current_if_shown()
 
     def _charts(self) -> tuple[QWidget, ...]:
-        """The charts drawn from the map (the forecast runs only when asked)."""
-        return (self.time_chart, self.scenario_chart, self.hourglass_chart, self.queue_chart)
+        """The charts drawn only when in view (the queue chart is drawn at once)."""
+        return (self.time_chart, self.scenario_chart, self.hourglass_chart)
 
     def stale(self, chart: QWidget) -> bool:
         """Whether ``chart`` waits to be redrawn until it is shown."""
@@ -593,8 +595,6 @@ class ChartsPanel(QWidget):
             self.scenario_chart.show_map(self.workspace.stream)
         elif chart is self.hourglass_chart:
             self.hourglass_chart.show_map(self.workspace.stream, self.workspace)
-        elif chart is self.queue_chart:
-            self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
 
     def follow_dock(self, dock: QDockWidget) -> None:
         """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible)."""
