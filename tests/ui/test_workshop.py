@@ -339,3 +339,34 @@ def test_a_cancelled_guided_map_keeps_the_open_one(window, monkeypatch) -> None:
     monkeypatch.setattr(GuidedMapDialog, "exec", lambda dialog: 0)
     assert not window.workshop.new_guided_map()
     assert snapshot(window) == before
+
+
+def test_opening_another_map_closes_the_round_and_lists_its_stages(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+    window.load(
+        map_from_data(
+            {
+                "format": "vsmapper",
+                "version": 1,
+                "name": "Other",
+                "stages": [{"id": "a", "name": "Alpha"}],
+            }
+        ),
+        None,
+    )
+    assert survey.round is None
+    with pytest.raises(urllib.error.URLError):
+        post(address, "late", {"coding": {"pca": 50}})
+    assert survey.chosen_stage_ids() == ["a"]
+
+
+def test_reopening_the_round_window_lists_new_stages(window, qtbot, monkeypatch) -> None:
+    window.workshop.survey_action.trigger()
+    survey = window.workshop.survey_window
+    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    window.select(["deploy"])
+    window.add_after_action.trigger()
+    window.workshop.survey_action.trigger()
+    assert window.workshop.survey_window is survey
+    assert survey.chosen_stage_ids()[-1] == "new-stage"

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.csv_export import export_csv
-from vsmapper.model.document import Document
+from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.commands import try_perform
@@ -187,11 +187,7 @@ class SurveyWindow(QDialog):
 
         self.stage_list = QListWidget(self)
         self.stage_list.setMaximumHeight(130)
-        for stage in workspace.stream.stages:
-            item = QListWidgetItem(stage.name, self.stage_list)
-            item.setData(Qt.ItemDataRole.UserRole, stage.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+        self.fill_stages()
         self.host_edit = QLineEdit(lan_address(), self)
         self.host_edit.setToolTip(
             "The network interface participants reach; 127.0.0.1 is this machine only"
@@ -248,6 +244,15 @@ class SurveyWindow(QDialog):
         self._timer.timeout.connect(self.poll)
         self.resize(820, 760)
         self._update_buttons()
+
+    def fill_stages(self) -> None:
+        """List the map's stages as they are now, every one ticked."""
+        self.stage_list.clear()
+        for stage in self.workspace.stream.stages:
+            item = QListWidgetItem(stage.name, self.stage_list)
+            item.setData(Qt.ItemDataRole.UserRole, stage.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
 
     def chosen_stage_ids(self) -> list[str]:
         """The ids of the stages ticked for the round."""
@@ -596,11 +601,16 @@ class Workshop:
         self.dock.setObjectName("improvement-plan-dock")
         self.dock.setWidget(self.plan)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        stages_dock = window.findChild(QDockWidget, "stages-dock")
+        if stages_dock is not None:
+            window.tabifyDockWidget(stages_dock, self.dock)
+            stages_dock.raise_()
         self.dock.hide()
         self.notes_layer = NoteLayer(window.scene, lambda: workspace.stream)
         self.overlay = RoundOverlay(window.view.viewport())
         self.agenda = AgendaOverlay(window.view.viewport())
         window.presentation_action.toggled.connect(self.agenda.set_presenting)
+        workspace.changed.connect(self._on_document_changed)
 
         def action(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
             made = QAction(text, window)
@@ -636,8 +646,16 @@ class Workshop:
         if self.survey_window is None:
             self.survey_window = SurveyWindow(self.workspace, self.window)
             self.survey_window.roundChanged.connect(self._on_round_changed)
+        elif self.survey_window.round is None:
+            self.survey_window.fill_stages()
         self.survey_window.show()
         return self.survey_window
+
+    def _on_document_changed(self, change: Change) -> None:
+        # Another map was opened: a round asked about the old one's stages.
+        if change.kind == "reset" and self.survey_window is not None:
+            self.survey_window.close_round()
+            self.survey_window.fill_stages()
 
     def _on_round_changed(self) -> None:
         survey = self.survey_window
