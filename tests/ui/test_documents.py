@@ -190,6 +190,7 @@ def test_the_dialog_filters_cover_every_format() -> None:
     assert path_with_suffix("/tmp/v1.2", "VSMapper map (*.vsm.json)") == Path("/tmp/v1.2.vsm.json")
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_the_report_adds_the_improvement_plan_page(tmp_path: Path, example: ValueStream) -> None:
     from vsmapper.model.stream import Note

@@ -10,7 +10,10 @@ from tests.workshop.browser import CHROMIUM, HeadlessBrowser
 from vsmapper.model.stream import ValueStream
 from vsmapper.workshop.server import SurveyRound
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed; .ci/run installs it"),
+]
 
 STREAM = ValueStream.model_validate(
     {
