@@ -119,3 +119,13 @@ def test_the_example_paradox_raises_lead_time_and_its_fix_brings_it_back(
     found = {scenario["id"]: scenario for scenario in report["scenarios"]}
     assert found["more-changes"]["lead_time_delta_pct"] > 20
     assert found["review-fixed"]["lead_time_delta_pct"] < 1
+
+
+def test_an_unbounded_scenario_is_not_exported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rush.png"
+    code, _, err = run(["export", str(rush_map(tmp_path)), str(out), "--scenario", "rush"], capsys)
+    assert code == 3
+    assert "not exported, lead time is unbounded: Code review gets 125%" in err
+    assert not out.exists()

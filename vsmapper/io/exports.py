@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import re
 
-from vsmapper.analysis import apply_scenario, find_scenario
+from vsmapper.analysis import find_scenario
+from vsmapper.analysis import future_state as applied_scenario
 from vsmapper.analysis.forecast import Forecast
+from vsmapper.analysis.queues import unbounded_reason
+from vsmapper.errors import VSMapperError
 from vsmapper.io.csv_export import export_csv
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
 from vsmapper.io.xlsx_export import export_xlsx
@@ -29,12 +32,19 @@ def future_state(stream: ValueStream, scenario_name: str | None) -> tuple[ValueS
     """The map to export and its label: as it is, or as the named scenario would make it.
 
     A future state carries no scenarios: they were defined against the current state, and
-    applying one again would count its effects twice.
+    applying one again would count its effects twice. An unbounded scenario is refused: its
+    map would show a lead time that does not exist.
     """
     if scenario_name is None:
         return stream, CURRENT_STATE
     scenario = find_scenario(stream, scenario_name)
-    future = apply_scenario(stream, scenario)
+    state = applied_scenario(stream, scenario)
+    if state.unbounded:
+        raise VSMapperError(
+            f"scenario '{scenario.name}': not exported, lead time is unbounded: "
+            f"{unbounded_reason(state.overflowing)}"
+        )
+    future = state.stream
     notes = [note.replaced(scenario=None) for note in future.notes]
     return future.replaced(scenarios=[], notes=notes), f"Scenario: {scenario.name}"
 
