@@ -95,3 +95,16 @@ def test_an_overload_is_unmistakable_and_has_no_lead_time(window: MainWindow) ->
     assert dump_map(workspace.stream) == before
     assert not window.scene.queue_badge("review").overloaded
     assert window.metrics.values["lead_time"].text() != "unbounded"
+
+
+def test_printing_an_unbounded_scenario_says_why_not(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    window.workspace.document.set_scenario_field("more-changes", "demand_factor", 3.0)
+    show(window, "more-changes")
+    window.print_document("map", preview=True)
+    assert len(warnings) == 1 and "lead time is unbounded" in warnings[0]

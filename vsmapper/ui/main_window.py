@@ -719,14 +719,19 @@ class MainWindow(QMainWindow):
     def print_document(self, what: str, preview: bool = False) -> None:
         """Print, or preview, the map as shown ("map") or the one-page report ("report")."""
         scenario = self.workspace.scenario
-        printed = documents.print_document(
-            self,
-            what,
-            self.workspace.stream,
-            scenario.id if scenario else None,
-            self.charts.last_forecast,
-            preview,
-        )
+        try:
+            printed = documents.print_document(
+                self,
+                what,
+                self.workspace.stream,
+                scenario.id if scenario else None,
+                self.charts.last_forecast,
+                preview,
+            )
+        except VSMapperError as error:
+            QMessageBox.warning(self, "Cannot print", str(error))
+            self.statusBar().showMessage(str(error), 8000)
+            return
         if printed:
             self.statusBar().showMessage(f"Printed the {what}", 4000)
 
