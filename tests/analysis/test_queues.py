@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vsmapper.analysis import analyze, compare, future_state
@@ -153,6 +153,7 @@ servers = st.floats(1, 50)
 works = st.floats(0.1, 100)
 
 
+@settings(deadline=None)
 @given(rhos, rhos, servers, works)
 def test_more_demand_never_shortens_a_queue_wait(
     rho: float, other: float, people: float, work: float
@@ -161,11 +162,13 @@ def test_more_demand_never_shortens_a_queue_wait(
     assert wait_multiplier(low, high, people, work, work) >= 1 - 1e-12
 
 
+@settings(deadline=None)
 @given(rhos, servers, works)
 def test_the_same_load_leaves_the_wait_as_it_was(rho: float, people: float, work: float) -> None:
     assert wait_multiplier(rho, rho, people, work, work) == close(1.0)
 
 
+@settings(deadline=None, max_examples=30)
 @given(st.floats(1, 4.5))
 def test_more_demand_on_the_map_never_shortens_its_queue_waits(factor: float) -> None:
     stream = review_map()
