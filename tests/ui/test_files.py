@@ -81,3 +81,21 @@ def test_a_chart_export_that_fails_is_a_message_not_a_traceback(
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     window.charts.export_button.click()
     assert warnings == [f"{out}: cannot be saved (No such file or directory)"]
+
+
+def test_a_chart_is_offered_a_safe_name_and_gets_the_chosen_extension(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.LAST_FOLDER.set(str(tmp_path / "last"))
+    window.workspace.document.set_map_field("name", "../../x")
+    offered: list[str] = []
+
+    def dialog(parent: object, caption: str, suggested: str, *rest: object) -> tuple[str, str]:
+        offered.append(suggested)
+        return str(tmp_path / "chart"), "SVG drawing (*.svg)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    window.charts.export_button.click()
+    assert offered == [str(tmp_path / "last" / "x - Where the time goes.png")]
+    assert (tmp_path / "chart.svg").read_bytes().startswith(b"<?xml")
+    assert settings.LAST_FOLDER.get() == str(tmp_path)

@@ -35,7 +35,7 @@ from vsmapper.analysis.scenario import FutureState
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import theme
+from vsmapper.ui import files, settings, theme
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
@@ -43,6 +43,7 @@ from vsmapper.ui.workspace import Workspace
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
 MAX_TOTAL_LABELS = 60
 """The time chart writes each stage's total beside its bar up to this many stages."""
+CHART_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 
 
 def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
@@ -619,15 +620,23 @@ class ChartsPanel(QWidget):
         save_chart(self.tabs.currentWidget(), path)
 
     def export_dialog(self) -> None:
-        """Ask where to write the current chart."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export chart", "", "PNG image (*.png);;SVG drawing (*.svg)"
+        """Ask where to write the current chart; the name typed gets the chosen extension."""
+        chart = self.tabs.tabText(self.tabs.currentIndex())
+        suggested = files.suggested_path(f"{self.workspace.stream.name} - {chart}", ".png")
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export chart", str(suggested), CHART_FILTER
         )
-        if name:
-            try:
-                self.export_current(name)
-            except VSMapperError as error:
-                QMessageBox.warning(self, "Cannot export chart", str(error))
+        if not name:
+            return
+        path = files.absolute(name)
+        if path.suffix.lower() not in (".png", ".svg"):
+            path = path.with_name(path.name + (".svg" if "svg" in chosen.lower() else ".png"))
+        try:
+            self.export_current(path)
+        except VSMapperError as error:
+            QMessageBox.warning(self, "Cannot export chart", str(error))
+            return
+        settings.LAST_FOLDER.set(str(path.parent))
 
     def sizeHint(self) -> QSize:
         return QSize(700, 420)
