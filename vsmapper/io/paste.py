@@ -95,8 +95,9 @@ def paste_rows(document: Document, text: str, after: str | None = None) -> None:
     before = [ids[index - 1] if index else start for index in range(len(rows))]
     for index, row in enumerate(rows):
         new = ids[index] not in existing
-        if new and row.fields.get("phase") is None and before[index]:
-            row.fields["phase"] = _phase_of(document, before[index], rows, ids)
+        previous = before[index]
+        if new and row.fields.get("phase") is None and previous:
+            row.fields["phase"] = _phase_of(document, previous, rows, ids)
         _apply_row(document, row, ids[index], by_name, problems, before[index] if new else None)
     problems.raise_any()
     explicit = {ids[index] for index, row in enumerate(rows) if row.next is not None}
