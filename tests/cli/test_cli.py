@@ -108,3 +108,17 @@ def test_a_failed_export_leaves_an_existing_output_as_it_was(
     code, _, _ = run(["export", str(source), str(out_file)], capsys)
     assert code == 3
     assert out_file.read_text() == "precious"
+
+
+def test_analyze_of_a_map_file_imports_no_spreadsheet_or_chart_library() -> None:
+    probe = (
+        "import sys; from vsmapper.cli import main; code = main(['analyze', sys.argv[1]]); "
+        "print(sorted({'openpyxl', 'pyqtgraph', 'PySide6'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(example_map_path())],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from vsmapper.errors import VSMapperError
 from vsmapper.io.table_import import Cell, Settings, Table, Workbook, read_map
 from vsmapper.io.tables import unguard_csv_text
@@ -164,6 +162,8 @@ def _xlsx_tables(path: Path) -> Workbook:
     AI opportunities and scenarios when it has those sheets."""
     _check_zip(path)
     try:
+        import openpyxl  # only a workbook needs it, and it takes a while to import
+
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
             sheets = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}

@@ -1,0 +1,520 @@
+"""What a user waits for, measured on the whole window: ``make bench NAME=window``.
+
+Every figure is printed beside a floor measured in the same run on the same machine (a bare
+Qt widget, ``json.loads``, one ``analyze()``, a bare import…), with their ratio and the
+target, so that the figures mean the same on a fast laptop and on a loaded build machine.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QRectF
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from benchmarks.bench_canvas import synthetic_map
+from vsmapper.analysis import analyze
+from vsmapper.analysis import timing as analysis_timing
+from vsmapper.analysis.forecast import forecast
+from vsmapper.analysis.insights import insights
+from vsmapper.io.mapfile import dump_map, load_map, map_from_data
+from vsmapper.model import ValueStream
+from vsmapper.ui.commands import perform
+
+SIZES = (50, 500, 2000)
+EXAMPLE = Path(__file__).resolve().parent.parent / "resources/examples/idea-to-production.vsm.json"
+ROWS: list[tuple[str, float, float, str, bool]] = []
+"""What was measured: (what, seconds, floor seconds, target, met)."""
+
+
+def best(action: Callable[[], object], runs: int = 3) -> float:
+    """The fastest of ``runs`` runs of ``action``, in seconds."""
+    fastest = math.inf
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        action()
+        fastest = min(fastest, time.perf_counter() - start)
+    return fastest
+
+
+def report(what: str, seconds: float, floor: float, target: str, met: bool) -> None:
+    """Print one measurement with its floor, ratio and target."""
+    ROWS.append((what, seconds, floor, target, met))
+    ratio = seconds / floor if floor > 0 else math.inf
+    print(
+        f"{what:<58} {_ms(seconds):>10} {_ms(floor):>10} {ratio:>8.1f}×  {target:<22} "
+        f"{'met' if met else 'NOT MET'}",
+        flush=True,
+    )
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f}ms" if seconds < 10 else f"{seconds:,.1f}s"
+
+
+def with_ai_ideas(stream: ValueStream, count: int) -> ValueStream:
+    """The map with AI opportunities kept at its first ``count`` marked stages only."""
+    kept = 0
+    stages = []
+    for stage in stream.stages:
+        if stage.ai and kept < count:
+            kept += 1
+            stages.append(stage)
+        else:
+            stages.append(stage.model_copy(update={"ai": []}))
+    return stream.model_copy(update={"stages": stages})
+
+
+def fresh(stream: ValueStream) -> ValueStream:
+    """An equal map that no cache has seen, so that timings include all the work."""
+    analysis_timing._latest = None
+    return stream.model_copy(update={"stages": list(stream.stages)})
+
+
+def settle(app: QApplication, seconds: float = 0.0) -> None:
+    """Run the event loop until nothing is pending (and at least ``seconds``)."""
+    end = time.perf_counter() + seconds
+    while True:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+        if time.perf_counter() >= end:
+            break
+    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+
+
+@contextmanager
+def window_on(stream: ValueStream) -> Iterator[Any]:
+    """A shown main window on ``stream`` with the default dock layout."""
+    from vsmapper.ui.main_window import MainWindow
+
+    window = MainWindow(stream, None, remember_layout=False)
+    window._confirm_discard = lambda: True
+    window.resize(1600, 1000)
+    window.show()
+    try:
+        yield window
+    finally:
+        window.close()
+        window.deleteLater()
+        settle(QApplication.instance())
+
+
+def current_now(app: QApplication, window: Any) -> None:
+    """Bring every panel in view up to date at once, skipping the deliberate debounce."""
+    window.workspace.refresh_now()
+    app.processEvents()
+    for panel in (window.insights, window.opportunities, window.leverage, window.comparison):
+        if panel.in_view and panel.stale:
+            panel.refresh()
+    window.grab()
+
+
+# --- the measurements ----------------------------------------------------------------
+
+
+def edit_on_a_big_map(app: QApplication) -> None:
+    """One edit on a 500-stage map with 20 AI ideas until every panel in view is current."""
+    stream = with_ai_ideas(synthetic_map(500), 20)
+    floor = best(lambda: analyze(fresh(stream)))
+    with window_on(stream) as window:
+        settle(app, 0.5)
+        target = stream.stages[250].id
+        step = iter(range(1, 1000))
+
+        def edit() -> None:
+            hours = f"{next(step)}h"
+            perform(
+                window.workspace.undo_stack,
+                window.workspace.document,
+                "Change process time",
+                lambda document: document.set_stage_field(target, "process_time", hours),
+            )
+            current_now(app, window)
+
+        edit()
+        seconds = best(edit)
+        report(
+            "edit, 500 stages, 20 AI ideas: panels in view",
+            seconds,
+            floor,
+            "≤ 50 ms",
+            seconds <= 0.05,
+        )
+
+        def show_hidden() -> None:
+            edit()
+            window.show_dock("Where AI would matter")
+            app.processEvents()
+            window.show_dock("Stages")
+            app.processEvents()
+
+        shown = best(show_hidden) - seconds
+        report(
+            "  then show 'Where AI would matter' (tabbed away)",
+            shown,
+            floor,
+            "on show",
+            True,
+        )
+
+
+def leverage_refresh(app: QApplication) -> None:
+    """The 'Where AI would matter' table after one edit, against a bare table of its size."""
+    from vsmapper.ui.insights_panel import LeverageView
+    from vsmapper.ui.workspace import Workspace
+
+    for size in (50, 100, 200):
+        stream = synthetic_map(size)
+        view = LeverageView(Workspace(stream))
+        view.resize(1000, 600)
+        view.show()
+        settle(app)
+
+        def refresh(view: LeverageView = view) -> None:
+            view.workspace.refresh_now()
+            view.refresh()
+
+        def bare(rows: int = size) -> None:
+            table = QTableWidget(rows, 5)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            for row in range(rows):
+                for column in range(5):
+                    table.setItem(row, column, QTableWidgetItem(f"{row}.{column} 12.5%"))
+
+        seconds = best(refresh, 5)
+        target_met = seconds <= 0.016 if size == 50 else True
+        report(
+            f"'Where AI would matter' refresh, {size} stages",
+            seconds,
+            best(bare, 5),
+            "≤ 16 ms at 50",
+            target_met,
+        )
+        view.close()
+
+
+def insights_speed() -> None:
+    """``insights()`` against one ``analyze()`` of the same map."""
+    for size in (125, 500, 1000):
+        stream = synthetic_map(size)
+        floor = best(lambda stream=stream: analyze(fresh(stream)))
+        seconds = best(lambda stream=stream: insights(fresh(stream)))
+        report(f"insights(), {size} stages", seconds, floor, "≤ 5× analyze", seconds <= 5 * floor)
+
+
+def bare_paint(count: int, width: int, height: int) -> None:
+    """Build ``count`` bare boxes and paint them all into a window-sized image."""
+    scene = QGraphicsScene()
+    columns = max(1, int(math.sqrt(count)))
+    for index in range(count):
+        item = QGraphicsRectItem(0, 0, 200, 128)
+        item.setPos((index % columns) * 336, (index // columns) * 208)
+        scene.addItem(item)
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    scene.render(painter, QRectF(image.rect()), scene.itemsBoundingRect())
+    painter.end()
+
+
+def open_big_map(app: QApplication, folder: Path) -> None:
+    """Open a 2,000-stage map to the first painted frame of the window."""
+    from vsmapper.ui.main_window import MainWindow
+
+    for size in SIZES:
+        stream = synthetic_map(size)
+        path = folder / f"map{size}.vsm.json"
+        path.write_text(dump_map(stream), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+
+        def floor(text: str = text, size: int = size) -> None:
+            json.loads(text)
+            bare_paint(3 * size, 1600, 1000)
+
+        def open_it(path: Path = path) -> None:
+            analysis_timing._latest = None
+            window = MainWindow(load_map(path), path, remember_layout=False)
+            window._confirm_discard = lambda: True
+            window.resize(1600, 1000)
+            window.show()
+            app.processEvents()
+            window.grab()
+            window.close()
+            window.deleteLater()
+
+        seconds = best(open_it, 1 if size == 2000 else 2)
+        settle(app)
+        report(
+            f"open a {size}-stage map to the first painted frame",
+            seconds,
+            best(floor, 2),
+            "≤ 2 s",
+            seconds <= 2,
+        )
+
+
+def pan_and_zoom(app: QApplication) -> None:
+    """Frames per second while panning a 2,000-stage map, fitted and at 100 %."""
+    from vsmapper.ui.canvas import MapScene, MapView
+
+    stream = synthetic_map(2000)
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    view = MapView(scene)
+    view.resize(1200, 800)
+    view.show()
+    settle(app)
+    bare_scene = QGraphicsScene()
+    for item in scene.items():
+        rect = item.sceneBoundingRect()
+        bare_scene.addRect(rect)
+    bare_view = QGraphicsView(bare_scene)
+    bare_view.resize(1200, 800)
+    bare_view.show()
+    settle(app)
+    for label, zoom in (("fit", None), ("100 %", 1.0)):
+        results = []
+        for shown in (view, bare_view):
+            shown.resetTransform()
+            if zoom is None:
+                shown.fitInView(scene.content_rect())
+            else:
+                shown.scale(zoom, zoom)
+                shown.centerOn(scene.content_rect().center())
+            settle(app)
+            frames = 30
+
+            def pan(shown: QGraphicsView = shown, frames: int = frames) -> None:
+                bar = shown.horizontalScrollBar()
+                for frame in range(frames):
+                    bar.setValue(
+                        bar.minimum() + (frame * 37) % max(1, bar.maximum() - bar.minimum())
+                    )
+                    shown.viewport().repaint()
+
+            results.append(best(pan, 2) / frames)
+        fps = 1 / results[0]
+        report(
+            f"pan a 2,000-stage map ({label}): {fps:,.0f} fps (bare {1 / results[1]:,.0f})",
+            results[0],
+            results[1],
+            "≥ 60 fps",
+            fps >= 60,
+        )
+    view.close()
+    bare_view.close()
+
+
+def run_python(code: list[str]) -> float:
+    """Wall time of a fresh Python process running ``code``."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *code], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def cold_start(folder: Path) -> None:
+    """A fresh process to the first painted window, and the command line's analyze."""
+    out = folder / "shot.png"
+    bare = (
+        "from PySide6.QtWidgets import QApplication, QMainWindow;"
+        "app = QApplication([]); w = QMainWindow(); w.resize(1600, 1000); w.show();"
+        f"app.processEvents(); w.grab().save({str(out)!r})"
+    )
+    floor = min(run_python(["-c", bare]) for _ in range(3))
+    seconds = min(
+        run_python(["-m", "vsmapper", "--screenshot", str(out), str(EXAMPLE)]) for _ in range(3)
+    )
+    report(
+        "cold start to the first painted window (example)",
+        seconds,
+        floor,
+        "≤ 2×",
+        seconds <= 2 * floor,
+    )
+    floor = min(run_python(["-c", "import networkx"]) for _ in range(3))
+    seconds = min(run_python(["-m", "vsmapper", "analyze", str(EXAMPLE)]) for _ in range(3))
+    report("vsmapper analyze (example)", seconds, floor, "≤ 1.5×", seconds <= 1.5 * floor)
+
+
+def load_big_file(folder: Path) -> None:
+    """Load and validate a 10,000-stage file against json.loads of it."""
+    path = folder / "big.vsm.json"
+    path.write_text(dump_map(synthetic_map(10_000)), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    floor = best(lambda: json.loads(text), 3)
+    seconds = best(lambda: load_map(path), 2)
+    report("load and validate a 10,000-stage file", seconds, floor, "≤ 3×", seconds <= 3 * floor)
+
+
+def rework_map(loops: int) -> ValueStream:
+    """A chain where every stage sends some work back a few to a hundred stages."""
+    stages = []
+    for index in range(loops):
+        stage: dict[str, Any] = {
+            "id": f"s{index}",
+            "name": f"Stage {index}",
+            "process_time": "2h",
+            "wait_time": "1d",
+            "pca": 90,
+        }
+        if index:
+            stage["rework_to"] = f"s{max(0, index - 1 - (index * 7919) % 100)}"
+        stages.append(stage)
+    return map_from_data({"format": "vsmapper", "version": 1, "name": "Rework", "stages": stages})
+
+
+def rework_loops() -> None:
+    """Analyse maps with many rework loops: linear in loops, 3,000 within a second."""
+    times = {}
+    for loops in (750, 3000):
+        stream = rework_map(loops)
+        times[loops] = best(lambda stream=stream: analyze(fresh(stream)), 1)
+    exponent = math.log(times[3000] / times[750]) / math.log(4)
+    report(
+        f"analyze 3,000 rework loops (exponent {exponent:.2f} from 750)",
+        times[3000],
+        times[750] * 4,
+        "≤ 1 s, linear",
+        times[3000] <= 1 and exponent < 1.3,
+    )
+
+
+def criticality_by_name() -> None:
+    """Criticality keyed by name at 10,000 stages against one pass over a dict."""
+    stream = synthetic_map(10_000)
+    result = forecast(stream, trials=200, seed=1)
+    names = result.stage_names
+    floor = best(lambda: {name: 0 for name in names.values()}, 5)
+    seconds = best(lambda: result.criticality_by_name, 5)
+    report("criticality by name, 10,000 stages", seconds, floor, "linear", seconds < 50 * floor)
+
+
+def move_and_select(app: QApplication) -> None:
+    """Move 500 selected boxes at once; select all of 2,000."""
+    stream = synthetic_map(2000)
+    floor = best(lambda: analyze(fresh(stream)))
+    with window_on(stream) as window:
+        settle(app, 0.3)
+        ids = [stage.id for stage in stream.stages]
+        step = iter(range(1, 1000))
+
+        def move() -> None:
+            shift = 10.0 * next(step)
+            window._on_stages_moved(
+                {stage_id: (shift + number, 40.0) for number, stage_id in enumerate(ids[:500])}
+            )
+            current_now(app, window)
+
+        before = window.workspace.undo_stack.count()
+        seconds = best(move, 2)
+        steps = (window.workspace.undo_stack.count() - before) / 2
+        report(
+            f"move 500 boxes at once ({steps:g} undo step each)",
+            seconds,
+            floor,
+            "one change; ≤ 50 ms",
+            seconds <= 0.05,
+        )
+        seconds = best(lambda: (window.select(ids), app.processEvents()), 3)
+        report("select all of 2,000", seconds, floor, "≤ 50 ms", seconds <= 0.05)
+
+
+def paste_shared_names() -> None:
+    """Paste 8,000 rows that share a name, against 8,000 rows with unique names."""
+    from vsmapper.io.paste import paste_rows
+    from vsmapper.model.document import Document
+
+    header = "Stage\tProcess time\tWait time\n"
+    shared = header + "".join(f"Review\t{1 + n % 5}h\t1d\n" for n in range(8000))
+    unique = header + "".join(f"Review {n}\t{1 + n % 5}h\t1d\n" for n in range(8000))
+    empty = map_from_data({"format": "vsmapper", "version": 1, "name": "Paste", "stages": []})
+    floor = best(lambda: paste_rows(Document(empty), unique), 1)
+    seconds = best(lambda: paste_rows(Document(empty), shared), 1)
+    report(
+        "paste 8,000 rows sharing a name", seconds, floor, "linear (≈ unique)", seconds < 2 * floor
+    )
+
+
+def spreadsheets(folder: Path) -> None:
+    """xlsx export and import of 10,000 stages against openpyxl's write- and read-only floor."""
+    from openpyxl import Workbook, load_workbook
+
+    from vsmapper.io.spreadsheet import import_spreadsheet
+    from vsmapper.io.xlsx_export import export_xlsx
+
+    stream = synthetic_map(10_000)
+    out = folder / "big.xlsx"
+    seconds = best(lambda: export_xlsx(stream, out), 1)
+    columns = 12
+
+    def write_floor() -> None:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Stages")
+        for stage in stream.stages:
+            sheet.append([stage.name, stage.phase, *(["x"] * (columns - 2))])
+        book.save(folder / "floor.xlsx")
+
+    floor = best(write_floor, 1)
+    report("xlsx export, 10,000 stages", seconds, floor, "≤ 1.5×", seconds <= 1.5 * floor)
+
+    def read_floor() -> None:
+        book = load_workbook(out, read_only=True, data_only=True)
+        for sheet in book.worksheets:
+            for _ in sheet.iter_rows(values_only=True):
+                pass
+        book.close()
+
+    floor = best(read_floor, 1)
+    seconds = best(lambda: import_spreadsheet(out), 1)
+    report("xlsx import, 10,000 stages", seconds, floor, "≤ 1.5×", seconds <= 1.5 * floor)
+
+
+def main() -> None:
+    """Print every measurement, its floor, their ratio and the target."""
+    app = QApplication.instance() or QApplication([])
+    print(f"{'what':<58} {'measured':>10} {'floor':>10} {'ratio':>9}  {'target':<22} met")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for measure in (
+            lambda: edit_on_a_big_map(app),
+            lambda: leverage_refresh(app),
+            insights_speed,
+            lambda: open_big_map(app, folder),
+            lambda: pan_and_zoom(app),
+            lambda: cold_start(folder),
+            lambda: load_big_file(folder),
+            rework_loops,
+            criticality_by_name,
+            lambda: move_and_select(app),
+            paste_shared_names,
+            lambda: spreadsheets(folder),
+        ):
+            measure()
+    met = sum(row[4] for row in ROWS)
+    print(f"\n{met} of {len(ROWS)} targets met")
+
+
+if __name__ == "__main__":
+    main()
