@@ -36,7 +36,7 @@ from vsmapper.ui.canvas.items import (
     TotalsRow,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import display_unit, show_hours
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
 REWORK_RISE = 32.0
@@ -96,6 +96,7 @@ class MapScene(QGraphicsScene):
         super().__init__(parent)
         self.exporting = False
         self._stages: dict[str, StageItem] = {}
+        self._faces: dict[str, tuple[object, StageFace]] = {}
         self._flows: dict[Edge, FlowItem] = {}
         self._reworks: dict[str, ReworkItem] = {}
         self._queue_badges: dict[str, QueueBadgeItem] = {}
@@ -279,14 +280,35 @@ class MapScene(QGraphicsScene):
         positions = self._layout(stream)
         names = {stage.id: stage.name for stage in stream.stages}
         hours = hours_format(stream.calendar)
+        constraint = analysis.constraint
+        unit = display_unit()
+        faces: dict[str, tuple[object, StageFace]] = {}
         for stage in stream.stages:
             item = self._stages.get(stage.id)
             if item is None:
                 item = StageItem(stage.id)
                 self._stages[stage.id] = item
                 self.addItem(item)
-            item.set_face(_stage_face(stage, metrics[stage.id], analysis, names, hours))
+            # Everything a face is made of: an edit rebuilds only the faces it changes.
+            shown = metrics[stage.id]
+            key = (
+                stage,
+                (shown.utilization, shown.wait_time_hours, shown.process_time_hours),
+                constraint.share if constraint and constraint.stage_id == stage.id else None,
+                names.get(stage.rework_to or stage.id),
+                stream.calendar,
+                unit,
+            )
+            known = self._faces.get(stage.id)
+            face = (
+                known[1]
+                if known is not None and known[0] == key
+                else _stage_face(stage, shown, analysis, names, hours)
+            )
+            faces[stage.id] = (key, face)
+            item.set_face(face)
             item.setPos(*positions[stage.id])
+        self._faces = faces
         self._order = ids
         self._corners = {stage_id: positions[stage_id] for stage_id in ids}
         self._sorted_corners = None
