@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsScene,
     QGraphicsSceneContextMenuEvent,
     QGraphicsSceneMouseEvent,
@@ -232,12 +233,23 @@ class MapScene(QGraphicsScene):
 
     @contextlib.contextmanager
     def export_mode(self) -> Iterator[None]:
-        """Paint without selection and hover, as a picture for others."""
+        """Paint without selection and hover, as a picture for others.
+
+        Items are drawn afresh, not from their cached screen pictures: a picture for others
+        keeps vector shapes and text (SVG, PDF) at any size.
+        """
         self.exporting = True
+        cached = [
+            item for item in self.items() if item.cacheMode() != QGraphicsItem.CacheMode.NoCache
+        ]
+        for item in cached:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         try:
             yield
         finally:
             self.exporting = False
+            for item in cached:
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     # -- building -----------------------------------------------------------------------------
 
