@@ -1,0 +1,47 @@
+"""The rules that tie a map together, checked against networkx on random maps."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vsmapper.model import Flow, Stage, ValueStream
+from vsmapper.model.stream import map_problems
+
+
+@st.composite
+def maps_with_any_rework(draw: st.DrawFn) -> ValueStream:
+    """A random forward-flowing map whose stages send rework to any stage at all.
+
+    Built without validation, since most such maps break the rework rule on purpose.
+    """
+    size = draw(st.integers(1, 9))
+    names = [f"s{number}" for number in range(size)]
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    return ValueStream.model_construct(
+        name="Rules",
+        stages=[
+            Stage(
+                id=name, name=name.upper(), pca=90, rework_to=draw(st.sampled_from([None, *names]))
+            )
+            for name in names
+        ],
+        flows=[Flow(source=a, target=b) for a, b in pairs if draw(st.booleans())],
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(maps_with_any_rework())
+def test_rework_must_go_upstream_exactly_as_networkx_finds_it(stream: ValueStream) -> None:
+    graph = stream.graph()
+    refused = {
+        problem.split("]")[0] + "]" for problem in map_problems(stream) if ".rework_to:" in problem
+    }
+    expected = {
+        f"stages[{index}]"
+        for index, stage in enumerate(stream.stages)
+        if stage.rework_to not in (None, stage.id)
+        and not nx.has_path(graph, stage.rework_to, stage.id)
+    }
+    assert refused == expected
