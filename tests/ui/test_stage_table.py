@@ -9,7 +9,14 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from vsmapper.io.mapfile import dump_map
@@ -424,6 +431,14 @@ def test_a_refused_entry_keeps_the_cursor_on_its_cell(
     assert current(table) == (1, WT)
     assert problems and "'3 dayz' is not a duration" in problems[0]
     assert snapshot(workspace) == before
+    # The cell opens again with the typed text, and its tip says why.
+    assert editor_in_use().text() == "3 dayz"
+    assert "'3 dayz' is not a duration" in QToolTip.text()
+    editor = editor_in_use()
+    editor.selectAll()
+    QTest.keyClicks(editor, "3d")
+    press(editor, Qt.Key.Key_Return)
+    assert workspace.stream.stage(workspace.stream.stages[1].id).wait_time.text == "3d"
 
 
 def test_tab_in_the_last_cell_adds_a_stage(workspace: Workspace, table: StageTableView) -> None:

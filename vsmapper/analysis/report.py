@@ -29,7 +29,7 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
     """The ``analyze --json`` object of docs/command-line.md, then additive keys.
 
     With a scenario, every figure is that of the scenario applied (queue waits respond to
-    its load, CONTRACT.md §5): each stage has its ``utilization_before``, and ``unbounded``
+    its load, docs/command-line.md): each stage has its ``utilization_before``, and ``unbounded``
     with ``overflowing`` say whether a queue grows without bound, when the lead times are
     null. ``scenarios`` always compares each of the map's scenarios with the map as it is.
     """

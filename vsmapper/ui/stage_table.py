@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
+    QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
@@ -444,7 +446,8 @@ class StageTableView(QTableView):
         for column, width in enumerate((180, 90, 100, 110, 110, 60, 120, 60, 85, 85, 160)):
             self.setColumnWidth(column, width)
         self._quiet = False
-        self._refused = False
+        self._refusal = ""
+        self._typed: str | None = None
         self._naming_new_stage = False
         self.model().problem.connect(self._note_refusal)
         self.selectionModel().selectionChanged.connect(self._on_selection)
@@ -543,11 +546,19 @@ class StageTableView(QTableView):
             and current.column() == self.model().columnCount() - 1
         )
 
-    def _note_refusal(self, _message: str) -> None:
-        self._refused = True
+    def _note_refusal(self, message: str) -> None:
+        self._refusal = message
+        self.show_refusal(message)
+
+    def show_refusal(self, message: str) -> None:
+        """The reason an entry was refused, in a tip at the current cell."""
+        cell = self.visualRect(self.currentIndex())
+        corner = self.viewport().mapToGlobal(cell.bottomLeft())
+        QToolTip.showText(corner, message, self.viewport(), cell, 12_000)
 
     def commitData(self, editor: QWidget) -> None:
-        self._refused = False
+        self._refusal = ""
+        self._typed = editor.text() if isinstance(editor, QLineEdit) else None
         super().commitData(editor)
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
@@ -558,9 +569,10 @@ class StageTableView(QTableView):
         """
         hints = QAbstractItemDelegate.EndEditHint
         naming, self._naming_new_stage = self._naming_new_stage, False
-        if self._refused:
-            self._refused = False
+        if self._refusal:
+            message, self._refusal = self._refusal, ""
             super().closeEditor(editor, hints.NoHint)
+            self._edit_again(self._typed, message)
         elif hint == hints.EditNextItem and self._at_last_cell():
             super().closeEditor(editor, hints.NoHint)
             self.add_stage_after_current()
@@ -570,6 +582,14 @@ class StageTableView(QTableView):
                 self._move_to_row(self.currentIndex().row() + 1)
         else:
             super().closeEditor(editor, hint)
+
+    def _edit_again(self, typed: str | None, message: str) -> None:
+        """Reopen the refused cell with what was typed, so it can be corrected."""
+        self.edit(self.currentIndex())
+        editor = self.focusWidget()
+        if typed is not None and isinstance(editor, QLineEdit):
+            editor.setText(typed)
+        self.show_refusal(message)
 
     # --- stages --------------------------------------------------------------------
 
