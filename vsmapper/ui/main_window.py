@@ -95,8 +95,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self._fit_to_screen()
         self._default_layout()
-        if remember_layout:
-            self._restore_layout()
+        if not (remember_layout and self._restore_layout()):
+            # Docks take their share only once the window has its real size on screen.
+            QTimer.singleShot(0, self, self._default_layout)
 
         self.file_watch = files.FileWatch(self)
         self.file_watch.follow(self.workspace.path)
@@ -207,6 +208,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [docks["Stages"]], [max(220, round(height * 0.33))], Qt.Orientation.Vertical
         )
+        for title in ("Stages", "Properties"):
+            docks[title].raise_()
 
     def show_dock(self, title: str) -> None:
         """Show and raise one of the panels."""
@@ -944,10 +947,10 @@ class MainWindow(QMainWindow):
             settings.WINDOW_GEOMETRY.set(self.saveGeometry())
             settings.WINDOW_STATE.set(self.saveState())
 
-    def _restore_layout(self) -> None:
+    def _restore_layout(self) -> bool:
+        """Put the window and panels back as the user left them; False on a first start."""
         geometry = settings.WINDOW_GEOMETRY.get()
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         state = settings.WINDOW_STATE.get()
-        if not state.isEmpty():
-            self.restoreState(state)
+        return not state.isEmpty() and self.restoreState(state)
