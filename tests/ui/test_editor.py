@@ -166,3 +166,46 @@ def test_run_forecast_button_runs_a_forecast(make_window: WindowFactory, qtbot: 
     assert window.charts.last_forecast is not None
     assert "seed" not in chart.summary.text() or "85% within" in chart.summary.text()
     QApplication.processEvents()
+
+
+def test_tab_walks_the_key_fields_on_the_map(make_window: WindowFactory) -> None:
+    window = make_window(shown=True)
+    window.select(["review"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    for typed, field in (
+        ("Peer review", "process_time"),
+        ("3h", "wait_time"),
+        ("2-4d", "pca"),
+        ("80", "name"),
+    ):
+        editor = window.scene.focusItem()
+        assert isinstance(editor, TitleEditor)
+        editor.setPlainText(typed)
+        QTest.keyClick(window.view, Qt.Key.Key_Tab)
+        QApplication.processEvents()
+        editor = window.scene.focusItem()
+        assert isinstance(editor, TitleEditor) and editor.field == field
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    stage = window.workspace.document.stage("review")
+    assert (stage.name, stage.process_time.text, stage.wait_time.text, stage.pca) == (
+        "Peer review",
+        "3h",
+        "2-4d",
+        80,
+    )
+
+
+def test_a_field_typed_on_the_map_that_does_not_read_is_refused_with_its_reason(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(shown=True)
+    window.select(["review"])
+    window.scene.start_rename("review", "wait_time")
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    before = window.workspace.stream
+    editor.setPlainText("3 dayz")
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    assert window.workspace.stream == before
+    assert "not a duration" in window.message_label.text()

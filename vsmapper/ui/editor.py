@@ -176,6 +176,17 @@ class Editor(QObject):
         text = field_change_text(self.name(stage_id), field)
         return self.try_perform(text, lambda d: d.set_stage_field(stage_id, field, value)) is None
 
+    def type_field(self, stage_id: str, field: str, text: str) -> bool:
+        """Set a field from the text typed for it on the map, read as the table reads it."""
+        from vsmapper.ui.stage_table import read_stage_field
+
+        try:
+            value = read_stage_field(field, text)
+        except ValueError as error:
+            self.problem.emit(f"{self.name(stage_id)}: {error}")
+            return False
+        return self.set_field(stage_id, field, value)
+
     def move(self, positions: dict[str, tuple[float, float]]) -> None:
         """Pin stages where they were dragged."""
         if not positions:

@@ -482,6 +482,7 @@ class MainWindow(QMainWindow):
         self.scene.selectionChangedIds.connect(self.editor.select)
         self.scene.stagesMoved.connect(self.editor.move)
         self.scene.stageRenamed.connect(self.editor.rename)
+        self.scene.stageFieldTyped.connect(self.editor.type_field)
         self.view.stepRequested.connect(self.step_selection)
         self.view.editRequested.connect(lambda _stage_id: self.rename_stage())
         self.scene.stageContextMenuRequested.connect(self._show_context_menu)

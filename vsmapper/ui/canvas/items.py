@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QFocusEvent,
@@ -155,6 +155,15 @@ class StageItem(QGraphicsItem):
         """Where the name is written: clear of the AI badge on the corner."""
         badge = 22 if self._face is not None and self._face.ai_count else 0
         return self.title_rect().adjusted(8, 0, -8 - badge, 0)
+
+    def field_area(self, field: str) -> QRectF:
+        """Where a field typed on the map is edited: the name, process time, wait or %C&A."""
+        if field == "wait_time":
+            return QRectF(-WAIT_ZONE - 4, BOX.height() / 2 - 6, WAIT_ZONE, 26)
+        if field in ("process_time", "pca"):
+            top = HEADER_HEIGHT + 2 + ROW_HEIGHT * ("process_time", "pca").index(field)
+            return QRectF(BOX.width() / 2 - 12, top, BOX.width() / 2, ROW_HEIGHT + 2)
+        return self.title_area()
 
     def box_rect(self) -> QRectF:
         """The process box in scene coordinates."""
@@ -947,20 +956,31 @@ class TimelineItem(QGraphicsItem):
 
 
 class TitleEditor(QGraphicsTextItem):
-    """Inline editor over a box's title: Enter commits, Esc cancels, clicking away commits."""
+    """Inline editor over a box's name or one of its fields.
 
-    def __init__(self, parent: StageItem, on_done: Callable[[str | None], None]) -> None:
+    Enter commits, Esc cancels, clicking away commits; Tab and Shift+Tab commit and ask for
+    the next or previous field (``on_done`` gets the text, or None, and the step: 1, -1, 0).
+    """
+
+    def __init__(
+        self,
+        parent: StageItem,
+        on_done: Callable[[str | None, int], None],
+        field: str = "name",
+        text: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._on_done = on_done
         self._done = False
+        self.field = field
         self.setFont(_font(17, True))
         self.setDefaultTextColor(theme.color(theme.INK))
-        area = parent.title_area()
+        area = parent.field_area(field)
         self.setTextWidth(area.width())
         option = QTextOption(Qt.AlignmentFlag.AlignCenter)
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setDefaultTextOption(option)
-        self.setPlainText(parent.name)
+        self.setPlainText(parent.name if text is None else text)
         self.setPos(area.left(), area.center().y() - self.boundingRect().height() / 2)
         self.setZValue(10)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
@@ -973,8 +993,8 @@ class TitleEditor(QGraphicsTextItem):
         cursor.select(cursor.SelectionType.Document)
         self.setTextCursor(cursor)
 
-    def finish(self, commit: bool) -> None:
-        """Report the new name (or None when cancelled) once, and go away."""
+    def finish(self, commit: bool, step: int = 0) -> None:
+        """Report the text (or None when cancelled) once, and go away."""
         if self._done:
             return
         self._done = True
@@ -986,13 +1006,28 @@ class TitleEditor(QGraphicsTextItem):
         self.setParentItem(None)
         if self.scene() is not None:
             self.scene().removeItem(self)
-        self._on_done(text if commit else None)
+        self._on_done(text if commit else None, step)
         self.deleteLater()
 
+    def sceneEvent(self, event: QEvent) -> bool:
+        """Tab reaches ``keyPressEvent`` instead of moving the focus between items."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (  # type: ignore[attr-defined]
+            Qt.Key.Key_Tab,
+            Qt.Key.Key_Backtab,
+        ):
+            self.keyPressEvent(event)  # type: ignore[arg-type]
+            return True
+        return super().sceneEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter commits, Esc cancels, everything else edits."""
+        """Enter commits, Tab moves on, Esc cancels, everything else edits."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.finish(commit=True)
+        elif event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            backwards = event.key() == Qt.Key.Key_Backtab or bool(
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            self.finish(commit=True, step=-1 if backwards else 1)
         elif event.key() == Qt.Key.Key_Escape:
             self.finish(commit=False)
         else:

@@ -8,7 +8,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -20,6 +20,7 @@ from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Point, Room, lane_of, wrapped_layout
 from vsmapper.model import Stage, ValueStream
+from vsmapper.model.duration import format_number
 from vsmapper.model.stream import Calendar
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.items import (
@@ -88,6 +89,7 @@ class MapScene(QGraphicsScene):
 
     stagesMoved = Signal(dict)
     stageRenamed = Signal(str, str)
+    stageFieldTyped = Signal(str, str, str)
     selectionChangedIds = Signal(list)
     stageContextMenuRequested = Signal(str, QPoint)
     stageActivated = Signal(str)
@@ -660,19 +662,34 @@ class MapScene(QGraphicsScene):
             self.stageActivated.emit(item.stage_id)
         event.accept()
 
-    def start_rename(self, stage_id: str) -> None:
-        """Open the inline editor on a stage's title."""
+    def start_rename(self, stage_id: str, field: str = "name") -> None:
+        """Open the inline editor on a stage's name, or on its process time, wait or %C&A."""
         item = self._stages[stage_id]
+        stage = self._shown[0].stage(stage_id) if self._shown else None
+        before = item.name if stage is None else typed_text(stage, field)
 
-        def done(text: str | None) -> None:
+        def done(text: str | None, step: int) -> None:
             self._editor = None
-            if text and text != item.name:
-                self.stageRenamed.emit(stage_id, text)
+            if text is not None and text != before and (text or field != "name"):
+                if field == "name":
+                    self.stageRenamed.emit(stage_id, text)
+                else:
+                    self.stageFieldTyped.emit(stage_id, field, text)
+            if step:
+                following = TYPED_FIELDS[(TYPED_FIELDS.index(field) + step) % len(TYPED_FIELDS)]
+                # After the edit the box may be rebuilt, or renamed to an id from its name.
+                QTimer.singleShot(0, self, lambda: self._edit_selected(following))
 
         if self._editor is not None:
             self._editor.finish(commit=True)
-        self._editor = TitleEditor(item, done)
+        self._editor = TitleEditor(item, done, field, before)
         self._editor.start()
+
+    def _edit_selected(self, field: str) -> None:
+        """Go on typing in a field of the selected stage."""
+        selected = [item for item in self.selectedItems() if isinstance(item, StageItem)]
+        if len(selected) == 1 and selected[0].stage_id in self._stages:
+            self.start_rename(selected[0].stage_id, field)
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
         """Ask for the menu of the stage under the pointer, or of the empty canvas ("")."""
@@ -682,6 +699,19 @@ class MapScene(QGraphicsScene):
             item.setSelected(True)
         self.stageContextMenuRequested.emit(item.stage_id if item else "", event.screenPos())
         event.accept()
+
+
+TYPED_FIELDS = ("name", "process_time", "wait_time", "pca")
+"""The fields Tab walks through when a stage is typed on the map."""
+
+
+def typed_text(stage: Stage, field: str) -> str:
+    """A field of a stage as the user would type it."""
+    if field in ("process_time", "wait_time"):
+        return str(getattr(stage, field).text)
+    if field == "pca":
+        return format_number(stage.pca)
+    return stage.name
 
 
 def shown_constraint(analysis: FlowAnalysis) -> Constraint | None:
