@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+import shiboken6
 from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -680,7 +681,8 @@ class MapScene(QGraphicsScene):
                 # After the edit the box may be rebuilt, or renamed to an id from its name.
                 QTimer.singleShot(0, self, lambda: self._edit_selected(following))
 
-        if self._editor is not None:
+        # A rebuilt map may have deleted the box, and with it an editor still open on it.
+        if self._editor is not None and shiboken6.isValid(self._editor):
             self._editor.finish(commit=True)
         self._editor = TitleEditor(item, done, field, before)
         self._editor.start()
