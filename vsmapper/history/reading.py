@@ -12,7 +12,7 @@ from typing import Literal
 import polars as pl
 
 from vsmapper.errors import VSMapperError
-from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, _check_zip
+from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, _check_zip, file_size
 
 Layout = Literal["transitions", "intervals", "wide"]
 HISTORY_SUFFIXES = (".csv", ".xlsx")
@@ -178,14 +178,7 @@ def read_history(path: str | Path) -> History:
 
 def _csv_table(path: Path) -> pl.DataFrame:
     """Every cell of a CSV file as text."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise VSMapperError(f"{path}: no such file") from None
-    except OSError as error:
-        raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
-    if path.is_dir():
-        raise VSMapperError(f"{path}: is a folder, not a history file")
+    size = file_size(path, "a history file")
     if size > MAX_CSV_BYTES:
         raise VSMapperError(
             f"{path}: the file is {size / 2**30:.1f} GB; histories over "

@@ -61,8 +61,8 @@ def import_spreadsheet(
     return read_map(str(path), workbook, path.stem, given, notices)
 
 
-def _check_file(path: Path) -> None:
-    """The file exists, is a file, and is not too big to be a map."""
+def file_size(path: Path, what: str) -> int:
+    """The size of a file to read, or one clear error when it is missing or a folder."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -70,7 +70,13 @@ def _check_file(path: Path) -> None:
     except OSError as error:
         raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
     if path.is_dir():
-        raise VSMapperError(f"{path}: is a folder, not a spreadsheet")
+        raise VSMapperError(f"{path}: is a folder, not {what}")
+    return size
+
+
+def _check_file(path: Path) -> None:
+    """The file exists, is a file, and is not too big to be a map."""
+    size = file_size(path, "a spreadsheet")
     if size > MAX_FILE_BYTES:
         raise VSMapperError(
             f"{path}: the file is {size / 2**20:.0f} MB; spreadsheets over "
