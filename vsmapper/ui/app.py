@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
@@ -22,13 +23,13 @@ SCREENSHOT_SIZE = (1600, 1000)
 
 def application() -> QApplication:
     """The one QApplication, named so settings and recovery files have a home."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("VSMapper")
     app.setOrganizationName("VSMapper")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("vsmapper")
     app.setWindowIcon(QIcon(str(resources.files("vsmapper.resources") / "icons" / "vsmapper.svg")))
-    return app  # type: ignore[return-value]
+    return app
 
 
 def render_screenshot(

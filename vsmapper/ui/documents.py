@@ -276,7 +276,7 @@ def write_report(
     paint_report(writer, stream, label, forecast_result)
     buffer.close()
     # Qt's PDF writer does not report a full disk: the file is written from memory instead.
-    write_atomically(path, data.data())
+    write_atomically(path, bytes(data.data()))
 
 
 def paint_report(

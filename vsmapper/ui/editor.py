@@ -274,9 +274,9 @@ class Editor(QObject):
             target = chosen
         else:
             return
-        self.connect(source, target)
+        self.add_flow(source, target)
 
-    def connect(self, source: str, target: str) -> bool:
+    def add_flow(self, source: str, target: str) -> bool:
         """Add the flow ``source`` → ``target``."""
         return self.perform(
             f"Connect {self.name(source)} → {self.name(target)}",

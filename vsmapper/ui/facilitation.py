@@ -133,6 +133,7 @@ class AgendaOverlay(QFrame):
     def place(self) -> None:
         """Sit in the parent's lower left corner."""
         parent = self.parentWidget()
+        assert parent is not None
         self.move(12, parent.height() - self.height() - 12)
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QLayout,
     QScrollArea,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -144,15 +145,13 @@ def section_label(text: str = "") -> QLabel:
     return label
 
 
-def prepare_table(table: QAbstractItemView, row_height: float = 1.75) -> None:
+def prepare_table(table: QTableView, row_height: float = 1.75) -> None:
     """Rows ``row_height`` lines high, whole-row selection, the panels' font: every table's look."""
     table.setFont(panel_font())
     table.setAlternatingRowColors(True)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setWordWrap(False)
-    header = getattr(table, "verticalHeader", None)
-    if header is not None:
-        header().setDefaultSectionSize(round(table.fontMetrics().height() * row_height))
+    table.verticalHeader().setDefaultSectionSize(round(table.fontMetrics().height() * row_height))
 
 
 def fit_columns(table: QTableView, max_characters: int = MAX_COLUMN_CHARACTERS) -> None:
@@ -161,6 +160,22 @@ def fit_columns(table: QTableView, max_characters: int = MAX_COLUMN_CHARACTERS) 
     widest = table.fontMetrics().averageCharWidth() * max_characters
     for column in range(table.model().columnCount()):
         table.setColumnWidth(column, min(widest, table.columnWidth(column)))
+
+
+def filled_item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item of a cell the panel has filled."""
+    item = table.item(row, column)
+    assert item is not None
+    return item
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Empty ``layout``, deleting the widgets it held."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = None if item is None else item.widget()
+        if widget is not None:
+            widget.deleteLater()
 
 
 class Heading(QLabel):
@@ -217,10 +232,10 @@ class FollowingPanel(QWidget):
         self.workspace = workspace
         self.setFont(panel_font())
         self.heading = Heading(self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 10)
-        layout.setSpacing(8)
-        layout.addWidget(self.heading)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(10, 10, 10, 10)
+        self.column.setSpacing(8)
+        self.column.addWidget(self.heading)
         self._stale = True
         self._in_view = True
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
@@ -282,7 +297,7 @@ class BarDelegate(QStyledItemDelegate):
     ) -> None:
         share = index.data(BAR_ROLE)
         if share:
-            bar = QRect(option.rect.adjusted(3, 6, -3, -6))  # type: ignore[attr-defined]
+            bar = QRect(option.rect.adjusted(3, 6, -3, -6))
             bar.setWidth(max(3, round(bar.width() * min(1.0, share))))
             painter.save()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -395,14 +410,16 @@ class LeverageView(FollowingPanel):
             theme.MUTED,
             parent=self,
         )
-        layout = self.layout()
+        layout = self.column
         layout.addWidget(self.explanation)
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
 
     def ranked_stage_ids(self) -> list[str]:
         """The stage ids in the order shown."""
-        return [self.table.item(row, 0).data(STAGE_ROLE) for row in range(self.table.rowCount())]
+        return [
+            filled_item(self.table, row, 0).data(STAGE_ROLE) for row in range(self.table.rowCount())
+        ]
 
     def redraw(self) -> str:
         stream = self.workspace.displayed_stream
@@ -467,7 +484,7 @@ class LeverageView(FollowingPanel):
         ]
 
     def _on_cell_clicked(self, row: int, _column: int) -> None:
-        self.stageRequested.emit(self.table.item(row, 0).data(STAGE_ROLE))
+        self.stageRequested.emit(filled_item(self.table, row, 0).data(STAGE_ROLE))
 
 
 # --- insights ----------------------------------------------------------------------------
@@ -549,8 +566,9 @@ class InsightsPanel(FollowingPanel):
                 "Expected lead time change if all of them were applied to the current state",
             )
         ):
-            if tip:
-                self.phases.horizontalHeaderItem(column).setToolTip(tip)
+            header = self.phases.horizontalHeaderItem(column)
+            if tip and header is not None:
+                header.setToolTip(tip)
         self.phases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.phases.setItemDelegate(BarDelegate(self.phases))
         self.phases.verticalHeader().hide()
@@ -558,26 +576,24 @@ class InsightsPanel(FollowingPanel):
         self.phases.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.phases.horizontalHeader().setStretchLastSection(True)
         self.phases.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        layout = self.layout()
+        layout = self.column
         layout.addWidget(scroll, 1)
         layout.addWidget(section_label("Where the time is, and where the AI is"))
         layout.addWidget(self.phases)
 
     def cards(self) -> list[InsightCard]:
         """The cards shown, most urgent first."""
-        return [
-            self._cards.itemAt(index).widget()
-            for index in range(self._cards.count())
-            if isinstance(self._cards.itemAt(index).widget(), InsightCard)
-        ]
+        found = []
+        for index in range(self._cards.count()):
+            item = self._cards.itemAt(index)
+            if item is not None and isinstance(card := item.widget(), InsightCard):
+                found.append(card)
+        return found
 
     def redraw(self) -> str:
         stream, scenario = self.workspace.stream, self.workspace.scenario
         found = insights(stream, scenario)
-        while self._cards.count():
-            widget = self._cards.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self._cards)
         names = {stage.id: stage.name for stage in stream.stages}
         for insight in found:
             card = InsightCard(insight, names, self._cards_host)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -41,6 +42,7 @@ from vsmapper.model.stream import StatusMapping, ValueStream
 from vsmapper.ui import settings, theme
 from vsmapper.ui.chart_panel import _plot, save_chart
 from vsmapper.ui.commands import try_perform
+from vsmapper.ui.insights_panel import filled_item
 from vsmapper.ui.units import show_hours
 
 if TYPE_CHECKING:
@@ -364,7 +366,7 @@ class HistoryImportDialog(QDialog):
         ids: list[str | None] = [None] + [stage.id for stage in stream.stages]
         mapping: dict[str, StatusMapping] = {}
         for row in range(self.statuses.rowCount()):
-            status = self.statuses.item(row, 0).text()
+            status = filled_item(self.statuses, row, 0).text()
             stage_box = self.statuses.cellWidget(row, 3)
             state_box = self.statuses.cellWidget(row, 4)
             assert isinstance(stage_box, QComboBox) and isinstance(state_box, QComboBox)
@@ -830,19 +832,21 @@ def install_measured_flow(window: MainWindow) -> MeasuredFlow:
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
         title = menu_action.text().replace("&", "")
-        if menu is None:
+        if not isinstance(menu, QMenu):
             continue
         if title == "File":
             anchor = window.import_action
             following = menu.actions()
             position = following.index(anchor) + 1 if anchor in following else len(following)
             before = following[position] if position < len(following) else None
-            menu.insertAction(before, measured.import_action)
+            # The stubs refuse the None Qt takes as "at the end".
+            menu.insertAction(before, measured.import_action)  # type: ignore[arg-type]
         elif title == "View":
             menu.addAction(dock.toggleViewAction())
         elif title == "Help":
             menu.insertAction(
-                menu.actions()[0] if menu.actions() else None, measured.example_action
+                menu.actions()[0] if menu.actions() else None,  # type: ignore[arg-type]
+                measured.example_action,
             )
     window.addAction(measured.import_action)
     return measured

@@ -817,7 +817,7 @@ class OpportunitiesPanel(FollowingPanel):
             theme.MUTED,
             parent=self,
         )
-        layout = self.layout()
+        layout = self.column
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problem_label)

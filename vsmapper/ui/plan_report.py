@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from vsmapper.model.duration import format_hours
@@ -50,7 +50,9 @@ def draw_plan_page(painter: QPainter, stream: ValueStream, page: QRectF) -> None
     for (title, share), x in zip(COLUMNS, lefts, strict=True):
         painter.drawText(QRectF(x, top, share * area.width() - 6, ROW_HEIGHT), title)
     painter.setPen(QPen(QColor(theme.HAIRLINE), 0.8))
-    painter.drawLine(area.left(), top + ROW_HEIGHT - 3, area.right(), top + ROW_HEIGHT - 3)
+    painter.drawLine(
+        QPointF(area.left(), top + ROW_HEIGHT - 3), QPointF(area.right(), top + ROW_HEIGHT - 3)
+    )
     y = top + ROW_HEIGHT
     for row in improvement_plan(stream):
         if y + ROW_HEIGHT > area.bottom():
@@ -70,7 +72,7 @@ def draw_plan_page(painter: QPainter, stream: ValueStream, page: QRectF) -> None
         )
         cells = row.cells()
         texts = [*[str(cell) for cell in cells[:7]], lead]
-        texts[6] = " · ".join(part for part in (cells[6], cells[7]) if part)  # type: ignore[arg-type]
+        texts[6] = " · ".join(part for part in (cells[6], cells[7]) if part)
         painter.setBrush(QColor(KIND_COLORS[row.note.kind]))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawRect(QRectF(area.left() - 8, y + 3, 4, ROW_HEIGHT - 8))

@@ -142,8 +142,8 @@ class PropertiesPanel(QWidget):
             box = QComboBox()
             for choice in {"phase": PHASES, "kind": KINDS}.get(how, ()):
                 box.addItem(choice, choice)
-            for choice, text in WAIT_KINDS if how == "wait_kind" else ():
-                box.addItem(text, choice)
+            for wait_kind, text in WAIT_KINDS if how == "wait_kind" else ():
+                box.addItem(text, wait_kind)
             box.activated.connect(lambda _row: self.apply(field, box.currentData()))
             return box
         if how == "notes":

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +47,7 @@ from vsmapper.ui.insights_panel import (
     Heading,
     ProblemLabel,
     change_color,
+    clear_layout,
     duration_text,
     fit_columns,
     money_text,
@@ -581,10 +583,7 @@ class ScenariosPanel(QWidget):
 
     def _fill_fixes(self, scenario: Scenario | None) -> None:
         """The levers that bring the scenario's most troubled queue back, best first."""
-        while self.fix_rows.count():
-            row = self.fix_rows.takeAt(0)
-            if row.widget() is not None:
-                row.widget().deleteLater()
+        clear_layout(self.fix_rows)
         self.fix_buttons, self.fixes = [], []
         stream = self.workspace.stream
         troubled = None
@@ -895,7 +894,7 @@ class ScenarioComparisonView(FollowingPanel):
         footer = QHBoxLayout()
         footer.addWidget(note, 1)
         footer.addWidget(copy)
-        layout = self.layout()
+        layout = self.column
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
@@ -968,14 +967,9 @@ class ScenarioComparisonView(FollowingPanel):
         """The comparison as shown: a header row, then one row per measure."""
         columns = range(self.table.columnCount())
         header = self.table.horizontalHeaderItem
-        rows = [[header(column).text() if header(column) else "" for column in columns]]
+        rows = [[_text(header(column)) for column in columns]]
         for row in range(self.table.rowCount()):
-            rows.append(
-                [
-                    self.table.item(row, column).text() if self.table.item(row, column) else ""
-                    for column in columns
-                ]
-            )
+            rows.append([_text(self.table.item(row, column)) for column in columns])
         return rows
 
     def copy_to_clipboard(self) -> None:
@@ -984,3 +978,8 @@ class ScenarioComparisonView(FollowingPanel):
             self.refresh()
         text = "\n".join("\t".join(row) for row in self.as_rows())
         QGuiApplication.clipboard().setText(text)
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    """What a cell shows; blank where there is no item."""
+    return "" if item is None else item.text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -114,7 +116,7 @@ class SideEffectsDialog(QDialog):
             spins = [self.table.cellWidget(row, column) for column in (1, 2, 3)]
             assert isinstance(stage, QComboBox)
             assert all(isinstance(spin, QDoubleSpinBox) for spin in spins)
-            process, wait, pca = (spin.value() for spin in spins)  # type: ignore[union-attr]
+            process, wait, pca = (cast(QDoubleSpinBox, spin).value() for spin in spins)
             found.append(
                 SideEffect(
                     stage=stage.currentData(),

@@ -355,13 +355,14 @@ class StageTableModel(QAbstractTableModel):
         if field == "next":
             targets = [self._stage_id(name) for name in read_names(Cell(text))]
             return lambda document: document.set_successors(stage.id, targets)
+        if field == "name":
+            name: str = read_stage_field(field, text)
+            return lambda document: document.rename_stage(stage.id, name)
         if field == "rework_to":
             target = self._stage_id(text.strip()) if text.strip() else None
             value = None if target == stage.id else target
         else:
             value = read_stage_field(field, text)
-        if field == "name":
-            return lambda document: document.rename_stage(stage.id, value)
         return lambda document: document.set_stage_field(stage.id, field, value)
 
     def _stage_id(self, name: str) -> str:

@@ -17,7 +17,7 @@ def display_unit() -> DisplayUnit:
     """The unit durations are shown in, as the user last chose it."""
     if not _shown:
         stored = settings.DISPLAY_UNIT.get()
-        _shown.append(stored if stored in DISPLAY_UNITS else "auto")  # type: ignore[arg-type]
+        _shown.append(stored if stored in DISPLAY_UNITS else "auto")
     return _shown[0]
 
 

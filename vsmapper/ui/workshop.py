@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -352,7 +353,7 @@ class SurveyWindow(QDialog):
     def _say(self, message: str) -> None:
         self.problem_label.setText(message)
         window = self.parent()
-        if message and hasattr(window, "statusBar"):
+        if message and isinstance(window, QMainWindow):
             window.statusBar().showMessage(message, 8000)
 
     def closeEvent(self, event: Any) -> None:
@@ -427,9 +428,9 @@ class ImprovementPlanPanel(QWidget):
             cells = row.cells()
             for column, value in enumerate(cells):
                 if column == len(cells) - 1:
-                    text = "" if value is None else duration_text(stream, float(value))  # type: ignore[arg-type]
-                    if value is not None and float(value) < 0:  # type: ignore[arg-type]
-                        text = "−" + duration_text(stream, -float(value))  # type: ignore[arg-type]
+                    text = "" if value is None else duration_text(stream, float(value))
+                    if value is not None and float(value) < 0:
+                        text = "−" + duration_text(stream, -float(value))
                     item = read_only_item(text)
                 elif column in EDITABLE_COLUMNS:
                     item = QTableWidgetItem(str(value))
@@ -495,7 +496,7 @@ class ImprovementPlanPanel(QWidget):
     def add_note(self, kind: str, stage_id: str | None = None, text: str = "") -> str | None:
         """Add a pain point or kaizen burst (to ``stage_id``, or the map) as an undo step."""
         document = self.workspace.document
-        note = Note(id=document.unique_note_id(kind), stage=stage_id, kind=kind, text=text)  # type: ignore[arg-type]
+        note = Note(id=document.unique_note_id(kind), stage=stage_id, kind=kind, text=text)
         problem = _perform(
             self.workspace,
             f"Add {KIND_LABELS[kind].lower()}",
@@ -581,6 +582,7 @@ class RoundOverlay(QWidget):
     def place(self) -> None:
         """Sit in the parent's lower right corner."""
         parent = self.parentWidget()
+        assert parent is not None
         self.move(parent.width() - self.width() - 12, parent.height() - self.height() - 12)
 
 

@@ -172,7 +172,8 @@ class StageItem(QGraphicsItem):
     def _show_badge(self, face: StageFace) -> None:
         if not face.ai_count:
             if self._badge is not None:
-                self._badge.setParentItem(None)
+                # The stubs refuse None, which Qt takes as "no parent".
+                self._badge.setParentItem(None)  # type: ignore[arg-type]
                 if self._badge.scene() is not None:
                     self._badge.scene().removeItem(self._badge)
                 self._badge = None
@@ -571,7 +572,9 @@ class ReworkItem(QGraphicsItem):
 
     def __init__(self) -> None:
         super().__init__()
-        self._route: tuple[float, float, float, float, float, str] | None = None
+        self._route: (
+            tuple[float, float, float, float, float, str, tuple[float, float] | None] | None
+        ) = None
         self._path = QPainterPath()
         self._head = QPolygonF()
         self.label = ""
@@ -1002,8 +1005,9 @@ class TitleEditor(QGraphicsTextItem):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.hide()
         # Detached first: the rename may replace the box (a new stage takes an id from its
-        # name), and the box must not delete its editor a second time.
-        self.setParentItem(None)
+        # name), and the box must not delete its editor a second time. The stubs refuse the
+        # None Qt takes as "no parent".
+        self.setParentItem(None)  # type: ignore[arg-type]
         if self.scene() is not None:
             self.scene().removeItem(self)
         self._on_done(text if commit else None, step)
@@ -1046,4 +1050,5 @@ class TitleEditor(QGraphicsTextItem):
         painter.setBrush(QBrush(theme.color(theme.PAPER)))
         painter.drawRoundedRect(self.boundingRect().adjusted(1, 1, -1, -1), 5, 5)
         option.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus)
-        super().paint(painter, option, widget)
+        # The stubs demand a widget, which Qt does not pass when painting into an image.
+        super().paint(painter, option, widget)  # type: ignore[arg-type]

@@ -87,10 +87,11 @@ def png_bytes(image: QImage | QPixmap, path: str | os.PathLike[str]) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    # The stubs want bytes for QImage's format and a str for QPixmap's; both take either.
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise VSMapperError(f"{path}: the picture is too large to encode as a PNG")
     buffer.close()
-    return data.data()
+    return bytes(data.data())
 
 
 def svg_bytes(
@@ -112,4 +113,4 @@ def svg_bytes(
     finally:
         painter.end()
     buffer.close()
-    return data.data()
+    return bytes(data.data())

@@ -339,9 +339,9 @@ class MapScene(QGraphicsScene):
             if text is not None and change.stage_id in self._stages:
                 wanted[change.stage_id] = (change, text)
         for stage_id in self._queue_badges.keys() - wanted.keys():
-            badge = self._queue_badges.pop(stage_id)
-            if badge.scene() is self:
-                self.removeItem(badge)
+            stale = self._queue_badges.pop(stage_id)
+            if stale.scene() is self:
+                self.removeItem(stale)
         for stage_id, (change, text) in wanted.items():
             badge = self._queue_badges.get(stage_id)
             if badge is None or badge.parentItem() is not self._stages[stage_id]:
@@ -745,7 +745,7 @@ def _stage_face(
     found = shown_constraint(analysis)
     constraint = found is not None and found.stage_id == stage.id
     tags: list[tuple[str, str]] = []
-    if constraint:
+    if found is not None and constraint:
         tags.append((f"CONSTRAINT · {found.share:.0%} of lead time", theme.CONSTRAINT))
     if metrics.utilization is not None and metrics.utilization >= 1:
         tags.append((f"OVERLOADED · {metrics.utilization:.0%} busy", theme.OVERLOADED))
