@@ -425,7 +425,7 @@ def move_and_select(app: QApplication) -> None:
 
         def move() -> None:
             shift = 10.0 * next(step)
-            window._on_stages_moved(
+            window.editor.move(
                 {stage_id: (shift + number, 40.0) for number, stage_id in enumerate(ids[:500])}
             )
             current_now(app, window)

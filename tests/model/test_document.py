@@ -187,3 +187,23 @@ def test_a_new_stage_takes_an_id_from_its_first_name(document: Document) -> None
     assert document.rename_stage("coding-2", "Pairing") == "coding-2"
     assert document.stage("coding-2").name == "Pairing"
     assert document.rename_stage("intake", "Request") == "intake"
+
+
+def test_placing_many_stages_is_one_change_and_a_refusal_changes_nothing(
+    document: Document,
+) -> None:
+    heard: list[Change] = []
+    document.subscribe(heard.append)
+    document.set_positions({"review": (500.0, 80.0), "deploy": (800.0, 80.0)})
+    assert heard == [Change("positions")]
+    assert document.stage("review").position == (500.0, 80.0)
+    assert document.stage("deploy").position == (800.0, 80.0)
+    before = document.stream
+    with pytest.raises(VSMapperError, match="no stage with id 'gone'"):
+        document.set_positions({"review": (0.0, 0.0), "gone": (1.0, 1.0)})
+    with pytest.raises(VSMapperError, match="Deploy: position"):
+        document.set_positions({"review": (0.0, 0.0), "deploy": (1e12, 0.0)})
+    assert document.stream is before
+    document.set_positions({"review": None})
+    assert document.stage("review").position is None
+    assert len(heard) == 2

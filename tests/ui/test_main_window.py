@@ -244,3 +244,23 @@ def test_panels_tabbed_away_refresh_only_when_shown(window: MainWindow, qtbot: o
     window.show_dock("Charts")
     qtbot.waitUntil(lambda: not window.charts.stale(window.charts.time_chart))  # type: ignore[attr-defined]
     assert window.charts.time_chart.bars["coding"][1] == 40
+
+
+def test_moving_many_boxes_is_one_undo_step_and_one_map_change(window: MainWindow) -> None:
+    ids = [stage.id for stage in window.workspace.stream.stages]
+    maps = []
+    window.workspace.document.subscribe(lambda _change: maps.append(window.workspace.stream))
+    stack = window.workspace.undo_stack
+    steps = stack.count()
+    before = snapshot(window)
+    window.scene.stagesMoved.emit({stage_id: (300.0 * n, 40.0) for n, stage_id in enumerate(ids)})
+    assert stack.count() == steps + 1
+    assert len(maps) == 1
+    assert [stage.position for stage in window.workspace.stream.stages] == [
+        (300.0 * n, 40.0) for n in range(len(ids))
+    ]
+    undo_redo_round_trip(window, before)
+    window.select(ids)
+    window.reset_layout_action.trigger()
+    assert all(stage.position is None for stage in window.workspace.stream.stages)
+    assert stack.count() == steps + 2

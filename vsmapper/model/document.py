@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ ChangeKind = Literal[
     "stage_removed",
     "stage_changed",
     "stage_moved",
+    "positions",
     "stage_id",
     "flows",
     "ai",
@@ -301,6 +302,20 @@ class Document:
         candidate = self._candidate(name, stages=stages, flows=flows, scenarios=scenarios)
         self._commit(candidate, Change("stage_id", new_id, field=stage_id))
         return new_id
+
+    def set_positions(self, positions: Mapping[str, tuple[float, float] | None]) -> None:
+        """Place many stages at once (None: back to automatic layout) as one change."""
+        stages = list(self.stream.stages)
+        places = {stage.id: index for index, stage in enumerate(stages)}
+        for stage_id, position in positions.items():
+            index = places.get(stage_id)
+            if index is None:
+                raise VSMapperError(f"there is no stage with id '{stage_id}'")
+            try:
+                stages[index] = stages[index].replaced(position=position)
+            except ValidationError as exc:
+                raise user_error(exc, prefix=f"{stages[index].name}: ") from None
+        self._commit(self._candidate("positions", stages=stages), Change("positions"))
 
     def replace_stage(self, stage: Stage) -> Stage:
         """Put a changed copy of a stage in place of the one with its id; returns the old."""

@@ -193,25 +193,19 @@ class Editor(QObject):
             return
         names = ", ".join(self.name(i) for i in list(positions)[:3])
         more = f" and {len(positions) - 3} more" if len(positions) > 3 else ""
-
-        def move(document: Document) -> None:
-            for stage_id, position in positions.items():
-                document.set_stage_field(stage_id, "position", position)
-
-        self.perform(f"Move {names}{more}", move)
+        self.perform(f"Move {names}{more}", lambda document: document.set_positions(positions))
 
     def reset_layout(self) -> None:
         """Put the selected stages (or all) back under automatic layout."""
-        ids = self._selected or [s.id for s in self.workspace.stream.stages]
-        placed = [i for i in ids if self.document.stage(i).position is not None]
+        chosen = set(self._selected) if self._selected else None
+        placed: dict[str, tuple[float, float] | None] = {
+            stage.id: None
+            for stage in self.workspace.stream.stages
+            if stage.position is not None and (chosen is None or stage.id in chosen)
+        }
         if not placed:
             return
-
-        def reset(document: Document) -> None:
-            for stage_id in placed:
-                document.set_stage_field(stage_id, "position", None)
-
-        self.perform("Reset to automatic layout", reset)
+        self.perform("Reset to automatic layout", lambda document: document.set_positions(placed))
 
     def delete(self, ids: list[str] | None = None) -> bool:
         """Delete stages (default: the selected), bridging the flow around each."""
