@@ -45,7 +45,7 @@ def main() -> None:
     QStandardPaths.setTestModeEnabled(True)
     application()
     window = MainWindow(synthetic_map(STAGES), remember_layout=False)
-    window._confirm_discard = lambda: True  # type: ignore[method-assign]
+    window.file.confirm_discard = lambda: True  # type: ignore[method-assign]
     window.resize(1280, 720)
     window.show()
     QApplication.processEvents()

@@ -112,7 +112,7 @@ def window_on(stream: ValueStream) -> Iterator[Any]:
     from vsmapper.ui.main_window import MainWindow
 
     window = MainWindow(stream, None, remember_layout=False)
-    window._confirm_discard = lambda: True
+    window.file.confirm_discard = lambda: True
     window.resize(1600, 1000)
     window.show()
     try:
@@ -258,7 +258,7 @@ def open_big_map(app: QApplication, folder: Path) -> None:
         def open_it(path: Path = path) -> None:
             analysis_timing._latest = None
             window = MainWindow(load_map(path), path, remember_layout=False)
-            window._confirm_discard = lambda: True
+            window.file.confirm_discard = lambda: True
             window.resize(1600, 1000)
             window.show()
             app.processEvents()

@@ -42,3 +42,9 @@ def test_importing_the_core_and_the_cli_loads_no_gui_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_main_window_only_assembles() -> None:
+    # Verbs belong in the editor, menus.py, window_file.py or docks.py, not in the window.
+    lines = (PACKAGE / "ui" / "main_window.py").read_text(encoding="utf-8").count("\n")
+    assert lines < 400

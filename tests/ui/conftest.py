@@ -40,7 +40,7 @@ def isolated_settings() -> Iterator[None]:
 
 def close_without_asking(window: MainWindow) -> None:
     """Tests end with unsaved edits; closing must not wait for an answer."""
-    window._confirm_discard = lambda: True  # type: ignore[method-assign]
+    window.file.confirm_discard = lambda: True  # type: ignore[method-assign]
 
 
 @pytest.fixture

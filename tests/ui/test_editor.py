@@ -69,7 +69,7 @@ def test_arrow_keys_step_along_the_flow_and_between_parallel_stages(
 ) -> None:
     monkeypatch.setattr(window, "rename_stage", lambda: None)
     window.select(["coding"])
-    window.add_parallel_action.trigger()
+    window.menus.add_parallel_action.trigger()
     window.workspace.refresh_now()
     window.select(["coding"])
     steps = [
@@ -103,7 +103,7 @@ def test_a_new_stage_takes_its_id_from_its_name_and_undo_gives_it_back(
 ) -> None:
     monkeypatch.setattr(window, "rename_stage", lambda: None)
     window.select(["review"])
-    window.add_after_action.trigger()
+    window.menus.add_after_action.trigger()
     assert window.selected_ids == ["new-stage"]
     window.scene.stageRenamed.emit("new-stage", "Security review")
     stream = window.workspace.stream
@@ -118,13 +118,13 @@ def test_the_toolbar_keeps_its_labels_and_the_undo_text_is_in_the_tooltip(
     window: MainWindow,
 ) -> None:
     window.scene.stageRenamed.emit("intake", "Customer request")
-    assert window.undo_action.text() == "&Undo"
-    assert window.undo_action.toolTip() == "Undo Rename Idea intake to Customer request"
-    window.undo_action.trigger()
+    assert window.menus.undo_action.text() == "&Undo"
+    assert window.menus.undo_action.toolTip() == "Undo Rename Idea intake to Customer request"
+    window.menus.undo_action.trigger()
     assert window.workspace.stream.stage("intake").name == "Idea intake"
-    assert window.redo_action.text() == "&Redo"
-    assert not window.undo_action.isEnabled()
-    window.redo_action.trigger()
+    assert window.menus.redo_action.text() == "&Redo"
+    assert not window.menus.undo_action.isEnabled()
+    window.menus.redo_action.trigger()
     assert window.workspace.stream.stage("intake").name == "Customer request"
 
 
@@ -136,7 +136,7 @@ def test_save_as_names_an_untitled_map_after_its_file_and_says_where(
     assert window.status_label.text()
     target = tmp_path / "checkout-flow.vsm.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
-    window.save_as_action.trigger()
+    window.menus.save_as_action.trigger()
     assert load_map(target).name == "checkout-flow"
     assert window.windowTitle().startswith("checkout-flow")
     assert window.message_label.text() == f"Saved {target}"

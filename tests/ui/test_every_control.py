@@ -149,7 +149,7 @@ def window_actions(window: MainWindow) -> list[QAction]:
         and action.text()
         and not type(action.parent()).__module__.startswith("pyqtgraph")
     ]
-    actions.sort(key=lambda action: action is window.quit_action)
+    actions.sort(key=lambda action: action is window.menus.quit_action)
     return actions
 
 
@@ -157,7 +157,7 @@ def panel_buttons(window: MainWindow) -> list[QAbstractButton]:
     """Every button of every panel: not the toolbar's, which stand for actions, nor Qt's own
     window chrome (dock float and close, table corners, the menu bar's overflow), nor those
     of dialogs, which are dismissed."""
-    toolbar = set(window.toolbar.findChildren(QAbstractButton))
+    toolbar = set(window.menus.toolbar.findChildren(QAbstractButton))
     return [
         button
         for button in window.findChildren(QAbstractButton)
@@ -235,18 +235,18 @@ def test_every_action_and_button_works(
 
     for action in window_actions(window):
         if window.workspace.stream is not stream:
-            window.load(stream, None)
+            window.file.load(stream, None)
         window.select([first])
         action.trigger()
-        if action is window.presentation_action:
+        if action is window.menus.presentation_action:
             action.trigger()
         settle(window, qtbot)
         assert not shown_errors(window, no_dialogs), action.text()
         triggered += 1
 
     window.show()
-    window.load(stream, None)
-    for dock in window._docks.values():
+    window.file.load(stream, None)
+    for dock in window.docks.values():
         dock.show()
     seen: set[tuple[int, str]] = set()
     # Clicks may delete and make buttons (per scenario, per finding): look again each time

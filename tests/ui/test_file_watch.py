@@ -31,8 +31,8 @@ def window(qtbot: object, path: Path) -> Iterator[MainWindow]:
     application()
     shown = MainWindow(map_from_data(feature_chain_data()), remember_layout=False)
     qtbot.addWidget(shown)  # type: ignore[attr-defined]
-    shown._confirm_discard = lambda: True  # type: ignore[method-assign]
-    assert shown.open_path(path)
+    shown.file.confirm_discard = lambda: True  # type: ignore[method-assign]
+    assert shown.file.open_path(path)
     yield shown
 
 
@@ -69,11 +69,11 @@ def test_a_change_on_disk_is_offered_and_keep_mine_keeps_it_from_being_overwritt
     window: MainWindow, path: Path, qtbot: object, asked: list[str]
 ) -> None:
     window.scene.stageRenamed.emit("intake", "My edit")
-    with qtbot.waitSignal(window.file_watch.changedOutside, timeout=WAIT_MS):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.file.watch.changedOutside, timeout=WAIT_MS):  # type: ignore[attr-defined]
         changed_elsewhere(path, "Their edit")
     assert asked == ["reload map.vsm.json"]
     assert window.workspace.stream.stage("intake").name == "My edit"
-    assert not window.save()
+    assert not window.file.save()
     assert asked[-1] == "overwrite map.vsm.json"
     assert load_map(path).name == "Their edit"
 
@@ -84,9 +84,9 @@ def test_overwriting_after_asking_saves_ours(
     window.scene.stageRenamed.emit("intake", "My edit")
     changed_elsewhere(path, "Their edit")
     monkeypatch.setattr(files, "confirm_overwrite", lambda parent, path: True)
-    assert window.save()
+    assert window.file.save()
     assert load_map(path).stage("intake").name == "My edit"
-    assert not window.file_watch.changed_outside()
+    assert not window.file.watch.changed_outside()
 
 
 @pytest.mark.parametrize("by_rename", [False, True])
@@ -99,7 +99,7 @@ def test_reload_shows_the_other_change_and_later_changes_are_seen_too(
 ) -> None:
     monkeypatch.setattr(files, "ask_reload", lambda parent, path, modified: True)
     for name in ("First outside edit", "Second outside edit"):
-        with qtbot.waitSignal(window.file_watch.changedOutside, timeout=WAIT_MS):  # type: ignore[attr-defined]
+        with qtbot.waitSignal(window.file.watch.changedOutside, timeout=WAIT_MS):  # type: ignore[attr-defined]
             changed_elsewhere(path, name, by_rename)
         assert window.workspace.stream.name == name
         assert not window.isWindowModified()
@@ -111,9 +111,9 @@ def test_our_own_saves_raise_no_question(
 ) -> None:
     for name in ("Saved once", "Saved twice"):
         window.scene.stageRenamed.emit("intake", name)
-        assert window.save()
+        assert window.file.save()
         with qtbot.waitSignal(  # type: ignore[attr-defined]
-            window.file_watch.changedOutside, timeout=3 * files.SETTLE_MS, raising=False
+            window.file.watch.changedOutside, timeout=3 * files.SETTLE_MS, raising=False
         ) as blocker:
             pass
         assert not blocker.signal_triggered
@@ -159,7 +159,7 @@ def test_a_change_made_while_asking_is_asked_about_after(
         return False
 
     monkeypatch.setattr(files, "ask_reload", ask_reload)
-    with qtbot.waitSignal(window.file_watch.changedOutside, timeout=WAIT_MS):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.file.watch.changedOutside, timeout=WAIT_MS):  # type: ignore[attr-defined]
         changed_elsewhere(path, "First outside edit")
     assert asked == ["First outside edit"]
     qtbot.waitUntil(lambda: len(asked) == 2, timeout=WAIT_MS)  # type: ignore[attr-defined]

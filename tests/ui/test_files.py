@@ -22,7 +22,7 @@ def window(qtbot: object) -> Iterator[MainWindow]:
     application()
     shown = MainWindow(map_from_data(feature_chain_data()), remember_layout=False)
     qtbot.addWidget(shown)  # type: ignore[attr-defined]
-    shown._confirm_discard = lambda: True  # type: ignore[method-assign]
+    shown.file.confirm_discard = lambda: True  # type: ignore[method-assign]
     yield shown
 
 
@@ -45,8 +45,8 @@ def test_save_as_and_export_offer_a_name_in_the_last_folder(
 ) -> None:
     settings.LAST_FOLDER.set(str(tmp_path))
     window.workspace.document.set_map_field("name", title)
-    window.save_as_action.trigger()
-    window.export_action.trigger()
+    window.menus.save_as_action.trigger()
+    window.menus.export_action.trigger()
     for suggestion in offered:
         path = Path(suggestion)
         assert path.parent == tmp_path
@@ -67,7 +67,7 @@ def test_a_full_disk_on_export_is_a_message_and_the_old_file_stays(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "write", full_disk)
-    assert not window.export_path(out)
+    assert not window.file.export_path(out)
     assert warnings == [f"{out}: cannot be saved (No space left on device)"]
     assert out.read_bytes() == b"old report"
 

@@ -36,7 +36,7 @@ def test_add_after_then_undo_and_redo(window: MainWindow, monkeypatch: pytest.Mo
     monkeypatch.setattr(window, "rename_stage", lambda: None)
     before = snapshot(window)
     window.select(["coding"])
-    window.add_after_action.trigger()
+    window.menus.add_after_action.trigger()
     ids = [s.id for s in window.workspace.stream.stages]
     assert ids[3] == "new-stage"
     assert window.selected_ids == ["new-stage"]
@@ -49,8 +49,8 @@ def test_parallel_delete_move_rename_each_undo_exactly(
 ) -> None:
     monkeypatch.setattr(window, "rename_stage", lambda: None)
     steps = [
-        lambda: (window.select(["review"]), window.add_parallel_action.trigger()),
-        lambda: (window.select(["refine", "coding"]), window.delete_action.trigger()),
+        lambda: (window.select(["review"]), window.menus.add_parallel_action.trigger()),
+        lambda: (window.select(["refine", "coding"]), window.menus.delete_action.trigger()),
         lambda: window.scene.stagesMoved.emit({"deploy": (500.0, 80.0)}),
         lambda: window.scene.stageRenamed.emit("intake", "Customer request"),
     ]
@@ -61,7 +61,7 @@ def test_parallel_delete_move_rename_each_undo_exactly(
     assert window.workspace.stream.stage("intake").name == "Customer request"
     window.select(["deploy"])
     before = snapshot(window)
-    window.reset_layout_action.trigger()
+    window.menus.reset_layout_action.trigger()
     undo_redo_round_trip(window, before)
 
 
@@ -72,7 +72,7 @@ def test_a_refused_edit_changes_nothing(
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     before = snapshot(window)
     window.select(["deploy", "intake"])
-    window.connect_action.trigger()
+    window.menus.connect_action.trigger()
     assert "cycle" in warnings[0]
     assert snapshot(window) == before
     assert window.workspace.undo_stack.count() == 0
@@ -95,7 +95,7 @@ def test_open_error_is_a_dialog_and_the_map_is_untouched(
     bad = tmp_path / "bad.vsm.json"
     bad.write_text('{"format": "vsmapper", "version": 1, "name": "X", "stages": [{"id": "a"}]}')
     before = snapshot(window)
-    assert not window.open_path(bad, confirmed=True)
+    assert not window.file.open_path(bad, confirmed=True)
     assert "stages[0].name: is required" in shown[0]
     assert snapshot(window) == before
 
@@ -103,12 +103,12 @@ def test_open_error_is_a_dialog_and_the_map_is_untouched(
 def test_save_and_open(window: MainWindow, tmp_path: Path) -> None:
     path = tmp_path / "saved.vsm.json"
     window.scene.stageRenamed.emit("intake", "Customer request")
-    assert window._save_to(path)
+    assert window.file.save_to(path)
     assert not window.isWindowModified()
     assert load_map(path).stage("intake").name == "Customer request"
     other = tmp_path / "other.vsm.json"
     save_map(map_from_data(feature_chain_data() | {"name": "Other"}), other)
-    assert window.open_path(other)
+    assert window.file.open_path(other)
     assert window.workspace.stream.name == "Other"
     assert window.workspace.path == other
 
@@ -187,9 +187,9 @@ def test_connect_disconnect_and_rework_target_each_undo_exactly(
     answers: list[str] = []
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args: (answers.pop(0), True))
     steps = [
-        (["intake"], "Coding", window.connect_action),
-        (["intake"], "Idea intake → Coding", window.disconnect_action),
-        (["deploy"], "Refinement", window.rework_action),
+        (["intake"], "Coding", window.menus.connect_action),
+        (["intake"], "Idea intake → Coding", window.menus.disconnect_action),
+        (["deploy"], "Refinement", window.menus.rework_action),
     ]
     for selection, answer, action in steps:
         before = snapshot(window)
@@ -200,7 +200,7 @@ def test_connect_disconnect_and_rework_target_each_undo_exactly(
     assert window.workspace.stream.stage("deploy").rework_to == "refine"
     before = snapshot(window)
     window.select(["intake", "refine"])
-    window.disconnect_action.trigger()
+    window.menus.disconnect_action.trigger()
     assert [f.source for f in window.workspace.stream.flows].count("intake") == 0
     undo_redo_round_trip(window, before)
 
@@ -222,7 +222,7 @@ def test_an_import_that_leaves_columns_out_says_so(
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
     sheet = tmp_path / "team.csv"
     sheet.write_text("Stage,Process time,Owner\nBuild,2h,Kim\n", encoding="utf-8")
-    assert window.import_path(sheet)
+    assert window.file.import_path(sheet)
     assert [stage.name for stage in window.workspace.stream.stages] == ["Build"]
     assert shown == [
         "Imported team.csv:\ncolumn C 'Owner' is not read (VSMapper does not know it); "
@@ -261,6 +261,6 @@ def test_moving_many_boxes_is_one_undo_step_and_one_map_change(window: MainWindo
     ]
     undo_redo_round_trip(window, before)
     window.select(ids)
-    window.reset_layout_action.trigger()
+    window.menus.reset_layout_action.trigger()
     assert all(stage.position is None for stage in window.workspace.stream.stages)
     assert stack.count() == steps + 2

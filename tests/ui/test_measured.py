@@ -24,7 +24,7 @@ def window(qtbot: object) -> Iterator[MainWindow]:
     application()
     shown = MainWindow(load_map(example_map_path()), remember_layout=False)
     qtbot.addWidget(shown)  # type: ignore[attr-defined]
-    shown._confirm_discard = lambda: True  # type: ignore[method-assign]
+    shown.file.confirm_discard = lambda: True  # type: ignore[method-assign]
     yield shown
 
 

@@ -25,7 +25,7 @@ def window(qtbot: object) -> Iterator[MainWindow]:
     application()
     shown = MainWindow(files.example_map(), remember_layout=False)
     qtbot.addWidget(shown)  # type: ignore[attr-defined]
-    shown._confirm_discard = lambda: True  # type: ignore[method-assign]
+    shown.file.confirm_discard = lambda: True  # type: ignore[method-assign]
     yield shown
 
 
@@ -56,7 +56,7 @@ def printed_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.parametrize("action", ["print_map_action", "print_report_action"])
 def test_print_actions_print_pages(window: MainWindow, printed_to: Path, action: str) -> None:
-    getattr(window, action).trigger()
+    getattr(window.menus, action).trigger()
     assert pdf_pages(printed_to) == 1
     assert printed_to.stat().st_size > 10_000
     assert window.statusBar().currentMessage().startswith("Printed the ")
@@ -65,10 +65,10 @@ def test_print_actions_print_pages(window: MainWindow, printed_to: Path, action:
 def test_ctrl_p_prints_the_map_and_cancel_prints_nothing(
     window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert window.print_map_action.shortcut().toString() == "Ctrl+P"
-    assert window.print_report_action.shortcut().toString() == "Ctrl+Shift+P"
+    assert window.menus.print_map_action.shortcut().toString() == "Ctrl+P"
+    assert window.menus.print_report_action.shortcut().toString() == "Ctrl+Shift+P"
     monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
-    window.print_map_action.trigger()
+    window.menus.print_map_action.trigger()
     assert window.statusBar().currentMessage() == ""
 
 
@@ -85,13 +85,13 @@ def test_print_preview_shows_a_page(
         return 0
 
     monkeypatch.setattr(QPrintPreviewDialog, "exec", show)
-    getattr(window, action).trigger()
+    getattr(window.menus, action).trigger()
     assert pages == [1]
 
 
 def test_a_scenario_report_prints_as_its_export_does(window: MainWindow, printed_to: Path) -> None:
     window.workspace.show_scenario(window.workspace.stream.scenarios[0].id)
-    window.print_report_action.trigger()
+    window.menus.print_report_action.trigger()
     assert pdf_pages(printed_to) == 1
 
 

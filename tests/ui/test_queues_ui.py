@@ -26,7 +26,7 @@ def window(qtbot: QtBot) -> Iterator[MainWindow]:
 
 def show(window: MainWindow, scenario_id: str | None) -> None:
     """Pick a state in the toolbar's Show box, as the user does."""
-    box = window.scenario_box
+    box = window.menus.scenario_box
     row = box.findData(scenario_id)
     assert row >= 0, scenario_id
     box.setCurrentIndex(row)
@@ -106,5 +106,5 @@ def test_printing_an_unbounded_scenario_says_why_not(
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
     window.workspace.document.set_scenario_field("more-changes", "demand_factor", 3.0)
     show(window, "more-changes")
-    window.print_document("map", preview=True)
+    window.file.print_document("map", preview=True)
     assert len(warnings) == 1 and "lead time is unbounded" in warnings[0]

@@ -30,13 +30,13 @@ def windows(qtbot: object) -> Iterator[Callable[..., MainWindow]]:
     def make(stream: object = None, path: Path | None = None) -> MainWindow:
         window = MainWindow(stream or map_from_data(feature_chain_data()), path, False)
         qtbot.addWidget(window)  # type: ignore[attr-defined]
-        window._confirm_discard = lambda: True  # type: ignore[method-assign]
+        window.file.confirm_discard = lambda: True  # type: ignore[method-assign]
         made.append(window)
         return window
 
     yield make
     for window in app.open_windows:
-        window._confirm_discard = lambda: True  # type: ignore[method-assign]
+        window.file.confirm_discard = lambda: True  # type: ignore[method-assign]
         window.close()
     app.open_windows.clear()
 
@@ -57,13 +57,13 @@ def answering(monkeypatch: pytest.MonkeyPatch, *answers: str) -> list[str]:
 def edited(window: MainWindow, name: str) -> str:
     """Rename the first stage and autosave; returns the map as autosaved."""
     window.scene.stageRenamed.emit("intake", name)
-    window.autosave()
+    window.file.autosave()
     return dump_map(window.workspace.stream)
 
 
 def crash(window: MainWindow) -> None:
     """What a crash leaves: the autosave, with no live process owning it."""
-    window.recovery.keep_for_later()
+    window.file.recovery.keep_for_later()
     window.workspace.undo_stack.setClean()
 
 
@@ -77,7 +77,7 @@ def test_a_recovered_map_returns_modified_to_its_file(
 ) -> None:
     path = saved_map(tmp_path / "map.vsm.json")
     window = windows()
-    window.open_path(path)
+    window.file.open_path(path)
     expected = edited(window, "Customer request")
     crash(window)
     answering(monkeypatch, app.RECOVER)
@@ -92,8 +92,8 @@ def test_a_recovered_map_returns_modified_to_its_file(
 
 def test_nothing_is_autosaved_while_unmodified(windows: Callable[..., MainWindow]) -> None:
     window = windows()
-    window.autosave()
-    window.recovery.keep_for_later()
+    window.file.autosave()
+    window.file.recovery.keep_for_later()
     assert files.orphaned_recoveries() == []
 
 
@@ -105,7 +105,7 @@ def test_an_open_window_autosave_is_never_offered_nor_deleted(
     asked = answering(monkeypatch)
     assert app.offer_recoveries(windows(files.example_map()), files.orphaned_recoveries())
     assert asked == []
-    assert first.recovery.map_file.read_text(encoding="utf-8") == expected
+    assert first.file.recovery.map_file.read_text(encoding="utf-8") == expected
 
 
 def test_two_windows_on_one_file_keep_two_autosaves(
@@ -113,10 +113,10 @@ def test_two_windows_on_one_file_keep_two_autosaves(
 ) -> None:
     path = saved_map(tmp_path / "shared.vsm.json")
     one, two = windows(), windows()
-    one.open_path(path)
-    two.open_path(path)
+    one.file.open_path(path)
+    two.file.open_path(path)
     first, second = edited(one, "One's edit"), edited(two, "Two's edit")
-    assert one.recovery.map_file != two.recovery.map_file
+    assert one.file.recovery.map_file != two.file.recovery.map_file
     crash(one)
     crash(two)
     asked = answering(monkeypatch, app.RECOVER, app.RECOVER)
@@ -145,7 +145,7 @@ def test_every_orphan_is_offered_one_by_one_and_each_answer_holds(
     assert [dump_map(window.workspace.stream) for window in shown] == [expected]
     left = files.orphaned_recoveries()
     assert [found.stream.stage("intake").name for found in left] == ["Keep me"]
-    assert not dropped.recovery.map_file.exists()
+    assert not dropped.file.recovery.map_file.exists()
 
 
 def test_a_new_start_opens_its_file_and_still_offers_recoveries(
@@ -168,7 +168,7 @@ def test_recovering_the_file_asked_for_replaces_it_in_one_window(
 ) -> None:
     path = saved_map(tmp_path / "map.vsm.json")
     crashed = windows()
-    crashed.open_path(path)
+    crashed.file.open_path(path)
     expected = edited(crashed, "Unsaved")
     crash(crashed)
     answering(monkeypatch, app.RECOVER)
@@ -211,7 +211,7 @@ def test_a_relative_path_is_recovered_onto_the_same_file_after_a_start_elsewhere
     saved_map(elsewhere / "map.vsm.json", "An unrelated map")
     monkeypatch.chdir(first)
     window = windows()
-    assert window.open_path(Path("map.vsm.json"))
+    assert window.file.open_path(Path("map.vsm.json"))
     edited(window, "Unsaved")
     assert settings.RECENT_FILES.get()[0] == str(first / "map.vsm.json")
     assert settings.LAST_FOLDER.get() == str(first)

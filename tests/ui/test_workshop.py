@@ -167,7 +167,7 @@ def test_the_stage_context_menu_offers_notes(window, monkeypatch) -> None:
     monkeypatch.setattr(
         QMenu, "popup", lambda menu, where: shown.append([a.text() for a in menu.actions()])
     )
-    window._show_context_menu("review", window.pos())
+    window.menus.show_context_menu("review", window.pos())
     assert "Add &pain point…" in shown[0] and "Add &kaizen burst…" in shown[0]
 
 
@@ -262,7 +262,7 @@ def test_the_agenda_and_timer_show_in_presentation_mode(window, qtbot, monkeypat
     agenda = window.workshop.agenda
     assert agenda.isHidden()
     monkeypatch.setattr(window, "showFullScreen", lambda: None)
-    window.presentation_action.trigger()
+    window.menus.presentation_action.trigger()
     assert not agenda.isHidden()
     assert agenda.step_label.text() == "1/4  Current state"
     assert not agenda.back_button.isEnabled()
@@ -281,7 +281,7 @@ def test_the_agenda_and_timer_show_in_presentation_mode(window, qtbot, monkeypat
     paused = agenda.elapsed_seconds()
     qtbot.wait(20)
     assert agenda.elapsed_seconds() == paused and agenda.timer_button.text() == "Start"
-    window.presentation_action.trigger()
+    window.menus.presentation_action.trigger()
     assert agenda.isHidden()
 
 
@@ -344,7 +344,7 @@ def test_a_cancelled_guided_map_keeps_the_open_one(window, monkeypatch) -> None:
 def test_opening_another_map_closes_the_round_and_lists_its_stages(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     address = survey.round.address
-    window.load(
+    window.file.load(
         map_from_data(
             {
                 "format": "vsmapper",
@@ -366,7 +366,7 @@ def test_reopening_the_round_window_lists_new_stages(window, qtbot, monkeypatch)
     survey = window.workshop.survey_window
     monkeypatch.setattr(window, "rename_stage", lambda: None)
     window.select(["deploy"])
-    window.add_after_action.trigger()
+    window.menus.add_after_action.trigger()
     window.workshop.survey_action.trigger()
     assert window.workshop.survey_window is survey
     assert survey.chosen_stage_ids()[-1] == "new-stage"

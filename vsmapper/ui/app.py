@@ -45,7 +45,7 @@ def render_screenshot(
     window.resize(*size)
     window.show()
     QCoreApplication.processEvents()
-    window._default_layout()
+    window.default_layout()
     QCoreApplication.processEvents()
     if presentation:
         window.toggle_presentation(True, full_screen=False)
@@ -104,7 +104,7 @@ def offer_recoveries(window: MainWindow, recoveries: list[files.Recovery]) -> li
             if target is None:
                 target = new_window(files.example_map())
                 windows.append(target)
-            target.recover(recovery)
+            target.file.recover(recovery)
     return windows
 
 
@@ -127,7 +127,7 @@ def start(file: str | None) -> list[MainWindow]:
     recoveries = files.orphaned_recoveries()
     window = new_window(files.example_map())
     if file:
-        window.open_path(files.absolute(file), confirmed=True)
+        window.file.open_path(files.absolute(file), confirmed=True)
     windows = offer_recoveries(window, recoveries)
     for shown in windows:
         shown.view.fit()

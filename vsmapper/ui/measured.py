@@ -425,9 +425,9 @@ class HistoryImportDialog(QDialog):
                 self._fail(problem)
                 return False
         else:
-            if not window._confirm_discard():
+            if not window.file.confirm_discard():
                 return False
-            window.load(measured, None)
+            window.file.load(measured, None)
         window.measured_flow.show_measurement(self.result_, drawn)
         window.show_dock("Measured flow")
         window.statusBar().showMessage("Measured the map from work-item history", 4000)
@@ -797,9 +797,9 @@ class MeasuredFlow(QObject):
         from vsmapper.cli import example_map_path
         from vsmapper.io.mapfile import load_map
 
-        if not self.window._confirm_discard():
+        if not self.window.file.confirm_discard():
             return
-        self.window.load(load_map(example_map_path()), None)
+        self.window.file.load(load_map(example_map_path()), None)
         self.window.statusBar().showMessage("Measuring the example history…")
         self.job.start(MeasureWorker(example_history_path(), self.window.workspace.stream))
 
@@ -826,16 +826,16 @@ def install_measured_flow(window: MainWindow) -> MeasuredFlow:
     dock.setObjectName("measured-flow-dock")
     dock.setWidget(measured.panel)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    window._docks["Measured flow"] = dock
-    if "Charts" in window._docks:
-        window.tabifyDockWidget(window._docks["Charts"], dock)
+    window.docks["Measured flow"] = dock
+    if "Charts" in window.docks:
+        window.tabifyDockWidget(window.docks["Charts"], dock)
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
         title = menu_action.text().replace("&", "")
         if not isinstance(menu, QMenu):
             continue
         if title == "File":
-            anchor = window.import_action
+            anchor = window.menus.import_action
             following = menu.actions()
             position = following.index(anchor) + 1 if anchor in following else len(following)
             before = following[position] if position < len(following) else None

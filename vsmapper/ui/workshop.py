@@ -611,7 +611,7 @@ class Workshop:
         self.notes_layer = NoteLayer(window.scene, lambda: workspace.stream)
         self.overlay = RoundOverlay(window.view.viewport())
         self.agenda = AgendaOverlay(window.view.viewport())
-        window.presentation_action.toggled.connect(self.agenda.set_presenting)
+        window.menus.presentation_action.toggled.connect(self.agenda.set_presenting)
         workspace.changed.connect(self._on_document_changed)
 
         def action(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
@@ -681,9 +681,9 @@ class Workshop:
     def new_guided_map(self) -> bool:
         """Start a new map by naming its stages in order, walking back from delivery."""
         dialog = GuidedMapDialog(self.window)
-        if not dialog.exec() or not self.window._confirm_discard():
+        if not dialog.exec() or not self.window.file.confirm_discard():
             return False
-        self.window.load(dialog.stream(), None)
+        self.window.file.load(dialog.stream(), None)
         return True
 
     def show_plan(self) -> None:

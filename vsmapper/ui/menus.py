@@ -1,0 +1,331 @@
+"""The window's actions and where they show: menu bar, toolbar and a stage's context menu."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar
+
+from vsmapper.ui import units
+from vsmapper.ui.dialogs import show_about, show_guide
+
+if TYPE_CHECKING:
+    from vsmapper.ui.main_window import MainWindow
+
+
+class Menus:
+    """Every action of one window, in its menus, its toolbar and the map's context menu."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        workspace = window.workspace
+        workspace.scenarioChanged.connect(self.fill_scenarios)
+        workspace.changed.connect(self._on_document_changed)
+        self.scenario_box.activated.connect(self._on_scenario_chosen)
+        self.fill_scenarios()
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
+        # A slot never gets triggered(bool)'s checked flag in place of its own argument.
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        window, file, editor = self.window, self.window.file, self.window.editor
+        stack = window.workspace.undo_stack
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New blank map", file.new_blank, key.New)
+        self.new_template_action = self._action(
+            'New from "Idea to production" template', file.new_from_template, "Ctrl+Shift+N"
+        )
+        self.open_action = self._action("&Open…", file.open_dialog, key.Open)
+        self.save_action = self._action("&Save", file.save, key.Save)
+        self.save_as_action = self._action("Save &As…", file.save_as, key.SaveAs)
+        self.import_action = self._action(
+            "&Import spreadsheet…",
+            file.import_dialog,
+            "Ctrl+I",
+            "Open a map from an .xlsx or .csv stage table",
+        )
+        self.export_action = self._action(
+            "&Export…", file.export_dialog, "Ctrl+E", "Write Excel, CSV, PNG, SVG or a PDF report"
+        )
+        self.print_map_action = self._action(
+            "&Print map…", lambda: file.print_document("map"), key.Print, "Print the map"
+        )
+        self.print_report_action = self._action(
+            "Print &report…",
+            lambda: file.print_document("report"),
+            "Ctrl+Shift+P",
+            "Print the one-page report",
+        )
+        self.preview_map_action = self._action(
+            "Print pre&view of the map…", lambda: file.print_document("map", preview=True)
+        )
+        self.preview_report_action = self._action(
+            "Print previe&w of the report…", lambda: file.print_document("report", preview=True)
+        )
+        self.settings_action = self._action(
+            "Map &settings…", window.edit_map_settings, "Ctrl+Shift+M"
+        )
+        self.quit_action = self._action("&Quit", window.close, key.Quit)
+
+        self.undo_action = self._action("&Undo", stack.undo, key.Undo)
+        self.redo_action = self._action("&Redo", stack.redo, key.Redo)
+        # Fixed labels keep the toolbar steady; what would be undone is in the tooltip.
+        stack.undoTextChanged.connect(lambda text: _describe(self.undo_action, "Undo", text))
+        stack.redoTextChanged.connect(lambda text: _describe(self.redo_action, "Redo", text))
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.add_after_action = self._action(
+            "Add stage &after",
+            window.add_stage_after,
+            "Ctrl+Return",
+            "Add a stage after the selected one",
+        )
+        self.add_after_action.setShortcuts(
+            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
+        )
+        self.add_parallel_action = self._action(
+            "Add &parallel stage",
+            window.add_parallel_stage,
+            "Ctrl+Shift+Return",
+            "Add a stage beside the selected one, with the same neighbours",
+        )
+        self.rename_action = self._action("&Rename…", window.rename_stage, "F2")
+        self.connect_action = self._action(
+            "&Connect to…",
+            editor.connect_stages,
+            "Ctrl+L",
+            "Add a flow from the selected stage",
+        )
+        self.disconnect_action = self._action(
+            "&Disconnect from…", editor.disconnect_stages, "Ctrl+Shift+L", "Remove a flow"
+        )
+        self.rework_action = self._action(
+            "Set re&work target…",
+            editor.set_rework_target,
+            "Ctrl+R",
+            "Where rejected work goes back to",
+        )
+        self.delete_action = self._action("&Delete stage", editor.delete, key.Delete)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        window.view.addAction(self.delete_action)
+        self.reset_layout_action = self._action("Reset to automatic &layout", editor.reset_layout)
+        self.add_ai_action = self._action(
+            "Add AI &opportunity…",
+            window.add_opportunity,
+            "Ctrl+Shift+A",
+            "Mark where AI could help this stage",
+        )
+        self.new_scenario_action = self._action("&New scenario", window.scenarios.new_scenario)
+        self.all_ai_action = self._action(
+            "Create “All AI ideas”", window.scenarios.create_all_ai_ideas
+        )
+        self.current_state_action = self._action(
+            "Show &current state", lambda: window.workspace.show_scenario(None), "Ctrl+Shift+C"
+        )
+
+        view = window.view
+        self.zoom_in_action = self._action("Zoom &in", view.zoom_in, key.ZoomIn)
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.zoom_out_action = self._action("Zoom &out", view.zoom_out, key.ZoomOut)
+        self.fit_action = self._action("&Fit map", view.fit, "Ctrl+0")
+        self.presentation_action = self._action(
+            "&Presentation mode", window.toggle_presentation, "F11"
+        )
+        self.presentation_action.setCheckable(True)
+        self.guide_action = self._action(
+            "VSMapper &guide", lambda: show_guide(window), key.HelpContents
+        )
+        self.about_action = self._action("&About VSMapper", lambda: show_about(window))
+        self.stage_actions = [
+            self.add_parallel_action,
+            self.rename_action,
+            self.connect_action,
+            self.disconnect_action,
+            self.rework_action,
+            self.delete_action,
+            self.reset_layout_action,
+            self.add_ai_action,
+        ]
+        """The actions that need a selected stage."""
+
+    def _build_menus(self) -> None:
+        window = self.window
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.new_template_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(lambda: window.file.fill_recent_menu(self.recent_menu))
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addActions(
+            [
+                self.print_map_action,
+                self.print_report_action,
+                self.preview_map_action,
+                self.preview_report_action,
+            ]
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions(
+            [
+                self.add_after_action,
+                self.add_parallel_action,
+                self.rename_action,
+                self.connect_action,
+                self.disconnect_action,
+                self.rework_action,
+                self.reset_layout_action,
+            ]
+        )
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.add_ai_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.delete_action)
+
+        scenario_menu = bar.addMenu("&Scenario")
+        scenario_menu.addActions(
+            [self.new_scenario_action, self.all_ai_action, self.current_state_action]
+        )
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
+        view_menu.addSeparator()
+        units_menu = view_menu.addMenu("&Durations in")
+        unit_group = QActionGroup(window)
+        for unit, text in units.DISPLAY_UNITS.items():
+            action = units_menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(unit == units.display_unit())
+            action.triggered.connect(lambda _=False, u=unit: window.set_display_unit(u))
+            unit_group.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.presentation_action)
+        view_menu.addSeparator()
+        for dock in window.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.guide_action, self.about_action])
+
+    def _build_toolbar(self) -> None:
+        window = self.window
+        shown = [
+            self.add_after_action,
+            self.add_parallel_action,
+            self.connect_action,
+            self.disconnect_action,
+            self.rework_action,
+            self.delete_action,
+            self.add_ai_action,
+        ]
+        # Short toolbar labels, so that everything fits a 1280-pixel screen; menus say more.
+        for action, short in (
+            (self.add_after_action, "Add after"),
+            (self.add_parallel_action, "Add parallel"),
+            (self.connect_action, "Connect"),
+            (self.disconnect_action, "Disconnect"),
+            (self.rework_action, "Rework to"),
+            (self.delete_action, "Delete"),
+            (self.add_ai_action, "Add AI"),
+            (self.fit_action, "Fit"),
+            (self.presentation_action, "Present"),
+        ):
+            action.setIconText(short)
+        toolbar = QToolBar("Main", window)
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        window.addToolBar(toolbar)
+        toolbar.addActions([self.open_action, self.save_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.undo_action, self.redo_action])
+        toolbar.addSeparator()
+        toolbar.addActions(shown)
+        toolbar.addSeparator()
+        toolbar.addActions([self.fit_action, self.presentation_action])
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(" Show: ", window))
+        self.scenario_box = QComboBox(window)
+        self.scenario_box.setMinimumContentsLength(18)
+        self.scenario_box.setToolTip("Show the current state or a future-state scenario")
+        toolbar.addWidget(self.scenario_box)
+        self.toolbar = toolbar
+
+    def show_context_menu(self, stage_id: str, where: QPoint) -> None:
+        """The menu of a right-clicked stage (selecting it), or of the empty map."""
+        window = self.window
+        if stage_id and stage_id not in window.selected_ids:
+            window.select([stage_id])
+        menu = QMenu(window)
+        menu.addAction(self.add_after_action)
+        if stage_id:
+            menu.addActions([self.add_parallel_action, self.rename_action, self.add_ai_action])
+            menu.addActions(window.workshop.stage_actions)
+            menu.addSeparator()
+            menu.addActions(
+                [
+                    self.connect_action,
+                    self.disconnect_action,
+                    self.rework_action,
+                    self.reset_layout_action,
+                ]
+            )
+            menu.addSeparator()
+            menu.addAction(self.delete_action)
+        else:
+            menu.addActions([self.fit_action, self.reset_layout_action])
+        menu.popup(where)
+
+    def _on_document_changed(self, change: object) -> None:
+        if getattr(change, "kind", "") in ("scenarios", "reset", "ai"):
+            self.fill_scenarios()
+
+    def fill_scenarios(self) -> None:
+        """Offer the current state and every scenario in the toolbar's "Show" box."""
+        box = self.scenario_box
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("Current state", None)
+        for scenario in self.window.workspace.stream.scenarios:
+            box.addItem(f"Scenario: {scenario.name}", scenario.id)
+        current = self.window.workspace.scenario
+        box.setCurrentIndex(box.findData(current.id) if current else 0)
+        box.blockSignals(False)
+
+    def _on_scenario_chosen(self, index: int) -> None:
+        self.window.workspace.show_scenario(self.scenario_box.itemData(index))
+
+
+def _describe(action: QAction, verb: str, text: str) -> None:
+    action.setToolTip(f"{verb} {text}" if text else verb)
+    action.setStatusTip(action.toolTip())

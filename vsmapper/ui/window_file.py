@@ -1,0 +1,274 @@
+"""The map file one window shows: new, open, save, import, export, print, autosave, recovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from vsmapper.errors import VSMapperError
+from vsmapper.io.mapfile import MAP_SUFFIX, save_map
+from vsmapper.model.stream import ValueStream
+from vsmapper.ui import documents, files, settings
+
+if TYPE_CHECKING:
+    from vsmapper.ui.main_window import MainWindow
+
+AUTOSAVE_INTERVAL_MS = 30_000
+UNTITLED = "Untitled map"
+SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
+
+
+def name_from_file(path: Path) -> str:
+    """``checkout-flow.vsm.json`` → ``checkout-flow``."""
+    return path.name.removesuffix(MAP_SUFFIX).removesuffix(".json") or UNTITLED
+
+
+class WindowFile(QObject):
+    """Where the window's map comes from and goes to; every error is a dialog, never a loss."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.workspace = window.workspace
+        self.recovery = files.RecoveryFile()
+        self.watch = files.FileWatch(self)
+        self.watch.follow(self.workspace.path)
+        self.watch.changedOutside.connect(self._on_changed_outside)
+        self.workspace.pathChanged.connect(lambda: self.watch.follow(self.workspace.path))
+        self._autosave_timer = QTimer(self, interval=AUTOSAVE_INTERVAL_MS)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.start()
+
+    def confirm_discard(self) -> bool:
+        """Ask before losing unsaved changes; True when it is fine to go on."""
+        if self.workspace.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            "Unsaved changes",
+            f"Save the changes to “{self.workspace.stream.name}” first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def load(self, stream: ValueStream, path: Path | None) -> None:
+        """Show another map in this window."""
+        self.recovery.discard()
+        self.window.editor.select([])
+        self.workspace.load(stream, path)
+        if path:
+            settings.remember_recent(str(path))
+        self.workspace.refresh_now()
+        self.window.view.fit()
+
+    def new_blank(self) -> None:
+        """Start a blank map."""
+        if self.confirm_discard():
+            self.load(files.bundled_map("templates/blank.vsm.json"), None)
+
+    def new_from_template(self) -> None:
+        """Start from the "Idea to production" template."""
+        if self.confirm_discard():
+            self.load(files.bundled_map("templates/idea-to-production.vsm.json"), None)
+
+    def open_dialog(self) -> None:
+        """Choose a map file to open."""
+        if not self.confirm_discard():
+            return
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Open map", settings.LAST_FOLDER.get(), files.MAP_FILTER
+        )
+        if name:
+            self.open_path(Path(name), confirmed=True)
+
+    def open_path(self, path: Path, confirmed: bool = False) -> bool:
+        """Open a map file; an error is a dialog and the open map stays as it was."""
+        path = files.absolute(path)
+        if not confirmed and not self.confirm_discard():
+            return False
+        try:
+            stream = files.open_map(path)
+        except VSMapperError as error:
+            QMessageBox.warning(self.window, "Cannot open map", str(error))
+            return False
+        settings.LAST_FOLDER.set(str(path.parent))
+        self.load(stream, path)
+        return True
+
+    def fill_recent_menu(self, menu: QMenu) -> None:
+        """List the maps opened last in ``menu``, each opening on a click."""
+        menu.clear()
+        # Only absolute paths: a relative one would name another file after a start elsewhere.
+        recent = [path for path in settings.RECENT_FILES.get() if Path(path).is_absolute()]
+        for path in recent:
+            action = menu.addAction(Path(path).name)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(Path(p)))
+        if not recent:
+            menu.addAction("No recent maps").setEnabled(False)
+
+    def save(self) -> bool:
+        """Save to the map's file, asking for one the first time."""
+        if self.workspace.path is None:
+            return self.save_as()
+        return self.save_to(self.workspace.path)
+
+    def save_as(self) -> bool:
+        """Save under a new name."""
+        suggested = files.suggested_path(self.workspace.stream.name, MAP_SUFFIX)
+        name, _ = QFileDialog.getSaveFileName(
+            self.window, "Save map", str(suggested), files.MAP_FILTER
+        )
+        if not name:
+            return False
+        path = Path(name)
+        if not path.name.endswith(MAP_SUFFIX):
+            path = path.with_name(path.name.removesuffix(".json") + MAP_SUFFIX)
+        return self.save_to(path)
+
+    def save_to(self, path: Path) -> bool:
+        """Save to ``path``, asking first when another program changed that file."""
+        path = files.absolute(path)
+        if (
+            path == self.workspace.path
+            and self.watch.changed_outside()
+            and not files.confirm_overwrite(self.window, path)
+        ):
+            return False
+        if self.workspace.stream.name == UNTITLED:
+            self.window.editor.change_map({"name": name_from_file(path)})
+        try:
+            save_map(self.workspace.stream, path)
+        except VSMapperError as error:
+            QMessageBox.warning(self.window, "Cannot save map", str(error))
+            return False
+        self.recovery.discard()
+        self.workspace.undo_stack.setClean()
+        self.workspace.set_path(path)
+        settings.remember_recent(str(path))
+        settings.LAST_FOLDER.set(str(path.parent))
+        self.window.show_message(f"Saved {path}")
+        return True
+
+    def import_dialog(self) -> None:
+        """Open a map from a spreadsheet's stage table."""
+        if not self.confirm_discard():
+            return
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Import spreadsheet", settings.LAST_FOLDER.get(), documents.IMPORT_FILTER
+        )
+        if name:
+            self.import_path(Path(name))
+
+    def import_path(self, path: Path) -> bool:
+        """Import a spreadsheet as a new, unsaved map; errors list their rows."""
+        path = files.absolute(path)
+        notices: list[str] = []
+        try:
+            stream = documents.import_map(path, notices)
+        except VSMapperError as error:
+            QMessageBox.warning(
+                self.window, "Cannot import", "\n".join([str(error), *error.details])
+            )
+            return False
+        settings.LAST_FOLDER.set(str(path.parent))
+        self.load(stream, None)
+        self.workspace.undo_stack.resetClean()
+        self.window.update_title()
+        if notices:
+            QMessageBox.information(
+                self.window, "Imported, with notes", "\n".join([f"Imported {path.name}:", *notices])
+            )
+        return True
+
+    def export_dialog(self) -> None:
+        """Write what is shown to Excel, CSV, PNG, SVG or a PDF report."""
+        suggested = files.suggested_path(self.workspace.stream.name)
+        name, chosen = QFileDialog.getSaveFileName(
+            self.window, "Export", str(suggested), documents.EXPORT_FILTER
+        )
+        if name:
+            self.export_path(documents.path_with_suffix(name, chosen))
+
+    def export_path(self, path: Path) -> bool:
+        """Export the map (as the shown scenario makes it) to ``path``."""
+        path = files.absolute(path)
+        scenario = self.workspace.scenario
+        try:
+            documents.export_map(
+                self.workspace.stream,
+                path,
+                scenario=scenario.id if scenario else None,
+                forecast_result=self.window.charts.last_forecast,
+            )
+        except VSMapperError as error:
+            QMessageBox.warning(self.window, "Cannot export", str(error))
+            return False
+        settings.LAST_FOLDER.set(str(path.parent))
+        self.window.show_message(f"Exported {path}")
+        return True
+
+    def print_document(self, what: str, preview: bool = False) -> None:
+        """Print, or preview, the map as shown ("map") or the one-page report ("report")."""
+        scenario = self.workspace.scenario
+        try:
+            printed = documents.print_document(
+                self.window,
+                what,
+                self.workspace.stream,
+                scenario.id if scenario else None,
+                self.window.charts.last_forecast,
+                preview,
+            )
+        except VSMapperError as error:
+            QMessageBox.warning(self.window, "Cannot print", str(error))
+            self.window.statusBar().showMessage(str(error), 8000)
+            return
+        if printed:
+            self.window.statusBar().showMessage(f"Printed the {what}", 4000)
+
+    def open_dropped(self, path: Path) -> None:
+        """Open a map, or import a spreadsheet, dropped on the window."""
+        if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+            self.open_path(path)
+        elif self.confirm_discard():
+            self.import_path(path)
+
+    def _on_changed_outside(self) -> None:
+        """Another program changed the open file: reload it, or keep ours (Save asks first)."""
+        path = self.workspace.path
+        if path is None:
+            return
+        modified = not self.workspace.undo_stack.isClean()
+        if files.ask_reload(self.window, path, modified):
+            self.open_path(path, confirmed=True)
+        else:
+            self.window.statusBar().showMessage(
+                f"Kept your version; {path.name} was changed by another program", 8000
+            )
+
+    def autosave(self) -> None:
+        """Keep a recovery copy of a modified map, for the next start after a crash."""
+        if self.workspace.undo_stack.isClean():
+            return
+        try:
+            self.recovery.write(self.workspace.stream, self.workspace.path)
+        except (OSError, VSMapperError) as error:
+            self.window.show_problem(f"Autosave failed: {error}")
+
+    def recover(self, recovery: files.Recovery) -> None:
+        """Show a recovered map as modified, to be saved where it came from."""
+        self.load(recovery.stream, recovery.original)
+        recovery.file.release()
+        # The recovered map differs from its file: mark it modified until saved.
+        self.workspace.undo_stack.resetClean()
+        self.window.update_title()
+        self.autosave()
