@@ -177,11 +177,17 @@ def expected_passes(times: FlowTimes) -> list[float]:
     closing the loop; a stage always lies on its own loop, so a stage that redoes its own
     work makes 1 / p passes and one that sends work upstream is redone with that loop too.
     """
+    # Straight loops add their factor to a run of positions: summed in one sweep.
+    added = np.zeros(times.size + 1)
     passes = [1.0] * times.size
     for end, loop in times.loops.items():
-        for place in loop.stages:
-            passes[place] += times.factors[end]
-    return passes
+        if loop.detours is None:
+            added[loop.start] += times.factors[end]
+            added[end + 1] -= times.factors[end]
+        else:
+            for place in loop.stages:
+                passes[place] += times.factors[end]
+    return (np.asarray(passes) + np.cumsum(added)[:-1]).tolist()
 
 
 def utilizations(

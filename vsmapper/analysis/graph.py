@@ -12,6 +12,7 @@ import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from vsmapper.model import ValueStream
 
@@ -32,6 +33,24 @@ class FlowGraph:
     def size(self) -> int:
         """How many stages the graph has."""
         return len(self.order)
+
+    @cached_property
+    def straight_from(self) -> list[int]:
+        """``[p]``: the first position of the straight run ending at ``p``.
+
+        In a straight run every stage but the first has just the stage before it as
+        predecessor, and every stage but the last just the stage after it as successor, so
+        every path that touches the run goes through all of it.
+        """
+        first = list(range(self.size))
+        for place in range(1, self.size):
+            if self.predecessors[place] == [place - 1] and self.successors[place - 1] == [place]:
+                first[place] = first[place - 1]
+        return first
+
+    def is_straight(self, low: int, high: int) -> bool:
+        """Whether positions ``low..high`` form a straight run."""
+        return self.straight_from[high] <= low
 
 
 def flow_graph(stream: ValueStream) -> FlowGraph:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import add
 
 from vsmapper.analysis.graph import FlowGraph, jump_maxima
 
@@ -25,12 +27,21 @@ class ReworkLoop:
     end: int
     stages: tuple[int, ...]
     hours: float
-    detours: dict[int, tuple[float, float]]
-    """For each loop stage but the end: (longest way back avoiding it, longest through it)."""
+    detours: dict[int, tuple[float, float]] | None = None
+    """For each loop stage but the end: (longest way back avoiding it, longest through it).
+
+    None for a straight loop (a run of single hand-offs, or a stage redoing its own work):
+    every way back runs through every loop stage, which needs no table per loop.
+    """
+
+    @property
+    def start(self) -> int:
+        """The position work is sent back to."""
+        return self.stages[0]
 
     def hours_with_stage_shortened(self, place: int, reduction: float) -> float:
         """Loop hours when the stage at ``place`` takes ``reduction`` hours less."""
-        if place == self.end:
+        if place == self.end or self.detours is None:
             return self.hours - reduction
         avoiding, through = self.detours[place]
         return max(avoiding, through - reduction)
@@ -48,15 +59,16 @@ def rework_loops(
     for end, (start, factor) in enumerate(zip(targets, factors, strict=True)):
         if factor <= 0:
             continue
-        if start == end:
-            loops[end] = ReworkLoop(end, (end,), elapsed[end], {})
-        else:
-            loops[end] = loop_between(graph, elapsed, start, end)
+        loops[end] = loop_between(graph, elapsed, start, end)
     return loops
 
 
 def loop_between(graph: FlowGraph, elapsed: Sequence[float], start: int, end: int) -> ReworkLoop:
     """The loop from ``start`` to ``end`` over the stages on some path between them."""
+    if graph.is_straight(start, end):
+        # Summed from the end backwards, as the general search below adds them up.
+        hours = reduce(add, reversed(elapsed[start : end + 1]))
+        return ReworkLoop(end, tuple(range(start, end + 1)), hours)
     reach = {start: elapsed[start]}
     for place in range(start + 1, end + 1):
         best = -1.0

@@ -19,6 +19,7 @@ estimate, and costs about one pass over the graph instead of one pass per stage.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -73,14 +74,24 @@ class FlowTimes:
             + np.asarray(factors, dtype=float) * (self._loop_hours - reduced)
         )
         inside = self._through_without_own + own
-        last = np.arange(self.size)
+        positions = np.arange(self.size)
+        # Straight loops through a stage leave a straight window: every path through it
+        # takes all of it, so the change is a sum, taken for every stage at once.
+        factor_sums, furthest = self._straight_loops
+        last = np.where(reduced != 0, furthest, positions)
+        straight = last > positions
+        inside[straight] = (
+            self._through[last[straight]]
+            + (own - np.asarray(self.expected))[straight]
+            - reduced[straight] * factor_sums[straight]
+        )
         wide: dict[int, dict[int, float]] = {}
-        for place, loops in self._loops_through.items():
+        forked = {place for place in self._loops_through if reductions[place] != 0}
+        straight_through = self._straight_loops_through(forked)
+        for place in forked:
             reduction = reductions[place]
-            if reduction == 0:
-                continue
             changed = {}
-            for loop in loops:
+            for loop in self._loops_through[place] + straight_through[place]:
                 shortened = loop.hours_with_stage_shortened(place, reduction)
                 if shortened != loop.hours:
                     changed[loop.end] = self.elapsed[loop.end] + self.factors[loop.end] * shortened
@@ -88,6 +99,9 @@ class FlowTimes:
                 changed[place] = float(own[place])
                 wide[place] = changed
                 last[place] = max(changed)
+            else:
+                last[place] = place
+                inside[place] = self._through_without_own[place] + own[place]
         highs = last.tolist()
         jumps = np.asarray(
             jump_maxima(self._edges, list(zip(range(self.size), highs, strict=True)))
@@ -130,12 +144,56 @@ class FlowTimes:
 
     @cached_property
     def _loops_through(self) -> dict[int, list[ReworkLoop]]:
-        """The loops of other stages that pass through each stage, for stages on any."""
+        """The forked loops of other stages that pass through each stage, for stages on any."""
         through: dict[int, list[ReworkLoop]] = {}
         for loop in self.loops.values():
-            for place in loop.detours:
+            for place in loop.detours or ():
                 through.setdefault(place, []).append(loop)
         return through
+
+    @cached_property
+    def _straight_loops(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per stage, of the straight loops of other stages through it: the sum of their
+        rework factors, and the furthest end (the stage itself when there is none).
+
+        One sweep over the loops' starts and ends instead of a list per stage: loops
+        sending work a hundred stages back would otherwise fill lists quadratic in size.
+        """
+        added = np.zeros(self.size + 1)
+        furthest_from = np.full(self.size, -1)
+        for loop in self._straight:
+            added[loop.start] += self.factors[loop.end]
+            added[loop.end] -= self.factors[loop.end]
+            furthest_from[loop.start] = max(furthest_from[loop.start], loop.end)
+        reach = np.maximum.accumulate(furthest_from) if self.size else furthest_from
+        positions = np.arange(self.size)
+        return np.cumsum(added)[:-1], np.where(reach > positions, reach, positions)
+
+    @cached_property
+    def _straight(self) -> list[ReworkLoop]:
+        """The straight loops that pass through a stage other than their end, by start."""
+        loops = (loop for loop in self.loops.values() if loop.detours is None)
+        return sorted(
+            (loop for loop in loops if loop.start < loop.end), key=lambda loop: loop.start
+        )
+
+    def _straight_loops_through(self, places: set[int]) -> dict[int, list[ReworkLoop]]:
+        """The straight loops of other stages through each of ``places``."""
+        ordered = sorted(places)
+        found: dict[int, list[ReworkLoop]] = {place: [] for place in ordered}
+        if not ordered:
+            return found
+        for loop in self._straight:
+            number = bisect_left(ordered, loop.start)
+            while number < len(ordered) and ordered[number] < loop.end:
+                found[ordered[number]].append(loop)
+                number += 1
+        return found
+
+    @cached_property
+    def _through(self) -> np.ndarray:
+        """The longest path through each stage."""
+        return np.asarray(self.into) + np.asarray(self.out_of) - np.asarray(self.expected)
 
     @cached_property
     def _through_without_own(self) -> np.ndarray:
