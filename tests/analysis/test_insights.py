@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from vsmapper.analysis import insights as insights_module
 from vsmapper.analysis.insights import (
     SEVERITIES,
     Insight,
@@ -197,6 +198,40 @@ def test_opportunity_effects_apply_each_opportunity_alone() -> None:
 
 def test_no_effects_without_opportunities() -> None:
     assert opportunity_effects(chain()) == []
+
+
+def counted_analyses(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The opportunity ids of each what-if analysis run from now on."""
+    runs: list[list[str]] = []
+    original = insights_module._analysis_with
+
+    def counting(stream: ValueStream, opportunity_ids: Any) -> Any:
+        runs.append(list(opportunity_ids))
+        return original(stream, opportunity_ids)
+
+    monkeypatch.setattr(insights_module, "_analysis_with", counting)
+    return runs
+
+
+def test_opportunities_on_their_own_stage_take_no_analysis_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    many = [{"id": f"idea-{n}", "name": f"Idea {n}", "process_time_factor": 0.5} for n in range(20)]
+    stream = chain(review=[REVIEW_BOT, *many[:10]], coding=[CODING_ASSISTANT, *many[10:]])
+    runs = counted_analyses(monkeypatch)
+    effects = opportunity_effects(stream)
+    assert runs == []
+    assert [effect.opportunity_id for effect in effects][:3] == ["assistant", "idea-10", "idea-11"]
+
+
+def test_side_effects_and_queues_are_analysed_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    bigger = {**CODING_ASSISTANT, "also": [{"stage": "review", "process_time_factor": 1.5}]}
+    runs = counted_analyses(monkeypatch)
+    opportunity_effects(chain(review=[REVIEW_BOT], coding=[bigger]))
+    assert runs == [["assistant"]]
+    runs.clear()
+    opportunity_effects(with_ai().replaced(demand_per_week=1))
+    assert runs == [["assistant"], ["review-bot"]]
 
 
 def test_the_best_opportunity_is_the_one_saving_most_alone() -> None:

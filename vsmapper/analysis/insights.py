@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 from vsmapper.analysis.flow import FlowAnalysis, analyze
 from vsmapper.analysis.graph import critical_path
-from vsmapper.analysis.scenario import apply_scenario, compare, find_scenario
+from vsmapper.analysis.scenario import PCA_FLOOR, apply_scenario, compare, find_scenario
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.analysis.timing import flow_times
 from vsmapper.jsonout import json_ready
-from vsmapper.model import Scenario, ValueStream, format_hours
+from vsmapper.model import AIOpportunity, Scenario, ValueStream, format_hours
 from vsmapper.model.stream import PHASES
 
 Severity = Literal["info", "warning", "critical"]
@@ -103,11 +103,19 @@ class PhaseShare:
 def opportunity_effects(stream: ValueStream) -> list[OpportunityEffect]:
     """Each marked AI opportunity applied alone to the map, in map order."""
     current = analyze(stream)
+    marked = stream.opportunities()
+    changes = _one_stage_changes(stream) if stream.demand_per_week is None else {}
     effects = []
-    for stage, opportunity in stream.opportunities():
-        future = _analysis_with(stream, [opportunity.id])
-        lead = future.lead_time_hours - current.lead_time_hours
-        expected = future.expected_lead_time_hours - current.expected_lead_time_hours
+    for stage, opportunity in marked:
+        change = changes.get(opportunity.id)
+        if change is None:
+            future = _analysis_with(stream, [opportunity.id])
+            change = _Change(
+                future.lead_time_hours - current.lead_time_hours,
+                future.expected_lead_time_hours - current.expected_lead_time_hours,
+                100 * (future.stage(stage.id).pca - current.stage(stage.id).pca),
+                future.rolled_pca - current.rolled_pca,
+            )
         effects.append(
             OpportunityEffect(
                 opportunity_id=opportunity.id,
@@ -115,16 +123,75 @@ def opportunity_effects(stream: ValueStream) -> list[OpportunityEffect]:
                 stage_id=stage.id,
                 stage=stage.name,
                 practice=opportunity.practice,
-                lead_time_delta_hours=lead,
-                lead_time_delta_pct=_percent(lead, current.lead_time_hours),
-                expected_lead_time_delta_hours=expected,
-                expected_lead_time_delta_pct=_percent(expected, current.expected_lead_time_hours),
-                pca_delta_points=100 * (future.stage(stage.id).pca - current.stage(stage.id).pca),
-                rolled_pca_delta=future.rolled_pca - current.rolled_pca,
+                lead_time_delta_hours=change.lead,
+                lead_time_delta_pct=_percent(change.lead, current.lead_time_hours),
+                expected_lead_time_delta_hours=change.expected,
+                expected_lead_time_delta_pct=_percent(
+                    change.expected, current.expected_lead_time_hours
+                ),
+                pca_delta_points=change.pca_points,
+                rolled_pca_delta=change.rolled_pca,
                 monthly_cost=opportunity.monthly_cost,
             )
         )
     return effects
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What one opportunity alone changes: lead times in hours, %C&A in points and as rolled."""
+
+    lead: float
+    expected: float
+    pca_points: float
+    rolled_pca: float
+
+
+def _one_stage_changes(stream: ValueStream) -> dict[str, _Change]:
+    """The changes of every opportunity that touches its own stage only, by opportunity id.
+
+    Without a demand no queue responds to load, so an opportunity without side effects
+    changes one stage's times and %C&A and nothing else: the question leverage answers
+    for every stage in one pass. One pass per opportunity rank at a stage (the first
+    opportunity of every stage, then the second...) measures them all, instead of one
+    analysis per opportunity.
+    """
+    times = flow_times(stream)
+    ranks: list[list[tuple[int, AIOpportunity]]] = []
+    for number, stage in enumerate(stream.stages):
+        alone = [opportunity for opportunity in stage.ai if not opportunity.also]
+        for rank, opportunity in enumerate(alone):
+            if rank == len(ranks):
+                ranks.append([])
+            ranks[rank].append((times.graph.positions[number], opportunity))
+    rolled = math.prod(times.pca)
+    no_rework = [0.0] * times.size
+    changes: dict[str, _Change] = {}
+    for group in ranks:
+        reductions = [0.0] * times.size
+        factors = list(times.factors)
+        pcas: dict[str, tuple[float, float]] = {}
+        for place, opportunity in group:
+            process = times.process[place] * opportunity.process_time_factor
+            wait = times.wait[place] * opportunity.wait_time_factor
+            reductions[place] = times.elapsed[place] - (wait + process)
+            pca = min(100.0, max(PCA_FLOOR, times.stages[place].pca + opportunity.pca_delta)) / 100
+            factors[place] = (1 - pca) / pca
+            pcas[opportunity.id] = times.pca[place], pca
+        expected = times.expected_lead_times_with(reductions, factors)
+        nominal = times.nominal.expected_lead_times_with(reductions, no_rework)
+        for place, opportunity in group:
+            before, after = pcas[opportunity.id]
+            if reductions[place] == 0 and before == after:
+                changes[opportunity.id] = _Change(0.0, 0.0, 0.0, 0.0)
+                continue
+            changes[opportunity.id] = _Change(
+                nominal[place] - times.nominal.expected_lead_time,
+                expected[place] - times.expected_lead_time,
+                100 * (after - before),
+                rolled * after / before - rolled,
+            )
+    return changes
 
 
 def hourglass(stream: ValueStream, scenario: Scenario | None = None) -> list[PhaseShare]:
