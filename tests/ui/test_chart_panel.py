@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pyqtgraph as pg
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QProgressBar, QWidget
 
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
@@ -75,6 +77,7 @@ def test_the_forecast_runs_off_the_gui_thread(panel: ChartsPanel, qtbot: object)
     assert result is not None and result.seed == 7
     assert chart.lines["P50"] <= chart.lines["P85"] <= chart.lines["P95"]
     assert chart.lines["P85"] == result.p85_hours
+    assert chart._marks["P85"].label.toPlainText().startswith("P85 ")
     assert "85% within" in chart.summary.text()
     panel.workspace.show_scenario("coding-assistant-only")
     panel.workspace.refresh_now()
@@ -106,3 +109,56 @@ def test_the_time_chart_sorts_and_tells_exact_values(panel: ChartsPanel) -> None
     ticks = chart.plot.getPlotItem().getAxis("left")._tickLevels[0]
     assert ticks[-1][1] == "Discovery & prioritisation"
     assert "Coding: wait 16.00 h, process 24.00 h" in chart.plot.toolTip()
+
+
+def test_the_forecast_progress_reaches_the_bar_on_the_gui_thread(
+    panel: ChartsPanel, qtbot: object
+) -> None:
+    chart = panel.forecast_chart
+    threads: list[threading.Thread] = []
+
+    class Recorder(QProgressBar):
+        def setValue(self, value: int) -> None:
+            threads.append(threading.current_thread())
+            super().setValue(value)
+
+    chart.progress = Recorder()
+    chart.run(seed=3)
+    qtbot.waitUntil(lambda: not chart.running, timeout=20_000)  # type: ignore[attr-defined]
+    assert threads and set(threads) == {threading.main_thread()}
+
+
+def plotted(chart: QWidget) -> list[object]:
+    """The items in a chart's plot."""
+    plot = chart.findChild(pg.PlotWidget)
+    assert plot is not None
+    return list(plot.getPlotItem().vb.addedItems)
+
+
+def test_redraws_change_the_charts_items_instead_of_making_new_ones(panel: ChartsPanel) -> None:
+    workspace = panel.workspace
+    charts = (panel.time_chart, panel.scenario_chart, panel.hourglass_chart, panel.queue_chart)
+    for chart in charts:
+        panel.tabs.setCurrentWidget(chart)
+    first = {chart: plotted(chart) for chart in charts}
+    workspace.show_scenario("more-changes")
+    workspace.refresh_now()
+    # Nothing drawn before is dropped; a label is added only where more are needed.
+    for chart in charts:
+        panel.tabs.setCurrentWidget(chart)
+        assert plotted(chart)[: len(first[chart])] == first[chart]
+    second = {chart: plotted(chart) for chart in charts}
+    workspace.show_scenario(None)
+    workspace.refresh_now()
+    for chart in charts:
+        panel.tabs.setCurrentWidget(chart)
+        assert plotted(chart) == second[chart]
+    labels = panel.time_chart.totals.texts()
+    assert len(labels) == len(workspace.stream.stages)
+    # A shorter stream hides the labels it does not need.
+    for stage in workspace.stream.stages[3:]:
+        workspace.document.remove_stage(stage.id)
+    workspace.refresh_now()
+    panel.tabs.setCurrentWidget(panel.time_chart)
+    assert len(panel.time_chart.totals.texts()) == 3
+    assert plotted(panel.time_chart) == second[panel.time_chart]

@@ -8,10 +8,6 @@ error text shown fails the test.
 from __future__ import annotations
 
 import faulthandler
-import gc
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -126,9 +122,6 @@ def settle(window: MainWindow, qtbot: object) -> None:
     window.workshop.shutdown()
     window.workspace.refresh_now()
     QApplication.processEvents()
-    # Charts left behind by redraws are collected while their window still lives: collected
-    # later, after the window is gone, pyqtgraph's items crash the process.
-    gc.collect()
     forecast = window.charts.forecast_chart
     history = window.measured_flow.job
     qtbot.waitUntil(  # type: ignore[attr-defined]
@@ -193,38 +186,10 @@ def raise_tabs_of(button: QWidget) -> None:
         widget = parent
 
 
-CHILD = "VSMAPPER_EVERY_CONTROL_CHILD"
-
-
-# The windows this test goes through leave pyqtgraph items that have crashed later tests when
-# garbage-collected, so it runs in a process of its own; slow (minutes), so CI runs it.
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not os.environ.get("VSMAPPER_EVERY_CONTROL"),
-    reason="opt in with VSMAPPER_EVERY_CONTROL=1: it still finds a timer touched from a worker "
-    "thread and a pyqtgraph crash on garbage collection, both to be fixed before it gates CI",
-)
-def test_every_control_in_a_process_of_its_own() -> None:
-    if os.environ.get(CHILD):
-        pytest.skip("this is the process of its own")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "slow", __file__],
-        env={**os.environ, CHILD: "1", "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "1 passed" in result.stdout
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get(CHILD), reason="runs in a process of its own")
 @pytest.mark.qt_log_level_fail("WARNING")
 @pytest.mark.qt_log_ignore("propagateSizeHints")
-# The ~200-stage map is left out for now: one pass over every control on it is too long for
-# the suite, and refreshing its charts again and again has crashed in the Charts panel.
-@pytest.mark.parametrize("which", ["example"])
+@pytest.mark.parametrize("which", ["example", "200 stages"])
 def test_every_action_and_button_works(
     which: str, make_window: WindowFactory, no_dialogs: list[str], qtbot: object
 ) -> None:

@@ -145,3 +145,14 @@ def test_the_panel_forecasts_and_exports(window: MainWindow, qtbot: object, tmp_
             panel.export_current(out)
             assert out.stat().st_size > 1000
     assert not QImage(str(tmp_path / "chart0.png")).isNull()
+
+
+def test_a_new_measurement_redraws_the_same_chart_items(window: MainWindow, qtbot: object) -> None:
+    window.measured_flow.example_action.trigger()
+    panel = window.measured_flow.panel
+    qtbot.waitUntil(lambda: panel.measured is not None, timeout=60_000)  # type: ignore[attr-defined]
+    charts = (panel.flow_time_chart, panel.velocity_chart, panel.cfd_chart, panel.aging_chart)
+    first = [list(chart.getPlotItem().vb.addedItems) for chart in charts]
+    assert panel.measured is not None
+    panel.show_measurement(panel.measured)
+    assert [list(chart.getPlotItem().vb.addedItems) for chart in charts] == first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -79,6 +80,57 @@ def save_chart(widget: QWidget, path: str | Path) -> None:
     write_atomically(path, data)
 
 
+class Labels:
+    """Text labels of a plot, made as a redraw first needs them and reused by later redraws.
+
+    Plot items are never removed: pyqtgraph items dropped from a plot and collected after
+    their window is gone crash the process, so each chart keeps its items and changes them.
+    """
+
+    def __init__(self, plot: pg.PlotItem, anchor: tuple[float, float]) -> None:
+        self._plot = plot
+        self._anchor = anchor
+        self._items: list[pg.TextItem] = []
+
+    def show(self, labels: Sequence[tuple[str, float, float, str]]) -> None:
+        """Show each (text, x, y, colour); hide the labels left over from a longer redraw."""
+        while len(self._items) < len(labels):
+            item = pg.TextItem(anchor=self._anchor)
+            self._plot.addItem(item)
+            self._items.append(item)
+        for item, (text, x, y, colour) in zip(self._items, labels, strict=False):
+            item.setText(text, colour)
+            item.setPos(x, y)
+            item.show()
+        for item in self._items[len(labels) :]:
+            item.hide()
+
+    def texts(self) -> list[str]:
+        """The labels shown, in order."""
+        return [item.toPlainText() for item in self._items if item.isVisible()]
+
+
+def _mark(colour: str, position: float, angle: int = 90) -> pg.InfiniteLine:
+    """A labelled line marking a value (P50, the nominal lead time…), hidden until placed."""
+    line = pg.InfiniteLine(
+        0,
+        angle=angle,
+        pen=pg.mkPen(colour, width=2),
+        label="",
+        labelOpts={"color": colour, "position": position, "fill": theme.PAPER},
+    )
+    line.hide()
+    return line
+
+
+def _place(line: pg.InfiniteLine, value: float, text: str) -> None:
+    """Show ``line`` at ``value`` with ``text`` as its label."""
+    # Shown first: a hidden label ignores new text.
+    line.show()
+    line.setValue(value)
+    line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
+
+
 class TimeChart(QWidget):
     """Per stage: wait, process and expected rework as stacked bars, in flow order or sorted."""
 
@@ -92,6 +144,16 @@ class TimeChart(QWidget):
         layout.addWidget(self.plot)
         self.bars: dict[str, tuple[float, float, float]] = {}
         self._shown: tuple[ValueStream, Workspace] | None = None
+        item = self.plot.getPlotItem()
+        self._layers = [
+            pg.BarGraphItem(
+                x0=[], y=[], height=0.6, width=[], brush=colour, pen=pg.mkPen(theme.PAPER)
+            )
+            for colour in (theme.WAIT, theme.PROCESS, theme.REWORK)
+        ]
+        for layer in self._layers:
+            item.addItem(layer)
+        self.totals = Labels(item, anchor=(0, 0.5))
         self.sorted.toggled.connect(lambda _: self._shown and self.show_map(*self._shown))
 
     def show_map(self, stream: ValueStream, workspace: Workspace) -> None:
@@ -103,7 +165,6 @@ class TimeChart(QWidget):
         else:
             metrics.reverse()
         item = self.plot.getPlotItem()
-        item.clear()
         y = list(range(len(metrics)))
         wait = [m.wait_time_hours for m in metrics]
         process = [m.process_time_hours for m in metrics]
@@ -112,25 +173,17 @@ class TimeChart(QWidget):
             m.id: (w, p, r) for m, w, p, r in zip(metrics, wait, process, rework, strict=True)
         }
         starts = [0.0] * len(y)
-        layers = ((wait, theme.WAIT), (process, theme.PROCESS), (rework, theme.REWORK))
-        for values, colour in layers:
-            item.addItem(
-                pg.BarGraphItem(
-                    x0=starts,
-                    y=y,
-                    height=0.6,
-                    width=values,
-                    brush=colour,
-                    pen=pg.mkPen(theme.PAPER),
-                )
-            )
+        for layer, values in zip(self._layers, (wait, process, rework), strict=True):
+            layer.setOpts(x0=starts, y=y, width=values)
             starts = [s + v for s, v in zip(starts, values, strict=True)]
         hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
         # Beyond a few dozen bars a label per bar is unreadable and slow; the tooltip has them.
-        for index, total in enumerate(starts if len(starts) <= MAX_TOTAL_LABELS else []):
-            label = pg.TextItem(show_hours(total, *hours), color=theme.INK_SOFT, anchor=(0, 0.5))
-            label.setPos(total, index)
-            item.addItem(label)
+        self.totals.show(
+            [
+                (show_hours(total, *hours), total, index, theme.INK_SOFT)
+                for index, total in enumerate(starts if len(starts) <= MAX_TOTAL_LABELS else [])
+            ]
+        )
         item.getAxis("left").setTicks([[(i, m.name) for i, m in enumerate(metrics)]])
         item.setXRange(0, max(starts, default=1) * 1.15 or 1, padding=0)
         rows = [
@@ -202,6 +255,29 @@ class ForecastChart(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self._thread: QThread | None = None
         self._worker: ForecastWorker | None = None
+        self.lines: dict[str, float] = {}
+        item = self.plot.getPlotItem()
+        self._bars = pg.BarGraphItem(
+            x0=[],
+            width=[],
+            y0=0,
+            height=[],
+            brush=theme.color(theme.PHASE_COLORS["ideation"].strong, 150),
+            pen=pg.mkPen(theme.PAPER),
+        )
+        item.addItem(self._bars)
+        # Labels at different heights, so close lines do not write over each other.
+        self._marks = {
+            name: _mark(colour, height)
+            for name, colour, height in (
+                ("P50", theme.INK, 0.95),
+                ("P85", theme.CONSTRAINT, 0.85),
+                ("P95", theme.REWORK, 0.75),
+                ("nominal", theme.PROCESS, 0.65),
+            )
+        }
+        for line in self._marks.values():
+            item.addItem(line)
 
     def mark_stale(self) -> None:
         """Say that a shown forecast no longer matches the map."""
@@ -226,7 +302,8 @@ class ForecastChart(QWidget):
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(lambda share: self.progress.setValue(int(share * 100)))
+        # To methods, not lambdas: PySide calls a lambda on the emitting worker thread.
+        self._worker.progressed.connect(self._show_progress)
         self._worker.finished.connect(self._show)
         self._worker.failed.connect(self.summary.setText)
         self._worker.finished.connect(self._stop_thread)
@@ -235,6 +312,9 @@ class ForecastChart(QWidget):
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self._thread.start()
+
+    def _show_progress(self, share: float) -> None:
+        self.progress.setValue(int(share * 100))
 
     def cancel(self) -> None:
         """Stop the running forecast at its next chunk."""
@@ -259,40 +339,20 @@ class ForecastChart(QWidget):
         self.last_forecast = result
         calendar = self.workspace.stream.calendar
         hours = calendar.hours_per_day, calendar.days_per_week
-        item = self.plot.getPlotItem()
-        item.clear()
         edges = list(result.histogram_edges)
-        item.addItem(
-            pg.BarGraphItem(
-                x0=edges[:-1],
-                width=[b - a for a, b in itertools.pairwise(edges)],
-                y0=0,
-                height=list(result.histogram_counts),
-                brush=theme.color(theme.PHASE_COLORS["ideation"].strong, 150),
-                pen=pg.mkPen(theme.PAPER),
-            )
+        self._bars.setOpts(
+            x0=edges[:-1],
+            width=[b - a for a, b in itertools.pairwise(edges)],
+            height=list(result.histogram_counts),
         )
-        self.lines = {}
-        # Labels at different heights, so close lines do not write over each other.
-        for height, (name, value, colour) in zip(
-            (0.95, 0.85, 0.75, 0.65),
-            (
-                ("P50", result.p50_hours, theme.INK),
-                ("P85", result.p85_hours, theme.CONSTRAINT),
-                ("P95", result.p95_hours, theme.REWORK),
-                ("nominal", result.nominal_lead_time_hours, theme.PROCESS),
-            ),
-            strict=True,
-        ):
-            line = pg.InfiniteLine(
-                value,
-                angle=90,
-                pen=pg.mkPen(colour, width=2),
-                label=f"{name} {show_hours(value, *hours)}",
-                labelOpts={"color": colour, "position": height, "fill": theme.PAPER},
-            )
-            item.addItem(line)
-            self.lines[name] = value
+        self.lines = {
+            "P50": result.p50_hours,
+            "P85": result.p85_hours,
+            "P95": result.p95_hours,
+            "nominal": result.nominal_lead_time_hours,
+        }
+        for name, value in self.lines.items():
+            _place(self._marks[name], value, f"{name} {show_hours(value, *hours)}")
         self.summary.setText(
             f"{self.workspace.label}: {result.trials:,} simulated items (seed {result.seed}). "
             f"Half are done within {show_hours(result.p50_hours, *hours)}, 85% within "
@@ -310,6 +370,15 @@ class ScenarioChart(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         self.values: list[tuple[str, float, float]] = []
+        item = self.plot.getPlotItem()
+        item.addLegend(offset=(-10, 10), labelTextColor=theme.INK)
+        self._lead = pg.BarGraphItem(x=[], height=[], width=0.34, brush=theme.INK, name="Lead time")
+        self._expected = pg.BarGraphItem(
+            x=[], height=[], width=0.34, brush=theme.REWORK, name="Expected, with rework"
+        )
+        item.addItem(self._lead)
+        item.addItem(self._expected)
+        self.labels = Labels(item, anchor=(0.5, 1))
 
     def show_map(self, stream: ValueStream) -> None:
         """Draw the comparison of the map's scenarios."""
@@ -326,39 +395,23 @@ class ScenarioChart(QWidget):
             for name, a, why in results
         ]
         item = self.plot.getPlotItem()
-        item.clear()
-        if item.legend is None:
-            item.addLegend(offset=(-10, 10), labelTextColor=theme.INK)
         x = list(range(len(self.values)))
-        item.addItem(
-            pg.BarGraphItem(
-                x=[i - 0.18 for i in x],
-                height=[v[1] for v in self.values],
-                width=0.34,
-                brush=theme.INK,
-                name="Lead time",
-            )
-        )
-        item.addItem(
-            pg.BarGraphItem(
-                x=[i + 0.18 for i in x],
-                height=[v[2] for v in self.values],
-                width=0.34,
-                brush=theme.REWORK,
-                name="Expected, with rework",
-            )
-        )
+        self._lead.setOpts(x=[i - 0.18 for i in x], height=[v[1] for v in self.values])
+        self._expected.setOpts(x=[i + 0.18 for i in x], height=[v[2] for v in self.values])
         top = max(v[2] for v in self.values) * 1.4 or 1
-        for index, (_name, analysis, why) in enumerate(results):
-            label = pg.TextItem(
-                "unbounded: overloaded"
+        self.labels.show(
+            [
+                ("unbounded: overloaded", index, top * 0.3, theme.CONSTRAINT)
                 if why
-                else f"flow efficiency {analysis.flow_efficiency:.1%}",
-                color=theme.CONSTRAINT if why else theme.PROCESS,
-                anchor=(0.5, 1),
-            )
-            label.setPos(index, top * 0.3 if why else analysis.expected_lead_time_hours * 1.04)
-            item.addItem(label)
+                else (
+                    f"flow efficiency {analysis.flow_efficiency:.1%}",
+                    index,
+                    analysis.expected_lead_time_hours * 1.04,
+                    theme.PROCESS,
+                )
+                for index, (_name, analysis, why) in enumerate(results)
+            ]
+        )
         item.getAxis("bottom").setTicks([[(i, v[0]) for i, v in enumerate(self.values)]])
         item.setYRange(0, top, padding=0)
         self.plot.setToolTip(
@@ -395,6 +448,23 @@ class QueueChart(QWidget):
         self.today: tuple[float, float] | None = None
         self.scenario_point: tuple[float, float] | None = None
         self._shown: tuple[ValueStream, FutureState | None] | None = None
+        item = self.plot.getPlotItem()
+        self._legend = item.addLegend(offset=(10, 10), labelTextColor=theme.INK)
+        self._curve = item.plot(
+            pen=pg.mkPen(theme.WAIT, width=2.5), name="At today's work per item"
+        )
+        self._today = item.plot(pen=None, symbol="o", symbolSize=12, symbolBrush=theme.INK)
+        self._scenario = item.plot(
+            pen=None, symbol="s", symbolSize=12, symbolBrush=theme.CONSTRAINT
+        )
+        self._overflow = pg.InfiniteLine(
+            pos=100.0,
+            angle=90,
+            pen=pg.mkPen(theme.CONSTRAINT, width=2, style=Qt.PenStyle.DashLine),
+        )
+        item.addItem(self._overflow)
+        self.labels = Labels(item, anchor=(0, 1))
+        self._draw()
 
     def show_map(self, stream: ValueStream, future: FutureState | None) -> None:
         """Offer the stages that have a calibrated queue; keep the chosen one if it still has."""
@@ -418,9 +488,14 @@ class QueueChart(QWidget):
 
     def _draw(self) -> None:
         item = self.plot.getPlotItem()
-        item.clear()
         self.curve, self.today, self.scenario_point = [], None, None
+        self._curve.setData([], [])
+        self._today.setData([], [])
+        self._scenario.setData([], [])
+        self._overflow.hide()
+        self.labels.show([])
         stage_id = self.stage_box.currentData()
+        self._legend.setVisible(self._shown is not None and stage_id is not None)
         if self._shown is None or stage_id is None:
             self.note.setText(
                 "Give the map a demand (items per week) to see how its queues respond to load."
@@ -434,23 +509,11 @@ class QueueChart(QWidget):
         wait = stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
         self.curve = wait_curve(wait, load.utilization, stage.people)
         self.today = (load.utilization, wait)
-        if item.legend is None:
-            item.addLegend(offset=(10, 10), labelTextColor=theme.INK)
-        item.plot(
-            [100 * rho for rho, _ in self.curve],
-            [hours for _, hours in self.curve],
-            pen=pg.mkPen(theme.WAIT, width=2.5),
-            name="At today's work per item",
+        self._curve.setData(
+            [100 * rho for rho, _ in self.curve], [hours for _, hours in self.curve]
         )
-        item.plot(
-            [100 * load.utilization],
-            [wait],
-            pen=None,
-            symbol="o",
-            symbolSize=12,
-            symbolBrush=theme.INK,
-        )
-        self._label(item, "today", 100 * load.utilization, wait, theme.INK)
+        self._today.setData([100 * load.utilization], [wait])
+        labels = [("today", 100 * load.utilization + 1, wait, theme.INK)]
         units = calendar.hours_per_day, calendar.days_per_week
         text = (
             f"{stage.name}: {load.utilization:.0%} busy today, waiting {show_hours(wait, *units)}."
@@ -461,44 +524,26 @@ class QueueChart(QWidget):
         if change is not None and change.utilization_after is not None:
             after = change.utilization_after
             if change.overflowing:
-                item.addItem(
-                    pg.InfiniteLine(
-                        pos=100.0,
-                        angle=90,
-                        pen=pg.mkPen(theme.CONSTRAINT, width=2, style=Qt.PenStyle.DashLine),
-                    )
-                )
-                self._label(
-                    item, f"scenario: {after:.0%}, unbounded", 100.0, top * 0.8, theme.CONSTRAINT
+                self._overflow.show()
+                labels.append(
+                    (f"scenario: {after:.0%}, unbounded", 101.0, top * 0.8, theme.CONSTRAINT)
                 )
                 text += f" The scenario makes it {after:.0%} busy: its queue grows without bound."
             else:
                 self.scenario_point = (after, change.wait_after_hours)
-                item.plot(
-                    [100 * after],
-                    [change.wait_after_hours],
-                    pen=None,
-                    symbol="s",
-                    symbolSize=12,
-                    symbolBrush=theme.CONSTRAINT,
-                )
-                self._label(
-                    item, "scenario", 100 * after, change.wait_after_hours, theme.CONSTRAINT
+                self._scenario.setData([100 * after], [change.wait_after_hours])
+                labels.append(
+                    ("scenario", 100 * after + 1, change.wait_after_hours, theme.CONSTRAINT)
                 )
                 top = max(top, 2 * change.wait_after_hours)
                 text += (
                     f" The scenario: {after:.0%} busy, waiting "
                     f"{show_hours(change.wait_after_hours, *units)}."
                 )
+        self.labels.show(labels)
         self.note.setText(text)
         item.setXRange(0, 105, padding=0)
         item.setYRange(0, top * 1.1 or 1, padding=0)
-
-    @staticmethod
-    def _label(item: pg.PlotItem, text: str, x: float, y: float, color: str) -> None:
-        label = pg.TextItem(text, color=color, anchor=(0, 1))
-        label.setPos(x + 1, y)
-        item.addItem(label)
 
 
 class HourglassChart(QWidget):
@@ -509,26 +554,31 @@ class HourglassChart(QWidget):
         self.plot = _plot("Where the time is, and where the AI is", "", "% of expected lead time")
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
+        item = self.plot.getPlotItem()
+        self._bars = pg.BarGraphItem(x=[], height=[], width=0.6, brushes=[])
+        item.addItem(self._bars)
+        self.labels = Labels(item, anchor=(0.5, 1))
 
     def show_map(self, stream: ValueStream, workspace: Workspace) -> None:
         """Draw the phases of what is shown."""
         shares = hourglass(stream, workspace.scenario)
         item = self.plot.getPlotItem()
-        item.clear()
-        for index, share in enumerate(shares):
-            colours = theme.PHASE_COLORS[share.phase]
-            item.addItem(
-                pg.BarGraphItem(
-                    x=[index], height=[100 * share.share], width=0.6, brush=colours.strong
+        self._bars.setOpts(
+            x=list(range(len(shares))),
+            height=[100 * share.share for share in shares],
+            brushes=[theme.PHASE_COLORS[share.phase].strong for share in shares],
+        )
+        self.labels.show(
+            [
+                (
+                    f"{share.share:.0%} of time\nAI ideas: {share.opportunities}",
+                    index,
+                    100 * share.share,
+                    theme.INK,
                 )
-            )
-            label = pg.TextItem(
-                f"{share.share:.0%} of time\nAI ideas: {share.opportunities}",
-                color=theme.INK,
-                anchor=(0.5, 1),
-            )
-            label.setPos(index, 100 * share.share)
-            item.addItem(label)
+                for index, share in enumerate(shares)
+            ]
+        )
         item.getAxis("bottom").setTicks([[(i, s.phase.title()) for i, s in enumerate(shares)]])
         item.setYRange(0, 110)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 from vsmapper.errors import VSMapperError
 from vsmapper.model.stream import StatusMapping, ValueStream
 from vsmapper.ui import settings, theme
-from vsmapper.ui.chart_panel import _plot, save_chart
+from vsmapper.ui.chart_panel import _mark, _place, _plot, save_chart
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.insights_panel import filled_item
 from vsmapper.ui.units import show_hours
@@ -519,6 +518,41 @@ class MeasuredFlowPanel(QWidget):
         workspace.refreshed.connect(self._refresh_gap)
         self._set_enabled(False)
         self.lines: dict[str, float] = {}
+        self._make_plot_items()
+
+    def _make_plot_items(self) -> None:
+        """The charts' items, made once and changed by each draw (never removed: see Labels)."""
+        flow = self.flow_time_chart.getPlotItem()
+        self._flow_bars = pg.BarGraphItem(
+            x0=[],
+            width=[],
+            y0=0,
+            height=[],
+            brush=theme.color(theme.PHASE_COLORS["creation"].strong, 150),
+            pen=pg.mkPen(theme.PAPER),
+        )
+        flow.addItem(self._flow_bars)
+        self._flow_marks = {
+            name: _mark(colour, height)
+            for name, colour, height in (
+                ("P50", theme.INK, 0.95),
+                ("P85", theme.CONSTRAINT, 0.85),
+                ("P95", theme.REWORK, 0.75),
+            )
+        }
+        for line in self._flow_marks.values():
+            flow.addItem(line)
+        velocity = self.velocity_chart.getPlotItem()
+        self._velocity_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=theme.PROCESS)
+        self._trend = pg.PlotDataItem(pen=pg.mkPen(theme.CONSTRAINT, width=2))
+        velocity.addItem(self._velocity_bars)
+        velocity.addItem(self._trend)
+        self._bands: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.FillBetweenItem]] = []
+        aging = self.aging_chart.getPlotItem()
+        self._ages = pg.ScatterPlotItem(size=7, brush=theme.color(theme.WAIT, 160), pen=None)
+        self._aging_p85 = _mark(theme.CONSTRAINT, 0.1, angle=0)
+        aging.addItem(self._ages)
+        aging.addItem(self._aging_p85)
 
     def sizeHint(self) -> QSize:
         return QSize(700, 420)
@@ -557,126 +591,90 @@ class MeasuredFlowPanel(QWidget):
         self._draw_aging(found, stream)
 
     def _draw_flow_time(self, found: Measurement, stream: ValueStream) -> None:
-        item = self.flow_time_chart.getPlotItem()
-        item.clear()
-        self.lines = {}
-        if not found.flow_times:
-            return
         import numpy as np
 
+        self.lines = {}
+        for line in self._flow_marks.values():
+            line.hide()
+        if not found.flow_times:
+            self._flow_bars.setOpts(x0=[], width=[], height=[])
+            return
         counts, edges = np.histogram(
             found.flow_times, bins=min(40, max(5, len(found.flow_times) // 20))
         )
-        item.addItem(
-            pg.BarGraphItem(
-                x0=edges[:-1],
-                width=np.diff(edges),
-                y0=0,
-                height=counts,
-                brush=theme.color(theme.PHASE_COLORS["creation"].strong, 150),
-                pen=pg.mkPen(theme.PAPER),
-            )
-        )
+        self._flow_bars.setOpts(x0=edges[:-1], width=np.diff(edges), height=counts)
         flow = found.flow_time
-        marks = [
-            ("P50", flow.p50, theme.INK),
-            ("P85", flow.p85, theme.CONSTRAINT),
-            ("P95", flow.p95, theme.REWORK),
-        ]
-        for height, (name, value, colour) in zip((0.95, 0.85, 0.75), marks, strict=True):
-            if value is None:
-                continue
-            item.addItem(
-                pg.InfiniteLine(
-                    value,
-                    angle=90,
-                    pen=pg.mkPen(colour, width=2),
-                    label=f"{name} {_hours(value, stream)}",
-                    labelOpts={"color": colour, "position": height, "fill": theme.PAPER},
-                )
-            )
-            self.lines[name] = value
+        for name, value in (("P50", flow.p50), ("P85", flow.p85), ("P95", flow.p95)):
+            if value is not None:
+                _place(self._flow_marks[name], value, f"{name} {_hours(value, stream)}")
+                self.lines[name] = value
 
     def _draw_velocity(self, found: Measurement) -> None:
-        item = self.velocity_chart.getPlotItem()
-        item.clear()
-        counts = [count for _, count in found.weekly_done]
-        if not counts:
-            return
-        x = list(range(len(counts)))
-        item.addItem(pg.BarGraphItem(x=x, height=counts, width=0.8, brush=theme.PROCESS))
-        if len(counts) >= 2:
-            import numpy as np
+        import numpy as np
 
+        counts = [count for _, count in found.weekly_done]
+        x = list(range(len(counts)))
+        self._velocity_bars.setOpts(x=x, height=counts)
+        self._trend.setData([], [])
+        if len(counts) >= 2:
             slope, intercept = np.polyfit(x, counts, 1)
-            item.addItem(
-                pg.PlotDataItem(
-                    [x[0], x[-1]],
-                    [intercept, intercept + slope * x[-1]],
-                    pen=pg.mkPen(theme.CONSTRAINT, width=2),
-                )
-            )
+            self._trend.setData([x[0], x[-1]], [intercept, intercept + slope * x[-1]])
         ticks = [(i, week.strftime("%d %b %y")) for i, (week, _) in enumerate(found.weekly_done)]
         step = max(1, len(ticks) // 8)
-        item.getAxis("bottom").setTicks([ticks[::step]])
+        self.velocity_chart.getPlotItem().getAxis("bottom").setTicks([ticks[::step]])
 
     def _draw_cfd(self, found: Measurement, stream: ValueStream) -> None:
         item = self.cfd_chart.getPlotItem()
-        item.clear()
-        if not found.cfd_days:
-            return
         x = list(range(len(found.cfd_days)))
         layers = [("Done", found.cfd_done)] + [
             (stage.name, found.cfd_stages.get(stage.id, [0] * len(x)))
             for stage in reversed(stream.stages)
         ]
-        colours = itertools.cycle(
-            [phase.strong for phase in theme.PHASE_COLORS.values()] + [theme.WAIT, theme.AI]
-        )
+        if not found.cfd_days:
+            layers = []
+        colours = [phase.strong for phase in theme.PHASE_COLORS.values()] + [theme.WAIT, theme.AI]
+        # One band per layer, made when first needed and kept: hidden when a later draw has
+        # fewer layers.
+        while len(self._bands) < len(layers):
+            colour = colours[len(self._bands) % len(colours)]
+            lower = pg.PlotDataItem(pen=None)
+            upper = pg.PlotDataItem(pen=pg.mkPen(colour))
+            band = pg.FillBetweenItem(lower, upper, brush=theme.color(colour, 120))
+            for part in (lower, upper, band):
+                item.addItem(part)
+            self._bands.append((lower, upper, band))
         below = [0] * len(x)
-        for name, values, colour in zip(
-            [n for n, _ in layers], [v for _, v in layers], colours, strict=False
-        ):
+        for (lower, upper, band), (_name, values) in zip(self._bands, layers, strict=False):
             above = [a + b for a, b in zip(below, values, strict=True)]
-            lower = pg.PlotDataItem(x, below, pen=None)
-            upper = pg.PlotDataItem(x, above, pen=pg.mkPen(colour), name=name)
-            item.addItem(lower)
-            item.addItem(upper)
-            item.addItem(pg.FillBetweenItem(lower, upper, brush=theme.color(colour, 120)))
+            lower.setData(x, below)
+            upper.setData(x, above)
+            band.show()
             below = above
+        for lower, upper, band in self._bands[len(layers) :]:
+            lower.setData([], [])
+            upper.setData([], [])
+            band.hide()
         ticks = [(i, day.strftime("%d %b %y")) for i, day in enumerate(found.cfd_days)]
         step = max(1, len(ticks) // 8)
         item.getAxis("bottom").setTicks([ticks[::step]])
 
     def _draw_aging(self, found: Measurement, stream: ValueStream) -> None:
         item = self.aging_chart.getPlotItem()
-        item.clear()
         place = {stage.id: index for index, stage in enumerate(stream.stages)}
         order = {
             status: place.get(mapping.stage or "", len(place))
             for status, mapping in stream.statuses.items()
         }
         points = [(order.get(aging.status, len(place)), aging.age_hours) for aging in found.aging]
-        if points:
-            item.addItem(
-                pg.ScatterPlotItem(
-                    [x for x, _ in points],
-                    [y for _, y in points],
-                    size=7,
-                    brush=theme.color(theme.WAIT, 160),
-                    pen=None,
-                )
-            )
+        self._ages.setData([x for x, _ in points], [y for _, y in points])
         if found.flow_time.p85 is not None:
-            item.addItem(
-                pg.InfiniteLine(
-                    found.flow_time.p85,
-                    angle=0,
-                    pen=pg.mkPen(theme.CONSTRAINT, width=2),
-                    label=f"P85 flow time {_hours(found.flow_time.p85, stream)}",
-                    labelOpts={"color": theme.CONSTRAINT, "position": 0.1, "fill": theme.PAPER},
-                )
+            _place(
+                self._aging_p85,
+                found.flow_time.p85,
+                f"P85 flow time {_hours(found.flow_time.p85, stream)}",
             )
+        else:
+            self._aging_p85.hide()
         names = [
             stage.name if len(stage.name) <= 14 else stage.name[:13] + "…"
             for stage in stream.stages
