@@ -22,6 +22,7 @@ from vsmapper.model import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.canvas.view import draw_fitted
+from vsmapper.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM = ROOT / "resources" / "examples" / "platform-team.vsm.json"
@@ -68,6 +69,33 @@ def test_every_name_reads_from_the_back_of_the_room(
         on_screen = view.mapFromScene(item.box_rect()).boundingRect()
         assert viewport.contains(QRectF(on_screen)), stage.name
     assert len(view.map_scene().lanes()) >= 3
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_the_agenda_and_a_rounds_qr_code_sit_beside_the_map_never_on_it(
+    qtbot: QtBot, platform: ValueStream, size: tuple[int, int], least: float
+) -> None:
+    window = MainWindow(platform, PLATFORM, remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.toggle_presentation(True, full_screen=False)
+    window.workshop.overlay.show_round("http://192.168.100.200:54321/s/Ab3dE9xkQ2")
+    window.resize(*size)
+    QApplication.processEvents()
+    view = window.view
+    assert (view.width(), view.height()) == size
+    panels = [window.workshop.agenda, window.workshop.overlay]
+    viewport = view.viewport().geometry()
+    for panel in panels:
+        assert panel.isVisible() and not panel.geometry().intersects(viewport)
+        assert view.rect().contains(panel.geometry())
+    for stage in platform.stages:
+        item = view.map_scene().stage_item(stage.id)
+        assert name_pixels(view, stage.id) >= least, stage.name
+        on_screen = view.mapFromScene(item.box_rect()).boundingRect()
+        assert view.viewport().rect().contains(on_screen), stage.name
 
 
 def test_a_huge_map_keeps_readable_names_and_scrolls_down(qtbot: QtBot) -> None:

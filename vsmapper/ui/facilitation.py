@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,8 +32,12 @@ AGENDA = (
 )
 
 
+AGENDA_WIDTH = 240
+"""The agenda's width in pixels: narrow, beside a map wrapped to fill a 16:9 screen's height."""
+
+
 class AgendaOverlay(QFrame):
-    """The workshop's step and its timer, small in a corner of the projected map."""
+    """The workshop's step and its timer, small, beside the projected map."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -42,13 +46,16 @@ class AgendaOverlay(QFrame):
             "#agenda-overlay { background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
             " border-radius: 6px; }"
         )
+        self.setFixedWidth(AGENDA_WIDTH)
         self.step = 0
         self._started: float | None = None
         self._elapsed = 0.0
         self.step_label = QLabel(self)
         self.step_label.setFont(QFont(self.font().family(), 13, QFont.Weight.Bold))
+        self.step_label.setWordWrap(True)
         self.prompt_label = QLabel(self)
         self.prompt_label.setStyleSheet("color: #475569;")
+        self.prompt_label.setWordWrap(True)
         self.clock_label = QLabel("0:00", self)
         self.clock_label.setFont(QFont(self.font().family(), 13, QFont.Weight.Bold))
         self.back_button = QPushButton("◀", self)
@@ -61,29 +68,25 @@ class AgendaOverlay(QFrame):
         ):
             button.setToolTip(tip)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for button in (self.back_button, self.next_button):
+            button.setFixedWidth(36)
         row = QHBoxLayout()
         row.addWidget(self.back_button)
-        row.addWidget(self.step_label, 1)
-        row.addWidget(self.clock_label)
+        row.addWidget(self.clock_label, 1, Qt.AlignmentFlag.AlignCenter)
         row.addWidget(self.timer_button)
         row.addWidget(self.next_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addLayout(row)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.step_label)
         layout.addWidget(self.prompt_label)
+        layout.addLayout(row)
         self.back_button.clicked.connect(lambda: self.go_to(self.step - 1))
         self.next_button.clicked.connect(lambda: self.go_to(self.step + 1))
         self.timer_button.clicked.connect(self.toggle_timer)
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self._show_clock)
-        parent.installEventFilter(self)
         self.go_to(0)
         self.hide()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and self.isVisible():
-            self.place()
-        return False
 
     def go_to(self, step: int) -> None:
         """Show agenda step ``step`` (clamped) with its timer at zero."""
@@ -93,6 +96,7 @@ class AgendaOverlay(QFrame):
         self.prompt_label.setText(prompt)
         self.back_button.setEnabled(self.step > 0)
         self.next_button.setEnabled(self.step < len(AGENDA) - 1)
+        self.adjustSize()
         self._elapsed = 0.0
         if self._started is not None:
             self._started = time.monotonic()
@@ -124,17 +128,10 @@ class AgendaOverlay(QFrame):
         """Show in presentation mode only."""
         if on:
             self.adjustSize()
-            self.place()
             self.show()
             self.raise_()
         else:
             self.hide()
-
-    def place(self) -> None:
-        """Sit in the parent's lower left corner."""
-        parent = self.parentWidget()
-        assert parent is not None
-        self.move(12, parent.height() - self.height() - 12)
 
 
 class GuidedMapDialog(QDialog):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import segno
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -545,7 +545,7 @@ class ImprovementPlanPanel(QWidget):
 
 
 class RoundOverlay(QWidget):
-    """The round's QR code and address in a corner of the projected map."""
+    """The round's QR code and address beside the projected map."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -553,19 +553,14 @@ class RoundOverlay(QWidget):
         self.qr = QLabel(self)
         self.address = QLabel(self)
         self.address.setTextFormat(Qt.TextFormat.PlainText)
-        self.address.setFont(QFont(self.font().family(), 14, QFont.Weight.Bold))
+        self.address.setFont(QFont(self.font().family(), 12, QFont.Weight.Bold))
         self.address.setStyleSheet("background: white; padding: 4px;")
+        self.address.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(self.address, 0, Qt.AlignmentFlag.AlignRight)
-        parent.installEventFilter(self)
+        layout.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.address, 0, Qt.AlignmentFlag.AlignHCenter)
         self.hide()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and self.isVisible():
-            self.place()
-        return False
 
     def show_round(self, address: str | None) -> None:
         """Show ``address`` and its QR code, or hide with None."""
@@ -573,17 +568,11 @@ class RoundOverlay(QWidget):
             self.hide()
             return
         self.qr.setPixmap(qr_pixmap(address, scale=4))
-        self.address.setText(address)
+        # On two lines, so that the strip beside the map stays narrow.
+        self.address.setText(address.replace("/s/", "\n/s/", 1))
         self.adjustSize()
-        self.place()
         self.show()
         self.raise_()
-
-    def place(self) -> None:
-        """Sit in the parent's lower right corner."""
-        parent = self.parentWidget()
-        assert parent is not None
-        self.move(parent.width() - self.width() - 12, parent.height() - self.height() - 12)
 
 
 # --- the menu --------------------------------------------------------------------------------
@@ -609,8 +598,11 @@ class Workshop:
             stages_dock.raise_()
         self.dock.hide()
         self.notes_layer = NoteLayer(window.scene, lambda: workspace.stream)
-        self.overlay = RoundOverlay(window.view.viewport())
-        self.agenda = AgendaOverlay(window.view.viewport())
+        # Beside the map, never on it: a stage under them could not be seen.
+        self.overlay = RoundOverlay(window.view)
+        self.agenda = AgendaOverlay(window.view)
+        window.view.side_strip.add(self.overlay)
+        window.view.side_strip.add(self.agenda)
         window.menus.presentation_action.toggled.connect(self.agenda.set_presenting)
         workspace.changed.connect(self._on_document_changed)
 

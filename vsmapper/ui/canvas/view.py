@@ -30,6 +30,7 @@ from vsmapper.layout import Room
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.scene import MapScene
+from vsmapper.ui.canvas.strips import SideStrip
 
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.01
@@ -75,6 +76,8 @@ class MapView(QGraphicsView):
         self._presenting = False
         self._banner = PresentationBanner(scene, self)
         self._banner.hide()
+        self.side_strip = SideStrip(self)
+        self.side_strip.changed.connect(self._on_side_strip_changed)
         self._relayout = QTimer(self)
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(RELAYOUT_DELAY_MS)
@@ -203,17 +206,26 @@ class MapView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(policy)
         self.setVerticalScrollBarPolicy(policy)
         self._banner.setVisible(on)
-        self._place_banner()
+        self._place_edges()
         self.fit()
 
     def is_presenting(self) -> bool:
         """Whether presentation mode is on."""
         return self._presenting
 
-    def _place_banner(self) -> None:
+    def _place_edges(self) -> None:
+        """The banner on top and the side strip's panels beside the map, never on it."""
         height = self._banner.preferred_height(self.height()) if self._presenting else 0
-        self.setViewportMargins(0, height, 0, 0)
+        self.setViewportMargins(0, height, self.side_strip.width(), 0)
         self._banner.setGeometry(0, 0, self.width(), height)
+        self.side_strip.place()
+
+    def _on_side_strip_changed(self) -> None:
+        self._place_edges()
+        if self._presenting:
+            self.fit()
+        else:
+            self._relayout.start()
 
     def _zoom_by(self, factor: float, anchor: QPoint | None = None) -> None:
         """Scale by ``factor`` within limits, keeping the scene point under ``anchor`` still."""
@@ -316,8 +328,8 @@ class MapView(QGraphicsView):
         """Keep the banner across the top and, when presenting, the map fitted; wrap the
         map anew for the new size once the resizing pauses."""
         super().resizeEvent(event)
+        self._place_edges()
         if self._presenting:
-            self._place_banner()
             self.fit()
         else:
             self._relayout.start()
