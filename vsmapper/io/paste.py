@@ -20,8 +20,8 @@ from vsmapper.io.table_import import (
     read_stage_rows,
 )
 from vsmapper.io.tables import END_OF_FLOW
-from vsmapper.model.document import Document
-from vsmapper.model.stream import Stage
+from vsmapper.model.document import Document, slug
+from vsmapper.model.stream import Flow, Stage
 from vsmapper.model.validation import validation_messages
 
 COLUMN_ORDER = (
@@ -77,7 +77,8 @@ def paste_rows(document: Document, text: str, after: str | None = None) -> None:
     successors. A new row without one continues the chain from the row above it (for the
     first row, from ``after``, else the map's last stage): it is spliced in between that
     stage and what followed it, placed after it in the stage order, and takes its phase
-    unless the row gives one. Any problem refuses the whole paste.
+    unless the row gives one. Any problem refuses the whole paste. The rows are worked
+    into a copy of the map and committed as one change, checked once.
     """
     stream = document.stream
     table = pasted_table(text)
@@ -85,107 +86,140 @@ def paste_rows(document: Document, text: str, after: str | None = None) -> None:
     rows = read_stage_rows(table, stream.calendar, problems)
     problems.raise_any()
     by_name = {stage.name.strip().casefold(): stage.id for stage in stream.stages}
-    ids = [by_name.get(row.fields["name"].casefold()) or "" for row in rows]
-    for index, row in enumerate(rows):
-        if not ids[index]:
-            ids[index] = document.unique_id(row.fields["name"])
-            by_name[row.fields["name"].casefold()] = ids[index]
+    fresh = document.fresh_ids()
+    ids = []
+    for row in rows:
+        name = row.fields["name"].casefold()
+        if name not in by_name:
+            by_name[name] = fresh.fresh(slug(row.fields["name"]))
+        ids.append(by_name[name])
     existing = {stage.id for stage in stream.stages}
     start = after if after in existing else (stream.stages[-1].id if stream.stages else None)
     before = [ids[index - 1] if index else start for index in range(len(rows))]
+    pasted = _PastedMap(document)
     for index, row in enumerate(rows):
         new = ids[index] not in existing
         previous = before[index]
-        if new and row.fields.get("phase") is None and previous:
-            row.fields["phase"] = _phase_of(document, previous, rows, ids)
-        _apply_row(document, row, ids[index], by_name, problems, before[index] if new else None)
+        if new and row.fields.get("phase") is None and previous in pasted.stages:
+            row.fields["phase"] = pasted.stages[previous].phase
+        pasted.apply(row, ids[index], by_name, problems, previous if new else None)
     problems.raise_any()
     explicit = {ids[index] for index, row in enumerate(rows) if row.next is not None}
     for index, row in enumerate(rows):
         previous = before[index]
         if row.next is not None:
-            _set_successors(document, row, ids[index], by_name, problems)
+            pasted.set_successors(row, ids[index], by_name, problems)
         elif ids[index] not in existing and previous and previous != ids[index]:
             if previous in explicit:
-                _follow(document, row, previous, ids[index], problems)
+                pasted.follow(previous, ids[index])
             else:
-                _splice(document, row, previous, ids[index], problems)
+                pasted.splice(previous, ids[index])
+    problems.raise_any()
+    try:
+        document.replace_stages(pasted.ordered_stages(), pasted.flows(), "paste")
+    except VSMapperError as error:
+        problems.add(str(error).removeprefix("paste: "))
     problems.raise_any()
 
 
-def _phase_of(document: Document, stage_id: str, rows: list[StageRow], ids: list[str]) -> Any:
-    """The phase a stage has or is about to get from the paste."""
-    if stage_id in ids:
-        phase = rows[ids.index(stage_id)].fields.get("phase")
-        if phase is not None:
-            return phase
-    return document.stage(stage_id).phase
+class _PastedMap:
+    """The stages and flows of a map as a paste changes them, before it is checked once."""
 
+    def __init__(self, document: Document) -> None:
+        stream = document.stream
+        self.stages = {stage.id: stage for stage in stream.stages}
+        self._order = [stage.id for stage in stream.stages]
+        self._placed_after: dict[str | None, list[str]] = {}
+        """New stages by the stage each went in after (None: at the end), latest last."""
+        self._successors: dict[str, list[str]] = {}
+        for flow in stream.flows:
+            self._successors.setdefault(flow.source, []).append(flow.target)
+        self._untouched = list(stream.flows)
+        self._touched: dict[str, None] = {}
+        """Stages whose flows the paste set, in the order it last set them."""
 
-def _splice(
-    document: Document, row: StageRow, before: str, stage_id: str, problems: Problems
-) -> None:
-    """Put ``stage_id`` between ``before`` and the stages ``before`` flowed into."""
-    flows = document.stream.flows
-    onward = [f.target for f in flows if f.source == before and f.target != stage_id]
-    own = [f.target for f in flows if f.source == stage_id]
-    try:
-        document.set_successors(stage_id, own + onward)
-        document.set_successors(before, [stage_id])
-    except VSMapperError as error:
-        problems.add(f"row {row.row}, Next: {error}")
+    def apply(
+        self,
+        row: StageRow,
+        stage_id: str,
+        by_name: dict[str, str],
+        problems: Problems,
+        after: str | None,
+    ) -> None:
+        """Update the stage with the row's filled cells, or add it after ``after``."""
+        fields: dict[str, Any] = {
+            k: v for k, v in row.fields.items() if v is not None and k != "id"
+        }
+        if row.rework_to is not None:
+            target = by_name.get(row.rework_to.casefold(), row.rework_to)
+            fields["rework_to"] = None if target == stage_id else target
+        try:
+            found = self.stages.get(stage_id)
+            if found is None:
+                self.stages[stage_id] = Stage.model_validate({**fields, "id": stage_id})
+                self._placed_after.setdefault(after, []).append(stage_id)
+            else:
+                self.stages[stage_id] = found.replaced(**fields)
+        except ValidationError as error:
+            for message in validation_messages(error):
+                problems.add(f"row {row.row}: {message}")
 
+    def ordered_stages(self) -> list[Stage]:
+        """Every stage in the user's order, each new one right after the stage it went after.
 
-def _apply_row(
-    document: Document,
-    row: StageRow,
-    stage_id: str,
-    by_name: dict[str, str],
-    problems: Problems,
-    after: str | None = None,
-) -> None:
-    fields: dict[str, Any] = {k: v for k, v in row.fields.items() if v is not None and k != "id"}
-    if row.rework_to is not None:
-        target = by_name.get(row.rework_to.casefold(), row.rework_to)
-        fields["rework_to"] = None if target == stage_id else target
-    try:
-        existing = {s.id: s for s in document.stream.stages}.get(stage_id)
-        if existing is None:
-            index = document.stage_index(after) + 1 if after else None
-            document.insert_stage(Stage.model_validate({**fields, "id": stage_id}), index)
-        else:
-            document.replace_stage(existing.replaced(**fields))
-    except ValidationError as error:
-        for message in validation_messages(error):
-            problems.add(f"row {row.row}: {message}")
-    except VSMapperError as error:
-        problems.add(f"row {row.row}: {error}")
+        A stage added after the same one later goes before those added earlier, as
+        inserting at the place after it does.
+        """
+        ordered: list[str] = []
+        pending = [*reversed(self._placed_after.get(None, [])), *reversed(self._order)]
+        while pending:
+            stage_id = pending.pop()
+            ordered.append(stage_id)
+            pending += self._placed_after.get(stage_id, [])
+        return [self.stages[stage_id] for stage_id in ordered]
 
+    def flows(self) -> list[Flow]:
+        """The flows: those the paste left alone in their order, then the ones it set."""
+        kept = [flow for flow in self._untouched if flow.source not in self._touched]
+        return kept + [
+            Flow(source=source, target=target)
+            for source in self._touched
+            for target in self._successors.get(source, [])
+        ]
 
-def _follow(
-    document: Document, row: StageRow, before: str, stage_id: str, problems: Problems
-) -> None:
-    if any(f.source == before and f.target == stage_id for f in document.stream.flows):
-        return
-    try:
-        document.connect(before, stage_id)
-    except VSMapperError as error:
-        problems.add(f"row {row.row}, Next: {error}")
+    def _set(self, stage_id: str, targets: list[str]) -> None:
+        self._successors[stage_id] = list(dict.fromkeys(targets))
+        self._touched.pop(stage_id, None)
+        self._touched[stage_id] = None
 
+    def splice(self, before: str, stage_id: str) -> None:
+        """Put ``stage_id`` between ``before`` and the stages ``before`` flowed into."""
+        onward = [target for target in self._successors.get(before, []) if target != stage_id]
+        self._set(stage_id, self._successors.get(stage_id, []) + onward)
+        self._set(before, [stage_id])
 
-def _set_successors(
-    document: Document, row: StageRow, source: str, by_name: dict[str, str], problems: Problems
-) -> None:
-    targets = []
-    for name in row.next or []:
-        if name == END_OF_FLOW:
-            continue
-        target = by_name.get(name.casefold())
-        if target is None:
-            problems.add(f"row {row.row}, Next: no stage is called '{name}'")
-        else:
-            targets.append(target)
-    try:
-        document.set_successors(source, targets)
-    except VSMapperError as error:
-        problems.add(f"row {row.row}, Next: {error}")
+    def follow(self, before: str, stage_id: str) -> None:
+        """Let ``before`` flow into ``stage_id`` as well."""
+        targets = self._successors.get(before, [])
+        if stage_id not in targets:
+            self._set(before, [*targets, stage_id])
+
+    def set_successors(
+        self, row: StageRow, source: str, by_name: dict[str, str], problems: Problems
+    ) -> None:
+        """Make the stages the row's Next cell names the only ones ``source`` flows into."""
+        targets = []
+        for name in row.next or []:
+            if name == END_OF_FLOW:
+                continue
+            target = by_name.get(name.casefold())
+            if target is None:
+                problems.add(f"row {row.row}, Next: no stage is called '{name}'")
+            elif target == source:
+                problems.add(
+                    f"row {row.row}, Next: a stage cannot be its own next stage; "
+                    "use Rework to for work sent back"
+                )
+            else:
+                targets.append(target)
+        self._set(source, targets)

@@ -32,7 +32,7 @@ from vsmapper.model import (
     ValueStream,
     parse_estimate,
 )
-from vsmapper.model.document import slug
+from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.duration import format_number
 from vsmapper.model.stream import map_problems
 from vsmapper.model.validation import validation_messages
@@ -819,14 +819,6 @@ def _row_list(rows: Sequence[int]) -> str:
     return f"rows {shown}" if len(rows) <= 5 else f"rows {shown} and {len(rows) - 5} more"
 
 
-def _fresh_id(base: str, taken: dict[str, int]) -> str:
-    """``base``, or ``base-2``, ``base-3``... whichever is not taken yet."""
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}-{number}", number + 1
-    return candidate
-
-
 def _give_ids(rows: list[StageRow], problems: Problems) -> None:
     """Check that given ids are unique, and make the missing ones from the stage names."""
     taken: dict[str, int] = {}
@@ -839,11 +831,10 @@ def _give_ids(rows: list[StageRow], problems: Problems) -> None:
             )
         elif given is not None:
             taken[given] = row.row
+    ids = FreshIds(taken)
     for row in rows:
         if row.fields["id"] is None:
-            fresh = _fresh_id(slug(row.fields["name"]), taken)
-            row.fields["id"] = fresh
-            taken[fresh] = row.row
+            row.fields["id"] = ids.fresh(slug(row.fields["name"]))
 
 
 def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list[Flow]:
@@ -894,6 +885,7 @@ def _opportunities(
         return {}
     found: dict[str, list[AIOpportunity]] = {}
     taken: dict[str, int] = {}
+    ids = FreshIds()
     for reader in _row_readers(table, header, problems):
         stage_id = reader.read("Stage", lambda cell: resolve(read_text(cell)))
         if reader.is_blank("Stage"):
@@ -910,7 +902,7 @@ def _opportunities(
             "note": _kept_text(reader.cell("Note")),
             "also": reader.read("Also", _also, resolve),
         }
-        ai_id = reader.read("Id", read_text) or _fresh_id(slug(values["name"] or "", "ai"), taken)
+        ai_id = reader.read("Id", read_text) or ids.fresh(slug(values["name"] or "", "ai"))
         if ai_id in taken:
             reader.add(
                 "Id",
@@ -918,6 +910,7 @@ def _opportunities(
                 "ids must be unique",
             )
         taken.setdefault(ai_id, reader.row)
+        ids.take(ai_id)
         try:
             opportunity = AIOpportunity.model_validate(
                 {"id": ai_id, **{key: value for key, value in values.items() if value is not None}}
@@ -939,9 +932,10 @@ def _scenarios(
         return []
     found: list[Scenario] = []
     taken: dict[str, int] = {}
+    ids = FreshIds()
     for reader in _row_readers(table, header, problems):
         name = read_text(reader.cell("Scenario"))
-        scenario_id = reader.read("Id", read_text) or _fresh_id(slug(name, "scenario"), taken)
+        scenario_id = reader.read("Id", read_text) or ids.fresh(slug(name, "scenario"))
         if scenario_id in taken:
             reader.add(
                 "Id",
@@ -949,6 +943,7 @@ def _scenarios(
                 "scenario ids must be unique",
             )
         taken.setdefault(scenario_id, reader.row)
+        ids.take(scenario_id)
         enabled = reader.read("Enabled AI", read_names) or []
         for ai_id in enabled:
             if ai_id not in ai_ids:

@@ -145,7 +145,7 @@ class StageTableModel(QAbstractTableModel):
             self.endResetModel()
             return
         self._follow_rows()
-        if change.kind == "map":
+        if change.kind in ("map", "stages"):
             self._cells_changed(0, len(FIELDS) - 1)
         elif change.kind in (
             "stage_added",

@@ -1,0 +1,94 @@
+"""Pasting rows into a map: one change of the document, ids made in linear time."""
+
+from __future__ import annotations
+
+import pytest
+
+from vsmapper.errors import VSMapperError
+from vsmapper.io.mapfile import dump_map
+from vsmapper.io.paste import paste_rows
+from vsmapper.model import ValueStream
+from vsmapper.model.document import Change, Document, FreshIds
+
+
+def chain_document() -> Document:
+    stages = [{"id": "coding", "name": "Coding"}, {"id": "deploy", "name": "Deploy"}]
+    return Document(ValueStream.model_validate({"name": "Paste", "stages": stages}))
+
+
+def pairs(document: Document) -> list[tuple[str, str]]:
+    return [(flow.source, flow.target) for flow in document.stream.flows]
+
+
+def test_a_paste_of_many_rows_is_one_change() -> None:
+    document = chain_document()
+    heard: list[Change] = []
+    document.subscribe(heard.append)
+    paste_rows(document, "Stage\tProcess time\n" + "".join(f"Step {n}\t1h\n" for n in range(50)))
+    assert heard == [Change("stages")]
+    assert len(document.stream.stages) == 52
+    assert {("deploy", "step-0"), ("step-0", "step-1"), ("step-48", "step-49")} <= set(
+        pairs(document)
+    )
+    assert len(pairs(document)) == 51
+
+
+def test_rows_sharing_a_name_update_one_stage_last_row_winning() -> None:
+    document = chain_document()
+    paste_rows(document, "Stage\tProcess time\n" + "".join(f"Review\t{n}h\n" for n in range(1, 9)))
+    review = document.stream.stage("review")
+    assert review.process_time.text == "8h"
+    assert [stage.id for stage in document.stream.stages] == ["coding", "deploy", "review"]
+
+
+def test_names_that_make_the_same_id_get_their_own_ids() -> None:
+    document = chain_document()
+    paste_rows(document, "Stage\nQA!\nQA?\nqa.\n", after="coding")
+    assert [stage.id for stage in document.stream.stages] == [
+        "coding",
+        "qa",
+        "qa-2",
+        "qa-3",
+        "deploy",
+    ]
+    assert set(pairs(document)) == {
+        ("coding", "qa"),
+        ("qa", "qa-2"),
+        ("qa-2", "qa-3"),
+        ("qa-3", "deploy"),
+    }
+
+
+def test_a_new_row_may_send_rework_to_a_row_pasted_above_it() -> None:
+    document = chain_document()
+    paste_rows(document, "Stage\t%C&A\tRework to\nReview\t\t\nTest\t80\tReview\n", after="coding")
+    assert document.stream.stage("test").rework_to == "review"
+
+
+def test_a_paste_that_would_make_a_cycle_changes_nothing() -> None:
+    document = chain_document()
+    before = dump_map(document.stream)
+    with pytest.raises(VSMapperError) as raised:
+        paste_rows(document, "Stage\tNext\nDeploy\tCoding\n")
+    assert "nothing was pasted" in str(raised.value)
+    assert "cycle" in raised.value.details[0]
+    assert dump_map(document.stream) == before
+
+
+class CountingSet(set[str]):
+    """A set that counts the membership questions asked of it."""
+
+    asked = 0
+
+    def __contains__(self, item: object) -> bool:
+        CountingSet.asked += 1
+        return super().__contains__(item)
+
+
+def test_ids_from_one_name_take_one_look_up_each() -> None:
+    ids = FreshIds()
+    ids.taken = CountingSet()
+    CountingSet.asked = 0
+    made = [ids.fresh("review") for _ in range(1000)]
+    assert made[:3] == ["review", "review-2", "review-3"] and len(set(made)) == 1000
+    assert CountingSet.asked <= 2 * 1000
