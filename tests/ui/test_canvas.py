@@ -284,6 +284,64 @@ def test_dragging_boxes_reports_one_move_on_release(view: MapView, qtbot: QtBot)
     assert flow.right() >= x - 1
 
 
+def test_shift_dragging_from_box_to_box_draws_a_flow(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    view.fit()
+    start = view.mapFromScene(box_centre(scene, "intake"))
+    end = view.mapFromScene(box_centre(scene, "qa"))
+    shift = Qt.KeyboardModifier.ShiftModifier
+    drawn: list[tuple[str, str]] = []
+    scene.flowDrawn.connect(lambda source, target: drawn.append((source, target)))
+    items_before = len(scene.items())
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, shift, start)
+    for step in range(1, 6):
+        qtbot.mouseMove(view.viewport(), start + (end - start) * step / 5)
+    assert len(scene.items()) == items_before + 1
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, shift, end)
+    assert drawn == [("intake", "qa")]
+    assert len(scene.items()) == items_before
+    assert scene.selected_ids() == []
+    assert scene.stage_item("intake").box_rect().center() == box_centre(scene, "intake", -20)
+
+
+def test_a_drawn_flow_let_go_off_the_boxes_asks_for_nothing(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    view.fit()
+    start = view.mapFromScene(box_centre(scene, "intake"))
+    shift = Qt.KeyboardModifier.ShiftModifier
+    with qtbot.assertNotEmitted(scene.flowDrawn):
+        qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, shift, start)
+        qtbot.mouseMove(view.viewport(), start + QPoint(0, 400))
+        qtbot.mouseRelease(
+            view.viewport(), Qt.MouseButton.LeftButton, shift, start + QPoint(0, 400)
+        )
+        qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, shift, start)
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, shift, start)
+
+
+@pytest.mark.parametrize("grab", ["middle button", "space and left button"])
+def test_grabbing_the_map_pans_it(view: MapView, qtbot: QtBot, grab: str) -> None:
+    for _ in range(4):
+        view.zoom_in()
+    button = Qt.MouseButton.MiddleButton
+    if grab == "space and left button":
+        button = Qt.MouseButton.LeftButton
+        qtbot.keyPress(view, Qt.Key.Key_Space)
+    bars = view.horizontalScrollBar(), view.verticalScrollBar()
+    for bar in bars:
+        bar.setValue((bar.minimum() + bar.maximum()) // 2)
+    before = [bar.value() for bar in bars]
+    start = QPoint(600, 400)
+    with qtbot.assertNotEmitted(view.map_scene().selectionChangedIds):
+        qtbot.mousePress(view.viewport(), button, pos=start)
+        qtbot.mouseMove(view.viewport(), start + QPoint(-40, -30))
+        qtbot.mouseRelease(view.viewport(), button, pos=start + QPoint(-40, -30))
+    assert [bar.value() for bar in bars] == [before[0] + 40, before[1] + 30]
+    if grab == "space and left button":
+        qtbot.keyRelease(view, Qt.Key.Key_Space)
+        assert not view.space_held
+
+
 def test_syncing_the_selection_is_not_reported_back(view: MapView, qtbot: QtBot) -> None:
     scene = view.map_scene()
     reported: list[list[str]] = []

@@ -264,3 +264,18 @@ def test_moving_many_boxes_is_one_undo_step_and_one_map_change(window: MainWindo
     window.menus.reset_layout_action.trigger()
     assert all(stage.position is None for stage in window.workspace.stream.stages)
     assert stack.count() == steps + 2
+
+
+def test_a_flow_drawn_on_the_map_is_one_undo_step(window: MainWindow) -> None:
+    stream = window.workspace.stream
+    first, last = stream.stages[0].id, stream.stages[-1].id
+    stack = window.workspace.undo_stack
+    steps = stack.count()
+    before = snapshot(window)
+    window.scene.flowDrawn.emit(first, last)
+    assert (first, last) in {(flow.source, flow.target) for flow in window.workspace.stream.flows}
+    assert stack.count() == steps + 1
+    undo_redo_round_trip(window, before)
+    window.scene.flowDrawn.emit(first, last)
+    assert stack.count() == steps + 1
+    assert window.message_label.text()

@@ -268,13 +268,17 @@ class Editor(QObject):
             target = chosen
         else:
             return
-        self.add_flow(source, target)
+        self.perform(*self._flow(source, target))
 
     def add_flow(self, source: str, target: str) -> bool:
-        """Add the flow ``source`` → ``target``."""
-        return self.perform(
+        """Add the flow drawn on the map; a refusal shows in the status bar, not a dialog."""
+        return self.try_perform(*self._flow(source, target)) is None
+
+    def _flow(self, source: str, target: str) -> tuple[str, Edit]:
+        """The undo step that adds the flow ``source`` → ``target``."""
+        return (
             f"Connect {self.name(source)} → {self.name(target)}",
-            lambda d: d.connect(source, target),
+            lambda document: document.connect(source, target),
         )
 
     def disconnect_stages(self) -> None:

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.editor.problem.connect(self.show_problem)
         self.scene.selectionChangedIds.connect(self.editor.select)
         self.scene.stagesMoved.connect(self.editor.move)
+        self.scene.flowDrawn.connect(self.editor.add_flow)
         self.scene.stageRenamed.connect(self.editor.rename)
         self.scene.stageFieldTyped.connect(self.editor.type_field)
         self.view.stepRequested.connect(self.step_selection)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import bisect
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-import shiboken6
-from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -21,9 +20,9 @@ from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Point, Room, lane_of, wrapped_layout
 from vsmapper.model import Stage, ValueStream
-from vsmapper.model.duration import format_number
 from vsmapper.model.stream import Calendar
 from vsmapper.ui import theme
+from vsmapper.ui.canvas.interactions import InlineRename, SceneGesture, scene_gesture
 from vsmapper.ui.canvas.items import (
     BOX,
     GRID,
@@ -35,7 +34,6 @@ from vsmapper.ui.canvas.items import (
     StageItem,
     TimelineItem,
     TimelineStep,
-    TitleEditor,
     TotalsRow,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
@@ -85,10 +83,12 @@ class MapScene(QGraphicsScene):
     """The map drawn in value-stream notation; it never edits the document.
 
     ``show_map`` builds the items the first time and then updates them in place.
-    Gestures come out as signals, which the window turns into undo commands.
+    Gestures (``interactions.py``) come out as signals, which the window turns into undo
+    commands.
     """
 
     stagesMoved = Signal(dict)
+    flowDrawn = Signal(str, str)
     stageRenamed = Signal(str, str)
     stageFieldTyped = Signal(str, str, str)
     selectionChangedIds = Signal(list)
@@ -115,10 +115,11 @@ class MapScene(QGraphicsScene):
         self._shown: tuple[ValueStream, FlowAnalysis, str, tuple[QueueChange, ...]] | None = None
         self._corners: dict[str, Point] = {}
         self._sorted_corners: list[Point] | None = None
-        self._press_positions: dict[str, QPointF] = {}
+        self._idle = SceneGesture(self)
+        self._gesture: SceneGesture | None = None
+        self.rename = InlineRename(self)
         self._quiet = False
         self._presenting = False
-        self._editor: TitleEditor | None = None
         self._headline = Headline("", "", ())
         self._bands = PhaseBandsItem()
         self._header = HeaderItem()
@@ -162,6 +163,18 @@ class MapScene(QGraphicsScene):
     def selected_ids(self) -> list[str]:
         """Selected stage ids in map order."""
         return [stage_id for stage_id in self._order if self._stages[stage_id].isSelected()]
+
+    def selected_stage_items(self) -> list[StageItem]:
+        """The selected boxes, in map order."""
+        return [self._stages[stage_id] for stage_id in self.selected_ids()]
+
+    def stage_item_or_none(self, stage_id: str) -> StageItem | None:
+        """A stage's box, or None once the map no longer has the stage."""
+        return self._stages.get(stage_id)
+
+    def shown_stage(self, stage_id: str) -> Stage | None:
+        """The stage as the shown map has it."""
+        return self._shown[0].stage(stage_id) if self._shown else None
 
     def has_stage(self, stage_id: str) -> bool:
         """Whether a stage is shown."""
@@ -487,10 +500,10 @@ class MapScene(QGraphicsScene):
         x, y = self._corners[stage_id]
         return QRectF(x, y, BOX.width(), BOX.height())
 
-    def _follow_drag(self) -> None:
+    def follow_drag(self, dragged: Iterable[str]) -> None:
         """Keep flows and loops attached to the boxes being dragged."""
         moved = set()
-        for stage_id in self._press_positions:
+        for stage_id in dragged:
             item = self._stages[stage_id]
             if self._corners[stage_id] != (item.x(), item.y()):
                 self._corners[stage_id] = (item.x(), item.y())
@@ -610,7 +623,7 @@ class MapScene(QGraphicsScene):
         if not self._quiet:
             self.selectionChangedIds.emit(self.selected_ids())
 
-    def _stage_at(self, scene_position: QPointF) -> StageItem | None:
+    def stage_at(self, scene_position: QPointF) -> StageItem | None:
         """The box under a point, also when the point is on one of its badges."""
         for item in self.items(scene_position):
             while item is not None and not isinstance(item, StageItem):
@@ -620,41 +633,23 @@ class MapScene(QGraphicsScene):
         return None
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        """Remember where the selected boxes were, to report a drag once on release."""
-        super().mousePressEvent(event)
-        self._press_positions = {}
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._press_positions = {
-                stage_id: item.pos() for stage_id, item in self._stages.items() if item.isSelected()
-            }
-            if self.mouseGrabberItem() in self._stages.values():
-                self.mouseGrabberItem().setCursor(Qt.CursorShape.ClosedHandCursor)
+        """Begin the gesture the press means (``interactions.scene_gesture``)."""
+        self._gesture = scene_gesture(self, event)
+        self._gesture.press(event)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        """Drag boxes with their flows and loops attached."""
-        super().mouseMoveEvent(event)
-        if self._press_positions:
-            self._follow_drag()
+        """Hand the move to the gesture under way."""
+        (self._gesture or self._idle).move(event)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        """Report the boxes a drag moved, as one change."""
-        grabber = self.mouseGrabberItem()
-        super().mouseReleaseEvent(event)
-        if grabber in self._stages.values():
-            grabber.setCursor(Qt.CursorShape.OpenHandCursor)
-        moved = {
-            stage_id: (round(item.pos().x()), round(item.pos().y()))
-            for stage_id, start in self._press_positions.items()
-            if (item := self._stages.get(stage_id)) is not None and item.pos() != start
-        }
-        self._press_positions = {}
-        if moved and event.button() == Qt.MouseButton.LeftButton:
-            self.stagesMoved.emit(moved)
+        """End the gesture under way."""
+        gesture, self._gesture = self._gesture, None
+        (gesture or self._idle).release(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         """Double-click on a title renames in place; elsewhere on a box activates it."""
-        item = self._stage_at(event.scenePos())
-        if item is None or self._editor is not None or event.button() != Qt.MouseButton.LeftButton:
+        item = self.stage_at(event.scenePos())
+        if item is None or self.rename.active or event.button() != Qt.MouseButton.LeftButton:
             super().mouseDoubleClickEvent(event)
             return
         if item.title_rect().contains(item.mapFromScene(event.scenePos())):
@@ -665,55 +660,16 @@ class MapScene(QGraphicsScene):
 
     def start_rename(self, stage_id: str, field: str = "name") -> None:
         """Open the inline editor on a stage's name, or on its process time, wait or %C&A."""
-        item = self._stages[stage_id]
-        stage = self._shown[0].stage(stage_id) if self._shown else None
-        before = item.name if stage is None else typed_text(stage, field)
-
-        def done(text: str | None, step: int) -> None:
-            self._editor = None
-            if text is not None and text != before and (text or field != "name"):
-                if field == "name":
-                    self.stageRenamed.emit(stage_id, text)
-                else:
-                    self.stageFieldTyped.emit(stage_id, field, text)
-            if step:
-                following = TYPED_FIELDS[(TYPED_FIELDS.index(field) + step) % len(TYPED_FIELDS)]
-                # After the edit the box may be rebuilt, or renamed to an id from its name.
-                QTimer.singleShot(0, self, lambda: self._edit_selected(following))
-
-        # A rebuilt map may have deleted the box, and with it an editor still open on it.
-        if self._editor is not None and shiboken6.isValid(self._editor):
-            self._editor.finish(commit=True)
-        self._editor = TitleEditor(item, done, field, before)
-        self._editor.start()
-
-    def _edit_selected(self, field: str) -> None:
-        """Go on typing in a field of the selected stage."""
-        selected = [item for item in self.selectedItems() if isinstance(item, StageItem)]
-        if len(selected) == 1 and selected[0].stage_id in self._stages:
-            self.start_rename(selected[0].stage_id, field)
+        self.rename.start(stage_id, field)
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
         """Ask for the menu of the stage under the pointer, or of the empty canvas ("")."""
-        item = self._stage_at(event.scenePos())
+        item = self.stage_at(event.scenePos())
         if item is not None and not item.isSelected():
             self.clearSelection()
             item.setSelected(True)
         self.stageContextMenuRequested.emit(item.stage_id if item else "", event.screenPos())
         event.accept()
-
-
-TYPED_FIELDS = ("name", "process_time", "wait_time", "pca")
-"""The fields Tab walks through when a stage is typed on the map."""
-
-
-def typed_text(stage: Stage, field: str) -> str:
-    """A field of a stage as the user would type it."""
-    if field in ("process_time", "wait_time"):
-        return str(getattr(stage, field).text)
-    if field == "pca":
-        return format_number(stage.pca)
-    return stage.name
 
 
 def shown_constraint(analysis: FlowAnalysis) -> Constraint | None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from vsmapper.layout import Room
 from vsmapper.ui import theme
+from vsmapper.ui.canvas.interactions import ViewGesture, view_gesture
 from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.scene import MapScene
 from vsmapper.ui.canvas.strips import SideStrip
@@ -71,8 +72,9 @@ class MapView(QGraphicsView):
         self._scroll.setEasingCurve(QEasingCurve.Type.OutCubic)
         self._scroll.valueChanged.connect(self._scroll_to)
         self._map_scene = scene
-        self._pan_from: QPoint | None = None
-        self._space_held = False
+        self._idle = ViewGesture(self)
+        self._gesture: ViewGesture | None = None
+        self.space_held = False
         self._presenting = False
         self._banner = PresentationBanner(scene, self)
         self._banner.hide()
@@ -276,53 +278,32 @@ class MapView(QGraphicsView):
                 return
             if event.key() == Qt.Key.Key_Space:
                 if not event.isAutoRepeat():
-                    self._space_held = True
+                    self.space_held = True
                     self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
                 return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         """Releasing space ends panning."""
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat() and self._space_held:
-            self._space_held = False
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat() and self.space_held:
+            self.space_held = False
             self.viewport().unsetCursor()
             return
         super().keyReleaseEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        """The middle button, or the left with space held, grabs the map to pan it."""
-        if event.button() == Qt.MouseButton.MiddleButton or (
-            event.button() == Qt.MouseButton.LeftButton and self._space_held
-        ):
-            self._pan_from = event.position().toPoint()
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-            event.accept()
-            return
-        super().mousePressEvent(event)
+        """Begin the gesture the press means (``interactions.view_gesture``)."""
+        self._gesture = view_gesture(self, event)
+        self._gesture.press(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        """Pan while grabbing."""
-        if self._pan_from is not None:
-            point = event.position().toPoint()
-            delta = point - self._pan_from
-            self._pan_from = point
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
-            event.accept()
-            return
-        super().mouseMoveEvent(event)
+        """Hand the move to the gesture under way."""
+        (self._gesture or self._idle).move(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        """Let go of the map."""
-        if self._pan_from is not None:
-            self._pan_from = None
-            if self._space_held:
-                self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-            else:
-                self.viewport().unsetCursor()
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
+        """End the gesture under way."""
+        gesture, self._gesture = self._gesture, None
+        (gesture or self._idle).release(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the banner across the top and, when presenting, the map fitted; wrap the
