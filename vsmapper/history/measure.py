@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from vsmapper.history.reading import History
+from vsmapper.history.reading import History, first_in_item
 from vsmapper.model.stream import Calendar, ValueStream
 
 DAY_MICROSECONDS = 86_400_000_000
@@ -119,34 +119,50 @@ class Measurement:
         return inside or [count for _, count in self.weekly_done]
 
 
-def working_clock(moment: pl.Expr, anchor: datetime, calendar: Calendar) -> pl.Expr:
-    """Working hours from ``anchor`` (a Monday midnight) to each moment.
+def _working_units(moment: pl.Expr, anchor: datetime, calendar: Calendar) -> pl.Expr:
+    """Working time from ``anchor`` (a Monday midnight) to each moment, in whole units.
 
-    Each calendar day counts in proportion to the part of it covered, as ``hours_per_day``
-    for the first ``days_per_week`` days of the week (Monday first) and 0 for the rest; a
-    fractional ``days_per_week`` makes its last day count in part.
+    A working day is ``DAY_MICROSECONDS`` units whatever its hours, so that spans are exact
+    integers: running totals of them subtract without rounding. Each calendar day counts
+    in proportion to the part of it covered, in full for the first ``days_per_week`` days
+    of the week (Monday first) and not at all for the rest; a fractional
+    ``days_per_week`` makes its last day count in part.
     """
-    hours_per_day, days_per_week = calendar.hours_per_day, calendar.days_per_week
+    days_per_week = calendar.days_per_week
     offset = moment.dt.epoch("us") - (anchor - EPOCH) // ONE_MICROSECOND
     day = offset // DAY_MICROSECONDS
-    fraction = (offset - day * DAY_MICROSECONDS).cast(pl.Float64) / DAY_MICROSECONDS
+    into_day = offset - day * DAY_MICROSECONDS
     week, weekday = day // 7, (day % 7).cast(pl.Float64)
-    return week.cast(pl.Float64) * (hours_per_day * days_per_week) + hours_per_day * (
-        pl.min_horizontal(weekday, pl.lit(days_per_week))
-        + (days_per_week - weekday).clip(0, 1) * fraction
+    within_week = (
+        pl.min_horizontal(weekday, pl.lit(days_per_week)) * DAY_MICROSECONDS
+        + (days_per_week - weekday).clip(0, 1) * into_day
     )
+    return week * round(days_per_week * DAY_MICROSECONDS) + within_week.round().cast(pl.Int64)
 
 
-def _count_within_item(flag: pl.Expr) -> pl.Expr:
-    """How many rows of the item so far, this one included, have ``flag``.
+def _hours(units: pl.Expr, calendar: Calendar) -> pl.Expr:
+    """Working units as working hours (whole hours stay whole)."""
+    return units.cast(pl.Float64) * calendar.hours_per_day / DAY_MICROSECONDS
 
-    Rows are in item order, so a running total less its value where the item began does
-    it without grouping.
+
+def working_clock(moment: pl.Expr, anchor: datetime, calendar: Calendar) -> pl.Expr:
+    """Working hours from ``anchor`` (a Monday midnight) to each moment, by the calendar."""
+    return _hours(_working_units(moment, anchor, calendar), calendar)
+
+
+def _reached(flag: pl.Expr) -> pl.Expr:
+    """Whether the item has had a row with ``flag`` so far, this one included.
+
+    Rows are in item order: the code of the last flagged row, carried down, is the item's
+    own once it has had one.
     """
-    counted = flag.cast(pl.UInt32)
-    total = counted.cum_sum()
-    begun = pl.when(~pl.col("continues")).then(total - counted).forward_fill()
-    return total - begun
+    item_code = pl.col("item_code")
+    return (pl.when(flag).then(item_code).forward_fill() == item_code).fill_null(False)
+
+
+def _since_began(total: pl.Expr, value: pl.Expr, continues: pl.Expr) -> pl.Expr:
+    """A running ``total`` of ``value`` restarted where ``continues`` is false."""
+    return total - pl.when(~continues).then(total - value).forward_fill()
 
 
 def _monday_before(moment: datetime) -> datetime:
@@ -154,9 +170,145 @@ def _monday_before(moment: datetime) -> datetime:
     return start - timedelta(days=start.weekday())
 
 
-def _epoch_anchor(moment: datetime) -> datetime:
-    """The Monday midnight on or before ``moment``, for ``dt.epoch``."""
-    return _monday_before(moment)
+def _lookups(history: History, stream: ValueStream) -> tuple[pl.Series, pl.Series]:
+    """For each status of the history (by its code): its stage's place and its state."""
+    order = {stage.id: index for index, stage in enumerate(stream.stages)}
+    stages, states = [], []
+    for status in history.statuses:
+        mapping = stream.statuses.get(status)
+        stages.append(order.get(mapping.stage) if mapping and mapping.stage else None)
+        states.append(STATE_CODES[mapping.state] if mapping else IGNORE)
+    return pl.Series(stages, dtype=pl.Int32), pl.Series(states, dtype=pl.UInt8)
+
+
+def _rows(history: History, stream: ValueStream, end: datetime, anchor: datetime) -> pl.LazyFrame:
+    """Every status change before ``end`` with its stage, state, span and place in a visit.
+
+    A visit is a run of rows of one item in one stage's waiting and working statuses; its
+    first row is flagged ``visit_start`` and its last ``visit_end``. Spans are in working
+    units, up to the item's next change (null on its last).
+    """
+    stage_of, state_of = _lookups(history, stream)
+    code = pl.col("status").to_physical()
+    state, stage, item_code = pl.col("state"), pl.col("stage"), pl.col("item_code")
+    in_stage = pl.col("in_stage")
+    return (
+        history.events.lazy()
+        .filter(pl.col("at") < end)
+        .with_columns(
+            pl.lit(stage_of).gather(code).alias("stage"),
+            pl.lit(state_of).gather(code).fill_null(IGNORE).alias("state"),
+            (item_code == item_code.shift(1)).fill_null(False).alias("continues"),
+            (item_code == item_code.shift(-1)).fill_null(False).alias("goes_on"),
+            _working_units(pl.col("at"), anchor, stream.calendar).alias("clock"),
+        )
+        .with_columns(
+            pl.when("goes_on").then(pl.col("at").shift(-1)).alias("next_at"),
+            pl.when("goes_on").then(pl.col("clock").shift(-1) - pl.col("clock")).alias("span"),
+            pl.when("goes_on").then(stage.shift(-1)).alias("next_stage"),
+            pl.when("goes_on").then(state.shift(-1)).alias("next_state"),
+            (stage.is_not_null() & (state <= WORKING)).alias("in_stage"),
+        )
+        .with_columns(
+            (
+                in_stage
+                & (
+                    ~pl.col("continues")
+                    | ~in_stage.shift(1).fill_null(False)
+                    | stage.ne_missing(stage.shift(1))
+                )
+            ).alias("visit_start"),
+            (
+                in_stage
+                & (
+                    ~pl.col("goes_on")
+                    | ~in_stage.shift(-1).fill_null(False)
+                    | stage.ne_missing(stage.shift(-1))
+                )
+            ).alias("visit_end"),
+            _reached(state != IGNORE).alias("started"),
+            _reached(state == DONE).alias("done"),
+        )
+        .with_columns(
+            (pl.col("continues") & pl.col("done").shift(1)).alias("done_before"),
+            ((state != IGNORE) & ~(pl.col("continues") & pl.col("started").shift(1))).alias(
+                "first_start"
+            ),
+        )
+        .with_columns(
+            pl.when(state == WAITING).then("span").otherwise(0).fill_null(0).alias("wait_span"),
+            pl.when(state == WORKING).then("span").otherwise(0).fill_null(0).alias("work_span"),
+            pl.when((state == WORKING) & pl.col("started") & ~pl.col("done_before"))
+            .then("span")
+            .otherwise(0)
+            .fill_null(0)
+            .alias("flow_work_span"),
+        )
+    )
+
+
+def _visits(rows: pl.LazyFrame, stream: ValueStream) -> pl.LazyFrame:
+    """One row per visit: item, stage, start and end, wait and work, where it went next.
+
+    Rows of a visit are consecutive, so its sums are differences of running totals taken
+    at its last row, and the values of its first row are carried down to it.
+    """
+    begun = pl.col("visit_start")
+    sums = [
+        _since_began(pl.col(column).cum_sum(), pl.col(column), ~begun).alias(name)
+        for column, name in (("wait_span", "wait"), ("work_span", "process"))
+    ]
+    calendar = stream.calendar
+    return (
+        rows.with_columns(pl.when(begun).then(pl.col("at")).forward_fill().alias("start"), *sums)
+        .filter("visit_end")
+        .select(
+            "item_code",
+            "stage",
+            "start",
+            pl.col("next_at").alias("end"),
+            _hours(pl.col("wait"), calendar).alias("wait"),
+            _hours(pl.col("process"), calendar).alias("process"),
+            "next_stage",
+            "next_state",
+            first_in_item(pl.col("stage"), len(stream.stages)).alias("first_pass"),
+            pl.col("goes_on").alias("closed"),
+        )
+    )
+
+
+def _per_item(rows: pl.LazyFrame, stream: ValueStream) -> pl.LazyFrame:
+    """One row per item: its start and first done (times and clocks), its last status."""
+    state = pl.col("state")
+    working = _since_began(
+        pl.col("flow_work_span").cum_sum(), pl.col("flow_work_span"), pl.col("continues")
+    )
+    last = (
+        rows.with_columns(working.alias("working"))
+        .filter(~pl.col("goes_on"))
+        .select(
+            "item_code",
+            "item",
+            "type",
+            state.alias("last_state"),
+            pl.col("status").alias("last_status"),
+            pl.col("at").alias("last_at"),
+            _hours(pl.col("working"), stream.calendar).alias("working"),
+        )
+    )
+    starts = rows.filter("first_start").select(
+        "item_code", pl.col("at").alias("start"), pl.col("clock").alias("start_clock")
+    )
+    dones = rows.filter(state == DONE, ~pl.col("done_before")).select(
+        "item_code", pl.col("at").alias("done"), pl.col("clock").alias("done_clock")
+    )
+    return (
+        last.join(starts, on="item_code", how="left", maintain_order="left")
+        .join(dones, on="item_code", how="left", maintain_order="left")
+        .with_columns(
+            _hours(pl.col("done_clock") - pl.col("start_clock"), stream.calendar).alias("flow_time")
+        )
+    )
 
 
 def measure(
@@ -169,7 +321,7 @@ def measure(
 
     The window runs from ``since`` (inclusive) to ``until`` (exclusive); by default from
     the first to the last timestamp, both included. Statuses the map does not name are
-    ignored.
+    ignored. Every figure comes from one lazy plan over the history, run at once.
     """
     calendar = stream.calendar
     bounds = history.events.select(
@@ -179,92 +331,13 @@ def measure(
     start = since if since is not None else first
     end = until if until is not None else last + ONE_MICROSECOND
     shown_until = until if until is not None else last
-    anchor = _epoch_anchor(min(first, start))
+    anchor = _monday_before(min(first, start))
     window_hours_calendar = max((shown_until - start).total_seconds(), 0) / 3600
     window_weeks = window_hours_calendar / 168
 
-    order = {stage.id: index for index, stage in enumerate(stream.stages)}
-    mapping = pl.DataFrame(
-        {
-            "status": list(stream.statuses),
-            "stage": [
-                order.get(m.stage) if m.stage is not None else None
-                for m in stream.statuses.values()
-            ],
-            "state": [STATE_CODES[m.state] for m in stream.statuses.values()],
-        },
-        schema={"status": pl.String, "stage": pl.Int32, "state": pl.UInt8},
-    )
+    rows = _rows(history, stream, end, anchor)
+    visits = _visits(rows, stream)
     state = pl.col("state")
-    events = (
-        history.events.lazy()
-        .filter(pl.col("at") < end)
-        .join(mapping.lazy(), on="status", how="left", maintain_order="left")
-        .with_columns(
-            state.fill_null(IGNORE),
-            (pl.col("item_code") == pl.col("item_code").shift(1))
-            .fill_null(False)
-            .alias("continues"),
-            (pl.col("item_code") == pl.col("item_code").shift(-1))
-            .fill_null(False)
-            .alias("goes_on"),
-            working_clock(pl.col("at"), anchor, calendar).alias("clock"),
-        )
-        .with_columns(
-            pl.when("goes_on").then(pl.col("at").shift(-1)).alias("next_at"),
-            pl.when("goes_on").then(pl.col("clock").shift(-1) - pl.col("clock")).alias("span"),
-            pl.when("goes_on").then(pl.col("stage").shift(-1)).alias("next_stage"),
-            pl.when("goes_on").then(state.shift(-1)).alias("next_state"),
-            (pl.col("stage").is_not_null() & (state <= WORKING)).alias("in_stage"),
-        )
-        .with_columns(
-            (
-                pl.col("in_stage")
-                & (
-                    ~pl.col("continues")
-                    | ~pl.col("in_stage").shift(1).fill_null(False)
-                    | pl.col("stage").ne_missing(pl.col("stage").shift(1))
-                )
-            )
-            .cum_sum()
-            .alias("visit"),
-            _count_within_item(state != IGNORE).alias("started"),
-            (_count_within_item(state == DONE) - (state == DONE).cast(pl.UInt32)).alias(
-                "done_before"
-            ),
-        )
-        .with_columns(
-            pl.when(state == WAITING).then("span").otherwise(0.0).alias("wait_span"),
-            pl.when(state == WORKING).then("span").otherwise(0.0).alias("work_span"),
-            pl.when((state == WORKING) & (pl.col("started") > 0) & (pl.col("done_before") == 0))
-            .then("span")
-            .otherwise(0.0)
-            .alias("flow_work_span"),
-        )
-        .collect()
-    )
-    lazy = events.lazy()
-    visits = (
-        lazy.filter("in_stage")
-        .group_by("visit")
-        .agg(
-            pl.col("item_code").first(),
-            pl.col("stage").first(),
-            pl.col("at").first().alias("start"),
-            pl.col("next_at").last().alias("end"),
-            pl.col("wait_span").sum().alias("wait"),
-            pl.col("work_span").sum().alias("process"),
-            pl.col("next_stage").last(),
-            pl.col("next_state").last(),
-        )
-        .sort("visit")
-        .with_columns(
-            pl.struct("item_code", "stage").is_first_distinct().alias("first_pass"),
-            pl.col("end").is_not_null().alias("closed"),
-        )
-        .collect()
-        .lazy()
-    )
     first_passes = (
         visits.filter("first_pass", "closed", pl.col("start") >= start)
         .group_by("stage")
@@ -276,7 +349,6 @@ def measure(
                 for q, name in ((0.1, "p10"), (0.5, "p50"), (0.9, "p90"))
             ),
         )
-        .collect()
     )
     exits = visits.filter("closed", pl.col("end") >= start)
     next_in_stage = pl.col("next_state") <= WORKING
@@ -284,14 +356,8 @@ def measure(
     forward = (pl.col("next_state") == DONE) | (
         (pl.col("next_stage") > pl.col("stage")) & next_in_stage
     )
-    exit_counts = (
-        exits.group_by("stage")
-        .agg(
-            forward.sum().alias("forward"),
-            back.sum().alias("back"),
-            pl.len().alias("exits"),
-        )
-        .collect()
+    exit_counts = exits.group_by("stage").agg(
+        forward.sum().alias("forward"), back.sum().alias("back"), pl.len().alias("exits")
     )
     rework_targets = (
         exits.filter(back)
@@ -300,7 +366,6 @@ def measure(
         .sort("moves", "next_stage", descending=[True, False])
         .group_by("stage", maintain_order=True)
         .first()
-        .collect()
     )
     occupancy = (
         (
@@ -311,17 +376,37 @@ def measure(
         .clip(0)
     )
     queues = (
-        lazy.filter("in_stage", state == WAITING)
+        rows.filter("in_stage", state == WAITING)
         .group_by("stage")
         .agg(occupancy.sum().alias("occupied"))
-        .collect()
+    )
+    statuses = _status_measures(rows, history, start, calendar)
+    changes = _stage_changes(visits, start)
+    (
+        first_passes_found,
+        exit_counts_found,
+        rework_found,
+        queues_found,
+        per_item,
+        statuses_found,
+        changes_found,
+    ) = pl.collect_all(
+        [
+            first_passes,
+            exit_counts,
+            rework_targets,
+            queues,
+            _per_item(rows, stream),
+            statuses,
+            changes,
+        ]
     )
 
     stage_ids = [stage.id for stage in stream.stages]
-    by_stage = {row["stage"]: row for row in first_passes.iter_rows(named=True)}
-    counts = {row["stage"]: row for row in exit_counts.iter_rows(named=True)}
-    targets = dict(rework_targets.select("stage", "next_stage").iter_rows())
-    queued = dict(queues.iter_rows())
+    by_stage = {row["stage"]: row for row in first_passes_found.iter_rows(named=True)}
+    counts = {row["stage"]: row for row in exit_counts_found.iter_rows(named=True)}
+    targets = dict(rework_found.select("stage", "next_stage").iter_rows())
+    queued = dict(queues_found.iter_rows())
     window_microseconds = max((shown_until - start) / ONE_MICROSECOND, 1)
     stages = []
     for index, stage in enumerate(stream.stages):
@@ -356,28 +441,7 @@ def measure(
             )
         )
 
-    per_item = (
-        lazy.group_by("item_code")
-        .agg(
-            pl.col("item").first(),
-            pl.when(state != IGNORE).then("at").min().alias("start"),
-            pl.when(state == DONE).then("at").min().alias("done"),
-            pl.col("type").last(),
-            state.last().alias("last_state"),
-            pl.col("status").last().alias("last_status"),
-            pl.col("at").last().alias("last_at"),
-            pl.col("flow_work_span").sum().alias("working"),
-        )
-        .with_columns(
-            (
-                working_clock(pl.col("done"), anchor, calendar)
-                - working_clock(pl.col("start"), anchor, calendar)
-            ).alias("flow_time"),
-            (pl.col("done") >= start).alias("done_in_window"),
-        )
-        .collect()
-    )
-    done = per_item.filter("done_in_window").sort("done", "item")
+    done = per_item.filter(pl.col("done") >= start).sort("done", "item")
     flow_times = done["flow_time"]
     done_items = done.height
     flow_time = (
@@ -410,23 +474,19 @@ def measure(
         .clip(0)
         .sum()
     ).item()
+    now = _working_units(pl.lit(shown_until), anchor, calendar)
     aging = (
         per_item.filter(
             pl.col("start").is_not_null(),
             pl.col("done").is_null(),
             pl.col("last_state") != IGNORE,
         )
-        .with_columns(
-            (
-                working_clock(pl.lit(shown_until), anchor, calendar)
-                - working_clock(pl.col("start"), anchor, calendar)
-            ).alias("age")
-        )
+        .with_columns(_hours(now - pl.col("start_clock"), calendar).alias("age"))
         .sort("age", "item", descending=[True, False])
     )
 
     weekly = _weekly_done(done, start, end)
-    days, cfd_stages, cfd_done = _cumulative_flow(events, per_item, stream, start, end)
+    days, cfd_stages, cfd_done = _cumulative_flow(changes_found, per_item, stream, start, end)
     return Measurement(
         layout=history.layout,
         items=per_item.height,
@@ -440,7 +500,10 @@ def measure(
         flow_load=(load_microseconds or 0) / window_microseconds,
         distribution=distribution,
         stages=stages,
-        statuses=_status_measures(events, start),
+        statuses=[
+            StatusMeasure(status, items, median, total or 0.0)
+            for status, items, median, total in statuses_found.iter_rows()
+        ],
         flow_times=flow_times.to_list(),
         weekly_done=weekly,
         aging=[
@@ -455,24 +518,24 @@ def measure(
     )
 
 
-def _status_measures(events: pl.DataFrame, start: datetime) -> list[StatusMeasure]:
+def _status_measures(
+    rows: pl.LazyFrame, history: History, start: datetime, calendar: Calendar
+) -> pl.LazyFrame:
     """Per status: items that entered it in the window, median and total time in it."""
-    found = (
-        events.lazy()
-        .filter(pl.col("status").is_not_null(), pl.col("at") >= start)
+    return (
+        rows.filter(pl.col("status").is_not_null(), pl.col("at") >= start)
+        .with_columns(
+            first_in_item(pl.col("status").to_physical(), history.status_count).alias("entered")
+        )
         .group_by("status")
         .agg(
-            pl.col("item_code").n_unique().alias("items"),
-            pl.col("span").median().alias("median"),
-            pl.col("span").sum().alias("total"),
+            pl.col("entered").sum().alias("items"),
+            _hours(pl.col("span").median(), calendar).alias("median"),
+            _hours(pl.col("span").sum(), calendar).alias("total"),
         )
+        .with_columns(pl.col("status").cast(pl.String))
         .sort("status")
-        .collect()
     )
-    return [
-        StatusMeasure(status, items, median, total or 0.0)
-        for status, items, median, total in found.iter_rows()
-    ]
 
 
 def _week_of(moment: datetime) -> date:
@@ -495,14 +558,29 @@ def _weekly_done(done: pl.DataFrame, start: datetime, end: datetime) -> list[tup
     return weeks
 
 
+def _stage_changes(visits: pl.LazyFrame, start: datetime) -> pl.LazyFrame:
+    """Per stage and day: items that arrived less items that left (days before the window
+    count on its first day)."""
+    first_day = start.date()
+
+    def counted(moment: str) -> pl.Expr:
+        return pl.max_horizontal(pl.col(moment).dt.date(), pl.lit(first_day)).alias("day")
+
+    arrivals = visits.select("stage", counted("start"), pl.lit(1).alias("change"))
+    departures = visits.filter("closed").select("stage", counted("end"), pl.lit(-1).alias("change"))
+    return pl.concat([arrivals, departures]).group_by("stage", "day").agg(pl.col("change").sum())
+
+
 def _cumulative_flow(
-    events: pl.DataFrame,
+    changes: pl.DataFrame,
     per_item: pl.DataFrame,
     stream: ValueStream,
     start: datetime,
     end: datetime,
 ) -> tuple[list[date], dict[str, list[int]], list[int]]:
     """Items in each stage at the end of each day of the window, and items done by then."""
+    import numpy as np
+
     first_day = start.date()
     last_day = (end - ONE_MICROSECOND).date()
     span_days = (last_day - first_day).days + 1
@@ -510,47 +588,26 @@ def _cumulative_flow(
         return [], {}, []
     step = max(1, math.ceil(span_days / MAX_CHART_DAYS))
     days = [first_day + timedelta(days=offset) for offset in range(0, span_days, step)]
-    day_index = pl.Series("day", days, dtype=pl.Date)
-
-    def counted(day: pl.Expr) -> pl.Expr:
-        return pl.max_horizontal(day.dt.date(), pl.lit(first_day))
-
-    arrivals = (
-        events.lazy()
-        .filter("in_stage")
-        .select("stage", counted(pl.col("at")).alias("day"), pl.lit(1).alias("change"))
+    # One row per stage and a last one for done items; a column per day of the window.
+    done_row = len(stream.stages)
+    dones = per_item.filter(pl.col("done").is_not_null()).select(
+        pl.lit(done_row, dtype=pl.Int32).alias("stage"),
+        pl.max_horizontal(pl.col("done").dt.date(), pl.lit(first_day)).alias("day"),
+        pl.lit(1, dtype=pl.Int32).alias("change"),
     )
-    departures = (
-        events.lazy()
-        .filter(pl.col("in_stage") & pl.col("next_at").is_not_null())
-        .select("stage", counted(pl.col("next_at")).alias("day"), pl.lit(-1).alias("change"))
+    counted = pl.concat(
+        [
+            changes.select(pl.col("stage").cast(pl.Int32), "day", pl.col("change").cast(pl.Int32)),
+            dones,
+        ]
+    ).filter(pl.col("day") <= last_day)
+    daily = np.zeros((done_row + 1, span_days), dtype=np.int64)
+    offsets = counted.select((pl.col("day") - pl.lit(first_day)).dt.total_days()).to_series()
+    np.add.at(
+        daily,
+        (counted["stage"].to_numpy(), offsets.to_numpy()),
+        counted["change"].to_numpy(),
     )
-    changes = (
-        pl.concat([arrivals, departures])
-        .group_by("stage", "day")
-        .agg(pl.col("change").sum())
-        .collect()
-    )
-    done_changes = (
-        per_item.lazy()
-        .filter(pl.col("done").is_not_null())
-        .select(counted(pl.col("done")).alias("day"), pl.lit(1).alias("change"))
-        .group_by("day")
-        .agg(pl.col("change").sum())
-        .collect()
-    )
-    frame = pl.DataFrame({"day": day_index})
-
-    def running(delta: pl.DataFrame) -> list[int]:
-        daily = (
-            pl.DataFrame({"day": pl.date_range(first_day, last_day, "1d", eager=True)})
-            .join(delta, on="day", how="left")
-            .with_columns(pl.col("change").fill_null(0).cum_sum())
-        )
-        return frame.join(daily, on="day", how="left")["change"].fill_null(0).to_list()
-
-    stages = {
-        stage.id: running(changes.filter(pl.col("stage") == index).select("day", "change"))
-        for index, stage in enumerate(stream.stages)
-    }
-    return days, stages, running(done_changes)
+    running = daily.cumsum(axis=1)[:, ::step]
+    stages = {stage.id: running[index].tolist() for index, stage in enumerate(stream.stages)}
+    return days, stages, running[done_row].tolist()

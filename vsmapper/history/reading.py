@@ -41,9 +41,10 @@ class History:
     """Status changes of work items: one row per item entering a status.
 
     ``events`` has ``item`` (text) and its ``item_code``, ``at`` (naive datetime; offsets
-    converted to UTC), ``status`` (text; null when the item left every status, as at the
-    end of its last interval), ``type`` (text or null) and ``seq`` (file order, which breaks
-    timestamp ties); sorted by item code, time and file order, without repeated statuses.
+    converted to UTC), ``status`` (an enumeration of the names found; null when the item
+    left every status, as at the end of its last interval), ``type`` (text or null) and
+    ``seq`` (file order, which breaks timestamp ties); sorted by item code, time and file
+    order, without repeated statuses.
     """
 
     source: str
@@ -53,9 +54,29 @@ class History:
     """The statuses in the order of a wide file's columns; empty for the other layouts."""
 
     @property
+    def statuses(self) -> list[str]:
+        """Every status name the history uses, in name order (the codes of ``status``)."""
+        dtype = self.events.schema["status"]
+        assert isinstance(dtype, pl.Enum)
+        return dtype.categories.to_list()
+
+    @property
+    def status_count(self) -> int:
+        """How many status names the history uses."""
+        return len(self.statuses)
+
+    @property
     def items(self) -> int:
         """How many distinct work items the history holds."""
-        return self.events["item"].n_unique()
+        return self.events["item_code"].n_unique()
+
+
+def first_in_item(value: pl.Expr, kinds: int) -> pl.Expr:
+    """Whether a row of ``History.events`` is its item's first with ``value`` (below ``kinds``)."""
+    # One integer per (item, value) finds first occurrences far faster than the pair.
+    return (
+        pl.col("item_code").cast(pl.Int64) * max(kinds, 1) + value.cast(pl.Int64)
+    ).is_first_distinct()
 
 
 def _header_key(text: str) -> str:
@@ -144,7 +165,13 @@ def parse_timestamp_series(values: pl.Series) -> pl.Series:
     values it cannot read go through every form, so a million timestamps parse in one pass.
     """
     sample = values.drop_nulls().head(SAMPLE_SIZE)
-    best = max(_DIRECT_FORMS, key=lambda form: _with_form(sample, form).is_not_null().sum())
+    best, best_read = _DIRECT_FORMS[0], -1
+    for form in _DIRECT_FORMS:
+        read = _with_form(sample, form).is_not_null().sum()
+        if read > best_read:
+            best, best_read = form, read
+        if read == sample.len():
+            break
     parsed = _with_form(values, best).alias(values.name)
     if parsed.null_count() == values.null_count():
         return parsed
@@ -327,37 +354,77 @@ def history_from_table(table: pl.DataFrame, source: str) -> History:
         layout = "wide"
         events = _wide(table, source, item, status_columns, kind)
         order = tuple(status_columns)
-    _check_statuses(events, source)
-    return History(source, layout, _in_item_order(events), order)
+    statuses = _checked_statuses(events, source)
+    return History(source, layout, _in_item_order(events, statuses), order)
 
 
-def _in_item_order(events: pl.DataFrame) -> pl.DataFrame:
+def _in_item_order(events: pl.DataFrame, statuses: list[str]) -> pl.DataFrame:
     """Each item's status changes in time order (file order breaks ties), repeats dropped.
 
-    A row that repeats the status the item is already in (a duplicate row, or a change to
-    the same status) is not a new visit. Items get integer codes, which sort and group far
-    faster than their names.
+    Trackers export items one after another in time order, so the rows are checked first
+    and sorted only when they are not. A row that repeats the status the item is already
+    in (a duplicate row, or a change to the same status) is not a new visit. Items get
+    integer codes (their place in this order), which group far faster than their names,
+    and statuses become an enumeration of the few names found.
     """
-    coded = events.with_columns(
-        pl.col("item").cast(pl.Categorical).to_physical().alias("item_code")
-    ).sort("item_code", "at", "seq")
+    run = pl.col("item").rle_id()
+    at, seq = pl.col("at"), pl.col("seq")
+    later = (at > at.shift(1)) | ((at == at.shift(1)) & (seq > seq.shift(1)))
+    in_order = events.select(
+        pl.col("item").rle().struct.field("value").is_unique().all()
+        & ((run != run.shift(1)) | later).all()
+    ).item()
+    if not in_order:
+        events = events.sort("item", "at", "seq")
+    coded = events.with_columns(run.cast(pl.UInt32).alias("item_code")).set_sorted("item_code")
     changes = pl.col("item_code").ne_missing(pl.col("item_code").shift(1)) | pl.col(
         "status"
     ).ne_missing(pl.col("status").shift(1))
-    return coded.filter(changes).select("item", "item_code", "at", "status", "type", "seq")
-
-
-def _required_text(table: pl.DataFrame, source: str, column: str, role: str) -> pl.Expr:
-    """The column's text, after checking no cell is blank or huge."""
-    _refuse(
-        table,
-        source,
-        column,
-        pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""),
-        lambda _value: f"the {role} is blank",
+    return coded.filter(changes).select(
+        "item", "item_code", "at", pl.col("status").cast(pl.Enum(statuses)), "type", "seq"
     )
-    _refuse_huge(table, source, column)
-    return pl.col(column).str.strip_chars()
+
+
+def _text_columns(
+    table: pl.DataFrame, source: str, required: dict[str, str], kind: str | None
+) -> pl.DataFrame:
+    """Stripped text of the ``required`` columns (role → header) and of the type column.
+
+    Refused, naming rows, where a required cell is blank or any cell is huge; a blank type
+    is null. Every column is checked in one pass; rows are looked for only on a problem.
+    """
+    texts = table.select(
+        *(pl.col(column).str.strip_chars().alias(role) for role, column in required.items()),
+        (_blank_as_null(pl.col(kind).str.strip_chars()) if kind else pl.lit(None, pl.String)).alias(
+            "type"
+        ),
+        "seq",
+    )
+    checked = [*required, *(["type"] if kind else [])]
+    suspect = texts.select(
+        pl.any_horizontal(
+            *((pl.col(role).is_null() | (pl.col(role) == "")).any() for role in required),
+            # Bytes are at least characters: only a long one in bytes needs counting.
+            *((pl.col(role).str.len_bytes() > MAX_CELL_CHARACTERS).any() for role in checked),
+        )
+    ).item()
+    if suspect:
+        for role, column in required.items():
+            _refuse(
+                table,
+                source,
+                column,
+                pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""),
+                lambda _value, role=role: f"the {role} is blank",
+            )
+            _refuse_huge(table, source, column)
+        if kind:
+            _refuse_huge(table, source, kind)
+    return texts
+
+
+def _blank_as_null(text: pl.Expr) -> pl.Expr:
+    return pl.when(text == "").then(None).otherwise(text)
 
 
 def _refuse_huge(table: pl.DataFrame, source: str, column: str) -> None:
@@ -370,14 +437,6 @@ def _refuse_huge(table: pl.DataFrame, source: str, column: str) -> None:
             f"{len(value):,} characters is too long for a name (at most {MAX_CELL_CHARACTERS:,})"
         ),
     )
-
-
-def _optional_text(table: pl.DataFrame, source: str, column: str | None) -> pl.Expr:
-    if column is None:
-        return pl.lit(None, dtype=pl.String)
-    _refuse_huge(table, source, column)
-    text = pl.col(column).str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
 
 
 def _timestamps(
@@ -425,12 +484,9 @@ def _refuse(
 def _transitions(
     table: pl.DataFrame, source: str, item: str, at: str, to: str, kind: str | None
 ) -> pl.DataFrame:
-    return table.select(
-        _required_text(table, source, item, "item").alias("item"),
-        _timestamps(table, source, at).alias("at"),
-        _required_text(table, source, to, "status").alias("status"),
-        _optional_text(table, source, kind).alias("type"),
-        pl.col("seq"),
+    texts = _text_columns(table, source, {"item": item, "status": to}, kind)
+    return texts.with_columns(_timestamps(table, source, at).alias("at")).select(
+        "item", "at", "status", "type", "seq"
     )
 
 
@@ -443,16 +499,17 @@ def _intervals(
     exited: str | None,
     kind: str | None,
 ) -> pl.DataFrame:
-    visits = table.select(
-        _required_text(table, source, item, "item").alias("item"),
+    texts = _text_columns(table, source, {"item": item, "status": status}, kind)
+    visits = texts.select(
+        "item",
         _timestamps(table, source, entered).alias("at"),
         (
             _timestamps(table, source, exited, blank_allowed=True)
             if exited
             else pl.lit(None, dtype=pl.Datetime("us"))
         ).alias("exited"),
-        _required_text(table, source, status, "status").alias("status"),
-        _optional_text(table, source, kind).alias("type"),
+        "status",
+        "type",
         (pl.col("seq") * 2).alias("seq"),
     )
     backwards = visits.filter(pl.col("exited") < pl.col("at"))
@@ -480,10 +537,10 @@ def _wide(
     table: pl.DataFrame, source: str, item: str, status_columns: list[str], kind: str | None
 ) -> pl.DataFrame:
     width = len(status_columns)
-    items = table.select(
-        _required_text(table, source, item, "item").alias("item"),
-        _optional_text(table, source, kind).alias("type"),
-        pl.col("seq"),
+    items = _text_columns(table, source, {"item": item}, kind).select(
+        "item",
+        "type",
+        "seq",
         *(
             _timestamps(table, source, column, blank_allowed=True).alias(f"\x00{index}")
             for index, column in enumerate(status_columns)
@@ -503,12 +560,14 @@ def _wide(
     )
 
 
-def _check_statuses(events: pl.DataFrame, source: str) -> None:
-    count = events["status"].n_unique()
-    if count > MAX_STATUSES:
-        raise VSMapperError(
-            f"{source}: the history has {count:,} different statuses; at most "
-            f"{MAX_STATUSES} are measured (is the status column the right one?)"
-        )
+def _checked_statuses(events: pl.DataFrame, source: str) -> list[str]:
+    """Every status name, in name order, once the history is known to be measurable."""
     if events.is_empty():
         raise VSMapperError(f"{source}: the history has no rows under its header")
+    found = events["status"].drop_nulls().unique()
+    if found.len() > MAX_STATUSES:
+        raise VSMapperError(
+            f"{source}: the history has {found.len():,} different statuses; at most "
+            f"{MAX_STATUSES} are measured (is the status column the right one?)"
+        )
+    return sorted(found.to_list())

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import polars as pl
 
-from vsmapper.history.reading import History
+from vsmapper.history.reading import History, first_in_item
 from vsmapper.model.document import slug
 from vsmapper.model.stream import Flow, Kind, Stage, StatusMapping, StatusState, ValueStream
 
@@ -79,7 +79,7 @@ def guess_kind(name: str) -> Kind:
 
 def status_order(history: History) -> list[str]:
     """Every status, in the order items first reach them (a wide file's column order)."""
-    found = history.events["status"].drop_nulls().unique().to_list()
+    found = history.statuses
     if history.workflow_order:
         listed = [status for status in history.workflow_order if status in set(found)]
         return listed + sorted(set(found) - set(listed))
@@ -87,11 +87,8 @@ def status_order(history: History) -> list[str]:
     firsts = (
         history.events.lazy()
         .filter(pl.col("status").is_not_null())
-        .with_columns(
-            pl.struct("item_code", "status").is_first_distinct().alias("first"),
-            continues.fill_null(False).alias("continues"),
-        )
-        .filter("first")
+        .filter(first_in_item(pl.col("status").to_physical(), history.status_count))
+        .with_columns(continues.fill_null(False).alias("continues"))
         # Rows are in item and time order: a first entry's place is its row within the item.
         .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"))
         .with_columns(
@@ -113,30 +110,35 @@ def status_order(history: History) -> list[str]:
         .sort("place", "first", "status")
         .collect()
     )
-    return firsts["status"].to_list()
+    return firsts["status"].cast(pl.String).to_list()
 
 
 def _usual_predecessor(history: History) -> dict[str, str]:
     """For each status, the status items most often came from."""
-    status = pl.col("status").cast(pl.Categorical)
+    code = pl.col("status").to_physical().cast(pl.Int64)
+    kinds = history.status_count
+    # One integer per pair of statuses groups far faster than the pair.
     moves = (
         history.events.lazy()
         .select(
-            status,
-            pl.when(pl.col("item_code") == pl.col("item_code").shift(1))
-            .then(status.shift(1))
-            .alias("previous"),
+            (
+                code * kinds
+                + pl.when(pl.col("item_code") == pl.col("item_code").shift(1)).then(code.shift(1))
+            ).alias("move")
         )
-        .filter(pl.col("previous").is_not_null() & pl.col("status").is_not_null())
-        .group_by("status", "previous")
+        .drop_nulls()
+        .group_by("move")
         .agg(pl.len().alias("moves"))
-        .with_columns(pl.col("status", "previous").cast(pl.String))
-        .sort("moves", "previous", descending=[True, False])
-        .group_by("status", maintain_order=True)
-        .first()
         .collect()
     )
-    return dict(zip(moves["status"].to_list(), moves["previous"].to_list(), strict=True))
+    names = history.statuses
+    counted = sorted(
+        (-count, names[move % kinds], names[move // kinds]) for move, count in moves.iter_rows()
+    )
+    usual: dict[str, str] = {}
+    for _count, previous, status in counted:
+        usual.setdefault(status, previous)
+    return usual
 
 
 def guess_statuses(history: History, base: ValueStream | None = None) -> ValueStream:
