@@ -167,7 +167,7 @@ def parse_timestamp_series(values: pl.Series) -> pl.Series:
     sample = values.drop_nulls().head(SAMPLE_SIZE)
     best, best_read = _DIRECT_FORMS[0], -1
     for form in _DIRECT_FORMS:
-        read = _with_form(sample, form).is_not_null().sum()
+        read = int(_with_form(sample, form).is_not_null().sum())
         if read > best_read:
             best, best_read = form, read
         if read == sample.len():
@@ -415,12 +415,17 @@ def _text_columns(
                 source,
                 column,
                 pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""),
-                lambda _value, role=role: f"the {role} is blank",
+                _saying(f"the {role} is blank"),
             )
             _refuse_huge(table, source, column)
         if kind:
             _refuse_huge(table, source, kind)
     return texts
+
+
+def _saying(reason: str) -> Callable[[str], str]:
+    """A reason for ``_refuse`` that does not depend on the cell."""
+    return lambda _value: reason
 
 
 def _blank_as_null(text: pl.Expr) -> pl.Expr:
