@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from tests.history.histories import WEEKS, WINDOW_HOURS, hand_map, write_transitions
@@ -111,6 +113,32 @@ def test_measure_writes_the_measured_map_keeping_drawn_fields(
     assert measured.version == 2
 
 
+def test_measure_writes_a_workbook_with_the_measured_flow(
+    hand_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log, drawn = hand_files
+    out = tmp_path / "measured.xlsx"
+    assert run(["measure", str(log), "--map", str(drawn), "--out", str(out)], capsys)[0] == 0
+    sheet = openpyxl.load_workbook(out)["Measured flow"]
+    figures = {row[0]: row[1] for row in sheet.iter_rows(max_row=11, values_only=True)}
+    assert figures["Done items"] == 2
+    assert figures["Flow time P50 (h)"] == pytest.approx(17)
+    assert figures["Flow time P85 (h)"] == pytest.approx(17.7)
+    assert figures["Throughput per week"] == pytest.approx(2 / WEEKS)
+    rows = list(sheet.iter_rows(min_row=13, max_row=15, values_only=True))
+    header, dev = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[:2] == ("Stage", "Items measured")
+    assert dev["Stage"] == "Development"
+    assert (dev["Measured wait P10 (h)"], dev["Measured wait P90 (h)"]) == pytest.approx((4, 7.2))
+    # The measured map's estimates are the measured ones: map and measurement agree.
+    assert dev["Map wait (h)"] == pytest.approx(dev["Measured wait P50 (h)"])
+    weeks = list(sheet.iter_rows(min_row=17, values_only=True))
+    assert [row[:2] for row in weeks][1:] == [
+        (datetime(2024, 3, 4), 0),
+        (datetime(2024, 3, 11), 2),
+    ]
+
+
 def test_a_new_map_from_history_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = write_transitions(tmp_path / "hand.csv")
     out = tmp_path / "new.vsm.json"
@@ -146,7 +174,7 @@ def test_measure_the_example_history_onto_the_example_map(
         (["measure", "{dir}/gone.csv"], "no such file"),
         (["measure", "{log}", "--since", "soon"], "--since: 'soon' is not a date"),
         (["measure", "{log}", "--since", "2024-03-12", "--until", "2024-03-11"], "is not after"),
-        (["measure", "{log}", "--out", "{dir}/out.json"], "name it *.vsm.json"),
+        (["measure", "{log}", "--out", "{dir}/out.json"], "name it *.vsm.json or *.xlsx"),
         (["measure", "{log}", "--map", "{dir}/gone.vsm.json"], "no such file"),
         (["forecast", "--from-history", "{log}"], "needs --items N or --by DATE"),
     ],

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import openpyxl
 import pytest
@@ -20,6 +21,9 @@ from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.io.tables import STAGE_COLUMNS
 from vsmapper.io.xlsx_export import SUMMARY_LABELS, export_xlsx
 from vsmapper.model import ValueStream
+
+if TYPE_CHECKING:
+    from vsmapper.history.measure import Measurement
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(
@@ -398,3 +402,52 @@ def test_a_workbook_saved_by_libreoffice_imports_as_the_same_map(
     assert (
         import_spreadsheet(convert_with_libreoffice(path, "xlsx", libreoffice_profile)) == example
     )
+
+
+def measured_example() -> tuple[ValueStream, Measurement]:
+    """The example map measured from its bundled history, as the app applies it."""
+    from vsmapper.history.apply import measured_map
+    from vsmapper.history.measure import measure
+    from vsmapper.history.reading import read_history
+    from vsmapper.history.statuses import guess_statuses
+
+    history = read_history(example_map_path().with_name("idea-to-production.history.csv"))
+    stream = guess_statuses(history, load_map(example_map_path()))
+    found = measure(history, stream)
+    return measured_map(stream, found), found
+
+
+def test_a_measurement_adds_the_measured_flow_sheet(tmp_path: Path) -> None:
+    stream, found = measured_example()
+    path = tmp_path / "measured.xlsx"
+    export_xlsx(stream, path, measurement=found)
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames[-2:] == ["Measured flow", "Settings"]
+    sheet = workbook["Measured flow"]
+    figures = {row[0]: row[1] for row in sheet.iter_rows(max_row=11, values_only=True)}
+    assert figures["Flow time P95 (h)"] == pytest.approx(found.flow_time.p95)
+    assert figures["Flow efficiency"] == pytest.approx(found.flow_efficiency)
+    names = [row[0] for row in sheet.iter_rows(min_row=14, values_only=True)]
+    assert names[: len(found.stages)] == [stage.name for stage in found.stages]
+    assert len(sheet._charts) == 1
+    # The extra sheet changes nothing of what imports back.
+    plain = tmp_path / "plain.xlsx"
+    export_xlsx(stream, plain)
+    assert import_spreadsheet(path).stages == import_spreadsheet(plain).stages
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_libreoffice_opens_the_measured_flow_sheet(
+    tmp_path: Path, libreoffice_profile: Path
+) -> None:
+    stream, found = measured_example()
+    path = tmp_path / "measured.xlsx"
+    export_xlsx(stream, path, measurement=found)
+    reopened = openpyxl.load_workbook(convert_with_libreoffice(path, "xlsx", libreoffice_profile))
+    sheet = reopened["Measured flow"]
+    figures = {row[0]: row[1] for row in sheet.iter_rows(max_row=11, values_only=True)}
+    assert figures["Flow time P50 (h)"] == pytest.approx(found.flow_time.p50)
+    assert figures["Done items"] == found.done_items
+    weeks = [row[1] for row in sheet.iter_rows(min_row=15 + len(found.stages), values_only=True)]
+    assert weeks[1:] == [count for _, count in found.weekly_done]

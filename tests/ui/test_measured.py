@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QImage
@@ -156,3 +157,18 @@ def test_a_new_measurement_redraws_the_same_chart_items(window: MainWindow, qtbo
     assert panel.measured is not None
     panel.show_measurement(panel.measured)
     assert [list(chart.getPlotItem().vb.addedItems) for chart in charts] == first
+
+
+def test_a_workbook_export_carries_the_measured_flow(
+    window: MainWindow, qtbot: object, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain.xlsx"
+    assert window.export_path(plain)
+    assert "Measured flow" not in openpyxl.load_workbook(plain).sheetnames
+    assert measured_dialog(window, qtbot, example_history_path()).apply()
+    measured = tmp_path / "measured.xlsx"
+    assert window.export_path(measured)
+    sheet = openpyxl.load_workbook(measured)["Measured flow"]
+    found = window.measured_flow.panel.measured.measurement  # type: ignore[union-attr]
+    assert sheet["A5"].value == "Flow time P50 (h)"
+    assert sheet["B5"].value == pytest.approx(found.flow_time.p50)

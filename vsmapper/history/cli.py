@@ -25,7 +25,11 @@ def add_measure_parser(commands: Any, number: Callable[..., Callable[[str], floa
     measure.add_argument(
         "--map", metavar="MAP", help="a drawn map: its statuses, calendar and stages are kept"
     )
-    measure.add_argument("--out", metavar="OUT.vsm.json", help="write the measured map")
+    measure.add_argument(
+        "--out",
+        metavar="OUT.vsm.json",
+        help="write the measured map; to OUT.xlsx, as a workbook with a Measured flow sheet",
+    )
     measure.add_argument("--json", action="store_true", help="print JSON")
     measure.add_argument(
         "--since", metavar="DATE", help="start of the window, inclusive (default: the first date)"
@@ -98,10 +102,14 @@ def run_measure(args: argparse.Namespace) -> int:
     from vsmapper.analysis.flow import analyze
     from vsmapper.history.apply import measured_map, measurement_json, model_gap
     from vsmapper.io.mapfile import MAP_SUFFIX, save_map
+    from vsmapper.io.xlsx_export import export_xlsx
 
     if args.out is not None:
-        if not args.out.lower().endswith(MAP_SUFFIX):
-            raise VSMapperError(f"{args.out}: measure writes a map file; name it *{MAP_SUFFIX}")
+        if not args.out.lower().endswith((MAP_SUFFIX, ".xlsx")):
+            raise VSMapperError(
+                f"{args.out}: measure writes a map file or a workbook; "
+                f"name it *{MAP_SUFFIX} or *.xlsx"
+            )
         for source in (args.log, args.map):
             if source and Path(args.out).resolve() == Path(source).resolve():
                 raise VSMapperError(f"{args.out}: is an input file; write the map to another file")
@@ -110,7 +118,9 @@ def run_measure(args: argparse.Namespace) -> int:
         args.log, args.map, since, until, args.hours_per_day, args.days_per_week
     )
     model_lead_time = analyze(stream).lead_time_hours if drawn is not None else None
-    if args.out is not None:
+    if args.out is not None and args.out.lower().endswith(".xlsx"):
+        export_xlsx(measured_map(stream, measurement), args.out, measurement=measurement)
+    elif args.out is not None:
         save_map(measured_map(stream, measurement), args.out)
     if args.json:
         print(json_text(measurement_json(measurement, stream, model_lead_time)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 
 from vsmapper.analysis import find_scenario
 from vsmapper.analysis import future_state as applied_scenario
@@ -14,6 +15,9 @@ from vsmapper.io.csv_export import export_csv
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
 from vsmapper.io.xlsx_export import export_xlsx
 from vsmapper.model import ValueStream
+
+if TYPE_CHECKING:
+    from vsmapper.history.measure import Measurement
 
 DATA_SUFFIXES = (".xlsx", ".csv", MAP_SUFFIX)
 PICTURE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -55,14 +59,16 @@ def export_data(
     label: str = CURRENT_STATE,
     forecast: Forecast | None = None,
     notes: bool = False,
+    measurement: Measurement | None = None,
 ) -> None:
     """Write ``.xlsx``, ``.csv`` or ``.vsm.json`` by the extension of ``path``.
 
-    With ``notes`` a ``.csv`` holds the improvement plan instead of the stage table.
+    With ``notes`` a ``.csv`` holds the improvement plan instead of the stage table; a
+    ``measurement`` of work-item history adds a ``Measured flow`` sheet to a workbook.
     """
     suffix = export_suffix(path)
     if suffix == ".xlsx":
-        export_xlsx(stream, path, forecast, label)
+        export_xlsx(stream, path, forecast, label, measurement)
     elif suffix == ".csv":
         export_csv(stream, path, notes)
     elif suffix == MAP_SUFFIX:

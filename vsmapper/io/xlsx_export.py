@@ -7,8 +7,9 @@ import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import chain, repeat, zip_longest
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -46,6 +47,9 @@ from vsmapper.io.tables import (
 )
 from vsmapper.model import ValueStream
 from vsmapper.model.stream import KINDS, MIN_SHARE, PHASES
+
+if TYPE_CHECKING:
+    from vsmapper.history.measure import Measurement
 
 SUMMARY_LABELS = (
     "Lead time (h)",
@@ -421,21 +425,123 @@ def _write_forecast(writer: _SheetWriter, forecast: Forecast) -> None:
     writer.sheet.add_chart(chart, "H2")
 
 
+MEASURED_SHEET = "Measured flow"
+MEASURED_WIDTHS = [26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12]
+MEASURED_STAGE_HEADERS = (
+    "Stage",
+    "Items measured",
+    "Measured wait P10 (h)",
+    "Measured wait P50 (h)",
+    "Measured wait P90 (h)",
+    "Measured process P10 (h)",
+    "Measured process P50 (h)",
+    "Measured process P90 (h)",
+    "Measured %C&A",
+    "Map wait (h)",
+    "Map process (h)",
+    "Map %C&A",
+    "Throughput per week",
+    "Waiting items (WIP)",
+)
+DATE_TIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _formatted(writer: _SheetWriter, value: object, number_format: str | None) -> object:
+    """A number or a date in its format (``_SheetWriter.cell`` formats numbers only)."""
+    if isinstance(value, date) and number_format:
+        cell = WriteOnlyCell(writer.sheet, value)
+        cell.number_format = number_format
+        return cell
+    return writer.cell(value, number_format)
+
+
+def _write_measured_flow(
+    writer: _SheetWriter, stream: ValueStream, measurement: Measurement
+) -> None:
+    """Flow metrics of a work-item history, each stage measured against the map, weekly throughput."""
+    flow = measurement.flow_time
+    figures: list[tuple[str, object, str | None]] = [
+        ("Window from", measurement.since, DATE_TIME_FORMAT),
+        ("Window to", measurement.until, DATE_TIME_FORMAT),
+        ("Items", measurement.items, "#,##0"),
+        ("Done items", measurement.done_items, "#,##0"),
+        ("Flow time P50 (h)", flow.p50, HOURS_FORMAT),
+        ("Flow time P85 (h)", flow.p85, HOURS_FORMAT),
+        ("Flow time P95 (h)", flow.p95, HOURS_FORMAT),
+        ("Flow time mean (h)", flow.mean, HOURS_FORMAT),
+        ("Throughput per week", measurement.flow_velocity_per_week, "0.0#"),
+        ("Flow efficiency", measurement.flow_efficiency, SHARE_FORMAT),
+        ("Flow load (items)", measurement.flow_load, "0.0#"),
+    ]
+    for label, value, number_format in figures:
+        writer.append([writer.cell(label, font=BOLD), _formatted(writer, value, number_format)])
+    writer.append([])
+    writer.append(
+        [
+            writer.cell(title, font=BOLD, alignment=HEADER_ALIGNMENT)
+            for title in MEASURED_STAGE_HEADERS
+        ]
+    )
+    calendar = stream.calendar
+    drawn = {stage.id: stage for stage in stream.stages}
+    for found in measurement.stages:
+        stage = drawn.get(found.id)
+        hours = calendar.hours_per_day, calendar.days_per_week
+        values: list[tuple[object, str | None]] = [
+            (found.name, None),
+            (found.items, "#,##0"),
+            *((value, HOURS_FORMAT) for value in (found.wait.p10, found.wait.p50, found.wait.p90)),
+            *(
+                (value, HOURS_FORMAT)
+                for value in (found.process.p10, found.process.p50, found.process.p90)
+            ),
+            (found.pca, PCA.number_format),
+            (stage.wait_time.likely_hours(*hours) if stage else None, HOURS_FORMAT),
+            (stage.process_time.likely_hours(*hours) if stage else None, HOURS_FORMAT),
+            (stage.pca if stage else None, PCA.number_format),
+            (found.throughput_per_week, "0.0#"),
+            (found.wip, "0.0#"),
+        ]
+        writer.append([writer.cell(value, number_format) for value, number_format in values])
+    if not measurement.weekly_done:
+        return
+    writer.append([])
+    header = writer.rows + 1
+    writer.append([writer.cell(title, font=BOLD) for title in ("Week from", "Items done")])
+    for week, count in measurement.weekly_done:
+        writer.append([_formatted(writer, week, "yyyy-mm-dd"), count])
+    chart = BarChart()
+    chart.title = "Throughput: items done per week"
+    chart.legend = None
+    chart.gapWidth = 30
+    chart.x_axis.delete = chart.y_axis.delete = False
+    last = header + len(measurement.weekly_done)
+    chart.add_data(
+        Reference(writer.sheet, min_col=2, min_row=header, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(writer.sheet, min_col=1, min_row=header + 1, max_row=last))
+    chart.series[0].graphicalProperties.solidFill = PROCESS_COLOR
+    chart.width, chart.height = 22, 10
+    writer.sheet.add_chart(chart, f"D{header}")
+
+
 def export_xlsx(
     stream: ValueStream,
     path: str | os.PathLike[str],
     forecast: Forecast | None = None,
     label: str = "Current state",
+    measurement: Measurement | None = None,
 ) -> None:
     """Write the map as an Excel workbook to ``path`` atomically.
 
     Sheets: ``Summary``, ``Stages``, ``AI opportunities``, ``Scenarios``, ``Forecast`` (when
-    a forecast is given) and ``Settings``; the workbook imports back as the same map.
+    a forecast is given), ``Measured flow`` (when a measurement of work-item history is
+    given) and ``Settings``; the workbook imports back as the same map.
     """
     workbook = Workbook(write_only=True)
     buffer = io.BytesIO()
     try:
-        _fill_workbook(workbook, stream, forecast, label)
+        _fill_workbook(workbook, stream, forecast, label, measurement)
         workbook.save(buffer)
     except OSError as error:
         # A write-only workbook keeps each sheet in a temporary file, which a full disk
@@ -460,15 +566,22 @@ def _discard_sheets(workbook: Workbook) -> None:
 
 
 def _fill_workbook(
-    workbook: Workbook, stream: ValueStream, forecast: Forecast | None, label: str
+    workbook: Workbook,
+    stream: ValueStream,
+    forecast: Forecast | None,
+    label: str,
+    measurement: Measurement | None = None,
 ) -> None:
     """Write the whole workbook row by row, in write-only mode."""
     analysis = analyze(stream)
     stage_table, ai_table = stage_rows(stream, analysis), ai_rows(stream)
     scenario_table, settings = scenario_rows(stream), settings_values(stream)
     plan_table = plan_rows(stream)
+    measured_names: list[Row] = (
+        [[found.name] for found in measurement.stages] if measurement else []
+    )
     # All the user's text is in these rows; checked before the first sheet is begun.
-    _check_text([*stage_table, *ai_table, *scenario_table, *plan_table, settings])
+    _check_text([*stage_table, *ai_table, *scenario_table, *plan_table, settings, *measured_names])
     workbook.properties.title = stream.name
     workbook.properties.subject = label
     workbook.properties.description = stream.description or None
@@ -486,6 +599,9 @@ def _fill_workbook(
     )
     forecast_sheet = (
         _SheetWriter(workbook, "Forecast", [26, 14, 3, 12, 12, 10]) if forecast else None
+    )
+    measured_sheet = (
+        _SheetWriter(workbook, MEASURED_SHEET, MEASURED_WIDTHS) if measurement else None
     )
     settings_sheet = _SheetWriter(workbook, "Settings", [18, 60])
     _write_summary(summary, stream, analysis, label, stages.sheet)
@@ -510,6 +626,8 @@ def _fill_workbook(
         plan.table(PLAN_TABLE_COLUMNS, plan_table, "ImprovementPlanTable")
     if forecast_sheet is not None and forecast is not None:
         _write_forecast(forecast_sheet, forecast)
+    if measured_sheet is not None and measurement is not None:
+        _write_measured_flow(measured_sheet, stream, measurement)
     for label_text, value in zip(SETTINGS_LABELS, settings, strict=True):
         settings_sheet.append(
             [settings_sheet.cell(label_text, font=BOLD), settings_sheet.cell(value)]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -38,6 +39,9 @@ from vsmapper.io.exports import (
 from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.layout import Room
 from vsmapper.model import ValueStream, format_hours
+
+if TYPE_CHECKING:
+    from vsmapper.history.measure import Measurement
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.notes import NoteLayer
@@ -87,12 +91,14 @@ def export_map(
     scenario: str | None = None,
     scale: float = 2.0,
     forecast_result: Forecast | None = None,
+    measurement: Measurement | None = None,
 ) -> None:
     """Write the map to ``path`` by its extension (File › Export).
 
     ``scenario`` (a name or id) exports the map as that scenario would make it; a PNG has
     ``scale`` pixels per map unit; ``forecast_result`` goes into a workbook and a report
-    (the report runs a seeded one when none is given).
+    (the report runs a seeded one when none is given), ``measurement`` (of work-item
+    history) into a workbook.
     """
     suffix = export_suffix(path)
     if suffix is None:
@@ -104,7 +110,7 @@ def export_map(
     if suffix in PICTURE_SUFFIXES:
         export_picture(shown, path, label, scale, forecast_result)
     else:
-        export_data(shown, path, label, forecast_result)
+        export_data(shown, path, label, forecast_result, measurement=measurement)
 
 
 def export_picture(

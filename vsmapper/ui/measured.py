@@ -784,6 +784,14 @@ class MeasuredFlow(QObject):
         """Show a measurement in the panel."""
         self.panel.show_measurement(measured, drawn)
 
+    @property
+    def measurement(self) -> Measurement | None:
+        """The shown measurement while the open map maps statuses (for workbook exports)."""
+        shown = self.panel.measured
+        if shown is None or not self.window.workspace.stream.statuses:
+            return None
+        return shown.measurement
+
     def open_dialog(self) -> HistoryImportDialog:
         """File ▸ Import work-item history…"""
         self.dialog = HistoryImportDialog(self.window)

@@ -208,6 +208,7 @@ class WindowFile(QObject):
                 path,
                 scenario=scenario.id if scenario else None,
                 forecast_result=self.window.charts.last_forecast,
+                measurement=self.window.measured_flow.measurement,
             )
         except VSMapperError as error:
             QMessageBox.warning(self.window, "Cannot export", str(error))
