@@ -163,11 +163,11 @@ def test_a_workbook_export_carries_the_measured_flow(
     window: MainWindow, qtbot: object, tmp_path: Path
 ) -> None:
     plain = tmp_path / "plain.xlsx"
-    assert window.export_path(plain)
+    assert window.file.export_path(plain)
     assert "Measured flow" not in openpyxl.load_workbook(plain).sheetnames
     assert measured_dialog(window, qtbot, example_history_path()).apply()
     measured = tmp_path / "measured.xlsx"
-    assert window.export_path(measured)
+    assert window.file.export_path(measured)
     sheet = openpyxl.load_workbook(measured)["Measured flow"]
     found = window.measured_flow.panel.measured.measurement  # type: ignore[union-attr]
     assert sheet["A5"].value == "Flow time P50 (h)"
