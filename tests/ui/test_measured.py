@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox
 
 from tests.history.histories import write_transitions
-from vsmapper.cli import example_map_path
+from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map
 from vsmapper.ui.app import application
 from vsmapper.ui.main_window import MainWindow
@@ -133,11 +134,14 @@ def test_the_panel_forecasts_and_exports(window: MainWindow, qtbot: object, tmp_
     dialog = measured_dialog(window, qtbot, example_history_path())
     assert dialog.apply()
     panel = window.measured_flow.panel
-    panel.when_button.click()
-    assert "50 items from" in panel.forecast_text.text()
-    panel.by_box.setDate(QDate(2027, 1, 29))
-    panel.how_many_button.click()
-    assert "By 2027-01-29: at least" in panel.forecast_text.text()
+    box = panel.forecast
+    box.when_button.click()
+    qtbot.waitUntil(lambda: not box.running, timeout=60_000)  # type: ignore[attr-defined]
+    assert "50 items from" in box.result.text()
+    box.by_box.setDate(QDate(2027, 1, 29))
+    box.how_many_button.click()
+    qtbot.waitUntil(lambda: not box.running, timeout=60_000)  # type: ignore[attr-defined]
+    assert "By 2027-01-29: at least" in box.result.text()
     panel.resize(900, 500)
     for index in range(panel.tabs.count()):
         panel.tabs.setCurrentIndex(index)
@@ -172,3 +176,30 @@ def test_a_workbook_export_carries_the_measured_flow(
     found = window.measured_flow.panel.measured.measurement  # type: ignore[union-attr]
     assert sheet["A5"].value == "Flow time P50 (h)"
     assert sheet["B5"].value == pytest.approx(found.flow_time.p50)
+
+
+def test_the_charts_forecast_from_throughput_matches_the_command_line(
+    window: MainWindow, qtbot: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = window.measured_flow.charts_forecast
+    assert box.parent() is not None
+    assert not box.when_button.isEnabled()  # no history yet
+    assert measured_dialog(window, qtbot, example_history_path()).apply()
+    assert box.when_button.isEnabled()
+    assert "weeks of the history" in box.basis.text()
+    box.items_box.setValue(120)
+    box.when_button.click()
+    qtbot.waitUntil(lambda: box.last_result is not None, timeout=60_000)  # type: ignore[attr-defined]
+    assert box.result.text().startswith("120 items from ")
+    args = ["forecast", str(example_map_path()), "--from-history", str(example_history_path())]
+    assert main([*args, "--items", "120", "--seed", "1", "--json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    found = box.last_result
+    assert found is not None and found.dates == expected["dates"]
+    by = box.by_box.date().addDays(7).toString("yyyy-MM-dd")  # eight weeks on, and one
+    box.by_box.setDate(QDate.fromString(by, "yyyy-MM-dd"))
+    box.how_many_button.click()
+    qtbot.waitUntil(lambda: "By " in box.result.text(), timeout=60_000)  # type: ignore[attr-defined]
+    assert main([*args, "--by", by, "--seed", "1", "--json"]) == 0
+    assert box.last_result.done_by == json.loads(capsys.readouterr().out)["done_by"]  # type: ignore[union-attr]
+    assert f"By {by}: at least" in box.result.text()

@@ -279,6 +279,12 @@ class ForecastChart(QWidget):
         for line in self._marks.values():
             item.addItem(line)
 
+    def add_section(self, widget: QWidget) -> None:
+        """Show another forecast (from a history's throughput) above the histogram."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(2, widget)
+
     def mark_stale(self) -> None:
         """Say that a shown forecast no longer matches the map."""
         if self.last_forecast is not None and not self.summary.text().startswith("Out of date"):

@@ -321,4 +321,5 @@ class MainWindow(QMainWindow):
         if self._remember_layout and not self.menus.presentation_action.isChecked():
             docks.save_arrangement(self)
         self.workshop.shutdown()
+        self.measured_flow.shutdown()
         event.accept()

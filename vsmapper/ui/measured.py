@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import QDate, QObject, QSize, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
@@ -23,11 +21,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -42,6 +40,7 @@ from vsmapper.ui import settings, theme
 from vsmapper.ui.chart_panel import _mark, _place, _plot, save_chart
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.insights_panel import filled_item
+from vsmapper.ui.throughput import ThroughputForecastBox
 from vsmapper.ui.units import show_hours
 
 if TYPE_CHECKING:
@@ -472,25 +471,11 @@ class MeasuredFlowPanel(QWidget):
             page = QWidget()
             QVBoxLayout(page).addWidget(plot)
             self.tabs.addTab(page, title)
-        self.items_box = QSpinBox()
-        self.items_box.setRange(1, 100_000)
-        self.items_box.setValue(50)
-        self.items_box.setSuffix(" items")
-        self.when_button = QPushButton("When done?")
-        self.by_box = QDateEdit()
-        self.by_box.setCalendarPopup(True)
-        self.by_box.setDisplayFormat("yyyy-MM-dd")
-        self.how_many_button = QPushButton("How many by then?")
-        self.forecast_text = QLabel("")
-        self.forecast_text.setWordWrap(True)
+        self.forecast = ThroughputForecastBox()
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
-        forecast = QHBoxLayout()
-        for widget in (self.items_box, self.when_button, self.by_box, self.how_many_button):
-            forecast.addWidget(widget)
-        forecast.addStretch(1)
         # The words beside the charts, so that a short dock on a small screen keeps both.
         scroller = QScrollArea()
         scroller.setWidgetResizable(True)
@@ -502,9 +487,7 @@ class MeasuredFlowPanel(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(buttons)
         left.addWidget(scroller, 1)
-        left.addWidget(QLabel("<b>Forecast from throughput</b>"))
-        left.addLayout(forecast)
-        left.addWidget(self.forecast_text)
+        left.addWidget(self.forecast)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(words)
         splitter.addWidget(self.tabs)
@@ -513,8 +496,6 @@ class MeasuredFlowPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.export_button.clicked.connect(self.export_dialog)
-        self.when_button.clicked.connect(self.forecast_items)
-        self.how_many_button.clicked.connect(self.forecast_by_date)
         workspace.refreshed.connect(self._refresh_gap)
         self._set_enabled(False)
         self.lines: dict[str, float] = {}
@@ -558,25 +539,16 @@ class MeasuredFlowPanel(QWidget):
         return QSize(700, 420)
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (
-            self.export_button,
-            self.when_button,
-            self.how_many_button,
-            self.items_box,
-            self.by_box,
-        ):
-            widget.setEnabled(enabled)
+        self.export_button.setEnabled(enabled)
 
     def show_measurement(self, measured: Measured, drawn: ValueStream | None = None) -> None:
         """Show a finished measurement, against ``drawn`` (the map before it was measured)."""
         self.measured = measured
         self.drawn = drawn
         self._set_enabled(True)
-        until = measured.measurement.until.date()
-        self.by_box.setDate(QDate(until.year, until.month, until.day).addDays(56))
+        self.forecast.show_measurement(measured.measurement)
         self._draw()
         self._refresh_gap()
-        self.forecast_text.setText("")
 
     def _stream(self) -> ValueStream:
         assert self.measured is not None
@@ -712,39 +684,6 @@ class MeasuredFlowPanel(QWidget):
             lines.extend(gap.stage_notes[:4])
         self.summary.setText("<br>".join(lines))
 
-    def forecast_items(self) -> None:
-        """When will the chosen number of items be done, from weekly throughput."""
-        self._forecast(items=self.items_box.value())
-
-    def forecast_by_date(self) -> None:
-        """How many items will be done by the chosen date."""
-        chosen = self.by_box.date()
-        self._forecast(by=date(chosen.year(), chosen.month(), chosen.day()))
-
-    def _forecast(self, items: int | None = None, by: date | None = None) -> None:
-        from vsmapper.history.forecast import throughput_forecast
-
-        if self.measured is None:
-            return
-        found = self.measured.measurement
-        try:
-            result = throughput_forecast(
-                found.full_weeks_done(), found.until.date(), items=items, by=by, seed=1
-            )
-        except VSMapperError as error:
-            self.forecast_text.setText(str(error))
-            return
-        if items is not None:
-            self.forecast_text.setText(
-                f"{items} items from {result.start:%Y-%m-%d}: 50% by {result.dates['p50']}, "
-                f"85% by {result.dates['p85']}, 95% by {result.dates['p95']}."
-            )
-        else:
-            self.forecast_text.setText(
-                f"By {by}: at least {result.done_by['p50']:.0f} items (50%), "
-                f"{result.done_by['p85']:.0f} (85%), {result.done_by['p95']:.0f} (95%)."
-            )
-
     def export_current(self, path: str | Path) -> None:
         """Write the chart on the current tab to PNG or SVG."""
         save_chart(self.tabs.currentWidget(), path)
@@ -758,7 +697,7 @@ class MeasuredFlowPanel(QWidget):
             try:
                 self.export_current(name)
             except VSMapperError as error:
-                self.forecast_text.setText(str(error))
+                QMessageBox.warning(self, "Cannot export chart", str(error))
 
 
 class MeasuredFlow(QObject):
@@ -768,6 +707,8 @@ class MeasuredFlow(QObject):
         super().__init__(window)
         self.window = window
         self.panel = MeasuredFlowPanel(window.workspace, window)
+        self.charts_forecast = ThroughputForecastBox()
+        window.charts.forecast_chart.add_section(self.charts_forecast)
         self.dialog: HistoryImportDialog | None = None
         self.job = MeasureJob(self)
         self.job.finished.connect(self._example_measured)
@@ -781,8 +722,16 @@ class MeasuredFlow(QObject):
         self.panel.import_button.clicked.connect(self.open_dialog)
 
     def show_measurement(self, measured: Measured, drawn: ValueStream | None = None) -> None:
-        """Show a measurement in the panel."""
+        """Show a measurement in the panel and forecast from it in the Charts."""
         self.panel.show_measurement(measured, drawn)
+        self.charts_forecast.show_measurement(measured.measurement)
+
+    def shutdown(self) -> None:
+        """Stop measuring and let running forecasts end (the window is closing)."""
+        self.job.cancel()
+        self.job.wait()
+        self.panel.forecast.wait()
+        self.charts_forecast.wait()
 
     @property
     def measurement(self) -> Measurement | None:

@@ -1,0 +1,186 @@
+"""Forecast from a measured history's weekly throughput: when N items are done, how many by a date."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, QObject, QThread, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vsmapper.errors import VSMapperError
+
+if TYPE_CHECKING:
+    from vsmapper.history.forecast import ThroughputForecast
+    from vsmapper.history.measure import Measurement
+
+SEED = 1
+"""The same seed as ``vsmapper forecast --from-history LOG --seed 1``: the same dates."""
+DEFAULT_HORIZON_DAYS = 56
+MAX_ITEMS = 1_000_000
+
+
+class ThroughputWorker(QObject):
+    """Draws the forecast off the GUI thread; reports through signals only."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, weekly: list[int], start: date, items: int | None, by: date | None) -> None:
+        super().__init__()
+        self.weekly, self.start, self.items, self.by = weekly, start, items, by
+
+    def run(self) -> None:
+        """Forecast, then announce the result or the problem."""
+        from vsmapper.history.forecast import throughput_forecast
+
+        try:
+            found = throughput_forecast(
+                self.weekly, self.start, items=self.items, by=self.by, seed=SEED
+            )
+        except VSMapperError as error:
+            self.failed.emit(str(error))
+        else:
+            self.finished.emit(found)
+
+
+class ThroughputForecastBox(QWidget):
+    """ "When will these N items be done" and "how many by this date", from weekly throughput."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.measurement: Measurement | None = None
+        self.last_result: ThroughputForecast | None = None
+        self.title = QLabel("<b>Forecast from throughput</b>")
+        self.basis = QLabel("Import a work-item history to forecast from its weekly throughput.")
+        self.basis.setWordWrap(True)
+        self.items_box = QSpinBox()
+        self.items_box.setRange(1, MAX_ITEMS)
+        self.items_box.setValue(50)
+        self.items_box.setSuffix(" items")
+        self.items_box.setToolTip("How many items are still to do")
+        self.when_button = QPushButton("When done?")
+        self.when_button.setToolTip("When these items will be done, at 50, 85 and 95 % confidence")
+        self.by_box = QDateEdit()
+        self.by_box.setCalendarPopup(True)
+        self.by_box.setDisplayFormat("yyyy-MM-dd")
+        self.by_box.setToolTip("The date to count done items by")
+        self.how_many_button = QPushButton("How many by then?")
+        self.how_many_button.setToolTip("How many items will be done by the date")
+        self.result = QLabel("")
+        self.result.setWordWrap(True)
+        controls = QHBoxLayout()
+        for widget in (self.items_box, self.when_button, self.by_box, self.how_many_button):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.basis)
+        layout.addLayout(controls)
+        layout.addWidget(self.result)
+        self.when_button.clicked.connect(self.forecast_items)
+        self.how_many_button.clicked.connect(self.forecast_by_date)
+        self._thread: QThread | None = None
+        self._worker: ThroughputWorker | None = None
+        self._set_enabled(False)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.items_box, self.when_button, self.by_box, self.how_many_button):
+            widget.setEnabled(enabled)
+
+    @property
+    def running(self) -> bool:
+        """Whether a forecast is being drawn."""
+        return self._thread is not None
+
+    def show_measurement(self, measurement: Measurement | None) -> None:
+        """Forecast from this measurement's weekly throughput from now on (None: nothing)."""
+        self.measurement = measurement
+        self.last_result = None
+        self.result.setText("")
+        self._set_enabled(measurement is not None)
+        if measurement is None:
+            self.basis.setText("Import a work-item history to forecast from its weekly throughput.")
+            return
+        weeks = measurement.full_weeks_done()
+        until = measurement.until.date()
+        self.by_box.setDate(_qdate(until + timedelta(days=DEFAULT_HORIZON_DAYS)))
+        done = sorted(weeks)
+        median = done[len(done) // 2] if done else 0
+        self.basis.setText(
+            f"From {len(weeks)} weeks of the history up to {until:%Y-%m-%d} "
+            f"(median {median} items done a week)."
+        )
+
+    def forecast_items(self) -> None:
+        """When will the chosen number of items be done."""
+        self._start(items=self.items_box.value())
+
+    def forecast_by_date(self) -> None:
+        """How many items will be done by the chosen date."""
+        chosen = self.by_box.date()
+        self._start(by=date(chosen.year(), chosen.month(), chosen.day()))
+
+    def _start(self, items: int | None = None, by: date | None = None) -> None:
+        if self.measurement is None or self._thread is not None:
+            return
+        found = self.measurement
+        self._worker = ThroughputWorker(found.full_weeks_done(), found.until.date(), items, by)
+        self._thread = QThread(self)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.finished.connect(self._show)
+        self._worker.failed.connect(self._fail)
+        self._set_enabled(False)
+        self.result.setText("Drawing 10,000 futures from the weekly throughput…")
+        self._thread.start()
+
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread = None
+            self._worker = None
+        self._set_enabled(self.measurement is not None)
+
+    def _fail(self, message: str) -> None:
+        self._stop()
+        self.result.setText(message)
+
+    def _show(self, found: ThroughputForecast) -> None:
+        self._stop()
+        self.last_result = found
+        self.result.setText(throughput_sentence(found))
+
+    def wait(self) -> None:
+        """Let a running forecast end (for closing windows)."""
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+
+
+def throughput_sentence(found: ThroughputForecast) -> str:
+    """The forecast in one sentence, as the command line gives its figures."""
+    if found.items is not None:
+        return (
+            f"{found.items:,} items from {found.start:%Y-%m-%d}: 50% by {found.dates['p50']}, "
+            f"85% by {found.dates['p85']}, 95% by {found.dates['p95']}."
+        )
+    assert found.by is not None
+    return (
+        f"By {found.by:%Y-%m-%d}: at least {found.done_by['p50']:,.0f} items (50%), "
+        f"{found.done_by['p85']:,.0f} (85%), {found.done_by['p95']:,.0f} (95%)."
+    )
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
