@@ -608,12 +608,11 @@ class ChartsPanel(QWidget):
         self.tabs.addTab(self.queue_chart, "Queues")
         self.export_button = QPushButton("Export chart…")
         self.export_button.clicked.connect(self.export_dialog)
-        bar = QHBoxLayout()
-        bar.addStretch(1)
-        bar.addWidget(self.export_button)
+        # Beside the tabs rather than under the chart: a short dock keeps its height for the plot.
+        self.tabs.setCornerWidget(self.export_button, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        layout.addLayout(bar)
         self._stale: set[QWidget] = set(self._charts())
         self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
         self._in_view = True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 from vsmapper.ui import settings
@@ -20,6 +20,17 @@ TABBED = (
     ["Stages", "AI opportunities", "Where AI would matter", "Compare scenarios", "Charts"],
 )
 """Docks sharing one place as tabs; the first of each group shows on top."""
+RIGHT_SHARE = 0.27
+RIGHT_LEAST_WIDTH = 380
+"""The right column's first width: a share of the window's, at least this many pixels."""
+BOTTOM_SHARE = 0.33
+BOTTOM_LEAST_HEIGHT = 220
+"""The bottom panels' first height: a share of the window's, at least this many pixels."""
+METRICS_MOST = 0.5
+"""Metrics takes the height of its figures, up to this share of the right column."""
+BOTTOM_MOST = 0.5
+"""A bottom panel brought to the front grows to the height it needs, up to this share of
+the window's height."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,9 @@ class Panel:
 
 def add_docks(window: QMainWindow, panels: Sequence[Panel]) -> dict[str, QDockWidget]:
     """Dock every panel in ``window``, tabbed as ``TABBED`` says; the docks by title."""
+    # The right column runs the window's full height: Metrics and a tall Scenarios or
+    # Insights panel both fit beside the map, and the bottom panels sit under the map only.
+    window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
     docks: dict[str, QDockWidget] = {}
     for panel in panels:
         dock = QDockWidget(panel.title, window)
@@ -67,20 +81,68 @@ def fit_to_screen(window: QMainWindow) -> None:
 
 
 def share_window(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
-    """Give the map most of the window; panels grow with the screen, so that on a large
-    one the comparison, the findings and a scenario's AI list show without dragging."""
+    """Give the map most of the window: the right column a quarter of its width, with Metrics
+    as tall as its figures (up to half the column); the bottom panels a third of its height."""
     width, height = window.width(), window.height()
     window.resizeDocks(
-        [docks["Metrics"], docks["Properties"]],
-        [round(height * 0.3), round(height * 0.7)],
-        Qt.Orientation.Vertical,
+        [docks["Metrics"]],
+        [max(RIGHT_LEAST_WIDTH, round(width * RIGHT_SHARE))],
+        Qt.Orientation.Horizontal,
     )
     window.resizeDocks(
-        [docks["Metrics"]], [max(380, round(width * 0.27))], Qt.Orientation.Horizontal
+        [docks["Stages"]],
+        [max(BOTTOM_LEAST_HEIGHT, round(height * BOTTOM_SHARE))],
+        Qt.Orientation.Vertical,
     )
-    window.resizeDocks([docks["Stages"]], [max(220, round(height * 0.33))], Qt.Orientation.Vertical)
+    column = docks["Metrics"].height() + docks["Properties"].height()
+    metrics = min(needed_height(docks["Metrics"]), round(column * METRICS_MOST))
+    window.resizeDocks(
+        [docks["Metrics"], docks["Properties"]],
+        [metrics, column - metrics],
+        Qt.Orientation.Vertical,
+    )
     for title in ("Stages", "Properties"):
         docks[title].raise_()
+
+
+def needed_height(dock: QDockWidget) -> int:
+    """The dock's height with its panel as tall as the panel asks to be."""
+    shown = dock.widget()
+    panel = shown.widget() if isinstance(shown, QScrollArea) else shown
+    if shown is None or panel is None:
+        return dock.height()
+    title_bar = max(0, dock.height() - shown.height())
+    return panel.sizeHint().height() + title_bar
+
+
+def grow_bottom_panels_when_raised(window: QMainWindow) -> None:
+    """A bottom panel brought to the front (Charts, Compare scenarios…) grows to the height it
+    asks for, up to half the window, so that it is usable without dragging; it never shrinks
+    what the user made larger."""
+    for dock in window.findChildren(QDockWidget):
+
+        def on_visibility(visible: bool, dock: QDockWidget = dock) -> None:
+            if visible:
+                # Once the tab switch has settled: Qt shows the dock before it sizes it.
+                QTimer.singleShot(0, dock, lambda: _grow(window, dock))
+
+        dock.visibilityChanged.connect(on_visibility)
+
+
+def _grow(window: QMainWindow, dock: QDockWidget) -> None:
+    if (
+        not dock.isVisible()
+        or dock.isFloating()
+        or window.dockWidgetArea(dock) != BOTTOM
+        or window.isFullScreen()
+    ):
+        return
+    wanted = min(needed_height(dock), round(window.height() * BOTTOM_MOST))
+    if wanted > dock.height():
+        window.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
+        # A tabbed dock's size counts the tab bar under it: ask again for what it took.
+        if wanted > dock.height():
+            window.resizeDocks([dock], [2 * wanted - dock.height()], Qt.Orientation.Vertical)
 
 
 def save_arrangement(window: QMainWindow) -> None:

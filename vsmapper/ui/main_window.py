@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.workshop = Workshop(self)
         self.measured_flow = install_measured_flow(self)
+        docks.grow_bottom_panels_when_raised(self)
         self.setAcceptDrops(True)
         docks.fit_to_screen(self)
         self.default_layout()
