@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -698,3 +698,19 @@ def test_a_new_stage_named_in_the_table_is_named_in_its_neighbours_next_cell(
     press(editor, Qt.Key.Key_Return)
     assert cell(table, 4, NEXT) == "Monitoring"
     assert workspace.stream.stages[5].id == "monitoring"
+
+
+def test_selecting_scattered_and_adjacent_stages_selects_exactly_their_rows(
+    table: StageTableView,
+) -> None:
+    table.select_stages(["deploy", "intake", "refine"])
+    assert table.selected_stage_ids() == ["intake", "refine", "deploy"]
+    table.select_stages(["coding"])
+    assert table.selected_stage_ids() == ["coding"]
+
+
+def test_clicking_a_column_header_still_selects_the_column(table: StageTableView) -> None:
+    header = table.horizontalHeader()
+    middle = header.sectionViewportPosition(1) + header.sectionSize(1) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, 5))
+    assert table.selected_stage_ids() == [stage.id for stage in table.workspace.stream.stages]

@@ -10,6 +10,8 @@ import networkx as nx
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
+    QItemSelection,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -40,7 +42,7 @@ from vsmapper.io.table_import import (
 )
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
-from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage
+from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage, ValueStream
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.editor import Editor
 from vsmapper.ui.units import show_hours
@@ -68,6 +70,12 @@ CROSS_REFERENCES = (FIELDS.index("rework_to"), FIELDS.index("next"))
 RIGHT_ALIGNED = ("pca", "people", "availability", "hourly_cost")
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
+CELL_FLAGS = (
+    Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemNeverHasChildren
+    | Qt.ItemFlag.ItemIsEditable
+)
 DocumentEdit = Callable[[Document], object]
 # A refusal starts with the stage and the field it names ("Coding: pca: "); a cell says those.
 _REFUSAL_PLACE = re.compile(r"^(?:.*?: )?(?:stages\[\d+\] '[^']*'\.)?[a-z_]+: ")
@@ -129,6 +137,8 @@ class StageTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.workspace = workspace
         self._ids = [stage.id for stage in workspace.stream.stages]
+        self._lookup_stream: ValueStream | None = None
+        self._lookup: tuple[dict[str, str], dict[str, list[str]]] = ({}, {})
         workspace.changed.connect(self._on_change)
 
     @property
@@ -250,7 +260,8 @@ class StageTableModel(QAbstractTableModel):
         return section + 1
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+        # Asked once per cell of a selection: a constant keeps selecting 2,000 rows quick.
+        return CELL_FLAGS if index.isValid() else super().flags(index)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -274,18 +285,28 @@ class StageTableModel(QAbstractTableModel):
         if field == "rework_to":
             return self._name(stage.rework_to) if stage.rework_to else ""
         if field == "next":
-            return "; ".join(
-                self._name(flow.target)
-                for flow in self.workspace.stream.flows
-                if flow.source == stage.id
-            )
+            return "; ".join(self._name(target) for target in self._lookups()[1].get(stage.id, ()))
         value = getattr(stage, field)
         if value is None:
             return ""
         return format_number(value) if isinstance(value, int | float) else value
 
     def _name(self, stage_id: str) -> str:
-        return self.workspace.document.stage(stage_id).name
+        return self._lookups()[0][stage_id]
+
+    def _lookups(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Names by id and successors by id of the map shown, made once per version of it.
+
+        A cell is painted often; searching the whole map for each one made a big map slow.
+        """
+        stream = self.workspace.stream
+        if self._lookup_stream is not stream:
+            successors: dict[str, list[str]] = {}
+            for flow in stream.flows:
+                successors.setdefault(flow.source, []).append(flow.target)
+            self._lookup = ({stage.id: stage.name for stage in stream.stages}, successors)
+            self._lookup_stream = stream
+        return self._lookup
 
     def choices(self, index: Index) -> list[tuple[str, str]] | None:
         """What a cell can be set to, as (label, cell text), or None for free text."""
@@ -453,6 +474,9 @@ class StageTableView(QTableView):
         self.model().problem.connect(self._note_refusal)
         self.selectionModel().selectionChanged.connect(self._on_selection)
         self.model().modelReset.connect(self._on_selection)
+        # Column headers keep a selection of their own, always empty: asking whether a column
+        # is selected walks every row, for each column on every paint of a big selection.
+        self.horizontalHeader().setSelectionModel(QItemSelectionModel(self.model(), self))
 
     def model(self) -> StageTableModel:
         return super().model()  # type: ignore[return-value]
@@ -461,7 +485,14 @@ class StageTableView(QTableView):
 
     def selected_stage_ids(self) -> list[str]:
         """The stages with a selected cell, in map order."""
-        rows = sorted({index.row() for index in self.selectionModel().selectedIndexes()})
+        # Read from the selection's ranges: listing every selected cell costs rows × columns.
+        rows = sorted(
+            {
+                row
+                for selected in self.selectionModel().selection()
+                for row in range(selected.top(), selected.bottom() + 1)
+            }
+        )
         stages = self.workspace.stream.stages
         return [stages[row].id for row in rows if row < len(stages)]
 
@@ -471,13 +502,17 @@ class StageTableView(QTableView):
             return
         self._quiet = True
         try:
-            self.clearSelection()
+            wanted = set(ids)
             rows = [
-                row for row, stage in enumerate(self.workspace.stream.stages) if stage.id in ids
+                row for row, stage in enumerate(self.workspace.stream.stages) if stage.id in wanted
             ]
             flags = self.selectionModel().SelectionFlag
-            for row in rows:
-                self.selectionModel().select(self.model().index(row, 0), flags.Select | flags.Rows)
+            # One selection of runs of rows: selecting row by row costs the square of the rows.
+            selection = QItemSelection()
+            last = self.model().columnCount() - 1
+            for first, stop in _runs(rows):
+                selection.select(self.model().index(first, 0), self.model().index(stop, last))
+            self.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
             if rows:
                 if self.currentIndex().row() not in rows:
                     self.selectionModel().setCurrentIndex(
