@@ -8,9 +8,9 @@ from typing import Any
 
 import defusedxml.ElementTree as ElementTree
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QMouseEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
 from vsmapper.analysis import analyze
@@ -19,6 +19,7 @@ from vsmapper.io.mapfile import parse_map_text
 from vsmapper.layout import Grid
 from vsmapper.model import ValueStream
 from vsmapper.ui.canvas import MapScene, MapView, render_image, save_png, save_svg
+from vsmapper.ui.canvas.items import StageItem, TimelineItem
 
 GRID = Grid()
 
@@ -517,3 +518,48 @@ def test_save_svg_writes_a_valid_drawing(scene: MapScene, tmp_path: Path) -> Non
 def test_a_failed_save_is_a_clear_error(scene: MapScene, tmp_path: Path) -> None:
     with pytest.raises(VSMapperError, match="cannot be saved"):
         save_png(scene, tmp_path / "missing" / "map.png", 0.5)
+
+
+def test_boxes_too_small_to_read_are_drawn_plain_but_exports_keep_every_detail(
+    view: MapView, scene: MapScene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain: list[str] = []
+    original = StageItem._paint_plain
+    monkeypatch.setattr(
+        StageItem,
+        "_paint_plain",
+        lambda item, painter, face: (plain.append(item.stage_id), original(item, painter, face)),
+    )
+    view.resetTransform()
+    view.viewport().grab()
+    assert plain == []
+    view.scale(0.2, 0.2)
+    view.viewport().grab()
+    assert plain
+    plain.clear()
+    render_image(scene, 0.2)
+    assert plain == []
+
+
+def test_the_timeline_labels_only_the_steps_in_view(scene: MapScene) -> None:
+    painted = []
+    original = QPainter.drawText
+
+    class Recording(QPainter):
+        def drawText(self, *args: Any) -> None:
+            painted.append(args[-1])
+            original(self, *args)
+
+    image = QImage(400, 300, QImage.Format.Format_ARGB32)
+    painter = Recording(image)
+    timeline = next(item for item in scene.items() if isinstance(item, TimelineItem))
+    option = QStyleOptionGraphicsItem()
+    option.exposedRect = timeline.boundingRect()
+    timeline.paint(painter, option)
+    everything = len(painted)
+    painted.clear()
+    bounds = timeline.boundingRect()
+    option.exposedRect = QRectF(bounds.left(), bounds.top(), 10, bounds.height())
+    timeline.paint(painter, option)
+    painter.end()
+    assert 0 < len(painted) < everything

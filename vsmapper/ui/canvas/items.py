@@ -10,6 +10,7 @@ from functools import cache
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
+    QColor,
     QFocusEvent,
     QFont,
     QFontMetricsF,
@@ -43,10 +44,14 @@ WAIT_ZONE = 76.0
 TAG_HEIGHT = 26.0
 TAG_SPACING = 6.0
 ARROW_LENGTH = 13.0
+LADDER_PIECE_STEPS = 40
+"""Steps of the timeline ladder stroked as one path."""
 TITLE_SIZES = (24.0, 22.0, 20.0, 18.0)
 """A stage's name as large as fits: one line, else two; the room's reading size rests on it."""
 CORNER_RADIUS = 14.0
 """How round the corners of a flow or loop that runs around the lanes are."""
+READABLE_DETAIL = 0.3
+"""Below this scale a box's figures are under five pixels high: on screen it is drawn plain."""
 
 
 @cache
@@ -70,6 +75,30 @@ def _spaced(pixel_size: float, spacing: float) -> QFont:
 def _is_exporting(item: QGraphicsItem) -> bool:
     """Whether the item is being painted into an image, where hover and selection do not show."""
     return bool(getattr(item.scene(), "exporting", False))
+
+
+def _simplified(item: QGraphicsItem, option: QStyleOptionGraphicsItem, painter: QPainter) -> bool:
+    """Whether to draw ``item`` without text and ornament: too small to read, not an export."""
+    detail = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+    return detail < READABLE_DETAIL and not _is_exporting(item)
+
+
+def _paint_thin(painter: QPainter, path: QPainterPath, colour: QColor) -> None:
+    """A line too small to read as more: one pixel wide, solid, not smoothed."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(QPen(colour, 0))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)
+
+
+def _cached(item: QGraphicsItem, cached: bool = True) -> None:
+    """Keep the item's picture on screen, so that panning copies pixels instead of redrawing.
+
+    Exports switch the cache off (``MapScene.export_mode``) to keep vector shapes and text.
+    """
+    item.setCacheMode(
+        QGraphicsItem.CacheMode.DeviceCoordinateCache if cached else QGraphicsItem.CacheMode.NoCache
+    )
 
 
 def _arrow_head(tip: QPointF, dx: float, dy: float, length: float, half_width: float) -> QPolygonF:
@@ -116,6 +145,7 @@ class StageItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.setZValue(3)
+        _cached(self)
 
     @property
     def face(self) -> StageFace | None:
@@ -204,6 +234,9 @@ class StageItem(QGraphicsItem):
         face = self._face
         if face is None:
             return
+        if _simplified(self, option, painter):
+            self._paint_plain(painter, face)
+            return
         decorated = not _is_exporting(self)
         selected = decorated and self.isSelected()
         hovered = decorated and self._hovered
@@ -240,6 +273,23 @@ class StageItem(QGraphicsItem):
             _paint_self_rework(painter, face.self_rework)
         for index, (text, colour) in enumerate(face.tags):
             _paint_tag(painter, text, colour, index)
+
+    def _paint_plain(self, painter: QPainter, face: StageFace) -> None:
+        """The box as a plain card, too small to read: header strip and border, no text."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.color(theme.SELECTION if self.isSelected() else theme.PAPER))
+        painter.drawRect(BOX)
+        painter.setBrush(
+            theme.color(theme.CONSTRAINT_TINT if face.constraint else theme.BOX_HEADER)
+        )
+        painter.drawRect(QRectF(0, 0, BOX.width(), HEADER_HEIGHT))
+        if face.constraint:
+            painter.setPen(QPen(theme.color(theme.CONSTRAINT), 6))
+        else:
+            painter.setPen(QPen(theme.color(theme.INK), 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(BOX)
 
     @staticmethod
     def _paint_rows(painter: QPainter, values: Sequence[str]) -> None:
@@ -411,6 +461,7 @@ class AIBadgeItem(QGraphicsItem):
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self._text = ""
+        _cached(self)
 
     def set_count(self, count: int, tooltip: str) -> None:
         """Show how many opportunities the stage has."""
@@ -438,6 +489,8 @@ class AIBadgeItem(QGraphicsItem):
         )
         painter.setBrush(theme.color(theme.AI_FILL))
         painter.drawPolygon(_burst(self.RADIUS))
+        if _simplified(self, option, painter):
+            return
         painter.setFont(_font(14, True))
         painter.setPen(theme.color(theme.AI))
         painter.drawText(
@@ -531,6 +584,9 @@ class FlowItem(QGraphicsItem):
                     QPointF(end.x() - length + 2, end.y()),
                 ]
             )
+        # A flow around the lanes is as wide as the map: its picture would be redrawn as it
+        # scrolls into view, costing more than stroking the line.
+        _cached(self, detour is None)
         self._head = _arrow_head(end, 1, 0, length, 7.5 if critical else 5.5)
         self._bounds = (
             self._path.boundingRect().united(self._head.boundingRect()).adjusted(-4, -4, 4, 4)
@@ -551,6 +607,9 @@ class FlowItem(QGraphicsItem):
     ) -> None:
         """The line and a filled head."""
         colour = theme.color(theme.CRITICAL_PATH if self.critical else theme.FLOW)
+        if _simplified(self, option, painter):
+            _paint_thin(painter, self._path, colour)
+            return
         painter.setPen(
             QPen(
                 colour,
@@ -622,6 +681,7 @@ class ReworkItem(QGraphicsItem):
                     tip,
                 ]
             )
+        _cached(self, detour is None)
         self._head = _arrow_head(QPointF(end.x(), end.y() + 1), 0, 1, ARROW_LENGTH, 6)
         self.label = label
         width = _metrics(15, True).horizontalAdvance(label) + 18
@@ -646,12 +706,17 @@ class ReworkItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         """The dashed arc, its head, and the rate on a light pill."""
+        if _simplified(self, option, painter):
+            _paint_thin(painter, self._path, theme.color(theme.REWORK))
+            return
         painter.setPen(_rework_pen(2.4))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.color(theme.REWORK))
         painter.drawPolygon(self._head)
+        if _simplified(self, option, painter):
+            return
         painter.setBrush(theme.color(theme.PAPER, 235))
         painter.setPen(QPen(theme.color(theme.REWORK, 110), 1))
         painter.drawRoundedRect(self._label_rect, 12, 12)
@@ -816,7 +881,11 @@ class TimelineItem(QGraphicsItem):
         self._left = self._right = 0.0
         self._steps: tuple[TimelineStep, ...] = ()
         self._totals: tuple[TotalsRow, ...] = ()
+        self._ladder: list[tuple[QRectF, QPainterPath]] = []
+        self._labels: list[tuple[QRectF, TimelineStep, str]] = []
         self._bounds = QRectF()
+        # Gives paint() the exposed part, so a long ladder draws only the steps in view.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def set_timeline(
         self, left: float, right: float, steps: Sequence[TimelineStep], totals: Sequence[TotalsRow]
@@ -825,6 +894,24 @@ class TimelineItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._left, self._right = left, right
         self._steps, self._totals = tuple(steps), tuple(totals)
+        self._ladder = self._ladder_pieces()
+        self._labels = [
+            (
+                QRectF(
+                    step.wait_start - 20,
+                    self._levels(step)[0] - 34,
+                    step.process_end - step.wait_start + 40,
+                    self.PROCESS_LEVEL - self.WAIT_LEVEL + 34 + 56,
+                ),
+                step,
+                _metrics(13).elidedText(
+                    step.name,
+                    Qt.TextElideMode.ElideRight,
+                    step.process_end - step.process_start - 8,
+                ),
+            )
+            for step in self._steps
+        ]
         heading = sum(
             _metrics(size, bold).horizontalAdvance(text) for text, _, size, bold in self.HEADING
         )
@@ -881,21 +968,38 @@ class TimelineItem(QGraphicsItem):
             )
             x += _metrics(size, bold).horizontalAdvance(text)
         if self._steps:
-            self._paint_ladder(painter)
+            exposed = option.exposedRect  # type: ignore[attr-defined]
+            self._paint_ladder(painter, exposed, labelled=not _simplified(self, option, painter))
         self._paint_totals(painter)
 
-    def _paint_ladder(self, painter: QPainter) -> None:
-        ladder = QPainterPath()
-        lane = None
+    def _ladder_pieces(self) -> list[tuple[QRectF, QPainterPath]]:
+        """The square wave of the critical path (up: wait, down: process time) in pieces.
+
+        A piece is a run of steps in one row of the ladder with its bounds, so that painting a
+        part of a long ladder strokes only the pieces in view.
+        """
+        pieces: list[tuple[QRectF, QPainterPath]] = []
+        ladder: QPainterPath | None = None
+        previous: TimelineStep | None = None
+        count = 0
         for step in self._steps:
             high, low = self._levels(step)
-            if step.lane != lane:
-                ladder.moveTo(step.wait_start, high)
-                lane = step.lane
+            if previous is None or previous.lane != step.lane or count == LADDER_PIECE_STEPS:
+                if ladder is not None:
+                    pieces.append((ladder.boundingRect().adjusted(-4, -4, 4, 4), ladder))
+                same_row = previous is not None and previous.lane == step.lane
+                start = previous.process_end if same_row and previous else step.wait_start
+                ladder, count = QPainterPath(QPointF(start, high)), 0
             ladder.lineTo(step.process_start, high)
             ladder.lineTo(step.process_start, low)
             ladder.lineTo(step.process_end, low)
             ladder.lineTo(step.process_end, high)
+            previous, count = step, count + 1
+        if ladder is not None:
+            pieces.append((ladder.boundingRect().adjusted(-4, -4, 4, 4), ladder))
+        return pieces
+
+    def _paint_ladder(self, painter: QPainter, exposed: QRectF, labelled: bool) -> None:
         painter.setPen(
             QPen(
                 theme.color(theme.INK),
@@ -906,9 +1010,15 @@ class TimelineItem(QGraphicsItem):
             )
         )
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(ladder)
+        for bounds, piece in self._ladder:
+            if bounds.intersects(exposed):
+                painter.drawPath(piece)
+        if not labelled:
+            return
         centre = Qt.AlignmentFlag.AlignHCenter
-        for step in self._steps:
+        for bounds, step, name_text in self._labels:
+            if not bounds.intersects(exposed):
+                continue
             high, low = self._levels(step)
             wait = QRectF(
                 step.wait_start - 20, high - 34, step.process_start - step.wait_start + 40, 28
@@ -922,11 +1032,7 @@ class TimelineItem(QGraphicsItem):
             name = process.translated(0, 24)
             painter.setFont(_font(13))
             painter.setPen(theme.color(theme.MUTED))
-            painter.drawText(
-                name,
-                centre | Qt.AlignmentFlag.AlignTop,
-                _metrics(13).elidedText(step.name, Qt.TextElideMode.ElideRight, name.width() - 8),
-            )
+            painter.drawText(name, centre | Qt.AlignmentFlag.AlignTop, name_text)
 
     def _levels(self, step: TimelineStep) -> tuple[float, float]:
         """The wait and process levels of a step's row of the ladder."""
