@@ -486,10 +486,11 @@ class StageTableView(QTableView):
     def selected_stage_ids(self) -> list[str]:
         """The stages with a selected cell, in map order."""
         # Read from the selection's ranges: listing every selected cell costs rows × columns.
+        selection = self.selectionModel().selection()
         rows = sorted(
             {
                 row
-                for selected in self.selectionModel().selection()
+                for selected in (selection.at(place) for place in range(selection.count()))
                 for row in range(selected.top(), selected.bottom() + 1)
             }
         )

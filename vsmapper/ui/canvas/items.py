@@ -79,7 +79,7 @@ def _is_exporting(item: QGraphicsItem) -> bool:
 
 def _simplified(item: QGraphicsItem, option: QStyleOptionGraphicsItem, painter: QPainter) -> bool:
     """Whether to draw ``item`` without text and ornament: too small to read, not an export."""
-    detail = option.levelOfDetailFromTransform(painter.worldTransform())  # type: ignore[attr-defined]
+    detail = option.levelOfDetailFromTransform(painter.worldTransform())
     return detail < READABLE_DETAIL and not _is_exporting(item)
 
 
@@ -968,7 +968,7 @@ class TimelineItem(QGraphicsItem):
             )
             x += _metrics(size, bold).horizontalAdvance(text)
         if self._steps:
-            exposed = option.exposedRect  # type: ignore[attr-defined]
+            exposed = option.exposedRect
             self._paint_ladder(painter, exposed, labelled=not _simplified(self, option, painter))
         self._paint_totals(painter)
 
@@ -978,25 +978,26 @@ class TimelineItem(QGraphicsItem):
         A piece is a run of steps in one row of the ladder with its bounds, so that painting a
         part of a long ladder strokes only the pieces in view.
         """
-        pieces: list[tuple[QRectF, QPainterPath]] = []
-        ladder: QPainterPath | None = None
-        previous: TimelineStep | None = None
-        count = 0
+        runs: list[list[TimelineStep]] = []
         for step in self._steps:
-            high, low = self._levels(step)
-            if previous is None or previous.lane != step.lane or count == LADDER_PIECE_STEPS:
-                if ladder is not None:
-                    pieces.append((ladder.boundingRect().adjusted(-4, -4, 4, 4), ladder))
-                same_row = previous is not None and previous.lane == step.lane
-                start = previous.process_end if same_row and previous else step.wait_start
-                ladder, count = QPainterPath(QPointF(start, high)), 0
-            ladder.lineTo(step.process_start, high)
-            ladder.lineTo(step.process_start, low)
-            ladder.lineTo(step.process_end, low)
-            ladder.lineTo(step.process_end, high)
-            previous, count = step, count + 1
-        if ladder is not None:
+            if not runs or runs[-1][-1].lane != step.lane or len(runs[-1]) == LADDER_PIECE_STEPS:
+                runs.append([])
+            runs[-1].append(step)
+        pieces: list[tuple[QRectF, QPainterPath]] = []
+        previous: TimelineStep | None = None
+        for run in runs:
+            first = run[0]
+            same_row = previous is not None and previous.lane == first.lane
+            start = previous.process_end if previous is not None and same_row else first.wait_start
+            ladder = QPainterPath(QPointF(start, self._levels(first)[0]))
+            for step in run:
+                high, low = self._levels(step)
+                ladder.lineTo(step.process_start, high)
+                ladder.lineTo(step.process_start, low)
+                ladder.lineTo(step.process_end, low)
+                ladder.lineTo(step.process_end, high)
             pieces.append((ladder.boundingRect().adjusted(-4, -4, 4, 4), ladder))
+            previous = run[-1]
         return pieces
 
     def _paint_ladder(self, painter: QPainter, exposed: QRectF, labelled: bool) -> None:
