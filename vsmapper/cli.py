@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from vsmapper import __version__
+from vsmapper.cli_args import add_calendar, add_map_input, add_scenario, number
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.history import cli as history_cli
 from vsmapper.jsonout import json_text
@@ -92,27 +92,6 @@ def load_input(path: str) -> ValueStream:
     return load_map(path)
 
 
-def _number(
-    kind: type, low: float | None = None, high: float | None = None
-) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{quoted(text)} is not a {kind.__name__} number"
-            ) from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{quoted(text)} is not a finite number")
-        if low is not None and value < low:
-            raise argparse.ArgumentTypeError(f"{text} is below {low:g}")
-        if high is not None and value > high:
-            raise argparse.ArgumentTypeError(f"{text} is above {high:g}")
-        return value
-
-    return parse
-
-
 def build_parser() -> Parser:
     """Parsers for the subcommands of docs/command-line.md."""
     parser = Parser(prog="vsmapper", description="Value stream maps for software delivery.")
@@ -122,45 +101,32 @@ def build_parser() -> Parser:
     analyze = commands.add_parser(
         "analyze", help="print lead time, flow efficiency, the constraint"
     )
-    analyze.add_argument(
-        "file", metavar="FILE", help=".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
-    )
-    analyze.add_argument(
-        "--scenario", metavar="NAME", help="a scenario's name or id (default: the map as it is)"
-    )
+    add_map_input(analyze)
+    add_scenario(analyze)
     analyze.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     forecast = commands.add_parser("forecast", help="Monte Carlo lead-time forecast")
-    forecast.add_argument(
-        "file",
-        metavar="FILE",
-        nargs="?",
-        help=".vsm.json, .csv or .xlsx; '-' reads a map from standard input",
-    )
-    forecast.add_argument(
-        "--scenario", metavar="NAME", help="a scenario's name or id (default: the map as it is)"
-    )
+    add_map_input(forecast, optional=True)
+    add_scenario(forecast)
     forecast.add_argument(
         "--trials",
-        type=_number(int, 1, MAX_TRIALS),
+        type=number(int, 1, MAX_TRIALS),
         default=10_000,
         metavar="N",
         help=f"simulated items, 1 to {MAX_TRIALS:,}",
     )
     forecast.add_argument(
         "--seed",
-        type=_number(int, 0),
+        type=number(int, 0),
         default=None,
         metavar="S",
         help="seed for a repeatable run (default: a fresh one, printed with the result)",
     )
     forecast.add_argument("--json", action="store_true", help="print JSON instead of text")
-    history_cli.add_forecast_arguments(forecast, _number)
+    history_cli.add_forecast_arguments(forecast)
 
     export = commands.add_parser("export", help="write .xlsx, .csv, .png, .svg, .pdf or .vsm.json")
-    export.add_argument(
-        "file", metavar="FILE", help=".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
-    )
+    add_map_input(export)
     export.add_argument(
         "out",
         metavar="OUT",
@@ -173,14 +139,10 @@ def build_parser() -> Parser:
         default=None,
         help="the format written to '-' (required there; a file's format is its extension)",
     )
-    export.add_argument(
-        "--scenario",
-        metavar="NAME",
-        help="the map as this scenario makes it (default: the map as it is)",
-    )
+    add_scenario(export, "the map as this scenario makes it (default: the map as it is)")
     export.add_argument(
         "--scale",
-        type=_number(float, 0.1, MAX_SCALE),
+        type=number(float, 0.1, MAX_SCALE),
         default=2.0,
         metavar="S",
         help=f"pixels per map unit of a PNG, 0.1 to {MAX_SCALE:g}",
@@ -196,21 +158,10 @@ def build_parser() -> Parser:
     convert.add_argument(
         "out", metavar="OUT.vsm.json", help="the map file to write; '-' writes to standard output"
     )
-    convert.add_argument(
-        "--hours-per-day",
-        type=_number(float, 0.1, 24),
-        metavar="H",
-        help="working hours in a day, over the sheet's Settings (else 8)",
-    )
-    convert.add_argument(
-        "--days-per-week",
-        type=_number(float, 0.1, 7),
-        metavar="D",
-        help="working days in a week, over the sheet's Settings (else 5)",
-    )
+    add_calendar(convert, over="the sheet's Settings")
     convert.add_argument(
         "--demand-per-week",
-        type=_number(float, 0),
+        type=number(float, 0),
         metavar="N",
         help="items a week, over the sheet's Settings (else none)",
     )
@@ -229,26 +180,26 @@ def build_parser() -> Parser:
     )
     survey.add_argument(
         "--port",
-        type=_number(int, 0, 65535),
+        type=number(int, 0, 65535),
         default=0,
         metavar="P",
         help="the port to serve on; 0 picks a free one",
     )
     survey.add_argument(
         "--responses",
-        type=_number(int, 1),
+        type=number(int, 1),
         metavar="N",
         help="stop after N participants (default: no limit)",
     )
     survey.add_argument(
         "--minutes",
-        type=_number(float, 0),
+        type=number(float, 0),
         metavar="M",
         help="stop after M minutes (default: until Ctrl+C or N answers)",
     )
     survey.add_argument("--json", action="store_true", help="print the merge as JSON")
 
-    history_cli.add_measure_parser(commands, _number)
+    history_cli.add_measure_parser(commands)
     return parser
 
 

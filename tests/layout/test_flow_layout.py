@@ -1,13 +1,21 @@
-"""Automatic layout: columns by longest path, branches stacked, hand-placed boxes kept."""
+"""Automatic layout on one lane: columns by longest path, branches stacked, hand-placed
+boxes kept."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vsmapper.layout import Grid, layers, layout
+from vsmapper.layout import Grid, Point, layers, wrapped_layout
 
 GRID = Grid()
+
+
+def layout(
+    ids: list[str], edges: list[tuple[str, str]], fixed: dict[str, Point] | None = None
+) -> dict[str, Point]:
+    """Every box's corner with the whole map on one lane."""
+    return wrapped_layout(ids, edges, fixed, per_lane=len(ids)).corners
 
 
 def test_a_chain_gets_one_column_per_stage_on_one_row() -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vsmapper.cli_args import add_calendar, number
 from vsmapper.errors import VSMapperError
 from vsmapper.jsonout import json_text
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 MEASURE_HELP = "measure a map from a tracker's work-item history (.csv or .xlsx)"
 
 
-def add_measure_parser(commands: Any, number: Callable[..., Callable[[str], float]]) -> None:
+def add_measure_parser(commands: Any) -> None:
     """Register ``vsmapper measure`` with the command line's subcommands."""
     measure = commands.add_parser("measure", help=MEASURE_HELP)
     measure.add_argument("log", metavar="LOG", help="work-item history, .csv or .xlsx")
@@ -37,21 +37,10 @@ def add_measure_parser(commands: Any, number: Callable[..., Callable[[str], floa
     measure.add_argument(
         "--until", metavar="DATE", help="end of the window, exclusive (default: the last date)"
     )
-    measure.add_argument(
-        "--hours-per-day",
-        type=number(float, 0.1, 24),
-        metavar="H",
-        help="working hours in a day, over the map's calendar (else 8)",
-    )
-    measure.add_argument(
-        "--days-per-week",
-        type=number(float, 0.1, 7),
-        metavar="D",
-        help="working days in a week, Monday first, over the map's calendar (else 5)",
-    )
+    add_calendar(measure, over="the map's calendar")
 
 
-def add_forecast_arguments(forecast: argparse.ArgumentParser, number: Callable[..., Any]) -> None:
+def add_forecast_arguments(forecast: argparse.ArgumentParser) -> None:
     """``forecast --from-history LOG [--items N | --by DATE]``."""
     forecast.add_argument(
         "--from-history", metavar="LOG", help="forecast from the weekly throughput of a history"

@@ -1,6 +1,6 @@
 """Where the boxes of a map go: pure geometry, without Qt, shared by the canvas and exports."""
 
-from vsmapper.layout.flow import Edge, Grid, Point, layers, layout, rows
+from vsmapper.layout.flow import Edge, Grid, Point, layers, rows
 from vsmapper.layout.wrap import Lane, Placement, Room, columns_per_lane, lane_of, wrapped_layout
 
 __all__ = [
@@ -13,7 +13,6 @@ __all__ = [
     "columns_per_lane",
     "lane_of",
     "layers",
-    "layout",
     "rows",
     "wrapped_layout",
 ]

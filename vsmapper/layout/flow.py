@@ -112,30 +112,6 @@ def _spread(members: Sequence[str], desired: Mapping[str, float]) -> dict[str, f
     return {member: top + offset for top, group in blocks for offset, member in enumerate(group)}
 
 
-def layout(
-    ids: Sequence[str],
-    edges: Iterable[Edge],
-    fixed: Mapping[str, Point] | None = None,
-    grid: Grid = Grid(),
-) -> dict[str, Point]:
-    """Top-left corner of every box; hand-placed boxes keep theirs and the others make room.
-
-    The automatic places depend only on the flows, so moving one box never shifts the rest;
-    an automatic box that would overlap a hand-placed one steps down a row until it is free.
-    """
-    edges = list(edges)
-    column = layers(ids, edges)
-    row = rows(ids, edges, column)
-    placed = {
-        stage_id: (
-            column[stage_id] * grid.column_pitch,
-            row[stage_id] * grid.row_pitch - grid.box_height / 2,
-        )
-        for stage_id in ids
-    }
-    return make_room(ids, placed, fixed or {}, grid)
-
-
 def make_room(
     ids: Sequence[str], placed: Mapping[str, Point], fixed: Mapping[str, Point], grid: Grid
 ) -> dict[str, Point]:

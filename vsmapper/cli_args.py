@@ -1,0 +1,64 @@
+"""Arguments several ``vsmapper`` subcommands take, defined once: numbers within a range,
+the map read, the scenario shown and the working calendar."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+
+from vsmapper.errors import quoted
+
+MAP_INPUT_HELP = ".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
+SCENARIO_HELP = "a scenario's name or id (default: the map as it is)"
+
+
+def number(
+    kind: type, low: float | None = None, high: float | None = None
+) -> Callable[[str], float]:
+    """An argument type: a finite ``kind`` number from ``low`` to ``high``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{quoted(text)} is not a {kind.__name__} number"
+            ) from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{quoted(text)} is not a finite number")
+        if low is not None and value < low:
+            raise argparse.ArgumentTypeError(f"{text} is below {low:g}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{text} is above {high:g}")
+        return value
+
+    return parse
+
+
+def add_map_input(parser: argparse.ArgumentParser, optional: bool = False) -> None:
+    """``FILE``: the map a command reads."""
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?" if optional else None, help=MAP_INPUT_HELP
+    )
+
+
+def add_scenario(parser: argparse.ArgumentParser, help: str = SCENARIO_HELP) -> None:
+    """``--scenario NAME``: the map as one of its scenarios makes it."""
+    parser.add_argument("--scenario", metavar="NAME", help=help)
+
+
+def add_calendar(parser: argparse.ArgumentParser, over: str) -> None:
+    """``--hours-per-day`` and ``--days-per-week``, which win over ``over``."""
+    parser.add_argument(
+        "--hours-per-day",
+        type=number(float, 0.1, 24),
+        metavar="H",
+        help=f"working hours in a day, over {over} (else 8)",
+    )
+    parser.add_argument(
+        "--days-per-week",
+        type=number(float, 0.1, 7),
+        metavar="D",
+        help=f"working days in a week, Monday first, over {over} (else 5)",
+    )
