@@ -120,12 +120,28 @@ def read_number(text: str, what: str, example: str) -> float:
     return int(number) if number.is_integer() else number
 
 
-class CheckedTextDelegate(QStyledItemDelegate):
-    """A line editor that turns red with the reason while what is typed would be refused.
+class CheckedTableModel(QAbstractTableModel):
+    """A table whose cells read typed text one way, both while it is typed and when it is
+    committed, so what is shown and what is done agree."""
 
-    The model says what is wrong through ``problem_with(index, text) -> str | None``; the same
-    check refuses the value when it is committed, so what is shown and what is done agree.
-    """
+    problem = Signal(str)
+
+    def _value(self, index: QModelIndex | QPersistentModelIndex, text: str) -> Any:
+        """What ``text`` means in this cell; ``VSMapperError`` when it cannot mean anything."""
+        raise NotImplementedError
+
+    def problem_with(self, index: QModelIndex | QPersistentModelIndex, text: str) -> str | None:
+        """Why ``text`` would be refused in this cell, or None."""
+        try:
+            self._value(index, text)
+        except VSMapperError as error:
+            return str(error)
+        return None
+
+
+class CheckedTextDelegate(QStyledItemDelegate):
+    """A line editor that turns red with the reason while what is typed would be refused, as
+    its ``CheckedTableModel`` says."""
 
     def createEditor(
         self,
@@ -136,9 +152,10 @@ class CheckedTextDelegate(QStyledItemDelegate):
         editor = QLineEdit(parent)
         editor.setFrame(False)
         model = index.model()
+        assert isinstance(model, CheckedTableModel)
 
         def check(text: str) -> None:
-            problem = model.problem_with(index, text)  # type: ignore[attr-defined]
+            problem = model.problem_with(index, text)
             editor.setToolTip(problem or "")
             editor.setStyleSheet(
                 f"QLineEdit {{ background: {theme.CONSTRAINT_TINT}; }}" if problem else ""
@@ -553,10 +570,8 @@ STATUS_COLUMN, CONFIDENCE_COLUMN = 7, 8
 ROOT = QModelIndex()
 
 
-class OpportunityTableModel(QAbstractTableModel):
+class OpportunityTableModel(CheckedTableModel):
     """Every AI opportunity in the map, one row each, edited through undoable commands."""
-
-    problem = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -697,14 +712,6 @@ class OpportunityTableModel(QAbstractTableModel):
         if COLUMNS[number].field == "note":
             return opportunity.note or None
         return COLUMNS[number].tooltip or None
-
-    def problem_with(self, index: QModelIndex | QPersistentModelIndex, text: str) -> str | None:
-        """Why ``text`` would be refused in this cell, or None."""
-        try:
-            self._value(index, text)
-        except VSMapperError as error:
-            return str(error)
-        return None
 
     def _value(self, index: QModelIndex | QPersistentModelIndex, text: str) -> Any:
         """What ``text`` means in this cell, checked as the model would check it."""

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -63,6 +62,7 @@ from vsmapper.ui.insights_panel import (
 )
 from vsmapper.ui.opportunities import (
     ROOT,
+    CheckedTableModel,
     CheckedTextDelegate,
     opportunity_effect_text,
     read_number,
@@ -78,10 +78,8 @@ OVERRIDE_FIELDS = (("process_time", "process time"), ("wait_time", "wait time"),
 # --- stage overrides ---------------------------------------------------------------------
 
 
-class OverrideTableModel(QAbstractTableModel):
+class OverrideTableModel(CheckedTableModel):
     """One scenario's stage overrides: every stage, with its override or, greyed, its value."""
-
-    problem = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -205,14 +203,6 @@ class OverrideTableModel(QAbstractTableModel):
             plain = apply_scenario(stream, scenario.replaced(overrides={}))
             self._plain = (stream, scenario, plain)
         return self._plain[2]
-
-    def problem_with(self, index: QModelIndex | QPersistentModelIndex, text: str) -> str | None:
-        """Why ``text`` would be refused in this cell, or None."""
-        try:
-            self._value(index, text)
-        except VSMapperError as error:
-            return str(error)
-        return None
 
     def _value(self, index: QModelIndex | QPersistentModelIndex, text: str) -> Any:
         """The override ``text`` means (None for blank), checked as the map would check it."""
