@@ -9,7 +9,7 @@ one ``analyze()`` of the same map. The target is ``insights()`` within 5× that 
 from __future__ import annotations
 
 from benchmarks.bench_analysis import best_seconds
-from benchmarks.bench_canvas import synthetic_map
+from benchmarks.maps import synthetic_map
 from vsmapper.analysis import analyze
 from vsmapper.analysis import timing as analysis_timing
 from vsmapper.analysis.insights import insights, opportunity_effects

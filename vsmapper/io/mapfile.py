@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -12,7 +15,7 @@ from pydantic import ValidationError
 
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.atomic import write_atomically
-from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream
+from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, TEXT_CHECKED, ValueStream
 from vsmapper.model.validation import place_of, user_error
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -23,6 +26,20 @@ MAP_SUFFIX = ".vsm.json"
 LONGEST_EXACT_INTEGER = 15
 """Digits an integer may have and still be read exactly; longer ones are read as floats."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    """Whether the text may hold a lone surrogate, as itself or as a JSON escape."""
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _refuse_constant(name: str) -> float:
@@ -39,6 +56,20 @@ class _Object(dict[str, Any]):
     """A JSON object that remembers the first key it was given twice."""
 
     duplicate: str | None = None
+
+
+class _Duplicates:
+    """An ``object_pairs_hook`` that notes whether any object of one parse repeats a key."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(pairs)
+        if len(found) < len(pairs):
+            self.found = True
+            return _object(pairs)
+        return found
 
 
 def _object(pairs: list[tuple[str, Any]]) -> _Object:
@@ -87,26 +118,62 @@ def _tree_problem(data: Any) -> str | None:
     return None
 
 
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a map is read.
+
+    Reading makes tens of thousands of objects and no cycles; the collections they would
+    set off cost more than the reading itself on a big map.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_map_text(text: str, source: str = "map") -> ValueStream:
     """A validated map from the text of a ``.vsm.json`` file."""
+    with _collection_paused():
+        return _parsed_map_text(text, source)
+
+
+def _parsed_map_text(text: str, source: str) -> ValueStream:
+    """``parse_map_text`` with the collector paused."""
     if not text.strip():
         raise VSMapperError(f"{source}: the file is empty; a map file is a JSON object")
+    duplicates = _Duplicates()
     try:
         data = json.loads(
-            text, parse_constant=_refuse_constant, parse_int=_integer, object_pairs_hook=_object
+            text, parse_constant=_refuse_constant, parse_int=_integer, object_pairs_hook=duplicates
         )
     except RecursionError:
         raise VSMapperError(f"{source}: nested too deeply to be a map file") from None
     except ValueError as exc:
         raise VSMapperError(f"{source}: not valid JSON ({exc})") from None
-    problem = _tree_problem(data)
+    # The walk over every value names the place of a problem; most files have none, and
+    # one search of the text rules out lone surrogates. Too deep a nesting fails validation,
+    # whose refusal walks the tree too.
+    surrogates = _may_hold_surrogates(text)
+    problem = _tree_problem(data) if duplicates.found or surrogates else None
     if problem:
         raise VSMapperError(f"{source}: {problem}")
-    return map_from_data(data, source)
+    try:
+        return map_from_data(data, source, text_checked=not surrogates)
+    except VSMapperError:
+        problem = _tree_problem(data)
+        if problem:
+            raise VSMapperError(f"{source}: {problem}") from None
+        raise
 
 
-def map_from_data(data: Any, source: str = "map") -> ValueStream:
-    """A validated map from parsed JSON data, refusing other formats and newer versions."""
+def map_from_data(data: Any, source: str = "map", text_checked: bool = False) -> ValueStream:
+    """A validated map from parsed JSON data, refusing other formats and newer versions.
+
+    ``text_checked`` says the data's text was searched for lone surrogates already.
+    """
     if not isinstance(data, dict):
         raise VSMapperError(
             f'{source}: not a VSMapper map (expected a JSON object with "format": "{FORMAT_NAME}")'
@@ -128,7 +195,7 @@ def map_from_data(data: Any, source: str = "map") -> ValueStream:
             f"(expected 1 to {FORMAT_VERSION})"
         )
     try:
-        return ValueStream.model_validate(data)
+        return ValueStream.model_validate(data, context={TEXT_CHECKED: text_checked})
     except ValidationError as exc:
         raise user_error(exc, data, prefix=f"{source}: ") from None
 

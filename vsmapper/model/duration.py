@@ -7,7 +7,13 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    model_serializer,
+    model_validator,
+)
 
 from vsmapper.errors import quoted
 
@@ -149,6 +155,22 @@ class Estimate(BaseModel):
                     raise ValueError(f"'{self.text}' has a negative or infinite part")
         return self
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_once(cls, value: object, handler: ModelWrapValidatorHandler[Estimate]) -> Estimate:
+        """Each text or number is read once: maps repeat a few durations thousands of times.
+
+        Defined last, so it runs first and a value read before skips the other validators.
+        """
+        if type(value) not in (str, int, float):
+            return handler(value)
+        known = _READ.get(value)
+        if known is None:
+            if len(_READ) >= _READ_LIMIT:
+                _READ.clear()
+            known = _READ[value] = handler(value)
+        return known
+
     @model_serializer
     def _to_file(self) -> str | int | float:
         if self.form == "number":
@@ -211,6 +233,11 @@ class Estimate(BaseModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+_READ: dict[object, Estimate] = {}
+"""Estimates by the text or number they were read from; estimates are immutable."""
+_READ_LIMIT = 10_000
 
 
 def _fields(estimate: Estimate) -> dict[str, object]:

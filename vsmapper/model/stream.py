@@ -8,7 +8,13 @@ from itertools import pairwise
 from typing import Annotated, Literal, Self, get_args
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from vsmapper.errors import quoted
 from vsmapper.model.duration import Estimate
@@ -41,10 +47,16 @@ StatusState = Literal["waiting", "working", "done", "ignore"]
 NoteKind = Literal["pain", "kaizen"]
 NoteStatus = Literal["open", "doing", "done"]
 
-ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
+ID_TEXT = r"[A-Za-z0-9_.\-]+"
+ID_PATTERN = re.compile(ID_TEXT)
+NOT_BLANK = r"\S"
+"""The pattern of a name: some text other than spaces."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
-Name = Annotated[str, Field(max_length=500)]
+# Checked by pydantic-core's own patterns: a Python validator per id and name would cost
+# more than the rest of reading a big map.
+Id = Annotated[str, Field(min_length=1, max_length=200, pattern=f"^{ID_TEXT}$")]
+Name = Annotated[str, Field(max_length=500, pattern=NOT_BLANK)]
 # Upper bounds past any real map: a value beyond them is a typo or a hostile file, and every
 # figure computed from values within them stays finite.
 MAX_PEOPLE = 1_000_000
@@ -57,6 +69,9 @@ MAX_FACTOR = 100
 """An AI opportunity's time factor or a scenario's demand factor."""
 MIN_SHARE = 0.01
 """The least %C&A (percent) and availability (percent of time) that a stage can have."""
+
+TEXT_CHECKED = "text_checked"
+"""Validation context key: the data's text holds no lone surrogate (checked at once)."""
 
 Percent = Annotated[float, Field(ge=MIN_SHARE, le=100)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
@@ -73,7 +88,9 @@ class Model(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _refuse_unsavable_text(self) -> Self:
+    def _refuse_unsavable_text(self, info: ValidationInfo) -> Self:
+        if info.context and info.context.get(TEXT_CHECKED):
+            return self
         for name, value in self:
             texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
             texts += list(value) if isinstance(value, dict) else []
@@ -88,20 +105,6 @@ class Model(BaseModel):
     def replaced(self, **changes: object) -> Self:
         """A validated copy with some fields changed; the original stays as it was."""
         return type(self).model_validate({**dict(self), **changes})
-
-
-def _check_identifier(value: str) -> str:
-    if not ID_PATTERN.fullmatch(value):
-        raise ValueError(
-            f"{quoted(value)} is not a valid id (use letters, digits, '_', '.' or '-')"
-        )
-    return value
-
-
-def _check_name(value: str) -> str:
-    if not value.strip():
-        raise ValueError("is blank; give it a name")
-    return value
 
 
 class Calendar(Model):
@@ -128,7 +131,7 @@ class SideEffect(Model):
 class AIOpportunity(Model):
     """A place where an AI practice could be applied at a stage, with its assumed effect."""
 
-    id: Identifier
+    id: Id
     practice: str | None = None
     name: Name
     process_time_factor: Factor = 1
@@ -140,14 +143,11 @@ class AIOpportunity(Model):
     note: str = ""
     also: list[SideEffect] = Field(default_factory=list)
 
-    _id = field_validator("id")(_check_identifier)
-    _name = field_validator("name")(_check_name)
-
 
 class Stage(Model):
     """One step of the stream: a process box with its wait in front of it."""
 
-    id: Identifier
+    id: Id
     name: Name
     phase: Phase = "creation"
     kind: Kind = "other"
@@ -164,9 +164,6 @@ class Stage(Model):
     notes: str = ""
     position: tuple[Coordinate, Coordinate] | None = None
     ai: list[AIOpportunity] = Field(default_factory=list)
-
-    _id = field_validator("id")(_check_identifier)
-    _name = field_validator("name")(_check_name)
 
 
 class Flow(Model):
@@ -191,14 +188,11 @@ class StageOverride(Model):
 class Scenario(Model):
     """A named future state: enabled AI opportunities, stage overrides and a demand factor."""
 
-    id: Identifier
+    id: Id
     name: Name
     ai: list[str] = Field(default_factory=list)
     overrides: dict[str, StageOverride] = Field(default_factory=dict)
     demand_factor: Factor = 1
-
-    _id = field_validator("id")(_check_identifier)
-    _name = field_validator("name")(_check_name)
 
 
 class StatusMapping(Model):
@@ -211,7 +205,7 @@ class StatusMapping(Model):
 class Note(Model):
     """A pain point or a kaizen burst on the map, tied to a stage or to the whole map."""
 
-    id: Identifier
+    id: Id
     stage: str | None = None
     kind: NoteKind = "pain"
     text: str = ""
@@ -220,8 +214,6 @@ class Note(Model):
     status: NoteStatus = "open"
     effect: Annotated[str, Field(max_length=500)] = ""
     scenario: str | None = None
-
-    _id = field_validator("id")(_check_identifier)
 
 
 class ValueStream(Model):
@@ -240,8 +232,6 @@ class ValueStream(Model):
     scenarios: list[Scenario] = Field(default_factory=list)
     statuses: dict[str, StatusMapping] = Field(default_factory=dict)
     notes: list[Note] = Field(default_factory=list)
-
-    _name = field_validator("name")(_check_name)
 
     @model_validator(mode="before")
     @classmethod
@@ -342,16 +332,22 @@ def map_problems(stream: ValueStream) -> list[str]:
     successors: dict[str, list[str]] = {stage_id: [] for stage_id in positions}
     seen: set[tuple[str, str]] = set()
     for index, flow in enumerate(stream.flows):
-        for end, stage_id in (("from", flow.source), ("to", flow.target)):
+        source, target = pair = flow.source, flow.target
+        if source in successors and target in successors and source != target:
+            if pair not in seen:
+                seen.add(pair)
+                successors[source].append(target)
+                continue
+            problems.append(f"flows[{index}]: duplicate flow {source} → {target}")
+            continue
+        for end, stage_id in (("from", source), ("to", target)):
             if stage_id not in positions:
                 problems.append(f"flows[{index}].{end}: unknown stage '{stage_id}'")
-        if flow.source == flow.target:
-            problems.append(f"flows[{index}]: a stage cannot flow into itself ('{flow.source}')")
-        elif (flow.source, flow.target) in seen:
-            problems.append(f"flows[{index}]: duplicate flow {flow.source} → {flow.target}")
-        seen.add((flow.source, flow.target))
-        if flow.source in successors and flow.target in successors:
-            successors[flow.source].append(flow.target)
+        if source == target:
+            problems.append(f"flows[{index}]: a stage cannot flow into itself ('{source}')")
+        elif pair in seen:
+            problems.append(f"flows[{index}]: duplicate flow {source} → {target}")
+        seen.add(pair)
     if problems:
         return problems
     order = _topological_order(successors)
@@ -367,26 +363,49 @@ def map_problems(stream: ValueStream) -> list[str]:
     targets = sorted({stage.rework_to for stage in stream.stages if stage.rework_to in positions})
     bits = {stage_id: 1 << number for number, stage_id in enumerate(targets)}
     reached = _reached_from(order, successors, bits)
-    for stage in stream.stages:
-        target = stage.rework_to
-        if target is None or target == stage.id:
-            continue
-        if target not in positions:
-            problems.append(f"{where(stage.id)}.rework_to: unknown stage '{target}'")
-        elif not reached[stage.id] & bits[target]:
-            problems.append(
-                f"{where(stage.id)}.rework_to: '{names[target]}' is not upstream of "
-                f"this stage; rework must go back to a stage that flows into it"
-            )
+    # One pass over the stages; each kind of problem keeps its own list, so they are
+    # reported in the same order as one pass per kind would.
+    rework_problems: list[str] = []
+    ai_problems: list[str] = []
+    also_problems: list[str] = []
+    estimate_problems: list[str] = []
     ai_places: dict[str, str] = {}
+    calendar = stream.calendar
+    checked: dict[int, str | None] = {}
     for stage in stream.stages:
+        sent_to = stage.rework_to
+        if sent_to is not None and sent_to != stage.id:
+            if sent_to not in positions:
+                rework_problems.append(f"{where(stage.id)}.rework_to: unknown stage '{sent_to}'")
+            elif not reached[stage.id] & bits[sent_to]:
+                rework_problems.append(
+                    f"{where(stage.id)}.rework_to: '{names[sent_to]}' is not upstream of "
+                    f"this stage; rework must go back to a stage that flows into it"
+                )
         for opportunity in stage.ai:
             if opportunity.id in ai_places:
-                problems.append(
+                ai_problems.append(
                     f"{where(stage.id)}.ai: duplicate id '{opportunity.id}'; "
                     "AI opportunity ids must be unique in the file"
                 )
             ai_places.setdefault(opportunity.id, stage.id)
+            for effect in opportunity.also:
+                if effect.stage not in positions:
+                    also_problems.append(
+                        f"{where(stage.id)}.ai '{opportunity.id}'.also: "
+                        f"unknown stage '{effect.stage}'"
+                    )
+        for field, estimate in (
+            ("process_time", stage.process_time),
+            ("wait_time", stage.wait_time),
+        ):
+            # Stages share the estimates read from equal text: check each once.
+            if id(estimate) not in checked:
+                checked[id(estimate)] = estimate_problem(estimate, calendar)
+            problem = checked[id(estimate)]
+            if problem:
+                estimate_problems.append(f"{where(stage.id)}.{field}: {problem}")
+    problems += rework_problems + ai_problems
     scenario_ids: set[str] = set()
     for index, scenario in enumerate(stream.scenarios):
         if scenario.id in scenario_ids:
@@ -402,14 +421,7 @@ def map_problems(stream: ValueStream) -> list[str]:
                 problems.append(
                     f"scenarios[{index}] '{scenario.name}'.overrides: unknown stage '{stage_id}'"
                 )
-    for stage in stream.stages:
-        for opportunity in stage.ai:
-            for effect in opportunity.also:
-                if effect.stage not in positions:
-                    problems.append(
-                        f"{where(stage.id)}.ai '{opportunity.id}'.also: "
-                        f"unknown stage '{effect.stage}'"
-                    )
+    problems += also_problems
     for status, mapping in stream.statuses.items():
         if mapping.stage is None and mapping.state in ("waiting", "working"):
             problems.append(
@@ -428,12 +440,7 @@ def map_problems(stream: ValueStream) -> list[str]:
             problems.append(f"notes[{index}].stage: unknown stage '{note.stage}'")
         if note.scenario is not None and note.scenario not in scenario_ids:
             problems.append(f"notes[{index}].scenario: unknown scenario '{note.scenario}'")
-    calendar = stream.calendar
-    for stage in stream.stages:
-        for field in ("process_time", "wait_time"):
-            problem = estimate_problem(getattr(stage, field), calendar)
-            if problem:
-                problems.append(f"{where(stage.id)}.{field}: {problem}")
+    problems += estimate_problems
     for index, scenario in enumerate(stream.scenarios):
         for stage_id, override in scenario.overrides.items():
             for field in ("process_time", "wait_time"):
@@ -449,6 +456,8 @@ def map_problems(stream: ValueStream) -> list[str]:
 
 def estimate_problem(estimate: Estimate, calendar: Calendar) -> str | None:
     """Why a three-point estimate is out of order under a calendar, or None."""
+    if estimate.form in ("number", "point"):
+        return None
     low, likely, high = estimate.hours(calendar.hours_per_day, calendar.days_per_week)
     if low <= likely <= high:
         return None

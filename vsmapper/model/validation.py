@@ -9,6 +9,7 @@ from pydantic_core import ErrorDetails
 
 from vsmapper.errors import VSMapperError, printable, quoted
 from vsmapper.model.duration import format_number
+from vsmapper.model.stream import NOT_BLANK
 
 
 def place_of(loc: tuple[int | str, ...], data: Any) -> str:
@@ -67,6 +68,10 @@ def _describe(error: ErrorDetails) -> str:
             return f"{shown} is not text; put it in quotes"
         case "string_too_short":
             return "is empty"
+        case "string_pattern_mismatch":
+            if ctx.get("pattern") == NOT_BLANK:
+                return "is blank; give it a name"
+            return f"{shown} is not a valid id (use letters, digits, '_', '.' or '-')"
         case "string_too_long":
             return f"is too long (at most {ctx.get('max_length')} characters)"
         case "list_type" | "tuple_type":

@@ -1,0 +1,85 @@
+"""Reading a map file does each check once: the costly walks only when something is wrong."""
+
+from __future__ import annotations
+
+import gc
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import feature_chain_data
+from vsmapper.errors import VSMapperError
+from vsmapper.io import mapfile
+from vsmapper.io.mapfile import dump_map, parse_map_text
+from vsmapper.model import ValueStream
+
+
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The trees walked for a problem's place from now on."""
+    walked: list[Any] = []
+    original = mapfile._tree_problem
+
+    def counting(data: Any) -> str | None:
+        walked.append(data)
+        return original(data)
+
+    monkeypatch.setattr(mapfile, "_tree_problem", counting)
+    return walked
+
+
+def test_a_sound_file_is_read_without_walking_its_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    walked = walks(monkeypatch)
+    data = feature_chain_data()
+    stream = parse_map_text(json.dumps(data))
+    assert walked == []
+    assert dump_map(stream) == dump_map(ValueStream.model_validate(data))
+
+
+def test_equal_durations_are_read_once_and_shared() -> None:
+    data = feature_chain_data()
+    for stage in data["stages"]:
+        stage["wait_time"] = "2-5d"
+    stages = parse_map_text(json.dumps(data)).stages
+    assert all(stage.wait_time is stages[0].wait_time for stage in stages)
+    assert stages[0].wait_time.text == "2-5d"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda data: data.update(description=_deep(40)), "nested too"),
+        (lambda data: data["stages"][1].update(notes="x\ud800"), "lone surrogate"),
+    ],
+)
+def test_a_refused_file_still_names_its_problem(
+    monkeypatch: pytest.MonkeyPatch, change: Any, expected: str
+) -> None:
+    walked = walks(monkeypatch)
+    data = feature_chain_data()
+    change(data)
+    with pytest.raises(VSMapperError, match=expected):
+        parse_map_text(json.dumps(data))
+    assert len(walked) == 1
+
+
+def test_a_repeated_key_is_found_while_parsing() -> None:
+    text = json.dumps(feature_chain_data()).replace('"pca": 80', '"pca": 90, "pca": 10')
+    with pytest.raises(VSMapperError, match="the key 'pca' is given twice"):
+        parse_map_text(text)
+
+
+def test_the_collector_runs_again_after_reading_good_and_bad_files() -> None:
+    assert gc.isenabled()
+    parse_map_text(json.dumps(feature_chain_data()))
+    assert gc.isenabled()
+    with pytest.raises(VSMapperError):
+        parse_map_text("{")
+    assert gc.isenabled()
+
+
+def _deep(levels: int) -> list[Any]:
+    nested: list[Any] = []
+    for _ in range(levels):
+        nested = [nested]
+    return nested
