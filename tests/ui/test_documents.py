@@ -1,4 +1,4 @@
-"""File › Import and File › Export: pictures, the one-page PDF report, and the dispatch."""
+"""File › Import and File › Export: pictures, the PDF report, and the dispatch."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 
 import defusedxml.ElementTree as ElementTree
 import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.maps import synthetic_map
 from vsmapper.analysis import analyze
 from vsmapper.analysis.forecast import forecast
 from vsmapper.cli import example_map_path
@@ -18,12 +20,16 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.exports import EXPORT_SUFFIXES
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.model import ValueStream
+from vsmapper.ui.canvas import MapScene
+from vsmapper.ui.canvas.render import map_source_rect
 from vsmapper.ui.documents import (
     EXPORT_FILTER,
     EXPORT_FILTERS,
     IMPORT_FILTER,
+    REPORT_LEAST_NAME_SIZE,
     export_map,
     import_map,
+    map_pages,
     path_with_suffix,
     write_report,
 )
@@ -45,16 +51,16 @@ def pdf_text(path: Path) -> str:
     ).stdout
 
 
-def pdf_page_image(path: Path, folder: Path) -> QImage:
-    """The PDF's pages rendered by poppler at 40 dpi; there must be exactly one."""
+def pdf_page_image(path: Path, folder: Path, pages: int = 1) -> QImage:
+    """The PDF's first page rendered by poppler at 40 dpi; it must have ``pages`` pages."""
     subprocess.run(
         ["pdftoppm", "-r", "40", "-png", str(path), str(folder / "page")],
         check=True,
         capture_output=True,
     )
-    pages = sorted(folder.glob("page*.png"))
-    assert len(pages) == 1
-    return QImage(str(pages[0]))
+    rendered = sorted(folder.glob("page*.png"))
+    assert len(rendered) == pages
+    return QImage(str(rendered[0]))
 
 
 def share_not_white(image: QImage) -> float:
@@ -87,17 +93,20 @@ def test_svg_export_is_a_drawing_with_text(tmp_path: Path, example: ValueStream)
 
 @pytest.mark.slow
 @needs_poppler
-def test_the_report_is_one_full_page_with_the_leaders_figures(
+def test_the_report_is_a_full_page_of_the_leaders_figures_then_the_map(
     tmp_path: Path, example: ValueStream
 ) -> None:
     path = tmp_path / "report.pdf"
     result = forecast(example, 2000, 11)
     export_map(example, path, forecast_result=result)
     assert path.read_bytes().startswith(b"%PDF")
-    page = pdf_page_image(path, tmp_path)
+    page = pdf_page_image(path, tmp_path, pages=2)
     assert page.width() > page.height()
-    assert share_not_white(page) > 0.15
-    text = pdf_text(path)
+    assert share_not_white(page) > 0.12
+    text, map_page = pdf_text(path).split("\f")[:2]
+    assert "The map" in map_page
+    for stage in example.stages:
+        assert stage.name.split()[0] in map_page, stage.name
     analysis = analyze(example)
     for expected in (
         example.name,
@@ -184,7 +193,7 @@ def test_the_dialog_filters_cover_every_format() -> None:
     assert sorted(EXPORT_FILTERS.values()) == sorted(EXPORT_SUFFIXES)
     assert EXPORT_FILTER.split(";;") == list(EXPORT_FILTERS)
     assert "*.xlsx" in IMPORT_FILTER and "*.csv" in IMPORT_FILTER
-    chosen = "PDF report, one page (*.pdf)"
+    chosen = "PDF report (*.pdf)"
     assert path_with_suffix("/tmp/plan", chosen) == Path("/tmp/plan.pdf")
     assert path_with_suffix("/tmp/plan.png", chosen) == Path("/tmp/plan.png")
     assert path_with_suffix("/tmp/v1.2", "VSMapper map (*.vsm.json)") == Path("/tmp/v1.2.vsm.json")
@@ -210,8 +219,33 @@ def test_the_report_adds_the_improvement_plan_page(tmp_path: Path, example: Valu
     path = tmp_path / "report.pdf"
     write_report(planned, path)
     text = pdf_text(path)
-    assert text.count("\f") == 2
-    plan = text.split("\f")[1]
+    assert text.count("\f") == 3
+    plan = text.split("\f")[2]
     assert "Improvement plan" in plan
     assert "Pair on reviews" in plan and "Ana" in plan and "Reviews wait for one person" in plan
     assert plan.index("Pair on reviews") < plan.index("Reviews wait for one person")
+
+
+@pytest.mark.parametrize(("stages", "pages"), [(12, 1), (20, 1), (60, 5)])
+def test_the_map_pages_set_every_stage_name_at_9_points_at_least(
+    qapp: QApplication, stages: int, pages: int
+) -> None:
+    stream = (
+        load_map(example_map_path().with_name("platform-team.vsm.json"))
+        if stages == 20
+        else synthetic_map(stages)
+    )
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    scene.set_presentation(True)
+    room = QRectF(0, 0, 766, 500)
+    scale, parts = map_pages(scene, stream, room)
+    assert len(parts) == pages
+    for stage in stream.stages:
+        assert scene.stage_item(stage.id).title_size() * scale >= REPORT_LEAST_NAME_SIZE
+    for part in parts:
+        assert part.width() * scale <= room.width() + 0.01
+        assert part.height() * scale <= room.height() + 0.01
+    # Together the pages show the whole map, lane by lane.
+    assert parts[0].top() == map_source_rect(scene).top()
+    assert parts[-1].bottom() == map_source_rect(scene).bottom()

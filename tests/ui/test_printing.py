@@ -54,10 +54,12 @@ def printed_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return out
 
 
-@pytest.mark.parametrize("action", ["print_map_action", "print_report_action"])
-def test_print_actions_print_pages(window: MainWindow, printed_to: Path, action: str) -> None:
+@pytest.mark.parametrize(("action", "pages"), [("print_map_action", 1), ("print_report_action", 2)])
+def test_print_actions_print_pages(
+    window: MainWindow, printed_to: Path, action: str, pages: int
+) -> None:
     getattr(window.menus, action).trigger()
-    assert pdf_pages(printed_to) == 1
+    assert pdf_pages(printed_to) == pages
     assert printed_to.stat().st_size > 10_000
     assert window.statusBar().currentMessage().startswith("Printed the ")
 
@@ -72,9 +74,11 @@ def test_ctrl_p_prints_the_map_and_cancel_prints_nothing(
     assert window.statusBar().currentMessage() == ""
 
 
-@pytest.mark.parametrize("action", ["preview_map_action", "preview_report_action"])
-def test_print_preview_shows_a_page(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch, action: str
+@pytest.mark.parametrize(
+    ("action", "count"), [("preview_map_action", 1), ("preview_report_action", 2)]
+)
+def test_print_preview_shows_the_pages(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, action: str, count: int
 ) -> None:
     pages: list[int] = []
 
@@ -86,13 +90,13 @@ def test_print_preview_shows_a_page(
 
     monkeypatch.setattr(QPrintPreviewDialog, "exec", show)
     getattr(window.menus, action).trigger()
-    assert pages == [1]
+    assert pages == [count]
 
 
 def test_a_scenario_report_prints_as_its_export_does(window: MainWindow, printed_to: Path) -> None:
     window.workspace.show_scenario(window.workspace.stream.scenarios[0].id)
     window.menus.print_report_action.trigger()
-    assert pdf_pages(printed_to) == 1
+    assert pdf_pages(printed_to) == 2
 
 
 @pytest.mark.qt_log_ignore("QPainter::begin")

@@ -1,7 +1,8 @@
-"""Import, export, printing and the one-page PDF report (File › Import, Export, Print)."""
+"""Import, export, printing and the PDF report (File › Import, Export, Print)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ from vsmapper.ui.plan_report import draw_plan_page
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 EXPORT_FILTERS: dict[str, str] = {
     "Excel workbook with live totals (*.xlsx)": ".xlsx",
-    "PDF report, one page (*.pdf)": ".pdf",
+    "PDF report (*.pdf)": ".pdf",
     "PNG picture (*.png)": ".png",
     "SVG drawing (*.svg)": ".svg",
     "CSV stage table (*.csv)": ".csv",
@@ -67,6 +68,8 @@ POINTS_PER_INCH = 72
 PDF_RESOLUTION = 1200
 REPORT_NAME_SIZE = 11.0
 """Stage names larger than this many points gain nothing on paper worth another lane."""
+REPORT_LEAST_NAME_SIZE = 9.0
+"""Stage names on the report's map page are at least this many points: read on paper."""
 
 _application: QApplication | None = None
 
@@ -166,10 +169,11 @@ PAGE = QRectF(0, 0, 842, 595)
 """A4 landscape in points."""
 MARGIN = 30.0
 GAP = 16.0
-MAP_LEAST_HEIGHT = 130.0
+MAP_INSET = 8.0
+"""White between the map and its panel's edge, in points."""
+LONG_MAP_HEIGHT = 1e6
+"""Room enough for the lanes of any map: a map too long for a page is laid out whole."""
 TIME_BAR_HEIGHT = 40.0
-SECTIONS_LEAST_HEIGHT = 190.0
-"""The constraint, levers, scenarios and forecast need this much; the map gets the rest."""
 BOTTOM_COLUMNS = (0.32, 0.49, 0.19)
 """Shares of the width: constraint and levers, scenarios, forecast."""
 TOP_LEVERS = 5
@@ -269,8 +273,8 @@ def write_report(
     label: str = CURRENT_STATE,
     forecast_result: Forecast | None = None,
 ) -> None:
-    """A one-page A4 landscape PDF for leaders: the key figures, the map, the constraint,
-    where improvement would matter, the scenarios and the forecast."""
+    """An A4 landscape PDF for leaders: a page of the key figures, the constraint, where
+    improvement would matter, the scenarios and the forecast; the map on a page of its own."""
     _ensure_application()
     data = QByteArray()
     buffer = QBuffer(data)
@@ -291,8 +295,8 @@ def paint_report(
     label: str = CURRENT_STATE,
     forecast_result: Forecast | None = None,
 ) -> None:
-    """Draw the report on a PDF writer or a printer, A4 landscape: one page, and the
-    improvement plan on a second when the map has notes."""
+    """Draw the report on a PDF writer or a printer, A4 landscape: the leaders' page, the
+    map's page, and the improvement plan on a third when the map has notes."""
     analysis = analyze(stream)
     if forecast_result is None and stream.stages:
         forecast_result = forecast(stream, REPORT_TRIALS, REPORT_SEED)
@@ -315,7 +319,10 @@ def paint_report(
         )
         scale = device.logicalDpiX() / POINTS_PER_INCH
         painter.scale(scale, scale)
-        _draw_report(_Page(painter), stream, analysis, label, forecast_result, scene)
+        _draw_report(_Page(painter), stream, analysis, label, forecast_result)
+        if stream.stages:
+            device.newPage()
+            _draw_map_pages(device, _Page(painter), stream, label, scene)
         if stream.notes:
             device.newPage()
             draw_plan_page(painter, stream, PAGE)
@@ -348,7 +355,6 @@ def _draw_report(
     analysis: FlowAnalysis,
     label: str,
     forecast_result: Forecast | None,
-    scene: MapScene,
 ) -> None:
     calendar = stream.calendar
 
@@ -361,7 +367,7 @@ def _draw_report(
     page.text(QRectF(left, top, width * 0.75, 26), stream.name, TITLE)
     page.text(
         QRectF(left, top + 25, width * 0.75, 12),
-        f"Value stream report  ·  {label}  ·  {date.today():%d %B %Y}",
+        f"Value stream report  ·  {label}  ·  {date.today():%d %B %Y}  ·  the map overleaf",
         SUBTITLE,
     )
     page.text(
@@ -379,20 +385,6 @@ def _draw_report(
     page.rule(left, left + width, top + 42)
     y = _draw_figures(page, QRectF(left, top + 52, width, 48), stream, analysis, hours) + GAP
     bottom = PAGE.height() - MARGIN - 14
-    room = bottom - y - 2 * GAP - TIME_BAR_HEIGHT - SECTIONS_LEAST_HEIGHT
-    # Wrap the map into lanes that fill the page's width and the room under the figures.
-    scene.set_room(
-        Room(
-            width - 16,
-            room - 16,
-            least_scale=0.0,
-            comfortable_scale=REPORT_NAME_SIZE / TITLE_SIZES[0],
-        )
-    )
-    source = map_source_rect(scene)
-    map_height = min(room, max(MAP_LEAST_HEIGHT, width * source.height() / source.width() + 16))
-    _draw_map(page, scene, QRectF(left, y, width, map_height))
-    y += map_height + GAP
     y = _draw_time_bar(page, QRectF(left, y, width, TIME_BAR_HEIGHT), analysis) + GAP
     x = left
     rects = []
@@ -411,6 +403,64 @@ def _draw_report(
         f"causes. All times are working time. Made with VSMapper {__version__}.",
         NOTE,
     )
+
+
+def _draw_map_pages(
+    device: QPagedPaintDevice, page: _Page, stream: ValueStream, label: str, scene: MapScene
+) -> None:
+    """The map on pages of its own, wrapped into lanes across the page so that every stage
+    name is at least REPORT_LEAST_NAME_SIZE points; a map too long for one page at that
+    size goes on over the next pages, whole lanes to a page."""
+    width = PAGE.width() - 2 * MARGIN
+    left, top = MARGIN, MARGIN - 4
+    rect = QRectF(left, top + 40, width, PAGE.height() - MARGIN - top - 40)
+    scale, parts = map_pages(
+        scene, stream, rect.adjusted(MAP_INSET, MAP_INSET, -MAP_INSET, -MAP_INSET)
+    )
+    for number, part in enumerate(parts, 1):
+        if number > 1:
+            device.newPage()
+        of = f"  ·  {number} of {len(parts)}" if len(parts) > 1 else ""
+        page.text(QRectF(left, top, width, 16), stream.name, HEADING)
+        page.text(QRectF(left, top + 17, width, 12), f"The map  ·  {label}{of}", SUBTITLE)
+        page.rule(left, left + width, top + 32)
+        _draw_map(page, scene, rect, part, scale)
+
+
+def map_pages(scene: MapScene, stream: ValueStream, room: QRectF) -> tuple[float, list[QRectF]]:
+    """Lay the map out for the report's map pages, each with ``room`` for the map: the scale
+    in points per scene unit and the part of the scene each page shows."""
+    # Long names are set smaller on their boxes: the smallest must still read.
+    smallest = min(
+        (scene.stage_item(stage.id).title_size() for stage in stream.stages),
+        default=TITLE_SIZES[0],
+    )
+    least = REPORT_LEAST_NAME_SIZE / smallest
+    comfortable = max(least, REPORT_NAME_SIZE / TITLE_SIZES[0])
+    scene.set_room(Room(room.width(), room.height(), least, comfortable))
+    source = map_source_rect(scene)
+    fits = min(room.width() / source.width(), room.height() / source.height())
+    if fits >= least or len(scene.lanes()) < 2:
+        return min(fits, comfortable), [source]
+    # Lanes across the page's width at the least readable size, as many as the map needs.
+    scene.set_room(Room(room.width(), LONG_MAP_HEIGHT, least, least))
+    source = map_source_rect(scene)
+    scale = min(room.width() / source.width(), comfortable)
+    lanes = scene.lanes()
+    cuts = [source.top()]
+    cuts += [(above.bottom + below.top) / 2 for above, below in itertools.pairwise(lanes)]
+    cuts.append(source.bottom())
+    parts: list[QRectF] = []
+    first = 0
+    for last in range(1, len(cuts)):
+        too_tall = (cuts[last] - cuts[first]) * scale > room.height()
+        if too_tall and last - 1 > first:
+            parts.append(
+                QRectF(source.left(), cuts[first], source.width(), cuts[last - 1] - cuts[first])
+            )
+            first = last - 1
+    parts.append(QRectF(source.left(), cuts[first], source.width(), cuts[-1] - cuts[first]))
+    return scale, parts
 
 
 def _draw_figures(
@@ -475,14 +525,13 @@ def _draw_figures(
     return rect.bottom()
 
 
-def _draw_map(page: _Page, scene: MapScene, rect: QRectF) -> None:
-    """The map picture, as vectors, fitted and centred in ``rect``."""
-    page.panel(rect, theme.PAPER)
-    inner = rect.adjusted(8, 8, -8, -8)
-    source = map_source_rect(scene)
-    fit = min(inner.width() / source.width(), inner.height() / source.height())
-    target = QRectF(0, 0, source.width() * fit, source.height() * fit)
-    target.moveCenter(inner.center())
+def _draw_map(page: _Page, scene: MapScene, rect: QRectF, source: QRectF, scale: float) -> None:
+    """``source`` of the map, as vectors, at ``scale`` points per scene unit, centred at the
+    top of ``rect`` in a panel as tall as it."""
+    target = QRectF(0, 0, source.width() * scale, source.height() * scale)
+    panel = QRectF(rect.left(), rect.top(), rect.width(), target.height() + 2 * MAP_INSET)
+    page.panel(panel, theme.PAPER)
+    target.moveCenter(panel.center())
     paint_map(scene, page.painter, target, source)
 
 

@@ -73,7 +73,7 @@ class Menus:
             "Print &report…",
             lambda: file.print_document("report"),
             "Ctrl+Shift+P",
-            "Print the one-page report",
+            "Print the report: the leaders' page and the map",
         )
         self.preview_map_action = self._action(
             "Print pre&view of the map…", lambda: file.print_document("map", preview=True)

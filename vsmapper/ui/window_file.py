@@ -218,7 +218,7 @@ class WindowFile(QObject):
         return True
 
     def print_document(self, what: str, preview: bool = False) -> None:
-        """Print, or preview, the map as shown ("map") or the one-page report ("report")."""
+        """Print, or preview, the map as shown ("map") or the report ("report")."""
         scenario = self.workspace.scenario
         try:
             printed = documents.print_document(
