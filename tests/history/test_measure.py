@@ -153,3 +153,16 @@ def test_cumulative_flow_and_weekly_throughput(hand) -> None:
     assert hand.cfd_stages["dev"] == [1, 1, 1, 2, 1, 1]
     assert hand.cfd_stages["review"] == [0, 0, 0, 0, 0, 0]
     assert hand.cfd_done == [0, 0, 0, 0, 1, 2]
+
+
+def test_each_status_counts_its_items_and_working_time(hand) -> None:
+    found = {s.status: (s.items, s.median_hours, s.total_hours) for s in hand.statuses}
+    # Ready for dev: A 8 h (Friday 09:00 to Monday 09:00), B, C and D 4 h each; In dev: A
+    # 8 h and B twice 4 h (C's visit is open); In review: B 4 h, then 2 h.
+    assert found == {
+        "Cancelled": (1, None, 0.0),
+        "Done": (2, None, 0.0),
+        "In dev": (3, 4.0, 16.0),
+        "In review": (1, 3.0, 6.0),
+        "Ready for dev": (4, 4.0, 20.0),
+    }

@@ -61,7 +61,15 @@ def test_transitions_with_synonyms(tmp_path: Path) -> None:
     history = read_history(write_transitions(tmp_path / "h.csv"))
     assert history.layout == "transitions"
     assert history.items == 4
-    assert history.events.columns == ["item", "item_code", "at", "status", "type", "seq"]
+    assert history.events.columns == [
+        "item",
+        "item_code",
+        "at",
+        "status",
+        "type",
+        "seq",
+        "first_entry",
+    ]
 
 
 def test_semicolon_csv_with_bom_and_other_synonyms(tmp_path: Path) -> None:

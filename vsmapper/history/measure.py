@@ -51,7 +51,7 @@ class StageMeasure:
 
 @dataclass(frozen=True)
 class StatusMeasure:
-    """How many items entered a status in the window and how long they stayed."""
+    """How many items first entered a status in the window and how long they stayed."""
 
     status: str
     items: int
@@ -521,15 +521,12 @@ def measure(
 def _status_measures(
     rows: pl.LazyFrame, history: History, start: datetime, calendar: Calendar
 ) -> pl.LazyFrame:
-    """Per status: items that entered it in the window, median and total time in it."""
+    """Per status: items that first entered it in the window, median and total time in it."""
     return (
         rows.filter(pl.col("status").is_not_null(), pl.col("at") >= start)
-        .with_columns(
-            first_in_item(pl.col("status").to_physical(), history.status_count).alias("entered")
-        )
         .group_by("status")
         .agg(
-            pl.col("entered").sum().alias("items"),
+            pl.col("first_entry").sum().alias("items"),
             _hours(pl.col("span").median(), calendar).alias("median"),
             _hours(pl.col("span").sum(), calendar).alias("total"),
         )

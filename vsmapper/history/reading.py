@@ -43,8 +43,9 @@ class History:
     ``events`` has ``item`` (text) and its ``item_code``, ``at`` (naive datetime; offsets
     converted to UTC), ``status`` (an enumeration of the names found; null when the item
     left every status, as at the end of its last interval), ``type`` (text or null) and
-    ``seq`` (file order, which breaks timestamp ties); sorted by item code, time and file
-    order, without repeated statuses.
+    ``seq`` (file order, which breaks timestamp ties) and ``first_entry`` (the item's first
+    entry into that status); sorted by item code, time and file order, without repeated
+    statuses.
     """
 
     source: str
@@ -365,7 +366,8 @@ def _in_item_order(events: pl.DataFrame, statuses: list[str]) -> pl.DataFrame:
     and sorted only when they are not. A row that repeats the status the item is already
     in (a duplicate row, or a change to the same status) is not a new visit. Items get
     integer codes (their place in this order), which group far faster than their names,
-    and statuses become an enumeration of the few names found.
+    and statuses become an enumeration of the few names found. ``first_entry`` flags
+    each item's first entry into each status.
     """
     run = pl.col("item").rle_id()
     at, seq = pl.col("at"), pl.col("seq")
@@ -380,8 +382,17 @@ def _in_item_order(events: pl.DataFrame, statuses: list[str]) -> pl.DataFrame:
     changes = pl.col("item_code").ne_missing(pl.col("item_code").shift(1)) | pl.col(
         "status"
     ).ne_missing(pl.col("status").shift(1))
-    return coded.filter(changes).select(
-        "item", "item_code", "at", pl.col("status").cast(pl.Enum(statuses)), "type", "seq"
+    status = pl.col("status")
+    return (
+        coded.lazy()
+        .filter(changes)
+        .select("item", "item_code", "at", status.cast(pl.Enum(statuses)), "type", "seq")
+        .with_columns(
+            (first_in_item(status.to_physical(), len(statuses)) & status.is_not_null()).alias(
+                "first_entry"
+            )
+        )
+        .collect()
     )
 
 

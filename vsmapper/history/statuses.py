@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import polars as pl
 
-from vsmapper.history.reading import History, first_in_item
+from vsmapper.history.reading import History
 from vsmapper.model.document import slug
 from vsmapper.model.stream import Flow, Kind, Stage, StatusMapping, StatusState, ValueStream
 
@@ -86,8 +86,7 @@ def status_order(history: History) -> list[str]:
     continues = pl.col("item_code") == pl.col("item_code").shift(1)
     firsts = (
         history.events.lazy()
-        .filter(pl.col("status").is_not_null())
-        .filter(first_in_item(pl.col("status").to_physical(), history.status_count))
+        .filter("first_entry")
         .with_columns(continues.fill_null(False).alias("continues"))
         # Rows are in item and time order: a first entry's place is its row within the item.
         .with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"))
