@@ -402,25 +402,15 @@ def _text_columns(
     """Stripped text of the ``required`` columns (role → header) and of the type column.
 
     Refused, naming rows, where a required cell is blank or any cell is huge; a blank type
-    is null. Every column is checked in one pass; rows are looked for only on a problem.
+    is null. The checks look at each column's distinct values (its runs for items, which
+    come one after another), and a column is stripped only when one of them needs it.
     """
-    texts = table.select(
-        *(pl.col(column).str.strip_chars().alias(role) for role, column in required.items()),
-        (_blank_as_null(pl.col(kind).str.strip_chars()) if kind else pl.lit(None, pl.String)).alias(
-            "type"
-        ),
-        "seq",
-    )
-    checked = [*required, *(["type"] if kind else [])]
-    suspect = texts.select(
-        pl.any_horizontal(
-            *((pl.col(role).is_null() | (pl.col(role) == "")).any() for role in required),
-            # Bytes are at least characters: only a long one in bytes needs counting.
-            *((pl.col(role).str.len_bytes() > MAX_CELL_CHARACTERS).any() for role in checked),
-        )
-    ).item()
-    if suspect:
-        for role, column in required.items():
+    columns = {**required, **({"type": kind} if kind else {})}
+    expressions = []
+    for role, column in columns.items():
+        values = _distinct(table[column], runs=role == "item")
+        stripped = values.str.strip_chars()
+        if role in required and bool((values.is_null() | (stripped == "")).any()):
             _refuse(
                 table,
                 source,
@@ -428,10 +418,23 @@ def _text_columns(
                 pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""),
                 _saying(f"the {role} is blank"),
             )
+        # Bytes are at least characters: only a long one in bytes needs counting.
+        if bool((values.str.len_bytes() > MAX_CELL_CHARACTERS).any()):
             _refuse_huge(table, source, column)
-        if kind:
-            _refuse_huge(table, source, kind)
-    return texts
+        text = pl.col(column)
+        if bool(stripped.ne_missing(values).any()):
+            text = text.str.strip_chars()
+        if role == "type" and bool((stripped == "").any()):
+            text = _blank_as_null(text)
+        expressions.append(text.alias(role))
+    if kind is None:
+        expressions.append(pl.lit(None, pl.String).alias("type"))
+    return table.select(*expressions, "seq")
+
+
+def _distinct(values: pl.Series, runs: bool) -> pl.Series:
+    """Every value of a column, each at least once: its distinct values, or its runs."""
+    return values.rle().struct.field("value") if runs else values.unique()
 
 
 def _saying(reason: str) -> Callable[[str], str]:
