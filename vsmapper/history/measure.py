@@ -132,12 +132,21 @@ def _working_units(moment: pl.Expr, anchor: datetime, calendar: Calendar) -> pl.
     offset = moment.dt.epoch("us") - (anchor - EPOCH) // ONE_MICROSECOND
     day = offset // DAY_MICROSECONDS
     into_day = offset - day * DAY_MICROSECONDS
-    week, weekday = day // 7, (day % 7).cast(pl.Float64)
+    week, weekday = day // 7, day % 7
+    per_week = round(days_per_week * DAY_MICROSECONDS)
+    if float(days_per_week).is_integer():
+        whole = int(days_per_week)
+        return (
+            week * per_week
+            + pl.min_horizontal(weekday, pl.lit(whole)) * DAY_MICROSECONDS
+            + pl.when(weekday < whole).then(into_day).otherwise(0)
+        )
+    share = weekday.cast(pl.Float64)
     within_week = (
-        pl.min_horizontal(weekday, pl.lit(days_per_week)) * DAY_MICROSECONDS
-        + (days_per_week - weekday).clip(0, 1) * into_day
+        pl.min_horizontal(share, pl.lit(days_per_week)) * DAY_MICROSECONDS
+        + (days_per_week - share).clip(0, 1) * into_day
     )
-    return week * round(days_per_week * DAY_MICROSECONDS) + within_week.round().cast(pl.Int64)
+    return week * per_week + within_week.round().cast(pl.Int64)
 
 
 def _hours(units: pl.Expr, calendar: Calendar) -> pl.Expr:
@@ -356,17 +365,8 @@ def measure(
     forward = (pl.col("next_state") == DONE) | (
         (pl.col("next_stage") > pl.col("stage")) & next_in_stage
     )
-    exit_counts = exits.group_by("stage").agg(
-        forward.sum().alias("forward"), back.sum().alias("back"), pl.len().alias("exits")
-    )
-    rework_targets = (
-        exits.filter(back)
-        .group_by("stage", "next_stage")
-        .agg(pl.len().alias("moves"))
-        .sort("moves", "next_stage", descending=[True, False])
-        .group_by("stage", maintain_order=True)
-        .first()
-    )
+    # Exits counted once by where they went; the few kinds are then summed two ways.
+    moves = exits.group_by("stage", "next_stage", "next_state").agg(pl.len().alias("moves"))
     occupancy = (
         (
             pl.min_horizontal(pl.col("next_at").fill_null(shown_until), pl.lit(shown_until))
@@ -384,8 +384,7 @@ def measure(
     changes = _stage_changes(visits, start)
     (
         first_passes_found,
-        exit_counts_found,
-        rework_found,
+        moves_found,
         queues_found,
         per_item,
         statuses_found,
@@ -393,8 +392,7 @@ def measure(
     ) = pl.collect_all(
         [
             first_passes,
-            exit_counts,
-            rework_targets,
+            moves,
             queues,
             _per_item(rows, stream),
             statuses,
@@ -404,8 +402,22 @@ def measure(
 
     stage_ids = [stage.id for stage in stream.stages]
     by_stage = {row["stage"]: row for row in first_passes_found.iter_rows(named=True)}
-    counts = {row["stage"]: row for row in exit_counts_found.iter_rows(named=True)}
-    targets = dict(rework_found.select("stage", "next_stage").iter_rows())
+    moved = pl.col("moves")
+    exit_counts = moves_found.group_by("stage").agg(
+        moved.filter(forward).sum().alias("forward"),
+        moved.filter(back).sum().alias("back"),
+        moved.sum().alias("exits"),
+    )
+    rework_targets = (
+        moves_found.filter(back)
+        .group_by("stage", "next_stage")
+        .agg(moved.sum())
+        .sort("moves", "next_stage", descending=[True, False])
+        .group_by("stage", maintain_order=True)
+        .first()
+    )
+    counts = {row["stage"]: row for row in exit_counts.iter_rows(named=True)}
+    targets = dict(rework_targets.select("stage", "next_stage").iter_rows())
     queued = dict(queues_found.iter_rows())
     window_microseconds = max((shown_until - start) / ONE_MICROSECOND, 1)
     stages = []
