@@ -567,17 +567,20 @@ def _weekly_done(done: pl.DataFrame, start: datetime, end: datetime) -> list[tup
     return weeks
 
 
+def _day_of_window(moment: pl.Expr, start: datetime) -> pl.Expr:
+    """The day of the window a moment falls on, from 0 (days before it count as its first)."""
+    first_day = datetime.combine(start.date(), datetime.min.time())
+    offset = moment.dt.epoch("us") - (first_day - EPOCH) // ONE_MICROSECOND
+    return (offset // DAY_MICROSECONDS).clip(0)
+
+
 def _stage_changes(visits: pl.LazyFrame, start: datetime) -> pl.LazyFrame:
-    """Per stage and day: items that arrived less items that left (days before the window
-    count on its first day)."""
-    first_day = start.date()
-
-    def counted(moment: str) -> pl.Expr:
-        return pl.max_horizontal(pl.col(moment).dt.date(), pl.lit(first_day)).alias("day")
-
-    arrivals = visits.select("stage", counted("start"), pl.lit(1).alias("change"))
-    departures = visits.filter("closed").select("stage", counted("end"), pl.lit(-1).alias("change"))
-    return pl.concat([arrivals, departures]).group_by("stage", "day").agg(pl.col("change").sum())
+    """Each visit's stage and the days of the window it began and (if it did) ended."""
+    return visits.select(
+        "stage",
+        _day_of_window(pl.col("start"), start).alias("arrived"),
+        pl.when("closed").then(_day_of_window(pl.col("end"), start)).alias("left"),
+    )
 
 
 def _cumulative_flow(
@@ -598,24 +601,26 @@ def _cumulative_flow(
     step = max(1, math.ceil(span_days / MAX_CHART_DAYS))
     days = [first_day + timedelta(days=offset) for offset in range(0, span_days, step)]
     # One row per stage and a last one for done items; a column per day of the window.
-    done_row = len(stream.stages)
-    dones = per_item.filter(pl.col("done").is_not_null()).select(
-        pl.lit(done_row, dtype=pl.Int32).alias("stage"),
-        pl.max_horizontal(pl.col("done").dt.date(), pl.lit(first_day)).alias("day"),
-        pl.lit(1, dtype=pl.Int32).alias("change"),
-    )
-    counted = pl.concat(
-        [
-            changes.select(pl.col("stage").cast(pl.Int32), "day", pl.col("change").cast(pl.Int32)),
-            dones,
-        ]
-    ).filter(pl.col("day") <= last_day)
-    daily = np.zeros((done_row + 1, span_days), dtype=np.int64)
-    offsets = counted.select((pl.col("day") - pl.lit(first_day)).dt.total_days()).to_series()
-    np.add.at(
-        daily,
-        (counted["stage"].to_numpy(), offsets.to_numpy()),
-        counted["change"].to_numpy(),
+    rows = len(stream.stages) + 1
+    done_row = rows - 1
+
+    def per_day(stage: np.ndarray, day: pl.Series) -> np.ndarray:
+        """How many of the (stage, day) pairs fall on each cell; days past the end dropped."""
+        offsets = day.to_numpy()
+        inside = offsets < span_days
+        slots = stage[inside] * span_days + offsets[inside]
+        return np.bincount(slots, minlength=rows * span_days).reshape(rows, span_days)
+
+    stage = changes["stage"].cast(pl.Int64).to_numpy()
+    closed = changes["left"].is_not_null().to_numpy()
+    dones = per_item["done"].drop_nulls()
+    daily = (
+        per_day(stage, changes["arrived"])
+        - per_day(stage[closed], changes["left"].drop_nulls())
+        + per_day(
+            np.full(dones.len(), done_row, dtype=np.int64),
+            dones.to_frame().select(_day_of_window(pl.col("done"), start)).to_series(),
+        )
     )
     running = daily.cumsum(axis=1)[:, ::step]
     stages = {stage.id: running[index].tolist() for index, stage in enumerate(stream.stages)}
