@@ -18,13 +18,10 @@ PCA_FLOOR = 0.1
 Effect = tuple[float, float, float]
 
 
-@dataclass(frozen=True)
-class FutureState:
-    """A scenario applied: the map it makes and what it does to each stage's queue."""
+class QueueChanges:
+    """What a scenario does to each stage's queue, read the same way wherever it is kept."""
 
-    stream: ValueStream
     queues: tuple[QueueChange, ...]
-    """One per stage, in map order."""
 
     @property
     def overflowing(self) -> tuple[QueueChange, ...]:
@@ -42,7 +39,16 @@ class FutureState:
 
 
 @dataclass(frozen=True)
-class ScenarioComparison:
+class FutureState(QueueChanges):
+    """A scenario applied: the map it makes and what it does to each stage's queue."""
+
+    stream: ValueStream
+    queues: tuple[QueueChange, ...]
+    """One per stage, in map order."""
+
+
+@dataclass(frozen=True)
+class ScenarioComparison(QueueChanges):
     """A scenario against the current map: both analyses and the differences (future − current)."""
 
     scenario_id: str
@@ -61,20 +67,6 @@ class ScenarioComparison:
     monthly_ai_cost: float
     queues: tuple[QueueChange, ...] = ()
     """Each stage's utilization and wait before and after, in map order."""
-
-    @property
-    def overflowing(self) -> tuple[QueueChange, ...]:
-        """The stages whose queue grows without bound in the future state."""
-        return tuple(change for change in self.queues if change.overflowing)
-
-    @property
-    def unbounded(self) -> bool:
-        """Whether the future state has no steady state (some stage overflows)."""
-        return any(change.overflowing for change in self.queues)
-
-    def queue(self, stage_id: str) -> QueueChange:
-        """The queue change at the stage with this id."""
-        return next(change for change in self.queues if change.stage_id == stage_id)
 
 
 def find_scenario(stream: ValueStream, name_or_id: str) -> Scenario:

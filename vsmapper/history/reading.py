@@ -12,7 +12,7 @@ from typing import Literal
 import polars as pl
 
 from vsmapper.errors import VSMapperError
-from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, _check_zip, file_size
+from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, file_size, read_workbook
 
 Layout = Literal["transitions", "intervals", "wide"]
 HISTORY_SUFFIXES = (".csv", ".xlsx")
@@ -272,32 +272,19 @@ def _excel_serial_text(value: float) -> str:
 
 def _xlsx_table(path: Path) -> pl.DataFrame:
     """Every cell of a workbook's first sheet as text."""
-    import openpyxl
-
     _check_file(path)
-    _check_zip(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            if not workbook.worksheets:
-                raise VSMapperError(f"{path}: the workbook has no worksheets")
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            header = next(rows, None)
-            if header is None:
-                raise VSMapperError(f"{path}: the sheet is empty; a history needs a header row")
-            names = _unique_headers([str(cell) if cell is not None else "" for cell in header])
-            columns: list[list[str | None]] = [[] for _ in names]
-            for row in rows:
-                for index, column in enumerate(columns):
-                    column.append(_xlsx_cell_text(row[index]) if index < len(row) else None)
-        finally:
-            workbook.close()
-    except VSMapperError:
-        raise
-    except Exception as error:  # a hostile file may break openpyxl in any way at all
-        text = str(error).strip()
-        reason = text.splitlines()[0][:200] if text else type(error).__name__
-        raise VSMapperError(f"{path}: not a readable Excel workbook ({reason})") from None
+    with read_workbook(path) as workbook:
+        if not workbook.worksheets:
+            raise VSMapperError(f"{path}: the workbook has no worksheets")
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise VSMapperError(f"{path}: the sheet is empty; a history needs a header row")
+        names = _unique_headers([str(cell) if cell is not None else "" for cell in header])
+        columns: list[list[str | None]] = [[] for _ in names]
+        for row in rows:
+            for index, column in enumerate(columns):
+                column.append(_xlsx_cell_text(row[index]) if index < len(row) else None)
     return pl.DataFrame(
         {
             name: pl.Series(name, column, dtype=pl.String)

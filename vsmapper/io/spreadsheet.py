@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -163,30 +164,17 @@ def _check_zip(path: Path) -> None:
             )
 
 
-def _xlsx_tables(path: Path) -> Workbook:
-    """The stage table of a workbook (the sheet ``Stages``, else the first) and its settings,
-    AI opportunities and scenarios when it has those sheets."""
+@contextlib.contextmanager
+def read_workbook(path: Path) -> Iterator[Any]:
+    """An openpyxl workbook opened to read values, closed afterwards; whatever a hostile
+    file makes openpyxl do comes out as one error naming the file."""
     _check_zip(path)
     try:
         import openpyxl  # only a workbook needs it, and it takes a while to import
 
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            sheets = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
-            if not sheets:
-                raise VSMapperError(f"{path}: the workbook has no worksheets")
-
-            def table(name: str, where: str = "") -> Table | None:
-                sheet = sheets.get(name.casefold())
-                return None if sheet is None else Table(_sheet_rows(path, sheet), where)
-
-            stages = table(STAGES_SHEET) or Table(_sheet_rows(path, workbook.worksheets[0]))
-            return Workbook(
-                stages,
-                table(SETTINGS_SHEET, SETTINGS_SHEET),
-                table(AI_SHEET, AI_SHEET),
-                table(SCENARIOS_SHEET, SCENARIOS_SHEET),
-            )
+            yield workbook
         finally:
             workbook.close()
     except VSMapperError:
@@ -195,6 +183,27 @@ def _xlsx_tables(path: Path) -> Workbook:
         text = str(error).strip()
         reason = text.splitlines()[0][:200] if text else type(error).__name__
         raise VSMapperError(f"{path}: not a readable Excel workbook ({reason})") from None
+
+
+def _xlsx_tables(path: Path) -> Workbook:
+    """The stage table of a workbook (the sheet ``Stages``, else the first) and its settings,
+    AI opportunities and scenarios when it has those sheets."""
+    with read_workbook(path) as workbook:
+        sheets = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
+        if not sheets:
+            raise VSMapperError(f"{path}: the workbook has no worksheets")
+
+        def table(name: str, where: str = "") -> Table | None:
+            sheet = sheets.get(name.casefold())
+            return None if sheet is None else Table(_sheet_rows(path, sheet), where)
+
+        stages = table(STAGES_SHEET) or Table(_sheet_rows(path, workbook.worksheets[0]))
+        return Workbook(
+            stages,
+            table(SETTINGS_SHEET, SETTINGS_SHEET),
+            table(AI_SHEET, AI_SHEET),
+            table(SCENARIOS_SHEET, SCENARIOS_SHEET),
+        )
 
 
 def _sheet_rows(path: Path, sheet: Any) -> list[tuple[int, list[Cell]]]:

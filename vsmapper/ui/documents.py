@@ -890,8 +890,7 @@ def print_document(
 
 def print_with_dialog(parent: QWidget, title: str, paint: Callable[[QPrinter], None]) -> bool:
     """Ask for a printer and print on it; True when printed."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(title)
+    printer = _printer(title)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"Print {title}")
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -901,13 +900,19 @@ def print_with_dialog(parent: QWidget, title: str, paint: Callable[[QPrinter], N
 
 def print_preview(parent: QWidget, title: str, paint: Callable[[QPrinter], None]) -> None:
     """Show pages as they would print, with the preview's own Print button."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(title)
+    printer = _printer(title)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Print preview: {title}")
     dialog.resize(1000, 760)
     dialog.paintRequested.connect(lambda shown: _print(dialog, paint, shown))
     dialog.exec()
+
+
+def _printer(title: str) -> QPrinter:
+    """A printer at full resolution whose job is named ``title``."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    return printer
 
 
 def _print(parent: QWidget, paint: Callable[[QPrinter], None], printer: QPrinter) -> bool:
