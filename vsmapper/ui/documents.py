@@ -176,7 +176,10 @@ LONG_MAP_HEIGHT = 1e6
 TIME_BAR_HEIGHT = 40.0
 BOTTOM_COLUMNS = (0.32, 0.49, 0.19)
 """Shares of the width: constraint and levers, scenarios, forecast."""
-TOP_LEVERS = 5
+TOP_LEVERS = 8
+"""Stages listed under "Where it would matter", most saved first."""
+HISTOGRAM_MOST_HEIGHT = 110.0
+"""The forecast's small histogram is at most this many points tall."""
 WAIT_BAR = "#e0a526"
 MIN_LABELLED_SEGMENT = 40.0
 """A stage narrower than this on the time bar (points) goes unnamed."""
@@ -821,7 +824,7 @@ def _draw_forecast(
     if rect.bottom() - y >= 24:
         _draw_histogram(
             page,
-            QRectF(rect.left(), y, rect.width(), min(44.0, rect.bottom() - y)),
+            QRectF(rect.left(), y, rect.width(), min(HISTOGRAM_MOST_HEIGHT, rect.bottom() - y)),
             forecast_result,
         )
 
