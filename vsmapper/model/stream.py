@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from itertools import pairwise
 from typing import Annotated, Literal, Self, get_args
@@ -91,9 +92,13 @@ class Model(BaseModel):
     def _refuse_unsavable_text(self, info: ValidationInfo) -> Self:
         if info.context and info.context.get(TEXT_CHECKED):
             return self
-        for name, value in self:
-            texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-            texts += list(value) if isinstance(value, dict) else []
+        for name, value in self.__dict__.items():
+            if isinstance(value, str):
+                texts: Iterable[object] = (value,)
+            elif isinstance(value, list | dict):
+                texts = value  # a dict's keys
+            else:
+                continue
             for text in texts:
                 if isinstance(text, str) and _SURROGATE.search(text):
                     raise ValueError(
