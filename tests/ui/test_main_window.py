@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -279,3 +282,27 @@ def test_a_flow_drawn_on_the_map_is_one_undo_step(window: MainWindow) -> None:
     window.scene.flowDrawn.emit(first, last)
     assert stack.count() == steps + 1
     assert window.message_label.text()
+
+
+def test_the_first_window_imports_no_spreadsheet_library(tmp_path: Path) -> None:
+    probe = (
+        "import sys; from pathlib import Path; from vsmapper.ui.app import render_screenshot; "
+        "render_screenshot(Path(sys.argv[1]), None); print('openpyxl' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "shot.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            # Settings and recovery files of this start stay in the test's folder.
+            "HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "XDG_RUNTIME_DIR": str(tmp_path / "runtime"),
+        },
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"

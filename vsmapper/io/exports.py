@@ -13,7 +13,6 @@ from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.errors import VSMapperError
 from vsmapper.io.csv_export import export_csv
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
-from vsmapper.io.xlsx_export import export_xlsx
 from vsmapper.model import ValueStream
 
 if TYPE_CHECKING:
@@ -68,6 +67,9 @@ def export_data(
     """
     suffix = export_suffix(path)
     if suffix == ".xlsx":
+        # openpyxl takes a quarter of a second to import: only a workbook pays for it.
+        from vsmapper.io.xlsx_export import export_xlsx
+
         export_xlsx(stream, path, forecast, label, measurement)
     elif suffix == ".csv":
         export_csv(stream, path, notes)
