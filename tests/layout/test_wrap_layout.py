@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vsmapper.layout import Grid, Room, lane_of, wrapped_layout
+from vsmapper.layout import Grid, Lane, Room, lane_of, wrapped_layout
 
 GRID = Grid()
 SCREEN = Room(1920, 1080, least_scale=0.9)
@@ -118,3 +118,20 @@ def test_wrapped_boxes_never_overlap_and_sit_in_their_lane(
         assert lane.top + GRID.lane_top <= y
         assert y + GRID.box_height <= lane.bottom - GRID.lane_bottom
         assert 0 <= x < per_lane * GRID.column_pitch
+
+
+def test_lane_of_finds_the_lane_holding_a_height_or_the_nearest() -> None:
+    lanes = (Lane(0, 100, 0, 3), Lane(100, 200, 4, 7), Lane(260, 400, 8, 9))
+    assert [lane_of(lanes, y) for y in (-50, 0, 50, 100, 150, 220, 240, 300, 999)] == [
+        0,
+        0,
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
+        2,
+    ]
+    assert lane_of((Lane(260, 400, 8, 9), Lane(0, 100, 0, 3)), 50) == 1
+    assert lane_of((), 50) == 0

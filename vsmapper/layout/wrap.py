@@ -9,6 +9,8 @@ scrolls down instead.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -66,11 +68,29 @@ class Placement:
     """From the left edge of the first slot (its wait in front) to the right of the last."""
 
 
+_tops: tuple[Sequence[Lane], list[float] | None] = ((), [])
+"""The tops of the lanes last asked about (None: not top to bottom): a map asks about the
+same lanes thousands of times."""
+
+
 def lane_of(lanes: Sequence[Lane], y: float) -> int:
     """The lane a height falls in, or the nearest one."""
-    for index, lane in enumerate(lanes):
-        if lane.contains(y):
-            return index
+    global _tops
+    if _tops[0] is not lanes:
+        tops = [lane.top for lane in lanes]
+        ordered = all(before <= after for before, after in itertools.pairwise(tops))
+        _tops = (lanes, tops if ordered else None)
+    tops = _tops[1]
+    if tops is not None:
+        # Lanes run top to bottom: the first that holds y is at or just above its place.
+        place = bisect.bisect_right(tops, y)
+        for index in (place - 2, place - 1):
+            if 0 <= index < len(lanes) and lanes[index].contains(y):
+                return index
+    else:
+        for index, lane in enumerate(lanes):
+            if lane.contains(y):
+                return index
     return min(
         range(len(lanes)),
         key=lambda index: min(abs(lanes[index].top - y), abs(lanes[index].bottom - y)),

@@ -114,7 +114,7 @@ class MapScene(QGraphicsScene):
         self._room = PRESENTATION_ROOM
         self._shown: tuple[ValueStream, FlowAnalysis, str, tuple[QueueChange, ...]] | None = None
         self._corners: dict[str, Point] = {}
-        self._sorted_corners: list[Point] | None = None
+        self._sorted_corners: dict[Lane | None, list[Point]] = {}
         self._idle = SceneGesture(self)
         self._gesture: SceneGesture | None = None
         self.rename = InlineRename(self)
@@ -339,7 +339,7 @@ class MapScene(QGraphicsScene):
         self._faces = faces
         self._order = ids
         self._corners = {stage_id: positions[stage_id] for stage_id in ids}
-        self._sorted_corners = None
+        self._sorted_corners = {}
 
     def queue_badge(self, stage_id: str) -> QueueBadgeItem | None:
         """The queue badge over a stage, if the shown scenario gives it one."""
@@ -483,17 +483,19 @@ class MapScene(QGraphicsScene):
     def _highest_top(self, left: float, right: float, lane: Lane | None = None) -> float:
         """The top of the highest box overlapping the span from ``left`` to ``right`` (in
         ``lane`` when given)."""
-        if self._sorted_corners is None:
-            self._sorted_corners = sorted(self._corners.values())
-        boxes = self._sorted_corners
+        boxes = self._sorted_corners.get(lane)
+        if boxes is None:
+            # Sorted once per lane and layout: a long map asks for hundreds of loops.
+            boxes = self._sorted_corners[lane] = sorted(
+                corner
+                for corner in self._corners.values()
+                if lane is None or lane.contains(corner[1] + GRID.box_height / 2)
+            )
         start = bisect.bisect_left(boxes, (left - BOX.width(), float("-inf")))
         stop = bisect.bisect_right(boxes, (right, float("inf")))
-        tops = [
-            y
-            for _, y in boxes[start:stop]
-            if lane is None or lane.contains(y + GRID.box_height / 2)
-        ]
-        return min(tops, default=lane.top + GRID.lane_top if lane else 0.0)
+        return min(
+            (y for _, y in boxes[start:stop]), default=lane.top + GRID.lane_top if lane else 0.0
+        )
 
     def _box(self, stage_id: str) -> QRectF:
         """Where a stage's box is now, in scene coordinates."""
@@ -510,7 +512,7 @@ class MapScene(QGraphicsScene):
                 moved.add(stage_id)
         if not moved:
             return
-        self._sorted_corners = None
+        self._sorted_corners = {}
         for edge in {edge for stage_id in moved for edge in self._attached[stage_id]}:
             self._route_flow(edge)
         for source, (target, _, _) in self._rework_targets.items():
