@@ -563,3 +563,17 @@ def test_the_timeline_labels_only_the_steps_in_view(scene: MapScene) -> None:
     timeline.paint(painter, option)
     painter.end()
     assert 0 < len(painted) < everything
+
+
+def test_a_map_shown_again_after_an_empty_one_gets_its_bands_and_routes_back(
+    scene: MapScene,
+) -> None:
+    stream = checkout()
+    bands = scene.phase_bands()
+    routes = {stage_id: scene.rework_item(stage_id).label for stage_id in scene._reworks}
+    empty = stream.model_copy(update={"stages": [], "flows": []})
+    scene.show_map(empty, analyze(empty))
+    assert scene.phase_bands() == []
+    scene.show_map(stream, analyze(stream))
+    assert scene.phase_bands() == bands
+    assert {stage_id: scene.rework_item(stage_id).label for stage_id in scene._reworks} == routes

@@ -115,6 +115,11 @@ class MapScene(QGraphicsScene):
         self._shown: tuple[ValueStream, FlowAnalysis, str, tuple[QueueChange, ...]] | None = None
         self._corners: dict[str, Point] = {}
         self._sorted_corners: dict[Lane | None, list[Point]] = {}
+        # What the flows and loops were last routed for: an edit that moves no box and
+        # changes no flow, loop or critical path keeps their routes.
+        self._flows_key: object = None
+        self._reworks_key: object = None
+        self._bands_key: object = None
         self._idle = SceneGesture(self)
         self._gesture: SceneGesture | None = None
         self.rename = InlineRename(self)
@@ -366,6 +371,10 @@ class MapScene(QGraphicsScene):
         for edge in self._flows.keys() - set(edges):
             self.removeItem(self._flows.pop(edge))
         critical = set(itertools.pairwise(analysis.critical_path))
+        key = (self._layout_key, tuple(edges), frozenset(critical))
+        if key == self._flows_key:
+            return
+        self._flows_key = key
         self._attached = {stage_id: [] for stage_id in self._order}
         for edge in edges:
             item = self._flows.get(edge)
@@ -421,6 +430,10 @@ class MapScene(QGraphicsScene):
         }
         for stage_id in self._reworks.keys() - loops.keys():
             self.removeItem(self._reworks.pop(stage_id))
+        key = (self._layout_key, tuple(loops.items()))
+        if key == self._reworks_key:
+            return
+        self._reworks_key = key
         spans = {
             stage_id: sorted((self._corners[stage_id][0], self._corners[target][0]))
             for stage_id, (target, _) in loops.items()
@@ -513,6 +526,7 @@ class MapScene(QGraphicsScene):
         if not moved:
             return
         self._sorted_corners = {}
+        self._flows_key = self._reworks_key = None
         for edge in {edge for stage_id in moved for edge in self._attached[stage_id]}:
             self._route_flow(edge)
         for source, (target, _, _) in self._rework_targets.items():
@@ -525,6 +539,7 @@ class MapScene(QGraphicsScene):
         self._headline = _headline(stream, analysis, label, hours, self._unbounded)
         if not self._order:
             self._bands.set_bands([])
+            self._bands_key = None
             self._header.setPos(0, 0)
             self._header.set_text(
                 stream.name,
@@ -534,12 +549,15 @@ class MapScene(QGraphicsScene):
             self._timeline.setVisible(False)
             self._fit_scene_rect()
             return
-        bands = self._band_rects(stream)
+        bands_key = (self._layout_key, tuple(s.phase for s in stream.stages), self._reworks_key)
+        if bands_key != self._bands_key or self._reworks_key is None:
+            self._bands.set_bands(self._band_rects(stream))
+            self._bands_key = bands_key
+        bands = self._bands.bands()
         left = min(rect.left() for _, rect, _ in bands)
         right = max(rect.right() for _, rect, _ in bands)
         top = min(rect.top() for _, rect, _ in bands)
         bottom = max(rect.bottom() for _, rect, _ in bands)
-        self._bands.set_bands(bands)
         self._header.set_text(stream.name, label, _subtitle(analysis, hours, self._unbounded))
         self._header.setPos(left, top - self._header.height() - HEADER_GAP)
         steps = self._timeline_steps(analysis, hours)
