@@ -77,9 +77,9 @@ def lane_of(lanes: Sequence[Lane], y: float) -> int:
     """The lane a height falls in, or the nearest one."""
     global _tops
     if _tops[0] is not lanes:
-        tops = [lane.top for lane in lanes]
-        ordered = all(before <= after for before, after in itertools.pairwise(tops))
-        _tops = (lanes, tops if ordered else None)
+        made = [lane.top for lane in lanes]
+        ordered = all(before <= after for before, after in itertools.pairwise(made))
+        _tops = (lanes, made if ordered else None)
     tops = _tops[1]
     if tops is not None:
         # Lanes run top to bottom: the first that holds y is at or just above its place.
