@@ -16,7 +16,7 @@ from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.chart_panel import ChartsPanel
 from vsmapper.ui.dialogs import MapSettingsDialog
 from vsmapper.ui.docks import BOTTOM, RIGHT, Panel
-from vsmapper.ui.editor import Editor
+from vsmapper.ui.editor import Direction, Editor
 from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
 from vsmapper.ui.measured import install_measured_flow
 from vsmapper.ui.menus import Menus
@@ -199,11 +199,11 @@ class MainWindow(QMainWindow):
         if len(ids) == 1:
             self.view.bring_into_view(ids[0])
 
-    def step_selection(self, direction: str) -> None:
+    def step_selection(self, direction: Direction) -> None:
         """Select the next stage along the flow (left, right) or beside it (up, down)."""
         if not self.selected_ids:
             return
-        found = self.editor.neighbour(self.selected_ids[-1], direction)  # type: ignore[arg-type]
+        found = self.editor.neighbour(self.selected_ids[-1], direction)
         if found:
             self.select([found])
 

@@ -185,12 +185,14 @@ class ChoiceDelegate(QStyledItemDelegate):
         return editor
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
-        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))  # type: ignore[attr-defined]
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))
 
     def setModelData(
         self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)  # type: ignore[attr-defined]
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
 # --- adding one --------------------------------------------------------------------------
@@ -720,8 +722,9 @@ class OpportunityTableModel(CheckedTableModel):
         value: Any = text
         if column.field in NUMBER_FIELDS:
             value = read_number(text, f"{opportunity.name}: {column.label}", column.example)
+        assert column.field is not None
         try:
-            opportunity.replaced(**{column.field: value})  # type: ignore[arg-type]
+            opportunity.replaced(**{column.field: value})
         except ValidationError as error:
             # The model names the field by its id; say it the way the table does.
             reason = validation_messages(error)[0].split(": ", 1)[-1]

@@ -195,9 +195,9 @@ class PropertiesPanel(QWidget):
                 self._show_value(field, how, editor, stage)
                 editor.blockSignals(False)
         stream = self.workspace.stream
-        self.editors["hourly_cost"].setPlaceholderText(  # type: ignore[attr-defined]
-            f"the map's: {format_number(stream.hourly_cost)} {stream.currency}"
-        )
+        cost = self.editors["hourly_cost"]
+        assert isinstance(cost, QLineEdit)
+        cost.setPlaceholderText(f"the map's: {format_number(stream.hourly_cost)} {stream.currency}")
         position = stage.position
         self.position.setText(
             "automatic"

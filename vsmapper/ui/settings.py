@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -24,9 +24,9 @@ class Setting(Generic[T]):
         if self.kind is list:
             if value is None:
                 return self.default
-            return list(value) if isinstance(value, list | tuple) else [value]  # type: ignore[return-value]
+            return cast(T, list(value) if isinstance(value, list | tuple) else [value])
         if self.kind is bool and isinstance(value, str):
-            return value.lower() == "true"  # type: ignore[return-value]
+            return cast(T, value.lower() == "true")
         try:
             return self.kind(value)
         except (TypeError, ValueError):

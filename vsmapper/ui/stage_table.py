@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 from PySide6.QtCore import (
@@ -416,7 +416,9 @@ class ChoiceDelegate(QStyledItemDelegate):
     """Phase, kind and rework target picked from a list; other cells typed."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        choices = index.model().choices(index)  # type: ignore[attr-defined]
+        model = index.model()
+        assert isinstance(model, StageTableModel)
+        choices = model.choices(index)
         if choices is None:
             return super().createEditor(parent, option, index)
         box = QComboBox(parent)
@@ -479,7 +481,7 @@ class StageTableView(QTableView):
         self.horizontalHeader().setSelectionModel(QItemSelectionModel(self.model(), self))
 
     def model(self) -> StageTableModel:
-        return super().model()  # type: ignore[return-value]
+        return cast(StageTableModel, super().model())
 
     # --- selection -----------------------------------------------------------------
 
@@ -531,7 +533,11 @@ class StageTableView(QTableView):
 
     def event(self, event: QEvent) -> bool:
         # The table's own keys win over the main window's shortcuts while it has focus.
-        if event.type() == QEvent.Type.ShortcutOverride and self._owns_key(event):  # type: ignore[arg-type]
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._owns_key(event)
+        ):
             event.accept()
             return True
         return super().event(event)

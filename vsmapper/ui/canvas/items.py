@@ -1122,11 +1122,12 @@ class TitleEditor(QGraphicsTextItem):
 
     def sceneEvent(self, event: QEvent) -> bool:
         """Tab reaches ``keyPressEvent`` instead of moving the focus between items."""
-        if event.type() == QEvent.Type.KeyPress and event.key() in (  # type: ignore[attr-defined]
-            Qt.Key.Key_Tab,
-            Qt.Key.Key_Backtab,
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
         ):
-            self.keyPressEvent(event)  # type: ignore[arg-type]
+            self.keyPressEvent(event)
             return True
         return super().sceneEvent(event)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF, QTextOption
@@ -119,7 +120,7 @@ class NoteItem(QGraphicsItem):
 class NoteLayer(QObject):
     """Keeps one ``NoteItem`` per note beside its stage, after every redraw of the map."""
 
-    def __init__(self, scene: MapScene, stream_source: object) -> None:
+    def __init__(self, scene: MapScene, stream_source: Callable[[], ValueStream]) -> None:
         super().__init__(scene)
         self.scene = scene
         self._stream_source = stream_source
@@ -128,7 +129,7 @@ class NoteLayer(QObject):
 
     def refresh(self) -> None:
         """Rebuild the note items from the map's notes, placed by their stage's box."""
-        stream: ValueStream = self._stream_source()  # type: ignore[operator]
+        stream = self._stream_source()
         for item in self.items.values():
             self.scene.removeItem(item)
         self.items = {}
