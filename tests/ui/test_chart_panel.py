@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QProgressBar, QWidget
 
 from vsmapper.model.stream import ValueStream
@@ -162,3 +165,34 @@ def test_redraws_change_the_charts_items_instead_of_making_new_ones(panel: Chart
     panel.tabs.setCurrentWidget(panel.time_chart)
     assert len(panel.time_chart.totals.texts()) == 3
     assert plotted(panel.time_chart) == second[panel.time_chart]
+
+
+def drawn_names(axis: pg.AxisItem) -> list[tuple[QRectF, str]]:
+    """Where each tick label of ``axis`` is drawn, as the axis paints it, and its text."""
+    image = QImage(1, 1, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    if axis.style["tickFont"] is not None:
+        painter.setFont(axis.style["tickFont"])
+    _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+    drawn = [(painter.boundingRect(rect, int(flags), text), text) for rect, flags, text in texts]
+    painter.end()
+    return drawn
+
+
+@pytest.mark.parametrize("width", [1700, 1150, 700])
+def test_scenario_names_under_the_bars_keep_apart(panel: ChartsPanel, width: int) -> None:
+    panel.resize(width, 420)
+    panel.tabs.setCurrentWidget(panel.scenario_chart)
+    QApplication.processEvents()
+    chart = panel.scenario_chart
+    axis = chart.plot.getPlotItem().getAxis("bottom")
+    drawn = drawn_names(axis)
+    assert len(drawn) == len(chart.values)
+    for (left, _), (right, _) in itertools.pairwise(drawn):
+        assert left.right() < right.left()
+    # Every line shows whole, above the chart's bottom edge.
+    assert all(rect.bottom() <= axis.height() for rect, _ in drawn)
+    # The names read from their start; the tooltip has each in full.
+    for (_, text), (name, *_) in zip(drawn, chart.values, strict=True):
+        assert name.startswith(text.replace("\n", " ").rstrip("…")[:8])
+        assert name in chart.plot.toolTip()

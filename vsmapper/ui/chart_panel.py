@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, QThread, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QFontMetricsF, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,6 +46,10 @@ TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
 MAX_TOTAL_LABELS = 60
 """The time chart writes each stage's total beside its bar up to this many stages."""
 CHART_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+LABEL_LINES = 2
+"""A scenario's name under its bars takes at most this many lines; the rest is elided."""
+LABEL_SHARE = 0.92
+"""A scenario's name takes at most this share of its place's width, so names keep apart."""
 
 
 def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
@@ -108,6 +113,24 @@ class Labels:
     def texts(self) -> list[str]:
         """The labels shown, in order."""
         return [item.toPlainText() for item in self._items if item.isVisible()]
+
+
+def fit_label(text: str, metrics: QFontMetricsF, width: float, lines: int = LABEL_LINES) -> str:
+    """``text`` wrapped at its words onto at most ``lines`` lines of ``width``, elided at the end."""
+    words = text.split()
+    shown: list[str] = []
+    while words and len(shown) < lines - 1:
+        line = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+            line += " " + words.pop(0)
+        if metrics.horizontalAdvance(line) > width:
+            words.insert(0, line)
+            break
+        shown.append(line)
+    if words:
+        rest = " ".join(words)
+        shown.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    return "\n".join(shown)
 
 
 def _mark(colour: str, position: float, angle: int = 90) -> pg.InfiniteLine:
@@ -377,7 +400,8 @@ class ScenarioChart(QWidget):
         layout.addWidget(self.plot)
         self.values: list[tuple[str, float, float]] = []
         item = self.plot.getPlotItem()
-        item.addLegend(offset=(-10, 10), labelTextColor=theme.INK)
+        # One row, so that the legend stays clear of the labels over the tallest bars.
+        item.addLegend(offset=(-10, 10), labelTextColor=theme.INK, colCount=2)
         self._lead = pg.BarGraphItem(x=[], height=[], width=0.34, brush=theme.INK, name="Lead time")
         self._expected = pg.BarGraphItem(
             x=[], height=[], width=0.34, brush=theme.REWORK, name="Expected, with rework"
@@ -385,6 +409,13 @@ class ScenarioChart(QWidget):
         item.addItem(self._lead)
         item.addItem(self._expected)
         self.labels = Labels(item, anchor=(0.5, 1))
+        # Names are measured in the font they are drawn in, and fitted again on each resize.
+        self._axis = item.getAxis("bottom")
+        self._axis.setStyle(tickFont=self.font())
+        # Room under the bars for every line a name may take.
+        lines = LABEL_LINES * QFontMetricsF(self.font()).lineSpacing()
+        self._axis.setHeight(math.ceil(lines + self._axis.style["tickTextOffset"][1] + 4))
+        item.getViewBox().sigResized.connect(self._name_bars)
 
     def show_map(self, stream: ValueStream) -> None:
         """Draw the comparison of the map's scenarios."""
@@ -418,8 +449,9 @@ class ScenarioChart(QWidget):
                 for index, (_name, analysis, why) in enumerate(results)
             ]
         )
-        item.getAxis("bottom").setTicks([[(i, v[0]) for i, v in enumerate(self.values)]])
+        item.setXRange(-0.5, len(self.values) - 0.5, padding=0)
         item.setYRange(0, top, padding=0)
+        self._name_bars()
         self.plot.setToolTip(
             "\n".join(
                 f"{name}: lead time unbounded ({why})"
@@ -428,6 +460,21 @@ class ScenarioChart(QWidget):
                 f"{a.expected_lead_time_hours:,.1f} h, flow efficiency {a.flow_efficiency:.1%}"
                 for name, a, why in results
             )
+        )
+
+    def _name_bars(self) -> None:
+        """Write each name under its bars, wrapped and elided to its place's width."""
+        if not self.values:
+            return
+        place = self.plot.getPlotItem().getViewBox().width() / len(self.values)
+        metrics = QFontMetricsF(self._axis.style["tickFont"])
+        self._axis.setTicks(
+            [
+                [
+                    (i, fit_label(v[0], metrics, place * LABEL_SHARE))
+                    for i, v in enumerate(self.values)
+                ]
+            ]
         )
 
 
