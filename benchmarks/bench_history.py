@@ -10,7 +10,7 @@ rows (the example history's workflow, scaled up), then prints the best time of:
 and their ratio (the target is 1.5 or less), with the peak memory of one measurement. The
 measurement is multi-threaded and the floor is not: on a machine busy with other work the
 ratio rises, so run it when the machine is otherwise idle. The CPU time of both, over all
-threads, is printed too: a figure that load hardly moves.
+threads, is printed too: the work done, whatever the threads were given.
 """
 
 from __future__ import annotations
@@ -67,8 +67,8 @@ def main() -> None:
         floor_cpu = min(_cpu_seconds(lambda: _csv_floor(path)) for _ in range(3))
         found_cpu = min(_cpu_seconds(lambda: _measure(path)) for _ in range(3))
         print(
-            f"CPU time ratio        {found_cpu / floor_cpu:8.2f}  (all threads' CPU over the "
-            "floor's; the elapsed ratio nears it on a busy machine)"
+            f"CPU time ratio        {found_cpu / floor_cpu:8.2f}  (every thread's CPU time "
+            "over the floor's)"
         )
 
 
