@@ -1,5 +1,5 @@
 """GUI tests use their own settings, start with durations in readable units, and share the
-set-up of a main window."""
+set-up of a main window, the workspaces they edit and the checks of an undo step."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import feature_chain_data
-from vsmapper.io.mapfile import map_from_data
+from vsmapper.io.mapfile import dump_map, map_from_data
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, units
 from vsmapper.ui.app import application
+from vsmapper.ui.files import example_map
+from vsmapper.ui.insights_panel import FollowingPanel
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.workspace import Workspace
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -73,3 +76,55 @@ def make_window(qtbot: QtBot) -> WindowFactory:
 def window(make_window: WindowFactory) -> MainWindow:
     """A main window on the feature chain, not shown."""
     return make_window()
+
+
+@pytest.fixture
+def workspace(qapp: QApplication, feature_chain: ValueStream) -> Workspace:
+    """A workspace on the feature chain."""
+    return Workspace(feature_chain)
+
+
+@pytest.fixture
+def example(qtbot: QtBot) -> Workspace:
+    """The bundled example: three AI opportunities and two scenarios."""
+    return Workspace(example_map())
+
+
+@pytest.fixture
+def chain(qtbot: QtBot) -> Workspace:
+    """The feature chain: Refinement is the constraint, no AI opportunities yet."""
+    return Workspace(map_from_data(feature_chain_data()))
+
+
+def round_trip(workspace: Workspace, before: str, undo_text: str | None = None) -> None:
+    """The last edit is one undo step (named ``undo_text``); undo and redo restore exactly."""
+    stack = workspace.undo_stack
+    after = dump_map(workspace.stream)
+    assert after != before
+    if undo_text is not None:
+        assert stack.undoText() == undo_text
+    stack.undo()
+    assert dump_map(workspace.stream) == before
+    stack.redo()
+    assert dump_map(workspace.stream) == after
+
+
+def settle(qtbot: QtBot, view: FollowingPanel) -> None:
+    """Wait until a view has redrawn after the last edit (its redraw waits a moment)."""
+    view.workspace.refresh_now()
+    assert view.stale
+    qtbot.waitUntil(lambda: not view.stale)
+
+
+def shown_in_window(qtbot: QtBot, panel: QWidget) -> QWidget:
+    """Show a panel as a dock would, inside a window (a bare top-level one makes Qt warn).
+
+    Keep the window: the panel lives as long as it does.
+    """
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(1300, 700)
+    panel.setParent(window)
+    panel.resize(1300, 700)
+    window.show()
+    return window

@@ -8,30 +8,16 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import feature_chain_data
-from tests.ui.test_opportunities import round_trip, settle, shown_in_window
+from tests.ui.conftest import round_trip, settle, shown_in_window
 from vsmapper.analysis import analyze, apply_scenario, sensitivity
 from vsmapper.analysis.insights import hourglass, insights
-from vsmapper.io.mapfile import dump_map, map_from_data
+from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import Estimate, format_hours
 from vsmapper.model.stream import AIOpportunity
 from vsmapper.ui import theme
 from vsmapper.ui.commands import perform
-from vsmapper.ui.files import example_map
 from vsmapper.ui.insights_panel import InsightsPanel, LeverageView, leverage_sentence
 from vsmapper.ui.workspace import Workspace
-
-
-@pytest.fixture
-def example(qtbot: QtBot) -> Workspace:
-    """The bundled example: three AI opportunities and two scenarios."""
-    return Workspace(example_map())
-
-
-@pytest.fixture
-def chain(qtbot: QtBot) -> Workspace:
-    """The feature chain: Refinement is the constraint, Coding has no AI yet."""
-    return Workspace(map_from_data(feature_chain_data()))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from vsmapper.analysis import analyze
@@ -13,11 +13,6 @@ from vsmapper.model.stream import Scenario, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.metrics import MetricsPanel, money, status_text
 from vsmapper.ui.workspace import Workspace
-
-
-@pytest.fixture
-def workspace(qapp: QApplication, feature_chain: ValueStream) -> Workspace:
-    return Workspace(feature_chain)
 
 
 @pytest.fixture

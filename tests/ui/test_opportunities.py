@@ -7,17 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import feature_chain_data
+from tests.ui.conftest import round_trip, shown_in_window
 from vsmapper.analysis.insights import opportunity_effects
 from vsmapper.catalog import load_catalog, opportunity_from_practice, suggest
-from vsmapper.io.mapfile import dump_map, map_from_data
+from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
 from vsmapper.ui.commands import perform
-from vsmapper.ui.files import example_map
-from vsmapper.ui.insights_panel import FollowingPanel
 from vsmapper.ui.opportunities import (
     COLUMNS,
     EFFECT_COLUMN,
@@ -27,51 +25,6 @@ from vsmapper.ui.opportunities import (
 )
 from vsmapper.ui.side_effects import SideEffectsDialog
 from vsmapper.ui.workspace import Workspace
-
-
-def round_trip(workspace: Workspace, before: str, undo_text: str) -> None:
-    """The last edit is one undo step named ``undo_text``; undo and redo restore exactly."""
-    stack = workspace.undo_stack
-    after = dump_map(workspace.stream)
-    assert after != before
-    assert stack.undoText() == undo_text
-    stack.undo()
-    assert dump_map(workspace.stream) == before
-    stack.redo()
-    assert dump_map(workspace.stream) == after
-
-
-def settle(qtbot: QtBot, view: FollowingPanel) -> None:
-    """Wait until a view has redrawn after the last edit (its redraw waits a moment)."""
-    view.workspace.refresh_now()
-    assert view.stale
-    qtbot.waitUntil(lambda: not view.stale)
-
-
-@pytest.fixture
-def example(qtbot: QtBot) -> Workspace:
-    """The bundled example: three AI opportunities and two scenarios."""
-    return Workspace(example_map())
-
-
-@pytest.fixture
-def chain(qtbot: QtBot) -> Workspace:
-    """The feature chain: no AI opportunities yet."""
-    return Workspace(map_from_data(feature_chain_data()))
-
-
-def shown_in_window(qtbot: QtBot, panel: QWidget) -> QWidget:
-    """Show a panel as a dock would, inside a window (a bare top-level one makes Qt warn).
-
-    Keep the window: the panel lives as long as it does.
-    """
-    window = QWidget()
-    qtbot.addWidget(window)
-    window.resize(1300, 700)
-    panel.setParent(window)
-    panel.resize(1300, 700)
-    window.show()
-    return window
 
 
 @pytest.fixture

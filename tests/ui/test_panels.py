@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtWidgets import QApplication
-
+from tests.ui.conftest import round_trip
 from vsmapper.io.mapfile import dump_map
-from vsmapper.model.stream import ValueStream
 from vsmapper.ui.metrics import MetricsPanel, status_text
 from vsmapper.ui.properties import PropertiesPanel
 from vsmapper.ui.stage_table import StageTableView
 from vsmapper.ui.workspace import Workspace
-
-
-@pytest.fixture
-def workspace(qapp: QApplication, feature_chain: ValueStream) -> Workspace:
-    return Workspace(feature_chain)
-
-
-def round_trip(workspace: Workspace, before: str) -> None:
-    after = dump_map(workspace.stream)
-    assert after != before
-    workspace.undo_stack.undo()
-    assert dump_map(workspace.stream) == before
-    workspace.undo_stack.redo()
-    assert dump_map(workspace.stream) == after
 
 
 def test_table_edits_are_undo_steps(workspace: Workspace, qtbot: object) -> None:

@@ -7,18 +7,13 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from vsmapper.io.mapfile import dump_map
-from vsmapper.model.stream import Scenario, Stage, ValueStream
+from vsmapper.model.stream import Scenario, Stage
 from vsmapper.ui.properties import PropertiesPanel
 from vsmapper.ui.workspace import Workspace
-
-
-@pytest.fixture
-def workspace(qapp: QApplication, feature_chain: ValueStream) -> Workspace:
-    return Workspace(feature_chain)
 
 
 @pytest.fixture

@@ -10,22 +10,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
-from tests.ui.test_opportunities import round_trip, settle, shown_in_window
+from tests.ui.conftest import round_trip, settle, shown_in_window
 from vsmapper.analysis import compare
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import AIOpportunity
 from vsmapper.ui.commands import perform
-from vsmapper.ui.files import example_map
 from vsmapper.ui.insights_panel import BETTER, WORSE
 from vsmapper.ui.scenarios import MEASURES, ScenarioComparisonView, ScenariosPanel
 from vsmapper.ui.workspace import Workspace
-
-
-@pytest.fixture
-def example(qtbot: QtBot) -> Workspace:
-    """The bundled example: three AI opportunities and two scenarios."""
-    return Workspace(example_map())
 
 
 @pytest.fixture

@@ -49,11 +49,6 @@ STAGE, PHASE, PT, WT, PCA, REWORK, NEXT, NOTES = 0, 1, 3, 4, 5, 6, 10, 11
 
 
 @pytest.fixture
-def workspace(qapp: QApplication, feature_chain: ValueStream) -> Workspace:
-    return Workspace(feature_chain)
-
-
-@pytest.fixture
 def table(qtbot: QtBot, workspace: Workspace) -> Iterator[StageTableView]:
     window = QWidget()
     qtbot.addWidget(window)
