@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from vsmapper import __version__
-from vsmapper.cli_args import add_calendar, add_map_input, add_scenario, number
+from vsmapper.cli_args import UsageError, add_calendar, add_map_input, add_scenario, number
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.history import cli as history_cli
 from vsmapper.jsonout import json_text
@@ -29,10 +29,6 @@ TEXT_FORMATS = ("csv", "vsm.json")
 """The formats a command writes to standard output; the others are binary files."""
 MAX_TRIALS = 1_000_000
 MAX_SCALE = 20.0
-
-
-class UsageError(Exception):
-    """The command line itself is wrong (exit code 2)."""
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):

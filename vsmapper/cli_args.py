@@ -13,6 +13,10 @@ MAP_INPUT_HELP = ".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
 SCENARIO_HELP = "a scenario's name or id (default: the map as it is)"
 
 
+class UsageError(Exception):
+    """The command line itself is wrong (exit code 2)."""
+
+
 def number(
     kind: type, low: float | None = None, high: float | None = None
 ) -> Callable[[str], float]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vsmapper.cli_args import add_calendar, number
+from vsmapper.cli_args import UsageError, add_calendar, number
 from vsmapper.errors import VSMapperError
 from vsmapper.jsonout import json_text
 
@@ -95,13 +95,13 @@ def run_measure(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         if not args.out.lower().endswith((MAP_SUFFIX, ".xlsx")):
-            raise VSMapperError(
+            raise UsageError(
                 f"{args.out}: measure writes a map file or a workbook; "
                 f"name it *{MAP_SUFFIX} or *.xlsx"
             )
         for source in (args.log, args.map):
             if source and Path(args.out).resolve() == Path(source).resolve():
-                raise VSMapperError(f"{args.out}: is an input file; write the map to another file")
+                raise UsageError(f"{args.out}: is an input file; write the map to another file")
     since, until = _window(args)
     stream, drawn, measurement = measured(
         args.log, args.map, since, until, args.hours_per_day, args.days_per_week
@@ -167,7 +167,7 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
     from vsmapper.history.reading import parse_date_text
 
     if (args.items is None) == (args.by is None):
-        raise VSMapperError("forecast --from-history needs --items N or --by DATE (one of them)")
+        raise UsageError("forecast --from-history needs --items N or --by DATE (one of them)")
     by = parse_date_text(args.by, "--by").date() if args.by else None
     _, _, measurement = measured(args.from_history, args.file)
     found = throughput_forecast(
