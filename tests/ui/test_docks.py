@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea
+from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
 from vsmapper.ui import files
-from vsmapper.ui.docks import BOTTOM_MOST, needed_height
+from vsmapper.ui.docks import BOTTOM_MOST, TABBED, needed_height
 from vsmapper.ui.main_window import MainWindow
 
 FIRST_STARTS = [(1728, 972), (1152, 648)]
@@ -37,7 +37,9 @@ def test_the_right_column_runs_the_full_height_beside_the_bottom_panels(
     window = first_start(make_window, size)
     metrics, properties, stages = (window.docks[t] for t in ("Metrics", "Properties", "Stages"))
     assert stages.geometry().right() < metrics.geometry().left()
-    assert properties.geometry().bottom() > stages.geometry().top()
+    # The lower of the two in view: Properties under Metrics, or Metrics as the first tab.
+    lower = max(metrics.geometry().bottom(), properties.geometry().bottom())
+    assert lower > stages.geometry().top()
 
 
 def test_metrics_shows_all_its_figures_at_1080(make_window: WindowFactory) -> None:
@@ -45,10 +47,63 @@ def test_metrics_shows_all_its_figures_at_1080(make_window: WindowFactory) -> No
     assert hidden_below(window.docks["Metrics"]) == 0
 
 
-def test_metrics_keeps_half_the_column_at_720(make_window: WindowFactory) -> None:
-    window = first_start(make_window, FIRST_STARTS[1])
+def test_metrics_sits_above_the_other_right_panels_at_1080(make_window: WindowFactory) -> None:
+    window = first_start(make_window, FIRST_STARTS[0])
     metrics, properties = window.docks["Metrics"], window.docks["Properties"]
-    assert metrics.height() >= 0.45 * (metrics.height() + properties.height())
+    assert not window.tabifiedDockWidgets(metrics)
+    assert metrics.geometry().bottom() < properties.geometry().top()
+
+
+def click_tab(window: MainWindow, qtbot: QtBot, title: str) -> None:
+    """Click the dock tab named ``title``, as a user does."""
+    # Qt keeps the tab bars of earlier arrangements: the one in use has all the group's tabs.
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.parent() is window]
+    texts = {bar: [bar.tabText(index) for index in range(bar.count())] for bar in bars}
+    bar = max((bar for bar in bars if title in texts[bar]), key=lambda bar: bar.count())
+    rect = bar.tabRect(texts[bar].index(title))
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=rect.center())
+    QApplication.processEvents()
+
+
+def in_view(widget: QWidget) -> bool:
+    """Whether the whole height of ``widget`` shows, without scrolling."""
+    return widget.visibleRegion().boundingRect().height() == widget.height()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), *FIRST_STARTS[1:]])
+def test_a_short_window_gives_each_right_panel_the_whole_column(
+    make_window: WindowFactory, qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    window = first_start(make_window, size)
+    metrics = window.docks["Metrics"]
+    assert {dock.windowTitle() for dock in window.tabifiedDockWidgets(metrics)} == set(TABBED[0])
+    # Metrics shows first, with all its figures; the map keeps its width.
+    assert metrics.visibleRegion().boundingRect().height() > 0
+    assert hidden_below(metrics) == 0
+    assert metrics.geometry().top() < window.docks["Stages"].geometry().top()
+    click_tab(window, qtbot, "Scenarios")
+    assert in_view(window.scenarios.ai_list)
+    click_tab(window, qtbot, "Insights")
+    # The first finding reads whole (at 648 pixels, its last lines scroll).
+    finding = window.insights.cards()[0]
+    shown = finding.visibleRegion().boundingRect().height()
+    assert in_view(finding) or (size[1] < 700 and shown > 0.8 * finding.height())
+    click_tab(window, qtbot, "Metrics")
+    assert not window.docks["Insights"].visibleRegion().boundingRect().height()
+
+
+def test_the_column_comes_apart_again_in_a_taller_window(make_window: WindowFactory) -> None:
+    window = first_start(make_window, FIRST_STARTS[1])
+    window.resize(*FIRST_STARTS[0])
+    QApplication.processEvents()
+    window.default_layout()
+    QApplication.processEvents()
+    metrics, properties = window.docks["Metrics"], window.docks["Properties"]
+    assert not window.tabifiedDockWidgets(metrics)
+    assert metrics.geometry().bottom() < properties.geometry().top()
+    assert {dock.windowTitle() for dock in window.tabifiedDockWidgets(properties)} == set(
+        TABBED[0][1:]
+    )
 
 
 @pytest.mark.parametrize("size", FIRST_STARTS)

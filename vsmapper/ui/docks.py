@@ -31,6 +31,9 @@ METRICS_MOST = 0.5
 BOTTOM_MOST = 0.5
 """A bottom panel brought to the front grows to the height it needs, up to this share of
 the window's height."""
+SHORT_WINDOW = 900
+"""A window less tall than this (a 720- or 768-pixel screen) stacks Metrics as the first tab
+of the right column: beside it, Insights and Scenarios would show only a few lines each."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,11 @@ def fit_to_screen(window: QMainWindow) -> None:
 
 def share_window(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
     """Give the map most of the window: the right column a quarter of its width, with Metrics
-    as tall as its figures (up to half the column); the bottom panels a third of its height."""
+    as tall as its figures (up to half the column); the bottom panels a third of its height.
+    A short window gives each right panel the whole column, as tabs with Metrics in front."""
     width, height = window.width(), window.height()
+    short = height < SHORT_WINDOW
+    stack_right_column(window, docks, tabbed=short)
     window.resizeDocks(
         [docks["Metrics"]],
         [max(RIGHT_LEAST_WIDTH, round(width * RIGHT_SHARE))],
@@ -94,15 +100,32 @@ def share_window(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
         [max(BOTTOM_LEAST_HEIGHT, round(height * BOTTOM_SHARE))],
         Qt.Orientation.Vertical,
     )
-    column = docks["Metrics"].height() + docks["Properties"].height()
-    metrics = min(needed_height(docks["Metrics"]), round(column * METRICS_MOST))
-    window.resizeDocks(
-        [docks["Metrics"], docks["Properties"]],
-        [metrics, column - metrics],
-        Qt.Orientation.Vertical,
-    )
-    for title in ("Stages", "Properties"):
+    if not short:
+        column = docks["Metrics"].height() + docks["Properties"].height()
+        metrics = min(needed_height(docks["Metrics"]), round(column * METRICS_MOST))
+        window.resizeDocks(
+            [docks["Metrics"], docks["Properties"]],
+            [metrics, column - metrics],
+            Qt.Orientation.Vertical,
+        )
+    for title in ("Stages", "Metrics" if short else "Properties"):
         docks[title].raise_()
+
+
+def stack_right_column(window: QMainWindow, docks: dict[str, QDockWidget], tabbed: bool) -> None:
+    """Metrics as the first tab of the right column's panels, or above them as ``TABBED`` says."""
+    metrics, group = docks["Metrics"], [docks[title] for title in TABBED[0]]
+    if tabbed == (group[0] in window.tabifiedDockWidgets(metrics)):
+        return
+    if tabbed:
+        for dock in group:
+            window.tabifyDockWidget(metrics, dock)
+        return
+    # Docked again in order, each goes under the one before; then the group is tabbed again.
+    for dock in (metrics, *group):
+        window.addDockWidget(RIGHT, dock)
+    for dock in group[1:]:
+        window.tabifyDockWidget(group[0], dock)
 
 
 def needed_height(dock: QDockWidget) -> int:
