@@ -484,6 +484,26 @@ def test_zoom_steps_and_fit(view: MapView) -> None:
     assert view.zoom() == pytest.approx(fitted / 1.25)
 
 
+def test_a_fitted_map_is_fitted_again_when_the_view_shrinks(view: MapView, qtbot: QtBot) -> None:
+    view.fit()
+    view.resize(700, 420)
+
+    def whole_map_shown() -> bool:
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        return shown.contains(view.map_scene().fit_rect())
+
+    qtbot.waitUntil(whole_map_shown)
+
+
+def test_a_zoomed_map_keeps_its_zoom_when_the_view_shrinks(view: MapView, qtbot: QtBot) -> None:
+    view.fit()
+    view.zoom_in()
+    zoomed = view.zoom()
+    view.resize(700, 420)
+    qtbot.wait(400)
+    assert view.zoom() == pytest.approx(zoomed)
+
+
 # -- export -------------------------------------------------------------------------------------
 
 

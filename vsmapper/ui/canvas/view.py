@@ -86,7 +86,8 @@ class MapView(QGraphicsView):
         self._relayout = QTimer(self)
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(RELAYOUT_DELAY_MS)
-        self._relayout.timeout.connect(self.apply_room)
+        self._relayout.timeout.connect(self._on_resized)
+        self._fitted = False
         # No smooth pixmap transform: cached item pictures are drawn pixel for pixel, and
         # smoothing them made panning a big map a third slower.
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -156,6 +157,14 @@ class MapView(QGraphicsView):
             self._zoom_by(least / self.zoom())
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
             self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+        self._fitted = True
+
+    def _on_resized(self) -> None:
+        """A fitted map is fitted again to the new size; a zoomed one keeps its zoom."""
+        if self._fitted:
+            self.fit()
+        else:
+            self.apply_room()
 
     def bring_into_view(self, stage_id: str, readable: bool = False) -> None:
         """Scroll smoothly until a stage's box is in view; zoom only when it would not fit
@@ -233,6 +242,7 @@ class MapView(QGraphicsView):
 
     def _zoom_by(self, factor: float, anchor: QPoint | None = None) -> None:
         """Scale by ``factor`` within limits, keeping the scene point under ``anchor`` still."""
+        self._fitted = False
         target = min(max(self.zoom() * factor, MIN_ZOOM), MAX_ZOOM)
         anchor = anchor if anchor is not None else self.viewport().rect().center()
         fixed_point = self.mapToScene(anchor)
