@@ -14,12 +14,12 @@ EXAMPLE_HISTORY = example_map_path().with_name("idea-to-production.history.csv")
 def test_the_bundled_history_is_what_the_generator_writes(tmp_path: Path) -> None:
     rows = write_example(tmp_path / "again.csv")
     assert (tmp_path / "again.csv").read_bytes() == EXAMPLE_HISTORY.read_bytes()
-    assert rows > 30_000
+    assert rows > 25_000
 
 
 def test_the_example_history_is_believable() -> None:
     history = read_history(EXAMPLE_HISTORY)
-    assert history.items == 2_000
+    assert history.items == 1_500
     statuses = set(history.events["status"].to_list())
     assert {"Blocked", "Ready for QA", "In review", "Cancelled", "Done"} <= statuses
     weekdays = history.events["at"].dt.weekday().unique().to_list()

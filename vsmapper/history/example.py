@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 HEADER = ("Key", "Issue type", "Changed", "To status")
-START = datetime(2025, 1, 6, 9, 0)
+START = datetime(2023, 5, 1, 9, 0)
 WORKDAY_START_HOUR = 9
 HOURS_PER_DAY = 8
 
@@ -24,10 +24,10 @@ STEPS: tuple[tuple[str | None, str, float, float], ...] = (
     (None, "Triage", 0, 1),
     ("Ready for discovery", "Discovery", 60, 5),
     ("Ready for refinement", "In refinement", 40, 3),
-    ("Ready for design", "In design", 24, 10),
-    ("Ready for dev", "In development", 30, 22),
-    ("Ready for review", "In review", 22, 2),
-    ("Ready for QA", "In QA", 80, 6),
+    ("Ready for design", "In design", 24, 8),
+    ("Ready for dev", "In development", 30, 12),
+    ("Ready for review", "In review", 22, 1.5),
+    ("Ready for QA", "In QA", 80, 4),
     ("Ready for security review", "Security review", 30, 3),
     ("Awaiting approval", "Change approval", 40, 0.5),
     ("Ready to deploy", "Deploying", 8, 1),
@@ -48,7 +48,7 @@ def _duration(rng: random.Random, median: float) -> float:
     return median * math.exp(rng.gauss(0, 0.6))
 
 
-def example_rows(items: int = 2_000, seed: int = 7, weeks: int = 96) -> Iterator[tuple[str, ...]]:
+def example_rows(items: int = 1_500, seed: int = 7, weeks: int = 182) -> Iterator[tuple[str, ...]]:
     """Rows of a transitions history: key, type, ISO timestamp, status; in time order per item."""
     rng = random.Random(seed)
     total_hours = weeks * 5 * HOURS_PER_DAY
@@ -100,7 +100,7 @@ def _walk(rng: random.Random, kind: str, clock: float, moves: list[tuple[float, 
     return clock
 
 
-def write_example(path: str | Path, items: int = 2_000, seed: int = 7) -> int:
+def write_example(path: str | Path, items: int = 1_500, seed: int = 7) -> int:
     """Write the example history as CSV; returns the number of rows under the header."""
     count = 0
     with Path(path).open("w", newline="", encoding="utf-8") as stream:
