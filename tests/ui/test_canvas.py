@@ -19,7 +19,8 @@ from vsmapper.io.mapfile import parse_map_text
 from vsmapper.layout import Grid
 from vsmapper.model import ValueStream
 from vsmapper.ui.canvas import MapScene, MapView, render_image, save_png, save_svg
-from vsmapper.ui.canvas.items import StageItem, TimelineItem
+from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES, StageItem, TimelineItem
+from vsmapper.ui.canvas.view import MIN_TITLE_PIXELS
 
 GRID = Grid()
 
@@ -486,13 +487,21 @@ def test_zoom_steps_and_fit(view: MapView) -> None:
 
 def test_a_fitted_map_is_fitted_again_when_the_view_shrinks(view: MapView, qtbot: QtBot) -> None:
     view.fit()
-    view.resize(700, 420)
+    view.resize(1000, 640)
 
     def whole_map_shown() -> bool:
         shown = view.mapToScene(view.viewport().rect()).boundingRect()
         return shown.contains(view.map_scene().fit_rect())
 
     qtbot.waitUntil(whole_map_shown)
+
+
+def test_a_short_view_keeps_names_readable_and_scrolls(view: MapView, qtbot: QtBot) -> None:
+    view.resize(760, 300)
+    qtbot.waitUntil(lambda: view.viewport().height() < 320)
+    view.fit()
+    assert view.zoom() * TITLE_SIZES[0] >= MIN_TITLE_PIXELS - 0.01
+    assert view.zoom() >= READABLE_DETAIL
 
 
 def test_a_zoomed_map_keeps_its_zoom_when_the_view_shrinks(view: MapView, qtbot: QtBot) -> None:

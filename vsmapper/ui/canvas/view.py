@@ -41,6 +41,8 @@ MAX_FIT_ZOOM = 2.5
 READABLE_SHARE = 60.0
 """A view of height H reads from the back of the room when a stage's name is H / 60 pixels
 tall: 12 px at 720 p, 18 px at 1080 p."""
+MIN_TITLE_PIXELS = 11.0
+"""However small the view, a fitted map keeps its names this tall and scrolls instead."""
 COMFORTABLE = 1.5
 """Names larger than this many times the least readable size gain nothing worth a lane."""
 RELAYOUT_DELAY_MS = 150
@@ -121,7 +123,7 @@ class MapView(QGraphicsView):
     def room(self) -> Room:
         """What the map is laid out for in this view: its size and readable scales."""
         viewport = self.viewport().size()
-        least = max(self.height(), 1) / READABLE_SHARE / TITLE_SIZES[0]
+        least = max(self.height() / READABLE_SHARE, MIN_TITLE_PIXELS) / TITLE_SIZES[0]
         return Room(
             float(max(viewport.width(), 1)),
             float(max(viewport.height(), 1)),
