@@ -169,43 +169,22 @@ def test_measure_the_example_history_onto_the_example_map(
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "exit_code"),
     [
-        (["measure", "{dir}/gone.csv"], "no such file"),
-        (["measure", "{log}", "--since", "soon"], "--since: 'soon' is not a date"),
-        (["measure", "{log}", "--since", "2024-03-12", "--until", "2024-03-11"], "is not after"),
-        (["measure", "{log}", "--map", "{dir}/gone.vsm.json"], "no such file"),
+        (["measure", "{dir}/gone.csv"], "no such file", 3),
+        (["measure", "{log}", "--since", "soon"], "--since: 'soon' is not a date", 3),
+        (
+            ["measure", "{log}", "--since", "2024-03-12", "--until", "2024-03-11"],
+            "is not after",
+            3,
+        ),
+        (["measure", "{log}", "--map", "{dir}/gone.vsm.json"], "no such file", 3),
+        (["measure", "{log}", "--out", "{dir}/out.json"], "name it *.vsm.json or *.xlsx", 2),
+        (["measure", "{log}", "--map", "{map}", "--out", "{map}"], "is an input file", 2),
+        (["forecast", "--from-history", "{log}"], "needs --items N or --by DATE", 2),
     ],
 )
-def test_errors_are_one_line_and_exit_3(
-    hand_files: tuple[Path, Path],
-    tmp_path: Path,
-    args: list[str],
-    message: str,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert_one_line_error(hand_files, tmp_path, args, message, 3, capsys)
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["measure", "{log}", "--out", "{dir}/out.json"], "name it *.vsm.json or *.xlsx"),
-        (["measure", "{log}", "--map", "{map}", "--out", "{map}"], "is an input file"),
-        (["forecast", "--from-history", "{log}"], "needs --items N or --by DATE"),
-    ],
-)
-def test_wrong_usage_is_one_line_and_exit_2(
-    hand_files: tuple[Path, Path],
-    tmp_path: Path,
-    args: list[str],
-    message: str,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert_one_line_error(hand_files, tmp_path, args, message, 2, capsys)
-
-
-def assert_one_line_error(
+def test_errors_are_one_line_exit_2_for_usage_and_3_for_input(
     hand_files: tuple[Path, Path],
     tmp_path: Path,
     args: list[str],
@@ -213,7 +192,6 @@ def assert_one_line_error(
     exit_code: int,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The command fails with ``exit_code``, one error line naming ``message``, no output."""
     log, drawn = hand_files
     filled = [a.format(dir=tmp_path, log=log, map=drawn) for a in args]
     code, out, err = run(filled, capsys)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,6 +38,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, settings, theme
+from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
@@ -276,8 +277,12 @@ class ForecastChart(QWidget):
         # clicked(bool) would hand its checked flag to run's seed.
         self.run_button.clicked.connect(lambda: self.run())
         self.cancel_button.clicked.connect(self.cancel)
-        self._thread: QThread | None = None
-        self._worker: ForecastWorker | None = None
+        self.job = BackgroundJob(self)
+        self.job.progressed.connect(self._show_progress)
+        self.job.finished.connect(self._show)
+        self.job.failed.connect(self.summary.setText)
+        self.job.finished.connect(self._ready)
+        self.job.failed.connect(self._ready)
         self.lines: dict[str, float] = {}
         item = self.plot.getPlotItem()
         self._bars = pg.BarGraphItem(
@@ -317,7 +322,7 @@ class ForecastChart(QWidget):
 
     def run(self, seed: int | None = None) -> None:
         """Start a forecast of what is shown, off the GUI thread."""
-        if self._thread is not None:
+        if self.job.running:
             return
         future = self.workspace.future
         if future is not None and future.unbounded:
@@ -325,44 +330,28 @@ class ForecastChart(QWidget):
                 "No forecast: lead time is unbounded. " + unbounded_reason(future.overflowing)
             )
             return
-        self._worker = ForecastWorker(
-            self.workspace.displayed_stream, self.trials.currentData(), seed
-        )
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        # To methods, not lambdas: PySide calls a lambda on the emitting worker thread.
-        self._worker.progressed.connect(self._show_progress)
-        self._worker.finished.connect(self._show)
-        self._worker.failed.connect(self.summary.setText)
-        self._worker.finished.connect(self._stop_thread)
-        self._worker.failed.connect(self._stop_thread)
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
-        self._thread.start()
+        self.job.start(
+            ForecastWorker(self.workspace.displayed_stream, self.trials.currentData(), seed)
+        )
 
     def _show_progress(self, share: float) -> None:
         self.progress.setValue(int(share * 100))
 
     def cancel(self) -> None:
         """Stop the running forecast at its next chunk."""
-        if self._worker is not None:
-            self._worker.cancelled = True
+        self.job.cancel()
 
-    def _stop_thread(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
-            self._worker = None
+    def _ready(self) -> None:
         self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
 
     @property
     def running(self) -> bool:
         """Whether a forecast is under way."""
-        return self._thread is not None
+        return self.job.running
 
     def _show(self, result: Forecast) -> None:
         self.last_forecast = result

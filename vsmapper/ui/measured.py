@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from vsmapper.errors import VSMapperError
 from vsmapper.model.stream import StatusMapping, ValueStream
 from vsmapper.ui import settings, theme
+from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.chart_panel import _mark, _place, _plot, save_chart
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.insights_panel import filled_item
@@ -123,63 +124,6 @@ class _Cancelled(Exception):  # noqa: N818 - a stop the user asked for, not an e
     pass
 
 
-class MeasureJob(QObject):
-    """One measurement at a time on a worker thread, with progress and Cancel."""
-
-    progressed = Signal(int)
-    finished = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._thread: QThread | None = None
-        self._worker: MeasureWorker | None = None
-
-    @property
-    def running(self) -> bool:
-        """Whether a measurement is under way."""
-        return self._thread is not None
-
-    def start(self, worker: MeasureWorker) -> None:
-        """Run ``worker`` on its own thread; a running one is cancelled first."""
-        self.cancel()
-        self._stop()
-        self._worker = worker
-        self._thread = QThread(self)
-        worker.moveToThread(self._thread)
-        self._thread.started.connect(worker.run)
-        worker.progressed.connect(self.progressed)
-        worker.finished.connect(self._finish)
-        worker.failed.connect(self._fail)
-        self._thread.start()
-
-    def cancel(self) -> None:
-        """Ask the running measurement to stop at its next step."""
-        if self._worker is not None:
-            self._worker.cancelled = True
-
-    def wait(self) -> None:
-        """Block until the running measurement ends (for closing windows)."""
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-
-    def _stop(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
-            self._worker = None
-
-    def _finish(self, result: Measured) -> None:
-        self._stop()
-        self.finished.emit(result)
-
-    def _fail(self, message: str) -> None:
-        self._stop()
-        self.failed.emit(message)
-
-
 def _hours(value: float | None, stream: ValueStream) -> str:
     if value is None:
         return "–"
@@ -202,7 +146,7 @@ class HistoryImportDialog(QDialog):
         self.setWindowTitle("Import work-item history")
         self.window_ = window
         self.result_: Measured | None = None
-        self.job = MeasureJob(self)
+        self.job = BackgroundJob(self)
 
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("A .csv or .xlsx export of your tracker's history")
@@ -710,7 +654,7 @@ class MeasuredFlow(QObject):
         self.charts_forecast = ThroughputForecastBox()
         window.charts.forecast_chart.add_section(self.charts_forecast)
         self.dialog: HistoryImportDialog | None = None
-        self.job = MeasureJob(self)
+        self.job = BackgroundJob(self)
         self.job.finished.connect(self._example_measured)
         self.job.failed.connect(lambda message: window.statusBar().showMessage(message, 6000))
         self.import_action = QAction("Import work-item &history…", window)

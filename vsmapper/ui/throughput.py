@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, QThread, Signal
+from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
+from vsmapper.ui.background import BackgroundJob
 
 if TYPE_CHECKING:
     from vsmapper.history.forecast import ThroughputForecast
@@ -89,8 +90,9 @@ class ThroughputForecastBox(QWidget):
         layout.addWidget(self.result)
         self.when_button.clicked.connect(self.forecast_items)
         self.how_many_button.clicked.connect(self.forecast_by_date)
-        self._thread: QThread | None = None
-        self._worker: ThroughputWorker | None = None
+        self.job = BackgroundJob(self)
+        self.job.finished.connect(self._show)
+        self.job.failed.connect(self._fail)
         self._set_enabled(False)
 
     def _set_enabled(self, enabled: bool) -> None:
@@ -100,7 +102,7 @@ class ThroughputForecastBox(QWidget):
     @property
     def running(self) -> bool:
         """Whether a forecast is being drawn."""
-        return self._thread is not None
+        return self.job.running
 
     def show_measurement(self, measurement: Measurement | None) -> None:
         """Forecast from this measurement's weekly throughput from now on (None: nothing)."""
@@ -131,41 +133,25 @@ class ThroughputForecastBox(QWidget):
         self._start(by=date(chosen.year(), chosen.month(), chosen.day()))
 
     def _start(self, items: int | None = None, by: date | None = None) -> None:
-        if self.measurement is None or self._thread is not None:
+        if self.measurement is None or self.job.running:
             return
         found = self.measurement
-        self._worker = ThroughputWorker(found.full_weeks_done(), found.until.date(), items, by)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._show)
-        self._worker.failed.connect(self._fail)
         self._set_enabled(False)
         self.result.setText("Drawing 10,000 futures from the weekly throughput…")
-        self._thread.start()
-
-    def _stop(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
-            self._worker = None
-        self._set_enabled(self.measurement is not None)
+        self.job.start(ThroughputWorker(found.full_weeks_done(), found.until.date(), items, by))
 
     def _fail(self, message: str) -> None:
-        self._stop()
+        self._set_enabled(self.measurement is not None)
         self.result.setText(message)
 
     def _show(self, found: ThroughputForecast) -> None:
-        self._stop()
+        self._set_enabled(self.measurement is not None)
         self.last_result = found
         self.result.setText(throughput_sentence(found))
 
     def wait(self) -> None:
         """Let a running forecast end (for closing windows)."""
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
+        self.job.wait()
 
 
 def throughput_sentence(found: ThroughputForecast) -> str:
