@@ -8,7 +8,7 @@ from itertools import pairwise
 import polars as pl
 
 from vsmapper.history.reading import History
-from vsmapper.model.document import slug
+from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.stream import Flow, Kind, Stage, StatusMapping, StatusState, ValueStream
 
 _IGNORE = re.compile(
@@ -156,13 +156,8 @@ def guess_statuses(history: History, base: ValueStream | None = None) -> ValueSt
     if base is None:
         stage_of = _new_stages(order, states, predecessors)
         names = list(dict.fromkeys(stage_of.values()))
-        ids: dict[str, str] = {}
-        for name in names:
-            candidate = slug(name)
-            unique, number = candidate, 2
-            while unique in ids.values():
-                unique, number = f"{candidate}-{number}", number + 1
-            ids[name] = unique
+        fresh = FreshIds()
+        ids = {name: fresh.fresh(slug(name)) for name in names}
         stages = [Stage(id=ids[name], name=name, kind=guess_kind(name)) for name in names]
         statuses = {
             status: StatusMapping(

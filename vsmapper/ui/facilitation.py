@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.model.document import slug
+from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.stream import ValueStream
 
 AGENDA = (
@@ -220,15 +220,8 @@ class GuidedMapDialog(QDialog):
         names = self.names()
         if self.backward_button.isChecked():
             names.reverse()
-        stages: list[dict[str, str]] = []
-        taken: set[str] = set()
-        for name in names:
-            base = slug(name)
-            candidate, number = base, 2
-            while candidate in taken:
-                candidate, number = f"{base}-{number}", number + 1
-            taken.add(candidate)
-            stages.append({"id": candidate, "name": name})
+        fresh = FreshIds()
+        stages = [{"id": fresh.fresh(slug(name)), "name": name} for name in names]
         name = self.name_edit.text().strip() or "Our value stream"
         # From plain data, so the stages chain in the order walked.
         return ValueStream.model_validate({"name": name, "stages": stages})
