@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +18,14 @@ from PySide6.QtPrintSupport import (
 )
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from benchmarks.maps import synthetic_map
 from vsmapper.ui import documents, files
 from vsmapper.ui.app import application
 from vsmapper.ui.main_window import MainWindow
+
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is not installed; .ci/run installs it"
+)
 
 
 @pytest.fixture
@@ -110,3 +118,19 @@ def test_a_printer_that_does_not_start_is_a_message(
         window, lambda shown: documents.paint_report(shown, files.example_map()), printer
     )
     assert warnings == ["the report could not be drawn: the printer did not start"]
+
+
+@needs_pdftotext
+def test_a_long_map_prints_over_pages_with_its_figures_on_each(tmp_path: Path) -> None:
+    application()
+    out = tmp_path / "map.pdf"
+    stream = synthetic_map(60)
+    documents.paint_map_pages(pdf_printer(out), stream, "Current state")
+    pages = pdf_pages(out)
+    raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
+    # Names wrap onto two lines and "ff" prints as a ligature.
+    text = " ".join(unicodedata.normalize("NFKC", raw.stdout).split())
+    assert pages > 1
+    assert text.count("Lead time ") == pages
+    assert f"1 of {pages}" in text and f"{pages} of {pages}" in text
+    assert all(stage.name in text for stage in stream.stages)

@@ -48,6 +48,7 @@ from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save_svg
 from vsmapper.ui.canvas.scene import MapScene
+from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_page
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
@@ -137,12 +138,14 @@ def export_picture(
         save_svg(scene, path)
 
 
-def _picture_scene(stream: ValueStream, label: str) -> MapScene:
+def _picture_scene(
+    stream: ValueStream, label: str, analysis: FlowAnalysis | None = None
+) -> MapScene:
     """The map as pictures and prints show it, with its notes."""
     _ensure_application()
     scene = MapScene()
     NoteLayer(scene, lambda: stream)
-    scene.show_map(stream, analyze(stream), label)
+    scene.show_map(stream, analysis or analyze(stream), label)
     return scene
 
 
@@ -303,29 +306,15 @@ def paint_report(
     analysis = analyze(stream)
     if forecast_result is None and stream.stages:
         forecast_result = forecast(stream, REPORT_TRIALS, REPORT_SEED)
-    scene = MapScene()
-    NoteLayer(scene, lambda: stream)
-    scene.show_map(stream, analysis, label)
+    scene = _picture_scene(stream, label, analysis)
     # The page has its own title and figures; the map's would repeat them in small type.
     scene.set_presentation(True)
-    device.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape, QMarginsF()
-        )
-    )
-    painter = QPainter()
-    if not painter.begin(device):
-        raise VSMapperError("the report could not be drawn: the printer did not start")
+    painter = _begin_pages(device, QPageSize(QPageSize.PageSizeId.A4), "the report")
     try:
-        painter.setRenderHints(
-            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-        )
-        scale = device.logicalDpiX() / POINTS_PER_INCH
-        painter.scale(scale, scale)
         _draw_report(_Page(painter), stream, analysis, label, forecast_result)
         if stream.stages:
             device.newPage()
-            _draw_map_pages(device, _Page(painter), stream, label, scene)
+            _draw_map_pages(device, _Page(painter), PAGE, stream, label, scene)
         if stream.notes:
             device.newPage()
             draw_plan_page(painter, stream, PAGE)
@@ -334,22 +323,31 @@ def paint_report(
 
 
 def paint_map_pages(device: QPagedPaintDevice, stream: ValueStream, label: str) -> None:
-    """Draw the map picture on one page of a printer, fitted to the printable area."""
-    scene = _picture_scene(stream, label)
-    source = map_source_rect(scene)
-    if source.width() > source.height():
-        device.setPageOrientation(QPageLayout.Orientation.Landscape)
-    painter = QPainter()
-    if not painter.begin(device):
-        raise VSMapperError("the map could not be drawn: the printer did not start")
+    """Print the map alone on landscape pages of the printer's paper, over as many pages as
+    keep every stage name at least REPORT_LEAST_NAME_SIZE points, each headed by the map's
+    name and its figures."""
+    analysis = analyze(stream)
+    scene = _picture_scene(stream, label, analysis)
+    scene.set_presentation(True)
+    painter = _begin_pages(device, device.pageLayout().pageSize(), "the map")
     try:
-        page = QRectF(painter.viewport())
-        fit = min(page.width() / source.width(), page.height() / source.height())
-        target = QRectF(0, 0, source.width() * fit, source.height() * fit)
-        target.moveCenter(page.center())
-        paint_map(scene, painter, target, source)
+        paper = device.pageLayout().fullRectPoints()
+        figures = status_text(analysis, stream)
+        _draw_map_pages(device, _Page(painter), paper, stream, f"{label}  ·  {figures}", scene)
     finally:
         painter.end()
+
+
+def _begin_pages(device: QPagedPaintDevice, paper: QPageSize, what: str) -> QPainter:
+    """A painter on ``device`` set to landscape ``paper`` without margins, drawing in points."""
+    device.setPageLayout(QPageLayout(paper, QPageLayout.Orientation.Landscape, QMarginsF()))
+    painter = QPainter()
+    if not painter.begin(device):
+        raise VSMapperError(f"{what} could not be drawn: the printer did not start")
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    scale = device.logicalDpiX() / POINTS_PER_INCH
+    painter.scale(scale, scale)
+    return painter
 
 
 def _draw_report(
@@ -409,14 +407,19 @@ def _draw_report(
 
 
 def _draw_map_pages(
-    device: QPagedPaintDevice, page: _Page, stream: ValueStream, label: str, scene: MapScene
+    device: QPagedPaintDevice,
+    page: _Page,
+    paper: QRectF,
+    stream: ValueStream,
+    label: str,
+    scene: MapScene,
 ) -> None:
-    """The map on pages of its own, wrapped into lanes across the page so that every stage
-    name is at least REPORT_LEAST_NAME_SIZE points; a map too long for one page at that
-    size goes on over the next pages, whole lanes to a page."""
-    width = PAGE.width() - 2 * MARGIN
+    """The map on pages of its own (``paper`` in points), wrapped into lanes across the page
+    so that every stage name is at least REPORT_LEAST_NAME_SIZE points; a map too long for
+    one page at that size goes on over the next pages, whole lanes to a page."""
+    width = paper.width() - 2 * MARGIN
     left, top = MARGIN, MARGIN - 4
-    rect = QRectF(left, top + 40, width, PAGE.height() - MARGIN - top - 40)
+    rect = QRectF(left, top + 40, width, paper.height() - MARGIN - top - 40)
     scale, parts = map_pages(
         scene, stream, rect.adjusted(MAP_INSET, MAP_INSET, -MAP_INSET, -MAP_INSET)
     )
