@@ -331,7 +331,7 @@ def paint_map_pages(device: QPagedPaintDevice, stream: ValueStream, label: str) 
     scene.set_presentation(True)
     painter = _begin_pages(device, device.pageLayout().pageSize(), "the map")
     try:
-        paper = device.pageLayout().fullRectPoints()
+        paper = QRectF(device.pageLayout().fullRectPoints())
         figures = status_text(analysis, stream)
         _draw_map_pages(device, _Page(painter), paper, stream, f"{label}  ·  {figures}", scene)
     finally:
