@@ -12,9 +12,10 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QProgressBar, QWidget
 
+from benchmarks.maps import synthetic_map
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
-from vsmapper.ui.chart_panel import ChartsPanel
+from vsmapper.ui.chart_panel import MOST_TIME_BARS, ChartsPanel
 from vsmapper.ui.commands import perform
 from vsmapper.ui.workspace import Workspace
 
@@ -196,3 +197,24 @@ def test_scenario_names_under_the_bars_keep_apart(panel: ChartsPanel, width: int
     for (_, text), (name, *_) in zip(drawn, chart.values, strict=True):
         assert name.startswith(text.replace("\n", " ").rstrip("…")[:8])
         assert name in chart.plot.toolTip()
+
+
+def test_a_big_map_shows_its_largest_stages_in_the_time_chart(
+    qapp: QApplication, qtbot: object
+) -> None:
+    stream = synthetic_map(2000)
+    panel = ChartsPanel(Workspace(stream))
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    panel.resize(900, 500)
+    panel.show()
+    chart = panel.time_chart
+    totals = sorted(sum(bar) for bar in chart.bars.values())
+    everything = sorted(
+        m.wait_time_hours + m.process_time_hours + m.rework_hours
+        for m in panel.workspace.analysis().stages
+    )
+    assert len(chart.bars) == MOST_TIME_BARS
+    assert totals == pytest.approx(everything[-MOST_TIME_BARS:])
+    assert len(chart.totals.texts()) == MOST_TIME_BARS
+    assert "40 largest of 2,000 stages" in chart.plot.getPlotItem().titleLabel.text
+    assert not chart.sorted.isEnabled()

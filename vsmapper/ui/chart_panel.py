@@ -44,8 +44,9 @@ from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
-MAX_TOTAL_LABELS = 60
-"""The time chart writes each stage's total beside its bar up to this many stages."""
+MOST_TIME_BARS = 40
+"""The time chart shows at most this many stages, the largest of a bigger map: more bars
+cannot be read on a panel."""
 CHART_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 LABEL_LINES = 2
 """A scenario's name under its bars takes at most this many lines; the rest is elided."""
@@ -57,7 +58,7 @@ def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
     """A white plot in the app's fonts, readable on a projector."""
     plot = pg.PlotWidget(background=theme.PAPER)
     item = plot.getPlotItem()
-    item.setTitle(title, color=theme.INK, size="13pt")
+    set_title(item, title)
     item.setLabel("bottom", bottom, color=theme.INK_SOFT)
     if left:
         item.setLabel("left", left, color=theme.INK_SOFT)
@@ -67,6 +68,11 @@ def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
         item.getAxis(axis).setTextPen(theme.INK)
         item.getAxis(axis).setPen(theme.HAIRLINE)
     return plot
+
+
+def set_title(item: pg.PlotItem, title: str) -> None:
+    """The plot's title, in the charts' title type."""
+    item.setTitle(title, color=theme.INK, size="13pt")
 
 
 def save_chart(widget: QWidget, path: str | Path) -> None:
@@ -162,7 +168,6 @@ class TimeChart(QWidget):
         super().__init__(parent)
         self.plot = _plot("Where the time goes", "working hours")
         self.sorted = QCheckBox("Largest first")
-        self.sorted.setToolTip("Sort the stages by their total time instead of flow order")
         layout = QVBoxLayout(self)
         layout.addWidget(self.sorted)
         layout.addWidget(self.plot)
@@ -184,10 +189,23 @@ class TimeChart(QWidget):
         """Draw the bars of what is shown."""
         self._shown = (stream, workspace)
         metrics = list(workspace.analysis().stages)
-        if self.sorted.isChecked():
+        count = len(metrics)
+        only_largest = count > MOST_TIME_BARS
+        self.sorted.setEnabled(not only_largest)
+        self.sorted.setToolTip(
+            f"A map of more than {MOST_TIME_BARS} stages shows its largest, largest first"
+            if only_largest
+            else "Sort the stages by their total time instead of flow order"
+        )
+        if self.sorted.isChecked() or only_largest:
             metrics.sort(key=lambda m: m.wait_time_hours + m.process_time_hours + m.rework_hours)
+            metrics = metrics[-MOST_TIME_BARS:]
         else:
             metrics.reverse()
+        title = "Where the time goes"
+        if only_largest:
+            title += f": the {MOST_TIME_BARS} largest of {count:,} stages"
+        set_title(self.plot.getPlotItem(), title)
         item = self.plot.getPlotItem()
         y = list(range(len(metrics)))
         wait = [m.wait_time_hours for m in metrics]
@@ -201,11 +219,10 @@ class TimeChart(QWidget):
             layer.setOpts(x0=starts, y=y, width=values)
             starts = [s + v for s, v in zip(starts, values, strict=True)]
         hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
-        # Beyond a few dozen bars a label per bar is unreadable and slow; the tooltip has them.
         self.totals.show(
             [
                 (show_hours(total, *hours), total, index, theme.INK_SOFT)
-                for index, total in enumerate(starts if len(starts) <= MAX_TOTAL_LABELS else [])
+                for index, total in enumerate(starts)
             ]
         )
         item.getAxis("left").setTicks([[(i, m.name) for i, m in enumerate(metrics)]])
