@@ -9,7 +9,7 @@ from pathlib import Path
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QProgressBar, QWidget
 
 from benchmarks.maps import synthetic_map
@@ -218,3 +218,9 @@ def test_a_big_map_shows_its_largest_stages_in_the_time_chart(
     assert len(chart.totals.texts()) == MOST_TIME_BARS
     assert "40 largest of 2,000 stages" in chart.plot.getPlotItem().titleLabel.text
     assert not chart.sorted.isEnabled()
+
+
+def test_the_axis_titles_are_dark_enough_to_read(panel: ChartsPanel) -> None:
+    for plot in panel.findChildren(pg.PlotWidget):
+        style = plot.getPlotItem().getAxis("bottom").labelStyle
+        assert QColor(style["color"]).lightness() < 128

@@ -59,14 +59,15 @@ def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
     plot = pg.PlotWidget(background=theme.PAPER)
     item = plot.getPlotItem()
     set_title(item, title)
-    item.setLabel("bottom", bottom, color=theme.INK_SOFT)
-    if left:
-        item.setLabel("left", left, color=theme.INK_SOFT)
     item.showGrid(x=True, y=False, alpha=0.15)
     item.setMenuEnabled(False)
     for axis in ("left", "bottom"):
         item.getAxis(axis).setTextPen(theme.INK)
         item.getAxis(axis).setPen(theme.HAIRLINE)
+    # After the pens: an axis's pen also recolours its label, to the faint hairline.
+    item.setLabel("bottom", bottom, color=theme.INK_SOFT)
+    if left:
+        item.setLabel("left", left, color=theme.INK_SOFT)
     return plot
 
 
