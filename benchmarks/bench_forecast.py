@@ -12,7 +12,8 @@ from functools import partial
 
 import numpy as np
 
-from vsmapper.analysis.forecast import UNIFORM, _plan, forecast
+from vsmapper.analysis.forecast import forecast, plan_of
+from vsmapper.analysis.simulation import UNIFORM
 from vsmapper.model.stream import ValueStream
 
 STAGE_COUNTS = (10, 50, 500)
@@ -67,7 +68,7 @@ def _sources(number: int) -> list[int]:
 
 def draws_per_trial(stream: ValueStream) -> int:
     """Uniforms one trial needs: one per varying time, one per stage that can reject work."""
-    return sum(len(stage.ranges) + (stage.success < 1) for stage in _plan(stream).stages)
+    return sum(len(stage.ranges) + (stage.success < 1) for stage in plan_of(stream).stages)
 
 
 def draw_only(draws: int) -> None:
@@ -82,7 +83,7 @@ def draw_only(draws: int) -> None:
 
 def loop_forecast(stream: ValueStream, trials: int, seed: int) -> float:
     """The straightforward way, one trial at a time in Python; returns the mean lead time."""
-    plan = _plan(stream)
+    plan = plan_of(stream)
     draw = random.Random(seed)
     critical_counts = [0] * len(plan.stages)
     total = 0.0

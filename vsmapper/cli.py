@@ -72,19 +72,17 @@ def warn(notices: Sequence[str]) -> None:
 
 def load_input(path: str) -> ValueStream:
     """Read a map from ``.vsm.json``, ``.csv`` or ``.xlsx``, or ``-``: a map on standard input."""
-    from vsmapper.io.spreadsheet import IMPORT_SUFFIXES, import_spreadsheet
+    from vsmapper.io.mapfile import IMPORT_SUFFIXES, load_map, read_map_stream
 
     if path == STANDARD_STREAM:
-        from vsmapper.io.mapfile import read_map_stream
-
         return read_map_stream(sys.stdin.buffer, "standard input")
     if path.lower().endswith(IMPORT_SUFFIXES):
+        from vsmapper.io.spreadsheet import import_spreadsheet
+
         notices: list[str] = []
         stream = import_spreadsheet(path, notices=notices)
         warn([f"{path}: {notice}" for notice in notices])
         return stream
-    from vsmapper.io.mapfile import load_map
-
     return load_map(path)
 
 
@@ -347,8 +345,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """``vsmapper import``: a spreadsheet or CSV file to a map file."""
-    from vsmapper.io.mapfile import MAP_SUFFIX, dump_map, save_map
-    from vsmapper.io.spreadsheet import IMPORT_SUFFIXES, import_spreadsheet
+    from vsmapper.io.mapfile import IMPORT_SUFFIXES, MAP_SUFFIX, dump_map, save_map
+    from vsmapper.io.spreadsheet import import_spreadsheet
 
     if not args.input.lower().endswith(IMPORT_SUFFIXES):
         raise UsageError(f"{args.input}: import reads {' or '.join(IMPORT_SUFFIXES)} files")

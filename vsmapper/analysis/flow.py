@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
-
-import numpy as np
+from itertools import accumulate
 
 from vsmapper.analysis.graph import critical_path
 from vsmapper.analysis.timing import FlowTimes, flow_times
@@ -99,10 +98,14 @@ def analyze(stream: ValueStream) -> FlowAnalysis:
     process_time = math.fsum(times.process[place] for place in path)
     wait_time = math.fsum(times.wait[place] for place in path)
     expected_lead_time = times.expected_lead_time
-    without_stage = np.asarray(times.expected_lead_times_with(times.elapsed, times.factors))
+    without_stage = times.expected_lead_times_with(times.elapsed, times.factors)
     # Exact arithmetic never makes a leverage negative; rounding can, by a hair.
-    leverages = np.maximum(0.0, expected_lead_time - without_stage)
-    shares = leverages / expected_lead_time if expected_lead_time > 0 else np.zeros_like(leverages)
+    leverages = [max(expected_lead_time - without, 0.0) for without in without_stage]
+    shares = (
+        [leverage / expected_lead_time for leverage in leverages]
+        if expected_lead_time > 0
+        else [0.0] * len(leverages)
+    )
     passes = expected_passes(times)
     costs = [
         hours * repeats * (stream.hourly_cost if stage.hourly_cost is None else stage.hourly_cost)
@@ -142,8 +145,8 @@ def analyze(stream: ValueStream) -> FlowAnalysis:
             times.elapsed,
             times.rework,
             passes,
-            leverages.tolist(),
-            shares.tolist(),
+            leverages,
+            shares,
             critical,
             loads,
             costs,
@@ -178,7 +181,7 @@ def expected_passes(times: FlowTimes) -> list[float]:
     work makes 1 / p passes and one that sends work upstream is redone with that loop too.
     """
     # Straight loops add their factor to a run of positions: summed in one sweep.
-    added = np.zeros(times.size + 1)
+    added = [0.0] * (times.size + 1)
     passes = [1.0] * times.size
     for end, loop in times.loops.items():
         if loop.detours is None:
@@ -187,7 +190,7 @@ def expected_passes(times: FlowTimes) -> list[float]:
         else:
             for place in loop.stages:
                 passes[place] += times.factors[end]
-    return (np.asarray(passes) + np.cumsum(added)[:-1]).tolist()
+    return [own + carried for own, carried in zip(passes, accumulate(added), strict=False)]
 
 
 def utilizations(

@@ -23,8 +23,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-
-import numpy as np
+from itertools import accumulate
 
 from vsmapper.analysis.graph import FlowGraph, flow_graph, jump_maxima, longest_into, longest_out_of
 from vsmapper.analysis.rework import ReworkLoop, loop_between, rework_loops
@@ -67,24 +66,26 @@ class FlowTimes:
         """
         if not self.size:
             return []
-        reduced = np.asarray(reductions, dtype=float)
-        own = (
-            np.asarray(self.elapsed)
-            - reduced
-            + np.asarray(factors, dtype=float) * (self._loop_hours - reduced)
-        )
-        inside = self._through_without_own + own
-        positions = np.arange(self.size)
+        loop_hours, expected = self._loop_hours, self.expected
+        own = [
+            elapsed - reduction + factor * (hours - reduction)
+            for elapsed, reduction, factor, hours in zip(
+                self.elapsed, reductions, factors, loop_hours, strict=True
+            )
+        ]
+        through, without_own = self._through, self._through_without_own
+        inside = [rest + time for rest, time in zip(without_own, own, strict=True)]
         # Straight loops through a stage leave a straight window: every path through it
         # takes all of it, so the change is a sum, taken for every stage at once.
         factor_sums, furthest = self._straight_loops
-        last = np.where(reduced != 0, furthest, positions)
-        straight = last > positions
-        inside[straight] = (
-            self._through[last[straight]]
-            + (own - np.asarray(self.expected))[straight]
-            - reduced[straight] * factor_sums[straight]
-        )
+        last = list(range(self.size))
+        for place, reduction in enumerate(reductions):
+            end = furthest[place]
+            if reduction != 0 and end > place:
+                last[place] = end
+                inside[place] = (
+                    through[end] + (own[place] - expected[place]) - reduction * factor_sums[place]
+                )
         wide: dict[int, dict[int, float]] = {}
         forked = {place for place in self._loops_through if reductions[place] != 0}
         straight_through = self._straight_loops_through(forked)
@@ -96,20 +97,23 @@ class FlowTimes:
                 if shortened != loop.hours:
                     changed[loop.end] = self.elapsed[loop.end] + self.factors[loop.end] * shortened
             if changed:
-                changed[place] = float(own[place])
+                changed[place] = own[place]
                 wide[place] = changed
                 last[place] = max(changed)
             else:
                 last[place] = place
-                inside[place] = self._through_without_own[place] + own[place]
-        highs = last.tolist()
-        jumps = np.asarray(
-            jump_maxima(self._edges, list(zip(range(self.size), highs, strict=True)))
-        )
-        outside = np.maximum(jumps, np.maximum(self._before[:-1], self._after[last + 1]))
+                inside[place] = without_own[place] + own[place]
+        jumps = jump_maxima(self._edges, list(zip(range(self.size), last, strict=True)))
+        before, after = self._before, self._after
+        # The larger of each pair, the second on a tie (as numpy's maximum), so a
+        # negative zero comes out as it always has.
+        outside = [
+            max(max(after[end + 1], before[place]), jump)
+            for place, (jump, end) in enumerate(zip(jumps, last, strict=True))
+        ]
         for place, changed in wide.items():
-            inside[place] = self._longest_through_window(place, highs[place], changed)
-        return np.maximum(outside, inside).tolist()
+            inside[place] = self._longest_through_window(place, last[place], changed)
+        return [max(within, around) for around, within in zip(outside, inside, strict=True)]
 
     @cached_property
     def nominal(self) -> FlowTimes:
@@ -129,9 +133,9 @@ class FlowTimes:
         )
 
     @cached_property
-    def _loop_hours(self) -> np.ndarray:
+    def _loop_hours(self) -> list[float]:
         """Hours of the loop each stage sends work back through (its own elapsed time if none)."""
-        hours = np.asarray(self.elapsed, dtype=float)
+        hours = list(self.elapsed)
         for end, loop in self.loops.items():
             hours[end] = loop.hours
         # A stage at 100% %C&A sends nothing back yet, but a change of its %C&A would.
@@ -152,22 +156,23 @@ class FlowTimes:
         return through
 
     @cached_property
-    def _straight_loops(self) -> tuple[np.ndarray, np.ndarray]:
+    def _straight_loops(self) -> tuple[list[float], list[int]]:
         """Per stage, of the straight loops of other stages through it: the sum of their
         rework factors, and the furthest end (the stage itself when there is none).
 
         One sweep over the loops' starts and ends instead of a list per stage: loops
         sending work a hundred stages back would otherwise fill lists quadratic in size.
         """
-        added = np.zeros(self.size + 1)
-        furthest_from = np.full(self.size, -1)
+        added = [0.0] * (self.size + 1)
+        furthest_from = [-1] * self.size
         for loop in self._straight:
             added[loop.start] += self.factors[loop.end]
             added[loop.end] -= self.factors[loop.end]
             furthest_from[loop.start] = max(furthest_from[loop.start], loop.end)
-        reach = np.maximum.accumulate(furthest_from) if self.size else furthest_from
-        positions = np.arange(self.size)
-        return np.cumsum(added)[:-1], np.where(reach > positions, reach, positions)
+        reach = accumulate(furthest_from, max)
+        sums = list(accumulate(added))
+        sums.pop()
+        return sums, [max(place, end) for place, end in enumerate(reach)]
 
     @cached_property
     def _straight(self) -> list[ReworkLoop]:
@@ -191,14 +196,20 @@ class FlowTimes:
         return found
 
     @cached_property
-    def _through(self) -> np.ndarray:
+    def _through(self) -> list[float]:
         """The longest path through each stage."""
-        return np.asarray(self.into) + np.asarray(self.out_of) - np.asarray(self.expected)
+        return [
+            into + out_of - expected
+            for into, out_of, expected in zip(self.into, self.out_of, self.expected, strict=True)
+        ]
 
     @cached_property
-    def _through_without_own(self) -> np.ndarray:
+    def _through_without_own(self) -> list[float]:
         """The longest path through each stage, less that stage's expected time."""
-        return np.asarray(self.into) + np.asarray(self.out_of) - 2 * np.asarray(self.expected)
+        return [
+            into + out_of - 2 * expected
+            for into, out_of, expected in zip(self.into, self.out_of, self.expected, strict=True)
+        ]
 
     @cached_property
     def _edges(self) -> list[tuple[int, int, float]]:
@@ -210,14 +221,14 @@ class FlowTimes:
         ]
 
     @cached_property
-    def _before(self) -> np.ndarray:
+    def _before(self) -> list[float]:
         """``[p]``: the longest path that ends before position ``p`` (``size + 1`` entries)."""
-        return np.maximum.accumulate(np.concatenate(([0.0], self.into)))
+        return list(accumulate([0.0, *self.into], _later_of))
 
     @cached_property
-    def _after(self) -> np.ndarray:
+    def _after(self) -> list[float]:
         """``[p]``: the longest path that starts at position ``p`` or later (``size + 1``)."""
-        return np.maximum.accumulate(np.concatenate(([0.0], self.out_of[::-1])))[::-1]
+        return list(accumulate([0.0, *reversed(self.out_of)], _later_of))[::-1]
 
     def _longest_through_window(self, low: int, high: int, changed: dict[int, float]) -> float:
         """The longest path touching positions ``low..high`` with those stages' times changed."""
@@ -290,6 +301,11 @@ def _laid_out(stream: ValueStream) -> FlowTimes:
         out_of,
         max(into, default=0.0),
     )
+
+
+def _later_of(first: float, second: float) -> float:
+    """The larger of two, the second on a tie, as numpy's ``maximum.accumulate`` picks."""
+    return first if first > second else second
 
 
 def _likely_hours(estimates: list[Estimate], calendar: Calendar) -> list[float]:

@@ -21,6 +21,8 @@ from vsmapper.model.validation import place_of, user_error
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_NESTING = 32
 MAP_SUFFIX = ".vsm.json"
+IMPORT_SUFFIXES = (".xlsx", ".csv")
+"""The spreadsheet files a map is imported from (``vsmapper.io.spreadsheet``)."""
 
 
 LONGEST_EXACT_INTEGER = 15

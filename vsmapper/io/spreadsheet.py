@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from vsmapper.errors import VSMapperError
+from vsmapper.io.mapfile import IMPORT_SUFFIXES
 from vsmapper.io.table_import import Cell, Settings, Table, Workbook, read_map
 from vsmapper.io.tables import unguard_csv_text
 from vsmapper.model import ValueStream
 
-IMPORT_SUFFIXES = (".xlsx", ".csv")
 MAX_FILE_BYTES = 50 * 2**20
 MAX_UNPACKED_BYTES = 200 * 2**20
 MAX_PACKING_RATIO = 100

@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from itertools import pairwise
-from typing import Annotated, Literal, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Literal, Self, get_args
 
-import networkx as nx
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -19,6 +18,9 @@ from pydantic import (
 
 from vsmapper.errors import quoted
 from vsmapper.model.duration import Estimate
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMAT_NAME = "vsmapper"
 FORMAT_VERSION = 2
@@ -281,6 +283,10 @@ class ValueStream(Model):
 
     def graph(self) -> nx.DiGraph:
         """The flow graph: stage ids as nodes in map order, flows as edges."""
+        # networkx takes longer to import than the rest of the model: only code that
+        # walks the graph pays for it.
+        import networkx as nx
+
         graph = nx.DiGraph()
         graph.add_nodes_from(stage.id for stage in self.stages)
         graph.add_edges_from((flow.source, flow.target) for flow in self.flows)
@@ -357,6 +363,8 @@ def map_problems(stream: ValueStream) -> list[str]:
         return problems
     order = _topological_order(successors)
     if order is None:
+        import networkx as nx
+
         cycle = nx.find_cycle(stream.graph())
         loop = " → ".join([names[a] for a, _ in cycle] + [names[cycle[0][0]]])
         problems.append(
