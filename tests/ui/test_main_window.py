@@ -9,16 +9,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QPointF, QStandardPaths
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import vsmapper.analysis as analysis_package
 from tests.conftest import feature_chain_data
 from tests.ui.conftest import WindowFactory
-from vsmapper.cli import main
+from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
+from vsmapper.model import ValueStream
 from vsmapper.ui import files
+from vsmapper.ui.canvas.items import GRID
 from vsmapper.ui.main_window import MainWindow
+
+
+def example_map() -> ValueStream:
+    return load_map(example_map_path())
 
 
 def snapshot(window: MainWindow) -> str:
@@ -267,6 +274,44 @@ def test_moving_many_boxes_is_one_undo_step_and_one_map_change(window: MainWindo
     window.menus.reset_layout_action.trigger()
     assert all(stage.position is None for stage in window.workspace.stream.stages)
     assert stack.count() == steps + 2
+
+
+def test_moving_boxes_moves_only_them_and_their_flows_and_keeps_every_figure(
+    make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(example_map())
+    workspace, scene = window.workspace, window.scene
+    workspace.show_scenario(workspace.stream.scenarios[0].id)
+    workspace.refresh_now()
+    analysis, faces = (
+        workspace.analysis(),
+        {s.id: scene.stage_item(s.id).face for s in workspace.stream.stages},
+    )
+    flows = [(f.source, f.target) for f in workspace.stream.flows]
+    first, second = flows[0]
+    refreshed: list[bool] = []
+    workspace.refreshed.connect(lambda: refreshed.append(True))
+    analyzed: list[ValueStream] = []
+    monkeypatch.setattr(analysis_package, "analyze", analyzed.append)
+    before = snapshot(window)
+    window.scene.stagesMoved.emit({first: (900.0, 700.0)})
+    workspace.refresh_now()
+    assert not analyzed and not refreshed
+    assert workspace.analysis() is analysis
+    assert workspace.displayed_stream.stage(first).position == (900.0, 700.0)
+    assert scene.stage_item(first).pos() == QPointF(900.0, 700.0)
+    assert all(scene.stage_item(i).face is face for i, face in faces.items())
+    arrow = scene.flow_item(first, second).sceneBoundingRect()
+    assert arrow.contains(QPointF(900.0 + GRID.box_width, 700.0 + GRID.box_height / 2))
+    stack = workspace.undo_stack
+    stack.undo()
+    workspace.refresh_now()
+    assert snapshot(window) == before
+    assert scene.stage_item(first).pos() != QPointF(900.0, 700.0)
+    stack.redo()
+    workspace.refresh_now()
+    assert scene.stage_item(first).pos() == QPointF(900.0, 700.0)
+    assert not analyzed and not refreshed and workspace.analysis() is analysis
 
 
 def test_a_flow_drawn_on_the_map_is_one_undo_step(window: MainWindow) -> None:

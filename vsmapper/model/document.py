@@ -7,10 +7,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from vsmapper.errors import VSMapperError
-from vsmapper.model.stream import AIOpportunity, Flow, Note, Scenario, Stage, ValueStream
+from vsmapper.model.stream import (
+    AIOpportunity,
+    Flow,
+    Note,
+    Position,
+    Scenario,
+    Stage,
+    ValueStream,
+)
 from vsmapper.model.validation import user_error
 
 ChangeKind = Literal[
@@ -59,6 +67,9 @@ class RemovedOpportunity:
 
 
 Observer = Callable[[Change], None]
+
+_POSITION: TypeAdapter[tuple[float, float] | None] = TypeAdapter(Position | None)
+"""Checks a stage's position alone, by the bounds the stage model gives it."""
 
 NEW_STAGE_NAME = "New stage"
 _PLACEHOLDER_ID = re.compile(r"new-stage(-\d+)?")
@@ -331,7 +342,11 @@ class Document:
         return new_id
 
     def set_positions(self, positions: Mapping[str, tuple[float, float] | None]) -> None:
-        """Place many stages at once (None: back to automatic layout) as one change."""
+        """Place many stages at once (None: back to automatic layout) as one change.
+
+        Only the positions are checked: no rule of the map ties a box's place to anything
+        else, so the map is not validated again (moving 500 boxes of a big map stays quick).
+        """
         stages = list(self.stream.stages)
         places = {stage.id: index for index, stage in enumerate(stages)}
         for stage_id, position in positions.items():
@@ -339,10 +354,16 @@ class Document:
             if index is None:
                 raise VSMapperError(f"there is no stage with id '{stage_id}'")
             try:
-                stages[index] = stages[index].replaced(position=position)
-            except ValidationError as exc:
-                raise user_error(exc, prefix=f"{stages[index].name}: ") from None
-        self._commit(self._candidate("positions", stages=stages), Change("positions"))
+                checked = _POSITION.validate_python(position)
+            except ValidationError:
+                # Checked again as part of the stage, for the message naming its field.
+                try:
+                    stages[index].replaced(position=position)
+                except ValidationError as exc:
+                    raise user_error(exc, prefix=f"{stages[index].name}: ") from None
+                raise
+            stages[index] = stages[index].model_copy(update={"position": checked})
+        self._commit(self.stream.model_copy(update={"stages": stages}), Change("positions"))
 
     def replace_stages(self, stages: list[Stage], flows: list[Flow], what: str) -> None:
         """Put a whole new list of stages and flows in place (a paste) as one change."""

@@ -81,6 +81,8 @@ Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
 Count = Annotated[float, Field(ge=0, le=MAX_PEOPLE)]
 Factor = Annotated[float, Field(ge=0, le=MAX_FACTOR)]
 Coordinate = Annotated[float, Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE)]
+Position = tuple[Coordinate, Coordinate]
+"""Where a box placed by hand has its top-left corner on the canvas."""
 
 
 class Model(BaseModel):
@@ -169,7 +171,7 @@ class Stage(Model):
     wip: Count | None = None
     throughput_per_week: Count | None = None
     notes: str = ""
-    position: tuple[Coordinate, Coordinate] | None = None
+    position: Position | None = None
     ai: list[AIOpportunity] = Field(default_factory=list)
 
 

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         workspace = self.workspace
         workspace.refreshed.connect(self._refresh)
+        workspace.moved.connect(lambda: self.scene.show_moved(workspace.displayed_stream))
         workspace.changed.connect(self._on_document_changed)
         workspace.pathChanged.connect(self.update_title)
         workspace.undo_stack.cleanChanged.connect(self.update_title)

@@ -833,7 +833,7 @@ class OpportunitiesPanel(FollowingPanel):
         layout.addWidget(self.problem_label)
         layout.addWidget(note)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        workspace.changed.connect(self._update_buttons)
+        workspace.changed.connect(self._on_document_changed)
         self._update_buttons()
 
     def set_current_stage(self, stage_id: str | None) -> None:
@@ -861,6 +861,11 @@ class OpportunitiesPanel(FollowingPanel):
         if selected is None:
             return None
         return next(stage.id for stage, o in self.model.rows if o.id == selected)
+
+    def _on_document_changed(self, change: Change) -> None:
+        # Moving boxes changes no stage or opportunity that the buttons offer.
+        if change.kind != "positions":
+            self._update_buttons()
 
     def _update_buttons(self, *_: object) -> None:
         target = self._target_stage()

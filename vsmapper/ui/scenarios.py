@@ -34,7 +34,7 @@ from vsmapper.analysis.fixes import Fix, fixes, troubled_stage
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.analysis.scenario import future_state
 from vsmapper.errors import VSMapperError
-from vsmapper.model.document import Document
+from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import parse_estimate
 from vsmapper.model.stream import Scenario, StageOverride, ValueStream, estimate_problem
 from vsmapper.ui import theme
@@ -435,7 +435,7 @@ class ScenariosPanel(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.problem_label)
 
-        workspace.changed.connect(self._fill)
+        workspace.changed.connect(self._on_document_changed)
         workspace.scenarioChanged.connect(self._on_shown_changed)
         self._on_shown_changed()
 
@@ -467,6 +467,11 @@ class ScenariosPanel(QWidget):
             if self.scenario_list.item(row).data(KEY_ROLE) == scenario_id:
                 self.scenario_list.setCurrentRow(row)
                 return
+
+    def _on_document_changed(self, change: Change) -> None:
+        # Where the boxes are is no part of a scenario.
+        if change.kind != "positions":
+            self._fill()
 
     def _fill(self, *_: object) -> None:
         """Show the document as it is now, keeping the selection."""

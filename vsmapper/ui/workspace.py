@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,11 +22,14 @@ class Workspace(QObject):
 
     ``changed`` fires for every document change, for views that update row by row;
     ``refreshed`` fires once per burst of changes (one edit, one undo), for views that
-    redraw from the analysis: the canvas, the metrics, the charts.
+    redraw from the analysis: the canvas, the metrics, the charts. A burst that only moved
+    boxes fires ``moved`` instead: the analysis stays as it was, and only views that draw
+    where the boxes are (the canvas) follow.
     """
 
     changed = Signal(object)
     refreshed = Signal()
+    moved = Signal()
     scenarioChanged = Signal()
     pathChanged = Signal()
 
@@ -42,6 +46,9 @@ class Workspace(QObject):
         ) = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh_now)
+        self._seen = self.document.stream
+        self._pending: set[str] = set()
+        """The kinds of change since the last refresh."""
         self.document.subscribe(self._on_change)
 
     @property
@@ -50,16 +57,38 @@ class Workspace(QObject):
         return self.document.stream
 
     def _on_change(self, change: Change) -> None:
+        before, self._seen = self._seen, self.document.stream
+        self._pending.add(change.kind)
+        if change.kind == "positions":
+            self._keep_analysis(before)
         self.changed.emit(change)
         if self._scenario_id and self.scenario is None:
             self._scenario_id = None
             self.scenarioChanged.emit()
         self._refresh_timer.start()
 
+    def _keep_analysis(self, before: ValueStream) -> None:
+        """Carry the analysis of ``before`` over to the map that only moved its boxes."""
+        cached = self._cache
+        if cached is None or cached[0] is not before:
+            return
+        _, scenario_id, shown, analysis, state = cached
+        if state is not None:
+            shown = placed_like(shown, self.stream)
+            state = dataclasses.replace(state, stream=shown)
+        else:
+            shown = self.stream
+        self._cache = (self.stream, scenario_id, shown, analysis, state)
+
     def refresh_now(self) -> None:
         """Announce a refresh at once instead of at the next turn of the event loop."""
         self._refresh_timer.stop()
-        self.refreshed.emit()
+        only_moved = self._pending == {"positions"}
+        self._pending = set()
+        if only_moved:
+            self.moved.emit()
+        else:
+            self.refreshed.emit()
 
     def set_path(self, path: Path | None) -> None:
         """Remember where the map is saved, from the root."""
@@ -89,6 +118,7 @@ class Workspace(QObject):
         """Show a scenario's future state, or the current state with None."""
         if scenario_id != self._scenario_id:
             self._scenario_id = scenario_id
+            self._pending.add("scenario")
             self.scenarioChanged.emit()
             self._refresh_timer.start()
 
@@ -123,3 +153,15 @@ class Workspace(QObject):
     def analysis(self) -> FlowAnalysis:
         """The analysis of what is shown."""
         return self._view()[1]
+
+
+def placed_like(stream: ValueStream, placed: ValueStream) -> ValueStream:
+    """``stream`` with its boxes where ``placed`` has them (a scenario's map after a move)."""
+    where = {stage.id: stage.position for stage in placed.stages}
+    stages = [
+        stage
+        if stage.position == where.get(stage.id, stage.position)
+        else stage.model_copy(update={"position": where[stage.id]})
+        for stage in stream.stages
+    ]
+    return stream.model_copy(update={"stages": stages})

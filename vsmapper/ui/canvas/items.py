@@ -65,6 +65,12 @@ def _metrics(pixel_size: float, bold: bool = False) -> QFontMetricsF:
 
 
 @cache
+def _elided(text: str, pixel_size: float, width: float) -> str:
+    """``text`` cut with an ellipsis to ``width``: a long ladder writes thousands of names."""
+    return _metrics(pixel_size).elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+@cache
 def _spaced(pixel_size: float, spacing: float) -> QFont:
     """A bold font with extra letter spacing, for capital-letter captions."""
     result = QFont(_font(pixel_size, True))
@@ -540,15 +546,19 @@ def flow_path(start: QPointF, end: QPointF, head: float) -> QPainterPath:
     return path
 
 
+Detour = tuple[float, float, float]
+"""Where a flow into the next lane turns: right, the gap between the lanes, left."""
+
+
 class FlowItem(QGraphicsItem):
     """A hand-off arrow: thick and dark on the critical path, thin and grey elsewhere."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._route: tuple[object, ...] | None = None
-        self._path = QPainterPath()
-        self._head = QPolygonF()
+        self._route: tuple[float, float, float, float, bool, Detour | None] | None = None
+        self._drawn: tuple[QPainterPath, QPolygonF] | None = None
         self._bounds = QRectF()
+        self._cached = False
         self.critical = False
 
     def set_route(
@@ -556,7 +566,7 @@ class FlowItem(QGraphicsItem):
         start: QPointF,
         end: QPointF,
         critical: bool,
-        detour: tuple[float, float, float] | None = None,
+        detour: Detour | None = None,
     ) -> None:
         """Run from ``start`` to ``end``; does nothing when the route is unchanged.
 
@@ -569,30 +579,57 @@ class FlowItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._route = route
         self.critical = critical
-        length = ARROW_LENGTH + (3 if critical else 0)
-        if detour is None:
-            self._path = flow_path(start, end, length)
-        else:
-            right, gap, left = detour
-            self._path = rounded_polyline(
-                [
-                    start,
-                    QPointF(right, start.y()),
-                    QPointF(right, gap),
-                    QPointF(left, gap),
-                    QPointF(left, end.y()),
-                    QPointF(end.x() - length + 2, end.y()),
-                ]
-            )
+        # The line itself is made when it is first painted: moving many boxes routes many
+        # flows, most of them out of view. The bounds hold every point the line can reach.
+        self._drawn = None
+        length, half_width = self._head_size()
+        x, y = [start.x(), end.x()], [start.y(), end.y()]
+        if detour is not None:
+            x += (detour[0], detour[2])
+            y.append(detour[1])
+        elif not (abs(end.y() - start.y()) < 0.5 and end.x() > start.x()):
+            reach = max(60.0, abs(end.x() - start.x()) / 2)
+            x += (start.x() + reach, end.x() - length + 2 - reach)
+        self._bounds = QRectF(
+            min(x) - 4,
+            min(y) - half_width - 4,
+            max(x) - min(x) + 8,
+            max(y) - min(y) + 2 * half_width + 8,
+        )
         # A flow around the lanes is as wide as the map: its picture would be redrawn as it
         # scrolls into view, costing more than stroking the line.
-        _cached(self, detour is None)
-        self._head = _arrow_head(end, 1, 0, length, 7.5 if critical else 5.5)
-        self._bounds = (
-            self._path.boundingRect().united(self._head.boundingRect()).adjusted(-4, -4, 4, 4)
-        )
+        if self._cached != (detour is None):
+            self._cached = detour is None
+            _cached(self, self._cached)
         self.setZValue(2 if critical else 1)
         self.update()
+
+    def _head_size(self) -> tuple[float, float]:
+        """The arrow head's length and half width: larger on the critical path."""
+        return ARROW_LENGTH + (3 if self.critical else 0), 7.5 if self.critical else 5.5
+
+    def drawn(self) -> tuple[QPainterPath, QPolygonF]:
+        """The line and its arrow head, made from the route on first use."""
+        if self._drawn is None:
+            start_x, start_y, end_x, end_y, _, detour = self._route or (0, 0, 0, 0, False, None)
+            start, end = QPointF(start_x, start_y), QPointF(end_x, end_y)
+            length, half_width = self._head_size()
+            if detour is None:
+                path = flow_path(start, end, length)
+            else:
+                right, gap, left = detour
+                path = rounded_polyline(
+                    [
+                        start,
+                        QPointF(right, start_y),
+                        QPointF(right, gap),
+                        QPointF(left, gap),
+                        QPointF(left, end_y),
+                        QPointF(end_x - length + 2, end_y),
+                    ]
+                )
+            self._drawn = path, _arrow_head(end, 1, 0, length, half_width)
+        return self._drawn
 
     def width(self) -> float:
         """Stroke width: thick on the critical path."""
@@ -607,8 +644,9 @@ class FlowItem(QGraphicsItem):
     ) -> None:
         """The line and a filled head."""
         colour = theme.color(theme.CRITICAL_PATH if self.critical else theme.FLOW)
+        path, head = self.drawn()
         if _simplified(self, option, painter):
-            _paint_thin(painter, self._path, colour)
+            _paint_thin(painter, path, colour)
             return
         painter.setPen(
             QPen(
@@ -620,10 +658,10 @@ class FlowItem(QGraphicsItem):
             )
         )
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
+        painter.drawPath(path)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
-        painter.drawPolygon(self._head)
+        painter.drawPolygon(head)
 
 
 class ReworkItem(QGraphicsItem):
@@ -891,6 +929,13 @@ class TimelineItem(QGraphicsItem):
         self, left: float, right: float, steps: Sequence[TimelineStep], totals: Sequence[TotalsRow]
     ) -> None:
         """Show these steps (x in scene units) and totals between ``left`` and ``right``."""
+        if (left, right, tuple(steps), tuple(totals)) == (
+            self._left,
+            self._right,
+            self._steps,
+            self._totals,
+        ):
+            return
         self.prepareGeometryChange()
         self._left, self._right = left, right
         self._steps, self._totals = tuple(steps), tuple(totals)
@@ -904,11 +949,7 @@ class TimelineItem(QGraphicsItem):
                     self.PROCESS_LEVEL - self.WAIT_LEVEL + 34 + 56,
                 ),
                 step,
-                _metrics(13).elidedText(
-                    step.name,
-                    Qt.TextElideMode.ElideRight,
-                    step.process_end - step.process_start - 8,
-                ),
+                _elided(step.name, 13, step.process_end - step.process_start - 8),
             )
             for step in self._steps
         ]

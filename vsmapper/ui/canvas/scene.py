@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
-from vsmapper.layout import Edge, Lane, Point, Room, lane_of, wrapped_layout
+from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
+from vsmapper.layout.flow import make_room
 from vsmapper.model import Stage, ValueStream
 from vsmapper.model.stream import Calendar
 from vsmapper.ui import theme
@@ -109,7 +110,12 @@ class MapScene(QGraphicsScene):
         self._attached: dict[str, list[Edge]] = {}
         self._order: list[str] = []
         self._layout_key: object = None
+        self._automatic_key: object = None
+        self._automatic: Placement | None = None
         self._laid_out: dict[str, Point] = {}
+        self._right_edge = 0.0
+        self._moved: set[str] = set()
+        """The boxes the last ``show_map`` put somewhere else."""
         self._lanes: tuple[Lane, ...] = ()
         self._room = PRESENTATION_ROOM
         self._shown: tuple[ValueStream, FlowAnalysis, str, tuple[QueueChange, ...]] | None = None
@@ -153,6 +159,20 @@ class MapScene(QGraphicsScene):
             self._unbounded = any(change.overflowing for change in queues)
             self._place_stages(stream, analysis, metrics)
             self._place_queue_badges(queues)
+            self._place_flows(stream, analysis)
+            self._place_reworks(stream)
+            self._place_frame(stream, analysis, label)
+        self.mapShown.emit()
+
+    def show_moved(self, stream: ValueStream) -> None:
+        """Show the map with its boxes where ``stream`` puts them; ``stream`` differs from the
+        shown map in nothing else, so the boxes' faces and the analysis stay as they are."""
+        if self._shown is None:
+            return
+        _, analysis, label, queues = self._shown
+        self._shown = (stream, analysis, label, queues)
+        with self._quietly():
+            self._place_boxes(self._order, self._layout(stream))
             self._place_flows(stream, analysis)
             self._place_reworks(stream)
             self._place_frame(stream, analysis, label)
@@ -297,10 +317,22 @@ class MapScene(QGraphicsScene):
                 + TimelineItem.height_for(1, 5),
                 height_per_lane=TimelineItem.LANE_PITCH,
             )
-        key = (ids, edges, tuple(fixed.items()), room)
+        # The lanes and the automatic places depend on the flows and the room alone; boxes
+        # placed by hand only push automatic ones aside (``make_room``), so a move keeps them.
+        automatic_key = (ids, edges, room)
+        if automatic_key != self._automatic_key or self._automatic is None:
+            self._automatic = wrapped_layout(ids, edges, None, GRID, room)
+            self._automatic_key = automatic_key
+        key = (automatic_key, tuple(fixed.items()))
         if key != self._layout_key:
-            placement = wrapped_layout(ids, edges, fixed, GRID, room)
-            self._laid_out, self._lanes = placement.corners, placement.lanes
+            self._laid_out = make_room(ids, self._automatic.corners, fixed, GRID)
+            self._lanes = self._automatic.lanes
+            per_lane = max(
+                (lane.last_column - lane.first_column + 1 for lane in self._lanes), default=0
+            )
+            self._right_edge = (
+                (per_lane - 1) * GRID.column_pitch + GRID.box_width if per_lane else 0.0
+            )
             self._layout_key = key
         return self._laid_out
 
@@ -322,10 +354,11 @@ class MapScene(QGraphicsScene):
                 item = StageItem(stage.id)
                 self._stages[stage.id] = item
                 self.addItem(item)
-            # Everything a face is made of: an edit rebuilds only the faces it changes.
+            # Everything a face is made of (not where it is): an edit rebuilds only the faces
+            # it changes.
             shown = metrics[stage.id]
             key = (
-                stage,
+                _face_fields(stage),
                 (shown.utilization, shown.wait_time_hours, shown.process_time_hours),
                 constraint.share if constraint and constraint.stage_id == stage.id else None,
                 names.get(stage.rework_to or stage.id),
@@ -340,11 +373,21 @@ class MapScene(QGraphicsScene):
             )
             faces[stage.id] = (key, face)
             item.set_face(face)
-            item.setPos(*positions[stage.id])
         self._faces = faces
         self._order = ids
-        self._corners = {stage_id: positions[stage_id] for stage_id in ids}
-        self._sorted_corners = {}
+        self._place_boxes(ids, positions)
+
+    def _place_boxes(self, ids: list[str], positions: dict[str, Point]) -> None:
+        """Put the boxes at their corners and note which ones moved."""
+        for stage_id in ids:
+            self._stages[stage_id].setPos(*positions[stage_id])
+        corners = {stage_id: positions[stage_id] for stage_id in ids}
+        self._moved = {
+            stage_id for stage_id in ids if self._corners.get(stage_id) != corners[stage_id]
+        }
+        self._corners = corners
+        if self._moved:
+            self._sorted_corners = {}
 
     def queue_badge(self, stage_id: str) -> QueueBadgeItem | None:
         """The queue badge over a stage, if the shown scenario gives it one."""
@@ -371,8 +414,11 @@ class MapScene(QGraphicsScene):
         for edge in self._flows.keys() - set(edges):
             self.removeItem(self._flows.pop(edge))
         critical = set(itertools.pairwise(analysis.critical_path))
-        key = (self._layout_key, tuple(edges), frozenset(critical))
+        key = (self._lanes, tuple(edges), frozenset(critical))
         if key == self._flows_key:
+            # Moved boxes take only their own flows along.
+            for edge in {edge for moved in self._moved for edge in self._attached.get(moved, ())}:
+                self._route_flow(edge)
             return
         self._flows_key = key
         self._attached = {stage_id: [] for stage_id in self._order}
@@ -388,22 +434,26 @@ class MapScene(QGraphicsScene):
             self._attached[edge[1]].append(edge)
 
     def _route_flow(self, edge: Edge) -> None:
-        source, target = (self._box(stage_id) for stage_id in edge)
+        # From corners, not rectangles: a move of many boxes routes hundreds of flows.
+        (left, top), (target_left, target_top) = self._corners[edge[0]], self._corners[edge[1]]
+        right, bottom = left + GRID.box_width, top + GRID.box_height
+        middle = GRID.box_height / 2
         detour = None
-        if target.left() < source.right() and target.top() > source.bottom():
-            lane = lane_of(self._lanes, target.center().y())
-            gap = self._lanes[lane].top - GRID.lane_gap / 2 if self._lanes else target.top()
-            if not source.bottom() < gap < target.top():
-                gap = (source.bottom() + target.top()) / 2
+        if target_left < right and target_top > bottom:
+            lane = lane_of(self._lanes, target_top + middle)
+            gap = self._lanes[lane].top - GRID.lane_gap / 2 if self._lanes else target_top
+            if not bottom < gap < target_top:
+                gap = (bottom + target_top) / 2
             detour = (
-                max(source.right(), self._lanes_right()) + GRID.lane_end / 2,
+                max(right, self._lanes_right()) + GRID.lane_end / 2,
                 gap,
-                min(target.left(), self._lanes_left()) - GRID.column_gap + 10,
+                min(target_left, self._lanes_left()) - GRID.column_gap + 10,
             )
-        self._flows[edge].set_route(
-            QPointF(source.right(), source.center().y()),
-            QPointF(target.left(), target.center().y()),
-            self._flows[edge].critical,
+        flow = self._flows[edge]
+        flow.set_route(
+            QPointF(right, top + middle),
+            QPointF(target_left, target_top + middle),
+            flow.critical,
             detour,
         )
 
@@ -413,10 +463,7 @@ class MapScene(QGraphicsScene):
 
     def _lanes_right(self) -> float:
         """The right edge of the widest lane's boxes."""
-        if not self._lanes:
-            return 0.0
-        per_lane = max(lane.last_column - lane.first_column + 1 for lane in self._lanes)
-        return (per_lane - 1) * GRID.column_pitch + GRID.box_width
+        return self._right_edge
 
     def _place_reworks(self, stream: ValueStream) -> None:
         names = {stage.id: stage.name for stage in stream.stages}
@@ -496,19 +543,27 @@ class MapScene(QGraphicsScene):
     def _highest_top(self, left: float, right: float, lane: Lane | None = None) -> float:
         """The top of the highest box overlapping the span from ``left`` to ``right`` (in
         ``lane`` when given)."""
-        boxes = self._sorted_corners.get(lane)
-        if boxes is None:
-            # Sorted once per lane and layout: a long map asks for hundreds of loops.
-            boxes = self._sorted_corners[lane] = sorted(
-                corner
-                for corner in self._corners.values()
-                if lane is None or lane.contains(corner[1] + GRID.box_height / 2)
-            )
+        if not self._sorted_corners:
+            self._sort_corners()
+        boxes = self._sorted_corners.get(lane, [])
         start = bisect.bisect_left(boxes, (left - BOX.width(), float("-inf")))
         stop = bisect.bisect_right(boxes, (right, float("inf")))
         return min(
             (y for _, y in boxes[start:stop]), default=lane.top + GRID.lane_top if lane else 0.0
         )
+
+    def _sort_corners(self) -> None:
+        """The boxes' corners sorted, all of them and per lane: a long map asks for hundreds
+        of loops, so they are sorted once per layout."""
+        ordered = sorted(self._corners.values())
+        by_lane: dict[Lane | None, list[Point]] = {None: ordered}
+        for corner in ordered:
+            middle = corner[1] + GRID.box_height / 2
+            if self._lanes:
+                lane = self._lanes[lane_of(self._lanes, middle)]
+                if lane.contains(middle):
+                    by_lane.setdefault(lane, []).append(corner)
+        self._sorted_corners = by_lane
 
     def _box(self, stage_id: str) -> QRectF:
         """Where a stage's box is now, in scene coordinates."""
@@ -526,7 +581,7 @@ class MapScene(QGraphicsScene):
         if not moved:
             return
         self._sorted_corners = {}
-        self._flows_key = self._reworks_key = None
+        self._reworks_key = None
         for edge in {edge for stage_id in moved for edge in self._attached[stage_id]}:
             self._route_flow(edge)
         for source, (target, _, _) in self._rework_targets.items():
@@ -560,7 +615,7 @@ class MapScene(QGraphicsScene):
         bottom = max(rect.bottom() for _, rect, _ in bands)
         self._header.set_text(stream.name, label, _subtitle(analysis, hours, self._unbounded))
         self._header.setPos(left, top - self._header.height() - HEADER_GAP)
-        steps = self._timeline_steps(analysis, hours)
+        steps = self._timeline_steps(analysis)
         self._timeline.set_timeline(
             left, right, steps, _totals(stream, analysis, hours, self._unbounded)
         )
@@ -578,14 +633,16 @@ class MapScene(QGraphicsScene):
         """Per lane, one band per run of slots of one phase, each slot the box and the wait in
         front of it; a phase's name on its first band. Tall enough for every box and loop."""
         lanes = self._lanes or (Lane(0.0, 0.0, 0, 0),)
-        members: list[list[tuple[QRectF, str]]] = [[] for _ in lanes]
+        # Corners, not rectangles: every move of a box draws the bands of the whole map again.
+        members: list[list[tuple[float, str]]] = [[] for _ in lanes]
         extents = [[lane.top, lane.bottom] for lane in lanes]
+        height, middle = GRID.box_height, GRID.box_height / 2
         for stage in stream.stages:
-            box = self._box(stage.id)
-            number = lane_of(lanes, box.center().y())
-            members[number].append((box, stage.phase))
-            extents[number][0] = min(extents[number][0], box.top() - GRID.lane_top)
-            extents[number][1] = max(extents[number][1], box.bottom() + GRID.lane_bottom)
+            x, y = self._corners[stage.id]
+            number = lane_of(lanes, y + middle)
+            members[number].append((x, stage.phase))
+            extents[number][0] = min(extents[number][0], y - GRID.lane_top)
+            extents[number][1] = max(extents[number][1], y + height + GRID.lane_bottom)
         for stage_id, loop in self._reworks.items():
             number = self._lane_of(stage_id)
             extents[number][0] = min(extents[number][0], loop.label_rect().top())
@@ -593,8 +650,9 @@ class MapScene(QGraphicsScene):
         labelled: set[str] = set()
         for number, lane_members in enumerate(members):
             runs: list[list] = []
-            for box, phase in sorted(lane_members, key=lambda member: member[0].left()):
-                left, right = box.left() - GRID.column_gap, box.right()
+            lane_members.sort(key=lambda member: member[0])
+            for x, phase in lane_members:
+                left, right = x - GRID.column_gap, x + GRID.box_width
                 if runs and (left < runs[-1][2] or (runs[-1][0] == phase and left <= runs[-1][2])):
                     runs[-1][2] = max(runs[-1][2], right)
                 else:
@@ -609,25 +667,25 @@ class MapScene(QGraphicsScene):
                 labelled.add(phase)
         return bands
 
-    def _timeline_steps(self, analysis: FlowAnalysis, hours: HoursFormat) -> list[TimelineStep]:
+    def _timeline_steps(self, analysis: FlowAnalysis) -> list[TimelineStep]:
         """Ladder steps under their boxes, one ladder row per lane, where the path runs left
         to right; evenly where it does not."""
-        metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
         steps: list[TimelineStep] = []
         path = [stage_id for stage_id in analysis.critical_path if stage_id in self._stages]
         lane, end = -1, 0.0
         for stage_id in path:
-            box = self._box(stage_id)
-            number = max(lane, self._lane_of(stage_id))
+            x, y = self._corners[stage_id]
+            number = max(lane, lane_of(self._lanes, y + GRID.box_height / 2))
             if number != lane:
-                lane, end = number, box.left() - GRID.column_gap
-            start = box.left() if box.left() >= end + GRID.column_gap / 2 else end + GRID.column_gap
-            stage_metrics = metrics[stage_id]
+                lane, end = number, x - GRID.column_gap
+            start = x if x >= end + GRID.column_gap / 2 else end + GRID.column_gap
+            # The box's face already wrote the stage's times.
+            face = self._faces[stage_id][1]
             steps.append(
                 TimelineStep(
-                    name=stage_metrics.name,
-                    wait=hours(stage_metrics.wait_time_hours),
-                    process=hours(stage_metrics.process_time_hours),
+                    name=face.name,
+                    wait=face.wait,
+                    process=face.process,
                     wait_start=end,
                     process_start=start,
                     process_end=start + GRID.box_width,
@@ -708,6 +766,13 @@ def _number(value: float) -> str:
 def _money(amount: float, currency: str) -> str:
     symbol = CURRENCY_SYMBOLS.get(currency.upper())
     return f"{symbol} {amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
+
+
+def _face_fields(stage: Stage) -> dict[str, object]:
+    """The stage's fields that its face shows: all but where the box is."""
+    fields = dict(stage.__dict__)
+    del fields["position"]
+    return fields
 
 
 def _stage_face(
