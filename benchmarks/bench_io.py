@@ -1,24 +1,30 @@
 """How fast maps go to and come from Excel and CSV, against openpyxl and csv doing the bare minimum.
 
-Run with ``python -m benchmarks.bench_io``. For each size it exports a random layered map
-(see ``bench_analysis``) and imports it back, and prints the best times beside floors
-measured in the same run on the same cells:
+Run with ``python -m benchmarks.bench_io``. For each size it exports a synthetic map (see
+``benchmarks.maps``: parallel branches, rework loops, AI ideas on a fifth of the stages)
+and imports it back, and prints the best times beside floors measured in the same run on
+the same cells:
 
-- export floor: openpyxl's write-only mode writing the workbook's table rows as plain
-  values (no styles, table, chart or formulas), and the ``csv`` module writing the CSV rows;
-- import floor: openpyxl's read-only mode reading every value of the exported workbook,
-  and the ``csv`` module reading the exported CSV.
+- export floor: openpyxl's write-only mode writing every cell of the workbook's tables
+  (Stages, AI opportunities, Scenarios, Settings) as plain values (no styles, table,
+  chart or formulas), and the ``csv`` module writing the CSV rows;
+- import floor: openpyxl's read-only mode reading every value of every sheet of the
+  exported workbook, and the ``csv`` module reading the exported CSV.
+
+``bench_window``'s xlsx rows time the same actions (``xlsx_actions``) on the same map.
 """
 
 from __future__ import annotations
 
 import csv
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 
-from benchmarks.bench_analysis import best_seconds, layered_map
+from benchmarks.bench_analysis import best_seconds
+from benchmarks.maps import synthetic_map
 from vsmapper.analysis import analyze
 from vsmapper.io.csv_export import export_csv
 from vsmapper.io.spreadsheet import import_spreadsheet
@@ -36,6 +42,19 @@ from vsmapper.io.xlsx_export import export_xlsx
 from vsmapper.model import ValueStream
 
 SIZES = (100, 1_000, 10_000)
+
+
+def xlsx_actions(stream: ValueStream, folder: Path) -> dict[str, Callable[[], object]]:
+    """The xlsx export and import of ``stream`` and their floors, ready to be timed in turns."""
+    exported, floor = folder / f"{len(stream.stages)}-map.xlsx", folder / "floor.xlsx"
+    export_xlsx(stream, exported)
+    tables = _tables(stream)
+    return {
+        "xlsx out": lambda: export_xlsx(stream, exported),
+        "xlsx out floor": lambda: _write_floor(tables, floor),
+        "xlsx in": lambda: import_spreadsheet(exported),
+        "xlsx in floor": lambda: _read_floor(exported),
+    }
 
 
 def _write_floor(tables: dict[str, list[Row]], path: Path) -> None:
@@ -87,20 +106,13 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         for size in SIZES:
-            stream = layered_map(size)
+            stream = synthetic_map(size)
             tables = _tables(stream)
-            paths = {
-                name: Path(folder) / f"{size}-{name}"
-                for name in ("map.xlsx", "floor.xlsx", "map.csv", "floor.csv")
-            }
-            export_xlsx(stream, paths["map.xlsx"])
+            paths = {name: Path(folder) / f"{size}-{name}" for name in ("map.csv", "floor.csv")}
             export_csv(stream, paths["map.csv"])
             best = best_seconds(
                 {
-                    "xlsx out": lambda s=stream, p=paths["map.xlsx"]: export_xlsx(s, p),
-                    "xlsx out floor": lambda t=tables, p=paths["floor.xlsx"]: _write_floor(t, p),
-                    "xlsx in": lambda p=paths["map.xlsx"]: import_spreadsheet(p),
-                    "xlsx in floor": lambda p=paths["map.xlsx"]: _read_floor(p),
+                    **xlsx_actions(stream, Path(folder)),
                     "csv out": lambda s=stream, p=paths["map.csv"]: export_csv(s, p),
                     "csv out floor": lambda t=tables, p=paths["floor.csv"]: _csv_write_floor(
                         t["Stages"], p

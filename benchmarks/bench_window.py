@@ -497,37 +497,19 @@ def paste_shared_names() -> None:
 
 
 def spreadsheets(folder: Path) -> None:
-    """xlsx export and import of 10,000 stages against openpyxl's write- and read-only floor."""
-    from openpyxl import Workbook, load_workbook
+    """xlsx export and import of 10,000 stages against openpyxl's write- and read-only floor.
 
-    from vsmapper.io.spreadsheet import import_spreadsheet
-    from vsmapper.io.xlsx_export import export_xlsx
+    The floors do with openpyxl alone what the user waits for: write every cell of the
+    workbook's tables as plain values, read every value of every sheet of the exported
+    workbook (``bench_io.xlsx_actions``, shared with ``make bench NAME=io``).
+    """
+    from benchmarks.bench_analysis import best_seconds
+    from benchmarks.bench_io import xlsx_actions
 
-    stream = synthetic_map(10_000)
-    out = folder / "big.xlsx"
-    seconds = best(lambda: export_xlsx(stream, out), 1)
-    columns = 12
-
-    def write_floor() -> None:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Stages")
-        for stage in stream.stages:
-            sheet.append([stage.name, stage.phase, *(["x"] * (columns - 2))])
-        book.save(folder / "floor.xlsx")
-
-    floor = best(write_floor, 1)
-    report("xlsx export, 10,000 stages", seconds, floor, "≤ 1.5×", seconds <= 1.5 * floor)
-
-    def read_floor() -> None:
-        book = load_workbook(out, read_only=True, data_only=True)
-        for sheet in book.worksheets:
-            for _ in sheet.iter_rows(values_only=True):
-                pass
-        book.close()
-
-    floor = best(read_floor, 1)
-    seconds = best(lambda: import_spreadsheet(out), 1)
-    report("xlsx import, 10,000 stages", seconds, floor, "≤ 1.5×", seconds <= 1.5 * floor)
+    found = best_seconds(xlsx_actions(synthetic_map(10_000), folder), runs=1)
+    for what, name in (("export", "xlsx out"), ("import", "xlsx in")):
+        seconds, floor = found[name], found[f"{name} floor"]
+        report(f"xlsx {what}, 10,000 stages", seconds, floor, "≤ 1.5×", seconds <= 1.5 * floor)
 
 
 def main(only: list[str] | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 import subprocess
 import zipfile
@@ -11,6 +12,9 @@ from typing import TYPE_CHECKING
 
 import openpyxl
 import pytest
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell._writer import write_cell
+from openpyxl.xml.functions import xmlfile
 
 from vsmapper.analysis import analyze, apply_scenario
 from vsmapper.analysis.forecast import forecast
@@ -19,7 +23,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.io.tables import STAGE_COLUMNS
-from vsmapper.io.xlsx_export import SUMMARY_LABELS, export_xlsx
+from vsmapper.io.xlsx_export import CRITICAL_FILL, SUMMARY_LABELS, _cell_xml, export_xlsx
 from vsmapper.model import ValueStream
 
 if TYPE_CHECKING:
@@ -259,6 +263,42 @@ def test_formula_looking_text_is_written_as_text(tmp_path: Path) -> None:
     assert workbook["Summary"]["B7"].value == "=SUM(1,2)"
     assert workbook["Summary"]["B7"].data_type == "s"
     assert workbook["Settings"]["B1"].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Plan & build <v2>",
+        "  spaced ",
+        "   ",
+        "",
+        "=SUM(A1)",
+        3,
+        0.1,
+        1e20,
+        -2.5,
+        True,
+        float("nan"),
+        None,
+    ],
+)
+@pytest.mark.parametrize("styled", [False, True])
+def test_table_cells_are_written_as_openpyxl_writes_them(value: object, styled: bool) -> None:
+    """The tables' rows are formatted as text for speed; the XML is openpyxl's own."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Stages")
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if styled:
+        cell.fill = CRITICAL_FILL
+    cell.row, cell.column = 7, 28
+    written = io.BytesIO()
+    with xmlfile(written) as xf:
+        if value is not None or styled:
+            write_cell(xf, sheet, cell, styled)
+    style = f' s="{cell.style_id}"' if styled else ""
+    assert _cell_xml("AB7", value, style, style) == written.getvalue().decode()
 
 
 def test_an_empty_map_exports_and_imports_back(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import csv
 import io
 import os
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -225,17 +225,22 @@ def _sheet_rows(path: Path, sheet: Any) -> list[tuple[int, list[Cell]]]:
     return rows
 
 
-def _cells(cells: Iterable[Any]) -> list[Cell]:
-    """Values, with fractions shown as percentages marked, since 0.85 shown as 85% means 85.
+def _cells(cells: Sequence[Any]) -> list[Cell]:
+    """Values up to the last one written, with fractions shown as percentages marked, since
+    0.85 shown as 85% means 85.
 
-    Only a fraction's format is looked up: that is all a percentage can mean here, and the
-    look-up is the slowest part of reading a cell.
+    The row comes padded to the widest a sheet may be; the padding is left out. Only a
+    fraction's format is looked up: that is all a percentage can mean here, and the look-up
+    is the slowest part of reading a cell.
     """
+    width = len(cells)
+    while width and cells[width - 1].value is None:
+        width -= 1
     return [
         Cell(
             value,
             isinstance(value, float | int) and 0 < value <= 1 and "%" in (cell.number_format or ""),
         )
-        for cell in cells
+        for cell in cells[:width]
         for value in (cell.value,)
     ]
