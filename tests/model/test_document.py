@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.document import Change, Document, slug
 from vsmapper.model.stream import AIOpportunity, Scenario, Stage, ValueStream
+from vsmapper.model.validation import user_error
 
 
 @pytest.fixture
@@ -42,6 +44,21 @@ def test_set_field_returns_the_old_value_and_refuses_bad_values(document: Docume
         with pytest.raises(VSMapperError, match=message):
             document.set_stage_field("review", field, value)
     assert document.stream == before
+
+
+def test_a_stage_edit_is_refused_in_the_words_of_the_whole_map_check(document: Document) -> None:
+    for field, value in [
+        ("rework_to", "deploy"),
+        ("rework_to", "ghost"),
+        ("wait_time", "5d/3d/1d"),
+    ]:
+        stage = document.stage("review").replaced(**{field: value})
+        stages = [stage if other.id == "review" else other for other in document.stream.stages]
+        with pytest.raises(ValidationError) as whole:
+            document.stream.replaced(stages=stages)
+        with pytest.raises(VSMapperError) as edit:
+            document.set_stage_field("review", field, value)
+        assert str(edit.value) == str(user_error(whole.value, prefix="Code review: "))
 
 
 def test_remove_stage_bridges_the_chain_and_restores_exactly(document: Document) -> None:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vsmapper.model import Flow, Stage, ValueStream
-from vsmapper.model.stream import map_problems
+from vsmapper.model.stream import changed_stage_problems, map_problems
 
 
 @st.composite
@@ -45,3 +45,31 @@ def test_rework_must_go_upstream_exactly_as_networkx_finds_it(stream: ValueStrea
         and not nx.has_path(graph, stage.rework_to, stage.id)
     }
     assert refused == expected
+
+
+@st.composite
+def one_stage_changed(draw: st.DrawFn) -> tuple[ValueStream, int]:
+    """A valid forward-flowing map, then one of its stages given any rework target and any
+    estimates, some out of order: the map as an edit of that stage proposes it."""
+    size = draw(st.integers(1, 9))
+    names = [f"s{number}" for number in range(size)]
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    stages = [Stage(id=name, name=name.upper(), pca=90) for name in names]
+    flows = [Flow(source=a, target=b) for a, b in pairs if draw(st.booleans())]
+    index = draw(st.integers(0, size - 1))
+    estimates = st.sampled_from(["1d", "2-5d", "2d/3d/5d", "5d/3d/1d", "1w/30h/2w"])
+    stages[index] = stages[index].replaced(
+        rework_to=draw(st.sampled_from([None, "ghost", *names])),
+        process_time=draw(estimates),
+        wait_time=draw(estimates),
+    )
+    return ValueStream.model_construct(name="Rules", stages=stages, flows=flows), index
+
+
+@settings(max_examples=200, deadline=None)
+@given(one_stage_changed())
+def test_an_edit_of_one_stage_finds_what_the_whole_map_check_finds(
+    changed: tuple[ValueStream, int],
+) -> None:
+    stream, index = changed
+    assert changed_stage_problems(stream, index) == map_problems(stream)

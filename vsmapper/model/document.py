@@ -18,6 +18,7 @@ from vsmapper.model.stream import (
     Scenario,
     Stage,
     ValueStream,
+    changed_stage_problems,
 )
 from vsmapper.model.validation import user_error
 
@@ -375,7 +376,17 @@ class Document:
         old = self.stream.stages[index]
         stages = list(self.stream.stages)
         stages[index] = stage
-        self._commit(self._candidate(stage.name, stages=stages), Change("stage_changed", stage.id))
+        if stage.ai != old.ai:
+            # AI opportunity ids and side effects are checked across the whole map.
+            candidate = self._candidate(stage.name, stages=stages)
+        else:
+            # The stage was validated when it was made and the rest of the map is valid:
+            # only what this stage's own fields can break needs checking (a big map's edit).
+            candidate = self.stream.model_copy(update={"stages": stages})
+            problems = changed_stage_problems(candidate, index)
+            if problems:
+                raise VSMapperError(f"{stage.name}: {problems[0]}")
+        self._commit(candidate, Change("stage_changed", stage.id))
         return old
 
     # --- flows ---------------------------------------------------------------------

@@ -391,12 +391,9 @@ def map_problems(stream: ValueStream) -> list[str]:
         sent_to = stage.rework_to
         if sent_to is not None and sent_to != stage.id:
             if sent_to not in positions:
-                rework_problems.append(f"{where(stage.id)}.rework_to: unknown stage '{sent_to}'")
+                rework_problems.append(_unknown_rework_target(where(stage.id), sent_to))
             elif not reached[stage.id] & bits[sent_to]:
-                rework_problems.append(
-                    f"{where(stage.id)}.rework_to: '{names[sent_to]}' is not upstream of "
-                    f"this stage; rework must go back to a stage that flows into it"
-                )
+                rework_problems.append(_rework_not_upstream(where(stage.id), names[sent_to]))
         for opportunity in stage.ai:
             if opportunity.id in ai_places:
                 ai_problems.append(
@@ -419,7 +416,7 @@ def map_problems(stream: ValueStream) -> list[str]:
                 checked[id(estimate)] = estimate_problem(estimate, calendar)
             problem = checked[id(estimate)]
             if problem:
-                estimate_problems.append(f"{where(stage.id)}.{field}: {problem}")
+                estimate_problems.append(_estimate_out_of_order(where(stage.id), field, problem))
     problems += rework_problems + ai_problems
     scenario_ids: set[str] = set()
     for index, scenario in enumerate(stream.scenarios):
@@ -467,6 +464,61 @@ def map_problems(stream: ValueStream) -> list[str]:
                         f"{stage_id}.{field}: {problem}"
                     )
     return problems
+
+
+def changed_stage_problems(stream: ValueStream, index: int) -> list[str]:
+    """What ``map_problems`` finds in a map that was valid before one stage changed, in its
+    order, as long as the stage kept its id and its AI opportunities: the stage's rework
+    target and its estimates are all that such a change can break.
+
+    An edit of one field checks this instead of the whole map.
+    """
+    stage = stream.stages[index]
+    place = f"stages[{index}] '{stage.name}'"
+    problems: list[str] = []
+    sent_to = stage.rework_to
+    if sent_to is not None and sent_to != stage.id:
+        target = next((other for other in stream.stages if other.id == sent_to), None)
+        if target is None:
+            problems.append(_unknown_rework_target(place, sent_to))
+        elif not _flows_into(stream.flows, sent_to, stage.id):
+            problems.append(_rework_not_upstream(place, target.name))
+    for field in ("process_time", "wait_time"):
+        problem = estimate_problem(getattr(stage, field), stream.calendar)
+        if problem:
+            problems.append(_estimate_out_of_order(place, field, problem))
+    return problems
+
+
+def _flows_into(flows: Iterable[Flow], source: str, target: str) -> bool:
+    """Whether work from ``source`` reaches ``target`` along the flows."""
+    successors: dict[str, list[str]] = {}
+    for flow in flows:
+        successors.setdefault(flow.source, []).append(flow.target)
+    seen, todo = {source}, [source]
+    while todo:
+        for following in successors.get(todo.pop(), ()):
+            if following == target:
+                return True
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return False
+
+
+def _unknown_rework_target(place: str, sent_to: str) -> str:
+    return f"{place}.rework_to: unknown stage '{sent_to}'"
+
+
+def _rework_not_upstream(place: str, target_name: str) -> str:
+    return (
+        f"{place}.rework_to: '{target_name}' is not upstream of this stage; "
+        "rework must go back to a stage that flows into it"
+    )
+
+
+def _estimate_out_of_order(place: str, field: str, problem: str) -> str:
+    return f"{place}.{field}: {problem}"
 
 
 def estimate_problem(estimate: Estimate, calendar: Calendar) -> str | None:
