@@ -333,10 +333,17 @@ def test_the_model_reports_exactly_what_changed(
     heard = Heard(table.model())
     document = workspace.document
 
+    table.viewport().grab()  # the cells that name other stages are drawn
     document.set_stage_field("coding", "wait_time", "1d")
-    events = heard.take()
-    assert ("data", 2, 0, 2, 11) in events
-    assert not [e for e in events if e[0] != "data"]
+    assert heard.take() == [("data", 2, 0, 2, 11)]
+
+    # A new name shows in the cells of other rows that name the stage, also after an undo.
+    document.set_stage_field("coding", "name", "Build")
+    assert heard.take() == [("data", 2, 0, 2, 11), *(("data", 0, c, 4, c) for c in (REWORK, NEXT))]
+    assert cell(table, 1, NEXT) == "Build"
+    document.set_stage_field("coding", "name", "Coding")
+    assert ("data", 0, NEXT, 4, NEXT) in heard.take()
+    assert cell(table, 1, NEXT) == "Coding"
 
     document.insert_after(Stage(id="qa", name="QA"), "coding")
     assert ("inserted", 3, 3) in heard.take()

@@ -68,6 +68,15 @@ NUMBERS = ("people", *OPTIONAL_NUMBERS)
 # Cells that show other stages' names, so they change when any stage or flow does.
 CROSS_REFERENCES = (FIELDS.index("rework_to"), FIELDS.index("next"))
 RIGHT_ALIGNED = ("pca", "people", "availability", "hourly_cost")
+ALIGNMENTS = {
+    FIELDS.index(field): int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    for field in RIGHT_ALIGNED
+}
+TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+ANSWERED_ROLES = frozenset(
+    {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole), TOOLTIP_ROLE, ALIGNMENT_ROLE}
+)
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()
 CELL_FLAGS = (
@@ -168,8 +177,15 @@ class StageTableModel(QAbstractTableModel):
             if change.kind == "stage_changed" and change.stage_id in self._ids:
                 row = self._ids.index(change.stage_id)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(FIELDS) - 1))
+                if not self._renamed(change.stage_id):
+                    return
             for column in CROSS_REFERENCES:
                 self._cells_changed(column, column)
+
+    def _renamed(self, stage_id: str) -> bool:
+        """Whether a stage's name differs from the one the cells naming it were drawn with."""
+        names = self._lookup[0]
+        return names.get(stage_id) != self.workspace.document.stage(stage_id).name
 
     def _cells_changed(self, first_column: int, last_column: int) -> None:
         if self._ids:
@@ -264,18 +280,20 @@ class StageTableModel(QAbstractTableModel):
         return CELL_FLAGS if index.isValid() else super().flags(index)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Asked for seven roles of every cell on every paint: the roles without an answer
+        # return before anything else is looked up.
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-        stage = self.stages[index.row()]
+        if role == ALIGNMENT_ROLE:
+            return ALIGNMENTS.get(index.column())
+        stage = self.workspace.stream.stages[index.row()]
         field = FIELDS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role != TOOLTIP_ROLE:
             return self.text(stage, field)
-        if role == Qt.ItemDataRole.ToolTipRole and field in DURATIONS:
+        if field in DURATIONS:
             estimate = getattr(stage, field)
             calendar = self.workspace.stream.calendar
             return f"{estimate.text} = {describe_estimate(estimate, calendar)}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and field in RIGHT_ALIGNED:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def text(self, stage: Stage, field: str) -> str:
