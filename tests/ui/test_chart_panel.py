@@ -40,6 +40,9 @@ def test_a_hidden_chart_is_drawn_when_it_shows(qapp: QApplication, qtbot: object
     assert not panel.stale(panel.hourglass_chart)
     panel.workspace.refresh_now()
     assert panel.stale(panel.time_chart) and not panel.stale(panel.hourglass_chart)
+    assert panel.stale(panel.queue_chart) and panel.queue_chart.stage_box.count() == 0
+    panel.tabs.setCurrentWidget(panel.queue_chart)
+    assert not panel.stale(panel.queue_chart) and panel.queue_chart.stage_box.count() > 0
 
 
 def test_the_time_chart_follows_an_edit(panel: ChartsPanel) -> None:

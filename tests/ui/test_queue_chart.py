@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from vsmapper.ui.chart_panel import ChartsPanel
 from vsmapper.ui.files import example_map
@@ -11,8 +11,13 @@ from vsmapper.ui.workspace import Workspace
 
 
 @pytest.fixture
-def panel(qapp: QApplication) -> ChartsPanel:
-    return ChartsPanel(Workspace(example_map()))
+def panel(qtbot: QtBot) -> ChartsPanel:
+    """The charts with the Queues chart in view: like the others, it is drawn only then."""
+    panel = ChartsPanel(Workspace(example_map()))
+    qtbot.addWidget(panel)
+    panel.tabs.setCurrentWidget(panel.queue_chart)
+    panel.show()
+    return panel
 
 
 def test_the_queue_chart_draws_the_hockey_stick_with_today_and_the_scenario(

@@ -668,7 +668,6 @@ class ChartsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self._stale: set[QWidget] = set(self._charts())
-        self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
         self._in_view = True
         self.tabs.currentChanged.connect(self._draw_current_if_shown)
         workspace.refreshed.connect(self.refresh)
@@ -682,13 +681,12 @@ class ChartsPanel(QWidget):
     def refresh(self) -> None:
         """Follow what the workspace shows: the chart in view now, the others when they show."""
         self._stale = set(self._charts())
-        self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
         self.forecast_chart.mark_stale()
         self._draw_current_if_shown()
 
     def _charts(self) -> tuple[QWidget, ...]:
-        """The charts drawn only when in view (the queue chart is drawn at once)."""
-        return (self.time_chart, self.scenario_chart, self.hourglass_chart)
+        """The charts drawn from the map, each only when in view (the forecast runs when asked)."""
+        return (self.time_chart, self.scenario_chart, self.hourglass_chart, self.queue_chart)
 
     def stale(self, chart: QWidget) -> bool:
         """Whether ``chart`` waits to be redrawn until it is shown."""
@@ -705,6 +703,8 @@ class ChartsPanel(QWidget):
             self.scenario_chart.show_map(self.workspace.stream)
         elif chart is self.hourglass_chart:
             self.hourglass_chart.show_map(self.workspace.stream, self.workspace)
+        elif chart is self.queue_chart:
+            self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
 
     def follow_dock(self, dock: QDockWidget) -> None:
         """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible)."""
