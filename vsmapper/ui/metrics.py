@@ -43,13 +43,20 @@ def status_text(
     return "  ·  ".join(parts)
 
 
+def _set_color(label: QLabel, color: str) -> None:
+    """Colour a label's text; a style sheet set again, even unchanged, costs a restyle."""
+    sheet = f"color: {color};"
+    if label.styleSheet() != sheet:
+        label.setStyleSheet(sheet)
+
+
 def _label(size: int, bold: bool = False, color: str = theme.INK) -> QLabel:
     label = QLabel()
     font = label.font()
     font.setPixelSize(size)
     font.setBold(bold)
     label.setFont(font)
-    label.setStyleSheet(f"color: {color};")
+    _set_color(label, color)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -127,9 +134,7 @@ class MetricsPanel(QWidget):
         for key, (text, tip) in shown.items():
             self.values[key].setText(text)
             self.values[key].setToolTip(tip)
-            self.values[key].setStyleSheet(
-                f"color: {theme.CONSTRAINT if text == 'unbounded' else theme.INK};"
-            )
+            _set_color(self.values[key], theme.CONSTRAINT if text == "unbounded" else theme.INK)
         constraint = analysis.constraint
         self.constraint.setText(
             f"Constraint: {constraint.stage} ({constraint.share:.0%} of expected lead time)"
@@ -140,7 +145,7 @@ class MetricsPanel(QWidget):
         bottleneck = analysis.capacity_bottleneck
         if bottleneck is None:
             self.capacity.setText("Set a demand (map settings) to see capacity.")
-            self.capacity.setStyleSheet(f"color: {theme.MUTED};")
+            _set_color(self.capacity, theme.MUTED)
         else:
             state = (
                 "OVERLOADED: its queue grows without bound"
@@ -151,4 +156,4 @@ class MetricsPanel(QWidget):
                 f"Capacity bottleneck: {bottleneck.stage} at {bottleneck.utilization:.0%} — {state}"
             )
             color = theme.CONSTRAINT if bottleneck.overloaded else theme.INK_SOFT
-            self.capacity.setStyleSheet(f"color: {color};")
+            _set_color(self.capacity, color)

@@ -165,7 +165,7 @@ class StageItem(QGraphicsItem):
 
     def set_face(self, face: StageFace) -> None:
         """Show new contents; does nothing when they are the same."""
-        if face == self._face:
+        if face is self._face or face == self._face:
             return
         self.prepareGeometryChange()
         self._face = face
@@ -920,6 +920,8 @@ class TimelineItem(QGraphicsItem):
         self._steps: tuple[TimelineStep, ...] = ()
         self._totals: tuple[TotalsRow, ...] = ()
         self._ladder: list[tuple[QRectF, QPainterPath]] = []
+        self._ladder_geometry: tuple[tuple[float, float, float, int], ...] = ()
+        self._label_rects: list[QRectF] = []
         self._labels: list[tuple[QRectF, TimelineStep, str]] = []
         self._bounds = QRectF()
         # Gives paint() the exposed part, so a long ladder draws only the steps in view.
@@ -928,7 +930,11 @@ class TimelineItem(QGraphicsItem):
     def set_timeline(
         self, left: float, right: float, steps: Sequence[TimelineStep], totals: Sequence[TotalsRow]
     ) -> None:
-        """Show these steps (x in scene units) and totals between ``left`` and ``right``."""
+        """Show these steps (x in scene units) and totals between ``left`` and ``right``.
+
+        An edit changes the figures of a step or two of a long ladder: the ladder's path and
+        the labels' places are rebuilt only when its steps move.
+        """
         if (left, right, tuple(steps), tuple(totals)) == (
             self._left,
             self._right,
@@ -939,19 +945,24 @@ class TimelineItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._left, self._right = left, right
         self._steps, self._totals = tuple(steps), tuple(totals)
-        self._ladder = self._ladder_pieces()
-        self._labels = [
-            (
+        geometry = tuple(
+            (step.wait_start, step.process_start, step.process_end, step.lane)
+            for step in self._steps
+        )
+        if geometry != self._ladder_geometry:
+            self._ladder, self._ladder_geometry = self._ladder_pieces(), geometry
+            self._label_rects = [
                 QRectF(
                     step.wait_start - 20,
                     self._levels(step)[0] - 34,
                     step.process_end - step.wait_start + 40,
                     self.PROCESS_LEVEL - self.WAIT_LEVEL + 34 + 56,
-                ),
-                step,
-                _elided(step.name, 13, step.process_end - step.process_start - 8),
-            )
-            for step in self._steps
+                )
+                for step in self._steps
+            ]
+        self._labels = [
+            (rect, step, _elided(step.name, 13, step.process_end - step.process_start - 8))
+            for rect, step in zip(self._label_rects, self._steps, strict=True)
         ]
         heading = sum(
             _metrics(size, bold).horizontalAdvance(text) for text, _, size, bold in self.HEADING

@@ -180,10 +180,16 @@ class MapScene(QGraphicsScene):
 
     def select_stages(self, ids: list[str]) -> None:
         """Select exactly these stages, without reporting it back as a user selection."""
-        wanted = set(ids)
+        wanted = set(ids) & self._stages.keys()
+        # Asked after every edit: only the boxes whose selection differs are touched.
+        selected = {item.stage_id for item in self.selectedItems() if isinstance(item, StageItem)}
+        if selected == wanted:
+            return
         with self._quietly():
-            for stage_id, item in self._stages.items():
-                item.setSelected(stage_id in wanted)
+            for stage_id in selected - wanted:
+                self._stages[stage_id].setSelected(False)
+            for stage_id in wanted - selected:
+                self._stages[stage_id].setSelected(True)
 
     def selected_ids(self) -> list[str]:
         """Selected stage ids in map order."""
