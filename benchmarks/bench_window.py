@@ -338,18 +338,19 @@ def pan_and_zoom_at(app: QApplication, size: int) -> None:
     bare_view.close()
 
 
-def run_python(code: list[str], bytecode: Path) -> float:
+def run_python(code: list[str], bytecode: Path, settings: dict[str, str] | None = None) -> float:
     """Wall time of a fresh Python process running ``code``, its bytecode cached in ``bytecode``.
 
     An installed VSMapper (a wheel, the bundle, or a checkout run once) starts from cached
     bytecode, as its libraries do; a shell with ``PYTHONDONTWRITEBYTECODE`` set would
     otherwise compile VSMapper's modules from source on every run while the floor's
-    libraries load from their caches.
+    libraries load from their caches. ``settings`` adds to the environment.
     """
     environment = {
         name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"
     }
     environment["PYTHONPYCACHEPREFIX"] = str(bytecode)
+    environment.update(settings or {})
     start = time.perf_counter()
     subprocess.run([sys.executable, *code], check=True, capture_output=True, env=environment)
     return time.perf_counter() - start
@@ -363,13 +364,21 @@ def cold_start(folder: Path) -> None:
         "app = QApplication([]); w = QMainWindow(); w.resize(1600, 1000); w.show();"
         f"app.processEvents(); w.grab().save({str(out)!r})"
     )
-    app = ["-m", "vsmapper", "--screenshot", str(out), str(EXAMPLE)]
+    # The app as a user starts it, quitting right after its first window's first paint,
+    # with settings of its own so that the user's windows and recoveries play no part.
+    own = {
+        name: str(folder / name.lower())
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
+    }
+    settings = {**own, "VSMAPPER_EXIT_AFTER_FIRST_PAINT": "1"}
+    app = ["-m", "vsmapper", str(EXAMPLE)]
+    screenshot = ["-m", "vsmapper", "--screenshot", str(out), str(EXAMPLE)]
     analyze_example = ["-m", "vsmapper", "analyze", str(EXAMPLE)]
     bytecode = folder / "bytecode"
-    for code in (["-c", bare], app, ["-c", "import networkx"], analyze_example):
-        run_python(code, bytecode)  # fills the bytecode cache, as the first start does
-    floor = min(run_python(["-c", bare], bytecode) for _ in range(3))
-    seconds = min(run_python(app, bytecode) for _ in range(3))
+    for code in (["-c", bare], app, screenshot, ["-c", "import networkx"], analyze_example):
+        run_python(code, bytecode, settings)  # fills the bytecode cache, as the first start does
+    floor = min(run_python(["-c", bare], bytecode, settings) for _ in range(3))
+    seconds = min(run_python(app, bytecode, settings) for _ in range(3))
     report(
         "cold start to the first painted window (example)",
         seconds,
@@ -377,8 +386,16 @@ def cold_start(folder: Path) -> None:
         "≤ 2×",
         seconds <= 2 * floor,
     )
-    floor = min(run_python(["-c", "import networkx"], bytecode) for _ in range(3))
-    seconds = min(run_python(analyze_example, bytecode) for _ in range(3))
+    seconds = min(run_python(screenshot, bytecode, settings) for _ in range(3))
+    report(
+        "  cold start to a screenshot with the panels in view",
+        seconds,
+        floor,
+        "≤ 2×",
+        seconds <= 2 * floor,
+    )
+    floor = min(run_python(["-c", "import networkx"], bytecode, settings) for _ in range(3))
+    seconds = min(run_python(analyze_example, bytecode, settings) for _ in range(3))
     report("vsmapper analyze (example)", seconds, floor, "≤ 1.5×", seconds <= 1.5 * floor)
 
 

@@ -126,3 +126,22 @@ def test_a_bottom_panel_brought_to_the_front_grows_to_be_usable(
     window.show_dock("Compare scenarios")
     qtbot.wait(50)
     assert compare.height() == taller
+
+
+def test_panels_in_view_are_made_after_the_first_paint_the_others_when_shown(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window(files.example_map(), shown=True, size=FIRST_STARTS[0])
+    docks = window.docks
+    qtbot.waitUntil(lambda: docks["Stages"].made_panel() is not None)
+    qtbot.waitUntil(lambda: docks["Properties"].made_panel() is not None)
+    assert docks["Metrics"].made_panel() is not None
+    assert docks["Charts"].made_panel() is None
+    assert docks["Insights"].made_panel() is None
+    # As a user does: a click on the Charts tab makes and draws the charts.
+    click_tab(window, qtbot, "Charts")
+    charts = docks["Charts"].made_panel()
+    assert charts is window.charts
+    qtbot.waitUntil(lambda: not window.charts.stale(window.charts.time_chart))
+    # A panel asked for before it is shown is made then, in its dock.
+    assert docks["Insights"].isAncestorOf(window.insights)

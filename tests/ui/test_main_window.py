@@ -20,6 +20,7 @@ from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
 from vsmapper.model import ValueStream
 from vsmapper.ui import files
+from vsmapper.ui.app import EXIT_AFTER_FIRST_PAINT
 from vsmapper.ui.canvas.items import GRID
 from vsmapper.ui.main_window import MainWindow
 
@@ -327,6 +328,35 @@ def test_a_flow_drawn_on_the_map_is_one_undo_step(window: MainWindow) -> None:
     window.scene.flowDrawn.emit(first, last)
     assert stack.count() == steps + 1
     assert window.message_label.text()
+
+
+def test_the_first_frame_waits_for_no_chart_printing_qr_or_spreadsheet_library(
+    tmp_path: Path,
+) -> None:
+    # A real start on the example, quitting after the first paint as the benchmark times it.
+    probe = (
+        "import sys; from vsmapper.ui.app import run; code = run(None); "
+        "print(code, [name for name in ('pyqtgraph', 'openpyxl', 'segno', "
+        "'PySide6.QtPrintSupport', 'vsmapper.ui.chart_panel') if name in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={
+            **os.environ,
+            EXIT_AFTER_FIRST_PAINT: "1",
+            "QT_QPA_PLATFORM": "offscreen",
+            "HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "XDG_RUNTIME_DIR": str(tmp_path / "runtime"),
+        },
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0 []"
 
 
 def test_the_first_window_imports_no_spreadsheet_library(tmp_path: Path) -> None:

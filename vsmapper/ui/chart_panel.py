@@ -706,9 +706,10 @@ class ChartsPanel(QWidget):
         elif chart is self.queue_chart:
             self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
 
-    def follow_dock(self, dock: QDockWidget) -> None:
-        """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible)."""
-        self._in_view = False
+    def follow_dock(self, dock: QDockWidget, in_view: bool = False) -> None:
+        """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible);
+        ``in_view`` says whether it is in view now."""
+        self._in_view = in_view
         dock.visibilityChanged.connect(self._on_dock_visibility)
 
     def _on_dock_visibility(self, visible: bool) -> None:

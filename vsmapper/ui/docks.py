@@ -1,17 +1,20 @@
 """The window's panels as docks: where each sits, its first share of the window, and the
-arrangement remembered between starts."""
+arrangement remembered between starts.
+
+A dock is made at once, its panel only when needed: when the dock first comes into view
+after the window's first paint, or when code asks for the panel. The first frame shows
+the map and the docks' frames without waiting for panels (and their imports) nobody sees yet.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
 
 from vsmapper.ui import settings
-from vsmapper.ui.chart_panel import ChartsPanel
-from vsmapper.ui.insights_panel import FollowingPanel
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -38,36 +41,114 @@ of the right column: beside it, Insights and Scenarios would show only a few lin
 
 @dataclass(frozen=True)
 class Panel:
-    """A panel and where its dock goes."""
+    """A panel, how to make it, and where its dock goes."""
 
     title: str
-    widget: QWidget
+    make: Callable[[], QWidget]
     area: Qt.DockWidgetArea
     scrolls: bool = False
 
 
-def add_docks(window: QMainWindow, panels: Sequence[Panel]) -> dict[str, QDockWidget]:
+class PanelDock(QDockWidget):
+    """A dock that makes its panel the first time the panel is needed."""
+
+    made = Signal()
+    """The panel has just been made and put in the dock."""
+
+    def __init__(self, panel: Panel, window: QMainWindow) -> None:
+        super().__init__(panel.title, window)
+        self.setObjectName(panel.title.lower().replace(" ", "-") + "-dock")
+        self._make = panel.make
+        self._panel: QWidget | None = None
+        self._in_view = False
+        self._making_when_shown = False
+        self._scroller: QScrollArea | None = None
+        if panel.scrolls:
+            # Long panels scroll rather than forcing the window taller than a 720-pixel screen.
+            self._scroller = QScrollArea(self)
+            self._scroller.setWidgetResizable(True)
+            self._scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+            self.setWidget(self._scroller)
+        self.visibilityChanged.connect(self._on_visibility)
+
+    def panel(self) -> QWidget:
+        """The dock's panel, made now if it is not yet."""
+        if self._panel is None:
+            self._panel = panel = self._make()
+            # Before it shows: a panel tabbed away must not draw itself on showing.
+            follow_dock = getattr(panel, "follow_dock", None)
+            if follow_dock is not None:
+                follow_dock(self, self._in_view)
+            if self._scroller is not None:
+                self._scroller.setWidget(panel)
+            else:
+                self.setWidget(panel)
+            self.made.emit()
+        return self._panel
+
+    def made_panel(self) -> QWidget | None:
+        """The panel if it has been made, without making it."""
+        return self._panel
+
+    def make_when_shown(self) -> None:
+        """From now on make the panel as soon as the dock is in view, and now if it is."""
+        self._making_when_shown = True
+        if self._in_view:
+            self.panel()
+
+    def _on_visibility(self, visible: bool) -> None:
+        self._in_view = visible
+        if visible and self._making_when_shown:
+            self.panel()
+
+
+class _AfterFirstPaint(QObject):
+    """Calls back once, right after a widget's first paint."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            # Once the whole frame is on screen, not in the middle of painting it.
+            QTimer.singleShot(0, self, self._then)
+        return False
+
+
+def after_first_paint(widget: QWidget, then: Callable[[], object]) -> None:
+    """Call ``then`` once, right after ``widget`` has painted for the first time."""
+    _AfterFirstPaint(widget, then)
+
+
+def make_panels_after_first_paint(
+    window: QMainWindow, painted: QWidget, then: Callable[[], object] | None = None
+) -> None:
+    """Once ``painted`` (the map) has painted, make the panels of the docks in view, then call
+    ``then``; the other panels are made when they come into view."""
+
+    def make_shown() -> None:
+        for dock in window.findChildren(PanelDock):
+            dock.make_when_shown()
+        if then is not None:
+            then()
+
+    after_first_paint(painted, make_shown)
+
+
+def add_docks(window: QMainWindow, panels: Sequence[Panel]) -> dict[str, PanelDock]:
     """Dock every panel in ``window``, tabbed as ``TABBED`` says; the docks by title."""
     # The right column runs the window's full height: Metrics and a tall Scenarios or
     # Insights panel both fit beside the map, and the bottom panels sit under the map only.
     window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
-    docks: dict[str, QDockWidget] = {}
+    docks: dict[str, PanelDock] = {}
     for panel in panels:
-        dock = QDockWidget(panel.title, window)
-        dock.setObjectName(panel.title.lower().replace(" ", "-") + "-dock")
-        if panel.scrolls:
-            # Long panels scroll rather than forcing the window taller than a 720-pixel screen.
-            scroller = QScrollArea(dock)
-            scroller.setWidgetResizable(True)
-            scroller.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroller.setWidget(panel.widget)
-            dock.setWidget(scroller)
-        else:
-            dock.setWidget(panel.widget)
+        dock = PanelDock(panel, window)
         window.addDockWidget(panel.area, dock)
         docks[panel.title] = dock
-        if isinstance(panel.widget, FollowingPanel | ChartsPanel):
-            panel.widget.follow_dock(dock)
     for group in TABBED:
         for title in group[1:]:
             window.tabifyDockWidget(docks[group[0]], docks[title])
@@ -83,7 +164,7 @@ def fit_to_screen(window: QMainWindow) -> None:
     window.move(screen.center() - window.rect().center())
 
 
-def share_window(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
+def share_window(window: QMainWindow, docks: dict[str, PanelDock]) -> None:
     """Give the map most of the window: the right column a quarter of its width, with Metrics
     as tall as its figures (up to half the column); the bottom panels a third of its height.
     A short window gives each right panel the whole column, as tabs with Metrics in front."""
@@ -95,11 +176,7 @@ def share_window(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
         [max(RIGHT_LEAST_WIDTH, round(width * RIGHT_SHARE))],
         Qt.Orientation.Horizontal,
     )
-    window.resizeDocks(
-        [docks["Stages"]],
-        [max(BOTTOM_LEAST_HEIGHT, round(height * BOTTOM_SHARE))],
-        Qt.Orientation.Vertical,
-    )
+    resize_height(window, docks["Stages"], max(BOTTOM_LEAST_HEIGHT, round(height * BOTTOM_SHARE)))
     if not short:
         column = docks["Metrics"].height() + docks["Properties"].height()
         metrics = min(needed_height(docks["Metrics"]), round(column * METRICS_MOST))
@@ -112,7 +189,7 @@ def share_window(window: QMainWindow, docks: dict[str, QDockWidget]) -> None:
         docks[title].raise_()
 
 
-def stack_right_column(window: QMainWindow, docks: dict[str, QDockWidget], tabbed: bool) -> None:
+def stack_right_column(window: QMainWindow, docks: dict[str, PanelDock], tabbed: bool) -> None:
     """Metrics as the first tab of the right column's panels, or above them as ``TABBED`` says."""
     metrics, group = docks["Metrics"], [docks[title] for title in TABBED[0]]
     if tabbed == (group[0] in window.tabifiedDockWidgets(metrics)):
@@ -130,6 +207,8 @@ def stack_right_column(window: QMainWindow, docks: dict[str, QDockWidget], tabbe
 
 def needed_height(dock: QDockWidget) -> int:
     """The dock's height with its panel as tall as the panel asks to be."""
+    if isinstance(dock, PanelDock):
+        dock.panel()
     shown = dock.widget()
     panel = shown.widget() if isinstance(shown, QScrollArea) else shown
     if shown is None or panel is None:
@@ -142,19 +221,24 @@ def grow_bottom_panels_when_raised(window: QMainWindow) -> None:
     """A bottom panel brought to the front (Charts, Compare scenarios…) grows to the height it
     asks for, up to half the window, so that it is usable without dragging; it never shrinks
     what the user made larger."""
+
+    def grow_soon(dock: QDockWidget) -> None:
+        # Once the tab switch has settled: Qt shows the dock before it sizes it.
+        QTimer.singleShot(0, dock, lambda: _grow(window, dock))
+
     for dock in window.findChildren(QDockWidget):
-
-        def on_visibility(visible: bool, dock: QDockWidget = dock) -> None:
-            if visible:
-                # Once the tab switch has settled: Qt shows the dock before it sizes it.
-                QTimer.singleShot(0, dock, lambda: _grow(window, dock))
-
-        dock.visibilityChanged.connect(on_visibility)
+        dock.visibilityChanged.connect(
+            lambda visible, dock=dock: grow_soon(dock) if visible else None
+        )
+        if isinstance(dock, PanelDock):
+            # A panel made after its dock showed asks for its height then.
+            dock.made.connect(lambda dock=dock: grow_soon(dock) if dock.isVisible() else None)
 
 
 def _grow(window: QMainWindow, dock: QDockWidget) -> None:
     if (
         not dock.isVisible()
+        or (isinstance(dock, PanelDock) and dock.made_panel() is None)
         or dock.isFloating()
         or window.dockWidgetArea(dock) != BOTTOM
         or window.isFullScreen()
@@ -162,10 +246,15 @@ def _grow(window: QMainWindow, dock: QDockWidget) -> None:
         return
     wanted = min(needed_height(dock), round(window.height() * BOTTOM_MOST))
     if wanted > dock.height():
-        window.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
-        # A tabbed dock's size counts the tab bar under it: ask again for what it took.
-        if wanted > dock.height():
-            window.resizeDocks([dock], [2 * wanted - dock.height()], Qt.Orientation.Vertical)
+        resize_height(window, dock, wanted)
+
+
+def resize_height(window: QMainWindow, dock: QDockWidget, wanted: int) -> None:
+    """Make ``dock`` ``wanted`` pixels tall, tabbed or not."""
+    window.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
+    # A tabbed dock's size counts the tab bar under it: ask again for what it took.
+    if wanted > dock.height():
+        window.resizeDocks([dock], [2 * wanted - dock.height()], Qt.Orientation.Vertical)
 
 
 def save_arrangement(window: QMainWindow) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-import networkx as nx
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
@@ -256,6 +255,8 @@ class Editor(QObject):
             source, target = self._selected
         elif len(self._selected) == 1:
             source = self._selected[0]
+            import networkx as nx
+
             graph = self.workspace.stream.graph()
             blocked = nx.ancestors(graph, source) | set(graph.successors(source)) | {source}
             chosen = self._choose(
@@ -313,6 +314,8 @@ class Editor(QObject):
         """Choose where the selected stage's rejected work goes back to."""
         if len(self._selected) != 1:
             return
+        import networkx as nx
+
         stage = self.document.stage(self._selected[0])
         upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
         choices = [("", f"{stage.name} itself")] + [

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
-from vsmapper.io.exports import suggested_file_name
 from vsmapper.io.mapfile import MAP_SUFFIX, dump_map, load_map, parse_map_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import settings
@@ -29,6 +28,8 @@ SETTLE_MS = 300
 
 def suggested_path(title: str, suffix: str = "") -> Path:
     """Where Save As and Export first offer to write: the last folder, a name from the title."""
+    from vsmapper.io.exports import suggested_file_name
+
     folder = Path(settings.LAST_FOLDER.get() or Path.home())
     return folder / suggested_file_name(title, suffix)
 

@@ -243,9 +243,10 @@ class FollowingPanel(QWidget):
         workspace.refreshed.connect(self._schedule)
         workspace.scenarioChanged.connect(self._schedule)
 
-    def follow_dock(self, dock: QDockWidget) -> None:
-        """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible)."""
-        self._in_view = False
+    def follow_dock(self, dock: QDockWidget, in_view: bool = False) -> None:
+        """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible);
+        ``in_view`` says whether it is in view now."""
+        self._in_view = in_view
         dock.visibilityChanged.connect(self._on_dock_visibility)
 
     def _on_dock_visibility(self, visible: bool) -> None:

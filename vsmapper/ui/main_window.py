@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
@@ -13,21 +14,25 @@ from vsmapper.model.duration import DisplayUnit
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import docks, units
 from vsmapper.ui.canvas import MapScene, MapView
-from vsmapper.ui.chart_panel import ChartsPanel
 from vsmapper.ui.dialogs import MapSettingsDialog
-from vsmapper.ui.docks import BOTTOM, RIGHT, Panel
 from vsmapper.ui.editor import Direction, Editor
-from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
 from vsmapper.ui.measured import install_measured_flow
 from vsmapper.ui.menus import Menus
-from vsmapper.ui.metrics import MetricsPanel, status_text
-from vsmapper.ui.opportunities import OpportunitiesPanel
-from vsmapper.ui.properties import PropertiesPanel
-from vsmapper.ui.scenarios import ScenarioComparisonView, ScenariosPanel
-from vsmapper.ui.stage_table import StageTableView
+from vsmapper.ui.metrics import status_text
+from vsmapper.ui.panels import window_panels
 from vsmapper.ui.window_file import WindowFile
 from vsmapper.ui.workshop import Workshop
 from vsmapper.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vsmapper.analysis.forecast import Forecast
+    from vsmapper.ui.chart_panel import ChartsPanel
+    from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
+    from vsmapper.ui.metrics import MetricsPanel
+    from vsmapper.ui.opportunities import OpportunitiesPanel
+    from vsmapper.ui.properties import PropertiesPanel
+    from vsmapper.ui.scenarios import ScenarioComparisonView, ScenariosPanel
+    from vsmapper.ui.stage_table import StageTableView
 
 
 class MainWindow(QMainWindow):
@@ -44,34 +49,10 @@ class MainWindow(QMainWindow):
         self.scene = MapScene(self)
         self.view = MapView(self.scene, self)
         self.setCentralWidget(self.view)
-        self.table = StageTableView(self.workspace, self, self.editor)
-        self.properties = PropertiesPanel(self.workspace, self)
-        self.metrics = MetricsPanel(self.workspace, self)
-        self.insights = InsightsPanel(self.workspace, self)
-        self.scenarios = ScenariosPanel(self.workspace, self)
-        self.opportunities = OpportunitiesPanel(self.workspace, self)
-        self.leverage = LeverageView(self.workspace, self)
-        self.comparison = ScenarioComparisonView(self.workspace, self)
-        self.charts = ChartsPanel(self.workspace, self)
-        self.history = QUndoView(self.workspace.undo_stack, self)
-        self.history.setEmptyLabel("Opened map")
         self._build_status_bar()
 
-        self.docks = docks.add_docks(
-            self,
-            [
-                Panel("Metrics", self.metrics, RIGHT, scrolls=True),
-                Panel("Properties", self.properties, RIGHT, scrolls=True),
-                Panel("Insights", self.insights, RIGHT, scrolls=True),
-                Panel("Scenarios", self.scenarios, RIGHT, scrolls=True),
-                Panel("History", self.history, RIGHT),
-                Panel("Stages", self.table, BOTTOM),
-                Panel("AI opportunities", self.opportunities, BOTTOM, scrolls=True),
-                Panel("Where AI would matter", self.leverage, BOTTOM),
-                Panel("Compare scenarios", self.comparison, BOTTOM, scrolls=True),
-                Panel("Charts", self.charts, BOTTOM, scrolls=True),
-            ],
-        )
+        # Panels are made when first needed (see docks): the first frame waits for none.
+        self.docks = docks.add_docks(self, window_panels(self))
         self.file = WindowFile(self)
         self.menus = Menus(self)
         self._connect()
@@ -81,11 +62,76 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         docks.fit_to_screen(self)
         self.default_layout()
-        if not (remember_layout and docks.restore_arrangement(self)):
+        restored = remember_layout and docks.restore_arrangement(self)
+        if not restored:
             # Docks take their share only once the window has its real size on screen.
             QTimer.singleShot(0, self, self.default_layout)
         self._refresh()
         self.update_title()
+        # Shared again once the panels in view are made: their own sizes count in it.
+        docks.make_panels_after_first_paint(
+            self, self.view.viewport(), None if restored else self.default_layout
+        )
+
+    # --- the panels, each made when first needed -------------------------------------
+
+    def made(self, title: str) -> bool:
+        """Whether the panel of the dock ``title`` has been made."""
+        return self.docks[title].made_panel() is not None
+
+    @property
+    def metrics(self) -> MetricsPanel:
+        """The key figures of the map or the shown scenario."""
+        return cast("MetricsPanel", self.docks["Metrics"].panel())
+
+    @property
+    def properties(self) -> PropertiesPanel:
+        """Every field of the selected stage."""
+        return cast("PropertiesPanel", self.docks["Properties"].panel())
+
+    @property
+    def insights(self) -> InsightsPanel:
+        """What the map says, in findings."""
+        return cast("InsightsPanel", self.docks["Insights"].panel())
+
+    @property
+    def scenarios(self) -> ScenariosPanel:
+        """The future-state scenarios."""
+        return cast("ScenariosPanel", self.docks["Scenarios"].panel())
+
+    @property
+    def history(self) -> QUndoView:
+        """The undo steps."""
+        return cast(QUndoView, self.docks["History"].panel())
+
+    @property
+    def table(self) -> StageTableView:
+        """The stages as a spreadsheet."""
+        return cast("StageTableView", self.docks["Stages"].panel())
+
+    @property
+    def opportunities(self) -> OpportunitiesPanel:
+        """The AI opportunities of the selected stage."""
+        return cast("OpportunitiesPanel", self.docks["AI opportunities"].panel())
+
+    @property
+    def leverage(self) -> LeverageView:
+        """Where an AI practice would move lead time."""
+        return cast("LeverageView", self.docks["Where AI would matter"].panel())
+
+    @property
+    def comparison(self) -> ScenarioComparisonView:
+        """The scenarios side by side."""
+        return cast("ScenarioComparisonView", self.docks["Compare scenarios"].panel())
+
+    @property
+    def charts(self) -> ChartsPanel:
+        """The charts (pyqtgraph is loaded only when they are first needed)."""
+        return cast("ChartsPanel", self.docks["Charts"].panel())
+
+    def last_forecast(self) -> Forecast | None:
+        """The forecast the Charts panel ran last, if it ran one."""
+        return self.charts.last_forecast if self.made("Charts") else None
 
     def _build_status_bar(self) -> None:
         """Messages on the left, never crowded out by the map's summary on the right."""
@@ -120,13 +166,6 @@ class MainWindow(QMainWindow):
         self.view.editRequested.connect(lambda _stage_id: self.rename_stage())
         self.scene.stageContextMenuRequested.connect(self.menus.show_context_menu)
         self.scene.stageActivated.connect(self._on_stage_activated)
-        self.table.selectionChangedIds.connect(self.editor.select)
-        self.table.model().problem.connect(self.show_problem)
-        self.properties.problem.connect(self.show_problem)
-        self.opportunities.problem.connect(self.show_problem)
-        self.scenarios.problem.connect(self.show_problem)
-        self.insights.stageRequested.connect(lambda stage_id: self.select([stage_id]))
-        self.leverage.stageRequested.connect(lambda stage_id: self.select([stage_id]))
 
     def default_layout(self) -> None:
         """Give the panels their first share of the window."""
@@ -163,8 +202,10 @@ class MainWindow(QMainWindow):
     def set_display_unit(self, unit: DisplayUnit) -> None:
         """Show every duration in readable units, all in hours, or all in days."""
         units.set_display_unit(unit)
-        self.table.viewport().update()
-        self.properties.refresh()
+        if self.made("Stages"):
+            self.table.viewport().update()
+        if self.made("Properties"):
+            self.properties.refresh()
         self.workspace.refresh_now()
 
     def show_message(self, message: str, milliseconds: int = 8000, problem: bool = False) -> None:
@@ -190,11 +231,19 @@ class MainWindow(QMainWindow):
         """Select stages everywhere: canvas, table, properties."""
         self.editor.select(ids)
 
+    def single_selected(self) -> str | None:
+        """The selected stage when exactly one is selected."""
+        ids = self.selected_ids
+        return ids[0] if len(ids) == 1 else None
+
     def _show_selection(self, ids: list[str]) -> None:
         self.scene.select_stages(ids)
-        self.table.select_stages(ids)
-        self.properties.show_stage(ids[0] if len(ids) == 1 else None)
-        self.opportunities.set_current_stage(ids[0] if len(ids) == 1 else None)
+        if self.made("Stages"):
+            self.table.select_stages(ids)
+        if self.made("Properties"):
+            self.properties.show_stage(ids[0] if len(ids) == 1 else None)
+        if self.made("AI opportunities"):
+            self.opportunities.set_current_stage(ids[0] if len(ids) == 1 else None)
         for action in self.menus.stage_actions:
             action.setEnabled(bool(ids))
         if len(ids) == 1:

@@ -136,9 +136,11 @@ class Menus:
             "Ctrl+Shift+A",
             "Mark where AI could help this stage",
         )
-        self.new_scenario_action = self._action("&New scenario", window.scenarios.new_scenario)
+        self.new_scenario_action = self._action(
+            "&New scenario", lambda: window.scenarios.new_scenario()
+        )
         self.all_ai_action = self._action(
-            "Create “All AI ideas”", window.scenarios.create_all_ai_ideas
+            "Create “All AI ideas”", lambda: window.scenarios.create_all_ai_ideas()
         )
         self.current_state_action = self._action(
             "Show &current state", lambda: window.workspace.show_scenario(None), "Ctrl+Shift+C"

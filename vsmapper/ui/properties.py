@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
 from pydantic import ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent
@@ -235,6 +234,8 @@ class PropertiesPanel(QWidget):
     def _fill_rework(self, box: QComboBox, stage: Stage) -> None:
         box.clear()
         box.addItem(f"{stage.name} itself", None)
+        import networkx as nx
+
         upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
         for other in self.workspace.stream.stages:
             if other.id in upstream:

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from typing import Any, cast
 
-import networkx as nx
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -333,6 +332,8 @@ class StageTableModel(QAbstractTableModel):
             return [(choice, choice) for choice in (PHASES if field == "phase" else KINDS)]
         if field == "rework_to":
             stage = self.stages[index.row()]
+            import networkx as nx
+
             upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
             return [(f"{stage.name} itself", "")] + [
                 (other.name, other.name) for other in self.stages if other.id in upstream

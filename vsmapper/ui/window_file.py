@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import documents, files, settings
+from vsmapper.ui import files, settings
 
 if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
@@ -160,6 +160,9 @@ class WindowFile(QObject):
 
     def import_dialog(self) -> None:
         """Open a map from a spreadsheet's stage table."""
+        # Exports, imports and printing load their libraries only when first used.
+        from vsmapper.ui import documents
+
         if not self.confirm_discard():
             return
         name, _ = QFileDialog.getOpenFileName(
@@ -170,6 +173,8 @@ class WindowFile(QObject):
 
     def import_path(self, path: Path) -> bool:
         """Import a spreadsheet as a new, unsaved map; errors list their rows."""
+        from vsmapper.ui import documents
+
         path = files.absolute(path)
         notices: list[str] = []
         try:
@@ -191,6 +196,8 @@ class WindowFile(QObject):
 
     def export_dialog(self) -> None:
         """Write what is shown to Excel, CSV, PNG, SVG or a PDF report."""
+        from vsmapper.ui import documents
+
         suggested = files.suggested_path(self.workspace.stream.name)
         name, chosen = QFileDialog.getSaveFileName(
             self.window, "Export", str(suggested), documents.EXPORT_FILTER
@@ -200,6 +207,8 @@ class WindowFile(QObject):
 
     def export_path(self, path: Path) -> bool:
         """Export the map (as the shown scenario makes it) to ``path``."""
+        from vsmapper.ui import documents
+
         path = files.absolute(path)
         scenario = self.workspace.scenario
         try:
@@ -207,7 +216,7 @@ class WindowFile(QObject):
                 self.workspace.stream,
                 path,
                 scenario=scenario.id if scenario else None,
-                forecast_result=self.window.charts.last_forecast,
+                forecast_result=self.window.last_forecast(),
                 measurement=self.window.measured_flow.measurement,
             )
         except VSMapperError as error:
@@ -219,6 +228,8 @@ class WindowFile(QObject):
 
     def print_document(self, what: str, preview: bool = False) -> None:
         """Print, or preview, the map as shown ("map") or the report ("report")."""
+        from vsmapper.ui import documents
+
         scenario = self.workspace.scenario
         try:
             printed = documents.print_document(
@@ -226,7 +237,7 @@ class WindowFile(QObject):
                 what,
                 self.workspace.stream,
                 scenario.id if scenario else None,
-                self.window.charts.last_forecast,
+                self.window.last_forecast(),
                 preview,
             )
         except VSMapperError as error:

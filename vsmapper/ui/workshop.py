@@ -6,9 +6,8 @@ import io
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-import segno
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -33,20 +32,20 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
-from vsmapper.io.csv_export import export_csv
 from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.commands import try_perform
+from vsmapper.ui.docks import BOTTOM, Panel, PanelDock
 from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
 from vsmapper.ui.insights_panel import ProblemLabel, duration_text, prepare_table, read_only_item
 from vsmapper.workshop.merge import StageMerge, SurveyMerge, TimeSpread, apply_merge
 from vsmapper.workshop.plan import KIND_LABELS, PLAN_COLUMNS, improvement_plan
-from vsmapper.workshop.server import SurveyRound, lan_address
 
 if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
     from vsmapper.ui.workspace import Workspace
+    from vsmapper.workshop.server import SurveyRound
 
 POLL_INTERVAL_MS = 400
 DISAGREE_COLOR = QColor("#c53030")
@@ -57,6 +56,8 @@ FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
 
 def qr_pixmap(text: str, scale: int = 6) -> QPixmap:
     """A QR code of ``text`` as a picture, black on white with a quiet zone."""
+    import segno
+
     picture = io.BytesIO()
     segno.make(text, error="m").save(picture, kind="png", scale=scale, border=3)
     pixmap = QPixmap()
@@ -189,6 +190,8 @@ class SurveyWindow(QDialog):
         self.stage_list = QListWidget(self)
         self.stage_list.setMaximumHeight(130)
         self.fill_stages()
+        from vsmapper.workshop.server import lan_address
+
         self.host_edit = QLineEdit(lan_address(), self)
         self.host_edit.setToolTip(
             "The network interface participants reach; 127.0.0.1 is this machine only"
@@ -278,6 +281,8 @@ class SurveyWindow(QDialog):
             self._say("Tick at least one stage to ask about.")
             return
         host = self.host_edit.text().strip() or "127.0.0.1"
+        from vsmapper.workshop.server import SurveyRound
+
         try:
             self.round = SurveyRound(self.workspace.stream, stage_ids, host=host)
         except OSError as exc:
@@ -517,6 +522,8 @@ class ImprovementPlanPanel(QWidget):
 
     def export_csv(self, path: Path) -> bool:
         """Write the plan to ``path``; a failure is shown beside the table."""
+        from vsmapper.io.csv_export import export_csv
+
         try:
             export_csv(self.workspace.stream, path, notes=True)
         except VSMapperError as error:
@@ -586,12 +593,8 @@ class Workshop:
         workspace = window.workspace
         self.workspace = workspace
         self.survey_window: SurveyWindow | None = None
-        self.plan = ImprovementPlanPanel(workspace, window)
-        self.plan.problem.connect(window.show_problem)
-        self.dock = QDockWidget("Improvement plan", window)
-        self.dock.setObjectName("improvement-plan-dock")
-        self.dock.setWidget(self.plan)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock = PanelDock(Panel("Improvement plan", self._make_plan, BOTTOM), window)
+        window.addDockWidget(BOTTOM, self.dock)
         stages_dock = window.findChild(QDockWidget, "stages-dock")
         if stages_dock is not None:
             window.tabifyDockWidget(stages_dock, self.dock)
@@ -634,6 +637,16 @@ class Workshop:
         menu.addSeparator()
         menu.addActions([self.add_pain_action, self.add_kaizen_action, self.plan_action])
         self.menu = menu
+
+    def _make_plan(self) -> ImprovementPlanPanel:
+        plan = ImprovementPlanPanel(self.workspace, self.window)
+        plan.problem.connect(self.window.show_problem)
+        return plan
+
+    @property
+    def plan(self) -> ImprovementPlanPanel:
+        """The improvement plan panel, made when first needed."""
+        return cast(ImprovementPlanPanel, self.dock.panel())
 
     def open_survey(self) -> SurveyWindow:
         """Show the estimate round window (one per map window)."""
