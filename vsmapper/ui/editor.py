@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from vsmapper.errors import VSMapperError
-from vsmapper.io.paste import paste_rows
 from vsmapper.model.document import NEW_STAGE_NAME, Change, Document
 from vsmapper.model.stream import Stage
 from vsmapper.ui.commands import Edit, field_change_text, perform, try_perform
@@ -224,6 +223,8 @@ class Editor(QObject):
 
     def paste(self, text: str, after: str | None = None) -> str | None:
         """Update or add stages from spreadsheet rows as one step; the refusal if refused."""
+        from vsmapper.io.paste import paste_rows
+
         try:
             perform(
                 self.workspace.undo_stack,
