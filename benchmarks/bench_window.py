@@ -27,7 +27,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QRectF
+from PySide6.QtCore import QEventLoop, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -298,6 +298,9 @@ def pan_and_zoom_at(app: QApplication, size: int) -> None:
     scene = MapScene()
     scene.show_map(stream, analyze(stream))
     view = MapView(scene)
+    view.resize(1200, 800)
+    # Wrapped for the view, as the window does once it is shown at its size.
+    view.apply_room()
     bare_scene = QGraphicsScene()
     for item in scene.items():
         bare_scene.addRect(item.sceneBoundingRect())
@@ -319,7 +322,8 @@ def pan_and_zoom_at(app: QApplication, size: int) -> None:
         for shown in (view, bare_view):
             shown.resetTransform()
             if zoom is None:
-                shown.fitInView(scene.content_rect())
+                # Zoomed out until the whole map shows, as a user can: one scale both ways.
+                shown.fitInView(scene.content_rect(), Qt.AspectRatioMode.KeepAspectRatio)
             else:
                 shown.scale(zoom, zoom)
                 shown.centerOn(scene.content_rect().center())

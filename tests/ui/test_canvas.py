@@ -7,9 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import defusedxml.ElementTree as ElementTree
+import numpy
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QContextMenuEvent, QImage, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPixmapCache,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +27,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import parse_map_text
 from vsmapper.layout import Grid
 from vsmapper.model import ValueStream
+from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView, render_image, save_png, save_svg
 from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES, StageItem, TimelineItem
 from vsmapper.ui.canvas.view import MIN_TITLE_PIXELS
@@ -284,6 +294,115 @@ def test_dragging_boxes_reports_one_move_on_release(view: MapView, qtbot: QtBot)
     assert x == pytest.approx(2 * GRID.column_pitch + 50 / view.zoom(), abs=2)
     flow = scene.flow_item("refine", "coding").boundingRect()
     assert flow.right() >= x - 1
+
+
+def zoomed_out(view: MapView) -> None:
+    """The whole map at half the scale where boxes are read, as after zooming out."""
+    view.resetTransform()
+    view.scale(READABLE_DETAIL / 2, READABLE_DETAIL / 2)
+    view.centerOn(view.map_scene().content_rect().center())
+
+
+def release(view: MapView, point: QPoint) -> None:
+    """Let go of the left button; QTest warns when a view leaves a rubber band's release
+    unaccepted, as Qt's view does."""
+    QApplication.sendEvent(
+        view.viewport(),
+        QMouseEvent(
+            QEvent.Type.MouseButtonRelease,
+            QPointF(point),
+            QPointF(view.viewport().mapToGlobal(point)),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
+
+
+def alike(first: QImage, second: QImage) -> bool:
+    """Whether two pictures look the same: each pixel of one is, within a few levels of
+    each colour, a pixel of the other at most one pixel away (a box's picture is placed to
+    the nearest pixel, and an edge half way between two may fall on either), but for a few
+    where two such edges cross."""
+    pixels = [
+        numpy.frombuffer(image.convertToFormat(QImage.Format.Format_RGB32).constBits(), numpy.uint8)
+        .reshape(image.height(), image.width(), 4)
+        .astype(int)
+        for image in (first, second)
+    ]
+    near = numpy.zeros(pixels[0].shape[:2], bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            moved = numpy.roll(pixels[1], (dy, dx), axis=(0, 1))
+            near |= (abs(pixels[0] - moved) <= 8).all(axis=2)
+    return int((~near).sum()) <= near.size // 10_000
+
+
+def test_zoomed_out_the_view_copies_a_picture_that_looks_as_painted(
+    view: MapView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zoomed_out(view)
+    assert view.copies_pictures()
+    copied = view.grab().toImage()
+    monkeypatch.setattr(view, "copies_pictures", lambda: False)
+    painted = view.grab().toImage()
+    assert alike(copied, painted)
+    view.resetTransform()
+    monkeypatch.undo()
+    assert not view.copies_pictures()
+
+
+def test_a_selection_made_zoomed_out_shows_there_and_once_zoomed_in(
+    view: MapView, qtbot: QtBot
+) -> None:
+    scene = view.map_scene()
+    box = scene.stage_item("coding").box_rect()
+    view.centerOn(box.center())
+    near = view.grab().toImage()
+    transform = view.transform()
+    zoomed_out(view)
+    centre = view.mapFromScene(box.center())
+    assert view.grab().toImage().pixelColor(centre) == QColor(theme.PAPER)
+    scene.select_stages(["coding"])
+    qtbot.waitUntil(lambda: view.grab().toImage().pixelColor(centre) == QColor(theme.SELECTION))
+    view.setTransform(transform)
+    view.centerOn(box.center())
+    again = view.grab().toImage()
+    QPixmapCache.clear()
+    assert again == view.grab().toImage() != near
+
+
+def test_zoomed_out_a_dragged_box_is_painted_live_and_moves(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    zoomed_out(view)
+    start = view.mapFromScene(scene.stage_item("coding").box_rect().center())
+    moves: list[dict[str, tuple[float, float]]] = []
+    scene.stagesMoved.connect(moves.append)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view.viewport(), start + QPoint(5, 3))
+    qtbot.mouseMove(view.viewport(), start + QPoint(10, 6))
+    assert not view.copies_pictures()
+    view.grab()
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(10, 6))
+    assert list(moves[0]) == ["coding"]
+    assert view.copies_pictures()
+
+
+def test_zoomed_out_a_rubber_band_selects_the_boxes_it_touches(view: MapView, qtbot: QtBot) -> None:
+    scene = view.map_scene()
+    zoomed_out(view)
+    start = view.mapFromScene(scene.stage_item("review").box_rect().topLeft() - QPointF(40, 30))
+    end = view.mapFromScene(scene.stage_item("security").box_rect().center())
+    reported: list[list[str]] = []
+    scene.selectionChangedIds.connect(reported.append)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 11):
+        qtbot.mouseMove(view.viewport(), start + (end - start) * step / 10)
+    assert not view.copies_pictures()
+    view.grab()
+    release(view, end)
+    assert reported[-1] == ["review", "security"]
+    assert view.copies_pictures()
 
 
 def test_shift_dragging_from_box_to_box_draws_a_flow(view: MapView, qtbot: QtBot) -> None:

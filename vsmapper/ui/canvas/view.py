@@ -30,8 +30,9 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from vsmapper.layout import Room
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.interactions import ViewGesture, view_gesture
-from vsmapper.ui.canvas.items import TITLE_SIZES
+from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES
 from vsmapper.ui.canvas.scene import MapScene
+from vsmapper.ui.canvas.snapshot import SceneSnapshot, forget_item_pictures
 from vsmapper.ui.canvas.strips import SideStrip
 
 ZOOM_STEP = 1.25
@@ -90,6 +91,9 @@ class MapView(QGraphicsView):
         self._relayout.setInterval(RELAYOUT_DELAY_MS)
         self._relayout.timeout.connect(self._on_resized)
         self._fitted = False
+        self._snapshot = SceneSnapshot(self)
+        self._copying = False
+        scene.changed.connect(self._snapshot.mark_changed)
         # No smooth pixmap transform: cached item pictures are drawn pixel for pixel, and
         # smoothing them made panning a big map a third slower.
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -318,6 +322,35 @@ class MapView(QGraphicsView):
         """End the gesture under way."""
         gesture, self._gesture = self._gesture, None
         (gesture or self._idle).release(event)
+
+    def copies_pictures(self) -> bool:
+        """Whether repaints copy a picture of the scene instead of painting its items: zoomed
+        out below reading, while no box is dragged, no rubber band drawn and nothing typed."""
+        scene = self._map_scene
+        return (
+            self.zoom() < READABLE_DETAIL
+            and not self.transform().isRotating()
+            and scene.mouseGrabberItem() is None
+            and scene.focusItem() is None
+            and self.rubberBandRect().isNull()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Copy the scene's picture when zoomed out too far to read (``snapshot.py``); paint
+        the items otherwise, and while a gesture changes the map under the pointer."""
+        copying = self.copies_pictures()
+        if copying != self._copying:
+            self._copying = copying
+            forget_item_pictures()
+            self._snapshot.clear()
+        if not copying:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self.viewport())
+        try:
+            self._snapshot.paint(painter, event.rect())
+        finally:
+            painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Keep the banner across the top and, when presenting, the map fitted; wrap the
