@@ -299,15 +299,16 @@ def pan_and_zoom_at(app: QApplication, size: int) -> None:
     scene.show_map(stream, analyze(stream))
     view = MapView(scene)
     view.resize(1200, 800)
+    view.show()
+    settle(app)
     # Wrapped for the view, as the window does once it is shown at its size.
     view.apply_room()
     bare_scene = QGraphicsScene()
     for item in scene.items():
         bare_scene.addRect(item.sceneBoundingRect())
     bare_view = QGraphicsView(bare_scene)
-    for shown in (view, bare_view):
-        shown.resize(1200, 800)
-        shown.show()
+    bare_view.resize(1200, 800)
+    bare_view.show()
     settle(app)
     frames = 30
 
