@@ -48,7 +48,7 @@ def test_rework_must_go_upstream_exactly_as_networkx_finds_it(stream: ValueStrea
 
 
 @st.composite
-def one_stage_changed(draw: st.DrawFn) -> tuple[ValueStream, int]:
+def one_stage_changed(draw: st.DrawFn) -> tuple[ValueStream, int, Stage]:
     """A valid forward-flowing map, then one of its stages given any rework target and any
     estimates, some out of order: the map as an edit of that stage proposes it."""
     size = draw(st.integers(1, 9))
@@ -57,19 +57,21 @@ def one_stage_changed(draw: st.DrawFn) -> tuple[ValueStream, int]:
     stages = [Stage(id=name, name=name.upper(), pca=90) for name in names]
     flows = [Flow(source=a, target=b) for a, b in pairs if draw(st.booleans())]
     index = draw(st.integers(0, size - 1))
+    before = stages[index]
     estimates = st.sampled_from(["1d", "2-5d", "2d/3d/5d", "5d/3d/1d", "1w/30h/2w"])
     stages[index] = stages[index].replaced(
         rework_to=draw(st.sampled_from([None, "ghost", *names])),
         process_time=draw(estimates),
         wait_time=draw(estimates),
     )
-    return ValueStream.model_construct(name="Rules", stages=stages, flows=flows), index
+    return ValueStream.model_construct(name="Rules", stages=stages, flows=flows), index, before
 
 
 @settings(max_examples=200, deadline=None)
 @given(one_stage_changed())
 def test_an_edit_of_one_stage_finds_what_the_whole_map_check_finds(
-    changed: tuple[ValueStream, int],
+    changed: tuple[ValueStream, int, Stage],
 ) -> None:
-    stream, index = changed
+    stream, index, before = changed
     assert changed_stage_problems(stream, index) == map_problems(stream)
+    assert changed_stage_problems(stream, index, before) == map_problems(stream)

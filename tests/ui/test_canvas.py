@@ -222,6 +222,23 @@ def test_an_update_changes_the_same_items_in_place(scene: MapScene) -> None:
     assert scene.rework_item("review").label == "15% rework → Implementation"
 
 
+def test_an_edit_rebuilds_only_the_faces_and_timeline_steps_it_changes(scene: MapScene) -> None:
+    stream = checkout()
+    faces = {stage.id: scene.stage_item(stage.id).face for stage in stream.stages}
+    steps = {step.name: step for step in scene.timeline_steps()}
+    assert "Coding" in steps
+    edited = with_stages(stream, coding={"process_time": "3d"})
+    scene.show_map(edited, analyze(edited))
+    assert scene.stage_item("coding").face.process == "3d"
+    after = {step.name: step for step in scene.timeline_steps()}
+    assert after["Coding"].process == "3d" and after.keys() == steps.keys()
+    kept = [s.id for s in stream.stages if scene.stage_item(s.id).face is faces[s.id]]
+    assert "coding" not in kept and len(kept) >= len(faces) - 3
+    for stage_id in kept:
+        name = faces[stage_id].name
+        assert name not in steps or after[name] is steps[name]
+
+
 def test_a_removed_stage_loses_its_box_and_flows(scene: MapScene) -> None:
     security = scene.stage_item("security")
     stream = checkout()

@@ -15,7 +15,7 @@ from tests.conftest import feature_chain_data
 from tests.ui.conftest import close_without_asking
 from tests.ui.test_main_window import snapshot
 from vsmapper.io.mapfile import map_from_data
-from vsmapper.model.stream import Scenario, StageOverride
+from vsmapper.model.stream import Note, Scenario, StageOverride
 from vsmapper.ui.app import application
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
@@ -154,6 +154,19 @@ def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkey
     window.workspace.undo_stack.undo()
     window.workspace.undo_stack.undo()
     assert snapshot(window) == before
+
+
+def test_a_closed_plan_is_rebuilt_when_it_is_shown(window, qtbot) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    plan = window.workshop.plan
+    assert window.workshop.dock.isHidden()
+    window.workspace.document.add_note(Note(id="pain-1", stage="review", text="Slow"))
+    window.workspace.refresh_now()
+    assert plan.table.rowCount() == 0  # nobody sees it: nothing is rebuilt
+    window.workshop.plan_action.trigger()
+    assert plan.isVisible() and plan.table.rowCount() == 1
+    assert plan.table.item(0, 2).text() == "Slow"
 
 
 def test_a_cancelled_note_adds_nothing(window, monkeypatch) -> None:

@@ -383,7 +383,7 @@ class Document:
             # The stage was validated when it was made and the rest of the map is valid:
             # only what this stage's own fields can break needs checking (a big map's edit).
             candidate = self.stream.model_copy(update={"stages": stages})
-            problems = changed_stage_problems(candidate, index)
+            problems = changed_stage_problems(candidate, index, old)
             if problems:
                 raise VSMapperError(f"{stage.name}: {problems[0]}")
         self._commit(candidate, Change("stage_changed", stage.id))

@@ -466,18 +466,22 @@ def map_problems(stream: ValueStream) -> list[str]:
     return problems
 
 
-def changed_stage_problems(stream: ValueStream, index: int) -> list[str]:
+def changed_stage_problems(
+    stream: ValueStream, index: int, before: Stage | None = None
+) -> list[str]:
     """What ``map_problems`` finds in a map that was valid before one stage changed, in its
     order, as long as the stage kept its id and its AI opportunities: the stage's rework
     target and its estimates are all that such a change can break.
 
-    An edit of one field checks this instead of the whole map.
+    An edit of one field checks this instead of the whole map; given the stage as it was
+    (``before``), a rework target it already had is not searched for again.
     """
     stage = stream.stages[index]
     place = f"stages[{index}] '{stage.name}'"
     problems: list[str] = []
     sent_to = stage.rework_to
-    if sent_to is not None and sent_to != stage.id:
+    unchanged = before is not None and before.rework_to == sent_to
+    if sent_to is not None and sent_to != stage.id and not unchanged:
         target = next((other for other in stream.stages if other.id == sent_to), None)
         if target is None:
             problems.append(_unknown_rework_target(place, sent_to))

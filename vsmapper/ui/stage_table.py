@@ -318,9 +318,12 @@ class StageTableModel(QAbstractTableModel):
         """
         stream = self.workspace.stream
         if self._lookup_stream is not stream:
-            successors: dict[str, list[str]] = {}
-            for flow in stream.flows:
-                successors.setdefault(flow.source, []).append(flow.target)
+            successors = self._lookup[1]
+            # An edit of a stage keeps the map's list of flows, and so its successors.
+            if self._lookup_stream is None or self._lookup_stream.flows is not stream.flows:
+                successors = {}
+                for flow in stream.flows:
+                    successors.setdefault(flow.source, []).append(flow.target)
             self._lookup = ({stage.id: stage.name for stage in stream.stages}, successors)
             self._lookup_stream = stream
         return self._lookup

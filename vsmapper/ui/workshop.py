@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPen, QPixmap
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -418,12 +418,27 @@ class ImprovementPlanPanel(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.export_button.clicked.connect(self.export_dialog)
         self.table.itemChanged.connect(self._on_item_changed)
-        workspace.refreshed.connect(self.refresh)
+        workspace.refreshed.connect(self._follow)
         self.note_ids: list[str] = []
+        self._stale = False
         self.refresh()
+
+    def _follow(self) -> None:
+        """Rebuild after a change unless the plan's dock is closed, else when it is shown: a
+        note tied to a scenario costs two analyses of the map."""
+        if self.isVisibleTo(self.window()):
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the rows from the map's notes."""
+        self._stale = False
         stream = self.workspace.stream
         rows = improvement_plan(stream)
         self._filling = True

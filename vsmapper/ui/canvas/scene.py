@@ -7,6 +7,7 @@ import contextlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,7 +21,7 @@ from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
-from vsmapper.model import Stage, ValueStream
+from vsmapper.model import Flow, Stage, ValueStream
 from vsmapper.model.stream import Calendar
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.interactions import InlineRename, SceneGesture, scene_gesture
@@ -55,6 +56,8 @@ PRESENTATION_ROOM = Room()
 """What a picture of the map is laid out for when no view says otherwise: a 16:9 screen."""
 
 HoursFormat = Callable[[float], str]
+LadderPlace = tuple[str, int, float, float]
+"""Where a timeline step goes: its stage, ladder row, wait start and process start."""
 
 
 def hours_format(calendar: Calendar) -> HoursFormat:
@@ -101,7 +104,7 @@ class MapScene(QGraphicsScene):
         super().__init__(parent)
         self.exporting = False
         self._stages: dict[str, StageItem] = {}
-        self._faces: dict[str, tuple[object, StageFace]] = {}
+        self._faces: dict[str, tuple[FaceInputs, StageFace]] = {}
         self._flows: dict[Edge, FlowItem] = {}
         self._reworks: dict[str, ReworkItem] = {}
         self._queue_badges: dict[str, QueueBadgeItem] = {}
@@ -110,6 +113,7 @@ class MapScene(QGraphicsScene):
         self._attached: dict[str, list[Edge]] = {}
         self._order: list[str] = []
         self._layout_key: object = None
+        self._edges: tuple[list[Flow] | None, tuple[Edge, ...]] = (None, ())
         self._automatic_key: object = None
         self._automatic: Placement | None = None
         self._laid_out: dict[str, Point] = {}
@@ -126,6 +130,10 @@ class MapScene(QGraphicsScene):
         self._flows_key: object = None
         self._reworks_key: object = None
         self._bands_key: object = None
+        # Where the timeline's steps go, per layout and critical path, and the steps shown.
+        self._ladder_key: object = None
+        self._ladder: list[LadderPlace] = []
+        self._ladder_steps: dict[str, tuple[StageFace, LadderPlace, TimelineStep]] = {}
         self._idle = SceneGesture(self)
         self._gesture: SceneGesture | None = None
         self.rename = InlineRename(self)
@@ -311,7 +319,10 @@ class MapScene(QGraphicsScene):
 
     def _layout(self, stream: ValueStream) -> dict[str, Point]:
         ids = tuple(stage.id for stage in stream.stages)
-        edges = tuple((flow.source, flow.target) for flow in stream.flows)
+        # An edit of a stage keeps the map's list of flows: its edges are read once.
+        if self._edges[0] is not stream.flows:
+            self._edges = (stream.flows, tuple((flow.source, flow.target) for flow in stream.flows))
+        edges = self._edges[1]
         fixed = {stage.id: stage.position for stage in stream.stages if stage.position is not None}
         room = replace(self._room, margin=FIT_MARGIN)
         if not self._presenting:
@@ -353,18 +364,13 @@ class MapScene(QGraphicsScene):
         hours = hours_format(stream.calendar)
         constraint = analysis.constraint
         unit = display_unit()
-        faces: dict[str, tuple[object, StageFace]] = {}
+        faces: dict[str, tuple[FaceInputs, StageFace]] = {}
         for stage in stream.stages:
-            item = self._stages.get(stage.id)
-            if item is None:
-                item = StageItem(stage.id)
-                self._stages[stage.id] = item
-                self.addItem(item)
             # Everything a face is made of (not where it is): an edit rebuilds only the faces
-            # it changes.
+            # it changes. An unchanged stage is the same object, so its fields are compared
+            # only for the stages an edit replaced.
             shown = metrics[stage.id]
-            key = (
-                _face_fields(stage),
+            figures = (
                 (shown.utilization, shown.wait_time_hours, shown.process_time_hours),
                 constraint.share if constraint and constraint.stage_id == stage.id else None,
                 names.get(stage.rework_to or stage.id),
@@ -372,12 +378,23 @@ class MapScene(QGraphicsScene):
                 unit,
             )
             known = self._faces.get(stage.id)
+            same_stage = known is not None and known[0].stage is stage
+            if known is not None and same_stage and known[0].figures == figures:
+                faces[stage.id] = known
+                continue
+            item = self._stages.get(stage.id)
+            if item is None:
+                item = StageItem(stage.id)
+                self._stages[stage.id] = item
+                self.addItem(item)
+            fields = known[0].fields if known is not None and same_stage else _face_fields(stage)
+            inputs = FaceInputs(stage, fields, figures)
             face = (
                 known[1]
-                if known is not None and known[0] == key
+                if known is not None and known[0][1:] == inputs[1:]
                 else _stage_face(stage, shown, analysis, names, hours)
             )
-            faces[stage.id] = (key, face)
+            faces[stage.id] = (inputs, face)
             item.set_face(face)
         self._faces = faces
         self._order = ids
@@ -385,9 +402,14 @@ class MapScene(QGraphicsScene):
 
     def _place_boxes(self, ids: list[str], positions: dict[str, Point]) -> None:
         """Put the boxes at their corners and note which ones moved."""
+        corners = {stage_id: positions[stage_id] for stage_id in ids}
+        if corners == self._corners:
+            # Every box is where it was (a drag keeps ``_corners`` where the dragged boxes
+            # are): an edit of a big map does not place thousands of boxes again.
+            self._moved = set()
+            return
         for stage_id in ids:
             self._stages[stage_id].setPos(*positions[stage_id])
-        corners = {stage_id: positions[stage_id] for stage_id in ids}
         self._moved = {
             stage_id for stage_id in ids if self._corners.get(stage_id) != corners[stage_id]
         }
@@ -675,31 +697,52 @@ class MapScene(QGraphicsScene):
 
     def _timeline_steps(self, analysis: FlowAnalysis) -> list[TimelineStep]:
         """Ladder steps under their boxes, one ladder row per lane, where the path runs left
-        to right; evenly where it does not."""
+        to right; evenly where it does not. A step whose box's face and place are unchanged
+        is the same object as before, so the timeline compares it at a glance."""
         steps: list[TimelineStep] = []
-        path = [stage_id for stage_id in analysis.critical_path if stage_id in self._stages]
+        known, shown = self._ladder_steps, {}
+        for place in self._ladder_places(analysis.critical_path):
+            stage_id, lane, wait_start, process_start = place
+            # The box's face already wrote the stage's times.
+            face = self._faces[stage_id][1]
+            last = known.get(stage_id)
+            if last is not None and last[0] is face and last[1] == place:
+                step = last[2]
+            else:
+                step = TimelineStep(
+                    name=face.name,
+                    wait=face.wait,
+                    process=face.process,
+                    wait_start=wait_start,
+                    process_start=process_start,
+                    process_end=process_start + GRID.box_width,
+                    lane=lane,
+                )
+            shown[stage_id] = (face, place, step)
+            steps.append(step)
+        self._ladder_steps = shown
+        return steps
+
+    def _ladder_places(self, critical_path: Sequence[str]) -> list[LadderPlace]:
+        """Each ladder step's stage, ladder row, wait start and process start, worked out once
+        per layout and critical path."""
+        key = (self._layout_key, tuple(critical_path))
+        if key == self._ladder_key:
+            return self._ladder
+        places: list[LadderPlace] = []
         lane, end = -1, 0.0
-        for stage_id in path:
+        for stage_id in critical_path:
+            if stage_id not in self._stages:
+                continue
             x, y = self._corners[stage_id]
             number = max(lane, lane_of(self._lanes, y + GRID.box_height / 2))
             if number != lane:
                 lane, end = number, x - GRID.column_gap
             start = x if x >= end + GRID.column_gap / 2 else end + GRID.column_gap
-            # The box's face already wrote the stage's times.
-            face = self._faces[stage_id][1]
-            steps.append(
-                TimelineStep(
-                    name=face.name,
-                    wait=face.wait,
-                    process=face.process,
-                    wait_start=end,
-                    process_start=start,
-                    process_end=start + GRID.box_width,
-                    lane=lane,
-                )
-            )
+            places.append((stage_id, lane, end, start))
             end = start + GRID.box_width
-        return steps
+        self._ladder_key, self._ladder = key, places
+        return places
 
     # -- gestures -----------------------------------------------------------------------------
 
@@ -772,6 +815,14 @@ def _number(value: float) -> str:
 def _money(amount: float, currency: str) -> str:
     symbol = CURRENCY_SYMBOLS.get(currency.upper())
     return f"{symbol} {amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
+
+
+class FaceInputs(NamedTuple):
+    """What a box's face was made from: the stage, the fields it shows, and its figures."""
+
+    stage: Stage
+    fields: dict[str, object]
+    figures: tuple[object, ...]
 
 
 def _face_fields(stage: Stage) -> dict[str, object]:
