@@ -195,52 +195,57 @@ def _xlsx_tables(path: Path) -> Workbook:
 
         def table(name: str, where: str = "") -> Table | None:
             sheet = sheets.get(name.casefold())
-            return None if sheet is None else Table(_sheet_rows(path, sheet), where)
+            return None if sheet is None else Table(_sheet_rows(path, sheet, formats=False), where)
 
-        stages = table(STAGES_SHEET) or Table(_sheet_rows(path, workbook.worksheets[0]))
+        stage_sheet = sheets.get(STAGES_SHEET.casefold(), workbook.worksheets[0])
         return Workbook(
-            stages,
+            Table(_sheet_rows(path, stage_sheet)),
             table(SETTINGS_SHEET, SETTINGS_SHEET),
             table(AI_SHEET, AI_SHEET),
             table(SCENARIOS_SHEET, SCENARIOS_SHEET),
         )
 
 
-def _sheet_rows(path: Path, sheet: Any) -> list[tuple[int, list[Cell]]]:
+def _sheet_rows(path: Path, sheet: Any, formats: bool = True) -> list[tuple[int, list[Cell]]]:
     """Every row of a read-only sheet, numbered as the sheet numbers them.
 
     The size the sheet declares is ignored (other tools write 1,048,576 rows for 13): rows
-    are counted as they are read, against the same limits.
+    are counted as they are read, against the same limits. Without ``formats`` only values
+    are read, which is quicker: no percentage is marked (only stages have percentages).
     """
     sheet.reset_dimensions()
     rows: list[tuple[int, list[Cell]]] = []
-    for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+    for number, cells in enumerate(
+        sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=not formats), start=1
+    ):
         _too_big(path, number, 0)
-        if len(cells) > MAX_COLUMNS and cells[MAX_COLUMNS].value is not None:
+        values = [cell.value for cell in cells] if formats else cells
+        # openpyxl pads each row to the widest it may be: the padding is left out.
+        width = len(values)
+        while width and values[width - 1] is None:
+            width -= 1
+        if width > MAX_COLUMNS:
             raise VSMapperError(
                 f"{path}: a sheet has more than {MAX_COLUMNS} columns (row {number}); "
                 f"at most {MAX_COLUMNS} are read"
             )
-        rows.append((number, _cells(cells[:MAX_COLUMNS])))
+        rows.append(
+            (number, _cells(cells[:width]) if formats else [Cell(v) for v in values[:width]])
+        )
     return rows
 
 
 def _cells(cells: Sequence[Any]) -> list[Cell]:
-    """Values up to the last one written, with fractions shown as percentages marked, since
-    0.85 shown as 85% means 85.
+    """Values, with fractions shown as percentages marked, since 0.85 shown as 85% means 85.
 
-    The row comes padded to the widest a sheet may be; the padding is left out. Only a
-    fraction's format is looked up: that is all a percentage can mean here, and the look-up
-    is the slowest part of reading a cell.
+    Only a fraction's format is looked up: that is all a percentage can mean here, and the
+    look-up is the slowest part of reading a cell.
     """
-    width = len(cells)
-    while width and cells[width - 1].value is None:
-        width -= 1
     return [
         Cell(
             value,
             isinstance(value, float | int) and 0 < value <= 1 and "%" in (cell.number_format or ""),
         )
-        for cell in cells[:width]
+        for cell in cells
         for value in (cell.value,)
     ]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from pydantic import ValidationError
 
@@ -653,24 +653,26 @@ class _RowReader:
         self, table: Table, header: Header, row: int, cells: list[Cell], problems: Problems
     ) -> None:
         self.row, self.where = row, f"{table.where}row {row}"
-        self.header, self.cells, self.problems = header, cells, problems
+        self.header, self.problems = header, problems
+        width = len(cells)
+        self.cells = {
+            column: cells[place] for column, place in header.places.items() if place < width
+        }
 
     def cell(self, column: str) -> Cell:
         """The cell under ``column``; an empty one when the sheet has no such column."""
-        place = self.header.places.get(column)
-        if place is None or place >= len(self.cells):
-            return Cell(None)
-        return self.cells[place]
+        return self.cells.get(column, EMPTY)
 
     def is_blank(self, column: str) -> bool:
         """Whether the cell under ``column`` is missing or empty."""
-        return _is_blank(self.cell(column).value)
+        return _is_blank(self.cells.get(column, EMPTY).value)
 
     def read(self, column: str, parse: Callable[..., Any], *arguments: Any) -> Any:
         """``parse(cell, *arguments)``; None for a blank cell or after noting its problem."""
-        if self.is_blank(column):
+        cell = self.cells.get(column, EMPTY)
+        if _is_blank(cell.value):
             return None
-        return self.problems.check(f"{self.where}, {column}", parse, self.cell(column), *arguments)
+        return self.problems.check(f"{self.where}, {column}", parse, cell, *arguments)
 
     def add(self, column: str, problem: str) -> None:
         """Note a problem with this row's ``column``."""
@@ -682,20 +684,48 @@ class _RowReader:
         The text keeps ranges and units, so it wins while it agrees with the hours beside it
         under the calendar it was ``written_under``; hours someone edited since win over it.
         """
-        number = self.read(column, read_duration, self.header.units.get(column, ""))
         twin = TEXT_TWINS[column]
-        if number is None:
-            return self.read(twin, read_duration, "")
+        unit = self.header.units.get(column, "")
         text = None
         if not self.is_blank(twin):
             with contextlib.suppress(ValueError):
                 text = read_duration(self.cell(twin), "")
         calendar = written_under.hours_per_day, written_under.days_per_week
-        if text is not None and math.isclose(
-            text.likely_hours(*calendar), number.likely_hours(*calendar), rel_tol=1e-9, abs_tol=1e-9
+        hours = self.cell(column).value
+        # The usual case, the text beside the hours it was exported with: no estimate needs
+        # to be made of the hours.
+        if (
+            text is not None
+            and not unit
+            and _plain_hours(hours)
+            and _same_hours(text.likely_hours(*calendar), float(hours))
+        ):
+            return text
+        number = self.read(column, read_duration, unit)
+        if number is None:
+            return self.read(twin, read_duration, "")
+        if text is not None and _same_hours(
+            text.likely_hours(*calendar), number.likely_hours(*calendar)
         ):
             return text
         return number
+
+
+EMPTY = Cell(None)
+
+
+def _plain_hours(value: CellValue) -> TypeGuard[int | float]:
+    """Whether a cell holds a number ``read_duration`` takes as that many hours."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= MAX_EXACT_INTEGER
+    )
+
+
+def _same_hours(one: float, other: float) -> bool:
+    return math.isclose(one, other, rel_tol=1e-9, abs_tol=1e-9)
 
 
 def _row_readers(table: Table, header: Header, problems: Problems) -> list[_RowReader]:
