@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import json
 import math
 import re
@@ -421,9 +422,15 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
     if unit and not re.search(r"[a-zA-Z]", text):
         text += unit
     try:
-        return parse_estimate(text)
+        return _estimate(text)
     except ValueError:
         raise ValueError(f"{value.strip()!r} is not a duration (try 3d, 4h, 90m, 2-5d)") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _estimate(text: str) -> Estimate:
+    """``parse_estimate``, once per text: sheets repeat a few durations thousands of times."""
+    return parse_estimate(text)
 
 
 def read_text(cell: Cell) -> str:
