@@ -93,7 +93,7 @@ class MapView(QGraphicsView):
         self._fitted = False
         self._snapshot = SceneSnapshot(self)
         self._copying = False
-        scene.changed.connect(self._snapshot.mark_changed)
+        self._hears_changes = False
         # No smooth pixmap transform: cached item pictures are drawn pixel for pixel, and
         # smoothing them made panning a big map a third slower.
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -343,6 +343,12 @@ class MapView(QGraphicsView):
             self._copying = copying
             forget_item_pictures()
             self._snapshot.clear()
+        if copying and not self._hears_changes:
+            # Only once copying: Qt then reports every change of the scene by this signal
+            # instead of straight to the view, which makes selecting thousands of boxes
+            # slower for the rest of the session.
+            self._hears_changes = True
+            self._map_scene.changed.connect(self._snapshot.mark_changed)
         if not copying:
             super().paintEvent(event)
             return
