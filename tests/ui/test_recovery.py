@@ -261,3 +261,22 @@ def test_another_running_vsmapper_keeps_its_autosave_until_it_dies(
     assert recovery.stream.name == files.example_map().name
     recovery.file.release()
     assert list(private_recovery_folder.glob(f"{session}*")) == []
+
+
+def test_a_start_on_a_map_remembers_it_and_on_a_broken_file_says_why(
+    windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = saved_map(tmp_path / "asked-for.vsm.json", "Asked for")
+    (window,) = app.start(str(path))
+    assert window.workspace.stream.name == "Asked for"
+    assert window.workspace.undo_stack.isClean()
+    assert settings.RECENT_FILES.get()[0] == str(path)
+    assert settings.LAST_FOLDER.get() == str(tmp_path)
+    broken = tmp_path / "broken.vsm.json"
+    broken.write_text("{", encoding="utf-8")
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    (window,) = app.start(str(broken))
+    assert window.workspace.stream.name == files.example_map().name
+    assert window.workspace.path is None
+    assert len(said) == 1 and "broken.vsm.json" in said[0]

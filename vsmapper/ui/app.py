@@ -13,9 +13,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vsmapper import __version__
+from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import files
+from vsmapper.ui import files, settings
 from vsmapper.ui.canvas.render import png_bytes
 from vsmapper.ui.docks import after_first_paint
 from vsmapper.ui.main_window import MainWindow
@@ -127,13 +128,27 @@ def new_window(stream: ValueStream, path: Path | None = None) -> MainWindow:
     return window
 
 
+def first_window(file: str | None) -> MainWindow:
+    """A window on ``file``, read before the window is made (not opened after the example);
+    on the example when there is no file, or when it cannot be read (a dialog then says why)."""
+    if not file:
+        return new_window(files.example_map())
+    path = files.absolute(file)
+    try:
+        stream = files.open_map(path)
+    except VSMapperError:
+        window = new_window(files.example_map())
+        window.file.open_path(path, confirmed=True)
+        return window
+    settings.LAST_FOLDER.set(str(path.parent))
+    settings.remember_recent(str(path))
+    return new_window(stream, path)
+
+
 def start(file: str | None) -> list[MainWindow]:
     """The windows of a new start: ``file`` (or the example), then every orphaned autosave."""
     recoveries = files.orphaned_recoveries()
-    window = new_window(files.example_map())
-    if file:
-        window.file.open_path(files.absolute(file), confirmed=True)
-    windows = offer_recoveries(window, recoveries)
+    windows = offer_recoveries(first_window(file), recoveries)
     for shown in windows:
         shown.view.fit()
     return windows
