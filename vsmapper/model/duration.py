@@ -187,8 +187,8 @@ class Estimate(BaseModel):
 
     @staticmethod
     def zero() -> Estimate:
-        """No time at all."""
-        return Estimate.hours_value(0.0)
+        """No time at all: one shared estimate, the default of every stage without a time."""
+        return _ZERO
 
     @property
     def text(self) -> str:
@@ -235,6 +235,7 @@ class Estimate(BaseModel):
         return self.text
 
 
+_ZERO = Estimate.hours_value(0.0)
 _READ: dict[object, Estimate] = {}
 """Estimates by the text or number they were read from; estimates are immutable."""
 _READ_LIMIT = 10_000

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
-from itertools import pairwise
+from itertools import chain, pairwise
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Literal, Self, get_args
 
 from pydantic import (
@@ -295,63 +297,52 @@ class ValueStream(Model):
         return graph
 
 
-def _topological_order(successors: dict[str, list[str]]) -> list[str] | None:
-    """The stages with every flow going forward, or None when the flows form a cycle."""
-    indegree = dict.fromkeys(successors, 0)
-    for targets in successors.values():
+# Fields read from every stage, flow or opportunity of a big map in C rather than in a loop.
+_ID, _AI, _ALSO, _REWORK_TO = (attrgetter(name) for name in ("id", "ai", "also", "rework_to"))
+_SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
+_PROCESS_TIME, _WAIT_TIME = attrgetter("process_time"), attrgetter("wait_time")
+
+
+def _topological_order(successors: list[list[int]]) -> list[int] | None:
+    """The stages (by place) with every flow going forward, or None when flows form a cycle."""
+    indegree = [0] * len(successors)
+    for targets in successors:
         for target in targets:
             indegree[target] += 1
-    order = [stage_id for stage_id, count in indegree.items() if count == 0]
-    for stage_id in order:
-        for target in successors[stage_id]:
+    order = [place for place, count in enumerate(indegree) if count == 0]
+    for place in order:
+        for target in successors[place]:
             indegree[target] -= 1
             if indegree[target] == 0:
                 order.append(target)
     return order if len(order) == len(successors) else None
 
 
-def _reached_from(
-    order: list[str], successors: dict[str, list[str]], bits: dict[str, int]
-) -> dict[str, int]:
+def _reached_from(order: list[int], successors: list[list[int]], bits: list[int]) -> list[int]:
     """For each stage, the OR of the ``bits`` of the stages upstream of it, in one pass.
 
     One forward pass over the flows answers "does this rework target flow into this stage"
     for every rework loop at once, instead of one graph search per loop.
     """
-    reached = dict.fromkeys(order, 0)
-    for stage_id in order:
-        carried = reached[stage_id] | bits.get(stage_id, 0)
-        for target in successors[stage_id]:
-            reached[target] |= carried
+    reached = [0] * len(successors)
+    for place in order:
+        carried = reached[place] | bits[place]
+        if carried:
+            for target in successors[place]:
+                reached[target] |= carried
     return reached
 
 
-def map_problems(stream: ValueStream) -> list[str]:
-    """Every rule of the format that ties parts of a map together, broken or not."""
+def _flow_problems(stream: ValueStream, positions: dict[str, int]) -> list[str]:
+    """Flows from or to an unknown stage, from a stage into itself, or given twice."""
     problems: list[str] = []
-    names = {stage.id: stage.name for stage in stream.stages}
-    positions: dict[str, int] = {}
-    for index, stage in enumerate(stream.stages):
-        if stage.id in positions:
-            problems.append(
-                f"stages[{index}].id: duplicate id '{stage.id}' "
-                f"(also stages[{positions[stage.id]}]); ids must be unique"
-            )
-        positions.setdefault(stage.id, index)
-
-    def where(stage_id: str) -> str:
-        return f"stages[{positions[stage_id]}] '{names[stage_id]}'"
-
-    successors: dict[str, list[str]] = {stage_id: [] for stage_id in positions}
     seen: set[tuple[str, str]] = set()
     for index, flow in enumerate(stream.flows):
         source, target = pair = flow.source, flow.target
-        if source in successors and target in successors and source != target:
-            if pair not in seen:
-                seen.add(pair)
-                successors[source].append(target)
-                continue
-            problems.append(f"flows[{index}]: duplicate flow {source} → {target}")
+        if source in positions and target in positions and source != target:
+            if pair in seen:
+                problems.append(f"flows[{index}]: duplicate flow {source} → {target}")
+            seen.add(pair)
             continue
         for end, stage_id in (("from", source), ("to", target)):
             if stage_id not in positions:
@@ -361,62 +352,112 @@ def map_problems(stream: ValueStream) -> list[str]:
         elif pair in seen:
             problems.append(f"flows[{index}]: duplicate flow {source} → {target}")
         seen.add(pair)
+    return problems
+
+
+def _opportunity_problems(
+    stages: list[Stage], positions: dict[str, int], where: Callable[[str], str]
+) -> tuple[list[str], list[str]]:
+    """AI opportunity ids given twice in the file, and side effects on unknown stages."""
+    repeated: list[str] = []
+    unknown: list[str] = []
+    ai_ids: set[str] = set()
+    for stage in stages:
+        for opportunity in stage.ai:
+            if opportunity.id in ai_ids:
+                repeated.append(
+                    f"{where(stage.id)}.ai: duplicate id '{opportunity.id}'; "
+                    "AI opportunity ids must be unique in the file"
+                )
+            ai_ids.add(opportunity.id)
+            for effect in opportunity.also:
+                if effect.stage not in positions:
+                    unknown.append(
+                        f"{where(stage.id)}.ai '{opportunity.id}'.also: "
+                        f"unknown stage '{effect.stage}'"
+                    )
+    return repeated, unknown
+
+
+def map_problems(stream: ValueStream) -> list[str]:
+    """Every rule of the format that ties parts of a map together, broken or not."""
+    # Each rule is first checked in bulk (sets, comprehensions); the messages, in the
+    # order one pass per rule gives them, are only worked out for a map that breaks it.
+    problems: list[str] = []
+    stages = stream.stages
+    ids = list(map(_ID, stages))
+    # Each id's first place: written last when the places are given from the end.
+    positions = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+    if len(positions) < len(ids):
+        given: set[str] = set()
+        for index, stage_id in enumerate(ids):
+            if stage_id in given:
+                problems.append(
+                    f"stages[{index}].id: duplicate id '{stage_id}' "
+                    f"(also stages[{positions[stage_id]}]); ids must be unique"
+                )
+            given.add(stage_id)
+
+    def where(stage_id: str) -> str:
+        place = positions[stage_id]
+        return f"stages[{place}] '{stages[place].name}'"
+
+    sources = list(map(_SOURCE, stream.flows))
+    targets = list(map(_TARGET, stream.flows))
+    if (
+        len(set(zip(sources, targets, strict=True))) < len(sources)
+        or not positions.keys() >= {*sources, *targets}
+        or any(map(operator.eq, sources, targets))
+    ):
+        problems += _flow_problems(stream, positions)
     if problems:
         return problems
+    successors: list[list[int]] = [[] for _ in ids]
+    for source, target in zip(sources, targets, strict=True):
+        successors[positions[source]].append(positions[target])
     order = _topological_order(successors)
     if order is None:
         import networkx as nx
 
         cycle = nx.find_cycle(stream.graph())
-        loop = " → ".join([names[a] for a, _ in cycle] + [names[cycle[0][0]]])
+        names = [stages[positions[source]].name for source, _ in cycle]
+        loop = " → ".join([*names, names[0]])
         problems.append(
             f"flows: they form a cycle ({loop}); flows must only go forward "
             "(use rework_to for work sent back)"
         )
         return problems
 
-    targets = sorted({stage.rework_to for stage in stream.stages if stage.rework_to in positions})
-    bits = {stage_id: 1 << number for number, stage_id in enumerate(targets)}
+    # Each kind of problem keeps its own list, so they are reported in the same order as
+    # one pass per kind would.
+    reworked = [
+        stage
+        for stage, sent_to in zip(stages, map(_REWORK_TO, stages), strict=True)
+        if sent_to is not None
+    ]
+    rework_targets = sorted({stage.rework_to for stage in reworked if stage.rework_to in positions})
+    bits = [0] * len(ids)
+    for number, stage_id in enumerate(rework_targets):
+        bits[positions[stage_id]] = 1 << number
     reached = _reached_from(order, successors, bits)
-    # One pass over the stages; each kind of problem keeps its own list, so they are
-    # reported in the same order as one pass per kind would.
     rework_problems: list[str] = []
+    for stage in reworked:
+        sent_to = stage.rework_to
+        if sent_to is None or sent_to == stage.id:
+            continue
+        if sent_to not in positions:
+            rework_problems.append(_unknown_rework_target(where(stage.id), sent_to))
+        elif not reached[positions[stage.id]] & bits[positions[sent_to]]:
+            rework_problems.append(
+                _rework_not_upstream(where(stage.id), stages[positions[sent_to]].name)
+            )
+    opportunities = list(chain.from_iterable(map(_AI, stages)))
+    ai_ids = set(map(_ID, opportunities))
     ai_problems: list[str] = []
     also_problems: list[str] = []
-    estimate_problems: list[str] = []
-    ai_places: dict[str, str] = {}
-    calendar = stream.calendar
-    checked: dict[int, str | None] = {}
-    for stage in stream.stages:
-        sent_to = stage.rework_to
-        if sent_to is not None and sent_to != stage.id:
-            if sent_to not in positions:
-                rework_problems.append(_unknown_rework_target(where(stage.id), sent_to))
-            elif not reached[stage.id] & bits[sent_to]:
-                rework_problems.append(_rework_not_upstream(where(stage.id), names[sent_to]))
-        for opportunity in stage.ai:
-            if opportunity.id in ai_places:
-                ai_problems.append(
-                    f"{where(stage.id)}.ai: duplicate id '{opportunity.id}'; "
-                    "AI opportunity ids must be unique in the file"
-                )
-            ai_places.setdefault(opportunity.id, stage.id)
-            for effect in opportunity.also:
-                if effect.stage not in positions:
-                    also_problems.append(
-                        f"{where(stage.id)}.ai '{opportunity.id}'.also: "
-                        f"unknown stage '{effect.stage}'"
-                    )
-        for field, estimate in (
-            ("process_time", stage.process_time),
-            ("wait_time", stage.wait_time),
-        ):
-            # Stages share the estimates read from equal text: check each once.
-            if id(estimate) not in checked:
-                checked[id(estimate)] = estimate_problem(estimate, calendar)
-            problem = checked[id(estimate)]
-            if problem:
-                estimate_problems.append(_estimate_out_of_order(where(stage.id), field, problem))
+    if len(ai_ids) < len(opportunities) or any(map(_ALSO, opportunities)):
+        ai_problems, also_problems = _opportunity_problems(stages, positions, where)
+    estimate_problems = _estimate_problems(stages, stream.calendar, where)
     problems += rework_problems + ai_problems
     scenario_ids: set[str] = set()
     for index, scenario in enumerate(stream.scenarios):
@@ -424,7 +465,7 @@ def map_problems(stream: ValueStream) -> list[str]:
             problems.append(f"scenarios[{index}].id: duplicate id '{scenario.id}'")
         scenario_ids.add(scenario.id)
         for ai_id in scenario.ai:
-            if ai_id not in ai_places:
+            if ai_id not in ai_ids:
                 problems.append(
                     f"scenarios[{index}] '{scenario.name}'.ai: unknown AI opportunity '{ai_id}'"
                 )
@@ -453,6 +494,7 @@ def map_problems(stream: ValueStream) -> list[str]:
         if note.scenario is not None and note.scenario not in scenario_ids:
             problems.append(f"notes[{index}].scenario: unknown scenario '{note.scenario}'")
     problems += estimate_problems
+    calendar = stream.calendar
     for index, scenario in enumerate(stream.scenarios):
         for stage_id, override in scenario.overrides.items():
             for field in ("process_time", "wait_time"):
@@ -523,6 +565,27 @@ def _rework_not_upstream(place: str, target_name: str) -> str:
 
 def _estimate_out_of_order(place: str, field: str, problem: str) -> str:
     return f"{place}.{field}: {problem}"
+
+
+def _estimate_problems(
+    stages: list[Stage], calendar: Calendar, where: Callable[[str], str]
+) -> list[str]:
+    """Every stage's process and wait time that is out of order, in stage order."""
+    # Stages share the estimates read from equal text: each is checked once.
+    process, wait = list(map(_PROCESS_TIME, stages)), list(map(_WAIT_TIME, stages))
+    estimates = dict(zip(map(id, process), process, strict=True))
+    estimates.update(zip(map(id, wait), wait, strict=True))
+    wrong = {key for key, estimate in estimates.items() if estimate_problem(estimate, calendar)}
+    problems: list[str] = []
+    for stage in stages if wrong else ():
+        for field, estimate in (
+            ("process_time", stage.process_time),
+            ("wait_time", stage.wait_time),
+        ):
+            problem = estimate_problem(estimate, calendar) if id(estimate) in wrong else None
+            if problem:
+                problems.append(_estimate_out_of_order(where(stage.id), field, problem))
+    return problems
 
 
 def estimate_problem(estimate: Estimate, calendar: Calendar) -> str | None:
