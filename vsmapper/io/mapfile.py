@@ -7,15 +7,16 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import jiter
 from pydantic import ValidationError
 
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.atomic import write_atomically
-from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, TEXT_CHECKED, ValueStream
+from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream, text_checked
 from vsmapper.model.validation import place_of, user_error
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -146,6 +147,11 @@ def _parsed_map_text(text: str, source: str) -> ValueStream:
     """``parse_map_text`` with the collector paused."""
     if not text.strip():
         raise VSMapperError(f"{source}: the file is empty; a map file is a JSON object")
+    surrogates = _may_hold_surrogates(text)
+    if not surrogates:
+        stream = _quickly_read(text, source)
+        if stream is not None:
+            return stream
     duplicates = _Duplicates()
     try:
         data = json.loads(
@@ -158,12 +164,11 @@ def _parsed_map_text(text: str, source: str) -> ValueStream:
     # The walk over every value names the place of a problem; most files have none, and
     # one search of the text rules out lone surrogates. Too deep a nesting fails validation,
     # whose refusal walks the tree too.
-    surrogates = _may_hold_surrogates(text)
     problem = _tree_problem(data) if duplicates.found or surrogates else None
     if problem:
         raise VSMapperError(f"{source}: {problem}")
     try:
-        return map_from_data(data, source, text_checked=not surrogates)
+        return map_from_data(data, source, text_searched=not surrogates)
     except VSMapperError:
         problem = _tree_problem(data)
         if problem:
@@ -171,10 +176,27 @@ def _parsed_map_text(text: str, source: str) -> ValueStream:
         raise
 
 
-def map_from_data(data: Any, source: str = "map", text_checked: bool = False) -> ValueStream:
+def _quickly_read(text: str, source: str) -> ValueStream | None:
+    """The map, if its text is valid JSON without a repeated key and a valid map; else None.
+
+    jiter parses in Rust and refuses repeated keys itself, so no Python runs per object;
+    it also refuses NaN, infinities and lone surrogates. Any refusal or error leaves the
+    file to the careful reading, which decides as it always has and names the problem and
+    its place (jiter reads a 400-digit integer as one, which that reading makes a float).
+    """
+    try:
+        data = jiter.from_json(
+            text.encode("utf-8"), allow_inf_nan=False, catch_duplicate_keys=True, cache_mode="keys"
+        )
+        return map_from_data(data, source, text_searched=True)
+    except Exception:  # whatever it is, the careful reading reports it
+        return None
+
+
+def map_from_data(data: Any, source: str = "map", text_searched: bool = False) -> ValueStream:
     """A validated map from parsed JSON data, refusing other formats and newer versions.
 
-    ``text_checked`` says the data's text was searched for lone surrogates already.
+    ``text_searched`` says the data's text was searched for lone surrogates already.
     """
     if not isinstance(data, dict):
         raise VSMapperError(
@@ -197,7 +219,8 @@ def map_from_data(data: Any, source: str = "map", text_checked: bool = False) ->
             f"(expected 1 to {FORMAT_VERSION})"
         )
     try:
-        return ValueStream.model_validate(data, context={TEXT_CHECKED: text_checked})
+        with text_checked() if text_searched else nullcontext():
+            return ValueStream.model_validate(data)
     except ValidationError as exc:
         raise user_error(exc, data, prefix=f"{source}: ") from None
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from itertools import chain, pairwise
 from operator import attrgetter
@@ -14,7 +16,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationInfo,
     model_validator,
 )
 
@@ -75,8 +76,19 @@ MAX_FACTOR = 100
 MIN_SHARE = 0.01
 """The least %C&A (percent) and availability (percent of time) that a stage can have."""
 
-TEXT_CHECKED = "text_checked"
-"""Validation context key: the data's text holds no lone surrogate (checked at once)."""
+_TEXT_CHECKED: ContextVar[bool] = ContextVar("text_checked", default=False)
+"""Whether the text being validated was searched for lone surrogates at once."""
+
+
+@contextmanager
+def text_checked() -> Iterator[None]:
+    """Validate without searching each text for lone surrogates: the caller searched them all."""
+    token = _TEXT_CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _TEXT_CHECKED.reset(token)
+
 
 Percent = Annotated[float, Field(ge=MIN_SHARE, le=100)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
@@ -94,9 +106,11 @@ class Model(BaseModel):
         extra="forbid", allow_inf_nan=False, populate_by_name=True, frozen=True
     )
 
+    # Without a ValidationInfo argument pydantic calls this more cheaply: a big map runs it
+    # for tens of thousands of objects.
     @model_validator(mode="after")
-    def _refuse_unsavable_text(self, info: ValidationInfo) -> Self:
-        if info.context and info.context.get(TEXT_CHECKED):
+    def _refuse_unsavable_text(self) -> Self:
+        if _TEXT_CHECKED.get():
             return self
         for name, value in self.__dict__.items():
             if isinstance(value, str):
