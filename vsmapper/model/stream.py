@@ -449,7 +449,7 @@ def map_problems(stream: ValueStream) -> list[str]:
         for stage, sent_to in zip(stages, map(_REWORK_TO, stages), strict=True)
         if sent_to is not None
     ]
-    rework_targets = sorted({stage.rework_to for stage in reworked if stage.rework_to in positions})
+    rework_targets: list[str] = sorted(positions.keys() & set(map(_REWORK_TO, reworked)))
     bits = [0] * len(ids)
     for number, stage_id in enumerate(rework_targets):
         bits[positions[stage_id]] = 1 << number
