@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import vsmapper.analysis as analysis_package
+import vsmapper.analysis.flow as flow_module
 from tests.conftest import feature_chain_data
 from tests.ui.conftest import WindowFactory
 from vsmapper.cli import example_map_path, main
@@ -22,6 +23,7 @@ from vsmapper.model import ValueStream
 from vsmapper.ui import files
 from vsmapper.ui.app import EXIT_AFTER_FIRST_PAINT
 from vsmapper.ui.canvas.items import GRID
+from vsmapper.ui.commands import perform
 from vsmapper.ui.main_window import MainWindow
 
 
@@ -313,6 +315,30 @@ def test_moving_boxes_moves_only_them_and_their_flows_and_keeps_every_figure(
     workspace.refresh_now()
     assert scene.stage_item(first).pos() == QPointF(900.0, 700.0)
     assert not analyzed and not refreshed and workspace.analysis() is analysis
+
+
+def test_an_edit_analyses_the_map_once_for_every_panel_in_view(
+    make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(shown=True, size=(1600, 1000))
+    QApplication.processEvents()
+    workspace = window.workspace
+    analyzed: list[ValueStream] = []
+    times = flow_module.flow_times
+    monkeypatch.setattr(
+        flow_module, "flow_times", lambda stream: analyzed.append(stream) or times(stream)
+    )
+    perform(
+        workspace.undo_stack,
+        workspace.document,
+        "Change process time of Coding",
+        lambda document: document.set_stage_field("coding", "process_time", "3d"),
+    )
+    workspace.refresh_now()
+    QApplication.processEvents()
+    window.grab()
+    assert analyzed == [workspace.stream]
+    assert window.scene.stage_item("coding").face.process == "3d"
 
 
 def test_a_flow_drawn_on_the_map_is_one_undo_step(window: MainWindow) -> None:
