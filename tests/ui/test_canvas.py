@@ -30,6 +30,7 @@ from vsmapper.model import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView, render_image, save_png, save_svg
 from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES, StageItem, TimelineItem
+from vsmapper.ui.canvas.scene import REWORK_STEP
 from vsmapper.ui.canvas.view import MIN_TITLE_PIXELS
 
 GRID = Grid()
@@ -198,6 +199,22 @@ def test_rework_to_an_earlier_stage_is_a_labelled_loop(scene: MapScene) -> None:
     loop = scene.rework_item("review")
     assert loop.label == "15% rework → Coding"
     assert loop.label_rect().bottom() < scene.stage_item("review").box_rect().top()
+
+
+def test_loops_over_each_other_in_a_lane_rise_one_above_the_other(qapp: Any) -> None:
+    stages = [{"id": f"s{n}", "name": f"Stage {n}", "process_time": "1h"} for n in range(5)]
+    for source, target in (("s2", "s0"), ("s4", "s3"), ("s3", "s1")):
+        stages[int(source[1])] |= {"pca": 90, "rework_to": target}
+    stream = parse_map_text(
+        json.dumps({"format": "vsmapper", "version": 1, "name": "Loops", "stages": stages})
+    )
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    assert len(scene.lanes()) == 1
+    top = {
+        stage_id: scene.rework_item(stage_id).label_rect().top() for stage_id in ("s2", "s3", "s4")
+    }
+    assert top["s2"] == top["s4"] == top["s3"] + REWORK_STEP
 
 
 def test_ai_opportunities_show_as_a_badge_listing_them(scene: MapScene) -> None:

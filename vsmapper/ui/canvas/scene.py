@@ -515,16 +515,19 @@ class MapScene(QGraphicsScene):
         }
         lane = {stage_id: self._lane_of(stage_id) for stage_id in loops}
         levels: dict[str, int] = {}
+        # Only loops of the same lane can nest: each is compared with those, not all loops.
+        by_lane: dict[int, list[tuple[float, float, int]]] = {}
         for stage_id in sorted(loops, key=lambda s: (spans[s][1] - spans[s][0], s)):
             low, high = spans[stage_id]
-            inner = [
-                levels[other]
-                for other in levels
-                if spans[other][0] <= high
-                and low <= spans[other][1]
-                and lane[other] == lane[stage_id]
-            ]
-            levels[stage_id] = max(inner, default=-1) + 1
+            placed = by_lane.setdefault(lane[stage_id], [])
+            levels[stage_id] = (
+                max(
+                    (level for left, right, level in placed if left <= high and low <= right),
+                    default=-1,
+                )
+                + 1
+            )
+            placed.append((low, high, levels[stage_id]))
         self._rework_targets = {
             stage_id: (target, label, levels[stage_id])
             for stage_id, (target, label) in loops.items()
