@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from datetime import date
 from itertools import chain, pairwise
 from operator import attrgetter
-from typing import TYPE_CHECKING, Annotated, Literal, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Literal, Self, cast, get_args
 
 from pydantic import (
     BaseModel,
@@ -416,19 +416,22 @@ def map_problems(stream: ValueStream) -> list[str]:
         place = positions[stage_id]
         return f"stages[{place}] '{stages[place].name}'"
 
-    sources = list(map(_SOURCE, stream.flows))
-    targets = list(map(_TARGET, stream.flows))
+    # Flows by the places of their ends (None for an unknown stage).
+    sources = list(map(positions.get, map(_SOURCE, stream.flows)))
+    targets = list(map(positions.get, map(_TARGET, stream.flows)))
     if (
-        len(set(zip(sources, targets, strict=True))) < len(sources)
-        or not positions.keys() >= {*sources, *targets}
+        None in sources
+        or None in targets
         or any(map(operator.eq, sources, targets))
+        or len(set(zip(sources, targets, strict=True))) < len(sources)
     ):
         problems += _flow_problems(stream, positions)
     if problems:
         return problems
     successors: list[list[int]] = [[] for _ in ids]
-    for source, target in zip(sources, targets, strict=True):
-        successors[positions[source]].append(positions[target])
+    # No end is None past the checks above.
+    for source, target in zip(cast(list[int], sources), cast(list[int], targets), strict=True):
+        successors[source].append(target)
     order = _topological_order(successors)
     if order is None:
         import networkx as nx
