@@ -127,6 +127,17 @@ def window_on(stream: ValueStream) -> Iterator[Any]:
         settle(QApplication.instance())
 
 
+def laid_out(app: QApplication, window: Any) -> None:
+    """Run the event loop until the map's view keeps its size: panels made after the first
+    paint resize it, and the map is wrapped anew for the new size a moment later."""
+    size = None
+    for _ in range(30):
+        settle(app, 0.3)
+        if window.view.viewport().size() == size:
+            return
+        size = window.view.viewport().size()
+
+
 def current_now(app: QApplication, window: Any) -> None:
     """Bring every panel in view up to date at once, skipping the deliberate debounce."""
     window.workspace.refresh_now()
@@ -469,7 +480,7 @@ def move_and_select_at(app: QApplication, size: int) -> None:
     floor = best(lambda: analyze(fresh(stream)))
     moved = min(500, size)
     with window_on(stream) as window:
-        settle(app, 0.3)
+        laid_out(app, window)
         ids = [stage.id for stage in stream.stages]
         step = iter(range(1, 1000))
 
