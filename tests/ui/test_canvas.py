@@ -9,6 +9,7 @@ from typing import Any
 import defusedxml.ElementTree as ElementTree
 import numpy
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
@@ -759,3 +760,20 @@ def test_a_map_shown_again_after_an_empty_one_gets_its_bands_and_routes_back(
     scene.show_map(stream, analyze(stream))
     assert scene.phase_bands() == bands
     assert {stage_id: scene.rework_item(stage_id).label for stage_id in scene._reworks} == routes
+
+
+def test_a_scene_changed_after_its_zoomed_out_view_is_gone_reaches_nothing(
+    scene: MapScene, qtbot: QtBot
+) -> None:
+    view = MapView(scene)
+    view.resize(800, 500)
+    view.show()
+    zoomed_out(view)
+    view.grab()
+    view.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(view))
+    # Qt reports the change later, from the event loop, when the view no longer exists.
+    scene.select_stages(["coding"])
+    with qtbot.captureExceptions() as raised:
+        QApplication.processEvents()
+    assert raised == []

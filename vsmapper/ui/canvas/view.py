@@ -335,6 +335,11 @@ class MapView(QGraphicsView):
             and self.rubberBandRect().isNull()
         )
 
+    def _on_scene_changed(self, scene_rects: list[QRectF]) -> None:
+        # A slot of the view, not of its snapshot: Qt drops the connection with the view,
+        # so a change the scene reports after the view is gone reaches nothing.
+        self._snapshot.mark_changed(scene_rects)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         """Copy the scene's picture when zoomed out too far to read (``snapshot.py``); paint
         the items otherwise, and while a gesture changes the map under the pointer."""
@@ -348,7 +353,7 @@ class MapView(QGraphicsView):
             # instead of straight to the view, which makes selecting thousands of boxes
             # slower for the rest of the session.
             self._hears_changes = True
-            self._map_scene.changed.connect(self._snapshot.mark_changed)
+            self._map_scene.changed.connect(self._on_scene_changed)
         if not copying:
             super().paintEvent(event)
             return
