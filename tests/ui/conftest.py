@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -31,6 +31,14 @@ def private_recovery_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterato
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(files, "recovery_folder", lambda: folder)
         yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def settings_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Settings in a folder of this test run: two runs at once must not share recent files."""
+    folder = str(tmp_path_factory.mktemp("settings"))
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, folder)
 
 
 @pytest.fixture(autouse=True)
