@@ -122,7 +122,7 @@ def _tree_problem(data: Any) -> str | None:
 
 
 @contextmanager
-def _collection_paused() -> Iterator[None]:
+def collection_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a map is read.
 
     Reading makes tens of thousands of objects and no cycles; the collections they would
@@ -139,7 +139,7 @@ def _collection_paused() -> Iterator[None]:
 
 def parse_map_text(text: str, source: str = "map") -> ValueStream:
     """A validated map from the text of a ``.vsm.json`` file."""
-    with _collection_paused():
+    with collection_paused():
         return _parsed_map_text(text, source)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vsmapper.errors import VSMapperError
-from vsmapper.io.mapfile import IMPORT_SUFFIXES
+from vsmapper.io.mapfile import IMPORT_SUFFIXES, collection_paused
 from vsmapper.io.table_import import Cell, Settings, Table, Workbook, read_map
 from vsmapper.io.tables import unguard_csv_text
 from vsmapper.model import ValueStream
@@ -55,11 +55,12 @@ def import_spreadsheet(
             f"{path}: import reads .xlsx and .csv files, not '{suffix or path.name}'"
         )
     _check_file(path)
-    workbook = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
     given = Settings(
         hours_per_day=hours_per_day, days_per_week=days_per_week, demand_per_week=demand_per_week
     )
-    return read_map(str(path), workbook, path.stem, given, notices)
+    with collection_paused():
+        workbook = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
+        return read_map(str(path), workbook, path.stem, given, notices)
 
 
 def file_size(path: Path, what: str) -> int:
