@@ -40,7 +40,7 @@ from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import share_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
@@ -631,7 +631,7 @@ class HourglassChart(QWidget):
         self.labels.show(
             [
                 (
-                    f"{share.share:.0%} of time\nAI ideas: {share.opportunities}",
+                    f"{share_text(share.share)} of time\nAI ideas: {share.opportunities}",
                     index,
                     100 * share.share,
                     theme.INK,

@@ -50,6 +50,7 @@ from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save
 from vsmapper.ui.canvas.scene import MapScene
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_page
+from vsmapper.ui.units import share_text
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 EXPORT_FILTERS: dict[str, str] = {
@@ -602,7 +603,7 @@ def _draw_constraint_and_levers(
     caption = (
         "THE CONSTRAINT"
         if constraint is None
-        else (f"THE CONSTRAINT  ·  {constraint.share:.0%} OF EXPECTED LEAD TIME")
+        else (f"THE CONSTRAINT  ·  {share_text(constraint.share)} OF EXPECTED LEAD TIME")
     )
     page.text(
         QRectF(inner.left(), inner.top(), inner.width(), 9),

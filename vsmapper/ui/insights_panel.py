@@ -33,7 +33,7 @@ from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
 from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
 from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import share_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 REFRESH_DELAY_MS = 300
@@ -620,7 +620,7 @@ class InsightsPanel(FollowingPanel):
             phase.setForeground(QBrush(theme.color(theme.PHASE_COLORS[share.phase].label)))
             phase.setFont(panel_font(bold=True))
             portion = read_only_item(
-                f"{share.share:.0%}  ·  {duration_text(stream, share.expected_hours)}"
+                f"{share_text(share.share)}  ·  {duration_text(stream, share.expected_hours)}"
             )
             portion.setData(BAR_ROLE, share.share)
             portion.setData(BAR_COLOR_ROLE, strong)

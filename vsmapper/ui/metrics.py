@@ -9,7 +9,7 @@ from vsmapper.analysis import FlowAnalysis, FutureState
 from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import share_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 FIGURES = [
@@ -39,7 +39,9 @@ def status_text(
         f"flow efficiency {analysis.flow_efficiency:.1%}",
     ]
     if analysis.constraint:
-        parts.append(f"constraint: {analysis.constraint.stage} ({analysis.constraint.share:.0%})")
+        parts.append(
+            f"constraint: {analysis.constraint.stage} ({share_text(analysis.constraint.share)})"
+        )
     return "  ·  ".join(parts)
 
 
@@ -137,7 +139,7 @@ class MetricsPanel(QWidget):
             _set_color(self.values[key], theme.CONSTRAINT if text == "unbounded" else theme.INK)
         constraint = analysis.constraint
         self.constraint.setText(
-            f"Constraint: {constraint.stage} ({constraint.share:.0%} of expected lead time)"
+            f"Constraint: {constraint.stage} ({share_text(constraint.share)} of expected lead time)"
             if constraint
             else "No stages yet"
         )

@@ -73,6 +73,7 @@ from vsmapper.ui.insights_panel import (
     text_label,
 )
 from vsmapper.ui.side_effects import SideEffectsDialog
+from vsmapper.ui.units import share_text
 from vsmapper.ui.workspace import Workspace
 
 STATUSES = ("idea", "pilot", "adopted")
@@ -490,8 +491,8 @@ class AddOpportunityDialog(QDialog):
         if constraint is not None and constraint.stage_id != self.stage.id:
             share = current.stage(self.stage.id).share
             text += (
-                f" {html.escape(self.stage.name)} holds {share:.0%} of it; the constraint "
-                f"is {html.escape(constraint.stage)} ({constraint.share:.0%})."
+                f" {html.escape(self.stage.name)} holds {share_text(share)} of it; the constraint "
+                f"is {html.escape(constraint.stage)} ({share_text(constraint.share)})."
             )
         self.preview.setText(text)
 

@@ -32,7 +32,7 @@ from vsmapper.ui.stage_table import (
     read_stage_field,
     refusal_reason,
 )
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import share_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 INVALID_STYLE = f"border: 2px solid {theme.CONSTRAINT}; border-radius: 3px;"
@@ -262,7 +262,7 @@ class PropertiesPanel(QWidget):
         lines = [
             f"Rework: {show_hours(metrics.rework_hours, *calendar)} expected per item",
             f"Leverage: {show_hours(metrics.leverage_hours, *calendar)}, "
-            f"{metrics.share:.0%} of expected lead time",
+            f"{share_text(metrics.share)} of expected lead time",
             "On the critical path" if metrics.on_critical_path else "Off the critical path",
         ]
         if metrics.utilization is not None:

@@ -67,6 +67,7 @@ from vsmapper.ui.opportunities import (
     opportunity_effect_text,
     read_number,
 )
+from vsmapper.ui.units import share_text
 from vsmapper.ui.workspace import Workspace
 
 ALL_AI_IDEAS = "All AI ideas"
@@ -754,7 +755,7 @@ def measure_values(
         UNBOUNDED if unbounded else duration_text(stream, analysis.expected_lead_time_hours),
         "—" if unbounded else f"{analysis.flow_efficiency:.1%}",
         f"{analysis.rolled_pca:.1%}",
-        f"{constraint.stage} ({constraint.share:.0%})" if constraint else "—",
+        f"{constraint.stage} ({share_text(constraint.share)})" if constraint else "—",
         money_text(analysis.cost_per_item, stream.currency),
         "—" if monthly_ai_cost is None else money_text(monthly_ai_cost, stream.currency),
     ]

@@ -39,7 +39,7 @@ from vsmapper.ui.canvas.items import (
     TotalsRow,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
-from vsmapper.ui.units import display_unit, show_hours
+from vsmapper.ui.units import display_unit, share_text, show_hours
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
 REWORK_RISE = 32.0
@@ -847,7 +847,7 @@ def _stage_face(
     constraint = found is not None and found.stage_id == stage.id
     tags: list[tuple[str, str]] = []
     if found is not None and constraint:
-        tags.append((f"CONSTRAINT · {found.share:.0%} of lead time", theme.CONSTRAINT))
+        tags.append((f"CONSTRAINT · {share_text(found.share)} of lead time", theme.CONSTRAINT))
     if metrics.utilization is not None and metrics.utilization >= 1:
         tags.append((f"OVERLOADED · {metrics.utilization:.0%} busy", theme.OVERLOADED))
     people = _number(stage.people)
@@ -899,7 +899,7 @@ def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = Fals
     ]
     found = shown_constraint(analysis)
     if found is not None:
-        parts.append(f"constraint: {found.stage} ({found.share:.0%} of expected lead time)")
+        parts.append(f"constraint: {found.stage} ({share_text(found.share)} of expected lead time)")
     return "  ·  ".join(parts)
 
 
@@ -947,7 +947,7 @@ def _headline(
     if found is not None:
         figures.append(
             KeyFigure(
-                f"CONSTRAINT · {found.share:.0%} OF LEAD TIME",
+                f"CONSTRAINT · {share_text(found.share)} OF LEAD TIME",
                 found.stage,
                 theme.CONSTRAINT,
             )

@@ -1,0 +1,24 @@
+"""How shares are written: a constraint of a huge map holds a sliver, never "0%"."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.maps import synthetic_map
+from vsmapper.analysis import analyze
+from vsmapper.ui.metrics import status_text
+from vsmapper.ui.units import share_text
+
+
+@pytest.mark.parametrize(
+    ("share", "text"), [(0.0, "0%"), (0.0004, "<1%"), (0.005, "<1%"), (0.0051, "1%"), (0.42, "42%")]
+)
+def test_a_share_is_a_whole_percent_or_less_than_one(share: float, text: str) -> None:
+    assert share_text(share) == text
+
+
+def test_the_constraint_of_a_big_map_holds_a_sliver_not_nothing() -> None:
+    stream = synthetic_map(2000)
+    analysis = analyze(stream)
+    assert analysis.constraint is not None and 0 < analysis.constraint.share < 0.005
+    assert status_text(analysis, stream).endswith("(<1%)")
