@@ -10,7 +10,7 @@ from itertools import accumulate
 from vsmapper.analysis.graph import critical_path
 from vsmapper.analysis.timing import FlowTimes, flow_times
 from vsmapper.model import Stage, ValueStream
-from vsmapper.model.duration import format_hours
+from vsmapper.model.duration import format_hours, share_text
 
 # Leverages (hours) or utilizations this close count as tied: the rest is float noise.
 _TIE_TOLERANCE = 1e-9
@@ -247,7 +247,7 @@ def _reason(found: StageMetrics, expected_lead_time: float, stream: ValueStream)
             "No single stage shortens lead time on its own: parallel paths are equally "
             "long, so only improving them together helps"
         )
-    held = f"{found.name} holds {found.share:.0%} of expected lead time"
+    held = f"{found.name} holds {share_text(found.share)} of expected lead time"
     if found.wait_time_hours > 0:
         detail = f"{found.wait_time_hours / found.elapsed_hours:.0%} of its time is waiting"
     else:

@@ -20,6 +20,7 @@ from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.analysis.timing import flow_times
 from vsmapper.jsonout import json_ready
 from vsmapper.model import AIOpportunity, Scenario, ValueStream, format_hours
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import PHASES
 
 Severity = Literal["info", "warning", "critical"]
@@ -333,7 +334,7 @@ def _constraint(analysis: FlowAnalysis, words: _Words) -> list[Insight]:
         Insight(
             kind="constraint",
             severity="warning" if constraint.share >= DOMINANT_CONSTRAINT_SHARE else "info",
-            title=f"{constraint.stage} is the constraint: {constraint.share:.0%} of expected lead time",
+            title=f"{constraint.stage} is the constraint: {share_text(constraint.share)} of expected lead time",
             text=(
                 f"{constraint.stage} waits {words.hours(metrics.wait_time_hours)} and works "
                 f"{words.hours(metrics.process_time_hours)} per item{rework}. If it took no time "
@@ -767,7 +768,7 @@ def _low_leverage(
             result = "leaves expected lead time as it is"
         text = (
             f"{effect.opportunity} (enabled in {', '.join(enabled_in[effect.opportunity_id])})"
-            f" works on {effect.stage}, which holds {stage_share:.0%} of expected lead time. "
+            f" works on {effect.stage}, which holds {share_text(stage_share)} of expected lead time. "
             f"Applied alone it {result}, for {words.money(effect.monthly_cost)} a month."
         )
         stage_ids: tuple[str, ...] = (effect.stage_id,)

@@ -314,3 +314,9 @@ def _trim(value: float) -> str:
     """One decimal at most, without a trailing ``.0``."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+def share_text(share: float) -> str:
+    """A share as a whole percent, ``<1%`` for a share that would round to nothing."""
+    text = f"{share:.0%}"
+    return "<1%" if share > 0 and text == "0%" else text

@@ -36,11 +36,12 @@ from vsmapper.analysis.queues import (
 from vsmapper.analysis.scenario import FutureState
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
-from vsmapper.ui.units import share_text, show_hours
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)

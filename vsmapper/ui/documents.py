@@ -40,6 +40,7 @@ from vsmapper.io.exports import (
 from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.layout import Room
 from vsmapper.model import ValueStream, format_hours
+from vsmapper.model.duration import share_text
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
@@ -50,7 +51,6 @@ from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save
 from vsmapper.ui.canvas.scene import MapScene
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_page
-from vsmapper.ui.units import share_text
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 EXPORT_FILTERS: dict[str, str] = {

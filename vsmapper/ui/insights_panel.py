@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
 from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.units import share_text, show_hours
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 REFRESH_DELAY_MS = 300

@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from vsmapper.analysis import FlowAnalysis, FutureState
 from vsmapper.analysis.queues import unbounded_reason
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.units import share_text, show_hours
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 FIGURES = [

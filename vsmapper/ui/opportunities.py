@@ -53,6 +53,7 @@ from vsmapper.catalog import (
 )
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import AIOpportunity, Scenario, Stage
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
@@ -73,7 +74,6 @@ from vsmapper.ui.insights_panel import (
     text_label,
 )
 from vsmapper.ui.side_effects import SideEffectsDialog
-from vsmapper.ui.units import share_text
 from vsmapper.ui.workspace import Workspace
 
 STATUSES = ("idea", "pilot", "adopted")

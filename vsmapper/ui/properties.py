@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change
-from vsmapper.model.duration import Estimate, format_number
+from vsmapper.model.duration import Estimate, format_number, share_text
 from vsmapper.model.stream import KINDS, PHASES, Stage, estimate_problem
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
@@ -32,7 +32,7 @@ from vsmapper.ui.stage_table import (
     read_stage_field,
     refusal_reason,
 )
-from vsmapper.ui.units import share_text, show_hours
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 INVALID_STYLE = f"border: 2px solid {theme.CONSTRAINT}; border-radius: 3px;"

@@ -35,7 +35,7 @@ from vsmapper.analysis.queues import QueueChange
 from vsmapper.analysis.scenario import future_state
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change, Document
-from vsmapper.model.duration import parse_estimate
+from vsmapper.model.duration import parse_estimate, share_text
 from vsmapper.model.stream import Scenario, StageOverride, ValueStream, estimate_problem
 from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
@@ -67,7 +67,6 @@ from vsmapper.ui.opportunities import (
     opportunity_effect_text,
     read_number,
 )
-from vsmapper.ui.units import share_text
 from vsmapper.ui.workspace import Workspace
 
 ALL_AI_IDEAS = "All AI ideas"

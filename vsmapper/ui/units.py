@@ -1,5 +1,4 @@
-"""How durations are shown (the user's choice: readable units, all hours, or all days), and
-shares of a whole."""
+"""The user's choice of how durations are shown: readable units, all hours, or all days."""
 
 from __future__ import annotations
 
@@ -32,9 +31,3 @@ def set_display_unit(unit: DisplayUnit) -> None:
 def show_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5) -> str:
     """Working hours as the user prefers to read them."""
     return format_hours(hours, hours_per_day, days_per_week, display_unit())
-
-
-def share_text(share: float) -> str:
-    """A share as a whole percent, ``<1%`` for a share that would round to nothing."""
-    text = f"{share:.0%}"
-    return "<1%" if share > 0 and text == "0%" else text

@@ -22,6 +22,7 @@ from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
 from vsmapper.model import Flow, Stage, ValueStream
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Calendar
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.interactions import InlineRename, SceneGesture, scene_gesture
@@ -39,7 +40,7 @@ from vsmapper.ui.canvas.items import (
     TotalsRow,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
-from vsmapper.ui.units import display_unit, share_text, show_hours
+from vsmapper.ui.units import display_unit, show_hours
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
 REWORK_RISE = 32.0

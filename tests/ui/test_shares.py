@@ -6,8 +6,8 @@ import pytest
 
 from benchmarks.maps import synthetic_map
 from vsmapper.analysis import analyze
+from vsmapper.model.duration import share_text
 from vsmapper.ui.metrics import status_text
-from vsmapper.ui.units import share_text
 
 
 @pytest.mark.parametrize(
