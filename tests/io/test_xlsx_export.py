@@ -23,7 +23,13 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.io.tables import STAGE_COLUMNS
-from vsmapper.io.xlsx_export import CRITICAL_FILL, SUMMARY_LABELS, _cell_xml, export_xlsx
+from vsmapper.io.xlsx_export import (
+    CRITICAL_FILL,
+    SUMMARY_LABELS,
+    _cell_xml,
+    _SheetWriter,
+    export_xlsx,
+)
 from vsmapper.model import ValueStream
 
 if TYPE_CHECKING:
@@ -491,3 +497,12 @@ def test_libreoffice_opens_the_measured_flow_sheet(
     assert figures["Done items"] == found.done_items
     weeks = [row[1] for row in sheet.iter_rows(min_row=15 + len(found.stages), values_only=True)]
     assert weeks[1:] == [count for _, count in found.weekly_done]
+
+
+def test_nothing_is_written_below_a_table_whose_rows_come_after_the_save() -> None:
+    workbook = openpyxl.Workbook(write_only=True)
+    writer = _SheetWriter(workbook, "Stages", [10])
+    writer.table(STAGE_COLUMNS[:1], [["Coding"]], "Only")
+    with pytest.raises(RuntimeError, match="last thing on its sheet"):
+        writer.append(["below"])
+    workbook.save(io.BytesIO())

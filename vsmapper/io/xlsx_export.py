@@ -141,6 +141,10 @@ class _SheetWriter:
 
     def append(self, values: Sequence[object]) -> None:
         """One more row."""
+        # A table's rows go into the sheet after openpyxl saves it: a row written below
+        # them now would come before them in the file, which Excel calls damaged.
+        if self.body:
+            raise RuntimeError(f"{self.sheet.title}: a table must be the last thing on its sheet")
         self.sheet.append(list(values))
         self.rows += 1
 
