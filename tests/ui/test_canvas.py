@@ -423,9 +423,10 @@ def test_zoomed_out_a_dragged_box_is_painted_live_and_moves(view: MapView, qtbot
     assert view.copies_pictures()
 
 
-def test_zoomed_out_a_rubber_band_selects_the_boxes_it_touches(view: MapView, qtbot: QtBot) -> None:
+def start_rubber_band(view: MapView, qtbot: QtBot) -> tuple[QPoint, list[list[str]]]:
+    """Drag a rubber band from above Code review to Security review's centre, not yet let
+    go: where it ends, and the selections the scene reports."""
     scene = view.map_scene()
-    zoomed_out(view)
     start = view.mapFromScene(scene.stage_item("review").box_rect().topLeft() - QPointF(40, 30))
     end = view.mapFromScene(scene.stage_item("security").box_rect().center())
     reported: list[list[str]] = []
@@ -433,6 +434,12 @@ def test_zoomed_out_a_rubber_band_selects_the_boxes_it_touches(view: MapView, qt
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
     for step in range(1, 11):
         qtbot.mouseMove(view.viewport(), start + (end - start) * step / 10)
+    return end, reported
+
+
+def test_zoomed_out_a_rubber_band_selects_the_boxes_it_touches(view: MapView, qtbot: QtBot) -> None:
+    zoomed_out(view)
+    end, reported = start_rubber_band(view, qtbot)
     assert not view.copies_pictures()
     view.grab()
     release(view, end)
@@ -514,15 +521,8 @@ def test_syncing_the_selection_is_not_reported_back(view: MapView, qtbot: QtBot)
 
 
 def test_a_rubber_band_selects_the_boxes_it_touches(view: MapView, qtbot: QtBot) -> None:
-    scene = view.map_scene()
     view.fit()
-    start = view.mapFromScene(scene.stage_item("review").box_rect().topLeft() - QPointF(40, 30))
-    end = view.mapFromScene(scene.stage_item("security").box_rect().center())
-    reported: list[list[str]] = []
-    scene.selectionChangedIds.connect(reported.append)
-    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
-    for step in range(1, 11):
-        qtbot.mouseMove(view.viewport(), start + (end - start) * step / 10)
+    end, reported = start_rubber_band(view, qtbot)
     # QTest warns when a view leaves a rubber band's release unaccepted, as Qt's view does.
     QApplication.sendEvent(
         view.viewport(),

@@ -356,6 +356,19 @@ def test_a_flow_drawn_on_the_map_is_one_undo_step(window: MainWindow) -> None:
     assert window.message_label.text()
 
 
+def start_environment(folder: Path) -> dict[str, str]:
+    """An offscreen start whose settings and recovery files stay in ``folder``."""
+    return {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(folder),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+        "XDG_DATA_HOME": str(folder / "data"),
+        "XDG_CACHE_HOME": str(folder / "cache"),
+        "XDG_RUNTIME_DIR": str(folder / "runtime"),
+    }
+
+
 def test_the_first_frame_waits_for_no_chart_printing_qr_or_spreadsheet_library(
     tmp_path: Path,
 ) -> None:
@@ -371,16 +384,7 @@ def test_the_first_frame_waits_for_no_chart_printing_qr_or_spreadsheet_library(
         text=True,
         check=True,
         timeout=120,
-        env={
-            **os.environ,
-            EXIT_AFTER_FIRST_PAINT: "1",
-            "QT_QPA_PLATFORM": "offscreen",
-            "HOME": str(tmp_path),
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
-            "XDG_RUNTIME_DIR": str(tmp_path / "runtime"),
-        },
+        env={**start_environment(tmp_path), EXIT_AFTER_FIRST_PAINT: "1"},
     )
     assert result.stdout.strip().splitlines()[-1] == "0 []"
 
@@ -395,15 +399,6 @@ def test_the_first_window_imports_no_spreadsheet_library(tmp_path: Path) -> None
         capture_output=True,
         text=True,
         check=True,
-        env={
-            **os.environ,
-            "QT_QPA_PLATFORM": "offscreen",
-            # Settings and recovery files of this start stay in the test's folder.
-            "HOME": str(tmp_path),
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
-            "XDG_RUNTIME_DIR": str(tmp_path / "runtime"),
-        },
+        env=start_environment(tmp_path),
     )
     assert result.stdout.strip().splitlines()[-1] == "False"

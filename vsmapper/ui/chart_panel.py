@@ -155,6 +155,34 @@ def _mark(colour: str, position: float, angle: int = 90) -> pg.InfiniteLine:
     return line
 
 
+PERCENTILE_MARKS = (("P50", theme.INK), ("P85", theme.CONSTRAINT), ("P95", theme.REWORK))
+"""The lines a duration histogram marks, with their colours."""
+
+
+def histogram_items(
+    item: pg.PlotItem, phase: str, more_marks: Sequence[tuple[str, str]] = ()
+) -> tuple[pg.BarGraphItem, dict[str, pg.InfiniteLine]]:
+    """A duration histogram's bars in a phase's colour and its P50/P85/P95 lines (and
+    ``more_marks``), added to ``item`` once, to be changed by each draw."""
+    bars = pg.BarGraphItem(
+        x0=[],
+        width=[],
+        y0=0,
+        height=[],
+        brush=theme.color(theme.PHASE_COLORS[phase].strong, 150),
+        pen=pg.mkPen(theme.PAPER),
+    )
+    item.addItem(bars)
+    # Labels at different heights, so close lines do not write over each other.
+    marks = {
+        name: _mark(colour, 0.95 - 0.1 * place)
+        for place, (name, colour) in enumerate([*PERCENTILE_MARKS, *more_marks])
+    }
+    for line in marks.values():
+        item.addItem(line)
+    return bars, marks
+
+
 def _place(line: pg.InfiniteLine, value: float, text: str) -> None:
     """Show ``line`` at ``value`` with ``text`` as its label."""
     # Shown first: a hidden label ignores new text.
@@ -303,28 +331,9 @@ class ForecastChart(QWidget):
         self.job.finished.connect(self._ready)
         self.job.failed.connect(self._ready)
         self.lines: dict[str, float] = {}
-        item = self.plot.getPlotItem()
-        self._bars = pg.BarGraphItem(
-            x0=[],
-            width=[],
-            y0=0,
-            height=[],
-            brush=theme.color(theme.PHASE_COLORS["ideation"].strong, 150),
-            pen=pg.mkPen(theme.PAPER),
+        self._bars, self._marks = histogram_items(
+            self.plot.getPlotItem(), "ideation", [("nominal", theme.PROCESS)]
         )
-        item.addItem(self._bars)
-        # Labels at different heights, so close lines do not write over each other.
-        self._marks = {
-            name: _mark(colour, height)
-            for name, colour, height in (
-                ("P50", theme.INK, 0.95),
-                ("P85", theme.CONSTRAINT, 0.85),
-                ("P95", theme.REWORK, 0.75),
-                ("nominal", theme.PROCESS, 0.65),
-            )
-        }
-        for line in self._marks.values():
-            item.addItem(line)
 
     def add_section(self, widget: QWidget) -> None:
         """Show another forecast (from a history's throughput) above the histogram."""

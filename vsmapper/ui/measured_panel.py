@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from vsmapper.errors import VSMapperError
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.chart_panel import _mark, _place, _plot, save_chart
+from vsmapper.ui.chart_panel import _mark, _place, _plot, histogram_items, save_chart
 from vsmapper.ui.measured import Measured, _hours
 from vsmapper.ui.throughput import ThroughputForecastBox
 
@@ -98,26 +98,9 @@ class MeasuredFlowPanel(QWidget):
 
     def _make_plot_items(self) -> None:
         """The charts' items, made once and changed by each draw (never removed: see Labels)."""
-        flow = self.flow_time_chart.getPlotItem()
-        self._flow_bars = pg.BarGraphItem(
-            x0=[],
-            width=[],
-            y0=0,
-            height=[],
-            brush=theme.color(theme.PHASE_COLORS["creation"].strong, 150),
-            pen=pg.mkPen(theme.PAPER),
+        self._flow_bars, self._flow_marks = histogram_items(
+            self.flow_time_chart.getPlotItem(), "creation"
         )
-        flow.addItem(self._flow_bars)
-        self._flow_marks = {
-            name: _mark(colour, height)
-            for name, colour, height in (
-                ("P50", theme.INK, 0.95),
-                ("P85", theme.CONSTRAINT, 0.85),
-                ("P95", theme.REWORK, 0.75),
-            )
-        }
-        for line in self._flow_marks.values():
-            flow.addItem(line)
         velocity = self.velocity_chart.getPlotItem()
         self._velocity_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=theme.PROCESS)
         self._trend = pg.PlotDataItem(pen=pg.mkPen(theme.CONSTRAINT, width=2))
