@@ -27,7 +27,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QRectF, Qt
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -139,13 +139,46 @@ def laid_out(app: QApplication, window: Any) -> None:
 
 
 def current_now(app: QApplication, window: Any) -> None:
-    """Bring every panel in view up to date at once, skipping the deliberate debounce."""
+    """Bring every panel in view up to date at once, skipping the deliberate debounce, and
+    let Qt repaint what changed, as it does on screen (a ``grab()`` would paint it all)."""
     window.workspace.refresh_now()
     app.processEvents()
     for panel in (window.insights, window.opportunities, window.leverage, window.comparison):
         if panel.in_view and panel.stale:
             panel.refresh()
-    window.grab()
+    settle(app)
+
+
+class PaintCounter(QObject):
+    """Counts the widgets that paint while it listens: proof that a timing includes them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted: set[QObject] = set()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted.add(watched)
+        return False
+
+
+def repainted(app: QApplication, action: Callable[[], object]) -> set[QObject]:
+    """The widgets that painted during ``action``."""
+    counter = PaintCounter()
+    app.installEventFilter(counter)
+    try:
+        action()
+    finally:
+        app.removeEventFilter(counter)
+    return counter.painted
+
+
+def repaint_count(app: QApplication, window: Any, action: Callable[[], object]) -> int:
+    """How many widgets Qt repainted in ``action``; fails if the map was not one of them."""
+    painted = repainted(app, action)
+    if window.view.viewport() not in painted:
+        raise AssertionError("the map was not repainted inside the timing")
+    return len(painted)
 
 
 # --- the measurements ----------------------------------------------------------------
@@ -176,10 +209,10 @@ def edit_at(app: QApplication, size: int) -> None:
             )
             current_now(app, window)
 
-        edit()
+        count = repaint_count(app, window, edit)
         seconds = best(edit)
         report(
-            f"edit, {size} stages, 20 AI ideas: panels in view",
+            f"edit, {size} stages, 20 AI ideas: {count} widgets repainted",
             seconds,
             floor,
             "≤ 50 ms or 4.5× analyze",
@@ -491,15 +524,16 @@ def move_and_select_at(app: QApplication, size: int) -> None:
             )
             current_now(app, window)
 
+        count = repaint_count(app, window, move)
         before = window.workspace.undo_stack.count()
         seconds = best(move, 2)
         steps = (window.workspace.undo_stack.count() - before) / 2
         report(
-            f"move {moved} boxes at once ({steps:g} undo step each), {size} stages",
+            f"move {moved} boxes, {size} stages: {count} repainted, {steps:g} undo step",
             seconds,
             floor,
-            "one change; ≤ 4.5× analyze",
-            steps == 1 and seconds <= 4.5 * floor,
+            "one change; ≤ 50 ms or 4.5×",
+            steps == 1 and (seconds <= 0.05 or seconds <= 4.5 * floor),
         )
         timings: list[float] = []
         for _ in range(3):
