@@ -402,3 +402,23 @@ def test_the_first_window_imports_no_spreadsheet_library(tmp_path: Path) -> None
         env=start_environment(tmp_path),
     )
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_start_pauses_garbage_collection_until_its_first_paint(tmp_path: Path) -> None:
+    # Collection is off while start-up builds what lives as long as the app; the first paint
+    # freezes those objects out of later collections and turns collection back on.
+    probe = (
+        "import gc; from vsmapper.cli import main; "
+        "from vsmapper.ui import app; seen = []; started = app.started; "
+        "app.started = lambda qt: (seen.append(gc.isenabled()), started(qt)); "
+        "code = main([]); print(code, seen, gc.isenabled(), gc.get_freeze_count() > 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**start_environment(tmp_path), EXIT_AFTER_FIRST_PAINT: "1"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0 [False] True True"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from importlib import resources
@@ -166,6 +167,15 @@ def run(
         return 0
     app = application()
     windows = start(file)
-    if os.environ.get(EXIT_AFTER_FIRST_PAINT):
-        after_first_paint(windows[0].view.viewport(), app.quit)
+    after_first_paint(windows[0].view.viewport(), lambda: started(app))
     return app.exec()
+
+
+def started(app: QApplication) -> None:
+    """After the first window's first paint: collect garbage again, from here on."""
+    # Frozen, the objects start-up made are never walked again: a full collection in the
+    # middle of an edit would otherwise walk them all.
+    gc.freeze()
+    gc.enable()
+    if os.environ.get(EXIT_AFTER_FIRST_PAINT):
+        app.quit()
