@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.layout import Grid
+from vsmapper.layout import Grid, Point
 from vsmapper.ui import theme
 
 GRID = Grid()
@@ -562,46 +562,47 @@ class FlowItem(QGraphicsItem):
         self.critical = False
 
     def set_route(
-        self,
-        start: QPointF,
-        end: QPointF,
-        critical: bool,
-        detour: Detour | None = None,
+        self, start: Point, end: Point, critical: bool, detour: Detour | None = None
     ) -> None:
         """Run from ``start`` to ``end``; does nothing when the route is unchanged.
 
         ``detour`` (right, gap, left) sends a flow into the next lane: right along its lane to
         ``right``, down to the ``gap`` between the lanes, back to ``left`` and into ``end``.
         """
-        route = (start.x(), start.y(), end.x(), end.y(), critical, detour)
+        (start_x, start_y), (end_x, end_y) = start, end
+        route = (start_x, start_y, end_x, end_y, critical, detour)
         if route == self._route:
             return
         self.prepareGeometryChange()
+        if self._route is None or self._route[4] != critical:
+            self.setZValue(2 if critical else 1)
         self._route = route
         self.critical = critical
         # The line itself is made when it is first painted: moving many boxes routes many
         # flows, most of them out of view. The bounds hold every point the line can reach.
         self._drawn = None
         length, half_width = self._head_size()
-        x, y = [start.x(), end.x()], [start.y(), end.y()]
         if detour is not None:
-            x += (detour[0], detour[2])
-            y.append(detour[1])
-        elif not (abs(end.y() - start.y()) < 0.5 and end.x() > start.x()):
-            reach = max(60.0, abs(end.x() - start.x()) / 2)
-            x += (start.x() + reach, end.x() - length + 2 - reach)
+            low_x, high_x = min(start_x, end_x, detour[2]), max(start_x, end_x, detour[0])
+            low_y, high_y = min(start_y, end_y, detour[1]), max(start_y, end_y, detour[1])
+        else:
+            low_x, high_x = min(start_x, end_x), max(start_x, end_x)
+            low_y, high_y = min(start_y, end_y), max(start_y, end_y)
+            if not (abs(end_y - start_y) < 0.5 and end_x > start_x):
+                reach = max(60.0, abs(end_x - start_x) / 2)
+                low_x = min(low_x, start_x + reach, end_x - length + 2 - reach)
+                high_x = max(high_x, start_x + reach, end_x - length + 2 - reach)
         self._bounds = QRectF(
-            min(x) - 4,
-            min(y) - half_width - 4,
-            max(x) - min(x) + 8,
-            max(y) - min(y) + 2 * half_width + 8,
+            low_x - 4,
+            low_y - half_width - 4,
+            high_x - low_x + 8,
+            high_y - low_y + 2 * half_width + 8,
         )
         # A flow around the lanes is as wide as the map: its picture would be redrawn as it
         # scrolls into view, costing more than stroking the line.
         if self._cached != (detour is None):
             self._cached = detour is None
             _cached(self, self._cached)
-        self.setZValue(2 if critical else 1)
         self.update()
 
     def _head_size(self) -> tuple[float, float]:

@@ -480,10 +480,7 @@ class MapScene(QGraphicsScene):
             )
         flow = self._flows[edge]
         flow.set_route(
-            QPointF(right, top + middle),
-            QPointF(target_left, target_top + middle),
-            flow.critical,
-            detour,
+            (right, top + middle), (target_left, target_top + middle), flow.critical, detour
         )
 
     def _lanes_left(self) -> float:
