@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,10 +14,17 @@ from vsmapper.analysis import analyze, apply_scenario, sensitivity
 from vsmapper.analysis.insights import hourglass, insights
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import Estimate, format_hours
-from vsmapper.model.stream import AIOpportunity
+from vsmapper.model.stream import AIOpportunity, Stage
 from vsmapper.ui import theme
 from vsmapper.ui.commands import perform
-from vsmapper.ui.insights_panel import InsightsPanel, LeverageView, leverage_sentence
+from vsmapper.ui.insights_panel import (
+    BAR_COLOR_ROLE,
+    BAR_ROLE,
+    STAGE_ROLE,
+    InsightsPanel,
+    LeverageView,
+    leverage_sentence,
+)
 from vsmapper.ui.workspace import Workspace
 
 
@@ -41,6 +49,17 @@ def shown_findings(panel: InsightsPanel) -> list[tuple[str, str, str]]:
         (card.insight.severity, card.title_label.text(), card.text_label.text())
         for card in panel.cards()
     ]
+
+
+def cell(view: LeverageView, row: int, column: int, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    return view.model.index(row, column).data(role)
+
+
+def marked_names(view: LeverageView) -> dict[str, str]:
+    """What the "AI marked here" column says, by stage id."""
+    return {
+        cell(view, row, 0, STAGE_ROLE): cell(view, row, 4) for row in range(view.model.rowCount())
+    }
 
 
 def engine_findings(workspace: Workspace) -> list[tuple[str, str, str]]:
@@ -70,21 +89,11 @@ def test_leverage_follows_the_shown_scenario(
         found.stage_id for found in sensitivity(apply_scenario(example.stream, scenario))
     ]
     assert leverage.heading.text().startswith("Scenario: AI across the stream")
-    names = {
-        leverage.table.item(row, 0).data(Qt.ItemDataRole.UserRole): leverage.table.item(
-            row, 4
-        ).text()
-        for row in range(leverage.table.rowCount())
-    }
+    names = marked_names(leverage)
     assert names["coding"] == "Coding assistant"
     example.show_scenario("coding-assistant-only")
     settle(qtbot, leverage)
-    names = {
-        leverage.table.item(row, 0).data(Qt.ItemDataRole.UserRole): leverage.table.item(
-            row, 4
-        ).text()
-        for row in range(leverage.table.rowCount())
-    }
+    names = marked_names(leverage)
     assert names["review"] == "AI first-pass review (off)"
 
 
@@ -93,14 +102,42 @@ def test_leverage_shows_savings_highlights_the_constraint_and_names_the_ai(
 ) -> None:
     ranked = sensitivity(example.stream)
     total = analyze(example.stream).expected_lead_time_hours
-    top = leverage.table
-    assert top.item(0, 0).text() == "Discovery & prioritisation  ◆ constraint"
-    assert top.item(0, 0).foreground().color().name() == theme.CONSTRAINT
-    assert top.item(0, 2).text().startswith(f"{100 * ranked[0].halve_wait_hours / total:.1f}%")
-    assert top.item(0, 2).font().bold()  # its best lever
+    assert cell(leverage, 0, 0) == "Discovery & prioritisation  ◆ constraint"
+    assert cell(leverage, 0, 0, Qt.ItemDataRole.ForegroundRole).color().name() == theme.CONSTRAINT
+    assert cell(leverage, 0, 2).startswith(f"{100 * ranked[0].halve_wait_hours / total:.1f}%")
+    assert cell(leverage, 0, 2, Qt.ItemDataRole.FontRole).bold()  # its best lever
+    assert cell(leverage, 0, 1, Qt.ItemDataRole.FontRole) is None
     coding = leverage.ranked_stage_ids().index("coding")
-    assert top.item(coding, 4).text() == "Coding assistant"
-    assert top.item(0, 4).text() == "—"
+    assert cell(leverage, coding, 4) == "Coding assistant"
+    assert cell(leverage, 0, 4) == "—"
+
+
+def test_leverage_tells_each_figure_in_a_tooltip(leverage: LeverageView) -> None:
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert cell(leverage, 0, 0, tip) == "Click to select this stage on the map"
+    assert cell(leverage, 0, 2, tip).startswith(
+        "Halve wait at Discovery & prioritisation: expected lead time −"
+    )
+    assert cell(leverage, 0, 4, tip) is None
+    assert cell(leverage, 0, 2, BAR_ROLE) == 1.0  # the biggest lever of all
+    assert cell(leverage, 0, 2, BAR_COLOR_ROLE) == theme.WAIT
+
+
+def test_leverage_follows_added_and_removed_stages_and_keeps_the_selection(
+    qtbot: QtBot, leverage: LeverageView, example: Workspace
+) -> None:
+    leverage.table.selectRow(2)
+    example.document.insert_after(Stage(id="pairing", name="Pairing"), "coding")
+    settle(qtbot, leverage)
+    assert leverage.ranked_stage_ids() == [found.stage_id for found in sensitivity(example.stream)]
+    assert "pairing" in leverage.ranked_stage_ids()
+    assert [index.row() for index in leverage.table.selectionModel().selectedRows()] == [2]
+    example.document.remove_stage("pairing")
+    example.document.remove_stage("coding")
+    settle(qtbot, leverage)
+    assert leverage.ranked_stage_ids() == [found.stage_id for found in sensitivity(example.stream)]
+    assert leverage.model.rowCount() == len(example.stream.stages)
+    assert [index.row() for index in leverage.table.selectionModel().selectedRows()] == [2]
 
 
 def test_the_explanation_sets_where_ai_is_aimed_against_the_biggest_lever(
@@ -144,8 +181,10 @@ def test_the_explanation_names_the_stage_with_the_most_ai_and_a_best_process_lev
 
 
 def test_clicking_a_ranked_stage_requests_it(qtbot: QtBot, leverage: LeverageView) -> None:
+    table = leverage.table
+    where = table.visualRect(leverage.model.index(0, 1)).center()
     with qtbot.waitSignal(leverage.stageRequested) as requested:
-        leverage.table.cellClicked.emit(0, 1)
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     assert requested.args == ["discovery"]
 
 

@@ -9,8 +9,18 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont, QMouseEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +75,8 @@ STAGE_ROLE = Qt.ItemDataRole.UserRole
 BAR_ROLE = Qt.ItemDataRole.UserRole + 1
 """Item data holding the share (0..1) a cell's background bar fills."""
 BAR_COLOR_ROLE = Qt.ItemDataRole.UserRole + 2
+ROOT = QModelIndex()
+"""The parent of a table model's cells."""
 
 
 # --- words and colours ------------------------------------------------------------------
@@ -384,6 +396,160 @@ def leverage_sentence(
     return f"{opening}; {best_clause}."
 
 
+class RankedRow(NamedTuple):
+    """One stage of the ranking as the table shows it."""
+
+    found: StageSensitivity
+    texts: tuple[str, ...]
+    best: str | None
+    """The stage's best lever, shown bold; None when no lever saves anything."""
+    constraint: bool
+    marked: bool
+
+
+# A model rather than a table of items: a redraw costs one pass over the stages instead of
+# a Qt item and a handful of calls per cell, and Qt asks only the rows in view what they show.
+class LeverageModel(QAbstractTableModel):
+    """The ranking behind the leverage table: texts made once per redraw, tooltips when asked."""
+
+    HEADERS = ("Stage", *(title for _, title, _ in LEVERS), "AI marked here")
+    SHOWN_ROLES = frozenset(
+        (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.FontRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+            STAGE_ROLE,
+            BAR_ROLE,
+            BAR_COLOR_ROLE,
+        )
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[RankedRow] = []
+        self._stream: ValueStream | None = None
+        self._total = 0.0
+        self._largest = 0.0
+        self._bold = panel_font(bold=True)
+        self._constraint_looks: dict[int, object] = {
+            Qt.ItemDataRole.ForegroundRole: QBrush(theme.color(theme.CONSTRAINT)),
+            Qt.ItemDataRole.BackgroundRole: QBrush(theme.color(theme.CONSTRAINT_TINT)),
+            Qt.ItemDataRole.FontRole: self._bold,
+        }
+        self._marked = QBrush(theme.color(theme.AI))
+        self._unmarked = QBrush(theme.color(theme.MUTED))
+
+    def show_ranking(
+        self,
+        stream: ValueStream,
+        ranked: Sequence[StageSensitivity],
+        total: float,
+        constraint: str | None,
+        marked: dict[str, str],
+    ) -> None:
+        """Show ``ranked`` of ``total`` hours, with the AI ``marked`` at each stage by id."""
+        self._stream, self._total = stream, total
+        self._largest = max((found.best_hours for found in ranked), default=0.0)
+        rows = [
+            self._row(stream, found, total, found.stage_id == constraint, marked)
+            for found in ranked
+        ]
+        # Rows added or taken at the end, not a reset: the selection and current cell stay.
+        shown = len(self.rows)
+        if len(rows) < shown:
+            self.beginRemoveRows(ROOT, len(rows), shown - 1)
+            del self.rows[len(rows) :]
+            self.endRemoveRows()
+        elif len(rows) > shown:
+            self.beginInsertRows(ROOT, shown, len(rows) - 1)
+            self.rows.extend(rows[shown:])
+            self.endInsertRows()
+        self.rows = rows
+        if rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(rows) - 1, len(self.HEADERS) - 1)
+            )
+
+    @staticmethod
+    def _row(
+        stream: ValueStream,
+        found: StageSensitivity,
+        total: float,
+        constraint: bool,
+        marked: dict[str, str],
+    ) -> RankedRow:
+        savings = [
+            f"{percent_of(saved, total):.1f}%  ·  {duration_text(stream, saved)}"
+            if saved > NOISE
+            else "—"
+            for saved in (getattr(found, lever) for lever, _, _ in LEVERS)
+        ]
+        best, best_saved = best_lever(found)
+        names = marked.get(found.stage_id, "")
+        return RankedRow(
+            found,
+            (found.stage + ("  ◆ constraint" if constraint else ""), *savings, names or "—"),
+            best if best_saved > NOISE else None,
+            constraint,
+            bool(names),
+        )
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return super().headerData(section, orientation, role)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        # Qt asks every role of every cell in view on each paint: answer the shown ones only.
+        if role not in self.SHOWN_ROLES:
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.texts[column]
+        if role == STAGE_ROLE:
+            return row.found.stage_id
+        if column == 0:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Click to select this stage on the map"
+            return self._constraint_looks.get(role) if row.constraint else None
+        if column > len(LEVERS):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._marked if row.marked else self._unmarked
+            return None
+        lever, title, bar_color = LEVERS[column - 1]
+        saved = getattr(row.found, lever)
+        if role == BAR_ROLE:
+            return saved / self._largest if saved > NOISE else 0.0
+        if role == BAR_COLOR_ROLE:
+            return bar_color
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if lever == row.best else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            assert self._stream is not None
+            return (
+                f"{title} at {row.found.stage}: expected lead time "
+                f"{signed_duration(self._stream, -saved)} of "
+                f"{duration_text(self._stream, self._total)}"
+            )
+        return None
+
+
 class LeverageView(FollowingPanel):
     """Every stage ranked by how much expected lead time would fall if it improved."""
 
@@ -392,10 +558,9 @@ class LeverageView(FollowingPanel):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
         self.explanation = text_label(point_size=PANEL_POINT_SIZE + 2, parent=self)
-        self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels(
-            ["Stage", *(title for _, title, _ in LEVERS), "AI marked here"]
-        )
+        self.model = LeverageModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setItemDelegate(BarDelegate(self.table))
         prepare_table(self.table)
@@ -405,7 +570,7 @@ class LeverageView(FollowingPanel):
         header.setStretchLastSection(True)
         self._sized = False
         self.table.verticalHeader().setToolTip("Rank: the biggest lever first")
-        self.table.cellClicked.connect(self._on_cell_clicked)
+        self.table.clicked.connect(self._on_clicked)
         note = text_label(
             "Each figure: how much expected lead time (with rework) would fall "
             "from that one change alone. Bold: the stage's best lever.",
@@ -419,61 +584,30 @@ class LeverageView(FollowingPanel):
 
     def ranked_stage_ids(self) -> list[str]:
         """The stage ids in the order shown."""
-        return [
-            filled_item(self.table, row, 0).data(STAGE_ROLE) for row in range(self.table.rowCount())
-        ]
+        return [row.found.stage_id for row in self.model.rows]
 
     def redraw(self) -> str:
         stream = self.workspace.displayed_stream
         analysis = self.workspace.analysis()
         ranked = sensitivity(stream)
-        total = analysis.expected_lead_time_hours
         self.explanation.setText(leverage_sentence(self.workspace.stream, ranked, analysis))
-        constraint = analysis.constraint.stage_id if analysis.constraint else None
         scenario = self.workspace.scenario
-        largest = max((found.best_hours for found in ranked), default=0.0)
-        bold = panel_font(bold=True)
-        right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-        of_total = duration_text(stream, total)
-        stages = {stage.id: stage for stage in self.workspace.stream.stages}
-        marked_brush = QBrush(theme.color(theme.AI))
-        unmarked_brush = QBrush(theme.color(theme.MUTED))
-        self.table.setUpdatesEnabled(False)
-        self.table.setRowCount(len(ranked))
-        for row, found in enumerate(ranked):
-            name = found.stage + ("  ◆ constraint" if found.stage_id == constraint else "")
-            stage_item = read_only_item(name, "Click to select this stage on the map")
-            stage_item.setData(STAGE_ROLE, found.stage_id)
-            if found.stage_id == constraint:
-                stage_item.setForeground(QBrush(theme.color(theme.CONSTRAINT)))
-                stage_item.setBackground(QBrush(theme.color(theme.CONSTRAINT_TINT)))
-                stage_item.setFont(bold)
-            self.table.setItem(row, 0, stage_item)
-            best_name, _ = best_lever(found)
-            for column, (lever, title, bar_color) in enumerate(LEVERS, start=1):
-                saved = getattr(found, lever)
-                item = read_only_item(
-                    f"{percent_of(saved, total):.1f}%  ·  {duration_text(stream, saved)}"
-                    if saved > NOISE
-                    else "—",
-                    f"{title} at {found.stage}: expected lead time "
-                    f"{signed_duration(stream, -saved)} of {of_total}",
-                )
-                item.setTextAlignment(right)
-                item.setData(BAR_ROLE, saved / largest if saved > NOISE else 0.0)
-                item.setData(BAR_COLOR_ROLE, bar_color)
-                if lever == best_name and saved > NOISE:
-                    item.setFont(bold)
-                self.table.setItem(row, column, item)
-            names = self._marked_names(stages[found.stage_id], scenario)
-            marked = read_only_item(", ".join(names) or "—")
-            marked.setForeground(marked_brush if names else unmarked_brush)
-            self.table.setItem(row, 4, marked)
+        marked = {
+            stage.id: ", ".join(self._marked_names(stage, scenario))
+            for stage in self.workspace.stream.stages
+            if stage.ai
+        }
+        self.model.show_ranking(
+            stream,
+            ranked,
+            analysis.expected_lead_time_hours,
+            analysis.constraint.stage_id if analysis.constraint else None,
+            marked,
+        )
         if not self._sized and ranked:
             # Sized once to the contents; after that the widths are the user's.
             fit_columns(self.table)
             self._sized = True
-        self.table.setUpdatesEnabled(True)
         return "where a change would shorten lead time"
 
     @staticmethod
@@ -485,8 +619,8 @@ class LeverageView(FollowingPanel):
             for opportunity in stage.ai
         ]
 
-    def _on_cell_clicked(self, row: int, _column: int) -> None:
-        self.stageRequested.emit(filled_item(self.table, row, 0).data(STAGE_ROLE))
+    def _on_clicked(self, index: QModelIndex) -> None:
+        self.stageRequested.emit(index.data(STAGE_ROLE))
 
 
 # --- insights ----------------------------------------------------------------------------

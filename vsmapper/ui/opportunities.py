@@ -60,6 +60,7 @@ from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.insights_panel import (
     PANEL_POINT_SIZE,
+    ROOT,
     FollowingPanel,
     ProblemLabel,
     change_color,
@@ -570,7 +571,6 @@ COLUMNS = (
 NUMBER_FIELDS = {"process_time_factor", "wait_time_factor", "pca_delta", "monthly_cost"}
 STAGE_COLUMN, EFFECT_COLUMN = 0, 2
 STATUS_COLUMN, CONFIDENCE_COLUMN = 7, 8
-ROOT = QModelIndex()
 
 
 class OpportunityTableModel(CheckedTableModel):
