@@ -44,6 +44,7 @@ from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage, ValueStream
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.editor import Editor
+from vsmapper.ui.insights_panel import ROOT
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -77,7 +78,6 @@ ANSWERED_ROLES = frozenset(
     {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole), TOOLTIP_ROLE, ALIGNMENT_ROLE}
 )
 Index = QModelIndex | QPersistentModelIndex
-NO_PARENT = QModelIndex()
 CELL_FLAGS = (
     Qt.ItemFlag.ItemIsSelectable
     | Qt.ItemFlag.ItemIsEnabled
@@ -206,7 +206,7 @@ class StageTableModel(QAbstractTableModel):
         kept = set(new)
         gone = [row for row, stage_id in enumerate(self._ids) if stage_id not in kept]
         for first, last in reversed(_runs(gone)):
-            self.beginRemoveRows(NO_PARENT, first, last)
+            self.beginRemoveRows(ROOT, first, last)
             del self._ids[first : last + 1]
             self.endRemoveRows()
         present = set(self._ids)
@@ -224,7 +224,7 @@ class StageTableModel(QAbstractTableModel):
             end = row
             while end < len(new) and new[end] not in present:
                 end += 1
-            self.beginInsertRows(NO_PARENT, row, end - 1)
+            self.beginInsertRows(ROOT, row, end - 1)
             self._ids[row:row] = new[row:end]
             self.endInsertRows()
             row = end
@@ -252,17 +252,17 @@ class StageTableModel(QAbstractTableModel):
             source, destination = last, first
         else:
             return False
-        self.beginMoveRows(NO_PARENT, source, source, NO_PARENT, destination)
+        self.beginMoveRows(ROOT, source, source, ROOT, destination)
         self._ids = order
         self.endMoveRows()
         return True
 
     # --- reading -------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = NO_PARENT) -> int:
+    def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: Index = NO_PARENT) -> int:
+    def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(FIELDS)
 
     def headerData(
