@@ -19,7 +19,7 @@ from tests.conftest import feature_chain_data
 from tests.ui.conftest import WindowFactory
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
-from vsmapper.model import ValueStream
+from vsmapper.model import Scenario, ValueStream
 from vsmapper.ui import files
 from vsmapper.ui.app import EXIT_AFTER_FIRST_PAINT
 from vsmapper.ui.canvas.items import GRID
@@ -257,6 +257,23 @@ def test_panels_tabbed_away_refresh_only_when_shown(window: MainWindow, qtbot: o
     window.show_dock("Charts")
     qtbot.waitUntil(lambda: not window.charts.stale(window.charts.time_chart))  # type: ignore[attr-defined]
     assert window.charts.time_chart.bars["coding"][1] == 40
+
+
+def test_the_scenarios_panel_tabbed_away_catches_up_when_shown_or_asked(
+    window: MainWindow, qtbot: object
+) -> None:
+    window.show()
+    panel = window.scenarios
+    qtbot.waitUntil(lambda: not panel._in_view)  # type: ignore[attr-defined]
+    document = window.workspace.document
+    document.add_scenario(Scenario(id="faster", name="Faster"))
+    assert panel.scenario_list.count() == 0  # not refilled while unseen
+    panel.select_scenario("faster")  # a caller always sees the map as it is
+    assert panel.scenario_list.item(0).text() == "Faster"
+    document.set_scenario_field("faster", "name", "Shown")
+    assert panel.scenario_list.item(0).text() == "Faster"
+    window.show_dock("Scenarios")
+    qtbot.waitUntil(lambda: panel.scenario_list.item(0).text() == "Shown")  # type: ignore[attr-defined]
 
 
 def test_moving_many_boxes_is_one_undo_step_and_one_map_change(window: MainWindow) -> None:

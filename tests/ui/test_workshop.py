@@ -132,6 +132,7 @@ def test_closing_the_window_closes_the_round(window, qtbot) -> None:
 def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkeypatch) -> None:
     answers = iter([("Reviews wait for one person", True), ("Pair on reviews", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
+    window.show()  # the plan is rebuilt while someone can see it
     before = snapshot(window)
     window.select(["review"])
     window.workshop.add_pain_action.trigger()
@@ -185,6 +186,7 @@ def test_the_stage_context_menu_offers_notes(window, monkeypatch) -> None:
 
 
 def test_the_improvement_plan_edits_every_field_with_undo(window, qtbot) -> None:
+    window.show()
     document = window.workspace.document
     document.add_scenario(
         Scenario(

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QShowEvent
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -41,6 +40,7 @@ from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
+from vsmapper.ui.docks import InView
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -678,7 +678,7 @@ class ChartsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self._stale: set[QWidget] = set(self._charts())
-        self._in_view = True
+        self._in_view = InView(self, self._draw_current_if_shown)
         self.tabs.currentChanged.connect(self._draw_current_if_shown)
         workspace.refreshed.connect(self.refresh)
         workspace.scenarioChanged.connect(self.refresh)
@@ -716,23 +716,9 @@ class ChartsPanel(QWidget):
         elif chart is self.queue_chart:
             self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
 
-    def follow_dock(self, dock: QDockWidget, in_view: bool = False) -> None:
-        """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible);
-        ``in_view`` says whether it is in view now."""
-        self._in_view = in_view
-        dock.visibilityChanged.connect(self._on_dock_visibility)
-
-    def _on_dock_visibility(self, visible: bool) -> None:
-        self._in_view = visible
-        self._draw_current_if_shown()
-
     def _draw_current_if_shown(self) -> None:
-        if self._in_view and self.isVisible():
+        if self._in_view:
             self.draw(self.tabs.currentWidget())
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._draw_current_if_shown()
 
     def export_current(self, path: str | Path) -> None:
         """Write the chart on the current tab to PNG or SVG."""

@@ -76,9 +76,8 @@ class PanelDock(QDockWidget):
         if self._panel is None:
             self._panel = panel = self._make()
             # Before it shows: a panel tabbed away must not draw itself on showing.
-            follow_dock = getattr(panel, "follow_dock", None)
-            if follow_dock is not None:
-                follow_dock(self, self._in_view)
+            for watch in panel.findChildren(InView):
+                watch.follow(self, self._in_view)
             if self._scroller is not None:
                 self._scroller.setWidget(panel)
             else:
@@ -100,6 +99,39 @@ class PanelDock(QDockWidget):
         self._in_view = visible
         if visible and self._making_when_shown:
             self.panel()
+
+
+class InView(QObject):
+    """Whether a panel can be seen: shown, and its dock not tabbed away (Qt keeps the widgets
+    of a dock tabbed away visible). Calls ``came_into_view`` each time it comes into view.
+
+    A panel that redraws only when seen makes one, and ``PanelDock`` tells it of the dock.
+    """
+
+    def __init__(self, panel: QWidget, came_into_view: Callable[[], object]) -> None:
+        super().__init__(panel)
+        self._panel = panel
+        self._came_into_view = came_into_view
+        self._dock_in_view = True
+        panel.installEventFilter(self)
+
+    def __bool__(self) -> bool:
+        return self._dock_in_view and self._panel.isVisible()
+
+    def follow(self, dock: QDockWidget, in_view: bool) -> None:
+        """Count as out of view while ``dock`` is; ``in_view`` says whether it is now."""
+        self._dock_in_view = in_view
+        dock.visibilityChanged.connect(self._on_dock_visibility)
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        self._dock_in_view = visible
+        if self:
+            self._came_into_view()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self._dock_in_view:
+            self._came_into_view()
+        return False
 
 
 class _AfterFirstPaint(QObject):

@@ -21,10 +21,9 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont, QMouseEvent, QPainter, QPaintEvent, QShowEvent
+from PySide6.QtGui import QBrush, QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDockWidget,
     QFrame,
     QHeaderView,
     QLabel,
@@ -44,6 +43,7 @@ from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.docks import InView
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -236,7 +236,7 @@ class FollowingPanel(QWidget):
     """A panel redrawn from the analysis a moment after the map or the shown scenario changes.
 
     Redraws wait ``REFRESH_DELAY_MS`` so a burst of edits costs one, and wait while the panel
-    is hidden or its dock is tabbed away (``follow_dock``), so a panel nobody looks at costs
+    is hidden or its dock is tabbed away (``InView``), so a panel nobody looks at costs
     nothing until it comes into view.
     """
 
@@ -250,38 +250,25 @@ class FollowingPanel(QWidget):
         self.column.setSpacing(8)
         self.column.addWidget(self.heading)
         self._stale = True
-        self._in_view = True
+        self._in_view = InView(self, self._catch_up)
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._catch_up)
         workspace.refreshed.connect(self._schedule)
         workspace.scenarioChanged.connect(self._schedule)
-
-    def follow_dock(self, dock: QDockWidget, in_view: bool = False) -> None:
-        """Count as out of view while ``dock`` is tabbed away (Qt keeps such widgets visible);
-        ``in_view`` says whether it is in view now."""
-        self._in_view = in_view
-        dock.visibilityChanged.connect(self._on_dock_visibility)
-
-    def _on_dock_visibility(self, visible: bool) -> None:
-        self._in_view = visible
-        if not visible:
-            self._timer.stop()
-        elif self._stale:
-            self.refresh()
 
     @property
     def in_view(self) -> bool:
         """Whether the panel can be seen: shown, and its dock not tabbed away."""
-        return self._in_view and self.isVisible()
+        return bool(self._in_view)
 
     def _schedule(self) -> None:
         self._stale = True
         if self.in_view:
             self._timer.start()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale and self._in_view:
+    def _catch_up(self) -> None:
+        """Redraw if the map changed since the last redraw and the panel can be seen."""
+        if self._stale and self.in_view:
             self.refresh()
 
     @property

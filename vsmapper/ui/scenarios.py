@@ -39,6 +39,7 @@ from vsmapper.model.duration import parse_estimate, share_text
 from vsmapper.model.stream import Scenario, StageOverride, ValueStream, estimate_problem
 from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
+from vsmapper.ui.docks import InView
 from vsmapper.ui.insights_panel import (
     NOISE,
     WORSE,
@@ -435,6 +436,8 @@ class ScenariosPanel(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.problem_label)
 
+        self._stale = False
+        self._in_view = InView(self, self._catch_up)
         workspace.changed.connect(self._on_document_changed)
         workspace.scenarioChanged.connect(self._on_shown_changed)
         self._on_shown_changed()
@@ -455,6 +458,7 @@ class ScenariosPanel(QWidget):
 
     def selected_scenario(self) -> Scenario | None:
         """The scenario selected in the list."""
+        self._fill_if_stale()
         item = self.scenario_list.currentItem()
         if item is None:
             return None
@@ -463,6 +467,7 @@ class ScenariosPanel(QWidget):
 
     def select_scenario(self, scenario_id: str) -> None:
         """Select a scenario in the list, to edit it."""
+        self._fill_if_stale()
         for row in range(self.scenario_list.count()):
             if self.scenario_list.item(row).data(KEY_ROLE) == scenario_id:
                 self.scenario_list.setCurrentRow(row)
@@ -471,10 +476,21 @@ class ScenariosPanel(QWidget):
     def _on_document_changed(self, change: Change) -> None:
         # Where the boxes are is no part of a scenario.
         if change.kind != "positions":
+            self._stale = True
+            self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Show the document as it is now if it changed and the panel can be seen."""
+        if self._in_view:
+            self._fill_if_stale()
+
+    def _fill_if_stale(self) -> None:
+        if self._stale:
             self._fill()
 
     def _fill(self, *_: object) -> None:
         """Show the document as it is now, keeping the selection."""
+        self._stale = False
         selected = self.selected_scenario()
         shown = self.workspace.scenario
         scenarios = self.workspace.stream.scenarios

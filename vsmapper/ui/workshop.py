@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPen, QPixmap, QShowEvent
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,7 +36,7 @@ from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.commands import try_perform
-from vsmapper.ui.docks import BOTTOM, Panel, PanelDock
+from vsmapper.ui.docks import BOTTOM, InView, Panel, PanelDock
 from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
 from vsmapper.ui.insights_panel import ProblemLabel, duration_text, prepare_table, read_only_item
 from vsmapper.workshop.merge import StageMerge, SurveyMerge, TimeSpread, apply_merge
@@ -421,19 +421,17 @@ class ImprovementPlanPanel(QWidget):
         workspace.refreshed.connect(self._follow)
         self.note_ids: list[str] = []
         self._stale = False
+        self._in_view = InView(self, self._catch_up)
         self.refresh()
 
     def _follow(self) -> None:
-        """Rebuild after a change unless the plan's dock is closed, else when it is shown: a
+        """Rebuild after a change while the plan is in view, else when it comes into view: a
         note tied to a scenario costs two analyses of the map."""
-        if self.isVisibleTo(self.window()):
-            self.refresh()
-        else:
-            self._stale = True
+        self._stale = True
+        self._catch_up()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
+    def _catch_up(self) -> None:
+        if self._stale and self._in_view:
             self.refresh()
 
     def refresh(self) -> None:
