@@ -15,7 +15,7 @@ from vsmapper.analysis.insights import hourglass, insights
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import Estimate, format_hours
 from vsmapper.model.stream import AIOpportunity, Stage
-from vsmapper.ui import theme
+from vsmapper.ui import insights_panel, theme
 from vsmapper.ui.commands import perform
 from vsmapper.ui.insights_panel import (
     BAR_COLOR_ROLE,
@@ -288,3 +288,40 @@ def test_a_map_without_times_says_what_to_do(qtbot: QtBot, chain: Workspace) -> 
     view.show()
     assert view.explanation.text().startswith("Give the stages times")
     window.close()
+
+
+def test_a_big_map_finds_off_the_gui_thread_and_keeps_only_the_latest(
+    qtbot: QtBot, panel: InsightsPanel, example: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(insights_panel, "OFF_THREAD_STAGES", 1)
+    panel.refresh()
+    assert "working out" in panel.heading.text()
+    for hours in ("3d", "4d"):  # edits while the findings are under way
+        perform(
+            example.undo_stack,
+            example.document,
+            "Change process time",
+            lambda document, hours=hours: document.set_stage_field("coding", "process_time", hours),
+        )
+        panel.refresh()
+    qtbot.waitUntil(lambda: not panel._finder.running and "working" not in panel.heading.text())
+    assert shown_findings(panel) == engine_findings(example)
+    assert "4d" in dump_map(example.stream)
+
+
+def test_a_result_for_a_map_since_changed_is_dropped(
+    qtbot: QtBot, panel: InsightsPanel, example: Workspace
+) -> None:
+    before = shown_findings(panel)
+    stream = example.stream
+    example.document.set_stage_field("coding", "process_time", "9w")
+    panel._on_found((stream, None), ([], []))  # the answer for the map before the edit
+    assert shown_findings(panel) == before
+
+
+def test_findings_that_fail_off_the_gui_thread_say_so(qtbot: QtBot, panel: InsightsPanel) -> None:
+    def broken() -> object:
+        raise ValueError("no stages")
+
+    panel._finder.request("key", broken)
+    qtbot.waitUntil(lambda: "could not be worked out: no stages" in panel.heading.text())

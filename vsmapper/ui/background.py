@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -69,3 +70,83 @@ class BackgroundJob(QObject):
     def _fail(self, message: str) -> None:
         self._stop()
         self.failed.emit(message)
+
+
+class CallWorker(QObject):
+    """Calls one function off the GUI thread and announces its result or its failure."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        super().__init__()
+        self._work = work
+        self.cancelled = False
+
+    def run(self) -> None:
+        """Call the function; any exception becomes a ``failed`` message, never a lost job."""
+        try:
+            result = self._work()
+        except Exception as error:
+            self.failed.emit(str(error) or type(error).__name__)
+        else:
+            self.finished.emit(result)
+
+
+class Latest(QObject):
+    """Works out results off the GUI thread for the latest request only.
+
+    A request made while one is under way waits for it, then replaces any other waiting
+    request; ``ready`` gives each result with the key it was asked for, so that the caller
+    can drop one whose key is no longer current.
+    """
+
+    ready = Signal(object, object)
+    """(key, result)"""
+    failed = Signal(object, str)
+    """(key, message)"""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._job = BackgroundJob(self)
+        self._job.finished.connect(self._finish)
+        self._job.failed.connect(self._fail)
+        self._key: object = None
+        self._waiting: tuple[object, Callable[[], object]] | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether a request is being worked out."""
+        return self._job.running
+
+    def request(self, key: object, work: Callable[[], object]) -> None:
+        """Work ``work()`` out off the GUI thread, as soon as the one under way ends."""
+        if self._job.running:
+            self._waiting = (key, work)
+            return
+        self._key = key
+        self._job.start(CallWorker(work))
+
+    def wait(self) -> None:
+        """Block until the request under way ends (for closing windows)."""
+        self._waiting = None
+        self._job.wait()
+
+    def _next(self) -> bool:
+        """Start the waiting request, if any; whether one was started."""
+        if self._waiting is None:
+            return False
+        key, work = self._waiting
+        self._waiting = None
+        self.request(key, work)
+        return True
+
+    def _finish(self, result: object) -> None:
+        key = self._key
+        if not self._next():
+            self.ready.emit(key, result)
+
+    def _fail(self, message: str) -> None:
+        key = self._key
+        if not self._next():
+            self.failed.emit(key, message)

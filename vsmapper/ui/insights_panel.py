@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -43,12 +43,16 @@ from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.background import Latest
 from vsmapper.ui.docks import InView
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 REFRESH_DELAY_MS = 300
 """How long a panel waits after an edit before it recomputes: a burst of edits costs one."""
+OFF_THREAD_STAGES = 400
+"""From this many stages on, the findings are worked out off the GUI thread (about 0.1 s at
+1,000 stages): the map stays responsive, and a result for a map since changed is dropped."""
 PANEL_POINT_SIZE = 12
 """Body text of the panels: readable from the back of a workshop room."""
 HEADING_POINT_SIZE = 14
@@ -664,6 +668,13 @@ class InsightCard(QFrame):
         super().mouseReleaseEvent(event)
 
 
+def findings(
+    stream: ValueStream, scenario: Scenario | None
+) -> tuple[list[Insight], list[PhaseShare]]:
+    """What the Insights panel shows: the findings and the phases' shares."""
+    return insights(stream, scenario), hourglass(stream, scenario)
+
+
 class InsightsPanel(FollowingPanel):
     """The map's findings in plain language, most urgent first, and time against AI by phase."""
 
@@ -703,6 +714,9 @@ class InsightsPanel(FollowingPanel):
         layout.addWidget(scroll, 1)
         layout.addWidget(section_label("Where the time is, and where the AI is"))
         layout.addWidget(self.phases)
+        self._finder = Latest(self)
+        self._finder.ready.connect(self._on_found)
+        self._finder.failed.connect(self._on_failed)
 
     def cards(self) -> list[InsightCard]:
         """The cards shown, most urgent first."""
@@ -715,7 +729,24 @@ class InsightsPanel(FollowingPanel):
 
     def redraw(self) -> str:
         stream, scenario = self.workspace.stream, self.workspace.scenario
-        found = insights(stream, scenario)
+        if len(stream.stages) < OFF_THREAD_STAGES:
+            return self._show(stream, *findings(stream, scenario))
+        self._finder.request((stream, scenario), lambda: findings(stream, scenario))
+        return "working out the findings…"
+
+    def _on_found(self, key: object, found: object) -> None:
+        stream, scenario = cast(tuple[ValueStream, Scenario | None], key)
+        if stream is self.workspace.stream and scenario is self.workspace.scenario:
+            self.heading.show_label(
+                self.workspace,
+                self._show(stream, *cast(tuple[list[Insight], list[PhaseShare]], found)),
+            )
+
+    def _on_failed(self, key: object, message: str) -> None:
+        self.heading.show_label(self.workspace, f"the findings could not be worked out: {message}")
+
+    def _show(self, stream: ValueStream, found: list[Insight], shares: list[PhaseShare]) -> str:
+        """Show findings and phase shares worked out for ``stream``; a detail for the heading."""
         clear_layout(self._cards)
         names = {stage.id: stage.name for stage in stream.stages}
         for insight in found:
@@ -728,7 +759,7 @@ class InsightsPanel(FollowingPanel):
             )
             self._cards.addWidget(empty)
         self._cards.addStretch(1)
-        self._fill_phases(stream, hourglass(stream, scenario))
+        self._fill_phases(stream, shares)
         warnings = sum(insight.severity != "info" for insight in found)
         counted = f"{len(found)} finding{'s' * (len(found) != 1)}"
         return counted + (f", {warnings} to act on" if warnings else "")

@@ -13,6 +13,7 @@ from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import docks, units
+from vsmapper.ui.background import Latest
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.dialogs import MapSettingsDialog
 from vsmapper.ui.editor import Direction, Editor
@@ -373,4 +374,6 @@ class MainWindow(QMainWindow):
             docks.save_arrangement(self)
         self.workshop.shutdown()
         self.measured_flow.shutdown()
+        for job in self.findChildren(Latest):
+            job.wait()
         event.accept()
