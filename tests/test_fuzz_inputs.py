@@ -106,7 +106,7 @@ MAP_KEYS = ["name", "demand_per_week", "hourly_cost", "calendar", "currency", "d
 
 
 @st.composite
-def map_texts(draw: st.DrawFn) -> str:
+def map_texts(draw: st.DrawFn, values: st.SearchStrategy[str] = json_values) -> str:
     """The worked example with a few values replaced by hostile JSON text."""
     data: dict[str, Any] = feature_chain_data()
     data["demand_per_week"] = 3
@@ -119,7 +119,7 @@ def map_texts(draw: st.DrawFn) -> str:
         else:
             index = draw(st.integers(0, len(data["stages"]) - 1))
             data["stages"][index][draw(st.sampled_from(STAGE_KEYS))] = marker
-        fragments[marker] = draw(json_values)
+        fragments[marker] = draw(values)
     text = json.dumps(data)
     for marker, fragment in fragments.items():
         text = text.replace(f'"{marker}"', fragment)

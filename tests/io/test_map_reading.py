@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import feature_chain_data
+from tests.test_fuzz_inputs import FUZZ, map_texts
 from vsmapper.errors import VSMapperError
 from vsmapper.io import mapfile
 from vsmapper.io.mapfile import dump_map, parse_map_text
@@ -83,3 +87,33 @@ def _deep(levels: int) -> list[Any]:
     for _ in range(levels):
         nested = [nested]
     return nested
+
+
+def _read(reading: Any, content: str | bytes) -> str:
+    """A reading's answer: the map's file text, or the message it refuses the map with."""
+    try:
+        return dump_map(reading(content, "map"))
+    except VSMapperError as error:
+        return str(error)
+
+
+PLAUSIBLE_VALUES = st.sampled_from(
+    [
+        *("1", "0.5", "8", "100", "1e2", "-0", "0.01", "1000000", "1000001", "null", "[]"),
+        *("123456789012345", "1234567890123456", "9" * 400, "1" + "0" * 20, "1.5e3"),
+        *('"2-5d"', '"3h"', '"1w 2d/3d/1d"', '"x"', '"é"', '"\\u00e9"', '"\\ud83d\\ude00"'),
+    ]
+)
+"""JSON values that a map holds, or almost: some maps made with them are valid."""
+
+
+@FUZZ
+@given(st.one_of(map_texts(), map_texts(PLAUSIBLE_VALUES)))
+def test_the_quick_reading_reads_a_map_as_the_careful_one_does(text: str) -> None:
+    careful = _read(mapfile._carefully_read, text)
+    quick = mapfile._quickly_read(text.encode("utf-8", "surrogatepass"), "map")
+    if quick is not None:
+        assert dump_map(quick) == careful
+    assert _read(parse_map_text, text) == careful
+    with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate is no UTF-8 file
+        assert _read(mapfile.parse_map_bytes, text.encode()) == careful

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gc
 import json
 import os
@@ -140,18 +141,34 @@ def collection_paused() -> Iterator[None]:
 def parse_map_text(text: str, source: str = "map") -> ValueStream:
     """A validated map from the text of a ``.vsm.json`` file."""
     with collection_paused():
-        return _parsed_map_text(text, source)
+        # Lone surrogates pass the encoding, and jiter refuses them.
+        stream = _quickly_read(text.encode("utf-8", "surrogatepass"), source)
+        return stream if stream is not None else _carefully_read(text, source)
 
 
-def _parsed_map_text(text: str, source: str) -> ValueStream:
-    """``parse_map_text`` with the collector paused."""
+def _quickly_read(raw: bytes, source: str) -> ValueStream | None:
+    """The map, if its text is valid JSON without a repeated key and a valid map; else None.
+
+    jiter parses in Rust and refuses repeated keys itself, so no Python runs per object;
+    it also refuses text that is not UTF-8, NaN, infinities and lone surrogates. Any
+    refusal or error leaves the file to the careful reading, which decides as it always has
+    and names the problem and its place (jiter reads a 400-digit integer as one, which that
+    reading makes a float).
+    """
+    try:
+        data = jiter.from_json(
+            raw, allow_inf_nan=False, catch_duplicate_keys=True, cache_mode="keys"
+        )
+        return map_from_data(data, source, text_searched=True)
+    except Exception:  # whatever it is, the careful reading reports it
+        return None
+
+
+def _carefully_read(text: str, source: str) -> ValueStream:
+    """``parse_map_text`` for text the quick reading refused: names the problem and its place."""
     if not text.strip():
         raise VSMapperError(f"{source}: the file is empty; a map file is a JSON object")
     surrogates = _may_hold_surrogates(text)
-    if not surrogates:
-        stream = _quickly_read(text, source)
-        if stream is not None:
-            return stream
     duplicates = _Duplicates()
     try:
         data = json.loads(
@@ -174,23 +191,6 @@ def _parsed_map_text(text: str, source: str) -> ValueStream:
         if problem:
             raise VSMapperError(f"{source}: {problem}") from None
         raise
-
-
-def _quickly_read(text: str, source: str) -> ValueStream | None:
-    """The map, if its text is valid JSON without a repeated key and a valid map; else None.
-
-    jiter parses in Rust and refuses repeated keys itself, so no Python runs per object;
-    it also refuses NaN, infinities and lone surrogates. Any refusal or error leaves the
-    file to the careful reading, which decides as it always has and names the problem and
-    its place (jiter reads a 400-digit integer as one, which that reading makes a float).
-    """
-    try:
-        data = jiter.from_json(
-            text.encode("utf-8"), allow_inf_nan=False, catch_duplicate_keys=True, cache_mode="keys"
-        )
-        return map_from_data(data, source, text_searched=True)
-    except Exception:  # whatever it is, the careful reading reports it
-        return None
 
 
 def map_from_data(data: Any, source: str = "map", text_searched: bool = False) -> ValueStream:
@@ -257,13 +257,17 @@ def read_map_stream(stream: BinaryIO, source: str) -> ValueStream:
 
 def parse_map_bytes(raw: bytes, source: str) -> ValueStream:
     """A validated map from the bytes of a ``.vsm.json`` file."""
-    if b"\x00" in raw[:8192]:
-        raise VSMapperError(f"{source}: a binary file, not a map file (.vsm.json text)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise VSMapperError(f"{source}: not UTF-8 text; a map file is UTF-8 JSON") from None
-    return parse_map_text(text, source)
+    with collection_paused():
+        stream = _quickly_read(raw.removeprefix(codecs.BOM_UTF8), source)
+        if stream is not None:
+            return stream
+        if b"\x00" in raw[:8192]:
+            raise VSMapperError(f"{source}: a binary file, not a map file (.vsm.json text)")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise VSMapperError(f"{source}: not UTF-8 text; a map file is UTF-8 JSON") from None
+        return _carefully_read(text, source)
 
 
 def _tidy(value: Any) -> Any:
