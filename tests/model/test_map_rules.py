@@ -12,7 +12,8 @@ from vsmapper.model.stream import changed_stage_problems, map_problems
 
 @st.composite
 def maps_with_any_rework(draw: st.DrawFn) -> ValueStream:
-    """A random forward-flowing map whose stages send rework to any stage at all.
+    """A random forward-flowing map, its stages listed in any order, whose stages send
+    rework to any stage at all.
 
     Built without validation, since most such maps break the rework rule on purpose.
     """
@@ -25,7 +26,7 @@ def maps_with_any_rework(draw: st.DrawFn) -> ValueStream:
             Stage(
                 id=name, name=name.upper(), pca=90, rework_to=draw(st.sampled_from([None, *names]))
             )
-            for name in names
+            for name in draw(st.permutations(names))
         ],
         flows=[Flow(source=a, target=b) for a, b in pairs if draw(st.booleans())],
     )
@@ -45,6 +46,20 @@ def test_rework_must_go_upstream_exactly_as_networkx_finds_it(stream: ValueStrea
         and not nx.has_path(graph, stage.rework_to, stage.id)
     }
     assert refused == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(maps_with_any_rework(), st.data())
+def test_flows_back_to_an_earlier_stage_form_a_cycle_exactly_as_networkx_finds_it(
+    stream: ValueStream, data: st.DataObject
+) -> None:
+    if stream.flows:
+        last = data.draw(st.sampled_from(stream.flows))
+        back = Flow(source=last.target, target=data.draw(st.sampled_from(stream.stages)).id)
+        if back.source != back.target and back not in stream.flows:
+            stream = stream.model_copy(update={"flows": [*stream.flows, back]})
+    cycles = [problem for problem in map_problems(stream) if "form a cycle" in problem]
+    assert bool(cycles) == (not nx.is_directed_acyclic_graph(stream.graph()))
 
 
 @st.composite

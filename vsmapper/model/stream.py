@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from itertools import chain, pairwise
-from operator import attrgetter
+from itertools import chain, compress, pairwise, repeat
+from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Annotated, Literal, Self, cast, get_args
 
 from pydantic import (
@@ -317,6 +317,14 @@ _SOURCE, _TARGET = attrgetter("source"), attrgetter("target")
 _PROCESS_TIME, _WAIT_TIME = attrgetter("process_time"), attrgetter("wait_time")
 
 
+def _successors(count: int, sources: list[int], targets: list[int]) -> list[list[int]]:
+    """The places of the stages each stage (by place) flows into."""
+    successors: list[list[int]] = [[] for _ in range(count)]
+    for source, target in zip(sources, targets, strict=True):
+        successors[source].append(target)
+    return successors
+
+
 def _topological_order(successors: list[list[int]]) -> list[int] | None:
     """The stages (by place) with every flow going forward, or None when flows form a cycle."""
     indegree = [0] * len(successors)
@@ -332,7 +340,7 @@ def _topological_order(successors: list[list[int]]) -> list[int] | None:
     return order if len(order) == len(successors) else None
 
 
-def _reached_from(order: list[int], successors: list[list[int]], bits: list[int]) -> list[int]:
+def _reached_from(order: Sequence[int], successors: list[list[int]], bits: list[int]) -> list[int]:
     """For each stage, the OR of the ``bits`` of the stages upstream of it, in one pass.
 
     One forward pass over the flows answers "does this rework target flow into this stage"
@@ -419,20 +427,29 @@ def map_problems(stream: ValueStream) -> list[str]:
     # Flows by the places of their ends (None for an unknown stage).
     sources = list(map(positions.get, map(_SOURCE, stream.flows)))
     targets = list(map(positions.get, map(_TARGET, stream.flows)))
+    flows = set(zip(sources, targets, strict=True))
     if (
         None in sources
         or None in targets
         or any(map(operator.eq, sources, targets))
-        or len(set(zip(sources, targets, strict=True))) < len(sources)
+        or len(flows) < len(sources)
     ):
         problems += _flow_problems(stream, positions)
     if problems:
         return problems
-    successors: list[list[int]] = [[] for _ in ids]
+    # Work sent back along a flow goes upstream: only other rework loops are searched.
+    searched = [
+        stage
+        for stage in compress(stages, map(is_not, map(_REWORK_TO, stages), repeat(None)))
+        if (positions.get(cast(str, stage.rework_to)), positions[stage.id]) not in flows
+    ]
+    rework_targets: list[str] = sorted(positions.keys() & set(map(_REWORK_TO, searched)))
     # No end is None past the checks above.
-    for source, target in zip(cast(list[int], sources), cast(list[int], targets), strict=True):
-        successors[source].append(target)
-    order = _topological_order(successors)
+    starts, ends = cast(list[int], sources), cast(list[int], targets)
+    # Flows that all go down the list of stages form no cycle, and the list is an order.
+    forward = all(map(operator.lt, starts, ends))
+    successors = _successors(len(ids), starts, ends) if rework_targets or not forward else []
+    order = range(len(ids)) if forward else _topological_order(successors)
     if order is None:
         import networkx as nx
 
@@ -447,18 +464,12 @@ def map_problems(stream: ValueStream) -> list[str]:
 
     # Each kind of problem keeps its own list, so they are reported in the same order as
     # one pass per kind would.
-    reworked = [
-        stage
-        for stage, sent_to in zip(stages, map(_REWORK_TO, stages), strict=True)
-        if sent_to is not None
-    ]
-    rework_targets: list[str] = sorted(positions.keys() & set(map(_REWORK_TO, reworked)))
     bits = [0] * len(ids)
     for number, stage_id in enumerate(rework_targets):
         bits[positions[stage_id]] = 1 << number
-    reached = _reached_from(order, successors, bits)
+    reached = _reached_from(order, successors, bits) if rework_targets else []
     rework_problems: list[str] = []
-    for stage in reworked:
+    for stage in searched:
         sent_to = stage.rework_to
         if sent_to is None or sent_to == stage.id:
             continue
