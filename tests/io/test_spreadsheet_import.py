@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import datetime, time
 from pathlib import Path
 
 import openpyxl
@@ -114,6 +115,76 @@ def test_percent_formatted_excel_cells_mean_what_they_show(tmp_path: Path) -> No
     first, second = import_spreadsheet(path).stages
     assert (first.pca, first.availability) == (85, 0.5)
     assert (second.pca, second.availability) == (90, 1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "number_format", "pca"),
+    [
+        (95, "General", 95),
+        ("95%", "General", 95),
+        (0.95, "0%", 95),
+        (0.955, "0.0%", 95.5),
+        (1, "0%", 100),
+        (95, "0%", 95),
+        (0.95, "0.##", 95),
+    ],
+)
+def test_pca_typed_in_a_workbook_reads_as_it_shows(
+    tmp_path: Path, typed: object, number_format: str, pca: float
+) -> None:
+    path = write_xlsx(tmp_path, {"Stages": [["Stage", "%C&A"], ["A", typed], ["B", "90%"]]})
+    workbook = openpyxl.load_workbook(path)
+    workbook["Stages"]["B2"].number_format = number_format
+    workbook.save(path)
+    assert [stage.pca for stage in import_spreadsheet(path).stages] == [pca, 90]
+
+
+def test_plain_and_percent_shown_pca_fractions_in_one_column(tmp_path: Path) -> None:
+    rows = [["Stage", "%C&A"], ["A", 0.5], ["B", 0.95], ["C", 0.9]]
+    shown = write_xlsx(tmp_path, {"Stages": rows}, "shown.xlsx", percent_cells=("B3",))
+    notices: list[str] = []
+    assert [stage.pca for stage in import_spreadsheet(shown, notices=notices).stages] == [
+        50,
+        95,
+        90,
+    ]
+    assert notices == [
+        "%C&A: every value is between 0 and 1, so they were read as fractions (0.95 = 95%)"
+    ]
+    mixed = write_xlsx(tmp_path, {"Stages": [*rows, ["D", 80]]}, "mixed.xlsx")
+    assert problems_of(mixed) == [
+        "%C&A: rows 2, 3, 4 look like fractions (0.95) and row 5 like percentages (95); "
+        "write them all one way"
+    ]
+
+
+def test_workbook_cells_are_the_values_openpyxl_reads(tmp_path: Path) -> None:
+    path = tmp_path / "team.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Stages"
+    sheet.append(["Stage", "%C&A", "When", "Done", "Share"])
+    sheet.append(["A", 0.5, datetime(2024, 5, 1, 9, 30), True, 0.25])
+    sheet.cell(5, 7, "far out")
+    sheet.cell(5, 2, 1).number_format = "0%"
+    sheet.cell(6, 3, time(1, 30))
+    sheet["E2"].number_format = "0.0%"
+    workbook.save(path)
+    rows = spreadsheet._xlsx_tables(path).stages.rows
+    read = openpyxl.load_workbook(path, read_only=True, data_only=True)["Stages"]
+    assert [(number, [cell.value for cell in cells]) for number, cells in rows] == [
+        (number, _trimmed(values)) for number, values in enumerate(read.values, start=1)
+    ]
+    assert [(cell.value, cell.percent) for cell in rows[4][1][:2]] == [(None, False), (1, True)]
+    assert [cell.percent for cell in rows[1][1]] == [False, False, False, False, True]
+
+
+def _trimmed(values: tuple[object, ...]) -> list[object]:
+    """A row's values without the empty cells openpyxl pads it with."""
+    kept = list(values)
+    while kept and kept[-1] is None:
+        kept.pop()
+    return kept
 
 
 def test_next_names_branches_and_a_blank_next_is_the_next_row(tmp_path: Path) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import os
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import IMPORT_SUFFIXES, collection_paused
-from vsmapper.io.table_import import Cell, Settings, Table, Workbook, read_map
+from vsmapper.io.table_import import EMPTY, Cell, Settings, Table, Workbook, read_map
 from vsmapper.io.tables import unguard_csv_text
 from vsmapper.model import ValueStream
 
@@ -196,57 +197,105 @@ def _xlsx_tables(path: Path) -> Workbook:
 
         def table(name: str, where: str = "") -> Table | None:
             sheet = sheets.get(name.casefold())
-            return None if sheet is None else Table(_sheet_rows(path, sheet, formats=False), where)
+            return None if sheet is None else Table(_sheet_rows(path, sheet), where)
 
         stage_sheet = sheets.get(STAGES_SHEET.casefold(), workbook.worksheets[0])
         return Workbook(
-            Table(_sheet_rows(path, stage_sheet)),
+            Table(_sheet_rows(path, stage_sheet, _percent_styles(stage_sheet))),
             table(SETTINGS_SHEET, SETTINGS_SHEET),
             table(AI_SHEET, AI_SHEET),
             table(SCENARIOS_SHEET, SCENARIOS_SHEET),
         )
 
 
-def _sheet_rows(path: Path, sheet: Any, formats: bool = True) -> list[tuple[int, list[Cell]]]:
+def _sheet_rows(
+    path: Path, sheet: Any, shown_as_percent: Callable[[Any], bool] | None = None
+) -> list[tuple[int, list[Cell]]]:
     """Every row of a read-only sheet, numbered as the sheet numbers them.
 
     The size the sheet declares is ignored (other tools write 1,048,576 rows for 13): rows
-    are counted as they are read, against the same limits. Without ``formats`` only values
-    are read, which is quicker: no percentage is marked (only stages have percentages).
+    are counted as they are read, against the same limits. Fractions in cells whose style
+    is ``shown_as_percent`` are marked; only stages have percentages.
     """
-    sheet.reset_dimensions()
     rows: list[tuple[int, list[Cell]]] = []
-    for number, cells in enumerate(
-        sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=not formats), start=1
-    ):
+    for number, cells in _parsed_rows(sheet):
+        # As openpyxl's own rows: a row numbered before one read is dropped, one left out is
+        # empty.
+        if number <= len(rows):
+            continue
+        for left_out in range(len(rows) + 1, number):
+            _too_big(path, left_out, 0)
+            rows.append((left_out, []))
         _too_big(path, number, 0)
-        values = [cell.value for cell in cells] if formats else cells
-        # openpyxl pads each row to the widest it may be: the padding is left out.
-        width = len(values)
-        while width and values[width - 1] is None:
-            width -= 1
-        if width > MAX_COLUMNS:
-            raise VSMapperError(
-                f"{path}: a sheet has more than {MAX_COLUMNS} columns (row {number}); "
-                f"at most {MAX_COLUMNS} are read"
-            )
-        rows.append(
-            (number, _cells(cells[:width]) if formats else [Cell(v) for v in values[:width]])
-        )
+        rows.append((number, _cells(path, number, cells, shown_as_percent)))
     return rows
 
 
-def _cells(cells: Sequence[Any]) -> list[Cell]:
-    """Values, with fractions shown as percentages marked, since 0.85 shown as 85% means 85.
+def _parsed_rows(sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """The rows of a read-only sheet as openpyxl parses them: each cell's column, value
+    and style id.
 
-    Only a fraction's format is looked up: that is all a percentage can mean here, and the
-    look-up is the slowest part of reading a cell.
+    The sheet's own rows make an object of every cell and pad each row to the widest it
+    may be, only for the column, value and style id to be taken out again here.
     """
-    return [
-        Cell(
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        yield from WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        ).parse()
+
+
+def _percent_styles(sheet: Any) -> Callable[[Any], bool]:
+    """Whether a style id of ``sheet`` shows numbers as percentages, looked up once per id."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+
+    @functools.cache
+    def shown_as_percent(style_id: Any) -> bool:
+        return "%" in (ReadOnlyCell(sheet, 1, 1, None, style_id=style_id).number_format or "")
+
+    return shown_as_percent
+
+
+def _cells(
+    path: Path,
+    number: int,
+    parsed: list[dict[str, Any]],
+    shown_as_percent: Callable[[Any], bool] | None,
+) -> list[Cell]:
+    """A parsed row's cells in their columns, up to its last value.
+
+    0.85 in a cell shown as a percentage is marked, since it means 85. Only a fraction's
+    style is looked up: that is all a percentage can mean here.
+    """
+    # One column more than is read, to tell a row that is too wide; those past it are left
+    # out, as openpyxl leaves them out of rows asked for by width.
+    cells = [EMPTY] * (MAX_COLUMNS + 1)
+    width = 0
+    for cell in parsed:
+        column, value = cell["column"], cell["value"]
+        if column > MAX_COLUMNS + 1:
+            continue
+        cells[column - 1] = Cell(
             value,
-            isinstance(value, float | int) and 0 < value <= 1 and "%" in (cell.number_format or ""),
+            shown_as_percent is not None
+            and isinstance(value, float | int)
+            and 0 < value <= 1
+            and shown_as_percent(cell["style_id"]),
         )
-        for cell in cells
-        for value in (cell.value,)
-    ]
+        if column > width:
+            width = column
+    while width and cells[width - 1].value is None:
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise VSMapperError(
+            f"{path}: a sheet has more than {MAX_COLUMNS} columns (row {number}); "
+            f"at most {MAX_COLUMNS} are read"
+        )
+    return cells[:width]
