@@ -679,7 +679,11 @@ class _RowReader:
         cell = self.cells.get(column, EMPTY)
         if _is_blank(cell.value):
             return None
-        return self.problems.check(f"{self.where}, {column}", parse, cell, *arguments)
+        try:
+            return parse(cell, *arguments)
+        except ValueError as error:
+            self.add(column, str(error))
+            return None
 
     def add(self, column: str, problem: str) -> None:
         """Note a problem with this row's ``column``."""
