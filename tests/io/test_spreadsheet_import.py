@@ -294,6 +294,24 @@ def test_every_problem_is_found_and_twenty_are_listed(tmp_path: Path) -> None:
     assert caught.value.details[1] == "row 2, %C&A: 'high' is not a number"
 
 
+def test_problems_found_by_the_model_are_listed_row_by_row(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,%C&A,Rework to\nA,150,Nowhere\nB,0,\nC,90,A\n")
+    assert problems_of(path) == [
+        "row 2, Rework to: 'Nowhere' is not a stage in this sheet",
+        "row 2, %C&A: 150 is out of range; it must be 100 or less",
+        "row 3, %C&A: 0 is out of range; it must be 0.01 or more",
+    ]
+    # Rules between stages (rework goes upstream) are checked once every stage is valid.
+    rows = "Stage,%C&A,Rework to\nA,90,\nB,{},\nC,90,A\nD,90,E\nE,90,\n"
+    assert problems_of(write_csv(tmp_path, rows.format(0))) == [
+        "row 3, %C&A: 0 is out of range; it must be 0.01 or more"
+    ]
+    assert problems_of(write_csv(tmp_path, rows.format(10))) == [
+        "row 5, Rework to: 'E' is not upstream of this stage; rework must go back to a "
+        "stage that flows into it"
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -528,22 +528,6 @@ def read_map(
     scenarios = (
         _scenarios(workbook.scenarios, resolve, ai_ids, problems) if workbook.scenarios else []
     )
-    stages = []
-    for row in rows:
-        fields = dict(row.fields, ai=opportunities.get(row.fields["id"], []))
-        if row.rework_to is not None:
-            fields["rework_to"] = problems.check(
-                f"row {row.row}, Rework to", resolve, row.rework_to
-            )
-        try:
-            stages.append(
-                Stage.model_validate(
-                    {key: value for key, value in fields.items() if value is not None}
-                )
-            )
-        except ValidationError as error:
-            _add_validation(problems, f"row {row.row}", error, STAGE_FIELDS)
-    problems.raise_any()
     data: dict[str, Any] = {
         "name": settings.name or name,
         "description": settings.description or "",
@@ -551,13 +535,32 @@ def read_map(
         "demand_per_week": settings.demand_per_week,
         "hourly_cost": settings.hourly_cost or 0,
         "currency": settings.currency or "USD",
-        "stages": stages,
         "flows": flows,
         "scenarios": scenarios,
     }
+    # A valid map, as most are, is built by the model at once; a refused one is read again
+    # a stage at a time, so that each problem is named by its row.
+    if not problems.lines:
+        with contextlib.suppress(ValueError):
+            data["stages"] = [
+                _stage_fields(row, opportunities, row.rework_to and resolve(row.rework_to))
+                for row in rows
+            ]
+            return _versioned(ValueStream.model_validate(data))
+    data["stages"] = []
+    for row in rows:
+        rework_to = row.rework_to and problems.check(
+            f"row {row.row}, Rework to", resolve, row.rework_to
+        )
+        try:
+            data["stages"].append(
+                Stage.model_validate(_stage_fields(row, opportunities, rework_to))
+            )
+        except ValidationError as error:
+            _add_validation(problems, f"row {row.row}", error, STAGE_FIELDS)
+    problems.raise_any()
     try:
-        stream = ValueStream.model_validate(data)
-        return stream.model_copy(update={"version": 2}) if stream.needs_version_2() else stream
+        return _versioned(ValueStream.model_validate(data))
     except ValidationError as error:
         # The model names only its first broken rule between stages; list them all.
         stream = ValueStream.model_construct(**data)
@@ -568,6 +571,19 @@ def read_map(
             _add_validation(problems, "Settings", error, SETTINGS_FIELDS)
     problems.raise_any()
     raise AssertionError("a refused map always names its problem")
+
+
+def _stage_fields(
+    row: StageRow, opportunities: dict[str, list[AIOpportunity]], rework_to: str | None
+) -> dict[str, Any]:
+    """The fields the model makes a stage of: those read, its AI opportunities, its rework."""
+    fields = dict(row.fields, ai=opportunities.get(row.fields["id"], []), rework_to=rework_to)
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def _versioned(stream: ValueStream) -> ValueStream:
+    """The map, marked as file version 2 when it uses a key only version 2 has."""
+    return stream.model_copy(update={"version": 2}) if stream.needs_version_2() else stream
 
 
 STAGE_FIELDS = {
