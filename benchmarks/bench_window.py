@@ -101,7 +101,8 @@ def fresh(stream: ValueStream) -> ValueStream:
 
 
 def settle(app: QApplication, seconds: float = 0.0) -> None:
-    """Run the event loop until nothing is pending (and at least ``seconds``)."""
+    """Run the event loop twice, or for ``seconds`` and once more: what each pass posts
+    (a repaint asked for while handling an edit) runs in the next."""
     end = time.perf_counter() + seconds
     while True:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
@@ -146,6 +147,8 @@ def current_now(app: QApplication, window: Any) -> None:
     for panel in (window.insights, window.opportunities, window.leverage, window.comparison):
         if panel.in_view and panel.stale:
             panel.refresh()
+    while window.insights.working:  # a big map's findings, worked out off the GUI thread
+        app.processEvents()
     settle(app)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 
 class BackgroundJob(QObject):
@@ -57,6 +57,8 @@ class BackgroundJob(QObject):
 
     def _stop(self) -> None:
         self.wait()
+        if self._thread is not None:
+            self._thread.deleteLater()  # its parent would otherwise keep every one made
         self._thread = None
         self._worker = None
 
@@ -113,6 +115,10 @@ class Latest(QObject):
         self._job.failed.connect(self._fail)
         self._key: object = None
         self._waiting: tuple[object, Callable[[], object]] | None = None
+        # A thread still running when the application ends would abort it.
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.wait)
 
     @property
     def running(self) -> bool:

@@ -734,16 +734,32 @@ class InsightsPanel(FollowingPanel):
         self._finder.request((stream, scenario), lambda: findings(stream, scenario))
         return "working out the findings…"
 
-    def _on_found(self, key: object, found: object) -> None:
+    @property
+    def working(self) -> bool:
+        """Whether findings are being worked out off the GUI thread."""
+        return self._finder.running
+
+    def _is_current(self, key: object) -> bool:
+        """Whether findings asked for with ``key`` are for the map as it is now; if not, the
+        panel asks again (a move of boxes replaces the map without a refresh)."""
         stream, scenario = cast(tuple[ValueStream, Scenario | None], key)
         if stream is self.workspace.stream and scenario is self.workspace.scenario:
-            self.heading.show_label(
-                self.workspace,
-                self._show(stream, *cast(tuple[list[Insight], list[PhaseShare]], found)),
-            )
+            return True
+        self._stale = True
+        self._catch_up()
+        return False
+
+    def _on_found(self, key: object, found: object) -> None:
+        if self._is_current(key):
+            stream = self.workspace.stream
+            shown = cast(tuple[list[Insight], list[PhaseShare]], found)
+            self.heading.show_label(self.workspace, self._show(stream, *shown))
 
     def _on_failed(self, key: object, message: str) -> None:
-        self.heading.show_label(self.workspace, f"the findings could not be worked out: {message}")
+        if self._is_current(key):
+            self.heading.show_label(
+                self.workspace, f"the findings could not be worked out: {message}"
+            )
 
     def _show(self, stream: ValueStream, found: list[Insight], shares: list[PhaseShare]) -> str:
         """Show findings and phase shares worked out for ``stream``; a detail for the heading."""
