@@ -386,24 +386,32 @@ def start_environment(folder: Path) -> dict[str, str]:
     }
 
 
+def printed_by_a_start(folder: Path, probe: str, *args: str, first_paint_ends: bool = True) -> str:
+    """The last line ``probe`` prints in a fresh process with settings of its own in ``folder``,
+    quitting after its first paint as the benchmark times a start."""
+    environment = start_environment(folder)
+    if first_paint_ends:
+        environment[EXIT_AFTER_FIRST_PAINT] = "1"
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=environment,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
 def test_the_first_frame_waits_for_no_chart_printing_qr_or_spreadsheet_library(
     tmp_path: Path,
 ) -> None:
-    # A real start on the example, quitting after the first paint as the benchmark times it.
     probe = (
         "import sys; from vsmapper.ui.app import run; code = run(None); "
         "print(code, [name for name in ('pyqtgraph', 'openpyxl', 'segno', "
         "'PySide6.QtPrintSupport', 'vsmapper.ui.chart_panel') if name in sys.modules])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env={**start_environment(tmp_path), EXIT_AFTER_FIRST_PAINT: "1"},
-    )
-    assert result.stdout.strip().splitlines()[-1] == "0 []"
+    assert printed_by_a_start(tmp_path, probe) == "0 []"
 
 
 def test_the_first_window_imports_no_spreadsheet_library(tmp_path: Path) -> None:
@@ -411,14 +419,8 @@ def test_the_first_window_imports_no_spreadsheet_library(tmp_path: Path) -> None
         "import sys; from pathlib import Path; from vsmapper.ui.app import render_screenshot; "
         "render_screenshot(Path(sys.argv[1]), None); print('openpyxl' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "shot.png")],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=start_environment(tmp_path),
-    )
-    assert result.stdout.strip().splitlines()[-1] == "False"
+    shot = str(tmp_path / "shot.png")
+    assert printed_by_a_start(tmp_path, probe, shot, first_paint_ends=False) == "False"
 
 
 def test_a_start_pauses_garbage_collection_until_its_first_paint(tmp_path: Path) -> None:
@@ -430,12 +432,4 @@ def test_a_start_pauses_garbage_collection_until_its_first_paint(tmp_path: Path)
         "app.started = lambda qt: (seen.append(gc.isenabled()), started(qt)); "
         "code = main([]); print(code, seen, gc.isenabled(), gc.get_freeze_count() > 0)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env={**start_environment(tmp_path), EXIT_AFTER_FIRST_PAINT: "1"},
-    )
-    assert result.stdout.strip().splitlines()[-1] == "0 [False] True True"
+    assert printed_by_a_start(tmp_path, probe) == "0 [False] True True"
