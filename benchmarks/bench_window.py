@@ -165,23 +165,17 @@ class PaintCounter(QObject):
         return False
 
 
-def repainted(app: QApplication, action: Callable[[], object]) -> set[QObject]:
-    """The widgets that painted during ``action``."""
+def repaint_count(app: QApplication, window: Any, action: Callable[[], object]) -> int:
+    """How many widgets Qt repainted in ``action``; fails if the map was not one of them."""
     counter = PaintCounter()
     app.installEventFilter(counter)
     try:
         action()
     finally:
         app.removeEventFilter(counter)
-    return counter.painted
-
-
-def repaint_count(app: QApplication, window: Any, action: Callable[[], object]) -> int:
-    """How many widgets Qt repainted in ``action``; fails if the map was not one of them."""
-    painted = repainted(app, action)
-    if window.view.viewport() not in painted:
+    if window.view.viewport() not in counter.painted:
         raise AssertionError("the map was not repainted inside the timing")
-    return len(painted)
+    return len(counter.painted)
 
 
 # --- the measurements ----------------------------------------------------------------
