@@ -175,6 +175,25 @@ def test_activating_shows_and_the_panel_follows_the_toolbar(
     assert "Coding assistant only" in panel.heading.text()
 
 
+def test_showing_a_scenario_from_a_hidden_panel_fills_it_once_and_selects_it_in_bold(
+    panel: ScenariosPanel, example: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel.window().hide()
+    perform(
+        example.undo_stack, example.document, "Rename", lambda d: d.set_map_field("name", "Renamed")
+    )
+    fills: list[None] = []
+    fill = panel._fill
+    monkeypatch.setattr(panel, "_fill", lambda: (fills.append(None), fill()))
+    example.show_scenario("coding-assistant-only")  # as the toolbar's combo box does
+    assert len(fills) == 1
+    selected = panel.scenario_list.currentItem()
+    assert selected.text() == "Coding assistant only" and selected.font().bold()
+    example.show_scenario(None)
+    assert len(fills) == 2
+    assert not any(panel.scenario_list.item(row).font().bold() for row in range(3))
+
+
 # --- what a scenario changes -------------------------------------------------------------
 
 

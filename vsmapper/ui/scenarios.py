@@ -561,10 +561,14 @@ class ScenariosPanel(QWidget):
 
     def _on_shown_changed(self) -> None:
         self.heading.show_label(self.workspace, "on the canvas")
+        # The shown scenario's name is bold: the list is filled again, once, before the
+        # shown scenario is selected in it.
+        self._stale = True
         shown = self.workspace.scenario
-        if shown is not None:
+        if shown is None:
+            self._fill()
+        else:
             self.select_scenario(shown.id)
-        self._fill()
 
     def _update_show_button(self) -> None:
         scenario = self.selected_scenario()
