@@ -432,6 +432,15 @@ def cold_start(folder: Path) -> None:
         "≤ 2×",
         seconds <= 2 * floor,
     )
+    # What pydantic and the model's classes alone add, which no work on the window removes.
+    bare_python = min(run_python(["-c", "pass"], bytecode, settings) for _ in range(3))
+    model = min(run_python(["-c", "import vsmapper.model"], bytecode, settings) for _ in range(3))
+    share = model - bare_python
+    print(
+        f"    of which importing the map model (pydantic) alone: {_ms(share)} = "
+        f"{share / floor:.1f}× the floor; the rest is {(seconds - share) / floor:.1f}×",
+        flush=True,
+    )
     seconds = min(run_python(screenshot, bytecode, settings) for _ in range(3))
     report(
         "  cold start to a screenshot with the panels in view",
