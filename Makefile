@@ -22,8 +22,8 @@ run: $(READY)
 ## (the desktop bundle, LibreOffice, a real browser) run in CI, or locally with SLOW=1.
 test: $(READY)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(if $(or $(CI),$(SLOW)),,-m "not slow")
-	$(BIN)/ruff check vsmapper tests benchmarks tools
-	$(BIN)/ruff format --check vsmapper tests benchmarks tools
+	$(BIN)/ruff check vsmapper tests benchmarks tools packaging
+	$(BIN)/ruff format --check vsmapper tests benchmarks tools packaging
 	$(BIN)/mypy
 
 ## Print speed figures against floors measured in the same run.

@@ -30,11 +30,37 @@ def build(dist: Path, work: Path) -> Path:
     shutil.rmtree(site, ignore_errors=True)
     # A plain install, not the editable one, so the bundle gets the package as a wheel lays it
     # out: vsmapper/resources/ is a real folder inside the package.
-    run_quietly([sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile",
-                 "--disable-pip-version-check", "--target", str(site), str(ROOT)])
-    run_quietly([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
-                 "--distpath", str(dist), "--workpath", str(work / "pyinstaller"), str(SPEC),
-                 "--", "--site", str(site)])
+    run_quietly(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-compile",
+            "--disable-pip-version-check",
+            "--target",
+            str(site),
+            str(ROOT),
+        ]
+    )
+    run_quietly(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work / "pyinstaller"),
+            str(SPEC),
+            "--",
+            "--site",
+            str(site),
+        ]
+    )
     return dist / "VSMapper"
 
 
@@ -46,16 +72,23 @@ def folder_megabytes(folder: Path) -> float:
 def main() -> None:
     """Build the bundle and say where it is."""
     parser = argparse.ArgumentParser(description="Build the VSMapper desktop bundle.")
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist",
-                        help="where the bundle folder goes (default: dist/)")
-    parser.add_argument("--work", type=Path, default=ROOT / "build",
-                        help="scratch folder (default: build/)")
+    parser.add_argument(
+        "--dist",
+        type=Path,
+        default=ROOT / "dist",
+        help="where the bundle folder goes (default: dist/)",
+    )
+    parser.add_argument(
+        "--work", type=Path, default=ROOT / "build", help="scratch folder (default: build/)"
+    )
     args = parser.parse_args()
     started = time.monotonic()
     bundle = build(args.dist.resolve(), args.work.resolve())
     program = "vsmapper-cli.exe" if sys.platform == "win32" else "vsmapper"
-    print(f"Built {bundle} ({folder_megabytes(bundle):.0f} MB) in "
-          f"{time.monotonic() - started:.0f} s. Try: {bundle / program} --version")
+    print(
+        f"Built {bundle} ({folder_megabytes(bundle):.0f} MB) in "
+        f"{time.monotonic() - started:.0f} s. Try: {bundle / program} --version"
+    )
     if sys.platform == "darwin":
         print(f"The macOS app: {bundle.parent / 'VSMapper.app'}")
 

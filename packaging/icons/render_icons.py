@@ -24,8 +24,15 @@ RUNTIME_COPY = ICONS.parents[1] / "resources" / "icons" / "vsmapper.svg"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # Apple's icon types that hold PNG data, by pixel size; ic10 is 512 points at 2x.
-ICNS_TYPES = {16: b"icp4", 32: b"icp5", 64: b"icp6", 128: b"ic07", 256: b"ic08", 512: b"ic09",
-              1024: b"ic10"}
+ICNS_TYPES = {
+    16: b"icp4",
+    32: b"icp5",
+    64: b"icp6",
+    128: b"ic07",
+    256: b"ic08",
+    512: b"ic09",
+    1024: b"ic10",
+}
 
 
 def render_png(renderer: QSvgRenderer, size: int) -> bytes:
@@ -49,16 +56,18 @@ def ico(pngs: dict[int, bytes]) -> bytes:
     entries, images = b"", b""
     for size, png in pngs.items():
         # A width or height byte of 0 means 256 pixels.
-        entries += struct.pack("<BBBBHHII", size % 256, size % 256, 0, 0, 1, 32, len(png),
-                               offset + len(images))
+        entries += struct.pack(
+            "<BBBBHHII", size % 256, size % 256, 0, 0, 1, 32, len(png), offset + len(images)
+        )
         images += png
     return struct.pack("<HHH", 0, 1, len(pngs)) + entries + images
 
 
 def icns(pngs: dict[int, bytes]) -> bytes:
     """A macOS icon file holding PNG images."""
-    body = b"".join(ICNS_TYPES[size] + struct.pack(">I", 8 + len(png)) + png
-                    for size, png in pngs.items())
+    body = b"".join(
+        ICNS_TYPES[size] + struct.pack(">I", 8 + len(png)) + png for size, png in pngs.items()
+    )
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
 
