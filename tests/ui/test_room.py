@@ -9,11 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRectF, QStandardPaths
+from PySide6.QtCore import QEvent, QObject, QRectF, QStandardPaths
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from benchmarks.bench_canvas import synthetic_map
+from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
 from vsmapper.cli import main
 from vsmapper.io.mapfile import load_map
@@ -27,6 +29,19 @@ from vsmapper.ui.main_window import MainWindow
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM = ROOT / "resources" / "examples" / "platform-team.vsm.json"
 SCREENS = [((1280, 720), 12.0), ((1920, 1080), 18.0)]
+
+
+class ResizeCounter(QObject):
+    """Counts the resize events of the widgets it watches."""
+
+    def __init__(self, counted: list[None]) -> None:
+        super().__init__()
+        self._counted = counted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._counted.append(None)
+        return False
 
 
 @pytest.fixture
@@ -117,6 +132,27 @@ def test_a_huge_map_keeps_readable_names_and_scrolls_down(qtbot: QtBot) -> None:
     viewport = QRectF(view.viewport().rect())
     first = view.mapFromScene(view.map_scene().stage_item("s0").box_rect()).boundingRect()
     assert viewport.contains(QRectF(first))
+
+
+def test_a_map_too_big_to_read_whole_is_wrapped_once_for_the_room(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    # The scroll bar coming and going once resized the view, and so wrapped the map anew,
+    # hundreds of times over: seconds on a projector before the room saw the map.
+    window = make_window(synthetic_map(150), shown=True, size=(1280, 720))
+    view, scene = window.view, window.scene
+    layouts: list[None] = []
+    resizes: list[None] = []
+    scene.mapShown.connect(lambda: layouts.append(None))
+    view.viewport().installEventFilter(counter := ResizeCounter(resizes))
+    window.menus.presentation_action.trigger()
+    QApplication.processEvents()
+    assert view.verticalScrollBar().isVisible() and view.verticalScrollBar().maximum() > 0
+    # A few each (the mode, the banner, the docks gone), where there were hundreds.
+    assert len(layouts) <= 4 and len(resizes) <= 10, (len(layouts), len(resizes))
+    shown = view.mapFromScene(scene.content_rect()).boundingRect()
+    assert shown.right() <= view.viewport().width() + 1
+    view.viewport().removeEventFilter(counter)
 
 
 def test_the_lanes_run_in_flow_order(qtbot: QtBot, platform: ValueStream) -> None:

@@ -127,9 +127,16 @@ class MapView(QGraphicsView):
     def room(self) -> Room:
         """What the map is laid out for in this view: its size and readable scales."""
         viewport = self.viewport().size()
+        width = viewport.width()
+        if self._presenting:
+            # Laid out for the width beside the scroll bar a map too big to read whole shows,
+            # whether it shows or not: the bar coming or going would otherwise wrap the map
+            # anew, and the new wrapping bring or take the bar, over and over.
+            bar = self.verticalScrollBar()
+            width += (bar.width() if bar.isVisibleTo(self) else 0) - bar.sizeHint().width()
         least = max(self.height() / READABLE_SHARE, MIN_TITLE_PIXELS) / TITLE_SIZES[0]
         return Room(
-            float(max(viewport.width(), 1)),
+            float(max(width, 1)),
             float(max(viewport.height(), 1)),
             least_scale=least,
             comfortable_scale=least * COMFORTABLE,
@@ -154,8 +161,10 @@ class MapView(QGraphicsView):
         least = self._map_scene.room().least_scale
         too_big = self.zoom() < least
         if self._presenting:
+            # Always on, not as needed: fitting the whole map a moment before zooming to the
+            # readable scale would hide the bar, and each coming and going resizes the view.
             self.setVerticalScrollBarPolicy(
-                Qt.ScrollBarPolicy.ScrollBarAsNeeded
+                Qt.ScrollBarPolicy.ScrollBarAlwaysOn
                 if too_big
                 else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
             )
