@@ -62,6 +62,14 @@ def test_flows_back_to_an_earlier_stage_form_a_cycle_exactly_as_networkx_finds_i
     assert bool(cycles) == (not nx.is_directed_acyclic_graph(stream.graph()))
 
 
+@settings(max_examples=150, deadline=None)
+@given(maps_with_any_rework())
+def test_the_stages_upstream_of_each_are_those_networkx_finds(stream: ValueStream) -> None:
+    graph = stream.graph()
+    for stage in stream.stages:
+        assert stream.upstream(stage.id) == nx.ancestors(graph, stage.id)
+
+
 @st.composite
 def one_stage_changed(draw: st.DrawFn) -> tuple[ValueStream, int, Stage]:
     """A valid forward-flowing map, then one of its stages given any rework target and any

@@ -299,6 +299,22 @@ class ValueStream(Model):
             )
         )
 
+    def upstream(self, stage_id: str) -> set[str]:
+        """Every other stage whose work flows into ``stage_id``, directly or through others."""
+        # Without networkx: the Properties panel asks after every edit of a selected stage.
+        sources: dict[str, list[str]] = {}
+        for flow in self.flows:
+            sources.setdefault(flow.target, []).append(flow.source)
+        found: set[str] = set()
+        waiting = [stage_id]
+        while waiting:
+            for source in sources.get(waiting.pop(), ()):
+                if source not in found:
+                    found.add(source)
+                    waiting.append(source)
+        found.discard(stage_id)
+        return found
+
     def graph(self) -> nx.DiGraph:
         """The flow graph: stage ids as nodes in map order, flows as edges."""
         # networkx takes longer to import than the rest of the model: only code that

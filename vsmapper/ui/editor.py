@@ -256,10 +256,9 @@ class Editor(QObject):
             source, target = self._selected
         elif len(self._selected) == 1:
             source = self._selected[0]
-            import networkx as nx
-
-            graph = self.workspace.stream.graph()
-            blocked = nx.ancestors(graph, source) | set(graph.successors(source)) | {source}
+            stream = self.workspace.stream
+            downstream = {flow.target for flow in stream.flows if flow.source == source}
+            blocked = stream.upstream(source) | downstream | {source}
             chosen = self._choose(
                 "Connect",
                 f"Flow from {self.name(source)} to:",
@@ -315,10 +314,8 @@ class Editor(QObject):
         """Choose where the selected stage's rejected work goes back to."""
         if len(self._selected) != 1:
             return
-        import networkx as nx
-
         stage = self.document.stage(self._selected[0])
-        upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
+        upstream = self.workspace.stream.upstream(stage.id)
         choices = [("", f"{stage.name} itself")] + [
             (s.id, s.name) for s in self.workspace.stream.stages if s.id in upstream
         ]

@@ -234,9 +234,7 @@ class PropertiesPanel(QWidget):
     def _fill_rework(self, box: QComboBox, stage: Stage) -> None:
         box.clear()
         box.addItem(f"{stage.name} itself", None)
-        import networkx as nx
-
-        upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
+        upstream = self.workspace.stream.upstream(stage.id)
         for other in self.workspace.stream.stages:
             if other.id in upstream:
                 box.addItem(other.name, other.id)

@@ -335,9 +335,7 @@ class StageTableModel(QAbstractTableModel):
             return [(choice, choice) for choice in (PHASES if field == "phase" else KINDS)]
         if field == "rework_to":
             stage = self.stages[index.row()]
-            import networkx as nx
-
-            upstream = nx.ancestors(self.workspace.stream.graph(), stage.id)
+            upstream = self.workspace.stream.upstream(stage.id)
             return [(f"{stage.name} itself", "")] + [
                 (other.name, other.name) for other in self.stages if other.id in upstream
             ]
