@@ -188,12 +188,15 @@ def edit_on_a_big_map(app: QApplication) -> None:
 
 
 def edit_at(app: QApplication, size: int) -> None:
-    """One edit on a map of ``size`` stages with 20 AI ideas, until the panels in view show it."""
+    """One edit of the selected stage of a map of ``size`` stages with 20 AI ideas, until the
+    panels in view show it."""
     stream = with_ai_ideas(synthetic_map(size), 20)
     floor = best(lambda: analyze(fresh(stream)))
     with window_on(stream) as window:
-        settle(app, 0.5)
         target = stream.stages[size // 2].id
+        # As a user edits: the stage selected, its fields in the Properties panel.
+        window.select([target])
+        settle(app, 0.5)
         step = iter(range(1, 1000))
 
         def edit() -> None:

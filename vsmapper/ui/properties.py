@@ -134,7 +134,7 @@ class PropertiesPanel(QWidget):
         layout.addStretch(1)
         workspace.changed.connect(self._on_change)
         workspace.refreshed.connect(self._show_figures)
-        self.show_stage(None)
+        self._show(every_field=True)
 
     def _make_editor(self, field: str, how: str) -> QWidget:
         if how in ("phase", "kind", "rework", "wait_kind"):
@@ -168,11 +168,12 @@ class PropertiesPanel(QWidget):
             return None
 
     def show_stage(self, stage_id: str | None) -> None:
-        """Show one stage's fields, or the placeholder with None."""
-        another = stage_id != self.stage_id
-        self.stage_id = stage_id
-        self._show(every_field=another)
-        self._show_figures()
+        """Show one stage's fields, or the placeholder with None; the document's changes and
+        the analysis's refreshes keep them current."""
+        if stage_id != self.stage_id:
+            self.stage_id = stage_id
+            self._show(every_field=True)
+            self._show_figures()
 
     def refresh(self) -> None:
         """Follow the document, leaving alone a field the user is typing in."""
@@ -280,9 +281,15 @@ class PropertiesPanel(QWidget):
         if label is None:
             return
         label.setText(error or hint)
-        label.setStyleSheet(f"color: {theme.CONSTRAINT if error else theme.MUTED};")
         label.setVisible(bool(error or hint))
-        self.editors[field].setStyleSheet(INVALID_STYLE if error else "")
+        # A style sheet set, even the same one, styles the widget anew: each edit re-marks
+        # every field.
+        for widget, style in (
+            (label, f"color: {theme.CONSTRAINT if error else theme.MUTED};"),
+            (self.editors[field], INVALID_STYLE if error else ""),
+        ):
+            if widget.styleSheet() != style:
+                widget.setStyleSheet(style)
 
     def _value(self, field: str, text: str) -> Any:
         """The value typed text means for the shown stage; ``ValueError`` saying why not."""
