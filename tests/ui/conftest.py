@@ -3,6 +3,7 @@ set-up of a main window, the workspaces they edit and the checks of an undo step
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +23,28 @@ from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.workspace import Workspace
 
 WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """Python collects garbage between these tests, never while Qt paints.
+
+    pytest-qt holds a test's widgets weakly: one caught in a reference cycle lives until a
+    collection, which could come in the middle of its own paint event and delete it there
+    (a crash). Collected after the test's teardown, it is deleted where nothing paints.
+    """
+    gc.disable()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """See ``pytest_runtest_setup``."""
+    try:
+        return (yield)
+    finally:
+        gc.collect(0)  # what the test made: nothing was collected while it ran
+        gc.enable()
 
 
 @pytest.fixture(autouse=True)
