@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QUndoView
+from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QSizePolicy, QUndoView
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -327,23 +327,26 @@ class MainWindow(QMainWindow):
         """Only the map and the key numbers, full screen (unless told not to) in large type."""
         if on is None:
             on = self.menus.presentation_action.isChecked()
-        if on:
-            self._layout_before_presentation = self.saveState()
-            for dock in self.docks.values():
-                dock.hide()
-            self.menus.toolbar.hide()
-            self.menuBar().hide()
-            self.statusBar().hide()
-            if full_screen:
-                self.showFullScreen()
-        else:
-            self.menuBar().show()
-            self.statusBar().show()
-            self.menus.toolbar.show()
-            self.restoreState(self._layout_before_presentation)
-            self.showNormal()
-        self.menus.presentation_action.setChecked(on)
-        self.view.set_presentation(on)
+        with self.view.resizing():
+            if on:
+                self._layout_before_presentation = self.saveState()
+                for dock in self.docks.values():
+                    dock.hide()
+                self.menus.toolbar.hide()
+                self.menuBar().hide()
+                self.statusBar().hide()
+                if full_screen:
+                    self.showFullScreen()
+            else:
+                self.menuBar().show()
+                self.statusBar().show()
+                self.menus.toolbar.show()
+                self.restoreState(self._layout_before_presentation)
+                self.showNormal()
+            # The map gets its new size now, to be wrapped for it once.
+            cast(QLayout, self.layout()).activate()
+            self.menus.presentation_action.setChecked(on)
+            self.view.set_presentation(on)
         self.view.fit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

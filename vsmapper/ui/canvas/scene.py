@@ -236,11 +236,14 @@ class MapScene(QGraphicsScene):
         """Title, state label and key numbers, for the presentation banner."""
         return self._headline
 
-    def set_presentation(self, on: bool) -> None:
-        """Hide the title block and the timeline; the view shows the numbers in large type."""
+    def set_presentation(self, on: bool, room: Room | None = None) -> None:
+        """Hide the title block and the timeline (the view shows the numbers in large type),
+        laid out for ``room`` when given: one layout for both changes."""
         self._presenting = on
         self._header.setVisible(not on)
         self._timeline.setVisible(not on and bool(self._order))
+        if room is not None:
+            self._room = room
         self._show_again()
         self._fit_scene_rect()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from PySide6.QtCore import (
     QEasingCurve,
     QPoint,
@@ -82,6 +85,7 @@ class MapView(QGraphicsView):
         self._gesture: ViewGesture | None = None
         self.space_held = False
         self._presenting = False
+        self._resizing = 0
         self._banner = PresentationBanner(scene, self)
         self._banner.hide()
         self.side_strip = SideStrip(self)
@@ -226,16 +230,30 @@ class MapView(QGraphicsView):
     def set_presentation(self, on: bool) -> None:
         """Presentation: the map wrapped to fill the screen under a banner of key numbers in
         large type, no title block or timeline; a map too big to read whole scrolls down."""
-        self._presenting = on
-        self._map_scene.set_presentation(on)
-        policy = (
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
-        )
-        self.setHorizontalScrollBarPolicy(policy)
-        self.setVerticalScrollBarPolicy(policy)
-        self._banner.setVisible(on)
-        self._place_edges()
-        self.fit()
+        with self.resizing():
+            self._presenting = on
+            policy = (
+                Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+                if on
+                else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            )
+            self.setHorizontalScrollBarPolicy(policy)
+            self.setVerticalScrollBarPolicy(policy)
+            self._banner.setVisible(on)
+            self._place_edges()
+            self._map_scene.set_presentation(on, self.room())
+
+    @contextlib.contextmanager
+    def resizing(self) -> Iterator[None]:
+        """Within, the view may change size many times: it follows only its last size, at
+        the end, so that a big map is wrapped into lanes once, not once per step."""
+        self._resizing += 1
+        try:
+            yield
+        finally:
+            self._resizing -= 1
+            if not self._resizing:
+                self._follow_size()
 
     def is_presenting(self) -> bool:
         """Whether presentation mode is on."""
@@ -249,6 +267,12 @@ class MapView(QGraphicsView):
         self.side_strip.place()
 
     def _on_side_strip_changed(self) -> None:
+        if not self._resizing:
+            self._follow_size()
+
+    def _follow_size(self) -> None:
+        """Keep the banner across the top and, when presenting, the map fitted; otherwise
+        wrap the map anew for the new size once the resizing pauses."""
         self._place_edges()
         if self._presenting:
             self.fit()
@@ -373,14 +397,9 @@ class MapView(QGraphicsView):
             painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Keep the banner across the top and, when presenting, the map fitted; wrap the
-        map anew for the new size once the resizing pauses."""
         super().resizeEvent(event)
-        self._place_edges()
-        if self._presenting:
-            self.fit()
-        else:
-            self._relayout.start()
+        if not self._resizing:
+            self._follow_size()
 
 
 def _overhang(low: float, high: float, shown_low: float, shown_high: float) -> float:
