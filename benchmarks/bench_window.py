@@ -13,6 +13,7 @@ insights, open, pan, start, load, rework, criticality, select, paste, xlsx).
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import math
 import os
@@ -328,6 +329,40 @@ def open_big_map(app: QApplication, folder: Path) -> None:
         )
 
 
+def present(app: QApplication) -> None:
+    """Presentation mode on a projector, against one wrapping of the map into its lanes."""
+    for size in (50, 500):
+        present_at(app, size)
+
+
+def present_at(app: QApplication, size: int) -> None:
+    """Presentation mode on and off at 1280×720 on a map of ``size`` stages."""
+    from vsmapper.layout import Room
+
+    with window_on(synthetic_map(size)) as window:
+        window.resize(1280, 720)
+        settle(app, 0.5)
+        # Two rooms far apart in width: each change wraps the map into other lanes.
+        rooms = itertools.cycle((Room(width=700.0, height=600.0), Room(width=1200.0, height=600.0)))
+        floor = best(lambda: window.scene.set_room(next(rooms)))
+        window.view.apply_room()
+
+        def there_and_back() -> None:
+            window.toggle_presentation(True, full_screen=False)
+            settle(app)
+            window.toggle_presentation(False)
+            settle(app)
+
+        seconds = best(there_and_back) / 2
+        report(
+            f"presentation mode on and off, {size} stages, 1280×720",
+            seconds,
+            floor,
+            "≤ 0.25 s or 5×",
+            seconds <= 0.25 or seconds <= 5 * floor,
+        )
+
+
 def pan_and_zoom(app: QApplication) -> None:
     """Frames per second while panning a map fitted whole and at 100 %."""
     for size in SIZES:
@@ -600,6 +635,7 @@ def main(only: list[str] | None = None) -> None:
             "insights": insights_speed,
             "open": lambda: open_big_map(app, folder),
             "pan": lambda: pan_and_zoom(app),
+            "present": lambda: present(app),
             "start": lambda: cold_start(folder),
             "load": lambda: load_big_file(folder),
             "rework": rework_loops,
