@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QLabel, QLayout, QMainWindow, QSizePolicy, QUndoView
+from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QUndoView
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 class MainWindow(QMainWindow):
     """One open map, with everything a mapping workshop needs around it."""
+
+    presentingChanged = Signal(bool)
+    """Presentation mode went on or off, the window's view still taking its new size."""
 
     def __init__(
         self, stream: ValueStream, path: Path | None = None, remember_layout: bool = True
@@ -344,8 +347,12 @@ class MainWindow(QMainWindow):
                 self.restoreState(self._layout_before_presentation)
                 self.showNormal()
             # The map gets its new size now, to be wrapped for it once.
-            cast(QLayout, self.layout()).activate()
+            layout = self.layout()
+            assert layout is not None
+            layout.activate()
             self.menus.presentation_action.setChecked(on)
+            # First: what shows beside the map in presentation narrows the room it wraps for.
+            self.presentingChanged.emit(on)
             self.view.set_presentation(on)
         self.view.fit()
 

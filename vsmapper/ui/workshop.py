@@ -619,7 +619,7 @@ class Workshop:
         self.agenda = AgendaOverlay(window.view)
         window.view.side_strip.add(self.overlay)
         window.view.side_strip.add(self.agenda)
-        window.menus.presentation_action.toggled.connect(self.agenda.set_presenting)
+        window.presentingChanged.connect(self.agenda.set_presenting)
         workspace.changed.connect(self._on_document_changed)
 
         def action(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
