@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -417,17 +416,16 @@ def run_app(args: argparse.Namespace) -> int:
         raise UsageError("--size and --presentation go with --screenshot (see 'vsmapper --help')")
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from vsmapper.io.mapfile import collection_paused
+
     # Start-up makes objects that live as long as the app; collecting among them is wasted
     # time. The first window's first paint turns collection back on (ui.app.started).
-    gc.disable()
-    try:
+    with collection_paused():
         from vsmapper.ui.app import run
 
         return run(
             args.file, screenshot=args.screenshot, size=args.size, presentation=args.presentation
         )
-    finally:
-        gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -124,10 +124,10 @@ def _tree_problem(data: Any) -> str | None:
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a map is read.
+    """Pause the cyclic garbage collector, then leave it on or off as it was.
 
-    Reading makes tens of thousands of objects and no cycles; the collections they would
-    set off cost more than the reading itself on a big map.
+    Reading a map makes tens of thousands of objects and no cycles; the collections they
+    would set off cost more than the reading itself on a big map.
     """
     enabled = gc.isenabled()
     gc.disable()
