@@ -27,24 +27,21 @@ WindowFactory = Callable[..., MainWindow]
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
-    """Python collects garbage between these tests, never while Qt paints.
+    """Python collects garbage after each of these tests, never while Qt paints.
 
     pytest-qt holds a test's widgets weakly: one caught in a reference cycle lives until a
     collection, which could come in the middle of its own paint event and delete it there
-    (a crash). Collected after the test's teardown, it is deleted where nothing paints.
+    (a crash). Collected once the test has let go of its fixtures, it is deleted where
+    nothing paints.
     """
     gc.disable()
     return (yield)
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
     """See ``pytest_runtest_setup``."""
-    try:
-        return (yield)
-    finally:
-        gc.collect(0)  # what the test made: nothing was collected while it ran
-        gc.enable()
+    gc.collect(0)  # what the test made: nothing was collected while it ran
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)
