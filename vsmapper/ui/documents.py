@@ -424,14 +424,16 @@ def _draw_map_pages(
     scale, parts = map_pages(
         scene, stream, rect.adjusted(MAP_INSET, MAP_INSET, -MAP_INSET, -MAP_INSET)
     )
-    for number, part in enumerate(parts, 1):
-        if number > 1:
-            device.newPage()
-        of = f"  ·  {number} of {len(parts)}" if len(parts) > 1 else ""
-        page.text(QRectF(left, top, width, 16), stream.name, HEADING)
-        page.text(QRectF(left, top + 17, width, 12), f"The map  ·  {label}{of}", SUBTITLE)
-        page.rule(left, left + width, top + 32)
-        _draw_map(page, scene, rect, part, scale)
+    # Once for every page: entering the export touches every item of the map.
+    with scene.export_mode():
+        for number, part in enumerate(parts, 1):
+            if number > 1:
+                device.newPage()
+            of = f"  ·  {number} of {len(parts)}" if len(parts) > 1 else ""
+            page.text(QRectF(left, top, width, 16), stream.name, HEADING)
+            page.text(QRectF(left, top + 17, width, 12), f"The map  ·  {label}{of}", SUBTITLE)
+            page.rule(left, left + width, top + 32)
+            _draw_map(page, scene, rect, part, scale)
 
 
 def map_pages(scene: MapScene, stream: ValueStream, room: QRectF) -> tuple[float, list[QRectF]]:

@@ -295,8 +295,12 @@ class MapScene(QGraphicsScene):
         """Paint without selection and hover, as a picture for others.
 
         Items are drawn afresh, not from their cached screen pictures: a picture for others
-        keeps vector shapes and text (SVG, PDF) at any size.
+        keeps vector shapes and text (SVG, PDF) at any size. Within an export, as around
+        every page of a long map, it costs nothing more.
         """
+        if self.exporting:
+            yield
+            return
         self.exporting = True
         cached = [
             item for item in self.items() if item.cacheMode() != QGraphicsItem.CacheMode.NoCache
