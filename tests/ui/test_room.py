@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from benchmarks.bench_canvas import synthetic_map
+from benchmarks.maps import synthetic_map
 from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
 from vsmapper.cli import main
