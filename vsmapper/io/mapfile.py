@@ -8,7 +8,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.atomic import write_atomically
-from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream, text_checked
+from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream
 from vsmapper.model.validation import place_of, user_error
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -159,7 +159,7 @@ def _quickly_read(raw: bytes, source: str) -> ValueStream | None:
         data = jiter.from_json(
             raw, allow_inf_nan=False, catch_duplicate_keys=True, cache_mode="keys"
         )
-        return map_from_data(data, source, text_searched=True)
+        return map_from_data(data, source)
     except Exception:  # whatever it is, the careful reading reports it
         return None
 
@@ -185,7 +185,7 @@ def _carefully_read(text: str, source: str) -> ValueStream:
     if problem:
         raise VSMapperError(f"{source}: {problem}")
     try:
-        return map_from_data(data, source, text_searched=not surrogates)
+        return map_from_data(data, source)
     except VSMapperError:
         problem = _tree_problem(data)
         if problem:
@@ -193,11 +193,8 @@ def _carefully_read(text: str, source: str) -> ValueStream:
         raise
 
 
-def map_from_data(data: Any, source: str = "map", text_searched: bool = False) -> ValueStream:
-    """A validated map from parsed JSON data, refusing other formats and newer versions.
-
-    ``text_searched`` says the data's text was searched for lone surrogates already.
-    """
+def map_from_data(data: Any, source: str = "map") -> ValueStream:
+    """A validated map from parsed JSON data, refusing other formats and newer versions."""
     if not isinstance(data, dict):
         raise VSMapperError(
             f'{source}: not a VSMapper map (expected a JSON object with "format": "{FORMAT_NAME}")'
@@ -219,8 +216,7 @@ def map_from_data(data: Any, source: str = "map", text_searched: bool = False) -
             f"(expected 1 to {FORMAT_VERSION})"
         )
     try:
-        with text_checked() if text_searched else nullcontext():
-            return ValueStream.model_validate(data)
+        return ValueStream.model_validate(data)
     except ValidationError as exc:
         raise user_error(exc, data, prefix=f"{source}: ") from None
 

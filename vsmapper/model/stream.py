@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import chain, compress, pairwise, repeat
 from operator import attrgetter, is_not
@@ -19,7 +17,6 @@ from pydantic import (
     model_validator,
 )
 
-from vsmapper.errors import quoted
 from vsmapper.model.duration import Estimate
 
 if TYPE_CHECKING:
@@ -57,7 +54,10 @@ ID_TEXT = r"[A-Za-z0-9_.\-]+"
 ID_PATTERN = re.compile(ID_TEXT)
 NOT_BLANK = r"\S"
 """The pattern of a name: some text other than spaces."""
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Any constraint on a text makes pydantic-core read it as UTF-8, which refuses a lone
+# surrogate (error "string_unicode"): such text could never be saved. The check runs in Rust,
+# where it costs a big map nothing; a test offers every text of a map a lone surrogate.
+Text = Annotated[str, Field(min_length=0)]
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
 # Checked by pydantic-core's own patterns: a Python validator per id and name would cost
 # more than the rest of reading a big map.
@@ -76,20 +76,6 @@ MAX_FACTOR = 100
 MIN_SHARE = 0.01
 """The least %C&A (percent) and availability (percent of time) that a stage can have."""
 
-_TEXT_CHECKED: ContextVar[bool] = ContextVar("text_checked", default=False)
-"""Whether the text being validated was searched for lone surrogates at once."""
-
-
-@contextmanager
-def text_checked() -> Iterator[None]:
-    """Validate without searching each text for lone surrogates: the caller searched them all."""
-    token = _TEXT_CHECKED.set(True)
-    try:
-        yield
-    finally:
-        _TEXT_CHECKED.reset(token)
-
-
 Percent = Annotated[float, Field(ge=MIN_SHARE, le=100)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
 Count = Annotated[float, Field(ge=0, le=MAX_PEOPLE)]
@@ -100,32 +86,11 @@ Position = tuple[Coordinate, Coordinate]
 
 
 class Model(BaseModel):
-    """Base of every map object: strict keys, finite numbers, immutable once built."""
+    """Base of every map object: strict keys, finite numbers, saveable text, immutable."""
 
     model_config = ConfigDict(
         extra="forbid", allow_inf_nan=False, populate_by_name=True, frozen=True
     )
-
-    # Without a ValidationInfo argument pydantic calls this more cheaply: a big map runs it
-    # for tens of thousands of objects.
-    @model_validator(mode="after")
-    def _refuse_unsavable_text(self) -> Self:
-        if _TEXT_CHECKED.get():
-            return self
-        for name, value in self.__dict__.items():
-            if isinstance(value, str):
-                texts: Iterable[object] = (value,)
-            elif isinstance(value, list | dict):
-                texts = value  # a dict's keys
-            else:
-                continue
-            for text in texts:
-                if isinstance(text, str) and _SURROGATE.search(text):
-                    raise ValueError(
-                        f"{name}: {quoted(text)} holds a lone surrogate, which cannot be "
-                        "saved; retype the text"
-                    )
-        return self
 
     def replaced(self, **changes: object) -> Self:
         """A validated copy with some fields changed; the original stays as it was."""
@@ -157,7 +122,7 @@ class AIOpportunity(Model):
     """A place where an AI practice could be applied at a stage, with its assumed effect."""
 
     id: Id
-    practice: str | None = None
+    practice: Text | None = None
     name: Name
     process_time_factor: Factor = 1
     wait_time_factor: Factor = 1
@@ -165,7 +130,7 @@ class AIOpportunity(Model):
     monthly_cost: Money = 0
     status: Status = "idea"
     confidence: Confidence = "medium"
-    note: str = ""
+    note: Text = ""
     also: list[SideEffect] = Field(default_factory=list)
 
 
@@ -179,14 +144,14 @@ class Stage(Model):
     process_time: Estimate = Field(default_factory=Estimate.zero)
     wait_time: Estimate = Field(default_factory=Estimate.zero)
     pca: Percent = 100
-    rework_to: str | None = None
+    rework_to: Text | None = None
     wait_kind: WaitKind = "queue"
     people: Annotated[float, Field(ge=MIN_SHARE, le=MAX_PEOPLE)] = 1
     availability: Annotated[float, Field(ge=MIN_SHARE / 100, le=1)] = 1
     hourly_cost: Money | None = None
     wip: Count | None = None
     throughput_per_week: Count | None = None
-    notes: str = ""
+    notes: Text = ""
     position: Position | None = None
     ai: list[AIOpportunity] = Field(default_factory=list)
 
@@ -194,8 +159,8 @@ class Stage(Model):
 class Flow(Model):
     """A hand-off from one stage to the next."""
 
-    source: str = Field(alias="from")
-    target: str = Field(alias="to")
+    source: Text = Field(alias="from")
+    target: Text = Field(alias="to")
 
 
 class StageOverride(Model):
@@ -215,15 +180,15 @@ class Scenario(Model):
 
     id: Id
     name: Name
-    ai: list[str] = Field(default_factory=list)
-    overrides: dict[str, StageOverride] = Field(default_factory=dict)
+    ai: list[Text] = Field(default_factory=list)
+    overrides: dict[Text, StageOverride] = Field(default_factory=dict)
     demand_factor: Factor = 1
 
 
 class StatusMapping(Model):
     """Where a tracker status belongs on the map, and what an item in it is doing."""
 
-    stage: str | None = None
+    stage: Text | None = None
     state: StatusState
 
 
@@ -231,14 +196,14 @@ class Note(Model):
     """A pain point or a kaizen burst on the map, tied to a stage or to the whole map."""
 
     id: Id
-    stage: str | None = None
+    stage: Text | None = None
     kind: NoteKind = "pain"
-    text: str = ""
+    text: Text = ""
     owner: Annotated[str, Field(max_length=200)] = ""
     due: date | None = None
     status: NoteStatus = "open"
     effect: Annotated[str, Field(max_length=500)] = ""
-    scenario: str | None = None
+    scenario: Text | None = None
 
 
 class ValueStream(Model):
@@ -247,7 +212,7 @@ class ValueStream(Model):
     format: Literal["vsmapper"] = "vsmapper"
     version: Literal[1, 2] = 1
     name: Name
-    description: str = ""
+    description: Text = ""
     calendar: Calendar = Field(default_factory=Calendar)
     demand_per_week: Count | None = None
     hourly_cost: Money = 0
@@ -255,7 +220,7 @@ class ValueStream(Model):
     stages: list[Stage]
     flows: list[Flow] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
-    statuses: dict[str, StatusMapping] = Field(default_factory=dict)
+    statuses: dict[Text, StatusMapping] = Field(default_factory=dict)
     notes: list[Note] = Field(default_factory=list)
 
     @model_validator(mode="before")

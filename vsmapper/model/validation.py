@@ -72,6 +72,8 @@ def _describe(error: ErrorDetails) -> str:
             if ctx.get("pattern") == NOT_BLANK:
                 return "is blank; give it a name"
             return f"{shown} is not a valid id (use letters, digits, '_', '.' or '-')"
+        case "string_unicode":
+            return "holds a lone surrogate, which cannot be saved; retype the text"
         case "string_too_long":
             return f"is too long (at most {ctx.get('max_length')} characters)"
         case "list_type" | "tuple_type":
@@ -88,7 +90,9 @@ def validation_messages(exc: ValidationError, data: Any = None) -> list[str]:
     messages: list[str] = []
     for error in exc.errors(include_url=False):
         loc = tuple(
-            part for part in error["loc"] if part not in ("function-after", "function-before")
+            part
+            for part in error["loc"]
+            if part not in ("function-after", "function-before", "[key]")
         )
         place = place_of(loc, data)
         message = _describe(error)
