@@ -54,10 +54,8 @@ def layered_map(size: int, seed: int = 7) -> ValueStream:
                 Stage(
                     id=stage_id,
                     name=f"Stage {stage_id}",
-                    process_time=Estimate.model_validate(f"{chance.randint(1, 8)}h"),
-                    wait_time=Estimate.model_validate(
-                        f"{chance.randint(0, 3)}-{chance.randint(3, 9)}d"
-                    ),
+                    process_time=Estimate.read(f"{chance.randint(1, 8)}h"),
+                    wait_time=Estimate.read(f"{chance.randint(0, 3)}-{chance.randint(3, 9)}d"),
                     pca=chance.choice([70, 85, 95]) if rework else 100,
                     rework_to=chance.choice([stage_id, *recent]) if rework else None,
                 )

@@ -170,9 +170,7 @@ def test_the_explanation_names_the_stage_with_the_most_ai_and_a_best_process_lev
     )
     slow_coding = stream.replaced(
         stages=[
-            stage.replaced(process_time=Estimate.model_validate("4w"))
-            if stage.id == "coding"
-            else stage
+            stage.replaced(process_time=Estimate.read("4w")) if stage.id == "coding" else stage
             for stage in stream.stages
         ]
     )
@@ -206,7 +204,7 @@ def test_the_panel_updates_after_an_edit_and_after_undo(
         example.undo_stack,
         example.document,
         "Change wait time of Discovery",
-        lambda d: d.set_stage_field("discovery", "wait_time", Estimate.model_validate("1h")),
+        lambda d: d.set_stage_field("discovery", "wait_time", Estimate.read("1h")),
     )
     settle(qtbot, panel)
     assert shown_findings(panel) == engine_findings(example) != before

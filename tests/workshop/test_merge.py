@@ -30,8 +30,8 @@ STREAM = ValueStream.model_validate(
 
 def answer(wait: str | None = None, work: str | None = None, pca: float | None = None, pain=""):
     return StageAnswer(
-        wait_time=None if wait is None else Estimate.model_validate(wait),
-        process_time=None if work is None else Estimate.model_validate(work),
+        wait_time=None if wait is None else Estimate.read(wait),
+        process_time=None if work is None else Estimate.read(work),
         pca=pca,
         pain=pain,
     )
@@ -106,7 +106,7 @@ def test_disagreement_when_pca_answers_are_twenty_points_apart() -> None:
 )
 def test_merged_times_read_in_one_unit(hours: tuple[float, float, float], text: str) -> None:
     assert estimate_text(*hours, STREAM.calendar) == text
-    low, likely, high = Estimate.model_validate(text).hours()
+    low, likely, high = Estimate.read(text).hours()
     assert (low, likely, high) == pytest.approx(hours)
 
 

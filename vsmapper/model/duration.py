@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    ModelWrapValidatorHandler,
-    model_serializer,
-    model_validator,
-)
+from pydantic_core import CoreSchema, core_schema
 
 from vsmapper.errors import quoted
 
@@ -108,71 +103,46 @@ def _with_unit_of(span: Span, bare: bool, other: Span) -> Span:
     return ((span[0][0], other[-1][1]),) if bare else span
 
 
-class Estimate(BaseModel):
-    """A three-point duration kept in the form the user gave it."""
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A three-point duration kept in the form the user gave it.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    A plain immutable value, not a pydantic model: a map holds two per stage and the
+    analysis scales thousands, so making one validates nothing. What a file or a user gives
+    is read by ``Estimate.read``, which the map's models call for their durations.
+    """
 
     form: Form = "number"
     low: Span = ((0.0, "h"),)
     likely: Span | None = ((0.0, "h"),)
     high: Span = ((0.0, "h"),)
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_text_or_number(cls, value: object) -> object:
-        if isinstance(value, Estimate):
-            return value
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a duration ({ACCEPTED_FORMS})")
-        if isinstance(value, int | float):
-            try:
-                hours = float(value)
-            except OverflowError:
-                raise ValueError(f"the number is too long; {_LONGEST}") from None
-            if math.isnan(hours):
-                raise ValueError("NaN is not a number of hours")
-            if hours < 0:
-                raise ValueError(f"{format_number(hours)} is negative; durations are 0 or more")
-            if hours > MAX_HOURS:
-                raise ValueError(f"{format_number(hours)} hours is too long; {_LONGEST}")
-            return _fields(Estimate.hours_value(hours))
-        if isinstance(value, str):
-            estimate = parse_estimate(value)
-            # Working weeks and days are at most calendar ones, so this bounds every calendar.
-            if estimate.hours(24, 7)[2] > MAX_HOURS:
-                raise _too_long(value)
-            return _fields(estimate)
-        if isinstance(value, dict):
-            return value
-        raise ValueError(f"{value!r} is not a duration ({ACCEPTED_FORMS})")
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.read,
+            serialization=core_schema.plain_serializer_function_ser_schema(cls.file_value),
+        )
 
-    @model_validator(mode="after")
-    def _check_terms(self) -> Estimate:
-        for span in (self.low, self.likely or (), self.high):
-            for value, _unit in span:
-                if not math.isfinite(value) or value < 0:
-                    raise ValueError(f"'{self.text}' has a negative or infinite part")
-        return self
+    @staticmethod
+    def read(value: object) -> Estimate:
+        """A text such as ``2-5d`` or a number of hours as an estimate; an estimate as it is.
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _read_once(cls, value: object, handler: ModelWrapValidatorHandler[Estimate]) -> Estimate:
-        """Each text or number is read once: maps repeat a few durations thousands of times.
-
-        Defined last, so it runs first and a value read before skips the other validators.
+        Each text or number is read once: maps repeat a few durations thousands of times.
         """
+        if type(value) is Estimate:
+            return value
         if type(value) not in (str, int, float):
-            return handler(value)
+            raise ValueError(f"{value!r} is not a duration ({ACCEPTED_FORMS})")
         known = _READ.get(value)
         if known is None:
             if len(_READ) >= _READ_LIMIT:
                 _READ.clear()
-            known = _READ[value] = handler(value)
+            known = _READ[value] = _read(cast(str | int | float, value))
         return known
 
-    @model_serializer
-    def _to_file(self) -> str | int | float:
+    def file_value(self) -> str | int | float:
+        """What a map file holds: a plain number of hours as a number, else the text."""
         if self.form == "number":
             value = self.high[0][0]
             return int(value) if value == int(value) else value
@@ -224,30 +194,41 @@ class Estimate(BaseModel):
     def scaled(self, factor: float) -> Estimate:
         """The same estimate with every part multiplied by ``factor``."""
 
-        def scale(span: Span | None) -> Span | None:
-            return None if span is None else tuple((v * factor, u) for v, u in span)
+        def scale(span: Span) -> Span:
+            return tuple((value * factor, unit) for value, unit in span)
 
-        return Estimate(
-            form=self.form, low=scale(self.low), likely=scale(self.likely), high=scale(self.high)
-        )
+        likely = None if self.likely is None else scale(self.likely)
+        return Estimate(self.form, scale(self.low), likely, scale(self.high))
 
     def __str__(self) -> str:
         return self.text
+
+
+def _read(value: str | int | float) -> Estimate:
+    """``Estimate.read`` of a text or number it has not read before."""
+    if isinstance(value, str):
+        estimate = parse_estimate(value)
+        # Working weeks and days are at most calendar ones, so this bounds every calendar.
+        if estimate.hours(24, 7)[2] > MAX_HOURS:
+            raise _too_long(value)
+        return estimate
+    try:
+        hours = float(value)
+    except OverflowError:
+        raise ValueError(f"the number is too long; {_LONGEST}") from None
+    if math.isnan(hours):
+        raise ValueError("NaN is not a number of hours")
+    if hours < 0:
+        raise ValueError(f"{format_number(hours)} is negative; durations are 0 or more")
+    if hours > MAX_HOURS:
+        raise ValueError(f"{format_number(hours)} hours is too long; {_LONGEST}")
+    return Estimate.hours_value(hours)
 
 
 _ZERO = Estimate.hours_value(0.0)
 _READ: dict[object, Estimate] = {}
 """Estimates by the text or number they were read from; estimates are immutable."""
 _READ_LIMIT = 10_000
-
-
-def _fields(estimate: Estimate) -> dict[str, object]:
-    return {
-        "form": estimate.form,
-        "low": estimate.low,
-        "likely": estimate.likely,
-        "high": estimate.high,
-    }
 
 
 def parse_estimate(text: str) -> Estimate:

@@ -17,8 +17,6 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from pydantic import ValidationError
-
 from vsmapper.model.duration import Estimate
 from vsmapper.model.stream import Calendar, ValueStream, estimate_problem
 from vsmapper.workshop.merge import TIME_FIELDS, StageAnswer, SurveyMerge, merge_answers
@@ -59,10 +57,9 @@ def _duration(value: object, where: str, calendar: Calendar) -> Estimate | None:
     if isinstance(value, str) and len(value) > MAX_DURATION_CHARS:
         raise AnswerError(f"{where}: too long for a duration")
     try:
-        estimate = Estimate.model_validate(value)
-    except ValidationError as exc:
-        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise AnswerError(f"{where}: {message}") from None
+        estimate = Estimate.read(value)
+    except ValueError as exc:
+        raise AnswerError(f"{where}: {exc}") from None
     problem = estimate_problem(estimate, calendar)
     if problem:
         raise AnswerError(f"{where}: {problem}")
