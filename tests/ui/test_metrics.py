@@ -39,11 +39,20 @@ def test_the_worked_example(panel: MetricsPanel) -> None:
         "flow_efficiency": "21.4%",
         "rolled_pca": "61%",
         "expected_lead_time": "3w 2.1d",
-        "cost_per_item": "0 USD",
+        "cost_per_item": "not set",
     }
+    assert "Map settings" in panel.values["cost_per_item"].toolTip()
     assert panel.constraint.text() == "Constraint: Refinement (40% of expected lead time)"
     assert panel.reason.text().startswith("Refinement holds 40% of expected lead time")
     assert panel.constraint.isVisible()
+
+
+def test_a_map_with_an_hourly_cost_shows_what_an_item_costs(
+    qtbot: QtBot, workspace: Workspace, panel: MetricsPanel
+) -> None:
+    with qtbot.waitSignal(workspace.refreshed):
+        workspace.document.set_map_field("hourly_cost", 100)
+    assert panel.values["cost_per_item"].text() == "2,995 USD"  # 24 h of work, and rework
 
 
 def test_exact_hours_are_in_the_tooltips(panel: MetricsPanel) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QMenu
 
 from tests.conftest import feature_chain_data
@@ -385,3 +386,33 @@ def test_reopening_the_round_window_lists_new_stages(window, qtbot, monkeypatch)
     window.workshop.survey_action.trigger()
     assert window.workshop.survey_window is survey
     assert survey.chosen_stage_ids()[-1] == "new-stage"
+
+
+def test_a_presenters_clicker_steps_through_the_agenda_in_presentation_mode(
+    make_window, monkeypatch
+) -> None:
+    window = make_window(shown=True)
+    agenda = window.workshop.agenda
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_PageDown)
+    assert agenda.step == 0  # outside presentation, Page Down scrolls as ever
+    monkeypatch.setattr(window, "showFullScreen", lambda: None)
+    window.menus.presentation_action.trigger()
+    window.view.setFocus()
+    for step in (1, 2, 3, 3):
+        QTest.keyClick(window.view, Qt.Key.Key_PageDown)
+        assert agenda.step == step
+    QTest.keyClick(window.view, Qt.Key.Key_PageUp)
+    assert agenda.step_label.text() == "3/4  Future state"
+    assert "Page Down" in agenda.next_button.toolTip()
+    window.menus.presentation_action.trigger()
+    assert not window.workshop.next_step_action.isEnabled()
+
+
+def test_the_agenda_grows_with_the_screen_it_is_projected_on(window) -> None:
+    agenda = window.workshop.agenda
+    agenda.size_for_screen(720)
+    small = agenda.width(), agenda.step_label.font().pointSize()
+    agenda.size_for_screen(1080)
+    assert (agenda.width(), agenda.step_label.font().pointSize()) == (360, 20)
+    assert small == (240, 13)

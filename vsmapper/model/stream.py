@@ -250,6 +250,10 @@ class ValueStream(Model):
         """Every AI opportunity in the map with its stage, in map order."""
         return [(stage, opportunity) for stage in self.stages for opportunity in stage.ai]
 
+    def has_costs(self) -> bool:
+        """Whether an hourly cost is set anywhere: without one, no item costs anything."""
+        return bool(self.hourly_cost) or any(stage.hourly_cost for stage in self.stages)
+
     def needs_version_2(self) -> bool:
         """Whether the map uses any key that only file version 2 has."""
         return bool(

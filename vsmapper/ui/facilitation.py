@@ -33,7 +33,11 @@ AGENDA = (
 
 
 AGENDA_WIDTH = 240
-"""The agenda's width in pixels: narrow, beside a map wrapped to fill a 16:9 screen's height."""
+"""The agenda's width in pixels on a 720-pixel-high screen: narrow, beside a map wrapped to
+fill a 16:9 screen's height. A taller screen gets it wider and its type larger, in step."""
+SCREEN_HEIGHT = 720
+"""The screen height the agenda's sizes are for: a projector's 1280×720."""
+TITLE_POINTS, TEXT_POINTS = 13, 10
 
 
 class AgendaOverlay(QFrame):
@@ -46,30 +50,25 @@ class AgendaOverlay(QFrame):
             "#agenda-overlay { background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
             " border-radius: 6px; }"
         )
-        self.setFixedWidth(AGENDA_WIDTH)
         self.step = 0
         self._started: float | None = None
         self._elapsed = 0.0
         self.step_label = QLabel(self)
-        self.step_label.setFont(QFont(self.font().family(), 13, QFont.Weight.Bold))
         self.step_label.setWordWrap(True)
         self.prompt_label = QLabel(self)
         self.prompt_label.setStyleSheet("color: #475569;")
         self.prompt_label.setWordWrap(True)
         self.clock_label = QLabel("0:00", self)
-        self.clock_label.setFont(QFont(self.font().family(), 13, QFont.Weight.Bold))
         self.back_button = QPushButton("◀", self)
         self.next_button = QPushButton("▶", self)
         self.timer_button = QPushButton("Start", self)
         for button, tip in (
-            (self.back_button, "Previous step"),
-            (self.next_button, "Next step"),
+            (self.back_button, "Previous step (Page Up, as a presenter's clicker sends)"),
+            (self.next_button, "Next step (Page Down)"),
             (self.timer_button, "Start or pause the step's timer"),
         ):
             button.setToolTip(tip)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for button in (self.back_button, self.next_button):
-            button.setFixedWidth(36)
         row = QHBoxLayout()
         row.addWidget(self.back_button)
         row.addWidget(self.clock_label, 1, Qt.AlignmentFlag.AlignCenter)
@@ -80,13 +79,33 @@ class AgendaOverlay(QFrame):
         layout.addWidget(self.step_label)
         layout.addWidget(self.prompt_label)
         layout.addLayout(row)
-        self.back_button.clicked.connect(lambda: self.go_to(self.step - 1))
-        self.next_button.clicked.connect(lambda: self.go_to(self.step + 1))
+        self.back_button.clicked.connect(self.previous_step)
+        self.next_button.clicked.connect(self.next_step)
         self.timer_button.clicked.connect(self.toggle_timer)
         self._ticker = QTimer(self, interval=1000)
         self._ticker.timeout.connect(self._show_clock)
+        self.size_for_screen(SCREEN_HEIGHT)
         self.go_to(0)
         self.hide()
+
+    def size_for_screen(self, screen_height: int) -> None:
+        """Type and width in step with the screen: the back row reads it as the map."""
+        scale = max(1.0, screen_height / SCREEN_HEIGHT)
+        family = self.font().family()
+        self.setFont(QFont(family, round(TEXT_POINTS * scale)))
+        for label in (self.step_label, self.clock_label):
+            label.setFont(QFont(family, round(TITLE_POINTS * scale), QFont.Weight.Bold))
+        for button in (self.back_button, self.next_button):
+            button.setFixedWidth(round(36 * scale))
+        self.setFixedWidth(round(AGENDA_WIDTH * scale))
+
+    def next_step(self) -> None:
+        """Go on to the next step, if there is one."""
+        self.go_to(self.step + 1)
+
+    def previous_step(self) -> None:
+        """Go back to the previous step, if there is one."""
+        self.go_to(self.step - 1)
 
     def go_to(self, step: int) -> None:
         """Show agenda step ``step`` (clamped) with its timer at zero."""
@@ -127,6 +146,8 @@ class AgendaOverlay(QFrame):
     def set_presenting(self, on: bool) -> None:
         """Show in presentation mode only."""
         if on:
+            screen = self.screen()
+            self.size_for_screen(screen.geometry().height() if screen else SCREEN_HEIGHT)
             self.adjustSize()
             self.show()
             self.raise_()

@@ -23,6 +23,9 @@ FIGURES = [
 ]
 
 
+NO_COSTS = "Give the map an hourly cost (File ▸ Map settings…) to see what an item costs"
+
+
 def money(amount: float, currency: str) -> str:
     """``7,455 USD``."""
     return f"{amount:,.0f} {currency}"
@@ -124,8 +127,12 @@ class MetricsPanel(QWidget):
             ),
             "expected_lead_time": duration(analysis.expected_lead_time_hours),
             "cost_per_item": (
-                money(analysis.cost_per_item, stream.currency),
-                f"{analysis.cost_per_item:,.2f} {stream.currency}",
+                (
+                    money(analysis.cost_per_item, stream.currency),
+                    f"{analysis.cost_per_item:,.2f} {stream.currency}",
+                )
+                if stream.has_costs()
+                else ("not set", NO_COSTS)
             ),
         }
         future = self.workspace.future

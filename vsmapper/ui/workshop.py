@@ -626,7 +626,7 @@ class Workshop:
             made = QAction(text, window)
             if shortcut:
                 made.setShortcut(QKeySequence(shortcut))
-            made.setStatusTip(text.rstrip("…"))
+            made.setStatusTip(text.replace("&", "").rstrip("…"))
             made.triggered.connect(slot)
             window.addAction(made)
             return made
@@ -642,6 +642,14 @@ class Workshop:
         )
         self.plan_action = action("Improvement &plan", self.show_plan)
         self.guided_action = action("New &guided workshop map…", self.new_guided_map)
+        # In presentation mode only, where a presenter's clicker sends Page Down and Up.
+        self.next_step_action = action("&Next agenda step", self.agenda.next_step, "PgDown")
+        self.previous_step_action = action(
+            "P&revious agenda step", self.agenda.previous_step, "PgUp"
+        )
+        for step_action in (self.next_step_action, self.previous_step_action):
+            step_action.setEnabled(False)
+            window.presentingChanged.connect(step_action.setEnabled)
         self.stage_actions = [self.add_pain_action, self.add_kaizen_action]
         menu = window.menuBar().addMenu("&Workshop")
         menu.addAction(self.guided_action)
@@ -649,6 +657,8 @@ class Workshop:
         menu.addAction(self.survey_action)
         menu.addSeparator()
         menu.addActions([self.add_pain_action, self.add_kaizen_action, self.plan_action])
+        menu.addSeparator()
+        menu.addActions([self.next_step_action, self.previous_step_action])
         self.menu = menu
 
     def _make_plan(self) -> ImprovementPlanPanel:

@@ -923,7 +923,10 @@ def _totals(
             "Expected lead time (rework)",
             UNBOUNDED if unbounded else hours(analysis.expected_lead_time_hours),
         ),
-        TotalsRow("Cost per item", _money(analysis.cost_per_item, stream.currency)),
+        TotalsRow(
+            "Cost per item",
+            _money(analysis.cost_per_item, stream.currency) if stream.has_costs() else "not set",
+        ),
     ]
 
 
