@@ -23,6 +23,7 @@ from vsmapper.layout import lane_of
 from vsmapper.model import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView
+from vsmapper.ui.canvas.items import SELF_REWORK_LABEL
 from vsmapper.ui.canvas.view import draw_fitted
 from vsmapper.ui.main_window import MainWindow
 
@@ -222,6 +223,33 @@ def test_a_rework_loop_to_an_earlier_lane_goes_back_up_with_its_rate(
         assert loop.sceneBoundingRect().top() < target.top()
         assert loop.sceneBoundingRect().bottom() >= scene.stage_item(stage.id).box_rect().top()
         assert loop.label.startswith(f"{100 - stage.pca:g}% rework")
+
+
+@pytest.mark.parametrize(
+    ("size", "present"),
+    [((1200, 600), False), ((1300, 400), False), ((1280, 720), True), ((1920, 1080), True)],
+)
+def test_no_rework_line_strikes_through_a_boxs_own_rework_rate(
+    qtbot: QtBot, platform: ValueStream, size: tuple[int, int], present: bool
+) -> None:
+    view = presenting(qtbot, platform, size)
+    if not present:
+        view.set_presentation(False)
+        view.fit()
+    scene = view.map_scene()
+    rates = [
+        SELF_REWORK_LABEL.translated(scene.stage_item(stage.id).box_rect().topLeft())
+        for stage in platform.stages
+        if scene.stage_item(stage.id).face.self_rework
+    ]
+    assert rates
+    for stage in platform.stages:
+        if stage.rework_to in (None, stage.id) or stage.pca == 100:
+            continue
+        line = scene.rework_item(stage.id).line()
+        points = [line.pointAtPercent(step / 400) for step in range(401)]
+        struck = [rate for rate in rates if any(rate.contains(point) for point in points)]
+        assert not struck, f"{stage.name}'s loop runs through a rate at {struck[0]}"
 
 
 def test_the_timeline_ladder_wraps_with_the_lanes(qtbot: QtBot, platform: ValueStream) -> None:

@@ -423,6 +423,10 @@ def _rework_pen(width: float = 2.0) -> QPen:
     return pen
 
 
+SELF_REWORK_LABEL = QRectF(60, -30, 140, 20)
+"""Where a box's loop into itself writes its rate, from the box's top-left corner."""
+
+
 def _paint_self_rework(painter: QPainter, label: str) -> None:
     """A small dashed loop back into the box's own top, with its rejection rate."""
     start, end = QPointF(50, 0), QPointF(18, -ARROW_LENGTH + 2)
@@ -437,7 +441,7 @@ def _paint_self_rework(painter: QPainter, label: str) -> None:
     painter.setFont(_font(13, True))
     painter.setPen(theme.color(theme.REWORK))
     painter.drawText(
-        QRectF(60, -30, 140, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label
+        SELF_REWORK_LABEL, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label
     )
 
 
@@ -736,6 +740,10 @@ class ReworkItem(QGraphicsItem):
     def label_rect(self) -> QRectF:
         """Where the label sits, in scene coordinates."""
         return self._label_rect
+
+    def line(self) -> QPainterPath:
+        """The dashed line, in scene coordinates."""
+        return self._path
 
     def boundingRect(self) -> QRectF:
         """Arc, head and label."""

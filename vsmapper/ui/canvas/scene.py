@@ -514,25 +514,36 @@ class MapScene(QGraphicsScene):
         if key == self._reworks_key:
             return
         self._reworks_key = key
-        spans = {
-            stage_id: sorted((self._corners[stage_id][0], self._corners[target][0]))
-            for stage_id, (target, _) in loops.items()
-        }
-        lane = {stage_id: self._lane_of(stage_id) for stage_id in loops}
+        # Where each loop runs over the boxes: (lane, left, right) over its own lane, and a
+        # loop back to an earlier lane from the lanes' left edge over both lanes.
+        runs: dict[str, list[tuple[int, float, float]]] = {}
+        for stage_id, (target, _) in loops.items():
+            source_x, target_x = self._corners[stage_id][0], self._corners[target][0]
+            source_lane, target_lane = self._lane_of(stage_id), self._lane_of(target)
+            if source_lane == target_lane or not self._lanes:
+                runs[stage_id] = [(source_lane, min(source_x, target_x), max(source_x, target_x))]
+            else:
+                left = self._lanes_left()
+                runs[stage_id] = [(source_lane, left, source_x), (target_lane, left, target_x)]
         levels: dict[str, int] = {}
-        # Only loops of the same lane can nest: each is compared with those, not all loops.
-        by_lane: dict[int, list[tuple[float, float, int]]] = {}
-        for stage_id in sorted(loops, key=lambda s: (spans[s][1] - spans[s][0], s)):
-            low, high = spans[stage_id]
-            placed = by_lane.setdefault(lane[stage_id], [])
-            levels[stage_id] = (
-                max(
-                    (level for left, right, level in placed if left <= high and low <= right),
-                    default=-1,
-                )
-                + 1
+        # A loop rises over every loop it spans in the lanes it runs over, so lines and
+        # labels never share a height (loops that only meet at a box's corner do not
+        # nest); only runs in the same lane are compared.
+        placed: dict[int, list[tuple[float, float, int]]] = {}
+        for stage_id in sorted(
+            loops, key=lambda s: (sum(right - left for _, left, right in runs[s]), s)
+        ):
+            levels[stage_id] = 1 + max(
+                (
+                    level
+                    for lane, low, high in runs[stage_id]
+                    for left, right, level in placed.get(lane, ())
+                    if left < high and low < right
+                ),
+                default=-1,
             )
-            placed.append((low, high, levels[stage_id]))
+            for lane, low, high in runs[stage_id]:
+                placed.setdefault(lane, []).append((low, high, levels[stage_id]))
         self._rework_targets = {
             stage_id: (target, label, levels[stage_id])
             for stage_id, (target, label) in loops.items()
@@ -559,7 +570,9 @@ class MapScene(QGraphicsScene):
                 start, end, highest - REWORK_RISE - REWORK_STEP * level, label
             )
             return
-        rise = REWORK_RISE - 12 + REWORK_STEP * level
+        # As high as a loop within one lane: lower, it would strike through the rates of
+        # the boxes' own small loops.
+        rise = REWORK_RISE + REWORK_STEP * level
         self._reworks[stage_id].set_route(
             start,
             end,
