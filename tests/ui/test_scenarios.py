@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +16,7 @@ from vsmapper.analysis import compare
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import AIOpportunity
+from vsmapper.ui import files
 from vsmapper.ui.commands import perform
 from vsmapper.ui.insights_panel import BETTER, WORSE
 from vsmapper.ui.scenarios import MEASURES, ScenarioComparisonView, ScenariosPanel
@@ -501,3 +503,23 @@ def test_a_cancelled_name_adds_no_scenario(
     panel.new_button.click()
     assert dump_map(example.stream) == before
     assert example.undo_stack.count() == 0
+
+
+def test_the_scenarios_are_shown_in_turn_from_the_keyboard_in_presentation_mode(
+    make_window, monkeypatch
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    ids = [scenario.id for scenario in window.workspace.stream.scenarios]
+    assert len(ids) >= 2
+    monkeypatch.setattr(window, "showFullScreen", lambda: None)
+    window.menus.presentation_action.trigger()
+    window.view.setFocus()
+    seen = []
+    for _ in range(len(ids) + 1):
+        QTest.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+        seen.append(window.workspace.scenario.id if window.workspace.scenario else None)
+    assert seen == [*ids, None]
+    window.menus.previous_scenario_action.trigger()
+    assert window.workspace.scenario.id == ids[-1]
+    assert window.menus.scenario_box.currentData() == ids[-1]
+    assert window.workshop.agenda.step == 0  # Ctrl+Page Down is no clicker's key

@@ -145,6 +145,13 @@ class Menus:
         self.current_state_action = self._action(
             "Show &current state", lambda: window.workspace.show_scenario(None), "Ctrl+Shift+C"
         )
+        # Presentation mode hides the toolbar's "Show" box: these reach every scenario there.
+        self.next_scenario_action = self._action(
+            "Show ne&xt scenario", lambda: self.show_scenario_after(1), "Ctrl+PgDown"
+        )
+        self.previous_scenario_action = self._action(
+            "Show p&revious scenario", lambda: self.show_scenario_after(-1), "Ctrl+PgUp"
+        )
 
         view = window.view
         self.zoom_in_action = self._action("Zoom &in", view.zoom_in, key.ZoomIn)
@@ -219,6 +226,8 @@ class Menus:
         scenario_menu.addActions(
             [self.new_scenario_action, self.all_ai_action, self.current_state_action]
         )
+        scenario_menu.addSeparator()
+        scenario_menu.addActions([self.next_scenario_action, self.previous_scenario_action])
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
@@ -323,6 +332,13 @@ class Menus:
         current = self.window.workspace.scenario
         box.setCurrentIndex(box.findData(current.id) if current else 0)
         box.blockSignals(False)
+
+    def show_scenario_after(self, step: int) -> None:
+        """Show the scenario ``step`` places on in the "Show" box, round to the current state."""
+        box = self.scenario_box
+        if box.count():
+            place = (box.currentIndex() + step) % box.count()
+            self.window.workspace.show_scenario(box.itemData(place))
 
     def _on_scenario_chosen(self, index: int) -> None:
         self.window.workspace.show_scenario(self.scenario_box.itemData(index))
