@@ -6,14 +6,17 @@ import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from tests.conftest import feature_chain_data
 from vsmapper.io.mapfile import map_from_data
 from vsmapper.ui import settings
 from vsmapper.ui.app import application
+from vsmapper.ui.commands import perform
 from vsmapper.ui.main_window import MainWindow
 
 
@@ -99,3 +102,50 @@ def test_a_chart_is_offered_a_safe_name_and_gets_the_chosen_extension(
     assert offered == [str(tmp_path / "last" / "x - Where the time goes.png")]
     assert (tmp_path / "chart.svg").read_bytes().startswith(b"<?xml")
     assert settings.LAST_FOLDER.get() == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("clicked", "answer", "saved"),
+    [
+        (QMessageBox.StandardButton.Save, True, 1),
+        (QMessageBox.StandardButton.Discard, True, 0),
+        (QMessageBox.StandardButton.Cancel, False, 0),
+    ],
+)
+def test_unsaved_changes_are_saved_discarded_or_kept(
+    make_window: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    clicked: QMessageBox.StandardButton,
+    answer: bool,
+    saved: int,
+) -> None:
+    window = make_window()
+    workspace = window.workspace
+    perform(
+        workspace.undo_stack,
+        workspace.document,
+        "Rename",
+        lambda document: document.set_map_field("name", "Changed"),
+    )
+    saves: list[bool] = []
+    monkeypatch.setattr(window.file, "save", lambda: saves.append(True) or True)
+    texts: list[str] = []
+
+    def answer_it() -> None:
+        box = next(
+            shown
+            for shown in QApplication.topLevelWidgets()
+            if isinstance(shown, QMessageBox) and shown.isVisible()
+        )
+        texts.extend(button.text() for button in box.buttons())
+        box.button(clicked).click()
+
+    QTimer.singleShot(0, answer_it)
+    del window.file.confirm_discard  # the real question, not the fixture's stand-in
+    try:
+        assert window.file.confirm_discard() is answer
+    finally:
+        window.file.confirm_discard = lambda: True
+    assert len(saves) == saved
+    # Alt+S and Alt+D answer it from the keyboard.
+    assert {"&Save", "&Discard"} <= set(texts)

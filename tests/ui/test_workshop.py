@@ -416,3 +416,8 @@ def test_the_agenda_grows_with_the_screen_it_is_projected_on(window) -> None:
     agenda.size_for_screen(1080)
     assert (agenda.width(), agenda.step_label.font().pointSize()) == (360, 20)
     assert small == (240, 13)
+
+
+def test_help_is_the_last_menu(window) -> None:
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles[-2:] == ["&Workshop", "&Help"]

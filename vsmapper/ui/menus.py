@@ -246,8 +246,8 @@ class Menus:
         for dock in window.docks.values():
             view_menu.addAction(dock.toggleViewAction())
 
-        help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.guide_action, self.about_action])
+        self.help_menu = bar.addMenu("&Help")
+        self.help_menu.addActions([self.guide_action, self.about_action])
 
     def _build_toolbar(self) -> None:
         window = self.window

@@ -46,18 +46,23 @@ class WindowFile(QObject):
         """Ask before losing unsaved changes; True when it is fine to go on."""
         if self.workspace.undo_stack.isClean():
             return True
-        answer = QMessageBox.question(
-            self.window,
+        button = QMessageBox.StandardButton
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Unsaved changes",
             f"Save the changes to “{self.workspace.stream.name}” first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
+            button.Save | button.Discard | button.Cancel,
+            self.window,
         )
-        if answer == QMessageBox.StandardButton.Save:
+        box.setDefaultButton(button.Save)
+        # Alt+S and Alt+D answer from the keyboard, as the rest of the window does.
+        for which, text in ((button.Save, "&Save"), (button.Discard, "&Discard")):
+            box.button(which).setText(text)
+        box.exec()
+        answer = box.standardButton(box.clickedButton())
+        if answer == button.Save:
             return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        return answer == button.Discard
 
     def load(self, stream: ValueStream, path: Path | None) -> None:
         """Show another map in this window."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -651,7 +652,8 @@ class Workshop:
             step_action.setEnabled(False)
             window.presentingChanged.connect(step_action.setEnabled)
         self.stage_actions = [self.add_pain_action, self.add_kaizen_action]
-        menu = window.menuBar().addMenu("&Workshop")
+        menu = QMenu("&Workshop", window)
+        window.menuBar().insertMenu(window.menus.help_menu.menuAction(), menu)
         menu.addAction(self.guided_action)
         menu.addSeparator()
         menu.addAction(self.survey_action)
