@@ -108,3 +108,21 @@ def test_printing_an_unbounded_scenario_says_why_not(
     show(window, "more-changes")
     window.file.print_document("map", preview=True)
     assert len(warnings) == 1 and "lead time is unbounded" in warnings[0]
+
+
+def test_deleting_a_stage_with_a_queue_badge_redraws_the_whole_map(window: MainWindow) -> None:
+    show(window, "more-changes")
+    assert window.scene.queue_badge("review") is not None
+    name = window.workspace.stream.stage("review").name
+    window.editor.select(["review"])
+    window.menus.delete_action.trigger()
+    window.workspace.refresh_now()
+    assert window.scene.queue_badge("review") is None
+    assert name not in {step.name for step in window.scene.timeline_steps()}
+    window.workspace.undo_stack.undo()
+    window.workspace.refresh_now()
+    assert window.scene.queue_badge("review") is not None
+    assert name in {step.name for step in window.scene.timeline_steps()}
+    window.workspace.undo_stack.redo()
+    window.workspace.refresh_now()
+    assert window.scene.queue_badge("review") is None

@@ -366,6 +366,8 @@ class MapScene(QGraphicsScene):
     ) -> None:
         ids = [stage.id for stage in stream.stages]
         for stage_id in self._stages.keys() - set(ids):
+            # Its queue badge is a child of the box, deleted with it.
+            self._queue_badges.pop(stage_id, None)
             self.removeItem(self._stages.pop(stage_id))
         positions = self._layout(stream)
         names = {stage.id: stage.name for stage in stream.stages}
@@ -436,12 +438,10 @@ class MapScene(QGraphicsScene):
             if text is not None and change.stage_id in self._stages:
                 wanted[change.stage_id] = (change, text)
         for stage_id in self._queue_badges.keys() - wanted.keys():
-            stale = self._queue_badges.pop(stage_id)
-            if stale.scene() is self:
-                self.removeItem(stale)
+            self.removeItem(self._queue_badges.pop(stage_id))
         for stage_id, (change, text) in wanted.items():
             badge = self._queue_badges.get(stage_id)
-            if badge is None or badge.parentItem() is not self._stages[stage_id]:
+            if badge is None:
                 badge = self._queue_badges[stage_id] = QueueBadgeItem(self._stages[stage_id])
             badge.set_change(change, text)
 
