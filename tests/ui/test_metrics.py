@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 from vsmapper.analysis import analyze
 from vsmapper.model.stream import Scenario, ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.metrics import MetricsPanel, money, status_text
+from vsmapper.ui.metrics import MetricsPanel, status_text
+from vsmapper.ui.units import money_text
 from vsmapper.ui.workspace import Workspace
 
 
@@ -109,7 +110,7 @@ def test_cost_per_item_is_in_the_maps_currency(workspace: Workspace, panel: Metr
     workspace.refresh_now()
     cost = workspace.analysis().cost_per_item
     assert cost > 2400
-    assert panel.values["cost_per_item"].text() == money(cost, "EUR")
+    assert panel.values["cost_per_item"].text() == money_text(cost, "EUR")
     assert panel.values["cost_per_item"].text().endswith(" EUR")
 
 

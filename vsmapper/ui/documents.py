@@ -49,8 +49,9 @@ from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save_svg
 from vsmapper.ui.canvas.scene import MapScene
-from vsmapper.ui.metrics import money, status_text
+from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_page
+from vsmapper.ui.units import money_text
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 EXPORT_FILTERS: dict[str, str] = {
@@ -511,7 +512,7 @@ def _draw_figures(
         ("ROLLED %C&A", f"{analysis.rolled_pca:.0%}", "of items need no rework", theme.INK),
         (
             "COST PER ITEM",
-            money(analysis.cost_per_item, stream.currency),
+            money_text(analysis.cost_per_item, stream.currency),
             "hands-on work, with rework",
             theme.INK,
         ),
@@ -753,7 +754,7 @@ def _draw_scenarios(
                 ),
                 ("—" if change is None else f"{found.future.flow_efficiency:.1%}", BODY),
                 (found.future.constraint.stage if found.future.constraint else "—", BODY),
-                (money(found.monthly_ai_cost, stream.currency), BODY),
+                (money_text(found.monthly_ai_cost, stream.currency), BODY),
             ],
             y,
         )
@@ -781,7 +782,7 @@ def _takeaway(
     assert best.lead_time_delta_pct is not None
     text = (
         f"{best.scenario} would cut lead time by {hours(-best.lead_time_delta_hours)} "
-        f"({-best.lead_time_delta_pct:.0f}%) for {money(best.monthly_ai_cost, currency)} "
+        f"({-best.lead_time_delta_pct:.0f}%) for {money_text(best.monthly_ai_cost, currency)} "
         "a month in AI tools."
     )
     before, after = best.current.constraint, best.future.constraint

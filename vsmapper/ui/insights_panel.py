@@ -45,7 +45,7 @@ from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.background import Latest
 from vsmapper.ui.docks import InView
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import money_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 REFRESH_DELAY_MS = 300
@@ -104,12 +104,6 @@ def signed_number(value: float, decimals: int = 1, unit: str = "") -> str:
     if abs(value) < NOISE:
         return f"±0{unit}"
     return f"{value:+.{decimals}f}".replace("-", "−") + unit
-
-
-def money_text(amount: float, currency: str) -> str:
-    """An amount of money: ``1,250 USD``; cents only for small amounts."""
-    decimals = 2 if 0 < abs(amount) < 100 and amount != round(amount) else 0
-    return f"{amount:,.{decimals}f} {currency}".replace("-", "−")
 
 
 def signed_money(amount: float, currency: str) -> str:

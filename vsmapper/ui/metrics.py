@@ -10,7 +10,7 @@ from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import money_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 FIGURES = [
@@ -24,11 +24,6 @@ FIGURES = [
 
 
 NO_COSTS = "Give the map an hourly cost (File ▸ Map settings…) to see what an item costs"
-
-
-def money(amount: float, currency: str) -> str:
-    """``7,455 USD``."""
-    return f"{amount:,.0f} {currency}"
 
 
 def status_text(
@@ -128,7 +123,7 @@ class MetricsPanel(QWidget):
             "expected_lead_time": duration(analysis.expected_lead_time_hours),
             "cost_per_item": (
                 (
-                    money(analysis.cost_per_item, stream.currency),
+                    money_text(analysis.cost_per_item, stream.currency),
                     f"{analysis.cost_per_item:,.2f} {stream.currency}",
                 )
                 if stream.has_costs()

@@ -66,7 +66,6 @@ from vsmapper.ui.insights_panel import (
     change_color,
     duration_text,
     fit_columns,
-    money_text,
     panel_font,
     percent_of,
     prepare_table,
@@ -75,6 +74,7 @@ from vsmapper.ui.insights_panel import (
     text_label,
 )
 from vsmapper.ui.side_effects import SideEffectsDialog
+from vsmapper.ui.units import money_text
 from vsmapper.ui.workspace import Workspace
 
 STATUSES = ("idea", "pilot", "adopted")

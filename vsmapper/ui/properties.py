@@ -25,14 +25,13 @@ from vsmapper.model.stream import KINDS, PHASES, Stage, estimate_problem
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
 from vsmapper.ui.commands import field_change_text, try_perform
-from vsmapper.ui.metrics import money
 from vsmapper.ui.stage_table import (
     DURATIONS,
     describe_estimate,
     read_stage_field,
     refusal_reason,
 )
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import money_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 INVALID_STYLE = f"border: 2px solid {theme.CONSTRAINT}; border-radius: 3px;"
@@ -270,7 +269,7 @@ class PropertiesPanel(QWidget):
         if metrics.little_wait_hours is not None:
             lines.append(f"Little's law wait: {show_hours(metrics.little_wait_hours, *calendar)}")
         if metrics.cost_per_item:
-            lines.append(f"Cost per item: {money(metrics.cost_per_item, stream.currency)}")
+            lines.append(f"Cost per item: {money_text(metrics.cost_per_item, stream.currency)}")
         self.figures.setText("\n".join(lines))
 
     # --- editing -------------------------------------------------------------------

@@ -50,7 +50,6 @@ from vsmapper.ui.insights_panel import (
     clear_layout,
     duration_text,
     fit_columns,
-    money_text,
     panel_font,
     percent_of,
     prepare_table,
@@ -68,6 +67,7 @@ from vsmapper.ui.opportunities import (
     opportunity_effect_text,
     read_number,
 )
+from vsmapper.ui.units import money_text
 from vsmapper.ui.workspace import Workspace
 
 ALL_AI_IDEAS = "All AI ideas"

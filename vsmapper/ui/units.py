@@ -1,4 +1,5 @@
-"""The user's choice of how durations are shown: readable units, all hours, or all days."""
+"""How figures are shown: durations in the unit the user chose (readable units, all hours or
+all days), and money."""
 
 from __future__ import annotations
 
@@ -31,3 +32,9 @@ def set_display_unit(unit: DisplayUnit) -> None:
 def show_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5) -> str:
     """Working hours as the user prefers to read them."""
     return format_hours(hours, hours_per_day, days_per_week, display_unit())
+
+
+def money_text(amount: float, currency: str) -> str:
+    """An amount of money: ``1,250 USD``; cents only for small amounts."""
+    decimals = 2 if 0 < abs(amount) < 100 and amount != round(amount) else 0
+    return f"{amount:,.{decimals}f} {currency}".replace("-", "−")

@@ -40,9 +40,8 @@ from vsmapper.ui.canvas.items import (
     TotalsRow,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
-from vsmapper.ui.units import display_unit, show_hours
+from vsmapper.ui.units import display_unit, money_text, show_hours
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CNY": "¥"}
 REWORK_RISE = 32.0
 """How far a rework loop's top rises above the highest box under it."""
 REWORK_STEP = 28.0
@@ -833,11 +832,6 @@ def _number(value: float) -> str:
     return f"{round(value, 1):g}"
 
 
-def _money(amount: float, currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
-    return f"{symbol} {amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
-
-
 class FaceInputs(NamedTuple):
     """What a box's face was made from: the stage, the fields it shows, and its figures."""
 
@@ -938,7 +932,9 @@ def _totals(
         ),
         TotalsRow(
             "Cost per item",
-            _money(analysis.cost_per_item, stream.currency) if stream.has_costs() else "not set",
+            money_text(analysis.cost_per_item, stream.currency)
+            if stream.has_costs()
+            else "not set",
         ),
     ]
 
