@@ -411,11 +411,15 @@ def test_a_presenters_clicker_steps_through_the_agenda_in_presentation_mode(
 
 def test_the_agenda_grows_with_the_screen_it_is_projected_on(window) -> None:
     agenda = window.workshop.agenda
+
+    def sizes() -> tuple[int, ...]:
+        parts = (agenda.step_label, agenda.prompt_label, agenda.clock_label, agenda.timer_button)
+        return (agenda.width(), *(part.font().pointSize() for part in parts))
+
     agenda.size_for_screen(720)
-    small = agenda.width(), agenda.step_label.font().pointSize()
+    assert sizes() == (240, 13, 10, 13, 10)
     agenda.size_for_screen(1080)
-    assert (agenda.width(), agenda.step_label.font().pointSize()) == (360, 20)
-    assert small == (240, 13)
+    assert sizes() == (360, 20, 15, 20, 15)
 
 
 def test_help_is_the_last_menu(window) -> None:

@@ -92,7 +92,9 @@ class AgendaOverlay(QFrame):
         """Type and width in step with the screen: the back row reads it as the map."""
         scale = max(1.0, screen_height / SCREEN_HEIGHT)
         family = self.font().family()
-        self.setFont(QFont(family, round(TEXT_POINTS * scale)))
+        # Each its own: the frame's style sheet keeps its font from reaching them.
+        for widget in (self.prompt_label, self.back_button, self.timer_button, self.next_button):
+            widget.setFont(QFont(family, round(TEXT_POINTS * scale)))
         for label in (self.step_label, self.clock_label):
             label.setFont(QFont(family, round(TITLE_POINTS * scale), QFont.Weight.Bold))
         for button in (self.back_button, self.next_button):
