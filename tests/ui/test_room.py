@@ -252,6 +252,30 @@ def test_no_rework_line_strikes_through_a_boxs_own_rework_rate(
         assert not struck, f"{stage.name}'s loop runs through a rate at {struck[0]}"
 
 
+def test_loops_back_to_the_first_lane_stay_under_the_title(qtbot: QtBot) -> None:
+    stages = [{"id": f"s{n}", "name": f"Stage {n}", "process_time": "1d"} for n in range(7)]
+    for source, target in (("s1", "s0"), ("s4", "s3"), ("s6", "s3")):
+        stages[int(source[1])] |= {"pca": 80, "rework_to": target}
+    stream = ValueStream.model_validate({"name": "Loops", "stages": stages})
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    view = MapView(scene)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    view.fit()
+    assert len(scene.lanes()) >= 2
+    # The title sits above the phase bands: a loop inside them never meets it.
+    bands_top = min(rect.top() for _, rect, _ in scene.phase_bands())
+    labels = []
+    for source in ("s1", "s4", "s6"):
+        loop = scene.rework_item(source)
+        assert loop.line().boundingRect().top() >= bands_top
+        assert loop.label_rect().top() >= bands_top
+        labels.append(loop.label_rect())
+    assert not any(a.intersects(b) for a, b in itertools.combinations(labels, 2))
+
+
 def test_the_timeline_ladder_wraps_with_the_lanes(qtbot: QtBot, platform: ValueStream) -> None:
     scene = MapScene()
     analysis = analyze(platform)

@@ -44,6 +44,8 @@ from vsmapper.ui.units import display_unit, money_text, show_hours
 
 REWORK_RISE = 32.0
 """How far a rework loop's top rises above the highest box under it."""
+REWORK_MARGIN = 8.0
+"""Room between a loop's line and the top of the band it runs over."""
 REWORK_STEP = 28.0
 """Extra rise for each loop nested inside another, so their labels do not collide."""
 SCENE_MARGIN = 40.0
@@ -513,8 +515,8 @@ class MapScene(QGraphicsScene):
         if key == self._reworks_key:
             return
         self._reworks_key = key
-        # Where each loop runs over the boxes: (lane, left, right) over its own lane, and a
-        # loop back to an earlier lane from the lanes' left edge over both lanes.
+        # A loop back to an earlier lane runs over both lanes from their left edge: it must
+        # rise over the loops of either lane it passes, or its line would cross their labels.
         runs: dict[str, list[tuple[int, float, float]]] = {}
         for stage_id, (target, _) in loops.items():
             source_x, target_x = self._corners[stage_id][0], self._corners[target][0]
@@ -525,9 +527,8 @@ class MapScene(QGraphicsScene):
                 left = self._lanes_left()
                 runs[stage_id] = [(source_lane, left, source_x), (target_lane, left, target_x)]
         levels: dict[str, int] = {}
-        # A loop rises over every loop it spans in the lanes it runs over, so lines and
-        # labels never share a height (loops that only meet at a box's corner do not
-        # nest); only runs in the same lane are compared.
+        # Shorter loops first, each one level over those it meets in a lane it runs over, so
+        # lines and labels never share a height.
         placed: dict[int, list[tuple[float, float, int]]] = {}
         for stage_id in sorted(
             loops, key=lambda s: (sum(right - left for _, left, right in runs[s]), s)
@@ -537,7 +538,7 @@ class MapScene(QGraphicsScene):
                     level
                     for lane, low, high in runs[stage_id]
                     for left, right, level in placed.get(lane, ())
-                    if left < high and low < right
+                    if left <= high and low <= right
                 ),
                 default=-1,
             )
@@ -694,6 +695,10 @@ class MapScene(QGraphicsScene):
         for stage_id, loop in self._reworks.items():
             number = self._lane_of(stage_id)
             extents[number][0] = min(extents[number][0], loop.label_rect().top())
+            # A loop back to an earlier lane runs over that lane too.
+            target = self._lane_of(self._rework_targets[stage_id][0])
+            top = loop.line().boundingRect().top() - REWORK_MARGIN
+            extents[target][0] = min(extents[target][0], top)
         bands: list[tuple[str, QRectF, bool]] = []
         labelled: set[str] = set()
         for number, lane_members in enumerate(members):
