@@ -132,3 +132,18 @@ def test_one_unit_for_every_figure_when_asked() -> None:
     assert format_hours(112, unit="hours") == "112h"
     assert format_hours(20, unit="days") == "2.5d"
     assert format_hours(0.5, unit="hours") == "0.5h"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [(True, "true"), (None, "null"), ({"form": "number"}, "an object"), ([1], "a list")],
+)
+def test_a_value_of_another_kind_is_named_as_a_map_file_spells_it(value: object, kind: str) -> None:
+    with pytest.raises(ValueError, match=f"^{kind} is not a duration"):
+        Estimate.read(value)
+
+
+@pytest.mark.parametrize("text", ["3000000000h", "99999999w", "1-99999999w"])
+def test_a_duration_typed_longer_than_a_century_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="is too long; durations are at most 100 years"):
+        parse_estimate(text)

@@ -425,3 +425,12 @@ def test_the_agenda_grows_with_the_screen_it_is_projected_on(window) -> None:
 def test_help_is_the_last_menu(window) -> None:
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles[-2:] == ["&Workshop", "&Help"]
+
+
+def test_the_agenda_is_sized_for_the_window_it_presents_in(make_window, qtbot, monkeypatch) -> None:
+    window = make_window(shown=True, size=(1280, 720))
+    agenda = window.workshop.agenda
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(1920, 1080))
+    window.menus.presentation_action.trigger()
+    qtbot.waitUntil(lambda: agenda.width() == 360)
+    assert agenda.height() >= agenda.sizeHint().height()  # the prompt's last line shows

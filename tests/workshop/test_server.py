@@ -136,6 +136,8 @@ def test_script_in_a_pain_point_is_kept_as_plain_text(survey) -> None:
         ({"participant": "p", "admin": True}, "unknown key"),
         (["not", "an", "object"], "JSON object"),
         ({"participant": "p", "stages": {"coding": {"pain": "x" * 2000}}}, "pain"),
+        ({"participant": "p", "stages": {"coding": {"pain": "x\ud800"}}}, "lone surrogate"),
+        ({"participant": "p\udc00", "stages": {}}, "participant: holds a lone surrogate"),
     ],
 )
 def test_a_bad_answer_is_refused_with_its_place(survey, answer: object, message: str) -> None:

@@ -416,7 +416,7 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"{_text(value)!r} is not a duration; durations are 0 or more")
         if not unit:
-            return Estimate.hours_value(float(value))
+            return Estimate.read(float(value))
         value = format_number(value)
     text = value.strip()
     if unit and not re.search(r"[a-zA-Z]", text):

@@ -105,12 +105,11 @@ def _with_unit_of(span: Span, bare: bool, other: Span) -> Span:
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
-    """A three-point duration kept in the form the user gave it.
+    """A three-point duration kept in the form the user gave it."""
 
-    A plain immutable value, not a pydantic model: a map holds two per stage and the
-    analysis scales thousands, so making one validates nothing. What a file or a user gives
-    is read by ``Estimate.read``, which the map's models call for their durations.
-    """
+    # A plain immutable value, not a pydantic model: a map holds two per stage and the
+    # analysis scales thousands, so making one validates nothing. What a file or a user
+    # gives is read by ``Estimate.read``, which the map's models call for their durations.
 
     form: Form = "number"
     low: Span = ((0.0, "h"),)
@@ -126,14 +125,12 @@ class Estimate:
 
     @staticmethod
     def read(value: object) -> Estimate:
-        """A text such as ``2-5d`` or a number of hours as an estimate; an estimate as it is.
-
-        Each text or number is read once: maps repeat a few durations thousands of times.
-        """
+        """A text such as ``2-5d`` or a number of hours as an estimate; an estimate as it is."""
+        # Each text or number is read once: maps repeat a few durations thousands of times.
         if type(value) is Estimate:
             return value
         if type(value) not in (str, int, float):
-            raise ValueError(f"{value!r} is not a duration ({ACCEPTED_FORMS})")
+            raise ValueError(f"{_json_kind(value)} is not a duration ({ACCEPTED_FORMS})")
         known = _READ.get(value)
         if known is None:
             if len(_READ) >= _READ_LIMIT:
@@ -204,14 +201,21 @@ class Estimate:
         return self.text
 
 
+def _json_kind(value: object) -> str:
+    """A value as a map file spells it, or what kind of value it is: ``true``, ``an object``."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
 def _read(value: str | int | float) -> Estimate:
     """``Estimate.read`` of a text or number it has not read before."""
     if isinstance(value, str):
-        estimate = parse_estimate(value)
-        # Working weeks and days are at most calendar ones, so this bounds every calendar.
-        if estimate.hours(24, 7)[2] > MAX_HOURS:
-            raise _too_long(value)
-        return estimate
+        return parse_estimate(value)
     try:
         hours = float(value)
     except OverflowError:
@@ -233,6 +237,15 @@ _READ_LIMIT = 10_000
 
 def parse_estimate(text: str) -> Estimate:
     """Read ``90m``, ``1.5h``, ``2d``, ``1w 2d``, ``2-5d``, ``2d/3d/5d``; blank is zero."""
+    estimate = _parse(text)
+    # Working weeks and days are at most calendar ones, so this bounds every calendar.
+    if estimate.hours(24, 7)[2] > MAX_HOURS:
+        raise _too_long(text)
+    return estimate
+
+
+def _parse(text: str) -> Estimate:
+    """``parse_estimate`` of any length."""
     cleaned = text.strip().lower()
     if not cleaned:
         return Estimate.zero()

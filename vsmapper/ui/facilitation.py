@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,12 +32,16 @@ AGENDA = (
 )
 
 
-AGENDA_WIDTH = 240
-"""The agenda's width in pixels on a 720-pixel-high screen: narrow, beside a map wrapped to
-fill a 16:9 screen's height. A taller screen gets it wider and its type larger, in step."""
+# Narrow, beside a map wrapped to fill a 16:9 screen's height; a taller screen gets the
+# agenda wider and its type larger, in step.
 SCREEN_HEIGHT = 720
-"""The screen height the agenda's sizes are for: a projector's 1280×720."""
-TITLE_POINTS, TEXT_POINTS = 13, 10
+"""The screen height the agenda's sizes below are for: a projector's 1280×720."""
+AGENDA_WIDTH = 240
+"""The agenda's width in pixels."""
+TITLE_POINTS = 13
+"""The size of the step's title and the clock."""
+TEXT_POINTS = 10
+"""The size of the prompt and the buttons."""
 
 
 class AgendaOverlay(QFrame):
@@ -51,6 +55,9 @@ class AgendaOverlay(QFrame):
             " border-radius: 6px; }"
         )
         self.step = 0
+        self._scale = 0.0
+        self._presenting = False
+        parent.installEventFilter(self)
         self._started: float | None = None
         self._elapsed = 0.0
         self.step_label = QLabel(self)
@@ -91,6 +98,9 @@ class AgendaOverlay(QFrame):
     def size_for_screen(self, screen_height: int) -> None:
         """Type and width in step with the screen: the back row reads it as the map."""
         scale = max(1.0, screen_height / SCREEN_HEIGHT)
+        if scale == self._scale:
+            return
+        self._scale = scale
         family = self.font().family()
         # Each its own: the frame's style sheet keeps its font from reaching them.
         for widget in (self.prompt_label, self.back_button, self.timer_button, self.next_button):
@@ -100,6 +110,11 @@ class AgendaOverlay(QFrame):
         for button in (self.back_button, self.next_button):
             button.setFixedWidth(round(36 * scale))
         self.setFixedWidth(round(AGENDA_WIDTH * scale))
+        # The layout takes the new type first, or the frame keeps the old height and clips.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.adjustSize()
 
     def next_step(self) -> None:
         """Go on to the next step, if there is one."""
@@ -146,15 +161,21 @@ class AgendaOverlay(QFrame):
         self.clock_label.setText(f"{minutes}:{seconds:02d}")
 
     def set_presenting(self, on: bool) -> None:
-        """Show in presentation mode only."""
+        """Show in presentation mode only, sized for the window's height (a full screen's)."""
+        self._presenting = on
         if on:
-            screen = self.screen()
-            self.size_for_screen(screen.geometry().height() if screen else SCREEN_HEIGHT)
-            self.adjustSize()
+            self.size_for_screen(self.window().height())
             self.show()
             self.raise_()
         else:
             self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The window goes full screen after presentation starts. Followed as the view takes
+        # its new size, before the view wraps the map for it: so the map is wrapped once.
+        if self._presenting and event.type() == QEvent.Type.Resize:
+            self.size_for_screen(self.window().height())
+        return False
 
 
 class GuidedMapDialog(QDialog):

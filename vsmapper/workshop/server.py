@@ -82,6 +82,14 @@ def _percent(value: object, where: str) -> float | None:
     return number
 
 
+def _refuse_lone_surrogates(text: str, where: str) -> None:
+    """An AnswerError for text that no map file could hold (a JSON ``\\ud800`` escape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise AnswerError(f"{where}: holds a lone surrogate; retype the text") from None
+
+
 def parse_answer(
     data: object, stream: ValueStream, stage_ids: list[str]
 ) -> tuple[str, dict[str, StageAnswer]]:
@@ -96,6 +104,7 @@ def parse_answer(
         raise AnswerError("participant: expected a non-blank text")
     if len(participant) > MAX_PARTICIPANT_CHARS:
         raise AnswerError(f"participant: at most {MAX_PARTICIPANT_CHARS} characters")
+    _refuse_lone_surrogates(participant, "participant")
     stages = data.get("stages", {})
     if not isinstance(stages, dict):
         raise AnswerError("stages: expected an object of stage ids")
@@ -114,6 +123,7 @@ def parse_answer(
             raise AnswerError(f"{name}.pain: expected a text")
         if len(pain) > MAX_PAIN_CHARS:
             raise AnswerError(f"{name}.pain: at most {MAX_PAIN_CHARS} characters")
+        _refuse_lone_surrogates(pain, f"{name}.pain")
         answer = StageAnswer(
             wait_time=_duration(fields.get("wait_time"), f"{name}.wait_time", stream.calendar),
             process_time=_duration(
