@@ -234,3 +234,12 @@ def test_every_action_and_button_works(
     assert triggered > 30
     assert clicked > 10
     assert tabs > 5
+
+
+def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
+    """A key that two actions claim does nothing at all in Qt: each key has one owner."""
+    owners: dict[str, list[str]] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            owners.setdefault(key.toString(), []).append(action.text())
+    assert {key: names for key, names in owners.items() if len(names) > 1} == {}

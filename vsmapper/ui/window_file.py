@@ -60,6 +60,7 @@ class WindowFile(QObject):
             box.button(which).setText(text)
         box.exec()
         answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
         if answer == button.Save:
             return self.save()
         return answer == button.Discard
