@@ -506,3 +506,21 @@ def test_nothing_is_written_below_a_table_whose_rows_come_after_the_save() -> No
     with pytest.raises(RuntimeError, match="last thing on its sheet"):
         writer.append(["below"])
     workbook.save(io.BytesIO())
+
+
+def test_the_summary_says_the_cost_is_not_set_without_an_hourly_cost(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    free = example.replaced(
+        hourly_cost=0, stages=[stage.replaced(hourly_cost=None) for stage in example.stages]
+    )
+    costs = {}
+    for stream, name in ((example, "priced"), (free, "free")):
+        export_xlsx(stream, tmp_path / f"{name}.xlsx")
+        sheet = openpyxl.load_workbook(tmp_path / f"{name}.xlsx")["Summary"]
+        label = next(
+            cell for row in sheet.iter_rows() for cell in row if cell.value == "Cost per item"
+        )
+        costs[name] = sheet.cell(label.row, label.column + 1).value
+    assert costs["priced"].endswith(" USD")
+    assert costs["free"].startswith("not set")

@@ -19,7 +19,13 @@ from vsmapper.model.stream import AIOpportunity
 from vsmapper.ui import files
 from vsmapper.ui.commands import perform
 from vsmapper.ui.insights_panel import BETTER, WORSE
-from vsmapper.ui.scenarios import MEASURES, ScenarioComparisonView, ScenariosPanel
+from vsmapper.ui.scenarios import (
+    MEASURES,
+    ScenarioComparisonView,
+    ScenariosPanel,
+    measure_deltas,
+    measure_values,
+)
 from vsmapper.ui.workspace import Workspace
 
 
@@ -523,3 +529,13 @@ def test_the_scenarios_are_shown_in_turn_from_the_keyboard_in_presentation_mode(
     assert window.workspace.scenario.id == ids[-1]
     assert window.menus.scenario_box.currentData() == ids[-1]
     assert window.workshop.agenda.step == 0  # Ctrl+Page Down is no clicker's key
+
+
+def test_a_map_without_an_hourly_cost_says_its_cost_is_not_set(example: Workspace) -> None:
+    stream = example.stream.replaced(
+        hourly_cost=0, stages=[stage.replaced(hourly_cost=None) for stage in example.stream.stages]
+    )
+    found = compare(stream, stream.scenarios[0])
+    cost = MEASURES.index("Cost per item")
+    assert measure_values(stream, found.future, found.monthly_ai_cost)[cost] == "not set"
+    assert measure_deltas(stream, found)[cost] == ("not set", None)

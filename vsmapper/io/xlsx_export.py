@@ -369,7 +369,12 @@ def _write_summary(
         ("State", label),
         ("Exported", f"{datetime.now():%Y-%m-%d %H:%M} by VSMapper"),
         ("Working time", _hours_text(stream)),
-        ("Cost per item", f"{analysis.cost_per_item:,.2f} {stream.currency}"),
+        (
+            "Cost per item",
+            f"{analysis.cost_per_item:,.2f} {stream.currency}"
+            if stream.has_costs()
+            else "not set (no hourly cost in the map)",
+        ),
         (
             "Capacity bottleneck",
             "— (no demand given)"

@@ -51,7 +51,7 @@ from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save
 from vsmapper.ui.canvas.scene import MapScene
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_page
-from vsmapper.ui.units import money_text
+from vsmapper.ui.units import cost_text, money_text
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 EXPORT_FILTERS: dict[str, str] = {
@@ -512,8 +512,8 @@ def _draw_figures(
         ("ROLLED %C&A", f"{analysis.rolled_pca:.0%}", "of items need no rework", theme.INK),
         (
             "COST PER ITEM",
-            money_text(analysis.cost_per_item, stream.currency),
-            "hands-on work, with rework",
+            cost_text(analysis.cost_per_item, stream),
+            "hands-on work, with rework" if stream.has_costs() else "no hourly cost in the map",
             theme.INK,
         ),
     ]

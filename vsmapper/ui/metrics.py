@@ -10,7 +10,7 @@ from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.units import money_text, show_hours
+from vsmapper.ui.units import NO_COSTS_TIP, cost_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 FIGURES = [
@@ -21,9 +21,6 @@ FIGURES = [
     ("expected_lead_time", "Expected lead time"),
     ("cost_per_item", "Cost per item"),
 ]
-
-
-NO_COSTS = "Give the map an hourly cost (File ▸ Map settings…) to see what an item costs"
 
 
 def status_text(
@@ -122,12 +119,10 @@ class MetricsPanel(QWidget):
             ),
             "expected_lead_time": duration(analysis.expected_lead_time_hours),
             "cost_per_item": (
-                (
-                    money_text(analysis.cost_per_item, stream.currency),
-                    f"{analysis.cost_per_item:,.2f} {stream.currency}",
-                )
+                cost_text(analysis.cost_per_item, stream),
+                f"{analysis.cost_per_item:,.2f} {stream.currency}"
                 if stream.has_costs()
-                else ("not set", NO_COSTS)
+                else NO_COSTS_TIP,
             ),
         }
         future = self.workspace.future

@@ -67,7 +67,7 @@ from vsmapper.ui.opportunities import (
     opportunity_effect_text,
     read_number,
 )
-from vsmapper.ui.units import money_text
+from vsmapper.ui.units import NO_COSTS, cost_text, money_text
 from vsmapper.ui.workspace import Workspace
 
 ALL_AI_IDEAS = "All AI ideas"
@@ -775,7 +775,7 @@ def measure_values(
         "—" if unbounded else f"{analysis.flow_efficiency:.1%}",
         f"{analysis.rolled_pca:.1%}",
         f"{constraint.stage} ({share_text(constraint.share)})" if constraint else "—",
-        money_text(analysis.cost_per_item, stream.currency),
+        cost_text(analysis.cost_per_item, stream),
         "—" if monthly_ai_cost is None else money_text(monthly_ai_cost, stream.currency),
     ]
 
@@ -821,7 +821,9 @@ def measure_deltas(
         ),
         ("same" if same else "moved", None),
         (
-            signed_money(comparison.cost_per_item_delta, stream.currency),
+            signed_money(comparison.cost_per_item_delta, stream.currency)
+            if stream.has_costs()
+            else NO_COSTS,
             change_color(comparison.cost_per_item_delta),
         ),
         (

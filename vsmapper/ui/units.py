@@ -3,8 +3,13 @@ all days), and money."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vsmapper.model.duration import DisplayUnit, format_hours
 from vsmapper.ui import settings
+
+if TYPE_CHECKING:
+    from vsmapper.model.stream import ValueStream
 
 DISPLAY_UNITS: dict[DisplayUnit, str] = {
     "auto": "Readable units (45m, 3.5h, 2w 4d)",
@@ -38,3 +43,12 @@ def money_text(amount: float, currency: str) -> str:
     """An amount of money: ``1,250 USD``; cents only for small amounts."""
     decimals = 2 if 0 < abs(amount) < 100 and amount != round(amount) else 0
     return f"{amount:,.{decimals}f} {currency}".replace("-", "−")
+
+
+NO_COSTS = "not set"
+NO_COSTS_TIP = "Give the map an hourly cost (File ▸ Map settings…) to see what an item costs"
+
+
+def cost_text(amount: float, stream: ValueStream) -> str:
+    """A cost per item, or "not set" for a map without an hourly cost: never a false 0."""
+    return money_text(amount, stream.currency) if stream.has_costs() else NO_COSTS

@@ -40,7 +40,7 @@ from vsmapper.ui.canvas.items import (
     TotalsRow,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
-from vsmapper.ui.units import display_unit, money_text, show_hours
+from vsmapper.ui.units import cost_text, display_unit, show_hours
 
 REWORK_RISE = 32.0
 """How far a rework loop's top rises above the highest box under it."""
@@ -937,9 +937,7 @@ def _totals(
         ),
         TotalsRow(
             "Cost per item",
-            money_text(analysis.cost_per_item, stream.currency)
-            if stream.has_costs()
-            else "not set",
+            cost_text(analysis.cost_per_item, stream),
         ),
     ]
 
