@@ -50,7 +50,7 @@ def _describe(error: ErrorDetails) -> str:
     match kind:
         case "missing":
             return "is required"
-        case "extra_forbidden":
+        case "extra_forbidden" | "unexpected_keyword_argument":
             return "unknown key (check its spelling against the VSMapper file format)"
         case "literal_error":
             return f"{shown} is not allowed; use {ctx.get('expected')}"
@@ -78,7 +78,7 @@ def _describe(error: ErrorDetails) -> str:
             return f"is too long (at most {ctx.get('max_length')} characters)"
         case "list_type" | "tuple_type":
             return "should be a list [...]"
-        case "model_type" | "dict_type" | "model_attributes_type":
+        case "model_type" | "dict_type" | "model_attributes_type" | "dataclass_type":
             return "should be an object {...}"
         case "value_error" | "assertion_error":
             return str(ctx.get("error", error["msg"]))

@@ -847,7 +847,7 @@ class FaceInputs(NamedTuple):
 
 def _face_fields(stage: Stage) -> dict[str, object]:
     """The stage's fields that its face shows: all but where the box is."""
-    fields = dict(stage.__dict__)
+    fields = stage.fields()
     del fields["position"]
     return fields
 
