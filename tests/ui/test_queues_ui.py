@@ -12,6 +12,7 @@ from tests.ui.test_main_window import snapshot, undo_redo_round_trip
 from tests.ui.test_properties import choose, combo
 from vsmapper.io.mapfile import dump_map
 from vsmapper.ui import files
+from vsmapper.ui.canvas.items import tag_rect
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.properties import PropertiesPanel
 
@@ -126,3 +127,24 @@ def test_deleting_a_stage_with_a_queue_badge_redraws_the_whole_map(window: MainW
     window.workspace.undo_stack.redo()
     window.workspace.refresh_now()
     assert window.scene.queue_badge("review") is None
+
+
+@pytest.mark.parametrize("scenario_id", ["coding-assistant-only", "more-changes"])
+def test_a_queue_badge_sits_under_its_box_clear_of_loops_and_in_its_band(
+    window: MainWindow, scenario_id: str
+) -> None:
+    show(window, scenario_id)
+    scene = window.scene
+    badge = scene.queue_badge("review")
+    assert badge is not None
+    place = badge.mapRectToScene(tag_rect(badge.text, badge.index))
+    box = scene.stage_item("review")
+    assert place.top() > box.box_rect().bottom()
+    # Under the box's own pills (the constraint's, when it is the constraint).
+    assert badge.index == len(box.face.tags)
+    for stage in window.workspace.stream.stages:
+        if stage.rework_to not in (None, stage.id) and stage.pca < 100:
+            loop = scene.rework_item(stage.id)
+            assert not place.intersects(loop.label_rect())
+            assert not place.intersects(loop.line().boundingRect())
+    assert any(rect.contains(place) for _, rect, _ in scene.phase_bands())

@@ -222,7 +222,7 @@ class StageItem(QGraphicsItem):
     def _measure(self, face: StageFace) -> QRectF:
         bounds = QRectF(-WAIT_ZONE - 6, -44, BOX.width() + WAIT_ZONE + 16, BOX.height() + 56)
         for index, (text, _colour) in enumerate(face.tags):
-            bounds = bounds.united(_tag_rect(text, index).adjusted(-2, -2, 2, 4))
+            bounds = bounds.united(tag_rect(text, index).adjusted(-2, -2, 2, 4))
         return bounds
 
     def boundingRect(self) -> QRectF:
@@ -278,7 +278,7 @@ class StageItem(QGraphicsItem):
         if face.self_rework:
             _paint_self_rework(painter, face.self_rework)
         for index, (text, colour) in enumerate(face.tags):
-            _paint_tag(painter, text, colour, index)
+            paint_tag(painter, text, colour, index)
 
     def _paint_plain(self, painter: QPainter, face: StageFace) -> None:
         """The box as a plain card, too small to read: header strip and border, no text."""
@@ -445,16 +445,21 @@ def _paint_self_rework(painter: QPainter, label: str) -> None:
     )
 
 
-def _tag_rect(text: str, index: int) -> QRectF:
+def tag_rect(text: str, index: int) -> QRectF:
     """Where the ``index``-th pill under the box goes."""
     width = _metrics(13, True).horizontalAdvance(text) + 22
     top = BOX.height() + 10 + index * (TAG_HEIGHT + TAG_SPACING)
     return QRectF(BOX.width() / 2 - width / 2, top, width, TAG_HEIGHT)
 
 
-def _paint_tag(painter: QPainter, text: str, colour: str, index: int) -> None:
+def tags_bottom(count: int) -> float:
+    """How far under the box's top ``count`` pills reach."""
+    return BOX.height() + 10 + count * (TAG_HEIGHT + TAG_SPACING) - TAG_SPACING
+
+
+def paint_tag(painter: QPainter, text: str, colour: str, index: int) -> None:
     """A solid pill under the box: white capitals on the tag's colour."""
-    rect = _tag_rect(text, index)
+    rect = tag_rect(text, index)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(theme.color(colour))
     painter.drawRoundedRect(rect, 6, 6)

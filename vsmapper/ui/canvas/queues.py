@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.ui import theme
-from vsmapper.ui.canvas.items import BOX
+from vsmapper.ui.canvas.items import paint_tag, tag_rect
 
 # A queue whose wait grows less than this is not worth a badge.
 GROWTH_SHOWN = 1.5
-HEIGHT = 24.0
-GAP = 8.0
 
 
 def queue_badge_text(change: QueueChange) -> str | None:
@@ -31,29 +29,26 @@ def queue_badge_text(change: QueueChange) -> str | None:
     return None
 
 
-def _font() -> QFont:
-    font = QFont()
-    font.setPixelSize(12)
-    font.setBold(True)
-    return font
-
-
 class QueueBadgeItem(QGraphicsItem):
-    """A pill above a stage box: amber for a queue the scenario grows, red for an overload."""
+    """The pill under a box's own: amber for a queue the scenario grows, red for an overload.
+
+    Under the box, not over it, where rework loops and their labels run.
+    """
 
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self.text = ""
         self.overloaded = False
+        self.index = 0
         self._rect = QRectF()
 
-    def set_change(self, change: QueueChange, text: str) -> None:
-        """Show this queue change."""
+    def set_change(self, change: QueueChange, text: str, index: int) -> None:
+        """Show this queue change as the ``index``-th pill under the box."""
         self.prepareGeometryChange()
         self.text = text
         self.overloaded = change.overflowing
-        width = QFontMetricsF(_font()).horizontalAdvance(text) + 20
-        self._rect = QRectF(BOX.width() / 2 - width / 2, -HEIGHT - GAP, width, HEIGHT)
+        self.index = index
+        self._rect = tag_rect(text, index)
         before = (
             f"{change.utilization_before:.0%}" if change.utilization_before is not None else "—"
         )
@@ -73,9 +68,5 @@ class QueueBadgeItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         """White capitals on red (overloaded) or amber (a growing queue)."""
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.color(theme.CONSTRAINT if self.overloaded else theme.OVERLOADED))
-        painter.drawRoundedRect(self._rect, 6, 6)
-        painter.setFont(_font())
-        painter.setPen(theme.color(theme.PAPER))
-        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+        colour = theme.CONSTRAINT if self.overloaded else theme.OVERLOADED
+        paint_tag(painter, self.text, colour, self.index)

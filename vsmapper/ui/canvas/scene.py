@@ -38,6 +38,7 @@ from vsmapper.ui.canvas.items import (
     TimelineItem,
     TimelineStep,
     TotalsRow,
+    tags_bottom,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
 from vsmapper.ui.units import cost_text, display_unit, show_hours
@@ -429,7 +430,7 @@ class MapScene(QGraphicsScene):
             self._sorted_corners = {}
 
     def queue_badge(self, stage_id: str) -> QueueBadgeItem | None:
-        """The queue badge over a stage, if the shown scenario gives it one."""
+        """The queue badge under a stage, if the shown scenario gives it one."""
         return self._queue_badges.get(stage_id)
 
     def _place_queue_badges(self, queues: Sequence[QueueChange]) -> None:
@@ -441,10 +442,17 @@ class MapScene(QGraphicsScene):
         for stage_id in self._queue_badges.keys() - wanted.keys():
             self.removeItem(self._queue_badges.pop(stage_id))
         for stage_id, (change, text) in wanted.items():
+            box = self._stages[stage_id]
             badge = self._queue_badges.get(stage_id)
             if badge is None:
-                badge = self._queue_badges[stage_id] = QueueBadgeItem(self._stages[stage_id])
-            badge.set_change(change, text)
+                badge = self._queue_badges[stage_id] = QueueBadgeItem(box)
+            badge.set_change(change, text, len(box.face.tags) if box.face else 0)
+
+    def _tags_bottom(self, stage_id: str) -> float:
+        """How far under its box's top a stage's pills reach, its queue badge among them."""
+        face = self._stages[stage_id].face
+        badge = self._queue_badges.get(stage_id)
+        return tags_bottom(badge.index + 1 if badge else len(face.tags) if face else 0)
 
     def _place_flows(self, stream: ValueStream, analysis: FlowAnalysis) -> None:
         edges = [(flow.source, flow.target) for flow in stream.flows]
@@ -691,7 +699,9 @@ class MapScene(QGraphicsScene):
             number = lane_of(lanes, y + middle)
             members[number].append((x, stage.phase))
             extents[number][0] = min(extents[number][0], y - GRID.lane_top)
-            extents[number][1] = max(extents[number][1], y + height + GRID.lane_bottom)
+            extents[number][1] = max(
+                extents[number][1], y + max(height + GRID.lane_bottom, self._tags_bottom(stage.id))
+            )
         for stage_id, loop in self._reworks.items():
             number = self._lane_of(stage_id)
             extents[number][0] = min(extents[number][0], loop.label_rect().top())
