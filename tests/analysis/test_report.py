@@ -253,6 +253,7 @@ def test_text_totals_and_reason() -> None:
 
 def test_text_without_demand_has_no_capacity_line() -> None:
     text = analysis_text(reference_map(FEATURE_CHAIN), None)
+    assert line_with(text, "Cost per item").split() == ["Cost", "per", "item", "not", "set"]
     assert "Capacity bottleneck" not in text
     assert "Load" not in text
 

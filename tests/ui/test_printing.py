@@ -78,7 +78,7 @@ def test_ctrl_p_prints_the_map_and_cancel_prints_nothing(
     window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert window.menus.print_map_action.shortcut().toString() == "Ctrl+P"
-    assert window.menus.print_report_action.shortcut().toString() == "Ctrl+Alt+P"
+    assert window.menus.print_report_action.shortcut().toString() == "Ctrl+Shift+R"
     monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
     window.menus.print_map_action.trigger()
     assert window.statusBar().currentMessage() == ""

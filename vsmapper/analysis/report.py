@@ -19,10 +19,16 @@ from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.jsonout import json_number as _number
 from vsmapper.model import Calendar, ValueStream
 from vsmapper.model.duration import format_hours
+from vsmapper.model.stream import NO_COSTS
 
 CRITICAL_MARK = "●"
 CONSTRAINT_MARK = "◆"
 TOP_SENSITIVITIES = 5
+
+
+def cost_text(amount: float, stream: ValueStream) -> str:
+    """A cost per item to the cent, or "not set" for a map without an hourly cost."""
+    return f"{amount:,.2f} {stream.currency}" if stream.has_costs() else NO_COSTS
 
 
 def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, Any]:
@@ -283,7 +289,7 @@ def _totals(
                 ["Lead time", "unbounded: " + unbounded_reason(state.overflowing)],
                 ["Process time", _hours(analysis.process_time_hours, calendar)],
                 ["Rolled %C&A", f"{analysis.rolled_pca:.1%}"],
-                ["Cost per item", f"{analysis.cost_per_item:,.2f} {stream.currency}"],
+                ["Cost per item", cost_text(analysis.cost_per_item, stream)],
             ],
             left=(0, 1),
             header=False,
@@ -303,7 +309,7 @@ def _totals(
             f"  ({_exact(analysis.expected_lead_time_hours)}, rework adds "
             f"{_exact(analysis.rework_hours)})",
         ),
-        ("Cost per item", f"{analysis.cost_per_item:,.2f} {stream.currency}"),
+        ("Cost per item", cost_text(analysis.cost_per_item, stream)),
     ]
     bottleneck = analysis.capacity_bottleneck
     if bottleneck is not None:

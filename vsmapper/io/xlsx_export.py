@@ -24,6 +24,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from vsmapper.analysis import FlowAnalysis, analyze
 from vsmapper.analysis.forecast import Forecast
+from vsmapper.analysis.report import cost_text
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import save_error, write_atomically
 from vsmapper.io.tables import (
@@ -369,12 +370,7 @@ def _write_summary(
         ("State", label),
         ("Exported", f"{datetime.now():%Y-%m-%d %H:%M} by VSMapper"),
         ("Working time", _hours_text(stream)),
-        (
-            "Cost per item",
-            f"{analysis.cost_per_item:,.2f} {stream.currency}"
-            if stream.has_costs()
-            else "not set (no hourly cost in the map)",
-        ),
+        ("Cost per item", cost_text(analysis.cost_per_item, stream)),
         (
             "Capacity bottleneck",
             "— (no demand given)"

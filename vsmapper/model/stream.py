@@ -8,16 +8,16 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import chain, compress, pairwise, repeat
 from operator import attrgetter, is_not
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, cast, get_args
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    TypeAdapter,
     model_validator,
 )
 from pydantic.dataclasses import dataclass
+from pydantic_core import SchemaSerializer, SchemaValidator
 
 from vsmapper.model.duration import Estimate
 
@@ -77,6 +77,8 @@ MAX_FACTOR = 100
 """An AI opportunity's time factor or a scenario's demand factor."""
 MIN_SHARE = 0.01
 """The least %C&A (percent) and availability (percent of time) that a stage can have."""
+NO_COSTS = "not set"
+"""What a map without an hourly cost shows for an item's cost: never a false 0."""
 
 Percent = Annotated[float, Field(ge=MIN_SHARE, le=100)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
@@ -88,11 +90,11 @@ Position = tuple[Coordinate, Coordinate]
 
 
 MODEL_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=True)
-"""Every map object's rules: strict keys, finite numbers; text is saveable (``Text``)."""
+"""Every map object's rules: no unknown keys, finite numbers."""
 
 
 class Model(BaseModel):
-    """Base of the map's objects: validated on creation, immutable."""
+    """Base of the map's objects other than its stages, flows and AI opportunities."""
 
     model_config = MODEL_CONFIG | ConfigDict(frozen=True)
 
@@ -101,37 +103,29 @@ class Model(BaseModel):
         return type(self).model_validate({**dict(self), **changes})
 
 
-_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
-
-
+# A map holds stages, flows and AI opportunities by the thousand: as pydantic dataclasses
+# with slots they are validated by the same rules, built faster (no per-object field set
+# or __dict__) and answer the model calls the code makes.
 class Record:
-    """Base of the map's parts held by the thousand: ``Model``'s calls on a dataclass.
-
-    A map holds stages, flows and AI opportunities by the thousand: as pydantic
-    dataclasses they are validated by the same rules and read a third faster.
-    """
+    """Base of stages, flows and AI opportunities: a model's calls on a pydantic dataclass."""
 
     __slots__ = ()
-
-    @classmethod
-    def _adapter(cls) -> TypeAdapter[Any]:
-        if cls not in _ADAPTERS:
-            _ADAPTERS[cls] = TypeAdapter(cls)
-        return _ADAPTERS[cls]
+    __pydantic_validator__: ClassVar[SchemaValidator]
+    __pydantic_serializer__: ClassVar[SchemaSerializer]
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
     @classmethod
     def model_validate(cls, data: object) -> Self:
         """The record read from a dict, as a model validates it."""
-        return cast(Self, cls._adapter().validate_python(data))
+        return cast(Self, cls.__pydantic_validator__.validate_python(data))
 
     def model_dump(self, **options: Any) -> dict[str, Any]:
-        """The record as a dict, with a model's options (``mode``, ``by_alias``…)."""
-        return cast(dict[str, Any], self._adapter().dump_python(self, **options))
+        """Every field as a dict; ``mode`` and ``by_alias`` as a model takes them."""
+        return cast(dict[str, Any], self.__pydantic_serializer__.to_python(self, **options))
 
     def fields(self) -> dict[str, Any]:
         """Each field's name and value."""
-        names: tuple[str, ...] = type(self).__slots__
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     def replaced(self, **changes: object) -> Self:
         """A validated copy with some fields changed; the original stays as it was."""

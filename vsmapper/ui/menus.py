@@ -72,7 +72,7 @@ class Menus:
         self.print_report_action = self._action(
             "Print &report…",
             lambda: file.print_document("report"),
-            "Ctrl+Alt+P",
+            "Ctrl+Shift+R",
             "Print the report: the leaders' page and the map",
         )
         self.preview_map_action = self._action(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vsmapper.model.duration import DisplayUnit, format_hours
+from vsmapper.model.stream import NO_COSTS
 from vsmapper.ui import settings
 
 if TYPE_CHECKING:
@@ -45,7 +46,6 @@ def money_text(amount: float, currency: str) -> str:
     return f"{amount:,.{decimals}f} {currency}".replace("-", "−")
 
 
-NO_COSTS = "not set"
 NO_COSTS_TIP = "Give the map an hourly cost (File ▸ Map settings…) to see what an item costs"
 
 
