@@ -1,4 +1,4 @@
-"""The queue badge over a stage: a future state that grows its queue, or overloads it."""
+"""The queue badge under a stage: a future state that grows its queue, or overloads it."""
 
 from __future__ import annotations
 
@@ -29,11 +29,9 @@ def queue_badge_text(change: QueueChange) -> str | None:
     return None
 
 
+# Under the box, after its own pills: over it run the rework loops and their labels.
 class QueueBadgeItem(QGraphicsItem):
-    """The pill under a box's own: amber for a queue the scenario grows, red for an overload.
-
-    Under the box, not over it, where rework loops and their labels run.
-    """
+    """A pill under a stage box: amber for a queue the scenario grows, red for an overload."""
 
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
