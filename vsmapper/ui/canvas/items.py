@@ -158,6 +158,10 @@ class StageItem(QGraphicsItem):
         """What the box shows now."""
         return self._face
 
+    def tag_count(self) -> int:
+        """How many pills the box's face puts under it."""
+        return len(self._face.tags) if self._face else 0
+
     @property
     def name(self) -> str:
         """The stage's full name."""

@@ -446,13 +446,12 @@ class MapScene(QGraphicsScene):
             badge = self._queue_badges.get(stage_id)
             if badge is None:
                 badge = self._queue_badges[stage_id] = QueueBadgeItem(box)
-            badge.set_change(change, text, len(box.face.tags) if box.face else 0)
+            badge.set_change(change, text, box.tag_count())
 
     def _tags_bottom(self, stage_id: str) -> float:
         """How far under its box's top a stage's pills reach, its queue badge among them."""
-        face = self._stages[stage_id].face
-        badge = self._queue_badges.get(stage_id)
-        return tags_bottom(badge.index + 1 if badge else len(face.tags) if face else 0)
+        has_badge = stage_id in self._queue_badges
+        return tags_bottom(self._stages[stage_id].tag_count() + has_badge)
 
     def _place_flows(self, stream: ValueStream, analysis: FlowAnalysis) -> None:
         edges = [(flow.source, flow.target) for flow in stream.flows]
@@ -945,10 +944,7 @@ def _totals(
             "Expected lead time (rework)",
             UNBOUNDED if unbounded else hours(analysis.expected_lead_time_hours),
         ),
-        TotalsRow(
-            "Cost per item",
-            cost_text(analysis.cost_per_item, stream),
-        ),
+        TotalsRow("Cost per item", cost_text(analysis.cost_per_item, stream)),
     ]
 
 
