@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtGui import QPainterPathStroker
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import close_without_asking
@@ -148,3 +149,20 @@ def test_a_queue_badge_sits_under_its_box_clear_of_loops_and_in_its_band(
             assert not place.intersects(loop.label_rect())
             assert not place.intersects(loop.line().boundingRect())
     assert any(rect.contains(place) for _, rect, _ in scene.phase_bands())
+
+
+@pytest.mark.parametrize("scenario_id", [None, "coding-assistant-only", "more-changes"])
+def test_a_phase_name_stays_clear_of_the_flows_where_pills_deepen_its_band(
+    window: MainWindow, scenario_id: str | None
+) -> None:
+    show(window, scenario_id)
+    scene = window.scene
+    names = [name for band in scene.phase_bands() if (name := band.name_rect()) is not None]
+    assert len(names) == len({stage.phase for stage in window.workspace.stream.stages})
+    stroker = QPainterPathStroker()
+    stroker.setWidth(4)
+    for flow in window.workspace.stream.flows:
+        line, _head = scene.flow_item(flow.source, flow.target).drawn()
+        stroke = stroker.createStroke(line)
+        for name in names:
+            assert not stroke.intersects(name), (flow.source, flow.target)

@@ -303,7 +303,7 @@ def test_every_box_sits_on_the_band_of_its_phase(platform: ValueStream) -> None:
     for stage in platform.stages:
         box = scene.stage_item(stage.id).box_rect()
         assert any(phase == stage.phase and rect.contains(box) for phase, rect, _ in bands)
-    labelled = [phase for phase, _, label in bands if label]
+    labelled = [phase for phase, _, name_bottom in bands if name_bottom is not None]
     assert sorted(labelled) == sorted({stage.phase for stage in platform.stages})
 
 

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -781,26 +782,43 @@ class ReworkItem(QGraphicsItem):
         painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self.label)
 
 
+class Band(NamedTuple):
+    """One phase's background over a run of slots in a lane."""
+
+    phase: str
+    rect: QRectF
+    name_bottom: float | None
+    """Where the phase's name ends, on the phase's first band only: its lane's bottom, above
+    the flow's run back to the next lane even where pills make the band deeper."""
+
+    def name_rect(self) -> QRectF | None:
+        """Where the phase's name is written: bottom left, under the wait of the first slot."""
+        if self.name_bottom is None:
+            return None
+        width = _metrics(17, True).horizontalAdvance(self.phase.upper())
+        return QRectF(self.rect.left() + 14, self.name_bottom - 34, width, 26)
+
+
 class PhaseBandsItem(QGraphicsItem):
-    """The soft background bands of the four phases, labelled at the top."""
+    """The soft background bands of the four phases, each phase named once, bottom left."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._bands: list[tuple[str, QRectF, bool]] = []
+        self._bands: list[Band] = []
         self._bounds = QRectF()
         self.setZValue(-10)
 
-    def set_bands(self, bands: Sequence[tuple[str, QRectF, bool]]) -> None:
-        """Draw these (phase, rectangle, labelled) bands."""
+    def set_bands(self, bands: Sequence[Band]) -> None:
+        """Draw these bands."""
         self.prepareGeometryChange()
         self._bands = list(bands)
         self._bounds = QRectF()
-        for _phase, rect, _labelled in self._bands:
+        for _phase, rect, _name_bottom in self._bands:
             self._bounds = self._bounds.united(rect)
         self.update()
 
-    def bands(self) -> list[tuple[str, QRectF, bool]]:
-        """The (phase, rectangle, labelled) bands drawn."""
+    def bands(self) -> list[Band]:
+        """The bands drawn."""
         return list(self._bands)
 
     def boundingRect(self) -> QRectF:
@@ -812,19 +830,17 @@ class PhaseBandsItem(QGraphicsItem):
     ) -> None:
         """Fill each band and put the phase's name in its first band."""
         painter.setPen(Qt.PenStyle.NoPen)
-        for phase, rect, labelled in self._bands:
-            colours = theme.PHASE_COLORS[phase]
+        for band in self._bands:
+            colours = theme.PHASE_COLORS[band.phase]
             painter.setBrush(theme.color(colours.band))
-            painter.drawRect(rect)
-            if not labelled:
+            painter.drawRect(band.rect)
+            name = band.name_rect()
+            if name is None:
                 continue
             painter.setFont(_font(17, True))
             painter.setPen(theme.color(colours.label))
-            # Bottom left: under the wait of the band's first slot, clear of loops and tags.
             painter.drawText(
-                QRectF(rect.left() + 14, rect.bottom() - 34, rect.width() - 28, 26),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                phase.upper(),
+                name, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, band.phase.upper()
             )
             painter.setPen(Qt.PenStyle.NoPen)
 

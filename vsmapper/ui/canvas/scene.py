@@ -29,6 +29,7 @@ from vsmapper.ui.canvas.interactions import InlineRename, SceneGesture, scene_ge
 from vsmapper.ui.canvas.items import (
     BOX,
     GRID,
+    Band,
     FlowItem,
     HeaderItem,
     PhaseBandsItem,
@@ -267,8 +268,8 @@ class MapScene(QGraphicsScene):
         """The ladder's steps under the map, one ladder row per lane."""
         return self._timeline.steps()
 
-    def phase_bands(self) -> list[tuple[str, QRectF, bool]]:
-        """The phase bands behind the boxes: (phase, rectangle, carries the phase's name)."""
+    def phase_bands(self) -> list[Band]:
+        """The phase bands behind the boxes."""
         return self._bands.bands()
 
     def lanes(self) -> tuple[Lane, ...]:
@@ -685,7 +686,7 @@ class MapScene(QGraphicsScene):
             self.content_rect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
         )
 
-    def _band_rects(self, stream: ValueStream) -> list[tuple[str, QRectF, bool]]:
+    def _band_rects(self, stream: ValueStream) -> list[Band]:
         """Per lane, one band per run of slots of one phase, each slot the box and the wait in
         front of it; a phase's name on its first band. Tall enough for every box and loop."""
         lanes = self._lanes or (Lane(0.0, 0.0, 0, 0),)
@@ -708,7 +709,7 @@ class MapScene(QGraphicsScene):
             target = self._lane_of(self._rework_targets[stage_id][0])
             top = loop.line().boundingRect().top() - REWORK_MARGIN
             extents[target][0] = min(extents[target][0], top)
-        bands: list[tuple[str, QRectF, bool]] = []
+        bands: list[Band] = []
         labelled: set[str] = set()
         for number, lane_members in enumerate(members):
             runs: list[list] = []
@@ -722,10 +723,11 @@ class MapScene(QGraphicsScene):
             if runs:
                 runs[-1][2] += GRID.lane_end - 8
             top, bottom = extents[number]
+            name_bottom = min(bottom, lanes[number].bottom)
             for phase, left, right in runs:
-                bands.append(
-                    (phase, QRectF(left, top, right - left, bottom - top), phase not in labelled)
-                )
+                named = phase not in labelled
+                rect = QRectF(left, top, right - left, bottom - top)
+                bands.append(Band(phase, rect, name_bottom if named else None))
                 labelled.add(phase)
         return bands
 
