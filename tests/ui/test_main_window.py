@@ -403,13 +403,14 @@ def printed_by_a_start(folder: Path, probe: str, *args: str, first_paint_ends: b
     return result.stdout.strip().splitlines()[-1]
 
 
-def test_the_first_frame_waits_for_no_chart_printing_qr_or_spreadsheet_library(
+def test_the_first_frame_waits_for_no_chart_printing_qr_spreadsheet_or_forecast_module(
     tmp_path: Path,
 ) -> None:
     probe = (
         "import sys; from vsmapper.ui.app import run; code = run(None); "
         "print(code, [name for name in ('pyqtgraph', 'openpyxl', 'segno', "
-        "'PySide6.QtPrintSupport', 'vsmapper.ui.chart_panel') if name in sys.modules])"
+        "'PySide6.QtPrintSupport', 'vsmapper.ui.chart_panel', 'vsmapper.analysis.forecast') "
+        "if name in sys.modules])"
     )
     assert printed_by_a_start(tmp_path, probe) == "0 []"
 

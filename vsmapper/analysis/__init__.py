@@ -1,4 +1,7 @@
-"""Flow analysis: pure functions of a map. No Qt."""
+"""Flow analysis: pure functions of a map. No Qt.
+
+The forecast and the sensitivity live in their own modules, loaded when first used.
+"""
 
 from vsmapper.analysis.flow import (
     CapacityBottleneck,
@@ -7,7 +10,6 @@ from vsmapper.analysis.flow import (
     StageMetrics,
     analyze,
 )
-from vsmapper.analysis.forecast import Forecast, ForecastCancelled, forecast
 from vsmapper.analysis.scenario import (
     FutureState,
     ScenarioComparison,
@@ -17,24 +19,18 @@ from vsmapper.analysis.scenario import (
     future_state,
     monthly_ai_cost,
 )
-from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 
 __all__ = [
     "CapacityBottleneck",
     "Constraint",
     "FlowAnalysis",
-    "Forecast",
-    "ForecastCancelled",
     "FutureState",
     "ScenarioComparison",
     "StageMetrics",
-    "StageSensitivity",
     "analyze",
     "apply_scenario",
     "compare",
     "find_scenario",
-    "forecast",
     "future_state",
     "monthly_ai_cost",
-    "sensitivity",
 ]

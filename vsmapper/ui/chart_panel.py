@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.analysis import Forecast, ForecastCancelled, analyze, compare, forecast
+from vsmapper.analysis import analyze, compare
+from vsmapper.analysis.forecast import Forecast, ForecastCancelled, forecast
 from vsmapper.analysis.insights import hourglass
 from vsmapper.analysis.queues import (
     responds_to_load,
