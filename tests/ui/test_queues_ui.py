@@ -13,7 +13,7 @@ from tests.ui.test_main_window import snapshot, undo_redo_round_trip
 from tests.ui.test_properties import choose, combo
 from vsmapper.io.mapfile import dump_map
 from vsmapper.ui import files
-from vsmapper.ui.canvas.items import tag_rect
+from vsmapper.ui.canvas.items import SELF_REWORK_LABEL, self_rework_loop, tag_rect
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.properties import PropertiesPanel
 
@@ -166,3 +166,30 @@ def test_a_phase_name_stays_clear_of_the_flows_where_pills_deepen_its_band(
         stroke = stroker.createStroke(line)
         for name in names:
             assert not stroke.intersects(name), (flow.source, flow.target)
+
+
+@pytest.mark.parametrize("scenario_id", [None, "coding-assistant-only", "more-changes"])
+def test_a_pill_under_a_box_clears_the_loop_and_rate_over_the_box_stacked_under_it(
+    window: MainWindow, scenario_id: str | None
+) -> None:
+    show(window, scenario_id)
+    scene = window.scene
+    boxes = [scene.stage_item(stage.id) for stage in window.workspace.stream.stages]
+    pills = [
+        tag_rect(text, index).translated(box.pos())
+        for box in boxes
+        for index, (text, _colour) in enumerate(box.face.tags)
+    ]
+    pills += [
+        badge.mapRectToScene(tag_rect(badge.text, badge.index))
+        for box in boxes
+        if (badge := scene.queue_badge(box.stage_id)) is not None
+    ]
+    loops = [
+        shape.translated(box.pos())
+        for box in boxes
+        if box.face.self_rework
+        for shape in (SELF_REWORK_LABEL, self_rework_loop().boundingRect())
+    ]
+    assert pills and loops
+    assert not [(pill, loop) for pill in pills for loop in loops if pill.intersects(loop)]

@@ -42,7 +42,10 @@ ROW_HEIGHT = 23.0
 ROW_LABELS = ("PT", "%C&A", "People")
 WAIT_ZONE = 76.0
 """Width of the level run-in in front of a box, where the inventory triangle sits."""
-TAG_HEIGHT = 26.0
+TAG_GAP = 4.0
+"""From the box's bottom to its first pill. With the pill's height and the loop over a box,
+this fits a pill under a box and the loop with its rate over the box stacked under it."""
+TAG_HEIGHT = 22.0
 TAG_SPACING = 6.0
 ARROW_LENGTH = 13.0
 LADDER_PIECE_STEPS = 40
@@ -428,18 +431,22 @@ def _rework_pen(width: float = 2.0) -> QPen:
     return pen
 
 
-SELF_REWORK_LABEL = QRectF(60, -30, 140, 20)
+SELF_REWORK_LABEL = QRectF(60, -28, 140, 20)
 """Where a box's loop into itself writes its rate, from the box's top-left corner."""
+
+
+def self_rework_loop() -> QPainterPath:
+    """The line of a box's loop into itself, from the box's top-left corner."""
+    loop = QPainterPath(QPointF(50, 0))
+    loop.cubicTo(QPointF(56, -34), QPointF(14, -36), QPointF(18, -ARROW_LENGTH + 2))
+    return loop
 
 
 def _paint_self_rework(painter: QPainter, label: str) -> None:
     """A small dashed loop back into the box's own top, with its rejection rate."""
-    start, end = QPointF(50, 0), QPointF(18, -ARROW_LENGTH + 2)
-    loop = QPainterPath(start)
-    loop.cubicTo(QPointF(56, -40), QPointF(14, -42), end)
     painter.setPen(_rework_pen())
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPath(loop)
+    painter.drawPath(self_rework_loop())
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(theme.color(theme.REWORK))
     painter.drawPolygon(_arrow_head(QPointF(18, 1), 0, 1, ARROW_LENGTH - 2, 5))
@@ -453,13 +460,13 @@ def _paint_self_rework(painter: QPainter, label: str) -> None:
 def tag_rect(text: str, index: int) -> QRectF:
     """Where the ``index``-th pill under the box goes."""
     width = _metrics(13, True).horizontalAdvance(text) + 22
-    top = BOX.height() + 10 + index * (TAG_HEIGHT + TAG_SPACING)
+    top = BOX.height() + TAG_GAP + index * (TAG_HEIGHT + TAG_SPACING)
     return QRectF(BOX.width() / 2 - width / 2, top, width, TAG_HEIGHT)
 
 
 def tags_bottom(count: int) -> float:
     """How far under the box's top ``count`` pills reach."""
-    return BOX.height() + 10 + count * (TAG_HEIGHT + TAG_SPACING) - TAG_SPACING
+    return BOX.height() + TAG_GAP + count * (TAG_HEIGHT + TAG_SPACING) - TAG_SPACING
 
 
 def paint_tag(painter: QPainter, text: str, colour: str, index: int) -> None:
