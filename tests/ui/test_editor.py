@@ -209,3 +209,16 @@ def test_a_field_typed_on_the_map_that_does_not_read_is_refused_with_its_reason(
     QTest.keyClick(window.view, Qt.Key.Key_Return)
     assert window.workspace.stream == before
     assert "not a duration" in window.message_label.text()
+
+
+def test_with_nothing_selected_a_new_stage_goes_last_in_the_last_stage_s_phase(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    last = window.workspace.stream.stages[-1]
+    window.select([])
+    window.menus.add_after_action.trigger()
+    added = window.workspace.stream.stages[-1]
+    assert window.selected_ids == [added.id]
+    assert added.phase == last.phase
+    assert window.workspace.undo_stack.undoText() == f"Add stage after {last.name}"

@@ -131,8 +131,9 @@ class Editor(QObject):
 
         Returns the new stage's id, selected, or None when refused.
         """
-        if after is None and self._selected:
-            after = self._selected[-1]
+        if after is None:
+            stages = self.document.stream.stages
+            after = self._selected[-1] if self._selected else stages[-1].id if stages else None
         stage = self.new_stage(after)
         text = f"Add stage after {self.name(after)}" if after else "Add stage"
         if self.try_perform(text, lambda d: d.insert_after(stage, after)):
