@@ -196,6 +196,23 @@ def test_tab_walks_the_key_fields_on_the_map(make_window: WindowFactory) -> None
     )
 
 
+def test_a_new_stage_is_named_and_timed_on_the_map_with_tab(make_window: WindowFactory) -> None:
+    window = make_window(shown=True)
+    window.select(["coding"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    for typed in ("Pair review", "2-4h", "1d", "90"):
+        editor = window.scene.focusItem()
+        assert isinstance(editor, TitleEditor), typed
+        QTest.keyClicks(window.view, typed)
+        QTest.keyClick(window.view, Qt.Key.Key_Tab)
+        QApplication.processEvents()
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    stage = window.workspace.document.stage("pair-review")
+    assert (stage.process_time.text, stage.wait_time.text, stage.pca) == ("2-4h", "1d", 90)
+    assert window.selected_ids == ["pair-review"]
+
+
 def test_a_field_typed_on_the_map_that_does_not_read_is_refused_with_its_reason(
     make_window: WindowFactory,
 ) -> None:

@@ -167,6 +167,8 @@ class Editor(QObject):
         ):
             return None
         if renamed and renamed[0] != stage_id:
+            # The map shows the box under its new id at once: Tab goes on typing in it.
+            self.workspace.refresh_now()
             self.select([renamed[0] if i == stage_id else i for i in self._selected])
         return renamed[0] if renamed else stage_id
 
