@@ -213,6 +213,25 @@ def test_a_new_stage_is_named_and_timed_on_the_map_with_tab(make_window: WindowF
     assert window.selected_ids == ["pair-review"]
 
 
+def test_an_undo_while_a_new_stage_is_named_takes_the_stage_and_the_typing_away(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(shown=True)
+    window.select(["coding"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(window.view, "Pair review")
+    before = [stage.id for stage in window.workspace.stream.stages]
+    window.workspace.undo_stack.undo()
+    window.workspace.refresh_now()
+    QApplication.processEvents()
+    ids = [stage.id for stage in window.workspace.stream.stages]
+    assert "new-stage" in before and "new-stage" not in ids and "pair-review" not in ids
+    assert window.scene.focusItem() is None
+    window.workspace.undo_stack.redo()
+    assert window.workspace.document.stage("new-stage").name == "New stage"
+
+
 def test_a_field_typed_on_the_map_that_does_not_read_is_refused_with_its_reason(
     make_window: WindowFactory,
 ) -> None:

@@ -223,7 +223,10 @@ class InlineRename:
     ) -> Callable[[str | None, int], None]:
         def done(text: str | None, step: int) -> None:
             self._editor = None
-            if text is not None and text != before and (text or field != "name"):
+            # An undo may take the stage away while it is typed: its box goes, and the text
+            # with it.
+            gone = not self.scene.has_stage(stage_id)
+            if text is not None and text != before and (text or field != "name") and not gone:
                 if field == "name":
                     self.scene.stageRenamed.emit(stage_id, text)
                 else:
