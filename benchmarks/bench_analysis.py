@@ -16,8 +16,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from vsmapper.analysis import analyze
-from vsmapper.analysis.sensitivity import sensitivity
+from vsmapper.analysis import analyze, sensitivity
 from vsmapper.model import Estimate, Flow, Stage, ValueStream
 
 SIZES = (100, 1_000, 10_000)

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vsmapper.analysis import analyze, apply_scenario
+from vsmapper.analysis import analyze, apply_scenario, sensitivity
 from vsmapper.analysis.insights import opportunity_effects
-from vsmapper.analysis.sensitivity import sensitivity
 from vsmapper.model import AIOpportunity, Estimate, Scenario, ValueStream
 
 from .maps import (

@@ -6,9 +6,8 @@ from typing import Any
 
 import pytest
 
-from vsmapper.analysis import analyze
+from vsmapper.analysis import analyze, sensitivity
 from vsmapper.analysis.flow import expected_passes
-from vsmapper.analysis.sensitivity import sensitivity
 from vsmapper.analysis.timing import flow_times
 from vsmapper.model import ValueStream
 

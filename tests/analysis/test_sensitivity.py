@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vsmapper.analysis.sensitivity import sensitivity
+from vsmapper.analysis import sensitivity
 
 from .maps import FEATURE_CHAIN, PARALLEL_TESTS, make_map, reference_map, stage
 

@@ -10,9 +10,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import round_trip, settle, shown_in_window
-from vsmapper.analysis import analyze, apply_scenario
+from vsmapper.analysis import analyze, apply_scenario, sensitivity
 from vsmapper.analysis.insights import hourglass, insights
-from vsmapper.analysis.sensitivity import sensitivity
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import Estimate, format_hours
 from vsmapper.model.stream import AIOpportunity, Stage

@@ -13,7 +13,7 @@ from tests.ui.test_main_window import snapshot, undo_redo_round_trip
 from tests.ui.test_properties import choose, combo
 from vsmapper.io.mapfile import dump_map
 from vsmapper.ui import files
-from vsmapper.ui.canvas.items import SELF_REWORK_LABEL, self_rework_loop, tag_rect
+from vsmapper.ui.canvas.items import GRID, SELF_REWORK_LABEL, self_rework_loop, tag_rect
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.properties import PropertiesPanel
 
@@ -193,3 +193,10 @@ def test_a_pill_under_a_box_clears_the_loop_and_rate_over_the_box_stacked_under_
     ]
     assert pills and loops
     assert not [(pill, loop) for pill in pills for loop in loops if pill.intersects(loop)]
+
+
+def test_one_pill_under_a_box_fits_over_the_loop_and_rate_of_the_box_stacked_under_it() -> None:
+    pill_bottom = tag_rect("CONSTRAINT · 58% of lead time", 0).bottom()
+    next_box_top = GRID.row_pitch
+    assert pill_bottom <= next_box_top + SELF_REWORK_LABEL.top()
+    assert pill_bottom <= next_box_top + self_rework_loop().boundingRect().top()

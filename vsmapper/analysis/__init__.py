@@ -1,6 +1,6 @@
 """Flow analysis: pure functions of a map. No Qt.
 
-The forecast and the sensitivity live in their own modules, loaded when first used.
+The forecast lives in its own module (``vsmapper.analysis.forecast``), loaded when first used.
 """
 
 from vsmapper.analysis.flow import (
@@ -19,6 +19,7 @@ from vsmapper.analysis.scenario import (
     future_state,
     monthly_ai_cost,
 )
+from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 
 __all__ = [
     "CapacityBottleneck",
@@ -27,10 +28,12 @@ __all__ = [
     "FutureState",
     "ScenarioComparison",
     "StageMetrics",
+    "StageSensitivity",
     "analyze",
     "apply_scenario",
     "compare",
     "find_scenario",
     "future_state",
     "monthly_ai_cost",
+    "sensitivity",
 ]

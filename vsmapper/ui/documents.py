@@ -25,9 +25,8 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from vsmapper import __version__
-from vsmapper.analysis import FlowAnalysis, ScenarioComparison, analyze, compare
+from vsmapper.analysis import FlowAnalysis, ScenarioComparison, analyze, compare, sensitivity
 from vsmapper.analysis.forecast import Forecast, forecast
-from vsmapper.analysis.sensitivity import sensitivity
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.io.exports import (

@@ -101,6 +101,11 @@ class Editor(QObject):
 
     # --- performing ----------------------------------------------------------------
 
+    def last_stage_id(self) -> str | None:
+        """The map's last stage: a stage added with none chosen goes after it."""
+        stages = self.workspace.stream.stages
+        return stages[-1].id if stages else None
+
     def name(self, stage_id: str | None) -> str:
         """A stage's name, or "" for None."""
         return self.document.stage(stage_id).name if stage_id else ""
@@ -132,8 +137,7 @@ class Editor(QObject):
         Returns the new stage's id, selected, or None when refused.
         """
         if after is None:
-            stages = self.document.stream.stages
-            after = self._selected[-1] if self._selected else stages[-1].id if stages else None
+            after = self._selected[-1] if self._selected else self.last_stage_id()
         stage = self.new_stage(after)
         text = f"Add stage after {self.name(after)}" if after else "Add stage"
         if self.try_perform(text, lambda d: d.insert_after(stage, after)):

@@ -38,9 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.analysis import FlowAnalysis
+from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
 from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
-from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme

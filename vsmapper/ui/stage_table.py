@@ -674,8 +674,7 @@ class StageTableView(QTableView):
         """The current row's stage, else the last stage, else None."""
         stages = self.workspace.stream.stages
         row = self.currentIndex().row()
-        current = stages[row] if 0 <= row < len(stages) else (stages[-1] if stages else None)
-        return current.id if current else None
+        return stages[row].id if 0 <= row < len(stages) else self.editor.last_stage_id()
 
     def delete_selected(self) -> None:
         """Delete the stages whose whole rows are selected; else clear the selected cells."""

@@ -820,8 +820,8 @@ class PhaseBandsItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._bands = list(bands)
         self._bounds = QRectF()
-        for _phase, rect, _name_bottom in self._bands:
-            self._bounds = self._bounds.united(rect)
+        for band in self._bands:
+            self._bounds = self._bounds.united(band.rect)
         self.update()
 
     def bands(self) -> list[Band]:

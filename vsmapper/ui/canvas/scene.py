@@ -723,7 +723,7 @@ class MapScene(QGraphicsScene):
             if runs:
                 runs[-1][2] += GRID.lane_end - 8
             top, bottom = extents[number]
-            name_bottom = min(bottom, lanes[number].bottom)
+            name_bottom = lanes[number].bottom
             for phase, left, right in runs:
                 named = phase not in labelled
                 rect = QRectF(left, top, right - left, bottom - top)
