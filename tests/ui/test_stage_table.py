@@ -441,6 +441,27 @@ def test_a_refused_entry_keeps_the_cursor_on_its_cell(
     assert workspace.stream.stage(workspace.stream.stages[1].id).wait_time.text == "3d"
 
 
+def test_a_click_away_from_a_refused_entry_never_puts_it_in_the_clicked_cell(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
+    before = snapshot(workspace)
+    editor = type_into(table, 1, WT, "3 dayz")
+    press(editor, Qt.Key.Key_Return)
+    assert editor_in_use().text() == "3 dayz"
+    elsewhere = table.visualRect(table.model().index(3, PCA)).center()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=elsewhere)
+    QApplication.processEvents()
+    # The refused cell keeps its editor and the typed text; the clicked cell is untouched.
+    assert current(table) == (1, WT)
+    assert editor_in_use().text() == "3 dayz"
+    press(editor_in_use(), Qt.Key.Key_Escape)
+    assert snapshot(workspace) == before
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=elsewhere)
+    QApplication.processEvents()
+    assert current(table) == (3, PCA)
+    assert snapshot(workspace) == before
+
+
 def test_tab_in_the_last_cell_adds_a_stage(workspace: Workspace, table: StageTableView) -> None:
     before = snapshot(workspace)
     editor = type_into(table, 4, NOTES, "Friday only")

@@ -492,6 +492,7 @@ class StageTableView(QTableView):
         self._quiet = False
         self._refusal = ""
         self._typed: str | None = None
+        self._typed_at = QPersistentModelIndex()
         self._naming_new_stage = False
         self.model().problem.connect(self._note_refusal)
         self.selectionModel().selectionChanged.connect(self._on_selection)
@@ -622,6 +623,8 @@ class StageTableView(QTableView):
     def commitData(self, editor: QWidget) -> None:
         self._refusal = ""
         self._typed = editor.text() if isinstance(editor, QLineEdit) else None
+        # The cell under the editor: a click on another cell has already made that one current.
+        self._typed_at = QPersistentModelIndex(self.indexAt(editor.geometry().center()))
         super().commitData(editor)
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
@@ -635,7 +638,7 @@ class StageTableView(QTableView):
         if self._refusal:
             message, self._refusal = self._refusal, ""
             super().closeEditor(editor, hints.NoHint)
-            self._edit_again(self._typed, message)
+            self._edit_again(QModelIndex(self._typed_at), self._typed, message)
         elif hint == hints.EditNextItem and self._at_last_cell():
             super().closeEditor(editor, hints.NoHint)
             self.add_stage_after_current()
@@ -646,9 +649,10 @@ class StageTableView(QTableView):
         else:
             super().closeEditor(editor, hint)
 
-    def _edit_again(self, typed: str | None, message: str) -> None:
+    def _edit_again(self, cell: QModelIndex, typed: str | None, message: str) -> None:
         """Reopen the refused cell with what was typed, so it can be corrected."""
-        self.edit(self.currentIndex())
+        self.setCurrentIndex(cell)
+        self.edit(cell)
         editor = self.focusWidget()
         if typed is not None and isinstance(editor, QLineEdit):
             editor.setText(typed)
