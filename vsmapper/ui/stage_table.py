@@ -638,7 +638,7 @@ class StageTableView(QTableView):
         if self._refusal:
             message, self._refusal = self._refusal, ""
             super().closeEditor(editor, hints.NoHint)
-            self._edit_again(QModelIndex(self._typed_at), self._typed, message)
+            self._edit_again(self._typed_at, self._typed, message)
         elif hint == hints.EditNextItem and self._at_last_cell():
             super().closeEditor(editor, hints.NoHint)
             self.add_stage_after_current()
@@ -649,7 +649,7 @@ class StageTableView(QTableView):
         else:
             super().closeEditor(editor, hint)
 
-    def _edit_again(self, cell: QModelIndex, typed: str | None, message: str) -> None:
+    def _edit_again(self, cell: Index, typed: str | None, message: str) -> None:
         """Reopen the refused cell with what was typed, so it can be corrected."""
         self.setCurrentIndex(cell)
         self.edit(cell)
