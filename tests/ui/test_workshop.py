@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import QDialogButtonBox, QDockWidget, QFileDialog, QInputDialog, QMenu
 
 from tests.conftest import feature_chain_data
 from tests.ui.conftest import close_without_asking
@@ -272,6 +272,19 @@ def test_the_plan_exports_to_csv(window, qtbot, tmp_path, monkeypatch) -> None:
     assert "Slow CI" in (tmp_path / "plan.csv").read_text(encoding="utf-8-sig")
     assert not plan.export_csv(tmp_path / "missing" / "plan.csv")
     assert "cannot be saved" in plan.problem_label.text()
+
+
+def test_presentation_mode_hides_the_improvement_plan_and_brings_it_back(
+    window, monkeypatch
+) -> None:
+    monkeypatch.setattr(window, "showFullScreen", lambda: None)
+    window.workshop.plan_action.trigger()
+    assert not window.workshop.dock.isHidden()
+    window.menus.presentation_action.trigger()
+    shown = [dock.windowTitle() for dock in window.findChildren(QDockWidget) if not dock.isHidden()]
+    assert shown == []
+    window.menus.presentation_action.trigger()
+    assert not window.workshop.dock.isHidden()
 
 
 def test_the_agenda_and_timer_show_in_presentation_mode(window, qtbot, monkeypatch) -> None:

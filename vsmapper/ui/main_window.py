@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QUndoView
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy, QUndoView
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
         with self.view.resizing():
             if on:
                 self._layout_before_presentation = self.saveState()
-                for dock in self.docks.values():
+                for dock in self.findChildren(QDockWidget):
                     dock.hide()
                 self.menus.toolbar.hide()
                 self.menuBar().hide()
