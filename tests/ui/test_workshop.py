@@ -319,6 +319,7 @@ def test_a_guided_map_walks_back_from_delivery(window, qtbot, monkeypatch) -> No
 
     def fill_in(dialog: GuidedMapDialog) -> int:
         dialogs.append(dialog)
+        dialog.show()  # shown, its default button would take an Enter
         assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
         assert "last stage" in dialog.prompt.text()
         dialog.name_edit.setText("Checkout")
@@ -331,6 +332,8 @@ def test_a_guided_map_walks_back_from_delivery(window, qtbot, monkeypatch) -> No
             if name == "Oops":
                 qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
         assert "just before “Coding”" in dialog.prompt.text()
+        # Enter added each "Coding" and left the dialog open for the next name.
+        assert dialog.result() == 0 and dialog.names()[-1] == "Coding"
         return 1
 
     monkeypatch.setattr(GuidedMapDialog, "exec", fill_in)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -215,13 +215,26 @@ class GuidedMapDialog(QDialog):
         layout.addWidget(self.stage_list, 1)
         layout.addWidget(self.buttons)
         self.add_button.clicked.connect(self.add_stage)
-        self.stage_edit.returnPressed.connect(self.add_stage)
+        self.stage_edit.installEventFilter(self)
         self.remove_button.clicked.connect(self.remove_last)
         self.backward_button.toggled.connect(self._update)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.add_button.setAutoDefault(False)
         self._update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the stage's field adds the stage, never creates the map: the room calls
+        out one stage after another."""
+        if (
+            watched is self.stage_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.add_stage()
+            return True
+        return super().eventFilter(watched, event)
 
     def names(self) -> list[str]:
         """The stage names as entered."""
