@@ -15,6 +15,7 @@ from tests.ui.conftest import WindowFactory
 from vsmapper.io.mapfile import load_map
 from vsmapper.ui import files
 from vsmapper.ui.canvas.items import TitleEditor
+from vsmapper.ui.canvas.view import FOLLOW_MILLISECONDS
 from vsmapper.ui.main_window import MainWindow
 
 TEN_STAGES = [
@@ -230,6 +231,26 @@ def test_an_undo_while_a_new_stage_is_named_takes_the_stage_and_the_typing_away(
     assert window.scene.focusItem() is None
     window.workspace.undo_stack.redo()
     assert window.workspace.document.stage("new-stage").name == "New stage"
+
+
+def test_a_click_on_a_box_at_the_edge_of_the_view_neither_scrolls_nor_moves_it(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    view, box = window.view, window.scene.stage_item("design")
+    view.resetTransform()
+    # The box's left end just inside the view's right edge: choosing it would scroll to it.
+    left = box.box_rect().left()
+    view.centerOn(left - view.viewport().width() / 2 + 30, box.box_rect().center().y())
+    point = view.mapFromScene(left + 10, box.box_rect().center().y())
+    assert view.viewport().rect().contains(point) and view.itemAt(point) is box
+    before, scrolled = box.pos(), view.horizontalScrollBar().value()
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.wait(FOLLOW_MILLISECONDS * 2)
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.selected_ids == ["design"]
+    assert box.pos() == before and view.horizontalScrollBar().value() == scrolled
+    assert window.workspace.stream.stage("design").position is None
 
 
 def test_a_field_typed_on_the_map_that_does_not_read_is_refused_with_its_reason(

@@ -188,7 +188,9 @@ class MapView(QGraphicsView):
     def bring_into_view(self, stage_id: str, readable: bool = False) -> None:
         """Scroll smoothly until a stage's box is in view; zoom only when it would not fit
         or, with ``readable``, when it would be too small to type into."""
-        if self._presenting or not self._map_scene.has_stage(stage_id):
+        # A box chosen with the pointer is where the pointer is: scrolling under the held
+        # button would drag the box along with the map.
+        if self._presenting or self._gesture is not None or not self._map_scene.has_stage(stage_id):
             return
         box = self._map_scene.stage_item(stage_id).sceneBoundingRect()
         viewport = self.viewport().rect()
