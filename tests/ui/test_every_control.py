@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import shiboken6
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -245,3 +245,10 @@ def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
     assert {key: names for key, names in owners.items() if len(names) > 1} == {}
     # On Windows AltGr arrives as Ctrl+Alt: such a key would fire while typing text.
     assert [key for key in owners if "Ctrl+Alt" in key] == []
+
+
+def test_ctrl_y_redoes_as_in_a_spreadsheet(window: MainWindow) -> None:
+    assert QKeySequence("Ctrl+Y") in window.menus.redo_action.shortcuts()
+    assert QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)[0] in (
+        window.menus.redo_action.shortcuts()
+    )

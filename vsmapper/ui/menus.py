@@ -88,6 +88,10 @@ class Menus:
 
         self.undo_action = self._action("&Undo", stack.undo, key.Undo)
         self.redo_action = self._action("&Redo", stack.redo, key.Redo)
+        # Ctrl+Y as in spreadsheets, on every system (Linux's own is Ctrl+Shift+Z).
+        redo_keys = QKeySequence.keyBindings(key.Redo)
+        if QKeySequence("Ctrl+Y") not in redo_keys:
+            self.redo_action.setShortcuts([*redo_keys, QKeySequence("Ctrl+Y")])
         # Fixed labels keep the toolbar steady; what would be undone is in the tooltip.
         stack.undoTextChanged.connect(lambda text: _describe(self.undo_action, "Undo", text))
         stack.redoTextChanged.connect(lambda text: _describe(self.redo_action, "Redo", text))
