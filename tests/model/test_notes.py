@@ -75,3 +75,11 @@ def test_effect_and_scenario_are_written_only_when_set() -> None:
     assert notes[1]["effect"] == "halve the wait" and notes[1]["scenario"] == "pairing"
     assert parse_map_text(text, "again").notes == document.stream.notes
     assert dump_map(parse_map_text(text, "again")) == text
+
+
+def test_a_due_date_that_is_not_one_says_how_to_write_it() -> None:
+    document = Document(STREAM)
+    document.add_note(Note(id="pain-1", stage="coding", text="Specs late"))
+    with pytest.raises(VSMapperError, match=r"'tomorrow' is not a date; write it as YYYY-MM-DD"):
+        document.set_note_field("pain-1", "due", "tomorrow")
+    assert document.note("pain-1").due is None

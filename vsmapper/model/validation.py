@@ -76,6 +76,8 @@ def _describe(error: ErrorDetails) -> str:
             return "holds a lone surrogate, which cannot be saved; retype the text"
         case "string_too_long":
             return f"is too long (at most {ctx.get('max_length')} characters)"
+        case kind if kind.startswith("date"):
+            return f"{shown} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-31"
         case "list_type" | "tuple_type":
             return "should be a list [...]"
         case "model_type" | "dict_type" | "model_attributes_type" | "dataclass_type":
