@@ -158,6 +158,23 @@ def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkey
     assert snapshot(window) == before
 
 
+def test_notes_over_the_first_row_show_in_presentation_and_in_pictures(
+    window, qtbot, monkeypatch
+) -> None:
+    monkeypatch.setattr(window, "showFullScreen", lambda: None)
+    first = window.workspace.stream.stages[0].id
+    window.workspace.document.add_note(Note(id="pain-1", stage=first, text="Requests pile up"))
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.menus.presentation_action.trigger()
+    note = window.workshop.notes_layer.items["pain-1"].sceneBoundingRect()
+    assert window.scene.content_rect().contains(note)
+    shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    assert shown.contains(note)
+    window.menus.presentation_action.trigger()
+
+
 def test_a_closed_plan_is_rebuilt_when_it_is_shown(window, qtbot) -> None:
     window.show()
     qtbot.waitExposed(window)

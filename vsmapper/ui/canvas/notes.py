@@ -134,6 +134,7 @@ class NoteLayer(QObject):
             self.scene.removeItem(item)
         self.items = {}
         placed: dict[str, int] = {}
+        self.scene.set_notes([])
         content = self.scene.content_rect()
         # Notes for the whole map line up leftwards from the right end of the title row.
         unattached_right = content.right()
@@ -154,6 +155,7 @@ class NoteLayer(QObject):
                 item.setPos(corner + CASCADE * number)
             self.scene.addItem(item)
             self.items[note.id] = item
+        self.scene.set_notes(list(self.items.values()))
 
     def _stage_rect(self, stage_id: str | None) -> QRectF | None:
         if stage_id is None:

@@ -147,6 +147,7 @@ class MapScene(QGraphicsScene):
         self._bands = PhaseBandsItem()
         self._header = HeaderItem()
         self._timeline = TimelineItem()
+        self._notes: list[QGraphicsItem] = []
         for item in (self._bands, self._header, self._timeline):
             self.addItem(item)
         self.selectionChanged.connect(self._report_selection)
@@ -285,10 +286,15 @@ class MapScene(QGraphicsScene):
         """What a view shows when it fits the map: the picture with a thin margin."""
         return self.content_rect().adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
 
+    def set_notes(self, notes: list[QGraphicsItem]) -> None:
+        """The pain points and kaizen bursts on the map: part of the picture, to fit and show."""
+        self._notes = notes
+        self._fit_scene_rect()
+
     def content_rect(self) -> QRectF:
-        """The picture's extent: title, map and timeline as far as they are shown."""
+        """The picture's extent: title, map, timeline and notes as far as they are shown."""
         rect = QRectF()
-        for item in (self._header, self._bands, self._timeline):
+        for item in (self._header, self._bands, self._timeline, *self._notes):
             if item.isVisible():
                 rect = rect.united(item.sceneBoundingRect())
         return rect
