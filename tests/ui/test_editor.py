@@ -279,3 +279,27 @@ def test_with_nothing_selected_a_new_stage_goes_last_in_the_last_stage_s_phase(
     assert window.selected_ids == [added.id]
     assert added.phase == last.phase
     assert window.workspace.undo_stack.undoText() == f"Add stage after {last.name}"
+
+
+def test_after_a_delete_the_keys_go_on_from_the_stage_before_it(make_window: WindowFactory) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.select(["coding"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Delete)
+    assert window.selected_ids == ["design"]
+    QTest.keyClick(window.view, Qt.Key.Key_Right)
+    assert window.selected_ids == ["review"]
+
+
+def test_choosing_a_scenario_in_the_show_box_gives_the_keys_back_to_the_map(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.select(["coding"])
+    box = window.menus.scenario_box
+    box.setFocus()
+    box.setCurrentIndex(1)
+    box.activated.emit(1)
+    assert window.view.hasFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Right)
+    assert window.selected_ids == ["review"]

@@ -218,6 +218,12 @@ class Editor(QObject):
         if not ids:
             return False
         text = f"Delete {self.name(ids[0])}" if len(ids) == 1 else f"Delete {len(ids)} stages"
+        # The keys go on from the stage before the first deleted one (or after it).
+        following = [
+            found
+            for direction in ("left", "right")
+            if (found := self.neighbour(ids[0], direction)) and found not in ids
+        ]
 
         def delete(document: Document) -> None:
             for stage_id in ids:
@@ -225,7 +231,8 @@ class Editor(QObject):
 
         if not self.perform(text, delete):
             return False
-        self.select([i for i in self._selected if i not in ids])
+        kept = [i for i in self._selected if i not in ids]
+        self.select(kept or following[:1])
         return True
 
     def paste(self, text: str, after: str | None = None) -> str | None:

@@ -346,6 +346,8 @@ class Menus:
 
     def _on_scenario_chosen(self, index: int) -> None:
         self.window.workspace.show_scenario(self.scenario_box.itemData(index))
+        # Back to the map, where the arrow keys step through the stages, not the scenarios.
+        self.window.view.setFocus()
 
 
 def _describe(action: QAction, verb: str, text: str) -> None:
