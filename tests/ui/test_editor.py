@@ -303,3 +303,24 @@ def test_choosing_a_scenario_in_the_show_box_gives_the_keys_back_to_the_map(
     assert window.view.hasFocus()
     QTest.keyClick(window.view, Qt.Key.Key_Right)
     assert window.selected_ids == ["review"]
+
+
+def test_in_a_scenario_a_box_s_figures_are_not_typed_on_the_map(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.workspace.show_scenario("coding-assistant-only")
+    window.workspace.refresh_now()
+    window.select(["coding"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_F2)
+    assert isinstance(window.scene.focusItem(), TitleEditor)
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    assert window.scene.focusItem() is None
+    assert "shows a scenario" in window.message_label.text()
+    window.workspace.show_scenario(None)
+    window.workspace.refresh_now()
+    window.scene.start_rename("coding", "process_time")
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor) and editor.field == "process_time"

@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         self.scene.flowDrawn.connect(self.editor.add_flow)
         self.scene.stageRenamed.connect(self.editor.rename)
         self.scene.stageFieldTyped.connect(self.editor.type_field)
+        self.scene.typingRefused.connect(self.show_problem)
         self.view.stepRequested.connect(self.step_selection)
         self.view.editRequested.connect(lambda _stage_id: self.rename_stage())
         self.scene.stageContextMenuRequested.connect(self.menus.show_context_menu)
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
         analysis = self.workspace.analysis()
         shown = self.workspace.displayed_stream
         future = self.workspace.future
+        self.scene.figures_typed_here = future is None
         self.scene.show_map(shown, analysis, self.workspace.label, future.queues if future else ())
         self.status_label.setText(status_text(analysis, shown, future))
         self.editor.keep_known()

@@ -209,6 +209,12 @@ class InlineRename:
 
     def start(self, stage_id: str, field: str = "name") -> None:
         """Open the editor on ``field`` of the stage, finishing one still open."""
+        if field != "name" and not self.scene.figures_typed_here:
+            self.scene.typingRefused.emit(
+                "The map shows a scenario: show the current state (the toolbar's Show box) to "
+                "type a stage's times and %C&A; the scenario changes them from there."
+            )
+            return
         item = self.scene.stage_item(stage_id)
         stage = self.scene.shown_stage(stage_id)
         before = item.name if stage is None else typed_text(stage, field)

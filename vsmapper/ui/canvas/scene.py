@@ -103,6 +103,7 @@ class MapScene(QGraphicsScene):
     stageContextMenuRequested = Signal(str, QPoint)
     stageActivated = Signal(str)
     mapShown = Signal()
+    typingRefused = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -148,6 +149,9 @@ class MapScene(QGraphicsScene):
         self._header = HeaderItem()
         self._timeline = TimelineItem()
         self._notes: list[QGraphicsItem] = []
+        self.figures_typed_here = True
+        """Whether a box's process time, wait and %C&A can be typed on it: not while a scenario
+        shows, whose figures come from the current state and the scenario's changes."""
         for item in (self._bands, self._header, self._timeline):
             self.addItem(item)
         self.selectionChanged.connect(self._report_selection)
