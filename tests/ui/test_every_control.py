@@ -252,3 +252,17 @@ def test_ctrl_y_redoes_as_in_a_spreadsheet(window: MainWindow) -> None:
     assert QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)[0] in (
         window.menus.redo_action.shortcuts()
     )
+
+
+def test_tall_dialogs_open_no_taller_than_the_screen_holds(window: MainWindow) -> None:
+    from vsmapper.ui.opportunities import AddOpportunityDialog
+    from vsmapper.ui.workshop import SurveyWindow
+
+    stage = window.workspace.stream.stages[0].id
+    screen = window.screen().availableGeometry()
+    for dialog in (
+        AddOpportunityDialog(window.workspace, stage, window),
+        SurveyWindow(window.workspace, window),
+    ):
+        assert dialog.height() <= screen.height() * 0.9, type(dialog).__name__
+        dialog.deleteLater()

@@ -90,6 +90,13 @@ class MapSettingsDialog(QDialog):
         }
 
 
+def resize_for_screen(window: QWidget, width: int, height: int) -> None:
+    """``width`` × ``height``, or as much as the screen holds: on a 1280×720 projector a tall
+    dialog keeps its buttons in view, and its lists and texts scroll instead."""
+    screen = window.screen().availableGeometry()
+    window.resize(min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10))
+
+
 def help_page(name: str) -> str:
     """A bundled help page's HTML."""
     return resources.files("vsmapper.resources").joinpath("help", name).read_text("utf-8")
@@ -99,7 +106,7 @@ def show_guide(parent: QWidget) -> None:
     """The built-in guide in a non-modal window."""
     dialog = QDialog(parent)
     dialog.setWindowTitle("VSMapper guide")
-    dialog.resize(760, 720)
+    resize_for_screen(dialog, 760, 720)
     browser = QTextBrowser(dialog)
     browser.setOpenExternalLinks(True)
     browser.setHtml(help_page("guide.html"))

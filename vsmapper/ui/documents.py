@@ -49,6 +49,7 @@ from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save_svg
 from vsmapper.ui.canvas.scene import MapScene
+from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_page
 from vsmapper.ui.units import cost_text, money_text
@@ -909,7 +910,7 @@ def print_preview(parent: QWidget, title: str, paint: Callable[[QPrinter], None]
     printer = _printer(title)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Print preview: {title}")
-    dialog.resize(1000, 760)
+    resize_for_screen(dialog, 1000, 760)
     dialog.paintRequested.connect(lambda shown: _print(dialog, paint, shown))
     dialog.exec()
 

@@ -33,6 +33,7 @@ from vsmapper.model.stream import StatusMapping, ValueStream
 from vsmapper.ui import settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.commands import try_perform
+from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.docks import BOTTOM, Panel, PanelDock
 from vsmapper.ui.insights_panel import filled_item
 from vsmapper.ui.throughput import ThroughputForecastBox
@@ -201,7 +202,7 @@ class HistoryImportDialog(QDialog):
         layout.addWidget(QLabel("<b>Measured stages</b> (first passes; working hours)"))
         layout.addWidget(self.preview, 2)
         layout.addWidget(self.buttons)
-        self.resize(900, 720)
+        resize_for_screen(self, 900, 720)
 
         self.browse_button.clicked.connect(self.browse)
         self.example_button.clicked.connect(lambda: self.read(example_history_path()))

@@ -58,6 +58,7 @@ from vsmapper.model.stream import AIOpportunity, Scenario, Stage
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
+from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.insights_panel import (
     PANEL_POINT_SIZE,
     ROOT,
@@ -269,7 +270,7 @@ class AddOpportunityDialog(QDialog):
         self.suggestions = suggest(self.catalog, self.stage)
         self.setWindowTitle(f"Add an AI opportunity to {self.stage.name}")
         self.setFont(panel_font())
-        self.resize(1100, 760)
+        resize_for_screen(self, 1100, 760)
 
         disclaimer = text_label(
             f"<b>{DISCLAIMER_LEAD}</b> {html.escape(self.catalog.disclaimer)}",

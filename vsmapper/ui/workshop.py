@@ -37,6 +37,7 @@ from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.commands import try_perform
+from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.docks import BOTTOM, InView, Panel, PanelDock
 from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
 from vsmapper.ui.insights_panel import ProblemLabel, duration_text, prepare_table, read_only_item
@@ -247,7 +248,7 @@ class SurveyWindow(QDialog):
         self.apply_button.clicked.connect(self.apply_merge)
         self._timer = QTimer(self, interval=POLL_INTERVAL_MS)
         self._timer.timeout.connect(self.poll)
-        self.resize(820, 760)
+        resize_for_screen(self, 820, 760)
         self._update_buttons()
 
     def fill_stages(self) -> None:
