@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import round_trip, settle, shown_in_window
+from tests.ui.conftest import WindowFactory, round_trip, settle, shown_in_window
 from vsmapper.analysis import compare
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
@@ -485,8 +485,8 @@ def test_what_would_fix_it_creates_a_lever_scenario_in_one_click(
         "AI at the stage",
         "Limit work in progress",
     }
-    people = next(button for button in panel.fix_buttons if button.text().startswith("People: "))
-    assert "lead time" in people.text()
+    people = next(button for button in panel.fix_buttons if button.text() == "People")
+    assert "lead time" in people.description()
     before = dump_map(example.stream)
     people.click()
     added = example.stream.scenarios[-1]
@@ -539,3 +539,16 @@ def test_a_map_without_an_hourly_cost_says_its_cost_is_not_set(example: Workspac
     cost = MEASURES.index("Cost per item")
     assert measure_values(stream, found.future, found.monthly_ai_cost)[cost] == "not set"
     assert measure_deltas(stream, found)[cost] == ("not set", None)
+
+
+def test_the_panel_fits_its_column_on_a_projector_with_the_fixes_showing(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True, size=(1280, 720))
+    window.default_layout()
+    window.show_dock("Scenarios")
+    panel = window.scenarios
+    panel.select_scenario("more-changes")
+    QApplication.processEvents()
+    assert panel.fix_buttons
+    assert panel.minimumSizeHint().width() <= window.docks["Scenarios"].width()

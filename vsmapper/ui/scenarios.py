@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCommandLinkButton,
     QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
@@ -405,7 +406,7 @@ class ScenariosPanel(QWidget):
         self.fix_title = section_label("What would fix it")
         self.fix_note = text_label("", theme.MUTED, parent=self)
         self.fix_rows = QVBoxLayout()
-        self.fix_buttons: list[QPushButton] = []
+        self.fix_buttons: list[QCommandLinkButton] = []
         self.fixes: list[Fix] = []
         editor_layout.addWidget(self.fix_title)
         editor_layout.addWidget(self.fix_note)
@@ -623,9 +624,10 @@ class ScenariosPanel(QWidget):
                 if fix.lead_time_hours is None
                 else f"lead time {duration_text(stream, fix.lead_time_hours)}"
             )
-            button = QPushButton(f"{fix.lever}: {fix.description} → {outcome}", self)
+            # The description wraps to the column, where a plain button's one line widened
+            # the panel past it and pushed the list's buttons out of sight.
+            button = QCommandLinkButton(fix.lever, f"{fix.description} → {outcome}", self)
             button.setToolTip(f"Create the scenario '{fix.scenario.name}' (undoable)")
-            button.setStyleSheet("text-align: left; padding: 3px 8px;")
             button.clicked.connect(lambda _checked=False, chosen=fix: self.create_fix(chosen))
             self.fix_rows.addWidget(button)
             self.fix_buttons.append(button)
