@@ -324,3 +324,26 @@ def test_in_a_scenario_a_box_s_figures_are_not_typed_on_the_map(
     window.scene.start_rename("coding", "process_time")
     editor = window.scene.focusItem()
     assert isinstance(editor, TitleEditor) and editor.field == "process_time"
+
+
+def test_ctrl_z_in_the_next_properties_field_undoes_the_field_just_kept(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.select(["coding"])
+    window.show_dock("Properties")
+    field = window.properties.editors["process_time"]
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, "3d")
+    QTest.keyClick(field, Qt.Key.Key_Tab)
+    assert window.workspace.stream.stage("coding").process_time.text == "3d"
+    following = QApplication.focusWidget()
+    assert following is window.properties.editors["wait_time"]
+    QTest.keyClick(following, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.workspace.stream.stage("coding").process_time.text == "2d/3d/6d"
+    # A field with typing of its own undoes that first, as any text field does.
+    field.setFocus()
+    QTest.keyClicks(field, "x")
+    QTest.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.workspace.undo_stack.index() == 0 and "x" not in field.text()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -74,6 +74,25 @@ class NotesEdit(QPlainTextEdit):
         self.editingFinished.emit()
 
 
+class MapUndoInFields(QObject):
+    """Undo and redo in a field with nothing of its own to undo or redo undo the map's edits:
+    after a field is kept and Tab moves on, Ctrl+Z takes that edit back."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if isinstance(watched, QLineEdit):
+            own = (watched.isUndoAvailable(), watched.isRedoAvailable())
+        elif isinstance(watched, QPlainTextEdit):
+            document = watched.document()
+            own = (document.isUndoAvailable(), document.isRedoAvailable())
+        else:
+            return False
+        # Consumed without being accepted: the window's Undo or Redo takes the key.
+        undo = event.matches(QKeySequence.StandardKey.Undo) and not own[0]
+        return undo or (event.matches(QKeySequence.StandardKey.Redo) and not own[1])
+
+
 def _being_typed(editor: QWidget) -> bool:
     """Whether the user is in the middle of changing this field."""
     if not editor.hasFocus():
@@ -92,6 +111,7 @@ class PropertiesPanel(QWidget):
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._map_undo = MapUndoInFields(self)
         self.workspace = workspace
         self.stage_id: str | None = None
         self.placeholder = QLabel(
@@ -148,10 +168,12 @@ class PropertiesPanel(QWidget):
             notes = NotesEdit()
             notes.setFixedHeight(70)
             notes.editingFinished.connect(lambda: self._commit_notes(notes))
+            notes.installEventFilter(self._map_undo)
             return notes
         line = QLineEdit()
         line.textEdited.connect(lambda text: self._check_live(field, text))
         line.editingFinished.connect(lambda: self._commit(field, line))
+        line.installEventFilter(self._map_undo)
         return line
 
     # --- showing -------------------------------------------------------------------
