@@ -347,3 +347,18 @@ def test_ctrl_z_in_the_next_properties_field_undoes_the_field_just_kept(
     QTest.keyClicks(field, "x")
     QTest.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.workspace.undo_stack.index() == 0 and "x" not in field.text()
+
+
+def test_an_edit_that_goes_through_clears_an_earlier_refusal(make_window: WindowFactory) -> None:
+    window = make_window(files.example_map())
+    window.editor.type_field("coding", "wait_time", "3 dayz")
+    assert "not a duration" in window.message_label.text()
+    window.editor.type_field("coding", "wait_time", "3d")
+    assert window.message_label.text() == ""
+
+
+def test_the_view_menu_shows_and_hides_the_improvement_plan(make_window: WindowFactory) -> None:
+    window = make_window(files.example_map())
+    toggles = {action.text(): action for action in window.menus.view_menu.actions()}
+    toggles["Improvement plan"].trigger()
+    assert not window.workshop.dock.isHidden()

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addWidget(self.message_label, 2)
         self.statusBar().addWidget(self.status_label, 3)
+        self._showing_problem = False
         self._message_timer = QTimer(self, singleShot=True)
         self._message_timer.timeout.connect(self.message_label.clear)
 
@@ -194,6 +195,10 @@ class MainWindow(QMainWindow):
         self._show_selection(self.editor.selected_ids)
 
     def _on_document_changed(self, change: object) -> None:
+        # An edit that went through makes an earlier refusal old news.
+        if self._showing_problem:
+            self.message_label.clear()
+            self._showing_problem = False
         if getattr(change, "kind", "") in ("map", "reset"):
             self.update_title()
 
@@ -217,6 +222,7 @@ class MainWindow(QMainWindow):
     def show_message(self, message: str, milliseconds: int = 8000, problem: bool = False) -> None:
         """Say something in the status bar's message area for a while."""
         colour = "#b42318" if problem else "#1f2937"
+        self._showing_problem = problem
         self.message_label.setStyleSheet(f"color: {colour};")
         self.message_label.setText(message)
         self.message_label.setToolTip(message)

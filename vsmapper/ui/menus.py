@@ -233,7 +233,7 @@ class Menus:
         scenario_menu.addSeparator()
         scenario_menu.addActions([self.next_scenario_action, self.previous_scenario_action])
 
-        view_menu = bar.addMenu("&View")
+        self.view_menu = view_menu = bar.addMenu("&View")
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action])
         view_menu.addSeparator()
         units_menu = view_menu.addMenu("&Durations in")

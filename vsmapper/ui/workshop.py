@@ -663,6 +663,7 @@ class Workshop:
         menu.addSeparator()
         menu.addActions([self.next_step_action, self.previous_step_action])
         self.menu = menu
+        window.menus.view_menu.addAction(self.dock.toggleViewAction())
 
     def _make_plan(self) -> ImprovementPlanPanel:
         plan = ImprovementPlanPanel(self.workspace, self.window)
