@@ -148,7 +148,7 @@ def test_a_queue_badge_sits_under_its_box_clear_of_loops_and_in_its_band(
             loop = scene.rework_item(stage.id)
             assert not place.intersects(loop.label_rect())
             assert not place.intersects(loop.line().boundingRect())
-    assert any(rect.contains(place) for _, rect, _ in scene.phase_bands())
+    assert any(band.rect.contains(place) for band in scene.phase_bands())
 
 
 @pytest.mark.parametrize("scenario_id", [None, "coding-assistant-only", "more-changes"])
@@ -200,3 +200,21 @@ def test_one_pill_under_a_box_fits_over_the_loop_and_rate_of_the_box_stacked_und
     next_box_top = GRID.row_pitch
     assert pill_bottom <= next_box_top + SELF_REWORK_LABEL.top()
     assert pill_bottom <= next_box_top + self_rework_loop().boundingRect().top()
+
+
+def test_a_phase_name_gives_way_to_the_constraint_s_tag_on_the_phase_s_first_box(
+    window: MainWindow,
+) -> None:
+    # UX design, the first box of "creation", becomes the constraint.
+    window.editor.type_field("design", "wait_time", "6-8w")
+    window.workspace.refresh_now()
+    scene = window.scene
+    box = scene.stage_item("design")
+    assert box.face.tags and box.face.tags[0][0].startswith("CONSTRAINT")
+    tag = tag_rect(box.face.tags[0][0], 0).translated(box.pos())
+    (creation,) = [
+        band for band in scene.phase_bands() if band.phase == "creation" and band.name_bottom
+    ]
+    name = creation.name_rect()
+    assert name is not None and not name.intersects(tag)
+    assert creation.name_size() >= 11

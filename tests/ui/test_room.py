@@ -266,7 +266,7 @@ def test_loops_back_to_the_first_lane_stay_under_the_title(qtbot: QtBot) -> None
     view.fit()
     assert len(scene.lanes()) >= 2
     # The title sits above the phase bands: a loop inside them never meets it.
-    bands_top = min(rect.top() for _, rect, _ in scene.phase_bands())
+    bands_top = min(band.rect.top() for band in scene.phase_bands())
     labels = []
     for source in ("s1", "s4", "s6"):
         loop = scene.rework_item(source)
@@ -302,8 +302,8 @@ def test_every_box_sits_on_the_band_of_its_phase(platform: ValueStream) -> None:
     bands = scene.phase_bands()
     for stage in platform.stages:
         box = scene.stage_item(stage.id).box_rect()
-        assert any(phase == stage.phase and rect.contains(box) for phase, rect, _ in bands)
-    labelled = [phase for phase, _, name_bottom in bands if name_bottom is not None]
+        assert any(band.phase == stage.phase and band.rect.contains(box) for band in bands)
+    labelled = [band.phase for band in bands if band.name_bottom is not None]
     assert sorted(labelled) == sorted({stage.phase for stage in platform.stages})
 
 

@@ -789,6 +789,12 @@ class ReworkItem(QGraphicsItem):
         painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self.label)
 
 
+NAME_SIZE = 17.0
+NAME_LEAST_SIZE = 11.0
+NAME_INSET = 14.0
+"""From a band's left edge to its phase's name."""
+
+
 class Band(NamedTuple):
     """One phase's background over a run of slots in a lane."""
 
@@ -797,13 +803,20 @@ class Band(NamedTuple):
     name_bottom: float | None
     """Where the phase's name ends, on the phase's first band only: its lane's bottom, above
     the flow's run back to the next lane even where pills make the band deeper."""
+    name_room: float = math.inf
+    """How wide the name may be: up to the first pill beside it, under the slot's box."""
+
+    def name_size(self) -> float:
+        """The name's type size: smaller where a pill leaves it less room."""
+        width = _metrics(NAME_SIZE, True).horizontalAdvance(self.phase.upper())
+        return max(NAME_LEAST_SIZE, min(NAME_SIZE, NAME_SIZE * self.name_room / width))
 
     def name_rect(self) -> QRectF | None:
         """Where the phase's name is written: bottom left, under the wait of the first slot."""
         if self.name_bottom is None:
             return None
-        width = _metrics(17, True).horizontalAdvance(self.phase.upper())
-        return QRectF(self.rect.left() + 14, self.name_bottom - 34, width, 26)
+        width = _metrics(self.name_size(), True).horizontalAdvance(self.phase.upper())
+        return QRectF(self.rect.left() + NAME_INSET, self.name_bottom - 34, width, 26)
 
 
 class PhaseBandsItem(QGraphicsItem):
@@ -844,7 +857,7 @@ class PhaseBandsItem(QGraphicsItem):
             name = band.name_rect()
             if name is None:
                 continue
-            painter.setFont(_font(17, True))
+            painter.setFont(_font(band.name_size(), True))
             painter.setPen(theme.color(colours.label))
             painter.drawText(
                 name, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, band.phase.upper()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -29,6 +30,7 @@ from vsmapper.ui.canvas.interactions import InlineRename, SceneGesture, scene_ge
 from vsmapper.ui.canvas.items import (
     BOX,
     GRID,
+    NAME_INSET,
     Band,
     FlowItem,
     HeaderItem,
@@ -39,6 +41,7 @@ from vsmapper.ui.canvas.items import (
     TimelineItem,
     TimelineStep,
     TotalsRow,
+    tag_rect,
     tags_bottom,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
@@ -671,15 +674,19 @@ class MapScene(QGraphicsScene):
             self._timeline.setVisible(False)
             self._fit_scene_rect()
             return
-        bands_key = (self._layout_key, tuple(s.phase for s in stream.stages), self._reworks_key)
+        # Pills deepen a band and narrow a phase's name: the constraint's tag moves with edits.
+        pills = tuple((i, face.tags) for i, (_, face) in self._faces.items() if face.tags)
+        badges = tuple((i, badge.text) for i, badge in self._queue_badges.items())
+        phases = tuple(s.phase for s in stream.stages)
+        bands_key = (self._layout_key, phases, self._reworks_key, pills, badges)
         if bands_key != self._bands_key or self._reworks_key is None:
             self._bands.set_bands(self._band_rects(stream))
             self._bands_key = bands_key
         bands = self._bands.bands()
-        left = min(rect.left() for _, rect, _ in bands)
-        right = max(rect.right() for _, rect, _ in bands)
-        top = min(rect.top() for _, rect, _ in bands)
-        bottom = max(rect.bottom() for _, rect, _ in bands)
+        left = min(band.rect.left() for band in bands)
+        right = max(band.rect.right() for band in bands)
+        top = min(band.rect.top() for band in bands)
+        bottom = max(band.rect.bottom() for band in bands)
         self._header.set_text(stream.name, label, _subtitle(analysis, hours, self._unbounded))
         self._header.setPos(left, top - self._header.height() - HEADER_GAP)
         steps = self._timeline_steps(analysis)
@@ -702,12 +709,14 @@ class MapScene(QGraphicsScene):
         lanes = self._lanes or (Lane(0.0, 0.0, 0, 0),)
         # Corners, not rectangles: every move of a box draws the bands of the whole map again.
         members: list[list[tuple[float, str]]] = [[] for _ in lanes]
+        pills: list[list[QRectF]] = [[] for _ in lanes]
         extents = [[lane.top, lane.bottom] for lane in lanes]
         height, middle = GRID.box_height, GRID.box_height / 2
         for stage in stream.stages:
             x, y = self._corners[stage.id]
             number = lane_of(lanes, y + middle)
             members[number].append((x, stage.phase))
+            pills[number] += self._pill_rects(stage.id, x, y)
             extents[number][0] = min(extents[number][0], y - GRID.lane_top)
             extents[number][1] = max(
                 extents[number][1], y + max(height + GRID.lane_bottom, self._tags_bottom(stage.id))
@@ -735,11 +744,31 @@ class MapScene(QGraphicsScene):
             top, bottom = extents[number]
             name_bottom = lanes[number].bottom
             for phase, left, right in runs:
-                named = phase not in labelled
                 rect = QRectF(left, top, right - left, bottom - top)
-                bands.append(Band(phase, rect, name_bottom if named else None))
+                if phase in labelled:
+                    bands.append(Band(phase, rect, None))
+                    continue
                 labelled.add(phase)
+                # The name gives way to a pill hanging beside it, under the first slot's box.
+                name_left = left + NAME_INSET
+                beside = [
+                    pill.left() - 4 - name_left
+                    for pill in pills[number]
+                    if pill.right() > name_left
+                    and pill.top() < name_bottom - 8
+                    and pill.bottom() > name_bottom - 34
+                ]
+                bands.append(Band(phase, rect, name_bottom, min(beside, default=math.inf)))
         return bands
+
+    def _pill_rects(self, stage_id: str, x: float, y: float) -> list[QRectF]:
+        """Where a box at ``x``, ``y`` hangs its pills, its queue badge among them."""
+        item = self._stages[stage_id]
+        texts = [text for text, _colour in item.face.tags] if item.face else []
+        badge = self._queue_badges.get(stage_id)
+        if badge is not None:
+            texts.append(badge.text)
+        return [tag_rect(text, index).translated(x, y) for index, text in enumerate(texts)]
 
     def _timeline_steps(self, analysis: FlowAnalysis) -> list[TimelineStep]:
         """Ladder steps under their boxes, one ladder row per lane, where the path runs left
