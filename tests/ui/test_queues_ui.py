@@ -218,3 +218,19 @@ def test_a_phase_name_gives_way_to_the_constraint_s_tag_on_the_phase_s_first_box
     name = creation.name_rect()
     assert name is not None and not name.intersects(tag)
     assert creation.name_size() >= 11
+
+
+def test_a_flow_that_skips_boxes_of_its_row_runs_under_them(window: MainWindow) -> None:
+    window.editor.add_flow("intake", "design")
+    window.workspace.refresh_now()
+    scene = window.scene
+    line, _head = scene.flow_item("intake", "design").drawn()
+    stroke = QPainterPathStroker()
+    stroke.setWidth(2)
+    shape = stroke.createStroke(line)
+    for skipped in ("discovery", "refinement"):
+        box = scene.stage_item(skipped).box_rect()
+        assert not shape.intersects(box)
+        assert line.boundingRect().bottom() > box.bottom()
+    names = [name for band in scene.phase_bands() if (name := band.name_rect()) is not None]
+    assert not [name for name in names if shape.intersects(name)]

@@ -568,7 +568,7 @@ def flow_path(start: QPointF, end: QPointF, head: float) -> QPainterPath:
 
 
 Detour = tuple[float, float, float]
-"""Where a flow into the next lane turns: right, the gap between the lanes, left."""
+"""Where a flow around boxes turns: right, the height it runs at, left."""
 
 
 class FlowItem(QGraphicsItem):
@@ -587,8 +587,9 @@ class FlowItem(QGraphicsItem):
     ) -> None:
         """Run from ``start`` to ``end``; does nothing when the route is unchanged.
 
-        ``detour`` (right, gap, left) sends a flow into the next lane: right along its lane to
-        ``right``, down to the ``gap`` between the lanes, back to ``left`` and into ``end``.
+        ``detour`` (right, gap, left) sends a flow around boxes: right to ``right``, down to
+        ``gap`` (between the lanes, into the next lane; or under the boxes it skips in its
+        row), along to ``left`` and into ``end``.
         """
         (start_x, start_y), (end_x, end_y) = start, end
         route = (start_x, start_y, end_x, end_y, critical, detour)

@@ -29,6 +29,7 @@ from vsmapper.ui import theme
 from vsmapper.ui.canvas.interactions import InlineRename, SceneGesture, scene_gesture
 from vsmapper.ui.canvas.items import (
     BOX,
+    CORNER_RADIUS,
     GRID,
     NAME_INSET,
     Band,
@@ -53,6 +54,10 @@ REWORK_MARGIN = 8.0
 """Room between a loop's line and the top of the band it runs over."""
 REWORK_STEP = 28.0
 """Extra rise for each loop nested inside another, so their labels do not collide."""
+BRIDGE_DROP = 30.0
+"""How far under the boxes a flow that skips boxes of its row runs: below a box's first pill."""
+BRIDGE_INSET = 24.0
+"""How far from its boxes such a flow turns down and up again."""
 SCENE_MARGIN = 40.0
 """Room around the picture to pan into."""
 FIT_MARGIN = 16.0
@@ -114,6 +119,8 @@ class MapScene(QGraphicsScene):
         self._stages: dict[str, StageItem] = {}
         self._faces: dict[str, tuple[FaceInputs, StageFace]] = {}
         self._flows: dict[Edge, FlowItem] = {}
+        self._rises: dict[Edge, QRectF] = {}
+        """Where a flow that runs under the boxes of its row rises into its target."""
         self._reworks: dict[str, ReworkItem] = {}
         self._queue_badges: dict[str, QueueBadgeItem] = {}
         self._unbounded = False
@@ -471,6 +478,7 @@ class MapScene(QGraphicsScene):
         edges = [(flow.source, flow.target) for flow in stream.flows]
         for edge in self._flows.keys() - set(edges):
             self.removeItem(self._flows.pop(edge))
+            self._rises.pop(edge, None)
         critical = set(itertools.pairwise(analysis.critical_path))
         key = (self._lanes, tuple(edges), frozenset(critical))
         if key == self._flows_key:
@@ -506,6 +514,15 @@ class MapScene(QGraphicsScene):
                 max(right, self._lanes_right()) + GRID.lane_end / 2,
                 gap,
                 min(target_left, self._lanes_left()) - GRID.column_gap + 10,
+            )
+        self._rises.pop(edge, None)
+        if abs(target_top - top) < 0.5 and target_left - right > GRID.column_gap + 1:
+            # Over the boxes between, a straight line would hide behind them: under them.
+            rise = target_left - BRIDGE_INSET
+            detour = (right + BRIDGE_INSET, bottom + BRIDGE_DROP, rise)
+            # With the rounded corner it turns up at.
+            self._rises[edge] = QRectF(
+                rise - CORNER_RADIUS - 2, top + middle, CORNER_RADIUS + 4, middle + BRIDGE_DROP + 2
             )
         flow = self._flows[edge]
         flow.set_route(
@@ -678,7 +695,8 @@ class MapScene(QGraphicsScene):
         pills = tuple((i, face.tags) for i, (_, face) in self._faces.items() if face.tags)
         badges = tuple((i, badge.text) for i, badge in self._queue_badges.items())
         phases = tuple(s.phase for s in stream.stages)
-        bands_key = (self._layout_key, phases, self._reworks_key, pills, badges)
+        rises = tuple(self._rises)
+        bands_key = (self._layout_key, phases, self._reworks_key, pills, badges, rises)
         if bands_key != self._bands_key or self._reworks_key is None:
             self._bands.set_bands(self._band_rects(stream))
             self._bands_key = bands_key
@@ -709,7 +727,8 @@ class MapScene(QGraphicsScene):
         lanes = self._lanes or (Lane(0.0, 0.0, 0, 0),)
         # Corners, not rectangles: every move of a box draws the bands of the whole map again.
         members: list[list[tuple[float, str]]] = [[] for _ in lanes]
-        pills: list[list[QRectF]] = [[] for _ in lanes]
+        # What a phase's name gives way to: pills, and a flow rising from under the boxes.
+        pills: list[list[QRectF]] = [[*self._rises.values()] for _ in lanes]
         extents = [[lane.top, lane.bottom] for lane in lanes]
         height, middle = GRID.box_height, GRID.box_height / 2
         for stage in stream.stages:
