@@ -735,7 +735,8 @@ class MapScene(QGraphicsScene):
             x, y = self._corners[stage.id]
             number = lane_of(lanes, y + middle)
             members[number].append((x, stage.phase))
-            pills[number] += self._pill_rects(stage.id, x, y)
+            if stage.id in self._queue_badges or self._faces[stage.id][1].tags:
+                pills[number] += self._pill_rects(stage.id, x, y)
             extents[number][0] = min(extents[number][0], y - GRID.lane_top)
             extents[number][1] = max(
                 extents[number][1], y + max(height + GRID.lane_bottom, self._tags_bottom(stage.id))
