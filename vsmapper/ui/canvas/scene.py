@@ -31,7 +31,6 @@ from vsmapper.ui.canvas.items import (
     BOX,
     CORNER_RADIUS,
     GRID,
-    NAME_INSET,
     Band,
     FlowItem,
     HeaderItem,
@@ -770,15 +769,17 @@ class MapScene(QGraphicsScene):
                     continue
                 labelled.add(phase)
                 # The name gives way to a pill hanging beside it, under the first slot's box.
-                name_left = left + NAME_INSET
+                band = Band(phase, rect, name_bottom)
+                name = band.name_rect()
+                assert name is not None
                 beside = [
-                    pill.left() - 4 - name_left
+                    pill.left() - 4 - name.left()
                     for pill in pills[number]
-                    if pill.right() > name_left
-                    and pill.top() < name_bottom - 8
-                    and pill.bottom() > name_bottom - 34
+                    if pill.right() > name.left()
+                    and pill.top() < name.bottom()
+                    and pill.bottom() > name.top()
                 ]
-                bands.append(Band(phase, rect, name_bottom, min(beside, default=math.inf)))
+                bands.append(band._replace(name_room=min(beside, default=math.inf)))
         return bands
 
     def _pill_rects(self, stage_id: str, x: float, y: float) -> list[QRectF]:
