@@ -134,7 +134,7 @@ def test_save_as_names_an_untitled_map_after_its_file_and_says_where(
 ) -> None:
     window = make_window(files.bundled_map("templates/blank.vsm.json"))
     window.workspace.refresh_now()
-    assert window.status_label.text()
+    assert window.status_label.full_text()
     target = tmp_path / "checkout-flow.vsm.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
     window.menus.save_as_action.trigger()
@@ -148,7 +148,7 @@ def test_a_refusal_is_said_in_the_message_area_beside_the_summary(window: MainWi
     window.workspace.refresh_now()
     window.editor.set_field("coding", "pca", 150)
     assert "pca" in window.message_label.text() or "%C&A" in window.message_label.text()
-    assert window.status_label.text().startswith("Lead time")
+    assert window.status_label.full_text().startswith("Lead time")
 
 
 def test_first_start_fits_the_screen(make_window: WindowFactory) -> None:

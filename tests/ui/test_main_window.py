@@ -188,7 +188,7 @@ def test_keyboard_only_workshop(qtbot: object, make_window: WindowFactory) -> No
     window.workspace.refresh_now()
     analysis = window.workspace.analysis()
     assert analysis.lead_time_hours == (1 + 4 + 16 + 2 + 8 + 1) + (24 + 8 + 16 + 8 + 4)
-    assert "Lead time" in window.status_label.text()
+    assert "Lead time" in window.status_label.full_text()
     assert window.metrics.isVisible()
 
 
@@ -221,7 +221,7 @@ def test_connect_disconnect_and_rework_target_each_undo_exactly(
 def test_durations_follow_the_display_unit(window: MainWindow) -> None:
     window.set_display_unit("hours")
     assert window.metrics.values["lead_time"].text() == "112h"
-    assert window.status_label.text().startswith("Lead time 112h")
+    assert window.status_label.full_text().startswith("Lead time 112h")
     window.set_display_unit("days")
     assert window.metrics.values["lead_time"].text() == "14d"
     window.set_display_unit("auto")
@@ -434,3 +434,11 @@ def test_a_start_pauses_garbage_collection_until_its_first_paint(tmp_path: Path)
         "code = main([]); print(code, seen, gc.isenabled(), gc.get_freeze_count() > 0)"
     )
     assert printed_by_a_start(tmp_path, probe) == "0 [False] True True"
+
+
+def test_a_status_line_too_long_for_the_window_keeps_its_start(make_window: WindowFactory) -> None:
+    window = make_window(shown=True, size=(640, 480))
+    label = window.status_label
+    label.set_full_text("Lead time unbounded: " + "a stage gets more than it can do, " * 6)
+    assert label.text().startswith("Lead time unbounded") and label.text().endswith("…")
+    assert label.toolTip() == label.full_text()

@@ -91,7 +91,7 @@ def test_an_overload_is_unmistakable_and_has_no_lead_time(window: MainWindow) ->
     assert headline.figures[0].value == "unbounded"
     assert window.metrics.values["lead_time"].text() == "unbounded"
     assert window.metrics.values["flow_efficiency"].text() == "—"
-    assert window.status_label.text().startswith("Lead time unbounded: ")
+    assert window.status_label.full_text().startswith("Lead time unbounded: ")
     workspace.undo_stack.undo()
     workspace.refresh_now()
     assert dump_map(workspace.stream) == before

@@ -6,8 +6,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy, QUndoView
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QUndoView,
+    QWidget,
+)
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -34,6 +41,33 @@ if TYPE_CHECKING:
     from vsmapper.ui.properties import PropertiesPanel
     from vsmapper.ui.scenarios import ScenarioComparisonView, ScenariosPanel
     from vsmapper.ui.stage_table import StageTableView
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" where the window is too narrow for all of it: its start is
+    what matters ("Lead time unbounded: …"). The whole text is in its tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+
+    def full_text(self) -> str:
+        """The text before it was cut to fit."""
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        """Show ``text``, cut to the label's width."""
+        self._full = text
+        self.setToolTip(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class MainWindow(QMainWindow):
@@ -143,7 +177,7 @@ class MainWindow(QMainWindow):
         self.message_label.setObjectName("status-message")
         self.message_label.setMinimumWidth(320)
         self.message_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.status_label = QLabel(self)
+        self.status_label = ElidedLabel(self)
         self.status_label.setMinimumWidth(1)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -190,7 +224,7 @@ class MainWindow(QMainWindow):
         future = self.workspace.future
         self.scene.figures_typed_here = future is None
         self.scene.show_map(shown, analysis, self.workspace.label, future.queues if future else ())
-        self.status_label.setText(status_text(analysis, shown, future))
+        self.status_label.set_full_text(status_text(analysis, shown, future))
         self.editor.keep_known()
         self._show_selection(self.editor.selected_ids)
 
