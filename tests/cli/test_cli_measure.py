@@ -166,6 +166,18 @@ def test_measure_the_example_history_onto_the_example_map(
     code, out, _ = run(["measure", str(EXAMPLE_HISTORY), "--map", str(example_map_path())], capsys)
     assert code == 0
     assert "are not on the map; most of it waits in 'Ready for QA'" in out
+    out_file = tmp_path / "measured.vsm.json"
+    run(
+        ["measure", str(EXAMPLE_HISTORY), "--map", str(example_map_path()), "--out", str(out_file)],
+        capsys,
+    )
+    stages = json.loads(out_file.read_text(encoding="utf-8"))["stages"]
+    # Written as people read them: hundredths of an hour, tenths of a percent.
+    for stage in stages:
+        for field in ("process_time", "wait_time"):
+            for hours in stage[field].rstrip("h").split("h/"):
+                assert len(hours.partition(".")[2]) <= 2, (stage["name"], stage[field])
+        assert round(stage["pca"], 1) == stage["pca"]
 
 
 @pytest.mark.parametrize(

@@ -13,18 +13,21 @@ from vsmapper.model.stream import StatusMapping, ValueStream
 
 MIN_PCA = 0.1
 """A stage that sent every item back measures 0 %, which a map cannot hold."""
+HOURS_DECIMALS = 2
+PCA_DECIMALS = 1
+"""How precisely a measured map writes its times (hours) and %C&A: as people read them."""
 
 
 def spread_estimate(spread: Spread) -> Estimate | None:
     """A three-point estimate in hours from P10/P50/P90, or None when nothing was measured."""
     if spread.p10 is None or spread.p50 is None or spread.p90 is None:
         return None
-    return Estimate(
-        form="three",
-        low=((spread.p10, "h"),),
-        likely=((spread.p50, "h"),),
-        high=((spread.p90, "h"),),
+    # To the hundredth of an hour (36 seconds): the table and the file say "1.51h", not
+    # "1.5055555555555555h"; rounding keeps the three in order.
+    low, likely, high = (
+        round(hours, HOURS_DECIMALS) for hours in (spread.p10, spread.p50, spread.p90)
     )
+    return Estimate(form="three", low=((low, "h"),), likely=((likely, "h"),), high=((high, "h"),))
 
 
 def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
@@ -38,7 +41,7 @@ def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
         if wait is not None and process is not None:
             changes["wait_time"], changes["process_time"] = wait, process
         if found.pca is not None:
-            changes["pca"] = max(found.pca, MIN_PCA)
+            changes["pca"] = max(round(found.pca, PCA_DECIMALS), MIN_PCA)
             upstream = found.rework_to is not None and (
                 found.rework_to == stage.id or nx.has_path(graph, found.rework_to, stage.id)
             )
