@@ -203,3 +203,16 @@ def test_the_charts_forecast_from_throughput_matches_the_command_line(
     assert main([*args, "--by", by, "--seed", "1", "--json"]) == 0
     assert box.last_result.done_by == json.loads(capsys.readouterr().out)["done_by"]  # type: ignore[union-attr]
     assert f"By {by}: at least" in box.result.text()
+
+
+def test_enter_in_the_path_reads_it_without_opening_the_file_dialog(
+    window: MainWindow, qtbot: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done: list[str] = []
+    monkeypatch.setattr(HistoryImportDialog, "browse", lambda self: done.append("browse"))
+    monkeypatch.setattr(HistoryImportDialog, "read", lambda self, path: done.append(path.name))
+    dialog = window.measured_flow.open_dialog()
+    dialog.path_edit.setText("history.csv")
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    assert done == ["history.csv"]
+    dialog.reject()

@@ -205,6 +205,9 @@ class HistoryImportDialog(QDialog):
         resize_for_screen(self, 900, 720)
 
         self.browse_button.clicked.connect(self.browse)
+        # Enter in the path reads it; a default button would open the file dialog as well.
+        for button in (self.browse_button, self.example_button, self.cancel_button):
+            button.setAutoDefault(False)
         self.example_button.clicked.connect(lambda: self.read(example_history_path()))
         self.path_edit.returnPressed.connect(lambda: self.read(Path(self.path_edit.text())))
         self.cancel_button.clicked.connect(self.job.cancel)
