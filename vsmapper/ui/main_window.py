@@ -6,15 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QSizePolicy,
-    QUndoView,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy, QUndoView
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -24,6 +17,7 @@ from vsmapper.ui.background import Latest
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.dialogs import MapSettingsDialog
 from vsmapper.ui.editor import Direction, Editor
+from vsmapper.ui.insights_panel import ElidedLabel
 from vsmapper.ui.measured import install_measured_flow
 from vsmapper.ui.menus import Menus
 from vsmapper.ui.metrics import status_text
@@ -41,33 +35,6 @@ if TYPE_CHECKING:
     from vsmapper.ui.properties import PropertiesPanel
     from vsmapper.ui.scenarios import ScenarioComparisonView, ScenariosPanel
     from vsmapper.ui.stage_table import StageTableView
-
-
-class ElidedLabel(QLabel):
-    """One line that ends in "…" where the window is too narrow for all of it: its start is
-    what matters ("Lead time unbounded: …"). The whole text is in its tooltip."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-
-    def full_text(self) -> str:
-        """The text before it was cut to fit."""
-        return self._full
-
-    def set_full_text(self, text: str) -> None:
-        """Show ``text``, cut to the label's width."""
-        self._full = text
-        self.setToolTip(text)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class MainWindow(QMainWindow):
