@@ -464,11 +464,6 @@ def tag_rect(text: str, index: int) -> QRectF:
     return QRectF(BOX.width() / 2 - width / 2, top, width, TAG_HEIGHT)
 
 
-def tags_bottom(count: int) -> float:
-    """How far under the box's top ``count`` pills reach."""
-    return BOX.height() + TAG_GAP + count * (TAG_HEIGHT + TAG_SPACING) - TAG_SPACING
-
-
 def paint_tag(painter: QPainter, text: str, colour: str, index: int) -> None:
     """A solid pill under the box: white capitals on the tag's colour."""
     rect = tag_rect(text, index)

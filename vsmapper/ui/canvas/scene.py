@@ -42,7 +42,6 @@ from vsmapper.ui.canvas.items import (
     TimelineStep,
     TotalsRow,
     tag_rect,
-    tags_bottom,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
 from vsmapper.ui.units import cost_text, display_unit, show_hours
@@ -468,11 +467,6 @@ class MapScene(QGraphicsScene):
                 badge = self._queue_badges[stage_id] = QueueBadgeItem(box)
             badge.set_change(change, text, box.tag_count())
 
-    def _tags_bottom(self, stage_id: str) -> float:
-        """How far under its box's top a stage's pills reach, its queue badge among them."""
-        has_badge = stage_id in self._queue_badges
-        return tags_bottom(self._stages[stage_id].tag_count() + has_badge)
-
     def _place_flows(self, stream: ValueStream, analysis: FlowAnalysis) -> None:
         edges = [(flow.source, flow.target) for flow in stream.flows]
         for edge in self._flows.keys() - set(edges):
@@ -734,12 +728,15 @@ class MapScene(QGraphicsScene):
             x, y = self._corners[stage.id]
             number = lane_of(lanes, y + middle)
             members[number].append((x, stage.phase))
-            if stage.id in self._queue_badges or self._faces[stage.id][1].tags:
-                pills[number] += self._pill_rects(stage.id, x, y)
-            extents[number][0] = min(extents[number][0], y - GRID.lane_top)
-            extents[number][1] = max(
-                extents[number][1], y + max(height + GRID.lane_bottom, self._tags_bottom(stage.id))
+            hung = (
+                self._pill_rects(stage.id, x, y)
+                if stage.id in self._queue_badges or self._faces[stage.id][1].tags
+                else []
             )
+            pills[number] += hung
+            deepest = max((pill.bottom() for pill in hung), default=y)
+            extents[number][0] = min(extents[number][0], y - GRID.lane_top)
+            extents[number][1] = max(extents[number][1], y + height + GRID.lane_bottom, deepest)
         for stage_id, loop in self._reworks.items():
             number = self._lane_of(stage_id)
             extents[number][0] = min(extents[number][0], loop.label_rect().top())
