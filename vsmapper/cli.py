@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
+import types
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -428,8 +428,21 @@ def run_app(args: argparse.Namespace) -> int:
         )
 
 
+def skip_pydantic_plugin_search() -> None:
+    """Tell pydantic, before it builds the map's models, that this program loads no plugins.
+
+    Its search imports ``importlib.metadata`` (with ``email``, ``zipfile`` and ``csv``) and
+    reads every installed package's entry points: at every start, about a fifth of the time a
+    bare Qt window takes to appear. A program that already searched keeps what it found.
+    """
+    loader = types.ModuleType("pydantic.plugin._loader")
+    loader.get_plugins = tuple  # type: ignore[attr-defined]
+    sys.modules.setdefault(loader.__name__, loader)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    skip_pydantic_plugin_search()
     argv = list(sys.argv[1:] if argv is None else argv)
     is_subcommand = bool(argv) and argv[0] in SUBCOMMANDS
     try:
@@ -463,6 +476,8 @@ def _refuse_a_misspelt_command(argv: Sequence[str]) -> None:
     """``vsmapper analyse`` is a misspelt command, not a map for the app to open."""
     if not argv or argv[0].startswith("-") or Path(argv[0]).exists():
         return
+    import difflib
+
     close = difflib.get_close_matches(argv[0], SUBCOMMANDS, n=1, cutoff=0.7)
     if close:
         raise UsageError(f"unknown command {quoted(argv[0])}; did you mean '{close[0]}'?")

@@ -115,7 +115,7 @@ def test_analyze_of_a_map_file_imports_no_spreadsheet_chart_or_heavy_library() -
     probe = (
         "import sys; from vsmapper.cli import main; code = main(['analyze', sys.argv[1]]); "
         "print(sorted({'openpyxl', 'pyqtgraph', 'PySide6', 'numpy', 'networkx', "
-        "'vsmapper.io.spreadsheet'} & set(sys.modules)))"
+        "'vsmapper.io.spreadsheet', 'importlib.metadata'} & set(sys.modules)))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe, str(example_map_path())],
