@@ -256,7 +256,7 @@ def test_ctrl_y_redoes_as_in_a_spreadsheet(window: MainWindow) -> None:
 
 def test_tall_dialogs_open_no_taller_than_the_screen_holds(window: MainWindow) -> None:
     from vsmapper.ui.opportunities import AddOpportunityDialog
-    from vsmapper.ui.workshop import SurveyWindow
+    from vsmapper.ui.survey import SurveyWindow
 
     stage = window.workspace.stream.stages[0].id
     screen = window.screen().availableGeometry()

@@ -16,8 +16,9 @@ from tests.history.histories import write_transitions
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map
 from vsmapper.ui.app import application
+from vsmapper.ui.history_import import HistoryImportDialog
 from vsmapper.ui.main_window import MainWindow
-from vsmapper.ui.measured import HistoryImportDialog, example_history_path
+from vsmapper.ui.measured import example_history_path
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from vsmapper.model.stream import Note, Scenario, StageOverride
 from vsmapper.ui.app import application
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
-from vsmapper.ui.workshop import SurveyWindow
+from vsmapper.ui.survey import SurveyWindow
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 # The Qt-free layers the first window needs load before PySide6: from its first import on,
 # PySide6 reads the source of every module imported after it (looking for __feature__).
 import vsmapper.analysis
-import vsmapper.analysis.insights
 import vsmapper.io.mapfile
 import vsmapper.layout
-import vsmapper.workshop.merge
 import vsmapper.workshop.plan  # noqa: F401

@@ -8,7 +8,7 @@ the map and the docks' frames without waiting for panels (and their imports) nob
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -249,7 +249,7 @@ def needed_height(dock: QDockWidget) -> int:
     return panel.sizeHint().height() + title_bar
 
 
-def grow_bottom_panels_when_raised(window: QMainWindow) -> None:
+def grow_bottom_panels_when_raised(window: QMainWindow, docks: Iterable[QDockWidget]) -> None:
     """A bottom panel brought to the front (Charts, Compare scenarios…) grows to the height it
     asks for, up to half the window, so that it is usable without dragging; it never shrinks
     what the user made larger."""
@@ -258,7 +258,7 @@ def grow_bottom_panels_when_raised(window: QMainWindow) -> None:
         # Once the tab switch has settled: Qt shows the dock before it sizes it.
         QTimer.singleShot(0, dock, lambda: _grow(window, dock))
 
-    for dock in window.findChildren(QDockWidget):
+    for dock in docks:
         dock.visibilityChanged.connect(
             lambda visible, dock=dock: grow_soon(dock) if visible else None
         )

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QBrush, QFont, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -207,33 +207,6 @@ class Heading(QLabel):
             f"QLabel {{ color: {ink}; background: {fill}; border-radius: 5px; padding: 5px 10px; }}"
         )
         self.setText(workspace.label + (f"  ·  {detail}" if detail else ""))
-
-
-class ElidedLabel(QLabel):
-    """One line that ends in "…" where the window is too narrow for all of it: its start is
-    what matters ("Lead time unbounded: …"). The whole text is in its tooltip."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-
-    def full_text(self) -> str:
-        """The text before it was cut to fit."""
-        return self._full
-
-    def set_full_text(self, text: str) -> None:
-        """Show ``text``, cut to the label's width."""
-        self._full = text
-        self.setToolTip(text)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class ProblemLabel(QLabel):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy, QUndoView
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -15,11 +15,10 @@ from vsmapper.model.stream import ValueStream
 from vsmapper.ui import docks, units
 from vsmapper.ui.background import Latest
 from vsmapper.ui.canvas import MapScene, MapView
-from vsmapper.ui.dialogs import MapSettingsDialog
 from vsmapper.ui.editor import Direction, Editor
-from vsmapper.ui.insights_panel import ElidedLabel
+from vsmapper.ui.elided_label import ElidedLabel
 from vsmapper.ui.measured import install_measured_flow
-from vsmapper.ui.menus import Menus
+from vsmapper.ui.menus import Menus, dialogs
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.panels import window_panels
 from vsmapper.ui.window_file import WindowFile
@@ -27,6 +26,8 @@ from vsmapper.ui.workshop import Workshop
 from vsmapper.ui.workspace import Workspace
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QUndoView
+
     from vsmapper.analysis.forecast import Forecast
     from vsmapper.ui.chart_panel import ChartsPanel
     from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.workshop = Workshop(self)
         self.measured_flow = install_measured_flow(self)
-        docks.grow_bottom_panels_when_raised(self)
+        docks.grow_bottom_panels_when_raised(self, self.docks.values())
         self.setAcceptDrops(True)
         docks.fit_to_screen(self)
         self.default_layout()
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
     @property
     def history(self) -> QUndoView:
         """The undo steps."""
-        return cast(QUndoView, self.docks["History"].panel())
+        return cast("QUndoView", self.docks["History"].panel())
 
     @property
     def table(self) -> StageTableView:
@@ -317,7 +318,7 @@ class MainWindow(QMainWindow):
 
     def edit_map_settings(self) -> None:
         """Edit the map's name, description, calendar, demand, cost and currency."""
-        dialog = MapSettingsDialog(self.workspace.stream, self)
+        dialog = dialogs().MapSettingsDialog(self.workspace.stream, self)
         if dialog.exec():
             stream = self.workspace.stream
             self.editor.change_map(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
@@ -10,10 +11,16 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar
 
 from vsmapper.ui import units
-from vsmapper.ui.dialogs import show_about, show_guide
 
 if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
+
+
+def dialogs() -> ModuleType:
+    """The dialogs, loaded when one is first opened: the first window shows none of them."""
+    from vsmapper.ui import dialogs
+
+    return dialogs
 
 
 class Menus:
@@ -167,9 +174,9 @@ class Menus:
         )
         self.presentation_action.setCheckable(True)
         self.guide_action = self._action(
-            "VSMapper &guide", lambda: show_guide(window), key.HelpContents
+            "VSMapper &guide", lambda: dialogs().show_guide(window), key.HelpContents
         )
-        self.about_action = self._action("&About VSMapper", lambda: show_about(window))
+        self.about_action = self._action("&About VSMapper", lambda: dialogs().show_about(window))
         self.stage_actions = [
             self.add_parallel_action,
             self.rename_action,
@@ -185,7 +192,7 @@ class Menus:
     def _build_menus(self) -> None:
         window = self.window
         bar = window.menuBar()
-        file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_action, self.new_template_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(lambda: window.file.fill_recent_menu(self.recent_menu))

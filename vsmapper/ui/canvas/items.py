@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
     QGraphicsTextItem,
-    QStyle,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -1259,6 +1258,7 @@ class TitleEditor(QGraphicsTextItem):
         painter.setPen(QPen(theme.color(theme.SELECTION), 2))
         painter.setBrush(QBrush(theme.color(theme.PAPER)))
         painter.drawRoundedRect(self.boundingRect().adjusted(1, 1, -1, -1), 5, 5)
-        option.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus)
+        flag = type(option.state)  # QStyle.StateFlag, whose class the first frame never loads
+        option.state &= ~(flag.State_Selected | flag.State_HasFocus)
         # The stubs demand a widget, which Qt does not pass when painting into an image.
         super().paint(painter, option, widget)  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
-from PySide6.QtSvg import QSvgGenerator
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
@@ -98,6 +97,8 @@ def svg_bytes(
     size: QSizeF, paint: Callable[[QPainter], None], title: str, description: str = ""
 ) -> bytes:
     """An SVG drawing of ``size`` made in memory by ``paint``."""
+    from PySide6.QtSvg import QSvgGenerator  # only exports need it
+
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)

@@ -1,0 +1,296 @@
+"""File ▸ Import work-item history: the dialog that maps a tracker's statuses to stages and
+measures the map from its history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from vsmapper.model.stream import StatusMapping, ValueStream
+from vsmapper.ui import settings, theme
+from vsmapper.ui.background import BackgroundJob
+from vsmapper.ui.commands import try_perform
+from vsmapper.ui.dialogs import resize_for_screen
+from vsmapper.ui.insights_panel import filled_item
+from vsmapper.ui.measured import Measured, MeasureWorker, _hours, example_history_path
+
+if TYPE_CHECKING:
+    from vsmapper.ui.main_window import MainWindow
+
+HISTORY_FILTER = "Work-item history (*.csv *.xlsx)"
+STATES = ("waiting", "working", "done", "ignore")
+NO_STAGE = "(no stage)"
+
+
+def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
+    cell = QTableWidgetItem(text)
+    cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if align_right:
+        cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return cell
+
+
+class HistoryImportDialog(QDialog):
+    """File ▸ Import work-item history: statuses to stages, a preview, then apply."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Import work-item history")
+        self.window_ = window
+        self.result_: Measured | None = None
+        self.job = BackgroundJob(self)
+
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText("A .csv or .xlsx export of your tracker's history")
+        self.browse_button = QPushButton("Browse…")
+        self.example_button = QPushButton("Try the example history")
+        self.onto_open = QRadioButton("Onto the open map (keeps its stages)")
+        self.new_map = QRadioButton("As a new map (a stage per working status)")
+        self.onto_open.setChecked(True)
+        self.target = QButtonGroup(self)
+        self.target.addButton(self.onto_open)
+        self.target.addButton(self.new_map)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton("Cancel reading")
+        self.cancel_button.setEnabled(False)
+        self.message = QLabel(
+            "Choose a history file: a row per status change, per visit, or per item."
+        )
+        self.message.setWordWrap(True)
+        self.statuses = QTableWidget(0, 5)
+        self.statuses.setHorizontalHeaderLabels(
+            ["Status", "Items", "Median time", "Stage", "State"]
+        )
+        self.statuses.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.statuses.verticalHeader().hide()
+        self.preview = QTableWidget(0, 5)
+        self.preview.setHorizontalHeaderLabels(
+            ["Stage", "Items", "Wait P10/P50/P90", "Work P10/P50/P90", "%C&A"]
+        )
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.preview.verticalHeader().hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close
+        )
+        self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setEnabled(False)
+
+        chooser = QHBoxLayout()
+        chooser.addWidget(self.path_edit, 1)
+        chooser.addWidget(self.browse_button)
+        chooser.addWidget(self.example_button)
+        running = QHBoxLayout()
+        running.addWidget(self.progress, 1)
+        running.addWidget(self.cancel_button)
+        targets = QHBoxLayout()
+        targets.addWidget(self.onto_open)
+        targets.addWidget(self.new_map)
+        targets.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(chooser)
+        layout.addLayout(targets)
+        layout.addLayout(running)
+        layout.addWidget(self.message)
+        layout.addWidget(
+            QLabel("<b>Statuses</b> — where each belongs and what an item in it is doing")
+        )
+        layout.addWidget(self.statuses, 3)
+        layout.addWidget(QLabel("<b>Measured stages</b> (first passes; working hours)"))
+        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.buttons)
+        resize_for_screen(self, 900, 720)
+
+        self.browse_button.clicked.connect(self.browse)
+        # Enter in the path reads it; a default button would open the file dialog as well.
+        for button in (self.browse_button, self.example_button, self.cancel_button):
+            button.setAutoDefault(False)
+        self.example_button.clicked.connect(lambda: self.read(example_history_path()))
+        self.path_edit.returnPressed.connect(lambda: self.read(Path(self.path_edit.text())))
+        self.cancel_button.clicked.connect(self.job.cancel)
+        self.target.buttonClicked.connect(lambda _button: self._reread())
+        self.apply_button.clicked.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        self.job.progressed.connect(self.progress.setValue)
+        self.job.finished.connect(self._show)
+        self.job.failed.connect(self._fail)
+        self._path: Path | None = None
+
+    def browse(self) -> None:
+        """Ask for a history file and read it."""
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import work-item history", settings.LAST_FOLDER.get(), HISTORY_FILTER
+        )
+        if name:
+            self.read(Path(name))
+
+    def _base(self) -> ValueStream | None:
+        return self.window_.workspace.stream if self.onto_open.isChecked() else None
+
+    def read(self, path: Path) -> None:
+        """Read, map and measure ``path`` off the GUI thread."""
+        self._path = path
+        self.path_edit.setText(str(path))
+        self.result_ = None
+        self.apply_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.message.setText(f"Reading {path.name}…")
+        self.progress.setValue(0)
+        self.job.start(MeasureWorker(path, self._base()))
+
+    def _reread(self) -> None:
+        if self.result_ is not None:
+            self.cancel_button.setEnabled(True)
+            self.job.start(MeasureWorker(None, self._base(), history=self.result_.history))
+
+    def _remeasure(self, stream: ValueStream) -> None:
+        if self.result_ is not None:
+            self.cancel_button.setEnabled(True)
+            self.job.start(MeasureWorker(None, None, history=self.result_.history, stream=stream))
+
+    def _fail(self, message: str) -> None:
+        self.cancel_button.setEnabled(False)
+        self.message.setText(message)
+        self.message.setStyleSheet(f"color: {theme.CONSTRAINT};")
+        self.window_.statusBar().showMessage(message.splitlines()[0], 6000)
+
+    def _show(self, result: Measured) -> None:
+        self.cancel_button.setEnabled(False)
+        self.message.setStyleSheet("")
+        self.result_ = result
+        found = result.measurement
+        self.message.setText(
+            f"{found.layout.capitalize()} layout: {found.items:,} items, {found.done_items:,} done "
+            f"from {found.since:%Y-%m-%d} to {found.until:%Y-%m-%d}. Edit a status's stage or "
+            "state and the preview follows."
+        )
+        self._fill_statuses(result)
+        self._fill_preview(result)
+        self.apply_button.setEnabled(True)
+        if self._path is not None:
+            settings.LAST_FOLDER.set(str(self._path.parent))
+
+    def _fill_statuses(self, result: Measured) -> None:
+        stream = result.stream
+        stats = {found.status: found for found in result.measurement.statuses}
+        self.statuses.blockSignals(True)
+        self.statuses.setRowCount(len(stream.statuses))
+        names = [NO_STAGE] + [stage.name for stage in stream.stages]
+        ids: list[str | None] = [None] + [stage.id for stage in stream.stages]
+        for row, (status, mapping) in enumerate(stream.statuses.items()):
+            found = stats.get(status)
+            self.statuses.setItem(row, 0, _item(status))
+            self.statuses.setItem(row, 1, _item(f"{found.items:,}" if found else "0", True))
+            self.statuses.setItem(
+                row, 2, _item(_hours(found.median_hours if found else None, stream), True)
+            )
+            stage_box = QComboBox()
+            stage_box.addItems(names)
+            stage_box.setCurrentIndex(ids.index(mapping.stage) if mapping.stage in ids else 0)
+            state_box = QComboBox()
+            state_box.addItems(STATES)
+            state_box.setCurrentText(mapping.state)
+            stage_box.currentIndexChanged.connect(self._mapping_edited)
+            state_box.currentIndexChanged.connect(self._mapping_edited)
+            self.statuses.setCellWidget(row, 3, stage_box)
+            self.statuses.setCellWidget(row, 4, state_box)
+        self.statuses.blockSignals(False)
+
+    def edited_statuses(self) -> dict[str, StatusMapping]:
+        """The mapping as the table shows it."""
+        assert self.result_ is not None
+        stream = self.result_.stream
+        ids: list[str | None] = [None] + [stage.id for stage in stream.stages]
+        mapping: dict[str, StatusMapping] = {}
+        for row in range(self.statuses.rowCount()):
+            status = filled_item(self.statuses, row, 0).text()
+            stage_box = self.statuses.cellWidget(row, 3)
+            state_box = self.statuses.cellWidget(row, 4)
+            assert isinstance(stage_box, QComboBox) and isinstance(state_box, QComboBox)
+            state = state_box.currentText()
+            stage = ids[stage_box.currentIndex()]
+            if state in ("done", "ignore"):
+                stage = None
+            mapping[status] = StatusMapping.model_validate({"stage": stage, "state": state})
+        return mapping
+
+    def _mapping_edited(self) -> None:
+        if self.result_ is None:
+            return
+        mapping = self.edited_statuses()
+        missing = [
+            s for s, m in mapping.items() if m.state in ("waiting", "working") and not m.stage
+        ]
+        if missing:
+            self._fail(f"'{missing[0]}': a waiting or working status needs a stage.")
+            self.apply_button.setEnabled(False)
+            return
+        self._remeasure(self.result_.stream.replaced(statuses=mapping))
+
+    def _fill_preview(self, result: Measured) -> None:
+        stream = result.stream
+        rows = result.measurement.stages
+        self.preview.setRowCount(len(rows))
+        for row, found in enumerate(rows):
+            wait = "/".join(
+                _hours(v, stream) for v in (found.wait.p10, found.wait.p50, found.wait.p90)
+            )
+            work = "/".join(
+                _hours(v, stream) for v in (found.process.p10, found.process.p50, found.process.p90)
+            )
+            pca = "–" if found.pca is None else f"{found.pca:.0f}"
+            for column, text in enumerate((found.name, f"{found.items:,}", wait, work, pca)):
+                self.preview.setItem(row, column, _item(text, column > 0))
+
+    def apply(self) -> bool:
+        """Put the measured map in the window: onto the open map as one undo step, or new."""
+        from vsmapper.history.apply import measured_map
+
+        if self.result_ is None:
+            return False
+        measured = measured_map(self.result_.stream, self.result_.measurement)
+        window = self.window_
+        drawn = window.workspace.stream if self.onto_open.isChecked() else None
+        if self.onto_open.isChecked():
+            problem = try_perform(
+                window.workspace.undo_stack,
+                window.document,
+                "Measure from work-item history",
+                lambda document: document.replace(measured),
+            )
+            if problem:
+                self._fail(problem)
+                return False
+        else:
+            if not window.file.confirm_discard():
+                return False
+            window.file.load(measured, None)
+        window.measured_flow.show_measurement(self.result_, drawn)
+        window.show_dock("Measured flow")
+        window.statusBar().showMessage("Measured the map from work-item history", 4000)
+        self.accept()
+        return True
+
+    def done(self, result: int) -> None:
+        self.job.cancel()
+        self.job.wait()
+        super().done(result)

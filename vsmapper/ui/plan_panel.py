@@ -1,0 +1,216 @@
+"""The improvement plan: every pain point and kaizen burst, biggest expected cut first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vsmapper.errors import VSMapperError
+from vsmapper.model.document import Document
+from vsmapper.model.stream import Note, ValueStream
+from vsmapper.ui.commands import try_perform
+from vsmapper.ui.docks import InView
+from vsmapper.ui.insights_panel import ProblemLabel, duration_text, prepare_table, read_only_item
+from vsmapper.workshop.plan import KIND_LABELS, PLAN_COLUMNS, improvement_plan
+
+if TYPE_CHECKING:
+    from vsmapper.ui.workspace import Workspace
+
+EDITABLE_COLUMNS = {2: "text", 3: "owner", 4: "due", 6: "effect"}
+STATUSES = ("open", "doing", "done")
+
+
+class ImprovementPlanPanel(QWidget):
+    """Every pain point and kaizen burst, biggest expected lead-time cut first, editable."""
+
+    problem = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self._filling = False
+        self.table = QTableWidget(0, len(PLAN_COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(PLAN_COLUMNS))
+        prepare_table(self.table)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.add_pain_button = QPushButton("Add pain point", self)
+        self.add_kaizen_button = QPushButton("Add kaizen burst", self)
+        self.remove_button = QPushButton("Remove", self)
+        self.export_button = QPushButton("Export CSV…", self)
+        self.export_button.setToolTip("Write the improvement plan to a CSV file")
+        self.problem_label = ProblemLabel(self)
+        buttons = QHBoxLayout()
+        for button in (self.add_pain_button, self.add_kaizen_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problem_label)
+        self.add_pain_button.clicked.connect(lambda: self.add_note("pain"))
+        self.add_kaizen_button.clicked.connect(lambda: self.add_note("kaizen"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.export_button.clicked.connect(self.export_dialog)
+        self.table.itemChanged.connect(self._on_item_changed)
+        workspace.refreshed.connect(self._follow)
+        self.note_ids: list[str] = []
+        self._stale = False
+        self._in_view = InView(self, self._catch_up)
+        self.refresh()
+
+    def _follow(self) -> None:
+        """Rebuild after a change while the plan is in view, else when it comes into view: a
+        note tied to a scenario costs two analyses of the map."""
+        self._stale = True
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        if self._stale and self._in_view:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the rows from the map's notes."""
+        self._stale = False
+        stream = self.workspace.stream
+        rows = improvement_plan(stream)
+        self._filling = True
+        self.table.setRowCount(len(rows))
+        self.note_ids = [row.note.id for row in rows]
+        for number, row in enumerate(rows):
+            cells = row.cells()
+            for column, value in enumerate(cells):
+                if column == len(cells) - 1:
+                    text = "" if value is None else duration_text(stream, float(value))
+                    if value is not None and float(value) < 0:
+                        text = "−" + duration_text(stream, -float(value))
+                    item = read_only_item(text)
+                elif column in EDITABLE_COLUMNS:
+                    item = QTableWidgetItem(str(value))
+                else:
+                    item = read_only_item(str(value))
+                self.table.setItem(number, column, item)
+            self.table.setCellWidget(number, 5, self._status_box(row.note))
+            self.table.setCellWidget(number, 7, self._scenario_box(stream, row.note))
+        self._filling = False
+        self.table.resizeColumnsToContents()
+
+    def _status_box(self, note: Note) -> QComboBox:
+        box = QComboBox(self.table)
+        box.addItems(list(STATUSES))
+        box.setCurrentText(note.status)
+        box.activated.connect(
+            lambda _=0, b=box, i=note.id: self.set_field(i, "status", b.currentText())
+        )
+        return box
+
+    def _scenario_box(self, stream: ValueStream, note: Note) -> QComboBox:
+        box = QComboBox(self.table)
+        box.addItem("", None)
+        for scenario in stream.scenarios:
+            box.addItem(scenario.name, scenario.id)
+        box.setCurrentIndex(max(0, box.findData(note.scenario)) if note.scenario else 0)
+        box.activated.connect(
+            lambda _=0, b=box, i=note.id: self.set_field(i, "scenario", b.currentData())
+        )
+        return box
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() not in EDITABLE_COLUMNS:
+            return
+        name = EDITABLE_COLUMNS[item.column()]
+        value: object = item.text().strip()
+        if name == "due":
+            value = value or None
+        self.set_field(self.note_ids[item.row()], name, value)
+
+    def set_field(self, note_id: str, name: str, value: object) -> bool:
+        """Change one field of a note as an undo step; a refusal is shown beside the table."""
+        words = {
+            "text": "text",
+            "owner": "owner",
+            "due": "due date",
+            "effect": "expected effect",
+            "status": "status",
+            "scenario": "scenario",
+        }
+        problem = try_perform(
+            self.workspace.undo_stack,
+            self.workspace.document,
+            f"Change {words.get(name, name)} of a note",
+            lambda document: document.set_note_field(note_id, name, value),
+        )
+        self.problem_label.setText(problem or "")
+        if problem:
+            self.problem.emit(problem)
+            QTimer.singleShot(0, self.refresh)
+            return False
+        return True
+
+    def add_note(self, kind: str, stage_id: str | None = None, text: str = "") -> str | None:
+        """Add a pain point or kaizen burst (to ``stage_id``, or the map) as an undo step."""
+        document = self.workspace.document
+        note = Note(id=document.unique_note_id(kind), stage=stage_id, kind=kind, text=text)
+        problem = try_perform(
+            self.workspace.undo_stack,
+            self.workspace.document,
+            f"Add {KIND_LABELS[kind].lower()}",
+            lambda document: document.add_note(note),
+        )
+        if problem:
+            self.problem.emit(problem)
+            return None
+        return note.id
+
+    def export_dialog(self) -> None:
+        """Ask where to write the plan as CSV, then write it."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export improvement plan", "improvement-plan.csv", "CSV files (*.csv)"
+        )
+        if name:
+            self.export_csv(Path(name).with_suffix(".csv"))
+
+    def export_csv(self, path: Path) -> bool:
+        """Write the plan to ``path``; a failure is shown beside the table."""
+        from vsmapper.io.csv_export import export_csv
+
+        try:
+            export_csv(self.workspace.stream, path, notes=True)
+        except VSMapperError as error:
+            self.problem_label.setText(str(error))
+            self.problem.emit(str(error))
+            return False
+        self.problem_label.setText("")
+        return True
+
+    def remove_selected(self) -> None:
+        """Remove the selected notes as one undo step."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        ids = [self.note_ids[row] for row in rows]
+        if not ids:
+            self.problem_label.setText("Select a row to remove first.")
+            return
+
+        def remove(document: Document) -> None:
+            for note_id in ids:
+                document.remove_note(note_id)
+
+        try_perform(
+            self.workspace.undo_stack,
+            self.workspace.document,
+            "Remove notes" if len(ids) > 1 else "Remove note",
+            remove,
+        )
