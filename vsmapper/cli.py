@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import types
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -16,6 +15,7 @@ from vsmapper.cli_args import UsageError, add_calendar, add_map_input, add_scena
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.history import cli as history_cli
 from vsmapper.jsonout import json_text
+from vsmapper.pydantic_plugins import skip_pydantic_plugin_search
 
 if TYPE_CHECKING:
     from vsmapper.model.stream import ValueStream
@@ -426,18 +426,6 @@ def run_app(args: argparse.Namespace) -> int:
         return run(
             args.file, screenshot=args.screenshot, size=args.size, presentation=args.presentation
         )
-
-
-def skip_pydantic_plugin_search() -> None:
-    """Tell pydantic, before it builds the map's models, that this program loads no plugins.
-
-    Its search imports ``importlib.metadata`` (with ``email``, ``zipfile`` and ``csv``) and
-    reads every installed package's entry points: at every start, about a fifth of the time a
-    bare Qt window takes to appear. A program that already searched keeps what it found.
-    """
-    loader = types.ModuleType("pydantic.plugin._loader")
-    loader.get_plugins = tuple  # type: ignore[attr-defined]
-    sys.modules.setdefault(loader.__name__, loader)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
