@@ -31,7 +31,7 @@ from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.insights_panel import filled_item
-from vsmapper.ui.measured import Measured, MeasureWorker, _hours, example_history_path
+from vsmapper.ui.measured import Measured, MeasureWorker, example_history_path, hours_text
 
 if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
@@ -201,7 +201,7 @@ class HistoryImportDialog(QDialog):
             self.statuses.setItem(row, 0, _item(status))
             self.statuses.setItem(row, 1, _item(f"{found.items:,}" if found else "0", True))
             self.statuses.setItem(
-                row, 2, _item(_hours(found.median_hours if found else None, stream), True)
+                row, 2, _item(hours_text(found.median_hours if found else None, stream), True)
             )
             stage_box = QComboBox()
             stage_box.addItems(names)
@@ -252,10 +252,11 @@ class HistoryImportDialog(QDialog):
         self.preview.setRowCount(len(rows))
         for row, found in enumerate(rows):
             wait = "/".join(
-                _hours(v, stream) for v in (found.wait.p10, found.wait.p50, found.wait.p90)
+                hours_text(v, stream) for v in (found.wait.p10, found.wait.p50, found.wait.p90)
             )
             work = "/".join(
-                _hours(v, stream) for v in (found.process.p10, found.process.p50, found.process.p90)
+                hours_text(v, stream)
+                for v in (found.process.p10, found.process.p50, found.process.p90)
             )
             pca = "–" if found.pca is None else f"{found.pca:.0f}"
             for column, text in enumerate((found.name, f"{found.items:,}", wait, work, pca)):

@@ -18,7 +18,7 @@ from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.editor import Direction, Editor
 from vsmapper.ui.elided_label import ElidedLabel
 from vsmapper.ui.measured import install_measured_flow
-from vsmapper.ui.menus import Menus, dialogs
+from vsmapper.ui.menus import Menus
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.panels import window_panels
 from vsmapper.ui.window_file import WindowFile
@@ -315,15 +315,6 @@ class MainWindow(QMainWindow):
         self.view.bring_into_view(self.selected_ids[0], readable=True)
         self.view.finish_scrolling()
         self.scene.start_rename(self.selected_ids[0])
-
-    def edit_map_settings(self) -> None:
-        """Edit the map's name, description, calendar, demand, cost and currency."""
-        dialog = dialogs().MapSettingsDialog(self.workspace.stream, self)
-        if dialog.exec():
-            stream = self.workspace.stream
-            self.editor.change_map(
-                {k: v for k, v in dialog.values().items() if getattr(stream, k) != v}
-            )
 
     def add_opportunity(self) -> None:
         """Mark an AI opportunity at the selected stage, from the catalog or custom."""

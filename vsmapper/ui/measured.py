@@ -1,5 +1,5 @@
-"""Work-item history in the app: the import dialog, the measuring, and the Measured flow
-dock with its menu actions (its panel is in measured_panel)."""
+"""Work-item history in the app: the measuring, and the Measured flow dock with its menu
+actions (the import dialog is in history_import, the panel in measured_panel)."""
 
 from __future__ import annotations
 
@@ -96,7 +96,8 @@ class _Cancelled(Exception):  # noqa: N818 - a stop the user asked for, not an e
     pass
 
 
-def _hours(value: float | None, stream: ValueStream) -> str:
+def hours_text(value: float | None, stream: ValueStream) -> str:
+    """Hours in the map's calendar units, or a dash for none."""
     if value is None:
         return "–"
     return show_hours(value, stream.calendar.hours_per_day, stream.calendar.days_per_week)
@@ -122,7 +123,7 @@ class MeasuredFlow(QObject):
 
     @cached_property
     def charts_forecast(self) -> ThroughputForecastBox:
-        """The throughput forecast in the Charts panel, made with that panel."""
+        """The throughput forecast in the Charts panel, made when first needed."""
         from vsmapper.ui.throughput import ThroughputForecastBox
 
         return ThroughputForecastBox()

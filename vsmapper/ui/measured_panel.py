@@ -25,7 +25,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.chart_panel import _mark, _place, _plot, histogram_items, save_chart
-from vsmapper.ui.measured import Measured, _hours
+from vsmapper.ui.measured import Measured, hours_text
 from vsmapper.ui.throughput import ThroughputForecastBox
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class MeasuredFlowPanel(QWidget):
         flow = found.flow_time
         for name, value in (("P50", flow.p50), ("P85", flow.p85), ("P95", flow.p95)):
             if value is not None:
-                _place(self._flow_marks[name], value, f"{name} {_hours(value, stream)}")
+                _place(self._flow_marks[name], value, f"{name} {hours_text(value, stream)}")
                 self.lines[name] = value
 
     def _draw_velocity(self, found: Measurement) -> None:
@@ -221,7 +221,7 @@ class MeasuredFlowPanel(QWidget):
             _place(
                 self._aging_p85,
                 found.flow_time.p85,
-                f"P85 flow time {_hours(found.flow_time.p85, stream)}",
+                f"P85 flow time {hours_text(found.flow_time.p85, stream)}",
             )
         else:
             self._aging_p85.hide()
@@ -246,8 +246,8 @@ class MeasuredFlowPanel(QWidget):
         lines = [
             f"<b>{found.items:,} items, {found.done_items:,} done</b> from "
             f"{found.since:%Y-%m-%d} to {found.until:%Y-%m-%d}.",
-            f"Flow time P50 {_hours(flow.p50, stream)}, P85 {_hours(flow.p85, stream)}, "
-            f"P95 {_hours(flow.p95, stream)}, mean {_hours(flow.mean, stream)}. "
+            f"Flow time P50 {hours_text(flow.p50, stream)}, P85 {hours_text(flow.p85, stream)}, "
+            f"P95 {hours_text(flow.p95, stream)}, mean {hours_text(flow.mean, stream)}. "
             f"Velocity {found.flow_velocity_per_week:.1f} items/week; efficiency {efficiency}; "
             f"load {found.flow_load:.1f} items in progress.",
             f"{len(found.aging):,} items in progress; {late:,} older than the P85 flow time.",

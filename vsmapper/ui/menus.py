@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
@@ -14,13 +13,6 @@ from vsmapper.ui import units
 
 if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
-
-
-def dialogs() -> ModuleType:
-    """The dialogs, loaded when one is first opened: the first window shows none of them."""
-    from vsmapper.ui import dialogs
-
-    return dialogs
 
 
 class Menus:
@@ -36,6 +28,32 @@ class Menus:
         workspace.changed.connect(self._on_document_changed)
         self.scenario_box.activated.connect(self._on_scenario_chosen)
         self.fill_scenarios()
+
+    # The dialogs load when one is first opened: the first window shows none of them.
+
+    def edit_map_settings(self) -> None:
+        """Edit the map's name, description, calendar, demand, cost and currency."""
+        from vsmapper.ui.dialogs import MapSettingsDialog
+
+        window = self.window
+        dialog = MapSettingsDialog(window.workspace.stream, window)
+        if dialog.exec():
+            stream = window.workspace.stream
+            window.editor.change_map(
+                {k: v for k, v in dialog.values().items() if getattr(stream, k) != v}
+            )
+
+    def show_guide(self) -> None:
+        """The built-in guide."""
+        from vsmapper.ui.dialogs import show_guide
+
+        show_guide(self.window)
+
+    def show_about(self) -> None:
+        """Which VSMapper this is."""
+        from vsmapper.ui.dialogs import show_about
+
+        show_about(self.window)
 
     def _action(
         self,
@@ -89,7 +107,7 @@ class Menus:
             "Print previe&w of the report…", lambda: file.print_document("report", preview=True)
         )
         self.settings_action = self._action(
-            "Map &settings…", window.edit_map_settings, "Ctrl+Shift+M"
+            "Map &settings…", self.edit_map_settings, "Ctrl+Shift+M"
         )
         self.quit_action = self._action("&Quit", window.close, key.Quit)
 
@@ -173,10 +191,8 @@ class Menus:
             "&Presentation mode", window.toggle_presentation, "F11"
         )
         self.presentation_action.setCheckable(True)
-        self.guide_action = self._action(
-            "VSMapper &guide", lambda: dialogs().show_guide(window), key.HelpContents
-        )
-        self.about_action = self._action("&About VSMapper", lambda: dialogs().show_about(window))
+        self.guide_action = self._action("VSMapper &guide", self.show_guide, key.HelpContents)
+        self.about_action = self._action("&About VSMapper", self.show_about)
         self.stage_actions = [
             self.add_parallel_action,
             self.rename_action,
