@@ -71,6 +71,9 @@ def test_import_onto_the_example_map_is_one_undo_step(window: MainWindow, qtbot:
     window.workspace.undo_stack.redo()
     assert window.workspace.stream == after
     panel = window.measured_flow.panel
+    # Measured against the map as it was before Apply, and it says so: the map now shows
+    # the measured times, so a bare "the map says" read as stale.
+    assert "The map as drawn says" in panel.summary.text()
     assert "are not on the map" in panel.summary.text()
     assert "Ready for QA" in panel.summary.text()
     assert set(panel.lines) == {"P50", "P85", "P95"}

@@ -130,6 +130,13 @@ def test_closing_the_window_closes_the_round(window, qtbot) -> None:
         post(address, "late", {"coding": {"pca": 50}})
 
 
+def test_opening_another_map_ends_the_round_and_says_so(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    window.file.load(map_from_data(feature_chain_data()), None)
+    assert survey.round is None and window.workshop.overlay.isHidden()
+    assert "estimate round ended" in window.statusBar().currentMessage()
+
+
 def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkeypatch) -> None:
     answers = iter([("Reviews wait for one person", True), ("Pair on reviews", True)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))

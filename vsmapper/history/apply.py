@@ -130,7 +130,7 @@ def model_gap(
     model = analyze(drawn).lead_time_hours
     gap = measured - model
     said = (
-        f"The map says {_readable(model, drawn)}, the tracker says "
+        f"The map as drawn says {_readable(model, drawn)}, the tracker says "
         f"{_readable(measured, drawn)} at P50"
     )
     if gap > 0:

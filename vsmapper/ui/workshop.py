@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget,
     QInputDialog,
     QLabel,
     QMenu,
@@ -81,10 +80,9 @@ class Workshop:
         self.dock = PanelDock(Panel("Improvement plan", self._make_plan, BOTTOM), window)
         window.addDockWidget(BOTTOM, self.dock)
         window.docks[self.dock.windowTitle()] = self.dock
-        stages_dock = window.findChild(QDockWidget, "stages-dock")
-        if stages_dock is not None:
-            window.tabifyDockWidget(stages_dock, self.dock)
-            stages_dock.raise_()
+        stages_dock = window.docks["Stages"]
+        window.tabifyDockWidget(stages_dock, self.dock)
+        stages_dock.raise_()
         self.dock.hide()
         self.notes_layer = NoteLayer(window.scene, lambda: workspace.stream)
         # Beside the map, never on it: a stage under them could not be seen.
@@ -163,6 +161,10 @@ class Workshop:
     def _on_document_changed(self, change: Change) -> None:
         # Another map was opened: a round asked about the old one's stages.
         if change.kind == "reset" and self.survey_window is not None:
+            if self.survey_window.round is not None:
+                self.window.statusBar().showMessage(
+                    "The estimate round ended: its questions were about the map just closed", 10000
+                )
             self.survey_window.close_round()
             self.survey_window.fill_stages()
 
