@@ -20,7 +20,15 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 TABBED = (
     ["Properties", "Insights", "Scenarios", "History"],
-    ["Stages", "AI opportunities", "Where AI would matter", "Compare scenarios", "Charts"],
+    [
+        "Stages",
+        "AI opportunities",
+        "Where AI would matter",
+        "Compare scenarios",
+        "Charts",
+        "Improvement plan",
+        "Measured flow",
+    ],
 )
 """Docks sharing one place as tabs; the first of each group shows on top."""
 RIGHT_SHARE = 0.27
@@ -47,6 +55,8 @@ class Panel:
     make: Callable[[], QWidget]
     area: Qt.DockWidgetArea
     scrolls: bool = False
+    hidden: bool = False
+    """Closed until asked for (View menu, or the action that needs it)."""
 
 
 class PanelDock(QDockWidget):
@@ -185,6 +195,9 @@ def add_docks(window: QMainWindow, panels: Sequence[Panel]) -> dict[str, PanelDo
         for title in group[1:]:
             window.tabifyDockWidget(docks[group[0]], docks[title])
         docks[group[0]].raise_()
+    for panel in panels:
+        if panel.hidden:
+            docks[panel.title].hide()
     return docks
 
 

@@ -45,7 +45,7 @@ from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.background import Latest
 from vsmapper.ui.docks import InView
-from vsmapper.ui.units import money_text, show_hours
+from vsmapper.ui.units import duration_text, money_text
 from vsmapper.ui.workspace import Workspace
 
 REFRESH_DELAY_MS = 300
@@ -84,12 +84,6 @@ ROOT = QModelIndex()
 
 
 # --- words and colours ------------------------------------------------------------------
-
-
-def duration_text(stream: ValueStream, hours: float) -> str:
-    """Working hours written with the map's calendar: ``2.5d``, ``−7h``."""
-    calendar = stream.calendar
-    return show_hours(hours, calendar.hours_per_day, calendar.days_per_week)
 
 
 def signed_duration(stream: ValueStream, hours: float) -> str:

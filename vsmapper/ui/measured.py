@@ -15,8 +15,8 @@ from vsmapper.errors import VSMapperError
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.commands import try_perform
-from vsmapper.ui.docks import BOTTOM, Panel, PanelDock
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.docks import PanelDock
+from vsmapper.ui.units import duration_text
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
@@ -98,9 +98,7 @@ class _Cancelled(Exception):  # noqa: N818 - a stop the user asked for, not an e
 
 def hours_text(value: float | None, stream: ValueStream) -> str:
     """Hours in the map's calendar units, or a dash for none."""
-    if value is None:
-        return "–"
-    return show_hours(value, stream.calendar.hours_per_day, stream.calendar.days_per_week)
+    return "–" if value is None else duration_text(stream, value)
 
 
 class MeasuredFlow(QObject):
@@ -109,7 +107,6 @@ class MeasuredFlow(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.dock = PanelDock(Panel("Measured flow", self._make_panel, BOTTOM), window)
         self.dialog: HistoryImportDialog | None = None
         self.job = BackgroundJob(self)
         self.job.finished.connect(self._example_measured)
@@ -128,12 +125,10 @@ class MeasuredFlow(QObject):
 
         return ThroughputForecastBox()
 
-    def _make_panel(self) -> MeasuredFlowPanel:
-        from vsmapper.ui.measured_panel import MeasuredFlowPanel
-
-        panel = MeasuredFlowPanel(self.window.workspace, self.window)
-        panel.import_button.clicked.connect(self.open_dialog)
-        return panel
+    @property
+    def dock(self) -> PanelDock:
+        """The Measured flow dock (the window docks it with its other panels)."""
+        return self.window.docks["Measured flow"]
 
     @property
     def panel(self) -> MeasuredFlowPanel:
@@ -198,20 +193,14 @@ class MeasuredFlow(QObject):
 
 
 def install_measured_flow(window: MainWindow) -> MeasuredFlow:
-    """Add the history menu actions and the Measured flow dock to the main window."""
+    """Add the history menu actions to the main window, beside its Import and in Help."""
     measured = MeasuredFlow(window)
-    dock = measured.dock
-    window.addDockWidget(BOTTOM, dock)
-    window.docks["Measured flow"] = dock
-    if "Charts" in window.docks:
-        window.tabifyDockWidget(window.docks["Charts"], dock)
     menus = window.menus
     following = menus.file_menu.actions()
     position = following.index(menus.import_action) + 1
     # The stubs refuse the None Qt takes as "at the end".
     before = following[position] if position < len(following) else None
     menus.file_menu.insertAction(before, measured.import_action)  # type: ignore[arg-type]
-    menus.view_menu.addAction(dock.toggleViewAction())
     menus.help_menu.insertAction(menus.help_menu.actions()[0], measured.example_action)
     window.addAction(measured.import_action)
     return measured

@@ -65,7 +65,6 @@ from vsmapper.ui.insights_panel import (
     FollowingPanel,
     ProblemLabel,
     change_color,
-    duration_text,
     fit_columns,
     panel_font,
     percent_of,
@@ -75,7 +74,7 @@ from vsmapper.ui.insights_panel import (
     text_label,
 )
 from vsmapper.ui.side_effects import SideEffectsDialog
-from vsmapper.ui.units import money_text
+from vsmapper.ui.units import duration_text, money_text
 from vsmapper.ui.workspace import Workspace
 
 STATUSES = ("idea", "pilot", "adopted")

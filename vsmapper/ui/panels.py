@@ -26,6 +26,8 @@ def window_panels(window: MainWindow) -> list[Panel]:
         Panel("Where AI would matter", lambda: _leverage(window), BOTTOM),
         Panel("Compare scenarios", lambda: _comparison(window), BOTTOM, scrolls=True),
         Panel("Charts", lambda: _charts(window), BOTTOM, scrolls=True),
+        Panel("Improvement plan", lambda: _plan(window), BOTTOM, hidden=True),
+        Panel("Measured flow", lambda: _measured_flow(window), BOTTOM),
     ]
 
 
@@ -105,3 +107,19 @@ def _charts(window: MainWindow) -> QWidget:
     charts = ChartsPanel(window.workspace, window)
     charts.forecast_chart.add_section(window.measured_flow.charts_forecast)
     return charts
+
+
+def _plan(window: MainWindow) -> QWidget:
+    from vsmapper.ui.plan_panel import ImprovementPlanPanel
+
+    plan = ImprovementPlanPanel(window.workspace, window)
+    plan.problem.connect(window.show_problem)
+    return plan
+
+
+def _measured_flow(window: MainWindow) -> QWidget:
+    from vsmapper.ui.measured_panel import MeasuredFlowPanel
+
+    panel = MeasuredFlowPanel(window.workspace, window)
+    panel.import_button.clicked.connect(window.measured_flow.open_dialog)
+    return panel

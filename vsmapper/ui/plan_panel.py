@@ -22,7 +22,8 @@ from vsmapper.model.document import Document
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
-from vsmapper.ui.insights_panel import ProblemLabel, duration_text, prepare_table, read_only_item
+from vsmapper.ui.insights_panel import ProblemLabel, prepare_table, read_only_item
+from vsmapper.ui.units import duration_text
 from vsmapper.workshop.plan import KIND_LABELS, PLAN_COLUMNS, improvement_plan
 
 if TYPE_CHECKING:

@@ -49,7 +49,6 @@ from vsmapper.ui.insights_panel import (
     ProblemLabel,
     change_color,
     clear_layout,
-    duration_text,
     fit_columns,
     panel_font,
     percent_of,
@@ -68,7 +67,7 @@ from vsmapper.ui.opportunities import (
     opportunity_effect_text,
     read_number,
 )
-from vsmapper.ui.units import NO_COSTS, cost_text, money_text
+from vsmapper.ui.units import NO_COSTS, cost_text, duration_text, money_text
 from vsmapper.ui.workspace import Workspace
 
 ALL_AI_IDEAS = "All AI ideas"

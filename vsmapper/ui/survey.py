@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import resize_for_screen
-from vsmapper.ui.insights_panel import ProblemLabel, duration_text, prepare_table, read_only_item
+from vsmapper.ui.insights_panel import ProblemLabel, prepare_table, read_only_item
+from vsmapper.ui.units import duration_text
 from vsmapper.workshop.merge import StageMerge, SurveyMerge, TimeSpread, apply_merge
 
 if TYPE_CHECKING:

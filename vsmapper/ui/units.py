@@ -40,6 +40,12 @@ def show_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5)
     return format_hours(hours, hours_per_day, days_per_week, display_unit())
 
 
+def duration_text(stream: ValueStream, hours: float) -> str:
+    """Working hours written with the map's calendar: ``2.5d``, ``−7h``."""
+    calendar = stream.calendar
+    return show_hours(hours, calendar.hours_per_day, calendar.days_per_week)
+
+
 def money_text(amount: float, currency: str) -> str:
     """An amount of money: ``1,250 USD``; cents only for small amounts."""
     decimals = 2 if 0 < abs(amount) < 100 and amount != round(amount) else 0

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.model.document import Change
 from vsmapper.ui.canvas.notes import NoteLayer
-from vsmapper.ui.docks import BOTTOM, Panel, PanelDock
+from vsmapper.ui.docks import PanelDock
 from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
 from vsmapper.workshop.plan import KIND_LABELS
 
@@ -70,20 +70,13 @@ class RoundOverlay(QWidget):
 
 
 class Workshop:
-    """Adds the Workshop menu, the improvement plan dock and the notes layer to a window."""
+    """Adds the Workshop menu, the notes layer and the overlays to a window."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         workspace = window.workspace
         self.workspace = workspace
         self.survey_window: SurveyWindow | None = None
-        self.dock = PanelDock(Panel("Improvement plan", self._make_plan, BOTTOM), window)
-        window.addDockWidget(BOTTOM, self.dock)
-        window.docks[self.dock.windowTitle()] = self.dock
-        stages_dock = window.docks["Stages"]
-        window.tabifyDockWidget(stages_dock, self.dock)
-        stages_dock.raise_()
-        self.dock.hide()
         self.notes_layer = NoteLayer(window.scene, lambda: workspace.stream)
         # Beside the map, never on it: a stage under them could not be seen.
         self.overlay = RoundOverlay(window.view)
@@ -132,14 +125,11 @@ class Workshop:
         menu.addSeparator()
         menu.addActions([self.next_step_action, self.previous_step_action])
         self.menu = menu
-        window.menus.view_menu.addAction(self.dock.toggleViewAction())
 
-    def _make_plan(self) -> ImprovementPlanPanel:
-        from vsmapper.ui.plan_panel import ImprovementPlanPanel
-
-        plan = ImprovementPlanPanel(self.workspace, self.window)
-        plan.problem.connect(self.window.show_problem)
-        return plan
+    @property
+    def dock(self) -> PanelDock:
+        """The Improvement plan's dock (the window docks it with its other panels)."""
+        return self.window.docks["Improvement plan"]
 
     @property
     def plan(self) -> ImprovementPlanPanel:
@@ -197,8 +187,7 @@ class Workshop:
 
     def show_plan(self) -> None:
         """Show and raise the improvement plan."""
-        self.dock.show()
-        self.dock.raise_()
+        self.window.show_dock("Improvement plan")
 
     def shutdown(self) -> None:
         """Close any open round: the server never outlives its window."""
