@@ -439,16 +439,26 @@ def run_python(code: list[str], bytecode: Path, settings: dict[str, str] | None 
     return time.perf_counter() - start
 
 
+AS_THE_APP_STARTS = (
+    "from vsmapper.pydantic_plugins import skip_pydantic_plugin_search;"
+    "skip_pydantic_plugin_search();"
+)
+"""What the command line does before it loads the model, for the rows that load it bare."""
+
+
 def alternated(
     floor: list[str], measured: list[str], bytecode: Path, settings: dict[str, str], runs: int = 7
 ) -> tuple[float, float]:
     """The least wall time of the floor's process and of the measured one, run in turns: a
     machine that slows down for a while then slows both, not only whichever ran then."""
-    floors, times = [], []
-    for turn in range(runs):
+    floors: list[float] = []
+    times: list[float] = []
+    turn = [(floor, floors), (measured, times)]
+    for _ in range(runs):
         # Each goes first every other turn, so neither always finds the caches the other warmed.
-        for code, runs_of in ((floor, floors), (measured, times))[:: 1 if turn % 2 else -1]:
-            runs_of.append(run_python(code, bytecode, settings))
+        turn.reverse()
+        for code, found in turn:
+            found.append(run_python(code, bytecode, settings))
     return min(floors), min(times)
 
 
@@ -473,8 +483,7 @@ def cold_start(folder: Path) -> None:
     # The least a window on this stack does: the map read through the model, its stage names
     # painted in a graphics view. No VSMapper window can start faster than this.
     least = (
-        "from vsmapper.pydantic_plugins import skip_pydantic_plugin_search;"
-        "skip_pydantic_plugin_search(); from vsmapper.io.mapfile import load_map;"
+        f"{AS_THE_APP_STARTS}from vsmapper.io.mapfile import load_map;"
         "from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QMainWindow;"
         f"app = QApplication([]); stream = load_map({str(EXAMPLE)!r}); scene = QGraphicsScene();"
         "[scene.addText(stage.name).setPos(200 * n, 0) for n, stage in enumerate(stream.stages)];"
@@ -504,11 +513,7 @@ def cold_start(folder: Path) -> None:
     # standard library), and no work on the window removes. Imported first, as the app does:
     # after PySide6, its import hook would read the source of every module pydantic loads.
     qt_only = ["-c", "import PySide6.QtWidgets"]
-    with_model = [
-        "-c",
-        "from vsmapper.pydantic_plugins import skip_pydantic_plugin_search;"
-        "skip_pydantic_plugin_search(); import vsmapper.model; import PySide6.QtWidgets",
-    ]
+    with_model = ["-c", f"{AS_THE_APP_STARTS}import vsmapper.model; import PySide6.QtWidgets"]
     qt, with_it = alternated(qt_only, with_model, bytecode, settings)
     share = with_it - qt
     print(
