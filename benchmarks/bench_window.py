@@ -514,8 +514,7 @@ def cold_start(folder: Path) -> None:
         seconds <= 2 * floor,
     )
     # What pydantic and the model's classes add to PySide6 (which loads much of the same
-    # standard library), and no work on the window removes. Imported first, as the app does:
-    # after PySide6, its import hook would read the source of every module pydantic loads.
+    # standard library), and no work on the window removes. Imported first, as the app does.
     qt_only = ["-c", "import PySide6.QtWidgets"]
     with_model = ["-c", f"{AS_THE_APP_STARTS}import vsmapper.model; import PySide6.QtWidgets"]
     qt, with_it = alternated(qt_only, with_model, bytecode, settings)

@@ -417,6 +417,20 @@ def test_the_first_frame_waits_for_no_module_it_does_not_show(tmp_path: Path) ->
     assert printed_by_a_start(tmp_path, probe) == "0 []"
 
 
+def test_pyside_reads_the_source_of_none_of_the_apps_modules(tmp_path: Path) -> None:
+    # PySide6 would read each module imported after it, for a feature VSMapper never selects;
+    # every module keeps Qt's standard names (feature selection 0).
+    probe = (
+        "import inspect, sys; read = []; source = inspect.getsource; "
+        "inspect.getsource = lambda module: (read.append(module.__name__), source(module))[1]; "
+        "from vsmapper.cli import main; code = main([]); "
+        "features = sys.modules['shibokensupport.feature'].pyside_feature_dict; "
+        "print(code, [name for name in read if name.startswith('vsmapper')], "
+        "{features[name] for name in features if name.startswith('vsmapper.ui')})"
+    )
+    assert printed_by_a_start(tmp_path, probe) == "0 [] {0}"
+
+
 def test_the_first_window_imports_no_spreadsheet_library(tmp_path: Path) -> None:
     probe = (
         "import sys; from pathlib import Path; from vsmapper.ui.app import render_screenshot; "
