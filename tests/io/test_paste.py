@@ -65,6 +65,21 @@ def test_a_new_row_may_send_rework_to_a_row_pasted_above_it() -> None:
     assert document.stream.stage("test").rework_to == "review"
 
 
+def test_rows_pasted_back_as_the_map_has_them_say_nothing_changed() -> None:
+    # Copying rows from the table and pasting them back is no edit: it says why, and how
+    # to add copies, instead of an undo step that changes nothing.
+    document = chain_document()
+    paste_rows(document, "Stage\tProcess time\nReview\t2h\n", after="coding")
+    before = document.stream
+    with pytest.raises(
+        VSMapperError,
+        match=r"nothing changed: the map already has .Coding., "
+        r".Review. as pasted .*rename a row",
+    ):
+        paste_rows(document, "Stage\tProcess time\nCoding\t\nReview\t2h\n")
+    assert document.stream is before
+
+
 def test_a_paste_that_would_make_a_cycle_changes_nothing() -> None:
     document = chain_document()
     before = dump_map(document.stream)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.table_import import (
     STAGE_HEADERS,
     Cell,
@@ -115,8 +115,16 @@ def paste_rows(document: Document, text: str, after: str | None = None) -> None:
             else:
                 pasted.splice(previous, ids[index])
     problems.raise_any()
+    stages, flows = pasted.ordered_stages(), pasted.flows()
+    if stages == stream.stages and flows == stream.flows:
+        names = ", ".join(quoted(row.fields["name"]) for row in rows[:3])
+        more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+        raise VSMapperError(
+            f"nothing changed: the map already has {names}{more} as pasted (rows update "
+            "the stages they name; rename a row to add it as a new stage)"
+        )
     try:
-        document.replace_stages(pasted.ordered_stages(), pasted.flows(), "paste")
+        document.replace_stages(stages, flows, "paste")
     except VSMapperError as error:
         problems.add(str(error).removeprefix("paste: "))
     problems.raise_any()
