@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import urllib.error
 import urllib.request
@@ -18,6 +19,7 @@ from tests.ui.test_main_window import snapshot
 from vsmapper.io.mapfile import map_from_data
 from vsmapper.model.stream import Note, Scenario, StageOverride
 from vsmapper.ui.app import application
+from vsmapper.ui.canvas.items import BOX
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.survey import SurveyWindow
@@ -163,6 +165,23 @@ def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkey
     window.workspace.undo_stack.undo()
     window.workspace.undo_stack.undo()
     assert snapshot(window) == before
+
+
+def test_a_rooms_notes_cover_no_box_and_no_other_note(window) -> None:
+    # A workshop puts several notes on one stage; each stays whole and readable, on screen
+    # and on the wall.
+    stages = [stage.id for stage in window.workspace.stream.stages]
+    texts = ["Waits for one reviewer", "Pair on reviews", "Big batches", "Flaky tests"]
+    for number, (stage, text) in enumerate(itertools.product(stages[:3], texts)):
+        kind = "kaizen" if number % 3 == 1 else "pain"
+        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
+    window.workspace.refresh_now()
+    notes = [item.sceneBoundingRect() for item in window.workshop.notes_layer.items.values()]
+    assert len(notes) == 12
+    boxes = [BOX.translated(window.scene.stage_item(stage).pos()) for stage in stages]
+    assert not any(a.intersects(b) for a, b in itertools.combinations(notes, 2))
+    assert not any(note.intersects(box) for note in notes for box in boxes)
+    assert all(window.scene.content_rect().contains(note) for note in notes)
 
 
 def test_notes_over_the_first_row_show_in_presentation_and_in_pictures(

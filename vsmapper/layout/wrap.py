@@ -51,6 +51,8 @@ class Lane:
     bottom: float
     first_column: int
     last_column: int
+    headroom: float = 0.0
+    """Room at the top for the notes of its stages, above the room kept for rework loops."""
 
     def contains(self, y: float) -> bool:
         """Whether a height ``y`` lies within the lane."""
@@ -109,13 +111,23 @@ def _column_spans(
     return [(0.0, 0.0) if low == math.inf else (low, high) for low, high in spans]
 
 
-def _lane_heights(spans: Sequence[tuple[float, float]], per_lane: int, grid: Grid) -> list[float]:
-    """Height of each lane when ``per_lane`` columns share one."""
+def _lane_heights(
+    spans: Sequence[tuple[float, float]],
+    per_lane: int,
+    grid: Grid,
+    raised: Sequence[float] = (),
+) -> list[tuple[float, float]]:
+    """Height and headroom of each lane when ``per_lane`` columns share one; ``raised`` is
+    the room each column's notes need on top."""
     heights = []
     for start in range(0, len(spans), per_lane):
         chunk = spans[start : start + per_lane]
         depth = max(high for _, high in chunk) - min(low for low, _ in chunk)
-        heights.append(grid.lane_top + depth * grid.row_pitch + grid.box_height + grid.lane_bottom)
+        on_top = max(raised[start : start + per_lane], default=0.0)
+        height = (
+            on_top + grid.lane_top + depth * grid.row_pitch + grid.box_height + grid.lane_bottom
+        )
+        heights.append((height, on_top))
     return heights
 
 
@@ -124,7 +136,9 @@ def lanes_width(per_lane: int, grid: Grid) -> float:
     return per_lane * grid.column_pitch + grid.lane_end
 
 
-def columns_per_lane(spans: Sequence[tuple[float, float]], grid: Grid, room: Room) -> int:
+def columns_per_lane(
+    spans: Sequence[tuple[float, float]], grid: Grid, room: Room, raised: Sequence[float] = ()
+) -> int:
     """How many columns a lane holds: the map as large as the room allows up to a comfortable
     scale, never below the room's least scale across (a taller map scrolls), and of the
     equally good choices the one with fewest lanes."""
@@ -134,7 +148,7 @@ def columns_per_lane(spans: Sequence[tuple[float, float]], grid: Grid, room: Roo
         width = lanes_width(per_lane, grid) + 2 * room.margin
         if per_lane > 1 and room.width / width < room.least_scale:
             break
-        heights = _lane_heights(spans, per_lane, grid)
+        heights = [height for height, _ in _lane_heights(spans, per_lane, grid, raised)]
         height = (
             sum(heights)
             + grid.lane_gap * (len(heights) - 1)
@@ -154,27 +168,34 @@ def wrapped_layout(
     grid: Grid = GRID,
     room: Room = ROOM,
     per_lane: int | None = None,
+    headroom: Mapping[str, float] | None = None,
 ) -> Placement:
     """Boxes in lanes of consecutive columns; hand-placed boxes keep their place.
 
     ``per_lane`` forces the number of columns in a lane; by default the room decides.
+    ``headroom`` is the room some stages need above their lane for their notes.
     """
     edges = list(edges)
     column = layers(ids, edges)
     row = rows(ids, edges, column)
     count = max(column.values(), default=-1) + 1
     spans = _column_spans(column, row, count)
+    raised = [0.0] * count
+    for stage_id, needed in (headroom or {}).items():
+        if stage_id in column:
+            raised[column[stage_id]] = max(raised[column[stage_id]], needed)
     if per_lane is None:
-        per_lane = columns_per_lane(spans, grid, room)
+        per_lane = columns_per_lane(spans, grid, room, raised)
         # As many lanes, but evenly filled: no last lane with a lone box.
         per_lane = -(-count // -(-count // per_lane)) if count else 1
     per_lane = max(1, per_lane)
     lanes: list[Lane] = []
     top = 0.0
-    for height, start in zip(
-        _lane_heights(spans, per_lane, grid), range(0, count, per_lane), strict=True
+    for (height, on_top), start in zip(
+        _lane_heights(spans, per_lane, grid, raised), range(0, count, per_lane), strict=True
     ):
-        lanes.append(Lane(top, top + height, start, min(start + per_lane, count) - 1))
+        last = min(start + per_lane, count) - 1
+        lanes.append(Lane(top, top + height, start, last, on_top))
         top += height + grid.lane_gap
     placed: dict[str, Point] = {}
     for stage_id in ids:
@@ -183,7 +204,7 @@ def wrapped_layout(
         highest = min(low for low, _ in spans[lane.first_column : lane.last_column + 1])
         placed[stage_id] = (
             (number - lane.first_column) * grid.column_pitch,
-            lane.top + grid.lane_top + (row[stage_id] - highest) * grid.row_pitch,
+            lane.top + lane.headroom + grid.lane_top + (row[stage_id] - highest) * grid.row_pitch,
         )
     placed = make_room(ids, placed, fixed or {}, grid)
     return Placement(placed, tuple(lanes), per_lane, lanes_width(min(per_lane, count), grid))

@@ -296,6 +296,14 @@ class ValueStream(Model):
         """Every AI opportunity in the map with its stage, in map order."""
         return [(stage, opportunity) for stage in self.stages for opportunity in stage.ai]
 
+    def stage_notes(self) -> dict[str, list[Note]]:
+        """Each stage's pain points and kaizen bursts, in map order (not the map's own)."""
+        found: dict[str, list[Note]] = {}
+        for note in self.notes:
+            if note.stage is not None:
+                found.setdefault(note.stage, []).append(note)
+        return found
+
     def has_costs(self) -> bool:
         """Whether an hourly cost is set anywhere: without one, no item costs anything."""
         return bool(self.hourly_cost) or any(stage.hourly_cost for stage in self.stages)

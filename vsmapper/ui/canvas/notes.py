@@ -6,25 +6,43 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF, QTextOption
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTextOption,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from vsmapper.layout.notes import NOTE_GAP, NOTE_SIZES, note_corners
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.canvas.items import GRID
 from vsmapper.ui.canvas.scene import MapScene
 
-NOTE_WIDTH = 124.0
-NOTE_HEIGHT = 62.0
-BURST_SIZE = 92.0
-NOTE_GAP = 10.0
-CASCADE = QPointF(72.0, -16.0)
-"""Each further note of a stage sits this far right and up from the one before."""
 PAIN_FILL = QColor("#ffe866")
 PAIN_EDGE = QColor("#c9a800")
 KAIZEN_FILL = QColor("#fff3c4")
 KAIZEN_EDGE = QColor("#d1242f")
 TEXT_COLOR = QColor("#1d2733")
 MAX_SHOWN_CHARS = 60
+TEXT_SIZES = {"pain": (15.0, 13.0, 11.0), "kaizen": (13.0, 11.5, 10.0)}
+"""A note's text sizes, largest first: the first its text fits at is used."""
+
+
+def _fitted_font(text: str, rect: QRectF, sizes: tuple[float, ...]) -> QFont:
+    """The largest of ``sizes`` at which ``text``, wrapped, fits ``rect`` (else the least)."""
+    flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+    for size in sizes:
+        font = theme.font(size, True)
+        if QFontMetricsF(font).boundingRect(rect, flags, text).height() <= rect.height():
+            break
+    return font
 
 
 def _burst(rect: QRectF, points: int = 12) -> QPolygonF:
@@ -68,9 +86,7 @@ class NoteItem(QGraphicsItem):
         return "\n".join(parts)
 
     def boundingRect(self) -> QRectF:
-        if self.note.kind == "kaizen":
-            return QRectF(0, 0, BURST_SIZE * 1.3, BURST_SIZE)
-        return QRectF(0, 0, NOTE_WIDTH, NOTE_HEIGHT)
+        return QRectF(0, 0, *NOTE_SIZES[self.note.kind])
 
     def shown_text(self) -> str:
         """The note's text as painted: shortened to what fits a projected note."""
@@ -90,10 +106,10 @@ class NoteItem(QGraphicsItem):
             painter.setBrush(QBrush(KAIZEN_FILL))
             painter.drawPolygon(_burst(rect))
             text_rect = rect.adjusted(
-                rect.width() * 0.22,
-                rect.height() * 0.27,
-                -rect.width() * 0.22,
-                -rect.height() * 0.25,
+                rect.width() * 0.18,
+                rect.height() * 0.25,
+                -rect.width() * 0.18,
+                -rect.height() * 0.24,
             )
         else:
             shadow = QPainterPath()
@@ -104,10 +120,11 @@ class NoteItem(QGraphicsItem):
             painter.drawRect(rect)
             text_rect = rect.adjusted(8, 6, -8, -6)
         painter.setPen(TEXT_COLOR)
-        painter.setFont(theme.font(12.5 if self.note.kind == "pain" else 11.5, True))
+        text = self.shown_text()
+        painter.setFont(_fitted_font(text, text_rect, TEXT_SIZES[self.note.kind]))
         options = QTextOption(Qt.AlignmentFlag.AlignCenter)
         options.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        painter.drawText(text_rect, self.shown_text(), options)
+        painter.drawText(text_rect, text, options)
         if self.note.status == "done":
             painter.setPen(QPen(QColor("#1a7f37"), 3))
             painter.drawText(
@@ -128,39 +145,30 @@ class NoteLayer(QObject):
         scene.mapShown.connect(self.refresh)
 
     def refresh(self) -> None:
-        """Rebuild the note items from the map's notes, placed by their stage's box."""
+        """Rebuild the note items from the map's notes: a stage's in rows over its box, the
+        map's own in the title row, leftwards from its right end."""
         stream = self._stream_source()
         for item in self.items.values():
             self.scene.removeItem(item)
         self.items = {}
-        placed: dict[str, int] = {}
         self.scene.set_notes([])
+        for stage_id, notes in stream.stage_notes().items():
+            if not self.scene.has_stage(stage_id):
+                continue
+            box = self.scene.stage_item(stage_id).pos()
+            corners = note_corners((box.x(), box.y()), [note.kind for note in notes], GRID)
+            for note, corner in zip(notes, corners, strict=True):
+                self._add(note, QPointF(*corner))
         content = self.scene.content_rect()
-        # Notes for the whole map line up leftwards from the right end of the title row.
-        unattached_right = content.right()
+        right = content.right()
         for note in stream.notes:
-            item = NoteItem(note)
-            size = item.boundingRect()
-            anchor = self._stage_rect(note.stage)
-            if anchor is None:
-                unattached_right -= size.width() + NOTE_GAP
-                item.setPos(unattached_right, content.top())
-            else:
-                # A stage's notes sit over its upper right corner, cascading up and right.
-                number = placed.get(note.stage or "", 0)
-                placed[note.stage or ""] = number + 1
-                corner = QPointF(
-                    anchor.right() - size.width() / 2, anchor.top() - size.height() * 0.7
-                )
-                item.setPos(corner + CASCADE * number)
-            self.scene.addItem(item)
-            self.items[note.id] = item
+            if note.stage is None:
+                right -= NOTE_SIZES[note.kind][0] + NOTE_GAP
+                self._add(note, QPointF(right, content.top()))
         self.scene.set_notes(list(self.items.values()))
 
-    def _stage_rect(self, stage_id: str | None) -> QRectF | None:
-        if stage_id is None:
-            return None
-        try:
-            return self.scene.stage_item(stage_id).sceneBoundingRect()
-        except KeyError:
-            return None
+    def _add(self, note: Note, corner: QPointF) -> None:
+        item = NoteItem(note)
+        item.setPos(corner)
+        self.scene.addItem(item)
+        self.items[note.id] = item

@@ -22,6 +22,7 @@ from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
+from vsmapper.layout.notes import headroom
 from vsmapper.model import Flow, Stage, ValueStream
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Calendar
@@ -353,6 +354,10 @@ class MapScene(QGraphicsScene):
             self._edges = (stream.flows, tuple((flow.source, flow.target) for flow in stream.flows))
         edges = self._edges[1]
         fixed = {stage.id: stage.position for stage in stream.stages if stage.position is not None}
+        raised = tuple(
+            (stage_id, headroom([note.kind for note in notes]))
+            for stage_id, notes in stream.stage_notes().items()
+        )
         room = replace(self._room, margin=FIT_MARGIN)
         if not self._presenting:
             room = replace(
@@ -365,9 +370,9 @@ class MapScene(QGraphicsScene):
             )
         # The lanes and the automatic places depend on the flows and the room alone; boxes
         # placed by hand only push automatic ones aside (``make_room``), so a move keeps them.
-        automatic_key = (ids, edges, room)
+        automatic_key = (ids, edges, room, raised)
         if automatic_key != self._automatic_key or self._automatic is None:
-            self._automatic = wrapped_layout(ids, edges, None, GRID, room)
+            self._automatic = wrapped_layout(ids, edges, None, GRID, room, headroom=dict(raised))
             self._automatic_key = automatic_key
         key = (automatic_key, tuple(fixed.items()))
         if key != self._layout_key:
@@ -629,7 +634,8 @@ class MapScene(QGraphicsScene):
         start = bisect.bisect_left(boxes, (left - BOX.width(), float("-inf")))
         stop = bisect.bisect_right(boxes, (right, float("inf")))
         return min(
-            (y for _, y in boxes[start:stop]), default=lane.top + GRID.lane_top if lane else 0.0
+            (y for _, y in boxes[start:stop]),
+            default=lane.top + lane.headroom + GRID.lane_top if lane else 0.0,
         )
 
     def _sort_corners(self) -> None:

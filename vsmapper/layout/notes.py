@@ -1,0 +1,46 @@
+"""Where a stage's pain points and kaizen bursts stand: in rows of two above its box.
+
+The lane a stage is in starts higher by the rows' height (``headroom``), so no note covers a
+box, a wait, a rework loop or another note; the next column's notes start beyond the second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from vsmapper.layout.flow import Grid, Point
+
+NOTE_SIZES = {"pain": (150.0, 76.0), "kaizen": (150.0, 112.0)}
+"""Width and height of a sticky note and of a kaizen burst, in scene units."""
+NOTE_GAP = 10.0
+PER_ROW = 2
+"""Two notes and their gap fit over a column: a box and the wait after it."""
+
+
+def note_rows(kinds: Sequence[str]) -> list[Sequence[str]]:
+    """The notes of one stage, by kind, in rows of ``PER_ROW``, in the order given."""
+    return [kinds[start : start + PER_ROW] for start in range(0, len(kinds), PER_ROW)]
+
+
+def _row_height(row: Iterable[str]) -> float:
+    return max(NOTE_SIZES[kind][1] for kind in row) + NOTE_GAP
+
+
+def headroom(kinds: Sequence[str]) -> float:
+    """How much room a stage's notes need above the room its lane keeps for rework loops."""
+    return sum(_row_height(row) for row in note_rows(kinds))
+
+
+def note_corners(box: Point, kinds: Sequence[str], grid: Grid) -> list[Point]:
+    """Each note's top-left corner for a box at ``box``: rows from its left edge, the first
+    row highest, the last just above the room kept for the box's rework loop."""
+    left, top = box
+    y = top - grid.lane_top - headroom(kinds)
+    corners: list[Point] = []
+    for row in note_rows(kinds):
+        x = left
+        for kind in row:
+            corners.append((x, y))
+            x += NOTE_SIZES[kind][0] + NOTE_GAP
+        y += _row_height(row)
+    return corners
