@@ -234,3 +234,27 @@ def test_a_flow_that_skips_boxes_of_its_row_runs_under_them(window: MainWindow) 
         assert line.boundingRect().bottom() > box.bottom()
     names = [name for band in scene.phase_bands() if (name := band.name_rect()) is not None]
     assert not [name for name in names if shape.intersects(name)]
+
+
+@pytest.mark.parametrize("scenario_id", [None, "coding-assistant-only", "more-changes"])
+def test_no_pill_lies_on_a_flow_when_a_box_hangs_two(
+    window: MainWindow, scenario_id: str | None
+) -> None:
+    # In "more-changes" Code review is the constraint with a queue badge under its tag: the
+    # lane keeps room for the second pill, so the flow's run to the next lane passes under it.
+    show(window, scenario_id)
+    scene = window.scene
+    pills = []
+    for stage in window.workspace.stream.stages:
+        box = scene.stage_item(stage.id)
+        texts = [text for text, _ in box.face.tags]
+        if (badge := scene.queue_badge(stage.id)) is not None:
+            texts.append(badge.text)
+        pills += [box.mapRectToScene(tag_rect(text, index)) for index, text in enumerate(texts)]
+    assert scenario_id != "more-changes" or len(scene.stage_item("review").face.tags) == 1
+    stroker = QPainterPathStroker()
+    stroker.setWidth(4)
+    for flow in window.workspace.stream.flows:
+        stroke = stroker.createStroke(scene.flow_item(flow.source, flow.target).drawn()[0])
+        for pill in pills:
+            assert not stroke.intersects(pill), (flow.source, flow.target, pill)

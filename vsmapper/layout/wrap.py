@@ -115,19 +115,18 @@ def _lane_heights(
     spans: Sequence[tuple[float, float]],
     per_lane: int,
     grid: Grid,
-    raised: Sequence[float] = (),
+    extra: Sequence[tuple[float, float]] = (),
 ) -> list[tuple[float, float]]:
-    """Height and headroom of each lane when ``per_lane`` columns share one; ``raised`` is
-    the room each column's notes need on top."""
+    """Height and headroom of each lane when ``per_lane`` columns share one; ``extra`` is
+    the room each column needs above and below the lane's own."""
     heights = []
     for start in range(0, len(spans), per_lane):
         chunk = spans[start : start + per_lane]
         depth = max(high for _, high in chunk) - min(low for low, _ in chunk)
-        on_top = max(raised[start : start + per_lane], default=0.0)
-        height = (
-            on_top + grid.lane_top + depth * grid.row_pitch + grid.box_height + grid.lane_bottom
-        )
-        heights.append((height, on_top))
+        above = max((room for room, _ in extra[start : start + per_lane]), default=0.0)
+        below = max((room for _, room in extra[start : start + per_lane]), default=0.0)
+        height = grid.lane_top + depth * grid.row_pitch + grid.box_height + grid.lane_bottom
+        heights.append((above + height + below, above))
     return heights
 
 
@@ -137,7 +136,10 @@ def lanes_width(per_lane: int, grid: Grid) -> float:
 
 
 def columns_per_lane(
-    spans: Sequence[tuple[float, float]], grid: Grid, room: Room, raised: Sequence[float] = ()
+    spans: Sequence[tuple[float, float]],
+    grid: Grid,
+    room: Room,
+    extra: Sequence[tuple[float, float]] = (),
 ) -> int:
     """How many columns a lane holds: the map as large as the room allows up to a comfortable
     scale, never below the room's least scale across (a taller map scrolls), and of the
@@ -148,7 +150,7 @@ def columns_per_lane(
         width = lanes_width(per_lane, grid) + 2 * room.margin
         if per_lane > 1 and room.width / width < room.least_scale:
             break
-        heights = [height for height, _ in _lane_heights(spans, per_lane, grid, raised)]
+        heights = [height for height, _ in _lane_heights(spans, per_lane, grid, extra)]
         height = (
             sum(heights)
             + grid.lane_gap * (len(heights) - 1)
@@ -169,30 +171,37 @@ def wrapped_layout(
     room: Room = ROOM,
     per_lane: int | None = None,
     headroom: Mapping[str, float] | None = None,
+    footroom: Mapping[str, float] | None = None,
 ) -> Placement:
     """Boxes in lanes of consecutive columns; hand-placed boxes keep their place.
 
     ``per_lane`` forces the number of columns in a lane; by default the room decides.
-    ``headroom`` is the room some stages need above their lane for their notes.
+    ``headroom`` is the room some stages need above their lane (their notes), ``footroom``
+    below it (their pills).
     """
     edges = list(edges)
     column = layers(ids, edges)
     row = rows(ids, edges, column)
     count = max(column.values(), default=-1) + 1
     spans = _column_spans(column, row, count)
-    raised = [0.0] * count
-    for stage_id, needed in (headroom or {}).items():
+    above, below = headroom or {}, footroom or {}
+    extra = [(0.0, 0.0)] * count
+    for stage_id in above.keys() | below.keys():
         if stage_id in column:
-            raised[column[stage_id]] = max(raised[column[stage_id]], needed)
+            up, down = extra[column[stage_id]]
+            extra[column[stage_id]] = (
+                max(up, above.get(stage_id, 0.0)),
+                max(down, below.get(stage_id, 0.0)),
+            )
     if per_lane is None:
-        per_lane = columns_per_lane(spans, grid, room, raised)
+        per_lane = columns_per_lane(spans, grid, room, extra)
         # As many lanes, but evenly filled: no last lane with a lone box.
         per_lane = -(-count // -(-count // per_lane)) if count else 1
     per_lane = max(1, per_lane)
     lanes: list[Lane] = []
     top = 0.0
     for (height, on_top), start in zip(
-        _lane_heights(spans, per_lane, grid, raised), range(0, count, per_lane), strict=True
+        _lane_heights(spans, per_lane, grid, extra), range(0, count, per_lane), strict=True
     ):
         last = min(start + per_lane, count) - 1
         lanes.append(Lane(top, top + height, start, last, on_top))

@@ -463,6 +463,11 @@ def tag_rect(text: str, index: int) -> QRectF:
     return QRectF(BOX.width() / 2 - width / 2, top, width, TAG_HEIGHT)
 
 
+def pills_room(count: int) -> float:
+    """Room ``count`` pills need below a lane beyond what it keeps for one."""
+    return max(0, count - 1) * (TAG_HEIGHT + TAG_SPACING)
+
+
 def paint_tag(painter: QPainter, text: str, colour: str, index: int) -> None:
     """A solid pill under the box: white capitals on the tag's colour."""
     rect = tag_rect(text, index)

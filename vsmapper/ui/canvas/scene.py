@@ -6,7 +6,7 @@ import bisect
 import contextlib
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -42,6 +42,7 @@ from vsmapper.ui.canvas.items import (
     TimelineItem,
     TimelineStep,
     TotalsRow,
+    pills_room,
     tag_rect,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
@@ -130,6 +131,8 @@ class MapScene(QGraphicsScene):
         self._edges: tuple[list[Flow] | None, tuple[Edge, ...]] = (None, ())
         self._automatic_key: object = None
         self._automatic: Placement | None = None
+        self._lowered: tuple[tuple[str, float], ...] = ()
+        """Stages with more than one pill, and the room the lane keeps below them for it."""
         self._laid_out: dict[str, Point] = {}
         self._right_edge = 0.0
         self._moved: set[str] = set()
@@ -183,8 +186,9 @@ class MapScene(QGraphicsScene):
         with self._quietly():
             metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
             self._unbounded = any(change.overflowing for change in queues)
-            self._place_stages(stream, analysis, metrics)
-            self._place_queue_badges(queues)
+            badges = _badge_texts(queues, {stage.id for stage in stream.stages})
+            self._place_stages(stream, analysis, metrics, badges.keys())
+            self._place_queue_badges(badges)
             self._place_flows(stream, analysis)
             self._place_reworks(stream)
             self._place_frame(stream, analysis, label)
@@ -358,6 +362,7 @@ class MapScene(QGraphicsScene):
             (stage_id, headroom([note.kind for note in notes]))
             for stage_id, notes in stream.stage_notes().items()
         )
+        lowered = self._lowered
         room = replace(self._room, margin=FIT_MARGIN)
         if not self._presenting:
             room = replace(
@@ -370,9 +375,11 @@ class MapScene(QGraphicsScene):
             )
         # The lanes and the automatic places depend on the flows and the room alone; boxes
         # placed by hand only push automatic ones aside (``make_room``), so a move keeps them.
-        automatic_key = (ids, edges, room, raised)
+        automatic_key = (ids, edges, room, raised, lowered)
         if automatic_key != self._automatic_key or self._automatic is None:
-            self._automatic = wrapped_layout(ids, edges, None, GRID, room, headroom=dict(raised))
+            self._automatic = wrapped_layout(
+                ids, edges, None, GRID, room, headroom=dict(raised), footroom=dict(lowered)
+            )
             self._automatic_key = automatic_key
         key = (automatic_key, tuple(fixed.items()))
         if key != self._layout_key:
@@ -388,14 +395,17 @@ class MapScene(QGraphicsScene):
         return self._laid_out
 
     def _place_stages(
-        self, stream: ValueStream, analysis: FlowAnalysis, metrics: dict[str, StageMetrics]
+        self,
+        stream: ValueStream,
+        analysis: FlowAnalysis,
+        metrics: dict[str, StageMetrics],
+        badged: Collection[str],
     ) -> None:
         ids = [stage.id for stage in stream.stages]
         for stage_id in self._stages.keys() - set(ids):
             # Its queue badge is a child of the box, deleted with it.
             self._queue_badges.pop(stage_id, None)
             self.removeItem(self._stages.pop(stage_id))
-        positions = self._layout(stream)
         names = {stage.id: stage.name for stage in stream.stages}
         hours = hours_format(stream.calendar)
         constraint = analysis.constraint
@@ -434,7 +444,10 @@ class MapScene(QGraphicsScene):
             item.set_face(face)
         self._faces = faces
         self._order = ids
-        self._place_boxes(ids, positions)
+        # A second pill under a box needs room the lane keeps below it for one.
+        pills = {i: len(face.tags) + (i in badged) for i, (_, face) in faces.items()}
+        self._lowered = tuple((i, pills_room(count)) for i, count in pills.items() if count > 1)
+        self._place_boxes(ids, self._layout(stream))
 
     def _place_boxes(self, ids: list[str], positions: dict[str, Point]) -> None:
         """Put the boxes at their corners and note which ones moved."""
@@ -457,12 +470,7 @@ class MapScene(QGraphicsScene):
         """The queue badge under a stage, if the shown scenario gives it one."""
         return self._queue_badges.get(stage_id)
 
-    def _place_queue_badges(self, queues: Sequence[QueueChange]) -> None:
-        wanted = {}
-        for change in queues:
-            text = queue_badge_text(change)
-            if text is not None and change.stage_id in self._stages:
-                wanted[change.stage_id] = (change, text)
+    def _place_queue_badges(self, wanted: dict[str, tuple[QueueChange, str]]) -> None:
         for stage_id in self._queue_badges.keys() - wanted.keys():
             self.removeItem(self._queue_badges.pop(stage_id))
         for stage_id, (change, text) in wanted.items():
@@ -896,6 +904,18 @@ class MapScene(QGraphicsScene):
             item.setSelected(True)
         self.stageContextMenuRequested.emit(item.stage_id if item else "", event.screenPos())
         event.accept()
+
+
+def _badge_texts(
+    queues: Sequence[QueueChange], stage_ids: Collection[str]
+) -> dict[str, tuple[QueueChange, str]]:
+    """The queue badge each stage of the map gets from a scenario's queue changes."""
+    texts = {}
+    for change in queues:
+        text = queue_badge_text(change)
+        if text is not None and change.stage_id in stage_ids:
+            texts[change.stage_id] = (change, text)
+    return texts
 
 
 def shown_constraint(analysis: FlowAnalysis) -> Constraint | None:
