@@ -78,6 +78,10 @@ def test_rows_pasted_back_as_the_map_has_them_say_nothing_changed() -> None:
     ):
         paste_rows(document, "Stage\tProcess time\nCoding\t\nReview\t2h\n")
     assert document.stream is before
+    rows = "".join(f"Step {n}\t1h\n" for n in range(5))
+    paste_rows(document, "Stage\tProcess time\n" + rows)
+    with pytest.raises(VSMapperError, match=r"'Step 0', 'Step 1', 'Step 2' and 2 more as pasted"):
+        paste_rows(document, "Stage\tProcess time\n" + rows)
 
 
 def test_a_paste_that_would_make_a_cycle_changes_nothing() -> None:

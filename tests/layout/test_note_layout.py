@@ -57,3 +57,21 @@ def test_a_lane_with_notes_starts_its_boxes_lower_by_their_headroom() -> None:
     # The notes of s8 fit between the first lane and its box's loop room.
     x, y = noted.corners["s8"]
     assert min(top for _, top, _, _ in rects((x, y), three)) >= first.bottom + GRID.lane_gap
+
+
+def test_a_stacked_stages_notes_get_room_under_the_box_over_it() -> None:
+    # a forks to b and c, stacked in one column; both join at d.
+    ids = ["a", "b", "c", "d"]
+    edges = [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")]
+    plain = wrapped_layout(ids, edges, room=SCREEN)
+    kinds = ["pain", "kaizen", "pain"]
+    noted = wrapped_layout(ids, edges, room=SCREEN, headroom={"c": headroom(kinds)})
+    (b_x, b_y), (c_x, c_y) = noted.corners["b"], noted.corners["c"]
+    assert b_x == c_x and (b_x, b_y) == plain.corners["b"]
+    assert noted.lanes[0].headroom == 0.0
+    # The notes sit under b and its pill (the room a lane keeps under its boxes).
+    pill_bottom = b_y + GRID.box_height + GRID.lane_bottom
+    assert min(top for _, top, _, _ in rects((c_x, c_y), kinds)) >= pill_bottom
+    assert c_y - plain.corners["c"][1] == noted.lanes[0].bottom - plain.lanes[0].bottom
+    # Only rows from the noted one down move: d, between b and c, keeps its place.
+    assert noted.corners["d"] == plain.corners["d"]

@@ -18,8 +18,9 @@ from tests.ui.conftest import close_without_asking
 from tests.ui.test_main_window import snapshot
 from vsmapper.io.mapfile import map_from_data
 from vsmapper.model.stream import Note, Scenario, StageOverride
+from vsmapper.ui import files
 from vsmapper.ui.app import application
-from vsmapper.ui.canvas.items import BOX
+from vsmapper.ui.canvas.items import BOX, SELF_REWORK_LABEL, tag_rect
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.survey import SurveyWindow
@@ -167,21 +168,41 @@ def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkey
     assert snapshot(window) == before
 
 
-def test_a_rooms_notes_cover_no_box_and_no_other_note(window) -> None:
-    # A workshop puts several notes on one stage; each stays whole and readable, on screen
-    # and on the wall.
-    stages = [stage.id for stage in window.workspace.stream.stages]
-    texts = ["Waits for one reviewer", "Pair on reviews", "Big batches", "Flaky tests"]
-    for number, (stage, text) in enumerate(itertools.product(stages[:3], texts)):
-        kind = "kaizen" if number % 3 == 1 else "pain"
-        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
+@pytest.mark.parametrize("presenting", [False, True])
+def test_a_rooms_notes_cover_no_box_pill_loop_or_other_note(qtbot, presenting: bool) -> None:
+    # A workshop puts notes on every stage, several on some; each stays whole and readable,
+    # on screen and on the wall. The example has stacked stages, loops and a constraint.
+    window = MainWindow(files.example_map(), remember_layout=False)
+    qtbot.addWidget(window)
+    close_without_asking(window)
+    stages = window.workspace.stream.stages
+    texts = ["Waits for one reviewer", "Pair on reviews", "Big batches"]
+    for number, stage in enumerate(stages):
+        for count in range(1 + number % 3):
+            kind = "kaizen" if (number + count) % 2 else "pain"
+            note = Note(id=f"n{number}-{count}", stage=stage.id, kind=kind, text=texts[count])
+            window.workspace.document.add_note(note)
+    window.scene.set_presentation(presenting)
     window.workspace.refresh_now()
+    scene = window.scene
     notes = [item.sceneBoundingRect() for item in window.workshop.notes_layer.items.values()]
-    assert len(notes) == 12
-    boxes = [BOX.translated(window.scene.stage_item(stage).pos()) for stage in stages]
+    assert len(notes) == sum(1 + number % 3 for number in range(len(stages)))
     assert not any(a.intersects(b) for a, b in itertools.combinations(notes, 2))
-    assert not any(note.intersects(box) for note in notes for box in boxes)
-    assert all(window.scene.content_rect().contains(note) for note in notes)
+    covered = []
+    for stage in stages:
+        box = scene.stage_item(stage.id)
+        covered.append(BOX.translated(box.pos()))
+        covered += [
+            box.mapRectToScene(tag_rect(text, n)) for n, (text, _) in enumerate(box.face.tags)
+        ]
+        if stage.pca < 100:
+            if stage.rework_to in (None, stage.id):
+                covered.append(SELF_REWORK_LABEL.translated(box.pos()))
+            else:
+                covered.append(scene.rework_item(stage.id).label_rect())
+    assert not any(note.intersects(rect) for note in notes for rect in covered)
+    assert all(scene.content_rect().contains(note) for note in notes)
+    window.workshop.shutdown()
 
 
 def test_notes_over_the_first_row_show_in_presentation_and_in_pictures(

@@ -77,8 +77,9 @@ def paste_rows(document: Document, text: str, after: str | None = None) -> None:
     successors. A new row without one continues the chain from the row above it (for the
     first row, from ``after``, else the map's last stage): it is spliced in between that
     stage and what followed it, placed after it in the stage order, and takes its phase
-    unless the row gives one. Any problem refuses the whole paste. The rows are worked
-    into a copy of the map and committed as one change, checked once.
+    unless the row gives one. Any problem refuses the whole paste, as do rows that change
+    nothing. The rows are worked into a copy of the map and committed as one change,
+    checked once.
     """
     stream = document.stream
     table = pasted_table(text)

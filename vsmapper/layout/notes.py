@@ -1,7 +1,8 @@
 """Where a stage's pain points and kaizen bursts stand: in rows of two above its box.
 
-The lane a stage is in starts higher by the rows' height (``headroom``), so no note covers a
-box, a wait, a rework loop or another note; the next column's notes start beyond the second.
+The layout keeps the rows' height (``headroom``) above the box: above its lane, or under the
+box stacked over it. So notes cover no box, wait or pill, nor one another, nor a rework loop
+at the first level; the next column's notes start beyond the second note of a row.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from vsmapper.layout.flow import Grid, Point
 NOTE_SIZES = {"pain": (150.0, 76.0), "kaizen": (150.0, 112.0)}
 """Width and height of a sticky note and of a kaizen burst, in scene units."""
 NOTE_GAP = 10.0
+"""Between two notes, and under a row of them."""
 PER_ROW = 2
 """Two notes and their gap fit over a column: a box and the wait after it."""
 
@@ -32,8 +34,7 @@ def headroom(kinds: Sequence[str]) -> float:
 
 
 def note_corners(box: Point, kinds: Sequence[str], grid: Grid) -> list[Point]:
-    """Each note's top-left corner for a box at ``box``: rows from its left edge, the first
-    row highest, the last just above the room kept for the box's rework loop."""
+    """Each note's top-left corner, in rows from the box's left edge up to its loop's room."""
     left, top = box
     y = top - grid.lane_top - headroom(kinds)
     corners: list[Point] = []

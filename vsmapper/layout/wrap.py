@@ -111,23 +111,66 @@ def _column_spans(
     return [(0.0, 0.0) if low == math.inf else (low, high) for low, high in spans]
 
 
+@dataclass(frozen=True)
+class ColumnRoom:
+    """What a column needs besides its boxes: room above its lane, below it, and above each
+    stacked box (its row and room) under the box over it."""
+
+    above: float = 0.0
+    below: float = 0.0
+    stacked: tuple[tuple[float, float], ...] = ()
+
+
+NO_ROOM = ColumnRoom()
+
+
 def _lane_heights(
     spans: Sequence[tuple[float, float]],
     per_lane: int,
     grid: Grid,
-    extra: Sequence[tuple[float, float]] = (),
-) -> list[tuple[float, float]]:
-    """Height and headroom of each lane when ``per_lane`` columns share one; ``extra`` is
-    the room each column needs above and below the lane's own."""
-    heights = []
+    rooms: Sequence[ColumnRoom] = (),
+) -> list[tuple[float, float, dict[float, float]]]:
+    """Each lane's height, headroom and room above its stacked rows, ``per_lane`` columns
+    to a lane."""
+    lanes = []
     for start in range(0, len(spans), per_lane):
         chunk = spans[start : start + per_lane]
         depth = max(high for _, high in chunk) - min(low for low, _ in chunk)
-        above = max((room for room, _ in extra[start : start + per_lane]), default=0.0)
-        below = max((room for _, room in extra[start : start + per_lane]), default=0.0)
+        needs = rooms[start : start + per_lane] or [NO_ROOM]
+        stacked: dict[float, float] = {}
+        for row, room in itertools.chain.from_iterable(need.stacked for need in needs):
+            stacked[row] = max(stacked.get(row, 0.0), room)
+        above = max(need.above for need in needs)
+        below = max(need.below for need in needs)
         height = grid.lane_top + depth * grid.row_pitch + grid.box_height + grid.lane_bottom
-        heights.append((above + height + below, above))
-    return heights
+        lanes.append((above + height + sum(stacked.values()) + below, above, stacked))
+    return lanes
+
+
+def _column_rooms(
+    column: Mapping[str, int],
+    row: Mapping[str, float],
+    spans: Sequence[tuple[float, float]],
+    headroom: Mapping[str, float],
+    footroom: Mapping[str, float],
+    grid: Grid,
+) -> list[ColumnRoom]:
+    """Each column's room: a top box's notes above the lane, a stacked box's above it."""
+    # Over a stacked box's notes, the pill of the box above it keeps its room (a lane's foot).
+    pill = max(0.0, grid.lane_bottom + grid.lane_top - grid.row_gap)
+    rooms = [NO_ROOM] * len(spans)
+    for stage_id in headroom.keys() | footroom.keys():
+        if stage_id not in column:
+            continue
+        number = column[stage_id]
+        need, old = headroom.get(stage_id, 0.0), rooms[number]
+        on_top = row[stage_id] == spans[number][0]
+        rooms[number] = ColumnRoom(
+            max(old.above, need if on_top else 0.0),
+            max(old.below, footroom.get(stage_id, 0.0)),
+            old.stacked if on_top or not need else (*old.stacked, (row[stage_id], need + pill)),
+        )
+    return rooms
 
 
 def lanes_width(per_lane: int, grid: Grid) -> float:
@@ -139,7 +182,7 @@ def columns_per_lane(
     spans: Sequence[tuple[float, float]],
     grid: Grid,
     room: Room,
-    extra: Sequence[tuple[float, float]] = (),
+    rooms: Sequence[ColumnRoom] = (),
 ) -> int:
     """How many columns a lane holds: the map as large as the room allows up to a comfortable
     scale, never below the room's least scale across (a taller map scrolls), and of the
@@ -150,7 +193,7 @@ def columns_per_lane(
         width = lanes_width(per_lane, grid) + 2 * room.margin
         if per_lane > 1 and room.width / width < room.least_scale:
             break
-        heights = [height for height, _ in _lane_heights(spans, per_lane, grid, extra)]
+        heights = [height for height, _, _ in _lane_heights(spans, per_lane, grid, rooms)]
         height = (
             sum(heights)
             + grid.lane_gap * (len(heights) - 1)
@@ -176,44 +219,47 @@ def wrapped_layout(
     """Boxes in lanes of consecutive columns; hand-placed boxes keep their place.
 
     ``per_lane`` forces the number of columns in a lane; by default the room decides.
-    ``headroom`` is the room some stages need above their lane (their notes), ``footroom``
-    below it (their pills).
+    ``headroom`` is the room some stages need above their boxes (their notes): above the
+    lane, or between a stacked box and the one over it. ``footroom`` is the room some need
+    below the lane (their pills).
     """
     edges = list(edges)
     column = layers(ids, edges)
     row = rows(ids, edges, column)
     count = max(column.values(), default=-1) + 1
     spans = _column_spans(column, row, count)
-    above, below = headroom or {}, footroom or {}
-    extra = [(0.0, 0.0)] * count
-    for stage_id in above.keys() | below.keys():
-        if stage_id in column:
-            up, down = extra[column[stage_id]]
-            extra[column[stage_id]] = (
-                max(up, above.get(stage_id, 0.0)),
-                max(down, below.get(stage_id, 0.0)),
-            )
+    rooms = _column_rooms(column, row, spans, headroom or {}, footroom or {}, grid)
     if per_lane is None:
-        per_lane = columns_per_lane(spans, grid, room, extra)
+        per_lane = columns_per_lane(spans, grid, room, rooms)
         # As many lanes, but evenly filled: no last lane with a lone box.
         per_lane = -(-count // -(-count // per_lane)) if count else 1
     per_lane = max(1, per_lane)
     lanes: list[Lane] = []
+    stacked: list[dict[float, float]] = []
     top = 0.0
-    for (height, on_top), start in zip(
-        _lane_heights(spans, per_lane, grid, extra), range(0, count, per_lane), strict=True
+    for (height, on_top, rows_lowered), start in zip(
+        _lane_heights(spans, per_lane, grid, rooms), range(0, count, per_lane), strict=True
     ):
         last = min(start + per_lane, count) - 1
         lanes.append(Lane(top, top + height, start, last, on_top))
+        stacked.append(rows_lowered)
         top += height + grid.lane_gap
     placed: dict[str, Point] = {}
     for stage_id in ids:
         number = column[stage_id]
         lane = lanes[number // per_lane]
         highest = min(low for low, _ in spans[lane.first_column : lane.last_column + 1])
+        # A stacked row with notes, and every row under it, moves down by their room.
+        lowered = sum(
+            room for at, room in stacked[number // per_lane].items() if at <= row[stage_id]
+        )
         placed[stage_id] = (
             (number - lane.first_column) * grid.column_pitch,
-            lane.top + lane.headroom + grid.lane_top + (row[stage_id] - highest) * grid.row_pitch,
+            lane.top
+            + lane.headroom
+            + grid.lane_top
+            + (row[stage_id] - highest) * grid.row_pitch
+            + lowered,
         )
     placed = make_room(ids, placed, fixed or {}, grid)
     return Placement(placed, tuple(lanes), per_lane, lanes_width(min(per_lane, count), grid))

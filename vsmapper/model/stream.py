@@ -297,7 +297,7 @@ class ValueStream(Model):
         return [(stage, opportunity) for stage in self.stages for opportunity in stage.ai]
 
     def stage_notes(self) -> dict[str, list[Note]]:
-        """Each stage's pain points and kaizen bursts, in map order (not the map's own)."""
+        """Each stage's pain points and kaizen bursts, in the notes' order (not the map's own)."""
         found: dict[str, list[Note]] = {}
         for note in self.notes:
             if note.stage is not None:

@@ -16,6 +16,8 @@ def skip_source_reads() -> None:
     know: 80 modules and about 10 ms of every start. Answered yes, every module keeps Qt's
     standard names, as VSMapper's code and the libraries it uses are written. (A no lets a
     module follow whichever module selected a feature last; in VSMapper none selects one.)
+    The answer holds for the whole process: code that selects a feature in one module and
+    relies on a helper module following it would find the helper with standard names.
     """
     import PySide6.QtCore  # noqa: F401  (loads the feature support)
 

@@ -36,13 +36,19 @@ TEXT_SIZES = {"pain": (15.0, 13.0, 11.0), "kaizen": (13.0, 11.5, 10.0)}
 
 
 def _fitted_font(text: str, rect: QRectF, sizes: tuple[float, ...]) -> QFont:
-    """The largest of ``sizes`` at which ``text``, wrapped, fits ``rect`` (else the least)."""
+    """The largest of ``sizes`` at which ``text`` fits ``rect`` wrapped at its words."""
     flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-    for size in sizes:
-        font = theme.font(size, True)
-        if QFontMetricsF(font).boundingRect(rect, flags, text).height() <= rect.height():
-            break
-    return font
+    fonts = [theme.font(size, True) for size in sizes]
+    for font in fonts[:-1]:
+        metrics = QFontMetricsF(font)
+        widest = max(metrics.horizontalAdvance(word) for word in text.split())
+        if (
+            widest <= rect.width()
+            and metrics.boundingRect(rect, flags, text).height() <= rect.height()
+        ):
+            return font
+    # The least size breaks a word too long for the note anywhere (QTextOption's wrap mode).
+    return fonts[-1]
 
 
 def _burst(rect: QRectF, points: int = 12) -> QPolygonF:

@@ -359,8 +359,10 @@ class MapScene(QGraphicsScene):
         edges = self._edges[1]
         fixed = {stage.id: stage.position for stage in stream.stages if stage.position is not None}
         raised = tuple(
-            (stage_id, headroom([note.kind for note in notes]))
-            for stage_id, notes in stream.stage_notes().items()
+            sorted(
+                (stage_id, headroom([note.kind for note in notes]))
+                for stage_id, notes in stream.stage_notes().items()
+            )
         )
         lowered = self._lowered
         room = replace(self._room, margin=FIT_MARGIN)
