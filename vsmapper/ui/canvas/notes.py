@@ -152,7 +152,7 @@ class NoteLayer(QObject):
 
     def refresh(self) -> None:
         """Rebuild the note items from the map's notes: a stage's in rows over its box, the
-        map's own in the title row, leftwards from its right end."""
+        map's own over the top of the map, leftwards from its right end."""
         stream = self._stream_source()
         for item in self.items.values():
             self.scene.removeItem(item)
@@ -169,8 +169,9 @@ class NoteLayer(QObject):
         right = content.right()
         for note in stream.notes:
             if note.stage is None:
-                right -= NOTE_SIZES[note.kind][0] + NOTE_GAP
-                self._add(note, QPointF(right, content.top()))
+                width, height = NOTE_SIZES[note.kind]
+                right -= width + NOTE_GAP
+                self._add(note, QPointF(right, content.top() - height - NOTE_GAP))
         self.scene.set_notes(list(self.items.values()))
 
     def _add(self, note: Note, corner: QPointF) -> None:
