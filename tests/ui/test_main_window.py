@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, QStandardPaths
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar
 
 import vsmapper.analysis as analysis_package
 import vsmapper.analysis.flow as flow_module
@@ -21,7 +21,7 @@ from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
 from vsmapper.model import Scenario, ValueStream
 from vsmapper.ui import files
-from vsmapper.ui.app import EXIT_AFTER_FIRST_PAINT
+from vsmapper.ui.app import EXIT_AFTER_FIRST_PAINT, render_screenshot
 from vsmapper.ui.canvas.items import GRID
 from vsmapper.ui.commands import perform
 from vsmapper.ui.main_window import MainWindow
@@ -459,3 +459,23 @@ def test_a_status_line_too_long_for_the_window_keeps_its_start(make_window: Wind
     label.set_full_text("Lead time unbounded: " + "a stage gets more than it can do, " * 6)
     assert label.text().startswith("Lead time unbounded") and label.text().endswith("…")
     assert label.toolTip() == label.full_text()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_a_screenshot_shows_no_tab_bar_left_from_an_earlier_docking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    # Docking the panels leaves tab bars of their earlier groupings to be deleted later; a
+    # 1280×720 picture showed one over the Stages panel and a second History tab.
+    shown: list[list[str]] = []
+    grab = MainWindow.grab
+
+    def grabbed(window: MainWindow) -> QImage:
+        bars = [bar for bar in window.findChildren(QTabBar) if bar.isVisibleTo(window)]
+        shown.extend(sorted(bar.tabText(index) for index in range(bar.count())) for bar in bars)
+        return grab(window)
+
+    monkeypatch.setattr(MainWindow, "grab", grabbed)
+    render_screenshot(tmp_path / "shot.png", None, size)
+    tabs = [tab for bar in shown for tab in bar]
+    assert len(shown) == 2 and len(tabs) == len(set(tabs)), shown

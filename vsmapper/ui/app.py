@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -61,6 +61,9 @@ def render_screenshot(
         QCoreApplication.processEvents()
     window.view.fit()
     QCoreApplication.processEvents()
+    # Docking leaves the tab bars of panels' earlier groupings to be deleted by the event
+    # loop, which processEvents never does: grabbed now, they would paint over the panels.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     image = window.grab()
     window.close()
     write_atomically(out, png_bytes(image, out))
