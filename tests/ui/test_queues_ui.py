@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QPainterPathStroker
+from PySide6.QtGui import QPainterPath, QPainterPathStroker
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import close_without_asking
@@ -34,6 +34,19 @@ def show(window: MainWindow, scenario_id: str | None) -> None:
     box.setCurrentIndex(row)
     box.activated.emit(row)
     window.workspace.refresh_now()
+
+
+def flow_strokes(window: MainWindow) -> list[tuple[tuple[str, str], QPainterPath]]:
+    """Each flow, by its ends, with the area its drawn line covers (4 units wide)."""
+    stroker = QPainterPathStroker()
+    stroker.setWidth(4)
+    return [
+        (
+            (flow.source, flow.target),
+            stroker.createStroke(window.scene.flow_item(flow.source, flow.target).drawn()[0]),
+        )
+        for flow in window.workspace.stream.flows
+    ]
 
 
 def test_the_wait_kind_is_a_choice_with_its_meaning(window: MainWindow) -> None:
@@ -159,13 +172,9 @@ def test_a_phase_name_stays_clear_of_the_flows_where_pills_deepen_its_band(
     scene = window.scene
     names = [name for band in scene.phase_bands() if (name := band.name_rect()) is not None]
     assert len(names) == len({stage.phase for stage in window.workspace.stream.stages})
-    stroker = QPainterPathStroker()
-    stroker.setWidth(4)
-    for flow in window.workspace.stream.flows:
-        line, _head = scene.flow_item(flow.source, flow.target).drawn()
-        stroke = stroker.createStroke(line)
+    for flow, stroke in flow_strokes(window):
         for name in names:
-            assert not stroke.intersects(name), (flow.source, flow.target)
+            assert not stroke.intersects(name), flow
 
 
 @pytest.mark.parametrize("scenario_id", [None, "coding-assistant-only", "more-changes"])
@@ -252,9 +261,6 @@ def test_no_pill_lies_on_a_flow_when_a_box_hangs_two(
             texts.append(badge.text)
         pills += [box.mapRectToScene(tag_rect(text, index)) for index, text in enumerate(texts)]
     assert scenario_id != "more-changes" or len(scene.stage_item("review").face.tags) == 1
-    stroker = QPainterPathStroker()
-    stroker.setWidth(4)
-    for flow in window.workspace.stream.flows:
-        stroke = stroker.createStroke(scene.flow_item(flow.source, flow.target).drawn()[0])
+    for flow, stroke in flow_strokes(window):
         for pill in pills:
-            assert not stroke.intersects(pill), (flow.source, flow.target, pill)
+            assert not stroke.intersects(pill), (flow, pill)
