@@ -16,11 +16,13 @@ from PySide6.QtWidgets import QDialogButtonBox, QDockWidget, QFileDialog, QInput
 from tests.conftest import feature_chain_data
 from tests.ui.conftest import close_without_asking
 from tests.ui.test_main_window import snapshot
+from tests.ui.test_queues_ui import flow_strokes
 from vsmapper.io.mapfile import map_from_data
 from vsmapper.model.stream import Note, Scenario, StageOverride
 from vsmapper.ui import files
 from vsmapper.ui.app import application
 from vsmapper.ui.canvas.items import BOX, SELF_REWORK_LABEL, tag_rect
+from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.survey import SurveyWindow
@@ -203,8 +205,17 @@ def test_a_rooms_notes_cover_no_box_pill_loop_or_other_note(qtbot, presenting: b
             else:
                 covered.append(scene.rework_item(stage.id).label_rect())
     assert not any(note.intersects(rect) for note in notes for rect in covered)
+    for flow, stroke in flow_strokes(window):
+        assert not [note for note in notes if stroke.intersects(note)], flow
     assert all(scene.content_rect().contains(note) for note in notes)
     window.workshop.shutdown()
+
+
+def test_a_notes_text_takes_a_smaller_size_for_a_word_too_long_for_it() -> None:
+    application()
+    short = NoteItem(Note(id="a", kind="kaizen", text="Pair on reviews"))
+    long = NoteItem(Note(id="b", kind="kaizen", text="Qualitätssicherungsabteilungsleitung"))
+    assert short.text_font().pixelSize() > long.text_font().pixelSize()
 
 
 def test_notes_over_the_first_row_show_in_presentation_and_in_pictures(

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 Point = tuple[float, float]
+ROW_DIGITS = 9
+"""Rows are kept to this many decimals."""
 Edge = tuple[str, str]
 
 
@@ -109,7 +111,12 @@ def _spread(members: Sequence[str], desired: Mapping[str, float]) -> dict[str, f
             group = previous + group
             top = sum(desired[member] - offset for offset, member in enumerate(group)) / len(group)
         blocks.append((top, group))
-    return {member: top + offset for top, group in blocks for offset, member in enumerate(group)}
+    # Rounded: rows meant to be equal (averages of the same rows) compare equal.
+    return {
+        member: round(top + offset, ROW_DIGITS)
+        for top, group in blocks
+        for offset, member in enumerate(group)
+    }
 
 
 def make_room(

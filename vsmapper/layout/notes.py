@@ -1,7 +1,8 @@
-"""Where a stage's pain points and kaizen bursts stand: in rows of two above its box.
+"""Where a stage's pain points and kaizen bursts stand: in rows above its box.
 
-The layout keeps the rows' height (``headroom``) above the box: above its lane, or under the
-box stacked over it. So notes cover no box, wait or pill, nor one another, nor a rework loop
+The layout keeps the rows' height (``headroom``) above the box: above its lane, two notes to
+a row, or under the box stacked over it, one to a row, so that none reaches the gap where
+branches join. So notes cover no box, wait, flow or pill, nor one another, nor a rework loop
 at the first level; the next column's notes start beyond the second note of a row.
 """
 
@@ -14,31 +15,33 @@ from vsmapper.layout.flow import Grid, Point
 NOTE_SIZES = {"pain": (150.0, 76.0), "kaizen": (150.0, 112.0)}
 """Width and height of a sticky note and of a kaizen burst, in scene units."""
 NOTE_GAP = 10.0
-"""Between two notes, and under a row of them."""
+"""Between two notes, and above and under a row of them."""
 PER_ROW = 2
 """Two notes and their gap fit over a column: a box and the wait after it."""
 
 
-def note_rows(kinds: Sequence[str]) -> list[Sequence[str]]:
-    """The notes of one stage, by kind, in rows of ``PER_ROW``, in the order given."""
-    return [kinds[start : start + PER_ROW] for start in range(0, len(kinds), PER_ROW)]
+def note_rows(kinds: Sequence[str], per_row: int = PER_ROW) -> list[Sequence[str]]:
+    """The notes of one stage, by kind, in rows of ``per_row``, in the order given."""
+    return [kinds[start : start + per_row] for start in range(0, len(kinds), per_row)]
 
 
 def _row_height(row: Iterable[str]) -> float:
     return max(NOTE_SIZES[kind][1] for kind in row) + NOTE_GAP
 
 
-def headroom(kinds: Sequence[str]) -> float:
-    """How much room a stage's notes need above the room its lane keeps for rework loops."""
-    return sum(_row_height(row) for row in note_rows(kinds))
+def headroom(kinds: Sequence[str], per_row: int = PER_ROW) -> float:
+    """How much room a stage's notes need above the room its box keeps for rework loops."""
+    return NOTE_GAP + sum(_row_height(row) for row in note_rows(kinds, per_row))
 
 
-def note_corners(box: Point, kinds: Sequence[str], grid: Grid) -> list[Point]:
+def note_corners(
+    box: Point, kinds: Sequence[str], grid: Grid, per_row: int = PER_ROW
+) -> list[Point]:
     """Each note's top-left corner, in rows from the box's left edge up to its loop's room."""
     left, top = box
-    y = top - grid.lane_top - headroom(kinds)
+    y = top - grid.lane_top - headroom(kinds, per_row) + NOTE_GAP
     corners: list[Point] = []
-    for row in note_rows(kinds):
+    for row in note_rows(kinds, per_row):
         x = left
         for kind in row:
             corners.append((x, y))

@@ -14,8 +14,10 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from vsmapper.layout.flow import Edge, Grid, Point, layers, make_room, rows
+from vsmapper.layout.flow import ROW_DIGITS, Edge, Grid, Point, layers, make_room, rows
+from vsmapper.layout.notes import headroom
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Placement:
     per_lane: int
     width: float
     """From the left edge of the first slot (its wait in front) to the right of the last."""
+    stacked: frozenset[str] = frozenset()
+    """Stages under another in their column: their notes stand one to a row."""
 
 
 _tops: tuple[Sequence[Lane], list[float] | None] = ((), [])
@@ -113,64 +117,81 @@ def _column_spans(
 
 @dataclass(frozen=True)
 class ColumnRoom:
-    """What a column needs besides its boxes: room above its lane, below it, and above each
-    stacked box (its row and room) under the box over it."""
+    """What a column needs besides its boxes: room above its lane, below it, and over some of
+    its rows (by row), under the box above them."""
 
     above: float = 0.0
     below: float = 0.0
-    stacked: tuple[tuple[float, float], ...] = ()
+    between: tuple[tuple[float, float], ...] = ()
 
 
 NO_ROOM = ColumnRoom()
 
 
-def _lane_heights(
+class LaneSize(NamedTuple):
+    """A lane's height, the room at its top, and the room over some of its rows (by row)."""
+
+    height: float
+    headroom: float
+    between: dict[float, float]
+
+
+def _lane_sizes(
     spans: Sequence[tuple[float, float]],
     per_lane: int,
     grid: Grid,
     rooms: Sequence[ColumnRoom] = (),
-) -> list[tuple[float, float, dict[float, float]]]:
-    """Each lane's height, headroom and room above its stacked rows, ``per_lane`` columns
-    to a lane."""
-    lanes = []
+) -> list[LaneSize]:
+    """The size of each lane when ``per_lane`` columns share one."""
+    sizes = []
     for start in range(0, len(spans), per_lane):
         chunk = spans[start : start + per_lane]
         depth = max(high for _, high in chunk) - min(low for low, _ in chunk)
         needs = rooms[start : start + per_lane] or [NO_ROOM]
-        stacked: dict[float, float] = {}
-        for row, room in itertools.chain.from_iterable(need.stacked for need in needs):
-            stacked[row] = max(stacked.get(row, 0.0), room)
+        between: dict[float, float] = {}
+        for at, extra in itertools.chain.from_iterable(need.between for need in needs):
+            between[at] = max(between.get(at, 0.0), extra)
         above = max(need.above for need in needs)
         below = max(need.below for need in needs)
         height = grid.lane_top + depth * grid.row_pitch + grid.box_height + grid.lane_bottom
-        lanes.append((above + height + sum(stacked.values()) + below, above, stacked))
-    return lanes
+        sizes.append(LaneSize(above + height + sum(between.values()) + below, above, between))
+    return sizes
 
 
 def _column_rooms(
     column: Mapping[str, int],
     row: Mapping[str, float],
     spans: Sequence[tuple[float, float]],
-    headroom: Mapping[str, float],
+    notes: Mapping[str, Sequence[str]],
     footroom: Mapping[str, float],
     grid: Grid,
 ) -> list[ColumnRoom]:
-    """Each column's room: a top box's notes above the lane, a stacked box's above it."""
-    # Over a stacked box's notes, the pill of the box above it keeps its room (a lane's foot).
+    """Each column's room: its top box's notes above the lane, a stacked box's notes (one to
+    a row) over it, and the extra pills of its lowest box below the lane, of another box
+    over the box under it."""
+    # A lane keeps room under its boxes for one pill; between stacked boxes the loop's room
+    # of the lower one takes part of it.
     pill = max(0.0, grid.lane_bottom + grid.lane_top - grid.row_gap)
-    rooms = [NO_ROOM] * len(spans)
-    for stage_id in headroom.keys() | footroom.keys():
+    above = [0.0] * len(spans)
+    below = [0.0] * len(spans)
+    between: list[dict[float, float]] = [{} for _ in spans]
+    for stage_id in notes.keys() | footroom.keys():
         if stage_id not in column:
             continue
-        number = column[stage_id]
-        need, old = headroom.get(stage_id, 0.0), rooms[number]
-        on_top = row[stage_id] == spans[number][0]
-        rooms[number] = ColumnRoom(
-            max(old.above, need if on_top else 0.0),
-            max(old.below, footroom.get(stage_id, 0.0)),
-            old.stacked if on_top or not need else (*old.stacked, (row[stage_id], need + pill)),
-        )
-    return rooms
+        number, at = column[stage_id], row[stage_id]
+        low, high = spans[number]
+        kinds = notes.get(stage_id, ())
+        if at == low:
+            above[number] = max(above[number], headroom(kinds) if kinds else 0.0)
+        elif kinds:
+            between[number][at] = between[number].get(at, 0.0) + headroom(kinds, 1) + pill
+        extra = footroom.get(stage_id, 0.0)
+        if at == high:
+            below[number] = max(below[number], extra)
+        elif extra:
+            under = round(at + 1, ROW_DIGITS)
+            between[number][under] = between[number].get(under, 0.0) + extra
+    return [ColumnRoom(above[n], below[n], tuple(between[n].items())) for n in range(len(spans))]
 
 
 def lanes_width(per_lane: int, grid: Grid) -> float:
@@ -193,7 +214,7 @@ def columns_per_lane(
         width = lanes_width(per_lane, grid) + 2 * room.margin
         if per_lane > 1 and room.width / width < room.least_scale:
             break
-        heights = [height for height, _, _ in _lane_heights(spans, per_lane, grid, rooms)]
+        heights = [size.height for size in _lane_sizes(spans, per_lane, grid, rooms)]
         height = (
             sum(heights)
             + grid.lane_gap * (len(heights) - 1)
@@ -213,45 +234,44 @@ def wrapped_layout(
     grid: Grid = GRID,
     room: Room = ROOM,
     per_lane: int | None = None,
-    headroom: Mapping[str, float] | None = None,
+    notes: Mapping[str, Sequence[str]] | None = None,
     footroom: Mapping[str, float] | None = None,
 ) -> Placement:
     """Boxes in lanes of consecutive columns; hand-placed boxes keep their place.
 
     ``per_lane`` forces the number of columns in a lane; by default the room decides.
-    ``headroom`` is the room some stages need above their boxes (their notes): above the
-    lane, or between a stacked box and the one over it. ``footroom`` is the room some need
-    below the lane (their pills).
+    ``notes`` are the kinds of some stages' notes, which stand above their boxes (see
+    ``layout.notes``); ``footroom`` is the room some boxes need under them for extra pills.
     """
     edges = list(edges)
     column = layers(ids, edges)
     row = rows(ids, edges, column)
     count = max(column.values(), default=-1) + 1
     spans = _column_spans(column, row, count)
-    rooms = _column_rooms(column, row, spans, headroom or {}, footroom or {}, grid)
+    rooms = _column_rooms(column, row, spans, notes or {}, footroom or {}, grid)
     if per_lane is None:
         per_lane = columns_per_lane(spans, grid, room, rooms)
         # As many lanes, but evenly filled: no last lane with a lone box.
         per_lane = -(-count // -(-count // per_lane)) if count else 1
     per_lane = max(1, per_lane)
     lanes: list[Lane] = []
-    stacked: list[dict[float, float]] = []
+    betweens: list[dict[float, float]] = []
     top = 0.0
-    for (height, on_top, rows_lowered), start in zip(
-        _lane_heights(spans, per_lane, grid, rooms), range(0, count, per_lane), strict=True
+    for size, start in zip(
+        _lane_sizes(spans, per_lane, grid, rooms), range(0, count, per_lane), strict=True
     ):
         last = min(start + per_lane, count) - 1
-        lanes.append(Lane(top, top + height, start, last, on_top))
-        stacked.append(rows_lowered)
-        top += height + grid.lane_gap
+        lanes.append(Lane(top, top + size.height, start, last, size.headroom))
+        betweens.append(size.between)
+        top += size.height + grid.lane_gap
     placed: dict[str, Point] = {}
     for stage_id in ids:
         number = column[stage_id]
         lane = lanes[number // per_lane]
         highest = min(low for low, _ in spans[lane.first_column : lane.last_column + 1])
-        # A stacked row with notes, and every row under it, moves down by their room.
+        # The rows from one with room over it down move down by that room.
         lowered = sum(
-            room for at, room in stacked[number // per_lane].items() if at <= row[stage_id]
+            extra for at, extra in betweens[number // per_lane].items() if at <= row[stage_id]
         )
         placed[stage_id] = (
             (number - lane.first_column) * grid.column_pitch,
@@ -262,4 +282,7 @@ def wrapped_layout(
             + lowered,
         )
     placed = make_room(ids, placed, fixed or {}, grid)
-    return Placement(placed, tuple(lanes), per_lane, lanes_width(min(per_lane, count), grid))
+    stacked = frozenset(stage_id for stage_id in ids if row[stage_id] != spans[column[stage_id]][0])
+    return Placement(
+        placed, tuple(lanes), per_lane, lanes_width(min(per_lane, count), grid), stacked
+    )

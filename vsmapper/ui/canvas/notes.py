@@ -35,22 +35,6 @@ TEXT_SIZES = {"pain": (15.0, 13.0, 11.0), "kaizen": (13.0, 11.5, 10.0)}
 """A note's text sizes, largest first: the first its text fits at is used."""
 
 
-def _fitted_font(text: str, rect: QRectF, sizes: tuple[float, ...]) -> QFont:
-    """The largest of ``sizes`` at which ``text`` fits ``rect`` wrapped at its words."""
-    flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-    fonts = [theme.font(size, True) for size in sizes]
-    for font in fonts[:-1]:
-        metrics = QFontMetricsF(font)
-        widest = max(metrics.horizontalAdvance(word) for word in text.split())
-        if (
-            widest <= rect.width()
-            and metrics.boundingRect(rect, flags, text).height() <= rect.height()
-        ):
-            return font
-    # The least size breaks a word too long for the note anywhere (QTextOption's wrap mode).
-    return fonts[-1]
-
-
 def _burst(rect: QRectF, points: int = 12) -> QPolygonF:
     """A jagged star filling ``rect``: the kaizen burst of value-stream notation."""
     centre = rect.center()
@@ -99,6 +83,34 @@ class NoteItem(QGraphicsItem):
         text = " ".join(self.note.text.split()) or "(no text yet)"
         return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
 
+    def text_font(self) -> QFont:
+        """The largest of the note's text sizes at which its text fits, wrapped at its words."""
+        text, rect = self.shown_text(), self._text_rect()
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        fonts = [theme.font(size, True) for size in TEXT_SIZES[self.note.kind]]
+        for font in fonts[:-1]:
+            metrics = QFontMetricsF(font)
+            widest = max(metrics.horizontalAdvance(word) for word in text.split())
+            if (
+                widest <= rect.width()
+                and metrics.boundingRect(rect, flags, text).height() <= rect.height()
+            ):
+                return font
+        # At the least size a word too long for the note breaks anywhere (see paint).
+        return fonts[-1]
+
+    def _text_rect(self) -> QRectF:
+        rect = self.boundingRect()
+        if self.note.kind == "kaizen":
+            # Inside the burst's spikes.
+            return rect.adjusted(
+                rect.width() * 0.18,
+                rect.height() * 0.25,
+                -rect.width() * 0.18,
+                -rect.height() * 0.24,
+            )
+        return rect.adjusted(8, 6, -8, -6)
+
     def paint(
         self,
         painter: QPainter,
@@ -111,12 +123,6 @@ class NoteItem(QGraphicsItem):
             painter.setPen(QPen(KAIZEN_EDGE, 3))
             painter.setBrush(QBrush(KAIZEN_FILL))
             painter.drawPolygon(_burst(rect))
-            text_rect = rect.adjusted(
-                rect.width() * 0.18,
-                rect.height() * 0.25,
-                -rect.width() * 0.18,
-                -rect.height() * 0.24,
-            )
         else:
             shadow = QPainterPath()
             shadow.addRect(rect.translated(3, 3))
@@ -124,13 +130,11 @@ class NoteItem(QGraphicsItem):
             painter.setPen(QPen(PAIN_EDGE, 1))
             painter.setBrush(QBrush(PAIN_FILL))
             painter.drawRect(rect)
-            text_rect = rect.adjusted(8, 6, -8, -6)
         painter.setPen(TEXT_COLOR)
-        text = self.shown_text()
-        painter.setFont(_fitted_font(text, text_rect, TEXT_SIZES[self.note.kind]))
+        painter.setFont(self.text_font())
         options = QTextOption(Qt.AlignmentFlag.AlignCenter)
         options.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        painter.drawText(text_rect, text, options)
+        painter.drawText(self._text_rect(), self.shown_text(), options)
         if self.note.status == "done":
             painter.setPen(QPen(QColor("#1a7f37"), 3))
             painter.drawText(
@@ -162,7 +166,9 @@ class NoteLayer(QObject):
             if not self.scene.has_stage(stage_id):
                 continue
             box = self.scene.stage_item(stage_id).pos()
-            corners = note_corners((box.x(), box.y()), [note.kind for note in notes], GRID)
+            kinds = [note.kind for note in notes]
+            per_row = self.scene.notes_per_row(stage_id)
+            corners = note_corners((box.x(), box.y()), kinds, GRID, per_row)
             for note, corner in zip(notes, corners, strict=True):
                 self._add(note, QPointF(*corner))
         content = self.scene.content_rect()

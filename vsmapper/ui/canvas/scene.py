@@ -22,7 +22,7 @@ from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
-from vsmapper.layout.notes import headroom
+from vsmapper.layout.notes import PER_ROW
 from vsmapper.model import Flow, Stage, ValueStream
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Calendar
@@ -237,6 +237,11 @@ class MapScene(QGraphicsScene):
         """The stage as the shown map has it."""
         return self._shown[0].stage(stage_id) if self._shown else None
 
+    def notes_per_row(self, stage_id: str) -> int:
+        """How many of a stage's notes stand side by side: one under a box stacked over it."""
+        stacked = self._automatic is not None and stage_id in self._automatic.stacked
+        return 1 if stacked else PER_ROW
+
     def has_stage(self, stage_id: str) -> bool:
         """Whether a stage is shown."""
         return stage_id in self._stages
@@ -358,9 +363,9 @@ class MapScene(QGraphicsScene):
             self._edges = (stream.flows, tuple((flow.source, flow.target) for flow in stream.flows))
         edges = self._edges[1]
         fixed = {stage.id: stage.position for stage in stream.stages if stage.position is not None}
-        raised = tuple(
+        noted = tuple(
             sorted(
-                (stage_id, headroom([note.kind for note in notes]))
+                (stage_id, tuple(note.kind for note in notes))
                 for stage_id, notes in stream.stage_notes().items()
             )
         )
@@ -377,10 +382,10 @@ class MapScene(QGraphicsScene):
             )
         # The lanes and the automatic places depend on the flows and the room alone; boxes
         # placed by hand only push automatic ones aside (``make_room``), so a move keeps them.
-        automatic_key = (ids, edges, room, raised, lowered)
+        automatic_key = (ids, edges, room, noted, lowered)
         if automatic_key != self._automatic_key or self._automatic is None:
             self._automatic = wrapped_layout(
-                ids, edges, None, GRID, room, headroom=dict(raised), footroom=dict(lowered)
+                ids, edges, None, GRID, room, notes=dict(noted), footroom=dict(lowered)
             )
             self._automatic_key = automatic_key
         key = (automatic_key, tuple(fixed.items()))
@@ -447,8 +452,12 @@ class MapScene(QGraphicsScene):
         self._faces = faces
         self._order = ids
         # A second pill under a box needs room the lane keeps below it for one.
-        pills = {i: len(face.tags) + (i in badged) for i, (_, face) in faces.items()}
-        self._lowered = tuple((i, pills_room(count)) for i, count in pills.items() if count > 1)
+        pills = {
+            stage_id: len(face.tags) + (stage_id in badged) for stage_id, (_, face) in faces.items()
+        }
+        self._lowered = tuple(
+            (stage_id, pills_room(count)) for stage_id, count in pills.items() if count > 1
+        )
         self._place_boxes(ids, self._layout(stream))
 
     def _place_boxes(self, ids: list[str], positions: dict[str, Point]) -> None:
