@@ -117,8 +117,7 @@ def _column_spans(
 
 @dataclass(frozen=True)
 class ColumnRoom:
-    """What a column needs besides its boxes: room above its lane, below it, and over some of
-    its rows (by row), under the box above them."""
+    """Room a column needs above its lane, below it, and over some of its rows (by row)."""
 
     above: float = 0.0
     below: float = 0.0
@@ -166,11 +165,11 @@ def _column_rooms(
     footroom: Mapping[str, float],
     grid: Grid,
 ) -> list[ColumnRoom]:
-    """Each column's room: its top box's notes above the lane, a stacked box's notes (one to
-    a row) over it, and the extra pills of its lowest box below the lane, of another box
-    over the box under it."""
-    # A lane keeps room under its boxes for one pill; between stacked boxes the loop's room
-    # of the lower one takes part of it.
+    """Each column's room for its boxes' notes and extra pills: above, below and between."""
+    # The top box's notes go above the lane, a stacked box's (one to a row) over it; the
+    # lowest box's extra pills below the lane, another's over the box under it. A lane
+    # keeps room under its boxes for one pill; between stacked boxes the loop's room of the
+    # lower one takes part of it.
     pill = max(0.0, grid.lane_bottom + grid.lane_top - grid.row_gap)
     above = [0.0] * len(spans)
     below = [0.0] * len(spans)
