@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRectF, QStandardPaths
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -24,7 +24,7 @@ from vsmapper.model import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.canvas.items import SELF_REWORK_LABEL
-from vsmapper.ui.canvas.view import draw_fitted
+from vsmapper.ui.canvas.view import banner_title, draw_fitted
 from vsmapper.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -335,6 +335,20 @@ def test_the_banner_never_cuts_a_long_constraint_name(qtbot: QtBot) -> None:
     assert 8 <= size < 60
     lines = metrics.boundingRect(rect.toRect(), 0x1000, name)  # Qt.TextWordWrap
     assert lines.width() <= rect.width() + 1 and lines.height() <= rect.height() + 1
+
+
+def test_the_banner_shortens_the_maps_name_before_the_state_shown(qtbot: QtBot) -> None:
+    # Flipping through scenarios, the room reads which one is shown: its name stays whole.
+    metrics = QFontMetricsF(theme.font(40, bold=True))
+    name = "Idea to production: a web product team"
+    label = "Scenario: AI review and tests, more review and design time, 30% more changes"
+    assert banner_title(name, "Current state", metrics, 10_000) == f"{name}  ·  Current state"
+    width = metrics.horizontalAdvance(f"Idea to…  ·  {label}") + 1
+    title = banner_title(name, label, metrics, width)
+    assert title.startswith("Idea") and title.endswith(f"…  ·  {label}")
+    assert metrics.horizontalAdvance(title) <= width
+    narrow = banner_title(name, label, metrics, metrics.horizontalAdvance(label) / 2)
+    assert narrow.startswith("Scenario: AI review") and narrow.endswith("…")
 
 
 def test_a_blank_map_names_no_constraint() -> None:

@@ -416,6 +416,17 @@ def _overhang(low: float, high: float, shown_low: float, shown_high: float) -> f
     return 0.0
 
 
+def banner_title(name: str, label: str, metrics: QFontMetricsF, width: float) -> str:
+    """The map's name and the state shown in ``width``: the name gives way first, since the
+    state is what a room flipping through scenarios reads."""
+    state = f"  ·  {label}"
+    room = width - metrics.horizontalAdvance(state)
+    shortened = metrics.elidedText(name, Qt.TextElideMode.ElideRight, room) if room > 0 else ""
+    return metrics.elidedText(
+        f"{shortened}{state}" if shortened else label, Qt.TextElideMode.ElideRight, width
+    )
+
+
 class PresentationBanner(QWidget):
     """The title and key numbers in type large enough for the back of the room."""
 
@@ -444,12 +455,11 @@ class PresentationBanner(QWidget):
         title_font = theme.font(title_height * 0.62, bold=True)
         painter.setFont(title_font)
         painter.setPen(theme.color(theme.INK))
-        title = f"{headline.title}  ·  {headline.label}"
         painter.drawText(
             QRectF(pad, pad * 0.6, width - 2 * pad, title_height),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            painter.fontMetrics().elidedText(
-                title, Qt.TextElideMode.ElideRight, int(width - 2 * pad)
+            banner_title(
+                headline.title, headline.label, QFontMetricsF(title_font), width - 2 * pad
             ),
         )
         figures = headline.figures
