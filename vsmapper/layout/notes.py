@@ -18,6 +18,8 @@ NOTE_GAP = 10.0
 """Between two notes, and above and under a row of them."""
 PER_ROW = 2
 """Two notes and their gap fit over a column: a box and the wait after it."""
+STACKED_PER_ROW = 1
+"""Under a box stacked over another, one note to a row stays over the box itself."""
 
 
 def note_rows(kinds: Sequence[str], per_row: int = PER_ROW) -> list[Sequence[str]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from vsmapper.layout.flow import ROW_DIGITS, Edge, Grid, Point, layers, make_room, rows
-from vsmapper.layout.notes import headroom
+from vsmapper.layout.notes import PER_ROW, STACKED_PER_ROW, headroom
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,11 @@ class Placement:
     width: float
     """From the left edge of the first slot (its wait in front) to the right of the last."""
     stacked: frozenset[str] = frozenset()
-    """Stages under another in their column: their notes stand one to a row."""
+    """Stages under another in their column."""
+
+    def notes_per_row(self, stage_id: str) -> int:
+        """How many of a stage's notes stand side by side: fewer under a stacked box."""
+        return STACKED_PER_ROW if stage_id in self.stacked else PER_ROW
 
 
 _tops: tuple[Sequence[Lane], list[float] | None] = ((), [])
@@ -183,7 +187,9 @@ def _column_rooms(
         if at == low:
             above[number] = max(above[number], headroom(kinds) if kinds else 0.0)
         elif kinds:
-            between[number][at] = between[number].get(at, 0.0) + headroom(kinds, 1) + pill
+            between[number][at] = (
+                between[number].get(at, 0.0) + headroom(kinds, STACKED_PER_ROW) + pill
+            )
         extra = footroom.get(stage_id, 0.0)
         if at == high:
             below[number] = max(below[number], extra)

@@ -239,8 +239,7 @@ class MapScene(QGraphicsScene):
 
     def notes_per_row(self, stage_id: str) -> int:
         """How many of a stage's notes stand side by side: one under a box stacked over it."""
-        stacked = self._automatic is not None and stage_id in self._automatic.stacked
-        return 1 if stacked else PER_ROW
+        return self._automatic.notes_per_row(stage_id) if self._automatic else PER_ROW
 
     def has_stage(self, stage_id: str) -> bool:
         """Whether a stage is shown."""
@@ -380,8 +379,9 @@ class MapScene(QGraphicsScene):
                 + TimelineItem.height_for(1, 5),
                 height_per_lane=TimelineItem.LANE_PITCH,
             )
-        # The lanes and the automatic places depend on the flows and the room alone; boxes
-        # placed by hand only push automatic ones aside (``make_room``), so a move keeps them.
+        # The lanes and the automatic places depend on the flows, the room, the notes and the
+        # pills alone; boxes placed by hand only push automatic ones aside (``make_room``), so
+        # a move keeps them.
         automatic_key = (ids, edges, room, noted, lowered)
         if automatic_key != self._automatic_key or self._automatic is None:
             self._automatic = wrapped_layout(
