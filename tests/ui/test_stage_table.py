@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -675,6 +675,81 @@ def test_a_bad_block_is_refused_whole(
     assert snapshot(workspace) == before
     assert workspace.undo_stack.count() == 0
     assert table.model().rowCount() == 5
+
+
+def waits(workspace: Workspace) -> list[str]:
+    return [stage.wait_time.text for stage in workspace.stream.stages]
+
+
+def test_a_column_pasted_into_a_cell_fills_the_cells_below_it(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    before, waited = snapshot(workspace), waits(workspace)
+    table.setCurrentIndex(table.model().index(1, WT))
+    # A blank cell in the block leaves its cell as it is, as blank cells of pasted rows do.
+    assert table.paste("2d\n\n4h\n")
+    assert waits(workspace) == [waited[0], "2d", waited[2], "4h", waited[4]]
+    assert names(workspace) == ["Idea intake", "Refinement", "Coding", "Code review", "Deploy"]
+    assert workspace.undo_stack.count() == 1
+    undo_redo_round_trip(workspace, before)
+
+
+def test_a_block_pasted_into_a_cell_fills_down_and_right(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    table.setCurrentIndex(table.model().index(3, PT))
+    assert table.paste("1h\t2d\t80\n3h\t1d\t90\n")
+    review, deploy = workspace.stream.stage("review"), workspace.stream.stage("deploy")
+    assert (review.process_time.text, review.wait_time.text, review.pca) == ("1h", "2d", 80)
+    assert (deploy.process_time.text, deploy.wait_time.text, deploy.pca) == ("3h", "1d", 90)
+    assert workspace.undo_stack.undoText() == "Paste cells"
+
+
+def test_one_value_pasted_fills_every_selected_cell(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    model, flags = table.model(), table.selectionModel().SelectionFlag
+    table.setCurrentIndex(model.index(0, WT))
+    table.selectionModel().select(
+        QItemSelection(model.index(0, WT), model.index(2, WT)), flags.ClearAndSelect
+    )
+    assert table.paste("3d\n")
+    assert waits(workspace)[:3] == ["3d", "3d", "3d"]
+    assert workspace.undo_stack.count() == 1
+
+
+def test_a_block_running_past_the_last_stage_is_refused(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
+    before = snapshot(workspace)
+    table.setCurrentIndex(table.model().index(3, WT))
+    assert not table.paste("1d\n2d\n3d\n")
+    assert problems == [
+        "nothing was pasted: the 3 pasted rows run past the last stage (row 5); add 1 more first"
+    ]
+    assert snapshot(workspace) == before
+
+
+def test_a_bad_cell_in_a_pasted_block_names_its_row_and_column(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
+    before = snapshot(workspace)
+    table.setCurrentIndex(table.model().index(0, WT))
+    assert not table.paste("1d\n3 dayz\n")
+    assert len(problems) == 1 and problems[0].startswith("row 2, Wait time: '3 dayz'")
+    assert snapshot(workspace) == before
+
+
+def test_whole_rows_pasted_from_another_column_still_update_stages(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    table.setCurrentIndex(table.model().index(1, WT))
+    # Wider than the columns from the current one: rows in the usual order.
+    assert table.paste("Monitor\toperation\tmonitoring\t15m\t0\t100\t\t1\t0.5\n")
+    assert workspace.stream.stage("monitor").process_time.text == "15m"
+    # A header names the columns: rows too, wherever the current cell is.
+    assert table.paste("Stage\tWait time\nDeploy\t6h\n")
+    assert workspace.stream.stage("deploy").wait_time.text == "6h"
 
 
 def test_new_rows_pasted_after_a_stage_continue_its_chain(

@@ -40,24 +40,29 @@ COLUMN_ORDER = (
 )
 
 
-def _has_header(first: list[str]) -> bool:
+def has_header(first: list[str]) -> bool:
     """Whether the first pasted row names columns rather than holding a stage."""
     lookup = _lookup(STAGE_HEADERS)
     known = [lookup.get(_split_header(cell)[0]) for cell in first if cell.strip()]
     return "Stage" in known and all(known)
 
 
-def pasted_table(text: str) -> Table:
-    """Excel's clipboard text as a table, with the usual column order when it has no header.
+def clipboard_rows(text: str) -> list[list[str]]:
+    """Excel's clipboard text as rows of cells; a blank line is a row of one blank cell.
 
     Read as Excel writes it (tab-separated, quoted where a cell holds a tab, a quote or a
     line break), so a multi-line note copied from the table pastes back as one cell.
     """
     reader = csv.reader(io.StringIO(text, newline=""), dialect="excel-tab")
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    return [row or [""] for row in reader]
+
+
+def pasted_table(text: str) -> Table:
+    """Excel's clipboard text as a table, with the usual column order when it has no header."""
+    rows = [row for row in clipboard_rows(text) if any(cell.strip() for cell in row)]
     if not rows:
         raise VSMapperError("nothing to paste: copy rows of a stage table first")
-    if not _has_header(rows[0]):
+    if not has_header(rows[0]):
         width = max(len(row) for row in rows)
         if width > len(COLUMN_ORDER):
             raise VSMapperError(

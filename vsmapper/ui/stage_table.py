@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
-from vsmapper.io.paste import COLUMN_ORDER
+from vsmapper.io.paste import COLUMN_ORDER, clipboard_rows, has_header
 from vsmapper.io.table_import import (
     Cell,
     read_availability,
@@ -62,6 +62,7 @@ FIELDS = (
     "next",
     "notes",
 )
+STAGE_COLUMN = FIELDS.index("name")
 DURATIONS = ("process_time", "wait_time")
 OPTIONAL_NUMBERS = ("hourly_cost", "wip", "throughput_per_week")
 NUMBERS = ("people", *OPTIONAL_NUMBERS)
@@ -464,7 +465,7 @@ class StageTableView(QTableView):
 
     Enter commits and moves down, Tab right; Tab in the last cell adds a stage.
     Ctrl+Enter adds a stage after the current one, Del deletes the selected rows (or
-    clears the selected cells), Ctrl+C and Ctrl+V copy and paste tab-separated rows.
+    clears the selected cells), Ctrl+C and Ctrl+V copy and paste tab-separated cells.
     """
 
     selectionChangedIds = Signal(list)
@@ -710,9 +711,47 @@ class StageTableView(QTableView):
         QGuiApplication.clipboard().setText("\n".join(lines) + "\n")
 
     def paste(self, text: str) -> bool:
-        """Update or add stages from rows copied from a spreadsheet, as one undo step."""
+        """Paste a spreadsheet's cells as one undo step: into cells, or as stage rows.
+
+        With the current cell outside the Stage column, a block that fits from there fills
+        the cells down and right of it (blank cells leave theirs as they are), and one
+        value fills every selected cell. Rows with a header, or from the Stage column,
+        update or add stages.
+        """
+        try:
+            cells = self._pasted_cells(text)
+        except ValueError as error:
+            self.model().problem.emit(str(error))
+            return False
+        if cells is not None:
+            return self.model().set_cells(cells, "Paste cells")
         selected = self.selected_stage_ids()
         problem = self.editor.paste(text, selected[-1] if selected else None)
         if problem:
             self.model().problem.emit(problem)
         return problem is None
+
+    def _pasted_cells(self, text: str) -> list[tuple[int, int, str]] | None:
+        """The cells a pasted block sets (row, column, text); None when it holds stage rows."""
+        current, model = self.currentIndex(), self.model()
+        rows = clipboard_rows(text)
+        if not current.isValid() or current.column() == STAGE_COLUMN or not rows:
+            return None
+        width = max(len(row) for row in rows)
+        if has_header(rows[0]) or current.column() + width > model.columnCount():
+            return None
+        if len(rows) == 1 and width == 1:
+            targets = self.selectionModel().selectedIndexes() or [current]
+            return [(index.row(), index.column(), rows[0][0]) for index in targets]
+        last = current.row() + len(rows)
+        if last > model.rowCount():
+            raise ValueError(
+                f"nothing was pasted: the {len(rows)} pasted rows run past the last stage "
+                f"(row {model.rowCount()}); add {last - model.rowCount()} more first"
+            )
+        return [
+            (current.row() + down, current.column() + right, typed)
+            for down, row in enumerate(rows)
+            for right, typed in enumerate(row)
+            if typed.strip()
+        ]
