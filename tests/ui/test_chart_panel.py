@@ -110,6 +110,19 @@ def test_each_chart_exports(panel: ChartsPanel, tmp_path: Path, suffix: str) -> 
     assert (tmp_path / f"chart0{suffix}").read_bytes()[:5] in (b"\x89PNG\r", b"<?xml")
 
 
+def test_the_time_chart_has_a_legend_under_its_bars(panel: ChartsPanel) -> None:
+    chart = panel.time_chart
+    panel.resize(900, 560)
+    panel.tabs.setCurrentWidget(chart)
+    panel.show()
+    QApplication.processEvents()
+    names = [label.text for _, label in chart.legend.items]
+    assert names == ["Wait", "Process", "Expected rework"]
+    bars = chart.plot.getPlotItem().getViewBox().sceneBoundingRect()
+    legend = chart.legend.sceneBoundingRect()
+    assert legend.top() >= bars.bottom() and legend.width() < bars.width() / 2
+
+
 def test_the_time_chart_sorts_and_tells_exact_values(panel: ChartsPanel) -> None:
     chart = panel.time_chart
     chart.sorted.setChecked(True)

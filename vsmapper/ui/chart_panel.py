@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -211,8 +212,14 @@ class TimeChart(QWidget):
             )
             for colour in (theme.WAIT, theme.PROCESS, theme.REWORK)
         ]
-        for layer in self._layers:
+        # Under the plot, in the plot's own layout: inside it, a legend would cover the bars.
+        self.legend = pg.LegendItem(colCount=len(self._layers), labelTextColor=theme.INK)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        item.layout.addItem(self.legend, 4, 1)
+        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        for layer, name in zip(self._layers, ("Wait", "Process", "Expected rework"), strict=True):
             item.addItem(layer)
+            self.legend.addItem(layer, name)
         self.totals = Labels(item, anchor=(0, 0.5))
         self.sorted.toggled.connect(lambda _: self._shown and self.show_map(*self._shown))
 
