@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
@@ -414,6 +414,17 @@ def test_copy_puts_the_table_on_the_clipboard(comparison: ScenarioComparisonView
     lines = QGuiApplication.clipboard().text().splitlines()
     assert lines[0].split("\t")[1:3] == ["Current state", "Coding assistant only"]
     assert len(lines) == 1 + comparison.table.rowCount()
+
+
+def test_the_comparison_shows_a_stage_name_whole(comparison: ScenarioComparisonView) -> None:
+    comparison.refresh()
+    table = comparison.table
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount()):
+            item = table.item(row, column)
+            if item is not None and "Discovery & prioritisation" in item.text():
+                shown = QFontMetrics(item.font()).horizontalAdvance(item.text())
+                assert shown < table.columnWidth(column), item.text()
 
 
 def test_without_scenarios_the_comparison_says_how_to_make_one(

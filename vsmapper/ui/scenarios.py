@@ -884,6 +884,11 @@ def queue_values(
     return values, deltas
 
 
+COMPARISON_CHARACTERS = 40
+"""Widest column of the comparison, in characters: a stage's name with "(23%)" or ": busy"
+stays whole (the table scrolls sideways instead)."""
+
+
 class ScenarioComparisonView(FollowingPanel):
     """The current state beside every scenario, with each scenario's changes coloured."""
 
@@ -965,7 +970,7 @@ class ScenarioComparisonView(FollowingPanel):
                 item.setForeground(QBrush(theme.color(tone or theme.MUTED)))
                 self._align(item)
                 self.table.setItem(row, column + 1, item)
-        fit_columns(self.table)
+        fit_columns(self.table, COMPARISON_CHARACTERS)
         count = len(self.comparisons)
         return f"{count} scenario{'s' * (count != 1)} against the current state"
 
