@@ -203,13 +203,13 @@ def test_no_effects_without_opportunities() -> None:
 def counted_analyses(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The opportunity ids of each what-if analysis run from now on."""
     runs: list[list[str]] = []
-    original = insights_module._analysis_with
+    original = insights_module._future_with
 
     def counting(stream: ValueStream, opportunity_ids: Any) -> Any:
         runs.append(list(opportunity_ids))
         return original(stream, opportunity_ids)
 
-    monkeypatch.setattr(insights_module, "_analysis_with", counting)
+    monkeypatch.setattr(insights_module, "_future_with", counting)
     return runs
 
 
@@ -288,6 +288,44 @@ def test_an_opportunity_that_adds_rework_is_said_to_lengthen_lead_time() -> None
     found = only(insights(stream), "low_leverage")
     assert found.figures["saving_hours"] < 0
     assert "lengthen" in found.title
+
+
+def overloading_map(**fields: Any) -> ValueStream:
+    """b is 90% busy; an AI idea at a halves a's work but makes b's 20% longer: 108%."""
+    more_review = {
+        "id": "more-review",
+        "name": "Generate more code",
+        "process_time_factor": 0.5,
+        "also": [{"stage": "b", "process_time_factor": 1.2}],
+    }
+    return make_map(
+        [stage("a", 1, 80, ai=[more_review]), stage("b", 36)], demand_per_week=1, **fields
+    )
+
+
+def test_an_opportunity_that_overloads_a_stage_has_no_lead_time() -> None:
+    stream = overloading_map()
+    (effect,) = opportunity_effects(stream)
+    assert effect.lead_time_delta_hours is None and effect.expected_lead_time_delta_hours is None
+    assert effect.lead_time_delta_pct is None and effect.expected_lead_time_delta_pct is None
+    assert [(change.stage, change.utilization_after) for change in effect.overflowing] == [
+        ("B", close(1.08))
+    ]
+    # Never the "most effective" idea, though a's own time falls.
+    assert of_kind(insights(stream), "best_opportunity") == []
+    (ideation, *_) = [share for share in hourglass(stream) if share.opportunities]
+    assert ideation.lead_time_delta_hours is None
+    (shown,) = insights_json(stream, None)["opportunities"]
+    assert shown["lead_time_delta_hours"] is None
+    assert shown["overflowing"] == [{"stage": "B", "utilization": close(1.08)}]
+    json.dumps(insights_json(stream, None), allow_nan=False)
+
+
+def test_an_overloading_opportunity_in_a_scenario_is_named_as_an_overload() -> None:
+    scenario = {"id": "more", "name": "More code", "ai": ["more-review"]}
+    found = insights(overloading_map(scenarios=[scenario]))
+    assert only(found, "demand_overload").stage_ids == ("b",)
+    assert of_kind(found, "low_leverage") == []
 
 
 # ---- capacity ----

@@ -254,8 +254,27 @@ def test_the_phase_table_is_the_hourglass(panel: InsightsPanel, example: Workspa
     assert (
         table.item(1, 3)
         .text()
-        .startswith(format_hours(shares[1].expected_lead_time_delta_hours, 8, 5))
+        .startswith(format_hours(shares[1].expected_lead_time_delta_hours or 0.0, 8, 5))
     )
+
+
+def test_a_phase_whose_ideas_overload_a_stage_shows_no_lead_time(
+    qtbot: QtBot, example: Workspace
+) -> None:
+    stream = example.stream
+    # Code review 83% busy, without its review bot: the coding assistant's extra review work
+    # overloads it.
+    stages = [
+        stage.replaced(availability=0.15, ai=[]) if stage.id == "review" else stage
+        for stage in stream.stages
+    ]
+    busy = InsightsPanel(Workspace(stream.replaced(stages=stages, scenarios=[])))
+    window = shown_in_window(qtbot, busy)
+    qtbot.waitUntil(lambda: busy.phases.item(1, 3) is not None)
+    build = busy.phases.item(1, 3)
+    assert build.text() == "unbounded"
+    assert build.foreground().color().name() == "#b91c1c"
+    window.close()
 
 
 def test_a_hidden_panel_does_no_work_until_shown(qtbot: QtBot, example: Workspace) -> None:

@@ -172,6 +172,26 @@ def test_the_preview_is_what_the_engine_finds_once_added(qtbot: QtBot, chain: Wo
     assert "the constraint is Refinement" in preview
 
 
+def busy_review(workspace: Workspace) -> Workspace:
+    """The example with Code review 83% busy: the coding assistant's extra review overloads it."""
+    stream = workspace.stream
+    stages = [
+        stage.replaced(availability=0.15) if stage.id == "review" else stage
+        for stage in stream.stages
+    ]
+    return Workspace(stream.replaced(stages=stages))
+
+
+def test_the_preview_says_when_an_idea_would_overload_a_stage(
+    qtbot: QtBot, example: Workspace
+) -> None:
+    dialog = dialog_for(qtbot, busy_review(example), "coding")
+    dialog.choose("coding-assistant")
+    preview = html.unescape(dialog.preview.text())
+    assert "expected lead time <b style='color:#b91c1c'>unbounded</b>" in preview
+    assert "Code review gets 133% of its capacity" in preview
+
+
 # --- the table ---------------------------------------------------------------------------
 
 
@@ -201,6 +221,24 @@ def test_the_panel_lists_every_opportunity_with_its_effect_alone(
         assert shown.removeprefix("+").startswith(format_hours(hours, 8, 5) if hours else "±0")
     assert "3 AI opportunities, 950 USD a month" in panel.summary.text()
     assert panel.heading.text().startswith("Current state")
+
+
+def test_an_idea_that_overloads_a_stage_shows_no_lead_time(
+    qtbot: QtBot, example: Workspace
+) -> None:
+    shown = OpportunitiesPanel(busy_review(example))
+    window = shown_in_window(qtbot, shown)
+    shown.refresh()
+    row = shown.model.row_of("coding-assistant")
+    assert row is not None
+    effect = shown.model.index(row, EFFECT_COLUMN)
+    assert effect.data() == "overloaded: Code review 133%"
+    assert effect.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b91c1c"
+    tooltip = effect.data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith("Applied alone: Code review gets 133% of its capacity")
+    assert "lead time unbounded" in tooltip
+    assert cell(shown, "review-bot", EFFECT_COLUMN).startswith("−")
+    window.close()
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,15 @@ from typing import Any, Literal
 
 from vsmapper.analysis.flow import FlowAnalysis, analyze
 from vsmapper.analysis.graph import critical_path
-from vsmapper.analysis.scenario import PCA_FLOOR, apply_scenario, compare, find_scenario
+from vsmapper.analysis.queues import QueueChange, overflow_json
+from vsmapper.analysis.scenario import (
+    PCA_FLOOR,
+    FutureState,
+    apply_scenario,
+    compare,
+    find_scenario,
+    future_state,
+)
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.analysis.timing import flow_times
 from vsmapper.jsonout import json_ready
@@ -69,14 +77,17 @@ class OpportunityEffect:
     stage_id: str
     stage: str
     practice: str | None
-    lead_time_delta_hours: float
-    lead_time_delta_pct: float
-    expected_lead_time_delta_hours: float
-    expected_lead_time_delta_pct: float
+    lead_time_delta_hours: float | None
+    """None when it overloads a stage (see ``overflowing``), as are the next three."""
+    lead_time_delta_pct: float | None
+    expected_lead_time_delta_hours: float | None
+    expected_lead_time_delta_pct: float | None
     pca_delta_points: float
     """Change of the stage's %C&A in percentage points, after clamping to (0, 100]."""
     rolled_pca_delta: float
     monthly_cost: float
+    overflowing: tuple[QueueChange, ...] = ()
+    """The stages it would give more work than they can do: their queues grow without bound."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +108,9 @@ class PhaseShare:
     share: float
     opportunities: int
     monthly_cost: float
-    lead_time_delta_hours: float
-    expected_lead_time_delta_hours: float
+    lead_time_delta_hours: float | None
+    """None when the phase's opportunities together overload a stage, as is the next one."""
+    expected_lead_time_delta_hours: float | None
 
 
 def opportunity_effects(stream: ValueStream) -> list[OpportunityEffect]:
@@ -109,11 +121,15 @@ def opportunity_effects(stream: ValueStream) -> list[OpportunityEffect]:
     effects = []
     for stage, opportunity in marked:
         change = changes.get(opportunity.id)
+        overflowing: tuple[QueueChange, ...] = ()
         if change is None:
-            future = _analysis_with(stream, [opportunity.id])
+            state = _future_with(stream, [opportunity.id])
+            future, overflowing = analyze(state.stream), state.overflowing
             change = _Change(
-                future.lead_time_hours - current.lead_time_hours,
-                future.expected_lead_time_hours - current.expected_lead_time_hours,
+                None if overflowing else future.lead_time_hours - current.lead_time_hours,
+                None
+                if overflowing
+                else future.expected_lead_time_hours - current.expected_lead_time_hours,
                 100 * (future.stage(stage.id).pca - current.stage(stage.id).pca),
                 future.rolled_pca - current.rolled_pca,
             )
@@ -133,6 +149,7 @@ def opportunity_effects(stream: ValueStream) -> list[OpportunityEffect]:
                 pca_delta_points=change.pca_points,
                 rolled_pca_delta=change.rolled_pca,
                 monthly_cost=opportunity.monthly_cost,
+                overflowing=overflowing,
             )
         )
     return effects
@@ -140,10 +157,11 @@ def opportunity_effects(stream: ValueStream) -> list[OpportunityEffect]:
 
 @dataclass(frozen=True)
 class _Change:
-    """What one opportunity alone changes: lead times in hours, %C&A in points and as rolled."""
+    """What one opportunity alone changes: lead times in hours (None when unbounded), %C&A in
+    points and as rolled."""
 
-    lead: float
-    expected: float
+    lead: float | None
+    expected: float | None
     pca_points: float
     rolled_pca: float
 
@@ -216,11 +234,16 @@ def hourglass(stream: ValueStream, scenario: Scenario | None = None) -> list[Pha
             times.expected[place] for place in path if times.stages[place].phase == phase
         )
         chosen = [opportunity for stage, opportunity in counted if stage.phase == phase]
-        lead = expected = 0.0
+        lead: float | None = 0.0
+        expected: float | None = 0.0
         if current is not None and chosen:
-            future = _analysis_with(stream, [opportunity.id for opportunity in chosen])
-            lead = future.lead_time_hours - current.lead_time_hours
-            expected = future.expected_lead_time_hours - current.expected_lead_time_hours
+            state = _future_with(stream, [opportunity.id for opportunity in chosen])
+            if state.unbounded:
+                lead = expected = None
+            else:
+                future = analyze(state.stream)
+                lead = future.lead_time_hours - current.lead_time_hours
+                expected = future.expected_lead_time_hours - current.expected_lead_time_hours
         shares.append(
             PhaseShare(
                 phase=phase,
@@ -284,18 +307,22 @@ def insights_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
     scenario = None if scenario_name is None else find_scenario(stream, scenario_name)
     return {
         "insights": [json_ready(asdict(found)) for found in insights(stream, scenario)],
-        "opportunities": [json_ready(asdict(effect)) for effect in opportunity_effects(stream)],
+        "opportunities": [
+            json_ready({**asdict(effect), "overflowing": overflow_json(effect.overflowing)})
+            for effect in opportunity_effects(stream)
+        ],
         "hourglass": [json_ready(asdict(share)) for share in hourglass(stream, scenario)],
     }
 
 
-def _analysis_with(stream: ValueStream, opportunity_ids: Sequence[str]) -> FlowAnalysis:
-    """The analysis of the map with just these AI opportunities applied."""
-    what_if = Scenario(id="what-if", name="What if", ai=list(opportunity_ids))
-    return analyze(apply_scenario(stream, what_if))
+def _future_with(stream: ValueStream, opportunity_ids: Sequence[str]) -> FutureState:
+    """The map with just these AI opportunities applied, its queues responding."""
+    return future_state(stream, Scenario(id="what-if", name="What if", ai=list(opportunity_ids)))
 
 
-def _percent(delta: float, base: float) -> float:
+def _percent(delta: float | None, base: float) -> float | None:
+    if delta is None:
+        return None
     return 100 * delta / base if base > 0 else 0.0
 
 
@@ -690,12 +717,16 @@ def _biggest_lever(
 
 def _best_opportunity(effects: Sequence[OpportunityEffect], words: _Words) -> list[Insight]:
     """The AI opportunity that would shorten expected lead time most when applied alone."""
+    # One that overloads a stage has no lead time: the scenarios' overload findings name it.
     helpful = [
-        effect for effect in effects if effect.expected_lead_time_delta_hours < -_NOISE_HOURS
+        effect for effect in effects if (effect.expected_lead_time_delta_hours or 0) < -_NOISE_HOURS
     ]
     if not helpful:
         return []
-    best = min(helpful, key=lambda effect: effect.expected_lead_time_delta_hours)
+    best = min(helpful, key=lambda effect: effect.expected_lead_time_delta_hours or 0.0)
+    lead, lead_pct = best.lead_time_delta_hours or 0.0, best.lead_time_delta_pct or 0.0
+    expected = best.expected_lead_time_delta_hours or 0.0
+    expected_pct = best.expected_lead_time_delta_pct or 0.0
     count = len(effects)
     return [
         Insight(
@@ -704,10 +735,8 @@ def _best_opportunity(effects: Sequence[OpportunityEffect], words: _Words) -> li
             title=f"Most effective AI opportunity: {best.opportunity} at {best.stage}",
             text=(
                 f"Applied alone, {best.opportunity} would change lead time by "
-                f"{words.hours(best.lead_time_delta_hours)} "
-                f"({words.change(best.lead_time_delta_pct)}) and expected lead time by "
-                f"{words.hours(best.expected_lead_time_delta_hours)} "
-                f"({words.change(best.expected_lead_time_delta_pct)}), for "
+                f"{words.hours(lead)} ({words.change(lead_pct)}) and expected lead time by "
+                f"{words.hours(expected)} ({words.change(expected_pct)}), for "
                 f"{words.money(best.monthly_cost)} a month."
                 + (
                     f" It does the most of the {count} AI opportunities considered."
@@ -717,10 +746,10 @@ def _best_opportunity(effects: Sequence[OpportunityEffect], words: _Words) -> li
             ),
             stage_ids=(best.stage_id,),
             figures={
-                "lead_time_delta_hours": best.lead_time_delta_hours,
-                "lead_time_delta_pct": best.lead_time_delta_pct,
-                "expected_lead_time_delta_hours": best.expected_lead_time_delta_hours,
-                "expected_lead_time_delta_pct": best.expected_lead_time_delta_pct,
+                "lead_time_delta_hours": lead,
+                "lead_time_delta_pct": lead_pct,
+                "expected_lead_time_delta_hours": expected,
+                "expected_lead_time_delta_pct": expected_pct,
                 "rolled_pca_delta": best.rolled_pca_delta,
                 "monthly_cost": best.monthly_cost,
             },
@@ -745,7 +774,8 @@ def _low_leverage(
     constraint = current.constraint
     found = []
     for effect in effects:
-        if effect.opportunity_id not in enabled_in:
+        # One that overloads a stage moves lead time without bound: not a low-leverage case.
+        if effect.opportunity_id not in enabled_in or effect.expected_lead_time_delta_hours is None:
             continue
         saving = -effect.expected_lead_time_delta_hours
         stage_share = current.stage(effect.stage_id).share

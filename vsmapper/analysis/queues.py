@@ -16,9 +16,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from vsmapper.analysis.flow import expected_passes, utilizations
 from vsmapper.analysis.timing import flow_times
+from vsmapper.jsonout import json_number
 from vsmapper.model import ValueStream
 
 
@@ -172,6 +174,15 @@ def unbounded_reason(overflowing: Sequence[QueueChange]) -> str:
         if change.utilization_after is not None
     ]
     return "; ".join(parts) + ", so its queue grows without bound"
+
+
+def overflow_json(overflowing: Sequence[QueueChange]) -> list[dict[str, Any]]:
+    """The stages whose queue grows without bound, as JSON: their names and utilizations."""
+    return [
+        {"stage": change.stage, "utilization": json_number(change.utilization_after)}
+        for change in overflowing
+        if change.utilization_after is not None
+    ]
 
 
 def wait_curve(

@@ -7,7 +7,7 @@ from typing import Any
 
 from vsmapper.analysis.flow import FlowAnalysis, StageMetrics, analyze
 from vsmapper.analysis.insights import insights_json
-from vsmapper.analysis.queues import QueueChange, unbounded_reason
+from vsmapper.analysis.queues import QueueChange, overflow_json, unbounded_reason
 from vsmapper.analysis.scenario import (
     FutureState,
     ScenarioComparison,
@@ -50,7 +50,7 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
     if state is not None:
         scenario_keys = {
             "unbounded": state.unbounded,
-            "overflowing": _overflowing_json(state.overflowing),
+            "overflowing": overflow_json(state.overflowing),
         }
     return {
         "name": stream.name,
@@ -102,15 +102,6 @@ def _analysed_map(
     scenario = find_scenario(stream, scenario_name)
     state = future_state(stream, scenario)
     return scenario.name, state.stream, state
-
-
-def _overflowing_json(overflowing: Sequence[QueueChange]) -> list[dict[str, Any]]:
-    """The stages whose queue grows without bound."""
-    return [
-        {"stage": change.stage, "utilization": _number(change.utilization_after)}
-        for change in overflowing
-        if change.utilization_after is not None
-    ]
 
 
 def _optional(value: float | None) -> float | None:
@@ -182,7 +173,7 @@ def _comparison_json(comparison: ScenarioComparison) -> dict[str, Any]:
         "cost_per_item_delta": _number(comparison.cost_per_item_delta),
         "current_constraint": None if current.constraint is None else current.constraint.stage,
         "unbounded": comparison.unbounded,
-        "overflowing": _overflowing_json(comparison.overflowing),
+        "overflowing": overflow_json(comparison.overflowing),
     }
 
 

@@ -40,12 +40,13 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
 from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
+from vsmapper.analysis.queues import QueueChange
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.background import Latest
 from vsmapper.ui.docks import InView
-from vsmapper.ui.units import duration_text, money_text
+from vsmapper.ui.units import UNBOUNDED, duration_text, money_text
 from vsmapper.ui.workspace import Workspace
 
 REFRESH_DELAY_MS = 300
@@ -105,6 +106,14 @@ def signed_money(amount: float, currency: str) -> str:
     if abs(amount) < NOISE:
         return f"±0 {currency}"
     return ("+" if amount > 0 else "") + money_text(amount, currency)
+
+
+def overload_text(overflowing: Sequence[QueueChange]) -> str:
+    """The stages that overflow and their loads: ``overloaded: Code review 117%``."""
+    loads = ", ".join(
+        f"{change.stage} {change.utilization_after or 0:.0%}" for change in overflowing
+    )
+    return f"overloaded: {loads}"
 
 
 def change_color(delta: float, lower_is_better: bool = True) -> str | None:
@@ -788,13 +797,15 @@ class InsightsPanel(FollowingPanel):
             )
             delta = share.expected_lead_time_delta_hours
             change = (
-                f"{signed_duration(stream, delta)} ({signed_number(percent_of(delta, total))}%)"
+                UNBOUNDED
+                if delta is None
+                else f"{signed_duration(stream, delta)} ({signed_number(percent_of(delta, total))}%)"
             )
             effect = read_only_item(
                 change if share.opportunities else "—",
                 f"Expected lead time {change} with all of them" if share.opportunities else "",
             )
-            tone = change_color(delta)
+            tone = WORSE if delta is None else change_color(delta)
             if tone:
                 effect.setForeground(QBrush(theme.color(tone)))
             for column, item in enumerate((phase, portion, ideas, effect)):

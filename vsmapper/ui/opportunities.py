@@ -42,8 +42,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.analysis import analyze, apply_scenario
+from vsmapper.analysis import analyze
 from vsmapper.analysis.insights import OpportunityEffect, opportunity_effects
+from vsmapper.analysis.queues import unbounded_reason
+from vsmapper.analysis.scenario import future_state
 from vsmapper.catalog import (
     Practice,
     load_catalog,
@@ -62,10 +64,12 @@ from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.insights_panel import (
     PANEL_POINT_SIZE,
     ROOT,
+    WORSE,
     FollowingPanel,
     ProblemLabel,
     change_color,
     fit_columns,
+    overload_text,
     panel_font,
     percent_of,
     prepare_table,
@@ -74,7 +78,7 @@ from vsmapper.ui.insights_panel import (
     text_label,
 )
 from vsmapper.ui.side_effects import SideEffectsDialog
-from vsmapper.ui.units import duration_text, money_text
+from vsmapper.ui.units import UNBOUNDED, duration_text, money_text
 from vsmapper.ui.workspace import Workspace
 
 STATUSES = ("idea", "pilot", "adopted")
@@ -475,17 +479,23 @@ class AddOpportunityDialog(QDialog):
         ]
         with_it = stream.model_copy(update={"stages": stages})
         current = analyze(stream)
-        future = analyze(
-            apply_scenario(with_it, Scenario(id=preview.id, name="preview", ai=[preview.id]))
-        )
-        expected = future.expected_lead_time_hours - current.expected_lead_time_hours
+        state = future_state(with_it, Scenario(id=preview.id, name="preview", ai=[preview.id]))
         total = current.expected_lead_time_hours
-        tone = change_color(expected) or theme.INK_SOFT
+        if state.unbounded:
+            change = (
+                f"<b style='color:{WORSE}'>{UNBOUNDED}</b>: "
+                f"{html.escape(unbounded_reason(state.overflowing))}"
+            )
+        else:
+            expected = analyze(state.stream).expected_lead_time_hours - total
+            tone = change_color(expected) or theme.INK_SOFT
+            change = (
+                f"<b style='color:{tone}'>{signed_duration(stream, expected)} "
+                f"({signed_number(percent_of(expected, total))}%)</b> "
+                f"of {duration_text(stream, total)}"
+            )
         text = (
-            f"Applied alone to the current state: expected lead time "
-            f"<b style='color:{tone}'>{signed_duration(stream, expected)} "
-            f"({signed_number(percent_of(expected, total))}%)</b> "
-            f"of {duration_text(stream, total)}, for "
+            f"Applied alone to the current state: expected lead time {change}, for "
             f"{money_text(self.monthly_cost.value(), stream.currency)} a month."
         )
         constraint = current.constraint
@@ -675,9 +685,11 @@ class OpportunityTableModel(CheckedTableModel):
                 effect = self.effects.get(opportunity.id)
                 if effect is None:
                     return "…"
+                if effect.overflowing:
+                    return overload_text(effect.overflowing)
                 return (
-                    f"{signed_duration(stream, effect.expected_lead_time_delta_hours)} "
-                    f"({signed_number(effect.expected_lead_time_delta_pct)}%)"
+                    f"{signed_duration(stream, effect.expected_lead_time_delta_hours or 0.0)} "
+                    f"({signed_number(effect.expected_lead_time_delta_pct or 0.0)}%)"
                 )
             case "process_time_factor" | "wait_time_factor":
                 return factor_text(getattr(opportunity, column.field))
@@ -693,7 +705,8 @@ class OpportunityTableModel(CheckedTableModel):
         if scenario is not None and opportunity.id not in scenario.ai:
             return QBrush(theme.color(theme.MUTED))
         if number == EFFECT_COLUMN and opportunity.id in self.effects:
-            tone = change_color(self.effects[opportunity.id].expected_lead_time_delta_hours)
+            expected = self.effects[opportunity.id].expected_lead_time_delta_hours
+            tone = WORSE if expected is None else change_color(expected)
             return QBrush(theme.color(tone or theme.MUTED))
         return None
 
@@ -701,13 +714,18 @@ class OpportunityTableModel(CheckedTableModel):
         effect = self.effects.get(opportunity.id)
         if number == EFFECT_COLUMN and effect is not None:
             stream = self.workspace.stream
-            lead = signed_duration(stream, effect.lead_time_delta_hours)
+            rolled = f"rolled %C&A {signed_number(100 * effect.rolled_pca_delta)} pts"
+            if effect.overflowing:
+                return (
+                    f"Applied alone: {unbounded_reason(effect.overflowing)}; lead time "
+                    f"{UNBOUNDED}, {rolled}"
+                )
+            lead = signed_duration(stream, effect.lead_time_delta_hours or 0.0)
             return (
                 f"Applied alone: lead time {lead} "
-                f"({signed_number(effect.lead_time_delta_pct)}%), expected lead time "
-                f"{signed_duration(stream, effect.expected_lead_time_delta_hours)} "
-                f"({signed_number(effect.expected_lead_time_delta_pct)}%), rolled %C&A "
-                f"{signed_number(100 * effect.rolled_pca_delta)} pts"
+                f"({signed_number(effect.lead_time_delta_pct or 0.0)}%), expected lead time "
+                f"{signed_duration(stream, effect.expected_lead_time_delta_hours or 0.0)} "
+                f"({signed_number(effect.expected_lead_time_delta_pct or 0.0)}%), {rolled}"
             )
         scenario = self.workspace.scenario
         if scenario is not None and opportunity.id not in scenario.ai:

@@ -50,6 +50,7 @@ from vsmapper.ui.insights_panel import (
     change_color,
     clear_layout,
     fit_columns,
+    overload_text,
     panel_font,
     percent_of,
     prepare_table,
@@ -67,7 +68,7 @@ from vsmapper.ui.opportunities import (
     opportunity_effect_text,
     read_number,
 )
-from vsmapper.ui.units import NO_COSTS, cost_text, duration_text, money_text
+from vsmapper.ui.units import NO_COSTS, UNBOUNDED, cost_text, duration_text, money_text
 from vsmapper.ui.workspace import Workspace
 
 ALL_AI_IDEAS = "All AI ideas"
@@ -759,9 +760,6 @@ MEASURES = (
 )
 
 
-UNBOUNDED = "unbounded"
-
-
 def measure_values(
     stream: ValueStream,
     analysis: FlowAnalysis,
@@ -793,10 +791,7 @@ def measure_deltas(
         future.constraint and future.constraint.stage_id
     )
     if lead is None or expected is None or efficiency is None:
-        overload = ", ".join(
-            f"{change.stage} {change.utilization_after:.0%}" for change in comparison.overflowing
-        )
-        timing = [(f"overloaded: {overload}", WORSE), (UNBOUNDED, WORSE), ("—", None)]
+        timing = [(overload_text(comparison.overflowing), WORSE), (UNBOUNDED, WORSE), ("—", None)]
     else:
         expected_pct = percent_of(expected, current.expected_lead_time_hours)
         timing = [

@@ -18,6 +18,8 @@ DISPLAY_UNITS: dict[DisplayUnit, str] = {
     "days": "Working days",
 }
 _shown: list[DisplayUnit] = []
+UNBOUNDED = "unbounded"
+"""A lead time, or a change of one, when a stage gets more work than it can do."""
 
 
 def display_unit() -> DisplayUnit:

@@ -46,7 +46,7 @@ from vsmapper.ui.canvas.items import (
     tag_rect,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
-from vsmapper.ui.units import cost_text, display_unit, show_hours
+from vsmapper.ui.units import UNBOUNDED, cost_text, display_unit, show_hours
 
 REWORK_RISE = 32.0
 """How far a rework loop's top rises above the highest box under it."""
@@ -1007,9 +1007,6 @@ def _stage_face(
         tooltip=tooltip,
         constraint=constraint,
     )
-
-
-UNBOUNDED = "unbounded"
 
 
 def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = False) -> str:
