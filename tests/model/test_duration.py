@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vsmapper.model.duration import Estimate, format_hours, parse_estimate
+from vsmapper.model.duration import Estimate, format_hours, parse_estimate, read_decimal
 
 
 @pytest.mark.parametrize(
@@ -147,3 +147,35 @@ def test_a_value_of_another_kind_is_named_as_a_map_file_spells_it(value: object,
 def test_a_duration_typed_longer_than_a_century_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="is too long; durations are at most 100 years"):
         parse_estimate(text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("1,200", 1200), ("-1,000", -1000), ("12,345,678.5", 12345678.5), (" 0.7 ", 0.7)],
+)
+def test_numbers_may_group_thousands_with_commas(typed: str, number: float) -> None:
+    assert read_decimal(typed) == number
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0,7", "'0,7' is not a number (use a point for decimals: 0.7)"),
+        ("0,500", "'0,500' is not a number (use a point for decimals: 0.500)"),
+        ("85,50", "'85,50' is not a number (use a point for decimals: 85.50)"),
+        ("1,2,3", "'1,2,3' is not a number"),
+    ],
+)
+def test_a_decimal_comma_is_refused_with_advice(typed: str, message: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        read_decimal(typed)
+    assert str(refused.value) == message
+
+
+def test_a_duration_with_a_decimal_comma_is_refused_with_advice() -> None:
+    with pytest.raises(
+        ValueError, match=r"'1,5d' is not a duration \(use a point for decimals: 1.5d\)"
+    ):
+        parse_estimate("1,5d")
+    with pytest.raises(ValueError, match=r"try 3d"):
+        parse_estimate("2d,3d")

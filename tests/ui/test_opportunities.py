@@ -278,6 +278,8 @@ def test_each_edit_in_place_is_one_undo_step(
     ("field", "typed", "reason"),
     [
         ("process_time_factor", "fast", "'fast' is not a number"),
+        # Read as a thousands separator, the comma made this ×7.
+        ("process_time_factor", "0,7", "'0,7' is not a number; use a point for decimals: 0.7"),
         ("process_time_factor", "-1", "process time factor: -1 is out of range"),
         ("pca_delta", "150", "%C&A change: 150 is out of range"),
         ("monthly_cost", "a lot", "monthly cost: 'a lot' is not a number"),

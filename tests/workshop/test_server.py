@@ -114,6 +114,13 @@ def test_an_answer_is_taken_replaced_and_taken_back(survey) -> None:
     assert len(calls) == 3
 
 
+def test_a_percentage_typed_with_a_decimal_comma_is_read(survey) -> None:
+    # What a phone's decimal keypad gives in many languages.
+    answer = {"participant": "p1", "stages": {"coding": {"pca": "92,5"}}}
+    assert post(survey, answer)[0] == 200
+    assert survey.merge().stages[0].pca == 92.5
+
+
 def test_script_in_a_pain_point_is_kept_as_plain_text(survey) -> None:
     text = "<img src=x onerror=alert(1)>"
     assert post(survey, {"participant": "p", "stages": {"review": {"pain": text}}})[0] == 200

@@ -34,7 +34,7 @@ from vsmapper.model import (
     parse_estimate,
 )
 from vsmapper.model.document import FreshIds, slug
-from vsmapper.model.duration import format_number
+from vsmapper.model.duration import decimal_comma_hint, format_number, read_decimal
 from vsmapper.model.stream import map_problems
 from vsmapper.model.validation import validation_messages
 
@@ -363,12 +363,7 @@ def read_number(cell: Cell) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{_text(value)!r} is not a number")
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = float(text)
-        except ValueError:
-            hint = " (use a point for decimals)" if "," in text else ""
-            raise ValueError(f"{text!r} is not a number{hint}") from None
+        value = read_decimal(value)
     if isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
         value = float("inf") if value > 0 else float("-inf")
     if not math.isfinite(value):
@@ -424,7 +419,8 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
     try:
         return _estimate(text)
     except ValueError:
-        raise ValueError(f"{value.strip()!r} is not a duration (try 3d, 4h, 90m, 2-5d)") from None
+        advice = decimal_comma_hint(value) or "try 3d, 4h, 90m, 2-5d"
+        raise ValueError(f"{value.strip()!r} is not a duration ({advice})") from None
 
 
 @functools.lru_cache(maxsize=4096)

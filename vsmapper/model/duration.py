@@ -65,8 +65,37 @@ def format_span(span: Span) -> str:
     return " ".join(f"{format_number(value)}{unit}" for value, unit in span) or "0h"
 
 
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
+_DECIMAL_COMMA = re.compile(r"\d,\d")
+
+
+def decimal_comma_hint(text: str) -> str | None:
+    """Advice for a number written with a decimal comma: ``use a point for decimals: 1.5d``."""
+    text = text.strip()
+    if text.count(",") != 1 or not _DECIMAL_COMMA.search(text) or _THOUSANDS.fullmatch(text):
+        return None
+    return f"use a point for decimals: {text.replace(',', '.')}"
+
+
+def read_decimal(text: str) -> float:
+    """A number as people type it, ``1,200`` with its thousands grouped; ``ValueError`` else.
+
+    A decimal comma (``0,7``) is refused with advice: read as a separator it would make 7.
+    """
+    text = text.strip()
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        hint = decimal_comma_hint(text)
+        advice = f" ({hint})" if hint else ""
+        raise ValueError(f"{text!r} is not a number{advice}") from None
+
+
 def _malformed(text: str) -> ValueError:
-    return ValueError(f"{quoted(text.strip())} is not a duration ({ACCEPTED_FORMS})")
+    advice = decimal_comma_hint(text) or ACCEPTED_FORMS
+    return ValueError(f"{quoted(text.strip())} is not a duration ({advice})")
 
 
 def _too_long(text: str) -> ValueError:

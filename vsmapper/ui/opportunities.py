@@ -55,7 +55,7 @@ from vsmapper.catalog import (
 )
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change
-from vsmapper.model.duration import share_text
+from vsmapper.model.duration import decimal_comma_hint, read_decimal, share_text
 from vsmapper.model.stream import AIOpportunity, Scenario, Stage
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
@@ -114,13 +114,14 @@ def opportunity_effect_text(opportunity: AIOpportunity) -> str:
 
 def read_number(text: str, what: str, example: str) -> float:
     """A number typed the way people write it: ``0.8``, ``×0.8``, ``−2 pts``, ``1,200 USD``."""
-    cleaned = re.sub(r"^[×xX*$€£]|pts?$|points?$|[A-Za-z$€£]+$|[,\s]", "", text.strip()).replace(
+    cleaned = re.sub(r"^[×xX*$€£]|pts?$|points?$|[A-Za-z$€£]+$|\s", "", text.strip()).replace(
         "−", "-"
     )
     try:
-        number = float(cleaned)
+        number = read_decimal(cleaned)
     except ValueError:
-        message = f"{what}: '{text.strip()}' is not a number; type e.g. {example}"
+        advice = decimal_comma_hint(cleaned) or f"type e.g. {example}"
+        message = f"{what}: '{text.strip()}' is not a number; {advice}"
         raise VSMapperError(message) from None
     # A whole number stays whole, so that a refusal quotes it as typed ("-1", not "-1.0").
     return int(number) if number.is_integer() else number

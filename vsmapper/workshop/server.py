@@ -73,8 +73,10 @@ def _percent(value: object, where: str) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     elif isinstance(value, str) and len(value) <= 10:
+        # A phone's decimal keypad gives a comma in many languages, and a percentage never
+        # needs one to group thousands.
         try:
-            number = float(value.strip().removesuffix("%"))
+            number = float(value.strip().removesuffix("%").replace(",", ".", 1))
         except ValueError:
             number = None
     if number is None or not 0 < number <= 100:
