@@ -445,6 +445,10 @@ def test_side_effects_are_edited_added_and_removed_as_one_undo_step(
     dialog = panel.findChild(SideEffectsDialog)
     assert dialog is not None and dialog.table.rowCount() == 2
     assert dialog.effects() == example.document.opportunity("coding-assistant").also
+    # The stage's name shows whole beside the numbers.
+    deploy = dialog.table.cellWidget(1, 0)
+    assert deploy.currentText() == "Deploy to production"
+    assert deploy.width() >= deploy.sizeHint().width()
     dialog.table.cellWidget(0, 1).setValue(2.0)  # review takes twice as long
     dialog.remove_button.click()  # no row selected: the last one, on deploy, goes
     dialog.add_button.click()
