@@ -15,6 +15,7 @@ from vsmapper.analysis.insights import opportunity_effects
 from vsmapper.catalog import load_catalog, opportunity_from_practice, suggest
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
+from vsmapper.model.stream import ValueStream
 from vsmapper.ui.commands import perform
 from vsmapper.ui.opportunities import (
     COLUMNS,
@@ -400,6 +401,19 @@ def test_a_hidden_panel_waits_until_it_is_shown(qtbot: QtBot, example: Workspace
     window = shown_in_window(qtbot, hidden)
     assert not hidden.stale and cell(hidden, "review-bot", EFFECT_COLUMN) != "…"
     window.close()
+
+
+def test_the_panel_offers_no_stage_of_a_map_replaced_since(
+    panel: OpportunitiesPanel, example: Workspace
+) -> None:
+    panel.select_opportunity("coding-assistant")
+    # A new map without that stage, as New guided workshop map or Open make one; the map's
+    # selection, cleared first, reaches the panel before its table has heard of the new map.
+    example.changed.disconnect(panel.model._on_change)
+    example.load(ValueStream(name="New map", stages=[]), None)
+    panel.set_current_stage(None)
+    assert not panel.add_button.isEnabled()
+    assert panel.add_button.text() == "Add AI opportunity…"
 
 
 def test_the_panel_says_which_opportunities_a_shown_scenario_enables(

@@ -878,9 +878,9 @@ class OpportunitiesPanel(FollowingPanel):
         if self._current_stage in known:
             return self._current_stage
         selected = self.selected_opportunity()
-        if selected is None:
-            return None
-        return next(stage.id for stage, o in self.model.rows if o.id == selected)
+        # A hidden panel's rows wait for it to show: they may still be of a map replaced since.
+        stage_id = next((stage.id for stage, o in self.model.rows if o.id == selected), None)
+        return stage_id if stage_id in known else None
 
     def _on_document_changed(self, change: Change) -> None:
         # Moving boxes changes no stage or opportunity that the buttons offer.
