@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import round_trip, shown_in_window
@@ -337,6 +337,19 @@ def test_add_marks_at_the_current_stage_through_the_dialog(
     round_trip(
         example, before, "Add AI opportunity AI-assisted security scanning to Security review"
     )
+
+
+def test_buttons_show_an_ampersand_in_a_stage_name_and_stay_put(
+    panel: OpportunitiesPanel,
+) -> None:
+    panel.set_current_stage(None)
+    before = panel.side_effects_button.geometry(), panel.remove_button.geometry()
+    panel.set_current_stage("discovery")
+    # "&&" shows one "&"; a single one would underline the next letter and hide itself.
+    assert panel.add_button.text() == "Add AI opportunity to Discovery && prioritisation…"
+    QApplication.processEvents()
+    # The longer text moves no button a click may be aimed at.
+    assert (panel.side_effects_button.geometry(), panel.remove_button.geometry()) == before
 
 
 @OPENS_A_DIALOG

@@ -11,6 +11,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.model.document import NEW_STAGE_NAME, Change, Document
 from vsmapper.model.stream import Stage
 from vsmapper.ui.commands import Edit, field_change_text, perform, try_perform
+from vsmapper.ui.units import literal_label
 from vsmapper.ui.workspace import Workspace
 
 Direction = Literal["left", "right", "up", "down"]
@@ -261,7 +262,7 @@ class Editor(QObject):
             QMessageBox.information(parent, title, "There is no stage to choose here.")
             return None
         texts = [text for _, text in choices]
-        text, accepted = QInputDialog.getItem(parent, title, label, texts, 0, False)
+        text, accepted = QInputDialog.getItem(parent, title, literal_label(label), texts, 0, False)
         return choices[texts.index(text)][0] if accepted else None
 
     def connect_stages(self) -> None:

@@ -78,7 +78,7 @@ from vsmapper.ui.insights_panel import (
     text_label,
 )
 from vsmapper.ui.side_effects import SideEffectsDialog
-from vsmapper.ui.units import UNBOUNDED, duration_text, money_text
+from vsmapper.ui.units import UNBOUNDED, duration_text, literal_label, money_text
 from vsmapper.ui.workspace import Workspace
 
 STATUSES = ("idea", "pilot", "adopted")
@@ -339,7 +339,9 @@ class AddOpportunityDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(f"Add to {self.stage.name}")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            literal_label(f"Add to {self.stage.name}")
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -832,9 +834,11 @@ class OpportunitiesPanel(FollowingPanel):
         self.side_effects_button.clicked.connect(self.open_side_effects)
         self.summary = text_label("", theme.INK_SOFT, parent=self)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
+        # Add… comes last: its text names the stage, and a longer one must not move the
+        # buttons after it under a click aimed at them.
         buttons.addWidget(self.remove_button)
         buttons.addWidget(self.side_effects_button)
+        buttons.addWidget(self.add_button)
         buttons.addSpacing(12)
         buttons.addWidget(self.summary, 1)
         self.problem_label = ProblemLabel(self)
@@ -894,7 +898,7 @@ class OpportunitiesPanel(FollowingPanel):
             self.add_button.setToolTip("Select a stage on the map first")
         else:
             name = self.workspace.stream.stage(target).name
-            self.add_button.setText(f"Add AI opportunity to {name}…")
+            self.add_button.setText(literal_label(f"Add AI opportunity to {name}…"))
             self.add_button.setToolTip(f"Suggestions from the AI practice catalog for {name}")
         self.add_button.setEnabled(target is not None)
         self.remove_button.setEnabled(self.selected_opportunity() is not None)

@@ -68,7 +68,14 @@ from vsmapper.ui.opportunities import (
     opportunity_effect_text,
     read_number,
 )
-from vsmapper.ui.units import NO_COSTS, UNBOUNDED, cost_text, duration_text, money_text
+from vsmapper.ui.units import (
+    NO_COSTS,
+    UNBOUNDED,
+    cost_text,
+    duration_text,
+    literal_label,
+    money_text,
+)
 from vsmapper.ui.workspace import Workspace
 
 ALL_AI_IDEAS = "All AI ideas"
@@ -586,7 +593,9 @@ class ScenariosPanel(QWidget):
             self.all_ai_button.setVisible(bool(ids))
             return
         missing = [i for i in ids if i not in existing.ai]
-        self.all_ai_button.setText(f"Add {ai_ideas(len(missing))} to “{existing.name}”")
+        self.all_ai_button.setText(
+            literal_label(f"Add {ai_ideas(len(missing))} to “{existing.name}”")
+        )
         self.all_ai_button.setVisible(bool(missing))
 
     # --- edits ---------------------------------------------------------------------

@@ -22,6 +22,12 @@ UNBOUNDED = "unbounded"
 """A lead time, or a change of one, when a stage gets more work than it can do."""
 
 
+def literal_label(text: str) -> str:
+    """Text for a button, menu or dialog label, its "&" shown rather than taken for a
+    shortcut key ("Discovery & prioritisation" read as "Discovery _prioritisation")."""
+    return text.replace("&", "&&")
+
+
 def display_unit() -> DisplayUnit:
     """The unit durations are shown in, as the user last chose it."""
     if not _shown:

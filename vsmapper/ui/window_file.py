@@ -12,6 +12,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, settings
+from vsmapper.ui.units import literal_label
 
 if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
@@ -115,7 +116,7 @@ class WindowFile(QObject):
         # Only absolute paths: a relative one would name another file after a start elsewhere.
         recent = [path for path in settings.RECENT_FILES.get() if Path(path).is_absolute()]
         for path in recent:
-            action = menu.addAction(Path(path).name)
+            action = menu.addAction(literal_label(Path(path).name))
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_path(Path(p)))
         if not recent:

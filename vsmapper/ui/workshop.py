@@ -22,6 +22,7 @@ from vsmapper.model.document import Change
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.docks import PanelDock
 from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
+from vsmapper.ui.units import literal_label
 from vsmapper.workshop.plan import KIND_LABELS
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ class Workshop:
         stage_id = selected[0] if selected else None
         where = self.workspace.document.stage(stage_id).name if stage_id else "the whole map"
         text, ok = QInputDialog.getText(
-            self.window, KIND_LABELS[kind], f"{KIND_LABELS[kind]} for {where}:"
+            self.window, KIND_LABELS[kind], literal_label(f"{KIND_LABELS[kind]} for {where}:")
         )
         if not ok or not text.strip():
             return None
