@@ -113,6 +113,7 @@ def test_a_round_needs_a_stage_and_apply_needs_answers(window, qtbot) -> None:
     qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
     assert survey.round is None
     assert "Tick at least one stage" in survey.problem_label.text()
+    assert survey.problem_label.isVisible()
     survey.apply_merge()
     assert survey.problem_label.text() == "No answers yet."
 
@@ -124,6 +125,17 @@ def test_a_host_that_cannot_be_served_is_named(window, qtbot) -> None:
     qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
     assert survey.round is None
     assert "cannot serve on 203.0.113.7" in survey.problem_label.text()
+    assert survey.problem_label.isVisible()
+
+
+def test_an_open_round_fits_a_1280_by_720_projector(window, qtbot) -> None:
+    window.workspace.load(files.example_map(), None)
+    survey = open_round(window, qtbot)
+    assert len(window.workspace.stream.stages) == 12
+    # The QR code, the table and a row of the chart per stage: the chart scrolls instead.
+    assert survey.minimumSizeHint().height() <= 720 * 9 // 10
+    assert survey.chart.minimumHeight() > survey.chart_area.minimumSizeHint().height()
+    survey.close_round()
 
 
 def test_closing_the_window_closes_the_round(window, qtbot) -> None:

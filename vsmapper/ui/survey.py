@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -198,6 +200,12 @@ class SurveyWindow(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         prepare_table(self.table)
         self.chart = SpreadChart(self)
+        # A row per stage: on a 1280×720 projector the chart scrolls instead of pushing the
+        # dialog past the screen's bottom.
+        self.chart_area = QScrollArea(self)
+        self.chart_area.setWidget(self.chart)
+        self.chart_area.setWidgetResizable(True)
+        self.chart_area.setFrameShape(QFrame.Shape.NoFrame)
         self.problem_label = ProblemLabel(self)
 
         setup = QHBoxLayout()
@@ -222,7 +230,7 @@ class SurveyWindow(QDialog):
         layout.addLayout(setup)
         layout.addLayout(address)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.chart)
+        layout.addWidget(self.chart_area, 1)
         layout.addWidget(self.problem_label)
 
         self.open_button.clicked.connect(self.open_round)
@@ -343,7 +351,10 @@ class SurveyWindow(QDialog):
             self.count_label.setText(f"Applied the answers of {merge.responses} participant(s)")
 
     def _say(self, message: str) -> None:
-        self.problem_label.setText(message)
+        if message:
+            self.problem_label.show_problem(message)
+        else:
+            self.problem_label.hide()
         window = self.parent()
         if message and isinstance(window, QMainWindow):
             window.statusBar().showMessage(message, 8000)
