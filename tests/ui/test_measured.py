@@ -219,4 +219,6 @@ def test_enter_in_the_path_reads_it_without_opening_the_file_dialog(
     dialog.path_edit.setText("history.csv")
     qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     assert done == ["history.csv"]
+    # ...and does not close the dialog through its Close button, the default one.
+    assert dialog.isVisible() and dialog.result() == 0
     dialog.reject()

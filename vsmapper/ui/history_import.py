@@ -4,7 +4,7 @@ measures the map from its history."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -121,9 +121,12 @@ class HistoryImportDialog(QDialog):
         resize_for_screen(self, 900, 720)
 
         self.browse_button.clicked.connect(self.browse)
-        # Enter in the path reads it; a default button would open the file dialog as well.
+        # Enter in the path reads it, and only that: a default button (Close is one unless
+        # told otherwise) would close the dialog, or open the file dialog, as well.
         for button in (self.browse_button, self.example_button, self.cancel_button):
             button.setAutoDefault(False)
+        for button in self.buttons.buttons():
+            cast(QPushButton, button).setAutoDefault(False)
         self.example_button.clicked.connect(lambda: self.read(example_history_path()))
         self.path_edit.returnPressed.connect(lambda: self.read(Path(self.path_edit.text())))
         self.cancel_button.clicked.connect(self.job.cancel)
