@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QApplication, QProgressBar, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QWheelEvent
+from PySide6.QtWidgets import QApplication, QProgressBar, QScrollArea, QWidget
 
 from benchmarks.maps import synthetic_map
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
-from vsmapper.ui.chart_panel import MOST_TIME_BARS, ChartsPanel
+from vsmapper.ui.chart_panel import MOST_TIME_BARS, ChartsPanel, _plot
 from vsmapper.ui.commands import perform
 from vsmapper.ui.workspace import Workspace
 
@@ -240,3 +240,35 @@ def test_the_axis_titles_are_dark_enough_to_read(panel: ChartsPanel) -> None:
     for plot in panel.findChildren(pg.PlotWidget):
         style = plot.getPlotItem().getAxis("bottom").labelStyle
         assert QColor(style["color"]).lightness() < 128
+
+
+def test_the_wheel_over_a_chart_is_left_to_its_panel_and_the_chart_stays_as_drawn(
+    qtbot: object,
+) -> None:
+    area = QScrollArea()
+    chart = _plot("Chart", "hours")
+    chart.setMinimumHeight(900)
+    chart.getPlotItem().setRange(xRange=(0, 10), yRange=(0, 5), padding=0)
+    area.setWidget(chart)
+    area.setWidgetResizable(True)
+    area.resize(400, 300)
+    area.show()
+    QApplication.processEvents()
+    shown = chart.getPlotItem().viewRange()
+    centre = QPointF(chart.viewport().rect().center())
+    wheel = QWheelEvent(
+        centre,
+        QPointF(chart.viewport().mapToGlobal(centre.toPoint())),
+        QPoint(0, -120),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(chart.viewport(), wheel)
+    # Ignored, a wheel event from the mouse goes on to the scroll area (one made up here
+    # goes no further: Qt propagates only spontaneous ones).
+    assert not wheel.isAccepted()
+    assert chart.getPlotItem().viewRange() == shown
+    area.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QFontMetricsF, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -57,13 +57,26 @@ LABEL_SHARE = 0.92
 """A scenario's name takes at most this share of its place's width, so names keep apart."""
 
 
+class Chart(pg.PlotWidget):
+    """A plot that stays as drawn: the wheel scrolls the panel it is in, a drag moves nothing.
+
+    Zoomed by a wheel meant for the panel, a chart showed negative counts and hours, with no
+    way back in sight.
+    """
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()
+
+
 def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
     """A white plot in the app's fonts, readable on a projector."""
-    plot = pg.PlotWidget(background=theme.PAPER)
+    plot = Chart(background=theme.PAPER)
     item = plot.getPlotItem()
     set_title(item, title)
     item.showGrid(x=True, y=False, alpha=0.15)
     item.setMenuEnabled(False)
+    item.setMouseEnabled(x=False, y=False)
+    item.hideButtons()
     for axis in ("left", "bottom"):
         item.getAxis(axis).setTextPen(theme.INK)
         item.getAxis(axis).setPen(theme.HAIRLINE)
