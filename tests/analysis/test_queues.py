@@ -13,6 +13,8 @@ from vsmapper.analysis import analyze, compare, future_state
 from vsmapper.analysis.fixes import fixes, troubled_stage
 from vsmapper.analysis.insights import insights
 from vsmapper.analysis.queues import queue_factor, wait_curve, wait_multiplier
+from vsmapper.cli import example_map_path
+from vsmapper.io.mapfile import load_map
 from vsmapper.model import Scenario, ValueStream
 
 from .maps import make_map, stage
@@ -227,6 +229,19 @@ def test_the_levers_bring_an_overloaded_stage_back_best_first() -> None:
     leads = [fix.lead_time_hours for fix in fixes(stream, rush, "review")]
     assert leads == sorted(leads)
     assert stream.scenarios == [rush]  # nothing is added until the user asks
+
+
+def test_a_demand_cap_is_to_the_hundredth_as_the_panel_shows_it_and_rounds_down() -> None:
+    stream = load_map(example_map_path())
+    crowded = next(scenario for scenario in stream.scenarios if scenario.demand_factor > 1)
+    troubled = troubled_stage(future_state(stream, crowded).queues)
+    assert troubled is not None
+    [cap] = [
+        fix for fix in fixes(stream, crowded, troubled.stage_id) if fix.lever.startswith("Limit")
+    ]
+    # 1.3 × 0.48…: ×0.625 said "×0.62" while the scenario it made showed ×0.63.
+    assert cap.scenario.demand_factor == 0.62
+    assert "cap demand at ×0.62 " in cap.description
 
 
 def test_ai_at_the_stage_is_a_lever_when_the_scenario_leaves_it_off() -> None:

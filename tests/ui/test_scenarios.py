@@ -416,6 +416,26 @@ def test_copy_puts_the_table_on_the_clipboard(comparison: ScenarioComparisonView
     assert len(lines) == 1 + comparison.table.rowCount()
 
 
+def test_the_overrides_show_stage_names_and_values_in_a_dock_as_narrow_as_a_projectors(
+    panel: ScenariosPanel,
+) -> None:
+    panel.resize(380, 900)
+    panel.scenario_list.setCurrentRow(2)
+    QApplication.processEvents()
+    table, header = panel.override_table, panel.override_table.horizontalHeader()
+    metrics = table.fontMetrics()
+    # "Idea intake" whole, and the values ("1w 2.5d") beside it; long names elide.
+    assert header.sectionSize(0) >= metrics.horizontalAdvance("Idea intake")
+    for column in range(1, 4):
+        title = panel.overrides.headerData(column, Qt.Orientation.Horizontal)
+        assert header.sectionSize(column) >= max(
+            metrics.horizontalAdvance("1w 2.5d"), header.fontMetrics().horizontalAdvance(title)
+        )
+    assert panel.overrides.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Discovery & prioritisation"
+    )
+
+
 def test_the_comparison_shows_a_stage_name_whole(comparison: ScenarioComparisonView) -> None:
     comparison.refresh()
     table = comparison.table

@@ -114,7 +114,9 @@ def fixes(stream: ValueStream, scenario: Scenario, stage_id: str) -> list[Fix]:
             )
         )
     if shrink < 1:
-        demand = scenario.demand_factor * shrink
+        # To the hundredth, as the Scenarios panel shows and edits it, and down: up, a cap
+        # could let in more than the stage can finish.
+        demand = math.floor(scenario.demand_factor * shrink * 100 + 1e-9) / 100
         candidates.append(
             (
                 "Limit work in progress",

@@ -82,6 +82,8 @@ ALL_AI_IDEAS = "All AI ideas"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 OVERRIDE_FIELDS = (("process_time", "process time"), ("wait_time", "wait time"), ("pca", "%C&A"))
+OVERRIDE_SAMPLE = "1w 2.5d"
+"""About the widest value an override cell shows."""
 
 
 # --- stage overrides ---------------------------------------------------------------------
@@ -137,7 +139,12 @@ class OverrideTableModel(CheckedTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        # Short titles: the panel is narrow, and the stage's name needs the room.
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ("Stage", "Process", "Wait", "%C&A")[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
             return ("Stage", "Process time", "Wait time", "%C&A")[section]
         return None
 
@@ -158,7 +165,8 @@ class OverrideTableModel(CheckedTableModel):
             return None
         stage = self.workspace.stream.stages[index.row()]
         if index.column() == 0:
-            return stage.name if role == Qt.ItemDataRole.DisplayRole else None
+            shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+            return stage.name if role in shown else None
         field, label = OVERRIDE_FIELDS[index.column() - 1]
         override = self._override(index.row())
         value = getattr(override, field) if override else None
@@ -332,6 +340,8 @@ class ScenariosPanel(QWidget):
 
         self.scenario_list = QListWidget(self)
         self.scenario_list.setMaximumHeight(self.fontMetrics().height() * 8)
+        # A long name ("Coding assistant, 30% more changes") wraps instead of being cut.
+        self.scenario_list.setWordWrap(True)
         self.scenario_list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.scenario_list.currentItemChanged.connect(self._on_current_scenario)
         self.scenario_list.itemChanged.connect(self._on_renamed)
@@ -382,9 +392,17 @@ class ScenariosPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        # The values keep a width that shows "1w 2.5d" and their title; the stage's name
+        # takes the rest, eliding a long one (its tooltip is whole). Fixed widths, not sized
+        # to every row: that walks the whole map on each change.
         header = self.override_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        values = self.override_table.fontMetrics().horizontalAdvance(OVERRIDE_SAMPLE)
+        for column in range(1, self.overrides.columnCount()):
+            title = self.overrides.headerData(column, Qt.Orientation.Horizontal)
+            width = max(values, header.fontMetrics().horizontalAdvance(title))
+            header.resizeSection(column, width + 2 * header.fontMetrics().averageCharWidth())
         self.demand = QDoubleSpinBox(self)
         self.demand.setRange(0, 100)
         self.demand.setDecimals(2)
