@@ -42,6 +42,19 @@ def test_the_right_column_runs_the_full_height_beside_the_bottom_panels(
     assert lower > stages.geometry().top()
 
 
+def test_tabbed_docks_show_whole_names_and_scroll_when_too_many(
+    make_window: WindowFactory,
+) -> None:
+    window = first_start(make_window, FIRST_STARTS[1])
+    window.show_dock("Improvement plan")
+    QApplication.processEvents()
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.isVisible()]
+    titles = {bar.tabText(index) for bar in bars for index in range(bar.count())}
+    assert {"Stages", "Charts", "Improvement plan", "Metrics"} <= titles
+    for bar in bars:
+        assert bar.elideMode() == Qt.TextElideMode.ElideNone and bar.usesScrollButtons()
+
+
 def test_metrics_shows_all_its_figures_at_1080(make_window: WindowFactory) -> None:
     window = first_start(make_window, FIRST_STARTS[0])
     assert hidden_below(window.docks["Metrics"]) == 0

@@ -25,6 +25,7 @@ from vsmapper.ui.canvas.items import BOX, SELF_REWORK_LABEL, tag_rect
 from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.plan_panel import PLAN_COLUMN_CHARACTERS
 from vsmapper.ui.survey import SurveyWindow
 
 
@@ -349,6 +350,22 @@ def test_remove_without_a_selection_says_so(window, qtbot) -> None:
     plan.table.clearSelection()
     qtbot.mouseClick(plan.remove_button, Qt.MouseButton.LeftButton)
     assert "Select a row" in plan.problem_label.text()
+
+
+def test_a_long_note_elides_in_the_plan_and_keeps_the_columns_titles_in_view(window, qtbot) -> None:
+    window.show()
+    long_text = "A very long pain point text that goes on and on about how " * 3
+    window.workspace.document.add_note(
+        Note(id="long", stage="coding", kind="pain", text=long_text.strip())
+    )
+    window.workshop.plan_action.trigger()
+    plan = window.workshop.plan
+    window.workspace.refresh_now()
+    plan.refresh()
+    text_column = 2
+    assert plan.table.item(0, text_column).toolTip() == long_text.strip()
+    widest = plan.table.fontMetrics().averageCharWidth() * PLAN_COLUMN_CHARACTERS
+    assert plan.table.columnWidth(text_column) <= widest
 
 
 def test_the_plan_exports_to_csv(window, qtbot, tmp_path, monkeypatch) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QWidget
+from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QWidget
 
 from vsmapper.ui import settings
 
@@ -181,8 +182,25 @@ def make_panels_after_first_paint(
     after_first_paint(painted, make_shown)
 
 
+class _WholeTabNames(QObject):
+    """Tabbed docks show their whole names and scroll when too many for the width.
+
+    Qt elides them instead: in a 1280-pixel window with the Improvement plan open, the
+    bottom tabs read "Sta…", "Ch…", "AI opportunit…".
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ChildPolished:
+            tabs = cast(QChildEvent, event).child()
+            if isinstance(tabs, QTabBar):
+                tabs.setElideMode(Qt.TextElideMode.ElideNone)
+                tabs.setUsesScrollButtons(True)
+        return False
+
+
 def add_docks(window: QMainWindow, panels: Sequence[Panel]) -> dict[str, PanelDock]:
     """Dock every panel in ``window``, tabbed as ``TABBED`` says; the docks by title."""
+    window.installEventFilter(_WholeTabNames(window))
     # The right column runs the window's full height: Metrics and a tall Scenarios or
     # Insights panel both fit beside the map, and the bottom panels sit under the map only.
     window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)

@@ -125,8 +125,8 @@ class HistoryImportDialog(QDialog):
         # told otherwise) would close the dialog, or open the file dialog, as well.
         for button in (self.browse_button, self.example_button, self.cancel_button):
             button.setAutoDefault(False)
-        for button in self.buttons.buttons():
-            cast(QPushButton, button).setAutoDefault(False)
+        for standard in self.buttons.buttons():
+            cast(QPushButton, standard).setAutoDefault(False)
         self.example_button.clicked.connect(lambda: self.read(example_history_path()))
         self.path_edit.returnPressed.connect(lambda: self.read(Path(self.path_edit.text())))
         self.cancel_button.clicked.connect(self.job.cancel)

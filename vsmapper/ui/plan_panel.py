@@ -22,7 +22,7 @@ from vsmapper.model.document import Document
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
-from vsmapper.ui.insights_panel import ProblemLabel, prepare_table, read_only_item
+from vsmapper.ui.insights_panel import ProblemLabel, fit_columns, prepare_table, read_only_item
 from vsmapper.ui.units import duration_text
 from vsmapper.workshop.plan import KIND_LABELS, PLAN_COLUMNS, improvement_plan
 
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 EDITABLE_COLUMNS = {2: "text", 3: "owner", 4: "due", 6: "effect"}
 STATUSES = ("open", "doing", "done")
+PLAN_COLUMN_CHARACTERS = 40
+"""Widest column, in characters; a longer note elides, whole in its tooltip."""
 
 
 class ImprovementPlanPanel(QWidget):
@@ -101,13 +103,15 @@ class ImprovementPlanPanel(QWidget):
                     item = read_only_item(text)
                 elif column in EDITABLE_COLUMNS:
                     item = QTableWidgetItem(str(value))
+                    item.setToolTip(str(value))
                 else:
                     item = read_only_item(str(value))
                 self.table.setItem(number, column, item)
             self.table.setCellWidget(number, 5, self._status_box(row.note))
             self.table.setCellWidget(number, 7, self._scenario_box(stream, row.note))
         self._filling = False
-        self.table.resizeColumnsToContents()
+        # Capped: sized to a long note, the Text column ran past the panel, its title with it.
+        fit_columns(self.table, PLAN_COLUMN_CHARACTERS)
 
     def _status_box(self, note: Note) -> QComboBox:
         box = QComboBox(self.table)
