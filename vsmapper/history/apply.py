@@ -162,6 +162,21 @@ def model_gap(
                 f"{stage.name}: the drawn {label} of {_readable(likely, drawn)} lies outside "
                 f"the measured P10–P90 of {_readable(low, drawn)} to {_readable(high, drawn)}"
             )
+    unseen = [
+        (stage, found.pca)
+        for stage in drawn.stages
+        if (found := by_id.get(stage.id)) is not None
+        and found.pca is not None
+        and found.pca >= 100 > stage.pca
+    ]
+    if unseen:
+        said = ", ".join(f"{stage.name} {stage.pca:g}%" for stage, _ in unseen)
+        notes.insert(
+            0,
+            f"%C&A: the tracker shows no item sent back from {len(unseen)} stage"
+            f"{'s' * (len(unseen) != 1)} the map says rework at ({said}); rework that never "
+            "moves an item back in the tracker cannot be measured",
+        )
     return Gap(model, measured, sentence + ".", notes)
 
 

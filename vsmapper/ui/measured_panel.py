@@ -3,6 +3,7 @@ against it and a throughput forecast (made only when the panel is first shown)."
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -258,8 +259,10 @@ class MeasuredFlowPanel(QWidget):
         drawn = self.drawn if self.drawn is not None else self.workspace.stream
         gap = model_gap(drawn, found, stream.statuses)
         if gap is not None:
-            lines.append(f"<b>{gap.sentence}</b>")
-            lines.extend(gap.stage_notes[:4])
+            if self.drawn is not None:
+                lines.append("Against the map as it was drawn, before this measurement:")
+            lines.append(f"<b>{html.escape(gap.sentence)}</b>")
+            lines.extend(html.escape(note) for note in gap.stage_notes[:4])
         self.summary.setText("<br>".join(lines))
 
     def export_current(self, path: str | Path) -> None:
