@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QItemSelection, QPoint, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -505,6 +505,46 @@ def test_ctrl_enter_splices_a_new_stage_after_the_current_row(
     press(editor_in_use(), Qt.Key.Key_Escape)
     press(table, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
     assert [s.id for s in workspace.stream.stages].count("new-stage-2") == 1
+
+
+def test_ctrl_enter_while_typing_keeps_the_cell_then_adds_a_stage_after_its_row(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    # The window's own Ctrl+Enter ("Add after" the map's selection) must not fire as well.
+    fired: list[bool] = []
+    add_after = QAction(table.window())
+    add_after.setShortcut(QKeySequence("Ctrl+Return"))
+    add_after.triggered.connect(lambda: fired.append(True))
+    table.window().addAction(add_after)
+    table.setCurrentIndex(table.model().index(2, PT))
+    table.edit(table.currentIndex())
+    editor_in_use().selectAll()
+    QTest.keyClicks(editor_in_use(), "4d")
+    press(editor_in_use(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not fired
+    assert workspace.stream.stage("coding").process_time.text == "4d"
+    assert names(workspace)[2:4] == ["Coding", "New stage"]
+    assert current(table) == (3, STAGE) and table.state() == table.State.EditingState
+    editor = editor_in_use()
+    editor.selectAll()
+    QTest.keyClicks(editor, "Pairing")
+    press(editor, Qt.Key.Key_Return)
+    assert names(workspace)[2:5] == ["Coding", "Pairing", "Code review"]
+    assert current(table) == (3, STAGE)
+
+
+def test_ctrl_enter_on_a_refused_cell_keeps_it_open_and_adds_nothing(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
+    before = snapshot(workspace)
+    table.setCurrentIndex(table.model().index(2, PT))
+    table.edit(table.currentIndex())
+    editor_in_use().selectAll()
+    QTest.keyClicks(editor_in_use(), "4 dayz")
+    press(editor_in_use(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert snapshot(workspace) == before
+    assert problems and "'4 dayz' is not a duration" in problems[0]
+    assert editor_in_use().text() == "4 dayz" and current(table) == (2, PT)
 
 
 def test_a_chain_is_typed_as_name_ctrl_enter_name(

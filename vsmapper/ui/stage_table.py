@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -459,6 +460,25 @@ class ChoiceDelegate(QStyledItemDelegate):
         else:
             super().setModelData(editor, model, index)
 
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        # Ctrl+Enter while typing is the table's own: keep the cell, then add a stage. Left to
+        # the window's "Add after", it added one under the open editor, and what was typed
+        # next went into another stage.
+        view = self.parent()
+        if (
+            isinstance(view, StageTableView)
+            and isinstance(editor, QWidget)
+            and isinstance(event, QKeyEvent)
+            and StageTableView.is_add_key(event)
+        ):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                view.add_stage_after_editing(editor)
+                return True
+        return super().eventFilter(editor, event)
+
 
 class StageTableView(QTableView):
     """A spreadsheet-like table: type to edit, Tab and Enter move, paste rows from Excel.
@@ -566,14 +586,14 @@ class StageTableView(QTableView):
 
     def _owns_key(self, event: QKeyEvent) -> bool:
         return (
-            self._is_add_key(event)
+            self.is_add_key(event)
             or event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_F2)
             or event.matches(QKeySequence.StandardKey.Copy)
             or event.matches(QKeySequence.StandardKey.Paste)
         )
 
     @staticmethod
-    def _is_add_key(event: QKeyEvent) -> bool:
+    def is_add_key(event: QKeyEvent) -> bool:
         """Ctrl+Enter, and not Ctrl+Shift+Enter, which adds a parallel stage in the window."""
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         return (
@@ -587,7 +607,7 @@ class StageTableView(QTableView):
             self.copy_selection()
         elif event.matches(QKeySequence.StandardKey.Paste):
             self.paste(QGuiApplication.clipboard().text())
-        elif self._is_add_key(event):
+        elif self.is_add_key(event):
             self.add_stage_after_current()
         elif key == Qt.Key.Key_Delete and not editing:
             self.delete_selected()
@@ -667,6 +687,18 @@ class StageTableView(QTableView):
         index = self.model().index(row, 0)
         self.setCurrentIndex(index)
         self.edit(index)
+
+    def add_stage_after_editing(self, editor: QWidget) -> None:
+        """Ctrl+Enter in a cell's editor: keep what was typed, then add a stage after its row.
+
+        A refused entry stays open with its message, and nothing is added.
+        """
+        hints = QAbstractItemDelegate.EndEditHint
+        self.commitData(editor)
+        refused = bool(self._refusal)
+        self.closeEditor(editor, hints.NoHint)
+        if not refused:
+            self.add_stage_after_current()
 
     def add_stage_after_current(self) -> None:
         """Splice a "New stage" in after the current row (or last) and start naming it."""
