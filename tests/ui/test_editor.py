@@ -178,7 +178,8 @@ def test_tab_walks_the_key_fields_on_the_map(make_window: WindowFactory) -> None
         ("Peer review", "process_time"),
         ("3h", "wait_time"),
         ("2-4d", "pca"),
-        ("80", "name"),
+        ("80", "people"),
+        ("3", "name"),
     ):
         editor = window.scene.focusItem()
         assert isinstance(editor, TitleEditor)
@@ -189,12 +190,14 @@ def test_tab_walks_the_key_fields_on_the_map(make_window: WindowFactory) -> None
         assert isinstance(editor, TitleEditor) and editor.field == field
     QTest.keyClick(window.view, Qt.Key.Key_Escape)
     stage = window.workspace.document.stage("review")
-    assert (stage.name, stage.process_time.text, stage.wait_time.text, stage.pca) == (
-        "Peer review",
-        "3h",
-        "2-4d",
-        80,
-    )
+    # The table's order, People last, as the box shows it under %C&A; then the name again.
+    assert (
+        stage.name,
+        stage.process_time.text,
+        stage.wait_time.text,
+        stage.pca,
+        stage.people,
+    ) == ("Peer review", "3h", "2-4d", 80, 3)
 
 
 def test_a_new_stage_is_named_and_timed_on_the_map_with_tab(make_window: WindowFactory) -> None:

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from vsmapper.ui.canvas.scene import MapScene
     from vsmapper.ui.canvas.view import MapView
 
-TYPED_FIELDS = ("name", "process_time", "wait_time", "pca")
-"""The fields Tab walks through when a stage is typed on the map."""
+TYPED_FIELDS = ("name", "process_time", "wait_time", "pca", "people")
+"""The fields Tab walks through when a stage is typed on the map: the table's order."""
 
 
 class SceneGesture:
@@ -195,7 +195,7 @@ def view_gesture(view: MapView, event: QMouseEvent) -> ViewGesture:
 
 
 class InlineRename:
-    """Typing a stage's name, process time, wait or %C&A on its box: Enter keeps it, Esc
+    """Typing a stage's name, process time, wait, %C&A or people on its box: Enter keeps it, Esc
     leaves it as it was, Tab and Shift+Tab keep it and go on to the next field."""
 
     def __init__(self, scene: MapScene) -> None:
@@ -255,6 +255,6 @@ def typed_text(stage: Stage, field: str) -> str:
     """A field of a stage as the user would type it."""
     if field in ("process_time", "wait_time"):
         return str(getattr(stage, field).text)
-    if field == "pca":
-        return format_number(stage.pca)
+    if field in ("pca", "people"):
+        return format_number(getattr(stage, field))
     return stage.name

@@ -38,6 +38,8 @@ BOX = QRectF(0, 0, GRID.box_width, GRID.box_height)
 CORNER = 7.0
 HEADER_HEIGHT = 56.0
 ROW_HEIGHT = 23.0
+BOX_ROWS = ("process_time", "pca", "people")
+"""The fields a box shows in rows under its name, top to bottom."""
 ROW_LABELS = ("PT", "%C&A", "People")
 WAIT_ZONE = 76.0
 """Width of the level run-in in front of a box, where the inventory triangle sits."""
@@ -200,11 +202,11 @@ class StageItem(QGraphicsItem):
         return self.title_rect().adjusted(8, 0, -8 - badge, 0)
 
     def field_area(self, field: str) -> QRectF:
-        """Where a field typed on the map is edited: the name, process time, wait or %C&A."""
+        """Where a field typed on the map is edited: the name, the wait, or a row of the box."""
         if field == "wait_time":
             return QRectF(-WAIT_ZONE - 4, BOX.height() / 2 - 6, WAIT_ZONE, 26)
-        if field in ("process_time", "pca"):
-            top = HEADER_HEIGHT + 2 + ROW_HEIGHT * ("process_time", "pca").index(field)
+        if field in BOX_ROWS:
+            top = HEADER_HEIGHT + 2 + ROW_HEIGHT * BOX_ROWS.index(field)
             return QRectF(BOX.width() / 2 - 12, top, BOX.width() / 2, ROW_HEIGHT + 2)
         return self.title_area()
 
