@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
 from vsmapper.ui import files
-from vsmapper.ui.docks import BOTTOM_MOST, TABBED, needed_height
+from vsmapper.ui.docks import MAP_LEAST, TABBED, bottom_room, needed_height
 from vsmapper.ui.main_window import MainWindow
 
 FIRST_STARTS = [(1728, 972), (1152, 648)]
@@ -125,12 +125,14 @@ def test_a_bottom_panel_brought_to_the_front_grows_to_be_usable(
 ) -> None:
     window = first_start(make_window, size)
     charts = window.docks["Charts"]
-    wanted = min(needed_height(charts), round(size[1] * BOTTOM_MOST))
+    wanted = min(needed_height(charts), bottom_room(window, window.docks["Stages"]))
     assert window.docks["Stages"].height() < wanted
     # As a user does: a click on the Charts tab under the bottom panels.
     window.show_dock("Charts")
     qtbot.waitUntil(lambda: charts.height() >= wanted - 2)
     assert hidden_below(charts) == 0 or size[1] < 700
+    # The map keeps its share: in a 648-pixel window it was left 160 pixels.
+    assert window.centralWidget().height() >= round(window.height() * MAP_LEAST) - 2
     # Never smaller than the user made it.
     window.resizeDocks([charts], [round(size[1] * 0.6)], Qt.Orientation.Vertical)
     QApplication.processEvents()

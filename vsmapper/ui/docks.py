@@ -42,7 +42,10 @@ METRICS_MOST = 0.5
 """Metrics takes the height of its figures, up to this share of the right column."""
 BOTTOM_MOST = 0.5
 """A bottom panel brought to the front grows to the height it needs, up to this share of
-the window's height."""
+the window's height..."""
+MAP_LEAST = 0.4
+"""...and leaving the map at least this share of it: in a 720-pixel window, Compare
+scenarios grown to half the window left the map 160 pixels."""
 SHORT_WINDOW = 900
 """A window less tall than this (a 720- or 768-pixel screen) stacks Metrics as the first tab
 of the right column: beside it, Insights and Scenarios would show only a few lines each."""
@@ -307,17 +310,31 @@ def _grow(window: QMainWindow, dock: QDockWidget) -> None:
         or window.isFullScreen()
     ):
         return
-    wanted = min(needed_height(dock), round(window.height() * BOTTOM_MOST))
+    wanted = min(needed_height(dock), bottom_room(window, dock))
     if wanted > dock.height():
         resize_height(window, dock, wanted)
+
+
+def bottom_room(window: QMainWindow, dock: QDockWidget) -> int:
+    """The most a bottom panel grows to: ``BOTTOM_MOST`` of the window, leaving the map
+    ``MAP_LEAST`` of it."""
+    shared = dock.height() + window.centralWidget().height()
+    return min(round(window.height() * BOTTOM_MOST), shared - round(window.height() * MAP_LEAST))
 
 
 def resize_height(window: QMainWindow, dock: QDockWidget, wanted: int) -> None:
     """Make ``dock`` ``wanted`` pixels tall, tabbed or not."""
     window.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
-    # A tabbed dock's size counts the tab bar under it: ask again for what it took.
-    if wanted > dock.height():
-        window.resizeDocks([dock], [2 * wanted - dock.height()], Qt.Orientation.Vertical)
+
+    def again() -> None:
+        # A tabbed dock's size counts the tab bar under it: ask again for what it took. Only
+        # once the layout has taken the first size: measured before, the dock had not moved,
+        # and asking for twice the difference overshot (the map was left 160 pixels).
+        short = wanted - dock.height()
+        if short > 0:
+            window.resizeDocks([dock], [wanted + short], Qt.Orientation.Vertical)
+
+    QTimer.singleShot(0, dock, again)
 
 
 def save_arrangement(window: QMainWindow) -> None:
