@@ -318,7 +318,8 @@ def _grow(window: QMainWindow, dock: QDockWidget) -> None:
 def bottom_room(window: QMainWindow, dock: QDockWidget) -> int:
     """The most a bottom panel grows to: ``BOTTOM_MOST`` of the window, leaving the map
     ``MAP_LEAST`` of it."""
-    shared = dock.height() + window.centralWidget().height()
+    central = window.centralWidget()
+    shared = dock.height() + (central.height() if central is not None else 0)
     return min(round(window.height() * BOTTOM_MOST), shared - round(window.height() * MAP_LEAST))
 
 
