@@ -294,6 +294,20 @@ def test_after_a_delete_the_keys_go_on_from_the_stage_before_it(make_window: Win
     assert window.selected_ids == ["review"]
 
 
+def test_a_delete_says_what_went_with_the_stage(make_window: WindowFactory) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.select(["coding"])
+    window.editor.delete()
+    said = window.message_label.text()
+    assert said == (
+        "Deleted Coding and with it AI opportunity Coding assistant and what 4 scenarios did "
+        "there; Ctrl+Z brings them back."
+    )
+    window.select(["intake"])
+    window.editor.delete()
+    assert window.message_label.text() == said  # nothing else went with Idea intake
+
+
 def test_choosing_a_scenario_in_the_show_box_gives_the_keys_back_to_the_map(
     make_window: WindowFactory,
 ) -> None:

@@ -27,6 +27,8 @@ class Editor(QObject):
 
     selectionChanged = Signal(list)
     problem = Signal(str)
+    notice = Signal(str)
+    """What an edit did beyond what was asked, for the status bar."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -230,11 +232,38 @@ class Editor(QObject):
             for stage_id in ids:
                 document.remove_stage(stage_id)
 
+        lost = self._lost_with(ids)
         if not self.perform(text, delete):
             return False
+        if lost:
+            self.notice.emit(lost)
         kept = [i for i in self._selected if i not in ids]
         self.select(kept or following[:1])
         return True
+
+    def _lost_with(self, ids: list[str]) -> str:
+        """What deleting these stages takes from the map besides them: their AI opportunities,
+        and the scenarios that used those or changed the stages. Empty when nothing."""
+        stream, gone = self.workspace.stream, set(ids)
+        ideas = [opportunity for stage, opportunity in stream.opportunities() if stage.id in gone]
+        idea_ids = {opportunity.id for opportunity in ideas}
+        scenarios = [
+            f"“{scenario.name}”"
+            for scenario in stream.scenarios
+            if idea_ids & set(scenario.ai) or gone & set(scenario.overrides)
+        ]
+        if not ideas and not scenarios:
+            return ""
+        parts = []
+        if ideas:
+            names = ", ".join(opportunity.name for opportunity in ideas)
+            parts.append(f"AI opportunit{'y' if len(ideas) == 1 else 'ies'} {names}")
+        if len(scenarios) == 1:
+            parts.append(f"what the scenario {scenarios[0]} did there")
+        elif scenarios:
+            parts.append(f"what {len(scenarios)} scenarios did there")
+        deleted = self.name(ids[0]) if len(ids) == 1 else f"{len(ids)} stages"
+        return f"Deleted {deleted} and with it {' and '.join(parts)}; Ctrl+Z brings them back."
 
     def paste(self, text: str, after: str | None = None) -> str | None:
         """Update or add stages from spreadsheet rows as one step; the refusal if refused."""

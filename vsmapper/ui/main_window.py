@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         workspace.undo_stack.cleanChanged.connect(self.update_title)
         self.editor.selectionChanged.connect(self._show_selection)
         self.editor.problem.connect(self.show_problem)
+        self.editor.notice.connect(self.show_message)
         self.scene.selectionChangedIds.connect(self.editor.select)
         self.scene.stagesMoved.connect(self.editor.move)
         self.scene.flowDrawn.connect(self.editor.add_flow)
