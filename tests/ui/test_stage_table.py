@@ -171,6 +171,10 @@ def test_reading_typed_fields_and_refusals() -> None:
         read_stage_field("wait_time", "3 dayz")
     with pytest.raises(ValueError, match="'lots' is not a number"):
         read_stage_field("people", "lots")
+    # A bare number under 1 is most likely a fraction: as a percentage, lead time explodes.
+    with pytest.raises(ValueError, match=r"%C&A is in percent \(85 for 85 %\); type 0.85%"):
+        read_stage_field("pca", "0.85")
+    assert read_stage_field("pca", "0.5%") == 0.5
     assert refusal_reason("Coding: pca: 0 is out of range") == "0 is out of range"
     assert (
         refusal_reason("Code review: stages[3] 'Code review'.rework_to: 'Deploy' is not upstream")

@@ -101,7 +101,7 @@ def read_stage_field(field: str, text: str) -> Any:
     if field in DURATIONS:
         return read_duration(cell, "")
     if field == "pca":
-        return read_pca(cell)
+        return _typed_pca(text)
     if field == "availability":
         return read_availability(cell)
     if field in OPTIONAL_NUMBERS and not text.strip():
@@ -113,6 +113,22 @@ def read_stage_field(field: str, text: str) -> Any:
     if field == "name":
         return text.strip()
     return text
+
+
+def _typed_pca(text: str) -> float:
+    """%C&A typed in percent; a bare number under 1 is refused, most likely a fraction.
+
+    Taken as a percentage, 0.85 is a stage that gets almost nothing right, and lead time
+    explodes without a word. (A spreadsheet's column of fractions is read as fractions.)
+    """
+    number = read_pca(Cell(text))
+    if 0 < number < 1 and not text.strip().endswith("%"):
+        shown = format_number(number)
+        raise ValueError(
+            f"'{shown}' would be {shown} %: %C&A is in percent ({format_number(number * 100)} "
+            f"for {format_number(number * 100)} %); type {shown}% if you mean it"
+        )
+    return number
 
 
 def refusal_reason(problem: str) -> str:
