@@ -98,8 +98,8 @@ def test_version_1_files_still_load() -> None:
         ({"statuses": {"Doing": {"stage": "coding", "state": "busy"}}}, "'busy' is not allowed"),
         ({"notes": [{"id": "n", "stage": "gone"}]}, "unknown stage 'gone'"),
         ({"notes": [{"id": "n"}, {"id": "n"}]}, "duplicate id 'n'"),
-        ({"notes": [{"id": "n", "due": "someday"}]}, "notes[0].due"),
-        ({"notes": [{"id": "n", "colour": "red"}]}, "notes[0].colour: unknown key"),
+        ({"notes": [{"id": "n", "due": "someday"}]}, "notes[0] (id 'n').due"),
+        ({"notes": [{"id": "n", "colour": "red"}]}, "notes[0] (id 'n').colour: unknown key"),
     ],
 )
 def test_version_2_keys_are_checked_with_their_place(change: dict, message: str) -> None:

@@ -38,7 +38,7 @@ def test_a_flow_is_written_and_read_by_its_file_keys() -> None:
     [
         ({"id": "a", "name": "A", "colour": "red"}, "stages[0] 'A'.colour: unknown key"),
         ("a", "stages[0]: should be an object {...}"),
-        ({"id": "a"}, "stages[0].name: is required"),
+        ({"id": "a"}, "stages[0] (id 'a').name: is required"),
     ],
 )
 def test_a_broken_stage_is_named_as_before(stage: object, message: str) -> None:

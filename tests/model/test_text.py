@@ -74,7 +74,7 @@ def test_every_text_of_a_map_refuses_a_lone_surrogate() -> None:
     [
         (("description",), "description: holds a lone surrogate"),
         (("stages", 0, "notes"), "stages[0] 'Idea intake'.notes: holds a lone surrogate"),
-        (("notes", 1, "text"), "notes[1].text: holds a lone surrogate"),
+        (("notes", 1, "text"), "notes[1] (id 'n2').text: holds a lone surrogate"),
         (("statuses", ("In review",)), "statuses.In review"),
     ],
 )

@@ -109,7 +109,7 @@ def test_open_error_is_a_dialog_and_the_map_is_untouched(
     bad.write_text('{"format": "vsmapper", "version": 1, "name": "X", "stages": [{"id": "a"}]}')
     before = snapshot(window)
     assert not window.file.open_path(bad, confirmed=True)
-    assert "stages[0].name: is required" in shown[0]
+    assert "stages[0] (id 'a').name: is required" in shown[0]
     assert snapshot(window) == before
 
 

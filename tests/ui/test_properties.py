@@ -275,7 +275,7 @@ def test_a_duration_shows_what_it_means_while_typed(
         ("pca", "101", "101 is out of range; it must be 100 or less"),
         ("pca", "lots", "'lots' is not a number"),
         ("people", "0", "0 is out of range; it must be 0.01 or more"),
-        ("availability", "150%", "1.5 is out of range; it must be 1 or less"),
+        ("availability", "150%", "'150%' is more than 100 %"),
         ("wip", "-1", "-1 is out of range; it must be 0 or more"),
         ("name", " ", "is blank; give it a name"),
     ],

@@ -397,7 +397,13 @@ def read_pca(cell: Cell, fraction_scale: float = 1) -> float | int:
 def read_availability(cell: Cell) -> float | int:
     """Availability as a fraction: ``0.5``, ``50`` or ``50%``."""
     number, percent = _percent_number(cell)
-    return number / 100 if percent or number > 1 else number
+    share = number / 100 if percent or number > 1 else number
+    if share > 1:
+        raise ValueError(
+            f"{quoted(_text(cell.value))} is more than 100 %: availability is the share of "
+            "their time the people give this stage (50% or 0.5)"
+        )
+    return share
 
 
 def read_duration(cell: Cell, unit: str) -> Estimate:

@@ -13,7 +13,8 @@ from vsmapper.model.stream import NOT_BLANK
 
 
 def place_of(loc: tuple[int | str, ...], data: Any) -> str:
-    """``('stages', 3, 'pca')`` as ``stages[3] 'Code review'.pca``."""
+    """``('stages', 3, 'pca')`` as ``stages[3] 'Code review'.pca`` (or, without a name, by
+    its id: ``stages[3] (id 'review').name``)."""
     text = ""
     node = data
     for part in loc:
@@ -22,6 +23,8 @@ def place_of(loc: tuple[int | str, ...], data: Any) -> str:
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("name"), str):
                 text += f" {quoted(node['name'])}"
+            elif isinstance(node, dict) and isinstance(node.get("id"), str):
+                text += f" (id {quoted(node['id'])})"
         else:
             shown = printable(part)
             text += f".{shown}" if text else shown
