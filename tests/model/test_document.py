@@ -194,7 +194,7 @@ def test_a_new_stage_takes_an_id_from_its_first_name(document: Document) -> None
     )
     heard: list[Change] = []
     document.subscribe(heard.append)
-    assert document.rename_stage("new-stage", "Coding") == "coding-2"
+    assert document.rename_stage("new-stage", "Coding!") == "coding-2"
     assert heard == [Change("stage_id", "coding-2", field="new-stage")]
     assert ("review", "coding-2") in flows(document)
     assert ("coding-2", "deploy") in flows(document)
@@ -204,6 +204,15 @@ def test_a_new_stage_takes_an_id_from_its_first_name(document: Document) -> None
     assert document.rename_stage("coding-2", "Pairing") == "coding-2"
     assert document.stage("coding-2").name == "Pairing"
     assert document.rename_stage("intake", "Request") == "intake"
+
+
+def test_a_rename_to_another_stage_s_name_is_refused(document: Document) -> None:
+    before = document.stream
+    # The table's Next and Rework to cells, and pasted rows, find stages by name.
+    with pytest.raises(VSMapperError, match="another stage is already called 'coding'"):
+        document.rename_stage("review", " coding ")
+    assert document.stream == before
+    assert document.rename_stage("review", "Code Review") == "review"  # its own name, recased
 
 
 def test_placing_many_stages_is_one_change_and_a_refusal_changes_nothing(

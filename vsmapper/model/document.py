@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, quoted
 from vsmapper.model.stream import (
     AIOpportunity,
     Flow,
@@ -307,9 +307,18 @@ class Document:
     def rename_stage(self, stage_id: str, name: str) -> str:
         """Rename a stage; a stage still called "New stage" also takes an id made from the name.
 
-        Returns the stage's id after the rename.
+        Returns the stage's id after the rename. A name another stage has is refused: the
+        table's Next and Rework to cells, and pasted rows, find stages by name.
         """
         stage = self.stage(stage_id)
+        folded = name.strip().casefold()
+        if any(
+            s.id != stage_id and s.name.strip().casefold() == folded for s in self.stream.stages
+        ):
+            raise VSMapperError(
+                f"{stage.name}: another stage is already called {quoted(name.strip())}; "
+                "give this one a name of its own"
+            )
         new_id = stage_id
         if stage.name == NEW_STAGE_NAME and _PLACEHOLDER_ID.fullmatch(stage_id) and name.strip():
             new_id = self.unique_id(name)
