@@ -294,6 +294,30 @@ def test_after_a_delete_the_keys_go_on_from_the_stage_before_it(make_window: Win
     assert window.selected_ids == ["review"]
 
 
+def test_the_arrow_keys_select_from_nothing_and_typing_renames(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.select([])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Right)
+    assert window.selected_ids == ["intake"]
+    window.select([])
+    QTest.keyClick(window.view, Qt.Key.Key_Left)
+    assert window.selected_ids == [window.workspace.stream.stages[-1].id]
+    # As in a spreadsheet: typing on a selected stage types its new name.
+    window.select(["coding"])
+    window.view.setFocus()
+    QTest.keyClicks(window.view, "Pair")
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor) and editor.toPlainText() == "Pair"
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    assert window.workspace.stream.stage("coding").name == "Pair"
+    # Space still pans; it starts no name.
+    QTest.keyClick(window.view, Qt.Key.Key_Space)
+    assert window.scene.focusItem() is None
+
+
 def test_a_delete_says_what_went_with_the_stage(make_window: WindowFactory) -> None:
     window = make_window(files.example_map(), shown=True)
     window.select(["coding"])

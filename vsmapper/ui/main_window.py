@@ -265,8 +265,12 @@ class MainWindow(QMainWindow):
             self.view.bring_into_view(ids[0])
 
     def step_selection(self, direction: Direction) -> None:
-        """Select the next stage along the flow (left, right) or beside it (up, down)."""
+        """Select the next stage along the flow (left, right) or beside it (up, down); with
+        none selected, the first stage (right, down) or the last (left, up)."""
+        stages = self.workspace.stream.stages
         if not self.selected_ids:
+            if stages:
+                self.select([stages[0 if direction in ("right", "down") else -1].id])
             return
         found = self.editor.neighbour(self.selected_ids[-1], direction)
         if found:

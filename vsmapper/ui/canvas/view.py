@@ -64,11 +64,21 @@ STEPS = {
 }
 
 
+def _starts_a_name(event: QKeyEvent) -> bool:
+    """A key that types a character (Shift allowed), not space, which pans."""
+    text = event.text()
+    typing = not event.modifiers() & ~(
+        Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+    )
+    return typing and len(text) == 1 and text.isprintable() and not text.isspace()
+
+
 class MapView(QGraphicsView):
     """Shows a ``MapScene``: wheel zooms around the pointer, middle button or space pans.
 
-    With a stage selected, the arrow keys ask to step along the flow (``stepRequested``)
-    and Enter asks to edit the stage in place (``editRequested``).
+    The arrow keys ask to step along the flow (``stepRequested``; with nothing selected,
+    to the first or last stage); with a stage selected, Enter, or typing a character, asks
+    to edit it in place (``editRequested``).
     """
 
     stepRequested = Signal(str)
@@ -326,11 +336,17 @@ class MapView(QGraphicsView):
                 return
             selected = self._map_scene.selected_ids()
             plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            if plain and event.key() in STEPS and selected:
+            if plain and event.key() in STEPS:
                 self.stepRequested.emit(STEPS[Qt.Key(event.key())])
                 return
             if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and selected:
                 self.editRequested.emit(selected[-1])
+                return
+            if len(selected) == 1 and _starts_a_name(event):
+                # As in a spreadsheet: typing on a selected stage types its new name.
+                self.editRequested.emit(selected[0])
+                if self._map_scene.focusItem() is not None:
+                    super().keyPressEvent(event)
                 return
             if event.key() == Qt.Key.Key_Space:
                 if not event.isAutoRepeat():
