@@ -7,11 +7,13 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.ui.conftest import WindowFactory
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.stream import Scenario, Stage
+from vsmapper.ui import files
 from vsmapper.ui.properties import PropertiesPanel
 from vsmapper.ui.workspace import Workspace
 
@@ -384,3 +386,16 @@ def test_the_figures_follow_the_scenario_shown(
     assert panel.figures_title.text() == "Computed (Scenario: Faster refinement)"
     assert "Leverage: 1.9d, 15% of expected lead time" in panel.figures.text()
     assert line(panel, "wait_time").text() == "5d"
+
+
+def test_a_wrapped_hint_keeps_the_height_of_its_text_as_stages_change(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True, size=(1280, 720))
+    window.show_dock("Properties")
+    hint = window.properties.hints["wait_kind"]
+    # A three-line meaning (a queue), a two-line one (fixed), and the three-line one again.
+    for stage_id in ("coding", "discovery", "coding"):
+        window.select([stage_id])
+        QApplication.processEvents()
+        assert hint.height() >= hint.heightForWidth(hint.width()), stage_id

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -104,6 +104,29 @@ def _being_typed(editor: QWidget) -> bool:
     return False
 
 
+class WrappedHint(QLabel):
+    """A wrapped line under a field, as tall as its text however the text changes.
+
+    In a form in a scroll area a wrapped label kept the height of an earlier text: the third
+    line of the wait kind's meaning was cut after showing a stage whose meaning had two.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.setMinimumHeight(self.heightForWidth(self.width()) if self.text() else 0)
+
+
 class PropertiesPanel(QWidget):
     """The selected stage's fields; each valid change is one undo step."""
 
@@ -130,8 +153,7 @@ class PropertiesPanel(QWidget):
             self.editors[field] = editor
             form.addRow(label, editor)
             if how in ("text", "duration", "number", "wait_kind"):
-                hint = QLabel()
-                hint.setWordWrap(True)
+                hint = WrappedHint()
                 hint.hide()
                 self.hints[field] = hint
                 form.addRow("", hint)
