@@ -23,12 +23,13 @@ from vsmapper.layout import lane_of
 from vsmapper.model import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView
-from vsmapper.ui.canvas.items import SELF_REWORK_LABEL
+from vsmapper.ui.canvas.items import ROW_VALUE_SIZE, SELF_REWORK_LABEL
 from vsmapper.ui.canvas.view import banner_title, draw_fitted
 from vsmapper.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM = ROOT / "resources" / "examples" / "platform-team.vsm.json"
+EXAMPLE = ROOT / "resources" / "examples" / "idea-to-production.vsm.json"
 SCREENS = [((1280, 720), 12.0), ((1920, 1080), 18.0)]
 
 
@@ -70,6 +71,15 @@ def presenting(qtbot: QtBot, stream: ValueStream, size: tuple[int, int]) -> MapV
 def name_pixels(view: MapView, stage_id: str) -> float:
     """How tall a stage's name is on the screen: its font size times the view's scale."""
     return view.map_scene().stage_item(stage_id).title_size() * view.transform().m11()
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_a_box_s_figures_read_from_the_back_of_the_room_as_its_name_does(
+    qtbot: QtBot, size: tuple[int, int], least: float
+) -> None:
+    view = presenting(qtbot, load_map(EXAMPLE), size)
+    # Before, at 11 pixels on a 1280×720 projector, OCR missed whole boxes' figures.
+    assert ROW_VALUE_SIZE * view.transform().m11() >= least
 
 
 @pytest.mark.parametrize(("size", "least"), SCREENS)

@@ -41,6 +41,8 @@ ROW_HEIGHT = 23.0
 BOX_ROWS = ("process_time", "pca", "people")
 """The fields a box shows in rows under its name, top to bottom."""
 ROW_LABELS = ("PT", "%C&A", "People")
+ROW_LABEL_SIZE, ROW_VALUE_SIZE = 16, 19
+"""Pixels of a row's label and value: a value is the figure the back of the room reads."""
 WAIT_ZONE = 76.0
 """Width of the level run-in in front of a box, where the inventory triangle sits."""
 TAG_GAP = 4.0
@@ -311,10 +313,10 @@ class StageItem(QGraphicsItem):
         top = HEADER_HEIGHT + 2
         for label, value in zip(ROW_LABELS, values, strict=True):
             row = QRectF(12, top, BOX.width() - 24, ROW_HEIGHT)
-            painter.setFont(_font(15))
+            painter.setFont(_font(ROW_LABEL_SIZE))
             painter.setPen(theme.color(theme.INK_SOFT))
             painter.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
-            painter.setFont(_font(16, True))
+            painter.setFont(_font(ROW_VALUE_SIZE, True))
             painter.setPen(theme.color(theme.INK))
             painter.drawText(
                 row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, value
@@ -451,7 +453,8 @@ def _paint_self_rework(painter: QPainter, label: str) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(theme.color(theme.REWORK))
     painter.drawPolygon(_arrow_head(QPointF(18, 1), 0, 1, ARROW_LENGTH - 2, 5))
-    painter.setFont(_font(13, True))
+    # As a loop to another stage writes its rate.
+    painter.setFont(_font(15, True))
     painter.setPen(theme.color(theme.REWORK))
     painter.drawText(
         SELF_REWORK_LABEL, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label
