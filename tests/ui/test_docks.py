@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
 from vsmapper.ui import files
-from vsmapper.ui.docks import MAP_LEAST, TABBED, bottom_room, needed_height
+from vsmapper.ui.docks import MAP_LEAST, TABBED, bottom_room, needed_height, save_arrangement
 from vsmapper.ui.main_window import MainWindow
 
 FIRST_STARTS = [(1728, 972), (1152, 648)]
@@ -160,3 +160,27 @@ def test_panels_in_view_are_made_after_the_first_paint_the_others_when_shown(
     qtbot.waitUntil(lambda: not window.charts.stale(window.charts.time_chart))
     # A panel asked for before it is shown is made then, in its dock.
     assert docks["Insights"].isAncestorOf(window.insights)
+
+
+def test_a_remembered_arrangement_is_not_overridden_at_start(qtbot: QtBot) -> None:
+    def opened() -> MainWindow:
+        window = MainWindow(files.example_map(), remember_layout=True)
+        qtbot.addWidget(window)
+        window.resize(*FIRST_STARTS[0])
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.docks["Stages"].made_panel() is not None)
+        qtbot.wait(50)
+        return window
+
+    first = opened()
+    first.resizeDocks([first.docks["Stages"]], [260], Qt.Orientation.Vertical)
+    qtbot.wait(50)
+    kept = first.docks["Stages"].height()
+    save_arrangement(first)
+    first.workspace.undo_stack.setClean()
+    first.close()
+    # The first share of the window, queued at start, came after the restored heights.
+    again = opened()
+    assert abs(again.docks["Stages"].height() - kept) <= 2
+    again.close()

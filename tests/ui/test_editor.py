@@ -316,6 +316,13 @@ def test_the_arrow_keys_select_from_nothing_and_typing_renames(
     # Space still pans; it starts no name.
     QTest.keyClick(window.view, Qt.Key.Key_Space)
     assert window.scene.focusItem() is None
+    # Nor does a presenter's clicker blanking the screen with "b".
+    window.toggle_presentation(True, full_screen=False)
+    window.select(["coding"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_B)
+    assert window.scene.focusItem() is None
+    window.toggle_presentation(False)
 
 
 def test_a_delete_says_what_went_with_the_stage(make_window: WindowFactory) -> None:

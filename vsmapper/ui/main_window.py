@@ -67,9 +67,9 @@ class MainWindow(QMainWindow):
         docks.grow_bottom_panels_when_raised(self, self.docks.values())
         self.setAcceptDrops(True)
         docks.fit_to_screen(self)
-        self.default_layout()
         restored = remember_layout and docks.restore_arrangement(self)
         if not restored:
+            self.default_layout()
             # Docks take their share only once the window has its real size on screen.
             QTimer.singleShot(0, self, self.default_layout)
         self._refresh()

@@ -342,7 +342,8 @@ class MapView(QGraphicsView):
             if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and selected:
                 self.editRequested.emit(selected[-1])
                 return
-            if len(selected) == 1 and _starts_a_name(event):
+            # Not while presenting: a presenter's clicker sends "b" or "." to blank the screen.
+            if len(selected) == 1 and not self._presenting and _starts_a_name(event):
                 # As in a spreadsheet: typing on a selected stage types its new name.
                 self.editRequested.emit(selected[0])
                 if self._map_scene.focusItem() is not None:
