@@ -310,6 +310,17 @@ def test_a_refusal_by_the_map_is_reported(workspace: Workspace, panel: Propertie
     ]
 
 
+def test_a_name_another_stage_has_is_refused(workspace: Workspace, panel: PropertiesPanel) -> None:
+    problems: list[str] = []
+    panel.problem.connect(problems.append)
+    before = snapshot(workspace)
+    enter(panel, "name", "Coding")
+    assert snapshot(workspace) == before
+    assert problems == [
+        "Code review: another stage is already called 'Coding'; give this one a name of its own"
+    ]
+
+
 def test_fixing_an_invalid_entry_clears_the_mark(
     workspace: Workspace, panel: PropertiesPanel
 ) -> None:

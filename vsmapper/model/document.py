@@ -297,6 +297,8 @@ class Document:
         stage = self.stream.stages[index]
         if name in ("id", "ai"):
             raise VSMapperError(f"{stage.name}: '{name}' is changed through its own edits")
+        if name == "name" and isinstance(value, str):
+            self._refuse_a_taken_name(stage, value)
         try:
             updated = stage.replaced(**{name: value})
         except ValidationError as exc:
@@ -304,21 +306,25 @@ class Document:
         self.replace_stage(updated)
         return getattr(stage, name)
 
-    def rename_stage(self, stage_id: str, name: str) -> str:
-        """Rename a stage; a stage still called "New stage" also takes an id made from the name.
-
-        Returns the stage's id after the rename. A name another stage has is refused: the
-        table's Next and Rework to cells, and pasted rows, find stages by name.
-        """
-        stage = self.stage(stage_id)
+    def _refuse_a_taken_name(self, stage: Stage, name: str) -> None:
+        """Refuse a name another stage has: the table's Next and Rework to cells, and pasted
+        rows, find stages by name."""
         folded = name.strip().casefold()
         if any(
-            s.id != stage_id and s.name.strip().casefold() == folded for s in self.stream.stages
+            s.id != stage.id and s.name.strip().casefold() == folded for s in self.stream.stages
         ):
             raise VSMapperError(
                 f"{stage.name}: another stage is already called {quoted(name.strip())}; "
                 "give this one a name of its own"
             )
+
+    def rename_stage(self, stage_id: str, name: str) -> str:
+        """Rename a stage; a stage still called "New stage" also takes an id made from the name.
+
+        Returns the stage's id after the rename.
+        """
+        stage = self.stage(stage_id)
+        self._refuse_a_taken_name(stage, name)
         new_id = stage_id
         if stage.name == NEW_STAGE_NAME and _PLACEHOLDER_ID.fullmatch(stage_id) and name.strip():
             new_id = self.unique_id(name)
