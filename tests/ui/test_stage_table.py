@@ -784,16 +784,31 @@ def test_a_bad_cell_in_a_pasted_block_names_its_row_and_column(
     assert snapshot(workspace) == before
 
 
-def test_whole_rows_pasted_from_another_column_still_update_stages(
-    workspace: Workspace, table: StageTableView
+def test_rows_paste_as_stages_onto_whole_rows_or_with_a_header(
+    workspace: Workspace, table: StageTableView, problems: list[str]
 ) -> None:
-    table.setCurrentIndex(table.model().index(1, WT))
-    # Wider than the columns from the current one: rows in the usual order.
-    assert table.paste("Monitor\toperation\tmonitoring\t15m\t0\t100\t\t1\t0.5\n")
-    assert workspace.stream.stage("monitor").process_time.text == "15m"
+    # A stage chosen on the map selects its whole row: rows add or update stages after it.
+    table.setCurrentIndex(table.model().index(0, WT))
+    table.select_stages(["coding"])
+    assert table.paste("Pairing\n"), problems
+    assert names(workspace)[2:4] == ["Coding", "Pairing"]
     # A header names the columns: rows too, wherever the current cell is.
+    table.setCurrentIndex(table.model().index(1, WT))
     assert table.paste("Stage\tWait time\nDeploy\t6h\n")
     assert workspace.stream.stage("deploy").wait_time.text == "6h"
+
+
+def test_a_block_wider_than_the_columns_left_is_refused_not_read_as_stages(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
+    before = snapshot(workspace)
+    table.setCurrentIndex(table.model().index(1, NOTES))
+    assert not table.paste("2d\t\n4h\t\n")
+    assert problems == [
+        "nothing was pasted: the block is 2 columns wide, and from Notes there is room for "
+        "1; to add or update stages, paste in the Stage column"
+    ]
+    assert snapshot(workspace) == before
 
 
 def test_new_rows_pasted_after_a_stage_continue_its_chain(

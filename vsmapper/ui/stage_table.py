@@ -761,10 +761,10 @@ class StageTableView(QTableView):
     def paste(self, text: str) -> bool:
         """Paste a spreadsheet's cells as one undo step: into cells, or as stage rows.
 
-        With the current cell outside the Stage column, a block that fits from there fills
-        the cells down and right of it (blank cells leave theirs as they are), and one
-        value fills every selected cell. Rows with a header, or from the Stage column,
-        update or add stages.
+        With the current cell outside the Stage column, a block fills the cells down and
+        right of it (blank cells leave theirs as they are), and one value fills every
+        selected cell. Rows with a header, from the Stage column, or onto whole rows update
+        or add stages.
         """
         try:
             cells = self._pasted_cells(text)
@@ -780,14 +780,23 @@ class StageTableView(QTableView):
         return problem is None
 
     def _pasted_cells(self, text: str) -> list[tuple[int, int, str]] | None:
-        """The cells a pasted block sets (row, column, text); None when it holds stage rows."""
+        """The cells a pasted block sets (row, column, text); None when it holds stage rows:
+        with a header, from the Stage column, or onto whole rows (a stage chosen on the map)."""
         current, model = self.currentIndex(), self.model()
         rows = clipboard_rows(text)
-        if not current.isValid() or current.column() == STAGE_COLUMN or not rows:
+        whole_rows = bool(self.selectionModel().selectedRows())
+        if not current.isValid() or current.column() == STAGE_COLUMN or not rows or whole_rows:
+            return None
+        if has_header(rows[0]):
             return None
         width = max(len(row) for row in rows)
-        if has_header(rows[0]) or current.column() + width > model.columnCount():
-            return None
+        room = model.columnCount() - current.column()
+        if width > room:
+            raise ValueError(
+                f"nothing was pasted: the block is {width} columns wide, and from "
+                f"{COLUMN_ORDER[current.column()]} there is room for {room}; to add or update "
+                "stages, paste in the Stage column"
+            )
         if len(rows) == 1 and width == 1:
             targets = self.selectionModel().selectedIndexes() or [current]
             return [(index.row(), index.column(), rows[0][0]) for index in targets]
