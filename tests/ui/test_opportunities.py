@@ -242,6 +242,21 @@ def test_an_idea_that_overloads_a_stage_shows_no_lead_time(
     window.close()
 
 
+def test_a_stage_overloaded_today_is_not_blamed_on_an_idea(
+    qtbot: QtBot, example: Workspace
+) -> None:
+    stream = example.stream
+    busy = Workspace(stream.replaced(demand_per_week=3 * (stream.demand_per_week or 0)))
+    shown = OpportunitiesPanel(busy)
+    window = shown_in_window(qtbot, shown)
+    shown.refresh()
+    assert cell(shown, "test-generation", EFFECT_COLUMN) == (
+        "overloaded: UX design 141% (already), Coding 196% (already)"
+    )
+    assert "Code review 150%, " in cell(shown, "coding-assistant", EFFECT_COLUMN)
+    window.close()
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "value", "undo_text"),
     [

@@ -109,9 +109,12 @@ def signed_money(amount: float, currency: str) -> str:
 
 
 def overload_text(overflowing: Sequence[QueueChange]) -> str:
-    """The stages that overflow and their loads: ``overloaded: Code review 117%``."""
+    """The stages that overflow and their loads: ``overloaded: Code review 117%``; one
+    overloaded today already says so, so that an idea is not blamed for it."""
     loads = ", ".join(
-        f"{change.stage} {change.utilization_after or 0:.0%}" for change in overflowing
+        f"{change.stage} {change.utilization_after or 0:.0%}"
+        + (" (already)" if (change.utilization_before or 0) >= 1 else "")
+        for change in overflowing
     )
     return f"overloaded: {loads}"
 
