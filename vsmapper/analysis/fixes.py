@@ -113,10 +113,10 @@ def fixes(stream: ValueStream, scenario: Scenario, stage_id: str) -> list[Fix]:
                 ),
             )
         )
-    if shrink < 1:
-        # To the hundredth, as the Scenarios panel shows and edits it, and down: up, a cap
-        # could let in more than the stage can finish.
-        demand = math.floor(scenario.demand_factor * shrink * 100 + 1e-9) / 100
+    # To the hundredth, as the Scenarios panel shows and edits it, and down: up, a cap could
+    # let in more than the stage can finish. Below a hundredth there is no cap to offer.
+    demand = math.floor(scenario.demand_factor * shrink * 100 + 1e-9) / 100
+    if shrink < 1 and demand > 0:
         candidates.append(
             (
                 "Limit work in progress",

@@ -379,7 +379,9 @@ def _percent_number(cell: Cell) -> tuple[float | int, bool]:
         try:
             return read_number(Cell(text[:-1])), True
         except ValueError:
-            raise ValueError(f"{text!r} is not a percentage") from None
+            hint = decimal_comma_hint(text)
+            advice = f" ({hint})" if hint else ""
+            raise ValueError(f"{text!r} is not a percentage{advice}") from None
     number = read_number(cell)
     return (number * 100, True) if cell.percent else (number, False)
 

@@ -72,7 +72,12 @@ _DECIMAL_COMMA = re.compile(r"\d,\d")
 def decimal_comma_hint(text: str) -> str | None:
     """Advice for a number written with a decimal comma: ``use a point for decimals: 1.5d``."""
     text = text.strip()
-    if text.count(",") != 1 or not _DECIMAL_COMMA.search(text) or _THOUSANDS.fullmatch(text):
+    if (
+        text.count(",") != 1
+        or "." in text  # "1.200,50" groups with points: no one point to put in its place
+        or not _DECIMAL_COMMA.search(text)
+        or _THOUSANDS.fullmatch(text)
+    ):
         return None
     return f"use a point for decimals: {text.replace(',', '.')}"
 

@@ -254,7 +254,9 @@ class MeasuredFlowPanel(QWidget):
             f"{len(found.aging):,} items in progress; {late:,} older than the P85 flow time.",
         ]
         if found.distribution:
-            shares = ", ".join(f"{kind} {share:.0%}" for kind, share in found.distribution.items())
+            shares = ", ".join(
+                f"{html.escape(kind)} {share:.0%}" for kind, share in found.distribution.items()
+            )
             lines.append(f"Done by type: {shares}.")
         drawn = self.drawn if self.drawn is not None else self.workspace.stream
         gap = model_gap(drawn, found, stream.statuses)
