@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QPointF, QStandardPaths
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar
+from pytestqt.qtbot import QtBot
 
 import vsmapper.analysis as analysis_package
 import vsmapper.analysis.flow as flow_module
@@ -479,3 +480,16 @@ def test_a_screenshot_shows_no_tab_bar_left_from_an_earlier_docking(
     render_screenshot(tmp_path / "shot.png", None, size)
     tabs = [tab for bar in shown for tab in bar]
     assert len(shown) == 2 and len(tabs) == len(set(tabs)), shown
+
+
+def test_leaving_presentation_brings_a_maximized_window_back_maximized(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window(shown=True)
+    window.showMaximized()
+    qtbot.waitUntil(window.isMaximized)
+    window.toggle_presentation(True)
+    qtbot.waitUntil(window.isFullScreen)
+    window.toggle_presentation(False)
+    # Made normal, it came back a screen's size under its title bar, its status bar off-screen.
+    qtbot.waitUntil(lambda: window.isMaximized() and not window.isFullScreen())

@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
             on = self.menus.presentation_action.isChecked()
         with self.view.resizing():
             if on:
-                self._layout_before_presentation = self.saveState()
+                self._before_presentation = self.saveState(), self.windowState()
                 for dock in self.findChildren(QDockWidget):
                     dock.hide()
                 self.menus.toolbar.hide()
@@ -350,8 +350,9 @@ class MainWindow(QMainWindow):
                 self.menuBar().show()
                 self.statusBar().show()
                 self.menus.toolbar.show()
-                self.restoreState(self._layout_before_presentation)
-                self.showNormal()
+                # Back as it was: a maximized window made normal hid its status bar off-screen.
+                self.restoreState(self._before_presentation[0])
+                self.setWindowState(self._before_presentation[1])
             # The map gets its new size now, to be wrapped for it once.
             layout = self.layout()
             assert layout is not None
