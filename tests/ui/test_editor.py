@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
@@ -323,6 +324,19 @@ def test_the_arrow_keys_select_from_nothing_and_typing_renames(
     QTest.keyClick(window.view, Qt.Key.Key_B)
     assert window.scene.focusItem() is None
     window.toggle_presentation(False)
+
+
+def test_ctrl_v_on_the_map_pastes_stages_after_the_selected_one(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.select(["coding"])
+    window.view.setFocus()
+    QGuiApplication.clipboard().setText("Pairing\tcreation\n")
+    QTest.keyClick(window.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    names = [stage.name for stage in window.workspace.stream.stages]
+    assert names[names.index("Coding") + 1] == "Pairing"
+    assert window.workspace.undo_stack.undoText() == "Paste rows"
 
 
 def test_a_delete_says_what_went_with_the_stage(make_window: WindowFactory) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar
 
 from vsmapper.ui import units
@@ -28,6 +28,12 @@ class Menus:
         workspace.changed.connect(self._on_document_changed)
         self.scenario_box.activated.connect(self._on_scenario_chosen)
         self.fill_scenarios()
+
+    def paste_stages(self) -> None:
+        """Rows copied from a spreadsheet, pasted on the map: after the selected stage."""
+        selected = self.window.selected_ids
+        text = QGuiApplication.clipboard().text()
+        self.window.editor.paste(text, selected[-1] if selected else None)
 
     # The dialogs load when one is first opened: the first window shows none of them.
 
@@ -124,6 +130,16 @@ class Menus:
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
+        self.paste_action = self._action(
+            "&Paste stages",
+            self.paste_stages,
+            key.Paste,
+            "Add or update stages from rows copied from a spreadsheet, after the selected one",
+        )
+        # The map's own: a table or a text field pastes into itself.
+        window.removeAction(self.paste_action)
+        window.view.addAction(self.paste_action)
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.add_after_action = self._action(
             "Add stage &after",
             window.add_stage_after,
@@ -231,7 +247,7 @@ class Menus:
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addActions([self.undo_action, self.redo_action, self.paste_action])
         edit_menu.addSeparator()
         edit_menu.addActions(
             [
