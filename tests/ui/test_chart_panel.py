@@ -9,13 +9,13 @@ from pathlib import Path
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QWheelEvent
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication, QProgressBar, QScrollArea, QWidget
 
 from benchmarks.maps import synthetic_map
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
-from vsmapper.ui.chart_panel import MOST_TIME_BARS, ChartsPanel, _plot
+from vsmapper.ui.chart_panel import MOST_TIME_BARS, TIME_BAR_LINES, ChartsPanel, _plot
 from vsmapper.ui.commands import perform
 from vsmapper.ui.workspace import Workspace
 
@@ -121,6 +121,17 @@ def test_the_time_chart_has_a_legend_under_its_bars(panel: ChartsPanel) -> None:
     bars = chart.plot.getPlotItem().getViewBox().sceneBoundingRect()
     legend = chart.legend.sceneBoundingRect()
     assert legend.top() >= bars.bottom() and legend.width() < bars.width() / 2
+
+
+def test_the_time_chart_keeps_room_for_every_stage_s_name(panel: ChartsPanel) -> None:
+    chart = panel.time_chart
+    panel.tabs.setCurrentWidget(chart)
+    panel.show()
+    QApplication.processEvents()
+    bars = len(chart.bars)
+    line = QFontMetricsF(chart.font()).lineSpacing()
+    # In a short panel the names of 15 stages ran into one another: it scrolls instead.
+    assert chart.plot.minimumHeight() >= bars * TIME_BAR_LINES * line
 
 
 def test_the_time_chart_sorts_and_tells_exact_values(panel: ChartsPanel) -> None:

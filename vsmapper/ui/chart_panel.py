@@ -48,6 +48,9 @@ from vsmapper.ui.workspace import Workspace
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
 MOST_TIME_BARS = 40
+TIME_BAR_LINES = 1.3
+"""Lines of the panel's type a bar of "Where the time goes" takes at least: its stage's name
+stays clear of the next one's, and a short panel scrolls instead."""
 """The time chart shows at most this many stages, the largest of a bigger map: more bars
 cannot be read on a panel."""
 CHART_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
@@ -277,6 +280,9 @@ class TimeChart(QWidget):
             ]
         )
         item.getAxis("left").setTicks([[(i, m.name) for i, m in enumerate(metrics)]])
+        # Room for the title, the axis and the legend besides the bars.
+        line = QFontMetricsF(self.font()).lineSpacing()
+        self.plot.setMinimumHeight(round(line * (TIME_BAR_LINES * len(metrics) + 7)))
         item.setXRange(0, max(starts, default=1) * 1.15 or 1, padding=0)
         rows = [
             f"{m.name}: wait {w:,.2f} h, process {p:,.2f} h, rework {r:,.2f} h"
