@@ -358,13 +358,17 @@ def test_buttons_show_an_ampersand_in_a_stage_name_and_stay_put(
     panel: OpportunitiesPanel,
 ) -> None:
     panel.set_current_stage(None)
+    panel.resize(700, 500)
+    QApplication.processEvents()
     before = panel.side_effects_button.geometry(), panel.remove_button.geometry()
+    table = panel.table.geometry()
     panel.set_current_stage("discovery")
     # "&&" shows one "&"; a single one would underline the next letter and hide itself.
     assert panel.add_button.text() == "Add AI opportunity to Discovery && prioritisation…"
     QApplication.processEvents()
-    # The longer text moves no button a click may be aimed at.
+    # The longer text moves no button a click may be aimed at, nor the table.
     assert (panel.side_effects_button.geometry(), panel.remove_button.geometry()) == before
+    assert panel.table.geometry() == table
 
 
 @OPENS_A_DIALOG

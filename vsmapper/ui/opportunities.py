@@ -839,8 +839,7 @@ class OpportunitiesPanel(FollowingPanel):
         buttons.addWidget(self.remove_button)
         buttons.addWidget(self.side_effects_button)
         buttons.addWidget(self.add_button)
-        buttons.addSpacing(12)
-        buttons.addWidget(self.summary, 1)
+        buttons.addStretch(1)
         self.problem_label = ProblemLabel(self)
         self.problem.connect(self.problem_label.show_problem)
         self.model.problem.connect(self.problem)
@@ -853,6 +852,9 @@ class OpportunitiesPanel(FollowingPanel):
         )
         layout = self.column
         layout.addLayout(buttons)
+        # A line of its own: beside a long "Add AI opportunity to …" it wrapped, and the
+        # table under it moved.
+        layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problem_label)
         layout.addWidget(note)
