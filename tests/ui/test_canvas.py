@@ -196,6 +196,12 @@ def test_boxes_show_their_numbers_with_the_maps_calendar(scene: MapScene) -> Non
     assert scene.stage_item("refine").face.self_rework == "20% rework"
 
 
+def test_a_box_shows_a_part_time_person_as_typed(scene: MapScene) -> None:
+    changed = with_stages(checkout(), coding={"people": 0.85})
+    scene.show_map(changed, analyze(changed))
+    assert scene.stage_item("coding").face.people == "0.85"  # not 0.8
+
+
 def test_rework_to_an_earlier_stage_is_a_labelled_loop(scene: MapScene) -> None:
     loop = scene.rework_item("review")
     assert loop.label == "15% rework → Coding"

@@ -938,8 +938,8 @@ def shown_constraint(analysis: FlowAnalysis) -> Constraint | None:
 
 
 def _number(value: float) -> str:
-    """A count or percentage without needless decimals: 15, 12.5."""
-    return f"{round(value, 1):g}"
+    """A count or percentage without needless decimals: 15, 12.5, 0.85 (as typed, not 0.8)."""
+    return f"{round(value, 2):g}"
 
 
 class FaceInputs(NamedTuple):
