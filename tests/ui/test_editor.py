@@ -339,6 +339,25 @@ def test_ctrl_v_on_the_map_pastes_stages_after_the_selected_one(
     assert window.workspace.undo_stack.undoText() == "Paste rows"
 
 
+def test_a_name_another_stage_has_reopens_on_the_map_with_what_was_typed(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(shown=True)
+    window.select(["review"])
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    editor.setPlainText("coding")
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert "Code review: another stage is already called 'coding'" in window.message_label.text()
+    again = window.scene.focusItem()
+    assert isinstance(again, TitleEditor) and again.toPlainText() == "coding"
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.workspace.stream.stage("review").name == "Code review"
+
+
 def test_a_delete_says_what_went_with_the_stage(make_window: WindowFactory) -> None:
     window = make_window(files.example_map(), shown=True)
     window.select(["coding"])

@@ -89,6 +89,15 @@ def _without_references(stage: Stage, removed_id: str) -> Stage:
     return stage.replaced(**changes) if changes else stage
 
 
+def name_taken(stages: Sequence[Stage], stage_id: str, name: str) -> str | None:
+    """Why a stage cannot take ``name``: another stage has it. The table's Next and Rework to
+    cells, and pasted rows, find stages by name."""
+    folded = name.strip().casefold()
+    if any(s.id != stage_id and s.name.strip().casefold() == folded for s in stages):
+        return f"another stage is already called {quoted(name.strip())}; give this one a name of its own"
+    return None
+
+
 def slug(text: str, fallback: str = "stage") -> str:
     """An id made from a name: ``Code review`` → ``code-review``."""
     made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -307,16 +316,10 @@ class Document:
         return getattr(stage, name)
 
     def _refuse_a_taken_name(self, stage: Stage, name: str) -> None:
-        """Refuse a name another stage has: the table's Next and Rework to cells, and pasted
-        rows, find stages by name."""
-        folded = name.strip().casefold()
-        if any(
-            s.id != stage.id and s.name.strip().casefold() == folded for s in self.stream.stages
-        ):
-            raise VSMapperError(
-                f"{stage.name}: another stage is already called {quoted(name.strip())}; "
-                "give this one a name of its own"
-            )
+        """Refuse a name another stage has (see ``name_taken``)."""
+        problem = name_taken(self.stream.stages, stage.id, name)
+        if problem:
+            raise VSMapperError(f"{stage.name}: {problem}")
 
     def rename_stage(self, stage_id: str, name: str) -> str:
         """Rename a stage; a stage still called "New stage" also takes an id made from the name.

@@ -207,8 +207,9 @@ class InlineRename:
         """Whether a field is being typed."""
         return self._editor is not None
 
-    def start(self, stage_id: str, field: str = "name") -> None:
-        """Open the editor on ``field`` of the stage, finishing one still open."""
+    def start(self, stage_id: str, field: str = "name", typed: str | None = None) -> None:
+        """Open the editor on ``field`` of the stage (holding ``typed``, else the field's
+        text), finishing one still open."""
         if field != "name" and not self.scene.figures_typed_here:
             self.scene.typingRefused.emit(
                 "The map shows a scenario: show the current state (the toolbar's Show box) to "
@@ -221,7 +222,9 @@ class InlineRename:
         # A rebuilt map may have deleted the box, and with it an editor still open on it.
         if self._editor is not None and shiboken6.isValid(self._editor):
             self._editor.finish(commit=True)
-        self._editor = TitleEditor(item, self._finished(stage_id, field, before), field, before)
+        self._editor = TitleEditor(
+            item, self._finished(stage_id, field, before), field, before if typed is None else typed
+        )
         self._editor.start()
 
     def _finished(
@@ -232,6 +235,12 @@ class InlineRename:
             # An undo may take the stage away while it is typed: its box goes, and the text
             # with it.
             gone = not self.scene.has_stage(stage_id)
+            taken = field == "name" and text and self.scene.name_taken(stage_id, text)
+            if taken and not gone:
+                # Open again with what was typed, to be mended: closed, the typing was lost.
+                self.scene.typingRefused.emit(f"{before}: {taken}")
+                QTimer.singleShot(0, self.scene, lambda: self.start(stage_id, field, text))
+                return
             if text is not None and text != before and (text or field != "name") and not gone:
                 if field == "name":
                     self.scene.stageRenamed.emit(stage_id, text)

@@ -24,6 +24,7 @@ from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped
 from vsmapper.layout.flow import make_room
 from vsmapper.layout.notes import PER_ROW
 from vsmapper.model import Flow, Stage, ValueStream
+from vsmapper.model.document import name_taken
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Calendar
 from vsmapper.ui import theme
@@ -236,6 +237,10 @@ class MapScene(QGraphicsScene):
     def shown_stage(self, stage_id: str) -> Stage | None:
         """The stage as the shown map has it."""
         return self._shown[0].stage(stage_id) if self._shown else None
+
+    def name_taken(self, stage_id: str, name: str) -> str | None:
+        """Why a stage of the shown map cannot take ``name`` (see ``document.name_taken``)."""
+        return name_taken(self._shown[0].stages, stage_id, name) if self._shown else None
 
     def notes_per_row(self, stage_id: str) -> int:
         """How many of a stage's notes stand side by side: one under a box stacked over it."""
