@@ -89,6 +89,11 @@ def test_the_forecast_runs_off_the_gui_thread(panel: ChartsPanel, qtbot: object)
     panel.workspace.show_scenario("coding-assistant-only")
     panel.workspace.refresh_now()
     assert chart.summary.text().startswith("Out of date")
+    # Exports leave out a forecast of another state, which they carried without a word.
+    assert panel.last_forecast is None
+    chart.run(seed=7)
+    qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
+    assert panel.last_forecast is not None
 
 
 def test_a_forecast_can_be_cancelled(panel: ChartsPanel, qtbot: object) -> None:

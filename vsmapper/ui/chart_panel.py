@@ -330,6 +330,8 @@ class ForecastChart(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.last_forecast: Forecast | None = None
+        self.out_of_date = False
+        """Whether the map or the shown scenario changed since ``last_forecast`` ran."""
         self.plot = _plot("Lead-time forecast", "working hours", "items")
         self.trials = QComboBox()
         for trials in TRIAL_CHOICES:
@@ -370,6 +372,7 @@ class ForecastChart(QWidget):
 
     def mark_stale(self) -> None:
         """Say that a shown forecast no longer matches the map."""
+        self.out_of_date = self.last_forecast is not None
         if self.last_forecast is not None and not self.summary.text().startswith("Out of date"):
             self.summary.setText(
                 "Out of date: the map or scenario changed. Run again. — " + self.summary.text()
@@ -409,7 +412,7 @@ class ForecastChart(QWidget):
         return self.job.running
 
     def _show(self, result: Forecast) -> None:
-        self.last_forecast = result
+        self.last_forecast, self.out_of_date = result, False
         calendar = self.workspace.stream.calendar
         hours = calendar.hours_per_day, calendar.days_per_week
         edges = list(result.histogram_edges)
@@ -712,8 +715,10 @@ class ChartsPanel(QWidget):
 
     @property
     def last_forecast(self) -> Forecast | None:
-        """The latest forecast run, for exports."""
-        return self.forecast_chart.last_forecast
+        """The latest forecast run, for exports, while it is of what is shown: an export
+        carried one of another scenario, or of the map before an edit, without a word."""
+        chart = self.forecast_chart
+        return None if chart.out_of_date else chart.last_forecast
 
     def refresh(self) -> None:
         """Follow what the workspace shows: the chart in view now, the others when they show."""
