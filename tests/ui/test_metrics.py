@@ -133,3 +133,18 @@ def test_an_empty_map(qtbot: QtBot, workspace: Workspace, panel: MetricsPanel) -
     workspace.refresh_now()
     assert panel.values["lead_time"].text() == "0"
     assert panel.constraint.text() == "No stages yet"
+
+
+def test_a_map_whose_stages_take_no_time_yet_raises_no_alarm(
+    workspace: Workspace, panel: MetricsPanel
+) -> None:
+    blank = ValueStream.model_validate(
+        {"name": "Workshop", "stages": [{"id": "plan", "name": "Plan"}, {"id": "do", "name": "Do"}]}
+    )
+    workspace.load(blank, None)
+    workspace.refresh_now()
+    # Not a red "Constraint: Plan (0% of expected lead time)" on a map just drawn.
+    assert panel.constraint.text() == "No constraint yet"
+    assert theme.MUTED.lower() in panel.constraint.styleSheet().lower()
+    assert "enter process and wait times" in panel.reason.text()
+    assert "constraint" not in status_text(workspace.analysis(), workspace.stream)

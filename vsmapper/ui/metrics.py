@@ -10,6 +10,7 @@ from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.canvas.scene import shown_constraint
 from vsmapper.ui.units import NO_COSTS_TIP, cost_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -34,10 +35,9 @@ def status_text(
         f"Lead time {show_hours(analysis.lead_time_hours, *hours)}",
         f"flow efficiency {analysis.flow_efficiency:.1%}",
     ]
-    if analysis.constraint:
-        parts.append(
-            f"constraint: {analysis.constraint.stage} ({share_text(analysis.constraint.share)})"
-        )
+    constraint = shown_constraint(analysis)
+    if constraint:
+        parts.append(f"constraint: {constraint.stage} ({share_text(constraint.share)})")
     return "  ·  ".join(parts)
 
 
@@ -135,13 +135,17 @@ class MetricsPanel(QWidget):
             self.values[key].setText(text)
             self.values[key].setToolTip(tip)
             _set_color(self.values[key], theme.CONSTRAINT if text == "unbounded" else theme.INK)
-        constraint = analysis.constraint
+        # No red alarm on a map whose stages take no time yet: the reason says what to enter.
+        constraint = shown_constraint(analysis)
         self.constraint.setText(
             f"Constraint: {constraint.stage} ({share_text(constraint.share)} of expected lead time)"
             if constraint
+            else "No constraint yet"
+            if analysis.stages
             else "No stages yet"
         )
-        self.reason.setText(constraint.reason if constraint else "")
+        _set_color(self.constraint, theme.CONSTRAINT if constraint else theme.MUTED)
+        self.reason.setText(analysis.constraint.reason if analysis.constraint else "")
         bottleneck = analysis.capacity_bottleneck
         if bottleneck is None:
             self.capacity.setText("Set a demand (map settings) to see capacity.")
