@@ -103,6 +103,8 @@ def test_a_forecast_can_be_cancelled(panel: ChartsPanel, qtbot: object) -> None:
     chart.cancel()
     qtbot.waitUntil(lambda: not chart.running, timeout=20_000)  # type: ignore[attr-defined]
     assert chart.summary.text() in ("Forecast cancelled.",) or chart.last_forecast is not None
+    if chart.last_forecast is None:
+        assert chart.progress.value() == 0  # not stuck part way
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

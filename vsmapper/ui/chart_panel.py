@@ -359,6 +359,8 @@ class ForecastChart(QWidget):
         self.job.failed.connect(self.summary.setText)
         self.job.finished.connect(self._ready)
         self.job.failed.connect(self._ready)
+        # A cancelled run leaves no bar stuck part way.
+        self.job.failed.connect(lambda _message: self.progress.setValue(0))
         self.lines: dict[str, float] = {}
         self._bars, self._marks = histogram_items(
             self.plot.getPlotItem(), "ideation", [("nominal", theme.PROCESS)]
