@@ -223,6 +223,9 @@ def test_the_levers_bring_an_overloaded_stage_back_best_first() -> None:
         close(0.4)
     )
     assert found["Limit work in progress"].scenario.demand_factor == close(1.0)
+    assert found["Limit work in progress"].description.endswith(
+        "(start only what Code review can finish)"
+    )
     for fix in found.values():
         assert fix.utilization == close(0.25)
         assert fix.lead_time_hours is not None
@@ -241,7 +244,8 @@ def test_a_demand_cap_is_to_the_hundredth_as_the_panel_shows_it_and_rounds_down(
     ]
     # 1.3 × 0.48…: ×0.625 said "×0.62" while the scenario it made showed ×0.63.
     assert cap.scenario.demand_factor == 0.62
-    assert "cap demand at ×0.62 " in cap.description
+    # Not overloaded, only busier: the cap takes it back to today's load.
+    assert cap.description == "cap demand at ×0.62 (Code review back to 31% busy)"
 
 
 def test_ai_at_the_stage_is_a_lever_when_the_scenario_leaves_it_off() -> None:

@@ -120,7 +120,13 @@ def fixes(stream: ValueStream, scenario: Scenario, stage_id: str) -> list[Fix]:
         candidates.append(
             (
                 "Limit work in progress",
-                f"cap demand at ×{demand:.2f} (start only what {name} can finish)",
+                f"cap demand at ×{demand:.2f} ("
+                + (
+                    f"start only what {name} can finish"
+                    if change.overflowing
+                    else f"{name} back to {target:.0%} busy"
+                )
+                + ")",
                 scenario.model_copy(
                     update={
                         "id": f"{scenario.id}-wip-limit",
