@@ -368,6 +368,19 @@ def test_a_long_note_elides_in_the_plan_and_keeps_the_columns_titles_in_view(win
     assert plan.table.columnWidth(text_column) <= widest
 
 
+def test_the_plan_s_buttons_add_notes_to_the_stage_chosen_on_the_map(window, qtbot) -> None:
+    window.show()
+    window.workshop.plan_action.trigger()
+    plan = window.workshop.plan
+    window.select(["review"])
+    qtbot.mouseClick(plan.add_pain_button, Qt.MouseButton.LeftButton)
+    window.select([])
+    qtbot.mouseClick(plan.add_kaizen_button, Qt.MouseButton.LeftButton)
+    notes = {note.kind: note.stage for note in window.workspace.stream.notes}
+    # With none chosen, a note is the whole map's.
+    assert notes == {"pain": "review", "kaizen": None}
+
+
 def test_the_plan_exports_to_csv(window, qtbot, tmp_path, monkeypatch) -> None:
     plan = window.workshop.plan
     qtbot.mouseClick(plan.add_pain_button, Qt.MouseButton.LeftButton)

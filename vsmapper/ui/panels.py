@@ -114,6 +114,7 @@ def _plan(window: MainWindow) -> QWidget:
 
     plan = ImprovementPlanPanel(window.workspace, window)
     plan.problem.connect(window.show_problem)
+    plan.chosen_stage = lambda: window.selected_ids[0] if len(window.selected_ids) == 1 else None
     return plan
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,8 +65,10 @@ class ImprovementPlanPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problem_label)
-        self.add_pain_button.clicked.connect(lambda: self.add_note("pain"))
-        self.add_kaizen_button.clicked.connect(lambda: self.add_note("kaizen"))
+        self.chosen_stage: Callable[[], str | None] = lambda: None
+        """The stage a note added with the buttons belongs to (the one chosen on the map)."""
+        self.add_pain_button.clicked.connect(lambda: self.add_note("pain", self.chosen_stage()))
+        self.add_kaizen_button.clicked.connect(lambda: self.add_note("kaizen", self.chosen_stage()))
         self.remove_button.clicked.connect(self.remove_selected)
         self.export_button.clicked.connect(self.export_dialog)
         self.table.itemChanged.connect(self._on_item_changed)
