@@ -116,17 +116,16 @@ def fixes(stream: ValueStream, scenario: Scenario, stage_id: str) -> list[Fix]:
     # To the hundredth, as the Scenarios panel shows and edits it, and down: up, a cap could
     # let in more than the stage can finish. Below a hundredth there is no cap to offer.
     demand = math.floor(scenario.demand_factor * shrink * 100 + 1e-9) / 100
+    cap_does = (
+        f"start only what {name} can finish"
+        if change.overflowing
+        else f"{name} back to {target:.0%} busy"
+    )
     if shrink < 1 and demand > 0:
         candidates.append(
             (
                 "Limit work in progress",
-                f"cap demand at ×{demand:.2f} ("
-                + (
-                    f"start only what {name} can finish"
-                    if change.overflowing
-                    else f"{name} back to {target:.0%} busy"
-                )
-                + ")",
+                f"cap demand at ×{demand:.2f} ({cap_does})",
                 scenario.model_copy(
                     update={
                         "id": f"{scenario.id}-wip-limit",

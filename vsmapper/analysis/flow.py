@@ -85,6 +85,11 @@ class FlowAnalysis:
         """The metrics of the stage with this id."""
         return self.stages[self._index[stage_id]]
 
+    @property
+    def marked_constraint(self) -> Constraint | None:
+        """The constraint worth marking: none while no stage takes any time (a blank map)."""
+        return self.constraint if self.expected_lead_time_hours > 0 else None
+
     @cached_property
     def _index(self) -> dict[str, int]:
         """Place in ``stages`` by stage id."""

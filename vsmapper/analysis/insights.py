@@ -126,10 +126,7 @@ def opportunity_effects(stream: ValueStream) -> list[OpportunityEffect]:
             state = _future_with(stream, [opportunity.id])
             future, overflowing = analyze(state.stream), state.overflowing
             change = _Change(
-                None if overflowing else future.lead_time_hours - current.lead_time_hours,
-                None
-                if overflowing
-                else future.expected_lead_time_hours - current.expected_lead_time_hours,
+                *_lead_time_deltas(state, future, current),
                 100 * (future.stage(stage.id).pca - current.stage(stage.id).pca),
                 future.rolled_pca - current.rolled_pca,
             )
@@ -238,12 +235,7 @@ def hourglass(stream: ValueStream, scenario: Scenario | None = None) -> list[Pha
         expected: float | None = 0.0
         if current is not None and chosen:
             state = _future_with(stream, [opportunity.id for opportunity in chosen])
-            if state.unbounded:
-                lead = expected = None
-            else:
-                future = analyze(state.stream)
-                lead = future.lead_time_hours - current.lead_time_hours
-                expected = future.expected_lead_time_hours - current.expected_lead_time_hours
+            lead, expected = _lead_time_deltas(state, analyze(state.stream), current)
         shares.append(
             PhaseShare(
                 phase=phase,
@@ -318,6 +310,18 @@ def insights_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
 def _future_with(stream: ValueStream, opportunity_ids: Sequence[str]) -> FutureState:
     """The map with just these AI opportunities applied, its queues responding."""
     return future_state(stream, Scenario(id="what-if", name="What if", ai=list(opportunity_ids)))
+
+
+def _lead_time_deltas(
+    state: FutureState, future: FlowAnalysis, current: FlowAnalysis
+) -> tuple[float | None, float | None]:
+    """Lead time and expected lead time, future − current; None when a queue overflows."""
+    if state.unbounded:
+        return None, None
+    return (
+        future.lead_time_hours - current.lead_time_hours,
+        future.expected_lead_time_hours - current.expected_lead_time_hours,
+    )
 
 
 def _percent(delta: float | None, base: float) -> float | None:

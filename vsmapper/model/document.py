@@ -94,7 +94,8 @@ def name_taken(stages: Sequence[Stage], stage_id: str, name: str) -> str | None:
     cells, and pasted rows, find stages by name."""
     folded = name.strip().casefold()
     if any(s.id != stage_id and s.name.strip().casefold() == folded for s in stages):
-        return f"another stage is already called {quoted(name.strip())}; give this one a name of its own"
+        taken = quoted(name.strip())
+        return f"another stage is already called {taken}; give this one a name of its own"
     return None
 
 

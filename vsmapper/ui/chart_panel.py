@@ -374,8 +374,8 @@ class ForecastChart(QWidget):
 
     def mark_stale(self) -> None:
         """Say that a shown forecast no longer matches the map."""
-        self.out_of_date = self.last_forecast is not None
-        if self.last_forecast is not None and not self.summary.text().startswith("Out of date"):
+        if self.last_forecast is not None and not self.out_of_date:
+            self.out_of_date = True
             self.summary.setText(
                 "Out of date: the map or scenario changed. Run again. — " + self.summary.text()
             )

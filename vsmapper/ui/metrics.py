@@ -10,7 +10,6 @@ from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.canvas.scene import shown_constraint
 from vsmapper.ui.units import NO_COSTS_TIP, cost_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -35,7 +34,7 @@ def status_text(
         f"Lead time {show_hours(analysis.lead_time_hours, *hours)}",
         f"flow efficiency {analysis.flow_efficiency:.1%}",
     ]
-    constraint = shown_constraint(analysis)
+    constraint = analysis.marked_constraint
     if constraint:
         parts.append(f"constraint: {constraint.stage} ({share_text(constraint.share)})")
     return "  ·  ".join(parts)
@@ -136,7 +135,7 @@ class MetricsPanel(QWidget):
             self.values[key].setToolTip(tip)
             _set_color(self.values[key], theme.CONSTRAINT if text == "unbounded" else theme.INK)
         # No red alarm on a map whose stages take no time yet: the reason says what to enter.
-        constraint = shown_constraint(analysis)
+        constraint = analysis.marked_constraint
         self.constraint.setText(
             f"Constraint: {constraint.stage} ({share_text(constraint.share)} of expected lead time)"
             if constraint

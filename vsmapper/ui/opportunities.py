@@ -884,7 +884,8 @@ class OpportunitiesPanel(FollowingPanel):
         if self._current_stage in known:
             return self._current_stage
         selected = self.selected_opportunity()
-        # A hidden panel's rows wait for it to show: they may still be of a map replaced since.
+        # The map's selection may reach the panel before its table hears of a new map: its
+        # rows may still be of the map replaced.
         stage_id = next((stage.id for stage, o in self.model.rows if o.id == selected), None)
         return stage_id if stage_id in known else None
 

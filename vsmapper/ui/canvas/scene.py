@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QGraphicsSceneMouseEvent,
 )
 
-from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
+from vsmapper.analysis import FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
@@ -934,14 +934,6 @@ def _badge_texts(
     return texts
 
 
-def shown_constraint(analysis: FlowAnalysis) -> Constraint | None:
-    """The constraint worth marking: none while no stage takes any time (a blank map)."""
-    found = analysis.constraint
-    if found is None or analysis.expected_lead_time_hours <= 0:
-        return None
-    return found
-
-
 def _number(value: float) -> str:
     """A count or percentage without needless decimals: 15, 12.5, 0.85 (as typed, not 0.8)."""
     return f"{round(value, 2):g}"
@@ -970,7 +962,7 @@ def _stage_face(
     hours: HoursFormat,
 ) -> StageFace:
     """What one box shows, from the stage and its metrics."""
-    found = shown_constraint(analysis)
+    found = analysis.marked_constraint
     constraint = found is not None and found.stage_id == stage.id
     tags: list[tuple[str, str]] = []
     if found is not None and constraint:
@@ -1021,7 +1013,7 @@ def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = Fals
         "flow efficiency —" if unbounded else f"flow efficiency {analysis.flow_efficiency:.1%}",
         f"rolled %C&A {analysis.rolled_pca:.0%}",
     ]
-    found = shown_constraint(analysis)
+    found = analysis.marked_constraint
     if found is not None:
         parts.append(f"constraint: {found.stage} ({share_text(found.share)} of expected lead time)")
     return "  ·  ".join(parts)
@@ -1067,7 +1059,7 @@ def _headline(
                 "EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours), theme.INK_SOFT
             ),
         ]
-    found = shown_constraint(analysis)
+    found = analysis.marked_constraint
     if found is not None:
         figures.append(
             KeyFigure(
