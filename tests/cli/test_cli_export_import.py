@@ -76,6 +76,11 @@ def test_export_of_a_scenario_writes_the_future_state(
     future = load_map(out)
     assert future.scenarios == []
     assert future.stage("approval").wait_time.text == "1-2d"
+    # What the scenario scaled reads as a person would write it; what it left is as typed.
+    assert future.stage("coding").wait_time.text == "0.272-0.817d"
+    assert future.stage("deploy").wait_time.text == "4.29h-1.07d"
+    assert future.stage("security").wait_time.text == "3-5d"
+    assert future.stage("intake").process_time.text == "1-2h"
 
 
 def test_png_scale_sets_the_pixels(

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vsmapper.model.duration import Estimate, format_hours, parse_estimate, read_decimal
+from vsmapper.model.duration import (
+    Estimate,
+    format_hours,
+    parse_estimate,
+    read_decimal,
+    readable,
+)
 
 
 @pytest.mark.parametrize(
@@ -181,3 +187,24 @@ def test_a_duration_with_a_decimal_comma_is_refused_with_advice() -> None:
         parse_estimate("1,5d")
     with pytest.raises(ValueError, match=r"try 3d"):
         parse_estimate("2d,3d")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1.080144632305315, 1.08),
+        (2.9999999999999987, 3),
+        (0.0012345, 0.00123),
+        (1234.56, 1235),
+        (0, 0),
+    ],
+)
+def test_a_scaled_figure_is_read_to_three_significant_digits(value: float, shown: float) -> None:
+    assert readable(value) == shown
+
+
+def test_a_rounded_estimate_keeps_its_form_and_units() -> None:
+    assert Estimate.read("2-5d").scaled(0.540072316).rounded().text == "1.08-2.7d"
+    assert Estimate.read("3h/1d/2d").scaled(1 / 3).rounded().text == "1h/0.333d/0.667d"
+    assert Estimate.read("1w 2d").scaled(0.7).rounded().text == "0.7w 1.4d"
+    assert Estimate.read(2.5).scaled(1 / 3).rounded().text == "0.833"

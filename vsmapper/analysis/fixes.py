@@ -79,7 +79,7 @@ def fixes(stream: ValueStream, scenario: Scenario, stage_id: str) -> list[Fix]:
                 ),
             )
         )
-    process = stage.process_time.scaled(shrink)
+    process = stage.process_time.scaled(shrink).rounded()
     if shrink < 1:
         candidates.append(
             (

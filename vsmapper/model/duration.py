@@ -60,6 +60,13 @@ def format_number(value: float) -> str:
     return format(Decimal(repr(value)), "f")
 
 
+def readable(value: float) -> float:
+    """``value`` to three significant digits, whole units kept: 1.0801 → 1.08, 1234.5 → 1234."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, max(0, 2 - math.floor(math.log10(abs(value)))))
+
+
 def format_span(span: Span) -> str:
     """``((1, 'w'), (2, 'd'))`` as ``1w 2d``."""
     return " ".join(f"{format_number(value)}{unit}" for value, unit in span) or "0h"
@@ -230,6 +237,15 @@ class Estimate:
 
         likely = None if self.likely is None else scale(self.likely)
         return Estimate(self.form, scale(self.low), likely, scale(self.high))
+
+    def rounded(self) -> Estimate:
+        """Every figure to three significant digits, as a person writes a scaled time."""
+
+        def round_span(span: Span) -> Span:
+            return tuple((readable(value), unit) for value, unit in span)
+
+        likely = None if self.likely is None else round_span(self.likely)
+        return Estimate(self.form, round_span(self.low), likely, round_span(self.high))
 
     def __str__(self) -> str:
         return self.text
