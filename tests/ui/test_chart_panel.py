@@ -96,6 +96,69 @@ def test_the_forecast_runs_off_the_gui_thread(panel: ChartsPanel, qtbot: object)
     assert panel.last_forecast is not None
 
 
+def test_the_forecast_says_which_state_it_is_of_and_its_axes_fit_its_bars(
+    panel: ChartsPanel, qtbot: object
+) -> None:
+    chart = panel.forecast_chart
+    panel.tabs.setCurrentWidget(chart)
+    chart.run(seed=3)
+    qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
+    item = chart.plot.getPlotItem()
+    assert item.titleLabel.text == "Lead-time forecast: Current state"
+    (left, right), (bottom, _) = item.viewRange()
+    result = chart.last_forecast
+    assert result is not None
+    assert bottom == 0  # no room under the bars for counts below zero
+    assert left <= result.nominal_lead_time_hours and left <= result.histogram_edges[0]
+    assert right - result.histogram_edges[-1] < 0.05 * (right - left)
+
+
+def test_a_forecast_overtaken_while_it_ran_says_it_is_out_of_date(
+    panel: ChartsPanel, qtbot: object
+) -> None:
+    chart = panel.forecast_chart
+    chart.run(seed=3)
+    panel.workspace.show_scenario("coding-assistant-only")
+    panel.workspace.refresh_now()
+    qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
+    # It ran on the current state, and says so: it is not the shown scenario's.
+    assert chart.summary.text().startswith("Out of date")
+    assert "Current state: " in chart.summary.text()
+    assert panel.last_forecast is None
+
+
+def test_another_map_clears_the_forecast_and_its_run(panel: ChartsPanel, qtbot: object) -> None:
+    chart = panel.forecast_chart
+    chart.run(seed=3)
+    qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
+    chart.run(seed=4)
+    panel.workspace.load(synthetic_map(5), None)
+    qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
+    assert chart.last_forecast is None and chart.lines == {}
+    assert chart.summary.text() == "Run a forecast to see when items are likely to be done."
+    assert not any(line.isVisible() for line in chart._marks.values())
+    assert chart.progress.value() == 0 and chart.run_button.isEnabled()
+
+
+def test_an_exported_chart_is_its_plot_without_the_controls(
+    panel: ChartsPanel, tmp_path: Path
+) -> None:
+    panel.tabs.setCurrentWidget(panel.forecast_chart)
+    out = tmp_path / "forecast.png"
+    panel.export_current(out)
+    plot = panel.forecast_chart.plot
+    assert QImage(str(out)).size() == plot.size() * 2
+    assert QImage(str(out)).height() < 2 * panel.forecast_chart.height() - 40
+
+
+def test_the_queue_chart_names_its_stage_in_its_title(panel: ChartsPanel) -> None:
+    panel.tabs.setCurrentWidget(panel.queue_chart)
+    chart = panel.queue_chart
+    name = chart.stage_box.currentText()
+    assert name
+    assert chart.plot.getPlotItem().titleLabel.text == f"How the wait grows with load: {name}"
+
+
 def test_a_forecast_can_be_cancelled(panel: ChartsPanel, qtbot: object) -> None:
     chart = panel.forecast_chart
     chart.trials.setCurrentIndex(2)

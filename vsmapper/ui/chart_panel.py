@@ -100,7 +100,9 @@ def save_chart(widget: QWidget, path: str | Path) -> None:
     path = Path(path)
     if path.suffix.lower() == ".svg":
         data = svg_bytes(
-            QSizeF(widget.size()), lambda painter: widget.render(painter, QPoint()), path.stem
+            QSizeF(widget.size()),
+            lambda painter: QWidget.render(widget, painter, QPoint()),
+            path.stem,
         )
     else:
         image = widget.grab().scaled(
@@ -323,6 +325,10 @@ class ForecastWorker(QObject):
             self.finished.emit(result)
 
 
+FORECAST_TITLE = "Lead-time forecast"
+NO_FORECAST = "Run a forecast to see when items are likely to be done."
+
+
 class ForecastChart(QWidget):
     """The Monte Carlo histogram with P50, P85, P95 and the nominal lead time."""
 
@@ -332,7 +338,12 @@ class ForecastChart(QWidget):
         self.last_forecast: Forecast | None = None
         self.out_of_date = False
         """Whether the map or the shown scenario changed since ``last_forecast`` ran."""
-        self.plot = _plot("Lead-time forecast", "working hours", "items")
+        self._overtaken = False
+        """Whether the map or the shown scenario changed while the running forecast ran."""
+        self._wanted = False
+        """Whether the running forecast's outcome is to be shown: not once another map loads."""
+        self._label = ""
+        self.plot = _plot(FORECAST_TITLE, "working hours", "items")
         self.trials = QComboBox()
         for trials in TRIAL_CHOICES:
             self.trials.addItem(f"{trials:,} trials", trials)
@@ -341,7 +352,7 @@ class ForecastChart(QWidget):
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.summary = QLabel("Run a forecast to see when items are likely to be done.")
+        self.summary = QLabel(NO_FORECAST)
         self.summary.setWordWrap(True)
         controls = QHBoxLayout()
         for widget in (self.trials, self.run_button, self.cancel_button, self.progress):
@@ -356,11 +367,9 @@ class ForecastChart(QWidget):
         self.job = BackgroundJob(self)
         self.job.progressed.connect(self._show_progress)
         self.job.finished.connect(self._show)
-        self.job.failed.connect(self.summary.setText)
+        self.job.failed.connect(self._fail)
         self.job.finished.connect(self._ready)
         self.job.failed.connect(self._ready)
-        # A cancelled run leaves no bar stuck part way.
-        self.job.failed.connect(lambda _message: self.progress.setValue(0))
         self.lines: dict[str, float] = {}
         self._bars, self._marks = histogram_items(
             self.plot.getPlotItem(), "ideation", [("nominal", theme.PROCESS)]
@@ -373,12 +382,25 @@ class ForecastChart(QWidget):
         layout.insertWidget(2, widget)
 
     def mark_stale(self) -> None:
-        """Say that a shown forecast no longer matches the map."""
+        """Say that a shown forecast, or the one running, no longer matches the map."""
+        self._overtaken = self.job.running
         if self.last_forecast is not None and not self.out_of_date:
             self.out_of_date = True
             self.summary.setText(
                 "Out of date: the map or scenario changed. Run again. — " + self.summary.text()
             )
+
+    def clear(self) -> None:
+        """Forget the forecast of a map no longer shown, and stop one under way."""
+        self.cancel()
+        self._wanted = False
+        self.last_forecast, self.out_of_date, self.lines = None, False, {}
+        self._bars.setOpts(x0=[], width=[], height=[])
+        for line in self._marks.values():
+            line.hide()
+        set_title(self.plot.getPlotItem(), FORECAST_TITLE)
+        self.progress.setValue(0)
+        self.summary.setText(NO_FORECAST)
 
     def run(self, seed: int | None = None) -> None:
         """Start a forecast of what is shown, off the GUI thread."""
@@ -393,12 +415,14 @@ class ForecastChart(QWidget):
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
+        self._overtaken, self._wanted, self._label = False, True, self.workspace.label
         self.job.start(
             ForecastWorker(self.workspace.displayed_stream, self.trials.currentData(), seed)
         )
 
     def _show_progress(self, share: float) -> None:
-        self.progress.setValue(int(share * 100))
+        if self._wanted:
+            self.progress.setValue(int(share * 100))
 
     def cancel(self) -> None:
         """Stop the running forecast at its next chunk."""
@@ -413,7 +437,14 @@ class ForecastChart(QWidget):
         """Whether a forecast is under way."""
         return self.job.running
 
+    def _fail(self, message: str) -> None:
+        if self._wanted:
+            self.summary.setText(message)
+            self.progress.setValue(0)  # a cancelled run leaves no bar stuck part way
+
     def _show(self, result: Forecast) -> None:
+        if not self._wanted:
+            return
         self.last_forecast, self.out_of_date = result, False
         calendar = self.workspace.stream.calendar
         hours = calendar.hours_per_day, calendar.days_per_week
@@ -423,6 +454,11 @@ class ForecastChart(QWidget):
             width=[b - a for a, b in itertools.pairwise(edges)],
             height=list(result.histogram_counts),
         )
+        item = self.plot.getPlotItem()
+        set_title(item, f"{FORECAST_TITLE}: {self._label}")
+        # The bars and the nominal line, not the room the lines' labels would claim.
+        item.setXRange(min(edges[0], result.nominal_lead_time_hours), edges[-1], padding=0.03)
+        item.setYRange(0, max(result.histogram_counts, default=1) * 1.05, padding=0)
         self.lines = {
             "P50": result.p50_hours,
             "P85": result.p85_hours,
@@ -432,11 +468,13 @@ class ForecastChart(QWidget):
         for name, value in self.lines.items():
             _place(self._marks[name], value, f"{name} {show_hours(value, *hours)}")
         self.summary.setText(
-            f"{self.workspace.label}: {result.trials:,} simulated items (seed {result.seed}). "
+            f"{self._label}: {result.trials:,} simulated items (seed {result.seed}). "
             f"Half are done within {show_hours(result.p50_hours, *hours)}, 85% within "
             f"{show_hours(result.p85_hours, *hours)}, 95% within "
             f"{show_hours(result.p95_hours, *hours)}; mean {show_hours(result.mean_hours, *hours)}."
         )
+        if self._overtaken:
+            self.mark_stale()
 
 
 class ScenarioChart(QWidget):
@@ -527,12 +565,15 @@ class ScenarioChart(QWidget):
         )
 
 
+QUEUE_TITLE = "How the wait grows with load"
+
+
 class QueueChart(QWidget):
     """One stage's wait against its utilization: today, the shown scenario and the curve."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = _plot("How the wait grows with load", "utilization (%)", "wait (working hours)")
+        self.plot = _plot(QUEUE_TITLE, "utilization (%)", "wait (working hours)")
         self.stage_box = QComboBox()
         self.stage_box.setToolTip("The stage whose queue to draw")
         self.note = QLabel()
@@ -598,6 +639,7 @@ class QueueChart(QWidget):
         self.labels.show([])
         stage_id = self.stage_box.currentData()
         self._legend.setVisible(self._shown is not None and stage_id is not None)
+        set_title(item, QUEUE_TITLE)
         if self._shown is None or stage_id is None:
             self.note.setText(
                 "Give the map a demand (items per week) to see how its queues respond to load."
@@ -608,6 +650,7 @@ class QueueChart(QWidget):
         calendar = stream.calendar
         load = stage_loads(stream)[stage_id]
         assert load.utilization is not None
+        set_title(item, f"{QUEUE_TITLE}: {stage.name}")
         wait = stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
         self.curve = wait_curve(wait, load.utilization, stage.people)
         self.today = (load.utilization, wait)
@@ -634,10 +677,13 @@ class QueueChart(QWidget):
             else:
                 self.scenario_point = (after, change.wait_after_hours)
                 self._scenario.setData([100 * after], [change.wait_after_hours])
-                labels.append(
-                    ("scenario", 100 * after + 1, change.wait_after_hours, theme.CONSTRAINT)
-                )
                 top = max(top, 2 * change.wait_after_hours)
+                # Below its point when today's is near, where the two labels wrote over each other.
+                near = abs(after - load.utilization) < 0.1
+                below = 0.06 * top if near else 0.0
+                labels.append(
+                    ("scenario", 100 * after + 1, change.wait_after_hours - below, theme.CONSTRAINT)
+                )
                 text += (
                     f" The scenario: {after:.0%} busy, waiting "
                     f"{show_hours(change.wait_after_hours, *units)}."
@@ -709,11 +755,20 @@ class ChartsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
+        # What an exported chart shows: its plot, not the controls around it.
+        self._plots: dict[QWidget, pg.PlotWidget] = {
+            self.time_chart: self.time_chart.plot,
+            self.forecast_chart: self.forecast_chart.plot,
+            self.scenario_chart: self.scenario_chart.plot,
+            self.hourglass_chart: self.hourglass_chart.plot,
+            self.queue_chart: self.queue_chart.plot,
+        }
         self._stale: set[QWidget] = set(self._charts())
         self._in_view = InView(self, self._draw_current_if_shown)
         self.tabs.currentChanged.connect(self._draw_current_if_shown)
         workspace.refreshed.connect(self.refresh)
         workspace.scenarioChanged.connect(self.refresh)
+        workspace.loaded.connect(self.forecast_chart.clear)
 
     @property
     def last_forecast(self) -> Forecast | None:
@@ -755,9 +810,10 @@ class ChartsPanel(QWidget):
             self.draw(self.tabs.currentWidget())
 
     def export_current(self, path: str | Path) -> None:
-        """Write the chart on the current tab to PNG or SVG."""
-        self.draw(self.tabs.currentWidget())
-        save_chart(self.tabs.currentWidget(), path)
+        """Write the chart on the current tab to PNG or SVG: the plot, without its controls."""
+        chart = self.tabs.currentWidget()
+        self.draw(chart)
+        save_chart(self._plots[chart], path)
 
     def export_dialog(self) -> None:
         """Ask where to write the current chart; the name typed gets the chosen extension."""

@@ -32,6 +32,8 @@ class Workspace(QObject):
     moved = Signal()
     scenarioChanged = Signal()
     pathChanged = Signal()
+    loaded = Signal()
+    """Another map took this one's place (opened, imported or new)."""
 
     def __init__(
         self, stream: ValueStream, path: Path | None = None, parent: QObject | None = None
@@ -102,6 +104,7 @@ class Workspace(QObject):
         self.document.replace(stream)
         self.undo_stack.setClean()
         self.set_path(path)
+        self.loaded.emit()
         self.scenarioChanged.emit()
 
     # --- scenarios -----------------------------------------------------------------
