@@ -22,7 +22,9 @@ from vsmapper.analysis.insights import (
     insights_json,
     opportunity_effects,
 )
+from vsmapper.cli import example_map_path
 from vsmapper.errors import VSMapperError
+from vsmapper.io.mapfile import load_map
 from vsmapper.model import ValueStream
 
 from .maps import FEATURE_CHAIN, PARALLEL_TESTS, make_map, reference_map, stage, with_stage
@@ -409,6 +411,21 @@ def test_with_a_scenario_the_flow_findings_describe_its_future_state() -> None:
     assert of_kind(future, "low_leverage") == []
     assert of_kind(future, "best_opportunity") == []
     assert len(of_kind(insights(stream, stream.scenarios[1]), "low_leverage")) == 1
+
+
+def test_in_a_scenario_s_view_a_low_leverage_finding_says_its_shares_are_today_s() -> None:
+    # Beside the scenario's own constraint card (25%), "The constraint is … (23%)" read as
+    # a contradiction: the idea is weighed alone on the map as it is today, and says so.
+    example = load_map(example_map_path())
+    viewed = insights(example, example.scenarios[1])
+    assert "25%" in only(viewed, "constraint").title
+    assert of_kind(viewed, "low_leverage")
+    for found in of_kind(viewed, "low_leverage"):
+        assert "of expected lead time today." in found.text
+        assert "Applied alone to the map as it is today" in found.text
+        assert "Today the constraint is Discovery & prioritisation (23%)" in found.text
+    for found in of_kind(insights(example), "low_leverage"):
+        assert "today" not in found.text.lower()
 
 
 def test_findings_come_most_urgent_first() -> None:

@@ -289,7 +289,7 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
         *_rework_hot_spots(viewed, analysis, ranked, words),
         *_biggest_lever(analysis, ranked, words),
         *_best_opportunity(effects, words),
-        *_low_leverage(current, effects, scenarios, words),
+        *_low_leverage(current, effects, scenarios, words, in_scenario=scenario is not None),
     ]
     return sorted(found, key=lambda insight: SEVERITIES.index(insight.severity))
 
@@ -766,8 +766,13 @@ def _low_leverage(
     effects: Sequence[OpportunityEffect],
     scenarios: Iterable[Scenario],
     words: _Words,
+    in_scenario: bool = False,
 ) -> list[Insight]:
-    """Enabled AI opportunities at stages where even their full effect barely moves lead time."""
+    """Enabled AI opportunities at stages where even their full effect barely moves lead time.
+
+    Each is applied alone to the current state; ``in_scenario`` says so in a scenario's view,
+    whose other findings quote the scenario's own shares.
+    """
     total = current.expected_lead_time_hours
     if total <= 0:
         return []
@@ -802,13 +807,16 @@ def _low_leverage(
             result = "leaves expected lead time as it is"
         text = (
             f"{effect.opportunity} (enabled in {', '.join(enabled_in[effect.opportunity_id])})"
-            f" works on {effect.stage}, which holds {share_text(stage_share)} of expected lead time. "
-            f"Applied alone it {result}, for {words.money(effect.monthly_cost)} a month."
+            f" works on {effect.stage}, which holds {share_text(stage_share)} of expected lead time"
+            f"{' today' if in_scenario else ''}. "
+            f"Applied alone{' to the map as it is today' if in_scenario else ''} it {result}, "
+            f"for {words.money(effect.monthly_cost)} a month."
         )
         stage_ids: tuple[str, ...] = (effect.stage_id,)
         if constraint is not None and constraint.stage_id != effect.stage_id:
             text += (
-                f" The constraint is {constraint.stage} ({constraint.share:.0%}): speeding "
+                f" {'Today the' if in_scenario else 'The'} constraint is {constraint.stage}"
+                f" ({constraint.share:.0%}): speeding "
                 "up a stage that is not the constraint barely moves lead time (Goldratt; "
                 "Gene Kim)."
             )
