@@ -172,12 +172,18 @@ def test_measure_the_example_history_onto_the_example_map(
         capsys,
     )
     stages = json.loads(out_file.read_text(encoding="utf-8"))["stages"]
-    # Written as people read them: hundredths of an hour, tenths of a percent.
+    # Written as people read them: each time in its own unit to three figures ("29.75h" was
+    # "3.72d"), tenths of a percent.
     for stage in stages:
         for field in ("process_time", "wait_time"):
-            for hours in stage[field].rstrip("h").split("h/"):
-                assert len(hours.partition(".")[2]) <= 2, (stage["name"], stage[field])
+            for time in stage[field].split("/"):
+                figure, unit = time[:-1], time[-1]
+                assert unit in "mhdw" and len(figure.replace(".", "").lstrip("0")) <= 3, (
+                    stage["name"],
+                    stage[field],
+                )
         assert round(stage["pca"], 1) == stage["pca"]
+    assert any("d/" in stage["wait_time"] for stage in stages)
 
 
 @pytest.mark.parametrize(

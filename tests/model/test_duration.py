@@ -208,3 +208,14 @@ def test_a_rounded_estimate_keeps_its_form_and_units() -> None:
     assert Estimate.read("3h/1d/2d").scaled(1 / 3).rounded().text == "1h/0.333d/0.667d"
     assert Estimate.read("1w 2d").scaled(0.7).rounded().text == "0.7w 1.4d"
     assert Estimate.read(2.5).scaled(1 / 3).rounded().text == "0.833"
+
+
+def test_measured_hours_are_written_each_in_the_unit_a_person_would_use() -> None:
+    assert Estimate.three_point((29.75, 61.85, 140.2)).text == "3.72d/7.73d/3.5w"
+    assert Estimate.three_point((1 / 6, 0.345, 5.7333)).text == "10m/20.7m/5.73h"
+    assert Estimate.three_point((40, 120, 400), hours_per_day=8, days_per_week=5).text == (
+        "5d/3w/10w"
+    )
+    assert Estimate.three_point((29.75, 61.85, 140.2)).hours() == pytest.approx(
+        (29.76, 61.84, 140), rel=1e-9
+    )

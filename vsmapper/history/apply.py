@@ -9,25 +9,23 @@ import networkx as nx
 
 from vsmapper.history.measure import Measurement, Spread
 from vsmapper.model.duration import Estimate, format_hours
-from vsmapper.model.stream import StatusMapping, ValueStream
+from vsmapper.model.stream import Calendar, StatusMapping, ValueStream
 
 MIN_PCA = 0.1
 """A stage that sent every item back measures 0 %, which a map cannot hold."""
-HOURS_DECIMALS = 2
 PCA_DECIMALS = 1
-"""How precisely a measured map writes its times (hours) and %C&A: as people read them."""
+"""How precisely a measured map writes its %C&A: as people read it."""
 
 
-def spread_estimate(spread: Spread) -> Estimate | None:
-    """A three-point estimate in hours from P10/P50/P90, or None when nothing was measured."""
+def spread_estimate(spread: Spread, calendar: Calendar) -> Estimate | None:
+    """A three-point estimate from P10/P50/P90, or None when nothing was measured."""
     if spread.p10 is None or spread.p50 is None or spread.p90 is None:
         return None
-    # To the hundredth of an hour (36 seconds): the table and the file say "1.51h", not
-    # "1.5055555555555555h"; rounding keeps the three in order.
-    low, likely, high = (
-        round(hours, HOURS_DECIMALS) for hours in (spread.p10, spread.p50, spread.p90)
+    # The table and the file say "3.72d/7.73d/3.5w", not "29.75h/61.85h/140.2h" (cut off
+    # in the table), nor "1.5055555555555555h"; rounding each keeps the three in order.
+    return Estimate.three_point(
+        (spread.p10, spread.p50, spread.p90), calendar.hours_per_day, calendar.days_per_week
     )
-    return Estimate(form="three", low=((low, "h"),), likely=((likely, "h"),), high=((high, "h"),))
 
 
 def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
@@ -37,7 +35,8 @@ def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
     for stage in stream.stages:
         found = measurement.stage(stage.id)
         changes: dict[str, Any] = {}
-        wait, process = spread_estimate(found.wait), spread_estimate(found.process)
+        wait = spread_estimate(found.wait, measurement.calendar)
+        process = spread_estimate(found.process, measurement.calendar)
         if wait is not None and process is not None:
             changes["wait_time"], changes["process_time"] = wait, process
         if found.pca is not None:

@@ -194,6 +194,25 @@ class Estimate:
         )
 
     @staticmethod
+    def three_point(
+        hours: tuple[float, float, float], hours_per_day: float = 8, days_per_week: float = 5
+    ) -> Estimate:
+        """Low, likely and high working hours as a person writes them: ``10m/21m/5.73h``."""
+
+        def spoken(value: float) -> Span:
+            unit: Unit = "h"
+            if value < 1:
+                unit = "m"
+            elif value >= 2 * hours_per_day * days_per_week:
+                unit = "w"
+            elif value >= hours_per_day:
+                unit = "d"
+            return ((readable(value / unit_hours(unit, hours_per_day, days_per_week)), unit),)
+
+        low, likely, high = hours
+        return Estimate(form="three", low=spoken(low), likely=spoken(likely), high=spoken(high))
+
+    @staticmethod
     def zero() -> Estimate:
         """No time at all: one shared estimate, the default of every stage without a time."""
         return _ZERO
