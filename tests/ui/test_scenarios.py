@@ -244,6 +244,36 @@ def test_overrides_are_typed_as_durations_and_undone(
     round_trip(example, with_wait, "Override %C&A of Code review in Coding assistant only")
 
 
+def test_people_and_availability_are_overridden_as_the_stages_table_reads_them(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
+    panel.select_scenario("coding-assistant-only")
+    review = stage_row(example, "review")
+    people, availability = panel.overrides.index(review, 4), panel.overrides.index(review, 5)
+    stage = example.stream.stage("review")
+    assert (people.data(), availability.data()) == (
+        f"{stage.people:g}",
+        f"{stage.availability * 100:g}%",
+    )  # greyed: as the stage is
+    assert "Type a value such as 3" in people.data(Qt.ItemDataRole.ToolTipRole)
+    assert panel.overrides.setData(people, "2.5")
+    assert panel.overrides.setData(availability, "50")
+    override = example.document.scenario("coding-assistant-only").overrides["review"]
+    assert (override.people, override.availability) == (2.5, 0.5)
+    assert (people.data(), availability.data()) == ("2.5", "50%")
+    assert availability.data(Qt.ItemDataRole.EditRole) == "50%"
+    assert panel.overrides.setData(people, "")
+    override = example.document.scenario("coding-assistant-only").overrides["review"]
+    assert (override.people, override.availability) == (None, 0.5)
+
+
+def test_the_people_fix_shows_in_the_overrides(panel: ScenariosPanel, example: Workspace) -> None:
+    panel.select_scenario("more-changes")
+    next(button for button in panel.fix_buttons if button.text() == "People").click()
+    review = stage_row(example, "review")
+    assert panel.overrides.index(review, 4).data() == "4.5"
+
+
 def test_a_blank_override_clears_it(panel: ScenariosPanel, example: Workspace) -> None:
     before = dump_map(example.stream)
     panel.select_scenario("ai-across-the-stream")
@@ -263,6 +293,11 @@ def test_a_blank_override_clears_it(panel: ScenariosPanel, example: Workspace) -
         (1, "5d/2d/1d", "is out of order"),
         (3, "0", "%C&A is more than 0 and at most 100"),
         (3, "lots", "'lots' is not a number"),
+        (3, "0.85", "'0.85' would be 0.85 %"),
+        (4, "0", "people are 0.01 to 1,000,000"),
+        (4, "1,5", "use a point for decimals: 1.5"),
+        (5, "150%", "more than 100 %"),
+        (5, "0", "availability is more than 0%"),
     ],
 )
 def test_invalid_overrides_are_refused_inline_and_on_commit(
@@ -426,10 +461,10 @@ def test_the_overrides_show_stage_names_and_values_in_a_dock_as_narrow_as_a_proj
     metrics = table.fontMetrics()
     # "Idea intake" whole, and the values ("1w 2.5d") beside it; long names elide.
     assert header.sectionSize(0) >= metrics.horizontalAdvance("Idea intake")
-    for column in range(1, 4):
+    for column, sample in enumerate(("1w 2.5d", "1w 2.5d", "100%", "12.5", "100%"), start=1):
         title = panel.overrides.headerData(column, Qt.Orientation.Horizontal)
         assert header.sectionSize(column) >= max(
-            metrics.horizontalAdvance("1w 2.5d"), header.fontMetrics().horizontalAdvance(title)
+            metrics.horizontalAdvance(sample), header.fontMetrics().horizontalAdvance(title)
         )
     assert panel.overrides.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == (
         "Discovery & prioritisation"

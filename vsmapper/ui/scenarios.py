@@ -36,8 +36,15 @@ from vsmapper.analysis.queues import QueueChange
 from vsmapper.analysis.scenario import future_state
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change, Document
-from vsmapper.model.duration import parse_estimate, share_text
-from vsmapper.model.stream import Scenario, StageOverride, ValueStream, estimate_problem
+from vsmapper.model.duration import share_text
+from vsmapper.model.stream import (
+    MAX_PEOPLE,
+    MIN_SHARE,
+    Scenario,
+    StageOverride,
+    ValueStream,
+    estimate_problem,
+)
 from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
@@ -66,8 +73,8 @@ from vsmapper.ui.opportunities import (
     CheckedTableModel,
     CheckedTextDelegate,
     opportunity_effect_text,
-    read_number,
 )
+from vsmapper.ui.stage_table import read_stage_field
 from vsmapper.ui.units import (
     NO_COSTS,
     UNBOUNDED,
@@ -81,9 +88,28 @@ from vsmapper.ui.workspace import Workspace
 ALL_AI_IDEAS = "All AI ideas"
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
-OVERRIDE_FIELDS = (("process_time", "process time"), ("wait_time", "wait time"), ("pca", "%C&A"))
-OVERRIDE_SAMPLE = "1w 2.5d"
-"""About the widest value an override cell shows."""
+OVERRIDE_FIELDS = (
+    ("process_time", "process time"),
+    ("wait_time", "wait time"),
+    ("pca", "%C&A"),
+    ("people", "people"),
+    ("availability", "availability"),
+)
+OVERRIDE_TITLES = ("Stage", "Process", "Wait", "%C&A", "People", "Avail.")
+OVERRIDE_TIPS = ("Stage", "Process time", "Wait time", "%C&A", "People", "Availability")
+OVERRIDE_SAMPLES = ("", "1w 2.5d", "1w 2.5d", "100%", "12.5", "100%")
+"""About the widest value each override column shows."""
+
+
+def override_text(field: str, value: Any) -> str:
+    """An override's value as its cell shows it: ``2-5d``, ``97%``, ``2.5``, ``50%``."""
+    if field == "pca":
+        return f"{value:g}%"
+    if field == "people":
+        return f"{value:g}"
+    if field == "availability":
+        return f"{value * 100:g}%"
+    return str(value.text)
 
 
 # --- stage overrides ---------------------------------------------------------------------
@@ -112,7 +138,9 @@ class OverrideTableModel(CheckedTableModel):
         # Edits arrive from inside setData; a reset there would pull the editor's row away.
         if self.rowCount() == self._rows:
             if self._rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, 3))
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(self._rows - 1, len(OVERRIDE_FIELDS))
+                )
             return
         self.beginResetModel()
         self._rows = self.rowCount()
@@ -143,9 +171,9 @@ class OverrideTableModel(CheckedTableModel):
             return None
         # Short titles: the panel is narrow, and the stage's name needs the room.
         if role == Qt.ItemDataRole.DisplayRole:
-            return ("Stage", "Process", "Wait", "%C&A")[section]
+            return OVERRIDE_TITLES[section]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return ("Stage", "Process time", "Wait time", "%C&A")[section]
+            return OVERRIDE_TIPS[section]
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -171,11 +199,11 @@ class OverrideTableModel(CheckedTableModel):
         override = self._override(index.row())
         value = getattr(override, field) if override else None
         if role == Qt.ItemDataRole.EditRole:
-            return "" if value is None else (f"{value:g}" if field == "pca" else value.text)
+            return "" if value is None else override_text(field, value)
         if value is None:
             return self._as_if_not_overridden(stage.id, field, label, role, scenario)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{value:g}%" if field == "pca" else value.text
+            return override_text(field, value)
         if role == Qt.ItemDataRole.FontRole:
             return panel_font(bold=True)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -198,19 +226,20 @@ class OverrideTableModel(CheckedTableModel):
             return None
         stream = self.workspace.stream
         plain = self._without_overrides(scenario).stage(stage_id)
-        if field == "pca":
-            shown = f"{plain.pca:g}%"
-        else:
+        if field in ("process_time", "wait_time"):
             calendar = stream.calendar
             likely = getattr(plain, field).likely_hours(
                 calendar.hours_per_day, calendar.days_per_week
             )
             shown = duration_text(stream, likely)
+        else:
+            shown = override_text(field, getattr(plain, field))
         if role == Qt.ItemDataRole.DisplayRole:
             return shown
+        example = {"pca": "97", "people": "3", "availability": "50%"}.get(field, "2-5d")
         return (
             f"No override: {shown} (the stage's {label} with this scenario's AI). "
-            "Type a value such as 2-5d to override it."
+            f"Type a value such as {example} to override it."
         )
 
     def _without_overrides(self, scenario: Scenario) -> ValueStream:
@@ -230,21 +259,24 @@ class OverrideTableModel(CheckedTableModel):
         stage = stream.stages[index.row()]
         field, label = OVERRIDE_FIELDS[index.column() - 1]
         where = f"{stage.name}: {label} override"
-        if field == "pca":
-            value = read_number(text.rstrip("%"), where, "95 (percent)")
-            if not 0 < value <= 100:
-                raise VSMapperError(
-                    f"{where}: {value:g} is out of range; %C&A is more than 0 and at most 100"
-                )
-            return value
+        # Read as the Stages table reads the stage's own field: "85%", "50%" or "0.5", "2-5d".
         try:
-            estimate = parse_estimate(text)
+            value = read_stage_field(field, text)
         except ValueError as error:
             raise VSMapperError(f"{where}: {error}") from None
-        problem = estimate_problem(estimate, stream.calendar)
-        if problem:
-            raise VSMapperError(f"{where}: {problem}")
-        return estimate
+        if field in ("process_time", "wait_time"):
+            problem = estimate_problem(value, stream.calendar)
+            if problem:
+                raise VSMapperError(f"{where}: {problem}")
+        elif field == "pca" and not 0 < value <= 100:
+            raise VSMapperError(
+                f"{where}: {value:g} is out of range; %C&A is more than 0 and at most 100"
+            )
+        elif field == "people" and not MIN_SHARE <= value <= MAX_PEOPLE:
+            raise VSMapperError(f"{where}: {value:g} is out of range; people are 0.01 to 1,000,000")
+        elif field == "availability" and value <= 0:
+            raise VSMapperError(f"{where}: availability is more than 0%")
+        return value
 
     def setData(
         self,
@@ -398,11 +430,12 @@ class ScenariosPanel(QWidget):
         header = self.override_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        values = self.override_table.fontMetrics().horizontalAdvance(OVERRIDE_SAMPLE)
         for column in range(1, self.overrides.columnCount()):
-            title = self.overrides.headerData(column, Qt.Orientation.Horizontal)
-            width = max(values, header.fontMetrics().horizontalAdvance(title))
-            header.resizeSection(column, width + 2 * header.fontMetrics().averageCharWidth())
+            value = self.override_table.fontMetrics().horizontalAdvance(OVERRIDE_SAMPLES[column])
+            title = header.fontMetrics().horizontalAdvance(OVERRIDE_TITLES[column])
+            header.resizeSection(
+                column, max(value, title) + 2 * header.fontMetrics().averageCharWidth()
+            )
         self.demand = QDoubleSpinBox(self)
         self.demand.setRange(0, 100)
         self.demand.setDecimals(2)
