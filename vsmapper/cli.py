@@ -6,11 +6,10 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from vsmapper import __version__
+from vsmapper import RESOURCES, __version__
 from vsmapper.cli_args import UsageError, add_calendar, add_map_input, add_scenario, number
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.history import cli as history_cli
@@ -59,9 +58,7 @@ class Parser(argparse.ArgumentParser):
 
 def example_map_path() -> Path:
     """The bundled "Idea to production" example map."""
-    return Path(
-        str(resources.files("vsmapper.resources") / "examples" / "idea-to-production.vsm.json")
-    )
+    return RESOURCES / "examples" / "idea-to-production.vsm.json"
 
 
 def warn(notices: Sequence[str]) -> None:

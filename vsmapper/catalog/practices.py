@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Annotated, Literal
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from vsmapper import RESOURCES
 from vsmapper.model import AIOpportunity, SideEffect, Stage, ValueStream
 from vsmapper.model.stream import ID_PATTERN, KINDS, PHASES, Kind, Phase
 
@@ -135,7 +135,7 @@ class Catalog(CatalogModel):
 @cache
 def load_catalog() -> Catalog:
     """The bundled catalog, validated; read once."""
-    text = (resources.files("vsmapper.resources") / CATALOG_RESOURCE).read_text(encoding="utf-8")
+    text = (RESOURCES / CATALOG_RESOURCE).read_text(encoding="utf-8")
     return Catalog.model_validate_json(text)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -53,7 +52,7 @@ def temporary_name(target_name: str, pid: int | None = None) -> str:
     """The hidden name a new version of ``target_name`` is written under before the rename."""
     encoded = target_name.encode("utf-8", "surrogateescape")[:TARGET_PART_BYTES]
     stem = encoded.decode("utf-8", "ignore")  # a cut inside a character drops its bytes
-    name = f".{stem}.{os.getpid() if pid is None else pid}.{secrets.token_hex(4)}{PART_SUFFIX}"
+    name = f".{stem}.{os.getpid() if pid is None else pid}.{os.urandom(4).hex()}{PART_SUFFIX}"
     assert len(name.encode("utf-8", "surrogateescape")) <= MAX_NAME_BYTES
     return name
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import cast
 
@@ -13,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from vsmapper import __version__
+from vsmapper import RESOURCES, __version__
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
@@ -35,7 +34,7 @@ def application() -> QApplication:
     app.setOrganizationName("VSMapper")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("vsmapper")
-    app.setWindowIcon(QIcon(str(resources.files("vsmapper.resources") / "icons" / "vsmapper.svg")))
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "vsmapper.svg")))
     return app
 
 

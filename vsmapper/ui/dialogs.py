@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, Qt
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper import __version__
+from vsmapper import RESOURCES, __version__
 from vsmapper.model.stream import ValueStream
 
 
@@ -99,7 +98,7 @@ def resize_for_screen(window: QWidget, width: int, height: int) -> None:
 
 def help_page(name: str) -> str:
     """A bundled help page's HTML."""
-    return resources.files("vsmapper.resources").joinpath("help", name).read_text("utf-8")
+    return (RESOURCES / "help" / name).read_text("utf-8")
 
 
 def show_guide(parent: QWidget) -> None:

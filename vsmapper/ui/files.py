@@ -8,12 +8,12 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from vsmapper import RESOURCES
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.io.mapfile import MAP_SUFFIX, dump_map, load_map, parse_map_text
@@ -36,8 +36,7 @@ def suggested_path(title: str, suffix: str = "") -> Path:
 
 def bundled_map(name: str) -> ValueStream:
     """A map shipped with VSMapper, e.g. ``examples/idea-to-production.vsm.json``."""
-    resource = resources.files("vsmapper.resources").joinpath(name)
-    return parse_map_text(resource.read_text(encoding="utf-8"), name)
+    return parse_map_text((RESOURCES / name).read_text(encoding="utf-8"), name)
 
 
 def example_map() -> ValueStream:
