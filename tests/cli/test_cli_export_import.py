@@ -83,6 +83,28 @@ def test_export_of_a_scenario_writes_the_future_state(
     assert future.stage("intake").process_time.text == "1-2h"
 
 
+def test_a_scenario_s_workbook_has_the_app_s_figures_and_readable_times(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    from vsmapper.analysis import analyze, find_scenario, future_state
+
+    out = tmp_path / "future.xlsx"
+    assert run(["export", example_copy, out, "--scenario", "ai-across-the-stream"], capsys)[0] == 0
+    stream = load_map(example_copy)
+    shown = future_state(stream, find_scenario(stream, "ai-across-the-stream")).stream
+    workbook = load_workbook(out)
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
+    # The figures the app shows for the scenario, not those of its times rounded for reading.
+    assert summary["Expected lead time (h)"] == analyze(shown).expected_lead_time_hours
+    rows = list(workbook["Stages"].iter_rows(values_only=True))
+    coding = next(row for row in rows if row[0] == "Coding")
+    hours = dict(zip(rows[0], coding, strict=True))
+    assert hours["Wait time (h)"] == shown.stage("coding").wait_time.likely_hours()
+    assert hours["Wait time (text)"] == "0.272-0.817d"
+
+
 def test_png_scale_sets_the_pixels(
     tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

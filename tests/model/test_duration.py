@@ -219,3 +219,10 @@ def test_measured_hours_are_written_each_in_the_unit_a_person_would_use() -> Non
     assert Estimate.three_point((29.75, 61.85, 140.2)).hours() == pytest.approx(
         (29.76, 61.84, 140), rel=1e-9
     )
+
+
+def test_only_a_computed_estimate_is_made_readable() -> None:
+    typed = Estimate.read("1.125-2.5d")
+    assert not typed.computed and typed.readable() is typed
+    scaled = typed.scaled(1 / 3)
+    assert scaled.computed and scaled.readable().text == "0.375-0.833d"

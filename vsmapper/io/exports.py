@@ -13,7 +13,7 @@ from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.errors import VSMapperError
 from vsmapper.io.csv_export import export_csv
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
-from vsmapper.model import Stage, ValueStream
+from vsmapper.model import ValueStream
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
@@ -49,23 +49,22 @@ def future_state(stream: ValueStream, scenario_name: str | None) -> tuple[ValueS
         )
     future = state.stream
     notes = [note.replaced(scenario=None) for note in future.notes]
-    stages = [_readable_times(stage, stream.stage(stage.id)) for stage in future.stages]
-    return (
-        future.replaced(scenarios=[], notes=notes, stages=stages),
-        f"Scenario: {scenario.name}",
-    )
+    return future.replaced(scenarios=[], notes=notes), f"Scenario: {scenario.name}"
 
 
-def _readable_times(stage: Stage, current: Stage) -> Stage:
-    """A stage of a future state with the times the scenario scaled to three figures, so that
-    a workbook reads "1.08-2.16d", not "1.080144632305315-2.16028926461063d"."""
-    process, wait = stage.process_time, stage.wait_time
-    if process == current.process_time and wait == current.wait_time:
-        return stage
-    return stage.replaced(
-        process_time=process if process == current.process_time else process.rounded(),
-        wait_time=wait if wait == current.wait_time else wait.rounded(),
-    )
+def readable_times(stream: ValueStream) -> ValueStream:
+    """``stream`` with the times a program computed (a scenario's scaled ones) to three
+    figures, for a map file people open: "1.08-2.7d", not "1.080144632305315-2.70036158d"."""
+    stages = [
+        stage.model_copy(
+            update={
+                "process_time": stage.process_time.readable(),
+                "wait_time": stage.wait_time.readable(),
+            }
+        )
+        for stage in stream.stages
+    ]
+    return stream.replaced(stages=stages)
 
 
 def export_data(
@@ -90,7 +89,8 @@ def export_data(
     elif suffix == ".csv":
         export_csv(stream, path, notes)
     elif suffix == MAP_SUFFIX:
-        save_map(stream, path)
+        # A future state's file is a map to open and read, not figures to match the app's.
+        save_map(stream if label == CURRENT_STATE else readable_times(stream), path)
     else:
         raise ValueError(f"{path}: not a data export ({', '.join(DATA_SUFFIXES)})")
 

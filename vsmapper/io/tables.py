@@ -185,8 +185,9 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
                 metrics.share,
                 metrics.utilization,
                 metrics.cost_per_item,
-                stage.process_time.text,
-                stage.wait_time.text,
+                # Exact to the last digit in the hours columns; as people write them here.
+                stage.process_time.readable().text,
+                stage.wait_time.readable().text,
                 _optional(stage.wip),
                 _optional(stage.throughput_per_week),
                 *(_optional(value) for value in stage.position or (None, None)),

@@ -60,6 +60,15 @@ def format_number(value: float) -> str:
     return format(Decimal(repr(value)), "f")
 
 
+TYPED_DIGITS = 8
+"""More significant digits than anyone types in a time: a figure with more was computed."""
+
+
+def _digits(value: float) -> int:
+    """How many significant digits ``value`` is written with: 0.0125 has 3."""
+    return len(format_number(abs(value)).replace(".", "").strip("0"))
+
+
 def readable(value: float) -> float:
     """``value`` to three significant digits, whole units kept: 1.0801 → 1.08, 1234.5 → 1234."""
     if value == 0 or not math.isfinite(value):
@@ -256,6 +265,16 @@ class Estimate:
 
         likely = None if self.likely is None else scale(self.likely)
         return Estimate(self.form, scale(self.low), likely, scale(self.high))
+
+    @property
+    def computed(self) -> bool:
+        """Whether a figure has more digits than anyone types (a scaled time's 0.27227553585158354)."""
+        spans = (self.low, self.high) if self.likely is None else (self.low, self.likely, self.high)
+        return any(_digits(value) > TYPED_DIGITS for span in spans for value, _ in span)
+
+    def readable(self) -> Estimate:
+        """The estimate as typed; one a program computed to three figures (``rounded``)."""
+        return self.rounded() if self.computed else self
 
     def rounded(self) -> Estimate:
         """Every figure to three significant digits, as a person writes a scaled time."""
