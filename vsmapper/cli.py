@@ -316,25 +316,26 @@ def _write_text(text: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """``vsmapper export``: the format is ``--format``, else the extension of OUT."""
-    from vsmapper.io.exports import PICTURE_SUFFIXES, export_data, future_state
+    from vsmapper.io.exports import PICTURE_SUFFIXES, export_data, future_state, written_map
     from vsmapper.io.mapfile import MAP_SUFFIX
 
     suffix = _export_suffix(args.out, args.format, args.notes)
     _check_not_the_input(args.file, args.out)
-    stream, label = future_state(load_input(args.file), args.scenario)
+    original = load_input(args.file)
+    stream, label = future_state(original, args.scenario)
     if _to_standard_output(args.out):
         from vsmapper.io.csv_export import csv_text, plan_csv_text
         from vsmapper.io.mapfile import dump_map
 
         if suffix == MAP_SUFFIX:
-            _write_text(dump_map(stream))
+            _write_text(dump_map(written_map(stream, label)))
         else:
             _write_text(plan_csv_text(stream) if args.notes else csv_text(stream))
     elif suffix in PICTURE_SUFFIXES:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from vsmapper.ui.documents import export_picture
 
-        export_picture(stream, args.out, label, args.scale)
+        export_picture(stream, args.out, label, args.scale, compared=original)
     else:
         export_data(stream, args.out, label, notes=args.notes)
     return EXIT_OK

@@ -52,9 +52,12 @@ def future_state(stream: ValueStream, scenario_name: str | None) -> tuple[ValueS
     return future.replaced(scenarios=[], notes=notes), f"Scenario: {scenario.name}"
 
 
-def readable_times(stream: ValueStream) -> ValueStream:
-    """``stream`` with the times a program computed (a scenario's scaled ones) to three
-    figures, for a map file people open: "1.08-2.7d", not "1.080144632305315-2.70036158d"."""
+def written_map(stream: ValueStream, label: str) -> ValueStream:
+    """What a map file exported of ``stream`` holds: a future state's map is one to open and
+    read, with the times the scenario computed to three figures ("1.08-2.7d", not
+    "1.080144632305315-2.70036158d"); the current state's is the map itself."""
+    if label == CURRENT_STATE:
+        return stream
     stages = [
         stage.model_copy(
             update={
@@ -89,8 +92,7 @@ def export_data(
     elif suffix == ".csv":
         export_csv(stream, path, notes)
     elif suffix == MAP_SUFFIX:
-        # A future state's file is a map to open and read, not figures to match the app's.
-        save_map(stream if label == CURRENT_STATE else readable_times(stream), path)
+        save_map(written_map(stream, label), path)
     else:
         raise ValueError(f"{path}: not a data export ({', '.join(DATA_SUFFIXES)})")
 

@@ -115,7 +115,7 @@ def export_map(
         )
     shown, label = future_state(stream, scenario)
     if suffix in PICTURE_SUFFIXES:
-        export_picture(shown, path, label, scale, forecast_result)
+        export_picture(shown, path, label, scale, forecast_result, compared=stream)
     else:
         export_data(shown, path, label, forecast_result, measurement=measurement)
 
@@ -126,11 +126,13 @@ def export_picture(
     label: str = CURRENT_STATE,
     scale: float = 2.0,
     forecast_result: Forecast | None = None,
+    compared: ValueStream | None = None,
 ) -> None:
-    """Write the map as a ``.png`` or ``.svg`` picture, or a ``.pdf`` report."""
+    """Write the map as a ``.png`` or ``.svg`` picture, or a ``.pdf`` report (whose scenarios
+    are those of ``compared``, the map a future state was made from)."""
     suffix = export_suffix(path)
     if suffix == ".pdf":
-        write_report(stream, path, label, forecast_result)
+        write_report(stream, path, label, forecast_result, compared)
         return
     if suffix not in PICTURE_SUFFIXES:
         raise ValueError(f"{path}: not a picture ({', '.join(PICTURE_SUFFIXES)})")
@@ -281,9 +283,14 @@ def write_report(
     path: str | os.PathLike[str],
     label: str = CURRENT_STATE,
     forecast_result: Forecast | None = None,
+    compared: ValueStream | None = None,
 ) -> None:
     """An A4 landscape PDF for leaders: a page of the key figures, the constraint, where
-    improvement would matter, the scenarios and the forecast; the map on a page of its own."""
+    improvement would matter, the scenarios and the forecast; the map on a page of its own.
+
+    A future state's report compares the scenarios of ``compared``, the map it was made
+    from: its own map carries none.
+    """
     _ensure_application()
     data = QByteArray()
     buffer = QBuffer(data)
@@ -292,7 +299,7 @@ def write_report(
     writer.setTitle(f"{stream.name}: value stream report")
     writer.setCreator(f"VSMapper {__version__}")
     writer.setResolution(PDF_RESOLUTION)
-    paint_report(writer, stream, label, forecast_result)
+    paint_report(writer, stream, label, forecast_result, compared)
     buffer.close()
     # Qt's PDF writer does not report a full disk: the file is written from memory instead.
     write_atomically(path, bytes(data.data()))
@@ -303,6 +310,7 @@ def paint_report(
     stream: ValueStream,
     label: str = CURRENT_STATE,
     forecast_result: Forecast | None = None,
+    compared: ValueStream | None = None,
 ) -> None:
     """Draw the report on a PDF writer or a printer, A4 landscape: the leaders' page, the
     map's page, and the improvement plan on a third when the map has notes."""
@@ -314,7 +322,7 @@ def paint_report(
     scene.set_presentation(True)
     painter = _begin_pages(device, QPageSize(QPageSize.PageSizeId.A4), "the report")
     try:
-        _draw_report(_Page(painter), stream, analysis, label, forecast_result)
+        _draw_report(_Page(painter), stream, analysis, label, forecast_result, compared)
         if stream.stages:
             device.newPage()
             _draw_map_pages(device, _Page(painter), PAGE, stream, label, scene)
@@ -359,6 +367,7 @@ def _draw_report(
     analysis: FlowAnalysis,
     label: str,
     forecast_result: Forecast | None,
+    compared: ValueStream | None = None,
 ) -> None:
     calendar = stream.calendar
 
@@ -397,7 +406,9 @@ def _draw_report(
         rects.append(QRectF(x, y, column_width, bottom - y))
         x += column_width + GAP
     _draw_constraint_and_levers(page, rects[0], stream, analysis, hours)
-    _draw_scenarios(page, rects[1], stream, analysis, hours)
+    compared = compared or stream
+    current = analysis if compared is stream else analyze(compared)
+    _draw_scenarios(page, rects[1], compared, current, hours, label)
     _draw_forecast(page, rects[2], forecast_result, hours)
     page.rule(left, left + width, PAGE.height() - MARGIN - 7)
     page.text(
@@ -681,8 +692,10 @@ def _draw_scenarios(
     stream: ValueStream,
     analysis: FlowAnalysis,
     hours: Callable[[float], str],
+    label: str = CURRENT_STATE,
 ) -> None:
-    """Each scenario against the current state."""
+    """Each scenario of ``stream`` against its current state; the one the report is of, by its
+    ``label``, marked."""
     y = _section(page, rect, "Scenarios against the current state")
     if not stream.scenarios:
         page.text(
@@ -732,11 +745,18 @@ def _draw_scenarios(
     y += SCENARIO_ROW
     comparisons = [compare(stream, scenario) for scenario in stream.scenarios]
     takeaway = _takeaway(comparisons, hours, stream.currency)
+    marked = next((found for found in comparisons if label == f"Scenario: {found.scenario}"), None)
     takeaway_height = page.wrapped_height(rect.width() - 20, takeaway, BODY) + 12
     room = max(1, int((rect.bottom() - y - takeaway_height - 18) // SCENARIO_ROW))
     shown = comparisons[:room]
     for found in shown:
         page.rule(rect.left(), rect.right(), y - 2.5, "#e2e8f0")
+        if found is marked:
+            page.panel(
+                QRectF(rect.left() - 8, y - 2, rect.width() + 11, SCENARIO_ROW - 1),
+                theme.AI_FILL,
+                theme.AI,
+            )
         change = found.lead_time_delta_pct
         change_color = (
             theme.CONSTRAINT
@@ -763,7 +783,8 @@ def _draw_scenarios(
     if len(shown) < len(comparisons):
         page.text(
             QRectF(rect.left(), y, rect.width(), 10),
-            f"and {len(comparisons) - len(shown)} more in the Excel export",
+            f"and {len(comparisons) - len(shown)} more"
+            + (" in the Excel export" if label == CURRENT_STATE else ""),
             NOTE,
         )
         y += 12
@@ -887,7 +908,7 @@ def print_document(
         if what == "map":
             paint_map_pages(printer, shown, label)
         else:
-            paint_report(printer, shown, label, forecast_result)
+            paint_report(printer, shown, label, forecast_result, compared=stream)
 
     if preview:
         print_preview(parent, title, paint)
