@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory, round_trip, settle, shown_in_window
-from vsmapper.analysis import compare
+from vsmapper.analysis import apply_scenario, compare
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import AIOpportunity
@@ -26,6 +26,7 @@ from vsmapper.ui.scenarios import (
     measure_deltas,
     measure_values,
 )
+from vsmapper.ui.units import duration_text
 from vsmapper.ui.workspace import Workspace
 
 
@@ -267,11 +268,26 @@ def test_people_and_availability_are_overridden_as_the_stages_table_reads_them(
     assert (override.people, override.availability) == (None, 0.5)
 
 
-def test_the_people_fix_shows_in_the_overrides(panel: ScenariosPanel, example: Workspace) -> None:
+def test_the_people_fix_shows_in_the_overrides_and_the_wait_it_brings(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     panel.select_scenario("more-changes")
     next(button for button in panel.fix_buttons if button.text() == "People").click()
     review = stage_row(example, "review")
     assert panel.overrides.index(review, 4).data() == "4.5"
+    # The greyed wait is the one the map shows for the scenario: the queue's response to
+    # 4.5 people, not the wait before them (it said 1w 3.7d where the map said 6.2h).
+    added = example.stream.scenarios[-1]
+    shown = apply_scenario(example.stream, added).stage("review").wait_time.likely_hours()
+    assert panel.overrides.index(review, 2).data() == duration_text(example.stream, shown)
+
+
+def test_the_wait_of_an_overloaded_stage_is_greyed_as_unbounded(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
+    panel.select_scenario("coding-assistant-only")
+    panel.demand.setValue(5)
+    assert panel.overrides.index(stage_row(example, "review"), 2).data() == "unbounded"
 
 
 def test_a_blank_override_clears_it(panel: ScenariosPanel, example: Workspace) -> None:

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.analysis import FlowAnalysis, ScenarioComparison, apply_scenario, compare
+from vsmapper.analysis import FlowAnalysis, ScenarioComparison, compare
 from vsmapper.analysis.fixes import Fix, fixes, troubled_stage
 from vsmapper.analysis.queues import QueueChange
-from vsmapper.analysis.scenario import future_state
+from vsmapper.analysis.scenario import FutureState, future_state
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import share_text
@@ -122,7 +122,7 @@ class OverrideTableModel(CheckedTableModel):
         super().__init__(parent)
         self.workspace = workspace
         self.scenario_id: str | None = None
-        self._plain: tuple[ValueStream, Scenario, ValueStream] | None = None
+        self._applied_state: tuple[ValueStream, Scenario, FutureState] | None = None
         self._rows = self.rowCount()
         workspace.changed.connect(self._on_change)
 
@@ -215,7 +215,8 @@ class OverrideTableModel(CheckedTableModel):
     def _as_if_not_overridden(
         self, stage_id: str, field: str, label: str, role: int, scenario: Scenario
     ) -> Any:
-        """A blank cell shows, greyed, what the stage has in the scenario without overrides."""
+        """A blank cell shows, greyed, what the stage has in the scenario: with its AI, its
+        other overrides and its queues' response, as the map shows it."""
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(theme.color(theme.MUTED))
         if role == Qt.ItemDataRole.FontRole:
@@ -225,8 +226,11 @@ class OverrideTableModel(CheckedTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         stream = self.workspace.stream
-        plain = self._without_overrides(scenario).stage(stage_id)
-        if field in ("process_time", "wait_time"):
+        state = self._applied(scenario)
+        plain = state.stream.stage(stage_id)
+        if field == "wait_time" and state.queue(stage_id).overflowing:
+            shown = UNBOUNDED
+        elif field in ("process_time", "wait_time"):
             calendar = stream.calendar
             likely = getattr(plain, field).likely_hours(
                 calendar.hours_per_day, calendar.days_per_week
@@ -238,17 +242,17 @@ class OverrideTableModel(CheckedTableModel):
             return shown
         example = {"pca": "97", "people": "3", "availability": "50%"}.get(field, "2-5d")
         return (
-            f"No override: {shown} (the stage's {label} with this scenario's AI). "
+            f"No override: {shown} (the stage's {label} in this scenario). "
             f"Type a value such as {example} to override it."
         )
 
-    def _without_overrides(self, scenario: Scenario) -> ValueStream:
-        """The map as the scenario's AI alone makes it, worked out once per edit."""
+    def _applied(self, scenario: Scenario) -> FutureState:
+        """The scenario applied to the map, worked out once per edit."""
         stream = self.workspace.stream
-        if self._plain is None or self._plain[0] is not stream or self._plain[1] is not scenario:
-            plain = apply_scenario(stream, scenario.replaced(overrides={}))
-            self._plain = (stream, scenario, plain)
-        return self._plain[2]
+        found = self._applied_state
+        if found is None or found[0] is not stream or found[1] is not scenario:
+            found = self._applied_state = (stream, scenario, future_state(stream, scenario))
+        return found[2]
 
     def _value(self, index: QModelIndex | QPersistentModelIndex, text: str) -> Any:
         """The override ``text`` means (None for blank), checked as the map would check it."""
