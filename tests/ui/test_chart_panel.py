@@ -127,6 +127,35 @@ def test_a_forecast_overtaken_while_it_ran_says_it_is_out_of_date(
     assert panel.last_forecast is None
 
 
+def test_a_forecast_is_current_again_when_its_scenario_is_shown_again(
+    panel: ChartsPanel, qtbot: object
+) -> None:
+    chart, workspace = panel.forecast_chart, panel.workspace
+    workspace.show_scenario("coding-assistant-only")
+    workspace.refresh_now()
+    chart.run(seed=3)
+    qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
+    workspace.show_scenario(None)
+    workspace.refresh_now()
+    assert chart.out_of_date and panel.last_forecast is None
+    workspace.show_scenario("coding-assistant-only")
+    workspace.refresh_now()
+    # The same map and scenario again: it said "Out of date" until run again.
+    assert not chart.out_of_date and panel.last_forecast is chart.last_forecast
+    assert chart.summary.text().startswith("Scenario: Coding assistant only: ")
+    perform(
+        workspace.undo_stack,
+        workspace.document,
+        "Change process time of Coding",
+        lambda document: document.set_stage_field("coding", "process_time", "5d"),
+    )
+    workspace.refresh_now()
+    assert chart.out_of_date
+    workspace.undo_stack.undo()
+    workspace.refresh_now()
+    assert not chart.out_of_date
+
+
 def test_another_map_clears_the_forecast_and_its_run(panel: ChartsPanel, qtbot: object) -> None:
     chart = panel.forecast_chart
     chart.run(seed=3)

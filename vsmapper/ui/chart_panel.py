@@ -44,7 +44,7 @@ from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.docks import InView
 from vsmapper.ui.units import show_hours
-from vsmapper.ui.workspace import Workspace
+from vsmapper.ui.workspace import Workspace, placed_like
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
 MOST_TIME_BARS = 40
@@ -337,12 +337,14 @@ class ForecastChart(QWidget):
         self.workspace = workspace
         self.last_forecast: Forecast | None = None
         self.out_of_date = False
-        """Whether the map or the shown scenario changed since ``last_forecast`` ran."""
-        self._overtaken = False
-        """Whether the map or the shown scenario changed while the running forecast ran."""
+        """Whether what the map shows differs from what ``last_forecast`` ran on."""
         self._wanted = False
         """Whether the running forecast's outcome is to be shown: not once another map loads."""
-        self._label = ""
+        self._ran_on: tuple[ValueStream, str] | None = None
+        """The map ``last_forecast`` is of, and its label ("Scenario: …")."""
+        self._running_on: tuple[ValueStream, str] | None = None
+        """The same of the forecast under way."""
+        self._summary = ""
         self.plot = _plot(FORECAST_TITLE, "working hours", "items")
         self.trials = QComboBox()
         for trials in TRIAL_CHOICES:
@@ -381,20 +383,24 @@ class ForecastChart(QWidget):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(2, widget)
 
-    def mark_stale(self) -> None:
-        """Say that a shown forecast, or the one running, no longer matches the map."""
-        self._overtaken = self.job.running
-        if self.last_forecast is not None and not self.out_of_date:
-            self.out_of_date = True
-            self.summary.setText(
-                "Out of date: the map or scenario changed. Run again. — " + self.summary.text()
-            )
+    def follow_map(self) -> None:
+        """Say whether the forecast shown is of what the map shows now: an edit or another
+        scenario makes it out of date, an undo or going back makes it current again."""
+        if self.last_forecast is None or self._ran_on is None:
+            return
+        ran_on = self._ran_on[0]
+        shown = self.workspace.displayed_stream
+        # Boxes moved since do not change a forecast.
+        self.out_of_date = shown is not ran_on and placed_like(shown, ran_on) != ran_on
+        stale = "Out of date: the map or scenario changed. Run again. — "
+        self.summary.setText((stale if self.out_of_date else "") + self._summary)
 
     def clear(self) -> None:
         """Forget the forecast of a map no longer shown, and stop one under way."""
         self.cancel()
         self._wanted = False
         self.last_forecast, self.out_of_date, self.lines = None, False, {}
+        self._ran_on = self._running_on = None
         self._bars.setOpts(x0=[], width=[], height=[])
         for line in self._marks.values():
             line.hide()
@@ -415,7 +421,8 @@ class ForecastChart(QWidget):
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
-        self._overtaken, self._wanted, self._label = False, True, self.workspace.label
+        self._wanted = True
+        self._running_on = (self.workspace.displayed_stream, self.workspace.label)
         self.job.start(
             ForecastWorker(self.workspace.displayed_stream, self.trials.currentData(), seed)
         )
@@ -443,9 +450,10 @@ class ForecastChart(QWidget):
             self.progress.setValue(0)  # a cancelled run leaves no bar stuck part way
 
     def _show(self, result: Forecast) -> None:
-        if not self._wanted:
+        if not self._wanted or self._running_on is None:
             return
-        self.last_forecast, self.out_of_date = result, False
+        self.last_forecast, self._ran_on = result, self._running_on
+        label = self._ran_on[1]
         calendar = self.workspace.stream.calendar
         hours = calendar.hours_per_day, calendar.days_per_week
         edges = list(result.histogram_edges)
@@ -455,7 +463,7 @@ class ForecastChart(QWidget):
             height=list(result.histogram_counts),
         )
         item = self.plot.getPlotItem()
-        set_title(item, f"{FORECAST_TITLE}: {self._label}")
+        set_title(item, f"{FORECAST_TITLE}: {label}")
         # The bars and the nominal line, not the room the lines' labels would claim.
         item.setXRange(min(edges[0], result.nominal_lead_time_hours), edges[-1], padding=0.03)
         item.setYRange(0, max(result.histogram_counts, default=1) * 1.05, padding=0)
@@ -467,14 +475,13 @@ class ForecastChart(QWidget):
         }
         for name, value in self.lines.items():
             _place(self._marks[name], value, f"{name} {show_hours(value, *hours)}")
-        self.summary.setText(
-            f"{self._label}: {result.trials:,} simulated items (seed {result.seed}). "
+        self._summary = (
+            f"{label}: {result.trials:,} simulated items (seed {result.seed}). "
             f"Half are done within {show_hours(result.p50_hours, *hours)}, 85% within "
             f"{show_hours(result.p85_hours, *hours)}, 95% within "
             f"{show_hours(result.p95_hours, *hours)}; mean {show_hours(result.mean_hours, *hours)}."
         )
-        if self._overtaken:
-            self.mark_stale()
+        self.follow_map()  # the map may have changed while it ran
 
 
 class ScenarioChart(QWidget):
@@ -780,7 +787,7 @@ class ChartsPanel(QWidget):
     def refresh(self) -> None:
         """Follow what the workspace shows: the chart in view now, the others when they show."""
         self._stale = set(self._charts())
-        self.forecast_chart.mark_stale()
+        self.forecast_chart.follow_map()
         self._draw_current_if_shown()
 
     def _charts(self) -> tuple[QWidget, ...]:
