@@ -11,7 +11,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QFont, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCommandLinkButton,
@@ -358,6 +358,32 @@ def all_ai_ideas(scenarios: list[Scenario]) -> Scenario | None:
     return None
 
 
+class OverrideTable(QTableView):
+    """The overrides: values in columns wide enough for "1w 2.5d" and their titles; the
+    stage's name takes the width left, at least ``NAME_CHARACTERS``, the table scrolling
+    sideways in a narrower dock rather than squeezing names to "…"."""
+
+    NAME_CHARACTERS = 13
+
+    def __init__(self, model: OverrideTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        # Fixed widths, not sized to every row: that walks the whole map on each change.
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        header = self.horizontalHeader()
+        titles, margin = header.fontMetrics(), 2 * header.fontMetrics().averageCharWidth()
+        for column in range(1, len(OVERRIDE_TITLES)):
+            value = self.fontMetrics().horizontalAdvance(OVERRIDE_SAMPLES[column])
+            title = titles.horizontalAdvance(OVERRIDE_TITLES[column])
+            header.resizeSection(column, max(value, title) + margin)
+        others = sum(header.sectionSize(column) for column in range(1, len(OVERRIDE_TITLES)))
+        least = self.fontMetrics().averageCharWidth() * self.NAME_CHARACTERS
+        header.resizeSection(0, max(least, self.viewport().width() - others))
+
+
 class ScenariosPanel(QWidget):
     """Create, rename, duplicate and delete scenarios, and choose what each one changes.
 
@@ -411,6 +437,7 @@ class ScenariosPanel(QWidget):
 
         self.ai_caption = section_label("")
         self.ai_list = QListWidget(self)
+        self.ai_list.setWordWrap(True)
         self.ai_list.itemChanged.connect(self._on_ai_toggled)
         self.no_ai_hint = text_label(
             "No AI opportunities marked yet: mark them at a stage, in the AI opportunities panel.",
@@ -418,8 +445,7 @@ class ScenariosPanel(QWidget):
             parent=self,
         )
         self.overrides = OverrideTableModel(workspace, self)
-        self.override_table = QTableView(self)
-        self.override_table.setModel(self.overrides)
+        self.override_table = OverrideTable(self.overrides, self)
         self.override_table.setItemDelegate(CheckedTextDelegate(self.override_table))
         self.override_table.verticalHeader().hide()
         prepare_table(self.override_table)
@@ -428,18 +454,6 @@ class ScenariosPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        # The values keep a width that shows "1w 2.5d" and their title; the stage's name
-        # takes the rest, eliding a long one (its tooltip is whole). Fixed widths, not sized
-        # to every row: that walks the whole map on each change.
-        header = self.override_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, self.overrides.columnCount()):
-            value = self.override_table.fontMetrics().horizontalAdvance(OVERRIDE_SAMPLES[column])
-            title = header.fontMetrics().horizontalAdvance(OVERRIDE_TITLES[column])
-            header.resizeSection(
-                column, max(value, title) + 2 * header.fontMetrics().averageCharWidth()
-            )
         self.demand = QDoubleSpinBox(self)
         self.demand.setRange(0, 100)
         self.demand.setDecimals(2)
@@ -486,10 +500,10 @@ class ScenariosPanel(QWidget):
         list_row = QHBoxLayout()
         list_row.addWidget(self.scenario_list, 1)
         list_row.addLayout(list_buttons)
-        action_row = QHBoxLayout()
+        # One above the other: side by side they made the panel wider than a projector's dock.
+        action_row = QVBoxLayout()
         action_row.addWidget(self.show_button)
         action_row.addWidget(self.all_ai_button)
-        action_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addWidget(self.heading)
