@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication, QProgressBar, QScrollArea, QWidget
 
 from benchmarks.maps import synthetic_map
+from vsmapper.analysis.insights import hourglass
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
 from vsmapper.ui.chart_panel import MOST_TIME_BARS, TIME_BAR_LINES, ChartsPanel, _plot
@@ -178,6 +179,20 @@ def test_an_exported_chart_is_its_plot_without_the_controls(
     plot = panel.forecast_chart.plot
     assert QImage(str(out)).size() == plot.size() * 2
     assert QImage(str(out)).height() < 2 * panel.forecast_chart.height() - 40
+
+
+def test_the_hourglass_fits_its_bars_and_says_its_time_is_today_s_in_a_scenario(
+    panel: ChartsPanel,
+) -> None:
+    chart = panel.hourglass_chart
+    panel.tabs.setCurrentWidget(chart)
+    item = chart.plot.getPlotItem()
+    tallest = max(100 * share.share for share in hourglass(panel.workspace.stream))
+    assert item.viewRange()[1][1] < 2 * tallest  # it ran to 110 % over bars of 38 %
+    assert all(text.split("\n")[0].endswith("of time") for text in chart.labels.texts())
+    panel.workspace.show_scenario("coding-assistant-only")
+    panel.workspace.refresh_now()
+    assert all(text.split("\n")[0].endswith("of time today") for text in chart.labels.texts())
 
 
 def test_the_queue_chart_names_its_stage_in_its_title(panel: ChartsPanel) -> None:

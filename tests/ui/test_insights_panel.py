@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import round_trip, settle, shown_in_window
@@ -245,17 +246,28 @@ def test_the_phase_table_is_the_hourglass(panel: InsightsPanel, example: Workspa
     assert [table.item(row, 1).text().split()[0] for row in range(table.rowCount())] == [
         f"{share.share:.0%}" for share in shares
     ]
-    assert [table.item(row, 2).text() for row in range(table.rowCount())] == [
-        "—",
-        "2  ·  650 USD/mo",
-        "1  ·  300 USD/mo",
-        "—",
-    ]
-    assert (
-        table.item(1, 3)
-        .text()
-        .startswith(format_hours(shares[1].expected_lead_time_delta_hours or 0.0, 8, 5))
+    ideas = [table.item(row, 2).text() for row in range(table.rowCount())]
+    assert (ideas[0], ideas[3]) == ("—", "—")
+    assert ideas[1] == "2 · −" + format_hours(
+        -(shares[1].expected_lead_time_delta_hours or 0.0), 8, 5
     )
+    assert ideas[2].startswith("1 · ")
+    assert "650 USD a month" in table.item(1, 2).toolTip()
+    assert table.horizontalHeaderItem(1).text() == "Time share"
+
+
+def test_the_phase_table_fits_a_projector_s_dock_and_says_its_time_is_today_s(
+    qtbot: QtBot, panel: InsightsPanel, example: Workspace
+) -> None:
+    # The width of the right dock on a 1280×720 projector.
+    panel.window().resize(340, 700)
+    QApplication.processEvents()
+    table = panel.phases
+    used = sum(table.columnWidth(column) for column in range(table.columnCount()))
+    assert used <= table.viewport().width()
+    example.show_scenario("more-changes")
+    example.refresh_now()
+    qtbot.waitUntil(lambda: table.horizontalHeaderItem(1).text() == "Time today")
 
 
 def test_a_phase_whose_ideas_overload_a_stage_shows_no_lead_time(
@@ -270,9 +282,9 @@ def test_a_phase_whose_ideas_overload_a_stage_shows_no_lead_time(
     ]
     busy = InsightsPanel(Workspace(stream.replaced(stages=stages, scenarios=[])))
     window = shown_in_window(qtbot, busy)
-    qtbot.waitUntil(lambda: busy.phases.item(1, 3) is not None)
-    build = busy.phases.item(1, 3)
-    assert build.text() == "unbounded"
+    qtbot.waitUntil(lambda: busy.phases.item(1, 2) is not None)
+    build = busy.phases.item(1, 2)
+    assert build.text() == "1 · unbounded"
     assert build.foreground().color().name() == "#b91c1c"
     window.close()
 

@@ -717,6 +717,8 @@ class HourglassChart(QWidget):
     def show_map(self, stream: ValueStream, workspace: Workspace) -> None:
         """Draw the phases of what is shown."""
         shares = hourglass(stream, workspace.scenario)
+        # A scenario's view counts its AI ideas; the time is where it is today.
+        time = "of time today" if workspace.scenario else "of time"
         item = self.plot.getPlotItem()
         self._bars.setOpts(
             x=list(range(len(shares))),
@@ -726,7 +728,7 @@ class HourglassChart(QWidget):
         self.labels.show(
             [
                 (
-                    f"{share_text(share.share)} of time\nAI ideas: {share.opportunities}",
+                    f"{share_text(share.share)} {time}\nAI ideas: {share.opportunities}",
                     index,
                     100 * share.share,
                     theme.INK,
@@ -735,7 +737,9 @@ class HourglassChart(QWidget):
             ]
         )
         item.getAxis("bottom").setTicks([[(i, s.phase.title()) for i, s in enumerate(shares)]])
-        item.setYRange(0, 110)
+        # Room above the tallest bar for its two lines of label, not up to 110 %.
+        tallest = max((100 * share.share for share in shares), default=0.0)
+        item.setYRange(0, max(10.0, tallest * 1.3), padding=0)
 
 
 class ChartsPanel(QWidget):

@@ -690,14 +690,15 @@ class InsightsPanel(FollowingPanel):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self._cards_host)
-        self.phases = QTableWidget(0, 4, self)
-        self.phases.setHorizontalHeaderLabels(["Phase", "Time share", "AI ideas", "AI effect"])
+        self.phases = QTableWidget(0, 3, self)
+        self.phases.setHorizontalHeaderLabels(["Phase", "Time share", "AI ideas"])
         for column, tip in enumerate(
             (
                 "",
-                "The phase's share of expected lead time, along the expected critical path",
-                "AI opportunities marked in the phase (in a scenario: the ones it enables)",
-                "Expected lead time change if all of them were applied to the current state",
+                "The phase's share of expected lead time today, along the expected critical path",
+                "AI opportunities marked in the phase (in a scenario: the ones it enables) and "
+                "the change of expected lead time with all of them, applied to the map as it is "
+                "today",
             )
         ):
             header = self.phases.horizontalHeaderItem(column)
@@ -783,35 +784,41 @@ class InsightsPanel(FollowingPanel):
     def _fill_phases(self, stream: ValueStream, shares: list[PhaseShare]) -> None:
         total = math.fsum(share.expected_hours for share in shares)
         self.phases.setRowCount(len(shares))
+        # A scenario's view counts its AI ideas; the time is where it is today.
+        time = self.phases.horizontalHeaderItem(1)
+        if time is not None:
+            time.setText("Time today" if self.workspace.scenario else "Time share")
         for row, share in enumerate(shares):
             strong = theme.PHASE_COLORS[share.phase].strong
             phase = read_only_item(share.phase.capitalize(), f"{share.stages} stages")
             phase.setForeground(QBrush(theme.color(theme.PHASE_COLORS[share.phase].label)))
             phase.setFont(panel_font(bold=True))
             portion = read_only_item(
-                f"{share_text(share.share)}  ·  {duration_text(stream, share.expected_hours)}"
+                f"{share_text(share.share)} · {duration_text(stream, share.expected_hours)}"
             )
             portion.setData(BAR_ROLE, share.share)
             portion.setData(BAR_COLOR_ROLE, strong)
-            ideas = read_only_item(
-                f"{share.opportunities}  ·  {money_text(share.monthly_cost, stream.currency)}/mo"
-                if share.opportunities
-                else "—"
-            )
             delta = share.expected_lead_time_delta_hours
+            effect = UNBOUNDED if delta is None else signed_duration(stream, delta)
             change = (
-                UNBOUNDED
+                effect
                 if delta is None
-                else f"{signed_duration(stream, delta)} ({signed_number(percent_of(delta, total))}%)"
+                else f"{effect} ({signed_number(percent_of(delta, total))}%)"
             )
-            effect = read_only_item(
-                change if share.opportunities else "—",
-                f"Expected lead time {change} with all of them" if share.opportunities else "",
+            # Count and effect in one column, the cost in the tip: four columns did not fit
+            # a projector's dock, and the effect was the one cut off.
+            ideas = read_only_item(
+                f"{share.opportunities} · {effect}" if share.opportunities else "—",
+                f"{share.opportunities} AI idea{'s' * (share.opportunities != 1)} for "
+                f"{money_text(share.monthly_cost, stream.currency)} a month: expected lead "
+                f"time {change} with all of them, applied to the map as it is today"
+                if share.opportunities
+                else "",
             )
             tone = WORSE if delta is None else change_color(delta)
-            if tone:
-                effect.setForeground(QBrush(theme.color(tone)))
-            for column, item in enumerate((phase, portion, ideas, effect)):
+            if tone and share.opportunities:
+                ideas.setForeground(QBrush(theme.color(tone)))
+            for column, item in enumerate((phase, portion, ideas)):
                 self.phases.setItem(row, column, item)
         rows = self.phases.verticalHeader().defaultSectionSize() * len(shares)
         self.phases.setFixedHeight(rows + self.phases.horizontalHeader().sizeHint().height() + 4)
