@@ -322,7 +322,7 @@ def run_export(args: argparse.Namespace) -> int:
     suffix = _export_suffix(args.out, args.format, args.notes)
     _check_not_the_input(args.file, args.out)
     original = load_input(args.file)
-    stream, label = future_state(original, args.scenario)
+    stream, label, queues = future_state(original, args.scenario)
     if _to_standard_output(args.out):
         from vsmapper.io.csv_export import csv_text, plan_csv_text
         from vsmapper.io.mapfile import dump_map
@@ -335,7 +335,7 @@ def run_export(args: argparse.Namespace) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from vsmapper.ui.documents import export_picture
 
-        export_picture(stream, args.out, label, args.scale, compared=original)
+        export_picture(stream, args.out, label, args.scale, compared=original, queues=queues)
     else:
         export_data(stream, args.out, label, notes=args.notes)
     return EXIT_OK

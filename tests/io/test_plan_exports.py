@@ -102,7 +102,7 @@ def test_export_notes_on_the_command_line(tmp_path: Path, planned: ValueStream, 
 
 
 def test_a_future_state_keeps_its_notes_without_scenario_links(planned: ValueStream) -> None:
-    stream, label = future_state(planned, "AI across the stream")
+    stream, label, _ = future_state(planned, "AI across the stream")
     assert label == "Scenario: AI across the stream"
     assert [note.id for note in stream.notes] == ["pain-1", "kaizen-1", "kaizen-2"]
     assert all(note.scenario is None for note in stream.notes)

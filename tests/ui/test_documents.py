@@ -268,3 +268,24 @@ def test_the_report_says_the_cost_is_not_set_without_an_hourly_cost(
     page = pdf_text(path).split("\f")[0]
     assert "not set" in page
     assert "no hourly cost in the map" in page
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_a_scenario_s_picture_badges_the_queues_it_grows(
+    tmp_path: Path, example: ValueStream, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vsmapper.ui import documents
+    from vsmapper.ui.canvas.queues import QueueBadgeItem
+
+    made: list[MapScene] = []
+    picture_scene = documents._picture_scene
+
+    def kept(*args: object, **options: object) -> MapScene:
+        made.append(picture_scene(*args, **options))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(documents, "_picture_scene", kept)
+    export_map(example, tmp_path / f"more{suffix}", scenario="more-changes")
+    badges = [item for item in made[0].items() if isinstance(item, QueueBadgeItem)]
+    # As the canvas shows the scenario: the queue at Code review grows ninefold.
+    assert any(badge.isVisible() and badge.text.startswith("QUEUE ×9.") for badge in badges)

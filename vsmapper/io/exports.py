@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from vsmapper.analysis import find_scenario
 from vsmapper.analysis import future_state as applied_scenario
 from vsmapper.analysis.forecast import Forecast
-from vsmapper.analysis.queues import unbounded_reason
+from vsmapper.analysis.queues import QueueChange, unbounded_reason
 from vsmapper.errors import VSMapperError
 from vsmapper.io.csv_export import export_csv
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
@@ -31,15 +31,18 @@ def export_suffix(path: str | os.PathLike[str]) -> str | None:
     return next((suffix for suffix in EXPORT_SUFFIXES if name.endswith(suffix)), None)
 
 
-def future_state(stream: ValueStream, scenario_name: str | None) -> tuple[ValueStream, str]:
-    """The map to export and its label: as it is, or as the named scenario would make it.
+def future_state(
+    stream: ValueStream, scenario_name: str | None
+) -> tuple[ValueStream, str, tuple[QueueChange, ...]]:
+    """The map to export, its label and the scenario's queue changes (pictures badge the queues
+    it grows): as it is, or as the named scenario would make it.
 
     A future state carries no scenarios: they were defined against the current state, and
     applying one again would count its effects twice. An unbounded scenario is refused: its
     map would show a lead time that does not exist.
     """
     if scenario_name is None:
-        return stream, CURRENT_STATE
+        return stream, CURRENT_STATE, ()
     scenario = find_scenario(stream, scenario_name)
     state = applied_scenario(stream, scenario)
     if state.unbounded:
@@ -49,7 +52,8 @@ def future_state(stream: ValueStream, scenario_name: str | None) -> tuple[ValueS
         )
     future = state.stream
     notes = [note.replaced(scenario=None) for note in future.notes]
-    return future.replaced(scenarios=[], notes=notes), f"Scenario: {scenario.name}"
+    label = f"Scenario: {scenario.name}"
+    return future.replaced(scenarios=[], notes=notes), label, tuple(state.queues)
 
 
 def written_map(stream: ValueStream, label: str) -> ValueStream:

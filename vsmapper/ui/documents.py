@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from vsmapper import __version__
 from vsmapper.analysis import FlowAnalysis, ScenarioComparison, analyze, compare, sensitivity
 from vsmapper.analysis.forecast import Forecast, forecast
+from vsmapper.analysis.queues import QueueChange
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.io.exports import (
@@ -113,9 +114,9 @@ def export_map(
             f"{path}: cannot export to '{Path(path).suffix or Path(path).name}'; "
             f"use {', '.join(EXPORT_SUFFIXES)}"
         )
-    shown, label = future_state(stream, scenario)
+    shown, label, queues = future_state(stream, scenario)
     if suffix in PICTURE_SUFFIXES:
-        export_picture(shown, path, label, scale, forecast_result, compared=stream)
+        export_picture(shown, path, label, scale, forecast_result, stream, queues)
     else:
         export_data(shown, path, label, forecast_result, measurement=measurement)
 
@@ -127,16 +128,20 @@ def export_picture(
     scale: float = 2.0,
     forecast_result: Forecast | None = None,
     compared: ValueStream | None = None,
+    queues: Sequence[QueueChange] = (),
 ) -> None:
-    """Write the map as a ``.png`` or ``.svg`` picture, or a ``.pdf`` report (whose scenarios
-    are those of ``compared``, the map a future state was made from)."""
+    """Write the map as a ``.png`` or ``.svg`` picture, or a ``.pdf`` report.
+
+    A future state's picture badges the queues its scenario grows (``queues``); its report
+    compares the scenarios of ``compared``, the map it was made from.
+    """
     suffix = export_suffix(path)
     if suffix == ".pdf":
-        write_report(stream, path, label, forecast_result, compared)
+        write_report(stream, path, label, forecast_result, compared, queues)
         return
     if suffix not in PICTURE_SUFFIXES:
         raise ValueError(f"{path}: not a picture ({', '.join(PICTURE_SUFFIXES)})")
-    scene = _picture_scene(stream, label)
+    scene = _picture_scene(stream, label, queues=queues)
     if suffix == ".png":
         save_png(scene, path, scale)
     else:
@@ -144,13 +149,16 @@ def export_picture(
 
 
 def _picture_scene(
-    stream: ValueStream, label: str, analysis: FlowAnalysis | None = None
+    stream: ValueStream,
+    label: str,
+    analysis: FlowAnalysis | None = None,
+    queues: Sequence[QueueChange] = (),
 ) -> MapScene:
-    """The map as pictures and prints show it, with its notes."""
+    """The map as pictures and prints show it, with its notes and its queue badges."""
     _ensure_application()
     scene = MapScene()
     NoteLayer(scene, lambda: stream)
-    scene.show_map(stream, analysis or analyze(stream), label)
+    scene.show_map(stream, analysis or analyze(stream), label, queues)
     return scene
 
 
@@ -284,12 +292,13 @@ def write_report(
     label: str = CURRENT_STATE,
     forecast_result: Forecast | None = None,
     compared: ValueStream | None = None,
+    queues: Sequence[QueueChange] = (),
 ) -> None:
     """An A4 landscape PDF for leaders: a page of the key figures, the constraint, where
     improvement would matter, the scenarios and the forecast; the map on a page of its own.
 
     A future state's report compares the scenarios of ``compared``, the map it was made
-    from: its own map carries none.
+    from (its own map carries none), and its map badges the ``queues`` the scenario grows.
     """
     _ensure_application()
     data = QByteArray()
@@ -299,7 +308,7 @@ def write_report(
     writer.setTitle(f"{stream.name}: value stream report")
     writer.setCreator(f"VSMapper {__version__}")
     writer.setResolution(PDF_RESOLUTION)
-    paint_report(writer, stream, label, forecast_result, compared)
+    paint_report(writer, stream, label, forecast_result, compared, queues)
     buffer.close()
     # Qt's PDF writer does not report a full disk: the file is written from memory instead.
     write_atomically(path, bytes(data.data()))
@@ -311,13 +320,14 @@ def paint_report(
     label: str = CURRENT_STATE,
     forecast_result: Forecast | None = None,
     compared: ValueStream | None = None,
+    queues: Sequence[QueueChange] = (),
 ) -> None:
     """Draw the report on a PDF writer or a printer, A4 landscape: the leaders' page, the
     map's page, and the improvement plan on a third when the map has notes."""
     analysis = analyze(stream)
     if forecast_result is None and stream.stages:
         forecast_result = forecast(stream, REPORT_TRIALS, REPORT_SEED)
-    scene = _picture_scene(stream, label, analysis)
+    scene = _picture_scene(stream, label, analysis, queues)
     # The page has its own title and figures; the map's would repeat them in small type.
     scene.set_presentation(True)
     painter = _begin_pages(device, QPageSize(QPageSize.PageSizeId.A4), "the report")
@@ -333,12 +343,17 @@ def paint_report(
         painter.end()
 
 
-def paint_map_pages(device: QPagedPaintDevice, stream: ValueStream, label: str) -> None:
+def paint_map_pages(
+    device: QPagedPaintDevice,
+    stream: ValueStream,
+    label: str,
+    queues: Sequence[QueueChange] = (),
+) -> None:
     """Print the map alone on landscape pages of the printer's paper, over as many pages as
     keep every stage name at least REPORT_LEAST_NAME_SIZE points, each headed by the map's
-    name and its figures."""
+    name and its figures (and badges of the ``queues`` a scenario grows)."""
     analysis = analyze(stream)
-    scene = _picture_scene(stream, label, analysis)
+    scene = _picture_scene(stream, label, analysis, queues)
     scene.set_presentation(True)
     painter = _begin_pages(device, device.pageLayout().pageSize(), "the map")
     try:
@@ -901,14 +916,14 @@ def print_document(
 
     True when printed, not for a preview or a cancelled print dialog.
     """
-    shown, label = future_state(stream, scenario)
+    shown, label, queues = future_state(stream, scenario)
     title = f"{shown.name} — {what}"
 
     def paint(printer: QPrinter) -> None:
         if what == "map":
-            paint_map_pages(printer, shown, label)
+            paint_map_pages(printer, shown, label, queues)
         else:
-            paint_report(printer, shown, label, forecast_result, compared=stream)
+            paint_report(printer, shown, label, forecast_result, stream, queues)
 
     if preview:
         print_preview(parent, title, paint)
