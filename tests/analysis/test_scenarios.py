@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from vsmapper.analysis import apply_scenario, compare, find_scenario
@@ -74,7 +76,9 @@ def test_enabled_opportunities_scale_the_whole_estimate_and_raise_pca() -> None:
     assert review.process_time.likely_hours() == 1
     assert review.wait_time.text == "0.5-1d"  # the range keeps its form, scaled
     assert review.pca == 95
-    assert future.stage("deploy") == stream.stage("deploy")  # not enabled here
+    # Its idea is not enabled here: the stage is as it is, without the idea on the future map.
+    assert future.stage("deploy") == stream.stage("deploy").replaced(ai=[])
+    assert [o.id for o in future.stage("review").ai] == ["review-bot"]
     assert future.demand_per_week == 4
     assert stream.stage("review").pca == 85  # the original map is untouched
 
@@ -147,7 +151,9 @@ def test_monthly_ai_cost_sums_enabled_opportunities_only() -> None:
 def test_an_empty_scenario_changes_nothing() -> None:
     stream = ai_map()
     comparison = compare(stream, find_scenario(stream, "nothing"))
-    assert comparison.current == comparison.future
+    # Nothing but its AI ideas, which no scenario enabled, leave the future map.
+    without_ideas = [replace(metrics, ai_opportunities=0) for metrics in comparison.current.stages]
+    assert replace(comparison.current, stages=tuple(without_ideas)) == comparison.future
     assert comparison.lead_time_delta_hours == comparison.lead_time_delta_pct == 0
 
 

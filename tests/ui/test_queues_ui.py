@@ -90,6 +90,15 @@ def test_the_paradox_marks_the_growing_queue_on_the_canvas(window: MainWindow) -
     assert window.scene.queue_badge("review") is None
 
 
+def test_a_scenario_s_map_badges_only_the_ai_it_applies(window: MainWindow) -> None:
+    show(window, None)
+    assert window.scene.stage_item("review").face.ai_count == 1  # an idea, marked
+    show(window, "more-changes")  # the coding assistant alone
+    # An "AI 1" on Code review read as AI applied there on a slide.
+    assert window.scene.stage_item("review").face.ai_count == 0
+    assert window.scene.stage_item("coding").face.ai_count == 1
+
+
 def test_an_overload_is_unmistakable_and_has_no_lead_time(window: MainWindow) -> None:
     workspace = window.workspace
     before = dump_map(workspace.stream)

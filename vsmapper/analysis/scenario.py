@@ -148,13 +148,16 @@ def _applied(stage: Stage, effects: list[Effect], scenario: Scenario) -> Stage:
             people = override.people
         if override.availability is not None:
             availability = override.availability
-    changed = (process_time, wait_time, pca, people, availability)
+    # The future state has the AI its scenario applies; ideas left out are not on its map.
+    ai = [opportunity for opportunity in stage.ai if opportunity.id in scenario.ai]
+    changed = (process_time, wait_time, pca, people, availability, len(ai))
     if changed == (
         stage.process_time,
         stage.wait_time,
         stage.pca,
         stage.people,
         stage.availability,
+        len(stage.ai),
     ):
         return stage
     return stage.model_copy(
@@ -164,6 +167,7 @@ def _applied(stage: Stage, effects: list[Effect], scenario: Scenario) -> Stage:
             "pca": pca,
             "people": people,
             "availability": availability,
+            "ai": ai,
         }
     )
 
