@@ -268,6 +268,27 @@ def test_people_and_availability_are_overridden_as_the_stages_table_reads_them(
     assert (override.people, override.availability) == (None, 0.5)
 
 
+def test_a_fix_of_the_scenario_on_the_canvas_is_shown_there_and_undone_back_to_it(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
+    example.show_scenario("more-changes")
+    panel.select_scenario("more-changes")
+    next(button for button in panel.fix_buttons if button.text() == "People").click()
+    added = example.stream.scenarios[-1]
+    # The canvas stayed on the troubled scenario while the panel edited the new one.
+    assert example.scenario is not None and example.scenario.id == added.id
+    example.undo_stack.undo()
+    assert example.scenario is not None and example.scenario.id == "more-changes"
+
+
+def test_a_fix_of_a_scenario_not_shown_leaves_the_canvas_as_it_is(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
+    panel.select_scenario("more-changes")
+    next(button for button in panel.fix_buttons if button.text() == "People").click()
+    assert example.scenario is None
+
+
 def test_the_people_fix_shows_in_the_overrides_and_the_wait_it_brings(
     panel: ScenariosPanel, example: Workspace
 ) -> None:

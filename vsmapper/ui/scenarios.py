@@ -711,13 +711,20 @@ class ScenariosPanel(QWidget):
             self.fix_buttons.append(button)
 
     def create_fix(self, fix: Fix) -> None:
-        """Add the fix's scenario as one undo step and select it."""
+        """Add the fix's scenario as one undo step and select it; shown on the canvas when the
+        troubled scenario was (an undo shows that one again)."""
+        troubled, shown = self.selected_scenario(), self.workspace.scenario
+        on_canvas = troubled is not None and shown is not None and troubled.id == shown.id
         scenario = fix.scenario.replaced(id=self.document.unique_id(fix.scenario.name, "scenario"))
-        self._add(scenario, f"Add scenario {scenario.name}")
+        if self._add(scenario, f"Add scenario {scenario.name}") and on_canvas:
+            self.workspace.show_scenario(scenario.id)
 
-    def _add(self, scenario: Scenario, text: str) -> None:
-        if self._perform(text, lambda document: document.add_scenario(scenario)):
-            self.select_scenario(scenario.id)
+    def _add(self, scenario: Scenario, text: str) -> bool:
+        """Add ``scenario`` as one undo step and select it; whether it was added."""
+        if not self._perform(text, lambda document: document.add_scenario(scenario)):
+            return False
+        self.select_scenario(scenario.id)
+        return True
 
     def new_scenario(self) -> None:
         """Ask for a name, then add an empty scenario of that name and select it."""

@@ -43,6 +43,8 @@ class Workspace(QObject):
         self.undo_stack = QUndoStack(self)
         self.path = absolute(path) if path else None
         self._scenario_id: str | None = None
+        self._shown_before: str | None = None
+        """The scenario shown before this one, shown again if this one is deleted or undone."""
         self._cache: (
             tuple[ValueStream, str | None, ValueStream, FlowAnalysis, FutureState | None] | None
         ) = None
@@ -65,7 +67,9 @@ class Workspace(QObject):
             self._keep_analysis(before)
         self.changed.emit(change)
         if self._scenario_id and self.scenario is None:
-            self._scenario_id = None
+            ids = {scenario.id for scenario in self.stream.scenarios}
+            self._scenario_id = self._shown_before if self._shown_before in ids else None
+            self._shown_before = None
             self.scenarioChanged.emit()
         self._refresh_timer.start()
 
@@ -100,7 +104,7 @@ class Workspace(QObject):
     def load(self, stream: ValueStream, path: Path | None) -> None:
         """Show another map in this workspace: a clean start with no undo history."""
         self.undo_stack.clear()
-        self._scenario_id = None
+        self._scenario_id = self._shown_before = None
         self.document.replace(stream)
         self.undo_stack.setClean()
         self.set_path(path)
@@ -120,7 +124,7 @@ class Workspace(QObject):
     def show_scenario(self, scenario_id: str | None) -> None:
         """Show a scenario's future state, or the current state with None."""
         if scenario_id != self._scenario_id:
-            self._scenario_id = scenario_id
+            self._shown_before, self._scenario_id = self._scenario_id, scenario_id
             self._pending.add("scenario")
             self.scenarioChanged.emit()
             self._refresh_timer.start()
