@@ -101,6 +101,7 @@ def test_on_windows_only_age_makes_a_temporary_stale(
         ("...", "map.vsm.json"),
         ("line\nbreak\ttab", "line-break-tab.vsm.json"),
         ("Console", "Console.vsm.json"),
+        ("Idea to production: a web team", "Idea to production - a web team.vsm.json"),
     ],
 )
 def test_suggested_file_names_stay_in_their_folder(title: str, expected: str) -> None:

@@ -195,6 +195,28 @@ def test_the_hourglass_fits_its_bars_and_says_its_time_is_today_s_in_a_scenario(
     assert all(text.split("\n")[0].endswith("of time today") for text in chart.labels.texts())
 
 
+def test_an_exported_chart_s_title_and_name_say_which_state_it_shows(
+    panel: ChartsPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    offered: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: (offered.append(args[2]) or "", "")
+    )
+    panel.workspace.show_scenario("coding-assistant-only")
+    panel.workspace.refresh_now()
+    panel.tabs.setCurrentWidget(panel.hourglass_chart)
+    for chart in (panel.time_chart, panel.hourglass_chart):
+        title = chart.plot.getPlotItem().titleLabel.text
+        assert title.endswith(": Scenario: Coding assistant only"), title
+    panel.export_button.click()
+    # Each scenario's picture a name of its own, and the map's colon no longer "production- a".
+    assert Path(offered[0]).name == (
+        "Idea to production - a web product team - Hourglass - Coding assistant only.png"
+    )
+
+
 def test_the_queue_chart_names_its_stage_in_its_title(panel: ChartsPanel) -> None:
     panel.tabs.setCurrentWidget(panel.queue_chart)
     chart = panel.queue_chart

@@ -114,7 +114,8 @@ def suggested_file_name(title: str, suffix: str = "", fallback: str = "map") -> 
     leading dots and spaces go (no ``..``, no hidden files); names Windows reserves such as
     ``CON`` get an underscore; the name is cut to a length every file system accepts.
     """
-    name = _UNSAFE_IN_NAMES.sub("-", title).strip(" .-")
+    # "Idea to production: a web team" reads "Idea to production - a web team".
+    name = _UNSAFE_IN_NAMES.sub("-", title.replace(": ", " - ")).strip(" .-")
     name = re.sub(r"-{2,}", "-", name)
     encoded = name.encode("utf-8")[:SUGGESTED_NAME_BYTES]
     name = encoded.decode("utf-8", "ignore").rstrip(" .") or fallback

@@ -258,9 +258,9 @@ class TimeChart(QWidget):
             metrics = metrics[-MOST_TIME_BARS:]
         else:
             metrics.reverse()
-        title = "Where the time goes"
+        title = f"Where the time goes: {workspace.label}"
         if only_largest:
-            title += f": the {MOST_TIME_BARS} largest of {count:,} stages"
+            title += f", the {MOST_TIME_BARS} largest of {count:,} stages"
         set_title(self.plot.getPlotItem(), title)
         item = self.plot.getPlotItem()
         y = list(range(len(metrics)))
@@ -701,12 +701,15 @@ class QueueChart(QWidget):
         item.setYRange(0, top * 1.1 or 1, padding=0)
 
 
+HOURGLASS_TITLE = "Where the time is, and where the AI is"
+
+
 class HourglassChart(QWidget):
     """Each phase's share of expected lead time against the AI marked in it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = _plot("Where the time is, and where the AI is", "", "% of expected lead time")
+        self.plot = _plot(HOURGLASS_TITLE, "", "% of expected lead time")
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         item = self.plot.getPlotItem()
@@ -717,6 +720,7 @@ class HourglassChart(QWidget):
     def show_map(self, stream: ValueStream, workspace: Workspace) -> None:
         """Draw the phases of what is shown."""
         shares = hourglass(stream, workspace.scenario)
+        set_title(self.plot.getPlotItem(), f"{HOURGLASS_TITLE}: {workspace.label}")
         # A scenario's view counts its AI ideas; the time is where it is today.
         time = "of time today" if workspace.scenario else "of time"
         item = self.plot.getPlotItem()
@@ -829,7 +833,10 @@ class ChartsPanel(QWidget):
     def export_dialog(self) -> None:
         """Ask where to write the current chart; the name typed gets the chosen extension."""
         chart = self.tabs.tabText(self.tabs.currentIndex())
-        suggested = files.suggested_path(f"{self.workspace.stream.name} - {chart}", ".png")
+        scenario = self.workspace.scenario
+        # Each scenario's picture a name of its own: they overwrote one another.
+        of = f" - {scenario.name}" if scenario and chart != "Scenarios" else ""
+        suggested = files.suggested_path(f"{self.workspace.stream.name} - {chart}{of}", ".png")
         name, chosen = QFileDialog.getSaveFileName(
             self, "Export chart", str(suggested), CHART_FILTER
         )
