@@ -91,3 +91,18 @@ def test_libreoffice_opens_it_as_text_not_formulas(
         ("Étude → QA", "s"),
         ('日本, "quoted"', "s"),
     ]
+
+
+def test_computed_figures_carry_no_arithmetic_noise(tmp_path: Path) -> None:
+    from vsmapper.cli import example_map_path
+    from vsmapper.io.mapfile import load_map
+
+    path = tmp_path / "stages.csv"
+    export_csv(load_map(example_map_path()), path)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    intake = rows[0]
+    # It read 1.4999999999999432.
+    assert intake["Leverage (h)"] == "1.5"
+    for row in rows:
+        for column in ("Expected rework (h)", "Leverage (h)", "Share of expected lead time"):
+            assert len(row[column].partition(".")[2]) <= 9, (row["Stage"], column, row[column])

@@ -126,9 +126,18 @@ SETTINGS_LABELS = (
 # --- rows out --------------------------------------------------------------------------------
 
 
+FIGURE_DECIMALS = 9
+
+
 def _plain(value: float) -> float | int:
     """Whole numbers as integers, so a CSV reads ``2`` rather than ``2.0``."""
     return int(value) if float(value).is_integer() else value
+
+
+def _figure(value: float | None) -> float | int | None:
+    """A computed figure to the billionth, without its arithmetic's noise: a CSV read
+    ``1.4999999999999432`` for 1.5 and ``0.00000000000011368683772161603`` for nothing."""
+    return None if value is None else _plain(round(value, FIGURE_DECIMALS) + 0.0)
 
 
 def _optional(value: float | None) -> float | int | None:
@@ -180,11 +189,11 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
                 stage.notes,
                 int(metrics.on_critical_path),
                 int(stage.id == constraint),
-                metrics.rework_hours,
-                metrics.leverage_hours,
-                metrics.share,
-                metrics.utilization,
-                metrics.cost_per_item,
+                _figure(metrics.rework_hours),
+                _figure(metrics.leverage_hours),
+                _figure(metrics.share),
+                _figure(metrics.utilization),
+                _figure(metrics.cost_per_item),
                 # Exact to the last digit in the hours columns; as people write them here.
                 stage.process_time.readable().text,
                 stage.wait_time.readable().text,
