@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory, round_trip, settle, shown_in_window
-from vsmapper.analysis import apply_scenario, compare
+from vsmapper.analysis import apply_scenario, compare, find_scenario
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import AIOpportunity
@@ -446,8 +446,12 @@ def test_the_comparison_shows_the_engines_figures(
             f"{sign}{hours(found.lead_time_delta_hours)} ({found.lead_time_delta_pct:+.1f}%)"
         ).replace("-", "−")
         assert deltas[1].removeprefix("+").startswith(hours(found.expected_lead_time_delta_hours))
-        assert deltas[2] == f"{100 * found.flow_efficiency_delta:+.1f} pts".replace("-", "−")
-        assert deltas[3] == f"{100 * found.rolled_pca_delta:+.1f} pts".replace("-", "−")
+        for shown, change in (
+            (deltas[2], found.flow_efficiency_delta),
+            (deltas[3], found.rolled_pca_delta),
+        ):
+            points = f"{100 * change:+.1f}"
+            assert shown == ("±0" if float(points) == 0 else points.replace("-", "−")) + " pts"
         assert deltas[5] == f"{found.cost_per_item_delta:+,.0f} USD".replace("-", "−")
         assert deltas[6] == f"+{found.monthly_ai_cost:,.0f} USD"
         tone = BETTER if found.lead_time_delta_hours < 0 else WORSE
@@ -655,3 +659,13 @@ def test_the_panel_fits_its_column_on_a_projector_with_the_fixes_showing(
     QApplication.processEvents()
     assert panel.fix_buttons
     assert panel.minimumSizeHint().width() <= window.docks["Scenarios"].width()
+
+
+def test_a_change_that_rounds_to_nothing_is_no_change(example: Workspace) -> None:
+    # AI across the stream moves flow efficiency by a few hundredths of a point: the table
+    # showed a green "+0.0 pts" beside "±0 pts" elsewhere.
+    stream = example.stream
+    found = compare(stream, find_scenario(stream, "ai-across-the-stream"))
+    assert abs(found.flow_efficiency_delta) < 0.0005
+    efficiency = MEASURES.index("Flow efficiency")
+    assert measure_deltas(stream, found)[efficiency] == ("±0 pts", None)

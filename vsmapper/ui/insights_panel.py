@@ -96,7 +96,8 @@ def signed_duration(stream: ValueStream, hours: float) -> str:
 
 def signed_number(value: float, decimals: int = 1, unit: str = "") -> str:
     """A change with its sign and the typographic minus: ``+1.2 pts``, ``−3%``."""
-    if abs(value) < NOISE:
+    # What rounds to nothing is no change: "+0.0 pts" read as a gain.
+    if abs(value) < NOISE or round(value, decimals) == 0:
         return f"±0{unit}"
     return f"{value:+.{decimals}f}".replace("-", "−") + unit
 

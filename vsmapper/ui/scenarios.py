@@ -891,14 +891,14 @@ def measure_deltas(
             ),
             (
                 signed_number(100 * efficiency, 1, " pts"),
-                change_color(efficiency, lower_is_better=False),
+                change_color(round(100 * efficiency, 1), lower_is_better=False),
             ),
         ]
     return [
         *timing,
         (
             signed_number(100 * comparison.rolled_pca_delta, 1, " pts"),
-            change_color(comparison.rolled_pca_delta, lower_is_better=False),
+            change_color(round(100 * comparison.rolled_pca_delta, 1), lower_is_better=False),
         ),
         ("same" if same else "moved", None),
         (
