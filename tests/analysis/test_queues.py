@@ -245,7 +245,10 @@ def test_a_demand_cap_is_to_the_hundredth_as_the_panel_shows_it_and_rounds_down(
     # 1.3 × 0.48…: ×0.625 said "×0.62" while the scenario it made showed ×0.63.
     assert cap.scenario.demand_factor == 0.62
     # Not overloaded, only busier: the cap takes it back to today's load.
-    assert cap.description == "cap demand at ×0.62 (Code review back to 31% busy)"
+    # Of today's demand, which the scenario's ×1.30 does not change: said as items too.
+    assert cap.description == (
+        "cap demand at 2.5 items a week, ×0.62 of today's (Code review back to 31% busy)"
+    )
 
 
 def test_ai_at_the_stage_is_a_lever_when_the_scenario_leaves_it_off() -> None:

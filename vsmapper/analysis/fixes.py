@@ -125,7 +125,7 @@ def fixes(stream: ValueStream, scenario: Scenario, stage_id: str) -> list[Fix]:
         candidates.append(
             (
                 "Limit work in progress",
-                f"cap demand at ×{demand:.2f} ({cap_does})",
+                f"cap demand at {_items(stream, demand)}, ×{demand:.2f} of today's ({cap_does})",
                 scenario.model_copy(
                     update={
                         "id": f"{scenario.id}-wip-limit",
@@ -161,3 +161,10 @@ def _with_override(
 
 def _plain(value: float) -> str:
     return f"{value:g}"
+
+
+def _items(stream: ValueStream, factor: float) -> str:
+    """Demand ``factor`` times today's as items a week: "2.5 items a week"."""
+    # Queues respond only on a map with a demand, and only they call for a cap.
+    weekly = (stream.demand_per_week or 0.0) * factor
+    return f"{_plain(round(weekly, 1))} items a week"
