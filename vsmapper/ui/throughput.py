@@ -73,6 +73,8 @@ class ThroughputForecastBox(QWidget):
         self.by_box = QDateEdit()
         self.by_box.setCalendarPopup(True)
         self.by_box.setDisplayFormat("yyyy-MM-dd")
+        # Until a history sets it from its last day: not Qt's 2000-01-01.
+        self.by_box.setDate(QDate.currentDate().addDays(DEFAULT_HORIZON_DAYS))
         self.by_box.setToolTip("The date to count done items by")
         self.how_many_button = QPushButton("How many by then?")
         self.how_many_button.setToolTip("How many items will be done by the date")
