@@ -37,6 +37,15 @@ def test_the_queue_chart_draws_the_hockey_stick_with_today_and_the_scenario(
     waits = [wait for _, wait in chart.curve]
     assert waits == sorted(waits)
     assert "busy today" in chart.note.text() and "The scenario" in chart.note.text()
+    # More work per item at Code review: the scenario's point is off today's curve, on its own.
+    after, wait_after = chart.scenario_point
+    scenario_curve = dict(chart.scenario_curve)
+    nearest = min(scenario_curve, key=lambda rho: abs(rho - after))
+    assert scenario_curve[nearest] == pytest.approx(wait_after, rel=0.1)
+    assert "At the scenario's work per item" in [label.text for _, label in chart._legend.items]
+    workspace.show_scenario(None)
+    workspace.refresh_now()
+    assert chart.scenario_curve == []
 
 
 def test_choosing_another_stage_redraws_and_an_overload_is_marked(panel: ChartsPanel) -> None:

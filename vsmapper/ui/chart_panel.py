@@ -29,6 +29,7 @@ from vsmapper.analysis import analyze, compare
 from vsmapper.analysis.forecast import Forecast, ForecastCancelled, forecast
 from vsmapper.analysis.insights import hourglass
 from vsmapper.analysis.queues import (
+    queue_factor,
     responds_to_load,
     stage_loads,
     unbounded_reason,
@@ -38,7 +39,7 @@ from vsmapper.analysis.scenario import FutureState
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.duration import share_text
-from vsmapper.model.stream import ValueStream
+from vsmapper.model.stream import Stage, ValueStream
 from vsmapper.ui import files, settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
@@ -597,11 +598,16 @@ class QueueChart(QWidget):
         self.curve: list[tuple[float, float]] = []
         self.today: tuple[float, float] | None = None
         self.scenario_point: tuple[float, float] | None = None
+        self.scenario_curve: list[tuple[float, float]] = []
+        """Through the scenario's point, when its work per item or people differ from today's."""
         self._shown: tuple[ValueStream, FutureState | None] | None = None
         item = self.plot.getPlotItem()
         self._legend = item.addLegend(offset=(10, 10), labelTextColor=theme.INK)
         self._curve = item.plot(
             pen=pg.mkPen(theme.WAIT, width=2.5), name="At today's work per item"
+        )
+        self._scenario_curve = item.plot(
+            pen=pg.mkPen(theme.CONSTRAINT, width=2, style=Qt.PenStyle.DashLine)
         )
         self._today = item.plot(pen=None, symbol="o", symbolSize=12, symbolBrush=theme.INK)
         self._scenario = item.plot(
@@ -636,10 +642,31 @@ class QueueChart(QWidget):
         self._picked = self.stage_box.currentData()
         self._draw()
 
+    def _draw_scenario_curve(self, future: FutureState, stage: Stage) -> None:
+        """The scenario's own curve, when its point is off today's: a dot off the only curve
+        drawn left the room asking why."""
+        assert self.scenario_point is not None and self.today is not None
+        (after, wait_after), (today, wait) = self.scenario_point, self.today
+        if after <= 0 or today <= 0:
+            return
+        on_today = wait * queue_factor(after, stage.people) / queue_factor(today, stage.people)
+        if abs(wait_after - on_today) <= 0.05 * on_today:
+            return
+        people = future.stream.stage(stage.id).people
+        self.scenario_curve = wait_curve(wait_after, after, people)
+        self._scenario_curve.setData(
+            [100 * rho for rho, _ in self.scenario_curve],
+            [hours for _, hours in self.scenario_curve],
+        )
+        self._legend.addItem(self._scenario_curve, "At the scenario's work per item")
+
     def _draw(self) -> None:
         item = self.plot.getPlotItem()
         self.curve, self.today, self.scenario_point = [], None, None
+        self.scenario_curve = []
         self._curve.setData([], [])
+        self._scenario_curve.setData([], [])
+        self._legend.removeItem(self._scenario_curve)
         self._today.setData([], [])
         self._scenario.setData([], [])
         self._overflow.hide()
@@ -673,7 +700,7 @@ class QueueChart(QWidget):
         # Room for today's and the scenario's points, not for the curve's far end near 100 %.
         top = min(self.curve[-1][1], 8 * wait)
         change = future.queue(stage_id) if future is not None else None
-        if change is not None and change.utilization_after is not None:
+        if future is not None and change is not None and change.utilization_after is not None:
             after = change.utilization_after
             if change.overflowing:
                 self._overflow.show()
@@ -684,6 +711,7 @@ class QueueChart(QWidget):
             else:
                 self.scenario_point = (after, change.wait_after_hours)
                 self._scenario.setData([100 * after], [change.wait_after_hours])
+                self._draw_scenario_curve(future, stage)
                 top = max(top, 2 * change.wait_after_hours)
                 # Below its point when today's is near, where the two labels wrote over each other.
                 near = abs(after - load.utilization) < 0.1
