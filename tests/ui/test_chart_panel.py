@@ -419,3 +419,24 @@ def test_the_wheel_over_a_chart_is_left_to_its_panel_and_the_chart_stays_as_draw
     assert not wheel.isAccepted()
     assert chart.getPlotItem().viewRange() == shown
     area.close()
+
+
+def test_a_chart_takes_the_height_its_dock_gives_it_down_to_its_least(
+    qapp: QApplication, qtbot: object
+) -> None:
+    # On a 1920×1080 screen the docked Forecast scrolled with room to spare: the scroller took
+    # the panel's preferred height, a wrapped label having asked it for one.
+    panel = ChartsPanel(Workspace(files.example_map()))
+    scroller = QScrollArea()
+    qtbot.addWidget(scroller)  # type: ignore[attr-defined]
+    scroller.setWidgetResizable(True)
+    scroller.setWidget(panel)
+    scroller.resize(1400, 300)
+    scroller.show()
+    panel.tabs.setCurrentWidget(panel.forecast_chart)
+    QApplication.processEvents()
+    assert panel.height() <= scroller.viewport().height()
+    panel.tabs.setCurrentWidget(panel.time_chart)
+    QApplication.processEvents()
+    # A stage a line: the bars' chart still asks for its room, and scrolls.
+    assert panel.height() >= panel.time_chart.plot.minimumHeight()

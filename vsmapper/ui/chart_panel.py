@@ -809,6 +809,8 @@ class ChartsPanel(QWidget):
         self._stale: set[QWidget] = set(self._charts())
         self._in_view = InView(self, self._draw_current_if_shown)
         self.tabs.currentChanged.connect(self._draw_current_if_shown)
+        self.tabs.currentChanged.connect(self._size_to_current)
+        self._size_to_current(self.tabs.currentIndex())
         workspace.refreshed.connect(self.refresh)
         workspace.scenarioChanged.connect(self.refresh)
         workspace.loaded.connect(self.forecast_chart.clear)
@@ -848,6 +850,16 @@ class ChartsPanel(QWidget):
         elif chart is self.queue_chart:
             self.queue_chart.show_map(self.workspace.stream, self.workspace.future)
 
+    def _size_to_current(self, index: int) -> None:
+        """Ask for the height the chart in view needs, not the tallest chart's: every tab
+        scrolled in a short dock because "Where the time goes" needs a line per stage."""
+        for place in range(self.tabs.count()):
+            policy = QSizePolicy.Policy.Preferred if place == index else QSizePolicy.Policy.Ignored
+            page = self.tabs.widget(place)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
+        self.tabs.updateGeometry()
+
     def _draw_current_if_shown(self) -> None:
         if self._in_view:
             self.draw(self.tabs.currentWidget())
@@ -882,3 +894,9 @@ class ChartsPanel(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(700, 420)
+
+    def heightForWidth(self, width: int) -> int:
+        # Its dock's scroller asks this of a panel with wrapped labels, and a plot's preferred
+        # height made the Forecast scroll in a dock with room for it: the chart takes the
+        # height it is given, down to its least.
+        return self.minimumSizeHint().height()

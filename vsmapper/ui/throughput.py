@@ -100,6 +100,9 @@ class ThroughputForecastBox(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.items_box, self.when_button, self.by_box, self.how_many_button):
             widget.setEnabled(enabled)
+            # Without a history the line above says what to do; the controls' room goes to
+            # the chart under them.
+            widget.setVisible(self.measurement is not None)
 
     @property
     def running(self) -> bool:
