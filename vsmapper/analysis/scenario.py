@@ -101,8 +101,9 @@ def future_state(stream: ValueStream, scenario: Scenario) -> FutureState:
     keep it valid by construction.
     """
     effects: defaultdict[str, list[Effect]] = defaultdict(list)
+    enabled = frozenset(scenario.ai)
     for stage, opportunity in stream.opportunities():
-        if opportunity.id not in scenario.ai:
+        if opportunity.id not in enabled:
             continue
         effects[stage.id].append(
             (opportunity.process_time_factor, opportunity.wait_time_factor, opportunity.pca_delta)
@@ -113,7 +114,9 @@ def future_state(stream: ValueStream, scenario: Scenario) -> FutureState:
             )
     applied = stream.model_copy(
         update=dict(
-            stages=[_applied(stage, effects[stage.id], scenario) for stage in stream.stages],
+            stages=[
+                _applied(stage, effects[stage.id], scenario, enabled) for stage in stream.stages
+            ],
             demand_per_week=None
             if stream.demand_per_week is None
             else stream.demand_per_week * scenario.demand_factor,
@@ -128,7 +131,9 @@ def future_state(stream: ValueStream, scenario: Scenario) -> FutureState:
     return FutureState(responded, queues)
 
 
-def _applied(stage: Stage, effects: list[Effect], scenario: Scenario) -> Stage:
+def _applied(
+    stage: Stage, effects: list[Effect], scenario: Scenario, enabled: frozenset[str]
+) -> Stage:
     """One stage with the effects of the scenario's AI opportunities and its override applied."""
     process_time, wait_time, pca = stage.process_time, stage.wait_time, stage.pca
     for process_factor, wait_factor, pca_delta in effects:
@@ -149,7 +154,7 @@ def _applied(stage: Stage, effects: list[Effect], scenario: Scenario) -> Stage:
         if override.availability is not None:
             availability = override.availability
     # The future state has the AI its scenario applies; ideas left out are not on its map.
-    ai = [opportunity for opportunity in stage.ai if opportunity.id in scenario.ai]
+    ai = [opportunity for opportunity in stage.ai if opportunity.id in enabled]
     changed = (process_time, wait_time, pca, people, availability, len(ai))
     if changed == (
         stage.process_time,
