@@ -106,6 +106,27 @@ def test_a_round_from_the_window_collects_flags_and_applies_with_undo(window, qt
         post(address, "c", {"coding": {"pca": 50}})
 
 
+def test_a_round_is_run_from_the_keyboard_and_esc_closes_it(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+    assert post(address, "a", {"coding": {"pca": 60}})
+    qtbot.waitUntil(lambda: survey.count_label.text() == "1 participant(s) answered", timeout=5000)
+    survey.table.setFocus()
+    # Tab leaves the answers (it went from cell to cell for ever) ...
+    assert not survey.table.tabKeyNavigation()
+    # ... and Alt+O opens, Alt+A applies, Alt+C closes: no mouse at the projector.
+    shortcuts = [
+        button.shortcut().toString()
+        for button in (survey.open_button, survey.apply_button, survey.close_button)
+    ]
+    assert shortcuts == ["Alt+O", "Alt+A", "Alt+C"]
+    QTest.keyClick(survey.table, Qt.Key.Key_Escape)
+    # Esc hid the window and left the page serving.
+    assert survey.round is None and window.workshop.overlay.isHidden()
+    with pytest.raises(urllib.error.URLError):
+        post(address, "b", {"coding": {"pca": 50}})
+
+
 def test_a_round_needs_a_stage_and_apply_needs_answers(window, qtbot) -> None:
     window.workshop.survey_action.trigger()
     survey = window.workshop.survey_window

@@ -182,9 +182,10 @@ class SurveyWindow(QDialog):
         self.host_edit.setToolTip(
             "The network interface participants reach; 127.0.0.1 is this machine only"
         )
-        self.open_button = QPushButton("Open round", self)
-        self.close_button = QPushButton("Close round", self)
-        self.apply_button = QPushButton("Apply merge", self)
+        # Alt+O, Alt+C, Alt+A: a coach at a projector reaches them without the mouse.
+        self.open_button = QPushButton("&Open round", self)
+        self.close_button = QPushButton("&Close round", self)
+        self.apply_button = QPushButton("&Apply merge", self)
         self.address_label = QLabel(self)
         self.address_label.setTextFormat(Qt.TextFormat.PlainText)
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -196,6 +197,8 @@ class SurveyWindow(QDialog):
             ["Stage", "Answers", "Wait", "Work", "%C&A", "Disagree"]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the answers for the buttons; inside, it went from cell to cell for ever.
+        self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         prepare_table(self.table)
@@ -362,6 +365,12 @@ class SurveyWindow(QDialog):
     def closeEvent(self, event: Any) -> None:
         self.close_round()
         super().closeEvent(event)
+
+    def reject(self) -> None:
+        """Esc closes the window and the round with it, as closing the window does: it hid
+        the window and left the page serving."""
+        self.close_round()
+        super().reject()
 
 
 def _spread_text(stream: ValueStream, spread: TimeSpread | None) -> str:
