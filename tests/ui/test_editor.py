@@ -218,6 +218,35 @@ def test_a_new_stage_is_named_and_timed_on_the_map_with_tab(make_window: WindowF
     assert window.selected_ids == ["pair-review"]
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "reason"),
+    [("pca", "lots", "'lots' is not a number"), ("wait_time", "3 dayz", "not a duration")],
+)
+def test_a_refused_value_on_the_map_stays_in_its_field_to_be_mended(
+    make_window: WindowFactory, field: str, typed: str, reason: str
+) -> None:
+    window = make_window(shown=True)
+    before = window.workspace.document.stage("review")
+    window.select(["review"])
+    window.view.setFocus()
+    window.scene.start_rename("review", field)
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    editor.setPlainText(typed)
+    # Tab went on to the next field, and the value was lost but for a line in the status bar.
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor) and editor.field == field
+    assert editor.toPlainText() == typed
+    assert reason in window.message_label.text()
+    assert window.workspace.document.stage("review") == before
+    editor.setPlainText("77" if field == "pca" else "5h")
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert window.workspace.document.stage("review") != before
+
+
 def test_an_undo_while_a_new_stage_is_named_takes_the_stage_and_the_typing_away(
     make_window: WindowFactory,
 ) -> None:

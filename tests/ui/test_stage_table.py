@@ -20,15 +20,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from vsmapper.io.mapfile import dump_map
+from vsmapper.io.typed import read_stage_field, refusal_reason, typed_value
 from vsmapper.model.duration import parse_estimate
 from vsmapper.model.stream import PHASES, Calendar, Stage, ValueStream
-from vsmapper.ui.stage_table import (
-    StageTableModel,
-    StageTableView,
-    describe_estimate,
-    read_stage_field,
-    refusal_reason,
-)
+from vsmapper.ui.stage_table import StageTableModel, StageTableView, describe_estimate
 from vsmapper.ui.workspace import Workspace
 
 COLUMNS = [
@@ -175,6 +170,12 @@ def test_reading_typed_fields_and_refusals() -> None:
     with pytest.raises(ValueError, match=r"%C&A is in percent \(85 for 85 %\); type 0.85%"):
         read_stage_field("pca", "0.85")
     assert read_stage_field("pca", "0.5%") == 0.5
+    # As a phone's keypad types it, and the estimate round's page reads it.
+    assert read_stage_field("pca", "92,5") == 92.5
+    assert read_stage_field("pca", "92,5%") == 92.5
+    assert read_stage_field("availability", "50,5%") == 0.505
+    with pytest.raises(ValueError, match="out of range|more than 100|100"):
+        typed_value(Stage(id="s", name="S"), "pca", "1,000", Calendar())
     assert refusal_reason("Coding: pca: 0 is out of range") == "0 is out of range"
     assert (
         refusal_reason("Code review: stages[3] 'Code review'.rework_to: 'Deploy' is not upstream")

@@ -372,9 +372,17 @@ def read_number(cell: Cell) -> float | int:
     return int(value) if float(value).is_integer() and abs(value) < MAX_EXACT_INTEGER else value
 
 
+_PERCENT_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}%?")
+"""``92,5``: a percentage never groups thousands, so a comma before one or two digits is a
+decimal one, as a phone's keypad in many languages types it."""
+
+
 def _percent_number(cell: Cell) -> tuple[float | int, bool]:
     """A number and whether it was written as a percentage (``85%`` or a % cell)."""
     text = cell.value.strip() if isinstance(cell.value, str) else ""
+    if _PERCENT_DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
+        cell = Cell(text, cell.percent)
     if text.endswith("%"):
         try:
             return read_number(Cell(text[:-1])), True

@@ -186,10 +186,11 @@ class Editor(QObject):
 
     def type_field(self, stage_id: str, field: str, text: str) -> bool:
         """Set a field from the text typed for it on the map, read as the table reads it."""
-        from vsmapper.ui.stage_table import read_stage_field
+        from vsmapper.io.typed import typed_value
 
+        stream = self.workspace.stream
         try:
-            value = read_stage_field(field, text)
+            value = typed_value(stream.stage(stage_id), field, text, stream.calendar)
         except ValueError as error:
             self.problem.emit(f"{self.name(stage_id)}: {error}")
             return False

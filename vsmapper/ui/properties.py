@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
@@ -19,18 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
+from vsmapper.io.typed import read_stage_field, refusal_reason, typed_value
 from vsmapper.model.document import Change
 from vsmapper.model.duration import Estimate, format_number, share_text
-from vsmapper.model.stream import KINDS, PHASES, Stage, estimate_problem
-from vsmapper.model.validation import validation_messages
+from vsmapper.model.stream import KINDS, PHASES, Stage
 from vsmapper.ui import theme
 from vsmapper.ui.commands import field_change_text, try_perform
-from vsmapper.ui.stage_table import (
-    DURATIONS,
-    describe_estimate,
-    read_stage_field,
-    refusal_reason,
-)
+from vsmapper.ui.stage_table import describe_estimate
 from vsmapper.ui.units import money_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -336,18 +330,10 @@ class PropertiesPanel(QWidget):
 
     def _value(self, field: str, text: str) -> Any:
         """The value typed text means for the shown stage; ``ValueError`` saying why not."""
-        value = read_stage_field(field, text)
         stage = self.stage
-        if stage is not None:
-            try:
-                stage.replaced(**{field: value})
-            except ValidationError as error:
-                raise ValueError(refusal_reason(validation_messages(error)[0])) from None
-        if field in DURATIONS:
-            problem = estimate_problem(value, self.workspace.stream.calendar)
-            if problem:
-                raise ValueError(problem)
-        return value
+        if stage is None:
+            return read_stage_field(field, text)
+        return typed_value(stage, field, text, self.workspace.stream.calendar)
 
     def _check_live(self, field: str, text: str) -> None:
         try:

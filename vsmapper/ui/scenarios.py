@@ -35,6 +35,7 @@ from vsmapper.analysis.fixes import Fix, fixes, troubled_stage
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.analysis.scenario import FutureState, future_state
 from vsmapper.errors import VSMapperError
+from vsmapper.io.typed import read_stage_field
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import (
@@ -74,7 +75,6 @@ from vsmapper.ui.opportunities import (
     CheckedTextDelegate,
     opportunity_effect_text,
 )
-from vsmapper.ui.stage_table import read_stage_field
 from vsmapper.ui.units import (
     NO_COSTS,
     UNBOUNDED,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -32,14 +31,8 @@ from PySide6.QtWidgets import (
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.paste import COLUMN_ORDER, clipboard_rows, has_header
-from vsmapper.io.table_import import (
-    Cell,
-    read_availability,
-    read_duration,
-    read_names,
-    read_number,
-    read_pca,
-)
+from vsmapper.io.table_import import Cell, read_names
+from vsmapper.io.typed import DURATIONS, read_stage_field, refusal_reason
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage, ValueStream
@@ -64,9 +57,6 @@ FIELDS = (
     "notes",
 )
 STAGE_COLUMN = FIELDS.index("name")
-DURATIONS = ("process_time", "wait_time")
-OPTIONAL_NUMBERS = ("hourly_cost", "wip", "throughput_per_week")
-NUMBERS = ("people", *OPTIONAL_NUMBERS)
 # Cells that show other stages' names, so they change when any stage or flow does.
 CROSS_REFERENCES = (FIELDS.index("rework_to"), FIELDS.index("next"))
 RIGHT_ALIGNED = ("pca", "people", "availability", "hourly_cost")
@@ -87,53 +77,6 @@ CELL_FLAGS = (
     | Qt.ItemFlag.ItemIsEditable
 )
 DocumentEdit = Callable[[Document], object]
-# A refusal starts with the stage and the field it names ("Coding: pca: "); a cell says those.
-_REFUSAL_PLACE = re.compile(r"^(?:.*?: )?(?:stages\[\d+\] '[^']*'\.)?[a-z_]+: ")
-
-
-def read_stage_field(field: str, text: str) -> Any:
-    """The value a typed stage field means; ``ValueError`` when the text cannot mean one.
-
-    The table and the properties panel read text alike, and alike with spreadsheet import:
-    ``85%`` for %C&A, ``50%`` or ``0.5`` for availability, blank for "the map's" cost.
-    """
-    cell = Cell(text)
-    if field in DURATIONS:
-        return read_duration(cell, "")
-    if field == "pca":
-        return _typed_pca(text)
-    if field == "availability":
-        return read_availability(cell)
-    if field in OPTIONAL_NUMBERS and not text.strip():
-        return None
-    if field in NUMBERS:
-        return read_number(cell)
-    if field in ("phase", "kind"):
-        return text.strip().lower()
-    if field == "name":
-        return text.strip()
-    return text
-
-
-def _typed_pca(text: str) -> float:
-    """%C&A typed in percent; a bare number under 1 is refused, most likely a fraction.
-
-    Taken as a percentage, 0.85 is a stage that gets almost nothing right, and lead time
-    explodes without a word. (A spreadsheet's column of fractions is read as fractions.)
-    """
-    number = read_pca(Cell(text))
-    if 0 < number < 1 and not text.strip().endswith("%"):
-        shown = format_number(number)
-        raise ValueError(
-            f"'{shown}' would be {shown} %: %C&A is in percent ({format_number(number * 100)} "
-            f"for {format_number(number * 100)} %); type {shown}% if you mean it"
-        )
-    return number
-
-
-def refusal_reason(problem: str) -> str:
-    """A document's refusal without the stage and field it names, for a message beside them."""
-    return _REFUSAL_PLACE.sub("", problem, count=1)
 
 
 def describe_estimate(estimate: Estimate, calendar: Calendar) -> str:

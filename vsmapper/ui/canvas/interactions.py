@@ -235,10 +235,17 @@ class InlineRename:
             # An undo may take the stage away while it is typed: its box goes, and the text
             # with it.
             gone = not self.scene.has_stage(stage_id)
-            taken = field == "name" and text and self.scene.name_taken(stage_id, text)
-            if taken and not gone:
-                # Open again with what was typed, to be mended: closed, the typing was lost.
-                self.scene.typingRefused.emit(f"{before}: {taken}")
+            refused = (
+                text is not None
+                and text != before
+                and not gone
+                and self.scene.typing_problem(stage_id, field, text)
+            )
+            if refused:
+                # Open again with what was typed, to be mended: closed (or gone on to the
+                # next field with Tab), the typing was lost with a line in the status bar.
+                name = before if field == "name" else self.scene.stage_item(stage_id).name
+                self.scene.typingRefused.emit(f"{name}: {refused}")
                 QTimer.singleShot(0, self.scene, lambda: self.start(stage_id, field, text))
                 return
             if text is not None and text != before and (text or field != "name") and not gone:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
+from vsmapper.io.typed import typed_value
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
 from vsmapper.layout.notes import PER_ROW
@@ -238,9 +239,19 @@ class MapScene(QGraphicsScene):
         """The stage as the shown map has it."""
         return self._shown[0].stage(stage_id) if self._shown else None
 
-    def name_taken(self, stage_id: str, name: str) -> str | None:
-        """Why a stage of the shown map cannot take ``name`` (see ``document.name_taken``)."""
-        return name_taken(self._shown[0].stages, stage_id, name) if self._shown else None
+    def typing_problem(self, stage_id: str, field: str, text: str) -> str | None:
+        """Why a stage of the shown map cannot take ``text`` typed for ``field``: a name
+        another stage has (``document.name_taken``), a value the map would refuse."""
+        if not self._shown:
+            return None
+        stream = self._shown[0]
+        if field == "name":
+            return name_taken(stream.stages, stage_id, text)
+        try:
+            typed_value(stream.stage(stage_id), field, text, stream.calendar)
+        except ValueError as error:
+            return str(error)
+        return None
 
     def notes_per_row(self, stage_id: str) -> int:
         """How many of a stage's notes stand side by side: one under a box stacked over it."""

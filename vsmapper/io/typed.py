@@ -1,0 +1,86 @@
+"""What a user types for a stage's field, in a cell, on the map or in Properties: read as a
+spreadsheet's cell is, and checked as the map checks the stage's own."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from vsmapper.io.table_import import (
+    Cell,
+    read_availability,
+    read_duration,
+    read_number,
+    read_pca,
+)
+from vsmapper.model.duration import format_number
+from vsmapper.model.stream import Calendar, Stage, estimate_problem
+from vsmapper.model.validation import validation_messages
+
+DURATIONS = ("process_time", "wait_time")
+OPTIONAL_NUMBERS = ("hourly_cost", "wip", "throughput_per_week")
+NUMBERS = ("people", *OPTIONAL_NUMBERS)
+# A refusal starts with the stage and the field it names ("Coding: pca: "); a cell says those.
+_REFUSAL_PLACE = re.compile(r"^(?:.*?: )?(?:stages\[\d+\] '[^']*'\.)?[a-z_]+: ")
+
+
+def typed_value(stage: Stage, field: str, text: str, calendar: Calendar) -> Any:
+    """The value ``text`` typed for ``field`` of ``stage`` means; ``ValueError`` saying why
+    the map would refuse it."""
+    value = read_stage_field(field, text)
+    try:
+        stage.replaced(**{field: value})
+    except ValidationError as error:
+        raise ValueError(refusal_reason(validation_messages(error)[0])) from None
+    if field in DURATIONS:
+        problem = estimate_problem(value, calendar)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def read_stage_field(field: str, text: str) -> Any:
+    """The value a typed stage field means; ``ValueError`` when the text cannot mean one.
+
+    The table and the properties panel read text alike, and alike with spreadsheet import:
+    ``85%`` for %C&A, ``50%`` or ``0.5`` for availability, blank for "the map's" cost.
+    """
+    cell = Cell(text)
+    if field in DURATIONS:
+        return read_duration(cell, "")
+    if field == "pca":
+        return _typed_pca(text)
+    if field == "availability":
+        return read_availability(cell)
+    if field in OPTIONAL_NUMBERS and not text.strip():
+        return None
+    if field in NUMBERS:
+        return read_number(cell)
+    if field in ("phase", "kind"):
+        return text.strip().lower()
+    if field == "name":
+        return text.strip()
+    return text
+
+
+def _typed_pca(text: str) -> float:
+    """%C&A typed in percent; a bare number under 1 is refused, most likely a fraction.
+
+    Taken as a percentage, 0.85 is a stage that gets almost nothing right, and lead time
+    explodes without a word. (A spreadsheet's column of fractions is read as fractions.)
+    """
+    number = read_pca(Cell(text))
+    if 0 < number < 1 and not text.strip().endswith("%"):
+        shown = format_number(number)
+        raise ValueError(
+            f"'{shown}' would be {shown} %: %C&A is in percent ({format_number(number * 100)} "
+            f"for {format_number(number * 100)} %); type {shown}% if you mean it"
+        )
+    return number
+
+
+def refusal_reason(problem: str) -> str:
+    """A document's refusal without the stage and field it names, for a message beside them."""
+    return _REFUSAL_PLACE.sub("", problem, count=1)
