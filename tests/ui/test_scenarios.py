@@ -328,13 +328,15 @@ def test_a_blank_override_clears_it(panel: ScenariosPanel, example: Workspace) -
     [
         (2, "2-", "'2-' is not a duration"),
         (1, "5d/2d/1d", "is out of order"),
-        (3, "0", "%C&A is more than 0 and at most 100"),
+        (3, "0", "0 is out of range; it must be 0.01 or more"),
+        (3, "0.005%", "it must be 0.01 or more"),
         (3, "lots", "'lots' is not a number"),
         (3, "0.85", "'0.85' would be 0.85 %"),
-        (4, "0", "people are 0.01 to 1,000,000"),
+        (4, "0", "0 is out of range; it must be 0.01 or more"),
         (4, "1,5", "use a point for decimals: 1.5"),
         (5, "150%", "more than 100 %"),
-        (5, "0", "availability is more than 0%"),
+        (5, "0", "0 is out of range; it must be 0.0001 or more"),
+        (5, "0.005%", "it must be 0.0001 or more"),
     ],
 )
 def test_invalid_overrides_are_refused_inline_and_on_commit(

@@ -35,16 +35,13 @@ from vsmapper.analysis.fixes import Fix, fixes, troubled_stage
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.analysis.scenario import FutureState, future_state
 from vsmapper.errors import VSMapperError
-from vsmapper.io.typed import read_stage_field
+from vsmapper.io.typed import typed_value
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import (
-    MAX_PEOPLE,
-    MIN_SHARE,
     Scenario,
     StageOverride,
     ValueStream,
-    estimate_problem,
 )
 from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
@@ -263,24 +260,11 @@ class OverrideTableModel(CheckedTableModel):
         stage = stream.stages[index.row()]
         field, label = OVERRIDE_FIELDS[index.column() - 1]
         where = f"{stage.name}: {label} override"
-        # Read as the Stages table reads the stage's own field: "85%", "50%" or "0.5", "2-5d".
+        # Read and checked as the stage's own field is: "85%", "50%" or "0.5", "2-5d".
         try:
-            value = read_stage_field(field, text)
+            return typed_value(stage, field, text, stream.calendar)
         except ValueError as error:
             raise VSMapperError(f"{where}: {error}") from None
-        if field in ("process_time", "wait_time"):
-            problem = estimate_problem(value, stream.calendar)
-            if problem:
-                raise VSMapperError(f"{where}: {problem}")
-        elif field == "pca" and not 0 < value <= 100:
-            raise VSMapperError(
-                f"{where}: {value:g} is out of range; %C&A is more than 0 and at most 100"
-            )
-        elif field == "people" and not MIN_SHARE <= value <= MAX_PEOPLE:
-            raise VSMapperError(f"{where}: {value:g} is out of range; people are 0.01 to 1,000,000")
-        elif field == "availability" and value <= 0:
-            raise VSMapperError(f"{where}: availability is more than 0%")
-        return value
 
     def setData(
         self,
