@@ -105,6 +105,19 @@ def test_a_scenario_s_workbook_has_the_app_s_figures_and_readable_times(
     assert hours["Wait time (text)"] == "0.272-0.817d"
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_scenario_s_table_imports_back_with_its_ranges(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    table, back = tmp_path / f"future{suffix}", tmp_path / "back.vsm.json"
+    assert (
+        run(["export", example_copy, table, "--scenario", "ai-across-the-stream"], capsys)[0] == 0
+    )
+    assert run(["import", table, back], capsys)[0] == 0
+    # The text, to three figures beside exact hours, was taken for an edit: 4.356408573625337.
+    assert load_map(back).stage("coding").wait_time.text == "0.272-0.817d"
+
+
 def test_png_scale_sets_the_pixels(
     tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,7 +11,7 @@ from vsmapper.model.duration import (
     format_hours,
     parse_estimate,
     read_decimal,
-    readable,
+    three_figures,
 )
 
 
@@ -200,14 +200,14 @@ def test_a_duration_with_a_decimal_comma_is_refused_with_advice() -> None:
     ],
 )
 def test_a_scaled_figure_is_read_to_three_significant_digits(value: float, shown: float) -> None:
-    assert readable(value) == shown
+    assert three_figures(value) == shown
 
 
 def test_a_rounded_estimate_keeps_its_form_and_units() -> None:
-    assert Estimate.read("2-5d").scaled(0.540072316).rounded().text == "1.08-2.7d"
-    assert Estimate.read("3h/1d/2d").scaled(1 / 3).rounded().text == "1h/0.333d/0.667d"
-    assert Estimate.read("1w 2d").scaled(0.7).rounded().text == "0.7w 1.4d"
-    assert Estimate.read(2.5).scaled(1 / 3).rounded().text == "0.833"
+    assert Estimate.read("2-5d").scaled(0.540072316).to_three_figures().text == "1.08-2.7d"
+    assert Estimate.read("3h/1d/2d").scaled(1 / 3).to_three_figures().text == "1h/0.333d/0.667d"
+    assert Estimate.read("1w 2d").scaled(0.7).to_three_figures().text == "0.7w 1.4d"
+    assert Estimate.read(2.5).scaled(1 / 3).to_three_figures().text == "0.833"
 
 
 def test_measured_hours_are_written_each_in_the_unit_a_person_would_use() -> None:
@@ -223,6 +223,21 @@ def test_measured_hours_are_written_each_in_the_unit_a_person_would_use() -> Non
 
 def test_only_a_computed_estimate_is_made_readable() -> None:
     typed = Estimate.read("1.125-2.5d")
-    assert not typed.computed and typed.readable() is typed
+    assert not typed.looks_computed and typed.as_written() is typed
     scaled = typed.scaled(1 / 3)
-    assert scaled.computed and scaled.readable().text == "0.375-0.833d"
+    assert scaled.looks_computed and scaled.as_written().text == "0.375-0.833d"
+
+
+def test_three_figures_never_put_an_estimate_out_of_order() -> None:
+    # 8.006h/1.002d/1.012d would read 8.01h/1d/1.01d: a likely under its low.
+    scaled = Estimate.read("7.99h/1d/1.01d").scaled(1.002)
+    assert scaled.to_three_figures() is scaled
+
+
+@given(
+    st.sampled_from(["7.99h/1d/1.01d", "2-5d", "4h-1d", "1h/0.3d/2d", "59m/1h/1.01h", "1w 2d"]),
+    st.floats(0.001, 50, allow_nan=False),
+)
+def test_a_scaled_estimate_to_three_figures_stays_in_order(text: str, factor: float) -> None:
+    low, likely, high = Estimate.read(text).scaled(factor).to_three_figures().hours()
+    assert low <= likely <= high

@@ -79,7 +79,7 @@ def fixes(stream: ValueStream, scenario: Scenario, stage_id: str) -> list[Fix]:
                 ),
             )
         )
-    process = stage.process_time.scaled(shrink).rounded()
+    process = stage.process_time.scaled(shrink).to_three_figures()
     if shrink < 1:
         candidates.append(
             (

@@ -65,8 +65,8 @@ def written_map(stream: ValueStream, label: str) -> ValueStream:
     stages = [
         stage.model_copy(
             update={
-                "process_time": stage.process_time.readable(),
-                "wait_time": stage.wait_time.readable(),
+                "process_time": stage.process_time.as_written(),
+                "wait_time": stage.wait_time.as_written(),
             }
         )
         for stage in stream.stages

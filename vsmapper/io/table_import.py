@@ -34,7 +34,12 @@ from vsmapper.model import (
     parse_estimate,
 )
 from vsmapper.model.document import FreshIds, slug
-from vsmapper.model.duration import decimal_comma_hint, format_number, read_decimal
+from vsmapper.model.duration import (
+    decimal_comma_hint,
+    format_number,
+    looks_computed,
+    read_decimal,
+)
 from vsmapper.model.stream import map_problems
 from vsmapper.model.validation import validation_messages
 
@@ -737,13 +742,13 @@ class _RowReader:
             text is not None
             and not unit
             and _plain_hours(hours)
-            and _same_hours(text.likely_hours(*calendar), float(hours))
+            and _agree(text.likely_hours(*calendar), float(hours))
         ):
             return text
         number = self.read(column, read_duration, unit)
         if number is None:
             return self.read(twin, read_duration, "")
-        if text is not None and _same_hours(
+        if text is not None and _agree(
             text.likely_hours(*calendar), number.likely_hours(*calendar)
         ):
             return text
@@ -763,8 +768,15 @@ def _plain_hours(value: CellValue) -> TypeGuard[int | float]:
     )
 
 
-def _same_hours(one: float, other: float) -> bool:
-    return math.isclose(one, other, rel_tol=1e-9, abs_tol=1e-9)
+def _agree(text_hours: float, hours: float) -> bool:
+    """Whether a time's text and its hours say the same: exactly, or to the three figures a
+    text is written with beside hours a program computed (a scenario's)."""
+    tolerance = THREE_FIGURES if looks_computed(hours) else 1e-9
+    return math.isclose(text_hours, hours, rel_tol=tolerance, abs_tol=1e-9)
+
+
+THREE_FIGURES = 5e-3
+"""How far a time written to three figures may be from the exact one: half its last figure."""
 
 
 def _row_readers(table: Table, header: Header, problems: Problems) -> list[_RowReader]:

@@ -195,8 +195,8 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
                 _figure(metrics.utilization),
                 _figure(metrics.cost_per_item),
                 # Exact to the last digit in the hours columns; as people write them here.
-                stage.process_time.readable().text,
-                stage.wait_time.readable().text,
+                stage.process_time.as_written().text,
+                stage.wait_time.as_written().text,
                 _optional(stage.wip),
                 _optional(stage.throughput_per_week),
                 *(_optional(value) for value in stage.position or (None, None)),

@@ -64,12 +64,13 @@ TYPED_DIGITS = 8
 """More significant digits than anyone types in a time: a figure with more was computed."""
 
 
-def _digits(value: float) -> int:
-    """How many significant digits ``value`` is written with: 0.0125 has 3."""
-    return len(format_number(abs(value)).replace(".", "").strip("0"))
+def looks_computed(value: float) -> bool:
+    """Whether ``value`` has more significant digits than anyone types (0.27227553585158354)."""
+    # The digits of its shortest exact text, less the zeros that only place the point.
+    return len(format_number(abs(value)).replace(".", "").strip("0")) > TYPED_DIGITS
 
 
-def readable(value: float) -> float:
+def three_figures(value: float) -> float:
     """``value`` to three significant digits, whole units kept: 1.0801 → 1.08, 1234.5 → 1234."""
     if value == 0 or not math.isfinite(value):
         return value
@@ -206,7 +207,7 @@ class Estimate:
     def three_point(
         hours: tuple[float, float, float], hours_per_day: float = 8, days_per_week: float = 5
     ) -> Estimate:
-        """Low, likely and high working hours as a person writes them: ``10m/21m/5.73h``."""
+        """Low, likely and high working hours as a person writes them: ``10m/20.7m/5.73h``."""
 
         def spoken(value: float) -> Span:
             unit: Unit = "h"
@@ -216,7 +217,7 @@ class Estimate:
                 unit = "w"
             elif value >= hours_per_day:
                 unit = "d"
-            return ((readable(value / unit_hours(unit, hours_per_day, days_per_week)), unit),)
+            return ((three_figures(value / unit_hours(unit, hours_per_day, days_per_week)), unit),)
 
         low, likely, high = hours
         return Estimate(form="three", low=spoken(low), likely=spoken(likely), high=spoken(high))
@@ -267,23 +268,26 @@ class Estimate:
         return Estimate(self.form, scale(self.low), likely, scale(self.high))
 
     @property
-    def computed(self) -> bool:
-        """Whether a figure has more digits than anyone types (a scaled time's 0.27227553585158354)."""
+    def looks_computed(self) -> bool:
+        """Whether a figure has more digits than anyone types: a scaled time's have."""
         spans = (self.low, self.high) if self.likely is None else (self.low, self.likely, self.high)
-        return any(_digits(value) > TYPED_DIGITS for span in spans for value, _ in span)
+        return any(looks_computed(value) for span in spans for value, _ in span)
 
-    def readable(self) -> Estimate:
-        """The estimate as typed; one a program computed to three figures (``rounded``)."""
-        return self.rounded() if self.computed else self
+    def as_written(self) -> Estimate:
+        """The estimate as a file or sheet writes it: as typed, or if computed to three figures."""
+        return self.to_three_figures() if self.looks_computed else self
 
-    def rounded(self) -> Estimate:
-        """Every figure to three significant digits, as a person writes a scaled time."""
+    def to_three_figures(self) -> Estimate:
+        """Every figure to three significant digits, as a person writes a scaled time; itself
+        when that would put its points out of order (8.006h/1.002d rounds to 8.01h/1d)."""
 
         def round_span(span: Span) -> Span:
-            return tuple((readable(value), unit) for value, unit in span)
+            return tuple((three_figures(value), unit) for value, unit in span)
 
         likely = None if self.likely is None else round_span(self.likely)
-        return Estimate(self.form, round_span(self.low), likely, round_span(self.high))
+        rounded = Estimate(self.form, round_span(self.low), likely, round_span(self.high))
+        low, middle, high = rounded.hours()
+        return rounded if low <= middle <= high else self
 
     def __str__(self) -> str:
         return self.text
