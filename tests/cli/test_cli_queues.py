@@ -129,3 +129,17 @@ def test_an_unbounded_scenario_is_not_exported(
     assert code == 3
     assert "not exported, lead time is unbounded: Code review gets 125%" in err
     assert not out.exists()
+
+
+def test_a_scenario_s_json_counts_the_ai_marked_at_each_stage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Its map carries only the AI it applies; the contract's count stays what is marked.
+    from vsmapper.cli import example_map_path, main
+
+    assert (
+        main(["analyze", str(example_map_path()), "--json", "--scenario", "coding-assistant-only"])
+        == 0
+    )
+    stages = {stage["id"]: stage for stage in json.loads(capsys.readouterr().out)["stages"]}
+    assert (stages["coding"]["ai_opportunities"], stages["review"]["ai_opportunities"]) == (1, 1)

@@ -46,6 +46,7 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
     bounded = state is None or not state.unbounded
     queues = {change.stage_id: change for change in state.queues} if state else {}
     kinds = {stage.id: stage.wait_kind for stage in stream.stages}
+    marked = {stage.id: len(stage.ai) for stage in stream.stages}
     scenario_keys: dict[str, Any] = {}
     if state is not None:
         scenario_keys = {
@@ -81,7 +82,7 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
         },
         "cost_per_item": _number(analysis.cost_per_item),
         "stages": [
-            _stage_json(metrics, kinds[metrics.id], queues.get(metrics.id))
+            _stage_json(metrics, kinds[metrics.id], queues.get(metrics.id), marked[metrics.id])
             for metrics in analysis.stages
         ],
         **scenario_keys,
@@ -113,10 +114,13 @@ def _plain(value: float) -> int | float:
     return int(value) if value == int(value) else value
 
 
-def _stage_json(metrics: StageMetrics, wait_kind: str, queue: QueueChange | None) -> dict[str, Any]:
+def _stage_json(
+    metrics: StageMetrics, wait_kind: str, queue: QueueChange | None, marked: int
+) -> dict[str, Any]:
     """One stage: the contract's keys, then additive ones.
 
-    ``utilization_before`` is today's (the map's own without a scenario).
+    ``utilization_before`` is today's (the map's own without a scenario); ``ai_opportunities``
+    counts those ``marked`` at the stage, as without a scenario, not only the ones it applies.
     """
     before = metrics.utilization if queue is None else queue.utilization_before
     return {
@@ -131,7 +135,7 @@ def _stage_json(metrics: StageMetrics, wait_kind: str, queue: QueueChange | None
         "share": _number(metrics.share),
         "on_critical_path": metrics.on_critical_path,
         "utilization": _optional(metrics.utilization),
-        "ai_opportunities": metrics.ai_opportunities,
+        "ai_opportunities": marked,
         "elapsed_hours": _number(metrics.elapsed_hours),
         "expected_elapsed_hours": _number(metrics.expected_elapsed_hours),
         "expected_passes": _number(metrics.expected_passes),
