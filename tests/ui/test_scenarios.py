@@ -25,6 +25,7 @@ from vsmapper.ui.scenarios import (
     ScenariosPanel,
     measure_deltas,
     measure_values,
+    queue_values,
 )
 from vsmapper.ui.units import duration_text
 from vsmapper.ui.workspace import Workspace
@@ -671,3 +672,22 @@ def test_a_change_that_rounds_to_nothing_is_no_change(example: Workspace) -> Non
     assert abs(found.flow_efficiency_delta) < 0.0005
     efficiency = MEASURES.index("Flow efficiency")
     assert measure_deltas(stream, found)[efficiency] == ("±0 pts", None)
+
+
+def test_queue_changes_that_show_as_nothing_are_uncoloured(example: Workspace) -> None:
+    from vsmapper.analysis.queues import QueueChange
+
+    # Busier by a third of a point, waiting a third of a second longer: "±0 pts" and "±0"
+    # read red.
+    change = QueueChange(
+        stage_id="review",
+        stage="Code review",
+        wait_kind="queue",
+        utilization_before=0.300,
+        utilization_after=0.303,
+        wait_before_hours=16.0,
+        wait_after_hours=16.0001,
+        responds=True,
+    )
+    _, deltas = queue_values(example.stream, change, before=False)
+    assert deltas == [("±0 pts", None), ("±0", None)]

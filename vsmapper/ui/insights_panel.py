@@ -89,17 +89,24 @@ ROOT = QModelIndex()
 
 def signed_duration(stream: ValueStream, hours: float) -> str:
     """A change of duration with its sign: ``+1.5d``, ``−7h``, ``±0``."""
-    if abs(hours) < NOISE:
+    text = duration_text(stream, abs(hours))
+    # What shows as nothing is no change: "+0s" read as a loss.
+    if text in ("0", "0s"):
         return "±0"
-    return ("+" if hours > 0 else "") + duration_text(stream, hours)
+    return ("+" if hours > 0 else "−") + text
 
 
 def signed_number(value: float, decimals: int = 1, unit: str = "") -> str:
     """A change with its sign and the typographic minus: ``+1.2 pts``, ``−3%``."""
     # What rounds to nothing is no change: "+0.0 pts" read as a gain.
-    if abs(value) < NOISE or round(value, decimals) == 0:
+    if round(value, decimals) == 0:
         return f"±0{unit}"
     return f"{value:+.{decimals}f}".replace("-", "−") + unit
+
+
+def coloured(shown: str, delta: float, lower_is_better: bool = True) -> tuple[str, str | None]:
+    """A change as shown with its colour, none when it shows as none (``±0``)."""
+    return shown, None if shown.startswith("±0") else change_color(delta, lower_is_better)
 
 
 def signed_money(amount: float, currency: str) -> str:

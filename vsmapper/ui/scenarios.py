@@ -52,8 +52,8 @@ from vsmapper.ui.insights_panel import (
     FollowingPanel,
     Heading,
     ProblemLabel,
-    change_color,
     clear_layout,
+    coloured,
     fit_columns,
     overload_text,
     panel_font,
@@ -864,36 +864,27 @@ def measure_deltas(
     else:
         expected_pct = percent_of(expected, current.expected_lead_time_hours)
         timing = [
-            (
+            coloured(
                 f"{signed_duration(stream, lead)} "
                 f"({signed_number(comparison.lead_time_delta_pct or 0.0)}%)",
-                change_color(lead),
+                lead,
             ),
-            (
-                f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)",
-                change_color(expected),
+            coloured(
+                f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)", expected
             ),
-            (
-                signed_number(100 * efficiency, 1, " pts"),
-                change_color(round(100 * efficiency, 1), lower_is_better=False),
-            ),
+            coloured(signed_number(100 * efficiency, 1, " pts"), efficiency, lower_is_better=False),
         ]
+    pca = comparison.rolled_pca_delta
+    cost = comparison.cost_per_item_delta
     return [
         *timing,
-        (
-            signed_number(100 * comparison.rolled_pca_delta, 1, " pts"),
-            change_color(round(100 * comparison.rolled_pca_delta, 1), lower_is_better=False),
-        ),
+        coloured(signed_number(100 * pca, 1, " pts"), pca, lower_is_better=False),
         ("same" if same else "moved", None),
-        (
-            signed_money(comparison.cost_per_item_delta, stream.currency)
-            if stream.has_costs()
-            else NO_COSTS,
-            change_color(comparison.cost_per_item_delta),
-        ),
-        (
-            signed_money(comparison.monthly_ai_cost, stream.currency),
-            change_color(comparison.monthly_ai_cost),
+        coloured(signed_money(cost, stream.currency), cost)
+        if stream.has_costs()
+        else (NO_COSTS, None),
+        coloured(
+            signed_money(comparison.monthly_ai_cost, stream.currency), comparison.monthly_ai_cost
         ),
     ]
 
@@ -940,10 +931,10 @@ def queue_values(
         UNBOUNDED if change.overflowing else duration_text(stream, change.wait_after_hours),
     ]
     deltas = [
-        (signed_number(100 * busy_delta, 0, " pts"), change_color(busy_delta)),
+        coloured(signed_number(100 * busy_delta, 0, " pts"), busy_delta),
         (UNBOUNDED, WORSE)
         if change.overflowing
-        else (signed_duration(stream, wait_delta), change_color(wait_delta)),
+        else coloured(signed_duration(stream, wait_delta), wait_delta),
     ]
     return values, deltas
 
