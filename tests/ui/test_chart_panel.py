@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QWheelEvent
 from PySide6.QtWidgets import QApplication, QProgressBar, QScrollArea, QWidget
 
 from benchmarks.maps import synthetic_map
+from tests.ui.conftest import WindowFactory
 from vsmapper.analysis.insights import hourglass
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
@@ -422,20 +423,20 @@ def test_the_wheel_over_a_chart_is_left_to_its_panel_and_the_chart_stays_as_draw
 
 
 def test_a_chart_takes_the_height_its_dock_gives_it_down_to_its_least(
-    qapp: QApplication, qtbot: object
+    make_window: WindowFactory,
 ) -> None:
-    # On a 1920×1080 screen the docked Forecast scrolled with room to spare: the scroller took
-    # the panel's preferred height, a wrapped label having asked it for one.
-    panel = ChartsPanel(Workspace(files.example_map()))
-    scroller = QScrollArea()
-    qtbot.addWidget(scroller)  # type: ignore[attr-defined]
-    scroller.setWidgetResizable(True)
-    scroller.setWidget(panel)
-    scroller.resize(1400, 300)
-    scroller.show()
+    # On a 1920×1080 screen the docked Forecast scrolled with room to spare: the dock's
+    # scroller took the panel's preferred height (665 px in a 288 px dock), a wrapped label
+    # having asked it for one.
+    window = make_window(files.example_map(), shown=True)
+    window.resize(1920, 1000)
+    window.show_dock("Charts")
+    panel = next(chart for chart in window.findChildren(ChartsPanel))
     panel.tabs.setCurrentWidget(panel.forecast_chart)
     QApplication.processEvents()
-    assert panel.height() <= scroller.viewport().height()
+    room = panel.parentWidget().height()
+    assert panel.minimumSizeHint().height() <= room
+    assert panel.height() == room
     panel.tabs.setCurrentWidget(panel.time_chart)
     QApplication.processEvents()
     # A stage a line: the bars' chart still asks for its room, and scrolls.

@@ -260,9 +260,10 @@ def test_the_phase_table_fits_a_projector_s_dock_and_says_its_time_is_today_s(
     qtbot: QtBot, panel: InsightsPanel, example: Workspace
 ) -> None:
     # The width of the right dock on a 1280×720 projector.
-    panel.window().resize(340, 700)
+    panel.resize(360, 700)
     QApplication.processEvents()
     table = panel.phases
+    assert panel.width() == 360 and table.viewport().width() < 360
     used = sum(table.columnWidth(column) for column in range(table.columnCount()))
     assert used <= table.viewport().width()
     example.show_scenario("more-changes")
