@@ -247,7 +247,7 @@ def test_a_demand_cap_is_to_the_hundredth_as_the_panel_shows_it_and_rounds_down(
     # Not overloaded, only busier: the cap takes it back to today's load.
     # Of today's demand, which the scenario's ×1.30 does not change: said as items too.
     assert cap.description == (
-        "cap demand at 2.5 items a week, ×0.62 of today's (Code review back to 31% busy)"
+        "cap demand at 2.48 items a week, ×0.62 of today's (Code review back to 31% busy)"
     )
 
 

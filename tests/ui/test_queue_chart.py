@@ -42,7 +42,7 @@ def test_the_queue_chart_draws_the_hockey_stick_with_today_and_the_scenario(
     scenario_curve = dict(chart.scenario_curve)
     nearest = min(scenario_curve, key=lambda rho: abs(rho - after))
     assert scenario_curve[nearest] == pytest.approx(wait_after, rel=0.1)
-    assert "At the scenario's work per item" in [label.text for _, label in chart._legend.items]
+    assert "In the scenario" in [label.text for _, label in chart._legend.items]
     workspace.show_scenario(None)
     workspace.refresh_now()
     assert chart.scenario_curve == []

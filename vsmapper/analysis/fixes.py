@@ -164,7 +164,8 @@ def _plain(value: float) -> str:
 
 
 def _items(stream: ValueStream, factor: float) -> str:
-    """Demand ``factor`` times today's as items a week: "2.5 items a week"."""
-    # Queues respond only on a map with a demand, and only they call for a cap.
-    weekly = (stream.demand_per_week or 0.0) * factor
-    return f"{_plain(round(weekly, 1))} items a week"
+    """Demand ``factor`` times today's as items a week: "2.48 items a week"."""
+    # Queues respond only on a map with a demand, and only they call for a cap. Down to the
+    # hundredth, as the cap itself: up, it would say more than the stage can finish.
+    weekly = math.floor((stream.demand_per_week or 0.0) * factor * 100 + 1e-9) / 100
+    return f"{_plain(weekly)} items a week"

@@ -389,10 +389,12 @@ class ForecastChart(QWidget):
         scenario makes it out of date, an undo or going back makes it current again."""
         if self.last_forecast is None or self._ran_on is None:
             return
-        ran_on = self._ran_on[0]
+        ran_on, label = self._ran_on
         shown = self.workspace.displayed_stream
-        # Boxes moved since do not change a forecast.
-        self.out_of_date = shown is not ran_on and placed_like(shown, ran_on) != ran_on
+        # Boxes moved since do not change a forecast; another state of the same map does.
+        self.out_of_date = label != self.workspace.label or (
+            shown is not ran_on and placed_like(shown, ran_on) != ran_on
+        )
         stale = "Out of date: the map or scenario changed. Run again. — "
         self.summary.setText((stale if self.out_of_date else "") + self._summary)
 
@@ -647,7 +649,8 @@ class QueueChart(QWidget):
         drawn left the room asking why."""
         assert self.scenario_point is not None and self.today is not None
         (after, wait_after), (today, wait) = self.scenario_point, self.today
-        if after <= 0 or today <= 0:
+        # A wait set by an override, or not a queue's, has no curve to follow.
+        if after <= 0 or today <= 0 or not future.queue(stage.id).responds:
             return
         on_today = wait * queue_factor(after, stage.people) / queue_factor(today, stage.people)
         if abs(wait_after - on_today) <= 0.05 * on_today:
@@ -658,7 +661,7 @@ class QueueChart(QWidget):
             [100 * rho for rho, _ in self.scenario_curve],
             [hours for _, hours in self.scenario_curve],
         )
-        self._legend.addItem(self._scenario_curve, "At the scenario's work per item")
+        self._legend.addItem(self._scenario_curve, "In the scenario")
 
     def _draw(self) -> None:
         item = self.plot.getPlotItem()

@@ -73,8 +73,6 @@ class ThroughputForecastBox(QWidget):
         self.by_box = QDateEdit()
         self.by_box.setCalendarPopup(True)
         self.by_box.setDisplayFormat("yyyy-MM-dd")
-        # Until a history sets it from its last day: not Qt's 2000-01-01.
-        self.by_box.setDate(QDate.currentDate().addDays(DEFAULT_HORIZON_DAYS))
         self.by_box.setToolTip("The date to count done items by")
         self.how_many_button = QPushButton("How many by then?")
         self.how_many_button.setToolTip("How many items will be done by the date")
@@ -95,14 +93,14 @@ class ThroughputForecastBox(QWidget):
         self.job = BackgroundJob(self)
         self.job.finished.connect(self._show)
         self.job.failed.connect(self._fail)
-        self._set_enabled(False)
+        self.show_measurement(None)
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.items_box, self.when_button, self.by_box, self.how_many_button):
+        for widget in self._controls():
             widget.setEnabled(enabled)
-            # Without a history the line above says what to do; the controls' room goes to
-            # the chart under them.
-            widget.setVisible(self.measurement is not None)
+
+    def _controls(self) -> tuple[QWidget, ...]:
+        return (self.items_box, self.when_button, self.by_box, self.how_many_button)
 
     @property
     def running(self) -> bool:
@@ -115,6 +113,9 @@ class ThroughputForecastBox(QWidget):
         self.last_result = None
         self.result.setText("")
         self._set_enabled(measurement is not None)
+        for widget in self._controls():
+            # Without a history the line above says what to do: the room goes to the chart.
+            widget.setVisible(measurement is not None)
         if measurement is None:
             self.basis.setText("Import a work-item history to forecast from its weekly throughput.")
             return
