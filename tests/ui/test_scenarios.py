@@ -691,3 +691,17 @@ def test_queue_changes_that_show_as_nothing_are_uncoloured(example: Workspace) -
     )
     _, deltas = queue_values(example.stream, change, before=False)
     assert deltas == [("±0 pts", None), ("±0", None)]
+
+
+def test_deleting_the_scenario_shown_shows_the_one_shown_before(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
+    example.show_scenario("ai-across-the-stream")
+    example.show_scenario("more-changes")
+    panel.select_scenario("more-changes")
+    panel.delete_selected()
+    assert example.scenario is not None and example.scenario.id == "ai-across-the-stream"
+    example.show_scenario(None)
+    panel.select_scenario("ai-across-the-stream")
+    panel.delete_selected()
+    assert example.scenario is None

@@ -137,6 +137,7 @@ def _plain(value: float) -> float | int:
 def _figure(value: float | None) -> float | int | None:
     """A computed figure to the billionth, without its arithmetic's noise: a CSV read
     ``1.4999999999999432`` for 1.5 and ``0.00000000000011368683772161603`` for nothing."""
+    # + 0.0 turns the −0.0 that a tiny negative rounds to into a plain 0.
     return None if value is None else _plain(round(value, FIGURE_DECIMALS) + 0.0)
 
 

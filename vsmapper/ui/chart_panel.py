@@ -100,6 +100,7 @@ def save_chart(widget: QWidget, path: str | Path) -> None:
     """Write a chart as PNG (at twice its size) or SVG, by the file's extension, atomically."""
     path = Path(path)
     if path.suffix.lower() == ".svg":
+        # QWidget's render: a plot is a QGraphicsView, whose own render() draws its scene.
         data = svg_bytes(
             QSizeF(widget.size()),
             lambda painter: QWidget.render(widget, painter, QPoint()),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -84,18 +84,28 @@ from vsmapper.ui.workspace import Workspace
 
 ALL_AI_IDEAS = "All AI ideas"
 KEY_ROLE = Qt.ItemDataRole.UserRole
+TIP = Qt.ItemDataRole.ToolTipRole
 
-OVERRIDE_FIELDS = (
-    ("process_time", "process time"),
-    ("wait_time", "wait time"),
-    ("pca", "%C&A"),
-    ("people", "people"),
-    ("availability", "availability"),
+
+class OverrideColumn(NamedTuple):
+    """A column of the stage overrides: the field, its name in words, its short title, a
+    value to type in it and about the widest one it shows."""
+
+    field: str
+    label: str
+    title: str
+    example: str
+    widest: str
+
+
+OVERRIDE_COLUMNS = (
+    OverrideColumn("process_time", "process time", "Process", "2-5d", "1w 2.5d"),
+    OverrideColumn("wait_time", "wait time", "Wait", "2-5d", "1w 2.5d"),
+    OverrideColumn("pca", "%C&A", "%C&A", "97", "100%"),
+    OverrideColumn("people", "people", "People", "3", "12.5"),
+    OverrideColumn("availability", "availability", "Avail.", "50%", "100%"),
 )
-OVERRIDE_TITLES = ("Stage", "Process", "Wait", "%C&A", "People", "Avail.")
-OVERRIDE_TIPS = ("Stage", "Process time", "Wait time", "%C&A", "People", "Availability")
-OVERRIDE_SAMPLES = ("", "1w 2.5d", "1w 2.5d", "100%", "12.5", "100%")
-"""About the widest value each override column shows."""
+"""After the Stage column, in this order."""
 
 
 def override_text(field: str, value: Any) -> str:
@@ -136,7 +146,7 @@ class OverrideTableModel(CheckedTableModel):
         if self.rowCount() == self._rows:
             if self._rows:
                 self.dataChanged.emit(
-                    self.index(0, 0), self.index(self._rows - 1, len(OVERRIDE_FIELDS))
+                    self.index(0, 0), self.index(self._rows - 1, len(OVERRIDE_COLUMNS))
                 )
             return
         self.beginResetModel()
@@ -159,18 +169,21 @@ class OverrideTableModel(CheckedTableModel):
         return len(self.workspace.stream.stages)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else 1 + len(OVERRIDE_FIELDS)
+        return 0 if parent.isValid() else 1 + len(OVERRIDE_COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
+        if section == 0:
+            return "Stage" if role in (Qt.ItemDataRole.DisplayRole, TIP) else None
+        column = OVERRIDE_COLUMNS[section - 1]
         # Short titles: the panel is narrow, and the stage's name needs the room.
         if role == Qt.ItemDataRole.DisplayRole:
-            return OVERRIDE_TITLES[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return OVERRIDE_TIPS[section]
+            return column.title
+        if role == TIP:
+            return column.label[0].upper() + column.label[1:]
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -192,13 +205,14 @@ class OverrideTableModel(CheckedTableModel):
         if index.column() == 0:
             shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
             return stage.name if role in shown else None
-        field, label = OVERRIDE_FIELDS[index.column() - 1]
+        column = OVERRIDE_COLUMNS[index.column() - 1]
+        field, label = column.field, column.label
         override = self._override(index.row())
         value = getattr(override, field) if override else None
         if role == Qt.ItemDataRole.EditRole:
             return "" if value is None else override_text(field, value)
         if value is None:
-            return self._as_if_not_overridden(stage.id, field, label, role, scenario)
+            return self._as_if_not_overridden(stage.id, column, role, scenario)
         if role == Qt.ItemDataRole.DisplayRole:
             return override_text(field, value)
         if role == Qt.ItemDataRole.FontRole:
@@ -210,7 +224,7 @@ class OverrideTableModel(CheckedTableModel):
         return None
 
     def _as_if_not_overridden(
-        self, stage_id: str, field: str, label: str, role: int, scenario: Scenario
+        self, stage_id: str, column: OverrideColumn, role: int, scenario: Scenario
     ) -> Any:
         """A blank cell shows, greyed, what the stage has in the scenario: with its AI, its
         other overrides and its queues' response, as the map shows it."""
@@ -222,7 +236,7 @@ class OverrideTableModel(CheckedTableModel):
             return italic
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        stream = self.workspace.stream
+        stream, field = self.workspace.stream, column.field
         state = self._applied(scenario)
         plain = state.stream.stage(stage_id)
         if field == "wait_time" and state.queue(stage_id).overflowing:
@@ -237,10 +251,9 @@ class OverrideTableModel(CheckedTableModel):
             shown = override_text(field, getattr(plain, field))
         if role == Qt.ItemDataRole.DisplayRole:
             return shown
-        example = {"pca": "97", "people": "3", "availability": "50%"}.get(field, "2-5d")
         return (
-            f"No override: {shown} (the stage's {label} in this scenario). "
-            f"Type a value such as {example} to override it."
+            f"No override: {shown} (the stage's {column.label} in this scenario). "
+            f"Type a value such as {column.example} to override it."
         )
 
     def _applied(self, scenario: Scenario) -> FutureState:
@@ -258,11 +271,11 @@ class OverrideTableModel(CheckedTableModel):
             return None
         stream = self.workspace.stream
         stage = stream.stages[index.row()]
-        field, label = OVERRIDE_FIELDS[index.column() - 1]
-        where = f"{stage.name}: {label} override"
+        column = OVERRIDE_COLUMNS[index.column() - 1]
+        where = f"{stage.name}: {column.label} override"
         # Read and checked as the stage's own field is: "85%", "50%" or "0.5", "2-5d".
         try:
-            return typed_value(stage, field, text, stream.calendar)
+            return typed_value(stage, column.field, text, stream.calendar)
         except ValueError as error:
             raise VSMapperError(f"{where}: {error}") from None
 
@@ -281,7 +294,8 @@ class OverrideTableModel(CheckedTableModel):
             self.problem.emit(str(error))
             return False
         stage = self.workspace.stream.stages[index.row()]
-        field, label = OVERRIDE_FIELDS[index.column() - 1]
+        column = OVERRIDE_COLUMNS[index.column() - 1]
+        field, label = column.field, column.label
         old = scenario.overrides.get(stage.id) or StageOverride()
         if getattr(old, field) == parsed:
             return False
@@ -359,11 +373,10 @@ class OverrideTable(QTableView):
         super().resizeEvent(event)
         header = self.horizontalHeader()
         titles, margin = header.fontMetrics(), 2 * header.fontMetrics().averageCharWidth()
-        for column in range(1, len(OVERRIDE_TITLES)):
-            value = self.fontMetrics().horizontalAdvance(OVERRIDE_SAMPLES[column])
-            title = titles.horizontalAdvance(OVERRIDE_TITLES[column])
-            header.resizeSection(column, max(value, title) + margin)
-        others = sum(header.sectionSize(column) for column in range(1, len(OVERRIDE_TITLES)))
+        for place, column in enumerate(OVERRIDE_COLUMNS, start=1):
+            value = self.fontMetrics().horizontalAdvance(column.widest)
+            header.resizeSection(place, max(value, titles.horizontalAdvance(column.title)) + margin)
+        others = sum(header.sectionSize(place) for place in range(1, header.count()))
         least = self.fontMetrics().averageCharWidth() * self.NAME_CHARACTERS
         header.resizeSection(0, max(least, self.viewport().width() - others))
 
