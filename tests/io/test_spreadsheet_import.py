@@ -84,6 +84,15 @@ def test_headers_match_without_case_and_by_their_synonyms(tmp_path: Path) -> Non
     assert (second.pca, second.rework_to, second.hourly_cost) == (80, "a", None)
 
 
+def test_a_classic_map_s_cycle_time_and_fte_are_read(tmp_path: Path) -> None:
+    # "Cycle time" and "FTE" were left out with a warning: every process time was 0.
+    path = write_csv(tmp_path, "Step,C/T,Queue time,FTE\nA,2h,1d,1.5\nB,4h,2d,2\n")
+    first, second = import_spreadsheet(path).stages
+    assert (first.process_time.text, first.people, second.process_time.text) == ("2h", 1.5, "4h")
+    path = write_csv(tmp_path, "Step,Cycle time,Queue time\nA,2h,1d\n")
+    assert import_spreadsheet(path).stages[0].process_time.text == "2h"
+
+
 def test_units_in_headers_apply_to_bare_numbers_only(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path, "Stage,Process time (d),Wait time (days)\nA,2,1-3\nB,4h,2/3/5\nC,1.5,\n"
