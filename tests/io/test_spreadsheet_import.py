@@ -622,3 +622,20 @@ def test_a_bad_side_effect_names_its_row_and_column(tmp_path: Path) -> None:
     with pytest.raises(VSMapperError) as caught:
         import_spreadsheet(path)
     assert any("row 2, Also" in line for line in [str(caught.value), *caught.value.details])
+
+
+def test_a_semicolon_separated_file_reads_decimal_commas(tmp_path: Path) -> None:
+    # Excel's CSV where a comma is the decimal mark: refused whole, "3 problems".
+    path = write_csv(
+        tmp_path, "Stage;Process time;Wait time;%C&A;People\nStep 1,2;1,5h;2,5-3d;99,5;1,5\n"
+    )
+    notices: list[str] = []
+    [stage] = import_spreadsheet(path, notices=notices).stages
+    assert stage.name == "Step 1,2"  # a name is a name
+    assert (stage.process_time.text, stage.wait_time.text) == ("1.5h", "2.5-3d")
+    assert (stage.pca, stage.people) == (99.5, 1.5)
+    assert any("decimal comma" in notice for notice in notices)
+    # A long hostile cell is read in time proportional to its length.
+    hostile = write_csv(tmp_path, "Stage;Process time\nA;" + "1" * 50_000 + ",x\n", "long.csv")
+    with pytest.raises(VSMapperError):
+        import_spreadsheet(hostile)

@@ -187,6 +187,9 @@ def test_a_duration_with_a_decimal_comma_is_refused_with_advice() -> None:
         parse_estimate("1,5d")
     with pytest.raises(ValueError, match=r"try 3d"):
         parse_estimate("2d,3d")
+    # A comma before three digits groups thousands: "1.200h" would be an hour and a fifth.
+    with pytest.raises(ValueError, match=r"\(write it without the comma: 1200h\)"):
+        parse_estimate("1,200h")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import csv
 import functools
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -60,7 +61,7 @@ def import_spreadsheet(
         hours_per_day=hours_per_day, days_per_week=days_per_week, demand_per_week=demand_per_week
     )
     with collection_paused():
-        workbook = _csv_tables(path) if suffix == ".csv" else _xlsx_tables(path)
+        workbook = _csv_tables(path, notices) if suffix == ".csv" else _xlsx_tables(path)
         return read_map(str(path), workbook, path.stem, given, notices)
 
 
@@ -103,8 +104,12 @@ def _too_big(path: Path, rows: int, columns: int) -> None:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _csv_tables(path: Path) -> Workbook:
-    """The stage table of a CSV file: UTF-8 (with or without BOM), comma, semicolon or tab."""
+def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
+    """The stage table of a CSV file: UTF-8 (with or without BOM), comma, semicolon or tab.
+
+    Semicolons are what a spreadsheet writes where a comma is the decimal mark: there, a
+    number or time written with one (``1,5h``, ``99,5``) is read with a point.
+    """
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -115,15 +120,40 @@ def _csv_tables(path: Path) -> Workbook:
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     rows: list[tuple[int, list[Cell]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    decimal_commas = 0
     try:
         for fields in reader:
             _too_big(path, len(rows) + 1, len(fields))
+            if delimiter == ";":
+                read = [_with_decimal_point(field) for field in fields]
+                decimal_commas += sum(a != b for a, b in zip(read, fields, strict=True))
+                fields = read
             rows.append((reader.line_num, [Cell(unguard_csv_text(field)) for field in fields]))
     except csv.Error as error:
         raise VSMapperError(
             f"{path}: line {reader.line_num}: not readable as CSV ({error})"
         ) from None
+    if decimal_commas and notices is not None:
+        notices.append(
+            f"Read {decimal_commas} number(s) with a decimal comma (1,5 as 1.5): the file is "
+            "separated by semicolons, as where a comma is the decimal mark."
+        )
     return Workbook(Table(rows))
+
+
+_NUMBER_WITH_UNIT = re.compile(r"\d+(?:,\d+)?[a-z%]*", re.IGNORECASE)
+"""One part of a number or time: ``1,5h``, ``99,5%``, ``3d``."""
+
+
+def _with_decimal_point(field: str) -> str:
+    """A semicolon-separated file's number or time (``1,5h``, ``2,5-3d``, never a name
+    such as "Step 1,2") with its decimal commas as points."""
+    if "," not in field:
+        return field
+    parts = re.split(r"[\s/-]+", field.strip())
+    if not all(_NUMBER_WITH_UNIT.fullmatch(part) for part in parts):
+        return field
+    return re.sub(r"(\d),(\d)", r"\1.\2", field)
 
 
 # --- Excel -----------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ def format_span(span: Span) -> str:
 
 _THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
 _DECIMAL_COMMA = re.compile(r"\d,\d")
+_GROUPED = re.compile(r"(?<![\d.])[1-9]\d{0,2},\d{3}(?!\d)")
 
 
 def decimal_comma_hint(text: str) -> str | None:
@@ -96,6 +97,9 @@ def decimal_comma_hint(text: str) -> str | None:
         or _THOUSANDS.fullmatch(text)
     ):
         return None
+    # "1,200h" groups thousands as a number would; "0,500" cannot.
+    if _GROUPED.search(text):
+        return f"write it without the comma: {text.replace(',', '')}"
     return f"use a point for decimals: {text.replace(',', '.')}"
 
 
