@@ -565,6 +565,32 @@ def test_a_presenters_clicker_steps_through_the_agenda_in_presentation_mode(
     assert not window.workshop.next_step_action.isEnabled()
 
 
+def test_a_presenters_clicker_starts_the_show_blanks_the_screen_and_times_the_step(
+    make_window, monkeypatch
+) -> None:
+    window = make_window(shown=True)
+    workshop = window.workshop
+    monkeypatch.setattr(window, "showFullScreen", lambda: None)
+    window.view.setFocus()
+    # F5 (a clicker's "start the show") did nothing; only F11 presented.
+    QTest.keyClick(window.view, Qt.Key.Key_F5)
+    assert window.menus.presentation_action.isChecked()
+    window.view.setFocus()
+    for key in (Qt.Key.Key_B, Qt.Key.Key_Period):
+        QTest.keyClick(window.view, key)
+        assert workshop.blank.isVisible()
+        assert workshop.blank.geometry() == window.rect()
+        QTest.keyClick(workshop.blank, Qt.Key.Key_PageDown)  # any key brings the map back
+        assert not workshop.blank.isVisible()
+    assert workshop.agenda.step == 0  # the key that brought it back did nothing else
+    QTest.keyClick(window.view, Qt.Key.Key_T)
+    assert workshop.agenda.timer_button.text() == "Pause"
+    QTest.keyClick(window.view, Qt.Key.Key_T)
+    assert workshop.agenda.timer_button.text() == "Start"
+    window.menus.presentation_action.trigger()
+    assert not workshop.blank_action.isEnabled() and not workshop.timer_action.isEnabled()
+
+
 def test_the_agenda_grows_with_the_screen_it_is_projected_on(window) -> None:
     agenda = window.workshop.agenda
 

@@ -206,6 +206,10 @@ class Menus:
         self.presentation_action = self._action(
             "&Presentation mode", window.toggle_presentation, "F11"
         )
+        # F5 and Shift+F5 are what a presenter's clicker sends to start the show.
+        self.presentation_action.setShortcuts(
+            [QKeySequence("F11"), QKeySequence("F5"), QKeySequence("Shift+F5")]
+        )
         self.presentation_action.setCheckable(True)
         self.guide_action = self._action("VSMapper &guide", self.show_guide, key.HelpContents)
         self.about_action = self._action("&About VSMapper", self.show_about)

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
+    QMainWindow,
     QMenu,
     QVBoxLayout,
     QWidget,
@@ -82,6 +83,7 @@ class Workshop:
         # Beside the map, never on it: a stage under them could not be seen.
         self.overlay = RoundOverlay(window.view)
         self.agenda = AgendaOverlay(window.view)
+        self.blank = BlankScreen(window)
         window.view.side_strip.add(self.overlay)
         window.view.side_strip.add(self.agenda)
         window.presentingChanged.connect(self.agenda.set_presenting)
@@ -107,14 +109,26 @@ class Workshop:
         )
         self.plan_action = action("Improvement &plan", self.show_plan)
         self.guided_action = action("New &guided workshop map…", self.new_guided_map)
-        # In presentation mode only, where a presenter's clicker sends Page Down and Up.
+        # In presentation mode only, where a presenter's clicker sends Page Down and Up, and
+        # "b" or "." to blank the screen; T is the presenter's own, for the agenda's timer.
         self.next_step_action = action("&Next agenda step", self.agenda.next_step, "PgDown")
         self.previous_step_action = action(
             "P&revious agenda step", self.agenda.previous_step, "PgUp"
         )
-        for step_action in (self.next_step_action, self.previous_step_action):
-            step_action.setEnabled(False)
-            window.presentingChanged.connect(step_action.setEnabled)
+        self.timer_action = action(
+            "Start or pause the step's &timer", self.agenda.toggle_timer, "T"
+        )
+        self.blank_action = action("&Blank the screen", self.blank.cover)
+        self.blank_action.setShortcuts([QKeySequence("B"), QKeySequence(".")])
+        self.presenting_actions = [
+            self.next_step_action,
+            self.previous_step_action,
+            self.timer_action,
+            self.blank_action,
+        ]
+        for presenting_action in self.presenting_actions:
+            presenting_action.setEnabled(False)
+            window.presentingChanged.connect(presenting_action.setEnabled)
         self.stage_actions = [self.add_pain_action, self.add_kaizen_action]
         menu = QMenu("&Workshop", window)
         window.menuBar().insertMenu(window.menus.help_menu.menuAction(), menu)
@@ -124,7 +138,7 @@ class Workshop:
         menu.addSeparator()
         menu.addActions([self.add_pain_action, self.add_kaizen_action, self.plan_action])
         menu.addSeparator()
-        menu.addActions([self.next_step_action, self.previous_step_action])
+        menu.addActions(self.presenting_actions)
         self.menu = menu
 
     @property
@@ -194,3 +208,48 @@ class Workshop:
         """Close any open round: the server never outlives its window."""
         if self.survey_window is not None:
             self.survey_window.close_round()
+
+
+class BlankScreen(QWidget):
+    """A black screen over the whole window while presenting, as a clicker's "b" asks: the
+    room looks at the people, not the map. Any key or click brings the map back."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("background: black;")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.hide()
+
+    def cover(self) -> None:
+        """Black out the window until a key or a click."""
+        parent = self.parentWidget()
+        assert parent is not None
+        self.setGeometry(parent.rect())
+        self.raise_()
+        self.show()
+        self.setFocus()
+
+    def event(self, event: QEvent) -> bool:
+        # Every key is the blank screen's own: the Page Down that brings the map back must
+        # not also step the agenda behind it.
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._uncover(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._uncover(event)
+
+    def _uncover(self, event: QEvent) -> None:
+        event.accept()
+        self.hide()
+        parent = self.parentWidget()
+        if isinstance(parent, QMainWindow):
+            # The map takes the keys again: Page Down goes on with the agenda.
+            view = parent.centralWidget()
+            if view is not None:
+                view.setFocus()
