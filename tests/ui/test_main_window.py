@@ -122,9 +122,12 @@ def test_save_and_open(window: MainWindow, tmp_path: Path) -> None:
     assert load_map(path).stage("intake").name == "Customer request"
     other = tmp_path / "other.vsm.json"
     save_map(map_from_data(feature_chain_data() | {"name": "Other"}), other)
+    window.menus.scenario_box.setFocus()
     assert window.file.open_path(other)
     assert window.workspace.stream.name == "Other"
     assert window.workspace.path == other
+    # The keys go to the map just opened: arrows and Enter reached it only after a Tab.
+    assert window.view.hasFocus() or window.focusWidget() is window.view
 
 
 def test_screenshot_renders_a_full_window(tmp_path: Path, qapp: QApplication) -> None:

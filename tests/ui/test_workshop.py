@@ -506,6 +506,31 @@ def test_a_guided_map_can_walk_forward(qtbot) -> None:
     assert [s.name for s in dialog.stream().stages] == ["Intake", "Build"]
 
 
+def test_a_guided_map_is_made_from_the_keyboard_with_its_phases_guessed(qtbot) -> None:
+    dialog = GuidedMapDialog()
+    qtbot.addWidget(dialog)
+    dialog.forward_button.setChecked(True)
+    dialog.show()
+    for name in ("Request", "Refine", "Build", "Code review", "Deploy", "Measure"):
+        QTest.keyClicks(dialog.stage_edit, name)
+        QTest.keyClick(dialog.stage_edit, Qt.Key.Key_Return)
+    assert "press Enter again to create the map" in dialog.prompt.text()
+    # Enter on the empty field did nothing: the map needed a click on Create map.
+    QTest.keyClick(dialog.stage_edit, Qt.Key.Key_Return)
+    assert dialog.result() == 1
+    stages = dialog.stream().stages
+    # Every stage was in "creation", Request and Deploy too.
+    assert [stage.phase for stage in stages] == [
+        "ideation",
+        "ideation",
+        "creation",
+        "creation",
+        "release",
+        "release",
+    ]
+    assert [stage.kind for stage in stages][:3] == ["intake", "other", "coding"]
+
+
 def test_a_cancelled_guided_map_keeps_the_open_one(window, monkeypatch) -> None:
     before = snapshot(window)
     monkeypatch.setattr(GuidedMapDialog, "exec", lambda dialog: 0)

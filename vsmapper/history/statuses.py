@@ -9,7 +9,13 @@ import polars as pl
 
 from vsmapper.history.reading import History
 from vsmapper.model.document import FreshIds, slug
-from vsmapper.model.stream import Flow, Kind, Stage, StatusMapping, StatusState, ValueStream
+from vsmapper.model.kinds import guess_kind, guessed_stages, topic_of
+from vsmapper.model.stream import (
+    Flow,
+    StatusMapping,
+    StatusState,
+    ValueStream,
+)
 
 _IGNORE = re.compile(
     r"\b(backlog|cancel+ed|cancel|won'?t|wont|rejected|duplicate|obsolete|invalid|abandoned)\b"
@@ -23,31 +29,6 @@ _WAITING = re.compile(
     r"^(ready|to ?do|open|new|waiting|awaiting|pending|queued|selected|approved)\b|"
     r"\b(queue|waiting|ready)\b|" + _BLOCKED.pattern
 )
-_PREFIXES = re.compile(
-    r"^(ready for|ready to|waiting for|waiting on|awaiting|to|in|doing|under|pending)\s+"
-)
-_KIND_WORDS: tuple[tuple[str, Kind], ...] = (
-    ("code review", "review"),
-    ("review", "review"),
-    ("qa", "testing"),
-    ("test", "testing"),
-    ("verification", "testing"),
-    ("security", "security"),
-    ("approval", "approval"),
-    ("cab", "approval"),
-    ("deploy", "deploy"),
-    ("release", "deploy"),
-    ("dev", "coding"),
-    ("development", "coding"),
-    ("progress", "coding"),
-    ("coding", "coding"),
-    ("design", "design"),
-    ("refinement", "requirements"),
-    ("analysis", "requirements"),
-    ("discovery", "requirements"),
-    ("triage", "intake"),
-    ("monitor", "monitoring"),
-)
 
 
 def guess_state(status: str) -> StatusState:
@@ -60,21 +41,6 @@ def guess_state(status: str) -> StatusState:
     if _WAITING.search(words):
         return "waiting"
     return "working"
-
-
-def _topic(status: str) -> str:
-    """What a status is about: ``Ready for QA`` and ``In QA`` are both about ``qa``."""
-    words = " ".join(re.sub(r"[^0-9a-z&]+", " ", status.casefold()).split())
-    return _PREFIXES.sub("", words)
-
-
-def guess_kind(name: str) -> Kind:
-    """The kind of work a stage named like this does."""
-    topic = _topic(name)
-    for word, kind in _KIND_WORDS:
-        if re.search(rf"\b{word}", topic):
-            return kind
-    return "other"
 
 
 def status_order(history: History) -> list[str]:
@@ -158,7 +124,7 @@ def guess_statuses(history: History, base: ValueStream | None = None) -> ValueSt
         names = list(dict.fromkeys(stage_of.values()))
         fresh = FreshIds()
         ids = {name: fresh.fresh(slug(name)) for name in names}
-        stages = [Stage(id=ids[name], name=name, kind=guess_kind(name)) for name in names]
+        stages = guessed_stages(names, [ids[name] for name in names])
         statuses = {
             status: StatusMapping(
                 stage=ids[stage_of[status]] if status in stage_of else None, state=states[status]
@@ -244,15 +210,15 @@ def _onto_map(
 
 def _matching_stage(status: str, base: ValueStream) -> str | None:
     """The drawn stage whose name (or else kind) a status names, if any."""
-    topic = _topic(status)
+    topic = topic_of(status)
     if not topic:
         return None
     for stage in base.stages:
-        name = _topic(stage.name)
+        name = topic_of(stage.name)
         if topic in (name, stage.id.casefold()):
             return stage.id
     for stage in base.stages:
-        name = _topic(stage.name)
+        name = topic_of(stage.name)
         if re.search(rf"\b{re.escape(topic)}\b", name) or re.search(
             rf"\b{re.escape(name)}\b", topic
         ):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.model.document import FreshIds, slug
+from vsmapper.model.kinds import guessed_stages
 from vsmapper.model.stream import ValueStream
 
 AGENDA = (
@@ -224,15 +225,18 @@ class GuidedMapDialog(QDialog):
         self._update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Enter in the stage's field adds the stage, never creates the map: the room calls
-        out one stage after another."""
+        """Enter in the stage's field adds the stage, as the room calls out one after another;
+        on an empty field it creates the map."""
         if (
             watched is self.stage_edit
             and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
-            self.add_stage()
+            if self.stage_edit.text().strip() or not self.names():
+                self.add_stage()
+            else:
+                self.accept()
             return True
         return super().eventFilter(watched, event)
 
@@ -265,9 +269,11 @@ class GuidedMapDialog(QDialog):
             )
         else:
             question = (
-                f"What happens just before “{names[-1]}”? Add it, or create the map."
+                f"What happens just before “{names[-1]}”? Add it, or press Enter again to "
+                "create the map."
                 if backward
-                else f"What happens right after “{names[-1]}”? Add it, or create the map."
+                else f"What happens right after “{names[-1]}”? Add it, or press Enter again to "
+                "create the map."
             )
         self.prompt.setText(question)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(names))
@@ -278,7 +284,8 @@ class GuidedMapDialog(QDialog):
         if self.backward_button.isChecked():
             names.reverse()
         fresh = FreshIds()
-        stages = [{"id": fresh.fresh(slug(name)), "name": name} for name in names]
+        ids = [fresh.fresh(slug(name)) for name in names]
+        stages = [stage.model_dump() for stage in guessed_stages(names, ids)]
         name = self.name_edit.text().strip() or "Our value stream"
         # From plain data, so the stages chain in the order walked.
         return ValueStream.model_validate({"name": name, "stages": stages})

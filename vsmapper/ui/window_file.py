@@ -75,6 +75,9 @@ class WindowFile(QObject):
             settings.remember_recent(str(path))
         self.workspace.refresh_now()
         self.window.view.fit()
+        # The keys go to the new map: after the file dialog, arrows and Enter reached it only
+        # after a Tab.
+        self.window.view.setFocus()
 
     def new_blank(self) -> None:
         """Start a blank map."""

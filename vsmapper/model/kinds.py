@@ -1,0 +1,84 @@
+"""What a stage named like this is: the kind of work it does and its phase, guessed from
+its name ("Code review", "Ready for QA") for a map made from a history or a workshop."""
+
+from __future__ import annotations
+
+import re
+
+from vsmapper.model.stream import Kind, Phase, Stage
+
+_PREFIXES = re.compile(
+    r"^(ready for|ready to|waiting for|waiting on|awaiting|to|in|doing|under|pending)\s+"
+)
+_KIND_WORDS: tuple[tuple[str, Kind], ...] = (
+    ("intake", "intake"),
+    ("idea", "intake"),
+    ("request", "intake"),
+    ("code review", "review"),
+    ("review", "review"),
+    ("qa", "testing"),
+    ("test", "testing"),
+    ("verification", "testing"),
+    ("security", "security"),
+    ("approval", "approval"),
+    ("cab", "approval"),
+    ("deploy", "deploy"),
+    ("release", "deploy"),
+    ("dev", "coding"),
+    ("development", "coding"),
+    ("progress", "coding"),
+    ("coding", "coding"),
+    ("design", "design"),
+    ("refinement", "requirements"),
+    ("backlog", "requirements"),
+    ("spec", "requirements"),
+    ("planning", "requirements"),
+    ("build", "coding"),
+    ("implement", "coding"),
+    ("analysis", "requirements"),
+    ("discovery", "requirements"),
+    ("triage", "intake"),
+    ("monitor", "monitoring"),
+    ("incident", "incident"),
+    ("support", "incident"),
+)
+_KIND_PHASES: dict[Kind, Phase] = {
+    "intake": "ideation",
+    "requirements": "ideation",
+    "design": "creation",
+    "coding": "creation",
+    "review": "creation",
+    "testing": "creation",
+    "security": "release",
+    "approval": "release",
+    "deploy": "release",
+    "monitoring": "operation",
+    "incident": "operation",
+}
+
+
+def topic_of(status: str) -> str:
+    """What a status is about: ``Ready for QA`` and ``In QA`` are both about ``qa``."""
+    words = " ".join(re.sub(r"[^0-9a-z&]+", " ", status.casefold()).split())
+    return _PREFIXES.sub("", words)
+
+
+def guess_kind(name: str) -> Kind:
+    """The kind of work a stage named like this does."""
+    topic = topic_of(name)
+    for word, kind in _KIND_WORDS:
+        if re.search(rf"\b{word}", topic):
+            return kind
+    return "other"
+
+
+def guessed_stages(names: list[str], ids: list[str]) -> list[Stage]:
+    """Stages named in flow order, their kind and phase guessed from their names; a stage of
+    no kind known is in the phase of the stage before it (the first in ideation)."""
+    stages: list[Stage] = []
+    phase: Phase = "ideation"
+    for name, stage_id in zip(names, ids, strict=True):
+        kind = guess_kind(name)
+        phase = _KIND_PHASES.get(kind, phase)
+        stages.append(Stage(id=stage_id, name=name, kind=kind, phase=phase))
+    return stages
