@@ -639,3 +639,37 @@ def test_a_semicolon_separated_file_reads_decimal_commas(tmp_path: Path) -> None
     hostile = write_csv(tmp_path, "Stage;Process time\nA;" + "1" * 50_000 + ",x\n", "long.csv")
     with pytest.raises(VSMapperError):
         import_spreadsheet(hostile)
+
+
+def test_a_cell_shown_as_a_time_is_hours_and_minutes(tmp_path: Path) -> None:
+    import datetime
+
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [
+                ["Stage", "Process time", "Wait time (d)"],
+                ["A", datetime.time(4, 30), datetime.timedelta(hours=30)],
+            ]
+        },
+    )
+    # Refused: "04:30:00 is not a duration".
+    [stage] = import_spreadsheet(path).stages
+    assert (stage.process_time.likely_hours(), stage.wait_time.likely_hours()) == (4.5, 30)
+
+
+def test_what_is_not_a_stage_table_says_what_it_is(tmp_path: Path) -> None:
+    workbook = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]]})
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_bytes(workbook.read_bytes())
+    with pytest.raises(VSMapperError, match="an Excel workbook .* named .csv; rename it .xlsx"):
+        import_spreadsheet(renamed)
+    notices: list[str] = []
+    empty = import_spreadsheet(write_csv(tmp_path, "Stage,Process time\n"), notices=notices)
+    assert empty.stages == [] and any("no stage rows" in notice for notice in notices)
+
+
+def test_a_duration_past_its_bounds_says_so(tmp_path: Path) -> None:
+    # "'5300w' is not a duration (try 3d…)": it is one, over a century long.
+    problems = problems_of(write_csv(tmp_path, "Stage,Process time\nA,5300w\n"))
+    assert "'5300w' is too long; durations are at most 100 years" in problems[0]

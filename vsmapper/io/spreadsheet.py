@@ -111,9 +111,10 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     number or time written with one (``1,5h``, ``99,5``) is read with a point.
     """
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise VSMapperError(f"{path}: not UTF-8 text; in Excel save it as 'CSV UTF-8'") from None
+        raise VSMapperError(f"{path}: {_not_text(data)}") from None
     except OSError as error:
         raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
     first_line = text.split("\n", 1)[0]
@@ -139,6 +140,15 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
             "separated by semicolons, as where a comma is the decimal mark."
         )
     return Workbook(Table(rows))
+
+
+def _not_text(data: bytes) -> str:
+    """Why a .csv file is not text: what it is, and what to do."""
+    if data.startswith(b"PK\x03\x04"):
+        return "an Excel workbook (.xlsx) named .csv; rename it .xlsx to import it"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel .xls file named .csv; in Excel save it as .xlsx or 'CSV UTF-8'"
+    return "not UTF-8 text; in Excel save it as 'CSV UTF-8'"
 
 
 _NUMBER_WITH_UNIT = re.compile(r"\d+(?:,\d+)?[a-z%]*", re.IGNORECASE)

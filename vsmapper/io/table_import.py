@@ -423,8 +423,13 @@ def read_availability(cell: Cell) -> float | int:
 
 
 def read_duration(cell: Cell, unit: str) -> Estimate:
-    """A duration; a bare number counts in the column's ``unit`` (hours when none is given)."""
+    """A duration; a bare number counts in the column's ``unit`` (hours when none is given),
+    a cell shown as a time (``04:30``, ``[h]:mm``) in hours and minutes whatever the unit."""
     value = cell.value
+    if isinstance(value, time):
+        return Estimate.read(value.hour + value.minute / 60 + value.second / 3600)
+    if isinstance(value, timedelta) and value >= timedelta(0):
+        return Estimate.read(value.total_seconds() / 3600)
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{_text(value)!r} is not a duration (try 3d, 4h, 90m, 2-5d)")
     if isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
@@ -440,7 +445,9 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
         text += unit
     try:
         return _estimate(text)
-    except ValueError:
+    except ValueError as error:
+        if "is not a duration" not in str(error):
+            raise  # a duration past its bounds says which ("at most 100 years")
         advice = decimal_comma_hint(value) or "try 3d, 4h, 90m, 2-5d"
         raise ValueError(f"{value.strip()!r} is not a duration ({advice})") from None
 
@@ -797,6 +804,8 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
         return []
     rows: list[StageRow] = []
     readers = _row_readers(table, header, problems)
+    if not readers:
+        problems.notice(f"{table.where}no stage rows under the header: the map has no stages")
     pca_scale = _pca_scale(readers, problems)
     for reader in readers:
         name = read_text(reader.cell("Stage"))

@@ -636,6 +636,9 @@ class StageTableView(QTableView):
         editor = self.focusWidget()
         if typed is not None and isinstance(editor, QLineEdit):
             editor.setText(typed)
+            # Selected, as a spreadsheet's retry is: typing anew replaces it, where it was
+            # appended ("2.5dhalf a day").
+            editor.selectAll()
         self.show_refusal(message)
 
     # --- stages --------------------------------------------------------------------
