@@ -662,7 +662,7 @@ def test_what_is_not_a_stage_table_says_what_it_is(tmp_path: Path) -> None:
     workbook = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]]})
     renamed = tmp_path / "renamed.csv"
     renamed.write_bytes(workbook.read_bytes())
-    with pytest.raises(VSMapperError, match="an Excel workbook .* named .csv; rename it .xlsx"):
+    with pytest.raises(VSMapperError, match=r"an Excel workbook .* named \.csv; rename it \.xlsx"):
         import_spreadsheet(renamed)
     notices: list[str] = []
     empty = import_spreadsheet(write_csv(tmp_path, "Stage,Process time\n"), notices=notices)
