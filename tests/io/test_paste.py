@@ -111,3 +111,23 @@ def test_ids_from_one_name_take_one_look_up_each() -> None:
     made = [ids.fresh("review") for _ in range(1000)]
     assert made[:3] == ["review", "review-2", "review-3"] and len(set(made)) == 1000
     assert CountingSet.asked <= 2 * 1000
+
+
+def test_a_header_with_a_column_it_does_not_know_is_a_header() -> None:
+    document = chain_document()
+    # "Quality" unknown: the header was read as a stage, and its row numbers were off.
+    paste_rows(document, "Step\tC/T\tQueue time\tQuality\tFTE\nTriage\t2h\t1d\t95\t2\n")
+    triage = document.stream.stages[-1]
+    assert (triage.name, triage.process_time.text, triage.people) == ("Triage", "2h", 2)
+
+
+def test_a_header_it_cannot_read_is_named_and_rows_keep_their_numbers() -> None:
+    document = chain_document()
+    with pytest.raises(VSMapperError, match="the first row .'Activity', 'Time'. names no Stage"):
+        paste_rows(document, "Activity\tTime\nTriage\t2h\n")
+    with pytest.raises(VSMapperError) as refused:
+        paste_rows(document, "Triage\t2 dayz\n")
+    # The first row pasted is row 1, not row 2.
+    assert refused.value.details[0].startswith("row 1:")
+    paste_rows(document, "Intake\nBuild\n")  # names alone are stages
+    assert [stage.name for stage in document.stream.stages][-2:] == ["Intake", "Build"]

@@ -21,6 +21,7 @@ from vsmapper.io.table_import import (
 )
 from vsmapper.io.tables import END_OF_FLOW
 from vsmapper.model.document import Document, slug
+from vsmapper.model.duration import parse_estimate
 from vsmapper.model.stream import Flow, Stage
 from vsmapper.model.validation import validation_messages
 
@@ -41,10 +42,31 @@ COLUMN_ORDER = (
 
 
 def has_header(first: list[str]) -> bool:
-    """Whether the first pasted row names columns rather than holding a stage."""
+    """Whether the first pasted row names columns rather than holding a stage: it names the
+    Stage column, and what it does not know are names, not values (a "Quality" column)."""
     lookup = _lookup(STAGE_HEADERS)
-    known = [lookup.get(_split_header(cell)[0]) for cell in first if cell.strip()]
-    return "Stage" in known and all(known)
+    cells = [cell for cell in first if cell.strip()]
+    known = [lookup.get(_split_header(cell)[0]) for cell in cells]
+    unknown = [cell for cell, column in zip(cells, known, strict=True) if column is None]
+    return "Stage" in known and not any(_is_value(cell) for cell in unknown)
+
+
+def _names_columns(rows: list[list[str]]) -> bool:
+    """Whether the first row, holding no value, is above rows that hold some: a header of
+    names VSMapper does not know, not a stage."""
+    first, rest = rows[0], rows[1:]
+    return not any(_is_value(cell) for cell in first if cell.strip()) and any(
+        _is_value(cell) for row in rest for cell in row if cell.strip()
+    )
+
+
+def _is_value(cell: str) -> bool:
+    """Whether a cell holds a number or a duration rather than a column's name."""
+    try:
+        parse_estimate(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def clipboard_rows(text: str) -> list[list[str]]:
@@ -62,6 +84,7 @@ def pasted_table(text: str) -> Table:
     rows = [row for row in clipboard_rows(text) if any(cell.strip() for cell in row)]
     if not rows:
         raise VSMapperError("nothing to paste: copy rows of a stage table first")
+    first = 1
     if not has_header(rows[0]):
         width = max(len(row) for row in rows)
         if width > len(COLUMN_ORDER):
@@ -69,9 +92,18 @@ def pasted_table(text: str) -> Table:
                 f"pasted rows have {width} columns; without a header row the "
                 f"columns must be, in order: {', '.join(COLUMN_ORDER)}"
             )
+        if _names_columns(rows):
+            names = ", ".join(repr(cell.strip()) for cell in rows[0] if cell.strip())
+            raise VSMapperError(
+                f"the first row ({names}) names no Stage column; name the columns (Stage, "
+                f"Process time, Wait time…), or paste rows without a header in the order "
+                f"{', '.join(COLUMN_ORDER)}"
+            )
+        # The columns' names go above, as row 0: the user's rows keep their own numbers.
         rows.insert(0, list(COLUMN_ORDER[:width]))
+        first = 0
     return Table(
-        [(number, [Cell(value) for value in row]) for number, row in enumerate(rows, start=1)]
+        [(number, [Cell(value) for value in row]) for number, row in enumerate(rows, start=first)]
     )
 
 
