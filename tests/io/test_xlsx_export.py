@@ -157,6 +157,18 @@ def test_summary_has_exactly_the_contract_labels_and_live_formulas(
     assert sheet["B6"].value == pytest.approx(analysis.expected_lead_time_hours)
     assert sheet["B7"].value == analysis.constraint.stage
     assert "holds" in sheet["C7"].value
+    # Each formula holds the value it computes: a preview, pandas or openpyxl's data_only,
+    # which calculate nothing, showed the totals blank.
+    values = openpyxl.load_workbook(path, data_only=True)["Summary"]
+    assert [values.cell(row, 2).value for row in range(1, 6)] == pytest.approx(
+        [
+            analysis.lead_time_hours,
+            analysis.process_time_hours,
+            analysis.wait_time_hours,
+            analysis.flow_efficiency,
+            analysis.rolled_pca,
+        ]
+    )
 
 
 def test_the_workbook_is_titled_and_checks_phase_kind_and_pca(

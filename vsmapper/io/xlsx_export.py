@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,6 +104,8 @@ class _SheetWriter:
         self.rows = 0
         self.body = ""
         """Rows written as sheet XML by ``table``, put into the sheet after the save."""
+        self.cached: dict[str, float] = {}
+        """Formula cells' values by coordinate, put into the sheet after the save."""
 
     def cell(
         self,
@@ -132,8 +135,13 @@ class _SheetWriter:
                 setattr(cell, name, style)
         return cell
 
-    def formula(self, text: str, number_format: str, font: Font | None = None) -> WriteOnlyCell:
-        """A live formula cell."""
+    def formula(
+        self, text: str, number_format: str, font: Font | None = None, cached: float | None = None
+    ) -> WriteOnlyCell:
+        """A live formula cell in column B of the next row, with the value it computes
+        (``cached``): readers that do not calculate (a preview, pandas) show it."""
+        if cached is not None:
+            self.cached[f"B{self.rows + 1}"] = cached
         cell = WriteOnlyCell(self.sheet, text)
         cell.number_format = number_format
         if font is not None:
@@ -348,10 +356,17 @@ def _write_summary(
     if len(path) > MAX_PATH_SHOWN:
         shown_path += f" → … ({len(path) - MAX_PATH_SHOWN:,} more)"
     bottleneck = analysis.capacity_bottleneck
+    computed = (
+        analysis.lead_time_hours,
+        analysis.process_time_hours,
+        analysis.wait_time_hours,
+        analysis.flow_efficiency,
+        analysis.rolled_pca,
+    )
     values: list[object] = [
         *(
-            value if isinstance(value, int) else writer.formula(value, number_format, BOLD)
-            for value, number_format in zip(formulas, formats, strict=True)
+            value if isinstance(value, int) else (value, number_format, result)
+            for value, number_format, result in zip(formulas, formats, computed, strict=True)
         ),
         writer.cell(analysis.expected_lead_time_hours, HOURS_FORMAT, BOLD),
         writer.cell(constraint.stage if constraint else "—", font=CONSTRAINT_FONT),
@@ -382,6 +397,9 @@ def _write_summary(
     for label_text, value, note, (fact, fact_value) in zip(
         SUMMARY_LABELS, values, notes, facts, strict=True
     ):
+        if isinstance(value, tuple):
+            text, number_format, result = value
+            value = writer.formula(text, number_format, BOLD, result)
         writer.append(
             [
                 writer.cell(label_text, font=BOLD),
@@ -611,12 +629,13 @@ def export_xlsx(
         # breaks as well.
         _discard_sheets(workbook)
         raise save_error(path, error) from None
-    bodies = {writer.sheet.path.lstrip("/"): writer.body for writer in writers if writer.body}
-    write_atomically(path, _with_bodies(buffer.getvalue(), bodies))
+    write_atomically(path, _finished(buffer.getvalue(), writers))
 
 
-def _with_bodies(packed: bytes, bodies: dict[str, str]) -> bytes:
-    """The saved workbook with each table's rows put into its sheet, after the header row."""
+def _finished(packed: bytes, writers: Sequence[_SheetWriter]) -> bytes:
+    """The saved workbook with each table's rows put into its sheet, after the header row,
+    and each formula's value in its cell."""
+    by_path = {writer.sheet.path.lstrip("/"): writer for writer in writers}
     repacked = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(packed)) as source,
@@ -624,10 +643,18 @@ def _with_bodies(packed: bytes, bodies: dict[str, str]) -> bytes:
     ):
         for member in source.infolist():
             data = source.read(member)
-            body = bodies.get(member.filename)
-            if body:
+            writer = by_path.get(member.filename)
+            if writer is not None and writer.body:
                 head, end, tail = data.rpartition(b"</sheetData>")
-                data = b"".join((head, body.encode(), end, tail))
+                data = b"".join((head, writer.body.encode(), end, tail))
+            for coordinate, value in (writer.cached if writer is not None else {}).items():
+                # openpyxl writes a formula's value empty: <c r="B1" ...><f>…</f><v /></c>.
+                data = re.sub(
+                    rb'(<c r="' + coordinate.encode() + rb'"[^>]*><f>[^<]*</f>)<v */>',
+                    rb"\g<1><v>" + repr(float(value)).encode() + rb"</v>",
+                    data,
+                    count=1,
+                )
             target.writestr(member, data)
     return repacked.getvalue()
 
@@ -713,4 +740,4 @@ def _fill_workbook(
         settings_sheet.append(
             [settings_sheet.cell(label_text, font=BOLD), settings_sheet.cell(value)]
         )
-    return [stages, opportunities, scenarios, *([plan] if plan is not None else [])]
+    return [summary, stages, opportunities, scenarios, *([plan] if plan is not None else [])]
