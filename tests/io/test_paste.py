@@ -115,10 +115,11 @@ def test_ids_from_one_name_take_one_look_up_each() -> None:
 
 def test_a_header_with_a_column_it_does_not_know_is_a_header() -> None:
     document = chain_document()
-    # "Quality" unknown: the header was read as a stage, and its row numbers were off.
+    # "C/T", "FTE" and "Quality" unknown: the header was read as a stage.
     paste_rows(document, "Step\tC/T\tQueue time\tQuality\tFTE\nTriage\t2h\t1d\t95\t2\n")
     triage = document.stream.stages[-1]
     assert (triage.name, triage.process_time.text, triage.people) == ("Triage", "2h", 2)
+    assert triage.pca == 95  # "Quality" is %C&A
 
 
 def test_a_header_it_cannot_read_is_named_and_rows_keep_their_numbers() -> None:

@@ -120,11 +120,16 @@ def test_a_round_is_run_from_the_keyboard_and_esc_closes_it(window, qtbot) -> No
         for button in (survey.open_button, survey.apply_button, survey.close_button)
     ]
     assert shortcuts == ["Alt+O", "Alt+A", "Alt+C"]
+    survey.apply_button.click()
+    # Applied once: again, it added the same pain points a second time.
+    assert not survey.apply_button.isEnabled()
+    assert post(address, "b", {"coding": {"pca": 80}})
+    qtbot.waitUntil(survey.apply_button.isEnabled, timeout=5000)
     QTest.keyClick(survey.table, Qt.Key.Key_Escape)
     # Esc hid the window and left the page serving.
     assert survey.round is None and window.workshop.overlay.isHidden()
     with pytest.raises(urllib.error.URLError):
-        post(address, "b", {"coding": {"pca": 50}})
+        post(address, "c", {"coding": {"pca": 50}})
 
 
 def test_a_round_needs_a_stage_and_apply_needs_answers(window, qtbot) -> None:
@@ -605,6 +610,9 @@ def test_a_presenters_clicker_starts_the_show_blanks_the_screen_and_times_the_st
         QTest.keyClick(window.view, key)
         assert workshop.blank.isVisible()
         assert workshop.blank.geometry() == window.rect()
+        # Black, not an invisible cover that ate the next key: a style sheet painted nothing.
+        shown = window.grab().toImage()
+        assert shown.pixelColor(shown.width() // 2, shown.height() // 2).name() == "#000000"
         QTest.keyClick(workshop.blank, Qt.Key.Key_PageDown)  # any key brings the map back
         assert not workshop.blank.isVisible()
     assert workshop.agenda.step == 0  # the key that brought it back did nothing else

@@ -155,7 +155,7 @@ STAGE_HEADERS: dict[str, tuple[str, ...]] = {
     "Process time": ("pt", "touch time", "work time", "processing time", "cycle time", "c/t"),
     "Wait time": ("wt", "queue time", "delay", "wait"),
     "Lead time": ("lt", "step lead time", "elapsed time"),
-    "%C&A": ("pca", "c&a", "complete and accurate", "percent complete and accurate"),
+    "%C&A": ("pca", "c&a", "complete and accurate", "percent complete and accurate", "quality"),
     "Rework to": ("rework",),
     "People": ("headcount", "fte"),
     "Availability": (),

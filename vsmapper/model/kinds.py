@@ -48,7 +48,7 @@ _KIND_PHASES: dict[Kind, Phase] = {
     "design": "creation",
     "coding": "creation",
     "review": "creation",
-    "testing": "creation",
+    "testing": "release",
     "security": "release",
     "approval": "release",
     "deploy": "release",

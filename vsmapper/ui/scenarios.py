@@ -358,10 +358,11 @@ def all_ai_ideas(scenarios: list[Scenario]) -> Scenario | None:
 
 class OverrideTable(QTableView):
     """The overrides: values in columns wide enough for "1w 2.5d" and their titles; the
-    stage's name takes the width left, at least ``NAME_CHARACTERS``, the table scrolling
+    stage's name takes the width left, at least ``NAME_SAMPLE``'s, the table scrolling
     sideways in a narrower dock rather than squeezing names to "…"."""
 
-    NAME_CHARACTERS = 13
+    NAME_SAMPLE = "Security review"
+    """About the least of a name the Stage column shows whole."""
 
     def __init__(self, model: OverrideTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -377,7 +378,7 @@ class OverrideTable(QTableView):
             value = self.fontMetrics().horizontalAdvance(column.widest)
             header.resizeSection(place, max(value, titles.horizontalAdvance(column.title)) + margin)
         others = sum(header.sectionSize(place) for place in range(1, header.count()))
-        least = self.fontMetrics().averageCharWidth() * self.NAME_CHARACTERS
+        least = self.fontMetrics().horizontalAdvance(self.NAME_SAMPLE) + margin
         header.resizeSection(0, max(least, self.viewport().width() - others))
 
 

@@ -172,6 +172,8 @@ class SurveyWindow(QDialog):
         self.workspace = workspace
         self.round: SurveyRound | None = None
         self._shown_merge: SurveyMerge | None = None
+        self._applied: SurveyMerge | None = None
+        """The merge last applied: applying it again would add its pain points twice."""
 
         self.stage_list = QListWidget(self)
         self.stage_list.setMaximumHeight(130)
@@ -267,7 +269,8 @@ class SurveyWindow(QDialog):
         self.stage_list.setEnabled(not is_open)
         self.host_edit.setEnabled(not is_open)
         self.close_button.setEnabled(is_open)
-        self.apply_button.setEnabled(bool(self._shown_merge and self._shown_merge.responses))
+        merge = self._shown_merge
+        self.apply_button.setEnabled(bool(merge and merge.responses) and merge is not self._applied)
 
     def open_round(self) -> None:
         """Start serving the page for the ticked stages."""
@@ -351,6 +354,8 @@ class SurveyWindow(QDialog):
             self._say(problem)
         else:
             self._say("")
+            self._applied = merge
+            self._update_buttons()
             self.count_label.setText(f"Applied the answers of {merge.responses} participant(s)")
 
     def _say(self, message: str) -> None:
