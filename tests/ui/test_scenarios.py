@@ -705,3 +705,21 @@ def test_deleting_the_scenario_shown_shows_the_one_shown_before(
     panel.select_scenario("ai-across-the-stream")
     panel.delete_selected()
     assert example.scenario is None
+
+
+@pytest.mark.parametrize("unit", ["auto", "hours", "days"])
+def test_a_change_too_small_to_show_is_none_in_every_display_unit(
+    example: Workspace, unit: str
+) -> None:
+    from vsmapper.ui.insights_panel import signed_duration, signed_money
+    from vsmapper.ui.units import display_unit, set_display_unit
+
+    before = display_unit()
+    set_display_unit(unit)  # type: ignore[arg-type]
+    try:
+        # In hours or days a tiny change read "+0h" or "−0d", coloured.
+        assert signed_duration(example.stream, 1e-13) == "±0"
+        assert signed_duration(example.stream, -1e-13) == "±0"
+        assert signed_money(0.004, "USD") == "±0 USD"
+    finally:
+        set_display_unit(before)

@@ -90,8 +90,8 @@ ROOT = QModelIndex()
 def signed_duration(stream: ValueStream, hours: float) -> str:
     """A change of duration with its sign: ``+1.5d``, ``−7h``, ``±0``."""
     text = duration_text(stream, abs(hours))
-    # What shows as nothing is no change: "+0s" read as a loss.
-    if text in ("0", "0s"):
+    # What shows as nothing is no change: "+0s" or "+0h" read as a loss.
+    if shows_nothing(text):
         return "±0"
     return ("+" if hours > 0 else "−") + text
 
@@ -111,9 +111,15 @@ def coloured(shown: str, delta: float, lower_is_better: bool = True) -> tuple[st
 
 def signed_money(amount: float, currency: str) -> str:
     """A change of money with its sign: ``+950 USD``."""
-    if abs(amount) < NOISE:
+    text = money_text(abs(amount), currency)
+    if shows_nothing(text):
         return f"±0 {currency}"
-    return ("+" if amount > 0 else "") + money_text(amount, currency)
+    return ("+" if amount > 0 else "−") + text
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether a figure as shown is zero: no digit but 0 in it ("0h", "0.00 USD")."""
+    return not any(digit in text for digit in "123456789")
 
 
 def overload_text(overflowing: Sequence[QueueChange]) -> str:
