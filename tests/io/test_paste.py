@@ -132,3 +132,18 @@ def test_a_header_it_cannot_read_is_named_and_rows_keep_their_numbers() -> None:
     assert refused.value.details[0].startswith("row 1:")
     paste_rows(document, "Intake\nBuild\n")  # names alone are stages
     assert [stage.name for stage in document.stream.stages][-2:] == ["Intake", "Build"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Intake\tideation\tintake\nBuild\tcreation\tcoding\t2h\t1d\n", ["Intake", "Build"]),
+        ("Backlog\nBuild\t\t\t2h\t1d\n", ["Backlog", "Build"]),
+        ("Process\tcreation\tcoding\nReview\tcreation\treview\t1h\t2h\n", ["Process", "Review"]),
+    ],
+)
+def test_rows_of_stages_without_a_header_are_stages(text: str, names: list[str]) -> None:
+    # Each was refused as a header it could not read, or its first stage taken for one.
+    document = chain_document()
+    paste_rows(document, text)
+    assert [stage.name for stage in document.stream.stages][-2:] == names

@@ -22,7 +22,7 @@ from vsmapper.io.table_import import (
 from vsmapper.io.tables import END_OF_FLOW
 from vsmapper.model.document import Document, slug
 from vsmapper.model.duration import parse_estimate
-from vsmapper.model.stream import Flow, Stage
+from vsmapper.model.stream import KINDS, PHASES, Flow, Stage
 from vsmapper.model.validation import validation_messages
 
 COLUMN_ORDER = (
@@ -43,25 +43,37 @@ COLUMN_ORDER = (
 
 def has_header(first: list[str]) -> bool:
     """Whether the first pasted row names columns rather than holding a stage: it names the
-    Stage column, and what it does not know are names, not values (a "Quality" column)."""
+    Stage column among more names it knows than it does not, and what it does not know could
+    hold no stage's field (a "Quality" column, not "creation" or "2h")."""
     lookup = _lookup(STAGE_HEADERS)
     cells = [cell for cell in first if cell.strip()]
     known = [lookup.get(_split_header(cell)[0]) for cell in cells]
     unknown = [cell for cell, column in zip(cells, known, strict=True) if column is None]
-    return "Stage" in known and not any(_is_value(cell) for cell in unknown)
-
-
-def _names_columns(rows: list[list[str]]) -> bool:
-    """Whether the first row, holding no value, is above rows that hold some: a header of
-    names VSMapper does not know, not a stage."""
-    first, rest = rows[0], rows[1:]
-    return not any(_is_value(cell) for cell in first if cell.strip()) and any(
-        _is_value(cell) for row in rest for cell in row if cell.strip()
+    return (
+        "Stage" in known
+        and len(unknown) < len(cells) - len(unknown)
+        and not any(_is_field(cell) for cell in unknown)
     )
 
 
+def _names_columns(rows: list[list[str]]) -> bool:
+    """Whether the first row is a header VSMapper cannot read: past its first cell (a stage's
+    name, if it is a stage) it holds words no stage's field takes, over rows with values."""
+    fields = [cell for cell in rows[0][1:] if cell.strip()]
+    return (
+        bool(fields)
+        and not any(_is_field(cell) for cell in fields)
+        and any(_is_value(cell) for row in rows[1:] for cell in row[1:] if cell.strip())
+    )
+
+
+def _is_field(cell: str) -> bool:
+    """Whether a cell could hold a stage's field: a number, a duration, a phase or a kind."""
+    return cell.strip().lower() in PHASES or cell.strip().lower() in KINDS or _is_value(cell)
+
+
 def _is_value(cell: str) -> bool:
-    """Whether a cell holds a number or a duration rather than a column's name."""
+    """Whether a cell holds a number or a duration."""
     try:
         parse_estimate(cell)
     except ValueError:
