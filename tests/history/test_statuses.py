@@ -48,7 +48,17 @@ def test_state_guessed_from_the_name(status: str, state: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("In development", "coding"), ("Ready for QA", "testing"), ("Code review", "review")],
+    [
+        ("In development", "coding"),
+        ("Ready for QA", "testing"),
+        ("Code review", "review"),
+        # Whatever a request's words begin with, what is done to it decides.
+        ("In Pull Request Review", "review"),
+        ("Change request approval", "approval"),
+        ("Customer request", "intake"),
+        ("Special handling", "other"),
+        ("Write specs", "requirements"),
+    ],
 )
 def test_kind_guessed_from_the_name(name: str, kind: str) -> None:
     assert guess_kind(name) == kind

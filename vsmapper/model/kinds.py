@@ -11,9 +11,6 @@ _PREFIXES = re.compile(
     r"^(ready for|ready to|waiting for|waiting on|awaiting|to|in|doing|under|pending)\s+"
 )
 _KIND_WORDS: tuple[tuple[str, Kind], ...] = (
-    ("intake", "intake"),
-    ("idea", "intake"),
-    ("request", "intake"),
     ("code review", "review"),
     ("review", "review"),
     ("qa", "testing"),
@@ -31,7 +28,7 @@ _KIND_WORDS: tuple[tuple[str, Kind], ...] = (
     ("design", "design"),
     ("refinement", "requirements"),
     ("backlog", "requirements"),
-    ("spec", "requirements"),
+    (r"spec(?:s|ification)?\b", "requirements"),
     ("planning", "requirements"),
     ("build", "coding"),
     ("implement", "coding"),
@@ -41,7 +38,12 @@ _KIND_WORDS: tuple[tuple[str, Kind], ...] = (
     ("monitor", "monitoring"),
     ("incident", "incident"),
     ("support", "incident"),
+    # Last: "Pull request review" and "Change request approval" are about what comes first.
+    ("intake", "intake"),
+    ("idea", "intake"),
+    ("request", "intake"),
 )
+"""The first whose words begin a word of the name wins (a pattern)."""
 _KIND_PHASES: dict[Kind, Phase] = {
     "intake": "ideation",
     "requirements": "ideation",
