@@ -244,3 +244,11 @@ def test_three_figures_never_put_an_estimate_out_of_order() -> None:
 def test_a_scaled_estimate_to_three_figures_stays_in_order(text: str, factor: float) -> None:
     low, likely, high = Estimate.read(text).scaled(factor).to_three_figures().hours()
     assert low <= likely <= high
+
+
+def test_three_figures_keep_the_order_under_the_map_s_calendar() -> None:
+    # 6h/0.999d/2d on a 6-hour day: the likely under the low, and an export that crashed.
+    scaled = Estimate.read("6h/1d/2d").scaled(0.99920000123)
+    assert scaled.to_three_figures(6, 5) is scaled
+    low, likely, high = scaled.as_written(6, 5).hours(6, 5)
+    assert low <= likely <= high

@@ -79,7 +79,10 @@ def fixes(stream: ValueStream, scenario: Scenario, stage_id: str) -> list[Fix]:
                 ),
             )
         )
-    process = stage.process_time.scaled(shrink).to_three_figures()
+    calendar = stream.calendar
+    process = stage.process_time.scaled(shrink).to_three_figures(
+        calendar.hours_per_day, calendar.days_per_week
+    )
     if shrink < 1:
         candidates.append(
             (

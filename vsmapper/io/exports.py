@@ -62,11 +62,12 @@ def written_map(stream: ValueStream, label: str) -> ValueStream:
     "1.080144632305315-2.70036158d"); the current state's is the map itself."""
     if label == CURRENT_STATE:
         return stream
+    calendar = stream.calendar.hours_per_day, stream.calendar.days_per_week
     stages = [
         stage.model_copy(
             update={
-                "process_time": stage.process_time.as_written(),
-                "wait_time": stage.wait_time.as_written(),
+                "process_time": stage.process_time.as_written(*calendar),
+                "wait_time": stage.wait_time.as_written(*calendar),
             }
         )
         for stage in stream.stages

@@ -165,6 +165,7 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
         successors[flow.source].append(named[flow.target])
     constraint = analysis.constraint.stage_id if analysis.constraint else None
     calendar = stream.calendar
+    hours = calendar.hours_per_day, calendar.days_per_week
     rows: list[Row] = []
     for place, (stage, metrics) in enumerate(zip(stream.stages, analysis.stages, strict=True)):
         is_last = place == len(stream.stages) - 1
@@ -196,8 +197,8 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
                 _figure(metrics.utilization),
                 _figure(metrics.cost_per_item),
                 # Exact to the last digit in the hours columns; as people write them here.
-                stage.process_time.as_written().text,
-                stage.wait_time.as_written().text,
+                stage.process_time.as_written(*hours).text,
+                stage.wait_time.as_written(*hours).text,
                 _optional(stage.wip),
                 _optional(stage.throughput_per_week),
                 *(_optional(value) for value in stage.position or (None, None)),

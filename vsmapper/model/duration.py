@@ -277,20 +277,23 @@ class Estimate:
         spans = (self.low, self.high) if self.likely is None else (self.low, self.likely, self.high)
         return any(looks_computed(value) for span in spans for value, _ in span)
 
-    def as_written(self) -> Estimate:
+    def as_written(self, hours_per_day: float = 8, days_per_week: float = 5) -> Estimate:
         """The estimate as a file or sheet writes it: as typed, or if computed to three figures."""
-        return self.to_three_figures() if self.looks_computed else self
+        if not self.looks_computed:
+            return self
+        return self.to_three_figures(hours_per_day, days_per_week)
 
-    def to_three_figures(self) -> Estimate:
+    def to_three_figures(self, hours_per_day: float = 8, days_per_week: float = 5) -> Estimate:
         """Every figure to three significant digits, as a person writes a scaled time; itself
-        when that would put its points out of order (8.006h/1.002d rounds to 8.01h/1d)."""
+        when that would put its points out of order under the calendar (8.006h/1.002d rounds
+        to 8.01h/1d)."""
 
         def round_span(span: Span) -> Span:
             return tuple((three_figures(value), unit) for value, unit in span)
 
         likely = None if self.likely is None else round_span(self.likely)
         rounded = Estimate(self.form, round_span(self.low), likely, round_span(self.high))
-        low, middle, high = rounded.hours()
+        low, middle, high = rounded.hours(hours_per_day, days_per_week)
         return rounded if low <= middle <= high else self
 
     def __str__(self) -> str:
