@@ -627,13 +627,17 @@ def test_a_bad_side_effect_names_its_row_and_column(tmp_path: Path) -> None:
 def test_a_semicolon_separated_file_reads_decimal_commas(tmp_path: Path) -> None:
     # Excel's CSV where a comma is the decimal mark: refused whole, "3 problems".
     path = write_csv(
-        tmp_path, "Stage;Process time;Wait time;%C&A;People\nStep 1,2;1,5h;2,5-3d;99,5;1,5\n"
+        tmp_path,
+        "Stage;Process time;Wait time;%C&A;People;Hourly cost;Notes\n"
+        "3,5;1,5h;2,5-3d;99,5;1,5;1,250;10,000\n",
     )
     notices: list[str] = []
     [stage] = import_spreadsheet(path, notices=notices).stages
-    assert stage.name == "Step 1,2"  # a name is a name
+    # A name and a note are words: "3,5" and "10,000" are left as written.
+    assert (stage.name, stage.notes) == ("3,5", "10,000")
     assert (stage.process_time.text, stage.wait_time.text) == ("1.5h", "2.5-3d")
     assert (stage.pca, stage.people) == (99.5, 1.5)
+    assert stage.hourly_cost == 1250  # grouped thousands, as anywhere: never 1.25
     assert any("decimal comma" in notice for notice in notices)
     # A long hostile cell is read in time proportional to its length.
     hostile = write_csv(tmp_path, "Stage;Process time\nA;" + "1" * 50_000 + ",x\n", "long.csv")

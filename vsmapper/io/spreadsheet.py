@@ -15,7 +15,15 @@ from typing import Any
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import IMPORT_SUFFIXES, collection_paused
-from vsmapper.io.table_import import EMPTY, Cell, Settings, Table, Workbook, read_map
+from vsmapper.io.table_import import (
+    EMPTY,
+    Cell,
+    Settings,
+    Table,
+    Workbook,
+    figure_columns,
+    read_map,
+)
 from vsmapper.io.tables import unguard_csv_text
 from vsmapper.model import ValueStream
 
@@ -121,14 +129,17 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     rows: list[tuple[int, list[Cell]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    figures: set[int] = set()
     decimal_commas = 0
     try:
         for fields in reader:
             _too_big(path, len(rows) + 1, len(fields))
-            if delimiter == ";":
-                read = [_with_decimal_point(field) for field in fields]
-                decimal_commas += sum(a != b for a, b in zip(read, fields, strict=True))
-                fields = read
+            if not rows and delimiter == ";":
+                figures = figure_columns(fields)
+            for place in figures & set(range(len(fields))):
+                written = _with_decimal_point(fields[place])
+                decimal_commas += written != fields[place]
+                fields[place] = written
             rows.append((reader.line_num, [Cell(unguard_csv_text(field)) for field in fields]))
     except csv.Error as error:
         raise VSMapperError(
@@ -156,14 +167,17 @@ _NUMBER_WITH_UNIT = re.compile(r"\d+(?:,\d+)?[a-z%]*", re.IGNORECASE)
 
 
 def _with_decimal_point(field: str) -> str:
-    """A semicolon-separated file's number or time (``1,5h``, ``2,5-3d``, never a name
-    such as "Step 1,2") with its decimal commas as points."""
-    if "," not in field:
+    """A semicolon-separated file's number or time (``1,5h``, ``2,5-3d``) with its decimal
+    commas as points; one that could group thousands (``1,250``) is left to say so."""
+    if "," not in field or _GROUPED_THOUSANDS.search(field):
         return field
     parts = re.split(r"[\s/-]+", field.strip())
     if not all(_NUMBER_WITH_UNIT.fullmatch(part) for part in parts):
         return field
     return re.sub(r"(\d),(\d)", r"\1.\2", field)
+
+
+_GROUPED_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
 
 
 # --- Excel -----------------------------------------------------------------------------------

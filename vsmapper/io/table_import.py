@@ -228,6 +228,32 @@ def _split_header(header: str) -> tuple[str, str]:
     return _key(text[:start]), text[start + 1 : -1].strip().lower()
 
 
+FIGURE_COLUMNS = frozenset(
+    {
+        "Process time",
+        "Wait time",
+        "Lead time",
+        "%C&A",
+        "People",
+        "Availability",
+        "Hourly cost",
+        "WIP",
+        "Throughput per week",
+    }
+)
+"""The stage table's columns of numbers and times; the others hold names and words."""
+
+
+def figure_columns(header: Sequence[object]) -> set[int]:
+    """Where a header row puts the stage table's columns of numbers and times."""
+    lookup = _lookup(STAGE_HEADERS)
+    return {
+        place
+        for place, name in enumerate(header)
+        if isinstance(name, str) and lookup.get(_split_header(name)[0]) in FIGURE_COLUMNS
+    }
+
+
 def _lookup(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Compared header → canonical column."""
     return {
