@@ -660,6 +660,8 @@ def test_a_cell_shown_as_a_time_is_hours_and_minutes(tmp_path: Path) -> None:
     # Refused: "04:30:00 is not a duration".
     [stage] = import_spreadsheet(path).stages
     assert (stage.process_time.likely_hours(), stage.wait_time.likely_hours()) == (4.5, 30)
+    # Written as people write them, not 4.5 or 0.3333333333333333.
+    assert (stage.process_time.text, stage.wait_time.text) == ("4h 30m", "30h")
 
 
 def test_what_is_not_a_stage_table_says_what_it_is(tmp_path: Path) -> None:

@@ -453,9 +453,9 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
     a cell shown as a time (``04:30``, ``[h]:mm``) in hours and minutes whatever the unit."""
     value = cell.value
     if isinstance(value, time):
-        return Estimate.read(value.hour + value.minute / 60 + value.second / 3600)
+        return _clock_time(value.hour * 60 + value.minute + value.second / 60)
     if isinstance(value, timedelta) and value >= timedelta(0):
-        return Estimate.read(value.total_seconds() / 3600)
+        return _clock_time(value.total_seconds() / 60)
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{_text(value)!r} is not a duration (try 3d, 4h, 90m, 2-5d)")
     if isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
@@ -476,6 +476,13 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
             raise  # a duration past its bounds says which ("at most 100 years")
         advice = decimal_comma_hint(value) or "try 3d, 4h, 90m, 2-5d"
         raise ValueError(f"{value.strip()!r} is not a duration ({advice})") from None
+
+
+def _clock_time(minutes: float) -> Estimate:
+    """A time cell's hours and minutes as people write them: ``2h 20m``, ``20m``, ``4h``."""
+    hours, rest = divmod(round(minutes), 60)
+    text = (f"{hours}h" if hours else "") + (f"{rest}m" if rest or not hours else "")
+    return _estimate(text)
 
 
 @functools.lru_cache(maxsize=4096)
