@@ -35,6 +35,7 @@ from vsmapper.model import (
 )
 from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.duration import (
+    TooLongError,
     decimal_comma_hint,
     format_number,
     looks_computed,
@@ -471,9 +472,9 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
         text += unit
     try:
         return _estimate(text)
-    except ValueError as error:
-        if "is not a duration" not in str(error):
-            raise  # a duration past its bounds says which ("at most 100 years")
+    except TooLongError:
+        raise  # a duration past its bounds says so ("at most 100 years")
+    except ValueError:
         advice = decimal_comma_hint(value) or "try 3d, 4h, 90m, 2-5d"
         raise ValueError(f"{value.strip()!r} is not a duration ({advice})") from None
 

@@ -124,8 +124,12 @@ def _malformed(text: str) -> ValueError:
     return ValueError(f"{quoted(text.strip())} is not a duration ({advice})")
 
 
-def _too_long(text: str) -> ValueError:
-    return ValueError(f"{quoted(text.strip())} is too long; {_LONGEST}")
+class TooLongError(ValueError):
+    """A duration past the longest anyone writes: a duration, not a malformed one."""
+
+
+def _too_long(text: str) -> TooLongError:
+    return TooLongError(f"{quoted(text.strip())} is too long; {_LONGEST}")
 
 
 def _number(text: str, original: str) -> float:

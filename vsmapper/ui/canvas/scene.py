@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
-from vsmapper.io.typed import typed_value
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
 from vsmapper.layout.notes import PER_ROW
@@ -247,6 +246,9 @@ class MapScene(QGraphicsScene):
         stream = self._shown[0]
         if field == "name":
             return name_taken(stream.stages, stage_id, text)
+        # Here, not at the top: the spreadsheet readers are not needed for the first frame.
+        from vsmapper.io.typed import typed_value
+
         try:
             typed_value(stream.stage(stage_id), field, text, stream.calendar)
         except ValueError as error:
