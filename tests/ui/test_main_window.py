@@ -416,7 +416,8 @@ def test_the_first_frame_waits_for_no_module_it_does_not_show(tmp_path: Path) ->
         "'PySide6.QtPrintSupport', 'PySide6.QtSvg', 'vsmapper.ui.chart_panel', "
         "'vsmapper.analysis.forecast', 'vsmapper.analysis.insights', 'vsmapper.ui.insights_panel', "
         "'vsmapper.ui.survey', 'vsmapper.ui.plan_panel', 'vsmapper.ui.history_import', "
-        "'vsmapper.ui.throughput', 'vsmapper.ui.dialogs') if name in sys.modules])"
+        "'vsmapper.ui.throughput', 'vsmapper.ui.dialogs', 'vsmapper.io.typed', "
+        "'vsmapper.io.table_import', 'polars') if name in sys.modules])"
     )
     assert printed_by_a_start(tmp_path, probe) == "0 []"
 
