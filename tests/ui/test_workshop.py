@@ -616,6 +616,15 @@ def test_a_presenters_clicker_starts_the_show_blanks_the_screen_and_times_the_st
         QTest.keyClick(workshop.blank, Qt.Key.Key_PageDown)  # any key brings the map back
         assert not workshop.blank.isVisible()
     assert workshop.agenda.step == 0  # the key that brought it back did nothing else
+    QTest.keyClick(window.view, Qt.Key.Key_B)
+    QTest.keyClick(workshop.blank, Qt.Key.Key_Alt)  # the Alt of Alt+Tab is no click
+    assert workshop.blank.isVisible()
+    window.resize(window.width() + 40, window.height() + 30)
+    assert workshop.blank.geometry() == window.rect()  # another projector's size
+    window.toggle_presentation(False)
+    assert not workshop.blank.isVisible()  # leaving presenting leaves no black screen
+    window.toggle_presentation(True, full_screen=False)
+    window.view.setFocus()
     QTest.keyClick(window.view, Qt.Key.Key_T)
     assert workshop.agenda.timer_button.text() == "Pause"
     QTest.keyClick(window.view, Qt.Key.Key_T)

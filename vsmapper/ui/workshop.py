@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import (
     QAction,
     QFont,
@@ -137,6 +137,8 @@ class Workshop:
         for presenting_action in self.presenting_actions:
             presenting_action.setEnabled(False)
             window.presentingChanged.connect(presenting_action.setEnabled)
+        # Leaving presentation mode, by Esc or the menu, leaves no black screen behind.
+        window.presentingChanged.connect(self.blank.follow_presentation)
         self.stage_actions = [self.add_pain_action, self.add_kaizen_action]
         menu = QMenu("&Workshop", window)
         window.menuBar().insertMenu(window.menus.help_menu.menuAction(), menu)
@@ -218,6 +220,11 @@ class Workshop:
             self.survey_window.close_round()
 
 
+MODIFIER_KEYS = frozenset(
+    {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
+)
+
+
 class BlankScreen(QWidget):
     """A black screen over the whole window while presenting, as a clicker's "b" asks: the
     room looks at the people, not the map. Any key or click brings the map back."""
@@ -226,6 +233,18 @@ class BlankScreen(QWidget):
         super().__init__(window)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.hide()
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Over the whole window as it changes, to another projector's size.
+        if isinstance(watched, QWidget) and event.type() == QEvent.Type.Resize:
+            self.setGeometry(watched.rect())
+        return False
+
+    def follow_presentation(self, on: bool) -> None:
+        """Leaving presentation mode, by Esc or the menu, leaves no black screen behind."""
+        if not on:
+            self.hide()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         QPainter(self).fillRect(self.rect(), Qt.GlobalColor.black)
@@ -248,7 +267,9 @@ class BlankScreen(QWidget):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        self._uncover(event)
+        # A modifier alone (the Alt of Alt+Tab) is no presenter's click.
+        if event.key() not in MODIFIER_KEYS:
+            self._uncover(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._uncover(event)
