@@ -105,7 +105,8 @@ class _SheetWriter:
         self.body = ""
         """Rows written as sheet XML by ``table``, put into the sheet after the save."""
         self.cached: dict[str, float] = {}
-        """Formula cells' values by coordinate, put into the sheet after the save."""
+        """Formula cells' values by coordinate, put into the sheet after the save: readers that
+        calculate nothing (a preview, pandas) show them."""
 
     def cell(
         self,
@@ -135,13 +136,8 @@ class _SheetWriter:
                 setattr(cell, name, style)
         return cell
 
-    def formula(
-        self, text: str, number_format: str, font: Font | None = None, cached: float | None = None
-    ) -> WriteOnlyCell:
-        """A live formula cell in column B of the next row, with the value it computes
-        (``cached``): readers that do not calculate (a preview, pandas) show it."""
-        if cached is not None:
-            self.cached[f"B{self.rows + 1}"] = cached
+    def formula(self, text: str, number_format: str, font: Font | None = None) -> WriteOnlyCell:
+        """A live formula cell."""
         cell = WriteOnlyCell(self.sheet, text)
         cell.number_format = number_format
         if font is not None:
@@ -399,7 +395,8 @@ def _write_summary(
     ):
         if isinstance(value, tuple):
             text, number_format, result = value
-            value = writer.formula(text, number_format, BOLD, result)
+            value = writer.formula(text, number_format, BOLD)
+            writer.cached[f"B{writer.rows + 1}"] = result  # the row appended next
         writer.append(
             [
                 writer.cell(label_text, font=BOLD),
