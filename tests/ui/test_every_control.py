@@ -204,7 +204,12 @@ def test_every_action_and_button_works(
         window.select([first])
         action.trigger()
         if action is window.menus.presentation_action:
+            # The agenda's steps, its timer and the blank screen work only while presenting.
+            for presenting in window.workshop.presenting_actions:
+                assert presenting.isEnabled(), presenting.text()
+                presenting.trigger()
             action.trigger()
+            assert not window.workshop.blank.isVisible()
         settle(window, qtbot)
         assert not shown_errors(window, no_dialogs), action.text()
         triggered += 1
