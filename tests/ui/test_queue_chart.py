@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -43,6 +44,11 @@ def test_the_queue_chart_draws_the_hockey_stick_with_today_and_the_scenario(
     nearest = min(scenario_curve, key=lambda rho: abs(rho - after))
     assert scenario_curve[nearest] == pytest.approx(wait_after, rel=0.1)
     assert "In the scenario" in [label.text for _, label in chart._legend.items]
+    # Today's label under its curve, the scenario's above and left of its point: both
+    # labels sat up and right, across the scenario's curve.
+    assert chart.labels.texts() == ["today"] and chart.scenario_labels.texts() == ["scenario"]
+    assert chart.labels._items[0].anchor == pg.Point(0, 0)
+    assert chart.scenario_labels._items[0].anchor == pg.Point(1, 1)
     workspace.show_scenario(None)
     workspace.refresh_now()
     assert chart.scenario_curve == []

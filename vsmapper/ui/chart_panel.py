@@ -622,7 +622,10 @@ class QueueChart(QWidget):
             pen=pg.mkPen(theme.CONSTRAINT, width=2, style=Qt.PenStyle.DashLine),
         )
         item.addItem(self._overflow)
-        self.labels = Labels(item, anchor=(0, 1))
+        # Today's under its curve, the scenario's over both: curves that rise to the right
+        # leave those corners clear, where the labels crossed the scenario's curve.
+        self.labels = Labels(item, anchor=(0, 0))
+        self.scenario_labels = Labels(item, anchor=(1, 1))
         self._draw()
 
     def show_map(self, stream: ValueStream, future: FutureState | None) -> None:
@@ -675,6 +678,7 @@ class QueueChart(QWidget):
         self._scenario.setData([], [])
         self._overflow.hide()
         self.labels.show([])
+        self.scenario_labels.show([])
         stage_id = self.stage_box.currentData()
         self._legend.setVisible(self._shown is not None and stage_id is not None)
         set_title(item, QUEUE_TITLE)
@@ -696,7 +700,7 @@ class QueueChart(QWidget):
             [100 * rho for rho, _ in self.curve], [hours for _, hours in self.curve]
         )
         self._today.setData([100 * load.utilization], [wait])
-        labels = [("today", 100 * load.utilization + 1, wait, theme.INK)]
+        self.labels.show([("today", 100 * load.utilization + 1, wait, theme.INK)])
         units = calendar.hours_per_day, calendar.days_per_week
         text = (
             f"{stage.name}: {load.utilization:.0%} busy today, waiting {show_hours(wait, *units)}."
@@ -708,8 +712,8 @@ class QueueChart(QWidget):
             after = change.utilization_after
             if change.overflowing:
                 self._overflow.show()
-                labels.append(
-                    (f"scenario: {after:.0%}, unbounded", 101.0, top * 0.8, theme.CONSTRAINT)
+                self.scenario_labels.show(
+                    [(f"scenario: {after:.0%}, unbounded", 99.0, top * 0.8, theme.CONSTRAINT)]
                 )
                 text += f" The scenario makes it {after:.0%} busy: its queue grows without bound."
             else:
@@ -717,17 +721,13 @@ class QueueChart(QWidget):
                 self._scenario.setData([100 * after], [change.wait_after_hours])
                 self._draw_scenario_curve(future, stage)
                 top = max(top, 2 * change.wait_after_hours)
-                # Below its point when today's is near, where the two labels wrote over each other.
-                near = abs(after - load.utilization) < 0.1
-                below = 0.06 * top if near else 0.0
-                labels.append(
-                    ("scenario", 100 * after + 1, change.wait_after_hours - below, theme.CONSTRAINT)
+                self.scenario_labels.show(
+                    [("scenario", 100 * after - 1, change.wait_after_hours, theme.CONSTRAINT)]
                 )
                 text += (
                     f" The scenario: {after:.0%} busy, waiting "
                     f"{show_hours(change.wait_after_hours, *units)}."
                 )
-        self.labels.show(labels)
         self.note.setText(text)
         item.setXRange(0, 105, padding=0)
         item.setYRange(0, top * 1.1 or 1, padding=0)
