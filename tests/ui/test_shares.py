@@ -22,3 +22,10 @@ def test_the_constraint_of_a_big_map_holds_a_sliver_not_nothing() -> None:
     analysis = analyze(stream)
     assert analysis.constraint is not None and 0 < analysis.constraint.share < 0.005
     assert status_text(analysis, stream).endswith("(<1%)")
+
+
+def test_no_money_is_written_with_a_minus() -> None:
+    from vsmapper.ui.units import money_text
+
+    # A cost typed as −10 in a field that stops at 0 read "−0 USD".
+    assert money_text(-0.0, "USD") == "0 USD"

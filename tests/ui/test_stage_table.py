@@ -174,6 +174,11 @@ def test_reading_typed_fields_and_refusals() -> None:
     assert read_stage_field("pca", "92,5") == 92.5
     assert read_stage_field("pca", "92,5%") == 92.5
     assert read_stage_field("availability", "50,5%") == 0.505
+    # 1 is all their time; 1.5 was taken, without a word, as 1.5 %.
+    assert read_stage_field("availability", "1") == 1
+    with pytest.raises(ValueError, match=r"'1\.5' would be 1\.5 % of their time"):
+        read_stage_field("availability", "1.5")
+    assert read_stage_field("availability", "1.5%") == 0.015
     with pytest.raises(ValueError, match="out of range"):
         typed_value(Stage(id="s", name="S"), "pca", "1,000", Calendar())
     assert refusal_reason("Coding: pca: 0 is out of range") == "0 is out of range"
@@ -460,6 +465,9 @@ def test_a_click_away_from_a_refused_entry_never_puts_it_in_the_clicked_cell(
     # The refused cell keeps its editor and the typed text; the clicked cell is untouched.
     assert current(table) == (1, WT)
     assert editor_in_use().text() == "3 dayz"
+    # In red, so that what is typed next is not meant for the cell clicked (it went,
+    # unseen, into the refused cell's column).
+    assert "background" in editor_in_use().styleSheet()
     press(editor_in_use(), Qt.Key.Key_Escape)
     assert snapshot(workspace) == before
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=elsewhere)

@@ -53,7 +53,7 @@ def read_stage_field(field: str, text: str) -> Any:
     if field == "pca":
         return _typed_pca(text)
     if field == "availability":
-        return read_availability(cell)
+        return _typed_availability(text)
     if field in OPTIONAL_NUMBERS and not text.strip():
         return None
     if field in NUMBERS:
@@ -63,6 +63,20 @@ def read_stage_field(field: str, text: str) -> Any:
     if field == "name":
         return text.strip()
     return text
+
+
+def _typed_availability(text: str) -> float:
+    """Availability as a share (0.5) or a percentage (50, 50%); a bare number a little over 1
+    is refused, most likely a slip: 1 is all their time, and 1.5 would be 1.5 %."""
+    share = read_availability(Cell(text))
+    number = share * 100
+    if 1 < number < 10 and not text.strip().endswith("%"):
+        shown = format_number(number)
+        raise ValueError(
+            f"'{shown}' would be {shown} % of their time: type 0.5 or 50% for half, or "
+            f"{shown}% if you mean it"
+        )
+    return share
 
 
 def _typed_pca(text: str) -> float:

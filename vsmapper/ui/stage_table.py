@@ -36,6 +36,7 @@ from vsmapper.io.typed import DURATIONS, read_stage_field, refusal_reason
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage, ValueStream
+from vsmapper.ui import theme
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.editor import Editor
 from vsmapper.ui.insights_panel import ROOT
@@ -639,6 +640,9 @@ class StageTableView(QTableView):
             # Selected, as a spreadsheet's retry is: typing anew replaces it, where it was
             # appended ("2.5dhalf a day").
             editor.selectAll()
+            # Red until mended: a value typed after a click elsewhere went, unseen, into
+            # this refused cell's column.
+            editor.setStyleSheet(f"QLineEdit {{ background: {theme.CONSTRAINT_TINT}; }}")
         self.show_refusal(message)
 
     # --- stages --------------------------------------------------------------------

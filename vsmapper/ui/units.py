@@ -57,7 +57,8 @@ def duration_text(stream: ValueStream, hours: float) -> str:
 def money_text(amount: float, currency: str) -> str:
     """An amount of money: ``1,250 USD``; cents only for small amounts."""
     decimals = 2 if 0 < abs(amount) < 100 and amount != round(amount) else 0
-    return f"{amount:,.{decimals}f} {currency}".replace("-", "−")
+    # + 0.0: a −0.0 (a cost typed as −10 in a field that stops at 0) is a plain 0.
+    return f"{amount + 0.0:,.{decimals}f} {currency}".replace("-", "−")
 
 
 NO_COSTS_TIP = "Give the map an hourly cost (File ▸ Map settings…) to see what an item costs"
