@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
@@ -106,6 +107,17 @@ def test_adding_a_practice_is_one_undo_step_with_the_catalog_defaults(
         opportunity_from_practice(practice, "coding-assistant", chain.stream, "coding")
     ]
     round_trip(chain, before, "Add AI opportunity Coding assistant to Coding")
+
+
+def test_the_dialog_takes_the_factors_the_table_takes(qtbot: QtBot, chain: Workspace) -> None:
+    # A typed 150 became ×10.00 without a word; the table takes up to ×100.
+    dialog = dialog_for(qtbot, chain, "review")
+    dialog.choose("ai-code-review")
+    for box in (dialog.process_factor, dialog.wait_factor):
+        box.clear()
+        QTest.keyClicks(box, "15")
+        assert box.value() == 15
+    assert dialog.process_factor.maximum() == dialog.wait_factor.maximum() == 100
 
 
 def test_the_team_can_change_the_defaults_before_adding(qtbot: QtBot, chain: Workspace) -> None:

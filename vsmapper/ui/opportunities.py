@@ -56,7 +56,7 @@ from vsmapper.catalog import (
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change
 from vsmapper.model.duration import decimal_comma_hint, read_decimal, share_text
-from vsmapper.model.stream import AIOpportunity, Scenario, Stage
+from vsmapper.model.stream import MAX_FACTOR, AIOpportunity, Scenario, Stage
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
@@ -315,8 +315,9 @@ class AddOpportunityDialog(QDialog):
 
         self.name = QLineEdit()
         self.name.setPlaceholderText("Name the AI idea, e.g. Test data generator")
-        self.process_factor = self._spin(0, 10, 2, 0.05, "×")
-        self.wait_factor = self._spin(0, 10, 2, 0.05, "×")
+        # Up to the map's own bound, as the table takes them: at 10, a typed 150 became 10.
+        self.process_factor = self._spin(0, MAX_FACTOR, 2, 0.05, "×")
+        self.wait_factor = self._spin(0, MAX_FACTOR, 2, 0.05, "×")
         self.pca_delta = self._spin(-100, 100, 1, 1, "", " pts")
         self.monthly_cost = self._spin(0, 10_000_000, 0, 50, "", f" {workspace.stream.currency}")
         figures = QHBoxLayout()
