@@ -179,6 +179,7 @@ def test_reading_typed_fields_and_refusals() -> None:
     with pytest.raises(ValueError, match=r"'1\.5' would be 1\.5 % of their time"):
         read_stage_field("availability", "1.5")
     assert read_stage_field("availability", "1.5%") == 0.015
+    assert read_stage_field("availability", "0.05") == 0.05  # a share, 5 %, is no slip
     with pytest.raises(ValueError, match="out of range"):
         typed_value(Stage(id="s", name="S"), "pca", "1,000", Calendar())
     assert refusal_reason("Coding: pca: 0 is out of range") == "0 is out of range"

@@ -410,7 +410,7 @@ _PERCENT_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}%?")
 decimal one, as a phone's keypad in many languages types it."""
 
 
-def _percent_number(cell: Cell) -> tuple[float | int, bool]:
+def percent_number(cell: Cell) -> tuple[float | int, bool]:
     """A number and whether it was written as a percentage (``85%`` or a % cell)."""
     text = cell.value.strip() if isinstance(cell.value, str) else ""
     if _PERCENT_DECIMAL_COMMA.fullmatch(text):
@@ -432,14 +432,14 @@ def read_pca(cell: Cell, fraction_scale: float = 1) -> float | int:
 
     ``fraction_scale`` multiplies a plain number: 100 when the column holds fractions.
     """
-    number, marked = _percent_number(cell)
+    number, marked = percent_number(cell)
     # Rounded so that 0.9 reads as 90, not 90.00000000000001.
     return number if marked else round(number * fraction_scale, 9)
 
 
 def read_availability(cell: Cell) -> float | int:
     """Availability as a fraction: ``0.5``, ``50`` or ``50%``."""
-    number, percent = _percent_number(cell)
+    number, percent = percent_number(cell)
     share = number / 100 if percent or number > 1 else number
     if share > 1:
         raise ValueError(
@@ -915,7 +915,7 @@ def _pca_scale(readers: Sequence[_RowReader], problems: Problems) -> float:
         if cell is None or _is_blank(cell.value):
             continue
         try:
-            number, marked = _percent_number(cell)
+            number, marked = percent_number(cell)
         except ValueError:
             continue
         if not marked and 0 < number < 1:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from vsmapper.io.table_import import (
     Cell,
+    percent_number,
     read_availability,
     read_duration,
     read_number,
@@ -69,9 +70,8 @@ def _typed_availability(text: str) -> float:
     """Availability as a share (0.5) or a percentage (50, 50%); a bare number a little over 1
     is refused, most likely a slip: 1 is all their time, and 1.5 would be 1.5 %."""
     share = read_availability(Cell(text))
-    number = share * 100
-    if 1 < number < 10 and not text.strip().endswith("%"):
-        shown = format_number(number)
+    shown = _slip(text, 1, 10)
+    if shown:
         raise ValueError(
             f"'{shown}' would be {shown} % of their time: type 0.5 or 50% for half, or "
             f"{shown}% if you mean it"
@@ -86,13 +86,21 @@ def _typed_pca(text: str) -> float:
     explodes without a word. (A spreadsheet's column of fractions is read as fractions.)
     """
     number = read_pca(Cell(text))
-    if 0 < number < 1 and not text.strip().endswith("%"):
-        shown = format_number(number)
+    shown = _slip(text, 0, 1)
+    if shown:
+        percent = format_number(number * 100)
         raise ValueError(
-            f"'{shown}' would be {shown} %: %C&A is in percent ({format_number(number * 100)} "
-            f"for {format_number(number * 100)} %); type {shown}% if you mean it"
+            f"'{shown}' would be {shown} %: %C&A is in percent ({percent} for {percent} %); "
+            f"type {shown}% if you mean it"
         )
     return number
+
+
+def _slip(text: str, low: float, high: float) -> str | None:
+    """The number as typed when it is bare (no %) and between ``low`` and ``high``: a
+    percentage field's likely slip; None otherwise."""
+    number, marked = percent_number(Cell(text))
+    return format_number(number) if not marked and low < number < high else None
 
 
 def refusal_reason(problem: str) -> str:
