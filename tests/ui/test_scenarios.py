@@ -21,6 +21,7 @@ from vsmapper.ui.commands import perform
 from vsmapper.ui.insights_panel import BETTER, WORSE
 from vsmapper.ui.scenarios import (
     MEASURES,
+    OVERRIDE_COLUMNS,
     ScenarioComparisonView,
     ScenariosPanel,
     measure_deltas,
@@ -79,10 +80,10 @@ def test_the_panel_lists_the_scenarios_and_edits_the_selected_one(panel: Scenari
         ai_item(panel, i).checkState() == Qt.CheckState.Checked
         for i in ("coding-assistant", "review-bot", "test-generation")
     )
-    approval = panel.overrides.index(stage_row(panel.workspace, "approval"), 2)
+    approval = panel.overrides.index(stage_row(panel.workspace, "approval"), 1)
     assert approval.data() == "1-2d"
     # Not overridden: the scenario's own wait, here the coding queue the assistant shortens.
-    assert panel.overrides.index(stage_row(panel.workspace, "coding"), 2).data() == "4.4h"
+    assert panel.overrides.index(stage_row(panel.workspace, "coding"), 1).data() == "4.4h"
 
 
 def test_new_scenario_asks_for_a_name_and_is_one_undo_step(
@@ -233,14 +234,14 @@ def test_overrides_are_typed_as_durations_and_undone(
     before = dump_map(example.stream)
     panel.select_scenario("coding-assistant-only")
     review = stage_row(example, "review")
-    assert panel.overrides.setData(panel.overrides.index(review, 2), "2-5d")
+    assert panel.overrides.setData(panel.overrides.index(review, 1), "2-5d")
     override = example.document.scenario("coding-assistant-only").overrides["review"]
     assert (override.wait_time.text, override.process_time, override.pca) == ("2-5d", None, None)
-    assert panel.overrides.index(review, 2).data() == "2-5d"
+    assert panel.overrides.index(review, 1).data() == "2-5d"
     round_trip(example, before, "Override wait time of Code review in Coding assistant only")
 
     with_wait = dump_map(example.stream)
-    assert panel.overrides.setData(panel.overrides.index(review, 3), "97%")
+    assert panel.overrides.setData(panel.overrides.index(review, 2), "97%")
     override = example.document.scenario("coding-assistant-only").overrides["review"]
     assert (override.wait_time.text, override.pca) == ("2-5d", 97)
     round_trip(example, with_wait, "Override %C&A of Code review in Coding assistant only")
@@ -251,7 +252,7 @@ def test_people_and_availability_are_overridden_as_the_stages_table_reads_them(
 ) -> None:
     panel.select_scenario("coding-assistant-only")
     review = stage_row(example, "review")
-    people, availability = panel.overrides.index(review, 4), panel.overrides.index(review, 5)
+    people, availability = panel.overrides.index(review, 3), panel.overrides.index(review, 4)
     stage = example.stream.stage("review")
     assert (people.data(), availability.data()) == (
         f"{stage.people:g}",
@@ -296,12 +297,12 @@ def test_the_people_fix_shows_in_the_overrides_and_the_wait_it_brings(
     panel.select_scenario("more-changes")
     next(button for button in panel.fix_buttons if button.text() == "People").click()
     review = stage_row(example, "review")
-    assert panel.overrides.index(review, 4).data() == "4.5"
+    assert panel.overrides.index(review, 3).data() == "4.5"
     # The greyed wait is the one the map shows for the scenario: the queue's response to
     # 4.5 people, not the wait before them (it said 1w 3.7d where the map said 6.2h).
     added = example.stream.scenarios[-1]
     shown = apply_scenario(example.stream, added).stage("review").wait_time.likely_hours()
-    assert panel.overrides.index(review, 2).data() == duration_text(example.stream, shown)
+    assert panel.overrides.index(review, 1).data() == duration_text(example.stream, shown)
 
 
 def test_the_wait_of_an_overloaded_stage_is_greyed_as_unbounded(
@@ -309,16 +310,16 @@ def test_the_wait_of_an_overloaded_stage_is_greyed_as_unbounded(
 ) -> None:
     panel.select_scenario("coding-assistant-only")
     panel.demand.setValue(5)
-    assert panel.overrides.index(stage_row(example, "review"), 2).data() == "unbounded"
+    assert panel.overrides.index(stage_row(example, "review"), 1).data() == "unbounded"
 
 
 def test_a_blank_override_clears_it(panel: ScenariosPanel, example: Workspace) -> None:
     before = dump_map(example.stream)
     panel.select_scenario("ai-across-the-stream")
     approval = stage_row(example, "approval")
-    assert panel.overrides.setData(panel.overrides.index(approval, 2), "  ")
+    assert panel.overrides.setData(panel.overrides.index(approval, 1), "  ")
     assert example.document.scenario("ai-across-the-stream").overrides == {}
-    assert panel.overrides.index(approval, 2).data() == "3.5d"  # the stage's own, greyed
+    assert panel.overrides.index(approval, 1).data() == "3.5d"  # the stage's own, greyed
     round_trip(
         example, before, "Clear wait time override of Change approval (CAB) in AI across the stream"
     )
@@ -327,17 +328,17 @@ def test_a_blank_override_clears_it(panel: ScenariosPanel, example: Workspace) -
 @pytest.mark.parametrize(
     ("column", "typed", "reason"),
     [
-        (2, "2-", "'2-' is not a duration"),
-        (1, "5d/2d/1d", "is out of order"),
+        (1, "2-", "'2-' is not a duration"),
+        (0, "5d/2d/1d", "is out of order"),
+        (2, "0", "0 is out of range; it must be 0.01 or more"),
+        (2, "0.005%", "it must be 0.01 or more"),
+        (2, "lots", "'lots' is not a number"),
+        (2, "0.85", "'0.85' would be 0.85 %"),
         (3, "0", "0 is out of range; it must be 0.01 or more"),
-        (3, "0.005%", "it must be 0.01 or more"),
-        (3, "lots", "'lots' is not a number"),
-        (3, "0.85", "'0.85' would be 0.85 %"),
-        (4, "0", "0 is out of range; it must be 0.01 or more"),
-        (4, "1,5", "use a point for decimals: 1.5"),
-        (5, "150%", "more than 100 %"),
-        (5, "0", "0 is out of range; it must be 0.0001 or more"),
-        (5, "0.005%", "it must be 0.0001 or more"),
+        (3, "1,5", "use a point for decimals: 1.5"),
+        (4, "150%", "more than 100 %"),
+        (4, "0", "'0' is out of range; availability must be 0.01% or more"),
+        (4, "0.005%", "availability must be 0.01% or more"),
     ],
 )
 def test_invalid_overrides_are_refused_inline_and_on_commit(
@@ -504,15 +505,20 @@ def test_the_overrides_show_stage_names_and_values_in_a_dock_as_narrow_as_a_proj
     table, header = panel.override_table, panel.override_table.horizontalHeader()
     metrics = table.fontMetrics()
     # "Idea intake" whole, and the values ("1w 2.5d") beside it; long names elide.
-    assert header.sectionSize(0) >= metrics.horizontalAdvance("Idea intake")
-    for column, sample in enumerate(("1w 2.5d", "1w 2.5d", "100%", "12.5", "100%"), start=1):
+    assert table.verticalHeader().width() >= metrics.horizontalAdvance("Idea intake")
+    for column, sample in enumerate(("1w 2.5d", "1w 2.5d", "100%", "12.5", "100%")):
         title = panel.overrides.headerData(column, Qt.Orientation.Horizontal)
         assert header.sectionSize(column) >= max(
             metrics.horizontalAdvance(sample), header.fontMetrics().horizontalAdvance(title)
         )
-    assert panel.overrides.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == (
+    assert panel.overrides.headerData(1, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole) == (
         "Discovery & prioritisation"
     )
+    # Scrolled sideways to the last column, the rows still say which stage they are.
+    table.scrollTo(panel.overrides.index(0, len(OVERRIDE_COLUMNS) - 1))
+    assert table.horizontalScrollBar().value() > 0
+    assert table.verticalHeader().isVisible()
+    assert table.verticalHeader().geometry().left() < table.viewport().geometry().left()
 
 
 def test_the_comparison_shows_a_stage_name_whole(comparison: ScenarioComparisonView) -> None:

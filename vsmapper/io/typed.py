@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from vsmapper.errors import quoted
 from vsmapper.io.table_import import (
     Cell,
     percent_number,
@@ -17,7 +18,7 @@ from vsmapper.io.table_import import (
     read_pca,
 )
 from vsmapper.model.duration import format_number
-from vsmapper.model.stream import Calendar, Stage, estimate_problem
+from vsmapper.model.stream import MIN_SHARE, Calendar, Stage, estimate_problem
 from vsmapper.model.validation import validation_messages
 
 DURATIONS = ("process_time", "wait_time")
@@ -75,6 +76,12 @@ def _typed_availability(text: str) -> float:
         raise ValueError(
             f"'{shown}' would be {shown} % of their time: type 0.5 or 50% for half, or "
             f"{shown}% if you mean it"
+        )
+    if share < MIN_SHARE / 100:
+        # Said in percent, as the field shows it: the model's limit is the fraction 0.0001.
+        raise ValueError(
+            f"{quoted(text.strip())} is out of range; availability must be "
+            f"{format_number(MIN_SHARE)}% or more"
         )
     return share
 

@@ -105,7 +105,7 @@ OVERRIDE_COLUMNS = (
     OverrideColumn("people", "people", "People", "3", "12.5"),
     OverrideColumn("availability", "availability", "Avail.", "50%", "100%"),
 )
-"""After the Stage column, in this order."""
+"""In this order, beside the stage names in the rows' header."""
 
 
 def override_text(field: str, value: Any) -> str:
@@ -146,8 +146,9 @@ class OverrideTableModel(CheckedTableModel):
         if self.rowCount() == self._rows:
             if self._rows:
                 self.dataChanged.emit(
-                    self.index(0, 0), self.index(self._rows - 1, len(OVERRIDE_COLUMNS))
+                    self.index(0, 0), self.index(self._rows - 1, len(OVERRIDE_COLUMNS) - 1)
                 )
+                self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, self._rows - 1)
             return
         self.beginResetModel()
         self._rows = self.rowCount()
@@ -169,16 +170,16 @@ class OverrideTableModel(CheckedTableModel):
         return len(self.workspace.stream.stages)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
-        return 0 if parent.isValid() else 1 + len(OVERRIDE_COLUMNS)
+        return 0 if parent.isValid() else len(OVERRIDE_COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if section == 0:
-            return "Stage" if role in (Qt.ItemDataRole.DisplayRole, TIP) else None
-        column = OVERRIDE_COLUMNS[section - 1]
+        if orientation == Qt.Orientation.Vertical:
+            # The stage's name heads its row, so it stays in view as the table scrolls sideways.
+            shown = role in (Qt.ItemDataRole.DisplayRole, TIP) and section < self.rowCount()
+            return self.workspace.stream.stages[section].name if shown else None
+        column = OVERRIDE_COLUMNS[section]
         # Short titles: the panel is narrow, and the stage's name needs the room.
         if role == Qt.ItemDataRole.DisplayRole:
             return column.title
@@ -187,8 +188,7 @@ class OverrideTableModel(CheckedTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if index.column() else base
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
     def _override(self, row: int) -> StageOverride | None:
         scenario = self.scenario
@@ -202,10 +202,7 @@ class OverrideTableModel(CheckedTableModel):
         if not index.isValid() or scenario is None:
             return None
         stage = self.workspace.stream.stages[index.row()]
-        if index.column() == 0:
-            shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
-            return stage.name if role in shown else None
-        column = OVERRIDE_COLUMNS[index.column() - 1]
+        column = OVERRIDE_COLUMNS[index.column()]
         field, label = column.field, column.label
         override = self._override(index.row())
         value = getattr(override, field) if override else None
@@ -271,7 +268,7 @@ class OverrideTableModel(CheckedTableModel):
             return None
         stream = self.workspace.stream
         stage = stream.stages[index.row()]
-        column = OVERRIDE_COLUMNS[index.column() - 1]
+        column = OVERRIDE_COLUMNS[index.column()]
         where = f"{stage.name}: {column.label} override"
         # Read and checked as the stage's own field is: "85%", "50%" or "0.5", "2-5d".
         try:
@@ -286,7 +283,7 @@ class OverrideTableModel(CheckedTableModel):
         role: int = Qt.ItemDataRole.EditRole,
     ) -> bool:
         scenario = self.scenario
-        if role != Qt.ItemDataRole.EditRole or scenario is None or index.column() == 0:
+        if role != Qt.ItemDataRole.EditRole or scenario is None:
             return False
         try:
             parsed = self._value(index, str(value))
@@ -294,7 +291,7 @@ class OverrideTableModel(CheckedTableModel):
             self.problem.emit(str(error))
             return False
         stage = self.workspace.stream.stages[index.row()]
-        column = OVERRIDE_COLUMNS[index.column() - 1]
+        column = OVERRIDE_COLUMNS[index.column()]
         field, label = column.field, column.label
         old = scenario.overrides.get(stage.id) or StageOverride()
         if getattr(old, field) == parsed:
@@ -357,29 +354,35 @@ def all_ai_ideas(scenarios: list[Scenario]) -> Scenario | None:
 
 
 class OverrideTable(QTableView):
-    """The overrides: values in columns wide enough for "1w 2.5d" and their titles; the
-    stage's name takes the width left, at least ``NAME_SAMPLE``'s, the table scrolling
-    sideways in a narrower dock rather than squeezing names to "…"."""
+    """The overrides: values in columns wide enough for "1w 2.5d" and their titles, each row
+    headed by its stage's name, which stays in view as a narrow dock scrolls sideways. The
+    names take the width left, at least ``NAME_SAMPLE``'s; longer ones elide."""
 
     NAME_SAMPLE = "Security review"
-    """About the least of a name the Stage column shows whole."""
+    """About the least of a name the rows' header shows whole."""
 
     def __init__(self, model: OverrideTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         # Fixed widths, not sized to every row: that walks the whole map on each change.
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        names = self.verticalHeader()
+        names.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        names.setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         header = self.horizontalHeader()
         titles, margin = header.fontMetrics(), 2 * header.fontMetrics().averageCharWidth()
-        for place, column in enumerate(OVERRIDE_COLUMNS, start=1):
+        for place, column in enumerate(OVERRIDE_COLUMNS):
             value = self.fontMetrics().horizontalAdvance(column.widest)
             header.resizeSection(place, max(value, titles.horizontalAdvance(column.title)) + margin)
-        others = sum(header.sectionSize(place) for place in range(1, header.count()))
-        least = self.fontMetrics().horizontalAdvance(self.NAME_SAMPLE) + margin
-        header.resizeSection(0, max(least, self.viewport().width() - others))
+        values = sum(header.sectionSize(place) for place in range(header.count()))
+        least = self.verticalHeader().fontMetrics().horizontalAdvance(self.NAME_SAMPLE) + margin
+        room = self.width() - 2 * self.frameWidth() - values
+        if self.verticalScrollBar().isVisible():
+            room -= self.verticalScrollBar().width()
+        self.verticalHeader().setFixedWidth(max(least, room))
 
 
 class ScenariosPanel(QWidget):
@@ -445,7 +448,6 @@ class ScenariosPanel(QWidget):
         self.overrides = OverrideTableModel(workspace, self)
         self.override_table = OverrideTable(self.overrides, self)
         self.override_table.setItemDelegate(CheckedTextDelegate(self.override_table))
-        self.override_table.verticalHeader().hide()
         prepare_table(self.override_table)
         self.override_table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
