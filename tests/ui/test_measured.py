@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QDate, QStandardPaths, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QComboBox
 
 from tests.history.histories import write_transitions
@@ -170,6 +171,33 @@ def test_a_new_measurement_redraws_the_same_chart_items(window: MainWindow, qtbo
     assert panel.measured is not None
     panel.show_measurement(panel.measured)
     assert [list(chart.getPlotItem().vb.addedItems) for chart in charts] == first
+
+
+def test_the_charts_read_on_a_projector(window: MainWindow, qtbot: object) -> None:
+    window.measured_flow.example_action.trigger()
+    panel = window.measured_flow.panel
+    qtbot.waitUntil(lambda: panel.measured is not None, timeout=60_000)  # type: ignore[attr-defined]
+    stream, found = window.workspace.stream, panel.measured.measurement
+    # Dates on a date axis, which spaces its labels to the chart's width.
+    for chart in (panel.velocity_chart, panel.cfd_chart):
+        assert isinstance(chart.getPlotItem().getAxis("bottom"), pg.DateAxisItem)
+    # The cumulative flow names its bands, the first stage on top and done at the bottom.
+    legend = QTextDocument()
+    legend.setHtml(panel.cfd_legend.text())
+    lines = legend.toPlainText().splitlines()
+    assert lines[0] == "■ Idea intake" and lines[-1] == "■ Done"
+    assert len(lines) == len(stream.stages) + 1
+    # Aging work: a row per stage holding work, named down the left, in flow order.
+    [ticks] = panel.aging_chart.getPlotItem().getAxis("left")._tickLevels
+    names = [name for _, name in sorted(ticks, reverse=True)]
+    busy = {stream.statuses[aging.status].stage for aging in found.aging}
+    assert names == [
+        stage.name[:21] + "…" if len(stage.name) > 22 else stage.name
+        for stage in stream.stages
+        if stage.id in busy
+    ]
+    low, high = panel.aging_chart.getPlotItem().viewRange()[0]
+    assert low == 0 and high >= max(aging.age_hours for aging in found.aging)
 
 
 def test_a_workbook_export_carries_the_measured_flow(

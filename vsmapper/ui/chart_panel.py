@@ -72,9 +72,11 @@ class Chart(pg.PlotWidget):
         event.ignore()
 
 
-def _plot(title: str, bottom: str, left: str = "") -> pg.PlotWidget:
-    """A white plot in the app's fonts, readable on a projector."""
-    plot = Chart(background=theme.PAPER)
+def _plot(title: str, bottom: str, left: str = "", dates: bool = False) -> pg.PlotWidget:
+    """A white plot in the app's fonts, readable on a projector; with ``dates``, its x values
+    are UTC timestamps, labelled as dates spaced to the plot's width."""
+    axes = {"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)} if dates else {}
+    plot = Chart(background=theme.PAPER, axisItems=axes)
     item = plot.getPlotItem()
     set_title(item, title)
     item.showGrid(x=True, y=False, alpha=0.15)

@@ -4,11 +4,13 @@ against it and a throughput forecast (made only when the panel is first shown)."
 from __future__ import annotations
 
 import html
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -34,6 +36,29 @@ if TYPE_CHECKING:
     from vsmapper.ui.workspace import Workspace
 
 
+WEEK_SECONDS = 7 * 24 * 3600
+LONGEST_LABEL = 22
+"""Characters of a stage's name a chart's legend or axis shows before "…"."""
+
+
+def _timestamp(day: date) -> float:
+    """A day as the UTC timestamp a date axis places it at."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= LONGEST_LABEL else name[: LONGEST_LABEL - 1] + "…"
+
+
+def _band_colour(place: int, count: int) -> QColor:
+    """A cumulative flow band's colour: done in grey, the stages in distinct hues."""
+    if place == 0:
+        return theme.color(theme.FLOW, 170)
+    colour = pg.intColor(place - 1, hues=max(count - 1, 1), values=1, maxValue=230)
+    colour.setAlpha(170)
+    return colour
+
+
 class MeasuredFlowPanel(QWidget):
     """Flow metrics of the measured history, its charts, the map against it, a forecast."""
 
@@ -51,21 +76,25 @@ class MeasuredFlowPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.flow_time_chart = _plot("Flow time of done items", "working hours", "items")
-        self.velocity_chart = _plot("Flow velocity", "week", "items done")
-        self.cfd_chart = _plot("Cumulative flow", "day", "items")
-        self.aging_chart = _plot(
-            "Aging work in progress", "stage the item is in", "age (working hours)"
-        )
+        self.velocity_chart = _plot("Flow velocity", "week", "items done", dates=True)
+        self.cfd_chart = _plot("Cumulative flow", "day", "items", dates=True)
+        self.aging_chart = _plot("Aging work in progress", "age (working hours)")
+        # Beside the bands, in their order from the top: a label, which exports with the chart.
+        self.cfd_legend = QLabel()
+        self.cfd_legend.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         self.tabs = QTabWidget()
-        for plot, title in (
-            (self.flow_time_chart, "Flow time"),
-            (self.velocity_chart, "Velocity"),
-            (self.cfd_chart, "Cumulative flow"),
-            (self.aging_chart, "Aging WIP"),
+        for plot, title, beside in (
+            (self.flow_time_chart, "Flow time", None),
+            (self.velocity_chart, "Velocity", None),
+            (self.cfd_chart, "Cumulative flow", self.cfd_legend),
+            (self.aging_chart, "Aging WIP", None),
         ):
             # A plain widget around each plot, so that exports render it as the Charts do.
             page = QWidget()
-            QVBoxLayout(page).addWidget(plot)
+            row = QHBoxLayout(page)
+            row.addWidget(plot, 1)
+            if beside is not None:
+                row.addWidget(beside)
             self.tabs.addTab(page, title)
         self.forecast = ThroughputForecastBox()
         buttons = QHBoxLayout()
@@ -103,14 +132,18 @@ class MeasuredFlowPanel(QWidget):
             self.flow_time_chart.getPlotItem(), "creation"
         )
         velocity = self.velocity_chart.getPlotItem()
-        self._velocity_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=theme.PROCESS)
+        self._velocity_bars = pg.BarGraphItem(
+            x=[], height=[], width=0.8, brush=theme.PROCESS, pen=None
+        )
         self._trend = pg.PlotDataItem(pen=pg.mkPen(theme.CONSTRAINT, width=2))
         velocity.addItem(self._velocity_bars)
         velocity.addItem(self._trend)
         self._bands: list[tuple[pg.PlotDataItem, pg.PlotDataItem, pg.FillBetweenItem]] = []
         aging = self.aging_chart.getPlotItem()
+        # Stages down the left, one row each, so their names never write over each other.
+        aging.showGrid(x=True, y=True, alpha=0.15)
         self._ages = pg.ScatterPlotItem(size=7, brush=theme.color(theme.WAIT, 160), pen=None)
-        self._aging_p85 = _mark(theme.CONSTRAINT, 0.1, angle=0)
+        self._aging_p85 = _mark(theme.CONSTRAINT, 0.92)
         aging.addItem(self._ages)
         aging.addItem(self._aging_p85)
 
@@ -163,74 +196,95 @@ class MeasuredFlowPanel(QWidget):
     def _draw_velocity(self, found: Measurement) -> None:
         import numpy as np
 
+        x = [_timestamp(week) for week, _ in found.weekly_done]
         counts = [count for _, count in found.weekly_done]
-        x = list(range(len(counts)))
-        self._velocity_bars.setOpts(x=x, height=counts)
+        self._velocity_bars.setOpts(x=x, height=counts, width=0.8 * WEEK_SECONDS)
         self._trend.setData([], [])
         if len(counts) >= 2:
             slope, intercept = np.polyfit(x, counts, 1)
-            self._trend.setData([x[0], x[-1]], [intercept, intercept + slope * x[-1]])
-        ticks = [(i, week.strftime("%d %b %y")) for i, (week, _) in enumerate(found.weekly_done)]
-        step = max(1, len(ticks) // 8)
-        self.velocity_chart.getPlotItem().getAxis("bottom").setTicks([ticks[::step]])
+            self._trend.setData(
+                [x[0], x[-1]], [intercept + slope * x[0], intercept + slope * x[-1]]
+            )
 
     def _draw_cfd(self, found: Measurement, stream: ValueStream) -> None:
         item = self.cfd_chart.getPlotItem()
-        x = list(range(len(found.cfd_days)))
+        x = [_timestamp(day) for day in found.cfd_days]
         layers = [("Done", found.cfd_done)] + [
             (stage.name, found.cfd_stages.get(stage.id, [0] * len(x)))
             for stage in reversed(stream.stages)
         ]
         if not found.cfd_days:
             layers = []
-        colours = [phase.strong for phase in theme.PHASE_COLORS.values()] + [theme.WAIT, theme.AI]
         # One band per layer, made when first needed and kept: hidden when a later draw has
         # fewer layers.
         while len(self._bands) < len(layers):
-            colour = colours[len(self._bands) % len(colours)]
             lower = pg.PlotDataItem(pen=None)
-            upper = pg.PlotDataItem(pen=pg.mkPen(colour))
-            band = pg.FillBetweenItem(lower, upper, brush=theme.color(colour, 120))
+            upper = pg.PlotDataItem()
+            band = pg.FillBetweenItem(lower, upper)
             for part in (lower, upper, band):
                 item.addItem(part)
             self._bands.append((lower, upper, band))
         below = [0] * len(x)
-        for (lower, upper, band), (_name, values) in zip(self._bands, layers, strict=False):
+        for place, ((lower, upper, band), (_, values)) in enumerate(
+            zip(self._bands, layers, strict=False)
+        ):
+            colour = _band_colour(place, len(layers))
             above = [a + b for a, b in zip(below, values, strict=True)]
             lower.setData(x, below)
             upper.setData(x, above)
+            upper.setPen(pg.mkPen(colour))
+            band.setBrush(pg.mkBrush(colour))
             band.show()
             below = above
+        # Listed as the bands are stacked: the first stage on top, done at the bottom.
+        if x:
+            item.setXRange(x[0], x[-1], padding=0.02)
+            item.setYRange(0, max(below, default=0) or 1, padding=0.05)
+        self.cfd_legend.setText(
+            "<br>".join(
+                f'<span style="color:{_band_colour(place, len(layers)).name()}">■</span>'
+                f"&nbsp;{html.escape(_short(name))}"
+                for place, (name, _) in reversed(list(enumerate(layers)))
+            )
+        )
         for lower, upper, band in self._bands[len(layers) :]:
             lower.setData([], [])
             upper.setData([], [])
             band.hide()
-        ticks = [(i, day.strftime("%d %b %y")) for i, day in enumerate(found.cfd_days)]
-        step = max(1, len(ticks) // 8)
-        item.getAxis("bottom").setTicks([ticks[::step]])
 
     def _draw_aging(self, found: Measurement, stream: ValueStream) -> None:
         item = self.aging_chart.getPlotItem()
-        place = {stage.id: index for index, stage in enumerate(stream.stages)}
-        order = {
-            status: place.get(mapping.stage or "", len(place))
-            for status, mapping in stream.statuses.items()
-        }
-        points = [(order.get(aging.status, len(place)), aging.age_hours) for aging in found.aging]
+        stage_of = {status: mapping.stage for status, mapping in stream.statuses.items()}
+        ids = {stage.id for stage in stream.stages}
+        # Where each item is: its stage, or None for a status the map does not place.
+        keys = [
+            key if (key := stage_of.get(aging.status)) in ids else None for aging in found.aging
+        ]
+        # The stages holding work, in flow order from the top, and a last row for the rest.
+        busy = set(keys)
+        rows: list[tuple[str | None, str]] = [
+            (stage.id, stage.name) for stage in stream.stages if stage.id in busy
+        ]
+        if None in busy:
+            rows.append((None, "Not on the map"))
+        place = {key: len(rows) - 1 - row for row, (key, _) in enumerate(rows)}
+        points = [
+            (aging.age_hours, place[key]) for aging, key in zip(found.aging, keys, strict=True)
+        ]
         self._ages.setData([x for x, _ in points], [y for _, y in points])
-        if found.flow_time.p85 is not None:
-            _place(
-                self._aging_p85,
-                found.flow_time.p85,
-                f"P85 flow time {hours_text(found.flow_time.p85, stream)}",
-            )
+        p85 = found.flow_time.p85
+        if p85 is not None:
+            _place(self._aging_p85, p85, f"P85 {hours_text(p85, stream)}")
         else:
             self._aging_p85.hide()
-        names = [
-            stage.name if len(stage.name) <= 14 else stage.name[:13] + "…"
-            for stage in stream.stages
-        ]
-        item.getAxis("bottom").setTicks([[(i, name) for i, name in enumerate(names)]])
+        item.getAxis("left").setTicks([[(place[key], _short(name)) for key, name in rows]])
+        widest = max([x for x, _ in points] + [p85 or 0], default=0) * 1.1 or 1
+        item.setXRange(0, widest, padding=0)
+        # The line's label on the side with more room, not cut by the plot's edge.
+        side = 1.05 if p85 is not None and p85 > widest / 2 else -0.05
+        self._aging_p85.label.anchors = [(side, 0.5), (side, 0.5)]
+        self._aging_p85.label.updatePosition()
+        item.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)
 
     def _refresh_gap(self) -> None:
         """The numbers, and the open map's lead time against the measurement."""
