@@ -17,6 +17,7 @@ from tests.history.histories import write_transitions
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map
 from vsmapper.ui.app import application
+from vsmapper.ui.commands import try_perform
 from vsmapper.ui.history_import import HistoryImportDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.measured import example_history_path
@@ -85,6 +86,44 @@ def test_import_onto_the_example_map_is_one_undo_step(window: MainWindow, qtbot:
     assert set(panel.lines) == {"P50", "P85", "P95"}
 
 
+def test_the_panel_shows_the_measurement_the_map_has_through_undo_and_redo(
+    window: MainWindow, qtbot: object, tmp_path: Path
+) -> None:
+    stack, flow = window.workspace.undo_stack, window.measured_flow
+    first = measured_dialog(window, qtbot, example_history_path())
+    assert first.apply()
+    first_measured = flow.panel.measured
+    window.measured_flow.example_action.trigger()  # a new map: the first measurement goes
+    qtbot.waitUntil(
+        lambda: flow.panel.measured is not None and flow.panel.measured is not first_measured,
+        timeout=60_000,
+    )  # type: ignore[attr-defined]
+    example = flow.panel.measured
+    second = measured_dialog(window, qtbot, example_history_path())
+    assert second.apply()
+    latest = flow.panel.measured
+    assert latest is not example and stack.count() == 2
+    stack.undo()
+    window.workspace.refresh_now()
+    assert flow.panel.measured is example
+    assert flow.measurement is example.measurement  # what a workbook's Measured flow sheet shows
+    stack.undo()
+    window.workspace.refresh_now()
+    assert flow.panel.measured is None and flow.measurement is None
+    assert not flow.panel.export_button.isEnabled()
+    assert "Import a work-item history" in flow.panel.summary.text()
+    stack.redo()
+    window.workspace.refresh_now()
+    assert flow.panel.measured is example
+    # Undone and replaced by another edit, the second measurement is gone for good.
+    assert not try_perform(stack, window.document, "Rename", lambda d: d.rename_stage("qa", "QA"))
+    stack.undo()
+    window.workspace.refresh_now()
+    stack.redo()
+    window.workspace.refresh_now()
+    assert flow.panel.measured is example
+
+
 def test_import_as_a_new_map(window: MainWindow, qtbot: object, tmp_path: Path) -> None:
     dialog = window.measured_flow.open_dialog()
     qtbot.mouseClick(dialog.new_map, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
@@ -123,10 +162,17 @@ def test_a_bad_history_is_an_inline_message(
     bad = tmp_path / "bad.csv"
     bad.write_text("Key,Changed,To\nA,someday,Done\n", encoding="utf-8")
     before = window.workspace.stream
-    dialog = window.measured_flow.open_dialog()
+    # Read after a good file: nothing of that file stays beside the bad one's message.
+    dialog = measured_dialog(window, qtbot, write_transitions(tmp_path / "good.csv"))
+    assert dialog.statuses.rowCount() and dialog.preview.rowCount()
     dialog.read(bad)
     qtbot.waitUntil(lambda: "row 2, Changed" in dialog.message.text(), timeout=60_000)  # type: ignore[attr-defined]
     assert not dialog.apply_button.isEnabled()
+    assert (dialog.statuses.rowCount(), dialog.preview.rowCount(), dialog.progress.value()) == (
+        0,
+        0,
+        0,
+    )
     assert "row 2, Changed" in window.statusBar().currentMessage()
     assert window.workspace.stream == before
 

@@ -157,6 +157,10 @@ class HistoryImportDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.message.setText(f"Reading {path.name}…")
+        self.message.setStyleSheet("")
+        # Nothing of the file read before stays beside this one's message.
+        self.statuses.setRowCount(0)
+        self.preview.setRowCount(0)
         self.progress.setValue(0)
         self.job.start(MeasureWorker(path, self._base()))
 
@@ -172,6 +176,7 @@ class HistoryImportDialog(QDialog):
 
     def _fail(self, message: str) -> None:
         self.cancel_button.setEnabled(False)
+        self.progress.setValue(0)
         self.message.setText(message)
         self.message.setStyleSheet(f"color: {theme.CONSTRAINT};")
         self.window_.statusBar().showMessage(message.splitlines()[0], 6000)

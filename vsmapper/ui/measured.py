@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QUndoCommand
 
 from vsmapper.errors import VSMapperError
 from vsmapper.model.stream import ValueStream
@@ -41,6 +41,17 @@ class Measured:
     history: History
     stream: ValueStream
     measurement: Measurement
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A measurement put in the window, with the map before it and the undo step that did it
+    (None when the map was opened as measured)."""
+
+    measured: Measured
+    drawn: ValueStream | None
+    step: QUndoCommand | None
+    place: int
 
 
 class MeasureWorker(QObject):
@@ -117,6 +128,12 @@ class MeasuredFlow(QObject):
         self.example_action = QAction("Try the example &history", window)
         self.example_action.setStatusTip("Open the example map measured from its bundled history")
         self.example_action.triggered.connect(self.try_example)
+        # The panel and a workbook's Measured flow sheet show the measurement the map has:
+        # undoing its step takes it away, redoing brings it back.
+        self.applied: list[Applied] = []
+        workspace = window.workspace
+        workspace.refreshed.connect(self._follow_undo)
+        workspace.loaded.connect(self._forget)
 
     @cached_property
     def charts_forecast(self) -> ThroughputForecastBox:
@@ -136,9 +153,43 @@ class MeasuredFlow(QObject):
         return cast("MeasuredFlowPanel", self.dock.panel())
 
     def show_measurement(self, measured: Measured, drawn: ValueStream | None = None) -> None:
-        """Show a measurement in the panel and forecast from it in the Charts."""
-        self.panel.show_measurement(measured, drawn)
-        self.charts_forecast.show_measurement(measured.measurement)
+        """Show a measurement just applied to the map (by the undo step on top, if any)."""
+        stack = self.window.workspace.undo_stack
+        place = stack.index() - 1
+        step = stack.command(place) if place >= 0 else None
+        self.applied.append(Applied(measured, drawn, step, place))
+        self._show(self.applied[-1])
+
+    def _show(self, applied: Applied | None) -> None:
+        """Show a measurement in the panel and forecast from it in the Charts; or none."""
+        if applied is None:
+            if self.dock.made_panel() is not None:
+                self.panel.clear()
+            if "charts_forecast" in self.__dict__:
+                self.charts_forecast.show_measurement(None)
+            return
+        self.panel.show_measurement(applied.measured, applied.drawn)
+        self.charts_forecast.show_measurement(applied.measured.measurement)
+
+    def _forget(self) -> None:
+        """Another map opened: its measurements, if any, are still to come."""
+        self.applied.clear()
+        self._show(None)
+
+    def _follow_undo(self) -> None:
+        stack = self.window.workspace.undo_stack
+        index = stack.index()
+        # A step undone and then replaced by a new edit is gone for good.
+        self.applied = [
+            applied
+            for applied in self.applied
+            if applied.step is None
+            or (applied.place < stack.count() and stack.command(applied.place) is applied.step)
+        ]
+        current = next((a for a in reversed(self.applied) if a.place < index), None)
+        shown = self.panel.measured if self.dock.made_panel() is not None else None
+        if (current.measured if current else None) is not shown:
+            self._show(current)
 
     def shutdown(self) -> None:
         """Stop measuring and let running forecasts end (the window is closing)."""

@@ -59,6 +59,12 @@ def _band_colour(place: int, count: int) -> QColor:
     return colour
 
 
+INVITATION = (
+    "Import a work-item history (File ▸ Import work-item history…) to see how work "
+    "really flows: flow time, velocity, load, aging work and the map against it."
+)
+
+
 class MeasuredFlowPanel(QWidget):
     """Flow metrics of the measured history, its charts, the map against it, a forecast."""
 
@@ -69,10 +75,7 @@ class MeasuredFlowPanel(QWidget):
         self.drawn: ValueStream | None = None
         self.import_button = QPushButton("Import history…")
         self.export_button = QPushButton("Export chart…")
-        self.summary = QLabel(
-            "Import a work-item history (File ▸ Import work-item history…) to see how work "
-            "really flows: flow time, velocity, load, aging work and the map against it."
-        )
+        self.summary = QLabel(INVITATION)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.flow_time_chart = _plot("Flow time of done items", "working hours", "items")
@@ -161,6 +164,26 @@ class MeasuredFlowPanel(QWidget):
         self.forecast.show_measurement(measured.measurement)
         self._draw()
         self._refresh_gap()
+
+    def clear(self) -> None:
+        """Show no measurement: the one shown was undone, or another map opened."""
+        self.measured = self.drawn = None
+        self._set_enabled(False)
+        self.forecast.show_measurement(None)
+        self.summary.setText(INVITATION)
+        self.lines = {}
+        self._flow_bars.setOpts(x0=[], width=[], height=[])
+        for line in (*self._flow_marks.values(), self._aging_p85):
+            line.hide()
+        self._velocity_bars.setOpts(x=[], height=[])
+        self._trend.setData([], [])
+        for lower, upper, band in self._bands:
+            lower.setData([], [])
+            upper.setData([], [])
+            band.hide()
+        self.cfd_legend.clear()
+        self._ages.setData([], [])
+        self.aging_chart.getPlotItem().getAxis("left").setTicks([[]])
 
     def _stream(self) -> ValueStream:
         assert self.measured is not None
