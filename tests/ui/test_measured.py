@@ -197,7 +197,7 @@ def test_the_panel_forecasts_and_exports(window: MainWindow, qtbot: object, tmp_
     box.by_box.setDate(QDate(2027, 1, 29))
     box.how_many_button.click()
     qtbot.waitUntil(lambda: not box.running, timeout=60_000)  # type: ignore[attr-defined]
-    assert "By 2027-01-29: at least" in box.result.text()
+    assert "By 2027-01-29, counting from 2026-10-23: at least" in box.result.text()
     panel.resize(900, 500)
     for index in range(panel.tabs.count()):
         panel.tabs.setCurrentIndex(index)
@@ -285,7 +285,10 @@ def test_the_charts_forecast_from_throughput_matches_the_command_line(
     qtbot.waitUntil(lambda: "By " in box.result.text(), timeout=60_000)  # type: ignore[attr-defined]
     assert main([*args, "--by", by, "--seed", "1", "--json"]) == 0
     assert box.last_result.done_by == json.loads(capsys.readouterr().out)["done_by"]  # type: ignore[union-attr]
-    assert f"By {by}: at least" in box.result.text()
+    assert f"By {by}, counting from 2026-10-23: at least" in box.result.text()
+    # A date before the history's end cannot be chosen: nothing is forecast back in time.
+    box.by_box.setDate(QDate(2026, 1, 1))
+    assert box.by_box.date() == QDate(2026, 10, 24)
 
 
 def test_enter_in_the_path_reads_it_without_opening_the_file_dialog(

@@ -121,6 +121,8 @@ class ThroughputForecastBox(QWidget):
             return
         weeks = measurement.full_weeks_done()
         until = measurement.until.date()
+        # Counted from the history's end: a date before it has nothing to forecast.
+        self.by_box.setMinimumDate(_qdate(until + timedelta(days=1)))
         self.by_box.setDate(_qdate(until + timedelta(days=DEFAULT_HORIZON_DAYS)))
         done = sorted(weeks)
         median = done[len(done) // 2] if done else 0
@@ -169,7 +171,8 @@ def throughput_sentence(found: ThroughputForecast) -> str:
         )
     assert found.by is not None
     return (
-        f"By {found.by:%Y-%m-%d}: at least {found.done_by['p50']:,.0f} items (50%), "
+        f"By {found.by:%Y-%m-%d}, counting from {found.start:%Y-%m-%d}: "
+        f"at least {found.done_by['p50']:,.0f} items (50%), "
         f"{found.done_by['p85']:,.0f} (85%), {found.done_by['p95']:,.0f} (95%)."
     )
 
