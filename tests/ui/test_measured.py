@@ -224,6 +224,9 @@ def test_the_charts_read_on_a_projector(window: MainWindow, qtbot: object) -> No
     panel = window.measured_flow.panel
     qtbot.waitUntil(lambda: panel.measured is not None, timeout=60_000)  # type: ignore[attr-defined]
     stream, found = window.workspace.stream, panel.measured.measurement
+    # Each percentile's label runs right from its line, above the later lines it crosses.
+    heights = [panel._flow_marks[name].zValue() for name in ("P50", "P85", "P95")]
+    assert heights == sorted(heights, reverse=True) and len(set(heights)) == 3
     # Dates on a date axis, which spaces its labels to the chart's width.
     for chart in (panel.velocity_chart, panel.cfd_chart):
         assert isinstance(chart.getPlotItem().getAxis("bottom"), pg.DateAxisItem)
