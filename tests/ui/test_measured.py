@@ -11,7 +11,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QImage, QTextDocument
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QFileDialog
 
 from tests.history.histories import write_transitions
 from vsmapper.cli import example_map_path, main
@@ -186,7 +186,9 @@ def test_try_the_example_history_in_one_click(window: MainWindow, qtbot: object)
     assert panel.export_button.isEnabled()
 
 
-def test_the_panel_forecasts_and_exports(window: MainWindow, qtbot: object, tmp_path: Path) -> None:
+def test_the_panel_forecasts_and_exports(
+    window: MainWindow, qtbot: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dialog = measured_dialog(window, qtbot, example_history_path())
     assert dialog.apply()
     panel = window.measured_flow.panel
@@ -206,6 +208,19 @@ def test_the_panel_forecasts_and_exports(window: MainWindow, qtbot: object, tmp_
             panel.export_current(out)
             assert out.stat().st_size > 1000
     assert not QImage(str(tmp_path / "chart0.png")).isNull()
+    # Export chart… offers a name saying what the chart shows; the name typed gets its type.
+    offered: list[str] = []
+    typed = tmp_path / "aging"
+
+    def dialog(*args: object) -> tuple[str, str]:
+        offered.append(str(args[2]))
+        return str(typed), "SVG drawing (*.svg)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    panel.tabs.setCurrentIndex(3)
+    qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert Path(offered[0]).name == "Idea to production - a web product team - Aging WIP.png"
+    assert typed.with_suffix(".svg").stat().st_size > 1000
 
 
 def test_a_new_measurement_redraws_the_same_chart_items(window: MainWindow, qtbot: object) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -116,6 +116,26 @@ def save_chart(widget: QWidget, path: str | Path) -> None:
         )
         data = png_bytes(image, path)
     write_atomically(path, data)
+
+
+def export_chart_dialog(parent: QWidget, name: str, save: Callable[[Path], None]) -> None:
+    """Ask where to write a chart, offering ``name``; the name typed gets the chosen type's
+    extension, and a refusal is said in a message box."""
+    suggested = files.suggested_path(name, ".png")
+    typed, chosen = QFileDialog.getSaveFileName(
+        parent, "Export chart", str(suggested), CHART_FILTER
+    )
+    if not typed:
+        return
+    path = files.absolute(typed)
+    if path.suffix.lower() not in (".png", ".svg"):
+        path = path.with_name(path.name + (".svg" if "svg" in chosen.lower() else ".png"))
+    try:
+        save(path)
+    except VSMapperError as error:
+        QMessageBox.warning(parent, "Cannot export chart", str(error))
+        return
+    settings.LAST_FOLDER.set(str(path.parent))
 
 
 class Labels:
@@ -878,26 +898,14 @@ class ChartsPanel(QWidget):
         save_chart(self._plots[chart], path)
 
     def export_dialog(self) -> None:
-        """Ask where to write the current chart; the name typed gets the chosen extension."""
+        """Ask where to write the current chart, offering a name that says what it shows."""
         chart = self.tabs.tabText(self.tabs.currentIndex())
         scenario = self.workspace.scenario
         # Each scenario's picture a name of its own: they overwrote one another.
         of = f" - {scenario.name}" if scenario and chart != "Scenarios" else ""
-        suggested = files.suggested_path(f"{self.workspace.stream.name} - {chart}{of}", ".png")
-        name, chosen = QFileDialog.getSaveFileName(
-            self, "Export chart", str(suggested), CHART_FILTER
+        export_chart_dialog(
+            self, f"{self.workspace.stream.name} - {chart}{of}", self.export_current
         )
-        if not name:
-            return
-        path = files.absolute(name)
-        if path.suffix.lower() not in (".png", ".svg"):
-            path = path.with_name(path.name + (".svg" if "svg" in chosen.lower() else ".png"))
-        try:
-            self.export_current(path)
-        except VSMapperError as error:
-            QMessageBox.warning(self, "Cannot export chart", str(error))
-            return
-        settings.LAST_FOLDER.set(str(path.parent))
 
     def sizeHint(self) -> QSize:
         return QSize(700, 420)

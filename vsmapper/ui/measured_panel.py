@@ -12,10 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -24,10 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.errors import VSMapperError
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.chart_panel import _mark, _place, _plot, histogram_items, save_chart
+from vsmapper.ui.chart_panel import (
+    _mark,
+    _place,
+    _plot,
+    export_chart_dialog,
+    histogram_items,
+    save_chart,
+)
 from vsmapper.ui.measured import Measured, hours_text
 from vsmapper.ui.throughput import ThroughputForecastBox
 
@@ -349,12 +353,7 @@ class MeasuredFlowPanel(QWidget):
         save_chart(self.tabs.currentWidget(), path)
 
     def export_dialog(self) -> None:
-        """Ask where to write the current chart."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export chart", "", "PNG image (*.png);;SVG drawing (*.svg)"
-        )
-        if name:
-            try:
-                self.export_current(name)
-            except VSMapperError as error:
-                QMessageBox.warning(self, "Cannot export chart", str(error))
+        """Ask where to write the current chart, offering a name that says what it shows."""
+        chart = self.tabs.tabText(self.tabs.currentIndex())
+        name = self.measured.stream.name if self.measured else self.workspace.stream.name
+        export_chart_dialog(self, f"{name} - {chart}", self.export_current)
