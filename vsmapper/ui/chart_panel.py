@@ -219,7 +219,7 @@ def histogram_items(
     item.addItem(bars)
     # Labels at different heights, so close lines do not write over each other.
     named = [*PERCENTILE_MARKS, *more_marks]
-    marks = {name: _mark(colour, 0.95 - 0.1 * place) for place, (name, colour) in enumerate(named)}
+    marks = {name: _mark(colour, 0.9 - 0.1 * place) for place, (name, colour) in enumerate(named)}
     for place, line in enumerate(marks.values()):
         # Each label runs right from its line, over the later lines: stacked above them, its
         # paper-filled box hides them rather than being struck through.
