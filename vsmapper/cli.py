@@ -31,10 +31,11 @@ MAX_SCALE = 20.0
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Help that shows an option's default, unless it is "none" (the help says what then)."""
+    """Help that shows an option's default, unless it is "none" (the help says what then) or
+    the help already says it, as people write it ("1600x1000", not "(1600, 1000)")."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
-        if action.default in (None, False, argparse.SUPPRESS):
+        if action.default in (None, False, argparse.SUPPRESS) or "(default" in (action.help or ""):
             return action.help
         return super()._get_help_string(action)
 

@@ -105,3 +105,10 @@ def test_every_option_has_help_and_shows_its_default() -> None:
             assert action.help, f"{name} {action.option_strings or action.dest} has no help"
             if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
                 assert str(action.default) in command.format_help(), (name, action.dest)
+
+
+def test_an_option_s_default_is_said_once(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "(default 1600x1000)" in said and "(1600, 1000)" not in said
