@@ -215,6 +215,26 @@ def test_connect_disconnect_and_rework_target_each_undo_exactly(
         action.trigger()
         undo_redo_round_trip(window, before)
     assert window.workspace.stream.stage("deploy").rework_to == "refine"
+    # Asked again, the list starts at the current target and the nearest stages; keeping the
+    # target is no undo step.
+    offered: list[tuple[list[str], int]] = []
+
+    def keep(*args: object) -> tuple[str, bool]:
+        texts, current = args[3], args[4]
+        assert isinstance(texts, list) and isinstance(current, int)
+        offered.append((texts, current))
+        return texts[current], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", keep)
+    steps_before = window.workspace.undo_stack.count()
+    window.select(["deploy"])
+    window.menus.rework_action.trigger()
+    [(texts, current)] = offered
+    assert texts[current] == "Refinement"
+    upstream = window.workspace.stream.upstream("deploy")
+    nearest = [s.name for s in reversed(window.workspace.stream.stages) if s.id in upstream]
+    assert texts[1:] == nearest
+    assert window.workspace.undo_stack.count() == steps_before
     before = snapshot(window)
     window.select(["intake", "refine"])
     window.menus.disconnect_action.trigger()

@@ -285,14 +285,20 @@ class Editor(QObject):
 
     # --- flows ---------------------------------------------------------------------
 
-    def _choose(self, title: str, label: str, choices: list[tuple[str, str]]) -> str | None:
-        """Ask for one of ``choices`` (id, shown text); None if cancelled."""
+    def _choose(
+        self, title: str, label: str, choices: list[tuple[str, str]], current: str = ""
+    ) -> str | None:
+        """Ask for one of ``choices`` (id, shown text), the one with id ``current`` chosen at
+        first; None if cancelled."""
         parent = self._dialog_parent()
         if not choices:
             QMessageBox.information(parent, title, "There is no stage to choose here.")
             return None
         texts = [text for _, text in choices]
-        text, accepted = QInputDialog.getItem(parent, title, literal_label(label), texts, 0, False)
+        first = next((place for place, (key, _) in enumerate(choices) if key == current), 0)
+        text, accepted = QInputDialog.getItem(
+            parent, title, literal_label(label), texts, first, False
+        )
         return choices[texts.index(text)][0] if accepted else None
 
     def connect_stages(self) -> None:
@@ -361,13 +367,17 @@ class Editor(QObject):
             return
         stage = self.document.stage(self._selected[0])
         upstream = self.workspace.stream.upstream(stage.id)
+        # The nearest stages first: work mostly goes back a step or two.
         choices = [("", f"{stage.name} itself")] + [
-            (s.id, s.name) for s in self.workspace.stream.stages if s.id in upstream
+            (s.id, s.name) for s in reversed(self.workspace.stream.stages) if s.id in upstream
         ]
         target = self._choose(
-            "Rework target", f"Work rejected at {stage.name} goes back to:", choices
+            "Rework target",
+            f"Work rejected at {stage.name} goes back to:",
+            choices,
+            stage.rework_to or "",
         )
-        if target is None:
+        if target is None or (target or None) == stage.rework_to:
             return
         self.perform(
             field_change_text(stage.name, "rework_to"),
