@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -122,6 +123,44 @@ def test_the_panel_shows_the_measurement_the_map_has_through_undo_and_redo(
     stack.redo()
     window.workspace.refresh_now()
     assert flow.panel.measured is example
+
+
+def test_the_dialog_measures_the_days_chosen(window: MainWindow, qtbot: object) -> None:
+    dialog = measured_dialog(window, qtbot, example_history_path())
+    whole = dialog.result_
+    assert whole is not None
+    assert dialog.since_box.date() == QDate(2023, 5, 3)
+    assert dialog.until_box.date() == QDate(2026, 10, 23)
+    assert dialog.since_box.minimumDate() == QDate(2023, 5, 3)
+    dialog.since_box.setDate(QDate(2026, 7, 1))
+    qtbot.waitUntil(
+        lambda: dialog.result_ is not whole and dialog.apply_button.isEnabled(), timeout=60_000
+    )  # type: ignore[attr-defined]
+    recent = dialog.result_.measurement  # type: ignore[union-attr]
+    assert recent.since == datetime(2026, 7, 1)
+    assert recent.done_items < whole.measurement.done_items
+    assert "from 2026-07-01 to 2026-10-23" in dialog.message.text()
+    # A last day before the first is said, and nothing can be applied.
+    dialog.until_box.setDate(QDate(2026, 6, 1))
+    assert "before the first" in dialog.message.text()
+    assert not dialog.apply_button.isEnabled()
+    dialog.until_box.setDate(QDate(2026, 9, 30))
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
+    assert dialog.result_.measurement.until == datetime(2026, 10, 1)  # type: ignore[union-attr]
+    assert dialog.apply()
+    assert "from 2026-07-01 to 2026-10-01" in window.measured_flow.panel.summary.text()
+    again = measured_dialog(window, qtbot, example_history_path())
+    again.since_box.setDate(QDate(2025, 1, 1))
+    qtbot.waitUntil(
+        lambda: again.result_ is not None and again.result_.measurement.since.year == 2025,
+        timeout=60_000,
+    )  # type: ignore[attr-defined]
+    qtbot.mouseClick(again.whole_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(
+        lambda: again.result_ is not None and again.result_.measurement.since.year == 2023,
+        timeout=60_000,
+    )  # type: ignore[attr-defined]
+    assert again.since_box.date() == QDate(2023, 5, 3)
 
 
 def test_import_as_a_new_map(window: MainWindow, qtbot: object, tmp_path: Path) -> None:

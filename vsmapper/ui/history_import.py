@@ -3,13 +3,15 @@ measures the map from its history."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -41,6 +43,22 @@ STATES = ("waiting", "working", "done", "ignore")
 NO_STAGE = "(no stage)"
 
 
+def _day_box() -> QDateEdit:
+    box = QDateEdit()
+    box.setCalendarPopup(True)
+    box.setDisplayFormat("yyyy-MM-dd")
+    return box
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _day(box: QDateEdit) -> date:
+    chosen = box.date()
+    return date(chosen.year(), chosen.month(), chosen.day())
+
+
 def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
     cell = QTableWidgetItem(text)
     cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -69,6 +87,12 @@ class HistoryImportDialog(QDialog):
         self.target = QButtonGroup(self)
         self.target.addButton(self.onto_open)
         self.target.addButton(self.new_map)
+        # The weeks to measure: a team's ramp-up or an old process would skew the figures.
+        self.since_box, self.until_box = _day_box(), _day_box()
+        self.since_box.setToolTip("The first day measured")
+        self.until_box.setToolTip("The last day measured")
+        self.whole_button = QPushButton("Whole history")
+        self.whole_button.setToolTip("Measure from the history's first day to its last")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.cancel_button = QPushButton("Cancel reading")
@@ -106,9 +130,17 @@ class HistoryImportDialog(QDialog):
         targets.addWidget(self.onto_open)
         targets.addWidget(self.new_map)
         targets.addStretch(1)
+        days = QHBoxLayout()
+        days.addWidget(QLabel("Measure from"))
+        days.addWidget(self.since_box)
+        days.addWidget(QLabel("to"))
+        days.addWidget(self.until_box)
+        days.addWidget(self.whole_button)
+        days.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(chooser)
         layout.addLayout(targets)
+        layout.addLayout(days)
         layout.addLayout(running)
         layout.addWidget(self.message)
         layout.addWidget(
@@ -123,7 +155,8 @@ class HistoryImportDialog(QDialog):
         self.browse_button.clicked.connect(self.browse)
         # Enter in the path reads it, and only that: a default button (Close is one unless
         # told otherwise) would close the dialog, or open the file dialog, as well.
-        for button in (self.browse_button, self.example_button, self.cancel_button):
+        buttons = (self.browse_button, self.example_button, self.cancel_button, self.whole_button)
+        for button in buttons:
             button.setAutoDefault(False)
         for standard in self.buttons.buttons():
             cast(QPushButton, standard).setAutoDefault(False)
@@ -137,6 +170,12 @@ class HistoryImportDialog(QDialog):
         self.job.finished.connect(self._show)
         self.job.failed.connect(self._fail)
         self._path: Path | None = None
+        self._span: tuple[date, date] | None = None
+        """The history's first and last days, once read."""
+        for box in (self.since_box, self.until_box):
+            box.dateChanged.connect(self._window_edited)
+        self.whole_button.clicked.connect(self._whole_history)
+        self._show_span(None)
 
     def browse(self) -> None:
         """Ask for a history file and read it."""
@@ -154,6 +193,7 @@ class HistoryImportDialog(QDialog):
         self._path = path
         self.path_edit.setText(str(path))
         self.result_ = None
+        self._show_span(None)
         self.apply_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.message.setText(f"Reading {path.name}…")
@@ -167,12 +207,51 @@ class HistoryImportDialog(QDialog):
     def _reread(self) -> None:
         if self.result_ is not None:
             self.cancel_button.setEnabled(True)
-            self.job.start(MeasureWorker(None, self._base(), history=self.result_.history))
+            history = self.result_.history
+            self.job.start(MeasureWorker(None, self._base(), history, window=self._window()))
 
     def _remeasure(self, stream: ValueStream) -> None:
         if self.result_ is not None:
             self.cancel_button.setEnabled(True)
-            self.job.start(MeasureWorker(None, None, history=self.result_.history, stream=stream))
+            history = self.result_.history
+            self.job.start(MeasureWorker(None, None, history, stream, self._window()))
+
+    def _show_span(self, span: tuple[date, date] | None) -> None:
+        """Offer the days of a history just read (None: no history yet), all of them chosen."""
+        self._span = span
+        for box in (self.since_box, self.until_box, self.whole_button):
+            box.setEnabled(span is not None)
+        if span is None:
+            return
+        for box, day in ((self.since_box, span[0]), (self.until_box, span[1])):
+            box.blockSignals(True)
+            box.setDateRange(_qdate(span[0]), _qdate(span[1]))
+            box.setDate(_qdate(day))
+            box.blockSignals(False)
+
+    def _window(self) -> tuple[datetime | None, datetime | None]:
+        """The chosen days as the measurement's window; None for the history's own ends."""
+        if self._span is None:
+            return None, None
+        first, last = _day(self.since_box), _day(self.until_box)
+        since = None if first == self._span[0] else datetime.combine(first, time())
+        # The last day chosen is measured whole: the window ends when the next day starts.
+        until = None if last == self._span[1] else datetime.combine(last, time()) + timedelta(1)
+        return since, until
+
+    def _window_edited(self) -> None:
+        if self.result_ is None:
+            return
+        if _day(self.until_box) < _day(self.since_box):
+            self._fail("The last day measured is before the first: choose a later one.")
+            self.apply_button.setEnabled(False)
+            return
+        self._remeasure(self.result_.stream)
+
+    def _whole_history(self) -> None:
+        if self._span is not None:
+            self._show_span(self._span)
+            self._window_edited()
 
     def _fail(self, message: str) -> None:
         self.cancel_button.setEnabled(False)
@@ -186,6 +265,8 @@ class HistoryImportDialog(QDialog):
         self.message.setStyleSheet("")
         self.result_ = result
         found = result.measurement
+        if self._span is None:
+            self._show_span((found.since.date(), found.until.date()))
         self.message.setText(
             f"{found.layout.capitalize()} layout: {found.items:,} items, {found.done_items:,} done "
             f"from {found.since:%Y-%m-%d} to {found.until:%Y-%m-%d}. Edit a status's stage or "

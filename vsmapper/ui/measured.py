@@ -4,6 +4,7 @@ actions (the import dialog is in history_import, the panel in measured_panel).""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -67,9 +68,11 @@ class MeasureWorker(QObject):
         base: ValueStream | None,
         history: History | None = None,
         stream: ValueStream | None = None,
+        window: tuple[datetime | None, datetime | None] = (None, None),
     ) -> None:
         super().__init__()
         self.path, self.base, self.history, self.stream = path, base, history, stream
+        self.window = window
         self.cancelled = False
 
     def run(self) -> None:
@@ -91,7 +94,7 @@ class MeasureWorker(QObject):
             if self.cancelled:
                 raise _Cancelled
             self.progressed.emit(60)
-            found = measure(history, stream)
+            found = measure(history, stream, *self.window)
             if self.cancelled:
                 raise _Cancelled
             self.progressed.emit(100)
