@@ -459,8 +459,8 @@ def test_the_comparison_shows_the_engines_figures(
         assert deltas[5] == f"{found.cost_per_item_delta:+,.0f} USD".replace("-", "−")
         assert deltas[6] == f"+{found.monthly_ai_cost:,.0f} USD"
         tone = BETTER if found.lead_time_delta_hours < 0 else WORSE
-        assert comparison.table.item(0, delta).foreground().color().name() == tone
-        assert comparison.table.item(6, delta).foreground().color().name() == WORSE
+        assert comparison.table.item(0, delta - 1).foreground().color().name() == tone
+        assert comparison.table.item(6, delta - 1).foreground().color().name() == WORSE
     current = compare(stream, stream.scenarios[0]).current
     assert [row[1] for row in rows[1:3]] == [
         hours(current.lead_time_hours),
@@ -524,6 +524,11 @@ def test_the_overrides_show_stage_names_and_values_in_a_dock_as_narrow_as_a_proj
 def test_the_comparison_shows_a_stage_name_whole(comparison: ScenarioComparisonView) -> None:
     comparison.refresh()
     table = comparison.table
+    # Each measure heads its row: scrolled sideways to the last scenario, still named.
+    assert table.verticalHeaderItem(0).text() == "Lead time"
+    table.scrollTo(table.model().index(0, table.columnCount() - 1))
+    header = table.verticalHeader()
+    assert header.isVisibleTo(comparison) and header.width() > 0
     for row in range(table.rowCount()):
         for column in range(table.columnCount()):
             item = table.item(row, column)
@@ -556,7 +561,7 @@ def test_the_comparison_shows_each_queue_before_and_after(
     assert wait[1] == format_hours(review.wait_before_hours, 8, 5)
     assert wait[6] == format_hours(review.wait_after_hours, 8, 5)
     assert (
-        comparison.table.item(list(rows).index("Code review: wait") - 1, 7)
+        comparison.table.item(list(rows).index("Code review: wait") - 1, 6)
         .foreground()
         .color()
         .name()

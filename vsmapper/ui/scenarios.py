@@ -968,7 +968,9 @@ class ScenarioComparisonView(FollowingPanel):
         self.comparisons: list[ScenarioComparison] = []
         self.table = QTableWidget(self)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        # Each measure heads its row, so it stays in view as the table scrolls to the scenarios.
+        measures = self.table.verticalHeader()
+        measures.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         prepare_table(self.table, row_height=1.55)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.empty = text_label(
@@ -1005,8 +1007,8 @@ class ScenarioComparisonView(FollowingPanel):
         for _, name in queues:
             measures += [f"{name}: busy", f"{name}: wait"]
         self.table.setRowCount(len(measures))
-        self.table.setColumnCount(2 + 2 * len(self.comparisons))
-        headers = ["", "Current state"]
+        self.table.setColumnCount(1 + 2 * len(self.comparisons))
+        headers = ["Current state"]
         for comparison in self.comparisons:
             marker = "▶ " if shown is not None and shown.id == comparison.scenario_id else ""
             headers += [marker + comparison.scenario, "Δ"]
@@ -1015,14 +1017,14 @@ class ScenarioComparisonView(FollowingPanel):
         for row, measure in enumerate(measures):
             title = read_only_item(measure)
             title.setFont(panel_font(bold=True))
-            self.table.setItem(row, 0, title)
+            self.table.setVerticalHeaderItem(row, title)
         if current is not None:
             values = measure_values(stream, current, None)
             for stage_id, _ in queues:
                 values += queue_values(stream, self.comparisons[0].queue(stage_id), True)[0]
-            self._fill_column(1, values, None)
+            self._fill_column(0, values, None)
         for number, comparison in enumerate(self.comparisons):
-            column = 2 + 2 * number
+            column = 1 + 2 * number
             values = measure_values(
                 stream, comparison.future, comparison.monthly_ai_cost, comparison.unbounded
             )
@@ -1058,12 +1060,13 @@ class ScenarioComparisonView(FollowingPanel):
         item.setTextAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
 
     def as_rows(self) -> list[list[str]]:
-        """The comparison as shown: a header row, then one row per measure."""
+        """The comparison as shown: a header row, then one row per measure, named first."""
         columns = range(self.table.columnCount())
-        header = self.table.horizontalHeaderItem
-        rows = [[_text(header(column)) for column in columns]]
-        for row in range(self.table.rowCount()):
-            rows.append([_text(self.table.item(row, column)) for column in columns])
+        table = self.table
+        rows = [["", *(_text(table.horizontalHeaderItem(column)) for column in columns)]]
+        for row in range(table.rowCount()):
+            named = _text(table.verticalHeaderItem(row))
+            rows.append([named, *(_text(table.item(row, column)) for column in columns)])
         return rows
 
     def copy_to_clipboard(self) -> None:
