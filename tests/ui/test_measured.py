@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -301,6 +304,34 @@ def test_the_charts_read_on_a_projector(window: MainWindow, qtbot: object) -> No
     ]
     low, high = panel.aging_chart.getPlotItem().viewRange()[0]
     assert low == 0 and high >= max(aging.age_hours for aging in found.aging)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: .ci/run installs it")
+def test_the_report_has_a_page_of_the_measured_flow(
+    window: MainWindow, qtbot: object, tmp_path: Path
+) -> None:
+    window.measured_flow.example_action.trigger()
+    qtbot.waitUntil(lambda: window.measured_flow.measurement is not None, timeout=60_000)  # type: ignore[attr-defined]
+    out = tmp_path / "report.pdf"
+    assert window.file.export_path(out)
+    raw = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True
+    )
+    lines = [
+        " ".join(line.split()) for line in unicodedata.normalize("NFKC", raw.stdout).splitlines()
+    ]
+    text = " ".join(lines)
+    assert "Measured flow" in text
+    assert "1,500 work items of the tracker's history, 1,302 done" in text
+    assert "10w 0.8d 14w 1.6d 17w 2.3d 7.2" in text  # flow time P50, P85, P95, a week
+    assert "Security review 338 1.9d / 3.9d / 1w 3.2d 37m / 1.6h / 7.5h 100% 1.7" in lines
+    assert "Measure outcome 0 not measured –" in lines
+    # Undone, the measurement leaves the report too.
+    window.workspace.undo_stack.undo()
+    window.workspace.refresh_now()
+    assert window.file.export_path(out)
+    raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
+    assert "Measured flow" not in raw.stdout
 
 
 def test_a_workbook_export_carries_the_measured_flow(

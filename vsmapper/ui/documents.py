@@ -51,6 +51,7 @@ from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save_svg
 from vsmapper.ui.canvas.scene import MapScene
 from vsmapper.ui.dialogs import resize_for_screen
+from vsmapper.ui.measured_report import draw_measured_page
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_page
 from vsmapper.ui.units import cost_text, money_text
@@ -116,7 +117,7 @@ def export_map(
         )
     shown, label, queues = future_state(stream, scenario)
     if suffix in PICTURE_SUFFIXES:
-        export_picture(shown, path, label, scale, forecast_result, stream, queues)
+        export_picture(shown, path, label, scale, forecast_result, stream, queues, measurement)
     else:
         export_data(shown, path, label, forecast_result, measurement=measurement)
 
@@ -129,15 +130,17 @@ def export_picture(
     forecast_result: Forecast | None = None,
     compared: ValueStream | None = None,
     queues: Sequence[QueueChange] = (),
+    measurement: Measurement | None = None,
 ) -> None:
     """Write the map as a ``.png`` or ``.svg`` picture, or a ``.pdf`` report.
 
     A future state's picture badges the queues its scenario grows (``queues``); its report
-    compares the scenarios of ``compared``, the map it was made from.
+    compares the scenarios of ``compared``, the map it was made from, and has a page of
+    the ``measurement`` of work-item history, if any.
     """
     suffix = export_suffix(path)
     if suffix == ".pdf":
-        write_report(stream, path, label, forecast_result, compared, queues)
+        write_report(stream, path, label, forecast_result, compared, queues, measurement)
         return
     if suffix not in PICTURE_SUFFIXES:
         raise ValueError(f"{path}: not a picture ({', '.join(PICTURE_SUFFIXES)})")
@@ -293,6 +296,7 @@ def write_report(
     forecast_result: Forecast | None = None,
     compared: ValueStream | None = None,
     queues: Sequence[QueueChange] = (),
+    measurement: Measurement | None = None,
 ) -> None:
     """An A4 landscape PDF for leaders: a page of the key figures, the constraint, where
     improvement would matter, the scenarios and the forecast; the map on a page of its own.
@@ -308,7 +312,7 @@ def write_report(
     writer.setTitle(f"{stream.name}: value stream report")
     writer.setCreator(f"VSMapper {__version__}")
     writer.setResolution(PDF_RESOLUTION)
-    paint_report(writer, stream, label, forecast_result, compared, queues)
+    paint_report(writer, stream, label, forecast_result, compared, queues, measurement)
     buffer.close()
     # Qt's PDF writer does not report a full disk: the file is written from memory instead.
     write_atomically(path, bytes(data.data()))
@@ -321,9 +325,11 @@ def paint_report(
     forecast_result: Forecast | None = None,
     compared: ValueStream | None = None,
     queues: Sequence[QueueChange] = (),
+    measurement: Measurement | None = None,
 ) -> None:
     """Draw the report on a PDF writer or a printer, A4 landscape: the leaders' page, the
-    map's page, and the improvement plan on a third when the map has notes."""
+    map's page, the flow measured from work-item history when there is a ``measurement``,
+    and the improvement plan when the map has notes."""
     analysis = analyze(stream)
     if forecast_result is None and stream.stages:
         forecast_result = forecast(stream, REPORT_TRIALS, REPORT_SEED)
@@ -336,6 +342,9 @@ def paint_report(
         if stream.stages:
             device.newPage()
             _draw_map_pages(device, _Page(painter), PAGE, stream, label, scene)
+        if measurement is not None:
+            device.newPage()
+            draw_measured_page(painter, stream, measurement, PAGE)
         if stream.notes:
             device.newPage()
             draw_plan_page(painter, stream, PAGE)
@@ -911,6 +920,7 @@ def print_document(
     scenario: str | None = None,
     forecast_result: Forecast | None = None,
     preview: bool = False,
+    measurement: Measurement | None = None,
 ) -> bool:
     """Print (or preview) the "map" or the "report", as the scenario makes the map.
 
@@ -923,7 +933,7 @@ def print_document(
         if what == "map":
             paint_map_pages(printer, shown, label, queues)
         else:
-            paint_report(printer, shown, label, forecast_result, stream, queues)
+            paint_report(printer, shown, label, forecast_result, stream, queues, measurement)
 
     if preview:
         print_preview(parent, title, paint)

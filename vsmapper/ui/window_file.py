@@ -249,6 +249,7 @@ class WindowFile(QObject):
                 scenario.id if scenario else None,
                 self.window.last_forecast(),
                 preview,
+                self.window.measured_flow.measurement,
             )
         except VSMapperError as error:
             QMessageBox.warning(self.window, "Cannot print", str(error))
