@@ -166,3 +166,22 @@ def test_each_status_counts_its_items_and_working_time(hand) -> None:
         "In review": (1, 3.0, 6.0),
         "Ready for dev": (4, 4.0, 20.0),
     }
+
+
+def test_items_that_never_started_are_not_in_progress(tmp_path: Path, hand) -> None:
+    # E is cancelled from a status the map ignores, F never leaves one, G's only status is
+    # unmapped: none of them reached a mapped status, so none adds to the load.
+    rows = [
+        *HAND_ROWS,
+        ("E", "Task", "2024-03-12T00:00:00", "Cancelled"),
+        ("F", "Task", "2024-03-12T00:00:00", "Backlog"),
+        ("G", "Task", "2024-03-13T00:00:00", "Mystery"),
+    ]
+    found = measure(read_history(write_transitions(tmp_path / "x.csv", rows)), hand_map())
+    assert found.flow_load == pytest.approx(hand.flow_load)
+
+
+def test_a_history_of_unmapped_statuses_has_no_load(tmp_path: Path) -> None:
+    rows = [("A", "Story", "2024-03-11T00:00:00", "Mystery"), ("A", "Story", "2024-03-12", "Odd")]
+    found = measure(read_history(write_transitions(tmp_path / "x.csv", rows)), hand_map())
+    assert (found.done_items, found.flow_load) == (0, 0)

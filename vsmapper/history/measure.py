@@ -477,15 +477,20 @@ def measure(
     stop = pl.coalesce(
         pl.col("done"), pl.when(pl.col("last_state") == IGNORE).then(pl.col("last_at"))
     )
-    load_microseconds = per_item.select(
-        (
-            pl.min_horizontal(stop.fill_null(shown_until), pl.lit(shown_until))
-            - pl.max_horizontal(pl.col("start"), pl.lit(start))
+    # An item that never reached a mapped status never started: it is not in progress.
+    load_microseconds = (
+        per_item.filter(pl.col("start").is_not_null())
+        .select(
+            (
+                pl.min_horizontal(stop.fill_null(shown_until), pl.lit(shown_until))
+                - pl.max_horizontal(pl.col("start"), pl.lit(start))
+            )
+            .dt.total_microseconds()
+            .clip(0)
+            .sum()
         )
-        .dt.total_microseconds()
-        .clip(0)
-        .sum()
-    ).item()
+        .item()
+    )
     now = _working_units(pl.lit(shown_until), anchor, calendar)
     aging = (
         per_item.filter(
