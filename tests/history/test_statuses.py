@@ -82,6 +82,58 @@ def test_a_new_map_groups_waiting_statuses_with_the_work_after_them(tmp_path: Pa
     assert stream.version == 2
 
 
+def test_a_waiting_status_many_items_skip_to_goes_with_the_work_after_it(tmp_path: Path) -> None:
+    # Most items start at "Ready for dev" and skip design, so on average it comes early
+    # in their short lives; but every item that has both goes through design first.
+    skipping = [
+        (item, "Story", f"2024-03-{day:02d}T{hour:02d}:00:00", status)
+        for item, day in (("A", 11), ("B", 12), ("C", 13), ("D", 14))
+        for hour, status in ((9, "Ready for dev"), (10, "In dev"), (11, "Done"))
+    ]
+    designed = [
+        ("E", "Story", f"2024-03-11T{hour:02d}:00:00", status)
+        for hour, status in enumerate(
+            ("Ready for design", "In design", "Ready for dev", "In dev", "Done"), start=9
+        )
+    ]
+    history = read_history(write_transitions(tmp_path / "h.csv", skipping + designed))
+    assert status_order(history) == [
+        "Ready for design",
+        "In design",
+        "Ready for dev",
+        "In dev",
+        "Done",
+    ]
+    stream = guess_statuses(history)
+    assert [stage.name for stage in stream.stages] == ["In design", "In dev"]
+    assert stream.statuses["Ready for dev"] == StatusMapping(stage="in-dev", state="waiting")
+
+
+def test_the_example_history_as_a_new_map_waits_in_front_of_the_right_work() -> None:
+    history = read_history(EXAMPLE_HISTORY)
+    order = status_order(history)
+    assert order.index("In design") < order.index("Ready for dev") < order.index("In development")
+    stream = guess_statuses(history)
+    stages = {stage.id: stage.name for stage in stream.stages}
+    waits = {
+        status: stages[m.stage]
+        for status, m in stream.statuses.items()
+        if m.state == "waiting" and m.stage is not None
+    }
+    assert waits == {
+        "Ready for discovery": "Discovery",
+        "Ready for refinement": "In refinement",
+        "Ready for design": "In design",
+        "Ready for dev": "In development",
+        "Blocked": "In development",
+        "Ready for review": "In review",
+        "Ready for QA": "In QA",
+        "Ready for security review": "Security review",
+        "Awaiting approval": "Change approval",
+        "Ready to deploy": "Deploying",
+    }
+
+
 def test_the_example_history_maps_onto_the_example_map() -> None:
     stream = guess_statuses(read_history(EXAMPLE_HISTORY), load_map(example_map_path()))
     stages = {status: (m.stage, m.state) for status, m in stream.statuses.items()}
