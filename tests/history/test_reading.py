@@ -87,6 +87,54 @@ def test_semicolon_csv_with_bom_and_other_synonyms(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "ID,Work Item Type,Changed,State",
+        "ID,Work Item Type,Changed Date,State",
+        "System.Id,System.WorkItemType,System.ChangedDate,System.State",
+        "WorkItemId,WorkItemType,ChangedDate,State",
+    ],
+)
+def test_azure_devops_state_exports_are_transitions(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "ado.csv"
+    path.write_text(
+        f"{header}\n1,Bug,3/12/2024 3:04:05 PM,New\n1,Bug,3/13/2024 9:00:00 AM,Active\n",
+        encoding="utf-8",
+    )
+    history = read_history(path)
+    assert history.layout == "transitions"
+    assert history.events.select("item", "at", "status", "type").rows() == [
+        ("1", datetime(2024, 3, 12, 15, 4, 5), "New", "Bug"),
+        ("1", datetime(2024, 3, 13, 9), "Active", "Bug"),
+    ]
+
+
+def test_a_file_that_fits_no_layout_says_so_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "ID,Work Item Type,When,Status Name\n"
+        + "".join(f"{n},Bug,2024-03-12,Active\n" for n in range(100)),
+        encoding="utf-8",
+    )
+    with pytest.raises(VSMapperError) as caught:
+        read_history(path)
+    assert str(caught.value) == (
+        f"{path}: cannot tell the layout from the columns 'ID', 'Work Item Type', 'When', "
+        "'Status Name' ('Status Name' holds no dates); give 'Item', 'At', 'To' (a row per "
+        "status change), 'Item', 'Status', 'Entered', 'Exited' (a row per visit), or 'Item' "
+        "and a column per status holding the date the item entered it"
+    )
+    assert not caught.value.details
+
+
+def test_a_wide_file_with_a_bad_date_still_names_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("Item,Ready,Done\nA,2024-03-11,2024-03-12\nB,2024-03-11,soon\n")
+    with pytest.raises(VSMapperError, match=r"row 3, Done: 'soon' is not a date"):
+        read_history(path)
+
+
 def intervals_csv(path: Path) -> Path:
     """The hand history as visits (B's second dev pass and the last exits included)."""
     path.write_text(

@@ -21,14 +21,57 @@ MAX_CELL_CHARACTERS = 1_000
 MAX_STATUSES = 500
 """Real workflows have tens of statuses; thousands mean the wrong column was read."""
 MAX_LISTED_ERRORS = 20
+MAX_LISTED_COLUMNS = 12
 DATE_FORMS = "try 2024-03-12, 2024-03-12 14:30, 2024-03-12T14:30:00+02:00 or 12/Mar/24 2:30 PM"
 
+# Azure DevOps names its fields "State", "Changed Date" or "System.ChangedDate" (read as
+# "system changeddate"), and its Analytics "WorkItemId" and "ChangedDate".
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "item": ("item", "key", "issue key", "id", "work item", "work item id", "issue", "issue id"),
-    "at": ("at", "timestamp", "date", "changed", "created", "changed at", "changed date", "time"),
-    "to": ("to", "to status", "status", "new status", "to state", "new state"),
+    "item": (
+        "item",
+        "key",
+        "issue key",
+        "id",
+        "work item",
+        "work item id",
+        "issue",
+        "issue id",
+        "system id",
+        "workitemid",
+    ),
+    "at": (
+        "at",
+        "timestamp",
+        "date",
+        "changed",
+        "created",
+        "changed at",
+        "changed date",
+        "time",
+        "changeddate",
+        "system changeddate",
+        "state change date",
+        "state changed date",
+    ),
+    "to": (
+        "to",
+        "to status",
+        "status",
+        "new status",
+        "to state",
+        "new state",
+        "state",
+        "system state",
+    ),
     "from": ("from", "from status", "old status", "from state"),
-    "type": ("type", "issue type", "work item type", "item type"),
+    "type": (
+        "type",
+        "issue type",
+        "work item type",
+        "item type",
+        "workitemtype",
+        "system workitemtype",
+    ),
     "title": ("title", "summary", "name"),
     "status": ("status", "stage", "state"),
     "entered": ("entered", "entered at", "start", "started", "start date"),
@@ -333,8 +376,8 @@ def history_from_table(table: pl.DataFrame, source: str) -> History:
     item = _find(headers, "item")
     if item is None:
         raise VSMapperError(
-            f"{source}: no item column; a history needs a column 'Item' "
-            "(or Key, Issue key, ID, Work item)"
+            f"{source}: no item column among {_listed(headers)}; a history needs a column "
+            "'Item' (or Key, Issue key, ID, Work item)"
         )
     kind = _find(headers, "type")
     table = table.with_row_index("seq").with_columns(
@@ -353,17 +396,37 @@ def history_from_table(table: pl.DataFrame, source: str) -> History:
     else:
         skipped = {item, kind, _find(headers, "title")}
         status_columns = [header for header in headers if header not in skipped]
-        if not status_columns:
+        # A column of names, not dates, means the file fits no layout: one line says so,
+        # where reading it as wide would call every one of its cells "not a date".
+        undated = next(
+            (column for column in status_columns if _holds_no_dates(table[column])), None
+        )
+        if not status_columns or undated is not None:
+            why = f" ('{undated[:60]}' holds no dates)" if undated is not None else ""
             raise VSMapperError(
-                f"{source}: cannot tell the layout; give 'Item', 'At', 'To' (a row per status "
-                "change), 'Item', 'Status', 'Entered', 'Exited' (a row per visit), or 'Item' "
-                "and a column per status holding the date the item entered it"
+                f"{source}: cannot tell the layout from the columns {_listed(headers)}{why}; "
+                "give 'Item', 'At', 'To' (a row per status change), 'Item', 'Status', "
+                "'Entered', 'Exited' (a row per visit), or 'Item' and a column per status "
+                "holding the date the item entered it"
             )
         layout = "wide"
         events = _wide(table, source, item, status_columns, kind)
         order = tuple(status_columns)
     statuses = _checked_statuses(events, source)
     return History(source, layout, _in_item_order(events, statuses), order)
+
+
+def _listed(headers: list[str]) -> str:
+    """Column names as a user would look for them in the file, the first dozen of them."""
+    shown = ", ".join(f"'{header[:60]}'" for header in headers[:MAX_LISTED_COLUMNS])
+    return shown if len(headers) <= MAX_LISTED_COLUMNS else f"{shown} … ({len(headers)} in all)"
+
+
+def _holds_no_dates(values: pl.Series) -> bool:
+    """Whether a column has text and none of its first values reads as a date."""
+    text = values.drop_nulls().str.strip_chars()
+    sample = text.filter(text != "").head(SAMPLE_SIZE)
+    return sample.len() > 0 and parse_timestamp_series(sample).null_count() == sample.len()
 
 
 def _in_item_order(events: pl.DataFrame, statuses: list[str]) -> pl.DataFrame:
