@@ -196,6 +196,16 @@ def test_measure_the_example_history_onto_the_example_map(
             "is not after",
             3,
         ),
+        (
+            ["measure", "{log}", "--since", "2024-03-14"],
+            "--since: 2024-03-14 is after the history's last date, 2024-03-13 12:00\n",
+            3,
+        ),
+        (
+            ["measure", "{log}", "--until", "2024-03-08"],
+            "--until: 2024-03-08 is not after the history's first date, 2024-03-08 09:00\n",
+            3,
+        ),
         (["measure", "{log}", "--map", "{dir}/gone.vsm.json"], "no such file", 3),
         (["measure", "{log}", "--out", "{dir}/out.json"], "name it *.vsm.json or *.xlsx", 2),
         (["measure", "{log}", "--map", "{map}", "--out", "{map}"], "is an input file", 2),

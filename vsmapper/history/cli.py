@@ -59,6 +59,27 @@ def _window(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]
     return since, until
 
 
+def _check_window(
+    first: datetime, last: datetime, since: datetime | None, until: datetime | None
+) -> None:
+    """Refuse a window that holds none of the history, from ``first`` to ``last``."""
+    if since is not None and since > last:
+        raise VSMapperError(
+            f"--since: {_moment(since)} is after the history's last date, {_moment(last)}"
+        )
+    if until is not None and until <= first:
+        raise VSMapperError(
+            f"--until: {_moment(until)} is not after the history's first date, {_moment(first)}"
+        )
+
+
+def _moment(moment: datetime) -> str:
+    """A date as typed, with its time only when it has one."""
+    return (
+        f"{moment:%Y-%m-%d}" if moment.time() == datetime.min.time() else f"{moment:%Y-%m-%d %H:%M}"
+    )
+
+
 def measured(
     log: str,
     map_path: str | None,
@@ -75,6 +96,7 @@ def measured(
 
     drawn = load_map(map_path) if map_path else None
     history = read_history(log)
+    _check_window(*history.span, since, until)
     stream = guess_statuses(history, drawn)
     calendar = stream.calendar
     if hours_per_day is not None or days_per_week is not None:

@@ -333,10 +333,7 @@ def measure(
     ignored. Every figure comes from one lazy plan over the history, run at once.
     """
     calendar = stream.calendar
-    bounds = history.events.select(
-        pl.col("at").min().alias("first"), pl.col("at").max().alias("last")
-    )
-    first, last = bounds.row(0)
+    first, last = history.span
     start = since if since is not None else first
     end = until if until is not None else last + ONE_MICROSECOND
     shown_until = until if until is not None else last

@@ -110,6 +110,13 @@ class History:
         return len(self.statuses)
 
     @property
+    def span(self) -> tuple[datetime, datetime]:
+        """The first and the last timestamp."""
+        at = pl.col("at")
+        first, last = self.events.select(at.min().alias("first"), at.max().alias("last")).row(0)
+        return first, last
+
+    @property
     def items(self) -> int:
         """How many distinct work items the history holds."""
         return self.events["item_code"].n_unique()
