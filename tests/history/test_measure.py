@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from tests.history.histories import HAND_ROWS, WEEKS, WINDOW_HOURS, hand_map, write_transitions
-from vsmapper.history.measure import measure, working_clock
+from vsmapper.history.measure import Spread, measure, working_clock
 from vsmapper.history.reading import read_history
 from vsmapper.model.stream import Calendar
 
@@ -66,7 +66,9 @@ def test_first_passes_only_with_numpy_percentiles(hand) -> None:
     assert (dev.process.p10, dev.process.p50, dev.process.p90) == pytest.approx((0.8, 4, 7.2))
     review = hand.stage("review")
     assert review.items == 1
-    assert (review.wait.p50, review.process.p50) == pytest.approx((0, 4))
+    assert review.process.p50 == pytest.approx(4)
+    # No waiting status maps to Review: the tracker cannot see its queue at all.
+    assert (review.wait, review.wip) == (Spread(), None)
 
 
 def test_backward_moves_give_pca_and_rework_target(hand) -> None:

@@ -35,10 +35,13 @@ def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
     for stage in stream.stages:
         found = measurement.stage(stage.id)
         changes: dict[str, Any] = {}
+        # A wait the tracker cannot see (no waiting status) keeps the drawn one.
         wait = spread_estimate(found.wait, measurement.calendar)
         process = spread_estimate(found.process, measurement.calendar)
-        if wait is not None and process is not None:
-            changes["wait_time"], changes["process_time"] = wait, process
+        if wait is not None:
+            changes["wait_time"] = wait
+        if process is not None:
+            changes["process_time"] = process
         if found.pca is not None:
             changes["pca"] = max(round(found.pca, PCA_DECIMALS), MIN_PCA)
             upstream = found.rework_to is not None and (
@@ -46,7 +49,8 @@ def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
             )
             changes["rework_to"] = found.rework_to if upstream else None
         if found.items:
-            changes["wip"] = found.wip
+            if found.wip is not None:
+                changes["wip"] = found.wip
             changes["throughput_per_week"] = found.throughput_per_week
         stages.append(stage.replaced(**changes) if changes else stage)
     return stream.replaced(

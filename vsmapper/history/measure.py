@@ -35,7 +35,11 @@ class Spread:
 
 @dataclass(frozen=True)
 class StageMeasure:
-    """What the history says about one stage of the map."""
+    """What the history says about one stage of the map.
+
+    A stage no waiting status maps to has no measured ``wait`` nor ``wip``: the tracker
+    cannot see its queue, which is not the same as seeing it empty.
+    """
 
     id: str
     name: str
@@ -45,7 +49,7 @@ class StageMeasure:
     process: Spread
     pca: float | None
     rework_to: str | None
-    wip: float
+    wip: float | None
     throughput_per_week: float
 
 
@@ -425,25 +429,27 @@ def measure(
         if count and count["forward"] + count["back"] > 0:
             measured_pca = 100 * count["forward"] / (count["forward"] + count["back"])
         target = targets.get(index)
+        mapped = {
+            status: m.state
+            for status, m in stream.statuses.items()
+            if m.stage == stage.id and m.state in WORKING_STATES
+        }
+        queue_seen = "waiting" in mapped.values()
         stages.append(
             StageMeasure(
                 id=stage.id,
                 name=stage.name,
-                statuses=tuple(
-                    status
-                    for status, m in stream.statuses.items()
-                    if m.stage == stage.id and m.state in WORKING_STATES
-                ),
+                statuses=tuple(mapped),
                 items=row["items"] if row else 0,
                 wait=Spread(*(row[f"wait_{p}"] for p in ("p10", "p50", "p90")))
-                if row
+                if row and queue_seen
                 else Spread(),
                 process=Spread(*(row[f"process_{p}"] for p in ("p10", "p50", "p90")))
                 if row
                 else Spread(),
                 pca=measured_pca,
                 rework_to=stage_ids[target] if target is not None else None,
-                wip=queued.get(index, 0) / window_microseconds,
+                wip=queued.get(index, 0) / window_microseconds if queue_seen else None,
                 throughput_per_week=(count["exits"] if count else 0) / window_weeks
                 if window_weeks > 0
                 else 0.0,
