@@ -82,7 +82,24 @@ def test_measure_json_every_key_by_hand(
         ],
         # The drawn map: 1 day's wait at dev and 2 h of review.
         "model_lead_time_hours": 10.0,
+        "caveats": [
+            "Only 4 items: too few to measure a map "
+            "(at least ~30 done items make percentiles meaningful)"
+        ],
     }
+
+
+def test_what_to_doubt_is_said_first(
+    hand_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["measure", str(hand_files[0])], capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == (
+        "Caveat: Only 4 items: too few to measure a map "
+        "(at least ~30 done items make percentiles meaningful)."
+    )
+    args = ["forecast", "--from-history", str(hand_files[0]), "--items", "4", "--seed", "1"]
+    assert run(args, capsys)[1].startswith("Caveat: Only 4 items")
 
 
 def test_numbers_are_full_precision(

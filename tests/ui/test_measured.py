@@ -177,6 +177,8 @@ def test_import_as_a_new_map(window: MainWindow, qtbot: object, tmp_path: Path) 
     assert [stage.name for stage in stream.stages] == ["In dev", "In review"]
     assert stream.stage("in-review").pca == 50
     assert window.workspace.path is None
+    # Four items: the panel says first, in bold, that they are too few to go by.
+    assert window.measured_flow.panel.summary.text().startswith("<b>Only 4 items: too few")
 
 
 def test_editing_a_state_measures_again(window: MainWindow, qtbot: object, tmp_path: Path) -> None:

@@ -70,7 +70,10 @@ def _spread_json(spread: Spread) -> dict[str, float | None]:
 
 
 def measurement_json(
-    measurement: Measurement, stream: ValueStream, model_lead_time_hours: float | None
+    measurement: Measurement,
+    stream: ValueStream,
+    model_lead_time_hours: float | None,
+    caveats: list[str] | None = None,
 ) -> dict[str, Any]:
     """The ``measure --json`` report of the contract, numbers at full precision."""
     names = {stage.id: stage.name for stage in stream.stages}
@@ -101,6 +104,7 @@ def measurement_json(
             for found in measurement.stages
         ],
         "model_lead_time_hours": model_lead_time_hours,
+        "caveats": caveats or [],
     }
 
 

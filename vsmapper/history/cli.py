@@ -112,6 +112,7 @@ def run_measure(args: argparse.Namespace) -> int:
     """``vsmapper measure``."""
     from vsmapper.analysis.flow import analyze
     from vsmapper.history.apply import measured_map, measurement_json, model_gap
+    from vsmapper.history.caveats import caveats
     from vsmapper.io.mapfile import MAP_SUFFIX, save_map
     from vsmapper.io.xlsx_export import export_xlsx
 
@@ -133,10 +134,11 @@ def run_measure(args: argparse.Namespace) -> int:
         export_xlsx(measured_map(stream, measurement), args.out, measurement=measurement)
     elif args.out is not None:
         save_map(measured_map(stream, measurement), args.out)
+    doubts = caveats(measurement)
     if args.json:
-        print(json_text(measurement_json(measurement, stream, model_lead_time)))
+        print(json_text(measurement_json(measurement, stream, model_lead_time, doubts)))
         return 0
-    print(measurement_text(measurement, stream))
+    print(measurement_text(measurement, stream, doubts))
     gap = model_gap(stream, measurement) if drawn is not None else None
     if gap is not None:
         print()
@@ -146,8 +148,10 @@ def run_measure(args: argparse.Namespace) -> int:
     return 0
 
 
-def measurement_text(measurement: Measurement, stream: ValueStream) -> str:
-    """A readable summary of a measurement."""
+def measurement_text(
+    measurement: Measurement, stream: ValueStream, caveats: list[str] | None = None
+) -> str:
+    """A readable summary of a measurement, what to doubt in it first."""
     from vsmapper.model.duration import format_hours
 
     calendar = stream.calendar
@@ -167,6 +171,7 @@ def measurement_text(measurement: Measurement, stream: ValueStream) -> str:
         f"{measurement.layout} history: {measurement.items:,} items, "
         f"{measurement.done_items:,} done from {measurement.since:%Y-%m-%d} "
         f"to {measurement.until:%Y-%m-%d}",
+        *(f"Caveat: {caveat}." for caveat in caveats or []),
         f"Flow time      P50 {hours(flow.p50)}, P85 {hours(flow.p85)}, "
         f"P95 {hours(flow.p95)}, mean {hours(flow.mean)}",
         f"Flow velocity  {measurement.flow_velocity_per_week:.1f} items/week",
@@ -185,6 +190,7 @@ def measurement_text(measurement: Measurement, stream: ValueStream) -> str:
 
 def run_forecast_from_history(args: argparse.Namespace) -> int:
     """``vsmapper forecast --from-history LOG --items N`` or ``--by DATE``."""
+    from vsmapper.history.caveats import caveats
     from vsmapper.history.forecast import throughput_forecast, throughput_forecast_json
     from vsmapper.history.reading import parse_date_text
 
@@ -203,6 +209,8 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(throughput_forecast_json(found)))
         return 0
+    for caveat in caveats(measurement):
+        print(f"Caveat: {caveat}.")
     if found.items is not None:
         print(f"{found.items} items from {found.start.isoformat()}, by weekly throughput:")
         for key, when in found.dates.items():

@@ -92,6 +92,8 @@ class Measurement:
     done_items: int
     since: datetime
     until: datetime
+    last_change: datetime
+    """The history's last status change, in the window or not."""
     calendar: Calendar
     flow_time: FlowTime
     flow_velocity_per_week: float
@@ -513,6 +515,7 @@ def measure(
         done_items=done_items,
         since=start,
         until=shown_until,
+        last_change=last,
         calendar=calendar,
         flow_time=flow_time,
         flow_velocity_per_week=done_items / window_weeks if window_weeks > 0 else 0.0,

@@ -318,6 +318,7 @@ class MeasuredFlowPanel(QWidget):
         if self.measured is None:
             return
         from vsmapper.history.apply import model_gap
+        from vsmapper.history.caveats import caveats
 
         found, stream = self.measured.measurement, self._stream()
         flow = found.flow_time
@@ -346,7 +347,8 @@ class MeasuredFlowPanel(QWidget):
                 lines.append("Against the map as it was drawn, before this measurement:")
             lines.append(f"<b>{html.escape(gap.sentence)}</b>")
             lines.extend(html.escape(note) for note in gap.stage_notes[:4])
-        self.summary.setText("<br>".join(lines))
+        doubts = [f"<b>{html.escape(caveat)}.</b>" for caveat in caveats(found)]
+        self.summary.setText("<br>".join(doubts + lines))
 
     def export_current(self, path: str | Path) -> None:
         """Write the chart on the current tab to PNG or SVG."""

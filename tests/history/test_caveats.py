@@ -1,0 +1,67 @@
+"""What to doubt in a measurement, said in plain words."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from tests.history.histories import HAND_ROWS, hand_map, write_transitions
+from vsmapper.cli import example_map_path
+from vsmapper.history.caveats import caveats
+from vsmapper.history.measure import Measurement, measure
+from vsmapper.history.reading import read_history
+from vsmapper.history.statuses import guess_statuses
+
+TODAY = date(2026, 12, 1)
+TOO_FEW = "too few to measure a map (at least ~30 done items make percentiles meaningful)"
+
+
+def measured(tmp_path: Path, rows: list[tuple[str, ...]]) -> Measurement:
+    return measure(read_history(write_transitions(tmp_path / "h.csv", rows)), hand_map())
+
+
+def story(item: str, day: str, last: str = "Done") -> list[tuple[str, ...]]:
+    """An item that waits for dev, is worked on the next day and ends in ``last``."""
+    return [
+        (item, "Story", f"{day}T09:00:00", "Ready for dev"),
+        (item, "Story", f"{day}T12:00:00", "In dev"),
+        (item, "Story", f"{day}T15:00:00", last),
+    ]
+
+
+def test_a_sound_history_has_none() -> None:
+    history = read_history(example_map_path().with_name("idea-to-production.history.csv"))
+    assert caveats(measure(history, guess_statuses(history)), TODAY) == []
+
+
+def test_a_handful_of_items(tmp_path: Path) -> None:
+    assert caveats(measured(tmp_path, HAND_ROWS), TODAY) == [f"Only 4 items: {TOO_FEW}"]
+
+
+def test_many_items_few_done(tmp_path: Path) -> None:
+    rows = [
+        row
+        for n in range(40)
+        for row in story(f"S{n}", f"2024-03-{n % 28 + 1:02d}", "Done" if n < 3 else "In dev")
+    ]
+    assert caveats(measured(tmp_path, rows), TODAY) == [f"Only 3 items done: {TOO_FEW}"]
+
+
+def test_nothing_done(tmp_path: Path) -> None:
+    rows = [row for n in range(40) for row in story(f"S{n}", "2024-03-11", "In review")]
+    assert caveats(measured(tmp_path, rows), TODAY) == [
+        "No item reached a done status: map a status to done"
+    ]
+
+
+def test_dates_after_today(tmp_path: Path) -> None:
+    rows = [*HAND_ROWS, ("C", "Story", "2027-10-23T12:00:00", "Done")]
+    assert caveats(measured(tmp_path, rows), TODAY)[-1] == (
+        "The history runs to 2027-10-23, after today: check the dates"
+    )
+    assert len(caveats(measured(tmp_path, rows), date(2027, 10, 23))) == 1
+
+
+def test_today_is_the_machines_by_default(tmp_path: Path) -> None:
+    rows = [*HAND_ROWS, ("C", "Story", "2999-01-01T00:00:00", "Done")]
+    assert "The history runs to 2999-01-01" in caveats(measured(tmp_path, rows))[-1]
