@@ -170,6 +170,14 @@ def test_reading_typed_fields_and_refusals() -> None:
     with pytest.raises(ValueError, match=r"%C&A is in percent \(85 for 85 %\); type 0.85%"):
         read_stage_field("pca", "0.85")
     assert read_stage_field("pca", "0.5%") == 0.5
+    with pytest.raises(
+        ValueError, match=r"^'0\.07' would be 0\.07 %: .* \(7 for 7 %\); type 0\.07%"
+    ):
+        read_stage_field("pca", "0.07")  # 7, not 7.000000000000001
+    with pytest.raises(ValueError, match=r"^'0,9' would be 0,9 %"):
+        read_stage_field("pca", "0,9")  # quoted as typed
+    with pytest.raises(ValueError, match=r"^'3d-1d' is out of order"):
+        typed_value(Stage(id="s", name="S"), "wait_time", " 3d-1d ", Calendar())
     # As a phone's keypad types it, and the estimate round's page reads it.
     assert read_stage_field("pca", "92,5") == 92.5
     assert read_stage_field("pca", "92,5%") == 92.5

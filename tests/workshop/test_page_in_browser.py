@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.workshop.browser import CHROMIUM, HeadlessBrowser
+from vsmapper.io.typed import read_stage_field
 from vsmapper.model.stream import ValueStream
 from vsmapper.workshop.server import SurveyRound
 
@@ -67,8 +68,44 @@ def test_a_participant_fills_in_and_sends_the_page(browser: HeadlessBrowser) -> 
         assert "Coding.wait_time" in browser.wait_for(error)
         assert survey.merge().stages[0].wait_time.text == "2d/3.5d/5d"
 
+        problem = "document.getElementById('s0-wait_time-problem').textContent"
+        assert browser.evaluate(problem) == "'3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"
+        assert (
+            browser.evaluate("document.getElementById('s0-wait_time').getAttribute('aria-invalid')")
+            == "true"
+        )
+
         browser.evaluate("document.getElementById('withdraw').click()")
         assert "taken back" in browser.wait_for(status + ".includes('taken back') && " + status)
         assert survey.responses == 0
+    finally:
+        survey.stop()
+
+
+def test_a_fraction_for_pca_is_refused_beside_its_field_before_sending(
+    browser: HeadlessBrowser,
+) -> None:
+    survey = SurveyRound(STREAM)
+    survey.start()
+    try:
+        browser.open(survey.address)
+        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
+        browser.type_into("s0-pca", "0.9")
+        problem = "document.getElementById('s0-pca-problem').textContent"
+        with pytest.raises(ValueError) as refusal:
+            read_stage_field("pca", "0.9")
+        assert browser.evaluate(problem) == str(refusal.value)
+        browser.evaluate("document.getElementById('send').click()")
+        status = "document.getElementById('status').textContent"
+        assert "mend the field marked in red" in browser.wait_for(status)
+        assert browser.evaluate("document.activeElement.id") == "s0-pca"
+        assert survey.responses == 0
+
+        browser.evaluate("document.getElementById('s0-pca').select()")
+        browser.type_into("s0-pca", "90")
+        assert browser.evaluate(problem) == ""
+        browser.evaluate("document.getElementById('send').click()")
+        assert "your answer is in" in browser.wait_for(status + ".includes('in.') && " + status)
+        assert survey.merge().stages[0].pca == 90
     finally:
         survey.stop()

@@ -121,6 +121,26 @@ def test_a_percentage_typed_with_a_decimal_comma_is_read(survey) -> None:
     assert survey.merge().stages[0].pca == 92.5
 
 
+@pytest.mark.parametrize("pca", ["0.9", 0.9, "0,9"])
+def test_a_fraction_for_pca_is_refused_as_the_app_refuses_it(survey, pca: object) -> None:
+    # Taken as 0.9 %, it merged with another's 85 into 42.95 % and a disagreement.
+    status, reply = post(survey, {"participant": "p", "stages": {"coding": {"pca": pca}}})
+    assert status == 400
+    assert reply["stage"] == "coding" and reply["field"] == "pca"
+    assert reply["reason"].endswith(
+        "%C&A is in percent (90 for 90 %); type " + f"{pca}% if you mean it"
+    )
+    assert reply["error"] == "Coding.pca: " + reply["reason"]
+    assert survey.responses == 0
+
+
+def test_a_refusal_quotes_what_was_typed(survey) -> None:
+    answer = {"participant": "p", "stages": {"coding": {"wait_time": "3d-1d"}}}
+    status, reply = post(survey, answer)
+    assert status == 400
+    assert reply["reason"].startswith("'3d-1d' is out of order")
+
+
 def test_script_in_a_pain_point_is_kept_as_plain_text(survey) -> None:
     text = "<img src=x onerror=alert(1)>"
     assert post(survey, {"participant": "p", "stages": {"review": {"pain": text}}})[0] == 200

@@ -37,7 +37,7 @@ def typed_value(stage: Stage, field: str, text: str, calendar: Calendar) -> Any:
     except ValidationError as error:
         raise ValueError(refusal_reason(validation_messages(error)[0])) from None
     if field in DURATIONS:
-        problem = estimate_problem(value, calendar)
+        problem = estimate_problem(value, calendar, text)
         if problem:
             raise ValueError(problem)
     return value
@@ -95,7 +95,8 @@ def _typed_pca(text: str) -> float:
     number = read_pca(Cell(text))
     shown = _slip(text, 0, 1)
     if shown:
-        percent = format_number(number * 100)
+        # Rounded so that 0.07 advises 7, not 7.000000000000001.
+        percent = format_number(round(number * 100, 9))
         raise ValueError(
             f"'{shown}' would be {shown} %: %C&A is in percent ({percent} for {percent} %); "
             f"type {shown}% if you mean it"
@@ -104,10 +105,10 @@ def _typed_pca(text: str) -> float:
 
 
 def _slip(text: str, low: float, high: float) -> str | None:
-    """The number as typed when it is bare (no %) and between ``low`` and ``high``: a
+    """The text as typed when it is a bare number (no %) between ``low`` and ``high``: a
     percentage field's likely slip; None otherwise."""
     number, marked = percent_number(Cell(text))
-    return format_number(number) if not marked and low < number < high else None
+    return text.strip() if not marked and low < number < high else None
 
 
 def refusal_reason(problem: str) -> str:

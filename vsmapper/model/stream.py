@@ -655,14 +655,15 @@ def _estimate_problems(
     return problems
 
 
-def estimate_problem(estimate: Estimate, calendar: Calendar) -> str | None:
-    """Why a three-point estimate is out of order under a calendar, or None."""
+def estimate_problem(estimate: Estimate, calendar: Calendar, typed: str = "") -> str | None:
+    """Why a three-point estimate is out of order under a calendar, or None; it quotes
+    ``typed`` when given, what a person wrote, rather than the estimate's own text."""
     if estimate.form in ("number", "point"):
         return None
     low, likely, high = estimate.hours(calendar.hours_per_day, calendar.days_per_week)
     if low <= likely <= high:
         return None
     return (
-        f"'{estimate.text}' is out of order; low ≤ likely ≤ high is required "
+        f"'{typed.strip() or estimate.text}' is out of order; low ≤ likely ≤ high is required "
         "(e.g. 2d/3d/5d or 2-5d)"
     )

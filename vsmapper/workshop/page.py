@@ -22,8 +22,11 @@ SURVEY_PAGE = """<!DOCTYPE html>
   input, textarea { width: 100%; box-sizing: border-box; font-size: 1rem; padding: .5rem;
                     border: 1px solid #b9c1cc; border-radius: .4rem; margin-top: .2rem; }
   textarea { min-height: 3.5rem; }
+  [aria-invalid="true"] { border-color: #b42318; background: #fff5f5; }
+  .problem { color: #b42318; font-size: .9rem; margin-top: .2rem; }
+  .problem:empty { display: none; }
   .row { display: flex; gap: .75rem; }
-  .row label { flex: 1; }
+  .row .field { flex: 1; }
   button { font-size: 1.05rem; padding: .7rem 1.2rem; border: 0; border-radius: .5rem;
            background: #1f6feb; color: #fff; margin: .25rem .5rem .5rem 0; }
   button.secondary { background: #d5dae1; color: #1d2733; }
@@ -77,6 +80,28 @@ complete and accurate. Your answer is anonymous.</p>
     statusBox.className = kind;
   }
 
+  // The app's own rule for a typed %C&A (vsmapper/io/typed.py), so that the field says so
+  // before sending; the server applies it again.
+  function pcaSlip(text) {
+    var typed = text.trim();
+    if (!/^(\\d*\\.\\d+|\\d+,\\d{1,2})$/.test(typed)) { return ""; }
+    var number = parseFloat(typed.replace(",", "."));
+    if (!(number > 0 && number < 1)) { return ""; }
+    var percent = String(Math.round(number * 100 * 1e9) / 1e9);
+    return "'" + typed + "' would be " + typed + " %: %C&A is in percent (" + percent +
+      " for " + percent + " %); type " + typed + "% if you mean it";
+  }
+
+  function mark(control, problem) {
+    document.getElementById(control.id + "-problem").textContent = problem;
+    if (problem) { control.setAttribute("aria-invalid", "true"); }
+    else { control.removeAttribute("aria-invalid"); }
+  }
+
+  function firstMarked() {
+    return document.querySelector("#stages [aria-invalid='true']");
+  }
+
   function build(map) {
     document.getElementById("title").textContent = "Estimate round: " + map.name;
     document.title = "Estimate round: " + map.name;
@@ -89,16 +114,29 @@ complete and accurate. Your answer is anonymous.</p>
       var row = document.createElement("div");
       row.className = "row";
       fields.forEach(function (field) {
-        var label = document.createElement("label");
-        label.textContent = field[1];
+        var cell = document.createElement("div");
+        cell.className = "field";
         var control = document.createElement(field[2]);
         control.id = "s" + index + "-" + field[0];
         control.name = field[0];
         control.dataset.stage = String(index);
         control.maxLength = field[0] === "pain" ? 1000 : 40;
+        var label = document.createElement("label");
+        label.htmlFor = control.id;
+        label.textContent = field[1];
+        var problem = document.createElement("div");
+        problem.className = "problem";
+        problem.id = control.id + "-problem";
+        problem.setAttribute("aria-live", "polite");
+        control.setAttribute("aria-describedby", problem.id);
+        control.addEventListener("input", function () {
+          mark(control, field[0] === "pca" ? pcaSlip(control.value) : "");
+        });
         if (field[0] === "pca") { control.inputMode = "decimal"; }
-        label.appendChild(control);
-        (field[0] === "pain" ? box : row).appendChild(label);
+        cell.appendChild(label);
+        cell.appendChild(control);
+        cell.appendChild(problem);
+        (field[0] === "pain" ? box : row).appendChild(cell);
         if (field[0] === "pca") { box.appendChild(row); }
       });
       stagesBox.appendChild(box);
@@ -125,13 +163,19 @@ complete and accurate. Your answer is anonymous.</p>
       body: JSON.stringify({participant: participantId(), stages: stages})
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (response.ok) { say(done, "ok"); } else { say(body.error || "Not taken", "error"); }
+        if (response.ok) { say(done, "ok"); return; }
+        say(body.error || "Not taken", "error");
+        var index = stageIds.indexOf(body.stage);
+        var control = document.getElementById("s" + index + "-" + body.field);
+        if (index >= 0 && control) { mark(control, body.reason); control.focus(); }
       });
     }).catch(function () { say("The round is closed or out of reach.", "error"); });
   }
 
   document.getElementById("survey").addEventListener("submit", function (event) {
     event.preventDefault();
+    var marked = firstMarked();
+    if (marked) { say("Not sent: mend the field marked in red.", "error"); marked.focus(); return; }
     var stages = collect();
     if (!Object.keys(stages).length) { say("Fill in at least one field.", "error"); return; }
     send(stages, "Thank you, your answer is in. You can change it and send again.");

@@ -17,8 +17,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from vsmapper.model.duration import Estimate
-from vsmapper.model.stream import Calendar, ValueStream, estimate_problem
+from vsmapper.io.typed import typed_value
+from vsmapper.model.duration import format_number
+from vsmapper.model.stream import Calendar, Stage, ValueStream
 from vsmapper.workshop.merge import TIME_FIELDS, StageAnswer, SurveyMerge, merge_answers
 from vsmapper.workshop.page import SURVEY_PAGE
 
@@ -26,13 +27,35 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_PARTICIPANTS = 100
 MAX_PARTICIPANT_CHARS = 100
 MAX_PAIN_CHARS = 1000
-MAX_DURATION_CHARS = 40
+MAX_TYPED_CHARS = 40
 REQUEST_TIMEOUT_SECONDS = 10
 ANSWER_FIELDS = (*TIME_FIELDS, "pca", "pain")
 
 
 class AnswerError(ValueError):
     """A participant's answer that cannot be taken, with the place and what is wrong."""
+
+    stage_id = ""
+    field = ""
+    reason = ""
+
+    @classmethod
+    def at(cls, stage: Stage, field: str, reason: str) -> AnswerError:
+        """A refusal of one field of one stage, which the page shows beside that field."""
+        error = cls(f"{stage.name}.{field}: {reason}")
+        error.stage_id, error.field, error.reason = stage.id, field, reason
+        return error
+
+    def to_json(self) -> dict[str, str]:
+        """The refusal as the page reads it: the message, and the field's place and reason."""
+        if not self.field:
+            return {"error": str(self)}
+        return {
+            "error": str(self),
+            "stage": self.stage_id,
+            "field": self.field,
+            "reason": self.reason,
+        }
 
 
 def lan_address() -> str:
@@ -49,39 +72,20 @@ def lan_address() -> str:
     return address if not address.startswith("0.") else "127.0.0.1"
 
 
-def _duration(value: object, where: str, calendar: Calendar) -> Estimate | None:
+def _typed(value: object, field: str, stage: Stage, calendar: Calendar) -> Any:
+    """A time or %C&A answered for ``stage``, read by the rules of the app's own fields."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise AnswerError(f"{where}: expected a duration such as 2d, 4h or 2-5d")
-    if isinstance(value, str) and len(value) > MAX_DURATION_CHARS:
-        raise AnswerError(f"{where}: too long for a duration")
+        expected = "a percentage such as 80" if field == "pca" else "a duration such as 2d or 2-5d"
+        raise AnswerError.at(stage, field, f"expected {expected}")
+    text = value if isinstance(value, str) else format_number(value)
+    if len(text) > MAX_TYPED_CHARS:
+        raise AnswerError.at(stage, field, f"at most {MAX_TYPED_CHARS} characters")
     try:
-        estimate = Estimate.read(value)
+        return typed_value(stage, field, text, calendar)
     except ValueError as exc:
-        raise AnswerError(f"{where}: {exc}") from None
-    problem = estimate_problem(estimate, calendar)
-    if problem:
-        raise AnswerError(f"{where}: {problem}")
-    return estimate
-
-
-def _percent(value: object, where: str) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    number: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str) and len(value) <= 10:
-        # A phone's decimal keypad gives a comma in many languages, and a percentage never
-        # needs one to group thousands.
-        try:
-            number = float(value.strip().removesuffix("%").replace(",", ".", 1))
-        except ValueError:
-            number = None
-    if number is None or not 0 < number <= 100:
-        raise AnswerError(f"{where}: expected a percentage above 0 and at most 100")
-    return number
+        raise AnswerError.at(stage, field, str(exc)) from None
 
 
 def _refuse_lone_surrogates(text: str, where: str) -> None:
@@ -114,7 +118,8 @@ def parse_answer(
     for stage_id, fields in stages.items():
         if stage_id not in stage_ids:
             raise AnswerError(f"stages: '{stage_id[:60]}' is not a stage of this round")
-        name = stream.stage(stage_id).name
+        stage = stream.stage(stage_id)
+        name = stage.name
         if not isinstance(fields, dict):
             raise AnswerError(f"{name}: expected an object of fields")
         for key in fields:
@@ -122,16 +127,15 @@ def parse_answer(
                 raise AnswerError(f"{name}: unknown field '{str(key)[:40]}'")
         pain = fields.get("pain") or ""
         if not isinstance(pain, str):
-            raise AnswerError(f"{name}.pain: expected a text")
+            raise AnswerError.at(stage, "pain", "expected a text")
         if len(pain) > MAX_PAIN_CHARS:
-            raise AnswerError(f"{name}.pain: at most {MAX_PAIN_CHARS} characters")
+            raise AnswerError.at(stage, "pain", f"at most {MAX_PAIN_CHARS} characters")
         _refuse_lone_surrogates(pain, f"{name}.pain")
+        calendar = stream.calendar
         answer = StageAnswer(
-            wait_time=_duration(fields.get("wait_time"), f"{name}.wait_time", stream.calendar),
-            process_time=_duration(
-                fields.get("process_time"), f"{name}.process_time", stream.calendar
-            ),
-            pca=_percent(fields.get("pca"), f"{name}.pca"),
+            wait_time=_typed(fields.get("wait_time"), "wait_time", stage, calendar),
+            process_time=_typed(fields.get("process_time"), "process_time", stage, calendar),
+            pca=_typed(fields.get("pca"), "pca", stage, calendar),
             pain=pain.strip(),
         )
         if answer != StageAnswer():
@@ -322,7 +326,8 @@ def _handler_for(survey: SurveyRound) -> type[BaseHTTPRequestHandler]:
             except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                 self._error(HTTPStatus.BAD_REQUEST, "the answer is not valid JSON")
             except AnswerError as exc:
-                self._error(HTTPStatus.BAD_REQUEST, str(exc))
+                self.close_connection = True
+                self._json(HTTPStatus.BAD_REQUEST, exc.to_json())
             except OverflowError as exc:
                 self._error(HTTPStatus.TOO_MANY_REQUESTS, str(exc))
             else:
