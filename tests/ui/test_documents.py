@@ -230,6 +230,29 @@ def test_the_report_adds_the_improvement_plan_page(tmp_path: Path, example: Valu
     assert plan.index("Pair on reviews") < plan.index("Reviews wait for one person")
 
 
+@pytest.mark.slow
+@needs_poppler
+def test_the_plan_pages_show_every_note_whole(tmp_path: Path, example: ValueStream) -> None:
+    from vsmapper.model.stream import Note
+
+    review = "Reviewers are busy with their own stories; PRs wait two days for a first look"
+    longest = " ".join(f"w{number:03}" for number in range(200))  # 999 characters
+    notes = [Note(id="review", stage="review", text=review), Note(id="long", text=longest)]
+    notes += [Note(id=f"n{number}", text=f"{longest[:300]} n{number}") for number in range(20)]
+    path = tmp_path / "report.pdf"
+    write_report(example.replaced(notes=notes), path)
+    pages = pdf_text(path).split("\f")[2:]
+    plan = "".join(pages).replace("\ufb01", "fi")  # as poppler reads the ligature
+    # It was cut to "Reviewers are busy with their own stories; PRs wait tw…".
+    assert review in plan
+    assert all(f"w{number:03}" in plan for number in range(200))
+    # Rows that do not fit go on to the next page, none left out.
+    assert len(pages) > 2 and "Improvement plan (continued)" in pages[1]
+    assert all(f"n{number}" in plan for number in range(20))
+    # Nobody gave an owner, a due date or an expected effect: no empty columns for them.
+    assert "Owner" not in plan and "Expected effect" not in plan
+
+
 @pytest.mark.parametrize(("stages", "pages"), [(12, 1), (20, 1), (60, 5)])
 def test_the_map_pages_set_every_stage_name_at_9_points_at_least(
     qapp: QApplication, stages: int, pages: int

@@ -328,8 +328,8 @@ def paint_report(
     measurement: Measurement | None = None,
 ) -> None:
     """Draw the report on a PDF writer or a printer, A4 landscape: the leaders' page, the
-    map's page, the flow measured from work-item history when there is a ``measurement``,
-    and the improvement plan when the map has notes."""
+    map's pages, the flow measured from work-item history when there is a ``measurement``,
+    and the improvement plan's pages when the map has notes."""
     analysis = analyze(stream)
     if forecast_result is None and stream.stages:
         forecast_result = forecast(stream, REPORT_TRIALS, REPORT_SEED)
@@ -345,9 +345,10 @@ def paint_report(
         if measurement is not None:
             device.newPage()
             draw_measured_page(painter, stream, measurement, PAGE)
-        if stream.notes:
+        drawn = 0
+        while drawn < len(stream.notes):
             device.newPage()
-            draw_plan_page(painter, stream, PAGE)
+            drawn = draw_plan_page(painter, stream, PAGE, drawn)
     finally:
         painter.end()
 
