@@ -11,7 +11,15 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QDockWidget, QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMenu,
+)
 
 from tests.conftest import feature_chain_data
 from tests.ui.conftest import close_without_asking
@@ -369,6 +377,53 @@ def test_the_improvement_plan_edits_every_field_with_undo(window, qtbot) -> None
     ]
     window.workspace.undo_stack.undo()
     assert document.note(kaizen_id).owner == "Ana"
+
+
+def test_a_refused_due_date_reopens_with_what_was_typed(window, qtbot) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    messages: list[str] = []
+    plan = window.workshop.plan
+    plan.problem.connect(messages.append)
+    window.workshop.plan_action.trigger()
+    qtbot.mouseClick(plan.add_pain_button, Qt.MouseButton.LeftButton)
+    window.workspace.refresh_now()
+    note_id = plan.note_ids[0]
+    due = plan.table.model().index(0, 4)
+
+    def type_due(text: str) -> None:
+        plan.table.setCurrentIndex(due)
+        plan.table.edit(due)
+        editor = QApplication.focusWidget()
+        assert isinstance(editor, QLineEdit)
+        editor.selectAll()
+        QTest.keyClicks(editor, text)
+        QTest.keyClick(editor, Qt.Key.Key_Return)
+        QApplication.processEvents()
+
+    type_due("15/12/2026")  # day first, unambiguous: the day is over 12
+    assert window.workspace.document.note(note_id).due.isoformat() == "2026-12-15"
+    window.workspace.refresh_now()
+
+    type_due("03/04/2027")
+    assert "could be 4 March or 3 April" in messages[-1]
+    assert window.workspace.document.note(note_id).due.isoformat() == "2026-12-15"
+    # It stays open, selected and in red, with what was typed; it went back to the old date.
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    assert editor.text() == "03/04/2027" and editor.selectedText() == "03/04/2027"
+    assert "background" in editor.styleSheet()
+    QTest.keyClicks(editor, "2027-04-03")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert window.workspace.document.note(note_id).due.isoformat() == "2027-04-03"
+    window.workspace.refresh_now()
+
+    type_due("next week")
+    assert plan.table.item(0, 4).text() == "2027-04-03"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert plan.table.item(0, 4).text() == "2027-04-03"
 
 
 def test_remove_without_a_selection_says_so(window, qtbot) -> None:

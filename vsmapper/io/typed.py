@@ -3,7 +3,9 @@ spreadsheet's cell is, and checked as the map checks the stage's own."""
 
 from __future__ import annotations
 
+import calendar as months
 import re
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,6 +24,9 @@ from vsmapper.model.stream import MIN_SHARE, Calendar, Stage, estimate_problem
 from vsmapper.model.validation import validation_messages
 
 DURATIONS = ("process_time", "wait_time")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DAY_FIRST_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 OPTIONAL_NUMBERS = ("hourly_cost", "wip", "throughput_per_week")
 NUMBERS = ("people", *OPTIONAL_NUMBERS)
 # A refusal starts with the stage and the field it names ("Coding: pca: "); a cell says those.
@@ -114,3 +119,41 @@ def _slip(text: str, low: float, high: float) -> str | None:
 def refusal_reason(problem: str) -> str:
     """A document's refusal without the stage and field it names, for a message beside them."""
     return _REFUSAL_PLACE.sub("", problem, count=1)
+
+
+def typed_date(text: str) -> date | None:
+    """A date as people type it, None when blank; ``ValueError`` saying what to type.
+
+    ``2026-12-15``; ``15.12.2026``, always day first; ``15/12/2026`` or ``12/15/2026``, where
+    only one order makes a date. ``03/04/2026`` is 3 April in one country and March 4 in
+    another, so it is refused with both dates to choose from.
+    """
+    typed = text.strip()
+    if not typed:
+        return None
+    if match := _ISO_DATE.fullmatch(typed):
+        year, month, day = map(int, match.groups())
+        readings = {_date(year, month, day)}
+    elif match := _DAY_FIRST_DATE.fullmatch(typed):
+        day, month, year = map(int, match.groups())
+        readings = {_date(year, month, day)}
+    elif match := _SLASH_DATE.fullmatch(typed):
+        first, second, year = map(int, match.groups())
+        readings = {_date(year, second, first), _date(year, first, second)}
+    else:
+        readings = set()
+    dates = sorted(reading for reading in readings if reading is not None)
+    if len(dates) == 1:
+        return dates[0]
+    if not dates:
+        raise ValueError(f"{quoted(typed)} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-31")
+    said = " or ".join(f"{reading.day} {months.month_name[reading.month]}" for reading in dates)
+    written = " or ".join(reading.isoformat() for reading in dates)
+    raise ValueError(f"{quoted(typed)} could be {said}; write it as YYYY-MM-DD: {written}")
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
+from vsmapper.io.typed import typed_date
 from vsmapper.model.document import Document
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
 from vsmapper.ui.insights_panel import ProblemLabel, fit_columns, prepare_table, read_only_item
+from vsmapper.ui.refused_cells import ReopensRefusedCells
 from vsmapper.ui.units import duration_text
 from vsmapper.workshop.plan import KIND_LABELS, PLAN_COLUMNS, improvement_plan
 
@@ -36,6 +39,10 @@ PLAN_COLUMN_CHARACTERS = 40
 """Widest column, in characters; a longer note elides, whole in its tooltip."""
 
 
+class PlanTable(ReopensRefusedCells, QTableWidget):
+    """The plan's rows; a refused cell opens again with what was typed."""
+
+
 class ImprovementPlanPanel(QWidget):
     """Every pain point and kaizen burst, biggest expected lead-time cut first, editable."""
 
@@ -45,7 +52,7 @@ class ImprovementPlanPanel(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self._filling = False
-        self.table = QTableWidget(0, len(PLAN_COLUMNS), self)
+        self.table = PlanTable(0, len(PLAN_COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(PLAN_COLUMNS))
         prepare_table(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -140,13 +147,29 @@ class ImprovementPlanPanel(QWidget):
         if self._filling or item.column() not in EDITABLE_COLUMNS:
             return
         name = EDITABLE_COLUMNS[item.column()]
-        value: object = item.text().strip()
-        if name == "due":
-            value = value or None
-        self.set_field(self.note_ids[item.row()], name, value)
+        note_id = self.note_ids[item.row()]
+        text = item.text().strip()
+        try:
+            problem = self._change(note_id, name, typed_date(text) if name == "due" else text)
+        except ValueError as error:
+            problem = self._say(f"note: due: {error}")
+        if problem:
+            # The cell shows the note's value again; the table reopens it with what was typed.
+            held = getattr(self.workspace.document.note(note_id), name)
+            self._filling = True
+            item.setText(held.isoformat() if isinstance(held, date) else held or "")
+            self._filling = False
+            self.table.refuse(problem)
 
     def set_field(self, note_id: str, name: str, value: object) -> bool:
         """Change one field of a note as an undo step; a refusal is shown beside the table."""
+        if self._change(note_id, name, value):
+            QTimer.singleShot(0, self.refresh)
+            return False
+        return True
+
+    def _change(self, note_id: str, name: str, value: object) -> str | None:
+        """Change one field of a note as an undo step; the refusal, said beside the table."""
         words = {
             "text": "text",
             "owner": "owner",
@@ -161,12 +184,14 @@ class ImprovementPlanPanel(QWidget):
             f"Change {words.get(name, name)} of a note",
             lambda document: document.set_note_field(note_id, name, value),
         )
+        return self._say(problem)
+
+    def _say(self, problem: str | None) -> str | None:
+        """Show ``problem`` under the table and in the status bar, or clear it; returns it."""
         self.problem_label.setText(problem or "")
         if problem:
             self.problem.emit(problem)
-            QTimer.singleShot(0, self.refresh)
-            return False
-        return True
+        return problem
 
     def add_note(self, kind: str, stage_id: str | None = None, text: str = "") -> str | None:
         """Add a pain point or kaizen burst (to ``stage_id``, or the map) as an undo step."""

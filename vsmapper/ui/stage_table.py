@@ -21,11 +21,9 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
-    QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
-    QToolTip,
     QWidget,
 )
 
@@ -36,10 +34,10 @@ from vsmapper.io.typed import DURATIONS, read_stage_field, refusal_reason
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage, ValueStream
-from vsmapper.ui import theme
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.editor import Editor
 from vsmapper.ui.insights_panel import ROOT
+from vsmapper.ui.refused_cells import ReopensRefusedCells
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -440,7 +438,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
 
-class StageTableView(QTableView):
+class StageTableView(ReopensRefusedCells, QTableView):
     """A spreadsheet-like table: type to edit, Tab and Enter move, paste rows from Excel.
 
     Enter commits and moves down, Tab right; Tab in the last cell adds a stage.
@@ -471,11 +469,8 @@ class StageTableView(QTableView):
         for column, width in enumerate((180, 90, 100, 110, 110, 60, 120, 60, 85, 85, 160)):
             self.setColumnWidth(column, width)
         self._quiet = False
-        self._refusal = ""
-        self._typed: str | None = None
-        self._typed_at = QPersistentModelIndex()
         self._naming_new_stage = False
-        self.model().problem.connect(self._note_refusal)
+        self.model().problem.connect(self.refuse)
         self.selectionModel().selectionChanged.connect(self._on_selection)
         self.model().modelReset.connect(self._on_selection)
         # Column headers keep a selection of their own, always empty: asking whether a column
@@ -591,23 +586,6 @@ class StageTableView(QTableView):
             and current.column() == self.model().columnCount() - 1
         )
 
-    def _note_refusal(self, message: str) -> None:
-        self._refusal = message
-        self.show_refusal(message)
-
-    def show_refusal(self, message: str) -> None:
-        """The reason an entry was refused, in a tip at the current cell."""
-        cell = self.visualRect(self.currentIndex())
-        corner = self.viewport().mapToGlobal(cell.bottomLeft())
-        QToolTip.showText(corner, message, self.viewport(), cell, 12_000)
-
-    def commitData(self, editor: QWidget) -> None:
-        self._refusal = ""
-        self._typed = editor.text() if isinstance(editor, QLineEdit) else None
-        # The cell under the editor: a click on another cell has already made that one current.
-        self._typed_at = QPersistentModelIndex(self.indexAt(editor.geometry().center()))
-        super().commitData(editor)
-
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         """Enter moves down and Tab in the last cell adds a stage; a refused entry stays.
 
@@ -616,11 +594,9 @@ class StageTableView(QTableView):
         """
         hints = QAbstractItemDelegate.EndEditHint
         naming, self._naming_new_stage = self._naming_new_stage, False
-        if self._refusal:
-            message, self._refusal = self._refusal, ""
-            super().closeEditor(editor, hints.NoHint)
-            self._edit_again(self._typed_at, self._typed, message)
-        elif hint == hints.EditNextItem and self._at_last_cell():
+        if self.reopen_refused(editor):
+            return
+        if hint == hints.EditNextItem and self._at_last_cell():
             super().closeEditor(editor, hints.NoHint)
             self.add_stage_after_current()
         elif hint == hints.SubmitModelCache:
@@ -629,21 +605,6 @@ class StageTableView(QTableView):
                 self._move_to_row(self.currentIndex().row() + 1)
         else:
             super().closeEditor(editor, hint)
-
-    def _edit_again(self, cell: Index, typed: str | None, message: str) -> None:
-        """Reopen the refused cell with what was typed, so it can be corrected."""
-        self.setCurrentIndex(cell)
-        self.edit(cell)
-        editor = self.focusWidget()
-        if typed is not None and isinstance(editor, QLineEdit):
-            editor.setText(typed)
-            # Selected, as a spreadsheet's retry is: typing anew replaces it, where it was
-            # appended ("2.5dhalf a day").
-            editor.selectAll()
-            # Red until mended: a value typed after a click elsewhere went, unseen, into
-            # this refused cell's column.
-            editor.setStyleSheet(f"QLineEdit {{ background: {theme.CONSTRAINT_TINT}; }}")
-        self.show_refusal(message)
 
     # --- stages --------------------------------------------------------------------
 
