@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import feature_chain_data
 from vsmapper.io.mapfile import dump_map, map_from_data
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import files, units
+from vsmapper.ui import files, settings, units
 from vsmapper.ui.app import application
 from vsmapper.ui.files import example_map
 from vsmapper.ui.insights_panel import FollowingPanel
@@ -67,6 +67,7 @@ def isolated_settings() -> Iterator[None]:
     units.set_display_unit("auto")
     yield
     units.set_display_unit("auto")
+    settings.PLAN_CLOSED.set(False)
 
 
 def close_without_asking(window: MainWindow) -> None:

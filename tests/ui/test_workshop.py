@@ -426,6 +426,52 @@ def test_a_refused_due_date_reopens_with_what_was_typed(window, qtbot) -> None:
     assert plan.table.item(0, 4).text() == "2027-04-03"
 
 
+def test_a_map_with_notes_opens_with_the_plan_in_view_until_the_user_closes_it(qtbot) -> None:
+    application()
+    noted = map_from_data(feature_chain_data()).replaced(
+        notes=[
+            Note(id="p1", stage="review", text="Reviews wait"),
+            Note(id="p2", text="Nobody decides"),
+            Note(id="k1", kind="kaizen", text="Pair on reviews"),
+        ]
+    )
+    window = MainWindow(noted, remember_layout=False)
+    qtbot.addWidget(window)
+    close_without_asking(window)
+    window.show()
+    plan_dock = window.workshop.dock
+    # It was hidden, unchecked under View, on a map with four notes.
+    qtbot.waitUntil(lambda: not plan_dock.isHidden())
+    assert window.statusBar().currentMessage() == (
+        "This map has 2 pain points and 1 kaizen burst: see the Improvement plan tab"
+    )
+    # Beside the Stages table, which keeps the front.
+    assert not window.docks["Stages"].visibleRegion().isEmpty()
+
+    window.file.load(map_from_data(feature_chain_data()), None)
+    assert not plan_dock.isHidden()  # shown, the plan stays as the user has it
+    plan_dock.toggleViewAction().trigger()
+    assert plan_dock.isHidden()
+    window.file.load(noted, None)
+    assert plan_dock.isHidden()  # closed by the user, it stays closed
+
+    window.workshop.plan_action.trigger()
+    plan_dock.close()  # its close button
+    window.file.load(noted, None)
+    assert plan_dock.isHidden()
+    window.workshop.plan_action.trigger()
+    plan_dock.hide()
+    window.file.load(noted, None)
+    assert not plan_dock.isHidden()
+    window.workshop.shutdown()
+
+
+def test_a_map_without_notes_keeps_the_plan_hidden(window, qtbot) -> None:
+    window.show()
+    QApplication.processEvents()
+    assert window.workshop.dock.isHidden()
+
+
 def test_remove_without_a_selection_says_so(window, qtbot) -> None:
     plan = window.workshop.plan
     plan.table.clearSelection()

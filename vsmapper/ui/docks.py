@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QWidget
 
 from vsmapper.ui import settings
@@ -68,6 +69,8 @@ class PanelDock(QDockWidget):
 
     made = Signal()
     """The panel has just been made and put in the dock."""
+    closed = Signal()
+    """The user closed the dock with its close button."""
 
     def __init__(self, panel: Panel, window: QMainWindow) -> None:
         super().__init__(panel.title, window)
@@ -108,6 +111,10 @@ class PanelDock(QDockWidget):
         self._making_when_shown = True
         if self._in_view:
             self.panel()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        self.closed.emit()
 
     def _on_visibility(self, visible: bool) -> None:
         self._in_view = visible

@@ -5,10 +5,11 @@ opened: the first window waits for neither."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QFont,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.model.document import Change
+from vsmapper.ui import settings
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.docks import PanelDock
 from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
@@ -96,6 +98,13 @@ class Workshop:
         window.view.side_strip.add(self.agenda)
         window.presentingChanged.connect(self.agenda.set_presenting)
         workspace.changed.connect(self._on_document_changed)
+        # Closed by the user (View menu or its close button), the plan stays closed.
+        self.dock.toggleViewAction().triggered.connect(
+            lambda shown: settings.PLAN_CLOSED.set(not shown)
+        )
+        self.dock.closed.connect(lambda: settings.PLAN_CLOSED.set(True))
+        # Once the window has put its docks back as the user left them.
+        QTimer.singleShot(0, window, self.bring_plan_into_view)
 
         def action(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
             made = QAction(text, window)
@@ -175,6 +184,8 @@ class Workshop:
 
     def _on_document_changed(self, change: Change) -> None:
         # Another map was opened: a round asked about the old one's stages.
+        if change.kind == "reset":
+            self.bring_plan_into_view()
         if change.kind == "reset" and self.survey_window is not None:
             if self.survey_window.round is not None:
                 self.window.statusBar().showMessage(
@@ -212,7 +223,25 @@ class Workshop:
 
     def show_plan(self) -> None:
         """Show and raise the improvement plan."""
+        settings.PLAN_CLOSED.set(False)
         self.window.show_dock("Improvement plan")
+
+    def bring_plan_into_view(self) -> None:
+        """Show the Improvement plan's tab for a map with notes, unless the user closed the
+        plan, and say what is in it; it was easy to miss, hidden in the View menu."""
+        notes: Counter[str] = Counter(note.kind for note in self.workspace.stream.notes)
+        presenting = self.window.menus.presentation_action.isChecked()
+        if not notes or not self.dock.isHidden() or presenting or settings.PLAN_CLOSED.get():
+            return
+        self.dock.show()
+        held = " and ".join(
+            f"{notes[kind]} {label.lower()}{'s' if notes[kind] > 1 else ''}"
+            for kind, label in KIND_LABELS.items()
+            if notes[kind]
+        )
+        self.window.statusBar().showMessage(
+            f"This map has {held}: see the Improvement plan tab", 10000
+        )
 
     def shutdown(self) -> None:
         """Close any open round: the server never outlives its window."""
