@@ -109,3 +109,78 @@ def test_a_fraction_for_pca_is_refused_beside_its_field_before_sending(
         assert survey.merge().stages[0].pca == 90
     finally:
         survey.stop()
+
+
+LAYOUT = """Array.from(document.querySelectorAll('fieldset'), function (box) {
+  return Array.from(box.querySelectorAll('.field'), function (field) {
+    var label = field.querySelector('label').getBoundingClientRect();
+    var control = field.querySelector('input, textarea').getBoundingClientRect();
+    var example = field.querySelector('.example');
+    return {labelBottom: label.bottom, top: control.top, left: control.left,
+            width: control.width, exampleLines: example ? example.getClientRects().length : 1};
+  });
+})"""
+
+
+def test_on_a_phone_each_field_has_its_label_above_it_and_examples_unbroken(
+    browser: HeadlessBrowser,
+) -> None:
+    survey = SurveyRound(STREAM)
+    survey.start()
+    try:
+        browser.open(survey.address)
+        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=360,
+            height=740,
+            deviceScaleFactor=1,
+            mobile=True,
+        )
+        for fields in browser.evaluate(LAYOUT):
+            # One column: each label above its input, every input as wide as the others.
+            assert all(field["labelBottom"] <= field["top"] for field in fields)
+            assert len({(field["left"], field["width"]) for field in fields}) == 1
+            # "(e.g. 2-5d)" broke as "2-" / "5d".
+            assert all(field["exampleLines"] == 1 for field in fields)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=520,
+            height=740,
+            deviceScaleFactor=1,
+            mobile=True,
+        )
+        for fields in browser.evaluate(LAYOUT):
+            # Three to a line, in line, though the labels wrap unevenly.
+            assert len({field["top"] for field in fields[:3]}) == 1
+            assert all(field["exampleLines"] == 1 for field in fields)
+    finally:
+        survey.stop()
+
+
+def test_a_reload_keeps_the_answer_sent_from_this_phone(browser: HeadlessBrowser) -> None:
+    survey = SurveyRound(STREAM)
+    survey.start()
+    try:
+        status = "document.getElementById('status').textContent"
+        browser.open(survey.address)
+        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
+        browser.type_into("s0-wait_time", "2-5d")
+        browser.type_into("s1-pain", "Reviews wait")
+        browser.evaluate("document.getElementById('send').click()")
+        assert "your answer is in" in browser.wait_for(status)
+
+        browser.open(survey.address)
+        assert "filled in" in browser.wait_for(status)
+        assert browser.evaluate("document.getElementById('s0-wait_time').value") == "2-5d"
+        assert browser.evaluate("document.getElementById('s1-pain').value") == "Reviews wait"
+        assert browser.evaluate("document.getElementById('s0-pca').value") == ""
+
+        browser.evaluate("document.getElementById('withdraw').click()")
+        assert "taken back" in browser.wait_for(status + ".includes('taken back') && " + status)
+        browser.open(survey.address)
+        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
+        assert browser.evaluate("document.getElementById('s0-wait_time').value") == ""
+        assert browser.evaluate(status) == ""
+    finally:
+        survey.stop()

@@ -25,8 +25,14 @@ SURVEY_PAGE = """<!DOCTYPE html>
   [aria-invalid="true"] { border-color: #b42318; background: #fff5f5; }
   .problem { color: #b42318; font-size: .9rem; margin-top: .2rem; }
   .problem:empty { display: none; }
-  .row { display: flex; gap: .75rem; }
-  .row .field { flex: 1; }
+  /* Three fields a line, their labels, inputs and messages each in one grid row: a label
+     that wraps leaves the inputs in line. */
+  .row { display: grid; grid-template-columns: repeat(3, 1fr); column-gap: .75rem; }
+  .row .field { display: grid; grid-row: span 3; grid-template-rows: subgrid; }
+  .row label { align-self: end; }
+  .example { white-space: nowrap; }
+  /* A phone: one field a line, its label above it, so inputs line up and labels read whole. */
+  @media (max-width: 30rem) { .row { display: block; } }
   button { font-size: 1.05rem; padding: .7rem 1.2rem; border: 0; border-radius: .5rem;
            background: #1f6feb; color: #fff; margin: .25rem .5rem .5rem 0; }
   button.secondary { background: #d5dae1; color: #1d2733; }
@@ -53,12 +59,14 @@ complete and accurate. Your answer is anonymous.</p>
   var stagesBox = document.getElementById("stages");
   var statusBox = document.getElementById("status");
   var fields = [
-    ["wait_time", "Wait before it (e.g. 2-5d)", "input"],
-    ["process_time", "Work time (e.g. 4h)", "input"],
-    ["pca", "%C&A (e.g. 80)", "input"],
-    ["pain", "Pain point", "textarea"]
+    ["wait_time", "Wait before it", "(e.g. 2-5d)", "input"],
+    ["process_time", "Work time", "(e.g. 4h)", "input"],
+    ["pca", "%C&A", "(e.g. 80)", "input"],
+    ["pain", "Pain point", "", "textarea"]
   ];
   var stageIds = [];
+  // The answer sent from this phone, for this round only, so that a reload keeps it.
+  var answerKey = "vsmapper-answer:" + base;
 
   function participantId() {
     var key = "vsmapper-participant";
@@ -116,7 +124,7 @@ complete and accurate. Your answer is anonymous.</p>
       fields.forEach(function (field) {
         var cell = document.createElement("div");
         cell.className = "field";
-        var control = document.createElement(field[2]);
+        var control = document.createElement(field[3]);
         control.id = "s" + index + "-" + field[0];
         control.name = field[0];
         control.dataset.stage = String(index);
@@ -124,6 +132,13 @@ complete and accurate. Your answer is anonymous.</p>
         var label = document.createElement("label");
         label.htmlFor = control.id;
         label.textContent = field[1];
+        if (field[2]) {
+          var example = document.createElement("span");
+          example.className = "example";
+          example.textContent = field[2];
+          label.appendChild(document.createTextNode(" "));
+          label.appendChild(example);
+        }
         var problem = document.createElement("div");
         problem.className = "problem";
         problem.id = control.id + "-problem";
@@ -141,6 +156,34 @@ complete and accurate. Your answer is anonymous.</p>
       });
       stagesBox.appendChild(box);
     });
+  }
+
+  function remember(stages) {
+    try {
+      if (Object.keys(stages).length) {
+        window.localStorage.setItem(answerKey, JSON.stringify(stages));
+      } else {
+        window.localStorage.removeItem(answerKey);
+      }
+    } catch (e) { /* private mode: a reload starts blank */ }
+  }
+
+  function recall() {
+    var stages = null;
+    try { stages = JSON.parse(window.localStorage.getItem(answerKey) || "null"); }
+    catch (e) { stages = null; }
+    var filled = false;
+    stageIds.forEach(function (id, index) {
+      var answer = stages && stages[id];
+      fields.forEach(function (field) {
+        var value = answer && answer[field[0]];
+        if (typeof value === "string") {
+          document.getElementById("s" + index + "-" + field[0]).value = value;
+          filled = true;
+        }
+      });
+    });
+    return filled;
   }
 
   function collect() {
@@ -163,7 +206,7 @@ complete and accurate. Your answer is anonymous.</p>
       body: JSON.stringify({participant: participantId(), stages: stages})
     }).then(function (response) {
       return response.json().then(function (body) {
-        if (response.ok) { say(done, "ok"); return; }
+        if (response.ok) { remember(stages); say(done, "ok"); return; }
         say(body.error || "Not taken", "error");
         var index = stageIds.indexOf(body.stage);
         var control = document.getElementById("s" + index + "-" + body.field);
@@ -185,7 +228,13 @@ complete and accurate. Your answer is anonymous.</p>
   });
 
   fetch(base + "/map").then(function (response) { return response.json(); })
-    .then(build)
+    .then(function (map) {
+      build(map);
+      if (recall()) {
+        say("Your answer sent from this phone is filled in. You can change it and send again.",
+            "ok");
+      }
+    })
     .catch(function () { say("The round is closed or out of reach.", "error"); });
 })();
 </script>
