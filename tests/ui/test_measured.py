@@ -328,6 +328,7 @@ def test_the_report_has_a_page_of_the_measured_flow(
     assert "10w 0.8d 14w 1.6d 17w 2.3d 7.2" in text  # flow time P50, P85, P95, a week
     assert "Security review 338 1.9d / 3.9d / 1w 3.2d 37m / 1.6h / 7.5h 100% 1.7" in lines
     assert "Measure outcome 0 not measured –" in lines
+    assert any(line.startswith("Idea intake 1,097 no waiting status 10m") for line in lines)
     # Undone, the measurement leaves the report too.
     window.workspace.undo_stack.undo()
     window.workspace.refresh_now()

@@ -97,13 +97,16 @@ def _draw_stages(
     painter.setFont(theme.font(8))
     for found in measurement.stages:
         measured = bool(found.items)
+        # No waiting status maps to the stage: the tracker cannot see its queue.
+        unseen = "no waiting status" if found.wip is None else "–"
+        waited = found.wait.p50 is not None
         cells = (
             found.name,
             f"{found.items:,}",
-            spread(found.wait) if measured else "not measured",
+            (spread(found.wait) if waited else unseen) if measured else "not measured",
             spread(found.process) if measured else "",
             "–" if found.pca is None else f"{found.pca:.0f}%",
-            f"{found.wip:.1f}" if measured else "",
+            f"{found.wip:.1f}" if measured and found.wip is not None else "",
         )
         painter.setPen(QColor(theme.INK if measured else theme.MUTED))
         for text, (_, share, align), left in zip(cells, COLUMNS, lefts, strict=True):
