@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.history.histories import WEEKS, WINDOW_HOURS, hand_map, write_transitions
+from tests.history.histories import HAND_ROWS, WEEKS, WINDOW_HOURS, hand_map, write_transitions
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map, save_map
 
@@ -281,6 +281,12 @@ def test_forecast_from_history(
     code, out, _ = run(["forecast", "--from-history", str(log), "--by", "2024-04-10"], capsys)
     assert code == 0
     assert "Items done by 2024-04-10" in out
+    # One item is "1 item", here and in measure's first line.
+    code, out, _ = run(["forecast", "--from-history", str(log), "--items", "1"], capsys)
+    assert code == 0 and "\n1 item from " in out and "(1 week)" in out
+    one = write_transitions(log.with_name("one.csv"), HAND_ROWS[:3])
+    code, out, _ = run(["measure", str(one)], capsys)
+    assert code == 0 and "history: 1 item, 1 done" in out
 
 
 def test_forecast_without_a_file_or_history_is_usage(capsys: pytest.CaptureFixture[str]) -> None:

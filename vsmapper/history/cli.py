@@ -168,7 +168,8 @@ def measurement_text(
         "–" if measurement.flow_efficiency is None else f"{measurement.flow_efficiency:.0%}"
     )
     lines = [
-        f"{measurement.layout} history: {measurement.items:,} items, "
+        f"{measurement.layout} history: {measurement.items:,} item"
+        f"{'s' * (measurement.items != 1)}, "
         f"{measurement.done_items:,} done from {measurement.since:%Y-%m-%d} "
         f"to {measurement.until:%Y-%m-%d}",
         *(f"Caveat: {caveat}." for caveat in caveats or []),
@@ -212,9 +213,11 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
     for caveat in caveats(measurement):
         print(f"Caveat: {caveat}.")
     if found.items is not None:
-        print(f"{found.items} items from {found.start.isoformat()}, by weekly throughput:")
+        items = f"{found.items:,} item{'s' * (found.items != 1)}"
+        print(f"{items} from {found.start.isoformat()}, by weekly throughput:")
         for key, when in found.dates.items():
-            print(f"  {key.upper()}  {when}  ({found.weeks[key]:.0f} weeks)")
+            weeks = f"{found.weeks[key]:.0f}"
+            print(f"  {key.upper()}  {when}  ({weeks} week{'s' * (weeks != '1')})")
     if found.by is not None:
         print(f"Items done by {found.by.isoformat()}:")
         for key, count in found.done_by.items():
