@@ -172,6 +172,8 @@ def test_import_as_a_new_map(window: MainWindow, qtbot: object, tmp_path: Path) 
     dialog.read(write_transitions(tmp_path / "hand.csv"))
     qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
     assert dialog.statuses.rowCount() == 5
+    # Said before it is applied, too.
+    assert dialog.message.text().startswith("<b>Only 4 items: too few")
     assert dialog.apply()
     stream = window.workspace.stream
     assert [stage.name for stage in stream.stages] == ["In dev", "In review"]

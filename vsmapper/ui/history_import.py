@@ -3,6 +3,7 @@ measures the map from its history."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -267,10 +268,14 @@ class HistoryImportDialog(QDialog):
         found = result.measurement
         if self._span is None:
             self._show_span((found.since.date(), found.until.date()))
+        from vsmapper.history.caveats import caveats
+
+        # What to doubt, before it is applied: in bold, above what was read.
+        doubts = [f"<b>{html.escape(caveat)}.</b><br>" for caveat in caveats(found)]
         self.message.setText(
-            f"{found.layout.capitalize()} layout: {found.items:,} items, {found.done_items:,} done "
-            f"from {found.since:%Y-%m-%d} to {found.until:%Y-%m-%d}. Edit a status's stage or "
-            "state and the preview follows."
+            "".join(doubts) + f"{found.layout.capitalize()} layout: {found.items:,} items, "
+            f"{found.done_items:,} done from {found.since:%Y-%m-%d} to {found.until:%Y-%m-%d}. "
+            "Edit a status's stage or state and the preview follows."
         )
         self._fill_statuses(result)
         self._fill_preview(result)
