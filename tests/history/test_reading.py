@@ -52,6 +52,45 @@ def test_a_column_of_mixed_forms_reads_each_value() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # A day over 12 says the column is day first, as most of the world writes it.
+        (
+            ["08/11/2023 11:10", "13/11/2023 13:22", "04/12/2023"],
+            [datetime(2023, 11, 8, 11, 10), datetime(2023, 11, 13, 13, 22), datetime(2023, 12, 4)],
+        ),
+        # A second part over 12: month first, as in the US.
+        (
+            ["11/08/2023 11:10", "11/13/2023"],
+            [datetime(2023, 11, 8, 11, 10), datetime(2023, 11, 13)],
+        ),
+        # Dots always put the day first.
+        (["08.11.2023 11:10:05"], [datetime(2023, 11, 8, 11, 10, 5)]),
+        # Never told, or told both ways: unread, and the rows are named.
+        (["03/04/2024", "05/06/2024"], [None, None]),
+        (["13/04/2024", "04/13/2024"], [None, None]),
+        (["31/02/2024 10:00", "13/01/2024"], [None, datetime(2024, 1, 13)]),
+    ],
+)
+def test_dates_in_numbers_read_in_the_order_their_column_shows(
+    values: list[str], expected: list[datetime | None]
+) -> None:
+    assert parse_timestamp_series(pl.Series(values, dtype=pl.String)).to_list() == expected
+
+
+def test_a_history_of_day_first_dates_reads(tmp_path: Path) -> None:
+    rows = [
+        ("A", "Story", "08/11/2023 11:10", "In dev"),
+        ("A", "Story", "13/11/2023 13:22", "Done"),
+    ]
+    history = read_history(write_transitions(tmp_path / "h.csv", rows))
+    assert history.events["at"].to_list() == [
+        datetime(2023, 11, 8, 11, 10),
+        datetime(2023, 11, 13, 13, 22),
+    ]
+
+
 def test_a_bad_date_names_the_form() -> None:
     with pytest.raises(VSMapperError, match=r"--until: 'next week' is not a date \(try"):
         parse_date_text("next week", "--until")

@@ -22,7 +22,10 @@ MAX_STATUSES = 500
 """Real workflows have tens of statuses; thousands mean the wrong column was read."""
 MAX_LISTED_ERRORS = 20
 MAX_LISTED_COLUMNS = 12
-DATE_FORMS = "try 2024-03-12, 2024-03-12 14:30, 2024-03-12T14:30:00+02:00 or 12/Mar/24 2:30 PM"
+DATE_FORMS = (
+    "try 2024-03-12, 2024-03-12 14:30, 2024-03-12T14:30:00+02:00, 12/Mar/24 2:30 PM or "
+    "13/03/2024 14:30, day or month first as the column shows by a day over 12"
+)
 
 # Azure DevOps names its fields "State", "Changed Date" or "System.ChangedDate" (read as
 # "system changeddate"), and its Analytics "WorkItemId" and "ChangedDate".
@@ -247,7 +250,42 @@ def parse_timestamp_series(values: pl.Series) -> pl.Series:
     if parsed.null_count() == values.null_count():
         return parsed
     failed = (parsed.is_null() & values.is_not_null()).arg_true()
-    return parsed.scatter(failed, _any_form(values.gather(failed)))
+    parsed = parsed.scatter(failed, _any_form(values.gather(failed)))
+    if parsed.null_count() == values.null_count():
+        return parsed
+    failed = (parsed.is_null() & values.is_not_null()).arg_true()
+    return parsed.scatter(failed, _numeric_dates(values.gather(failed)))
+
+
+_NUMERIC_DATE = r"^\s*(\d{1,2})([/.])(\d{1,2})[/.](\d{4})(?:[ T]+(\d{1,2}:\d{2}(?::\d{2})?))?\s*$"
+"""``13/11/2023 14:12``, ``11/13/2023``, ``13.11.2023``: day and month in either order."""
+
+
+def _numeric_dates(text: pl.Series) -> pl.Series:
+    """Dates written with numbers only, read in the one order the column allows.
+
+    ``08/11/2023`` is 8 November in most of the world and 11 August in the US; the column
+    says which when one of its dates has a day over 12 (``13/11/2023``). Dots always put
+    the day first. Where the column never tells, its slashed dates stay unread.
+    """
+    parts = text.str.extract_groups(_NUMERIC_DATE)
+    first, second = parts.struct.field("1").cast(pl.Int32), parts.struct.field("3").cast(pl.Int32)
+    day_first = bool((first > 12).any()) or bool((parts.struct.field("2") == ".").any())
+    month_first = bool((second > 12).any())
+    if day_first == month_first:
+        return pl.Series(text.name, [None] * text.len(), dtype=pl.Datetime("us"))
+    day, month = (first, second) if day_first else (second, first)
+    time = parts.struct.field("5").fill_null("00:00")
+    iso = pl.select(
+        pl.format(
+            "{}-{}-{} {}",
+            parts.struct.field("4"),
+            month.cast(pl.String).str.zfill(2),
+            day.cast(pl.String).str.zfill(2),
+            pl.when(time.str.count_matches(":") == 1).then(time + ":00").otherwise(time),
+        )
+    ).to_series()
+    return iso.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us").alias(text.name)
 
 
 def parse_date_text(text: str, where: str) -> datetime:
