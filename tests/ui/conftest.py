@@ -68,6 +68,7 @@ def isolated_settings() -> Iterator[None]:
     yield
     units.set_display_unit("auto")
     settings.PLAN_CLOSED.set(False)
+    settings.LAST_HISTORY.set("")
 
 
 def close_without_asking(window: MainWindow) -> None:

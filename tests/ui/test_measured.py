@@ -166,6 +166,20 @@ def test_the_dialog_measures_the_days_chosen(window: MainWindow, qtbot: object) 
     assert again.since_box.date() == QDate(2023, 5, 3)
 
 
+def test_the_dialog_offers_the_history_read_last(
+    window: MainWindow, qtbot: object, tmp_path: Path
+) -> None:
+    assert window.measured_flow.open_dialog().path_edit.text() == ""
+    log = write_transitions(tmp_path / "hand.csv")
+    measured_dialog(window, qtbot, log).reject()
+    again = window.measured_flow.open_dialog()
+    assert again.path_edit.text() == str(log)
+    qtbot.keyClick(again.path_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: again.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
+    log.unlink()  # moved or deleted since: not offered
+    assert window.measured_flow.open_dialog().path_edit.text() == ""
+
+
 def test_import_as_a_new_map(window: MainWindow, qtbot: object, tmp_path: Path) -> None:
     dialog = window.measured_flow.open_dialog()
     qtbot.mouseClick(dialog.new_map, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]

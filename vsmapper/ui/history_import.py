@@ -80,6 +80,10 @@ class HistoryImportDialog(QDialog):
 
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("A .csv or .xlsx export of your tracker's history")
+        # Offered again, to read with Enter; the example is a click away on its own button.
+        last = settings.LAST_HISTORY.get()
+        if last and Path(last).is_file() and Path(last) != example_history_path():
+            self.path_edit.setText(last)
         self.browse_button = QPushButton("Browse…")
         self.example_button = QPushButton("Try the example history")
         self.onto_open = QRadioButton("Onto the open map (keeps its stages)")
@@ -282,6 +286,7 @@ class HistoryImportDialog(QDialog):
         self.apply_button.setEnabled(True)
         if self._path is not None:
             settings.LAST_FOLDER.set(str(self._path.parent))
+            settings.LAST_HISTORY.set(str(self._path))
 
     def _fill_statuses(self, result: Measured) -> None:
         stream = result.stream

@@ -42,6 +42,8 @@ WINDOW_STATE = Setting("window/state", QByteArray, QByteArray())
 RECENT_FILES: Setting[list[str]] = Setting("files/recent", list, [])
 DISPLAY_UNIT = Setting("display/unit", str, "auto")
 LAST_FOLDER = Setting("files/last_folder", str, "")
+LAST_HISTORY = Setting("files/last_history", str, "")
+"""The work-item history last measured: next month's export is often the same file."""
 PLAN_CLOSED = Setting("docks/plan_closed", bool, False)
 """The user closed the Improvement plan: a map with notes no longer brings it into view."""
 MAX_RECENT_FILES = 8
