@@ -679,3 +679,40 @@ def test_a_duration_past_its_bounds_says_so(tmp_path: Path) -> None:
     # "'5300w' is not a duration (try 3d…)": it is one, over a century long.
     problems = problems_of(write_csv(tmp_path, "Stage,Process time\nA,5300w\n"))
     assert "'5300w' is too long; durations are at most 100 years" in problems[0]
+
+
+def test_a_formula_with_no_saved_result_is_named_not_read_as_empty(tmp_path: Path) -> None:
+    # A workbook written by a script stores formulas without results: they read as 0 and None.
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [
+                ["Stage", "Process time", "Wait time", "%C&A", "Hourly cost"],
+                ["A", 4, 8, 90, 50],
+                ["B", "=2*8", "=B3/4", 90, "=E2*1.1"],
+            ],
+            "Settings": [["Hours per day", "=4*2"]],
+        },
+    )
+    advice = "open and save the workbook in Excel or LibreOffice, which store it, then import again"
+    assert problems_of(path) == [
+        f"Settings, row 1, Hours per day: a formula with no saved result ('=4*2'); {advice}",
+        f"row 3, Process time: a formula with no saved result ('=2*8'); {advice}",
+        f"row 3, Wait time: a formula with no saved result ('=B3/4'); {advice}",
+        f"row 3, Hourly cost: a formula with no saved result ('=E2*1.1'); {advice}",
+    ]
+
+
+def test_a_formula_s_saved_result_is_read(tmp_path: Path) -> None:
+    source = write_xlsx(tmp_path, {"Stages": [["Stage", "Process time", "Notes"], ["A", "=2*8"]]})
+    with zipfile.ZipFile(source) as workbook:
+        sheet = workbook.read("xl/worksheets/sheet1.xml")
+    # As Excel saves them: a number, and a formula whose result is empty text.
+    saved = sheet.replace(b"<f>2*8</f><v />", b"<f>2*8</f><v>16</v>").replace(
+        b"</row></sheetData>",
+        b'<c r="C2" t="str"><f>IF(TRUE,"","x")</f><v></v></c></row></sheetData>',
+    )
+    assert saved.count(b"<f>") == 2
+    path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": saved}, "saved.xlsx")
+    [stage] = import_spreadsheet(path).stages
+    assert (stage.process_time.likely_hours(), stage.notes) == (16, "")

@@ -20,6 +20,7 @@ from vsmapper.io.table_import import (
     Cell,
     Settings,
     Table,
+    UnsavedFormula,
     Workbook,
     figure_columns,
     read_map,
@@ -296,14 +297,41 @@ def _parsed_rows(sheet: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
 
     workbook = sheet.parent
     with sheet._get_source() as source:
-        yield from WorkSheetParser(
+        parser = WorkSheetParser(
             source,
             sheet._shared_strings,
             data_only=workbook.data_only,
             epoch=workbook.epoch,
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
-        ).parse()
+        )
+        parser.parse_row = _with_unsaved_formulas(parser.parse_row)
+        yield from parser.parse()
+
+
+def _with_unsaved_formulas(
+    parse_row: Callable[[Any], tuple[int, list[dict[str, Any]]]],
+) -> Callable[[Any], tuple[int, list[dict[str, Any]]]]:
+    """``parse_row``, with each formula that has no saved result marked as such.
+
+    Reading values, openpyxl takes such a formula for an empty cell. Only a row holding
+    formulas is looked at again, and in it only its numeric cells without a value: a
+    formula whose result is empty text is stored as text.
+    """
+    from openpyxl.worksheet._reader import FORMULA_TAG
+
+    in_a_cell = f"*/{FORMULA_TAG}"
+
+    def parse(row: Any) -> tuple[int, list[dict[str, Any]]]:
+        number, cells = parse_row(row)
+        if row.find(in_a_cell) is not None:
+            for element, cell in zip(row, cells, strict=True):
+                formula = element.find(FORMULA_TAG)
+                if cell["value"] is None and cell["data_type"] == "n" and formula is not None:
+                    cell["value"] = UnsavedFormula(f"={formula.text or ''}")
+        return number, cells
+
+    return parse
 
 
 def _percent_styles(sheet: Any) -> Callable[[Any], bool]:

@@ -48,7 +48,22 @@ MAX_LISTED_PROBLEMS = 20
 MAX_EXACT_INTEGER = 10**15
 """A cell's integer past this is past every bound, and too long to be read as a float."""
 
-CellValue = str | float | int | bool | datetime | date | time | timedelta | None
+
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A workbook's formula stored without its result, as files written by scripts are."""
+
+    text: str
+
+    def problem(self) -> str:
+        """Why the cell cannot be read, and what to do."""
+        return (
+            f"a formula with no saved result ({quoted(self.text)}); open and save the workbook "
+            "in Excel or LibreOffice, which store it, then import again"
+        )
+
+
+CellValue = str | float | int | bool | datetime | date | time | timedelta | UnsavedFormula | None
 
 
 class Cell(NamedTuple):
@@ -713,7 +728,9 @@ def read_settings(table: Table, problems: Problems) -> Settings:
         if len(cells) < 2 or not isinstance(cells[0].value, str):
             continue
         label = lookup.get(_split_header(cells[0].value)[0])
-        if label in numbers and not _is_blank(cells[1].value):
+        if label is not None and isinstance(cells[1].value, UnsavedFormula):
+            problems.add(f"Settings, row {row}, {label}: {cells[1].value.problem()}")
+        elif label in numbers and not _is_blank(cells[1].value):
             found[label] = problems.check(f"Settings, row {row}, {label}", read_number, cells[1])
         elif label is not None:
             found[label] = _kept_text(cells[1])
@@ -740,6 +757,10 @@ class _RowReader:
         self.cells = {
             column: cells[place] for column, place in header.places.items() if place < width
         }
+        for column, cell in self.cells.items():
+            if isinstance(cell.value, UnsavedFormula):
+                self.add(column, cell.value.problem())
+                self.cells[column] = EMPTY
 
     def cell(self, column: str) -> Cell:
         """The cell under ``column``; an empty one when the sheet has no such column."""
