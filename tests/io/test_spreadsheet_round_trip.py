@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from vsmapper.analysis import analyze
 from vsmapper.cli import example_map_path
+from vsmapper.errors import VSMapperError
 from vsmapper.io.csv_export import export_csv
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.io.spreadsheet import import_spreadsheet
@@ -262,9 +263,59 @@ def test_hours_edited_in_the_sheet_win_over_the_stale_text(
     sheet = workbook["Stages"]
     sheet["F3"] = 100  # Discovery's wait, exported as 80 h with the text "1-3w"
     workbook.save(path)
-    imported = import_spreadsheet(path)
+    notices: list[str] = []
+    imported = import_spreadsheet(path, notices=notices)
     assert imported.stage("discovery").wait_time.text == "100"
     assert imported.stage("refinement").wait_time.text == "3-8d"
+    assert notices == [
+        "row 3, Wait time (text): '1-3w' differs from the Wait time beside it (100); the Wait "
+        "time was read, as the workbook's formulas count it: to use the text, clear the Wait "
+        "time cell"
+    ]
+
+
+def test_a_time_text_edited_in_the_sheet_is_named_and_read_once_its_hours_are_cleared(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = tmp_path / "example.xlsx"
+    export_xlsx(example, path)
+    unedited: list[str] = []
+    import_spreadsheet(path, notices=unedited)
+    assert unedited == []
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Stages"]
+    headers = [cell.value for cell in sheet[1]]
+    text = headers.index("Wait time (text)") + 1
+    qa = 8
+    assert (sheet.cell(qa, 1).value, sheet.cell(qa, text).value) == ("QA testing", "2-4d")
+    sheet.cell(qa, text).value = "1d"  # edited; Wait time (h) still says 24
+    workbook.save(path)
+    notices: list[str] = []
+    assert import_spreadsheet(path, notices=notices).stage("qa").wait_time.text == "24"
+    assert notices == [
+        "row 8, Wait time (text): '1d' differs from the Wait time beside it (24); the Wait "
+        "time was read, as the workbook's formulas count it: to use the text, clear the Wait "
+        "time cell"
+    ]
+    sheet.cell(qa, headers.index("Wait time (h)") + 1).value = None
+    workbook.save(path)
+    assert import_spreadsheet(path).stage("qa").wait_time.text == "1d"
+
+
+def test_a_time_text_that_is_not_a_duration_is_a_problem(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = tmp_path / "example.xlsx"
+    export_xlsx(example, path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Stages"]
+    sheet.cell(8, [cell.value for cell in sheet[1]].index("Wait time (text)") + 1).value = "2 dayz"
+    workbook.save(path)
+    with pytest.raises(VSMapperError) as caught:
+        import_spreadsheet(path)
+    assert caught.value.details == [
+        "row 8, Wait time (text): '2 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"
+    ]
 
 
 def test_days_follow_a_changed_calendar_as_the_user_meant_them(

@@ -789,14 +789,13 @@ class _RowReader:
         """A stage time from its hours column and its exact-text twin.
 
         The text keeps ranges and units, so it wins while it agrees with the hours beside it
-        under the calendar it was ``written_under``; hours someone edited since win over it.
+        under the calendar it was ``written_under``. Where the two differ, the hours win, as
+        the workbook's formulas count them, and a notice says so; a text that is not a
+        duration is a problem.
         """
         twin = TEXT_TWINS[column]
         unit = self.header.units.get(column, "")
-        text = None
-        if not self.is_blank(twin):
-            with contextlib.suppress(ValueError):
-                text = read_duration(self.cell(twin), "")
+        text = self.read(twin, read_duration, "")
         calendar = written_under.hours_per_day, written_under.days_per_week
         hours = self.cell(column).value
         # The usual case, the text beside the hours it was exported with: no estimate needs
@@ -809,12 +808,15 @@ class _RowReader:
         ):
             return text
         number = self.read(column, read_duration, unit)
-        if number is None:
-            return self.read(twin, read_duration, "")
-        if text is not None and _agree(
-            text.likely_hours(*calendar), number.likely_hours(*calendar)
-        ):
+        if number is None or text is None:
+            return text if number is None else number
+        if _agree(text.likely_hours(*calendar), number.likely_hours(*calendar)):
             return text
+        self.problems.notice(
+            f"{self.where}, {twin}: {quoted(text.text)} differs from the {column} beside it "
+            f"({_text(hours)}); the {column} was read, as the workbook's formulas count it: "
+            f"to use the text, clear the {column} cell"
+        )
         return number
 
 
