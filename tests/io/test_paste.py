@@ -147,3 +147,12 @@ def test_rows_of_stages_without_a_header_are_stages(text: str, names: list[str])
     document = chain_document()
     paste_rows(document, text)
     assert [stage.name for stage in document.stream.stages][-2:] == names
+
+
+def test_thousands_grouped_with_points_are_refused_with_what_to_type() -> None:
+    with pytest.raises(VSMapperError) as refused:
+        paste_rows(chain_document(), "Stage\tHourly cost\nCoding\t1.200,50\n")
+    assert refused.value.details == [
+        "row 2, Hourly cost: '1.200,50' is not a number (use a point for decimals and no "
+        "thousands separator: 1200.50)"
+    ]

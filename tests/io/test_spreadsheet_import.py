@@ -283,6 +283,16 @@ def test_csv_with_a_byte_order_mark_or_semicolons_or_tabs(tmp_path: Path) -> Non
 # --- problems: every one listed with its row and column, nothing imported ---------------------
 
 
+def test_thousands_grouped_with_points_are_refused_with_advice(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, 'Stage,Hourly cost,Wait time\nA,"1.200,50","1.000,5h"\n')
+    assert problems_of(path) == [
+        "row 2, Wait time: '1.000,5h' is not a duration (use a point for decimals and no "
+        "thousands separator: 1000.5h)",
+        "row 2, Hourly cost: '1.200,50' is not a number (use a point for decimals and no "
+        "thousands separator: 1200.50)",
+    ]
+
+
 def test_a_bad_duration_names_its_row_and_column(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Stage,Wait time\n" + "A,1d\n" * 5 + "G,3 dayz\n")
     assert problems_of(path) == [
@@ -639,6 +649,21 @@ def test_a_semicolon_separated_file_reads_decimal_commas(tmp_path: Path) -> None
     assert (stage.pca, stage.people) == (99.5, 1.5)
     assert stage.hourly_cost == 1250  # grouped thousands, as anywhere: never 1.25
     assert any("decimal comma" in notice for notice in notices)
+    # Points group thousands there: refused with "'1.200,50' is not a number".
+    grouped = write_csv(
+        tmp_path,
+        "Stage;Hourly cost;People;Wait time\nA;1.200,50;1.000;1.000,5h\nB;1.200,500;1,5;1.5h\n",
+        "grouped.csv",
+    )
+    notices.clear()
+    first, second = import_spreadsheet(grouped, notices=notices).stages
+    assert (first.hourly_cost, first.wait_time.text) == (1200.5, "1000.5h")
+    assert (second.hourly_cost, second.people, second.wait_time.text) == (1200.5, 1.5, "1.5h")
+    assert first.people == 1  # a point without a decimal comma is a decimal point, as ever
+    assert notices == [
+        "Read 4 number(s) with a decimal comma (1,5 as 1.5): the file is separated by "
+        "semicolons, as where a comma is the decimal mark."
+    ]
     # A long hostile cell is read in time proportional to its length.
     hostile = write_csv(tmp_path, "Stage;Process time\nA;" + "1" * 50_000 + ",x\n", "long.csv")
     with pytest.raises(VSMapperError):

@@ -170,8 +170,18 @@ def test_numbers_may_group_thousands_with_commas(typed: str, number: float) -> N
         ("0,500", "'0,500' is not a number (use a point for decimals: 0.500)"),
         ("85,50", "'85,50' is not a number (use a point for decimals: 85.50)"),
         ("1,2,3", "'1,2,3' is not a number"),
-        # Points group its thousands: no one point to put in the comma's place.
-        ("1.200,50", "'1.200,50' is not a number"),
+        # Points group its thousands, as where a comma is the decimal mark.
+        (
+            "1.200,50",
+            "'1.200,50' is not a number (use a point for decimals and no thousands "
+            "separator: 1200.50)",
+        ),
+        (
+            "1.200.000,5",
+            "'1.200.000,5' is not a number (use a point for decimals and no "
+            "thousands separator: 1200000.5)",
+        ),
+        ("1.20,50", "'1.20,50' is not a number"),
     ],
 )
 def test_a_decimal_comma_is_refused_with_advice(typed: str, message: str) -> None:

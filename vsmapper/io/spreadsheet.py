@@ -163,19 +163,23 @@ def _not_text(data: bytes) -> str:
     return "not UTF-8 text; in Excel save it as 'CSV UTF-8'"
 
 
-_NUMBER_WITH_UNIT = re.compile(r"\d+(?:,\d+)?[a-z%]*", re.IGNORECASE)
-"""One part of a number or time: ``1,5h``, ``99,5%``, ``3d``."""
+_NUMBER_WITH_UNIT = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?[a-z%]*", re.IGNORECASE)
+"""One part of a number or time: ``1,5h``, ``99,5%``, ``3d``, ``1.200,50``."""
 
 
 def _with_decimal_point(field: str) -> str:
-    """A semicolon-separated file's number or time (``1,5h``, ``2,5-3d``) with its decimal
-    commas as points; one that could group thousands (``1,250``) is left to say so."""
-    if "," not in field or _GROUPED_THOUSANDS.search(field):
+    """A semicolon-separated file's number or time (``1,5h``, ``2,5-3d``, ``1.200,50``) with
+    its decimal commas as points and no points grouping thousands; one whose comma could
+    group thousands (``1,250``) is left to say so."""
+    if "," not in field:
         return field
     parts = re.split(r"[\s/-]+", field.strip())
     if not all(_NUMBER_WITH_UNIT.fullmatch(part) for part in parts):
         return field
-    return re.sub(r"(\d),(\d)", r"\1.\2", field)
+    # Beside a decimal comma, a point groups thousands: then the comma cannot.
+    if "." not in field and _GROUPED_THOUSANDS.search(field):
+        return field
+    return re.sub(r"(\d),(\d)", r"\1.\2", field.replace(".", ""))
 
 
 _GROUPED_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")

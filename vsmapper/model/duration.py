@@ -85,11 +85,16 @@ def format_span(span: Span) -> str:
 _THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
 _DECIMAL_COMMA = re.compile(r"\d,\d")
 _GROUPED = re.compile(r"(?<![\d.])[1-9]\d{0,2},\d{3}(?!\d)")
+_POINTS_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+[a-z%]*", re.IGNORECASE)
+"""``1.200,50``: thousands grouped with points before a decimal comma."""
 
 
 def decimal_comma_hint(text: str) -> str | None:
     """Advice for a number written with a decimal comma: ``use a point for decimals: 1.5d``."""
     text = text.strip()
+    if _POINTS_GROUPED.fullmatch(text):
+        written = text.replace(".", "").replace(",", ".")
+        return f"use a point for decimals and no thousands separator: {written}"
     if (
         text.count(",") != 1
         or "." in text  # "1.200,50" groups with points: no one point to put in its place
