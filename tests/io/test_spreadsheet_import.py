@@ -689,6 +689,23 @@ def test_a_cell_shown_as_a_time_is_hours_and_minutes(tmp_path: Path) -> None:
     assert (stage.process_time.text, stage.wait_time.text) == ("4h 30m", "30h")
 
 
+def test_a_date_in_a_time_column_says_what_excel_did(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [
+                ["Stage", "Process time", "Wait time"],
+                ["A", datetime(2025, 3, 1, 12, 0), datetime(2025, 1, 3)],
+            ]
+        },
+    )
+    advice = "Excel turns 1-3 into a date; format the column as Text and type 1-3d"
+    assert problems_of(path) == [
+        f"row 2, Process time: '2025-03-01 12:00:00' is a date: {advice}",
+        f"row 2, Wait time: '2025-01-03' is a date: {advice}",
+    ]
+
+
 def test_what_is_not_a_stage_table_says_what_it_is(tmp_path: Path) -> None:
     workbook = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]]})
     renamed = tmp_path / "renamed.csv"

@@ -472,6 +472,12 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
         return _clock_time(value.hour * 60 + value.minute + value.second / 60)
     if isinstance(value, timedelta) and value >= timedelta(0):
         return _clock_time(value.total_seconds() / 60)
+    if isinstance(value, date):
+        day = value.date() if isinstance(value, datetime) and value.time() == time() else value
+        raise ValueError(
+            f"{quoted(day)} is a date: Excel turns 1-3 into a date; format the column as Text "
+            "and type 1-3d"
+        )
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"{_text(value)!r} is not a duration (try 3d, 4h, 90m, 2-5d)")
     if isinstance(value, int) and abs(value) > MAX_EXACT_INTEGER:
