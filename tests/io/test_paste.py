@@ -156,3 +156,15 @@ def test_thousands_grouped_with_points_are_refused_with_what_to_type() -> None:
         "row 2, Hourly cost: '1.200,50' is not a number (use a point for decimals and no "
         "thousands separator: 1200.50)"
     ]
+
+
+def test_a_title_above_the_pasted_header_is_left_out() -> None:
+    title = "Q3 value stream workshop\t\t\n"
+    document = chain_document()
+    paste_rows(document, title + "Stage\tProcess time\t%C&A\nReview\t2h\t90\n")
+    assert document.stream.stage("review").pca == 90
+    with pytest.raises(VSMapperError) as refused:
+        paste_rows(document, title + "Stage\tProcess time\t%C&A\nReview\t2 hourz\t90\n")
+    assert refused.value.details == [
+        "row 3, Process time: '2 hourz' is not a duration (try 3d, 4h, 90m, 2-5d)"
+    ]

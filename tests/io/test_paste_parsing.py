@@ -29,3 +29,11 @@ def test_a_2_kb_pasted_row_is_read_at_once() -> None:
     # Each cell used to go through a backtracking header pattern: seconds for this row.
     row = "\t".join(["Stage" + " " * 2000 + "x"] + ["a" + " " * 100 + "b"] * 10)
     assert len(values(row + "\n")[1]) == 11
+
+
+def test_a_title_above_the_header_is_left_out() -> None:
+    table = pasted_table("Q3 workshop\n\nStage\tProcess time\nBuild\t2d\n")
+    assert [(number, [cell.value for cell in cells]) for number, cells in table.rows] == [
+        (2, ["Stage", "Process time"]),
+        (3, ["Build", "2d"]),
+    ]

@@ -758,3 +758,55 @@ def test_a_formula_s_saved_result_is_read(tmp_path: Path) -> None:
     path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": saved}, "saved.xlsx")
     [stage] = import_spreadsheet(path).stages
     assert (stage.process_time.likely_hours(), stage.notes) == (16, "")
+
+
+def test_a_title_above_the_header_is_left_out_and_rows_keep_their_numbers(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [
+                ["Q3 value stream workshop"],
+                [],
+                ["Stage", "Process time", "Wait time"],
+                ["Build", "2d", "1d"],
+                ["Ship", "3 dayz", "1h"],
+            ]
+        },
+    )
+    assert problems_of(path) == [
+        "row 5, Process time: '3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"
+    ]
+    path = write_xlsx(
+        tmp_path,
+        {"Stages": [["Q3 value stream workshop"], [], ["Stage", "Process time"], ["Build", "2d"]]},
+    )
+    notices: list[str] = []
+    [stage] = import_spreadsheet(path, notices=notices).stages
+    assert (stage.name, stage.process_time.text) == ("Build", "2d")
+    assert notices == [
+        "row 3 was read as the header: row 1 above it ('Q3 value stream workshop') left out"
+    ]
+
+
+def test_a_csv_may_name_its_separator_or_have_a_title(tmp_path: Path) -> None:
+    # Excel's "sep=;" line was read as the header: "row 1: no 'Stage' column".
+    path = write_csv(tmp_path, "sep=;\r\nStage;Process time;Wait time\r\nA;1,5h;2d\r\nB;x;1h\r\n")
+    assert problems_of(path) == [
+        "row 4, Process time: 'x' is not a duration (try 3d, 4h, 90m, 2-5d)"
+    ]
+    path = write_csv(tmp_path, "sep=;\nStage;Process time\nA;1,5h\n", "named.csv")
+    assert import_spreadsheet(path).stages[0].process_time.text == "1.5h"
+    titled = write_csv(tmp_path, "Team A\n\nStage;Process time\nA;1,5h\n", "titled.csv")
+    assert import_spreadsheet(titled).stages[0].process_time.text == "1.5h"
+    # One column and a name with a semicolon: the separator is still a comma.
+    single = write_csv(tmp_path, "Stage\nBuild; test\n", "single.csv")
+    assert [stage.name for stage in import_spreadsheet(single).stages] == ["Build; test"]
+
+
+def test_the_header_is_looked_for_in_the_first_five_rows(tmp_path: Path) -> None:
+    rows = "Title\n" * 5 + "Stage,Process time\nA,1h\n"
+    assert problems_of(write_csv(tmp_path, rows))[0].startswith("row 1: no 'Stage' column")
+    rows = "Title\n" * 4 + "Stage,Process time\nA,1h\n"
+    assert [stage.name for stage in import_spreadsheet(write_csv(tmp_path, rows)).stages] == ["A"]

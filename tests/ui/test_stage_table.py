@@ -815,6 +815,9 @@ def test_rows_paste_as_stages_onto_whole_rows_or_with_a_header(
     table.setCurrentIndex(table.model().index(1, WT))
     assert table.paste("Stage\tWait time\nDeploy\t6h\n")
     assert workspace.stream.stage("deploy").wait_time.text == "6h"
+    # So does a header under a title.
+    assert table.paste("Q3 workshop\nStage\tWait time\nDeploy\t7h\n"), problems
+    assert workspace.stream.stage("deploy").wait_time.text == "7h"
 
 
 def test_a_block_wider_than_the_columns_left_is_refused_not_read_as_stages(

@@ -17,6 +17,7 @@ from vsmapper.io.table_import import (
     Table,
     _lookup,
     _split_header,
+    header_place,
     read_stage_rows,
 )
 from vsmapper.io.tables import END_OF_FLOW
@@ -54,6 +55,13 @@ def has_header(first: list[str]) -> bool:
         and len(unknown) < len(cells) - len(unknown)
         and not any(_is_field(cell) for cell in unknown)
     )
+
+
+def header_row(rows: list[list[str]]) -> int | None:
+    """Which pasted row names the columns: the first, or one under a title; None when the
+    rows have no header."""
+    place = header_place(rows)
+    return place if has_header(rows[place]) else None
 
 
 def _names_columns(rows: list[list[str]]) -> bool:
@@ -96,8 +104,9 @@ def pasted_table(text: str) -> Table:
     rows = [row for row in clipboard_rows(text) if any(cell.strip() for cell in row)]
     if not rows:
         raise VSMapperError("nothing to paste: copy rows of a stage table first")
-    first = 1
-    if not has_header(rows[0]):
+    numbered = list(enumerate(rows, start=1))
+    header = header_row(rows)
+    if header is None:
         width = max(len(row) for row in rows)
         if width > len(COLUMN_ORDER):
             raise VSMapperError(
@@ -112,10 +121,10 @@ def pasted_table(text: str) -> Table:
                 f"{', '.join(COLUMN_ORDER)}"
             )
         # The columns' names go above, as row 0: the user's rows keep their own numbers.
-        rows.insert(0, list(COLUMN_ORDER[:width]))
-        first = 0
+        numbered.insert(0, (0, list(COLUMN_ORDER[:width])))
+    # What is above the header (a title) is left out; the rows keep their numbers.
     return Table(
-        [(number, [Cell(value) for value in row]) for number, row in enumerate(rows, start=first)]
+        [(number, [Cell(value) for value in row]) for number, row in numbered[header or 0 :]]
     )
 
 

@@ -17,13 +17,16 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import IMPORT_SUFFIXES, collection_paused
 from vsmapper.io.table_import import (
     EMPTY,
+    HEADER_SEARCH_ROWS,
     Cell,
     Settings,
     Table,
     UnsavedFormula,
     Workbook,
     figure_columns,
+    header_place,
     read_map,
+    stage_columns_named,
 )
 from vsmapper.io.tables import unguard_csv_text
 from vsmapper.model import ValueStream
@@ -114,7 +117,8 @@ def _too_big(path: Path, rows: int, columns: int) -> None:
 
 
 def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
-    """The stage table of a CSV file: UTF-8 (with or without BOM), comma, semicolon or tab.
+    """The stage table of a CSV file: UTF-8 (with or without BOM), comma, semicolon or tab,
+    or the separator Excel's ``sep=;`` first line names.
 
     Semicolons are what a spreadsheet writes where a comma is the decimal mark: there, a
     number or time written with one (``1,5h``, ``99,5``) is read with a point.
@@ -126,32 +130,52 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
         raise VSMapperError(f"{path}: {_not_text(data)}") from None
     except OSError as error:
         raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(CSV_DELIMITERS, key=first_line.count)
-    rows: list[tuple[int, list[Cell]]] = []
+    first_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    named = re.fullmatch(r"sep=([^\r\n])\r?", first_lines[0])
+    delimiter = named.group(1) if named else _delimiter(first_lines)
+    records: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    figures: set[int] = set()
-    decimal_commas = 0
     try:
         for fields in reader:
-            _too_big(path, len(rows) + 1, len(fields))
-            if not rows and delimiter == ";":
-                figures = figure_columns(fields)
-            for place in figures & set(range(len(fields))):
-                written = _with_decimal_point(fields[place])
-                decimal_commas += written != fields[place]
-                fields[place] = written
-            rows.append((reader.line_num, [Cell(unguard_csv_text(field)) for field in fields]))
+            _too_big(path, len(records) + 1, len(fields))
+            if not (named and reader.line_num == 1):
+                records.append((reader.line_num, fields))
     except csv.Error as error:
         raise VSMapperError(
             f"{path}: line {reader.line_num}: not readable as CSV ({error})"
         ) from None
+    header = header_place(fields for _, fields in records)
+    figures = figure_columns(records[header][1]) if delimiter == ";" and records else set()
+    decimal_commas = 0
+    for _, fields in records[header + 1 :]:
+        for place in figures & set(range(len(fields))):
+            written = _with_decimal_point(fields[place])
+            decimal_commas += written != fields[place]
+            fields[place] = written
     if decimal_commas and notices is not None:
         notices.append(
             f"Read {decimal_commas} number(s) with a decimal comma (1,5 as 1.5): the file is "
             "separated by semicolons, as where a comma is the decimal mark."
         )
-    return Workbook(Table(rows))
+    return Workbook(
+        Table(
+            [
+                (line, [Cell(unguard_csv_text(field)) for field in fields])
+                for line, fields in records
+            ]
+        )
+    )
+
+
+def _delimiter(first_lines: list[str]) -> str:
+    """The separator that makes a header row of one of the first lines (a title above it has
+    none), else the one the first line has most of."""
+    for line in first_lines:
+        for delimiter in CSV_DELIMITERS:
+            names = stage_columns_named([cell.strip().strip('"') for cell in line.split(delimiter)])
+            if "Stage" in names and len(names) > 1:
+                return delimiter
+    return max(CSV_DELIMITERS, key=first_lines[0].count)
 
 
 def _not_text(data: bytes) -> str:

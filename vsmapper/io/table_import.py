@@ -12,7 +12,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple, TypeGuard
@@ -274,6 +274,39 @@ def _lookup(names: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Compared header → canonical column."""
     return {
         _key(alias): column for column, aliases in names.items() for alias in (column, *aliases)
+    }
+
+
+HEADER_SEARCH_ROWS = 5
+"""How many of a stage table's first rows (blank ones not counted) may hold its header."""
+
+
+def header_place(rows: Iterable[Sequence[CellValue]]) -> int:
+    """Which row of a stage table names its columns: the first that is not blank, unless it
+    names no Stage column and one of the next few names Stage and another column (a title
+    above the header)."""
+    first, seen = 0, 0
+    for place, row in enumerate(rows):
+        if all(_is_blank(value) for value in row):
+            continue
+        names = stage_columns_named(row)
+        if "Stage" in names and (not seen or len(names) > 1):
+            return place
+        first = place if not seen else first
+        seen += 1
+        if seen == HEADER_SEARCH_ROWS:
+            break
+    return first
+
+
+def stage_columns_named(row: Sequence[CellValue]) -> set[str]:
+    """The stage table's columns a row names, as a header row names them."""
+    lookup = _lookup(STAGE_HEADERS)
+    return {
+        lookup[name]
+        for value in row
+        if isinstance(value, str)
+        and (name := _split_header(value.strip().removeprefix("#"))[0]) in lookup
     }
 
 
@@ -862,6 +895,7 @@ def _row_readers(table: Table, header: Header, problems: Problems) -> list[_RowR
 
 def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -> list[StageRow]:
     """Every stage row read into model fields, with ids given or made from the names."""
+    table = _from_header(table, problems)
     header = read_header(table, STAGE_HEADERS, problems, "Stage")
     if header is None:
         return []
@@ -909,6 +943,23 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
         )
     _give_ids(rows, problems)
     return rows
+
+
+def _from_header(table: Table, problems: Problems) -> Table:
+    """The table from its header row on; what is above it (a title) is left out and named."""
+    start = header_place([cell.value for cell in cells] for _, cells in table.rows)
+    above = [
+        (row, text)
+        for row, cells in table.rows[:start]
+        for text in [" ".join(read_text(cell) for cell in cells).strip()]
+        if text
+    ]
+    if above:
+        problems.notice(
+            f"{table.where}row {table.rows[start][0]} was read as the header: "
+            f"{_row_list([row for row, _ in above])} above it ({quoted(above[0][1])}) left out"
+        )
+    return Table(table.rows[start:], table.sheet) if start else table
 
 
 def _wait_from_lead_time(

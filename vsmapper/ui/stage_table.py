@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import VSMapperError
-from vsmapper.io.paste import COLUMN_ORDER, clipboard_rows, has_header
+from vsmapper.io.paste import COLUMN_ORDER, clipboard_rows, header_row
 from vsmapper.io.table_import import Cell, read_names
 from vsmapper.io.typed import DURATIONS, read_stage_field, refusal_reason
 from vsmapper.model.document import Change, Document
@@ -698,7 +698,7 @@ class StageTableView(ReopensRefusedCells, QTableView):
         whole_rows = bool(self.selectionModel().selectedRows())
         if not current.isValid() or current.column() == STAGE_COLUMN or not rows or whole_rows:
             return None
-        if has_header(rows[0]):
+        if header_row(rows) is not None:
             return None
         width = max(len(row) for row in rows)
         room = model.columnCount() - current.column()
