@@ -810,3 +810,15 @@ def test_the_header_is_looked_for_in_the_first_five_rows(tmp_path: Path) -> None
     assert problems_of(write_csv(tmp_path, rows))[0].startswith("row 1: no 'Stage' column")
     rows = "Title\n" * 4 + "Stage,Process time\nA,1h\n"
     assert [stage.name for stage in import_spreadsheet(write_csv(tmp_path, rows)).stages] == ["A"]
+
+
+def test_stage_names_given_to_more_than_one_row_are_named(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Id\nA,a-1\nB,\nA,a-2\nb,\nC,\n")
+    notices: list[str] = []
+    stream = import_spreadsheet(path, notices=notices)
+    assert [stage.name for stage in stream.stages] == ["A", "B", "A", "b", "C"]
+    assert notices == [
+        "Stage names given to more than one row: 'A' (rows 2, 4); 'B' (rows 3, 5). Each row "
+        "was imported as a stage of its own; give each its own name, as Next and Rework to "
+        "find stages by name"
+    ]

@@ -603,6 +603,25 @@ class _Resolver:
         raise ValueError(f"'{reference}' is not a stage in this sheet")
 
 
+MAX_NAMES_NOTED = 5
+
+
+def _note_shared_names(resolve: _Resolver, problems: Problems) -> None:
+    """Name the stage names that more than one row gives: each row is a stage of its own."""
+    shared = [rows for name, rows in resolve.by_folded.items() if name and len(rows) > 1]
+    if not shared:
+        return
+    listed = "; ".join(
+        f"{quoted(rows[0].fields['name'])} ({_row_list([row.row for row in rows])})"
+        for rows in shared[:MAX_NAMES_NOTED]
+    )
+    more = f"; and {len(shared) - MAX_NAMES_NOTED} more" if len(shared) > MAX_NAMES_NOTED else ""
+    problems.notice(
+        f"Stage names given to more than one row: {listed}{more}. Each row was imported as a "
+        "stage of its own; give each its own name, as Next and Rework to find stages by name"
+    )
+
+
 def _add_validation(
     problems: Problems, where: str, error: ValidationError, columns: dict[str, str]
 ) -> None:
@@ -635,6 +654,7 @@ def read_map(
     file_calendar = _calendar(written, Problems(source)) if workbook.settings else calendar
     rows = read_stage_rows(workbook.stages, file_calendar, problems)
     resolve = _Resolver(rows)
+    _note_shared_names(resolve, problems)
     flows = _flows(rows, resolve, problems)
     opportunities = _opportunities(workbook.ai, resolve, problems) if workbook.ai else {}
     ai_ids = {opportunity.id for found in opportunities.values() for opportunity in found}
