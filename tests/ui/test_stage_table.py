@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QStyle,
     QStyleOptionViewItem,
     QToolTip,
     QWidget,
@@ -141,6 +142,20 @@ def test_columns_follow_the_contract_and_show_the_document(table: StageTableView
     ]
     assert cell(table, 0, NEXT) == "Refinement"
     assert cell(table, 4, NEXT) == ""
+
+
+def test_a_measured_three_point_time_shows_whole(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    workspace.document.set_stage_field("refine", "wait_time", "3.72d/7.73d/3.5w")
+    font = table.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)  # a projector's, or a larger desktop font
+    table.setFont(font)
+    text = table.model().index(1, WT).data()
+    assert text == "3.72d/7.73d/3.5w"
+    # Room for the text and the cell's padding on either side.
+    padding = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 2
+    assert table.columnWidth(WT) >= table.fontMetrics().horizontalAdvance(text) + padding
 
 
 def test_durations_show_their_text_and_the_hours_in_a_tooltip(

@@ -438,6 +438,23 @@ class ChoiceDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
 
+COLUMN_SAMPLES = {
+    "name": "Discovery & prioritisation",
+    "phase": "operation",
+    "kind": "requirements",
+    "process_time": "3.72d/7.73d/3.5w",
+    "wait_time": "3.72d/7.73d/3.5w",
+    "pca": "99.5",
+    "rework_to": "Security review",
+    "people": "12.5",
+    "availability": "100%",
+    "hourly_cost": "1,250.5",
+    "next": "Security review, Deploy",
+}
+"""What each column shows whole at first: a measured map's times ("3.72d/7.73d/3.5w")
+were cut to "3.72d/7.7…" in columns of fixed pixels. The notes take the rest."""
+
+
 class StageTableView(ReopensRefusedCells, QTableView):
     """A spreadsheet-like table: type to edit, Tab and Enter move, paste rows from Excel.
 
@@ -466,8 +483,7 @@ class StageTableView(ReopensRefusedCells, QTableView):
         self.setTabKeyNavigation(True)
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().setDefaultSectionSize(28)
-        for column, width in enumerate((180, 90, 100, 110, 110, 60, 120, 60, 85, 85, 160)):
-            self.setColumnWidth(column, width)
+        self._size_columns()
         self._quiet = False
         self._naming_new_stage = False
         self.model().problem.connect(self.refuse)
@@ -521,6 +537,21 @@ class StageTableView(ReopensRefusedCells, QTableView):
                 self.scrollTo(self.model().index(rows[0], 0))
         finally:
             self._quiet = False
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_columns()
+
+    def _size_columns(self) -> None:
+        values, titles = self.fontMetrics(), self.horizontalHeader().fontMetrics()
+        margin = 3 * values.averageCharWidth()
+        for column, field in enumerate(FIELDS[:-1]):
+            title = str(self.model().headerData(column, Qt.Orientation.Horizontal))
+            wide = max(
+                values.horizontalAdvance(COLUMN_SAMPLES[field]), titles.horizontalAdvance(title)
+            )
+            self.setColumnWidth(column, wide + margin)
 
     def _on_selection(self, *_: object) -> None:
         if not self._quiet:
