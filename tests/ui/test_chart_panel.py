@@ -17,7 +17,14 @@ from tests.ui.conftest import WindowFactory
 from vsmapper.analysis.insights import hourglass
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
-from vsmapper.ui.chart_panel import MOST_TIME_BARS, TIME_BAR_LINES, ChartsPanel, _plot
+from vsmapper.ui.chart_panel import (
+    MOST_TIME_BARS,
+    TIME_BAR_LINES,
+    ChartsPanel,
+    _place,
+    _plot,
+    histogram_items,
+)
 from vsmapper.ui.commands import perform
 from vsmapper.ui.workspace import Workspace
 
@@ -461,3 +468,22 @@ def test_a_chart_takes_the_height_its_dock_gives_it_down_to_its_least(
     QApplication.processEvents()
     # A stage a line: the bars' chart still asks for its room, and scrolls.
     assert panel.height() >= panel.time_chart.plot.minimumHeight()
+
+
+@pytest.mark.parametrize("height", [250, 500])
+def test_percentile_labels_stack_clear_of_one_another_in_any_height(
+    qapp: QApplication, qtbot: object, height: int
+) -> None:
+    chart = _plot("Flow time", "working hours", "items")
+    qtbot.addWidget(chart)  # type: ignore[attr-defined]
+    _bars, marks = histogram_items(chart.getPlotItem(), "creation", [("nominal", "#2f855a")])
+    chart.getPlotItem().setRange(xRange=(0, 100), yRange=(0, 10), padding=0)
+    for value, (name, line) in zip((40, 44, 48, 38), marks.items(), strict=True):
+        _place(line, value, f"{name} 10w 0.8d")
+    chart.resize(600, height)
+    chart.show()
+    QApplication.processEvents()
+    boxes = [line.label.sceneBoundingRect() for line in marks.values()]
+    for upper, lower in itertools.pairwise(boxes):
+        assert upper.bottom() <= lower.top() + 1, (upper, lower)
+    assert boxes[0].top() >= chart.getPlotItem().getViewBox().sceneBoundingRect().top() - 1

@@ -217,7 +217,6 @@ def histogram_items(
         pen=pg.mkPen(theme.PAPER),
     )
     item.addItem(bars)
-    # Labels at different heights, so close lines do not write over each other.
     named = [*PERCENTILE_MARKS, *more_marks]
     marks = {name: _mark(colour, 0.9 - 0.1 * place) for place, (name, colour) in enumerate(named)}
     for place, line in enumerate(marks.values()):
@@ -225,7 +224,20 @@ def histogram_items(
         # paper-filled box hides them rather than being struck through.
         line.setZValue(len(named) - place)
         item.addItem(line)
+    box = item.getViewBox()
+    box.sigResized.connect(lambda _box: _stack_labels(box, list(marks.values())))
     return bars, marks
+
+
+def _stack_labels(box: pg.ViewBox, lines: Sequence[pg.InfiniteLine]) -> None:
+    """Put the lines' labels one under the next from the plot's top, a label's height apart
+    whatever the plot's height: at a fixed share of it, a short plot's labels overlapped."""
+    height = box.height()
+    if height <= 0:
+        return
+    step = max(line.label.boundingRect().height() for line in lines) + 2
+    for place, line in enumerate(lines):
+        line.label.setPosition(max(0.02, 1 - (4 + step * (place + 0.5)) / height))
 
 
 def _place(line: pg.InfiniteLine, value: float, text: str) -> None:
@@ -371,6 +383,9 @@ class ForecastChart(QWidget):
         """The same of the forecast under way."""
         self._summary = ""
         self.plot = _plot(FORECAST_TITLE, "working hours", "items")
+        # Its labels and counts readable: in a short dock the tab scrolls rather than squeeze
+        # the histogram to a strip (40 px at 1280×720, its axis numbers on one another).
+        self.plot.setMinimumHeight(round(QFontMetricsF(self.font()).lineSpacing() * 12))
         self.trials = QComboBox()
         for trials in TRIAL_CHOICES:
             self.trials.addItem(f"{trials:,} trials", trials)
@@ -431,6 +446,8 @@ class ForecastChart(QWidget):
         self._bars.setOpts(x0=[], width=[], height=[])
         for line in self._marks.values():
             line.hide()
+        # Not the last map's hours and counts around no bars.
+        self.plot.getPlotItem().setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
         set_title(self.plot.getPlotItem(), FORECAST_TITLE)
         self.progress.setValue(0)
         self.summary.setText(NO_FORECAST)
