@@ -345,12 +345,26 @@ def test_the_report_has_a_page_of_the_measured_flow(
     assert "Security review 338 1.9d / 3.9d / 1w 3.2d 37m / 1.6h / 7.5h 100% 1.7" in lines
     assert "Measure outcome 0 not measured –" in lines
     assert any(line.startswith("Idea intake 1,097 no waiting status 10m") for line in lines)
+    assert not any(line.startswith("Only ") for line in lines)  # nothing to doubt here
     # Undone, the measurement leaves the report too.
     window.workspace.undo_stack.undo()
     window.workspace.refresh_now()
     assert window.file.export_path(out)
     raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
     assert "Measured flow" not in raw.stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: .ci/run installs it")
+def test_the_report_says_what_to_doubt_in_the_measurement(
+    window: MainWindow, qtbot: object, tmp_path: Path
+) -> None:
+    assert measured_dialog(window, qtbot, write_transitions(tmp_path / "hand.csv")).apply()
+    out = tmp_path / "report.pdf"
+    assert window.file.export_path(out)
+    raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
+    text = " ".join(unicodedata.normalize("NFKC", raw.stdout).split())
+    assert "Only 4 items: too few to measure a map" in text
+    assert "LOAD (AVERAGE WIP)" in text
 
 
 def test_a_workbook_export_carries_the_measured_flow(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
+from vsmapper.history.caveats import caveats
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
@@ -62,7 +63,7 @@ def draw_measured_page(
         ("P95", hours(flow.p95)),
         ("Done a week", f"{measurement.flow_velocity_per_week:.1f}"),
         ("Flow efficiency", "–" if efficiency is None else f"{efficiency:.0%}"),
-        ("In progress", f"{measurement.flow_load:.1f}"),
+        ("Load (average WIP)", f"{measurement.flow_load:.1f}"),
     )
     top = area.top() + 56
     width = area.width() / len(figures)
@@ -74,7 +75,14 @@ def draw_measured_page(
         painter.setFont(theme.font(15, True))
         painter.setPen(QColor(theme.INK))
         painter.drawText(QRectF(x, top + 12, width - 8, 22), value)
-    _draw_stages(painter, measurement, QRectF(area.left(), top + 52, area.width(), 0), spread)
+    top += 48
+    # What to doubt, where the figures are read: a printed report travels without the app.
+    painter.setFont(theme.font(9, True))
+    painter.setPen(QColor(theme.CONSTRAINT))
+    for caveat in caveats(measurement):
+        painter.drawText(QRectF(area.left(), top, area.width(), 14), f"{caveat}.")
+        top += 14
+    _draw_stages(painter, measurement, QRectF(area.left(), top + 4, area.width(), 0), spread)
 
 
 def _draw_stages(
