@@ -17,7 +17,7 @@ from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import AIOpportunity
 from vsmapper.ui import files
-from vsmapper.ui.commands import perform
+from vsmapper.ui.commands import perform, try_perform
 from vsmapper.ui.insights_panel import BETTER, WORSE
 from vsmapper.ui.scenarios import (
     MEASURES,
@@ -360,6 +360,15 @@ def test_demand_factor_is_one_undo_step(panel: ScenariosPanel, example: Workspac
     panel.demand.setValue(1.5)
     assert example.document.scenario("coding-assistant-only").demand_factor == 1.5
     assert panel.demand_hint.text() == "6 items a week (now 4)"
+    # A measured demand reads to three figures, not 7.18062.
+    assert not try_perform(
+        example.undo_stack,
+        example.document,
+        "Demand",
+        lambda d: d.set_map_field("demand_per_week", 7.180624),
+    )
+    assert panel.demand_hint.text() == "10.8 items a week (now 7.18)"
+    example.undo_stack.undo()
     round_trip(example, before, "Change demand factor of Coding assistant only")
     example.undo_stack.undo()
     assert panel.demand.value() == 1.0
@@ -419,13 +428,13 @@ def test_the_comparison_shows_the_engines_figures(
         "",
         "Current state",
         "Coding assistant only",
-        "Δ",
+        "Δ Coding assistant only",
         "AI across the stream",
-        "Δ",
+        "Δ AI across the stream",
         "Coding assistant, 30% more changes",
-        "Δ",
+        "Δ Coding assistant, 30% more changes",
         "AI review and tests, more review and design time, 30% more changes",
-        "Δ",
+        "Δ AI review and tests, more review and design time, 30% more changes",
     ]
     assert [row[0] for row in rows[1 : 1 + len(MEASURES)]] == list(MEASURES)
     stream = example.stream

@@ -633,7 +633,7 @@ class ScenariosPanel(QWidget):
         self.demand_hint.setText(
             "the map has no demand: set one in Map settings for this to matter"
             if demand is None
-            else f"{demand * self.demand.value():g} items a week (now {demand:g})"
+            else f"{demand * self.demand.value():.3g} items a week (now {demand:.3g})"
         )
 
     def _on_shown_changed(self) -> None:
@@ -1011,7 +1011,8 @@ class ScenarioComparisonView(FollowingPanel):
         headers = ["Current state"]
         for comparison in self.comparisons:
             marker = "▶ " if shown is not None and shown.id == comparison.scenario_id else ""
-            headers += [marker + comparison.scenario, "Δ"]
+            # The Δ names its scenario too: scrolled sideways, the column beside it may not show.
+            headers += [marker + comparison.scenario, f"Δ {comparison.scenario}"]
         self.table.setHorizontalHeaderLabels(headers)
         current = self.comparisons[0].current if self.comparisons else None
         for row, measure in enumerate(measures):
