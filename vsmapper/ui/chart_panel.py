@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QWheelEvent
+from PySide6.QtGui import QFontMetricsF, QImage, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -109,11 +109,11 @@ def save_chart(widget: QWidget, path: str | Path) -> None:
             path.stem,
         )
     else:
-        image = widget.grab().scaled(
-            widget.size() * 2,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
+        # Drawn at twice its size, text and lines sharp for a slide: a grab scaled up blurred.
+        image = QImage(widget.size() * 2, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(2)
+        image.fill(theme.color(theme.PAPER))
+        QWidget.render(widget, image)
         data = png_bytes(image, path)
     write_atomically(path, data)
 
