@@ -91,6 +91,18 @@ def test_a_history_of_day_first_dates_reads(tmp_path: Path) -> None:
     ]
 
 
+def test_a_header_under_a_title_is_found_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    path = write_transitions(tmp_path / "h.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(["Jira export 2026-11-30,,,", ",,,", *lines]) + "\n", "utf-8")
+    history = read_history(path)
+    assert (history.layout, history.items) == ("transitions", 4)
+    lines[1] = lines[1].replace("2024-03-08T09:00:00", "someday")
+    path.write_text("\n".join(["Jira export 2026-11-30,,,", *lines]) + "\n", "utf-8")
+    with pytest.raises(VSMapperError, match="row 3, Changed: 'someday"):
+        read_history(path)
+
+
 def test_a_bad_date_names_the_form() -> None:
     with pytest.raises(VSMapperError, match=r"--until: 'next week' is not a date \(try"):
         parse_date_text("next week", "--until")

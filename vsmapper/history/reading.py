@@ -412,11 +412,29 @@ def _unique_headers(names: list[str]) -> list[str]:
     return unique
 
 
+TITLE_ROWS = 4
+"""Rows a header may sit under: a tracker's or a person's title, a date, a blank line."""
+
+
+def _under_title(table: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """The table under its header, when a title pushed the header below the first row (as
+    some trackers' exports do), and how many rows were above it; else the table as read."""
+    if _find(table.columns, "item") is not None:
+        return table, 0
+    for place, row in enumerate(table.head(TITLE_ROWS).iter_rows()):
+        names = _unique_headers([value or "" for value in row])
+        if _find(names, "item") is not None:
+            body = table.slice(place + 1)
+            return body.rename(dict(zip(body.columns, names, strict=True))), place + 1
+    return table, 0
+
+
 # --- layouts ---------------------------------------------------------------------------------
 
 
 def history_from_table(table: pl.DataFrame, source: str) -> History:
     """Tell the layout from the headers and turn the rows into status changes."""
+    table, above = _under_title(table)
     headers = table.columns
     item = _find(headers, "item")
     if item is None:
@@ -426,7 +444,7 @@ def history_from_table(table: pl.DataFrame, source: str) -> History:
         )
     kind = _find(headers, "type")
     table = table.with_row_index("seq").with_columns(
-        pl.col("seq").cast(pl.Int64), (pl.col("seq").cast(pl.Int64) + 2).alias("row")
+        pl.col("seq").cast(pl.Int64), (pl.col("seq").cast(pl.Int64) + 2 + above).alias("row")
     )
     entered, status = _find(headers, "entered"), _find(headers, "status")
     at, to = _find(headers, "at"), _find(headers, "to")
