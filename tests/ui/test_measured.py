@@ -147,6 +147,11 @@ def test_the_dialog_measures_the_days_chosen(window: MainWindow, qtbot: object) 
     dialog.until_box.setDate(QDate(2026, 6, 1))
     assert "before the first" in dialog.message.text()
     assert not dialog.apply_button.isEnabled()
+    # Measured again for another reason, the window is still refused: nothing to apply.
+    qtbot.mouseClick(dialog.new_map, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "before it starts" in dialog.message.text(), timeout=60_000)  # type: ignore[attr-defined]
+    assert not dialog.apply_button.isEnabled()
+    qtbot.mouseClick(dialog.onto_open, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     dialog.until_box.setDate(QDate(2026, 9, 30))
     qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
     assert dialog.result_.measurement.until == datetime(2026, 10, 1)  # type: ignore[union-attr]

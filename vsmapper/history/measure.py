@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from vsmapper.errors import VSMapperError
 from vsmapper.history.reading import History, first_in_item
 from vsmapper.model.stream import Calendar, ValueStream
 
@@ -342,6 +343,11 @@ def measure(
     first, last = history.span
     start = since if since is not None else first
     end = until if until is not None else last + ONE_MICROSECOND
+    if end <= start:
+        raise VSMapperError(
+            f"the window ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M}): "
+            "choose a later end"
+        )
     shown_until = until if until is not None else last
     anchor = _monday_before(min(first, start))
     window_hours_calendar = max((shown_until - start).total_seconds(), 0) / 3600

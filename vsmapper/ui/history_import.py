@@ -259,6 +259,8 @@ class HistoryImportDialog(QDialog):
             self._window_edited()
 
     def _fail(self, message: str) -> None:
+        # The last measurement no longer matches what the dialog shows: nothing to apply.
+        self.apply_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
         self.progress.setValue(0)
         self.message.setText(message)
