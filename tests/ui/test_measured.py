@@ -135,10 +135,16 @@ def test_the_dialog_measures_the_days_chosen(window: MainWindow, qtbot: object) 
     assert dialog.since_box.date() == QDate(2023, 5, 3)
     assert dialog.until_box.date() == QDate(2026, 10, 23)
     assert dialog.since_box.minimumDate() == QDate(2023, 5, 3)
+    measured = []
+    remeasure = dialog._remeasure
+    dialog._remeasure = lambda stream: measured.append(stream) or remeasure(stream)  # type: ignore[method-assign]
+    for day in (28, 29, 30):  # the wheel turned: measured once the days rest
+        dialog.since_box.setDate(QDate(2026, 6, day))
     dialog.since_box.setDate(QDate(2026, 7, 1))
     qtbot.waitUntil(
         lambda: dialog.result_ is not whole and dialog.apply_button.isEnabled(), timeout=60_000
     )  # type: ignore[attr-defined]
+    assert len(measured) == 1
     recent = dialog.result_.measurement  # type: ignore[union-attr]
     assert recent.since == datetime(2026, 7, 1)
     assert recent.done_items < whole.measurement.done_items

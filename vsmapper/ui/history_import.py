@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 HISTORY_FILTER = "Work-item history (*.csv *.xlsx)"
 STATES = ("waiting", "working", "done", "ignore")
 NO_STAGE = "(no stage)"
+WINDOW_SETTLE_MS = 300
+"""How long the measured days rest before they are measured."""
 
 
 def _day_box() -> QDateEdit:
@@ -177,6 +179,9 @@ class HistoryImportDialog(QDialog):
         self._path: Path | None = None
         self._span: tuple[date, date] | None = None
         """The history's first and last days, once read."""
+        # Measured once the days stop changing: each wheel step waited for the last run.
+        self._window_timer = QTimer(self, singleShot=True, interval=WINDOW_SETTLE_MS)
+        self._window_timer.timeout.connect(self._measure_window)
         for box in (self.since_box, self.until_box):
             box.dateChanged.connect(self._window_edited)
         self.whole_button.clicked.connect(self._whole_history)
@@ -248,10 +253,15 @@ class HistoryImportDialog(QDialog):
         if self.result_ is None:
             return
         if _day(self.until_box) < _day(self.since_box):
+            self._window_timer.stop()
             self._fail("The last day measured is before the first: choose a later one.")
-            self.apply_button.setEnabled(False)
             return
-        self._remeasure(self.result_.stream)
+        self.apply_button.setEnabled(False)
+        self._window_timer.start()
+
+    def _measure_window(self) -> None:
+        if self.result_ is not None:
+            self._remeasure(self.result_.stream)
 
     def _whole_history(self) -> None:
         if self._span is not None:
