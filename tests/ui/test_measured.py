@@ -17,7 +17,7 @@ from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QComboBox, QFileDialog
 
-from tests.history.histories import write_transitions
+from tests.history.histories import HAND_ROWS, write_transitions
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map
 from vsmapper.ui.app import application
@@ -189,6 +189,13 @@ def test_the_dialog_offers_the_history_read_last(
     qtbot.waitUntil(lambda: again.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
     log.unlink()  # moved or deleted since: not offered
     assert window.measured_flow.open_dialog().path_edit.text() == ""
+
+
+def test_one_item_is_one_item(window: MainWindow, qtbot: object, tmp_path: Path) -> None:
+    dialog = measured_dialog(window, qtbot, write_transitions(tmp_path / "one.csv", HAND_ROWS[:3]))
+    assert "layout: 1 item, 1 done" in dialog.message.text()
+    assert dialog.apply()
+    assert "<b>1 item, 1 done</b>" in window.measured_flow.panel.summary.text()
 
 
 def test_import_as_a_new_map(window: MainWindow, qtbot: object, tmp_path: Path) -> None:

@@ -354,21 +354,35 @@ def test_invalid_overrides_are_refused_inline_and_on_commit(
     assert dump_map(example.stream) == before
 
 
-def test_demand_factor_is_one_undo_step(panel: ScenariosPanel, example: Workspace) -> None:
-    before = dump_map(example.stream)
+def test_a_measured_demand_reads_to_three_figures(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
     panel.select_scenario("coding-assistant-only")
-    panel.demand.setValue(1.5)
-    assert example.document.scenario("coding-assistant-only").demand_factor == 1.5
-    assert panel.demand_hint.text() == "6 items a week (now 4)"
-    # A measured demand reads to three figures, not 7.18062.
     assert not try_perform(
         example.undo_stack,
         example.document,
         "Demand",
         lambda d: d.set_map_field("demand_per_week", 7.180624),
     )
-    assert panel.demand_hint.text() == "10.8 items a week (now 7.18)"
-    example.undo_stack.undo()
+    panel.demand.setValue(1.5)
+    assert panel.demand_hint.text() == "10.8 items a week (now 7.18)"  # not 10.770936
+    panel.demand.setValue(100)
+    assert panel.demand_hint.text() == "718 items a week (now 7.18)"
+    assert not try_perform(
+        example.undo_stack,
+        example.document,
+        "Demand",
+        lambda d: d.set_map_field("demand_per_week", 17.18),
+    )
+    assert panel.demand_hint.text() == "1,718 items a week (now 17.2)"  # never "1.72e+03"
+
+
+def test_demand_factor_is_one_undo_step(panel: ScenariosPanel, example: Workspace) -> None:
+    before = dump_map(example.stream)
+    panel.select_scenario("coding-assistant-only")
+    panel.demand.setValue(1.5)
+    assert example.document.scenario("coding-assistant-only").demand_factor == 1.5
+    assert panel.demand_hint.text() == "6 items a week (now 4)"
     round_trip(example, before, "Change demand factor of Coding assistant only")
     example.undo_stack.undo()
     assert panel.demand.value() == 1.0

@@ -19,11 +19,11 @@ def caveats(measurement: Measurement, today: date | None = None) -> list[str]:
     enough = f"at least ~{ENOUGH_DONE} done items make percentiles meaningful"
     if measurement.items < ENOUGH_DONE:
         found.append(
-            f"Only {_count(measurement.items, 'item')}: too few to measure a map ({enough})"
+            f"Only {counted(measurement.items, 'item')}: too few to measure a map ({enough})"
         )
     elif 0 < measurement.done_items < ENOUGH_DONE:
         found.append(
-            f"Only {_count(measurement.done_items, 'item')} done: too few to measure a map "
+            f"Only {counted(measurement.done_items, 'item')} done: too few to measure a map "
             f"({enough})"
         )
     if not measurement.done_items:
@@ -35,5 +35,6 @@ def caveats(measurement: Measurement, today: date | None = None) -> list[str]:
     return found
 
 
-def _count(number: int, noun: str) -> str:
+def counted(number: int, noun: str) -> str:
+    """``1 item``, ``1,500 items``."""
     return f"{number:,} {noun}{'s' * (number != 1)}"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from vsmapper.cli_args import UsageError, add_calendar, number
 from vsmapper.errors import VSMapperError
+from vsmapper.history.caveats import counted
 from vsmapper.jsonout import json_text
 
 if TYPE_CHECKING:
@@ -168,8 +169,7 @@ def measurement_text(
         "–" if measurement.flow_efficiency is None else f"{measurement.flow_efficiency:.0%}"
     )
     lines = [
-        f"{measurement.layout} history: {measurement.items:,} item"
-        f"{'s' * (measurement.items != 1)}, "
+        f"{measurement.layout} history: {counted(measurement.items, 'item')}, "
         f"{measurement.done_items:,} done from {measurement.since:%Y-%m-%d} "
         f"to {measurement.until:%Y-%m-%d}",
         *(f"Caveat: {caveat}." for caveat in caveats or []),
@@ -213,8 +213,9 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
     for caveat in caveats(measurement):
         print(f"Caveat: {caveat}.")
     if found.items is not None:
-        items = f"{found.items:,} item{'s' * (found.items != 1)}"
-        print(f"{items} from {found.start.isoformat()}, by weekly throughput:")
+        print(
+            f"{counted(found.items, 'item')} from {found.start.isoformat()}, by weekly throughput:"
+        )
         for key, when in found.dates.items():
             weeks = f"{found.weeks[key]:.0f}"
             print(f"  {key.upper()}  {when}  ({weeks} week{'s' * (weeks != '1')})")

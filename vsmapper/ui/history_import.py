@@ -284,12 +284,13 @@ class HistoryImportDialog(QDialog):
         found = result.measurement
         if self._span is None:
             self._show_span((found.since.date(), found.until.date()))
-        from vsmapper.history.caveats import caveats
+        from vsmapper.history.caveats import caveats, counted
 
         # What to doubt, before it is applied: in bold, above what was read.
         doubts = [f"<b>{html.escape(caveat)}.</b><br>" for caveat in caveats(found)]
         self.message.setText(
-            "".join(doubts) + f"{found.layout.capitalize()} layout: {found.items:,} items, "
+            "".join(doubts)
+            + f"{found.layout.capitalize()} layout: {counted(found.items, 'item')}, "
             f"{found.done_items:,} done from {found.since:%Y-%m-%d} to {found.until:%Y-%m-%d}. "
             "Edit a status's stage or state and the preview follows."
         )

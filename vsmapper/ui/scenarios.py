@@ -37,7 +37,7 @@ from vsmapper.analysis.scenario import FutureState, future_state
 from vsmapper.errors import VSMapperError
 from vsmapper.io.typed import typed_value
 from vsmapper.model.document import Change, Document
-from vsmapper.model.duration import share_text
+from vsmapper.model.duration import share_text, three_figures
 from vsmapper.model.stream import (
     Scenario,
     StageOverride,
@@ -340,6 +340,11 @@ def sync_items(
     widget.blockSignals(False)
 
 
+def _figures(value: float) -> str:
+    """A measured figure as people read it: 7.18, 10.8, 1,077."""
+    return f"{three_figures(value):,.10g}"
+
+
 def ai_ideas(count: int) -> str:
     """``1 AI idea``, ``3 AI ideas``."""
     return f"{count} AI idea{'s' * (count != 1)}"
@@ -633,7 +638,7 @@ class ScenariosPanel(QWidget):
         self.demand_hint.setText(
             "the map has no demand: set one in Map settings for this to matter"
             if demand is None
-            else f"{demand * self.demand.value():.3g} items a week (now {demand:.3g})"
+            else f"{_figures(demand * self.demand.value())} items a week (now {_figures(demand)})"
         )
 
     def _on_shown_changed(self) -> None:
