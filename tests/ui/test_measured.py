@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -370,6 +371,26 @@ def test_the_report_has_a_page_of_the_measured_flow(
     assert window.file.export_path(out)
     raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
     assert "Measured flow" not in raw.stdout
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: .ci/run installs it")
+def test_the_report_s_measured_page_says_what_it_leaves_out(
+    window: MainWindow, qtbot: object, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from vsmapper.ui.documents import write_report
+
+    window.measured_flow.example_action.trigger()
+    qtbot.waitUntil(lambda: window.measured_flow.measurement is not None, timeout=60_000)  # type: ignore[attr-defined]
+    found = window.measured_flow.measurement
+    assert found is not None
+    many = replace(found, stages=found.stages * 5)  # 60 stages: more than a page holds
+    out = tmp_path / "report.pdf"
+    write_report(window.workspace.stream, out, measurement=many)
+    raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
+    text = " ".join(unicodedata.normalize("NFKC", raw.stdout).split())
+    assert re.search(r"(…|\.\.\.) and \d+ more stages: every stage is in the workbook", text)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: .ci/run installs it")

@@ -82,7 +82,8 @@ def draw_measured_page(
     for caveat in caveats(measurement):
         painter.drawText(QRectF(area.left(), top, area.width(), 14), f"{caveat}.")
         top += 14
-    _draw_stages(painter, measurement, QRectF(area.left(), top + 4, area.width(), 0), spread)
+    rows = QRectF(area.left(), top + 4, area.width(), area.bottom() - top - 4)
+    _draw_stages(painter, measurement, rows, spread)
 
 
 def _draw_stages(
@@ -103,7 +104,17 @@ def _draw_stages(
     painter.setPen(QPen(QColor(theme.HAIRLINE), 0.8))
     painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
     painter.setFont(theme.font(8))
-    for found in measurement.stages:
+    for place, found in enumerate(measurement.stages):
+        if y + 2 * ROW_HEIGHT > rect.bottom() and place < len(measurement.stages) - 1:
+            # A page of its own for the rest would be long; the workbook has every stage.
+            left = len(measurement.stages) - place
+            painter.setPen(QColor(theme.MUTED))
+            painter.drawText(
+                QRectF(rect.left(), y, rect.width(), ROW_HEIGHT),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"… and {left:,} more stages: every stage is in the workbook's Measured flow sheet",
+            )
+            return
         measured = bool(found.items)
         # No waiting status maps to the stage: the tracker cannot see its queue.
         unseen = "no waiting status" if found.wip is None else "–"
