@@ -822,3 +822,13 @@ def test_stage_names_given_to_more_than_one_row_are_named(tmp_path: Path) -> Non
         "was imported as a stage of its own; give each its own name, as Next and Rework to "
         "find stages by name"
     ]
+
+
+def test_notices_past_the_first_ten_are_counted_in_one_line(tmp_path: Path) -> None:
+    rows = "".join(f"S{number},10,2d\n" for number in range(3000))
+    path = write_csv(tmp_path, "Stage,Process time (h),Process time (text)\n" + rows)
+    notices: list[str] = []
+    assert len(import_spreadsheet(path, notices=notices).stages) == 3000
+    assert len(notices) == 11
+    assert notices[0].startswith("row 2, Process time (text): '2d' differs")
+    assert notices[-1] == "… and 2,990 more notes like these"

@@ -119,6 +119,9 @@ class Settings:
         )
 
 
+MAX_LISTED_NOTICES = 10
+
+
 class Problems:
     """The problems an import found: all are counted, the first 20 are listed."""
 
@@ -130,14 +133,27 @@ class Problems:
         self.lines: list[str] = []
         self.notices = [] if notices is None else notices
         """What was read in a way the user should know of, though nothing is wrong."""
+        self._noticed = 0
+        self._summary_at: int | None = None
 
     def add(self, line: str) -> None:
         """Note one problem."""
         self.lines.append(line)
 
     def notice(self, line: str) -> None:
-        """Note how something was read, for the user to check."""
-        self.notices.append(printable(line))
+        """Note how something was read, for the user to check; past the first
+        ``MAX_LISTED_NOTICES``, one line counts the rest (3,000 rows made a message box
+        taller than the screen)."""
+        self._noticed += 1
+        if self._noticed <= MAX_LISTED_NOTICES:
+            self.notices.append(printable(line))
+            return
+        summary = f"… and {self._noticed - MAX_LISTED_NOTICES:,} more notes like these"
+        if self._summary_at is None:
+            self._summary_at = len(self.notices)
+            self.notices.append(summary)
+        else:
+            self.notices[self._summary_at] = summary
 
     def check(self, where: str, read: Callable[..., Any], *arguments: Any) -> Any:
         """``read(*arguments)``, or None after noting its ``ValueError`` at ``where``."""
