@@ -103,6 +103,19 @@ def test_a_header_under_a_title_is_found_and_rows_keep_their_numbers(tmp_path: P
         read_history(path)
 
 
+def test_rows_blank_in_every_cell_are_left_out(tmp_path: Path) -> None:
+    path = write_transitions(tmp_path / "h.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # A spreadsheet's trailing empty rows, and one in the middle.
+    lines.insert(3, ",,,")
+    path.write_text("\n".join([*lines, ",,,", " , ,,", ""]), encoding="utf-8")
+    assert read_history(path).items == 4
+    lines[5] = lines[5].replace("2024-03-11T00:00:00", "someday")
+    path.write_text("\n".join([*lines, ",,,"]), encoding="utf-8")
+    with pytest.raises(VSMapperError, match="row 6, Changed: 'someday"):
+        read_history(path)
+
+
 def test_a_bad_date_names_the_form() -> None:
     with pytest.raises(VSMapperError, match=r"--until: 'next week' is not a date \(try"):
         parse_date_text("next week", "--until")

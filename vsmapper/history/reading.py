@@ -436,6 +436,7 @@ def history_from_table(table: pl.DataFrame, source: str) -> History:
     """Tell the layout from the headers and turn the rows into status changes."""
     table, above = _under_title(table)
     headers = table.columns
+    table = table.with_row_index("seq")
     item = _find(headers, "item")
     if item is None:
         raise VSMapperError(
@@ -443,7 +444,13 @@ def history_from_table(table: pl.DataFrame, source: str) -> History:
             "'Item' (or Key, Issue key, ID, Work item)"
         )
     kind = _find(headers, "type")
-    table = table.with_row_index("seq").with_columns(
+    # Rows blank in every cell (a spreadsheet's trailing ",,,") are no items; numbered
+    # first, the rows left keep the file's own numbers. Only a blank item can start one.
+    if (table[item].str.strip_chars().fill_null("") == "").any():
+        table = table.filter(
+            pl.any_horizontal(pl.col(headers).str.strip_chars().fill_null("") != "")
+        )
+    table = table.with_columns(
         pl.col("seq").cast(pl.Int64), (pl.col("seq").cast(pl.Int64) + 2 + above).alias("row")
     )
     entered, status = _find(headers, "entered"), _find(headers, "status")
