@@ -161,9 +161,9 @@ def test_the_dialog_measures_the_days_chosen(window: MainWindow, qtbot: object) 
     qtbot.mouseClick(dialog.onto_open, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     dialog.until_box.setDate(QDate(2026, 9, 30))
     qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
-    assert dialog.result_.measurement.until == datetime(2026, 10, 1)  # type: ignore[union-attr]
+    assert dialog.result_.measurement.until == datetime(2026, 9, 30, 23, 59, 59, 999999)  # type: ignore[union-attr]
     assert dialog.apply()
-    assert "from 2026-07-01 to 2026-10-01" in window.measured_flow.panel.summary.text()
+    assert "from 2026-07-01 to 2026-09-30" in window.measured_flow.panel.summary.text()
     again = measured_dialog(window, qtbot, example_history_path())
     again.since_box.setDate(QDate(2025, 1, 1))
     qtbot.waitUntil(

@@ -4,7 +4,7 @@ measures the map from its history."""
 from __future__ import annotations
 
 import html
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -245,8 +245,8 @@ class HistoryImportDialog(QDialog):
             return None, None
         first, last = _day(self.since_box), _day(self.until_box)
         since = None if first == self._span[0] else datetime.combine(first, time())
-        # The last day chosen is measured whole: the window ends when the next day starts.
-        until = None if last == self._span[1] else datetime.combine(last, time()) + timedelta(1)
+        # The last day chosen is measured whole, and it is the day the figures say they end.
+        until = None if last == self._span[1] else datetime.combine(last, time.max)
         return since, until
 
     def _window_edited(self) -> None:
