@@ -79,6 +79,19 @@ def test_dates_in_numbers_read_in_the_order_their_column_shows(
     assert parse_timestamp_series(pl.Series(values, dtype=pl.String)).to_list() == expected
 
 
+def test_one_order_of_dates_holds_for_every_date_column_of_a_file(tmp_path: Path) -> None:
+    # "To do" alone cannot tell 05/03/2024 from 3 May; "Done" shows the file is day first.
+    path = tmp_path / "wide.csv"
+    path.write_text("Key,To do,Done\nA-1,05/03/2024,20/04/2024\nA-2,06/03/2024,\n", "utf-8")
+    history = read_history(path)
+    assert history.layout == "wide"
+    assert sorted(history.events["at"].to_list()) == [
+        datetime(2024, 3, 5),
+        datetime(2024, 3, 6),
+        datetime(2024, 4, 20),
+    ]
+
+
 def test_a_history_of_day_first_dates_reads(tmp_path: Path) -> None:
     rows = [
         ("A", "Story", "08/11/2023 11:10", "In dev"),

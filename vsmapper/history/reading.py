@@ -232,7 +232,7 @@ def _normalised(text: pl.Expr) -> pl.Expr:
     return text
 
 
-def parse_timestamp_series(values: pl.Series) -> pl.Series:
+def parse_timestamp_series(values: pl.Series, day_first: bool | None = None) -> pl.Series:
     """Naive datetimes from every date form the contract reads; null where none matches.
 
     The form that reads most of a sample is applied to the whole column at once; only the
@@ -254,25 +254,32 @@ def parse_timestamp_series(values: pl.Series) -> pl.Series:
     if parsed.null_count() == values.null_count():
         return parsed
     failed = (parsed.is_null() & values.is_not_null()).arg_true()
-    return parsed.scatter(failed, _numeric_dates(values.gather(failed)))
+    return parsed.scatter(failed, _numeric_dates(values.gather(failed), day_first))
 
 
 _NUMERIC_DATE = r"^\s*(\d{1,2})([/.])(\d{1,2})[/.](\d{4})(?:[ T]+(\d{1,2}:\d{2}(?::\d{2})?))?\s*$"
 """``13/11/2023 14:12``, ``11/13/2023``, ``13.11.2023``: day and month in either order."""
 
 
-def _numeric_dates(text: pl.Series) -> pl.Series:
-    """Dates written with numbers only, read in the one order the column allows.
-
-    ``08/11/2023`` is 8 November in most of the world and 11 August in the US; the column
-    says which when one of its dates has a day over 12 (``13/11/2023``). Dots always put
-    the day first. Where the column never tells, its slashed dates stay unread.
-    """
+def numeric_date_order(text: pl.Series) -> bool | None:
+    """Whether dates written with numbers only put the day first (True), the month (False),
+    or cannot tell (None): ``08/11/2023`` is 8 November in most of the world and 11 August
+    in the US, and a day over 12 (``13/11/2023``) tells; dots always put the day first."""
     parts = text.str.extract_groups(_NUMERIC_DATE)
     first, second = parts.struct.field("1").cast(pl.Int32), parts.struct.field("3").cast(pl.Int32)
     day_first = bool((first > 12).any()) or bool((parts.struct.field("2") == ".").any())
     month_first = bool((second > 12).any())
-    if day_first == month_first:
+    return None if day_first == month_first else day_first
+
+
+def _numeric_dates(text: pl.Series, day_first: bool | None = None) -> pl.Series:
+    """Dates written with numbers only, in the order given, or else the one ``text`` shows;
+    unread where neither tells."""
+    parts = text.str.extract_groups(_NUMERIC_DATE)
+    first, second = parts.struct.field("1").cast(pl.Int32), parts.struct.field("3").cast(pl.Int32)
+    if day_first is None:
+        day_first = numeric_date_order(text)
+    if day_first is None:
         return pl.Series(text.name, [None] * text.len(), dtype=pl.Datetime("us"))
     day, month = (first, second) if day_first else (second, first)
     time = parts.struct.field("5").fill_null("00:00")
@@ -496,7 +503,10 @@ def _holds_no_dates(values: pl.Series) -> bool:
     """Whether a column has text and none of its first values reads as a date."""
     text = values.drop_nulls().str.strip_chars()
     sample = text.filter(text != "").head(SAMPLE_SIZE)
-    return sample.len() > 0 and parse_timestamp_series(sample).null_count() == sample.len()
+    if sample.len() == 0 or bool(sample.str.contains(_NUMERIC_DATE).any()):
+        # Dates in numbers whose order the sample does not show are still dates.
+        return False
+    return parse_timestamp_series(sample).null_count() == sample.len()
 
 
 def _in_item_order(events: pl.DataFrame, statuses: list[str]) -> pl.DataFrame:
@@ -595,10 +605,16 @@ def _refuse_huge(table: pl.DataFrame, source: str, column: str) -> None:
 
 
 def _timestamps(
-    table: pl.DataFrame, source: str, column: str, *, blank_allowed: bool = False
+    table: pl.DataFrame,
+    source: str,
+    column: str,
+    *,
+    blank_allowed: bool = False,
+    day_first: bool | None = None,
 ) -> pl.Series:
-    """The column parsed as timestamps, after checking every non-blank cell reads."""
-    parsed = parse_timestamp_series(table[column])
+    """The column parsed as timestamps, after checking every non-blank cell reads; dates in
+    numbers in the order ``day_first`` gives, else the one the column shows."""
+    parsed = parse_timestamp_series(table[column], day_first)
     if parsed.null_count() == 0:
         return parsed
     text = pl.col(column).str.strip_chars()
@@ -636,6 +652,12 @@ def _refuse(
     raise VSMapperError(f"{source}: {lines[0]}{more}", lines)
 
 
+def _file_date_order(table: pl.DataFrame, columns: list[str]) -> bool | None:
+    """The order of dates in numbers over all ``columns``: one column of a file may hold
+    only dates that do not tell (05/03/2024) while another shows it (20/04/2024)."""
+    return numeric_date_order(pl.concat([table[column] for column in columns]))
+
+
 def _transitions(
     table: pl.DataFrame, source: str, item: str, at: str, to: str, kind: str | None
 ) -> pl.DataFrame:
@@ -655,11 +677,12 @@ def _intervals(
     kind: str | None,
 ) -> pl.DataFrame:
     texts = _text_columns(table, source, {"item": item, "status": status}, kind)
+    day_first = _file_date_order(table, [entered, *([exited] if exited else [])])
     visits = texts.select(
         "item",
-        _timestamps(table, source, entered).alias("at"),
+        _timestamps(table, source, entered, day_first=day_first).alias("at"),
         (
-            _timestamps(table, source, exited, blank_allowed=True)
+            _timestamps(table, source, exited, blank_allowed=True, day_first=day_first)
             if exited
             else pl.lit(None, dtype=pl.Datetime("us"))
         ).alias("exited"),
@@ -696,12 +719,15 @@ def _wide(
     kind: str | None,
 ) -> pl.DataFrame:
     width = len(status_columns)
+    day_first = _file_date_order(table, status_columns)
     items = _text_columns(table, source, {"item": item}, kind).select(
         "item",
         "type",
         "seq",
         *(
-            _timestamps(table, source, column, blank_allowed=True).alias(f"\x00{index}")
+            _timestamps(table, source, column, blank_allowed=True, day_first=day_first).alias(
+                f"\x00{index}"
+            )
             for index, column in enumerate(status_columns)
         ),
     )
