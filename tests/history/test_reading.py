@@ -129,6 +129,20 @@ def test_rows_blank_in_every_cell_are_left_out(tmp_path: Path) -> None:
         read_history(path)
 
 
+@pytest.mark.parametrize("above", [["Jira export - Sprint 12"], ["sep=,"], ["Export", ""]])
+def test_a_csv_title_or_sep_line_above_the_header_is_skipped(
+    tmp_path: Path, above: list[str]
+) -> None:
+    path = write_transitions(tmp_path / "h.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*above, *lines]) + "\n", "utf-8")
+    assert read_history(path).items == 4
+    lines[1] = lines[1].replace("2024-03-08T09:00:00", "someday")
+    path.write_text("\n".join([*above, *lines]) + "\n", "utf-8")
+    with pytest.raises(VSMapperError, match=f"row {len(above) + 2}, Changed: 'someday"):
+        read_history(path)
+
+
 def test_a_bad_date_names_the_form() -> None:
     with pytest.raises(VSMapperError, match=r"--until: 'next week' is not a date \(try"):
         parse_date_text("next week", "--until")

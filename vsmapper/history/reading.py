@@ -315,12 +315,13 @@ def read_history(path: str | Path) -> History:
             f"{path}: work-item history is read from .csv or .xlsx files, "
             f"not '{suffix or path.name}'"
         )
-    table = _csv_table(path) if suffix == ".csv" else _xlsx_table(path)
-    return history_from_table(table, str(path))
+    table, skipped = _csv_table(path) if suffix == ".csv" else (_xlsx_table(path), 0)
+    return history_from_table(table, str(path), skipped)
 
 
-def _csv_table(path: Path) -> pl.DataFrame:
-    """Every cell of a CSV file as text."""
+def _csv_table(path: Path) -> tuple[pl.DataFrame, int]:
+    """Every cell of a CSV file as text, from its header on, and the lines above the header
+    (Excel's ``sep=;`` line, a title with fewer separators than the header)."""
     size = file_size(path, "a history file")
     if size > MAX_CSV_BYTES:
         raise VSMapperError(
@@ -330,18 +331,19 @@ def _csv_table(path: Path) -> pl.DataFrame:
     with path.open("rb") as stream:
         head = stream.read(65_536)
     try:
-        first_line = head.decode("utf-8-sig", errors="strict").split("\n", 1)[0]
+        text = head.decode("utf-8-sig", errors="strict")
     except UnicodeDecodeError:
-        first_line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+        text = head.decode("utf-8", errors="replace")
+    delimiter, skipped = _header_line(text.split("\n", TITLE_ROWS + 1)[: TITLE_ROWS + 1])
     try:
         return pl.read_csv(
             path,
             separator=delimiter,
+            skip_rows=skipped,
             infer_schema=False,
             encoding="utf8",
             raise_if_empty=True,
-        )
+        ), skipped
     except pl.exceptions.NoDataError:
         raise VSMapperError(f"{path}: the file is empty; a history needs a header row") from None
     except pl.exceptions.ComputeError as error:
@@ -356,6 +358,20 @@ def _csv_table(path: Path) -> pl.DataFrame:
         raise VSMapperError(
             f"{path}: not readable as CSV ({reason or type(error).__name__})"
         ) from None
+
+
+def _header_line(lines: list[str]) -> tuple[str, int]:
+    """The separator, and how many lines are above the header: the header is the first line
+    that names an item column, else the first; a ``sep=;`` line names the separator."""
+    named = re.fullmatch(r"sep=([^\r\n])\r?", lines[0]) if lines else None
+    above = 1 if named else 0
+    candidates = (named.group(1),) if named else CSV_DELIMITERS
+    for place, line in enumerate(lines[above:]):
+        for delimiter in candidates:
+            if _find([cell.strip().strip('"') for cell in line.split(delimiter)], "item"):
+                return delimiter, above + place
+    first = lines[above] if len(lines) > above else ""
+    return (candidates[0] if named else max(CSV_DELIMITERS, key=first.count)), above
 
 
 def _xlsx_cell_text(value: object) -> str | None:
@@ -439,9 +455,11 @@ def _under_title(table: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 # --- layouts ---------------------------------------------------------------------------------
 
 
-def history_from_table(table: pl.DataFrame, source: str) -> History:
-    """Tell the layout from the headers and turn the rows into status changes."""
+def history_from_table(table: pl.DataFrame, source: str, skipped: int = 0) -> History:
+    """Tell the layout from the headers and turn the rows into status changes; ``skipped``
+    lines of the file were above the table."""
     table, above = _under_title(table)
+    above += skipped
     headers = table.columns
     table = table.with_row_index("seq")
     item = _find(headers, "item")
@@ -471,8 +489,8 @@ def history_from_table(table: pl.DataFrame, source: str) -> History:
         events = _transitions(table, source, item, at, to, kind)
         order = ()
     else:
-        skipped = {item, kind, _find(headers, "title")}
-        status_columns = [header for header in headers if header not in skipped]
+        not_statuses = {item, kind, _find(headers, "title")}
+        status_columns = [header for header in headers if header not in not_statuses]
         # A column of names, not dates, means the file fits no layout: one line says so,
         # where reading it as wide would call every one of its cells "not a date".
         undated = next(
