@@ -53,7 +53,7 @@ from vsmapper.ui.canvas.scene import MapScene
 from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.measured_report import draw_measured_page
 from vsmapper.ui.metrics import status_text
-from vsmapper.ui.plan_report import draw_plan_page
+from vsmapper.ui.plan_report import draw_plan_pages
 from vsmapper.ui.units import cost_text, money_text
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
@@ -345,10 +345,7 @@ def paint_report(
         if measurement is not None:
             device.newPage()
             draw_measured_page(painter, stream, measurement, PAGE)
-        drawn = 0
-        while drawn < len(stream.notes):
-            device.newPage()
-            drawn = draw_plan_page(painter, stream, PAGE, drawn)
+        draw_plan_pages(device, painter, stream, PAGE)
     finally:
         painter.end()
 

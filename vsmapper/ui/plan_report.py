@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QTextOption
+from PySide6.QtGui import QColor, QPagedPaintDevice, QPainter, QPen, QTextOption
 
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import Calendar, ValueStream
@@ -67,12 +67,34 @@ def _column_widths(painter: QPainter, rows: list[list[str]], width: float) -> li
     return widths
 
 
-def draw_plan_page(painter: QPainter, stream: ValueStream, page: QRectF, first: int = 0) -> int:
-    """The improvement plan's rows from ``first`` on, every note whole, wrapped in its column,
-    as many as the page holds; returns how many rows are drawn so far."""
+def draw_plan_pages(
+    device: QPagedPaintDevice, painter: QPainter, stream: ValueStream, page: QRectF
+) -> None:
+    """The improvement plan on new ``page``s, as many as its notes take, each note whole.
+
+    The plan, its texts and its columns' widths are worked out once for all its pages.
+    """
     area = page.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
     plan = improvement_plan(stream)
     rows = [_row_texts(row, stream.calendar) for row in plan]
+    widths = _column_widths(painter, rows, area.width())
+    drawn = 0
+    while drawn < len(plan):
+        device.newPage()
+        drawn = _draw_plan_page(painter, stream, area, plan, rows, widths, drawn)
+
+
+def _draw_plan_page(
+    painter: QPainter,
+    stream: ValueStream,
+    area: QRectF,
+    plan: list[PlanRow],
+    rows: list[list[str]],
+    widths: list[float],
+    first: int,
+) -> int:
+    """The plan's rows from ``first`` on, wrapped in their columns, as many as the page
+    holds; returns how many rows are drawn so far."""
     painter.setPen(QColor(theme.INK))
     painter.setFont(theme.font(19, True))
     title = "Improvement plan" + (" (continued)" if first else "")
@@ -85,7 +107,6 @@ def draw_plan_page(painter: QPainter, stream: ValueStream, page: QRectF, first: 
         "scenario's change of expected lead time",
     )
     top = area.top() + 56
-    widths = _column_widths(painter, rows, area.width())
     lefts = [area.left() + sum(widths[:column]) for column in range(len(COLUMNS))]
     shown = [column for column, width in enumerate(widths) if width]
     painter.setFont(theme.font(FONT_SIZE, True))
