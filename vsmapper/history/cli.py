@@ -169,9 +169,7 @@ def measurement_text(
         "–" if measurement.flow_efficiency is None else f"{measurement.flow_efficiency:.0%}"
     )
     lines = [
-        f"{measurement.layout} history: {counted(measurement.items, 'item')}, "
-        f"{measurement.done_items:,} done from {measurement.since:%Y-%m-%d} "
-        f"to {measurement.until:%Y-%m-%d}",
+        f"{measurement.layout} history: {measurement.headline()}",
         *(f"Caveat: {caveat}." for caveat in caveats or []),
         f"Flow time      P50 {hours(flow.p50)}, P85 {hours(flow.p85)}, "
         f"P95 {hours(flow.p95)}, mean {hours(flow.mean)}",
@@ -182,8 +180,7 @@ def measurement_text(
         f"{'Stage':<28} {'items':>6} {'wait P10/P50/P90':>22} {'work P10/P50/P90':>22} {'%C&A':>6}",
     ]
     for found in measurement.stages:
-        wait = "/".join(hours(v) for v in (found.wait.p10, found.wait.p50, found.wait.p90))
-        work = "/".join(hours(v) for v in (found.process.p10, found.process.p50, found.process.p90))
+        wait, work = found.wait.text(hours), found.process.text(hours)
         pca = "–" if found.pca is None else f"{found.pca:.0f}"
         lines.append(f"{found.name[:28]:<28} {found.items:>6} {wait:>22} {work:>22} {pca:>6}")
     return "\n".join(lines)

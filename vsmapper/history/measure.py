@@ -6,12 +6,14 @@ Every step is a polars expression over the whole history: no Python loop touches
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import polars as pl
 
 from vsmapper.errors import VSMapperError
+from vsmapper.history.caveats import counted
 from vsmapper.history.reading import History, first_in_item
 from vsmapper.model.stream import Calendar, ValueStream
 
@@ -32,6 +34,10 @@ class Spread:
     p10: float | None = None
     p50: float | None = None
     p90: float | None = None
+
+    def text(self, hours: Callable[[float | None], str], between: str = "/") -> str:
+        """The three as ``hours`` writes each: ``3.7d/1w 2.7d/3w 0.2d``."""
+        return between.join(hours(value) for value in (self.p10, self.p50, self.p90))
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,13 @@ class Measurement:
     cfd_days: list[date] = field(default_factory=list)
     cfd_stages: dict[str, list[int]] = field(default_factory=dict)
     cfd_done: list[int] = field(default_factory=list)
+
+    def headline(self) -> str:
+        """``1,500 items, 1,302 done from 2023-05-03 to 2026-10-23``."""
+        return (
+            f"{counted(self.items, 'item')}, {self.done_items:,} done from "
+            f"{self.since:%Y-%m-%d} to {self.until:%Y-%m-%d}"
+        )
 
     def stage(self, stage_id: str) -> StageMeasure:
         """The measure of the stage with this id."""

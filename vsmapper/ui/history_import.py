@@ -284,14 +284,12 @@ class HistoryImportDialog(QDialog):
         found = result.measurement
         if self._span is None:
             self._show_span((found.since.date(), found.until.date()))
-        from vsmapper.history.caveats import caveats, counted
+        from vsmapper.history.caveats import caveats
 
         # What to doubt, before it is applied: in bold, above what was read.
         doubts = [f"<b>{html.escape(caveat)}.</b><br>" for caveat in caveats(found)]
         self.message.setText(
-            "".join(doubts)
-            + f"{found.layout.capitalize()} layout: {counted(found.items, 'item')}, "
-            f"{found.done_items:,} done from {found.since:%Y-%m-%d} to {found.until:%Y-%m-%d}. "
+            "".join(doubts) + f"{found.layout.capitalize()} layout: {found.headline()}. "
             "Edit a status's stage or state and the preview follows."
         )
         self._fill_statuses(result)
@@ -363,12 +361,9 @@ class HistoryImportDialog(QDialog):
         rows = result.measurement.stages
         self.preview.setRowCount(len(rows))
         for row, found in enumerate(rows):
-            wait = "/".join(
-                hours_text(v, stream) for v in (found.wait.p10, found.wait.p50, found.wait.p90)
-            )
-            work = "/".join(
-                hours_text(v, stream)
-                for v in (found.process.p10, found.process.p50, found.process.p90)
+            wait, work = (
+                spread.text(lambda value: hours_text(value, stream))
+                for spread in (found.wait, found.process)
             )
             pca = "–" if found.pca is None else f"{found.pca:.0f}"
             for column, text in enumerate((found.name, f"{found.items:,}", wait, work, pca)):

@@ -318,7 +318,7 @@ class MeasuredFlowPanel(QWidget):
         if self.measured is None:
             return
         from vsmapper.history.apply import model_gap
-        from vsmapper.history.caveats import caveats, counted
+        from vsmapper.history.caveats import caveats
 
         found, stream = self.measured.measurement, self._stream()
         flow = found.flow_time
@@ -327,8 +327,7 @@ class MeasuredFlowPanel(QWidget):
             1 for aging in found.aging if flow.p85 is not None and aging.age_hours > flow.p85
         )
         lines = [
-            f"<b>{counted(found.items, 'item')}, {found.done_items:,} done</b> from "
-            f"{found.since:%Y-%m-%d} to {found.until:%Y-%m-%d}.",
+            f"<b>{found.headline()}</b>.",
             f"Flow time P50 {hours_text(flow.p50, stream)}, P85 {hours_text(flow.p85, stream)}, "
             f"P95 {hours_text(flow.p95, stream)}, mean {hours_text(flow.mean, stream)}. "
             f"Velocity {found.flow_velocity_per_week:.1f} items/week; efficiency {efficiency}; "

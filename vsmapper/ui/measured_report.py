@@ -41,7 +41,7 @@ def draw_measured_page(
         return format_hours(value, calendar.hours_per_day, calendar.days_per_week)
 
     def spread(found: Spread) -> str:
-        return " / ".join(hours(value) for value in (found.p10, found.p50, found.p90))
+        return found.text(hours, " / ")
 
     area = page.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
     painter.setPen(QColor(theme.INK))
@@ -51,9 +51,7 @@ def draw_measured_page(
     painter.setPen(QColor(theme.MUTED))
     painter.drawText(
         QRectF(area.left(), area.top() + 28, area.width(), 16),
-        f"{stream.name}: {measurement.items:,} work items of the tracker's history, "
-        f"{measurement.done_items:,} done, from {measurement.since:%d %B %Y} to "
-        f"{measurement.until:%d %B %Y}; working time",
+        f"{stream.name}: the tracker's history, {measurement.headline()}; working time",
     )
     flow = measurement.flow_time
     efficiency = measurement.flow_efficiency
