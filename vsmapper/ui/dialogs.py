@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, Qt
+from PySide6.QtCore import QDate, QLibraryInfo, Qt
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -87,6 +89,25 @@ class MapSettingsDialog(QDialog):
             "hourly_cost": self.hourly_cost.value(),
             "currency": self.currency.text().strip() or "USD",
         }
+
+
+def day_box() -> QDateEdit:
+    """A date edit as every dialog shows one: 2026-12-15, with a calendar to pick from."""
+    box = QDateEdit()
+    box.setCalendarPopup(True)
+    box.setDisplayFormat("yyyy-MM-dd")
+    return box
+
+
+def qdate(day: date) -> QDate:
+    """A Python date as Qt's date edits take it."""
+    return QDate(day.year, day.month, day.day)
+
+
+def chosen_day(box: QDateEdit) -> date:
+    """The day a date edit shows."""
+    shown = box.date()
+    return date(shown.year(), shown.month(), shown.day())
 
 
 def resize_for_screen(window: QWidget, width: int, height: int) -> None:

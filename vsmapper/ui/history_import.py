@@ -8,11 +8,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -32,7 +31,7 @@ from vsmapper.model.stream import StatusMapping, ValueStream
 from vsmapper.ui import settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.commands import try_perform
-from vsmapper.ui.dialogs import resize_for_screen
+from vsmapper.ui.dialogs import chosen_day, day_box, qdate, resize_for_screen
 from vsmapper.ui.insights_panel import filled_item
 from vsmapper.ui.measured import Measured, MeasureWorker, example_history_path, hours_text
 
@@ -44,22 +43,6 @@ STATES = ("waiting", "working", "done", "ignore")
 NO_STAGE = "(no stage)"
 WINDOW_SETTLE_MS = 300
 """How long the measured days rest before they are measured."""
-
-
-def _day_box() -> QDateEdit:
-    box = QDateEdit()
-    box.setCalendarPopup(True)
-    box.setDisplayFormat("yyyy-MM-dd")
-    return box
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _day(box: QDateEdit) -> date:
-    chosen = box.date()
-    return date(chosen.year(), chosen.month(), chosen.day())
 
 
 def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
@@ -95,7 +78,7 @@ class HistoryImportDialog(QDialog):
         self.target.addButton(self.onto_open)
         self.target.addButton(self.new_map)
         # The weeks to measure: a team's ramp-up or an old process would skew the figures.
-        self.since_box, self.until_box = _day_box(), _day_box()
+        self.since_box, self.until_box = day_box(), day_box()
         self.since_box.setToolTip("The first day measured")
         self.until_box.setToolTip("The last day measured")
         self.whole_button = QPushButton("Whole history")
@@ -235,15 +218,15 @@ class HistoryImportDialog(QDialog):
             return
         for box, day in ((self.since_box, span[0]), (self.until_box, span[1])):
             box.blockSignals(True)
-            box.setDateRange(_qdate(span[0]), _qdate(span[1]))
-            box.setDate(_qdate(day))
+            box.setDateRange(qdate(span[0]), qdate(span[1]))
+            box.setDate(qdate(day))
             box.blockSignals(False)
 
     def _window(self) -> tuple[datetime | None, datetime | None]:
         """The chosen days as the measurement's window; None for the history's own ends."""
         if self._span is None:
             return None, None
-        first, last = _day(self.since_box), _day(self.until_box)
+        first, last = chosen_day(self.since_box), chosen_day(self.until_box)
         since = None if first == self._span[0] else datetime.combine(first, time())
         # The last day chosen is measured whole, and it is the day the figures say they end.
         until = None if last == self._span[1] else datetime.combine(last, time.max)
@@ -252,7 +235,7 @@ class HistoryImportDialog(QDialog):
     def _window_edited(self) -> None:
         if self.result_ is None:
             return
-        if _day(self.until_box) < _day(self.since_box):
+        if chosen_day(self.until_box) < chosen_day(self.since_box):
             self._window_timer.stop()
             self._fail("The last day measured is before the first: choose a later one.")
             return

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.errors import VSMapperError
 from vsmapper.ui.background import BackgroundJob
+from vsmapper.ui.dialogs import chosen_day, day_box, qdate
 
 if TYPE_CHECKING:
     from vsmapper.history.forecast import ThroughputForecast
@@ -70,9 +70,7 @@ class ThroughputForecastBox(QWidget):
         self.items_box.setToolTip("How many items are still to do")
         self.when_button = QPushButton("When done?")
         self.when_button.setToolTip("When these items will be done, at 50, 85 and 95 % confidence")
-        self.by_box = QDateEdit()
-        self.by_box.setCalendarPopup(True)
-        self.by_box.setDisplayFormat("yyyy-MM-dd")
+        self.by_box = day_box()
         self.by_box.setToolTip("The date to count done items by")
         self.how_many_button = QPushButton("How many by then?")
         self.how_many_button.setToolTip("How many items will be done by the date")
@@ -122,8 +120,8 @@ class ThroughputForecastBox(QWidget):
         weeks = measurement.full_weeks_done()
         until = measurement.until.date()
         # Counted from the history's end: a date before it has nothing to forecast.
-        self.by_box.setMinimumDate(_qdate(until + timedelta(days=1)))
-        self.by_box.setDate(_qdate(until + timedelta(days=DEFAULT_HORIZON_DAYS)))
+        self.by_box.setMinimumDate(qdate(until + timedelta(days=1)))
+        self.by_box.setDate(qdate(until + timedelta(days=DEFAULT_HORIZON_DAYS)))
         done = sorted(weeks)
         median = done[len(done) // 2] if done else 0
         self.basis.setText(
@@ -137,8 +135,7 @@ class ThroughputForecastBox(QWidget):
 
     def forecast_by_date(self) -> None:
         """How many items will be done by the chosen date."""
-        chosen = self.by_box.date()
-        self._start(by=date(chosen.year(), chosen.month(), chosen.day()))
+        self._start(by=chosen_day(self.by_box))
 
     def _start(self, items: int | None = None, by: date | None = None) -> None:
         if self.measurement is None or self.job.running:
@@ -175,7 +172,3 @@ def throughput_sentence(found: ThroughputForecast) -> str:
         f"at least {found.done_by['p50']:,.0f} items (50%), "
         f"{found.done_by['p85']:,.0f} (85%), {found.done_by['p95']:,.0f} (95%)."
     )
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
