@@ -27,6 +27,18 @@ from vsmapper.ui.history_import import HistoryImportDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.measured import example_history_path
 
+needs_pdftotext = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils is not installed; .ci/run installs it"
+)
+
+
+def pdf_text(path: Path, *options: str) -> str:
+    """The text of a PDF as pdftotext reads it, ligatures ("ff") as letters."""
+    found = subprocess.run(
+        ["pdftotext", *options, str(path), "-"], check=True, capture_output=True, text=True
+    )
+    return unicodedata.normalize("NFKC", found.stdout)
+
 
 @pytest.fixture
 def window(qtbot: object) -> Iterator[MainWindow]:
@@ -343,7 +355,7 @@ def test_the_charts_read_on_a_projector(window: MainWindow, qtbot: object) -> No
     assert low == 0 and high >= max(aging.age_hours for aging in found.aging)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: .ci/run installs it")
+@needs_pdftotext
 def test_the_report_has_a_page_of_the_measured_flow(
     window: MainWindow, qtbot: object, tmp_path: Path
 ) -> None:
@@ -351,12 +363,7 @@ def test_the_report_has_a_page_of_the_measured_flow(
     qtbot.waitUntil(lambda: window.measured_flow.measurement is not None, timeout=60_000)  # type: ignore[attr-defined]
     out = tmp_path / "report.pdf"
     assert window.file.export_path(out)
-    raw = subprocess.run(
-        ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True
-    )
-    lines = [
-        " ".join(line.split()) for line in unicodedata.normalize("NFKC", raw.stdout).splitlines()
-    ]
+    lines = [" ".join(line.split()) for line in pdf_text(out, "-layout").splitlines()]
     text = " ".join(lines)
     assert "Measured flow" in text
     assert "the tracker's history, 1,500 items, 1,302 done from 2023-05-03 to 2026-10-23" in text
@@ -369,11 +376,10 @@ def test_the_report_has_a_page_of_the_measured_flow(
     window.workspace.undo_stack.undo()
     window.workspace.refresh_now()
     assert window.file.export_path(out)
-    raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
-    assert "Measured flow" not in raw.stdout
+    assert "Measured flow" not in pdf_text(out)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: .ci/run installs it")
+@needs_pdftotext
 def test_the_report_s_measured_page_says_what_it_leaves_out(
     window: MainWindow, qtbot: object, tmp_path: Path
 ) -> None:
@@ -388,20 +394,18 @@ def test_the_report_s_measured_page_says_what_it_leaves_out(
     many = replace(found, stages=found.stages * 5)  # 60 stages: more than a page holds
     out = tmp_path / "report.pdf"
     write_report(window.workspace.stream, out, measurement=many)
-    raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
-    text = " ".join(unicodedata.normalize("NFKC", raw.stdout).split())
+    text = " ".join(pdf_text(out).split())
     assert re.search(r"(…|\.\.\.) and \d+ more stages: every stage is in the workbook", text)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: .ci/run installs it")
+@needs_pdftotext
 def test_the_report_says_what_to_doubt_in_the_measurement(
     window: MainWindow, qtbot: object, tmp_path: Path
 ) -> None:
     assert measured_dialog(window, qtbot, write_transitions(tmp_path / "hand.csv")).apply()
     out = tmp_path / "report.pdf"
     assert window.file.export_path(out)
-    raw = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True)
-    text = " ".join(unicodedata.normalize("NFKC", raw.stdout).split())
+    text = " ".join(pdf_text(out).split())
     assert "Only 4 items: too few to measure a map" in text
     assert "LOAD (AVERAGE WIP)" in text
 
