@@ -148,6 +148,12 @@ def test_a_bad_date_names_the_form() -> None:
         parse_date_text("next week", "--until")
 
 
+def test_a_date_either_order_reads_names_both_days() -> None:
+    # As the Improvement plan's due dates say it: not "is not a date".
+    with pytest.raises(VSMapperError, match=r"--since: '03/04/2026' could be 4 March or 3 April"):
+        parse_date_text("03/04/2026", "--since")
+
+
 def test_transitions_with_synonyms(tmp_path: Path) -> None:
     history = read_history(write_transitions(tmp_path / "h.csv"))
     assert history.layout == "transitions"

@@ -129,9 +129,10 @@ def test_the_panel_shows_the_measurement_the_map_has_through_undo_and_redo(
     assert flow.panel.measured is None and flow.measurement is None
     assert not flow.panel.export_button.isEnabled()
     assert "Import a work-item history" in flow.panel.summary.text()
+    assert flow.panel.tabs.isHidden()  # not the last measurement's axes, empty
     stack.redo()
     window.workspace.refresh_now()
-    assert flow.panel.measured is example
+    assert flow.panel.measured is example and not flow.panel.tabs.isHidden()
     # Undone and replaced by another edit, the second measurement is gone for good.
     assert not try_perform(stack, window.document, "Rename", lambda d: d.rename_stage("qa", "QA"))
     stack.undo()

@@ -13,6 +13,7 @@ import polars as pl
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, file_size, read_workbook
+from vsmapper.io.typed import AmbiguousDateError, typed_date
 
 Layout = Literal["transitions", "intervals", "wide"]
 HISTORY_SUFFIXES = (".csv", ".xlsx")
@@ -298,9 +299,15 @@ def _numeric_dates(text: pl.Series, day_first: bool | None = None) -> pl.Series:
 def parse_date_text(text: str, where: str) -> datetime:
     """One timestamp from the command line or a dialog, in any form a history may use."""
     value = parse_timestamp_series(pl.Series([text], dtype=pl.String))[0]
-    if value is None:
-        raise VSMapperError(f"{where}: '{text}' is not a date ({DATE_FORMS})")
-    return value
+    if value is not None:
+        return value
+    try:
+        typed_date(text)
+    except AmbiguousDateError as ambiguous:  # which two days, as the plan's due dates say
+        raise VSMapperError(f"{where}: {ambiguous}") from None
+    except ValueError:
+        pass
+    raise VSMapperError(f"{where}: '{text}' is not a date ({DATE_FORMS})")
 
 
 # --- reading tables --------------------------------------------------------------------------

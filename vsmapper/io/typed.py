@@ -121,6 +121,10 @@ def refusal_reason(problem: str) -> str:
     return _REFUSAL_PLACE.sub("", problem, count=1)
 
 
+class AmbiguousDateError(ValueError):
+    """A date typed with its day and month in an order only its writer knows."""
+
+
 def typed_date(text: str) -> date | None:
     """A date as people type it, None when blank; ``ValueError`` saying what to type.
 
@@ -149,7 +153,7 @@ def typed_date(text: str) -> date | None:
         raise ValueError(f"{quoted(typed)} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-31")
     said = " or ".join(f"{reading.day} {months.month_name[reading.month]}" for reading in dates)
     written = " or ".join(reading.isoformat() for reading in dates)
-    raise ValueError(f"{quoted(typed)} could be {said}; write it as YYYY-MM-DD: {written}")
+    raise AmbiguousDateError(f"{quoted(typed)} could be {said}; write it as YYYY-MM-DD: {written}")
 
 
 def _date(year: int, month: int, day: int) -> date | None:

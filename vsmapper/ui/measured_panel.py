@@ -158,7 +158,9 @@ class MeasuredFlowPanel(QWidget):
         return QSize(700, 420)
 
     def _set_enabled(self, enabled: bool) -> None:
+        # No measurement, no charts: empty axes (or the last ones, after an undo) say nothing.
         self.export_button.setEnabled(enabled)
+        self.tabs.setVisible(enabled)
 
     def show_measurement(self, measured: Measured, drawn: ValueStream | None = None) -> None:
         """Show a finished measurement, against ``drawn`` (the map before it was measured)."""
