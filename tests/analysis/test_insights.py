@@ -290,6 +290,21 @@ def test_an_opportunity_that_adds_rework_is_said_to_lengthen_lead_time() -> None
     found = only(insights(stream), "low_leverage")
     assert found.figures["saving_hours"] < 0
     assert "lengthen" in found.title
+    assert "the rework from its %C&A change outweighs the time it saves" in found.text
+
+
+def test_an_opportunity_that_lengthens_lead_time_elsewhere_names_where_and_how() -> None:
+    # Faster typing, but review takes twice as long and sends more back: not "its rework".
+    bigger = {
+        "id": "bigger",
+        "name": "Bigger changes",
+        "process_time_factor": 0.9,
+        "also": [{"stage": "review", "process_time_factor": 2, "pca_delta": -5}],
+    }
+    stream = chain([{"id": "s", "name": "S", "ai": ["bigger"]}], coding=[bigger])
+    found = only(insights(stream), "low_leverage")
+    assert found.figures["saving_hours"] < 0
+    assert "what it does elsewhere (Code review: slower work, more rework) outweighs" in found.text
 
 
 def overloading_map(**fields: Any) -> ValueStream:

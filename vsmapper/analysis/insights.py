@@ -289,7 +289,9 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
         *_rework_hot_spots(viewed, analysis, ranked, words),
         *_biggest_lever(analysis, ranked, words),
         *_best_opportunity(effects, words),
-        *_low_leverage(current, effects, scenarios, words, in_scenario=scenario is not None),
+        *_low_leverage(
+            stream, current, effects, scenarios, words, in_scenario=scenario is not None
+        ),
     ]
     return sorted(found, key=lambda insight: SEVERITIES.index(insight.severity))
 
@@ -761,7 +763,30 @@ def _best_opportunity(effects: Sequence[OpportunityEffect], words: _Words) -> li
     ]
 
 
+def _why_longer(stream: ValueStream, effect: OpportunityEffect) -> str:
+    """What makes an opportunity that saves time at its stage lengthen lead time."""
+    stage = stream.stage(effect.stage_id)
+    opportunity = next(found for found in stage.ai if found.id == effect.opportunity_id)
+    harms = []
+    for side in opportunity.also:
+        worse = [
+            what
+            for what, happens in (
+                ("slower work", side.process_time_factor > 1),
+                ("longer waits", side.wait_time_factor > 1),
+                ("more rework", side.pca_delta < 0),
+            )
+            if happens
+        ]
+        if worse:
+            harms.append(f"{stream.stage(side.stage).name}: {', '.join(worse)}")
+    if harms:
+        return f"what it does elsewhere ({'; '.join(harms)})"
+    return "the rework from its %C&A change"
+
+
 def _low_leverage(
+    stream: ValueStream,
     current: FlowAnalysis,
     effects: Sequence[OpportunityEffect],
     scenarios: Iterable[Scenario],
@@ -799,8 +824,8 @@ def _low_leverage(
         elif saving < -_NOISE_HOURS:
             title = f"{effect.opportunity} would lengthen expected lead time"
             result = (
-                f"adds {words.hours(-saving)} to expected lead time: the rework from its "
-                "%C&A change outweighs the time it saves"
+                f"adds {words.hours(-saving)} to expected lead time: "
+                f"{_why_longer(stream, effect)} outweighs the time it saves"
             )
         else:
             title = f"{effect.opportunity} does not move lead time"
