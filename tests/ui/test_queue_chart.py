@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pyqtgraph as pg
 import pytest
 from pytestqt.qtbot import QtBot
 
-from vsmapper.ui.chart_panel import ChartsPanel
+from vsmapper.analysis.queues import stage_loads
+from vsmapper.ui.chart_panel import ChartsPanel, QueueChart
 from vsmapper.ui.files import example_map
 from vsmapper.ui.workspace import Workspace
 
@@ -43,15 +43,37 @@ def test_the_queue_chart_draws_the_hockey_stick_with_today_and_the_scenario(
     scenario_curve = dict(chart.scenario_curve)
     nearest = min(scenario_curve, key=lambda rho: abs(rho - after))
     assert scenario_curve[nearest] == pytest.approx(wait_after, rel=0.1)
-    assert "In the scenario" in [label.text for _, label in chart._legend.items]
-    # Today's label under its curve, the scenario's above and left of its point: both
-    # labels sat up and right, across the scenario's curve.
-    assert chart.labels.texts() == ["today"] and chart.scenario_labels.texts() == ["scenario"]
-    assert chart.labels._items[0].anchor == pg.Point(0, 0)
-    assert chart.scenario_labels._items[0].anchor == pg.Point(1, 1)
+    # The points are named in the legend: a label beside today's point, low on the chart,
+    # fell below its axis.
+    assert legend(chart) == [
+        "At today's work per item",
+        "Today",
+        "At the scenario's work per item",
+        "Scenario",
+    ]
     workspace.show_scenario(None)
     workspace.refresh_now()
     assert chart.scenario_curve == []
+    assert legend(chart) == ["At today's work per item", "Today"]
+    # Back to the current state, the chart stays on the queue it showed, not the first stage.
+    assert chart.stage_box.currentData() == "review"
+
+
+def legend(chart: QueueChart) -> list[str]:
+    """The names in the chart's legend, from the top."""
+    return [label.text for _, label in chart._legend.items]
+
+
+def test_unchosen_the_current_state_shows_its_busiest_queue(qtbot: QtBot) -> None:
+    panel = ChartsPanel(Workspace(example_map()))
+    qtbot.addWidget(panel)
+    panel.tabs.setCurrentWidget(panel.queue_chart)
+    panel.show()
+    chart = panel.queue_chart
+    loads = stage_loads(panel.workspace.stream)
+    offered = [chart.stage_box.itemData(row) for row in range(chart.stage_box.count())]
+    busiest = max(offered, key=lambda stage_id: loads[stage_id].utilization or 0.0)
+    assert chart.stage_box.currentData() == busiest != offered[0]
 
 
 def test_choosing_another_stage_redraws_and_an_overload_is_marked(panel: ChartsPanel) -> None:

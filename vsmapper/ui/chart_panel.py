@@ -652,7 +652,11 @@ class QueueChart(QWidget):
         self._scenario_curve = item.plot(
             pen=pg.mkPen(theme.CONSTRAINT, width=2, style=Qt.PenStyle.DashLine)
         )
-        self._today = item.plot(pen=None, symbol="o", symbolSize=12, symbolBrush=theme.INK)
+        # Today's and the scenario's points are named in the legend, which sits where the
+        # rising curves leave room: a label beside a point low on the chart fell off its edge.
+        self._today = item.plot(
+            pen=None, symbol="o", symbolSize=12, symbolBrush=theme.INK, name="Today"
+        )
         self._scenario = item.plot(
             pen=None, symbol="s", symbolSize=12, symbolBrush=theme.CONSTRAINT
         )
@@ -662,25 +666,31 @@ class QueueChart(QWidget):
             pen=pg.mkPen(theme.CONSTRAINT, width=2, style=Qt.PenStyle.DashLine),
         )
         item.addItem(self._overflow)
-        # Today's under its curve, the scenario's over both: curves that rise to the right
-        # leave those corners clear, where the labels crossed the scenario's curve.
-        self.labels = Labels(item, anchor=(0, 0))
-        self.scenario_labels = Labels(item, anchor=(1, 1))
+        self.overflow_label = Labels(item, anchor=(1, 1))
         self._draw()
 
     def show_map(self, stream: ValueStream, future: FutureState | None) -> None:
-        """Offer the stages that have a calibrated queue; keep the chosen one if it still has."""
+        """Offer the stages that have a calibrated queue; keep the chosen one if it still has.
+
+        Unchosen, a scenario shows the queue it grows most, and the current state the stage
+        shown last, or the busiest: the first stage is often an intake with a flat curve.
+        """
         self._shown = (stream, future)
-        chosen = self._picked
+        chosen = self._picked or self.stage_box.currentData()
         loads = stage_loads(stream)
         self.stage_box.clear()
-        for stage in stream.stages:
-            if responds_to_load(stage.wait_kind, loads[stage.id]):
-                self.stage_box.addItem(stage.name, stage.id)
-        if future is not None and chosen is None:
-            grown = [c for c in future.queues if c.responds or c.overflowing]
-            if grown:
-                chosen = max(grown, key=lambda c: c.wait_after_hours - c.wait_before_hours).stage_id
+        offered = [
+            stage.id
+            for stage in stream.stages
+            if responds_to_load(stage.wait_kind, loads[stage.id])
+        ]
+        for stage_id in offered:
+            self.stage_box.addItem(stream.stage(stage_id).name, stage_id)
+        grown = [c for c in future.queues if c.responds or c.overflowing] if future else []
+        if self._picked is None and grown:
+            chosen = max(grown, key=lambda c: c.wait_after_hours - c.wait_before_hours).stage_id
+        elif chosen not in offered and offered:
+            chosen = max(offered, key=lambda stage_id: loads[stage_id].utilization or 0.0)
         self.stage_box.setCurrentIndex(max(0, self.stage_box.findData(chosen)))
         self._draw()
 
@@ -705,7 +715,7 @@ class QueueChart(QWidget):
             [100 * rho for rho, _ in self.scenario_curve],
             [hours for _, hours in self.scenario_curve],
         )
-        self._legend.addItem(self._scenario_curve, "In the scenario")
+        self._legend.addItem(self._scenario_curve, "At the scenario's work per item")
 
     def _draw(self) -> None:
         item = self.plot.getPlotItem()
@@ -714,11 +724,11 @@ class QueueChart(QWidget):
         self._curve.setData([], [])
         self._scenario_curve.setData([], [])
         self._legend.removeItem(self._scenario_curve)
+        self._legend.removeItem(self._scenario)
         self._today.setData([], [])
         self._scenario.setData([], [])
         self._overflow.hide()
-        self.labels.show([])
-        self.scenario_labels.show([])
+        self.overflow_label.show([])
         stage_id = self.stage_box.currentData()
         self._legend.setVisible(self._shown is not None and stage_id is not None)
         set_title(item, QUEUE_TITLE)
@@ -740,7 +750,6 @@ class QueueChart(QWidget):
             [100 * rho for rho, _ in self.curve], [hours for _, hours in self.curve]
         )
         self._today.setData([100 * load.utilization], [wait])
-        self.labels.show([("today", 100 * load.utilization + 1, wait, theme.INK)])
         units = calendar.hours_per_day, calendar.days_per_week
         text = (
             f"{stage.name}: {load.utilization:.0%} busy today, waiting {show_hours(wait, *units)}."
@@ -752,7 +761,7 @@ class QueueChart(QWidget):
             after = change.utilization_after
             if change.overflowing:
                 self._overflow.show()
-                self.scenario_labels.show(
+                self.overflow_label.show(
                     [(f"scenario: {after:.0%}, unbounded", 99.0, top * 0.8, theme.CONSTRAINT)]
                 )
                 text += f" The scenario makes it {after:.0%} busy: its queue grows without bound."
@@ -760,10 +769,8 @@ class QueueChart(QWidget):
                 self.scenario_point = (after, change.wait_after_hours)
                 self._scenario.setData([100 * after], [change.wait_after_hours])
                 self._draw_scenario_curve(future, stage)
+                self._legend.addItem(self._scenario, "Scenario")
                 top = max(top, 2 * change.wait_after_hours)
-                self.scenario_labels.show(
-                    [("scenario", 100 * after - 1, change.wait_after_hours, theme.CONSTRAINT)]
-                )
                 text += (
                     f" The scenario: {after:.0%} busy, waiting "
                     f"{show_hours(change.wait_after_hours, *units)}."
