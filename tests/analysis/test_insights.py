@@ -523,3 +523,34 @@ def test_insights_json_finds_the_scenario_by_name() -> None:
     assert insights_json(stream, "typing faster") == insights_json(stream, "typing")
     with pytest.raises(VSMapperError, match="not in the map"):
         insights_json(stream, "nope")
+
+
+# ---- waits no queue at their load explains ----
+
+
+def test_a_long_wait_at_a_stage_few_percent_busy_is_said_to_follow_a_calendar() -> None:
+    # One hour of work a week for 5 people (0.5% busy) and a week's wait: a change board's.
+    stages = [stage("code", 30, 16), stage("cab", 1, 40, name="CAB", people=5)]
+    stream = make_map(stages, demand_per_week=1)
+    found = only(insights(stream), "calendar_wait")
+    assert found.stage_ids == ("cab",) and found.severity == "info"
+    assert found.title == "CAB's 1w wait follows a calendar, not its people's load"
+    assert (
+        "CAB is <1% busy: a queue for its 5 people would average under a minute, yet the map "
+        "says 1w." in found.text
+    )
+    assert "set Wait kind to Fixed" in found.text
+    # Marked fixed, or with scenarios to mislead, it is quiet or a warning.
+    fixed = make_map([stages[0], {**stages[1], "wait_kind": "fixed"}], demand_per_week=1)
+    assert of_kind(insights(fixed), "calendar_wait") == []
+    scenarios = [{"id": "s", "name": "S"}]
+    assert only(insights(stream.replaced(scenarios=scenarios)), "calendar_wait").severity == (
+        "warning"
+    )
+
+
+def test_a_queue_its_load_can_explain_is_not_flagged() -> None:
+    assert of_kind(insights(load_map(example_map_path())), "calendar_wait") == []
+    busy = make_map([stage("review", 2, 16, people=1)], demand_per_week=10)  # 50% busy
+    assert of_kind(insights(busy), "calendar_wait") == []
+    assert of_kind(insights(busy.replaced(demand_per_week=None)), "calendar_wait") == []

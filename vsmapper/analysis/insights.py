@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from vsmapper.analysis.flow import FlowAnalysis, analyze
 from vsmapper.analysis.graph import critical_path
-from vsmapper.analysis.queues import QueueChange, overflow_json
+from vsmapper.analysis.queues import QueueChange, overflow_json, queue_factor, stage_loads
 from vsmapper.analysis.scenario import (
     PCA_FLOOR,
     FutureState,
@@ -49,6 +49,9 @@ LOW_STAGE_SHARE = 0.10
 BUSY_UTILIZATION = 0.8
 LITTLE_CONTRADICTION_RATIO = 2
 """A wait entered this many times off the one WIP and throughput imply (Little's law) is flagged."""
+CALENDAR_WAIT_RATIO = 200
+"""A queue wait this many times what a queue at its load would be (exponential arrivals and
+work) follows a calendar or a batch, not the people's load: scenarios would scale it wrongly."""
 # Hours this small are float noise, not a change.
 _NOISE_HOURS = 1e-9
 
@@ -285,6 +288,7 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
         ],
         *overloads,
         *_little_contradictions(analysis, words),
+        *_calendar_waits(stream, words),
         *_growing_queues(stream, scenarios, words),
         *_rework_hot_spots(viewed, analysis, ranked, words),
         *_biggest_lever(analysis, ranked, words),
@@ -489,6 +493,63 @@ def _capacity(stream: ValueStream, analysis: FlowAnalysis) -> list[Insight]:
                 "utilization": bottleneck.utilization,
                 "demand_per_week": demand,
                 "capacity_per_week": most,
+            },
+        )
+    ]
+
+
+def _calendar_waits(stream: ValueStream, words: _Words) -> list[Insight]:
+    """Queue waits far longer than their stage's load can explain: a meeting's or a batch's.
+
+    A scenario scales a queue wait with g(ρ′)/g(ρ), which for a stage a few percent busy
+    is steep: a small cut of its work would seem to save days (docs/queues.md).
+    """
+    loads = stage_loads(stream)
+    calendar = stream.calendar
+    found = []
+    for stage in stream.stages:
+        load = loads[stage.id]
+        rho = load.utilization
+        if stage.wait_kind != "queue" or rho is None or not 0 < rho < 1 or load.work_hours <= 0:
+            continue
+        wait = stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
+        queue = queue_factor(rho, stage.people) * load.work_hours
+        if wait > CALENDAR_WAIT_RATIO * queue:
+            found.append((stage, rho, queue, wait))
+    if not found:
+        return []
+    names = [stage.name for stage, *_ in found]
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if names[1:] else names[0]
+    title = (
+        f"{listed}'s {words.hours(found[0][3])} wait follows a calendar, not its people's load"
+        if len(found) == 1
+        else f"{len(found)} waits follow a calendar, not the people's load: {listed}"
+    )
+    figures = " ".join(
+        f"{stage.name} is {share_text(rho)} busy: a queue for its {stage.people:g} "
+        f"{'person' if stage.people == 1 else 'people'} would average "
+        f"{f'about {words.hours(queue)}' if queue >= 1 / 60 else 'under a minute'}, yet the "
+        f"map says "
+        f"{words.hours(wait)}."
+        for stage, rho, queue, wait in found
+    )
+    return [
+        Insight(
+            kind="calendar_wait",
+            severity="warning" if stream.scenarios else "info",
+            title=title,
+            text=(
+                f"{figures} Scenarios make a queue's wait grow and shrink with the load, "
+                "steeply, so a small cut of the work there would seem to save days. If a "
+                "meeting, a board or a release train sets "
+                f"{'this wait' if len(found) == 1 else 'these waits'}, set Wait kind to "
+                f"Fixed (Properties): scenarios then change {'it' if len(found) == 1 else 'them'}"
+                " only through AI ideas and overrides."
+            ),
+            stage_ids=tuple(stage.id for stage, *_ in found),
+            figures={
+                "stages": len(found),
+                "largest_ratio": max(wait / queue for _, _, queue, wait in found),
             },
         )
     ]
