@@ -206,6 +206,24 @@ def test_a_new_stage_takes_an_id_from_its_first_name(document: Document) -> None
     assert document.rename_stage("intake", "Request") == "intake"
 
 
+def test_a_new_stage_takes_the_kind_and_phase_its_first_name_says(document: Document) -> None:
+    # Drawn by keyboard, "Code review" was of kind other in ideation: the AI suggestions
+    # offered dashboards, and a coding assistant's review side effect found no stage.
+    document.insert_after(Stage(id="new-stage", name="New stage", phase="ideation"), "review")
+    document.rename_stage("new-stage", "Security review")
+    added = document.stage("security-review")
+    assert (added.kind, added.phase) == ("review", "creation")
+    document.insert_after(Stage(id="new-stage", name="New stage", kind="testing"), "review")
+    document.rename_stage("new-stage", "Code review 2")
+    assert document.stage("code-review-2").kind == "testing"  # the kind the user gave stays
+    document.insert_after(Stage(id="new-stage", name="New stage", phase="release"), "review")
+    document.rename_stage("new-stage", "Huddle")
+    assert (document.stage("huddle").kind, document.stage("huddle").phase) == ("other", "release")
+    # A named stage keeps its kind through renames.
+    document.rename_stage("huddle", "Release")
+    assert document.stage("huddle").kind == "other"
+
+
 def test_a_rename_to_another_stage_s_name_is_refused(document: Document) -> None:
     before = document.stream
     # The table's Next and Rework to cells, and pasted rows, find stages by name.

@@ -479,6 +479,8 @@ def test_a_coding_assistant_brings_its_assumed_side_effects_with_their_sources(
     practice = load_catalog().practice("coding-assistant")
     assert "Assumed side effects on later stages" in details
     assert all(item.source in details and item.basis in details for item in practice.side_effects)
+    # Named as they land on this map.
+    assert "Code review (review): process ×1.5" in details
     before = dump_map(chain.stream)
     dialog.accept()
     [opportunity] = chain.stream.stage("coding").ai
@@ -490,6 +492,17 @@ def test_a_coding_assistant_brings_its_assumed_side_effects_with_their_sources(
         ("deploy", 1.0, -3),
     ]
     round_trip(chain, before, "Add AI opportunity Coding assistant to Coding")
+
+
+def test_a_side_effect_with_no_stage_of_its_kind_is_said_to_be_left_out(
+    qtbot: QtBot, chain: Workspace
+) -> None:
+    chain.document.set_stage_field("review", "kind", "other")
+    dialog = dialog_for(qtbot, chain, "coding")
+    details = dialog.details.toPlainText()
+    assert "No review stage after Coding, so left out (give a later stage the kind review" in (
+        details
+    )
 
 
 def test_side_effects_are_edited_added_and_removed_as_one_undo_step(

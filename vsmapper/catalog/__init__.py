@@ -10,6 +10,7 @@ from vsmapper.catalog.practices import (
     Practice,
     load_catalog,
     opportunity_from_practice,
+    side_effect_targets,
     side_effects_for,
     suggest,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Practice",
     "load_catalog",
     "opportunity_from_practice",
+    "side_effect_targets",
     "side_effects_for",
     "suggest",
 ]

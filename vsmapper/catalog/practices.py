@@ -162,28 +162,39 @@ def suggest(catalog: Catalog, stage: Stage) -> list[Practice]:
     return sorted(fitting, key=fit)
 
 
+def side_effect_targets(
+    practice: Practice, stream: ValueStream, stage_id: str
+) -> list[tuple[AssumedSideEffect, Stage | None]]:
+    """Each of the practice's assumed side effects with the first later stage of its kind, or
+    None when no stage of its kind is downstream of ``stage_id``."""
+    later = nx.descendants(stream.graph(), stage_id)
+    return [
+        (
+            assumed,
+            next(
+                (s for s in stream.stages if s.id in later and s.kind == assumed.kind),
+                None,
+            ),
+        )
+        for assumed in practice.side_effects
+    ]
+
+
 def side_effects_for(practice: Practice, stream: ValueStream, stage_id: str) -> list[SideEffect]:
     """The practice's assumed side effects, each on the first later stage of its kind.
 
     A side effect whose kind has no stage downstream of ``stage_id`` is left out.
     """
-    later = nx.descendants(stream.graph(), stage_id)
-    found = []
-    for assumed in practice.side_effects:
-        target = next(
-            (stage for stage in stream.stages if stage.id in later and stage.kind == assumed.kind),
-            None,
+    return [
+        SideEffect(
+            stage=target.id,
+            process_time_factor=assumed.process_time_factor.default,
+            wait_time_factor=assumed.wait_time_factor.default,
+            pca_delta=assumed.pca_delta.default,
         )
-        if target is not None:
-            found.append(
-                SideEffect(
-                    stage=target.id,
-                    process_time_factor=assumed.process_time_factor.default,
-                    wait_time_factor=assumed.wait_time_factor.default,
-                    pca_delta=assumed.pca_delta.default,
-                )
-            )
-    return found
+        for assumed, target in side_effect_targets(practice, stream, stage_id)
+        if target is not None
+    ]
 
 
 def opportunity_from_practice(

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from vsmapper.errors import VSMapperError, quoted
+from vsmapper.model.kinds import guess_kind, guessed_phase
 from vsmapper.model.stream import (
     AIOpportunity,
     Flow,
@@ -323,7 +324,9 @@ class Document:
             raise VSMapperError(f"{stage.name}: {problem}")
 
     def rename_stage(self, stage_id: str, name: str) -> str:
-        """Rename a stage; a stage still called "New stage" also takes an id made from the name.
+        """Rename a stage; a stage still called "New stage" also takes an id made from the name,
+        and, while of kind "other", the kind and phase its name says ("Code review": review,
+        creation), which the AI suggestions and side effects go by.
 
         Returns the stage's id after the rename.
         """
@@ -339,10 +342,13 @@ class Document:
         def renamed(other: str | None) -> str | None:
             return new_id if other == stage_id else other
 
+        named: dict[str, str] = {}
+        if stage.kind == "other" and (kind := guess_kind(name)) != "other":
+            named = {"kind": kind, "phase": guessed_phase(kind, stage.phase)}
         before = self.stream
         try:
             stages = [
-                (s.replaced(id=new_id, name=name) if s.id == stage_id else s).replaced(
+                (s.replaced(id=new_id, name=name, **named) if s.id == stage_id else s).replaced(
                     rework_to=renamed(s.rework_to)
                 )
                 for s in before.stages

@@ -74,6 +74,11 @@ def guess_kind(name: str) -> Kind:
     return "other"
 
 
+def guessed_phase(kind: Kind, phase: Phase) -> Phase:
+    """The phase of a stage of this kind; of a kind no phase goes with, ``phase``."""
+    return _KIND_PHASES.get(kind, phase)
+
+
 def guessed_stages(names: list[str], ids: list[str]) -> list[Stage]:
     """Stages named in flow order, their kind and phase guessed from their names; a stage of
     no kind known is in the phase of the stage before it (the first in ideation)."""
@@ -81,6 +86,6 @@ def guessed_stages(names: list[str], ids: list[str]) -> list[Stage]:
     phase: Phase = "ideation"
     for name, stage_id in zip(names, ids, strict=True):
         kind = guess_kind(name)
-        phase = _KIND_PHASES.get(kind, phase)
+        phase = guessed_phase(kind, phase)
         stages.append(Stage(id=stage_id, name=name, kind=kind, phase=phase))
     return stages

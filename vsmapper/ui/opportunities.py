@@ -50,13 +50,14 @@ from vsmapper.catalog import (
     Practice,
     load_catalog,
     opportunity_from_practice,
+    side_effect_targets,
     side_effects_for,
     suggest,
 )
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change
 from vsmapper.model.duration import decimal_comma_hint, read_decimal, share_text
-from vsmapper.model.stream import MAX_FACTOR, AIOpportunity, Scenario, Stage
+from vsmapper.model.stream import MAX_FACTOR, AIOpportunity, Scenario, Stage, ValueStream
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
@@ -205,8 +206,9 @@ class ChoiceDelegate(QStyledItemDelegate):
 # --- adding one --------------------------------------------------------------------------
 
 
-def _practice_details(practice: Practice) -> str:
-    """A practice's summary, assumed effect, cost, risks and evidence as HTML."""
+def _practice_details(practice: Practice, stream: ValueStream, stage_id: str) -> str:
+    """A practice's summary, assumed effect, cost, side effects on this map, risks and
+    evidence as HTML."""
     effect = practice.effect
 
     def span(low: float, high: float, text: Callable[[float], str]) -> str:
@@ -229,12 +231,24 @@ def _practice_details(practice: Practice) -> str:
         f"— {html.escape(item.source)}</span></li>"
         for item in practice.evidence
     )
+    stage = stream.stage(stage_id).name
+    # Named as they will land on this map: a side effect with no stage of its kind after
+    # this one is left out when adding, which the list said nothing of.
     side_effects = "".join(
-        f"<li>{html.escape(item.kind)} stage: "
-        f"{effect_text(item.process_time_factor.default, item.wait_time_factor.default, item.pca_delta.default)}"
-        f" — {html.escape(item.basis)}<br><span style='color:{theme.MUTED}'>"
+        (
+            f"<li><b>{html.escape(target.name)}</b> ({item.kind}): "
+            if target is not None
+            else f"<li><i>No {item.kind} stage after {html.escape(stage)}, so left out "
+            f"(give a later stage the kind {item.kind} in Properties)</i>: "
+        )
+        + effect_text(
+            item.process_time_factor.default,
+            item.wait_time_factor.default,
+            item.pca_delta.default,
+        )
+        + f" — {html.escape(item.basis)}<br><span style='color:{theme.MUTED}'>"
         f"— {html.escape(item.source)}</span></li>"
-        for item in practice.side_effects
+        for item, target in side_effect_targets(practice, stream, stage_id)
     )
     if side_effects:
         side_effects = (
@@ -422,7 +436,7 @@ class AddOpportunityDialog(QDialog):
             self.details.setHtml(CUSTOM_DETAILS)
             values = ("", 1.0, 1.0, 0.0, 0.0)
         else:
-            self.details.setHtml(_practice_details(practice))
+            self.details.setHtml(_practice_details(practice, self.workspace.stream, self.stage.id))
             effect = practice.effect
             values = (
                 practice.name,
