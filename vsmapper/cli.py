@@ -335,7 +335,9 @@ def run_export(args: argparse.Namespace) -> int:
     elif suffix in PICTURE_SUFFIXES:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from vsmapper.ui.documents import export_picture
+        from vsmapper.ui.units import use_display_unit
 
+        use_display_unit("auto")
         export_picture(stream, args.out, label, args.scale, compared=original, queues=queues)
     else:
         export_data(stream, args.out, label, notes=args.notes)

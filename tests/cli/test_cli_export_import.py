@@ -53,6 +53,23 @@ def test_export_writes_each_format(
     assert leftovers(tmp_path) == []
 
 
+def test_a_picture_from_the_command_line_is_in_readable_units_whatever_the_window_chose(
+    tmp_path: Path,
+    example_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vsmapper.ui import units
+
+    # As a user who shows all durations in hours in the window: slides made by a script
+    # depended on it (and, read from no app's settings, on a stray settings file).
+    monkeypatch.setattr(units, "_shown", ["hours"])
+    out = tmp_path / "map.svg"
+    assert run(["export", example_copy, out], capsys) == (0, "", "")
+    picture = out.read_text("utf-8")
+    assert "Lead time 9w 0.8d" in picture and "366.2h" not in picture
+
+
 def test_a_spreadsheet_is_read_wherever_a_map_is(
     tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -36,6 +36,12 @@ def display_unit() -> DisplayUnit:
     return _shown[0]
 
 
+def use_display_unit(unit: DisplayUnit) -> None:
+    """Show durations in ``unit`` in this process, neither reading nor saving the choice the
+    window remembers: a command-line export comes out the same on every machine."""
+    _shown[:] = [unit]
+
+
 def set_display_unit(unit: DisplayUnit) -> None:
     """Show durations in ``unit`` from now on, and remember it."""
     display_unit()
