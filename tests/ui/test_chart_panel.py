@@ -299,6 +299,26 @@ def test_the_time_chart_keeps_room_for_every_stage_s_name(panel: ChartsPanel) ->
     assert chart.plot.minimumHeight() >= bars * TIME_BAR_LINES * line
 
 
+def test_a_long_stage_name_leaves_the_time_chart_its_bars(panel: ChartsPanel) -> None:
+    chart = panel.time_chart
+    panel.resize(900, 560)
+    panel.tabs.setCurrentWidget(chart)
+    panel.show()
+    perform(
+        panel.workspace.undo_stack,
+        panel.workspace.document,
+        "Rename",
+        lambda d: d.rename_stage("review", "A review of every change " * 8),
+    )
+    panel.workspace.refresh_now()
+    QApplication.processEvents()
+    # The name ran across the chart's whole width and the bars had no room left.
+    [ticks] = chart.plot.getPlotItem().getAxis("left")._tickLevels
+    assert max(len(text) for _, text in ticks) == 32
+    bars = chart.plot.getPlotItem().getViewBox().sceneBoundingRect()
+    assert bars.width() > panel.width() / 2
+
+
 def test_the_time_chart_sorts_and_tells_exact_values(panel: ChartsPanel) -> None:
     chart = panel.time_chart
     chart.sorted.setChecked(True)

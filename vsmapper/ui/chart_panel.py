@@ -248,6 +248,17 @@ def _place(line: pg.InfiniteLine, value: float, text: str) -> None:
     line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
 
 
+LONGEST_NAME = 22
+"""Characters of a stage's name a chart's legend or axis shows before "…"."""
+LONGEST_BAR_NAME = 32
+"""The same beside a bar of "Where the time goes", which has the chart's width for it."""
+
+
+def short_name(name: str, longest: int = LONGEST_NAME) -> str:
+    """A stage's name as a chart's axis or legend shows it: a long one cut, not the bars."""
+    return name if len(name) <= longest else name[: longest - 1] + "…"
+
+
 class TimeChart(QWidget):
     """Per stage: wait, process and expected rework as stacked bars, in flow order or sorted."""
 
@@ -318,7 +329,9 @@ class TimeChart(QWidget):
                 for index, total in enumerate(starts)
             ]
         )
-        item.getAxis("left").setTicks([[(i, m.name) for i, m in enumerate(metrics)]])
+        item.getAxis("left").setTicks(
+            [[(i, short_name(m.name, LONGEST_BAR_NAME)) for i, m in enumerate(metrics)]]
+        )
         # Room for the title, the axis and the legend besides the bars.
         line = QFontMetricsF(self.font()).lineSpacing()
         self.plot.setMinimumHeight(round(line * (TIME_BAR_LINES * len(metrics) + 7)))

@@ -31,6 +31,7 @@ from vsmapper.ui.chart_panel import (
     export_chart_dialog,
     histogram_items,
     save_chart,
+    short_name,
 )
 from vsmapper.ui.measured import Measured, hours_text
 from vsmapper.ui.throughput import ThroughputForecastBox
@@ -41,17 +42,11 @@ if TYPE_CHECKING:
 
 
 WEEK_SECONDS = 7 * 24 * 3600
-LONGEST_LABEL = 22
-"""Characters of a stage's name a chart's legend or axis shows before "…"."""
 
 
 def _timestamp(day: date) -> float:
     """A day as the UTC timestamp a date axis places it at."""
     return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= LONGEST_LABEL else name[: LONGEST_LABEL - 1] + "…"
 
 
 def _band_colour(place: int, count: int) -> QColor:
@@ -272,7 +267,7 @@ class MeasuredFlowPanel(QWidget):
         self.cfd_legend.setText(
             "<br>".join(
                 f'<span style="color:{_band_colour(place, len(layers)).name()}">■</span>'
-                f"&nbsp;{html.escape(_short(name))}"
+                f"&nbsp;{html.escape(short_name(name))}"
                 for place, (name, _) in reversed(list(enumerate(layers)))
             )
         )
@@ -306,7 +301,7 @@ class MeasuredFlowPanel(QWidget):
             _place(self._aging_p85, p85, f"P85 {hours_text(p85, stream)}")
         else:
             self._aging_p85.hide()
-        item.getAxis("left").setTicks([[(place[key], _short(name)) for key, name in rows]])
+        item.getAxis("left").setTicks([[(place[key], short_name(name)) for key, name in rows]])
         widest = max([x for x, _ in points] + [p85 or 0], default=0) * 1.1 or 1
         item.setXRange(0, widest, padding=0)
         # The line's label on the side with more room, not cut by the plot's edge.
