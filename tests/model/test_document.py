@@ -251,3 +251,48 @@ def test_placing_many_stages_is_one_change_and_a_refusal_changes_nothing(
     document.set_positions({"review": None})
     assert document.stage("review").position is None
     assert len(heard) == 2
+
+
+def test_a_stage_moves_past_its_neighbour_in_a_chain(document: Document) -> None:
+    # intake → refine → coding → review → deploy; review sends rework to coding.
+    document.set_stage_field("refine", "position", (40.0, 0.0))
+    heard: list[Change] = []
+    document.subscribe(heard.append)
+    document.swap_with_next("refine")
+    assert flows(document) == [
+        ("intake", "coding"),
+        ("coding", "refine"),
+        ("refine", "review"),
+        ("review", "deploy"),
+    ]
+    assert [s.id for s in document.stream.stages] == [
+        "intake",
+        "coding",
+        "refine",
+        "review",
+        "deploy",
+    ]
+    # Placed by hand, the boxes swap places too.
+    assert document.stage("coding").position == (40.0, 0.0)
+    assert document.stage("refine").position is None
+    assert heard == [Change("stages")]
+    document.swap_with_previous("refine")
+    assert flows(document)[:2] == [("intake", "refine"), ("refine", "coding")]
+
+
+def test_a_move_that_would_send_rework_forward_or_break_a_branch_is_refused(
+    document: Document,
+) -> None:
+    before = document.stream
+    with pytest.raises(VSMapperError, match="Code review sends its rework back to Coding"):
+        document.swap_with_next("coding")
+    with pytest.raises(VSMapperError, match="Deploy is the last stage"):
+        document.swap_with_next("deploy")
+    with pytest.raises(VSMapperError, match="Idea intake is the first stage"):
+        document.swap_with_previous("intake")
+    document.connect("intake", "review")
+    with pytest.raises(VSMapperError, match="Code review also comes after Idea intake; only"):
+        document.swap_with_next("coding")
+    with pytest.raises(VSMapperError, match="Idea intake flows into 2 stages"):
+        document.swap_with_next("intake")
+    assert document.stream.stages == before.stages

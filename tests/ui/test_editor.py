@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
@@ -64,6 +64,38 @@ def test_ten_stages_typed_on_the_canvas_each_stay_in_view(
     expected += ["security-review", "approval", "staging", "release", "monitoring"]
     assert ids == expected
     assert len(window.workspace.stream.flows) == 10
+
+
+def test_ctrl_shift_arrows_move_the_selected_stage_along_its_chain(
+    make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(shown=True)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    order = lambda: [stage.id for stage in window.workspace.stream.stages]  # noqa: E731
+    window.view.setFocus()
+    window.select(["refine"])
+    QTest.keyClick(window.view, Qt.Key.Key_Right, CTRL_SHIFT)
+    assert order() == ["intake", "coding", "refine", "review", "deploy"]
+    assert window.selected_ids == ["refine"]
+    assert window.workspace.undo_stack.undoText() == "Move Refinement later"
+    QTest.keyClick(window.view, Qt.Key.Key_Left, CTRL_SHIFT)
+    QTest.keyClick(window.view, Qt.Key.Key_Left, CTRL_SHIFT)
+    assert order() == ["refine", "intake", "coding", "review", "deploy"]
+    for _ in range(3):
+        window.workspace.undo_stack.undo()
+    assert order() == ["intake", "refine", "coding", "review", "deploy"]
+    # Past Code review, Coding would get its rework from downstream: refused, saying why.
+    window.select(["coding"])
+    window.menus.move_later_action.trigger()
+    assert warnings == [
+        "Code review sends its rework back to Coding, which would then come after it; give "
+        "Code review another rework target first (Ctrl+R)"
+    ]
+    assert order() == ["intake", "refine", "coding", "review", "deploy"]
+
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 def test_arrow_keys_step_along_the_flow_and_between_parallel_stages(

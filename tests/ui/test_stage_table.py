@@ -276,6 +276,14 @@ REFUSALS = [
     (3, REWORK, "Deploy", "row 4, Rework to: 'Deploy' is not upstream of this stage"),
     (3, REWORK, "Nowhere", "row 4, Rework to: no stage is called 'Nowhere'"),
     (4, NEXT, "Idea intake", "row 5, Next: they form a cycle"),
+    # Coding straight to Deploy takes Code review off the chain after Coding, whose rework
+    # then has no way back: the message said "'Coding' is not upstream of this stage".
+    (
+        2,
+        NEXT,
+        "Deploy",
+        "row 3, Next: Code review, rework to: 'Coding' is not upstream of this stage",
+    ),
     (4, 7, "none", "row 5, People: 'none' is not a number"),
 ]
 

@@ -30,7 +30,9 @@ _SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 OPTIONAL_NUMBERS = ("hourly_cost", "wip", "throughput_per_week")
 NUMBERS = ("people", *OPTIONAL_NUMBERS)
 # A refusal starts with the stage and the field it names ("Coding: pca: "); a cell says those.
-_REFUSAL_PLACE = re.compile(r"^(?:.*?: )?(?:stages\[\d+\] '[^']*'\.)?[a-z_]+: ")
+_REFUSAL_PLACE = re.compile(
+    r"^(?:.*?: )?(?:stages\[\d+\] '(?P<stage>[^']*)'\.)?(?P<field>[a-z_]+): "
+)
 
 
 def typed_value(stage: Stage, field: str, text: str, calendar: Calendar) -> Any:
@@ -116,9 +118,18 @@ def _slip(text: str, low: float, high: float) -> str | None:
     return text.strip() if not marked and low < number < high else None
 
 
-def refusal_reason(problem: str) -> str:
-    """A document's refusal without the stage and field it names, for a message beside them."""
-    return _REFUSAL_PLACE.sub("", problem, count=1)
+def refusal_reason(problem: str, own: str | None = None) -> str:
+    """A document's refusal without the stage and field it names, for a message beside them;
+    a refusal about another stage than ``own`` (an edit of flows breaking another stage's
+    rework) keeps that stage and field: "Code review, rework to: …"."""
+    found = _REFUSAL_PLACE.match(problem)
+    if found is None:
+        return problem
+    reason = problem[found.end() :]
+    other = found["stage"]
+    if other is not None and own is not None and other != own:
+        return f"{other}, {found['field'].replace('_', ' ')}: {reason}"
+    return reason
 
 
 class AmbiguousDateError(ValueError):

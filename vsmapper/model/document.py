@@ -391,6 +391,70 @@ class Document:
             stages[index] = stages[index].model_copy(update={"position": checked})
         self._commit(self.stream.model_copy(update={"stages": stages}), Change("positions"))
 
+    def swap_with_next(self, stage_id: str) -> None:
+        """Move a stage one step down its chain: P → X → Y → S becomes P → Y → X → S.
+
+        X must flow into Y alone and Y come from X alone; the two also swap places in the
+        user's order and, if placed by hand, on the canvas.
+        """
+        flows = self.stream.flows
+        stage = self.stage(stage_id)
+        after = [f.target for f in flows if f.source == stage_id]
+        if len(after) != 1:
+            raise VSMapperError(
+                f"{stage.name} flows into {len(after)} stages; only a stage that flows into "
+                "one can move past it (change its flows with Connect and Disconnect)"
+                if after
+                else f"{stage.name} is the last stage; there is nothing to move it past"
+            )
+        [next_id] = after
+        following = self.stage(next_id)
+        before = [f.source for f in flows if f.target == next_id]
+        if before != [stage_id]:
+            raise VSMapperError(
+                f"{following.name} also comes after "
+                f"{', '.join(self._name(other) for other in before if other != stage_id)}; only "
+                "a stage of a simple chain can move (change its flows with Connect and Disconnect)"
+            )
+
+        if following.rework_to == stage_id:
+            raise VSMapperError(
+                f"{following.name} sends its rework back to {stage.name}, which would then come "
+                f"after it; give {following.name} another rework target first (Ctrl+R)"
+            )
+
+        def rewired(flow: Flow) -> Flow:
+            if flow.target == next_id:  # X → Y, the only flow into Y
+                return Flow(source=next_id, target=stage_id)
+            if flow.target == stage_id:
+                return Flow(source=flow.source, target=next_id)
+            if flow.source == next_id:
+                return Flow(source=stage_id, target=flow.target)
+            return flow
+
+        moved = [rewired(flow) for flow in flows]
+        stages = list(self.stream.stages)
+        first, second = self.stage_index(stage_id), self.stage_index(next_id)
+        stages[first], stages[second] = (
+            following.replaced(position=stage.position),
+            stage.replaced(position=following.position),
+        )
+        what = f"Move {stage.name} after {following.name}"
+        self._commit(self._candidate(what, stages=stages, flows=moved), Change("stages"))
+
+    def swap_with_previous(self, stage_id: str) -> None:
+        """Move a stage one step up its chain, before the one stage that flows into it."""
+        before = [f.source for f in self.stream.flows if f.target == stage_id]
+        if len(before) != 1:
+            name = self.stage(stage_id).name
+            raise VSMapperError(
+                f"{name} comes after {len(before)} stages; only a stage that comes after one "
+                "can move before it (change its flows with Connect and Disconnect)"
+                if before
+                else f"{name} is the first stage; there is nothing to move it before"
+            )
+        self.swap_with_next(before[0])
+
     def replace_stages(self, stages: list[Stage], flows: list[Flow], what: str) -> None:
         """Put a whole new list of stages and flows in place (a paste) as one change."""
         self._commit(self._candidate(what, stages=stages, flows=flows), Change("stages"))

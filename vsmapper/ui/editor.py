@@ -162,6 +162,19 @@ class Editor(QObject):
         self.select([stage.id])
         return stage.id
 
+    def move_stage(self, later: bool) -> None:
+        """Move the selected stage past the next (or the previous) stage of its chain."""
+        if len(self._selected) != 1:
+            return
+        stage_id = self._selected[0]
+        where = "later" if later else "earlier"
+        if self.perform(
+            f"Move {self.name(stage_id)} {where}",
+            lambda d: d.swap_with_next(stage_id) if later else d.swap_with_previous(stage_id),
+        ):
+            self.workspace.refresh_now()
+            self.select([stage_id])
+
     def rename(self, stage_id: str, name: str) -> str | None:
         """Rename a stage; a new stage takes an id made from its name. Returns the id."""
         old = self.name(stage_id)

@@ -156,6 +156,18 @@ class Menus:
             "Add a stage beside the selected one, with the same neighbours",
         )
         self.rename_action = self._action("&Rename…", window.rename_stage, "F2")
+        self.move_later_action = self._action(
+            "Move stage la&ter",
+            lambda: editor.move_stage(later=True),
+            "Ctrl+Shift+Right",
+            "Move the selected stage past the next one in its chain",
+        )
+        self.move_earlier_action = self._action(
+            "Move stage &earlier",
+            lambda: editor.move_stage(later=False),
+            "Ctrl+Shift+Left",
+            "Move the selected stage before the previous one in its chain",
+        )
         self.connect_action = self._action(
             "&Connect to…",
             editor.connect_stages,
@@ -216,6 +228,8 @@ class Menus:
         self.stage_actions = [
             self.add_parallel_action,
             self.rename_action,
+            self.move_earlier_action,
+            self.move_later_action,
             self.connect_action,
             self.disconnect_action,
             self.rework_action,
@@ -258,6 +272,8 @@ class Menus:
                 self.add_after_action,
                 self.add_parallel_action,
                 self.rename_action,
+                self.move_earlier_action,
+                self.move_later_action,
                 self.connect_action,
                 self.disconnect_action,
                 self.rework_action,
@@ -352,6 +368,8 @@ class Menus:
             menu.addSeparator()
             menu.addActions(
                 [
+                    self.move_earlier_action,
+                    self.move_later_action,
                     self.connect_action,
                     self.disconnect_action,
                     self.rework_action,

@@ -319,8 +319,8 @@ class StageTableModel(QAbstractTableModel):
         A cell that cannot be read, or an edit the map refuses, refuses them all: the
         message names the row and the column, and nothing is applied.
         """
-        edits: list[tuple[str, DocumentEdit]] = []
-        renames: list[tuple[str, DocumentEdit]] = []
+        edits: list[tuple[str, str, DocumentEdit]] = []
+        renames: list[tuple[str, str, DocumentEdit]] = []
         for row, column, typed in cells:
             stage = self.stages[row]
             field = FIELDS[column]
@@ -329,7 +329,7 @@ class StageTableModel(QAbstractTableModel):
             where = f"row {row + 1}, {COLUMN_ORDER[column]}"
             try:
                 (renames if field == "name" else edits).append(
-                    (where, self._edit(stage, field, typed))
+                    (where, stage.name, self._edit(stage, field, typed))
                 )
             except ValueError as error:
                 self.problem.emit(f"{where}: {error}")
@@ -340,11 +340,12 @@ class StageTableModel(QAbstractTableModel):
             return True
 
         def apply(document: Document) -> None:
-            for where, edit in edits:
+            for where, name, edit in edits:
                 try:
                     edit(document)
                 except VSMapperError as error:
-                    raise VSMapperError(f"{where}: {refusal_reason(str(error))}") from None
+                    reason = refusal_reason(str(error), own=name)
+                    raise VSMapperError(f"{where}: {reason}") from None
 
         problem = try_perform(self.workspace.undo_stack, self.workspace.document, text, apply)
         if problem:
