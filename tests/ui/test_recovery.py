@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.conftest import feature_chain_data
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
-from vsmapper.ui import app, files, settings
+from vsmapper.ui import app, docks, files, settings
+from vsmapper.ui.docks import SHORT_WINDOW
 from vsmapper.ui.main_window import MainWindow
 
 Answers = Callable[..., str]
@@ -261,6 +262,20 @@ def test_another_running_vsmapper_keeps_its_autosave_until_it_dies(
     assert recovery.stream.name == files.example_map().name
     recovery.file.release()
     assert list(private_recovery_folder.glob(f"{session}*")) == []
+
+
+def test_a_first_start_on_a_small_screen_takes_the_whole_screen(
+    windows: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The test screen is 800 px high, as short as a projector's 1280×720 or shorter.
+    assert app.application().primaryScreen().availableGeometry().height() < SHORT_WINDOW
+    monkeypatch.setattr(docks, "restore_arrangement", lambda window: False)
+    (window,) = app.start(None)
+    assert not window.arranged and window.isMaximized()
+    # Arranged by the user before, it opens as they left it.
+    monkeypatch.setattr(docks, "restore_arrangement", lambda window: True)
+    (window,) = app.start(None)
+    assert window.arranged and not window.isMaximized()
 
 
 def test_a_start_on_a_map_remembers_it_and_on_a_broken_file_says_why(

@@ -18,7 +18,7 @@ from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, settings
 from vsmapper.ui.canvas.render import png_bytes
-from vsmapper.ui.docks import after_first_paint
+from vsmapper.ui.docks import SHORT_WINDOW, after_first_paint
 from vsmapper.ui.main_window import MainWindow
 
 SCREENSHOT_SIZE = (1600, 1000)
@@ -127,7 +127,11 @@ def new_window(stream: ValueStream, path: Path | None = None) -> MainWindow:
     """Show a new main window, kept until it closes."""
     window = MainWindow(stream, path)
     open_windows.append(window)
-    window.show()
+    # A first start on a projector's 1280×720 or a small laptop takes the whole screen.
+    if not window.arranged and window.screen().availableGeometry().height() < SHORT_WINDOW:
+        window.showMaximized()
+    else:
+        window.show()
     return window
 
 

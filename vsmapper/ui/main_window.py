@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         docks.fit_to_screen(self)
         restored = remember_layout and docks.restore_arrangement(self)
+        self.arranged = bool(restored)
+        """Whether the window took the size and panels the user left it with."""
         if not restored:
             self.default_layout()
             # Docks take their share only once the window has its real size on screen.
