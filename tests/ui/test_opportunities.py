@@ -88,6 +88,9 @@ def test_dialog_suggests_the_catalog_best_fit_first_with_the_disclaimer(
 def test_show_every_practice_lists_the_whole_catalog(qtbot: QtBot, chain: Workspace) -> None:
     dialog = dialog_for(qtbot, chain, "deploy")
     fitting = dialog.choices.count()
+    others = len(load_catalog().practices) + 1 - fitting
+    # The box says how many it adds: the title's "10 suggestions" stayed as it was.
+    assert dialog.show_all.text() == f"Show the {others} other practices, made for other stages"
     dialog.show_all.setChecked(True)
     assert dialog.choices.count() == len(load_catalog().practices) + 1 > fitting
 
