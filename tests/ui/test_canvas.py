@@ -30,9 +30,14 @@ from vsmapper.layout import Grid
 from vsmapper.model import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView, render_image, save_png, save_svg
-from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES, StageItem, TimelineItem
+from vsmapper.ui.canvas.items import (
+    MIN_TITLE_PIXELS,
+    READABLE_DETAIL,
+    TITLE_SIZES,
+    StageItem,
+    TimelineItem,
+)
 from vsmapper.ui.canvas.scene import REWORK_STEP
-from vsmapper.ui.canvas.view import MIN_TITLE_PIXELS
 
 GRID = Grid()
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.conftest import WindowFactory
 from vsmapper.io.mapfile import load_map
 from vsmapper.ui import files
-from vsmapper.ui.canvas.items import TitleEditor
+from vsmapper.ui.canvas.items import RefusalBubble, TitleEditor
 from vsmapper.ui.canvas.view import FOLLOW_MILLISECONDS
 from vsmapper.ui.main_window import MainWindow
 
@@ -277,6 +277,56 @@ def test_a_refused_value_on_the_map_stays_in_its_field_to_be_mended(
     QTest.keyClick(window.view, Qt.Key.Key_Return)
     QApplication.processEvents()
     assert window.workspace.document.stage("review") != before
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_a_refused_value_says_why_under_its_field_whole_while_presenting(
+    make_window: WindowFactory, size: tuple[int, int]
+) -> None:
+    window = make_window(files.example_map(), shown=True, size=size)
+    window.toggle_presentation(True, full_screen=False)
+    view = window.view
+    window.select(["discovery"])
+    view.setFocus()
+    window.scene.start_rename("discovery", "pca")
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    editor.setPlainText("0.9")
+    QTest.keyClick(view, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor) and editor.toPlainText() == "0.9"
+    # The status bar, where the reason went, is hidden while presenting.
+    assert not window.statusBar().isVisible()
+    (bubble,) = [item for item in editor.childItems() if isinstance(item, RefusalBubble)]
+    assert bubble.message.startswith("'0.9' would be 0.9 %: %C&A is in percent (90 for 90 %)")
+    on_screen = bubble.deviceTransform(view.viewportTransform()).mapRect(bubble.text_rect())
+    assert QRectF(view.viewport().rect()).contains(on_screen)
+    # Whole, in type as large as the room reads a stage's name by.
+    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
+    metrics = QFontMetricsF(bubble.font())
+    needed = metrics.boundingRect(bubble.text_rect(), flags, bubble.message)
+    assert needed.height() <= bubble.text_rect().height() + 0.5
+    assert metrics.height() >= size[1] / 60
+    # Mended, the value goes in and the bubble with the editor.
+    editor.setPlainText("90")
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert window.workspace.document.stage("discovery").pca == 90
+    assert not any(isinstance(item, RefusalBubble) for item in window.scene.items())
+    # Cancelled, it goes too.
+    window.scene.start_rename("discovery", "pca")
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    editor.setPlainText("0.5")
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    assert any(isinstance(item, RefusalBubble) for item in editor.childItems())
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert not any(isinstance(item, RefusalBubble) for item in window.scene.items())
+    window.toggle_presentation(False)
 
 
 def test_an_undo_while_a_new_stage_is_named_takes_the_stage_and_the_typing_away(

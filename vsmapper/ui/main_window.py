@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import docks, units
+from vsmapper.ui import docks, theme, units
 from vsmapper.ui.background import Latest
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.editor import Direction, Editor
@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, message: str, milliseconds: int = 8000, problem: bool = False) -> None:
         """Say something in the status bar's message area for a while."""
-        colour = "#b42318" if problem else "#1f2937"
+        colour = theme.PROBLEM if problem else "#1f2937"
         self._showing_problem = problem
         self.message_label.setStyleSheet(f"color: {colour};")
         self.message_label.setText(message)

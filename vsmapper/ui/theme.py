@@ -29,6 +29,9 @@ OVERLOADED = "#d97706"
 SELECTION = "#2563eb"
 HOVER = "#60a5fa"
 SHADOW = "#0f172a"
+PROBLEM = "#b42318"
+"""A refused edit's message."""
+PROBLEM_FILL = "#fff5f5"
 
 
 @dataclass(frozen=True)

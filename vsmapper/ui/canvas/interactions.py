@@ -207,9 +207,15 @@ class InlineRename:
         """Whether a field is being typed."""
         return self._editor is not None
 
-    def start(self, stage_id: str, field: str = "name", typed: str | None = None) -> None:
+    def start(
+        self,
+        stage_id: str,
+        field: str = "name",
+        typed: str | None = None,
+        problem: str | None = None,
+    ) -> None:
         """Open the editor on ``field`` of the stage (holding ``typed``, else the field's
-        text), finishing one still open."""
+        text, and saying under it why ``problem`` refused it), finishing one still open."""
         if field != "name" and not self.scene.figures_typed_here:
             self.scene.typingRefused.emit(
                 "The map shows a scenario: show the current state (the toolbar's Show box) to "
@@ -225,6 +231,8 @@ class InlineRename:
         self._editor = TitleEditor(
             item, self._finished(stage_id, field, before), field, before if typed is None else typed
         )
+        if problem:
+            self._editor.explain(problem)
         self._editor.start()
 
     def _finished(
@@ -246,7 +254,7 @@ class InlineRename:
                 # next field with Tab), the typing was lost with a line in the status bar.
                 name = before if field == "name" else self.scene.stage_item(stage_id).name
                 self.scene.typingRefused.emit(f"{name}: {refused}")
-                QTimer.singleShot(0, self.scene, lambda: self.start(stage_id, field, text))
+                QTimer.singleShot(0, self.scene, lambda: self.start(stage_id, field, text, refused))
                 return
             if text is not None and text != before and (text or field != "name") and not gone:
                 if field == "name":

@@ -57,6 +57,11 @@ TITLE_SIZES = (24.0, 22.0, 20.0, 18.0)
 """A stage's name as large as fits: one line, else two; the room's reading size rests on it."""
 CORNER_RADIUS = 14.0
 """How round the corners of a flow or loop that runs around the lanes are."""
+READABLE_SHARE = 60.0
+"""A view of height H reads from the back of the room when a stage's name is H / 60 pixels
+tall: 12 px at 720 p, 18 px at 1080 p."""
+MIN_TITLE_PIXELS = 11.0
+"""However small the view, a fitted map keeps its names this tall and scrolls instead."""
 READABLE_DETAIL = 0.3
 """Below this scale a box's figures are under five pixels high: on screen it is drawn plain."""
 
@@ -88,6 +93,11 @@ def _spaced(pixel_size: float, spacing: float) -> QFont:
 def _is_exporting(item: QGraphicsItem) -> bool:
     """Whether the item is being painted into an image, where hover and selection do not show."""
     return bool(getattr(item.scene(), "exporting", False))
+
+
+def readable_pixels(view_height: float) -> float:
+    """How tall a stage's name must be on screen to read from the back of the room."""
+    return max(view_height / READABLE_SHARE, MIN_TITLE_PIXELS)
 
 
 def _simplified(item: QGraphicsItem, option: QStyleOptionGraphicsItem, painter: QPainter) -> bool:
@@ -1207,6 +1217,10 @@ class TitleEditor(QGraphicsTextItem):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
         self.setCursor(Qt.CursorShape.IBeamCursor)
 
+    def explain(self, problem: str) -> None:
+        """Say under the field why what it holds was refused, until the editor closes."""
+        RefusalBubble(self, problem)
+
     def start(self) -> None:
         """Take the keyboard focus with the whole name selected."""
         self.setFocus(Qt.FocusReason.MouseFocusReason)
@@ -1272,3 +1286,80 @@ class TitleEditor(QGraphicsTextItem):
         option.state &= ~(flag.State_Selected | flag.State_HasFocus)
         # The stubs demand a widget, which Qt does not pass when painting into an image.
         super().paint(painter, option, widget)  # type: ignore[arg-type]
+
+
+class RefusalBubble(QGraphicsItem):
+    """Why a value typed on the map was refused, in a bubble under its field.
+
+    Drawn in the view's pixels, in type larger than a stage's name at the room's reading
+    size, and kept inside the view: presentation mode hides the status bar, and a narrow
+    window's status bar cut the message short.
+    """
+
+    SCALE = 1.25
+    """Of the readable size of a stage's name."""
+    EMS = 26
+    """The widest line, in text heights."""
+    MARGIN = 6.0
+    """Pixels from the view's edges."""
+
+    def __init__(self, editor: QGraphicsItem, message: str) -> None:
+        super().__init__(editor)
+        self.message = message
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setZValue(1)
+        field = editor.boundingRect()
+        self.setPos(field.bottomLeft())
+        views = editor.scene().views() if editor.scene() is not None else []
+        view = views[0] if views else None
+        pixels = readable_pixels(view.height() if view is not None else 0) * self.SCALE
+        self._font = _font(round(pixels))
+        self._pad = pixels * 0.5
+        # In this item's pixels: the view's visible part, and the field's top.
+        within, over = QRectF(-math.inf, -math.inf, math.inf, math.inf), 0.0
+        if view is not None:
+            anchor = QPointF(view.mapFromScene(self.scenePos()))
+            within = QRectF(view.viewport().rect()).translated(-anchor)
+            top = view.mapFromScene(editor.mapToScene(field.topLeft()))
+            over = anchor.y() - top.y()
+        margin = self.MARGIN
+        widest = min(pixels * self.EMS, within.width() - 2 * margin) - 2 * self._pad
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap)
+        text = QFontMetricsF(self._font).boundingRect(QRectF(0, 0, widest, 1e6), flags, message)
+        rect = QRectF(0, self._pad * 0.6, text.width(), text.height()).adjusted(
+            0, 0, 2 * self._pad, 2 * self._pad
+        )
+        # Under the field unless the view ends there; never past the view's sides.
+        if rect.bottom() > within.bottom() - margin:
+            above = rect.translated(0, -over - rect.bottom())
+            if above.top() >= within.top() + margin:
+                rect = above
+        rect.moveLeft(
+            max(within.left() + margin, min(rect.left(), within.right() - margin - rect.width()))
+        )
+        self._rect = rect
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def font(self) -> QFont:
+        """The message's font, in pixels on the screen."""
+        return self._font
+
+    def text_rect(self) -> QRectF:
+        """Where the message is written, in this item's pixels."""
+        return self._rect.adjusted(self._pad, self._pad, -self._pad, -self._pad)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(theme.color(theme.PROBLEM), 1.5))
+        painter.setBrush(QBrush(theme.color(theme.PROBLEM_FILL)))
+        painter.drawRoundedRect(self._rect, self._pad, self._pad)
+        painter.setFont(self._font)
+        painter.drawText(
+            self.text_rect(),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
+            self.message,
+        )

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from vsmapper.layout import Room
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.interactions import ViewGesture, view_gesture
-from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES
+from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES, readable_pixels
 from vsmapper.ui.canvas.scene import MapScene
 from vsmapper.ui.canvas.snapshot import SceneSnapshot, forget_item_pictures
 from vsmapper.ui.canvas.strips import SideStrip
@@ -42,11 +42,6 @@ ZOOM_STEP = 1.25
 MIN_ZOOM = 0.01
 MAX_ZOOM = 6.0
 MAX_FIT_ZOOM = 2.5
-READABLE_SHARE = 60.0
-"""A view of height H reads from the back of the room when a stage's name is H / 60 pixels
-tall: 12 px at 720 p, 18 px at 1080 p."""
-MIN_TITLE_PIXELS = 11.0
-"""However small the view, a fitted map keeps its names this tall and scrolls instead."""
 COMFORTABLE = 1.5
 """Names larger than this many times the least readable size gain nothing worth a lane."""
 RELAYOUT_DELAY_MS = 150
@@ -151,7 +146,7 @@ class MapView(QGraphicsView):
             # anew, and the new wrapping bring or take the bar, over and over.
             bar = self.verticalScrollBar()
             width += (bar.width() if bar.isVisibleTo(self) else 0) - bar.sizeHint().width()
-        least = max(self.height() / READABLE_SHARE, MIN_TITLE_PIXELS) / TITLE_SIZES[0]
+        least = readable_pixels(self.height()) / TITLE_SIZES[0]
         return Room(
             float(max(width, 1)),
             float(max(viewport.height(), 1)),
