@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vsmapper.layout import Grid, Lane, Room, lane_of, wrapped_layout
+from vsmapper.layout import Grid, Lane, Placement, Room, lane_of, wrapped_layout
 
 GRID = Grid()
 SCREEN = Room(1920, 1080, least_scale=0.9)
@@ -68,6 +68,29 @@ def test_a_narrow_room_gets_more_lanes() -> None:
     wide = wrapped_layout(ids, edges, room=Room(1920, 600, least_scale=0.5))
     tall = wrapped_layout(ids, edges, room=Room(800, 1200, least_scale=0.5))
     assert len(tall.lanes) > len(wide.lanes)
+
+
+def lane_lengths(placement: Placement) -> list[int]:
+    return [lane.last_column - lane.first_column + 1 for lane in placement.lanes]
+
+
+def test_notes_over_some_columns_decide_where_the_lanes_break() -> None:
+    # A 1280x720 projector beside the agenda: five columns across at the least scale.
+    room = Room(1010, 560, least_scale=0.5, comfortable_scale=0.75, margin=16)
+    ids, edges = chain(11)
+    # Without notes the lanes are filled evenly, none with a lone box.
+    assert lane_lengths(wrapped_layout(ids, edges, room=room)) == [4, 4, 3]
+    notes = {"s01": ["pain", "kaizen", "pain"], "s06": ["kaizen"], "s09": ["kaizen"]}
+    placement = wrapped_layout(ids, edges, room=room, notes=notes)
+    height = placement.lanes[-1].bottom - placement.lanes[0].top + 2 * room.margin
+    width = placement.width + 2 * room.margin
+    assert min(room.width / width, room.height / height) >= room.least_scale
+    # Cut evenly, each lane holds a noted stage and the map is too tall for the room.
+    even = wrapped_layout(ids, edges, room=room, per_lane=4, notes=notes)
+    assert lane_lengths(even) == [4, 4, 3]
+    assert room.height / (even.lanes[-1].bottom + 2 * room.margin) < room.least_scale
+    # Nor does it leave a box alone in a lane where it can fill them more evenly.
+    assert len(placement.lanes) == 3 and min(lane_lengths(placement)) > 1
 
 
 def test_parallel_stages_stack_in_one_slot_and_the_lane_grows() -> None:

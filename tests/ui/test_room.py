@@ -19,8 +19,9 @@ from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
 from vsmapper.cli import main
 from vsmapper.io.mapfile import load_map
-from vsmapper.layout import lane_of
+from vsmapper.layout import Room, lane_of
 from vsmapper.model import ValueStream
+from vsmapper.model.stream import Note
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.canvas.items import ROW_VALUE_SIZE, SELF_REWORK_LABEL
@@ -445,3 +446,53 @@ def test_presentation_without_a_screenshot_is_a_usage_error(
 ) -> None:
     assert main(["--presentation"]) == 2
     assert "--screenshot" in capsys.readouterr().err
+
+
+WORKSHOP_NOTES = [
+    ("discovery", "pain", "Monthly prioritisation meeting"),
+    ("discovery", "pain", "Prioritisation only happens monthly; urgent items bypass it"),
+    ("discovery", "kaizen", "Weekly 30-min triage instead of monthly meeting"),
+    ("coding", "pain", "Specs change mid-sprint"),
+    ("review", "pain", "PRs wait for the one senior dev"),
+    ("review", "pain", "Review waits on approvals again"),
+    ("qa", "kaizen", "Automate the regression suite"),
+    ("approval", "pain", "CAB meets only on Thursdays"),
+    ("deploy", "pain", "Pipeline flaky; reruns needed"),
+]
+"""What a workshop put on the bundled example: three stages with two notes or more."""
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_a_map_with_a_workshops_notes_fits_the_room_whole(
+    make_window: WindowFactory, size: tuple[int, int], least: float
+) -> None:
+    window = make_window(load_map(EXAMPLE), shown=True, size=size)
+    for number, (stage, kind, text) in enumerate(WORKSHOP_NOTES):
+        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
+    window.workspace.refresh_now()
+    window.toggle_presentation(True, full_screen=False)
+    QApplication.processEvents()
+    view, scene = window.view, window.scene
+    # The even cut into three lanes put the notes' rows and the stacked boxes' depth in
+    # three lanes' heights: the last lane was cut off under a scroll bar.
+    assert not view.verticalScrollBar().isVisible()
+    shown = view.mapFromScene(scene.content_rect()).boundingRect()
+    assert view.viewport().rect().contains(shown)
+    for stage in window.workspace.stream.stages:
+        assert name_pixels(view, stage.id) >= least, stage.name
+    notes = window.workshop.notes_layer.items
+    assert len(notes) == len(WORKSHOP_NOTES)
+
+
+def test_the_maps_own_notes_count_in_the_height_it_is_wrapped_for(qtbot: QtBot) -> None:
+    stream = load_map(EXAMPLE)
+    noted = stream.model_copy(update={"notes": [Note(id="n", kind="kaizen", text="Flow review")]})
+    room = Room(1280, 600, least_scale=0.5, comfortable_scale=0.75)
+    lanes = []
+    for shown in (stream, noted):
+        scene = MapScene()
+        scene.show_map(shown, analyze(shown))
+        scene.set_presentation(True, room)
+        lanes.append(len(scene.lanes()))
+    # Their row over the map's top leaves the lanes less height: fewer, wider lanes.
+    assert lanes[1] < lanes[0]

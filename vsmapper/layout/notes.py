@@ -36,6 +36,11 @@ def headroom(kinds: Sequence[str], per_row: int = PER_ROW) -> float:
     return NOTE_GAP + sum(_row_height(row) for row in note_rows(kinds, per_row))
 
 
+def map_notes_height(kinds: Iterable[str]) -> float:
+    """How much the map's own notes, in a row over its top, add to its height."""
+    return max((NOTE_SIZES[kind][1] + NOTE_GAP for kind in kinds), default=0.0)
+
+
 def note_corners(
     box: Point, kinds: Sequence[str], grid: Grid, per_row: int = PER_ROW
 ) -> list[Point]:

@@ -1,10 +1,12 @@
 """The readable layout: a long stream wraps into rows (lanes) in flow order, like lines of text.
 
 Each lane holds a run of consecutive columns, left to right; parallel stages stay stacked in
-their column. The number of columns per lane is chosen so the whole map fills the room it is
+their column. The most columns a lane holds is chosen so the whole map fills the room it is
 shown in (a screen, a window, a page) at the largest scale, and never so many that the map
 would have to be shown smaller than a readable scale: a bigger map keeps that scale and
-scrolls down instead.
+scrolls down instead. The lanes break where they are lowest together, counting the room of
+notes and stacked boxes (a lane is as tall as its tallest column), and of the equally low
+cuts the most evenly filled.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ class Lane:
 
 @dataclass(frozen=True)
 class Placement:
-    """Every box's top-left corner, the lanes, and how many columns each lane holds."""
+    """Every box's top-left corner, the lanes, and how many columns the fullest lane holds."""
 
     corners: dict[str, Point]
     lanes: tuple[Lane, ...]
@@ -139,26 +141,81 @@ class LaneSize(NamedTuple):
     between: dict[float, float]
 
 
-def _lane_sizes(
-    spans: Sequence[tuple[float, float]],
-    per_lane: int,
-    grid: Grid,
-    rooms: Sequence[ColumnRoom] = (),
-) -> list[LaneSize]:
-    """The size of each lane when ``per_lane`` columns share one."""
-    sizes = []
-    for start in range(0, len(spans), per_lane):
-        chunk = spans[start : start + per_lane]
-        depth = max(high for _, high in chunk) - min(low for low, _ in chunk)
-        needs = rooms[start : start + per_lane] or [NO_ROOM]
-        between: dict[float, float] = {}
-        for at, extra in itertools.chain.from_iterable(need.between for need in needs):
-            between[at] = max(between.get(at, 0.0), extra)
-        above = max(need.above for need in needs)
-        below = max(need.below for need in needs)
-        height = grid.lane_top + depth * grid.row_pitch + grid.box_height + grid.lane_bottom
-        sizes.append(LaneSize(above + height + sum(between.values()) + below, above, between))
-    return sizes
+class _Lanes:
+    """Ways to cut a map's columns into lanes, and each lane's size, worked out once."""
+
+    def __init__(
+        self, spans: Sequence[tuple[float, float]], rooms: Sequence[ColumnRoom], grid: Grid
+    ) -> None:
+        self.spans, self.rooms, self.grid = spans, rooms, grid
+        self._runs: dict[int, list[LaneSize]] = {}
+        """From each first column, the sizes of lanes of one column, two columns…"""
+        self._ends: dict[int, tuple[float, float, float, dict[float, float]]] = {}
+        """From each first column, the longest lane's rows, room below and room between."""
+
+    def size(self, start: int, stop: int) -> LaneSize:
+        """The size of a lane holding the columns from ``start`` up to ``stop``."""
+        return self.sizes(start, stop - start)[stop - start - 1]
+
+    def sizes(self, start: int, most: int) -> list[LaneSize]:
+        """The sizes of lanes from ``start`` holding one column, two… up to ``most``."""
+        run = self._runs.setdefault(start, [])
+        grid = self.grid
+        while len(run) < most and start + len(run) < len(self.spans):
+            column = start + len(run)
+            low, high = self.spans[column]
+            need = self.rooms[column] if self.rooms else NO_ROOM
+            above, below, between = need.above, need.below, dict(need.between)
+            if run:
+                was_low, was_high, was_below, was_between = self._ends[start]
+                low, high = min(low, was_low), max(high, was_high)
+                above, below = max(above, run[-1].headroom), max(below, was_below)
+                for at, extra in was_between.items():
+                    between[at] = max(between.get(at, 0.0), extra)
+            self._ends[start] = (low, high, below, between)
+            height = (
+                grid.lane_top + (high - low) * grid.row_pitch + grid.box_height + grid.lane_bottom
+            )
+            run.append(LaneSize(above + height + sum(between.values()) + below, above, between))
+        return run
+
+    def split(self, per_lane: int) -> list[range]:
+        """Each lane's columns when a lane holds at most ``per_lane``: as few lanes as that
+        allows, as low together as they can be, and of those the most evenly filled (the
+        earlier lanes fuller), so notes over some columns cost as little height as can be."""
+        count = len(self.spans)
+        if not count:
+            return []
+        lanes = -(-count // per_lane)
+        # Per lane, the best way to end it at each column: (height, evenness, -start).
+        best: dict[int, tuple[float, int, int]] = {0: (0.0, 0, 0)}
+        chosen: list[dict[int, tuple[float, int, int]]] = []
+        for lane in range(1, lanes + 1):
+            low = max(lane, count - (lanes - lane) * per_lane)
+            high = min(lane * per_lane, count - (lanes - lane))
+            ending: dict[int, tuple[float, int, int]] = {}
+            for start, (height, squares, _) in best.items():
+                sizes = self.sizes(start, per_lane)
+                for stop in range(max(low, start + 1), min(high, start + per_lane) + 1):
+                    option = (
+                        round(height + sizes[stop - start - 1].height, ROW_DIGITS),
+                        squares + (stop - start) ** 2,
+                        -start,
+                    )
+                    if stop not in ending or option < ending[stop]:
+                        ending[stop] = option
+            best = ending
+            chosen.append(best)
+        cuts, stop = [], count
+        for layer in reversed(chosen):
+            start = -layer[stop][2]
+            cuts.append(range(start, stop))
+            stop = start
+        return cuts[::-1]
+
+    def height(self, split: Sequence[range]) -> float:
+        """The lanes' heights together, without the gaps between them."""
+        return sum(self.size(lane.start, lane.stop).height for lane in split)
 
 
 def _column_rooms(
@@ -204,32 +261,45 @@ def lanes_width(per_lane: int, grid: Grid) -> float:
     return per_lane * grid.column_pitch + grid.lane_end
 
 
+def _best_split(lanes: _Lanes, room: Room) -> list[range]:
+    """The lanes that show the map as large as the room allows up to a comfortable scale,
+    never below the room's least scale across (a taller map scrolls), and of the equally
+    good the fewest."""
+    grid = lanes.grid
+    count = max(1, len(lanes.spans))
+    scales: list[tuple[float, list[range]]] = []
+    for per_lane in range(1, count + 1):
+        width = lanes_width(per_lane, grid) + 2 * room.margin
+        if per_lane > 1 and room.width / width < room.least_scale:
+            break
+        split = lanes.split(per_lane)
+        height = (
+            lanes.height(split)
+            + grid.lane_gap * (len(split) - 1)
+            + room.extra_height
+            + room.height_per_lane * len(split)
+            + 2 * room.margin
+        )
+        widest = max((len(lane) for lane in split), default=1)
+        width = lanes_width(widest, grid) + 2 * room.margin
+        scales.append(
+            (min(room.width / width, room.height / height, room.comfortable_scale), split)
+        )
+    best = max(scale for scale, _ in scales)
+    return [split for scale, split in scales if scale >= best * NEAR_TIE][-1]
+
+
 def columns_per_lane(
     spans: Sequence[tuple[float, float]],
     grid: Grid,
     room: Room,
     rooms: Sequence[ColumnRoom] = (),
 ) -> int:
-    """How many columns a lane holds: the map as large as the room allows up to a comfortable
-    scale, never below the room's least scale across (a taller map scrolls), and of the
-    equally good choices the one with fewest lanes."""
-    count = max(1, len(spans))
-    scales: dict[int, float] = {}
-    for per_lane in range(1, count + 1):
-        width = lanes_width(per_lane, grid) + 2 * room.margin
-        if per_lane > 1 and room.width / width < room.least_scale:
-            break
-        heights = [size.height for size in _lane_sizes(spans, per_lane, grid, rooms)]
-        height = (
-            sum(heights)
-            + grid.lane_gap * (len(heights) - 1)
-            + room.extra_height
-            + room.height_per_lane * len(heights)
-            + 2 * room.margin
-        )
-        scales[per_lane] = min(room.width / width, room.height / height, room.comfortable_scale)
-    best = max(scales.values())
-    return max(per_lane for per_lane, scale in scales.items() if scale >= best * NEAR_TIE)
+    """How many columns the fullest lane holds when the map is wrapped for ``room``: the map
+    as large as the room allows up to a comfortable scale, never below the room's least scale
+    across (a taller map scrolls), and of the equally good choices the one with fewest lanes."""
+    split = _best_split(_Lanes(spans, rooms, grid), room)
+    return max((len(lane) for lane in split), default=1)
 
 
 def wrapped_layout(
@@ -244,7 +314,7 @@ def wrapped_layout(
 ) -> Placement:
     """Boxes in lanes of consecutive columns; hand-placed boxes keep their place.
 
-    ``per_lane`` forces the number of columns in a lane; by default the room decides.
+    ``per_lane`` is the most columns a lane may hold; by default the room decides.
     ``notes`` are the kinds of some stages' notes, which stand above their boxes (see
     ``layout.notes``); ``footroom`` is the room some boxes need under them for extra pills.
     """
@@ -254,29 +324,26 @@ def wrapped_layout(
     count = max(column.values(), default=-1) + 1
     spans = _column_spans(column, row, count)
     rooms = _column_rooms(column, row, spans, notes or {}, footroom or {}, grid)
-    if per_lane is None:
-        per_lane = columns_per_lane(spans, grid, room, rooms)
-        # As many lanes, but evenly filled: no last lane with a lone box.
-        per_lane = -(-count // -(-count // per_lane)) if count else 1
-    per_lane = max(1, per_lane)
+    cutter = _Lanes(spans, rooms, grid)
+    split = cutter.split(max(1, per_lane)) if per_lane is not None else _best_split(cutter, room)
     lanes: list[Lane] = []
     betweens: list[dict[float, float]] = []
+    lane_of_column: list[int] = []
     top = 0.0
-    for size, start in zip(
-        _lane_sizes(spans, per_lane, grid, rooms), range(0, count, per_lane), strict=True
-    ):
-        last = min(start + per_lane, count) - 1
-        lanes.append(Lane(top, top + size.height, start, last, size.headroom))
+    for number, columns in enumerate(split):
+        size = cutter.size(columns.start, columns.stop)
+        lanes.append(Lane(top, top + size.height, columns.start, columns.stop - 1, size.headroom))
         betweens.append(size.between)
+        lane_of_column.extend([number] * len(columns))
         top += size.height + grid.lane_gap
     placed: dict[str, Point] = {}
     for stage_id in ids:
         number = column[stage_id]
-        lane = lanes[number // per_lane]
+        lane = lanes[lane_of_column[number]]
         highest = min(low for low, _ in spans[lane.first_column : lane.last_column + 1])
         # The rows from one with room over it down move down by that room.
         lowered = sum(
-            extra for at, extra in betweens[number // per_lane].items() if at <= row[stage_id]
+            extra for at, extra in betweens[lane_of_column[number]].items() if at <= row[stage_id]
         )
         placed[stage_id] = (
             (number - lane.first_column) * grid.column_pitch,
@@ -288,6 +355,5 @@ def wrapped_layout(
         )
     placed = make_room(ids, placed, fixed or {}, grid)
     stacked = frozenset(stage_id for stage_id in ids if row[stage_id] != spans[column[stage_id]][0])
-    return Placement(
-        placed, tuple(lanes), per_lane, lanes_width(min(per_lane, count), grid), stacked
-    )
+    widest = max((len(columns) for columns in split), default=0)
+    return Placement(placed, tuple(lanes), max(1, widest), lanes_width(widest, grid), stacked)

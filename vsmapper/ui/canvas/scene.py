@@ -22,7 +22,7 @@ from vsmapper.analysis import FlowAnalysis, StageMetrics
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
-from vsmapper.layout.notes import PER_ROW
+from vsmapper.layout.notes import PER_ROW, map_notes_height
 from vsmapper.model import Flow, Stage, ValueStream
 from vsmapper.model.document import name_taken
 from vsmapper.model.duration import share_text
@@ -387,11 +387,14 @@ class MapScene(QGraphicsScene):
             )
         )
         lowered = self._lowered
-        room = replace(self._room, margin=FIT_MARGIN)
+        # The map's own notes stand in a row over its top.
+        over = map_notes_height(note.kind for note in stream.notes if note.stage is None)
+        room = replace(self._room, margin=FIT_MARGIN, extra_height=over)
         if not self._presenting:
             room = replace(
                 room,
-                extra_height=self._header.height()
+                extra_height=over
+                + self._header.height()
                 + HEADER_GAP
                 + TIMELINE_GAP
                 + TimelineItem.height_for(1, 5),
