@@ -25,7 +25,7 @@ from vsmapper.model.stream import Note
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.canvas.items import ROW_VALUE_SIZE, SELF_REWORK_LABEL
-from vsmapper.ui.canvas.view import banner_title, draw_fitted
+from vsmapper.ui.canvas.view import PresentationBanner, banner_title, draw_fitted
 from vsmapper.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -165,6 +165,11 @@ def test_a_map_too_big_to_read_whole_is_wrapped_for_the_room_and_not_again(
     assert len(layouts) <= 2 and len(resizes) <= 10, (len(layouts), len(resizes))
     shown = view.mapFromScene(scene.content_rect()).boundingRect()
     assert shown.right() <= view.viewport().width() + 1
+    # The bar runs the view's whole height: the banner's constraint card ended under it.
+    banner = view.findChild(PresentationBanner)
+    assert banner is not None and banner.isVisible()
+    bar = view.verticalScrollBar()
+    assert banner.geometry().right() < bar.mapTo(view, bar.rect().topLeft()).x()
 
     layouts.clear()
     docks_shown = [title for title, dock in window.docks.items() if dock.isVisible()]

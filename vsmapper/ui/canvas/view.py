@@ -180,6 +180,7 @@ class MapView(QGraphicsView):
                 if too_big
                 else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
             )
+            self._place_banner()
         if too_big:
             self._zoom_by(least / self.zoom())
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
@@ -271,10 +272,17 @@ class MapView(QGraphicsView):
 
     def _place_edges(self) -> None:
         """The banner on top and the side strip's panels beside the map, never on it."""
-        height = self._banner.preferred_height(self.height()) if self._presenting else 0
-        self.setViewportMargins(0, height, self.side_strip.width(), 0)
-        self._banner.setGeometry(0, 0, self.width(), height)
+        self.setViewportMargins(0, self._place_banner(), self.side_strip.width(), 0)
         self.side_strip.place()
+
+    def _place_banner(self) -> int:
+        """Across the top, left of the scroll bar, which runs the view's whole height; returns
+        the banner's height."""
+        height = self._banner.preferred_height(self.height()) if self._presenting else 0
+        scrolls = self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+        bar = self.verticalScrollBar().sizeHint().width() if scrolls else 0
+        self._banner.setGeometry(0, 0, self.width() - bar, height)
+        return height
 
     def _on_side_strip_changed(self) -> None:
         if not self._resizing:
