@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vsmapper.layout import Grid, Lane, Placement, Room, lane_of, wrapped_layout
+from vsmapper.layout.notes import NOTE_SIZES, note_corners
+from vsmapper.layout.wrap import lanes_width
 
 GRID = Grid()
 SCREEN = Room(1920, 1080, least_scale=0.9)
@@ -91,6 +93,22 @@ def test_notes_over_some_columns_decide_where_the_lanes_break() -> None:
     assert room.height / (even.lanes[-1].bottom + 2 * room.margin) < room.least_scale
     # Nor does it leave a box alone in a lane where it can fill them more evenly.
     assert len(placement.lanes) == 3 and min(lane_lengths(placement)) > 1
+
+
+def test_notes_reaching_past_a_lanes_last_box_count_in_its_width() -> None:
+    ids, edges = chain(10)
+    # Five columns across at the least scale, and too little height for three lanes.
+    room = Room(lanes_width(5, GRID), 500, least_scale=1.0)
+    assert wrapped_layout(ids, edges, room=room).per_lane == 5
+    kinds = ["pain", "pain"]
+    placement = wrapped_layout(ids, edges, room=room, notes={"s04": kinds})
+    x, y = placement.corners["s04"]
+    corners = note_corners((x, y), kinds, GRID)
+    right = max(left + NOTE_SIZES[kind][0] for (left, _), kind in zip(corners, kinds, strict=True))
+    # The lanes' width runs from the wait before the first box: the notes stay within it,
+    # and it within the room (a screen's side strip cut the second note off).
+    assert right <= placement.width - GRID.column_gap
+    assert placement.width <= room.width
 
 
 def test_parallel_stages_stack_in_one_slot_and_the_lane_grows() -> None:

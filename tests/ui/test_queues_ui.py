@@ -12,7 +12,9 @@ from tests.ui.conftest import close_without_asking
 from tests.ui.test_main_window import snapshot, undo_redo_round_trip
 from tests.ui.test_properties import choose, combo
 from vsmapper.io.mapfile import dump_map
+from vsmapper.model import ValueStream
 from vsmapper.ui import files
+from vsmapper.ui.canvas import MapScene
 from vsmapper.ui.canvas.items import GRID, SELF_REWORK_LABEL, self_rework_loop, tag_rect
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.properties import PropertiesPanel
@@ -36,16 +38,18 @@ def show(window: MainWindow, scenario_id: str | None) -> None:
     window.workspace.refresh_now()
 
 
-def flow_strokes(window: MainWindow) -> list[tuple[tuple[str, str], QPainterPath]]:
+def flow_strokes(
+    scene: MapScene, stream: ValueStream
+) -> list[tuple[tuple[str, str], QPainterPath]]:
     """Each flow, by its ends, with the area its drawn line covers (4 units wide)."""
     stroker = QPainterPathStroker()
     stroker.setWidth(4)
     return [
         (
             (flow.source, flow.target),
-            stroker.createStroke(window.scene.flow_item(flow.source, flow.target).drawn()[0]),
+            stroker.createStroke(scene.flow_item(flow.source, flow.target).drawn()[0]),
         )
-        for flow in window.workspace.stream.flows
+        for flow in stream.flows
     ]
 
 
@@ -181,7 +185,7 @@ def test_a_phase_name_stays_clear_of_the_flows_where_pills_deepen_its_band(
     scene = window.scene
     names = [name for band in scene.phase_bands() if (name := band.name_rect()) is not None]
     assert len(names) == len({stage.phase for stage in window.workspace.stream.stages})
-    for flow, stroke in flow_strokes(window):
+    for flow, stroke in flow_strokes(window.scene, window.workspace.stream):
         for name in names:
             assert not stroke.intersects(name), flow
 
@@ -270,6 +274,6 @@ def test_no_pill_lies_on_a_flow_when_a_box_hangs_two(
             texts.append(badge.text)
         pills += [box.mapRectToScene(tag_rect(text, index)) for index, text in enumerate(texts)]
     assert scenario_id != "more-changes" or len(scene.stage_item("review").face.tags) == 1
-    for flow, stroke in flow_strokes(window):
+    for flow, stroke in flow_strokes(window.scene, window.workspace.stream):
         for pill in pills:
             assert not stroke.intersects(pill), (flow, pill)

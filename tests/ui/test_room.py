@@ -501,3 +501,27 @@ def test_the_maps_own_notes_count_in_the_height_it_is_wrapped_for(qtbot: QtBot) 
         lanes.append(len(scene.lanes()))
     # Their row over the map's top leaves the lanes less height: fewer, wider lanes.
     assert lanes[1] < lanes[0]
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_beside_a_rounds_qr_code_every_note_shows_whole(
+    make_window: WindowFactory, size: tuple[int, int], least: float
+) -> None:
+    window = make_window(load_map(EXAMPLE), shown=True, size=size)
+    # Two notes side by side over the last box of a lane reach past the lane's end.
+    notes = [*WORKSHOP_NOTES, ("approval", "pain", "CAB meets only on Thursdays")]
+    for number, (stage, kind, text) in enumerate(notes):
+        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
+    window.workspace.refresh_now()
+    window.toggle_presentation(True, full_screen=False)
+    window.workshop.overlay.show_round("http://192.168.100.200:54321/s/Ab3dE9xkQ2")
+    QApplication.processEvents()
+    view = window.view
+    viewport = QRectF(view.viewport().rect())
+    shown = window.workshop.notes_layer.items.values()
+    assert len(shown) == len(notes)
+    for item in shown:
+        on_screen = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        assert viewport.contains(QRectF(on_screen)), item.note.text
+    for stage in window.workspace.stream.stages:
+        assert name_pixels(view, stage.id) >= least, stage.name

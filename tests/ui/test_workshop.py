@@ -9,7 +9,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,11 +25,14 @@ from tests.conftest import feature_chain_data
 from tests.ui.conftest import close_without_asking
 from tests.ui.test_main_window import snapshot
 from tests.ui.test_queues_ui import flow_strokes
+from tests.ui.test_room import WORKSHOP_NOTES
 from vsmapper.io.mapfile import map_from_data
-from vsmapper.model.stream import Note, Scenario, StageOverride
-from vsmapper.ui import files
+from vsmapper.layout import Room, lane_of
+from vsmapper.model.stream import Note, Scenario, StageOverride, ValueStream
+from vsmapper.ui import documents, files
 from vsmapper.ui.app import application
-from vsmapper.ui.canvas.items import BOX, SELF_REWORK_LABEL, tag_rect
+from vsmapper.ui.canvas import MapScene
+from vsmapper.ui.canvas.items import BOX, SELF_REWORK_LABEL, WAIT_MARK, tag_rect
 from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
@@ -217,6 +220,30 @@ def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkey
     assert snapshot(window) == before
 
 
+def assert_notes_cover_nothing(scene: MapScene, stream: ValueStream) -> list[QRectF]:
+    """No note on the map covers a box, wait, pill, loop's label, flow or another note, and
+    each is in the picture; returns where they are."""
+    notes = [item.sceneBoundingRect() for item in scene.items() if isinstance(item, NoteItem)]
+    assert not any(a.intersects(b) for a, b in itertools.combinations(notes, 2))
+    covered = []
+    for stage in stream.stages:
+        box = scene.stage_item(stage.id)
+        covered += [BOX.translated(box.pos()), WAIT_MARK.translated(box.pos())]
+        covered += [
+            box.mapRectToScene(tag_rect(text, n)) for n, (text, _) in enumerate(box.face.tags)
+        ]
+        if stage.pca < 100:
+            if stage.rework_to in (None, stage.id):
+                covered.append(SELF_REWORK_LABEL.translated(box.pos()))
+            else:
+                covered.append(scene.rework_item(stage.id).label_rect())
+    assert not any(note.intersects(rect) for note in notes for rect in covered)
+    for flow, stroke in flow_strokes(scene, stream):
+        assert not [note for note in notes if stroke.intersects(note)], flow
+    assert all(scene.content_rect().contains(note) for note in notes)
+    return notes
+
+
 @pytest.mark.parametrize("presenting", [False, True])
 def test_a_rooms_notes_cover_no_box_pill_loop_or_other_note(qtbot, presenting: bool) -> None:
     # A workshop puts notes on every stage, several on some; each stays whole and readable,
@@ -235,26 +262,36 @@ def test_a_rooms_notes_cover_no_box_pill_loop_or_other_note(qtbot, presenting: b
         window.workspace.document.add_note(Note(id=f"map-{kind}", kind=kind, text="Flow review"))
     window.scene.set_presentation(presenting)
     window.workspace.refresh_now()
-    scene = window.scene
-    notes = [item.sceneBoundingRect() for item in window.workshop.notes_layer.items.values()]
+    notes = assert_notes_cover_nothing(window.scene, window.workspace.stream)
     assert len(notes) == 2 + sum(1 + number % 3 for number in range(len(stages)))
-    assert not any(a.intersects(b) for a, b in itertools.combinations(notes, 2))
-    covered = []
-    for stage in stages:
-        box = scene.stage_item(stage.id)
-        covered.append(BOX.translated(box.pos()))
-        covered += [
-            box.mapRectToScene(tag_rect(text, n)) for n, (text, _) in enumerate(box.face.tags)
-        ]
-        if stage.pca < 100:
-            if stage.rework_to in (None, stage.id):
-                covered.append(SELF_REWORK_LABEL.translated(box.pos()))
-            else:
-                covered.append(scene.rework_item(stage.id).label_rect())
-    assert not any(note.intersects(rect) for note in notes for rect in covered)
-    for flow, stroke in flow_strokes(window):
-        assert not [note for note in notes if stroke.intersects(note)], flow
-    assert all(scene.content_rect().contains(note) for note in notes)
+    window.workshop.shutdown()
+
+
+@pytest.mark.parametrize("presenting", [False, True])
+def test_notes_over_a_box_between_stacked_ones_leave_the_waits_beside_it(
+    qtbot, presenting: bool
+) -> None:
+    # Code review sits between QA testing and Security review stacked beside it. Its notes
+    # stood over its own box, lower than QA testing's: the second covered QA testing's wait,
+    # on screen and in the report's picture of the map.
+    window = MainWindow(files.example_map(), remember_layout=False)
+    qtbot.addWidget(window)
+    close_without_asking(window)
+    for number, (stage, kind, text) in enumerate(WORKSHOP_NOTES):
+        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
+    # A 1280x720 screen's room, beside the agenda.
+    room = Room(1010, 612, least_scale=0.5, comfortable_scale=0.75)
+    window.scene.set_presentation(presenting, room)
+    window.workspace.refresh_now()
+    stream, scene = window.workspace.stream, window.scene
+    assert (
+        len({lane_of(scene.lanes(), scene.stage_item(i).pos().y()) for i in ("review", "qa")}) == 1
+    )
+    notes = assert_notes_cover_nothing(scene, stream)
+    assert len(notes) == len(WORKSHOP_NOTES)
+    pictured = documents._picture_scene(stream, "Current state")
+    pictured.set_room(room)
+    assert_notes_cover_nothing(pictured, stream)
     window.workshop.shutdown()
 
 

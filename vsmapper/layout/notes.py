@@ -2,8 +2,10 @@
 
 The layout keeps the rows' height (``headroom``) above the box: above its lane, two notes to
 a row, or under the box stacked over it, one to a row, so that none reaches the gap where
-branches join. So notes cover no box, wait, flow or pill, nor one another, nor a rework loop
-at the first level; the next column's notes start beyond the second note of a row.
+branches join. A column's top box lower than its lane's top row has its notes over that row
+(``Placement.drops``), and a lane's last column counts its notes' ``reach`` in the lane's
+width. So notes cover no box, wait, flow or pill, nor one another, nor a rework loop at the
+first level; the next column's notes start beyond the second note of a row.
 """
 
 from __future__ import annotations
@@ -34,6 +36,17 @@ def _row_height(row: Iterable[str]) -> float:
 def headroom(kinds: Sequence[str], per_row: int = PER_ROW) -> float:
     """How much room a stage's notes need above the room its box keeps for rework loops."""
     return NOTE_GAP + sum(_row_height(row) for row in note_rows(kinds, per_row))
+
+
+def reach(kinds: Sequence[str], per_row: int = PER_ROW) -> float:
+    """How far right of its box's left edge a stage's widest row of notes reaches."""
+    return max(
+        (
+            sum(NOTE_SIZES[kind][0] for kind in row) + NOTE_GAP * (len(row) - 1)
+            for row in note_rows(kinds, per_row)
+        ),
+        default=0.0,
+    )
 
 
 def map_notes_height(kinds: Iterable[str]) -> float:

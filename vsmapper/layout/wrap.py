@@ -15,11 +15,11 @@ import bisect
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from vsmapper.layout.flow import ROW_DIGITS, Edge, Grid, Point, layers, make_room, rows
-from vsmapper.layout.notes import PER_ROW, STACKED_PER_ROW, headroom
+from vsmapper.layout.notes import PER_ROW, STACKED_PER_ROW, headroom, reach
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,10 @@ class Placement:
     """From the left edge of the first slot (its wait in front) to the right of the last."""
     stacked: frozenset[str] = frozenset()
     """Stages under another in their column."""
+    drops: Mapping[str, float] = field(default_factory=dict)
+    """How far some columns' top boxes sit below their lane's top row (a box between two
+    stacked ones): their notes stand over the lane with the others', not over the boxes,
+    waits and loops of the column beside them."""
 
     def notes_per_row(self, stage_id: str) -> int:
         """How many of a stage's notes stand side by side: fewer under a stacked box."""
@@ -128,6 +132,8 @@ class ColumnRoom:
     above: float = 0.0
     below: float = 0.0
     between: tuple[tuple[float, float], ...] = ()
+    reach: float = 0.0
+    """How far right of the column's left edge its top box's notes reach."""
 
 
 NO_ROOM = ColumnRoom()
@@ -217,6 +223,21 @@ class _Lanes:
         """The lanes' heights together, without the gaps between them."""
         return sum(self.size(lane.start, lane.stop).height for lane in split)
 
+    def width(self, split: Sequence[range]) -> float:
+        """The widest lane's width, notes of its last column included."""
+        grid = self.grid
+        return max(
+            (
+                lanes_width(len(lane), grid)
+                + max(0.0, self._reach(lane.stop - 1) - grid.box_width - grid.lane_end)
+                for lane in split
+            ),
+            default=lanes_width(0, grid),
+        )
+
+    def _reach(self, column: int) -> float:
+        return self.rooms[column].reach if self.rooms else 0.0
+
 
 def _column_rooms(
     column: Mapping[str, int],
@@ -234,6 +255,7 @@ def _column_rooms(
     pill = max(0.0, grid.lane_bottom + grid.lane_top - grid.row_gap)
     above = [0.0] * len(spans)
     below = [0.0] * len(spans)
+    reaches = [0.0] * len(spans)
     between: list[dict[float, float]] = [{} for _ in spans]
     for stage_id in notes.keys() | footroom.keys():
         if stage_id not in column:
@@ -243,6 +265,7 @@ def _column_rooms(
         kinds = notes.get(stage_id, ())
         if at == low:
             above[number] = max(above[number], headroom(kinds) if kinds else 0.0)
+            reaches[number] = max(reaches[number], reach(kinds))
         elif kinds:
             between[number][at] = (
                 between[number].get(at, 0.0) + headroom(kinds, STACKED_PER_ROW) + pill
@@ -253,7 +276,10 @@ def _column_rooms(
         elif extra:
             under = round(at + 1, ROW_DIGITS)
             between[number][under] = between[number].get(under, 0.0) + extra
-    return [ColumnRoom(above[n], below[n], tuple(between[n].items())) for n in range(len(spans))]
+    return [
+        ColumnRoom(above[n], below[n], tuple(between[n].items()), reaches[n])
+        for n in range(len(spans))
+    ]
 
 
 def lanes_width(per_lane: int, grid: Grid) -> float:
@@ -269,10 +295,13 @@ def _best_split(lanes: _Lanes, room: Room) -> list[range]:
     count = max(1, len(lanes.spans))
     scales: list[tuple[float, list[range]]] = []
     for per_lane in range(1, count + 1):
-        width = lanes_width(per_lane, grid) + 2 * room.margin
-        if per_lane > 1 and room.width / width < room.least_scale:
+        narrowest = lanes_width(per_lane, grid) + 2 * room.margin
+        if per_lane > 1 and room.width / narrowest < room.least_scale:
             break
         split = lanes.split(per_lane)
+        width = lanes.width(split) + 2 * room.margin
+        if per_lane > 1 and room.width / width < room.least_scale:
+            continue
         height = (
             lanes.height(split)
             + grid.lane_gap * (len(split) - 1)
@@ -280,8 +309,6 @@ def _best_split(lanes: _Lanes, room: Room) -> list[range]:
             + room.height_per_lane * len(split)
             + 2 * room.margin
         )
-        widest = max((len(lane) for lane in split), default=1)
-        width = lanes_width(widest, grid) + 2 * room.margin
         scales.append(
             (min(room.width / width, room.height / height, room.comfortable_scale), split)
         )
@@ -353,7 +380,13 @@ def wrapped_layout(
             + (row[stage_id] - highest) * grid.row_pitch
             + lowered,
         )
-    placed = make_room(ids, placed, fixed or {}, grid)
     stacked = frozenset(stage_id for stage_id in ids if row[stage_id] != spans[column[stage_id]][0])
+    drops = {}
+    for stage_id in ids:
+        lane = lanes[lane_of_column[column[stage_id]]]
+        drop = placed[stage_id][1] - (lane.top + lane.headroom + grid.lane_top)
+        if drop > 0 and stage_id not in stacked:
+            drops[stage_id] = drop
+    placed = make_room(ids, placed, fixed or {}, grid)
     widest = max((len(columns) for columns in split), default=0)
-    return Placement(placed, tuple(lanes), max(1, widest), lanes_width(widest, grid), stacked)
+    return Placement(placed, tuple(lanes), max(1, widest), cutter.width(split), stacked, drops)

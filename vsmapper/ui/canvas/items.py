@@ -402,10 +402,14 @@ def _header_path() -> QPainterPath:
     return rounded.intersected(strip)
 
 
+WAIT_MARK = QRectF(-WAIT_ZONE / 2 - 46, BOX.height() / 2 - 42, 88, 71)
+"""The inventory triangle and the wait time under it, in a box's coordinates."""
+
+
 def _paint_wait(painter: QPainter, wait: str) -> None:
     """The inventory triangle above the flow's run-in, and the wait time under the flow."""
     middle = BOX.height() / 2
-    centre = -WAIT_ZONE / 2 - 2
+    centre = WAIT_MARK.center().x()
     triangle = QPolygonF(
         [
             QPointF(centre, middle - 42),

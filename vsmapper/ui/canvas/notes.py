@@ -165,10 +165,9 @@ class NoteLayer(QObject):
         for stage_id, notes in stream.stage_notes().items():
             if not self.scene.has_stage(stage_id):
                 continue
-            box = self.scene.stage_item(stage_id).pos()
             kinds = [note.kind for note in notes]
             per_row = self.scene.notes_per_row(stage_id)
-            corners = note_corners((box.x(), box.y()), kinds, GRID, per_row)
+            corners = note_corners(self.scene.notes_box(stage_id), kinds, GRID, per_row)
             for note, corner in zip(notes, corners, strict=True):
                 self._add(note, QPointF(*corner))
         content = self.scene.content_rect()

@@ -255,6 +255,16 @@ class MapScene(QGraphicsScene):
             return str(error)
         return None
 
+    def notes_box(self, stage_id: str) -> Point:
+        """The corner a stage's notes stand over: its box's, raised to its lane's top row when
+        the box sits lower (between stacked boxes); a box placed by hand keeps its notes."""
+        box = self.stage_item(stage_id).pos()
+        x, y = box.x(), box.y()
+        stage = self.shown_stage(stage_id)
+        if self._automatic is None or stage is None or stage.position is not None:
+            return x, y
+        return x, y - self._automatic.drops.get(stage_id, 0.0)
+
     def notes_per_row(self, stage_id: str) -> int:
         """How many of a stage's notes stand side by side: one under a box stacked over it."""
         return self._automatic.notes_per_row(stage_id) if self._automatic else PER_ROW
