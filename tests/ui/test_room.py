@@ -24,7 +24,7 @@ from vsmapper.model import ValueStream
 from vsmapper.model.stream import Note
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView
-from vsmapper.ui.canvas.items import ROW_VALUE_SIZE, SELF_REWORK_LABEL
+from vsmapper.ui.canvas.items import ROW_LABEL_SIZE, ROW_VALUE_SIZE, SELF_REWORK_LABEL
 from vsmapper.ui.canvas.view import PresentationBanner, banner_title, draw_fitted
 from vsmapper.ui.main_window import MainWindow
 
@@ -487,6 +487,26 @@ def test_a_map_with_a_workshops_notes_fits_the_room_whole(
         assert name_pixels(view, stage.id) >= least, stage.name
     notes = window.workshop.notes_layer.items
     assert len(notes) == len(WORKSHOP_NOTES)
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_notes_read_in_the_room_in_type_near_a_boxs_own(
+    make_window: WindowFactory, size: tuple[int, int], least: float
+) -> None:
+    window = make_window(load_map(EXAMPLE), shown=True, size=size)
+    notes = [*WORKSHOP_NOTES, ("coding", "kaizen", "Pair on reviews")]
+    for number, (stage, kind, text) in enumerate(notes):
+        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
+    window.workspace.refresh_now()
+    window.toggle_presentation(True, full_screen=False)
+    QApplication.processEvents()
+    zoom = window.view.zoom()
+    for item in window.workshop.notes_layer.items.values():
+        pixels = item.text_font().pixelSize() * zoom
+        # A burst's text was two steps smaller than a sticky note's: 5 pixels at 720p.
+        assert pixels >= least / 2, item.note.text
+        if len(item.note.text) <= len("Pair on reviews"):
+            assert pixels >= ROW_LABEL_SIZE * zoom, item.note.text
 
 
 def test_the_maps_own_notes_count_in_the_height_it_is_wrapped_for(qtbot: QtBot) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from vsmapper.layout.flow import Grid, Point
 
-NOTE_SIZES = {"pain": (150.0, 76.0), "kaizen": (150.0, 112.0)}
+NOTE_SIZES = {"pain": (160.0, 76.0), "kaizen": (160.0, 112.0)}
 """Width and height of a sticky note and of a kaizen burst, in scene units."""
 NOTE_GAP = 10.0
 """Between two notes, and above and under a row of them."""

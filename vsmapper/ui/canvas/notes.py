@@ -31,18 +31,18 @@ KAIZEN_FILL = QColor("#fff3c4")
 KAIZEN_EDGE = QColor("#d1242f")
 TEXT_COLOR = QColor("#1d2733")
 MAX_SHOWN_CHARS = 60
-TEXT_SIZES = {"pain": (15.0, 13.0, 11.0), "kaizen": (13.0, 11.5, 10.0)}
+TEXT_SIZES = {"pain": (17.0, 15.0, 13.0), "kaizen": (17.0, 15.0, 13.0, 11.0)}
 """A note's text sizes, largest first: the first its text fits at is used."""
 
 
-def _burst(rect: QRectF, points: int = 12) -> QPolygonF:
+def _burst(rect: QRectF, points: int = 18) -> QPolygonF:
     """A jagged star filling ``rect``: the kaizen burst of value-stream notation."""
     centre = rect.center()
     outer_x, outer_y = rect.width() / 2, rect.height() / 2
     corners = []
     for index in range(points * 2):
         angle = math.pi * index / points - math.pi / 2
-        scale = 1.0 if index % 2 == 0 else 0.74
+        scale = 1.0 if index % 2 == 0 else 0.88
         corners.append(
             QPointF(
                 centre.x() + outer_x * scale * math.cos(angle),
@@ -104,10 +104,10 @@ class NoteItem(QGraphicsItem):
         if self.note.kind == "kaizen":
             # Inside the burst's spikes.
             return rect.adjusted(
-                rect.width() * 0.18,
-                rect.height() * 0.25,
-                -rect.width() * 0.18,
-                -rect.height() * 0.24,
+                rect.width() * 0.15,
+                rect.height() * 0.21,
+                -rect.width() * 0.15,
+                -rect.height() * 0.21,
             )
         return rect.adjusted(8, 6, -8, -6)
 
