@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from benchmarks.maps import synthetic_map
 from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
-from vsmapper.cli import main
+from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map
 from vsmapper.layout import Room, lane_of
 from vsmapper.model import ValueStream
@@ -27,6 +27,7 @@ from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.canvas.items import ROW_LABEL_SIZE, ROW_VALUE_SIZE, SELF_REWORK_LABEL
 from vsmapper.ui.canvas.view import PresentationBanner, banner_title, draw_fitted
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.units import WORSE
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM = ROOT / "resources" / "examples" / "platform-team.vsm.json"
@@ -545,3 +546,21 @@ def test_beside_a_rounds_qr_code_every_note_shows_whole(
         assert viewport.contains(QRectF(on_screen)), item.note.text
     for stage in window.workspace.stream.stages:
         assert name_pixels(view, stage.id) >= least, stage.name
+
+
+def test_a_scenario_s_headline_says_what_it_changes_against_today(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(load_map(example_map_path()), shown=True)
+    workspace = window.workspace
+    workspace.show_scenario("coding-assistant-only")
+    workspace.refresh_now()
+    window.menus.presentation_action.trigger()  # the room lays the map out again
+    lead, efficiency, expected, constraint = window.scene.headline().figures
+    # The room saw "10w 0.6d" and had to remember today's lead time to see the loss.
+    assert (lead.value, lead.change) == ("10w 0.6d", "+4.8d vs today")
+    assert lead.change_color == WORSE and efficiency.change == "−2.8 pts vs today"
+    assert expected.change == "+1w 1.9d vs today" and constraint.change == ""
+    workspace.show_scenario(None)
+    workspace.refresh_now()
+    assert all(figure.change == "" for figure in window.scene.headline().figures)

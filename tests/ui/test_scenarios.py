@@ -18,7 +18,6 @@ from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import AIOpportunity
 from vsmapper.ui import files
 from vsmapper.ui.commands import perform, try_perform
-from vsmapper.ui.insights_panel import BETTER, WORSE
 from vsmapper.ui.scenarios import (
     MEASURES,
     OVERRIDE_COLUMNS,
@@ -28,7 +27,7 @@ from vsmapper.ui.scenarios import (
     measure_values,
     queue_values,
 )
-from vsmapper.ui.units import duration_text
+from vsmapper.ui.units import BETTER, WORSE, duration_text
 from vsmapper.ui.workspace import Workspace
 
 
@@ -745,8 +744,8 @@ def test_deleting_the_scenario_shown_shows_the_one_shown_before(
 def test_a_change_too_small_to_show_is_none_in_every_display_unit(
     example: Workspace, unit: str
 ) -> None:
-    from vsmapper.ui.insights_panel import signed_duration, signed_money
-    from vsmapper.ui.units import display_unit, set_display_unit
+    from vsmapper.ui.insights_panel import signed_money
+    from vsmapper.ui.units import display_unit, set_display_unit, signed_duration
 
     before = display_unit()
     set_display_unit(unit)  # type: ignore[arg-type]

@@ -46,7 +46,17 @@ from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.background import Latest
 from vsmapper.ui.docks import InView
-from vsmapper.ui.units import UNBOUNDED, duration_text, money_text
+from vsmapper.ui.units import (
+    NOISE,
+    UNBOUNDED,
+    WORSE,
+    change_color,
+    duration_text,
+    money_text,
+    shows_nothing,
+    signed_duration,
+    signed_number,
+)
 from vsmapper.ui.workspace import Workspace
 
 REFRESH_DELAY_MS = 300
@@ -60,11 +70,6 @@ HEADING_POINT_SIZE = 14
 PROBLEM_SHOWN_MS = 8000
 MAX_COLUMN_CHARACTERS = 28
 """Wider cells (a long note or constraint name) are elided; the tooltip has the whole text."""
-# Changes smaller than this are float noise, shown as no change.
-NOISE = 1e-6
-
-BETTER = "#15803d"
-WORSE = "#b91c1c"
 SEVERITY_COLORS = {
     "critical": theme.CONSTRAINT,
     "warning": theme.OVERLOADED,
@@ -87,23 +92,6 @@ ROOT = QModelIndex()
 # --- words and colours ------------------------------------------------------------------
 
 
-def signed_duration(stream: ValueStream, hours: float) -> str:
-    """A change of duration with its sign: ``+1.5d``, ``−7h``, ``±0``."""
-    text = duration_text(stream, abs(hours))
-    # What shows as nothing is no change: "+0s" or "+0h" read as a loss.
-    if shows_nothing(text):
-        return "±0"
-    return ("+" if hours > 0 else "−") + text
-
-
-def signed_number(value: float, decimals: int = 1, unit: str = "") -> str:
-    """A change with its sign and the typographic minus: ``+1.2 pts``, ``−3%``."""
-    # What rounds to nothing is no change: "+0.0 pts" read as a gain.
-    if round(value, decimals) == 0:
-        return f"±0{unit}"
-    return f"{value:+.{decimals}f}".replace("-", "−") + unit
-
-
 def coloured(shown: str, delta: float, lower_is_better: bool = True) -> tuple[str, str | None]:
     """A change as shown with its colour, none when it shows as none (``±0``)."""
     return shown, None if shown.startswith("±0") else change_color(delta, lower_is_better)
@@ -117,11 +105,6 @@ def signed_money(amount: float, currency: str) -> str:
     return ("+" if amount > 0 else "−") + text
 
 
-def shows_nothing(text: str) -> bool:
-    """Whether a figure as shown is zero: no digit but 0 in it ("0h", "0.00 USD")."""
-    return not any(digit in text for digit in "123456789")
-
-
 def overload_text(overflowing: Sequence[QueueChange]) -> str:
     """The stages that overflow and their loads: ``overloaded: Code review 117%``; one
     overloaded today already says so, so that an idea is not blamed for it."""
@@ -131,13 +114,6 @@ def overload_text(overflowing: Sequence[QueueChange]) -> str:
         for change in overflowing
     )
     return f"overloaded: {loads}"
-
-
-def change_color(delta: float, lower_is_better: bool = True) -> str | None:
-    """Green for a change for the better, red for worse, None for no change."""
-    if abs(delta) < NOISE:
-        return None
-    return BETTER if (delta < 0) == lower_is_better else WORSE
 
 
 def panel_font(point_size: float = PANEL_POINT_SIZE, bold: bool = False) -> QFont:

@@ -68,8 +68,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         docks.fit_to_screen(self)
         restored = remember_layout and docks.restore_arrangement(self)
-        self.arranged = bool(restored)
-        """Whether the window took the size and panels the user left it with."""
+        self.arranged = bool(restored)  # the size and panels the user left it with
         if not restored:
             self.default_layout()
             # Docks take their share only once the window has its real size on screen.
@@ -194,7 +193,8 @@ class MainWindow(QMainWindow):
         shown = self.workspace.displayed_stream
         future = self.workspace.future
         self.scene.figures_typed_here = future is None
-        self.scene.show_map(shown, analysis, self.workspace.label, future.queues if future else ())
+        queues = future.queues if future else ()
+        self.scene.show_map(shown, analysis, self.workspace.label, queues, self.workspace.today())
         self.status_label.set_full_text(status_text(analysis, shown, future))
         self.editor.keep_known()
         self._show_selection(self.editor.selected_ids)

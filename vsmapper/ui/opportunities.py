@@ -65,21 +65,26 @@ from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.insights_panel import (
     PANEL_POINT_SIZE,
     ROOT,
-    WORSE,
     FollowingPanel,
     ProblemLabel,
-    change_color,
     fit_columns,
     overload_text,
     panel_font,
     percent_of,
     prepare_table,
-    signed_duration,
-    signed_number,
     text_label,
 )
 from vsmapper.ui.side_effects import SideEffectsDialog
-from vsmapper.ui.units import UNBOUNDED, duration_text, literal_label, money_text
+from vsmapper.ui.units import (
+    UNBOUNDED,
+    WORSE,
+    change_color,
+    duration_text,
+    literal_label,
+    money_text,
+    signed_duration,
+    signed_number,
+)
 from vsmapper.ui.workspace import Workspace
 
 STATUSES = ("idea", "pilot", "adopted")

@@ -47,8 +47,6 @@ from vsmapper.ui import theme
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
 from vsmapper.ui.insights_panel import (
-    NOISE,
-    WORSE,
     FollowingPanel,
     Heading,
     ProblemLabel,
@@ -61,9 +59,7 @@ from vsmapper.ui.insights_panel import (
     prepare_table,
     read_only_item,
     section_label,
-    signed_duration,
     signed_money,
-    signed_number,
     text_label,
 )
 from vsmapper.ui.opportunities import (
@@ -74,11 +70,15 @@ from vsmapper.ui.opportunities import (
 )
 from vsmapper.ui.units import (
     NO_COSTS,
+    NOISE,
     UNBOUNDED,
+    WORSE,
     cost_text,
     duration_text,
     literal_label,
     money_text,
+    signed_duration,
+    signed_number,
 )
 from vsmapper.ui.workspace import Workspace
 

@@ -73,3 +73,39 @@ NO_COSTS_TIP = "Give the map an hourly cost (File ▸ Map settings…) to see wh
 def cost_text(amount: float, stream: ValueStream) -> str:
     """A cost per item, or "not set" for a map without an hourly cost: never a false 0."""
     return money_text(amount, stream.currency) if stream.has_costs() else NO_COSTS
+
+
+# Changes smaller than this are float noise, shown as no change.
+NOISE = 1e-6
+
+BETTER = "#15803d"
+WORSE = "#b91c1c"
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether a figure as shown is zero: no digit but 0 in it ("0h", "0.00 USD")."""
+    return not any(digit in text for digit in "123456789")
+
+
+def signed_duration(stream: ValueStream, hours: float) -> str:
+    """A change of duration with its sign: ``+1.5d``, ``−7h``, ``±0``."""
+    text = duration_text(stream, abs(hours))
+    # What shows as nothing is no change: "+0s" or "+0h" read as a loss.
+    if shows_nothing(text):
+        return "±0"
+    return ("+" if hours > 0 else "−") + text
+
+
+def signed_number(value: float, decimals: int = 1, unit: str = "") -> str:
+    """A change with its sign and the typographic minus: ``+1.2 pts``, ``−3%``."""
+    # What rounds to nothing is no change: "+0.0 pts" read as a gain.
+    if round(value, decimals) == 0:
+        return f"±0{unit}"
+    return f"{value:+.{decimals}f}".replace("-", "−") + unit
+
+
+def change_color(delta: float, lower_is_better: bool = True) -> str | None:
+    """Green for a change for the better, red for worse, None for no change."""
+    if abs(delta) < NOISE:
+        return None
+    return BETTER if (delta < 0) == lower_is_better else WORSE

@@ -48,6 +48,7 @@ class Workspace(QObject):
         self._cache: (
             tuple[ValueStream, str | None, ValueStream, FlowAnalysis, FutureState | None] | None
         ) = None
+        self._today: tuple[ValueStream, FlowAnalysis] | None = None
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh_now)
         self._seen = self.document.stream
@@ -160,6 +161,17 @@ class Workspace(QObject):
     def analysis(self) -> FlowAnalysis:
         """The analysis of what is shown."""
         return self._view()[1]
+
+    def today(self) -> FlowAnalysis | None:
+        """The current state's analysis while a scenario is shown, to compare it with."""
+        if self.future is None:
+            return None
+        cached = self._today
+        if cached is None or cached[0] is not self.stream:
+            from vsmapper.analysis import analyze
+
+            cached = self._today = (self.stream, analyze(self.stream))
+        return cached[1]
 
 
 def placed_like(stream: ValueStream, placed: ValueStream) -> ValueStream:

@@ -47,7 +47,15 @@ from vsmapper.ui.canvas.items import (
     tag_rect,
 )
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
-from vsmapper.ui.units import UNBOUNDED, cost_text, display_unit, show_hours
+from vsmapper.ui.units import (
+    UNBOUNDED,
+    change_color,
+    cost_text,
+    display_unit,
+    show_hours,
+    signed_duration,
+    signed_number,
+)
 
 REWORK_RISE = 32.0
 """How far a rework loop's top rises above the highest box under it."""
@@ -80,11 +88,14 @@ def hours_format(calendar: Calendar) -> HoursFormat:
 
 @dataclass(frozen=True)
 class KeyFigure:
-    """One headline number for presentation: caption, value and colour."""
+    """One headline number for presentation: caption, value and colour, and in a scenario
+    its change against today in green (better) or red (worse)."""
 
     caption: str
     value: str
     color: str
+    change: str = ""
+    change_color: str = theme.INK_SOFT
 
 
 @dataclass(frozen=True)
@@ -140,7 +151,11 @@ class MapScene(QGraphicsScene):
         """The boxes the last ``show_map`` put somewhere else."""
         self._lanes: tuple[Lane, ...] = ()
         self._room = PRESENTATION_ROOM
-        self._shown: tuple[ValueStream, FlowAnalysis, str, tuple[QueueChange, ...]] | None = None
+        self._shown: (
+            tuple[ValueStream, FlowAnalysis, str, tuple[QueueChange, ...], FlowAnalysis | None]
+            | None
+        ) = None
+        self._today: FlowAnalysis | None = None
         self._corners: dict[str, Point] = {}
         self._sorted_corners: dict[Lane | None, list[Point]] = {}
         # What the flows and loops were last routed for: an edit that moves no box and
@@ -177,13 +192,16 @@ class MapScene(QGraphicsScene):
         analysis: FlowAnalysis,
         label: str = "Current state",
         queues: Sequence[QueueChange] = (),
+        today: FlowAnalysis | None = None,
     ) -> None:
         """Show ``stream`` with its ``analysis``, changing only what differs from last time.
 
         ``queues`` are a scenario's queue changes: growing and overloaded queues get a badge,
-        and an overload shows lead time as unbounded.
+        and an overload shows lead time as unbounded. ``today``, the current state's
+        analysis, gives a scenario's headline figures their change.
         """
-        self._shown = (stream, analysis, label, tuple(queues))
+        self._today = today
+        self._shown = (stream, analysis, label, tuple(queues), today)
         with self._quietly():
             metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
             self._unbounded = any(change.overflowing for change in queues)
@@ -200,8 +218,8 @@ class MapScene(QGraphicsScene):
         shown map in nothing else, so the boxes' faces and the analysis stay as they are."""
         if self._shown is None:
             return
-        _, analysis, label, queues = self._shown
-        self._shown = (stream, analysis, label, queues)
+        _, analysis, label, queues, today = self._shown
+        self._shown = (stream, analysis, label, queues, today)
         with self._quietly():
             self._place_boxes(self._order, self._layout(stream))
             self._place_flows(stream, analysis)
@@ -727,7 +745,7 @@ class MapScene(QGraphicsScene):
     def _place_frame(self, stream: ValueStream, analysis: FlowAnalysis, label: str) -> None:
         """Phase bands, the title block and the timeline, around wherever the boxes are."""
         hours = hours_format(stream.calendar)
-        self._headline = _headline(stream, analysis, label, hours, self._unbounded)
+        self._headline = _headline(stream, analysis, label, hours, self._unbounded, self._today)
         if not self._order:
             self._bands.set_bands([])
             self._bands_key = None
@@ -1070,6 +1088,7 @@ def _headline(
     label: str,
     hours: HoursFormat,
     unbounded: bool = False,
+    today: FlowAnalysis | None = None,
 ) -> Headline:
     if unbounded:
         figures = [
@@ -1085,6 +1104,23 @@ def _headline(
                 "EXPECTED, WITH REWORK", hours(analysis.expected_lead_time_hours), theme.INK_SOFT
             ),
         ]
+        if today is not None:
+            lead = analysis.lead_time_hours - today.lead_time_hours
+            efficiency = analysis.flow_efficiency - today.flow_efficiency
+            expected = analysis.expected_lead_time_hours - today.expected_lead_time_hours
+            changes = (
+                (signed_duration(stream, lead), lead, True),
+                (signed_number(100 * efficiency, unit=" pts"), efficiency, False),
+                (signed_duration(stream, expected), expected, True),
+            )
+            figures = [
+                replace(
+                    figure,
+                    change=f"{shown} vs today",
+                    change_color=change_color(delta, lower_is_better) or theme.INK_SOFT,
+                )
+                for figure, (shown, delta, lower_is_better) in zip(figures, changes, strict=True)
+            ]
     found = analysis.marked_constraint
     if found is not None:
         figures.append(

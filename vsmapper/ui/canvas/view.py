@@ -489,17 +489,25 @@ class PresentationBanner(QWidget):
         card_height = height - top - pad * 0.8
         nominal = card_height * 0.48
         # Each card as wide as its value asks, so a long constraint name gets the room.
+        change_font = theme.font(nominal * 0.5, bold=True)
+        changes = [
+            QFontMetricsF(change_font).horizontalAdvance(figure.change) + card_height * 0.15
+            if figure.change
+            else 0.0
+            for figure in figures
+        ]
         needs = [
             max(
-                QFontMetricsF(theme.font(nominal, bold=True)).horizontalAdvance(figure.value),
+                QFontMetricsF(theme.font(nominal, bold=True)).horizontalAdvance(figure.value)
+                + change,
                 card_height * 2.6,
             )
             + card_height * 0.34
-            for figure in figures
+            for figure, change in zip(figures, changes, strict=True)
         ]
         free = width - pad * (len(figures) + 1)
         left = pad
-        for figure, need in zip(figures, needs, strict=True):
+        for figure, need, change in zip(figures, needs, changes, strict=True):
             card = QRectF(left, top, free * need / sum(needs), card_height)
             left = card.right() + pad
             painter.setPen(Qt.PenStyle.NoPen)
@@ -519,6 +527,16 @@ class PresentationBanner(QWidget):
             value = QRectF(
                 inner.left(), inner.top() + card_height * 0.3, inner.width(), card_height * 0.58
             )
+            if figure.change:
+                # A scenario's change against today, right of its value, in its colour.
+                painter.setFont(change_font)
+                painter.setPen(theme.color(figure.change_color))
+                painter.drawText(
+                    value,
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                    figure.change,
+                )
+                value = value.adjusted(0, 0, -change, 0)
             draw_fitted(painter, figure.value, value, nominal, theme.color(figure.color))
 
 
