@@ -24,18 +24,22 @@ from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
 from vsmapper.analysis import analyze
+from vsmapper.cli import example_map_path
 from vsmapper.errors import VSMapperError
-from vsmapper.io.mapfile import parse_map_text
+from vsmapper.io.mapfile import load_map, parse_map_text
 from vsmapper.layout import Grid
 from vsmapper.model import ValueStream
+from vsmapper.model.document import Document
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView, render_image, save_png, save_svg
 from vsmapper.ui.canvas.items import (
+    BOX,
     MIN_TITLE_PIXELS,
     READABLE_DETAIL,
     TITLE_SIZES,
     StageItem,
     TimelineItem,
+    tag_rect,
 )
 from vsmapper.ui.canvas.scene import REWORK_STEP
 
@@ -788,3 +792,19 @@ def test_a_scene_changed_after_its_zoomed_out_view_is_gone_reaches_nothing(
     with qtbot.captureExceptions() as raised:
         QApplication.processEvents()
     assert raised == []
+
+
+def test_a_pill_under_the_last_box_of_a_phase_leaves_the_next_phase_its_name(
+    qapp: Any,
+) -> None:
+    document = Document(load_map(example_map_path()))
+    document.swap_with_next("discovery")  # the constraint ends the ideation band
+    stream = document.stream
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    box = scene.stage_item("discovery")
+    [(text, _)] = box.face.tags
+    pill = box.mapRectToScene(tag_rect(text, 0))
+    assert pill.width() <= BOX.width()
+    names = [band.name_rect() for band in scene.phase_bands() if band.name_rect() is not None]
+    assert names and not any(pill.intersects(name) for name in names)

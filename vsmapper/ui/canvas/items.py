@@ -475,9 +475,25 @@ def _paint_self_rework(painter: QPainter, label: str) -> None:
     )
 
 
+TAG_SIZE = 13
+TAG_LEAST_SIZE = 9
+TAG_PADDING = 22.0
+
+
+def tag_size(text: str) -> int:
+    """The pill's type size: smaller for a text that would make it wider than its box, whose
+    neighbour's phase name it covered ("CONSTRAINT · 23% of lead time" over "CREATION")."""
+    size = TAG_SIZE
+    while size > TAG_LEAST_SIZE and (
+        _metrics(size, True).horizontalAdvance(text) + TAG_PADDING > BOX.width()
+    ):
+        size -= 1
+    return size
+
+
 def tag_rect(text: str, index: int) -> QRectF:
-    """Where the ``index``-th pill under the box goes."""
-    width = _metrics(13, True).horizontalAdvance(text) + 22
+    """Where the ``index``-th pill under the box goes: centred under it, no wider."""
+    width = _metrics(tag_size(text), True).horizontalAdvance(text) + TAG_PADDING
     top = BOX.height() + TAG_GAP + index * (TAG_HEIGHT + TAG_SPACING)
     return QRectF(BOX.width() / 2 - width / 2, top, width, TAG_HEIGHT)
 
@@ -493,7 +509,7 @@ def paint_tag(painter: QPainter, text: str, colour: str, index: int) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(theme.color(colour))
     painter.drawRoundedRect(rect, 6, 6)
-    painter.setFont(_font(13, True))
+    painter.setFont(_font(tag_size(text), True))
     painter.setPen(theme.color(theme.PAPER))
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
