@@ -808,3 +808,35 @@ def test_a_pill_under_the_last_box_of_a_phase_leaves_the_next_phase_its_name(
     assert pill.width() <= BOX.width()
     names = [band.name_rect() for band in scene.phase_bands() if band.name_rect() is not None]
     assert names and not any(pill.intersects(name) for name in names)
+
+
+def test_a_loop_back_to_an_earlier_row_writes_its_rate_over_that_row(qapp: Any) -> None:
+    names = ["Intake", "Refinement", "Coding", "Code review", "QA", "CAB", "Deploy", "Monitor"]
+    stages = [
+        {
+            "id": name.lower().replace(" ", "-"),
+            "name": name,
+            "process_time": "4h",
+            "wait_time": "1d",
+        }
+        for name in names
+    ]
+    stages[4]["rework_to"] = "coding"
+    stages[4]["pca"] = 75
+    data = {"format": "vsmapper", "version": 1, "name": "Wrapped", "stages": stages}
+    stream = parse_map_text(json.dumps(data))
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    coding, qa = (scene.stage_item(stage_id).mapRectToScene(BOX) for stage_id in ("coding", "qa"))
+    assert qa.top() > coding.bottom()  # two rows
+    label = scene.rework_item("qa").label_rect()
+    # Over Coding's row, by where it lands: in the gap between the rows it lay on the flow
+    # running back to the next row and on the phase's name.
+    assert label.bottom() <= coding.top() and label.right() <= coding.right()
+    bands = scene.phase_bands()
+    for number, band in enumerate(bands):
+        name = band.name_rect()
+        if name is not None:
+            assert not name.intersects(label)
+            # No band painted after it covers it (the lower row's band reached up to the label).
+            assert not any(later.rect.intersects(name) for later in bands[number + 1 :])

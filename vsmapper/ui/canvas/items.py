@@ -748,7 +748,7 @@ class ReworkItem(QGraphicsItem):
 
         ``detour`` (left, upper apex) takes a loop back to an earlier lane: up to ``apex`` over
         its own lane, left to ``left``, up to the upper apex over the target's lane and down
-        onto ``end``; the label sits where the loop leaves.
+        onto ``end``; the label sits over the target's lane, where the loop lands.
         """
         route = (start.x(), start.y(), end.x(), end.y(), apex, label, detour)
         if route == self._route:
@@ -764,8 +764,10 @@ class ReworkItem(QGraphicsItem):
         else:
             left, upper = detour
             half = _metrics(15, True).horizontalAdvance(label) / 2 + 9
-            # Left of where the loop leaves, but never out past the lanes' left edge.
-            top = QPointF(max(start.x() - half - 16, left + half + 8), apex)
+            # Over the target's lane, left of where the loop lands, never past the lanes' left
+            # edge. Where it leaves, the label sat in the gap between the lanes, on the flow
+            # that runs back to the next lane and on the phase's name.
+            top = QPointF(max(end.x() - half - 16, left + half + 8), upper)
             self._path = rounded_polyline(
                 [
                     start,

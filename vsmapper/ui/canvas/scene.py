@@ -812,11 +812,9 @@ class MapScene(QGraphicsScene):
             extents[number][0] = min(extents[number][0], y - GRID.lane_top)
             extents[number][1] = max(extents[number][1], y + height + GRID.lane_bottom, deepest)
         for stage_id, loop in self._reworks.items():
-            number = self._lane_of(stage_id)
-            extents[number][0] = min(extents[number][0], loop.label_rect().top())
-            # A loop back to an earlier lane runs over that lane too.
+            # A loop runs, and writes its rate, over its target's lane: its own, or an earlier.
             target = self._lane_of(self._rework_targets[stage_id][0])
-            top = loop.line().boundingRect().top() - REWORK_MARGIN
+            top = min(loop.label_rect().top(), loop.line().boundingRect().top() - REWORK_MARGIN)
             extents[target][0] = min(extents[target][0], top)
         bands: list[Band] = []
         labelled: set[str] = set()
