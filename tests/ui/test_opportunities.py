@@ -344,6 +344,28 @@ def test_the_editor_turns_red_while_the_text_would_be_refused(panel: Opportuniti
     editor.deleteLater()
 
 
+def test_tab_goes_from_field_to_field_over_the_cells_that_cannot_be_edited(
+    panel: OpportunitiesPanel,
+) -> None:
+    table = panel.table
+    start = panel.model.index(0, column("name"))
+    table.setFocus()
+    table.setCurrentIndex(start)
+    table.edit(start)
+    moves = [
+        (Qt.Key.Key_Tab, (0, column("process_time_factor"))),  # over Lead time alone
+        (Qt.Key.Key_Backtab, (0, column("name"))),
+        (Qt.Key.Key_Backtab, (len(panel.model.rows) - 1, column("note"))),  # round the end
+        (Qt.Key.Key_Tab, (0, column("name"))),  # over the Stage column
+    ]
+    for key, place in moves:
+        QTest.keyClick(QApplication.focusWidget(), key)
+        QApplication.processEvents()
+        assert (table.currentIndex().row(), table.currentIndex().column()) == place
+        assert table.state() == table.State.EditingState
+        assert table.isAncestorOf(QApplication.focusWidget())
+
+
 # Opening the dialog shows a top-level window, which the offscreen platform warns about.
 OPENS_A_DIALOG = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 

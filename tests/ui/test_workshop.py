@@ -13,6 +13,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialogButtonBox,
     QDockWidget,
     QFileDialog,
@@ -372,16 +373,15 @@ def test_the_improvement_plan_edits_every_field_with_undo(window, qtbot) -> None
     plan.table.item(kaizen_row, 4).setText("2026-12-15")
     plan.table.item(kaizen_row, 6).setText("review wait from 1d to 2h")
     window.workspace.refresh_now()
-    kaizen_row = plan.note_ids.index(kaizen_id)
-    status = plan.table.cellWidget(kaizen_row, 5)
-    status.setCurrentText("doing")
-    status.activated.emit(status.currentIndex())
-    window.workspace.refresh_now()
-    kaizen_row = plan.note_ids.index(kaizen_id)
-    scenario_box = plan.table.cellWidget(kaizen_row, 7)
-    scenario_box.setCurrentIndex(scenario_box.findData("fast-review"))
-    scenario_box.activated.emit(scenario_box.currentIndex())
-    window.workspace.refresh_now()
+    for column, value in ((5, "doing"), (7, "fast-review")):
+        cell = plan.table.model().index(plan.note_ids.index(kaizen_id), column)
+        plan.table.edit(cell)
+        box = plan.table.indexWidget(cell)
+        assert isinstance(box, QComboBox)
+        box.setCurrentIndex(box.findData(value))
+        box.activated.emit(box.currentIndex())
+        QTest.keyClick(box, Qt.Key.Key_Escape)
+        window.workspace.refresh_now()
 
     note = document.note(kaizen_id)
     assert (
@@ -461,6 +461,59 @@ def test_a_refused_due_date_reopens_with_what_was_typed(window, qtbot) -> None:
     assert plan.table.item(0, 4).text() == "2027-04-03"
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert plan.table.item(0, 4).text() == "2027-04-03"
+
+
+def keys(*pressed: str | Qt.Key) -> None:
+    """Type as a window does: each key to the widget with the focus then, events between."""
+    for key in pressed:
+        for one in [key] if isinstance(key, Qt.Key) else key:
+            QTest.keyClick(QApplication.focusWidget(), one)
+            QApplication.processEvents()
+
+
+def test_tab_goes_through_every_field_of_the_plan_and_never_out_to_the_map(window, qtbot) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.workshop.plan_action.trigger()
+    plan, table = window.workshop.plan, window.workshop.plan.table
+    for kind in ("kaizen", "pain"):
+        plan.add_note(kind, "review", f"A {kind}")
+    window.workspace.refresh_now()
+    window.select(["review"])  # on the map, a key typed there renames it
+    names = [stage.name for stage in window.workspace.stream.stages]
+    first, second = plan.note_ids
+    owner = table.visualRect(table.model().index(0, 3)).center()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=owner)
+    tab, back = Qt.Key.Key_Tab, Qt.Key.Key_Backtab
+
+    keys("Sam", tab, "2026-11-30", tab)
+    assert table.currentIndex().column() == 5  # Status: its drop-down is open
+    keys(tab, "d")
+    note = window.workspace.document.note(first)
+    assert (note.owner, note.due.isoformat(), note.status) == ("Sam", "2026-11-30", "open")
+    assert [stage.name for stage in window.workspace.stream.stages] == names
+    # Scenario, then the next row's Text, over the cells that cannot be edited.
+    visited = []
+    for key in (tab, tab, tab, back, back, back):
+        keys(key)
+        visited.append((table.currentIndex().row(), table.currentIndex().column()))
+        assert table.isAncestorOf(QApplication.focusWidget())
+    assert visited == [(0, 7), (1, 2), (1, 3), (1, 2), (0, 7), (0, 6)]
+    assert window.workspace.document.note(first).effect == "d"
+    keys(back, "d", tab)  # picked by its first letter, as in any drop-down
+    assert window.workspace.document.note(first).status == "doing"
+
+    # The last row's last field wraps round to the first: the focus stays in the plan.
+    last = table.model().index(1, 7)
+    table.setCurrentIndex(last)
+    table.edit(last)
+    keys(tab, "x", tab)
+    assert (table.currentIndex().row(), table.currentIndex().column()) == (0, 3)
+    assert table.isAncestorOf(QApplication.focusWidget())
+    assert window.workspace.document.note(first).text == "x"
+    assert window.workspace.document.note(second).text == "A pain"
+    assert [stage.name for stage in window.workspace.stream.stages] == names
 
 
 def test_a_map_with_notes_opens_with_the_plan_in_view_until_the_user_closes_it(qtbot) -> None:

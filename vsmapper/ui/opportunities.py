@@ -60,6 +60,7 @@ from vsmapper.model.duration import decimal_comma_hint, read_decimal, share_text
 from vsmapper.model.stream import MAX_FACTOR, AIOpportunity, Scenario, Stage, ValueStream
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
+from vsmapper.ui.cell_tabs import TabsThroughEditableCells
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.insights_panel import (
@@ -810,6 +811,10 @@ class OpportunityTableModel(CheckedTableModel):
         return True
 
 
+class OpportunityTable(TabsThroughEditableCells, QTableView):
+    """The AI opportunities, one a row; Tab goes from field to field."""
+
+
 class OpportunitiesPanel(FollowingPanel):
     """Every AI opportunity in the map, editable in place, with what each would do alone."""
 
@@ -820,7 +825,7 @@ class OpportunitiesPanel(FollowingPanel):
         self._current_stage: str | None = None
         self._sized = False
         self.model = OpportunityTableModel(workspace, self)
-        self.table = QTableView(self)
+        self.table = OpportunityTable(self)
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(

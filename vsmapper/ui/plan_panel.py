@@ -7,12 +7,21 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,7 +31,8 @@ from PySide6.QtWidgets import (
 from vsmapper.errors import VSMapperError
 from vsmapper.io.typed import typed_date
 from vsmapper.model.document import Document
-from vsmapper.model.stream import Note, ValueStream
+from vsmapper.model.stream import Note
+from vsmapper.ui.cell_tabs import TabsThroughEditableCells
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
 from vsmapper.ui.insights_panel import ProblemLabel, fit_columns, prepare_table, read_only_item
@@ -33,14 +43,50 @@ from vsmapper.workshop.plan import KIND_LABELS, PLAN_COLUMNS, improvement_plan
 if TYPE_CHECKING:
     from vsmapper.ui.workspace import Workspace
 
-EDITABLE_COLUMNS = {2: "text", 3: "owner", 4: "due", 6: "effect"}
+EDITABLE_COLUMNS = {2: "text", 3: "owner", 4: "due", 5: "status", 6: "effect", 7: "scenario"}
+STATUS_COLUMN, SCENARIO_COLUMN = 5, 7
+VALUE_ROLE = Qt.ItemDataRole.UserRole
+"""A chosen cell's value (a status, a scenario's id or None), where its text is a label."""
 STATUSES = ("open", "doing", "done")
 PLAN_COLUMN_CHARACTERS = 40
 """Widest column, in characters; a longer note elides, whole in its tooltip."""
 
 
-class PlanTable(ReopensRefusedCells, QTableWidget):
-    """The plan's rows; a refused cell opens again with what was typed."""
+class PlanTable(TabsThroughEditableCells, ReopensRefusedCells, QTableWidget):
+    """The plan's rows: Tab goes field by field; a refused cell reopens with what was typed."""
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A drop-down of ``choices()``, labels and values, whose pick is kept at once."""
+
+    def __init__(self, choices: Callable[[], list[tuple[str, object]]], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        box = QComboBox(parent)
+        for label, value in self.choices():
+            box.addItem(label, value)
+        box.activated.connect(lambda _: self.commitData.emit(box))
+        return box
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(VALUE_ROLE))))
+
+    def setModelData(
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), VALUE_ROLE)
 
 
 class ImprovementPlanPanel(QWidget):
@@ -56,6 +102,16 @@ class ImprovementPlanPanel(QWidget):
         self.table.setHorizontalHeaderLabels(list(PLAN_COLUMNS))
         prepare_table(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegateForColumn(
+            STATUS_COLUMN, ChoiceDelegate(lambda: [(status, status) for status in STATUSES], self)
+        )
+        self.table.setItemDelegateForColumn(
+            SCENARIO_COLUMN,
+            ChoiceDelegate(
+                lambda: [("", None)] + [(s.name, s.id) for s in workspace.stream.scenarios],
+                self,
+            ),
+        )
         self.add_pain_button = QPushButton("Add pain point", self)
         self.add_kaizen_button = QPushButton("Add kaizen burst", self)
         self.remove_button = QPushButton("Remove", self)
@@ -116,38 +172,23 @@ class ImprovementPlanPanel(QWidget):
                     item.setToolTip(str(value))
                 else:
                     item = read_only_item(str(value))
+                if column == STATUS_COLUMN:
+                    item.setData(VALUE_ROLE, row.note.status)
+                elif column == SCENARIO_COLUMN:
+                    item.setData(VALUE_ROLE, row.note.scenario)
                 self.table.setItem(number, column, item)
-            self.table.setCellWidget(number, 5, self._status_box(row.note))
-            self.table.setCellWidget(number, 7, self._scenario_box(stream, row.note))
         self._filling = False
         # Capped: sized to a long note, the Text column ran past the panel, its title with it.
         fit_columns(self.table, PLAN_COLUMN_CHARACTERS)
-
-    def _status_box(self, note: Note) -> QComboBox:
-        box = QComboBox(self.table)
-        box.addItems(list(STATUSES))
-        box.setCurrentText(note.status)
-        box.activated.connect(
-            lambda _=0, b=box, i=note.id: self.set_field(i, "status", b.currentText())
-        )
-        return box
-
-    def _scenario_box(self, stream: ValueStream, note: Note) -> QComboBox:
-        box = QComboBox(self.table)
-        box.addItem("", None)
-        for scenario in stream.scenarios:
-            box.addItem(scenario.name, scenario.id)
-        box.setCurrentIndex(max(0, box.findData(note.scenario)) if note.scenario else 0)
-        box.activated.connect(
-            lambda _=0, b=box, i=note.id: self.set_field(i, "scenario", b.currentData())
-        )
-        return box
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() not in EDITABLE_COLUMNS:
             return
         name = EDITABLE_COLUMNS[item.column()]
         note_id = self.note_ids[item.row()]
+        if item.column() in (STATUS_COLUMN, SCENARIO_COLUMN):
+            self.set_field(note_id, name, item.data(VALUE_ROLE))
+            return
         text = item.text().strip()
         try:
             problem = self._change(note_id, name, typed_date(text) if name == "due" else text)

@@ -44,6 +44,7 @@ from vsmapper.model.stream import (
     ValueStream,
 )
 from vsmapper.ui import theme
+from vsmapper.ui.cell_tabs import TabsThroughEditableCells
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
 from vsmapper.ui.insights_panel import (
@@ -358,7 +359,7 @@ def all_ai_ideas(scenarios: list[Scenario]) -> Scenario | None:
     return None
 
 
-class OverrideTable(QTableView):
+class OverrideTable(TabsThroughEditableCells, QTableView):
     """The overrides: values in columns wide enough for "1w 2.5d" and their titles, each row
     headed by its stage's name, which stays in view as a narrow dock scrolls sideways. The
     names take the width left, at least ``NAME_SAMPLE``'s; longer ones elide."""

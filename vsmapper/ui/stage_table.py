@@ -34,6 +34,7 @@ from vsmapper.io.typed import DURATIONS, read_stage_field, refusal_reason
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage, ValueStream
+from vsmapper.ui.cell_tabs import TabsThroughEditableCells
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.editor import Editor
 from vsmapper.ui.insights_panel import ROOT
@@ -456,7 +457,7 @@ COLUMN_SAMPLES = {
 were cut to "3.72d/7.7…" in columns of fixed pixels. The notes take the rest."""
 
 
-class StageTableView(ReopensRefusedCells, QTableView):
+class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
     """A spreadsheet-like table: type to edit, Tab and Enter move, paste rows from Excel.
 
     Enter commits and moves down, Tab right; Tab in the last cell adds a stage.
