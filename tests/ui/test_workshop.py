@@ -92,7 +92,7 @@ def test_a_round_from_the_window_collects_flags_and_applies_with_undo(window, qt
     before = snapshot(window)
     assert post(address, "a", {"coding": {"wait_time": "1d", "pca": 60, "pain": "Specs late"}})
     assert post(address, "b", {"coding": {"wait_time": "4d", "pca": 90}, "review": {"pca": 80}})
-    qtbot.waitUntil(lambda: survey.count_label.text() == "2 participant(s) answered", timeout=5000)
+    qtbot.waitUntil(lambda: survey.count_label.text() == "2 participants answered", timeout=5000)
     assert survey.table.rowCount() == 2
     assert [survey.table.item(0, c).text() for c in (0, 1, 5)] == ["Coding", "2", "wait, %C&A"]
     assert survey.table.item(1, 5).text() == ""
@@ -118,11 +118,44 @@ def test_a_round_from_the_window_collects_flags_and_applies_with_undo(window, qt
         post(address, "c", {"coding": {"pca": 50}})
 
 
+def test_a_round_applied_again_adds_no_pain_point_twice_and_says_what_the_map_holds(
+    window, qtbot
+) -> None:
+    survey = open_round(window, qtbot)
+    address, undo_stack = survey.round.address, window.workspace.undo_stack
+
+    def answered(text: str) -> None:
+        qtbot.waitUntil(lambda: survey.count_label.text() == text, timeout=5000)
+
+    assert post(address, "a", {"coding": {"wait_time": "1d", "pain": "Specs late"}})
+    answered("1 participant answered")
+    qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+    answered("The map holds the answers of 1 participant")
+    assert not survey.apply_button.isEnabled()
+    assert post(address, "b", {"coding": {"wait_time": "3d", "pain": "Reviews wait"}})
+    answered("2 participants answered")
+    qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+    stream = window.workspace.stream
+    assert [(n.stage, n.text) for n in stream.notes] == [
+        ("coding", "Specs late"),
+        ("coding", "Reviews wait"),
+    ]
+    assert stream.stage("coding").wait_time.text == "2d"
+    answered("The map holds the answers of 2 participants")
+
+    undo_stack.undo()
+    answered("2 participants answered")
+    assert survey.apply_button.isEnabled()
+    undo_stack.redo()
+    answered("The map holds the answers of 2 participants")
+    assert not survey.apply_button.isEnabled()
+
+
 def test_a_round_is_run_from_the_keyboard_and_esc_closes_it(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     address = survey.round.address
     assert post(address, "a", {"coding": {"pca": 60}})
-    qtbot.waitUntil(lambda: survey.count_label.text() == "1 participant(s) answered", timeout=5000)
+    qtbot.waitUntil(lambda: survey.count_label.text() == "1 participant answered", timeout=5000)
     survey.table.setFocus()
     # Tab leaves the answers (it went from cell to cell for ever) ...
     assert not survey.table.tabKeyNavigation()

@@ -11,6 +11,7 @@ from vsmapper.workshop.merge import (
     StageAnswer,
     apply_merge,
     estimate_text,
+    holds_merge,
     merge_answers,
     pcas_disagree,
     times_disagree,
@@ -125,6 +126,33 @@ def test_apply_merge_sets_the_fields_answered_and_adds_pain_points_as_notes() ->
         ("coding", "pain", "Specs arrive late")
     ]
     assert STREAM.stages[0].wait_time.text == "1d"
+
+
+def test_a_round_applied_again_adds_only_new_pain_points_and_updates_the_estimates() -> None:
+    first = [
+        {"coding": answer(wait="1d", pain="Specs arrive late"), "review": answer(pca=70)},
+        {"coding": answer(wait="3d", pain="Specs arrive late")},  # the same pain, twice
+    ]
+    later = [*first, {"coding": answer(wait="8d", pain="Flaky tests"), "review": answer(pca=80)}]
+    document = Document(STREAM)
+    merge = merge_answers(STREAM, ["coding", "review"], first)
+    assert not holds_merge(document.stream, merge)
+    apply_merge(document, merge)
+    assert holds_merge(document.stream, merge)
+    again = merge_answers(STREAM, ["coding", "review"], later)
+    assert not holds_merge(document.stream, again)
+    apply_merge(document, again)
+    coding, review = document.stream.stages
+    assert (coding.wait_time.text, review.pca) == ("3d", 75)
+    assert [(n.stage, n.text) for n in document.stream.notes] == [
+        ("coding", "Specs arrive late"),
+        ("coding", "Flaky tests"),
+    ]
+    assert holds_merge(document.stream, again)
+    apply_merge(document, again)
+    assert len(document.stream.notes) == 2
+    document.remove_stage("review")  # a stage deleted since: the map no longer holds it all
+    assert not holds_merge(document.stream, again)
 
 
 def test_merge_text_names_the_disagreement() -> None:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import Estimate, format_number
-from vsmapper.model.stream import Calendar, Note, ValueStream
+from vsmapper.model.stream import Calendar, Note, Stage, ValueStream
 
 TimeField = Literal["wait_time", "process_time"]
 TIME_FIELDS: tuple[TimeField, ...] = ("wait_time", "process_time")
@@ -150,10 +150,17 @@ def merge_answers(
     return SurveyMerge(responses=len(answers), stages=tuple(merged))
 
 
-def apply_merge(document: Document, merge: SurveyMerge) -> None:
-    """Put the merged estimates into the map and each pain point on its stage as a note."""
+def merge_edits(
+    stream: ValueStream, merge: SurveyMerge
+) -> tuple[list[Stage], list[tuple[str, str]]]:
+    """What applying ``merge`` changes: its stages as they would be, and each pain point not
+    yet on its stage (stage id, text), so a round applied again adds no note twice."""
+    stages: list[Stage] = []
+    pains: list[tuple[str, str]] = []
+    held = {(note.stage, note.text.strip()) for note in stream.notes if note.kind == "pain"}
+    by_id = {stage.id: stage for stage in stream.stages}
     for stage_merge in merge.stages:
-        stage = document.stage(stage_merge.id)
+        stage = by_id[stage_merge.id]
         changes: dict[str, object] = {}
         for name in TIME_FIELDS:
             spread: TimeSpread | None = getattr(stage_merge, name)
@@ -161,9 +168,33 @@ def apply_merge(document: Document, merge: SurveyMerge) -> None:
                 changes[name] = spread.text
         if stage_merge.pca is not None:
             changes["pca"] = stage_merge.pca
-        if changes:
-            document.replace_stage(stage.replaced(**changes))
+        changed = stage.replaced(**changes)
+        if changed != stage:
+            stages.append(changed)
         for pain in stage_merge.pains:
-            document.add_note(
-                Note(id=document.unique_note_id("pain"), stage=stage.id, kind="pain", text=pain)
-            )
+            if (stage.id, pain) not in held:
+                held.add((stage.id, pain))
+                pains.append((stage.id, pain))
+    return stages, pains
+
+
+def holds_merge(stream: ValueStream, merge: SurveyMerge) -> bool:
+    """Whether ``stream`` has every stage, estimate and pain point of ``merge``."""
+    try:
+        stages, pains = merge_edits(stream, merge)
+    except KeyError:  # a stage deleted since the round opened
+        return False
+    return not stages and not pains
+
+
+def apply_merge(document: Document, merge: SurveyMerge) -> None:
+    """Put the merged estimates into the map and each new pain point on its stage as a note."""
+    for stage_merge in merge.stages:
+        document.stage_index(stage_merge.id)  # one deleted since the round opened is refused
+    stages, pains = merge_edits(document.stream, merge)
+    for stage in stages:
+        document.replace_stage(stage)
+    for stage_id, text in pains:
+        document.add_note(
+            Note(id=document.unique_note_id("pain"), stage=stage_id, kind="pain", text=text)
+        )
