@@ -552,5 +552,5 @@ def test_an_edit_that_goes_through_clears_an_earlier_refusal(make_window: Window
 def test_the_view_menu_shows_and_hides_the_improvement_plan(make_window: WindowFactory) -> None:
     window = make_window(files.example_map())
     toggles = {action.text(): action for action in window.menus.view_menu.actions()}
-    toggles["Improvement plan"].trigger()
+    toggles["Impro&vement plan"].trigger()
     assert not window.workshop.dock.isHidden()

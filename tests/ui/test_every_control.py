@@ -8,11 +8,13 @@ error text shown fails the test.
 from __future__ import annotations
 
 import faulthandler
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QTabBar,
     QTabWidget,
@@ -31,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from benchmarks.bench_canvas import synthetic_map
 from tests.ui.conftest import WindowFactory
-from vsmapper.ui import files
+from vsmapper.ui import files, settings
 from vsmapper.ui.main_window import MainWindow
 
 # Text that only a failure puts on screen.
@@ -250,6 +253,57 @@ def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
     assert {key: names for key, names in owners.items() if len(names) > 1} == {}
     # On Windows AltGr arrives as Ctrl+Alt: such a key would fire while typing text.
     assert [key for key in owners if "Ctrl+Alt" in key] == []
+
+
+def alt_letter(text: str) -> str | None:
+    """The letter a single "&" marks in a menu item ("&&" is an ampersand), lowercased;
+    None when there is no such mark, or more than one."""
+    marked = [letter for letter in re.findall(r"&(.)", text) if letter != "&"]
+    return marked[0].lower() if len(marked) == 1 else None
+
+
+def menus_of(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Every menu of the window, by its path, with its items' texts: the menu bar, each menu
+    and submenu in it (Open recent with two maps), and a stage's and the empty map's menus."""
+    recent = settings.RECENT_FILES.get()
+    settings.RECENT_FILES.set([str(Path.cwd() / "a.vsm.json"), str(Path.cwd() / "b.vsm.json")])
+    window.file.fill_recent_menu(window.menus.recent_menu)
+    settings.RECENT_FILES.set(recent)
+    bar = window.menuBar().actions()
+    found = {"menu bar": [action.text() for action in bar]}
+    waiting = [("", action.menu()) for action in bar]
+    popped: list[QMenu] = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, where: popped.append(menu))
+    for stage_id in (window.workspace.stream.stages[0].id, ""):
+        window.menus.show_context_menu(stage_id, QPoint())
+    waiting += [(f"context menu {number}", menu) for number, menu in enumerate(popped)]
+    while waiting:
+        path, menu = waiting.pop()
+        assert isinstance(menu, QMenu)
+        path = f"{path} ▸ {menu.title()}" if path else menu.title()
+        items = [action for action in menu.actions() if not action.isSeparator()]
+        found[path] = [action.text() for action in items]
+        waiting += [(path, action.menu()) for action in items if action.menu() is not None]
+    return found
+
+
+def test_each_menu_item_has_an_alt_letter_of_its_own(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alt, a menu's letter, then an item's letter reaches every item, as in any app: a
+    letter two items share only moves between them. The shortcut test above never saw these
+    letters: they are no key sequence of an action, only an "&" in its text."""
+    menus = menus_of(window, monkeypatch)
+    assert len(menus) > 8
+    unmarked = {
+        path: [text for text in texts if alt_letter(text) is None] for path, texts in menus.items()
+    }
+    shared = {
+        path: [text for text in texts if [alt_letter(t) for t in texts].count(alt_letter(text)) > 1]
+        for path, texts in menus.items()
+    }
+    assert {path: texts for path, texts in unmarked.items() if texts} == {}
+    assert {path: texts for path, texts in shared.items() if texts} == {}
 
 
 def test_ctrl_y_redoes_as_in_a_spreadsheet(window: MainWindow) -> None:

@@ -64,7 +64,7 @@ def test_the_menus_offer_history(window: MainWindow) -> None:
         if menu.menu() is not None
         for action in menu.menu().actions()
     }
-    assert {"Import work-item &history…", "Try the example &history", "Measured flow"} <= titles
+    assert {"Import work-item &history…", "Try the example &history", "Measured f&low"} <= titles
 
 
 def test_import_onto_the_example_map_is_one_undo_step(window: MainWindow, qtbot: object) -> None:

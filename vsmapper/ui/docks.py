@@ -62,6 +62,8 @@ class Panel:
     scrolls: bool = False
     hidden: bool = False
     """Closed until asked for (View menu, or the action that needs it)."""
+    letter: str = ""
+    """The letter of its title that picks it in the View menu, after Alt+V."""
 
 
 class PanelDock(QDockWidget):
@@ -75,6 +77,9 @@ class PanelDock(QDockWidget):
     def __init__(self, panel: Panel, window: QMainWindow) -> None:
         super().__init__(panel.title, window)
         self.setObjectName(panel.title.lower().replace(" ", "-") + "-dock")
+        if panel.letter:
+            at = panel.title.lower().index(panel.letter)
+            self.toggleViewAction().setText(f"{panel.title[:at]}&{panel.title[at:]}")
         self._make = panel.make
         self._panel: QWidget | None = None
         self._in_view = False

@@ -83,7 +83,7 @@ class Menus:
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New blank map", file.new_blank, key.New)
         self.new_template_action = self._action(
-            'New from "Idea to production" template', file.new_from_template, "Ctrl+Shift+N"
+            'New &from "Idea to production" template', file.new_from_template, "Ctrl+Shift+N"
         )
         self.open_action = self._action("&Open…", file.open_dialog, key.Open)
         self.save_action = self._action("&Save", file.save, key.Save)
@@ -101,7 +101,7 @@ class Menus:
             "&Print map…", lambda: file.print_document("map"), key.Print, "Print the map"
         )
         self.print_report_action = self._action(
-            "Print &report…",
+            "Print repor&t…",
             lambda: file.print_document("report"),
             "Ctrl+Shift+R",
             "Print the report: the leaders' page and the map",
@@ -113,7 +113,7 @@ class Menus:
             "Print previe&w of the report…", lambda: file.print_document("report", preview=True)
         )
         self.settings_action = self._action(
-            "Map &settings…", self.edit_map_settings, "Ctrl+Shift+M"
+            "&Map settings…", self.edit_map_settings, "Ctrl+Shift+M"
         )
         self.quit_action = self._action("&Quit", window.close, key.Quit)
 
@@ -150,12 +150,12 @@ class Menus:
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
         )
         self.add_parallel_action = self._action(
-            "Add &parallel stage",
+            "Add parallel &stage",
             window.add_parallel_stage,
             "Ctrl+Shift+Return",
             "Add a stage beside the selected one, with the same neighbours",
         )
-        self.rename_action = self._action("&Rename…", window.rename_stage, "F2")
+        self.rename_action = self._action("Rena&me…", window.rename_stage, "F2")
         self.move_later_action = self._action(
             "Move stage la&ter",
             lambda: editor.move_stage(later=True),
@@ -175,7 +175,7 @@ class Menus:
             "Add a flow from the selected stage",
         )
         self.disconnect_action = self._action(
-            "&Disconnect from…", editor.disconnect_stages, "Ctrl+Shift+L", "Remove a flow"
+            "Disconnect &from…", editor.disconnect_stages, "Ctrl+Shift+L", "Remove a flow"
         )
         self.rework_action = self._action(
             "Set re&work target…",
@@ -197,7 +197,7 @@ class Menus:
             "&New scenario", lambda: window.scenarios.new_scenario()
         )
         self.all_ai_action = self._action(
-            "Create “All AI ideas”", lambda: window.scenarios.create_all_ai_ideas()
+            "Create “&All AI ideas”", lambda: window.scenarios.create_all_ai_ideas()
         )
         self.current_state_action = self._action(
             "Show &current state", lambda: window.workspace.show_scenario(None), "Ctrl+Shift+C"

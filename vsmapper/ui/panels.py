@@ -16,18 +16,18 @@ if TYPE_CHECKING:
 def window_panels(window: MainWindow) -> list[Panel]:
     """The panels of the window's docks, in their order; ``docks.TABBED`` groups them."""
     return [
-        Panel("Metrics", lambda: _metrics(window), RIGHT, scrolls=True),
-        Panel("Properties", lambda: _properties(window), RIGHT, scrolls=True),
-        Panel("Insights", lambda: _insights(window), RIGHT, scrolls=True),
-        Panel("Scenarios", lambda: _scenarios(window), RIGHT, scrolls=True),
-        Panel("History", lambda: _history(window), RIGHT),
-        Panel("Stages", lambda: _table(window), BOTTOM),
-        Panel("AI opportunities", lambda: _opportunities(window), BOTTOM, scrolls=True),
-        Panel("Where AI would matter", lambda: _leverage(window), BOTTOM),
-        Panel("Compare scenarios", lambda: _comparison(window), BOTTOM, scrolls=True),
-        Panel("Charts", lambda: _charts(window), BOTTOM, scrolls=True),
-        Panel("Improvement plan", lambda: _plan(window), BOTTOM, hidden=True),
-        Panel("Measured flow", lambda: _measured_flow(window), BOTTOM),
+        Panel("Metrics", lambda: _metrics(window), RIGHT, scrolls=True, letter="m"),
+        Panel("Properties", lambda: _properties(window), RIGHT, scrolls=True, letter="e"),
+        Panel("Insights", lambda: _insights(window), RIGHT, scrolls=True, letter="n"),
+        Panel("Scenarios", lambda: _scenarios(window), RIGHT, scrolls=True, letter="s"),
+        Panel("History", lambda: _history(window), RIGHT, letter="h"),
+        Panel("Stages", lambda: _table(window), BOTTOM, letter="t"),
+        Panel("AI opportunities", lambda: _opportunities(window), BOTTOM, scrolls=True, letter="a"),
+        Panel("Where AI would matter", lambda: _leverage(window), BOTTOM, letter="w"),
+        Panel("Compare scenarios", lambda: _comparison(window), BOTTOM, scrolls=True, letter="c"),
+        Panel("Charts", lambda: _charts(window), BOTTOM, scrolls=True, letter="r"),
+        Panel("Improvement plan", lambda: _plan(window), BOTTOM, hidden=True, letter="v"),
+        Panel("Measured flow", lambda: _measured_flow(window), BOTTOM, letter="l"),
     ]
 
 

@@ -13,9 +13,9 @@ if TYPE_CHECKING:
     from vsmapper.model.stream import ValueStream
 
 DISPLAY_UNITS: dict[DisplayUnit, str] = {
-    "auto": "Readable units (45m, 3.5h, 2w 4d)",
-    "hours": "Working hours",
-    "days": "Working days",
+    "auto": "&Readable units (45m, 3.5h, 2w 4d)",
+    "hours": "Working &hours",
+    "days": "Working &days",
 }
 _shown: list[DisplayUnit] = []
 UNBOUNDED = "unbounded"

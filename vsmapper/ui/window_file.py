@@ -118,8 +118,8 @@ class WindowFile(QObject):
         menu.clear()
         # Only absolute paths: a relative one would name another file after a start elsewhere.
         recent = [path for path in settings.RECENT_FILES.get() if Path(path).is_absolute()]
-        for path in recent:
-            action = menu.addAction(literal_label(Path(path).name))
+        for number, path in enumerate(recent, 1):
+            action = menu.addAction(f"&{number} {literal_label(Path(path).name)}")
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open_path(Path(p)))
         if not recent:

@@ -124,7 +124,7 @@ class Workshop:
         self.add_kaizen_action = action(
             "Add &kaizen burst…", lambda: self.add_note("kaizen"), "Ctrl+Shift+K"
         )
-        self.plan_action = action("Improvement &plan", self.show_plan)
+        self.plan_action = action("&Improvement plan", self.show_plan)
         self.guided_action = action("New &guided workshop map…", self.new_guided_map)
         # In presentation mode only, where a presenter's clicker sends Page Down and Up, and
         # "b" or "." to blank the screen; T is the presenter's own, for the agenda's timer.
