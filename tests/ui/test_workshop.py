@@ -549,6 +549,27 @@ def test_tab_goes_through_every_field_of_the_plan_and_never_out_to_the_map(windo
     assert [stage.name for stage in window.workspace.stream.stages] == names
 
 
+def test_the_plan_rebuilt_while_a_field_is_typed_keeps_what_was_typed(window, qtbot) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.workshop.plan_action.trigger()
+    plan, table = window.workshop.plan, window.workshop.plan.table
+    for kind in ("kaizen", "pain"):
+        plan.add_note(kind, "review", f"A {kind}")
+    window.workspace.refresh_now()
+    owner = table.model().index(0, 3)
+    table.setCurrentIndex(owner)
+    table.edit(owner)
+    keys("Sa")
+    # The refresh after the field left by Tab comes while the next one is half typed.
+    window.workspace.document.set_note_field(plan.note_ids[1], "owner", "Ana")
+    plan.refresh()
+    assert table.item(1, 3).text() == "Ana"
+    keys("m", Qt.Key.Key_Return)
+    assert window.workspace.document.note(plan.note_ids[0]).owner == "Sam"
+
+
 def test_a_map_with_notes_opens_with_the_plan_in_view_until_the_user_closes_it(qtbot) -> None:
     application()
     noted = map_from_data(feature_chain_data()).replaced(

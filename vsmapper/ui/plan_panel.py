@@ -152,7 +152,7 @@ class ImprovementPlanPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Rebuild the rows from the map's notes."""
+        """Show the map's notes, changing only the cells whose text or value changed."""
         self._stale = False
         stream = self.workspace.stream
         rows = improvement_plan(stream)
@@ -162,21 +162,25 @@ class ImprovementPlanPanel(QWidget):
         for number, row in enumerate(rows):
             cells = row.cells()
             for column, value in enumerate(cells):
+                text = str(value)
                 if column == len(cells) - 1:
                     text = "" if value is None else duration_text(stream, float(value))
                     if value is not None and float(value) < 0:
                         text = "−" + duration_text(stream, -float(value))
-                    item = read_only_item(text)
-                elif column in EDITABLE_COLUMNS:
-                    item = QTableWidgetItem(str(value))
-                    item.setToolTip(str(value))
-                else:
-                    item = read_only_item(str(value))
+                # Kept, not made anew: a new item resets the open editor of its cell, and what
+                # was typed there after a Tab, before this refresh, was lost.
+                item = self.table.item(number, column)
+                if item is None:
+                    editable = column in EDITABLE_COLUMNS
+                    item = QTableWidgetItem() if editable else read_only_item("")
+                    self.table.setItem(number, column, item)
+                item.setText(text)
+                if column in EDITABLE_COLUMNS:
+                    item.setToolTip(text)
                 if column == STATUS_COLUMN:
                     item.setData(VALUE_ROLE, row.note.status)
                 elif column == SCENARIO_COLUMN:
                     item.setData(VALUE_ROLE, row.note.scenario)
-                self.table.setItem(number, column, item)
         self._filling = False
         # Capped: sized to a long note, the Text column ran past the panel, its title with it.
         fit_columns(self.table, PLAN_COLUMN_CHARACTERS)
