@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -59,9 +59,11 @@ def test_the_workbook_has_an_improvement_plan_sheet(tmp_path: Path, planned: Val
         "Coding",
         "AI across the stream",
         "Ana",
-        "2026-12-15",
+        datetime(2026, 12, 15),  # a date a spreadsheet sorts and filters by, not text
         "doing",
     )
+    assert workbook["Improvement plan"].cell(2, 5).number_format == "yyyy-mm-dd"
+    assert rows[2][4] is None
     assert rows[1][-1] == pytest.approx(expected_effect(planned))
     assert rows[1][-1] < 0
     assert rows[2][:3] == ("Kaizen burst", None, "Weekly flow review")

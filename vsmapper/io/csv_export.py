@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from datetime import date
 
 from vsmapper.analysis import analyze
 from vsmapper.io.atomic import write_atomically
@@ -26,10 +27,13 @@ from vsmapper.model import ValueStream
 from vsmapper.model.duration import format_number
 
 
-def _field(value: str | float | None) -> str:
-    """A value as CSV text: numbers exactly, text guarded against running as a formula."""
+def _field(value: str | float | date | None) -> str:
+    """A value as CSV text: numbers exactly, dates as YYYY-MM-DD, text guarded against
+    running as a formula."""
     if value is None:
         return ""
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, str):
         return guard_csv_text(value)
     return format_number(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from vsmapper.analysis import FlowAnalysis, compare
 from vsmapper.model import SideEffect, ValueStream
@@ -19,7 +20,7 @@ END_OF_FLOW = "(end)"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet program read a CSV field as a formula."""
 
-Row = list[str | float | int | None]
+Row = list[str | float | int | date | None]
 
 
 # --- columns ---------------------------------------------------------------------------------
@@ -315,7 +316,7 @@ PLAN_TABLE_COLUMNS = (
     Column("Stage", width=24),
     Column("Text", width=48),
     Column("Owner", width=16),
-    Column("Due", width=12),
+    Column("Due", "yyyy-mm-dd", width=12),
     Column("Status", width=9),
     Column("Expected effect", width=36),
     Column("Scenario", width=22),
@@ -323,6 +324,15 @@ PLAN_TABLE_COLUMNS = (
 )
 
 
+PLAN_DUE = 4
+"""The Due column's place in ``PLAN_TABLE_COLUMNS``."""
+
+
 def plan_rows(stream: ValueStream) -> list[Row]:
     """The improvement plan, biggest expected lead-time cut first (``PLAN_TABLE_COLUMNS``)."""
-    return [list(row.cells()) for row in improvement_plan(stream)]
+    rows: list[Row] = []
+    for row in improvement_plan(stream):
+        cells: Row = list(row.cells())
+        cells[PLAN_DUE] = row.note.due  # a date, which a spreadsheet sorts and filters by
+        rows.append(cells)
+    return rows

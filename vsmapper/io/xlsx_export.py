@@ -20,6 +20,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -239,6 +240,8 @@ def _cell_xml(reference: str, value: object, text_style: str, number_style: str)
         return f'<c r="{reference}"{text_style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{reference}"{number_style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, date):
+        value = to_excel(value)  # a serial day number under the column's date format
     if isinstance(value, int | float):
         number = safe_string(value)
         content = f"<v>{number}</v>" if number else "<v />"
