@@ -52,3 +52,8 @@ class VSMapperError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 item``, ``1,500 items``."""
+    return f"{number:,} {noun}{'s' * (number != 1)}"

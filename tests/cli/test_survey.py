@@ -76,7 +76,7 @@ def test_a_round_ends_after_its_minutes_with_no_answers(tmp_path: Path) -> None:
     stdout, _ = process.communicate(timeout=20)
     assert process.returncode == 0
     assert address.startswith("http://")
-    assert stdout.startswith("0 participant(s) answered")
+    assert stdout.startswith("0 participants answered")
 
 
 @pytest.mark.parametrize(

@@ -661,7 +661,7 @@ def test_a_semicolon_separated_file_reads_decimal_commas(tmp_path: Path) -> None
     assert (second.hourly_cost, second.people, second.wait_time.text) == (1200.5, 1.5, "1.5h")
     assert first.people == 1  # a point without a decimal comma is a decimal point, as ever
     assert notices == [
-        "Read 4 number(s) with a decimal comma (1,5 as 1.5): the file is separated by "
+        "Read 4 numbers with a decimal comma (1,5 as 1.5): the file is separated by "
         "semicolons, as where a comma is the decimal mark."
     ]
     # A long hostile cell is read in time proportional to its length.

@@ -158,6 +158,6 @@ def test_a_round_applied_again_adds_only_new_pain_points_and_updates_the_estimat
 def test_merge_text_names_the_disagreement() -> None:
     answers = [{"review": answer(pca=50)}, {"review": answer(pca=95, pain="Nobody reviews")}]
     text = merge_text(merge_answers(STREAM, ["review"], answers))
-    assert "2 participant(s) answered" in text
+    assert "2 participants answered" in text
     assert "DISAGREE on %C&A" in text
     assert "pain: Nobody reviews" in text

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from vsmapper.errors import counted
+
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
 
@@ -33,8 +35,3 @@ def caveats(measurement: Measurement, today: date | None = None) -> list[str]:
             f"The history runs to {measurement.last_change:%Y-%m-%d}, after today: check the dates"
         )
     return found
-
-
-def counted(number: int, noun: str) -> str:
-    """``1 item``, ``1,500 items``."""
-    return f"{number:,} {noun}{'s' * (number != 1)}"

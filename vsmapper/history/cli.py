@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vsmapper.cli_args import UsageError, add_calendar, number
-from vsmapper.errors import VSMapperError
-from vsmapper.history.caveats import counted
+from vsmapper.errors import VSMapperError, counted
 from vsmapper.jsonout import json_text
 
 if TYPE_CHECKING:

@@ -12,8 +12,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from vsmapper.errors import VSMapperError
-from vsmapper.history.caveats import counted
+from vsmapper.errors import VSMapperError, counted
 from vsmapper.history.reading import History, first_in_item
 from vsmapper.model.stream import Calendar, ValueStream
 

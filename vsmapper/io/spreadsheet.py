@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, counted
 from vsmapper.io.mapfile import IMPORT_SUFFIXES, collection_paused
 from vsmapper.io.table_import import (
     EMPTY,
@@ -154,7 +154,7 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
             fields[place] = written
     if decimal_commas and notices is not None:
         notices.append(
-            f"Read {decimal_commas} number(s) with a decimal comma (1,5 as 1.5): the file is "
+            f"Read {counted(decimal_commas, 'number')} with a decimal comma (1,5 as 1.5): the file is "
             "separated by semicolons, as where a comma is the decimal mark."
         )
     return Workbook(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.history.caveats import counted
+from vsmapper.errors import counted
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import resize_for_screen

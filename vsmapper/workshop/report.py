@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vsmapper.errors import counted
 from vsmapper.workshop.merge import SurveyMerge
 
 FIELD_LABELS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
@@ -9,12 +10,12 @@ FIELD_LABELS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
 
 def merge_text(merge: SurveyMerge) -> str:
     """One line per stage: answers, merged wait, work and %C&A, disagreement, pain points."""
-    lines = [f"{merge.responses} participant(s) answered"]
+    lines = [f"{counted(merge.responses, 'participant')} answered"]
     for stage in merge.stages:
         wait = stage.wait_time.text if stage.wait_time else "–"
         work = stage.process_time.text if stage.process_time else "–"
         pca = "–" if stage.pca is None else f"{stage.pca:g}%"
-        line = f"{stage.name}: {stage.answers} answer(s); wait {wait}, work {work}, %C&A {pca}"
+        line = f"{stage.name}: {counted(stage.answers, 'answer')}; wait {wait}, work {work}, %C&A {pca}"
         if stage.disagreement:
             fields = ", ".join(FIELD_LABELS[name] for name in stage.disagreement)
             line += f"; DISAGREE on {fields}: talk about it"
