@@ -554,3 +554,35 @@ def test_the_view_menu_shows_and_hides_the_improvement_plan(make_window: WindowF
     toggles = {action.text(): action for action in window.menus.view_menu.actions()}
     toggles["Impro&vement plan"].trigger()
     assert not window.workshop.dock.isHidden()
+
+
+def test_a_refusal_takes_the_whole_status_bar_until_an_edit_goes_through(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(shown=True)
+    message = "Refinement: '99999999w' is too long; durations are at most 100 years (876,000h)"
+    window.show_problem(message)
+    # Beside the map's summary, at 1280 pixels the end of the reason was cut.
+    assert window.message_label.text() == message and window.status_label.isHidden()
+    window.editor.set_field("refine", "pca", 80)
+    assert window.message_label.text() == "" and not window.status_label.isHidden()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_while_presenting_messages_show_over_the_map_and_typing_says_how_to_rename(
+    make_window: WindowFactory, size: tuple[int, int]
+) -> None:
+    window = make_window(files.example_map(), shown=True, size=size)
+    window.toggle_presentation(True, full_screen=False)
+    window.select(["coding"])
+    window.view.setFocus()
+    QTest.keyClicks(window.view, "Cod")
+    QApplication.processEvents()
+    # The keys did nothing the room could see, and the status bar is hidden.
+    note = window.messages.over_map
+    assert note.isVisible() and "press F2 or Enter" in note.text()
+    assert window.workspace.document.stage("coding").name == "Coding"
+    assert window.view.rect().contains(note.geometry())
+    assert note.fontInfo().pixelSize() >= size[1] / 60
+    window.toggle_presentation(False)
+    assert not note.isVisible()

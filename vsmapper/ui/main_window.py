@@ -7,20 +7,20 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import docks, theme, units
+from vsmapper.ui import docks, units
 from vsmapper.ui.background import Latest
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.editor import Direction, Editor
-from vsmapper.ui.elided_label import ElidedLabel
 from vsmapper.ui.measured import install_measured_flow
 from vsmapper.ui.menus import Menus
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.panels import window_panels
+from vsmapper.ui.status import PROBLEM_MILLISECONDS, StatusMessages
 from vsmapper.ui.window_file import WindowFile
 from vsmapper.ui.workshop import Workshop
 from vsmapper.ui.workspace import Workspace
@@ -55,7 +55,12 @@ class MainWindow(QMainWindow):
         self.scene = MapScene(self)
         self.view = MapView(self.scene, self)
         self.setCentralWidget(self.view)
-        self._build_status_bar()
+        self.messages = StatusMessages(self, self.view)
+        self.message_label, self.status_label = (
+            self.messages.message_label,
+            self.messages.status_label,
+        )
+        self.presentingChanged.connect(lambda _on: self.messages.over_map.hide())
 
         # Panels are made when first needed (see docks): the first frame waits for none.
         self.docks = docks.add_docks(self, window_panels(self))
@@ -140,22 +145,6 @@ class MainWindow(QMainWindow):
         """The forecast the Charts panel ran last, if it ran one."""
         return self.charts.last_forecast if self.made("Charts") else None
 
-    def _build_status_bar(self) -> None:
-        """Messages on the left, never crowded out by the map's summary on the right."""
-        self.message_label = QLabel(self)
-        self.message_label.setObjectName("status-message")
-        self.message_label.setMinimumWidth(320)
-        self.message_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.status_label = ElidedLabel(self)
-        self.status_label.setMinimumWidth(1)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.statusBar().addWidget(self.message_label, 2)
-        self.statusBar().addWidget(self.status_label, 3)
-        self._showing_problem = False
-        self._message_timer = QTimer(self, singleShot=True)
-        self._message_timer.timeout.connect(self.message_label.clear)
-
     def _connect(self) -> None:
         workspace = self.workspace
         workspace.refreshed.connect(self._refresh)
@@ -200,10 +189,7 @@ class MainWindow(QMainWindow):
         self._show_selection(self.editor.selected_ids)
 
     def _on_document_changed(self, change: object) -> None:
-        # An edit that went through makes an earlier refusal old news.
-        if self._showing_problem:
-            self.message_label.clear()
-            self._showing_problem = False
+        self.messages.clear_problem()
         if getattr(change, "kind", "") in ("map", "reset"):
             self.update_title()
 
@@ -225,17 +211,12 @@ class MainWindow(QMainWindow):
         self.workspace.refresh_now()
 
     def show_message(self, message: str, milliseconds: int = 8000, problem: bool = False) -> None:
-        """Say something in the status bar's message area for a while."""
-        colour = theme.PROBLEM if problem else "#1f2937"
-        self._showing_problem = problem
-        self.message_label.setStyleSheet(f"color: {colour};")
-        self.message_label.setText(message)
-        self.message_label.setToolTip(message)
-        self._message_timer.start(milliseconds)
+        """Say something for a while: in the status bar, over the map while presenting."""
+        self.messages.show(message, milliseconds, problem)
 
     def show_problem(self, message: str) -> None:
-        """Show a refused edit in the status bar, where it does not interrupt typing."""
-        self.show_message(message, 12000, problem=True)
+        """Show a refused edit where it does not interrupt typing."""
+        self.messages.show(message, PROBLEM_MILLISECONDS, problem=True)
 
     # --- selection -----------------------------------------------------------------
 

@@ -346,6 +346,13 @@ class MapView(QGraphicsView):
                 self.editRequested.emit(selected[-1])
                 return
             # Not while presenting: a presenter's clicker sends "b" or "." to blank the screen.
+            # The room is told how to rename instead: the keys did nothing it could see.
+            if len(selected) == 1 and self._presenting and _starts_a_name(event):
+                self._map_scene.typingRefused.emit(
+                    "Presenting, typing does not rename (a clicker's keys would): press F2 or "
+                    "Enter to edit the selected stage"
+                )
+                return
             if len(selected) == 1 and not self._presenting and _starts_a_name(event):
                 # As in a spreadsheet: typing on a selected stage types its new name.
                 self.editRequested.emit(selected[0])
