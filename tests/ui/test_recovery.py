@@ -279,7 +279,10 @@ def test_a_first_start_on_a_small_screen_takes_the_whole_screen(
 
 
 def test_a_start_on_a_map_remembers_it_and_on_a_broken_file_says_why(
-    windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    windows: Callable[..., MainWindow],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = saved_map(tmp_path / "asked-for.vsm.json", "Asked for")
     (window,) = app.start(str(path))
@@ -295,3 +298,6 @@ def test_a_start_on_a_map_remembers_it_and_on_a_broken_file_says_why(
     assert window.workspace.stream.name == files.example_map().name
     assert window.workspace.path is None
     assert len(said) == 1 and "broken.vsm.json" in said[0]
+    # And on the terminal it was started from, in one line.
+    err = capsys.readouterr().err
+    assert err.startswith("vsmapper: ") and err.count("\n") == 1 and "broken.vsm.json" in err

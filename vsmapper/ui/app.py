@@ -143,7 +143,9 @@ def first_window(file: str | None) -> MainWindow:
     path = files.absolute(file)
     try:
         stream = files.open_map(path)
-    except VSMapperError:
+    except VSMapperError as error:
+        # Said where it was asked for too: a window on the example is easily taken for it.
+        print(f"vsmapper: {error}", file=sys.stderr)
         window = new_window(files.example_map())
         window.file.open_path(path, confirmed=True)
         return window
