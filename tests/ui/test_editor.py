@@ -586,3 +586,21 @@ def test_while_presenting_messages_show_over_the_map_and_typing_says_how_to_rena
     assert note.fontInfo().pixelSize() >= size[1] / 60
     window.toggle_presentation(False)
     assert not note.isVisible()
+
+
+def test_a_name_typed_away_is_refused_saying_so(make_window: WindowFactory) -> None:
+    window = make_window(shown=True)
+    window.select(["coding"])
+    window.view.setFocus()
+    window.scene.start_rename("coding")
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    editor.setPlainText("  ")
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    # Enter on a cleared name did nothing, without a word.
+    assert "Coding: a stage needs a name (Esc keeps the one it has)" in window.message_label.text()
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.workspace.document.stage("coding").name == "Coding"

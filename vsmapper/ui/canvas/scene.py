@@ -257,12 +257,14 @@ class MapScene(QGraphicsScene):
         return self._shown[0].stage(stage_id) if self._shown else None
 
     def typing_problem(self, stage_id: str, field: str, text: str) -> str | None:
-        """Why a stage of the shown map cannot take ``text`` typed for ``field``: a name
-        another stage has (``document.name_taken``), a value the map would refuse."""
+        """Why a stage of the shown map cannot take ``text`` typed for ``field``: no name, a
+        name another stage has (``document.name_taken``), a value the map would refuse."""
         if not self._shown:
             return None
         stream = self._shown[0]
         if field == "name":
+            if not text.strip():
+                return "a stage needs a name (Esc keeps the one it has)"
             return name_taken(stream.stages, stage_id, text)
         # Here, not at the top: the spreadsheet readers are not needed for the first frame.
         from vsmapper.io.typed import typed_value
