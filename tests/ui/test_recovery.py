@@ -175,7 +175,16 @@ def test_recovering_the_file_asked_for_replaces_it_in_one_window(
     answering(monkeypatch, app.RECOVER)
     shown = app.start(str(path))
     assert len(shown) == 1
-    assert dump_map(shown[0].workspace.stream) == expected
+    workspace = shown[0].workspace
+    assert dump_map(workspace.stream) == expected
+    # One undo step over the file: Undo shows what the file holds, Redo the recovery.
+    stack = workspace.undo_stack
+    assert stack.count() == 1 and stack.undoText() == "Recover unsaved changes"
+    assert shown[0].isWindowModified()
+    stack.undo()
+    assert dump_map(workspace.stream) == dump_map(load_map(path)) and stack.isClean()
+    stack.redo()
+    assert dump_map(workspace.stream) == expected
 
 
 def test_the_recovery_question_has_three_answers(

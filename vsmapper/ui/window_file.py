@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, settings
+from vsmapper.ui.commands import try_perform
 from vsmapper.ui.units import literal_label
 
 if TYPE_CHECKING:
@@ -288,10 +290,25 @@ class WindowFile(QObject):
             self.window.show_problem(f"Autosave failed: {error}")
 
     def recover(self, recovery: files.Recovery) -> None:
-        """Show a recovered map as modified, to be saved where it came from."""
-        self.load(recovery.stream, recovery.original)
+        """Show a recovered map as modified, to be saved where it came from: its unsaved
+        changes one undo step over the file, so that Undo shows what the file holds."""
+        saved = None
+        # A file gone or unreadable leaves the recovered map all there is.
+        with contextlib.suppress(VSMapperError):
+            saved = files.open_map(recovery.original) if recovery.original else None
+        if saved is None:
+            self.load(recovery.stream, recovery.original)
+            # The recovered map differs from its file: mark it modified until saved.
+            self.workspace.undo_stack.resetClean()
+        else:
+            self.load(saved, recovery.original)
+            try_perform(
+                self.workspace.undo_stack,
+                self.workspace.document,
+                "Recover unsaved changes",
+                lambda document: document.replace(recovery.stream),
+            )
+            self.workspace.refresh_now()
         recovery.file.release()
-        # The recovered map differs from its file: mark it modified until saved.
-        self.workspace.undo_stack.resetClean()
         self.window.update_title()
         self.autosave()
