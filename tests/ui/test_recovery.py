@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -201,6 +202,9 @@ def test_the_recovery_question_has_three_answers(
             box = QApplication.activeModalWidget()
             assert isinstance(box, QMessageBox)
             assert "Unsaved" not in box.text() and "Feature delivery" in box.text()
+            assert re.fullmatch(
+                r"Autosaved \w+day \d+ \w+ \d{4} at \d\d:\d\d\.", box.informativeText()
+            )
             next(b for b in box.buttons() if b.text() == label).click()
 
         QTimer.singleShot(0, click)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import cast
 
@@ -83,8 +84,14 @@ def ask_recovery(parent: MainWindow, recovery: files.Recovery, place: int, count
         f"({where}). Recover them?",
         parent=parent,
     )
-    if count > 1:
-        box.setInformativeText(f"Unsaved map {place} of {count}.")
+    # When, so that an old autosave is not taken for this morning's work.
+    try:
+        saved = datetime.fromtimestamp(recovery.file.map_file.stat().st_mtime)
+        when = f"Autosaved {saved:%A} {saved.day} {saved:%B %Y at %H:%M}."
+    except OSError:
+        when = ""
+    count_text = f"Unsaved map {place} of {count}." if count > 1 else ""
+    box.setInformativeText(" ".join(filter(None, (when, count_text))))
     recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
     later = box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
