@@ -150,6 +150,25 @@ def test_every_orphan_is_offered_one_by_one_and_each_answer_holds(
     assert not dropped.file.recovery.map_file.exists()
 
 
+def test_the_map_behind_a_recovery_question_is_fitted(
+    windows: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crashed = windows()
+    edited(crashed, "Unsaved")
+    crash(crashed)
+    zooms: list[float] = []
+
+    def ask(parent: MainWindow, recovery: files.Recovery, place: int, count: int) -> str:
+        zooms.append(parent.view.zoom())
+        return app.LATER
+
+    monkeypatch.setattr(app, "ask_recovery", ask)
+    (window,) = app.start(None)
+    # Behind the question the example showed at 100 %, its first boxes filling the screen.
+    assert zooms == [pytest.approx(window.view.zoom())] and zooms[0] < 1
+    files.orphaned_recoveries()[0].file.release()
+
+
 def test_a_new_start_opens_its_file_and_still_offers_recoveries(
     windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -164,7 +164,10 @@ def first_window(file: str | None) -> MainWindow:
 def start(file: str | None) -> list[MainWindow]:
     """The windows of a new start: ``file`` (or the example), then every orphaned autosave."""
     recoveries = files.orphaned_recoveries()
-    windows = offer_recoveries(first_window(file), recoveries)
+    first = first_window(file)
+    # Fitted before the recovery questions: behind them it showed at 100 %, hugely zoomed.
+    first.view.fit()
+    windows = offer_recoveries(first, recoveries)
     for shown in windows:
         shown.view.fit()
     return windows
