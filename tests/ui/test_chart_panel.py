@@ -507,3 +507,23 @@ def test_percentile_labels_stack_clear_of_one_another_in_any_height(
     for upper, lower in itertools.pairwise(boxes):
         assert upper.bottom() <= lower.top() + 1, (upper, lower)
     assert boxes[0].top() >= chart.getPlotItem().getViewBox().sceneBoundingRect().top() - 1
+
+
+def test_a_long_title_is_cut_in_the_middle_to_the_chart_s_width(panel: ChartsPanel) -> None:
+    chart = panel.time_chart
+    panel.resize(740, 330)
+    panel.tabs.setCurrentWidget(chart)
+    panel.show()
+    panel.workspace.show_scenario("more-changes")
+    panel.workspace.refresh_now()
+    QApplication.processEvents()
+    item = chart.plot.getPlotItem()
+    # Centred and too long, it lost both its ends ("…enario: Coding assistant, 30% more chang").
+    shown = item.titleLabel.text
+    assert "…" in shown and shown.startswith("Where the time goes") and shown.endswith("changes")
+    assert item.titleLabel.item.boundingRect().width() <= item.getViewBox().width()
+    panel.resize(1600, 330)
+    QApplication.processEvents()
+    assert (
+        item.titleLabel.text == "Where the time goes: Scenario: Coding assistant, 30% more changes"
+    )

@@ -93,9 +93,29 @@ def _plot(title: str, bottom: str, left: str = "", dates: bool = False) -> pg.Pl
     return plot
 
 
+TITLE_POINTS = 13.0
+
+
 def set_title(item: pg.PlotItem, title: str) -> None:
-    """The plot's title, in the charts' title type."""
-    item.setTitle(title, color=theme.INK, size="13pt")
+    """The plot's title, in the charts' title type, cut in the middle to the plot's width
+    as it changes: centred and too long, it lost both its ends."""
+    if item.property("fullTitle") is None:
+        item.getViewBox().sigResized.connect(lambda _box: _fit_title(item))
+    item.setProperty("fullTitle", title)
+    _fit_title(item)
+
+
+def _fit_title(item: pg.PlotItem) -> None:
+    title = str(item.property("fullTitle"))
+    # Centred over the plot's box, between the axes; measured as drawn, in the title's type.
+    width = item.getViewBox().width() * 0.92
+    kept, shown = len(title), title
+    while True:
+        item.setTitle(shown, color=theme.INK, size=f"{TITLE_POINTS:g}pt")
+        if width <= 0 or kept <= 8 or item.titleLabel.item.boundingRect().width() <= width:
+            return
+        kept -= 2
+        shown = title[: kept // 2] + "…" + title[len(title) - (kept - kept // 2) :]
 
 
 def save_chart(widget: QWidget, path: str | Path) -> None:
@@ -335,7 +355,8 @@ class TimeChart(QWidget):
         # Room for the title, the axis and the legend besides the bars.
         line = QFontMetricsF(self.font()).lineSpacing()
         self.plot.setMinimumHeight(round(line * (TIME_BAR_LINES * len(metrics) + 7)))
-        item.setXRange(0, max(starts, default=1) * 1.15 or 1, padding=0)
+        # Room right of the longest bar for its total ("5w 1.2d" was cut at 15 %).
+        item.setXRange(0, max(starts, default=1) * 1.3 or 1, padding=0)
         rows = [
             f"{m.name}: wait {w:,.2f} h, process {p:,.2f} h, rework {r:,.2f} h"
             for m, (w, p, r) in ((m, self.bars[m.id]) for m in reversed(metrics))
