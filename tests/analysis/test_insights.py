@@ -290,7 +290,7 @@ def test_an_opportunity_that_adds_rework_is_said_to_lengthen_lead_time() -> None
     found = only(insights(stream), "low_leverage")
     assert found.figures["saving_hours"] < 0
     assert "lengthen" in found.title
-    assert "the rework from its %C&A change outweighs the time it saves" in found.text
+    assert "what it does here (more rework)" in found.text and "outweighs" not in found.text
 
 
 def test_an_opportunity_that_lengthens_lead_time_elsewhere_names_where_and_how() -> None:
@@ -304,7 +304,30 @@ def test_an_opportunity_that_lengthens_lead_time_elsewhere_names_where_and_how()
     stream = chain([{"id": "s", "name": "S", "ai": ["bigger"]}], coding=[bigger])
     found = only(insights(stream), "low_leverage")
     assert found.figures["saving_hours"] < 0
-    assert "what it does elsewhere (Code review: slower work, more rework) outweighs" in found.text
+    assert (
+        "what it does elsewhere (Code review: slower work, more rework) outweighs the time it "
+        "saves" in found.text
+    )
+
+
+def test_an_opportunity_harming_its_own_stage_and_others_names_both() -> None:
+    # Its own %C&A fall costs far more than review's 1 % slower work: both are named.
+    sloppy = {
+        "id": "sloppy",
+        "name": "Sloppy",
+        "process_time_factor": 0.9,
+        "pca_delta": -40,
+        "also": [{"stage": "review", "process_time_factor": 1.01}],
+    }
+    stream = chain([{"id": "s", "name": "S", "ai": ["sloppy"]}], coding=[sloppy])
+    found = only(insights(stream), "low_leverage")
+    assert (
+        "what it does here (more rework) and what it does elsewhere (Code review: slower work) "
+        "outweigh the time it saves" in found.text
+    )
+    slower = {"id": "slower", "name": "Slower", "process_time_factor": 2}
+    stream = chain([{"id": "s", "name": "S", "ai": ["slower"]}], coding=[slower])
+    assert only(insights(stream), "low_leverage").text.count("what it does here (slower work)")
 
 
 def overloading_map(**fields: Any) -> ValueStream:
@@ -547,6 +570,14 @@ def test_a_long_wait_at_a_stage_few_percent_busy_is_said_to_follow_a_calendar() 
     assert only(insights(stream.replaced(scenarios=scenarios)), "calendar_wait").severity == (
         "warning"
     )
+
+
+def test_many_calendar_waits_are_named_five_and_counted() -> None:
+    stages = [stage(f"s{n}", 1, 40, name=f"Board {n}", people=5) for n in range(2000)]
+    found = only(insights(make_map(stages, demand_per_week=0.5)), "calendar_wait")
+    assert found.title.endswith("Board 0, Board 1, Board 2, Board 3, Board 4 and 1,995 more")
+    assert found.title.startswith("2,000 waits") and len(found.text) < 2000
+    assert len(found.stage_ids) == 2000
 
 
 def test_a_queue_its_load_can_explain_is_not_flagged() -> None:

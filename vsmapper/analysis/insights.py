@@ -15,7 +15,13 @@ from typing import Any, Literal
 
 from vsmapper.analysis.flow import FlowAnalysis, analyze
 from vsmapper.analysis.graph import critical_path
-from vsmapper.analysis.queues import QueueChange, overflow_json, queue_factor, stage_loads
+from vsmapper.analysis.queues import (
+    QueueChange,
+    overflow_json,
+    queue_factor,
+    responds_to_load,
+    stage_loads,
+)
 from vsmapper.analysis.scenario import (
     PCA_FLOOR,
     FutureState,
@@ -49,6 +55,8 @@ LOW_STAGE_SHARE = 0.10
 BUSY_UTILIZATION = 0.8
 LITTLE_CONTRADICTION_RATIO = 2
 """A wait entered this many times off the one WIP and throughput imply (Little's law) is flagged."""
+CALENDAR_WAITS_LISTED = 5
+"""Stages a calendar-wait finding names and gives figures for; the rest it counts."""
 CALENDAR_WAIT_RATIO = 200
 """A queue wait this many times what a queue at its load would be (exponential arrivals and
 work) follows a calendar or a batch, not the people's load: scenarios would scale it wrongly."""
@@ -509,30 +517,31 @@ def _calendar_waits(stream: ValueStream, words: _Words) -> list[Insight]:
     found = []
     for stage in stream.stages:
         load = loads[stage.id]
-        rho = load.utilization
-        if stage.wait_kind != "queue" or rho is None or not 0 < rho < 1 or load.work_hours <= 0:
+        if not responds_to_load(stage.wait_kind, load):
             continue
+        assert load.utilization is not None
         wait = stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
-        queue = queue_factor(rho, stage.people) * load.work_hours
+        queue = queue_factor(load.utilization, stage.people) * load.work_hours
         if wait > CALENDAR_WAIT_RATIO * queue:
-            found.append((stage, rho, queue, wait))
+            found.append((stage, load.utilization, queue, wait))
     if not found:
         return []
-    names = [stage.name for stage, *_ in found]
+    shown, more = found[:CALENDAR_WAITS_LISTED], len(found) - CALENDAR_WAITS_LISTED
+    names = [stage.name for stage, *_ in shown] + ([f"{more:,} more"] if more > 0 else [])
     listed = ", ".join(names[:-1]) + " and " + names[-1] if names[1:] else names[0]
     title = (
         f"{listed}'s {words.hours(found[0][3])} wait follows a calendar, not its people's load"
         if len(found) == 1
-        else f"{len(found)} waits follow a calendar, not the people's load: {listed}"
+        else f"{len(found):,} waits follow a calendar, not the people's load: {listed}"
     )
     figures = " ".join(
         f"{stage.name} is {share_text(rho)} busy: a queue for its {stage.people:g} "
         f"{'person' if stage.people == 1 else 'people'} would average "
         f"{f'about {words.hours(queue)}' if queue >= 1 / 60 else 'under a minute'}, yet the "
-        f"map says "
-        f"{words.hours(wait)}."
-        for stage, rho, queue, wait in found
+        f"map says {words.hours(wait)}."
+        for stage, rho, queue, wait in shown
     )
+    one = len(found) == 1
     return [
         Insight(
             kind="calendar_wait",
@@ -541,10 +550,9 @@ def _calendar_waits(stream: ValueStream, words: _Words) -> list[Insight]:
             text=(
                 f"{figures} Scenarios make a queue's wait grow and shrink with the load, "
                 "steeply, so a small cut of the work there would seem to save days. If a "
-                "meeting, a board or a release train sets "
-                f"{'this wait' if len(found) == 1 else 'these waits'}, set Wait kind to "
-                f"Fixed (Properties): scenarios then change {'it' if len(found) == 1 else 'them'}"
-                " only through AI ideas and overrides."
+                f"meeting, a board or a release train sets {'this wait' if one else 'these waits'}"
+                f", set Wait kind to Fixed (Properties): scenarios then change "
+                f"{'it' if one else 'them'} only through AI ideas and overrides."
             ),
             stage_ids=tuple(stage.id for stage, *_ in found),
             figures={
@@ -824,26 +832,40 @@ def _best_opportunity(effects: Sequence[OpportunityEffect], words: _Words) -> li
     ]
 
 
+def _harms(process_time_factor: float, wait_time_factor: float, pca_delta: float) -> list[str]:
+    """What an effect makes worse at its stage, in words."""
+    return [
+        what
+        for what, happens in (
+            ("slower work", process_time_factor > 1),
+            ("longer waits", wait_time_factor > 1),
+            ("more rework", pca_delta < 0),
+        )
+        if happens
+    ]
+
+
 def _why_longer(stream: ValueStream, effect: OpportunityEffect) -> str:
-    """What makes an opportunity that saves time at its stage lengthen lead time."""
+    """What makes an opportunity lengthen expected lead time: what it makes worse at its
+    own stage and at the stages its side effects reach, against the time it saves."""
     stage = stream.stage(effect.stage_id)
     opportunity = next(found for found in stage.ai if found.id == effect.opportunity_id)
-    harms = []
-    for side in opportunity.also:
-        worse = [
-            what
-            for what, happens in (
-                ("slower work", side.process_time_factor > 1),
-                ("longer waits", side.wait_time_factor > 1),
-                ("more rework", side.pca_delta < 0),
-            )
-            if happens
-        ]
-        if worse:
-            harms.append(f"{stream.stage(side.stage).name}: {', '.join(worse)}")
-    if harms:
-        return f"what it does elsewhere ({'; '.join(harms)})"
-    return "the rework from its %C&A change"
+    here = _harms(
+        opportunity.process_time_factor, opportunity.wait_time_factor, opportunity.pca_delta
+    )
+    elsewhere = [
+        f"{stream.stage(side.stage).name}: {', '.join(worse)}"
+        for side in opportunity.also
+        if (worse := _harms(side.process_time_factor, side.wait_time_factor, side.pca_delta))
+    ]
+    causes = [
+        *([f"what it does here ({', '.join(here)})"] if here else []),
+        *([f"what it does elsewhere ({'; '.join(elsewhere)})"] if elsewhere else []),
+    ]
+    cause = " and ".join(causes) or "what it does to the stream"
+    if opportunity.process_time_factor >= 1 and opportunity.wait_time_factor >= 1:
+        return cause  # it saves no time to outweigh
+    return f"{cause} {'outweigh' if len(causes) > 1 else 'outweighs'} the time it saves"
 
 
 def _low_leverage(
@@ -885,8 +907,7 @@ def _low_leverage(
         elif saving < -_NOISE_HOURS:
             title = f"{effect.opportunity} would lengthen expected lead time"
             result = (
-                f"adds {words.hours(-saving)} to expected lead time: "
-                f"{_why_longer(stream, effect)} outweighs the time it saves"
+                f"adds {words.hours(-saving)} to expected lead time: {_why_longer(stream, effect)}"
             )
         else:
             title = f"{effect.opportunity} does not move lead time"
