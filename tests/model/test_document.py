@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.document import Change, Document, slug
-from vsmapper.model.stream import AIOpportunity, Scenario, Stage, ValueStream
+from vsmapper.model.stream import AIOpportunity, Flow, Scenario, Stage, ValueStream
 from vsmapper.model.validation import user_error
 
 
@@ -295,4 +295,23 @@ def test_a_move_that_would_send_rework_forward_or_break_a_branch_is_refused(
         document.swap_with_next("coding")
     with pytest.raises(VSMapperError, match="Idea intake flows into 2 stages"):
         document.swap_with_next("intake")
+    # Moved earlier, Refinement meets Idea intake's branch: the message speaks of that.
+    with pytest.raises(VSMapperError, match="Idea intake also flows into Code review; only"):
+        document.swap_with_previous("refine")
     assert document.stream.stages == before.stages
+
+
+def test_a_swap_keeps_branches_before_and_after_the_pair() -> None:
+    # a, b → x → y → c, d: the pair swaps, every branch stays where it was.
+    stages = [Stage(id=name, name=name.upper()) for name in "abxycd"]
+    pairs = [("a", "x"), ("b", "x"), ("x", "y"), ("y", "c"), ("y", "d")]
+    document = Document(
+        ValueStream(
+            name="Branches",
+            stages=[s.replaced(position=(float(n), 0.0)) for n, s in enumerate(stages)],
+            flows=[Flow(source=source, target=target) for source, target in pairs],
+        )
+    )
+    document.swap_with_next("x")
+    assert sorted(flows(document)) == [("a", "y"), ("b", "y"), ("x", "c"), ("x", "d"), ("y", "x")]
+    assert document.stage("y").position == (2.0, 0.0) and document.stage("x").position == (3.0, 0.0)

@@ -98,6 +98,20 @@ def test_ctrl_shift_arrows_move_the_selected_stage_along_its_chain(
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
+def test_ctrl_shift_arrows_in_the_stages_table_select_cells_not_move_stages(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(shown=True)
+    flows = list(window.workspace.stream.flows)
+    table = window.table
+    window.show_dock("Stages")
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(1, 0))
+    QTest.keyClick(table, Qt.Key.Key_Right, CTRL_SHIFT)
+    # The table's own keys for widening a selection reordered the stream.
+    assert window.workspace.stream.flows == flows
+
+
 def test_arrow_keys_step_along_the_flow_and_between_parallel_stages(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

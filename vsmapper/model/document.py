@@ -453,7 +453,17 @@ class Document:
                 if before
                 else f"{name} is the first stage; there is nothing to move it before"
             )
-        self.swap_with_next(before[0])
+        [previous] = before
+        others = [
+            f.target for f in self.stream.flows if f.source == previous and f.target != stage_id
+        ]
+        if others:
+            raise VSMapperError(
+                f"{self._name(previous)} also flows into "
+                f"{', '.join(self._name(other) for other in others)}; only the one stage after "
+                "a stage can move before it (change its flows with Connect and Disconnect)"
+            )
+        self.swap_with_next(previous)
 
     def replace_stages(self, stages: list[Stage], flows: list[Flow], what: str) -> None:
         """Put a whole new list of stages and flows in place (a paste) as one change."""

@@ -184,8 +184,11 @@ class Menus:
             "Where rejected work goes back to",
         )
         self.delete_action = self._action("&Delete stage", editor.delete, key.Delete)
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        window.view.addAction(self.delete_action)
+        # The map's own keys: a table extends its selection with Shift, or deletes cells.
+        for action in (self.delete_action, self.move_earlier_action, self.move_later_action):
+            window.removeAction(action)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            window.view.addAction(action)
         self.reset_layout_action = self._action("Reset to automatic &layout", editor.reset_layout)
         self.add_ai_action = self._action(
             "Add AI &opportunity…",
