@@ -840,3 +840,22 @@ def test_a_loop_back_to_an_earlier_row_writes_its_rate_over_that_row(qapp: Any) 
             assert not name.intersects(label)
             # No band painted after it covers it (the lower row's band reached up to the label).
             assert not any(later.rect.intersects(name) for later in bands[number + 1 :])
+
+
+def test_a_loop_s_run_over_its_own_row_stays_in_that_row_s_band(qapp: Any) -> None:
+    # Twelve stages in rows of four; S9 sends work back to S1 one level up, over S10 → S8.
+    stages = [
+        {"id": f"s{n}", "name": f"S{n}", "process_time": "4h", "wait_time": "1d", "pca": 90}
+        for n in range(1, 13)
+    ]
+    stages[8]["rework_to"], stages[9]["rework_to"] = "s1", "s8"
+    data = {"format": "vsmapper", "version": 1, "name": "Loops", "stages": stages}
+    stream = parse_map_text(json.dumps(data))
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    s9 = scene.stage_item("s9").mapRectToScene(BOX)
+    assert s9.top() > scene.stage_item("s1").mapRectToScene(BOX).bottom()
+    loop = scene.rework_item("s9")
+    band = next(b for b in scene.phase_bands() if b.rect.contains(s9.center()))
+    # The loop's run over S9's row lay outside its band, on the row above's wrapping flow.
+    assert band.rect.top() < loop.apex()

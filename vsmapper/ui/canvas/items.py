@@ -791,6 +791,10 @@ class ReworkItem(QGraphicsItem):
         )
         self.update()
 
+    def apex(self) -> float:
+        """How high the loop rises over the lane it leaves."""
+        return self._route[4] if self._route is not None else 0.0
+
     def label_rect(self) -> QRectF:
         """Where the label sits, in scene coordinates."""
         return self._label_rect

@@ -814,7 +814,9 @@ class MapScene(QGraphicsScene):
             extents[number][0] = min(extents[number][0], y - GRID.lane_top)
             extents[number][1] = max(extents[number][1], y + height + GRID.lane_bottom, deepest)
         for stage_id, loop in self._reworks.items():
-            # A loop runs, and writes its rate, over its target's lane: its own, or an earlier.
+            own = self._lane_of(stage_id)
+            extents[own][0] = min(extents[own][0], loop.apex() - REWORK_MARGIN)
+            # It runs, and writes its rate, over its target's lane too: its own, or an earlier.
             target = self._lane_of(self._rework_targets[stage_id][0])
             top = min(loop.label_rect().top(), loop.line().boundingRect().top() - REWORK_MARGIN)
             extents[target][0] = min(extents[target][0], top)
