@@ -67,6 +67,26 @@ def test_a_minimal_csv_is_a_chain_in_row_order(tmp_path: Path) -> None:
     assert analyze(stream).lead_time_hours == 1 + 16 + 16 + 0.5 + 4
 
 
+def test_without_kind_and_phase_columns_the_names_say_them(tmp_path: Path) -> None:
+    path = tmp_path / "team.csv"
+    path.write_text(
+        "Stage,Phase,Process time\nIdea intake,,1h\nCoding,,2d\nHuddle,,1h\n"
+        "Code review,creation,2h\nQA testing,,4h\nDeploy to prod,,1h\n",
+        encoding="utf-8",
+    )
+    stream = import_spreadsheet(path)
+    # Every stage was "other" in creation: the AI suggestions and side effects, which go by
+    # kind, found no coding or review stage.
+    assert [(stage.kind, stage.phase) for stage in stream.stages] == [
+        ("intake", "ideation"),
+        ("coding", "creation"),
+        ("other", "creation"),
+        ("review", "creation"),
+        ("testing", "release"),
+        ("deploy", "release"),
+    ]
+
+
 def test_headers_match_without_case_and_by_their_synonyms(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path,

@@ -874,8 +874,13 @@ def test_new_rows_pasted_after_a_stage_continue_its_chain(
     assert set(chain) | {("penetration-test", "review")} <= set(flows(workspace))
     assert ("coding", "review") not in flows(workspace)
     stream = workspace.stream
-    assert stream.stage("security-scan").phase == stream.stage("coding").phase
+    # A new row's kind and phase are what its name says, as for a stage typed on the map.
+    scan = stream.stage("security-scan")
+    assert (scan.kind, scan.phase) == ("security", "release")
     undo_redo_round_trip(workspace, before)
+    # A name that says no kind keeps the phase of the stage before it.
+    assert table.paste("Stage\nCoding\nHuddle\n")
+    assert workspace.stream.stage("huddle").phase == workspace.stream.stage("coding").phase
 
 
 def test_the_first_new_row_follows_the_selected_stage_and_keeps_a_given_phase(

@@ -23,6 +23,7 @@ from vsmapper.io.table_import import (
 from vsmapper.io.tables import END_OF_FLOW
 from vsmapper.model.document import Document, slug
 from vsmapper.model.duration import parse_estimate
+from vsmapper.model.kinds import guessed_kind_and_phase
 from vsmapper.model.stream import KINDS, PHASES, Flow, Stage
 from vsmapper.model.validation import validation_messages
 
@@ -159,8 +160,12 @@ def paste_rows(document: Document, text: str, after: str | None = None) -> None:
     for index, row in enumerate(rows):
         new = ids[index] not in existing
         previous = before[index]
-        if new and row.fields.get("phase") is None and previous in pasted.stages:
-            row.fields["phase"] = pasted.stages[previous].phase
+        if new:
+            fields = row.fields
+            before_phase = pasted.stages[previous].phase if previous in pasted.stages else None
+            fields["kind"], fields["phase"] = guessed_kind_and_phase(
+                fields["name"], fields.get("kind"), fields.get("phase"), before_phase or "creation"
+            )
         pasted.apply(row, ids[index], by_name, problems, previous if new else None)
     problems.raise_any()
     explicit = {ids[index] for index, row in enumerate(rows) if row.next is not None}

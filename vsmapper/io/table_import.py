@@ -41,7 +41,8 @@ from vsmapper.model.duration import (
     looks_computed,
     read_decimal,
 )
-from vsmapper.model.stream import map_problems
+from vsmapper.model.kinds import guessed_kind_and_phase
+from vsmapper.model.stream import Phase, map_problems
 from vsmapper.model.validation import validation_messages
 
 MAX_LISTED_PROBLEMS = 20
@@ -669,6 +670,15 @@ def read_map(
     # a file with no Settings (a CSV) was written with the one it is read with.
     file_calendar = _calendar(written, Problems(source)) if workbook.settings else calendar
     rows = read_stage_rows(workbook.stages, file_calendar, problems)
+    # Without Kind and Phase columns, the AI suggestions and side effects, and the phase
+    # shares, go by what the names say, as for a stage typed on the map.
+    phase: Phase = "ideation"
+    for row in rows:
+        fields = row.fields
+        fields["kind"], fields["phase"] = guessed_kind_and_phase(
+            fields["name"], fields["kind"], fields["phase"], phase
+        )
+        phase = fields["phase"]
     resolve = _Resolver(rows)
     _note_shared_names(resolve, problems)
     flows = _flows(rows, resolve, problems)

@@ -79,13 +79,21 @@ def guessed_phase(kind: Kind, phase: Phase) -> Phase:
     return _KIND_PHASES.get(kind, phase)
 
 
+def guessed_kind_and_phase(
+    name: str, kind: Kind | None, phase: Phase | None, phase_before: Phase
+) -> tuple[Kind, Phase]:
+    """A stage's kind and phase as given, else as its name says; a stage of no kind known is
+    in the phase of the stage before it."""
+    kind = kind or guess_kind(name)
+    return kind, phase or guessed_phase(kind, phase_before)
+
+
 def guessed_stages(names: list[str], ids: list[str]) -> list[Stage]:
-    """Stages named in flow order, their kind and phase guessed from their names; a stage of
-    no kind known is in the phase of the stage before it (the first in ideation)."""
+    """Stages named in flow order, their kind and phase guessed from their names (the first
+    of no kind known in ideation)."""
     stages: list[Stage] = []
     phase: Phase = "ideation"
     for name, stage_id in zip(names, ids, strict=True):
-        kind = guess_kind(name)
-        phase = guessed_phase(kind, phase)
+        kind, phase = guessed_kind_and_phase(name, None, None, phase)
         stages.append(Stage(id=stage_id, name=name, kind=kind, phase=phase))
     return stages
