@@ -35,3 +35,27 @@ def test_a_wait_the_tracker_cannot_see_is_not_compared(tmp_path: Path) -> None:
     gap = model_gap(drawn, measure(read_history(write_transitions(tmp_path / "hand.csv")), drawn))
     assert gap is not None
     assert not [note for note in gap.stage_notes if "Review: the drawn wait" in note]
+
+
+def test_work_the_tracker_cannot_see_keeps_its_drawn_estimate(tmp_path: Path) -> None:
+    # Review's status is a waiting one: the tracker sees items wait there, never worked.
+    drawn = hand_map()
+    statuses = dict(drawn.statuses)
+    statuses["In review"] = statuses["In review"].model_copy(update={"state": "waiting"})
+    drawn = drawn.replaced(statuses=statuses)
+    found = measure(read_history(write_transitions(tmp_path / "hand.csv")), drawn)
+    assert found.stage("review").process.p50 is None  # unseen, not 0/0/0
+    _, review = measured_map(drawn, found).stages
+    assert review.process_time == drawn.stage("review").process_time
+
+
+def test_rework_the_tracker_never_sees_keeps_the_drawn_pca(tmp_path: Path) -> None:
+    drawn = hand_map()
+    stages = [stage.replaced(pca=80.0) for stage in drawn.stages]
+    stages[1] = stages[1].replaced(rework_to="dev")
+    drawn = drawn.replaced(stages=stages)
+    found = measure(read_history(write_transitions(tmp_path / "hand.csv")), drawn)
+    measured = measured_map(drawn, found)
+    for stage in measured.stages:
+        if found.stage(stage.id).pca == 100:  # no item seen going back: not "no rework"
+            assert (stage.pca, stage.rework_to) == (80.0, drawn.stage(stage.id).rework_to)

@@ -94,10 +94,12 @@ def test_import_onto_the_example_map_is_one_undo_step(window: MainWindow, qtbot:
     # the measured times, so a bare "the map says" read as stale.
     assert "The map as drawn says" in panel.summary.text()
     assert "before this measurement" in panel.summary.text()
-    # The tracker sees rework only as moves back: where it sees none, the map's %C&A gives way
-    # to 100 %, and the panel says why.
-    assert after.stage("discovery").pca == 100 and before.stage("discovery").pca < 100
+    # The tracker sees rework only as moves back: where it sees none, the map keeps its drawn
+    # %C&A and rework target, and the panel says why. They had given way to 100 %.
+    assert after.stage("discovery").pca == before.stage("discovery").pca < 100
+    assert after.stage("review").rework_to == before.stage("review").rework_to
     assert "no item sent back from 7 stages" in panel.summary.text()
+    assert "so they keep their drawn %C&amp;A and rework target" in panel.summary.text()
     assert "are not on the map" in panel.summary.text()
     assert "Ready for QA" in panel.summary.text()
     assert set(panel.lines) == {"P50", "P85", "P95"}

@@ -42,7 +42,9 @@ def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
             changes["wait_time"] = wait
         if process is not None:
             changes["process_time"] = process
-        if found.pca is not None:
+        # No item seen going back is no measure of rework that never moves items back in the
+        # tracker (a review's comments): the drawn %C&A and rework target stay.
+        if found.pca is not None and found.pca < 100:
             changes["pca"] = max(round(found.pca, PCA_DECIMALS), MIN_PCA)
             upstream = found.rework_to is not None and (
                 found.rework_to == stage.id or nx.has_path(graph, found.rework_to, stage.id)
@@ -182,7 +184,8 @@ def model_gap(
             0,
             f"%C&A: the tracker shows no item sent back from {len(unseen)} stage"
             f"{'s' * (len(unseen) != 1)} the map says rework at ({said}); rework that never "
-            "moves an item back in the tracker cannot be measured",
+            "moves an item back in the tracker cannot be measured, so they keep their drawn "
+            "%C&A and rework target",
         )
     return Gap(model, measured, sentence + ".", notes)
 

@@ -455,6 +455,8 @@ def measure(
             if m.stage == stage.id and m.state in WORKING_STATES
         }
         queue_seen = "waiting" in mapped.values()
+        # Without a working status the tracker never sees the work: not 0/0/0 of it.
+        work_seen = "working" in mapped.values()
         stages.append(
             StageMeasure(
                 id=stage.id,
@@ -465,7 +467,7 @@ def measure(
                 if row and queue_seen
                 else Spread(),
                 process=Spread(*(row[f"process_{p}"] for p in ("p10", "p50", "p90")))
-                if row
+                if row and work_seen
                 else Spread(),
                 pca=measured_pca,
                 rework_to=stage_ids[target] if target is not None else None,
