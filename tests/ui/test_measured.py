@@ -84,6 +84,11 @@ def test_import_onto_the_example_map_is_one_undo_step(window: MainWindow, qtbot:
     assert after.stage("qa").wait_time.form == "three"
     assert after.stage("learn") == before.stage("learn")  # nothing measured there
     assert after.statuses["Ready for QA"].stage == "qa"
+    # The planner's demand gave way to the tracker's velocity without a word.
+    assert (
+        f"demand is now the tracker's velocity, {after.demand_per_week:.3g} items a week "
+        f"(it was {before.demand_per_week:.3g};" in window.message_label.text()
+    )
     assert window.workspace.undo_stack.count() == 1
     window.workspace.undo_stack.undo()
     assert window.workspace.stream == before
@@ -267,7 +272,7 @@ def test_a_bad_history_is_an_inline_message(
         0,
         0,
     )
-    assert "row 2, Changed" in window.statusBar().currentMessage()
+    assert "row 2, Changed" in window.message_label.text()
     assert window.workspace.stream == before
 
 

@@ -71,7 +71,7 @@ def test_print_actions_print_pages(
     getattr(window.menus, action).trigger()
     assert pdf_pages(printed_to) == pages
     assert printed_to.stat().st_size > 10_000
-    assert window.statusBar().currentMessage().startswith("Printed the ")
+    assert window.message_label.text().startswith("Printed the ")
 
 
 def test_ctrl_p_prints_the_map_and_cancel_prints_nothing(
@@ -81,7 +81,7 @@ def test_ctrl_p_prints_the_map_and_cancel_prints_nothing(
     assert window.menus.print_report_action.shortcut().toString() == "Ctrl+Shift+R"
     monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
     window.menus.print_map_action.trigger()
-    assert window.statusBar().currentMessage() == ""
+    assert window.message_label.text() == ""
 
 
 @pytest.mark.parametrize(

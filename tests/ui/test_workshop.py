@@ -223,7 +223,7 @@ def test_opening_another_map_ends_the_round_and_says_so(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     window.file.load(map_from_data(feature_chain_data()), None)
     assert survey.round is None and window.workshop.overlay.isHidden()
-    assert "estimate round ended" in window.statusBar().currentMessage()
+    assert "estimate round ended" in window.message_label.text()
 
 
 def test_pain_point_and_kaizen_burst_on_the_selected_stage(window, qtbot, monkeypatch) -> None:
@@ -586,7 +586,7 @@ def test_a_map_with_notes_opens_with_the_plan_in_view_until_the_user_closes_it(q
     plan_dock = window.workshop.dock
     # It was hidden, unchecked under View, on a map with four notes.
     qtbot.waitUntil(lambda: not plan_dock.isHidden())
-    assert window.statusBar().currentMessage() == (
+    assert window.message_label.text() == (
         "This map has 2 pain points and 1 kaizen burst: see the Improvement plan tab"
     )
     # Beside the Stages table, which keeps the front.

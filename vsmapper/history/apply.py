@@ -63,6 +63,20 @@ def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
     )
 
 
+def applied_text(drawn: ValueStream | None, measured: ValueStream) -> str:
+    """What applying a measurement did, in a sentence; a changed demand said outright, as a
+    planner's own figure it replaces with the tracker's velocity."""
+    said = "Measured the map from work-item history"
+    before, after = drawn.demand_per_week if drawn else None, measured.demand_per_week
+    if drawn is None or before == after or after is None:
+        return said
+    was = f"it was {before:.3g}" if before is not None else "it had none"
+    return (
+        f"{said}; demand is now the tracker's velocity, {after:.3g} items a week ({was}; "
+        "File ▸ Map settings changes it)"
+    )
+
+
 def _iso(moment: Any) -> str:
     return moment.isoformat()
 

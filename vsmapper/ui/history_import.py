@@ -258,7 +258,7 @@ class HistoryImportDialog(QDialog):
         self.progress.setValue(0)
         self.message.setText(message)
         self.message.setStyleSheet(f"color: {theme.CONSTRAINT};")
-        self.window_.statusBar().showMessage(message.splitlines()[0], 6000)
+        self.window_.show_problem(message.splitlines()[0])
 
     def _show(self, result: Measured) -> None:
         self.cancel_button.setEnabled(False)
@@ -354,7 +354,7 @@ class HistoryImportDialog(QDialog):
 
     def apply(self) -> bool:
         """Put the measured map in the window: onto the open map as one undo step, or new."""
-        from vsmapper.history.apply import measured_map
+        from vsmapper.history.apply import applied_text, measured_map
 
         if self.result_ is None:
             return False
@@ -377,7 +377,7 @@ class HistoryImportDialog(QDialog):
             window.file.load(measured, None)
         window.measured_flow.show_measurement(self.result_, drawn)
         window.show_dock("Measured flow")
-        window.statusBar().showMessage("Measured the map from work-item history", 4000)
+        window.show_message(applied_text(drawn, measured), 15000)
         self.accept()
         return True
 

@@ -124,7 +124,7 @@ class MeasuredFlow(QObject):
         self.dialog: HistoryImportDialog | None = None
         self.job = BackgroundJob(self)
         self.job.finished.connect(self._example_measured)
-        self.job.failed.connect(lambda message: window.statusBar().showMessage(message, 6000))
+        self.job.failed.connect(window.show_problem)
         self.import_action = QAction("Import work-item &history…", window)
         self.import_action.setStatusTip("Measure the map from a tracker's work-item history")
         self.import_action.triggered.connect(self.open_dialog)
@@ -227,7 +227,7 @@ class MeasuredFlow(QObject):
         if not self.window.file.confirm_discard():
             return
         self.window.file.load(load_map(example_map_path()), None)
-        self.window.statusBar().showMessage("Measuring the example history…")
+        self.window.show_message("Measuring the example history…", 60000)
         self.job.start(MeasureWorker(example_history_path(), self.window.workspace.stream))
 
     def _example_measured(self, measured: Measured) -> None:
@@ -243,7 +243,7 @@ class MeasuredFlow(QObject):
         )
         self.show_measurement(measured, drawn)
         self.window.show_dock("Measured flow")
-        self.window.statusBar().showMessage("Measured the example map from its history", 4000)
+        self.window.show_message("Measured the example map from its history", 4000)
 
 
 def install_measured_flow(window: MainWindow) -> MeasuredFlow:

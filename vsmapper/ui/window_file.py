@@ -255,10 +255,10 @@ class WindowFile(QObject):
             )
         except VSMapperError as error:
             QMessageBox.warning(self.window, "Cannot print", str(error))
-            self.window.statusBar().showMessage(str(error), 8000)
+            self.window.show_problem(str(error))
             return
         if printed:
-            self.window.statusBar().showMessage(f"Printed the {what}", 4000)
+            self.window.show_message(f"Printed the {what}", 4000)
 
     def open_dropped(self, path: Path) -> None:
         """Open a map, or import a spreadsheet, dropped on the window."""
@@ -276,7 +276,7 @@ class WindowFile(QObject):
         if files.ask_reload(self.window, path, modified):
             self.open_path(path, confirmed=True)
         else:
-            self.window.statusBar().showMessage(
+            self.window.show_message(
                 f"Kept your version; {path.name} was changed by another program", 8000
             )
 

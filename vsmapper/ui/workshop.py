@@ -188,7 +188,7 @@ class Workshop:
             self.bring_plan_into_view()
         if change.kind == "reset" and self.survey_window is not None:
             if self.survey_window.round is not None:
-                self.window.statusBar().showMessage(
+                self.window.show_message(
                     "The estimate round ended: its questions were about the map just closed", 10000
                 )
             self.survey_window.close_round()
@@ -239,9 +239,7 @@ class Workshop:
             for kind, label in KIND_LABELS.items()
             if notes[kind]
         )
-        self.window.statusBar().showMessage(
-            f"This map has {held}: see the Improvement plan tab", 10000
-        )
+        self.window.show_message(f"This map has {held}: see the Improvement plan tab", 10000)
 
     def shutdown(self) -> None:
         """Close any open round: the server never outlives its window."""
