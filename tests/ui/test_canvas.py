@@ -859,3 +859,13 @@ def test_a_loop_s_run_over_its_own_row_stays_in_that_row_s_band(qapp: Any) -> No
     band = next(b for b in scene.phase_bands() if b.rect.contains(s9.center()))
     # The loop's run over S9's row lay outside its band, on the row above's wrapping flow.
     assert band.rect.top() < loop.apex()
+
+
+def test_a_change_that_shows_as_none_is_not_coloured(qapp: Any) -> None:
+    stream = checkout()
+    nudged = with_stages(stream, coding={"process_time": "16.0001h"})  # 2d and a third of a second
+    scene = MapScene()
+    scene.show_map(nudged, analyze(nudged), "Scenario: Nudge", today=analyze(stream))
+    lead = scene.headline().figures[0]
+    # "±0 vs today" in green read as a gain.
+    assert lead.change == "±0 vs today" and lead.change_color == theme.INK_SOFT

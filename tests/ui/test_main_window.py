@@ -21,6 +21,7 @@ from tests.ui.conftest import WindowFactory
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
 from vsmapper.model import Scenario, ValueStream
+from vsmapper.ui import app as app_module
 from vsmapper.ui import files
 from vsmapper.ui.app import EXIT_AFTER_FIRST_PAINT, render_screenshot
 from vsmapper.ui.canvas.items import GRID
@@ -138,6 +139,25 @@ def test_screenshot_renders_a_full_window(tmp_path: Path, qapp: QApplication) ->
     assert (image.width(), image.height()) == (1600, 1000)
     colours = {image.pixel(x, y) for x in range(0, 1600, 37) for y in range(0, 1000, 29)}
     assert len(colours) > 20
+
+
+def test_a_screenshot_is_in_readable_units_whatever_the_window_shows(
+    tmp_path: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vsmapper.ui import units
+
+    monkeypatch.setattr(units, "_shown", ["hours"])  # as a user who reads all in hours
+    seen: list[str] = []
+    real = app_module.MainWindow
+
+    def window(*args: object, **kwargs: object) -> MainWindow:
+        made = real(*args, **kwargs)  # type: ignore[arg-type]
+        seen.append(made.scene.headline().figures[0].value)
+        return made
+
+    monkeypatch.setattr(app_module, "MainWindow", window)
+    assert main(["--screenshot", str(tmp_path / "shot.png")]) == 0
+    assert seen == ["9w 0.8d"]
 
 
 def test_screenshot_of_a_bad_file_is_exit_3(

@@ -21,6 +21,7 @@ from vsmapper.ui import files, settings
 from vsmapper.ui.canvas.render import png_bytes
 from vsmapper.ui.docks import SHORT_WINDOW, after_first_paint
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.units import use_display_unit
 
 SCREENSHOT_SIZE = (1600, 1000)
 EXIT_AFTER_FIRST_PAINT = "VSMAPPER_EXIT_AFTER_FIRST_PAINT"
@@ -45,8 +46,10 @@ def render_screenshot(
     size: tuple[int, int] = SCREENSHOT_SIZE,
     presentation: bool = False,
 ) -> None:
-    """Render the main window at ``size`` (in presentation mode) to ``out`` without showing it."""
+    """Render the main window at ``size`` (in presentation mode) to ``out`` without showing it,
+    in readable units and the default layout: the same picture on every machine."""
     application()
+    use_display_unit("auto")
     stream = files.open_map(file) if file else files.example_map()
     window = MainWindow(stream, file, remember_layout=False)
     window.resize(*size)

@@ -720,7 +720,11 @@ class QueueChart(QWidget):
         ]
         for stage_id in offered:
             self.stage_box.addItem(stream.stage(stage_id).name, stage_id)
-        grown = [c for c in future.queues if c.responds or c.overflowing] if future else []
+        grown = (
+            [c for c in future.queues if (c.responds or c.overflowing) and c.stage_id in offered]
+            if future
+            else []
+        )
         if self._picked is None and grown:
             chosen = max(grown, key=lambda c: c.wait_after_hours - c.wait_before_hours).stage_id
         elif chosen not in offered and offered:

@@ -92,11 +92,6 @@ ROOT = QModelIndex()
 # --- words and colours ------------------------------------------------------------------
 
 
-def coloured(shown: str, delta: float, lower_is_better: bool = True) -> tuple[str, str | None]:
-    """A change as shown with its colour, none when it shows as none (``±0``)."""
-    return shown, None if shown.startswith("±0") else change_color(delta, lower_is_better)
-
-
 def signed_money(amount: float, currency: str) -> str:
     """A change of money with its sign: ``+950 USD``."""
     text = money_text(abs(amount), currency)

@@ -109,3 +109,8 @@ def change_color(delta: float, lower_is_better: bool = True) -> str | None:
     if abs(delta) < NOISE:
         return None
     return BETTER if (delta < 0) == lower_is_better else WORSE
+
+
+def coloured(shown: str, delta: float, lower_is_better: bool = True) -> tuple[str, str | None]:
+    """A change as shown with its colour, none when it shows as none (``±0``)."""
+    return shown, None if shown.startswith("±0") else change_color(delta, lower_is_better)

@@ -49,7 +49,7 @@ from vsmapper.ui.canvas.items import (
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
 from vsmapper.ui.units import (
     UNBOUNDED,
-    change_color,
+    coloured,
     cost_text,
     display_unit,
     show_hours,
@@ -155,7 +155,6 @@ class MapScene(QGraphicsScene):
             tuple[ValueStream, FlowAnalysis, str, tuple[QueueChange, ...], FlowAnalysis | None]
             | None
         ) = None
-        self._today: FlowAnalysis | None = None
         self._corners: dict[str, Point] = {}
         self._sorted_corners: dict[Lane | None, list[Point]] = {}
         # What the flows and loops were last routed for: an edit that moves no box and
@@ -200,7 +199,6 @@ class MapScene(QGraphicsScene):
         and an overload shows lead time as unbounded. ``today``, the current state's
         analysis, gives a scenario's headline figures their change.
         """
-        self._today = today
         self._shown = (stream, analysis, label, tuple(queues), today)
         with self._quietly():
             metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
@@ -747,7 +745,8 @@ class MapScene(QGraphicsScene):
     def _place_frame(self, stream: ValueStream, analysis: FlowAnalysis, label: str) -> None:
         """Phase bands, the title block and the timeline, around wherever the boxes are."""
         hours = hours_format(stream.calendar)
-        self._headline = _headline(stream, analysis, label, hours, self._unbounded, self._today)
+        today = self._shown[4] if self._shown else None
+        self._headline = _headline(stream, analysis, label, hours, self._unbounded, today)
         if not self._order:
             self._bands.set_bands([])
             self._bands_key = None
@@ -1119,7 +1118,7 @@ def _headline(
                 replace(
                     figure,
                     change=f"{shown} vs today",
-                    change_color=change_color(delta, lower_is_better) or theme.INK_SOFT,
+                    change_color=coloured(shown, delta, lower_is_better)[1] or theme.INK_SOFT,
                 )
                 for figure, (shown, delta, lower_is_better) in zip(figures, changes, strict=True)
             ]
