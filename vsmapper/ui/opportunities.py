@@ -21,7 +21,6 @@ from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -61,6 +60,7 @@ from vsmapper.model.stream import MAX_FACTOR, AIOpportunity, Scenario, Stage, Va
 from vsmapper.model.validation import validation_messages
 from vsmapper.ui import theme
 from vsmapper.ui.cell_tabs import TabsThroughEditableCells
+from vsmapper.ui.choice_delegate import ChoiceDelegate
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.insights_panel import (
@@ -177,36 +177,6 @@ class CheckedTextDelegate(QStyledItemDelegate):
 
         editor.textChanged.connect(check)
         return editor
-
-
-class ChoiceDelegate(QStyledItemDelegate):
-    """A drop-down of fixed choices that commits as soon as one is picked."""
-
-    def __init__(self, choices: tuple[str, ...], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.choices = choices
-
-    def createEditor(
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
-        editor = QComboBox(parent)
-        editor.addItems(list(self.choices))
-        editor.activated.connect(lambda _: self.commitData.emit(editor))
-        editor.activated.connect(lambda _: self.closeEditor.emit(editor))
-        return editor
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))
-
-    def setModelData(
-        self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
 # --- adding one --------------------------------------------------------------------------
@@ -834,9 +804,12 @@ class OpportunitiesPanel(FollowingPanel):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.table.setItemDelegate(CheckedTextDelegate(self.table))
-        self.table.setItemDelegateForColumn(STATUS_COLUMN, ChoiceDelegate(STATUSES, self.table))
         self.table.setItemDelegateForColumn(
-            CONFIDENCE_COLUMN, ChoiceDelegate(CONFIDENCES, self.table)
+            STATUS_COLUMN, ChoiceDelegate(lambda _cell: [(s, s) for s in STATUSES], self.table)
+        )
+        self.table.setItemDelegateForColumn(
+            CONFIDENCE_COLUMN,
+            ChoiceDelegate(lambda _cell: [(c, c) for c in CONFIDENCES], self.table),
         )
         self.table.verticalHeader().hide()
         prepare_table(self.table)

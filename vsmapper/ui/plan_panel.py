@@ -8,20 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,6 +27,7 @@ from vsmapper.io.typed import typed_date
 from vsmapper.model.document import Document
 from vsmapper.model.stream import Note
 from vsmapper.ui.cell_tabs import TabsThroughEditableCells
+from vsmapper.ui.choice_delegate import ChoiceDelegate
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
 from vsmapper.ui.insights_panel import ProblemLabel, fit_columns, prepare_table, read_only_item
@@ -56,39 +51,6 @@ class PlanTable(TabsThroughEditableCells, ReopensRefusedCells, QTableWidget):
     """The plan's rows: Tab goes field by field; a refused cell reopens with what was typed."""
 
 
-class ChoiceDelegate(QStyledItemDelegate):
-    """A drop-down of ``choices()``, labels and values, whose pick is kept at once."""
-
-    def __init__(self, choices: Callable[[], list[tuple[str, object]]], parent: QWidget) -> None:
-        super().__init__(parent)
-        self.choices = choices
-
-    def createEditor(
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
-        box = QComboBox(parent)
-        for label, value in self.choices():
-            box.addItem(label, value)
-        box.activated.connect(lambda _: self.commitData.emit(box))
-        return box
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(VALUE_ROLE))))
-
-    def setModelData(
-        self,
-        editor: QWidget,
-        model: QAbstractItemModel,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), VALUE_ROLE)
-
-
 class ImprovementPlanPanel(QWidget):
     """Every pain point and kaizen burst, biggest expected lead-time cut first, editable."""
 
@@ -103,13 +65,17 @@ class ImprovementPlanPanel(QWidget):
         prepare_table(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setItemDelegateForColumn(
-            STATUS_COLUMN, ChoiceDelegate(lambda: [(status, status) for status in STATUSES], self)
+            STATUS_COLUMN,
+            ChoiceDelegate(
+                lambda _cell: [(status, status) for status in STATUSES], self, VALUE_ROLE
+            ),
         )
         self.table.setItemDelegateForColumn(
             SCENARIO_COLUMN,
             ChoiceDelegate(
-                lambda: [("", None)] + [(s.name, s.id) for s in workspace.stream.scenarios],
+                lambda _cell: [("", None)] + [(s.name, s.id) for s in workspace.stream.scenarios],
                 self,
+                VALUE_ROLE,
             ),
         )
         self.add_pain_button = QPushButton("Add pain point", self)

@@ -20,9 +20,6 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
-    QComboBox,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
@@ -35,6 +32,7 @@ from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage, ValueStream
 from vsmapper.ui.cell_tabs import TabsThroughEditableCells
+from vsmapper.ui.choice_delegate import ChoiceDelegate
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.editor import Editor
 from vsmapper.ui.insights_panel import ROOT
@@ -394,31 +392,11 @@ def _clipboard_cell(text: str) -> str:
     return text
 
 
-class ChoiceDelegate(QStyledItemDelegate):
+class StageCellDelegate(ChoiceDelegate):
     """Phase, kind and rework target picked from a list; other cells typed."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        model = index.model()
-        assert isinstance(model, StageTableModel)
-        choices = model.choices(index)
-        if choices is None:
-            return super().createEditor(parent, option, index)
-        box = QComboBox(parent)
-        for label, text in choices:
-            box.addItem(label, text)
-        return box
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(index.data())))
-        else:
-            super().setEditorData(editor, index)
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData())
-        else:
-            super().setModelData(editor, model, index)
+    def __init__(self, view: QWidget) -> None:
+        super().__init__(lambda index: cast(StageTableModel, index.model()).choices(index), view)
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         # Ctrl+Enter while typing is the table's own: keep the cell, then add a stage. Left to
@@ -474,7 +452,7 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
         self.workspace = workspace
         self.editor = editor or Editor(workspace, self)
         self.setModel(StageTableModel(workspace, self))
-        self.setItemDelegate(ChoiceDelegate(self))
+        self.setItemDelegate(StageCellDelegate(self))
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked

@@ -1,0 +1,50 @@
+"""A table cell picked from a drop-down, for every table that has such cells."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+Index = QModelIndex | QPersistentModelIndex
+Choices = Callable[[Index], Sequence[tuple[str, object]] | None]
+"""The (label, value) choices of a cell; None for a cell that is typed."""
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A drop-down of the choices a cell offers, whose pick is kept at once; other cells are
+    typed. The value is read and written under ``role``."""
+
+    def __init__(
+        self,
+        choices: Choices,
+        parent: QWidget | None = None,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> None:
+        super().__init__(parent)
+        self.choices = choices
+        self.role = role
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        offered = self.choices(index)
+        if offered is None:
+            return super().createEditor(parent, option, index)
+        box = QComboBox(parent)
+        for label, value in offered:
+            box.addItem(label, value)
+        box.activated.connect(lambda _: self.commitData.emit(box))
+        return box
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(index.data(self.role))))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), self.role)
+        else:
+            super().setModelData(editor, model, index)
