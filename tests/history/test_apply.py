@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from tests.history.histories import hand_map, write_transitions
+from vsmapper.analysis import analyze
 from vsmapper.history.apply import measured_map, model_gap
 from vsmapper.history.measure import measure
 from vsmapper.history.reading import read_history
 from vsmapper.model.duration import parse_estimate
-from vsmapper.model.stream import ValueStream
+from vsmapper.model.stream import Flow, Stage, ValueStream
 
 
 def drawn_with_review_waits(wait: str) -> ValueStream:
@@ -59,3 +60,19 @@ def test_rework_the_tracker_never_sees_keeps_the_drawn_pca(tmp_path: Path) -> No
     for stage in measured.stages:
         if found.stage(stage.id).pca == 100:  # no item seen going back: not "no rework"
             assert (stage.pca, stage.rework_to) == (80.0, drawn.stage(stage.id).rework_to)
+
+
+def test_stages_before_the_tracker_starts_are_left_out_of_the_comparison(tmp_path: Path) -> None:
+    # An intake stage no status maps to: the tracker's flow time starts at Development.
+    drawn = hand_map()
+    intake = Stage(id="intake", name="Intake", wait_time=parse_estimate("2w"))
+    drawn = drawn.replaced(
+        stages=[intake, *drawn.stages],
+        flows=[Flow(source="intake", target="dev"), Flow(source="dev", target="review")],
+    )
+    found = measure(read_history(write_transitions(tmp_path / "hand.csv")), drawn)
+    gap = model_gap(drawn, found)
+    assert gap is not None
+    # Its two weeks were called time "the map shows more than items take".
+    assert "of it from Development on, where the tracker starts" in gap.sentence
+    assert gap.model_hours == pytest.approx(analyze(drawn).lead_time_hours - 80)

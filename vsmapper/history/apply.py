@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,6 +130,7 @@ class Gap:
     """The drawn map's lead time against the measured flow time."""
 
     model_hours: float
+    """Over the stages the tracker sees: from the first a status maps to on."""
     measured_hours: float
     sentence: str
     stage_notes: list[str]
@@ -150,15 +152,27 @@ def model_gap(
     measured = measurement.flow_time.p50
     if measured is None:
         return None
-    model = analyze(drawn).lead_time_hours
+    statuses = drawn.statuses if statuses is None else statuses
+    analysis = analyze(drawn)
+    model = analysis.lead_time_hours
+    said = f"The map as drawn says {_readable(model, drawn)}"
+    # Flow time starts at an item's first mapped status: the stages before the first one the
+    # tracker sees are not in it, and the map's time there is no overstatement.
+    before = _before_the_tracker(drawn, statuses)
+    if before:
+        ahead = math.fsum(
+            metrics.wait_time_hours + metrics.process_time_hours
+            for metrics in analysis.stages
+            if metrics.id in before and metrics.on_critical_path
+        )
+        model -= ahead
+        first = next(stage.name for stage in drawn.stages if stage.id not in before)
+        said += f", {_readable(model, drawn)} of it from {first} on, where the tracker starts"
     gap = measured - model
-    said = (
-        f"The map as drawn says {_readable(model, drawn)}, the tracker says "
-        f"{_readable(measured, drawn)} at P50"
-    )
+    said += f"; the tracker says {_readable(measured, drawn)} at P50"
     if gap > 0:
         sentence = f"{said}: {_readable(gap, drawn)} are not on the map"
-        waiting = _longest_wait(measurement, drawn.statuses if statuses is None else statuses)
+        waiting = _longest_wait(measurement, statuses)
         if waiting:
             sentence += f"; most of it waits in '{waiting}'"
     elif gap < 0:
@@ -202,6 +216,16 @@ def model_gap(
             "%C&A and rework target",
         )
     return Gap(model, measured, sentence + ".", notes)
+
+
+def _before_the_tracker(drawn: ValueStream, statuses: dict[str, StatusMapping]) -> set[str]:
+    """The stages before every stage a status maps to: the tracker never sees items there."""
+    seen = {mapping.stage for mapping in statuses.values() if mapping.stage is not None}
+    if not seen:
+        return set()
+    graph = drawn.graph()
+    after = set(seen).union(*(nx.descendants(graph, stage_id) for stage_id in seen))
+    return {stage.id for stage in drawn.stages} - after
 
 
 def _longest_wait(measurement: Measurement, statuses: dict[str, StatusMapping]) -> str | None:
