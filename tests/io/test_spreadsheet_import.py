@@ -852,3 +852,17 @@ def test_notices_past_the_first_ten_are_counted_in_one_line(tmp_path: Path) -> N
     assert len(notices) == 11
     assert notices[0].startswith("row 2, Process time (text): '2d' differs")
     assert notices[-1] == "… and 2,990 more notes like these"
+
+
+def test_a_total_row_under_the_stages_is_left_out_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "team.csv"
+    path.write_text(
+        "Stage,Process time,People\nCoding,2d,4\nReview,2h,2\nTotal,0,6\n", encoding="utf-8"
+    )
+    notices: list[str] = []
+    stream = import_spreadsheet(path, notices=notices)
+    # It came in as a stage with no time and six people.
+    assert [stage.name for stage in stream.stages] == ["Coding", "Review"]
+    assert notices == [
+        "row 4 ('Total') left out: a sheet's total, not a stage (the map adds its stages up itself)"
+    ]

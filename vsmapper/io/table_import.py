@@ -939,6 +939,10 @@ def _row_readers(table: Table, header: Header, problems: Problems) -> list[_RowR
     ]
 
 
+TOTAL_NAMES = {"total", "totals", "sum", "grand total", "overall"}
+"""What a last row that adds the stages up is called."""
+
+
 def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -> list[StageRow]:
     """Every stage row read into model fields, with ids given or made from the names."""
     table = _from_header(table, problems)
@@ -949,6 +953,12 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
     readers = _row_readers(table, header, problems)
     if not readers:
         problems.notice(f"{table.where}no stage rows under the header: the map has no stages")
+    if readers and read_text(readers[-1].cell("Stage")).strip().casefold() in TOTAL_NAMES:
+        last = readers.pop()
+        problems.notice(
+            f"{table.where}row {last.row} ({quoted(read_text(last.cell('Stage')))}) left out: "
+            "a sheet's total, not a stage (the map adds its stages up itself)"
+        )
     pca_scale = _pca_scale(readers, problems)
     for reader in readers:
         name = read_text(reader.cell("Stage"))
