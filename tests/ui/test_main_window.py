@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QStandardPaths
+from PySide6.QtCore import QPointF, QStandardPaths, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar
 from pytestqt.qtbot import QtBot
@@ -537,3 +537,16 @@ def test_leaving_presentation_brings_a_maximized_window_back_maximized(
     window.toggle_presentation(False)
     # Made normal, it came back a screen's size under its title bar, its status bar off-screen.
     qtbot.waitUntil(lambda: window.isMaximized() and not window.isFullScreen())
+
+
+def test_tab_in_the_map_s_description_goes_on_to_the_next_field(qtbot: QtBot) -> None:
+    from vsmapper.ui.dialogs import MapSettingsDialog
+
+    dialog = MapSettingsDialog(files.example_map())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.description.setFocus()
+    qtbot.keyClick(dialog.description, Qt.Key.Key_Tab)
+    # A tab went into the description, and the demand typed next with it.
+    assert "\t" not in dialog.description.toPlainText()
+    assert not dialog.description.hasFocus()

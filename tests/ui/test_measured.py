@@ -206,6 +206,8 @@ def test_the_dialog_offers_the_history_read_last(
     measured_dialog(window, qtbot, log).reject()
     again = window.measured_flow.open_dialog()
     assert again.path_edit.text() == str(log)
+    # Selected: a path typed replaces it ("…/hand.csv/tmp/…: Not a directory").
+    assert again.path_edit.selectedText() == str(log)
     qtbot.keyClick(again.path_edit, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: again.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
     log.unlink()  # moved or deleted since: not offered

@@ -29,6 +29,11 @@ def spread_estimate(spread: Spread, calendar: Calendar) -> Estimate | None:
     )
 
 
+MEASURED_DECIMALS = 2
+"""Of a measured WIP, throughput or demand written into the map: a field showed
+11.448464314900573 items, more digits than a count of items over weeks means."""
+
+
 def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
     """``stream`` with every measured field replaced; ids, names and the rest kept."""
     graph = stream.graph()
@@ -53,14 +58,14 @@ def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
             changes["rework_to"] = found.rework_to if upstream else None
         if found.items:
             if found.wip is not None:
-                changes["wip"] = found.wip
-            changes["throughput_per_week"] = found.throughput_per_week
+                changes["wip"] = round(found.wip, MEASURED_DECIMALS)
+            changes["throughput_per_week"] = round(found.throughput_per_week, MEASURED_DECIMALS)
         stages.append(stage.replaced(**changes) if changes else stage)
     return stream.replaced(
         version=2,
         stages=stages,
         calendar=measurement.calendar,
-        demand_per_week=measurement.flow_velocity_per_week,
+        demand_per_week=round(measurement.flow_velocity_per_week, MEASURED_DECIMALS),
     )
 
 

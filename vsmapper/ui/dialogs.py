@@ -45,6 +45,9 @@ class MapSettingsDialog(QDialog):
         self.setWindowTitle("Map settings")
         self.name = QLineEdit(stream.name)
         self.description = QPlainTextEdit(stream.description)
+        # Tab goes on to the next field, as in every other field of the dialog: typed in, the
+        # demand and cost went into the description.
+        self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(80)
         self.hours_per_day = _spin(stream.calendar.hours_per_day, 0.5, 24, 1, " h")
         self.days_per_week = _spin(stream.calendar.days_per_week, 0.5, 7, 1, " days")

@@ -69,6 +69,8 @@ class HistoryImportDialog(QDialog):
         last = settings.LAST_HISTORY.get()
         if last and Path(last).is_file() and Path(last) != example_history_path():
             self.path_edit.setText(last)
+            # Selected, so that a path typed replaces it rather than running on after it.
+            self.path_edit.selectAll()
         self.browse_button = QPushButton("Browse…")
         self.example_button = QPushButton("Try the example history")
         self.onto_open = QRadioButton("Onto the open map (keeps its stages)")

@@ -59,9 +59,13 @@ FIELDS: list[tuple[str, str, str, str]] = [
 
 
 class NotesEdit(QPlainTextEdit):
-    """Multi-line notes that report when the user leaves the field."""
+    """Multi-line notes that report when the user leaves the field; Tab leaves it."""
 
     editingFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
