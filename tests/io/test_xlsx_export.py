@@ -533,6 +533,8 @@ def test_the_summary_says_the_cost_is_not_set_without_an_hourly_cost(
         label = next(
             cell for row in sheet.iter_rows() for cell in row if cell.value == "Cost per item"
         )
-        costs[name] = sheet.cell(label.row, label.column + 1).value
-    assert costs["priced"].endswith(" USD")
-    assert costs["free"].startswith("not set")
+        costs[name] = sheet.cell(label.row, label.column + 1)
+    # A number a spreadsheet can reckon with, shown with its currency; it was the text.
+    assert costs["priced"].value == pytest.approx(analyze(example).cost_per_item)
+    assert costs["priced"].number_format == '#,##0.00 "USD"'
+    assert costs["free"].value.startswith("not set")

@@ -32,6 +32,7 @@ from vsmapper.io.atomic import save_error, write_atomically
 from vsmapper.io.tables import (
     AI_COLUMNS,
     HOURS_FORMAT,
+    MONEY_FORMAT,
     ON_CRITICAL_PATH,
     PCA,
     PLAN_TABLE_COLUMNS,
@@ -324,6 +325,11 @@ def _hours_text(stream: ValueStream) -> str:
     )
 
 
+def money_format(currency: str) -> str:
+    """An amount with its currency after it, as the app writes it: ``1,250.00 USD``."""
+    return f'{MONEY_FORMAT} "{currency.replace(chr(34), "")}"'
+
+
 def _write_summary(
     writer: _SheetWriter,
     stream: ValueStream,
@@ -384,7 +390,13 @@ def _write_summary(
         ("State", label),
         ("Exported", f"{datetime.now():%Y-%m-%d %H:%M} by VSMapper"),
         ("Working time", _hours_text(stream)),
-        ("Cost per item", cost_text(analysis.cost_per_item, stream)),
+        # A number a spreadsheet can reckon with, in the map's currency; "not set" without costs.
+        (
+            "Cost per item",
+            writer.cell(analysis.cost_per_item, money_format(stream.currency))
+            if stream.has_costs()
+            else cost_text(analysis.cost_per_item, stream),
+        ),
         (
             "Capacity bottleneck",
             "— (no demand given)"
@@ -407,7 +419,7 @@ def _write_summary(
                 writer.cell(note),
                 None,
                 writer.cell(fact, font=BOLD),
-                writer.cell(fact_value),
+                writer.cell(fact_value) if isinstance(fact_value, str) else fact_value,
             ]
         )
     if 0 < count <= MAX_CHART_STAGES:
