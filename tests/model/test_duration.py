@@ -234,6 +234,32 @@ def test_measured_hours_are_written_each_in_the_unit_a_person_would_use() -> Non
     )
 
 
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        ((24, 32, 40), "3d/4d/5d"),
+        ((40, 80, 160), "1w/2w/4w"),
+        ((160, 160, 160), "4w"),
+        ((40, 60, 80), "1w/1.5w/2w"),
+        ((48, 64, 80), "6d/8d/10d"),  # not 1.2w/1.6w/2w
+        ((20, 20, 20), "2.5d"),  # not 0.5w
+        ((4, 12, 20), "0.5d/1.5d/2.5d"),
+        ((0.5, 1, 2), "0.5h/1h/2h"),
+        ((0, 16, 40), "0d/2d/5d"),
+        ((1, 24, 80), "1h/24h/80h"),
+        ((10.8, 16, 24), "1.35d/2d/3d"),  # no plain unit near: not 648m/960m/1440m
+        ((29.75, 61.85, 140.2), "3.72d/7.73d/17.5d"),
+        ((0, 0, 0), "0"),
+    ],
+)
+def test_three_points_are_written_in_the_largest_unit_that_reads_plainly(
+    hours: tuple[float, float, float], text: str
+) -> None:
+    written = Estimate.in_one_unit(hours)
+    assert written.text == text
+    assert written.hours() == pytest.approx(hours, rel=2e-3)
+
+
 def test_only_a_computed_estimate_is_made_readable() -> None:
     typed = Estimate.read("1.125-2.5d")
     assert not typed.looks_computed and typed.as_written() is typed

@@ -118,6 +118,24 @@ def test_a_round_from_the_window_collects_flags_and_applies_with_undo(window, qt
         post(address, "c", {"coding": {"pca": 50}})
 
 
+def test_merged_times_show_and_apply_in_one_unit(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+    assert post(address, "a", {"coding": {"wait_time": "4w"}, "review": {"wait_time": "3-5d"}})
+    qtbot.waitUntil(lambda: survey.count_label.text() == "1 participant answered", timeout=5000)
+    rows = {survey.table.item(row, 0).text(): row for row in range(survey.table.rowCount())}
+    # One answer is shown as typed: "3-5d" read "3d / 4d / 1w".
+    assert survey.table.item(rows["Code review"], 2).text() == "3-5d"
+    assert post(address, "b", {"review": {"wait_time": "1-3w"}})
+    qtbot.waitUntil(lambda: survey.count_label.text() == "2 participants answered", timeout=5000)
+    assert survey.table.item(rows["Code review"], 2).text() == "4d/7d/10d"
+    qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+    stream = window.workspace.stream
+    # It went into the map as 20d.
+    assert stream.stage("coding").wait_time.text == "4w"
+    assert stream.stage("review").wait_time.text == "4d/7d/10d"
+
+
 def test_a_round_applied_again_adds_no_pain_point_twice_and_says_what_the_map_holds(
     window, qtbot
 ) -> None:

@@ -103,12 +103,33 @@ def test_disagreement_when_pca_answers_are_twenty_points_apart() -> None:
 
 @pytest.mark.parametrize(
     ("hours", "text"),
-    [((0.25, 0.5, 0.75), "15m/30m/45m"), ((2, 2, 2), "2h"), ((4, 12, 20), "0.5d/1.5d/2.5d")],
+    [
+        ((0.25, 0.5, 0.75), "15m/30m/45m"),
+        ((2, 2, 2), "2h"),
+        ((4, 12, 20), "0.5d/1.5d/2.5d"),
+        ((24, 32, 40), "3d/4d/5d"),  # was 3d / 4d / 1w in the window
+        ((40, 80, 160), "1w/2w/4w"),  # was 5d/10d/20d
+        ((160, 160, 160), "4w"),  # was 20d
+    ],
 )
 def test_merged_times_read_in_one_unit(hours: tuple[float, float, float], text: str) -> None:
     assert estimate_text(*hours, STREAM.calendar) == text
     low, likely, high = Estimate.read(text).hours()
     assert (low, likely, high) == pytest.approx(hours)
+
+
+def test_answers_all_alike_are_written_as_typed() -> None:
+    given = {"4w": "4w", "3-5d": "3-5d", "1w 2d": "1w 2d", "2": "2h"}
+    for typed, written in given.items():
+        answers = [{"coding": answer(wait=typed)}]
+        merged = merge_answers(STREAM, ["coding"], answers).stages[0].wait_time
+        assert merged is not None and merged.text == written, typed
+        twice = merge_answers(STREAM, ["coding"], answers * 2).stages[0].wait_time
+        assert twice is not None and twice.text == written, typed
+    mixed = [{"coding": answer(wait="3-5d")}, {"coding": answer(wait="1-3w")}]
+    merged = merge_answers(STREAM, ["coding"], mixed).stages[0].wait_time
+    # Lows 3d and 1w, likelies 4d and 2w, highs 5d and 3w: medians 4d, 7d and 10d.
+    assert merged is not None and merged.text == "4d/7d/10d"
 
 
 def test_apply_merge_sets_the_fields_answered_and_adds_pain_points_as_notes() -> None:

@@ -58,7 +58,7 @@ def test_a_participant_fills_in_and_sends_the_page(browser: HeadlessBrowser) -> 
         merge = survey.merge()
         assert merge.responses == 1
         coding, review = merge.stages
-        assert coding.wait_time is not None and coding.wait_time.text == "2d/3.5d/5d"
+        assert coding.wait_time is not None and coding.wait_time.text == "2-5d"
         assert coding.process_time is not None and coding.process_time.text == "4h"
         assert review.pca == 70 and review.pains == ("<script>alert('x')</script>",)
 
@@ -66,7 +66,7 @@ def test_a_participant_fills_in_and_sends_the_page(browser: HeadlessBrowser) -> 
         browser.evaluate("document.getElementById('send').click()")
         error = "document.getElementById('status').className === 'error' && " + status
         assert "Coding.wait_time" in browser.wait_for(error)
-        assert survey.merge().stages[0].wait_time.text == "2d/3.5d/5d"
+        assert survey.merge().stages[0].wait_time.text == "2-5d"
 
         problem = "document.getElementById('s0-wait_time-problem').textContent"
         assert browser.evaluate(problem) == "'3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"

@@ -51,6 +51,44 @@ def span_hours(span: Span, hours_per_day: float = 8, days_per_week: float = 5) -
     return sum(value * unit_hours(unit, hours_per_day, days_per_week) for value, unit in span)
 
 
+WRITTEN_UNITS: tuple[Unit, ...] = ("w", "d", "h", "m")
+"""The units a person writes a time in, largest first."""
+
+
+def spoken_unit(hours: float, hours_per_day: float = 8, days_per_week: float = 5) -> Unit:
+    """The unit a person says ``hours`` in: m under an hour, h under a day, d under 2w, else w."""
+    if hours < 1:
+        return "m"
+    if hours >= 2 * hours_per_day * days_per_week:
+        return "w"
+    return "d" if hours >= hours_per_day else "h"
+
+
+def _reads_plainly(figure: float, least: float) -> bool:
+    """Whether a figure is 0, or whole or a half and at least ``least``: 2, 1.5, 0."""
+    doubled = figure * 2
+    return figure == 0 or (figure >= least and abs(doubled - round(doubled)) <= 1e-9 * doubled)
+
+
+def written_unit(
+    hours: tuple[float, float, float], hours_per_day: float = 8, days_per_week: float = 5
+) -> Unit:
+    """The one unit a person writes low, likely and high hours in: 4w, 3d/4d/5d, 1h/24h/80h."""
+    _, likely, high = hours
+    said = spoken_unit(likely or high, hours_per_day, days_per_week)
+    at = WRITTEN_UNITS.index(said)
+    # A larger unit than the likely's when all three are one or more of it, whole or a half
+    # (4w, not 20d); else the likely's or the next smaller where they are whole or a half
+    # (3d/4d/5d, not 0.6w/0.8w/1w; 1h/24h/80h); else the likely's, to three figures
+    # (1.35d/2d/3d, not 648m/960m/1440m).
+    for unit in WRITTEN_UNITS[: at + 2]:
+        size = unit_hours(unit, hours_per_day, days_per_week)
+        least = 1.0 if WRITTEN_UNITS.index(unit) < at else 0.5
+        if all(_reads_plainly(value / size, least) for value in hours):
+            return unit
+    return said
+
+
 def format_number(value: float) -> str:
     """Shortest text that reads back as exactly ``value``."""
     if not math.isfinite(value) or abs(value) >= 1e16:
@@ -223,17 +261,25 @@ class Estimate:
         """Low, likely and high working hours as a person writes them: ``10m/20.7m/5.73h``."""
 
         def spoken(value: float) -> Span:
-            unit: Unit = "h"
-            if value < 1:
-                unit = "m"
-            elif value >= 2 * hours_per_day * days_per_week:
-                unit = "w"
-            elif value >= hours_per_day:
-                unit = "d"
+            unit = spoken_unit(value, hours_per_day, days_per_week)
             return ((three_figures(value / unit_hours(unit, hours_per_day, days_per_week)), unit),)
 
         low, likely, high = hours
         return Estimate(form="three", low=spoken(low), likely=spoken(likely), high=spoken(high))
+
+    @staticmethod
+    def in_one_unit(
+        hours: tuple[float, float, float], hours_per_day: float = 8, days_per_week: float = 5
+    ) -> Estimate:
+        """Low, likely and high working hours in one unit: ``3d/4d/5d``, ``1w/2w/4w``, ``4w``."""
+        if not any(hours):
+            return Estimate.zero()
+        unit = written_unit(hours, hours_per_day, days_per_week)
+        size = unit_hours(unit, hours_per_day, days_per_week)
+        low, likely, high = (((three_figures(value / size), unit),) for value in hours)
+        if low == likely == high:
+            return Estimate(form="point", low=low, likely=likely, high=high)
+        return Estimate(form="three", low=low, likely=likely, high=high)
 
     @staticmethod
     def zero() -> Estimate:

@@ -27,11 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import counted
-from vsmapper.model.stream import ValueStream
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.insights_panel import ProblemLabel, prepare_table, read_only_item
-from vsmapper.ui.units import duration_text
 from vsmapper.workshop.merge import (
     StageMerge,
     SurveyMerge,
@@ -343,14 +341,13 @@ class SurveyWindow(QDialog):
     def show_merge(self, merge: SurveyMerge) -> None:
         """Fill the table and the chart: counts and ranges, never who said what."""
         self._shown_merge = merge
-        stream = self.workspace.stream
         self.table.setRowCount(len(merge.stages))
         for row, stage in enumerate(merge.stages):
             cells = [
                 stage.name,
                 str(stage.answers),
-                _spread_text(stream, stage.wait_time),
-                _spread_text(stream, stage.process_time),
+                _spread_text(stage.wait_time),
+                _spread_text(stage.process_time),
                 "" if stage.pca is None else f"{stage.pca:g}%",
                 ", ".join(FIELD_WORDS[name] for name in stage.disagreement),
             ]
@@ -397,12 +394,9 @@ class SurveyWindow(QDialog):
         super().reject()
 
 
-def _spread_text(stream: ValueStream, spread: TimeSpread | None) -> str:
-    if spread is None:
-        return ""
-    if spread.low == spread.high:
-        return duration_text(stream, spread.likely)
-    return " / ".join(duration_text(stream, v) for v in (spread.low, spread.likely, spread.high))
+def _spread_text(spread: TimeSpread | None) -> str:
+    # What Apply merge writes into the map, as the Stages table then shows it.
+    return "" if spread is None else spread.text
 
 
 def _pains_tooltip(stage: StageMerge) -> str:

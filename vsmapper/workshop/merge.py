@@ -7,7 +7,7 @@ from statistics import median
 from typing import Any, Literal
 
 from vsmapper.model.document import Document
-from vsmapper.model.duration import Estimate, format_number
+from vsmapper.model.duration import Estimate
 from vsmapper.model.stream import Calendar, Note, Stage, ValueStream
 
 TimeField = Literal["wait_time", "process_time"]
@@ -80,15 +80,9 @@ class SurveyMerge:
 
 
 def estimate_text(low: float, likely: float, high: float, calendar: Calendar) -> str:
-    """Working hours as a duration in one readable unit: ``2d/3d/5d``, ``4h``, ``30m``."""
-    if likely >= calendar.hours_per_day:
-        unit, size = "d", calendar.hours_per_day
-    elif 0 < likely < 1:
-        unit, size = "m", 1 / 60
-    else:
-        unit, size = "h", 1.0
-    parts = [f"{format_number(round(value / size, 2))}{unit}" for value in (low, likely, high)]
-    return parts[0] if len(set(parts)) == 1 else "/".join(parts)
+    """Working hours as a duration in one readable unit: ``2d/3d/5d``, ``4w``, ``30m``."""
+    hours = (low, likely, high)
+    return Estimate.in_one_unit(hours, calendar.hours_per_day, calendar.days_per_week).text
 
 
 def _time_spread(estimates: list[Estimate], calendar: Calendar) -> TimeSpread | None:
@@ -97,7 +91,14 @@ def _time_spread(estimates: list[Estimate], calendar: Calendar) -> TimeSpread | 
     points = [e.hours(calendar.hours_per_day, calendar.days_per_week) for e in estimates]
     low, likely, high = (median(point[index] for point in points) for index in range(3))
     likelies = tuple(point[1] for point in points)
-    return TimeSpread(low, likely, high, likelies, estimate_text(low, likely, high, calendar))
+    # Answers all alike go into the map as typed ("4w", "3-5d"); a bare number of hours is
+    # written with its unit.
+    alike = len({estimate.text for estimate in estimates}) == 1
+    if alike and estimates[0].form != "number":
+        text = estimates[0].text
+    else:
+        text = estimate_text(low, likely, high, calendar)
+    return TimeSpread(low, likely, high, likelies, text)
 
 
 def times_disagree(likelies: tuple[float, ...]) -> bool:
