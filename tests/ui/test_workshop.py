@@ -169,7 +169,7 @@ def test_a_round_applied_again_adds_no_pain_point_twice_and_says_what_the_map_ho
     assert not survey.apply_button.isEnabled()
 
 
-def test_a_round_is_run_from_the_keyboard_and_esc_closes_it(window, qtbot) -> None:
+def test_a_round_is_run_from_the_keyboard_and_esc_puts_its_window_away(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     address = survey.round.address
     assert post(address, "a", {"coding": {"pca": 60}})
@@ -180,19 +180,76 @@ def test_a_round_is_run_from_the_keyboard_and_esc_closes_it(window, qtbot) -> No
     # ... and Alt+O opens, Alt+A applies, Alt+C closes: no mouse at the projector.
     shortcuts = [
         button.shortcut().toString()
-        for button in (survey.open_button, survey.apply_button, survey.close_button)
+        for button in (
+            survey.open_button,
+            survey.apply_button,
+            survey.close_button,
+            survey.hide_button,
+        )
     ]
-    assert shortcuts == ["Alt+O", "Alt+A", "Alt+C"]
+    assert shortcuts == ["Alt+O", "Alt+A", "Alt+C", "Alt+H"]
     survey.apply_button.click()
     # Applied once: again, it added the same pain points a second time.
     assert not survey.apply_button.isEnabled()
     assert post(address, "b", {"coding": {"pca": 80}})
     qtbot.waitUntil(survey.apply_button.isEnabled, timeout=5000)
     QTest.keyClick(survey.table, Qt.Key.Key_Escape)
-    # Esc hid the window and left the page serving.
+    # Esc puts the window away; the round goes on, its QR code beside the map.
+    assert survey.isHidden() and survey.round is not None
+    assert not window.workshop.overlay.isHidden()
+    assert "Ctrl+Shift+E" in window.statusBar().currentMessage()
+    assert post(address, "c", {"coding": {"pca": 95}})
+    qtbot.waitUntil(lambda: survey.count_label.text() == "3 participants answered", timeout=5000)
+    window.workshop.survey_action.trigger()
+    assert survey.isVisible()
+    qtbot.mouseClick(survey.close_button, Qt.MouseButton.LeftButton)
     assert survey.round is None and window.workshop.overlay.isHidden()
     with pytest.raises(urllib.error.URLError):
-        post(address, "c", {"coding": {"pca": 50}})
+        post(address, "d", {"coding": {"pca": 50}})
+
+
+def test_the_round_window_is_put_away_never_minimized_and_comes_back(window, qtbot) -> None:
+    window.show()
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+    flags = survey.windowFlags()
+    assert flags & Qt.WindowType.Tool == Qt.WindowType.Tool
+    assert not flags & Qt.WindowType.WindowMinimizeButtonHint
+    # Minimized by the window manager all the same, the projector went black: the main
+    # window went down with it.
+    survey.showMinimized()
+    qtbot.waitUntil(survey.isHidden, timeout=2000)
+    assert not window.isMinimized() and window.isVisible()
+    assert survey.round is not None
+    window.workshop.survey_action.trigger()
+    assert survey.isVisible() and not survey.isMinimized()
+    # The close button and Hide put it away too, the round going on.
+    survey.close()
+    assert survey.isHidden() and survey.round is not None
+    window.workshop.survey_action.trigger()
+    qtbot.mouseClick(survey.hide_button, Qt.MouseButton.LeftButton)
+    assert survey.isHidden() and survey.round is not None
+    assert post(address, "a", {"coding": {"pca": 60}})
+    qtbot.waitUntil(lambda: survey.count_label.text() == "1 participant answered", timeout=5000)
+
+
+def test_presenting_puts_the_round_window_away_and_the_round_goes_on(window, qtbot) -> None:
+    window.show()
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+    assert survey.isVisible()
+    assert window.menus.presentation_action in survey.actions()  # F5 from the round's window
+    window.toggle_presentation(True, full_screen=False)
+    # It stayed over the map in presentation mode; the QR code is beside the map.
+    assert survey.isHidden() and not window.workshop.overlay.isHidden()
+    assert post(address, "a", {"coding": {"pca": 60}})
+    qtbot.waitUntil(lambda: survey.count_label.text() == "1 participant answered", timeout=5000)
+    # Ctrl+Shift+E brings it back while presenting, without a menu bar.
+    assert window.workshop.survey_action.shortcut().toString() == "Ctrl+Shift+E"
+    window.workshop.survey_action.trigger()
+    assert survey.isVisible() and survey.round is not None
+    assert [survey.table.item(row, 1).text() for row in range(3)] == ["0", "0", "1"]
+    window.toggle_presentation(False)
 
 
 def test_a_round_needs_a_stage_and_apply_needs_answers(window, qtbot) -> None:

@@ -236,10 +236,13 @@ def add_docks(window: QMainWindow, panels: Sequence[Panel]) -> dict[str, PanelDo
 
 def fit_to_screen(window: QMainWindow) -> None:
     """A first start takes nine tenths of the screen, centred."""
-    screen = window.screen().availableGeometry()
-    size = screen.size() * 0.9
-    window.resize(size)
-    window.move(screen.center() - window.rect().center())
+    window.resize(window.screen().availableGeometry().size() * 0.9)
+    centre_on_screen(window)
+
+
+def centre_on_screen(window: QWidget) -> None:
+    """Put ``window`` in the middle of its screen, its title bar and all."""
+    window.move(window.screen().availableGeometry().center() - window.rect().center())
 
 
 def share_window(window: QMainWindow, docks: dict[str, PanelDock]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from vsmapper.errors import counted
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import resize_for_screen
+from vsmapper.ui.docks import centre_on_screen
 from vsmapper.ui.insights_panel import ProblemLabel, prepare_table, read_only_item
 from vsmapper.workshop.merge import (
     StageMerge,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from vsmapper.workshop.server import SurveyRound
 
 POLL_INTERVAL_MS = 400
+SHOW_AGAIN = "Workshop ▸ Estimate round from phones (Ctrl+Shift+E)"
 DISAGREE_COLOR = QColor("#c53030")
 WAIT_COLOR = QColor("#b7791f")
 WORK_COLOR = QColor("#2f855a")
@@ -173,6 +175,16 @@ class SurveyWindow(QDialog):
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A tool window without a minimize button: minimized, the window manager took the
+        # main window down with it and the projector went black. It is put away instead
+        # (Hide, Esc, its close button) and the round goes on.
+        self.setWindowFlags(
+            Qt.WindowType.Tool
+            | Qt.WindowType.CustomizeWindowHint
+            | Qt.WindowType.WindowTitleHint
+            | Qt.WindowType.WindowMaximizeButtonHint
+            | Qt.WindowType.WindowCloseButtonHint
+        )
         self.setWindowTitle("Estimate round")
         self.workspace = workspace
         self.round: SurveyRound | None = None
@@ -191,6 +203,10 @@ class SurveyWindow(QDialog):
         self.open_button = QPushButton("&Open round", self)
         self.close_button = QPushButton("&Close round", self)
         self.apply_button = QPushButton("&Apply merge", self)
+        self.hide_button = QPushButton("&Hide", self)
+        self.hide_button.setToolTip(
+            f"Put this window away; the round goes on. {SHOW_AGAIN} brings it back"
+        )
         self.address_label = QLabel(self)
         self.address_label.setTextFormat(Qt.TextFormat.PlainText)
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -225,6 +241,7 @@ class SurveyWindow(QDialog):
         side.addWidget(self.open_button)
         side.addWidget(self.close_button)
         side.addWidget(self.apply_button)
+        side.addWidget(self.hide_button)
         side.addStretch(1)
         setup.addLayout(side)
         address = QHBoxLayout()
@@ -244,11 +261,15 @@ class SurveyWindow(QDialog):
         self.open_button.clicked.connect(self.open_round)
         self.close_button.clicked.connect(self.close_round)
         self.apply_button.clicked.connect(self.apply_merge)
+        self.hide_button.clicked.connect(self.put_away)
         self._timer = QTimer(self, interval=POLL_INTERVAL_MS)
         self._timer.timeout.connect(self.poll)
         # Undo and redo of an apply, and any other edit, change what the map holds.
         workspace.refreshed.connect(self._follow_map)
         resize_for_screen(self, 820, 760)
+        # Placed by hand: a tool window is placed where the program says, and Qt's own
+        # placement put its title bar above a 1280×720 screen.
+        centre_on_screen(self)
         self._show_state()
 
     def fill_stages(self) -> None:
@@ -383,15 +404,33 @@ class SurveyWindow(QDialog):
         if message and isinstance(window, QMainWindow):
             window.statusBar().showMessage(message, 8000)
 
-    def closeEvent(self, event: Any) -> None:
-        self.close_round()
-        super().closeEvent(event)
+    def put_away(self) -> None:
+        """Hide the window; an open round goes on, its QR code beside the map."""
+        self.hide()
+        window = self.parent()
+        if self.round is not None and isinstance(window, QMainWindow):
+            window.statusBar().showMessage(
+                f"The estimate round goes on, its QR code beside the map: {SHOW_AGAIN} "
+                "shows its window",
+                10000,
+            )
 
     def reject(self) -> None:
-        """Esc closes the window and the round with it, as closing the window does: it hid
-        the window and left the page serving."""
-        self.close_round()
-        super().reject()
+        """Esc and the close button put the window away, as Hide does: the round goes on."""
+        self.put_away()
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A window manager that minimizes it anyway takes the main window along: both stay up.
+        if event.type() == QEvent.Type.WindowStateChange and self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+            QTimer.singleShot(0, self, self._restore_after_minimize)
+        super().changeEvent(event)
+
+    def _restore_after_minimize(self) -> None:
+        window = self.parentWidget()
+        if window is not None and window.isMinimized():
+            window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.put_away()
 
 
 def _spread_text(spread: TimeSpread | None) -> str:

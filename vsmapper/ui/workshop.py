@@ -97,6 +97,7 @@ class Workshop:
         window.view.side_strip.add(self.overlay)
         window.view.side_strip.add(self.agenda)
         window.presentingChanged.connect(self.agenda.set_presenting)
+        window.presentingChanged.connect(self._put_round_away)
         workspace.changed.connect(self._on_document_changed)
         # Closed by the user (View menu or its close button), the plan stays closed.
         self.dock.toggleViewAction().triggered.connect(
@@ -177,10 +178,19 @@ class Workshop:
 
             self.survey_window = SurveyWindow(self.workspace, self.window)
             self.survey_window.roundChanged.connect(self._on_round_changed)
+            # F5 from the round's window presents, which puts the window away.
+            self.survey_window.addAction(self.window.menus.presentation_action)
         elif self.survey_window.round is None:
             self.survey_window.fill_stages()
         self.survey_window.show()
+        self.survey_window.raise_()
+        self.survey_window.activateWindow()
         return self.survey_window
+
+    def _put_round_away(self, presenting: bool) -> None:
+        # The room sees the map, the round's QR code beside it; Ctrl+Shift+E brings it back.
+        if presenting and self.survey_window is not None:
+            self.survey_window.hide()
 
     def _on_document_changed(self, change: Change) -> None:
         # Another map was opened: a round asked about the old one's stages.
