@@ -277,11 +277,21 @@ def test_a_host_that_cannot_be_served_is_named(window, qtbot) -> None:
 
 def test_an_open_round_fits_a_1280_by_720_projector(window, qtbot) -> None:
     window.workspace.load(files.example_map(), None)
-    survey = open_round(window, qtbot)
+    window.workshop.survey_action.trigger()
+    survey = window.workshop.survey_window
+    survey.resize(820, 720 * 9 // 10)  # as it opens on a 1280×720 screen
+    survey.host_edit.setText("127.0.0.1")
+    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
     assert len(window.workspace.stream.stages) == 12
     # The QR code, the table and a row of the chart per stage: the chart scrolls instead.
     assert survey.minimumSizeHint().height() <= 720 * 9 // 10
     assert survey.chart.minimumHeight() > survey.chart_area.minimumSizeHint().height()
+    # The answers get the room: every stage's row shows, where four did.
+    qtbot.waitUntil(lambda: survey.table.rowCount() == 12)
+    rows = survey.table.viewport().height() // survey.table.rowHeight(0)
+    assert rows >= 12
+    assert survey.table.rowHeight(0) >= survey.table.fontMetrics().height() * 1.4
+    assert survey.chart_area.height() >= 3 * survey.table.rowHeight(0)
     survey.close_round()
 
 

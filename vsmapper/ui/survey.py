@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -222,40 +223,52 @@ class SurveyWindow(QDialog):
         self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        prepare_table(self.table)
+        prepare_table(self.table, row_height=1.5)
         self.chart = SpreadChart(self)
-        # A row per stage: on a 1280×720 projector the chart scrolls instead of pushing the
-        # dialog past the screen's bottom.
+        # A row per stage: the chart scrolls instead of taking the table's room.
         self.chart_area = QScrollArea(self)
         self.chart_area.setWidget(self.chart)
         self.chart_area.setWidgetResizable(True)
         self.chart_area.setFrameShape(QFrame.Shape.NoFrame)
         self.problem_label = ProblemLabel(self)
 
-        setup = QHBoxLayout()
-        setup.addWidget(QLabel("Stages:", self))
+        # What to ask and where, shown until the round opens; then its QR code and address
+        # take their place. Both at once left the table four rows on a 1280×720 projector.
+        self.setup = QWidget(self)
+        setup = QHBoxLayout(self.setup)
+        setup.setContentsMargins(0, 0, 0, 0)
+        setup.addWidget(QLabel("Stages:", self), 0, Qt.AlignmentFlag.AlignTop)
         setup.addWidget(self.stage_list, 1)
-        side = QVBoxLayout()
-        side.addWidget(QLabel("Serve on:", self))
-        side.addWidget(self.host_edit)
-        side.addWidget(self.open_button)
-        side.addWidget(self.close_button)
-        side.addWidget(self.apply_button)
-        side.addWidget(self.hide_button)
-        side.addStretch(1)
-        setup.addLayout(side)
-        address = QHBoxLayout()
+        serve = QVBoxLayout()
+        serve.addWidget(QLabel("Serve on:", self))
+        serve.addWidget(self.host_edit)
+        serve.addStretch(1)
+        setup.addLayout(serve)
+        self.address_row = QWidget(self)
+        address = QHBoxLayout(self.address_row)
+        address.setContentsMargins(0, 0, 0, 0)
         address.addWidget(self.qr_label)
+        address.addWidget(self.address_label, 1)
         words = QVBoxLayout()
-        words.addWidget(self.address_label)
+        words.addWidget(self.setup)
+        words.addWidget(self.address_row)
         words.addWidget(self.count_label)
-        words.addStretch(1)
-        address.addLayout(words, 1)
+        buttons = QVBoxLayout()
+        for button in (self.open_button, self.close_button, self.apply_button, self.hide_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(words, 1)
+        top.addLayout(buttons)
+        # The answers take the room; the chart below them scrolls, and gives way when dragged.
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.chart_area)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(setup)
-        layout.addLayout(address)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.chart_area, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
         layout.addWidget(self.problem_label)
 
         self.open_button.clicked.connect(self.open_round)
@@ -293,8 +306,8 @@ class SurveyWindow(QDialog):
         """Enable what can be done now, and say whether the map holds the answers shown."""
         is_open = self.round is not None
         self.open_button.setEnabled(not is_open)
-        self.stage_list.setEnabled(not is_open)
-        self.host_edit.setEnabled(not is_open)
+        self.setup.setVisible(not is_open)
+        self.address_row.setVisible(is_open)
         self.close_button.setEnabled(is_open)
         merge = self._shown_merge
         if merge is None:
@@ -332,7 +345,8 @@ class SurveyWindow(QDialog):
             return
         self.round.start()
         self.address_label.setText(self.round.address)
-        self.qr_label.setPixmap(qr_pixmap(self.round.address))
+        # Small: the room scans the one beside the map.
+        self.qr_label.setPixmap(qr_pixmap(self.round.address, scale=3))
         self._timer.start()
         self.poll()
         self._show_state()
@@ -346,7 +360,7 @@ class SurveyWindow(QDialog):
         self.poll()
         self.round.stop()
         self.round = None
-        self.address_label.setText("Round closed")
+        self.address_label.clear()
         self.qr_label.clear()
         self._show_state()
         self.roundChanged.emit()
@@ -362,7 +376,9 @@ class SurveyWindow(QDialog):
     def show_merge(self, merge: SurveyMerge) -> None:
         """Fill the table and the chart: counts and ranges, never who said what."""
         self._shown_merge = merge
-        self.table.setRowCount(len(merge.stages))
+        if self.table.rowCount() != len(merge.stages):
+            self.table.setRowCount(len(merge.stages))
+            self._share_room()
         for row, stage in enumerate(merge.stages):
             cells = [
                 stage.name,
@@ -379,6 +395,14 @@ class SurveyWindow(QDialog):
                 self.table.setItem(row, column, item)
         self.chart.set_merge(merge)
         self._show_state()
+
+    def _share_room(self) -> None:
+        """Give the table the height of its rows, up to four fifths; the chart the rest."""
+        total = sum(self.splitter.sizes())
+        rows = self.table.verticalHeader().length() + self.table.horizontalHeader().height()
+        wanted = rows + 2 * self.table.frameWidth()
+        table = min(wanted, total * 4 // 5)
+        self.splitter.setSizes([table, total - table])
 
     def apply_merge(self) -> None:
         """Put the merged estimates and pain points into the map as one undo step."""
