@@ -38,7 +38,7 @@ from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.plan_panel import PLAN_COLUMN_CHARACTERS
-from vsmapper.ui.survey import SurveyWindow
+from vsmapper.ui.survey import COLUMNS, SurveyWindow
 
 
 @pytest.fixture
@@ -94,8 +94,8 @@ def test_a_round_from_the_window_collects_flags_and_applies_with_undo(window, qt
     assert post(address, "b", {"coding": {"wait_time": "4d", "pca": 90}, "review": {"pca": 80}})
     qtbot.waitUntil(lambda: survey.count_label.text() == "2 participants answered", timeout=5000)
     assert survey.table.rowCount() == 2
-    assert [survey.table.item(0, c).text() for c in (0, 1, 5)] == ["Coding", "2", "wait, %C&A"]
-    assert survey.table.item(1, 5).text() == ""
+    assert [survey.table.item(0, c).text() for c in (0, 1, 6)] == ["Coding", "2", "wait, %C&A"]
+    assert survey.table.item(1, 6).text() == ""
     assert "Specs late" in survey.table.item(0, 0).toolTip()
     assert survey.chart.merge is not None and survey.chart.merge.responses == 2
     survey.chart.repaint()
@@ -134,6 +134,33 @@ def test_merged_times_show_and_apply_in_one_unit(window, qtbot) -> None:
     # It went into the map as 20d.
     assert stream.stage("coding").wait_time.text == "4w"
     assert stream.stage("review").wait_time.text == "4d/7d/10d"
+
+
+def test_pain_points_are_read_before_apply(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+    assert post(address, "a", {"coding": {"pain": "Specs arrive late"}, "review": {"pca": 80}})
+    assert post(address, "b", {"coding": {"pain": "Flaky tests <b>block</b> merges"}})
+    assert post(address, "c", {"coding": {"pain": "Specs arrive late"}})
+    qtbot.waitUntil(lambda: survey.count_label.text() == "3 participants answered", timeout=5000)
+    rows = {survey.table.item(row, 0).text(): row for row in range(survey.table.rowCount())}
+    pains = COLUMNS.index("Pain points")
+    # The count in the table, the texts in its tooltip: they were seen only once applied.
+    assert survey.table.item(rows["Coding"], pains).text() == "3"
+    assert survey.table.item(rows["Code review"], pains).text() == ""
+    tip = survey.table.item(rows["Coding"], pains).toolTip()
+    assert "Specs arrive late  (×2)" in tip and "Flaky tests <b>block</b> merges" in tip
+    # Every stage's in the pane beside the chart, then the selected stage's alone.
+    shown = survey.pains_view.toPlainText()
+    assert shown.startswith("Coding: 3 pain points\n• Specs arrive late  (×2)")
+    survey.table.selectRow(rows["Code review"])
+    assert survey.pains_view.toPlainText() == "No pain points for Code review yet"
+    survey.table.selectRow(rows["Coding"])
+    assert survey.pains_view.toPlainText() == shown
+    assert survey.pains_view.isReadOnly()
+    assert post(address, "d", {"coding": {"pain": "Reviews wait a day"}})
+    qtbot.waitUntil(lambda: "Reviews wait a day" in survey.pains_view.toPlainText(), timeout=5000)
+    assert survey.table.selectionModel().selectedRows()[0].row() == rows["Coding"]
 
 
 def test_a_round_applied_again_adds_no_pain_point_twice_and_says_what_the_map_holds(

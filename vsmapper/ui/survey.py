@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import math
+from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -31,7 +34,7 @@ from vsmapper.errors import counted
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.docks import centre_on_screen
-from vsmapper.ui.insights_panel import ProblemLabel, prepare_table, read_only_item
+from vsmapper.ui.insights_panel import ProblemLabel, panel_font, prepare_table, read_only_item
 from vsmapper.workshop.merge import (
     StageMerge,
     SurveyMerge,
@@ -50,6 +53,9 @@ DISAGREE_COLOR = QColor("#c53030")
 WAIT_COLOR = QColor("#b7791f")
 WORK_COLOR = QColor("#2f855a")
 FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
+COLUMNS = ["Stage", "Answers", "Wait", "Work", "%C&A", "Pain points", "Disagree"]
+TIPPED = ("Stage", "Pain points")
+"""The columns whose cells show the stage's pain points as a tooltip."""
 
 
 def qr_pixmap(text: str, scale: int = 6) -> QPixmap:
@@ -214,10 +220,8 @@ class SurveyWindow(QDialog):
         self.address_label.setFont(QFont(self.font().family(), 16, QFont.Weight.Bold))
         self.qr_label = QLabel(self)
         self.count_label = QLabel("No round open", self)
-        self.table = QTableWidget(0, 6, self)
-        self.table.setHorizontalHeaderLabels(
-            ["Stage", "Answers", "Wait", "Work", "%C&A", "Disagree"]
-        )
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Tab leaves the answers for the buttons; inside, it went from cell to cell for ever.
         self.table.setTabKeyNavigation(False)
@@ -230,6 +234,14 @@ class SurveyWindow(QDialog):
         self.chart_area.setWidget(self.chart)
         self.chart_area.setWidgetResizable(True)
         self.chart_area.setFrameShape(QFrame.Shape.NoFrame)
+        # Plain text: what participants send is never read as markup.
+        self.pains_view = QPlainTextEdit(self)
+        self.pains_view.setReadOnly(True)
+        self.pains_view.setFont(panel_font())
+        self.pains_view.setPlaceholderText(
+            "Pain points sent from phones show here; select a stage for its own"
+        )
+        self.table.itemSelectionChanged.connect(self._show_pains)
         self.problem_label = ProblemLabel(self)
 
         # What to ask and where, shown until the round opens; then its QR code and address
@@ -263,7 +275,13 @@ class SurveyWindow(QDialog):
         # The answers take the room; the chart below them scrolls, and gives way when dragged.
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.chart_area)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self.chart_area)
+        below.addWidget(self.pains_view)
+        # In proportion: stretch factors share only what the size hints leave, which left
+        # the chart too narrow to read.
+        below.setSizes([600, 400])
+        self.splitter.addWidget(below)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -386,15 +404,31 @@ class SurveyWindow(QDialog):
                 _spread_text(stage.wait_time),
                 _spread_text(stage.process_time),
                 "" if stage.pca is None else f"{stage.pca:g}%",
+                str(len(stage.pains)) if stage.pains else "",
                 ", ".join(FIELD_WORDS[name] for name in stage.disagreement),
             ]
+            tip = pains_text([stage])
             for column, text in enumerate(cells):
-                item = read_only_item(text, _pains_tooltip(stage) if column == 0 else "")
+                item = read_only_item(text, tip if COLUMNS[column] in TIPPED else "")
                 if stage.disagreement:
                     item.setForeground(DISAGREE_COLOR)
                 self.table.setItem(row, column, item)
         self.chart.set_merge(merge)
+        self._show_pains()
         self._show_state()
+
+    def _show_pains(self) -> None:
+        """The selected stage's pain points, or every stage's when none is selected."""
+        merge = self._shown_merge
+        if merge is None:
+            return
+        rows = [index.row() for index in self.table.selectionModel().selectedRows()]
+        stages = [merge.stages[row] for row in rows if row < len(merge.stages)]
+        text = pains_text(stages or merge.stages)
+        if stages and not text:
+            text = f"No pain points for {stages[0].name} yet"
+        if text != self.pains_view.toPlainText():
+            self.pains_view.setPlainText(text)
 
     def _share_room(self) -> None:
         """Give the table the height of its rows, up to four fifths; the chart the rest."""
@@ -462,5 +496,15 @@ def _spread_text(spread: TimeSpread | None) -> str:
     return "" if spread is None else spread.text
 
 
-def _pains_tooltip(stage: StageMerge) -> str:
-    return "\n".join(f"Pain point: {pain}" for pain in stage.pains)
+def pains_text(stages: Iterable[StageMerge]) -> str:
+    """Each stage's pain points as sent, one sent by several once with how many sent it."""
+    blocks = []
+    for stage in stages:
+        if stage.pains:
+            lines = [f"{stage.name}: {counted(len(stage.pains), 'pain point')}"]
+            lines += [
+                f"• {pain}" + (f"  (×{times})" if times > 1 else "")
+                for pain, times in Counter(stage.pains).items()
+            ]
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
