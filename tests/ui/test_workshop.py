@@ -319,6 +319,17 @@ def test_an_open_round_fits_a_1280_by_720_projector(window, qtbot) -> None:
     assert rows >= 12
     assert survey.table.rowHeight(0) >= survey.table.fontMetrics().height() * 1.4
     assert survey.chart_area.height() >= 3 * survey.table.rowHeight(0)
+    # Maximized, the chart and the pain points get what the rows do not need; the table
+    # grew empty rows.
+    chart = survey.chart_area.height()
+    survey.resize(1280, 690)
+    assert survey.table.viewport().height() // survey.table.rowHeight(0) == 12
+    assert survey.chart_area.height() > chart
+    # Shared by hand, the room stays as the user left it.
+    survey.splitter.splitterMoved.emit(100, 1)
+    chart = survey.chart_area.height()
+    survey.resize(1280, 790)
+    assert chart < survey.chart_area.height() < chart + 50
     survey.close_round()
 
 

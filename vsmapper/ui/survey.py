@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QShowEvent
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -284,6 +284,8 @@ class SurveyWindow(QDialog):
         self.splitter.addWidget(below)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
+        self._room_dragged = False
+        self.splitter.splitterMoved.connect(self._on_room_dragged)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
@@ -429,6 +431,16 @@ class SurveyWindow(QDialog):
             text = f"No pain points for {stages[0].name} yet"
         if text != self.pains_view.toPlainText():
             self.pains_view.setPlainText(text)
+
+    def _on_room_dragged(self) -> None:
+        self._room_dragged = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A maximized window gives the chart what the rows do not need, unless the user
+        # shared the room by hand.
+        if not self._room_dragged and self.table.rowCount():
+            self._share_room()
 
     def _share_room(self) -> None:
         """Give the table the height of its rows, up to four fifths; the chart the rest."""
