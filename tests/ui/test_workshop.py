@@ -224,7 +224,7 @@ def test_a_round_is_run_from_the_keyboard_and_esc_puts_its_window_away(window, q
     # Esc puts the window away; the round goes on, its QR code beside the map.
     assert survey.isHidden() and survey.round is not None
     assert not window.workshop.overlay.isHidden()
-    assert "Ctrl+Shift+E" in window.statusBar().currentMessage()
+    assert "Ctrl+Shift+E" in window.message_label.text()
     assert post(address, "c", {"coding": {"pca": 95}})
     qtbot.waitUntil(lambda: survey.count_label.text() == "3 participants answered", timeout=5000)
     window.workshop.survey_action.trigger()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -466,20 +465,24 @@ class SurveyWindow(QDialog):
         self._show_state()
 
     def _say(self, message: str) -> None:
+        from vsmapper.ui.main_window import MainWindow
+
         if message:
             self.problem_label.show_problem(message)
         else:
             self.problem_label.hide()
         window = self.parent()
-        if message and isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 8000)
+        if message and isinstance(window, MainWindow):
+            window.show_message(message, 8000)
 
     def put_away(self) -> None:
         """Hide the window; an open round goes on, its QR code beside the map."""
+        from vsmapper.ui.main_window import MainWindow
+
         self.hide()
         window = self.parent()
-        if self.round is not None and isinstance(window, QMainWindow):
-            window.statusBar().showMessage(
+        if self.round is not None and isinstance(window, MainWindow):
+            window.show_message(
                 f"The estimate round goes on, its QR code beside the map: {SHOW_AGAIN} "
                 "shows its window",
                 10000,
