@@ -490,17 +490,26 @@ def test_a_map_with_a_workshops_notes_fits_the_room_whole(
     assert len(notes) == len(WORKSHOP_NOTES)
 
 
-@pytest.mark.parametrize(("size", "least"), SCREENS)
-def test_notes_read_in_the_room_in_type_near_a_boxs_own(
-    make_window: WindowFactory, size: tuple[int, int], least: float
-) -> None:
+def presenting_with_notes(
+    make_window: WindowFactory, size: tuple[int, int], notes: list[tuple[str, str, str]]
+) -> MainWindow:
+    """The example with these (stage, kind, text) notes, presenting at ``size``."""
     window = make_window(load_map(EXAMPLE), shown=True, size=size)
-    notes = [*WORKSHOP_NOTES, ("coding", "kaizen", "Pair on reviews")]
     for number, (stage, kind, text) in enumerate(notes):
         window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
     window.workspace.refresh_now()
     window.toggle_presentation(True, full_screen=False)
     QApplication.processEvents()
+    return window
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_notes_read_in_the_room_in_type_near_a_boxs_own(
+    make_window: WindowFactory, size: tuple[int, int], least: float
+) -> None:
+    window = presenting_with_notes(
+        make_window, size, [*WORKSHOP_NOTES, ("coding", "kaizen", "Pair on reviews")]
+    )
     zoom = window.view.zoom()
     for item in window.workshop.notes_layer.items.values():
         pixels = item.text_font().pixelSize() * zoom
@@ -528,13 +537,9 @@ def test_the_maps_own_notes_count_in_the_height_it_is_wrapped_for(qtbot: QtBot) 
 def test_beside_a_rounds_qr_code_every_note_shows_whole(
     make_window: WindowFactory, size: tuple[int, int], least: float
 ) -> None:
-    window = make_window(load_map(EXAMPLE), shown=True, size=size)
     # Two notes side by side over the last box of a lane reach past the lane's end.
     notes = [*WORKSHOP_NOTES, ("approval", "pain", "CAB meets only on Thursdays")]
-    for number, (stage, kind, text) in enumerate(notes):
-        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
-    window.workspace.refresh_now()
-    window.toggle_presentation(True, full_screen=False)
+    window = presenting_with_notes(make_window, size, notes)
     window.workshop.overlay.show_round("http://192.168.100.200:54321/s/Ab3dE9xkQ2")
     QApplication.processEvents()
     view = window.view

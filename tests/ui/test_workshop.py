@@ -627,15 +627,21 @@ def keys(*pressed: str | Qt.Key) -> None:
             QApplication.processEvents()
 
 
-def test_tab_goes_through_every_field_of_the_plan_and_never_out_to_the_map(window, qtbot) -> None:
+def plan_with_two_notes(window, qtbot):  # type: ignore[no-untyped-def]
+    """The window active, its Improvement plan open with a kaizen burst and a pain point."""
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.workshop.plan_action.trigger()
-    plan, table = window.workshop.plan, window.workshop.plan.table
+    plan = window.workshop.plan
     for kind in ("kaizen", "pain"):
         plan.add_note(kind, "review", f"A {kind}")
     window.workspace.refresh_now()
+    return plan, plan.table
+
+
+def test_tab_goes_through_every_field_of_the_plan_and_never_out_to_the_map(window, qtbot) -> None:
+    plan, table = plan_with_two_notes(window, qtbot)
     window.select(["review"])  # on the map, a key typed there renames it
     names = [stage.name for stage in window.workspace.stream.stages]
     first, second = plan.note_ids
@@ -673,14 +679,7 @@ def test_tab_goes_through_every_field_of_the_plan_and_never_out_to_the_map(windo
 
 
 def test_the_plan_rebuilt_while_a_field_is_typed_keeps_what_was_typed(window, qtbot) -> None:
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.workshop.plan_action.trigger()
-    plan, table = window.workshop.plan, window.workshop.plan.table
-    for kind in ("kaizen", "pain"):
-        plan.add_note(kind, "review", f"A {kind}")
-    window.workspace.refresh_now()
+    plan, table = plan_with_two_notes(window, qtbot)
     owner = table.model().index(0, 3)
     table.setCurrentIndex(owner)
     table.edit(owner)
