@@ -282,6 +282,9 @@ def test_an_opportunity_at_a_stage_with_a_small_share_is_flagged_however_strong(
     found = only(insights(stream), "low_leverage")
     assert found.figures["saving_share"] == close(0.09)  # above 5%, but b holds only 9%
     assert found.figures["stage_share"] == close(0.09)
+    # Not "barely moves lead time", which its 9% saving belied.
+    assert found.title == "Make it vanish works on a stage holding little of lead time"
+    assert "(9.0%)" in found.text and "more than its stage holds" not in found.text
 
 
 def test_an_opportunity_that_adds_rework_is_said_to_lengthen_lead_time() -> None:

@@ -192,6 +192,22 @@ def test_an_insight_says_the_paradox_in_words() -> None:
         "to 1w 0.4d, and lead time rises by 3.3d."
     )
     assert found.figures["lead_time_delta_hours"] == close(43.2 - 16 - 2 + 1)
+    assert "Yet" not in found.text  # a queue its load explains
+
+
+def test_a_growing_queue_whose_wait_looks_like_a_calendar_s_is_doubted() -> None:
+    # A week's wait for 2 h of work at 25 % busy: no queue at that load waits so long.
+    stream = review_map(
+        review={"wait_time": 400},
+        scenarios=[{"id": "more", "name": "Assistant, more changes", "ai": ["assistant"]}],
+    )
+    found = {i.kind: i for i in insights(stream)}
+    assert found["calendar_wait"].stage_ids == ("review",)
+    # The two findings contradicted each other: one doubted the scaling the other used.
+    assert found["queue_growth"].text.endswith(
+        "Yet Code review's wait today is far longer than a queue at its load would be: if a "
+        "calendar or a batch sets it, it will not grow this way."
+    )
 
 
 def test_wait_curve_is_the_hockey_stick_through_today() -> None:

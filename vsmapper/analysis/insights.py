@@ -33,7 +33,7 @@ from vsmapper.analysis.scenario import (
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.analysis.timing import flow_times
 from vsmapper.jsonout import json_ready
-from vsmapper.model import AIOpportunity, Scenario, ValueStream, format_hours
+from vsmapper.model import AIOpportunity, Scenario, Stage, ValueStream, format_hours
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import PHASES
 
@@ -279,6 +279,7 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
     ]
     scenarios = stream.scenarios if scenario is None else [scenario]
     words = _Words(stream)
+    calendar = _calendar_wait_stages(stream)
     overloads = _demand_overloads(stream, current, scenarios)
     # In a scenario's own view its overload finding already names the stage and says why.
     explained = (
@@ -296,8 +297,8 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
         ],
         *overloads,
         *_little_contradictions(analysis, words),
-        *_calendar_waits(stream, words),
-        *_growing_queues(stream, scenarios, words),
+        *_calendar_waits(stream, calendar, words),
+        *_growing_queues(stream, scenarios, words, {stage.id for stage, *_ in calendar}),
         *_rework_hot_spots(viewed, analysis, ranked, words),
         *_biggest_lever(analysis, ranked, words),
         *_best_opportunity(effects, words),
@@ -384,8 +385,8 @@ def _constraint(analysis: FlowAnalysis, words: _Words) -> list[Insight]:
                 f"{constraint.stage} waits {words.hours(metrics.wait_time_hours)} and works "
                 f"{words.hours(metrics.process_time_hours)} per item{rework}. If it took no time "
                 f"at all, expected lead time would fall by {words.hours(constraint.leverage_hours)} "
-                f"of {words.hours(total)} ({constraint.share:.0%}); no change at any other single "
-                "stage can gain more."
+                f"of {words.hours(total)} ({constraint.share:.0%}); no other single stage "
+                "holds as much."
             ),
             stage_ids=(constraint.stage_id,),
             figures={
@@ -506,12 +507,12 @@ def _capacity(stream: ValueStream, analysis: FlowAnalysis) -> list[Insight]:
     ]
 
 
-def _calendar_waits(stream: ValueStream, words: _Words) -> list[Insight]:
-    """Queue waits far longer than their stage's load can explain: a meeting's or a batch's.
+CalendarWait = tuple[Stage, float, float, float]
+"""A stage, its utilization, the wait a queue at that load would have, and its wait."""
 
-    A scenario scales a queue wait with g(ρ′)/g(ρ), which for a stage a few percent busy
-    is steep: a small cut of its work would seem to save days (docs/queues.md).
-    """
+
+def _calendar_wait_stages(stream: ValueStream) -> list[CalendarWait]:
+    """Queue waits far longer than their stage's load can explain: a meeting's or a batch's."""
     loads = stage_loads(stream)
     calendar = stream.calendar
     found = []
@@ -524,6 +525,17 @@ def _calendar_waits(stream: ValueStream, words: _Words) -> list[Insight]:
         queue = queue_factor(load.utilization, stage.people) * load.work_hours
         if wait > CALENDAR_WAIT_RATIO * queue:
             found.append((stage, load.utilization, queue, wait))
+    return found
+
+
+def _calendar_waits(
+    stream: ValueStream, found: Sequence[CalendarWait], words: _Words
+) -> list[Insight]:
+    """The calendar waits found, and the advice to mark them fixed.
+
+    A scenario scales a queue wait with g(ρ′)/g(ρ), which for a stage a few percent busy
+    is steep: a small cut of its work would seem to save days (docs/queues.md).
+    """
     if not found:
         return []
     shown, more = found[:CALENDAR_WAITS_LISTED], len(found) - CALENDAR_WAITS_LISTED
@@ -656,9 +668,10 @@ QUEUE_LEAD_TIME_SHARE = 0.01
 
 
 def _growing_queues(
-    stream: ValueStream, scenarios: Iterable[Scenario], words: _Words
+    stream: ValueStream, scenarios: Iterable[Scenario], words: _Words, calendar: set[str]
 ) -> list[Insight]:
-    """Scenarios whose load makes a queue grow: the AI productivity paradox, in numbers."""
+    """Scenarios whose load makes a queue grow: the AI productivity paradox, in numbers;
+    doubted for a wait that looks like a calendar's (``calendar``, by stage id)."""
     if stream.demand_per_week is None:
         return []
     found = []
@@ -691,6 +704,13 @@ def _growing_queues(
                     f"{words.hours(worst.wait_after_hours)}, {outcome}. A queue grows steeply "
                     "as its people approach full use, so work saved upstream can wait longer "
                     "downstream."
+                    + (
+                        f" Yet {worst.stage}'s wait today is far longer than a queue at its "
+                        "load would be: if a calendar or a batch sets it, it will not grow "
+                        "this way."
+                        if worst.stage_id in calendar
+                        else ""
+                    )
                 ),
                 stage_ids=(worst.stage_id,),
                 figures={
@@ -898,7 +918,20 @@ def _low_leverage(
         stage_share = current.stage(effect.stage_id).share
         if saving >= LOW_SAVING_SHARE * total and stage_share >= LOW_STAGE_SHARE:
             continue
-        if saving > _NOISE_HOURS:
+        if saving >= LOW_SAVING_SHARE * total:
+            # Flagged for its stage's small share, not for a small saving.
+            title = f"{effect.opportunity} works on a stage holding little of lead time"
+            beyond = (
+                ", more than its stage holds: it also changes time spent elsewhere (rework "
+                "sent back, side effects)"
+                if saving > stage_share * total + _NOISE_HOURS
+                else ""
+            )
+            result = (
+                f"saves {words.hours(saving)} of {words.hours(total)} expected lead time "
+                f"({saving / total:.1%}){beyond}"
+            )
+        elif saving > _NOISE_HOURS:
             title = f"{effect.opportunity} barely moves lead time"
             result = (
                 f"saves {words.hours(saving)} of {words.hours(total)} expected lead time "
