@@ -618,3 +618,16 @@ def test_a_name_typed_away_is_refused_saying_so(make_window: WindowFactory) -> N
     assert isinstance(editor, TitleEditor)
     QTest.keyClick(window.view, Qt.Key.Key_Escape)
     assert window.workspace.document.stage("coding").name == "Coding"
+
+
+def test_a_refusal_about_the_state_shown_goes_when_another_is_shown(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.workspace.show_scenario("coding-assistant-only")
+    window.workspace.refresh_now()
+    window.scene.start_rename("coding", "process_time")
+    # Presenting hides the toolbar's Show box the message sent the user to.
+    assert "show the current state (Ctrl+Shift+C)" in window.message_label.text()
+    window.menus.current_state_action.trigger()
+    assert window.message_label.text() == ""

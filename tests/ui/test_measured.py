@@ -285,6 +285,9 @@ def test_try_the_example_history_in_one_click(window: MainWindow, qtbot: object)
     assert window.workspace.stream.statuses
     assert window.workspace.undo_stack.count() == 1
     assert panel.export_button.isEnabled()
+    # The example's demand of 4 became the tracker's velocity here too, without a word.
+    assert "demand is now the tracker's velocity" in window.message_label.text()
+    assert "(it was 4;" in window.message_label.text()
 
 
 def test_the_panel_forecasts_and_exports(

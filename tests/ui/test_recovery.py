@@ -203,6 +203,7 @@ def test_recovering_the_file_asked_for_replaces_it_in_one_window(
     assert shown[0].isWindowModified()
     stack.undo()
     assert dump_map(workspace.stream) == dump_map(load_map(path)) and stack.isClean()
+    assert not shown[0].isWindowModified()
     stack.redo()
     assert dump_map(workspace.stream) == expected
 

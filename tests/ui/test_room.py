@@ -569,3 +569,20 @@ def test_a_scenario_s_headline_says_what_it_changes_against_today(
     workspace.show_scenario(None)
     workspace.refresh_now()
     assert all(figure.change == "" for figure in window.scene.headline().figures)
+
+
+def test_notes_added_while_presenting_still_leave_the_map_whole(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(load_map(EXAMPLE), shown=True, size=(1280, 720))
+    window.toggle_presentation(True, full_screen=False)
+    QApplication.processEvents()
+    # As Apply merge puts a round's pain points on the map in front of the room.
+    for number, (stage, kind, text) in enumerate(WORKSHOP_NOTES):
+        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
+    window.workspace.refresh_now()
+    QApplication.processEvents()
+    view = window.view
+    # The last lane ran off the bottom of the screen until the view was fitted again.
+    shown = view.mapFromScene(window.scene.content_rect()).boundingRect()
+    assert view.viewport().rect().contains(shown)

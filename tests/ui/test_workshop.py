@@ -247,6 +247,8 @@ def test_the_round_window_is_put_away_never_minimized_and_comes_back(window, qtb
     survey.showMinimized()
     qtbot.waitUntil(survey.isHidden, timeout=2000)
     assert not window.isMinimized() and window.isVisible()
+    # And the keys go to the map again: no window had the focus, and a clicker did nothing.
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     assert survey.round is not None
     window.workshop.survey_action.trigger()
     assert survey.isVisible() and not survey.isMinimized()

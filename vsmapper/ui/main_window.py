@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
             self.messages.message_label,
             self.messages.status_label,
         )
-        self.presentingChanged.connect(lambda _on: self.messages.over_map.hide())
+        self.presentingChanged.connect(lambda _on: self.messages.clear())
 
         # Panels are made when first needed (see docks): the first frame waits for none.
         self.docks = docks.add_docks(self, window_panels(self))
@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         workspace = self.workspace
         workspace.refreshed.connect(self._refresh)
+        # A refusal about the state shown is old news once another is shown.
+        workspace.scenarioChanged.connect(self.messages.clear_problem)
         workspace.moved.connect(lambda: self.scene.show_moved(workspace.displayed_stream))
         workspace.changed.connect(self._on_document_changed)
         workspace.pathChanged.connect(self.update_title)

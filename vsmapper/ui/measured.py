@@ -231,7 +231,7 @@ class MeasuredFlow(QObject):
         self.job.start(MeasureWorker(example_history_path(), self.window.workspace.stream))
 
     def _example_measured(self, measured: Measured) -> None:
-        from vsmapper.history.apply import measured_map
+        from vsmapper.history.apply import applied_text, measured_map
 
         result = measured_map(measured.stream, measured.measurement)
         drawn = self.window.workspace.stream
@@ -243,7 +243,7 @@ class MeasuredFlow(QObject):
         )
         self.show_measurement(measured, drawn)
         self.window.show_dock("Measured flow")
-        self.window.show_message("Measured the example map from its history", 4000)
+        self.window.show_message(applied_text(drawn, result), 15000)
 
 
 def install_measured_flow(window: MainWindow) -> MeasuredFlow:

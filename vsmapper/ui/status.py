@@ -16,9 +16,9 @@ PROBLEM_MILLISECONDS = 12000
 class StatusMessages(QObject):
     """Messages on the status bar's left, the map's summary on its right.
 
-    A refused edit takes the bar's whole width (the summary repeats the Metrics panel): at
-    1280 pixels a message shared it and was cut. While presenting, which hides the bar,
-    messages show in large type over the bottom of the map.
+    A message takes the bar's whole width while it shows (the summary repeats the Metrics
+    panel): at 1280 pixels a message shared it and was cut. While presenting, which hides
+    the bar, messages show in large type over the bottom of the map.
     """
 
     def __init__(self, window: QMainWindow, view: MapView) -> None:
@@ -49,7 +49,8 @@ class StatusMessages(QObject):
         self.message_label.setStyleSheet(f"color: {colour};")
         self.message_label.setText(message)
         self.message_label.setToolTip(message)
-        self.status_label.setVisible(not problem)
+        # The message takes the whole bar while it shows: beside the summary it was cut.
+        self.status_label.hide()
         if self.view.is_presenting():
             self._show_over_map(message, colour)
         self._timer.start(milliseconds)

@@ -481,6 +481,11 @@ class SurveyWindow(QDialog):
 
         self.hide()
         window = self.parent()
+        if isinstance(window, MainWindow):
+            # The keys go back to the map: hidden, the window left none with the focus, and a
+            # presenter's clicker did nothing.
+            window.activateWindow()
+            window.raise_()
         if self.round is not None and isinstance(window, MainWindow):
             window.show_message(
                 f"The estimate round goes on, its QR code beside the map: {SHOW_AGAIN} "

@@ -218,8 +218,8 @@ class InlineRename:
         text, and saying under it why ``problem`` refused it), finishing one still open."""
         if field != "name" and not self.scene.figures_typed_here:
             self.scene.typingRefused.emit(
-                "The map shows a scenario: show the current state (the toolbar's Show box) to "
-                "type a stage's times and %C&A; the scenario changes them from there."
+                "The map shows a scenario: show the current state (Ctrl+Shift+C) to type a "
+                "stage's times and %C&A; the scenario changes them from there."
             )
             return
         item = self.scene.stage_item(stage_id)

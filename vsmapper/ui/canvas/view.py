@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QPoint,
     QPointF,
     QRectF,
+    QSizeF,
     Qt,
     QTimer,
     QVariantAnimation,
@@ -119,6 +120,22 @@ class MapView(QGraphicsView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         scene.mapShown.connect(self._banner.update)
+        self._content_size = QSizeF()
+        scene.mapShown.connect(self._follow_content)
+
+    def _follow_content(self) -> None:
+        """While presenting, fit the map again when it grows or shrinks: notes a round put on
+        it took the last lane off the bottom of the screen."""
+        if not self._presenting:
+            return
+        # Once the edit's other views (the notes among them) have followed it too.
+        QTimer.singleShot(0, self, self._refit_if_resized)
+
+    def _refit_if_resized(self) -> None:
+        size = self._map_scene.content_rect().size()
+        if self._presenting and size != self._content_size:
+            self._content_size = size
+            self.fit()
 
     def map_scene(self) -> MapScene:
         """The scene this view shows."""
