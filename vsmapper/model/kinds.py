@@ -65,11 +65,14 @@ def topic_of(status: str) -> str:
     return _PREFIXES.sub("", words)
 
 
+_KIND_PATTERNS = [(re.compile(rf"\b{word}"), kind) for word, kind in _KIND_WORDS]
+
+
 def guess_kind(name: str) -> Kind:
     """The kind of work a stage named like this does."""
     topic = topic_of(name)
-    for word, kind in _KIND_WORDS:
-        if re.search(rf"\b{word}", topic):
+    for pattern, kind in _KIND_PATTERNS:
+        if pattern.search(topic):
             return kind
     return "other"
 
