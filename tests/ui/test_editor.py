@@ -464,8 +464,16 @@ def test_ctrl_v_on_the_map_pastes_stages_after_the_selected_one(
     assert window.workspace.undo_stack.undoText() == "Paste rows"
 
 
-def test_a_name_another_stage_has_reopens_on_the_map_with_what_was_typed(
-    make_window: WindowFactory,
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("coding", "Code review: another stage is already called 'coding'"),
+        # A name typed away: Enter did nothing, without a word.
+        ("  ", "Code review: a stage needs a name (Esc keeps the one it has)"),
+    ],
+)
+def test_a_name_refused_on_the_map_reopens_with_what_was_typed(
+    make_window: WindowFactory, typed: str, said: str
 ) -> None:
     window = make_window(shown=True)
     window.select(["review"])
@@ -473,12 +481,12 @@ def test_a_name_another_stage_has_reopens_on_the_map_with_what_was_typed(
     QTest.keyClick(window.view, Qt.Key.Key_Return)
     editor = window.scene.focusItem()
     assert isinstance(editor, TitleEditor)
-    editor.setPlainText("coding")
+    editor.setPlainText(typed)
     QTest.keyClick(window.view, Qt.Key.Key_Return)
     QApplication.processEvents()
-    assert "Code review: another stage is already called 'coding'" in window.message_label.text()
+    assert said in window.message_label.text()
     again = window.scene.focusItem()
-    assert isinstance(again, TitleEditor) and again.toPlainText() == "coding"
+    assert isinstance(again, TitleEditor) and again.toPlainText() == typed.strip()
     QTest.keyClick(window.view, Qt.Key.Key_Escape)
     assert window.workspace.stream.stage("review").name == "Code review"
 
@@ -600,24 +608,6 @@ def test_while_presenting_messages_show_over_the_map_and_typing_says_how_to_rena
     assert note.fontInfo().pixelSize() >= size[1] / 60
     window.toggle_presentation(False)
     assert not note.isVisible()
-
-
-def test_a_name_typed_away_is_refused_saying_so(make_window: WindowFactory) -> None:
-    window = make_window(shown=True)
-    window.select(["coding"])
-    window.view.setFocus()
-    window.scene.start_rename("coding")
-    editor = window.scene.focusItem()
-    assert isinstance(editor, TitleEditor)
-    editor.setPlainText("  ")
-    QTest.keyClick(window.view, Qt.Key.Key_Return)
-    QApplication.processEvents()
-    # Enter on a cleared name did nothing, without a word.
-    assert "Coding: a stage needs a name (Esc keeps the one it has)" in window.message_label.text()
-    editor = window.scene.focusItem()
-    assert isinstance(editor, TitleEditor)
-    QTest.keyClick(window.view, Qt.Key.Key_Escape)
-    assert window.workspace.document.stage("coding").name == "Coding"
 
 
 def test_a_refusal_about_the_state_shown_goes_when_another_is_shown(

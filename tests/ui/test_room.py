@@ -468,28 +468,6 @@ WORKSHOP_NOTES = [
 """What a workshop put on the bundled example: three stages with two notes or more."""
 
 
-@pytest.mark.parametrize(("size", "least"), SCREENS)
-def test_a_map_with_a_workshops_notes_fits_the_room_whole(
-    make_window: WindowFactory, size: tuple[int, int], least: float
-) -> None:
-    window = make_window(load_map(EXAMPLE), shown=True, size=size)
-    for number, (stage, kind, text) in enumerate(WORKSHOP_NOTES):
-        window.workspace.document.add_note(Note(id=f"n{number}", stage=stage, kind=kind, text=text))
-    window.workspace.refresh_now()
-    window.toggle_presentation(True, full_screen=False)
-    QApplication.processEvents()
-    view, scene = window.view, window.scene
-    # The even cut into three lanes put the notes' rows and the stacked boxes' depth in
-    # three lanes' heights: the last lane was cut off under a scroll bar.
-    assert not view.verticalScrollBar().isVisible()
-    shown = view.mapFromScene(scene.content_rect()).boundingRect()
-    assert view.viewport().rect().contains(shown)
-    for stage in window.workspace.stream.stages:
-        assert name_pixels(view, stage.id) >= least, stage.name
-    notes = window.workshop.notes_layer.items
-    assert len(notes) == len(WORKSHOP_NOTES)
-
-
 def presenting_with_notes(
     make_window: WindowFactory, size: tuple[int, int], notes: list[tuple[str, str, str]]
 ) -> MainWindow:
@@ -501,6 +479,23 @@ def presenting_with_notes(
     window.toggle_presentation(True, full_screen=False)
     QApplication.processEvents()
     return window
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_a_map_with_a_workshops_notes_fits_the_room_whole(
+    make_window: WindowFactory, size: tuple[int, int], least: float
+) -> None:
+    window = presenting_with_notes(make_window, size, WORKSHOP_NOTES)
+    view, scene = window.view, window.scene
+    # The even cut into three lanes put the notes' rows and the stacked boxes' depth in
+    # three lanes' heights: the last lane was cut off under a scroll bar.
+    assert not view.verticalScrollBar().isVisible()
+    shown = view.mapFromScene(scene.content_rect()).boundingRect()
+    assert view.viewport().rect().contains(shown)
+    for stage in window.workspace.stream.stages:
+        assert name_pixels(view, stage.id) >= least, stage.name
+    notes = window.workshop.notes_layer.items
+    assert len(notes) == len(WORKSHOP_NOTES)
 
 
 @pytest.mark.parametrize(("size", "least"), SCREENS)

@@ -34,81 +34,86 @@ def browser() -> Iterator[HeadlessBrowser]:
     browser.close()
 
 
-def test_a_participant_fills_in_and_sends_the_page(browser: HeadlessBrowser) -> None:
+FIELDSETS = "document.querySelectorAll('fieldset').length"
+
+
+@pytest.fixture
+def survey(browser: HeadlessBrowser) -> Iterator[SurveyRound]:
+    """A round on ``STREAM``, its page open in the browser with both stages' fields."""
     survey = SurveyRound(STREAM)
     survey.start()
     try:
         browser.open(survey.address)
-        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
-        assert browser.evaluate("document.getElementById('title').textContent") == (
-            "Estimate round: Checkout <i>feature</i>"
-        )
-        # Names arrive as text: no element was made from them.
-        legends = "Array.from(document.querySelectorAll('legend'), e => e.textContent)"
-        assert browser.evaluate(legends) == ["Coding", "<img src=x onerror=alert(1)>"]
-        assert browser.evaluate("document.querySelectorAll('img, i').length") == 0
-
-        browser.type_into("s0-wait_time", "2-5d")
-        browser.type_into("s0-process_time", "4h")
-        browser.type_into("s1-pca", "70")
-        browser.type_into("s1-pain", "<script>alert('x')</script>")
-        browser.evaluate("document.getElementById('send').click()")
-        status = "document.getElementById('status').textContent"
-        assert "your answer is in" in browser.wait_for(status)
-        merge = survey.merge()
-        assert merge.responses == 1
-        coding, review = merge.stages
-        assert coding.wait_time is not None and coding.wait_time.text == "2-5d"
-        assert coding.process_time is not None and coding.process_time.text == "4h"
-        assert review.pca == 70 and review.pains == ("<script>alert('x')</script>",)
-
-        browser.evaluate("document.getElementById('s0-wait_time').value = '3 dayz'")
-        browser.evaluate("document.getElementById('send').click()")
-        error = "document.getElementById('status').className === 'error' && " + status
-        assert "Coding.wait_time" in browser.wait_for(error)
-        assert survey.merge().stages[0].wait_time.text == "2-5d"
-
-        problem = "document.getElementById('s0-wait_time-problem').textContent"
-        assert browser.evaluate(problem) == "'3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"
-        assert (
-            browser.evaluate("document.getElementById('s0-wait_time').getAttribute('aria-invalid')")
-            == "true"
-        )
-
-        browser.evaluate("document.getElementById('withdraw').click()")
-        assert "taken back" in browser.wait_for(status + ".includes('taken back') && " + status)
-        assert survey.responses == 0
+        assert browser.wait_for(FIELDSETS) == 2
+        yield survey
     finally:
         survey.stop()
+
+
+def test_a_participant_fills_in_and_sends_the_page(
+    browser: HeadlessBrowser, survey: SurveyRound
+) -> None:
+    assert browser.evaluate("document.getElementById('title').textContent") == (
+        "Estimate round: Checkout <i>feature</i>"
+    )
+    # Names arrive as text: no element was made from them.
+    legends = "Array.from(document.querySelectorAll('legend'), e => e.textContent)"
+    assert browser.evaluate(legends) == ["Coding", "<img src=x onerror=alert(1)>"]
+    assert browser.evaluate("document.querySelectorAll('img, i').length") == 0
+
+    browser.type_into("s0-wait_time", "2-5d")
+    browser.type_into("s0-process_time", "4h")
+    browser.type_into("s1-pca", "70")
+    browser.type_into("s1-pain", "<script>alert('x')</script>")
+    browser.evaluate("document.getElementById('send').click()")
+    status = "document.getElementById('status').textContent"
+    assert "your answer is in" in browser.wait_for(status)
+    merge = survey.merge()
+    assert merge.responses == 1
+    coding, review = merge.stages
+    assert coding.wait_time is not None and coding.wait_time.text == "2-5d"
+    assert coding.process_time is not None and coding.process_time.text == "4h"
+    assert review.pca == 70 and review.pains == ("<script>alert('x')</script>",)
+
+    browser.evaluate("document.getElementById('s0-wait_time').value = '3 dayz'")
+    browser.evaluate("document.getElementById('send').click()")
+    error = "document.getElementById('status').className === 'error' && " + status
+    assert "Coding.wait_time" in browser.wait_for(error)
+    assert survey.merge().stages[0].wait_time.text == "2-5d"
+
+    problem = "document.getElementById('s0-wait_time-problem').textContent"
+    assert browser.evaluate(problem) == "'3 dayz' is not a duration (try 3d, 4h, 90m, 2-5d)"
+    assert (
+        browser.evaluate("document.getElementById('s0-wait_time').getAttribute('aria-invalid')")
+        == "true"
+    )
+
+    browser.evaluate("document.getElementById('withdraw').click()")
+    assert "taken back" in browser.wait_for(status + ".includes('taken back') && " + status)
+    assert survey.responses == 0
 
 
 def test_a_fraction_for_pca_is_refused_beside_its_field_before_sending(
     browser: HeadlessBrowser,
+    survey: SurveyRound,
 ) -> None:
-    survey = SurveyRound(STREAM)
-    survey.start()
-    try:
-        browser.open(survey.address)
-        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
-        browser.type_into("s0-pca", "0.9")
-        problem = "document.getElementById('s0-pca-problem').textContent"
-        with pytest.raises(ValueError) as refusal:
-            read_stage_field("pca", "0.9")
-        assert browser.evaluate(problem) == str(refusal.value)
-        browser.evaluate("document.getElementById('send').click()")
-        status = "document.getElementById('status').textContent"
-        assert "mend the field marked in red" in browser.wait_for(status)
-        assert browser.evaluate("document.activeElement.id") == "s0-pca"
-        assert survey.responses == 0
+    browser.type_into("s0-pca", "0.9")
+    problem = "document.getElementById('s0-pca-problem').textContent"
+    with pytest.raises(ValueError) as refusal:
+        read_stage_field("pca", "0.9")
+    assert browser.evaluate(problem) == str(refusal.value)
+    browser.evaluate("document.getElementById('send').click()")
+    status = "document.getElementById('status').textContent"
+    assert "mend the field marked in red" in browser.wait_for(status)
+    assert browser.evaluate("document.activeElement.id") == "s0-pca"
+    assert survey.responses == 0
 
-        browser.evaluate("document.getElementById('s0-pca').select()")
-        browser.type_into("s0-pca", "90")
-        assert browser.evaluate(problem) == ""
-        browser.evaluate("document.getElementById('send').click()")
-        assert "your answer is in" in browser.wait_for(status + ".includes('in.') && " + status)
-        assert survey.merge().stages[0].pca == 90
-    finally:
-        survey.stop()
+    browser.evaluate("document.getElementById('s0-pca').select()")
+    browser.type_into("s0-pca", "90")
+    assert browser.evaluate(problem) == ""
+    browser.evaluate("document.getElementById('send').click()")
+    assert "your answer is in" in browser.wait_for(status + ".includes('in.') && " + status)
+    assert survey.merge().stages[0].pca == 90
 
 
 LAYOUT = """Array.from(document.querySelectorAll('fieldset'), function (box) {
@@ -124,63 +129,52 @@ LAYOUT = """Array.from(document.querySelectorAll('fieldset'), function (box) {
 
 def test_on_a_phone_each_field_has_its_label_above_it_and_examples_unbroken(
     browser: HeadlessBrowser,
+    survey: SurveyRound,
 ) -> None:
-    survey = SurveyRound(STREAM)
-    survey.start()
-    try:
-        browser.open(survey.address)
-        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
-        browser.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=360,
-            height=740,
-            deviceScaleFactor=1,
-            mobile=True,
-        )
-        for fields in browser.evaluate(LAYOUT):
-            # One column: each label above its input, every input as wide as the others.
-            assert all(field["labelBottom"] <= field["top"] for field in fields)
-            assert len({(field["left"], field["width"]) for field in fields}) == 1
-            # "(e.g. 2-5d)" broke as "2-" / "5d".
-            assert all(field["exampleLines"] == 1 for field in fields)
-        browser.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=520,
-            height=740,
-            deviceScaleFactor=1,
-            mobile=True,
-        )
-        for fields in browser.evaluate(LAYOUT):
-            # Three to a line, in line, though the labels wrap unevenly.
-            assert len({field["top"] for field in fields[:3]}) == 1
-            assert all(field["exampleLines"] == 1 for field in fields)
-    finally:
-        survey.stop()
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=360,
+        height=740,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    for fields in browser.evaluate(LAYOUT):
+        # One column: each label above its input, every input as wide as the others.
+        assert all(field["labelBottom"] <= field["top"] for field in fields)
+        assert len({(field["left"], field["width"]) for field in fields}) == 1
+        # "(e.g. 2-5d)" broke as "2-" / "5d".
+        assert all(field["exampleLines"] == 1 for field in fields)
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=520,
+        height=740,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    for fields in browser.evaluate(LAYOUT):
+        # Three to a line, in line, though the labels wrap unevenly.
+        assert len({field["top"] for field in fields[:3]}) == 1
+        assert all(field["exampleLines"] == 1 for field in fields)
 
 
-def test_a_reload_keeps_the_answer_sent_from_this_phone(browser: HeadlessBrowser) -> None:
-    survey = SurveyRound(STREAM)
-    survey.start()
-    try:
-        status = "document.getElementById('status').textContent"
-        browser.open(survey.address)
-        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
-        browser.type_into("s0-wait_time", "2-5d")
-        browser.type_into("s1-pain", "Reviews wait")
-        browser.evaluate("document.getElementById('send').click()")
-        assert "your answer is in" in browser.wait_for(status)
+def test_a_reload_keeps_the_answer_sent_from_this_phone(
+    browser: HeadlessBrowser, survey: SurveyRound
+) -> None:
+    status = "document.getElementById('status').textContent"
+    browser.type_into("s0-wait_time", "2-5d")
+    browser.type_into("s1-pain", "Reviews wait")
+    browser.evaluate("document.getElementById('send').click()")
+    assert "your answer is in" in browser.wait_for(status)
 
-        browser.open(survey.address)
-        assert "filled in" in browser.wait_for(status)
-        assert browser.evaluate("document.getElementById('s0-wait_time').value") == "2-5d"
-        assert browser.evaluate("document.getElementById('s1-pain').value") == "Reviews wait"
-        assert browser.evaluate("document.getElementById('s0-pca').value") == ""
+    browser.open(survey.address)
+    assert "filled in" in browser.wait_for(status)
+    assert browser.evaluate("document.getElementById('s0-wait_time').value") == "2-5d"
+    assert browser.evaluate("document.getElementById('s1-pain').value") == "Reviews wait"
+    assert browser.evaluate("document.getElementById('s0-pca').value") == ""
 
-        browser.evaluate("document.getElementById('withdraw').click()")
-        assert "taken back" in browser.wait_for(status + ".includes('taken back') && " + status)
-        browser.open(survey.address)
-        assert browser.wait_for("document.querySelectorAll('fieldset').length") == 2
-        assert browser.evaluate("document.getElementById('s0-wait_time').value") == ""
-        assert browser.evaluate(status) == ""
-    finally:
-        survey.stop()
+    browser.evaluate("document.getElementById('withdraw').click()")
+    assert "taken back" in browser.wait_for(status + ".includes('taken back') && " + status)
+    browser.open(survey.address)
+    assert browser.wait_for(FIELDSETS) == 2
+    assert browser.evaluate("document.getElementById('s0-wait_time').value") == ""
+    assert browser.evaluate(status) == ""
