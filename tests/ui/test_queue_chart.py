@@ -102,3 +102,21 @@ def test_the_forecast_refuses_an_unbounded_scenario(panel: ChartsPanel) -> None:
     panel.forecast_chart.run_button.click()
     assert not panel.forecast_chart.running
     assert panel.forecast_chart.summary.text().startswith("No forecast: lead time is unbounded.")
+
+
+def test_a_scenario_growing_no_queue_it_offers_shows_the_busiest(panel: ChartsPanel) -> None:
+    workspace = panel.workspace
+    # Change approval's wait is fixed, so not drawn here; the scenario overloads it alone.
+    document = workspace.document
+    document.set_scenario_field("more-changes", "demand_factor", 1.0)
+    document.set_scenario_field("more-changes", "ai", [])
+    document.set_scenario_field("more-changes", "overrides", {"approval": {"people": 0.05}})
+    workspace.show_scenario("more-changes")
+    workspace.refresh_now()
+    assert workspace.future.queue("approval").overflowing
+    chart = panel.queue_chart
+    offered = [chart.stage_box.itemData(row) for row in range(chart.stage_box.count())]
+    loads = stage_loads(workspace.stream)
+    busiest = max(offered, key=lambda stage_id: loads[stage_id].utilization or 0.0)
+    # It fell back to the first stage offered, an intake with a flat curve.
+    assert chart.stage_box.currentData() == busiest != offered[0]

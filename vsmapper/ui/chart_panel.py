@@ -721,7 +721,12 @@ class QueueChart(QWidget):
         for stage_id in offered:
             self.stage_box.addItem(stream.stage(stage_id).name, stage_id)
         grown = (
-            [c for c in future.queues if (c.responds or c.overflowing) and c.stage_id in offered]
+            [
+                c
+                for c in future.queues
+                if c.stage_id in offered
+                and (c.overflowing or (c.responds and c.wait_after_hours > c.wait_before_hours))
+            ]
             if future
             else []
         )
