@@ -17,8 +17,10 @@ import pytest
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QComboBox, QFileDialog
+from pytestqt.qtbot import QtBot
 
 from tests.history.histories import HAND_ROWS, write_transitions
+from tests.ui.conftest import WindowFactory
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map
 from vsmapper.ui.app import application
@@ -481,3 +483,17 @@ def test_enter_in_the_path_reads_it_without_opening_the_file_dialog(
     # ...and does not close the dialog through its Close button, the default one.
     assert dialog.isVisible() and dialog.result() == 0
     dialog.reject()
+
+
+def test_a_start_puts_the_stages_in_front_of_an_empty_measured_flow_panel(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window(shown=True)
+    flow = window.measured_flow
+    qtbot.waitUntil(window.docks["Stages"].in_view)
+    flow.dock.raise_()  # in front, as the last session left it
+    qtbot.waitUntil(flow.dock.in_view)
+    flow._behind_while_empty()
+    # The map file keeps no measurement: the invitation to import hid the Stages table.
+    qtbot.waitUntil(window.docks["Stages"].in_view)
+    assert not flow.dock.in_view()

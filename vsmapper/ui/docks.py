@@ -121,6 +121,10 @@ class PanelDock(QDockWidget):
         super().closeEvent(event)
         self.closed.emit()
 
+    def in_view(self) -> bool:
+        """Whether the dock shows, not tabbed away behind another."""
+        return self._in_view
+
     def _on_visibility(self, visible: bool) -> None:
         self._in_view = visible
         if visible and self._making_when_shown:

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoCommand
 
 from vsmapper.errors import VSMapperError
@@ -137,6 +137,19 @@ class MeasuredFlow(QObject):
         workspace = window.workspace
         workspace.refreshed.connect(self._follow_undo)
         workspace.loaded.connect(self._forget)
+        # Once the window has put its panels back as the user left them.
+        QTimer.singleShot(0, self, self._behind_while_empty)
+
+    def _behind_while_empty(self) -> None:
+        """A start shows no measurement (the map file keeps none): a panel tabbed in front
+        from the last session would hide the Stages table, or its neighbour, behind an
+        invitation to import a history."""
+        window, dock = self.window, self.dock
+        neighbours = [other for other in window.tabifiedDockWidgets(dock) if other.isVisible()]
+        if self.applied or not neighbours or not dock.in_view():
+            return
+        stages = window.docks["Stages"]
+        (stages if stages in neighbours else neighbours[0]).raise_()
 
     @cached_property
     def charts_forecast(self) -> ThroughputForecastBox:
