@@ -1027,3 +1027,23 @@ def test_the_agenda_is_sized_for_the_window_it_presents_in(make_window, qtbot, m
     window.menus.presentation_action.trigger()
     qtbot.waitUntil(lambda: agenda.width() == 360)
     assert agenda.height() >= agenda.sizeHint().height()  # the prompt's last line shows
+
+
+def test_the_spread_chart_s_key_shows_its_marks_in_their_colours(qtbot) -> None:
+    from tests.workshop.test_merge import answer
+    from vsmapper.cli import example_map_path
+    from vsmapper.io.mapfile import load_map
+    from vsmapper.ui.survey import WAIT_COLOR, WORK_COLOR, SpreadChart
+    from vsmapper.workshop.merge import merge_answers
+
+    stream = load_map(example_map_path())
+    ids = [stage.id for stage in stream.stages][:3]
+    answers = [{i: answer(wait, work) for i in ids} for wait, work in (("1d", "2h"), ("2w", "6h"))]
+    chart = SpreadChart()
+    qtbot.addWidget(chart)
+    chart.resize(420, 200)
+    chart.set_merge(merge_answers(stream, ids, answers))
+    image = chart.grab().toImage()
+    key = {image.pixelColor(x, y).name() for x in range(0, 200) for y in range(0, 16)}
+    # Across the time axis it was cut to "● w", in grey: the colours were never explained.
+    assert WAIT_COLOR.name() in key and WORK_COLOR.name() in key

@@ -112,12 +112,7 @@ class SpreadChart(QWidget):
             return left + position * (right - left)
 
         painter.setFont(QFont(self.font().family(), 9))
-        painter.setPen(QColor("#64748b"))
-        painter.drawText(
-            QRectF(left, 0, right - left, 16),
-            Qt.AlignmentFlag.AlignLeft,
-            "each answer's likely time, log scale:  ● wait  ● work   | merged likely   red: disagree",
-        )
+        _draw_key(painter, QPointF(4, 12))
         bottom = 20.0 + 34 * len(merge.stages)
         for hours, label in (
             (1 / 6, "10m"),
@@ -169,6 +164,33 @@ class SpreadChart(QWidget):
                     QPointF(x_of(spread.likely), y - 6), QPointF(x_of(spread.likely), y + 6)
                 )
         painter.end()
+
+
+SPREAD_KEY = (
+    ("●", WAIT_COLOR, "wait"),
+    ("●", WORK_COLOR, "work"),
+    ("|", QColor("#1e293b"), "merged likely"),
+    ("―", DISAGREE_COLOR, "disagree"),
+)
+"""The chart's key: each mark in its colour and what it is; answers on a log scale."""
+
+
+def _draw_key(painter: QPainter, at: QPointF) -> None:
+    """The key on one line from ``at`` (its baseline), from the chart's left edge: across
+    the time axis, "● wait ● work" was cut to "● w" and the dots were grey."""
+    metrics = painter.fontMetrics()
+    x = at.x()
+    for mark, colour, meaning in (
+        *SPREAD_KEY,
+        ("", QColor("#64748b"), "each answer's likely time, log scale"),
+    ):
+        if mark:
+            painter.setPen(colour)
+            painter.drawText(QPointF(x, at.y()), mark)
+            x += metrics.horizontalAdvance(mark + " ")
+        painter.setPen(QColor("#64748b"))
+        painter.drawText(QPointF(x, at.y()), meaning)
+        x += metrics.horizontalAdvance(meaning + "    ")
 
 
 # --- the estimate round window ---------------------------------------------------------------
