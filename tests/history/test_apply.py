@@ -76,3 +76,21 @@ def test_stages_before_the_tracker_starts_are_left_out_of_the_comparison(tmp_pat
     # Its two weeks were called time "the map shows more than items take".
     assert "of it from Development on, where the tracker starts" in gap.sentence
     assert gap.model_hours == pytest.approx(analyze(drawn).lead_time_hours - 80)
+
+
+def test_a_branch_beside_the_stages_before_the_tracker_keeps_its_time(tmp_path: Path) -> None:
+    # Intake → Development → Review and Intake → Design (4w) → Review; the tracker sees
+    # Development and Review only. From where it starts the map says 10h, not 2h.
+    drawn = hand_map()
+    intake = Stage(id="intake", name="Intake")
+    design = Stage(id="design", name="Design", wait_time=parse_estimate("4w"))
+    pairs = [("intake", "dev"), ("dev", "review"), ("intake", "design"), ("design", "review")]
+    drawn = drawn.replaced(
+        stages=[intake, design, *drawn.stages],
+        flows=[Flow(source=source, target=target) for source, target in pairs],
+    )
+    found = measure(read_history(write_transitions(tmp_path / "hand.csv")), drawn)
+    gap = model_gap(drawn, found)
+    assert gap is not None
+    assert gap.model_hours == pytest.approx(8 + 2)  # Development's 1d wait, Review's 2h
+    assert "1.2d of it from Development on" in gap.sentence  # 10h at 8h a day

@@ -866,3 +866,12 @@ def test_a_total_row_under_the_stages_is_left_out_saying_so(tmp_path: Path) -> N
     assert notices == [
         "row 4 ('Total') left out: a sheet's total, not a stage (the map adds its stages up itself)"
     ]
+
+
+def test_a_last_stage_named_like_a_total_that_the_stream_runs_into_is_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "team.csv"
+    path.write_text("Stage,Next\nCoding,Overall\nOverall,\n", encoding="utf-8")
+    # Left out, the import failed: "'Overall' is not a stage in this sheet".
+    assert [stage.name for stage in import_spreadsheet(path).stages] == ["Coding", "Overall"]

@@ -581,3 +581,20 @@ def test_notes_added_while_presenting_still_leave_the_map_whole(
     # The last lane ran off the bottom of the screen until the view was fitted again.
     shown = view.mapFromScene(window.scene.content_rect()).boundingRect()
     assert view.viewport().rect().contains(shown)
+
+
+def test_a_map_too_big_to_read_whole_keeps_its_scroll_when_it_grows(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(synthetic_map(150), shown=True, size=(1280, 720))
+    window.toggle_presentation(True, full_screen=False)
+    QApplication.processEvents()
+    bar = window.view.verticalScrollBar()
+    assert bar.isVisible()
+    bar.setValue(bar.maximum())  # the room looks at the end of the stream
+    stage = window.workspace.stream.stages[-1].id
+    window.workspace.document.add_note(Note(id="n", stage=stage, kind="pain", text="Slow"))
+    window.workspace.refresh_now()
+    QApplication.processEvents()
+    # Fitted again, it went back to its top.
+    assert bar.value() > bar.maximum() // 2

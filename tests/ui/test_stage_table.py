@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QItemSelection, QPoint, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QComboBox,
     QLineEdit,
@@ -921,3 +922,20 @@ def test_clicking_a_column_header_still_selects_the_column(table: StageTableView
     middle = header.sectionViewportPosition(1) + header.sectionSize(1) // 2
     QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, 5))
     assert table.selected_stage_ids() == [stage.id for stage in table.workspace.stream.stages]
+
+
+def test_a_pick_in_a_drop_down_cell_is_kept_and_closes_it(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    index = table.model().index(1, PHASE)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    box = table.indexWidget(index) or table.focusWidget()
+    assert isinstance(box, QComboBox)
+    box.setCurrentIndex(box.findData("release"))
+    box.activated.emit(box.currentIndex())
+    QApplication.processEvents()
+    # One drop-down for every table: a pick is one step, and the cell is a cell again.
+    assert workspace.stream.stages[1].phase == "release"
+    assert workspace.undo_stack.count() == 1
+    assert table.state() != QAbstractItemView.State.EditingState

@@ -1047,3 +1047,13 @@ def test_the_spread_chart_s_key_shows_its_marks_in_their_colours(qtbot) -> None:
     key = {image.pixelColor(x, y).name() for x in range(0, 200) for y in range(0, 16)}
     # Across the time axis it was cut to "● w", in grey: the colours were never explained.
     assert WAIT_COLOR.name() in key and WORK_COLOR.name() in key
+
+
+def test_a_round_s_refusal_is_a_problem_the_next_edit_clears(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    survey.apply_button.setEnabled(True)
+    survey.apply_merge()  # no answers yet
+    # It was an ordinary message, in ink, left up after the next edit.
+    assert window.message_label.text() == "No answers yet." and window.messages.showing_problem
+    window.editor.set_field("coding", "pca", 80)
+    assert window.message_label.text() == ""

@@ -386,7 +386,7 @@ def _constraint(analysis: FlowAnalysis, words: _Words) -> list[Insight]:
                 f"{words.hours(metrics.process_time_hours)} per item{rework}. If it took no time "
                 f"at all, expected lead time would fall by {words.hours(constraint.leverage_hours)} "
                 f"of {words.hours(total)} ({constraint.share:.0%}); no other single stage "
-                "holds as much."
+                "holds more."
             ),
             stage_ids=(constraint.stage_id,),
             figures={
@@ -953,7 +953,8 @@ def _low_leverage(
             f"for {words.money(effect.monthly_cost)} a month."
         )
         stage_ids: tuple[str, ...] = (effect.stage_id,)
-        if constraint is not None and constraint.stage_id != effect.stage_id:
+        small = saving < LOW_SAVING_SHARE * total
+        if small and constraint is not None and constraint.stage_id != effect.stage_id:
             text += (
                 f" {'Today the' if in_scenario else 'The'} constraint is {constraint.stage}"
                 f" ({constraint.share:.0%}): speeding "

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from vsmapper.history.measure import Measurement, Spread
-from vsmapper.model.duration import Estimate, format_hours
+from vsmapper.model.duration import Estimate, format_hours, format_number
 from vsmapper.model.stream import Calendar, StatusMapping, ValueStream
+
+if TYPE_CHECKING:
+    from vsmapper.analysis.flow import FlowAnalysis
 
 MIN_PCA = 0.1
 """A stage that sent every item back measures 0 %, which a map cannot hold."""
@@ -65,7 +67,10 @@ def measured_map(stream: ValueStream, measurement: Measurement) -> ValueStream:
         version=2,
         stages=stages,
         calendar=measurement.calendar,
-        demand_per_week=round(measurement.flow_velocity_per_week, MEASURED_DECIMALS),
+        # A trickle of items stays a demand, not none: at least one hundredth a week.
+        demand_per_week=max(round(measurement.flow_velocity_per_week, MEASURED_DECIMALS), 0.01)
+        if measurement.flow_velocity_per_week > 0
+        else 0.0,
     )
 
 
@@ -76,9 +81,9 @@ def applied_text(drawn: ValueStream | None, measured: ValueStream) -> str:
     before, after = drawn.demand_per_week if drawn else None, measured.demand_per_week
     if drawn is None or before == after or after is None:
         return said
-    was = f"it was {before:.3g}" if before is not None else "it had none"
+    was = f"it was {format_number(before)}" if before is not None else "it had none"
     return (
-        f"{said}; demand is now the tracker's velocity, {after:.3g} items a week ({was}; "
+        f"{said}; demand is now the tracker's velocity, {format_number(after)} items a week ({was}; "
         "File ▸ Map settings changes it)"
     )
 
@@ -165,12 +170,7 @@ def model_gap(
     # tracker sees are not in it, and the map's time there is no overstatement.
     before = _before_the_tracker(drawn, statuses)
     if before:
-        ahead = math.fsum(
-            metrics.wait_time_hours + metrics.process_time_hours
-            for metrics in analysis.stages
-            if metrics.id in before and metrics.on_critical_path
-        )
-        model -= ahead
+        model = _longest_path_hours(drawn, analysis, skipped=before)
         first = next(stage.name for stage in drawn.stages if stage.id not in before)
         said += f", {_readable(model, drawn)} of it from {first} on, where the tracker starts"
     gap = measured - model
@@ -221,6 +221,19 @@ def model_gap(
             "%C&A and rework target",
         )
     return Gap(model, measured, sentence + ".", notes)
+
+
+def _longest_path_hours(drawn: ValueStream, analysis: FlowAnalysis, skipped: set[str]) -> float:
+    """The map's lead time over its stages but ``skipped``: its longest path of waits and work
+    (a stage left out on one branch leaves the other branches' time)."""
+    elapsed = {m.id: m.wait_time_hours + m.process_time_hours for m in analysis.stages}
+    graph = drawn.graph()
+    graph = graph.subgraph(node for node in graph if node not in skipped)
+    longest: dict[str, float] = {}
+    for node in reversed(list(nx.topological_sort(graph))):
+        after = (longest[successor] for successor in graph.successors(node))
+        longest[node] = elapsed[node] + max(after, default=0.0)
+    return max(longest.values(), default=0.0)
 
 
 def _before_the_tracker(drawn: ValueStream, statuses: dict[str, StatusMapping]) -> set[str]:

@@ -669,7 +669,7 @@ def read_map(
     # Times are checked against their exact text under the calendar they were written with;
     # a file with no Settings (a CSV) was written with the one it is read with.
     file_calendar = _calendar(written, Problems(source)) if workbook.settings else calendar
-    rows = read_stage_rows(workbook.stages, file_calendar, problems)
+    rows = _without_a_total(read_stage_rows(workbook.stages, file_calendar, problems), problems)
     # Without Kind and Phase columns, the AI suggestions and side effects, and the phase
     # shares, go by what the names say, as for a stage typed on the map.
     phase: Phase = "ideation"
@@ -943,6 +943,21 @@ TOTAL_NAMES = {"total", "totals", "sum", "grand total", "overall"}
 """What a last row that adds the stages up is called."""
 
 
+def _without_a_total(rows: list[StageRow], problems: Problems) -> list[StageRow]:
+    """The rows but a last one that adds the stages up: named so, and no stage's next."""
+    if not rows or rows[-1].fields["name"].strip().casefold() not in TOTAL_NAMES:
+        return rows
+    last = rows[-1]
+    name = last.fields["name"]
+    if any(name in (row.next or []) or row.rework_to == name for row in rows):
+        return rows  # a stage of the stream after all
+    problems.notice(
+        f"row {last.row} ({quoted(name)}) left out: a sheet's total, not a stage (the map "
+        "adds its stages up itself)"
+    )
+    return rows[:-1]
+
+
 def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -> list[StageRow]:
     """Every stage row read into model fields, with ids given or made from the names."""
     table = _from_header(table, problems)
@@ -953,12 +968,6 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
     readers = _row_readers(table, header, problems)
     if not readers:
         problems.notice(f"{table.where}no stage rows under the header: the map has no stages")
-    if readers and read_text(readers[-1].cell("Stage")).strip().casefold() in TOTAL_NAMES:
-        last = readers.pop()
-        problems.notice(
-            f"{table.where}row {last.row} ({quoted(read_text(last.cell('Stage')))}) left out: "
-            "a sheet's total, not a stage (the map adds its stages up itself)"
-        )
     pca_scale = _pca_scale(readers, problems)
     for reader in readers:
         name = read_text(reader.cell("Stage"))

@@ -14,8 +14,8 @@ Choices = Callable[[Index], Sequence[tuple[str, object]] | None]
 
 
 class ChoiceDelegate(QStyledItemDelegate):
-    """A drop-down of the choices a cell offers, whose pick is kept at once; other cells are
-    typed. The value is read and written under ``role``."""
+    """A drop-down of the choices a cell offers, whose pick is kept and closes it; other cells
+    are typed. The value is read and written under ``role``."""
 
     def __init__(
         self,
@@ -34,7 +34,10 @@ class ChoiceDelegate(QStyledItemDelegate):
         box = QComboBox(parent)
         for label, value in offered:
             box.addItem(label, value)
+        # Kept and closed on the pick, as the AI opportunities table did: Esc before it
+        # leaves the cell as it was.
         box.activated.connect(lambda _: self.commitData.emit(box))
+        box.activated.connect(lambda _: self.closeEditor.emit(box))
         return box
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy
 
 from vsmapper.ui import theme
@@ -38,7 +38,9 @@ class StatusMessages(QObject):
         self.over_map.setWordWrap(True)
         self.over_map.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.over_map.hide()
+        view.viewport().installEventFilter(self)  # resized after the banner and strip are placed
         self.showing_problem = False
+        self._pixels = 0
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.clear)
 
@@ -57,19 +59,32 @@ class StatusMessages(QObject):
 
     def _show_over_map(self, message: str, colour: str) -> None:
         """The message in a box at the foot of the map, as large as the room reads."""
-        view = self.view
-        pixels = round(readable_pixels(view.height()) * 1.25)
+        pixels = self._pixels = round(readable_pixels(self.view.height()) * 1.25)
         self.over_map.setStyleSheet(
             f"QLabel {{ color: {colour}; background: {theme.PAPER}; font-size: {pixels}px;"
             f" border: 2px solid {colour}; border-radius: 8px; padding: {pixels // 2}px; }}"
         )
         self.over_map.setText(message)
-        width = min(round(view.width() * 0.8), pixels * 40)
-        self.over_map.setFixedWidth(width)
-        self.over_map.adjustSize()
-        self.over_map.move((view.width() - width) // 2, view.height() - self.over_map.height() - 12)
+        self._place_over_map()
         self.over_map.raise_()
         self.over_map.show()
+
+    def _place_over_map(self) -> None:
+        """Centred at the foot of the map itself, clear of the banner and the side strip,
+        wherever the view's size takes it."""
+        area = self.view.viewport().geometry()
+        self.over_map.setFixedWidth(min(round(area.width() * 0.8), self._pixels * 40))
+        self.over_map.setMaximumHeight(area.height() // 2)
+        self.over_map.adjustSize()
+        box = self.over_map.size()
+        self.over_map.move(
+            area.x() + (area.width() - box.width()) // 2, area.bottom() - box.height() - 12
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.over_map.isVisible():
+            self._place_over_map()
+        return False
 
     def clear(self) -> None:
         """No message: the summary shows again."""

@@ -495,7 +495,7 @@ class SurveyWindow(QDialog):
             self.problem_label.hide()
         window = self.parent()
         if message and isinstance(window, MainWindow):
-            window.show_message(message, 8000)
+            window.show_problem(message)
 
     def put_away(self) -> None:
         """Hide the window; an open round goes on, its QR code beside the map."""

@@ -133,8 +133,12 @@ class MapView(QGraphicsView):
 
     def _refit_if_resized(self) -> None:
         size = self._map_scene.content_rect().size()
-        if self._presenting and size != self._content_size:
-            self._content_size = size
+        if not self._presenting or size == self._content_size:
+            return
+        self._content_size = size
+        # A map too big to read whole scrolls; fitted again it went back to its top, away
+        # from where the room was looking.
+        if self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
             self.fit()
 
     def map_scene(self) -> MapScene:
