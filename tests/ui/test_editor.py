@@ -264,6 +264,16 @@ def test_a_new_stage_is_named_and_timed_on_the_map_with_tab(make_window: WindowF
     assert window.selected_ids == ["pair-review"]
 
 
+def type_on_map(window: MainWindow, stage_id: str, field: str, text: str, key: Qt.Key) -> None:
+    """Open a stage's field on the map, type ``text`` over it and press ``key``."""
+    window.scene.start_rename(stage_id, field)
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    editor.setPlainText(text)
+    QTest.keyClick(window.view, key)
+    QApplication.processEvents()
+
+
 @pytest.mark.parametrize(
     ("field", "typed", "reason"),
     [("pca", "lots", "'lots' is not a number"), ("wait_time", "3 dayz", "not a duration")],
@@ -275,13 +285,8 @@ def test_a_refused_value_on_the_map_stays_in_its_field_to_be_mended(
     before = window.workspace.document.stage("review")
     window.select(["review"])
     window.view.setFocus()
-    window.scene.start_rename("review", field)
-    editor = window.scene.focusItem()
-    assert isinstance(editor, TitleEditor)
-    editor.setPlainText(typed)
     # Tab went on to the next field, and the value was lost but for a line in the status bar.
-    QTest.keyClick(window.view, Qt.Key.Key_Tab)
-    QApplication.processEvents()
+    type_on_map(window, "review", field, typed, Qt.Key.Key_Tab)
     editor = window.scene.focusItem()
     assert isinstance(editor, TitleEditor) and editor.field == field
     assert editor.toPlainText() == typed
@@ -302,12 +307,7 @@ def test_a_refused_value_says_why_under_its_field_whole_while_presenting(
     view = window.view
     window.select(["discovery"])
     view.setFocus()
-    window.scene.start_rename("discovery", "pca")
-    editor = window.scene.focusItem()
-    assert isinstance(editor, TitleEditor)
-    editor.setPlainText("0.9")
-    QTest.keyClick(view, Qt.Key.Key_Tab)
-    QApplication.processEvents()
+    type_on_map(window, "discovery", "pca", "0.9", Qt.Key.Key_Tab)
     editor = window.scene.focusItem()
     assert isinstance(editor, TitleEditor) and editor.toPlainText() == "0.9"
     # The status bar, where the reason went, is hidden while presenting.
@@ -329,12 +329,7 @@ def test_a_refused_value_says_why_under_its_field_whole_while_presenting(
     assert window.workspace.document.stage("discovery").pca == 90
     assert not any(isinstance(item, RefusalBubble) for item in window.scene.items())
     # Cancelled, it goes too.
-    window.scene.start_rename("discovery", "pca")
-    editor = window.scene.focusItem()
-    assert isinstance(editor, TitleEditor)
-    editor.setPlainText("0.5")
-    QTest.keyClick(view, Qt.Key.Key_Return)
-    QApplication.processEvents()
+    type_on_map(window, "discovery", "pca", "0.5", Qt.Key.Key_Return)
     editor = window.scene.focusItem()
     assert isinstance(editor, TitleEditor)
     assert any(isinstance(item, RefusalBubble) for item in editor.childItems())

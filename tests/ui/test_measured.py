@@ -370,12 +370,17 @@ def test_the_charts_read_on_a_projector(window: MainWindow, qtbot: object) -> No
     assert low == 0 and high >= max(aging.age_hours for aging in found.aging)
 
 
+def measure_the_example(window: MainWindow, qtbot: object) -> None:
+    """Help ▸ Try the example history, waited for."""
+    window.measured_flow.example_action.trigger()
+    qtbot.waitUntil(lambda: window.measured_flow.measurement is not None, timeout=60_000)  # type: ignore[attr-defined]
+
+
 @needs_pdftotext
 def test_the_report_has_a_page_of_the_measured_flow(
     window: MainWindow, qtbot: object, tmp_path: Path
 ) -> None:
-    window.measured_flow.example_action.trigger()
-    qtbot.waitUntil(lambda: window.measured_flow.measurement is not None, timeout=60_000)  # type: ignore[attr-defined]
+    measure_the_example(window, qtbot)
     out = tmp_path / "report.pdf"
     assert window.file.export_path(out)
     lines = [" ".join(line.split()) for line in pdf_text(out, "-layout").splitlines()]
@@ -402,8 +407,7 @@ def test_the_report_s_measured_page_says_what_it_leaves_out(
 
     from vsmapper.ui.documents import write_report
 
-    window.measured_flow.example_action.trigger()
-    qtbot.waitUntil(lambda: window.measured_flow.measurement is not None, timeout=60_000)  # type: ignore[attr-defined]
+    measure_the_example(window, qtbot)
     found = window.measured_flow.measurement
     assert found is not None
     many = replace(found, stages=found.stages * 5)  # 60 stages: more than a page holds

@@ -127,30 +127,29 @@ LAYOUT = """Array.from(document.querySelectorAll('fieldset'), function (box) {
 })"""
 
 
-def test_on_a_phone_each_field_has_its_label_above_it_and_examples_unbroken(
-    browser: HeadlessBrowser,
-    survey: SurveyRound,
-) -> None:
+def as_a_phone(browser: HeadlessBrowser, width: int) -> None:
+    """Lay the page out as a phone this many pixels wide shows it."""
     browser.send(
         "Emulation.setDeviceMetricsOverride",
-        width=360,
+        width=width,
         height=740,
         deviceScaleFactor=1,
         mobile=True,
     )
+
+
+def test_on_a_phone_each_field_has_its_label_above_it_and_examples_unbroken(
+    browser: HeadlessBrowser,
+    survey: SurveyRound,
+) -> None:
+    as_a_phone(browser, 360)
     for fields in browser.evaluate(LAYOUT):
         # One column: each label above its input, every input as wide as the others.
         assert all(field["labelBottom"] <= field["top"] for field in fields)
         assert len({(field["left"], field["width"]) for field in fields}) == 1
         # "(e.g. 2-5d)" broke as "2-" / "5d".
         assert all(field["exampleLines"] == 1 for field in fields)
-    browser.send(
-        "Emulation.setDeviceMetricsOverride",
-        width=520,
-        height=740,
-        deviceScaleFactor=1,
-        mobile=True,
-    )
+    as_a_phone(browser, 520)
     for fields in browser.evaluate(LAYOUT):
         # Three to a line, in line, though the labels wrap unevenly.
         assert len({field["top"] for field in fields[:3]}) == 1

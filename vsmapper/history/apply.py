@@ -224,16 +224,17 @@ def model_gap(
 
 
 def _longest_path_hours(drawn: ValueStream, analysis: FlowAnalysis, skipped: set[str]) -> float:
-    """The map's lead time over its stages but ``skipped``: its longest path of waits and work
-    (a stage left out on one branch leaves the other branches' time)."""
-    elapsed = {m.id: m.wait_time_hours + m.process_time_hours for m in analysis.stages}
-    graph = drawn.graph()
-    graph = graph.subgraph(node for node in graph if node not in skipped)
-    longest: dict[str, float] = {}
-    for node in reversed(list(nx.topological_sort(graph))):
-        after = (longest[successor] for successor in graph.successors(node))
-        longest[node] = elapsed[node] + max(after, default=0.0)
-    return max(longest.values(), default=0.0)
+    """The map's lead time with the ``skipped`` stages taking no time: the longest path of
+    waits and work over the rest (a branch beside them keeps its time)."""
+    from vsmapper.analysis.graph import critical_path, flow_graph
+
+    graph = flow_graph(drawn)
+    weights = [0.0] * graph.size
+    for metrics in analysis.stages:
+        if metrics.id not in skipped:
+            place = graph.positions[graph.index[metrics.id]]
+            weights[place] = metrics.wait_time_hours + metrics.process_time_hours
+    return critical_path(graph, weights)[0]
 
 
 def _before_the_tracker(drawn: ValueStream, statuses: dict[str, StatusMapping]) -> set[str]:
