@@ -254,12 +254,17 @@ def test_stages_with_the_same_name_are_told_apart_by_id(tmp_path: Path) -> None:
     same_map(import_spreadsheet(path), stream)
 
 
+def exported(stream: ValueStream, folder: Path) -> tuple[Path, openpyxl.Workbook]:
+    """The map exported to a workbook in ``folder``, opened to be edited as a user would."""
+    path = folder / "example.xlsx"
+    export_xlsx(stream, path)
+    return path, openpyxl.load_workbook(path)
+
+
 def test_hours_edited_in_the_sheet_win_over_the_stale_text(
     tmp_path: Path, example: ValueStream
 ) -> None:
-    path = tmp_path / "example.xlsx"
-    export_xlsx(example, path)
-    workbook = openpyxl.load_workbook(path)
+    path, workbook = exported(example, tmp_path)
     sheet = workbook["Stages"]
     sheet["F3"] = 100  # Discovery's wait, exported as 80 h with the text "1-3w"
     workbook.save(path)
@@ -305,9 +310,7 @@ def test_a_time_text_edited_in_the_sheet_is_named_and_read_once_its_hours_are_cl
 def test_a_time_text_that_is_not_a_duration_is_a_problem(
     tmp_path: Path, example: ValueStream
 ) -> None:
-    path = tmp_path / "example.xlsx"
-    export_xlsx(example, path)
-    workbook = openpyxl.load_workbook(path)
+    path, workbook = exported(example, tmp_path)
     sheet = workbook["Stages"]
     sheet.cell(8, [cell.value for cell in sheet[1]].index("Wait time (text)") + 1).value = "2 dayz"
     workbook.save(path)
