@@ -335,6 +335,26 @@ def test_an_open_round_fits_a_1280_by_720_projector(window, qtbot) -> None:
     survey.close_round()
 
 
+def test_the_spread_chart_follows_the_selected_stage(window, qtbot) -> None:
+    window.workspace.load(files.example_map(), None)
+    window.workshop.survey_action.trigger()
+    survey = window.workshop.survey_window
+    survey.resize(820, 720 * 9 // 10)
+    survey.host_edit.setText("127.0.0.1")
+    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: survey.table.rowCount() == 12)
+    bar = survey.chart_area.verticalScrollBar()
+    assert bar.value() == 0 and bar.maximum() > 0
+    # The last stage, out of the chart's sight, is shaded and scrolled to.
+    survey.table.selectRow(11)
+    assert survey.chart.selected == {11}
+    shown = survey.chart_area.viewport().rect().translated(0, bar.value())
+    assert shown.contains(10, int(survey.chart.row_top(11)) + 10)
+    survey.table.clearSelection()
+    assert survey.chart.selected == set()
+    survey.close_round()
+
+
 def test_closing_the_window_closes_the_round(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     address = survey.round.address

@@ -51,6 +51,8 @@ SHOW_AGAIN = "Workshop ▸ Estimate round from phones (Ctrl+Shift+E)"
 DISAGREE_COLOR = QColor("#c53030")
 WAIT_COLOR = QColor("#b7791f")
 WORK_COLOR = QColor("#2f855a")
+SELECTED_COLOR = QColor("#e0ecff")
+ROW_PITCH = 34
 FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
 COLUMNS = ["Stage", "Answers", "Wait", "Work", "%C&A", "Pain points", "Disagree"]
 TIPPED = ("Stage", "Pain points")
@@ -77,14 +79,25 @@ class SpreadChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.merge: SurveyMerge | None = None
+        self.selected: set[int] = set()
+        """The rows of the stages selected in the answers, shaded."""
         self.setMinimumHeight(120)
 
     def set_merge(self, merge: SurveyMerge) -> None:
         """Show these merged answers."""
         self.merge = merge
-        self.setMinimumHeight(40 + 34 * len(merge.stages))
-        self.setMaximumHeight(40 + 34 * len(merge.stages))
+        self.setFixedHeight(40 + ROW_PITCH * len(merge.stages))
         self.update()
+
+    def select(self, rows: Iterable[int]) -> None:
+        """Shade these stages' rows, as the answers' table selects them."""
+        self.selected = set(rows)
+        self.update()
+
+    @staticmethod
+    def row_top(row: int) -> float:
+        """Where a stage's row starts, from the chart's top."""
+        return 18.0 + row * ROW_PITCH
 
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
@@ -113,7 +126,7 @@ class SpreadChart(QWidget):
 
         painter.setFont(QFont(self.font().family(), 9))
         _draw_key(painter, QPointF(4, 12))
-        bottom = 20.0 + 34 * len(merge.stages)
+        bottom = 20.0 + ROW_PITCH * len(merge.stages)
         for hours, label in (
             (1 / 6, "10m"),
             (1, "1h"),
@@ -131,7 +144,9 @@ class SpreadChart(QWidget):
                 )
         painter.setFont(QFont(self.font().family(), 10))
         for row, stage in enumerate(merge.stages):
-            top = 18.0 + row * 34
+            top = self.row_top(row)
+            if row in self.selected:
+                painter.fillRect(QRectF(0, top - 2, self.width(), ROW_PITCH), SELECTED_COLOR)
             painter.setPen(DISAGREE_COLOR if stage.disagreement else QColor("#1e293b"))
             painter.drawText(
                 QRectF(4, top, label_width, 28),
@@ -447,6 +462,12 @@ class SurveyWindow(QDialog):
             return
         rows = [index.row() for index in self.table.selectionModel().selectedRows()]
         stages = [merge.stages[row] for row in rows if row < len(merge.stages)]
+        # The chart follows the selection: with a dozen stages, the one asked about was
+        # scrolled out of sight below.
+        self.chart.select(rows)
+        if rows:
+            top = self.chart.row_top(min(rows))
+            self.chart_area.ensureVisible(0, int(top + ROW_PITCH / 2), 0, ROW_PITCH)
         text = pains_text(stages or merge.stages)
         if stages and not text:
             text = f"No pain points for {stages[0].name} yet"
