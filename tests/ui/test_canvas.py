@@ -188,7 +188,9 @@ def test_the_constraint_is_marked_with_its_share(feature_chain: ValueStream, qap
     scene.show_map(feature_chain, analyze(feature_chain))
     face = scene.stage_item("refine").face
     assert face is not None and face.constraint
-    assert face.tags[0][0] == "CONSTRAINT · 40% of lead time"
+    assert face.tags[0][0] == "CONSTRAINT · 40%"
+    # The share is of expected lead time, the one the headline names.
+    assert scene.headline().figures[-1].caption == "CONSTRAINT · 40% OF EXPECTED LEAD TIME"
     assert not any(scene.stage_item(s).face.constraint for s in ("intake", "coding", "deploy"))
 
 

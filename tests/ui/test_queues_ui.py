@@ -218,7 +218,7 @@ def test_a_pill_under_a_box_clears_the_loop_and_rate_over_the_box_stacked_under_
 
 
 def test_one_pill_under_a_box_fits_over_the_loop_and_rate_of_the_box_stacked_under_it() -> None:
-    pill_bottom = tag_rect("CONSTRAINT · 58% of lead time", 0).bottom()
+    pill_bottom = tag_rect("CONSTRAINT · 58%", 0).bottom()
     next_box_top = GRID.row_pitch
     assert pill_bottom <= next_box_top + SELF_REWORK_LABEL.top()
     assert pill_bottom <= next_box_top + self_rework_loop().boundingRect().top()

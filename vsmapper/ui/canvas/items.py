@@ -482,7 +482,7 @@ TAG_PADDING = 22.0
 
 def tag_size(text: str) -> int:
     """The pill's type size: smaller for a text that would make it wider than its box, whose
-    neighbour's phase name it covered ("CONSTRAINT · 23% of lead time" over "CREATION")."""
+    neighbour's phase name it covered."""
     size = TAG_SIZE
     while size > TAG_LEAST_SIZE and (
         _metrics(size, True).horizontalAdvance(text) + TAG_PADDING > BOX.width()
