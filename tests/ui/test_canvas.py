@@ -36,6 +36,7 @@ from vsmapper.ui.canvas.items import (
     BOX,
     MIN_TITLE_PIXELS,
     READABLE_DETAIL,
+    SELF_REWORK_LABEL,
     TITLE_SIZES,
     StageItem,
     TimelineItem,
@@ -825,6 +826,7 @@ def test_a_loop_back_to_an_earlier_row_writes_its_rate_over_that_row(qapp: Any) 
     ]
     stages[4]["rework_to"] = "coding"
     stages[4]["pca"] = 75
+    stages[2]["pca"] = 90  # Coding's own loop writes its rate over its box too
     data = {"format": "vsmapper", "version": 1, "name": "Wrapped", "stages": stages}
     stream = parse_map_text(json.dumps(data))
     scene = MapScene()
@@ -835,6 +837,7 @@ def test_a_loop_back_to_an_earlier_row_writes_its_rate_over_that_row(qapp: Any) 
     # Over Coding's row, by where it lands: in the gap between the rows it lay on the flow
     # running back to the next row and on the phase's name.
     assert label.bottom() <= coding.top() and label.right() <= coding.right()
+    assert not label.intersects(SELF_REWORK_LABEL.translated(coding.topLeft()))
     bands = scene.phase_bands()
     for number, band in enumerate(bands):
         name = band.name_rect()
