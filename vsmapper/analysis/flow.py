@@ -8,7 +8,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from vsmapper.analysis.graph import critical_path
-from vsmapper.analysis.timing import FlowTimes, flow_times
+from vsmapper.analysis.timing import FlowTimes, comparable, flow_times
 from vsmapper.model import Stage, ValueStream
 from vsmapper.model.duration import format_hours, share_text
 
@@ -230,8 +230,10 @@ def _constraint(
     """The stage with the largest leverage; ties: larger wait, then earlier in the map."""
     if not stages:
         return None
-    largest = max(metrics.leverage_hours for metrics in stages)
-    tied = [metrics for metrics in stages if metrics.leverage_hours >= largest - _TIE_TOLERANCE]
+    # Leverages are differences of long sums: on a map of repeated stages equal ones differed
+    # by a billionth of an hour, and the 19th copy ranked before the 3rd.
+    largest = max(comparable(metrics.leverage_hours) for metrics in stages)
+    tied = [metrics for metrics in stages if comparable(metrics.leverage_hours) == largest]
     # max() keeps the first of equal waits, which is the earlier stage in the map.
     found = max(tied, key=lambda metrics: metrics.wait_time_hours)
     return Constraint(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vsmapper.analysis.timing import flow_times
+from vsmapper.analysis.timing import comparable, flow_times
 from vsmapper.model import ValueStream
 
 
@@ -40,5 +40,5 @@ def sensitivity(stream: ValueStream) -> tuple[StageSensitivity, ...]:
         )
         found = StageSensitivity(stage.id, stage.name, process, wait, pca, max(process, wait, pca))
         by_position.append((times.graph.order[place], found))
-    ranked = sorted(by_position, key=lambda item: (-item[1].best_hours, item[0]))
+    ranked = sorted(by_position, key=lambda item: (-comparable(item[1].best_hours), item[0]))
     return tuple(found for _, found in ranked)
