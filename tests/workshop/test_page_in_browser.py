@@ -60,6 +60,9 @@ def test_a_participant_fills_in_and_sends_the_page(
     legends = "Array.from(document.querySelectorAll('legend'), e => e.textContent)"
     assert browser.evaluate(legends) == ["Coding", "<img src=x onerror=alert(1)>"]
     assert browser.evaluate("document.querySelectorAll('img, i').length") == 0
+    # The map shows a note's first words: the page asks for a few.
+    pain_label = "document.querySelector('label[for=s0-pain]').textContent"
+    assert browser.evaluate(pain_label) == "Pain point (a few words, as on a sticky note)"
 
     browser.type_into("s0-wait_time", "2-5d")
     browser.type_into("s0-process_time", "4h")

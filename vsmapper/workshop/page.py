@@ -62,7 +62,7 @@ complete and accurate. Your answer is anonymous.</p>
     ["wait_time", "Wait before it", "(e.g. 2-5d)", "input"],
     ["process_time", "Work time", "(e.g. 4h)", "input"],
     ["pca", "%C&A", "(e.g. 80)", "input"],
-    ["pain", "Pain point", "", "textarea"]
+    ["pain", "Pain point", "(a few words, as on a sticky note)", "textarea"]
   ];
   var stageIds = [];
   // The answer sent from this phone, for this round only, so that a reload keeps it.
