@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from tests.history.histories import HAND_ROWS, hand_map, write_transitions
@@ -65,3 +65,27 @@ def test_dates_after_today(tmp_path: Path) -> None:
 def test_today_is_the_machines_by_default(tmp_path: Path) -> None:
     rows = [*HAND_ROWS, ("C", "Story", "2999-01-01T00:00:00", "Done")]
     assert "The history runs to 2999-01-01" in caveats(measured(tmp_path, rows))[-1]
+
+
+def test_time_in_progress_more_than_the_people_can_work(tmp_path: Path) -> None:
+    # An item a working day, each two days "In dev" for the map's one developer: 200 % busy
+    # at the velocity the tracker shows items done at, so the time is not all hands-on.
+    start = date(2024, 3, 4)
+    days = [
+        start + timedelta(days=n) for n in range(56) if (start + timedelta(days=n)).weekday() < 5
+    ]
+    rows = [
+        row
+        for n, day in enumerate(days)
+        for row in (
+            (f"S{n}", "Story", f"{day}T09:00:00", "Ready for dev"),
+            (f"S{n}", "Story", f"{day}T12:00:00", "In dev"),
+            (f"S{n}", "Story", f"{day + timedelta(days=2)}T12:00:00", "Done"),
+        )
+    ]
+    found = measured(tmp_path, rows)
+    assert caveats(found, TODAY) == []  # without the map, nobody's load is known
+    (said,) = caveats(found, TODAY, stream=hand_map())
+    assert said.startswith("Time in working statuses at 5.1 items a week is more work than")
+    assert "(Development 203% busy)" in said
+    assert "before comparing scenarios" in said

@@ -9,13 +9,17 @@ from vsmapper.errors import counted
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
+    from vsmapper.model import ValueStream
 
 ENOUGH_DONE = 30
 """Done items below which P10/P90 rest on two or three items each."""
 
 
-def caveats(measurement: Measurement, today: date | None = None) -> list[str]:
-    """Plain-language reasons to doubt ``measurement``; none when it looks sound."""
+def caveats(
+    measurement: Measurement, today: date | None = None, stream: ValueStream | None = None
+) -> list[str]:
+    """Plain-language reasons to doubt ``measurement`` (applied to ``stream`` when given);
+    none when it looks sound."""
     today = today if today is not None else date.today()
     found = []
     enough = f"at least ~{ENOUGH_DONE} done items make percentiles meaningful"
@@ -34,4 +38,37 @@ def caveats(measurement: Measurement, today: date | None = None) -> list[str]:
         found.append(
             f"The history runs to {measurement.last_change:%Y-%m-%d}, after today: check the dates"
         )
+    overloaded = _overloaded(measurement, stream) if stream is not None else None
+    if overloaded:
+        found.append(overloaded)
     return found
+
+
+def _overloaded(measurement: Measurement, stream: ValueStream) -> str | None:
+    """What to say when time in working statuses is more work than the people drawn can do."""
+    from vsmapper.analysis.flow import analyze
+    from vsmapper.history.apply import measured_map, spread_estimate
+
+    worked = {
+        found.id
+        for found in measurement.stages
+        if spread_estimate(found.process, measurement.calendar) is not None
+    }
+    over = [
+        metrics
+        for metrics in analyze(measured_map(stream, measurement)).stages
+        if metrics.id in worked and metrics.utilization is not None and metrics.utilization >= 1
+    ]
+    if not over:
+        return None
+    busy = ", ".join(f"{metrics.name} {metrics.utilization:.0%}" for metrics in over[:3])
+    more = f" and {len(over) - 3} more" if len(over) > 3 else ""
+    # Items were done at the velocity, so the stages kept up: time in progress is not all
+    # hands-on work. Measured as it is, every scenario came out unbounded.
+    return (
+        f"Time in working statuses at {measurement.flow_velocity_per_week:.1f} items a week "
+        f"is more work than the people on the map can do ({busy} busy{more}), yet items were "
+        "done at that rate: they also wait while in a working status. Set those stages' "
+        "process time to hands-on time (or their people to those who work at once) before "
+        "comparing scenarios, which would call them overloaded"
+    )

@@ -134,7 +134,7 @@ def run_measure(args: argparse.Namespace) -> int:
         export_xlsx(measured_map(stream, measurement), args.out, measurement=measurement)
     elif args.out is not None:
         save_map(measured_map(stream, measurement), args.out)
-    doubts = caveats(measurement)
+    doubts = caveats(measurement, stream=stream)
     if args.json:
         print(json_text(measurement_json(measurement, stream, model_lead_time, doubts)))
         return 0

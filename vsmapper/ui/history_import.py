@@ -272,7 +272,9 @@ class HistoryImportDialog(QDialog):
         from vsmapper.history.caveats import caveats
 
         # What to doubt, before it is applied: in bold, above what was read.
-        doubts = [f"<b>{html.escape(caveat)}.</b><br>" for caveat in caveats(found)]
+        doubts = [
+            f"<b>{html.escape(caveat)}.</b><br>" for caveat in caveats(found, stream=result.stream)
+        ]
         self.message.setText(
             "".join(doubts) + f"{found.layout.capitalize()} layout: {found.headline()}. "
             "Edit a status's stage or state and the preview follows."

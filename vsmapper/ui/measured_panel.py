@@ -343,7 +343,7 @@ class MeasuredFlowPanel(QWidget):
                 lines.append("Against the map as it was drawn, before this measurement:")
             lines.append(f"<b>{html.escape(gap.sentence)}</b>")
             lines.extend(html.escape(note) for note in gap.stage_notes[:4])
-        doubts = [f"<b>{html.escape(caveat)}.</b>" for caveat in caveats(found)]
+        doubts = [f"<b>{html.escape(caveat)}.</b>" for caveat in caveats(found, stream=stream)]
         self.summary.setText("<br>".join(doubts + lines))
 
     def export_current(self, path: str | Path) -> None:

@@ -77,7 +77,7 @@ def draw_measured_page(
     # What to doubt, where the figures are read: a printed report travels without the app.
     painter.setFont(theme.font(9, True))
     painter.setPen(QColor(theme.CONSTRAINT))
-    for caveat in caveats(measurement):
+    for caveat in caveats(measurement, stream=stream):
         painter.drawText(QRectF(area.left(), top, area.width(), 14), f"{caveat}.")
         top += 14
     rows = QRectF(area.left(), top + 4, area.width(), area.bottom() - top - 4)
