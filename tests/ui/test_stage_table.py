@@ -42,7 +42,7 @@ COLUMNS = [
     "Next",
     "Notes",
 ]
-STAGE, PHASE, PT, WT, PCA, REWORK, NEXT, NOTES = 0, 1, 3, 4, 5, 6, 10, 11
+STAGE, PHASE, PT, WT, PCA, REWORK, NEXT, NOTES, WAIT_KIND = 0, 1, 3, 4, 5, 6, 10, 11, 12
 
 
 @pytest.fixture
@@ -378,11 +378,11 @@ def test_the_model_reports_exactly_what_changed(
 
     table.viewport().grab()  # the cells that name other stages are drawn
     document.set_stage_field("coding", "wait_time", "1d")
-    assert heard.take() == [("data", 2, 0, 2, 11)]
+    assert heard.take() == [("data", 2, 0, 2, 12)]
 
     # A new name shows in the cells of other rows that name the stage, also after an undo.
     document.set_stage_field("coding", "name", "Build")
-    assert heard.take() == [("data", 2, 0, 2, 11), *(("data", 0, c, 4, c) for c in (REWORK, NEXT))]
+    assert heard.take() == [("data", 2, 0, 2, 12), *(("data", 0, c, 4, c) for c in (REWORK, NEXT))]
     assert cell(table, 1, NEXT) == "Build"
     document.set_stage_field("coding", "name", "Coding")
     assert ("data", 0, NEXT, 4, NEXT) in heard.take()
@@ -511,8 +511,14 @@ def test_a_click_away_from_a_refused_entry_never_puts_it_in_the_clicked_cell(
 
 def test_tab_in_the_last_cell_adds_a_stage(workspace: Workspace, table: StageTableView) -> None:
     before = snapshot(workspace)
-    editor = type_into(table, 4, NOTES, "Friday only")
-    press(editor, Qt.Key.Key_Tab)
+    index = table.model().index(4, WAIT_KIND)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    box = table.focusWidget()
+    assert isinstance(box, QComboBox)
+    box.setCurrentIndex(box.findData("fixed"))
+    press(box, Qt.Key.Key_Tab)
+    assert workspace.stream.stages[4].wait_kind == "fixed"
     assert names(workspace)[-1] == "New stage"
     assert ("deploy", "new-stage") in flows(workspace)
     assert current(table) == (5, STAGE)
@@ -688,6 +694,23 @@ def test_ctrl_c_copies_the_selected_block_as_tab_separated_text(
     assert QGuiApplication.clipboard().text() == '4h\t5d\t\n2d\t2d\t"pair\nor mob"\n'
 
 
+def test_whole_rows_copied_and_pasted_back_keep_their_wait_kind(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
+    # Without the column, a calendar's wait pasted into another map became a queue, and
+    # every scenario scaled it with load.
+    workspace.document.set_stage_field("review", "wait_kind", "fixed")
+    table.selectRow(3)
+    press(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    row = QGuiApplication.clipboard().text().rstrip("\n").split("\t")
+    assert row[0] == "Code review" and row[WAIT_KIND] == "fixed"
+    row[0], row[REWORK], row[NEXT] = "Second review", "", ""
+    renamed = "\t".join(row)
+    table.setCurrentIndex(table.model().index(4, STAGE))
+    assert table.paste(renamed + "\n"), problems
+    assert workspace.stream.stage("second-review").wait_kind == "fixed"
+
+
 def test_paste_with_a_header_matches_columns_by_name_in_one_step(
     workspace: Workspace, table: StageTableView
 ) -> None:
@@ -848,11 +871,11 @@ def test_a_block_wider_than_the_columns_left_is_refused_not_read_as_stages(
     workspace: Workspace, table: StageTableView, problems: list[str]
 ) -> None:
     before = snapshot(workspace)
-    table.setCurrentIndex(table.model().index(1, NOTES))
-    assert not table.paste("2d\t\n4h\t\n")
+    table.setCurrentIndex(table.model().index(1, WAIT_KIND))
+    assert not table.paste("fixed\t\nqueue\t\n")
     assert problems == [
-        "nothing was pasted: the block is 2 columns wide, and from Notes there is room for "
-        "1; to add or update stages, paste in the Stage column"
+        "nothing was pasted: the block is 2 columns wide, and from Wait kind there is room "
+        "for 1; to add or update stages, paste in the Stage column"
     ]
     assert snapshot(workspace) == before
 

@@ -40,6 +40,7 @@ COLUMN_ORDER = (
     "Hourly cost",
     "Next",
     "Notes",
+    "Wait kind",
 )
 
 

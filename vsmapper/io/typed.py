@@ -67,7 +67,7 @@ def read_stage_field(field: str, text: str) -> Any:
         return None
     if field in NUMBERS:
         return read_number(cell)
-    if field in ("phase", "kind"):
+    if field in ("phase", "kind", "wait_kind"):
         return text.strip().lower()
     if field == "name":
         return text.strip()

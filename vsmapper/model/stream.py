@@ -48,6 +48,7 @@ KINDS: tuple[Kind, ...] = get_args(Kind)
 Status = Literal["idea", "pilot", "adopted"]
 Confidence = Literal["low", "medium", "high"]
 WaitKind = Literal["queue", "fixed"]
+WAIT_KINDS: tuple[WaitKind, ...] = get_args(WaitKind)
 StatusState = Literal["waiting", "working", "done", "ignore"]
 NoteKind = Literal["pain", "kaizen"]
 NoteStatus = Literal["open", "doing", "done"]

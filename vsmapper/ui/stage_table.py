@@ -30,7 +30,7 @@ from vsmapper.io.table_import import Cell, read_names
 from vsmapper.io.typed import DURATIONS, read_stage_field, refusal_reason
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
-from vsmapper.model.stream import KINDS, PHASES, Calendar, Stage, ValueStream
+from vsmapper.model.stream import KINDS, PHASES, WAIT_KINDS, Calendar, Stage, ValueStream
 from vsmapper.ui.cell_tabs import TabsThroughEditableCells
 from vsmapper.ui.choice_delegate import ChoiceDelegate
 from vsmapper.ui.commands import field_change_text, try_perform
@@ -53,7 +53,9 @@ FIELDS = (
     "hourly_cost",
     "next",
     "notes",
+    "wait_kind",
 )
+"""The columns, in the order rows without a header paste in: the import's own order."""
 STAGE_COLUMN = FIELDS.index("name")
 # Cells that show other stages' names, so they change when any stage or flow does.
 CROSS_REFERENCES = (FIELDS.index("rework_to"), FIELDS.index("next"))
@@ -75,6 +77,7 @@ CELL_FLAGS = (
     | Qt.ItemFlag.ItemIsEditable
 )
 DocumentEdit = Callable[[Document], object]
+CHOICES = {"phase": PHASES, "kind": KINDS, "wait_kind": WAIT_KINDS}
 
 
 def describe_estimate(estimate: Estimate, calendar: Calendar) -> str:
@@ -290,8 +293,8 @@ class StageTableModel(QAbstractTableModel):
     def choices(self, index: Index) -> list[tuple[str, str]] | None:
         """What a cell can be set to, as (label, cell text), or None for free text."""
         field = FIELDS[index.column()]
-        if field in ("phase", "kind"):
-            return [(choice, choice) for choice in (PHASES if field == "phase" else KINDS)]
+        if field in CHOICES:
+            return [(choice, choice) for choice in CHOICES[field]]
         if field == "rework_to":
             stage = self.stages[index.row()]
             upstream = self.workspace.stream.upstream(stage.id)
@@ -430,9 +433,10 @@ COLUMN_SAMPLES = {
     "availability": "100%",
     "hourly_cost": "1,250.5",
     "next": "Security review, Deploy",
+    "notes": "Waits for the weekly CAB",
 }
 """What each column shows whole at first: a measured map's times ("3.72d/7.73d/3.5w")
-were cut to "3.72d/7.7…" in columns of fixed pixels. The notes take the rest."""
+were cut to "3.72d/7.7…" in columns of fixed pixels. The last column takes the rest."""
 
 
 class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
