@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
 from vsmapper.model.stream import ValueStream
-from vsmapper.workshop.server import MAX_BODY_BYTES, SurveyRound, lan_address
+from vsmapper.workshop.server import MAX_BODY_BYTES, SurveyRound, lan_address, round_token
 
 STREAM = ValueStream.model_validate(
     {
@@ -71,6 +72,19 @@ def test_the_address_carries_a_random_token_and_the_chosen_interface(survey) -> 
     assert len(survey.token) >= 10
     assert SurveyRound(STREAM).token != survey.token
     assert lan_address().count(".") == 3
+
+
+def test_the_token_reads_one_way_off_a_projector_and_types_in_any_case(survey) -> None:
+    tokens = {round_token() for _ in range(500)}
+    alphabet = set("".join(tokens))
+    # Bold on a projector, "ll6NKI" was typed as "II6NKI": 404.
+    assert not alphabet & set("0O1lI|io")
+    assert alphabet <= set("abcdefghijklmnopqrstuvwxyz0123456789")
+    assert min(len(token) for token in tokens) * math.log2(len(alphabet)) >= 60
+    assert len(tokens) == 500
+    assert len(survey.token) <= 13
+    assert request(survey, "GET", base(survey).upper())[0] == 200
+    assert request(survey, "GET", base(survey).upper() + "/map")[0] == 200
 
 
 def test_the_page_is_served_with_a_strict_policy(survey) -> None:

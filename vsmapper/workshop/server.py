@@ -28,6 +28,11 @@ MAX_PARTICIPANTS = 100
 MAX_PARTICIPANT_CHARS = 100
 MAX_PAIN_CHARS = 1000
 MAX_TYPED_CHARS = 40
+TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+"""Lowercase letters and digits without look-alikes (no 0, 1, i, l, o): read off a
+projector, ``ll`` was typed as ``II``."""
+TOKEN_LENGTH = 13
+"""Over 64 bits: 31 ** 13 tokens."""
 REQUEST_TIMEOUT_SECONDS = 10
 ANSWER_FIELDS = (*TIME_FIELDS, "pca", "pain")
 
@@ -143,6 +148,11 @@ def parse_answer(
     return participant.strip(), answers
 
 
+def round_token() -> str:
+    """A random token that reads one way off a projector and types in any case."""
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
 class SurveyRound:
     """One open estimate round: the asked stages, a random token and the answers so far."""
 
@@ -157,7 +167,7 @@ class SurveyRound:
     ) -> None:
         self.stream = stream
         self.stage_ids = list(stage_ids or [stage.id for stage in stream.stages])
-        self.token = secrets.token_urlsafe(8)
+        self.token = round_token()
         self.max_participants = max_participants
         self.on_answer = on_answer
         self._answers: dict[str, dict[str, StageAnswer]] = {}
@@ -237,7 +247,8 @@ def _handler_for(survey: SurveyRound) -> type[BaseHTTPRequestHandler]:
 
         def _route(self) -> str | None:
             """``page``, ``map`` or ``answers`` when the path carries the round's token."""
-            parts = self.path.split("?", 1)[0].split("/")
+            # In any case: a phone that capitalizes what is typed still reaches the round.
+            parts = self.path.split("?", 1)[0].lower().split("/")
             if len(parts) < 3 or parts[0] != "" or parts[1] != "s":
                 return None
             if not secrets.compare_digest(parts[2].encode(), survey.token.encode()):
