@@ -9,7 +9,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QMenu,
+    QMessageBox,
 )
 
 from tests.conftest import feature_chain_data
@@ -27,7 +28,7 @@ from tests.ui.conftest import close_without_asking
 from tests.ui.test_main_window import snapshot
 from tests.ui.test_queues_ui import flow_strokes
 from tests.ui.test_room import WORKSHOP_NOTES
-from vsmapper.io.mapfile import map_from_data
+from vsmapper.io.mapfile import map_from_data, save_map
 from vsmapper.layout import Room, lane_of
 from vsmapper.model.stream import Note, Scenario, StageOverride, ValueStream
 from vsmapper.ui import documents, files
@@ -368,6 +369,56 @@ def test_opening_another_map_ends_the_round_and_says_so(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     window.file.load(map_from_data(feature_chain_data()), None)
     assert survey.round is None and window.workshop.overlay.isHidden()
+    assert "estimate round ended" in window.message_label.text()
+
+
+def answer_round_question(button: str, asked: list[str]) -> None:
+    """Answer the question about the open round with ``button``: "Enter" takes the default."""
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        if button == "Enter":
+            QTest.keyClick(box, Qt.Key.Key_Return)
+        else:
+            next(choice for choice in box.buttons() if choice.text() == button).click()
+
+    QTimer.singleShot(0, answer)
+
+
+def test_a_new_map_asks_before_it_ends_a_round_and_keeps_it_by_default(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    post(survey.round.address, "p1", {"coding": {"pca": 50}})
+    before = snapshot(window)
+    asked: list[str] = []
+    answer_round_question("Enter", asked)
+    window.menus.new_action.trigger()
+    # Ctrl+N ended the round at once: the phones got 404, a status line the only sign.
+    assert asked == [
+        "End the estimate round on “Feature delivery (chain with rework)”? 1 participant answered so far; "
+        "the page on their phones stops."
+    ]
+    assert survey.round is not None and snapshot(window) == before
+    assert post(survey.round.address, "p2", {"coding": {"pca": 60}}) == 200
+    survey.close_round()
+
+
+def test_opening_another_map_ends_the_round_when_the_user_agrees(window, qtbot, tmp_path) -> None:
+    other = tmp_path / "other.vsm.json"
+    save_map(
+        ValueStream.model_validate({"name": "Other", "stages": [{"id": "a", "name": "Alpha"}]}),
+        other,
+    )
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+    asked: list[str] = []
+    answer_round_question("&End the round", asked)
+    assert window.file.open_path(other)
+    assert len(asked) == 1 and survey.round is None
+    assert window.workspace.stream.name == "Other"
+    with pytest.raises(urllib.error.URLError):
+        post(address, "late", {"coding": {"pca": 50}})
     assert "estimate round ended" in window.message_label.text()
 
 

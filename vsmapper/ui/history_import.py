@@ -376,7 +376,7 @@ class HistoryImportDialog(QDialog):
                 self._fail(problem)
                 return False
         else:
-            if not window.file.confirm_discard():
+            if not window.file.confirm_replace():
                 return False
             window.file.load(measured, None)
         window.measured_flow.show_measurement(self.result_, drawn)

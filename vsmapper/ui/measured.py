@@ -237,7 +237,7 @@ class MeasuredFlow(QObject):
         from vsmapper.cli import example_map_path
         from vsmapper.io.mapfile import load_map
 
-        if not self.window.file.confirm_discard():
+        if not self.window.file.confirm_replace():
             return
         self.window.file.load(load_map(example_map_path()), None)
         self.window.show_message("Measuring the example history…", 60000)

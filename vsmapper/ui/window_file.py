@@ -68,6 +68,11 @@ class WindowFile(QObject):
             return self.save()
         return answer == button.Discard
 
+    def confirm_replace(self) -> bool:
+        """Ask before another map takes this one's place: about an open estimate round, then
+        unsaved changes; True when it is fine to go on."""
+        return self.window.workshop.confirm_end_round() and self.confirm_discard()
+
     def load(self, stream: ValueStream, path: Path | None) -> None:
         """Show another map in this window."""
         self.recovery.discard()
@@ -83,17 +88,17 @@ class WindowFile(QObject):
 
     def new_blank(self) -> None:
         """Start a blank map."""
-        if self.confirm_discard():
+        if self.confirm_replace():
             self.load(files.bundled_map("templates/blank.vsm.json"), None)
 
     def new_from_template(self) -> None:
         """Start from the "Idea to production" template."""
-        if self.confirm_discard():
+        if self.confirm_replace():
             self.load(files.bundled_map("templates/idea-to-production.vsm.json"), None)
 
     def open_dialog(self) -> None:
         """Choose a map file to open."""
-        if not self.confirm_discard():
+        if not self.confirm_replace():
             return
         name, _ = QFileDialog.getOpenFileName(
             self.window, "Open map", settings.LAST_FOLDER.get(), files.MAP_FILTER
@@ -104,7 +109,7 @@ class WindowFile(QObject):
     def open_path(self, path: Path, confirmed: bool = False) -> bool:
         """Open a map file; an error is a dialog and the open map stays as it was."""
         path = files.absolute(path)
-        if not confirmed and not self.confirm_discard():
+        if not confirmed and not self.confirm_replace():
             return False
         try:
             stream = files.open_map(path)
@@ -175,7 +180,7 @@ class WindowFile(QObject):
         # Exports, imports and printing load their libraries only when first used.
         from vsmapper.ui import documents
 
-        if not self.confirm_discard():
+        if not self.confirm_replace():
             return
         name, _ = QFileDialog.getOpenFileName(
             self.window, "Import spreadsheet", settings.LAST_FOLDER.get(), documents.IMPORT_FILTER
@@ -264,7 +269,7 @@ class WindowFile(QObject):
         """Open a map, or import a spreadsheet, dropped on the window."""
         if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
             self.open_path(path)
-        elif self.confirm_discard():
+        elif self.confirm_replace():
             self.import_path(path)
 
     def _on_changed_outside(self) -> None:

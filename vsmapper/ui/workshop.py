@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
+from vsmapper.errors import counted
 from vsmapper.model.document import Change
 from vsmapper.ui import settings
 from vsmapper.ui.canvas.notes import NoteLayer
@@ -204,6 +206,30 @@ class Workshop:
             self.survey_window.close_round()
             self.survey_window.fill_stages()
 
+    def confirm_end_round(self) -> bool:
+        """Ask before another map ends the open round; True when it is fine to go on."""
+        survey = self.survey_window
+        if survey is None or survey.round is None:
+            return True
+        answered = counted(survey.round.responses, "participant")
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Estimate round open",
+            f"End the estimate round on “{survey.round.stream.name}”? {answered} answered "
+            "so far; the page on their phones stops.",
+            QMessageBox.StandardButton.NoButton,
+            self.window,
+        )
+        # Keeping the round is the default: Enter or Esc never ends a room's round.
+        keep = box.addButton("&Keep the round", QMessageBox.ButtonRole.RejectRole)
+        end = box.addButton("&End the round", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        ended = box.clickedButton() is end
+        box.deleteLater()
+        return ended
+
     def _on_round_changed(self) -> None:
         survey = self.survey_window
         self.overlay.show_round(survey.round.address if survey and survey.round else None)
@@ -226,7 +252,7 @@ class Workshop:
     def new_guided_map(self) -> bool:
         """Start a new map by naming its stages in order, walking back from delivery."""
         dialog = GuidedMapDialog(self.window)
-        if not dialog.exec() or not self.window.file.confirm_discard():
+        if not dialog.exec() or not self.window.file.confirm_replace():
             return False
         self.window.file.load(dialog.stream(), None)
         return True
