@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,7 +40,7 @@ from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.plan_panel import PLAN_COLUMN_CHARACTERS
-from vsmapper.ui.survey import COLUMNS, SurveyWindow
+from vsmapper.ui.survey import COLUMNS, SpreadChart, SurveyWindow
 
 
 @pytest.fixture
@@ -353,6 +354,48 @@ def test_the_spread_chart_follows_the_selected_stage(window, qtbot) -> None:
     assert shown.contains(10, int(survey.chart.row_top(11)) + 10)
     survey.table.clearSelection()
     assert survey.chart.selected == set()
+    survey.close_round()
+
+
+def test_the_spread_chart_s_key_and_time_axis_fit_the_round_window_at_720p(window, qtbot) -> None:
+    window.workspace.load(files.example_map(), None)
+    window.workshop.survey_action.trigger()
+    survey = window.workshop.survey_window
+    survey.resize(820, 720 * 9 // 10)  # as it opens on a 1280×720 screen
+    survey.host_edit.setText("127.0.0.1")
+    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    ids = [stage.id for stage in window.workspace.stream.stages]
+    for participant, wait, work in (("p1", "1d", "2h"), ("p2", "6w", "6h")):
+        post(
+            survey.round.address,
+            participant,
+            {i: {"wait_time": wait, "process_time": work} for i in ids},
+        )
+    chart = survey.chart
+    qtbot.waitUntil(lambda: chart.merge is not None and chart.merge.responses == 2)
+    # It shares the window's width with the pain points.
+    assert chart.width() < 600
+    inside = QRectF(chart.rect())
+    line = QFontMetricsF(chart.small_font()).height()
+    key = chart.key_pieces()
+    # On one line the key ran past the right edge: "… each answer's likely time, lo".
+    assert key[-1][1] == "each answer's likely time, log scale"
+    assert all(inside.contains(rect) for rect, _, _ in key)
+    assert chart.row_top(0) >= max(rect.bottom() for rect, _, _ in key)
+    # The time axis's labels are whole: none cut at the right edge or the bottom.
+    labels = chart.axis_labels()
+    assert {"1 day", "1 week", "4 weeks"} <= {text for _, text, _ in labels}
+    assert all(inside.contains(rect) and rect.height() >= line for rect, _, _ in labels)
+    assert min(rect.top() for rect, _, _ in labels) >= chart.row_top(len(ids))
+    # Narrower still, the key stays inside and labels that would overlap are left out.
+    narrow = SpreadChart()
+    qtbot.addWidget(narrow)
+    narrow.resize(300, 200)
+    narrow.set_merge(chart.merge)
+    assert all(QRectF(narrow.rect()).contains(rect) for rect, _, _ in narrow.key_pieces())
+    shown = [rect for rect, _, _ in narrow.axis_labels()]
+    assert 0 < len(shown) < len(labels)
+    assert not any(a.intersects(b) for a, b in itertools.combinations(shown, 2))
     survey.close_round()
 
 

@@ -9,7 +9,16 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -53,6 +62,11 @@ WAIT_COLOR = QColor("#b7791f")
 WORK_COLOR = QColor("#2f855a")
 SELECTED_COLOR = QColor("#e0ecff")
 ROW_PITCH = 34
+LABEL_WIDTH = 190.0
+"""The spread chart's stage names, left of its time scale."""
+CHART_MARGIN = 4.0
+AXIS_COLOR = QColor("#64748b")
+AXIS_MARKS = ((1 / 6, "10m"), (1, "1h"), (8, "1 day"), (40, "1 week"), (160, "4 weeks"))
 FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
 COLUMNS = ["Stage", "Answers", "Wait", "Work", "%C&A", "Pain points", "Disagree"]
 TIPPED = ("Stage", "Pain points")
@@ -81,12 +95,26 @@ class SpreadChart(QWidget):
         self.merge: SurveyMerge | None = None
         self.selected: set[int] = set()
         """The rows of the stages selected in the answers, shaded."""
+        self._hours: tuple[float, float] | None = None
+        """The log10 of the shortest and longest likely hours, with a margin."""
+        self._key_bottom = 0.0
         self.setMinimumHeight(120)
 
     def set_merge(self, merge: SurveyMerge) -> None:
         """Show these merged answers."""
         self.merge = merge
-        self.setFixedHeight(40 + ROW_PITCH * len(merge.stages))
+        values = [
+            value
+            for stage in merge.stages
+            for spread in (stage.wait_time, stage.process_time)
+            if spread is not None
+            for value in spread.likelies
+            if value > 0
+        ]
+        self._hours = (
+            (math.log10(min(values)) - 0.2, math.log10(max(values)) + 0.2) if values else None
+        )
+        self._fit_height()
         self.update()
 
     def select(self, rows: Iterable[int]) -> None:
@@ -94,10 +122,75 @@ class SpreadChart(QWidget):
         self.selected = set(rows)
         self.update()
 
-    @staticmethod
-    def row_top(row: int) -> float:
+    def small_font(self) -> QFont:
+        """The key's and the time axis's font."""
+        return QFont(self.font().family(), 9)
+
+    def key_pieces(self) -> list[tuple[QRectF, str, QColor]]:
+        """The key's marks and words where they go, wrapped to the chart's width: on one
+        line, it ran past the right edge of the chart beside the pain points."""
+        metrics = QFontMetricsF(self.small_font())
+        space, gap = metrics.horizontalAdvance(" "), metrics.horizontalAdvance("   ")
+        x, y = CHART_MARGIN, CHART_MARGIN
+        pieces: list[tuple[QRectF, str, QColor]] = []
+        for mark, colour, meaning in (*SPREAD_KEY, ("", AXIS_COLOR, KEY_NOTE)):
+            width = metrics.horizontalAdvance(mark) + space if mark else 0.0
+            entry = width + metrics.horizontalAdvance(meaning)
+            if x > CHART_MARGIN and x + entry > self.width() - CHART_MARGIN:
+                x, y = CHART_MARGIN, y + metrics.height()
+            if mark:
+                pieces.append((QRectF(x, y, width, metrics.height()), mark, colour))
+            pieces.append(
+                (QRectF(x + width, y, entry - width, metrics.height()), meaning, AXIS_COLOR)
+            )
+            x += entry + gap
+        return pieces
+
+    def row_top(self, row: int) -> float:
         """Where a stage's row starts, from the chart's top."""
-        return 18.0 + row * ROW_PITCH
+        return self._key_bottom + 4 + row * ROW_PITCH
+
+    def _rows_bottom(self) -> float:
+        return self.row_top(len(self.merge.stages) if self.merge else 0) + 2
+
+    def x_of(self, hours: float) -> float:
+        """Where ``hours`` stand on the chart's log scale."""
+        low, high = self._hours or (0.0, 1.0)
+        left, right = LABEL_WIDTH + 10, self.width() - 16.0
+        position = (math.log10(max(hours, 10**low)) - low) / max(high - low, 1e-9)
+        return left + position * (right - left)
+
+    def axis_labels(self) -> list[tuple[QRectF, str, float]]:
+        """The time axis's labels under the rows, each whole inside the chart, and the x of
+        its line: at the chart's edge, "4 weeks" was cut, and descenders by its bottom."""
+        if self._hours is None:
+            return []
+        metrics = QFontMetricsF(self.small_font())
+        top = self._rows_bottom()
+        low, high = self._hours
+        labels: list[tuple[QRectF, str, float]] = []
+        for hours, label in AXIS_MARKS:
+            if low <= math.log10(hours) <= high:
+                x = self.x_of(hours)
+                width = metrics.horizontalAdvance(label) + 4
+                left = min(max(x - width / 2, 0.0), self.width() - width)
+                rect = QRectF(left, top, width, metrics.height())
+                # On a narrow chart, a label that would run into the one before is left out.
+                if not labels or not rect.intersects(labels[-1][0]):
+                    labels.append((rect, label, x))
+        return labels
+
+    def _fit_height(self) -> None:
+        """As tall as the key, the rows and the time axis need at this width."""
+        self._key_bottom = max(rect.bottom() for rect, _, _ in self.key_pieces())
+        if self.merge is not None:
+            axis = QFontMetricsF(self.small_font()).height() + CHART_MARGIN
+            self.setFixedHeight(math.ceil(self._rows_bottom() + axis))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Narrower, the key may take another line.
+        super().resizeEvent(event)
+        self._fit_height()
 
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
@@ -107,41 +200,16 @@ class SpreadChart(QWidget):
         if merge is None:
             painter.end()
             return
-        values = [
-            value
-            for stage in merge.stages
-            for spread in (stage.wait_time, stage.process_time)
-            if spread is not None
-            for value in spread.likelies
-            if value > 0
-        ]
-        label_width = 190.0
-        left, right = label_width + 10, self.width() - 16.0
-        low = math.log10(min(values)) - 0.2 if values else 0.0
-        high = math.log10(max(values)) + 0.2 if values else 1.0
-
-        def x_of(hours: float) -> float:
-            position = (math.log10(max(hours, 10**low)) - low) / max(high - low, 1e-9)
-            return left + position * (right - left)
-
-        painter.setFont(QFont(self.font().family(), 9))
-        _draw_key(painter, QPointF(4, 12))
-        bottom = 20.0 + ROW_PITCH * len(merge.stages)
-        for hours, label in (
-            (1 / 6, "10m"),
-            (1, "1h"),
-            (8, "1 day"),
-            (40, "1 week"),
-            (160, "4 weeks"),
-        ):
-            if values and low <= math.log10(hours) <= high:
-                x = x_of(hours)
-                painter.setPen(QPen(QColor("#e2e8f0"), 1))
-                painter.drawLine(QPointF(x, 18), QPointF(x, bottom))
-                painter.setPen(QColor("#64748b"))
-                painter.drawText(
-                    QRectF(x - 30, bottom, 60, 14), Qt.AlignmentFlag.AlignHCenter, label
-                )
+        painter.setFont(self.small_font())
+        for rect, text, colour in self.key_pieces():
+            painter.setPen(colour)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        top, bottom = self.row_top(0), self._rows_bottom()
+        for rect, label, x in self.axis_labels():
+            painter.setPen(QPen(QColor("#e2e8f0"), 1))
+            painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+            painter.setPen(AXIS_COLOR)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter, label)
         painter.setFont(QFont(self.font().family(), 10))
         for row, stage in enumerate(merge.stages):
             top = self.row_top(row)
@@ -149,12 +217,12 @@ class SpreadChart(QWidget):
                 painter.fillRect(QRectF(0, top - 2, self.width(), ROW_PITCH), SELECTED_COLOR)
             painter.setPen(DISAGREE_COLOR if stage.disagreement else QColor("#1e293b"))
             painter.drawText(
-                QRectF(4, top, label_width, 28),
+                QRectF(4, top, LABEL_WIDTH, 28),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                 painter.fontMetrics().elidedText(
                     f"{stage.name} ({stage.answers})",
                     Qt.TextElideMode.ElideMiddle,
-                    int(label_width),
+                    int(LABEL_WIDTH),
                 ),
             )
             for offset, name, colour in (
@@ -168,15 +236,17 @@ class SpreadChart(QWidget):
                 disagree = name in stage.disagreement
                 painter.setPen(QPen(DISAGREE_COLOR if disagree else colour, 3))
                 painter.drawLine(
-                    QPointF(x_of(min(spread.likelies)), y), QPointF(x_of(max(spread.likelies)), y)
+                    QPointF(self.x_of(min(spread.likelies)), y),
+                    QPointF(self.x_of(max(spread.likelies)), y),
                 )
                 painter.setBrush(colour)
                 painter.setPen(Qt.PenStyle.NoPen)
                 for value in spread.likelies:
-                    painter.drawEllipse(QPointF(x_of(value), y), 3.5, 3.5)
+                    painter.drawEllipse(QPointF(self.x_of(value), y), 3.5, 3.5)
                 painter.setPen(QPen(QColor("#1e293b"), 2))
                 painter.drawLine(
-                    QPointF(x_of(spread.likely), y - 6), QPointF(x_of(spread.likely), y + 6)
+                    QPointF(self.x_of(spread.likely), y - 6),
+                    QPointF(self.x_of(spread.likely), y + 6),
                 )
         painter.end()
 
@@ -188,24 +258,7 @@ SPREAD_KEY = (
     ("―", DISAGREE_COLOR, "disagree"),
 )
 """The chart's key: each mark in its colour and what it is; answers on a log scale."""
-
-
-def _draw_key(painter: QPainter, at: QPointF) -> None:
-    """The key on one line from ``at`` (its baseline), from the chart's left edge: across
-    the time axis, "● wait ● work" was cut to "● w" and the dots were grey."""
-    metrics = painter.fontMetrics()
-    x = at.x()
-    for mark, colour, meaning in (
-        *SPREAD_KEY,
-        ("", QColor("#64748b"), "each answer's likely time, log scale"),
-    ):
-        if mark:
-            painter.setPen(colour)
-            painter.drawText(QPointF(x, at.y()), mark)
-            x += metrics.horizontalAdvance(mark + " ")
-        painter.setPen(QColor("#64748b"))
-        painter.drawText(QPointF(x, at.y()), meaning)
-        x += metrics.horizontalAdvance(meaning + "    ")
+KEY_NOTE = "each answer's likely time, log scale"
 
 
 # --- the estimate round window ---------------------------------------------------------------
