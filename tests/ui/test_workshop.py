@@ -756,6 +756,37 @@ def plan_with_two_notes(window, qtbot):  # type: ignore[no-untyped-def]
     return plan, plan.table
 
 
+# A menu opened by its key grabs the keyboard, which the offscreen platform cannot.
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")
+def test_the_improvement_plan_chosen_by_keyboard_takes_the_keys(window, qtbot) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    plan = window.workshop.plan
+    for kind in ("kaizen", "pain"):
+        plan.add_note(kind, "review", f"A {kind}")
+    window.workspace.refresh_now()
+    window.view.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    menu = QApplication.activePopupWidget()
+    assert menu is window.workshop.menu
+    QTest.keyClick(menu, Qt.Key.Key_I)
+    # The plan came up, and the keys stayed out of it.
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    window.activateWindow()  # offscreen, the closed menu stays the active window
+    qtbot.waitUntil(window.isActiveWindow)
+    assert QApplication.focusWidget() is plan.table
+    assert (plan.table.currentRow(), plan.table.currentColumn()) == (0, 2)  # its text
+    keys(Qt.Key.Key_Right, "Sam", Qt.Key.Key_Return)
+    assert window.workspace.document.note(plan.note_ids[0]).owner == "Sam"
+    # Back in the plan, the keys are where they were left.
+    plan.table.setCurrentCell(1, 4)
+    window.view.setFocus()
+    window.workshop.plan_action.trigger()
+    assert QApplication.focusWidget() is plan.table
+    assert (plan.table.currentRow(), plan.table.currentColumn()) == (1, 4)
+
+
 def test_tab_goes_through_every_field_of_the_plan_and_never_out_to_the_map(window, qtbot) -> None:
     plan, table = plan_with_two_notes(window, qtbot)
     window.select(["review"])  # on the map, a key typed there renames it

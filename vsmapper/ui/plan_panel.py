@@ -107,6 +107,14 @@ class ImprovementPlanPanel(QWidget):
         self._in_view = InView(self, self._catch_up)
         self.refresh()
 
+    def take_keys(self) -> None:
+        """Put the keys in the table, on its current row or else the first row's text."""
+        if self._stale:
+            self.refresh()
+        if not self.table.currentIndex().isValid() and self.table.rowCount():
+            self.table.setCurrentCell(0, min(EDITABLE_COLUMNS))
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _follow(self) -> None:
         """Rebuild after a change while the plan is in view, else when it comes into view: a
         note tied to a scenario costs two analyses of the map."""

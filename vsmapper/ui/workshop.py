@@ -127,7 +127,7 @@ class Workshop:
         self.add_kaizen_action = action(
             "Add &kaizen burst…", lambda: self.add_note("kaizen"), "Ctrl+Shift+K"
         )
-        self.plan_action = action("&Improvement plan", self.show_plan)
+        self.plan_action = action("&Improvement plan", self.go_to_plan)
         self.guided_action = action("New &guided workshop map…", self.new_guided_map)
         # In presentation mode only, where a presenter's clicker sends Page Down and Up, and
         # "b" or "." to blank the screen; T is the presenter's own, for the agenda's timer.
@@ -261,6 +261,12 @@ class Workshop:
         """Show and raise the improvement plan."""
         settings.PLAN_CLOSED.set(False)
         self.window.show_dock("Improvement plan")
+
+    def go_to_plan(self) -> None:
+        """Show and raise the improvement plan, the keys in its table: chosen from the menu
+        by keyboard, the plan came up and the keys stayed where they were."""
+        self.show_plan()
+        self.plan.take_keys()
 
     def bring_plan_into_view(self) -> None:
         """Show the Improvement plan's tab for a map with notes, unless the user closed the
