@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, QStandardPaths, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
 
 import vsmapper.analysis as analysis_package
@@ -22,7 +23,7 @@ from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
 from vsmapper.model import Scenario, ValueStream
 from vsmapper.ui import app as app_module
-from vsmapper.ui import files
+from vsmapper.ui import files, focus
 from vsmapper.ui.app import EXIT_AFTER_FIRST_PAINT, render_screenshot
 from vsmapper.ui.canvas.items import GRID
 from vsmapper.ui.commands import perform
@@ -537,6 +538,45 @@ def test_leaving_presentation_brings_a_maximized_window_back_maximized(
     window.toggle_presentation(False)
     # Made normal, it came back a screen's size under its title bar, its status bar off-screen.
     qtbot.waitUntil(lambda: window.isMaximized() and not window.isFullScreen())
+
+
+def press_tab(backwards: bool = False) -> QWidget | None:
+    """Press Tab (or Shift+Tab) where the keyboard is; returns where it is then."""
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    return QApplication.focusWidget()
+
+
+def test_tab_while_presenting_stays_on_the_map_and_so_do_the_keys_after(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.table.setFocus()
+    window.toggle_presentation(True, full_screen=False)
+    # The Stages table had the keys: hidden, it must not keep them.
+    assert QApplication.focusWidget() is window.view
+    QTest.keyClick(window.view, Qt.Key.Key_Right)
+    # A hidden panel's tab bar took the keys: typing did nothing, nor the arrows later.
+    assert press_tab() is window.view
+    assert press_tab(backwards=True) is window.view
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not window.view.is_presenting()
+    assert QApplication.focusWidget() is window.view
+    QTest.keyClick(window.view, Qt.Key.Key_Right)
+    assert window.selected_ids == ["discovery"]
+
+
+def test_tab_goes_only_to_what_shows(make_window: WindowFactory) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.view.setFocus()
+    # The panels' pages behind their tabs lie off the window, visible to Qt.
+    for backwards in (False, True):
+        window.view.setFocus()
+        for _ in range(12):
+            focused = press_tab(backwards)
+            assert focused is not None and focus.shows(focused), focused
+            if focused is window.table:
+                break  # in the table Tab goes from cell to cell
 
 
 def test_tab_in_the_map_s_description_goes_on_to_the_next_field(qtbot: QtBot) -> None:

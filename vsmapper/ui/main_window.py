@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import docks, units
+from vsmapper.ui import docks, focus, units
 from vsmapper.ui.background import Latest
 from vsmapper.ui.canvas import MapScene, MapView
 from vsmapper.ui.editor import Direction, Editor
@@ -347,12 +347,19 @@ class MainWindow(QMainWindow):
             self.presentingChanged.emit(on)
             self.view.set_presentation(on)
         self.view.fit()
+        # The keys stay with the map: a panel that had them is hidden, or back in view unasked.
+        self.view.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.menus.presentation_action.isChecked() and event.key() == Qt.Key.Key_Escape:
             self.toggle_presentation(False)
             return
         super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab pass over what does not show: a panel's pages behind its tab and,
+        while presenting, everything but the map."""
+        return focus.tab_to_shown(super().focusNextPrevChild, next)
 
     # --- the window's life -------------------------------------------------------------
 
