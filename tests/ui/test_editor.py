@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
-from vsmapper.io.mapfile import load_map
+from vsmapper.io.mapfile import dump_map, load_map
 from vsmapper.ui import files
 from vsmapper.ui.canvas.items import RefusalBubble, TitleEditor
 from vsmapper.ui.canvas.view import FOLLOW_MILLISECONDS
@@ -40,10 +40,12 @@ def visible(window: MainWindow, stage_id: str) -> bool:
     return shown.contains(window.scene.stage_item(stage_id).sceneBoundingRect())
 
 
-def type_stage(window: MainWindow, name: str) -> None:
+def type_stage(window: MainWindow, name: str, key: Qt.Key = Qt.Key.Key_Return) -> None:
+    """Add a stage with Ctrl+Enter, type its name and press ``key``."""
     QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClicks(window.view, name)
-    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    QTest.keyClick(window.view, key)
+    QApplication.processEvents()
     window.workspace.refresh_now()
 
 
@@ -115,7 +117,7 @@ def test_ctrl_shift_arrows_in_the_stages_table_select_cells_not_move_stages(
 def test_arrow_keys_step_along_the_flow_and_between_parallel_stages(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    monkeypatch.setattr(window, "rename_stage", lambda on_cancel=None: None)
     window.select(["coding"])
     window.menus.add_parallel_action.trigger()
     window.workspace.refresh_now()
@@ -146,10 +148,33 @@ def test_enter_names_the_selected_stage_in_place(make_window: WindowFactory) -> 
     assert window.selected_ids == ["review"]
 
 
+def test_esc_on_the_name_of_a_stage_just_added_takes_the_stage_back(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(shown=True)
+    stack = window.workspace.undo_stack
+    window.select(["review"])
+    window.view.setFocus()
+    before, steps = dump_map(window.workspace.stream), stack.index()
+    # A "New stage" with no times stayed on the map, counted in every figure.
+    type_stage(window, "Pair", Qt.Key.Key_Escape)
+    assert dump_map(window.workspace.stream) == before
+    assert (stack.index(), window.selected_ids) == (steps, ["review"])
+    # Esc on a stage that was there before takes back only the typing.
+    QTest.keyClick(window.view, Qt.Key.Key_F2)
+    QTest.keyClicks(window.view, "Peer review")
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert dump_map(window.workspace.stream) == before
+    # And so it does on a new stage's next field, once its name is kept.
+    type_stage(window, "Pair review", Qt.Key.Key_Tab)
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.workspace.document.stage("pair-review").name == "Pair review"
+
+
 def test_a_new_stage_takes_its_id_from_its_name_and_undo_gives_it_back(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    monkeypatch.setattr(window, "rename_stage", lambda on_cancel=None: None)
     window.select(["review"])
     window.menus.add_after_action.trigger()
     assert window.selected_ids == ["new-stage"]
@@ -395,7 +420,7 @@ def test_a_field_typed_on_the_map_that_does_not_read_is_refused_with_its_reason(
 def test_with_nothing_selected_a_new_stage_goes_last_in_the_last_stage_s_phase(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    monkeypatch.setattr(window, "rename_stage", lambda on_cancel=None: None)
     last = window.workspace.stream.stages[-1]
     window.select([])
     window.menus.add_after_action.trigger()

@@ -49,7 +49,7 @@ def undo_redo_round_trip(window: MainWindow, before: str) -> None:
 
 
 def test_add_after_then_undo_and_redo(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    monkeypatch.setattr(window, "rename_stage", lambda on_cancel=None: None)
     before = snapshot(window)
     window.select(["coding"])
     window.menus.add_after_action.trigger()
@@ -63,7 +63,7 @@ def test_add_after_then_undo_and_redo(window: MainWindow, monkeypatch: pytest.Mo
 def test_parallel_delete_move_rename_each_undo_exactly(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    monkeypatch.setattr(window, "rename_stage", lambda on_cancel=None: None)
     steps = [
         lambda: (window.select(["review"]), window.menus.add_parallel_action.trigger()),
         lambda: (window.select(["refine", "coding"]), window.menus.delete_action.trigger()),

@@ -1080,7 +1080,7 @@ def test_opening_another_map_closes_the_round_and_lists_its_stages(window, qtbot
 def test_reopening_the_round_window_lists_new_stages(window, qtbot, monkeypatch) -> None:
     window.workshop.survey_action.trigger()
     survey = window.workshop.survey_window
-    monkeypatch.setattr(window, "rename_stage", lambda: None)
+    monkeypatch.setattr(window, "rename_stage", lambda on_cancel=None: None)
     window.select(["deploy"])
     window.menus.add_after_action.trigger()
     window.workshop.survey_action.trigger()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
@@ -161,6 +162,20 @@ class Editor(QObject):
         self.workspace.refresh_now()
         self.select([stage.id])
         return stage.id
+
+    def undo_if_last(self, selected: list[str]) -> Callable[[], None]:
+        """What undoes the edit just made while none came after it, and selects ``selected``
+        again: Esc on the name of a stage just added takes the stage back."""
+        stack = self.workspace.undo_stack
+        made = stack.command(stack.index() - 1)
+
+        def undo() -> None:
+            if stack.index() and stack.command(stack.index() - 1) is made:
+                stack.undo()
+                self.workspace.refresh_now()
+                self.select(selected)
+
+        return undo
 
     def move_stage(self, later: bool) -> None:
         """Move the selected stage past the next (or the previous) stage of its chain."""

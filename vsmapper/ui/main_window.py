@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -275,36 +276,33 @@ class MainWindow(QMainWindow):
 
     def add_stage_after(self) -> None:
         """Add a stage after the selected one (or last) and start typing its name."""
-        in_table = self._table_has_focus()
-        stage_id = self.editor.add_stage_after()
-        if stage_id:
-            self._name_new_stage(stage_id, in_table)
+        self._add_and_name(self.editor.add_stage_after)
 
     def add_parallel_stage(self) -> None:
         """Add a stage beside the selected one, with the same neighbours."""
-        in_table = self._table_has_focus()
-        stage_id = self.editor.add_parallel_stage()
-        if stage_id:
-            self._name_new_stage(stage_id, in_table)
+        self._add_and_name(self.editor.add_parallel_stage)
 
     def _table_has_focus(self) -> bool:
         return self.table.hasFocus() or self.table.isAncestorOf(self.focusWidget())
 
-    def _name_new_stage(self, stage_id: str, in_table: bool) -> None:
-        """Start typing the new stage's name where the user is working."""
-        if in_table:
+    def _add_and_name(self, add: Callable[[], str | None]) -> None:
+        """Add a stage and start typing its name where the user is working; on the map, Esc
+        takes the stage back."""
+        in_table, selected = self._table_has_focus(), self.selected_ids
+        stage_id = add()
+        if stage_id and in_table:
             self.table.edit_name(stage_id)
-        else:
-            self.rename_stage()
+        elif stage_id:
+            self.rename_stage(on_cancel=self.editor.undo_if_last(selected))
 
-    def rename_stage(self) -> None:
-        """Rename the selected stage in place, on its box."""
+    def rename_stage(self, on_cancel: Callable[[], object] | None = None) -> None:
+        """Rename the selected stage in place, on its box (``on_cancel`` if left with Esc)."""
         if len(self.selected_ids) != 1:
             return
         self.view.setFocus()
         self.view.bring_into_view(self.selected_ids[0], readable=True)
         self.view.finish_scrolling()
-        self.scene.start_rename(self.selected_ids[0])
+        self.scene.rename.start(self.selected_ids[0], on_cancel=on_cancel)
 
     def add_opportunity(self) -> None:
         """Mark an AI opportunity at the selected stage, from the catalog or custom."""

@@ -213,9 +213,11 @@ class InlineRename:
         field: str = "name",
         typed: str | None = None,
         problem: str | None = None,
+        on_cancel: Callable[[], object] | None = None,
     ) -> None:
         """Open the editor on ``field`` of the stage (holding ``typed``, else the field's
-        text, and saying under it why ``problem`` refused it), finishing one still open."""
+        text, and saying under it why ``problem`` refused it), finishing one still open;
+        ``on_cancel`` is called if it is left with Esc."""
         if field != "name" and not self.scene.figures_typed_here:
             self.scene.typingRefused.emit(
                 "The map shows a scenario: show the current state (Ctrl+Shift+C) to type a "
@@ -229,20 +231,26 @@ class InlineRename:
         if self._editor is not None and shiboken6.isValid(self._editor):
             self._editor.finish(commit=True)
         self._editor = TitleEditor(
-            item, self._finished(stage_id, field, before), field, before if typed is None else typed
+            item,
+            self._finished(stage_id, field, before, on_cancel),
+            field,
+            before if typed is None else typed,
         )
         if problem:
             self._editor.explain(problem)
         self._editor.start()
 
     def _finished(
-        self, stage_id: str, field: str, before: str
+        self, stage_id: str, field: str, before: str, on_cancel: Callable[[], object] | None
     ) -> Callable[[str | None, int], None]:
         def done(text: str | None, step: int) -> None:
             self._editor = None
             # An undo may take the stage away while it is typed: its box goes, and the text
             # with it.
             gone = not self.scene.has_stage(stage_id)
+            if text is None and on_cancel is not None and not gone:
+                on_cancel()
+                return
             refused = (
                 text is not None
                 and text != before
@@ -254,7 +262,9 @@ class InlineRename:
                 # next field with Tab), the typing was lost with a line in the status bar.
                 name = before if field == "name" else self.scene.stage_item(stage_id).name
                 self.scene.typingRefused.emit(f"{name}: {refused}")
-                QTimer.singleShot(0, self.scene, lambda: self.start(stage_id, field, text, refused))
+                QTimer.singleShot(
+                    0, self.scene, lambda: self.start(stage_id, field, text, refused, on_cancel)
+                )
                 return
             if text is not None and text != before and (text or field != "name") and not gone:
                 if field == "name":
