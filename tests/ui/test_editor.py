@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QGuiApplication
+from PySide6.QtGui import QFontInfo, QFontMetricsF, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -169,6 +169,41 @@ def test_esc_on_the_name_of_a_stage_just_added_takes_the_stage_back(
     type_stage(window, "Pair review", Qt.Key.Key_Tab)
     QTest.keyClick(window.view, Qt.Key.Key_Escape)
     assert window.workspace.document.stage("pair-review").name == "Pair review"
+
+
+@pytest.mark.parametrize("field", ["name", "process_time", "wait_time", "pca"])
+def test_what_is_typed_on_a_map_zoomed_out_reads_as_large_as_the_window_s_text(
+    make_window: WindowFactory, field: str
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    view, scene = window.view, window.scene
+    view.fit()
+    view.zoom_out()  # the editor grows past the box, over its neighbours
+    least = QFontInfo(QApplication.font()).pixelSize()
+
+    def typed_pixels(editor: TitleEditor) -> float:
+        return editor.font().pixelSize() * editor.deviceTransform(view.viewportTransform()).m11()
+
+    scene.start_rename("review", field)
+    editor = scene.focusItem()
+    assert isinstance(editor, TitleEditor)
+    # It was 9 pixels tall at 1280x720: the room could not read what the coach typed.
+    assert editor.font().pixelSize() * view.zoom() < least <= typed_pixels(editor) + 0.01
+    # Over the middle of its field, and above everything around it.
+    box = scene.stage_item("review")
+    middle = box.mapToScene(box.field_area(field).center())
+    assert (editor.mapToScene(editor.boundingRect().center()) - middle).manhattanLength() < 1
+    around = scene.items(
+        editor.sceneBoundingRect(),
+        Qt.ItemSelectionMode.IntersectsItemBoundingRect,
+        Qt.SortOrder.DescendingOrder,
+    )
+    assert around[0] is editor
+    # Zoomed in, it grows with the map.
+    for _ in range(4):
+        view.zoom_in()
+    assert typed_pixels(editor) == pytest.approx(editor.font().pixelSize() * view.zoom())
+    assert typed_pixels(editor) > least
 
 
 def test_a_new_stage_takes_its_id_from_its_name_and_undo_gives_it_back(

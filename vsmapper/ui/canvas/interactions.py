@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QLineF, QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QMouseEvent, QPen
+from PySide6.QtGui import QFontInfo, QMouseEvent, QPen
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsLineItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 from vsmapper.model.duration import format_number
 from vsmapper.model.stream import Stage
 from vsmapper.ui import theme
-from vsmapper.ui.canvas.items import StageItem, TitleEditor
+from vsmapper.ui.canvas.items import StageItem, TitleEditor, readable_pixels
 
 if TYPE_CHECKING:
     from vsmapper.ui.canvas.scene import MapScene
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 
 TYPED_FIELDS = ("name", "process_time", "wait_time", "pca", "people")
 """The fields Tab walks through when a stage is typed on the map: the table's order."""
+TYPING_Z = 30.0
+"""A box typed into stands above every other item, notes included: its editor may grow
+past the box's edges."""
 
 
 class SceneGesture:
@@ -201,6 +205,7 @@ class InlineRename:
     def __init__(self, scene: MapScene) -> None:
         self.scene = scene
         self._editor: TitleEditor | None = None
+        self._lifted: tuple[StageItem, float] | None = None
 
     @property
     def active(self) -> bool:
@@ -236,15 +241,38 @@ class InlineRename:
             field,
             before if typed is None else typed,
         )
+        self._lifted = item, item.zValue()
+        item.setZValue(TYPING_Z)
+        self._editor.setTransformOriginPoint(self._editor.boundingRect().center())
+        self.keep_readable()
         if problem:
             self._editor.explain(problem)
         self._editor.start()
+
+    def keep_readable(self) -> None:
+        """Scale the editor up over the middle of its field until its text is as large on
+        screen as the window's own, or the room's reading size: on a map zoomed out to fit
+        it was 9 pixels tall. Zoomed in further it grows with the map."""
+        editor, views = self._editor, self.scene.views()
+        if editor is None or not shiboken6.isValid(editor) or not views:
+            return
+        view = views[0]
+        least = max(QFontInfo(QApplication.font()).pixelSize(), readable_pixels(view.height()))
+        shown = editor.font().pixelSize() * view.transform().m11()
+        editor.setScale(max(1.0, least / shown))
+
+    def _put_down(self) -> None:
+        """The box typed into goes back to its place among the others."""
+        if self._lifted is not None and shiboken6.isValid(self._lifted[0]):
+            self._lifted[0].setZValue(self._lifted[1])
+        self._lifted = None
 
     def _finished(
         self, stage_id: str, field: str, before: str, on_cancel: Callable[[], object] | None
     ) -> Callable[[str | None, int], None]:
         def done(text: str | None, step: int) -> None:
             self._editor = None
+            self._put_down()
             # An undo may take the stage away while it is typed: its box goes, and the text
             # with it.
             gone = not self.scene.has_stage(stage_id)

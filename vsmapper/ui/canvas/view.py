@@ -207,6 +207,7 @@ class MapView(QGraphicsView):
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
             self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
         self._fitted = True
+        self._map_scene.rename.keep_readable()
 
     def _on_resized(self) -> None:
         """A fitted map is fitted again to the new size; a zoomed one keeps its zoom."""
@@ -327,6 +328,7 @@ class MapView(QGraphicsView):
         self.scale(target / self.zoom(), target / self.zoom())
         offset = QPointF(self.viewport().rect().center() - anchor) / target
         self.centerOn(fixed_point + offset)
+        self._map_scene.rename.keep_readable()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """The wheel zooms around the pointer; with Shift or Alt it scrolls."""
