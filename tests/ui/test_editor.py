@@ -14,10 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
 from vsmapper.io.mapfile import dump_map, load_map
+from vsmapper.model.stream import Note
 from vsmapper.ui import files
 from vsmapper.ui.canvas.items import RefusalBubble, TitleEditor
 from vsmapper.ui.canvas.view import FOLLOW_MILLISECONDS
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.status import BRIEF_MILLISECONDS
 
 TEN_STAGES = [
     "Refinement",
@@ -667,6 +669,66 @@ def test_while_presenting_messages_show_over_the_map_and_typing_says_how_to_rena
     assert window.view.viewport().geometry().contains(note.geometry())
     window.toggle_presentation(False)
     assert not note.isVisible()
+
+
+ROUND_GOES_ON = (
+    "The estimate round goes on, its QR code beside the map: Workshop ▸ Estimate round from "
+    "phones (Ctrl+Shift+E) shows its window"
+)
+
+
+def under_the_message(window: MainWindow) -> list[str]:
+    """The stages (their waits, loops and tags too) and notes the message over the map
+    touches."""
+    view, note = window.view, window.messages.over_map
+    items = [
+        (stage.id, window.scene.stage_item(stage.id)) for stage in window.workspace.stream.stages
+    ]
+    items += list(window.workshop.notes_layer.items.items())
+    origin = view.viewport().geometry().topLeft()
+    return [
+        name
+        for name, item in items
+        if view.mapFromScene(item.sceneBoundingRect())
+        .boundingRect()
+        .translated(origin)
+        .intersects(note.geometry())
+    ]
+
+
+def test_a_message_while_presenting_stands_where_the_map_has_no_box(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    window.toggle_presentation(True, full_screen=False)
+    window.show_message(ROUND_GOES_ON, 10000)
+    note = window.messages.over_map
+    # It covered the rows of the last lane's stages for 10 s.
+    assert note.isVisible() and under_the_message(window) == []
+    assert window.view.viewport().geometry().contains(note.geometry())
+    assert note.height() >= note.heightForWidth(note.width())
+    assert note.fontInfo().pixelSize() >= 720 / 60
+    assert window.messages.timer.interval() == 10000
+    # A round applied puts pain points on the map, which grows and is fitted again.
+    for number, stage in enumerate(["deploy", "monitor", "learn"]):
+        note = Note(id=f"n{number}", stage=stage, text="Waiting on the release train")
+        window.workspace.document.add_note(note)
+    window.workspace.refresh_now()
+    QApplication.processEvents()
+    QApplication.processEvents()
+    assert under_the_message(window) == []
+
+
+def test_a_message_while_presenting_a_map_with_no_room_covers_it_only_briefly(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True, size=(1024, 576))
+    window.toggle_presentation(True, full_screen=False)
+    window.show_message(ROUND_GOES_ON, 10000)
+    assert under_the_message(window)
+    assert window.messages.timer.interval() <= BRIEF_MILLISECONDS
+    window.show_problem("Coding: 'lots' is not a number")
+    assert window.messages.timer.interval() <= BRIEF_MILLISECONDS
 
 
 def test_a_refusal_about_the_state_shown_goes_when_another_is_shown(
