@@ -560,6 +560,24 @@ def test_ctrl_enter_splices_a_new_stage_after_the_current_row(
     assert [s.id for s in workspace.stream.stages].count("new-stage-2") == 1
 
 
+def test_esc_on_the_name_of_a_stage_just_added_takes_it_back(
+    workspace: Workspace, table: StageTableView
+) -> None:
+    before = snapshot(workspace)
+    table.setCurrentIndex(table.model().index(2, WT))
+    press(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "New stage" in names(workspace)
+    press(editor_in_use(), Qt.Key.Key_Escape)
+    # As on the map: no stage without a name or times left counting in every figure.
+    assert snapshot(workspace) == before
+    assert workspace.undo_stack.canRedo()
+    assert table.selected_stage_ids() == ["coding"]
+    # Esc on an existing stage's name leaves the stage.
+    table.edit(table.model().index(1, STAGE))
+    press(editor_in_use(), Qt.Key.Key_Escape)
+    assert snapshot(workspace) == before
+
+
 def test_ctrl_enter_while_typing_keeps_the_cell_then_adds_a_stage_after_its_row(
     workspace: Workspace, table: StageTableView
 ) -> None:

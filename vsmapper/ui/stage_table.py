@@ -469,7 +469,8 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
         self.verticalHeader().setDefaultSectionSize(28)
         self._size_columns()
         self._quiet = False
-        self._naming_new_stage = False
+        self._naming_new_stage: Callable[[], None] | None = None
+        """While a stage just added is named: what takes it back on Esc."""
         self.model().problem.connect(self.refuse)
         self.selectionModel().selectionChanged.connect(self._on_selection)
         self.model().modelReset.connect(self._on_selection)
@@ -605,10 +606,11 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
         """Enter moves down and Tab in the last cell adds a stage; a refused entry stays.
 
         Enter after naming a stage just added stays on it, so Ctrl+Enter adds the next one
-        after it: a chain is typed as name, Ctrl+Enter, name, Ctrl+Enter...
+        after it: a chain is typed as name, Ctrl+Enter, name, Ctrl+Enter... Esc takes it
+        back, as on the map.
         """
         hints = QAbstractItemDelegate.EndEditHint
-        naming, self._naming_new_stage = self._naming_new_stage, False
+        naming, self._naming_new_stage = self._naming_new_stage, None
         if self.reopen_refused(editor):
             return
         if hint == hints.EditNextItem and self._at_last_cell():
@@ -620,6 +622,8 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
                 self._move_to_row(self.currentIndex().row() + 1)
         else:
             super().closeEditor(editor, hint)
+            if hint == hints.RevertModelCache and naming:
+                naming()
 
     # --- stages --------------------------------------------------------------------
 
@@ -644,10 +648,12 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
 
     def add_stage_after_current(self) -> None:
         """Splice a "New stage" in after the current row (or last) and start naming it."""
+        selected = self.selected_stage_ids()
         stage_id = self.editor.add_stage_after(self._current_stage_id())
         if stage_id:
+            take_back = self.editor.undo_if_last(selected)
             self.edit_name(stage_id)
-            self._naming_new_stage = True
+            self._naming_new_stage = take_back
 
     def _current_stage_id(self) -> str | None:
         """The current row's stage, else the last stage, else None."""
