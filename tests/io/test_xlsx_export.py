@@ -22,7 +22,7 @@ from vsmapper.cli import example_map_path
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.io.spreadsheet import import_spreadsheet
-from vsmapper.io.tables import STAGE_COLUMNS
+from vsmapper.io.tables import STAGE_COLUMNS, WORKBOOK_STAGE_COLUMNS
 from vsmapper.io.xlsx_export import (
     CRITICAL_FILL,
     SUMMARY_LABELS,
@@ -40,7 +40,7 @@ needs_libreoffice = pytest.mark.skipif(
     SOFFICE is None,
     reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui; .ci/run does)",
 )
-HEADERS = [column.title for column in STAGE_COLUMNS]
+HEADERS = [column.title for column in WORKBOOK_STAGE_COLUMNS]
 
 
 @pytest.fixture(scope="session")
@@ -208,19 +208,23 @@ def test_stages_is_an_excel_table_with_units_formats_and_marks(
     analysis = analyze(example)
     process = stage_column(sheet, "Process time (h)")
     critical = stage_column(sheet, "On critical path")
-    constraint = stage_column(sheet, "Constraint")
+    constraint = stage_column(sheet, "Constraint (as exported)")
+    values = openpyxl.load_workbook(path, data_only=True)["Stages"]
     for row, metrics in enumerate(analysis.stages, start=2):
         assert sheet.cell(row, process).value == pytest.approx(metrics.process_time_hours)
         assert sheet.cell(row, process).number_format == "#,##0.0#"
-        assert sheet.cell(row, critical).value == int(metrics.on_critical_path)
+        assert sheet.cell(row, critical).value.startswith("=")
+        assert values.cell(row, critical).value == int(metrics.on_critical_path)
         is_constraint = metrics.id == analysis.constraint.stage_id
         assert sheet.cell(row, constraint).value == int(is_constraint)
-        fill = sheet.cell(row, 1).fill.fgColor.rgb
         if is_constraint:
-            assert fill.endswith("FDE2E2")
+            assert sheet.cell(row, 1).fill.fgColor.rgb.endswith("FDE2E2")
             assert sheet.cell(row, process).fill.fgColor.rgb.endswith("FDE2E2")
-        elif metrics.on_critical_path:
-            assert fill.endswith("DCE7F5")
+    # The critical path's shading follows its formulas, as a user's edits move it.
+    (shaded,) = sheet.conditional_formatting
+    assert str(shaded.sqref) == "A2:A13"
+    letter = openpyxl.utils.get_column_letter(critical)
+    assert shaded.rules[0].formula == [f"${letter}2=1"]
     assert sheet.cell(2, critical).number_format == '"✓";;""'
     text = stage_column(sheet, "Process time (text)")
     assert sheet.cell(2, text).value == "1-2h"
@@ -531,10 +535,140 @@ def test_the_summary_says_the_cost_is_not_set_without_an_hourly_cost(
         export_xlsx(stream, tmp_path / f"{name}.xlsx")
         sheet = openpyxl.load_workbook(tmp_path / f"{name}.xlsx")["Summary"]
         label = next(
-            cell for row in sheet.iter_rows() for cell in row if cell.value == "Cost per item"
+            cell
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value == "Cost per item (as exported)"
         )
         costs[name] = sheet.cell(label.row, label.column + 1)
     # A number a spreadsheet can reckon with, shown with its currency; it was the text.
     assert costs["priced"].value == pytest.approx(analyze(example).cost_per_item)
     assert costs["priced"].number_format == '#,##0.00 "USD"'
     assert costs["free"].value.startswith("not set")
+
+
+def set_stage_cells(path: Path, edits: dict[str, dict[str, float]]) -> None:
+    """Type numbers into the exported Stages table, by stage name and column title."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Stages"]
+    for row in range(2, sheet.max_row + 1):
+        for title, value in edits.get(sheet.cell(row, 1).value, {}).items():
+            sheet.cell(row, stage_column(sheet, title), value)
+    workbook.save(path)
+
+
+def critical_stages(path: Path) -> list[str]:
+    sheet = openpyxl.load_workbook(path, data_only=True)["Stages"]
+    critical = stage_column(sheet, "On critical path")
+    return [
+        sheet.cell(row, 1).value
+        for row in range(2, sheet.max_row + 1)
+        if sheet.cell(row, critical).value == 1
+    ]
+
+
+def branching_map() -> ValueStream:
+    """Two parallel branches that tie, a third that loses, and rework loops on both sides."""
+    stages = [
+        ("start", "2h", "1h", 100, None),
+        ("left", "3h", "5h", 80, "start"),
+        ("right", "4h", "4h", 90, None),
+        ("side", "1h", "1h", 100, None),
+        ("join", "1h", "2h", 70, "left"),
+        ("other start", "1h", "0h", 100, None),
+    ]
+    return map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Branches",
+            "stages": [
+                {
+                    "id": name.replace(" ", "-"),
+                    "name": name,
+                    "process_time": process,
+                    "wait_time": wait,
+                    "pca": pca,
+                    "rework_to": rework,
+                }
+                for name, process, wait, pca, rework in stages
+            ],
+            "flows": [
+                {"from": source, "to": target}
+                for source, target in (
+                    ("start", "left"),
+                    ("start", "right"),
+                    ("start", "side"),
+                    ("left", "join"),
+                    ("right", "join"),
+                    ("side", "join"),
+                    ("other-start", "join"),
+                )
+            ],
+        }
+    )
+
+
+@pytest.mark.slow
+@needs_libreoffice
+@pytest.mark.parametrize(
+    ("stream", "edits"),
+    [
+        # QA testing and Security review run side by side: a longer QA wait moves the path.
+        (load_map(example_map_path()), {"QA testing": {"Wait time (h)": 100}}),
+        (load_map(example_map_path()), {"Security review": {"Process time (h)": 0}}),
+        # A tie between two branches goes to the earlier one, as in the app.
+        (branching_map(), {}),
+        (branching_map(), {"right": {"Wait time (h)": 5}}),
+        (branching_map(), {"side": {"Wait time (h)": 30}, "left": {"Process time (h)": 1}}),
+        # A second first stage grows longer than the first.
+        (branching_map(), {"other start": {"Wait time (h)": 40}}),
+    ],
+)
+def test_edits_that_switch_the_critical_path_give_the_apps_figures(
+    tmp_path: Path, libreoffice_profile: Path, stream: ValueStream, edits: dict
+) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(stream, path)
+    set_stage_cells(path, edits)
+    recalculated = convert_with_libreoffice(path, "xlsx", libreoffice_profile)
+    values = summary_values(recalculated)
+    edited = import_spreadsheet(path)
+    analysis = analyze(edited)
+    assert values["Lead time (h)"] == pytest.approx(analysis.lead_time_hours, rel=1e-9)
+    assert values["Process time (h)"] == pytest.approx(analysis.process_time_hours, rel=1e-9)
+    assert values["Wait time (h)"] == pytest.approx(analysis.wait_time_hours, rel=1e-9)
+    assert values["Flow efficiency"] == pytest.approx(analysis.flow_efficiency, rel=1e-9)
+    assert values["Rolled %C&A"] == pytest.approx(analysis.rolled_pca, rel=1e-9)
+    # One path, the app's, whatever the ties: no stage's time counts twice.
+    assert critical_stages(recalculated) == [
+        metrics.name for metrics in analysis.stages if metrics.on_critical_path
+    ]
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_a_longer_qa_wait_moves_the_lead_time_off_the_exported_path(
+    tmp_path: Path, example: ValueStream, libreoffice_profile: Path
+) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    set_stage_cells(path, {"QA testing": {"Wait time (h)": 100}})
+    recalculated = convert_with_libreoffice(path, "xlsx", libreoffice_profile)
+    assert summary_values(recalculated)["Lead time (h)"] == pytest.approx(437.25)
+    on_path = critical_stages(recalculated)
+    assert "QA testing" in on_path and "Security review" not in on_path
+
+
+def test_the_summary_says_which_figures_stay_as_exported(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    sheet = openpyxl.load_workbook(path)["Summary"]
+    assert sheet["C6"].value.startswith("As exported")
+    assert sheet["C7"].value.startswith("As exported")
+    stages = openpyxl.load_workbook(path)["Stages"]
+    titles = [cell.value for cell in stages[1]]
+    assert "Leverage (h, as exported)" in titles
+    assert "Constraint (as exported)" in titles

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, TypeGuard
 from pydantic import ValidationError
 
 from vsmapper.errors import VSMapperError, printable, quoted
-from vsmapper.io.tables import AI_COLUMNS, END_OF_FLOW, SCENARIO_COLUMNS, STAGE_COLUMNS
+from vsmapper.io.tables import AI_COLUMNS, END_OF_FLOW, SCENARIO_COLUMNS, WORKBOOK_STAGE_COLUMNS
 from vsmapper.model import (
     AIOpportunity,
     Calendar,
@@ -235,7 +235,7 @@ SETTINGS_NAMES: dict[str, tuple[str, ...]] = {
 TIME_COLUMNS = ("Process time", "Wait time", "Lead time")
 COMPUTED_COLUMNS = frozenset(
     _key_of_title
-    for columns in (STAGE_COLUMNS, AI_COLUMNS, SCENARIO_COLUMNS)
+    for columns in (WORKBOOK_STAGE_COLUMNS, AI_COLUMNS, SCENARIO_COLUMNS)
     for column in columns
     for _key_of_title in (re.sub(r"[\s_]+", "", column.title.split("(")[0].lower()),)
 )

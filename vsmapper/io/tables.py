@@ -75,6 +75,46 @@ STAGE_COLUMNS = (
     Column("Position y", "0.##", 10),
     Column("Wait kind", width=10),
 )
+LEAD_TIME_FROM_HERE = Column("Lead time from here (h)", HOURS_FORMAT, 12)
+"""The longest wait + process from this stage's queue to the end of the flow."""
+LEAD_TIME_AFTER = Column("Lead time after this stage (h)", HOURS_FORMAT, 12)
+NEXT_ON_PATH = Column("Next on critical path (row)", "0", 11)
+"""The row of the next stage a critical path through this stage takes."""
+LONGEST_FROM_FIRST_STAGES = Column(
+    "Longest lead time from a first stage so far (h)", HOURS_FORMAT, 14
+)
+"""The largest lead time from here of the stages without predecessors, down to this row."""
+PATH_COLUMNS = (LEAD_TIME_FROM_HERE, LEAD_TIME_AFTER, NEXT_ON_PATH, LONGEST_FROM_FIRST_STAGES)
+"""The workbook's formulas that find the critical path again when a time is edited."""
+AS_EXPORTED = frozenset(
+    (
+        "Constraint",
+        "Expected rework (h)",
+        "Leverage (h)",
+        "Share of expected lead time",
+        "Utilization",
+        "Cost per item",
+    )
+)
+"""Stage figures a workbook cannot recompute: its headers say they are as exported."""
+
+
+def _as_exported(column: Column) -> Column:
+    """The column titled as a figure that no longer follows the workbook's edits."""
+    if column.title not in AS_EXPORTED:
+        return column
+    name, _, unit = column.title.partition(" (")
+    detail = f"{unit.removesuffix(')')}, as exported" if unit else "as exported"
+    return Column(f"{name} ({detail})", column.number_format, column.width)
+
+
+_CRITICAL_PLACE = STAGE_COLUMNS.index(ON_CRITICAL_PATH)
+WORKBOOK_STAGE_COLUMNS = (
+    *STAGE_COLUMNS[:_CRITICAL_PLACE],
+    *PATH_COLUMNS,
+    *(_as_exported(column) for column in STAGE_COLUMNS[_CRITICAL_PLACE:]),
+)
+"""The workbook's Stages: the table's columns, the path's formulas before On critical path."""
 AI_COLUMNS = (
     Column("Stage", width=30),
     Column("Id", width=20),

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, repeat, zip_longest
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.compat import safe_string
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -26,13 +27,18 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from vsmapper.analysis import FlowAnalysis, analyze
 from vsmapper.analysis.forecast import Forecast
+from vsmapper.analysis.graph import flow_graph, longest_out_of
 from vsmapper.analysis.report import cost_text
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import save_error, write_atomically
 from vsmapper.io.tables import (
     AI_COLUMNS,
     HOURS_FORMAT,
+    LEAD_TIME_AFTER,
+    LEAD_TIME_FROM_HERE,
+    LONGEST_FROM_FIRST_STAGES,
     MONEY_FORMAT,
+    NEXT_ON_PATH,
     ON_CRITICAL_PATH,
     PCA,
     PLAN_TABLE_COLUMNS,
@@ -43,6 +49,7 @@ from vsmapper.io.tables import (
     STAGE,
     STAGE_COLUMNS,
     WAIT_HOURS,
+    WORKBOOK_STAGE_COLUMNS,
     Column,
     Row,
     ai_rows,
@@ -93,7 +100,6 @@ class RowMark:
 
 PLAIN = RowMark()
 CONSTRAINT_ROW = RowMark(CONSTRAINT_FILL, CONSTRAINT_FONT, across=True)
-CRITICAL_ROW = RowMark(CRITICAL_FILL, BOLD)
 
 
 class _SheetWriter:
@@ -158,7 +164,7 @@ class _SheetWriter:
     def table(
         self,
         columns: Sequence[Column],
-        rows: Sequence[Row],
+        rows: Sequence[Sequence[object]],
         name: str,
         marks: Sequence[RowMark] = (),
     ) -> None:
@@ -185,7 +191,7 @@ class _SheetWriter:
             self.sheet.tables.add(table)
 
     def _rows_xml(
-        self, columns: Sequence[Column], rows: Sequence[Row], marks: Sequence[RowMark]
+        self, columns: Sequence[Column], rows: Sequence[Sequence[object]], marks: Sequence[RowMark]
     ) -> str:
         """Table rows as the sheet's XML, styled as ``cell`` styles them, under the header.
 
@@ -228,8 +234,18 @@ class _SheetWriter:
         return f' s="{cell.style_id}"' if cell.has_style else ""
 
 
+class Formula(NamedTuple):
+    """A table cell's live formula and the value it computes, for readers that compute nothing."""
+
+    text: str
+    value: float
+
+
 def _cell_xml(reference: str, value: object, text_style: str, number_style: str) -> str:
     """One cell as openpyxl writes it: text inline, numbers as ``%.16g``, empty if styled."""
+    if isinstance(value, Formula):
+        text = value.text.removeprefix("=").replace("&", "&amp;").replace("<", "&lt;")
+        return f'<c r="{reference}"{number_style}><f>{text.replace(">", "&gt;")}</f><v>{safe_string(value.value)}</v></c>'
     if value is None:
         return f'<c r="{reference}"{text_style} t="n" />' if text_style else ""
     if isinstance(value, str):
@@ -283,6 +299,129 @@ def _stage_column(column: Column) -> str:
     return f"{STAGE_TABLE}[[{title}]]"
 
 
+MOST_ARGUMENTS = 255
+"""The most arguments Excel takes in one call; longer lists are split into nested calls."""
+
+
+def _call(function: str, arguments: Sequence[str]) -> str:
+    """``function`` of ``arguments`` as formula text, nested where Excel needs it."""
+    if len(arguments) <= MOST_ARGUMENTS:
+        return f"{function}({','.join(arguments)})"
+    groups = [
+        arguments[start : start + MOST_ARGUMENTS]
+        for start in range(0, len(arguments), MOST_ARGUMENTS)
+    ]
+    return _call(function, [_call(function, group) for group in groups])
+
+
+def _with_path_formulas(
+    stream: ValueStream, analysis: FlowAnalysis, rows: Sequence[Row]
+) -> list[list[object]]:
+    """The Stages rows with formulas that find the critical path again from their times.
+
+    A stage's lead time from here is its wait and process plus the longest lead time from
+    here of its successors. The path starts at the first stage without predecessors whose
+    lead time from here is the longest and goes on, stage by stage, to the first successor
+    (in the analysis's order) with the longest: the analysis's own rule for ties, so the
+    path is one path and no time on it counts twice. Flows do not change in a workbook, so
+    the references that follow them are fixed at export.
+    """
+    graph = flow_graph(stream)
+    letter = {
+        column.title: get_column_letter(place)
+        for place, column in enumerate(WORKBOOK_STAGE_COLUMNS, start=1)
+    }
+    process, wait, here, after, next_row, so_far, critical = (
+        letter[column.title]
+        for column in (
+            PROCESS_HOURS,
+            WAIT_HOURS,
+            LEAD_TIME_FROM_HERE,
+            LEAD_TIME_AFTER,
+            NEXT_ON_PATH,
+            LONGEST_FROM_FIRST_STAGES,
+            ON_CRITICAL_PATH,
+        )
+    )
+    from_here, following = longest_out_of(
+        graph, [analysis.stages[number].elapsed_hours for number in graph.order]
+    )
+    sheet_row = [number + 2 for number in graph.order]
+    """The sheet row of the stage at each position."""
+    longest = f"${so_far}${len(rows) + 1}"
+    longest_so_far = 0.0
+    critical_place = STAGE_COLUMNS.index(ON_CRITICAL_PATH)
+    written: list[list[object]] = []
+    for number, (row, metrics) in enumerate(zip(rows, analysis.stages, strict=True)):
+        place, line = graph.positions[number], number + 2
+        successors, predecessors = graph.successors[place], graph.predecessors[place]
+        after_cell: object = 0
+        next_cell: object = None
+        if successors:
+            after_cell = Formula(
+                "=" + _call("MAX", [f"{here}{sheet_row[later]}" for later in successors]),
+                max(from_here[later] for later in successors),
+            )
+            next_cell = sheet_row[successors[0]]
+        if len(successors) > 1:
+            last = len(successors)
+            firsts = [
+                f"IF({here}{sheet_row[later]}={after}{line},{rank},{last})"
+                for rank, later in enumerate(successors[:-1], start=1)
+            ]
+            choices = ";".join(str(sheet_row[later]) for later in successors)
+            next_cell = Formula(
+                f"=INDEX({{{choices}}},{_call('MIN', [*firsts, str(last)])})",
+                sheet_row[following[place]],
+            )
+        starts: list[str] = []
+        if predecessors:
+            so_far_cell: object = Formula(f"={so_far}{line - 1}", longest_so_far) if line > 2 else 0
+        else:
+            longest_so_far = max(longest_so_far, from_here[place])
+            so_far_cell = Formula(
+                f"=MAX({so_far}{line - 1},{here}{line})" if line > 2 else f"={here}{line}",
+                longest_so_far,
+            )
+            starts.append(
+                f"AND({here}{line}={longest},{so_far}{line - 1}<{longest})"
+                if line > 2
+                else f"{here}{line}={longest}"
+            )
+        comes_from = [
+            f"{critical}{sheet_row[before]}=1"
+            if len(graph.successors[before]) == 1
+            else f"AND({critical}{sheet_row[before]}=1,{next_row}{sheet_row[before]}={line})"
+            for before in predecessors
+        ]
+        on_path = int(metrics.on_critical_path)
+        if not starts and len(predecessors) == 1 and len(graph.successors[predecessors[0]]) == 1:
+            critical_cell = Formula(f"={critical}{sheet_row[predecessors[0]]}", on_path)
+        else:
+            critical_cell = Formula(f"=IF({_call('OR', [*starts, *comes_from])},1,0)", on_path)
+        written.append(
+            [
+                *row[:critical_place],
+                Formula(f"={process}{line}+{wait}{line}+{after}{line}", from_here[place]),
+                after_cell,
+                next_cell,
+                so_far_cell,
+                critical_cell,
+                *row[critical_place + 1 :],
+            ]
+        )
+    return written
+
+
+def _mark_critical_rows(sheet: object, count: int) -> None:
+    """Each stage's name bold and shaded while its On critical path says 1, edits or not."""
+    if not count:
+        return
+    critical = get_column_letter(WORKBOOK_STAGE_COLUMNS.index(ON_CRITICAL_PATH) + 1)
+    rule = FormulaRule(formula=[f"${critical}2=1"], fill=CRITICAL_FILL, font=BOLD)
+    sheet.conditional_formatting.add(f"A2:A{count + 1}", rule)  # type: ignore[attr-defined]
+
+
 def _validate_stages(sheet: object) -> None:
     """Drop-down lists for Phase and Kind and a range check for %C&A, as the map file has."""
     rules = {
@@ -300,7 +439,7 @@ def _validate_stages(sheet: object) -> None:
             allow_blank=True,
         ),
     }
-    titles = [column.title for column in STAGE_COLUMNS]
+    titles = [column.title for column in WORKBOOK_STAGE_COLUMNS]
     for title, rule in rules.items():
         letter = get_column_letter(titles.index(title) + 1)
         rule.error = f"{title}: {_ALLOWED[title]}"
@@ -377,13 +516,15 @@ def _write_summary(
         writer.cell(constraint.stage if constraint else "—", font=CONSTRAINT_FONT),
     ]
     notes = [
-        "Σ process + wait time of the stages on the critical path (Stages › On critical path)",
+        "Σ process + wait time of the stages on the critical path (Stages › On critical path), "
+        "which follows edits of the times",
         "Σ process time on the critical path",
         "Σ wait time on the critical path",
         "Process time ÷ lead time",
         "Product of every stage's %C&A: the share of items that need no rework",
-        "Lead time plus the expected rework (computed by VSMapper)",
-        constraint.reason if constraint else "",
+        "As exported: lead time plus the expected rework, computed by VSMapper; "
+        "edits in Stages do not change it",
+        f"As exported: {constraint.reason}" if constraint else "As exported",
     ]
     facts = [
         ("Map", stream.name),
@@ -392,18 +533,18 @@ def _write_summary(
         ("Working time", _hours_text(stream)),
         # A number a spreadsheet can reckon with, in the map's currency; "not set" without costs.
         (
-            "Cost per item",
+            "Cost per item (as exported)",
             writer.cell(analysis.cost_per_item, money_format(stream.currency))
             if stream.has_costs()
             else cost_text(analysis.cost_per_item, stream),
         ),
         (
-            "Capacity bottleneck",
+            "Capacity bottleneck (as exported)",
             "— (no demand given)"
             if bottleneck is None
             else f"{bottleneck.stage} at {bottleneck.utilization:.0%} of capacity",
         ),
-        ("Critical path", shown_path),
+        ("Critical path (as exported)", shown_path),
     ]
     for label_text, value, note, (fact, fact_value) in zip(
         SUMMARY_LABELS, values, notes, facts, strict=True
@@ -436,12 +577,12 @@ def _time_chart(stages_sheet: object, count: int) -> BarChart:
     chart.y_axis.crosses = "max"
     chart.x_axis.delete = chart.y_axis.delete = False
     for column, color in ((WAIT_HOURS, WAIT_COLOR), (PROCESS_HOURS, PROCESS_COLOR)):
-        place = STAGE_COLUMNS.index(column) + 1
+        place = WORKBOOK_STAGE_COLUMNS.index(column) + 1
         data = Reference(stages_sheet, min_col=place, min_row=1, max_row=count + 1)
         chart.add_data(data, titles_from_data=True)
         chart.series[-1].graphicalProperties.solidFill = color
         chart.series[-1].graphicalProperties.line.solidFill = color
-    place = STAGE_COLUMNS.index(STAGE) + 1
+    place = WORKBOOK_STAGE_COLUMNS.index(STAGE) + 1
     chart.set_categories(Reference(stages_sheet, min_col=place, min_row=2, max_row=count + 1))
     chart.gapWidth = 40
     chart.width, chart.height = 26, max(8, 0.55 * count + 3)
@@ -707,7 +848,7 @@ def _fill_workbook(
     workbook.properties.description = stream.description or None
     workbook.properties.creator = "VSMapper"
     summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
-    stages = _SheetWriter(workbook, "Stages", [column.width for column in STAGE_COLUMNS])
+    stages = _SheetWriter(workbook, "Stages", [column.width for column in WORKBOOK_STAGE_COLUMNS])
     opportunities = _SheetWriter(
         workbook, "AI opportunities", [column.width for column in AI_COLUMNS]
     )
@@ -727,19 +868,13 @@ def _fill_workbook(
     _write_summary(summary, stream, analysis, label, stages.sheet)
     constraint = analysis.constraint.stage_id if analysis.constraint else None
     stages.table(
-        STAGE_COLUMNS,
-        stage_table,
+        WORKBOOK_STAGE_COLUMNS,
+        _with_path_formulas(stream, analysis, stage_table),
         STAGE_TABLE,
-        [
-            CONSTRAINT_ROW
-            if metrics.id == constraint
-            else CRITICAL_ROW
-            if metrics.on_critical_path
-            else PLAIN
-            for metrics in analysis.stages
-        ],
+        [CONSTRAINT_ROW if metrics.id == constraint else PLAIN for metrics in analysis.stages],
     )
     _validate_stages(stages.sheet)
+    _mark_critical_rows(stages.sheet, len(stage_table))
     opportunities.table(AI_COLUMNS, ai_table, "AIOpportunityTable")
     scenarios.table(SCENARIO_COLUMNS, scenario_table, "ScenarioTable")
     if plan is not None:
