@@ -340,7 +340,7 @@ def run_export(args: argparse.Namespace) -> int:
         use_display_unit("auto")
         export_picture(stream, args.out, label, args.scale, compared=original, queues=queues)
     else:
-        export_data(stream, args.out, label, notes=args.notes)
+        export_data(original, args.out, args.scenario, notes=args.notes)
     return EXIT_OK
 
 

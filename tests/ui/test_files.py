@@ -149,3 +149,28 @@ def test_unsaved_changes_are_saved_discarded_or_kept(
     assert len(saves) == saved
     # Alt+S and Alt+D answer it from the keyboard.
     assert {"&Save", "&Discard"} <= set(texts)
+
+
+def test_a_workbook_exported_while_a_scenario_is_shown_imports_back_safely(
+    qtbot: object, tmp_path: Path
+) -> None:
+    from vsmapper.analysis import compare, find_scenario
+    from vsmapper.cli import example_map_path
+    from vsmapper.io.mapfile import load_map
+    from vsmapper.io.spreadsheet import import_spreadsheet
+
+    application()
+    example = load_map(example_map_path())
+    shown = MainWindow(example, remember_layout=False)
+    qtbot.addWidget(shown)  # type: ignore[attr-defined]
+    scenario = find_scenario(example, "ai-across-the-stream")
+    shown.workspace.show_scenario(scenario.id)
+    out = tmp_path / "shown.xlsx"
+    assert shown.file.export_path(out)
+    again = import_spreadsheet(out)
+    # Today's times and every scenario: building the scenario again scales Coding once.
+    assert again.stage("coding").process_time == example.stage("coding").process_time
+    assert again.scenarios == example.scenarios
+    assert compare(again, scenario).future.lead_time_hours == pytest.approx(
+        compare(example, scenario).future.lead_time_hours
+    )

@@ -78,26 +78,31 @@ def written_map(stream: ValueStream, label: str) -> ValueStream:
 def export_data(
     stream: ValueStream,
     path: str | os.PathLike[str],
-    label: str = CURRENT_STATE,
+    scenario_name: str | None = None,
     forecast: Forecast | None = None,
     notes: bool = False,
     measurement: Measurement | None = None,
 ) -> None:
     """Write ``.xlsx``, ``.csv`` or ``.vsm.json`` by the extension of ``path``.
 
-    With ``notes`` a ``.csv`` holds the improvement plan instead of the stage table; a
-    ``measurement`` of work-item history adds a ``Measured flow`` sheet to a workbook.
+    A ``.csv`` or ``.vsm.json`` holds the map as the named scenario makes it; a workbook
+    holds the map as it is, every scenario on its Scenarios sheet, and names the scenario
+    shown. With ``notes`` a ``.csv`` holds the improvement plan instead of the stage table;
+    a ``measurement`` of work-item history adds a ``Measured flow`` sheet to a workbook.
     """
     suffix = export_suffix(path)
+    shown, label, _ = future_state(stream, scenario_name)
     if suffix == ".xlsx":
         # openpyxl takes a quarter of a second to import: only a workbook pays for it.
         from vsmapper.io.xlsx_export import export_xlsx
 
+        # A workbook of the scenario's times still listed the ideas it applied, and
+        # imported back they were applied again.
         export_xlsx(stream, path, forecast, label, measurement)
     elif suffix == ".csv":
-        export_csv(stream, path, notes)
+        export_csv(shown, path, notes)
     elif suffix == MAP_SUFFIX:
-        save_map(written_map(stream, label), path)
+        save_map(written_map(shown, label), path)
     else:
         raise ValueError(f"{path}: not a data export ({', '.join(DATA_SUFFIXES)})")
 

@@ -31,6 +31,7 @@ from vsmapper.analysis.graph import flow_graph, longest_out_of
 from vsmapper.analysis.report import cost_text
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import save_error, write_atomically
+from vsmapper.io.exports import CURRENT_STATE
 from vsmapper.io.tables import (
     AI_COLUMNS,
     HOURS_FORMAT,
@@ -464,6 +465,16 @@ def _hours_text(stream: ValueStream) -> str:
     )
 
 
+def _state_text(shown: str) -> str:
+    """What the workbook holds, and the scenario shown in the app when it was written."""
+    if shown == CURRENT_STATE:
+        return shown
+    return (
+        f"{CURRENT_STATE}: the map as it is, every scenario on the Scenarios sheet. "
+        f"Shown when exported: {shown}; its figures are in its row there"
+    )
+
+
 def money_format(currency: str) -> str:
     """An amount with its currency after it, as the app writes it: ``1,250.00 USD``."""
     return f'{MONEY_FORMAT} "{currency.replace(chr(34), "")}"'
@@ -528,7 +539,7 @@ def _write_summary(
     ]
     facts = [
         ("Map", stream.name),
-        ("State", label),
+        ("State", _state_text(label)),
         ("Exported", f"{datetime.now():%Y-%m-%d %H:%M} by VSMapper"),
         ("Working time", _hours_text(stream)),
         # A number a spreadsheet can reckon with, in the map's currency; "not set" without costs.
@@ -589,7 +600,7 @@ def _time_chart(stages_sheet: object, count: int) -> BarChart:
     return chart
 
 
-def _write_forecast(writer: _SheetWriter, forecast: Forecast) -> None:
+def _write_forecast(writer: _SheetWriter, forecast: Forecast, label: str) -> None:
     """The forecast's percentiles, each stage's criticality and the histogram with its chart."""
     figures = [
         ("Trials", forecast.trials, "#,##0"),
@@ -600,9 +611,10 @@ def _write_forecast(writer: _SheetWriter, forecast: Forecast) -> None:
         ("P85 (h)", forecast.p85_hours, HOURS_FORMAT),
         ("P95 (h)", forecast.p95_hours, HOURS_FORMAT),
         ("Nominal lead time (h)", forecast.nominal_lead_time_hours, HOURS_FORMAT),
+        ("Forecast of", label, None),
     ]
-    for label, value, number_format in figures:
-        writer.append([writer.cell(label, font=BOLD), writer.cell(value, number_format)])
+    for figure, value, number_format in figures:
+        writer.append([writer.cell(figure, font=BOLD), writer.cell(value, number_format)])
     writer.append([])
     header = writer.rows + 1
     writer.append(
@@ -763,10 +775,11 @@ def export_xlsx(
     stream: ValueStream,
     path: str | os.PathLike[str],
     forecast: Forecast | None = None,
-    label: str = "Current state",
+    label: str = CURRENT_STATE,
     measurement: Measurement | None = None,
 ) -> None:
-    """Write the map as an Excel workbook to ``path`` atomically.
+    """Write the map as an Excel workbook to ``path`` atomically; ``label`` names the state
+    shown in the app (the forecast's, when given).
 
     Sheets: ``Summary``, ``Stages``, ``AI opportunities``, ``Scenarios``, ``Forecast`` (when
     a forecast is given), ``Measured flow`` (when a measurement of work-item history is
@@ -880,7 +893,7 @@ def _fill_workbook(
     if plan is not None:
         plan.table(PLAN_TABLE_COLUMNS, plan_table, "ImprovementPlanTable")
     if forecast_sheet is not None and forecast is not None:
-        _write_forecast(forecast_sheet, forecast)
+        _write_forecast(forecast_sheet, forecast, label)
     if measured_sheet is not None and measurement is not None:
         _write_measured_flow(measured_sheet, stream, measurement)
     for label_text, value in zip(SETTINGS_LABELS, settings, strict=True):

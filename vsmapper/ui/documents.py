@@ -119,7 +119,7 @@ def export_map(
     if suffix in PICTURE_SUFFIXES:
         export_picture(shown, path, label, scale, forecast_result, stream, queues, measurement)
     else:
-        export_data(shown, path, label, forecast_result, measurement=measurement)
+        export_data(stream, path, scenario, forecast_result, measurement=measurement)
 
 
 def export_picture(
