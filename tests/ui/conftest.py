@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QStyle, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import feature_chain_data
@@ -158,3 +159,35 @@ def shown_in_window(qtbot: QtBot, panel: QWidget) -> QWidget:
     panel.resize(1300, 700)
     window.show()
     return window
+
+
+def prefixed_names_map(count: int = 18) -> ValueStream:
+    """A chain of stages whose names share a long beginning: "Discovery & prioritisation 1"…"""
+    stages = [
+        {
+            "id": f"s{number}",
+            "name": f"Discovery & prioritisation {number}",
+            "process_time": f"{number % 5 + 1}h",
+            "wait_time": f"{number * 7 % 9 + 1}d",
+            "pca": 80 if number % 3 == 0 else 90,
+            "people": 2,
+            "ai": [{"id": f"ai{number}", "name": "Assistant", "process_time_factor": 0.7}]
+            if number % 4 == 0
+            else [],
+        }
+        for number in range(1, count + 1)
+    ]
+    flows = [{"from": f"s{number}", "to": f"s{number + 1}"} for number in range(1, count)]
+    return map_from_data(
+        {"format": "vsmapper", "version": 1, "name": "Prefixed", "stages": stages, "flows": flows}
+    )
+
+
+def shown_whole(table: QTableView, row: int, column: int) -> bool:
+    """Whether a cell's column is wide enough for all of its text."""
+    index = table.model().index(row, column)
+    font = index.data(Qt.ItemDataRole.FontRole)
+    metrics = QFontMetrics(font if isinstance(font, QFont) else table.font())
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    text = str(index.data())
+    return metrics.horizontalAdvance(text) + 2 * margin <= table.columnWidth(column)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +14,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.maps import synthetic_map
-from vsmapper.analysis import analyze
+from tests.ui.conftest import prefixed_names_map
+from vsmapper.analysis import analyze, sensitivity
 from vsmapper.analysis.forecast import forecast
 from vsmapper.cli import example_map_path
 from vsmapper.errors import VSMapperError
@@ -27,6 +29,7 @@ from vsmapper.ui.documents import (
     EXPORT_FILTERS,
     IMPORT_FILTER,
     REPORT_LEAST_NAME_SIZE,
+    TOP_LEVERS,
     export_map,
     import_map,
     map_pages,
@@ -125,6 +128,18 @@ def test_the_report_is_a_full_page_of_the_leaders_figures_then_the_map(
         "seed 11",
     ):
         assert expected in text, expected
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_the_report_names_each_lever_whole(tmp_path: Path, qapp: QApplication) -> None:
+    stream = prefixed_names_map()
+    path = tmp_path / "report.pdf"
+    export_map(stream, path, forecast_result=forecast(stream, 500, 11))
+    text = pdf_text(path).split("\f")[0]
+    levers = [found.stage for found in sensitivity(stream) if found.best_hours > 0]
+    for name in levers[:TOP_LEVERS]:
+        assert re.search(rf"{re.escape(name)}\s+−", text), name
 
 
 @pytest.mark.slow

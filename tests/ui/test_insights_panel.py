@@ -7,10 +7,20 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import round_trip, settle, shown_in_window
+from tests.ui.conftest import (
+    prefixed_names_map,
+    round_trip,
+    settle,
+    shown_in_window,
+    shown_whole,
+)
 from vsmapper.analysis import analyze, apply_scenario, sensitivity
 from vsmapper.analysis.insights import hourglass, insights
 from vsmapper.io.mapfile import dump_map
@@ -115,13 +125,37 @@ def test_leverage_shows_savings_highlights_the_constraint_and_names_the_ai(
 
 def test_leverage_tells_each_figure_in_a_tooltip(leverage: LeverageView) -> None:
     tip = Qt.ItemDataRole.ToolTipRole
-    assert cell(leverage, 0, 0, tip) == "Click to select this stage on the map"
+    assert cell(leverage, 0, 0, tip) == (
+        "Discovery & prioritisation\nClick to select this stage on the map"
+    )
     assert cell(leverage, 0, 2, tip).startswith(
         "Halve wait at Discovery & prioritisation: expected lead time −"
     )
     assert cell(leverage, 0, 4, tip) is None
     assert cell(leverage, 0, 2, BAR_ROLE) == 1.0  # the biggest lever of all
     assert cell(leverage, 0, 2, BAR_COLOR_ROLE) == theme.WAIT
+
+
+def test_leverage_shows_names_that_share_a_long_beginning_whole_before_the_ai_column(
+    qtbot: QtBot,
+) -> None:
+    view = LeverageView(Workspace(prefixed_names_map()))
+    window = shown_in_window(qtbot, view)
+    view.refresh()
+    rows = range(view.model.rowCount())
+    assert all(shown_whole(view.table, row, 0) for row in rows)
+    assert len({cell(view, row, 0) for row in rows}) == len(rows)
+    last = view.model.columnCount() - 1
+    assert view.table.columnViewportPosition(last) >= view.table.columnWidth(0)
+    window.close()
+
+
+def test_a_name_too_long_for_its_column_is_cut_in_the_middle(leverage: LeverageView) -> None:
+    option = QStyleOptionViewItem()
+    delegate = leverage.table.itemDelegateForColumn(0)
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, leverage.model.index(1, 0))
+    assert option.textElideMode == Qt.TextElideMode.ElideMiddle
 
 
 def test_leverage_follows_added_and_removed_stages_and_keeps_the_selection(

@@ -11,16 +11,17 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import round_trip, shown_in_window
+from tests.ui.conftest import prefixed_names_map, round_trip, shown_in_window, shown_whole
 from vsmapper.analysis.insights import opportunity_effects
 from vsmapper.catalog import load_catalog, opportunity_from_practice, suggest
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model.duration import format_hours
-from vsmapper.model.stream import ValueStream
+from vsmapper.model.stream import AIOpportunity, ValueStream
 from vsmapper.ui.commands import perform
 from vsmapper.ui.opportunities import (
     COLUMNS,
     EFFECT_COLUMN,
+    STAGE_COLUMN,
     AddOpportunityDialog,
     CheckedTextDelegate,
     OpportunitiesPanel,
@@ -237,6 +238,34 @@ def test_the_panel_lists_every_opportunity_with_its_effect_alone(
         assert shown.removeprefix("+").startswith(format_hours(hours, 8, 5) if hours else "±0")
     assert "3 AI opportunities, 950 USD a month" in panel.summary.text()
     assert panel.heading.text().startswith("Current state")
+
+
+def test_stage_names_are_shown_whole_before_the_note_also_once_more_are_marked(
+    qtbot: QtBot, panel: OpportunitiesPanel, example: Workspace
+) -> None:
+    panel.refresh()
+    idea = AIOpportunity(id="triage", name="Triage agent")
+    perform(
+        example.undo_stack,
+        example.document,
+        "Add triage",
+        lambda document: document.add_opportunity("discovery", idea),
+    )
+    panel.refresh()
+    row = panel.model.row_of("triage")
+    assert row is not None
+    name = panel.model.index(row, STAGE_COLUMN)
+    assert name.data() == name.data(Qt.ItemDataRole.ToolTipRole) == "Discovery & prioritisation"
+    assert all(shown_whole(panel.table, row, STAGE_COLUMN) for row in range(len(panel.model.rows)))
+
+
+def test_stage_names_that_share_a_long_beginning_stay_apart(qtbot: QtBot) -> None:
+    panel = OpportunitiesPanel(Workspace(prefixed_names_map()))
+    window = shown_in_window(qtbot, panel)
+    panel.refresh()
+    rows = range(panel.model.rowCount())
+    assert all(shown_whole(panel.table, row, STAGE_COLUMN) for row in rows)
+    window.close()
 
 
 def test_an_idea_that_overloads_a_stage_shows_no_lead_time(

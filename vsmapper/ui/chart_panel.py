@@ -44,6 +44,7 @@ from vsmapper.ui import files, settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.docks import InView
+from vsmapper.ui.stage_names import LONGEST_BAR_NAME, short_name
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace, placed_like
 
@@ -266,17 +267,6 @@ def _place(line: pg.InfiniteLine, value: float, text: str) -> None:
     line.show()
     line.setValue(value)
     line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
-
-
-LONGEST_NAME = 22
-"""Characters of a stage's name a chart's legend or axis shows before "…"."""
-LONGEST_BAR_NAME = 32
-"""The same beside a bar of "Where the time goes", which has the chart's width for it."""
-
-
-def short_name(name: str, longest: int = LONGEST_NAME) -> str:
-    """A stage's name as a chart's axis or legend shows it: a long one cut, not the bars."""
-    return name if len(name) <= longest else name[: longest - 1] + "…"
 
 
 class TimeChart(QWidget):

@@ -54,6 +54,7 @@ from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.measured_report import draw_measured_page
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_pages
+from vsmapper.ui.stage_names import NAME_ELIDE
 from vsmapper.ui.units import cost_text, money_text
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
@@ -197,6 +198,8 @@ BOTTOM_COLUMNS = (0.32, 0.49, 0.19)
 """Shares of the width: constraint and levers, scenarios, forecast."""
 TOP_LEVERS = 8
 """Stages listed under "Where it would matter", most saved first."""
+LEAST_LEVER_BAR, MOST_LEVER_BAR = 0.07, 0.13
+"""Shares of its column a bar of "Where it would matter" takes: less as the names need it."""
 HISTOGRAM_MOST_HEIGHT = 110.0
 """The forecast's small histogram is at most this many points tall."""
 WAIT_BAR = "#e0a526"
@@ -243,6 +246,7 @@ class _Page:
         style: _Text,
         flags: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
         wrap: bool = False,
+        elide: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
     ) -> float:
         """Draw ``text`` in ``rect`` (elided to one line unless ``wrap``); returns its height."""
         font = style.font()
@@ -254,9 +258,14 @@ class _Page:
             bounds = metrics.boundingRect(rect, int(flags), text)
             self.painter.drawText(rect, int(flags), text)
             return min(bounds.height(), rect.height())
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+        shown = metrics.elidedText(text, elide, rect.width())
         self.painter.drawText(rect, int(flags | Qt.AlignmentFlag.AlignTop), shown)
         return metrics.height()
+
+    @staticmethod
+    def width(text: str, style: _Text) -> float:
+        """How wide ``text`` is on one line."""
+        return QFontMetricsF(style.font()).horizontalAdvance(text)
 
     def wrapped_height(self, width: float, text: str, style: _Text) -> float:
         """How tall ``text`` is when wrapped to ``width``."""
@@ -614,6 +623,7 @@ def _draw_time_bar(page: _Page, rect: QRectF, analysis: FlowAnalysis) -> float:
                 QRectF(start, bar.bottom() + 2, x - start - 2, 9),
                 metrics.name,
                 _Text(6.2, theme.INK_SOFT),
+                elide=NAME_ELIDE,
             )
     return rect.bottom()
 
@@ -678,14 +688,30 @@ def _draw_constraint_and_levers(
     y += 13
     largest = levers[0].best_hours
     row_height = min(14.0, (rect.bottom() - y) / len(levers))
-    name_width, bar_width = rect.width() * 0.42, rect.width() * 0.13
-    for found in levers:
-        how = max(
+    figures = [
+        f"−{hours(found.best_hours)}  "
+        + max(
             (found.halve_wait_hours, "halve the wait"),
             (found.halve_process_hours, "halve the work"),
             (found.perfect_pca_hours, "no rework"),
         )[1]
-        page.text(QRectF(rect.left(), y, name_width - 6, row_height), found.stage, BODY_BOLD)
+        for found in levers
+    ]
+    # The names take the room they need before the bars; what still does not fit is cut in
+    # the middle, so that names which begin alike stay apart.
+    figure_width = max(page.width(figure, BODY) for figure in figures) + 5
+    name_width = min(
+        max(page.width(found.stage, BODY_BOLD) for found in levers) + 6,
+        rect.width() * (1 - LEAST_LEVER_BAR) - figure_width,
+    )
+    bar_width = min(rect.width() * MOST_LEVER_BAR, rect.width() - name_width - figure_width)
+    for found, figure in zip(levers, figures, strict=True):
+        page.text(
+            QRectF(rect.left(), y, name_width - 6, row_height),
+            found.stage,
+            BODY_BOLD,
+            elide=NAME_ELIDE,
+        )
         page.bar(
             QRectF(
                 rect.left() + name_width,
@@ -702,7 +728,7 @@ def _draw_constraint_and_levers(
                 rect.width() - name_width - bar_width - 5,
                 row_height,
             ),
-            f"−{hours(found.best_hours)}  {how}",
+            figure,
             BODY,
         )
         y += row_height

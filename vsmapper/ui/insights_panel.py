@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QScrollArea,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -46,6 +47,7 @@ from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.background import Latest
 from vsmapper.ui.docks import InView
+from vsmapper.ui.stage_names import NameDelegate
 from vsmapper.ui.units import (
     NOISE,
     UNBOUNDED,
@@ -70,6 +72,9 @@ HEADING_POINT_SIZE = 14
 PROBLEM_SHOWN_MS = 8000
 MAX_COLUMN_CHARACTERS = 28
 """Wider cells (a long note or constraint name) are elided; the tooltip has the whole text."""
+MOST_NAME_CHARACTERS = 60
+"""A column of stage names grows to its longest name up to this many characters; a longer
+name is cut in the middle."""
 SEVERITY_COLORS = {
     "critical": theme.CONSTRAINT,
     "warning": theme.OVERLOADED,
@@ -162,6 +167,29 @@ def fit_columns(table: QTableView, max_characters: int = MAX_COLUMN_CHARACTERS) 
     widest = table.fontMetrics().averageCharWidth() * max_characters
     for column in range(table.model().columnCount()):
         table.setColumnWidth(column, min(widest, table.columnWidth(column)))
+
+
+def fit_name_column(table: QTableView, column: int) -> None:
+    """Make a column of stage names as wide as its longest, on every row and not only those
+    in view, before the free text of the last column, which takes what is left.
+
+    A column the user made wider stays so; a name longer than ``MOST_NAME_CHARACTERS`` is cut
+    in the middle.
+    """
+    if not isinstance(table.itemDelegateForColumn(column), NameDelegate):
+        table.setItemDelegateForColumn(column, NameDelegate(table))
+    model, plain = table.model(), table.fontMetrics()
+    widest = 0
+    for row in range(model.rowCount()):
+        index = model.index(row, column)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        metrics = QFontMetrics(font) if isinstance(font, QFont) else plain
+        widest = max(widest, metrics.horizontalAdvance(str(index.data())))
+    # The text's margins in a cell, as the style draws them.
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    most = plain.averageCharWidth() * MOST_NAME_CHARACTERS
+    wanted = min(widest + 2 * margin + 2, most)
+    table.setColumnWidth(column, max(table.columnWidth(column), wanted))
 
 
 def filled_item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
@@ -500,7 +528,7 @@ class LeverageModel(QAbstractTableModel):
             return row.found.stage_id
         if column == 0:
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "Click to select this stage on the map"
+                return f"{row.found.stage}\nClick to select this stage on the map"
             return self._constraint_looks.get(role) if row.constraint else None
         if column > len(LEVERS):
             if role == Qt.ItemDataRole.ForegroundRole:
@@ -584,6 +612,7 @@ class LeverageView(FollowingPanel):
             # Sized once to the contents; after that the widths are the user's.
             fit_columns(self.table)
             self._sized = True
+        fit_name_column(self.table, 0)
         return "where a change would shorten lead time"
 
     @staticmethod

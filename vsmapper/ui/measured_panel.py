@@ -31,9 +31,9 @@ from vsmapper.ui.chart_panel import (
     export_chart_dialog,
     histogram_items,
     save_chart,
-    short_name,
 )
 from vsmapper.ui.measured import Measured, hours_text
+from vsmapper.ui.stage_names import short_name
 from vsmapper.ui.throughput import ThroughputForecastBox
 
 if TYPE_CHECKING:

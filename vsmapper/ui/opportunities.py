@@ -69,6 +69,7 @@ from vsmapper.ui.insights_panel import (
     FollowingPanel,
     ProblemLabel,
     fit_columns,
+    fit_name_column,
     overload_text,
     panel_font,
     percent_of,
@@ -722,6 +723,8 @@ class OpportunityTableModel(CheckedTableModel):
                 f"{signed_duration(stream, effect.expected_lead_time_delta_hours or 0.0)} "
                 f"({signed_number(effect.expected_lead_time_delta_pct or 0.0)}%), {rolled}"
             )
+        if number == STAGE_COLUMN:
+            return stage.name
         scenario = self.workspace.scenario
         if scenario is not None and opportunity.id not in scenario.ai:
             return f"Not enabled in the scenario {scenario.name}"
@@ -957,6 +960,7 @@ class OpportunitiesPanel(FollowingPanel):
             # Sized once to the contents; after that the widths are the user's.
             fit_columns(self.table)
             self._sized = True
+        fit_name_column(self.table, STAGE_COLUMN)
         scenario = self.workspace.scenario
         if scenario is None:
             return "AI opportunities on the map"
