@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QThread
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
 )
@@ -156,6 +158,32 @@ def test_a_name_too_long_for_its_column_is_cut_in_the_middle(leverage: LeverageV
     assert isinstance(delegate, QStyledItemDelegate)
     delegate.initStyleOption(option, leverage.model.index(1, 0))
     assert option.textElideMode == Qt.TextElideMode.ElideMiddle
+
+
+def test_a_bar_never_covers_its_figure(qtbot: QtBot, example: Workspace) -> None:
+    example.show_scenario("ai-across-the-stream")
+    view = LeverageView(example)
+    window = shown_in_window(qtbot, view)
+    view.refresh()
+    table = view.table
+    index = view.model.index(view.ranked_stage_ids().index("review"), 3)
+    assert index.data(BAR_ROLE) > 0
+    # The figure's own box in its cell: right-aligned, one line, centred.
+    cell_rect = table.visualRect(index)
+    metrics = QFontMetrics(index.data(Qt.ItemDataRole.FontRole) or table.font())
+    margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+    width = metrics.horizontalAdvance(index.data())
+    figure = QRect(
+        cell_rect.right() - margin - width,
+        cell_rect.center().y() - metrics.height() // 2,
+        width,
+        metrics.height(),
+    )
+    with_bar = table.viewport().grab(figure).toImage()
+    table.setItemDelegate(QStyledItemDelegate(table))
+    without_bar = table.viewport().grab(figure).toImage()
+    assert with_bar == without_bar
+    window.close()
 
 
 def test_leverage_follows_added_and_removed_stages_and_keeps_the_selection(

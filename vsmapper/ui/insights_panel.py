@@ -305,7 +305,8 @@ class FollowingPanel(QWidget):
 
 
 class BarDelegate(QStyledItemDelegate):
-    """Draws a soft bar behind a cell's text, as long as the share in ``BAR_ROLE``."""
+    """Draws a soft bar under a cell's text, as long as the share in ``BAR_ROLE``: below the
+    line, never over its figures."""
 
     def paint(
         self,
@@ -315,15 +316,24 @@ class BarDelegate(QStyledItemDelegate):
     ) -> None:
         share = index.data(BAR_ROLE)
         if share:
-            bar = QRect(option.rect.adjusted(3, 6, -3, -6))
+            bar = self.bar_rect(option.rect, option.fontMetrics.height())
             bar.setWidth(max(3, round(bar.width() * min(1.0, share))))
             painter.save()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(theme.color(index.data(BAR_COLOR_ROLE) or theme.FLOW, 70))
-            painter.drawRoundedRect(bar, 4, 4)
+            painter.setBrush(theme.color(index.data(BAR_COLOR_ROLE) or theme.FLOW, 150))
+            painter.drawRoundedRect(bar, 2, 2)
             painter.restore()
         super().paint(painter, option, index)
+
+    @staticmethod
+    def bar_rect(cell: QRect, line_height: int) -> QRect:
+        """Where a full bar goes in ``cell``: the strip between its centred line of text and
+        its bottom edge."""
+        below_text = cell.top() + (cell.height() + line_height) // 2 + 1
+        return QRect(
+            cell.left() + 3, below_text, cell.width() - 6, max(2, cell.bottom() - below_text - 1)
+        )
 
 
 def read_only_item(text: str, tooltip: str = "") -> QTableWidgetItem:
