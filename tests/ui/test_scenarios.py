@@ -463,7 +463,7 @@ def test_the_comparison_shows_the_engines_figures(
         assert column[0] == hours(found.future.lead_time_hours)
         assert column[1] == hours(found.future.expected_lead_time_hours)
         assert column[2] == f"{found.future.flow_efficiency:.1%}"
-        assert column[3] == f"{found.future.rolled_pca:.1%}"
+        assert column[3] == f"{found.future.rolled_pca:.0%}"
         assert column[4].startswith(found.future.constraint.stage)
         assert column[5] == f"{found.future.cost_per_item:,.0f} USD"
         assert column[6] == f"{found.monthly_ai_cost:,.0f} USD"
@@ -472,12 +472,15 @@ def test_the_comparison_shows_the_engines_figures(
             f"{sign}{hours(found.lead_time_delta_hours)} ({found.lead_time_delta_pct:+.1f}%)"
         ).replace("-", "−")
         assert deltas[1].removeprefix("+").startswith(hours(found.expected_lead_time_delta_hours))
-        for shown, change in (
-            (deltas[2], found.flow_efficiency_delta),
-            (deltas[3], found.rolled_pca_delta),
+        for shown, before, after, decimals in (
+            (deltas[2], found.current.flow_efficiency, found.future.flow_efficiency, 1),
+            (deltas[3], found.current.rolled_pca, found.future.rolled_pca, 0),
         ):
-            points = f"{100 * change:+.1f}"
-            assert shown == ("±0" if float(points) == 0 else points.replace("-", "−")) + " pts"
+            # The change between the figures as shown, not between the unrounded ones.
+            figures = [float(f"{share:.{decimals}%}".rstrip("%")) for share in (before, after)]
+            points = round(figures[1] - figures[0], decimals)
+            text = f"{points:+.{decimals}f}".replace("-", "−")
+            assert shown == ("±0" if points == 0 else text) + " pts"
         assert deltas[5] == f"{found.cost_per_item_delta:+,.0f} USD".replace("-", "−")
         assert deltas[6] == f"+{found.monthly_ai_cost:,.0f} USD"
         tone = BETTER if found.lead_time_delta_hours < 0 else WORSE
@@ -724,6 +727,45 @@ def test_queue_changes_that_show_as_nothing_are_uncoloured(example: Workspace) -
     )
     _, deltas = queue_values(example.stream, change, before=False)
     assert deltas == [("±0 pts", None), ("±0", None)]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "shown"),
+    [
+        (0.155, 0.164, ["16%", "16%", "±0 pts"]),
+        (0.164, 0.176, ["16%", "18%", "+2 pts"]),
+        (0.204, 0.196, ["20%", "20%", "±0 pts"]),
+    ],
+)
+def test_a_busy_change_is_the_change_between_the_figures_shown(
+    example: Workspace, before: float, after: float, shown: list[str]
+) -> None:
+    from vsmapper.analysis.queues import QueueChange
+
+    change = QueueChange(
+        stage_id="deploy",
+        stage="Deploy to production",
+        wait_kind="queue",
+        utilization_before=before,
+        utilization_after=after,
+        wait_before_hours=6.0,
+        wait_after_hours=6.0,
+        responds=True,
+    )
+    [was, _], _ = queue_values(example.stream, change, before=True)
+    [busy, _], [(delta, tone), _] = queue_values(example.stream, change, before=False)
+    assert [was, busy, delta] == shown
+    assert (tone is None) == (delta == "±0 pts")
+
+
+def test_rolled_pca_reads_as_in_the_metrics_and_on_the_map(
+    comparison: ScenarioComparisonView, example: Workspace
+) -> None:
+    comparison.refresh()
+    rows = {row[0]: row[1:] for row in comparison.as_rows()}
+    assert rows["Rolled %C&A"][0] == "32%"  # 31.9%, shown whole everywhere
+    found = compare(example.stream, find_scenario(example.stream, "ai-across-the-stream"))
+    assert measure_values(example.stream, found.future, None)[3] == "31%"
 
 
 def test_deleting_the_scenario_shown_shows_the_one_shown_before(

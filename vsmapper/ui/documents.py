@@ -55,7 +55,7 @@ from vsmapper.ui.measured_report import draw_measured_page
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_pages
 from vsmapper.ui.stage_names import NAME_ELIDE
-from vsmapper.ui.units import cost_text, money_text
+from vsmapper.ui.units import cost_text, money_text, rolled_pca_text
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 EXPORT_FILTERS: dict[str, str] = {
@@ -552,7 +552,7 @@ def _draw_figures(
             f"wait time {hours(analysis.wait_time_hours)}",
             theme.INK,
         ),
-        ("ROLLED %C&A", f"{analysis.rolled_pca:.0%}", "of items need no rework", theme.INK),
+        ("ROLLED %C&A", rolled_pca_text(analysis.rolled_pca), "of items need no rework", theme.INK),
         (
             "COST PER ITEM",
             cost_text(analysis.cost_per_item, stream),

@@ -10,7 +10,7 @@ from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.units import NO_COSTS_TIP, cost_text, show_hours
+from vsmapper.ui.units import NO_COSTS_TIP, cost_text, rolled_pca_text, show_hours
 from vsmapper.ui.workspace import Workspace
 
 FIGURES = [
@@ -113,7 +113,7 @@ class MetricsPanel(QWidget):
                 "process time ÷ lead time on the critical path",
             ),
             "rolled_pca": (
-                f"{analysis.rolled_pca:.0%}",
+                rolled_pca_text(analysis.rolled_pca),
                 "share of items that pass every stage without rework",
             ),
             "expected_lead_time": duration(analysis.expected_lead_time_hours),

@@ -78,6 +78,9 @@ from vsmapper.ui.units import (
     duration_text,
     literal_label,
     money_text,
+    percent_text,
+    rolled_pca_text,
+    shown_points,
     signed_duration,
     signed_number,
 )
@@ -862,8 +865,8 @@ def measure_values(
     return [
         UNBOUNDED if unbounded else duration_text(stream, analysis.lead_time_hours),
         UNBOUNDED if unbounded else duration_text(stream, analysis.expected_lead_time_hours),
-        "—" if unbounded else f"{analysis.flow_efficiency:.1%}",
-        f"{analysis.rolled_pca:.1%}",
+        "—" if unbounded else percent_text(analysis.flow_efficiency, 1),
+        rolled_pca_text(analysis.rolled_pca),
         f"{constraint.stage} ({share_text(constraint.share)})" if constraint else "—",
         cost_text(analysis.cost_per_item, stream),
         "—" if monthly_ai_cost is None else money_text(monthly_ai_cost, stream.currency),
@@ -878,6 +881,8 @@ def measure_deltas(
     lead = comparison.lead_time_delta_hours
     expected = comparison.expected_lead_time_delta_hours
     efficiency = comparison.flow_efficiency_delta
+    if efficiency is not None:
+        efficiency = shown_points(current.flow_efficiency, future.flow_efficiency, 1)
     same = (current.constraint and current.constraint.stage_id) == (
         future.constraint and future.constraint.stage_id
     )
@@ -894,13 +899,13 @@ def measure_deltas(
             coloured(
                 f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)", expected
             ),
-            coloured(signed_number(100 * efficiency, 1, " pts"), efficiency, lower_is_better=False),
+            coloured(signed_number(efficiency, 1, " pts"), efficiency, lower_is_better=False),
         ]
-    pca = comparison.rolled_pca_delta
+    pca = shown_points(current.rolled_pca, future.rolled_pca)
     cost = comparison.cost_per_item_delta
     return [
         *timing,
-        coloured(signed_number(100 * pca, 1, " pts"), pca, lower_is_better=False),
+        coloured(signed_number(pca, 0, " pts"), pca, lower_is_better=False),
         ("same" if same else "moved", None),
         coloured(signed_money(cost, stream.currency), cost)
         if stream.has_costs()
@@ -934,7 +939,9 @@ def busy_text(utilization: float | None) -> str:
     """A stage's utilization as the comparison shows it, overloads unmistakable."""
     if utilization is None:
         return "—"
-    return f"OVERLOADED {utilization:.0%}" if utilization >= 1 else f"{utilization:.0%}"
+    return (
+        f"OVERLOADED {percent_text(utilization)}" if utilization >= 1 else percent_text(utilization)
+    )
 
 
 def queue_values(
@@ -946,14 +953,14 @@ def queue_values(
             busy_text(change.utilization_before),
             duration_text(stream, change.wait_before_hours),
         ], []
-    busy_delta = (change.utilization_after or 0.0) - (change.utilization_before or 0.0)
+    busy_delta = shown_points(change.utilization_before or 0.0, change.utilization_after or 0.0)
     wait_delta = change.wait_after_hours - change.wait_before_hours
     values = [
         busy_text(change.utilization_after),
         UNBOUNDED if change.overflowing else duration_text(stream, change.wait_after_hours),
     ]
     deltas = [
-        coloured(signed_number(100 * busy_delta, 0, " pts"), busy_delta),
+        coloured(signed_number(busy_delta, 0, " pts"), busy_delta),
         (UNBOUNDED, WORSE)
         if change.overflowing
         else coloured(signed_duration(stream, wait_delta), wait_delta),

@@ -104,6 +104,23 @@ def signed_number(value: float, decimals: int = 1, unit: str = "") -> str:
     return f"{value:+.{decimals}f}".replace("-", "−") + unit
 
 
+def percent_text(share: float, decimals: int = 0) -> str:
+    """A share as a percent: ``32%``, or ``15.9%`` with one decimal."""
+    return f"{share:.{decimals}%}"
+
+
+def rolled_pca_text(share: float) -> str:
+    """Rolled %C&A as every view shows it, in whole percents: ``32%``."""
+    return percent_text(share)
+
+
+def shown_points(before: float, after: float, decimals: int = 0) -> float:
+    """The change in percentage points between two shares as ``percent_text`` shows them, so
+    that it agrees with the figures beside it: 15.5% → 16.4% shown as 16% → 16% is ±0 pts."""
+    shown = [float(percent_text(share, decimals)[:-1]) for share in (before, after)]
+    return round(shown[1] - shown[0], decimals)
+
+
 def change_color(delta: float, lower_is_better: bool = True) -> str | None:
     """Green for a change for the better, red for worse, None for no change."""
     if abs(delta) < NOISE:
