@@ -275,7 +275,8 @@ def test_each_chart_exports(panel: ChartsPanel, tmp_path: Path, suffix: str) -> 
     assert (tmp_path / f"chart0{suffix}").read_bytes()[:5] in (b"\x89PNG\r", b"<?xml")
 
 
-def test_the_time_chart_has_a_legend_under_its_bars(panel: ChartsPanel) -> None:
+def test_the_time_chart_has_its_legend_and_axis_title_above_its_bars(panel: ChartsPanel) -> None:
+    # A chart taller than its dock scrolls: under the bars, both were out of sight.
     chart = panel.time_chart
     panel.resize(900, 560)
     panel.tabs.setCurrentWidget(chart)
@@ -283,9 +284,15 @@ def test_the_time_chart_has_a_legend_under_its_bars(panel: ChartsPanel) -> None:
     QApplication.processEvents()
     names = [label.text for _, label in chart.legend.items]
     assert names == ["Wait", "Process", "Expected rework"]
-    bars = chart.plot.getPlotItem().getViewBox().sceneBoundingRect()
+    item = chart.plot.getPlotItem()
+    bars = item.getViewBox().sceneBoundingRect()
     legend = chart.legend.sceneBoundingRect()
-    assert legend.top() >= bars.bottom() and legend.width() < bars.width() / 2
+    assert legend.bottom() <= bars.top() and legend.width() < bars.width() / 2
+    axis = item.getAxis("top")
+    assert axis.isVisible() and axis.label.isVisible()
+    assert axis.labelText == "working hours"
+    assert axis.label.sceneBoundingRect().bottom() <= bars.top()
+    assert legend.bottom() <= axis.label.sceneBoundingRect().top()
 
 
 def test_the_time_chart_keeps_room_for_every_stage_s_name(panel: ChartsPanel) -> None:

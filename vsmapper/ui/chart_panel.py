@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QGraphicsLinearLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -288,11 +289,22 @@ class TimeChart(QWidget):
             )
             for colour in (theme.WAIT, theme.PROCESS, theme.REWORK)
         ]
-        # Under the plot, in the plot's own layout: inside it, a legend would cover the bars.
+        # The legend and the hours' axis above the bars, in the plot's own layout (inside it, a
+        # legend would cover the bars): in a dock too short for a bar per stage the chart
+        # scrolls, and under the bars they were out of sight.
         self.legend = pg.LegendItem(colCount=len(self._layers), labelTextColor=theme.INK)
         self.legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        item.layout.addItem(self.legend, 4, 1)
-        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        hours = item.getAxis("top")
+        hours.setTextPen(theme.INK)
+        hours.setPen(theme.HAIRLINE)
+        item.layout.removeItem(hours)
+        header = QGraphicsLinearLayout(Qt.Orientation.Vertical)
+        header.addItem(self.legend)
+        header.addItem(hours)
+        header.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        item.layout.addItem(header, 1, 1)
+        item.setLabel("top", "working hours", color=theme.INK_SOFT)
+        item.getAxis("bottom").showLabel(False)
         for layer, name in zip(self._layers, ("Wait", "Process", "Expected rework"), strict=True):
             item.addItem(layer)
             self.legend.addItem(layer, name)
