@@ -22,6 +22,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.exports import EXPORT_SUFFIXES
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.model import ValueStream
+from vsmapper.model.duration import format_hours
 from vsmapper.ui.canvas import MapScene
 from vsmapper.ui.canvas.render import map_source_rect
 from vsmapper.ui.documents import (
@@ -140,6 +141,20 @@ def test_the_report_names_each_lever_whole(tmp_path: Path, qapp: QApplication) -
     levers = [found.stage for found in sensitivity(stream) if found.best_hours > 0]
     for name in levers[:TOP_LEVERS]:
         assert re.search(rf"{re.escape(name)}\s+−", text), name
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_the_forecast_s_histogram_has_a_lead_time_axis(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = tmp_path / "report.pdf"
+    result = forecast(example, 2000, 11)
+    export_map(example, path, forecast_result=result)
+    text = pdf_text(path).split("\f")[0]
+    assert "lead time of an item (working time)" in text
+    for hours in (result.histogram_edges[0], result.histogram_edges[-1]):
+        assert format_hours(hours, 8, 5) in text
 
 
 @pytest.mark.slow

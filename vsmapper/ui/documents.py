@@ -201,7 +201,9 @@ TOP_LEVERS = 8
 LEAST_LEVER_BAR, MOST_LEVER_BAR = 0.07, 0.13
 """Shares of its column a bar of "Where it would matter" takes: less as the names need it."""
 HISTOGRAM_MOST_HEIGHT = 110.0
-"""The forecast's small histogram is at most this many points tall."""
+"""The forecast's small histogram is at most this many points tall..."""
+HISTOGRAM_AXIS_HEIGHT = 20.0
+"""...of which its lead-time axis, labelled under the bars, takes this many."""
 WAIT_BAR = "#e0a526"
 MIN_LABELLED_SEGMENT = 40.0
 """A stage narrower than this on the time bar (points) goes unnamed."""
@@ -898,32 +900,46 @@ def _draw_forecast(
         )
         + 6
     )
-    if rect.bottom() - y >= 24:
+    if rect.bottom() - y >= 24 + HISTOGRAM_AXIS_HEIGHT:
         _draw_histogram(
             page,
             QRectF(rect.left(), y, rect.width(), min(HISTOGRAM_MOST_HEIGHT, rect.bottom() - y)),
             forecast_result,
+            hours,
         )
 
 
-def _draw_histogram(page: _Page, rect: QRectF, forecast_result: Forecast) -> None:
-    """The forecast's distribution as small bars, with P85 marked."""
+def _draw_histogram(
+    page: _Page, rect: QRectF, forecast_result: Forecast, hours: Callable[[float], str]
+) -> None:
+    """The forecast's distribution as small bars, with P85 marked, over its lead-time axis."""
     counts, edges = forecast_result.histogram_counts, forecast_result.histogram_edges
     tallest = max(counts) or 1
     low, high = edges[0], edges[-1]
-    width = rect.width() / len(counts)
+    bars = rect.adjusted(0, 0, 0, -HISTOGRAM_AXIS_HEIGHT)
+    width = bars.width() / len(counts)
     for place, count in enumerate(counts):
-        height = (rect.height() - 2) * count / tallest
+        height = (bars.height() - 2) * count / tallest
         page.bar(
             QRectF(
-                rect.left() + place * width, rect.bottom() - height, max(0.5, width - 0.8), height
+                bars.left() + place * width, bars.bottom() - height, max(0.5, width - 0.8), height
             ),
             "#93c5fd",
         )
-    marker = rect.left() + rect.width() * (forecast_result.p85_hours - low) / (high - low or 1)
+    marker = bars.left() + bars.width() * (forecast_result.p85_hours - low) / (high - low or 1)
     page.painter.setPen(QPen(theme.color(theme.INK), 0.8, Qt.PenStyle.DashLine))
-    page.painter.drawLine(QPointF(marker, rect.top()), QPointF(marker, rect.bottom()))
-    page.text(QRectF(marker + 2, rect.top() - 1, 30, 9), "P85", _Text(6, theme.INK, bold=True))
+    page.painter.drawLine(QPointF(marker, bars.top()), QPointF(marker, bars.bottom()))
+    page.text(QRectF(marker + 2, bars.top() - 1, 30, 9), "P85", _Text(6, theme.INK, bold=True))
+    page.rule(bars.left(), bars.right(), bars.bottom() + 0.5, theme.MUTED)
+    ticks = QRectF(bars.left(), bars.bottom() + 2, bars.width(), 9)
+    page.text(ticks, hours(low), NOTE)
+    page.text(ticks, hours(high), NOTE, Qt.AlignmentFlag.AlignRight)
+    page.text(
+        ticks.translated(0, 9),
+        "lead time of an item (working time)",
+        NOTE,
+        Qt.AlignmentFlag.AlignHCenter,
+    )
 
 
 def _percent_change(change: float) -> str:
