@@ -67,6 +67,19 @@ def test_metrics_sits_above_the_other_right_panels_at_1080(make_window: WindowFa
     assert metrics.geometry().bottom() < properties.geometry().top()
 
 
+def test_metrics_keeps_all_its_figures_in_a_window_made_1280_by_720(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    # Laid out at 1920×1050, then moved to a projector: Metrics shrank with the window and
+    # cut its constraint sentence mid-line, while Properties under it stood nearly empty.
+    window = first_start(make_window, (1920, 1050))
+    metrics = window.docks["Metrics"]
+    assert not window.tabifiedDockWidgets(metrics)
+    window.resize(1280, 720)
+    qtbot.waitUntil(lambda: hidden_below(metrics) == 0)
+    assert metrics.geometry().bottom() < window.docks["Properties"].geometry().top()
+
+
 def click_tab(window: MainWindow, qtbot: QtBot, title: str) -> None:
     """Click the dock tab named ``title``, as a user does."""
     # Qt keeps the tab bars of earlier arrangements: the one in use has all the group's tabs.

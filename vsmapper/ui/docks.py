@@ -299,7 +299,52 @@ def needed_height(dock: QDockWidget) -> int:
     if shown is None or panel is None:
         return dock.height()
     title_bar = max(0, dock.height() - shown.height())
-    return panel.sizeHint().height() + title_bar
+    # Wrapped text asks for more height at a narrow width than its size hint says.
+    return max(panel.sizeHint().height(), panel.heightForWidth(shown.width())) + title_bar
+
+
+def keep_metrics_whole(window: QMainWindow, docks: dict[str, PanelDock]) -> None:
+    """Keep Metrics, stacked above the right column's panels, as tall as its figures (up to
+    ``METRICS_MOST`` of the column) as the window shrinks or the figures change: a window made
+    smaller shrank it too and cut its constraint sentence mid-line, while Properties below
+    stood nearly empty."""
+    metrics, below = docks["Metrics"], docks[TABBED[0][0]]
+
+    def fit() -> None:
+        if (
+            metrics.made_panel() is None
+            or not metrics.isVisible()
+            or not below.isVisible()
+            or metrics.isFloating()
+            or below in window.tabifiedDockWidgets(metrics)
+            or window.dockWidgetArea(below) != window.dockWidgetArea(metrics)
+        ):
+            return
+        column = metrics.height() + below.height()
+        wanted = min(needed_height(metrics), round(column * METRICS_MOST))
+        if wanted > metrics.height():
+            window.resizeDocks([metrics, below], [wanted, column - wanted], Qt.Orientation.Vertical)
+
+    def fit_soon() -> None:
+        # Once the window's layout has settled: Qt sizes the docks after the resize.
+        QTimer.singleShot(0, window, fit)
+
+    watcher = _Resized(window, fit_soon)
+    window.installEventFilter(watcher)
+    metrics.made.connect(lambda: metrics.panel().installEventFilter(watcher))
+
+
+class _Resized(QObject):
+    """Calls back when a watched widget is resized or its layout asks for a new size."""
+
+    def __init__(self, parent: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self._callback()
+        return False
 
 
 def grow_bottom_panels_when_raised(window: QMainWindow, docks: Iterable[QDockWidget]) -> None:

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.workshop = Workshop(self)
         self.measured_flow = install_measured_flow(self)
         docks.grow_bottom_panels_when_raised(self, self.docks.values())
+        docks.keep_metrics_whole(self, self.docks)
         self.setAcceptDrops(True)
         docks.fit_to_screen(self)
         restored = remember_layout and docks.restore_arrangement(self)
