@@ -73,8 +73,9 @@ def isolated_settings() -> Iterator[None]:
 
 
 def close_without_asking(window: MainWindow) -> None:
-    """Tests end with unsaved edits; closing must not wait for an answer."""
+    """Tests end with unsaved edits and open rounds; closing must not wait for an answer."""
     window.file.confirm_discard = lambda: True  # type: ignore[method-assign]
+    window.workshop.confirm_end_round = lambda: True  # type: ignore[method-assign]
 
 
 @pytest.fixture

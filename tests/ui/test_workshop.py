@@ -430,6 +430,20 @@ def answer_round_question(button: str, asked: list[str]) -> None:
     QTimer.singleShot(0, answer)
 
 
+def test_closing_the_window_asks_before_it_ends_a_round(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    del window.workshop.confirm_end_round  # the real question, not the fixture's stand-in
+    asked: list[str] = []
+    answer_round_question("Enter", asked)
+    # A slip of Ctrl+Q or the close button ended the room's round without a word.
+    assert not window.close()
+    assert len(asked) == 1 and survey.round is not None
+    assert post(survey.round.address, "p1", {"coding": {"pca": 60}}) == 200
+    answer_round_question("&End the round", asked)
+    assert window.close()
+    assert survey.round is None
+
+
 def test_a_new_map_asks_before_it_ends_a_round_and_keeps_it_by_default(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     post(survey.round.address, "p1", {"coding": {"pca": 50}})

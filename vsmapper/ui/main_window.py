@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
                 return
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.file.confirm_discard():
+        if not self.file.confirm_replace():
             event.ignore()
             return
         self.file.recovery.release()

@@ -69,8 +69,8 @@ class WindowFile(QObject):
         return answer == button.Discard
 
     def confirm_replace(self) -> bool:
-        """Ask before another map takes this one's place: about an open estimate round, then
-        unsaved changes; True when it is fine to go on."""
+        """Ask before this map leaves the window (another takes its place, or the window
+        closes): about an open estimate round, then unsaved changes; True to go on."""
         return self.window.workshop.confirm_end_round() and self.confirm_discard()
 
     def load(self, stream: ValueStream, path: Path | None) -> None:
