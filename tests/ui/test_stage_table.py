@@ -980,3 +980,8 @@ def test_a_pick_in_a_drop_down_cell_is_kept_and_closes_it(
     assert workspace.stream.stages[1].phase == "release"
     assert workspace.undo_stack.count() == 1
     assert table.state() != QAbstractItemView.State.EditingState
+
+
+def test_names_too_long_for_their_column_are_cut_in_the_middle(table: StageTableView) -> None:
+    # Cut at the end, every row of a map of numbered copies read "Discovery & prioritisatio…".
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle

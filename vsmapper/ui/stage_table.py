@@ -37,6 +37,7 @@ from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.editor import Editor
 from vsmapper.ui.insights_panel import ROOT
 from vsmapper.ui.refused_cells import ReopensRefusedCells
+from vsmapper.ui.stage_names import NAME_ELIDE
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -464,6 +465,9 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
         )
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
+        # Names that share a long beginning ("Discovery & prioritisation 3", "… 17") keep
+        # what tells them apart.
+        self.setTextElideMode(NAME_ELIDE)
         self.setTabKeyNavigation(True)
         self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().setDefaultSectionSize(28)
