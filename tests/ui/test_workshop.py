@@ -446,6 +446,7 @@ def test_closing_the_window_asks_before_it_ends_a_round(window, qtbot) -> None:
 
 def test_a_new_map_asks_before_it_ends_a_round_and_keeps_it_by_default(window, qtbot) -> None:
     survey = open_round(window, qtbot)
+    del window.workshop.confirm_end_round  # the real question, not the fixture's stand-in
     post(survey.round.address, "p1", {"coding": {"pca": 50}})
     before = snapshot(window)
     asked: list[str] = []
@@ -468,6 +469,7 @@ def test_opening_another_map_ends_the_round_when_the_user_agrees(window, qtbot, 
         other,
     )
     survey = open_round(window, qtbot)
+    del window.workshop.confirm_end_round
     address = survey.round.address
     asked: list[str] = []
     answer_round_question("&End the round", asked)
