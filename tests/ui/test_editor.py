@@ -729,6 +729,12 @@ def test_a_message_while_presenting_a_map_with_no_room_covers_it_only_briefly(
     assert window.messages.timer.interval() <= BRIEF_MILLISECONDS
     window.show_problem("Coding: 'lots' is not a number")
     assert window.messages.timer.interval() <= BRIEF_MILLISECONDS
+    # Presenting over, the message goes to the status bar and later ones stay their time.
+    window.toggle_presentation(False, full_screen=False)
+    QApplication.processEvents()
+    assert not window.messages.over_map.isVisible()
+    window.show_message(ROUND_GOES_ON, 10000)
+    assert window.messages.timer.interval() == 10000
 
 
 def test_a_refusal_about_the_state_shown_goes_when_another_is_shown(

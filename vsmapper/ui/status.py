@@ -66,6 +66,7 @@ class StatusMessages(QObject):
         self.message_label.setToolTip(message)
         # The message takes the whole bar while it shows: beside the summary it was cut.
         self.status_label.hide()
+        self.covers_boxes = False
         if self.view.is_presenting():
             self._show_over_map(message, colour)
         # The room reads the boxes a message covers only once it has gone.
@@ -137,6 +138,11 @@ class StatusMessages(QObject):
         cover boxes now."""
         if not self.over_map.isVisible():
             return
+        if not self.view.is_presenting():
+            # Presenting ended: the status bar below holds the message.
+            self.over_map.hide()
+            self.covers_boxes = False
+            return
         self._place_over_map()
         if self.covers_boxes and self.timer.remainingTime() > BRIEF_MILLISECONDS:
             self.timer.start(BRIEF_MILLISECONDS)
@@ -152,6 +158,7 @@ class StatusMessages(QObject):
         self.message_label.clear()
         self.status_label.show()
         self.over_map.hide()
+        self.covers_boxes = False
 
     def clear_problem(self) -> None:
         """An edit went through: a refusal shown before is old news."""
