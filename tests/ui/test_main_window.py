@@ -590,3 +590,20 @@ def test_tab_in_the_map_s_description_goes_on_to_the_next_field(qtbot: QtBot) ->
     # A tab went into the description, and the demand typed next with it.
     assert "\t" not in dialog.description.toPlainText()
     assert not dialog.description.hasFocus()
+
+
+def test_esc_takes_back_a_stage_the_window_added_while_the_table_had_the_keys(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(files.example_map(), shown=True)
+    before = [stage.id for stage in window.workspace.stream.stages]
+    window.table.setFocus()
+    window.table.setCurrentIndex(window.table.model().index(2, 0))
+    for action in (window.menus.add_after_action, window.menus.add_parallel_action):
+        window.table.setFocus()
+        action.trigger()
+        assert len(window.workspace.stream.stages) == len(before) + 1
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        QApplication.processEvents()
+        # Only the table's own Ctrl+Enter took it back; the window's actions left "New stage".
+        assert [stage.id for stage in window.workspace.stream.stages] == before

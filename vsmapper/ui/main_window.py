@@ -287,14 +287,17 @@ class MainWindow(QMainWindow):
         return self.table.hasFocus() or self.table.isAncestorOf(self.focusWidget())
 
     def _add_and_name(self, add: Callable[[], str | None]) -> None:
-        """Add a stage and start typing its name where the user is working; on the map, Esc
-        takes the stage back."""
+        """Add a stage and start typing its name where the user is working; Esc takes the
+        stage back."""
         in_table, selected = self._table_has_focus(), self.selected_ids
         stage_id = add()
-        if stage_id and in_table:
-            self.table.edit_name(stage_id)
-        elif stage_id:
-            self.rename_stage(on_cancel=self.editor.undo_if_last(selected))
+        if not stage_id:
+            return
+        take_back = self.editor.undo_if_last(selected)
+        if in_table:
+            self.table.edit_name(stage_id, take_back)
+        else:
+            self.rename_stage(on_cancel=take_back)
 
     def rename_stage(self, on_cancel: Callable[[], object] | None = None) -> None:
         """Rename the selected stage in place, on its box (``on_cancel`` if left with Esc)."""

@@ -631,12 +631,14 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
 
     # --- stages --------------------------------------------------------------------
 
-    def edit_name(self, stage_id: str) -> None:
-        """Start typing the name of a stage, e.g. one just added."""
+    def edit_name(self, stage_id: str, on_cancel: Callable[[], None] | None = None) -> None:
+        """Start typing the name of a stage, e.g. one just added (``on_cancel`` takes it back
+        if left with Esc)."""
         row = self.workspace.document.stage_index(stage_id)
         index = self.model().index(row, 0)
         self.setCurrentIndex(index)
         self.edit(index)
+        self._naming_new_stage = on_cancel
 
     def add_stage_after_editing(self, editor: QWidget) -> None:
         """Ctrl+Enter in a cell's editor: keep what was typed, then add a stage after its row.
@@ -655,9 +657,7 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
         selected = self.selected_stage_ids()
         stage_id = self.editor.add_stage_after(self._current_stage_id())
         if stage_id:
-            take_back = self.editor.undo_if_last(selected)
-            self.edit_name(stage_id)
-            self._naming_new_stage = take_back
+            self.edit_name(stage_id, self.editor.undo_if_last(selected))
 
     def _current_stage_id(self) -> str | None:
         """The current row's stage, else the last stage, else None."""
