@@ -6,11 +6,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tests.history.histories import HAND_ROWS, hand_map, write_transitions
+from vsmapper.analysis import analyze
 from vsmapper.cli import example_map_path
+from vsmapper.history.apply import measured_map
 from vsmapper.history.caveats import caveats
 from vsmapper.history.measure import Measurement, measure
 from vsmapper.history.reading import read_history
 from vsmapper.history.statuses import guess_statuses
+from vsmapper.model.duration import parse_estimate
 
 TODAY = date(2026, 12, 1)
 TOO_FEW = "too few to measure a map (at least ~30 done items make percentiles meaningful)"
@@ -85,7 +88,14 @@ def test_time_in_progress_more_than_the_people_can_work(tmp_path: Path) -> None:
     ]
     found = measured(tmp_path, rows)
     assert caveats(found, TODAY) == []  # without the map, nobody's load is known
-    (said,) = caveats(found, TODAY, stream=hand_map())
+    applied = measured_map(hand_map(), found)
+    (said,) = caveats(found, TODAY, analyze(applied))
     assert said.startswith("Time in working statuses at 5.1 items a week is more work than")
     assert "(Development 203% busy)" in said
     assert "before comparing scenarios" in said
+
+    # Said until the map tells hands-on time, as the caveat asks.
+    hands_on = applied.replaced(
+        stages=[stage.replaced(process_time=parse_estimate("2h")) for stage in applied.stages]
+    )
+    assert caveats(found, TODAY, analyze(hands_on)) == []

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING
 from vsmapper.errors import counted
 
 if TYPE_CHECKING:
+    from vsmapper.analysis.flow import FlowAnalysis
     from vsmapper.history.measure import Measurement
-    from vsmapper.model import ValueStream
 
 ENOUGH_DONE = 30
 """Done items below which P10/P90 rest on two or three items each."""
 
 
 def caveats(
-    measurement: Measurement, today: date | None = None, stream: ValueStream | None = None
+    measurement: Measurement, today: date | None = None, analysis: FlowAnalysis | None = None
 ) -> list[str]:
-    """Plain-language reasons to doubt ``measurement`` (applied to ``stream`` when given);
-    none when it looks sound."""
+    """Plain-language reasons to doubt ``measurement``, and the ``analysis`` of the map it
+    measured, when given; none when they look sound."""
     today = today if today is not None else date.today()
     found = []
     enough = f"at least ~{ENOUGH_DONE} done items make percentiles meaningful"
@@ -38,16 +38,19 @@ def caveats(
         found.append(
             f"The history runs to {measurement.last_change:%Y-%m-%d}, after today: check the dates"
         )
-    overloaded = _overloaded(measurement, stream) if stream is not None else None
+    overloaded = _overloaded(measurement, analysis) if analysis is not None else None
     if overloaded:
         found.append(overloaded)
     return found
 
 
-def _overloaded(measurement: Measurement, stream: ValueStream) -> str | None:
-    """What to say when time in working statuses is more work than the people drawn can do."""
-    from vsmapper.analysis.flow import analyze
-    from vsmapper.history.apply import measured_map, spread_estimate
+def _overloaded(measurement: Measurement, analysis: FlowAnalysis) -> str | None:
+    """What to say when time in working statuses is more work than the people drawn can do.
+
+    Judged on the map as it is: once a stage's process time is hands-on time, or its people
+    those who work at once, it is no longer said.
+    """
+    from vsmapper.history.apply import spread_estimate
 
     worked = {
         found.id
@@ -56,7 +59,7 @@ def _overloaded(measurement: Measurement, stream: ValueStream) -> str | None:
     }
     over = [
         metrics
-        for metrics in analyze(measured_map(stream, measurement)).stages
+        for metrics in analysis.stages
         if metrics.id in worked and metrics.utilization is not None and metrics.utilization >= 1
     ]
     if not over:

@@ -130,11 +130,12 @@ def run_measure(args: argparse.Namespace) -> int:
         args.log, args.map, since, until, args.hours_per_day, args.days_per_week
     )
     model_lead_time = analyze(stream).lead_time_hours if drawn is not None else None
+    measured_stream = measured_map(stream, measurement)
     if args.out is not None and args.out.lower().endswith(".xlsx"):
-        export_xlsx(measured_map(stream, measurement), args.out, measurement=measurement)
+        export_xlsx(measured_stream, args.out, measurement=measurement)
     elif args.out is not None:
-        save_map(measured_map(stream, measurement), args.out)
-    doubts = caveats(measurement, stream=stream)
+        save_map(measured_stream, args.out)
+    doubts = caveats(measurement, analysis=analyze(measured_stream))
     if args.json:
         print(json_text(measurement_json(measurement, stream, model_lead_time, doubts)))
         return 0

@@ -269,11 +269,14 @@ class HistoryImportDialog(QDialog):
         found = result.measurement
         if self._span is None:
             self._show_span((found.since.date(), found.until.date()))
+        from vsmapper.analysis.flow import analyze
+        from vsmapper.history.apply import measured_map
         from vsmapper.history.caveats import caveats
 
         # What to doubt, before it is applied: in bold, above what was read.
+        applied = analyze(measured_map(result.stream, found))
         doubts = [
-            f"<b>{html.escape(caveat)}.</b><br>" for caveat in caveats(found, stream=result.stream)
+            f"<b>{html.escape(caveat)}.</b><br>" for caveat in caveats(found, analysis=applied)
         ]
         self.message.setText(
             "".join(doubts) + f"{found.layout.capitalize()} layout: {found.headline()}. "

@@ -343,7 +343,9 @@ class MeasuredFlowPanel(QWidget):
                 lines.append("Against the map as it was drawn, before this measurement:")
             lines.append(f"<b>{html.escape(gap.sentence)}</b>")
             lines.extend(html.escape(note) for note in gap.stage_notes[:4])
-        doubts = [f"<b>{html.escape(caveat)}.</b>" for caveat in caveats(found, stream=stream)]
+        # Judged on the map the measurement was applied to, as it is now.
+        applied = self.workspace.analysis() if self.drawn is not None else None
+        doubts = [f"<b>{html.escape(caveat)}.</b>" for caveat in caveats(found, analysis=applied)]
         self.summary.setText("<br>".join(doubts + lines))
 
     def export_current(self, path: str | Path) -> None:

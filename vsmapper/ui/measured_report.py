@@ -77,9 +77,12 @@ def draw_measured_page(
     # What to doubt, where the figures are read: a printed report travels without the app.
     painter.setFont(theme.font(9, True))
     painter.setPen(QColor(theme.CONSTRAINT))
-    for caveat in caveats(measurement, stream=stream):
-        painter.drawText(QRectF(area.left(), top, area.width(), 14), f"{caveat}.")
-        top += 14
+    for caveat in caveats(measurement):
+        # Wrapped, however long: a caveat of three lines ran over the table's header.
+        room = QRectF(area.left(), top, area.width(), area.bottom() - top)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        painter.drawText(room, flags, f"{caveat}.")
+        top += painter.boundingRect(room, flags, f"{caveat}.").height()
     rows = QRectF(area.left(), top + 4, area.width(), area.bottom() - top - 4)
     _draw_stages(painter, measurement, rows, spread)
 
