@@ -131,7 +131,11 @@ def build_parser() -> Parser:
         default=None,
         help="the format written to '-' (required there; a file's format is its extension)",
     )
-    add_scenario(export, "the map as this scenario makes it (default: the map as it is)")
+    add_scenario(
+        export,
+        "the map as this scenario makes it (default: the map as it is); a workbook holds "
+        "today's map with every scenario and names this one",
+    )
     export.add_argument(
         "--scale",
         type=number(float, 0.1, MAX_SCALE),
@@ -317,12 +321,21 @@ def _write_text(text: str) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """``vsmapper export``: the format is ``--format``, else the extension of OUT."""
-    from vsmapper.io.exports import PICTURE_SUFFIXES, export_data, future_state, written_map
+    from vsmapper.io.exports import (
+        DATA_SUFFIXES,
+        PICTURE_SUFFIXES,
+        export_data,
+        future_state,
+        written_map,
+    )
     from vsmapper.io.mapfile import MAP_SUFFIX
 
     suffix = _export_suffix(args.out, args.format, args.notes)
     _check_not_the_input(args.file, args.out)
     original = load_input(args.file)
+    if suffix in DATA_SUFFIXES and not _to_standard_output(args.out):
+        export_data(original, args.out, args.scenario, notes=args.notes)
+        return EXIT_OK
     stream, label, queues = future_state(original, args.scenario)
     if _to_standard_output(args.out):
         from vsmapper.io.csv_export import csv_text, plan_csv_text
@@ -339,8 +352,6 @@ def run_export(args: argparse.Namespace) -> int:
 
         use_display_unit("auto")
         export_picture(stream, args.out, label, args.scale, compared=original, queues=queues)
-    else:
-        export_data(original, args.out, args.scenario, notes=args.notes)
     return EXIT_OK
 
 

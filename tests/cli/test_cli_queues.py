@@ -143,3 +143,24 @@ def test_a_scenario_s_json_counts_the_ai_marked_at_each_stage(
     )
     stages = {stage["id"]: stage for stage in json.loads(capsys.readouterr().out)["stages"]}
     assert (stages["coding"]["ai_opportunities"], stages["review"]["ai_opportunities"]) == (1, 1)
+
+
+def test_a_workbook_of_an_unbounded_scenario_holds_today_s_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    out = tmp_path / "rush.xlsx"
+    code, _, err = run(["export", str(rush_map(tmp_path)), str(out), "--scenario", "rush"], capsys)
+    assert (code, err) == (0, "")
+    summary = openpyxl.load_workbook(out)["Summary"]
+    state = next(row[5] for row in summary.iter_rows(values_only=True) if row[4] == "State")
+    assert "Shown when exported: Scenario: Rush" in state
+
+
+def test_the_export_help_says_a_workbook_holds_today_s_map(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    assert "a workbook holds today's map" in " ".join(capsys.readouterr().out.split())

@@ -342,3 +342,22 @@ def test_a_scenario_s_picture_badges_the_queues_it_grows(
     badges = [item for item in made[0].items() if isinstance(item, QueueBadgeItem)]
     # As the canvas shows the scenario: the queue at Code review grows ninefold.
     assert any(badge.isVisible() and badge.text.startswith("QUEUE ×9.") for badge in badges)
+
+
+def test_a_data_export_applies_the_scenario_once(
+    tmp_path: Path, example: ValueStream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vsmapper.io.exports as exports
+
+    applied = []
+
+    def counted(*args: object) -> object:
+        applied.append(args)
+        return apply(*args)
+
+    apply = exports.applied_scenario
+    monkeypatch.setattr(exports, "applied_scenario", counted)
+    export_map(example, tmp_path / "map.csv", scenario="more-changes")
+    assert len(applied) == 1
+    export_map(example, tmp_path / "map.xlsx", scenario="more-changes")
+    assert len(applied) == 1

@@ -52,8 +52,15 @@ def future_state(
         )
     future = state.stream
     notes = [note.replaced(scenario=None) for note in future.notes]
-    label = f"Scenario: {scenario.name}"
+    label = state_label(stream, scenario_name)
     return future.replaced(scenarios=[], notes=notes), label, tuple(state.queues)
+
+
+def state_label(stream: ValueStream, scenario_name: str | None) -> str:
+    """The label of the state shown: the current state, or the named scenario (not applied)."""
+    if scenario_name is None:
+        return CURRENT_STATE
+    return f"Scenario: {find_scenario(stream, scenario_name).name}"
 
 
 def written_map(stream: ValueStream, label: str) -> ValueStream:
@@ -91,15 +98,17 @@ def export_data(
     a ``measurement`` of work-item history adds a ``Measured flow`` sheet to a workbook.
     """
     suffix = export_suffix(path)
-    shown, label, _ = future_state(stream, scenario_name)
     if suffix == ".xlsx":
         # openpyxl takes a quarter of a second to import: only a workbook pays for it.
         from vsmapper.io.xlsx_export import export_xlsx
 
         # A workbook of the scenario's times still listed the ideas it applied, and
-        # imported back they were applied again.
-        export_xlsx(stream, path, forecast, label, measurement)
-    elif suffix == ".csv":
+        # imported back they were applied again; today's map exports even when the
+        # scenario's lead time is unbounded.
+        export_xlsx(stream, path, forecast, state_label(stream, scenario_name), measurement)
+        return
+    shown, label, _ = future_state(stream, scenario_name)
+    if suffix == ".csv":
         export_csv(shown, path, notes)
     elif suffix == MAP_SUFFIX:
         save_map(written_map(shown, label), path)

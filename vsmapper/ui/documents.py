@@ -116,8 +116,8 @@ def export_map(
             f"{path}: cannot export to '{Path(path).suffix or Path(path).name}'; "
             f"use {', '.join(EXPORT_SUFFIXES)}"
         )
-    shown, label, queues = future_state(stream, scenario)
     if suffix in PICTURE_SUFFIXES:
+        shown, label, queues = future_state(stream, scenario)
         export_picture(shown, path, label, scale, forecast_result, stream, queues, measurement)
     else:
         export_data(stream, path, scenario, forecast_result, measurement=measurement)
