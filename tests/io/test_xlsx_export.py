@@ -77,6 +77,10 @@ def summary_values(path: Path) -> dict[str, object]:
     return {row[0]: row[1] for row in sheet.iter_rows(max_col=2, values_only=True)}
 
 
+def metrics_of(analysis, stage_id: str):
+    return next(metrics for metrics in analysis.stages if metrics.id == stage_id)
+
+
 def stage_column(sheet, title: str) -> int:
     return HEADERS.index(title) + 1
 
@@ -220,11 +224,13 @@ def test_stages_is_an_excel_table_with_units_formats_and_marks(
         if is_constraint:
             assert sheet.cell(row, 1).fill.fgColor.rgb.endswith("FDE2E2")
             assert sheet.cell(row, process).fill.fgColor.rgb.endswith("FDE2E2")
-    # The critical path's shading follows its formulas, as a user's edits move it.
+    # The critical path's shading follows its formulas, as a user's edits move it; the
+    # constraint, on the path, keeps its own fill.
+    assert metrics_of(analysis, analysis.constraint.stage_id).on_critical_path
     (shaded,) = sheet.conditional_formatting
     assert str(shaded.sqref) == "A2:A13"
-    letter = openpyxl.utils.get_column_letter(critical)
-    assert shaded.rules[0].formula == [f"${letter}2=1"]
+    letter, constraint_letter = map(openpyxl.utils.get_column_letter, (critical, constraint))
+    assert shaded.rules[0].formula == [f"AND(${letter}2=1,${constraint_letter}2<>1)"]
     assert sheet.cell(2, critical).number_format == '"✓";;""'
     text = stage_column(sheet, "Process time (text)")
     assert sheet.cell(2, text).value == "1-2h"

@@ -46,6 +46,7 @@ PROCESS_HOURS = Column("Process time (h)", HOURS_FORMAT, 11)
 WAIT_HOURS = Column("Wait time (h)", HOURS_FORMAT, 11)
 PCA = Column("%C&A", "0.##", 8)
 ON_CRITICAL_PATH = Column("On critical path", TICK_FORMAT, 10)
+CONSTRAINT = Column("Constraint", '"◆ constraint";;""', 12)
 STAGE_COLUMNS = (
     STAGE,
     Column("Id", width=16),
@@ -61,7 +62,7 @@ STAGE_COLUMNS = (
     Column("Next", width=30),
     Column("Notes", width=40),
     ON_CRITICAL_PATH,
-    Column("Constraint", '"◆ constraint";;""', 12),
+    CONSTRAINT,
     Column("Expected rework (h)", HOURS_FORMAT),
     Column("Leverage (h)", HOURS_FORMAT),
     Column("Share of expected lead time", SHARE_FORMAT, 13),
@@ -99,7 +100,7 @@ AS_EXPORTED = frozenset(
 """Stage figures a workbook cannot recompute: its headers say they are as exported."""
 
 
-def _as_exported(column: Column) -> Column:
+def as_exported(column: Column) -> Column:
     """The column titled as a figure that no longer follows the workbook's edits."""
     if column.title not in AS_EXPORTED:
         return column
@@ -112,7 +113,7 @@ _CRITICAL_PLACE = STAGE_COLUMNS.index(ON_CRITICAL_PATH)
 WORKBOOK_STAGE_COLUMNS = (
     *STAGE_COLUMNS[:_CRITICAL_PLACE],
     *PATH_COLUMNS,
-    *(_as_exported(column) for column in STAGE_COLUMNS[_CRITICAL_PLACE:]),
+    *(as_exported(column) for column in STAGE_COLUMNS[_CRITICAL_PLACE:]),
 )
 """The workbook's Stages: the table's columns, the path's formulas before On critical path."""
 AI_COLUMNS = (

@@ -34,6 +34,7 @@ from vsmapper.io.atomic import save_error, write_atomically
 from vsmapper.io.exports import CURRENT_STATE
 from vsmapper.io.tables import (
     AI_COLUMNS,
+    CONSTRAINT,
     HOURS_FORMAT,
     LEAD_TIME_AFTER,
     LEAD_TIME_FROM_HERE,
@@ -54,6 +55,7 @@ from vsmapper.io.tables import (
     Column,
     Row,
     ai_rows,
+    as_exported,
     plan_rows,
     scenario_rows,
     settings_values,
@@ -415,11 +417,17 @@ def _with_path_formulas(
 
 
 def _mark_critical_rows(sheet: object, count: int) -> None:
-    """Each stage's name bold and shaded while its On critical path says 1, edits or not."""
+    """Each stage's name bold and shaded while its On critical path says 1, edits or not;
+    the constraint's keeps its own fill and font."""
     if not count:
         return
-    critical = get_column_letter(WORKBOOK_STAGE_COLUMNS.index(ON_CRITICAL_PATH) + 1)
-    rule = FormulaRule(formula=[f"${critical}2=1"], fill=CRITICAL_FILL, font=BOLD)
+    critical, constraint = (
+        get_column_letter(WORKBOOK_STAGE_COLUMNS.index(column) + 1)
+        for column in (ON_CRITICAL_PATH, as_exported(CONSTRAINT))
+    )
+    rule = FormulaRule(
+        formula=[f"AND(${critical}2=1,${constraint}2<>1)"], fill=CRITICAL_FILL, font=BOLD
+    )
     sheet.conditional_formatting.add(f"A2:A{count + 1}", rule)  # type: ignore[attr-defined]
 
 
