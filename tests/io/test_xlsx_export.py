@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -678,3 +680,58 @@ def test_the_summary_says_which_figures_stay_as_exported(
     titles = [cell.value for cell in stages[1]]
     assert "Leverage (h, as exported)" in titles
     assert "Constraint (as exported)" in titles
+
+
+def wide_map(fan_in: bool) -> ValueStream:
+    """A stage with 1,000 successors or, with ``fan_in``, 1,000 branching predecessors."""
+    middle = [f"s{number}" for number in range(1, 1001)]
+    ends = ["join", "other"] if fan_in else []
+    flows = (
+        [(name, end) for name in middle for end in ends]
+        if fan_in
+        else [("start", name) for name in middle]
+    )
+    return map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Wide",
+            "stages": [
+                {"id": name, "name": name, "process_time": f"{1 + number % 7}h", "wait_time": "2h"}
+                for number, name in enumerate(([] if fan_in else ["start"]) + middle + ends)
+            ],
+            "flows": [{"from": source, "to": target} for source, target in flows],
+        }
+    )
+
+
+@pytest.mark.parametrize("fan_in", [False, True])
+def test_no_formula_is_longer_than_excel_reads(tmp_path: Path, fan_in: bool) -> None:
+    path = tmp_path / "wide.xlsx"
+    export_xlsx(wide_map(fan_in), path)
+    with zipfile.ZipFile(path) as packed:
+        formulas = [
+            html.unescape(formula)
+            for name in packed.namelist()
+            if name.startswith("xl/worksheets/")
+            for formula in re.findall(r"<f>(.*?)</f>", packed.read(name).decode())
+        ]
+    assert len(formulas) > 3000
+    assert max(len(f"={formula}") for formula in formulas) <= 8_192
+    note = openpyxl.load_workbook(path)["Summary"]["C1"].value
+    assert "no longer follows edits" in note
+
+
+@pytest.mark.slow
+@needs_libreoffice
+@pytest.mark.parametrize("fan_in", [False, True])
+def test_libreoffice_recalculates_a_wide_map_as_exported(
+    tmp_path: Path, libreoffice_profile: Path, fan_in: bool
+) -> None:
+    stream = wide_map(fan_in)
+    path = tmp_path / "wide.xlsx"
+    export_xlsx(stream, path)
+    values = summary_values(convert_with_libreoffice(path, "xlsx", libreoffice_profile))
+    analysis = analyze(stream)
+    assert values["Lead time (h)"] == pytest.approx(analysis.lead_time_hours, rel=1e-9)
+    assert values["Process time (h)"] == pytest.approx(analysis.process_time_hours, rel=1e-9)

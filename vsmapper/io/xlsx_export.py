@@ -77,6 +77,8 @@ SUMMARY_LABELS = (
     "Constraint",
 )
 EXCEL_TEXT_LIMIT = 32_767
+EXCEL_FORMULA_LIMIT = 8_192
+"""The longest formula Excel reads; a longer one makes it call the file damaged."""
 MAX_CHART_STAGES = 60
 """A bar chart of more stages than this is unreadable; the table still has them all."""
 MAX_PATH_SHOWN = 40
@@ -317,10 +319,18 @@ def _call(function: str, arguments: Sequence[str]) -> str:
     return _call(function, [_call(function, group) for group in groups])
 
 
+def _within_limit(cell: object) -> object:
+    """The cell, or its value where its formula is too long for Excel."""
+    if isinstance(cell, Formula) and len(cell.text) > EXCEL_FORMULA_LIMIT:
+        return cell.value
+    return cell
+
+
 def _with_path_formulas(
     stream: ValueStream, analysis: FlowAnalysis, rows: Sequence[Row]
-) -> list[list[object]]:
-    """The Stages rows with formulas that find the critical path again from their times.
+) -> tuple[list[list[object]], bool]:
+    """The Stages rows with formulas that find the critical path again from their times, and
+    whether they all could: a formula too long for Excel is written as its value.
 
     A stage's lead time from here is its wait and process plus the longest lead time from
     here of its successors. The path starts at the first stage without predecessors whose
@@ -355,6 +365,7 @@ def _with_path_formulas(
     longest_so_far = 0.0
     critical_place = STAGE_COLUMNS.index(ON_CRITICAL_PATH)
     written: list[list[object]] = []
+    follows_edits = True
     for number, (row, metrics) in enumerate(zip(rows, analysis.stages, strict=True)):
         place, line = graph.positions[number], number + 2
         successors, predecessors = graph.successors[place], graph.predecessors[place]
@@ -402,18 +413,17 @@ def _with_path_formulas(
             critical_cell = Formula(f"={critical}{sheet_row[predecessors[0]]}", on_path)
         else:
             critical_cell = Formula(f"=IF({_call('OR', [*starts, *comes_from])},1,0)", on_path)
-        written.append(
-            [
-                *row[:critical_place],
-                Formula(f"={process}{line}+{wait}{line}+{after}{line}", from_here[place]),
-                after_cell,
-                next_cell,
-                so_far_cell,
-                critical_cell,
-                *row[critical_place + 1 :],
-            ]
-        )
-    return written
+        path_cells = [
+            Formula(f"={process}{line}+{wait}{line}+{after}{line}", from_here[place]),
+            after_cell,
+            next_cell,
+            so_far_cell,
+            critical_cell,
+        ]
+        kept = [_within_limit(cell) for cell in path_cells]
+        follows_edits = follows_edits and kept == path_cells
+        written.append([*row[:critical_place], *kept, *row[critical_place + 1 :]])
+    return written, follows_edits
 
 
 def _mark_critical_rows(sheet: object, count: int) -> None:
@@ -494,8 +504,10 @@ def _write_summary(
     analysis: FlowAnalysis,
     label: str,
     stages_sheet: object,
+    follows_edits: bool,
 ) -> None:
-    """Label/value rows whose totals are formulas over ``Stages``, and facts beside them."""
+    """Label/value rows whose totals are formulas over ``Stages``, and facts beside them;
+    ``follows_edits`` says whether its critical path is all formulas."""
     count = len(stream.stages)
     process, wait = _stage_column(PROCESS_HOURS), _stage_column(WAIT_HOURS)
     critical, pca = _stage_column(ON_CRITICAL_PATH), _stage_column(PCA)
@@ -534,9 +546,15 @@ def _write_summary(
         writer.cell(analysis.expected_lead_time_hours, HOURS_FORMAT, BOLD),
         writer.cell(constraint.stage if constraint else "—", font=CONSTRAINT_FONT),
     ]
+    path_note = (
+        "which follows edits of the times"
+        if follows_edits
+        else "as exported: it no longer follows edits of the times, since a stage has more "
+        "flows than an Excel formula can hold"
+    )
     notes = [
         "Σ process + wait time of the stages on the critical path (Stages › On critical path), "
-        "which follows edits of the times",
+        + path_note,
         "Σ process time on the critical path",
         "Σ wait time on the critical path",
         "Process time ÷ lead time",
@@ -886,11 +904,12 @@ def _fill_workbook(
         _SheetWriter(workbook, MEASURED_SHEET, MEASURED_WIDTHS) if measurement else None
     )
     settings_sheet = _SheetWriter(workbook, "Settings", [18, 60])
-    _write_summary(summary, stream, analysis, label, stages.sheet)
+    stage_cells, follows_edits = _with_path_formulas(stream, analysis, stage_table)
+    _write_summary(summary, stream, analysis, label, stages.sheet, follows_edits)
     constraint = analysis.constraint.stage_id if analysis.constraint else None
     stages.table(
         WORKBOOK_STAGE_COLUMNS,
-        _with_path_formulas(stream, analysis, stage_table),
+        stage_cells,
         STAGE_TABLE,
         [CONSTRAINT_ROW if metrics.id == constraint else PLAIN for metrics in analysis.stages],
     )
