@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell._writer import write_cell
+from openpyxl.formula.translate import Translator, TranslatorError
 from openpyxl.xml.functions import xmlfile
 
 from vsmapper.analysis import analyze, apply_scenario
@@ -154,9 +155,10 @@ def test_summary_has_exactly_the_contract_labels_and_live_formulas(
     assert [cell.value for cell in sheet["A"] if cell.value is not None] == list(SUMMARY_LABELS)
     formulas = [sheet.cell(row, 2).value for row in range(1, 6)]
     assert all(isinstance(formula, str) and formula.startswith("=") for formula in formulas)
-    assert formulas[0] == (
-        "=SUMPRODUCT(StageTable[[Process time (h)]]+StageTable[[Wait time (h)]],"
-        "StageTable[[On critical path]])"
+    assert formulas[0].endswith(
+        ',"Sort Stages by Map order to recalculate",'
+        "SUMPRODUCT(StageTable[[Process time (h)]]+StageTable[[Wait time (h)]],"
+        "StageTable[[On critical path]]))"
     )
     assert formulas[4] == "=EXP(SUMPRODUCT(LN(StageTable[[%C&A]]/100)))"
     analysis = analyze(example)
@@ -680,6 +682,58 @@ def test_the_summary_says_which_figures_stay_as_exported(
     titles = [cell.value for cell in stages[1]]
     assert "Leverage (h, as exported)" in titles
     assert "Constraint (as exported)" in titles
+
+
+def sort_stage_rows(path: Path, title: str) -> None:
+    """The Stages rows sorted by a column, largest first, as a spreadsheet sorts them: a
+    formula moves with its row, its references relative to it."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Stages"]
+    key = stage_column(sheet, title)
+    rows = {
+        row[0].row: [cell.value for cell in row]
+        for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row)
+    }
+    ordered = sorted(rows, key=lambda source: -rows[source][key - 1])
+    for target, source in enumerate(ordered, start=2):
+        for column, value in enumerate(rows[source], start=1):
+            letter = openpyxl.utils.get_column_letter(column)
+            if isinstance(value, str) and value.startswith("="):
+                try:
+                    value = Translator(value, origin=f"{letter}{source}").translate_formula(
+                        f"{letter}{target}"
+                    )
+                except TranslatorError:  # above the sheet, as a spreadsheet says
+                    value = "=#REF!"
+            sheet.cell(target, column, value)
+    workbook.save(path)
+
+
+def test_the_stages_rows_are_numbered_in_map_order(tmp_path: Path, example: ValueStream) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    sheet = openpyxl.load_workbook(path)["Stages"]
+    order = stage_column(sheet, "Map order")
+    assert [sheet.cell(row, order).value for row in range(2, sheet.max_row + 1)] == list(
+        range(1, len(example.stages) + 1)
+    )
+    assert "sorted otherwise" in openpyxl.load_workbook(path)["Summary"]["C1"].value
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_sorted_stages_say_to_sort_them_back_rather_than_a_wrong_lead_time(
+    tmp_path: Path, libreoffice_profile: Path
+) -> None:
+    stream = branching_map()
+    path = tmp_path / "map.xlsx"
+    export_xlsx(stream, path)
+    sort_stage_rows(path, "Wait time (h)")
+    values = summary_values(convert_with_libreoffice(path, "xlsx", libreoffice_profile))
+    resort = "Sort Stages by Map order to recalculate"
+    assert [values[label] for label in SUMMARY_LABELS[:4]] == [resort] * 4
+    # The order does not matter to the product of every stage's %C&A.
+    assert values["Rolled %C&A"] == pytest.approx(analyze(stream).rolled_pca, rel=1e-9)
 
 
 def wide_map(fan_in: bool) -> ValueStream:

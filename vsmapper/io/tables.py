@@ -85,8 +85,16 @@ LONGEST_FROM_FIRST_STAGES = Column(
     "Longest lead time from a first stage so far (h)", HOURS_FORMAT, 14
 )
 """The largest lead time from here of the stages without predecessors, down to this row."""
-PATH_COLUMNS = (LEAD_TIME_FROM_HERE, LEAD_TIME_AFTER, NEXT_ON_PATH, LONGEST_FROM_FIRST_STAGES)
-"""The workbook's formulas that find the critical path again when a time is edited."""
+MAP_ORDER = Column("Map order", "0", 8)
+"""The stage's place in the map, 1 first: the order the path's formulas need the rows in."""
+PATH_COLUMNS = (
+    MAP_ORDER,
+    LEAD_TIME_FROM_HERE,
+    LEAD_TIME_AFTER,
+    NEXT_ON_PATH,
+    LONGEST_FROM_FIRST_STAGES,
+)
+"""The workbook's columns that find the critical path again when a time is edited."""
 AS_EXPORTED = frozenset(
     (
         "Constraint",

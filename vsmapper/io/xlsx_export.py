@@ -39,6 +39,7 @@ from vsmapper.io.tables import (
     LEAD_TIME_AFTER,
     LEAD_TIME_FROM_HERE,
     LONGEST_FROM_FIRST_STAGES,
+    MAP_ORDER,
     MONEY_FORMAT,
     NEXT_ON_PATH,
     ON_CRITICAL_PATH,
@@ -76,6 +77,9 @@ SUMMARY_LABELS = (
     "Expected lead time (h)",
     "Constraint",
 )
+RESORT = "Sort Stages by Map order to recalculate"
+"""What the Summary's lead, process and wait time and flow efficiency say while the Stages
+rows are in another order than the map's."""
 EXCEL_TEXT_LIMIT = 32_767
 EXCEL_FORMULA_LIMIT = 8_192
 """The longest formula Excel reads; a longer one makes it call the file damaged."""
@@ -337,7 +341,8 @@ def _with_path_formulas(
     lead time from here is the longest and goes on, stage by stage, to the first successor
     (in the analysis's order) with the longest: the analysis's own rule for ties, so the
     path is one path and no time on it counts twice. Flows do not change in a workbook, so
-    the references that follow them are fixed at export.
+    the references that follow them are fixed at export, and hold while the rows stay in
+    map order.
     """
     graph = flow_graph(stream)
     letter = {
@@ -422,7 +427,7 @@ def _with_path_formulas(
         ]
         kept = [_within_limit(cell) for cell in path_cells]
         follows_edits = follows_edits and kept == path_cells
-        written.append([*row[:critical_place], *kept, *row[critical_place + 1 :]])
+        written.append([*row[:critical_place], number + 1, *kept, *row[critical_place + 1 :]])
     return written, follows_edits
 
 
@@ -511,12 +516,20 @@ def _write_summary(
     count = len(stream.stages)
     process, wait = _stage_column(PROCESS_HOURS), _stage_column(WAIT_HOURS)
     critical, pca = _stage_column(ON_CRITICAL_PATH), _stage_column(PCA)
+    order = _stage_column(MAP_ORDER)
+    # The path's formulas refer to rows in map order; a row added below has no Map order.
+    unsorted = f'SUMPRODUCT(({order}<>"")*({order}<>ROW({order})-1))>0'
     formulas: list[str | int] = (
         [
-            f"=SUMPRODUCT({process}+{wait},{critical})",
-            f"=SUMPRODUCT({process},{critical})",
-            f"=SUMPRODUCT({wait},{critical})",
-            "=IF(B1>0,B2/B1,0)",
+            *(
+                f'=IF({unsorted},"{RESORT}",{total})'
+                for total in (
+                    f"SUMPRODUCT({process}+{wait},{critical})",
+                    f"SUMPRODUCT({process},{critical})",
+                    f"SUMPRODUCT({wait},{critical})",
+                    "IF(B1>0,B2/B1,0)",
+                )
+            ),
             # A product of thousands of fractions underflows; a sum of logarithms does not.
             f"=EXP(SUMPRODUCT(LN({pca}/100)))",
         ]
@@ -554,7 +567,8 @@ def _write_summary(
     )
     notes = [
         "Σ process + wait time of the stages on the critical path (Stages › On critical path), "
-        + path_note,
+        f"{path_note}. The path's formulas need the Stages rows in Map order: sorted "
+        f'otherwise, these four cells say "{RESORT}"',
         "Σ process time on the critical path",
         "Σ wait time on the critical path",
         "Process time ÷ lead time",
