@@ -427,6 +427,9 @@ def run_app(args: argparse.Namespace) -> int:
     if not args.screenshot and (args.presentation or args.size != DEFAULT_SCREENSHOT_SIZE):
         raise UsageError("--size and --presentation go with --screenshot (see 'vsmapper --help')")
     if args.screenshot:
+        if not args.screenshot.lower().endswith(".png"):
+            raise UsageError(f"{args.screenshot}: --screenshot writes a picture; name it *.png")
+        _check_not_the_input(args.file or str(example_map_path()), args.screenshot)
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from vsmapper.io.mapfile import collection_paused
 

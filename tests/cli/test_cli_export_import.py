@@ -180,6 +180,10 @@ def test_a_picture_export_needs_no_display_and_no_app(tmp_path: Path, example_co
         ["import", "{folder}/team.csv", "{folder}/out.json"],
         ["import", "{folder}/team.txt", "{folder}/out.vsm.json"],
         ["import", "{folder}/team.csv", "{folder}/team.csv"],
+        ["--screenshot", "{map}", "{map}"],
+        ["--screenshot", "{map}"],
+        ["--screenshot", "{folder}/team.csv", "{map}"],
+        ["--screenshot", "{folder}/map.png", "{folder}/map.png"],
     ],
 )
 def test_wrong_usage_is_exit_2_and_writes_nothing(
