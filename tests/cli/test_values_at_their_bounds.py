@@ -94,3 +94,52 @@ def test_positions_at_their_bounds_export_as_pictures(
     out = tmp_path / f"edge{suffix}"
     assert main(["export", str(edge_map), str(out)]) == 0
     assert out.stat().st_size > 0
+
+
+def _scenario_map(people: float, availability: float) -> dict[str, object]:
+    return {
+        "format": "vsmapper",
+        "version": 2,
+        "name": "t",
+        "demand_per_week": 1,
+        "stages": [{"id": "a", "name": "A", "process_time": "1h"}],
+        "scenarios": [
+            {
+                "id": "s",
+                "name": "S",
+                "overrides": {"a": {"people": people, "availability": availability}},
+            }
+        ],
+    }
+
+
+def test_a_scenario_s_people_and_availability_at_the_stage_floors_give_strict_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "floor.vsm.json"
+    path.write_text(json.dumps(_scenario_map(0.01, 0.0001)), encoding="utf-8")
+    assert main(["analyze", str(path), "--json", "--scenario", "S"]) == 0
+    json.loads(capsys.readouterr().out, parse_constant=_refuse)
+
+
+@pytest.mark.parametrize(
+    ("people", "availability", "field", "floor"),
+    [(1e-200, 1, "people", "0.01"), (1, 1e-200, "availability", "0.0001")],
+)
+def test_a_scenario_below_the_stage_floors_is_refused_by_its_path(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    people: float,
+    availability: float,
+    field: str,
+    floor: str,
+) -> None:
+    path = tmp_path / "under.vsm.json"
+    path.write_text(json.dumps(_scenario_map(people, availability)), encoding="utf-8")
+    assert main(["analyze", str(path), "--json"]) == 3
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"vsmapper: error: {path}: scenarios[0] 'S'.overrides.a.{field}: 1e-200 is out of "
+        f"range; it must be {floor} or more\n"
+    )

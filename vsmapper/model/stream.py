@@ -84,6 +84,10 @@ NO_COSTS = "not set"
 Percent = Annotated[float, Field(ge=MIN_SHARE, le=100)]
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
 Count = Annotated[float, Field(ge=0, le=MAX_PEOPLE)]
+People = Annotated[float, Field(ge=MIN_SHARE, le=MAX_PEOPLE)]
+"""People at a stage, today or in a scenario: a few minutes of one person's week at least."""
+Availability = Annotated[float, Field(ge=MIN_SHARE / 100, le=1)]
+"""The share of their time a stage's people give it, today or in a scenario."""
 Factor = Annotated[float, Field(ge=0, le=MAX_FACTOR)]
 Coordinate = Annotated[float, Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE)]
 Position = tuple[Coordinate, Coordinate]
@@ -191,8 +195,8 @@ class Stage(Record):
     pca: Percent = 100
     rework_to: Text | None = None
     wait_kind: WaitKind = "queue"
-    people: Annotated[float, Field(ge=MIN_SHARE, le=MAX_PEOPLE)] = 1
-    availability: Annotated[float, Field(ge=MIN_SHARE / 100, le=1)] = 1
+    people: People = 1
+    availability: Availability = 1
     hourly_cost: Money | None = None
     wip: Count | None = None
     throughput_per_week: Count | None = None
@@ -216,9 +220,9 @@ class StageOverride(Model):
     process_time: Estimate | None = None
     wait_time: Estimate | None = None
     pca: Percent | None = None
-    people: Annotated[float, Field(gt=0)] | None = None
+    people: People | None = None
     """Version 2: the stage's capacity in the future state."""
-    availability: Annotated[float, Field(gt=0, le=1)] | None = None
+    availability: Availability | None = None
     """Version 2."""
 
 
