@@ -197,6 +197,24 @@ def test_bad_json_is_refused(survey) -> None:
         assert "error" in json.loads(reply)
 
 
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("9" * 5000, "a number has 5,000 digits; an answer's numbers have at most 20"),
+        ("-" + "9" * 5000, "a number has 5,000 digits"),
+        ("9" * 5000 + ".5", "Coding.pca"),
+    ],
+)
+def test_a_number_too_long_to_read_is_refused(survey, number: str, message: str) -> None:
+    body = b'{"participant": "p", "stages": {"coding": {"pca": %s}}}' % number.encode()
+    status, _, reply = request(
+        survey, "POST", base(survey) + "/answers", body, {"Content-Type": "application/json"}
+    )
+    assert status == 400
+    assert message in json.loads(reply)["error"]
+    assert survey.responses == 0
+
+
 def test_a_huge_body_is_refused_unread(survey) -> None:
     body = b"{" + b" " * MAX_BODY_BYTES + b"}"
     status, _, reply = request(

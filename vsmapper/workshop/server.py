@@ -27,6 +27,8 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_PARTICIPANTS = 100
 MAX_PARTICIPANT_CHARS = 100
 MAX_PAIN_CHARS = 1000
+MAX_NUMBER_DIGITS = 20
+"""Digits a number in an answer may have: far more than any %C&A or time needs."""
 MAX_TYPED_CHARS = 40
 TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 """Lowercase letters and digits without look-alikes (no 0, 1, i, l, o): read off a
@@ -99,6 +101,24 @@ def _refuse_lone_surrogates(text: str, where: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise AnswerError(f"{where}: holds a lone surrogate; retype the text") from None
+
+
+def _answer_integer(text: str) -> int:
+    """An integer of a posted answer; one too long for any answer is an AnswerError."""
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise AnswerError(
+            f"a number has {len(text.lstrip('-')):,} digits; an answer's numbers have at most "
+            f"{MAX_NUMBER_DIGITS}"
+        )
+    return int(text)
+
+
+def answer_data(body: bytes) -> object:
+    """The JSON of a posted answer, or AnswerError."""
+    try:
+        return json.loads(body.decode("utf-8"), parse_int=_answer_integer)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise AnswerError("the answer is not valid JSON") from None
 
 
 def parse_answer(
@@ -331,11 +351,9 @@ def _handler_for(survey: SurveyRound) -> type[BaseHTTPRequestHandler]:
                 return
             body = self.rfile.read(length)
             try:
-                data = json.loads(body.decode("utf-8"))
+                data = answer_data(body)
                 participant, answers = parse_answer(data, survey.stream, survey.stage_ids)
                 survey.submit(participant, answers)
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-                self._error(HTTPStatus.BAD_REQUEST, "the answer is not valid JSON")
             except AnswerError as exc:
                 self.close_connection = True
                 self._json(HTTPStatus.BAD_REQUEST, exc.to_json())
