@@ -464,7 +464,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             args = build_app_parser().parse_args(argv)
             runner = run_app
-        return runner(args)
+        code = runner(args)
+        sys.stdout.flush()
+        return code
     except UsageError as exc:
         return _fail(str(exc), EXIT_USAGE)
     except VSMapperError as exc:
@@ -473,6 +475,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail("interrupted", 130)
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        # Files are read and saved with errors of their own: what is left is standard output.
+        _discard_standard_output()
+        return _fail(f"standard output: cannot be written ({exc.strerror or exc})", EXIT_INVALID)
 
 
 def _refuse_a_misspelt_command(argv: Sequence[str]) -> None:
@@ -484,6 +490,16 @@ def _refuse_a_misspelt_command(argv: Sequence[str]) -> None:
     close = difflib.get_close_matches(argv[0], SUBCOMMANDS, n=1, cutoff=0.7)
     if close:
         raise UsageError(f"unknown command {quoted(argv[0])}; did you mean '{close[0]}'?")
+
+
+def _discard_standard_output() -> None:
+    """Drop what standard output still holds, which the interpreter's last flush would retry."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # standard output that is no file (captured, or closed) holds nothing to retry
 
 
 def _fail(message: str, code: int, details: Sequence[str] = ()) -> int:

@@ -43,3 +43,24 @@ def test_a_full_disk_is_one_error_and_keeps_the_old_file(tmp_path: Path, name: s
     assert result.stderr == f"vsmapper: error: {out}: cannot be saved (File too large)\n"
     assert out.read_bytes() == OLD
     assert [path.name for path in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs a device that is always full")
+@pytest.mark.parametrize(
+    "args", [["export", "{map}", "-.csv"], ["analyze", "{map}", "--json"], ["analyze", "{map}"]]
+)
+def test_a_full_standard_output_is_one_error_line(args: list[str]) -> None:
+    command = [arg.format(map=example_map_path()) for arg in args]
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "vsmapper", *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
+        )
+    assert (result.returncode, result.stderr) == (
+        3,
+        "vsmapper: error: standard output: cannot be written (No space left on device)\n",
+    )
