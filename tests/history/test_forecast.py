@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from vsmapper.errors import VSMapperError
+from vsmapper.history import forecast
 from vsmapper.history.forecast import (
     done_by_weeks,
     throughput_forecast,
@@ -52,3 +53,63 @@ def test_no_throughput_is_a_clear_error() -> None:
         weeks_to_finish([0, 0], 3)
     with pytest.raises(VSMapperError, match="is not after"):
         throughput_forecast([1], date(2024, 3, 1), by=date(2024, 2, 1))
+
+
+def test_trials_not_done_within_the_horizon_are_said_so_never_dated() -> None:
+    # One week in 2,000 finishes the items: about 93 % of trials are done within 100 years.
+    found = throughput_forecast([0] * 1999 + [10], date(2024, 3, 1), items=10, seed=2)
+    assert found.weeks["p50"] is not None and found.weeks["p85"] is not None
+    assert (found.weeks["p95"], found.dates["p95"]) == (None, None)
+    assert found.when("p95") == "beyond 100 years"
+    assert 0 < found.unfinished < found.trials
+    report = throughput_forecast_json(found)
+    assert report["why_no_date"] == {"p95": "beyond 100 years"}
+    assert report["unfinished_trials"] == found.unfinished
+
+
+def test_none_done_within_the_horizon_has_no_date_at_all() -> None:
+    found = throughput_forecast([1], date(2024, 3, 1), items=1_000_000, trials=20, seed=1)
+    assert found.weeks == {"p50": None, "p85": None, "p95": None}
+    assert found.dates == {"p50": None, "p85": None, "p95": None}
+    assert found.unfinished == 20
+
+
+def test_a_date_after_the_calendar_s_last_day_is_said_so() -> None:
+    found = throughput_forecast([5], date(9999, 12, 1), items=50, trials=20, seed=1)
+    assert found.weeks["p50"] == 10
+    assert found.dates["p50"] is None
+    assert found.when("p50") == "after the year 9999"
+
+
+def test_a_count_more_than_100_years_ahead_is_refused() -> None:
+    with pytest.raises(VSMapperError, match="more than 100 years after"):
+        throughput_forecast([1], date(2024, 3, 1), by=date(2200, 1, 1))
+
+
+def test_trials_are_drawn_a_bounded_chunk_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[int] = []
+    default_rng = np.random.default_rng
+
+    class Recording:
+        def __init__(self, seed: int | None) -> None:
+            self.generator = default_rng(seed)
+
+        def choice(self, samples: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+            drawn.append(size[0] * size[1])
+            return self.generator.choice(samples, size=size)
+
+    monkeypatch.setattr(forecast, "MAX_DRAWN_WEEKS", 100)
+    monkeypatch.setattr(forecast.np.random, "default_rng", Recording)
+    assert set(weeks_to_finish([5], 12, trials=1000, seed=1)) == {3.0}
+    assert set(done_by_weeks([5], 30, trials=1000, seed=1)) == {150.0}
+    assert drawn and max(drawn) <= 100
+
+
+def test_a_forecast_in_one_chunk_draws_as_it_always_did() -> None:
+    # The default trials fit one chunk: a seed gives the results it gave before chunking.
+    # A block is 4 × 4 items / 2 a week + 4 = 12 weeks.
+    assert forecast.DEFAULT_TRIALS * forecast.MAX_BLOCK_WEEKS <= forecast.MAX_DRAWN_WEEKS
+    generator = np.random.default_rng(7)
+    expected = np.cumsum(generator.choice([1, 3], size=(50, 12)), axis=1)
+    weeks = weeks_to_finish([1, 3], 4, trials=50, seed=7)
+    assert list(weeks) == [float((row >= 4).argmax() + 1) for row in expected]

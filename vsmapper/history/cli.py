@@ -189,7 +189,11 @@ def measurement_text(
 def run_forecast_from_history(args: argparse.Namespace) -> int:
     """``vsmapper forecast --from-history LOG --items N`` or ``--by DATE``."""
     from vsmapper.history.caveats import caveats
-    from vsmapper.history.forecast import throughput_forecast, throughput_forecast_json
+    from vsmapper.history.forecast import (
+        MAX_WEEKS,
+        throughput_forecast,
+        throughput_forecast_json,
+    )
     from vsmapper.history.reading import parse_date_text
 
     if (args.items is None) == (args.by is None):
@@ -213,9 +217,14 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
         print(
             f"{counted(found.items, 'item')} from {found.start.isoformat()}, by weekly throughput:"
         )
-        for key, when in found.dates.items():
-            weeks = f"{found.weeks[key]:.0f}"
-            print(f"  {key.upper()}  {when}  ({weeks} week{'s' * (weeks != '1')})")
+        for key, weeks in found.weeks.items():
+            span = "" if weeks is None else f"  ({weeks:.0f} week{'s' * (f'{weeks:.0f}' != '1')})"
+            print(f"  {key.upper()}  {found.when(key)}{span}")
+        if found.unfinished:
+            print(
+                f"{counted(found.unfinished, 'trial')} of {found.trials:,} had not finished "
+                f"after {MAX_WEEKS:,} weeks (100 years)."
+            )
     if found.by is not None:
         print(f"Items done by {found.by.isoformat()}:")
         for key, count in found.done_by.items():
