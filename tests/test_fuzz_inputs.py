@@ -11,17 +11,23 @@ import contextlib
 import io
 import json
 import math
+import os
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import feature_chain_data
 from vsmapper.cli import main
+from vsmapper.errors import VSMapperError
+from vsmapper.history import reading
+from vsmapper.io import mapfile, spreadsheet
 
 FUZZ = settings(
     max_examples=150,
@@ -245,3 +251,59 @@ def test_fuzzed_workbooks_give_a_result_or_one_error(rows: list[list[str]]) -> N
             sheet.append([_cell_value(text) for text in row])
         workbook.save(path)
         check_result(path, spreadsheet=True)
+
+
+ENDLESS = Path("/dev/zero")
+
+
+@pytest.mark.skipif(not ENDLESS.exists(), reason="needs an endless device")
+@pytest.mark.parametrize(
+    ("name", "module", "limit", "kinds"),
+    [
+        ("z.vsm.json", mapfile, "MAX_FILE_BYTES", "map files"),
+        ("z.csv", spreadsheet, "MAX_FILE_BYTES", "spreadsheets"),
+        ("z.xlsx", spreadsheet, "MAX_FILE_BYTES", "spreadsheets"),
+    ],
+)
+def test_an_endless_device_is_read_no_further_than_the_limit(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    module: object,
+    limit: str,
+    kinds: str,
+) -> None:
+    monkeypatch.setattr(module, limit, 2**20)
+    path = tmp_path / name
+    path.symlink_to(ENDLESS)
+    code, out, err = analyze_json(path)
+    assert (code, out) == (3, "")
+    assert err == (
+        f"vsmapper: error: {path}: reading stopped at 1 MB; {kinds} over 1 MB are refused\n"
+    )
+
+
+@pytest.mark.skipif(not ENDLESS.exists(), reason="needs an endless device")
+def test_an_endless_history_is_read_no_further_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "MAX_CSV_BYTES", 2**20)
+    path = tmp_path / "log.csv"
+    path.symlink_to(ENDLESS)
+    with pytest.raises(VSMapperError, match="reading stopped at 1 MB; histories over 1 MB"):
+        reading.read_history(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_history_and_a_map_are_read_from_a_pipe(tmp_path: Path) -> None:
+    history = "Key,Changed,To status\nA,2024-03-04,Ready\nA,2024-03-05,Done\n"
+    for name, text, read in [
+        ("log.csv", history, reading.read_history),
+        ("map.vsm.json", json.dumps(feature_chain_data()), mapfile.load_map),
+    ]:
+        pipe = tmp_path / name
+        os.mkfifo(pipe)
+        writer = threading.Thread(target=pipe.write_text, args=(text,))
+        writer.start()
+        assert read(pipe)
+        writer.join()

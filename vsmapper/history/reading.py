@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Literal
 import polars as pl
 
 from vsmapper.errors import VSMapperError
+from vsmapper.io.bounded import read_bounded
 from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, file_size, read_workbook
 from vsmapper.io.typed import AmbiguousDateError, typed_date
 
@@ -335,8 +337,14 @@ def _csv_table(path: Path) -> tuple[pl.DataFrame, int]:
             f"{path}: the file is {size / 2**30:.1f} GB; histories over "
             f"{MAX_CSV_BYTES // 2**30} GB are refused (export a shorter period)"
         )
-    with path.open("rb") as stream:
-        head = stream.read(65_536)
+    source: Path | io.BytesIO = path
+    if path.is_file():
+        with path.open("rb") as stream:
+            head = stream.read(65_536)
+    else:
+        # A device or a pipe tells no size and is read once: read it here, within the limit.
+        data = read_bounded(path, MAX_CSV_BYTES, "histories")
+        source, head = io.BytesIO(data), data[:65_536]
     try:
         text = head.decode("utf-8-sig", errors="strict")
     except UnicodeDecodeError:
@@ -344,7 +352,7 @@ def _csv_table(path: Path) -> tuple[pl.DataFrame, int]:
     delimiter, skipped = _header_line(text.split("\n", TITLE_ROWS + 1)[: TITLE_ROWS + 1])
     try:
         return pl.read_csv(
-            path,
+            source,
             separator=delimiter,
             skip_rows=skipped,
             infer_schema=False,

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.atomic import write_atomically
+from vsmapper.io.bounded import read_bounded
 from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream
 from vsmapper.model.validation import place_of, user_error
 
@@ -225,13 +226,7 @@ def load_map(path: str | os.PathLike[str]) -> ValueStream:
     """Read and validate a map file; any problem is one clear ``VSMapperError``."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise VSMapperError(
-                f"{path}: the file is {size / 2**20:.0f} MB; map files over "
-                f"{MAX_FILE_BYTES // 2**20} MB are refused"
-            )
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES, "map files")
     except FileNotFoundError:
         raise VSMapperError(f"{path}: no such file") from None
     except IsADirectoryError:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vsmapper.errors import VSMapperError, counted
+from vsmapper.io.bounded import read_bounded
 from vsmapper.io.mapfile import IMPORT_SUFFIXES, collection_paused
 from vsmapper.io.table_import import (
     EMPTY,
@@ -91,13 +92,16 @@ def file_size(path: Path, what: str) -> int:
 
 
 def _check_file(path: Path) -> None:
-    """The file exists, is a file, and is not too big to be a map."""
-    size = file_size(path, "a spreadsheet")
-    if size > MAX_FILE_BYTES:
-        raise VSMapperError(
-            f"{path}: the file is {size / 2**20:.0f} MB; spreadsheets over "
-            f"{MAX_FILE_BYTES // 2**20} MB are refused"
-        )
+    """The file exists and is not a folder."""
+    file_size(path, "a spreadsheet")
+
+
+def _read_file(path: Path) -> bytes:
+    """The bytes of a spreadsheet, refused past ``MAX_FILE_BYTES``."""
+    try:
+        return read_bounded(path, MAX_FILE_BYTES, "spreadsheets")
+    except OSError as error:
+        raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
 
 
 def _too_big(path: Path, rows: int, columns: int) -> None:
@@ -124,7 +128,7 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     number or time written with one (``1,5h``, ``99,5``) is read with a point.
     """
     try:
-        data = path.read_bytes()
+        data = _read_file(path)
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise VSMapperError(f"{path}: {_not_text(data)}") from None
@@ -212,19 +216,19 @@ _GROUPED_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")
 # --- Excel -----------------------------------------------------------------------------------
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, archive_bytes: io.BytesIO) -> None:
     """Refuse a file that is not a zip, or whose members would unpack far past its size.
 
     Done before openpyxl reads anything, from the sizes the zip declares; Python's zip
     reader never unpacks a member past its declared size.
     """
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(archive_bytes):
         raise VSMapperError(
             f"{path}: not an Excel workbook (an .xlsx file is a zip archive); "
             "if it is an old .xls file, save it as .xlsx"
         )
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(archive_bytes) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise VSMapperError(f"{path}: a damaged Excel workbook ({error})") from None
@@ -253,11 +257,12 @@ def _check_zip(path: Path) -> None:
 def read_workbook(path: Path) -> Iterator[Any]:
     """An openpyxl workbook opened to read values, closed afterwards; whatever a hostile
     file makes openpyxl do comes out as one error naming the file."""
-    _check_zip(path)
+    archive_bytes = io.BytesIO(_read_file(path))
+    _check_zip(path, archive_bytes)
     try:
         import openpyxl  # only a workbook needs it, and it takes a while to import
 
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(archive_bytes, read_only=True, data_only=True)
         try:
             yield workbook
         finally:
