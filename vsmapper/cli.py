@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from vsmapper import RESOURCES, __version__
-from vsmapper.cli_args import UsageError, add_calendar, add_map_input, add_scenario, number
+from vsmapper.cli_args import (
+    STANDARD_STREAM,
+    UsageError,
+    add_calendar,
+    add_map_input,
+    add_scenario,
+    names_standard_output,
+    number,
+    report_out_file,
+)
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.history import cli as history_cli
 from vsmapper.jsonout import json_text
@@ -21,8 +30,6 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 2, 3
 SUBCOMMANDS = ("analyze", "forecast", "export", "import", "survey", "measure")
-STANDARD_STREAM = "-"
-"""As FILE, a map read from standard input; as OUT, standard output."""
 EXPORT_FORMATS = ("xlsx", "csv", "png", "svg", "pdf", "vsm.json")
 TEXT_FORMATS = ("csv", "vsm.json")
 """The formats a command writes to standard output; the others are binary files."""
@@ -168,6 +175,7 @@ def build_parser() -> Parser:
     survey.add_argument("file", metavar="MAP", help="the map whose stages are asked")
     survey.add_argument(
         "--out",
+        type=report_out_file,
         metavar="OUT.vsm.json",
         help="write the map with the merge (default: print the merge only)",
     )
@@ -280,11 +288,6 @@ def _check_not_the_input(source: str, out: str) -> None:
         raise UsageError(f"{out}: is the input file; write the output to another file")
 
 
-def _to_standard_output(out: str) -> bool:
-    """Whether OUT is ``-`` or ``-.csv``-like: standard output, in a format."""
-    return out == STANDARD_STREAM or out.startswith(STANDARD_STREAM + ".")
-
-
 def _export_suffix(out: str, given: str | None, notes: bool = False) -> str:
     """The extension of the format to write: ``--format``, else OUT's own."""
     from vsmapper.io.exports import EXPORT_SUFFIXES, export_suffix
@@ -302,7 +305,7 @@ def _export_suffix(out: str, given: str | None, notes: bool = False) -> str:
             f"{out}: cannot export to '{Path(out).suffix or out}'; "
             f"OUT must end in {', '.join(EXPORT_SUFFIXES)}"
         )
-    if _to_standard_output(out) and suffix.removeprefix(".") not in TEXT_FORMATS:
+    if names_standard_output(out) and suffix.removeprefix(".") not in TEXT_FORMATS:
         raise UsageError(
             f"{suffix.removeprefix('.')} is a binary file; standard output takes "
             f"{' or '.join(TEXT_FORMATS)} only, so name a file for it"
@@ -337,7 +340,7 @@ def run_export(args: argparse.Namespace) -> int:
         export_data(original, args.out, args.scenario, notes=args.notes)
         return EXIT_OK
     stream, label, queues = future_state(original, args.scenario)
-    if _to_standard_output(args.out):
+    if names_standard_output(args.out):
         from vsmapper.io.csv_export import csv_text, plan_csv_text
         from vsmapper.io.mapfile import dump_map
 

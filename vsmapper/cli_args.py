@@ -13,6 +13,26 @@ MAP_INPUT_HELP = ".vsm.json, .csv or .xlsx; '-' reads a map from standard input"
 SCENARIO_HELP = "a scenario's name or id (default: the map as it is)"
 
 
+STANDARD_STREAM = "-"
+"""As FILE, a map read from standard input; as OUT, standard output."""
+
+
+def names_standard_output(out: str) -> bool:
+    """Whether OUT is ``-`` or ``-.csv``-like: standard output, in a format."""
+    return out == STANDARD_STREAM or out.startswith(STANDARD_STREAM + ".")
+
+
+def report_out_file(text: str) -> str:
+    """An argument type: ``--out`` of a command that prints its report to standard output."""
+    if names_standard_output(text):
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)} would be standard output, where the report goes; name a file"
+        )
+    if not text:
+        raise argparse.ArgumentTypeError("is empty; name a file")
+    return text
+
+
 class UsageError(Exception):
     """The command line itself is wrong (exit code 2)."""
 

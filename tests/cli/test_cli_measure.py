@@ -302,3 +302,23 @@ def test_the_cli_does_not_load_polars_for_analyze() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("out", ["-.vsm.json", "-", "-.xlsx", ""])
+@pytest.mark.parametrize("command", ["measure", "survey"])
+def test_out_is_never_standard_output_nor_a_file_named_dash(
+    hand_files: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    out: str,
+) -> None:
+    log, drawn = hand_files
+    monkeypatch.chdir(tmp_path)
+    before = sorted(path.name for path in tmp_path.iterdir())
+    source = log if command == "measure" else drawn
+    code, printed, err = run([command, str(source), "--out", out], capsys)
+    assert (code, printed) == (2, "")
+    assert err.startswith("vsmapper: error: argument --out: ") and err.count("\n") == 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == before

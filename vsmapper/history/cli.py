@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vsmapper.cli_args import UsageError, add_calendar, number
+from vsmapper.cli_args import UsageError, add_calendar, number, report_out_file
 from vsmapper.errors import VSMapperError, counted
 from vsmapper.jsonout import json_text
 
@@ -27,6 +27,7 @@ def add_measure_parser(commands: Any) -> None:
     )
     measure.add_argument(
         "--out",
+        type=report_out_file,
         metavar="OUT.vsm.json",
         help="write the measured map; to OUT.xlsx, as a workbook with a Measured flow sheet",
     )
