@@ -16,6 +16,7 @@ from vsmapper.cli_args import (
     add_calendar,
     add_map_input,
     add_scenario,
+    given,
     names_standard_output,
     number,
     report_out_file,
@@ -180,7 +181,11 @@ def build_parser() -> Parser:
         help="write the map with the merge (default: print the merge only)",
     )
     survey.add_argument(
-        "--host", default="127.0.0.1", metavar="H", help="the address participants connect to"
+        "--host",
+        type=given,
+        default="127.0.0.1",
+        metavar="H",
+        help="the address participants connect to",
     )
     survey.add_argument(
         "--port",

@@ -22,15 +22,20 @@ def names_standard_output(out: str) -> bool:
     return out == STANDARD_STREAM or out.startswith(STANDARD_STREAM + ".")
 
 
+def given(text: str) -> str:
+    """An argument type: text that is not empty or blank, which would silently mean "none"."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is empty; leave the option out instead")
+    return text
+
+
 def report_out_file(text: str) -> str:
     """An argument type: ``--out`` of a command that prints its report to standard output."""
     if names_standard_output(text):
         raise argparse.ArgumentTypeError(
             f"{quoted(text)} would be standard output, where the report goes; name a file"
         )
-    if not text:
-        raise argparse.ArgumentTypeError("is empty; name a file")
-    return text
+    return given(text)
 
 
 class UsageError(Exception):
@@ -69,7 +74,7 @@ def add_map_input(parser: argparse.ArgumentParser, optional: bool = False) -> No
 
 def add_scenario(parser: argparse.ArgumentParser, help: str = SCENARIO_HELP) -> None:
     """``--scenario NAME``: the map as one of its scenarios makes it."""
-    parser.add_argument("--scenario", metavar="NAME", help=help)
+    parser.add_argument("--scenario", type=given, metavar="NAME", help=help)
 
 
 def add_calendar(parser: argparse.ArgumentParser, over: str) -> None:

@@ -322,3 +322,26 @@ def test_out_is_never_standard_output_nor_a_file_named_dash(
     assert (code, printed) == (2, "")
     assert err.startswith("vsmapper: error: argument --out: ") and err.count("\n") == 1
     assert sorted(path.name for path in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["forecast", "--from-history", "{log}", "--by", ""], "--by"),
+        (["forecast", "--from-history", "", "--items", "3"], "--from-history"),
+        (["measure", "{log}", "--since", ""], "--since"),
+        (["measure", "{log}", "--until", " "], "--until"),
+        (["measure", "{log}", "--map", ""], "--map"),
+        (["analyze", "{map}", "--scenario", ""], "--scenario"),
+        (["survey", "{map}", "--host", ""], "--host"),
+    ],
+)
+def test_an_empty_option_value_is_wrong_usage_naming_the_option(
+    hand_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str], args: list[str], option: str
+) -> None:
+    log, drawn = hand_files
+    filled = [arg.format(log=log, map=drawn) for arg in args]
+    code, out, err = run(filled, capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"vsmapper: error: argument {option}: ") and err.count("\n") == 1
+    assert "is empty; leave the option out instead" in err

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vsmapper.cli_args import UsageError, add_calendar, number, report_out_file
+from vsmapper.cli_args import UsageError, add_calendar, given, number, report_out_file
 from vsmapper.errors import VSMapperError, counted
 from vsmapper.jsonout import json_text
 
@@ -23,7 +23,10 @@ def add_measure_parser(commands: Any) -> None:
     measure = commands.add_parser("measure", help=MEASURE_HELP)
     measure.add_argument("log", metavar="LOG", help="work-item history, .csv or .xlsx")
     measure.add_argument(
-        "--map", metavar="MAP", help="a drawn map: its statuses, calendar and stages are kept"
+        "--map",
+        type=given,
+        metavar="MAP",
+        help="a drawn map: its statuses, calendar and stages are kept",
     )
     measure.add_argument(
         "--out",
@@ -33,10 +36,16 @@ def add_measure_parser(commands: Any) -> None:
     )
     measure.add_argument("--json", action="store_true", help="print JSON")
     measure.add_argument(
-        "--since", metavar="DATE", help="start of the window, inclusive (default: the first date)"
+        "--since",
+        type=given,
+        metavar="DATE",
+        help="start of the window, inclusive (default: the first date)",
     )
     measure.add_argument(
-        "--until", metavar="DATE", help="end of the window, exclusive (default: the last date)"
+        "--until",
+        type=given,
+        metavar="DATE",
+        help="end of the window, exclusive (default: the last date)",
     )
     add_calendar(measure, over="the map's calendar")
 
@@ -44,10 +53,15 @@ def add_measure_parser(commands: Any) -> None:
 def add_forecast_arguments(forecast: argparse.ArgumentParser) -> None:
     """``forecast --from-history LOG [--items N | --by DATE]``."""
     forecast.add_argument(
-        "--from-history", metavar="LOG", help="forecast from the weekly throughput of a history"
+        "--from-history",
+        type=given,
+        metavar="LOG",
+        help="forecast from the weekly throughput of a history",
     )
     forecast.add_argument("--items", type=number(int, 1), metavar="N", help="when N items are done")
-    forecast.add_argument("--by", metavar="DATE", help="how many items are done by DATE")
+    forecast.add_argument(
+        "--by", type=given, metavar="DATE", help="how many items are done by DATE"
+    )
 
 
 def _window(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
