@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -344,8 +345,8 @@ def test_an_empty_map_exports_and_imports_back(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("notes", "expected"),
     [
-        ("bell\x07", "control characters that Excel cannot store"),
-        ("x" * 40_000, "an Excel cell holds at most 32,767"),
+        ("bell\x07", "stage 'A' notes: the text 'bell\\x07' holds control characters that Excel"),
+        ("x" * 40_000, "stage 'A' notes: the text '" + "x" * 59 + "…' is 40,000 characters long"),
     ],
 )
 def test_text_excel_cannot_hold_is_refused_and_the_old_file_kept(
@@ -361,10 +362,24 @@ def test_text_excel_cannot_hold_is_refused_and_the_old_file_kept(
             "stages": [{"id": "a", "name": "A", "notes": notes}],
         }
     )
-    with pytest.raises(VSMapperError, match=expected):
+    with pytest.raises(VSMapperError, match=f"^{re.escape(f'{path}: {expected}')}"):
         export_xlsx(bad, path)
     assert path.read_bytes() == b"old workbook"
     assert sorted(tmp_path.iterdir()) == [path]
+
+
+def test_text_excel_cannot_hold_is_named_by_its_place(tmp_path: Path) -> None:
+    data = json.loads(example_map_path().read_text(encoding="utf-8"))
+    data["description"] = "x" * 40_000
+    path = tmp_path / "map.xlsx"
+    with pytest.raises(VSMapperError, match=f"^{re.escape(str(path))}: description: the text"):
+        export_xlsx(map_from_data(data), path)
+    data["description"] = ""
+    data["stages"][0]["ai"] = [{"id": "bot", "name": "Bot\x1b[2J"}]
+    with pytest.raises(
+        VSMapperError, match=re.escape("AI opportunity 'bot' name: the text 'Bot\\x1b")
+    ):
+        export_xlsx(map_from_data(data), path)
 
 
 # --- recalculated by LibreOffice ----------------------------------------------------------

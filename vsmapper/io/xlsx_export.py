@@ -29,7 +29,7 @@ from vsmapper.analysis import FlowAnalysis, analyze
 from vsmapper.analysis.forecast import Forecast
 from vsmapper.analysis.graph import flow_graph, longest_out_of
 from vsmapper.analysis.report import cost_text
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.atomic import save_error, write_atomically
 from vsmapper.io.exports import CURRENT_STATE
 from vsmapper.io.tables import (
@@ -275,22 +275,42 @@ def _cell_xml(reference: str, value: object, text_style: str, number_style: str)
     raise TypeError(f"a table cell cannot hold {type(value).__name__}")
 
 
-def _check_text(rows: Sequence[Row]) -> None:
+class _TextTable(NamedTuple):
+    """Rows of the user's text to check, and how a message names a row and a column."""
+
+    noun: str
+    columns: Sequence[str]
+    rows: Sequence[Row]
+    name_column: int
+    """The column whose value names the row: a stage's name, an opportunity's id."""
+
+
+def _check_text(path: str | os.PathLike[str], tables: Sequence[_TextTable]) -> None:
     """Refuse text Excel cannot hold, rather than write a workbook it calls damaged."""
-    for row in rows:
-        for text in row:
-            if not isinstance(text, str):
-                continue
-            if len(text) > EXCEL_TEXT_LIMIT:
-                raise VSMapperError(
-                    f"the text {text[:40]!r}… is {len(text):,} characters long; "
-                    f"an Excel cell holds at most {EXCEL_TEXT_LIMIT:,}"
-                )
-            if ILLEGAL_CHARACTERS_RE.search(text):
-                raise VSMapperError(
-                    f"the text {text[:40]!r} holds control characters that "
-                    "Excel cannot store; remove them"
-                )
+    for table in tables:
+        for row in table.rows:
+            for title, text in zip(table.columns, row, strict=False):
+                if not isinstance(text, str):
+                    continue
+                problem = _excel_text_problem(text)
+                if problem is not None:
+                    name = row[table.name_column]
+                    subject = f"{table.noun} {quoted(name)} " if table.noun else ""
+                    raise VSMapperError(f"{os.fspath(path)}: {subject}{title.lower()}: {problem}")
+
+
+def _excel_text_problem(text: str) -> str | None:
+    """Why an Excel cell cannot hold ``text``, or None."""
+    if len(text) > EXCEL_TEXT_LIMIT:
+        return (
+            f"the text {quoted(text)} is {len(text):,} characters long; "
+            f"an Excel cell holds at most {EXCEL_TEXT_LIMIT:,}"
+        )
+    if ILLEGAL_CHARACTERS_RE.search(text):
+        return (
+            f"the text {quoted(text)} holds control characters that Excel cannot store; remove them"
+        )
+    return None
 
 
 STAGE_TABLE = "StageTable"
@@ -828,7 +848,7 @@ def export_xlsx(
     workbook = Workbook(write_only=True)
     buffer = io.BytesIO()
     try:
-        writers = _fill_workbook(workbook, stream, forecast, label, measurement)
+        writers = _fill_workbook(path, workbook, stream, forecast, label, measurement)
         workbook.save(buffer)
     except OSError as error:
         # A write-only workbook keeps each sheet in a temporary file, which a full disk
@@ -880,6 +900,7 @@ def _discard_sheets(workbook: Workbook) -> None:
 
 
 def _fill_workbook(
+    path: str | os.PathLike[str],
     workbook: Workbook,
     stream: ValueStream,
     forecast: Forecast | None,
@@ -895,7 +916,17 @@ def _fill_workbook(
         [[found.name] for found in measurement.stages] if measurement else []
     )
     # All the user's text is in these rows; checked before the first sheet is begun.
-    _check_text([*stage_table, *ai_table, *scenario_table, *plan_table, settings, *measured_names])
+    _check_text(
+        path,
+        [
+            _TextTable("", SETTINGS_LABELS, [settings], 0),
+            _TextTable("stage", [column.title for column in STAGE_COLUMNS], stage_table, 0),
+            _TextTable("AI opportunity", [column.title for column in AI_COLUMNS], ai_table, 1),
+            _TextTable("scenario", [c.title for c in SCENARIO_COLUMNS], scenario_table, 0),
+            _TextTable("plan item at", [c.title for c in PLAN_TABLE_COLUMNS], plan_table, 1),
+            _TextTable("measured stage", ["Name"], measured_names, 0),
+        ],
+    )
     workbook.properties.title = stream.name
     workbook.properties.subject = label
     workbook.properties.description = stream.description or None
