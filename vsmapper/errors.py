@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Control characters (a CR or an escape sequence could forge a line on a terminal), lone
 # surrogates (no encoder can write them) and the bidirectional overrides that reorder text.
@@ -23,6 +24,12 @@ def _escape(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """``text`` with every character a terminal or encoder would misuse written as an escape."""
     return _UNSHOWABLE.sub(_escape, text)
+
+
+def printable_lines(lines: Iterable[str]) -> str:
+    """A text report's lines joined, each printable: text from a file that holds a line break
+    or an escape sequence can neither forge a line nor drive the terminal."""
+    return "\n".join(printable(line) for line in lines)
 
 
 LONGEST_QUOTE = 60

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,27 @@ def test_analyze_of_a_map_file_imports_no_spreadsheet_chart_or_heavy_library() -
         check=True,
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+HOSTILE_NAME = "\x1b[2J\x1b[31mPWN\r\nvsmapper: error: fake"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["analyze"], ["forecast", "--trials", "50", "--seed", "1"], ["analyze", "--scenario", "1"]],
+)
+def test_names_in_a_text_report_cannot_forge_lines_or_drive_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    data = json.loads(example_map_path().read_text(encoding="utf-8"))
+    data["name"] = HOSTILE_NAME
+    data["stages"][0]["name"] = "Intake\nvsmapper: ok"
+    data["scenarios"][0]["name"] = "1"
+    path = tmp_path / "hostile.vsm.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code = main([args[0], str(path), *args[1:]])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert all(line.isprintable() for line in out.splitlines())
+    assert not any(line.startswith("vsmapper:") for line in out.splitlines())
+    assert "\\x1b[2J\\x1b[31mPWN\\r\\nvsmapper: error: fake" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -345,3 +346,22 @@ def test_an_empty_option_value_is_wrong_usage_naming_the_option(
     assert (code, out) == (2, "")
     assert err.startswith(f"vsmapper: error: argument {option}: ") and err.count("\n") == 1
     assert "is empty; leave the option out instead" in err
+
+
+def test_statuses_in_the_measure_report_cannot_forge_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "log.csv"
+    with log.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["Key", "Changed", "To status"])
+        for item in "AB":
+            writer.writerow([item, "2024-03-04", "Ready"])
+            writer.writerow([item, "2024-03-05", "In dev\nvsmapper: ok\x1b[2J"])
+            writer.writerow([item, "2024-03-07", "Done"])
+    for args in (["measure", str(log)], ["forecast", "--from-history", str(log), "--items", "2"]):
+        code, out, _ = run(args, capsys)
+        assert code == 0
+        assert all(line.isprintable() for line in out.splitlines())
+        assert not any(line.startswith("vsmapper:") for line in out.splitlines())
+    assert "In dev\\nvsmapper: ok\\x1b[2J" in run(["measure", str(log)], capsys)[1]

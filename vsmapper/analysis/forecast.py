@@ -12,7 +12,7 @@ from vsmapper.analysis.graph import critical_path
 from vsmapper.analysis.queues import unbounded_reason
 from vsmapper.analysis.scenario import find_scenario, future_state
 from vsmapper.analysis.timing import flow_times
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, printable_lines
 from vsmapper.jsonout import json_number
 from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import ValueStream
@@ -318,4 +318,4 @@ def forecast_text(
     if sometimes:
         lines += ["", "On the critical path in some trials:"]
         lines += [f"  {share:6.1%}  {name}" for share, name in sometimes]
-    return "\n".join(lines)
+    return printable_lines(lines)

@@ -16,6 +16,7 @@ from vsmapper.analysis.scenario import (
     future_state,
 )
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
+from vsmapper.errors import printable_lines
 from vsmapper.jsonout import json_number as _number
 from vsmapper.model import Calendar, ValueStream
 from vsmapper.model.duration import format_hours
@@ -219,7 +220,7 @@ def analysis_text(stream: ValueStream, scenario_name: str | None) -> str:
                 for found in top
             ],
         )
-    return "\n".join(lines) + "\n"
+    return printable_lines(lines) + "\n"
 
 
 def _hours(hours: float, calendar: Calendar) -> str:

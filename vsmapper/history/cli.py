@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vsmapper.cli_args import UsageError, add_calendar, given, number, report_out_file
-from vsmapper.errors import VSMapperError, counted
+from vsmapper.errors import VSMapperError, counted, printable_lines
 from vsmapper.jsonout import json_text
 
 if TYPE_CHECKING:
@@ -158,9 +158,7 @@ def run_measure(args: argparse.Namespace) -> int:
     gap = model_gap(stream, measurement) if drawn is not None else None
     if gap is not None:
         print()
-        print(gap.sentence)
-        for note in gap.stage_notes:
-            print(f"  {note}")
+        print(printable_lines([gap.sentence, *(f"  {note}" for note in gap.stage_notes)]))
     return 0
 
 
@@ -198,7 +196,7 @@ def measurement_text(
         wait, work = found.wait.text(hours), found.process.text(hours)
         pca = "–" if found.pca is None else f"{found.pca:.0f}"
         lines.append(f"{found.name[:28]:<28} {found.items:>6} {wait:>22} {work:>22} {pca:>6}")
-    return "\n".join(lines)
+    return printable_lines(lines)
 
 
 def run_forecast_from_history(args: argparse.Namespace) -> int:
@@ -227,7 +225,7 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
         print(json_text(throughput_forecast_json(found)))
         return 0
     for caveat in caveats(measurement):
-        print(f"Caveat: {caveat}.")
+        print(printable_lines([f"Caveat: {caveat}."]))
     if found.items is not None:
         print(
             f"{counted(found.items, 'item')} from {found.start.isoformat()}, by weekly throughput:"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vsmapper.errors import counted
+from vsmapper.errors import counted, printable_lines
 from vsmapper.workshop.merge import SurveyMerge
 
 FIELD_LABELS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
@@ -21,4 +21,4 @@ def merge_text(merge: SurveyMerge) -> str:
             line += f"; DISAGREE on {fields}: talk about it"
         lines.append(line)
         lines.extend(f"  pain: {pain}" for pain in stage.pains)
-    return "\n".join(lines)
+    return printable_lines(lines)
