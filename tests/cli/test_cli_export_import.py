@@ -306,3 +306,20 @@ def test_an_unwritable_output_is_one_line_and_nothing_else(
     assert result.returncode == 3
     assert result.stderr == f"vsmapper: error: {out}: cannot be saved (No such file or directory)\n"
     assert not out.parent.exists()
+
+
+def test_a_screenshot_says_nothing_but_qt_messages_a_user_can_act_on(tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    environment = os.environ | {"QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
+    shot = [sys.executable, "-m", "vsmapper", "--screenshot", str(out), "--presentation"]
+    result = subprocess.run(shot, capture_output=True, text=True, env=environment, timeout=120)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert out.read_bytes().startswith(b"\x89PNG")
+    other = (
+        "from PySide6.QtCore import qWarning; from vsmapper.ui.app import application; "
+        "app = application(); qWarning('a message kept')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", other], capture_output=True, text=True, env=environment, timeout=120
+    )
+    assert result.stderr == "a message kept\n"

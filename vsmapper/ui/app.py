@@ -9,7 +9,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMessageLogContext,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -29,8 +36,20 @@ EXIT_AFTER_FIRST_PAINT = "VSMAPPER_EXIT_AFTER_FIRST_PAINT"
 start-up benchmark times a real start to the first frame a user sees."""
 
 
+NOISE = "This plugin does not support propagateSizeHints()"
+"""What the offscreen platform says on every window resize: nothing a user can act on, and
+it would turn a one-line error of ``--screenshot`` into many lines."""
+
+
+def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's messages on standard error, as Qt prints them, all but ``NOISE``."""
+    if message != NOISE:
+        print(qFormatLogMessage(mode, context, message), file=sys.stderr)
+
+
 def application() -> QApplication:
     """The one QApplication, named so settings and recovery files have a home."""
+    qInstallMessageHandler(_qt_message)
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("VSMapper")
     app.setOrganizationName("VSMapper")
