@@ -875,3 +875,26 @@ def test_a_last_stage_named_like_a_total_that_the_stream_runs_into_is_kept(
     path.write_text("Stage,Next\nCoding,Overall\nOverall,\n", encoding="utf-8")
     # Left out, the import failed: "'Overall' is not a stage in this sheet".
     assert [stage.name for stage in import_spreadsheet(path).stages] == ["Coding", "Overall"]
+
+
+def test_an_excel_error_value_is_refused_wherever_it_is(tmp_path: Path) -> None:
+    sheets = {
+        "Stages": [["Stage", "Wait time"], ["#NAME?", "1d"], ["B", "#VALUE!"]],
+        "Settings": [["Name", "#REF!"]],
+    }
+    assert problems_of(write_xlsx(tmp_path, sheets)) == [
+        "Settings, row 1, Name: holds the error '#REF!'; correct its formula in the workbook",
+        "row 2, Stage: holds the error '#NAME?'; correct its formula in the workbook",
+        "row 3, Wait time: holds the error '#VALUE!'; correct its formula in the workbook",
+    ]
+
+
+def test_a_setting_given_twice_is_refused(tmp_path: Path) -> None:
+    sheets = {
+        "Stages": [["Stage"], ["A"]],
+        "Settings": [["Hours per day", 6], ["Name", "Checkout"], ["hours per day", 8]],
+    }
+    assert problems_of(write_xlsx(tmp_path, sheets)) == [
+        "Settings, row 3, Hours per day: given twice (row 1 too); keep one (otherwise the "
+        "last would silently win)"
+    ]

@@ -20,6 +20,7 @@ from vsmapper.io.table_import import (
     EMPTY,
     HEADER_SEARCH_ROWS,
     Cell,
+    ErrorValue,
     Settings,
     Table,
     UnsavedFormula,
@@ -397,6 +398,8 @@ def _cells(
         column, value = cell["column"], cell["value"]
         if column > MAX_COLUMNS + 1:
             continue
+        if cell["data_type"] == "e":
+            value = ErrorValue(str(value))
         cells[column - 1] = Cell(
             value,
             shown_as_percent is not None

@@ -64,7 +64,19 @@ class UnsavedFormula:
         )
 
 
-CellValue = str | float | int | bool | datetime | date | time | timedelta | UnsavedFormula | None
+@dataclass(frozen=True)
+class ErrorValue:
+    """A workbook cell holding a formula's error, such as ``#NAME?``, rather than a value."""
+
+    text: str
+
+    def problem(self) -> str:
+        """Why the cell cannot be read, and what to do."""
+        return f"holds the error {quoted(self.text)}; correct its formula in the workbook"
+
+
+UnreadableValue = UnsavedFormula | ErrorValue
+CellValue = str | float | int | bool | datetime | date | time | timedelta | UnreadableValue | None
 
 
 class Cell(NamedTuple):
@@ -809,11 +821,20 @@ def read_settings(table: Table, problems: Problems) -> Settings:
     lookup = _lookup(SETTINGS_NAMES)
     numbers = {"Hours per day", "Days per week", "Demand per week", "Hourly cost"}
     found: dict[str, Any] = {}
+    rows: dict[str, int] = {}
     for row, cells in table.rows:
         if len(cells) < 2 or not isinstance(cells[0].value, str):
             continue
         label = lookup.get(_split_header(cells[0].value)[0])
-        if label is not None and isinstance(cells[1].value, UnsavedFormula):
+        if label is not None and label in rows:
+            problems.add(
+                f"Settings, row {row}, {label}: given twice (row {rows[label]} too); keep one "
+                "(otherwise the last would silently win)"
+            )
+            continue
+        if label is not None:
+            rows[label] = row
+        if label is not None and isinstance(cells[1].value, UnreadableValue):
             problems.add(f"Settings, row {row}, {label}: {cells[1].value.problem()}")
         elif label in numbers and not _is_blank(cells[1].value):
             found[label] = problems.check(f"Settings, row {row}, {label}", read_number, cells[1])
@@ -842,9 +863,12 @@ class _RowReader:
         self.cells = {
             column: cells[place] for column, place in header.places.items() if place < width
         }
+        self.unreadable: dict[str, str] = {}
+        """The text of each cell refused as unreadable, by column."""
         for column, cell in self.cells.items():
-            if isinstance(cell.value, UnsavedFormula):
+            if isinstance(cell.value, UnreadableValue):
                 self.add(column, cell.value.problem())
+                self.unreadable[column] = cell.value.text
                 self.cells[column] = EMPTY
 
     def cell(self, column: str) -> Cell:
@@ -970,7 +994,8 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
         problems.notice(f"{table.where}no stage rows under the header: the map has no stages")
     pca_scale = _pca_scale(readers, problems)
     for reader in readers:
-        name = read_text(reader.cell("Stage"))
+        # A name refused as unreadable stands as its text, not as a blank name refused again.
+        name = read_text(reader.cell("Stage")) or reader.unreadable.get("Stage", "")
         if not name:
             reader.add("Stage", "is blank; every stage needs a name")
         fields: dict[str, Any] = {
