@@ -341,7 +341,7 @@ def run_export(args: argparse.Namespace) -> int:
     suffix = _export_suffix(args.out, args.format, args.notes)
     _check_not_the_input(args.file, args.out)
     original = load_input(args.file)
-    if suffix in DATA_SUFFIXES and not _to_standard_output(args.out):
+    if suffix in DATA_SUFFIXES and not names_standard_output(args.out):
         export_data(original, args.out, args.scenario, notes=args.notes)
         return EXIT_OK
     stream, label, queues = future_state(original, args.scenario)

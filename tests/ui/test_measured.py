@@ -502,3 +502,27 @@ def test_a_start_puts_the_stages_in_front_of_an_empty_measured_flow_panel(
     # The map file keeps no measurement: the invitation to import hid the Stages table.
     qtbot.waitUntil(window.docks["Stages"].in_view)
     assert not flow.dock.in_view()
+
+
+def test_a_forecast_past_its_horizon_says_so_in_words() -> None:
+    from datetime import date
+
+    from vsmapper.history.forecast import ThroughputForecast
+    from vsmapper.ui.throughput import throughput_sentence
+
+    found = ThroughputForecast(
+        trials=100,
+        seed=1,
+        weekly_throughput=(1, 0, 1),
+        items=1_000_000,
+        by=None,
+        start=date(2026, 12, 1),
+        weeks={"p50": None, "p85": None, "p95": None},
+        dates={"p50": None, "p85": None, "p95": None},
+        done_by={},
+    )
+    # The command line said "beyond 100 years"; the app wrote "50% by None".
+    assert throughput_sentence(found) == (
+        "1,000,000 items from 2026-12-01: 50% beyond 100 years, 85% beyond 100 years, "
+        "95% beyond 100 years."
+    )

@@ -159,12 +159,18 @@ class ThroughputForecastBox(QWidget):
         self.job.wait()
 
 
+def _by(found: ThroughputForecast, key: str) -> str:
+    """``by 2027-03-01``, or why no date: past the forecast's horizon or the calendar's end."""
+    date = found.dates[key]
+    return f"by {date}" if date is not None else found.when(key)
+
+
 def throughput_sentence(found: ThroughputForecast) -> str:
     """The forecast in one sentence, as the command line gives its figures."""
     if found.items is not None:
         return (
-            f"{found.items:,} items from {found.start:%Y-%m-%d}: 50% by {found.dates['p50']}, "
-            f"85% by {found.dates['p85']}, 95% by {found.dates['p95']}."
+            f"{found.items:,} items from {found.start:%Y-%m-%d}: 50% {_by(found, 'p50')}, "
+            f"85% {_by(found, 'p85')}, 95% {_by(found, 'p95')}."
         )
     assert found.by is not None
     return (
