@@ -150,6 +150,18 @@ def test_enter_names_the_selected_stage_in_place(make_window: WindowFactory) -> 
     assert window.selected_ids == ["review"]
 
 
+def test_a_new_blank_map_takes_what_is_typed_as_its_first_stage_s_name(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(shown=True)
+    window.menus.new_action.trigger()
+    QApplication.processEvents()
+    # Nothing was selected: "Backlog" typed at once went nowhere.
+    QTest.keyClicks(QApplication.focusWidget(), "Backlog")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert [stage.name for stage in window.workspace.stream.stages] == ["Backlog"]
+
+
 def test_esc_on_the_name_of_a_stage_just_added_takes_the_stage_back(
     make_window: WindowFactory,
 ) -> None:

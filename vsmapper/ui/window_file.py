@@ -87,9 +87,12 @@ class WindowFile(QObject):
         self.window.view.setFocus()
 
     def new_blank(self) -> None:
-        """Start a blank map."""
+        """Start a blank map, its one stage selected: what is typed names it."""
         if self.confirm_replace():
-            self.load(files.bundled_map("templates/blank.vsm.json"), None)
+            blank = files.bundled_map("templates/blank.vsm.json")
+            self.load(blank, None)
+            # As a new sheet's first cell: typed at once, "Backlog" went nowhere.
+            self.window.editor.select([stage.id for stage in blank.stages[:1]])
 
     def new_from_template(self) -> None:
         """Start from the "Idea to production" template."""
