@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRectF, QStandardPaths
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
 from benchmarks.maps import synthetic_map
@@ -24,7 +24,12 @@ from vsmapper.model import ValueStream
 from vsmapper.model.stream import Note
 from vsmapper.ui import theme
 from vsmapper.ui.canvas import MapScene, MapView
-from vsmapper.ui.canvas.items import ROW_LABEL_SIZE, ROW_VALUE_SIZE, SELF_REWORK_LABEL
+from vsmapper.ui.canvas.items import (
+    ROW_LABEL_SIZE,
+    ROW_VALUE_SIZE,
+    SELF_REWORK_LABEL,
+    PhaseBandsItem,
+)
 from vsmapper.ui.canvas.view import PresentationBanner, banner_title, draw_fitted
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.units import WORSE
@@ -267,6 +272,59 @@ def test_no_rework_line_strikes_through_a_boxs_own_rework_rate(
         points = [line.pointAtPercent(step / 400) for step in range(401)]
         struck = [rate for rate in rates if any(rate.contains(point) for point in points)]
         assert not struck, f"{stage.name}'s loop runs through a rate at {struck[0]}"
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_loop_rates_cover_no_other_rate_nor_a_phase_s_name(
+    qtbot: QtBot, size: tuple[int, int]
+) -> None:
+    # As measured from a tracker: QA sends work back to Coding over Code review's own loop,
+    # and Coding writes a rate of its own.
+    example = load_map(EXAMPLE)
+    stages = [
+        stage.replaced(pca=86.5, rework_to="coding") if stage.id == "qa" else stage
+        for stage in example.stages
+    ]
+    stream = example.replaced(stages=stages)
+    scene = presenting(qtbot, stream, size).map_scene()
+    rates = [
+        SELF_REWORK_LABEL.translated(scene.stage_item(stage.id).box_rect().topLeft())
+        for stage in stream.stages
+        if scene.stage_item(stage.id).face.self_rework
+    ]
+    for stage in stream.stages:
+        if stage.rework_to not in (None, stage.id) and stage.pca < 100:
+            label = scene.rework_item(stage.id).label_rect()
+            assert not any(label.intersects(rate) for rate in rates), stage.name
+    # A loop over a stacked column deepens its lane's band over the foot of the names of
+    # the lane above, which it cut off: they are written over every band.
+    bands_item = next(item for item in scene.items() if isinstance(item, PhaseBandsItem))
+    area, scale = bands_item.boundingRect(), 3
+    image = QImage((area.size() * scale).toSize(), QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.scale(scale, scale)
+    painter.translate(-area.topLeft())
+    bands_item.paint(painter, QStyleOptionGraphicsItem())
+    painter.end()
+    bands = scene.phase_bands()
+    for number, band in enumerate(bands):
+        name = band.name_rect()
+        label = theme.color(theme.PHASE_COLORS[band.phase].label)
+        for later in bands[number + 1 :]:
+            if name is None or not later.rect.intersects(name):
+                continue
+            cut = later.rect.intersected(name).translated(-area.topLeft())
+            pixels = [
+                image.pixelColor(x, y)
+                for x in range(int(cut.left() * scale), int(cut.right() * scale))
+                for y in range(int(cut.top() * scale), int(cut.bottom() * scale))
+            ]
+            assert any(
+                abs(pixel.red() - label.red()) + abs(pixel.green() - label.green()) < 40
+                and abs(pixel.blue() - label.blue()) < 40
+                for pixel in pixels
+            ), band.phase
 
 
 def test_loops_back_to_the_first_lane_stay_under_the_title(qtbot: QtBot) -> None:

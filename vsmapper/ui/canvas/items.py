@@ -448,8 +448,10 @@ def _rework_pen(width: float = 2.0) -> QPen:
     return pen
 
 
-SELF_REWORK_LABEL = QRectF(60, -28, 140, 20)
-"""Where a box's loop into itself writes its rate, from the box's top-left corner."""
+SELF_REWORK_LABEL = QRectF(60, -20, 140, 18)
+"""Where a box's loop into itself writes its rate, from the box's top-left corner: under
+the label of a loop to another stage that passes over the box (higher, "30% rework →
+Coding" covered Coding's own "10% rework")."""
 
 
 def self_rework_loop() -> QPainterPath:
@@ -889,21 +891,22 @@ class PhaseBandsItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        """Fill each band and put the phase's name in its first band."""
+        """Fill each band, then put each phase's name in its first band."""
         painter.setPen(Qt.PenStyle.NoPen)
         for band in self._bands:
-            colours = theme.PHASE_COLORS[band.phase]
-            painter.setBrush(theme.color(colours.band))
+            painter.setBrush(theme.color(theme.PHASE_COLORS[band.phase].band))
             painter.drawRect(band.rect)
+        # Over every band: the next lane's band, deepened by a loop over its boxes, cut the
+        # foot of the names above it.
+        for band in self._bands:
             name = band.name_rect()
             if name is None:
                 continue
             painter.setFont(_font(band.name_size(), True))
-            painter.setPen(theme.color(colours.label))
+            painter.setPen(theme.color(theme.PHASE_COLORS[band.phase].label))
             painter.drawText(
                 name, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, band.phase.upper()
             )
-            painter.setPen(Qt.PenStyle.NoPen)
 
 
 class HeaderItem(QGraphicsItem):

@@ -57,10 +57,9 @@ from vsmapper.ui.units import (
     signed_number,
 )
 
-REWORK_RISE = 40.0
-"""How far a rework loop's top rises above the highest box under it: its label clears the
-rate a box's loop into itself writes over the box (lower, "30% rework → Coding" covered
-Coding's own "10% rework")."""
+REWORK_RISE = 32.0
+"""How far a rework loop's top rises above the highest box under it: its label stays in the
+room the lane keeps over its boxes (higher, it covered the phase names of the lane above)."""
 REWORK_MARGIN = 8.0
 """Room between a loop's line and the top of the band it runs over."""
 REWORK_STEP = 28.0
