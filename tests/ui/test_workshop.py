@@ -306,13 +306,16 @@ def test_a_host_that_cannot_be_served_is_named(window, qtbot) -> None:
     assert survey.problem_label.isVisible()
 
 
-def test_an_open_round_fits_a_1280_by_720_projector(window, qtbot) -> None:
+def example_round_at_720p(window, qtbot) -> SurveyWindow:
+    """A round open on the example, its window as it opens on a 1280×720 screen."""
     window.workspace.load(files.example_map(), None)
-    window.workshop.survey_action.trigger()
-    survey = window.workshop.survey_window
-    survey.resize(820, 720 * 9 // 10)  # as it opens on a 1280×720 screen
-    survey.host_edit.setText("127.0.0.1")
-    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    survey = open_round(window, qtbot)
+    survey.resize(820, 720 * 9 // 10)
+    return survey
+
+
+def test_an_open_round_fits_a_1280_by_720_projector(window, qtbot) -> None:
+    survey = example_round_at_720p(window, qtbot)
     assert len(window.workspace.stream.stages) == 12
     # The QR code, the table and a row of the chart per stage: the chart scrolls instead.
     assert survey.minimumSizeHint().height() <= 720 * 9 // 10
@@ -338,12 +341,7 @@ def test_an_open_round_fits_a_1280_by_720_projector(window, qtbot) -> None:
 
 
 def test_the_spread_chart_follows_the_selected_stage(window, qtbot) -> None:
-    window.workspace.load(files.example_map(), None)
-    window.workshop.survey_action.trigger()
-    survey = window.workshop.survey_window
-    survey.resize(820, 720 * 9 // 10)
-    survey.host_edit.setText("127.0.0.1")
-    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    survey = example_round_at_720p(window, qtbot)
     qtbot.waitUntil(lambda: survey.table.rowCount() == 12)
     bar = survey.chart_area.verticalScrollBar()
     assert bar.value() == 0 and bar.maximum() > 0
@@ -358,12 +356,7 @@ def test_the_spread_chart_follows_the_selected_stage(window, qtbot) -> None:
 
 
 def test_the_spread_chart_s_key_and_time_axis_fit_the_round_window_at_720p(window, qtbot) -> None:
-    window.workspace.load(files.example_map(), None)
-    window.workshop.survey_action.trigger()
-    survey = window.workshop.survey_window
-    survey.resize(820, 720 * 9 // 10)  # as it opens on a 1280×720 screen
-    survey.host_edit.setText("127.0.0.1")
-    qtbot.mouseClick(survey.open_button, Qt.MouseButton.LeftButton)
+    survey = example_round_at_720p(window, qtbot)
     ids = [stage.id for stage in window.workspace.stream.stages]
     for participant, wait, work in (("p1", "1d", "2h"), ("p2", "6w", "6h")):
         post(
