@@ -98,6 +98,14 @@ def test_export_of_a_scenario_writes_the_future_state(
     assert future.stage("deploy").wait_time.text == "4.29h-1.07d"
     assert future.stage("security").wait_time.text == "3-5d"
     assert future.stage("intake").process_time.text == "1-2h"
+    # The ideas it applied are in its times: listed still, a scenario built on the file
+    # applied them again.
+    assert all(not stage.ai for stage in future.stages)
+    assert future.description.endswith(
+        "Scenario: AI across the stream: its times hold the AI ideas it applied "
+        "(Coding assistant at Coding, AI first-pass review at Code review, AI test "
+        "generation at QA testing)."
+    )
 
 
 def test_a_scenario_s_workbook_holds_today_s_map_and_names_the_scenario(

@@ -70,16 +70,23 @@ def written_map(stream: ValueStream, label: str) -> ValueStream:
     if label == CURRENT_STATE:
         return stream
     calendar = stream.calendar.hours_per_day, stream.calendar.days_per_week
+    # Its times already hold the AI ideas the scenario applied: listed still, a scenario
+    # built on the file applied them a second time. The description keeps them.
+    applied = [f"{idea.name} at {stage.name}" for stage in stream.stages for idea in stage.ai]
     stages = [
         stage.model_copy(
             update={
                 "process_time": stage.process_time.as_written(*calendar),
                 "wait_time": stage.wait_time.as_written(*calendar),
+                "ai": [],
             }
         )
         for stage in stream.stages
     ]
-    return stream.replaced(stages=stages)
+    said = f"{label}: its times hold the AI ideas it applied"
+    said += f" ({', '.join(applied)})." if applied else "."
+    description = f"{stream.description}\n\n{said}" if stream.description else said
+    return stream.replaced(stages=stages, description=description)
 
 
 def export_data(
