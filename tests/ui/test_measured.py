@@ -16,7 +16,8 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QImage, QTextDocument
-from PySide6.QtWidgets import QComboBox, QFileDialog
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from tests.history.histories import HAND_ROWS, write_transitions
@@ -526,3 +527,18 @@ def test_a_forecast_past_its_horizon_says_so_in_words() -> None:
         "1,000,000 items from 2026-12-01: 50% beyond 100 years, 85% beyond 100 years, "
         "95% beyond 100 years."
     )
+
+
+def test_tab_reaches_apply_and_alt_a_applies(make_window: WindowFactory, qtbot: object) -> None:
+    window = make_window(shown=True)
+    dialog = measured_dialog(window, qtbot, example_history_path())
+    dialog.show()
+    dialog.activateWindow()
+    dialog.statuses.setFocus()
+    # Tab went round the statuses' cells for ever: only Esc could be reached.
+    seen = []
+    for _ in range(40):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert dialog.apply_button in seen
+    assert dialog.apply_button.text() == "&Apply"

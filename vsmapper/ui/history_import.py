@@ -99,7 +99,11 @@ class HistoryImportDialog(QDialog):
         )
         self.statuses.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.statuses.verticalHeader().hide()
+        # Tab leaves the tables, arrows move in them: Tab went round the statuses' cells for
+        # ever, and Apply was out of the keyboard's reach.
+        self.statuses.setTabKeyNavigation(False)
         self.preview = QTableWidget(0, 5)
+        self.preview.setTabKeyNavigation(False)
         self.preview.setHorizontalHeaderLabels(
             ["Stage", "Items", "Wait P10/P50/P90", "Work P10/P50/P90", "%C&A"]
         )
@@ -109,6 +113,7 @@ class HistoryImportDialog(QDialog):
             QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close
         )
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setText("&Apply")
         self.apply_button.setEnabled(False)
 
         chooser = QHBoxLayout()
