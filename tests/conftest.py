@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -81,3 +83,23 @@ def feature_chain_data() -> dict[str, Any]:
 def feature_chain() -> ValueStream:
     """The worked feature-chain example (112 h lead time, Refinement the constraint)."""
     return map_from_data(feature_chain_data())
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """Python collects garbage after each test, on the main thread, never while Qt paints.
+
+    pytest-qt holds a test's widgets weakly: one caught in a reference cycle lives until a
+    collection, which could come in the middle of its own paint event and delete it there
+    (a crash). Collected once the test has let go of its fixtures, it is deleted where
+    nothing paints; and never by another thread (an estimate round's server), which
+    deadlocked with the main thread over Qt objects left by earlier tests, as in the app.
+    """
+    gc.disable()
+    return (yield)
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    """See ``pytest_runtest_setup``."""
+    gc.collect(0)  # what the test made: nothing was collected while it ran
+    gc.enable()

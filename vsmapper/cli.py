@@ -442,7 +442,7 @@ def run_app(args: argparse.Namespace) -> int:
     from vsmapper.io.mapfile import collection_paused
 
     # Start-up makes objects that live as long as the app; collecting among them is wasted
-    # time. The first window's first paint turns collection back on (ui.app.started).
+    # time. From the first window's first paint the GUI thread collects (ui.app.started).
     with collection_paused():
         from vsmapper.ui.app import run
 

@@ -3,7 +3,6 @@ set-up of a main window, the workspaces they edit and the checks of an undo step
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,25 +23,6 @@ from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.workspace import Workspace
 
 WindowFactory = Callable[..., MainWindow]
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
-    """Python collects garbage after each of these tests, never while Qt paints.
-
-    pytest-qt holds a test's widgets weakly: one caught in a reference cycle lives until a
-    collection, which could come in the middle of its own paint event and delete it there
-    (a crash). Collected once the test has let go of its fixtures, it is deleted where
-    nothing paints.
-    """
-    gc.disable()
-    return (yield)
-
-
-def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
-    """See ``pytest_runtest_setup``."""
-    gc.collect(0)  # what the test made: nothing was collected while it ran
-    gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
     QMessageLogContext,
+    QTimer,
     QtMsgType,
     qFormatLogMessage,
     qInstallMessageHandler,
@@ -29,6 +30,22 @@ from vsmapper.ui.canvas.render import png_bytes
 from vsmapper.ui.docks import SHORT_WINDOW, after_first_paint
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.units import use_display_unit
+
+COLLECT_EVERY_MS = 500
+
+
+def collect_garbage() -> None:
+    """Collect what the generations past their thresholds hold, on the GUI thread.
+
+    Python collects in whichever thread allocates: an estimate round's server thread that
+    collected a window's old menus deadlocked with the GUI thread deleting Qt objects.
+    """
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    for generation in (2, 1, 0):
+        if counts[generation] > thresholds[generation]:
+            gc.collect(generation)
+            return
+
 
 SCREENSHOT_SIZE = (1600, 1000)
 EXIT_AFTER_FIRST_PAINT = "VSMAPPER_EXIT_AFTER_FIRST_PAINT"
@@ -212,10 +229,13 @@ def run(
 
 
 def started(app: QApplication) -> None:
-    """After the first window's first paint: collect garbage again, from here on."""
+    """After the first window's first paint: collect garbage again, from here on, on the
+    GUI thread only."""
     # Frozen, the objects start-up made are never walked again: a full collection in the
     # middle of an edit would otherwise walk them all.
     gc.freeze()
-    gc.enable()
+    collector = QTimer(app, interval=COLLECT_EVERY_MS)
+    collector.timeout.connect(collect_garbage)
+    collector.start()
     if os.environ.get(EXIT_AFTER_FIRST_PAINT):
         app.quit()
