@@ -52,6 +52,7 @@ from vsmapper.ui.units import (
     coloured,
     cost_text,
     display_unit,
+    rolled_pca_text,
     show_hours,
     signed_duration,
     signed_number,
@@ -1059,7 +1060,7 @@ def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = Fals
         f"Lead time {UNBOUNDED if unbounded else hours(analysis.lead_time_hours)}",
         f"process time {hours(analysis.process_time_hours)}",
         "flow efficiency —" if unbounded else f"flow efficiency {analysis.flow_efficiency:.1%}",
-        f"rolled %C&A {analysis.rolled_pca:.0%}",
+        f"rolled %C&A {rolled_pca_text(analysis.rolled_pca)}",
     ]
     found = analysis.marked_constraint
     if found is not None:
