@@ -7,7 +7,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vsmapper.analysis.graph import flow_graph, jump_maxima
+from vsmapper.analysis.graph import critical_path, flow_graph, jump_maxima
 
 from .maps import make_map, stage
 
@@ -53,3 +53,30 @@ def test_jump_maxima_matches_brute_force(
         for low, high in windows
     ]
     assert jump_maxima(edges, windows) == expected
+
+
+HOURS = {"start": 0, "b": 0.3, "a1": 0.1, "a2": 0.2, "end": 0}
+
+
+def test_equal_branches_tie_to_the_earlier_despite_float_noise() -> None:
+    # 0.1 + 0.2 exceeds 0.3 by float noise alone: the branches are equally long, so the one
+    # earlier in the map is the critical path, as documented.
+    stream = make_map(
+        [stage("start", 1), stage("b", 0.3), stage("a1", 0.1), stage("a2", 0.2), stage("end", 1)],
+        [("start", "b"), ("start", "a1"), ("a1", "a2"), ("b", "end"), ("a2", "end")],
+    )
+    graph = flow_graph(stream)
+    weights = [HOURS[stream.stages[number].id] for number in graph.order]
+    _, path = critical_path(graph, weights)
+    assert [stream.stages[graph.order[place]].id for place in path] == ["start", "b", "end"]
+
+
+def test_equal_paths_start_at_the_earlier_source_despite_float_noise() -> None:
+    stream = make_map(
+        [stage("b", 0.3), stage("a1", 0.1), stage("a2", 0.2), stage("end", 1)],
+        [("b", "end"), ("a1", "a2"), ("a2", "end")],
+    )
+    graph = flow_graph(stream)
+    weights = [HOURS[stream.stages[number].id] for number in graph.order]
+    _, path = critical_path(graph, weights)
+    assert [stream.stages[graph.order[place]].id for place in path] == ["b", "end"]

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vsmapper.analysis import analyze, apply_scenario, sensitivity
+from vsmapper.analysis.graph import comparable
 from vsmapper.analysis.insights import opportunity_effects
-from vsmapper.analysis.timing import comparable
 from vsmapper.model import AIOpportunity, Estimate, Scenario, ValueStream
 
 from .maps import (

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
 
-from vsmapper.analysis.graph import critical_path
-from vsmapper.analysis.timing import FlowTimes, comparable, flow_times
+from vsmapper.analysis.graph import comparable, critical_path
+from vsmapper.analysis.timing import FlowTimes, flow_times
 from vsmapper.model import Stage, ValueStream
 from vsmapper.model.duration import format_hours, share_text
-
-# Leverages (hours) or utilizations this close count as tied: the rest is float noise.
-_TIE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -273,6 +270,6 @@ def _capacity_bottleneck(stages: list[StageMetrics]) -> CapacityBottleneck | Non
     ]
     if not loaded:
         return None
-    highest = max(utilization for utilization, _ in loaded)
-    utilization, found = next(item for item in loaded if item[0] >= highest - _TIE_TOLERANCE)
+    highest = max(comparable(utilization) for utilization, _ in loaded)
+    utilization, found = next(item for item in loaded if comparable(item[0]) == highest)
     return CapacityBottleneck(found.id, found.name, utilization, utilization >= 1)

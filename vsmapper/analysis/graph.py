@@ -87,6 +87,12 @@ def flow_graph(stream: ValueStream) -> FlowGraph:
     return FlowGraph(index, order, position, predecessors, successors)
 
 
+def comparable(figure: float) -> float:
+    """A figure rounded far below any shown (hours to a few milliseconds): figures equal but
+    for float noise then rank and tie as equal, as the documented tie rules expect."""
+    return round(figure, 6)
+
+
 def longest_into(graph: FlowGraph, weights: Sequence[float]) -> list[float]:
     """The longest path ending at each position, its own weight included."""
     into = [0.0] * graph.size
@@ -109,7 +115,7 @@ def longest_out_of(graph: FlowGraph, weights: Sequence[float]) -> tuple[list[flo
     for place in range(graph.size - 1, -1, -1):
         best, chosen = 0.0, -1
         for after in graph.successors[place]:
-            if chosen < 0 or out[after] > best:
+            if chosen < 0 or comparable(out[after]) > comparable(best):
                 best, chosen = out[after], after
         out[place] = weights[place] + best
         following[place] = chosen
@@ -125,8 +131,9 @@ def critical_path(graph: FlowGraph, weights: Sequence[float]) -> tuple[float, li
     if not graph.size:
         return 0.0, []
     out, following = longest_out_of(graph, weights)
-    length = max(out)
-    place = out.index(length)
+    longest = comparable(max(out))
+    place = next(place for place, hours in enumerate(out) if comparable(hours) == longest)
+    length = out[place]
     path = [place]
     while following[place] >= 0:
         place = following[place]

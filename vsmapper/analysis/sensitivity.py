@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vsmapper.analysis.timing import comparable, flow_times
+from vsmapper.analysis.graph import comparable
+from vsmapper.analysis.timing import flow_times
 from vsmapper.model import ValueStream
 
 

@@ -254,12 +254,6 @@ _latest: tuple[ValueStream, FlowTimes] | None = None
 """The last map laid out: analyze, sensitivity and the insights of one edit share it."""
 
 
-def comparable(hours: float) -> float:
-    """Hours rounded far below any figure shown (to a few milliseconds): figures equal but for
-    float noise then rank and tie as equal, as the documented tie rules expect."""
-    return round(hours, 6)
-
-
 def flow_times(stream: ValueStream) -> FlowTimes:
     """Read a map's likely times once and lay out its expected-time longest paths."""
     global _latest
