@@ -57,14 +57,14 @@ def test_ten_stages_typed_on_the_canvas_each_stay_in_view(
 ) -> None:
     window = make_window(files.bundled_map("templates/blank.vsm.json"), shown=True, size=size)
     window.view.setFocus()
-    window.select(["idea"])
+    window.select(["new-stage"])
     for name in TEN_STAGES:
         type_stage(window, name)
         (stage_id,) = window.selected_ids
         assert window.workspace.document.stage(stage_id).name == name
         assert visible(window, stage_id), name
     ids = [stage.id for stage in window.workspace.stream.stages]
-    expected = ["idea", "refinement", "design", "coding", "code-review", "testing"]
+    expected = ["new-stage", "refinement", "design", "coding", "code-review", "testing"]
     expected += ["security-review", "approval", "staging", "release", "monitoring"]
     assert ids == expected
     assert len(window.workspace.stream.flows) == 10
@@ -159,7 +159,11 @@ def test_a_new_blank_map_takes_what_is_typed_as_its_first_stage_s_name(
     # Nothing was selected: "Backlog" typed at once went nowhere.
     QTest.keyClicks(QApplication.focusWidget(), "Backlog")
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-    assert [stage.name for stage in window.workspace.stream.stages] == ["Backlog"]
+    (stage,) = window.workspace.stream.stages
+    assert stage.name == "Backlog"
+    # Named as any new stage is: a "Deploy" kept the id "idea" and the kind intake, by which
+    # the AI suggestions and side effects go.
+    assert (stage.id, stage.kind) == ("backlog", "requirements")
 
 
 def test_esc_on_the_name_of_a_stage_just_added_takes_the_stage_back(

@@ -180,14 +180,14 @@ def test_keyboard_only_workshop(qtbot: object, make_window: WindowFactory) -> No
     window = make_window(files.bundled_map("templates/blank.vsm.json"), shown=True)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # type: ignore[attr-defined]
     window.view.setFocus()
-    window.select(["idea"])
+    window.select(["new-stage"])
     names = ["Refinement", "Coding", "Code review", "Testing", "Deploy"]
     for name in names:
         QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         QTest.keyClicks(window.view, name)
         QTest.keyClick(window.view, Qt.Key.Key_Return)
     stages = window.workspace.stream.stages
-    assert [s.name for s in stages] == ["Idea", *names]
+    assert [s.name for s in stages] == ["New stage", *names]
     assert [(f.source, f.target) for f in window.workspace.stream.flows] == [
         (a.id, b.id) for a, b in itertools.pairwise(stages)
     ]
