@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.history.histories import write_transitions
 from vsmapper.cli import example_map_path
-from vsmapper.history.reading import read_history
+from vsmapper.history.measure import measure
+from vsmapper.history.reading import History, history_from_table, read_history
 from vsmapper.history.statuses import guess_kind, guess_state, guess_statuses, status_order
 from vsmapper.io.mapfile import load_map
-from vsmapper.model.stream import StatusMapping
+from vsmapper.model.document import slug
+from vsmapper.model.kinds import guessed_stages
+from vsmapper.model.stream import StatusMapping, ValueStream
 
 EXAMPLE_HISTORY = example_map_path().with_name("idea-to-production.history.csv")
 
@@ -161,7 +167,8 @@ def test_a_mapping_in_the_map_wins_over_guesses(tmp_path: Path) -> None:
     )
     stream = guess_statuses(read_history(write_transitions(tmp_path / "h.csv")), drawn)
     assert stream.statuses["In dev"] == StatusMapping(stage="review", state="working")
-    assert stream.statuses["Ready for dev"].stage == "coding"
+    # Its queue goes with it, though its name says coding.
+    assert stream.statuses["Ready for dev"].stage == "review"
     assert [stage.id for stage in stream.stages] == [stage.id for stage in drawn.stages]
 
 
@@ -170,3 +177,150 @@ def test_a_status_nothing_matches_is_ignored_on_a_drawn_map(tmp_path: Path) -> N
     rows = [("A", "Story", "2024-03-11T00:00:00", "Frobnicating")]
     stream = guess_statuses(read_history(write_transitions(tmp_path / "h.csv", rows)), drawn)
     assert stream.statuses["Frobnicating"] == StatusMapping(stage=None, state="ignore")
+
+
+def _drawn(*names: str) -> ValueStream:
+    """A drawn map of these stages in this order, their kinds guessed from their names."""
+    stages = guessed_stages(list(names), [slug(name) for name in names])
+    return ValueStream(name="Drawn", stages=stages)
+
+
+def _history(workflow: list[str], items: int = 3) -> History:
+    """Items that each go through ``workflow`` once, an hour a status."""
+    rows = [
+        (f"I{item}", f"2024-03-{11 + item:02d}T{9 + hour:02d}:00:00", status)
+        for item in range(items)
+        for hour, status in enumerate(workflow)
+    ]
+    table = pl.DataFrame(rows, schema=["Key", "Changed", "To status"], orient="row")
+    return history_from_table(table, "history.csv")
+
+
+def _stages(stream: ValueStream, workflow: list[str]) -> list[str | None]:
+    """The stage each status of ``workflow`` is mapped to."""
+    return [stream.statuses[status].stage for status in workflow]
+
+
+def _reworked(history: History, stream: ValueStream) -> list[str]:
+    """The stages measured sending items back."""
+    return [stage.id for stage in measure(history, stream).stages if stage.rework_to is not None]
+
+
+def test_a_pair_the_map_has_no_stage_for_stays_together_in_the_stage_before_it() -> None:
+    # "Ready for design" named no stage and used to wait at the next status that named one,
+    # Review, while "In design" worked in Development: every item went back.
+    workflow = [
+        "To Do",
+        "In Progress",
+        "Ready for Design",
+        "In Design",
+        "Ready for Review",
+        "In Review",
+        "Ready for QA",
+        "Verifying",
+        "Done",
+    ]
+    drawn = _drawn("Development", "Review", "Testing")
+    history = _history(workflow)
+    stream = guess_statuses(history, drawn)
+    assert _stages(stream, workflow) == [
+        *["development"] * 4,
+        *["review"] * 2,
+        *["testing"] * 2,
+        None,
+    ]
+    assert _reworked(history, stream) == []
+    assert measure(history, stream).stage("review").process.p50
+
+
+def test_a_waiting_status_goes_where_the_work_after_it_goes() -> None:
+    # "Ready for Review" used to wait in Release, the next stage any status named, while
+    # "In Review", naming none, worked in Build before it.
+    workflow = [
+        "To Do",
+        "In Progress",
+        "Ready for Review",
+        "In Review",
+        "Awaiting QA",
+        "Testing",
+        "Ready to deploy",
+        "Deploying",
+        "Done",
+    ]
+    history = _history(workflow)
+    stream = guess_statuses(history, _drawn("Analysis", "Build", "Verify", "Release"))
+    assert _stages(stream, workflow) == [*["build"] * 6, *["release"] * 2, None]
+    assert _reworked(history, stream) == []
+
+
+@pytest.mark.parametrize(
+    ("workflow", "stages"),
+    [
+        # "Design review" names the Code review stage, drawn after Coding.
+        (
+            ["Ready for Design", "In Design", "Design Review", "Ready for Dev", "In Dev", "Done"],
+            ["design", "design", "design", "coding", "coding", None],
+        ),
+        # Security review is drawn after QA testing.
+        (
+            ["In Progress", "Security review", "Ready for QA", "In QA", "Done"],
+            ["coding", "coding", "qa", "qa", None],
+        ),
+    ],
+)
+def test_statuses_guessed_onto_a_map_keep_its_order(
+    workflow: list[str], stages: list[str | None]
+) -> None:
+    history = _history(workflow)
+    stream = guess_statuses(history, load_map(example_map_path()))
+    assert _stages(stream, workflow) == stages
+    assert _reworked(history, stream) == []
+
+
+_TOPICS = ["dev", "Review", "QA", "Design", "Deploy", "Security", "Approval", "Analysis", "X"]
+_STAGE_NAMES = [
+    "Development",
+    "Code review",
+    "QA testing",
+    "UX design",
+    "Deploy",
+    "Security review",
+    "Change approval",
+    "Build",
+    "Verify",
+    "Release",
+    "Other work",
+]
+
+
+@st.composite
+def _workflows(draw: st.DrawFn) -> list[str]:
+    """A linear workflow of working statuses, most with a waiting status in front."""
+    workflow: list[str] = []
+    for topic in draw(st.lists(st.sampled_from(_TOPICS), min_size=1, max_size=6, unique=True)):
+        wait = draw(st.sampled_from([None, "Ready for {}", "Awaiting {}", "To {}"]))
+        if wait is not None:
+            workflow.append(wait.format(topic))
+        workflow.append(draw(st.sampled_from(["In {}", "{}ing", "Doing {}"])).format(topic))
+    return [*workflow, "Done"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    workflow=_workflows(),
+    names=st.lists(st.sampled_from(_STAGE_NAMES), min_size=1, max_size=5, unique=True),
+)
+def test_any_workflow_guessed_onto_any_map_measures_without_rework(
+    workflow: list[str], names: list[str]
+) -> None:
+    history = _history(workflow, items=2)
+    stream = guess_statuses(history, _drawn(*names))
+    staged = _stages(stream, workflow[:-1])
+    # A waiting status is on its working status's stage; none or all are staged.
+    assert all(
+        staged[index] == staged[index + 1]
+        for index, status in enumerate(workflow[:-1])
+        if stream.statuses[status].state == "waiting"
+    )
+    assert None not in staged or set(staged) == {None}
+    assert _reworked(history, stream) == []

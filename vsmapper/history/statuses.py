@@ -159,9 +159,11 @@ def _usual_predecessor(moves: dict[tuple[str, str], int]) -> dict[str, str]:
 def guess_statuses(history: History, base: ValueStream | None = None) -> ValueStream:
     """A map whose ``statuses`` name every status found, keeping those ``base`` already maps.
 
-    Without ``base`` the map is new: one stage per working status in workflow order, each
-    waiting status in front of the working status that follows it, and blocked statuses
-    with the stage items were blocked in.
+    A waiting status goes with the working status after it in workflow order (a blocked
+    one with the status items were blocked in), and each such pair to one stage. Without
+    ``base`` each working status becomes a stage; onto ``base`` a pair goes to the stage
+    its statuses already map to or name, unless that breaks the map's order. A pair with
+    no stage joins the nearest one before it, else the one after it.
     """
     moves = _moves(history)
     order = _ordered(history, moves)
@@ -169,23 +171,31 @@ def guess_statuses(history: History, base: ValueStream | None = None) -> ValueSt
     states = {
         status: known[status].state if status in known else guess_state(status) for status in order
     }
-    predecessors = _usual_predecessor(moves)
+    pairs = _pairs(order, states, _usual_predecessor(moves))
+    keys = [status for status in order if pairs.get(status) == status]
     if base is None:
-        stage_of = _new_stages(order, states, predecessors)
-        names = list(dict.fromkeys(stage_of.values()))
+        own = {key: key for key in keys if states[key] == "working"}
+        named = _folded(keys, own or {key: key for key in keys})
+        names = list(dict.fromkeys(named.values()))
         fresh = FreshIds()
         ids = {name: fresh.fresh(slug(name)) for name in names}
         stages = guessed_stages(names, [ids[name] for name in names])
-        statuses = {
-            status: StatusMapping(
-                stage=ids[stage_of[status]] if status in stage_of else None, state=states[status]
-            )
-            for status in order
-        }
-        name = f"{_source_name(history.source)} (measured)"
+        stage_of = {key: ids[name] for key, name in named.items()}
         flows = [Flow.model_validate({"from": a.id, "to": b.id}) for a, b in pairwise(stages)]
-        return ValueStream(name=name, version=2, stages=stages, flows=flows, statuses=statuses)
-    guessed = _onto_map(order, states, predecessors, base, known)
+        name = f"{_source_name(history.source)} (measured)"
+        base = ValueStream(name=name, stages=stages, flows=flows)
+    else:
+        drawn = {
+            key: stage
+            for key in keys
+            if (stage := _drawn_stage(key, pairs, base, known)) is not None
+        }
+        stage_of = _folded(keys, _in_map_order(drawn, base))
+    guessed = {
+        status: _mapping(stage_of.get(pairs.get(status, status)), states[status])
+        for status in order
+        if status not in known
+    }
     return base.replaced(version=2, statuses={**guessed, **known})
 
 
@@ -194,69 +204,71 @@ def _source_name(source: str) -> str:
     return re.sub(r"\.(csv|xlsx)$", "", name, flags=re.IGNORECASE) or "Work-item history"
 
 
-def _new_stages(
+def _pairs(
     order: list[str], states: dict[str, StatusState], predecessors: dict[str, str]
 ) -> dict[str, str]:
-    """Each waiting and working status's stage name."""
-    working = [status for status in order if states[status] == "working"]
-    stage_of = {status: status for status in working}
+    """Each waiting and working status's working status: its own or the one it waits for.
+
+    A waiting status with no working status after it stands for itself.
+    """
+    pairs = {status: status for status in order if states[status] == "working"}
     for index, status in enumerate(order):
         if states[status] != "waiting":
             continue
         before = predecessors.get(status)
-        if _BLOCKED.search(status.casefold()) and before in stage_of:
-            stage_of[status] = stage_of[before]
-            continue
-        later = [s for s in order[index + 1 :] if states[s] == "working"]
-        earlier = [s for s in order[:index] if states[s] == "working"]
-        stage_of[status] = later[0] if later else earlier[-1] if earlier else status
-    return stage_of
+        if _BLOCKED.search(status.casefold()) and before in pairs:
+            pairs[status] = pairs[before]
+        else:
+            later = (s for s in order[index + 1 :] if states[s] == "working")
+            pairs[status] = next(later, status)
+    return pairs
 
 
-def _onto_map(
-    order: list[str],
-    states: dict[str, StatusState],
-    predecessors: dict[str, str],
-    base: ValueStream,
-    known: dict[str, StatusMapping],
-) -> dict[str, StatusMapping]:
-    """Mappings for the statuses ``known`` lacks, matching names to the drawn stages."""
-    matched: dict[str, str] = {
-        status: mapping.stage for status, mapping in known.items() if mapping.stage is not None
-    }
-    for status in order:
-        if status in known or states[status] in ("done", "ignore"):
-            continue
-        stage_id = _matching_stage(status, base)
-        if stage_id is not None:
-            matched[status] = stage_id
-    guessed: dict[str, StatusMapping] = {}
-    for index, status in enumerate(order):
-        if status in known:
-            continue
-        state = states[status]
-        if state in ("done", "ignore"):
-            guessed[status] = StatusMapping(stage=None, state=state)
-            continue
-        stage_id = matched.get(status)
-        if (
-            stage_id is None
-            and predecessors.get(status) in matched
-            and _BLOCKED.search(status.casefold())
-        ):
-            stage_id = matched[predecessors[status]]
-        if stage_id is None:
-            later = [matched[s] for s in order[index + 1 :] if s in matched]
-            earlier = [matched[s] for s in order[:index] if s in matched]
-            stage_id = (
-                later[0] if later and state == "waiting" else earlier[-1] if earlier else None
-            )
-        guessed[status] = (
-            StatusMapping(stage=stage_id, state=state)
-            if stage_id is not None
-            else StatusMapping(stage=None, state="ignore")
-        )
-    return guessed
+def _folded(keys: list[str], stage_of: dict[str, str]) -> dict[str, str]:
+    """Each of ``keys``' stage: its own, else the nearest one's before it, else the first."""
+    stage = next((stage_of[key] for key in keys if key in stage_of), None)
+    folded: dict[str, str] = {}
+    for key in keys:
+        stage = stage_of.get(key, stage)
+        if stage is not None:
+            folded[key] = stage
+    return folded
+
+
+def _drawn_stage(
+    key: str, pairs: dict[str, str], base: ValueStream, known: dict[str, StatusMapping]
+) -> str | None:
+    """The stage on ``base`` that a pair's statuses map to, else name, its working one's first."""
+    statuses = [key, *(status for status, its in pairs.items() if its == key != status)]
+    mapped = (known[status].stage for status in statuses if status in known)
+    named = (_matching_stage(status, base) for status in statuses if status not in known)
+    return next((stage for stage in (*mapped, *named) if stage is not None), None)
+
+
+def _in_map_order(drawn: dict[str, str], base: ValueStream) -> dict[str, str]:
+    """The most of ``drawn`` (in workflow order) whose stages never go back in map order.
+
+    Measured against the map, a workflow that goes back would be rework every item does.
+    Of as many, the ones ending earliest on the map win: a status that names a stage far
+    ahead ("Design review" before coding) is likelier named for something else.
+    """
+    place = stage_order(base)
+
+    def better(run: list[str]) -> tuple[int, int]:
+        return len(run), -place[drawn[run[-1]]]
+
+    runs: list[list[str]] = []
+    for key, stage in drawn.items():
+        before = [run for run in runs if place[drawn[run[-1]]] <= place[stage]]
+        runs.append([*max(before, key=better, default=[]), key])
+    return {key: drawn[key] for key in max(runs, key=better, default=[])}
+
+
+def _mapping(stage: str | None, state: StatusState) -> StatusMapping:
+    """A status's mapping, ignored if it waits or works with no stage to go to."""
+    if stage is None and state in ("waiting", "working"):
+        return StatusMapping(stage=None, state="ignore")
+    return StatusMapping(stage=stage, state=state)
 
 
 def _matching_stage(status: str, base: ValueStream) -> str | None:
