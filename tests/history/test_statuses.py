@@ -64,6 +64,10 @@ def test_state_guessed_from_the_name(status: str, state: str) -> None:
         ("Customer request", "intake"),
         ("Special handling", "other"),
         ("Write specs", "requirements"),
+        ("Verify", "testing"),
+        ("Verifying", "testing"),
+        ("Verification", "testing"),
+        ("Monitor & verify", "monitoring"),
     ],
 )
 def test_kind_guessed_from_the_name(name: str, kind: str) -> None:
@@ -249,7 +253,12 @@ def test_a_waiting_status_goes_where_the_work_after_it_goes() -> None:
     ]
     history = _history(workflow)
     stream = guess_statuses(history, _drawn("Analysis", "Build", "Verify", "Release"))
-    assert _stages(stream, workflow) == [*["build"] * 6, *["release"] * 2, None]
+    assert _stages(stream, workflow) == [
+        *["build"] * 4,
+        *["verify"] * 2,
+        *["release"] * 2,
+        None,
+    ]
     assert _reworked(history, stream) == []
 
 

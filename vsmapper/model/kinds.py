@@ -15,7 +15,6 @@ _KIND_WORDS: tuple[tuple[str, Kind], ...] = (
     ("review", "review"),
     ("qa", "testing"),
     ("test", "testing"),
-    ("verification", "testing"),
     ("security", "security"),
     ("approval", "approval"),
     ("cab", "approval"),
@@ -36,6 +35,8 @@ _KIND_WORDS: tuple[tuple[str, Kind], ...] = (
     ("discovery", "requirements"),
     ("triage", "intake"),
     ("monitor", "monitoring"),
+    # After monitoring: "Monitor & verify" watches production.
+    ("verif", "testing"),
     ("incident", "incident"),
     ("support", "incident"),
     # Last: "Pull request review" and "Change request approval" are about what comes first.
