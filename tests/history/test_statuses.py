@@ -176,6 +176,19 @@ def test_a_mapping_in_the_map_wins_over_guesses(tmp_path: Path) -> None:
     assert [stage.id for stage in stream.stages] == [stage.id for stage in drawn.stages]
 
 
+def test_statuses_guessed_onto_a_map_keep_the_workflow_order() -> None:
+    workflow = ["To Do", "In dev", "In Review", "Done"]
+    saved = {
+        "Archived": StatusMapping(stage=None, state="ignore"),
+        "In Review": StatusMapping(stage="review", state="working"),
+    }
+    drawn = _drawn("Coding", "Review").replaced(version=2, statuses=saved)
+    stream = guess_statuses(_history(workflow), drawn)
+    # As the import dialog lists them: the saved mappings came after every guessed one.
+    assert list(stream.statuses) == [*workflow, "Archived"]
+    assert stream.statuses["In Review"] == saved["In Review"]
+
+
 def test_a_status_nothing_matches_is_ignored_on_a_drawn_map(tmp_path: Path) -> None:
     drawn = load_map(example_map_path())
     rows = [("A", "Story", "2024-03-11T00:00:00", "Frobnicating")]

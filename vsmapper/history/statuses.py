@@ -191,12 +191,14 @@ def guess_statuses(history: History, base: ValueStream | None = None) -> ValueSt
             if (stage := _drawn_stage(key, pairs, base, known)) is not None
         }
         stage_of = _folded(keys, _in_map_order(drawn, base))
-    guessed = {
-        status: _mapping(stage_of.get(pairs.get(status, status)), states[status])
+    # In workflow order, as the import dialog lists them; mappings of statuses the history
+    # lacks stay after.
+    statuses = {
+        status: known.get(status)
+        or _mapping(stage_of.get(pairs.get(status, status)), states[status])
         for status in order
-        if status not in known
     }
-    return base.replaced(version=2, statuses={**guessed, **known})
+    return base.replaced(version=2, statuses={**statuses, **known})
 
 
 def _source_name(source: str) -> str:
