@@ -164,3 +164,39 @@ def test_a_change_made_while_asking_is_asked_about_after(
     assert asked == ["First outside edit"]
     qtbot.waitUntil(lambda: len(asked) == 2, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert asked == ["First outside edit", "Second outside edit"]
+
+
+def test_reloading_asks_before_it_ends_an_estimate_round_and_keeps_it_by_default(
+    window: MainWindow,
+    path: Path,
+    qtbot: object,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    from tests.ui.test_workshop import answer_round_question, open_round, post
+
+    survey = open_round(window, qtbot)
+    request.addfinalizer(survey.close_round)  # closing the window would ask about it
+    post(survey.round.address, "p1", {"coding": {"pca": 50}})
+    asked: list[str] = []
+    answers = iter(["Enter", "&End the round"])
+
+    def reload_from_disk(parent: object, shown: Path, modified: bool) -> bool:
+        answer_round_question(next(answers), asked)
+        return True
+
+    monkeypatch.setattr(files, "ask_reload", reload_from_disk)
+    with qtbot.waitSignal(window.file.watch.changedOutside, timeout=WAIT_MS):  # type: ignore[attr-defined]
+        changed_elsewhere(path, "First outside edit")
+    # Reload from disk ended the room's round without a word: the phones got 404.
+    assert asked == [
+        "End the estimate round on “Feature delivery (chain with rework)”? 1 participant "
+        "answered so far; the page on their phones stops."
+    ]
+    assert survey.round is not None and window.workspace.stream.name != "First outside edit"
+    assert post(survey.round.address, "p2", {"coding": {"pca": 60}}) == 200
+    assert "Kept your version" in window.message_label.text()
+    with qtbot.waitSignal(window.file.watch.changedOutside, timeout=WAIT_MS):  # type: ignore[attr-defined]
+        changed_elsewhere(path, "Second outside edit")
+    assert len(asked) == 2 and survey.round is None
+    assert window.workspace.stream.name == "Second outside edit"

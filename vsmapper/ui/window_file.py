@@ -281,7 +281,11 @@ class WindowFile(QObject):
         if path is None:
             return
         modified = not self.workspace.undo_stack.isClean()
-        if files.ask_reload(self.window, path, modified):
+        # A reload ends an open estimate round as another map does, so it asks as Open does.
+        if (
+            files.ask_reload(self.window, path, modified)
+            and self.window.workshop.confirm_end_round()
+        ):
             self.open_path(path, confirmed=True)
         else:
             self.window.show_message(
