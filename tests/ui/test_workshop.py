@@ -1183,6 +1183,38 @@ def test_the_agenda_is_sized_for_the_window_it_presents_in(make_window, qtbot, m
     assert agenda.height() >= agenda.sizeHint().height()  # the prompt's last line shows
 
 
+@pytest.mark.parametrize("height", [720, 1080])
+def test_the_round_s_qr_code_is_large_enough_to_scan_across_the_room(
+    make_window, qtbot, monkeypatch, height
+) -> None:
+    import segno
+
+    size = (height * 16 // 9, height)
+    window = make_window(shown=True, size=size)
+    survey = open_round(window, qtbot)
+    qtbot.mouseClick(survey.hide_button, Qt.MouseButton.LeftButton)
+    overlay, view = window.workshop.overlay, window.view
+    modules = segno.make(survey.round.address, error="m").symbol_size(border=3)[0]
+
+    def in_view_and_crisp() -> int:
+        side = overlay.qr.pixmap().width()
+        assert overlay.qr.pixmap().height() == side == overlay.qr.width()
+        assert side % modules == 0  # whole pixels to a module: no blurred edges
+        assert view.rect().contains(overlay.geometry())
+        return side
+
+    # 140 pixels on a 1920×1080 screen: phones a few metres from the wall did not read it.
+    assert height / 4 <= in_view_and_crisp() <= height / 3
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(*size))
+    window.menus.presentation_action.trigger()
+    assert height / 4 <= in_view_and_crisp() <= height / 3
+    window.menus.presentation_action.trigger()
+    # A shorter window takes a smaller code, still whole beside the map.
+    window.resize(size[0], height * 2 // 3)
+    assert in_view_and_crisp() < height / 4
+    survey.close_round()
+
+
 def test_the_spread_chart_s_key_shows_its_marks_in_their_colours(qtbot) -> None:
     from tests.workshop.test_merge import answer
     from vsmapper.cli import example_map_path

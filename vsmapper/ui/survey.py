@@ -71,16 +71,26 @@ FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
 COLUMNS = ["Stage", "Answers", "Wait", "Work", "%C&A", "Pain points", "Disagree"]
 TIPPED = ("Stage", "Pain points")
 """The columns whose cells show the stage's pain points as a tooltip."""
+QUIET_ZONE = 3
+"""Modules of white around a QR code, which scanners need to find it."""
+WINDOW_QR_SIDE = 120
+"""The most pixels the round's window gives its QR code: the room scans the one beside the
+map, and the answers table needs the height at 1280×720."""
 
 
-def qr_pixmap(text: str, scale: int = 6) -> QPixmap:
-    """A QR code of ``text`` as a picture, black on white with a quiet zone."""
+def qr_pixmap(text: str, side: int, ratio: float = 1.0) -> QPixmap:
+    """A QR code of ``text`` at most ``side`` pixels wide, black on white with a quiet zone,
+    each module whole pixels of a screen of this device pixel ``ratio``: sharp, not blurred."""
     import segno
 
+    code = segno.make(text, error="m")
+    modules = code.symbol_size(border=QUIET_ZONE)[0]
     picture = io.BytesIO()
-    segno.make(text, error="m").save(picture, kind="png", scale=scale, border=3)
+    scale = max(1, int(side * ratio) // modules)
+    code.save(picture, kind="png", scale=scale, border=QUIET_ZONE)
     pixmap = QPixmap()
     pixmap.loadFromData(picture.getvalue(), "PNG")
+    pixmap.setDevicePixelRatio(ratio)
     return pixmap
 
 
@@ -454,8 +464,9 @@ class SurveyWindow(QDialog):
             return
         self.round.start()
         self.address_label.setText(self.round.address)
-        # Small: the room scans the one beside the map.
-        self.qr_label.setPixmap(qr_pixmap(self.round.address, scale=3))
+        self.qr_label.setPixmap(
+            qr_pixmap(self.round.address, WINDOW_QR_SIDE, self.devicePixelRatioF())
+        )
         self._timer.start()
         self.poll()
         self._show_state()

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPaintEvent,
 )
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -33,6 +34,7 @@ from vsmapper.errors import counted
 from vsmapper.model.document import Change
 from vsmapper.ui import settings
 from vsmapper.ui.canvas.notes import NoteLayer
+from vsmapper.ui.canvas.strips import PAD
 from vsmapper.ui.docks import PanelDock
 from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
 from vsmapper.ui.units import literal_label
@@ -47,11 +49,20 @@ if TYPE_CHECKING:
 # --- the presentation overlay ----------------------------------------------------------------
 
 
+QR_SHARE = 1 / 3
+"""The QR code beside the map takes up to a third of the window's height (as wide as the
+agenda while presenting) and of the view's width: projected, a phone a few metres from the
+wall reads a code a quarter to a third of the screen high."""
+
+
 class RoundOverlay(QWidget):
     """The round's QR code and address beside the projected map."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QAbstractScrollArea) -> None:
         super().__init__(parent)
+        self.view = parent
+        self.round_address: str | None = None
+        parent.installEventFilter(self)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.qr = QLabel(self)
         self.address = QLabel(self)
@@ -67,17 +78,34 @@ class RoundOverlay(QWidget):
 
     def show_round(self, address: str | None) -> None:
         """Show ``address`` and its QR code, or hide with None."""
+        self.round_address = address
         if address is None:
             self.hide()
             return
-        from vsmapper.ui.survey import qr_pixmap
-
-        self.qr.setPixmap(qr_pixmap(address, scale=4))
         # On two lines, so that the strip beside the map stays narrow.
         self.address.setText(address.replace("/s/", "\n/s/", 1))
-        self.adjustSize()
+        self.fit_qr()
         self.show()
         self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The code follows the view's size: a window made full screen to present, a dock.
+        if event.type() == QEvent.Type.Resize and self.round_address is not None:
+            self.fit_qr()
+        return False
+
+    def fit_qr(self) -> None:
+        """The largest QR code of the address its share allows, the address under it in view."""
+        from vsmapper.ui.survey import qr_pixmap
+
+        assert self.round_address is not None
+        view = self.view
+        words = self.sizeHint().height() - self.qr.sizeHint().height()
+        # Less the scroll bar even while it is away: a zoom that brought it would cut the code.
+        room = view.height() - view.horizontalScrollBar().sizeHint().height() - 2 * PAD - words
+        side = min(int(self.window().height() * QR_SHARE), int(view.width() * QR_SHARE), room)
+        self.qr.setPixmap(qr_pixmap(self.round_address, side, self.devicePixelRatioF()))
+        self.adjustSize()
 
 
 # --- the menu --------------------------------------------------------------------------------
