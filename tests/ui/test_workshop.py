@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QFontMetricsF, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,7 +41,7 @@ from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.plan_panel import PLAN_COLUMN_CHARACTERS
-from vsmapper.ui.survey import COLUMNS, SpreadChart, SurveyWindow
+from vsmapper.ui.survey import COLUMNS, ROW_PITCH, WAIT_COLOR, SpreadChart, SurveyWindow
 
 
 @pytest.fixture
@@ -319,37 +320,40 @@ def test_an_open_round_fits_a_1280_by_720_projector(window, qtbot) -> None:
     assert len(window.workspace.stream.stages) == 12
     # The QR code, the table and a row of the chart per stage: the chart scrolls instead.
     assert survey.minimumSizeHint().height() <= 720 * 9 // 10
-    assert survey.chart.minimumHeight() > survey.chart_area.minimumSizeHint().height()
     # The answers get the room: every stage's row shows, where four did.
     qtbot.waitUntil(lambda: survey.table.rowCount() == 12)
+    assert survey.chart.verticalScrollBar().maximum() > 0
     rows = survey.table.viewport().height() // survey.table.rowHeight(0)
     assert rows >= 12
     assert survey.table.rowHeight(0) >= survey.table.fontMetrics().height() * 1.4
-    assert survey.chart_area.height() >= 3 * survey.table.rowHeight(0)
+    assert survey.chart.height() >= 3 * survey.table.rowHeight(0)
     # Maximized, the chart and the pain points get what the rows do not need; the table
     # grew empty rows.
-    chart = survey.chart_area.height()
+    chart = survey.chart.height()
     survey.resize(1280, 690)
     assert survey.table.viewport().height() // survey.table.rowHeight(0) == 12
-    assert survey.chart_area.height() > chart
+    assert survey.chart.height() > chart
     # Shared by hand, the room stays as the user left it.
     survey.splitter.splitterMoved.emit(100, 1)
-    chart = survey.chart_area.height()
+    chart = survey.chart.height()
     survey.resize(1280, 790)
-    assert chart < survey.chart_area.height() < chart + 50
+    assert chart < survey.chart.height() < chart + 50
     survey.close_round()
 
 
 def test_the_spread_chart_follows_the_selected_stage(window, qtbot) -> None:
     survey = example_round_at_720p(window, qtbot)
     qtbot.waitUntil(lambda: survey.table.rowCount() == 12)
-    bar = survey.chart_area.verticalScrollBar()
+    bar = survey.chart.verticalScrollBar()
     assert bar.value() == 0 and bar.maximum() > 0
-    # The last stage, out of the chart's sight, is shaded and scrolled to.
+    # The last stage, out of the chart's sight, is shaded and scrolled to, whole.
     survey.table.selectRow(11)
     assert survey.chart.selected == {11}
-    shown = survey.chart_area.viewport().rect().translated(0, bar.value())
-    assert shown.contains(10, int(survey.chart.row_top(11)) + 10)
+    top = survey.chart.row_top(11)
+    assert survey.chart.rows_rect().contains(QRectF(10, top - 2, 10, ROW_PITCH))
+    # And the first, back up.
+    survey.table.selectRow(0)
+    assert bar.value() == 0
     survey.table.clearSelection()
     assert survey.chart.selected == set()
     survey.close_round()
@@ -368,7 +372,7 @@ def test_the_spread_chart_s_key_and_time_axis_fit_the_round_window_at_720p(windo
     qtbot.waitUntil(lambda: chart.merge is not None and chart.merge.responses == 2)
     # It shares the window's width with the pain points.
     assert chart.width() < 600
-    inside = QRectF(chart.rect())
+    inside = QRectF(chart.viewport().rect())
     line = QFontMetricsF(chart.small_font()).height()
     key = chart.key_pieces()
     # On one line the key ran past the right edge: "… each answer's likely time, lo".
@@ -379,16 +383,68 @@ def test_the_spread_chart_s_key_and_time_axis_fit_the_round_window_at_720p(windo
     labels = chart.axis_labels()
     assert {"1 day", "1 week", "4 weeks"} <= {text for _, text, _ in labels}
     assert all(inside.contains(rect) and rect.height() >= line for rect, _, _ in labels)
-    assert min(rect.top() for rect, _, _ in labels) >= chart.row_top(len(ids))
+    assert min(rect.top() for rect, _, _ in labels) >= chart.rows_rect().bottom()
     # Narrower still, the key stays inside and labels that would overlap are left out.
     narrow = SpreadChart()
     qtbot.addWidget(narrow)
     narrow.resize(300, 200)
+    narrow.show()
     narrow.set_merge(chart.merge)
-    assert all(QRectF(narrow.rect()).contains(rect) for rect, _, _ in narrow.key_pieces())
+    inside = QRectF(narrow.viewport().rect())
+    assert all(inside.contains(rect) for rect, _, _ in narrow.key_pieces())
     shown = [rect for rect, _, _ in narrow.axis_labels()]
     assert 0 < len(shown) < len(labels)
     assert not any(a.intersects(b) for a, b in itertools.combinations(shown, 2))
+    survey.close_round()
+
+
+def test_the_spread_chart_keeps_its_key_and_time_axis_in_view_as_its_rows_scroll(
+    window, qtbot
+) -> None:
+    stages = [{"id": f"s{number}", "name": f"Stage {number}"} for number in range(30)]
+    window.workspace.load(ValueStream.model_validate({"name": "Long", "stages": stages}), None)
+    survey = open_round(window, qtbot)
+    survey.resize(820, 720 * 9 // 10)
+    for participant, wait, work in (("p1", "1d", "2h"), ("p2", "6w", "6h")):
+        post(
+            survey.round.address,
+            participant,
+            {stage["id"]: {"wait_time": wait, "process_time": work} for stage in stages},
+        )
+    chart = survey.chart
+    qtbot.waitUntil(lambda: chart.merge is not None and chart.merge.responses == 2)
+    # The chart as it shows beside the pain points, without its scroll bar.
+    shown = survey.splitter.widget(1).widget(0)
+    bar = shown.verticalScrollBar()
+    assert bar.maximum() > 0
+    key = math.ceil(max(rect.bottom() for rect, _, _ in chart.key_pieces()))
+    axis = math.ceil(QFontMetricsF(chart.small_font()).height())
+
+    def strips() -> tuple[QImage, QImage, QImage]:
+        picture = shown.viewport().grab().toImage()
+        height = picture.height()
+        return (
+            picture.copy(0, 0, picture.width(), key),
+            picture.copy(0, key, picture.width(), height - key - axis),
+            picture.copy(0, height - axis, picture.width(), axis),
+        )
+
+    top_key, top_rows, top_axis = strips()
+    assert WAIT_COLOR.name() in {
+        top_key.pixelColor(x, y).name() for x in range(200) for y in range(key)
+    }
+    assert (
+        len(
+            {top_axis.pixelColor(x, y).name() for x in range(top_axis.width()) for y in range(axis)}
+        )
+        > 1
+    )
+    bar.setValue(bar.maximum())
+    bottom_key, bottom_rows, bottom_axis = strips()
+    # Scrolled to the last stages, the key and the time axis went out of sight.
+    assert bottom_rows != top_rows
+    assert bottom_key == top_key
+    assert bottom_axis == top_axis
     survey.close_round()
 
 

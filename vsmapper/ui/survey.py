@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QPainter,
+    QPaintEvent,
     QPen,
     QPixmap,
     QResizeEvent,
@@ -21,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -31,7 +33,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableWidget,
     QVBoxLayout,
@@ -97,8 +98,9 @@ def qr_pixmap(text: str, side: int, ratio: float = 1.0) -> QPixmap:
 # --- the spread chart ------------------------------------------------------------------------
 
 
-class SpreadChart(QWidget):
-    """Per stage, each answer's likely wait and work on a log scale; disagreement in red."""
+class SpreadChart(QAbstractScrollArea):
+    """Per stage, each answer's likely wait and work on a log scale; disagreement in red. The
+    rows scroll between the key and the time axis, which stay in view as a sheet's header."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,7 +110,9 @@ class SpreadChart(QWidget):
         self._hours: tuple[float, float] | None = None
         """The log10 of the shortest and longest likely hours, with a margin."""
         self._key_bottom = 0.0
-        self.setMinimumHeight(120)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalScrollBar().setSingleStep(ROW_PITCH)
 
     def set_merge(self, merge: SurveyMerge) -> None:
         """Show these merged answers."""
@@ -124,13 +128,13 @@ class SpreadChart(QWidget):
         self._hours = (
             (math.log10(min(values)) - 0.2, math.log10(max(values)) + 0.2) if values else None
         )
-        self._fit_height()
-        self.update()
+        self._fit_rows()
+        self.viewport().update()
 
     def select(self, rows: Iterable[int]) -> None:
         """Shade these stages' rows, as the answers' table selects them."""
         self.selected = set(rows)
-        self.update()
+        self.viewport().update()
 
     def small_font(self) -> QFont:
         """The key's and the time axis's font."""
@@ -146,7 +150,7 @@ class SpreadChart(QWidget):
         for mark, colour, meaning in (*SPREAD_KEY, ("", AXIS_COLOR, KEY_NOTE)):
             width = metrics.horizontalAdvance(mark) + space if mark else 0.0
             entry = width + metrics.horizontalAdvance(meaning)
-            if x > CHART_MARGIN and x + entry > self.width() - CHART_MARGIN:
+            if x > CHART_MARGIN and x + entry > self.viewport().width() - CHART_MARGIN:
                 x, y = CHART_MARGIN, y + metrics.height()
             if mark:
                 pieces.append((QRectF(x, y, width, metrics.height()), mark, colour))
@@ -156,17 +160,30 @@ class SpreadChart(QWidget):
             x += entry + gap
         return pieces
 
-    def row_top(self, row: int) -> float:
-        """Where a stage's row starts, from the chart's top."""
-        return self._key_bottom + 4 + row * ROW_PITCH
+    def rows_rect(self) -> QRectF:
+        """The band the rows scroll in, under the key and over the time axis."""
+        top = self._key_bottom + 2
+        axis = QFontMetricsF(self.small_font()).height() + CHART_MARGIN
+        bottom = min(top + self._rows_height(), self.viewport().height() - axis)
+        return QRectF(0, top, self.viewport().width(), max(bottom - top, 0))
 
-    def _rows_bottom(self) -> float:
-        return self.row_top(len(self.merge.stages) if self.merge else 0) + 2
+    def _rows_height(self) -> int:
+        return (len(self.merge.stages) if self.merge else 0) * ROW_PITCH + 4
+
+    def row_top(self, row: int) -> float:
+        """Where a stage's row starts in the chart, as the rows are scrolled."""
+        return self.rows_rect().top() + 2 + row * ROW_PITCH - self.verticalScrollBar().value()
+
+    def scroll_to(self, row: int) -> None:
+        """Scroll the rows until this stage's shows."""
+        bar, shown = self.verticalScrollBar(), int(self.rows_rect().height())
+        top = row * ROW_PITCH
+        bar.setValue(min(max(bar.value(), top + ROW_PITCH + 4 - shown), top))
 
     def x_of(self, hours: float) -> float:
         """Where ``hours`` stand on the chart's log scale."""
         low, high = self._hours or (0.0, 1.0)
-        left, right = LABEL_WIDTH + 10, self.width() - 16.0
+        left, right = LABEL_WIDTH + 10, self.viewport().width() - 16.0
         position = (math.log10(max(hours, 10**low)) - low) / max(high - low, 1e-9)
         return left + position * (right - left)
 
@@ -176,36 +193,37 @@ class SpreadChart(QWidget):
         if self._hours is None:
             return []
         metrics = QFontMetricsF(self.small_font())
-        top = self._rows_bottom()
+        top = self.rows_rect().bottom()
         low, high = self._hours
         labels: list[tuple[QRectF, str, float]] = []
         for hours, label in AXIS_MARKS:
             if low <= math.log10(hours) <= high:
                 x = self.x_of(hours)
                 width = metrics.horizontalAdvance(label) + 4
-                left = min(max(x - width / 2, 0.0), self.width() - width)
+                left = min(max(x - width / 2, 0.0), self.viewport().width() - width)
                 rect = QRectF(left, top, width, metrics.height())
                 # On a narrow chart, a label that would run into the one before is left out.
                 if not labels or not rect.intersects(labels[-1][0]):
                     labels.append((rect, label, x))
         return labels
 
-    def _fit_height(self) -> None:
-        """As tall as the key, the rows and the time axis need at this width."""
+    def _fit_rows(self) -> None:
+        """Scroll as far as the rows run past the room the key, at this width, and the axis
+        leave them."""
         self._key_bottom = max(rect.bottom() for rect, _, _ in self.key_pieces())
-        if self.merge is not None:
-            axis = QFontMetricsF(self.small_font()).height() + CHART_MARGIN
-            self.setFixedHeight(math.ceil(self._rows_bottom() + axis))
+        shown = int(self.rows_rect().height())
+        self.verticalScrollBar().setRange(0, max(self._rows_height() - shown, 0))
+        self.verticalScrollBar().setPageStep(shown)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # Narrower, the key may take another line.
+        # Narrower, the key may take another line; shorter, fewer rows show.
         super().resizeEvent(event)
-        self._fit_height()
+        self._fit_rows()
 
-    def paintEvent(self, event: object) -> None:
-        painter = QPainter(self)
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        painter.fillRect(self.viewport().rect(), QColor("#ffffff"))
         merge = self.merge
         if merge is None:
             painter.end()
@@ -214,17 +232,24 @@ class SpreadChart(QWidget):
         for rect, text, colour in self.key_pieces():
             painter.setPen(colour)
             painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-        top, bottom = self.row_top(0), self._rows_bottom()
+        band = self.rows_rect()
+        # Rules between the rows and what stays: a row scrolled half away goes under them.
+        painter.setPen(QPen(QColor("#cbd5e1"), 1))
+        for y in (band.top(), band.bottom()):
+            painter.drawLine(QPointF(0, y), QPointF(band.right(), y))
         for rect, label, x in self.axis_labels():
             painter.setPen(QPen(QColor("#e2e8f0"), 1))
-            painter.drawLine(QPointF(x, top), QPointF(x, bottom))
+            painter.drawLine(QPointF(x, band.top() + 2), QPointF(x, band.bottom()))
             painter.setPen(AXIS_COLOR)
             painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter, label)
+        painter.setClipRect(band)
         painter.setFont(QFont(self.font().family(), 10))
         for row, stage in enumerate(merge.stages):
             top = self.row_top(row)
+            if top + ROW_PITCH < band.top() or top - 2 > band.bottom():
+                continue
             if row in self.selected:
-                painter.fillRect(QRectF(0, top - 2, self.width(), ROW_PITCH), SELECTED_COLOR)
+                painter.fillRect(QRectF(0, top - 2, band.width(), ROW_PITCH), SELECTED_COLOR)
             painter.setPen(DISAGREE_COLOR if stage.disagreement else QColor("#1e293b"))
             painter.drawText(
                 QRectF(4, top, LABEL_WIDTH, 28),
@@ -327,12 +352,8 @@ class SurveyWindow(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         prepare_table(self.table, row_height=1.5)
-        self.chart = SpreadChart(self)
         # A row per stage: the chart scrolls instead of taking the table's room.
-        self.chart_area = QScrollArea(self)
-        self.chart_area.setWidget(self.chart)
-        self.chart_area.setWidgetResizable(True)
-        self.chart_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.chart = SpreadChart(self)
         # Plain text: what participants send is never read as markup.
         self.pains_view = QPlainTextEdit(self)
         self.pains_view.setReadOnly(True)
@@ -375,7 +396,7 @@ class SurveyWindow(QDialog):
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.table)
         below = QSplitter(Qt.Orientation.Horizontal)
-        below.addWidget(self.chart_area)
+        below.addWidget(self.chart)
         below.addWidget(self.pains_view)
         # In proportion: stretch factors share only what the size hints leave, which left
         # the chart too narrow to read.
@@ -530,8 +551,7 @@ class SurveyWindow(QDialog):
         # scrolled out of sight below.
         self.chart.select(rows)
         if rows:
-            top = self.chart.row_top(min(rows))
-            self.chart_area.ensureVisible(0, int(top + ROW_PITCH / 2), 0, ROW_PITCH)
+            self.chart.scroll_to(min(rows))
         text = pains_text(stages or merge.stages)
         if stages and not text:
             text = f"No pain points for {stages[0].name} yet"
