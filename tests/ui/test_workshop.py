@@ -1264,6 +1264,8 @@ def test_the_round_s_qr_code_is_large_enough_to_scan_across_the_room(
     monkeypatch.setattr(window, "showFullScreen", lambda: window.resize(*size))
     window.menus.presentation_action.trigger()
     assert height / 4 <= in_view_and_crisp() <= height / 3
+    # Typed from the back row: 16 pixels high at 1080 was small beside a 350-pixel code.
+    assert overlay.address.fontInfo().pixelSize() >= height / 45
     window.menus.presentation_action.trigger()
     # A shorter window takes a smaller code, still whole beside the map.
     window.resize(size[0], height * 2 // 3)

@@ -36,7 +36,7 @@ from vsmapper.ui import settings
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.canvas.strips import PAD
 from vsmapper.ui.docks import PanelDock
-from vsmapper.ui.facilitation import AgendaOverlay, GuidedMapDialog
+from vsmapper.ui.facilitation import SCREEN_HEIGHT, AgendaOverlay, GuidedMapDialog
 from vsmapper.ui.units import literal_label
 from vsmapper.workshop.plan import KIND_LABELS
 
@@ -53,6 +53,9 @@ QR_SHARE = 1 / 3
 """The QR code beside the map takes up to a third of the window's height (as wide as the
 agenda while presenting) and of the view's width: projected, a phone a few metres from the
 wall reads a code a quarter to a third of the screen high."""
+ADDRESS_POINTS = 12
+"""The address under the code at 720 pixels high, in step with taller screens as the agenda:
+those who type it read it from the back row."""
 
 
 class RoundOverlay(QWidget):
@@ -67,7 +70,6 @@ class RoundOverlay(QWidget):
         self.qr = QLabel(self)
         self.address = QLabel(self)
         self.address.setTextFormat(Qt.TextFormat.PlainText)
-        self.address.setFont(QFont(self.font().family(), 12, QFont.Weight.Bold))
         self.address.setStyleSheet("background: white; padding: 4px;")
         self.address.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout = QVBoxLayout(self)
@@ -99,6 +101,9 @@ class RoundOverlay(QWidget):
         from vsmapper.ui.survey import qr_pixmap
 
         assert self.round_address is not None
+        scale = max(1.0, self.window().height() / SCREEN_HEIGHT)
+        points = round(ADDRESS_POINTS * scale)
+        self.address.setFont(QFont(self.font().family(), points, QFont.Weight.Bold))
         view = self.view
         words = self.sizeHint().height() - self.qr.sizeHint().height()
         # Less the scroll bar even while it is away: a zoom that brought it would cut the code.
