@@ -20,7 +20,7 @@ from openpyxl.cell._writer import write_cell
 from openpyxl.formula.translate import Translator, TranslatorError
 from openpyxl.xml.functions import xmlfile
 
-from vsmapper.analysis import analyze, apply_scenario
+from vsmapper.analysis import analyze, apply_scenario, compare
 from vsmapper.analysis.flow import FlowAnalysis
 from vsmapper.analysis.forecast import forecast
 from vsmapper.cli import example_map_path
@@ -36,6 +36,7 @@ from vsmapper.io.xlsx_export import (
     export_xlsx,
 )
 from vsmapper.model import ValueStream
+from vsmapper.model.duration import share_text
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
@@ -809,3 +810,105 @@ def test_libreoffice_recalculates_a_wide_map_as_exported(
     analysis = analyze(stream)
     assert values["Lead time (h)"] == pytest.approx(analysis.lead_time_hours, rel=1e-9)
     assert values["Process time (h)"] == pytest.approx(analysis.process_time_hours, rel=1e-9)
+
+
+# --- as a spreadsheet user reads it --------------------------------------------------------
+
+AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+"""LibreOffice's CSV filter writing UTF-8, each cell as shown and every sheet to a file."""
+
+
+def shown_by_libreoffice(source: Path, profile: Path) -> dict[str, list[list[str]]]:
+    """Each sheet's cells as LibreOffice shows them once it has recalculated the workbook."""
+    folder = source.parent / f"shown-{source.stem}"
+    command = [
+        SOFFICE,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        AS_SHOWN,
+        "--outdir",
+        str(folder),
+        str(source),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    prefix = f"{source.stem}-"
+    sheets = {
+        path.stem.removeprefix(prefix): list(csv.reader(path.open(encoding="utf-8", newline="")))
+        for path in folder.glob(f"{prefix}*.csv")
+    }
+    assert sheets, f"LibreOffice showed no sheet of {source}"
+    return sheets
+
+
+def records(rows: list[list[str]]) -> list[dict[str, str]]:
+    """A table's rows under its header, by column title."""
+    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+
+
+def sliver_map() -> ValueStream:
+    """The example with every stage at 50% complete and accurate: a rolled %C&A of 0.02%."""
+    example = load_map(example_map_path())
+    return example.replaced(stages=[stage.replaced(pca=50) for stage in example.stages])
+
+
+WHOLE_PERCENT = '[=0]0%;[<=0.005]"<1%";0%'
+
+
+def test_shares_are_formatted_as_the_app_shows_them(tmp_path: Path, example: ValueStream) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path, forecast(example, 200, 3))
+    workbook = openpyxl.load_workbook(path)
+    summary = {row[0].value: row[1] for row in workbook["Summary"].iter_rows(max_col=2)}
+    # Rolled %C&A in whole percents, as every view of the app: "31.9%" where it showed 32%.
+    assert summary["Rolled %C&A"].number_format == WHOLE_PERCENT
+    assert summary["Flow efficiency"].number_format == "0.0%"
+    formats = {
+        sheet: {
+            cell.value: row_two.number_format
+            for cell, row_two in zip(*workbook[sheet]["1:2"], strict=True)
+        }
+        for sheet in ("Stages", "Scenarios")
+    }
+    assert formats["Stages"]["Share of expected lead time (as exported)"] == WHOLE_PERCENT
+    assert formats["Scenarios"]["Current rolled %C&A"] == WHOLE_PERCENT
+    assert formats["Scenarios"]["Rolled %C&A"] == WHOLE_PERCENT
+    assert formats["Scenarios"]["Flow efficiency"] == "0.0%"
+    assert workbook["Forecast"]["B12"].number_format == WHOLE_PERCENT
+    stream, found = measured_example()
+    export_xlsx(stream, path, measurement=found)
+    measured = openpyxl.load_workbook(path)["Measured flow"]
+    assert measured["A10"].value == "Flow efficiency"
+    assert measured["B10"].number_format == WHOLE_PERCENT
+
+
+@pytest.mark.slow
+@needs_libreoffice
+@pytest.mark.parametrize("stream", [load_map(example_map_path()), sliver_map()])
+def test_shares_read_as_in_the_app_once_recalculated(
+    tmp_path: Path, libreoffice_profile: Path, stream: ValueStream
+) -> None:
+    from vsmapper.ui.units import rolled_pca_text
+
+    path = tmp_path / "map.xlsx"
+    # 300 trials: no share is a whole half percent, which Python and LibreOffice round apart.
+    result = forecast(stream, 300, 3)
+    export_xlsx(stream, path, result)
+    shown = shown_by_libreoffice(path, libreoffice_profile)
+    analysis = analyze(stream)
+    summary = {row[0]: row[1] for row in shown["Summary"]}
+    assert summary["Rolled %C&A"] == rolled_pca_text(analysis.rolled_pca)
+    assert summary["Flow efficiency"] == f"{analysis.flow_efficiency:.1%}"
+    assert [
+        row["Share of expected lead time (as exported)"] for row in records(shown["Stages"])
+    ] == [share_text(metrics.share) for metrics in analysis.stages]
+    for row, scenario in zip(records(shown["Scenarios"]), stream.scenarios, strict=True):
+        found = compare(stream, scenario)
+        assert row["Current rolled %C&A"] == rolled_pca_text(found.current.rolled_pca)
+        assert row["Rolled %C&A"] == rolled_pca_text(found.future.rolled_pca)
+        efficiency = "" if found.unbounded else f"{found.future.flow_efficiency:.1%}"
+        assert row["Flow efficiency"] == efficiency
+    criticality = {row[0]: row[1] for row in shown["Forecast"][11:] if row[0]}
+    assert criticality == {
+        name: share_text(share) for name, share in result.criticality_by_name.items()
+    }

@@ -17,6 +17,14 @@ def test_a_share_is_a_whole_percent_or_less_than_one(share: float, text: str) ->
     assert share_text(share) == text
 
 
+@pytest.mark.parametrize(("share", "text"), [(0.319, "32%"), (0.0002, "<1%"), (0.0, "0%")])
+def test_rolled_pca_never_reads_nothing_when_some_items_pass(share: float, text: str) -> None:
+    from vsmapper.ui.units import rolled_pca_text
+
+    # Every stage at 50% of a twelve-stage map: 0.02% of items pass, which read "0%".
+    assert rolled_pca_text(share) == text
+
+
 def test_the_constraint_of_a_big_map_holds_a_sliver_not_nothing() -> None:
     stream = synthetic_map(2000)
     analysis = analyze(stream)

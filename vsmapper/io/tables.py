@@ -36,7 +36,10 @@ class Column:
 
 
 HOURS_FORMAT = "#,##0.0#"
-SHARE_FORMAT = "0.0%"
+SHARE_FORMAT = '[=0]0%;[<=0.005]"<1%";0%'
+"""A share as the app writes it: whole percents, "<1%" for one that would round to nothing."""
+EFFICIENCY_FORMAT = "0.0%"
+"""Flow efficiency, to a tenth of a percent as the app shows it."""
 MONEY_FORMAT = "#,##0.00"
 TICK_FORMAT = '"✓";;""'
 """1 shows as a tick and 0 as nothing, while the cell stays a number formulas can use."""
@@ -151,8 +154,8 @@ SCENARIO_COLUMNS = (
     Column("Current expected lead time (h)", HOURS_FORMAT),
     Column("Expected lead time (h)", HOURS_FORMAT),
     Column("Δ expected lead time (h)", "+#,##0.0#;-#,##0.0#;0"),
-    Column("Current flow efficiency", SHARE_FORMAT),
-    Column("Flow efficiency", SHARE_FORMAT),
+    Column("Current flow efficiency", EFFICIENCY_FORMAT),
+    Column("Flow efficiency", EFFICIENCY_FORMAT),
     Column("Δ flow efficiency", "+0.0%;-0.0%;0"),
     Column("Current rolled %C&A", SHARE_FORMAT),
     Column("Rolled %C&A", SHARE_FORMAT),

@@ -35,6 +35,7 @@ from vsmapper.io.exports import CURRENT_STATE
 from vsmapper.io.tables import (
     AI_COLUMNS,
     CONSTRAINT,
+    EFFICIENCY_FORMAT,
     HOURS_FORMAT,
     LEAD_TIME_AFTER,
     LEAD_TIME_FROM_HERE,
@@ -556,7 +557,7 @@ def _write_summary(
         if count
         else [0, 0, 0, 0, 1]
     )
-    formats = [HOURS_FORMAT] * 3 + [SHARE_FORMAT] * 2
+    formats = [HOURS_FORMAT] * 3 + [EFFICIENCY_FORMAT, SHARE_FORMAT]
     constraint = analysis.constraint
     names = {metrics.id: metrics.name for metrics in analysis.stages}
     path = [names[stage_id] for stage_id in analysis.critical_path]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vsmapper.model.duration import DisplayUnit, format_hours
+from vsmapper.model.duration import DisplayUnit, format_hours, share_text
 from vsmapper.model.stream import NO_COSTS
 from vsmapper.ui import settings
 
@@ -110,8 +110,8 @@ def percent_text(share: float, decimals: int = 0) -> str:
 
 
 def rolled_pca_text(share: float) -> str:
-    """Rolled %C&A as every view shows it, in whole percents: ``32%``."""
-    return percent_text(share)
+    """Rolled %C&A as every view shows it, in whole percents: ``32%``, ``<1%`` for a sliver."""
+    return share_text(share)
 
 
 def shown_points(before: float, after: float, decimals: int = 0) -> float:
