@@ -13,6 +13,7 @@ from tests.io.test_xlsx_export import (
     formula_text_map,
     libreoffice_profile,  # noqa: F401 - a fixture, used by name
     needs_libreoffice,
+    without_costs,
 )
 from vsmapper.errors import VSMapperError
 from vsmapper.io.csv_export import export_csv
@@ -106,3 +107,16 @@ def test_computed_figures_carry_no_arithmetic_noise(tmp_path: Path) -> None:
     for row in rows:
         for column in ("Expected rework (h)", "Leverage (h)", "Share of expected lead time"):
             assert len(row[column].partition(".")[2]) <= 9, (row["Stage"], column, row[column])
+
+
+def test_a_map_without_costs_says_its_cost_is_not_set(tmp_path: Path) -> None:
+    from vsmapper.cli import example_map_path
+    from vsmapper.io.mapfile import load_map
+
+    stream = without_costs(load_map(example_map_path()))
+    path = tmp_path / "stages.csv"
+    export_csv(stream, path)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    # Not 0, which reads as free.
+    assert {row["Cost per item"] for row in rows} == {"not set"}
+    assert not import_spreadsheet(path).has_costs()

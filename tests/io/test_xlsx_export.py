@@ -550,9 +550,7 @@ def test_nothing_is_written_below_a_table_whose_rows_come_after_the_save() -> No
 def test_the_summary_says_the_cost_is_not_set_without_an_hourly_cost(
     tmp_path: Path, example: ValueStream
 ) -> None:
-    free = example.replaced(
-        hourly_cost=0, stages=[stage.replaced(hourly_cost=None) for stage in example.stages]
-    )
+    free = without_costs(example)
     costs = {}
     for stream, name in ((example, "priced"), (free, "free")):
         export_xlsx(stream, tmp_path / f"{name}.xlsx")
@@ -912,3 +910,87 @@ def test_shares_read_as_in_the_app_once_recalculated(
     assert criticality == {
         name: share_text(share) for name, share in result.criticality_by_name.items()
     }
+
+
+def without_costs(stream: ValueStream) -> ValueStream:
+    """The map with no hourly cost anywhere: what an item costs is not set."""
+    return stream.replaced(
+        hourly_cost=0, stages=[stage.replaced(hourly_cost=None) for stage in stream.stages]
+    )
+
+
+def cost_cells(path: Path) -> dict[str, list[openpyxl.cell.Cell]]:
+    """Every cell of the workbook's cost columns, by sheet and column title."""
+    workbook = openpyxl.load_workbook(path)
+    found: dict[str, list[openpyxl.cell.Cell]] = {}
+    for sheet, titles in (
+        ("Stages", ("Hourly cost", "Cost per item (as exported)")),
+        ("AI opportunities", ("Monthly cost",)),
+        ("Scenarios", ("Current cost per item", "Cost per item", "Monthly AI cost")),
+    ):
+        for column in workbook[sheet].iter_cols():
+            if column[0].value in titles:
+                found[f"{sheet} › {column[0].value}"] = list(column[1:])
+    return found
+
+
+def test_costs_are_in_the_maps_currency_or_not_set(tmp_path: Path, example: ValueStream) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example.replaced(currency="EUR"), path)
+    cells = cost_cells(path)
+    assert len(cells) == 6
+    for title, column in cells.items():
+        for cell in column:
+            if cell.value is not None:
+                assert isinstance(cell.value, float | int), title
+                assert cell.number_format == '#,##0.00 "EUR"', title
+    export_xlsx(without_costs(example), path)
+    cells = cost_cells(path)
+    # Not 0.00, which reads as free: the app says "not set".
+    for title in (
+        "Stages › Cost per item (as exported)",
+        *(f"Scenarios › {t}" for t in ("Current cost per item", "Cost per item")),
+    ):
+        assert {cell.value for cell in cells[title]} == {"not set"}, title
+    assert {cell.value for cell in cells["Stages › Hourly cost"]} == {None}
+    assert all(isinstance(cell.value, float | int) for cell in cells["Scenarios › Monthly AI cost"])
+
+
+def errors_shown(sheets: dict[str, list[list[str]]]) -> list[str]:
+    """Cells that show a spreadsheet error (``#VALUE!``, LibreOffice's ``Err:502``)."""
+    return [
+        f"{name}: {text}"
+        for name, rows in sheets.items()
+        for row in rows
+        for text in row
+        if re.fullmatch(r"#[A-Z/0]+[!?]|#N/A|Err:\d+", text)
+    ]
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_costs_read_as_in_the_app_once_recalculated(
+    tmp_path: Path, example: ValueStream, libreoffice_profile: Path
+) -> None:
+    export_xlsx(example, tmp_path / "priced.xlsx")
+    export_xlsx(without_costs(example), tmp_path / "free.xlsx")
+    priced = shown_by_libreoffice(tmp_path / "priced.xlsx", libreoffice_profile)
+    free = shown_by_libreoffice(tmp_path / "free.xlsx", libreoffice_profile)
+    assert errors_shown(priced) == errors_shown(free) == []
+    cost = analyze(example).cost_per_item
+    for sheets, summary_cost, stage_costs, scenario_costs in (
+        (
+            priced,
+            f"{cost:,.2f} USD",
+            [f"{metrics.cost_per_item:,.2f} USD" for metrics in analyze(example).stages],
+            [f"{compare(example, s).future.cost_per_item:,.2f} USD" for s in example.scenarios],
+        ),
+        (free, "not set", ["not set"] * len(example.stages), ["not set"] * len(example.scenarios)),
+    ):
+        facts = {row[4]: row[5] for row in sheets["Summary"]}
+        assert facts["Cost per item (as exported)"] == summary_cost
+        stages = records(sheets["Stages"])
+        assert [row["Cost per item (as exported)"] for row in stages] == stage_costs
+        scenarios = records(sheets["Scenarios"])
+        assert [row["Cost per item"] for row in scenarios] == scenario_costs
+        assert {row["Current cost per item"] for row in scenarios} == {summary_cost}

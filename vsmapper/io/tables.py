@@ -13,6 +13,7 @@ from datetime import date
 
 from vsmapper.analysis import FlowAnalysis, compare
 from vsmapper.model import SideEffect, ValueStream
+from vsmapper.model.stream import NO_COSTS
 from vsmapper.workshop.plan import improvement_plan
 
 END_OF_FLOW = "(end)"
@@ -219,6 +220,7 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
     constraint = analysis.constraint.stage_id if analysis.constraint else None
     calendar = stream.calendar
     hours = calendar.hours_per_day, calendar.days_per_week
+    priced = stream.has_costs()
     rows: list[Row] = []
     for place, (stage, metrics) in enumerate(zip(stream.stages, analysis.stages, strict=True)):
         is_last = place == len(stream.stages) - 1
@@ -248,7 +250,7 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
                 _figure(metrics.leverage_hours),
                 _figure(metrics.share),
                 _figure(metrics.utilization),
-                _figure(metrics.cost_per_item),
+                _figure(metrics.cost_per_item) if priced else NO_COSTS,
                 # Exact to the last digit in the hours columns; as people write them here.
                 stage.process_time.as_written(*hours).text,
                 stage.wait_time.as_written(*hours).text,
@@ -296,6 +298,7 @@ def also_text(effects: list[SideEffect], named: dict[str, str]) -> str:
 def scenario_rows(stream: ValueStream) -> list[Row]:
     """Each scenario's definition and its figures against the current map (``SCENARIO_COLUMNS``)."""
     named = references(stream)
+    priced = stream.has_costs()
     rows: list[Row] = []
     for scenario in stream.scenarios:
         found = compare(stream, scenario)
@@ -325,8 +328,8 @@ def scenario_rows(stream: ValueStream) -> list[Row]:
                 found.flow_efficiency_delta,
                 current.rolled_pca,
                 future.rolled_pca,
-                current.cost_per_item,
-                future.cost_per_item,
+                current.cost_per_item if priced else NO_COSTS,
+                future.cost_per_item if priced else NO_COSTS,
                 found.monthly_ai_cost,
                 current.constraint.stage if current.constraint else None,
                 future.constraint.stage if future.constraint else None,

@@ -8,7 +8,7 @@ import os
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, repeat, zip_longest
 from typing import TYPE_CHECKING, NamedTuple
@@ -28,7 +28,6 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from vsmapper.analysis import FlowAnalysis, analyze
 from vsmapper.analysis.forecast import Forecast
 from vsmapper.analysis.graph import flow_graph, longest_out_of
-from vsmapper.analysis.report import cost_text
 from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.atomic import save_error, write_atomically
 from vsmapper.io.exports import CURRENT_STATE
@@ -64,7 +63,7 @@ from vsmapper.io.tables import (
     stage_rows,
 )
 from vsmapper.model import ValueStream
-from vsmapper.model.stream import KINDS, MIN_SHARE, PHASES
+from vsmapper.model.stream import KINDS, MIN_SHARE, NO_COSTS, PHASES
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
@@ -524,6 +523,18 @@ def money_format(currency: str) -> str:
     return f'{MONEY_FORMAT} "{currency.replace(chr(34), "")}"'
 
 
+def _in_currency(columns: Sequence[Column], currency: str) -> list[Column]:
+    """The columns, those of money showing ``currency`` after the amount and wider for it."""
+    return [
+        replace(
+            column, number_format=money_format(currency), width=column.width + len(currency) + 1
+        )
+        if column.number_format == MONEY_FORMAT
+        else column
+        for column in columns
+    ]
+
+
 def _write_summary(
     writer: _SheetWriter,
     stream: ValueStream,
@@ -608,7 +619,7 @@ def _write_summary(
             "Cost per item (as exported)",
             writer.cell(analysis.cost_per_item, money_format(stream.currency))
             if stream.has_costs()
-            else cost_text(analysis.cost_per_item, stream),
+            else NO_COSTS,
         ),
         (
             "Capacity bottleneck (as exported)",
@@ -932,12 +943,14 @@ def _fill_workbook(
     workbook.properties.subject = label
     workbook.properties.description = stream.description or None
     workbook.properties.creator = "VSMapper"
-    summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
-    stages = _SheetWriter(workbook, "Stages", [column.width for column in WORKBOOK_STAGE_COLUMNS])
-    opportunities = _SheetWriter(
-        workbook, "AI opportunities", [column.width for column in AI_COLUMNS]
+    stage_columns, ai_columns, scenario_columns = (
+        _in_currency(columns, stream.currency)
+        for columns in (WORKBOOK_STAGE_COLUMNS, AI_COLUMNS, SCENARIO_COLUMNS)
     )
-    scenarios = _SheetWriter(workbook, "Scenarios", [column.width for column in SCENARIO_COLUMNS])
+    summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
+    stages = _SheetWriter(workbook, "Stages", [column.width for column in stage_columns])
+    opportunities = _SheetWriter(workbook, "AI opportunities", [c.width for c in ai_columns])
+    scenarios = _SheetWriter(workbook, "Scenarios", [column.width for column in scenario_columns])
     plan = (
         _SheetWriter(workbook, "Improvement plan", [c.width for c in PLAN_TABLE_COLUMNS])
         if plan_table
@@ -954,15 +967,15 @@ def _fill_workbook(
     _write_summary(summary, stream, analysis, label, stages.sheet, follows_edits)
     constraint = analysis.constraint.stage_id if analysis.constraint else None
     stages.table(
-        WORKBOOK_STAGE_COLUMNS,
+        stage_columns,
         stage_cells,
         STAGE_TABLE,
         [CONSTRAINT_ROW if metrics.id == constraint else PLAIN for metrics in analysis.stages],
     )
     _validate_stages(stages.sheet)
     _mark_critical_rows(stages.sheet, len(stage_table))
-    opportunities.table(AI_COLUMNS, ai_table, "AIOpportunityTable")
-    scenarios.table(SCENARIO_COLUMNS, scenario_table, "ScenarioTable")
+    opportunities.table(ai_columns, ai_table, "AIOpportunityTable")
+    scenarios.table(scenario_columns, scenario_table, "ScenarioTable")
     if plan is not None:
         plan.table(PLAN_TABLE_COLUMNS, plan_table, "ImprovementPlanTable")
     if forecast_sheet is not None and forecast is not None:
