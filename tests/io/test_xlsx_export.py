@@ -30,6 +30,7 @@ from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.io.tables import STAGE_COLUMNS, WORKBOOK_STAGE_COLUMNS
 from vsmapper.io.xlsx_export import (
     CRITICAL_FILL,
+    RESORT,
     SUMMARY_LABELS,
     _cell_xml,
     _SheetWriter,
@@ -994,3 +995,36 @@ def test_costs_read_as_in_the_app_once_recalculated(
         scenarios = records(sheets["Scenarios"])
         assert [row["Cost per item"] for row in scenarios] == scenario_costs
         assert {row["Current cost per item"] for row in scenarios} == {summary_cost}
+
+
+def column_widths(sheet) -> dict[int, float]:
+    """Each column's width by number, as the sheet sets it (in characters)."""
+    return {
+        place: dimension.width
+        for dimension in sheet.column_dimensions.values()
+        for place in range(dimension.min, dimension.max + 1)
+    }
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_every_figure_and_label_fits_its_column(tmp_path: Path, libreoffice_profile: Path) -> None:
+    stream, found = measured_example()
+    path = tmp_path / "map.xlsx"
+    export_xlsx(stream, path, forecast(stream, 300, 3), measurement=found)
+    shown = shown_by_libreoffice(path, libreoffice_profile)
+    assert errors_shown(shown) == []
+    workbook = openpyxl.load_workbook(path)
+    cut = []
+    for sheet in workbook.worksheets:
+        widths = column_widths(sheet)
+        for row, texts in zip(sheet.iter_rows(), shown[sheet.title], strict=False):
+            for cell, text in zip(row, texts, strict=False):
+                # Numbers, dates and formulas show "###" when cut; labels lose their end.
+                figure = cell.data_type in ("n", "d", "f")
+                label = cell.font.b and not cell.alignment.wrap_text
+                if (figure or label) and len(text) > widths.get(cell.column, 8.43):
+                    cut.append(f"{sheet.title}!{cell.coordinate} {text!r}")
+    assert cut == [], "\n".join(cut)
+    # What the lead time and its neighbours say while Stages is sorted fits as well.
+    assert len(RESORT) <= column_widths(workbook["Summary"])[2]

@@ -744,7 +744,7 @@ def _write_forecast(writer: _SheetWriter, forecast: Forecast, label: str) -> Non
 
 
 MEASURED_SHEET = "Measured flow"
-MEASURED_WIDTHS = [26, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12]
+MEASURED_WIDTHS = [26, 17, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12]
 MEASURED_STAGE_HEADERS = (
     "Stage",
     "Items measured",
@@ -947,7 +947,7 @@ def _fill_workbook(
         _in_currency(columns, stream.currency)
         for columns in (WORKBOOK_STAGE_COLUMNS, AI_COLUMNS, SCENARIO_COLUMNS)
     )
-    summary = _SheetWriter(workbook, "Summary", [24, 28, 62, 3, 20, 60])
+    summary = _SheetWriter(workbook, "Summary", [24, 40, 62, 3, 34, 60])
     stages = _SheetWriter(workbook, "Stages", [column.width for column in stage_columns])
     opportunities = _SheetWriter(workbook, "AI opportunities", [c.width for c in ai_columns])
     scenarios = _SheetWriter(workbook, "Scenarios", [column.width for column in scenario_columns])
