@@ -854,6 +854,24 @@ def sliver_map() -> ValueStream:
 WHOLE_PERCENT = '[=0]0%;[<=0.005]"<1%";0%'
 
 
+def test_no_figure_shows_a_trailing_decimal_point_in_excel(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path, forecast(example, 200, 3))
+    workbook = openpyxl.load_workbook(path)
+    # Excel shows 100 in "0.##" as "100.": optional digits only after a point always show it.
+    formats = {
+        cell.number_format
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, int | float)
+    }
+    assert formats
+    assert [found for found in formats if re.search(r"\.#", found)] == []
+
+
 def test_shares_are_formatted_as_the_app_shows_them(tmp_path: Path, example: ValueStream) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path, forecast(example, 200, 3))

@@ -42,13 +42,15 @@ SHARE_FORMAT = '[=0]0%;[<=0.005]"<1%";0%'
 EFFICIENCY_FORMAT = "0.0%"
 """Flow efficiency, to a tenth of a percent as the app shows it."""
 MONEY_FORMAT = "#,##0.00"
+AS_TYPED = "General"
+"""A figure as the user typed it: Excel shows "0.##" as "100." with a trailing point."""
 TICK_FORMAT = '"✓";;""'
 """1 shows as a tick and 0 as nothing, while the cell stays a number formulas can use."""
 
 STAGE = Column("Stage", width=30)
 PROCESS_HOURS = Column("Process time (h)", HOURS_FORMAT, 11)
 WAIT_HOURS = Column("Wait time (h)", HOURS_FORMAT, 11)
-PCA = Column("%C&A", "0.##", 8)
+PCA = Column("%C&A", AS_TYPED, 8)
 ON_CRITICAL_PATH = Column("On critical path", TICK_FORMAT, 10)
 CONSTRAINT = Column("Constraint", '"◆ constraint";;""', 12)
 STAGE_COLUMNS = (
@@ -60,7 +62,7 @@ STAGE_COLUMNS = (
     WAIT_HOURS,
     PCA,
     Column("Rework to", width=18),
-    Column("People", "0.##", 8),
+    Column("People", AS_TYPED, 8),
     Column("Availability", "0%", 11),
     Column("Hourly cost", MONEY_FORMAT),
     Column("Next", width=30),
@@ -74,10 +76,10 @@ STAGE_COLUMNS = (
     Column("Cost per item", MONEY_FORMAT),
     Column("Process time (text)", width=14),
     Column("Wait time (text)", width=14),
-    Column("WIP", "0.##", 8),
-    Column("Throughput per week", "0.##", 12),
-    Column("Position x", "0.##", 10),
-    Column("Position y", "0.##", 10),
+    Column("WIP", AS_TYPED, 8),
+    Column("Throughput per week", AS_TYPED, 12),
+    Column("Position x", "0", 10),
+    Column("Position y", "0", 10),
     Column("Wait kind", width=10),
 )
 LEAD_TIME_FROM_HERE = Column("Lead time from here (h)", HOURS_FORMAT, 12)
@@ -135,7 +137,7 @@ AI_COLUMNS = (
     Column("Name", width=34),
     Column("Process time factor", "0.0##", 12),
     Column("Wait time factor", "0.0##", 12),
-    Column("%C&A delta", "+0.##;-0.##;0", 10),
+    Column("%C&A delta", f"+{AS_TYPED};-{AS_TYPED};0", 10),
     Column("Monthly cost", MONEY_FORMAT),
     Column("Status", width=10),
     Column("Confidence", width=11),

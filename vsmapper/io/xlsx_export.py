@@ -813,7 +813,8 @@ def _write_measured_flow(
                 (value, HOURS_FORMAT)
                 for value in (found.process.p10, found.process.p50, found.process.p90)
             ),
-            (found.pca, PCA.number_format),
+            # Whole percents, as the Measured flow panel shows it.
+            (found.pca, "0"),
             (stage.wait_time.likely_hours(*hours) if stage else None, HOURS_FORMAT),
             (stage.process_time.likely_hours(*hours) if stage else None, HOURS_FORMAT),
             (stage.pca if stage else None, PCA.number_format),
