@@ -240,7 +240,8 @@ def test_text_totals_and_reason() -> None:
     assert line_with(text, "Process time").endswith("3d")
     assert line_with(text, "Wait time").endswith("2w 1d")
     assert line_with(text, "Flow efficiency").endswith("21.4%")
-    assert line_with(text, "Rolled %C&A").endswith("61.2%")
+    # In whole percents, as the app and the workbook show it.
+    assert line_with(text, "Rolled %C&A").endswith(" 61%")
     assert "(136.8h, rework adds 24.8h)" in line_with(text, "Expected lead time")
     assert line_with(text, "Cost per item").endswith(" EUR")
     assert "Coding at 52% of capacity, within capacity" in line_with(text, "Capacity bottleneck")

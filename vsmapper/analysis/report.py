@@ -19,7 +19,7 @@ from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.errors import printable_lines
 from vsmapper.jsonout import json_number as _number
 from vsmapper.model import Calendar, ValueStream
-from vsmapper.model.duration import format_hours
+from vsmapper.model.duration import format_hours, share_text
 from vsmapper.model.stream import NO_COSTS
 
 CRITICAL_MARK = "●"
@@ -259,7 +259,7 @@ def _stage_table(analysis: FlowAnalysis, calendar: Calendar) -> list[str]:
             _hours(metrics.wait_time_hours, calendar),
             _hours(metrics.rework_hours, calendar),
             _hours(metrics.leverage_hours, calendar),
-            f"{metrics.share:.0%}",
+            share_text(metrics.share),
         ]
         if with_demand:
             row.append(f"{metrics.utilization:.0%}")
@@ -284,7 +284,7 @@ def _totals(
             [
                 ["Lead time", "unbounded: " + unbounded_reason(state.overflowing)],
                 ["Process time", _hours(analysis.process_time_hours, calendar)],
-                ["Rolled %C&A", f"{analysis.rolled_pca:.1%}"],
+                ["Rolled %C&A", share_text(analysis.rolled_pca)],
                 ["Cost per item", cost_text(analysis.cost_per_item, stream)],
             ],
             left=(0, 1),
@@ -298,7 +298,7 @@ def _totals(
         ("Process time", _hours(analysis.process_time_hours, calendar)),
         ("Wait time", _hours(analysis.wait_time_hours, calendar)),
         ("Flow efficiency", _percent(analysis.flow_efficiency)),
-        ("Rolled %C&A", _percent(analysis.rolled_pca)),
+        ("Rolled %C&A", share_text(analysis.rolled_pca)),
         (
             "Expected lead time",
             f"{_hours(analysis.expected_lead_time_hours, calendar)}"
