@@ -111,6 +111,36 @@ def test_notes_reaching_past_a_lanes_last_box_count_in_its_width() -> None:
     assert placement.width <= room.width
 
 
+def branching(widths: list[int]) -> tuple[list[str], list[tuple[str, str]]]:
+    """A stream of columns of ``widths`` stages, each joined to every stage of the next."""
+    columns = [[f"c{column}r{row}" for row in range(width)] for column, width in enumerate(widths)]
+    edges = [
+        (source, target)
+        for before, after in itertools.pairwise(columns)
+        for source in before
+        for target in after
+    ]
+    return [stage_id for column in columns for stage_id in column], edges
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 3), min_size=6, max_size=40),
+    noted=st.sets(st.integers(0, 39), max_size=6),
+    room=st.sampled_from([SCREEN, Room(1010, 560, least_scale=0.5, comfortable_scale=0.75)]),
+)
+def test_no_lane_holds_a_box_alone_or_a_few_under_full_ones(
+    widths: list[int], noted: set[int], room: Room
+) -> None:
+    # Lanes cut where stacked boxes and notes cost least height left one box alone in the
+    # first or last lane (1 + 5 + 5), which looks broken on a slide.
+    ids, edges = branching(widths)
+    notes = {f"c{column}r0": ["pain"] for column in noted if column < len(widths)}
+    lengths = lane_lengths(wrapped_layout(ids, edges, room=room, notes=notes))
+    assert len(lengths) == -(-len(widths) // max(lengths))
+    assert min(lengths) >= min(max(2, max(lengths) // 2), len(widths) // len(lengths)), lengths
+
+
 def test_parallel_stages_stack_in_one_slot_and_the_lane_grows() -> None:
     ids = ["a", "b", "c", "d", "e", "f", "g"]
     edges = [("a", "b"), ("b", "c"), ("b", "d"), ("c", "e"), ("d", "e"), ("e", "f"), ("f", "g")]

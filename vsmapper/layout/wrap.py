@@ -6,7 +6,7 @@ shown in (a screen, a window, a page) at the largest scale, and never so many th
 would have to be shown smaller than a readable scale: a bigger map keeps that scale and
 scrolls down instead. The lanes break where they are lowest together, counting the room of
 notes and stacked boxes (a lane is as tall as its tallest column), and of the equally low
-cuts the most evenly filled.
+cuts the most evenly filled; no lane is left with a stray box or two under full ones.
 """
 
 from __future__ import annotations
@@ -187,22 +187,26 @@ class _Lanes:
 
     def split(self, per_lane: int) -> list[range]:
         """Each lane's columns when a lane holds at most ``per_lane``: as few lanes as that
-        allows, as low together as they can be, and of those the most evenly filled (the
-        earlier lanes fuller), so notes over some columns cost as little height as can be."""
+        allows, none holding a box alone or under half as many, as low together as they can be,
+        and of those the most evenly filled (the earlier lanes fuller), so notes over some
+        columns cost as little height as can be."""
         count = len(self.spans)
         if not count:
             return []
         lanes = -(-count // per_lane)
+        # A box alone in a lane, or a few under full ones, looks broken: evener lanes are
+        # worth the height stacked boxes or notes cost in one more of them.
+        fewest = min(max(2, per_lane // 2), count // lanes)
         # Per lane, the best way to end it at each column: (height, evenness, -start).
         best: dict[int, tuple[float, int, int]] = {0: (0.0, 0, 0)}
         chosen: list[dict[int, tuple[float, int, int]]] = []
         for lane in range(1, lanes + 1):
-            low = max(lane, count - (lanes - lane) * per_lane)
-            high = min(lane * per_lane, count - (lanes - lane))
+            low = max(lane * fewest, count - (lanes - lane) * per_lane)
+            high = min(lane * per_lane, count - (lanes - lane) * fewest)
             ending: dict[int, tuple[float, int, int]] = {}
             for start, (height, squares, _) in best.items():
                 sizes = self.sizes(start, per_lane)
-                for stop in range(max(low, start + 1), min(high, start + per_lane) + 1):
+                for stop in range(max(low, start + fewest), min(high, start + per_lane) + 1):
                     option = (
                         round(height + sizes[stop - start - 1].height, ROW_DIGITS),
                         squares + (stop - start) ** 2,
