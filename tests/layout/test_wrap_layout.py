@@ -65,6 +65,13 @@ def test_a_huge_map_keeps_the_readable_scale_and_grows_downwards() -> None:
     assert len(placement.lanes) == -(-200 // placement.per_lane)
 
 
+def test_a_room_shown_whole_gets_a_map_of_its_shape() -> None:
+    # A picture does not scroll: it is shrunk whole onto its 16:9 slide.
+    ids, edges = chain(240)
+    placement = wrapped_layout(ids, edges, room=Room(least_scale=0.0))
+    assert 1.5 <= placement.width / placement.lanes[-1].bottom <= 2.1
+
+
 def test_a_narrow_room_gets_more_lanes() -> None:
     ids, edges = chain(12)
     wide = wrapped_layout(ids, edges, room=Room(1920, 600, least_scale=0.5))

@@ -19,12 +19,13 @@ from vsmapper.analysis import analyze, sensitivity
 from vsmapper.analysis.forecast import forecast
 from vsmapper.cli import example_map_path
 from vsmapper.errors import VSMapperError
-from vsmapper.io.exports import EXPORT_SUFFIXES
+from vsmapper.io.exports import CURRENT_STATE, EXPORT_SUFFIXES
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.model import ValueStream
 from vsmapper.model.duration import format_hours
+from vsmapper.ui import documents
 from vsmapper.ui.canvas import MapScene
-from vsmapper.ui.canvas.render import map_source_rect
+from vsmapper.ui.canvas.render import SLIDE, map_source_rect, render_image
 from vsmapper.ui.documents import (
     EXPORT_FILTER,
     EXPORT_FILTERS,
@@ -93,6 +94,27 @@ def test_svg_export_is_a_drawing_with_text(tmp_path: Path, example: ValueStream)
     root = ElementTree.fromstring(path.read_bytes())
     assert root.tag.endswith("svg")
     assert "Backlog refinement" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("stages", [60, 240])
+def test_a_long_maps_picture_has_the_shape_of_a_slide(
+    tmp_path: Path, qapp: QApplication, stages: int
+) -> None:
+    path = tmp_path / "map.svg"
+    export_map(synthetic_map(stages), path)
+    box = ElementTree.fromstring(path.read_bytes()).get("viewBox", "")
+    _, _, width, height = map(float, box.split())
+    # Wrapped to read across a screen that scrolls, 240 stages made a picture 2,116 × 16,160.
+    assert 1.3 <= width / height <= 2.4
+
+
+def test_a_long_maps_png_is_shrunk_no_further_than_its_names_read(qapp: QApplication) -> None:
+    stream = synthetic_map(240)
+    scene = documents._picture_scene(stream, CURRENT_STATE, room=SLIDE)
+    image = render_image(scene)
+    pixels = image.width() / map_source_rect(scene).width()
+    smallest = min(scene.stage_item(stage.id).title_size() for stage in stream.stages)
+    assert smallest * pixels >= 16
 
 
 @pytest.mark.slow
@@ -327,7 +349,6 @@ def test_the_report_says_the_cost_is_not_set_without_an_hourly_cost(
 def test_a_scenario_s_picture_badges_the_queues_it_grows(
     tmp_path: Path, example: ValueStream, suffix: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vsmapper.ui import documents
     from vsmapper.ui.canvas.queues import QueueBadgeItem
 
     made: list[MapScene] = []

@@ -187,8 +187,8 @@ class _Lanes:
 
     def split(self, per_lane: int) -> list[range]:
         """Each lane's columns when a lane holds at most ``per_lane``: as few lanes as that
-        allows, none holding a box alone or under half as many, as low together as they can be,
-        and of those the most evenly filled (the earlier lanes fuller), so notes over some
+        allows, none with a box alone or under half of ``per_lane``, as low together as they
+        can be, and of those the most evenly filled (the earlier lanes fuller), so notes over some
         columns cost as little height as can be."""
         count = len(self.spans)
         if not count:
@@ -297,10 +297,12 @@ def _best_split(lanes: _Lanes, room: Room) -> list[range]:
     good the fewest."""
     grid = lanes.grid
     count = max(1, len(lanes.spans))
+    best = 0.0
     scales: list[tuple[float, list[range]]] = []
     for per_lane in range(1, count + 1):
         narrowest = lanes_width(per_lane, grid) + 2 * room.margin
-        if per_lane > 1 and room.width / narrowest < room.least_scale:
+        # Wider lanes would show the map below its least scale, or clearly smaller than now.
+        if per_lane > 1 and room.width / narrowest < max(room.least_scale, best * NEAR_TIE):
             break
         split = lanes.split(per_lane)
         width = lanes.width(split) + 2 * room.margin
@@ -313,10 +315,9 @@ def _best_split(lanes: _Lanes, room: Room) -> list[range]:
             + room.height_per_lane * len(split)
             + 2 * room.margin
         )
-        scales.append(
-            (min(room.width / width, room.height / height, room.comfortable_scale), split)
-        )
-    best = max(scale for scale, _ in scales)
+        scale = min(room.width / width, room.height / height, room.comfortable_scale)
+        best = max(best, scale)
+        scales.append((scale, split))
     return [split for scale, split in scales if scale >= best * NEAR_TIE][-1]
 
 

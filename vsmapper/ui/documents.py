@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.items import TITLE_SIZES
 from vsmapper.ui.canvas.notes import NoteLayer
-from vsmapper.ui.canvas.render import map_source_rect, paint_map, save_png, save_svg
-from vsmapper.ui.canvas.scene import MapScene
+from vsmapper.ui.canvas.render import SLIDE, map_source_rect, paint_map, save_png, save_svg
+from vsmapper.ui.canvas.scene import PRESENTATION_ROOM, MapScene
 from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.measured_report import draw_measured_page
 from vsmapper.ui.metrics import status_text
@@ -145,7 +145,7 @@ def export_picture(
         return
     if suffix not in PICTURE_SUFFIXES:
         raise ValueError(f"{path}: not a picture ({', '.join(PICTURE_SUFFIXES)})")
-    scene = _picture_scene(stream, label, queues=queues)
+    scene = _picture_scene(stream, label, queues=queues, room=SLIDE)
     if suffix == ".png":
         save_png(scene, path, scale)
     else:
@@ -157,10 +157,13 @@ def _picture_scene(
     label: str,
     analysis: FlowAnalysis | None = None,
     queues: Sequence[QueueChange] = (),
+    room: Room = PRESENTATION_ROOM,
 ) -> MapScene:
-    """The map as pictures and prints show it, with its notes and its queue badges."""
+    """The map as pictures and prints show it, with its notes and its queue badges, laid out
+    for ``room``."""
     _ensure_application()
     scene = MapScene()
+    scene.set_room(room)
     NoteLayer(scene, lambda: stream)
     scene.show_map(stream, analysis or analyze(stream), label, queues)
     return scene

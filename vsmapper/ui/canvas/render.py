@@ -11,9 +11,13 @@ from PySide6.QtGui import QImage, QPainter, QPixmap
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
+from vsmapper.layout import Room
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.scene import MapScene
 
+SLIDE = Room(least_scale=0.0)
+"""What a picture is laid out for: a 16:9 slide. A picture does not scroll but is shrunk
+to fit whole, so a long map reads best in lanes as long as give it the slide's shape."""
 MARGIN = 32.0
 MAX_SIDE = 30000
 """Raster painting in Qt is limited to 32767 pixels a side."""

@@ -76,7 +76,8 @@ FIT_MARGIN = 16.0
 HEADER_GAP = 18.0
 TIMELINE_GAP = 44.0
 PRESENTATION_ROOM = Room()
-"""What a picture of the map is laid out for when no view says otherwise: a 16:9 screen."""
+"""What the map is laid out for until a view, a picture or a page says otherwise: a 16:9
+screen."""
 
 HoursFormat = Callable[[float], str]
 LadderPlace = tuple[str, int, float, float]
