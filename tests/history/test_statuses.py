@@ -68,6 +68,8 @@ def test_state_guessed_from_the_name(status: str, state: str) -> None:
         ("Verifying", "testing"),
         ("Verification", "testing"),
         ("Monitor & verify", "monitoring"),
+        ("Release verification", "testing"),
+        ("Verified", "other"),
     ],
 )
 def test_kind_guessed_from_the_name(name: str, kind: str) -> None:

@@ -15,6 +15,7 @@ _KIND_WORDS: tuple[tuple[str, Kind], ...] = (
     ("review", "review"),
     ("qa", "testing"),
     ("test", "testing"),
+    ("verification", "testing"),
     ("security", "security"),
     ("approval", "approval"),
     ("cab", "approval"),
@@ -36,7 +37,7 @@ _KIND_WORDS: tuple[tuple[str, Kind], ...] = (
     ("triage", "intake"),
     ("monitor", "monitoring"),
     # After monitoring: "Monitor & verify" watches production.
-    ("verif", "testing"),
+    (r"verify(?:ing)?\b", "testing"),
     ("incident", "incident"),
     ("support", "incident"),
     # Last: "Pull request review" and "Change request approval" are about what comes first.
