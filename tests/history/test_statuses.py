@@ -178,6 +178,16 @@ def test_a_mapping_in_the_map_wins_over_guesses(tmp_path: Path) -> None:
     assert [stage.id for stage in stream.stages] == [stage.id for stage in drawn.stages]
 
 
+def test_a_saved_mapping_keeps_its_queue_where_it_goes_back_in_map_order() -> None:
+    workflow = ["Ready for Design", "In Design", "In Coding", "In Testing", "Done"]
+    saved = {"In Design": StatusMapping(stage="testing", state="working")}
+    drawn = _drawn("Design", "Coding", "Testing").replaced(version=2, statuses=saved)
+    stream = guess_statuses(_history(workflow), drawn)
+    # Its queue waited in Coding, a stage the saved mapping never goes to.
+    assert stream.statuses["Ready for Design"].stage == "testing"
+    assert stream.statuses["In Design"] == saved["In Design"]
+
+
 def test_statuses_guessed_onto_a_map_keep_the_workflow_order() -> None:
     workflow = ["To Do", "In dev", "In Review", "Done"]
     saved = {

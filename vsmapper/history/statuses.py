@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from itertools import pairwise
 
 import polars as pl
@@ -185,12 +186,16 @@ def guess_statuses(history: History, base: ValueStream | None = None) -> ValueSt
         name = f"{_source_name(history.source)} (measured)"
         base = ValueStream(name=name, stages=stages, flows=flows)
     else:
+        saved = {
+            key: stage for key in keys if (stage := _saved_stage(key, pairs, known)) is not None
+        }
         drawn = {
             key: stage
             for key in keys
-            if (stage := _drawn_stage(key, pairs, base, known)) is not None
+            if (stage := saved.get(key) or _named_stage(key, pairs, base, known)) is not None
         }
-        stage_of = _folded(keys, _in_map_order(drawn, base))
+        # A saved mapping stands even where it goes back in map order: its queue goes with it.
+        stage_of = _folded(keys, {**_in_map_order(drawn, base, saved), **saved})
     # In workflow order, as the import dialog lists them; mappings of statuses the history
     # lacks stay after.
     statuses = {
@@ -237,18 +242,32 @@ def _folded(keys: list[str], stage_of: dict[str, str]) -> dict[str, str]:
     return folded
 
 
-def _drawn_stage(
+def _partners(key: str, pairs: dict[str, str]) -> list[str]:
+    """A pair's statuses: its working status first, then those waiting for it."""
+    return [key, *(status for status, its in pairs.items() if its == key != status)]
+
+
+def _saved_stage(key: str, pairs: dict[str, str], known: dict[str, StatusMapping]) -> str | None:
+    """The stage the map already maps one of a pair's statuses to, its working one's first."""
+    mapped = (known[status].stage for status in _partners(key, pairs) if status in known)
+    return next((stage for stage in mapped if stage is not None), None)
+
+
+def _named_stage(
     key: str, pairs: dict[str, str], base: ValueStream, known: dict[str, StatusMapping]
 ) -> str | None:
-    """The stage on ``base`` that a pair's statuses map to, else name, its working one's first."""
-    statuses = [key, *(status for status, its in pairs.items() if its == key != status)]
-    mapped = (known[status].stage for status in statuses if status in known)
-    named = (_matching_stage(status, base) for status in statuses if status not in known)
-    return next((stage for stage in (*mapped, *named) if stage is not None), None)
+    """The stage on ``base`` that a pair's unmapped statuses name, its working one's first."""
+    named = (
+        _matching_stage(status, base) for status in _partners(key, pairs) if status not in known
+    )
+    return next((stage for stage in named if stage is not None), None)
 
 
-def _in_map_order(drawn: dict[str, str], base: ValueStream) -> dict[str, str]:
-    """The most of ``drawn`` (in workflow order) whose stages never go back in map order.
+def _in_map_order(
+    drawn: dict[str, str], base: ValueStream, saved: Collection[str]
+) -> dict[str, str]:
+    """The most of ``drawn`` (in workflow order) whose stages never go back in map order,
+    as many of the ``saved`` ones as can be first.
 
     Measured against the map, a workflow that goes back would be rework every item does.
     Of as many, the ones ending earliest on the map win: a status that names a stage far
@@ -256,8 +275,8 @@ def _in_map_order(drawn: dict[str, str], base: ValueStream) -> dict[str, str]:
     """
     place = stage_order(base)
 
-    def better(run: list[str]) -> tuple[int, int]:
-        return len(run), -place[drawn[run[-1]]]
+    def better(run: list[str]) -> tuple[int, int, int]:
+        return sum(key in saved for key in run), len(run), -place[drawn[run[-1]]]
 
     runs: list[list[str]] = []
     for key, stage in drawn.items():
