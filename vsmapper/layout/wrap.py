@@ -187,9 +187,9 @@ class _Lanes:
 
     def split(self, per_lane: int) -> list[range]:
         """Each lane's columns when a lane holds at most ``per_lane``: as few lanes as that
-        allows, none with a box alone or under half of ``per_lane``, as low together as they
-        can be, and of those the most evenly filled (the earlier lanes fuller), so notes over some
-        columns cost as little height as can be."""
+        allows, none with a box alone or under half of ``per_lane`` (rounded down) where the
+        count allows, as low together as they can be, and of those the most evenly filled
+        (the earlier lanes fuller), so notes over some columns cost as little height as can be."""
         count = len(self.spans)
         if not count:
             return []
