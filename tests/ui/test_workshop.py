@@ -10,8 +10,8 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QFontMetricsF, QImage
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
+from PySide6.QtGui import QFontMetricsF, QImage, QResizeEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -1245,6 +1245,9 @@ def test_the_round_s_qr_code_is_large_enough_to_scan_across_the_room(
 ) -> None:
     import segno
 
+    from vsmapper.ui import survey as survey_module
+
+    qr = survey_module.qr_pixmap
     size = (height * 16 // 9, height)
     window = make_window(shown=True, size=size)
     survey = open_round(window, qtbot)
@@ -1270,6 +1273,17 @@ def test_the_round_s_qr_code_is_large_enough_to_scan_across_the_room(
     # A shorter window takes a smaller code, still whole beside the map.
     window.resize(size[0], height * 2 // 3)
     assert in_view_and_crisp() < height / 4
+    # A resize to the same room keeps the code; a screen of denser pixels gets a new one.
+    made = overlay.qr.pixmap().cacheKey()
+    QApplication.sendEvent(view, QResizeEvent(view.size(), view.size()))
+    assert overlay.qr.pixmap().cacheKey() == made
+    made_for: list[float] = []
+    monkeypatch.setattr(
+        survey_module, "qr_pixmap", lambda *made: made_for.append(made[2]) or qr(*made)
+    )
+    monkeypatch.setattr(overlay, "devicePixelRatioF", lambda: 2.0)
+    QApplication.sendEvent(view, QEvent(QEvent.Type.DevicePixelRatioChange))
+    assert made_for == [2.0]
     survey.close_round()
 
 

@@ -45,6 +45,11 @@ TEXT_POINTS = 10
 """The size of the prompt and the buttons."""
 
 
+def screen_scale(height: int) -> float:
+    """How much larger the room's type is on a screen this high than at 720 pixels."""
+    return max(1.0, height / SCREEN_HEIGHT)
+
+
 class AgendaOverlay(QFrame):
     """The workshop's step and its timer, small, beside the projected map."""
 
@@ -98,7 +103,7 @@ class AgendaOverlay(QFrame):
 
     def size_for_screen(self, screen_height: int) -> None:
         """Type and width in step with the screen: the back row reads it as the map."""
-        scale = max(1.0, screen_height / SCREEN_HEIGHT)
+        scale = screen_scale(screen_height)
         if scale == self._scale:
             return
         self._scale = scale

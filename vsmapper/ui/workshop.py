@@ -36,7 +36,13 @@ from vsmapper.ui import settings
 from vsmapper.ui.canvas.notes import NoteLayer
 from vsmapper.ui.canvas.strips import PAD
 from vsmapper.ui.docks import PanelDock
-from vsmapper.ui.facilitation import SCREEN_HEIGHT, AgendaOverlay, GuidedMapDialog
+from vsmapper.ui.facilitation import (
+    AGENDA_WIDTH,
+    SCREEN_HEIGHT,
+    AgendaOverlay,
+    GuidedMapDialog,
+    screen_scale,
+)
 from vsmapper.ui.units import literal_label
 from vsmapper.workshop.plan import KIND_LABELS
 
@@ -49,13 +55,16 @@ if TYPE_CHECKING:
 # --- the presentation overlay ----------------------------------------------------------------
 
 
-QR_SHARE = 1 / 3
+QR_SHARE = AGENDA_WIDTH / SCREEN_HEIGHT
 """The QR code beside the map takes up to a third of the window's height (as wide as the
 agenda while presenting) and of the view's width: projected, a phone a few metres from the
 wall reads a code a quarter to a third of the screen high."""
 ADDRESS_POINTS = 12
-"""The address under the code at 720 pixels high, in step with taller screens as the agenda:
-those who type it read it from the back row."""
+"""The address under the code at 720 pixels high, larger on taller screens: those who type
+it read it from the back row."""
+
+
+REFIT_ON = (QEvent.Type.Resize, QEvent.Type.DevicePixelRatioChange)
 
 
 class RoundOverlay(QWidget):
@@ -65,6 +74,7 @@ class RoundOverlay(QWidget):
         super().__init__(parent)
         self.view = parent
         self.round_address: str | None = None
+        self._fitted: tuple[str, int, float] | None = None
         parent.installEventFilter(self)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.qr = QLabel(self)
@@ -91,8 +101,9 @@ class RoundOverlay(QWidget):
         self.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The code follows the view's size: a window made full screen to present, a dock.
-        if event.type() == QEvent.Type.Resize and self.round_address is not None:
+        # The code follows the view's size (a window made full screen to present, a dock)
+        # and its screen's pixels (a window moved from the laptop to the projector).
+        if event.type() in REFIT_ON and self.round_address is not None:
             self.fit_qr()
         return False
 
@@ -101,15 +112,19 @@ class RoundOverlay(QWidget):
         from vsmapper.ui.survey import qr_pixmap
 
         assert self.round_address is not None
-        scale = max(1.0, self.window().height() / SCREEN_HEIGHT)
-        points = round(ADDRESS_POINTS * scale)
-        self.address.setFont(QFont(self.font().family(), points, QFont.Weight.Bold))
+        points = round(ADDRESS_POINTS * screen_scale(self.window().height()))
+        if self.address.font().pointSize() != points:
+            self.address.setFont(QFont(self.font().family(), points, QFont.Weight.Bold))
         view = self.view
         words = self.sizeHint().height() - self.qr.sizeHint().height()
         # Less the scroll bar even while it is away: a zoom that brought it would cut the code.
         room = view.height() - view.horizontalScrollBar().sizeHint().height() - 2 * PAD - words
         side = min(int(self.window().height() * QR_SHARE), int(view.width() * QR_SHARE), room)
-        self.qr.setPixmap(qr_pixmap(self.round_address, side, self.devicePixelRatioF()))
+        fitted = (self.round_address, side, self.devicePixelRatioF())
+        # A view is resized often (docks, the splitter): a code is made only for a new size.
+        if fitted != self._fitted:
+            self._fitted = fitted
+            self.qr.setPixmap(qr_pixmap(*fitted))
         self.adjustSize()
 
 
