@@ -365,3 +365,18 @@ def test_statuses_in_the_measure_report_cannot_forge_lines(
         assert all(line.isprintable() for line in out.splitlines())
         assert not any(line.startswith("vsmapper:") for line in out.splitlines())
     assert "In dev\\nvsmapper: ok\\x1b[2J" in run(["measure", str(log)], capsys)[1]
+
+
+def test_a_sliver_of_flow_efficiency_reads_as_under_one_percent() -> None:
+    import dataclasses
+
+    from vsmapper.history.cli import measurement_text
+    from vsmapper.history.measure import measure
+    from vsmapper.history.reading import read_history
+    from vsmapper.history.statuses import guess_statuses
+
+    history = read_history(EXAMPLE_HISTORY)
+    stream = guess_statuses(history, load_map(example_map_path()))
+    found = dataclasses.replace(measure(history, stream), flow_efficiency=0.003)
+    # As every view shows a share: "0%" read as no work at all.
+    assert "Flow efficiency <1%" in measurement_text(found, stream)

@@ -88,8 +88,8 @@ def flow_graph(stream: ValueStream) -> FlowGraph:
 
 
 def comparable(figure: float) -> float:
-    """A figure rounded far below any shown (hours to a few milliseconds): figures equal but
-    for float noise then rank and tie as equal, as the documented tie rules expect."""
+    """Hours or a ratio rounded far below any figure shown (hours to a few milliseconds):
+    figures equal but for float noise then rank and tie as equal, as the tie rules expect."""
     return round(figure, 6)
 
 

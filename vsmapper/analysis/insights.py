@@ -60,7 +60,7 @@ CALENDAR_WAITS_LISTED = 5
 CALENDAR_WAIT_RATIO = 200
 """A queue wait this many times what a queue at its load would be (exponential arrivals and
 work) follows a calendar or a batch, not the people's load: scenarios would scale it wrongly."""
-# Hours this small are float noise, not a change.
+# Hours this small are float noise, not a change (a threshold; ties go by comparable()).
 _NOISE_HOURS = 1e-9
 
 

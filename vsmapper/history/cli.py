@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from vsmapper.cli_args import UsageError, add_calendar, given, number, report_out_file
 from vsmapper.errors import VSMapperError, counted, printable_lines
 from vsmapper.jsonout import json_text
+from vsmapper.model.duration import share_text
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
@@ -179,7 +180,7 @@ def measurement_text(
 
     flow = measurement.flow_time
     efficiency = (
-        "–" if measurement.flow_efficiency is None else f"{measurement.flow_efficiency:.0%}"
+        "–" if measurement.flow_efficiency is None else share_text(measurement.flow_efficiency)
     )
     lines = [
         f"{measurement.layout} history: {measurement.headline()}",

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.chart_panel import (
@@ -319,7 +320,7 @@ class MeasuredFlowPanel(QWidget):
 
         found, stream = self.measured.measurement, self._stream()
         flow = found.flow_time
-        efficiency = "–" if found.flow_efficiency is None else f"{found.flow_efficiency:.0%}"
+        efficiency = "–" if found.flow_efficiency is None else share_text(found.flow_efficiency)
         late = sum(
             1 for aging in found.aging if flow.p85 is not None and aging.age_hours > flow.p85
         )

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from vsmapper.history.caveats import caveats
-from vsmapper.model.duration import format_hours
+from vsmapper.model.duration import format_hours, share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
 
@@ -60,7 +60,7 @@ def draw_measured_page(
         ("P85", hours(flow.p85)),
         ("P95", hours(flow.p95)),
         ("Done a week", f"{measurement.flow_velocity_per_week:.1f}"),
-        ("Flow efficiency", "–" if efficiency is None else f"{efficiency:.0%}"),
+        ("Flow efficiency", "–" if efficiency is None else share_text(efficiency)),
         ("Load (average WIP)", f"{measurement.flow_load:.1f}"),
     )
     top = area.top() + 56

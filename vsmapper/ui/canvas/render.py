@@ -17,7 +17,7 @@ from vsmapper.ui.canvas.scene import MapScene
 
 SLIDE = Room(least_scale=0.0)
 """What a picture is laid out for: a 16:9 slide. A picture does not scroll but is shrunk
-to fit whole, so a long map reads best in lanes as long as give it the slide's shape."""
+to fit whole, so a long map gets rows as long as give the picture a slide's shape."""
 MARGIN = 32.0
 MAX_SIDE = 30000
 """Raster painting in Qt is limited to 32767 pixels a side."""
