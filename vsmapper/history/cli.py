@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from vsmapper.cli_args import UsageError, add_calendar, given, number, report_out_file
 from vsmapper.errors import VSMapperError, counted, printable_lines
 from vsmapper.jsonout import json_text
-from vsmapper.model.duration import share_text
 
 if TYPE_CHECKING:
     from vsmapper.history.measure import Measurement
@@ -167,7 +166,7 @@ def measurement_text(
     measurement: Measurement, stream: ValueStream, caveats: list[str] | None = None
 ) -> str:
     """A readable summary of a measurement, what to doubt in it first."""
-    from vsmapper.model.duration import format_hours
+    from vsmapper.model.duration import format_hours, share_text
 
     calendar = stream.calendar
 
