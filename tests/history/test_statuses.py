@@ -69,6 +69,8 @@ def test_state_guessed_from_the_name(status: str, state: str) -> None:
         ("Verification", "testing"),
         ("Monitor & verify", "monitoring"),
         ("Release verification", "testing"),
+        ("Security review", "security"),
+        ("In Security Review", "security"),
         ("Verified", "other"),
     ],
 )

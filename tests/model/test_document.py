@@ -212,7 +212,7 @@ def test_a_new_stage_takes_the_kind_and_phase_its_first_name_says(document: Docu
     document.insert_after(Stage(id="new-stage", name="New stage", phase="ideation"), "review")
     document.rename_stage("new-stage", "Security review")
     added = document.stage("security-review")
-    assert (added.kind, added.phase) == ("review", "creation")
+    assert (added.kind, added.phase) == ("security", "release")
     document.insert_after(Stage(id="new-stage", name="New stage", kind="testing"), "review")
     document.rename_stage("new-stage", "Code review 2")
     assert document.stage("code-review-2").kind == "testing"  # the kind the user gave stays

@@ -12,11 +12,12 @@ _PREFIXES = re.compile(
 )
 _KIND_WORDS: tuple[tuple[str, Kind], ...] = (
     ("code review", "review"),
+    # Before review: a "Security review" is security work, for its AI ideas and side effects.
+    ("security", "security"),
     ("review", "review"),
     ("qa", "testing"),
     ("test", "testing"),
     ("verification", "testing"),
-    ("security", "security"),
     ("approval", "approval"),
     ("cab", "approval"),
     ("deploy", "deploy"),
