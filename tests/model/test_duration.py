@@ -81,6 +81,14 @@ def test_scaled_keeps_the_form() -> None:
         (112, "2w 4d"),
         (80, "2w"),
         (0.005, "18s"),
+        # Float noise reads as the figure it stands for: "3.7d" beside 30h's "3.8d", "60m".
+        (29.999999999999886, "3.8d"),
+        (0.99999999, "1h"),
+        (1e-10, "0"),
+        # A figure that rounds up to the next unit is shown in it.
+        (0.995, "1h"),
+        (7.96, "1d"),
+        (39.9, "1w"),
     ],
 )
 def test_display_picks_a_readable_unit(hours: float, shown: str) -> None:

@@ -435,6 +435,9 @@ def format_hours(
 
     ``unit`` "hours" or "days" shows every figure in that one unit, for comparing at a glance.
     """
+    # Sums that differ by float noise alone read alike: 29.999999999999886h was "3.7d" beside
+    # 30h's "3.8d", and 0.99999999h "60m".
+    hours = round(hours, 6)
     if hours < 0:
         return "−" + format_hours(-hours, hours_per_day, days_per_week, unit)
     if hours == 0:
@@ -444,12 +447,13 @@ def format_hours(
     if unit == "days":
         return f"{_trim(hours / hours_per_day)}d"
     week = hours_per_day * days_per_week
-    if hours < 1:
+    # Each unit while its rounded figure stays under the next one: 59.7 minutes read "60m".
+    if round(hours * 60) < 60:
         minutes = hours * 60
-        return f"{minutes:.0f}m" if minutes >= 1 else f"{minutes * 60:.0f}s"
-    if hours < hours_per_day:
+        return f"{minutes:.0f}m" if round(minutes) >= 1 else f"{minutes * 60:.0f}s"
+    if round(hours, 1) < hours_per_day:
         return f"{_trim(hours)}h"
-    if hours < week:
+    if round(hours / hours_per_day, 1) < days_per_week:
         return f"{_trim(hours / hours_per_day)}d"
     weeks, rest = divmod(hours, week)
     days = round(rest / hours_per_day, 1)
