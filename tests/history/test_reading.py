@@ -376,6 +376,9 @@ def test_a_million_distinct_statuses_is_one_clear_error(tmp_path: Path) -> None:
     [
         ("h.txt", b"x", r"read from \.csv or \.xlsx"),
         ("h.csv", "Key,Changed,To\nA,2024-03-11,D\xe9j\xe0\n".encode("latin-1"), r"not UTF-8"),
+        # Excel's "Unicode Text": read on, its column names came out garbled.
+        ("h.csv", "Key,Changed,To\nA,2024-03-11,Done\n".encode("utf-16"), r"^\S+: not UTF-8"),
+        ("h.csv", b"PK\x03\x04rest of a workbook", r"an Excel workbook \(\.xlsx\) named \.csv"),
         ("h.xlsx", b"not a zip", r"not an Excel workbook"),
     ],
 )

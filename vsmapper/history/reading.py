@@ -14,7 +14,7 @@ import polars as pl
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.bounded import read_bounded
-from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, file_size, read_workbook
+from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, file_size, not_text, read_workbook
 from vsmapper.io.typed import AmbiguousDateError, typed_date
 
 Layout = Literal["transitions", "intervals", "wide"]
@@ -345,10 +345,11 @@ def _csv_table(path: Path) -> tuple[pl.DataFrame, int]:
         # A device or a pipe tells no size and is read once: read it here, within the limit.
         data = read_bounded(path, MAX_CSV_BYTES, "histories")
         source, head = io.BytesIO(data), data[:65_536]
-    try:
-        text = head.decode("utf-8-sig", errors="strict")
-    except UnicodeDecodeError:
-        text = head.decode("utf-8", errors="replace")
+    # UTF-16 (Excel's "Unicode Text") was read on, its column names garbled.
+    problem = not_text(head, whole=len(head) < 65_536)
+    if problem:
+        raise VSMapperError(f"{path}: {problem}")
+    text = head.decode("utf-8-sig", errors="replace")
     delimiter, skipped = _header_line(text.split("\n", TITLE_ROWS + 1)[: TITLE_ROWS + 1])
     try:
         return pl.read_csv(

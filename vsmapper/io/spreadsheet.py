@@ -130,11 +130,12 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     """
     try:
         data = _read_file(path)
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise VSMapperError(f"{path}: {_not_text(data)}") from None
     except OSError as error:
         raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
+    problem = not_text(data)
+    if problem:
+        raise VSMapperError(f"{path}: {problem}")
+    text = data.decode("utf-8-sig")
     first_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     named = re.fullmatch(r"sep=([^\r\n])\r?", first_lines[0])
     delimiter = named.group(1) if named else _delimiter(first_lines)
@@ -183,13 +184,21 @@ def _delimiter(first_lines: list[str]) -> str:
     return max(CSV_DELIMITERS, key=first_lines[0].count)
 
 
-def _not_text(data: bytes) -> str:
-    """Why a .csv file is not text: what it is, and what to do."""
+def not_text(data: bytes, whole: bool = True) -> str | None:
+    """Why a .csv file is not text (what it is, and what to do), or None when it is.
+
+    Without ``whole`` the data is the file's start, which may end inside a character.
+    """
     if data.startswith(b"PK\x03\x04"):
         return "an Excel workbook (.xlsx) named .csv; rename it .xlsx to import it"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "an old Excel .xls file named .csv; in Excel save it as .xlsx or 'CSV UTF-8'"
-    return "not UTF-8 text; in Excel save it as 'CSV UTF-8'"
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if whole or error.start < len(data) - 3:
+            return "not UTF-8 text; in Excel save it as 'CSV UTF-8'"
+    return None
 
 
 _NUMBER_WITH_UNIT = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?[a-z%]*", re.IGNORECASE)
