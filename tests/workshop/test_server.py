@@ -9,9 +9,17 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vsmapper.model.stream import ValueStream
-from vsmapper.workshop.server import MAX_BODY_BYTES, SurveyRound, lan_address, round_token
+from vsmapper.workshop.server import (
+    MAX_BODY_BYTES,
+    SurveyRound,
+    lan_address,
+    plain_text,
+    round_token,
+)
 
 STREAM = ValueStream.model_validate(
     {
@@ -162,6 +170,42 @@ def test_script_in_a_pain_point_is_kept_as_plain_text(survey) -> None:
     text = "<img src=x onerror=alert(1)>"
     assert post(survey, {"participant": "p", "stages": {"review": {"pain": text}}})[0] == 200
     assert survey.merge().stages[1].pains == (text,)
+
+
+BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+PLAIN = st.text(st.characters(categories=["L", "M", "N", "P", "S"]), min_size=1)
+"""Letters with their accents, digits, punctuation and symbols: CJK and emoji among them."""
+
+
+@given(st.text())
+def test_plain_text_is_one_line_without_controls_or_invisible_characters(text: str) -> None:
+    plain = plain_text(text)
+    assert not set(plain) & set(BIDI_CONTROLS + "\n\r\t\u2028\u2029\ufeff\u00ad\x00")
+    assert plain == plain.strip() and "  " not in plain
+    assert plain_text(plain) == plain
+
+
+@given(st.lists(PLAIN, min_size=1), st.lists(st.sampled_from(BIDI_CONTROLS + "\n\r\u2028")))
+def test_plain_text_keeps_every_word_and_drops_only_what_was_slipped_in(
+    words: list[str], slipped: list[str]
+) -> None:
+    typed = " ".join(words)
+    assert plain_text(typed) == typed
+    # Slipped in among the words, each control goes and each line break reads as a space.
+    mixed = "".join(
+        word + (slipped[i] if i < len(slipped) else " ") for i, word in enumerate(words)
+    )
+    assert plain_text(mixed).replace(" ", "") == typed.replace(" ", "")
+
+
+def test_a_pain_point_from_a_phone_reads_forwards_on_one_line(survey) -> None:
+    text = "\u202eCAB meets\u202c on Thursdays\u200f\r\n\u2066Café 日本\u2069 👩\u200d👩\u200d👧"
+    assert post(survey, {"participant": "p", "stages": {"review": {"pain": text}}})[0] == 200
+    assert survey.merge().stages[1].pains == (
+        "CAB meets on Thursdays Café 日本 👩\u200d👩\u200d👧",
+    )
+    answer = {"participant": "p", "stages": {"coding": {"wait_time": "\u200e2-5d\u200f"}}}
+    assert post(survey, answer)[0] == 200
 
 
 @pytest.mark.parametrize(

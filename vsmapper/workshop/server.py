@@ -12,6 +12,7 @@ import json
 import secrets
 import socket
 import threading
+import unicodedata
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +38,9 @@ TOKEN_LENGTH = 14
 """Over 64 bits, as the 13 characters of 31 before: 26 ** 14 tokens, 65.8 bits."""
 REQUEST_TIMEOUT_SECONDS = 10
 ANSWER_FIELDS = (*TIME_FIELDS, "pca", "pain")
+KEPT_FORMAT_CHARACTERS = frozenset(["\u200c", "\u200d", *map(chr, range(0xE0020, 0xE0080))])
+"""Invisible format characters that text needs: joiners (emoji sequences, Persian, Indic
+scripts) and the tags of subdivision flags such as Scotland's."""
 
 
 class AnswerError(ValueError):
@@ -79,9 +83,25 @@ def lan_address() -> str:
     return address if not address.startswith("0.") else "127.0.0.1"
 
 
+def plain_text(text: str) -> str:
+    """``text`` on one line, without control characters or invisible ones such as bidi's."""
+    # A bidi override sent from a phone writes the note backwards on the map, the round's
+    # pane and the report; a note is one line there, as typed into the app.
+    kept = (
+        char
+        for char in text
+        if char.isspace()
+        or char in KEPT_FORMAT_CHARACTERS
+        or unicodedata.category(char) not in ("Cc", "Cf")
+    )
+    return " ".join("".join(kept).split())
+
+
 def _typed(value: object, field: str, stage: Stage, calendar: Calendar) -> Any:
     """A time or %C&A answered for ``stage``, read by the rules of the app's own fields."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if isinstance(value, str):
+        value = plain_text(value)
+    if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         expected = "a percentage such as 80" if field == "pca" else "a duration such as 2d or 2-5d"
@@ -161,7 +181,7 @@ def parse_answer(
             wait_time=_typed(fields.get("wait_time"), "wait_time", stage, calendar),
             process_time=_typed(fields.get("process_time"), "process_time", stage, calendar),
             pca=_typed(fields.get("pca"), "pca", stage, calendar),
-            pain=pain.strip(),
+            pain=plain_text(pain),
         )
         if answer != StageAnswer():
             answers[stage_id] = answer
