@@ -683,7 +683,8 @@ def _refuse(
     found = table.filter(mask).select("row", column).head(MAX_LISTED_ERRORS)
     lines = [f"row {row}, {column}: {reason(value or '')}" for row, value in found.iter_rows()]
     more = f" ({count:,} rows in all)" if count > 1 else ""
-    raise VSMapperError(f"{source}: {lines[0]}{more}", lines)
+    # The first row is the message; the details list the others, each once.
+    raise VSMapperError(f"{source}: {lines[0]}{more}", lines[1:])
 
 
 def _file_date_order(table: pl.DataFrame, columns: list[str]) -> bool | None:
