@@ -632,3 +632,17 @@ def test_esc_takes_back_a_stage_the_window_added_while_the_table_had_the_keys(
         QApplication.processEvents()
         # Only the table's own Ctrl+Enter took it back; the window's actions left "New stage".
         assert [stage.id for stage in window.workspace.stream.stages] == before
+
+
+def test_tab_from_the_map_passes_by_the_panels_scroll_areas(make_window: WindowFactory) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    window = make_window(shown=True)
+    window.select(["coding"])
+    window.view.setFocus()
+    reached = []
+    for _ in range(12):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    # The Metrics panel's scroll area took the keys and showed nothing: typing went nowhere.
+    assert not [widget for widget in reached if type(widget) is QScrollArea]

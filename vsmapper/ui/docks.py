@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QWidget
 
 from vsmapper.ui import settings
+from vsmapper.ui.focus import scroller
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -87,9 +88,7 @@ class PanelDock(QDockWidget):
         self._scroller: QScrollArea | None = None
         if panel.scrolls:
             # Long panels scroll rather than forcing the window taller than a 720-pixel screen.
-            self._scroller = QScrollArea(self)
-            self._scroller.setWidgetResizable(True)
-            self._scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+            self._scroller = scroller(parent=self)
             self.setWidget(self._scroller)
         self.visibilityChanged.connect(self._on_visibility)
 

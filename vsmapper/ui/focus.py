@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
 
 
 def shows(widget: QWidget) -> bool:
@@ -29,3 +30,15 @@ def tab_to_shown(move: Callable[[bool], bool], forward: bool) -> bool:
             return True
         passed.append(focused)
     return False
+
+
+def scroller(content: QWidget | None = None, parent: QWidget | None = None) -> QScrollArea:
+    """A frameless scroll area around ``content`` that Tab passes by: focused, it showed
+    nothing and the keys went nowhere (what it holds takes the keys itself)."""
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if content is not None:
+        area.setWidget(content)
+    return area

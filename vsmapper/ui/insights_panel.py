@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
-    QScrollArea,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -48,6 +47,7 @@ from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.background import Latest
 from vsmapper.ui.docks import InView
+from vsmapper.ui.focus import scroller
 from vsmapper.ui.stage_names import NameDelegate
 from vsmapper.ui.units import (
     NOISE,
@@ -726,10 +726,7 @@ class InsightsPanel(FollowingPanel):
         self._cards = QVBoxLayout(self._cards_host)
         self._cards.setContentsMargins(0, 0, 4, 0)
         self._cards.setSpacing(8)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._cards_host)
+        scroll = scroller(self._cards_host, self)
         self.phases = QTableWidget(0, 3, self)
         self.phases.setHorizontalHeaderLabels(["Phase", "Time share", "AI ideas"])
         for column, tip in enumerate(

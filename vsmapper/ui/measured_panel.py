@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -33,6 +32,7 @@ from vsmapper.ui.chart_panel import (
     histogram_items,
     save_chart,
 )
+from vsmapper.ui.focus import scroller
 from vsmapper.ui.measured import Measured, hours_text
 from vsmapper.ui.stage_names import short_name
 from vsmapper.ui.throughput import ThroughputForecastBox
@@ -105,16 +105,13 @@ class MeasuredFlowPanel(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         # The words beside the charts, so that a short dock on a small screen keeps both.
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroller.setWidget(self.summary)
+        summary = scroller(self.summary)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         words = QWidget()
         left = QVBoxLayout(words)
         left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(buttons)
-        left.addWidget(scroller, 1)
+        left.addWidget(summary, 1)
         left.addWidget(self.forecast)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(words)
