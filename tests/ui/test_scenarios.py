@@ -677,6 +677,18 @@ def test_the_scenarios_are_shown_in_turn_from_the_keyboard_in_presentation_mode(
     assert window.workshop.agenda.step == 0  # Ctrl+Page Down is no clicker's key
 
 
+def test_a_new_scenario_raises_its_panel_and_none_yet_is_said(make_window, monkeypatch) -> None:
+    window = make_window(files.bundled_map("templates/blank.vsm.json"), shown=True)
+    window.show_dock("Metrics")
+    # Nothing happened on Ctrl+Page Down, while the agenda asked to pick a scenario.
+    QTest.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.message_label.text().startswith("No scenario yet")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Review slots", True))
+    window.menus.new_scenario_action.trigger()
+    assert window.docks["Scenarios"].isVisible()
+    assert [scenario.name for scenario in window.workspace.stream.scenarios] == ["Review slots"]
+
+
 def test_a_map_without_an_hourly_cost_says_its_cost_is_not_set(example: Workspace) -> None:
     stream = example.stream.replaced(
         hourly_cost=0, stages=[stage.replaced(hourly_cost=None) for stage in example.stream.stages]

@@ -1076,6 +1076,8 @@ def test_a_guided_map_walks_back_from_delivery(window, qtbot, monkeypatch) -> No
         ("code-review", "deploy"),
     ]
     assert window.workspace.undo_stack.count() == 0
+    # The keys act on the first stage at once: nothing was selected until an arrow key.
+    assert window.selected_ids == ["coding"]
 
 
 def test_a_guided_map_can_walk_forward(qtbot) -> None:

@@ -196,9 +196,7 @@ class Menus:
             "Ctrl+Shift+A",
             "Mark where AI could help this stage",
         )
-        self.new_scenario_action = self._action(
-            "&New scenario", lambda: window.scenarios.new_scenario()
-        )
+        self.new_scenario_action = self._action("&New scenario", self.new_scenario)
         self.all_ai_action = self._action(
             "Create “&All AI ideas”", lambda: window.scenarios.create_all_ai_ideas()
         )
@@ -404,9 +402,17 @@ class Menus:
     def show_scenario_after(self, step: int) -> None:
         """Show the scenario ``step`` places on in the "Show" box, round to the current state."""
         box = self.scenario_box
-        if box.count():
-            place = (box.currentIndex() + step) % box.count()
-            self.window.workspace.show_scenario(box.itemData(place))
+        if box.count() < 2:
+            # Said while presenting too, where the agenda asks to pick a scenario.
+            self.window.show_message("No scenario yet: Scenario ▸ New scenario adds one")
+            return
+        place = (box.currentIndex() + step) % box.count()
+        self.window.workspace.show_scenario(box.itemData(place))
+
+    def new_scenario(self) -> None:
+        """Add a scenario in the Scenarios panel, raised where its changes are made."""
+        self.window.show_dock("Scenarios")
+        self.window.scenarios.new_scenario()
 
     def _on_scenario_chosen(self, index: int) -> None:
         self.window.workspace.show_scenario(self.scenario_box.itemData(index))

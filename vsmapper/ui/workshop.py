@@ -302,7 +302,10 @@ class Workshop:
         dialog = GuidedMapDialog(self.window)
         if not dialog.exec() or not self.window.file.confirm_replace():
             return False
-        self.window.file.load(dialog.stream(), None)
+        stream = dialog.stream()
+        self.window.file.load(stream, None)
+        # As after Ctrl+N: the keys act on the first stage at once, not after an arrow key.
+        self.window.editor.select([stage.id for stage in stream.stages[:1]])
         return True
 
     def show_plan(self) -> None:
