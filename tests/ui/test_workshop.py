@@ -10,8 +10,8 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
-from PySide6.QtGui import QFontMetricsF, QImage, QResizeEvent
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QFontMetricsF, QImage, QResizeEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QWidget,
 )
 
 from tests.conftest import feature_chain_data
@@ -1317,3 +1318,80 @@ def test_a_round_s_refusal_is_a_problem_the_next_edit_clears(window, qtbot) -> N
     assert window.message_label.text() == "No answers yet." and window.messages.showing_problem
     window.editor.set_field("coding", "pca", 80)
     assert window.message_label.text() == ""
+
+
+def stage_names(window: MainWindow) -> list[str]:
+    return [stage.name for stage in window.workspace.stream.stages]
+
+
+def test_f2_and_ctrl_enter_in_the_plan_edit_the_plan_never_the_map(window, qtbot) -> None:
+    plan, table = plan_with_two_notes(window, qtbot)
+    window.select(["review"])  # the stage F2 renamed, and Ctrl+Enter added a stage after
+    names = stage_names(window)
+    table.setCurrentCell(0, 3)
+    table.setFocus()
+    keys(Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and table.isAncestorOf(editor)  # its Owner cell
+    keys("Sam", Qt.Key.Key_Return)
+    assert window.workspace.document.note(plan.note_ids[0]).owner == "Sam"
+    assert QApplication.focusWidget() is table and stage_names(window) == names
+
+    kind = window.workspace.document.note(plan.note_ids[0]).kind
+    QTest.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert stage_names(window) == names
+    added = window.workspace.stream.notes[-1]
+    assert len(window.workspace.stream.notes) == 3 and (added.kind, added.stage) == (kind, "review")
+    # Its text is open to type, as a stage added in the Stages table is.
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and table.isAncestorOf(editor)
+    assert table.currentRow() == plan.note_ids.index(added.id) and table.currentColumn() == 2
+    keys("Pair on reviews", Qt.Key.Key_Return)
+    assert window.workspace.document.note(added.id).text == "Pair on reviews"
+    assert stage_names(window) == names
+
+
+def test_delete_in_the_plan_removes_the_selected_notes_in_one_step(window, qtbot) -> None:
+    _plan, table = plan_with_two_notes(window, qtbot)
+    window.select(["review"])
+    names = stage_names(window)
+    before = snapshot(window)
+    table.selectAll()
+    table.setFocus()
+    keys(Qt.Key.Key_Delete)
+    assert window.workspace.stream.notes == [] and stage_names(window) == names
+    assert window.workspace.undo_stack.undoText() == "Remove notes"
+    window.workspace.undo_stack.undo()
+    assert snapshot(window) == before
+
+
+def ask_for_menu(widget: QWidget, reason: QContextMenuEvent.Reason, where: QPoint) -> None:
+    """Ask ``widget`` for its context menu at ``where``, as the system does."""
+    QApplication.sendEvent(widget, QContextMenuEvent(reason, where, widget.mapToGlobal(where)))
+
+
+def test_the_menu_key_or_a_right_click_in_the_plan_opens_its_actions(
+    window, qtbot, monkeypatch
+) -> None:
+    plan, table = plan_with_two_notes(window, qtbot)
+    shown: list[QMenu] = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, where: shown.append(menu))
+    table.setCurrentCell(1, 2)
+    table.setFocus()
+    # What the Menu key comes as from the system (the offscreen platform sends none).
+    corner = table.visualRect(table.currentIndex()).center()
+    ask_for_menu(table, QContextMenuEvent.Reason.Keyboard, corner)
+    assert [a.text() for a in shown[0].actions() if a.text()] == [
+        "Add &pain point",
+        "Add &kaizen burst",
+        "&Remove",
+        "&Export CSV…",
+    ]
+    shown[0].actions()[1].trigger()
+    assert [note.kind for note in window.workspace.stream.notes].count("kaizen") == 2
+    table.selectRow(0)
+    shown[0].actions()[2].trigger()
+    assert len(window.workspace.stream.notes) == 2
+    ask_for_menu(table.viewport(), QContextMenuEvent.Reason.Mouse, corner)  # a right click
+    assert len(shown) == 2 and shown[1].actions()[2] is plan.remove_action

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QToolBar
 
 from vsmapper.ui import units
+from vsmapper.ui.table_keys import keep_table_keys
 
 if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
@@ -20,6 +21,8 @@ class Menus:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        # F2, Enter, Ctrl+Enter in a table or list are its own, never a map edit.
+        keep_table_keys()
         self._build_actions()
         self._build_menus()
         self._build_toolbar()

@@ -7,14 +7,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -32,6 +30,7 @@ from vsmapper.ui.commands import try_perform
 from vsmapper.ui.docks import InView
 from vsmapper.ui.insights_panel import ProblemLabel, fit_columns, prepare_table, read_only_item
 from vsmapper.ui.refused_cells import ReopensRefusedCells
+from vsmapper.ui.table_keys import is_add_key
 from vsmapper.ui.units import duration_text
 from vsmapper.workshop.plan import KIND_LABELS, PLAN_COLUMNS, improvement_plan
 
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
     from vsmapper.ui.workspace import Workspace
 
 EDITABLE_COLUMNS = {2: "text", 3: "owner", 4: "due", 5: "status", 6: "effect", 7: "scenario"}
-STATUS_COLUMN, SCENARIO_COLUMN = 5, 7
+TEXT_COLUMN, STATUS_COLUMN, SCENARIO_COLUMN = 2, 5, 7
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 """A chosen cell's value (a status, a scenario's id or None), where its text is a label."""
 STATUSES = ("open", "doing", "done")
@@ -48,7 +47,17 @@ PLAN_COLUMN_CHARACTERS = 40
 
 
 class PlanTable(TabsThroughEditableCells, ReopensRefusedCells, QTableWidget):
-    """The plan's rows: Tab goes field by field; a refused cell reopens with what was typed."""
+    """The plan's rows: Tab goes field by field; a refused cell reopens with what was typed;
+    Ctrl+Enter asks for another note like the current one."""
+
+    addRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # In a cell's editor, Ctrl+Enter keeps what was typed, as Enter does, and adds nothing.
+        if is_add_key(event) and self.state() != self.State.EditingState:
+            self.addRequested.emit()
+        else:
+            super().keyPressEvent(event)
 
 
 class ImprovementPlanPanel(QWidget):
@@ -100,6 +109,15 @@ class ImprovementPlanPanel(QWidget):
         self.add_kaizen_button.clicked.connect(lambda: self.add_note("kaizen", self.chosen_stage()))
         self.remove_button.clicked.connect(self.remove_selected)
         self.export_button.clicked.connect(self.export_dialog)
+        self.table.addRequested.connect(self.add_like_current)
+        self.remove_action = QAction("&Remove", self.table)
+        self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.remove_action.triggered.connect(self.remove_selected)
+        self.table.addAction(self.remove_action)
+        self.remove_button.setToolTip("Remove the selected notes (Delete)")
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.show_context_menu)
         self.table.itemChanged.connect(self._on_item_changed)
         workspace.refreshed.connect(self._follow)
         self.note_ids: list[str] = []
@@ -247,6 +265,32 @@ class ImprovementPlanPanel(QWidget):
             return False
         self.problem_label.setText("")
         return True
+
+    def show_context_menu(self, where: QPoint) -> None:
+        """The plan's actions, at ``where`` in the table: by right click or the Menu key."""
+        menu = QMenu(self)
+        menu.addAction("Add &pain point", self.add_pain_button.click)
+        menu.addAction("Add &kaizen burst", self.add_kaizen_button.click)
+        menu.addAction(self.remove_action)
+        menu.addSeparator()
+        menu.addAction("&Export CSV…", self.export_dialog)
+        menu.popup(self.table.viewport().mapToGlobal(where))
+
+    def add_like_current(self) -> None:
+        """Add a note of the current row's kind and stage (else a pain point at the stage
+        chosen on the map), and start typing its text."""
+        row = self.table.currentRow()
+        if 0 <= row < len(self.note_ids):
+            current = self.workspace.document.note(self.note_ids[row])
+            kind, stage = current.kind, current.stage
+        else:
+            kind, stage = "pain", self.chosen_stage()
+        note_id = self.add_note(kind, stage)
+        if note_id:
+            self.refresh()
+            text = self.table.model().index(self.note_ids.index(note_id), TEXT_COLUMN)
+            self.table.setCurrentIndex(text)
+            self.table.edit(text)
 
     def remove_selected(self) -> None:
         """Remove the selected notes as one undo step."""

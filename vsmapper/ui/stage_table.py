@@ -38,6 +38,7 @@ from vsmapper.ui.editor import Editor
 from vsmapper.ui.insights_panel import ROOT
 from vsmapper.ui.refused_cells import ReopensRefusedCells
 from vsmapper.ui.stage_names import NAME_ELIDE
+from vsmapper.ui.table_keys import is_add_key
 from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
@@ -411,7 +412,7 @@ class StageCellDelegate(ChoiceDelegate):
             isinstance(view, StageTableView)
             and isinstance(editor, QWidget)
             and isinstance(event, QKeyEvent)
-            and StageTableView.is_add_key(event)
+            and is_add_key(event)
         ):
             if event.type() == QEvent.Type.ShortcutOverride:
                 event.accept()
@@ -561,19 +562,10 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
 
     def _owns_key(self, event: QKeyEvent) -> bool:
         return (
-            self.is_add_key(event)
+            is_add_key(event)
             or event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_F2)
             or event.matches(QKeySequence.StandardKey.Copy)
             or event.matches(QKeySequence.StandardKey.Paste)
-        )
-
-    @staticmethod
-    def is_add_key(event: QKeyEvent) -> bool:
-        """Ctrl+Enter, and not Ctrl+Shift+Enter, which adds a parallel stage in the window."""
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        return (
-            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and modifiers == Qt.KeyboardModifier.ControlModifier
         )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -582,7 +574,7 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
             self.copy_selection()
         elif event.matches(QKeySequence.StandardKey.Paste):
             self.paste(QGuiApplication.clipboard().text())
-        elif self.is_add_key(event):
+        elif is_add_key(event):
             self.add_stage_after_current()
         elif key == Qt.Key.Key_Delete and not editing:
             self.delete_selected()
