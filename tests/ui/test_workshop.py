@@ -1395,3 +1395,13 @@ def test_the_menu_key_or_a_right_click_in_the_plan_opens_its_actions(
     assert len(window.workspace.stream.notes) == 2
     ask_for_menu(table.viewport(), QContextMenuEvent.Reason.Mouse, corner)  # a right click
     assert len(shown) == 2 and shown[1].actions()[2] is plan.remove_action
+
+
+def test_the_plan_s_status_editor_shows_its_choice_whole(window, qtbot) -> None:
+    _plan, table = plan_with_two_notes(window, qtbot)
+    status = table.model().index(0, 5)
+    table.setCurrentIndex(status)
+    table.edit(status)
+    box = table.indexWidget(status)
+    assert isinstance(box, QComboBox)
+    assert box.width() >= box.sizeHint().width() > table.columnWidth(5)

@@ -40,6 +40,14 @@ class ChoiceDelegate(QStyledItemDelegate):
         box.activated.connect(lambda _: self.closeEditor.emit(box))
         return box
 
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        super().updateEditorGeometry(editor, option, index)
+        # A drop-down as wide as its longest choice: in a column sized to "open" it showed "op ▾".
+        if isinstance(editor, QComboBox):
+            editor.resize(max(editor.width(), editor.sizeHint().width()), editor.height())
+
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(index.data(self.role))))
