@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -26,6 +26,7 @@ from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map
 from vsmapper.ui.app import application
 from vsmapper.ui.commands import try_perform
+from vsmapper.ui.dialogs import qdate
 from vsmapper.ui.history_import import HistoryImportDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.measured import example_history_path
@@ -303,10 +304,13 @@ def test_the_panel_forecasts_and_exports(
     box.when_button.click()
     qtbot.waitUntil(lambda: not box.running, timeout=60_000)  # type: ignore[attr-defined]
     assert "50 items from" in box.result.text()
-    box.by_box.setDate(QDate(2027, 1, 29))
+    assert panel.measured is not None
+    start = panel.measured.measurement.forecast_start()
+    by = start + timedelta(days=59)
+    box.by_box.setDate(qdate(by))
     box.how_many_button.click()
     qtbot.waitUntil(lambda: not box.running, timeout=60_000)  # type: ignore[attr-defined]
-    assert "By 2027-01-29, counting from 2026-10-23: at least" in box.result.text()
+    assert f"By {by}, counting from {start}: at least" in box.result.text()
     panel.resize(900, 500)
     for index in range(panel.tabs.count()):
         panel.tabs.setCurrentIndex(index)
@@ -470,10 +474,14 @@ def test_the_charts_forecast_from_throughput_matches_the_command_line(
     qtbot.waitUntil(lambda: "By " in box.result.text(), timeout=60_000)  # type: ignore[attr-defined]
     assert main([*args, "--by", by, "--seed", "1", "--json"]) == 0
     assert box.last_result.done_by == json.loads(capsys.readouterr().out)["done_by"]  # type: ignore[union-attr]
-    assert f"By {by}, counting from 2026-10-23: at least" in box.result.text()
-    # A date before the history's end cannot be chosen: nothing is forecast back in time.
+    start = found.start
+    # Counted from today, or the history's end if later: from an end weeks ago, every date
+    # promised could be past.
+    assert start == max(date(2026, 10, 23), date.today())
+    assert f"By {by}, counting from {start}: at least" in box.result.text()
+    # A date before the day it counts from cannot be chosen: nothing is forecast back in time.
     box.by_box.setDate(QDate(2026, 1, 1))
-    assert box.by_box.date() == QDate(2026, 10, 24)
+    assert box.by_box.date() == qdate(start + timedelta(days=1))
 
 
 def test_enter_in_the_path_reads_it_without_opening_the_file_dialog(

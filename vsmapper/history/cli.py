@@ -215,7 +215,7 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
     _, _, measurement = measured(args.from_history, args.file)
     found = throughput_forecast(
         measurement.full_weeks_done(),
-        measurement.until.date(),
+        measurement.forecast_start(),
         items=args.items,
         by=by,
         trials=args.trials,

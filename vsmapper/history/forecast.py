@@ -160,12 +160,13 @@ def throughput_forecast(
     if by is not None:
         if by <= start:
             raise VSMapperError(
-                f"--by: {by.isoformat()} is not after the history's end ({start.isoformat()})"
+                f"--by: {by.isoformat()} is not after {start.isoformat()}, the day the forecast "
+                "counts from (today, or the history's end if later)"
             )
         if (by - start).days // 7 > MAX_WEEKS:
             raise VSMapperError(
-                f"--by: {by.isoformat()} is more than 100 years after the history's end "
-                f"({start.isoformat()}); a forecast reaches {MAX_WEEKS:,} weeks at most"
+                f"--by: {by.isoformat()} is more than 100 years after {start.isoformat()}, the "
+                f"day the forecast counts from; a forecast reaches {MAX_WEEKS:,} weeks at most"
             )
         counts = done_by_weeks(weekly, (by - start).days // 7, trials, seed)
         for confidence in CONFIDENCES:

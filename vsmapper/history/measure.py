@@ -126,6 +126,13 @@ class Measurement:
         """The measure of the stage with this id."""
         return next(found for found in self.stages if found.id == stage_id)
 
+    def forecast_start(self, today: date | None = None) -> date:
+        """The day a throughput forecast counts from: today, or the window's end if later.
+
+        Counted from a history that ended weeks ago, every date it promised could be past.
+        """
+        return max(self.until.date(), today if today is not None else date.today())
+
     def full_weeks_done(self) -> list[int]:
         """Done items in each calendar week lying wholly inside the window (all weeks if none)."""
         first = self.since.date()

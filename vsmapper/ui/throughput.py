@@ -119,9 +119,10 @@ class ThroughputForecastBox(QWidget):
             return
         weeks = measurement.full_weeks_done()
         until = measurement.until.date()
-        # Counted from the history's end: a date before it has nothing to forecast.
-        self.by_box.setMinimumDate(qdate(until + timedelta(days=1)))
-        self.by_box.setDate(qdate(until + timedelta(days=DEFAULT_HORIZON_DAYS)))
+        start = measurement.forecast_start()
+        # A date before the day it counts from has nothing to forecast.
+        self.by_box.setMinimumDate(qdate(start + timedelta(days=1)))
+        self.by_box.setDate(qdate(start + timedelta(days=DEFAULT_HORIZON_DAYS)))
         done = sorted(weeks)
         median = done[len(done) // 2] if done else 0
         self.basis.setText(
@@ -143,7 +144,7 @@ class ThroughputForecastBox(QWidget):
         found = self.measurement
         self._set_enabled(False)
         self.result.setText("Drawing 10,000 futures from the weekly throughput…")
-        self.job.start(ThroughputWorker(found.full_weeks_done(), found.until.date(), items, by))
+        self.job.start(ThroughputWorker(found.full_weeks_done(), found.forecast_start(), items, by))
 
     def _fail(self, message: str) -> None:
         self._set_enabled(self.measurement is not None)
