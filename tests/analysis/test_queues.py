@@ -137,6 +137,47 @@ def test_an_overload_makes_the_scenario_unbounded() -> None:
     assert found.flow_efficiency_delta is None
 
 
+# Code review's 2 h of work at 20 items a week is exactly its 40 h; float noise either side.
+FULL_DEMANDS = [20, 20 * (1 - 1e-10), 20 * (1 + 1e-10)]
+
+
+@pytest.mark.parametrize("demand", FULL_DEMANDS)
+def test_a_stage_at_full_capacity_is_overloaded_and_a_scenario_of_no_change_keeps_today(
+    demand: float,
+) -> None:
+    stream = review_map(demand=demand)
+    today = analyze(stream)
+    assert today.capacity_bottleneck is not None and today.capacity_bottleneck.overloaded
+    found = compare(stream, Scenario(id="same", name="Same"))
+    assert not found.unbounded
+    assert found.future.lead_time_hours == today.lead_time_hours
+    assert found.future.expected_lead_time_hours == today.expected_lead_time_hours
+    assert found.lead_time_delta_hours == 0
+    assert found.flow_efficiency_delta == 0
+
+
+@pytest.mark.parametrize("demand", FULL_DEMANDS)
+def test_only_more_load_on_a_stage_overloaded_today_makes_a_scenario_unbounded(
+    demand: float,
+) -> None:
+    stream = review_map(demand=demand)
+    assert future_state(stream, Scenario(id="more", name="More", demand_factor=1.1)).unbounded
+    # The coding assistant makes review's work ×1.5: more than it can do, by more than today.
+    assert future_state(stream, Scenario(id="ai", name="AI", ai=["assistant"])).unbounded
+    less = future_state(stream, Scenario(id="less", name="Less", demand_factor=0.5))
+    assert not less.unbounded
+    assert less.queue("review").wait_after_hours == close(16.0)  # an observation, kept
+
+
+@pytest.mark.parametrize("factor", [4, 4 * (1 - 1e-10), 4 * (1 + 1e-10)])
+def test_a_scenario_that_fills_a_stage_to_capacity_is_unbounded(factor: float) -> None:
+    stream = review_map(scenarios=[{"id": "rush", "name": "Rush", "demand_factor": factor}])
+    state = future_state(stream, stream.scenarios[0])
+    assert [change.stage for change in state.overflowing] == ["Code review"]
+    [finding] = [found for found in insights(stream) if found.kind == "demand_overload"]
+    assert finding.stage_ids == ("review",)
+
+
 def test_the_scenario_map_carries_the_responded_wait() -> None:
     state = future_state(review_map(), Scenario(id="s", name="S", demand_factor=2))
     assert analyze(state.stream).stage("review").wait_time_hours == close(48.0)

@@ -211,6 +211,12 @@ def utilizations(
     ]
 
 
+def overloaded(utilization: float | None) -> bool:
+    """Whether a stage gets as much work as it can do or more: ρ ≥ 1, float noise aside."""
+    # 5 items a week of 8 h at 1 person × 40 h is ρ = 1 however the product is rounded.
+    return utilization is not None and comparable(utilization) >= 1
+
+
 def _little_wait_hours(stage: Stage, hours_per_week: float) -> float | None:
     """Little's law: the wait that the stage's WIP and throughput imply, in working hours.
 
@@ -272,4 +278,4 @@ def _capacity_bottleneck(stages: list[StageMetrics]) -> CapacityBottleneck | Non
         return None
     highest = max(comparable(utilization) for utilization, _ in loaded)
     utilization, found = next(item for item in loaded if comparable(item[0]) == highest)
-    return CapacityBottleneck(found.id, found.name, utilization, utilization >= 1)
+    return CapacityBottleneck(found.id, found.name, utilization, overloaded(utilization))

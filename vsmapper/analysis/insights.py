@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from vsmapper.analysis.flow import FlowAnalysis, analyze
+from vsmapper.analysis.flow import FlowAnalysis, analyze, overloaded
 from vsmapper.analysis.graph import critical_path
 from vsmapper.analysis.queues import (
     QueueChange,
@@ -620,12 +620,13 @@ def _demand_overloads(
             (metrics.utilization or 0.0, current.stage(metrics.id).utilization or 0.0, metrics)
             for metrics in future.stages
         ]
-        overloaded = sorted(
-            (load for load in loads if load[0] >= 1 > load[1]), key=lambda load: -load[0]
+        pushed = sorted(
+            (load for load in loads if overloaded(load[0]) and not overloaded(load[1])),
+            key=lambda load: -load[0],
         )
-        if not overloaded:
+        if not pushed:
             continue
-        future_load, current_load, worst = overloaded[0]
+        future_load, current_load, worst = pushed[0]
         demand = stream.demand_per_week * scenario.demand_factor
         cause = (
             f"demand ×{scenario.demand_factor:g} ({stream.demand_per_week:g} → {demand:g} "
@@ -633,7 +634,7 @@ def _demand_overloads(
             if scenario.demand_factor != 1
             else "its changes to process time and %C&A"
         )
-        others = len(overloaded) - 1
+        others = len(pushed) - 1
         stages = f"{others} more stage{'s' if others > 1 else ''}"
         found.append(
             Insight(
@@ -648,13 +649,13 @@ def _demand_overloads(
                     + ". Past 100% the queue in front of a stage grows without bound, so its wait "
                     "and the lead time keep growing until capacity is added or demand falls."
                 ),
-                stage_ids=tuple(metrics.id for _, _, metrics in overloaded),
+                stage_ids=tuple(metrics.id for _, _, metrics in pushed),
                 figures={
                     "utilization": future_load,
                     "current_utilization": current_load,
                     "demand_factor": scenario.demand_factor,
                     "demand_per_week": demand,
-                    "overloaded_stages": float(len(overloaded)),
+                    "overloaded_stages": float(len(pushed)),
                 },
             )
         )

@@ -8,7 +8,8 @@ formula is unknown but unchanged by a scenario, so it cancels in the ratio:
 
 with ρ the stage's utilization and τ the work one item brings to it (process time times
 expected passes). A ``fixed`` wait follows a calendar and does not respond. At ρ′ ≥ 1 there
-is no steady state: the queue grows without bound and the future state is unbounded.
+is no steady state: the queue grows without bound and the future state is unbounded, unless
+the stage is overloaded today as much or more (its wait is then an observation, kept).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vsmapper.analysis.flow import expected_passes, utilizations
+from vsmapper.analysis.flow import expected_passes, overloaded, utilizations
+from vsmapper.analysis.graph import comparable
 from vsmapper.analysis.timing import flow_times
 from vsmapper.jsonout import json_number
 from vsmapper.model import ValueStream
@@ -52,8 +54,15 @@ class QueueChange:
 
     @property
     def overflowing(self) -> bool:
-        """Whether the stage gets more work than it can do: its queue grows without bound."""
-        return self.utilization_after is not None and self.utilization_after >= 1
+        """Whether the future state overloads the stage beyond what it copes with today.
+
+        A stage overloaded today has an observed wait, not a queue at equilibrium: while the
+        future state adds no load to it, it keeps that wait, as the current state does.
+        """
+        after, before = self.utilization_after, self.utilization_before
+        if after is None or not overloaded(after):
+            return False
+        return before is None or not overloaded(before) or comparable(after) > comparable(before)
 
 
 def queue_factor(rho: float, servers: float) -> float:
@@ -61,7 +70,7 @@ def queue_factor(rho: float, servers: float) -> float:
 
     ``servers`` below 1 count as 1. Infinite at ρ ≥ 1 (no steady state).
     """
-    if rho >= 1:
+    if overloaded(rho):
         return math.inf
     if rho <= 0:
         return 0.0
@@ -106,7 +115,8 @@ def responds_to_load(kind: str, before: StageLoad) -> bool:
     return (
         kind == "queue"
         and before.utilization is not None
-        and 0 < before.utilization < 1
+        and before.utilization > 0
+        and not overloaded(before.utilization)
         and before.work_hours > 0
     )
 
@@ -133,7 +143,7 @@ def respond(
             stage.id not in kept_waits
             and responds_to_load(stage.wait_kind, load_before)
             and load_after.utilization is not None
-            and load_after.utilization < 1
+            and not overloaded(load_after.utilization)
         )
         wait = stage.wait_time
         if responds:

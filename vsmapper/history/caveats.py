@@ -50,6 +50,7 @@ def _overloaded(measurement: Measurement, analysis: FlowAnalysis) -> str | None:
     Judged on the map as it is: once a stage's process time is hands-on time, or its people
     those who work at once, it is no longer said.
     """
+    from vsmapper.analysis.flow import overloaded
     from vsmapper.history.apply import spread_estimate
 
     worked = {
@@ -60,7 +61,7 @@ def _overloaded(measurement: Measurement, analysis: FlowAnalysis) -> str | None:
     over = [
         metrics
         for metrics in analysis.stages
-        if metrics.id in worked and metrics.utilization is not None and metrics.utilization >= 1
+        if metrics.id in worked and overloaded(metrics.utilization)
     ]
     if not over:
         return None

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
+from vsmapper.analysis.flow import overloaded
 from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.model.duration import share_text
@@ -113,7 +114,7 @@ def overload_text(overflowing: Sequence[QueueChange]) -> str:
     overloaded today already says so, so that an idea is not blamed for it."""
     loads = ", ".join(
         f"{change.stage} {change.utilization_after or 0:.0%}"
-        + (" (already)" if (change.utilization_before or 0) >= 1 else "")
+        + (" (already)" if overloaded(change.utilization_before) else "")
         for change in overflowing
     )
     return f"overloaded: {loads}"

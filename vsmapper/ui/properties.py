@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vsmapper.analysis.flow import overloaded
 from vsmapper.errors import VSMapperError
 from vsmapper.io.typed import read_stage_field, refusal_reason, typed_value
 from vsmapper.model.document import Change
@@ -306,8 +307,8 @@ class PropertiesPanel(QWidget):
             "On the critical path" if metrics.on_critical_path else "Off the critical path",
         ]
         if metrics.utilization is not None:
-            overloaded = " — overloaded" if metrics.utilization >= 1 else ""
-            lines.append(f"Utilization: {metrics.utilization:.0%}{overloaded}")
+            busy = " — overloaded" if overloaded(metrics.utilization) else ""
+            lines.append(f"Utilization: {metrics.utilization:.0%}{busy}")
         if metrics.little_wait_hours is not None:
             lines.append(f"Little's law wait: {show_hours(metrics.little_wait_hours, *calendar)}")
         if metrics.cost_per_item:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import FlowAnalysis, ScenarioComparison, compare
 from vsmapper.analysis.fixes import Fix, fixes, troubled_stage
+from vsmapper.analysis.flow import overloaded
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.analysis.scenario import FutureState, future_state
 from vsmapper.errors import VSMapperError
@@ -940,7 +941,9 @@ def busy_text(utilization: float | None) -> str:
     if utilization is None:
         return "—"
     return (
-        f"OVERLOADED {percent_text(utilization)}" if utilization >= 1 else percent_text(utilization)
+        f"OVERLOADED {percent_text(utilization)}"
+        if overloaded(utilization)
+        else percent_text(utilization)
     )
 
 

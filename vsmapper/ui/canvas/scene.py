@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.analysis import FlowAnalysis, StageMetrics
+from vsmapper.analysis.flow import overloaded
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
@@ -1017,7 +1018,7 @@ def _stage_face(
         # Its share is of expected lead time: beside the lead time in the headline, "of lead
         # time" made 34% read as wrong against the 38% the figures gave.
         tags.append((f"CONSTRAINT · {share_text(found.share)}", theme.CONSTRAINT))
-    if metrics.utilization is not None and metrics.utilization >= 1:
+    if overloaded(metrics.utilization):
         tags.append((f"OVERLOADED · {metrics.utilization:.0%} busy", theme.OVERLOADED))
     people = _number(stage.people)
     if stage.availability < 1:
