@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from vsmapper.analysis import analyze, compare, future_state
 from vsmapper.analysis.fixes import fixes, troubled_stage
 from vsmapper.analysis.insights import insights
-from vsmapper.analysis.queues import queue_factor, wait_curve, wait_multiplier
+from vsmapper.analysis.queues import queue_factor, unbounded_reason, wait_curve, wait_multiplier
 from vsmapper.cli import example_map_path
 from vsmapper.io.mapfile import load_map
 from vsmapper.model import Scenario, ValueStream
@@ -174,6 +174,10 @@ def test_a_scenario_that_fills_a_stage_to_capacity_is_unbounded(factor: float) -
     stream = review_map(scenarios=[{"id": "rush", "name": "Rush", "demand_factor": factor}])
     state = future_state(stream, stream.scenarios[0])
     assert [change.stage for change in state.overflowing] == ["Code review"]
+    assert unbounded_reason(state.overflowing) == (
+        "Code review gets 100% of its capacity (all it can do, no slack), "
+        "so its queue grows without bound"
+    )
     [finding] = [found for found in insights(stream) if found.kind == "demand_overload"]
     assert finding.stage_ids == ("review",)
 

@@ -277,3 +277,48 @@ def test_no_pill_lies_on_a_flow_when_a_box_hangs_two(
     for flow, stroke in flow_strokes(window.scene, window.workspace.stream):
         for pill in pills:
             assert not stroke.intersects(pill), (flow, pill)
+
+
+@pytest.mark.parametrize("noise", [1.0, 1 - 1e-10, 1 + 1e-10])
+def test_a_stage_at_full_capacity_reads_the_same_today_and_in_a_scenario_of_no_change(
+    qtbot: QtBot, noise: float
+) -> None:
+    from tests.analysis.maps import make_map, stage
+
+    # UX design: 8 h of work at 5 items a week is its one person's 40 h, float noise aside.
+    stream = make_map(
+        [
+            stage("refine", 4, 40, name="Refinement", people=2),
+            stage("ux", 8 * noise, 16, name="UX design"),
+        ],
+        demand_per_week=5,
+        scenarios=[
+            {"id": "same", "name": "No changes"},
+            {"id": "more", "name": "More demand", "demand_factor": 1.2},
+        ],
+        version=2,
+    )
+    shown = MainWindow(stream)
+    qtbot.addWidget(shown)
+    close_without_asking(shown)
+
+    def overloads() -> list[str]:
+        badge = shown.scene.queue_badge("ux")
+        tags = [text for text, _ in shown.scene.stage_item("ux").face.tags]
+        return [text for text in [*tags, badge.text if badge else ""] if "OVERLOADED" in text]
+
+    show(shown, None)
+    today = shown.status_label.full_text()
+    assert shown.metrics.capacity.text().endswith("OVERLOADED: its queue grows without bound")
+    assert overloads() == ["OVERLOADED · 100% busy"]
+    show(shown, "same")
+    assert shown.status_label.full_text() == today
+    assert overloads() == ["OVERLOADED · 100% busy"]
+    show(shown, "more")
+    assert shown.status_label.full_text().startswith("Lead time unbounded: UX design gets 120%")
+    assert overloads() == ["OVERLOADED 120%"]
+    assert not any(
+        figure.caption.startswith("CONSTRAINT") for figure in shown.scene.headline().figures
+    )
+    assert "constraint" not in shown.scene._header._subtitle
+    assert shown.metrics.constraint.text() == "No constraint: lead time is unbounded"

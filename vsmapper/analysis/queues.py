@@ -178,12 +178,19 @@ def respond(
 def unbounded_reason(overflowing: Sequence[QueueChange]) -> str:
     """Which stages overflow and by how much, in one phrase."""
     parts = [
-        f"{change.stage} gets {change.utilization_after:.0%} of its capacity "
-        f"({change.utilization_after - 1:.0%} more than it can do)"
+        f"{change.stage} gets {change.utilization_after:.0%} of its capacity ({_excess(change)})"
         for change in overflowing
         if change.utilization_after is not None
     ]
     return "; ".join(parts) + ", so its queue grows without bound"
+
+
+def _excess(change: QueueChange) -> str:
+    """How much more than it can do a stage gets; at 100 % shown, none: it has no slack."""
+    excess = (change.utilization_after or 0.0) - 1
+    return (
+        f"{excess:.0%} more than it can do" if round(excess, 2) > 0 else "all it can do, no slack"
+    )
 
 
 def overflow_json(overflowing: Sequence[QueueChange]) -> list[dict[str, Any]]:

@@ -135,16 +135,21 @@ class MetricsPanel(QWidget):
             self.values[key].setToolTip(tip)
             _set_color(self.values[key], theme.CONSTRAINT if text == "unbounded" else theme.INK)
         # No red alarm on a map whose stages take no time yet: the reason says what to enter.
-        constraint = analysis.marked_constraint
+        unbounded = future is not None and future.unbounded
+        constraint = None if unbounded else analysis.marked_constraint
         self.constraint.setText(
             f"Constraint: {constraint.stage} ({share_text(constraint.share)} of expected lead time)"
             if constraint
+            else "No constraint: lead time is unbounded"
+            if unbounded
             else "No constraint yet"
             if analysis.stages
             else "No stages yet"
         )
         _set_color(self.constraint, theme.CONSTRAINT if constraint else theme.MUTED)
-        self.reason.setText(analysis.constraint.reason if analysis.constraint else "")
+        self.reason.setText(
+            analysis.constraint.reason if analysis.constraint and not unbounded else ""
+        )
         bottleneck = analysis.capacity_bottleneck
         if bottleneck is None:
             self.capacity.setText("Set a demand (map settings) to see capacity.")

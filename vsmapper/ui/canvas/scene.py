@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QGraphicsSceneMouseEvent,
 )
 
-from vsmapper.analysis import FlowAnalysis, StageMetrics
+from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.flow import overloaded
 from vsmapper.analysis.queues import QueueChange
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
@@ -208,7 +208,7 @@ class MapScene(QGraphicsScene):
             metrics = {stage_metrics.id: stage_metrics for stage_metrics in analysis.stages}
             self._unbounded = any(change.overflowing for change in queues)
             badges = _badge_texts(queues, {stage.id for stage in stream.stages})
-            self._place_stages(stream, analysis, metrics, badges.keys())
+            self._place_stages(stream, analysis, metrics, badges)
             self._place_queue_badges(badges)
             self._place_flows(stream, analysis)
             self._place_reworks(stream)
@@ -459,7 +459,7 @@ class MapScene(QGraphicsScene):
         stream: ValueStream,
         analysis: FlowAnalysis,
         metrics: dict[str, StageMetrics],
-        badged: Collection[str],
+        badges: dict[str, tuple[QueueChange, str]],
     ) -> None:
         ids = [stage.id for stage in stream.stages]
         for stage_id in self._stages.keys() - set(ids):
@@ -468,7 +468,9 @@ class MapScene(QGraphicsScene):
             self.removeItem(self._stages.pop(stage_id))
         names = {stage.id: stage.name for stage in stream.stages}
         hours = hours_format(stream.calendar)
-        constraint = analysis.constraint
+        found = _marked(analysis, self._unbounded)
+        # The red queue badge says it: an overload tag too read as two overloads.
+        overflowing = {stage_id for stage_id, (change, _) in badges.items() if change.overflowing}
         unit = display_unit()
         faces: dict[str, tuple[FaceInputs, StageFace]] = {}
         for stage in stream.stages:
@@ -478,7 +480,8 @@ class MapScene(QGraphicsScene):
             shown = metrics[stage.id]
             figures = (
                 (shown.utilization, shown.wait_time_hours, shown.process_time_hours),
-                constraint.share if constraint and constraint.stage_id == stage.id else None,
+                found.share if found and found.stage_id == stage.id else None,
+                stage.id in overflowing,
                 names.get(stage.rework_to or stage.id),
                 stream.calendar,
                 unit,
@@ -498,7 +501,7 @@ class MapScene(QGraphicsScene):
             face = (
                 known[1]
                 if known is not None and known[0][1:] == inputs[1:]
-                else _stage_face(stage, shown, analysis, names, hours)
+                else _stage_face(stage, shown, found, names, hours, stage.id in overflowing)
             )
             faces[stage.id] = (inputs, face)
             item.set_face(face)
@@ -506,7 +509,7 @@ class MapScene(QGraphicsScene):
         self._order = ids
         # A second pill under a box needs room the lane keeps below it for one.
         pills = {
-            stage_id: len(face.tags) + (stage_id in badged) for stage_id, (_, face) in faces.items()
+            stage_id: len(face.tags) + (stage_id in badges) for stage_id, (_, face) in faces.items()
         }
         self._lowered = tuple(
             (stage_id, pills_room(count)) for stage_id, count in pills.items() if count > 1
@@ -1006,19 +1009,19 @@ def _face_fields(stage: Stage) -> dict[str, object]:
 def _stage_face(
     stage: Stage,
     metrics: StageMetrics,
-    analysis: FlowAnalysis,
+    found: Constraint | None,
     names: dict[str, str],
     hours: HoursFormat,
+    overflowing: bool = False,
 ) -> StageFace:
-    """What one box shows, from the stage and its metrics."""
-    found = analysis.marked_constraint
+    """What one box shows, from the stage, its metrics and the constraint marked."""
     constraint = found is not None and found.stage_id == stage.id
     tags: list[tuple[str, str]] = []
     if found is not None and constraint:
         # Its share is of expected lead time: beside the lead time in the headline, "of lead
         # time" made 34% read as wrong against the 38% the figures gave.
         tags.append((f"CONSTRAINT · {share_text(found.share)}", theme.CONSTRAINT))
-    if overloaded(metrics.utilization):
+    if overloaded(metrics.utilization) and not overflowing:
         tags.append((f"OVERLOADED · {metrics.utilization:.0%} busy", theme.OVERLOADED))
     people = _number(stage.people)
     if stage.availability < 1:
@@ -1057,6 +1060,11 @@ def _stage_face(
     )
 
 
+def _marked(analysis: FlowAnalysis, unbounded: bool) -> Constraint | None:
+    """The constraint to mark: none beside an unbounded lead time, of which it has no share."""
+    return None if unbounded else analysis.marked_constraint
+
+
 def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = False) -> str:
     parts = [
         f"Lead time {UNBOUNDED if unbounded else hours(analysis.lead_time_hours)}",
@@ -1064,7 +1072,7 @@ def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = Fals
         "flow efficiency —" if unbounded else f"flow efficiency {analysis.flow_efficiency:.1%}",
         f"rolled %C&A {rolled_pca_text(analysis.rolled_pca)}",
     ]
-    found = analysis.marked_constraint
+    found = _marked(analysis, unbounded)
     if found is not None:
         parts.append(f"constraint: {found.stage} ({share_text(found.share)} of expected lead time)")
     return "  ·  ".join(parts)
@@ -1128,7 +1136,7 @@ def _headline(
                 )
                 for figure, (shown, delta, lower_is_better) in zip(figures, changes, strict=True)
             ]
-    found = analysis.marked_constraint
+    found = _marked(analysis, unbounded)
     if found is not None:
         figures.append(
             KeyFigure(
