@@ -8,8 +8,7 @@ formula is unknown but unchanged by a scenario, so it cancels in the ratio:
 
 with ρ the stage's utilization and τ the work one item brings to it (process time times
 expected passes). A ``fixed`` wait follows a calendar and does not respond. At ρ′ ≥ 1 there
-is no steady state: the queue grows without bound and the future state is unbounded, unless
-the stage is overloaded today as much or more (its wait is then an observation, kept).
+is no steady state: the queue grows without bound and the future state is unbounded.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from vsmapper.analysis.flow import expected_passes, overloaded, utilizations
-from vsmapper.analysis.graph import comparable
 from vsmapper.analysis.timing import flow_times
 from vsmapper.jsonout import json_number
 from vsmapper.model import ValueStream
@@ -54,15 +52,8 @@ class QueueChange:
 
     @property
     def overflowing(self) -> bool:
-        """Whether the future state overloads the stage beyond what it copes with today.
-
-        A stage overloaded today has an observed wait, not a queue at equilibrium: while the
-        future state adds no load to it, it keeps that wait, as the current state does.
-        """
-        after, before = self.utilization_after, self.utilization_before
-        if after is None or not overloaded(after):
-            return False
-        return before is None or not overloaded(before) or comparable(after) > comparable(before)
+        """Whether the stage gets more work than it can do: its queue grows without bound."""
+        return self.utilization_after is not None and overloaded(self.utilization_after)
 
 
 def queue_factor(rho: float, servers: float) -> float:
