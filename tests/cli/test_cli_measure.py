@@ -382,3 +382,18 @@ def test_a_sliver_of_flow_efficiency_reads_as_under_one_percent() -> None:
     found = dataclasses.replace(measure(history, stream), flow_efficiency=0.003)
     # As every view shows a share: "0%" read as no work at all.
     assert "Flow efficiency <1%" in measurement_text(found, stream)
+
+
+def test_a_throughput_forecast_says_its_seed_to_run_it_again(
+    hand_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    log, _ = hand_files
+    args = ["forecast", "--from-history", str(log), "--items", "6"]
+    code, out, _ = run([*args, "--json"], capsys)
+    first = json.loads(out)
+    # It was null: a forecast worth showing could not be had again.
+    assert code == 0 and isinstance(first["seed"], int)
+    code, out, _ = run([*args, "--json", "--seed", str(first["seed"])], capsys)
+    assert json.loads(out)["dates"] == first["dates"]
+    code, out, _ = run([*args, "--seed", "7"], capsys)
+    assert "(10,000 trials, seed 7):" in out

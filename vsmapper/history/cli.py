@@ -228,7 +228,8 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
         print(printable_lines([f"Caveat: {caveat}."]))
     if found.items is not None:
         print(
-            f"{counted(found.items, 'item')} from {found.start.isoformat()}, by weekly throughput:"
+            f"{counted(found.items, 'item')} from {found.start.isoformat()}, by weekly "
+            f"throughput ({found.trials:,} trials, seed {found.seed}):"
         )
         for key, weeks in found.weeks.items():
             span = "" if weeks is None else f"  ({weeks:.0f} week{'s' * (f'{weeks:.0f}' != '1')})"
@@ -239,7 +240,7 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
                 f"after {MAX_WEEKS:,} weeks (100 years)."
             )
     if found.by is not None:
-        print(f"Items done by {found.by.isoformat()}:")
+        print(f"Items done by {found.by.isoformat()} ({found.trials:,} trials, seed {found.seed}):")
         for key, count in found.done_by.items():
             print(f"  {key.upper()}  {count:.0f} or more")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,7 +33,7 @@ class ThroughputForecast:
     """
 
     trials: int
-    seed: int | None
+    seed: int
     weekly_throughput: tuple[int, ...]
     items: int | None
     by: date | None
@@ -139,7 +140,9 @@ def throughput_forecast(
     """When ``items`` will be done after ``start``, or how many by ``by``.
 
     A P85 date is one that 85 % of trials meet; a P85 count is one that 85 % of trials reach.
+    Without ``seed`` a fresh one is drawn and kept in the result, to run it again.
     """
+    seed = secrets.randbits(32) if seed is None else seed
     weeks_taken: dict[str, float | None] = {}
     dates: dict[str, str | None] = {}
     done_by: dict[str, float] = {}
