@@ -123,3 +123,15 @@ def test_the_quick_reading_reads_a_map_as_the_careful_one_does(text: str) -> Non
     assert _read(parse_map_text, text) == careful
     with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate is no UTF-8 file
         assert _read(mapfile.parse_map_bytes, text.encode()) == careful
+
+
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_a_number_of_hundreds_of_digits_meets_its_bound(sign: str) -> None:
+    data = feature_chain_data()
+    text = json.dumps({**data, "demand_per_week": 1}).replace(
+        '"demand_per_week": 1', f'"demand_per_week": {sign}{"9" * 400}'
+    )
+    # It was "must be a finite number, not NaN or infinity": the number typed was finite.
+    bound = "1,000,000 or less" if not sign else "0 or more"
+    with pytest.raises(VSMapperError, match=f"demand_per_week: .* must be {bound}"):
+        parse_map_text(text)
