@@ -571,6 +571,33 @@ def test_a_sheet_declaring_a_million_rows_is_read_by_its_real_rows(tmp_path: Pat
     assert len(import_spreadsheet(path).stages) == 12
 
 
+def _sheet_of(rows: bytes) -> bytes:
+    """A worksheet part holding ``rows``: 13 of data (Stage, S2 … S13), then ``rows``."""
+    data = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>'
+        % (number, number, b"Stage" if number == 1 else b"S%d" % number)
+        for number in range(1, 14)
+    )
+    return (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>' + data + rows + b"</sheetData></worksheet>"
+    )
+
+
+def test_an_empty_last_row_far_below_is_not_counted(tmp_path: Path) -> None:
+    # As LibreOffice saves a sheet after a row was deleted in it.
+    far = b'<row r="1048576" ht="12.8"><c r="A1048576" s="0"/></row>'
+    path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": _sheet_of(far)})
+    assert len(import_spreadsheet(path).stages) == 12
+
+
+def test_rows_past_the_limit_are_refused_even_empty(tmp_path: Path) -> None:
+    far = b"".join(b'<row r="%d"/>' % number for number in range(30_000, 30_010))
+    path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": _sheet_of(far)})
+    with pytest.raises(VSMapperError, match="a sheet has 30,000 rows"):
+        import_spreadsheet(path)
+
+
 def test_a_sheet_with_too_many_rows_is_refused(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(spreadsheet, "MAX_ROWS", 50)
     names = ["Stage"] + [f"S{number}" for number in range(60)]

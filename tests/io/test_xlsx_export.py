@@ -490,6 +490,28 @@ def test_a_workbook_saved_by_libreoffice_imports_as_the_same_map(
     )
 
 
+@pytest.mark.slow
+@needs_libreoffice
+def test_a_workbook_with_a_row_deleted_in_libreoffice_imports(
+    tmp_path: Path, example: ValueStream, libreoffice_profile: Path
+) -> None:
+    path = tmp_path / "map.xlsx"
+    export_xlsx(example, path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Stages"]
+    sheet.delete_rows(13)
+    sheet.cell(12, stage_column(sheet, "Next")).value = None
+    # A deleted row leaves LibreOffice's last row unlike the rest: it saves it, empty.
+    sheet.row_dimensions[1_048_576].height = 20
+    workbook.save(path)
+    saved = convert_with_libreoffice(path, "xlsx", libreoffice_profile)
+    with zipfile.ZipFile(saved) as archive:
+        assert b'<row r="1048576"' in archive.read("xl/worksheets/sheet2.xml")
+    assert [stage.name for stage in import_spreadsheet(saved).stages] == [
+        stage.name for stage in example.stages[:11]
+    ]
+
+
 def measured_example() -> tuple[ValueStream, Measurement]:
     """The example map measured from its bundled history, as the app applies it."""
     from vsmapper.history.apply import measured_map

@@ -312,20 +312,27 @@ def _sheet_rows(
     """Every row of a read-only sheet, numbered as the sheet numbers them.
 
     The size the sheet declares is ignored (other tools write 1,048,576 rows for 13): rows
-    are counted as they are read, against the same limits. Fractions in cells whose style
-    is ``shown_as_percent`` are marked; only stages have percentages.
+    are counted as they are read, up to the last that holds data, against the same limits.
+    Fractions in cells whose style is ``shown_as_percent`` are marked; only stages have
+    percentages.
     """
     rows: list[tuple[int, list[Cell]]] = []
-    for number, cells in _parsed_rows(sheet):
+    empty = 0
+    for number, parsed in _parsed_rows(sheet):
         # As openpyxl's own rows: a row numbered before one read is dropped, one left out is
         # empty.
         if number <= len(rows):
             continue
-        for left_out in range(len(rows) + 1, number):
-            _too_big(path, left_out, 0)
-            rows.append((left_out, []))
+        # Only the last row may be an empty one past the limit, as LibreOffice writes row
+        # 1,048,576 after a row is deleted: any other past it stops the read.
+        _too_big(path, empty, 0)
+        cells = _cells(path, number, parsed, shown_as_percent)
+        if not cells:
+            empty = number
+            continue
         _too_big(path, number, 0)
-        rows.append((number, _cells(path, number, cells, shown_as_percent)))
+        rows.extend((left_out, []) for left_out in range(len(rows) + 1, number))
+        rows.append((number, cells))
     return rows
 
 
