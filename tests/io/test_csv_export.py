@@ -49,7 +49,8 @@ def test_the_file_is_utf8_with_a_bom_and_crlf_lines(tmp_path: Path) -> None:
     assert data.startswith(b"\xef\xbb\xbfStage,Id,Phase,")
     assert b"\r\n" in data
     rows = list(csv.reader(data.decode("utf-8-sig").splitlines(keepends=True)))
-    assert rows[0] == [column.title for column in STAGE_COLUMNS]
+    assert rows[0] == [column.title for column in STAGE_COLUMNS] + ["Map order"]
+    assert [row[-1] for row in rows[1:]] == ["1", "2"]
     assert rows[1][:6] == ["Étude → QA", "u1", "creation", "other", "28", "0"]
     assert rows[2][0] == '日本, "quoted"'
 

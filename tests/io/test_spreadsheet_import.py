@@ -362,7 +362,12 @@ def test_problems_found_by_the_model_are_listed_row_by_row(tmp_path: Path) -> No
         ("Stage,%C&A\nA,1,5\n", ""),
         ("Stage,Next\nA,Nowhere\n", "row 2, Next: 'Nowhere' is not a stage in this sheet"),
         ("Stage,Next\nA,A\n", "row 2, Next: a stage cannot be its own next stage"),
-        ("Stage,Next\nA,B\nB,A\n", "they form a cycle"),
+        (
+            "Stage,Next\nA,B\nB,A\n",
+            "rows 2, 3, Next: they form a cycle (A → B → A); flows must only go forward (a "
+            "blank Next is the stage below; use Rework to for work sent back)",
+        ),
+        ("Stage,Next\nA,\nB,A\n", "rows 2, 3, Next: they form a cycle (A → B → A)"),
         ("Stage,Rework to\nA,\nB,C\nC,\n", "row 3, Rework to: 'C' is not upstream of this stage"),
         ("Stage,Next\nA,B\nB,\nB,\n", "row 2, Next: 'B' names more than one stage (rows 3 and 4)"),
         ("Stage,Process time\n,1h\n", "row 2, Stage: is blank; every stage needs a name"),

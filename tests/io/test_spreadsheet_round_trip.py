@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -185,6 +186,35 @@ def test_the_example_survives_a_workbook_exactly(tmp_path: Path, example: ValueS
 def test_the_example_stage_table_survives_a_csv(tmp_path: Path, example: ValueStream) -> None:
     path = tmp_path / "example.csv"
     export_csv(example, path)
+    same_map(import_spreadsheet(path), only_the_stage_table(example, "example"))
+
+
+@pytest.mark.parametrize("column", ["Stage", "Process time (h)"])
+def test_the_example_sorted_in_a_workbook_imports_as_the_same_map(
+    tmp_path: Path, example: ValueStream, column: str
+) -> None:
+    path, workbook = exported(example, tmp_path)
+    sheet = workbook["Stages"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    key = [cell.value for cell in sheet[1]].index(column)
+    for number, row in enumerate(sorted(rows, key=lambda row: row[key]), start=2):
+        for place, value in enumerate(row, start=1):
+            sheet.cell(number, place).value = value
+    workbook.save(path)
+    same_map(import_spreadsheet(path), example)
+
+
+@pytest.mark.parametrize("column", ["Stage", "Process time (h)"])
+def test_the_example_sorted_in_a_csv_imports_as_the_same_map(
+    tmp_path: Path, example: ValueStream, column: str
+) -> None:
+    path = tmp_path / "example.csv"
+    export_csv(example, path)
+    header, *rows = csv.reader(path.read_text(encoding="utf-8-sig").splitlines())
+    key = header.index(column)
+    rows.sort(key=lambda row: row[key] if column == "Stage" else float(row[key]))
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows([header, *rows])
     same_map(import_spreadsheet(path), only_the_stage_table(example, "example"))
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from vsmapper.analysis import analyze
 from vsmapper.io.atomic import write_atomically
 from vsmapper.io.tables import (
+    MAP_ORDER,
     PLAN_TABLE_COLUMNS,
     STAGE_COLUMNS,
     Column,
@@ -48,8 +49,12 @@ def _table_text(columns: tuple[Column, ...], rows: list[Row]) -> str:
 
 
 def csv_text(stream: ValueStream) -> str:
-    """The stage table as CSV text, header first."""
-    return _table_text(STAGE_COLUMNS, stage_rows(stream, analyze(stream)))
+    """The stage table as CSV text, header first, each row numbered by its Map order."""
+    rows = stage_rows(stream, analyze(stream))
+    # The Map order last: a sheet sorted by another column still imports as the same map.
+    return _table_text(
+        (*STAGE_COLUMNS, MAP_ORDER), [[*row, place] for place, row in enumerate(rows, start=1)]
+    )
 
 
 def plan_csv_text(stream: ValueStream) -> str:

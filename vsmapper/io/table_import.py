@@ -212,6 +212,7 @@ STAGE_HEADERS: dict[str, tuple[str, ...]] = {
     "Position x": (),
     "Position y": (),
     "Wait kind": ("wait type",),
+    "Map order": (),
 }
 TEXT_TWINS = {"Process time": "Process time (text)", "Wait time": "Wait time (text)"}
 AI_HEADERS: dict[str, tuple[str, ...]] = {
@@ -603,6 +604,7 @@ class StageRow:
     fields: dict[str, Any]
     next: list[str] | None
     rework_to: str | None
+    map_order: float | int | None = None
 
 
 class _Resolver:
@@ -681,7 +683,9 @@ def read_map(
     # Times are checked against their exact text under the calendar they were written with;
     # a file with no Settings (a CSV) was written with the one it is read with.
     file_calendar = _calendar(written, Problems(source)) if workbook.settings else calendar
-    rows = _without_a_total(read_stage_rows(workbook.stages, file_calendar, problems), problems)
+    rows = _in_map_order(
+        _without_a_total(read_stage_rows(workbook.stages, file_calendar, problems), problems)
+    )
     # Without Kind and Phase columns, the AI suggestions and side effects, and the phase
     # shares, go by what the names say, as for a stage typed on the map.
     phase: Phase = "ideation"
@@ -1029,10 +1033,31 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
                 fields=fields,
                 next=None if reader.is_blank("Next") else read_names(reader.cell("Next")),
                 rework_to=reader.read("Rework to", read_text),
+                map_order=_number_or_none(reader.cell("Map order")),
             )
         )
     _give_ids(rows, problems)
     return rows
+
+
+def _number_or_none(cell: Cell) -> float | int | None:
+    """The number in a cell, or None for any other value."""
+    try:
+        return read_number(cell)
+    except ValueError:
+        return None
+
+
+def _in_map_order(rows: list[StageRow]) -> list[StageRow]:
+    """The rows by their Map order when each has its own, as the export numbers them.
+
+    A sheet sorted by another column then imports as the same map: a blank Next leads to
+    the stage below in the map, not in the sheet.
+    """
+    orders = [row.map_order for row in rows]
+    if None in orders or len(set(orders)) < len(orders):
+        return rows
+    return sorted(rows, key=lambda row: row.map_order or 0)
 
 
 def _from_header(table: Table, problems: Problems) -> Table:
@@ -1133,7 +1158,7 @@ def _give_ids(rows: list[StageRow], problems: Problems) -> None:
 
 
 def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list[Flow]:
-    """Flows from the Next column; a blank Next leads to the next row."""
+    """Flows from the Next column; a blank Next leads to the next row (in map order)."""
     flows: dict[tuple[str, str], None] = {}
     for place, row in enumerate(rows):
         source = row.fields["id"]
@@ -1160,6 +1185,8 @@ def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list
 
 def _sheet_place(problem: str, stream: ValueStream, rows: list[StageRow]) -> str:
     """A map-level problem about ``stages[3] 'Name'.field`` told as ``row 5, Column``."""
+    if problem.startswith("flows: they form a cycle"):
+        return _cycle(stream, rows)
     match = re.match(r"stages\[(\d+)\] ", problem)
     if match is None:
         return problem
@@ -1169,6 +1196,20 @@ def _sheet_place(problem: str, stream: ValueStream, rows: list[StageRow]) -> str
         return problem
     name, _, what = problem[len(prefix) :].partition(": ")
     return f"row {rows[index].row}, {STAGE_FIELDS.get(name, name)}: {what}"
+
+
+def _cycle(stream: ValueStream, rows: list[StageRow]) -> str:
+    """A cycle of flows told by the rows and columns that make it."""
+    import networkx as nx
+
+    by_id = {row.fields["id"]: row for row in rows}
+    loop = [by_id[source] for source, _ in nx.find_cycle(stream.graph())]
+    names = " → ".join(row.fields["name"] for row in [*loop, loop[0]])
+    return (
+        f"{_row_list(sorted(row.row for row in loop))}, Next: they form a cycle ({names}); flows "
+        "must only go forward (a blank Next is the stage below; use Rework to for work sent "
+        "back)"
+    )
 
 
 def _opportunities(
