@@ -73,7 +73,7 @@ BAD_MAPS: dict[str, tuple[bytes, str]] = {
     ),
     "infinity": (
         json.dumps(feature_chain_data()).replace('"pca": 80', '"pca": 1e999').encode(),
-        "must be a finite number",
+        "is far too large a number",
     ),
     "empty file": (b"", "the file is empty"),
     "binary file": (bytes(range(256)) * 4, "a binary file, not a map file"),

@@ -126,12 +126,11 @@ def test_the_quick_reading_reads_a_map_as_the_careful_one_does(text: str) -> Non
 
 
 @pytest.mark.parametrize("sign", ["", "-"])
-def test_a_number_of_hundreds_of_digits_meets_its_bound(sign: str) -> None:
+def test_a_number_of_hundreds_of_digits_is_too_large_not_infinite(sign: str) -> None:
     data = feature_chain_data()
     text = json.dumps({**data, "demand_per_week": 1}).replace(
         '"demand_per_week": 1', f'"demand_per_week": {sign}{"9" * 400}'
     )
     # It was "must be a finite number, not NaN or infinity": the number typed was finite.
-    bound = "1,000,000 or less" if not sign else "0 or more"
-    with pytest.raises(VSMapperError, match=f"demand_per_week: .* must be {bound}"):
+    with pytest.raises(VSMapperError, match="demand_per_week: is far too large a number"):
         parse_map_text(text)

@@ -7,7 +7,6 @@ import gc
 import json
 import os
 import re
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,11 +54,7 @@ def _refuse_constant(name: str) -> float:
 def _integer(text: str) -> int | float:
     """A JSON integer; one too long for any count is read as a float, so bounds refuse it."""
     digits = text.lstrip("-")
-    if len(digits) <= LONGEST_EXACT_INTEGER:
-        return int(text)
-    # Past 309 digits a float is infinite, refused as "not a finite number": the bound says
-    # what the number should be.
-    return max(-sys.float_info.max, min(float(text), sys.float_info.max))
+    return int(text) if len(digits) <= LONGEST_EXACT_INTEGER else float(text)
 
 
 class _Object(dict[str, Any]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pydantic import ValidationError
@@ -64,6 +65,9 @@ def _describe(error: ErrorDetails) -> str:
         case "less_than_equal":
             return f"{shown} is out of range; it must be {_number(ctx['le'])} or less"
         case "finite_number":
+            # JSON has no NaN or infinity: an infinity was a number of hundreds of digits.
+            if isinstance(value, float) and math.isinf(value):
+                return "is far too large a number"
             return "must be a finite number, not NaN or infinity"
         case "float_parsing" | "float_type" | "int_type" | "int_parsing":
             return f"{shown} is not a number"
