@@ -114,6 +114,16 @@ def test_the_window_bounds_done_items_and_visits(tmp_path: Path) -> None:
     assert found.until == datetime(2024, 3, 13)
 
 
+def test_the_window_counts_the_items_it_saw(tmp_path: Path) -> None:
+    history = read_history(write_transitions(tmp_path / "hand.csv"))
+    assert measure(history, hand_map()).items == 4
+    found = measure(history, hand_map(), datetime(2024, 3, 13))
+    # B is done and C in progress inside it; A was done and D cancelled before it. Every
+    # item in the file was counted: "1,500 items, 7 done" for a three-day window.
+    assert (found.items, found.done_items) == (2, 1)
+    assert found.headline().startswith("2 items, 1 done from 2024-03-13")
+
+
 def test_rows_out_of_order_and_duplicates_change_nothing(tmp_path: Path, hand) -> None:
     shuffled = list(reversed(HAND_ROWS)) + HAND_ROWS[:5]
     found = measure(read_history(write_transitions(tmp_path / "x.csv", shuffled)), hand_map())

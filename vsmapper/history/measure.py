@@ -485,6 +485,13 @@ def measure(
             )
         )
 
+    # When an item left the flow: done, or moved to an ignored status and left there.
+    stop = pl.coalesce(
+        pl.col("done"), pl.when(pl.col("last_state") == IGNORE).then(pl.col("last_at"))
+    )
+    # The items the window saw: "1,500 items, 7 done" for a three-day window counted every
+    # item in the file, done years before it.
+    in_window = per_item.filter(stop.is_null() | (stop >= start)).height
     done = per_item.filter(pl.col("done") >= start).sort("done", "item")
     flow_times = done["flow_time"]
     done_items = done.height
@@ -505,9 +512,6 @@ def measure(
         {kind: n / done_items for kind, n in types.iter_rows()}
         if done_items and history.events["type"].null_count() < history.events.height
         else {}
-    )
-    stop = pl.coalesce(
-        pl.col("done"), pl.when(pl.col("last_state") == IGNORE).then(pl.col("last_at"))
     )
     # An item that never reached a mapped status never started: it is not in progress.
     load_microseconds = (
@@ -538,7 +542,7 @@ def measure(
     days, cfd_stages, cfd_done = _cumulative_flow(changes_found, per_item, stream, start, end)
     return Measurement(
         layout=history.layout,
-        items=per_item.height,
+        items=in_window,
         done_items=done_items,
         since=start,
         until=shown_until,
