@@ -359,3 +359,21 @@ def test_days_follow_a_changed_calendar_as_the_user_meant_them(
     imported = import_spreadsheet(path, hours_per_day=6)
     assert imported.stage("refinement").wait_time.text == "3-8d"
     assert imported.stage("refinement").wait_time.likely_hours(6, 5) == 33
+
+
+def test_a_workbook_with_a_plan_says_the_plan_is_not_read_back(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    from vsmapper.model.stream import Note
+
+    noted = example.replaced(
+        version=2, notes=[Note(id="pain-1", stage="review", kind="pain", text="Slow reviews")]
+    )
+    path, _ = exported(noted, tmp_path)
+    notices: list[str] = []
+    # The notes went without a word: a workshop's plan was lost in a round trip.
+    assert import_spreadsheet(path, notices=notices).notes == []
+    assert notices == [
+        "the Improvement plan sheet is not read back; its pain points and kaizen bursts stay "
+        "in the map file (.vsm.json) it was exported from"
+    ]

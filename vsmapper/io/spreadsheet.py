@@ -42,11 +42,12 @@ RATIO_CHECKED_FROM_BYTES = 2**20
 MAX_ZIP_MEMBERS = 10_000
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
-STAGES_SHEET, SETTINGS_SHEET, AI_SHEET, SCENARIOS_SHEET = (
+STAGES_SHEET, SETTINGS_SHEET, AI_SHEET, SCENARIOS_SHEET, PLAN_SHEET = (
     "Stages",
     "Settings",
     "AI opportunities",
     "Scenarios",
+    "Improvement plan",
 )
 CSV_DELIMITERS = (",", ";", "\t")
 
@@ -75,7 +76,7 @@ def import_spreadsheet(
         hours_per_day=hours_per_day, days_per_week=days_per_week, demand_per_week=demand_per_week
     )
     with collection_paused():
-        workbook = _csv_tables(path, notices) if suffix == ".csv" else _xlsx_tables(path)
+        workbook = _csv_tables(path, notices) if suffix == ".csv" else _xlsx_tables(path, notices)
         return read_map(str(path), workbook, path.stem, given, notices)
 
 
@@ -285,13 +286,21 @@ def read_workbook(path: Path) -> Iterator[Any]:
         raise VSMapperError(f"{path}: not a readable Excel workbook ({reason})") from None
 
 
-def _xlsx_tables(path: Path) -> Workbook:
+def _xlsx_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     """The stage table of a workbook (the sheet ``Stages``, else the first) and its settings,
-    AI opportunities and scenarios when it has those sheets."""
+    AI opportunities and scenarios when it has those sheets; ``notices`` says what is not
+    read back."""
     with read_workbook(path) as workbook:
         sheets = {sheet.title.strip().casefold(): sheet for sheet in workbook.worksheets}
         if not sheets:
             raise VSMapperError(f"{path}: the workbook has no worksheets")
+        plan = sheets.get(PLAN_SHEET.casefold())
+        # The plan went silently: a round trip through a workbook lost a workshop's notes.
+        if notices is not None and plan is not None and _holds_rows(plan):
+            notices.append(
+                f"the {PLAN_SHEET} sheet is not read back; its pain points and kaizen "
+                "bursts stay in the map file (.vsm.json) it was exported from"
+            )
 
         def table(name: str, where: str = "") -> Table | None:
             sheet = sheets.get(name.casefold())
@@ -304,6 +313,12 @@ def _xlsx_tables(path: Path) -> Workbook:
             table(AI_SHEET, AI_SHEET),
             table(SCENARIOS_SHEET, SCENARIOS_SHEET),
         )
+
+
+def _holds_rows(sheet: Any) -> bool:
+    """Whether a read-only sheet has a row with a value under its header."""
+    rows = sheet.iter_rows(min_row=2, max_row=3, values_only=True)
+    return any(value not in (None, "") for row in rows for value in row)
 
 
 def _sheet_rows(
