@@ -422,7 +422,7 @@ def run_survey(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(merge.to_json()))
     else:
-        print(merge_text(merge))
+        print(merge_text(merge, stream))
     if args.out is not None:
         document = Document(stream)
         apply_merge(document, merge)

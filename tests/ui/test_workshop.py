@@ -42,7 +42,15 @@ from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.plan_panel import PLAN_COLUMN_CHARACTERS
-from vsmapper.ui.survey import COLUMNS, ROW_PITCH, WAIT_COLOR, SpreadChart, SurveyWindow
+from vsmapper.ui.survey import (
+    CHECK_COLUMN,
+    COLUMNS,
+    DISAGREE_COLOR,
+    ROW_PITCH,
+    WAIT_COLOR,
+    SpreadChart,
+    SurveyWindow,
+)
 
 
 @pytest.fixture
@@ -138,6 +146,48 @@ def test_merged_times_show_and_apply_in_one_unit(window, qtbot) -> None:
     # It went into the map as 20d.
     assert stream.stage("coding").wait_time.text == "4w"
     assert stream.stage("review").wait_time.text == "4d/7d/10d"
+
+
+def test_a_single_answer_far_from_the_map_is_flagged_before_apply(qtbot) -> None:
+    # One phone sent 5200w for Idea intake's 0-2d wait: the row showed it in plain black,
+    # and Apply merge put 5200 weeks into the map.
+    application()
+    data = feature_chain_data()
+    data["stages"][0]["wait_time"] = "0-2d"
+    window = MainWindow(map_from_data(data), remember_layout=False)
+    qtbot.addWidget(window)
+    close_without_asking(window)
+    try:
+        survey = open_round(window, qtbot)
+        assert post(survey.round.address, "a", {"intake": {"wait_time": "5200w"}})
+        qtbot.waitUntil(lambda: survey.count_label.text() == "1 participant answered")
+        rows = {survey.table.item(row, 0).text(): row for row in range(survey.table.rowCount())}
+        check = survey.table.item(rows["Idea intake"], COLUMNS.index(CHECK_COLUMN))
+        assert check.text() == "wait far from the map (0-2d); 1 answer"
+        assert check.foreground().color() == DISAGREE_COLOR
+        assert survey.table.item(rows["Idea intake"], 2).text() == "5200w"
+        assert survey.table.item(rows["Idea intake"], COLUMNS.index("Disagree")).text() == ""
+        assert survey.table.item(rows["Coding"], COLUMNS.index(CHECK_COLUMN)).text() == ""
+        assert survey.check_label.isVisibleTo(survey)
+        assert survey.check_label.text() == "Check before applying: Idea intake"
+        assert "wait far from the map (0-2d)" in survey.check_label.toolTip()
+        # Applied, the map holds 5200w: nothing is far from it any more; one answer it was.
+        qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+        assert window.workspace.stream.stage("intake").wait_time.text == "5200w"
+        assert check is not survey.table.item(rows["Idea intake"], COLUMNS.index(CHECK_COLUMN))
+        after = survey.table.item(rows["Idea intake"], COLUMNS.index(CHECK_COLUMN))
+        assert after.text() == "1 answer"
+        assert not survey.check_label.isVisibleTo(survey)
+        window.workspace.undo_stack.undo()
+        qtbot.waitUntil(
+            lambda: (
+                survey.table.item(rows["Idea intake"], COLUMNS.index(CHECK_COLUMN)).text()
+                == "wait far from the map (0-2d); 1 answer"
+            )
+        )
+        assert survey.check_label.isVisibleTo(survey)
+    finally:
+        window.workshop.shutdown()
 
 
 def test_pain_points_are_read_before_apply(window, qtbot) -> None:

@@ -11,8 +11,10 @@ from vsmapper.workshop.merge import (
     StageAnswer,
     apply_merge,
     estimate_text,
+    far_from_map,
     holds_merge,
     merge_answers,
+    merge_checks,
     pcas_disagree,
     times_disagree,
 )
@@ -182,3 +184,53 @@ def test_merge_text_names_the_disagreement() -> None:
     assert "2 participants answered" in text
     assert "DISAGREE on %C&A" in text
     assert "pain: Nobody reviews" in text
+
+
+INTAKE = ValueStream.model_validate(
+    {
+        "name": "Intake",
+        "stages": [
+            {"id": "intake", "name": "Idea intake", "wait_time": "0-2d", "pca": 90},
+            {"id": "new", "name": "New stage"},
+        ],
+    }
+)
+
+
+def test_a_single_answer_far_from_the_map_is_named_before_applying() -> None:
+    # One phone sent 5200w for a wait the map has at 0-2d (likely 1d): applied, the lead
+    # time went to 5207w. The merge itself is unchanged; only what to check is added.
+    merge = merge_answers(INTAKE, ["intake"], [{"intake": answer(wait="5200w")}])
+    stage = merge.stages[0]
+    assert stage.wait_time is not None and stage.wait_time.text == "5200w"
+    assert stage.disagreement == ()
+    assert far_from_map(INTAKE.stage("intake"), stage, INTAKE.calendar) == ("wait_time",)
+    assert merge_checks(INTAKE, merge) == {"intake": ("wait far from the map (0-2d)", "1 answer")}
+    assert "CHECK: wait far from the map (0-2d); 1 answer" in merge_text(merge, INTAKE)
+
+
+@pytest.mark.parametrize(
+    ("wait", "far"),
+    [("3d", True), ("2.9d", False), ("2.6h", True), ("2.7h", False), ("1d", False)],
+)
+def test_far_from_the_map_is_three_times_or_a_third_of_its_likely(wait: str, far: bool) -> None:
+    answers = [{"intake": answer(wait=wait)}, {"intake": answer(wait=wait)}]
+    stage = merge_answers(INTAKE, ["intake"], answers).stages[0]
+    assert far_from_map(INTAKE.stage("intake"), stage, INTAKE.calendar) == (
+        ("wait_time",) if far else ()
+    )
+
+
+def test_pca_far_from_the_map_is_20_points_and_a_time_the_map_has_at_0_is_not_compared() -> None:
+    answers = [{"intake": answer(pca=70), "new": answer(wait="4w", work="1h", pca=100)}] * 2
+    merge = merge_answers(INTAKE, ["intake", "new"], answers)
+    intake, new = merge.stages
+    assert far_from_map(INTAKE.stage("intake"), intake, INTAKE.calendar) == ("pca",)
+    assert far_from_map(INTAKE.stage("new"), new, INTAKE.calendar) == ()
+    assert merge_checks(INTAKE, merge) == {"intake": ("%C&A far from the map (90%)",)}
+    one_more = [*answers, {"new": answer(work="2h")}]
+    assert merge_checks(INTAKE, merge_answers(INTAKE, ["new"], one_more)) == {}
+    only_work = [{"new": answer(work="1h")}, {"new": answer(pca=100)}]
+    assert merge_checks(INTAKE, merge_answers(INTAKE, ["new"], only_work)) == {
+        "new": ("work, %C&A from 1 answer",)
+    }

@@ -50,6 +50,7 @@ from vsmapper.workshop.merge import (
     TimeSpread,
     apply_merge,
     holds_merge,
+    merge_checks,
 )
 
 if TYPE_CHECKING:
@@ -69,7 +70,10 @@ CHART_MARGIN = 4.0
 AXIS_COLOR = QColor("#64748b")
 AXIS_MARKS = ((1 / 6, "10m"), (1, "1h"), (8, "1 day"), (40, "1 week"), (160, "4 weeks"))
 FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
-COLUMNS = ["Stage", "Answers", "Wait", "Work", "%C&A", "Pain points", "Disagree"]
+CHECK_COLUMN = "Check before applying"
+COLUMNS = ["Stage", "Answers", "Wait", "Work", "%C&A", "Pain points", "Disagree", CHECK_COLUMN]
+CHECK_NAMES = 5
+"""The most stages the line above the answers names as to be checked before applying."""
 TIPPED = ("Stage", "Pain points")
 """The columns whose cells show the stage's pain points as a tooltip."""
 QUIET_ZONE = 3
@@ -344,6 +348,11 @@ class SurveyWindow(QDialog):
         self.address_label.setFont(QFont(self.font().family(), 16, QFont.Weight.Bold))
         self.qr_label = QLabel(self)
         self.count_label = QLabel("No round open", self)
+        self.check_label = QLabel(self)
+        self.check_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.check_label.setWordWrap(True)
+        self.check_label.setStyleSheet(f"color: {DISAGREE_COLOR.name()}")
+        self.check_label.hide()
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -385,6 +394,7 @@ class SurveyWindow(QDialog):
         words.addWidget(self.setup)
         words.addWidget(self.address_row)
         words.addWidget(self.count_label)
+        words.addWidget(self.check_label)
         buttons = QVBoxLayout()
         for button in (self.open_button, self.close_button, self.apply_button, self.hide_button):
             buttons.addWidget(button)
@@ -459,6 +469,31 @@ class SurveyWindow(QDialog):
         self.count_label.setText(
             f"The map holds the answers of {answered}" if held else f"{answered} answered"
         )
+        # Beside Apply merge, the stages to look at first, each with why.
+        checks = merge_checks(self.workspace.stream, merge)
+        self._show_checks(merge, checks)
+        to_check = [stage for stage in merge.stages if stage.id in checks] if not held else []
+        # A few names: with dozens, the line took the table's room on a projector.
+        names = [stage.name for stage in to_check[:CHECK_NAMES]]
+        if len(to_check) > CHECK_NAMES:
+            names.append(f"{len(to_check) - CHECK_NAMES} more")
+        self.check_label.setText(f"Check before applying: {', '.join(names)}" if names else "")
+        self.check_label.setToolTip(
+            "\n".join(f"{stage.name}: {'; '.join(checks[stage.id])}" for stage in to_check)
+        )
+        self.check_label.setVisible(bool(to_check))
+
+    def _show_checks(self, merge: SurveyMerge, checks: dict[str, tuple[str, ...]]) -> None:
+        """Say, per stage, where a merged value is far from the map as it is now or rests on
+        one answer: "5200w" from one phone went into the map in plain black, the lead time
+        with it."""
+        column = COLUMNS.index(CHECK_COLUMN)
+        for row, stage in enumerate(merge.stages[: self.table.rowCount()]):
+            words = checks.get(stage.id, ())
+            item = read_only_item("; ".join(words), "")
+            if words or stage.disagreement:
+                item.setForeground(DISAGREE_COLOR)
+            self.table.setItem(row, column, item)
 
     def _follow_map(self) -> None:
         # Comparing a merge with the map costs 30 ms at 2,000 stages: only while it is seen.

@@ -14,6 +14,7 @@ TimeField = Literal["wait_time", "process_time"]
 TIME_FIELDS: tuple[TimeField, ...] = ("wait_time", "process_time")
 TIME_DISAGREEMENT_RATIO = 3.0
 PCA_DISAGREEMENT_POINTS = 20.0
+FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,72 @@ def merge_answers(
             )
         )
     return SurveyMerge(responses=len(answers), stages=tuple(merged))
+
+
+def far_from_map(stage: Stage, stage_merge: StageMerge, calendar: Calendar) -> tuple[str, ...]:
+    """The fields whose merged value is far from what ``stage`` says now: a likely time at
+    least 3 × or at most a third of the map's likely (the disagreement rule's ratio), or a
+    %C&A 20 points or more off. A time the map has at 0 is not yet estimated: nothing to
+    compare with."""
+    far: list[str] = []
+    for name in TIME_FIELDS:
+        spread: TimeSpread | None = getattr(stage_merge, name)
+        if spread is None:
+            continue
+        estimate: Estimate = getattr(stage, name)
+        today = estimate.likely_hours(calendar.hours_per_day, calendar.days_per_week)
+        if today > 0 and (
+            spread.likely >= TIME_DISAGREEMENT_RATIO * today
+            or spread.likely * TIME_DISAGREEMENT_RATIO <= today
+        ):
+            far.append(name)
+    if stage_merge.pca is not None and abs(stage_merge.pca - stage.pca) >= PCA_DISAGREEMENT_POINTS:
+        far.append("pca")
+    return tuple(far)
+
+
+def single_answers(stage_merge: StageMerge) -> tuple[str, ...]:
+    """The fields whose merged value rests on one participant's answer."""
+    counts = {
+        "wait_time": len(stage_merge.wait_time.likelies) if stage_merge.wait_time else 0,
+        "process_time": len(stage_merge.process_time.likelies) if stage_merge.process_time else 0,
+        "pca": len(stage_merge.pcas),
+    }
+    return tuple(name for name, count in counts.items() if count == 1)
+
+
+def _map_text(stage: Stage, name: str) -> str:
+    if name == "pca":
+        return f"{stage.pca:g}%"
+    estimate: Estimate = getattr(stage, name)
+    return estimate.text
+
+
+def merge_checks(stream: ValueStream, merge: SurveyMerge) -> dict[str, tuple[str, ...]]:
+    """Per stage id, what to look at before applying, in words: "wait far from the map
+    (2d)", "1 answer" (or "work from 1 answer" when others answered more). Stages with
+    nothing to check are left out; one deleted since the round opened is compared with
+    nothing."""
+    by_id = {stage.id: stage for stage in stream.stages}
+    checks: dict[str, tuple[str, ...]] = {}
+    for stage_merge in merge.stages:
+        stage = by_id.get(stage_merge.id)
+        words = (
+            [
+                f"{FIELD_WORDS[name]} far from the map ({_map_text(stage, name)})"
+                for name in far_from_map(stage, stage_merge, stream.calendar)
+            ]
+            if stage is not None
+            else []
+        )
+        single = single_answers(stage_merge)
+        if stage_merge.answers == 1:
+            words.append("1 answer")
+        elif single:
+            words.append(", ".join(FIELD_WORDS[name] for name in single) + " from 1 answer")
+        if words:
+            checks[stage_merge.id] = tuple(words)
+    return checks
 
 
 def merge_edits(
