@@ -187,3 +187,17 @@ def test_an_unknown_scenario_lists_the_available_ones() -> None:
 def test_a_map_without_scenarios_says_so() -> None:
     with pytest.raises(VSMapperError, match="has no scenarios"):
         find_scenario(make_map([stage("a")]), "future")
+
+
+def test_a_scenario_name_two_share_is_refused_naming_their_ids() -> None:
+    stream = ai_map()
+    stream = stream.replaced(
+        scenarios=[*stream.scenarios, stream.scenarios[-1].replaced(id="nothing-2")]
+    )
+    # The first was taken without a word, whichever the user meant.
+    with pytest.raises(
+        VSMapperError, match=r"2 scenarios have that name \(ids nothing, nothing-2\)"
+    ):
+        find_scenario(stream, "Nothing")
+    assert find_scenario(stream, "nothing-2").id == "nothing-2"
+    assert find_scenario(stream, "all ai").id == "all-ai"

@@ -70,14 +70,23 @@ class ScenarioComparison(QueueChanges):
 
 
 def find_scenario(stream: ValueStream, name_or_id: str) -> Scenario:
-    """The map's scenario with this id or name (an exact match first, then ignoring case)."""
+    """The map's scenario with this id or name (an exact match first, then ignoring case);
+    a name two scenarios share is refused, naming their ids."""
     for matches in (
         lambda text: text == name_or_id,
         lambda text: text.strip().casefold() == name_or_id.strip().casefold(),
     ):
-        for scenario in stream.scenarios:
-            if matches(scenario.id) or matches(scenario.name):
-                return scenario
+        found = [scenario for scenario in stream.scenarios if matches(scenario.id)]
+        found = found or [scenario for scenario in stream.scenarios if matches(scenario.name)]
+        if len(found) > 1:
+            # The first was taken without a word: figures of another scenario than meant.
+            ids = ", ".join(scenario.id for scenario in found)
+            raise VSMapperError(
+                f"scenario '{name_or_id}': {len(found)} scenarios have that name (ids {ids}); "
+                "use the id of the one you mean"
+            )
+        if found:
+            return found[0]
     if not stream.scenarios:
         raise VSMapperError(f"scenario '{name_or_id}': the map '{stream.name}' has no scenarios")
     known = ", ".join(f"'{scenario.name}' (id {scenario.id})" for scenario in stream.scenarios)
