@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
@@ -404,15 +404,20 @@ def test_libreoffice_recalculates_the_apps_figures(
     assert values["Constraint"] == analysis.constraint.stage
 
 
+def exported_stages(stream: ValueStream, folder: Path) -> tuple[Path, Any, Any]:
+    """The map exported to a workbook, the workbook opened to edit and its Stages sheet."""
+    path = folder / "map.xlsx"
+    export_xlsx(stream, path)
+    workbook = openpyxl.load_workbook(path)
+    return path, workbook, workbook["Stages"]
+
+
 @pytest.mark.slow
 @needs_libreoffice
 def test_editing_a_time_in_stages_moves_the_totals(
     tmp_path: Path, example: ValueStream, libreoffice_profile: Path
 ) -> None:
-    path = tmp_path / "map.xlsx"
-    export_xlsx(example, path)
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["Stages"]
+    path, workbook, sheet = exported_stages(example, tmp_path)
     coding = next(row for row in range(2, 14) if sheet.cell(row, 1).value == "Coding")
     process = sheet.cell(coding, stage_column(sheet, "Process time (h)"))
     process.value += 10
@@ -433,10 +438,7 @@ def test_editing_a_time_in_stages_moves_the_totals(
 def test_a_row_added_to_the_stages_table_counts_in_the_summary(
     tmp_path: Path, example: ValueStream, libreoffice_profile: Path
 ) -> None:
-    path = tmp_path / "map.xlsx"
-    export_xlsx(example, path)
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["Stages"]
+    path, workbook, sheet = exported_stages(example, tmp_path)
     added = sheet.max_row + 1
     for title, value in (
         ("Stage", "Sign-off"),
@@ -495,10 +497,7 @@ def test_a_workbook_saved_by_libreoffice_imports_as_the_same_map(
 def test_a_workbook_with_a_row_deleted_in_libreoffice_imports(
     tmp_path: Path, example: ValueStream, libreoffice_profile: Path
 ) -> None:
-    path = tmp_path / "map.xlsx"
-    export_xlsx(example, path)
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["Stages"]
+    path, workbook, sheet = exported_stages(example, tmp_path)
     sheet.delete_rows(13)
     sheet.cell(12, stage_column(sheet, "Next")).value = None
     # A deleted row leaves LibreOffice's last row unlike the rest: it saves it, empty.

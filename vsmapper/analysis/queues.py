@@ -53,7 +53,7 @@ class QueueChange:
     @property
     def overflowing(self) -> bool:
         """Whether the stage gets more work than it can do: its queue grows without bound."""
-        return self.utilization_after is not None and overloaded(self.utilization_after)
+        return overloaded(self.utilization_after)
 
 
 def queue_factor(rho: float, servers: float) -> float:

@@ -26,13 +26,16 @@ Row = list[str | float | int | date | None]
 
 # --- columns ---------------------------------------------------------------------------------
 
+AS_TYPED = "General"
+"""A figure as the user typed it: Excel shows "0.##" as "100." with a trailing point."""
+
 
 @dataclass(frozen=True)
 class Column:
     """A column of an exported table: its header, its Excel number format and width."""
 
     title: str
-    number_format: str = "General"
+    number_format: str = AS_TYPED
     width: float = 12.0
 
 
@@ -42,8 +45,6 @@ SHARE_FORMAT = '[=0]0%;[<=0.005]"<1%";0%'
 EFFICIENCY_FORMAT = "0.0%"
 """Flow efficiency, to a tenth of a percent as the app shows it."""
 MONEY_FORMAT = "#,##0.00"
-AS_TYPED = "General"
-"""A figure as the user typed it: Excel shows "0.##" as "100." with a trailing point."""
 TICK_FORMAT = '"✓";;""'
 """1 shows as a tick and 0 as nothing, while the cell stays a number formulas can use."""
 

@@ -45,6 +45,7 @@ from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.docks import centre_on_screen
 from vsmapper.ui.insights_panel import ProblemLabel, panel_font, prepare_table, read_only_item
 from vsmapper.workshop.merge import (
+    FIELD_WORDS,
     StageMerge,
     SurveyMerge,
     TimeSpread,
@@ -69,7 +70,6 @@ LABEL_WIDTH = 190.0
 CHART_MARGIN = 4.0
 AXIS_COLOR = QColor("#64748b")
 AXIS_MARKS = ((1 / 6, "10m"), (1, "1h"), (8, "1 day"), (40, "1 week"), (160, "4 weeks"))
-FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
 CHECK_COLUMN = "Check before applying"
 COLUMNS = ["Stage", "Answers", "Wait", "Work", "%C&A", "Pain points", "Disagree", CHECK_COLUMN]
 CHECK_NAMES = 5

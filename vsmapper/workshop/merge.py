@@ -15,6 +15,7 @@ TIME_FIELDS: tuple[TimeField, ...] = ("wait_time", "process_time")
 TIME_DISAGREEMENT_RATIO = 3.0
 PCA_DISAGREEMENT_POINTS = 20.0
 FIELD_WORDS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
+"""An answer's fields as the round's window, its report and its checks name them."""
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from vsmapper.errors import counted, printable_lines
 from vsmapper.model.stream import ValueStream
-from vsmapper.workshop.merge import SurveyMerge, merge_checks
-
-FIELD_LABELS = {"wait_time": "wait", "process_time": "work", "pca": "%C&A"}
+from vsmapper.workshop.merge import FIELD_WORDS, SurveyMerge, merge_checks
 
 
 def merge_text(merge: SurveyMerge, stream: ValueStream | None = None) -> str:
@@ -20,7 +18,7 @@ def merge_text(merge: SurveyMerge, stream: ValueStream | None = None) -> str:
         pca = "–" if stage.pca is None else f"{stage.pca:g}%"
         line = f"{stage.name}: {counted(stage.answers, 'answer')}; wait {wait}, work {work}, %C&A {pca}"
         if stage.disagreement:
-            fields = ", ".join(FIELD_LABELS[name] for name in stage.disagreement)
+            fields = ", ".join(FIELD_WORDS[name] for name in stage.disagreement)
             line += f"; DISAGREE on {fields}: talk about it"
         if stage.id in checks:
             line += f"; CHECK: {'; '.join(checks[stage.id])}"
