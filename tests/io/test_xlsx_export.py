@@ -264,6 +264,12 @@ def test_the_ai_and_scenario_sheets_hold_the_definitions(
     assert across["Δ lead time (h)"] == pytest.approx(
         future.lead_time_hours - analyze(example).lead_time_hours
     )
+    # A change of a share is in points, as the app says it ("+5.0 pts"), not in percent.
+    assert across["Δ flow efficiency (pts)"] == pytest.approx(
+        (future.flow_efficiency - analyze(example).flow_efficiency) * 100
+    )
+    column = header.index("Δ flow efficiency (pts)") + 1
+    assert workbook["Scenarios"].cell(3, column).number_format == "+0.0;-0.0;0"
     assert workbook["Settings"]["A1"].value == "Name"
     assert workbook["Settings"]["B3"].value == 8
 

@@ -160,7 +160,7 @@ SCENARIO_COLUMNS = (
     Column("Δ expected lead time (h)", "+#,##0.0#;-#,##0.0#;0"),
     Column("Current flow efficiency", EFFICIENCY_FORMAT),
     Column("Flow efficiency", EFFICIENCY_FORMAT),
-    Column("Δ flow efficiency", "+0.0%;-0.0%;0"),
+    Column("Δ flow efficiency (pts)", "+0.0;-0.0;0"),
     Column("Current rolled %C&A", SHARE_FORMAT),
     Column("Rolled %C&A", SHARE_FORMAT),
     Column("Current cost per item", MONEY_FORMAT),
@@ -328,7 +328,8 @@ def scenario_rows(stream: ValueStream) -> list[Row]:
                 found.expected_lead_time_delta_hours,
                 current.flow_efficiency,
                 future.flow_efficiency if bounded else None,
-                found.flow_efficiency_delta,
+                # Points, as the app reads a change of a share: "+5.0 pts", not "+5.0%".
+                None if found.flow_efficiency_delta is None else found.flow_efficiency_delta * 100,
                 current.rolled_pca,
                 future.rolled_pca,
                 current.cost_per_item if priced else NO_COSTS,
