@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit
 
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import snapshot
@@ -60,3 +60,19 @@ def test_f2_in_the_scenario_list_renames_the_scenario_not_the_stage(
     assert isinstance(editor, QLineEdit) and scenarios.isAncestorOf(editor)
     QTest.keyClick(editor, Qt.Key.Key_Escape)
     assert snapshot(window) == before
+
+
+def test_enter_picks_from_an_open_drop_down(make_window: WindowFactory) -> None:
+    window = make_window(shown=True)
+    choices = QComboBox(window)
+    choices.addItems(["Idea intake", "Coding", "Code review"])
+    choices.show()
+    choices.setFocus()
+    choices.showPopup()
+    popup = choices.view()
+    QTest.qWaitForWindowExposed(popup.window())
+    QTest.keyClick(popup, Qt.Key.Key_Down)
+    # The open list is an item view too; its Enter picks the choice and closes it.
+    QTest.keyClick(popup, Qt.Key.Key_Return)
+    assert choices.currentText() == "Coding"
+    assert not popup.isVisible()

@@ -51,7 +51,8 @@ class TableKeys(QObject):
         # The view itself is watched: an open cell editor's keys come to it unclaimed.
         while now is not None and not isinstance(now, QAbstractItemView):
             now = now.parentWidget()
-        if now is not None:
+        # An open drop-down is a list too, but its Enter must reach the combo box to pick.
+        if now is not None and now.window().windowType() != Qt.WindowType.Popup:
             now.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
