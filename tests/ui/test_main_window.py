@@ -646,3 +646,27 @@ def test_tab_from_the_map_passes_by_the_panels_scroll_areas(make_window: WindowF
         reached.append(QApplication.focusWidget())
     # The Metrics panel's scroll area took the keys and showed nothing: typing went nowhere.
     assert not [widget for widget in reached if type(widget) is QScrollArea]
+
+
+def test_a_stage_picked_among_two_of_one_name_is_the_one_picked(
+    make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    data = feature_chain_data()
+    data["stages"][1]["name"] = data["stages"][0]["name"]  # as a file may hold them
+    window = make_window(map_from_data(data))
+    offered: list[list[str]] = []
+
+    def pick_second(*args: object) -> tuple[str, bool]:
+        texts = args[3]
+        assert isinstance(texts, list)
+        offered.append(texts)
+        return texts[-1], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick_second)
+    window.select(["deploy"])
+    window.menus.rework_action.trigger()
+    # Nearest first: Refinement under its new name, then the first stage, of the same name.
+    assert offered[0][-2:] == ["Idea intake [refine]", "Idea intake [intake]"]
+    assert window.workspace.stream.stage("deploy").rework_to == "intake"

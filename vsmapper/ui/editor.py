@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Literal
 
@@ -322,7 +323,12 @@ class Editor(QObject):
         if not choices:
             QMessageBox.information(parent, title, "There is no stage to choose here.")
             return None
-        texts = [text for _, text in choices]
+        counts = Counter(text for _, text in choices)
+        # Two stages may share a name: the answer must still say which one was picked.
+        texts = [
+            f"{text} [{key.replace(chr(10), ' → ')}]" if counts[text] > 1 else text
+            for key, text in choices
+        ]
         first = next((place for place, (key, _) in enumerate(choices) if key == current), 0)
         text, accepted = QInputDialog.getItem(
             parent, title, literal_label(label), texts, first, False
