@@ -70,6 +70,20 @@ def test_remove_stage_bridges_the_chain_and_restores_exactly(document: Document)
     assert dump_map(document.stream) == text
 
 
+def test_removing_one_of_two_parallel_stages_adds_no_bypass(document: Document) -> None:
+    document.insert_stage(Stage(id="security", name="Security review", phase="release"))
+    document.connect("coding", "security")
+    document.connect("security", "deploy")
+    document.remove_stage("review")
+    # Coding still reaches Deploy through Security review: no arrow is drawn beside it.
+    assert flows(document) == [
+        ("intake", "refine"),
+        ("refine", "coding"),
+        ("coding", "security"),
+        ("security", "deploy"),
+    ]
+
+
 def test_remove_stage_drops_its_ai_from_scenarios(document: Document) -> None:
     document.add_opportunity("coding", AIOpportunity(id="assist", name="Assistant"))
     document.add_scenario(

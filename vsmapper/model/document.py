@@ -245,8 +245,8 @@ class Document:
     def remove_stage(self, stage_id: str, bridge: bool = True) -> RemovedStage:
         """Remove a stage and everything that names it.
 
-        With ``bridge`` its predecessors are connected to its successors, so deleting a
-        stage from the middle of a chain keeps the chain whole.
+        With ``bridge`` its predecessors are connected to its successors that no other path
+        joins them to, so deleting a stage from the middle of a chain keeps the chain whole.
         """
         index = self.stage_index(stage_id)
         before = self.stream
@@ -256,9 +256,12 @@ class Document:
         if bridge:
             sources = [f.source for f in before.flows if f.target == stage_id]
             targets = [f.target for f in before.flows if f.source == stage_id]
-            existing = {(f.source, f.target) for f in flows}
+            # Only where no other path joins them: one of two parallel stages deleted left
+            # a bypass arrow beside the other.
+            remaining = before.model_copy(update={"flows": flows})
+            reaching = {target: remaining.upstream(target) for target in targets}
             flows += [
-                Flow(source=s, target=t) for s in sources for t in targets if (s, t) not in existing
+                Flow(source=s, target=t) for s in sources for t in targets if s not in reaching[t]
             ]
         stages = [_without_references(s, stage_id) for s in before.stages if s.id != stage_id]
         statuses = {
