@@ -1113,19 +1113,21 @@ def _pca_scale(readers: Sequence[_RowReader], problems: Problems) -> float:
             number, marked = percent_number(cell)
         except ValueError:
             continue
-        if not marked and 0 < number < 1:
+        # 1 is 100% in a sheet of fractions: read as 1%, it made rework a hundred times more.
+        if not marked and 0 < number <= 1:
             fractions.append(reader.row)
         elif not marked and number > 1:
             percents.append(reader.row)
     if fractions and percents:
         problems.add(
-            f"%C&A: {_row_list(fractions)} look like fractions (0.95) and "
+            f"%C&A: {_row_list(fractions)} {'looks' if len(fractions) == 1 else 'look'} like "
+            "fractions (0.95, 1 for 100%) and "
             f"{_row_list(percents)} like percentages (95); write them all one way"
         )
         return 1
     if fractions:
         problems.notice(
-            "%C&A: every value is between 0 and 1, so they were read as fractions (0.95 = 95%)"
+            "%C&A: every value is 1 or less, so they were read as fractions (0.95 = 95%, 1 = 100%)"
         )
         return 100
     return 1
