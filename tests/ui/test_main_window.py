@@ -133,6 +133,23 @@ def test_save_and_open(window: MainWindow, tmp_path: Path) -> None:
     assert window.view.hasFocus() or window.focusWidget() is window.view
 
 
+def test_an_untitled_map_takes_the_name_of_the_file_it_is_saved_as_once_saved(
+    make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    window = make_window(map_from_data(feature_chain_data() | {"name": "Untitled map"}))
+    assert not window.file.save_to(tmp_path / "missing" / "team.vsm.json")
+    assert len(warnings) == 1
+    # No file was written: the map keeps its name and no step was added to undo.
+    assert window.workspace.stream.name == "Untitled map"
+    assert window.workspace.undo_stack.count() == 0
+    path = tmp_path / "team.vsm.json"
+    assert window.file.save_to(path)
+    assert window.workspace.stream.name == load_map(path).name == "team"
+    assert not window.isWindowModified()
+
+
 def test_screenshot_renders_a_full_window(tmp_path: Path, qapp: QApplication) -> None:
     QStandardPaths.setTestModeEnabled(True)
     out = tmp_path / "shot.png"

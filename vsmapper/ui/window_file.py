@@ -163,13 +163,18 @@ class WindowFile(QObject):
             and not files.confirm_overwrite(self.window, path)
         ):
             return False
-        if self.workspace.stream.name == UNTITLED:
-            self.window.editor.change_map({"name": name_from_file(path)})
+        stream = self.workspace.stream
+        # An untitled map takes the file's name, once the file is written: no file, no name.
+        named = stream.name == UNTITLED
+        if named:
+            stream = stream.replaced(name=name_from_file(path))
         try:
-            save_map(self.workspace.stream, path)
+            save_map(stream, path)
         except VSMapperError as error:
             QMessageBox.warning(self.window, "Cannot save map", str(error))
             return False
+        if named:
+            self.window.editor.change_map({"name": stream.name})
         self.recovery.discard()
         self.workspace.undo_stack.setClean()
         self.workspace.set_path(path)
