@@ -361,6 +361,14 @@ def test_invalid_values_are_refused_with_a_message(
     assert example.undo_stack.count() == 0
 
 
+def test_a_good_edit_takes_the_last_refusal_away(panel: OpportunitiesPanel) -> None:
+    row = panel.model.row_of("review-bot")
+    assert not panel.model.setData(panel.model.index(row, column("process_time_factor")), "1000")
+    assert not panel.problem_label.isHidden()
+    assert panel.model.setData(panel.model.index(row, column("pca_delta")), "3")
+    assert panel.problem_label.isHidden()
+
+
 def test_the_editor_turns_red_while_the_text_would_be_refused(panel: OpportunitiesPanel) -> None:
     index = panel.model.index(0, column("monthly_cost"))
     delegate = panel.table.itemDelegate()

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    SignalInstance,
 )
 from PySide6.QtGui import QBrush, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -248,8 +249,11 @@ class Heading(QLabel):
 class ProblemLabel(QLabel):
     """A refused edit, shown in red beside the field for a few seconds."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, edited: SignalInstance | None = None) -> None:
         super().__init__(parent)
+        if edited is not None:
+            # An edit that went through answers the problem: it stayed beside a good edit.
+            edited.connect(self._on_edit)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setFont(panel_font(bold=True))
@@ -264,6 +268,9 @@ class ProblemLabel(QLabel):
         self.setText(message)
         self.show()
         self._timer.start()
+
+    def _on_edit(self, *_: object) -> None:
+        self.hide()
 
 
 class FollowingPanel(QWidget):

@@ -842,7 +842,7 @@ class OpportunitiesPanel(FollowingPanel):
         buttons.addWidget(self.side_effects_button)
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
-        self.problem_label = ProblemLabel(self)
+        self.problem_label = ProblemLabel(self, workspace.changed)
         self.problem.connect(self.problem_label.show_problem)
         self.model.problem.connect(self.problem)
         note = text_label(

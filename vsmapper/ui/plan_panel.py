@@ -92,7 +92,7 @@ class ImprovementPlanPanel(QWidget):
         self.remove_button = QPushButton("Remove", self)
         self.export_button = QPushButton("Export CSV…", self)
         self.export_button.setToolTip("Write the improvement plan to a CSV file")
-        self.problem_label = ProblemLabel(self)
+        self.problem_label = ProblemLabel(self, workspace.changed)
         buttons = QHBoxLayout()
         for button in (self.add_pain_button, self.add_kaizen_button, self.remove_button):
             buttons.addWidget(button)

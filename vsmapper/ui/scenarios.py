@@ -472,7 +472,7 @@ class ScenariosPanel(QWidget):
         self.demand.setKeyboardTracking(False)
         self.demand.valueChanged.connect(self._on_demand_changed)
         self.demand_hint = text_label("", theme.MUTED, parent=self)
-        self.problem_label = ProblemLabel(self)
+        self.problem_label = ProblemLabel(self, workspace.changed)
         self.problem.connect(self.problem_label.show_problem)
         self.overrides.problem.connect(self.problem)
 
