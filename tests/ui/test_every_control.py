@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from benchmarks.bench_canvas import synthetic_map
 from tests.ui.conftest import WindowFactory
 from vsmapper.ui import files, settings
+from vsmapper.ui.dialogs import help_page
 from vsmapper.ui.main_window import MainWindow
 
 # Text that only a failure puts on screen.
@@ -253,6 +254,24 @@ def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
     assert {key: names for key, names in owners.items() if len(names) > 1} == {}
     # On Windows AltGr arrives as Ctrl+Alt: such a key would fire while typing text.
     assert [key for key in owners if "Ctrl+Alt" in key] == []
+
+
+GUIDE_KEY_NAMES = {"Return": "Enter", "Left": "←", "Right": "→", "PgDown": "PgDn"}
+
+
+def test_the_guide_lists_every_shortcut_of_the_window(window: MainWindow) -> None:
+    """F1's table names each action's key as the keyboard reads it: Ctrl+Shift+← was missing."""
+    table = help_page("guide.html").split("<h2>Keyboard shortcuts</h2>", 1)[1]
+    listed = set(re.findall(r"<b>([^<]+)</b>", table))
+    missing = []
+    for action in window.findChildren(QAction):
+        shortcut = action.shortcut().toString()
+        if shortcut:
+            named = re.sub(r"\w+$", lambda m: GUIDE_KEY_NAMES.get(m[0], m[0]), shortcut)
+            named = named.replace("Ctrl+-", "Ctrl+−")  # the guide's minus sign
+            if named not in listed:
+                missing.append(f"{named} ({action.text()})")
+    assert missing == [], missing
 
 
 def alt_letter(text: str) -> str | None:
