@@ -56,7 +56,7 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see 'vsmapper --help')")
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
     def _parse_optional(self, arg_string: str) -> Any:
         # '-.csv' names standard output in a format; it is an argument, not an option.

@@ -51,9 +51,8 @@ def number(
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{quoted(text)} is not a {kind.__name__} number"
-            ) from None
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{quoted(text)} is not {what}") from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{quoted(text)} is not a finite number")
         if low is not None and value < low:

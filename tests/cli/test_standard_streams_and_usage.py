@@ -70,6 +70,11 @@ def test_export_writes_csv_or_a_map_to_standard_output(
         (["export", "-", "x.png", "--scale", "inf"], "'inf' is not a finite number"),
         (["export", "-", "x.png", "--scale", "1e308"], "1e308 is above 20"),
         (["forecast", "-", "--trials", "1000000001"], "1000000001 is above 1e+06"),
+        (
+            ["forecast", "-", "--trials", "abc"],
+            "'abc' is not a whole number (see 'vsmapper forecast --help')",
+        ),
+        (["export", "-", "x.png", "--scale", "big"], "'big' is not a number"),
         (["import", "x.csv", "y.vsm.json", "--hours-per-day", "nan"], "'nan' is not a finite"),
         (["analyse", "map.vsm.json"], "unknown command 'analyse'; did you mean 'analyze'?"),
         (["exprot", "a", "b"], "did you mean 'export'?"),

@@ -385,7 +385,7 @@ def test_problems_found_by_the_model_are_listed_row_by_row(tmp_path: Path) -> No
         ("Stage,Next\nA,\nB,A\n", "rows 2, 3, Next: they form a cycle (A → B → A)"),
         ("Stage,Rework to\nA,\nB,C\nC,\n", "row 3, Rework to: 'C' is not upstream of this stage"),
         ("Stage,Next\nA,B\nB,\nB,\n", "row 2, Next: 'B' names more than one stage (rows 3 and 4)"),
-        ("Stage,Process time\n,1h\n", "row 2, Stage: is blank; every stage needs a name"),
+        ("Stage,Process time\n,1h\n", "row 2, Stage: is blank; give it a name"),
         ("Stage,Id\nA,x\nB,x\n", "row 3, Id: 'x' is also the id of row 2; ids must be unique"),
         ("Stage,Id\nA,a b\n", "row 2, Id: 'a b' is not a valid id"),
         ("Stage,Process time\nA,5d/1d/2d\n", "row 2, Process time: '5d/1d/2d' is out of order"),
@@ -403,6 +403,11 @@ def test_each_kind_of_problem_is_explained(tmp_path: Path, text: str, expected: 
         return
     details = problems_of(path)
     assert any(expected in line for line in details), details
+
+
+def test_a_blank_name_is_said_once(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "Stage,Process time\nA,1h\n,3h\n")
+    assert problems_of(path) == ["row 3, Stage: is blank; give it a name"]
 
 
 def test_settings_problems_name_the_settings_sheet(tmp_path: Path) -> None:

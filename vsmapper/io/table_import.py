@@ -1000,8 +1000,6 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
     for reader in readers:
         # A name refused as unreadable stands as its text, not as a blank name refused again.
         name = read_text(reader.cell("Stage")) or reader.unreadable.get("Stage", "")
-        if not name:
-            reader.add("Stage", "is blank; every stage needs a name")
         fields: dict[str, Any] = {
             "name": name,
             "id": reader.read("Id", read_text),
