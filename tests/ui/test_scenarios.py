@@ -110,6 +110,16 @@ def test_new_scenario_asks_for_a_name_and_is_one_undo_step(
     round_trip(example, before, "Add scenario Scenario 5")
 
 
+def test_a_new_scenario_without_a_name_is_refused_with_a_word(
+    qtbot: QtBot, panel: ScenariosPanel, example: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("   ", True))
+    with qtbot.waitSignal(panel.problem) as refused:
+        panel.new_button.click()
+    assert refused.args == ["A scenario needs a name: none was added"]
+    assert example.undo_stack.count() == 0
+
+
 def test_renaming_in_the_list_is_one_undo_step(panel: ScenariosPanel, example: Workspace) -> None:
     before = dump_map(example.stream)
     panel.scenario_list.item(0).setText("Copilot only")

@@ -749,7 +749,10 @@ class ScenariosPanel(QWidget):
             text=f"Scenario {number}",
         )
         name = " ".join(typed.split())
-        if not accepted or not name:
+        if not accepted:
+            return
+        if not name:
+            self.problem.emit("A scenario needs a name: none was added")
             return
         self._add(
             Scenario(id=self.document.unique_id(name, "scenario"), name=name),
