@@ -61,6 +61,13 @@ def test_a_stage_edit_is_refused_in_the_words_of_the_whole_map_check(document: D
         assert str(edit.value) == str(user_error(whole.value, prefix="Code review: "))
 
 
+def test_a_name_is_kept_as_one_line_of_visible_text(document: Document) -> None:
+    document.rename_stage("review", "\x01Peer\treview\u202e\n")
+    assert document.stage("review").name == "Peer review"
+    document.set_stage_field("review", "name", "Code\x00 review ")
+    assert document.stage("review").name == "Code review"
+
+
 def test_remove_stage_bridges_the_chain_and_restores_exactly(document: Document) -> None:
     text = dump_map(document.stream)
     removed = document.remove_stage("coding")

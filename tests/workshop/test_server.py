@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vsmapper.model.stream import ValueStream
+from vsmapper.model.text import plain_text
 from vsmapper.workshop.server import (
     MAX_BODY_BYTES,
     SurveyRound,
     lan_address,
-    plain_text,
     round_token,
 )
 

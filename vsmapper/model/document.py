@@ -21,6 +21,7 @@ from vsmapper.model.stream import (
     ValueStream,
     changed_stage_problems,
 )
+from vsmapper.model.text import plain_text
 from vsmapper.model.validation import user_error
 
 ChangeKind = Literal[
@@ -312,6 +313,7 @@ class Document:
         if name in ("id", "ai"):
             raise VSMapperError(f"{stage.name}: '{name}' is changed through its own edits")
         if name == "name" and isinstance(value, str):
+            value = plain_text(value)
             self._refuse_a_taken_name(stage, value)
         try:
             updated = stage.replaced(**{name: value})
@@ -334,6 +336,8 @@ class Document:
         Returns the stage's id after the rename.
         """
         stage = self.stage(stage_id)
+        # Pasted text brings its controls: a \x01 showed as an empty box on the map.
+        name = plain_text(name)
         self._refuse_a_taken_name(stage, name)
         new_id = stage_id
         if stage.name == NEW_STAGE_NAME and _PLACEHOLDER_ID.fullmatch(stage_id) and name.strip():

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from vsmapper.errors import VSMapperError
 from vsmapper.model.document import NEW_STAGE_NAME, Change, Document
 from vsmapper.model.stream import Stage
+from vsmapper.model.text import plain_text
 from vsmapper.ui.commands import Edit, field_change_text, perform, try_perform
 from vsmapper.ui.units import literal_label
 from vsmapper.ui.workspace import Workspace
@@ -194,7 +195,7 @@ class Editor(QObject):
     def rename(self, stage_id: str, name: str) -> str | None:
         """Rename a stage; a new stage takes an id made from its name. Returns the id."""
         old = self.name(stage_id)
-        name = " ".join(name.split())
+        name = plain_text(name)
         if not name or name == old:
             return stage_id
         renamed: list[str] = []

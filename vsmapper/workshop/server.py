@@ -12,7 +12,6 @@ import json
 import secrets
 import socket
 import threading
-import unicodedata
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +20,7 @@ from typing import Any
 from vsmapper.io.typed import typed_value
 from vsmapper.model.duration import format_number
 from vsmapper.model.stream import Calendar, Stage, ValueStream
+from vsmapper.model.text import plain_text
 from vsmapper.workshop.merge import TIME_FIELDS, StageAnswer, SurveyMerge, merge_answers
 from vsmapper.workshop.page import SURVEY_PAGE
 
@@ -38,9 +38,6 @@ TOKEN_LENGTH = 14
 """Over 64 bits, as the 13 characters of 31 before: 26 ** 14 tokens, 65.8 bits."""
 REQUEST_TIMEOUT_SECONDS = 10
 ANSWER_FIELDS = (*TIME_FIELDS, "pca", "pain")
-KEPT_FORMAT_CHARACTERS = frozenset(["\u200c", "\u200d", *map(chr, range(0xE0020, 0xE0080))])
-"""Invisible format characters that text needs: joiners (emoji sequences, Persian, Indic
-scripts) and the tags of subdivision flags such as Scotland's."""
 
 
 class AnswerError(ValueError):
@@ -81,20 +78,6 @@ def lan_address() -> str:
     finally:
         probe.close()
     return address if not address.startswith("0.") else "127.0.0.1"
-
-
-def plain_text(text: str) -> str:
-    """``text`` on one line, without control characters or invisible ones such as bidi's."""
-    # A bidi override sent from a phone writes the note backwards on the map, the round's
-    # pane and the report; a note is one line there, as typed into the app.
-    kept = (
-        char
-        for char in text
-        if char.isspace()
-        or char in KEPT_FORMAT_CHARACTERS
-        or unicodedata.category(char) not in ("Cc", "Cf")
-    )
-    return " ".join("".join(kept).split())
 
 
 def _typed(value: object, field: str, stage: Stage, calendar: Calendar) -> Any:
