@@ -804,6 +804,28 @@ def test_deleting_the_scenario_shown_shows_the_one_shown_before(
     assert example.scenario is None
 
 
+def test_undo_and_redo_bring_the_scenario_shown_back_with_it(
+    panel: ScenariosPanel, example: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Review slots", True))
+    panel.new_button.click()
+    example.show_scenario("review-slots")
+    example.undo_stack.undo()
+    assert example.scenario is None
+    example.undo_stack.redo()
+    assert example.scenario is not None and example.scenario.id == "review-slots"
+    panel.select_scenario("review-slots")
+    panel.delete_selected()
+    assert example.scenario is None
+    example.undo_stack.undo()
+    assert example.scenario is not None and example.scenario.id == "review-slots"
+    # A view chosen since is the user's: bringing the scenario back does not override it.
+    example.undo_stack.redo()
+    example.show_scenario("more-changes")
+    example.undo_stack.undo()
+    assert example.scenario is not None and example.scenario.id == "more-changes"
+
+
 @pytest.mark.parametrize("unit", ["auto", "hours", "days"])
 def test_a_change_too_small_to_show_is_none_in_every_display_unit(
     example: Workspace, unit: str

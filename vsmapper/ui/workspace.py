@@ -45,6 +45,8 @@ class Workspace(QObject):
         self._scenario_id: str | None = None
         self._shown_before: str | None = None
         """The scenario shown before this one, shown again if this one is deleted or undone."""
+        self._taken: str | None = None
+        """The scenario shown until an edit took it away, shown again if one brings it back."""
         self._cache: (
             tuple[ValueStream, str | None, ValueStream, FlowAnalysis, FutureState | None] | None
         ) = None
@@ -67,11 +69,15 @@ class Workspace(QObject):
         if change.kind == "positions":
             self._keep_analysis(before)
         self.changed.emit(change)
-        if self._scenario_id and self.scenario is None:
-            ids = {scenario.id for scenario in self.stream.scenarios}
+        ids = {scenario.id for scenario in self.stream.scenarios}
+        if self._scenario_id and self._scenario_id not in ids:
+            self._taken = self._scenario_id
             self._scenario_id = self._shown_before if self._shown_before in ids else None
             self._shown_before = None
             self.scenarioChanged.emit()
+        elif self._taken in ids:
+            # Redo, or undoing its deletion: the view comes back with the scenario.
+            self.show_scenario(self._taken)
         self._refresh_timer.start()
 
     def _keep_analysis(self, before: ValueStream) -> None:
@@ -105,7 +111,7 @@ class Workspace(QObject):
     def load(self, stream: ValueStream, path: Path | None) -> None:
         """Show another map in this workspace: a clean start with no undo history."""
         self.undo_stack.clear()
-        self._scenario_id = self._shown_before = None
+        self._scenario_id = self._shown_before = self._taken = None
         self.document.replace(stream)
         self.undo_stack.setClean()
         self.set_path(path)
@@ -124,6 +130,7 @@ class Workspace(QObject):
 
     def show_scenario(self, scenario_id: str | None) -> None:
         """Show a scenario's future state, or the current state with None."""
+        self._taken = None
         if scenario_id != self._scenario_id:
             self._shown_before, self._scenario_id = self._scenario_id, scenario_id
             self._pending.add("scenario")
