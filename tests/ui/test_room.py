@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRectF, QStandardPaths
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QPainterPathStroker
 from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
@@ -28,7 +30,9 @@ from vsmapper.ui.canvas.items import (
     ROW_LABEL_SIZE,
     ROW_VALUE_SIZE,
     SELF_REWORK_LABEL,
+    AIBadgeItem,
     PhaseBandsItem,
+    tag_rect,
 )
 from vsmapper.ui.canvas.view import PresentationBanner, banner_title, draw_fitted
 from vsmapper.ui.main_window import MainWindow
@@ -349,6 +353,107 @@ def test_loops_back_to_the_first_lane_stay_under_the_title(qtbot: QtBot) -> None
         assert loop.label_rect().top() >= bands_top
         labels.append(loop.label_rect())
     assert not any(a.intersects(b) for a, b in itertools.combinations(labels, 2))
+
+
+def branches(seed: int) -> ValueStream:
+    """Columns of one to three parallel stages; the lowest stage of a column sends work back
+    to an earlier stage, and a later stage to the lowest stage of an earlier column."""
+    rng = random.Random(seed)
+    columns: list[list[dict[str, Any]]] = []
+    flows = []
+    for number in range(rng.randint(7, 10)):
+        width = 1 if number == 0 else rng.choice((1, 2, 2, 3))
+        count = sum(map(len, columns))
+        column = [
+            {"id": f"s{count + row}", "name": f"Stage {count + row}", "process_time": "4h"}
+            | (
+                {"ai": [{"id": f"ai{count + row}", "name": "Assistant"}]}
+                if rng.random() < 0.4
+                else {}
+            )
+            for row in range(width)
+        ]
+        previous = columns[-1] if columns else []
+        flows += [{"from": a["id"], "to": b["id"]} for a in previous for b in column]
+        columns.append(column)
+    stacked = [number for number, column in enumerate(columns) if len(column) > 1]
+    source_column = rng.choice(stacked[1:] or stacked)
+    columns[source_column][-1] |= {
+        "pca": 80,
+        "rework_to": rng.choice([s["id"] for c in columns[:source_column] for s in c]),
+    }
+    target_column = rng.choice([n for n in stacked if n < len(columns) - 1])
+    later = rng.choice([c[0] for c in columns[target_column + 1 :]])
+    if "rework_to" not in later:
+        later |= {"pca": 85, "rework_to": columns[target_column][-1]["id"]}
+    # Rates of the boxes' own loops, which no other loop may cross.
+    for stage in rng.sample([s for c in columns for s in c if "pca" not in s], 3):
+        stage["pca"] = 90
+    stages = [stage for column in columns for stage in column]
+    return ValueStream.model_validate(
+        {"name": f"Branches {seed}", "stages": stages, "flows": flows}
+    )
+
+
+def loop_crossings(scene: MapScene, stream: ValueStream) -> list[str]:
+    """What a rework loop's line or rate covers: another box, a pill or badge, another rate."""
+    stroker = QPainterPathStroker()
+    stroker.setWidth(2.4)
+    body = AIBadgeItem.RADIUS * 0.78
+    crossed = []
+    for stage in stream.stages:
+        if stage.rework_to in (None, stage.id) or stage.pca == 100:
+            continue
+        loop = scene.rework_item(stage.id)
+        line = stroker.createStroke(loop.line())
+        for other in stream.stages:
+            box = scene.stage_item(other.id)
+            covered = (
+                [(box.box_rect(), "box")] if other.id not in (stage.id, stage.rework_to) else []
+            )
+            covered += [
+                (tag_rect(text, n).translated(box.pos()), "pill")
+                for n, (text, _) in enumerate(box.face.tags)
+            ]
+            if other.id != stage.rework_to:
+                # A loop lands on its target's top beside that box's own rate and AI badge;
+                # one over a box passes a unit over the tip of its badge's burst.
+                covered += [
+                    (badge.mapRectToScene(QRectF(-body, -body, 2 * body, 2 * body)), "badge")
+                    for badge in box.childItems()
+                ]
+                if box.face.self_rework:
+                    covered += [(SELF_REWORK_LABEL.translated(box.pos()), "rate")]
+            if other.id != stage.id and other.rework_to not in (None, other.id) and other.pca < 100:
+                covered += [(scene.rework_item(other.id).label_rect(), "loop's rate")]
+            for rect, what in covered:
+                if line.intersects(rect):
+                    crossed.append(f"{stage.name}'s loop crosses {other.name}'s {what}")
+                elif what in ("box", "badge", "rate") and loop.label_rect().intersects(rect):
+                    crossed.append(f"{stage.name}'s rate covers {other.name}'s {what}")
+    return crossed
+
+
+@pytest.mark.parametrize(
+    ("size", "present"), [((1920, 1080), True), ((1280, 720), True), ((1600, 900), False)]
+)
+def test_a_loop_from_a_parallel_stage_climbs_beside_the_boxes_over_it(
+    qtbot: QtBot, size: tuple[int, int], present: bool
+) -> None:
+    # Security review, drawn under QA testing, sent work back to Code review straight up
+    # through QA testing's box and its rate.
+    example = load_map(EXAMPLE)
+    stages = [
+        stage.replaced(rework_to="review") if stage.id == "security" else stage
+        for stage in example.stages
+    ]
+    maps = [example.replaced(stages=stages), *(branches(seed) for seed in range(6))]
+    for stream in maps:
+        view = presenting(qtbot, stream, size)
+        if not present:
+            view.set_presentation(False)
+            view.fit()
+        assert loop_crossings(view.map_scene(), stream) == [], stream.name
 
 
 def test_the_timeline_ladder_wraps_with_the_lanes(qtbot: QtBot, platform: ValueStream) -> None:

@@ -723,14 +723,27 @@ class FlowItem(QGraphicsItem):
         painter.drawPolygon(head)
 
 
+REWORK_CLIMB = 82.0
+"""How far left of a stacked box a loop from or to it climbs: clear of the waits in front of
+its column and of the AI badges on the corners of the column before it."""
+REWORK_SIDE_DROP = 10.0
+"""How far under a stacked box's top its loop leaves or enters it: over its wait's triangle."""
+ReworkRoute = tuple[
+    float, float, float, float, float, str, tuple[float, float] | None, Point | None, Point | None
+]
+
+
+def _beside(corner: Point) -> tuple[QPointF, float]:
+    """Where a loop leaves or enters the stacked box at ``corner``, and where it climbs."""
+    return QPointF(corner[0], corner[1] + REWORK_SIDE_DROP), corner[0] - REWORK_CLIMB
+
+
 class ReworkItem(QGraphicsItem):
     """A dashed back-arrow over the boxes from a stage to where its rejected work goes."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._route: (
-            tuple[float, float, float, float, float, str, tuple[float, float] | None] | None
-        ) = None
+        self._route: ReworkRoute | None = None
         self._path = QPainterPath()
         self._head = QPolygonF()
         self.label = ""
@@ -745,24 +758,48 @@ class ReworkItem(QGraphicsItem):
         apex: float,
         label: str,
         detour: tuple[float, float] | None = None,
+        leave: Point | None = None,
+        land: Point | None = None,
     ) -> None:
         """Arc from ``start`` up to ``apex`` and down onto ``end``, labelled at the top.
 
         ``detour`` (left, upper apex) takes a loop back to an earlier lane: up to ``apex`` over
         its own lane, left to ``left``, up to the upper apex over the target's lane and down
         onto ``end``; the label sits over the target's lane, where the loop lands.
+        ``leave`` and ``land`` are the top-left corners of a source or target box stacked
+        under another: the loop leaves or enters it by its left side and climbs beside its
+        column instead, its label where it would be.
         """
-        route = (start.x(), start.y(), end.x(), end.y(), apex, label, detour)
+        route = (start.x(), start.y(), end.x(), end.y(), apex, label, detour, leave, land)
         if route == self._route:
             return
         self.prepareGeometryChange()
         self._route = route
-        tip = QPointF(end.x(), end.y() - ARROW_LENGTH + 2)
+        run = detour[1] if detour else apex
+        if leave is None:
+            leaving = [start, QPointF(start.x(), apex)]
+        else:
+            side, climb = _beside(leave)
+            leaving = [side, QPointF(climb, side.y()), QPointF(climb, apex)]
+        if land is None:
+            landing = [QPointF(end.x(), run), QPointF(end.x(), end.y() - ARROW_LENGTH + 2)]
+            self._head = _arrow_head(QPointF(end.x(), end.y() + 1), 0, 1, ARROW_LENGTH, 6)
+        else:
+            side, climb = _beside(land)
+            landing = [
+                QPointF(climb, run),
+                QPointF(climb, side.y()),
+                QPointF(side.x() - ARROW_LENGTH + 2, side.y()),
+            ]
+            self._head = _arrow_head(QPointF(side.x() + 1, side.y()), 1, 0, ARROW_LENGTH, 6)
         if detour is None:
             top = QPointF((start.x() + end.x()) / 2, apex)
-            self._path = QPainterPath(start)
-            self._path.cubicTo(QPointF(start.x(), apex), QPointF(start.x(), apex), top)
-            self._path.cubicTo(QPointF(end.x(), apex), QPointF(end.x(), apex), tip)
+            if leave is None and land is None:
+                self._path = QPainterPath(start)
+                self._path.cubicTo(QPointF(start.x(), apex), QPointF(start.x(), apex), top)
+                self._path.cubicTo(QPointF(end.x(), apex), QPointF(end.x(), apex), landing[-1])
+            else:
+                self._path = rounded_polyline([*leaving, *landing])
         else:
             left, upper = detour
             half = _metrics(15, True).horizontalAdvance(label) / 2 + 9
@@ -771,17 +808,9 @@ class ReworkItem(QGraphicsItem):
             # that runs back to the next lane and on the phase's name.
             top = QPointF(max(end.x() - half - 16, left + half + 8), upper)
             self._path = rounded_polyline(
-                [
-                    start,
-                    QPointF(start.x(), apex),
-                    QPointF(left, apex),
-                    QPointF(left, upper),
-                    QPointF(end.x(), upper),
-                    tip,
-                ]
+                [*leaving, QPointF(left, apex), QPointF(left, upper), *landing]
             )
         _cached(self, detour is None)
-        self._head = _arrow_head(QPointF(end.x(), end.y() + 1), 0, 1, ARROW_LENGTH, 6)
         self.label = label
         width = _metrics(15, True).horizontalAdvance(label) + 18
         self._label_rect = QRectF(top.x() - width / 2, top.y() - 12, width, 24)

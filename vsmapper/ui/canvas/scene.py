@@ -670,6 +670,10 @@ class MapScene(QGraphicsScene):
         source, target = self._box(stage_id), self._box(target_id)
         start = QPointF(source.left() + source.width() * 0.45, source.top())
         end = QPointF(target.left() + target.width() * 0.76, target.top())
+        # From or to a box under another of its column, a loop runs up beside the column,
+        # not through the boxes, rates and pills over it.
+        leave = self._corners[stage_id] if self._under_a_box(stage_id, start.x()) else None
+        land = self._corners[target_id] if self._under_a_box(target_id, end.x()) else None
         source_lane, target_lane = self._lane_of(stage_id), self._lane_of(target_id)
         if source_lane == target_lane or not self._lanes:
             highest = self._highest_top(
@@ -678,7 +682,12 @@ class MapScene(QGraphicsScene):
                 self._lanes[source_lane] if self._lanes else None,
             )
             self._reworks[stage_id].set_route(
-                start, end, highest - REWORK_RISE - REWORK_STEP * level, label
+                start,
+                end,
+                highest - REWORK_RISE - REWORK_STEP * level,
+                label,
+                leave=leave,
+                land=land,
             )
             return
         # As high as a loop within one lane: lower, it would strike through the rates of
@@ -694,7 +703,20 @@ class MapScene(QGraphicsScene):
                 self._highest_top(self._lanes_left(), target.right(), self._lanes[target_lane])
                 - rise,
             ),
+            leave,
+            land,
         )
+
+    def _under_a_box(self, stage_id: str, x: float) -> bool:
+        """Whether a box of the stage's lane stands over its box where a line up from ``x`` runs."""
+        if not self._sorted_corners:
+            self._sort_corners()
+        top = self._corners[stage_id][1]
+        lane = self._lanes[self._lane_of(stage_id)] if self._lanes else None
+        boxes = self._sorted_corners.get(lane, [])
+        start = bisect.bisect_left(boxes, (x - BOX.width(), float("-inf")))
+        stop = bisect.bisect_right(boxes, (x, float("inf")))
+        return any(left < x and y < top for left, y in boxes[start:stop])
 
     def _lane_of(self, stage_id: str) -> int:
         """The lane a stage's box is in now."""
