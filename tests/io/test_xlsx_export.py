@@ -164,7 +164,7 @@ def test_summary_has_exactly_the_contract_labels_and_live_formulas(
         "SUMPRODUCT(StageTable[[Process time (h)]]+StageTable[[Wait time (h)]],"
         "StageTable[[On critical path]]))"
     )
-    assert formulas[4] == "=EXP(SUMPRODUCT(LN(StageTable[[%C&A]]/100)))"
+    assert formulas[4] == ("=EXP(SUMPRODUCT(LN(StageTable[[%C&A]]/100^(StageTable[[%C&A]]>1))))")
     analysis = analyze(example)
     assert sheet["B6"].value == pytest.approx(analysis.expected_lead_time_hours)
     assert sheet["B7"].value == analysis.constraint.stage
@@ -419,6 +419,22 @@ def exported_stages(stream: ValueStream, folder: Path) -> tuple[Path, Any, Any]:
 
 
 @pytest.mark.slow
+@needs_libreoffice
+def test_a_pca_typed_as_a_percentage_rolls_up_as_the_app_reads_it(
+    tmp_path: Path, example: ValueStream, libreoffice_profile: Path
+) -> None:
+    path, workbook, sheet = exported_stages(example, tmp_path)
+    coding = next(row for row in range(2, 14) if sheet.cell(row, 1).value == "Coding")
+    # What Excel stores for "70%" typed into the cell.
+    cell = sheet.cell(coding, stage_column(sheet, "%C&A"))
+    cell.value, cell.number_format = 0.7, "0%"
+    workbook.save(path)
+    values = summary_values(convert_with_libreoffice(path, "xlsx", libreoffice_profile))
+    edited = import_spreadsheet(path)
+    assert edited.stage("coding").pca == pytest.approx(70)
+    assert values["Rolled %C&A"] == pytest.approx(analyze(edited).rolled_pca)
+
+
 @needs_libreoffice
 def test_editing_a_time_in_stages_moves_the_totals(
     tmp_path: Path, example: ValueStream, libreoffice_profile: Path

@@ -563,7 +563,8 @@ def _write_summary(
                 )
             ),
             # A product of thousands of fractions underflows; a sum of logarithms does not.
-            f"=EXP(SUMPRODUCT(LN({pca}/100)))",
+            # 1 or less is a fraction, as the import reads it: "90%" typed in Excel is 0.9.
+            f"=EXP(SUMPRODUCT(LN({pca}/100^({pca}>1))))",
         ]
         if count
         else [0, 0, 0, 0, 1]
