@@ -90,6 +90,14 @@ def with_stage(stream: ValueStream, stage_id: str, **changes: Any) -> ValueStrea
     return stream.replaced(stages=stages)
 
 
+def overloaded_example() -> ValueStream:
+    """The example map with Coding over 400% busy today, so every scenario of it is unbounded."""
+    from vsmapper.cli import example_map_path
+    from vsmapper.io.mapfile import load_map
+
+    return with_stage(load_map(example_map_path()), "coding", people=1.5, availability=0.5)
+
+
 @st.composite
 def random_maps(draw: st.DrawFn, max_stages: int = 7, chain: bool = False) -> ValueStream:
     """Small maps: random DAG (or chain), random times, %C&A and rework targets, any file order.

@@ -27,7 +27,15 @@ from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import load_map
 from vsmapper.model import ValueStream
 
-from .maps import FEATURE_CHAIN, PARALLEL_TESTS, make_map, reference_map, stage, with_stage
+from .maps import (
+    FEATURE_CHAIN,
+    PARALLEL_TESTS,
+    make_map,
+    overloaded_example,
+    reference_map,
+    stage,
+    with_stage,
+)
 
 close = pytest.approx
 EXPECTED_LEAD_TIME = 112 + 11 + 32 / 9 + 58 * 0.15 / 0.85
@@ -591,3 +599,43 @@ def test_a_queue_its_load_can_explain_is_not_flagged() -> None:
     busy = make_map([stage("review", 2, 16, people=1)], demand_per_week=10)  # 50% busy
     assert of_kind(insights(busy), "calendar_wait") == []
     assert of_kind(insights(busy.replaced(demand_per_week=None)), "calendar_wait") == []
+
+
+# ---- an unbounded state ----
+
+
+def test_an_unbounded_scenario_s_view_names_the_overload_and_no_lead_time_figures() -> None:
+    # Coding is over 400% busy: the Metrics said "unbounded" while Insights said "items wait
+    # 6w 1.9d of 7w 3.8d" and named a constraint with its share of that lead time.
+    stream = overloaded_example()
+    for scenario in stream.scenarios:
+        found = insights(stream, scenario)
+        overload = only(found, "unbounded")
+        assert overload.severity == "critical"
+        assert overload.stage_ids == ("coding",)
+        assert overload.title == "Coding is overloaded: lead time has no steady state"
+        assert overload.text.startswith("Coding gets ")
+        assert "Fix Coding first" in overload.text
+        for kind in ("constraint", "waiting", "rework", "biggest_lever", "capacity"):
+            assert of_kind(found, kind) == [], kind
+        assert not any("The lead-time constraint is" in insight.text for insight in found)
+        assert not any("flow efficiency of" in insight.text for insight in found)
+        json.dumps(insights_json(stream, scenario.name), allow_nan=False)
+
+
+def test_today_s_overload_keeps_the_figures_the_team_gave_as_the_metrics_do() -> None:
+    # Today's waits are observations, not a steady state: the current view has a lead time,
+    # a constraint and the overload, as the Metrics panel shows them.
+    found = insights(overloaded_example())
+    assert of_kind(found, "unbounded") == []
+    assert only(found, "constraint").stage_ids == ("discovery",)
+    capacity = only(found, "capacity")
+    assert (capacity.severity, capacity.stage_ids[0]) == ("critical", "coding")
+
+
+def test_a_scenario_that_overloads_a_stage_names_it_once_in_its_view() -> None:
+    stream = capacity_map(scenarios=[{"id": "grow", "name": "Grow", "demand_factor": 1.2}])
+    found = insights(stream, stream.scenarios[0])
+    assert only(found, "demand_overload").stage_ids == ("b",)
+    kinds = {insight.kind for insight in found}
+    assert not kinds & {"unbounded", "constraint", "waiting", "biggest_lever", "capacity"}

@@ -19,8 +19,11 @@ from vsmapper.analysis.queues import (
     QueueChange,
     overflow_json,
     queue_factor,
+    relief_text,
     responds_to_load,
     stage_loads,
+    stage_names,
+    unbounded_reason,
 )
 from vsmapper.analysis.scenario import (
     PCA_FLOOR,
@@ -268,10 +271,13 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
     Findings about flow (constraint, waiting, capacity, rework, the biggest lever) describe
     the map as the scenario would make it, or as it is without one.
     """
-    viewed = stream if scenario is None else apply_scenario(stream, scenario)
+    state = None if scenario is None else future_state(stream, scenario)
+    viewed = stream if state is None else state.stream
     analysis = analyze(viewed)
     current = analysis if scenario is None else analyze(stream)
-    ranked = sensitivity(viewed)
+    # An unbounded state has no lead time: no finding may quote one, or a share or saving of it.
+    bounded = state is None or not state.unbounded
+    ranked = sensitivity(viewed) if bounded else ()
     effects = [
         effect
         for effect in opportunity_effects(stream)
@@ -287,19 +293,24 @@ def insights(stream: ValueStream, scenario: Scenario | None = None) -> list[Insi
         if scenario is not None
         else set()
     )
+    unbounded = _unbounded(
+        [] if state is None else [c for c in state.overflowing if c.stage_id not in explained]
+    )
+    explained.update(stage_id for insight in unbounded for stage_id in insight.stage_ids)
     found = [
-        *_constraint(analysis, words),
-        *_waiting(analysis, words),
+        *(_constraint(analysis, words) if bounded else []),
+        *(_waiting(analysis, words) if bounded else []),
         *[
             insight
             for insight in _capacity(viewed, analysis)
             if insight.stage_ids[0] not in explained
         ],
         *overloads,
+        *unbounded,
         *_little_contradictions(analysis, words),
         *_calendar_waits(stream, calendar, words),
         *_growing_queues(stream, scenarios, words, {stage.id for stage, *_ in calendar}),
-        *_rework_hot_spots(viewed, analysis, ranked, words),
+        *(_rework_hot_spots(viewed, analysis, ranked, words) if bounded else []),
         *_biggest_lever(analysis, ranked, words),
         *_best_opportunity(effects, words),
         *_low_leverage(
@@ -396,6 +407,33 @@ def _constraint(analysis: FlowAnalysis, words: _Words) -> list[Insight]:
                 "wait_time_hours": metrics.wait_time_hours,
                 "process_time_hours": metrics.process_time_hours,
                 "rework_hours": metrics.rework_hours,
+            },
+        )
+    ]
+
+
+def _unbounded(overflowing: Sequence[QueueChange]) -> list[Insight]:
+    """Stages the viewed state overloads that no other finding names: lead time has no
+    steady state, and only relieving them changes that."""
+    if not overflowing:
+        return []
+    names = stage_names(overflowing)
+    return [
+        Insight(
+            kind="unbounded",
+            severity="critical",
+            title=(
+                f"{names} {'are' if overflowing[1:] else 'is'} overloaded: "
+                "lead time has no steady state"
+            ),
+            text=(
+                f"{unbounded_reason(overflowing)}, and there is no lead time, flow efficiency "
+                f"or constraint to show. {relief_text(overflowing)}."
+            ),
+            stage_ids=tuple(change.stage_id for change in overflowing),
+            figures={
+                "utilization": max(change.utilization_after or 0.0 for change in overflowing),
+                "overloaded_stages": float(len(overflowing)),
             },
         )
     ]

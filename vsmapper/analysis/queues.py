@@ -176,6 +176,20 @@ def unbounded_reason(overflowing: Sequence[QueueChange]) -> str:
     return "; ".join(parts) + ", so its queue grows without bound"
 
 
+def stage_names(overflowing: Sequence[QueueChange]) -> str:
+    """The stages that overflow, as a sentence names them: ``Coding and Code review``."""
+    names = [change.stage for change in overflowing]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
+
+
+def relief_text(overflowing: Sequence[QueueChange]) -> str:
+    """What to do about an unbounded lead time: relieve the stages that overflow, and how."""
+    return (
+        f"Fix {stage_names(overflowing)} first: no other change gives lead time a steady "
+        "state. Add people or availability there, cut the work per item or take in less"
+    )
+
+
 def _excess(change: QueueChange) -> str:
     """How much more than it can do a stage gets; at 100 % shown, none: it has no slack."""
     excess = (change.utilization_after or 0.0) - 1

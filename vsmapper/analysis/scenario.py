@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from vsmapper.analysis.flow import FlowAnalysis, analyze
+from vsmapper.analysis.flow import Constraint, FlowAnalysis, analyze
 from vsmapper.analysis.queues import QueueChange, respond
 from vsmapper.errors import VSMapperError
 from vsmapper.model import Scenario, Stage, ValueStream
@@ -32,6 +32,11 @@ class QueueChanges:
     def unbounded(self) -> bool:
         """Whether some queue grows without bound, so lead time is not a number."""
         return any(change.overflowing for change in self.queues)
+
+    def constraint_of(self, analysis: FlowAnalysis) -> Constraint | None:
+        """The analysed state's constraint; none when unbounded: it has no lead time to hold
+        a share of, and only relieving the stages that overflow changes that."""
+        return None if self.unbounded else analysis.constraint
 
     def queue(self, stage_id: str) -> QueueChange:
         """The queue change at the stage with this id."""
