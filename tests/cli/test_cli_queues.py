@@ -164,3 +164,63 @@ def test_the_export_help_says_a_workbook_holds_today_s_map(
     with pytest.raises(SystemExit):
         main(["export", "--help"])
     assert "a workbook holds today's map" in " ".join(capsys.readouterr().out.split())
+
+
+def overloaded_path(tmp_path: Path) -> Path:
+    from tests.analysis.maps import overloaded_example
+
+    path = tmp_path / "over.vsm.json"
+    save_map(overloaded_example(), path)
+    return path
+
+
+def test_an_unbounded_report_names_the_overload_and_claims_no_constraint_or_saving(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Coding is over 400% busy: the report named "Measure outcome" the constraint and said
+    # halving Coding's process time would save 1.9d, though Coding stays overloaded.
+    code, out, _ = run(
+        ["analyze", str(overloaded_path(tmp_path)), "--scenario", "AI across the stream"], capsys
+    )
+    assert code == 0
+    assert "unbounded: Coding gets 333% of its capacity" in out
+    assert "◆ constraint" not in out
+    assert "Halve process" not in out
+    constraint = next(line for line in out.splitlines() if line.startswith("Constraint:"))
+    assert constraint.startswith("Constraint: none, lead time is unbounded. Fix Coding first")
+    assert "Where it would matter: only at Coding" in out
+    coding = next(line for line in out.splitlines() if " Coding " in line)
+    assert coding.split()[-3:] == ["—", "—", "333%"]  # leverage, share, load
+
+
+def test_an_unbounded_json_report_has_null_constraint_leverage_and_savings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(overloaded_path(tmp_path))
+    code, out, _ = run(["analyze", path, "--scenario", "AI across the stream", "--json"], capsys)
+    assert code == 0
+    report = json.loads(out, parse_constant=lambda name: pytest.fail(f"not strict JSON: {name}"))
+    assert report["unbounded"] is True
+    assert report["constraint"] is None
+    assert report["capacity_bottleneck"]["stage"] == "Coding"
+    assert all(
+        (stage["leverage_hours"], stage["share"]) == (None, None) for stage in report["stages"]
+    )
+    matter = report["where_it_would_matter"]
+    assert len(matter) == len(report["stages"])
+    assert set(matter[0]) == {
+        "stage",
+        "halve_process_hours",
+        "halve_wait_hours",
+        "perfect_pca_hours",
+        "best_hours",
+    }
+    assert all(value is None for row in matter for key, value in row.items() if key != "stage")
+    # Every scenario of this map is unbounded: none has a constraint; today's keeps its own.
+    for scenario in report["scenarios"]:
+        assert (scenario["unbounded"], scenario["constraint"]) == (True, None)
+        assert scenario["current_constraint"] == "Discovery & prioritisation"
+    code, out, _ = run(["analyze", path, "--json"], capsys)
+    today = json.loads(out)
+    assert today["constraint"]["stage"] == "Discovery & prioritisation"
+    assert today["where_it_would_matter"][0]["best_hours"] > 0

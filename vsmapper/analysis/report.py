@@ -7,7 +7,13 @@ from typing import Any
 
 from vsmapper.analysis.flow import FlowAnalysis, StageMetrics, analyze
 from vsmapper.analysis.insights import insights_json
-from vsmapper.analysis.queues import QueueChange, overflow_json, unbounded_reason
+from vsmapper.analysis.queues import (
+    QueueChange,
+    overflow_json,
+    relief_text,
+    stage_names,
+    unbounded_reason,
+)
 from vsmapper.analysis.scenario import (
     FutureState,
     ScenarioComparison,
@@ -45,6 +51,7 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
     names = {metrics.id: metrics.name for metrics in analysis.stages}
     calendar = stream.calendar
     bounded = state is None or not state.unbounded
+    constraint = analysis.constraint if state is None else state.constraint_of(analysis)
     queues = {change.stage_id: change for change in state.queues} if state else {}
     kinds = {stage.id: stage.wait_kind for stage in stream.stages}
     marked = {stage.id: len(stage.ai) for stage in stream.stages}
@@ -67,12 +74,12 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
         "rework_hours": _number(analysis.rework_hours),
         "critical_path": [names[stage_id] for stage_id in analysis.critical_path],
         "constraint": None
-        if analysis.constraint is None
+        if constraint is None
         else {
-            "stage": analysis.constraint.stage,
-            "leverage_hours": _number(analysis.constraint.leverage_hours),
-            "share": _number(analysis.constraint.share),
-            "reason": analysis.constraint.reason,
+            "stage": constraint.stage,
+            "leverage_hours": _number(constraint.leverage_hours),
+            "share": _number(constraint.share),
+            "reason": constraint.reason,
         },
         "capacity_bottleneck": None
         if analysis.capacity_bottleneck is None
@@ -83,13 +90,17 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
         },
         "cost_per_item": _number(analysis.cost_per_item),
         "stages": [
-            _stage_json(metrics, kinds[metrics.id], queues.get(metrics.id), marked[metrics.id])
+            _stage_json(
+                metrics, kinds[metrics.id], queues.get(metrics.id), marked[metrics.id], bounded
+            )
             for metrics in analysis.stages
         ],
         **scenario_keys,
         "days_per_week": _plain(calendar.days_per_week),
         "currency": stream.currency,
-        "where_it_would_matter": [_sensitivity_json(found) for found in sensitivity(analysed)],
+        "where_it_would_matter": [
+            _sensitivity_json(found, bounded) for found in _ranked(analysed, analysis, bounded)
+        ],
         "scenarios": [_comparison_json(compare(stream, scenario)) for scenario in stream.scenarios],
         **insights_json(stream, scenario_name),
     }
@@ -106,6 +117,18 @@ def _analysed_map(
     return scenario.name, state.stream, state
 
 
+def _ranked(
+    stream: ValueStream, analysis: FlowAnalysis, bounded: bool
+) -> tuple[StageSensitivity, ...]:
+    """Where a change would matter, best first; in map order unless ``bounded``, for then no
+    saving is a number to rank by."""
+    ranked = sensitivity(stream)
+    if bounded:
+        return ranked
+    place = {metrics.id: number for number, metrics in enumerate(analysis.stages)}
+    return tuple(sorted(ranked, key=lambda found: place[found.stage_id]))
+
+
 def _optional(value: float | None) -> float | None:
     return None if value is None else _number(value)
 
@@ -116,12 +139,17 @@ def _plain(value: float) -> int | float:
 
 
 def _stage_json(
-    metrics: StageMetrics, wait_kind: str, queue: QueueChange | None, marked: int
+    metrics: StageMetrics,
+    wait_kind: str,
+    queue: QueueChange | None,
+    marked: int,
+    bounded: bool = True,
 ) -> dict[str, Any]:
     """One stage: the contract's keys, then additive ones.
 
     ``utilization_before`` is today's (the map's own without a scenario); ``ai_opportunities``
     counts those ``marked`` at the stage, as without a scenario, not only the ones it applies.
+    Unless ``bounded``, leverage and share are null: they are parts of a lead time that is not.
     """
     before = metrics.utilization if queue is None else queue.utilization_before
     return {
@@ -132,8 +160,8 @@ def _stage_json(
         "process_time_hours": _number(metrics.process_time_hours),
         "wait_time_hours": _number(metrics.wait_time_hours),
         "rework_hours": _number(metrics.rework_hours),
-        "leverage_hours": _number(metrics.leverage_hours),
-        "share": _number(metrics.share),
+        "leverage_hours": _number(metrics.leverage_hours) if bounded else None,
+        "share": _number(metrics.share) if bounded else None,
         "on_critical_path": metrics.on_critical_path,
         "utilization": _optional(metrics.utilization),
         "ai_opportunities": marked,
@@ -147,19 +175,26 @@ def _stage_json(
     }
 
 
-def _sensitivity_json(found: StageSensitivity) -> dict[str, Any]:
+def _sensitivity_json(found: StageSensitivity, bounded: bool = True) -> dict[str, Any]:
+    """One stage's savings; null unless ``bounded``: no change saves time off no lead time."""
     return {
         "stage": found.stage,
-        "halve_process_hours": _number(found.halve_process_hours),
-        "halve_wait_hours": _number(found.halve_wait_hours),
-        "perfect_pca_hours": _number(found.perfect_pca_hours),
-        "best_hours": _number(found.best_hours),
+        **{
+            key: _number(getattr(found, key)) if bounded else None
+            for key in (
+                "halve_process_hours",
+                "halve_wait_hours",
+                "perfect_pca_hours",
+                "best_hours",
+            )
+        },
     }
 
 
 def _comparison_json(comparison: ScenarioComparison) -> dict[str, Any]:
     future, current = comparison.future, comparison.current
     bounded = not comparison.unbounded
+    constraint = comparison.constraint_of(future)
     return {
         "name": comparison.scenario,
         "id": comparison.scenario_id,
@@ -167,7 +202,7 @@ def _comparison_json(comparison: ScenarioComparison) -> dict[str, Any]:
         "expected_lead_time_hours": _number(future.expected_lead_time_hours) if bounded else None,
         "flow_efficiency": _number(future.flow_efficiency) if bounded else None,
         "rolled_pca": _number(future.rolled_pca),
-        "constraint": None if future.constraint is None else future.constraint.stage,
+        "constraint": None if constraint is None else constraint.stage,
         "cost_per_item": _number(future.cost_per_item),
         "monthly_ai_cost": _number(comparison.monthly_ai_cost),
         "lead_time_delta_hours": _optional(comparison.lead_time_delta_hours),
@@ -187,17 +222,29 @@ def analysis_text(stream: ValueStream, scenario_name: str | None) -> str:
     scenario_label, analysed, state = _analysed_map(stream, scenario_name)
     analysis = analyze(analysed)
     calendar = stream.calendar
+    overflowing = () if state is None else state.overflowing
     lines = [stream.name]
     if scenario_label is not None:
         lines.append(f"Scenario: {scenario_label}")
     lines.append("")
     if analysis.stages:
-        lines += _stage_table(analysis, calendar)
-        lines.append(f"  {CRITICAL_MARK} on the critical path   {CONSTRAINT_MARK} the constraint")
+        lines += _stage_table(analysis, calendar, not overflowing)
+        marks = f"  {CRITICAL_MARK} on the critical path"
+        lines.append(marks if overflowing else f"{marks}   {CONSTRAINT_MARK} the constraint")
         lines.append("")
     else:
         lines += ["  The map has no stages yet.", ""]
     lines += _totals(analysis, analysed, calendar, state)
+    if overflowing:
+        # No lead time to hold a share of or to save time off: the overload is what to fix.
+        lines += [
+            "",
+            f"Constraint: none, lead time is unbounded. {relief_text(overflowing)}.",
+            "",
+            f"Where it would matter: only at {stage_names(overflowing)}, until "
+            f"{'they are' if overflowing[1:] else 'it is'} within capacity.",
+        ]
+        return printable_lines(lines) + "\n"
     if analysis.constraint is not None:
         lines += ["", f"Constraint: {analysis.constraint.reason}."]
     top = [found for found in sensitivity(analysed) if found.best_hours > 0][:TOP_SENSITIVITIES]
@@ -240,10 +287,11 @@ def _percent(share: float) -> str:
     return f"{share:.1%}"
 
 
-def _stage_table(analysis: FlowAnalysis, calendar: Calendar) -> list[str]:
-    """One row per stage, the critical path and the constraint marked."""
+def _stage_table(analysis: FlowAnalysis, calendar: Calendar, bounded: bool = True) -> list[str]:
+    """One row per stage, the critical path and the constraint marked; unless ``bounded``, no
+    leverage, share or constraint, which are parts of a lead time that is not."""
     with_demand = analysis.capacity_bottleneck is not None
-    constraint_id = analysis.constraint.stage_id if analysis.constraint else None
+    constraint_id = analysis.constraint.stage_id if analysis.constraint and bounded else None
     with_little = any(metrics.little_wait_hours is not None for metrics in analysis.stages)
     headers = ["", "Stage", "Process", "Wait", "Rework", "Leverage", "Share"]
     if with_demand:
@@ -258,8 +306,8 @@ def _stage_table(analysis: FlowAnalysis, calendar: Calendar) -> list[str]:
             _hours(metrics.process_time_hours, calendar),
             _hours(metrics.wait_time_hours, calendar),
             _hours(metrics.rework_hours, calendar),
-            _hours(metrics.leverage_hours, calendar),
-            share_text(metrics.share),
+            _hours(metrics.leverage_hours, calendar) if bounded else "—",
+            share_text(metrics.share) if bounded else "—",
         ]
         if with_demand:
             row.append(f"{metrics.utilization:.0%}")
