@@ -274,6 +274,20 @@ def test_the_ai_and_scenario_sheets_hold_the_definitions(
     assert workbook["Settings"]["B3"].value == 8
 
 
+def test_an_unbounded_scenario_has_no_constraint_in_the_workbook(tmp_path: Path) -> None:
+    from tests.analysis.maps import overloaded_example
+
+    # Coding is over 400% busy: its lead time cells were empty, its Constraint a stage
+    # holding a share of the lead time it does not have.
+    path = tmp_path / "over.xlsx"
+    export_xlsx(overloaded_example(), path)
+    header, *rows = openpyxl.load_workbook(path)["Scenarios"].iter_rows(values_only=True)
+    for row in rows:
+        found = dict(zip(header, row, strict=True))
+        assert (found["Lead time (h)"], found["Constraint"]) == (None, None)
+        assert found["Current constraint"] == "Discovery & prioritisation"
+
+
 def test_the_summary_has_a_chart_of_process_and_wait(tmp_path: Path, example: ValueStream) -> None:
     path = tmp_path / "map.xlsx"
     export_xlsx(example, path)

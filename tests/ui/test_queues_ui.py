@@ -324,3 +324,29 @@ def test_a_stage_at_full_capacity_has_one_overload_badge_and_no_constraint_when_
     )
     assert "constraint" not in shown.scene._header._subtitle
     assert shown.metrics.constraint.text() == "No constraint: lead time is unbounded"
+
+
+def test_an_unbounded_scenario_claims_no_constraint_share_or_saving_in_any_view(
+    qtbot: QtBot,
+) -> None:
+    from tests.analysis.maps import overloaded_example
+
+    # Coding is over 400% busy: the Metrics said "No constraint", while Compare said
+    # "Code review (20%)", "moved", and Where AI would matter ranked savings of a lead
+    # time that does not exist.
+    shown = MainWindow(overloaded_example())
+    qtbot.addWidget(shown)
+    close_without_asking(shown)
+    show(shown, None)
+    assert shown.metrics.constraint.text().startswith("Constraint: Discovery & prioritisation")
+    show(shown, "ai-across-the-stream")
+    assert shown.metrics.constraint.text() == "No constraint: lead time is unbounded"
+    assert shown.metrics.reason.text().startswith("Fix Coding first: ")
+    shown.leverage.refresh()
+    assert shown.leverage.ranked_stage_ids() == []
+    assert shown.leverage.explanation.text().startswith("Fix Coding first: ")
+    shown.comparison.refresh()
+    rows = {row[0]: row[1:] for row in shown.comparison.as_rows()}
+    assert rows["Constraint"][0] == "Discovery & prioritisation (23%)"
+    for scenario, delta in zip(rows["Constraint"][1::2], rows["Constraint"][2::2], strict=True):
+        assert (scenario, delta) == ("none: Coding overloaded", "—")

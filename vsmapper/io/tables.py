@@ -306,6 +306,7 @@ def scenario_rows(stream: ValueStream) -> list[Row]:
     for scenario in stream.scenarios:
         found = compare(stream, scenario)
         current, future = found.current, found.future
+        constraint = found.constraint_of(future)
         # An unbounded future state has no lead time: its cells stay empty.
         bounded = not found.unbounded
         overrides = {
@@ -336,7 +337,7 @@ def scenario_rows(stream: ValueStream) -> list[Row]:
                 future.cost_per_item if priced else NO_COSTS,
                 found.monthly_ai_cost,
                 current.constraint.stage if current.constraint else None,
-                future.constraint.stage if future.constraint else None,
+                None if constraint is None else constraint.stage,
             ]
         )
     return rows

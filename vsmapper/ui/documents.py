@@ -818,6 +818,7 @@ def _draw_scenarios(
             if change < -0.05
             else theme.INK
         )
+        constraint = found.constraint_of(found.future)
         row(
             [
                 (found.scenario, BODY_BOLD),
@@ -827,7 +828,7 @@ def _draw_scenarios(
                     _Text(BODY.size, change_color, bold=True),
                 ),
                 ("—" if change is None else f"{found.future.flow_efficiency:.1%}", BODY),
-                (found.future.constraint.stage if found.future.constraint else "—", BODY),
+                (constraint.stage if constraint else "—", BODY),
                 (money_text(found.monthly_ai_cost, stream.currency), BODY),
             ],
             y,

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from vsmapper.analysis import FlowAnalysis, StageSensitivity, sensitivity
 from vsmapper.analysis.flow import overloaded
 from vsmapper.analysis.insights import Insight, PhaseShare, hourglass, insights
-from vsmapper.analysis.queues import QueueChange
+from vsmapper.analysis.queues import QueueChange, relief_text
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import Scenario, Stage, ValueStream
 from vsmapper.ui import theme
@@ -627,8 +627,14 @@ class LeverageView(FollowingPanel):
     def redraw(self) -> str:
         stream = self.workspace.displayed_stream
         analysis = self.workspace.analysis()
-        ranked = sensitivity(stream)
-        self.explanation.setText(leverage_sentence(self.workspace.stream, ranked, analysis))
+        future = self.workspace.future
+        if future is not None and future.unbounded:
+            # No lead time to save from: only relieving the overload changes it.
+            ranked: Sequence[StageSensitivity] = ()
+            self.explanation.setText(f"{relief_text(future.overflowing)}.")
+        else:
+            ranked = sensitivity(stream)
+            self.explanation.setText(leverage_sentence(self.workspace.stream, ranked, analysis))
         scenario = self.workspace.scenario
         marked = {
             stage.id: ", ".join(self._marked_names(stage, scenario))

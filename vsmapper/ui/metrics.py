@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from vsmapper.analysis import FlowAnalysis, FutureState
-from vsmapper.analysis.queues import unbounded_reason
+from vsmapper.analysis.queues import relief_text, unbounded_reason
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
@@ -148,7 +148,11 @@ class MetricsPanel(QWidget):
         )
         _set_color(self.constraint, theme.CONSTRAINT if constraint else theme.MUTED)
         self.reason.setText(
-            analysis.constraint.reason if analysis.constraint and not unbounded else ""
+            f"{relief_text(future.overflowing)}."
+            if future is not None and future.unbounded
+            else analysis.constraint.reason
+            if analysis.constraint
+            else ""
         )
         bottleneck = analysis.capacity_bottleneck
         if bottleneck is None:

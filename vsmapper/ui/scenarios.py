@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from vsmapper.analysis import FlowAnalysis, ScenarioComparison, compare
 from vsmapper.analysis.fixes import Fix, fixes, troubled_stage
 from vsmapper.analysis.flow import overloaded
-from vsmapper.analysis.queues import QueueChange
+from vsmapper.analysis.queues import QueueChange, stage_names
 from vsmapper.analysis.scenario import FutureState, future_state
 from vsmapper.errors import VSMapperError
 from vsmapper.io.typed import typed_value
@@ -862,16 +862,22 @@ def measure_values(
     stream: ValueStream,
     analysis: FlowAnalysis,
     monthly_ai_cost: float | None,
-    unbounded: bool = False,
+    overflowing: Sequence[QueueChange] = (),
 ) -> list[str]:
-    """One state's figures, in the order of ``MEASURES``; no lead time when unbounded."""
+    """One state's figures, in the order of ``MEASURES``; with stages ``overflowing`` it is
+    unbounded: no lead time, and no constraint but the overload to fix."""
+    unbounded = bool(overflowing)
     constraint = analysis.constraint
     return [
         UNBOUNDED if unbounded else duration_text(stream, analysis.lead_time_hours),
         UNBOUNDED if unbounded else duration_text(stream, analysis.expected_lead_time_hours),
         "—" if unbounded else percent_text(analysis.flow_efficiency, 1),
         rolled_pca_text(analysis.rolled_pca),
-        f"{constraint.stage} ({share_text(constraint.share)})" if constraint else "—",
+        f"none: {stage_names(overflowing)} overloaded"
+        if unbounded
+        else f"{constraint.stage} ({share_text(constraint.share)})"
+        if constraint
+        else "—",
         cost_text(analysis.cost_per_item, stream),
         "—" if monthly_ai_cost is None else money_text(monthly_ai_cost, stream.currency),
     ]
@@ -890,8 +896,10 @@ def measure_deltas(
     same = (current.constraint and current.constraint.stage_id) == (
         future.constraint and future.constraint.stage_id
     )
+    moved = ("same" if same else "moved", None)
     if lead is None or expected is None or efficiency is None:
         timing = [(overload_text(comparison.overflowing), WORSE), (UNBOUNDED, WORSE), ("—", None)]
+        moved = ("—", None)
     else:
         expected_pct = percent_of(expected, current.expected_lead_time_hours)
         timing = [
@@ -910,7 +918,7 @@ def measure_deltas(
     return [
         *timing,
         coloured(signed_number(pca, 0, " pts"), pca, lower_is_better=False),
-        ("same" if same else "moved", None),
+        moved,
         coloured(signed_money(cost, stream.currency), cost)
         if stream.has_costs()
         else (NO_COSTS, None),
@@ -1046,7 +1054,7 @@ class ScenarioComparisonView(FollowingPanel):
         for number, comparison in enumerate(self.comparisons):
             column = 1 + 2 * number
             values = measure_values(
-                stream, comparison.future, comparison.monthly_ai_cost, comparison.unbounded
+                stream, comparison.future, comparison.monthly_ai_cost, comparison.overflowing
             )
             deltas = measure_deltas(stream, comparison)
             for stage_id, _ in queues:
