@@ -342,6 +342,8 @@ def test_an_unbounded_scenario_claims_no_constraint_share_or_saving_in_any_view(
     show(shown, "ai-across-the-stream")
     assert shown.metrics.constraint.text() == "No constraint: lead time is unbounded"
     assert shown.metrics.reason.text().startswith("Fix Coding first: ")
+    shown.properties.show_stage("discovery")
+    assert "Leverage: none, lead time is unbounded" in shown.properties.figures.text()
     shown.leverage.refresh()
     assert shown.leverage.ranked_stage_ids() == []
     assert shown.leverage.explanation.text().startswith("Fix Coding first: ")
