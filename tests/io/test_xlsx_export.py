@@ -432,13 +432,18 @@ def exported_stages(stream: ValueStream, folder: Path) -> tuple[Path, Any, Any]:
     return path, workbook, workbook["Stages"]
 
 
+def row_of(sheet: Any, name: str) -> int:
+    """The row of the stage called ``name`` in an exported Stages sheet."""
+    return next(row for row in range(2, sheet.max_row + 1) if sheet.cell(row, 1).value == name)
+
+
 @pytest.mark.slow
 @needs_libreoffice
 def test_a_pca_typed_as_a_percentage_rolls_up_as_the_app_reads_it(
     tmp_path: Path, example: ValueStream, libreoffice_profile: Path
 ) -> None:
     path, workbook, sheet = exported_stages(example, tmp_path)
-    coding = next(row for row in range(2, 14) if sheet.cell(row, 1).value == "Coding")
+    coding = row_of(sheet, "Coding")
     # What Excel stores for "70%" typed into the cell.
     cell = sheet.cell(coding, stage_column(sheet, "%C&A"))
     cell.value, cell.number_format = 0.7, "0%"
@@ -449,12 +454,13 @@ def test_a_pca_typed_as_a_percentage_rolls_up_as_the_app_reads_it(
     assert values["Rolled %C&A"] == pytest.approx(analyze(edited).rolled_pca)
 
 
+@pytest.mark.slow
 @needs_libreoffice
 def test_editing_a_time_in_stages_moves_the_totals(
     tmp_path: Path, example: ValueStream, libreoffice_profile: Path
 ) -> None:
     path, workbook, sheet = exported_stages(example, tmp_path)
-    coding = next(row for row in range(2, 14) if sheet.cell(row, 1).value == "Coding")
+    coding = row_of(sheet, "Coding")
     process = sheet.cell(coding, stage_column(sheet, "Process time (h)"))
     process.value += 10
     workbook.save(path)
