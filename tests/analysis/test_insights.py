@@ -631,6 +631,8 @@ def test_today_s_overload_keeps_the_figures_the_team_gave_as_the_metrics_do() ->
     assert only(found, "constraint").stage_ids == ("discovery",)
     capacity = only(found, "capacity")
     assert (capacity.severity, capacity.stage_ids[0]) == ("critical", "coding")
+    # It queues already: "more demand will queue at Coding first" read as if it did not.
+    assert "More demand" not in capacity.text
 
 
 def test_a_scenario_that_overloads_a_stage_names_it_once_in_its_view() -> None:

@@ -526,8 +526,12 @@ def _capacity(stream: ValueStream, analysis: FlowAnalysis) -> list[Insight]:
         text += (
             f" The lead-time constraint is {elsewhere.stage}: the constraint decides how "
             "long one item takes, the capacity bottleneck how many items a week the stream "
-            f"can take. More demand will queue at {bottleneck.stage} first."
+            "can take."
         )
+        # Overloaded, it is queueing already: "more demand" would come on top of a queue
+        # that grows without it.
+        if not bottleneck.overloaded:
+            text += f" More demand will queue at {bottleneck.stage} first."
         stage_ids += (elsewhere.stage_id,)
     return [
         Insight(
