@@ -240,6 +240,20 @@ def test_a_new_stage_takes_its_id_from_its_name_and_undo_gives_it_back(
     assert window.workspace.stream.stage("new-stage").name == "New stage"
 
 
+def test_a_second_new_stage_has_a_name_of_its_own_and_is_named_like_the_first(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(window, "rename_stage", lambda on_cancel=None: None)
+    window.select(["review"])
+    window.menus.add_after_action.trigger()
+    window.menus.add_after_action.trigger()
+    # Two of one name: the table's Next and Rework to cells could not tell them apart.
+    names = {s.id: s.name for s in window.workspace.stream.stages}
+    assert (names["new-stage"], names["new-stage-2"]) == ("New stage", "New stage 2")
+    window.scene.stageRenamed.emit("new-stage-2", "Security review")
+    assert window.workspace.stream.stage("security-review").kind == "security"
+
+
 def test_the_toolbar_keeps_its_labels_and_the_undo_text_is_in_the_tooltip(
     window: MainWindow,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ _POSITION: TypeAdapter[tuple[float, float] | None] = TypeAdapter(Position | None
 """Checks a stage's position alone, by the bounds the stage model gives it."""
 
 NEW_STAGE_NAME = "New stage"
+_PLACEHOLDER_NAME = re.compile(r"New stage( \d+)?")
 _PLACEHOLDER_ID = re.compile(r"new-stage(-\d+)?")
 
 
@@ -182,6 +184,17 @@ class Document:
     def stage(self, stage_id: str) -> Stage:
         """The stage with this id."""
         return self.stream.stages[self.stage_index(stage_id)]
+
+    def new_stage_name(self) -> str:
+        """ "New stage", or "New stage 2" and on while it is taken: the table's Next and Rework
+        to cells and the pickers tell stages apart by name."""
+        stages = self.stream.stages
+        names = (f"{NEW_STAGE_NAME} {number}" for number in itertools.count(2))
+        return next(
+            name
+            for name in itertools.chain([NEW_STAGE_NAME], names)
+            if not name_taken(stages, "", name)
+        )
 
     def unique_id(self, name: str, fallback: str = "stage") -> str:
         """A fresh id made from ``name``, unused by any stage, AI opportunity or scenario."""
@@ -329,9 +342,9 @@ class Document:
             raise VSMapperError(f"{stage.name}: {problem}")
 
     def rename_stage(self, stage_id: str, name: str) -> str:
-        """Rename a stage; a stage still called "New stage" also takes an id made from the name,
-        and, while of kind "other", the kind and phase its name says ("Code review": review,
-        creation), which the AI suggestions and side effects go by.
+        """Rename a stage; a stage still called "New stage" (or "New stage 2"…) also takes an
+        id made from the name, and, while of kind "other", the kind and phase its name says
+        ("Code review": review, creation), which the AI suggestions and side effects go by.
 
         Returns the stage's id after the rename.
         """
@@ -340,7 +353,10 @@ class Document:
         name = plain_text(name)
         self._refuse_a_taken_name(stage, name)
         new_id = stage_id
-        if stage.name == NEW_STAGE_NAME and _PLACEHOLDER_ID.fullmatch(stage_id) and name.strip():
+        placeholder = _PLACEHOLDER_NAME.fullmatch(stage.name) and _PLACEHOLDER_ID.fullmatch(
+            stage_id
+        )
+        if placeholder and name.strip():
             new_id = self.unique_id(name)
         if new_id == stage_id:
             self.set_stage_field(stage_id, "name", name)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from vsmapper.errors import VSMapperError
-from vsmapper.model.document import NEW_STAGE_NAME, Change, Document
+from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Stage
 from vsmapper.model.text import plain_text
 from vsmapper.ui.commands import Edit, field_change_text, perform, try_perform
@@ -135,7 +135,8 @@ class Editor(QObject):
     def new_stage(self, near: str | None) -> Stage:
         """A "New stage" in the phase of the stage it goes next to."""
         phase = self.document.stage(near).phase if near else "creation"
-        return Stage(id=self.document.unique_id(NEW_STAGE_NAME), name=NEW_STAGE_NAME, phase=phase)
+        name = self.document.new_stage_name()
+        return Stage(id=self.document.unique_id(name), name=name, phase=phase)
 
     def add_stage_after(self, after: str | None = None) -> str | None:
         """Splice a new stage in after ``after`` (default: the selected, else the last).
