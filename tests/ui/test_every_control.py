@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTabBar,
     QTabWidget,
+    QTextBrowser,
     QWidget,
     QWizard,
 )
@@ -272,6 +274,20 @@ def test_the_guide_lists_every_shortcut_of_the_window(window: MainWindow) -> Non
             if named not in listed:
                 missing.append(f"{named} ({action.text()})")
     assert missing == [], missing
+
+
+def test_the_guide_scrolls_from_the_keyboard_at_once(make_window: WindowFactory) -> None:
+    window = make_window(shown=True)
+    window.menus.guide_action.trigger()
+    guide = next(d for d in window.findChildren(QDialog) if d.windowTitle() == "VSMapper guide")
+    browser = guide.findChild(QTextBrowser)
+    assert guide.focusWidget() is browser
+    bar = browser.verticalScrollBar()
+    QTest.keyClick(browser, Qt.Key.Key_PageDown)
+    assert 0 < bar.value() < bar.maximum()
+    QTest.keyClick(browser, Qt.Key.Key_End)
+    assert bar.value() == bar.maximum()
+    guide.close()
 
 
 def alt_letter(text: str) -> str | None:

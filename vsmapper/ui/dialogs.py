@@ -137,6 +137,8 @@ def show_guide(parent: QWidget) -> None:
     layout.addWidget(browser)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
+    # Page Down and End scroll it at once: the keyboard reached nothing in it.
+    browser.setFocus()
 
 
 def about_text() -> str:
