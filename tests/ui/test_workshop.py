@@ -792,7 +792,7 @@ def test_the_improvement_plan_edits_every_field_with_undo(window, qtbot) -> None
     assert plan.table.item(0, 8).text().startswith("−")
 
     plan.table.item(0, 4).setText("next week")
-    assert "due" in plan.problem_label.text()
+    assert "due" in plan.problem_label.text() and not plan.problem_label.isHidden()
     assert document.note(kaizen_id).due.isoformat() == "2026-12-15"
 
     plan.table.selectRow(0)
@@ -1006,6 +1006,8 @@ def test_remove_without_a_selection_says_so(window, qtbot) -> None:
     plan.table.clearSelection()
     qtbot.mouseClick(plan.remove_button, Qt.MouseButton.LeftButton)
     assert "Select a row" in plan.problem_label.text()
+    # Shown beside the table, not only set: the label stayed hidden.
+    assert not plan.problem_label.isHidden()
 
 
 def test_a_long_note_elides_in_the_plan_and_keeps_the_columns_titles_in_view(window, qtbot) -> None:
@@ -1047,6 +1049,7 @@ def test_the_plan_exports_to_csv(window, qtbot, tmp_path, monkeypatch) -> None:
     assert "Slow CI" in (tmp_path / "plan.csv").read_text(encoding="utf-8-sig")
     assert not plan.export_csv(tmp_path / "missing" / "plan.csv")
     assert "cannot be saved" in plan.problem_label.text()
+    assert not plan.problem_label.isHidden()
 
 
 def test_presentation_mode_hides_the_improvement_plan_and_brings_it_back(

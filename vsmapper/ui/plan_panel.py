@@ -93,6 +93,8 @@ class ImprovementPlanPanel(QWidget):
         self.export_button = QPushButton("Export CSV…", self)
         self.export_button.setToolTip("Write the improvement plan to a CSV file")
         self.problem_label = ProblemLabel(self, workspace.changed)
+        # Said beside the table as well as in the status bar: the label was set, never shown.
+        self.problem.connect(self.problem_label.show_problem)
         buttons = QHBoxLayout()
         for button in (self.add_pain_button, self.add_kaizen_button, self.remove_button):
             buttons.addWidget(button)
@@ -225,9 +227,10 @@ class ImprovementPlanPanel(QWidget):
 
     def _say(self, problem: str | None) -> str | None:
         """Show ``problem`` under the table and in the status bar, or clear it; returns it."""
-        self.problem_label.setText(problem or "")
         if problem:
             self.problem.emit(problem)
+        else:
+            self.problem_label.hide()
         return problem
 
     def add_note(self, kind: str, stage_id: str | None = None, text: str = "") -> str | None:
@@ -260,10 +263,9 @@ class ImprovementPlanPanel(QWidget):
         try:
             export_csv(self.workspace.stream, path, notes=True)
         except VSMapperError as error:
-            self.problem_label.setText(str(error))
             self.problem.emit(str(error))
             return False
-        self.problem_label.setText("")
+        self.problem_label.hide()
         return True
 
     def show_context_menu(self, where: QPoint) -> None:
@@ -297,7 +299,7 @@ class ImprovementPlanPanel(QWidget):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         ids = [self.note_ids[row] for row in rows]
         if not ids:
-            self.problem_label.setText("Select a row to remove first.")
+            self.problem.emit("Select a row to remove first.")
             return
 
         def remove(document: Document) -> None:
