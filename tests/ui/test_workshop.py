@@ -1405,6 +1405,23 @@ def test_f2_and_ctrl_enter_in_the_plan_edit_the_plan_never_the_map(window, qtbot
     assert stage_names(window) == names
 
 
+def test_esc_takes_back_a_note_added_with_ctrl_enter_as_on_the_map(window, qtbot) -> None:
+    plan, table = plan_with_two_notes(window, qtbot)
+    before = snapshot(window)
+    table.setCurrentCell(0, 2)
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    assert len(window.workspace.stream.notes) == 3
+    keys("Half typed", Qt.Key.Key_Escape)
+    assert snapshot(window) == before and len(plan.note_ids) == 2
+    # Kept with Enter, even blank, it stays: the user asked for the row.
+    QTest.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    keys(Qt.Key.Key_Return)
+    assert len(window.workspace.stream.notes) == 3
+
+
 def test_delete_in_the_plan_removes_the_selected_notes_in_one_step(window, qtbot) -> None:
     _plan, table = plan_with_two_notes(window, qtbot)
     window.select(["review"])

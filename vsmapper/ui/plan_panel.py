@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QFileDialog,
     QHBoxLayout,
     QMenu,
@@ -112,6 +113,9 @@ class ImprovementPlanPanel(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.export_button.clicked.connect(self.export_dialog)
         self.table.addRequested.connect(self.add_like_current)
+        self._fresh: tuple[str, int] | None = None
+        """The note just added to type into, and the undo index after adding it."""
+        self.table.itemDelegate().closeEditor.connect(self._on_editor_closed)
         self.remove_action = QAction("&Remove", self.table)
         self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -292,7 +296,16 @@ class ImprovementPlanPanel(QWidget):
             self.refresh()
             text = self.table.model().index(self.note_ids.index(note_id), TEXT_COLUMN)
             self.table.setCurrentIndex(text)
+            self._fresh = note_id, self.workspace.undo_stack.index()
             self.table.edit(text)
+
+    def _on_editor_closed(self, _editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        fresh, self._fresh = self._fresh, None
+        if fresh is None or hint != QAbstractItemDelegate.EndEditHint.RevertModelCache:
+            return
+        # As Esc on a new stage's name takes the stage away: nothing kept, nothing added.
+        if self.workspace.undo_stack.index() == fresh[1]:
+            self.workspace.undo_stack.undo()
 
     def remove_selected(self) -> None:
         """Remove the selected notes as one undo step."""
