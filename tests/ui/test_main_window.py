@@ -144,6 +144,9 @@ def test_an_untitled_map_takes_the_name_of_the_file_it_is_saved_as_once_saved(
     # No file was written: the map keeps its name and no step was added to undo.
     assert window.workspace.stream.name == "Untitled map"
     assert window.workspace.undo_stack.count() == 0
+    # A file name of spaces names nothing: the map stays untitled, and is saved.
+    assert window.file.save_to(tmp_path / " .vsm.json")
+    assert window.workspace.stream.name == "Untitled map"
     path = tmp_path / "team.vsm.json"
     assert window.file.save_to(path)
     assert window.workspace.stream.name == load_map(path).name == "team"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from vsmapper.errors import VSMapperError
 from vsmapper.io.mapfile import MAP_SUFFIX, save_map
 from vsmapper.model.stream import ValueStream
+from vsmapper.model.text import plain_text
 from vsmapper.ui import files, settings
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.units import literal_label
@@ -26,7 +27,7 @@ SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
 
 def name_from_file(path: Path) -> str:
     """``checkout-flow.vsm.json`` → ``checkout-flow``."""
-    return path.name.removesuffix(MAP_SUFFIX).removesuffix(".json") or UNTITLED
+    return plain_text(path.name.removesuffix(MAP_SUFFIX).removesuffix(".json")) or UNTITLED
 
 
 class WindowFile(QObject):
