@@ -45,7 +45,7 @@ class Workspace(QObject):
         self._scenario_id: str | None = None
         self._shown_before: str | None = None
         """The scenario shown before this one, shown again if this one is deleted or undone."""
-        self._taken: str | None = None
+        self._taken: Scenario | None = None
         """The scenario shown until an edit took it away, shown again if one brings it back."""
         self._cache: (
             tuple[ValueStream, str | None, ValueStream, FlowAnalysis, FutureState | None] | None
@@ -71,13 +71,14 @@ class Workspace(QObject):
         self.changed.emit(change)
         ids = {scenario.id for scenario in self.stream.scenarios}
         if self._scenario_id and self._scenario_id not in ids:
-            self._taken = self._scenario_id
+            self._taken = next((s for s in before.scenarios if s.id == self._scenario_id), None)
             self._scenario_id = self._shown_before if self._shown_before in ids else None
             self._shown_before = None
             self.scenarioChanged.emit()
-        elif self._taken in ids:
-            # Redo, or undoing its deletion: the view comes back with the scenario.
-            self.show_scenario(self._taken)
+        elif self._taken is not None and self._taken in self.stream.scenarios:
+            # Redo, or undoing its deletion, brings the very scenario back, and its view with
+            # it; a new one that took the freed id is not it.
+            self.show_scenario(self._taken.id)
         self._refresh_timer.start()
 
     def _keep_analysis(self, before: ValueStream) -> None:
