@@ -91,6 +91,16 @@ def test_removing_one_of_two_parallel_stages_adds_no_bypass(document: Document) 
     ]
 
 
+def test_removing_a_stage_two_of_whose_sources_are_joined_bridges_once() -> None:
+    stages = [{"id": name, "name": name.upper()} for name in ("x", "y", "d", "t")]
+    links = [("x", "y"), ("x", "d"), ("y", "d"), ("d", "t")]
+    data = {"name": "M", "stages": stages, "flows": [{"from": a, "to": b} for a, b in links]}
+    document = Document(ValueStream.model_validate(data))
+    document.remove_stage("d")
+    # x reaches t through y: a second bridge x → t would be drawn beside x → y → t.
+    assert flows(document) == [("x", "y"), ("y", "t")]
+
+
 def test_remove_stage_drops_its_ai_from_scenarios(document: Document) -> None:
     document.add_opportunity("coding", AIOpportunity(id="assist", name="Assistant"))
     document.add_scenario(

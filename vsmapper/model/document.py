@@ -270,13 +270,16 @@ class Document:
         if bridge:
             sources = [f.source for f in before.flows if f.target == stage_id]
             targets = [f.target for f in before.flows if f.source == stage_id]
-            # Only where no other path joins them: one of two parallel stages deleted left
-            # a bypass arrow beside the other.
-            remaining = before.model_copy(update={"flows": flows})
-            reaching = {target: remaining.upstream(target) for target in targets}
-            flows += [
-                Flow(source=s, target=t) for s in sources for t in targets if s not in reaching[t]
-            ]
+            bridges = [Flow(source=s, target=t) for s in sources for t in targets]
+            flows += bridges
+            # Each only where no other path joins its ends: deleting one of two parallel
+            # stages left a bypass arrow beside the other. Dropping one so keeps every path.
+            for bridged in bridges:
+                others = [flow for flow in flows if flow is not bridged]
+                if bridged.source in before.model_copy(update={"flows": others}).upstream(
+                    bridged.target
+                ):
+                    flows = others
         stages = [_without_references(s, stage_id) for s in before.stages if s.id != stage_id]
         statuses = {
             status: mapping.replaced(stage=None, state="ignore")
