@@ -75,13 +75,13 @@ def test_our_own_exports_computed_columns_pass_without_a_word(tmp_path: Path) ->
 def test_pca_fractions_and_percentages_mixed_are_refused_naming_the_rows(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "Stage,%C&A\nA,0.5\nB,90\nC,0.9\nD,85%\n")
     assert problems_of(path) == [
-        "%C&A: rows 2, 4 look like fractions (0.95, 1 for 100%) and row 3 like percentages (95); "
+        "%C&A: rows 2, 4 look like fractions (0.95) and row 3 like percentages (95); "
         "write them all one way"
     ]
 
 
 def test_pca_percentages_are_kept(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, "Stage,%C&A\nA,1%\nB,90\n")
+    path = write_csv(tmp_path, "Stage,%C&A\nA,1\nB,90\n")
     stream, notices = imported(path)
     assert [stage.pca for stage in stream.stages] == [1, 90]
     assert notices == []

@@ -182,24 +182,21 @@ def test_plain_and_percent_shown_pca_fractions_in_one_column(tmp_path: Path) -> 
     ]
     mixed = write_xlsx(tmp_path, {"Stages": [*rows, ["D", 80]]}, "mixed.xlsx")
     assert problems_of(mixed) == [
-        "%C&A: rows 2, 3, 4 look like fractions (0.95, 1 for 100%) and row 5 like percentages (95); "
+        "%C&A: rows 2, 3, 4 look like fractions (0.95) and row 5 like percentages (95); "
         "write them all one way"
     ]
 
 
 def test_a_pca_of_1_among_fractions_is_100_percent(tmp_path: Path) -> None:
     ones = tmp_path / "ones.csv"
-    ones.write_text("Stage,Process time,%C&A\nA,1h,1\nB,1h,1\n", encoding="utf-8")
+    ones.write_text("Stage,Process time,%C&A\nA,1h,1\nB,1h,0.9\n", encoding="utf-8")
     notices: list[str] = []
-    assert [stage.pca for stage in import_spreadsheet(ones, notices=notices).stages] == [100, 100]
+    assert [stage.pca for stage in import_spreadsheet(ones, notices=notices).stages] == [100, 90]
     assert notices[0].startswith("%C&A: every value is 1 or less")
-    # Beside percentages a 1 is no longer quietly 1%: which was meant has to be said.
+    # Beside percentages a 1 is 1%, as the export writes a stage of 1%: the map comes back.
     mixed = tmp_path / "mixed.csv"
     mixed.write_text("Stage,Process time,%C&A\nA,1h,1\nB,1h,100\n", encoding="utf-8")
-    assert problems_of(mixed) == [
-        "%C&A: row 2 looks like fractions (0.95, 1 for 100%) and row 3 like percentages (95); "
-        "write them all one way"
-    ]
+    assert [stage.pca for stage in import_spreadsheet(mixed).stages] == [1, 100]
 
 
 def test_workbook_cells_are_the_values_openpyxl_reads(tmp_path: Path) -> None:

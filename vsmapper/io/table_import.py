@@ -1099,13 +1099,15 @@ def _wait_from_lead_time(
 
 
 def _pca_scale(readers: Sequence[_RowReader], problems: Problems) -> float:
-    """100 when every plain %C&A is a fraction (0.95 for 95%), else 1; a mix is a problem.
+    """100 when no plain %C&A is more than 1 (0.95 for 95%, 1 for 100%), else 1; fractions
+    beside percentages are a problem.
 
     Values written with '%' or in a cell shown as a percentage say what they mean and
-    are left out of the decision.
+    are left out of the decision. A 1 beside percentages is 1%, as the export writes it.
     """
     fractions: list[int] = []
     percents: list[int] = []
+    fractions_or_ones = False
     for reader in readers:
         cell = reader.cell("%C&A")
         if cell is None or _is_blank(cell.value):
@@ -1114,19 +1116,22 @@ def _pca_scale(readers: Sequence[_RowReader], problems: Problems) -> float:
             number, marked = percent_number(cell)
         except ValueError:
             continue
-        # 1 is 100% in a sheet of fractions: read as 1%, it made rework a hundred times more.
-        if not marked and 0 < number <= 1:
+        if marked or number <= 0:
+            continue
+        if number < 1:
             fractions.append(reader.row)
-        elif not marked and number > 1:
+        elif number > 1:
             percents.append(reader.row)
+        fractions_or_ones = fractions_or_ones or number <= 1
     if fractions and percents:
         problems.add(
             f"%C&A: {_row_list(fractions)} {'looks' if len(fractions) == 1 else 'look'} like "
-            "fractions (0.95, 1 for 100%) and "
-            f"{_row_list(percents)} like percentages (95); write them all one way"
+            f"fractions (0.95) and {_row_list(percents)} like percentages (95); write them "
+            "all one way"
         )
         return 1
-    if fractions:
+    # A column of 1s is 100% each: read as 1%, it made rework a hundred times more.
+    if fractions_or_ones and not percents:
         problems.notice(
             "%C&A: every value is 1 or less, so they were read as fractions (0.95 = 95%, 1 = 100%)"
         )
