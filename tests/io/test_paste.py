@@ -33,13 +33,6 @@ def test_a_paste_of_many_rows_is_one_change() -> None:
     assert len(pairs(document)) == 51
 
 
-def test_pasted_names_keep_only_their_visible_text_and_find_their_stage() -> None:
-    document = chain_document()
-    paste_rows(document, "Stage\tProcess time\nCod\x01ing\u202e\t5h\nRe\x00view\t1h\n")
-    assert [stage.name for stage in document.stream.stages] == ["Coding", "Review", "Deploy"]
-    assert document.stream.stage("coding").process_time.text == "5h"
-
-
 def test_rows_sharing_a_name_update_one_stage_last_row_winning() -> None:
     document = chain_document()
     paste_rows(document, "Stage\tProcess time\n" + "".join(f"Review\t{n}h\n" for n in range(1, 9)))

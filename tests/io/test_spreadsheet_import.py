@@ -407,13 +407,6 @@ def test_a_blank_name_is_said_once(tmp_path: Path) -> None:
     assert problems_of(path) == ["row 3, Stage: is blank; give it a name"]
 
 
-def test_imported_names_keep_only_their_visible_text(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, "Stage,Process time,Next\nFo\x01o\u202e,1h,Ba\x01r\nBar,2h,\n")
-    stream = import_spreadsheet(path)
-    assert [stage.name for stage in stream.stages] == ["Foo", "Bar"]
-    assert [(flow.source, flow.target) for flow in stream.flows] == [("foo", "bar")]
-
-
 def test_settings_problems_name_the_settings_sheet(tmp_path: Path) -> None:
     path = write_xlsx(
         tmp_path,

@@ -43,7 +43,6 @@ from vsmapper.model.duration import (
 )
 from vsmapper.model.kinds import guessed_kind_and_phase
 from vsmapper.model.stream import Phase, map_problems
-from vsmapper.model.text import plain_text
 from vsmapper.model.validation import validation_messages
 
 MAX_LISTED_PROBLEMS = 20
@@ -621,7 +620,6 @@ class _Resolver:
 
     def __call__(self, reference: str) -> str:
         """The id of the stage ``reference`` names."""
-        reference = plain_text(reference)
         named = self.by_name.get(reference) or self.by_folded.get(reference.casefold()) or []
         if len(named) == 1:
             return named[0].fields["id"]
@@ -1001,8 +999,7 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
     pca_scale = _pca_scale(readers, problems)
     for reader in readers:
         # A name refused as unreadable stands as its text, not as a blank name refused again.
-        # One line of visible text, as a name typed into the app: the map showed a "\x01".
-        name = plain_text(read_text(reader.cell("Stage"))) or reader.unreadable.get("Stage", "")
+        name = read_text(reader.cell("Stage")) or reader.unreadable.get("Stage", "")
         fields: dict[str, Any] = {
             "name": name,
             "id": reader.read("Id", read_text),
