@@ -1413,8 +1413,10 @@ def test_esc_takes_back_a_note_added_with_ctrl_enter_as_on_the_map(window, qtbot
     QTest.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()
     assert len(window.workspace.stream.notes) == 3
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and table.isAncestorOf(editor), editor
     keys("Half typed", Qt.Key.Key_Escape)
-    assert snapshot(window) == before and len(plan.note_ids) == 2
+    assert snapshot(window) == before
     # Kept with Enter, even blank, it stays: the user asked for the row.
     QTest.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()

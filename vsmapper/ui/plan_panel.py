@@ -285,6 +285,8 @@ class ImprovementPlanPanel(QWidget):
     def add_like_current(self) -> None:
         """Add a note of the current row's kind and stage (else a pain point at the stage
         chosen on the map), and start typing its text."""
+        if self._stale:  # the keys are here: the rows must be the map's
+            self.refresh()
         row = self.table.currentRow()
         if 0 <= row < len(self.note_ids):
             current = self.workspace.document.note(self.note_ids[row])
