@@ -1406,7 +1406,7 @@ def test_f2_and_ctrl_enter_in_the_plan_edit_the_plan_never_the_map(window, qtbot
 
 
 def test_esc_takes_back_a_note_added_with_ctrl_enter_as_on_the_map(window, qtbot) -> None:
-    plan, table = plan_with_two_notes(window, qtbot)
+    _plan, table = plan_with_two_notes(window, qtbot)
     before = snapshot(window)
     table.setCurrentCell(0, 2)
     table.setFocus()
