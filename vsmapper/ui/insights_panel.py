@@ -627,11 +627,11 @@ class LeverageView(FollowingPanel):
     def redraw(self) -> str:
         stream = self.workspace.displayed_stream
         analysis = self.workspace.analysis()
-        future = self.workspace.future
-        if future is not None and future.unbounded:
+        overflowing = self.workspace.overflowing
+        if overflowing:
             # No lead time to save from: only relieving the overload changes it.
             ranked: Sequence[StageSensitivity] = ()
-            self.explanation.setText(f"{relief_text(future.overflowing)}.")
+            self.explanation.setText(f"{relief_text(overflowing)}.")
         else:
             ranked = sensitivity(stream)
             self.explanation.setText(leverage_sentence(self.workspace.stream, ranked, analysis))

@@ -124,9 +124,9 @@ class MetricsPanel(QWidget):
                 else NO_COSTS_TIP,
             ),
         }
-        future = self.workspace.future
-        if future is not None and future.unbounded:
-            why = unbounded_reason(future.overflowing)
+        overflowing = self.workspace.overflowing
+        if overflowing:
+            why = unbounded_reason(overflowing)
             for key in ("lead_time", "expected_lead_time"):
                 shown[key] = ("unbounded", why)
             shown["flow_efficiency"] = ("—", why)
@@ -135,21 +135,20 @@ class MetricsPanel(QWidget):
             self.values[key].setToolTip(tip)
             _set_color(self.values[key], theme.CONSTRAINT if text == "unbounded" else theme.INK)
         # No red alarm on a map whose stages take no time yet: the reason says what to enter.
-        unbounded = future is not None and future.unbounded
-        constraint = None if unbounded else analysis.marked_constraint
+        constraint = None if overflowing else analysis.marked_constraint
         self.constraint.setText(
             f"Constraint: {constraint.stage} ({share_text(constraint.share)} of expected lead time)"
             if constraint
             else "No constraint: lead time is unbounded"
-            if unbounded
+            if overflowing
             else "No constraint yet"
             if analysis.stages
             else "No stages yet"
         )
         _set_color(self.constraint, theme.CONSTRAINT if constraint else theme.MUTED)
         self.reason.setText(
-            f"{relief_text(future.overflowing)}."
-            if future is not None and future.unbounded
+            f"{relief_text(overflowing)}."
+            if overflowing
             else analysis.constraint.reason
             if analysis.constraint
             else ""

@@ -300,12 +300,11 @@ class PropertiesPanel(QWidget):
         metrics = self.workspace.analysis().stage(stage.id)
         stream = self.workspace.displayed_stream
         calendar = stream.calendar.hours_per_day, stream.calendar.days_per_week
-        future = self.workspace.future
         lines = [
             f"Rework: {show_hours(metrics.rework_hours, *calendar)} expected per item",
             # No share of a lead time that does not exist.
             "Leverage: none, lead time is unbounded"
-            if future is not None and future.unbounded
+            if self.workspace.overflowing
             else f"Leverage: {show_hours(metrics.leverage_hours, *calendar)}, "
             f"{share_text(metrics.share)} of expected lead time",
             "On the critical path" if metrics.on_critical_path else "Off the critical path",

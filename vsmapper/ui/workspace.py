@@ -15,6 +15,7 @@ from vsmapper.ui.files import absolute
 
 if TYPE_CHECKING:
     from vsmapper.analysis import FlowAnalysis, FutureState
+    from vsmapper.analysis.queues import QueueChange
 
 
 class Workspace(QObject):
@@ -160,6 +161,12 @@ class Workspace(QObject):
     def future(self) -> FutureState | None:
         """The shown scenario applied (its queues and overloads), or None for the current state."""
         return self._view()[2]
+
+    @property
+    def overflowing(self) -> tuple[QueueChange, ...]:
+        """The stages the shown scenario overloads: while any, lead time is unbounded."""
+        future = self.future
+        return future.overflowing if future is not None else ()
 
     @property
     def displayed_stream(self) -> ValueStream:
