@@ -17,6 +17,8 @@ MOVE_KEYS = {
     Qt.Key.Key_PageDown,
 }
 ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+KEPT = "vsmapperTableKeys"
+"""The application property saying its table keys are kept."""
 
 
 def is_add_key(event: QKeyEvent) -> bool:
@@ -69,5 +71,8 @@ class TableKeys(QObject):
 def keep_table_keys() -> None:
     """Keep every table's and list's keys its own, from now on, once for the application."""
     app = QApplication.instance()
-    if isinstance(app, QApplication) and app.findChild(TableKeys) is None:
+    # A property, not findChild: wrapping each of the application's children for the search
+    # made Python enums for their classes, about 7 ms of every start.
+    if isinstance(app, QApplication) and not app.property(KEPT):
         TableKeys(app)
+        app.setProperty(KEPT, True)
