@@ -1424,6 +1424,35 @@ def test_esc_takes_back_a_note_added_with_ctrl_enter_as_on_the_map(window, qtbot
     assert len(window.workspace.stream.notes) == 3
 
 
+def test_delete_after_ctrl_enter_in_the_plan_removes_only_the_note_just_added(
+    window, qtbot
+) -> None:
+    plan, table = plan_with_two_notes(window, qtbot)
+    kept = list(window.workspace.stream.notes)
+    table.setCurrentCell(0, 2)
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    keys("Ask the CAB to meet twice a week", Qt.Key.Key_Return)
+    added = window.workspace.stream.notes[-1]
+    selected = {plan.note_ids[index.row()] for index in table.selectionModel().selectedRows()}
+    # The row Ctrl+Enter was pressed on stayed selected too, and Delete took it with the new one.
+    assert selected == {added.id}
+    keys(Qt.Key.Key_Delete)
+    assert window.workspace.stream.notes == kept
+
+
+def test_the_plan_s_selection_follows_its_notes_when_they_change_places(window, qtbot) -> None:
+    plan, table = plan_with_two_notes(window, qtbot)
+    table.selectRow(1)
+    chosen = plan.note_ids[1]
+    plan.add_note("kaizen", None, "Sorts before every pain point")
+    plan.refresh()
+    assert plan.note_ids.index(chosen) == 2
+    selected = [plan.note_ids[index.row()] for index in table.selectionModel().selectedRows()]
+    assert selected == [chosen]
+
+
 def test_delete_in_the_plan_removes_the_selected_notes_in_one_step(window, qtbot) -> None:
     _plan, table = plan_with_two_notes(window, qtbot)
     window.select(["review"])

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -154,6 +154,7 @@ class ImprovementPlanPanel(QWidget):
         self._stale = False
         stream = self.workspace.stream
         rows = improvement_plan(stream)
+        chosen = self._selected_ids()
         self._filling = True
         self.table.setRowCount(len(rows))
         self.note_ids = [row.note.id for row in rows]
@@ -180,8 +181,25 @@ class ImprovementPlanPanel(QWidget):
                 elif column == SCENARIO_COLUMN:
                     item.setData(VALUE_ROLE, row.note.scenario)
         self._filling = False
+        self._select_ids(chosen)
         # Capped: sized to a long note, the Text column ran past the panel, its title with it.
         fit_columns(self.table, PLAN_COLUMN_CHARACTERS)
+
+    def _selected_ids(self) -> set[str]:
+        rows = {index.row() for index in self.table.selectionModel().selectedIndexes()}
+        return {self.note_ids[row] for row in rows if row < len(self.note_ids)}
+
+    def _select_ids(self, chosen: set[str]) -> None:
+        """Select the rows of the notes ``chosen``: rows move as the plan sorts its notes, and
+        a selection left on the old rows made Delete remove notes nobody chose."""
+        selection = QItemSelection()
+        model, last = self.table.model(), self.table.columnCount() - 1
+        for row, note_id in enumerate(self.note_ids):
+            if note_id in chosen:
+                selection.select(model.index(row, 0), model.index(row, last))
+        self.table.selectionModel().select(
+            selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() not in EDITABLE_COLUMNS:
@@ -297,7 +315,10 @@ class ImprovementPlanPanel(QWidget):
         if note_id:
             self.refresh()
             text = self.table.model().index(self.note_ids.index(note_id), TEXT_COLUMN)
-            self.table.setCurrentIndex(text)
+            # The new row alone: the view's own setCurrentIndex reads the held keys, and with
+            # Ctrl still down it added the row to the selection; Delete then took both.
+            flags = QItemSelectionModel.SelectionFlag
+            self.table.selectionModel().setCurrentIndex(text, flags.ClearAndSelect | flags.Rows)
             self._fresh = note_id, self.workspace.undo_stack.index()
             self.table.edit(text)
 
