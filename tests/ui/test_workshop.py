@@ -708,6 +708,23 @@ def test_notes_over_the_first_row_show_in_presentation_and_in_pictures(
     window.menus.presentation_action.trigger()
 
 
+def test_a_kaizen_burst_added_while_presenting_leaves_the_room_s_view_as_it_is(
+    window, qtbot, monkeypatch
+) -> None:
+    monkeypatch.setattr(window, "showFullScreen", lambda: None)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Pair on it", True))
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.menus.presentation_action.trigger()
+    window.select(["review"])
+    window.workshop.add_kaizen_action.trigger()
+    assert [note.text for note in window.workspace.stream.notes] == ["Pair on it"]
+    # The plan came up over half the projector, the map too small to read behind it.
+    assert window.workshop.dock.isHidden()
+    window.menus.presentation_action.trigger()
+
+
 def test_a_closed_plan_is_rebuilt_when_it_is_shown(window, qtbot) -> None:
     window.show()
     qtbot.waitExposed(window)

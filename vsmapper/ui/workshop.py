@@ -293,7 +293,8 @@ class Workshop:
         if not ok or not text.strip():
             return None
         note_id = self.plan.add_note(kind, stage_id, text.strip())
-        if note_id and kind == "kaizen":
+        # Never over the room's view while presenting: the burst shows on the map there.
+        if note_id and kind == "kaizen" and not self.window.view.is_presenting():
             self.show_plan()
         return note_id
 
