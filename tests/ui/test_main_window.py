@@ -690,3 +690,22 @@ def test_a_stage_picked_among_two_of_one_name_is_the_one_picked(
     # Nearest first: Refinement under its new name, then the first stage, of the same name.
     assert offered[0][-2:] == ["Idea intake [refine]", "Idea intake [intake]"]
     assert window.workspace.stream.stage("deploy").rework_to == "intake"
+
+
+def test_esc_in_a_panel_s_table_gives_the_keys_back_to_the_map(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(load_map(example_map_path()), shown=True)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.docks["Stages"].raise_()
+    table = window.table
+    table.setCurrentIndex(table.model().index(1, 1))
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert editor is not table and table.isAncestorOf(editor)
+    # The first Esc leaves the cell's editor, the second the table: Tab only went round it.
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is table
+    QTest.keyClick(table, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.view

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDockWidget, QMainWindow
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -355,6 +355,12 @@ class MainWindow(QMainWindow):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.menus.presentation_action.isChecked() and event.key() == Qt.Key.Key_Escape:
             self.toggle_presentation(False)
+            return
+        # Tab goes round a table's cells, never out: Esc, left to the window, leaves it.
+        if event.key() == Qt.Key.Key_Escape and isinstance(
+            QApplication.focusWidget(), QAbstractItemView
+        ):
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
         super().keyPressEvent(event)
 
