@@ -709,3 +709,23 @@ def test_esc_in_a_panel_s_table_gives_the_keys_back_to_the_map(
     assert QApplication.focusWidget() is table
     QTest.keyClick(table, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is window.view
+
+
+def test_the_view_menu_brings_a_panel_tabbed_away_forward(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(load_map(example_map_path()), shown=True)
+    window.resize(1280, 680)
+    window.default_layout()  # a short window: the right column's panels are tabs
+    properties = window.docks["Properties"]
+    window.docks["Metrics"].raise_()
+    qtbot.waitUntil(lambda: not properties.in_view())
+    assert not properties.isHidden()
+    # It hid the panel, and asked again showed it, still behind Metrics.
+    properties.menu_action.trigger()
+    qtbot.waitUntil(properties.in_view)
+    assert properties.menu_action.isChecked()
+    properties.menu_action.trigger()
+    assert properties.isHidden() and not properties.menu_action.isChecked()
+    properties.menu_action.trigger()
+    qtbot.waitUntil(properties.in_view)

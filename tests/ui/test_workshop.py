@@ -996,8 +996,10 @@ def test_a_map_with_notes_opens_with_the_plan_in_view_until_the_user_closes_it(q
 
     window.file.load(map_from_data(feature_chain_data()), None)
     assert not plan_dock.isHidden()  # shown, the plan stays as the user has it
-    plan_dock.toggleViewAction().trigger()
-    assert plan_dock.isHidden()
+    plan_dock.menu_action.trigger()  # tabbed away behind Stages: brought forward
+    assert plan_dock.in_view() and plan_dock.menu_action.isChecked()
+    plan_dock.menu_action.trigger()
+    assert plan_dock.isHidden() and not plan_dock.menu_action.isChecked()
     window.file.load(noted, None)
     assert plan_dock.isHidden()  # closed by the user, it stays closed
 

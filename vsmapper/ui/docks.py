@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QWidget
 
 from vsmapper.ui import settings
@@ -78,9 +78,12 @@ class PanelDock(QDockWidget):
     def __init__(self, panel: Panel, window: QMainWindow) -> None:
         super().__init__(panel.title, window)
         self.setObjectName(panel.title.lower().replace(" ", "-") + "-dock")
-        if panel.letter:
-            at = panel.title.lower().index(panel.letter)
-            self.toggleViewAction().setText(f"{panel.title[:at]}&{panel.title[at:]}")
+        at = panel.title.lower().index(panel.letter) if panel.letter else 0
+        self.menu_action = QAction(f"{panel.title[:at]}&{panel.title[at:]}", self, checkable=True)
+        """The View menu's entry: shows the panel, brings it forward or closes it."""
+        self.menu_action.setChecked(not panel.hidden)
+        self.toggleViewAction().toggled.connect(self.menu_action.setChecked)
+        self.menu_action.triggered.connect(self._from_menu)
         self._make = panel.make
         self._panel: QWidget | None = None
         self._in_view = False
@@ -115,6 +118,18 @@ class PanelDock(QDockWidget):
         self._making_when_shown = True
         if self._in_view:
             self.panel()
+
+    def _from_menu(self) -> None:
+        # Qt's own entry hid a panel tabbed away behind another, where a user asking for it
+        # wants it in front: View ▸ Properties hid it, and again showed it still behind.
+        if self.isHidden():
+            self.show()
+            self.raise_()
+        elif self._in_view or self.isFloating():
+            self.hide()
+        else:
+            self.raise_()
+        self.menu_action.setChecked(not self.isHidden())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)

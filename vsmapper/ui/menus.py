@@ -311,7 +311,7 @@ class Menus:
         view_menu.addAction(self.presentation_action)
         view_menu.addSeparator()
         for dock in window.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
+            view_menu.addAction(dock.menu_action)
 
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.addActions([self.guide_action, self.about_action])

@@ -150,8 +150,8 @@ class Workshop:
         window.presentingChanged.connect(self._put_round_away)
         workspace.changed.connect(self._on_document_changed)
         # Closed by the user (View menu or its close button), the plan stays closed.
-        self.dock.toggleViewAction().triggered.connect(
-            lambda shown: settings.PLAN_CLOSED.set(not shown)
+        self.dock.menu_action.triggered.connect(
+            lambda: settings.PLAN_CLOSED.set(self.dock.isHidden())
         )
         self.dock.closed.connect(lambda: settings.PLAN_CLOSED.set(True))
         # Once the window has put its docks back as the user left them.
