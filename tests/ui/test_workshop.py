@@ -533,6 +533,7 @@ def answer_round_question(button: str, asked: list[str]) -> None:
 def test_closing_the_window_asks_before_it_ends_a_round(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     del window.workshop.confirm_end_round  # the real question, not the fixture's stand-in
+    window.editor.change_map({"name": "Team Rocket"})  # as a first save names it
     asked: list[str] = []
     answer_round_question("Enter", asked)
     # A slip of Ctrl+Q or the close button ended the room's round without a word.
@@ -542,6 +543,8 @@ def test_closing_the_window_asks_before_it_ends_a_round(window, qtbot) -> None:
     answer_round_question("&End the round", asked)
     assert window.close()
     assert survey.round is None
+    # The name the window shows: the round's copy kept the one it started with.
+    assert asked[0].startswith("End the estimate round on “Team Rocket”?")
 
 
 def test_a_new_map_asks_before_it_ends_a_round_and_keeps_it_by_default(window, qtbot) -> None:

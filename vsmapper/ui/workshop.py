@@ -263,7 +263,7 @@ class Workshop:
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Estimate round open",
-            f"End the estimate round on “{survey.round.stream.name}”? {answered} answered "
+            f"End the estimate round on “{self.workspace.stream.name}”? {answered} answered "
             "so far; the page on their phones stops.",
             QMessageBox.StandardButton.NoButton,
             self.window,
