@@ -78,6 +78,19 @@ def test_kind_guessed_from_the_name(name: str, kind: str) -> None:
     assert guess_kind(name) == kind
 
 
+def test_an_approval_is_in_the_phase_of_the_stage_before_it() -> None:
+    names = ["Idea", "Business case approval", "Design", "QA", "Change approval (CAB)"]
+    stages = guessed_stages(names, [slug(name) for name in names])
+    # A business case approved before any design was put in release.
+    assert [stage.phase for stage in stages] == [
+        "ideation",
+        "ideation",
+        "creation",
+        "release",
+        "release",
+    ]
+
+
 def test_a_new_map_groups_waiting_statuses_with_the_work_after_them(tmp_path: Path) -> None:
     history = read_history(write_transitions(tmp_path / "h.csv"))
     assert status_order(history)[:3] == ["Ready for dev", "In dev", "In review"]

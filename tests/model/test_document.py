@@ -253,6 +253,11 @@ def test_a_new_stage_takes_the_kind_and_phase_its_first_name_says(document: Docu
     # A named stage keeps its kind through renames.
     document.rename_stage("huddle", "Release")
     assert document.stage("huddle").kind == "other"
+    # An approval is where it is drawn: a business case's in ideation, a release's in release.
+    document.insert_after(Stage(id="new-stage", name="New stage", phase="ideation"), "review")
+    document.rename_stage("new-stage", "Business case approval")
+    added = document.stage("business-case-approval")
+    assert (added.kind, added.phase) == ("approval", "ideation")
 
 
 def test_a_rename_to_another_stage_s_name_is_refused(document: Document) -> None:

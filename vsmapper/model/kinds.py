@@ -55,7 +55,8 @@ _KIND_PHASES: dict[Kind, Phase] = {
     "review": "creation",
     "testing": "release",
     "security": "release",
-    "approval": "release",
+    # No "approval": a business case is approved in ideation, a change (CAB) in release;
+    # an approval is in the phase of the stage before it.
     "deploy": "release",
     "monitoring": "operation",
     "incident": "operation",
