@@ -15,6 +15,7 @@ import pytest
 from tests.history.histories import HAND_ROWS, WEEKS, WINDOW_HOURS, hand_map, write_transitions
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map, save_map
+from vsmapper.model.stream import Stage, StatusMapping, ValueStream
 
 EXAMPLE_HISTORY = example_map_path().with_name("idea-to-production.history.csv")
 
@@ -397,3 +398,51 @@ def test_a_throughput_forecast_says_its_seed_to_run_it_again(
     assert json.loads(out)["dates"] == first["dates"]
     code, out, _ = run([*args, "--seed", "7"], capsys)
     assert "(10,000 trials, seed 7):" in out
+
+
+@pytest.mark.parametrize(
+    "names", [["Anforderung", "Entwicklung", "Abnahme", "Auslieferung"], ["A", "B"]]
+)
+def test_a_map_no_status_matches_is_refused_and_nothing_saved(
+    tmp_path: Path, names: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every status went to ignore: "Flow time P50 0" for 1,302 done items, and the map "shows
+    # 3w 4.8d more than items take".
+    drawn = tmp_path / "drawn.vsm.json"
+    stages = [Stage(id=f"s{place}", name=name) for place, name in enumerate(names)]
+    save_map(ValueStream(name="Drawn", stages=stages), drawn)
+    out = tmp_path / "out.vsm.json"
+    for extra in ([], ["--json"], ["--out", str(out)]):
+        code, printed, err = run(
+            ["measure", str(EXAMPLE_HISTORY), "--map", str(drawn), *extra], capsys
+        )
+        assert (code, printed) == (3, "")
+        assert err.count("\n") == 1
+        assert f"no status matches a stage of {drawn} (statuses: 'Triage', " in err
+        assert f"stages: {', '.join(names)}), so nothing can be measured" in err
+        assert '"statuses", as "Triage": {"stage": "s0", "state": "working"}' in err
+    assert not out.exists()
+    assert load_map(drawn).statuses == {}
+
+
+def test_a_saved_mapping_that_places_no_status_is_refused(
+    hand_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    log, drawn = hand_files
+    stream = load_map(drawn)
+    ignored = {status: StatusMapping(state="ignore") for status in stream.statuses}
+    save_map(stream.replaced(statuses={**ignored, "Done": StatusMapping(state="done")}), drawn)
+    code, _, err = run(["measure", str(log), "--map", str(drawn)], capsys)
+    assert code == 3
+    assert "no status matches a stage of" in err and "'Ready for dev', 'In dev'" in err
+    # A throughput forecast counts done items alone: it needs no stage.
+    assert run(["forecast", str(drawn), "--from-history", str(log), "--items", "2"], capsys)[0] == 0
+
+
+def test_a_history_with_no_status_to_wait_or_work_in_makes_no_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [("A", "Story", "2024-03-11T09:00:00", "Backlog"), ("A", "Story", "2024-03-12", "Done")]
+    code, _, err = run(["measure", str(write_transitions(tmp_path / "h.csv", rows))], capsys)
+    assert code == 3
+    assert "no status is one items wait or work in (statuses: 'Backlog', 'Done')" in err

@@ -13,7 +13,13 @@ from tests.history.histories import write_transitions
 from vsmapper.cli import example_map_path
 from vsmapper.history.measure import measure
 from vsmapper.history.reading import History, history_from_table, read_history
-from vsmapper.history.statuses import guess_kind, guess_state, guess_statuses, status_order
+from vsmapper.history.statuses import (
+    guess_kind,
+    guess_state,
+    guess_statuses,
+    status_order,
+    unplaced,
+)
 from vsmapper.io.mapfile import load_map
 from vsmapper.model.document import slug
 from vsmapper.model.kinds import guessed_stages
@@ -373,3 +379,16 @@ def test_any_workflow_guessed_onto_any_map_measures_without_rework(
     )
     assert None not in staged or set(staged) == {None}
     assert _reworked(history, stream) == []
+
+
+def test_a_map_is_unplaced_only_when_no_status_waits_or_works_at_a_stage() -> None:
+    workflow = ["To Do", "In Progress", "Ready for Design", "In Design", "Verifying", "Done"]
+    history = _history(workflow)
+    # One status naming a stage is enough: the others join it or its neighbours.
+    assert unplaced(history, guess_statuses(history, _drawn("Design", "Release")), "m") is None
+    nowhere = guess_statuses(history, _drawn("A", "B"))
+    assert {mapping.state for mapping in nowhere.statuses.values()} == {"ignore", "done"}
+    assert unplaced(history, nowhere, "m.vsm.json") == (
+        "no status matches a stage of m.vsm.json (statuses: 'To Do', 'In Progress', "
+        "'Ready for Design', 'In Design', 'Verifying'; stages: A, B), so nothing can be measured"
+    )

@@ -23,13 +23,15 @@ from pytestqt.qtbot import QtBot
 from tests.history.histories import HAND_ROWS, write_transitions
 from tests.ui.conftest import WindowFactory
 from vsmapper.cli import example_map_path, main
+from vsmapper.history.measure import measure
 from vsmapper.io.mapfile import load_map
+from vsmapper.model.stream import Stage, StatusMapping, ValueStream
 from vsmapper.ui.app import application
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import qdate
 from vsmapper.ui.history_import import HistoryImportDialog
 from vsmapper.ui.main_window import MainWindow
-from vsmapper.ui.measured import example_history_path
+from vsmapper.ui.measured import Measured, example_history_path
 
 needs_pdftotext = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils is not installed; .ci/run installs it"
@@ -550,3 +552,43 @@ def test_tab_reaches_apply_and_alt_a_applies(make_window: WindowFactory, qtbot: 
         seen.append(QApplication.focusWidget())
     assert dialog.apply_button in seen
     assert dialog.apply_button.text() == "&Apply"
+
+
+def test_a_history_no_status_of_which_matches_a_stage_is_said_inline(
+    make_window: WindowFactory, qtbot: object
+) -> None:
+    # Every status went to ignore: the preview and the panel said "Flow time P50 0".
+    drawn = ValueStream(name="Drawn", stages=[Stage(id="a", name="A"), Stage(id="b", name="B")])
+    window = make_window(drawn)
+    dialog = window.measured_flow.open_dialog()
+    dialog.read(example_history_path())
+    qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=60_000)  # type: ignore[attr-defined]
+    said = dialog.message.text()
+    assert said.startswith("No status matches a stage of the open map (statuses: ")
+    assert "Triage" in said
+    assert "stages: A, B), so nothing can be measured: choose their stages in the Stat" in said
+    assert not dialog.apply_button.isEnabled()
+    # The table to map them in is there, and mapping one to a stage measures again.
+    row = next(
+        row
+        for row in range(dialog.statuses.rowCount())
+        if dialog.statuses.item(row, 0).text() == "In development"
+    )
+    stage_box, state_box = dialog.statuses.cellWidget(row, 3), dialog.statuses.cellWidget(row, 4)
+    assert isinstance(stage_box, QComboBox) and isinstance(state_box, QComboBox)
+    stage_box.setCurrentText("A")
+    state_box.setCurrentText("working")
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=60_000)  # type: ignore[attr-defined]
+    assert "Flow time" not in dialog.message.text() and "No status" not in dialog.message.text()
+    # A measurement that places nothing says so in the panel too, not a flow time of 0.
+    assert dialog.result_ is not None
+    measured = dialog.result_
+    nowhere = {status: StatusMapping(state="ignore") for status in measured.stream.statuses}
+    stream = measured.stream.replaced(statuses={**nowhere, "Done": StatusMapping(state="done")})
+    found = measure(measured.history, stream)
+    panel = window.measured_flow.panel
+    panel.show_measurement(Measured(measured.history, stream, found), drawn)
+    shown = panel.summary.text()
+    assert shown.startswith("<b>No status matches a stage of the open map (statuses: ")
+    assert "import it again and choose their stages in the Statuses table.</b>" in shown
+    assert "Flow time" not in shown and not panel.export_button.isEnabled()

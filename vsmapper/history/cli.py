@@ -102,17 +102,32 @@ def measured(
     until: datetime | None = None,
     hours_per_day: float | None = None,
     days_per_week: float | None = None,
+    staged: bool = True,
 ) -> tuple[ValueStream, ValueStream | None, Measurement]:
-    """The map the history is measured against, the drawn map (if any), the measurement."""
+    """The map the history is measured against, the drawn map (if any), the measurement.
+
+    ``staged`` refuses a map no status waits or works at a stage of: its flow times would
+    all be 0 (a throughput forecast counts done items alone, and needs no stage).
+    """
     from vsmapper.history.measure import measure
     from vsmapper.history.reading import read_history
-    from vsmapper.history.statuses import guess_statuses
+    from vsmapper.history.statuses import guess_statuses, status_example, unplaced
     from vsmapper.io.mapfile import load_map
 
     drawn = load_map(map_path) if map_path else None
     history = read_history(log)
     _check_window(*history.span, since, until)
     stream = guess_statuses(history, drawn)
+    problem = unplaced(history, stream, map_path) if staged else None
+    if problem is not None:
+        example = status_example(history, stream)
+        if map_path and not stream.stages:
+            fix = "draw its stages, or leave out --map to make a stage of each working status"
+        elif map_path:
+            fix = f'map them in its "statuses", as {example}'
+        else:
+            fix = f'measure onto a map (--map MAP) whose "statuses" place them, as {example}'
+        raise VSMapperError(f"{log}: {problem}: {fix}")
     calendar = stream.calendar
     if hours_per_day is not None or days_per_week is not None:
         calendar = calendar.replaced(
@@ -212,7 +227,7 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
     if (args.items is None) == (args.by is None):
         raise UsageError("forecast --from-history needs --items N or --by DATE (one of them)")
     by = parse_date_text(args.by, "--by").date() if args.by else None
-    _, _, measurement = measured(args.from_history, args.file)
+    _, _, measurement = measured(args.from_history, args.file, staged=False)
     found = throughput_forecast(
         measurement.full_weeks_done(),
         measurement.forecast_start(),

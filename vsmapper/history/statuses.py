@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Collection
 from itertools import pairwise
 
 import polars as pl
 
+from vsmapper.errors import quoted
 from vsmapper.history.reading import History
 from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.kinds import guess_kind, guessed_stages, topic_of
@@ -17,6 +19,9 @@ from vsmapper.model.stream import (
     StatusState,
     ValueStream,
 )
+
+MAX_LISTED_STATUSES = 6
+"""How many statuses a message about them names before it counts the rest."""
 
 _IGNORE = re.compile(
     r"\b(backlog|cancel+ed|cancel|won'?t|wont|rejected|duplicate|obsolete|invalid|abandoned)\b"
@@ -313,6 +318,46 @@ def _matching_stage(status: str, base: ValueStream) -> str | None:
             if stage.kind == kind:
                 return stage.id
     return None
+
+
+def unplaced(history: History, stream: ValueStream, map_name: str | None) -> str | None:
+    """Why ``stream`` (drawn as ``map_name``, or None when made from the history) measures
+    nothing of ``history``: no status waits or works at a stage of it. None when one does."""
+    ids = {stage.id for stage in stream.stages}
+    found = set(history.statuses)
+    for status in found:
+        mapping = stream.statuses.get(status)
+        if mapping is not None and mapping.state in ("waiting", "working") and mapping.stage in ids:
+            return None
+    if map_name is not None and not stream.stages:
+        return f"{map_name} has no stages, so nothing can be measured"
+    # In workflow order, as the map lists them; the statuses that sound like work first.
+    order = [status for status in stream.statuses if status in found]
+    order += sorted(found - set(order))
+    listed = [s for s in order if guess_state(s) in ("waiting", "working")] or order
+    shown = ", ".join(quoted(status) for status in listed[:MAX_LISTED_STATUSES])
+    if len(listed) > MAX_LISTED_STATUSES:
+        shown += f" … ({len(listed)} in all)"
+    if map_name is None:
+        return (
+            f"no status is one items wait or work in (statuses: {shown}), "
+            "so there is no stage to measure"
+        )
+    stages = ", ".join(stage.name for stage in stream.stages)
+    return (
+        f"no status matches a stage of {map_name} "
+        f"(statuses: {shown}; stages: {stages}), so nothing can be measured"
+    )
+
+
+def status_example(history: History, stream: ValueStream) -> str:
+    """A ``statuses`` entry of the map file for the first status that sounds like work."""
+    order = [status for status in stream.statuses if status in set(history.statuses)]
+    status = next((s for s in order if guess_state(s) == "working"), order[0] if order else "")
+    state = guess_state(status) if guess_state(status) == "waiting" else "working"
+    stage = stream.stages[0].id if stream.stages else "STAGE-ID"
+    entry = {status: {"stage": stage, "state": state}}
+    return json.dumps(entry, ensure_ascii=False)[1:-1]
 
 
 def stage_order(stream: ValueStream) -> dict[str, int]:

@@ -33,7 +33,13 @@ from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import chosen_day, day_box, qdate, resize_for_screen
 from vsmapper.ui.insights_panel import filled_item
-from vsmapper.ui.measured import Measured, MeasureWorker, example_history_path, hours_text
+from vsmapper.ui.measured import (
+    Measured,
+    MeasureWorker,
+    example_history_path,
+    hours_text,
+    unplaced_text,
+)
 
 if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
@@ -41,6 +47,7 @@ if TYPE_CHECKING:
 HISTORY_FILTER = "Work-item history (*.csv *.xlsx)"
 STATES = ("waiting", "working", "done", "ignore")
 NO_STAGE = "(no stage)"
+UNPLACED_FIX = "choose their stages in the Statuses table below"
 WINDOW_SETTLE_MS = 300
 """How long the measured days rest before they are measured."""
 
@@ -287,9 +294,15 @@ class HistoryImportDialog(QDialog):
             "".join(doubts) + f"{found.layout.capitalize()} layout: {found.headline()}. "
             "Edit a status's stage or state and the preview follows."
         )
+        # Statuses that place no item on the map measure flow times of 0: the table below
+        # is where they are mapped, so it is filled, and Apply waits for them.
+        unplaced = unplaced_text(result, self.onto_open.isChecked(), UNPLACED_FIX)
+        if unplaced is not None:
+            self.message.setText(html.escape(unplaced))
+            self.message.setStyleSheet(f"color: {theme.CONSTRAINT};")
         self._fill_statuses(result)
         self._fill_preview(result)
-        self.apply_button.setEnabled(True)
+        self.apply_button.setEnabled(unplaced is None)
         if self._path is not None:
             settings.LAST_FOLDER.set(str(self._path.parent))
             settings.LAST_HISTORY.set(str(self._path))

@@ -110,6 +110,15 @@ class _Cancelled(Exception):  # noqa: N818 - a stop the user asked for, not an e
     pass
 
 
+def unplaced_text(measured: Measured, onto_map: bool, fix: str) -> str | None:
+    """Why a measurement says nothing (no status waits or works at a stage), and ``fix``;
+    None when it says something. ``onto_map``: measured onto the open map, not as a new one."""
+    from vsmapper.history.statuses import unplaced
+
+    problem = unplaced(measured.history, measured.stream, "the open map" if onto_map else None)
+    return None if problem is None else f"{problem[0].upper()}{problem[1:]}: {fix}."
+
+
 def hours_text(value: float | None, stream: ValueStream) -> str:
     """Hours in the map's calendar units, or a dash for none."""
     return "–" if value is None else duration_text(stream, value)

@@ -33,7 +33,7 @@ from vsmapper.ui.chart_panel import (
     save_chart,
 )
 from vsmapper.ui.focus import scroller
-from vsmapper.ui.measured import Measured, hours_text
+from vsmapper.ui.measured import Measured, hours_text, unplaced_text
 from vsmapper.ui.stage_names import short_name
 from vsmapper.ui.throughput import ThroughputForecastBox
 
@@ -59,6 +59,7 @@ def _band_colour(place: int, count: int) -> QColor:
     return colour
 
 
+UNPLACED_FIX = "import it again and choose their stages in the Statuses table"
 INVITATION = (
     "Import a work-item history (File ▸ Import work-item history…) to see how work "
     "really flows: flow time, velocity, load, aging work and the map against it."
@@ -73,6 +74,8 @@ class MeasuredFlowPanel(QWidget):
         self.workspace = workspace
         self.measured: Measured | None = None
         self.drawn: ValueStream | None = None
+        self.unplaced: str | None = None
+        """Why the measurement shown says nothing, if it does not."""
         self.import_button = QPushButton("Import history…")
         self.export_button = QPushButton("Export chart…")
         self.summary = QLabel(INVITATION)
@@ -159,7 +162,9 @@ class MeasuredFlowPanel(QWidget):
         """Show a finished measurement, against ``drawn`` (the map before it was measured)."""
         self.measured = measured
         self.drawn = drawn
-        self._set_enabled(True)
+        self.unplaced = unplaced_text(measured, drawn is not None, UNPLACED_FIX)
+        # Flow times of 0 drawn as charts would say what the words refuse to.
+        self._set_enabled(self.unplaced is None)
         self.forecast.show_measurement(measured.measurement)
         self._draw()
         self._refresh_gap()
@@ -167,6 +172,7 @@ class MeasuredFlowPanel(QWidget):
     def clear(self) -> None:
         """Show no measurement: the one shown was undone, or another map opened."""
         self.measured = self.drawn = None
+        self.unplaced = None
         self._set_enabled(False)
         self.forecast.show_measurement(None)
         self.summary.setText(INVITATION)
@@ -311,6 +317,9 @@ class MeasuredFlowPanel(QWidget):
     def _refresh_gap(self) -> None:
         """The numbers, and the open map's lead time against the measurement."""
         if self.measured is None:
+            return
+        if self.unplaced is not None:
+            self.summary.setText(f"<b>{html.escape(self.unplaced)}</b>")
             return
         from vsmapper.history.apply import model_gap
         from vsmapper.history.caveats import caveats
