@@ -146,6 +146,48 @@ BAD_MAPS: dict[str, tuple[bytes, str]] = {
         _edit(lambda d: d.update(calendar={"hours_per_day": 5e-324})),
         "calendar.hours_per_day: 5e-324 is out of range; it must be 0.1 or more",
     ),
+    # JSON's true and numbers in quotes were read as 1 and as the number: a typo became a
+    # figure, while "90%" and a duration of true were refused.
+    "%C&A true": (_edit(_stage(1, pca=True)), "stages[1] 'Refinement'.pca: true is not a number"),
+    "%C&A in quotes": (
+        _edit(_stage(1, pca="0.9")),
+        "stages[1] 'Refinement'.pca: '0.9' is text, not a number; write it without quotes",
+    ),
+    "hourly cost true": (_edit(_stage(1, hourly_cost=True)), "hourly_cost: true is not a number"),
+    "people false": (_edit(_stage(1, people=False)), "people: false is not a number"),
+    "availability in quotes": (_edit(_stage(1, availability="1")), "availability: '1' is text"),
+    "WIP true": (_edit(_stage(1, wip=True)), "wip: true is not a number"),
+    "position true": (_edit(_stage(1, position=[True, 0])), "position[0]: true is not a number"),
+    "AI factor true": (
+        _edit(_stage(1, ai=[{"id": "bot", "name": "Bot", "process_time_factor": True}])),
+        "ai[0] 'Bot'.process_time_factor: true is not a number",
+    ),
+    "map hourly cost in quotes": (
+        _edit(lambda d: d.update(hourly_cost="80")),
+        "hourly_cost: '80' is text, not a number",
+    ),
+    "demand true": (
+        _edit(lambda d: d.update(demand_per_week=True)),
+        "demand_per_week: true is not a number",
+    ),
+    "hours per day true": (
+        _edit(lambda d: d.update(calendar={"hours_per_day": True})),
+        "calendar.hours_per_day: true is not a number",
+    ),
+    "override %C&A true": (
+        _edit(
+            lambda d: d.update(
+                scenarios=[{"id": "s", "name": "S", "overrides": {"refine": {"pca": True}}}]
+            )
+        ),
+        "scenarios[0] 'S'.overrides.refine.pca: true is not a number",
+    ),
+    "demand factor in quotes": (
+        _edit(lambda d: d.update(scenarios=[{"id": "s", "name": "S", "demand_factor": "2"}])),
+        "scenarios[0] 'S'.demand_factor: '2' is text",
+    ),
+    "name null": (_edit(lambda d: d.update(name=None)), "name: null is not text"),
+    "version true": (_edit(lambda d: d.update(version=True)), "version: true is not a map file"),
     "id with a forged line": (
         _edit(_stage(1, id="x\r\nvsmapper: ok\x1b[2K")),
         "'x\\r\\nvsmapper: ok\\x1b[2K' is not a valid id",

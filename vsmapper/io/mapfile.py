@@ -194,6 +194,11 @@ def _carefully_read(text: str, source: str) -> ValueStream:
         raise
 
 
+def _as_written(value: Any) -> str:
+    """A value of the file as a message quotes it: null, true and false as JSON spells them."""
+    return json.dumps(value) if value is None or isinstance(value, bool) else repr(value)
+
+
 def map_from_data(data: Any, source: str = "map") -> ValueStream:
     """A validated map from parsed JSON data, refusing other formats and newer versions."""
     if not isinstance(data, dict):
@@ -203,7 +208,7 @@ def map_from_data(data: Any, source: str = "map") -> ValueStream:
     if data.get("format") != FORMAT_NAME:
         raise VSMapperError(
             f"{source}: format: not a VSMapper map "
-            f'(expected "format": "{FORMAT_NAME}", found {data.get("format")!r})'
+            f'(expected "format": "{FORMAT_NAME}", found {_as_written(data.get("format"))})'
         )
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
@@ -213,7 +218,7 @@ def map_from_data(data: Any, source: str = "map") -> ValueStream:
         )
     if version not in range(1, FORMAT_VERSION + 1) or isinstance(version, bool):
         raise VSMapperError(
-            f"{source}: version: {version!r} is not a map file version "
+            f"{source}: version: {_as_written(version)} is not a map file version "
             f"(expected 1 to {FORMAT_VERSION})"
         )
     try:

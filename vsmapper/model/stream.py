@@ -81,15 +81,19 @@ MIN_SHARE = 0.01
 NO_COSTS = "not set"
 """What a map without an hourly cost shows for an item's cost: never a false 0."""
 
-Percent = Annotated[float, Field(ge=MIN_SHARE, le=100)]
-Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
-Count = Annotated[float, Field(ge=0, le=MAX_PEOPLE)]
-People = Annotated[float, Field(ge=MIN_SHARE, le=MAX_PEOPLE)]
+# Strict numbers take an int or a float and nothing else: lax ones read true as 1 and "0.9"
+# as 0.9, so a typo in a file became a figure instead of a refusal.
+Percent = Annotated[float, Field(strict=True, ge=MIN_SHARE, le=100)]
+Money = Annotated[float, Field(strict=True, ge=0, le=MAX_MONEY)]
+Count = Annotated[float, Field(strict=True, ge=0, le=MAX_PEOPLE)]
+People = Annotated[float, Field(strict=True, ge=MIN_SHARE, le=MAX_PEOPLE)]
 """People at a stage, today or in a scenario: a few minutes of one person's week at least."""
-Availability = Annotated[float, Field(ge=MIN_SHARE / 100, le=1)]
+Availability = Annotated[float, Field(strict=True, ge=MIN_SHARE / 100, le=1)]
 """The share of their time a stage's people give it, today or in a scenario."""
-Factor = Annotated[float, Field(ge=0, le=MAX_FACTOR)]
-Coordinate = Annotated[float, Field(ge=-MAX_COORDINATE, le=MAX_COORDINATE)]
+Factor = Annotated[float, Field(strict=True, ge=0, le=MAX_FACTOR)]
+Coordinate = Annotated[float, Field(strict=True, ge=-MAX_COORDINATE, le=MAX_COORDINATE)]
+Delta = Annotated[float, Field(strict=True, ge=-100, le=100)]
+"""A change of %C&A in points."""
 Position = tuple[Coordinate, Coordinate]
 """Where a box placed by hand has its top-left corner on the canvas."""
 
@@ -147,8 +151,8 @@ class Record:
 class Calendar(Model):
     """Working time used to turn days and weeks into hours."""
 
-    hours_per_day: Annotated[float, Field(ge=0.1, le=24)] = 8
-    days_per_week: Annotated[float, Field(ge=0.1, le=7)] = 5
+    hours_per_day: Annotated[float, Field(strict=True, ge=0.1, le=24)] = 8
+    days_per_week: Annotated[float, Field(strict=True, ge=0.1, le=7)] = 5
 
     @property
     def hours_per_week(self) -> float:
@@ -162,7 +166,7 @@ class SideEffect(Model):
     stage: Identifier
     process_time_factor: Factor = 1
     wait_time_factor: Factor = 1
-    pca_delta: Annotated[float, Field(ge=-100, le=100)] = 0
+    pca_delta: Delta = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, config=MODEL_CONFIG)
@@ -174,7 +178,7 @@ class AIOpportunity(Record):
     name: Name
     process_time_factor: Factor = 1
     wait_time_factor: Factor = 1
-    pca_delta: Annotated[float, Field(ge=-100, le=100)] = 0
+    pca_delta: Delta = 0
     monthly_cost: Money = 0
     status: Status = "idea"
     confidence: Confidence = "medium"

@@ -42,13 +42,27 @@ def _number(value: Any) -> str:
     return format_number(value) if isinstance(value, int | float) else str(value)
 
 
+# As the file spells them: a message about a map file that said "None" named no value in it.
+_JSON_WORDS = {None: "null", True: "true", False: "false"}
+
+
+def _reads_as_number(text: str) -> bool:
+    """Whether quoted text holds a plain number, as ``"0.9"`` does."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _describe(error: ErrorDetails) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     shown = (
         quoted(value)
         if isinstance(value, str)
+        else _JSON_WORDS[value]
+        if value is None or isinstance(value, bool)
         else _number(value)
-        if isinstance(value, int | float) and not isinstance(value, bool)
+        if isinstance(value, int | float)
         else value
     )
     match kind:
@@ -70,6 +84,8 @@ def _describe(error: ErrorDetails) -> str:
                 return "is far too large a number"
             return "must be a finite number, not NaN or infinity"
         case "float_parsing" | "float_type" | "int_type" | "int_parsing":
+            if isinstance(value, str) and _reads_as_number(value):
+                return f"{shown} is text, not a number; write it without quotes"
             return f"{shown} is not a number"
         case "string_type":
             return f"{shown} is not text; put it in quotes"
