@@ -19,7 +19,7 @@ from vsmapper.errors import VSMapperError, quoted
 from vsmapper.io.atomic import write_atomically
 from vsmapper.io.bounded import read_bounded
 from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream
-from vsmapper.model.validation import place_of, user_error
+from vsmapper.model.validation import as_written, place_of, user_error
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_NESTING = 32
@@ -194,11 +194,6 @@ def _carefully_read(text: str, source: str) -> ValueStream:
         raise
 
 
-def _as_written(value: Any) -> str:
-    """A value of the file as a message quotes it: null, true and false as JSON spells them."""
-    return json.dumps(value) if value is None or isinstance(value, bool) else repr(value)
-
-
 def map_from_data(data: Any, source: str = "map") -> ValueStream:
     """A validated map from parsed JSON data, refusing other formats and newer versions."""
     if not isinstance(data, dict):
@@ -208,7 +203,7 @@ def map_from_data(data: Any, source: str = "map") -> ValueStream:
     if data.get("format") != FORMAT_NAME:
         raise VSMapperError(
             f"{source}: format: not a VSMapper map "
-            f'(expected "format": "{FORMAT_NAME}", found {_as_written(data.get("format"))})'
+            f'(expected "format": "{FORMAT_NAME}", found {as_written(data.get("format"))})'
         )
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
@@ -218,7 +213,7 @@ def map_from_data(data: Any, source: str = "map") -> ValueStream:
         )
     if version not in range(1, FORMAT_VERSION + 1) or isinstance(version, bool):
         raise VSMapperError(
-            f"{source}: version: {_as_written(version)} is not a map file version "
+            f"{source}: version: {as_written(version)} is not a map file version "
             f"(expected 1 to {FORMAT_VERSION})"
         )
     try:

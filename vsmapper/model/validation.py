@@ -54,17 +54,18 @@ def _reads_as_number(text: str) -> bool:
         return False
 
 
+def as_written(value: Any) -> str:
+    """A value of a map file as a message quotes it: null, true and false as JSON spells them."""
+    if isinstance(value, str):
+        return quoted(value)
+    if value is None or isinstance(value, bool):
+        return _JSON_WORDS[value]
+    return _number(value) if isinstance(value, int | float) else str(value)
+
+
 def _describe(error: ErrorDetails) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    shown = (
-        quoted(value)
-        if isinstance(value, str)
-        else _JSON_WORDS[value]
-        if value is None or isinstance(value, bool)
-        else _number(value)
-        if isinstance(value, int | float)
-        else value
-    )
+    shown = as_written(value)
     match kind:
         case "missing":
             return "is required"
