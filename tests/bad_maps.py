@@ -187,6 +187,7 @@ BAD_MAPS: dict[str, tuple[bytes, str]] = {
         "scenarios[0] 'S'.demand_factor: '2' is text",
     ),
     "name null": (_edit(lambda d: d.update(name=None)), "name: null is not text"),
+    "name a number": (_edit(lambda d: d.update(name=7)), "name: 7 is not text; put it in quotes"),
     "version true": (_edit(lambda d: d.update(version=True)), "version: true is not a map file"),
     "id with a forged line": (
         _edit(_stage(1, id="x\r\nvsmapper: ok\x1b[2K")),

@@ -31,6 +31,15 @@ def test_each_bad_map_gives_one_clear_error(tmp_path: Path, case: str) -> None:
     assert "\n" not in message
 
 
+def test_null_where_text_goes_is_not_told_to_take_quotes() -> None:
+    data = feature_chain_data()
+    data["name"] = None
+    with pytest.raises(VSMapperError) as caught:
+        map_from_data(data)
+    # Quoted, null is the text "null": advice that made no sense of the mistake.
+    assert str(caught.value).endswith("name: null is not text")
+
+
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(VSMapperError, match="no such file"):
         load_map(tmp_path / "nothing.vsm.json")

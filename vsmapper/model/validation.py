@@ -89,7 +89,10 @@ def _describe(error: ErrorDetails) -> str:
                 return f"{shown} is text, not a number; write it without quotes"
             return f"{shown} is not a number"
         case "string_type":
-            return f"{shown} is not text; put it in quotes"
+            # Quotes turn a number into text; around null or a list they make nonsense.
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            quotes = "; put it in quotes" if number else ""
+            return f"{shown} is not text{quotes}"
         case "string_too_short":
             return "is empty"
         case "string_pattern_mismatch":
