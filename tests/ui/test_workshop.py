@@ -164,6 +164,7 @@ def test_a_single_answer_far_from_the_map_is_flagged_before_apply(qtbot) -> None
         rows = {survey.table.item(row, 0).text(): row for row in range(survey.table.rowCount())}
         check = survey.table.item(rows["Idea intake"], COLUMNS.index(CHECK_COLUMN))
         assert check.text() == "wait far from the map (0-2d); 1 answer"
+        assert check.toolTip() == check.text()  # whole, where the column elides it
         assert check.foreground().color() == DISAGREE_COLOR
         assert survey.table.item(rows["Idea intake"], 2).text() == "5200w"
         assert survey.table.item(rows["Idea intake"], COLUMNS.index("Disagree")).text() == ""

@@ -429,7 +429,8 @@ class SurveyWindow(QDialog):
         self._timer.timeout.connect(self.poll)
         # Undo and redo of an apply, and any other edit, change what the map holds.
         workspace.refreshed.connect(self._follow_map)
-        resize_for_screen(self, 820, 760)
+        # Wide enough for the checks' words beside the answers, on 1280 pixels or more.
+        resize_for_screen(self, 1040, 760)
         # Placed by hand: a tool window is placed where the program says, and Qt's own
         # placement put its title bar above a 1280×720 screen.
         centre_on_screen(self)
@@ -489,9 +490,10 @@ class SurveyWindow(QDialog):
         with it."""
         column = COLUMNS.index(CHECK_COLUMN)
         for row, stage in enumerate(merge.stages[: self.table.rowCount()]):
-            words = checks.get(stage.id, ())
-            item = read_only_item("; ".join(words), "")
-            if words or stage.disagreement:
+            said = "; ".join(checks.get(stage.id, ()))
+            # Whole in its tooltip: the last column elides on a projector's narrow screen.
+            item = read_only_item(said, said)
+            if said or stage.disagreement:
                 item.setForeground(DISAGREE_COLOR)
             self.table.setItem(row, column, item)
 
