@@ -917,6 +917,27 @@ def test_a_total_row_under_the_stages_is_left_out_saying_so(tmp_path: Path) -> N
     ]
 
 
+@pytest.mark.parametrize("name", ["Total:", "TOTALS", "sum", "Σ", "Lead time", " Grand  total. "])
+def test_a_total_row_is_known_whatever_its_case_and_punctuation(tmp_path: Path, name: str) -> None:
+    path = write_csv(tmp_path, f"Stage,Process time,Wait time\nDev,8,16\nTest,4,24\n{name},12,40\n")
+    notices: list[str] = []
+    stream = import_spreadsheet(path, notices=notices)
+    # "Total:" came in as a third stage: lead time doubled, and the total was the constraint.
+    assert [stage.name for stage in stream.stages] == ["Dev", "Test"]
+    assert notices == [
+        f"row 4 ({name.strip()!r}) left out: a sheet's total, not a stage (the map adds its "
+        "stages up itself)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["Total review", "Summary", "Lead", "Sum-up meeting"])
+def test_a_last_stage_whose_name_only_starts_like_a_total_is_kept(
+    tmp_path: Path, name: str
+) -> None:
+    path = write_csv(tmp_path, f"Stage,Process time\nDev,8\n{name},1\n")
+    assert [stage.name for stage in import_spreadsheet(path).stages] == ["Dev", name]
+
+
 def test_a_last_stage_named_like_a_total_that_the_stream_runs_into_is_kept(
     tmp_path: Path,
 ) -> None:

@@ -967,17 +967,41 @@ def _row_readers(table: Table, header: Header, problems: Problems) -> list[_RowR
     ]
 
 
-TOTAL_NAMES = {"total", "totals", "sum", "grand total", "overall"}
-"""What a last row that adds the stages up is called."""
+TOTAL_NAMES = frozenset(
+    {
+        "total",
+        "totals",
+        "sum",
+        "σ",  # Greek capital sigma, casefolded
+        "∑",  # the summation sign
+        "grand total",
+        "subtotal",
+        "overall",
+        "lead time",
+        "total lead time",
+    }
+)
+"""What a last row that adds the stages up is called, as ``is_total_name`` compares it."""
+
+
+def is_total_name(name: str) -> bool:
+    """Whether a Stage cell is just a word for a total: ``Total``, ``TOTAL:``, ``Σ``, ``Lead time``."""
+    words = re.sub(r"[\s:.]+$", "", name.casefold()).split()
+    return " ".join(words) in TOTAL_NAMES
 
 
 def _without_a_total(rows: list[StageRow], problems: Problems) -> list[StageRow]:
     """The rows but a last one that adds the stages up: named so, and no stage's next."""
-    if not rows or rows[-1].fields["name"].strip().casefold() not in TOTAL_NAMES:
+    if not rows or not is_total_name(rows[-1].fields["name"]):
         return rows
     last = rows[-1]
     name = last.fields["name"]
-    if any(name in (row.next or []) or row.rework_to == name for row in rows):
+    folded = name.casefold()
+    if any(
+        folded in {reference.casefold() for reference in row.next or []}
+        or (row.rework_to or "").casefold() == folded
+        for row in rows
+    ):
         return rows  # a stage of the stream after all
     problems.notice(
         f"row {last.row} ({quoted(name)}) left out: a sheet's total, not a stage (the map "
