@@ -169,7 +169,8 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
             [
                 (line, [Cell(unguard_csv_text(field)) for field in fields])
                 for line, fields in records
-            ]
+            ],
+            separator=delimiter,
         )
     )
 

@@ -7,6 +7,7 @@ alike, so the two formats accept exactly the same sheets.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import functools
 import json
@@ -93,6 +94,8 @@ class Table:
     rows: list[tuple[int, list[Cell]]]
     sheet: str = ""
     """The sheet's name in messages; '' for the stage table, whose rows need no sheet name."""
+    separator: str = ""
+    """What a CSV file's cells were split at; '' for a sheet, whose cells cannot spill over."""
 
     @property
     def where(self) -> str:
@@ -1016,8 +1019,11 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
     header = read_header(table, STAGE_HEADERS, problems, "Stage")
     if header is None:
         return []
+    misread = _cells_past_the_header(table, problems)
     rows: list[StageRow] = []
-    readers = _row_readers(table, header, problems)
+    readers = [
+        reader for reader in _row_readers(table, header, problems) if reader.row not in misread
+    ]
     if not readers:
         problems.notice(f"{table.where}no stage rows under the header: the map has no stages")
     pca_scale = _pca_scale(readers, problems)
@@ -1062,6 +1068,51 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
     return rows
 
 
+def _cells_past_the_header(table: Table, problems: Problems) -> set[int]:
+    """The CSV rows with more cells than the header, each a problem: misread, as where a
+    decimal comma split a number in two. Values under no column name (a sheet's, or a CSV
+    row no wider than its header) are left out with a notice, as unknown columns are."""
+    header = table.rows[0][1]
+    named = len(header)
+    while named and _is_blank(header[named - 1].value):
+        named -= 1
+    unnamed = [place for place in range(named) if _is_blank(header[place].value)]
+    misread: set[int] = set()
+    left_out: dict[int, list[int]] = {}
+    for row, cells in table.rows[1:]:
+        width = len(cells)
+        while width and _is_blank(cells[width - 1].value):
+            width -= 1
+        if table.separator and width > len(header):
+            problems.add(
+                f"row {row}: {width} cells, but the header names {named} columns "
+                f"({_spilled_cell_hint(table.separator)})"
+            )
+            misread.add(row)
+            continue
+        for place in [*unnamed, *range(named, width)]:
+            if place < width and not _is_blank(cells[place].value):
+                left_out.setdefault(place, []).append(row)
+    if left_out:
+        many = len(left_out) > 1
+        rows = sorted({row for found in left_out.values() for row in found})
+        problems.notice(
+            f"{table.where}{'columns' if many else 'column'} "
+            f"{', '.join(_letter(place) for place in sorted(left_out))} "
+            f"{'have' if many else 'has'} no header, so {'their' if many else 'its'} values "
+            f"were left out ({_row_list(rows)})"
+        )
+    return misread
+
+
+def _spilled_cell_hint(separator: str) -> str:
+    """What may have made a CSV row wider than its header, and what to write instead."""
+    if separator == ",":
+        return "a decimal comma? write 1.5, not 1,5; a comma in a name or note? quote the cell"
+    shown = "a tab" if separator == "\t" else f"a '{separator}'"
+    return f"{shown} in a name or note? quote the cell"
+
+
 def _number_or_none(cell: Cell) -> float | int | None:
     """The number in a cell, or None for any other value."""
     try:
@@ -1096,7 +1147,7 @@ def _from_header(table: Table, problems: Problems) -> Table:
             f"{table.where}row {table.rows[start][0]} was read as the header: "
             f"{_row_list([row for row, _ in above])} above it ({quoted(above[0][1])}) left out"
         )
-    return Table(table.rows[start:], table.sheet) if start else table
+    return dataclasses.replace(table, rows=table.rows[start:]) if start else table
 
 
 def _wait_from_lead_time(
