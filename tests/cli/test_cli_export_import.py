@@ -266,6 +266,22 @@ def test_import_lists_up_to_20_row_errors_under_one_error_line(
     assert leftovers(tmp_path) == []
 
 
+def test_import_of_a_header_with_no_rows_is_one_error_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "team.csv"
+    source.write_text("Stage,Process time,Wait time\n")
+    out = tmp_path / "team.vsm.json"
+    # It wrote a map of no stages and exited 0.
+    assert run(["import", source, out], capsys) == (
+        3,
+        "",
+        f"vsmapper: error: {source}: no stage rows under the header; put one row per stage "
+        "under it\n",
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["team.csv"]
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

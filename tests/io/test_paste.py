@@ -149,6 +149,15 @@ def test_rows_of_stages_without_a_header_are_stages(text: str, names: list[str])
     assert [stage.name for stage in document.stream.stages][-2:] == names
 
 
+def test_a_header_alone_is_refused_as_a_file_s_is() -> None:
+    # It said "nothing changed: the map already has  as pasted".
+    with pytest.raises(VSMapperError) as refused:
+        paste_rows(chain_document(), "Stage\tProcess time\n")
+    assert str(refused.value) == (
+        "paste: no stage rows under the header; put one row per stage under it"
+    )
+
+
 def test_thousands_grouped_with_points_are_refused_with_what_to_type() -> None:
     with pytest.raises(VSMapperError) as refused:
         paste_rows(chain_document(), "Stage\tHourly cost\nCoding\t1.200,50\n")

@@ -819,9 +819,33 @@ def test_what_is_not_a_stage_table_says_what_it_is(tmp_path: Path) -> None:
     renamed.write_bytes(workbook.read_bytes())
     with pytest.raises(VSMapperError, match=r"an Excel workbook .* named \.csv; rename it \.xlsx"):
         import_spreadsheet(renamed)
-    notices: list[str] = []
-    empty = import_spreadsheet(write_csv(tmp_path, "Stage,Process time\n"), notices=notices)
-    assert empty.stages == [] and any("no stage rows" in notice for notice in notices)
+
+
+def test_a_header_with_no_stage_rows_under_it_is_refused_in_one_line(tmp_path: Path) -> None:
+    # It imported as a map of no stages, with a warning.
+    for path in (
+        write_csv(tmp_path, "Stage,Process time\n\n,\n"),
+        write_xlsx(tmp_path, {"Stages": [["Title"], [], ["Stage", "Process time"]]}),
+    ):
+        with pytest.raises(VSMapperError) as caught:
+            import_spreadsheet(path)
+        assert caught.value.message == (
+            f"{path}: no stage rows under the header; put one row per stage under it"
+        )
+        assert caught.value.details == []
+    # Beside another problem it is listed with it.
+    misspelt = write_csv(tmp_path, "Stage,Proces time\n", "misspelt.csv")
+    assert problems_of(misspelt) == [
+        "row 1, column B: 'Proces time' is not a column VSMapper knows; did you mean "
+        "'Process time'?",
+        "no stage rows under the header; put one row per stage under it",
+    ]
+
+
+def test_a_lone_row_named_like_a_total_is_a_stage(tmp_path: Path) -> None:
+    # There is nothing above it to add up; left out, the sheet had no stages.
+    path = write_csv(tmp_path, "Stage,Process time\nTotal,1h\n")
+    assert [stage.name for stage in import_spreadsheet(path).stages] == ["Total"]
 
 
 def test_a_duration_past_its_bounds_says_so(tmp_path: Path) -> None:

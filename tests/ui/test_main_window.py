@@ -309,6 +309,21 @@ def test_an_import_that_leaves_columns_out_says_so(
     ]
 
 
+def test_an_import_of_a_header_with_no_rows_is_refused_and_keeps_the_map(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: refused.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: None)
+    before = snapshot(window)
+    sheet = tmp_path / "team.csv"
+    sheet.write_text("Stage,Process time,Wait time\n", encoding="utf-8")
+    # It opened a map of no stages.
+    assert not window.file.import_path(sheet)
+    assert refused == [f"{sheet}: no stage rows under the header; put one row per stage under it"]
+    assert snapshot(window) == before
+
+
 def test_panels_tabbed_away_refresh_only_when_shown(window: MainWindow, qtbot: object) -> None:
     window.show()
     qtbot.waitUntil(lambda: not window.leverage.in_view)  # type: ignore[attr-defined]

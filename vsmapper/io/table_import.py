@@ -686,9 +686,11 @@ def read_map(
     # Times are checked against their exact text under the calendar they were written with;
     # a file with no Settings (a CSV) was written with the one it is read with.
     file_calendar = _calendar(written, Problems(source)) if workbook.settings else calendar
-    rows = _in_map_order(
-        _without_a_total(read_stage_rows(workbook.stages, file_calendar, problems), problems)
+    # Our export of a map with no stages is a header and a Settings sheet: it imports back.
+    stage_rows = read_stage_rows(
+        workbook.stages, file_calendar, problems, may_be_empty=workbook.settings is not None
     )
+    rows = _in_map_order(_without_a_total(stage_rows, problems))
     # Without Kind and Phase columns, the AI suggestions and side effects, and the phase
     # shares, go by what the names say, as for a stage typed on the map.
     phase: Phase = "ideation"
@@ -995,8 +997,8 @@ def is_total_name(name: str) -> bool:
 
 def _without_a_total(rows: list[StageRow], problems: Problems) -> list[StageRow]:
     """The rows but a last one that adds the stages up: named so, and no stage's next."""
-    if not rows or not is_total_name(rows[-1].fields["name"]):
-        return rows
+    if len(rows) < 2 or not is_total_name(rows[-1].fields["name"]):
+        return rows  # a total adds up the stages above it
     last = rows[-1]
     name = last.fields["name"]
     folded = name.casefold()
@@ -1013,8 +1015,11 @@ def _without_a_total(rows: list[StageRow], problems: Problems) -> list[StageRow]
     return rows[:-1]
 
 
-def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -> list[StageRow]:
-    """Every stage row read into model fields, with ids given or made from the names."""
+def read_stage_rows(
+    table: Table, file_calendar: Calendar, problems: Problems, may_be_empty: bool = False
+) -> list[StageRow]:
+    """Every stage row read into model fields, with ids given or made from the names; a
+    header with no rows under it is refused unless the table ``may_be_empty``."""
     table = _from_header(table, problems)
     header = read_header(table, STAGE_HEADERS, problems, "Stage")
     if header is None:
@@ -1024,8 +1029,8 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
     readers = [
         reader for reader in _row_readers(table, header, problems) if reader.row not in misread
     ]
-    if not readers:
-        problems.notice(f"{table.where}no stage rows under the header: the map has no stages")
+    if not readers and not misread:
+        _no_stage_rows(table, problems, may_be_empty)
     pca_scale = _pca_scale(readers, problems)
     for reader in readers:
         # A name refused as unreadable stands as its text, not as a blank name refused again.
@@ -1066,6 +1071,19 @@ def read_stage_rows(table: Table, file_calendar: Calendar, problems: Problems) -
         )
     _give_ids(rows, problems)
     return rows
+
+
+def _no_stage_rows(table: Table, problems: Problems, may_be_empty: bool) -> None:
+    """Refuse a header with no rows under it, in one line when nothing else is wrong; a
+    table that ``may_be_empty`` (our export of a map with no stages) only says so."""
+    if may_be_empty:
+        problems.notice(f"{table.where}no stage rows under the header: the map has no stages")
+        return
+    problem = f"{table.where}no stage rows under the header; put one row per stage under it"
+    if problems.lines:
+        problems.add(problem)
+        return
+    raise VSMapperError(f"{problems.source}: {problem}")
 
 
 def _cells_past_the_header(table: Table, problems: Problems) -> set[int]:
