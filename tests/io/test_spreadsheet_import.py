@@ -1000,6 +1000,36 @@ def test_a_last_stage_whose_name_only_starts_like_a_total_is_kept(
     assert [stage.name for stage in import_spreadsheet(path).stages] == ["Dev", name]
 
 
+def test_a_row_inserted_where_next_cells_skip_it_is_named_as_a_start(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "Stage,Next\nIntake,Coding\nCoding,Code review\nPairing,\nCode review,\nShip,\n",
+    )
+    notices: list[str] = []
+    stream = import_spreadsheet(path, notices=notices)
+    # It imported as a second start of the stream, silently.
+    assert ("pairing", "code-review") in {(flow.source, flow.target) for flow in stream.flows}
+    assert notices == [
+        "row 4 ('Pairing'): no stage leads to it, so it starts a path of its own; to put it "
+        "in the stream, name it in the Next cell of the stage before it (row 3, 'Coding')"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stage,Next\nIntake,\nCoding,\n",
+        "Stage,Next\nDesign,Build\nLegal,Build\nBuild,\n",
+        "Stage,Next\nBuild,Ship\nIntake,Build\nShip,\n",
+        "Stage,Next\nShip,(end)\nIntake,\nBuild,Ship\n",
+    ],
+)
+def test_a_stream_s_own_starts_are_not_named(tmp_path: Path, text: str) -> None:
+    notices: list[str] = []
+    import_spreadsheet(write_csv(tmp_path, text), notices=notices)
+    assert notices == []
+
+
 def test_a_last_stage_named_like_a_total_that_the_stream_runs_into_is_kept(
     tmp_path: Path,
 ) -> None:

@@ -703,6 +703,7 @@ def read_map(
     resolve = _Resolver(rows)
     _note_shared_names(resolve, problems)
     flows = _flows(rows, resolve, problems)
+    _note_unled_rows(rows, flows, problems)
     opportunities = _opportunities(workbook.ai, resolve, problems) if workbook.ai else {}
     ai_ids = {opportunity.id for found in opportunities.values() for opportunity in found}
     scenarios = (
@@ -1279,6 +1280,23 @@ def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list
             else:
                 flows[source, target] = None
     return [Flow(source=source, target=target) for source, target in flows]
+
+
+def _note_unled_rows(rows: list[StageRow], flows: list[Flow], problems: Problems) -> None:
+    """Name each row below the first with a blank Next that no stage leads to, where the
+    stream has another start: put between rows whose Next cells name each other, it starts
+    a second path of the stream."""
+    led_to = {flow.target for flow in flows}
+    if sum(row.fields["id"] not in led_to for row in rows) < 2:
+        return  # the stream's one start, wherever the sheet has it
+    for place, row in enumerate(rows[1:], start=1):
+        if row.next is None and row.fields["id"] not in led_to:
+            before = rows[place - 1]
+            problems.notice(
+                f"row {row.row} ({quoted(row.fields['name'])}): no stage leads to it, so it "
+                "starts a path of its own; to put it in the stream, name it in the Next cell "
+                f"of the stage before it (row {before.row}, {quoted(before.fields['name'])})"
+            )
 
 
 def _sheet_place(problem: str, stream: ValueStream, rows: list[StageRow]) -> str:
