@@ -1467,13 +1467,14 @@ def test_delete_after_ctrl_enter_in_the_plan_removes_only_the_note_just_added(
 
 def test_the_plan_s_selection_follows_its_notes_when_they_change_places(window, qtbot) -> None:
     plan, table = plan_with_two_notes(window, qtbot)
-    table.selectRow(1)
+    table.setCurrentCell(1, 2)
     chosen = plan.note_ids[1]
     plan.add_note("kaizen", None, "Sorts before every pain point")
     plan.refresh()
     assert plan.note_ids.index(chosen) == 2
     selected = [plan.note_ids[index.row()] for index in table.selectionModel().selectedRows()]
-    assert selected == [chosen]
+    # The cell the keys act on with it: F2 edited the note that took the old row's place.
+    assert selected == [chosen] and (table.currentRow(), table.currentColumn()) == (2, 2)
 
 
 def test_delete_in_the_plan_removes_the_selected_notes_in_one_step(window, qtbot) -> None:

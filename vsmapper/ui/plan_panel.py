@@ -154,7 +154,7 @@ class ImprovementPlanPanel(QWidget):
         self._stale = False
         stream = self.workspace.stream
         rows = improvement_plan(stream)
-        chosen = self._selected_ids()
+        chosen, at = self._chosen()
         self._filling = True
         self.table.setRowCount(len(rows))
         self.note_ids = [row.note.id for row in rows]
@@ -181,25 +181,34 @@ class ImprovementPlanPanel(QWidget):
                 elif column == SCENARIO_COLUMN:
                     item.setData(VALUE_ROLE, row.note.scenario)
         self._filling = False
-        self._select_ids(chosen)
+        self._select_ids(chosen, at)
         # Capped: sized to a long note, the Text column ran past the panel, its title with it.
         fit_columns(self.table, PLAN_COLUMN_CHARACTERS)
 
-    def _selected_ids(self) -> set[str]:
+    def _chosen(self) -> tuple[set[str], tuple[str, int] | None]:
+        """The notes selected, and the note and column of the current cell."""
         rows = {index.row() for index in self.table.selectionModel().selectedIndexes()}
-        return {self.note_ids[row] for row in rows if row < len(self.note_ids)}
+        chosen = {self.note_ids[row] for row in rows if row < len(self.note_ids)}
+        row, column = self.table.currentRow(), self.table.currentColumn()
+        return chosen, (self.note_ids[row], column) if 0 <= row < len(self.note_ids) else None
 
-    def _select_ids(self, chosen: set[str]) -> None:
-        """Select the rows of the notes ``chosen``: rows move as the plan sorts its notes, and
-        a selection left on the old rows made Delete remove notes nobody chose."""
+    def _select_ids(self, chosen: set[str], at: tuple[str, int] | None) -> None:
+        """Select the rows of the notes ``chosen``, the current cell on note ``at``'s row:
+        rows move as the plan sorts its notes, and a selection left on the old rows made
+        Delete remove notes nobody chose."""
         selection = QItemSelection()
         model, last = self.table.model(), self.table.columnCount() - 1
         for row, note_id in enumerate(self.note_ids):
             if note_id in chosen:
                 selection.select(model.index(row, 0), model.index(row, last))
-        self.table.selectionModel().select(
-            selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
+        flags = QItemSelectionModel.SelectionFlag
+        selections = self.table.selectionModel()
+        selections.select(selection, flags.ClearAndSelect)
+        # Not under an open editor: moving the current cell would close it mid-word.
+        editing = self.table.state() == self.table.State.EditingState
+        if at is not None and at[0] in self.note_ids and not editing:
+            cell = model.index(self.note_ids.index(at[0]), at[1])
+            selections.setCurrentIndex(cell, flags.NoUpdate)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() not in EDITABLE_COLUMNS:
