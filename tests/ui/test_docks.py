@@ -197,3 +197,23 @@ def test_a_remembered_arrangement_is_not_overridden_at_start(qtbot: QtBot) -> No
     again = opened()
     assert abs(again.docks["Stages"].height() - kept) <= 2
     again.close()
+
+
+def test_the_view_menu_ticks_the_panels_a_remembered_arrangement_left_open(
+    qtbot: QtBot,
+) -> None:
+    first = MainWindow(files.example_map(), remember_layout=True)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.docks["Insights"].hide()
+    save_arrangement(first)
+    first.close()
+    again = MainWindow(files.example_map(), remember_layout=True)
+    qtbot.addWidget(again)
+    again.show()
+    again.menus.view_menu.aboutToShow.emit()
+    # Insights was hidden before the window showed: its entry stayed ticked.
+    assert not again.docks["Insights"].menu_action.isChecked()
+    assert again.docks["Metrics"].menu_action.isChecked()
+    again.close()

@@ -81,8 +81,6 @@ class PanelDock(QDockWidget):
         at = panel.title.lower().index(panel.letter) if panel.letter else 0
         self.menu_action = QAction(f"{panel.title[:at]}&{panel.title[at:]}", self, checkable=True)
         """The View menu's entry: shows the panel, brings it forward or closes it."""
-        self.menu_action.setChecked(not panel.hidden)
-        self.toggleViewAction().toggled.connect(self.menu_action.setChecked)
         self.menu_action.triggered.connect(self._from_menu)
         self._make = panel.make
         self._panel: QWidget | None = None
@@ -129,6 +127,10 @@ class PanelDock(QDockWidget):
             self.hide()
         else:
             self.raise_()
+        self.tick_menu()
+
+    def tick_menu(self) -> None:
+        """Tick the View menu's entry when the panel is open, in front or tabbed away."""
         self.menu_action.setChecked(not self.isHidden())
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -312,6 +312,8 @@ class Menus:
         view_menu.addSeparator()
         for dock in window.docks.values():
             view_menu.addAction(dock.menu_action)
+            # Ticked as the menu opens: a panel a saved arrangement hid was never hidden.
+            view_menu.aboutToShow.connect(dock.tick_menu)
 
         self.help_menu = bar.addMenu("&Help")
         self.help_menu.addActions([self.guide_action, self.about_action])
