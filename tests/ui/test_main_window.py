@@ -724,6 +724,13 @@ def test_esc_in_a_panel_s_table_gives_the_keys_back_to_the_map(
     assert QApplication.focusWidget() is table
     QTest.keyClick(table, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is window.view
+    # From a floating panel too, a window of its own.
+    window.docks["Stages"].setFloating(True)
+    window.docks["Stages"].activateWindow()
+    qtbot.waitUntil(window.docks["Stages"].isActiveWindow)
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
 
 
 def test_the_view_menu_brings_a_panel_tabbed_away_forward(

@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from typing import cast
 
 from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabBar, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QScrollArea,
+    QTabBar,
+    QWidget,
+)
 
 from vsmapper.ui import settings
 from vsmapper.ui.focus import scroller
@@ -132,6 +139,15 @@ class PanelDock(QDockWidget):
     def tick_menu(self) -> None:
         """Tick the View menu's entry when the panel is open, in front or tabbed away."""
         self.menu_action.setChecked(not self.isHidden())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Floating, the panel is a window of its own, and its Esc never reached the main
+        # window's, which gives the keys back to the map.
+        window = self.parentWidget()
+        if event.key() == Qt.Key.Key_Escape and self.isFloating() and window is not None:
+            QApplication.sendEvent(window, event)
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)

@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
         if event.key() == Qt.Key.Key_Escape and isinstance(
             QApplication.focusWidget(), QAbstractItemView
         ):
+            self.activateWindow()  # from a floating panel, a window of its own
             self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
         super().keyPressEvent(event)
