@@ -188,6 +188,8 @@ BAD_MAPS: dict[str, tuple[bytes, str]] = {
     ),
     "name null": (_edit(lambda d: d.update(name=None)), "name: null is not text"),
     "name a number": (_edit(lambda d: d.update(name=7)), "name: 7 is not text; put it in quotes"),
+    "pca a list": (_edit(_stage(0, pca=[True, None])), ".pca: [true, null] is not a number"),
+    "pca with underscores": (_edit(_stage(0, pca="1_000")), ".pca: '1_000' is not a number"),
     "version true": (_edit(lambda d: d.update(version=True)), "version: true is not a map file"),
     "id with a forged line": (
         _edit(_stage(1, id="x\r\nvsmapper: ok\x1b[2K")),

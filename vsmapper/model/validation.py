@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,12 +48,12 @@ def _number(value: Any) -> str:
 _JSON_WORDS = {None: "null", True: "true", False: "false"}
 
 
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
 def _reads_as_number(text: str) -> bool:
-    """Whether quoted text holds a plain number, as ``"0.9"`` does."""
-    try:
-        return math.isfinite(float(text))
-    except ValueError:
-        return False
+    """Whether quoted text is a JSON number, as ``"0.9"`` is (and ``"1_000"`` is not)."""
+    return _JSON_NUMBER.fullmatch(text.strip()) is not None
 
 
 def as_written(value: Any) -> str:
@@ -60,6 +62,8 @@ def as_written(value: Any) -> str:
         return quoted(value)
     if value is None or isinstance(value, bool):
         return _JSON_WORDS[value]
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
     return _number(value) if isinstance(value, int | float) else str(value)
 
 
