@@ -511,6 +511,36 @@ def test_ai_and_scenario_sheets_report_their_own_rows(tmp_path: Path) -> None:
     assert any(line.startswith("Scenarios, row 3, Overrides: not valid JSON") for line in details)
 
 
+def test_an_ai_opportunity_refused_for_its_own_cells_is_not_refused_again_by_scenarios(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [["Stage"], ["A"], ["B"]],
+            "AI opportunities": [
+                ["Stage", "Id", "Name", "Status", "Process time factor"],
+                ["C", "bot", "Bot", "idea", 0.5],
+                ["A", "slow", "Slow", "done", 0.5],
+                ["", "lost", "Lost", "idea", 0.5],
+            ],
+            "Scenarios": [
+                ["Scenario", "Id", "Enabled AI"],
+                ["Future", "f", "bot; slow; lost; ghost"],
+                ["Other", "o", "bot"],
+            ],
+        },
+    )
+    # Each refused row was also named as unknown in every scenario that enabled it.
+    assert problems_of(path) == [
+        "AI opportunities, row 2, Stage: 'C' is not a stage in this sheet",
+        "AI opportunities, row 3, Status: 'done' is not allowed; use 'idea', 'pilot' or 'adopted'",
+        "AI opportunities, row 4, Stage: is blank; name the stage this AI opportunity is for",
+        "Scenarios, row 2, Enabled AI: 'ghost' is not the id of an AI opportunity in the "
+        "AI opportunities sheet",
+    ]
+
+
 def test_an_unknown_file_kind_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "map.ods"
     path.write_text("x")

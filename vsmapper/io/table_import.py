@@ -704,8 +704,9 @@ def read_map(
     _note_shared_names(resolve, problems)
     flows = _flows(rows, resolve, problems)
     _note_unled_rows(rows, flows, problems)
-    opportunities = _opportunities(workbook.ai, resolve, problems) if workbook.ai else {}
-    ai_ids = {opportunity.id for found in opportunities.values() for opportunity in found}
+    opportunities, ai_ids = (
+        _opportunities(workbook.ai, resolve, problems) if workbook.ai else ({}, set())
+    )
     scenarios = (
         _scenarios(workbook.scenarios, resolve, ai_ids, problems) if workbook.scenarios else []
     )
@@ -1330,11 +1331,15 @@ def _cycle(stream: ValueStream, rows: list[StageRow]) -> str:
 
 def _opportunities(
     table: Table, resolve: _Resolver, problems: Problems
-) -> dict[str, list[AIOpportunity]]:
-    """AI opportunities by stage id, in the sheet's order."""
+) -> tuple[dict[str, list[AIOpportunity]], set[str]]:
+    """AI opportunities by stage id, in the sheet's order, and the id of every row.
+
+    A row refused for its own cells keeps its id, so that a scenario enabling it is not
+    refused too: only the row's own problem is named.
+    """
     header = read_header(table, AI_HEADERS, problems, "Stage")
     if header is None:
-        return {}
+        return {}, set()
     found: dict[str, list[AIOpportunity]] = {}
     taken: dict[str, int] = {}
     ids = FreshIds()
@@ -1372,7 +1377,7 @@ def _opportunities(
             continue
         if stage_id is not None:
             found.setdefault(stage_id, []).append(opportunity)
-    return found
+    return found, set(taken)
 
 
 def _scenarios(
