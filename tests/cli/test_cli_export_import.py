@@ -266,6 +266,33 @@ def test_import_lists_up_to_20_row_errors_under_one_error_line(
     assert leftovers(tmp_path) == []
 
 
+def test_import_of_a_workbook_with_a_stage_renamed_on_its_stages_sheet_only(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    workbook_path = tmp_path / "out.xlsx"
+    assert run(["export", example_copy, workbook_path], capsys)[0] == 0
+    workbook = openpyxl.load_workbook(workbook_path)
+    assert workbook["Stages"]["A6"].value == "Coding"
+    workbook["Stages"]["A6"] = "Development"
+    workbook.save(workbook_path)
+    out = tmp_path / "new.vsm.json"
+    # Exit 3 with 7 problems, four of them scenarios enabling the opportunity of a refused row.
+    code, stdout, err = run(["import", workbook_path, out], capsys)
+    assert (code, stdout) == (0, "")
+    assert err.splitlines() == [
+        f"vsmapper: warning: {workbook_path}: {where}: 'Coding' is taken as 'Development' "
+        "(row 6, Id 'coding'), renamed in the Stages sheet"
+        for where in ("row 5, Next", "AI opportunities, row 2, Stage", "row 7, Rework to")
+    ]
+    imported, original = load_map(out), load_map(example_copy)
+    assert imported.stage("coding").name == "Development"
+    assert imported.flows == original.flows
+    assert imported.stage("review").rework_to == "coding"
+    assert imported.stage("coding").ai == original.stage("coding").ai
+
+
 def test_import_of_a_header_with_no_rows_is_one_error_line_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -541,6 +541,67 @@ def test_an_ai_opportunity_refused_for_its_own_cells_is_not_refused_again_by_sce
     ]
 
 
+def test_an_old_stage_name_is_read_through_the_id_made_from_it_and_said(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [
+                ["Stage", "Id", "Next", "Rework to"],
+                ["Code review", "code-review", "", ""],
+                ["Build", "coding", "", "Code-Review"],
+                ["Ship", "ship", "", "CODING"],
+            ],
+        },
+    )
+    notices: list[str] = []
+    stream = import_spreadsheet(path, notices=notices)
+    assert [stage.rework_to for stage in stream.stages] == [None, "code-review", "coding"]
+    assert notices == [
+        "row 3, Rework to: 'Code-Review' is taken as 'Code review' (row 2, Id 'code-review')",
+        "row 4, Rework to: 'CODING' is taken as 'Build' (row 3, Id 'coding'), renamed in the "
+        "Stages sheet",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # The Ids were made from the sheet's names, so no old name is known.
+        (
+            [["Stage", "Next"], ["Build", "Review?"], ["Review!", ""]],
+            "row 2, Next: 'Review?' is not a stage in this sheet",
+        ),
+        # Two rows give the Id: the old name could mean either.
+        (
+            [
+                ["Stage", "Id", "Next"],
+                ["A", "a", "Coding"],
+                ["B", "coding", ""],
+                ["C", "coding", ""],
+            ],
+            "row 2, Next: 'Coding' is not a stage in this sheet (a stage renamed in the Stages "
+            "sheet keeps its old name in the Next, Rework to, AI opportunities and Scenarios "
+            "cells: write its new name or its Id there)",
+        ),
+    ],
+)
+def test_an_old_stage_name_is_not_guessed(
+    tmp_path: Path, rows: list[list[object]], expected: str
+) -> None:
+    path = write_xlsx(tmp_path, {"Stages": rows})
+    assert expected in problems_of(path)
+
+
+def test_end_under_next_ends_the_flow_beside_a_stage_with_the_id_end(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path,
+        {"Stages": [["Stage", "Id", "Next"], ["Build", "build", "(end)"], ["Done", "end", ""]]},
+    )
+    assert import_spreadsheet(path).flows == []
+
+
 def test_an_unknown_file_kind_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "map.ods"
     path.write_text("x")

@@ -377,3 +377,56 @@ def test_a_workbook_with_a_plan_says_the_plan_is_not_read_back(
         "the Improvement plan sheet is not read back; its pain points and kaizen bursts stay "
         "in the map file (.vsm.json) it was exported from"
     ]
+
+
+def renamed_in_the_stages_sheet(stream: ValueStream, folder: Path, old: str, new: str) -> Path:
+    """The map exported, with one stage renamed in its Stages row only, as a user would."""
+    path, workbook = exported(stream, folder)
+    sheet = workbook["Stages"]
+    row = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == old)
+    row[0].value = new
+    workbook.save(path)
+    return path
+
+
+def test_a_stage_renamed_in_the_stages_sheet_only_keeps_its_flows_rework_and_ai(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = renamed_in_the_stages_sheet(example, tmp_path, "Coding", "Development")
+    notices: list[str] = []
+    # Refused with 7 problems: each cell still naming Coding, and each scenario enabling
+    # the coding assistant, whose row named it.
+    imported = import_spreadsheet(path, notices=notices)
+    coding = example.stage("coding").replaced(name="Development")
+    same_map(
+        imported,
+        example.replaced(
+            stages=[coding if stage.id == "coding" else stage for stage in example.stages]
+        ),
+    )
+    taken = "'Coding' is taken as 'Development' (row 6, Id 'coding'), renamed in the Stages sheet"
+    assert notices == [
+        f"row 5, Next: {taken}",
+        f"AI opportunities, row 2, Stage: {taken}",
+        f"row 7, Rework to: {taken}",
+    ]
+
+
+def test_a_renamed_stage_whose_id_is_not_made_from_its_old_name_is_named_with_the_mend(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = renamed_in_the_stages_sheet(example, tmp_path, "Code review", "Peer review")
+    with pytest.raises(VSMapperError) as caught:
+        import_spreadsheet(path)
+    unknown = (
+        "'Code review' is not a stage in this sheet (a stage renamed in the Stages sheet keeps "
+        "its old name in the Next, Rework to, AI opportunities and Scenarios cells: write its "
+        "new name or its Id there)"
+    )
+    # The review bot's row is refused for its stage; the scenarios enabling it are not.
+    assert caught.value.details == [
+        f"row 6, Next: {unknown}",
+        f"AI opportunities, row 2, Also: {unknown}",
+        f"AI opportunities, row 3, Stage: {unknown}",
+        f"Scenarios, row 5, Overrides: {unknown}",
+    ]

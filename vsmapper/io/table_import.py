@@ -13,6 +13,7 @@ import functools
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -608,21 +609,32 @@ class StageRow:
     next: list[str] | None
     rework_to: str | None
     map_order: float | int | None = None
+    id_made: bool = False
+    """Whether the id was made from the name, the sheet giving none."""
 
 
 class _Resolver:
-    """Finds stages by the names and ids other cells use for them: a name first, then an id."""
+    """Finds stages by the names and ids other cells use: a name, an id, then an old name."""
 
-    def __init__(self, rows: Sequence[StageRow]) -> None:
+    def __init__(self, rows: Sequence[StageRow], problems: Problems) -> None:
         self.by_name: dict[str, list[StageRow]] = {}
         self.by_folded: dict[str, list[StageRow]] = {}
         for row in rows:
             self.by_name.setdefault(row.fields["name"], []).append(row)
             self.by_folded.setdefault(row.fields["name"].casefold(), []).append(row)
         self.ids = {row.fields["id"] for row in rows}
+        written = [row for row in rows if not row.id_made]
+        given = Counter(row.fields["id"] for row in written)
+        # A shared Id is refused anyway, and would leave an old name two stages to mean.
+        self.by_written_id = {
+            row.fields["id"]: row for row in written if given[row.fields["id"]] == 1
+        }
+        self.has_ids = bool(written)
+        self.problems = problems
+        self._noticed: set[tuple[str, str]] = set()
 
-    def __call__(self, reference: str) -> str:
-        """The id of the stage ``reference`` names."""
+    def __call__(self, reference: str, where: str) -> str:
+        """The id of the stage ``reference`` names in the cell ``where`` ('row 5, Next')."""
         named = self.by_name.get(reference) or self.by_folded.get(reference.casefold()) or []
         if len(named) == 1:
             return named[0].fields["id"]
@@ -634,7 +646,35 @@ class _Resolver:
                 f"'{reference}' names more than one stage (rows {rows}); "
                 "write the stage's Id instead"
             )
+        # '(end)' ends a row's flow, whatever stage has the Id 'end'.
+        old_name = reference.casefold() != END_OF_FLOW
+        renamed = self.by_written_id.get(slug(reference, "")) if old_name else None
+        if renamed is not None:
+            self._note_renamed(reference, renamed, where)
+            return renamed.fields["id"]
+        if self.has_ids:
+            raise ValueError(
+                f"'{reference}' is not a stage in this sheet (a stage renamed in the Stages "
+                "sheet keeps its old name in the Next, Rework to, AI opportunities and "
+                "Scenarios cells: write its new name or its Id there)"
+            )
         raise ValueError(f"'{reference}' is not a stage in this sheet")
+
+    def at(self, where: str) -> Callable[[str], str]:
+        """This resolver for the cell ``where``, as the JSON cells' readers call it."""
+        return functools.partial(self, where=where)
+
+    def _note_renamed(self, reference: str, row: StageRow, where: str) -> None:
+        """Say that ``reference``, a name no stage has, was read as the stage ``row``."""
+        if (where, reference) in self._noticed:
+            return
+        self._noticed.add((where, reference))
+        name, stage_id = row.fields["name"], row.fields["id"]
+        why = "" if slug(name) == stage_id else ", renamed in the Stages sheet"
+        self.problems.notice(
+            f"{where}: {quoted(reference)} is taken as {quoted(name)} (row {row.row}, "
+            f"Id '{stage_id}'){why}"
+        )
 
 
 MAX_NAMES_NOTED = 5
@@ -700,7 +740,7 @@ def read_map(
             fields["name"], fields["kind"], fields["phase"], phase
         )
         phase = fields["phase"]
-    resolve = _Resolver(rows)
+    resolve = _Resolver(rows, problems)
     _note_shared_names(resolve, problems)
     flows = _flows(rows, resolve, problems)
     _note_unled_rows(rows, flows, problems)
@@ -725,15 +765,18 @@ def read_map(
     if not problems.lines:
         with contextlib.suppress(ValueError):
             data["stages"] = [
-                _stage_fields(row, opportunities, row.rework_to and resolve(row.rework_to))
+                _stage_fields(
+                    row,
+                    opportunities,
+                    row.rework_to and resolve(row.rework_to, f"row {row.row}, Rework to"),
+                )
                 for row in rows
             ]
             return _versioned(ValueStream.model_validate(data))
     data["stages"] = []
     for row in rows:
-        rework_to = row.rework_to and problems.check(
-            f"row {row.row}, Rework to", resolve, row.rework_to
-        )
+        where = f"row {row.row}, Rework to"
+        rework_to = row.rework_to and problems.check(where, resolve, row.rework_to, where)
         try:
             data["stages"].append(
                 Stage.model_validate(_stage_fields(row, opportunities, rework_to))
@@ -1255,6 +1298,7 @@ def _give_ids(rows: list[StageRow], problems: Problems) -> None:
     for row in rows:
         if row.fields["id"] is None:
             row.fields["id"] = ids.fresh(slug(row.fields["name"]))
+            row.id_made = True
 
 
 def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list[Flow]:
@@ -1268,7 +1312,7 @@ def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list
             continue
         for reference in row.next:
             try:
-                target = resolve(reference)
+                target = resolve(reference, f"row {row.row}, Next")
             except ValueError as error:
                 if reference.casefold() != END_OF_FLOW:
                     problems.add(f"row {row.row}, Next: {error}")
@@ -1344,7 +1388,7 @@ def _opportunities(
     taken: dict[str, int] = {}
     ids = FreshIds()
     for reader in _row_readers(table, header, problems):
-        stage_id = reader.read("Stage", lambda cell: resolve(read_text(cell)))
+        stage_id = reader.read("Stage", _stage_named, resolve.at(f"{reader.where}, Stage"))
         if reader.is_blank("Stage"):
             reader.add("Stage", "is blank; name the stage this AI opportunity is for")
         values = {
@@ -1357,7 +1401,7 @@ def _opportunities(
             "status": reader.read("Status", read_choice),
             "confidence": reader.read("Confidence", read_choice),
             "note": _kept_text(reader.cell("Note")),
-            "also": reader.read("Also", _also, resolve),
+            "also": reader.read("Also", _also, resolve.at(f"{reader.where}, Also")),
         }
         ai_id = reader.read("Id", read_text) or ids.fresh(slug(values["name"] or "", "ai"))
         if ai_id in taken:
@@ -1416,7 +1460,10 @@ def _scenarios(
                         "id": scenario_id,
                         "name": name,
                         "ai": enabled,
-                        "overrides": reader.read("Overrides", _overrides, resolve) or {},
+                        "overrides": reader.read(
+                            "Overrides", _overrides, resolve.at(f"{reader.where}, Overrides")
+                        )
+                        or {},
                         **({} if demand is None else {"demand_factor": demand}),
                     }
                 )
@@ -1426,7 +1473,12 @@ def _scenarios(
     return found
 
 
-def _also(cell: Cell, resolve: _Resolver) -> list[SideEffect]:
+def _stage_named(cell: Cell, resolve: Callable[[str], str]) -> str:
+    """The id of the stage a cell names."""
+    return resolve(read_text(cell))
+
+
+def _also(cell: Cell, resolve: Callable[[str], str]) -> list[SideEffect]:
     """``[{"stage": "Code review", "process_time_factor": 1.5}]``, stages named or by id."""
     example = '[{"stage": "Code review", "process_time_factor": 1.5, "pca_delta": -5}]'
     try:
@@ -1448,7 +1500,7 @@ def _also(cell: Cell, resolve: _Resolver) -> list[SideEffect]:
     return effects
 
 
-def _overrides(cell: Cell, resolve: _Resolver) -> dict[str, StageOverride]:
+def _overrides(cell: Cell, resolve: Callable[[str], str]) -> dict[str, StageOverride]:
     """``{"Code review": {"wait_time": "1d", "pca": 95}}``, stages named or by id."""
     example = '{"Code review": {"wait_time": "1d", "pca": 95}}'
     try:
