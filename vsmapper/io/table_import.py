@@ -1328,13 +1328,15 @@ def _flows(rows: list[StageRow], resolve: _Resolver, problems: Problems) -> list
 
 
 def _note_unled_rows(rows: list[StageRow], flows: list[Flow], problems: Problems) -> None:
-    """Name each row below the first with a blank Next that no stage leads to, where the
-    stream has another start: put between rows whose Next cells name each other, it starts
-    a second path of the stream."""
+    """Name each row between the first and the last with a blank Next that no stage leads
+    to, where the stream has another start: put between rows whose Next cells name each
+    other, it starts a second path of the stream."""
     led_to = {flow.target for flow in flows}
     if sum(row.fields["id"] not in led_to for row in rows) < 2:
         return  # the stream's one start, wherever the sheet has it
-    for place, row in enumerate(rows[1:], start=1):
+    # Not the last row: its blank Next leads nowhere either way, and the app's own export of
+    # a stage not yet connected ends so.
+    for place, row in enumerate(rows[1:-1], start=1):
         if row.next is None and row.fields["id"] not in led_to:
             before = rows[place - 1]
             problems.notice(
