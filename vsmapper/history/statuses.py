@@ -331,9 +331,8 @@ def unplaced(history: History, stream: ValueStream, map_name: str | None) -> str
             return None
     if map_name is not None and not stream.stages:
         return f"{map_name} has no stages, so nothing can be measured"
-    # In workflow order, as the map lists them; the statuses that sound like work first.
-    order = [status for status in stream.statuses if status in found]
-    order += sorted(found - set(order))
+    order = _workflow_order(history, stream)
+    # The statuses that sound like waiting or work first: the ones to map to stages.
     listed = [s for s in order if guess_state(s) in ("waiting", "working")] or order
     shown = ", ".join(quoted(status) for status in listed[:MAX_LISTED_STATUSES])
     if len(listed) > MAX_LISTED_STATUSES:
@@ -350,9 +349,16 @@ def unplaced(history: History, stream: ValueStream, map_name: str | None) -> str
     )
 
 
+def _workflow_order(history: History, stream: ValueStream) -> list[str]:
+    """The history's statuses as the map lists them (its workflow order), then the rest."""
+    found = set(history.statuses)
+    order = [status for status in stream.statuses if status in found]
+    return order + sorted(found - set(order))
+
+
 def status_example(history: History, stream: ValueStream) -> str:
     """A ``statuses`` entry of the map file for the first status that sounds like work."""
-    order = [status for status in stream.statuses if status in set(history.statuses)]
+    order = _workflow_order(history, stream)
     status = next((s for s in order if guess_state(s) == "working"), order[0] if order else "")
     state = guess_state(status) if guess_state(status) == "waiting" else "working"
     stage = stream.stages[0].id if stream.stages else "STAGE-ID"

@@ -294,7 +294,7 @@ class Workshop:
             return None
         note_id = self.plan.add_note(kind, stage_id, text.strip())
         # Never over the room's view while presenting: the burst shows on the map there.
-        if note_id and kind == "kaizen" and not self.window.view.is_presenting():
+        if note_id and kind == "kaizen" and not self.window.menus.presentation_action.isChecked():
             self.show_plan()
         return note_id
 
