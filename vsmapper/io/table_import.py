@@ -1146,7 +1146,7 @@ def _cells_past_the_header(table: Table, problems: Problems) -> set[int]:
         width = len(cells)
         while width and _is_blank(cells[width - 1].value):
             width -= 1
-        if table.separator and width > named:
+        if table.separator and width > len(header):
             problems.add(
                 f"row {row}: {width} cells, but the header names {named} columns "
                 f"({_spilled_cell_hint(table.separator)})"
