@@ -307,3 +307,16 @@ def test_a_history_and_a_map_are_read_from_a_pipe(tmp_path: Path) -> None:
         writer.start()
         assert read(pipe)
         writer.join()
+
+
+def test_an_unassigned_character_in_a_refused_id_is_escaped(tmp_path: Path) -> None:
+    # Found by the fuzzer: U+1342F came through as itself, a box or nothing on a terminal.
+    path = tmp_path / "odd.vsm.json"
+    path.write_text(
+        '{"format": "vsmapper", "version": 1, "name": "X",'
+        ' "stages": [{"id": "\\ud80d\\udc2f", "name": "Intake"}]}',
+        encoding="utf-8",
+    )
+    code, _out, err = analyze_json(path)
+    assert code == 3 and "'\\U0001342f' is not a valid id" in err
+    assert err.splitlines()[0].isprintable()

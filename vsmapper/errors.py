@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-
-# Control characters (a CR or an escape sequence could forge a line on a terminal), lone
-# surrogates (no encoder can write them) and the bidirectional overrides that reorder text.
-_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _escape(match: re.Match[str]) -> str:
-    character = match.group()
+def _escape(character: str) -> str:
     code = ord(character)
     if character in _NAMED:
         return _NAMED[character]
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def printable(text: str) -> str:
-    """``text`` with every character a terminal or encoder would misuse written as an escape."""
-    return _UNSHOWABLE.sub(_escape, text)
+    """``text`` with every character a terminal cannot show as itself written as an escape.
+
+    Python's rule: control characters (a CR or an escape sequence could forge a line on a
+    terminal), lone surrogates (no encoder can write them), the bidirectional overrides that
+    reorder text, and unassigned or invisible characters, which show as nothing or a box.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        character if character.isprintable() else _escape(character) for character in text
+    )
 
 
 def printable_lines(lines: Iterable[str]) -> str:
