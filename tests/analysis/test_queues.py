@@ -310,3 +310,27 @@ def test_ai_at_the_stage_is_a_lever_when_the_scenario_leaves_it_off() -> None:
     assert ai.scenario.ai == ["bot"]
     assert ai.utilization == close(0.625)  # half the work: back under 100 %, still busy
     assert ai.lead_time_hours is not None
+
+
+def test_a_scenario_s_utilizations_are_the_ones_its_queues_answered() -> None:
+    # start → {long, short} → check, whose rework goes back over both branches; the
+    # scenario's wait at short makes it the longer branch, and its demand doubles.
+    stream = make_map(
+        [
+            stage("start", 1, 1),
+            stage("long", 4, 6),
+            stage("short", 2, 4, wait_kind="fixed"),
+            stage("check", 3, 1, pca=80, rework_to="start"),
+        ],
+        [("start", "long"), ("start", "short"), ("long", "check"), ("short", "check")],
+        demand_per_week=4,
+    )
+    scenario = Scenario(
+        id="s", name="S", demand_factor=2, overrides={"short": {"wait_time": "20h"}}
+    )
+    state = future_state(stream, scenario)
+    analysis = analyze(state.stream)
+    # The loop's work was counted on the slower branch only, which the scenario's waits
+    # change: the queues answered one load, and the scenario's figures showed another.
+    for change in state.queues:
+        assert analysis.stage(change.stage_id).utilization == close(change.utilization_after)

@@ -88,7 +88,8 @@ def test_expected_passes_count_every_loop_a_stage_lies_on() -> None:
         times = flow_times(stream)
         naive = [1.0] * times.size
         for end, loop in times.loops.items():
-            for place in loop.stages:
+            # Across a fork, every branch of the way back: each does its work again.
+            for place in loop.worked or loop.stages:
                 naive[place] += times.factors[end]
         assert expected_passes(times) == close(naive)
 

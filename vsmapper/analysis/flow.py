@@ -190,7 +190,9 @@ def expected_passes(times: FlowTimes) -> list[float]:
             added[loop.start] += times.factors[end]
             added[end + 1] -= times.factors[end]
         else:
-            for place in loop.stages:
+            # Every branch of the way back, not the slowest alone: the work a stage gets
+            # must not hang on which branch waits longest (a scenario's queues change that).
+            for place in loop.worked:
                 passes[place] += times.factors[end]
     return [own + carried for own, carried in zip(passes, accumulate(added), strict=False)]
 

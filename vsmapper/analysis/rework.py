@@ -20,8 +20,8 @@ class ReworkLoop:
     path first in topological order). A reworked item goes through the forked part again,
     and as with lead time the slowest branch is what it waits for; taking the longest path
     also makes the figure a cautious one that does not depend on the order the branches
-    were drawn in. Parallel branches of a loop do not add up, just as they do not in lead
-    time.
+    were drawn in. Parallel branches of a loop do not add up in its hours, just as they do
+    not in lead time; for its work, see ``worked``.
     """
 
     end: int
@@ -33,6 +33,10 @@ class ReworkLoop:
     None for a straight loop (a run of single hand-offs, or a stage redoing its own work):
     every way back runs through every loop stage, which needs no table per loop.
     """
+    worked: tuple[int, ...] = ()
+    """Every stage on some way back, for the work a rejection brings: each parallel branch
+    does its part again, though only the slowest counts in the time. Empty for a straight
+    loop, whose ``stages`` are all of them."""
 
     @property
     def start(self) -> int:
@@ -110,4 +114,4 @@ def loop_between(graph: FlowGraph, elapsed: Sequence[float], start: int, end: in
         place: (avoid, reach[place] + onward[place] - elapsed[place])
         for place, avoid in zip(inner, avoiding, strict=True)
     }
-    return ReworkLoop(end, tuple(path), onward[start], detours)
+    return ReworkLoop(end, tuple(path), onward[start], detours, tuple(inside))
