@@ -32,9 +32,10 @@ from vsmapper.ui.canvas.items import (
     SELF_REWORK_LABEL,
     AIBadgeItem,
     PhaseBandsItem,
+    readable_pixels,
     tag_rect,
 )
-from vsmapper.ui.canvas.view import PresentationBanner, banner_title, draw_fitted
+from vsmapper.ui.canvas.view import PresentationBanner, banner_title
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.units import WORSE
 
@@ -502,19 +503,76 @@ def test_a_dragged_box_keeps_its_place_in_the_wrapped_map(platform: ValueStream)
     )
 
 
-def test_the_banner_never_cuts_a_long_constraint_name(qtbot: QtBot) -> None:
-    image = QImage(400, 200, QImage.Format.Format_ARGB32_Premultiplied)
-    painter = QPainter(image)
-    rect = QRectF(0, 0, 300, 80)
-    name = "Architecture and security review board"
-    try:
-        size = draw_fitted(painter, name, rect, 60, theme.color(theme.CONSTRAINT))
-        metrics = painter.fontMetrics()
-    finally:
-        painter.end()
-    assert 8 <= size < 60
-    lines = metrics.boundingRect(rect.toRect(), 0x1000, name)  # Qt.TextWordWrap
-    assert lines.width() <= rect.width() + 1 and lines.height() <= rect.height() + 1
+LONG_NAMES = [
+    "Discovery",
+    "Release train packaging and artifact signing pipeline",
+    "要件定義レビューと承認プロダクトオーナーによる最終確認と合意形成",
+]
+
+
+def presented_banner(
+    qtbot: QtBot, stream: ValueStream, size: tuple[int, int], scenario: str | None
+) -> tuple[MainWindow, PresentationBanner]:
+    """A window presenting ``scenario`` of ``stream`` (None: the current state) at ``size``."""
+    window = MainWindow(stream, EXAMPLE, remember_layout=False)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.toggle_presentation(True, full_screen=False)
+    window.workspace.show_scenario(scenario)
+    window.workspace.refresh_now()
+    banner = window.view.findChild(PresentationBanner)
+    assert banner is not None and banner.isVisible()
+    return window, banner
+
+
+@pytest.mark.parametrize("size", [size for size, _ in SCREENS])
+@pytest.mark.parametrize("scenario", [None, "ai-across-the-stream"])
+@pytest.mark.parametrize("name", LONG_NAMES)
+def test_every_banner_figure_reads_at_least_as_large_as_the_changes_against_today(
+    qtbot: QtBot, size: tuple[int, int], scenario: str | None, name: str
+) -> None:
+    example = load_map(EXAMPLE)
+    stages = [
+        stage.model_copy(update={"name": name}) if stage.id == "discovery" else stage
+        for stage in example.stages
+    ]
+    window, banner = presented_banner(
+        qtbot, example.model_copy(update={"stages": stages}), size, scenario
+    )
+    cards = banner.cards()
+    assert [card.figure for card in cards] == list(window.scene.headline().figures)
+    assert cards[-1].figure.value == name
+    assert any(card.figure.change for card in cards) == (scenario is not None)
+    least = banner.least_pixels()
+    # The least size reads from the back of the room.
+    assert least >= readable_pixels(window.view.height())
+    for card in cards:
+        # Before, a scenario's lead time took two 9-pixel lines ("34w / 0.5d") beside a
+        # 13-pixel change, and its flow efficiency 6 pixels.
+        assert card.value_font.pixelSize() >= least, card.figure.caption
+        assert card.change_font.pixelSize() <= card.value_font.pixelSize()
+        assert QRectF(banner.rect()).contains(card.rect)
+        room = card.value_rect.width()
+        if card.figure.change:
+            room -= QFontMetricsF(card.change_font).horizontalAdvance(card.figure.change)
+        metrics = QFontMetricsF(card.value_font)
+        if card.figure.name:
+            lines = card.value.split("\n")
+            assert len(lines) <= 2 and all(
+                metrics.horizontalAdvance(line) <= room for line in lines
+            )
+            # Whole, or its start and "…"; broken at a space, or anywhere in Japanese.
+            shown = card.value.replace("\n", " " if " " in name else "")
+            assert shown == name or (shown.endswith("…") and name.startswith(shown[:-1]))
+        else:
+            assert card.value == card.figure.value
+            assert metrics.horizontalAdvance(card.value) <= room, card.figure.caption
+        caption = QFontMetricsF(card.caption_font)
+        # "EXPECTED, WITH REWORK" lost its K beside a long Japanese name.
+        assert card.caption == card.figure.caption
+        assert caption.horizontalAdvance(card.caption) <= card.value_rect.width()
 
 
 def test_the_banner_shortens_the_maps_name_before_the_state_shown(qtbot: QtBot) -> None:

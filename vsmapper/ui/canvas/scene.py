@@ -100,6 +100,8 @@ class KeyFigure:
     color: str
     change: str = ""
     change_color: str = theme.INK_SOFT
+    name: bool = False
+    """Words, not a number: short of room, the banner breaks them or ends them with "…"."""
 
 
 @dataclass(frozen=True)
@@ -1165,6 +1167,7 @@ def _headline(
                 f"CONSTRAINT · {share_text(found.share)} OF EXPECTED LEAD TIME",
                 found.stage,
                 theme.CONSTRAINT,
+                name=True,
             )
         )
     return Headline(stream.name, label, tuple(figures))

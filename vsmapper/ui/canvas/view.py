@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 from PySide6.QtCore import (
     QEasingCurve,
@@ -17,7 +19,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontMetricsF,
     QKeyEvent,
@@ -35,7 +36,7 @@ from vsmapper.layout import Room
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.interactions import ViewGesture, view_gesture
 from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES, readable_pixels
-from vsmapper.ui.canvas.scene import MapScene
+from vsmapper.ui.canvas.scene import KeyFigure, MapScene
 from vsmapper.ui.canvas.snapshot import SceneSnapshot, forget_item_pictures
 from vsmapper.ui.canvas.strips import SideStrip
 
@@ -477,6 +478,138 @@ def banner_title(name: str, label: str, metrics: QFontMetricsF, width: float) ->
     )
 
 
+LEAST_SHARE = 0.5
+"""The banner's least type, as a share of a figure's full size: a scenario's change against
+today is written this size, and no figure smaller."""
+
+
+@dataclass(frozen=True)
+class BannerCard:
+    """Where one key figure goes in the banner, and how large."""
+
+    figure: KeyFigure
+    rect: QRectF
+    caption: str
+    caption_font: QFont
+    value: str
+    """The value as shown: a name may take two lines or end in "…", a number is whole."""
+    value_rect: QRectF
+    value_font: QFont
+    change_font: QFont
+
+
+@cache
+def _advance(text: str, pixels: int) -> float:
+    return QFontMetricsF(theme.font(pixels, bold=True)).horizontalAdvance(text)
+
+
+def _largest(text: str, most: int, least: int, width: float) -> int:
+    """The largest size from ``most`` down to ``least`` at which ``text`` fits ``width``."""
+    size = most
+    while size > least and _advance(text, size) > width:
+        size -= 1
+    return size
+
+
+def _shortened(text: str, pixels: int, width: float, height: float) -> str:
+    """``text`` on one line of ``width``, else on two when ``height`` holds them (broken at a
+    space, anywhere in a script without spaces), the last shortened with "…" if need be."""
+    metrics = QFontMetricsF(theme.font(pixels, bold=True))
+    if metrics.horizontalAdvance(text) <= width or 2 * metrics.lineSpacing() > height:
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    cut = len(text)
+    while cut > 1 and metrics.horizontalAdvance(text[:cut]) > width:
+        cut -= 1
+    space = text.rfind(" ", 0, cut + 1)
+    if space > 0:
+        cut = space
+    rest = metrics.elidedText(text[cut:].lstrip(), Qt.TextElideMode.ElideRight, width)
+    return f"{text[:cut].rstrip()}\n{rest}"
+
+
+def banner_cards(
+    figures: Sequence[KeyFigure], area: QRectF, nominal: int, gap: float
+) -> list[BannerCard]:
+    """The cards side by side across ``area``, sharing its width so that no figure is drawn
+    below the least size (``LEAST_SHARE`` of ``nominal``) nor a number wrapped or cut: the
+    numbers get their room first, a name the rest, on two lines or shortened with "…" if
+    it must."""
+    height = area.height()
+    least = max(1, round(nominal * LEAST_SHARE))
+    caption_size = max(1, round(height * 0.2))
+    # Inside a card: the colour bar and padding on the left, a margin on the right.
+    inset, margin = height * 0.22, height * 0.12
+    captions = [_advance(figure.caption, caption_size) for figure in figures]
+    changes = [
+        _advance(figure.change, least) + height * 0.15 if figure.change else 0.0
+        for figure in figures
+    ]
+
+    def numbers_width(size: int) -> list[float]:
+        return [
+            0.0
+            if figure.name
+            else max(_advance(figure.value, size) + change, caption) + inset + margin + 1
+            for figure, change, caption in zip(figures, changes, captions, strict=True)
+        ]
+
+    free = area.width() - gap * (len(figures) - 1)
+    fewest = [
+        max(caption, least * 6.0) + inset + margin if figure.name else 0.0
+        for figure, caption in zip(figures, captions, strict=True)
+    ]
+    size = nominal
+    while size > least and sum(numbers_width(size)) + sum(fewest) > free:
+        size -= 1
+    widths = numbers_width(size)
+    wished = [
+        max(_advance(figure.value, size), caption) + inset + margin if figure.name else width
+        for figure, caption, width in zip(figures, captions, widths, strict=True)
+    ]
+    rest = free - sum(widths)
+    if sum(wished) <= free or sum(widths) + sum(fewest) > free:
+        # Room to spare goes to every card alike; a window narrower than any projector
+        # squeezes them all alike.
+        widths = [free * wish / sum(wished) for wish in wished]
+    else:
+        names = sum(wish for wish, figure in zip(wished, figures, strict=True) if figure.name)
+        widths = [
+            rest * wish / names if figure.name else wish
+            for wish, figure in zip(wished, figures, strict=True)
+        ]
+    cards = []
+    left = area.left()
+    for figure, width, change in zip(figures, widths, changes, strict=True):
+        rect = QRectF(left, area.top(), width, height)
+        left = rect.right() + gap
+        inner = rect.adjusted(inset, height * 0.08, -margin, 0)
+        room = inner.width()
+        caption_font = theme.font(_largest(figure.caption, caption_size, 1, room), bold=True)
+        caption = QFontMetricsF(caption_font).elidedText(
+            figure.caption, Qt.TextElideMode.ElideRight, room
+        )
+        value_rect = QRectF(inner.left(), inner.top() + height * 0.3, room, height * 0.58)
+        value_room = room - change
+        if figure.name:
+            shown = _largest(figure.value, size, least, value_room)
+            value = _shortened(figure.value, shown, value_room, value_rect.height())
+        else:
+            shown, value = _largest(figure.value, size, 1, value_room), figure.value
+        cards.append(
+            BannerCard(
+                figure,
+                rect,
+                caption,
+                caption_font,
+                value,
+                value_rect,
+                theme.font(shown, bold=True),
+                theme.font(least, bold=True),
+            )
+        )
+    return cards
+
+
 class PresentationBanner(QWidget):
     """The title and key numbers in type large enough for the back of the room."""
 
@@ -490,6 +623,32 @@ class PresentationBanner(QWidget):
         """About a seventh of the screen, within readable limits: the rest is for the map."""
         return round(min(max(view_height * 0.15, 100), 200))
 
+    def _pad(self) -> float:
+        return self.height() * 0.1
+
+    def _title_height(self) -> float:
+        return self.height() * 0.3
+
+    def _card_area(self) -> QRectF:
+        """Where the cards go, below the title."""
+        pad, width, height = self._pad(), self.width(), self.height()
+        top = pad * 0.6 + self._title_height() + pad * 0.4
+        return QRectF(pad, top, width - 2 * pad, height - top - pad * 0.8)
+
+    def nominal_pixels(self) -> int:
+        """How large a figure is written when the banner has room for it."""
+        return max(1, round(self._card_area().height() * 0.48))
+
+    def least_pixels(self) -> int:
+        """The banner's least type size: no figure is smaller, a change against today this size."""
+        return max(1, round(self.nominal_pixels() * LEAST_SHARE))
+
+    def cards(self) -> list[BannerCard]:
+        """The key figures' cards as the banner draws them at its present size."""
+        return banner_cards(
+            self._scene.headline().figures, self._card_area(), self.nominal_pixels(), self._pad()
+        )
+
     def paintEvent(self, event: QPaintEvent) -> None:
         """Title and state on the first line, one card per key figure below."""
         headline = self._scene.headline()
@@ -500,8 +659,8 @@ class PresentationBanner(QWidget):
         width, height = self.width(), self.height()
         painter.fillRect(self.rect(), theme.color(theme.PAPER))
         painter.fillRect(QRectF(0, height - 3, width, 3), theme.color(theme.HAIRLINE))
-        pad = height * 0.1
-        title_height = height * 0.3
+        pad = self._pad()
+        title_height = self._title_height()
         title_font = theme.font(title_height * 0.62, bold=True)
         painter.setFont(title_font)
         painter.setPen(theme.color(theme.INK))
@@ -512,89 +671,34 @@ class PresentationBanner(QWidget):
                 headline.title, headline.label, QFontMetricsF(title_font), width - 2 * pad
             ),
         )
-        figures = headline.figures
-        if not figures:
-            return
-        top = pad * 0.6 + title_height + pad * 0.4
-        card_height = height - top - pad * 0.8
-        nominal = card_height * 0.48
-        # Each card as wide as its value asks, so a long constraint name gets the room.
-        change_font = theme.font(nominal * 0.5, bold=True)
-        changes = [
-            QFontMetricsF(change_font).horizontalAdvance(figure.change) + card_height * 0.15
-            if figure.change
-            else 0.0
-            for figure in figures
-        ]
-        needs = [
-            max(
-                QFontMetricsF(theme.font(nominal, bold=True)).horizontalAdvance(figure.value)
-                + change,
-                card_height * 2.6,
-            )
-            + card_height * 0.34
-            for figure, change in zip(figures, changes, strict=True)
-        ]
-        free = width - pad * (len(figures) + 1)
-        left = pad
-        for figure, need, change in zip(figures, needs, changes, strict=True):
-            card = QRectF(left, top, free * need / sum(needs), card_height)
-            left = card.right() + pad
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        for card in self.cards():
+            figure, rect = card.figure, card.rect
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(theme.color(figure.color, 22))
-            painter.drawRoundedRect(card, 10, 10)
+            painter.drawRoundedRect(rect, 10, 10)
             painter.setBrush(theme.color(figure.color))
-            painter.drawRoundedRect(QRectF(card.left(), card.top(), 8, card.height()), 4, 4)
-            inner = card.adjusted(card_height * 0.22, card_height * 0.08, -card_height * 0.12, 0)
+            painter.drawRoundedRect(QRectF(rect.left(), rect.top(), 8, rect.height()), 4, 4)
             # The caption's capitals at a fifth of the card: at 0.16 they were 9 px on a
             # 1280×720 projector, where the back row lost the constraint's share.
-            caption = QRectF(inner.left(), inner.top(), inner.width(), card_height * 0.3)
-            painter.setFont(fitted_font(figure.caption, card_height * 0.2, caption.width()))
+            caption = QRectF(
+                card.value_rect.left(),
+                rect.top() + rect.height() * 0.08,
+                card.value_rect.width(),
+                rect.height() * 0.3,
+            )
+            painter.setFont(card.caption_font)
             painter.setPen(theme.color(theme.INK_SOFT))
-            painter.drawText(
-                caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, figure.caption
-            )
-            value = QRectF(
-                inner.left(), inner.top() + card_height * 0.3, inner.width(), card_height * 0.58
-            )
+            painter.drawText(caption, left, card.caption)
             if figure.change:
                 # A scenario's change against today, right of its value, in its colour.
-                painter.setFont(change_font)
+                painter.setFont(card.change_font)
                 painter.setPen(theme.color(figure.change_color))
                 painter.drawText(
-                    value,
+                    card.value_rect,
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                     figure.change,
                 )
-                value = value.adjusted(0, 0, -change, 0)
-            draw_fitted(painter, figure.value, value, nominal, theme.color(figure.color))
-
-
-def fitted_font(text: str, size: float, width: float) -> QFont:
-    """A bold font at ``size``, or smaller so ``text`` fits ``width`` on one line."""
-    advance = QFontMetricsF(theme.font(size, bold=True)).horizontalAdvance(text)
-    if advance > width > 0:
-        size = max(1.0, size * width / advance * 0.98)
-    return theme.font(size, bold=True)
-
-
-def draw_fitted(painter: QPainter, text: str, rect: QRectF, size: float, color: QColor) -> float:
-    """Write ``text`` whole in ``rect``: one line, smaller if need be, or two lines when one
-    would shrink it below 60 % of ``size``; never cut off. Returns the size used."""
-    line = fitted_font(text, size, rect.width())
-    painter.setPen(color)
-    if line.pixelSize() >= size * 0.6 or " " not in text.strip():
-        painter.setFont(line)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-        return float(line.pixelSize())
-    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
-    wrapped = min(size * 0.6, rect.height() / 2.4)
-    while wrapped > 6:
-        font = theme.font(wrapped, bold=True)
-        bounds = QFontMetricsF(font).boundingRect(rect, int(flags), text)
-        if bounds.width() <= rect.width() + 0.5 and bounds.height() <= rect.height() + 0.5:
-            break
-        wrapped *= 0.92
-    painter.setFont(theme.font(wrapped, bold=True))
-    painter.drawText(rect, flags, text)
-    return wrapped
+            painter.setFont(card.value_font)
+            painter.setPen(theme.color(figure.color))
+            painter.drawText(card.value_rect, left, card.value)
