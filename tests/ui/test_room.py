@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from benchmarks.maps import synthetic_map
 from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
+from vsmapper.analysis.queues import fix_first_text, relief_text
 from vsmapper.cli import example_map_path, main
 from vsmapper.io.mapfile import load_map
 from vsmapper.layout import Room, lane_of
@@ -573,6 +574,30 @@ def test_every_banner_figure_reads_at_least_as_large_as_the_changes_against_toda
         # "EXPECTED, WITH REWORK" lost its K beside a long Japanese name.
         assert card.caption == card.figure.caption
         assert caption.horizontalAdvance(card.caption) <= card.value_rect.width()
+
+
+def test_the_banner_of_an_overloaded_scenario_names_the_stage_to_fix(qtbot: QtBot) -> None:
+    example = load_map(EXAMPLE)
+    scenarios = [
+        scenario.model_copy(update={"demand_factor": 3.0})
+        if scenario.id == "more-changes"
+        else scenario
+        for scenario in example.scenarios
+    ]
+    window, banner = presented_banner(
+        qtbot, example.model_copy(update={"scenarios": scenarios}), (1280, 720), "more-changes"
+    )
+    overflowing = window.workspace.overflowing
+    assert [change.stage for change in overflowing][:2] == ["UX design", "Coding"]
+    # The words the Metrics panel uses to say what to do first.
+    assert relief_text(overflowing).startswith(f"{fix_first_text(overflowing)}:")
+    cards = banner.cards()
+    assert cards[0].value == "unbounded"
+    # Before, the banner said only "unbounded", with no card naming a stage.
+    assert cards[-1].figure.value == fix_first_text(overflowing)
+    assert cards[-1].value.startswith("Fix UX design, Coding")
+    assert cards[-1].caption == "OVERLOADED · THEIR QUEUES GROW WITHOUT BOUND"
+    assert cards[-1].value_font.pixelSize() >= banner.least_pixels()
 
 
 def test_the_banner_shortens_the_maps_name_before_the_state_shown(qtbot: QtBot) -> None:

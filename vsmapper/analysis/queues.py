@@ -182,10 +182,15 @@ def stage_names(overflowing: Sequence[QueueChange]) -> str:
     return " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
 
 
+def fix_first_text(overflowing: Sequence[QueueChange]) -> str:
+    """The stages to relieve before any other change counts: ``Fix Coding first``."""
+    return f"Fix {stage_names(overflowing)} first"
+
+
 def relief_text(overflowing: Sequence[QueueChange]) -> str:
     """What to do about an unbounded lead time: relieve the stages that overflow, and how."""
     return (
-        f"Fix {stage_names(overflowing)} first: no other change gives lead time a steady "
+        f"{fix_first_text(overflowing)}: no other change gives lead time a steady "
         "state. Add people or availability there, cut the work per item or take in less"
     )
 

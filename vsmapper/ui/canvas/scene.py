@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.analysis import Constraint, FlowAnalysis, StageMetrics
 from vsmapper.analysis.flow import overloaded
-from vsmapper.analysis.queues import QueueChange
+from vsmapper.analysis.queues import QueueChange, fix_first_text
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
 from vsmapper.layout.notes import PER_ROW, map_notes_height
@@ -776,8 +776,9 @@ class MapScene(QGraphicsScene):
     def _place_frame(self, stream: ValueStream, analysis: FlowAnalysis, label: str) -> None:
         """Phase bands, the title block and the timeline, around wherever the boxes are."""
         hours = hours_format(stream.calendar)
-        today = self._shown[4] if self._shown else None
-        self._headline = _headline(stream, analysis, label, hours, self._unbounded, today)
+        queues, today = self._shown[3:] if self._shown else ((), None)
+        overflowing = [change for change in queues if change.overflowing]
+        self._headline = _headline(stream, analysis, label, hours, overflowing, today)
         if not self._order:
             self._bands.set_bands([])
             self._bands_key = None
@@ -1126,14 +1127,27 @@ def _headline(
     analysis: FlowAnalysis,
     label: str,
     hours: HoursFormat,
-    unbounded: bool = False,
+    overflowing: Sequence[QueueChange] = (),
     today: FlowAnalysis | None = None,
 ) -> Headline:
+    unbounded = bool(overflowing)
     if unbounded:
+        # No constraint has a share of an unbounded lead time: the room is told what to fix.
+        load = (
+            f"GETS {overflowing[0].utilization_after or 0.0:.0%} OF ITS CAPACITY"
+            if len(overflowing) == 1
+            else "THEIR QUEUES GROW WITHOUT BOUND"
+        )
         figures = [
             KeyFigure("LEAD TIME · OVERLOADED", UNBOUNDED, theme.CONSTRAINT),
             KeyFigure("FLOW EFFICIENCY", "—", theme.PROCESS),
             KeyFigure("EXPECTED, WITH REWORK", UNBOUNDED, theme.INK_SOFT),
+            KeyFigure(
+                f"OVERLOADED · {load}",
+                fix_first_text(overflowing),
+                theme.CONSTRAINT,
+                name=True,
+            ),
         ]
     else:
         figures = [
