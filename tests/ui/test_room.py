@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRectF, QStandardPaths
+from PySide6.QtCore import QEvent, QObject, QRectF, QStandardPaths, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QPainterPathStroker
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
@@ -844,3 +845,56 @@ def test_a_map_too_big_to_read_whole_keeps_its_scroll_when_it_grows(
     QApplication.processEvents()
     # Fitted again, it went back to its top.
     assert bar.value() > bar.maximum() // 2
+
+
+def test_presenting_the_map_scrolls_to_each_stage_the_arrow_keys_select(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(synthetic_map(150), shown=True, size=(1280, 720))
+    window.toggle_presentation(True, full_screen=False)
+    QApplication.processEvents()
+    view, bar = window.view, window.view.verticalScrollBar()
+    assert bar.isVisible() and bar.value() == bar.minimum()
+    zoom = view.zoom()
+    view.setFocus()
+    window.select([window.workspace.stream.stages[0].id])
+    selected = []
+    for key in [Qt.Key.Key_Right] * 60 + [Qt.Key.Key_Left] * 60:
+        QTest.keyClick(view, key)
+        view.finish_scrolling()
+        (stage_id,) = window.selected_ids
+        selected.append(stage_id)
+        shown = view.mapToScene(view.viewport().rect()).boundingRect()
+        # Page Up and Down belong to the agenda: rows below the screen were out of reach.
+        assert shown.contains(window.scene.stage_item(stage_id).sceneBoundingRect()), stage_id
+        if len(selected) == 60:
+            assert bar.value() > bar.minimum()
+    assert len(set(selected)) == 61 and selected[-1] == window.workspace.stream.stages[0].id
+    assert bar.value() == bar.minimum()
+    # Scrolled only: the room keeps the size the map was fitted at.
+    assert view.zoom() == zoom
+
+
+def test_presenting_a_box_chosen_with_the_pointer_does_not_scroll(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(synthetic_map(150), shown=True, size=(1280, 720))
+    window.toggle_presentation(True, full_screen=False)
+    QApplication.processEvents()
+    view, bar = window.view, window.view.verticalScrollBar()
+    # A box half under the screen's bottom edge, clicked on its half in view.
+    item = window.scene.stage_item(window.workspace.stream.stages[40].id)
+    box = item.box_rect()
+    bar.setValue(bar.value() + view.mapFromScene(box.center()).y() - view.viewport().height())
+    shown = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert shown.intersects(box) and not shown.contains(box)
+    point = view.mapFromScene(box.intersected(shown).center())
+    before = bar.value()
+    assert view.itemAt(point) is item
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    view.finish_scrolling()
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    view.finish_scrolling()
+    # Scrolling under the held button would drag the box along with the map.
+    assert window.selected_ids == [window.workspace.stream.stages[40].id]
+    assert bar.value() == before

@@ -219,17 +219,18 @@ class MapView(QGraphicsView):
 
     def bring_into_view(self, stage_id: str, readable: bool = False) -> None:
         """Scroll smoothly until a stage's box is in view; zoom only when it would not fit
-        or, with ``readable``, when it would be too small to type into."""
+        or, with ``readable``, when it would be too small to type into, and never while
+        presenting, where the map keeps the size fitted for the room."""
         # A box chosen with the pointer is where the pointer is: scrolling under the held
         # button would drag the box along with the map.
-        if self._presenting or self._gesture is not None or not self._map_scene.has_stage(stage_id):
+        if self._gesture is not None or not self._map_scene.has_stage(stage_id):
             return
         box = self._map_scene.stage_item(stage_id).sceneBoundingRect()
         viewport = self.viewport().rect()
         needed = box.adjusted(-FOLLOW_MARGIN, -FOLLOW_MARGIN, FOLLOW_MARGIN, FOLLOW_MARGIN)
         fits = min(viewport.width() / needed.width(), viewport.height() / needed.height())
         least = MIN_READABLE_BOX_PIXELS / box.width() if readable else MIN_ZOOM
-        if self.zoom() > fits or self.zoom() < min(least, fits):
+        if not self._presenting and (self.zoom() > fits or self.zoom() < min(least, fits)):
             self._scroll.stop()
             self._zoom_by(min(max(least, self.zoom()), fits) / self.zoom())
             self.centerOn(box.center())
