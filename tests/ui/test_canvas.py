@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
+    QFontMetricsF,
     QImage,
     QMouseEvent,
     QPainter,
@@ -38,6 +39,7 @@ from vsmapper.ui.canvas.items import (
     READABLE_DETAIL,
     SELF_REWORK_LABEL,
     TITLE_SIZES,
+    StageFace,
     StageItem,
     TimelineItem,
     tag_rect,
@@ -719,6 +721,71 @@ def test_save_svg_writes_a_valid_drawing(scene: MapScene, tmp_path: Path) -> Non
 def test_a_failed_save_is_a_clear_error(scene: MapScene, tmp_path: Path) -> None:
     with pytest.raises(VSMapperError, match="cannot be saved"):
         save_png(scene, tmp_path / "missing" / "map.png", 0.5)
+
+
+def titled(name: str) -> StageItem:
+    """A box showing a stage called ``name``."""
+    item = StageItem("s")
+    item.set_face(StageFace(name, "1h", "100%", "1", "1d", (), None, 0, "", name, constraint=False))
+    return item
+
+
+def title_lines(item: StageItem) -> list[str]:
+    """The box's name line by line, each checked to fit the box at the name's size."""
+    metrics = QFontMetricsF(theme.font(item.title_size(), True))
+    lines = item.shown_title().split("\n")
+    for line in lines:
+        assert metrics.horizontalAdvance(line) <= item.title_area().width(), line
+    return lines
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["本番環境へのデプロイ（カナリアリリース）", "フロントエンド統合テスト（ステージング環境）"],
+)
+def test_a_japanese_name_too_long_for_a_line_takes_the_box_s_second(qapp: Any, name: str) -> None:
+    # With no spaces to break at, the name was cut on one line: "フロントエンド統合テ…".
+    assert "".join(title_lines(titled(name))) == name
+    assert len(title_lines(titled(name))) == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Datenbankmigrationsvorbereitungsabstimmungsprotokoll",
+        "要件定義レビューと承認プロダクトオーナーによる最終確認と合意形成",
+    ],
+)
+def test_a_word_too_long_for_two_lines_breaks_anywhere_and_ends_in_an_ellipsis(
+    qapp: Any, name: str
+) -> None:
+    item = titled(name)
+    first, second = title_lines(item)
+    assert item.title_size() == TITLE_SIZES[-1]
+    assert second.endswith("…")
+    assert name.startswith(first + second.removesuffix("…"))
+    assert len(first) > len(name) // 4
+
+
+def test_a_long_first_word_breaks_and_the_rest_of_the_name_follows_on_the_second_line(
+    qapp: Any,
+) -> None:
+    name = "Datenbankmigration vorbereiten und im Staging testen"
+    first, second = title_lines(titled(name))
+    assert first.startswith("Datenbankmigr")
+    assert name.replace(" ", "").startswith((first + second.removesuffix("…")).replace(" ", ""))
+
+
+def test_a_name_with_spaces_breaks_only_between_its_words(qapp: Any) -> None:
+    for stage in load_map(example_map_path()).stages:
+        assert titled(stage.name).shown_title().replace("\n", " ") == stage.name
+    name = "Code review frontend by two senior engineers"
+    item = titled(name)
+    first, second = title_lines(item)
+    assert name.startswith(first + " ")
+    assert name.removeprefix(first + " ").startswith(second.removesuffix("…"))
+    assert second.endswith("…")
+    assert item.title_size() == TITLE_SIZES[-1]
 
 
 def test_boxes_too_small_to_read_are_drawn_plain_but_exports_keep_every_detail(

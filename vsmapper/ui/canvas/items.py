@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPolygonF,
+    QTextLayout,
     QTextOption,
 )
 from PySide6.QtWidgets import (
@@ -346,6 +347,21 @@ class StageItem(QGraphicsItem):
         super().hoverLeaveEvent(event)
 
 
+def wrapped_lines(text: str, font: QFont, width: float) -> list[str]:
+    """``text`` in lines no wider than ``width``, broken at words, else anywhere, as Qt does."""
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout = QTextLayout(text, font)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
+
+
 def _fitted_title(name: str, width: float) -> tuple[str, float]:
     """The name at the largest size that fits on one line or two, elided only if none does."""
     words = name.split()
@@ -359,13 +375,18 @@ def _fitted_title(name: str, width: float) -> tuple[str, float]:
                 if metrics.horizontalAdvance(rest) <= width:
                     return f"{first}\n{rest}", size
                 break
-    metrics = _metrics(TITLE_SIZES[-1], True)
-    for count in range(len(words) - 1, 0, -1):
-        first = " ".join(words[:count])
-        if metrics.horizontalAdvance(first) <= width:
-            rest = metrics.elidedText(" ".join(words[count:]), Qt.TextElideMode.ElideRight, width)
-            return f"{first}\n{rest}", TITLE_SIZES[-1]
-    return metrics.elidedText(name, Qt.TextElideMode.ElideRight, width), TITLE_SIZES[-1]
+    # Breaking inside a word is the last resort: a Japanese name has no spaces, nor has a
+    # German compound, and both had the second line left empty.
+    text = " ".join(words)
+    for size in TITLE_SIZES:
+        lines = [line.strip() for line in wrapped_lines(text, _font(size, True), width)]
+        if len(lines) <= 2:
+            return "\n".join(lines), size
+    first = lines[0]
+    rest = _metrics(TITLE_SIZES[-1], True).elidedText(
+        text[len(first) :].strip(), Qt.TextElideMode.ElideRight, width
+    )
+    return f"{first}\n{rest}", TITLE_SIZES[-1]
 
 
 def rounded_polyline(points: Sequence[QPointF], radius: float = CORNER_RADIUS) -> QPainterPath:
