@@ -37,7 +37,7 @@ from vsmapper.model.stream import Note, Scenario, StageOverride, ValueStream
 from vsmapper.ui import documents, files
 from vsmapper.ui.app import application
 from vsmapper.ui.canvas import MapScene
-from vsmapper.ui.canvas.items import BOX, SELF_REWORK_LABEL, WAIT_MARK, tag_rect
+from vsmapper.ui.canvas.items import BOX, SELF_REWORK_LABEL, WAIT_MARK, tag_rect, wrapped_lines
 from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
@@ -693,6 +693,39 @@ def test_a_notes_text_takes_a_smaller_size_for_a_word_too_long_for_it() -> None:
     short = NoteItem(Note(id="a", kind="kaizen", text="Pair on reviews"))
     long = NoteItem(Note(id="b", kind="kaizen", text="Qualitätssicherungsabteilungsleitung"))
     assert short.text_font().pixelSize() > long.text_font().pixelSize()
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        (
+            "pain",
+            "承認待ちが長すぎる。プロダクトオーナーが週に一度しか確認しないため、全ての作業が止まってしまう。",
+        ),
+        (
+            "kaizen",
+            "每周只有一次审批会议，所有需求都在排队等待产品负责人确认，导致开发团队经常空闲，交付周期被严重拉长。",
+        ),
+    ],
+)
+def test_a_note_too_long_for_its_space_ends_in_an_ellipsis_whatever_its_script(
+    kind: str, text: str
+) -> None:
+    # 49 Japanese characters, under the 60 a note keeps, ended "…全ての作業が止まっ".
+    application()
+    item = NoteItem(Note(id="a", kind=kind, text=text))
+    shown = item.shown_text()
+    assert shown.endswith("…")
+    assert text.startswith(shown.removesuffix("…"))
+    metrics = QFontMetricsF(item.text_font())
+    lines = wrapped_lines(shown, item.text_font(), item._text_rect().width())
+    assert len(lines) * metrics.lineSpacing() - metrics.leading() <= item._text_rect().height()
+
+
+def test_a_note_that_fits_is_shown_whole() -> None:
+    application()
+    text = "承認待ちが長すぎる。"
+    assert NoteItem(Note(id="a", kind="pain", text=text)).shown_text() == text
 
 
 def test_notes_over_the_first_row_show_in_presentation_and_in_pictures(

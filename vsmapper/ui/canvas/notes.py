@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import cache
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from vsmapper.layout.notes import NOTE_GAP, NOTE_SIZES, note_corners
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.canvas.items import GRID
+from vsmapper.ui.canvas.items import GRID, wrapped_lines
 from vsmapper.ui.canvas.scene import MapScene
 
 PAIN_FILL = QColor("#ffe866")
@@ -52,6 +53,34 @@ def _burst(rect: QRectF, points: int = 18) -> QPolygonF:
     return QPolygonF(corners)
 
 
+@cache
+def _fitted_text(
+    text: str, sizes: tuple[float, ...], width: float, height: float
+) -> tuple[str, float]:
+    """``text`` and the largest of ``sizes`` it fits at wrapped at its words; at the least
+    size it breaks anywhere, and what does not fit is cut with "…"."""
+    flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+    for size in sizes[:-1]:
+        metrics = QFontMetricsF(theme.font(size, True))
+        widest = max(metrics.horizontalAdvance(word) for word in text.split())
+        if (
+            widest <= width
+            and metrics.boundingRect(QRectF(0, 0, width, height), flags, text).height() <= height
+        ):
+            return text, size
+    font = theme.font(sizes[-1], True)
+    metrics = QFontMetricsF(font)
+    lines = int((height + metrics.leading()) // metrics.lineSpacing())
+    if len(wrapped_lines(text, font, width)) <= lines:
+        return text, sizes[-1]
+    # Cut at a character, not a word: Japanese has no spaces, and a note of 49 of its
+    # characters lost its end with no "…" to say so.
+    kept = text.removesuffix("…")
+    while kept and len(wrapped_lines(kept.rstrip() + "…", font, width)) > lines:
+        kept = kept[:-1]
+    return kept.rstrip() + "…", sizes[-1]
+
+
 class NoteItem(QGraphicsItem):
     """One note: a yellow sticky for a pain point, a red-edged burst for a kaizen burst."""
 
@@ -79,25 +108,19 @@ class NoteItem(QGraphicsItem):
         return QRectF(0, 0, *NOTE_SIZES[self.note.kind])
 
     def shown_text(self) -> str:
-        """The note's text as painted: shortened to what fits a projected note."""
-        text = " ".join(self.note.text.split()) or "(no text yet)"
-        return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
+        """The note's text as painted: cut with "…" to what fits a projected note."""
+        return self._fitted()[0]
 
     def text_font(self) -> QFont:
         """The largest of the note's text sizes at which its text fits, wrapped at its words."""
-        text, rect = self.shown_text(), self._text_rect()
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
-        fonts = [theme.font(size, True) for size in TEXT_SIZES[self.note.kind]]
-        for font in fonts[:-1]:
-            metrics = QFontMetricsF(font)
-            widest = max(metrics.horizontalAdvance(word) for word in text.split())
-            if (
-                widest <= rect.width()
-                and metrics.boundingRect(rect, flags, text).height() <= rect.height()
-            ):
-                return font
-        # At the least size a word too long for the note breaks anywhere (see paint).
-        return fonts[-1]
+        return theme.font(self._fitted()[1], True)
+
+    def _fitted(self) -> tuple[str, float]:
+        text = " ".join(self.note.text.split()) or "(no text yet)"
+        if len(text) > MAX_SHOWN_CHARS:
+            text = text[: MAX_SHOWN_CHARS - 1] + "…"
+        rect = self._text_rect()
+        return _fitted_text(text, TEXT_SIZES[self.note.kind], rect.width(), rect.height())
 
     def _text_rect(self) -> QRectF:
         rect = self.boundingRect()
