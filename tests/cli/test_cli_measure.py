@@ -133,6 +133,20 @@ def test_measure_writes_the_measured_map_keeping_drawn_fields(
     assert measured.version == 2
 
 
+def test_a_queue_the_new_export_lacks_keeps_the_drawn_wait_and_is_not_compared(
+    hand_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, drawn = hand_files
+    rows = [row for row in HAND_ROWS if row[3] != "Ready for dev"]
+    log = write_transitions(tmp_path / "no-queue.csv", rows)
+    out = tmp_path / "measured.vsm.json"
+    code, text, _ = run(["measure", str(log), "--map", str(drawn), "--out", str(out)], capsys)
+    assert code == 0
+    assert "Development" in text and "–/–/–" in text
+    assert "drawn wait" not in text
+    assert load_map(out).stage("dev").wait_time == hand_map().stage("dev").wait_time
+
+
 def test_measure_writes_a_workbook_with_the_measured_flow(
     hand_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

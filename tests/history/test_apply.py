@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.history.histories import hand_map, write_transitions
+from tests.history.histories import HAND_ROWS, hand_map, write_transitions
 from vsmapper.analysis import analyze
 from vsmapper.history.apply import measured_map, model_gap
-from vsmapper.history.measure import measure
+from vsmapper.history.measure import Spread, measure
 from vsmapper.history.reading import read_history
 from vsmapper.model.duration import parse_estimate
 from vsmapper.model.stream import Flow, Stage, ValueStream
@@ -94,3 +94,29 @@ def test_a_branch_beside_the_stages_before_the_tracker_keeps_its_time(tmp_path: 
     assert gap is not None
     assert gap.model_hours == pytest.approx(8 + 2)  # Development's 1d wait, Review's 2h
     assert "1.2d of it from Development on" in gap.sentence  # 10h at 8h a day
+
+
+def test_a_mapped_queue_the_history_lacks_keeps_its_drawn_wait(tmp_path: Path) -> None:
+    # The map knows "Ready for dev" from an earlier export; this one has none of its rows.
+    rows = [row for row in HAND_ROWS if row[3] != "Ready for dev"]
+    drawn = hand_map()
+    drawn = drawn.replaced(stages=[drawn.stages[0].replaced(wip=2.0), drawn.stages[1]])
+    found = measure(read_history(write_transitions(tmp_path / "hand.csv", rows)), drawn)
+    dev = found.stage("dev")
+    assert (dev.wait, dev.wip) == (Spread(), None)  # unseen, not 0/0/0
+    assert dev.process.p50 is not None
+    measured = measured_map(drawn, found).stage("dev")
+    assert (measured.wait_time, measured.wip) == (parse_estimate("1d"), 2.0)
+    gap = model_gap(drawn, found)
+    assert gap is not None
+    assert not [note for note in gap.stage_notes if "Development: the drawn wait" in note]
+
+
+def test_mapped_work_the_history_lacks_keeps_its_drawn_process_time(tmp_path: Path) -> None:
+    rows = [row for row in HAND_ROWS if row[3] != "In dev"]
+    drawn = hand_map()
+    found = measure(read_history(write_transitions(tmp_path / "hand.csv", rows)), drawn)
+    assert found.stage("dev").process == Spread()
+    assert found.stage("dev").wait.p50 is not None
+    measured = measured_map(drawn, found).stage("dev")
+    assert measured.process_time == drawn.stage("dev").process_time

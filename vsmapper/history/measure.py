@@ -43,8 +43,8 @@ class Spread:
 class StageMeasure:
     """What the history says about one stage of the map.
 
-    A stage no waiting status maps to has no measured ``wait`` nor ``wip``: the tracker
-    cannot see its queue, which is not the same as seeing it empty.
+    A stage no waiting status of the history maps to has no measured ``wait`` nor ``wip``:
+    the tracker cannot see its queue, which is not the same as seeing it empty.
     """
 
     id: str
@@ -448,6 +448,7 @@ def measure(
     targets = dict(rework_targets.select("stage", "next_stage").iter_rows())
     queued = dict(queues_found.iter_rows())
     window_microseconds = max((shown_until - start) / ONE_MICROSECOND, 1)
+    found_statuses = set(history.statuses)
     stages = []
     for index, stage in enumerate(stream.stages):
         row = by_stage.get(index)
@@ -461,9 +462,11 @@ def measure(
             for status, m in stream.statuses.items()
             if m.stage == stage.id and m.state in WORKING_STATES
         }
-        queue_seen = "waiting" in mapped.values()
-        # Without a working status the tracker never sees the work: not 0/0/0 of it.
-        work_seen = "working" in mapped.values()
+        # Only statuses this history has show anything: a queue mapped in an earlier export
+        # that this one lacks is unseen, not empty, as is work without a working status.
+        seen = {mapped[status] for status in mapped if status in found_statuses}
+        queue_seen = "waiting" in seen
+        work_seen = "working" in seen
         stages.append(
             StageMeasure(
                 id=stage.id,
