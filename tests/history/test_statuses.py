@@ -52,6 +52,18 @@ EXAMPLE_HISTORY = example_map_path().with_name("idea-to-production.history.csv")
         ("Canceled", "ignore"),
         ("Won't do", "ignore"),
         ("Duplicate", "ignore"),
+        ("Removed", "ignore"),  # Azure DevOps' abandoned state
+        ("Abandoned", "ignore"),
+        ("Rejected", "ignore"),
+        ("Won't Fix", "ignore"),
+        ("Obsolete", "ignore"),
+        ("Withdrawn", "ignore"),
+        ("Declined", "ignore"),
+        ("Discarded", "ignore"),
+        ("Deleted", "ignore"),
+        ("Superseded", "ignore"),
+        ("Dropped", "ignore"),
+        ("Closed as not planned", "ignore"),
     ],
 )
 def test_state_guessed_from_the_name(status: str, state: str) -> None:
@@ -113,6 +125,23 @@ def test_a_new_map_groups_waiting_statuses_with_the_work_after_them(tmp_path: Pa
         "Cancelled": StatusMapping(stage=None, state="ignore"),
     }
     assert stream.version == 2
+
+
+def test_azure_devops_removed_items_leave_the_flow(tmp_path: Path) -> None:
+    rows = [
+        ("1", "Bug", "2024-03-11T09:00:00", "New"),
+        ("1", "Bug", "2024-03-12T09:00:00", "Active"),
+        ("1", "Bug", "2024-03-13T09:00:00", "Closed"),
+        ("2", "Bug", "2024-03-11T09:00:00", "New"),
+        ("2", "Bug", "2024-03-12T09:00:00", "Active"),
+        ("2", "Bug", "2024-03-12T12:00:00", "Removed"),
+    ]
+    history = read_history(write_transitions(tmp_path / "h.csv", rows))
+    stream = guess_statuses(history)
+    assert [stage.name for stage in stream.stages] == ["Active"]
+    assert stream.statuses["Removed"] == StatusMapping(stage=None, state="ignore")
+    found = measure(history, stream)
+    assert found.aging == []  # a removed item is not work in progress for ever
 
 
 def test_a_waiting_status_many_items_skip_to_goes_with_the_work_after_it(tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ MAX_LISTED_STATUSES = 6
 """How many statuses a message about them names before it counts the rest."""
 
 _IGNORE = re.compile(
-    r"\b(backlog|cancel+ed|cancel|won'?t|wont|rejected|duplicate|obsolete|invalid|abandoned)\b"
+    r"\b(backlog|cancel+ed|cancel|won'?t|wont|rejected|duplicate|obsolete|invalid|abandoned|"
+    r"removed|deleted|discarded|withdrawn|declined|superseded|dropped|not planned)\b"
 )
 _DONE = re.compile(
     r"^(done|released|closed|resolved|complete|completed|shipped|finished|live|"
