@@ -14,10 +14,11 @@ from pathlib import Path
 import openpyxl
 import pyqtgraph as pg
 import pytest
+from PySide6 import QtGui
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.history.histories import HAND_ROWS, write_transitions
@@ -537,6 +538,36 @@ def test_a_forecast_past_its_horizon_says_so_in_words() -> None:
         "1,000,000 items from 2026-12-01: 50% beyond 100 years, 85% beyond 100 years, "
         "95% beyond 100 years."
     )
+
+
+def as_read(label: QLabel) -> str:
+    """A label's text as it shows on screen: rich text rendered, plain text as it is."""
+    text = label.text()
+    rich = label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(text)
+    )
+    if not rich:
+        return text
+    document = QTextDocument()
+    document.setHtml(text)
+    return document.toPlainText()
+
+
+def test_the_unmatched_statuses_message_reads_as_typed(
+    make_window: WindowFactory, qtbot: object
+) -> None:
+    # It showed "statuses: &#x27;New&#x27;" and "Discovery &amp; prioritisation".
+    stages = [Stage(id="a", name="Anforderung & Planung"), Stage(id="b", name="Abnahme")]
+    window = make_window(ValueStream(name="Drawn", stages=stages))
+    dialog = window.measured_flow.open_dialog()
+    dialog.read(example_history_path())
+    qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=60_000)  # type: ignore[attr-defined]
+    said = as_read(dialog.message)
+    assert said.startswith("No status matches a stage of the open map (statuses: '")
+    assert "stages: Anforderung & Planung, Abnahme), so nothing can be" in said
+    assert "&#x27;" not in said and "&amp;" not in said
+    dialog._fail("'<Ready>' & more\nsecond line")
+    assert as_read(dialog.message) == "'<Ready>' & more\nsecond line"
 
 
 def test_tab_reaches_apply_and_alt_a_applies(make_window: WindowFactory, qtbot: object) -> None:

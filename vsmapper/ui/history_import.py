@@ -100,6 +100,9 @@ class HistoryImportDialog(QDialog):
             "Choose a history file: a row per status change, per visit, or per item."
         )
         self.message.setWordWrap(True)
+        # Always rich text, every part escaped: left to guess, Qt showed an escaped message
+        # with no tag in it as plain text, entities and all ("&#x27;New&#x27;").
+        self.message.setTextFormat(Qt.TextFormat.RichText)
         self.statuses = QTableWidget(0, 5)
         self.statuses.setHorizontalHeaderLabels(
             ["Status", "Items", "Median time", "Stage", "State"]
@@ -203,7 +206,7 @@ class HistoryImportDialog(QDialog):
         self._show_span(None)
         self.apply_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.message.setText(f"Reading {path.name}…")
+        self.message.setText(html.escape(f"Reading {path.name}…"))
         self.message.setStyleSheet("")
         # Nothing of the file read before stays beside this one's message.
         self.statuses.setRowCount(0)
@@ -270,7 +273,7 @@ class HistoryImportDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
         self.progress.setValue(0)
-        self.message.setText(message)
+        self.message.setText(html.escape(message).replace("\n", "<br>"))
         self.message.setStyleSheet(f"color: {theme.CONSTRAINT};")
         self.window_.show_problem(message.splitlines()[0])
 
@@ -291,8 +294,11 @@ class HistoryImportDialog(QDialog):
             f"<b>{html.escape(caveat)}.</b><br>" for caveat in caveats(found, analysis=applied)
         ]
         self.message.setText(
-            "".join(doubts) + f"{found.layout.capitalize()} layout: {found.headline()}. "
-            "Edit a status's stage or state and the preview follows."
+            "".join(doubts)
+            + html.escape(
+                f"{found.layout.capitalize()} layout: {found.headline()}. "
+                "Edit a status's stage or state and the preview follows."
+            )
         )
         # Statuses that place no item on the map measure flow times of 0: the table below
         # is where they are mapped, so it is filled, and Apply waits for them.
