@@ -18,13 +18,14 @@ from PySide6 import QtGui
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLabel
+from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
-from tests.history.histories import HAND_ROWS, write_transitions
+from tests.history.histories import HAND_ROWS, hand_map, write_transitions
 from tests.ui.conftest import WindowFactory
 from vsmapper.cli import example_map_path, main
 from vsmapper.history.measure import measure
+from vsmapper.history.reading import read_history
 from vsmapper.io.mapfile import load_map
 from vsmapper.model.stream import Stage, StatusMapping, ValueStream
 from vsmapper.ui.app import application
@@ -33,6 +34,7 @@ from vsmapper.ui.dialogs import qdate
 from vsmapper.ui.history_import import HistoryImportDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.measured import Measured, example_history_path
+from vsmapper.ui.throughput import ThroughputForecastBox
 
 needs_pdftotext = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils is not installed; .ci/run installs it"
@@ -482,9 +484,44 @@ def test_the_charts_forecast_from_throughput_matches_the_command_line(
     # promised could be past.
     assert start == max(date(2026, 10, 23), date.today())
     assert f"By {by}, counting from {start}: at least" in box.result.text()
-    # A date before the day it counts from cannot be chosen: nothing is forecast back in time.
+    # A date before the day it counts from is refused, saying so: nothing is forecast back
+    # in time.
     box.by_box.setDate(QDate(2026, 1, 1))
-    assert box.by_box.date() == qdate(start + timedelta(days=1))
+    box.how_many_button.click()
+    assert box.result.text() == (
+        f"2026-01-01 is not after {start}, the day the forecast counts from: choose a later date."
+    )
+    assert not box.running
+
+
+def type_date(box: QDateEdit, typed: str) -> None:
+    """Click the date box, select all of it and type a date, as a person does."""
+    box.setFocus()
+    QTest.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)
+    QTest.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(box, typed)
+
+
+def test_a_forecast_date_typed_over_the_box_lands_as_typed(qtbot: QtBot, tmp_path: Path) -> None:
+    box = ThroughputForecastBox()
+    qtbot.addWidget(box)
+    box.show()
+    found = measure(read_history(write_transitions(tmp_path / "hand.csv")), hand_map())
+    box.show_measurement(found)
+    start = found.forecast_start()
+    # Typed 19 days on, it showed the same day a year later and forecast for that.
+    soon = start + timedelta(days=19)
+    type_date(box.by_box, f"{soon:%Y-%m-%d}")
+    assert box.by_box.date() == qdate(soon)
+    box.how_many_button.click()
+    qtbot.waitUntil(lambda: box.last_result is not None, timeout=60_000)
+    assert box.last_result is not None and box.last_result.by == soon
+    # A past date was silently left as it was; it shows as typed, and asking says why not.
+    past = start - timedelta(days=300)
+    type_date(box.by_box, f"{past:%Y-%m-%d}")
+    assert box.by_box.text() == f"{past:%Y-%m-%d}"
+    box.how_many_button.click()
+    assert box.result.text().startswith(f"{past:%Y-%m-%d} is not after {start:%Y-%m-%d}")
 
 
 def test_enter_in_the_path_reads_it_without_opening_the_file_dialog(

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QLibraryInfo, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -94,9 +95,26 @@ class MapSettingsDialog(QDialog):
         }
 
 
+class DayBox(QDateEdit):
+    """A date edit that takes a date typed whole over its selected text, as typed."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        line = self.lineEdit()
+        text, typed = line.text(), event.text()
+        start = line.selectionStart() if line.hasSelectedText() else line.cursorPosition()
+        if typed.isdigit() and line.selectedText() == text:
+            # Qt refuses a digit that would replace the whole date, so the year typed after
+            # Ctrl+A was lost and the month and day landed in last year's date.
+            self.setSelectedSection(self.sectionAt(0))
+        elif typed and not typed.isdigit() and 0 < start <= len(text) and text[start - 1] == typed:
+            # A full section moves on by itself; the separator typed next would skip another.
+            return
+        super().keyPressEvent(event)
+
+
 def day_box() -> QDateEdit:
     """A date edit as every dialog shows one: 2026-12-15, with a calendar to pick from."""
-    box = QDateEdit()
+    box = DayBox()
     box.setCalendarPopup(True)
     box.setDisplayFormat("yyyy-MM-dd")
     return box

@@ -120,8 +120,6 @@ class ThroughputForecastBox(QWidget):
         weeks = measurement.full_weeks_done()
         until = measurement.until.date()
         start = measurement.forecast_start()
-        # A date before the day it counts from has nothing to forecast.
-        self.by_box.setMinimumDate(qdate(start + timedelta(days=1)))
         self.by_box.setDate(qdate(start + timedelta(days=DEFAULT_HORIZON_DAYS)))
         done = sorted(weeks)
         median = done[len(done) // 2] if done else 0
@@ -136,7 +134,17 @@ class ThroughputForecastBox(QWidget):
 
     def forecast_by_date(self) -> None:
         """How many items will be done by the chosen date."""
-        self._start(by=chosen_day(self.by_box))
+        by = chosen_day(self.by_box)
+        if self.measurement is not None and not self.job.running:
+            start = self.measurement.forecast_start()
+            # Said, not refused as typed: a minimum date swallowed the keys of a past year.
+            if by <= start:
+                self.result.setText(
+                    f"{by:%Y-%m-%d} is not after {start:%Y-%m-%d}, the day the forecast counts "
+                    "from: choose a later date."
+                )
+                return
+        self._start(by=by)
 
     def _start(self, items: int | None = None, by: date | None = None) -> None:
         if self.measurement is None or self.job.running:
