@@ -38,6 +38,8 @@ EXAMPLE_HISTORY = example_map_path().with_name("idea-to-production.history.csv")
         ("Waiting for customer", "waiting"),
         ("Awaiting approval", "waiting"),
         ("On hold", "waiting"),
+        ("Reopened", "waiting"),  # Jira's: items wait to be worked on again
+        ("Re-opened", "waiting"),
         ("In Progress", "working"),
         ("In review", "working"),
         ("Doing", "working"),
@@ -142,6 +144,28 @@ def test_azure_devops_removed_items_leave_the_flow(tmp_path: Path) -> None:
     assert stream.statuses["Removed"] == StatusMapping(stage=None, state="ignore")
     found = measure(history, stream)
     assert found.aging == []  # a removed item is not work in progress for ever
+
+
+def test_a_reopened_status_waits_for_the_work_items_go_back_to(tmp_path: Path) -> None:
+    rows = [
+        (item, "Story", f"2024-03-{day:02}T{hour:02}:00:00", status)
+        for item, day in (("A", 11), ("B", 12), ("C", 13))
+        for hour, status in ((9, "Ready for dev"), (10, "In dev"), (12, "In QA"), (14, "Done"))
+    ]
+    # C's QA sends it back: Jira's Reopened, then development again, then QA passes it.
+    rows[-1:] = [
+        ("C", "Story", "2024-03-13T13:00:00", "Reopened"),
+        ("C", "Story", "2024-03-13T15:00:00", "In dev"),
+        ("C", "Story", "2024-03-13T16:00:00", "In QA"),
+        ("C", "Story", "2024-03-13T17:00:00", "Done"),
+    ]
+    history = read_history(write_transitions(tmp_path / "h.csv", rows))
+    stream = guess_statuses(history)
+    # It was a working stage at the end of the flow, and QA's rework a move forward.
+    assert [stage.name for stage in stream.stages] == ["In dev", "In QA"]
+    assert stream.statuses["Reopened"] == StatusMapping(stage="in-dev", state="waiting")
+    qa = measure(history, stream).stage("in-qa")
+    assert (qa.pca, qa.rework_to) == (pytest.approx(100 * 3 / 4), "in-dev")
 
 
 def test_a_waiting_status_many_items_skip_to_goes_with_the_work_after_it(tmp_path: Path) -> None:

@@ -32,15 +32,16 @@ _DONE = re.compile(
     r"in production|delivered|accepted)\b|\b(done|released|closed|resolved)$"
 )
 _BLOCKED = re.compile(r"\b(blocked|on hold|impeded|parked|paused)\b")
+_REOPENED = re.compile(r"\bre ?opened\b")
 _WAITING = re.compile(
     r"^(ready|to ?do|open|new|waiting|awaiting|pending|queued|selected|approved)\b|"
-    r"\b(queue|waiting|ready)\b|" + _BLOCKED.pattern
+    r"\b(queue|waiting|ready)\b|" + _BLOCKED.pattern + "|" + _REOPENED.pattern
 )
 
 
 def guess_state(status: str) -> StatusState:
     """``waiting``, ``working``, ``done`` or ``ignore`` from the words of a status's name."""
-    words = " ".join(re.sub(r"[^0-9a-z']+", " ", status.casefold()).split())
+    words = _words(status)
     if _IGNORE.search(words):
         return "ignore"
     if _DONE.search(words):
@@ -48,6 +49,11 @@ def guess_state(status: str) -> StatusState:
     if _WAITING.search(words):
         return "waiting"
     return "working"
+
+
+def _words(status: str) -> str:
+    """A status's name as lower-case words: ``Re-opened`` is ``re opened``."""
+    return " ".join(re.sub(r"[^0-9a-z']+", " ", status.casefold()).split())
 
 
 def status_order(history: History) -> list[str]:
@@ -163,6 +169,11 @@ def _usual_predecessor(moves: dict[tuple[str, str], int]) -> dict[str, str]:
     return usual
 
 
+def _usual_successor(moves: dict[tuple[str, str], int]) -> dict[str, str]:
+    """For each status, the status items most often went to next."""
+    return _usual_predecessor({(after, before): n for (before, after), n in moves.items()})
+
+
 def guess_statuses(history: History, base: ValueStream | None = None) -> ValueStream:
     """A map whose ``statuses`` name every status found, keeping those ``base`` already maps.
 
@@ -178,7 +189,7 @@ def guess_statuses(history: History, base: ValueStream | None = None) -> ValueSt
     states = {
         status: known[status].state if status in known else guess_state(status) for status in order
     }
-    pairs = _pairs(order, states, _usual_predecessor(moves))
+    pairs = _pairs(order, states, _usual_predecessor(moves), _usual_successor(moves))
     keys = [status for status in order if pairs.get(status) == status]
     if base is None:
         own = {key: key for key in keys if states[key] == "working"}
@@ -218,19 +229,27 @@ def _source_name(source: str) -> str:
 
 
 def _pairs(
-    order: list[str], states: dict[str, StatusState], predecessors: dict[str, str]
+    order: list[str],
+    states: dict[str, StatusState],
+    predecessors: dict[str, str],
+    successors: dict[str, str],
 ) -> dict[str, str]:
     """Each waiting and working status's working status: its own or the one it waits for.
 
-    A waiting status with no working status after it stands for itself.
+    A blocked status waits for the one items were blocked in, a reopened one for the one
+    they go back to; a waiting status with no working status after it stands for itself.
     """
     pairs = {status: status for status in order if states[status] == "working"}
     for index, status in enumerate(order):
         if states[status] != "waiting":
             continue
-        before = predecessors.get(status)
+        before, after = predecessors.get(status), successors.get(status)
         if _BLOCKED.search(status.casefold()) and before in pairs:
             pairs[status] = pairs[before]
+        elif _REOPENED.search(_words(status)) and after in pairs:
+            # Last in workflow order, a reopened status would join the stage that sent the
+            # item back, and that stage's rework would count as a move forward.
+            pairs[status] = pairs[after]
         else:
             later = (s for s in order[index + 1 :] if states[s] == "working")
             pairs[status] = next(later, status)
