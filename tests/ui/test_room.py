@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QRectF, QStandardPaths, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QPainterPathStroker
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QApplication, QScrollBar, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
 from benchmarks.maps import synthetic_map
@@ -847,13 +847,18 @@ def test_a_map_too_big_to_read_whole_keeps_its_scroll_when_it_grows(
     assert bar.value() > bar.maximum() // 2
 
 
-def test_presenting_the_map_scrolls_to_each_stage_the_arrow_keys_select(
-    make_window: WindowFactory,
-) -> None:
+def presenting_a_big_map(make_window: WindowFactory) -> tuple[MainWindow, MapView, QScrollBar]:
+    """A 150-stage map presented at 1280×720, its view and the view's vertical scroll bar."""
     window = make_window(synthetic_map(150), shown=True, size=(1280, 720))
     window.toggle_presentation(True, full_screen=False)
     QApplication.processEvents()
-    view, bar = window.view, window.view.verticalScrollBar()
+    return window, window.view, window.view.verticalScrollBar()
+
+
+def test_presenting_the_map_scrolls_to_each_stage_the_arrow_keys_select(
+    make_window: WindowFactory,
+) -> None:
+    window, view, bar = presenting_a_big_map(make_window)
     assert bar.isVisible() and bar.value() == bar.minimum()
     zoom = view.zoom()
     view.setFocus()
@@ -878,10 +883,7 @@ def test_presenting_the_map_scrolls_to_each_stage_the_arrow_keys_select(
 def test_presenting_a_box_chosen_with_the_pointer_does_not_scroll(
     make_window: WindowFactory,
 ) -> None:
-    window = make_window(synthetic_map(150), shown=True, size=(1280, 720))
-    window.toggle_presentation(True, full_screen=False)
-    QApplication.processEvents()
-    view, bar = window.view, window.view.verticalScrollBar()
+    window, view, bar = presenting_a_big_map(make_window)
     # A box half under the screen's bottom edge, clicked on its half in view.
     item = window.scene.stage_item(window.workspace.stream.stages[40].id)
     box = item.box_rect()
