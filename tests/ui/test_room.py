@@ -880,6 +880,18 @@ def test_presenting_the_map_scrolls_to_each_stage_the_arrow_keys_select(
     assert view.zoom() == zoom
 
 
+def test_presenting_a_refresh_leaves_the_map_where_the_room_scrolled_it(
+    make_window: WindowFactory,
+) -> None:
+    window, _view, bar = presenting_a_big_map(make_window)
+    window.select([window.workspace.stream.stages[0].id])
+    bar.setValue(bar.maximum())
+    window.workspace.refresh_now()  # as a scenario shown or an edit does
+    window.view.finish_scrolling()
+    # It went back to the selected stage at the top, away from what the room looked at.
+    assert bar.value() == bar.maximum()
+
+
 def test_presenting_a_box_chosen_with_the_pointer_does_not_scroll(
     make_window: WindowFactory,
 ) -> None:

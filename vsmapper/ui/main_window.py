@@ -190,7 +190,8 @@ class MainWindow(QMainWindow):
         self.scene.show_map(shown, analysis, self.workspace.label, queues, self.workspace.today())
         self.status_label.set_full_text(status_text(analysis, shown, future))
         self.editor.keep_known()
-        self._show_selection(self.editor.selected_ids)
+        # Presenting, a refresh (a scenario shown, an edit) leaves the room where it scrolled.
+        self._show_selection(self.editor.selected_ids, follow=not self.view.is_presenting())
 
     def _on_document_changed(self, change: object) -> None:
         self.messages.clear_problem()
@@ -238,7 +239,7 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids
         return ids[0] if len(ids) == 1 else None
 
-    def _show_selection(self, ids: list[str]) -> None:
+    def _show_selection(self, ids: list[str], follow: bool = True) -> None:
         self.scene.select_stages(ids)
         if self.made("Stages"):
             self.table.select_stages(ids)
@@ -248,7 +249,7 @@ class MainWindow(QMainWindow):
             self.opportunities.set_current_stage(ids[0] if len(ids) == 1 else None)
         for action in self.menus.stage_actions:
             action.setEnabled(bool(ids))
-        if len(ids) == 1:
+        if len(ids) == 1 and follow:
             self.view.bring_into_view(ids[0])
 
     def step_selection(self, direction: Direction) -> None:
