@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -16,17 +17,28 @@ def _escape(character: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def printable(text: str) -> str:
-    """``text`` with every character a terminal cannot show as itself written as an escape.
+_UNSHOWN = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Controls (a CR or an escape sequence could forge a line on a terminal), lone surrogates
+(no encoder can write them), private and unassigned characters, line and paragraph
+separators: shown as nothing, a box or a line break."""
+_REORDERING = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""The bidirectional marks and overrides, which reorder the text after them."""
 
-    Python's rule: control characters (a CR or an escape sequence could forge a line on a
-    terminal), lone surrogates (no encoder can write them), the bidirectional overrides that
-    reorder text, and unassigned or invisible characters, which show as nothing or a box.
+
+def _unshowable(character: str) -> bool:
+    return character in _REORDERING or unicodedata.category(character) in _UNSHOWN
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would misuse or not show written as an escape.
+
+    Spaces of every kind and joiners stay: a no-break space from a spreadsheet, Japanese's
+    ideographic space and an emoji's zero-width joiner are part of a name as typed.
     """
     if text.isprintable():
         return text
     return "".join(
-        character if character.isprintable() else _escape(character) for character in text
+        _escape(character) if _unshowable(character) else character for character in text
     )
 
 

@@ -149,3 +149,17 @@ def test_names_in_a_text_report_cannot_forge_lines_or_drive_the_terminal(
     assert all(line.isprintable() for line in out.splitlines())
     assert not any(line.startswith("vsmapper:") for line in out.splitlines())
     assert "\\x1b[2J\\x1b[31mPWN\\r\\nvsmapper: error: fake" in out
+
+
+def test_a_text_report_prints_names_with_every_kind_of_space_and_joiner_as_typed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(example_map_path().read_text(encoding="utf-8"))
+    names = ["コード\u3000レビュー", "Code\xa0review 👩\u200d💻"]
+    data["stages"][0]["name"], data["stages"][1]["name"] = names
+    path = tmp_path / "spaces.vsm.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["analyze", str(path)]) == 0
+    out = capsys.readouterr().out
+    # Escaped as "\u3000" and "\xa0", the names no longer read as typed or lined up.
+    assert all(name in out for name in names)
