@@ -585,6 +585,19 @@ def test_an_old_stage_name_is_read_through_the_id_made_from_it_and_said(
             "sheet keeps its old name in the Next, Rework to, AI opportunities and Scenarios "
             "cells: write its new name or its Id there)",
         ),
+        # Renamed into each other's names: Intake's "Build" meant the stage now "Compile",
+        # and was read as the one now called "Build", with no word said.
+        (
+            [
+                ["Stage", "Id", "Next"],
+                ["Intake", "intake", "Build"],
+                ["Compile", "build", "Test"],
+                ["Build", "test", ""],
+            ],
+            "row 3, Next: 'Test' is not a stage in this sheet, and stages were renamed to "
+            "each other's names ('Build', row 4, was the name of row 3, Id 'build'): write "
+            "the stages' Ids in these cells",
+        ),
     ],
 )
 def test_an_old_stage_name_is_not_guessed(

@@ -650,6 +650,16 @@ class _Resolver:
         old_name = reference.casefold() != END_OF_FLOW
         renamed = self.by_written_id.get(slug(reference, "")) if old_name else None
         if renamed is not None:
+            # A new name that was another stage's: names moved between stages, and a cell
+            # naming one may mean either.
+            moved = self.by_written_id.get(slug(renamed.fields["name"], ""))
+            if moved is not None and moved is not renamed:
+                raise ValueError(
+                    f"'{reference}' is not a stage in this sheet, and stages were renamed to "
+                    f"each other's names ({quoted(renamed.fields['name'])}, row {renamed.row}, "
+                    f"was the name of row {moved.row}, Id '{moved.fields['id']}'): write the "
+                    "stages' Ids in these cells"
+                )
             self._note_renamed(reference, renamed, where)
             return renamed.fields["id"]
         if self.has_ids:
