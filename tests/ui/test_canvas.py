@@ -776,6 +776,15 @@ def test_a_long_first_word_breaks_and_the_rest_of_the_name_follows_on_the_second
     assert name.replace(" ", "").startswith((first + second.removesuffix("…")).replace(" ", ""))
 
 
+@pytest.mark.parametrize("name", ["Kundenabnahme-Protokoll", "Infrastructure-provisioning"])
+def test_a_hyphenated_name_breaks_after_its_hyphen_at_a_smaller_size_not_inside_a_word(
+    qapp: Any, name: str
+) -> None:
+    # At the largest size it broke inside a word: "Kundenabnah" / "me-Protokoll".
+    first, second = title_lines(titled(name))
+    assert first.endswith("-") and first + second == name
+
+
 def test_a_name_with_spaces_breaks_only_between_its_words(qapp: Any) -> None:
     for stage in load_map(example_map_path()).stages:
         assert titled(stage.name).shown_title().replace("\n", " ") == stage.name

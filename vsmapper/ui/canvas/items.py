@@ -347,10 +347,15 @@ class StageItem(QGraphicsItem):
         super().hoverLeaveEvent(event)
 
 
-def wrapped_lines(text: str, font: QFont, width: float) -> list[str]:
-    """``text`` in lines no wider than ``width``, broken at words, else anywhere, as Qt does."""
+def wrapped_lines(text: str, font: QFont, width: float, anywhere: bool = True) -> list[str]:
+    """``text`` in lines of ``width``, broken as Qt breaks lines: where a line may break (a
+    space, a hyphen, between Japanese characters), else, ``anywhere``, inside a word."""
     option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    option.setWrapMode(
+        QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+        if anywhere
+        else QTextOption.WrapMode.WordWrap
+    )
     layout = QTextLayout(text, font)
     layout.setTextOption(option)
     layout.beginLayout()
@@ -375,9 +380,15 @@ def _fitted_title(name: str, width: float) -> tuple[str, float]:
                 if metrics.horizontalAdvance(rest) <= width:
                     return f"{first}\n{rest}", size
                 break
-    # Breaking inside a word is the last resort: a Japanese name has no spaces, nor has a
-    # German compound, and both had the second line left empty.
+    # Then where a line may break without a space (after a hyphen, between Japanese
+    # characters), at any size, before breaking inside a word: a Japanese name has no
+    # spaces, nor has a German compound, and both had the second line left empty.
     text = " ".join(words)
+    for size in TITLE_SIZES:
+        metrics = _metrics(size, True)
+        lines = [line.strip() for line in wrapped_lines(text, _font(size, True), width, False)]
+        if len(lines) <= 2 and all(metrics.horizontalAdvance(line) <= width for line in lines):
+            return "\n".join(lines), size
     for size in TITLE_SIZES:
         lines = [line.strip() for line in wrapped_lines(text, _font(size, True), width)]
         if len(lines) <= 2:
