@@ -30,7 +30,7 @@ from vsmapper.io.mapfile import load_map
 from vsmapper.model.stream import Stage, StatusMapping, ValueStream
 from vsmapper.ui.app import application
 from vsmapper.ui.commands import try_perform
-from vsmapper.ui.dialogs import qdate
+from vsmapper.ui.dialogs import day_box, qdate
 from vsmapper.ui.history_import import HistoryImportDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.measured import Measured, example_history_path
@@ -660,3 +660,19 @@ def test_a_history_no_status_of_which_matches_a_stage_is_said_inline(
     assert shown.startswith("<b>No status matches a stage of the open map (statuses: ")
     assert "import it again and choose their stages in the Statuses table.</b>" in shown
     assert "Flow time" not in shown and not panel.export_button.isEnabled()
+
+
+def test_a_separator_typed_into_a_date_section_moves_on_only_once(qtbot: QtBot) -> None:
+    box = day_box()
+    qtbot.addWidget(box)
+    box.setDate(QDate(2026, 6, 15))
+    box.show()
+    box.setFocus()
+    # The month selected, "-20": the "-" after the cursor moved nowhere was swallowed, and
+    # "20" went into the month (2026-02-15).
+    box.setSelectedSection(QDateEdit.Section.MonthSection)
+    QTest.keyClicks(box, "-20")
+    assert box.date() == QDate(2026, 6, 20)
+    # Typed whole, each section's separator is the one Qt moved past by itself.
+    type_date(box, "2027-01-05")
+    assert box.date() == QDate(2027, 1, 5)

@@ -98,18 +98,23 @@ class MapSettingsDialog(QDialog):
 class DayBox(QDateEdit):
     """A date edit that takes a date typed whole over its selected text, as typed."""
 
+    _moved_on = False
+    """Whether the last key filled a section and Qt moved on to the next by itself."""
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         line = self.lineEdit()
-        text, typed = line.text(), event.text()
-        start = line.selectionStart() if line.hasSelectedText() else line.cursorPosition()
-        if typed.isdigit() and line.selectedText() == text:
+        typed = event.text()
+        if typed and not typed.isdigit() and self._moved_on:
+            # The separator typed after a full section would skip the section it moved to.
+            self._moved_on = False
+            return
+        if typed.isdigit() and line.selectedText() == line.text():
             # Qt refuses a digit that would replace the whole date, so the year typed after
             # Ctrl+A was lost and the month and day landed in last year's date.
             self.setSelectedSection(self.sectionAt(0))
-        elif typed and not typed.isdigit() and 0 < start <= len(text) and text[start - 1] == typed:
-            # A full section moves on by itself; the separator typed next would skip another.
-            return
+        section = self.currentSection()
         super().keyPressEvent(event)
+        self._moved_on = typed.isdigit() and self.currentSection() != section
 
 
 def day_box() -> QDateEdit:
