@@ -367,6 +367,16 @@ def wrapped_lines(text: str, font: QFont, width: float, anywhere: bool = True) -
     return lines
 
 
+def in_two_lines(text: str, font: QFont, width: float) -> str:
+    """``text`` broken as ``wrapped_lines`` breaks it, on two lines at most: what the second
+    line does not hold is cut with "…"."""
+    lines = [line.strip() for line in wrapped_lines(text, font, width)]
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    rest = text[text.index(lines[0]) + len(lines[0]) :].strip()
+    return f"{lines[0]}\n{QFontMetricsF(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)}"
+
+
 def _fitted_title(name: str, width: float) -> tuple[str, float]:
     """The name at the largest size that fits on one line or two, elided only if none does."""
     words = name.split()
@@ -390,14 +400,9 @@ def _fitted_title(name: str, width: float) -> tuple[str, float]:
         if len(lines) <= 2 and all(metrics.horizontalAdvance(line) <= width for line in lines):
             return "\n".join(lines), size
     for size in TITLE_SIZES:
-        lines = [line.strip() for line in wrapped_lines(text, _font(size, True), width)]
-        if len(lines) <= 2:
-            return "\n".join(lines), size
-    first = lines[0]
-    rest = _metrics(TITLE_SIZES[-1], True).elidedText(
-        text[len(first) :].strip(), Qt.TextElideMode.ElideRight, width
-    )
-    return f"{first}\n{rest}", TITLE_SIZES[-1]
+        if len(wrapped_lines(text, _font(size, True), width)) <= 2:
+            return in_two_lines(text, _font(size, True), width), size
+    return in_two_lines(text, _font(TITLE_SIZES[-1], True), width), TITLE_SIZES[-1]
 
 
 def rounded_polyline(points: Sequence[QPointF], radius: float = CORNER_RADIUS) -> QPainterPath:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from vsmapper.layout import Room
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.interactions import ViewGesture, view_gesture
-from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES, readable_pixels
+from vsmapper.ui.canvas.items import READABLE_DETAIL, TITLE_SIZES, in_two_lines, readable_pixels
 from vsmapper.ui.canvas.scene import KeyFigure, MapScene
 from vsmapper.ui.canvas.snapshot import SceneSnapshot, forget_item_pictures
 from vsmapper.ui.canvas.strips import SideStrip
@@ -513,19 +513,13 @@ def _largest(text: str, most: int, least: int, width: float) -> int:
 
 
 def _shortened(text: str, pixels: int, width: float, height: float) -> str:
-    """``text`` on one line of ``width``, else on two when ``height`` holds them (broken at a
-    space, anywhere in a script without spaces), the last shortened with "…" if need be."""
-    metrics = QFontMetricsF(theme.font(pixels, bold=True))
+    """``text`` on one line of ``width``, else on two when ``height`` holds them, broken as a
+    box's title is, the last shortened with "…" if need be."""
+    font = theme.font(pixels, bold=True)
+    metrics = QFontMetricsF(font)
     if metrics.horizontalAdvance(text) <= width or 2 * metrics.lineSpacing() > height:
         return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-    cut = len(text)
-    while cut > 1 and metrics.horizontalAdvance(text[:cut]) > width:
-        cut -= 1
-    space = text.rfind(" ", 0, cut + 1)
-    if space > 0:
-        cut = space
-    rest = metrics.elidedText(text[cut:].lstrip(), Qt.TextElideMode.ElideRight, width)
-    return f"{text[:cut].rstrip()}\n{rest}"
+    return in_two_lines(text, font, width)
 
 
 def banner_cards(
