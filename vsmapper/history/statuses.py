@@ -380,7 +380,7 @@ def status_example(history: History, stream: ValueStream) -> str:
     """A ``statuses`` entry of the map file for the first status that sounds like work."""
     order = _workflow_order(history, stream)
     status = next((s for s in order if guess_state(s) == "working"), order[0] if order else "")
-    state = guess_state(status) if guess_state(status) == "waiting" else "working"
+    state = "waiting" if guess_state(status) == "waiting" else "working"
     stage = stream.stages[0].id if stream.stages else "STAGE-ID"
     entry = {status: {"stage": stage, "state": state}}
     return json.dumps(entry, ensure_ascii=False)[1:-1]

@@ -44,10 +44,6 @@ def _number(value: Any) -> str:
     return format_number(value) if isinstance(value, int | float) else str(value)
 
 
-# As the file spells them: a message about a map file that said "None" named no value in it.
-_JSON_WORDS = {None: "null", True: "true", False: "false"}
-
-
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
@@ -60,9 +56,8 @@ def as_written(value: Any) -> str:
     """A value of a map file as a message quotes it: null, true and false as JSON spells them."""
     if isinstance(value, str):
         return quoted(value)
-    if value is None or isinstance(value, bool):
-        return _JSON_WORDS[value]
-    if isinstance(value, list | dict):
+    # As the file spells them: a message about a map file that said "None" named no value.
+    if value is None or isinstance(value, bool | list | dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     return _number(value) if isinstance(value, int | float) else str(value)
 
