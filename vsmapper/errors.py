@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -75,6 +75,11 @@ class VSMapperError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def listed(names: Sequence[str]) -> str:
+    """Names as a sentence lists them: ``A``, ``A and B``, ``A, B and C``."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
 
 
 def counted(number: int, noun: str) -> str:

@@ -35,6 +35,7 @@ from vsmapper.analysis.scenario import (
 )
 from vsmapper.analysis.sensitivity import StageSensitivity, sensitivity
 from vsmapper.analysis.timing import flow_times
+from vsmapper.errors import listed
 from vsmapper.jsonout import json_ready
 from vsmapper.model import AIOpportunity, Scenario, Stage, ValueStream, format_hours
 from vsmapper.model.duration import share_text
@@ -582,11 +583,11 @@ def _calendar_waits(
         return []
     shown, more = found[:CALENDAR_WAITS_LISTED], len(found) - CALENDAR_WAITS_LISTED
     names = [stage.name for stage, *_ in shown] + ([f"{more:,} more"] if more > 0 else [])
-    listed = ", ".join(names[:-1]) + " and " + names[-1] if names[1:] else names[0]
+    shown_names = listed(names)
     title = (
-        f"{listed}'s {words.hours(found[0][3])} wait follows a calendar, not its people's load"
+        f"{shown_names}'s {words.hours(found[0][3])} wait follows a calendar, not its people's load"
         if len(found) == 1
-        else f"{len(found):,} waits follow a calendar, not the people's load: {listed}"
+        else f"{len(found):,} waits follow a calendar, not the people's load: {shown_names}"
     )
     figures = " ".join(
         f"{stage.name} is {share_text(rho)} busy: a queue for its {stage.people:g} "

@@ -20,6 +20,7 @@ from typing import Any
 
 from vsmapper.analysis.flow import expected_passes, overloaded, utilizations
 from vsmapper.analysis.timing import flow_times
+from vsmapper.errors import listed
 from vsmapper.jsonout import json_number
 from vsmapper.model import ValueStream
 
@@ -178,8 +179,7 @@ def unbounded_reason(overflowing: Sequence[QueueChange]) -> str:
 
 def stage_names(overflowing: Sequence[QueueChange]) -> str:
     """The stages that overflow, as a sentence names them: ``Coding and Code review``."""
-    names = [change.stage for change in overflowing]
-    return " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
+    return listed([change.stage for change in overflowing])
 
 
 def fix_first_text(overflowing: Sequence[QueueChange]) -> str:
