@@ -150,3 +150,20 @@ def test_the_command_line_prints_notices_as_warnings(
         f"vsmapper: warning: {path}: column B 'Owner' is not read (VSMapper does not know "
         "it); its values were left out\n"
     )
+
+
+def test_a_name_written_on_two_lines_in_a_cell_is_one_line_on_the_map(tmp_path: Path) -> None:
+    """Alt+Enter in a spreadsheet cell, or a bidi override, never reaches a name."""
+    path = write_xlsx(
+        tmp_path,
+        {
+            "Stages": [
+                ["Stage", "Process time", "Wait time", "Next"],
+                ["Code\nreview", "2h", "1d", "QA\u202e  test"],
+                ["QA\u202e  test", "3h", "2d", ""],
+            ]
+        },
+    )
+    stream, _ = imported(path)
+    assert [stage.name for stage in stream.stages] == ["Code review", "QA test"]
+    assert [(flow.source, flow.target) for flow in stream.flows] == [("code-review", "qa-test")]

@@ -45,6 +45,7 @@ from vsmapper.model.duration import (
 )
 from vsmapper.model.kinds import guessed_kind_and_phase
 from vsmapper.model.stream import Phase, map_problems
+from vsmapper.model.text import plain_text
 from vsmapper.model.validation import validation_messages
 
 MAX_LISTED_PROBLEMS = 20
@@ -581,8 +582,9 @@ def _estimate(text: str) -> Estimate:
 
 
 def read_text(cell: Cell) -> str:
-    """A cell's text without surrounding spaces."""
-    return _text(cell.value).strip()
+    """A cell's text on one line, without surrounding spaces or control characters."""
+    # A cell written with Alt+Enter holds a line break, which a name, id or choice never has.
+    return plain_text(_text(cell.value))
 
 
 def _kept_text(cell: Cell | None) -> str | None:
@@ -597,7 +599,7 @@ def read_choice(cell: Cell) -> str:
 
 def read_names(cell: Cell) -> list[str]:
     """Names or ids separated by ``;``."""
-    return [part.strip() for part in _text(cell.value).split(";") if part.strip()]
+    return [name for part in _text(cell.value).split(";") if (name := plain_text(part))]
 
 
 @dataclass

@@ -13,6 +13,8 @@ def plain_text(text: str) -> str:
     """``text`` on one line, without control characters or invisible ones such as bidi's."""
     # A bidi override sent from a phone writes the note backwards on the map, the round's
     # pane and the report; a note is one line there, as typed into the app.
+    if text.isprintable():
+        return " ".join(text.split())
     kept = (
         char
         for char in text
