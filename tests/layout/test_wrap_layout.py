@@ -148,6 +148,31 @@ def test_no_lane_holds_a_box_alone_or_a_few_under_full_ones(
     assert min(lengths) >= min(max(2, max(lengths) // 2), len(widths) // len(lengths)), lengths
 
 
+def test_a_lane_keeps_room_under_its_notes_for_loops_that_rise_over_others() -> None:
+    ids, edges = chain(6)
+    # s5 → s1 runs over s4 → s2, which runs over s3 → s2: two levels over the lowest.
+    loops = {"s03": "s02", "s04": "s02", "s05": "s01"}
+    notes = {"s02": ["pain"]}
+    plain = wrapped_layout(ids, edges, room=SCREEN, per_lane=6, notes=notes)
+    looped = wrapped_layout(ids, edges, room=SCREEN, per_lane=6, notes=notes, loops=loops)
+    (lane,) = looped.lanes
+    assert lane.loop_room == 2 * GRID.loop_step
+    assert lane.bottom == plain.lanes[0].bottom + lane.loop_room
+    assert all(looped.corners[i][1] == plain.corners[i][1] + lane.loop_room for i in ids)
+    # The notes stand where they stood, over the loops.
+    assert looped.drops["s02"] == lane.loop_room
+    # Without notes the loops rise into the room over the lane, keeping the map as large.
+    (bare,) = wrapped_layout(ids, edges, room=SCREEN, per_lane=6, loops=loops).lanes
+    assert bare.loop_room == 0
+
+
+def test_loops_that_meet_nothing_need_no_more_room_than_the_lane_keeps() -> None:
+    ids, edges = chain(6)
+    loops = {"s01": "s00", "s03": "s02", "s05": "s04"}
+    (lane,) = wrapped_layout(ids, edges, room=SCREEN, per_lane=6, loops=loops).lanes
+    assert lane.loop_room == 0
+
+
 def test_parallel_stages_stack_in_one_slot_and_the_lane_grows() -> None:
     ids = ["a", "b", "c", "d", "e", "f", "g"]
     edges = [("a", "b"), ("b", "c"), ("b", "d"), ("c", "e"), ("d", "e"), ("e", "f"), ("f", "g")]

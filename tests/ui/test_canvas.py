@@ -44,7 +44,6 @@ from vsmapper.ui.canvas.items import (
     TimelineItem,
     tag_rect,
 )
-from vsmapper.ui.canvas.scene import REWORK_STEP
 
 GRID = Grid()
 
@@ -235,7 +234,7 @@ def test_loops_over_each_other_in_a_lane_rise_one_above_the_other(qapp: Any) -> 
     top = {
         stage_id: scene.rework_item(stage_id).label_rect().top() for stage_id in ("s2", "s3", "s4")
     }
-    assert top["s2"] == top["s4"] == top["s3"] + REWORK_STEP
+    assert top["s2"] == top["s4"] == top["s3"] + GRID.loop_step
 
 
 def test_ai_opportunities_show_as_a_badge_listing_them(scene: MapScene) -> None:

@@ -661,6 +661,48 @@ def test_a_rooms_notes_cover_no_box_pill_loop_or_other_note(qtbot, presenting: b
 
 
 @pytest.mark.parametrize("presenting", [False, True])
+def test_notes_stand_over_loops_that_rise_over_others(qtbot, presenting: bool) -> None:
+    # Rework from a later row back to the constraint nests three loops over both rows; the
+    # higher ones ran through the notes of the top row, their rates hidden under them.
+    names = [
+        "Intake",
+        "Triage",
+        "Refine",
+        "Design",
+        "Spec",
+        "Code",
+        "Unit",
+        "Review",
+        "Build",
+        "QA",
+        "Security",
+        "UAT",
+    ]
+    stages: list[dict] = [
+        {"id": f"s{n}", "name": name, "process_time": "2h"} for n, name in enumerate(names)
+    ]
+    for source, target in ((4, 3), (7, 5), (9, 5), (10, 2), (11, 5)):
+        stages[source] |= {"pca": 90, "rework_to": f"s{target}"}
+    notes = [
+        {"id": f"n{n}", "stage": f"s{n}", "kind": kind, "text": "Waits for a reviewer"}
+        for n, kind in ((3, "pain"), (5, "kaizen"), (9, "pain"), (11, "pain"))
+    ]
+    stream = map_from_data(
+        {"format": "vsmapper", "version": 2, "name": "Nested", "stages": stages, "notes": notes}
+    )
+    window = MainWindow(stream, remember_layout=False)
+    qtbot.addWidget(window)
+    close_without_asking(window)
+    window.resize(1280, 720)
+    window.scene.set_presentation(presenting)
+    window.workspace.refresh_now()
+    assert len(window.scene.lanes()) > 1
+    assert max(lane.loop_room for lane in window.scene.lanes()) > 0
+    assert len(assert_notes_cover_nothing(window.scene, window.workspace.stream)) == 4
+    window.workshop.shutdown()
+
+
+@pytest.mark.parametrize("presenting", [False, True])
 def test_notes_over_a_box_between_stacked_ones_leave_the_waits_beside_it(
     qtbot, presenting: bool
 ) -> None:

@@ -27,6 +27,9 @@ class Grid:
     clearance: float = 16
     lane_top: float = 44
     """Room above a lane's boxes for rework loops and the phase's name."""
+    loop_step: float = 28
+    """How much higher a rework loop runs for each level it rises over others (see
+    ``layout.loops``), and the room its lane keeps for it."""
     lane_bottom: float = 36
     """Room under a lane's boxes for the constraint's tag."""
     lane_gap: float = 12

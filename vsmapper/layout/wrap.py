@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from vsmapper.layout.flow import ROW_DIGITS, Edge, Grid, Point, layers, make_room, rows
+from vsmapper.layout.loops import highest_levels, loop_levels, loop_runs
 from vsmapper.layout.notes import PER_ROW, STACKED_PER_ROW, headroom, reach
 
 
@@ -57,6 +58,8 @@ class Lane:
     last_column: int
     headroom: float = 0.0
     """Room at the top for the notes of its stages, above the room kept for rework loops."""
+    loop_room: float = 0.0
+    """Room under the notes for rework loops that rise over others, over ``lane_top``."""
 
     def contains(self, y: float) -> bool:
         """Whether a height ``y`` lies within the lane."""
@@ -76,8 +79,8 @@ class Placement:
     """Stages under another in their column."""
     drops: Mapping[str, float] = field(default_factory=dict)
     """How far some columns' top boxes sit below their lane's top row (a box between two
-    stacked ones): their notes stand over the lane with the others', not over the boxes,
-    waits and loops of the column beside them."""
+    stacked ones, or any under loops that rise over others): their notes stand over the lane
+    with the others', not over the boxes, waits and loops of the column beside them."""
 
     def notes_per_row(self, stage_id: str) -> int:
         """How many of a stage's notes stand side by side: fewer under a stacked box."""
@@ -334,6 +337,28 @@ def columns_per_lane(
     return max((len(lane) for lane in split), default=1)
 
 
+def _loop_room(
+    loops: Mapping[str, str],
+    column: Mapping[str, int],
+    split: Sequence[range],
+    lane_of_column: Sequence[int],
+    grid: Grid,
+) -> dict[int, float]:
+    """The room each lane keeps for loops that rise over others, as the canvas draws them."""
+
+    def place(stage_id: str) -> tuple[int, float]:
+        lane = lane_of_column[column[stage_id]]
+        return lane, (column[stage_id] - split[lane].start) * grid.column_pitch
+
+    runs = {
+        source: loop_runs(place(source), place(target), 0.0)
+        for source, target in loops.items()
+        if source in column and target in column
+    }
+    highest = highest_levels(runs, loop_levels(runs))
+    return {lane: level * grid.loop_step for lane, level in highest.items() if level}
+
+
 def wrapped_layout(
     ids: Sequence[str],
     edges: Iterable[Edge],
@@ -343,12 +368,15 @@ def wrapped_layout(
     per_lane: int | None = None,
     notes: Mapping[str, Sequence[str]] | None = None,
     footroom: Mapping[str, float] | None = None,
+    loops: Mapping[str, str] | None = None,
 ) -> Placement:
     """Boxes in lanes of consecutive columns; hand-placed boxes keep their place.
 
     ``per_lane`` is the most columns a lane may hold; by default the room decides.
     ``notes`` are the kinds of some stages' notes, which stand above their boxes (see
-    ``layout.notes``); ``footroom`` is the room some boxes need under them for extra pills.
+    ``layout.notes``); ``footroom`` is the room some boxes need under them for extra pills;
+    ``loops`` are the rework loops drawn, from stage to stage: a lane with notes keeps room
+    under them for the loops that rise over others.
     """
     edges = list(edges)
     column = layers(ids, edges)
@@ -358,16 +386,27 @@ def wrapped_layout(
     rooms = _column_rooms(column, row, spans, notes or {}, footroom or {}, grid)
     cutter = _Lanes(spans, rooms, grid)
     split = cutter.split(max(1, per_lane)) if per_lane is not None else _best_split(cutter, room)
+    lane_of_column = [number for number, columns in enumerate(split) for _ in columns]
+    loop_room = _loop_room(loops or {}, column, split, lane_of_column, grid)
     lanes: list[Lane] = []
     betweens: list[dict[float, float]] = []
-    lane_of_column: list[int] = []
     top = 0.0
     for number, columns in enumerate(split):
         size = cutter.size(columns.start, columns.stop)
-        lanes.append(Lane(top, top + size.height, columns.start, columns.stop - 1, size.headroom))
+        # Without notes, loops rise into the room over the lane, keeping the map as large.
+        rise = loop_room.get(number, 0.0) if size.headroom else 0.0
+        lanes.append(
+            Lane(
+                top,
+                top + size.height + rise,
+                columns.start,
+                columns.stop - 1,
+                size.headroom,
+                rise,
+            )
+        )
         betweens.append(size.between)
-        lane_of_column.extend([number] * len(columns))
-        top += size.height + grid.lane_gap
+        top += size.height + rise + grid.lane_gap
     placed: dict[str, Point] = {}
     for stage_id in ids:
         number = column[stage_id]
@@ -381,6 +420,7 @@ def wrapped_layout(
             (number - lane.first_column) * grid.column_pitch,
             lane.top
             + lane.headroom
+            + lane.loop_room
             + grid.lane_top
             + (row[stage_id] - highest) * grid.row_pitch
             + lowered,

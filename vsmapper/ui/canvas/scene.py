@@ -23,6 +23,7 @@ from vsmapper.analysis.flow import overloaded
 from vsmapper.analysis.queues import QueueChange, fix_first_text
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
+from vsmapper.layout.loops import loop_levels, loop_runs
 from vsmapper.layout.notes import PER_ROW, map_notes_height
 from vsmapper.model import Flow, Stage, ValueStream
 from vsmapper.model.document import name_taken
@@ -64,8 +65,6 @@ REWORK_RISE = 32.0
 room the lane keeps over its boxes (higher, it covered the phase names of the lane above)."""
 REWORK_MARGIN = 8.0
 """Room between a loop's line and the top of the band it runs over."""
-REWORK_STEP = 28.0
-"""Extra rise for each loop nested inside another, so their labels do not collide."""
 BRIDGE_DROP = 30.0
 """How far under the boxes a flow that skips boxes of its row runs: below a box's first pill."""
 BRIDGE_INSET = 24.0
@@ -414,6 +413,7 @@ class MapScene(QGraphicsScene):
             self._edges = (stream.flows, tuple((flow.source, flow.target) for flow in stream.flows))
         edges = self._edges[1]
         fixed = {stage.id: stage.position for stage in stream.stages if stage.position is not None}
+        loops = tuple((stage_id, target) for stage_id, (target, _) in _drawn_loops(stream).items())
         noted = tuple(
             sorted(
                 (stage_id, tuple(note.kind for note in notes))
@@ -437,10 +437,17 @@ class MapScene(QGraphicsScene):
         # The lanes and the automatic places depend on the flows, the room, the notes and the
         # pills alone; boxes placed by hand only push automatic ones aside (``make_room``), so
         # a move keeps them.
-        automatic_key = (ids, edges, room, noted, lowered)
+        automatic_key = (ids, edges, room, noted, lowered, loops)
         if automatic_key != self._automatic_key or self._automatic is None:
             self._automatic = wrapped_layout(
-                ids, edges, None, GRID, room, notes=dict(noted), footroom=dict(lowered)
+                ids,
+                edges,
+                None,
+                GRID,
+                room,
+                notes=dict(noted),
+                footroom=dict(lowered),
+                loops=dict(loops),
             )
             self._automatic_key = automatic_key
         key = (automatic_key, tuple(fixed.items()))
@@ -613,15 +620,7 @@ class MapScene(QGraphicsScene):
         return self._right_edge
 
     def _place_reworks(self, stream: ValueStream) -> None:
-        names = {stage.id: stage.name for stage in stream.stages}
-        loops = {
-            stage.id: (
-                stage.rework_to,
-                f"{_number(100 - stage.pca)}% rework → {names[stage.rework_to]}",
-            )
-            for stage in stream.stages
-            if stage.rework_to not in (None, stage.id) and stage.pca < 100
-        }
+        loops = _drawn_loops(stream)
         for stage_id in self._reworks.keys() - loops.keys():
             self.removeItem(self._reworks.pop(stage_id))
         key = (self._layout_key, tuple(loops.items()))
@@ -630,33 +629,17 @@ class MapScene(QGraphicsScene):
         self._reworks_key = key
         # A loop back to an earlier lane runs over both lanes from their left edge: it must
         # rise over the loops of either lane it passes, or its line would cross their labels.
-        runs: dict[str, list[tuple[int, float, float]]] = {}
-        for stage_id, (target, _) in loops.items():
-            source_x, target_x = self._corners[stage_id][0], self._corners[target][0]
-            source_lane, target_lane = self._lane_of(stage_id), self._lane_of(target)
-            if source_lane == target_lane or not self._lanes:
-                runs[stage_id] = [(source_lane, min(source_x, target_x), max(source_x, target_x))]
-            else:
-                left = self._lanes_left()
-                runs[stage_id] = [(source_lane, left, source_x), (target_lane, left, target_x)]
-        levels: dict[str, int] = {}
-        # Shorter loops first, each one level over those it meets in a lane it runs over, so
-        # lines and labels never share a height.
-        placed: dict[int, list[tuple[float, float, int]]] = {}
-        for stage_id in sorted(
-            loops, key=lambda s: (sum(right - left for _, left, right in runs[s]), s)
-        ):
-            levels[stage_id] = 1 + max(
-                (
-                    level
-                    for lane, low, high in runs[stage_id]
-                    for left, right, level in placed.get(lane, ())
-                    if left <= high and low <= right
-                ),
-                default=-1,
-            )
-            for lane, low, high in runs[stage_id]:
-                placed.setdefault(lane, []).append((low, high, levels[stage_id]))
+        left = self._lanes_left()
+        levels = loop_levels(
+            {
+                stage_id: loop_runs(
+                    (self._lane_of(stage_id), self._corners[stage_id][0]),
+                    (self._lane_of(target), self._corners[target][0]),
+                    left,
+                )
+                for stage_id, (target, _) in loops.items()
+            }
+        )
         self._rework_targets = {
             stage_id: (target, label, levels[stage_id])
             for stage_id, (target, label) in loops.items()
@@ -686,7 +669,7 @@ class MapScene(QGraphicsScene):
             self._reworks[stage_id].set_route(
                 start,
                 end,
-                highest - REWORK_RISE - REWORK_STEP * level,
+                highest - REWORK_RISE - GRID.loop_step * level,
                 label,
                 leave=leave,
                 land=land,
@@ -694,7 +677,7 @@ class MapScene(QGraphicsScene):
             return
         # As high as a loop within one lane: lower, it would strike through the rates of
         # the boxes' own small loops.
-        rise = REWORK_RISE + REWORK_STEP * level
+        rise = REWORK_RISE + GRID.loop_step * level
         self._reworks[stage_id].set_route(
             start,
             end,
@@ -734,7 +717,7 @@ class MapScene(QGraphicsScene):
         stop = bisect.bisect_right(boxes, (right, float("inf")))
         return min(
             (y for _, y in boxes[start:stop]),
-            default=lane.top + lane.headroom + GRID.lane_top if lane else 0.0,
+            default=lane.top + lane.headroom + lane.loop_room + GRID.lane_top if lane else 0.0,
         )
 
     def _sort_corners(self) -> None:
@@ -1009,6 +992,19 @@ def _badge_texts(
         if text is not None and change.stage_id in stage_ids:
             texts[change.stage_id] = (change, text)
     return texts
+
+
+def _drawn_loops(stream: ValueStream) -> dict[str, tuple[str, str]]:
+    """The rework loops drawn on the map, from stage to stage, with their labels."""
+    names = {stage.id: stage.name for stage in stream.stages}
+    return {
+        stage.id: (
+            stage.rework_to,
+            f"{_number(100 - stage.pca)}% rework → {names[stage.rework_to]}",
+        )
+        for stage in stream.stages
+        if stage.rework_to not in (None, stage.id) and stage.pca < 100
+    }
 
 
 def _number(value: float) -> str:
