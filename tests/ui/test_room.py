@@ -806,7 +806,9 @@ def test_a_scenario_s_headline_says_what_it_changes_against_today(
     lead, efficiency, expected, constraint = window.scene.headline().figures
     # The room saw "10w 0.6d" and had to remember today's lead time to see the loss.
     assert (lead.value, lead.change) == ("10w 0.6d", "+4.8d vs today")
-    assert lead.change_color == WORSE and efficiency.change == "−2.8 pts vs today"
+    # 13.2% against today's 15.9%, as Compare scenarios puts it (−2.75 rounded read −2.8).
+    assert (efficiency.value, efficiency.change) == ("13.2%", "−2.7 pts vs today")
+    assert lead.change_color == WORSE
     assert expected.change == "+1w 1.9d vs today" and constraint.change == ""
     workspace.show_scenario(None)
     workspace.refresh_now()
