@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
+    QFontInfo,
     QFontMetricsF,
     QImage,
     QMouseEvent,
@@ -715,6 +717,9 @@ def test_save_svg_writes_a_valid_drawing(scene: MapScene, tmp_path: Path) -> Non
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     text = target.read_text(encoding="utf-8")
     assert "Checkout feature" in text and "Code review" in text
+    # A browser or slide program lays the text out in the font the map measured it in.
+    used = QFontInfo(theme.font(12)).family()
+    assert set(re.findall('font-family="([^"]*)"', text)) == {f"'{used}', sans-serif"}
 
 
 def test_a_failed_save_is_a_clear_error(scene: MapScene, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from pathlib import Path
 
@@ -273,6 +274,9 @@ def test_each_chart_exports(panel: ChartsPanel, tmp_path: Path, suffix: str) -> 
         panel.export_current(out)
         assert out.stat().st_size > 1000
     assert (tmp_path / f"chart0{suffix}").read_bytes()[:5] in (b"\x89PNG\r", b"<?xml")
+    if suffix == ".svg":  # Qt's own name for its default font, "Sans Serif", read as a serif
+        families = re.findall(b'font-family="([^"]*)"', (tmp_path / "chart0.svg").read_bytes())
+        assert families and all(family.endswith(b", sans-serif") for family in families)
 
 
 def test_the_time_chart_has_its_legend_and_axis_title_above_its_bars(panel: ChartsPanel) -> None:

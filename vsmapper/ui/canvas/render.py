@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtGui import QFont, QFontInfo, QImage, QPainter, QPixmap
 
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
@@ -97,6 +99,25 @@ def png_bytes(image: QImage | QPixmap, path: str | os.PathLike[str]) -> bytes:
     return bytes(data.data())
 
 
+FONT_FAMILY = re.compile(rb'font-family="([^"]*)"')
+
+
+@functools.cache
+def _family_used(families: bytes) -> bytes:
+    """The font family Qt drew and measured the text with, for a family list it wrote."""
+    font = QFont()
+    font.setFamilies([family.strip() for family in families.decode().split(",")])
+    used = QFontInfo(font).family().replace('"', "").replace("'", "")
+    return f"'{used}', sans-serif".encode()
+
+
+def _with_fonts_used(svg: bytes) -> bytes:
+    """``svg`` naming first the font each text was laid out in, then the generic sans-serif."""
+    # Qt writes the families asked for ("Sans Serif" for a chart's), which a browser or slide
+    # program reads otherwise: a serif title, a badge floating off its box's centred text.
+    return FONT_FAMILY.sub(lambda found: b'font-family="%s"' % _family_used(found[1]), svg)
+
+
 def svg_bytes(
     size: QSizeF, paint: Callable[[QPainter], None], title: str, description: str = ""
 ) -> bytes:
@@ -118,4 +139,4 @@ def svg_bytes(
     finally:
         painter.end()
     buffer.close()
-    return bytes(data.data())
+    return _with_fonts_used(bytes(data.data()))
