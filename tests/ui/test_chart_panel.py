@@ -223,6 +223,8 @@ def test_the_hourglass_fits_its_bars_and_says_its_time_is_today_s_in_a_scenario(
     panel.workspace.show_scenario("coding-assistant-only")
     panel.workspace.refresh_now()
     assert all(text.split("\n")[0].endswith("of time today") for text in chart.labels.texts())
+    # Titled by the scenario, its bars read as the scenario's time.
+    assert chart.plot.getPlotItem().titleLabel.text.startswith("Where the time is today, and")
 
 
 def test_an_exported_chart_s_title_and_name_say_which_state_it_shows(

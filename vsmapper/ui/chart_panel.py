@@ -844,9 +844,13 @@ class HourglassChart(QWidget):
     def show_map(self, stream: ValueStream, workspace: Workspace) -> None:
         """Draw the phases of what is shown."""
         shares = hourglass(stream, workspace.scenario)
-        set_title(self.plot.getPlotItem(), f"{HOURGLASS_TITLE}: {workspace.label}")
         # A scenario's view counts its AI ideas; the time is where it is today.
-        time = "of time today" if workspace.scenario else "of time"
+        today = " today" if workspace.scenario else ""
+        set_title(
+            self.plot.getPlotItem(),
+            f"Where the time is{today}, and where the AI is: {workspace.label}",
+        )
+        time = f"of time{today}"
         item = self.plot.getPlotItem()
         self._bars.setOpts(
             x=list(range(len(shares))),
