@@ -12,7 +12,7 @@ from vsmapper.analysis import analyze
 from vsmapper.model.stream import Scenario, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.metrics import MetricsPanel, status_text
-from vsmapper.ui.units import money_text
+from vsmapper.ui.units import BETTER, money_text
 from vsmapper.ui.workspace import Workspace
 
 
@@ -98,10 +98,21 @@ def test_the_panel_follows_a_scenario_switch(
     assert panel.heading.text() == "Scenario: Faster refinement"
     assert panel.values["lead_time"].text() == "2w"
     assert "Refinement" not in panel.constraint.text()
+    # Beside each figure, its change against today: a leader copying it need not subtract.
+    changes = {key: label.text() for key, label in panel.changes.items() if label.isVisible()}
+    assert changes == {
+        "lead_time": "−4d vs today",
+        "process_time": "±0 vs today",
+        "flow_efficiency": "+8.6 pts vs today",
+        "rolled_pca": "±0 pts vs today",
+        "expected_lead_time": "−1w vs today",
+    }  # no cost without an hourly cost
+    assert panel.changes["lead_time"].styleSheet() == f"color: {BETTER};"
     with qtbot.waitSignal(workspace.refreshed):
         workspace.show_scenario(None)
     assert panel.heading.text() == "Current state"
     assert panel.values["lead_time"].text() == "2w 4d"
+    assert not any(label.isVisible() for label in panel.changes.values())
 
 
 def test_cost_per_item_is_in_the_maps_currency(workspace: Workspace, panel: MetricsPanel) -> None:

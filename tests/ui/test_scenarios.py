@@ -838,8 +838,7 @@ def test_undo_and_redo_bring_the_scenario_shown_back_with_it(
 def test_a_change_too_small_to_show_is_none_in_every_display_unit(
     example: Workspace, unit: str
 ) -> None:
-    from vsmapper.ui.insights_panel import signed_money
-    from vsmapper.ui.units import display_unit, set_display_unit, signed_duration
+    from vsmapper.ui.units import display_unit, set_display_unit, signed_duration, signed_money
 
     before = display_unit()
     set_display_unit(unit)  # type: ignore[arg-type]

@@ -58,7 +58,6 @@ from vsmapper.ui.units import (
     change_color,
     duration_text,
     money_text,
-    shows_nothing,
     signed_duration,
     signed_number,
 )
@@ -100,14 +99,6 @@ ROOT = QModelIndex()
 
 
 # --- words and colours ------------------------------------------------------------------
-
-
-def signed_money(amount: float, currency: str) -> str:
-    """A change of money with its sign: ``+950 USD``."""
-    text = money_text(abs(amount), currency)
-    if shows_nothing(text):
-        return f"±0 {currency}"
-    return ("+" if amount > 0 else "−") + text
 
 
 def overload_text(overflowing: Sequence[QueueChange]) -> str:

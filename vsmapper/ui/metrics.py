@@ -10,7 +10,13 @@ from vsmapper.analysis.queues import relief_text, unbounded_reason
 from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
-from vsmapper.ui.units import NO_COSTS_TIP, cost_text, rolled_pca_text, show_hours
+from vsmapper.ui.units import (
+    NO_COSTS_TIP,
+    changes_against,
+    cost_text,
+    rolled_pca_text,
+    show_hours,
+)
 from vsmapper.ui.workspace import Workspace
 
 FIGURES = [
@@ -70,14 +76,17 @@ class MetricsPanel(QWidget):
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(2)
         self.values: dict[str, QLabel] = {}
+        self.changes: dict[str, QLabel] = {}
+        """Under each figure while a scenario is shown, its change against today."""
         for index, (key, title) in enumerate(FIGURES):
             row, column = divmod(index, 2)
             caption = _label(12, color=theme.MUTED)
             caption.setText(title.upper())
-            value = _label(26, True)
-            grid.addWidget(caption, row * 2, column)
-            grid.addWidget(value, row * 2 + 1, column)
-            self.values[key] = value
+            self.values[key] = _label(26, True)
+            self.changes[key] = _label(13, True)
+            self.changes[key].hide()
+            for place, label in enumerate((caption, self.values[key], self.changes[key])):
+                grid.addWidget(label, row * 3 + place, column)
         self.constraint = _label(15, True, theme.CONSTRAINT)
         self.reason = _label(13, color=theme.INK_SOFT)
         self.capacity = _label(13, color=theme.INK_SOFT)
@@ -134,6 +143,13 @@ class MetricsPanel(QWidget):
             self.values[key].setText(text)
             self.values[key].setToolTip(tip)
             _set_color(self.values[key], theme.CONSTRAINT if text == "unbounded" else theme.INK)
+        today = None if overflowing else self.workspace.today()
+        changes = changes_against(stream, today, analysis) if today else {}
+        for key, label in self.changes.items():
+            text, color = changes.get(key, ("", None))
+            label.setText(f"{text} vs today" if text else "")
+            label.setVisible(bool(text))
+            _set_color(label, color or theme.INK_SOFT)
         # No red alarm on a map whose stages take no time yet: the reason says what to enter.
         constraint = None if overflowing else analysis.marked_constraint
         self.constraint.setText(

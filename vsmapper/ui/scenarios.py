@@ -60,7 +60,6 @@ from vsmapper.ui.insights_panel import (
     prepare_table,
     read_only_item,
     section_label,
-    signed_money,
     text_label,
 )
 from vsmapper.ui.opportunities import (
@@ -74,6 +73,7 @@ from vsmapper.ui.units import (
     NOISE,
     UNBOUNDED,
     WORSE,
+    changes_against,
     coloured,
     cost_text,
     duration_text,
@@ -83,6 +83,7 @@ from vsmapper.ui.units import (
     rolled_pca_text,
     shown_points,
     signed_duration,
+    signed_money,
     signed_number,
 )
 from vsmapper.ui.workspace import Workspace
@@ -890,14 +891,12 @@ def measure_deltas(
     current, future = comparison.current, comparison.future
     lead = comparison.lead_time_delta_hours
     expected = comparison.expected_lead_time_delta_hours
-    efficiency = comparison.flow_efficiency_delta
-    if efficiency is not None:
-        efficiency = shown_points(current.flow_efficiency, future.flow_efficiency, 1)
+    changes = changes_against(stream, current, future)
     same = (current.constraint and current.constraint.stage_id) == (
         future.constraint and future.constraint.stage_id
     )
     moved = ("same" if same else "moved", None)
-    if lead is None or expected is None or efficiency is None:
+    if lead is None or expected is None or comparison.flow_efficiency_delta is None:
         timing = [(overload_text(comparison.overflowing), WORSE), (UNBOUNDED, WORSE), ("—", None)]
         moved = ("—", None)
     else:
@@ -911,17 +910,13 @@ def measure_deltas(
             coloured(
                 f"{signed_duration(stream, expected)} ({signed_number(expected_pct)}%)", expected
             ),
-            coloured(signed_number(efficiency, 1, " pts"), efficiency, lower_is_better=False),
+            changes["flow_efficiency"],
         ]
-    pca = shown_points(current.rolled_pca, future.rolled_pca)
-    cost = comparison.cost_per_item_delta
     return [
         *timing,
-        coloured(signed_number(pca, 0, " pts"), pca, lower_is_better=False),
+        changes["rolled_pca"],
         moved,
-        coloured(signed_money(cost, stream.currency), cost)
-        if stream.has_costs()
-        else (NO_COSTS, None),
+        changes.get("cost_per_item", (NO_COSTS, None)),
         coloured(
             signed_money(comparison.monthly_ai_cost, stream.currency), comparison.monthly_ai_cost
         ),

@@ -51,15 +51,12 @@ from vsmapper.ui.canvas.items import (
 from vsmapper.ui.canvas.queues import QueueBadgeItem, queue_badge_text
 from vsmapper.ui.units import (
     UNBOUNDED,
-    coloured,
+    changes_against,
     cost_text,
     display_unit,
     percent_text,
     rolled_pca_text,
     show_hours,
-    shown_points,
-    signed_duration,
-    signed_number,
 )
 
 REWORK_RISE = 32.0
@@ -1156,22 +1153,13 @@ def _headline(
             ),
         ]
         if today is not None:
-            lead = analysis.lead_time_hours - today.lead_time_hours
-            # As Compare scenarios says it: today's 15.9% shown, 13.2% less 15.9% is −2.7.
-            efficiency = shown_points(today.flow_efficiency, analysis.flow_efficiency, 1)
-            expected = analysis.expected_lead_time_hours - today.expected_lead_time_hours
-            changes = (
-                (signed_duration(stream, lead), lead, True),
-                (signed_number(efficiency, 1, " pts"), efficiency, False),
-                (signed_duration(stream, expected), expected, True),
-            )
+            changes = changes_against(stream, today, analysis)
+            keys = ("lead_time", "flow_efficiency", "expected_lead_time")
             figures = [
-                replace(
-                    figure,
-                    change=f"{shown} vs today",
-                    change_color=coloured(shown, delta, lower_is_better)[1] or theme.INK_SOFT,
+                replace(figure, change=f"{shown} vs today", change_color=color or theme.INK_SOFT)
+                for figure, (shown, color) in zip(
+                    figures, (changes[key] for key in keys), strict=True
                 )
-                for figure, (shown, delta, lower_is_better) in zip(figures, changes, strict=True)
             ]
     found = _marked(analysis, unbounded)
     if found is not None:
