@@ -6,7 +6,7 @@ import pytest
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import Estimate
-from vsmapper.model.stream import ValueStream
+from vsmapper.model.stream import Note, ValueStream
 from vsmapper.workshop.merge import (
     StageAnswer,
     apply_merge,
@@ -176,6 +176,28 @@ def test_a_round_applied_again_adds_only_new_pain_points_and_updates_the_estimat
     assert len(document.stream.notes) == 2
     document.remove_stage("review")  # a stage deleted since: the map no longer holds it all
     assert not holds_merge(document.stream, again)
+
+
+def test_pain_points_differing_in_case_spacing_or_a_full_stop_are_one_note() -> None:
+    # Two phones sent the same point; the map showed two identical-looking notes side by side.
+    answers = [
+        {"coding": answer(pain="Tickets arrive without acceptance criteria")},
+        {"coding": answer(pain="tickets arrive  without acceptance criteria. ")},
+        {"coding": answer(pain="Flaky tests")},
+    ]
+    merge = merge_answers(STREAM, ["coding"], answers)
+    assert merge.stages[0].pains == (
+        "Tickets arrive without acceptance criteria",
+        "Tickets arrive without acceptance criteria",
+        "Flaky tests",
+    )  # counted twice, written once: "(×2)" in the round's window
+    document = Document(STREAM)
+    document.add_note(Note(id="n1", stage="coding", kind="pain", text="FLAKY TESTS"))
+    apply_merge(document, merge)
+    assert [n.text for n in document.stream.notes] == [
+        "FLAKY TESTS",
+        "Tickets arrive without acceptance criteria",
+    ]
 
 
 def test_merge_text_names_the_disagreement() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any, Literal
@@ -147,10 +148,22 @@ def merge_answers(
                 pca=median(pcas) if pcas else None,
                 pcas=pcas,
                 disagreement=tuple(disagreement),
-                pains=tuple(a.pain.strip() for a in given if a.pain.strip()),
+                pains=_as_first_written(answer.pain for answer in given),
             )
         )
     return SurveyMerge(responses=len(answers), stages=tuple(merged))
+
+
+def pain_key(text: str) -> str:
+    """What two pain points share when they are the same: their words, whatever the case,
+    spacing or a closing full stop."""
+    return " ".join(text.split()).rstrip(".!").casefold()
+
+
+def _as_first_written(pains: Iterable[str]) -> tuple[str, ...]:
+    """Each pain point sent, as the first participant to send it wrote it."""
+    first: dict[str, str] = {}
+    return tuple(first.setdefault(pain_key(pain), pain.strip()) for pain in pains if pain.strip())
 
 
 def far_from_map(stage: Stage, stage_merge: StageMerge, calendar: Calendar) -> tuple[str, ...]:
@@ -226,7 +239,7 @@ def merge_edits(
     yet on its stage (stage id, text), so a round applied again adds no note twice."""
     stages: list[Stage] = []
     pains: list[tuple[str, str]] = []
-    held = {(note.stage, note.text.strip()) for note in stream.notes if note.kind == "pain"}
+    held = {(note.stage, pain_key(note.text)) for note in stream.notes if note.kind == "pain"}
     by_id = {stage.id: stage for stage in stream.stages}
     for stage_merge in merge.stages:
         stage = by_id[stage_merge.id]
@@ -241,8 +254,8 @@ def merge_edits(
         if changed != stage:
             stages.append(changed)
         for pain in stage_merge.pains:
-            if (stage.id, pain) not in held:
-                held.add((stage.id, pain))
+            if (stage.id, pain_key(pain)) not in held:
+                held.add((stage.id, pain_key(pain)))
                 pains.append((stage.id, pain))
     return stages, pains
 
