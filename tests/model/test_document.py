@@ -205,6 +205,21 @@ def test_insert_after_splices_into_the_chain(document: Document) -> None:
     assert flows(document)[-1] == ("deploy", "last")
 
 
+def test_a_stage_added_after_parallel_stages_that_end_the_map_joins_them(
+    document: Document,
+) -> None:
+    # QA, then Security review beside it, then Release after Security review: QA was left
+    # with no way out, and the room had to connect it by hand.
+    document.insert_after(Stage(id="qa", name="QA"), None)
+    document.insert_parallel(Stage(id="sec", name="Security review"), "qa")
+    document.insert_after(Stage(id="release", name="Release"), "sec")
+    assert {("qa", "release"), ("sec", "release")} <= set(flows(document))
+    # Within the map, after one branch only that branch goes on through the new stage.
+    document.insert_after(Stage(id="pen", name="Pen test"), "sec")
+    assert ("sec", "pen") in flows(document) and ("qa", "pen") not in flows(document)
+    assert {("qa", "release"), ("pen", "release")} <= set(flows(document))
+
+
 def test_insert_parallel_shares_neighbours(document: Document) -> None:
     document.insert_parallel(Stage(id="scan", name="Security scan"), "review")
     assert {("coding", "scan"), ("scan", "deploy")} <= set(flows(document))

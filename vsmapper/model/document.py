@@ -227,7 +227,8 @@ class Document:
     def insert_after(self, stage: Stage, after_id: str | None) -> None:
         """Add a stage spliced in after another: after → stage → after's old successors.
 
-        With ``after_id`` None the stage goes last, after the map's last stage.
+        With ``after_id`` None the stage goes last, after the map's last stage. After one of
+        parallel stages that end the map, the new stage joins them all.
         """
         stages = list(self.stream.stages)
         if after_id is None:
@@ -236,7 +237,9 @@ class Document:
         stages.insert(index, stage)
         flows = [f for f in self.stream.flows if f.source != after_id]
         if after_id:
-            flows.append(Flow(source=after_id, target=stage.id))
+            flows += [
+                Flow(source=source, target=stage.id) for source in self._ends_beside(after_id)
+            ]
             flows += [
                 Flow(source=stage.id, target=f.target)
                 for f in self.stream.flows
@@ -244,6 +247,24 @@ class Document:
             ]
         candidate = self._candidate(stage.name, stages=stages, flows=flows)
         self._commit(candidate, Change("stage_added", stage.id))
+
+    def _ends_beside(self, stage_id: str) -> list[str]:
+        """``stage_id`` and, when it ends the map, the stages in parallel with it that end it
+        too (the same predecessors, no successor), in the map's order."""
+        flows = self.stream.flows
+        sources = {f.source for f in flows}
+        if stage_id in sources:
+            return [stage_id]
+        before: dict[str, set[str]] = {}
+        for f in flows:
+            before.setdefault(f.target, set()).add(f.source)
+        mine = before.get(stage_id)
+        return [
+            other.id
+            for other in self.stream.stages
+            if other.id == stage_id
+            or (mine and other.id not in sources and before.get(other.id) == mine)
+        ]
 
     def insert_parallel(self, stage: Stage, beside_id: str) -> None:
         """Add a stage in parallel with another: same predecessors, same successors."""
