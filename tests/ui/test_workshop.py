@@ -1597,6 +1597,60 @@ def test_the_menu_key_or_a_right_click_in_the_plan_opens_its_actions(
     assert len(shown) == 2 and shown[1].actions()[2] is plan.remove_action
 
 
+def test_a_note_on_the_map_has_its_own_menu_and_edits_on_double_click(
+    window, qtbot, monkeypatch
+) -> None:
+    # A right click on a sticky note showed the map's menu, and the plan was the only way
+    # to mend or remove it: hidden while presenting, in front of a room.
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    plan = window.workshop.plan
+    first = plan.add_note("pain", "review", "Waits for a reviewer")
+    second = plan.add_note("pain", "review", "Big batches")
+    window.workspace.refresh_now()
+    shown: list[QMenu] = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, where: shown.append(menu))
+    view = window.view
+
+    def right_click(note_id: str) -> list[str]:
+        item = window.workshop.notes_layer.items[note_id]
+        view.ensureVisible(item)
+        where = view.mapFromScene(item.sceneBoundingRect().center())
+        ask_for_menu(view.viewport(), QContextMenuEvent.Reason.Mouse, where)
+        return [action.text() for action in shown[-1].actions() if action.text()]
+
+    assert right_click(first) == ["&Edit text…", "&Remove", "Show in the &Improvement plan"]
+    typed = iter([("Waits two days for a reviewer", True), ("Waits three days", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(typed))
+    shown[-1].actions()[0].trigger()
+    assert window.workspace.document.note(first).text == "Waits two days for a reviewer"
+    window.workspace.refresh_now()
+    item = window.workshop.notes_layer.items[first]
+    where = view.mapFromScene(item.sceneBoundingRect().center())
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.workspace.document.note(first).text == "Waits three days"
+    right_click(second)
+    shown[-1].actions()[-1].trigger()  # Show in the Improvement plan
+    assert window.workshop.dock.isVisible()
+    assert plan.note_ids[plan.table.currentRow()] == second
+    right_click(second)
+    shown[-1].actions()[1].trigger()  # Remove
+    assert [note.id for note in window.workspace.stream.notes] == [first]
+    assert window.workspace.undo_stack.undoText() == "Remove note"
+    window.workspace.refresh_now()
+    window.menus.presentation_action.trigger()
+    assert right_click(first) == ["&Edit text…", "&Remove"]  # the plan would cover the room
+    # The stage under a note's column still has its own menu.
+    box = window.scene.stage_item("review")
+    ask_for_menu(
+        view.viewport(),
+        QContextMenuEvent.Reason.Mouse,
+        view.mapFromScene(box.sceneBoundingRect().center()),
+    )
+    assert "&Edit text…" not in [action.text() for action in shown[-1].actions()]
+
+
 def test_the_plan_s_status_editor_shows_its_choice_whole(window, qtbot) -> None:
     _plan, table = plan_with_two_notes(window, qtbot)
     status = table.model().index(0, 5)

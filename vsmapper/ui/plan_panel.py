@@ -192,6 +192,13 @@ class ImprovementPlanPanel(QWidget):
         row, column = self.table.currentRow(), self.table.currentColumn()
         return chosen, (self.note_ids[row], column) if 0 <= row < len(self.note_ids) else None
 
+    def select_note(self, note_id: str) -> None:
+        """Select a note's row, the current cell on its text, in view."""
+        if self._stale:
+            self.refresh()
+        self._select_ids({note_id}, (note_id, TEXT_COLUMN))
+        self.table.scrollTo(self.table.currentIndex())
+
     def _select_ids(self, chosen: set[str], at: tuple[str, int] | None) -> None:
         """Select the rows of the notes ``chosen``, the current cell on note ``at``'s row:
         rows move as the plan sorts its notes, and a selection left on the old rows made
@@ -346,6 +353,10 @@ class ImprovementPlanPanel(QWidget):
         if not ids:
             self.problem.emit("Select a row to remove first.")
             return
+        self.remove_notes(ids)
+
+    def remove_notes(self, ids: list[str]) -> None:
+        """Remove notes as one undo step."""
 
         def remove(document: Document) -> None:
             for note_id in ids:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QFont,
@@ -147,6 +147,8 @@ class Workshop:
         window.view.side_strip.add(self.overlay)
         window.view.side_strip.add(self.agenda)
         window.presentingChanged.connect(self.agenda.set_presenting)
+        self.notes_layer.noteMenuRequested.connect(self.show_note_menu)
+        self.notes_layer.noteActivated.connect(self.edit_note_text)
         window.presentingChanged.connect(self._put_round_away)
         workspace.changed.connect(self._on_document_changed)
         # Closed by the user (View menu or its close button), the plan stays closed.
@@ -297,6 +299,35 @@ class Workshop:
         if note_id and kind == "kaizen" and not self.window.menus.presentation_action.isChecked():
             self.show_plan()
         return note_id
+
+    def show_note_menu(self, note_id: str, where: QPoint) -> QMenu:
+        """A note's own menu on the map: edit its text, remove it, or find it in the plan."""
+        menu = QMenu(self.window)
+        menu.addAction("&Edit text…", lambda: self.edit_note_text(note_id))
+        menu.addAction("&Remove", lambda: self.plan.remove_notes([note_id]))
+        # Presenting, the plan would cover the room's map.
+        if not self.window.menus.presentation_action.isChecked():
+            menu.addSeparator()
+            menu.addAction("Show in the &Improvement plan", lambda: self.show_in_plan(note_id))
+        menu.popup(where)
+        return menu
+
+    def edit_note_text(self, note_id: str) -> None:
+        """Ask for a note's new text, as the note was added."""
+        note = self.workspace.document.note(note_id)
+        text, ok = QInputDialog.getText(
+            self.window,
+            KIND_LABELS[note.kind],
+            literal_label(f"{KIND_LABELS[note.kind]}:"),
+            text=note.text,
+        )
+        if ok and text.strip() and text.strip() != note.text:
+            self.plan.set_field(note_id, "text", text.strip())
+
+    def show_in_plan(self, note_id: str) -> None:
+        """The Improvement plan in front, the keys on the note's row."""
+        self.go_to_plan()
+        self.plan.select_note(note_id)
 
     def new_guided_map(self) -> bool:
         """Start a new map by naming its stages in order, walking back from delivery."""

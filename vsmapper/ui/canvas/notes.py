@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from functools import cache
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -18,7 +18,13 @@ from PySide6.QtGui import (
     QPolygonF,
     QTextOption,
 )
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from vsmapper.layout.notes import NOTE_GAP, NOTE_SIZES, note_corners
 from vsmapper.model.stream import Note, ValueStream
@@ -84,9 +90,10 @@ def _fitted_text(
 class NoteItem(QGraphicsItem):
     """One note: a yellow sticky for a pain point, a red-edged burst for a kaizen burst."""
 
-    def __init__(self, note: Note) -> None:
+    def __init__(self, note: Note, layer: NoteLayer | None = None) -> None:
         super().__init__()
         self.note = note
+        self.layer = layer
         self.setZValue(20)
         self.setToolTip(self._tooltip())
         if note.kind == "pain":
@@ -106,6 +113,18 @@ class NoteItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, *NOTE_SIZES[self.note.kind])
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        """Ask for the note's menu: edit, remove, find it in the plan."""
+        if self.layer is not None:
+            self.layer.noteMenuRequested.emit(self.note.id, event.screenPos())
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        """Double-click edits the note's text, as it edits a stage's name."""
+        if self.layer is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.layer.noteActivated.emit(self.note.id)
+        event.accept()
 
     def shown_text(self) -> str:
         """The note's text as painted: cut with "…" to what fits a projected note."""
@@ -170,6 +189,11 @@ class NoteItem(QGraphicsItem):
 class NoteLayer(QObject):
     """Keeps one ``NoteItem`` per note beside its stage, after every redraw of the map."""
 
+    noteMenuRequested = Signal(str, QPoint)
+    """A note's id and where on the screen its menu was asked for."""
+    noteActivated = Signal(str)
+    """A note double-clicked: its id."""
+
     def __init__(self, scene: MapScene, stream_source: Callable[[], ValueStream]) -> None:
         super().__init__(scene)
         self.scene = scene
@@ -203,7 +227,7 @@ class NoteLayer(QObject):
         self.scene.set_notes(list(self.items.values()))
 
     def _add(self, note: Note, corner: QPointF) -> None:
-        item = NoteItem(note)
+        item = NoteItem(note, self)
         item.setPos(corner)
         self.scene.addItem(item)
         self.items[note.id] = item

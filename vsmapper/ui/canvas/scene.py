@@ -972,7 +972,12 @@ class MapScene(QGraphicsScene):
         self.rename.start(stage_id, field)
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
-        """Ask for the menu of the stage under the pointer, or of the empty canvas ("")."""
+        """Ask for the menu of a note under the pointer (its own), of the stage under it, or of
+        the empty canvas ("")."""
+        event.ignore()
+        super().contextMenuEvent(event)
+        if event.isAccepted():
+            return
         item = self.stage_at(event.scenePos())
         if item is not None and not item.isSelected():
             self.clearSelection()
