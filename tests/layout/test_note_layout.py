@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vsmapper.layout import Grid, Room, wrapped_layout
-from vsmapper.layout.notes import NOTE_SIZES, headroom, note_corners
+from vsmapper.layout.notes import ON_SCREEN, headroom, note_corners
 
 GRID = Grid()
 SCREEN = Room(1920, 1080, least_scale=0.9)
@@ -21,7 +21,7 @@ def rects(
 ) -> list[tuple[float, float, float, float]]:
     """Each note's left, top, right and bottom."""
     return [
-        (x, y, x + NOTE_SIZES[kind][0], y + NOTE_SIZES[kind][1])
+        (x, y, x + ON_SCREEN.size(kind)[0], y + ON_SCREEN.size(kind)[1])
         for (x, y), kind in zip(note_corners(box, kinds, GRID, per_row), kinds, strict=True)
     ]
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vsmapper.layout import Grid, Lane, Placement, Room, lane_of, wrapped_layout
-from vsmapper.layout.notes import NOTE_SIZES, note_corners
+from vsmapper.layout.notes import ON_SCREEN, note_corners
 from vsmapper.layout.wrap import lanes_width
 
 GRID = Grid()
@@ -111,7 +111,9 @@ def test_notes_reaching_past_a_lanes_last_box_count_in_its_width() -> None:
     placement = wrapped_layout(ids, edges, room=room, notes={"s04": kinds})
     x, y = placement.corners["s04"]
     corners = note_corners((x, y), kinds, GRID)
-    right = max(left + NOTE_SIZES[kind][0] for (left, _), kind in zip(corners, kinds, strict=True))
+    right = max(
+        left + ON_SCREEN.size(kind)[0] for (left, _), kind in zip(corners, kinds, strict=True)
+    )
     # The lanes' width runs from the wait before the first box: the notes stay within it,
     # and it within the room (a screen's side strip cut the second note off).
     assert right <= placement.width - GRID.column_gap

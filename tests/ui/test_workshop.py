@@ -30,14 +30,22 @@ from tests.conftest import feature_chain_data
 from tests.ui.conftest import close_without_asking
 from tests.ui.test_main_window import snapshot
 from tests.ui.test_queues_ui import flow_strokes
-from tests.ui.test_room import WORKSHOP_NOTES
+from tests.ui.test_room import SCREENS, WORKSHOP_NOTES, presenting_with_notes
 from vsmapper.io.mapfile import map_from_data, save_map
 from vsmapper.layout import Room, lane_of
+from vsmapper.layout.notes import ON_SCREEN, PRESENTED
 from vsmapper.model.stream import Note, Scenario, StageOverride, ValueStream
 from vsmapper.ui import documents, files
 from vsmapper.ui.app import application
 from vsmapper.ui.canvas import MapScene
-from vsmapper.ui.canvas.items import BOX, SELF_REWORK_LABEL, WAIT_MARK, tag_rect, wrapped_lines
+from vsmapper.ui.canvas.items import (
+    BOX,
+    ROW_VALUE_SIZE,
+    SELF_REWORK_LABEL,
+    WAIT_MARK,
+    tag_rect,
+    wrapped_lines,
+)
 from vsmapper.ui.canvas.notes import NoteItem
 from vsmapper.ui.facilitation import GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
@@ -658,6 +666,42 @@ def test_a_rooms_notes_cover_no_box_pill_loop_or_other_note(qtbot, presenting: b
     notes = assert_notes_cover_nothing(window.scene, window.workspace.stream)
     assert len(notes) == 2 + sum(1 + number % 3 for number in range(len(stages)))
     window.workshop.shutdown()
+
+
+ROOM_NOTES = [
+    ("discovery", "pain", "Tickets arrive without acceptance criteria"),
+    ("review", "pain", "Waits for one senior reviewer"),
+    ("coding", "kaizen", "Pair on the riskiest changes"),
+    ("approval", "pain", "CAB meets only on Thursdays"),
+    ("deploy", "pain", "Rollback is manual"),
+]
+"""A workshop's few notes on the example: what the room discusses, so it must read them."""
+
+
+@pytest.mark.parametrize(("size", "least"), SCREENS)
+def test_presenting_a_note_reads_from_the_back_of_the_room(
+    make_window, size: tuple[int, int], least: float
+) -> None:
+    # At 1280×720 a note's text was 8 pixels: OCR read "without acceptance" as "wihou
+    # aceaptance". Presenting, notes are larger while the map still shows whole.
+    window = presenting_with_notes(make_window, size, ROOM_NOTES)
+    assert window.scene.note_style() == PRESENTED
+    assert not window.view.verticalScrollBar().isVisible()
+    # Larger than a box's figures, and within a tenth of the names' least size on screen.
+    items = window.workshop.notes_layer.items.values()
+    scale = window.view.transform().m11()
+    assert all(item.text_font().pixelSize() > ROW_VALUE_SIZE for item in items)
+    assert all(item.text_font().pixelSize() * scale >= 0.9 * least for item in items)
+    assert_notes_cover_nothing(window.scene, window.workspace.stream)
+    window.toggle_presentation(False)
+    assert window.scene.note_style() == ON_SCREEN
+
+
+def test_presenting_many_notes_keeps_them_as_on_screen_rather_than_scroll(make_window) -> None:
+    # Nine notes, three on one stage, one to a row would not let the map show whole.
+    window = presenting_with_notes(make_window, (1280, 720), WORKSHOP_NOTES)
+    assert window.scene.note_style() == ON_SCREEN
+    assert not window.view.verticalScrollBar().isVisible()
 
 
 @pytest.mark.parametrize("presenting", [False, True])

@@ -11,11 +11,10 @@ first level; the next column's notes start beyond the second note of a row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from vsmapper.layout.flow import Grid, Point
 
-NOTE_SIZES = {"pain": (160.0, 76.0), "kaizen": (160.0, 112.0)}
-"""Width and height of a sticky note and of a kaizen burst, in scene units."""
 NOTE_GAP = 10.0
 """Between two notes, and above and under a row of them."""
 PER_ROW = 2
@@ -24,47 +23,78 @@ STACKED_PER_ROW = 1
 """Under a box stacked over another, one note to a row stays over the box itself."""
 
 
+@dataclass(frozen=True)
+class NoteStyle:
+    """How large notes stand on the map, in scene units, and how many side by side."""
+
+    pain: tuple[float, float] = (160.0, 76.0)
+    """A sticky note's width and height."""
+    kaizen: tuple[float, float] = (160.0, 112.0)
+    """A kaizen burst's width and height."""
+    text_scale: float = 1.0
+    """How much larger than on screen a note's text is."""
+    per_row: int = PER_ROW
+
+    def size(self, kind: str) -> tuple[float, float]:
+        """A note's width and height."""
+        return self.pain if kind == "pain" else self.kaizen
+
+
+ON_SCREEN = NoteStyle()
+PRESENTED = NoteStyle(pain=(320.0, 84.0), kaizen=(320.0, 140.0), text_scale=1.45, per_row=1)
+"""Presenting: a note's text half as large again (larger than a box's figures), in notes one
+to a row, as wide as a box and the wait after it, so a sticky note is hardly taller."""
+
+
 def note_rows(kinds: Sequence[str], per_row: int = PER_ROW) -> list[Sequence[str]]:
     """The notes of one stage, by kind, in rows of ``per_row``, in the order given."""
     return [kinds[start : start + per_row] for start in range(0, len(kinds), per_row)]
 
 
-def _row_height(row: Iterable[str]) -> float:
-    return max(NOTE_SIZES[kind][1] for kind in row) + NOTE_GAP
+def _row_height(row: Iterable[str], style: NoteStyle) -> float:
+    return max(style.size(kind)[1] for kind in row) + NOTE_GAP
 
 
-def headroom(kinds: Sequence[str], per_row: int = PER_ROW) -> float:
+def headroom(
+    kinds: Sequence[str], per_row: int | None = None, style: NoteStyle = ON_SCREEN
+) -> float:
     """How much room a stage's notes need above the room its box keeps for rework loops."""
-    return NOTE_GAP + sum(_row_height(row) for row in note_rows(kinds, per_row))
+    rows = note_rows(kinds, per_row or style.per_row)
+    return NOTE_GAP + sum(_row_height(row, style) for row in rows)
 
 
-def reach(kinds: Sequence[str], per_row: int = PER_ROW) -> float:
+def reach(kinds: Sequence[str], per_row: int | None = None, style: NoteStyle = ON_SCREEN) -> float:
     """How far right of its box's left edge a stage's widest row of notes reaches."""
     return max(
         (
-            sum(NOTE_SIZES[kind][0] for kind in row) + NOTE_GAP * (len(row) - 1)
-            for row in note_rows(kinds, per_row)
+            sum(style.size(kind)[0] for kind in row) + NOTE_GAP * (len(row) - 1)
+            for row in note_rows(kinds, per_row or style.per_row)
         ),
         default=0.0,
     )
 
 
-def map_notes_height(kinds: Iterable[str]) -> float:
+def map_notes_height(kinds: Iterable[str], style: NoteStyle = ON_SCREEN) -> float:
     """How much the map's own notes, in a row over its top, add to its height."""
-    return max((NOTE_SIZES[kind][1] + NOTE_GAP for kind in kinds), default=0.0)
+    return max((style.size(kind)[1] + NOTE_GAP for kind in kinds), default=0.0)
 
 
 def note_corners(
-    box: Point, kinds: Sequence[str], grid: Grid, per_row: int = PER_ROW
+    box: Point,
+    kinds: Sequence[str],
+    grid: Grid,
+    per_row: int | None = None,
+    style: NoteStyle = ON_SCREEN,
 ) -> list[Point]:
     """Each note's top-left corner, in rows from the box's left edge up to its loop's room."""
     left, top = box
-    y = top - grid.lane_top - headroom(kinds, per_row) + NOTE_GAP
+    per_row = per_row or style.per_row
+    y = top - grid.lane_top - headroom(kinds, per_row, style) + NOTE_GAP
     corners: list[Point] = []
     for row in note_rows(kinds, per_row):
         x = left
         for kind in row:
             corners.append((x, y))
-            x += NOTE_SIZES[kind][0] + NOTE_GAP
-        y += _row_height(row)
+            x += style.size(kind)[0] + NOTE_GAP
+        y += _row_height(row, style)
     return corners

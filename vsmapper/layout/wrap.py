@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from vsmapper.layout.flow import ROW_DIGITS, Edge, Grid, Point, layers, make_room, rows
 from vsmapper.layout.loops import highest_levels, loop_levels, loop_runs
-from vsmapper.layout.notes import PER_ROW, STACKED_PER_ROW, headroom, reach
+from vsmapper.layout.notes import ON_SCREEN, STACKED_PER_ROW, NoteStyle, headroom, reach
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,14 @@ class Placement:
     """How far some columns' top boxes sit below their lane's top row (a box between two
     stacked ones, or any under loops that rise over others): their notes stand over the lane
     with the others', not over the boxes, waits and loops of the column beside them."""
+    note_style: NoteStyle = ON_SCREEN
+    """How large the notes it keeps room for are."""
+    scale: float = 1.0
+    """The largest scale it shows whole at in the room it was laid out for."""
 
     def notes_per_row(self, stage_id: str) -> int:
         """How many of a stage's notes stand side by side: fewer under a stacked box."""
-        return STACKED_PER_ROW if stage_id in self.stacked else PER_ROW
+        return STACKED_PER_ROW if stage_id in self.stacked else self.note_style.per_row
 
 
 _tops: tuple[Sequence[Lane], list[float] | None] = ((), [])
@@ -253,6 +257,7 @@ def _column_rooms(
     notes: Mapping[str, Sequence[str]],
     footroom: Mapping[str, float],
     grid: Grid,
+    style: NoteStyle,
 ) -> list[ColumnRoom]:
     """Each column's room for its boxes' notes and extra pills: above, below and between."""
     # The top box's notes go above the lane, a stacked box's (one to a row) over it; the
@@ -271,11 +276,11 @@ def _column_rooms(
         low, high = spans[number]
         kinds = notes.get(stage_id, ())
         if at == low:
-            above[number] = max(above[number], headroom(kinds) if kinds else 0.0)
-            reaches[number] = max(reaches[number], reach(kinds))
+            above[number] = max(above[number], headroom(kinds, style=style) if kinds else 0.0)
+            reaches[number] = max(reaches[number], reach(kinds, style=style))
         elif kinds:
             between[number][at] = (
-                between[number].get(at, 0.0) + headroom(kinds, STACKED_PER_ROW) + pill
+                between[number].get(at, 0.0) + headroom(kinds, STACKED_PER_ROW, style) + pill
             )
         extra = footroom.get(stage_id, 0.0)
         if at == high:
@@ -292,6 +297,16 @@ def _column_rooms(
 def lanes_width(per_lane: int, grid: Grid) -> float:
     """Width of a lane of ``per_lane`` columns, with the wait in front and the return run."""
     return per_lane * grid.column_pitch + grid.lane_end
+
+
+def _scale(room: Room, width: float, height: float, count: int, grid: Grid) -> float:
+    """The scale that shows ``count`` lanes this wide and tall together whole in the room, up
+    to a comfortable one."""
+    height += (
+        grid.lane_gap * (count - 1) + room.extra_height + room.height_per_lane * count
+    ) + 2 * room.margin
+    width += 2 * room.margin
+    return min(room.width / width, room.height / height, room.comfortable_scale)
 
 
 def _best_split(lanes: _Lanes, room: Room) -> list[range]:
@@ -311,14 +326,7 @@ def _best_split(lanes: _Lanes, room: Room) -> list[range]:
         width = lanes.width(split) + 2 * room.margin
         if per_lane > 1 and room.width / width < room.least_scale:
             continue
-        height = (
-            lanes.height(split)
-            + grid.lane_gap * (len(split) - 1)
-            + room.extra_height
-            + room.height_per_lane * len(split)
-            + 2 * room.margin
-        )
-        scale = min(room.width / width, room.height / height, room.comfortable_scale)
+        scale = _scale(room, lanes.width(split), lanes.height(split), len(split), grid)
         best = max(best, scale)
         scales.append((scale, split))
     return [split for scale, split in scales if scale >= best * NEAR_TIE][-1]
@@ -369,6 +377,7 @@ def wrapped_layout(
     notes: Mapping[str, Sequence[str]] | None = None,
     footroom: Mapping[str, float] | None = None,
     loops: Mapping[str, str] | None = None,
+    note_style: NoteStyle = ON_SCREEN,
 ) -> Placement:
     """Boxes in lanes of consecutive columns; hand-placed boxes keep their place.
 
@@ -376,14 +385,14 @@ def wrapped_layout(
     ``notes`` are the kinds of some stages' notes, which stand above their boxes (see
     ``layout.notes``); ``footroom`` is the room some boxes need under them for extra pills;
     ``loops`` are the rework loops drawn, from stage to stage: a lane with notes keeps room
-    under them for the loops that rise over others.
+    under them for the loops that rise over others. ``note_style`` is how large notes are.
     """
     edges = list(edges)
     column = layers(ids, edges)
     row = rows(ids, edges, column)
     count = max(column.values(), default=-1) + 1
     spans = _column_spans(column, row, count)
-    rooms = _column_rooms(column, row, spans, notes or {}, footroom or {}, grid)
+    rooms = _column_rooms(column, row, spans, notes or {}, footroom or {}, grid, note_style)
     cutter = _Lanes(spans, rooms, grid)
     split = cutter.split(max(1, per_lane)) if per_lane is not None else _best_split(cutter, room)
     lane_of_column = [number for number, columns in enumerate(split) for _ in columns]
@@ -434,4 +443,15 @@ def wrapped_layout(
             drops[stage_id] = drop
     placed = make_room(ids, placed, fixed or {}, grid)
     widest = max((len(columns) for columns in split), default=0)
-    return Placement(placed, tuple(lanes), max(1, widest), cutter.width(split), stacked, drops)
+    width = cutter.width(split)
+    height = sum(lane.bottom - lane.top for lane in lanes)
+    return Placement(
+        placed,
+        tuple(lanes),
+        max(1, widest),
+        width,
+        stacked,
+        drops,
+        note_style,
+        _scale(room, width, height, len(lanes), grid),
+    )

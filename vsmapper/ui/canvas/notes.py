@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vsmapper.layout.notes import NOTE_GAP, NOTE_SIZES, note_corners
+from vsmapper.layout.notes import NOTE_GAP, ON_SCREEN, NoteStyle, note_corners
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.canvas.items import GRID, wrapped_lines
@@ -38,6 +38,8 @@ KAIZEN_FILL = QColor("#fff3c4")
 KAIZEN_EDGE = QColor("#d1242f")
 TEXT_COLOR = QColor("#1d2733")
 MAX_SHOWN_CHARS = 60
+TILT_RISE = 7.0
+"""How far a sticky note's right corner rises over its left, in scene units."""
 TEXT_SIZES = {"pain": (17.0, 15.0, 13.0), "kaizen": (17.0, 15.0, 13.0, 11.0)}
 """A note's text sizes, largest first: the first its text fits at is used."""
 
@@ -90,14 +92,19 @@ def _fitted_text(
 class NoteItem(QGraphicsItem):
     """One note: a yellow sticky for a pain point, a red-edged burst for a kaizen burst."""
 
-    def __init__(self, note: Note, layer: NoteLayer | None = None) -> None:
+    def __init__(
+        self, note: Note, layer: NoteLayer | None = None, style: NoteStyle = ON_SCREEN
+    ) -> None:
         super().__init__()
         self.note = note
         self.layer = layer
+        self.style = style
         self.setZValue(20)
         self.setToolTip(self._tooltip())
         if note.kind == "pain":
-            self.setRotation(-2.5)
+            # A sticky note's tilt: its right corner rises as far at any width, within the
+            # gap over its row.
+            self.setRotation(-math.degrees(math.asin(TILT_RISE / style.pain[0])))
 
     def _tooltip(self) -> str:
         note = self.note
@@ -112,7 +119,7 @@ class NoteItem(QGraphicsItem):
         return "\n".join(parts)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, *NOTE_SIZES[self.note.kind])
+        return QRectF(0, 0, *self.style.size(self.note.kind))
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
         """Ask for the note's menu: edit, remove, find it in the plan."""
@@ -139,7 +146,8 @@ class NoteItem(QGraphicsItem):
         if len(text) > MAX_SHOWN_CHARS:
             text = text[: MAX_SHOWN_CHARS - 1] + "…"
         rect = self._text_rect()
-        return _fitted_text(text, TEXT_SIZES[self.note.kind], rect.width(), rect.height())
+        sizes = tuple(size * self.style.text_scale for size in TEXT_SIZES[self.note.kind])
+        return _fitted_text(text, sizes, rect.width(), rect.height())
 
     def _text_rect(self) -> QRectF:
         rect = self.boundingRect()
@@ -151,7 +159,8 @@ class NoteItem(QGraphicsItem):
                 -rect.width() * 0.15,
                 -rect.height() * 0.21,
             )
-        return rect.adjusted(8, 6, -8, -6)
+        inset = 8 * self.style.text_scale
+        return rect.adjusted(inset, 0.75 * inset, -inset, -0.75 * inset)
 
     def paint(
         self,
@@ -209,25 +218,28 @@ class NoteLayer(QObject):
             self.scene.removeItem(item)
         self.items = {}
         self.scene.set_notes([])
+        style = self.scene.note_style()
         for stage_id, notes in stream.stage_notes().items():
             if not self.scene.has_stage(stage_id):
                 continue
             kinds = [note.kind for note in notes]
             per_row = self.scene.notes_per_row(stage_id)
-            corners = note_corners(self.scene.notes_box(stage_id), kinds, GRID, per_row)
-            for note, corner in zip(notes, corners, strict=True):
-                self._add(note, QPointF(*corner))
+            box = self.scene.notes_box(stage_id)
+            for note, corner in zip(
+                notes, note_corners(box, kinds, GRID, per_row, style), strict=True
+            ):
+                self._add(note, QPointF(*corner), style)
         content = self.scene.content_rect()
         right = content.right()
         for note in stream.notes:
             if note.stage is None:
-                width, height = NOTE_SIZES[note.kind]
+                width, height = style.size(note.kind)
                 right -= width + NOTE_GAP
-                self._add(note, QPointF(right, content.top() - height - NOTE_GAP))
+                self._add(note, QPointF(right, content.top() - height - NOTE_GAP), style)
         self.scene.set_notes(list(self.items.values()))
 
-    def _add(self, note: Note, corner: QPointF) -> None:
-        item = NoteItem(note, self)
+    def _add(self, note: Note, corner: QPointF, style: NoteStyle) -> None:
+        item = NoteItem(note, self, style)
         item.setPos(corner)
         self.scene.addItem(item)
         self.items[note.id] = item

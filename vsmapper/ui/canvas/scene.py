@@ -24,7 +24,8 @@ from vsmapper.analysis.queues import QueueChange, fix_first_text
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
 from vsmapper.layout.loops import loop_levels, loop_runs
-from vsmapper.layout.notes import PER_ROW, map_notes_height
+from vsmapper.layout.notes import ON_SCREEN, PRESENTED, NoteStyle, map_notes_height
+from vsmapper.layout.wrap import NEAR_TIE
 from vsmapper.model import Flow, Stage, ValueStream
 from vsmapper.model.document import name_taken
 from vsmapper.model.duration import share_text
@@ -289,7 +290,13 @@ class MapScene(QGraphicsScene):
 
     def notes_per_row(self, stage_id: str) -> int:
         """How many of a stage's notes stand side by side: one under a box stacked over it."""
-        return self._automatic.notes_per_row(stage_id) if self._automatic else PER_ROW
+        if self._automatic is None:
+            return self.note_style().per_row
+        return self._automatic.notes_per_row(stage_id)
+
+    def note_style(self) -> NoteStyle:
+        """How large notes stand on the map: larger presenting, for the back of the room."""
+        return self._automatic.note_style if self._automatic else ON_SCREEN
 
     def has_stage(self, stage_id: str) -> bool:
         """Whether a stage is shown."""
@@ -420,34 +427,32 @@ class MapScene(QGraphicsScene):
             )
         )
         lowered = self._lowered
-        # The map's own notes stand in a row over its top.
-        over = map_notes_height(note.kind for note in stream.notes if note.stage is None)
-        room = replace(self._room, margin=FIT_MARGIN, extra_height=over)
-        if not self._presenting:
-            room = replace(
-                room,
-                extra_height=over
-                + self._header.height()
-                + HEADER_GAP
-                + TIMELINE_GAP
-                + TimelineItem.height_for(1, 5),
-                height_per_lane=TimelineItem.LANE_PITCH,
-            )
         # The lanes and the automatic places depend on the flows, the room, the notes and the
         # pills alone; boxes placed by hand only push automatic ones aside (``make_room``), so
         # a move keeps them.
-        automatic_key = (ids, edges, room, noted, lowered, loops)
+        above = tuple(note.kind for note in stream.notes if note.stage is None)
+        header = self._header.height()
+        automatic_key: tuple[object, ...] = (ids, edges, self._room, self._presenting, header)
+        automatic_key += (above, noted, lowered, loops)
         if automatic_key != self._automatic_key or self._automatic is None:
-            self._automatic = wrapped_layout(
-                ids,
-                edges,
-                None,
-                GRID,
-                room,
-                notes=dict(noted),
-                footroom=dict(lowered),
-                loops=dict(loops),
-            )
+            # Presenting, notes as large as names when the map still shows whole at a
+            # readable size, with a little to spare (the view fits with a margin); else as on
+            # screen, the map as large as before.
+            for style in (PRESENTED, ON_SCREEN) if self._presenting else (ON_SCREEN,):
+                placement = wrapped_layout(
+                    ids,
+                    edges,
+                    None,
+                    GRID,
+                    self._layout_room(above, style),
+                    notes=dict(noted),
+                    footroom=dict(lowered),
+                    loops=dict(loops),
+                    note_style=style,
+                )
+                if placement.scale * NEAR_TIE >= self._room.least_scale:
+                    break
+            self._automatic = placement
             self._automatic_key = automatic_key
         key = (automatic_key, tuple(fixed.items()))
         if key != self._layout_key:
@@ -461,6 +466,24 @@ class MapScene(QGraphicsScene):
             )
             self._layout_key = key
         return self._laid_out
+
+    def _layout_room(self, above: Sequence[str], style: NoteStyle) -> Room:
+        """The room the lanes are laid out for: the view's, less what the picture holds
+        beside the lanes (the map's own notes, of kinds ``above``, in a row over its top, the
+        title and the timeline)."""
+        over = map_notes_height(above, style)
+        room = replace(self._room, margin=FIT_MARGIN, extra_height=over)
+        if self._presenting:
+            return room
+        return replace(
+            room,
+            extra_height=over
+            + self._header.height()
+            + HEADER_GAP
+            + TIMELINE_GAP
+            + TimelineItem.height_for(1, 5),
+            height_per_lane=TimelineItem.LANE_PITCH,
+        )
 
     def _place_stages(
         self,
