@@ -16,6 +16,7 @@ from vsmapper.analysis.queues import queue_factor, unbounded_reason, wait_curve,
 from vsmapper.cli import example_map_path
 from vsmapper.io.mapfile import load_map
 from vsmapper.model import Scenario, ValueStream
+from vsmapper.model.stream import MAX_PEOPLE
 
 from .maps import make_map, stage
 
@@ -200,6 +201,24 @@ def test_more_demand_never_shortens_a_queue_wait(
 @given(rhos, servers, works)
 def test_the_same_load_leaves_the_wait_as_it_was(rho: float, people: float, work: float) -> None:
     assert wait_multiplier(rho, rho, people, work, work) == close(1.0)
+
+
+@settings(deadline=None)
+@given(rhos, rhos, st.floats(1, MAX_PEOPLE), works)
+def test_a_queue_of_any_size_scales_its_wait_by_a_finite_factor(
+    rho: float, other: float, people: float, work: float
+) -> None:
+    # With 5,000 people g(ρ, c) underflowed to 0 at a low load: 0 / 0 stopped analyze.
+    low, high = sorted((rho, other))
+    assert 1 - 1e-9 <= wait_multiplier(low, high, people, work, work) < math.inf
+
+
+def test_a_stage_with_thousands_of_people_is_analysed_with_its_scenarios() -> None:
+    stream = make_map([stage("desk", 2, 8, name="Support desk", people=5000)], demand_per_week=4)
+    future = future_state(stream, Scenario(id="s", name="More", demand_factor=2))
+    assert math.isfinite(analyze(future.stream).lead_time_hours)
+    (found,) = [i for i in insights(stream) if i.kind == "calendar_wait"]
+    assert found.figures["largest_ratio"] == math.inf  # no queue at all: null in JSON
 
 
 @settings(deadline=None, max_examples=30)

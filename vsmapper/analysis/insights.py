@@ -612,7 +612,10 @@ def _calendar_waits(
             stage_ids=tuple(stage.id for stage, *_ in found),
             figures={
                 "stages": len(found),
-                "largest_ratio": max(wait / queue for _, _, queue, wait in found),
+                # A queue of thousands of people at a low load averages no wait at all.
+                "largest_ratio": max(
+                    wait / queue if queue else math.inf for _, _, queue, wait in found
+                ),
             },
         )
     ]

@@ -70,6 +70,32 @@ def queue_factor(rho: float, servers: float) -> float:
     return rho ** (math.sqrt(2 * (c + 1)) - 1) / (c * (1 - rho))
 
 
+MAX_RATIO = 1e300
+"""The largest ratio of two queues' waits: past any real map, within a float, so every figure
+made from it stays finite."""
+
+
+def _log_queue_factor(rho: float, servers: float) -> float:
+    """log g(ρ, c) for 0 < ρ < 1."""
+    c = max(1.0, servers)
+    return (math.sqrt(2 * (c + 1)) - 1) * math.log(rho) - math.log(c) - math.log1p(-rho)
+
+
+def queue_ratio(rho_after: float, servers_after: float, rho: float, servers: float) -> float:
+    """g(ρ′, c′) / g(ρ, c) for 0 < ρ < 1."""
+    if overloaded(rho_after):
+        return math.inf
+    if rho_after <= 0:
+        return 0.0
+    after, before = queue_factor(rho_after, servers_after), queue_factor(rho, servers)
+    if after > 0 and before > 0:
+        return min(after / before, MAX_RATIO)
+    # With thousands of people each factor underflows to 0 at a low load (0 / 0 stopped
+    # analyze); their logarithms do not.
+    exponent = _log_queue_factor(rho_after, servers_after) - _log_queue_factor(rho, servers)
+    return math.exp(min(exponent, math.log(MAX_RATIO)))
+
+
 def wait_multiplier(
     rho_before: float,
     rho_after: float,
@@ -84,11 +110,8 @@ def wait_multiplier(
     """
     if rho_after <= 0 or work_after <= 0:
         return 0.0
-    return (
-        queue_factor(rho_after, servers if servers_after is None else servers_after)
-        / queue_factor(rho_before, servers)
-        * (work_after / work_before)
-    )
+    after = servers if servers_after is None else servers_after
+    return queue_ratio(rho_after, after, rho_before, servers) * (work_after / work_before)
 
 
 def stage_loads(stream: ValueStream) -> dict[str, StageLoad]:
@@ -219,9 +242,8 @@ def wait_curve(
 
     The work per item stays as today: the hockey stick of one stage's queue.
     """
-    base = queue_factor(utilization, servers)
     top = 0.97
     return [
-        (rho, wait_hours * queue_factor(rho, servers) / base)
+        (rho, wait_hours * queue_ratio(rho, servers, utilization, servers))
         for rho in (top * step / (points - 1) for step in range(points))
     ]

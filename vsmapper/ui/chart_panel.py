@@ -30,7 +30,7 @@ from vsmapper.analysis import analyze, compare
 from vsmapper.analysis.forecast import Forecast, ForecastCancelled, forecast
 from vsmapper.analysis.insights import hourglass
 from vsmapper.analysis.queues import (
-    queue_factor,
+    queue_ratio,
     responds_to_load,
     stage_loads,
     unbounded_reason,
@@ -751,7 +751,7 @@ class QueueChart(QWidget):
         # A wait set by an override, or not a queue's, has no curve to follow.
         if after <= 0 or today <= 0 or not future.queue(stage.id).responds:
             return
-        on_today = wait * queue_factor(after, stage.people) / queue_factor(today, stage.people)
+        on_today = wait * queue_ratio(after, stage.people, today, stage.people)
         if abs(wait_after - on_today) <= 0.05 * on_today:
             return
         people = future.stream.stage(stage.id).people
