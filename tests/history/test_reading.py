@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -315,6 +316,20 @@ def test_xlsx_with_dates_serials_and_text(tmp_path: Path) -> None:
         (
             "Key,Changed,To\nA,2024-03-11,Ready\nA,31/13/2024,Done\n",
             r"row 3, Changed: '31/13/2024' is not a date \(try",
+        ),
+        # Past Python's years, or a typo's: an overflow or "year 0 is out of range" stopped it.
+        *(
+            (
+                f"Key,Changed,To\nA,2024-03-11,Ready\nA,{when},Done\n",
+                rf"row 3, Changed: '{re.escape(when)}' is not a year a tracker writes \(1970–2099\)",
+            )
+            for when in (
+                "9999-12-31T23:59:59.999999",
+                "9999-12-31T23:00:00-05:00",
+                "0000-01-01",
+                "+20000-01-01",
+                "2204-03-13 09:00",
+            )
         ),
         (
             "Key,Changed,To\nA,2024-03-11,Ready\n,2024-03-12,Done\n",

@@ -29,6 +29,9 @@ DATE_FORMS = (
     "try 2024-03-12, 2024-03-12 14:30, 2024-03-12T14:30:00+02:00, 12/Mar/24 2:30 PM or "
     "13/03/2024 14:30, day or month first as the column shows by a day over 12"
 )
+EARLIEST, LATEST = datetime(1970, 1, 1), datetime(2100, 1, 1)
+"""The timestamps a tracker writes: a year outside them is a typo (2204 for 2024), and years
+past 9999 or before 1 are beyond what the measure can count in."""
 
 # Azure DevOps names its fields "State", "Changed Date" or "System.ChangedDate" (read as
 # "system changeddate"), and its Analytics "WorkItemId" and "ChangedDate".
@@ -250,14 +253,14 @@ def parse_timestamp_series(values: pl.Series, day_first: bool | None = None) -> 
         if read == sample.len():
             break
     parsed = _with_form(values, best).alias(values.name)
-    if parsed.null_count() == values.null_count():
-        return parsed
-    failed = (parsed.is_null() & values.is_not_null()).arg_true()
-    parsed = parsed.scatter(failed, _any_form(values.gather(failed)))
-    if parsed.null_count() == values.null_count():
-        return parsed
-    failed = (parsed.is_null() & values.is_not_null()).arg_true()
-    return parsed.scatter(failed, _numeric_dates(values.gather(failed), day_first))
+    if parsed.null_count() != values.null_count():
+        failed = (parsed.is_null() & values.is_not_null()).arg_true()
+        parsed = parsed.scatter(failed, _any_form(values.gather(failed)))
+    if parsed.null_count() != values.null_count():
+        failed = (parsed.is_null() & values.is_not_null()).arg_true()
+        parsed = parsed.scatter(failed, _numeric_dates(values.gather(failed), day_first))
+    plausible = parsed.is_between(EARLIEST, LATEST, closed="left")
+    return parsed if plausible.fill_null(True).all() else parsed.set(~plausible, None)
 
 
 _NUMERIC_DATE = r"^\s*(\d{1,2})([/.])(\d{1,2})[/.](\d{4})(?:[ T]+(\d{1,2}:\d{2}(?::\d{2})?))?\s*$"
@@ -309,7 +312,7 @@ def parse_date_text(text: str, where: str) -> datetime:
         raise VSMapperError(f"{where}: {ambiguous}") from None
     except ValueError:
         pass
-    raise VSMapperError(f"{where}: '{text}' is not a date ({DATE_FORMS})")
+    raise VSMapperError(f"{where}: {_not_a_date(text)}")
 
 
 # --- reading tables --------------------------------------------------------------------------
@@ -659,13 +662,17 @@ def _timestamps(
         source,
         column,
         unread & ~blank if blank_allowed else unread,
-        lambda value: (
-            "the date is blank"
-            if not (value or "").strip()
-            else f"'{value[:60]}' is not a date ({DATE_FORMS})"
-        ),
+        lambda value: "the date is blank" if not (value or "").strip() else _not_a_date(value),
     )
     return parsed
+
+
+def _not_a_date(text: str) -> str:
+    """Why ``text`` is not read as a timestamp."""
+    year = re.match(r"\s*([+-]?\d{4,})-\d", text)
+    if year and not EARLIEST.year <= int(year[1]) < LATEST.year:
+        return f"'{text[:60]}' is not a year a tracker writes ({EARLIEST.year}–{LATEST.year - 1})"
+    return f"'{text[:60]}' is not a date ({DATE_FORMS})"
 
 
 def _refuse(
