@@ -722,6 +722,17 @@ def test_save_svg_writes_a_valid_drawing(scene: MapScene, tmp_path: Path) -> Non
     assert set(re.findall('font-family="([^"]*)"', text)) == {f"'{used}', sans-serif"}
 
 
+def test_an_svg_of_a_name_with_a_control_character_is_still_xml(qapp: Any, tmp_path: Path) -> None:
+    # A map file may hold a BEL in a name; the SVG held it too, and no browser would open it.
+    stream = load_map(example_map_path())
+    first = stream.stages[0].replaced(name="Intake\x07bell\x1b")
+    stream = stream.model_copy(update={"stages": [first, *stream.stages[1:]]})
+    scene = MapScene()
+    scene.show_map(stream, analyze(stream))
+    save_svg(scene, tmp_path / "map.svg")
+    assert "Intakebell" in "".join(ElementTree.parse(tmp_path / "map.svg").getroot().itertext())
+
+
 def test_a_failed_save_is_a_clear_error(scene: MapScene, tmp_path: Path) -> None:
     with pytest.raises(VSMapperError, match="cannot be saved"):
         save_png(scene, tmp_path / "missing" / "map.png", 0.5)

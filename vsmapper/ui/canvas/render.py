@@ -100,6 +100,8 @@ def png_bytes(image: QImage | QPixmap, path: str | os.PathLike[str]) -> bytes:
 
 
 FONT_FAMILY = re.compile(rb'font-family="([^"]*)"')
+NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters XML cannot hold, which Qt writes as they are in a text drawn."""
 
 
 @functools.cache
@@ -111,11 +113,13 @@ def _family_used(families: bytes) -> bytes:
     return f"'{used}', sans-serif".encode()
 
 
-def _with_fonts_used(svg: bytes) -> bytes:
-    """``svg`` naming first the font each text was laid out in, then the generic sans-serif."""
+def _readable_svg(svg: bytes) -> bytes:
+    """``svg`` naming first the font each text was laid out in, then the generic sans-serif,
+    and without the control characters that made it no XML (a name with a BEL in it)."""
     # Qt writes the families asked for ("Sans Serif" for a chart's), which a browser or slide
     # program reads otherwise: a serif title, a badge floating off its box's centred text.
-    return FONT_FAMILY.sub(lambda found: b'font-family="%s"' % _family_used(found[1]), svg)
+    svg = FONT_FAMILY.sub(lambda found: b'font-family="%s"' % _family_used(found[1]), svg)
+    return NOT_IN_XML.sub(b"", svg)
 
 
 def svg_bytes(
@@ -139,4 +143,4 @@ def svg_bytes(
     finally:
         painter.end()
     buffer.close()
-    return _with_fonts_used(bytes(data.data()))
+    return _readable_svg(bytes(data.data()))
