@@ -1695,6 +1695,28 @@ def test_a_note_on_the_map_has_its_own_menu_and_edits_on_double_click(
     assert "&Edit text…" not in [action.text() for action in shown[-1].actions()]
 
 
+def test_a_status_typed_in_the_plan_is_kept_whole_as_one_step(window, qtbot) -> None:
+    # Each letter closed the drop-down: the next searched anew, and "done" typed became
+    # "open" ("o"), in two undo steps.
+    plan, table = plan_with_two_notes(window, qtbot)
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 5))
+    steps = window.workspace.undo_stack.index()
+    for key in "done":  # as the system sends them: to the widget with the keys
+        QTest.keyClicks(QApplication.focusWidget(), key)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    note = window.workspace.document.note(plan.note_ids[0])
+    assert note.status == "done"
+    assert window.workspace.undo_stack.index() == steps + 1
+    # A pick from the open list still keeps it at once.
+    table.setCurrentIndex(table.model().index(1, 5))
+    table.edit(table.currentIndex())
+    box = table.indexWidget(table.currentIndex())
+    box.setCurrentIndex(box.findText("doing"))
+    box.activated.emit(box.currentIndex())
+    assert window.workspace.document.note(plan.note_ids[1]).status == "doing"
+
+
 def test_the_plan_s_status_editor_shows_its_choice_whole(window, qtbot) -> None:
     _plan, table = plan_with_two_notes(window, qtbot)
     status = table.model().index(0, 5)

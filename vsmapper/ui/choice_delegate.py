@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,14 +32,19 @@ class ChoiceDelegate(QStyledItemDelegate):
         offered = self.choices(index)
         if offered is None:
             return super().createEditor(parent, option, index)
-        box = QComboBox(parent)
+        box = _ChoiceBox(parent)
         for label, value in offered:
             box.addItem(label, value)
         # Kept and closed on the pick, as the AI opportunities table did: Esc before it
-        # leaves the cell as it was.
-        box.activated.connect(lambda _: self.commitData.emit(box))
-        box.activated.connect(lambda _: self.closeEditor.emit(box))
+        # leaves the cell as it was. A typed letter only moves the choice, Enter or Tab keeps
+        # it: closed on each letter, "done" typed became "open" (its "o" searched anew).
+        box.activated.connect(lambda _: self._picked(box))
         return box
+
+    def _picked(self, box: _ChoiceBox) -> None:
+        if not box.typing:
+            self.commitData.emit(box)
+            self.closeEditor.emit(box)
 
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: Index
@@ -59,3 +65,17 @@ class ChoiceDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentData(), self.role)
         else:
             super().setModelData(editor, model, index)
+
+
+class _ChoiceBox(QComboBox):
+    """A drop-down that tells a choice picked from a choice typed."""
+
+    typing = False
+    """Whether the choice changes by a key: a letter searching the choices, or an arrow."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.typing = True
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self.typing = False
