@@ -1091,7 +1091,7 @@ def test_a_total_row_is_known_whatever_its_case_and_punctuation(tmp_path: Path, 
     # "Total:" came in as a third stage: lead time doubled, and the total was the constraint.
     assert [stage.name for stage in stream.stages] == ["Dev", "Test"]
     assert notices == [
-        f"row 4 ({' '.join(name.split())!r}) left out: a sheet's total, not a stage (the map adds its "
+        f"row 4 ({name.strip()!r}) left out: a sheet's total, not a stage (the map adds its "
         "stages up itself)"
     ]
 

@@ -582,9 +582,14 @@ def _estimate(text: str) -> Estimate:
 
 
 def read_text(cell: Cell) -> str:
-    """A cell's text on one line, without surrounding spaces or control characters."""
-    # A cell written with Alt+Enter holds a line break, which a name, id or choice never has.
-    return plain_text(_text(cell.value))
+    """A cell's text without surrounding spaces, on one line and without control characters."""
+    return _one_line(_text(cell.value))
+
+
+def _one_line(text: str) -> str:
+    # A cell written with Alt+Enter holds a line break, which a name, id or choice never has;
+    # text without one keeps its spaces, as the map file has them.
+    return text.strip() if text.isprintable() else plain_text(text)
 
 
 def _kept_text(cell: Cell | None) -> str | None:
@@ -599,7 +604,7 @@ def read_choice(cell: Cell) -> str:
 
 def read_names(cell: Cell) -> list[str]:
     """Names or ids separated by ``;``."""
-    return [name for part in _text(cell.value).split(";") if (name := plain_text(part))]
+    return [name for part in _text(cell.value).split(";") if (name := _one_line(part))]
 
 
 @dataclass
