@@ -199,6 +199,34 @@ def test_a_remembered_arrangement_is_not_overridden_at_start(qtbot: QtBot) -> No
     again.close()
 
 
+def test_an_arrangement_left_on_a_large_screen_fits_a_small_one(qtbot: QtBot) -> None:
+    # A laptop's layout taken to a 1280×720 projector: the plan left 430 pixels tall gave the
+    # map 95, and the right column stood split in two instead of as tabs.
+    def opened(size: tuple[int, int]) -> MainWindow:
+        window = MainWindow(files.example_map(), remember_layout=True)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.docks["Stages"].made_panel() is not None)
+        qtbot.wait(50)
+        return window
+
+    first = opened(FIRST_STARTS[0])
+    first.resizeDocks([first.docks["Stages"]], [560], Qt.Orientation.Vertical)
+    qtbot.wait(50)
+    assert first.docks["Stages"].height() > 500
+    assert first.docks["Properties"] not in first.tabifiedDockWidgets(first.docks["Metrics"])
+    save_arrangement(first)
+    first.close()
+    again = opened(FIRST_STARTS[1])
+    stages = again.docks["Stages"]
+    qtbot.waitUntil(lambda: stages.height() <= bottom_room(again, stages) + 2)
+    assert again.view.height() >= MAP_LEAST * again.height() - 2
+    assert again.docks["Properties"] in again.tabifiedDockWidgets(again.docks["Metrics"])
+    again.close()
+
+
 def test_the_view_menu_ticks_the_panels_a_remembered_arrangement_left_open(
     qtbot: QtBot,
 ) -> None:

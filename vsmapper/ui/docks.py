@@ -225,10 +225,12 @@ def make_panels_after_first_paint(
     ``then``; the other panels are made when they come into view."""
 
     def make_shown() -> None:
-        for dock in window.findChildren(PanelDock):
+        panels = {dock.windowTitle(): dock for dock in window.findChildren(PanelDock)}
+        for dock in panels.values():
             dock.make_when_shown()
         if then is not None:
             then()
+        fit_arrangement(window, panels)
 
     after_first_paint(painted, make_shown)
 
@@ -304,6 +306,21 @@ def share_window(window: QMainWindow, docks: dict[str, PanelDock]) -> None:
         )
     for title in ("Stages", "Metrics" if short else "Properties"):
         docks[title].raise_()
+
+
+def fit_arrangement(window: QMainWindow, docks: dict[str, PanelDock]) -> None:
+    """Panels left as they were on a larger screen, fitted to this window: on a short one the
+    right column's panels as tabs, and no bottom panel past ``bottom_room`` (the Improvement
+    plan left 430 pixels tall at 1920×1080 gave the map 95 at 1280×720)."""
+    if window.height() < SHORT_WINDOW:
+        stack_right_column(window, docks, tabbed=True)
+    for dock in docks.values():
+        # A panel tabbed away behind another keeps the height it had when last in front.
+        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
+        if in_front and not dock.isFloating() and window.dockWidgetArea(dock) == BOTTOM:
+            room = bottom_room(window, dock)
+            if dock.height() > room > 0:
+                resize_height(window, dock, room)
 
 
 def stack_right_column(window: QMainWindow, docks: dict[str, PanelDock], tabbed: bool) -> None:
