@@ -729,6 +729,20 @@ def test_whole_rows_copied_and_pasted_back_keep_their_wait_kind(
     assert workspace.stream.stage("second-review").wait_kind == "fixed"
 
 
+def test_a_whole_row_copied_and_pasted_back_as_it_was_changes_nothing(
+    workspace: Workspace, table: StageTableView, problems: list[str]
+) -> None:
+    # Its Next cell moved the row's flow to the end of the map's list: an undo step, and a
+    # map to save, for no change at all.
+    table.selectRow(1)
+    press(table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    before, steps = workspace.stream, workspace.undo_stack.count()
+    table.setCurrentIndex(table.model().index(1, STAGE))
+    assert not table.paste(QGuiApplication.clipboard().text())
+    assert workspace.stream is before and workspace.undo_stack.count() == steps
+    assert "nothing changed" in problems[-1]
+
+
 def test_paste_with_a_header_matches_columns_by_name_in_one_step(
     workspace: Workspace, table: StageTableView
 ) -> None:
