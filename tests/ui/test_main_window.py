@@ -733,6 +733,32 @@ def test_esc_in_a_panel_s_table_gives_the_keys_back_to_the_map(
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
 
 
+def test_esc_in_properties_puts_a_field_back_then_gives_the_keys_to_the_map(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    # Esc did nothing there: the arrow keys went on changing the stage's Wait kind, and a
+    # refused "2,5" stayed in its field.
+    window = make_window(load_map(example_map_path()), shown=True)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.select(["coding"])
+    window.show_dock("Properties")
+    people = window.properties.editors["people"]
+    people.setFocus()
+    people.selectAll()
+    QTest.keyClicks(people, "2,5")
+    QTest.keyClick(people, Qt.Key.Key_Return)
+    assert people.text() == "2,5"  # refused, shown with why
+    QTest.keyClick(people, Qt.Key.Key_Escape)
+    assert people.text() == "5" and QApplication.focusWidget() is people
+    QTest.keyClick(people, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.view
+    kind = window.properties.editors["wait_kind"]
+    kind.setFocus()
+    QTest.keyClick(kind, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.view
+    assert window.workspace.stream.stage("coding").people == 5
+
+
 def test_the_view_menu_brings_a_panel_tabbed_away_forward(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QDockWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -357,9 +357,10 @@ class MainWindow(QMainWindow):
         if self.menus.presentation_action.isChecked() and event.key() == Qt.Key.Key_Escape:
             self.toggle_presentation(False)
             return
-        # Tab goes round a table's cells, never out: Esc, left to the window, leaves it.
-        if event.key() == Qt.Key.Key_Escape and isinstance(
-            QApplication.focusWidget(), QAbstractItemView
+        # Tab goes round a table's cells, never out: Esc, left to the window, leaves a panel.
+        focus = QApplication.focusWidget() or self
+        if event.key() == Qt.Key.Key_Escape and any(
+            d.isAncestorOf(focus) for d in self.docks.values()
         ):
             self.activateWindow()  # from a floating panel, a window of its own
             self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)

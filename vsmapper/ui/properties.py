@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -90,6 +90,10 @@ class MapUndoInFields(QObject):
         # Consumed without being accepted: the window's Undo or Redo takes the key.
         undo = event.matches(QKeySequence.StandardKey.Undo) and not own[0]
         return undo or (event.matches(QKeySequence.StandardKey.Redo) and not own[1])
+
+
+def _text_of(editor: QLineEdit | QPlainTextEdit) -> str:
+    return editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
 
 
 def _being_typed(editor: QWidget) -> bool:
@@ -247,6 +251,22 @@ class PropertiesPanel(QWidget):
             else f"placed by hand at {position[0]:.0f}, {position[1]:.0f}"
         )
         self.reset_position.setEnabled(position is not None)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc puts a field back as the stage has it (a value being typed, or one refused);
+        in a field showing it, Esc goes on to the window, which gives the keys to the map."""
+        stage = self.stage
+        if event.key() == Qt.Key.Key_Escape and stage is not None:
+            for field, _label, how, _placeholder in FIELDS:
+                editor = self.editors[field]
+                if editor.hasFocus() and isinstance(editor, QLineEdit | QPlainTextEdit):
+                    shown = _text_of(editor)
+                    editor.blockSignals(True)
+                    self._show_value(field, how, editor, stage)
+                    editor.blockSignals(False)
+                    if _text_of(editor) != shown:
+                        return
+        super().keyPressEvent(event)
 
     def _show_value(self, field: str, how: str, editor: Any, stage: Stage) -> None:
         value = getattr(stage, field)
