@@ -289,7 +289,8 @@ def _check_not_the_input(source: str, out: str) -> None:
     """A command never writes over its own input."""
     if STANDARD_STREAM in (source, out):
         return
-    if Path(out).resolve() == Path(source).resolve():
+    # realpath, not resolve: a link that loops is no input to write over, not a traceback.
+    if os.path.realpath(out) == os.path.realpath(source):
         raise UsageError(f"{out}: is the input file; write the output to another file")
 
 

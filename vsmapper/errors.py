@@ -77,6 +77,11 @@ class VSMapperError(Exception):
         return self.message
 
 
+def read_error(path: object, error: OSError) -> VSMapperError:
+    """The one message for a file that could not be read."""
+    return VSMapperError(f"{path}: cannot be read ({error.strerror or error})")
+
+
 def listed(names: Sequence[str]) -> str:
     """Names as a sentence lists them: ``A``, ``A and B``, ``A, B and C``."""
     return " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)

@@ -374,3 +374,25 @@ def test_a_screenshot_says_nothing_but_qt_messages_a_user_can_act_on(tmp_path: P
         [sys.executable, "-c", other], capture_output=True, text=True, env=environment, timeout=120
     )
     assert result.stderr == "a message kept\n"
+
+
+def test_an_out_that_is_a_link_looping_on_itself_is_no_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Checking OUT was not the input resolved the link strictly: RuntimeError, a traceback.
+    out = tmp_path / "loop.csv"
+    out.symlink_to(out)
+    code, _, err = run(["export", str(example_map_path()), str(out)], capsys)
+    assert (code, err) == (0, "")
+    assert out.read_text(encoding="utf-8-sig").startswith("Stage,")
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="Linux's /proc")
+def test_a_history_that_fails_to_read_is_named_not_standard_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    history = tmp_path / "mem.csv"
+    history.symlink_to("/proc/self/mem")
+    code, _, err = run(["measure", str(history)], capsys)
+    assert code == 3
+    assert err.strip() == f"vsmapper: error: {history}: cannot be read (Input/output error)"

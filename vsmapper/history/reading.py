@@ -12,7 +12,7 @@ from typing import Literal
 
 import polars as pl
 
-from vsmapper.errors import VSMapperError
+from vsmapper.errors import VSMapperError, read_error
 from vsmapper.io.bounded import read_bounded
 from vsmapper.io.spreadsheet import CSV_DELIMITERS, _check_file, file_size, not_text, read_workbook
 from vsmapper.io.typed import AmbiguousDateError, typed_date
@@ -341,13 +341,16 @@ def _csv_table(path: Path) -> tuple[pl.DataFrame, int]:
             f"{MAX_CSV_BYTES // 2**30} GB are refused (export a shorter period)"
         )
     source: Path | io.BytesIO = path
-    if path.is_file():
-        with path.open("rb") as stream:
-            head = stream.read(65_536)
-    else:
-        # A device or a pipe tells no size and is read once: read it here, within the limit.
-        data = read_bounded(path, MAX_CSV_BYTES, "histories")
-        source, head = io.BytesIO(data), data[:65_536]
+    try:
+        if path.is_file():
+            with path.open("rb") as stream:
+                head = stream.read(65_536)
+        else:
+            # A device or a pipe tells no size and is read once: read it here, within the limit.
+            data = read_bounded(path, MAX_CSV_BYTES, "histories")
+            source, head = io.BytesIO(data), data[:65_536]
+    except OSError as error:
+        raise read_error(path, error) from None
     # UTF-16 (Excel's "Unicode Text") was read on, its column names garbled.
     problem = not_text(head, whole=len(head) < 65_536)
     if problem:

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 import jiter
 from pydantic import ValidationError
 
-from vsmapper.errors import VSMapperError, quoted
+from vsmapper.errors import VSMapperError, quoted, read_error
 from vsmapper.io.atomic import write_atomically
 from vsmapper.io.bounded import read_bounded
 from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream
@@ -232,7 +232,7 @@ def load_map(path: str | os.PathLike[str]) -> ValueStream:
     except IsADirectoryError:
         raise VSMapperError(f"{path}: is a folder, not a map file") from None
     except OSError as exc:
-        raise VSMapperError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise read_error(path, exc) from None
     return parse_map_bytes(raw, str(path))
 
 

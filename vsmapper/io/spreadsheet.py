@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from vsmapper.errors import VSMapperError, counted
+from vsmapper.errors import VSMapperError, counted, read_error
 from vsmapper.io.bounded import read_bounded
 from vsmapper.io.mapfile import IMPORT_SUFFIXES, collection_paused
 from vsmapper.io.table_import import (
@@ -87,7 +87,7 @@ def file_size(path: Path, what: str) -> int:
     except FileNotFoundError:
         raise VSMapperError(f"{path}: no such file") from None
     except OSError as error:
-        raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
+        raise read_error(path, error) from None
     if path.is_dir():
         raise VSMapperError(f"{path}: is a folder, not {what}")
     return size
@@ -103,7 +103,7 @@ def _read_file(path: Path) -> bytes:
     try:
         return read_bounded(path, MAX_FILE_BYTES, "spreadsheets")
     except OSError as error:
-        raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
+        raise read_error(path, error) from None
 
 
 def _too_big(path: Path, rows: int, columns: int) -> None:
@@ -132,7 +132,7 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     try:
         data = _read_file(path)
     except OSError as error:
-        raise VSMapperError(f"{path}: cannot be read ({error.strerror})") from None
+        raise read_error(path, error) from None
     problem = not_text(data)
     if problem:
         raise VSMapperError(f"{path}: {problem}")
