@@ -1166,3 +1166,16 @@ def test_a_setting_given_twice_is_refused(tmp_path: Path) -> None:
         "Settings, row 3, Hours per day: given twice (row 1 too); keep one (otherwise the "
         "last would silently win)"
     ]
+
+
+def test_a_quote_that_never_closes_is_refused_naming_its_line(tmp_path: Path) -> None:
+    # The rest of the file became one stage's name, with times of 0, and no word.
+    path = write_csv(
+        tmp_path,
+        'Stage,Process time,Wait time\nIntake,1h,2h\n"Urgent review,3h,1d\nDeploy,1h,2h\n',
+    )
+    with pytest.raises(VSMapperError, match=r"line 3: a cell opens with a quote .* never closes"):
+        import_spreadsheet(path)
+    path = write_csv(tmp_path, 'Stage,Process time\n"Urgent" review,3h\n', "stray.csv")
+    with pytest.raises(VSMapperError, match=r"line 2: not readable as CSV .*twice \(\"\"\)"):
+        import_spreadsheet(path)

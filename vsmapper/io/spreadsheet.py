@@ -141,15 +141,23 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     named = re.fullmatch(r"sep=([^\r\n])\r?", first_lines[0])
     delimiter = named.group(1) if named else _delimiter(first_lines)
     records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Strict: a quote that never closes took every line after it into one cell, silently.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for fields in reader:
             _too_big(path, len(records) + 1, len(fields))
             if not (named and reader.line_num == 1):
                 records.append((reader.line_num, fields))
     except csv.Error as error:
+        if "end of data" in str(error):
+            start = records[-1][0] + 1 if records else 1
+            raise VSMapperError(
+                f'{path}: line {start}: a cell opens with a quote (") that never closes, '
+                "so every line after it would be read into that cell"
+            ) from None
         raise VSMapperError(
-            f"{path}: line {reader.line_num}: not readable as CSV ({error})"
+            f"{path}: line {reader.line_num}: not readable as CSV ({error}); write a quote "
+            'inside a quoted cell twice ("")'
         ) from None
     header = header_place(fields for _, fields in records)
     figures = figure_columns(records[header][1]) if delimiter == ";" and records else set()
