@@ -459,6 +459,29 @@ def test_settings_problems_name_the_settings_sheet(tmp_path: Path) -> None:
     ]
 
 
+def test_a_misspelt_setting_is_refused_and_an_unknown_one_noted(tmp_path: Path) -> None:
+    # "Hours per dya" was skipped without a word: every day of the map became 8 hours.
+    settings = [["Hours per dya", 6], ["Demand per wk", 10], ["Hourly rate", 80], ["Owner", "Ana"]]
+    path = write_xlsx(tmp_path, {"Stages": [["Stage"], ["A"]], "Settings": settings})
+    assert problems_of(path) == [
+        "Settings, row 1: 'Hours per dya' is not a setting VSMapper knows; did you mean "
+        "'Hours per day'?",
+        "Settings, row 2: 'Demand per wk' is not a setting VSMapper knows; did you mean "
+        "'Demand per week'?",
+        "Settings, row 3: 'Hourly rate' is not a setting VSMapper knows; did you mean "
+        "'Hourly cost'?",
+    ]
+    path = write_xlsx(
+        tmp_path, {"Stages": [["Stage"], ["A"]], "Settings": settings[3:]}, "owner.xlsx"
+    )
+    notices: list[str] = []
+    import_spreadsheet(path, notices=notices)
+    assert notices == [
+        "Settings, row 1: 'Owner' left out: VSMapper reads Name, Description, Hours per day, "
+        "Days per week, Demand per week, Hourly cost, Currency"
+    ]
+
+
 def test_map_settings_out_of_range_are_named(tmp_path: Path) -> None:
     path = write_xlsx(
         tmp_path,

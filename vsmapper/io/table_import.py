@@ -897,6 +897,9 @@ def read_settings(table: Table, problems: Problems) -> Settings:
         if len(cells) < 2 or not isinstance(cells[0].value, str):
             continue
         label = lookup.get(_split_header(cells[0].value)[0])
+        if label is None and not _is_blank(cells[1].value):
+            _unknown_setting(cells[0].value, row, lookup, problems)
+            continue
         if label is not None and label in rows:
             problems.add(
                 f"Settings, row {row}, {label}: given twice (row {rows[label]} too); keep one "
@@ -920,6 +923,22 @@ def read_settings(table: Table, problems: Problems) -> Settings:
         hourly_cost=found.get("Hourly cost"),
         currency=(found.get("Currency") or "").strip() or None,
     )
+
+
+def _unknown_setting(text: str, row: int, lookup: dict[str, str], problems: Problems) -> None:
+    """A misspelt setting is a problem ("did you mean"): "Hours per dya" left every day 8
+    hours; any other label with a value is noted and left out."""
+    close = difflib.get_close_matches(_split_header(text)[0][:100], lookup, n=1, cutoff=0.7)
+    if close:
+        problems.add(
+            f"Settings, row {row}: {quoted(text.strip())} is not a setting VSMapper knows; "
+            f"did you mean '{lookup[close[0]]}'?"
+        )
+    else:
+        problems.notice(
+            f"Settings, row {row}: {quoted(text.strip())} left out: VSMapper reads "
+            f"{', '.join(SETTINGS_NAMES)}"
+        )
 
 
 class _RowReader:
