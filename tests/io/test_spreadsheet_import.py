@@ -605,8 +605,8 @@ def test_an_old_stage_name_is_read_through_the_id_made_from_it_and_said(
                 ["C", "coding", ""],
             ],
             "row 2, Next: 'Coding' is not a stage in this sheet (a stage renamed in the Stages "
-            "sheet keeps its old name in the Next, Rework to, AI opportunities and Scenarios "
-            "cells: write its new name or its Id there)",
+            "sheet keeps its old name in the Next, Rework to, AI opportunities, Scenarios and "
+            "Statuses cells: write its new name or its Id there)",
         ),
         # Renamed into each other's names: Intake's "Build" meant the stage now "Compile",
         # and was read as the one now called "Build", with no word said.

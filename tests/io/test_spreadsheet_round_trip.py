@@ -420,8 +420,8 @@ def test_a_renamed_stage_whose_id_is_not_made_from_its_old_name_is_named_with_th
         import_spreadsheet(path)
     unknown = (
         "'Code review' is not a stage in this sheet (a stage renamed in the Stages sheet keeps "
-        "its old name in the Next, Rework to, AI opportunities and Scenarios cells: write its "
-        "new name or its Id there)"
+        "its old name in the Next, Rework to, AI opportunities, Scenarios and Statuses cells: "
+        "write its new name or its Id there)"
     )
     # The review bot's row is refused for its stage; the scenarios enabling it are not.
     assert caught.value.details == [
@@ -429,4 +429,30 @@ def test_a_renamed_stage_whose_id_is_not_made_from_its_old_name_is_named_with_th
         f"AI opportunities, row 2, Also: {unknown}",
         f"AI opportunities, row 3, Stage: {unknown}",
         f"Scenarios, row 5, Overrides: {unknown}",
+    ]
+
+
+def test_a_tracker_s_statuses_survive_a_workbook(tmp_path: Path, example: ValueStream) -> None:
+    # The workbook had no place for them: next month's export no longer measured in one step.
+    statuses = {
+        "Backlog": {"stage": None, "state": "ignore"},
+        "In review": {"stage": "review", "state": "working"},
+        "Ready for review": {"stage": "review", "state": "waiting"},
+        "Done": {"stage": None, "state": "done"},
+    }
+    stream = map_from_data({**example.model_dump(mode="json", by_alias=True), "statuses": statuses})
+    path = tmp_path / "measured.xlsx"
+    export_xlsx(stream, path)
+    assert import_spreadsheet(path) == stream
+    sheet = openpyxl.load_workbook(path)["Statuses"]
+    sheet["C3"], sheet["B4"] = "busy", "Nowhere"
+    broken = tmp_path / "broken.xlsx"
+    sheet.parent.save(broken)
+    with pytest.raises(VSMapperError) as caught:
+        import_spreadsheet(broken)
+    assert caught.value.details == [
+        "Statuses, row 3, State: 'busy' is not one of waiting, working, done, ignore",
+        "Statuses, row 4, Stage: 'Nowhere' is not a stage in this sheet (a stage renamed in "
+        "the Stages sheet keeps its old name in the Next, Rework to, AI opportunities, "
+        "Scenarios and Statuses cells: write its new name or its Id there)",
     ]

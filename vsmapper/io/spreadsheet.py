@@ -42,11 +42,12 @@ RATIO_CHECKED_FROM_BYTES = 2**20
 MAX_ZIP_MEMBERS = 10_000
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
-STAGES_SHEET, SETTINGS_SHEET, AI_SHEET, SCENARIOS_SHEET, PLAN_SHEET = (
+STAGES_SHEET, SETTINGS_SHEET, AI_SHEET, SCENARIOS_SHEET, STATUSES_SHEET, PLAN_SHEET = (
     "Stages",
     "Settings",
     "AI opportunities",
     "Scenarios",
+    "Statuses",
     "Improvement plan",
 )
 CSV_DELIMITERS = (",", ";", "\t")
@@ -321,6 +322,7 @@ def _xlsx_tables(path: Path, notices: list[str] | None = None) -> Workbook:
             table(SETTINGS_SHEET, SETTINGS_SHEET),
             table(AI_SHEET, AI_SHEET),
             table(SCENARIOS_SHEET, SCENARIOS_SHEET),
+            table(STATUSES_SHEET, STATUSES_SHEET),
         )
 
 

@@ -44,7 +44,7 @@ from vsmapper.model.duration import (
     read_decimal,
 )
 from vsmapper.model.kinds import guessed_kind_and_phase
-from vsmapper.model.stream import Phase, map_problems
+from vsmapper.model.stream import STATUS_STATES, Phase, map_problems
 from vsmapper.model.text import plain_text
 from vsmapper.model.validation import validation_messages
 
@@ -113,6 +113,7 @@ class Workbook:
     settings: Table | None = None
     ai: Table | None = None
     scenarios: Table | None = None
+    statuses: Table | None = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ SCENARIO_HEADERS: dict[str, tuple[str, ...]] = {
     "Overrides": (),
     "Demand factor": (),
 }
+STATUS_HEADERS: dict[str, tuple[str, ...]] = {"Status": (), "Stage": (), "State": ()}
 SETTINGS_NAMES: dict[str, tuple[str, ...]] = {
     "Name": ("map", "map name"),
     "Description": (),
@@ -672,8 +674,8 @@ class _Resolver:
         if self.has_ids:
             raise ValueError(
                 f"'{reference}' is not a stage in this sheet (a stage renamed in the Stages "
-                "sheet keeps its old name in the Next, Rework to, AI opportunities and "
-                "Scenarios cells: write its new name or its Id there)"
+                "sheet keeps its old name in the Next, Rework to, AI opportunities, "
+                "Scenarios and Statuses cells: write its new name or its Id there)"
             )
         raise ValueError(f"'{reference}' is not a stage in this sheet")
 
@@ -767,7 +769,9 @@ def read_map(
     scenarios = (
         _scenarios(workbook.scenarios, resolve, ai_ids, problems) if workbook.scenarios else []
     )
+    statuses = _statuses(workbook.statuses, resolve, problems) if workbook.statuses else {}
     data: dict[str, Any] = {
+        "statuses": statuses,
         "name": settings.name or name,
         "description": settings.description or "",
         "calendar": calendar,
@@ -1460,6 +1464,28 @@ def _opportunities(
         if stage_id is not None:
             found.setdefault(stage_id, []).append(opportunity)
     return found, set(taken)
+
+
+def _statuses(table: Table, resolve: _Resolver, problems: Problems) -> dict[str, Any]:
+    """Where each tracker status belongs on the map: a stage (blank for none) and a state."""
+    header = read_header(table, STATUS_HEADERS, problems, "Status")
+    if header is None:
+        return {}
+    found: dict[str, Any] = {}
+    for reader in _row_readers(table, header, problems):
+        status = reader.read("Status", _kept_text) or ""
+        stage = reader.read("Stage", read_text)
+        if status in found:
+            reader.add("Status", f"{quoted(status)} is given twice; keep one")
+        where = f"{reader.where}, Stage"
+        state = reader.read("State", read_choice)
+        if state not in STATUS_STATES:
+            reader.add("State", f"{quoted(state)} is not one of {', '.join(STATUS_STATES)}")
+        found[status] = {
+            "stage": stage and problems.check(where, resolve, stage, where),
+            "state": state,
+        }
+    return found
 
 
 def _scenarios(

@@ -298,6 +298,15 @@ def also_text(effects: list[SideEffect], named: dict[str, str]) -> str:
     )
 
 
+def status_rows(stream: ValueStream) -> list[Row]:
+    """Each tracker status with its stage (blank for none) and state (``STATUS_COLUMNS``)."""
+    named = references(stream)
+    return [
+        [status, named[found.stage] if found.stage else "", found.state]
+        for status, found in stream.statuses.items()
+    ]
+
+
 def scenario_rows(stream: ValueStream) -> list[Row]:
     """Each scenario's definition and its figures against the current map (``SCENARIO_COLUMNS``)."""
     named = references(stream)
@@ -369,6 +378,14 @@ def unguard_csv_text(text: str) -> str:
     """The text ``guard_csv_text`` was given."""
     guarded = text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS)
     return text[1:] if guarded else text
+
+
+STATUS_COLUMNS = (
+    Column("Status", width=30),
+    Column("Stage", width=30),
+    Column("State", width=12),
+)
+"""Where each tracker status belongs on the map (the Statuses sheet): a stage and a state."""
 
 
 PLAN_TABLE_COLUMNS = (

@@ -51,6 +51,7 @@ from vsmapper.io.tables import (
     SHARE_FORMAT,
     STAGE,
     STAGE_COLUMNS,
+    STATUS_COLUMNS,
     WAIT_HOURS,
     WORKBOOK_STAGE_COLUMNS,
     Column,
@@ -61,6 +62,7 @@ from vsmapper.io.tables import (
     scenario_rows,
     settings_values,
     stage_rows,
+    status_rows,
 )
 from vsmapper.model import ValueStream
 from vsmapper.model.stream import KINDS, MIN_SHARE, NO_COSTS, PHASES
@@ -925,7 +927,7 @@ def _fill_workbook(
     analysis = analyze(stream)
     stage_table, ai_table = stage_rows(stream, analysis), ai_rows(stream)
     scenario_table, settings = scenario_rows(stream), settings_values(stream)
-    plan_table = plan_rows(stream)
+    plan_table, status_table = plan_rows(stream), status_rows(stream)
     measured_names: list[Row] = (
         [[found.name] for found in measurement.stages] if measurement else []
     )
@@ -938,6 +940,7 @@ def _fill_workbook(
             _TextTable("AI opportunity", [column.title for column in AI_COLUMNS], ai_table, 1),
             _TextTable("scenario", [c.title for c in SCENARIO_COLUMNS], scenario_table, 0),
             _TextTable("plan item at", [c.title for c in PLAN_TABLE_COLUMNS], plan_table, 1),
+            _TextTable("status", [c.title for c in STATUS_COLUMNS], status_table, 0),
             _TextTable("measured stage", ["Name"], measured_names, 0),
         ],
     )
@@ -953,6 +956,12 @@ def _fill_workbook(
     stages = _SheetWriter(workbook, "Stages", [column.width for column in stage_columns])
     opportunities = _SheetWriter(workbook, "AI opportunities", [c.width for c in ai_columns])
     scenarios = _SheetWriter(workbook, "Scenarios", [column.width for column in scenario_columns])
+    # Where a tracker's statuses go, so that next month's export measures in one step.
+    statuses = (
+        _SheetWriter(workbook, "Statuses", [c.width for c in STATUS_COLUMNS])
+        if status_table
+        else None
+    )
     plan = (
         _SheetWriter(workbook, "Improvement plan", [c.width for c in PLAN_TABLE_COLUMNS])
         if plan_table
@@ -978,6 +987,8 @@ def _fill_workbook(
     _mark_critical_rows(stages.sheet, len(stage_table))
     opportunities.table(ai_columns, ai_table, "AIOpportunityTable")
     scenarios.table(scenario_columns, scenario_table, "ScenarioTable")
+    if statuses is not None:
+        statuses.table(STATUS_COLUMNS, status_table, "StatusTable")
     if plan is not None:
         plan.table(PLAN_TABLE_COLUMNS, plan_table, "ImprovementPlanTable")
     if forecast_sheet is not None and forecast is not None:
@@ -988,4 +999,10 @@ def _fill_workbook(
         settings_sheet.append(
             [settings_sheet.cell(label_text, font=BOLD), settings_sheet.cell(value)]
         )
-    return [summary, stages, opportunities, scenarios, *([plan] if plan is not None else [])]
+    return [
+        summary,
+        stages,
+        opportunities,
+        scenarios,
+        *(sheet for sheet in (statuses, plan) if sheet is not None),
+    ]

@@ -50,6 +50,7 @@ Confidence = Literal["low", "medium", "high"]
 WaitKind = Literal["queue", "fixed"]
 WAIT_KINDS: tuple[WaitKind, ...] = get_args(WaitKind)
 StatusState = Literal["waiting", "working", "done", "ignore"]
+STATUS_STATES: tuple[StatusState, ...] = get_args(StatusState)
 NoteKind = Literal["pain", "kaizen"]
 NoteStatus = Literal["open", "doing", "done"]
 

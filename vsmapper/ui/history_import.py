@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from vsmapper.model.stream import StatusMapping, ValueStream
+from vsmapper.model.stream import STATUS_STATES, StatusMapping, ValueStream
 from vsmapper.ui import settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.commands import try_perform
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from vsmapper.ui.main_window import MainWindow
 
 HISTORY_FILTER = "Work-item history (*.csv *.xlsx)"
-STATES = ("waiting", "working", "done", "ignore")
 NO_STAGE = "(no stage)"
 UNPLACED_FIX = "choose their stages in the Statuses table below"
 WINDOW_SETTLE_MS = 300
@@ -331,7 +330,7 @@ class HistoryImportDialog(QDialog):
             stage_box.addItems(names)
             stage_box.setCurrentIndex(ids.index(mapping.stage) if mapping.stage in ids else 0)
             state_box = QComboBox()
-            state_box.addItems(STATES)
+            state_box.addItems(STATUS_STATES)
             state_box.setCurrentText(mapping.state)
             stage_box.currentIndexChanged.connect(self._mapping_edited)
             state_box.currentIndexChanged.connect(self._mapping_edited)
