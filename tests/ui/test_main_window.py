@@ -193,6 +193,15 @@ def test_screenshot_of_a_bad_file_is_exit_3(
     assert not out.exists()
 
 
+def test_screenshot_of_a_spreadsheet_imports_it(tmp_path: Path, qapp: QApplication) -> None:
+    # It said "not valid JSON", though analyze and export read the same file.
+    sheet = tmp_path / "team.csv"
+    sheet.write_text("Stage,Process time\nPlan,1d\nShip,1h\n", encoding="utf-8")
+    out = tmp_path / "shot.png"
+    assert main(["--screenshot", str(out), str(sheet)]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
 def test_keyboard_only_workshop(qtbot: object, make_window: WindowFactory) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest

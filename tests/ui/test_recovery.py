@@ -334,3 +334,21 @@ def test_a_start_on_a_map_remembers_it_and_on_a_broken_file_says_why(
     # And on the terminal it was started from, in one line.
     err = capsys.readouterr().err
     assert err.startswith("vsmapper: ") and err.count("\n") == 1 and "broken.vsm.json" in err
+
+
+def test_a_spreadsheet_asked_for_at_start_or_opened_is_imported_as_a_new_map(
+    windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said "not valid JSON" over the example; opened as the map's file, Save would have
+    # written the map over the workbook.
+    sheet = tmp_path / "team.csv"
+    sheet.write_text("Stage,Process time,Wait time\nPlan,1d,2d\nBuild,2d,1d\n", encoding="utf-8")
+    (window,) = app.start(str(sheet))
+    assert [stage.name for stage in window.workspace.stream.stages] == ["Plan", "Build"]
+    assert window.workspace.path is None and not window.workspace.undo_stack.isClean()
+    window.workspace.undo_stack.setClean()
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: pytest.fail(str(args)))
+    sheet.write_text("Stage,Process time\nShip,1h\n", encoding="utf-8")
+    assert window.file.open_path(sheet)
+    assert [stage.name for stage in window.workspace.stream.stages] == ["Ship"]
+    assert window.workspace.path is None

@@ -86,7 +86,12 @@ def render_screenshot(
     in readable units and the default layout: the same picture on every machine."""
     application()
     use_display_unit("auto")
-    stream = files.open_map(file) if file else files.example_map()
+    if file is not None and files.is_spreadsheet(file):
+        from vsmapper.io.spreadsheet import import_spreadsheet
+
+        stream, file = import_spreadsheet(file), None
+    else:
+        stream = files.open_map(file) if file else files.example_map()
     window = MainWindow(stream, file, remember_layout=False)
     window.resize(*size)
     window.show()
@@ -187,6 +192,10 @@ def first_window(file: str | None) -> MainWindow:
     if not file:
         return new_window(files.example_map())
     path = files.absolute(file)
+    if files.is_spreadsheet(path):  # imported as a new map, saved as a map file of its own
+        window = new_window(files.example_map())
+        window.file.open_path(path, confirmed=True)
+        return window
     try:
         stream = files.open_map(path)
     except VSMapperError as error:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from vsmapper import RESOURCES
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
-from vsmapper.io.mapfile import MAP_SUFFIX, dump_map, load_map, parse_map_text
+from vsmapper.io.mapfile import IMPORT_SUFFIXES, MAP_SUFFIX, dump_map, load_map, parse_map_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import settings
 
@@ -47,6 +47,11 @@ def example_map() -> ValueStream:
 def open_map(path: Path) -> ValueStream:
     """Read a map for the app; any problem is one ``VSMapperError``."""
     return load_map(path)
+
+
+def is_spreadsheet(path: Path) -> bool:
+    """Whether ``path`` is a spreadsheet or CSV, which the app imports as a new map."""
+    return path.suffix.lower() in IMPORT_SUFFIXES
 
 
 def absolute(path: str | os.PathLike[str]) -> Path:

@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event: QDropEvent) -> None:
         for url in event.mimeData().urls():
             if url.isLocalFile():
-                self.file.open_dropped(Path(url.toLocalFile()))
+                self.file.open_path(Path(url.toLocalFile()))
                 event.acceptProposedAction()
                 return
 

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 AUTOSAVE_INTERVAL_MS = 30_000
 UNTITLED = "Untitled map"
-SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
 
 
 def name_from_file(path: Path) -> str:
@@ -111,10 +110,14 @@ class WindowFile(QObject):
             self.open_path(Path(name), confirmed=True)
 
     def open_path(self, path: Path, confirmed: bool = False) -> bool:
-        """Open a map file; an error is a dialog and the open map stays as it was."""
+        """Open a map file, or import a spreadsheet as a new map; an error is a dialog and
+        the open map stays as it was."""
         path = files.absolute(path)
         if not confirmed and not self.confirm_replace():
             return False
+        if files.is_spreadsheet(path):
+            # Opened as its map file, Save would have written the map over the workbook.
+            return self.import_path(path)
         try:
             stream = files.open_map(path)
         except VSMapperError as error:
@@ -273,13 +276,6 @@ class WindowFile(QObject):
             return
         if printed:
             self.window.show_message(f"Printed the {what}", 4000)
-
-    def open_dropped(self, path: Path) -> None:
-        """Open a map, or import a spreadsheet, dropped on the window."""
-        if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-            self.open_path(path)
-        elif self.confirm_replace():
-            self.import_path(path)
 
     def _on_changed_outside(self) -> None:
         """Another program changed the open file: reload it, or keep ours (Save asks first)."""
