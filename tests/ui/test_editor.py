@@ -281,6 +281,10 @@ def test_save_as_names_an_untitled_map_after_its_file_and_says_where(
     assert window.windowTitle().startswith("checkout-flow")
     assert window.message_label.text() == f"Saved {target}"
     assert not window.isWindowModified()
+    # Over the room's map, the file's name alone: its folder is the coach's own.
+    window.menus.presentation_action.trigger()
+    window.menus.save_action.trigger()
+    assert window.messages.over_map.text() == "Saved checkout-flow.vsm.json"
 
 
 def test_a_refusal_is_said_in_the_message_area_beside_the_summary(window: MainWindow) -> None:

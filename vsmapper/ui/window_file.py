@@ -184,7 +184,9 @@ class WindowFile(QObject):
         self.workspace.set_path(path)
         settings.remember_recent(str(path))
         settings.LAST_FOLDER.set(str(path.parent))
-        self.window.show_message(f"Saved {path}")
+        # Over the room's map, the folder (a client's name, a home folder) is the coach's own.
+        presenting = self.window.menus.presentation_action.isChecked()
+        self.window.show_message(f"Saved {path.name if presenting else path}")
         return True
 
     def import_dialog(self) -> None:
