@@ -59,6 +59,7 @@ from vsmapper.ui.survey import (
     SpreadChart,
     SurveyWindow,
 )
+from vsmapper.workshop.merge import apply_merge
 
 
 @pytest.fixture
@@ -565,12 +566,18 @@ def test_a_new_map_asks_before_it_ends_a_round_and_keeps_it_by_default(window, q
     answer_round_question("Enter", asked)
     window.menus.new_action.trigger()
     # Ctrl+N ended the round at once: the phones got 404, a status line the only sign.
+    # Nor did it say the answers not applied went with it.
     assert asked == [
         "End the estimate round on “Feature delivery (chain with rework)”? 1 participant answered so far; "
-        "the page on their phones stops."
+        "the page on their phones stops. Their answers are not in the map yet: ending the "
+        "round drops them (Keep the round, then Apply merge)."
     ]
     assert survey.round is not None and snapshot(window) == before
     assert post(survey.round.address, "p2", {"coding": {"pca": 60}}) == 200
+    apply_merge(window.workspace.document, survey.round.merge())
+    answer_round_question("Enter", asked)
+    assert not window.workshop.confirm_end_round()
+    assert asked[-1].endswith("the page on their phones stops.")  # all in the map now
     survey.close_round()
 
 

@@ -453,6 +453,16 @@ class SurveyWindow(QDialog):
             if item.checkState() == Qt.CheckState.Checked
         ]
 
+    def answers_not_applied(self) -> bool:
+        """Whether the answers so far are not all in the map yet."""
+        self.poll()
+        merge = self._shown_merge
+        return (
+            merge is not None
+            and bool(merge.responses)
+            and not holds_merge(self.workspace.stream, merge)
+        )
+
     def _show_state(self) -> None:
         """Enable what can be done now, and say whether the map holds the answers shown."""
         is_open = self.round is not None

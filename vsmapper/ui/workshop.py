@@ -262,11 +262,18 @@ class Workshop:
         if survey is None or survey.round is None:
             return True
         answered = counted(survey.round.responses, "participant")
+        # A room's answers went with the window: the question said nothing of them.
+        unapplied = (
+            " Their answers are not in the map yet: ending the round drops them (Keep the "
+            "round, then Apply merge)."
+            if survey.answers_not_applied()
+            else ""
+        )
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Estimate round open",
             f"End the estimate round on “{self.workspace.stream.name}”? {answered} answered "
-            "so far; the page on their phones stops.",
+            f"so far; the page on their phones stops.{unapplied}",
             QMessageBox.StandardButton.NoButton,
             self.window,
         )
