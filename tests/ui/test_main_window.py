@@ -247,6 +247,24 @@ def test_keyboard_only_workshop(qtbot: object, make_window: WindowFactory) -> No
     assert window.metrics.isVisible()
 
 
+def test_connect_offers_a_stage_beside_the_selected_one_last(
+    make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA testing, its flow out lost: Ctrl+L offered Security review, beside it, first.
+    from PySide6.QtWidgets import QInputDialog
+
+    window = make_window(load_map(example_map_path()))
+    window.workspace.document.disconnect("qa", "approval")
+    window.workspace.refresh_now()
+    offered: list[list[str]] = []
+    monkeypatch.setattr(
+        QInputDialog, "getItem", lambda *args: (offered.append(args[3]) or "", False)
+    )
+    window.select(["qa"])
+    window.menus.connect_action.trigger()
+    assert offered[0][0] == "Change approval (CAB)" and offered[0][-1] == "Security review"
+
+
 def test_connect_disconnect_and_rework_target_each_undo_exactly(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -251,13 +251,10 @@ class Document:
     def _ends_beside(self, stage_id: str) -> list[str]:
         """``stage_id`` and, when it ends the map, the stages in parallel with it that end it
         too (the same predecessors, no successor), in the map's order."""
-        flows = self.stream.flows
-        sources = {f.source for f in flows}
+        sources = {f.source for f in self.stream.flows}
         if stage_id in sources:
             return [stage_id]
-        before: dict[str, set[str]] = {}
-        for f in flows:
-            before.setdefault(f.target, set()).add(f.source)
+        before = self.stream.predecessors()
         mine = before.get(stage_id)
         return [
             other.id

@@ -332,12 +332,17 @@ class ValueStream(Model):
             )
         )
 
+    def predecessors(self) -> dict[str, set[str]]:
+        """The stages that flow straight into each stage, by its id (none: not listed)."""
+        sources: dict[str, set[str]] = {}
+        for flow in self.flows:
+            sources.setdefault(flow.target, set()).add(flow.source)
+        return sources
+
     def upstream(self, stage_id: str) -> set[str]:
         """Every other stage whose work flows into ``stage_id``, directly or through others."""
         # Without networkx: the Properties panel asks after every edit of a selected stage.
-        sources: dict[str, list[str]] = {}
-        for flow in self.flows:
-            sources.setdefault(flow.target, []).append(flow.source)
+        sources = self.predecessors()
         found: set[str] = set()
         waiting = [stage_id]
         while waiting:
