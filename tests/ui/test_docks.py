@@ -9,7 +9,14 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
 from vsmapper.ui import files
-from vsmapper.ui.docks import MAP_LEAST, TABBED, bottom_room, needed_height, save_arrangement
+from vsmapper.ui.docks import (
+    MAP_LEAST,
+    TABBED,
+    bottom_room,
+    needed_height,
+    save_arrangement,
+    stack_right_column,
+)
 from vsmapper.ui.main_window import MainWindow
 
 FIRST_STARTS = [(1728, 972), (1152, 648)]
@@ -224,7 +231,13 @@ def test_an_arrangement_left_on_a_large_screen_fits_a_small_one(qtbot: QtBot) ->
     qtbot.waitUntil(lambda: stages.height() <= bottom_room(again, stages) + 2)
     assert again.view.height() >= MAP_LEAST * again.height() - 2
     assert again.docks["Properties"] in again.tabifiedDockWidgets(again.docks["Metrics"])
+    # The same height again keeps what the user made of it there.
+    stack_right_column(again, again.docks, tabbed=False)
+    save_arrangement(again)
     again.close()
+    last = opened(FIRST_STARTS[1])
+    assert last.docks["Properties"] not in last.tabifiedDockWidgets(last.docks["Metrics"])
+    last.close()
 
 
 def test_the_view_menu_ticks_the_panels_a_remembered_arrangement_left_open(

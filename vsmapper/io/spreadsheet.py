@@ -123,6 +123,33 @@ def _too_big(path: Path, rows: int, columns: int) -> None:
 # --- CSV -------------------------------------------------------------------------------------
 
 
+def _csv_records(
+    path: Path, text: str, delimiter: str, strict: bool
+) -> list[tuple[int, list[str]]]:
+    """Each row of a CSV text with the line it ends on. Strict first: a quote that never
+    closes took every line after it into one cell, silently; anything else strict refuses
+    (a space after a closing quote) is read as it always was."""
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    try:
+        for fields in reader:
+            _too_big(path, len(records) + 1, len(fields))
+            records.append((reader.line_num, fields))
+    except csv.Error as error:
+        if "end of data" in str(error):
+            start = records[-1][0] + 1 if records else 1
+            raise VSMapperError(
+                f'{path}: line {start}: a cell opens with a quote (") that never closes, '
+                "so every line after it would be read into that cell"
+            ) from None
+        if strict:
+            return _csv_records(path, text, delimiter, strict=False)
+        raise VSMapperError(
+            f"{path}: line {reader.line_num}: not readable as CSV ({error})"
+        ) from None
+    return records
+
+
 def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     """The stage table of a CSV file: UTF-8 (with or without BOM), comma, semicolon or tab,
     or the separator Excel's ``sep=;`` first line names.
@@ -141,25 +168,9 @@ def _csv_tables(path: Path, notices: list[str] | None = None) -> Workbook:
     first_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     named = re.fullmatch(r"sep=([^\r\n])\r?", first_lines[0])
     delimiter = named.group(1) if named else _delimiter(first_lines)
-    records: list[tuple[int, list[str]]] = []
-    # Strict: a quote that never closes took every line after it into one cell, silently.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        for fields in reader:
-            _too_big(path, len(records) + 1, len(fields))
-            if not (named and reader.line_num == 1):
-                records.append((reader.line_num, fields))
-    except csv.Error as error:
-        if "end of data" in str(error):
-            start = records[-1][0] + 1 if records else 1
-            raise VSMapperError(
-                f'{path}: line {start}: a cell opens with a quote (") that never closes, '
-                "so every line after it would be read into that cell"
-            ) from None
-        raise VSMapperError(
-            f"{path}: line {reader.line_num}: not readable as CSV ({error}); write a quote "
-            'inside a quoted cell twice ("")'
-        ) from None
+    records = _csv_records(path, text, delimiter, strict=True)
+    if named:  # Excel's "sep=;" line names the separator, no row
+        records = [(line, fields) for line, fields in records if line != 1]
     header = header_place(fields for _, fields in records)
     figures = figure_columns(records[header][1]) if delimiter == ";" and records else set()
     decimal_commas = 0

@@ -230,7 +230,8 @@ def make_panels_after_first_paint(
             dock.make_when_shown()
         if then is not None:
             then()
-        fit_arrangement(window, panels)
+        if window.height() < settings.WINDOW_HEIGHT.get():
+            fit_arrangement(window, panels)
 
     after_first_paint(painted, make_shown)
 
@@ -309,9 +310,10 @@ def share_window(window: QMainWindow, docks: dict[str, PanelDock]) -> None:
 
 
 def fit_arrangement(window: QMainWindow, docks: dict[str, PanelDock]) -> None:
-    """Panels left as they were on a larger screen, fitted to this window: on a short one the
+    """Panels left as they were in a taller window, fitted to this one: on a short one the
     right column's panels as tabs, and no bottom panel past ``bottom_room`` (the Improvement
-    plan left 430 pixels tall at 1920×1080 gave the map 95 at 1280×720)."""
+    plan left 430 pixels tall at 1920×1080 gave the map 95 at 1280×720). A window as tall
+    keeps them as the user left them."""
     if window.height() < SHORT_WINDOW:
         stack_right_column(window, docks, tabbed=True)
     for dock in docks.values():
@@ -455,6 +457,7 @@ def save_arrangement(window: QMainWindow) -> None:
     """Remember the window's place and its docks for the next start."""
     settings.WINDOW_GEOMETRY.set(window.saveGeometry())
     settings.WINDOW_STATE.set(window.saveState())
+    settings.WINDOW_HEIGHT.set(window.height())
 
 
 def restore_arrangement(window: QMainWindow) -> bool:

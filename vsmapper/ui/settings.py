@@ -39,6 +39,8 @@ class Setting(Generic[T]):
 
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray())
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray())
+WINDOW_HEIGHT = Setting("window/height", int, 0)
+"""The window's height when its panels were saved: a smaller one fits them to it."""
 RECENT_FILES: Setting[list[str]] = Setting("files/recent", list, [])
 DISPLAY_UNIT = Setting("display/unit", str, "auto")
 LAST_FOLDER = Setting("files/last_folder", str, "")
