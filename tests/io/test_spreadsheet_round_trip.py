@@ -445,14 +445,26 @@ def test_a_tracker_s_statuses_survive_a_workbook(tmp_path: Path, example: ValueS
     export_xlsx(stream, path)
     assert import_spreadsheet(path) == stream
     sheet = openpyxl.load_workbook(path)["Statuses"]
-    sheet["C3"], sheet["B4"] = "busy", "Nowhere"
+    sheet["C3"], sheet["B4"], sheet["A5"], sheet["C2"] = "busy", "Nowhere", None, None
     broken = tmp_path / "broken.xlsx"
     sheet.parent.save(broken)
     with pytest.raises(VSMapperError) as caught:
         import_spreadsheet(broken)
     assert caught.value.details == [
+        "Statuses, row 2, State: the state is blank; write one of waiting, working, done, ignore",
         "Statuses, row 3, State: 'busy' is not one of waiting, working, done, ignore",
         "Statuses, row 4, Stage: 'Nowhere' is not a stage in this sheet (a stage renamed in "
         "the Stages sheet keeps its old name in the Next, Rework to, AI opportunities, "
         "Scenarios and Statuses cells: write its new name or its Id there)",
+        "Statuses, row 5, Status: the status is blank",
     ]
+    # A sheet of the team's own by that name is no reason to refuse the workbook.
+    workbook = openpyxl.load_workbook(path)
+    del workbook["Statuses"]
+    own = workbook.create_sheet("Statuses")
+    own.append(["Jira status", "Meaning"])
+    own.append(["In review", "waiting for a second pair of eyes"])
+    workbook.save(broken)
+    notices: list[str] = []
+    assert import_spreadsheet(broken, notices=notices).statuses == {}
+    assert "the Statuses sheet is left out" in notices[-1]

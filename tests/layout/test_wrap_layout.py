@@ -171,8 +171,9 @@ def test_a_lane_keeps_room_under_its_notes_for_loops_that_rise_over_others() -> 
 def test_loops_that_meet_nothing_need_no_more_room_than_the_lane_keeps() -> None:
     ids, edges = chain(6)
     loops = {"s01": "s00", "s03": "s02", "s05": "s04"}
-    (lane,) = wrapped_layout(ids, edges, room=SCREEN, per_lane=6, loops=loops).lanes
-    assert lane.loop_room == 0
+    notes = {"s00": ["pain"]}
+    placed = wrapped_layout(ids, edges, room=SCREEN, per_lane=6, notes=notes, loops=loops)
+    assert placed.lanes[0].loop_room == 0
 
 
 def test_parallel_stages_stack_in_one_slot_and_the_lane_grows() -> None:

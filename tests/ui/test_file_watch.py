@@ -191,7 +191,8 @@ def test_reloading_asks_before_it_ends_an_estimate_round_and_keeps_it_by_default
     # Reload from disk ended the room's round without a word: the phones got 404.
     assert asked == [
         "End the estimate round on “Feature delivery (chain with rework)”? 1 participant "
-        "answered so far; the page on their phones stops."
+        "answered so far; the page on their phones stops. Their answers are not in the map "
+        "yet: ending the round drops them (Keep the round, then Apply merge)."
     ]
     assert survey.round is not None and window.workspace.stream.name != "First outside edit"
     assert post(survey.round.address, "p2", {"coding": {"pca": 60}}) == 200

@@ -1719,8 +1719,9 @@ def test_a_status_typed_in_the_plan_is_kept_whole_as_one_step(window, qtbot) -> 
     table.setCurrentIndex(table.model().index(1, 5))
     table.edit(table.currentIndex())
     box = table.indexWidget(table.currentIndex())
-    box.setCurrentIndex(box.findText("doing"))
-    box.activated.emit(box.currentIndex())
+    box.showPopup()
+    box.view().setCurrentIndex(box.model().index(box.findText("doing"), 0))
+    QTest.keyClick(box.view(), Qt.Key.Key_Return)
     assert window.workspace.document.note(plan.note_ids[1]).status == "doing"
 
 

@@ -239,7 +239,15 @@ def _normalised(text: pl.Expr) -> pl.Expr:
 
 
 def parse_timestamp_series(values: pl.Series, day_first: bool | None = None) -> pl.Series:
-    """Naive datetimes from every date form the contract reads; null where none matches.
+    """Naive datetimes from every date form the contract reads, in the years a tracker
+    writes; null where none matches."""
+    parsed = _any_timestamps(values, day_first)
+    plausible = parsed.is_between(EARLIEST, LATEST, closed="left")
+    return parsed if plausible.fill_null(True).all() else parsed.set(~plausible, None)
+
+
+def _any_timestamps(values: pl.Series, day_first: bool | None = None) -> pl.Series:
+    """Naive datetimes from every date form the contract reads, in any year.
 
     The form that reads most of a sample is applied to the whole column at once; only the
     values it cannot read go through every form, so a million timestamps parse in one pass.
@@ -259,8 +267,7 @@ def parse_timestamp_series(values: pl.Series, day_first: bool | None = None) -> 
     if parsed.null_count() != values.null_count():
         failed = (parsed.is_null() & values.is_not_null()).arg_true()
         parsed = parsed.scatter(failed, _numeric_dates(values.gather(failed), day_first))
-    plausible = parsed.is_between(EARLIEST, LATEST, closed="left")
-    return parsed if plausible.fill_null(True).all() else parsed.set(~plausible, None)
+    return parsed
 
 
 _NUMERIC_DATE = r"^\s*(\d{1,2})([/.])(\d{1,2})[/.](\d{4})(?:[ T]+(\d{1,2}:\d{2}(?::\d{2})?))?\s*$"
@@ -671,9 +678,9 @@ def _timestamps(
 
 
 def _not_a_date(text: str) -> str:
-    """Why ``text`` is not read as a timestamp."""
-    year = re.match(r"\s*([+-]?\d{4,})-\d", text)
-    if year and not EARLIEST.year <= int(year[1]) < LATEST.year:
+    """Why ``text`` is not read as a timestamp: no form reads it, or its year is not one a
+    tracker writes."""
+    if _any_timestamps(pl.Series([text], dtype=pl.String)).is_not_null().any():
         return f"'{text[:60]}' is not a year a tracker writes ({EARLIEST.year}–{LATEST.year - 1})"
     return f"'{text[:60]}' is not a date ({DATE_FORMS})"
 

@@ -263,10 +263,10 @@ class _PastedMap:
     def _set(self, stage_id: str, targets: list[str]) -> None:
         # The same successors keep their flows where they were: a row pasted back unchanged
         # moved its flow to the end of the list, a change the map then had to be saved for.
-        untouched = stage_id not in self._touched
-        if untouched and set(targets) == set(self._successors.get(stage_id, [])):
+        targets = list(dict.fromkeys(targets))
+        if stage_id not in self._touched and targets == self._successors.get(stage_id, []):
             return
-        self._successors[stage_id] = list(dict.fromkeys(targets))
+        self._successors[stage_id] = targets
         self._touched.pop(stage_id, None)
         self._touched[stage_id] = None
 

@@ -13,6 +13,7 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -590,8 +591,15 @@ def read_text(cell: Cell) -> str:
 
 def _one_line(text: str) -> str:
     # A cell written with Alt+Enter holds a line break, which a name, id or choice never has;
-    # text without one keeps its spaces, as the map file has them.
-    return text.strip() if text.isprintable() else plain_text(text)
+    # text without one (or a control character) keeps its spaces, as the map file has them.
+    if text.isprintable() or not any(_breaks_a_line(char) for char in text):
+        return text.strip()
+    return plain_text(text)
+
+
+def _breaks_a_line(char: str) -> bool:
+    """A line break, or a control or format character such as a bidi override."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
 
 
 def _kept_text(cell: Cell | None) -> str | None:
@@ -1467,21 +1475,29 @@ def _opportunities(
 
 
 def _statuses(table: Table, resolve: _Resolver, problems: Problems) -> dict[str, Any]:
-    """Where each tracker status belongs on the map: a stage (blank for none) and a state."""
-    header = read_header(table, STATUS_HEADERS, problems, "Status")
-    if header is None:
+    """Where each tracker status belongs on the map: a stage (blank for none) and a state.
+    A Statuses sheet of the team's own, without VSMapper's columns, is left out with a note."""
+    header = read_header(table, STATUS_HEADERS, Problems(""), "Status")
+    if header is None or not {"Status", "State"} <= header.places.keys():
+        problems.notice(
+            "the Statuses sheet is left out: it has no Status and State columns as VSMapper "
+            "writes them"
+        )
         return {}
     found: dict[str, Any] = {}
     for reader in _row_readers(table, header, problems):
-        status = reader.read("Status", _kept_text) or ""
-        stage = reader.read("Stage", read_text)
-        if status in found:
-            reader.add("Status", f"{quoted(status)} is given twice; keep one")
+        status, state = reader.read("Status", _kept_text), reader.read("State", read_choice)
         where = f"{reader.where}, Stage"
-        state = reader.read("State", read_choice)
-        if state not in STATUS_STATES:
+        stage = reader.read("Stage", read_text)
+        if not (status or "").strip():
+            reader.add("Status", "the status is blank")
+        elif status in found:
+            reader.add("Status", f"{quoted(status)} is given twice; keep one")
+        if not state:
+            reader.add("State", f"the state is blank; write one of {', '.join(STATUS_STATES)}")
+        elif state not in STATUS_STATES:
             reader.add("State", f"{quoted(state)} is not one of {', '.join(STATUS_STATES)}")
-        found[status] = {
+        found[status or ""] = {
             "stage": stage and problems.check(where, resolve, stage, where),
             "state": state,
         }

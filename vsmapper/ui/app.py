@@ -87,9 +87,9 @@ def render_screenshot(
     application()
     use_display_unit("auto")
     if file is not None and files.is_spreadsheet(file):
-        from vsmapper.io.spreadsheet import import_spreadsheet
+        from vsmapper.ui.documents import import_map
 
-        stream, file = import_spreadsheet(file), None
+        stream, file = import_map(file), None
     else:
         stream = files.open_map(file) if file else files.example_map()
     window = MainWindow(stream, file, remember_layout=False)

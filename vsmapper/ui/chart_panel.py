@@ -825,7 +825,7 @@ class QueueChart(QWidget):
         item.setYRange(0, top * 1.1 or 1, padding=0)
 
 
-HOURGLASS_TITLE = "Where the time is, and where the AI is"
+HOURGLASS_TITLE = "Where the time is{today}, and where the AI is"
 
 
 class HourglassChart(QWidget):
@@ -833,7 +833,7 @@ class HourglassChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = _plot(HOURGLASS_TITLE, "", "% of expected lead time")
+        self.plot = _plot(HOURGLASS_TITLE.format(today=""), "", "% of expected lead time")
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         item = self.plot.getPlotItem()
@@ -846,10 +846,8 @@ class HourglassChart(QWidget):
         shares = hourglass(stream, workspace.scenario)
         # A scenario's view counts its AI ideas; the time is where it is today.
         today = " today" if workspace.scenario else ""
-        set_title(
-            self.plot.getPlotItem(),
-            f"Where the time is{today}, and where the AI is: {workspace.label}",
-        )
+        title = HOURGLASS_TITLE.format(today=today)
+        set_title(self.plot.getPlotItem(), f"{title}: {workspace.label}")
         time = f"of time{today}"
         item = self.plot.getPlotItem()
         self._bars.setOpts(

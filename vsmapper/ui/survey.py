@@ -324,6 +324,8 @@ class SurveyWindow(QDialog):
         self.workspace = workspace
         self.round: SurveyRound | None = None
         self._shown_merge: SurveyMerge | None = None
+        self._applied: SurveyMerge | None = None
+        """The answers last applied to the map."""
 
         self.stage_list = QListWidget(self)
         self.stage_list.setMaximumHeight(130)
@@ -454,12 +456,14 @@ class SurveyWindow(QDialog):
         ]
 
     def answers_not_applied(self) -> bool:
-        """Whether the answers so far are not all in the map yet."""
+        """Whether the answers so far are not all in the map yet: applied, then edited in the
+        map, they are."""
         self.poll()
         merge = self._shown_merge
         return (
             merge is not None
             and bool(merge.responses)
+            and merge != self._applied
             and not holds_merge(self.workspace.stream, merge)
         )
 
@@ -635,6 +639,8 @@ class SurveyWindow(QDialog):
             "Apply estimate round",
             lambda document: apply_merge(document, merge),
         )
+        if not problem:
+            self._applied = merge
         self._say(problem or "")
         self._show_state()
 

@@ -184,10 +184,13 @@ class WindowFile(QObject):
         self.workspace.set_path(path)
         settings.remember_recent(str(path))
         settings.LAST_FOLDER.set(str(path.parent))
-        # Over the room's map, the folder (a client's name, a home folder) is the coach's own.
-        presenting = self.window.menus.presentation_action.isChecked()
-        self.window.show_message(f"Saved {path.name if presenting else path}")
+        self.window.show_message(f"Saved {self._shown_path(path)}")
         return True
+
+    def _shown_path(self, path: Path) -> str:
+        """A file as a message names it: by its name alone over the room's map, where its
+        folder (a client's name, a home folder) is the coach's own."""
+        return path.name if self.window.menus.presentation_action.isChecked() else str(path)
 
     def import_dialog(self) -> None:
         """Open a map from a spreadsheet's stage table."""
@@ -254,7 +257,7 @@ class WindowFile(QObject):
             QMessageBox.warning(self.window, "Cannot export", str(error))
             return False
         settings.LAST_FOLDER.set(str(path.parent))
-        self.window.show_message(f"Exported {path}")
+        self.window.show_message(f"Exported {self._shown_path(path)}")
         return True
 
     def print_document(self, what: str, preview: bool = False) -> None:

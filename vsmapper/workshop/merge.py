@@ -156,7 +156,7 @@ def merge_answers(
 
 def pain_key(text: str) -> str:
     """What two pain points share when they are the same: their words, whatever the case,
-    spacing or a closing full stop."""
+    the spacing or the full stops and exclamation marks they end with."""
     return " ".join(text.split()).rstrip(".!").casefold()
 
 

@@ -438,7 +438,8 @@ class MapScene(QGraphicsScene):
             # Presenting, notes as large as names when the map still shows whole at a
             # readable size, with a little to spare (the view fits with a margin); else as on
             # screen, the map as large as before.
-            for style in (PRESENTED, ON_SCREEN) if self._presenting else (ON_SCREEN,):
+            larger = self._presenting and bool(noted or above)  # else the same places
+            for style in (PRESENTED, ON_SCREEN) if larger else (ON_SCREEN,):
                 placement = wrapped_layout(
                     ids,
                     edges,
