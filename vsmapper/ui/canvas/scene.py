@@ -435,9 +435,9 @@ class MapScene(QGraphicsScene):
         automatic_key: tuple[object, ...] = (ids, edges, self._room, self._presenting, header)
         automatic_key += (above, noted, lowered, loops)
         if automatic_key != self._automatic_key or self._automatic is None:
-            # Presenting, notes as large as names when the map still shows whole at a
-            # readable size, with a little to spare (the view fits with a margin); else as on
-            # screen, the map as large as before.
+            # Presenting, notes in larger type when the map still shows whole at a readable
+            # size, with a little to spare (the view fits with a margin); else as on screen,
+            # the map as large as before.
             larger = self._presenting and bool(noted or above)  # else the same places
             for style in (PRESENTED, ON_SCREEN) if larger else (ON_SCREEN,):
                 placement = wrapped_layout(
