@@ -39,8 +39,23 @@ def test_every_table_and_list_of_the_panels_keeps_its_keys(make_window: WindowFa
             assert claimed(Qt.Key.Key_F2) and claimed(Qt.Key.Key_Return, CONTROL), title
             assert claimed(Qt.Key.Key_Return) and claimed(Qt.Key.Key_Down), title
             assert not claimed(Qt.Key.Key_Return, CONTROL | SHIFT), title  # "Add parallel"
+            # The next and previous scenario: in the Scenarios panel they scrolled its table.
+            assert not claimed(Qt.Key.Key_PageDown, CONTROL), title
+            assert not claimed(Qt.Key.Key_PageUp, CONTROL), title
+            assert claimed(Qt.Key.Key_PageDown), title
             seen += 1
     assert seen >= 7
+
+
+def test_ctrl_page_down_in_a_table_shows_the_next_scenario(make_window: WindowFactory) -> None:
+    window = make_window(shown=True)
+    window.workspace.document.add_scenario(Scenario(id="fast", name="Fast review"))
+    window.workspace.refresh_now()
+    window.show_dock("Stages")
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_PageDown, CONTROL)
+    assert window.workspace.scenario is not None
+    assert window.workspace.scenario.id == "fast"
 
 
 def test_f2_in_the_scenario_list_renames_the_scenario_not_the_stage(

@@ -17,6 +17,7 @@ MOVE_KEYS = {
     Qt.Key.Key_PageDown,
 }
 ENTER_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter}
+PAGE_KEYS = {Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
 KEPT = "vsmapperTableKeys"
 """The application property saying its table keys are kept."""
 
@@ -30,9 +31,12 @@ def is_add_key(event: QKeyEvent) -> bool:
 def is_table_key(event: QKeyEvent) -> bool:
     """F2, and Enter or a move with any modifiers but Ctrl+Shift: what a table or list does.
 
-    Ctrl+Shift+Enter is no table's: it stays the window's "Add parallel stage".
+    Ctrl+Shift+Enter is no table's: it stays the window's "Add parallel stage"; nor are
+    Ctrl+Page Down and Up, the window's next and previous scenario.
     """
     both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    if event.key() in PAGE_KEYS and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        return False
     if event.key() in ENTER_KEYS | MOVE_KEYS:
         return event.modifiers() & both != both
     return event.key() == Qt.Key.Key_F2
