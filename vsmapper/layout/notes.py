@@ -4,8 +4,10 @@ The layout keeps the rows' height (``headroom``) above the box: above its lane, 
 a row, or under the box stacked over it, one to a row, so that none reaches the gap where
 branches join. A column's top box lower than its lane's top row has its notes over that row
 (``Placement.drops``), and a lane's last column counts its notes' ``reach`` in the lane's
-width. So notes cover no box, wait, flow or pill, nor one another, nor a rework loop at the
-first level; the next column's notes start beyond the second note of a row.
+width. So notes cover no box, wait, flow or pill, nor one another, nor a rework loop (a lane
+with notes keeps room under them for loops that rise over others, ``Lane.loop_room``); the
+next column's notes start beyond the second note of a row. How large notes are, and how many
+stand side by side, is their ``NoteStyle``: larger while presenting.
 """
 
 from __future__ import annotations

@@ -419,7 +419,7 @@ class MapScene(QGraphicsScene):
             self._edges = (stream.flows, tuple((flow.source, flow.target) for flow in stream.flows))
         edges = self._edges[1]
         fixed = {stage.id: stage.position for stage in stream.stages if stage.position is not None}
-        loops = tuple((stage_id, target) for stage_id, (target, _) in _drawn_loops(stream).items())
+        loops = tuple(_drawn_loops(stream).items())
         noted = tuple(
             sorted(
                 (stage_id, tuple(note.kind for note in notes))
@@ -643,7 +643,12 @@ class MapScene(QGraphicsScene):
         return self._right_edge
 
     def _place_reworks(self, stream: ValueStream) -> None:
-        loops = _drawn_loops(stream)
+        targets, names = _drawn_loops(stream), {stage.id: stage.name for stage in stream.stages}
+        loops = {
+            stage.id: (target, f"{_number(100 - stage.pca)}% rework → {names[target]}")
+            for stage in stream.stages
+            if (target := targets.get(stage.id))
+        }
         for stage_id in self._reworks.keys() - loops.keys():
             self.removeItem(self._reworks.pop(stage_id))
         key = (self._layout_key, tuple(loops.items()))
@@ -1022,14 +1027,10 @@ def _badge_texts(
     return texts
 
 
-def _drawn_loops(stream: ValueStream) -> dict[str, tuple[str, str]]:
-    """The rework loops drawn on the map, from stage to stage, with their labels."""
-    names = {stage.id: stage.name for stage in stream.stages}
+def _drawn_loops(stream: ValueStream) -> dict[str, str]:
+    """The rework loops drawn on the map: from a stage to the one it sends work back to."""
     return {
-        stage.id: (
-            stage.rework_to,
-            f"{_number(100 - stage.pca)}% rework → {names[stage.rework_to]}",
-        )
+        stage.id: stage.rework_to
         for stage in stream.stages
         if stage.rework_to not in (None, stage.id) and stage.pca < 100
     }
