@@ -237,9 +237,7 @@ class PropertiesPanel(QWidget):
         for field, _label, how, _placeholder in FIELDS:
             editor = self.editors[field]
             if every_field or not _being_typed(editor):
-                editor.blockSignals(True)
                 self._show_value(field, how, editor, stage)
-                editor.blockSignals(False)
         stream = self.workspace.stream
         cost = self.editors["hourly_cost"]
         assert isinstance(cost, QLineEdit)
@@ -261,14 +259,20 @@ class PropertiesPanel(QWidget):
                 editor = self.editors[field]
                 if editor.hasFocus() and isinstance(editor, QLineEdit | QPlainTextEdit):
                     shown = _text_of(editor)
-                    editor.blockSignals(True)
                     self._show_value(field, how, editor, stage)
-                    editor.blockSignals(False)
                     if _text_of(editor) != shown:
                         return
         super().keyPressEvent(event)
 
     def _show_value(self, field: str, how: str, editor: Any, stage: Stage) -> None:
+        """Show the stage's value in its field, as no edit of the user's."""
+        editor.blockSignals(True)
+        try:
+            self._fill_value(field, how, editor, stage)
+        finally:
+            editor.blockSignals(False)
+
+    def _fill_value(self, field: str, how: str, editor: Any, stage: Stage) -> None:
         value = getattr(stage, field)
         if how in ("phase", "kind", "wait_kind"):
             editor.setCurrentIndex(editor.findData(value))
