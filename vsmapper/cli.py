@@ -435,21 +435,22 @@ def run_app(args: argparse.Namespace) -> int:
     """Open the desktop app, or render it to a PNG with ``--screenshot``."""
     if not args.screenshot and (args.presentation or args.size != DEFAULT_SCREENSHOT_SIZE):
         raise UsageError("--size and --presentation go with --screenshot (see 'vsmapper --help')")
-    if args.screenshot:
-        if not args.screenshot.lower().endswith(".png"):
-            raise UsageError(f"{args.screenshot}: --screenshot writes a picture; name it *.png")
-        _check_not_the_input(args.file or str(example_map_path()), args.screenshot)
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from vsmapper.io.mapfile import collection_paused
+    if not args.screenshot:
+        from vsmapper.ui.start import run
 
-    # Start-up makes objects that live as long as the app; collecting among them is wasted
-    # time. From the first window's first paint the GUI thread collects (ui.app.started).
+        return run(args.file)
+    if not args.screenshot.lower().endswith(".png"):
+        raise UsageError(f"{args.screenshot}: --screenshot writes a picture; name it *.png")
+    _check_not_the_input(args.file or str(example_map_path()), args.screenshot)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from vsmapper.io.collector import collection_paused
+
     with collection_paused():
-        from vsmapper.ui.app import run
+        from vsmapper.ui.app import render_screenshot
 
-        return run(
-            args.file, screenshot=args.screenshot, size=args.size, presentation=args.presentation
-        )
+        file = Path(args.file) if args.file else None
+        render_screenshot(Path(args.screenshot), file, args.size, args.presentation)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,10 +25,11 @@ from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
 from vsmapper.model import Scenario, ValueStream
 from vsmapper.ui import app as app_module
 from vsmapper.ui import files, focus
-from vsmapper.ui.app import EXIT_AFTER_FIRST_PAINT, render_screenshot
+from vsmapper.ui.app import render_screenshot
 from vsmapper.ui.canvas.items import GRID
 from vsmapper.ui.commands import perform
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.start import EXIT_AFTER_FIRST_PAINT, START_SCREEN
 
 
 def example_map() -> ValueStream:
@@ -494,12 +495,12 @@ def start_environment(folder: Path) -> dict[str, str]:
     }
 
 
-def printed_by_a_start(folder: Path, probe: str, *args: str, first_paint_ends: bool = True) -> str:
+def printed_by_a_start(folder: Path, probe: str, *args: str, exit_after: str | None = "1") -> str:
     """The last line ``probe`` prints in a fresh process with settings of its own in ``folder``,
-    quitting after its first paint as the benchmark times a start."""
+    quitting after its first paint (or as ``exit_after`` says) as the benchmark times a start."""
     environment = start_environment(folder)
-    if first_paint_ends:
-        environment[EXIT_AFTER_FIRST_PAINT] = "1"
+    if exit_after:
+        environment[EXIT_AFTER_FIRST_PAINT] = exit_after
     result = subprocess.run(
         [sys.executable, "-c", probe, *args],
         capture_output=True,
@@ -526,6 +527,19 @@ def test_the_first_frame_waits_for_no_module_it_does_not_show(tmp_path: Path) ->
     assert printed_by_a_start(tmp_path, probe) == "0 []"
 
 
+def test_a_start_paints_its_start_screen_before_it_loads_the_map_or_the_window(
+    tmp_path: Path,
+) -> None:
+    # The model (pydantic) and the views take longer than Qt's own start: the start screen,
+    # naming the file, is on screen while they load.
+    probe = (
+        "import sys; from vsmapper.cli import main; code = main([]); "
+        "print(code, [name for name in ('pydantic', 'vsmapper.model', 'vsmapper.io.mapfile', "
+        "'vsmapper.ui.canvas', 'vsmapper.ui.main_window') if name in sys.modules])"
+    )
+    assert printed_by_a_start(tmp_path, probe, exit_after=START_SCREEN) == "0 []"
+
+
 def test_pyside_reads_the_source_of_none_of_the_apps_modules(tmp_path: Path) -> None:
     # PySide6 would read each module imported after it, for a feature VSMapper never selects;
     # every module keeps Qt's standard names (feature selection 0).
@@ -547,7 +561,7 @@ def test_the_first_window_imports_no_spreadsheet_library(tmp_path: Path) -> None
         "render_screenshot(Path(sys.argv[1]), None); print('openpyxl' in sys.modules)"
     )
     shot = str(tmp_path / "shot.png")
-    assert printed_by_a_start(tmp_path, probe, shot, first_paint_ends=False) == "False"
+    assert printed_by_a_start(tmp_path, probe, shot, exit_after=None) == "False"
 
 
 def test_a_start_pauses_garbage_collection_until_its_first_paint(tmp_path: Path) -> None:
@@ -556,8 +570,8 @@ def test_a_start_pauses_garbage_collection_until_its_first_paint(tmp_path: Path)
     # on: Python's own collections, in whichever thread allocates, may not run.
     probe = (
         "import gc; from vsmapper.cli import main; "
-        "from vsmapper.ui import app; seen = []; started = app.started; "
-        "app.started = lambda qt: (seen.append(gc.isenabled()), started(qt), "
+        "from vsmapper.ui import start; seen = []; started = start.started; "
+        "start.started = lambda qt: (seen.append(gc.isenabled()), started(qt), "
         "seen.append(gc.isenabled())); "
         "code = main([]); print(code, seen, gc.isenabled(), gc.get_freeze_count() > 0)"
     )
@@ -567,7 +581,7 @@ def test_a_start_pauses_garbage_collection_until_its_first_paint(tmp_path: Path)
 def test_garbage_is_collected_on_the_gui_thread_past_the_thresholds() -> None:
     # An estimate round's server thread that collected a window's old menus deadlocked with
     # the GUI thread deleting Qt objects.
-    from vsmapper.ui.app import collect_garbage
+    from vsmapper.ui.start import collect_garbage
 
     thresholds = gc.get_threshold()
     enabled = gc.isenabled()

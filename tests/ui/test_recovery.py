@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from tests.conftest import feature_chain_data
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data, save_map
 from vsmapper.ui import app, docks, files, settings
 from vsmapper.ui.docks import SHORT_WINDOW
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.start import StartScreen
 
 Answers = Callable[..., str]
 
@@ -334,6 +336,23 @@ def test_a_start_on_a_map_remembers_it_and_on_a_broken_file_says_why(
     # And on the terminal it was started from, in one line.
     err = capsys.readouterr().err
     assert err.startswith("vsmapper: ") and err.count("\n") == 1 and "broken.vsm.json" in err
+
+
+def test_the_start_screen_names_the_file_and_gives_way_to_its_window_once_painted(
+    windows: Callable[..., MainWindow], tmp_path: Path, qtbot: QtBot
+) -> None:
+    path = saved_map(tmp_path / "quarterly-delivery-review.vsm.json", "Quarterly")
+    start_screen = StartScreen(str(path))
+    start_screen.show_painted()
+    assert start_screen.isVisible() and start_screen.opening == path.name
+    # Its picture: the icon's dark tile on white, not a blank window.
+    picture = start_screen.grab().toImage()
+    assert picture.pixelColor(60, 75).lightness() < 80
+    assert picture.pixelColor(440, 20).lightness() == 255
+    (window,) = app.start(str(path), start_screen)
+    qtbot.waitUntil(lambda: not start_screen.isVisible())
+    assert window.isVisible() and window.workspace.stream.name == "Quarterly"
+    assert StartScreen(None).opening == "the example map"
 
 
 def test_a_spreadsheet_asked_for_at_start_or_opened_is_imported_as_a_new_map(

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import codecs
-import gc
 import json
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,6 +15,7 @@ from pydantic import ValidationError
 from vsmapper.errors import VSMapperError, quoted, read_error
 from vsmapper.io.atomic import write_atomically
 from vsmapper.io.bounded import read_bounded
+from vsmapper.io.collector import collection_paused
 from vsmapper.model.stream import FORMAT_NAME, FORMAT_VERSION, ValueStream
 from vsmapper.model.validation import as_written, place_of, user_error
 
@@ -121,22 +119,6 @@ def _tree_problem(data: Any) -> str | None:
         elif isinstance(node, list):
             pending.extend((child, (*loc, index)) for index, child in enumerate(node))
     return None
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector, then leave it on or off as it was.
-
-    Reading a map makes tens of thousands of objects and no cycles; the collections they
-    would set off cost more than the reading itself on a big map.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def parse_map_text(text: str, source: str = "map") -> ValueStream:

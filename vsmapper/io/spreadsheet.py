@@ -15,7 +15,8 @@ from typing import Any
 
 from vsmapper.errors import VSMapperError, counted, read_error
 from vsmapper.io.bounded import read_bounded
-from vsmapper.io.mapfile import IMPORT_SUFFIXES, collection_paused
+from vsmapper.io.collector import collection_paused
+from vsmapper.io.mapfile import IMPORT_SUFFIXES
 from vsmapper.io.table_import import (
     EMPTY,
     HEADER_SEARCH_ROWS,

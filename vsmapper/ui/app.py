@@ -1,27 +1,14 @@
-"""Start the desktop app, or render its window to a PNG."""
+"""The app's windows: the first on a file, recovered autosaves, and a window rendered to a PNG."""
 
 from __future__ import annotations
 
-import gc
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import cast
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QMessageLogContext,
-    QTimer,
-    QtMsgType,
-    qFormatLogMessage,
-    qInstallMessageHandler,
-)
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from vsmapper import RESOURCES, __version__
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.stream import ValueStream
@@ -29,51 +16,10 @@ from vsmapper.ui import files, settings
 from vsmapper.ui.canvas.render import png_bytes
 from vsmapper.ui.docks import SHORT_WINDOW, after_first_paint
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.start import application
 from vsmapper.ui.units import use_display_unit
 
-COLLECT_EVERY_MS = 500
-
-
-def collect_garbage() -> None:
-    """Collect what the generations past their thresholds hold, on the GUI thread.
-
-    Python collects in whichever thread allocates: an estimate round's server thread that
-    collected a window's old menus deadlocked with the GUI thread deleting Qt objects.
-    """
-    counts, thresholds = gc.get_count(), gc.get_threshold()
-    for generation in (2, 1, 0):
-        if counts[generation] > thresholds[generation]:
-            gc.collect(generation)
-            return
-
-
 SCREENSHOT_SIZE = (1600, 1000)
-EXIT_AFTER_FIRST_PAINT = "VSMAPPER_EXIT_AFTER_FIRST_PAINT"
-"""When set (to anything), the app quits right after its first window's first paint: how the
-start-up benchmark times a real start to the first frame a user sees."""
-
-
-NOISE = "This plugin does not support propagateSizeHints()"
-"""What the offscreen platform says on every window resize: nothing a user can act on, and
-it would turn a one-line error of ``--screenshot`` into many lines."""
-
-
-def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    """Qt's messages on standard error, as Qt prints them, all but ``NOISE``."""
-    if message != NOISE:
-        print(qFormatLogMessage(mode, context, message), file=sys.stderr)
-
-
-def application() -> QApplication:
-    """The one QApplication, named so settings and recovery files have a home."""
-    qInstallMessageHandler(_qt_message)
-    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
-    app.setApplicationName("VSMapper")
-    app.setOrganizationName("VSMapper")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("vsmapper")
-    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "vsmapper.svg")))
-    return app
 
 
 def render_screenshot(
@@ -186,65 +132,36 @@ def new_window(stream: ValueStream, path: Path | None = None) -> MainWindow:
     return window
 
 
-def first_window(file: str | None) -> MainWindow:
+def first_window(file: str | None, start_screen: QWidget | None = None) -> MainWindow:
     """A window on ``file``, read before the window is made (not opened after the example);
-    on the example when there is no file, or when it cannot be read (a dialog then says why)."""
-    if not file:
-        return new_window(files.example_map())
-    path = files.absolute(file)
-    if files.is_spreadsheet(path):  # imported as a new map, saved as a map file of its own
-        window = new_window(files.example_map())
+    on the example when there is no file, or when it cannot be read (a dialog then says why).
+    ``start_screen`` closes as the window paints."""
+    path = files.absolute(file) if file else None
+    stream: ValueStream | None = None
+    if path is not None and not files.is_spreadsheet(path):
+        try:
+            stream = files.open_map(path)
+        except VSMapperError as error:
+            # Said where it was asked for too: a window on the example is easily taken for it.
+            print(f"vsmapper: {error}", file=sys.stderr)
+    window = new_window(files.example_map()) if stream is None else new_window(stream, path)
+    if start_screen is not None:
+        after_first_paint(window.view.viewport(), start_screen.close)
+    if path is not None and stream is not None:
+        settings.LAST_FOLDER.set(str(path.parent))
+        settings.remember_recent(str(path))
+    elif path is not None:  # a spreadsheet, imported as a new map; or a file refused, and why
         window.file.open_path(path, confirmed=True)
-        return window
-    try:
-        stream = files.open_map(path)
-    except VSMapperError as error:
-        # Said where it was asked for too: a window on the example is easily taken for it.
-        print(f"vsmapper: {error}", file=sys.stderr)
-        window = new_window(files.example_map())
-        window.file.open_path(path, confirmed=True)
-        return window
-    settings.LAST_FOLDER.set(str(path.parent))
-    settings.remember_recent(str(path))
-    return new_window(stream, path)
+    return window
 
 
-def start(file: str | None) -> list[MainWindow]:
+def start(file: str | None, start_screen: QWidget | None = None) -> list[MainWindow]:
     """The windows of a new start: ``file`` (or the example), then every orphaned autosave."""
     recoveries = files.orphaned_recoveries()
-    first = first_window(file)
+    first = first_window(file, start_screen)
     # Fitted before the recovery questions: behind them it showed at 100 %, hugely zoomed.
     first.view.fit()
     windows = offer_recoveries(first, recoveries)
     for shown in windows:
         shown.view.fit()
     return windows
-
-
-def run(
-    file: str | None,
-    screenshot: str | None = None,
-    size: tuple[int, int] = SCREENSHOT_SIZE,
-    presentation: bool = False,
-) -> int:
-    """Open the app on ``file`` (or the example); with ``screenshot``, render and exit."""
-    if screenshot:
-        render_screenshot(Path(screenshot), Path(file) if file else None, size, presentation)
-        return 0
-    app = application()
-    windows = start(file)
-    after_first_paint(windows[0].view.viewport(), lambda: started(app))
-    return app.exec()
-
-
-def started(app: QApplication) -> None:
-    """After the first window's first paint: collect garbage again, from here on, on the
-    GUI thread only."""
-    # Frozen, the objects start-up made are never walked again: a full collection in the
-    # middle of an edit would otherwise walk them all.
-    gc.freeze()
-    collector = QTimer(app, interval=COLLECT_EVERY_MS)
-    collector.timeout.connect(collect_garbage)
-    collector.start()
-    if os.environ.get(EXIT_AFTER_FIRST_PAINT):
-        app.quit()
