@@ -90,6 +90,16 @@ def test_a_participant_fills_in_and_sends_the_page(
         browser.evaluate("document.getElementById('s0-wait_time').getAttribute('aria-invalid')")
         == "true"
     )
+    # Every refused field is marked at once, the first with the keys.
+    browser.evaluate("document.getElementById('s0-wait_time-problem').textContent = ''")
+    browser.evaluate("document.getElementById('s0-wait_time').removeAttribute('aria-invalid')")
+    browser.evaluate("document.getElementById('s1-process_time').value = '5d-1d'")
+    browser.evaluate("document.getElementById('send').click()")
+    assert "(and 1 more)" in browser.wait_for(error + ".includes('more') && " + status)
+    marked = "Array.from(document.querySelectorAll('[aria-invalid=true]'), e => e.id)"
+    assert browser.evaluate(marked) == ["s0-wait_time", "s1-process_time"]
+    assert browser.evaluate("document.activeElement.id") == "s0-wait_time"
+    browser.evaluate("document.getElementById('s1-process_time').value = ''")
 
     browser.evaluate("document.getElementById('withdraw').click()")
     assert "taken back" in browser.wait_for(status + ".includes('taken back') && " + status)

@@ -166,6 +166,27 @@ def test_a_refusal_quotes_what_was_typed(survey) -> None:
     assert reply["reason"].startswith("'3d-1d' is out of order")
 
 
+def test_every_refused_field_is_named_at_once(survey) -> None:
+    # The phone marked one field per send: a participant mended it, sent, and met the next.
+    answer = {
+        "participant": "p",
+        "stages": {
+            "coding": {"wait_time": "3 dayz", "process_time": "4h", "pca": "0.9"},
+            "review": {"process_time": "5d-1d", "pain": "slow"},
+        },
+    }
+    status, reply = post(survey, answer)
+    assert status == 400
+    assert [(one["stage"], one["field"]) for one in reply["fields"]] == [
+        ("coding", "wait_time"),
+        ("coding", "pca"),
+        ("review", "process_time"),
+    ]
+    assert reply["stage"] == "coding" and reply["field"] == "wait_time"
+    assert reply["error"] == f"Coding.wait_time: {reply['reason']} (and 2 more)"
+    assert survey.responses == 0
+
+
 def test_script_in_a_pain_point_is_kept_as_plain_text(survey) -> None:
     text = "<img src=x onerror=alert(1)>"
     assert post(survey, {"participant": "p", "stages": {"review": {"pain": text}}})[0] == 200

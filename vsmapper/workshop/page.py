@@ -208,9 +208,13 @@ complete and accurate. Your answer is anonymous.</p>
       return response.json().then(function (body) {
         if (response.ok) { remember(stages); say(done, "ok"); return; }
         say(body.error || "Not taken", "error");
-        var index = stageIds.indexOf(body.stage);
-        var control = document.getElementById("s" + index + "-" + body.field);
-        if (index >= 0 && control) { mark(control, body.reason); control.focus(); }
+        (body.fields || []).forEach(function (refused) {
+          var index = stageIds.indexOf(refused.stage);
+          var control = document.getElementById("s" + index + "-" + refused.field);
+          if (index >= 0 && control) { mark(control, refused.reason); }
+        });
+        var marked = firstMarked();
+        if (marked) { marked.focus(); }
       });
     }).catch(function () { say("The round is closed or out of reach.", "error"); });
   }

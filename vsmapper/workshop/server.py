@@ -46,6 +46,7 @@ class AnswerError(ValueError):
     stage_id = ""
     field = ""
     reason = ""
+    refused: tuple[AnswerError, ...] = ()
 
     @classmethod
     def at(cls, stage: Stage, field: str, reason: str) -> AnswerError:
@@ -54,8 +55,19 @@ class AnswerError(ValueError):
         error.stage_id, error.field, error.reason = stage.id, field, reason
         return error
 
-    def to_json(self) -> dict[str, str]:
-        """The refusal as the page reads it: the message, and the field's place and reason."""
+    @classmethod
+    def of_fields(cls, refused: list[AnswerError]) -> AnswerError:
+        """The refusals of several fields at once, so that the page marks every one."""
+        first = refused[0]
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+        error = cls(f"{first}{more}")
+        error.stage_id, error.field, error.reason = first.stage_id, first.field, first.reason
+        error.refused = tuple(refused)
+        return error
+
+    def to_json(self) -> dict[str, Any]:
+        """The refusal as the page reads it: the message, and the first field's place and
+        reason, then every refused field's."""
         if not self.field:
             return {"error": str(self)}
         return {
@@ -63,6 +75,10 @@ class AnswerError(ValueError):
             "stage": self.stage_id,
             "field": self.field,
             "reason": self.reason,
+            "fields": [
+                {"stage": one.stage_id, "field": one.field, "reason": one.reason}
+                for one in self.refused or (self,)
+            ],
         }
 
 
@@ -143,6 +159,7 @@ def parse_answer(
     if not isinstance(stages, dict):
         raise AnswerError("stages: expected an object of stage ids")
     answers: dict[str, StageAnswer] = {}
+    refused: list[AnswerError] = []
     for stage_id, fields in stages.items():
         if stage_id not in stage_ids:
             raise AnswerError(f"stages: '{stage_id[:60]}' is not a stage of this round")
@@ -153,22 +170,33 @@ def parse_answer(
         for key in fields:
             if key not in ANSWER_FIELDS:
                 raise AnswerError(f"{name}: unknown field '{str(key)[:40]}'")
-        pain = fields.get("pain") or ""
-        if not isinstance(pain, str):
-            raise AnswerError.at(stage, "pain", "expected a text")
-        if len(pain) > MAX_PAIN_CHARS:
-            raise AnswerError.at(stage, "pain", f"at most {MAX_PAIN_CHARS} characters")
-        _refuse_lone_surrogates(pain, f"{name}.pain")
-        calendar = stream.calendar
-        answer = StageAnswer(
-            wait_time=_typed(fields.get("wait_time"), "wait_time", stage, calendar),
-            process_time=_typed(fields.get("process_time"), "process_time", stage, calendar),
-            pca=_typed(fields.get("pca"), "pca", stage, calendar),
-            pain=plain_text(pain),
-        )
+        values: dict[str, Any] = {}
+        for field in ANSWER_FIELDS:
+            try:
+                values[field] = _read_field(fields.get(field), field, stage, stream.calendar)
+            except AnswerError as problem:
+                if not problem.field:
+                    raise
+                refused.append(problem)
+        answer = StageAnswer(**values)
         if answer != StageAnswer():
             answers[stage_id] = answer
+    if refused:
+        raise AnswerError.of_fields(refused)
     return participant.strip(), answers
+
+
+def _read_field(value: object, field: str, stage: Stage, calendar: Calendar) -> Any:
+    """One field of a stage's answer, or AnswerError."""
+    if field != "pain":
+        return _typed(value, field, stage, calendar)
+    pain = value or ""
+    if not isinstance(pain, str):
+        raise AnswerError.at(stage, "pain", "expected a text")
+    if len(pain) > MAX_PAIN_CHARS:
+        raise AnswerError.at(stage, "pain", f"at most {MAX_PAIN_CHARS} characters")
+    _refuse_lone_surrogates(pain, f"{stage.name}.pain")
+    return plain_text(pain)
 
 
 def round_token() -> str:
