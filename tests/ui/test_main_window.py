@@ -800,6 +800,28 @@ def test_esc_in_properties_puts_a_field_back_then_gives_the_keys_to_the_map(
     assert window.workspace.stream.stage("coding").people == 5
 
 
+def test_alt_enter_on_the_map_gives_the_keys_to_properties_and_esc_takes_them_back(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    # Only Shift+Tab, through whatever came before, reached Properties from the map.
+    window = make_window(load_map(example_map_path()), shown=True)
+    window.resize(1280, 680)
+    window.default_layout()  # Properties is a tab behind Metrics
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.view.setFocus()
+    window.select([])
+    assert not window.menus.properties_action.isEnabled()
+    window.select(["coding"])
+    QTest.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(window.docks["Properties"].in_view)
+    focus = QApplication.focusWidget()
+    assert focus is not None and window.properties.isAncestorOf(focus)
+    assert window.properties.editors["name"].text() == "Coding"
+    QTest.keyClick(focus, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.view
+    assert "Alt+Return" in window.menus.properties_action.shortcut().toString()
+
+
 def test_the_view_menu_brings_a_panel_tabbed_away_forward(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:

@@ -27,8 +27,6 @@ from vsmapper.ui.workshop import Workshop
 from vsmapper.ui.workspace import Workspace
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QUndoView
-
     from vsmapper.analysis.forecast import Forecast
     from vsmapper.ui.chart_panel import ChartsPanel
     from vsmapper.ui.insights_panel import InsightsPanel, LeverageView
@@ -114,11 +112,6 @@ class MainWindow(QMainWindow):
         return cast("ScenariosPanel", self.docks["Scenarios"].panel())
 
     @property
-    def history(self) -> QUndoView:
-        """The undo steps."""
-        return cast("QUndoView", self.docks["History"].panel())
-
-    @property
     def table(self) -> StageTableView:
         """The stages as a spreadsheet."""
         return cast("StageTableView", self.docks["Stages"].panel())
@@ -168,7 +161,7 @@ class MainWindow(QMainWindow):
         self.view.stepRequested.connect(self.step_selection)
         self.view.editRequested.connect(lambda _stage_id: self.rename_stage())
         self.scene.stageContextMenuRequested.connect(self.menus.show_context_menu)
-        self.scene.stageActivated.connect(self._on_stage_activated)
+        self.scene.stageActivated.connect(self.show_properties)
 
     def default_layout(self) -> None:
         """Give the panels their first share of the window."""
@@ -264,8 +257,10 @@ class MainWindow(QMainWindow):
         if found:
             self.select([found])
 
-    def _on_stage_activated(self, stage_id: str) -> None:
-        self.select([stage_id])
+    def show_properties(self, stage_id: str = "") -> None:
+        """Give the keys to the Properties panel, on ``stage_id`` or the selected stage."""
+        if stage_id:
+            self.select([stage_id])
         self.show_dock("Properties")
         self.properties.setFocus()
 

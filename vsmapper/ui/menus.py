@@ -159,6 +159,10 @@ class Menus:
             "Add a stage beside the selected one, with the same neighbours",
         )
         self.rename_action = self._action("Rena&me…", window.rename_stage, "F2")
+        self.properties_action = self._action(
+            "Propert&ies", window.show_properties, "Alt+Return", "Type in every field of the stage"
+        )
+        self.properties_action.setShortcuts([QKeySequence("Alt+Return"), QKeySequence("Alt+Enter")])
         self.move_later_action = self._action(
             "Move stage la&ter",
             lambda: editor.move_stage(later=True),
@@ -232,6 +236,7 @@ class Menus:
         self.stage_actions = [
             self.add_parallel_action,
             self.rename_action,
+            self.properties_action,
             self.move_earlier_action,
             self.move_later_action,
             self.connect_action,
@@ -276,6 +281,7 @@ class Menus:
                 self.add_after_action,
                 self.add_parallel_action,
                 self.rename_action,
+                self.properties_action,
                 self.move_earlier_action,
                 self.move_later_action,
                 self.connect_action,
@@ -369,7 +375,14 @@ class Menus:
         menu = QMenu(window)
         menu.addAction(self.add_after_action)
         if stage_id:
-            menu.addActions([self.add_parallel_action, self.rename_action, self.add_ai_action])
+            menu.addActions(
+                [
+                    self.add_parallel_action,
+                    self.rename_action,
+                    self.properties_action,
+                    self.add_ai_action,
+                ]
+            )
             menu.addActions(window.workshop.stage_actions)
             menu.addSeparator()
             menu.addActions(
