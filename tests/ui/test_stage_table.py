@@ -696,6 +696,16 @@ def test_selection_is_announced_only_when_the_user_makes_it(table: StageTableVie
     assert heard[-1] == ["refine"]
 
 
+def test_shift_space_selects_the_row_as_in_a_spreadsheet(table: StageTableView) -> None:
+    # It typed a space over the cell's value, in an editor left open.
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(2, WT))
+    QTest.keyClick(table, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+    assert table.state() != table.State.EditingState
+    assert [index.row() for index in table.selectionModel().selectedRows()] == [2]
+    assert table.selected_stage_ids() == ["coding"]
+
+
 # --- clipboard -------------------------------------------------------------------------
 
 

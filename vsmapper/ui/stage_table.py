@@ -583,6 +583,8 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
             self._move_to_row(self.currentIndex().row() + (-1 if up else 1))
         elif key == Qt.Key.Key_Tab and not event.modifiers() and self._at_last_cell():
             self.add_stage_after_current()
+        elif key == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+            self.selectRow(self.currentIndex().row())  # as in a spreadsheet; no space typed
         else:
             super().keyPressEvent(event)
 
