@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRectF, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QStandardPaths, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QPainterPathStroker
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QScrollBar, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QApplication, QLabel, QScrollBar, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
 from benchmarks.maps import synthetic_map
@@ -27,9 +27,8 @@ from vsmapper.layout import Room, lane_of
 from vsmapper.model import ValueStream
 from vsmapper.model.stream import Note
 from vsmapper.ui import theme
-from vsmapper.ui.canvas import MapScene, MapView
+from vsmapper.ui.canvas import MapScene
 from vsmapper.ui.canvas.items import (
-    ROW_LABEL_SIZE,
     ROW_VALUE_SIZE,
     SELF_REWORK_LABEL,
     AIBadgeItem,
@@ -37,7 +36,8 @@ from vsmapper.ui.canvas.items import (
     readable_pixels,
     tag_rect,
 )
-from vsmapper.ui.canvas.view import PresentationBanner, banner_title
+from vsmapper.ui.canvas.strips import PAD
+from vsmapper.ui.canvas.view import MapView, PresentationBanner, banner_title
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.units import WORSE
 
@@ -741,24 +741,41 @@ def test_a_map_with_a_workshops_notes_fits_the_room_whole(
     assert view.viewport().rect().contains(shown)
     for stage in window.workspace.stream.stages:
         assert name_pixels(view, stage.id) >= least, stage.name
-    notes = window.workshop.notes_layer.items
-    assert len(notes) == len(WORKSHOP_NOTES)
+    # Too many to stand on the map in type the room reads: listed beside it, in map order.
+    assert window.workshop.notes_layer.items == {}
+    listed = [(note.stage, note.kind, note.text) for note in window.workshop.note_list.listed]
+    order = [stage.id for stage in window.workspace.stream.stages]
+    in_order = sorted(WORKSHOP_NOTES, key=lambda note: order.index(note[0]))
+    assert len(listed) >= 6 and listed == in_order[: len(listed)]
+    assert_listed_notes_read_in_the_room(window, least)
 
 
-@pytest.mark.parametrize(("size", "least"), SCREENS)
-def test_notes_read_in_the_room_in_type_near_a_boxs_own(
-    make_window: WindowFactory, size: tuple[int, int], least: float
-) -> None:
-    window = presenting_with_notes(
-        make_window, size, [*WORKSHOP_NOTES, ("coding", "kaizen", "Pair on reviews")]
+def assert_listed_notes_read_in_the_room(window: MainWindow, least: float) -> None:
+    """The notes beside the map are in view, clear of the strip's other panels, in type at
+    least as large as a stage's name must be."""
+    listing = window.workshop.note_list
+    assert listing.isVisible() and listing.listed
+    view = window.view
+    strip = QRect(
+        view.viewport().geometry().right() + 1, 0, listing.width() + 2 * PAD, view.height()
     )
-    zoom = window.view.zoom()
-    for item in window.workshop.notes_layer.items.values():
-        pixels = item.text_font().pixelSize() * zoom
-        # A burst's text was two steps smaller than a sticky note's: 5 pixels at 720p.
-        assert pixels >= least / 2, item.note.text
-        if len(item.note.text) <= len("Pair on reviews"):
-            assert pixels >= ROW_LABEL_SIZE * zoom, item.note.text
+    assert strip.contains(listing.geometry())
+    for other in (window.workshop.agenda, window.workshop.overlay):
+        assert not other.isVisible() or not other.geometry().intersects(listing.geometry())
+    texts = [label for label in listing.findChildren(QLabel) if label.isVisible()]
+    for label in texts:
+        assert label.fontInfo().pixelSize() >= least * 0.9, label.text()
+    shown = {label.text().removeprefix("✓ ") for label in texts}
+    assert {note.text for note in listing.listed} <= shown
+
+
+def test_a_few_notes_stand_on_the_map_and_none_beside_it(make_window: WindowFactory) -> None:
+    window = presenting_with_notes(make_window, (1280, 720), WORKSHOP_NOTES[:2])
+    assert window.scene.note_style().on_map
+    assert len(window.workshop.notes_layer.items) == 2
+    assert not window.workshop.note_list.isVisible()
+    window.toggle_presentation(False)
+    assert not window.workshop.note_list.isVisible()
 
 
 def test_the_maps_own_notes_count_in_the_height_it_is_wrapped_for(qtbot: QtBot) -> None:
@@ -776,23 +793,24 @@ def test_the_maps_own_notes_count_in_the_height_it_is_wrapped_for(qtbot: QtBot) 
 
 
 @pytest.mark.parametrize(("size", "least"), SCREENS)
-def test_beside_a_rounds_qr_code_every_note_shows_whole(
+def test_beside_a_rounds_qr_code_the_notes_listed_show_whole(
     make_window: WindowFactory, size: tuple[int, int], least: float
 ) -> None:
     # Two notes side by side over the last box of a lane reach past the lane's end.
     notes = [*WORKSHOP_NOTES, ("approval", "pain", "CAB meets only on Thursdays")]
     window = presenting_with_notes(make_window, size, notes)
     window.workshop.overlay.show_round("http://192.168.100.200:54321/s/Ab3dE9xkQ2")
+    window.workspace.refresh_now()
     QApplication.processEvents()
     view = window.view
-    viewport = QRectF(view.viewport().rect())
-    shown = window.workshop.notes_layer.items.values()
-    assert len(shown) == len(notes)
-    for item in shown:
-        on_screen = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
-        assert viewport.contains(QRectF(on_screen)), item.note.text
     for stage in window.workspace.stream.stages:
         assert name_pixels(view, stage.id) >= least, stage.name
+    # Over the code and the agenda, as many as there is room for, and how many more.
+    assert_listed_notes_read_in_the_room(window, least)
+    listing = window.workshop.note_list
+    hidden = len(notes) - len(listing.listed)
+    more = [label.text() for label in listing.findChildren(QLabel) if label.isVisible()][-1]
+    assert (more == f"+{hidden} more in the Improvement plan") == (hidden > 0)
 
 
 def test_a_scenario_s_headline_says_what_it_changes_against_today(

@@ -36,6 +36,8 @@ class NoteStyle:
     text_scale: float = 1.0
     """How much larger than on screen a note's text is."""
     per_row: int = PER_ROW
+    on_map: bool = True
+    """False: the notes stand beside the map, not on it, and take no room in its layout."""
 
     def size(self, kind: str) -> tuple[float, float]:
         """A note's width and height."""
@@ -46,6 +48,8 @@ ON_SCREEN = NoteStyle()
 PRESENTED = NoteStyle(pain=(320.0, 84.0), kaizen=(320.0, 140.0), text_scale=1.45, per_row=1)
 """Presenting: a note's text half as large again (larger than a box's figures), in notes one
 to a row, as wide as a box and the wait after it, so a sticky note is hardly taller."""
+BESIDE = NoteStyle(on_map=False)
+"""Presenting a map with too many notes to stand on it in large type: listed beside it."""
 
 
 def note_rows(kinds: Sequence[str], per_row: int = PER_ROW) -> list[Sequence[str]]:

@@ -1,4 +1,5 @@
-"""A workshop's agenda and timer in presentation mode, and a guided start for a new map."""
+"""A workshop's agenda and timer in presentation mode, the notes beside a long map, and a
+guided start for a new map."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.kinds import guessed_stages
-from vsmapper.model.stream import ValueStream
+from vsmapper.model.stream import Note, ValueStream
 
 AGENDA = (
     ("Current state", "Walk the map: is every stage, wait and loop there?"),
@@ -43,6 +44,8 @@ TITLE_POINTS = 13
 """The size of the step's title and the clock."""
 TEXT_POINTS = 10
 """The size of the prompt and the buttons."""
+NOTE_POINTS = 11
+"""The size of a note's text listed beside the map."""
 
 
 def screen_scale(height: int) -> float:
@@ -182,6 +185,85 @@ class AgendaOverlay(QFrame):
         if self._presenting and event.type() == QEvent.Type.Resize:
             self.size_for_screen(self.window().height())
         return False
+
+
+NOTE_STYLES = {
+    "pain": "background: #ffe866; border: 1px solid #c9a800;",
+    "kaizen": "background: #fff3c4; border: 2px solid #d1242f;",
+}
+"""A listed note in its colours on the map: a sticky note, or a kaizen burst's red edge."""
+
+
+class NoteList(QFrame):
+    """The map's notes, listed beside it while presenting a map too long to hold them in type
+    the room reads; as many as the strip has room for, and how many more."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("note-list")
+        self.setStyleSheet(
+            "#note-list { background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
+            " border-radius: 6px; }"
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.listed: list[Note] = []
+        """The notes in the list, without those it had no room for."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        self.hide()
+
+    def show_notes(self, notes: list[tuple[str, Note]], room: int, screen_height: int) -> None:
+        """List ``notes``, under the name of the stage each stands at, in type for a screen
+        this high, as many as ``room`` pixels hold."""
+        layout = self.layout()
+        assert layout is not None
+        while layout.count():
+            item = layout.takeAt(0)
+            if item is not None and (widget := item.widget()) is not None:
+                widget.deleteLater()
+        scale = screen_scale(screen_height)
+        family = self.font().family()
+        width = round(AGENDA_WIDTH * scale)
+        rows: list[list[QLabel]] = []  # a note's text, after its stage's name if it is first
+        for number, (where, note) in enumerate(notes):
+            row = []
+            if number == 0 or notes[number - 1][0] != where:
+                row.append(self._label(where, QFont(family, round(TEXT_POINTS * scale))))
+                row[-1].setStyleSheet("color: #475569;")
+            text = ("✓ " if note.status == "done" else "") + " ".join(note.text.split())
+            row.append(
+                self._label(text, QFont(family, round(NOTE_POINTS * scale), QFont.Weight.Bold))
+            )
+            row[-1].setStyleSheet(NOTE_STYLES[note.kind] + " padding: 2px 4px; color: #1d2733;")
+            rows.append(row)
+        more = self._label("", QFont(family, round(TEXT_POINTS * scale)))
+        # The last notes give way until the rest fit, and their number is said.
+        shown = len(rows)
+        while shown and self._height_with(more, len(rows) - shown, width) > room:
+            shown -= 1
+            for label in rows[shown]:
+                label.hide()
+        self.listed = [note for _, note in notes[:shown]]
+        self.setFixedSize(width, self._height_with(more, len(rows) - shown, width))
+
+    def _label(self, text: str, font: QFont) -> QLabel:
+        label = QLabel(text, self)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setFont(font)
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(label)
+        return label
+
+    def _height_with(self, more: QLabel, hidden: int, width: int) -> int:
+        """The list's height at ``width``, ``hidden`` notes left out and counted."""
+        more.setText(f"+{hidden} more in the Improvement plan" if hidden else "")
+        more.setVisible(bool(hidden))
+        layout = self.layout()
+        assert layout is not None
+        layout.activate()
+        return self.heightForWidth(width)
 
 
 class GuidedMapDialog(QDialog):

@@ -41,6 +41,7 @@ from vsmapper.ui.facilitation import (
     SCREEN_HEIGHT,
     AgendaOverlay,
     GuidedMapDialog,
+    NoteList,
     screen_scale,
 )
 from vsmapper.ui.units import literal_label
@@ -144,9 +145,13 @@ class Workshop:
         self.overlay = RoundOverlay(window.view)
         self.agenda = AgendaOverlay(window.view)
         self.blank = BlankScreen(window)
+        self.note_list = NoteList(window.view)
         window.view.side_strip.add(self.overlay)
         window.view.side_strip.add(self.agenda)
+        window.view.side_strip.add(self.note_list)
         window.presentingChanged.connect(self.agenda.set_presenting)
+        window.presentingChanged.connect(lambda _on: self.list_notes())
+        window.scene.mapShown.connect(self.list_notes)
         self.notes_layer.noteMenuRequested.connect(self.show_note_menu)
         self.notes_layer.noteActivated.connect(self.edit_note_text)
         window.presentingChanged.connect(self._put_round_away)
@@ -346,6 +351,23 @@ class Workshop:
         # As after Ctrl+N: the keys act on the first stage at once, not after an arrow key.
         self.window.editor.select([stage.id for stage in stream.stages[:1]])
         return True
+
+    def list_notes(self) -> None:
+        """Presenting a map that holds its notes beside it, list them there, in map order."""
+        window = self.window
+        stream = self.workspace.stream
+        if not window.view.is_presenting() or window.scene.note_style().on_map or not stream.notes:
+            self.note_list.hide()
+            return
+        by_stage = stream.stage_notes()
+        notes = [
+            (stage.name, note) for stage in stream.stages for note in by_stage.get(stage.id, [])
+        ]
+        notes += [("The whole map", note) for note in stream.notes if note.stage is None]
+        room = window.view.side_strip.room_for(self.note_list)
+        self.note_list.show_notes(notes, room, window.height())
+        self.note_list.show()
+        self.note_list.raise_()
 
     def show_plan(self) -> None:
         """Show and raise the improvement plan."""

@@ -219,6 +219,8 @@ class NoteLayer(QObject):
         self.items = {}
         self.scene.set_notes([])
         style = self.scene.note_style()
+        if not style.on_map:
+            return
         for stage_id, notes in stream.stage_notes().items():
             if not self.scene.has_stage(stage_id):
                 continue

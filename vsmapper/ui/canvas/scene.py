@@ -24,7 +24,7 @@ from vsmapper.analysis.queues import QueueChange, fix_first_text
 from vsmapper.layout import Edge, Lane, Placement, Point, Room, lane_of, wrapped_layout
 from vsmapper.layout.flow import make_room
 from vsmapper.layout.loops import loop_levels, loop_runs
-from vsmapper.layout.notes import ON_SCREEN, PRESENTED, NoteStyle, map_notes_height
+from vsmapper.layout.notes import BESIDE, ON_SCREEN, PRESENTED, NoteStyle, map_notes_height
 from vsmapper.layout.wrap import NEAR_TIE
 from vsmapper.model import Flow, Stage, ValueStream
 from vsmapper.model.document import name_taken
@@ -295,7 +295,8 @@ class MapScene(QGraphicsScene):
         return self._automatic.notes_per_row(stage_id)
 
     def note_style(self) -> NoteStyle:
-        """How large notes stand on the map: larger presenting, for the back of the room."""
+        """How notes stand: on the map, larger presenting for the back of the room, or beside
+        it (``on_map`` False) when that would not let the map show whole."""
         return self._automatic.note_style if self._automatic else ON_SCREEN
 
     def has_stage(self, stage_id: str) -> bool:
@@ -436,17 +437,17 @@ class MapScene(QGraphicsScene):
         automatic_key += (above, noted, lowered, loops)
         if automatic_key != self._automatic_key or self._automatic is None:
             # Presenting, notes in larger type when the map still shows whole at a readable
-            # size, with a little to spare (the view fits with a margin); else as on screen,
-            # the map as large as before.
+            # size, with a little to spare (the view fits with a margin); else listed beside
+            # it, the map as large as without them: on it they would be too small to read.
             larger = self._presenting and bool(noted or above)  # else the same places
-            for style in (PRESENTED, ON_SCREEN) if larger else (ON_SCREEN,):
+            for style in (PRESENTED, BESIDE) if larger else (ON_SCREEN,):
                 placement = wrapped_layout(
                     ids,
                     edges,
                     None,
                     GRID,
-                    self._layout_room(above, style),
-                    notes=dict(noted),
+                    self._layout_room(above if style.on_map else (), style),
+                    notes=dict(noted) if style.on_map else {},
                     footroom=dict(lowered),
                     loops=dict(loops),
                     note_style=style,

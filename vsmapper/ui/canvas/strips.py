@@ -56,6 +56,16 @@ class SideStrip(QObject):
         shown = self._shown()
         return max(panel.width() for panel in shown) + 2 * PAD if shown else 0
 
+    def room_for(self, panel: QWidget) -> int:
+        """The height ``panel`` may take: the strip's, less the panels shown under it."""
+        under = [
+            shown
+            for shown in self._panels[: self._panels.index(panel)]
+            if shown.isVisibleTo(self._view)
+        ]
+        height = self._view.viewport().height()
+        return height - sum(shown.height() + PAD for shown in under) - PAD
+
     def place(self) -> None:
         """Stack the panels from the bottom, in the margin right of the viewport."""
         viewport = self._view.viewport().geometry()

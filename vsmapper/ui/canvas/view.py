@@ -309,7 +309,11 @@ class MapView(QGraphicsView):
         return height
 
     def _on_side_strip_changed(self) -> None:
-        if not self._resizing:
+        if self._resizing:
+            return
+        if self.side_strip.width() == self.viewportMargins().right():
+            self.side_strip.place()  # the map keeps its room, and where the room looks
+        else:
             self._follow_size()
 
     def _follow_size(self) -> None:
