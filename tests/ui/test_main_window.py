@@ -532,12 +532,21 @@ def test_a_start_paints_its_start_screen_before_it_loads_the_map_or_the_window(
 ) -> None:
     # The model (pydantic) and the views take longer than Qt's own start: the start screen,
     # naming the file, is on screen while they load.
+    # Each paint of the start screen notes what was loaded then.
     probe = (
-        "import sys; from vsmapper.cli import main; code = main([]); "
-        "print(code, [name for name in ('pydantic', 'vsmapper.model', 'vsmapper.io.mapfile', "
-        "'vsmapper.ui.canvas', 'vsmapper.ui.main_window') if name in sys.modules])"
+        "import sys; from PySide6.QtWidgets import QWidget; from vsmapper.ui import start; "
+        "seen = []; paint = start.StartScreen.paintEvent; "
+        "start.StartScreen.paintEvent = lambda self, event: (seen.append(sorted(name for name "
+        "in ('pydantic', 'vsmapper.model', 'vsmapper.io.mapfile', 'vsmapper.ui.canvas', "
+        "'vsmapper.ui.main_window') if name in sys.modules)), paint(self, event))[1]; "
+        "closed = []; start.StartScreen.close = lambda self: (closed.append(True), "
+        "QWidget.close(self))[1]; "
+        "from vsmapper.cli import main; code = main([]); print(code, seen[0], closed)"
     )
-    assert printed_by_a_start(tmp_path, probe, exit_after=START_SCREEN) == "0 []"
+    # Painted before it was left, with neither the map nor the window loaded.
+    assert printed_by_a_start(tmp_path, probe, exit_after=START_SCREEN) == "0 [] []"
+    # Closed by the start once the map's window has painted, not only as the app quits.
+    assert printed_by_a_start(tmp_path, probe) == "0 [] [True]"
 
 
 def test_pyside_reads_the_source_of_none_of_the_apps_modules(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from vsmapper.errors import VSMapperError
@@ -20,6 +20,8 @@ from vsmapper.ui.start import application
 from vsmapper.ui.units import use_display_unit
 
 SCREENSHOT_SIZE = (1600, 1000)
+START_SCREEN_MOST_MS = 3000
+"""The longest the start screen stays after the first window shows."""
 
 
 def render_screenshot(
@@ -147,6 +149,8 @@ def first_window(file: str | None, start_screen: QWidget | None = None) -> MainW
     window = new_window(files.example_map()) if stream is None else new_window(stream, path)
     if start_screen is not None:
         after_first_paint(window.view.viewport(), start_screen.close)
+        # And at the latest a moment later: a window that never paints (started minimised).
+        QTimer.singleShot(START_SCREEN_MOST_MS, start_screen, start_screen.close)
     if path is not None and stream is not None:
         settings.LAST_FOLDER.set(str(path.parent))
         settings.remember_recent(str(path))

@@ -87,7 +87,7 @@ class StartScreen(QWidget):
         painter.fillRect(self.rect(), theme.color(theme.PAPER))
         painter.setPen(theme.color(theme.HAIRLINE))
         painter.drawRect(0, 0, width - 1, height - 1)
-        QIcon(str(ICON)).paint(painter, QRect(28, (height - 80) // 2, 80, 80))
+        QApplication.windowIcon().paint(painter, QRect(28, (height - 80) // 2, 80, 80))
         text = QRect(128, height // 2 - 37, width - 156, 40)
         painter.setFont(theme.font(30, bold=True))
         painter.setPen(theme.color(theme.INK))
@@ -103,9 +103,10 @@ class StartScreen(QWidget):
         painter.end()
         self._painted = True
 
-    def show_painted(self) -> None:
+    def show_painted(self) -> bool:
         """Show, and wait (a moment at most) for the first paint: what follows serves no
-        events until a window shows, so a start screen not yet painted would stay blank."""
+        events until a window shows, so a start screen not yet painted would stay blank.
+        Whether it painted."""
         self.show()
         waited = QElapsedTimer()
         waited.start()
@@ -113,6 +114,7 @@ class StartScreen(QWidget):
             QCoreApplication.processEvents()
             QThread.msleep(1)
         QApplication.sync()  # on the screen, not only in the connection's buffer
+        return self._painted
 
 
 def run(file: str | None) -> int:
@@ -122,9 +124,9 @@ def run(file: str | None) -> int:
     with collection_paused():
         app = application()
         start_screen = StartScreen(file)
-        start_screen.show_painted()
+        painted = start_screen.show_painted()
         if os.environ.get(EXIT_AFTER_FIRST_PAINT) == START_SCREEN:
-            return 0
+            return 0 if painted else 1  # a wait that ran out is no paint to time
         # The model and the views, most of a start: imported with the start screen in view.
         from vsmapper.ui import app as windows
         from vsmapper.ui.docks import after_first_paint
