@@ -748,6 +748,12 @@ def test_a_map_with_a_workshops_notes_fits_the_room_whole(
     in_order = sorted(WORKSHOP_NOTES, key=lambda note: order.index(note[0]))
     assert len(listed) >= 6 and listed == in_order[: len(listed)]
     assert_listed_notes_read_in_the_room(window, least)
+    # Listed again while in view (an edit, a resize): it kept no height, its new labels
+    # shown only once the event loop got to them.
+    height = window.workshop.note_list.height()
+    window.workspace.refresh_now()
+    assert window.workshop.note_list.height() == height
+    assert_listed_notes_read_in_the_room(window, least)
 
 
 def assert_listed_notes_read_in_the_room(window: MainWindow, least: float) -> None:

@@ -254,6 +254,7 @@ class NoteList(QFrame):
         layout = self.layout()
         assert layout is not None
         layout.addWidget(label)
+        label.show()  # now, not when the event loop gets to it: it counts in the height
         return label
 
     def _height_with(self, more: QLabel, hidden: int, width: int) -> int:
