@@ -118,6 +118,7 @@ def test_two_windows_on_one_file_keep_two_autosaves(
     path = saved_map(tmp_path / "shared.vsm.json")
     one, two = windows(), windows()
     one.file.open_path(path)
+    two.file.confirm_open_twice = lambda path: True  # type: ignore[method-assign]
     two.file.open_path(path)
     first, second = edited(one, "One's edit"), edited(two, "Two's edit")
     assert one.file.recovery.map_file != two.file.recovery.map_file
@@ -128,6 +129,56 @@ def test_two_windows_on_one_file_keep_two_autosaves(
     assert len(asked) == 2 and asked[0].endswith("1/2") and asked[1].endswith("2/2")
     assert sorted(dump_map(window.workspace.stream) for window in shown) == sorted([first, second])
     assert all(window.workspace.path == path for window in shown)
+
+
+@pytest.mark.parametrize(("answer", "opened"), [("Cancel", False), ("&Open here too", True)])
+def test_opening_a_map_another_window_has_open_asks_first(
+    windows: Callable[..., MainWindow], tmp_path: Path, answer: str, opened: bool
+) -> None:
+    # Two windows on one file went unnoticed until the second save said the file had
+    # changed outside.
+    path = saved_map(tmp_path / "shared.vsm.json", "Shared")
+    one, two = windows(), windows()
+    assert one.file.open_path(path)
+    asked: list[str] = []
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        next(button for button in box.buttons() if button.text() == answer).click()
+
+    QTimer.singleShot(0, click)
+    assert two.file.open_path(path) is opened
+    assert asked == ["“shared.vsm.json” is open in another VSMapper window. Open it here too?"]
+    assert (two.workspace.path == path) is opened
+    # Closed, the first window no longer has it open: no question.
+    one.file.recovery.release()
+    assert not files.open_elsewhere(path, two.file.recovery)
+
+
+def test_a_window_that_ended_without_a_word_holds_no_file_open(
+    windows: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    path = saved_map(tmp_path / "map.vsm.json")
+    gone, here = windows(), windows()
+    gone.file.open_path(path)
+    assert files.open_elsewhere(path, here.file.recovery)
+    stale = gone.file.recovery.open_file
+    crash(gone)  # the lock goes with its process; the note of what it had open stays
+    stale.write_text(str(path), encoding="utf-8")
+    assert not files.open_elsewhere(path, here.file.recovery)
+    assert not stale.exists()
+
+
+def test_a_start_on_a_map_another_window_has_open_says_so(
+    windows: Callable[..., MainWindow], tmp_path: Path
+) -> None:
+    path = saved_map(tmp_path / "map.vsm.json")
+    windows().file.open_path(path)
+    (window,) = app.start(str(path))
+    assert window.workspace.path == path
+    assert "is open in another VSMapper window too" in window.message_label.text()
 
 
 def test_every_orphan_is_offered_one_by_one_and_each_answer_holds(

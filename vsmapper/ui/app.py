@@ -154,6 +154,11 @@ def first_window(file: str | None, start_screen: QWidget | None = None) -> MainW
     if path is not None and stream is not None:
         settings.LAST_FOLDER.set(str(path.parent))
         settings.remember_recent(str(path))
+        if files.open_elsewhere(path, window.file.recovery):
+            window.show_message(
+                f"“{path.name}” is open in another VSMapper window too: changes saved in one "
+                "are reported in the other as made outside."
+            )
     elif path is not None:  # a spreadsheet, imported as a new map; or a file refused, and why
         window.file.open_path(path, confirmed=True)
     return window

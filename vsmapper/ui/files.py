@@ -23,6 +23,7 @@ from vsmapper.ui import settings
 MAP_FILTER = "Value stream maps (*.vsm.json);;All files (*)"
 NOTE_SUFFIX = ".origin.json"
 LOCK_SUFFIX = ".lock"
+OPEN_SUFFIX = ".open"
 SETTLE_MS = 300
 
 
@@ -80,6 +81,7 @@ class RecoveryFile:
         folder = recovery_folder()
         self.map_file = folder / f"{self.session}{MAP_SUFFIX}"
         self.note_file = folder / f"{self.session}{NOTE_SUFFIX}"
+        self.open_file = folder / f"{self.session}{OPEN_SUFFIX}"
         self._lock = lock or _lock_for(folder, self.session)
         if lock is None and not self._lock.tryLock(0):
             raise OSError(f"the recovery file {self.map_file} is in use")
@@ -90,6 +92,15 @@ class RecoveryFile:
         note = {"original": str(absolute(original)) if original else None, "pid": os.getpid()}
         write_atomically(self.note_file, json.dumps(note).encode("utf-8"))
 
+    def mark_open(self, path: Path | None) -> None:
+        """Say which file the window has open, for a window about to open it too."""
+        if path is None:
+            with contextlib.suppress(OSError):
+                self.open_file.unlink()
+            return
+        with contextlib.suppress(OSError, VSMapperError):  # only a warning goes without it
+            write_atomically(self.open_file, str(absolute(path)).encode("utf-8"))
+
     def discard(self) -> None:
         """Remove the autosave once its map is saved or deliberately closed; keep the lock."""
         for path in (self.map_file, self.note_file):
@@ -99,10 +110,12 @@ class RecoveryFile:
     def release(self) -> None:
         """Remove the autosave and give up the lock: the window closed cleanly."""
         self.discard()
+        self.mark_open(None)
         self._lock.unlock()
 
     def keep_for_later(self) -> None:
         """Give up the lock but keep the autosave, to be offered again at the next start."""
+        self.mark_open(None)
         self._lock.unlock()
 
 
@@ -133,6 +146,8 @@ def orphaned_recoveries() -> list[Recovery]:
             lock = _lock_for(folder, session)
             if lock.tryLock(0):
                 lock.unlock()
+                with contextlib.suppress(OSError):
+                    (folder / f"{session}{OPEN_SUFFIX}").unlink()
     found = []
     for file in sorted(folder.glob(f"*{MAP_SUFFIX}"), key=_age_order):
         session = file.name.removesuffix(MAP_SUFFIX)
@@ -149,6 +164,22 @@ def orphaned_recoveries() -> list[Recovery]:
             continue
         found.append(Recovery(recovery, original, stream))
     return found
+
+
+def open_elsewhere(path: Path, own: RecoveryFile) -> bool:
+    """Whether another window, of this VSMapper or another one running, has ``path`` open."""
+    folder = recovery_folder()
+    wanted = str(absolute(path))
+    for note in folder.glob(f"*{OPEN_SUFFIX}"):
+        session = note.name.removesuffix(OPEN_SUFFIX)
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if session != own.session and note.read_text(encoding="utf-8") == wanted:
+                lock = _lock_for(folder, session)
+                if not lock.tryLock(0):
+                    return True  # its window is open
+                lock.unlock()  # a window that ended without a word: its note is stale
+                note.unlink()
+    return False
 
 
 def _age_order(file: Path) -> float:

@@ -41,6 +41,8 @@ class WindowFile(QObject):
         self.watch.follow(self.workspace.path)
         self.watch.changedOutside.connect(self._on_changed_outside)
         self.workspace.pathChanged.connect(lambda: self.watch.follow(self.workspace.path))
+        self.recovery.mark_open(self.workspace.path)
+        self.workspace.pathChanged.connect(lambda: self.recovery.mark_open(self.workspace.path))
         self._autosave_timer = QTimer(self, interval=AUTOSAVE_INTERVAL_MS)
         self._autosave_timer.timeout.connect(self.autosave)
         self._autosave_timer.start()
@@ -118,6 +120,8 @@ class WindowFile(QObject):
         if files.is_spreadsheet(path):
             # Opened as its map file, Save would have written the map over the workbook.
             return self.import_path(path)
+        if not self.confirm_open_twice(path):
+            return False
         try:
             stream = files.open_map(path)
         except VSMapperError as error:
@@ -126,6 +130,26 @@ class WindowFile(QObject):
         settings.LAST_FOLDER.set(str(path.parent))
         self.load(stream, path)
         return True
+
+    def confirm_open_twice(self, path: Path) -> bool:
+        """Ask before opening a map another window has open; True to go on."""
+        if not files.open_elsewhere(path, self.recovery):
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Map open in another window",
+            f"“{path.name}” is open in another VSMapper window. Open it here too?",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setInformativeText(
+            "Changes saved in one window are then reported in the other as made outside."
+        )
+        here = box.addButton("&Open here too", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        box.deleteLater()
+        return box.clickedButton() is here
 
     def fill_recent_menu(self, menu: QMenu) -> None:
         """List the maps opened last in ``menu``, each opening on a click."""
