@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
@@ -711,6 +712,76 @@ def test_presenting_many_notes_lists_them_beside_the_map_rather_than_scroll(make
     assert not window.view.verticalScrollBar().isVisible()
     assert len(window.workshop.note_list.listed) >= 6
     assert window.workshop.notes_layer.items == {}
+    window.toggle_presentation(False)
+    assert not window.workshop.note_list.isVisible()
+    assert len(window.workshop.notes_layer.items) == len(WORKSHOP_NOTES)
+
+
+def listed_texts(window: MainWindow) -> list[str]:
+    """The texts of the list beside the map, top to bottom, as shown."""
+    labels = window.workshop.note_list.findChildren(QLabel)
+    return [
+        label.text() for label in sorted(labels, key=lambda label: label.y()) if label.isVisible()
+    ]
+
+
+def test_the_list_beside_the_map_reads_as_the_notes_on_it(make_window, monkeypatch) -> None:
+    # Map order, not the file's; the map's own last; done ticked; a blank or long text as a
+    # note on the map shows it.
+    notes = [
+        ("deploy", "pain", "Rollback is manual"),
+        *WORKSHOP_NOTES[:5],
+        ("coding", "kaizen", ""),
+        ("coding", "pain", "x" * 200),
+    ]
+    window = presenting_with_notes(make_window, (1920, 1080), notes)
+    document = window.workspace.document
+    document.add_note(Note(id="own", kind="kaizen", text="Flow review"))
+    document.add_note(Note(id="fixed", stage="qa", kind="pain", text="Flaky", status="done"))
+    window.workspace.refresh_now()
+    shown = listed_texts(window)
+    assert shown[:2] == ["Discovery & prioritisation", "Monthly prioritisation meeting"]
+    assert shown.index("Coding") < shown.index("(no text yet)") < shown.index("Code review")
+    assert "x" * 59 + "…" in shown and "✓ Flaky" in shown
+    assert shown.index("Deploy to production") < shown.index("The whole map")
+    # A right click on a listed note gives its menu; a double-click edits it.
+    listing = window.workshop.note_list
+    label = next(label for label in listing.findChildren(QLabel) if label.text() == "Flow review")
+    asked: list[str] = []
+    monkeypatch.setattr(window.workshop, "show_note_menu", lambda note, where: asked.append(note))
+    listing.noteMenuRequested.disconnect()
+    listing.noteMenuRequested.connect(window.workshop.show_note_menu)
+    centre = label.geometry().center()
+    QApplication.sendEvent(
+        listing,
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre, listing.mapToGlobal(centre)),
+    )
+    assert asked == ["own"]
+    monkeypatch.setattr(
+        QInputDialog, "getText", lambda *args, **kwargs: ("Flow review weekly", True)
+    )
+    QTest.mouseDClick(listing, Qt.MouseButton.LeftButton, pos=centre)
+    assert document.note("own").text == "Flow review weekly"
+    window.workspace.refresh_now()
+    assert "Flow review weekly" in listed_texts(window)
+
+
+def test_hundreds_of_notes_list_only_what_the_room_can_hold(make_window) -> None:
+    notes = [(stage, "pain", f"Note {n}") for n in range(150) for stage in ("coding", "qa")]
+    window = presenting_with_notes(make_window, (1280, 720), notes)
+    listing = window.workshop.note_list
+    made = [label for label in listing.findChildren(QLabel) if label.text().startswith("Note")]
+    assert len(made) <= window.view.side_strip.room_for(listing) // 24 + 1
+    hidden = len(notes) - len(listing.listed)
+    assert listed_texts(window)[-1] == f"+{hidden} more"
+
+
+def test_alt_enter_while_presenting_keeps_the_room_s_map_whole(make_window) -> None:
+    window = presenting_with_notes(make_window, (1280, 720), WORKSHOP_NOTES[:2])
+    window.select(["coding"])
+    window.menus.properties_action.trigger()
+    assert not window.docks["Properties"].isVisible()
+    assert "hidden while presenting" in window.message_label.text()
 
 
 @pytest.mark.parametrize("presenting", [False, True])

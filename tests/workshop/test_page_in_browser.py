@@ -117,7 +117,7 @@ def test_a_fraction_for_pca_is_refused_beside_its_field_before_sending(
     assert browser.evaluate(problem) == str(refusal.value)
     browser.evaluate("document.getElementById('send').click()")
     status = "document.getElementById('status').textContent"
-    assert "mend the field marked in red" in browser.wait_for(status)
+    assert "mend what is marked in red" in browser.wait_for(status)
     assert browser.evaluate("document.activeElement.id") == "s0-pca"
     assert survey.responses == 0
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QContextMenuEvent, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.kinds import guessed_stages
 from vsmapper.model.stream import Note, ValueStream
+from vsmapper.ui.canvas.notes import KAIZEN_EDGE, KAIZEN_FILL, PAIN_EDGE, PAIN_FILL, shown_text
 
 AGENDA = (
     ("Current state", "Walk the map: is every stage, wait and loop there?"),
@@ -188,15 +189,21 @@ class AgendaOverlay(QFrame):
 
 
 NOTE_STYLES = {
-    "pain": "background: #ffe866; border: 1px solid #c9a800;",
-    "kaizen": "background: #fff3c4; border: 2px solid #d1242f;",
+    "pain": f"background: {PAIN_FILL.name()}; border: 1px solid {PAIN_EDGE.name()};",
+    "kaizen": f"background: {KAIZEN_FILL.name()}; border: 2px solid {KAIZEN_EDGE.name()};",
 }
 """A listed note in its colours on the map: a sticky note, or a kaizen burst's red edge."""
+LEAST_NOTE_PIXELS = 24
+"""No listed note is less tall: a list this high holds at most its height over this."""
 
 
 class NoteList(QFrame):
     """The map's notes, listed beside it while presenting a map too long to hold them in type
-    the room reads; as many as the strip has room for, and how many more."""
+    the room reads; as many as the strip has room for, and how many more. A right click on
+    one gives its menu, a double-click edits it, as on the map."""
+
+    noteMenuRequested = Signal(str, QPoint)
+    noteActivated = Signal(str)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -205,9 +212,9 @@ class NoteList(QFrame):
             "#note-list { background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
             " border-radius: 6px; }"
         )
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.listed: list[Note] = []
         """The notes in the list, without those it had no room for."""
+        self._labels: dict[QLabel, str] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         self.hide()
@@ -220,31 +227,45 @@ class NoteList(QFrame):
         while layout.count():
             item = layout.takeAt(0)
             if item is not None and (widget := item.widget()) is not None:
+                widget.hide()
                 widget.deleteLater()
+        self._labels = {}
         scale = screen_scale(screen_height)
         family = self.font().family()
         width = round(AGENDA_WIDTH * scale)
         rows: list[list[QLabel]] = []  # a note's text, after its stage's name if it is first
-        for number, (where, note) in enumerate(notes):
+        for number, (where, note) in enumerate(notes[: max(1, room // LEAST_NOTE_PIXELS)]):
             row = []
             if number == 0 or notes[number - 1][0] != where:
                 row.append(self._label(where, QFont(family, round(TEXT_POINTS * scale))))
                 row[-1].setStyleSheet("color: #475569;")
-            text = ("✓ " if note.status == "done" else "") + " ".join(note.text.split())
-            row.append(
-                self._label(text, QFont(family, round(NOTE_POINTS * scale), QFont.Weight.Bold))
-            )
+            done = "✓ " if note.status == "done" else ""
+            font = QFont(family, round(NOTE_POINTS * scale), QFont.Weight.Bold)
+            row.append(self._label(done + shown_text(note), font))
             row[-1].setStyleSheet(NOTE_STYLES[note.kind] + " padding: 2px 4px; color: #1d2733;")
+            self._labels[row[-1]] = note.id
             rows.append(row)
         more = self._label("", QFont(family, round(TEXT_POINTS * scale)))
-        # The last notes give way until the rest fit, and their number is said.
-        shown = len(rows)
-        while shown and self._height_with(more, len(rows) - shown, width) > room:
-            shown -= 1
-            for label in rows[shown]:
-                label.hide()
-        self.listed = [note for _, note in notes[:shown]]
-        self.setFixedSize(width, self._height_with(more, len(rows) - shown, width))
+
+        def height_showing(count: int) -> int:
+            for number, row in enumerate(rows):
+                for label in row:
+                    label.setVisible(number < count)
+            hidden = len(notes) - count
+            more.setText(f"+{hidden} more" if hidden else "")
+            more.setVisible(bool(hidden))
+            layout.activate()
+            return self.heightForWidth(width)
+
+        # The most notes that fit, found in halves: each trial lays the whole list out.
+        fitting, too_many = 0, len(rows) + 1
+        while too_many - fitting > 1:
+            middle = (fitting + too_many) // 2
+            fitting, too_many = (
+                (middle, too_many) if height_showing(middle) <= room else (fitting, middle)
+            )
+        self.listed = [note for _, note in notes[:fitting]]
+        self.setFixedSize(width, height_showing(fitting))
 
     def _label(self, text: str, font: QFont) -> QLabel:
         label = QLabel(text, self)
@@ -257,14 +278,20 @@ class NoteList(QFrame):
         label.show()  # now, not when the event loop gets to it: it counts in the height
         return label
 
-    def _height_with(self, more: QLabel, hidden: int, width: int) -> int:
-        """The list's height at ``width``, ``hidden`` notes left out and counted."""
-        more.setText(f"+{hidden} more in the Improvement plan" if hidden else "")
-        more.setVisible(bool(hidden))
-        layout = self.layout()
-        assert layout is not None
-        layout.activate()
-        return self.heightForWidth(width)
+    def note_at(self, where: QPoint) -> str | None:
+        """The id of the note listed at ``where``, if one is."""
+        child = self.childAt(where)
+        return self._labels.get(child) if isinstance(child, QLabel) else None
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        note_id = self.note_at(event.pos())
+        if note_id:
+            self.noteMenuRequested.emit(note_id, event.globalPos())
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        note_id = self.note_at(event.position().toPoint())
+        if note_id:
+            self.noteActivated.emit(note_id)
 
 
 class GuidedMapDialog(QDialog):

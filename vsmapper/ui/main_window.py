@@ -259,10 +259,13 @@ class MainWindow(QMainWindow):
 
     def show_properties(self, stage_id: str = "") -> None:
         """Give the keys to the Properties panel, on ``stage_id`` or the selected stage."""
+        if self.view.is_presenting():  # a panel would squeeze the room's map
+            self.show_problem("Properties are hidden while presenting (Esc ends it).")
+            return
         if stage_id:
             self.select([stage_id])
         self.show_dock("Properties")
-        self.properties.setFocus()
+        self.properties.editors["name"].setFocus()
 
     # --- edits where the user works ------------------------------------------------
 

@@ -152,6 +152,11 @@ class Workshop:
         window.presentingChanged.connect(self.agenda.set_presenting)
         window.presentingChanged.connect(lambda _on: self.list_notes())
         window.scene.mapShown.connect(self.list_notes)
+        # A round's code shown or gone under the list leaves it another height to fill.
+        window.view.side_strip.changed.connect(self._list_notes_for_new_room)
+        self._listed_room = 0
+        self.note_list.noteMenuRequested.connect(self.show_note_menu)
+        self.note_list.noteActivated.connect(self.edit_note_text)
         self.notes_layer.noteMenuRequested.connect(self.show_note_menu)
         self.notes_layer.noteActivated.connect(self.edit_note_text)
         window.presentingChanged.connect(self._put_round_away)
@@ -364,10 +369,15 @@ class Workshop:
             (stage.name, note) for stage in stream.stages for note in by_stage.get(stage.id, [])
         ]
         notes += [("The whole map", note) for note in stream.notes if note.stage is None]
-        room = window.view.side_strip.room_for(self.note_list)
-        self.note_list.show_notes(notes, room, window.height())
+        self._listed_room = window.view.side_strip.room_for(self.note_list)
+        self.note_list.show_notes(notes, self._listed_room, window.height())
         self.note_list.show()
         self.note_list.raise_()
+
+    def _list_notes_for_new_room(self) -> None:
+        room = self.window.view.side_strip.room_for(self.note_list)
+        if self.note_list.isVisible() and room != self._listed_room:
+            self.list_notes()
 
     def show_plan(self) -> None:
         """Show and raise the improvement plan."""

@@ -222,7 +222,7 @@ complete and accurate. Your answer is anonymous.</p>
   document.getElementById("survey").addEventListener("submit", function (event) {
     event.preventDefault();
     var marked = firstMarked();
-    if (marked) { say("Not sent: mend the field marked in red.", "error"); marked.focus(); return; }
+    if (marked) { say("Not sent: mend what is marked in red.", "error"); marked.focus(); return; }
     var stages = collect();
     if (!Object.keys(stages).length) { say("Fill in at least one field.", "error"); return; }
     send(stages, "Thank you, your answer is in. You can change it and send again.");

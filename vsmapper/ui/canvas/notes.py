@@ -89,6 +89,12 @@ def _fitted_text(
     return kept.rstrip() + "…", sizes[-1]
 
 
+def shown_text(note: Note) -> str:
+    """A note's text as a note shows it: on one line, its first characters, never blank."""
+    text = " ".join(note.text.split()) or "(no text yet)"
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
+
+
 class NoteItem(QGraphicsItem):
     """One note: a yellow sticky for a pain point, a red-edged burst for a kaizen burst."""
 
@@ -142,9 +148,7 @@ class NoteItem(QGraphicsItem):
         return theme.font(self._fitted()[1], True)
 
     def _fitted(self) -> tuple[str, float]:
-        text = " ".join(self.note.text.split()) or "(no text yet)"
-        if len(text) > MAX_SHOWN_CHARS:
-            text = text[: MAX_SHOWN_CHARS - 1] + "…"
+        text = shown_text(self.note)
         rect = self._text_rect()
         sizes = tuple(size * self.style.text_scale for size in TEXT_SIZES[self.note.kind])
         return _fitted_text(text, sizes, rect.width(), rect.height())

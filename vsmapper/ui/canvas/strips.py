@@ -64,7 +64,7 @@ class SideStrip(QObject):
             if shown.isVisibleTo(self._view)
         ]
         height = self._view.viewport().height()
-        return height - sum(shown.height() + PAD for shown in under) - PAD
+        return height - sum(shown.height() + PAD for shown in under) - 2 * PAD
 
     def place(self) -> None:
         """Stack the panels from the bottom, in the margin right of the viewport."""
