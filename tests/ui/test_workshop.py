@@ -8,6 +8,7 @@ import math
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer
@@ -48,7 +49,7 @@ from vsmapper.ui.canvas.items import (
     wrapped_lines,
 )
 from vsmapper.ui.canvas.notes import NoteItem
-from vsmapper.ui.facilitation import GuidedMapDialog
+from vsmapper.ui.facilitation import PLAN_STEP, GuidedMapDialog
 from vsmapper.ui.main_window import MainWindow
 from vsmapper.ui.plan_panel import PLAN_COLUMN_CHARACTERS
 from vsmapper.ui.survey import (
@@ -764,6 +765,34 @@ def test_the_list_beside_the_map_reads_as_the_notes_on_it(make_window, monkeypat
     assert document.note("own").text == "Flow review weekly"
     window.workspace.refresh_now()
     assert "Flow review weekly" in listed_texts(window)
+
+
+def test_the_agenda_s_plan_step_lists_who_does_each_kaizen_burst_by_when(make_window) -> None:
+    # "Kaizen bursts: who does what by when?" asked the agenda, while the plan that says so
+    # stays hidden presenting.
+    window = presenting_with_notes(make_window, (1920, 1080), [("review", "pain", "Slow")])
+    document = window.workspace.document
+    due = date(2027, 1, 15)
+    document.add_note(
+        Note(id="k1", stage="deploy", kind="kaizen", text="Automate", owner="Ana", due=due)
+    )
+    document.add_note(Note(id="k2", stage="coding", kind="kaizen", text="Pair on reviews"))
+    window.workspace.refresh_now()
+    assert window.scene.note_style().on_map and not window.workshop.note_list.isVisible()
+    window.workshop.agenda.go_to(PLAN_STEP)
+    assert listed_texts(window) == [
+        "Coding",
+        "Pair on reviews",
+        "no owner yet · no date yet",
+        "Deploy to production",
+        "Automate",
+        "Ana · by 15 Jan 2027",
+    ]
+    window.workshop.agenda.previous_step()
+    assert not window.workshop.note_list.isVisible()
+    window.workshop.agenda.go_to(PLAN_STEP)
+    window.toggle_presentation(False)
+    assert not window.workshop.note_list.isVisible()
 
 
 def test_hundreds_of_notes_list_only_what_the_room_can_hold(make_window) -> None:

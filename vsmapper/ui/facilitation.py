@@ -33,6 +33,8 @@ AGENDA = (
     ("Future state", "Pick a scenario: what would change, and by how much?"),
     ("Plan", "Kaizen bursts: who does what by when?"),
 )
+PLAN_STEP = len(AGENDA) - 1
+"""The step whose kaizen bursts are listed beside the map with their owners and dates."""
 
 
 # Narrow, beside a map wrapped to fill a 16:9 screen's height; a taller screen gets the
@@ -56,6 +58,8 @@ def screen_scale(height: int) -> float:
 
 class AgendaOverlay(QFrame):
     """The workshop's step and its timer, small, beside the projected map."""
+
+    stepChanged = Signal(int)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -147,6 +151,7 @@ class AgendaOverlay(QFrame):
         if self._started is not None:
             self._started = time.monotonic()
         self._show_clock()
+        self.stepChanged.emit(self.step)
 
     def toggle_timer(self) -> None:
         """Start or pause the step's timer."""
@@ -197,6 +202,12 @@ LEAST_NOTE_PIXELS = 24
 """No listed note is less tall: a list this high holds at most its height over this."""
 
 
+def who_and_when(note: Note) -> str:
+    """Who does a kaizen burst by when, as the plan says: "Ana · by 12 Dec"."""
+    who = note.owner.strip() or "no owner yet"
+    return f"{who} · by {note.due.day} {note.due:%b %Y}" if note.due else f"{who} · no date yet"
+
+
 class NoteList(QFrame):
     """The map's notes, listed beside it while presenting a map too long to hold them in type
     the room reads; as many as the strip has room for, and how many more. A right click on
@@ -219,9 +230,11 @@ class NoteList(QFrame):
         layout.setContentsMargins(8, 6, 8, 6)
         self.hide()
 
-    def show_notes(self, notes: list[tuple[str, Note]], room: int, screen_height: int) -> None:
+    def show_notes(
+        self, notes: list[tuple[str, Note]], room: int, screen_height: int, plan: bool = False
+    ) -> None:
         """List ``notes``, under the name of the stage each stands at, in type for a screen
-        this high, as many as ``room`` pixels hold."""
+        this high, as many as ``room`` pixels hold; for the ``plan``, who does each by when."""
         layout = self.layout()
         assert layout is not None
         while layout.count():
@@ -244,6 +257,11 @@ class NoteList(QFrame):
             row.append(self._label(done + shown_text(note), font))
             row[-1].setStyleSheet(NOTE_STYLES[note.kind] + " padding: 2px 4px; color: #1d2733;")
             self._labels[row[-1]] = note.id
+            if plan:
+                row.append(
+                    self._label(who_and_when(note), QFont(family, round(TEXT_POINTS * scale)))
+                )
+                row[-1].setStyleSheet("color: #475569;")
             rows.append(row)
         more = self._label("", QFont(family, round(TEXT_POINTS * scale)))
 

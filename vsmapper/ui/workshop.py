@@ -38,6 +38,7 @@ from vsmapper.ui.canvas.strips import PAD
 from vsmapper.ui.docks import PanelDock
 from vsmapper.ui.facilitation import (
     AGENDA_WIDTH,
+    PLAN_STEP,
     SCREEN_HEIGHT,
     AgendaOverlay,
     GuidedMapDialog,
@@ -156,6 +157,7 @@ class Workshop:
         window.view.side_strip.changed.connect(self._list_notes_for_new_room)
         self._listed_room = 0
         self.note_list.noteMenuRequested.connect(self.show_note_menu)
+        self.agenda.stepChanged.connect(lambda _step: self.list_notes())
         self.note_list.noteActivated.connect(self.edit_note_text)
         self.notes_layer.noteMenuRequested.connect(self.show_note_menu)
         self.notes_layer.noteActivated.connect(self.edit_note_text)
@@ -358,19 +360,24 @@ class Workshop:
         return True
 
     def list_notes(self) -> None:
-        """Presenting a map that holds its notes beside it, list them there, in map order."""
+        """Presenting, list beside the map in map order the notes it has no room for, or at
+        the agenda's Plan step its kaizen bursts with who does each by when."""
         window = self.window
         stream = self.workspace.stream
-        if not window.view.is_presenting() or window.scene.note_style().on_map or not stream.notes:
-            self.note_list.hide()
-            return
+        presenting = window.view.is_presenting()
+        plan = presenting and self.agenda.step == PLAN_STEP
         by_stage = stream.stage_notes()
         notes = [
             (stage.name, note) for stage in stream.stages for note in by_stage.get(stage.id, [])
         ]
         notes += [("The whole map", note) for note in stream.notes if note.stage is None]
+        if plan:
+            notes = [(where, note) for where, note in notes if note.kind == "kaizen"]
+        if not notes or not (plan or (presenting and not window.scene.note_style().on_map)):
+            self.note_list.hide()
+            return
         self._listed_room = window.view.side_strip.room_for(self.note_list)
-        self.note_list.show_notes(notes, self._listed_room, window.height())
+        self.note_list.show_notes(notes, self._listed_room, window.height(), plan)
         self.note_list.show()
         self.note_list.raise_()
 
