@@ -514,7 +514,7 @@ def _paint_self_rework(painter: QPainter, label: str) -> None:
     )
 
 
-TAG_SIZE = 13
+TAG_SIZE = 15
 TAG_LEAST_SIZE = 9
 TAG_PADDING = 22.0
 
