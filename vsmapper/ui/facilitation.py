@@ -56,6 +56,16 @@ def screen_scale(height: int) -> float:
     return max(1.0, height / SCREEN_HEIGHT)
 
 
+def framed_beside_the_map(frame: QFrame, name: str) -> None:
+    """The look of a panel beside the projected map: white, a hairline, round corners."""
+    # Named, so that the style reaches the frame and not the labels in it.
+    frame.setObjectName(name)
+    frame.setStyleSheet(
+        f"#{name} {{ background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
+        " border-radius: 6px; }"
+    )
+
+
 class AgendaOverlay(QFrame):
     """The workshop's step and its timer, small, beside the projected map."""
 
@@ -63,11 +73,7 @@ class AgendaOverlay(QFrame):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("agenda-overlay")
-        self.setStyleSheet(
-            "#agenda-overlay { background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
-            " border-radius: 6px; }"
-        )
+        framed_beside_the_map(self, "agenda-overlay")
         self.step = 0
         self._scale = 0.0
         self._presenting = False
@@ -218,11 +224,7 @@ class NoteList(QFrame):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("note-list")
-        self.setStyleSheet(
-            "#note-list { background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
-            " border-radius: 6px; }"
-        )
+        framed_beside_the_map(self, "note-list")
         self.listed: list[Note] = []
         """The notes in the list, without those it had no room for."""
         self._labels: dict[QLabel, str] = {}
