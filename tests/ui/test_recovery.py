@@ -133,7 +133,11 @@ def test_two_windows_on_one_file_keep_two_autosaves(
 
 @pytest.mark.parametrize(("answer", "opened"), [("Cancel", False), ("&Open here too", True)])
 def test_opening_a_map_another_window_has_open_asks_first(
-    windows: Callable[..., MainWindow], tmp_path: Path, answer: str, opened: bool
+    windows: Callable[..., MainWindow],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    opened: bool,
 ) -> None:
     # Two windows on one file went unnoticed until the second save said the file had
     # changed outside.
@@ -152,6 +156,9 @@ def test_opening_a_map_another_window_has_open_asks_first(
     assert two.file.open_path(path) is opened
     assert asked == ["“shared.vsm.json” is open in another VSMapper window. Open it here too?"]
     assert (two.workspace.path == path) is opened
+    if opened:  # reloaded after the other window saved it: no question
+        monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail(box.text()))
+        assert two.file.open_path(path, confirmed=True)
     # Closed, the first window no longer has it open: no question.
     one.file.recovery.release()
     assert not files.open_elsewhere(path, two.file.recovery)

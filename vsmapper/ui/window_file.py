@@ -120,7 +120,8 @@ class WindowFile(QObject):
         if files.is_spreadsheet(path):
             # Opened as its map file, Save would have written the map over the workbook.
             return self.import_path(path)
-        if not self.confirm_open_twice(path):
+        # Reloading its own file, the window asks nothing: the other has it open as before.
+        if path != self.workspace.path and not self.confirm_open_twice(path):
             return False
         try:
             stream = files.open_map(path)
