@@ -209,8 +209,8 @@ def test_the_explanation_sets_where_ai_is_aimed_against_the_biggest_lever(
     view = LeverageView(chain)
     window = shown_in_window(qtbot, view)
     assert view.explanation.text() == (
-        "Halving the process time of Coding would cut expected lead time by 7.5%; "
-        "halving the wait before Refinement by 18.3%."
+        "Halving the process time of Coding (where AI tools usually help) would cut expected "
+        "lead time by 7.5%; halving the wait before Refinement by 18.3%."
     )
     window.close()
 
@@ -229,8 +229,22 @@ def test_the_explanation_names_the_stage_with_the_most_ai_and_a_best_process_lev
     )
     analysis = analyze(marked)
     assert leverage_sentence(marked, sensitivity(marked), analysis).startswith(
-        "Halving the process time of Code review would cut expected lead time by 0.9%;"
+        "Halving the process time of Code review (where AI is marked) would cut expected lead "
+        "time by 0.9%;"
     )
+    # Marked alike at every stage, AI was said to be aimed at the first stage of the map.
+    everywhere = stream.replaced(
+        stages=[
+            stage.replaced(ai=[AIOpportunity(id=f"bot-{stage.id}", name="Bot")])
+            for stage in stream.stages
+        ]
+    )
+    ranked = sensitivity(everywhere)
+    most = max(ranked, key=lambda found: found.halve_process_hours)
+    assert leverage_sentence(everywhere, ranked, analyze(everywhere)).startswith(
+        f"Halving the process time of {most.stage} (the AI-marked stage where it matters most)"
+    )
+    assert most.stage_id != stream.stages[0].id
     slow_coding = stream.replaced(
         stages=[
             stage.replaced(process_time=Estimate.read("4w")) if stage.id == "coding" else stage

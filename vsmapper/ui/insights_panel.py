@@ -397,18 +397,30 @@ def leverage_sentence(
 ) -> str:
     """Where AI is aimed against where a change would matter, in one sentence.
 
-    AI is aimed at the stage with the most AI opportunities marked, or at coding when none
-    are: the stage AI tools usually speed up.
+    AI is aimed at the stage with the most AI opportunities marked (of several marked alike,
+    the one whose process time matters most), or at coding when none are: the stage AI tools
+    usually speed up. The sentence says which of these it is.
     """
     total = analysis.expected_lead_time_hours
     if not ranked or total <= 0:
         return "Give the stages times to see where a change would shorten lead time."
     by_id = {found.stage_id: found for found in ranked}
-    marked = [
-        (len(stage.ai), -index, stage.id) for index, stage in enumerate(stream.stages) if stage.ai
-    ]
-    coding = [stage.id for stage in stream.stages if stage.kind == "coding"]
-    aimed_id = max(marked)[2] if marked else (coding[0] if coding else None)
+    marked = [stage for stage in stream.stages if stage.ai]
+    aimed_id: str | None = None
+    if marked:
+        most = max(len(stage.ai) for stage in marked)
+        tied = [stage.id for stage in marked if len(stage.ai) == most]
+        aimed_id = max(tied, key=lambda stage_id: by_id[stage_id].halve_process_hours)
+        why = (
+            "where AI is marked"
+            if len(marked) == 1
+            else "where most AI is marked"
+            if len(tied) == 1
+            else "the AI-marked stage where it matters most"
+        )
+    else:
+        aimed_id = next((stage.id for stage in stream.stages if stage.kind == "coding"), None)
+        why = "where AI tools usually help"
     best = ranked[0]
     lever, saved = best_lever(best)
     best_clause = f"{lever_phrase(lever, best.stage)} by {percent_of(saved, total):.1f}%"
@@ -417,7 +429,7 @@ def leverage_sentence(
     aimed = by_id[aimed_id]
     aimed_share = percent_of(aimed.halve_process_hours, total)
     opening = (
-        f"Halving the process time of {aimed.stage} would cut expected lead time by "
+        f"Halving the process time of {aimed.stage} ({why}) would cut expected lead time by "
         f"{aimed_share:.1f}%"
     )
     if aimed.stage_id == best.stage_id and lever == "halve_process_hours":
