@@ -720,6 +720,11 @@ def test_save_svg_writes_a_valid_drawing(scene: MapScene, tmp_path: Path) -> Non
     # A browser or slide program lays the text out in the font the map measured it in.
     used = QFontInfo(theme.font(12)).family()
     assert set(re.findall('font-family="([^"]*)"', text)) == {f"'{used}', sans-serif"}
+    # As large as a 16:9 slide holds it (13.33 × 7.5 in): it said 75 cm wide, and opened so.
+    width, height = (float(root.attrib[side].removesuffix("mm")) for side in ("width", "height"))
+    assert width <= 338.67 and height <= 190.5 and max(width / 338.67, height / 190.5) > 0.999
+    view_box = [float(number) for number in root.attrib["viewBox"].split()]
+    assert abs(view_box[2] / view_box[3] - width / height) < 0.01
 
 
 def test_an_svg_of_a_name_with_a_control_character_is_still_xml(qapp: Any, tmp_path: Path) -> None:

@@ -99,6 +99,9 @@ def png_bytes(image: QImage | QPixmap, path: str | os.PathLike[str]) -> bytes:
     return bytes(data.data())
 
 
+SVG_DPI = 96
+SVG_MOST_PIXELS = QSizeF(1280, 720)
+"""The largest an SVG says it is: a 16:9 slide, 13.33 × 7.5 inches at ``SVG_DPI``."""
 FONT_FAMILY = re.compile(rb'font-family="([^"]*)"')
 NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 """Control characters XML cannot hold, which Qt writes as they are in a text drawn."""
@@ -133,7 +136,12 @@ def svg_bytes(
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
     generator.setOutputDevice(buffer)
-    generator.setSize(QSize(math.ceil(size.width()), math.ceil(size.height())))
+    # As large as a 16:9 slide holds it, never larger: at 72 dpi a map said it was 75 cm
+    # wide, and a browser or slide program showed it so. The drawing keeps its own units.
+    fitted = size.scaled(SVG_MOST_PIXELS, Qt.AspectRatioMode.KeepAspectRatio)
+    shown = fitted if fitted.width() < size.width() else size
+    generator.setResolution(SVG_DPI)
+    generator.setSize(QSize(math.ceil(shown.width()), math.ceil(shown.height())))
     generator.setViewBox(QRectF(QPointF(), size))
     generator.setTitle(title)
     generator.setDescription(description)
