@@ -155,6 +155,21 @@ def test_the_report_is_a_full_page_of_the_leaders_figures_then_the_map(
 
 @pytest.mark.slow
 @needs_poppler
+def test_the_reports_takeaway_puts_ai_costs_beside_a_cut_not_as_its_price(
+    example: ValueStream,
+) -> None:
+    # "would cut lead time by 2w 0.7d (23%) for 1,000 USD a month in AI tools" credited AI
+    # with what the scenario's weekly meeting, a policy change, cut.
+    from vsmapper.analysis.scenario import compare
+
+    comparisons = [compare(example, scenario) for scenario in example.scenarios]
+    text = documents._takeaway(comparisons, format_hours, example.currency)
+    assert " for " not in text.split(".")[0] and "a month in AI tools" not in text
+    best = min(comparisons, key=lambda found: found.lead_time_delta_hours or 0.0)
+    if best.monthly_ai_cost:
+        assert "; its AI tools cost " in text and " a month." in text
+
+
 def test_the_report_names_each_lever_whole(tmp_path: Path, qapp: QApplication) -> None:
     stream = prefixed_names_map()
     path = tmp_path / "report.pdf"

@@ -856,10 +856,13 @@ def _takeaway(
     if best is None or best.lead_time_delta_hours is None or best.lead_time_delta_hours >= 0:
         return "No scenario shortens lead time yet: look at the constraint and its wait."
     assert best.lead_time_delta_pct is not None
+    # Its AI tools' cost beside the cut, not as its price: a scenario's other changes (a
+    # weekly meeting for a monthly one) may cut more than its AI does.
+    cost = best.monthly_ai_cost
+    spend = f"; its AI tools cost {money_text(cost, currency)} a month" if cost else ""
     text = (
         f"{best.scenario} would cut lead time by {hours(-best.lead_time_delta_hours)} "
-        f"({-best.lead_time_delta_pct:.0f}%) for {money_text(best.monthly_ai_cost, currency)} "
-        "a month in AI tools."
+        f"({-best.lead_time_delta_pct:.0f}%){spend}."
     )
     before, after = best.current.constraint, best.future.constraint
     if before is not None and after is not None and before.stage_id == after.stage_id:
