@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -208,6 +208,8 @@ def test_every_action_and_button_works(
         if window.workspace.stream is not stream:
             window.file.load(stream, None)
         window.select([first])
+        # Each from an empty clipboard: the key figures copied are no stages to paste.
+        QGuiApplication.clipboard().clear()
         action.trigger()
         if action is window.menus.presentation_action:
             # The agenda's steps, its timer and the blank screen work only while presenting.

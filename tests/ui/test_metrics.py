@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -108,6 +110,18 @@ def test_the_panel_follows_a_scenario_switch(
         "expected_lead_time": "−1w vs today",
     }  # no cost without an hourly cost
     assert panel.changes["lead_time"].styleSheet() == f"color: {BETTER};"
+    # Copied as a table (a right click anywhere on the panel): a right click on a figure
+    # offered to copy that one figure only.
+    assert panel.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert panel.values["lead_time"].contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
+    panel.copy_action.trigger()
+    copied = QGuiApplication.clipboard().text().splitlines()
+    assert copied[:3] == [
+        "Scenario: Faster refinement",
+        "Lead time\t2w\t−4d vs today",
+        "Process time\t3d\t±0 vs today",
+    ]
+    assert "Cost per item\tnot set" in copied and copied[-2].startswith("Constraint: ")
     with qtbot.waitSignal(workspace.refreshed):
         workspace.show_scenario(None)
     assert panel.heading.text() == "Current state"

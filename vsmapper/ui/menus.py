@@ -139,6 +139,11 @@ class Menus:
             key.Paste,
             "Add or update stages from rows copied from a spreadsheet, after the selected one",
         )
+        self.copy_figures_action = self._action(
+            "Copy the &key figures",
+            lambda: window.metrics.copy_figures(),
+            tip="The Metrics panel's figures as a table, for a spreadsheet or a slide",
+        )
         # The map's own: a table or a text field pastes into itself.
         window.removeAction(self.paste_action)
         window.view.addAction(self.paste_action)
@@ -274,7 +279,9 @@ class Menus:
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action, self.paste_action])
+        edit_menu.addActions(
+            [self.undo_action, self.redo_action, self.paste_action, self.copy_figures_action]
+        )
         edit_menu.addSeparator()
         edit_menu.addActions(
             [

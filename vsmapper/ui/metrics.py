@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from vsmapper.analysis import FlowAnalysis, FutureState
@@ -62,6 +63,8 @@ def _label(size: int, bold: bool = False, color: str = theme.INK) -> QLabel:
     _set_color(label, color)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # A right click anywhere gives the panel's menu: copying one figure was all it offered.
+    label.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
     return label
 
 
@@ -100,9 +103,28 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.reason)
         layout.addWidget(self.capacity)
         layout.addStretch(1)
+        self.copy_action = QAction("&Copy the figures", self)
+        self.copy_action.setStatusTip("Every figure as a table, for a spreadsheet or a slide")
+        self.copy_action.triggered.connect(self.copy_figures)
+        self.addAction(self.copy_action)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         workspace.refreshed.connect(self.refresh)
         workspace.scenarioChanged.connect(self.refresh)
         self.refresh()
+
+    def figures_text(self) -> str:
+        """The panel's figures as tab-separated rows: the state shown, then each figure
+        with its change against today while a scenario is shown, then the constraint."""
+        rows = [[self.heading.text()]]
+        rows += [
+            [title, self.values[key].text(), self.changes[key].text()] for key, title in FIGURES
+        ]
+        rows += [[label.text()] for label in (self.constraint, self.capacity) if label.text()]
+        return "\n".join("\t".join(cell for cell in row if cell) for row in rows) + "\n"
+
+    def copy_figures(self) -> None:
+        """Copy the figures for a spreadsheet or a slide."""
+        QGuiApplication.clipboard().setText(self.figures_text())
 
     def refresh(self) -> None:
         """Show the analysis of what the workspace shows."""
