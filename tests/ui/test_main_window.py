@@ -831,6 +831,16 @@ def test_alt_enter_on_the_map_gives_the_keys_to_properties_and_esc_takes_them_ba
     assert "Alt+Return" in window.menus.properties_action.shortcut().toString()
 
 
+def test_add_ai_opportunity_with_no_stage_selected_says_what_to_do(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window(load_map(example_map_path()))
+    window.select([])
+    assert window.menus.add_ai_action.isEnabled()  # greyed, its shortcut said nothing
+    window.menus.add_ai_action.trigger()
+    assert window.message_label.text() == "Select one stage to add an AI opportunity to."
+
+
 def test_the_view_menu_brings_a_panel_tabbed_away_forward(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:

@@ -249,9 +249,9 @@ class Menus:
             self.rework_action,
             self.delete_action,
             self.reset_layout_action,
-            self.add_ai_action,
         ]
-        """The actions that need a selected stage."""
+        """The actions that need a selected stage. Add AI opportunity says so instead: greyed,
+        its shortcut did nothing without a word."""
 
     def _build_menus(self) -> None:
         window = self.window
