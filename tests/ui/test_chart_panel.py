@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QProgressBar, QScrollArea, QWidget
 
 from benchmarks.maps import synthetic_map
 from tests.ui.conftest import WindowFactory
+from vsmapper.analysis import analyze
 from vsmapper.analysis.insights import hourglass
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files
@@ -27,6 +28,7 @@ from vsmapper.ui.chart_panel import (
     histogram_items,
 )
 from vsmapper.ui.commands import perform
+from vsmapper.ui.units import show_hours
 from vsmapper.ui.workspace import Workspace
 
 
@@ -84,6 +86,11 @@ def test_the_charts_follow_the_shown_scenario(
         "Coding assistant, 30% more changes",
         "AI review and tests, more review and design time, 30% more changes",
     ]
+    # Over each scenario's bars, its lead time as every other view writes it.
+    stream = panel.workspace.stream
+    today = show_hours(analyze(stream).lead_time_hours, 8, 5)
+    current = panel.scenario_chart.labels.texts()[0].splitlines()
+    assert current[0] == f"{today} lead time" and current[1].startswith("flow efficiency ")
 
 
 def test_the_forecast_runs_off_the_gui_thread(panel: ChartsPanel, qtbot: object) -> None:

@@ -610,11 +610,14 @@ class ScenarioChart(QWidget):
         self._lead.setOpts(x=[i - 0.18 for i in x], height=[v[1] for v in self.values])
         self._expected.setOpts(x=[i + 0.18 for i in x], height=[v[2] for v in self.values])
         top = max(v[2] for v in self.values) * 1.4 or 1
+        hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
+        # Its lead time as every view writes it: the axis's working hours make no slide.
         self.labels.show(
             [
                 ("unbounded: overloaded", index, top * 0.3, theme.CONSTRAINT)
                 if why
                 else (
+                    f"{show_hours(analysis.lead_time_hours, *hours)} lead time\n"
                     f"flow efficiency {analysis.flow_efficiency:.1%}",
                     index,
                     analysis.expected_lead_time_hours * 1.04,
