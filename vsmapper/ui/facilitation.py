@@ -25,7 +25,15 @@ from PySide6.QtWidgets import (
 from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.kinds import guessed_stages
 from vsmapper.model.stream import Note, ValueStream
-from vsmapper.ui.canvas.notes import KAIZEN_EDGE, KAIZEN_FILL, PAIN_EDGE, PAIN_FILL, shown_text
+from vsmapper.ui import theme
+from vsmapper.ui.canvas.notes import (
+    KAIZEN_EDGE,
+    KAIZEN_FILL,
+    PAIN_EDGE,
+    PAIN_FILL,
+    TEXT_COLOR,
+    shown_text,
+)
 
 AGENDA = (
     ("Current state", "Walk the map: is every stage, wait and loop there?"),
@@ -61,7 +69,7 @@ def framed_beside_the_map(frame: QFrame, name: str) -> None:
     # Named, so that the style reaches the frame and not the labels in it.
     frame.setObjectName(name)
     frame.setStyleSheet(
-        f"#{name} {{ background: rgba(255, 255, 255, 230); border: 1px solid #cbd5e1;"
+        f"#{name} {{ background: rgba(255, 255, 255, 230); border: 1px solid {theme.HAIRLINE};"
         " border-radius: 6px; }"
     )
 
@@ -200,10 +208,16 @@ class AgendaOverlay(QFrame):
 
 
 NOTE_STYLES = {
-    "pain": f"background: {PAIN_FILL.name()}; border: 1px solid {PAIN_EDGE.name()};",
-    "kaizen": f"background: {KAIZEN_FILL.name()}; border: 2px solid {KAIZEN_EDGE.name()};",
+    kind: f"background: {fill.name()}; border: {edge}px solid {colour.name()};"
+    f" padding: 2px 4px; color: {TEXT_COLOR.name()};"
+    for kind, fill, edge, colour in (
+        ("pain", PAIN_FILL, 1, PAIN_EDGE),
+        ("kaizen", KAIZEN_FILL, 2, KAIZEN_EDGE),
+    )
 }
 """A listed note in its colours on the map: a sticky note, or a kaizen burst's red edge."""
+MUTED = f"color: {theme.INK_SOFT};"
+"""Where a listed note stands, and who does it by when."""
 LEAST_NOTE_PIXELS = 24
 """No listed note is less tall: a list this high holds at most its height over this."""
 
@@ -248,24 +262,23 @@ class NoteList(QFrame):
         scale = screen_scale(screen_height)
         family = self.font().family()
         width = round(AGENDA_WIDTH * scale)
+        small = QFont(family, round(TEXT_POINTS * scale))
+        bold = QFont(family, round(NOTE_POINTS * scale), QFont.Weight.Bold)
         rows: list[list[QLabel]] = []  # a note's text, after its stage's name if it is first
         for number, (where, note) in enumerate(notes[: max(1, room // LEAST_NOTE_PIXELS)]):
-            row = []
-            if number == 0 or notes[number - 1][0] != where:
-                row.append(self._label(where, QFont(family, round(TEXT_POINTS * scale))))
-                row[-1].setStyleSheet("color: #475569;")
+            row = (
+                [self._label(where, small, MUTED)]
+                if number == 0 or notes[number - 1][0] != where
+                else []
+            )
             done = "✓ " if note.status == "done" else ""
-            font = QFont(family, round(NOTE_POINTS * scale), QFont.Weight.Bold)
-            row.append(self._label(done + shown_text(note), font))
-            row[-1].setStyleSheet(NOTE_STYLES[note.kind] + " padding: 2px 4px; color: #1d2733;")
-            self._labels[row[-1]] = note.id
+            text = self._label(done + shown_text(note), bold, NOTE_STYLES[note.kind])
+            self._labels[text] = note.id
+            row.append(text)
             if plan:
-                row.append(
-                    self._label(who_and_when(note), QFont(family, round(TEXT_POINTS * scale)))
-                )
-                row[-1].setStyleSheet("color: #475569;")
+                row.append(self._label(who_and_when(note), small, MUTED))
             rows.append(row)
-        more = self._label("", QFont(family, round(TEXT_POINTS * scale)))
+        more = self._label("", small)
 
         def height_showing(count: int) -> int:
             for number, row in enumerate(rows):
@@ -287,11 +300,12 @@ class NoteList(QFrame):
         self.listed = [note for _, note in notes[:fitting]]
         self.setFixedSize(width, height_showing(fitting))
 
-    def _label(self, text: str, font: QFont) -> QLabel:
+    def _label(self, text: str, font: QFont, style: str = "") -> QLabel:
         label = QLabel(text, self)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         label.setFont(font)
+        label.setStyleSheet(style)
         layout = self.layout()
         assert layout is not None
         layout.addWidget(label)

@@ -153,11 +153,11 @@ class Workshop:
         window.presentingChanged.connect(self.agenda.set_presenting)
         window.presentingChanged.connect(lambda _on: self.list_notes())
         window.scene.mapShown.connect(self.list_notes)
+        self.agenda.stepChanged.connect(lambda _step: self.list_notes())
         # A round's code shown or gone under the list leaves it another height to fill.
         window.view.side_strip.changed.connect(self._list_notes_for_new_room)
         self._listed_room = 0
         self.note_list.noteMenuRequested.connect(self.show_note_menu)
-        self.agenda.stepChanged.connect(lambda _step: self.list_notes())
         self.note_list.noteActivated.connect(self.edit_note_text)
         self.notes_layer.noteMenuRequested.connect(self.show_note_menu)
         self.notes_layer.noteActivated.connect(self.edit_note_text)
@@ -364,8 +364,11 @@ class Workshop:
         the agenda's Plan step its kaizen bursts with who does each by when."""
         window = self.window
         stream = self.workspace.stream
-        presenting = window.view.is_presenting()
-        plan = presenting and self.agenda.step == PLAN_STEP
+        plan = self.agenda.step == PLAN_STEP
+        beside = plan or not window.scene.note_style().on_map
+        if not window.view.is_presenting() or not beside or not stream.notes:
+            self.note_list.hide()  # and an edit on screen spends nothing here
+            return
         by_stage = stream.stage_notes()
         notes = [
             (stage.name, note) for stage in stream.stages for note in by_stage.get(stage.id, [])
@@ -373,7 +376,7 @@ class Workshop:
         notes += [("The whole map", note) for note in stream.notes if note.stage is None]
         if plan:
             notes = [(where, note) for where, note in notes if note.kind == "kaizen"]
-        if not notes or not (plan or (presenting and not window.scene.note_style().on_map)):
+        if not notes:
             self.note_list.hide()
             return
         self._listed_room = window.view.side_strip.room_for(self.note_list)
@@ -382,8 +385,8 @@ class Workshop:
         self.note_list.raise_()
 
     def _list_notes_for_new_room(self) -> None:
-        room = self.window.view.side_strip.room_for(self.note_list)
-        if self.note_list.isVisible() and room != self._listed_room:
+        strip = self.window.view.side_strip
+        if self.note_list.isVisible() and strip.room_for(self.note_list) != self._listed_room:
             self.list_notes()
 
     def show_plan(self) -> None:
