@@ -18,17 +18,18 @@ from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
 from vsmapper.analysis.insights import hourglass
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import files
+from vsmapper.ui import files, units
 from vsmapper.ui.chart_panel import (
     MOST_TIME_BARS,
     TIME_BAR_LINES,
     ChartsPanel,
+    WorkingTimeAxis,
     _place,
     _plot,
     histogram_items,
 )
 from vsmapper.ui.commands import perform
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import show_hours, tick_steps
 from vsmapper.ui.workspace import Workspace
 
 
@@ -303,7 +304,7 @@ def test_the_time_chart_has_its_legend_and_axis_title_above_its_bars(panel: Char
     assert legend.bottom() <= bars.top() and legend.width() < bars.width() / 2
     axis = item.getAxis("top")
     assert axis.isVisible() and axis.label.isVisible()
-    assert axis.labelText == "working hours"
+    assert axis.labelText == "working time"
     assert axis.label.sceneBoundingRect().bottom() <= bars.top()
     assert legend.bottom() <= axis.label.sceneBoundingRect().top()
 
@@ -547,3 +548,55 @@ def test_a_long_title_is_cut_in_the_middle_to_the_chart_s_width(panel: ChartsPan
     assert (
         item.titleLabel.text == "Where the time goes: Scenario: Coding assistant, 30% more changes"
     )
+
+
+def _ticks(axis: pg.AxisItem, low: float, high: float, size: float) -> list[str]:
+    """The tick labels an axis writes for the span from ``low`` to ``high`` hours."""
+    values = [value for _, level in axis.tickValues(low, high, size) for value in level]
+    return axis.tickStrings(sorted(values), 1.0, 0.0)
+
+
+def test_working_time_axes_tick_round_weeks_days_and_hours_of_the_map_s_calendar(
+    qapp: QApplication,
+) -> None:
+    # "1800" working hours made no slide: the axes write what every view writes.
+    axis = WorkingTimeAxis("left")
+    assert _ticks(axis, 0, 800, 300) == ["0", "4w", "8w", "12w", "16w", "20w"]
+    assert _ticks(axis, 0, 60, 300) == ["0", "1d", "2d", "3d", "4d", "1w", "1w 1d", "1w 2d"]
+    assert _ticks(axis, 0, 20, 300)[:3] == ["0", "4h", "1d"]
+    # In a week of 5 days, no step of 2 days: its ticks read 1w 1d, 1w 3d.
+    assert all(step != 16 for step in tick_steps(8, 5, "auto"))
+    assert 16 in tick_steps(8, 6, "auto")
+    axis.set_calendar(files.example_map().calendar.model_copy(update={"hours_per_day": 7.5}))
+    assert _ticks(axis, 0, 150, 200) == ["0", "1w", "2w", "3w", "4w"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "ticks"), [("hours", ["0", "200h", "400h"]), ("days", ["0", "20d", "40d"])]
+)
+def test_working_time_axes_write_the_unit_the_user_chose(
+    qapp: QApplication, unit: units.DisplayUnit, ticks: list[str]
+) -> None:
+    units.use_display_unit(unit)
+    try:
+        assert _ticks(WorkingTimeAxis("bottom"), 0, 400, 240) == ticks
+    finally:
+        units.use_display_unit("auto")
+
+
+def test_every_chart_of_working_time_writes_durations_on_its_axis(panel: ChartsPanel) -> None:
+    charts = {
+        panel.time_chart: "top",
+        panel.forecast_chart: "bottom",
+        panel.scenario_chart: "left",
+        panel.queue_chart: "left",
+    }
+    for chart, side in charts.items():
+        axis = chart.plot.getPlotItem().getAxis(side)
+        assert isinstance(axis, WorkingTimeAxis), chart
+    panel.tabs.setCurrentWidget(panel.scenario_chart)
+    QApplication.processEvents()
+    axis = panel.scenario_chart.plot.getPlotItem().getAxis("left")
+    low, high = panel.scenario_chart.plot.getPlotItem().getViewBox().viewRange()[1]
+    written = _ticks(axis, low, high, axis.height())
+    assert written[0] == "0" and all(text.endswith("w") for text in written[1:])

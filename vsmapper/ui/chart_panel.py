@@ -40,22 +40,22 @@ from vsmapper.analysis.scenario import FutureState
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
 from vsmapper.model.duration import share_text
-from vsmapper.model.stream import Stage, ValueStream
+from vsmapper.model.stream import Calendar, Stage, ValueStream
 from vsmapper.ui import files, settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.docks import InView
 from vsmapper.ui.stage_names import LONGEST_BAR_NAME, short_name
-from vsmapper.ui.units import show_hours
+from vsmapper.ui.units import display_unit, show_hours, tick_steps
 from vsmapper.ui.workspace import Workspace, placed_like
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
 MOST_TIME_BARS = 40
+"""The time chart shows at most this many stages, the largest of a bigger map: more bars
+cannot be read on a panel."""
 TIME_BAR_LINES = 1.3
 """Lines of the panel's type a bar of "Where the time goes" takes at least: its stage's name
 stays clear of the next one's, and a short panel scrolls instead."""
-"""The time chart shows at most this many stages, the largest of a bigger map: more bars
-cannot be read on a panel."""
 CHART_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 LABEL_LINES = 2
 """A scenario's name under its bars takes at most this many lines; the rest is elided."""
@@ -74,10 +74,56 @@ class Chart(pg.PlotWidget):
         event.ignore()
 
 
-def _plot(title: str, bottom: str, left: str = "", dates: bool = False) -> pg.PlotWidget:
+WORKING_TIME = "working time"
+
+
+class WorkingTimeAxis(pg.AxisItem):
+    """An axis of working hours, ticked at round hours, days or weeks of the map's calendar
+    and written as every view writes durations ("2w", "3d"): "1800" working hours made no slide."""
+
+    ACROSS_ROOM, UPRIGHT_ROOM = 80, 36
+    """Pixels along a level and an upright axis each tick takes at least, its text clear of
+    the next one's."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+        self.calendar = (8.0, 5.0)
+        """Hours of a working day, days of a working week."""
+
+    def set_calendar(self, calendar: Calendar) -> None:
+        """Tick and write the hours in ``calendar``'s days and weeks."""
+        wanted = (calendar.hours_per_day, calendar.days_per_week)
+        if wanted != self.calendar:
+            self.calendar = wanted
+            self.picture = None  # pyqtgraph's cache of the drawn ticks
+            self.update()
+
+    def tickSpacing(self, low: float, high: float, size: float) -> list[tuple[float, float]]:
+        level = self.orientation in ("top", "bottom")
+        most = max(2.0, size / (self.ACROSS_ROOM if level else self.UPRIGHT_ROOM))
+        for step in tick_steps(*self.calendar, display_unit()):
+            if (high - low) / step <= most:
+                return [(step, 0.0)]
+        return super().tickSpacing(low, high, size)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [show_hours(value * scale, *self.calendar) for value in values]
+
+
+def _plot(
+    title: str,
+    bottom: str,
+    left: str = "",
+    dates: bool = False,
+    working_time: Sequence[str] = (),
+) -> pg.PlotWidget:
     """A white plot in the app's fonts, readable on a projector; with ``dates``, its x values
-    are UTC timestamps, labelled as dates spaced to the plot's width."""
-    axes = {"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)} if dates else {}
+    are UTC timestamps, labelled as dates spaced to the plot's width; the axes on the sides
+    named in ``working_time`` write working hours as durations."""
+    axes: dict[str, pg.AxisItem] = {side: WorkingTimeAxis(side) for side in working_time}
+    if dates:
+        axes["bottom"] = pg.DateAxisItem(orientation="bottom", utcOffset=0)
     plot = Chart(background=theme.PAPER, axisItems=axes)
     item = plot.getPlotItem()
     set_title(item, title)
@@ -93,6 +139,13 @@ def _plot(title: str, bottom: str, left: str = "", dates: bool = False) -> pg.Pl
     if left:
         item.setLabel("left", left, color=theme.INK_SOFT)
     return plot
+
+
+def set_calendar(plot: pg.PlotWidget, calendar: Calendar) -> None:
+    """Write the plot's working time in ``calendar``'s days and weeks."""
+    for axis in plot.getPlotItem().axes.values():
+        if isinstance(axis["item"], WorkingTimeAxis):
+            axis["item"].set_calendar(calendar)
 
 
 TITLE_POINTS = 13.0
@@ -275,7 +328,7 @@ class TimeChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = _plot("Where the time goes", "working hours")
+        self.plot = _plot("Where the time goes", "", working_time=("top", "bottom"))
         self.sorted = QCheckBox("Largest first")
         layout = QVBoxLayout(self)
         layout.addWidget(self.sorted)
@@ -303,8 +356,9 @@ class TimeChart(QWidget):
         header.addItem(hours)
         header.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
         item.layout.addItem(header, 1, 1)
-        item.setLabel("top", "working hours", color=theme.INK_SOFT)
-        item.getAxis("bottom").showLabel(False)
+        item.setLabel("top", WORKING_TIME, color=theme.INK_SOFT)
+        # Below, only the grid, on the ticks of the axis above.
+        item.getAxis("bottom").setStyle(showValues=False)
         for layer, name in zip(self._layers, ("Wait", "Process", "Expected rework"), strict=True):
             item.addItem(layer)
             self.legend.addItem(layer, name)
@@ -345,6 +399,7 @@ class TimeChart(QWidget):
             layer.setOpts(x0=starts, y=y, width=values)
             starts = [s + v for s, v in zip(starts, values, strict=True)]
         hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
+        set_calendar(self.plot, stream.calendar)
         self.totals.show(
             [
                 (show_hours(total, *hours), total, index, theme.INK_SOFT)
@@ -418,7 +473,7 @@ class ForecastChart(QWidget):
         self._running_on: tuple[ValueStream, str] | None = None
         """The same of the forecast under way."""
         self._summary = ""
-        self.plot = _plot(FORECAST_TITLE, "working hours", "items")
+        self.plot = _plot(FORECAST_TITLE, WORKING_TIME, "items", working_time=("bottom",))
         # Its labels and counts readable: in a short dock the tab scrolls rather than squeeze
         # the histogram to a strip (40 px at 1280×720, its axis numbers on one another).
         self.plot.setMinimumHeight(round(QFontMetricsF(self.font()).lineSpacing() * 12))
@@ -536,6 +591,7 @@ class ForecastChart(QWidget):
         label = self._ran_on[1]
         calendar = self.workspace.stream.calendar
         hours = calendar.hours_per_day, calendar.days_per_week
+        set_calendar(self.plot, calendar)
         edges = list(result.histogram_edges)
         self._bars.setOpts(
             x0=edges[:-1],
@@ -569,7 +625,9 @@ class ScenarioChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = _plot("Current state against each scenario", "", "working hours")
+        self.plot = _plot(
+            "Current state against each scenario", "", WORKING_TIME, working_time=("left",)
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot)
         self.values: list[tuple[str, float, float]] = []
@@ -611,6 +669,7 @@ class ScenarioChart(QWidget):
         self._expected.setOpts(x=[i + 0.18 for i in x], height=[v[2] for v in self.values])
         top = max(v[2] for v in self.values) * 1.4 or 1
         hours = stream.calendar.hours_per_day, stream.calendar.days_per_week
+        set_calendar(self.plot, stream.calendar)
         # Its lead time as every view writes it: the axis's working hours make no slide.
         self.labels.show(
             [
@@ -663,7 +722,9 @@ class QueueChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = _plot(QUEUE_TITLE, "utilization (%)", "wait (working hours)")
+        self.plot = _plot(
+            QUEUE_TITLE, "utilization (%)", f"wait ({WORKING_TIME})", working_time=("left",)
+        )
         self.stage_box = QComboBox()
         self.stage_box.setToolTip("The stage whose queue to draw")
         self.note = QLabel()
@@ -788,6 +849,7 @@ class QueueChart(QWidget):
         stream, future = self._shown
         stage = stream.stage(stage_id)
         calendar = stream.calendar
+        set_calendar(self.plot, calendar)
         load = stage_loads(stream)[stage_id]
         assert load.utilization is not None
         set_title(item, f"{QUEUE_TITLE}: {stage.name}")

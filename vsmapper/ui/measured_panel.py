@@ -25,12 +25,14 @@ from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.chart_panel import (
+    WORKING_TIME,
     _mark,
     _place,
     _plot,
     export_chart_dialog,
     histogram_items,
     save_chart,
+    set_calendar,
 )
 from vsmapper.ui.focus import scroller
 from vsmapper.ui.measured import Measured, hours_text, unplaced_text
@@ -81,10 +83,14 @@ class MeasuredFlowPanel(QWidget):
         self.summary = QLabel(INVITATION)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.flow_time_chart = _plot("Flow time of done items", "working hours", "items")
+        self.flow_time_chart = _plot(
+            "Flow time of done items", WORKING_TIME, "items", working_time=("bottom",)
+        )
         self.velocity_chart = _plot("Flow velocity", "week", "items done", dates=True)
         self.cfd_chart = _plot("Cumulative flow", "day", "items", dates=True)
-        self.aging_chart = _plot("Aging work in progress", "age (working hours)")
+        self.aging_chart = _plot(
+            "Aging work in progress", f"age ({WORKING_TIME})", working_time=("bottom",)
+        )
         # Beside the bands, in their order from the top: a label, which exports with the chart.
         self.cfd_legend = QLabel()
         self.cfd_legend.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -197,6 +203,8 @@ class MeasuredFlowPanel(QWidget):
     def _draw(self) -> None:
         assert self.measured is not None
         found, stream = self.measured.measurement, self._stream()
+        for plot in (self.flow_time_chart, self.aging_chart):
+            set_calendar(plot, stream.calendar)
         self._draw_flow_time(found, stream)
         self._draw_velocity(found)
         self._draw_cfd(found, stream)

@@ -55,6 +55,26 @@ def show_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5)
     return format_hours(hours, hours_per_day, days_per_week, display_unit())
 
 
+def tick_steps(hours_per_day: float, days_per_week: float, unit: DisplayUnit) -> list[float]:
+    """Steps between a chart axis's ticks in working hours, smallest first, each a round
+    figure in the unit durations are written in: 4h, 1d, 2w, 13w; or 50h, or 20d."""
+    rounds = [factor * 10.0**power for power in range(-2, 7) for factor in (1, 2, 5)]
+    if unit == "hours":
+        return [step for step in rounds if step >= 0.25]
+    if unit == "days":
+        return [step * hours_per_day for step in rounds if step >= 0.25]
+    week = hours_per_day * days_per_week
+    hours = [step for step in (0.25, 0.5, 1, 2, 4) if step < hours_per_day]
+    # Only steps that fit a week: by 2d in a week of 5, the ticks read 1w 1d, 1w 3d.
+    days = [
+        step * hours_per_day
+        for step in (1, 2)
+        if step < days_per_week and days_per_week % step == 0
+    ]
+    weeks = [step * week for step in (1, 2, 4, 8, 13, 26, 52)]
+    return hours + days + weeks + [step * 52 * week for step in rounds if step >= 2]
+
+
 def duration_text(stream: ValueStream, hours: float) -> str:
     """Working hours written with the map's calendar: ``2.5d``, ``−7h``."""
     calendar = stream.calendar
