@@ -270,7 +270,7 @@ def test_the_panel_shows_the_engines_findings_most_urgent_first(
     panel: InsightsPanel, example: Workspace
 ) -> None:
     assert shown_findings(panel) == engine_findings(example)
-    assert panel.heading.text() == "Current state  ·  10 findings, 6 to act on"
+    assert panel.heading.text() == "Current state  ·  9 findings, 5 to act on"
 
 
 def test_the_panel_updates_after_an_edit_and_after_undo(

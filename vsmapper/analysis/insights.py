@@ -963,20 +963,18 @@ def _low_leverage(
             continue
         saving = -effect.expected_lead_time_delta_hours
         stage_share = current.stage(effect.stage_id).share
-        if saving >= LOW_SAVING_SHARE * total and stage_share >= LOW_STAGE_SHARE:
+        if saving >= LOW_SAVING_SHARE * total and (
+            # Saving more than its stage holds (less rework sent back, side effects), it
+            # reaches past its stage: the map's most effective idea was warned about.
+            stage_share >= LOW_STAGE_SHARE or saving > stage_share * total + _NOISE_HOURS
+        ):
             continue
         if saving >= LOW_SAVING_SHARE * total:
             # Flagged for its stage's small share, not for a small saving.
             title = f"{effect.opportunity} works on a stage holding little of lead time"
-            beyond = (
-                ", more than its stage holds: it also changes time spent elsewhere (rework "
-                "sent back, side effects)"
-                if saving > stage_share * total + _NOISE_HOURS
-                else ""
-            )
             result = (
                 f"saves {words.hours(saving)} of {words.hours(total)} expected lead time "
-                f"({saving / total:.1%}){beyond}"
+                f"({saving / total:.1%})"
             )
         elif saving > _NOISE_HOURS:
             title = f"{effect.opportunity} barely moves lead time"
