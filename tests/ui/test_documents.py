@@ -170,6 +170,25 @@ def test_the_reports_takeaway_puts_ai_costs_beside_a_cut_not_as_its_price(
         assert "; its AI tools cost " in text and " a month." in text
 
 
+@needs_poppler
+def test_the_report_writes_scenario_names_on_two_lines_and_names_most_stages_under_its_bar(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    path = tmp_path / "report.pdf"
+    export_map(example, path, forecast_result=forecast(example, 500, 11))
+    page = subprocess.run(
+        ["pdftotext", "-l", "1", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    words = " ".join(page.split())
+    # Cut to one line, "Coding assistant, 30% …" lost what set it apart from the others.
+    assert "Coding assistant, 30% more changes" in words
+    # On two lines, from each stage's start, 10 of the 11 stages on the critical path are
+    # named; on one line, within their own stages, 7 were, one of them cut.
+    path_names = [example.stage(stage_id).name for stage_id in analyze(example).critical_path]
+    named = [name for name in path_names if name in words]
+    assert len(named) >= len(path_names) - 1, set(path_names) - set(named)
+
+
 def test_the_report_names_each_lever_whole(tmp_path: Path, qapp: QApplication) -> None:
     stream = prefixed_names_map()
     path = tmp_path / "report.pdf"

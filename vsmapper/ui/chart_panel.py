@@ -45,7 +45,7 @@ from vsmapper.ui import files, settings, theme
 from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.docks import InView
-from vsmapper.ui.stage_names import LONGEST_BAR_NAME, short_name
+from vsmapper.ui.stage_names import LONGEST_BAR_NAME, fit_label, short_name
 from vsmapper.ui.units import display_unit, show_hours, tick_steps
 from vsmapper.ui.workspace import Workspace, placed_like
 
@@ -241,24 +241,6 @@ class Labels:
     def texts(self) -> list[str]:
         """The labels shown, in order."""
         return [item.toPlainText() for item in self._items if item.isVisible()]
-
-
-def fit_label(text: str, metrics: QFontMetricsF, width: float, lines: int = LABEL_LINES) -> str:
-    """``text`` wrapped at its words onto at most ``lines`` lines of ``width``, elided at the end."""
-    words = text.split()
-    shown: list[str] = []
-    while words and len(shown) < lines - 1:
-        line = words.pop(0)
-        while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
-            line += " " + words.pop(0)
-        if metrics.horizontalAdvance(line) > width:
-            words.insert(0, line)
-            break
-        shown.append(line)
-    if words:
-        rest = " ".join(words)
-        shown.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
-    return "\n".join(shown)
 
 
 def _mark(colour: str, position: float, angle: int = 90) -> pg.InfiniteLine:
@@ -707,7 +689,7 @@ class ScenarioChart(QWidget):
         self._axis.setTicks(
             [
                 [
-                    (i, fit_label(v[0], metrics, place * LABEL_SHARE))
+                    (i, fit_label(v[0], metrics, place * LABEL_SHARE, LABEL_LINES))
                     for i, v in enumerate(self.values)
                 ]
             ]

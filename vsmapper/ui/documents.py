@@ -54,7 +54,7 @@ from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.measured_report import draw_measured_page
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_pages
-from vsmapper.ui.stage_names import NAME_ELIDE
+from vsmapper.ui.stage_names import NAME_ELIDE, fit_label
 from vsmapper.ui.units import cost_text, money_text, rolled_pca_text
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
@@ -196,7 +196,7 @@ MAP_INSET = 8.0
 """White between the map and its panel's edge, in points."""
 LONG_MAP_HEIGHT = 1e6
 """Room enough for the lanes of any map: a map too long for a page is laid out whole."""
-TIME_BAR_HEIGHT = 40.0
+TIME_BAR_HEIGHT = 48.0
 BOTTOM_COLUMNS = (0.32, 0.49, 0.19)
 """Shares of the width: constraint and levers, scenarios, forecast."""
 TOP_LEVERS = 8
@@ -208,9 +208,12 @@ HISTOGRAM_MOST_HEIGHT = 110.0
 HISTOGRAM_AXIS_HEIGHT = 20.0
 """...of which its lead-time axis, labelled under the bars, takes this many."""
 WAIT_BAR = "#e0a526"
-MIN_LABELLED_SEGMENT = 40.0
-"""A stage narrower than this on the time bar (points) goes unnamed."""
+MOST_TIME_BAR_NAME = 110.0
+"""Points a stage's name under the time bar takes at most, cut in the middle beyond."""
+TIME_BAR_NAME_LINE = 8.5
 SCENARIO_ROW = 15.0
+NAME_LINE = 9.0
+"""Points a scenario's name takes a line in the report's table: two at most."""
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,7 @@ NOTE = _Text(7, theme.MUTED)
 BODY = _Text(7.5)
 BODY_BOLD = _Text(7.5, bold=True)
 HEADING = _Text(11.5, bold=True)
+TIME_BAR_NAME = _Text(6.2, theme.INK_SOFT)
 
 
 class _Page:
@@ -293,8 +297,12 @@ class _Page:
 
     def rule(self, left: float, right: float, y: float, color: str = theme.HAIRLINE) -> None:
         """A thin horizontal line."""
+        self.line(QPointF(left, y), QPointF(right, y), color)
+
+    def line(self, start: QPointF, end: QPointF, color: str = theme.HAIRLINE) -> None:
+        """A thin line."""
         self.painter.setPen(QPen(theme.color(color), 0.6))
-        self.painter.drawLine(QPointF(left, y), QPointF(right, y))
+        self.painter.drawLine(start, end)
 
     def bar(self, rect: QRectF, color: str) -> None:
         """A filled bar of a small chart."""
@@ -614,6 +622,10 @@ def _draw_time_bar(page: _Page, rect: QRectF, analysis: FlowAnalysis) -> float:
     bar = QRectF(rect.left(), rect.top() + 13, rect.width(), 13)
     scale = bar.width() / analysis.lead_time_hours
     x = bar.left()
+    # Names under the bar on two lines, each from its stage's start: a name wider than its
+    # stage runs on under the next, whose name takes the other line. The widest stages are
+    # named first, so that a run of short ones does not take both lines from a long one.
+    segments: list[tuple[float, float, str]] = []
     for metrics in path:
         start = x
         for hours, color in (
@@ -623,13 +635,28 @@ def _draw_time_bar(page: _Page, rect: QRectF, analysis: FlowAnalysis) -> float:
             if hours > 0:
                 page.bar(QRectF(x, bar.top(), max(0.6, hours * scale - 0.6), bar.height()), color)
             x += hours * scale
-        if x - start >= MIN_LABELLED_SEGMENT:
-            page.text(
-                QRectF(start, bar.bottom() + 2, x - start - 2, 9),
-                metrics.name,
-                _Text(6.2, theme.INK_SOFT),
-                elide=NAME_ELIDE,
-            )
+        segments.append((start, x, metrics.name))
+    first: list[tuple[float, float]] = []
+    second: list[tuple[float, float]] = []
+
+    def clear(spans: list[tuple[float, float]], start: float, end: float) -> bool:
+        return all(end <= left or right <= start for left, right in spans)
+
+    for start, _, name in sorted(segments, key=lambda segment: segment[0] - segment[1]):
+        width = min(page.width(name, TIME_BAR_NAME), MOST_TIME_BAR_NAME, bar.right() - start)
+        end = start + width + 6
+        # A name on the second line hangs from a tick, which must cross no name on the first.
+        if clear(first, start, end) and all(not start < left < end for left, _ in second):
+            line, spans = 0, first
+        elif clear(second, start, end) and clear(first, start, start + 1):
+            line, spans = 1, second
+        else:
+            continue
+        spans.append((start, end))
+        top = bar.bottom() + 2 + line * TIME_BAR_NAME_LINE
+        if line:
+            page.line(QPointF(start + 0.4, bar.bottom()), QPointF(start + 0.4, top + 1))
+        page.text(QRectF(start + 1, top, width, 9), name, TIME_BAR_NAME, elide=NAME_ELIDE)
     return rect.bottom()
 
 
@@ -774,13 +801,19 @@ def _draw_scenarios(
         for place, ((text, style), width) in enumerate(zip(cells, widths, strict=True)):
             left_aligned = place in (0, 4)
             inset = 8 if place == 4 else 0
-            page.text(
-                QRectF(x + inset, y, width - inset - 3, 12),
-                text,
-                style,
-                Qt.AlignmentFlag.AlignLeft if left_aligned else Qt.AlignmentFlag.AlignRight,
-            )
+            for line, shown in enumerate(text.split("\n")):
+                page.text(
+                    QRectF(x + inset, y + line * NAME_LINE, width - inset - 3, 12),
+                    shown,
+                    style,
+                    Qt.AlignmentFlag.AlignLeft if left_aligned else Qt.AlignmentFlag.AlignRight,
+                )
             x += width
+
+    def named(scenario: str) -> tuple[str, float]:
+        """A scenario's name on up to two lines of its column, and the height of its row."""
+        name = fit_label(scenario, QFontMetricsF(BODY_BOLD.font()), widths[0] - 3)
+        return name, SCENARIO_ROW + name.count("\n") * NAME_LINE
 
     row([(title, CAPTION) for title, _ in columns], y)
     y += 13
@@ -800,13 +833,17 @@ def _draw_scenarios(
     takeaway = _takeaway(comparisons, hours, stream.currency)
     marked = next((found for found in comparisons if label == f"Scenario: {found.scenario}"), None)
     takeaway_height = page.wrapped_height(rect.width() - 20, takeaway, BODY) + 12
-    room = max(1, int((rect.bottom() - y - takeaway_height - 18) // SCENARIO_ROW))
+    names = [named(found.scenario) for found in comparisons]
+    # As many rows as fit above the takeaway, and at least one.
+    bottom = rect.bottom() - takeaway_height - 18
+    ends = itertools.accumulate((height for _, height in names), initial=y)
+    room = max(1, sum(1 for end in list(ends)[1:] if end <= bottom))
     shown = comparisons[:room]
-    for found in shown:
+    for found, (name, height) in zip(shown, names, strict=False):
         page.rule(rect.left(), rect.right(), y - 2.5, "#e2e8f0")
         if found is marked:
             page.panel(
-                QRectF(rect.left() - 8, y - 2, rect.width() + 11, SCENARIO_ROW - 1),
+                QRectF(rect.left() - 8, y - 2, rect.width() + 11, height - 1),
                 theme.AI_FILL,
                 theme.AI,
             )
@@ -821,7 +858,7 @@ def _draw_scenarios(
         constraint = found.constraint_of(found.future)
         row(
             [
-                (found.scenario, BODY_BOLD),
+                (name, BODY_BOLD),
                 ("unbounded" if change is None else hours(found.future.lead_time_hours), BODY),
                 (
                     "overload" if change is None else _percent_change(change),
@@ -833,7 +870,7 @@ def _draw_scenarios(
             ],
             y,
         )
-        y += SCENARIO_ROW
+        y += height
     if len(shown) < len(comparisons):
         page.text(
             QRectF(rect.left(), y, rect.width(), 10),

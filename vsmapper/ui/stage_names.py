@@ -5,6 +5,7 @@ apart; the whole name goes in the tooltip."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 NAME_ELIDE = Qt.TextElideMode.ElideMiddle
@@ -20,6 +21,24 @@ def short_name(name: str, longest: int = LONGEST_NAME) -> str:
         return name
     tail = (longest - 1) // 2
     return name[: longest - 1 - tail] + "…" + name[len(name) - tail :]
+
+
+def fit_label(text: str, metrics: QFontMetricsF, width: float, lines: int = 2) -> str:
+    """``text`` wrapped at its words onto at most ``lines`` lines of ``width``, elided at the end."""
+    words = text.split()
+    shown: list[str] = []
+    while words and len(shown) < lines - 1:
+        line = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+            line += " " + words.pop(0)
+        if metrics.horizontalAdvance(line) > width:
+            words.insert(0, line)
+            break
+        shown.append(line)
+    if words:
+        rest = " ".join(words)
+        shown.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    return "\n".join(shown)
 
 
 class NameDelegate(QStyledItemDelegate):
