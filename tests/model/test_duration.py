@@ -146,6 +146,11 @@ def test_one_unit_for_every_figure_when_asked() -> None:
     assert format_hours(112, unit="hours") == "112h"
     assert format_hours(20, unit="days") == "2.5d"
     assert format_hours(0.5, unit="hours") == "0.5h"
+    # Too small for one decimal, but not nothing: "0d" read as no effect at all.
+    assert format_hours(0.3, unit="days") == "<0.1d"
+    assert format_hours(0.04, unit="hours") == "<0.1h"
+    assert format_hours(-0.3, unit="days") == "−<0.1d"
+    assert format_hours(0, unit="days") == "0"
 
 
 @pytest.mark.parametrize(

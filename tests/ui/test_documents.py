@@ -23,7 +23,7 @@ from vsmapper.io.exports import CURRENT_STATE, EXPORT_SUFFIXES
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.model import ValueStream
 from vsmapper.model.duration import format_hours
-from vsmapper.ui import documents
+from vsmapper.ui import documents, units
 from vsmapper.ui.canvas import MapScene
 from vsmapper.ui.canvas.render import SLIDE, map_source_rect, render_image
 from vsmapper.ui.documents import (
@@ -147,7 +147,7 @@ def test_the_report_is_a_full_page_of_the_leaders_figures_then_the_map(
         "−10%",
         "Forecast",
         "P85",
-        f"{result.p85_hours:,.0f} h",
+        format_hours(result.p85_hours),
         "seed 11",
     ):
         assert expected in text, expected
@@ -187,6 +187,23 @@ def test_the_report_writes_scenario_names_on_two_lines_and_names_most_stages_und
     path_names = [example.stage(stage_id).name for stage_id in analyze(example).critical_path]
     named = [name for name in path_names if name in words]
     assert len(named) >= len(path_names) - 1, set(path_names) - set(named)
+
+
+@needs_poppler
+def test_the_whole_report_writes_durations_in_the_unit_the_user_chose(
+    tmp_path: Path, example: ValueStream
+) -> None:
+    # Page 1 wrote "9w 0.8d" and "366.2 h" while the map overleaf, in the user's unit, "10d".
+    path = tmp_path / "report.pdf"
+    units.use_display_unit("days")
+    try:
+        export_map(example, path, forecast_result=forecast(example, 500, 11))
+    finally:
+        units.use_display_unit("auto")
+    figures, map_page = pdf_text(path).split("\f")[:2]
+    assert "45.8d" in figures and "9w 0.8d" not in figures
+    assert not re.search(r"\d h\b(?! a day)", figures)
+    assert "10d" in map_page
 
 
 def test_the_report_names_each_lever_whole(tmp_path: Path, qapp: QApplication) -> None:

@@ -442,10 +442,10 @@ def format_hours(
         return "−" + format_hours(-hours, hours_per_day, days_per_week, unit)
     if hours == 0:
         return "0"
-    if unit == "hours":
-        return f"{_trim(hours)}h"
-    if unit == "days":
-        return f"{_trim(hours / hours_per_day)}d"
+    if unit in ("hours", "days"):
+        value, suffix = (hours, "h") if unit == "hours" else (hours / hours_per_day, "d")
+        # A figure too small for one decimal is not none: "0d" read as no effect at all.
+        return f"{_trim(value)}{suffix}" if value >= 0.05 else f"<0.1{suffix}"
     week = hours_per_day * days_per_week
     # Each unit while its rounded figure stays under the next one: 59.7 minutes read "60m".
     if round(hours * 60) < 60:

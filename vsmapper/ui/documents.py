@@ -40,7 +40,7 @@ from vsmapper.io.exports import (
 )
 from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.layout import Room
-from vsmapper.model import ValueStream, format_hours
+from vsmapper.model import ValueStream
 from vsmapper.model.duration import share_text
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ from vsmapper.ui.measured_report import draw_measured_page
 from vsmapper.ui.metrics import status_text
 from vsmapper.ui.plan_report import draw_plan_pages
 from vsmapper.ui.stage_names import NAME_ELIDE, fit_label
-from vsmapper.ui.units import cost_text, money_text, rolled_pca_text
+from vsmapper.ui.units import cost_text, money_text, rolled_pca_text, show_hours
 
 IMPORT_FILTER = "Spreadsheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
 EXPORT_FILTERS: dict[str, str] = {
@@ -416,7 +416,8 @@ def _draw_report(
     calendar = stream.calendar
 
     def hours(value: float) -> str:
-        return format_hours(value, calendar.hours_per_day, calendar.days_per_week)
+        # In the unit the map pages overleaf write too.
+        return show_hours(value, calendar.hours_per_day, calendar.days_per_week)
 
     width = PAGE.width() - 2 * MARGIN
     left, top = MARGIN, MARGIN - 4
@@ -544,7 +545,7 @@ def _draw_figures(
         (
             "LEAD TIME",
             hours(analysis.lead_time_hours),
-            f"{analysis.lead_time_hours:,.1f} h on the critical path",
+            "on the critical path, at likely times",
             theme.INK,
         ),
         (
@@ -925,12 +926,6 @@ def _draw_forecast(
             QRectF(rect.left(), y + 9, rect.width(), 17),
             f"{hours(value)}",
             _Text(13, theme.INK, bold=True),
-        )
-        page.text(
-            QRectF(rect.left(), y + 9, rect.width(), 17),
-            f"{value:,.0f} h",
-            NOTE,
-            Qt.AlignmentFlag.AlignRight,
         )
         y += 29
     y += (
