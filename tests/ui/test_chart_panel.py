@@ -18,7 +18,7 @@ from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
 from vsmapper.analysis.insights import hourglass
 from vsmapper.model.stream import ValueStream
-from vsmapper.ui import files, units
+from vsmapper.ui import files, theme, units
 from vsmapper.ui.chart_panel import (
     MOST_TIME_BARS,
     TIME_BAR_LINES,
@@ -29,7 +29,7 @@ from vsmapper.ui.chart_panel import (
     histogram_items,
 )
 from vsmapper.ui.commands import perform
-from vsmapper.ui.units import show_hours, tick_steps
+from vsmapper.ui.units import BETTER, WORSE, show_hours, tick_steps
 from vsmapper.ui.workspace import Workspace
 
 
@@ -92,6 +92,9 @@ def test_the_charts_follow_the_shown_scenario(
     today = show_hours(analyze(stream).lead_time_hours, 8, 5)
     current = panel.scenario_chart.labels.texts()[0].splitlines()
     assert current[0] == f"{today} lead time" and current[1].startswith("flow efficiency ")
+    # Green for a shorter lead time, red for a longer, as every other view colours a change:
+    # all were green, "13w 2.5d" (+47%) too.
+    assert panel.scenario_chart.labels.colours() == [theme.INK, WORSE, BETTER, WORSE, BETTER]
 
 
 def test_the_forecast_runs_off_the_gui_thread(panel: ChartsPanel, qtbot: object) -> None:
@@ -122,7 +125,7 @@ def test_the_forecast_says_which_state_it_is_of_and_its_axes_fit_its_bars(
     chart.run(seed=3)
     qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
     item = chart.plot.getPlotItem()
-    assert item.titleLabel.text == "Lead-time forecast: Current state"
+    assert item.titleLabel.text == "Lead-time forecast  ·  Current state"
     (left, right), (bottom, _) = item.viewRange()
     result = chart.last_forecast
     assert result is not None
@@ -249,7 +252,7 @@ def test_an_exported_chart_s_title_and_name_say_which_state_it_shows(
     panel.tabs.setCurrentWidget(panel.hourglass_chart)
     for chart in (panel.time_chart, panel.hourglass_chart):
         title = chart.plot.getPlotItem().titleLabel.text
-        assert title.endswith(": Scenario: Coding assistant only"), title
+        assert title.endswith("  ·  Scenario: Coding assistant only"), title
     panel.export_button.click()
     # Each scenario's picture a name of its own, and the map's colon no longer "production- a".
     assert Path(offered[0]).name == (
@@ -546,7 +549,8 @@ def test_a_long_title_is_cut_in_the_middle_to_the_chart_s_width(panel: ChartsPan
     panel.resize(1600, 330)
     QApplication.processEvents()
     assert (
-        item.titleLabel.text == "Where the time goes: Scenario: Coding assistant, 30% more changes"
+        item.titleLabel.text
+        == "Where the time goes  ·  Scenario: Coding assistant, 30% more changes"
     )
 
 

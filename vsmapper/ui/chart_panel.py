@@ -46,7 +46,7 @@ from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.docks import InView
 from vsmapper.ui.stage_names import LONGEST_BAR_NAME, fit_label, short_name
-from vsmapper.ui.units import display_unit, show_hours, tick_steps
+from vsmapper.ui.units import change_color, display_unit, show_hours, tick_steps
 from vsmapper.ui.workspace import Workspace, placed_like
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
@@ -242,6 +242,10 @@ class Labels:
         """The labels shown, in order."""
         return [item.toPlainText() for item in self._items if item.isVisible()]
 
+    def colours(self) -> list[str]:
+        """The colours of the labels shown, in order, as ``#rrggbb``."""
+        return [item.color.name() for item in self._items if item.isVisible()]
+
 
 def _mark(colour: str, position: float, angle: int = 90) -> pg.InfiniteLine:
     """A labelled line marking a value (P50, the nominal lead time…), hidden until placed."""
@@ -364,7 +368,7 @@ class TimeChart(QWidget):
             metrics = metrics[-MOST_TIME_BARS:]
         else:
             metrics.reverse()
-        title = f"Where the time goes: {workspace.label}"
+        title = f"Where the time goes  ·  {workspace.label}"
         if only_largest:
             title += f", the {MOST_TIME_BARS} largest of {count:,} stages"
         set_title(self.plot.getPlotItem(), title)
@@ -581,7 +585,7 @@ class ForecastChart(QWidget):
             height=list(result.histogram_counts),
         )
         item = self.plot.getPlotItem()
-        set_title(item, f"{FORECAST_TITLE}: {label}")
+        set_title(item, f"{FORECAST_TITLE}  ·  {label}")
         # The bars and the nominal line, not the room the lines' labels would claim.
         item.setXRange(min(edges[0], result.nominal_lead_time_hours), edges[-1], padding=0.03)
         item.setYRange(0, max(result.histogram_counts, default=1) * 1.05, padding=0)
@@ -662,7 +666,7 @@ class ScenarioChart(QWidget):
                     f"flow efficiency {analysis.flow_efficiency:.1%}",
                     index,
                     analysis.expected_lead_time_hours * 1.04,
-                    theme.PROCESS,
+                    change_color(analysis.lead_time_hours - current.lead_time_hours) or theme.INK,
                 )
                 for index, (_name, analysis, why) in enumerate(results)
             ]
@@ -894,7 +898,7 @@ class HourglassChart(QWidget):
         # A scenario's view counts its AI ideas; the time is where it is today.
         today = " today" if workspace.scenario else ""
         title = HOURGLASS_TITLE.format(today=today)
-        set_title(self.plot.getPlotItem(), f"{title}: {workspace.label}")
+        set_title(self.plot.getPlotItem(), f"{title}  ·  {workspace.label}")
         time = f"of time{today}"
         item = self.plot.getPlotItem()
         self._bars.setOpts(
