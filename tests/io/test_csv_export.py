@@ -110,6 +110,32 @@ def test_computed_figures_carry_no_arithmetic_noise(tmp_path: Path) -> None:
             assert len(row[column].partition(".")[2]) <= 9, (row["Stage"], column, row[column])
 
 
+def test_a_scenario_s_computed_hours_carry_no_arithmetic_noise(tmp_path: Path) -> None:
+    from vsmapper.analysis import future_state
+
+    stream = map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Review",
+            "stages": [
+                {
+                    "id": "review",
+                    "name": "Review",
+                    "process_time": "6h",
+                    "ai": [{"id": "bot", "name": "Bot", "process_time_factor": 0.7}],
+                }
+            ],
+            "scenarios": [{"id": "s", "name": "S", "ai": ["bot"]}],
+        }
+    )
+    path = tmp_path / "stages.csv"
+    export_csv(future_state(stream, stream.scenarios[0]).stream, path)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    # 6 × 0.7 is 4.199999999999999 in floating point; typed figures stay exact.
+    assert rows[0]["Process time (h)"] == "4.2"
+
+
 def test_a_map_without_costs_says_its_cost_is_not_set(tmp_path: Path) -> None:
     from vsmapper.cli import example_map_path
     from vsmapper.io.mapfile import load_map

@@ -13,6 +13,7 @@ from datetime import date
 
 from vsmapper.analysis import FlowAnalysis, compare
 from vsmapper.model import SideEffect, ValueStream
+from vsmapper.model.duration import looks_computed
 from vsmapper.model.stream import NO_COSTS
 from vsmapper.workshop.plan import improvement_plan
 
@@ -198,6 +199,12 @@ def _figure(value: float | None) -> float | int | None:
     return None if value is None else _plain(round(value, FIGURE_DECIMALS) + 0.0)
 
 
+def _typed(value: float) -> float | int:
+    """A figure people type, exactly; or a computed one (a scenario's 6h at 70%) without its
+    arithmetic's noise: 4.2, not 4.199999999999999."""
+    return _plain(round(value, FIGURE_DECIMALS) + 0.0 if looks_computed(value) else value)
+
+
 def _optional(value: float | None) -> float | int | None:
     return None if value is None else _plain(value)
 
@@ -234,12 +241,8 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
                 stage.id,
                 stage.phase,
                 stage.kind,
-                _plain(
-                    stage.process_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
-                ),
-                _plain(
-                    stage.wait_time.likely_hours(calendar.hours_per_day, calendar.days_per_week)
-                ),
+                _typed(stage.process_time.likely_hours(*hours)),
+                _typed(stage.wait_time.likely_hours(*hours)),
                 _plain(stage.pca),
                 None if stage.rework_to is None else named[stage.rework_to],
                 _plain(stage.people),

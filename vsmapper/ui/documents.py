@@ -788,8 +788,8 @@ def _draw_scenarios(
         )
         return
     columns = [
-        ("SCENARIO", 0.27),
-        ("LEAD TIME", 0.11),
+        ("SCENARIO", 0.25),
+        ("LEAD TIME", 0.13),
         ("CHANGE", 0.10),
         ("FLOW EFF.", 0.11),
         ("CONSTRAINT AFTER", 0.28),
