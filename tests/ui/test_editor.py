@@ -388,6 +388,15 @@ def test_a_refused_value_on_the_map_stays_in_its_field_to_be_mended(
     assert editor.toPlainText() == typed
     assert reason in window.message_label.text()
     assert window.workspace.document.stage("review") == before
+    # The cursor after it: typed on blind, the next value called out ("95" meant for the
+    # next field) replaced it and went in. Added to it, it is refused too.
+    assert not editor.textCursor().hasSelection()
+    QTest.keyClicks(window.view, "95")
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    QApplication.processEvents()
+    editor = window.scene.focusItem()
+    assert isinstance(editor, TitleEditor) and editor.toPlainText() == f"{typed}95"
+    assert window.workspace.document.stage("review") == before
     editor.setPlainText("77" if field == "pca" else "5h")
     QTest.keyClick(window.view, Qt.Key.Key_Return)
     QApplication.processEvents()

@@ -478,8 +478,14 @@ def test_a_refused_entry_keeps_the_cursor_on_its_cell(
     assert editor_in_use().text() == "3 dayz"
     assert "'3 dayz' is not a duration" in QToolTip.text()
     editor = editor_in_use()
-    # Selected: typing anew replaces it (it was appended: "3 dayz3d").
-    assert editor.selectedText() == "3 dayz"
+    # Not selected: the next value called out, typed on blind, went in in its place ("95"
+    # meant for %C&A became a wait of 95 h). Added to it, it is refused too.
+    assert editor.selectedText() == "" and editor.cursorPosition() == len("3 dayz")
+    QTest.keyClicks(editor, "95")
+    press(editor, Qt.Key.Key_Tab)
+    assert snapshot(workspace) == before and editor_in_use().text() == "3 dayz95"
+    editor = editor_in_use()
+    editor.selectAll()
     QTest.keyClicks(editor, "3d")
     press(editor, Qt.Key.Key_Return)
     assert workspace.stream.stage(workspace.stream.stages[1].id).wait_time.text == "3d"

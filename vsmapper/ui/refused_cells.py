@@ -1,4 +1,4 @@
-"""A table cell whose entry is refused opens again, selected and red, with what was typed."""
+"""A table cell whose entry is refused opens again, red, with what was typed."""
 
 from __future__ import annotations
 
@@ -65,10 +65,11 @@ class ReopensRefusedCells(_Table):
         self.edit(cell)
         editor = self.focusWidget()
         if typed is not None and isinstance(editor, QLineEdit):
+            # The cursor after it, nothing selected: typed on blind, the next value called out
+            # replaced it and went in ("95" for %C&A became a wait of 95 h). Added to it, it is
+            # refused too, in sight; Ctrl+A, or Backspace, and it is typed anew.
             editor.setText(typed)
-            # Selected, as a spreadsheet's retry is: typing anew replaces it, where it was
-            # appended ("2.5dhalf a day").
-            editor.selectAll()
+            editor.deselect()
             # Red until mended: a value typed after a click elsewhere went, unseen, into
             # this refused cell's column.
             editor.setStyleSheet(f"QLineEdit {{ background: {theme.CONSTRAINT_TINT}; }}")

@@ -247,7 +247,9 @@ class InlineRename:
         self.keep_readable()
         if problem:
             self._editor.explain(problem)
-        self._editor.start()
+        # A refused text is kept with the cursor after it: typed on blind, the next value
+        # called out replaced it and went in ("95" meant for %C&A became a wait of 95 h).
+        self._editor.start(selected=not problem)
 
     def keep_readable(self) -> None:
         """Scale the editor up over the middle of its field until its text is as large on

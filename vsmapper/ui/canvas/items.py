@@ -1316,11 +1316,14 @@ class TitleEditor(QGraphicsTextItem):
         """Say under the field why what it holds was refused, until the editor closes."""
         RefusalBubble(self, problem)
 
-    def start(self) -> None:
-        """Take the keyboard focus with the whole name selected."""
+    def start(self, selected: bool = True) -> None:
+        """Take the keyboard focus with the whole text selected, or the cursor after it."""
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         cursor = self.textCursor()
-        cursor.select(cursor.SelectionType.Document)
+        if selected:
+            cursor.select(cursor.SelectionType.Document)
+        else:
+            cursor.movePosition(cursor.MoveOperation.End)
         self.setTextCursor(cursor)
 
     def finish(self, commit: bool, step: int = 0) -> None:
