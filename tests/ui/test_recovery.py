@@ -188,6 +188,24 @@ def test_a_start_on_a_map_another_window_has_open_says_so(
     assert "is open in another VSMapper window too" in window.message_label.text()
 
 
+def test_a_start_after_a_crash_on_the_map_the_crash_had_open_does_not_say_it_is_open(
+    windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The start holds the crashed window's lock while it offers its autosave, and took that
+    # for a window still open.
+    path = saved_map(tmp_path / "map.vsm.json")
+    gone = windows()
+    gone.file.open_path(path)
+    edited(gone, "Edited")
+    stale = gone.file.recovery.open_file
+    crash(gone)
+    stale.write_text(str(path), encoding="utf-8")
+    monkeypatch.setattr(app, "ask_recovery", lambda *args: app.LATER)
+    (window,) = app.start(str(path))
+    assert window.workspace.path == path
+    assert "open in another" not in window.message_label.text()
+
+
 def test_every_orphan_is_offered_one_by_one_and_each_answer_holds(
     windows: Callable[..., MainWindow], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -155,6 +155,8 @@ def orphaned_recoveries() -> list[Recovery]:
         if not lock.tryLock(0):
             continue  # its window is open, in this VSMapper or another one
         recovery = RecoveryFile(session, lock)
+        # Its window has gone: held here, its note would say the file is open elsewhere.
+        recovery.mark_open(None)
         try:
             stream = load_map(recovery.map_file)
             note = json.loads(recovery.note_file.read_text(encoding="utf-8"))
