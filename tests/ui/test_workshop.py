@@ -262,6 +262,35 @@ def test_a_round_applied_again_adds_no_pain_point_twice_and_says_what_the_map_ho
     assert not survey.apply_button.isEnabled()
 
 
+def test_a_round_applied_after_the_coach_mended_the_map_keeps_the_mending(window, qtbot) -> None:
+    survey = open_round(window, qtbot)
+    address = survey.round.address
+
+    def answered(text: str) -> None:
+        qtbot.waitUntil(lambda: survey.count_label.text() == text, timeout=5000)
+
+    assert post(address, "a", {"coding": {"pain": "A joke"}, "review": {"pca": 60}})
+    answered("1 participant answered")
+    qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+    # The coach takes the joke off the map and deletes a stage; a late phone answers.
+    window.workshop.plan.remove_notes([window.workspace.stream.notes[0].id])
+    assert window.editor.delete(["review"])
+    assert post(address, "b", {"coding": {"pain": "Flaky tests"}, "review": {"pca": 80}})
+    answered("2 participants answered")
+    qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+    # It came back on the projected map; and the deleted stage refused the whole apply.
+    assert [note.text for note in window.workspace.stream.notes] == ["Flaky tests"]
+    assert "Applied but for “Code review”" in survey.problem_label.text()
+    answered("The map holds the answers of 2 participants")
+    # Closed, the round's list is the map's: the next round asks about a stage added since.
+    added = window.editor.add_stage_after("coding")
+    assert added is not None
+    survey.close_round()
+    listed = (survey.stage_list.item(row) for row in range(survey.stage_list.count()))
+    ids = [item.data(Qt.ItemDataRole.UserRole) for item in listed]
+    assert added in ids and "review" not in ids
+
+
 def test_a_round_is_run_from_the_keyboard_and_esc_puts_its_window_away(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     address = survey.round.address

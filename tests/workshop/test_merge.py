@@ -174,8 +174,33 @@ def test_a_round_applied_again_adds_only_new_pain_points_and_updates_the_estimat
     assert holds_merge(document.stream, again)
     apply_merge(document, again)
     assert len(document.stream.notes) == 2
-    document.remove_stage("review")  # a stage deleted since: the map no longer holds it all
-    assert not holds_merge(document.stream, again)
+
+
+def test_a_stage_deleted_since_the_round_opened_is_left_out_and_named() -> None:
+    # One deleted stage refused the whole apply ("there is no stage with id 'review'").
+    answers = [{"coding": answer(wait="3d"), "review": answer(pca=70)}]
+    merge = merge_answers(STREAM, ["coding", "review"], answers)
+    document = Document(STREAM)
+    document.remove_stage("review")
+    assert not holds_merge(document.stream, merge)
+    assert apply_merge(document, merge) == ["Code review"]
+    assert document.stream.stage("coding").wait_time.text == "3d"
+    assert holds_merge(document.stream, merge)
+
+
+def test_a_pain_point_deleted_after_an_apply_stays_deleted_when_the_round_is_applied_again() -> (
+    None
+):
+    first = [{"coding": answer(pain="<script>alert(1)</script> evil")}]
+    later = [*first, {"coding": answer(pain="Flaky tests")}]
+    document = Document(STREAM)
+    merge = merge_answers(STREAM, ["coding"], first)
+    apply_merge(document, merge)
+    document.remove_note(document.stream.notes[0].id)  # the coach takes the joke away
+    again = merge_answers(STREAM, ["coding"], later)
+    apply_merge(document, again, applied=merge)
+    assert [note.text for note in document.stream.notes] == ["Flaky tests"]
+    assert holds_merge(document.stream, again, applied=again)
 
 
 def test_pain_points_differing_in_case_spacing_or_a_full_stop_are_one_note() -> None:

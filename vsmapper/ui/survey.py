@@ -52,6 +52,7 @@ from vsmapper.workshop.merge import (
     apply_merge,
     holds_merge,
     merge_checks,
+    stages_gone,
 )
 
 if TYPE_CHECKING:
@@ -325,7 +326,9 @@ class SurveyWindow(QDialog):
         self.round: SurveyRound | None = None
         self._shown_merge: SurveyMerge | None = None
         self._applied: SurveyMerge | None = None
-        """The answers last applied to the map."""
+        """The answers last applied to the map, until that apply is undone."""
+        self._applied_at = 0
+        """The undo stack's index just after that apply."""
 
         self.stage_list = QListWidget(self)
         self.stage_list.setMaximumHeight(130)
@@ -431,6 +434,7 @@ class SurveyWindow(QDialog):
         self._timer.timeout.connect(self.poll)
         # Undo and redo of an apply, and any other edit, change what the map holds.
         workspace.refreshed.connect(self._follow_map)
+        workspace.undo_stack.indexChanged.connect(self._forget_undone_apply)
         # Wide enough for the checks' words beside the answers, on 1280 pixels or more.
         resize_for_screen(self, 1040, 760)
         # Placed by hand: a tool window is placed where the program says, and Qt's own
@@ -439,13 +443,20 @@ class SurveyWindow(QDialog):
         self._show_state()
 
     def fill_stages(self) -> None:
-        """List the map's stages as they are now, every one ticked."""
+        """List the map's stages as they are now, ticked but for those unticked before."""
+        items = (self.stage_list.item(row) for row in range(self.stage_list.count()))
+        unticked = {
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in items
+            if item.checkState() == Qt.CheckState.Unchecked
+        }
         self.stage_list.clear()
         for stage in self.workspace.stream.stages:
             item = QListWidgetItem(stage.name, self.stage_list)
             item.setData(Qt.ItemDataRole.UserRole, stage.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            ticked = stage.id not in unticked
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
 
     def chosen_stage_ids(self) -> list[str]:
         """The ids of the stages ticked for the round."""
@@ -464,7 +475,7 @@ class SurveyWindow(QDialog):
             merge is not None
             and bool(merge.responses)
             and merge != self._applied
-            and not holds_merge(self.workspace.stream, merge)
+            and not holds_merge(self.workspace.stream, merge, self._applied)
         )
 
     def _show_state(self) -> None:
@@ -478,7 +489,7 @@ class SurveyWindow(QDialog):
         if merge is None:
             self.apply_button.setEnabled(False)
             return
-        held = bool(merge.responses) and holds_merge(self.workspace.stream, merge)
+        held = bool(merge.responses) and holds_merge(self.workspace.stream, merge, self._applied)
         self.apply_button.setEnabled(bool(merge.responses) and not held)
         answered = counted(merge.responses, "participant")
         self.count_label.setText(
@@ -535,6 +546,7 @@ class SurveyWindow(QDialog):
             self._say(f"Serve on: cannot serve on {host} ({exc.strerror or exc})")
             return
         self.round.start()
+        self._applied = None  # a pain point deleted after the last round may come again
         self.address_label.setText(self.round.address)
         self.qr_label.setPixmap(
             qr_pixmap(self.round.address, WINDOW_QR_SIDE, self.devicePixelRatioF())
@@ -554,6 +566,9 @@ class SurveyWindow(QDialog):
         self.round = None
         self.address_label.clear()
         self.qr_label.clear()
+        # The next round asks about the map as it is now: a stage added during this one was
+        # left out of it.
+        self.fill_stages()
         self._show_state()
         self.roundChanged.emit()
 
@@ -633,16 +648,26 @@ class SurveyWindow(QDialog):
         if merge is None or not merge.responses:
             self._say("No answers yet.")
             return
+        gone = stages_gone(self.workspace.stream, merge)
         problem = try_perform(
             self.workspace.undo_stack,
             self.workspace.document,
             "Apply estimate round",
-            lambda document: apply_merge(document, merge),
+            lambda document: apply_merge(document, merge, self._applied),
         )
         if not problem:
-            self._applied = merge
+            self._applied, self._applied_at = merge, self.workspace.undo_stack.index()
         self._say(problem or "")
+        if not problem and gone:
+            names = ", ".join(f"“{name}”" for name in gone)
+            self._say(f"Applied but for {names}: deleted from the map since the round opened")
         self._show_state()
+
+    def _forget_undone_apply(self, index: int) -> None:
+        # Undone, the apply's pain points are gone from the map by undo, not by the coach:
+        # applied again, they come back.
+        if self._applied is not None and index < self._applied_at:
+            self._applied = None
 
     def _say(self, message: str) -> None:
         from vsmapper.ui.main_window import MainWindow

@@ -233,16 +233,22 @@ def merge_checks(stream: ValueStream, merge: SurveyMerge) -> dict[str, tuple[str
 
 
 def merge_edits(
-    stream: ValueStream, merge: SurveyMerge
+    stream: ValueStream, merge: SurveyMerge, applied: SurveyMerge | None = None
 ) -> tuple[list[Stage], list[tuple[str, str]]]:
     """What applying ``merge`` changes: its stages as they would be, and each pain point not
-    yet on its stage (stage id, text), so a round applied again adds no note twice."""
+    yet on its stage (stage id, text), so a round applied again adds no note twice. Stages
+    deleted since the round opened are left out; so are the pain points of ``applied``, the
+    round as last applied: one the coach deleted since stays deleted."""
     stages: list[Stage] = []
     pains: list[tuple[str, str]] = []
     held = {(note.stage, pain_key(note.text)) for note in stream.notes if note.kind == "pain"}
+    if applied is not None:
+        held |= {(done.id, pain_key(pain)) for done in applied.stages for pain in done.pains}
     by_id = {stage.id: stage for stage in stream.stages}
     for stage_merge in merge.stages:
-        stage = by_id[stage_merge.id]
+        stage = by_id.get(stage_merge.id)
+        if stage is None:
+            continue
         changes: dict[str, object] = {}
         for name in TIME_FIELDS:
             spread: TimeSpread | None = getattr(stage_merge, name)
@@ -260,23 +266,32 @@ def merge_edits(
     return stages, pains
 
 
-def holds_merge(stream: ValueStream, merge: SurveyMerge) -> bool:
-    """Whether ``stream`` has every stage, estimate and pain point of ``merge``."""
-    try:
-        stages, pains = merge_edits(stream, merge)
-    except KeyError:  # a stage deleted since the round opened
-        return False
+def stages_gone(stream: ValueStream, merge: SurveyMerge) -> list[str]:
+    """The names of the round's stages deleted from the map since it opened."""
+    ids = {stage.id for stage in stream.stages}
+    return [stage.name for stage in merge.stages if stage.id not in ids]
+
+
+def holds_merge(
+    stream: ValueStream, merge: SurveyMerge, applied: SurveyMerge | None = None
+) -> bool:
+    """Whether ``stream`` has every estimate and pain point of ``merge`` on the stages it
+    still has (those of ``applied`` may have been deleted since)."""
+    stages, pains = merge_edits(stream, merge, applied)
     return not stages and not pains
 
 
-def apply_merge(document: Document, merge: SurveyMerge) -> None:
-    """Put the merged estimates into the map and each new pain point on its stage as a note."""
-    for stage_merge in merge.stages:
-        document.stage_index(stage_merge.id)  # one deleted since the round opened is refused
-    stages, pains = merge_edits(document.stream, merge)
+def apply_merge(
+    document: Document, merge: SurveyMerge, applied: SurveyMerge | None = None
+) -> list[str]:
+    """Put the merged estimates into the map and each new pain point on its stage as a note
+    (not those of ``applied``, the round as last applied); returns the names of the stages
+    left out, deleted since the round opened."""
+    stages, pains = merge_edits(document.stream, merge, applied)
     for stage in stages:
         document.replace_stage(stage)
     for stage_id, text in pains:
         document.add_note(
             Note(id=document.unique_note_id("pain"), stage=stage_id, kind="pain", text=text)
         )
+    return stages_gone(document.stream, merge)
