@@ -366,6 +366,10 @@ def test_presenting_puts_the_round_window_away_and_the_round_goes_on(window, qtb
     window.toggle_presentation(True, full_screen=False)
     # It stayed over the map in presentation mode; the QR code is beside the map.
     assert survey.isHidden() and not window.workshop.overlay.isHidden()
+    # Shown and put away again, no word over the map: it hid the figures the room reads.
+    window.workshop.survey_action.trigger()
+    survey.put_away()
+    assert survey.isHidden() and not window.messages.over_map.isVisible()
     assert post(address, "a", {"coding": {"pca": 60}})
     qtbot.waitUntil(lambda: survey.count_label.text() == "1 participant answered", timeout=5000)
     # Ctrl+Shift+E brings it back while presenting, without a menu bar.

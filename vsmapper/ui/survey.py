@@ -691,7 +691,12 @@ class SurveyWindow(QDialog):
             # presenter's clicker did nothing.
             window.activateWindow()
             window.raise_()
-        if self.round is not None and isinstance(window, MainWindow):
+        # Not while presenting: over the map, it hid the figures the room reads.
+        if (
+            self.round is not None
+            and isinstance(window, MainWindow)
+            and not window.view.is_presenting()
+        ):
             window.show_message(
                 f"The estimate round goes on, its QR code beside the map: {SHOW_AGAIN} "
                 "shows its window",
