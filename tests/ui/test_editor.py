@@ -791,3 +791,20 @@ def test_a_refusal_about_the_state_shown_goes_when_another_is_shown(
     assert "show the current state (Ctrl+Shift+C)" in window.message_label.text()
     window.menus.current_state_action.trigger()
     assert window.message_label.text() == ""
+
+
+def test_an_addition_undone_leaves_the_stage_before_it_selected(
+    make_window: WindowFactory,
+) -> None:
+    # Emptied, the selection sent the next arrow key to the first stage, and the next
+    # Ctrl+Enter put its stage after that one.
+    window = make_window(files.example_map(), shown=True)
+    window.select(["coding"])
+    added = window.editor.add_stage_after()
+    assert added is not None and window.selected_ids == [added]
+    window.workspace.undo_stack.undo()
+    window.workspace.refresh_now()
+    assert window.selected_ids == ["coding"]
+    # A selection the user empties stays empty.
+    window.select([])
+    assert window.selected_ids == []

@@ -37,7 +37,10 @@ class Editor(QObject):
         super().__init__(parent)
         self.workspace = workspace
         self._selected: list[str] = []
+        self._order: list[str] = [stage.id for stage in workspace.stream.stages]
+        """The stages as the selection last saw them, in map order."""
         workspace.changed.connect(self._follow_ids)
+        workspace.changed.connect(self._forget_order_of_another_map)
 
     @property
     def document(self) -> Document:
@@ -56,16 +59,42 @@ class Editor(QObject):
         return list(self._selected)
 
     def select(self, ids: list[str]) -> None:
-        """Select these stages and tell every view."""
+        """Select these stages and tell every view.
+
+        A selection emptied because its stages went (an addition undone: the views report
+        their rows and boxes gone) moves to the stage before the first that went, as after a
+        delete: emptied, the next arrow key went to the first stage, and the next new stage
+        after it.
+        """
+        if not ids and self._selected:
+            known = {stage.id for stage in self.workspace.stream.stages}
+            if not known.intersection(self._selected):
+                ids = self._nearest_known(self._selected[0], known)
         self._selected = list(ids)
+        if ids and ids[0] not in self._order:  # a stage new since: the map's order again
+            self._order = [stage.id for stage in self.workspace.stream.stages]
         self.selectionChanged.emit(self.selected_ids)
 
     def keep_known(self) -> None:
-        """Drop stages that no longer exist from the selection."""
-        known = {stage.id for stage in self.workspace.stream.stages}
+        """Drop stages that no longer exist from the selection, after an edit."""
+        order = [stage.id for stage in self.workspace.stream.stages]
+        known = set(order)
         kept = [i for i in self._selected if i in known]
         if kept != self._selected:
-            self.select(kept)
+            self.select(kept)  # by the order before the edit
+        self._order = order
+
+    def _nearest_known(self, gone: str, known: set[str]) -> list[str]:
+        """The stage before ``gone`` in the map as it was, else after it, that is still there."""
+        if gone not in self._order:
+            return []
+        place = self._order.index(gone)
+        around = [*reversed(self._order[:place]), *self._order[place + 1 :]]
+        return next(([stage_id] for stage_id in around if stage_id in known), [])
+
+    def _forget_order_of_another_map(self, change: Change) -> None:
+        if change.kind == "reset":  # its stages are no neighbours of the new map's
+            self._order = []
 
     def _follow_ids(self, change: Change) -> None:
         """A stage that took an id from its name stays selected (also on undo)."""
