@@ -129,7 +129,7 @@ def test_the_reload_question_has_both_answers(window: MainWindow, path: Path) ->
             box = QApplication.activeModalWidget()
             assert isinstance(box, QMessageBox)
             assert str(path) in box.text()
-            next(b for b in box.buttons() if b.text() == label).click()
+            next(b for b in box.buttons() if b.text().replace("&", "") == label).click()
 
         QTimer.singleShot(0, click)
         answers.append(files.ask_reload(window, path, modified=True))

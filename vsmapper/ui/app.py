@@ -84,9 +84,10 @@ def ask_recovery(parent: MainWindow, recovery: files.Recovery, place: int, count
         when = ""
     count_text = f"Unsaved map {place} of {count}." if count > 1 else ""
     box.setInformativeText(" ".join(filter(None, (when, count_text))))
-    recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-    later = box.addButton("Decide later", QMessageBox.ButtonRole.RejectRole)
+    recover = box.addButton("&Recover", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    later = box.addButton("Decide &later", QMessageBox.ButtonRole.RejectRole)
+    # Alt+R, Alt+D, Alt+L: Discard was reached only with Tab.
     box.setDefaultButton(recover)
     box.setEscapeButton(later)
     box.exec()

@@ -280,8 +280,8 @@ def ask_reload(parent: QWidget, path: Path, modified: bool) -> bool:
         else "Reload it, or keep the map as shown here? Saving it later asks before it "
         "overwrites the other change."
     )
-    reload = box.addButton("Reload from disk", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep mine", QMessageBox.ButtonRole.RejectRole)
+    reload = box.addButton("&Reload from disk", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep mine", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
     box.exec()
