@@ -68,6 +68,8 @@ def test_keys_and_order_follow_the_contract() -> None:
     report = analysis_json(reference_map(FEATURE_CHAIN), None)
     assert list(report)[: len(CONTRACT_KEYS)] == CONTRACT_KEYS
     assert list(report)[len(CONTRACT_KEYS) :] == [
+        "unbounded",
+        "overflowing",
         "days_per_week",
         "currency",
         "where_it_would_matter",
@@ -76,6 +78,8 @@ def test_keys_and_order_follow_the_contract() -> None:
         "opportunities",
         "hourglass",
     ]
+    # As with a scenario: a script reading them failed on the current state.
+    assert (report["unbounded"], report["overflowing"]) == (False, [])
     assert list(report["constraint"]) == ["stage", "leverage_hours", "share", "reason"]
     for entry in report["stages"]:
         assert list(entry)[: len(STAGE_KEYS)] == STAGE_KEYS

@@ -55,12 +55,6 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
     queues = {change.stage_id: change for change in state.queues} if state else {}
     kinds = {stage.id: stage.wait_kind for stage in stream.stages}
     marked = {stage.id: len(stage.ai) for stage in stream.stages}
-    scenario_keys: dict[str, Any] = {}
-    if state is not None:
-        scenario_keys = {
-            "unbounded": state.unbounded,
-            "overflowing": overflow_json(state.overflowing),
-        }
     return {
         "name": stream.name,
         "scenario": scenario_label,
@@ -95,7 +89,9 @@ def analysis_json(stream: ValueStream, scenario_name: str | None) -> dict[str, A
             )
             for metrics in analysis.stages
         ],
-        **scenario_keys,
+        # Without a scenario too: a script reading them failed on the current state.
+        "unbounded": not bounded,
+        "overflowing": overflow_json(state.overflowing) if state else [],
         "days_per_week": _plain(calendar.days_per_week),
         "currency": stream.currency,
         "where_it_would_matter": [
