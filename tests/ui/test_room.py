@@ -22,7 +22,7 @@ from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
 from vsmapper.analysis.queues import fix_first_text, relief_text
 from vsmapper.cli import example_map_path, main
-from vsmapper.io.mapfile import load_map
+from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.layout import Room, lane_of
 from vsmapper.model import ValueStream
 from vsmapper.model.stream import Note
@@ -783,6 +783,36 @@ def test_a_few_notes_stand_on_the_map_and_none_beside_it(make_window: WindowFact
     assert not window.workshop.note_list.isVisible()
     window.toggle_presentation(False)
     assert not window.workshop.note_list.isVisible()
+
+
+def test_notes_stacked_over_one_stage_are_listed_beside_a_map_they_would_shrink(
+    qtbot: QtBot,
+) -> None:
+    # Six pain points over Code review (and three notes elsewhere) stood on the map in large
+    # type, readable but the map shrunk to two thirds of its size: its figures were 10 px
+    # high and a third of the room stayed empty.
+    names = ["Intake", "Triage", "UX design", "Coding", "Code review", "QA testing", "Release"]
+    stages = [
+        {"id": f"s{n}", "name": name, "wait_time": "1d", "pca": 90} for n, name in enumerate(names)
+    ]
+    pains = ["PRs too big", "Flaky CI", "No checklist", "Context switching", "QA env", "Seniors"]
+    stages[4] |= {"rework_to": "s3"}
+    notes = [{"id": f"n{n}", "stage": "s4", "kind": "pain", "text": p} for n, p in enumerate(pains)]
+    notes += [
+        {"id": "k", "stage": "s1", "kind": "kaizen", "text": "Release train every week"},
+        {"id": "u", "stage": "s2", "kind": "pain", "text": "Design waits for research"},
+        {"id": "q", "stage": "s5", "kind": "kaizen", "text": "Automate the regression suite"},
+    ]
+    data = {"format": "vsmapper", "version": 2, "name": "N", "stages": stages}
+    shown = []
+    for stream in (map_from_data(data), map_from_data(data | {"notes": notes})):
+        scene = MapScene()
+        scene.set_room(Room(1010, 612, least_scale=0.5, comfortable_scale=0.75))  # 1280×720's
+        scene.set_presentation(True)
+        scene.show_map(stream, analyze(stream))
+        shown.append((scene.note_style().on_map, scene.fit_rect().size()))
+    (_, plain), (on_map, noted) = shown
+    assert not on_map and noted == plain  # the map as large as without them
 
 
 def test_the_maps_own_notes_count_in_the_height_it_is_wrapped_for(qtbot: QtBot) -> None:

@@ -75,6 +75,9 @@ FIT_MARGIN = 16.0
 """White around the picture when it is fitted to a view."""
 HEADER_GAP = 18.0
 TIMELINE_GAP = 44.0
+NOTES_MOST_SHRINK = 0.7
+"""Presenting, notes stand on the map only while it shows at this share of its scale with
+them listed beside it, at least."""
 PRESENTATION_ROOM = Room()
 """What the map is laid out for until a view, a picture or a page says otherwise: a 16:9
 screen."""
@@ -437,11 +440,11 @@ class MapScene(QGraphicsScene):
         automatic_key += (above, noted, lowered, loops)
         if automatic_key != self._automatic_key or self._automatic is None:
             # Presenting, notes in larger type when the map still shows whole at a readable
-            # size, with a little to spare (the view fits with a margin); else listed beside
-            # it, the map as large as without them: on it they would be too small to read.
-            larger = self._presenting and bool(noted or above)  # else the same places
-            for style in (PRESENTED, BESIDE) if larger else (ON_SCREEN,):
-                placement = wrapped_layout(
+            # size, with a little to spare (the view fits with a margin), and hardly smaller
+            # than without them; else listed beside it, the map as large as without them: six
+            # notes stacked over one box left its figures 10 px high and half the room empty.
+            def placed(style: NoteStyle) -> Placement:
+                return wrapped_layout(
                     ids,
                     edges,
                     None,
@@ -452,9 +455,14 @@ class MapScene(QGraphicsScene):
                     loops=dict(loops),
                     note_style=style,
                 )
-                if placement.scale * NEAR_TIE >= self._room.least_scale:
-                    break
-            self._automatic = placement
+
+            if self._presenting and (noted or above):
+                on_map, beside = placed(PRESENTED), placed(BESIDE)
+                readable = on_map.scale * NEAR_TIE >= self._room.least_scale
+                fits = readable and on_map.scale >= NOTES_MOST_SHRINK * beside.scale
+                self._automatic = on_map if fits else beside
+            else:
+                self._automatic = placed(ON_SCREEN)  # else the same places
             self._automatic_key = automatic_key
         key = (automatic_key, tuple(fixed.items()))
         if key != self._layout_key:
