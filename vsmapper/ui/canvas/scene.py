@@ -76,8 +76,8 @@ FIT_MARGIN = 16.0
 HEADER_GAP = 18.0
 TIMELINE_GAP = 44.0
 NOTES_MOST_SHRINK = 0.7
-"""Presenting, notes stand on the map only while it shows at this share of its scale with
-them listed beside it, at least."""
+"""Presenting, notes stand on the map only while it shows at least this share as large as
+with them listed beside it."""
 PRESENTATION_ROOM = Room()
 """What the map is laid out for until a view, a picture or a page says otherwise: a 16:9
 screen."""
@@ -440,9 +440,9 @@ class MapScene(QGraphicsScene):
         automatic_key += (above, noted, lowered, loops)
         if automatic_key != self._automatic_key or self._automatic is None:
             # Presenting, notes in larger type when the map still shows whole at a readable
-            # size, with a little to spare (the view fits with a margin), and hardly smaller
+            # size, with a little to spare (the view fits with a margin), and not much smaller
             # than without them; else listed beside it, the map as large as without them: six
-            # notes stacked over one box left its figures 10 px high and half the room empty.
+            # notes stacked over one box left its figures 10 px high, a third of the room empty.
             def placed(style: NoteStyle) -> Placement:
                 return wrapped_layout(
                     ids,
