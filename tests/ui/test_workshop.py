@@ -215,10 +215,10 @@ def test_pain_points_are_read_before_apply(window, qtbot) -> None:
     assert survey.table.item(rows["Coding"], pains).text() == "3"
     assert survey.table.item(rows["Code review"], pains).text() == ""
     tip = survey.table.item(rows["Coding"], pains).toolTip()
-    assert "Specs arrive late  (×2)" in tip and "Flaky tests <b>block</b> merges" in tip
+    assert "Specs arrive late (×2)" in tip and "Flaky tests <b>block</b> merges" in tip
     # Every stage's in the pane beside the chart, then the selected stage's alone.
     shown = survey.pains_view.toPlainText()
-    assert shown.startswith("Coding: 3 pain points\n• Specs arrive late  (×2)")
+    assert shown.startswith("Coding: 3 pain points\n• Specs arrive late (×2)")
     survey.table.selectRow(rows["Code review"])
     assert survey.pains_view.toPlainText() == "No pain points for Code review yet"
     survey.table.selectRow(rows["Coding"])

@@ -733,7 +733,7 @@ def pains_text(stages: Iterable[StageMerge]) -> str:
         if stage.pains:
             lines = [f"{stage.name}: {counted(len(stage.pains), 'pain point')}"]
             lines += [
-                f"• {pain}" + (f"  (×{times})" if times > 1 else "")
+                f"• {pain}" + (f" (×{times})" if times > 1 else "")
                 for pain, times in Counter(stage.pains).items()
             ]
             blocks.append("\n".join(lines))
