@@ -132,8 +132,24 @@ def test_a_scenario_s_computed_hours_carry_no_arithmetic_noise(tmp_path: Path) -
     path = tmp_path / "stages.csv"
     export_csv(future_state(stream, stream.scenarios[0]).stream, path)
     rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-    # 6 × 0.7 is 4.199999999999999 in floating point; typed figures stay exact.
+    # 6 × 0.7 is 4.199999999999999 in floating point.
     assert rows[0]["Process time (h)"] == "4.2"
+
+
+def test_hours_people_typed_are_written_exactly_however_many_digits(tmp_path: Path) -> None:
+    stream = map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Short",
+            "stages": [{"id": "a", "name": "A", "process_time": "10m", "wait_time": "1s"}],
+        }
+    )
+    path = tmp_path / "stages.csv"
+    export_csv(stream, path)
+    row = next(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert float(row["Process time (h)"]) == 10 / 60
+    assert float(row["Wait time (h)"]) == 1 / 3600
 
 
 def test_a_map_without_costs_says_its_cost_is_not_set(tmp_path: Path) -> None:

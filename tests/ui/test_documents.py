@@ -23,6 +23,7 @@ from vsmapper.io.exports import CURRENT_STATE, EXPORT_SUFFIXES
 from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.model import ValueStream
 from vsmapper.model.duration import format_hours
+from vsmapper.model.stream import Note
 from vsmapper.ui import documents, units
 from vsmapper.ui.canvas import MapScene
 from vsmapper.ui.canvas.render import SLIDE, map_source_rect, render_image
@@ -195,15 +196,25 @@ def test_the_whole_report_writes_durations_in_the_unit_the_user_chose(
 ) -> None:
     # Page 1 wrote "9w 0.8d" and "366.2 h" while the map overleaf, in the user's unit, "10d".
     path = tmp_path / "report.pdf"
+    burst = Note(
+        id="k",
+        stage="discovery",
+        kind="kaizen",
+        text="Weekly triage",
+        scenario=example.scenarios[1].id,
+    )
+    planned = example.model_copy(update={"notes": [burst]})
     units.use_display_unit("days")
     try:
-        export_map(example, path, forecast_result=forecast(example, 500, 11))
+        export_map(planned, path, forecast_result=forecast(planned, 500, 11))
     finally:
         units.use_display_unit("auto")
-    figures, map_page = pdf_text(path).split("\f")[:2]
+    figures, map_page, *rest = pdf_text(path).split("\f")
     assert "45.8d" in figures and "9w 0.8d" not in figures
     assert not re.search(r"\d h\b(?! a day)", figures)
     assert "10d" in map_page
+    plan = next(page for page in rest if "Weekly triage" in page)
+    assert not re.search(r"\d+w\b", plan) and re.search(r"\d+(\.\d)?d\b", plan)
 
 
 def test_the_report_names_each_lever_whole(tmp_path: Path, qapp: QApplication) -> None:

@@ -13,7 +13,7 @@ from datetime import date
 
 from vsmapper.analysis import FlowAnalysis, compare
 from vsmapper.model import SideEffect, ValueStream
-from vsmapper.model.duration import looks_computed
+from vsmapper.model.duration import Estimate
 from vsmapper.model.stream import NO_COSTS
 from vsmapper.workshop.plan import improvement_plan
 
@@ -199,10 +199,11 @@ def _figure(value: float | None) -> float | int | None:
     return None if value is None else _plain(round(value, FIGURE_DECIMALS) + 0.0)
 
 
-def _typed(value: float) -> float | int:
-    """A figure people type, exactly; or a computed one (a scenario's 6h at 70%) without its
-    arithmetic's noise: 4.2, not 4.199999999999999."""
-    return _plain(round(value, FIGURE_DECIMALS) + 0.0 if looks_computed(value) else value)
+def _likely_hours(estimate: Estimate, hours_per_day: float, days_per_week: float) -> float | int:
+    """An estimate's likely hours: exactly as typed (10m is 0.1666…), or a computed one (a
+    scenario's 6h at 70%) without its arithmetic's noise: 4.2, not 4.199999999999999."""
+    hours = estimate.likely_hours(hours_per_day, days_per_week)
+    return _plain(round(hours, FIGURE_DECIMALS) + 0.0 if estimate.looks_computed else hours)
 
 
 def _optional(value: float | None) -> float | int | None:
@@ -241,8 +242,8 @@ def stage_rows(stream: ValueStream, analysis: FlowAnalysis) -> list[Row]:
                 stage.id,
                 stage.phase,
                 stage.kind,
-                _typed(stage.process_time.likely_hours(*hours)),
-                _typed(stage.wait_time.likely_hours(*hours)),
+                _likely_hours(stage.process_time, *hours),
+                _likely_hours(stage.wait_time, *hours),
                 _plain(stage.pca),
                 None if stage.rework_to is None else named[stage.rework_to],
                 _plain(stage.people),

@@ -8,9 +8,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from vsmapper.history.caveats import caveats
-from vsmapper.model.duration import format_hours, share_text
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.units import show_hours
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,7 +39,7 @@ def draw_measured_page(
     def hours(value: float | None) -> str:
         if value is None:
             return "–"
-        return format_hours(value, calendar.hours_per_day, calendar.days_per_week)
+        return show_hours(value, calendar.hours_per_day, calendar.days_per_week)
 
     def spread(found: Spread) -> str:
         return found.text(hours, " / ")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPagedPaintDevice, QPainter, QPen, QTextOption
 
-from vsmapper.model.duration import format_hours
 from vsmapper.model.stream import Calendar, ValueStream
 from vsmapper.ui import theme
+from vsmapper.ui.units import show_hours
 from vsmapper.workshop.plan import PlanRow, improvement_plan
 
 COLUMNS = ("Kind", "Stage", "What", "Owner", "Due", "Status", "Expected effect", "Lead time")
@@ -31,7 +31,7 @@ def _row_texts(row: PlanRow, calendar: Calendar) -> list[str]:
         ""
         if effect is None
         else ("−" if effect < 0 else "+")
-        + format_hours(abs(effect), calendar.hours_per_day, calendar.days_per_week)
+        + show_hours(abs(effect), calendar.hours_per_day, calendar.days_per_week)
     )
     cells = row.cells()
     effect_text = " · ".join(part for part in (cells[6], cells[7]) if part)
