@@ -571,8 +571,16 @@ def test_working_time_axes_tick_round_weeks_days_and_hours_of_the_map_s_calendar
     # In a week of 5 days, no step of 2 days: its ticks read 1w 1d, 1w 3d.
     assert all(step != 16 for step in tick_steps(8, 5, "auto"))
     assert 16 in tick_steps(8, 6, "auto")
-    axis.set_calendar(files.example_map().calendar.model_copy(update={"hours_per_day": 7.5}))
+    calendar = files.example_map().calendar
+    axis.set_calendar(calendar.model_copy(update={"hours_per_day": 7.5}))
     assert _ticks(axis, 0, 150, 200) == ["0", "1w", "2w", "3w", "4w"]
+    # By 4h, a day of 7.5 h ticked 1.1d, 1.6d: only steps that fit it.
+    assert _ticks(axis, 0, 20, 300) == ["0", "1d", "2d"]
+    axis.set_calendar(calendar.model_copy(update={"days_per_week": 4.5}))
+    assert _ticks(axis, 0, 40, 300) == ["0", "1d", "2d", "3d", "4d", "1w 0.5d"]
+    # A span of minutes gets minutes, not a lone "0".
+    axis.set_calendar(calendar)
+    assert _ticks(axis, 0, 0.2, 300) == ["0", "5m", "10m"]
 
 
 @pytest.mark.parametrize(
@@ -584,6 +592,21 @@ def test_working_time_axes_write_the_unit_the_user_chose(
     units.use_display_unit(unit)
     try:
         assert _ticks(WorkingTimeAxis("bottom"), 0, 400, 240) == ticks
+    finally:
+        units.use_display_unit("auto")
+
+
+def test_a_drawn_axis_is_written_anew_in_the_unit_chosen(qapp: QApplication) -> None:
+    # pyqtgraph keeps an axis's drawing until its range changes: the bars' labels followed a
+    # switch to hours, the axis stayed in weeks.
+    axis = WorkingTimeAxis("left")
+    calendar = files.example_map().calendar
+    axis.set_calendar(calendar)
+    axis.picture = object()  # as drawn
+    units.use_display_unit("hours")
+    try:
+        axis.set_calendar(calendar)
+        assert axis.picture is None and _ticks(axis, 0, 400, 240)[-1].endswith("h")
     finally:
         units.use_display_unit("auto")
 

@@ -46,7 +46,7 @@ from vsmapper.ui.background import BackgroundJob
 from vsmapper.ui.canvas.render import png_bytes, svg_bytes
 from vsmapper.ui.docks import InView
 from vsmapper.ui.stage_names import LONGEST_BAR_NAME, fit_label, short_name
-from vsmapper.ui.units import change_color, display_unit, show_hours, tick_steps
+from vsmapper.ui.units import coloured, display_unit, show_hours, signed_duration, tick_steps
 from vsmapper.ui.workspace import Workspace, placed_like
 
 TRIAL_CHOICES = (10_000, 100_000, 1_000_000)
@@ -90,22 +90,26 @@ class WorkingTimeAxis(pg.AxisItem):
         self.enableAutoSIPrefix(False)
         self.calendar = (8.0, 5.0)
         """Hours of a working day, days of a working week."""
+        self._written_in = (*self.calendar, display_unit())
 
     def set_calendar(self, calendar: Calendar) -> None:
-        """Tick and write the hours in ``calendar``'s days and weeks."""
-        wanted = (calendar.hours_per_day, calendar.days_per_week)
-        if wanted != self.calendar:
-            self.calendar = wanted
+        """Tick and write the hours in ``calendar``'s days and weeks, in the unit chosen."""
+        self.calendar = (calendar.hours_per_day, calendar.days_per_week)
+        if (*self.calendar, display_unit()) != self._written_in:
+            self._written_in = (*self.calendar, display_unit())
             self.picture = None  # pyqtgraph's cache of the drawn ticks
             self.update()
 
     def tickSpacing(self, low: float, high: float, size: float) -> list[tuple[float, float]]:
         level = self.orientation in ("top", "bottom")
         most = max(2.0, size / (self.ACROSS_ROOM if level else self.UPRIGHT_ROOM))
-        for step in tick_steps(*self.calendar, display_unit()):
-            if (high - low) / step <= most:
-                return [(step, 0.0)]
-        return super().tickSpacing(low, high, size)
+        steps = tick_steps(*self.calendar, display_unit())
+        # A span shorter than two of the smallest steps gets pyqtgraph's own finer ones.
+        if high - low >= 2 * steps[0]:
+            for step in steps:
+                if (high - low) / step <= most:
+                    return [(step, 0.0)]
+        return super().tickSpacing(low, high, size)[:1]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [show_hours(value * scale, *self.calendar) for value in values]
@@ -606,6 +610,11 @@ class ForecastChart(QWidget):
         self.follow_map()  # the map may have changed while it ran
 
 
+def _change_colour(stream: ValueStream, hours: float) -> str:
+    """A change of lead time coloured as every view colours it: none when it shows as ±0."""
+    return coloured(signed_duration(stream, hours), hours)[1] or theme.INK
+
+
 class ScenarioChart(QWidget):
     """Lead time and expected lead time of the current state and each scenario."""
 
@@ -666,7 +675,7 @@ class ScenarioChart(QWidget):
                     f"flow efficiency {analysis.flow_efficiency:.1%}",
                     index,
                     analysis.expected_lead_time_hours * 1.04,
-                    change_color(analysis.lead_time_hours - current.lead_time_hours) or theme.INK,
+                    _change_colour(stream, analysis.lead_time_hours - current.lead_time_hours),
                 )
                 for index, (_name, analysis, why) in enumerate(results)
             ]

@@ -64,15 +64,26 @@ def tick_steps(hours_per_day: float, days_per_week: float, unit: DisplayUnit) ->
     if unit == "days":
         return [step * hours_per_day for step in rounds if step >= 0.25]
     week = hours_per_day * days_per_week
-    hours = [step for step in (0.25, 0.5, 1, 2, 4) if step < hours_per_day]
-    # Only steps that fit a week: by 2d in a week of 5, the ticks read 1w 1d, 1w 3d.
+    # Only steps that fit a day and a week: by 4h in a day of 7.5 the ticks read 1.1d, 1.6d,
+    # by 2d in a week of 5 they read 1w 1d, 1w 3d.
+    hours = [
+        step
+        for step in (1 / 60, 5 / 60, 0.25, 0.5, 1, 2, 4)
+        if step < hours_per_day and _fits(hours_per_day, step)
+    ]
     days = [
         step * hours_per_day
         for step in (1, 2)
-        if step < days_per_week and days_per_week % step == 0
+        if step < days_per_week and (step == 1 or _fits(days_per_week, step))
     ]
     weeks = [step * week for step in (1, 2, 4, 8, 13, 26, 52)]
     return hours + days + weeks + [step * 52 * week for step in rounds if step >= 2]
+
+
+def _fits(whole: float, step: float) -> bool:
+    """Whether ``whole`` is a whole number of ``step``s."""
+    count = whole / step
+    return abs(count - round(count)) < 1e-9
 
 
 def duration_text(stream: ValueStream, hours: float) -> str:
