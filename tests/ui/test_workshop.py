@@ -291,6 +291,38 @@ def test_a_round_applied_after_the_coach_mended_the_map_keeps_the_mending(window
     assert added in ids and "review" not in ids
 
 
+@pytest.mark.parametrize("undone", ["undone and redone", "the second undone"])
+def test_a_pain_point_the_coach_deleted_stays_deleted_through_undo_and_redo_of_applies(
+    window, qtbot, undone: str
+) -> None:
+    survey = open_round(window, qtbot)
+    address, stack = survey.round.address, window.workspace.undo_stack
+
+    def applied_after(participant: str, pain: str, answered: str) -> None:
+        assert post(address, participant, {"coding": {"pain": pain}})
+        qtbot.waitUntil(lambda: survey.count_label.text() == answered, timeout=5000)
+        qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+
+    def remove_the_joke() -> None:
+        joke = next(note for note in window.workspace.stream.notes if note.text == "A joke")
+        window.workshop.plan.remove_notes([joke.id])
+
+    applied_after("a", "A joke", "1 participant answered")
+    if undone == "undone and redone":
+        stack.undo()
+        stack.redo()
+        remove_the_joke()
+        applied_after("b", "Flaky tests", "2 participants answered")
+    else:
+        remove_the_joke()
+        applied_after("b", "Flaky tests", "2 participants answered")
+        stack.undo()
+        window.workspace.refresh_now()
+        qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
+    # The joke came back: the first undo forgot every apply of the round.
+    assert [note.text for note in window.workspace.stream.notes] == ["Flaky tests"]
+
+
 def test_a_round_is_run_from_the_keyboard_and_esc_puts_its_window_away(window, qtbot) -> None:
     survey = open_round(window, qtbot)
     address = survey.round.address

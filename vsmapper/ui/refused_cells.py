@@ -67,7 +67,7 @@ class ReopensRefusedCells(_Table):
         if typed is not None and isinstance(editor, QLineEdit):
             # The cursor after it, nothing selected: typed on blind, the next value called out
             # replaced it and went in ("95" for %C&A became a wait of 95 h). Added to it, it is
-            # refused too, in sight; Ctrl+A, or Backspace, and it is typed anew.
+            # refused too, in sight; Ctrl+A, and it is typed anew.
             editor.setText(typed)
             editor.deselect()
             # Red until mended: a value typed after a click elsewhere went, unseen, into

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
     QShowEvent,
+    QUndoCommand,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -325,10 +326,8 @@ class SurveyWindow(QDialog):
         self.workspace = workspace
         self.round: SurveyRound | None = None
         self._shown_merge: SurveyMerge | None = None
-        self._applied: SurveyMerge | None = None
-        """The answers last applied to the map, until that apply is undone."""
-        self._applied_at = 0
-        """The undo stack's index just after that apply."""
+        self._applies: list[tuple[int, QUndoCommand, SurveyMerge]] = []
+        """Each apply of this round: the undo stack's index after it, its step, its answers."""
 
         self.stage_list = QListWidget(self)
         self.stage_list.setMaximumHeight(130)
@@ -434,7 +433,6 @@ class SurveyWindow(QDialog):
         self._timer.timeout.connect(self.poll)
         # Undo and redo of an apply, and any other edit, change what the map holds.
         workspace.refreshed.connect(self._follow_map)
-        workspace.undo_stack.indexChanged.connect(self._forget_undone_apply)
         # Wide enough for the checks' words beside the answers, on 1280 pixels or more.
         resize_for_screen(self, 1040, 760)
         # Placed by hand: a tool window is placed where the program says, and Qt's own
@@ -474,8 +472,8 @@ class SurveyWindow(QDialog):
         return (
             merge is not None
             and bool(merge.responses)
-            and merge != self._applied
-            and not holds_merge(self.workspace.stream, merge, self._applied)
+            and merge != self.applied()
+            and not holds_merge(self.workspace.stream, merge, self.applied())
         )
 
     def _show_state(self) -> None:
@@ -489,7 +487,7 @@ class SurveyWindow(QDialog):
         if merge is None:
             self.apply_button.setEnabled(False)
             return
-        held = bool(merge.responses) and holds_merge(self.workspace.stream, merge, self._applied)
+        held = bool(merge.responses) and holds_merge(self.workspace.stream, merge, self.applied())
         self.apply_button.setEnabled(bool(merge.responses) and not held)
         answered = counted(merge.responses, "participant")
         self.count_label.setText(
@@ -546,7 +544,7 @@ class SurveyWindow(QDialog):
             self._say(f"Serve on: cannot serve on {host} ({exc.strerror or exc})")
             return
         self.round.start()
-        self._applied = None  # a pain point deleted after the last round may come again
+        self._applies = []  # a pain point deleted after the last round may come again
         self.address_label.setText(self.round.address)
         self.qr_label.setPixmap(
             qr_pixmap(self.round.address, WINDOW_QR_SIDE, self.devicePixelRatioF())
@@ -653,21 +651,26 @@ class SurveyWindow(QDialog):
             self.workspace.undo_stack,
             self.workspace.document,
             "Apply estimate round",
-            lambda document: apply_merge(document, merge, self._applied),
+            lambda document: apply_merge(document, merge, self.applied()),
         )
         if not problem:
-            self._applied, self._applied_at = merge, self.workspace.undo_stack.index()
+            stack = self.workspace.undo_stack
+            self._applies.append((stack.index(), stack.command(stack.index() - 1), merge))
         self._say(problem or "")
         if not problem and gone:
             names = ", ".join(f"“{name}”" for name in gone)
             self._say(f"Applied but for {names}: deleted from the map since the round opened")
         self._show_state()
 
-    def _forget_undone_apply(self, index: int) -> None:
-        # Undone, the apply's pain points are gone from the map by undo, not by the coach:
-        # applied again, they come back.
-        if self._applied is not None and index < self._applied_at:
-            self._applied = None
+    def applied(self) -> SurveyMerge | None:
+        """The answers of this round's last apply still done: one undone took its pain points
+        away by undo, not by the coach, and applied again they come back; redone, it counts
+        again."""
+        stack = self.workspace.undo_stack
+        for index, command, merge in reversed(self._applies):
+            if index <= stack.index() and stack.command(index - 1) is command:
+                return merge
+        return None
 
     def _say(self, message: str) -> None:
         from vsmapper.ui.main_window import MainWindow

@@ -281,12 +281,10 @@ def holds_merge(
     return not stages and not pains
 
 
-def apply_merge(
-    document: Document, merge: SurveyMerge, applied: SurveyMerge | None = None
-) -> list[str]:
+def apply_merge(document: Document, merge: SurveyMerge, applied: SurveyMerge | None = None) -> None:
     """Put the merged estimates into the map and each new pain point on its stage as a note
-    (not those of ``applied``, the round as last applied); returns the names of the stages
-    left out, deleted since the round opened."""
+    (not those of ``applied``, the round as last applied), but for stages deleted since the
+    round opened (``stages_gone``)."""
     stages, pains = merge_edits(document.stream, merge, applied)
     for stage in stages:
         document.replace_stage(stage)
@@ -294,4 +292,3 @@ def apply_merge(
         document.add_note(
             Note(id=document.unique_note_id("pain"), stage=stage_id, kind="pain", text=text)
         )
-    return stages_gone(document.stream, merge)
