@@ -211,6 +211,7 @@ WAIT_BAR = "#e0a526"
 MOST_TIME_BAR_NAME = 110.0
 """Points a stage's name under the time bar takes at most, cut in the middle beyond."""
 TIME_BAR_NAME_LINE = 8.5
+"""Points between the two lines of names under the time bar."""
 SCENARIO_ROW = 15.0
 NAME_LINE = 9.0
 """Points a scenario's name takes a line in the report's table: two at most."""

@@ -93,7 +93,8 @@ class Editor(QObject):
         return next(([stage_id] for stage_id in around if stage_id in known), [])
 
     def _forget_order_of_another_map(self, change: Change) -> None:
-        if change.kind == "reset":  # its stages are no neighbours of the new map's
+        """Another map's stages are no neighbours of this one's."""
+        if change.kind == "reset":
             self._order = []
 
     def _follow_ids(self, change: Change) -> None:
