@@ -808,3 +808,19 @@ def test_an_addition_undone_leaves_the_stage_before_it_selected(
     # A selection the user empties stays empty.
     window.select([])
     assert window.selected_ids == []
+
+
+def test_a_refused_value_left_with_esc_takes_its_reason_away(make_window: WindowFactory) -> None:
+    # Presenting, "'3dd' is not a duration" stayed over the map after Esc had put the field
+    # back.
+    window = make_window(shown=True)
+    window.toggle_presentation(True, full_screen=False)
+    window.select(["review"])
+    window.view.setFocus()
+    type_on_map(window, "review", "wait_time", "3dd", Qt.Key.Key_Tab)
+    assert window.messages.showing_problem and window.messages.over_map.isVisible()
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    QApplication.processEvents()
+    assert not window.messages.showing_problem and not window.messages.over_map.isVisible()
+    assert window.view.is_presenting()  # Esc put the field back, and left the show on
+    window.toggle_presentation(False)

@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         self.scene.stageRenamed.connect(self.editor.rename)
         self.scene.stageFieldTyped.connect(self.editor.type_field)
         self.scene.typingRefused.connect(self.show_problem)
+        self.scene.refusalWithdrawn.connect(self.messages.clear_problem)
         self.view.stepRequested.connect(self.step_selection)
         self.view.editRequested.connect(lambda _stage_id: self.rename_stage())
         self.scene.stageContextMenuRequested.connect(self.menus.show_context_menu)

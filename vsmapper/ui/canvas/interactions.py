@@ -237,7 +237,7 @@ class InlineRename:
             self._editor.finish(commit=True)
         self._editor = TitleEditor(
             item,
-            self._finished(stage_id, field, before, on_cancel),
+            self._finished(stage_id, field, before, on_cancel, bool(problem)),
             field,
             before if typed is None else typed,
         )
@@ -270,11 +270,19 @@ class InlineRename:
         self._lifted = None
 
     def _finished(
-        self, stage_id: str, field: str, before: str, on_cancel: Callable[[], object] | None
+        self,
+        stage_id: str,
+        field: str,
+        before: str,
+        on_cancel: Callable[[], object] | None,
+        reopened: bool = False,
     ) -> Callable[[str | None, int], None]:
         def done(text: str | None, step: int) -> None:
             self._editor = None
             self._put_down()
+            if text is None and reopened:
+                # Left with Esc, the refused value is gone: its reason stayed over the map.
+                self.scene.refusalWithdrawn.emit()
             # An undo may take the stage away while it is typed: its box goes, and the text
             # with it.
             gone = not self.scene.has_stage(stage_id)

@@ -132,6 +132,8 @@ class MapScene(QGraphicsScene):
     stageActivated = Signal(str)
     mapShown = Signal()
     typingRefused = Signal(str)
+    refusalWithdrawn = Signal()
+    """A refused value was left with Esc: why it was refused is old news."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
