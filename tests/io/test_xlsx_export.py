@@ -270,6 +270,11 @@ def test_the_ai_and_scenario_sheets_hold_the_definitions(
     )
     column = header.index("Δ flow efficiency (pts)") + 1
     assert workbook["Scenarios"].cell(3, column).number_format == "+0.0;-0.0;0"
+    # Beside a Summary that recalculates, its figures looked live: each header says they are not.
+    notes = {cell.value: cell.comment for cell in workbook["Scenarios"][1]}
+    assert notes["Scenario"] is None and notes["Demand factor"] is None
+    assert "edits in the Stages sheet do not change" in notes["Current lead time (h)"].text
+    assert all(notes[title] for title in header[header.index("Current lead time (h)") :])
     assert workbook["Settings"]["A1"].value == "Name"
     assert workbook["Settings"]["B3"].value == 8
 

@@ -33,11 +33,13 @@ AS_TYPED = "General"
 
 @dataclass(frozen=True)
 class Column:
-    """A column of an exported table: its header, its Excel number format and width."""
+    """A column of an exported table: its header, its Excel number format and width, and a
+    note on its header in a workbook."""
 
     title: str
     number_format: str = AS_TYPED
     width: float = 12.0
+    note: str = ""
 
 
 HOURS_FORMAT = "#,##0.0#"
@@ -146,29 +148,33 @@ AI_COLUMNS = (
     Column("Note", width=40),
     Column("Also (JSON)", width=40),
 )
+COMPUTED_BY_VSMAPPER = (
+    "As exported: VSMapper computes each scenario; edits in the Stages sheet do not change this"
+)
+"""The note on a workbook's scenario figures, which no formula keeps current."""
 SCENARIO_COLUMNS = (
     Column("Scenario", width=30),
     Column("Id", width=22),
     Column("Enabled AI", width=34),
     Column("Overrides (JSON)", width=40),
     Column("Demand factor", "0.0##", 10),
-    Column("Current lead time (h)", HOURS_FORMAT),
-    Column("Lead time (h)", HOURS_FORMAT),
-    Column("Δ lead time (h)", "+#,##0.0#;-#,##0.0#;0"),
-    Column("Δ lead time (%)", "+0.0;-0.0;0"),
-    Column("Current expected lead time (h)", HOURS_FORMAT),
-    Column("Expected lead time (h)", HOURS_FORMAT),
-    Column("Δ expected lead time (h)", "+#,##0.0#;-#,##0.0#;0"),
-    Column("Current flow efficiency", EFFICIENCY_FORMAT),
-    Column("Flow efficiency", EFFICIENCY_FORMAT),
-    Column("Δ flow efficiency (pts)", "+0.0;-0.0;0"),
-    Column("Current rolled %C&A", SHARE_FORMAT),
-    Column("Rolled %C&A", SHARE_FORMAT),
-    Column("Current cost per item", MONEY_FORMAT),
-    Column("Cost per item", MONEY_FORMAT),
-    Column("Monthly AI cost", MONEY_FORMAT),
-    Column("Current constraint", width=26),
-    Column("Constraint", width=26),
+    Column("Current lead time (h)", HOURS_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Lead time (h)", HOURS_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Δ lead time (h)", "+#,##0.0#;-#,##0.0#;0", note=COMPUTED_BY_VSMAPPER),
+    Column("Δ lead time (%)", "+0.0;-0.0;0", note=COMPUTED_BY_VSMAPPER),
+    Column("Current expected lead time (h)", HOURS_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Expected lead time (h)", HOURS_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Δ expected lead time (h)", "+#,##0.0#;-#,##0.0#;0", note=COMPUTED_BY_VSMAPPER),
+    Column("Current flow efficiency", EFFICIENCY_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Flow efficiency", EFFICIENCY_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Δ flow efficiency (pts)", "+0.0;-0.0;0", note=COMPUTED_BY_VSMAPPER),
+    Column("Current rolled %C&A", SHARE_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Rolled %C&A", SHARE_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Current cost per item", MONEY_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Cost per item", MONEY_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Monthly AI cost", MONEY_FORMAT, note=COMPUTED_BY_VSMAPPER),
+    Column("Current constraint", width=26, note=COMPUTED_BY_VSMAPPER),
+    Column("Constraint", width=26, note=COMPUTED_BY_VSMAPPER),
 )
 SETTINGS_LABELS = (
     "Name",

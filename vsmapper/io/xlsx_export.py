@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, repeat, zip_longest
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.compat import safe_string
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -185,9 +186,7 @@ class _SheetWriter:
         # the write-only writer states one when the sheet can tell it before its first row.
         self.sheet.calculate_dimension = lambda: f"A1:{last_cell}"
         self.sheet.freeze_panes = "B2"
-        self.append(
-            [self.cell(column.title, font=BOLD, alignment=HEADER_ALIGNMENT) for column in columns]
-        )
+        self.append([self._header(column) for column in columns])
         self.body = self._rows_xml(columns, rows, marks)
         self.rows += len(rows)
         if rows:
@@ -200,6 +199,13 @@ class _SheetWriter:
             # Through the table list: add_table would warn that write-only sheets lack the
             # column names, which are given above.
             self.sheet.tables.add(table)
+
+    def _header(self, column: Column) -> object:
+        """A column's header cell, with its note when it has one."""
+        cell = self.cell(column.title, font=BOLD, alignment=HEADER_ALIGNMENT)
+        if column.note:
+            cast(WriteOnlyCell, cell).comment = Comment(column.note, "VSMapper")
+        return cell
 
     def _rows_xml(
         self, columns: Sequence[Column], rows: Sequence[Sequence[object]], marks: Sequence[RowMark]
