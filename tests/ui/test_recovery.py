@@ -66,8 +66,13 @@ def edited(window: MainWindow, name: str) -> str:
 
 
 def crash(window: MainWindow) -> None:
-    """What a crash leaves: the autosave, with no live process owning it."""
-    window.file.recovery.keep_for_later()
+    """What a crash leaves: the autosave and the note of the file open, with no live process
+    owning them."""
+    recovery = window.file.recovery
+    opened = recovery.open_file.read_bytes() if recovery.open_file.exists() else None
+    recovery.keep_for_later()
+    if opened is not None:  # a crash leaves it; a window put away tidies it
+        recovery.open_file.write_bytes(opened)
     window.workspace.undo_stack.setClean()
 
 
@@ -173,7 +178,7 @@ def test_a_window_that_ended_without_a_word_holds_no_file_open(
     assert files.open_elsewhere(path, here.file.recovery)
     stale = gone.file.recovery.open_file
     crash(gone)  # the lock goes with its process; the note of what it had open stays
-    stale.write_text(str(path), encoding="utf-8")
+    assert stale.exists()
     assert not files.open_elsewhere(path, here.file.recovery)
     assert not stale.exists()
 
@@ -197,9 +202,8 @@ def test_a_start_after_a_crash_on_the_map_the_crash_had_open_does_not_say_it_is_
     gone = windows()
     gone.file.open_path(path)
     edited(gone, "Edited")
-    stale = gone.file.recovery.open_file
+    assert gone.file.recovery.open_file.exists()
     crash(gone)
-    stale.write_text(str(path), encoding="utf-8")
     monkeypatch.setattr(app, "ask_recovery", lambda *args: app.LATER)
     (window,) = app.start(str(path))
     assert window.workspace.path == path

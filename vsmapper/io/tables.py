@@ -205,11 +205,13 @@ def _figure(value: float | None) -> float | int | None:
     return None if value is None else _plain(round(value, FIGURE_DECIMALS) + 0.0)
 
 
-def _likely_hours(estimate: Estimate, hours_per_day: float, days_per_week: float) -> float | int:
+def _likely_hours(
+    estimate: Estimate, hours_per_day: float, days_per_week: float
+) -> float | int | None:
     """An estimate's likely hours: exactly as typed (10m is 0.1666…), or a computed one (a
     scenario's 6h at 70%) without its arithmetic's noise: 4.2, not 4.199999999999999."""
     hours = estimate.likely_hours(hours_per_day, days_per_week)
-    return _plain(round(hours, FIGURE_DECIMALS) + 0.0 if estimate.looks_computed else hours)
+    return _figure(hours) if estimate.looks_computed else _plain(hours)
 
 
 def _optional(value: float | None) -> float | int | None:

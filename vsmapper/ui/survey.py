@@ -469,11 +469,12 @@ class SurveyWindow(QDialog):
         map, they are."""
         self.poll()
         merge = self._shown_merge
+        applied = self.applied()
         return (
             merge is not None
             and bool(merge.responses)
-            and merge != self.applied()
-            and not holds_merge(self.workspace.stream, merge, self.applied())
+            and merge != applied
+            and not holds_merge(self.workspace.stream, merge, applied)
         )
 
     def _show_state(self) -> None:
