@@ -46,6 +46,7 @@ from vsmapper.analysis import analyze
 from vsmapper.analysis import timing as analysis_timing
 from vsmapper.analysis.forecast import forecast
 from vsmapper.analysis.insights import insights
+from vsmapper.io.collector import collection_paused
 from vsmapper.io.mapfile import dump_map, load_map, map_from_data
 from vsmapper.layout import Room
 from vsmapper.model import ValueStream
@@ -116,7 +117,9 @@ def settle(app: QApplication, seconds: float = 0.0) -> None:
 
 @contextmanager
 def window_on(stream: ValueStream) -> Iterator[Any]:
-    """A shown main window on ``stream`` with the default dock layout."""
+    """A shown main window on ``stream`` with the default dock layout, the collector run
+    as the app runs it: never in the middle of an edit, only between them (the app's timer;
+    here ``best`` before each run)."""
     from vsmapper.ui.main_window import MainWindow
 
     window = MainWindow(stream, None, remember_layout=False)
@@ -124,7 +127,8 @@ def window_on(stream: ValueStream) -> Iterator[Any]:
     window.resize(1600, 1000)
     window.show()
     try:
-        yield window
+        with collection_paused():
+            yield window
     finally:
         window.close()
         window.deleteLater()

@@ -784,6 +784,7 @@ class ReworkItem(QGraphicsItem):
         self._path = QPainterPath()
         self._head = QPolygonF()
         self.label = ""
+        self._label_width = 0.0
         self._label_rect = QRectF()
         self._bounds = QRectF()
         self.setZValue(4)
@@ -812,6 +813,10 @@ class ReworkItem(QGraphicsItem):
             return
         self.prepareGeometryChange()
         self._route = route
+        if label != self.label or not self._label_width:
+            # Measured once per rate: a move of many boxes routes every loop again.
+            self.label = label
+            self._label_width = _metrics(15, True).horizontalAdvance(label)
         run = detour[1] if detour else apex
         if leave is None:
             leaving = [start, QPointF(start.x(), apex)]
@@ -839,7 +844,7 @@ class ReworkItem(QGraphicsItem):
                 self._path = rounded_polyline([*leaving, *landing])
         else:
             left, upper = detour
-            half = _metrics(15, True).horizontalAdvance(label) / 2 + 9
+            half = self._label_width / 2 + 9
             # Over the target's lane, left of where the loop lands, never past the lanes' left
             # edge. Where it leaves, the label sat in the gap between the lanes, on the flow
             # that runs back to the next lane and on the phase's name.
@@ -848,8 +853,7 @@ class ReworkItem(QGraphicsItem):
                 [*leaving, QPointF(left, apex), QPointF(left, upper), *landing]
             )
         _cached(self, detour is None)
-        self.label = label
-        width = _metrics(15, True).horizontalAdvance(label) + 18
+        width = self._label_width + 18
         self._label_rect = QRectF(top.x() - width / 2, top.y() - 12, width, 24)
         self._bounds = (
             self._path.boundingRect()

@@ -744,7 +744,7 @@ class MapScene(QGraphicsScene):
 
     def _lane_of(self, stage_id: str) -> int:
         """The lane a stage's box is in now."""
-        return lane_of(self._lanes, self._box(stage_id).center().y())
+        return lane_of(self._lanes, self._corners[stage_id][1] + GRID.box_height / 2)
 
     def _highest_top(self, left: float, right: float, lane: Lane | None = None) -> float:
         """The top of the highest box overlapping the span from ``left`` to ``right`` (in
