@@ -115,18 +115,26 @@ def test_the_panel_follows_a_scenario_switch(
     assert panel.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
     assert panel.values["lead_time"].contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
     panel.copy_action.trigger()
+    # As shown for a slide, and as a number with its unit for a spreadsheet, which reads
+    # "-" as a minus sign and "−" as text.
     copied = QGuiApplication.clipboard().text().splitlines()
-    assert copied[:3] == [
+    assert copied[:5] == [
         "Scenario: Faster refinement",
-        "Lead time\t2w\t−4d vs today",
-        "Process time\t3d\t±0 vs today",
+        "Figure\tShown\tValue\tUnit\tChange vs today",
+        "Lead time\t2w\t80\tworking hours\t-4d",
+        "Process time\t3d\t24\tworking hours\t±0",
+        "Flow efficiency\t30.0%\t30\t%\t+8.6 pts",
     ]
     assert "Cost per item\tnot set" in copied and copied[-2].startswith("Constraint: ")
+    assert "−" not in QGuiApplication.clipboard().text()
     with qtbot.waitSignal(workspace.refreshed):
         workspace.show_scenario(None)
     assert panel.heading.text() == "Current state"
     assert panel.values["lead_time"].text() == "2w 4d"
     assert not any(label.isVisible() for label in panel.changes.values())
+    panel.copy_action.trigger()
+    copied = QGuiApplication.clipboard().text().splitlines()
+    assert copied[1:3] == ["Figure\tShown\tValue\tUnit", "Lead time\t2w 4d\t112\tworking hours"]
 
 
 def test_cost_per_item_is_in_the_maps_currency(workspace: Workspace, panel: MetricsPanel) -> None:

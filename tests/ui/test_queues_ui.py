@@ -117,6 +117,9 @@ def test_an_overload_is_unmistakable_and_has_no_lead_time(window: MainWindow) ->
     assert headline.figures[0].value == "unbounded"
     assert window.metrics.values["lead_time"].text() == "unbounded"
     assert window.metrics.values["flow_efficiency"].text() == "—"
+    # Copied, an unbounded lead time is no number a spreadsheet could sum.
+    copied = window.metrics.figures_text().splitlines()
+    assert "Lead time\tunbounded" in copied and "Flow efficiency\t—" in copied
     assert window.status_label.full_text().startswith("Lead time unbounded: ")
     workspace.undo_stack.undo()
     workspace.refresh_now()

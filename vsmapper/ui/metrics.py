@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from vsmapper.analysis import FlowAnalysis, FutureState
 from vsmapper.analysis.queues import relief_text, unbounded_reason
-from vsmapper.model.duration import share_text
+from vsmapper.model.duration import format_number, share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.units import (
@@ -45,6 +45,11 @@ def status_text(
     if constraint:
         parts.append(f"constraint: {constraint.stage} ({share_text(constraint.share)})")
     return "  ·  ".join(parts)
+
+
+def _number(value: float, decimals: int = 2) -> str:
+    """A figure as a spreadsheet reads it, to ``decimals`` places: 256, 23.4, 1234.5."""
+    return format_number(round(value, decimals) + 0.0)
 
 
 def _set_color(label: QLabel, color: str) -> None:
@@ -103,6 +108,8 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.reason)
         layout.addWidget(self.capacity)
         layout.addStretch(1)
+        self._numbers: dict[str, tuple[str, str]] = {}
+        """Each figure as a plain number and its unit, for a spreadsheet."""
         self.copy_action = QAction("&Copy the figures", self)
         self.copy_action.setStatusTip("Every figure as a table, for a spreadsheet or a slide")
         self.copy_action.triggered.connect(self.copy_figures)
@@ -113,14 +120,20 @@ class MetricsPanel(QWidget):
         self.refresh()
 
     def figures_text(self) -> str:
-        """The panel's figures as tab-separated rows: the state shown, then each figure
-        with its change against today while a scenario is shown, then the constraint."""
-        rows = [[self.heading.text()]]
-        rows += [
-            [title, self.values[key].text(), self.changes[key].text()] for key, title in FIGURES
-        ]
+        """The panel's figures as tab-separated rows for a spreadsheet or a slide: the state
+        shown; each figure as shown, as a number a spreadsheet computes with and its unit,
+        and its change against today while a scenario is shown; then the constraint."""
+        changed = any(not label.isHidden() for label in self.changes.values())
+        header = ["Figure", "Shown", "Value", "Unit"] + ["Change vs today"] * changed
+        rows = [[self.heading.text()], header]
+        for key, title in FIGURES:
+            value, unit = self._numbers.get(key, ("", ""))
+            row = [title, self.values[key].text(), value, unit]
+            # A spreadsheet reads "-" as a minus sign and the typographic "−" as text.
+            change = self.changes[key].text().removesuffix(" vs today").replace("−", "-")
+            rows.append(row + [change] * changed)
         rows += [[label.text()] for label in (self.constraint, self.capacity) if label.text()]
-        return "\n".join("\t".join(cell for cell in row if cell) for row in rows) + "\n"
+        return "\n".join("\t".join(row).rstrip("\t") for row in rows) + "\n"
 
     def copy_figures(self) -> None:
         """Copy the figures for a spreadsheet or a slide."""
@@ -155,12 +168,24 @@ class MetricsPanel(QWidget):
                 else NO_COSTS_TIP,
             ),
         }
+        hours = "working hours"
+        self._numbers = {
+            "lead_time": (_number(analysis.lead_time_hours), hours),
+            "process_time": (_number(analysis.process_time_hours), hours),
+            "flow_efficiency": (_number(analysis.flow_efficiency * 100, 1), "%"),
+            "rolled_pca": (_number(analysis.rolled_pca * 100, 1), "%"),
+            "expected_lead_time": (_number(analysis.expected_lead_time_hours), hours),
+        }
+        if stream.has_costs():
+            self._numbers["cost_per_item"] = (_number(analysis.cost_per_item), stream.currency)
         overflowing = self.workspace.overflowing
         if overflowing:
             why = unbounded_reason(overflowing)
             for key in ("lead_time", "expected_lead_time"):
                 shown[key] = ("unbounded", why)
             shown["flow_efficiency"] = ("—", why)
+            for key in ("lead_time", "expected_lead_time", "flow_efficiency"):
+                self._numbers.pop(key, None)
         for key, (text, tip) in shown.items():
             self.values[key].setText(text)
             self.values[key].setToolTip(tip)
