@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontInfo, QFontMetricsF, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
@@ -19,6 +19,7 @@ from vsmapper.ui import files
 from vsmapper.ui.canvas.items import RefusalBubble, TitleEditor
 from vsmapper.ui.canvas.view import FOLLOW_MILLISECONDS
 from vsmapper.ui.main_window import MainWindow
+from vsmapper.ui.stage_table import FIELDS
 from vsmapper.ui.status import BRIEF_MILLISECONDS
 
 TEN_STAGES = [
@@ -824,3 +825,23 @@ def test_a_refused_value_left_with_esc_takes_its_reason_away(make_window: Window
     assert not window.messages.showing_problem and not window.messages.over_map.isVisible()
     assert window.view.is_presenting()  # Esc put the field back, and left the show on
     window.toggle_presentation(False)
+
+
+def test_a_refused_cell_left_with_esc_takes_its_reason_away(make_window: WindowFactory) -> None:
+    # In the Stages table, the reason stayed in the status bar and in a tip at the cell
+    # after Esc had put the cell back.
+    window = make_window(shown=True)
+    table = window.table
+    window.show_dock("Stages")
+    table.setFocus()
+    wait = FIELDS.index("wait_time")
+    table.setCurrentIndex(table.model().index(1, wait))
+    QTest.keyClicks(table, "3")  # opens the cell's editor, which takes the rest
+    QTest.keyClicks(QApplication.focusWidget(), "dd")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert window.messages.showing_problem and QToolTip.isVisible()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    QApplication.processEvents()
+    assert not window.messages.showing_problem and not QToolTip.isVisible()
+    assert table.model().index(1, wait).data() == window.workspace.stream.stages[1].wait_time.text

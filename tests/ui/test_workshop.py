@@ -1159,8 +1159,11 @@ def test_a_refused_due_date_reopens_with_what_was_typed(window, qtbot) -> None:
 
     type_due("next week")
     assert plan.table.item(0, 4).text() == "2027-04-03"
+    assert plan.problem_label.isVisible() and window.messages.showing_problem
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert plan.table.item(0, 4).text() == "2027-04-03"
+    # Left with Esc, the refusal is old news beside the table and in the status bar.
+    assert not plan.problem_label.isVisible() and not window.messages.showing_problem
 
 
 def keys(*pressed: str | Qt.Key) -> None:

@@ -74,6 +74,7 @@ def _table(window: MainWindow) -> QWidget:
     table = StageTableView(window.workspace, window, window.editor)
     table.selectionChangedIds.connect(window.editor.select)
     table.model().problem.connect(window.show_problem)
+    table.refusalWithdrawn.connect(window.messages.clear_problem)
     table.select_stages(window.selected_ids)
     return table
 
@@ -114,6 +115,7 @@ def _plan(window: MainWindow) -> QWidget:
 
     plan = ImprovementPlanPanel(window.workspace, window)
     plan.problem.connect(window.show_problem)
+    plan.table.refusalWithdrawn.connect(window.messages.clear_problem)
     plan.chosen_stage = lambda: window.selected_ids[0] if len(window.selected_ids) == 1 else None
     return plan
 

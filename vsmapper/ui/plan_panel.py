@@ -52,6 +52,7 @@ class PlanTable(TabsThroughEditableCells, ReopensRefusedCells, QTableWidget):
     Ctrl+Enter asks for another note like the current one."""
 
     addRequested = Signal()
+    refusalWithdrawn = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # In a cell's editor, Ctrl+Enter keeps what was typed, as Enter does, and adds nothing.
@@ -96,6 +97,7 @@ class ImprovementPlanPanel(QWidget):
         self.problem_label = ProblemLabel(self, workspace.changed)
         # Said beside the table as well as in the status bar: the label was set, never shown.
         self.problem.connect(self.problem_label.show_problem)
+        self.table.refusalWithdrawn.connect(self.problem_label.hide)
         buttons = QHBoxLayout()
         for button in (self.add_pain_button, self.add_kaizen_button, self.remove_button):
             buttons.addWidget(button)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, SignalInstance
 from PySide6.QtWidgets import QAbstractItemDelegate, QLineEdit, QTableView, QToolTip, QWidget
 
 from vsmapper.ui import theme
@@ -23,6 +23,10 @@ class ReopensRefusedCells(_Table):
     _refusal = ""
     _typed: str | None = None
     _typed_at: QPersistentModelIndex | None = None
+    _reopened: QWidget | None = None
+    """The editor reopened on a refused entry, until it closes."""
+    refusalWithdrawn: SignalInstance
+    """Each table's own signal: a refused entry was left with Esc, so its reason is old news."""
 
     def refuse(self, message: str) -> None:
         """Refuse the entry being committed, and say why at its cell."""
@@ -45,11 +49,20 @@ class ReopensRefusedCells(_Table):
         super().commitData(editor)
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
-        if not self.reopen_refused(editor):
+        if not self.reopen_refused(editor, hint):
             super().closeEditor(editor, hint)
 
-    def reopen_refused(self, editor: QWidget) -> bool:
+    def reopen_refused(
+        self,
+        editor: QWidget,
+        hint: QAbstractItemDelegate.EndEditHint = QAbstractItemDelegate.EndEditHint.NoHint,
+    ) -> bool:
         """Close ``editor`` and open its cell again if its entry was refused; whether it was."""
+        if editor is self._reopened:
+            self._reopened = None
+            if hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:
+                QToolTip.hideText()
+                self.refusalWithdrawn.emit()
         if not self._refusal:
             return False
         message, self._refusal = self._refusal, ""
@@ -73,4 +86,5 @@ class ReopensRefusedCells(_Table):
             # Red until mended: a value typed after a click elsewhere went, unseen, into
             # this refused cell's column.
             editor.setStyleSheet(f"QLineEdit {{ background: {theme.CONSTRAINT_TINT}; }}")
+            self._reopened = editor
         self.show_refusal(message)

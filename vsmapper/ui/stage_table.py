@@ -450,6 +450,7 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
     """
 
     selectionChangedIds = Signal(list)
+    refusalWithdrawn = Signal()
 
     def __init__(
         self, workspace: Workspace, parent: QWidget | None = None, editor: Editor | None = None
@@ -609,7 +610,7 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
         """
         hints = QAbstractItemDelegate.EndEditHint
         naming, self._naming_new_stage = self._naming_new_stage, None
-        if self.reopen_refused(editor):
+        if self.reopen_refused(editor, hint):
             return
         if hint == hints.EditNextItem and self._at_last_cell():
             super().closeEditor(editor, hints.NoHint)
