@@ -405,7 +405,8 @@ class TimeChart(QWidget):
         # Room right of the longest bar for its total ("5w 1.2d" was cut at 15 %).
         item.setXRange(0, max(starts, default=1) * 1.3 or 1, padding=0)
         rows = [
-            f"{m.name}: wait {w:,.2f} h, process {p:,.2f} h, rework {r:,.2f} h"
+            f"{m.name}: wait {show_hours(w, *hours)}, process {show_hours(p, *hours)}, "
+            f"rework {show_hours(r, *hours)}"
             for m, (w, p, r) in ((m, self.bars[m.id]) for m in reversed(metrics))
         ]
         self.plot.setToolTip(
@@ -687,8 +688,9 @@ class ScenarioChart(QWidget):
             "\n".join(
                 f"{name}: lead time unbounded ({why})"
                 if why
-                else f"{name}: lead time {a.lead_time_hours:,.1f} h, expected "
-                f"{a.expected_lead_time_hours:,.1f} h, flow efficiency {a.flow_efficiency:.1%}"
+                else f"{name}: lead time {show_hours(a.lead_time_hours, *hours)}, expected "
+                f"{show_hours(a.expected_lead_time_hours, *hours)}, "
+                f"flow efficiency {a.flow_efficiency:.1%}"
                 for name, a, why in results
             )
         )
