@@ -29,6 +29,7 @@ from vsmapper.io.mapfile import load_map, map_from_data
 from vsmapper.io.spreadsheet import import_spreadsheet
 from vsmapper.io.tables import STAGE_COLUMNS, WORKBOOK_STAGE_COLUMNS
 from vsmapper.io.xlsx_export import (
+    COMPUTED_FORECAST,
     CRITICAL_FILL,
     RESORT,
     SUMMARY_LABELS,
@@ -313,6 +314,8 @@ def test_the_forecast_sheet_holds_the_percentiles(tmp_path: Path, example: Value
     assert rows["Trials"] == 1000 and rows["Seed"] == 3
     assert rows["P85 (h)"] == pytest.approx(result.p85_hours)
     assert rows["Idea intake"] == pytest.approx(result.criticality["intake"])
+    # Its nominal lead time, beside a Summary that recalculates, says it does not.
+    assert rows[COMPUTED_FORECAST] is None and COMPUTED_FORECAST.startswith("As exported: ")
 
 
 def test_formula_looking_text_is_written_as_text(tmp_path: Path) -> None:

@@ -94,6 +94,10 @@ CRITICAL_FILL = PatternFill("solid", fgColor="DCE7F5")
 CONSTRAINT_FILL = PatternFill("solid", fgColor="FDE2E2")
 BOLD = Font(bold=True)
 CONSTRAINT_FONT = Font(bold=True, color="C53030")
+NOTE_FONT = Font(italic=True, color="4A5568")
+COMPUTED_FORECAST = (
+    "As exported: VSMapper ran this forecast; edits in the Stages sheet do not change it"
+)
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 TABLE_STYLE = "TableStyleMedium2"
 
@@ -696,7 +700,8 @@ def _write_forecast(writer: _SheetWriter, forecast: Forecast, label: str) -> Non
     ]
     for figure, value, number_format in figures:
         writer.append([writer.cell(figure, font=BOLD), writer.cell(value, number_format)])
-    writer.append([])
+    # Beside a Summary whose lead time follows edits, this one looked live too.
+    writer.append([writer.cell(COMPUTED_FORECAST, font=NOTE_FONT)])
     header = writer.rows + 1
     writer.append(
         [
