@@ -261,6 +261,36 @@ def test_an_exported_chart_s_title_and_name_say_which_state_it_shows(
     )
 
 
+def test_a_forecast_exports_under_the_name_of_what_it_ran_on(
+    panel: ChartsPanel, qtbot: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run on one scenario and exported under another, it took the other's name unasked.
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    offered: list[str] = []
+    asked: list[str] = []
+    answer = QMessageBox.StandardButton.No
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: (offered.append(args[2]) or "", "")
+    )
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args[2]) or answer)
+    chart, workspace = panel.forecast_chart, panel.workspace
+    workspace.show_scenario("coding-assistant-only")
+    workspace.refresh_now()
+    panel.tabs.setCurrentWidget(chart)
+    chart.run(seed=3)
+    qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
+    panel.export_button.click()
+    assert not asked and Path(offered[-1]).name.endswith(" - Forecast - Coding assistant only.png")
+    workspace.show_scenario("ai-across-the-stream")
+    workspace.refresh_now()
+    panel.export_button.click()
+    assert "(Scenario: Coding assistant only) ran before" in asked[-1] and len(offered) == 1
+    answer = QMessageBox.StandardButton.Yes
+    panel.export_button.click()
+    assert Path(offered[-1]).name.endswith(" - Forecast - Coding assistant only.png")
+
+
 def test_the_queue_chart_names_its_stage_in_its_title(panel: ChartsPanel) -> None:
     panel.tabs.setCurrentWidget(panel.queue_chart)
     chart = panel.queue_chart

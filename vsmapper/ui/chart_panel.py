@@ -197,6 +197,19 @@ def save_chart(widget: QWidget, path: str | Path) -> None:
     write_atomically(path, data)
 
 
+def _export_anyway(parent: QWidget, label: str) -> bool:
+    """Whether to export a forecast made before the map or the scenario shown changed."""
+    answer = QMessageBox.question(
+        parent,
+        "Export chart",
+        f"The forecast shown ({label}) ran before the map or the scenario shown changed. "
+        "Export it as it is? Run forecast makes it current.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def export_chart_dialog(parent: QWidget, name: str, save: Callable[[Path], None]) -> None:
     """Ask where to write a chart, offering ``name``; the name typed gets the chosen type's
     extension, and a refusal is said in a message box."""
@@ -459,9 +472,9 @@ class ForecastChart(QWidget):
         """Whether what the map shows differs from what ``last_forecast`` ran on."""
         self._wanted = False
         """Whether the running forecast's outcome is to be shown: not once another map loads."""
-        self._ran_on: tuple[ValueStream, str] | None = None
-        """The map ``last_forecast`` is of, and its label ("Scenario: …")."""
-        self._running_on: tuple[ValueStream, str] | None = None
+        self._ran_on: tuple[ValueStream, str, str | None] | None = None
+        """The map ``last_forecast`` is of, its label ("Scenario: …") and its scenario."""
+        self._running_on: tuple[ValueStream, str, str | None] | None = None
         """The same of the forecast under way."""
         self._summary = ""
         self.plot = _plot(FORECAST_TITLE, WORKING_TIME, "items", working_time=("bottom",))
@@ -505,12 +518,23 @@ class ForecastChart(QWidget):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(2, widget)
 
+    def state_label(self) -> str:
+        """What the forecast shown is of: "Current state" or "Scenario: …"."""
+        return self._ran_on[1] if self._ran_on else self.workspace.label
+
+    def scenario_name(self) -> str | None:
+        """The scenario the forecast shown is of; None for the current state."""
+        if self._ran_on:
+            return self._ran_on[2]
+        scenario = self.workspace.scenario
+        return scenario.name if scenario else None
+
     def follow_map(self) -> None:
         """Say whether the forecast shown is of what the map shows now: an edit or another
         scenario makes it out of date, an undo or going back makes it current again."""
         if self.last_forecast is None or self._ran_on is None:
             return
-        ran_on, label = self._ran_on
+        ran_on, label, _ = self._ran_on
         shown = self.workspace.displayed_stream
         # Boxes moved since do not change a forecast; another state of the same map does.
         self.out_of_date = label != self.workspace.label or (
@@ -548,7 +572,12 @@ class ForecastChart(QWidget):
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self._wanted = True
-        self._running_on = (self.workspace.displayed_stream, self.workspace.label)
+        scenario = self.workspace.scenario
+        self._running_on = (
+            self.workspace.displayed_stream,
+            self.workspace.label,
+            scenario.name if scenario else None,
+        )
         self.job.start(
             ForecastWorker(self.workspace.displayed_stream, self.trials.currentData(), seed)
         )
@@ -1034,8 +1063,15 @@ class ChartsPanel(QWidget):
         """Ask where to write the current chart, offering a name that says what it shows."""
         chart = self.tabs.tabText(self.tabs.currentIndex())
         scenario = self.workspace.scenario
+        shown = scenario.name if scenario else None
+        if self.tabs.currentWidget() is self.forecast_chart:
+            # The forecast stays of the state it ran on until it runs again.
+            forecast = self.forecast_chart
+            if forecast.out_of_date and not _export_anyway(self, forecast.state_label()):
+                return
+            shown = forecast.scenario_name()
         # Each scenario's picture a name of its own: they overwrote one another.
-        of = f" - {scenario.name}" if scenario and chart != "Scenarios" else ""
+        of = f" - {shown}" if shown and chart != "Scenarios" else ""
         export_chart_dialog(
             self, f"{self.workspace.stream.name} - {chart}{of}", self.export_current
         )
