@@ -81,7 +81,7 @@ def test_a_participant_fills_in_and_sends_the_page(
     browser.evaluate("document.getElementById('s0-wait_time').value = '3 dayz'")
     browser.evaluate("document.getElementById('send').click()")
     error = "document.getElementById('status').className === 'error' && " + status
-    assert "Coding.wait_time" in browser.wait_for(error)
+    assert "Coding · Wait before it: " in browser.wait_for(error)
     assert survey.merge().stages[0].wait_time.text == "2-5d"
 
     problem = "document.getElementById('s0-wait_time-problem').textContent"

@@ -155,7 +155,7 @@ def test_a_fraction_for_pca_is_refused_as_the_app_refuses_it(survey, pca: object
     assert reply["reason"].endswith(
         "%C&A is in percent (90 for 90 %); type " + f"{pca}% if you mean it"
     )
-    assert reply["error"] == "Coding.pca: " + reply["reason"]
+    assert reply["error"] == "Coding · %C&A: " + reply["reason"]
     assert survey.responses == 0
 
 
@@ -183,7 +183,7 @@ def test_every_refused_field_is_named_at_once(survey) -> None:
         ("review", "process_time"),
     ]
     assert reply["stage"] == "coding" and reply["field"] == "wait_time"
-    assert reply["error"] == f"Coding.wait_time: {reply['reason']} (and 2 more)"
+    assert reply["error"] == f"Coding · Wait before it: {reply['reason']} (and 2 more)"
     assert survey.responses == 0
 
 
@@ -232,10 +232,13 @@ def test_a_pain_point_from_a_phone_reads_forwards_on_one_line(survey) -> None:
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        ({"participant": "p", "stages": {"coding": {"wait_time": "3 dayz"}}}, "Coding.wait_time"),
+        (
+            {"participant": "p", "stages": {"coding": {"wait_time": "3 dayz"}}},
+            "Coding · Wait before it",
+        ),
         ({"participant": "p", "stages": {"coding": {"process_time": "5d/1d/2d"}}}, "Coding"),
-        ({"participant": "p", "stages": {"coding": {"pca": 0}}}, "Coding.pca"),
-        ({"participant": "p", "stages": {"coding": {"pca": 150}}}, "Coding.pca"),
+        ({"participant": "p", "stages": {"coding": {"pca": 0}}}, "Coding · %C&A"),
+        ({"participant": "p", "stages": {"coding": {"pca": 150}}}, "Coding · %C&A"),
         ({"participant": "p", "stages": {"coding": {"colour": "red"}}}, "unknown field"),
         ({"participant": "p", "stages": {"deploy": {"pca": 90}}}, "not a stage of this round"),
         ({"participant": "p", "stages": {"../../etc/passwd": {}}}, "not a stage of this round"),
@@ -244,7 +247,7 @@ def test_a_pain_point_from_a_phone_reads_forwards_on_one_line(survey) -> None:
         ({"participant": "p", "stages": []}, "stages"),
         ({"participant": "p", "admin": True}, "unknown key"),
         (["not", "an", "object"], "JSON object"),
-        ({"participant": "p", "stages": {"coding": {"pain": "x" * 2000}}}, "pain"),
+        ({"participant": "p", "stages": {"coding": {"pain": "x" * 2000}}}, "Pain point"),
         ({"participant": "p", "stages": {"coding": {"pain": "x\ud800"}}}, "lone surrogate"),
         ({"participant": "p\udc00", "stages": {}}, "participant: holds a lone surrogate"),
     ],
@@ -270,7 +273,7 @@ def test_bad_json_is_refused(survey) -> None:
     [
         ("9" * 5000, "a number has 5,000 digits; an answer's numbers have at most 20"),
         ("-" + "9" * 5000, "a number has 5,000 digits"),
-        ("9" * 5000 + ".5", "Coding.pca"),
+        ("9" * 5000 + ".5", "Coding · %C&A"),
     ],
 )
 def test_a_number_too_long_to_read_is_refused(survey, number: str, message: str) -> None:

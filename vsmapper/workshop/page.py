@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
+PAGE_FIELDS = (
+    ("wait_time", "Wait before it", "(e.g. 2-5d)", "input"),
+    ("process_time", "Work time", "(e.g. 4h)", "input"),
+    ("pca", "%C&A", "(e.g. 80)", "input"),
+    ("pain", "Pain point", "(a few words, as on a sticky note)", "textarea"),
+)
+"""Each field a participant answers: its key, its label and hint on the page, its input."""
+ANSWER_LABELS = {key: label for key, label, _hint, _input in PAGE_FIELDS}
+
 # The page never puts text it received into HTML: every label is set with textContent,
 # and the Content-Security-Policy only runs the script carrying this response's nonce.
-SURVEY_PAGE = """<!DOCTYPE html>
+_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -58,12 +69,7 @@ complete and accurate. Your answer is anonymous.</p>
   var base = location.pathname.replace(/\\/+$/, "");
   var stagesBox = document.getElementById("stages");
   var statusBox = document.getElementById("status");
-  var fields = [
-    ["wait_time", "Wait before it", "(e.g. 2-5d)", "input"],
-    ["process_time", "Work time", "(e.g. 4h)", "input"],
-    ["pca", "%C&A", "(e.g. 80)", "input"],
-    ["pain", "Pain point", "(a few words, as on a sticky note)", "textarea"]
-  ];
+  var fields = {{fields}};
   var stageIds = [];
   // The answer sent from this phone, for this round only, so that a reload keeps it.
   var answerKey = "vsmapper-answer:" + base;
@@ -245,3 +251,4 @@ complete and accurate. Your answer is anonymous.</p>
 </body>
 </html>
 """
+SURVEY_PAGE = _PAGE.replace("{{fields}}", json.dumps([list(field) for field in PAGE_FIELDS]))

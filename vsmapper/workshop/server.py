@@ -22,7 +22,7 @@ from vsmapper.model.duration import format_number
 from vsmapper.model.stream import Calendar, Stage, ValueStream
 from vsmapper.model.text import plain_text
 from vsmapper.workshop.merge import TIME_FIELDS, StageAnswer, SurveyMerge, merge_answers
-from vsmapper.workshop.page import SURVEY_PAGE
+from vsmapper.workshop.page import ANSWER_LABELS, SURVEY_PAGE
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_PARTICIPANTS = 100
@@ -51,7 +51,8 @@ class AnswerError(ValueError):
     @classmethod
     def at(cls, stage: Stage, field: str, reason: str) -> AnswerError:
         """A refusal of one field of one stage, which the page shows beside that field."""
-        error = cls(f"{stage.name}.{field}: {reason}")
+        # Named as the page labels it: "Deploy.wait_time" read as a program's words.
+        error = cls(f"{stage.name} · {ANSWER_LABELS[field]}: {reason}")
         error.stage_id, error.field, error.reason = stage.id, field, reason
         return error
 
