@@ -180,6 +180,11 @@ def test_reading_typed_fields_and_refusals() -> None:
     assert read_stage_field("phase", " Release ") == "release"
     with pytest.raises(ValueError, match="'3 dayz' is not a duration"):
         read_stage_field("wait_time", "3 dayz")
+    # A range with its dash missed added up ("2d 3d" was 5d); a phone's en dash is a dash.
+    with pytest.raises(ValueError, match=r"^'2d 3d' gives d twice \(a range is written 2-5d"):
+        read_stage_field("wait_time", "2d 3d")
+    assert read_stage_field("wait_time", "1w 2d").text == "1w 2d"
+    assert read_stage_field("wait_time", "2–5d").text == "2-5d"
     with pytest.raises(ValueError, match="'lots' is not a number"):
         read_stage_field("people", "lots")
     # A bare number under 1 is most likely a fraction: as a percentage, lead time explodes.

@@ -401,9 +401,13 @@ def parse_estimate(text: str) -> Estimate:
     return estimate
 
 
+_DASHES = str.maketrans("–—−", "---")
+"""En and em dashes and the minus sign, which phones and pasted text put in a range."""
+
+
 def _parse(text: str) -> Estimate:
     """``parse_estimate`` of any length."""
-    cleaned = text.strip().lower()
+    cleaned = text.strip().lower().translate(_DASHES)
     if not cleaned:
         return Estimate.zero()
     if "/" in cleaned:
