@@ -152,6 +152,24 @@ def test_hours_people_typed_are_written_exactly_however_many_digits(tmp_path: Pa
     assert float(row["Wait time (h)"]) == 1 / 3600
 
 
+def test_hours_worked_out_from_typed_figures_lose_their_arithmetic_s_noise(
+    tmp_path: Path,
+) -> None:
+    stream = map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Noise",
+            "stages": [{"id": "a", "name": "A", "process_time": "2.4h-0.6d", "wait_time": "0.7d"}],
+        }
+    )
+    path = tmp_path / "stages.csv"
+    export_csv(stream, path)
+    row = next(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    # (2.4 + 4.8) / 2 is 3.5999999999999996 and 0.7 × 8 is 5.6000000000000005.
+    assert (row["Process time (h)"], row["Wait time (h)"]) == ("3.6", "5.6")
+
+
 def test_a_map_without_costs_says_its_cost_is_not_set(tmp_path: Path) -> None:
     from vsmapper.cli import example_map_path
     from vsmapper.io.mapfile import load_map

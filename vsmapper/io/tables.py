@@ -13,7 +13,7 @@ from datetime import date
 
 from vsmapper.analysis import FlowAnalysis, compare
 from vsmapper.model import SideEffect, ValueStream
-from vsmapper.model.duration import Estimate
+from vsmapper.model.duration import Estimate, looks_computed
 from vsmapper.model.stream import NO_COSTS
 from vsmapper.workshop.plan import improvement_plan
 
@@ -211,7 +211,12 @@ def _likely_hours(
     """An estimate's likely hours: exactly as typed (10m is 0.1666…), or a computed one (a
     scenario's 6h at 70%) without its arithmetic's noise: 4.2, not 4.199999999999999."""
     hours = estimate.likely_hours(hours_per_day, days_per_week)
-    return _figure(hours) if estimate.looks_computed else _plain(hours)
+    if estimate.looks_computed:
+        return _figure(hours)
+    # Worked out from typed figures: 2.4h-0.6d's midpoint is 3.6, not 3.5999999999999996,
+    # and 0.7d is 5.6 hours; 10m keeps every digit of its 0.1666….
+    tidy = float(f"{hours:.12g}")
+    return _plain(hours if looks_computed(tidy) else tidy)
 
 
 def _optional(value: float | None) -> float | int | None:
