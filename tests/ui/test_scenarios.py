@@ -526,9 +526,31 @@ def test_the_comparison_follows_edits_undo_and_the_shown_scenario(
 
 def test_copy_puts_the_table_on_the_clipboard(comparison: ScenarioComparisonView) -> None:
     comparison.copy_to_clipboard()
-    lines = QGuiApplication.clipboard().text().splitlines()
+    text = QGuiApplication.clipboard().text()
+    lines = text.splitlines()
     assert lines[0].split("\t")[1:3] == ["Current state", "Coding assistant only"]
-    assert len(lines) == 1 + comparison.table.rowCount()
+    shown = lines[: 1 + comparison.table.rowCount()]
+    assert shown == ["\t".join(row).replace("−", "-") for row in comparison.as_rows()]
+    # Then in numbers a spreadsheet computes with, a minus it reads: "9w 0.8d" and "−12%"
+    # pasted as text.
+    numbers = [line.split("\t") for line in lines[len(shown) + 1 :]]
+    assert numbers[0] == ["In numbers", *lines[0].split("\t")[1:], "Unit"]
+    found = comparison.comparisons[0]
+    lead = numbers[1]
+    assert lead[0] == "Lead time" and lead[-1] == "working hours"
+    assert float(lead[1]) == pytest.approx(found.current.lead_time_hours, abs=0.01)
+    assert float(lead[2]) == pytest.approx(found.future.lead_time_hours, abs=0.01)
+    assert float(lead[3]) == pytest.approx(found.lead_time_delta_hours, abs=0.01)
+    assert any(cell.startswith("-") for cell in lead)  # a shorter lead time, read as less
+    assert [row[0] for row in numbers[1:]] == [
+        "Lead time",
+        "Expected lead time",
+        "Flow efficiency",
+        "Rolled %C&A",
+        "Cost per item",
+        "AI cost per month",
+    ]
+    assert "−" not in text
 
 
 def test_the_overrides_show_stage_names_and_values_in_a_dock_as_narrow_as_a_projectors(

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from vsmapper.analysis import FlowAnalysis, FutureState
 from vsmapper.analysis.queues import relief_text, unbounded_reason
-from vsmapper.model.duration import format_number, share_text
+from vsmapper.model.duration import share_text
 from vsmapper.model.stream import ValueStream
 from vsmapper.ui import theme
 from vsmapper.ui.units import (
@@ -17,6 +17,8 @@ from vsmapper.ui.units import (
     cost_text,
     rolled_pca_text,
     show_hours,
+    spreadsheet_number,
+    spreadsheet_text,
 )
 from vsmapper.ui.workspace import Workspace
 
@@ -45,11 +47,6 @@ def status_text(
     if constraint:
         parts.append(f"constraint: {constraint.stage} ({share_text(constraint.share)})")
     return "  ·  ".join(parts)
-
-
-def _number(value: float, decimals: int = 2) -> str:
-    """A figure as a spreadsheet reads it, to ``decimals`` places: 256, 23.4, 1234.5."""
-    return format_number(round(value, decimals) + 0.0)
 
 
 def _set_color(label: QLabel, color: str) -> None:
@@ -129,8 +126,7 @@ class MetricsPanel(QWidget):
         for key, title in FIGURES:
             value, unit = self._numbers.get(key, ("", ""))
             row = [title, self.values[key].text(), value, unit]
-            # A spreadsheet reads "-" as a minus sign and the typographic "−" as text.
-            change = self.changes[key].text().removesuffix(" vs today").replace("−", "-")
+            change = spreadsheet_text(self.changes[key].text().removesuffix(" vs today"))
             rows.append(row + [change] * changed)
         rows += [[label.text()] for label in (self.constraint, self.capacity) if label.text()]
         return "\n".join("\t".join(row).rstrip("\t") for row in rows) + "\n"
@@ -170,14 +166,17 @@ class MetricsPanel(QWidget):
         }
         hours = "working hours"
         self._numbers = {
-            "lead_time": (_number(analysis.lead_time_hours), hours),
-            "process_time": (_number(analysis.process_time_hours), hours),
-            "flow_efficiency": (_number(analysis.flow_efficiency * 100, 1), "%"),
-            "rolled_pca": (_number(analysis.rolled_pca * 100, 1), "%"),
-            "expected_lead_time": (_number(analysis.expected_lead_time_hours), hours),
+            "lead_time": (spreadsheet_number(analysis.lead_time_hours), hours),
+            "process_time": (spreadsheet_number(analysis.process_time_hours), hours),
+            "flow_efficiency": (spreadsheet_number(analysis.flow_efficiency * 100, 1), "%"),
+            "rolled_pca": (spreadsheet_number(analysis.rolled_pca * 100, 1), "%"),
+            "expected_lead_time": (spreadsheet_number(analysis.expected_lead_time_hours), hours),
         }
         if stream.has_costs():
-            self._numbers["cost_per_item"] = (_number(analysis.cost_per_item), stream.currency)
+            self._numbers["cost_per_item"] = (
+                spreadsheet_number(analysis.cost_per_item),
+                stream.currency,
+            )
         overflowing = self.workspace.overflowing
         if overflowing:
             why = unbounded_reason(overflowing)

@@ -85,6 +85,8 @@ from vsmapper.ui.units import (
     signed_duration,
     signed_money,
     signed_number,
+    spreadsheet_number,
+    spreadsheet_text,
 )
 from vsmapper.ui.workspace import Workspace
 
@@ -1092,12 +1094,63 @@ class ScenarioComparisonView(FollowingPanel):
             rows.append([named, *(_text(table.item(row, column)) for column in columns)])
         return rows
 
+    def number_rows(self) -> list[list[str]]:
+        """The comparison's figures as numbers a spreadsheet computes with, in the shown
+        table's columns: a header row, then one row per figure with its unit. An unbounded
+        state has no lead time to write."""
+        if not self.comparisons:
+            return []
+        stream = self.workspace.stream
+        hours, money = "working hours", stream.currency
+        units = [hours, hours, "%", "%", *([money] if stream.has_costs() else []), money]
+
+        def figures(analysis: FlowAnalysis, bounded: bool, ai: float | None) -> list[str]:
+            timing = [
+                analysis.lead_time_hours,
+                analysis.expected_lead_time_hours,
+                analysis.flow_efficiency * 100,
+            ]
+            values = [*(timing if bounded else [None] * 3), analysis.rolled_pca * 100]
+            values += [analysis.cost_per_item] * stream.has_costs() + [ai]
+            return [_numeric(value) for value in values]
+
+        columns = [figures(self.comparisons[0].current, True, None)]
+        for comparison in self.comparisons:
+            bounded = comparison.lead_time_delta_hours is not None
+            columns.append(figures(comparison.future, bounded, comparison.monthly_ai_cost))
+            deltas = [
+                comparison.lead_time_delta_hours,
+                comparison.expected_lead_time_delta_hours,
+                None
+                if comparison.flow_efficiency_delta is None
+                else comparison.flow_efficiency_delta * 100,
+                comparison.rolled_pca_delta * 100,
+                *[comparison.cost_per_item_delta] * stream.has_costs(),
+                comparison.monthly_ai_cost,
+            ]
+            columns.append([_numeric(delta) for delta in deltas])
+        names = [measure for measure in MEASURES if measure != "Constraint"]
+        if not stream.has_costs():
+            names.remove("Cost per item")
+        header = self.as_rows()[0][1:]
+        rows = [["In numbers", *header, "Unit"]]
+        for row, (name, unit) in enumerate(zip(names, units, strict=True)):
+            rows.append([name, *(column[row] for column in columns), unit])
+        return rows
+
     def copy_to_clipboard(self) -> None:
-        """Put the comparison on the clipboard as tab-separated text."""
+        """Put the comparison on the clipboard as tab-separated text: as shown, for a plan
+        or a slide, then in numbers, for a spreadsheet."""
         if self.stale:
             self.refresh()
-        text = "\n".join("\t".join(row) for row in self.as_rows())
+        rows = [*self.as_rows(), [], *self.number_rows()]
+        text = "\n".join(spreadsheet_text("\t".join(row)) for row in rows)
         QGuiApplication.clipboard().setText(text)
+
+
+def _numeric(value: float | None) -> str:
+    """A figure for a spreadsheet's cell; blank for none."""
+    return "" if value is None else spreadsheet_number(value)
 
 
 def _text(item: QTableWidgetItem | None) -> str:

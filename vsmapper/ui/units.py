@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vsmapper.model.duration import DisplayUnit, format_hours, share_text
+from vsmapper.model.duration import DisplayUnit, format_hours, format_number, share_text
 from vsmapper.model.stream import NO_COSTS
 from vsmapper.ui import settings
 
@@ -48,6 +48,16 @@ def set_display_unit(unit: DisplayUnit) -> None:
     display_unit()
     _shown[0] = unit
     settings.DISPLAY_UNIT.set(unit)
+
+
+def spreadsheet_number(value: float, decimals: int = 2) -> str:
+    """A figure as a spreadsheet reads it, to ``decimals`` places: 256, 23.4, -12.5."""
+    return format_number(round(value, decimals) + 0.0)
+
+
+def spreadsheet_text(text: str) -> str:
+    """Shown text for a spreadsheet, which reads "-" as a minus sign and "−" as text."""
+    return text.replace("−", "-")
 
 
 def show_hours(hours: float, hours_per_day: float = 8, days_per_week: float = 5) -> str:
