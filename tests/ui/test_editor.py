@@ -806,9 +806,33 @@ def test_an_addition_undone_leaves_the_stage_before_it_selected(
     window.workspace.undo_stack.undo()
     window.workspace.refresh_now()
     assert window.selected_ids == ["coding"]
+    # Done again, the stage it adds is selected again.
+    window.workspace.undo_stack.redo()
+    window.workspace.refresh_now()
+    assert window.selected_ids == [added]
     # A selection the user empties stays empty.
     window.select([])
     assert window.selected_ids == []
+
+
+def test_a_deletion_undone_selects_the_stages_it_brings_back(make_window: WindowFactory) -> None:
+    # The stage before stayed selected, and the next name typed on the map renamed it.
+    window = make_window(files.example_map(), shown=True)
+    window.select(["coding", "review"])
+    window.editor.delete()
+    window.workspace.refresh_now()
+    assert "coding" not in window.selected_ids and window.selected_ids
+    window.workspace.undo_stack.undo()
+    window.workspace.refresh_now()
+    assert window.selected_ids == ["coding", "review"]
+    assert [item.stage_id for item in window.scene.selected_stage_items()] == ["coding", "review"]
+    # A new stage named takes an id from its name: none came back, the selection stays.
+    added = window.editor.add_stage_after()
+    window.workspace.refresh_now()
+    window.select(["intake"])
+    assert added is not None and window.editor.rename(added, "Build") == "build"
+    window.workspace.refresh_now()
+    assert window.selected_ids == ["intake"]
 
 
 def test_a_refused_value_left_with_esc_takes_its_reason_away(make_window: WindowFactory) -> None:

@@ -76,12 +76,20 @@ class Editor(QObject):
         self.selectionChanged.emit(self.selected_ids)
 
     def keep_known(self) -> None:
-        """Drop stages that no longer exist from the selection, after an edit."""
+        """After an edit, select the stages it brought back, or drop those it took away.
+
+        Stages that came back and none that went (a deletion undone) are selected: the
+        stage before them stayed selected, and the next name typed renamed it.
+        """
         order = [stage.id for stage in self.workspace.stream.stages]
-        known = set(order)
-        kept = [i for i in self._selected if i in known]
-        if kept != self._selected:
-            self.select(kept)  # by the order before the edit
+        known, seen = set(order), set(self._order)
+        back = [stage_id for stage_id in order if stage_id not in seen]
+        if back and seen and seen <= known:
+            self.select(back)
+        else:
+            kept = [i for i in self._selected if i in known]
+            if kept != self._selected:
+                self.select(kept)  # by the order before the edit
         self._order = order
 
     def _nearest_known(self, gone: str, known: set[str]) -> list[str]:
