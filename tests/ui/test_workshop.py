@@ -1292,8 +1292,12 @@ def test_a_map_with_notes_opens_with_the_plan_in_view_until_the_user_closes_it(q
     # Beside the Stages table, which keeps the front.
     assert not window.docks["Stages"].visibleRegion().isEmpty()
 
+    window.workshop.plan_action.trigger()  # in front, as a session may end with it
+    assert plan_dock.in_view()
     window.file.load(map_from_data(feature_chain_data()), None)
     assert not plan_dock.isHidden()  # shown, the plan stays as the user has it
+    # A map without notes has the Stages table in front of an empty plan.
+    assert not plan_dock.in_view() and not window.docks["Stages"].visibleRegion().isEmpty()
     plan_dock.menu_action.trigger()  # tabbed away behind Stages: brought forward
     assert plan_dock.in_view() and plan_dock.menu_action.isChecked()
     plan_dock.menu_action.trigger()

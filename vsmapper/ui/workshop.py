@@ -402,9 +402,18 @@ class Workshop:
 
     def bring_plan_into_view(self) -> None:
         """Show the Improvement plan's tab for a map with notes, unless the user closed the
-        plan, and say what is in it; it was easy to miss, hidden in the View menu."""
+        plan, and say what is in it; it was easy to miss, hidden in the View menu. For a map
+        without notes, the Stages table comes in front of an empty plan."""
         notes: Counter[str] = Counter(note.kind for note in self.workspace.stream.notes)
         presenting = self.window.menus.presentation_action.isChecked()
+        stages = self.window.docks["Stages"]
+        if (
+            not notes
+            and self.dock.in_view()
+            and self.dock in self.window.tabifiedDockWidgets(stages)
+        ):
+            # An empty plan, in front as the last session left it, hid the Stages table.
+            stages.raise_()
         if not notes or not self.dock.isHidden() or presenting or settings.PLAN_CLOSED.get():
             return
         self.dock.show()
