@@ -116,11 +116,13 @@ def pasted_table(text: str) -> Table:
                 f"columns must be, in order: {', '.join(COLUMN_ORDER)}"
             )
         if _names_columns(rows):
-            names = ", ".join(repr(cell.strip()) for cell in rows[0] if cell.strip())
+            # What to do first: a status bar cut this message after the row it quoted.
+            named = [repr(cell.strip()[:24]) for cell in rows[0] if cell.strip()]
+            names = ", ".join(named[:3]) + (", …" if len(named) > 3 else "")
             raise VSMapperError(
-                f"the first row ({names}) names no Stage column; name the columns (Stage, "
-                f"Process time, Wait time…), or paste rows without a header in the order "
-                f"{', '.join(COLUMN_ORDER)}"
+                "no Stage column: name the columns in the first row (Stage, Process time, "
+                "Wait time…), or paste rows without names in the order "
+                f"{', '.join(COLUMN_ORDER)} (the first row named {names})"
             )
         # The columns' names go above, as row 0: the user's rows keep their own numbers.
         numbered.insert(0, (0, list(COLUMN_ORDER[:width])))
