@@ -345,7 +345,9 @@ def run_export(args: argparse.Namespace) -> int:
     if suffix in DATA_SUFFIXES and not names_standard_output(args.out):
         export_data(original, args.out, args.scenario, notes=args.notes)
         return EXIT_OK
-    stream, label, queues = future_state(original, args.scenario)
+    # A picture shows an overloaded map as the window does; a report needs its figures.
+    picture = suffix in PICTURE_SUFFIXES and suffix != ".pdf"
+    stream, label, queues = future_state(original, args.scenario, unbounded=picture)
     if names_standard_output(args.out):
         from vsmapper.io.csv_export import csv_text, plan_csv_text
         from vsmapper.io.mapfile import dump_map

@@ -13,7 +13,7 @@ from tests.ui.test_main_window import snapshot, undo_redo_round_trip
 from tests.ui.test_properties import choose, combo
 from vsmapper.io.mapfile import dump_map
 from vsmapper.model import ValueStream
-from vsmapper.ui import files
+from vsmapper.ui import documents, files
 from vsmapper.ui.canvas import MapScene
 from vsmapper.ui.canvas.items import GRID, SELF_REWORK_LABEL, self_rework_loop, tag_rect
 from vsmapper.ui.main_window import MainWindow
@@ -137,8 +137,15 @@ def test_printing_an_unbounded_scenario_says_why_not(
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
     window.workspace.document.set_scenario_field("more-changes", "demand_factor", 3.0)
     show(window, "more-changes")
-    window.file.print_document("map", preview=True)
+    window.file.print_document("report", preview=True)
     assert len(warnings) == 1 and "lead time is unbounded" in warnings[0]
+    # The map itself prints, overloaded and without a lead time, as the window shows it.
+    previews: list[str] = []
+    monkeypatch.setattr(
+        documents, "print_preview", lambda _parent, title, _paint: previews.append(title)
+    )
+    window.file.print_document("map", preview=True)
+    assert len(warnings) == 1 and previews and previews[0].endswith("— map")
 
 
 def test_deleting_a_stage_with_a_queue_badge_redraws_the_whole_map(window: MainWindow) -> None:

@@ -32,20 +32,21 @@ def export_suffix(path: str | os.PathLike[str]) -> str | None:
 
 
 def future_state(
-    stream: ValueStream, scenario_name: str | None
+    stream: ValueStream, scenario_name: str | None, unbounded: bool = False
 ) -> tuple[ValueStream, str, tuple[QueueChange, ...]]:
     """The map to export, its label and the scenario's queue changes (pictures badge the queues
     it grows): as it is, or as the named scenario would make it.
 
     A future state carries no scenarios: they were defined against the current state, and
-    applying one again would count its effects twice. An unbounded scenario is refused: its
-    map would show a lead time that does not exist.
+    applying one again would count its effects twice. An unbounded scenario is refused,
+    its figures would be of a lead time that does not exist, unless ``unbounded``: a
+    picture of the map shows it as the window does, overloaded and without a lead time.
     """
     if scenario_name is None:
         return stream, CURRENT_STATE, ()
     scenario = find_scenario(stream, scenario_name)
     state = applied_scenario(stream, scenario)
-    if state.unbounded:
+    if state.unbounded and not unbounded:
         raise VSMapperError(
             f"scenario '{scenario.name}': not exported, lead time is unbounded: "
             f"{unbounded_reason(state.overflowing)}"

@@ -117,7 +117,8 @@ def export_map(
             f"use {', '.join(EXPORT_SUFFIXES)}"
         )
     if suffix in PICTURE_SUFFIXES:
-        shown, label, queues = future_state(stream, scenario)
+        # A picture of an overloaded map is the slide that says why; a report needs figures.
+        shown, label, queues = future_state(stream, scenario, unbounded=suffix != ".pdf")
         export_picture(shown, path, label, scale, forecast_result, stream, queues, measurement)
     else:
         export_data(stream, path, scenario, forecast_result, measurement=measurement)
@@ -1006,7 +1007,7 @@ def print_document(
 
     True when printed, not for a preview or a cancelled print dialog.
     """
-    shown, label, queues = future_state(stream, scenario)
+    shown, label, queues = future_state(stream, scenario, unbounded=what == "map")
     title = f"{shown.name} — {what}"
 
     def paint(printer: QPrinter) -> None:
