@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.conftest import WindowFactory
 from vsmapper.io.mapfile import dump_map, load_map
 from vsmapper.model.stream import Note
-from vsmapper.ui import files
+from vsmapper.ui import files, theme
 from vsmapper.ui.canvas.items import RefusalBubble, TitleEditor
 from vsmapper.ui.canvas.view import FOLLOW_MILLISECONDS
 from vsmapper.ui.main_window import MainWindow
@@ -398,6 +398,10 @@ def test_a_refused_value_on_the_map_stays_in_its_field_to_be_mended(
     editor = window.scene.focusItem()
     assert isinstance(editor, TitleEditor) and editor.toPlainText() == f"{typed}95"
     assert window.workspace.document.stage("review") == before
+    # Red, on one line: wrapped in the narrow field, "3dd75" over "2" covered the box.
+    assert editor.document().firstBlock().layout().lineCount() == 1
+    assert editor.textWidth() >= editor.document().idealWidth()
+    assert editor.defaultTextColor() == theme.color(theme.CONSTRAINT)
     editor.setPlainText("77" if field == "pca" else "5h")
     QTest.keyClick(window.view, Qt.Key.Key_Return)
     QApplication.processEvents()

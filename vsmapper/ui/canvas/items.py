@@ -1302,22 +1302,40 @@ class TitleEditor(QGraphicsTextItem):
         super().__init__(parent)
         self._on_done = on_done
         self._done = False
+        self._refused = False
         self.field = field
         self.setFont(_font(17, True))
         self.setDefaultTextColor(theme.color(theme.INK))
-        area = parent.field_area(field)
+        self._area = area = parent.field_area(field)
         self.setTextWidth(area.width())
         option = QTextOption(Qt.AlignmentFlag.AlignCenter)
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        # A name wraps in its box; a value stays on one line, the field widening round it:
+        # wrapped, "3dd75" over "2" covered the box's other figures.
+        wrap = QTextOption.WrapMode
+        option.setWrapMode(wrap.WrapAtWordBoundaryOrAnywhere if field == "name" else wrap.NoWrap)
         self.document().setDefaultTextOption(option)
         self.setPlainText(parent.name if text is None else text)
         self.setPos(area.left(), area.center().y() - self.boundingRect().height() / 2)
+        if field != "name":
+            self._widen()
+            self.document().contentsChanged.connect(self._widen)
         self.setZValue(10)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextEditorInteraction)
         self.setCursor(Qt.CursorShape.IBeamCursor)
 
+    def _widen(self) -> None:
+        """As wide as the value typed, at least the field, centred over it."""
+        width = max(self._area.width(), self.document().idealWidth() + 12)
+        if width != self.textWidth():
+            self.prepareGeometryChange()
+            self.setTextWidth(width)
+            self.setX(self._area.center().x() - width / 2)
+
     def explain(self, problem: str) -> None:
-        """Say under the field why what it holds was refused, until the editor closes."""
+        """Say under the field why what it holds was refused, and show it red, until the
+        editor closes."""
+        self._refused = True
+        self.setDefaultTextColor(theme.color(theme.CONSTRAINT))
         RefusalBubble(self, problem)
 
     def start(self, selected: bool = True) -> None:
@@ -1380,9 +1398,11 @@ class TitleEditor(QGraphicsTextItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        """A white field with a blue frame instead of Qt's dashed focus rectangle."""
-        painter.setPen(QPen(theme.color(theme.SELECTION), 2))
-        painter.setBrush(QBrush(theme.color(theme.PAPER)))
+        """A white field with a blue frame instead of Qt's dashed focus rectangle; red while
+        what it holds is refused."""
+        refused = self._refused
+        painter.setPen(QPen(theme.color(theme.CONSTRAINT if refused else theme.SELECTION), 2))
+        painter.setBrush(QBrush(theme.color(theme.CONSTRAINT_TINT if refused else theme.PAPER)))
         painter.drawRoundedRect(self.boundingRect().adjusted(1, 1, -1, -1), 5, 5)
         flag = type(option.state)  # QStyle.StateFlag, whose class the first frame never loads
         option.state &= ~(flag.State_Selected | flag.State_HasFocus)
