@@ -256,9 +256,23 @@ def window_size(text: str) -> tuple[int, int]:
     return size
 
 
+def load_with_scenario(args: argparse.Namespace) -> ValueStream:
+    """``load_input`` of ``args.file``, refusing a ``--scenario`` the map lacks with the
+    file's name first, as every error about a file says it."""
+    stream = load_input(args.file)
+    if args.scenario is not None:
+        from vsmapper.analysis import find_scenario
+
+        try:
+            find_scenario(stream, args.scenario)
+        except VSMapperError as error:
+            raise VSMapperError(f"{args.file}: {error}") from None
+    return stream
+
+
 def run_analyze(args: argparse.Namespace) -> int:
     """``vsmapper analyze``."""
-    stream = load_input(args.file)
+    stream = load_with_scenario(args)
     from vsmapper.analysis.report import analysis_json, analysis_text
 
     if args.json:
@@ -274,7 +288,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         return history_cli.run_forecast_from_history(args)
     if args.file is None or args.items is not None or args.by is not None:
         raise UsageError("forecast needs FILE; --items and --by go with --from-history LOG")
-    stream = load_input(args.file)
+    stream = load_with_scenario(args)
     from vsmapper.analysis.forecast import forecast_json, forecast_text
 
     if args.json:
@@ -341,7 +355,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     suffix = _export_suffix(args.out, args.format, args.notes)
     _check_not_the_input(args.file, args.out)
-    original = load_input(args.file)
+    original = load_with_scenario(args)
     if suffix in DATA_SUFFIXES and not names_standard_output(args.out):
         export_data(original, args.out, args.scenario, notes=args.notes)
         return EXIT_OK
@@ -464,7 +478,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not is_subcommand:
             _refuse_a_misspelt_command(argv)
         if is_subcommand:
-            args = build_parser().parse_args(argv)
+            args, extra = build_parser().parse_known_args(argv)
+            if extra:
+                # Said by the top parser, it pointed at 'vsmapper --help', not the command's.
+                raise UsageError(
+                    f"unrecognized arguments: {' '.join(extra)} "
+                    f"(see 'vsmapper {args.command} --help')"
+                )
             runner = {
                 "analyze": run_analyze,
                 "forecast": run_forecast,

@@ -338,7 +338,8 @@ def test_a_failed_picture_export_leaves_the_old_file(
     out = tmp_path / "report.pdf"
     out.write_bytes(b"old report")
     code, _, err = run(["export", example_copy, out, "--scenario", "nope"], capsys)
-    assert code == 3 and "scenario 'nope' is not in the map" in err
+    # Named after the file, as every error about a file is.
+    assert code == 3 and f"error: {example_copy}: scenario 'nope' is not in the map" in err
     assert out.read_bytes() == b"old report"
     assert leftovers(tmp_path) == []
 

@@ -77,6 +77,10 @@ def test_export_writes_csv_or_a_map_to_standard_output(
         (["export", "-", "x.png", "--scale", "big"], "'big' is not a number"),
         (["import", "x.csv", "y.vsm.json", "--hours-per-day", "nan"], "'nan' is not a finite"),
         (["analyse", "map.vsm.json"], "unknown command 'analyse'; did you mean 'analyze'?"),
+        (
+            ["analyze", "-", "--jsn"],
+            "unrecognized arguments: --jsn (see 'vsmapper analyze --help')",
+        ),
         (["exprot", "a", "b"], "did you mean 'export'?"),
     ],
 )
