@@ -64,7 +64,13 @@ def test_a_participant_fills_in_and_sends_the_page(
     pain_label = "document.querySelector('label[for=s0-pain]').textContent"
     assert browser.evaluate(pain_label) == "Pain point (a few words, as on a sticky note)"
 
+    # A bare number is hours, and the page says so as it is typed.
+    browser.type_into("s0-wait_time", "3")
+    reading = "document.getElementById('s0-wait_time-reading').textContent"
+    assert browser.wait_for(reading) == "= 3 hours (3d for days)"
+    browser.evaluate("document.getElementById('s0-wait_time').value = ''")
     browser.type_into("s0-wait_time", "2-5d")
+    assert browser.evaluate(reading) == ""
     browser.type_into("s0-process_time", "4h")
     browser.type_into("s1-pca", "70")
     browser.type_into("s1-pain", "<script>alert('x')</script>")

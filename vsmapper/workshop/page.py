@@ -36,6 +36,8 @@ _PAGE = """<!DOCTYPE html>
   [aria-invalid="true"] { border-color: #b42318; background: #fff5f5; }
   .problem { color: #b42318; font-size: .9rem; margin-top: .2rem; }
   .problem:empty { display: none; }
+  .reading { color: #55606e; font-size: .9rem; margin-top: .2rem; }
+  .reading:empty { display: none; }
   /* Three fields a line, their labels, inputs and messages each in one grid row: a label
      that wraps leaves the inputs in line. */
   .row { display: grid; grid-template-columns: repeat(3, 1fr); column-gap: .75rem; }
@@ -106,6 +108,14 @@ complete and accurate. Your answer is anonymous.</p>
       " for " + percent + " %); type " + typed + "% if you mean it";
   }
 
+  // A bare number is hours, as in the app: "3" meant as days went in as 3 hours unseen.
+  function reading(field, text) {
+    var typed = text.trim();
+    if (!/_time$/.test(field) || !/^\\d+(\\.\\d+)?$/.test(typed)) { return ""; }
+    var unit = typed === "1" ? " hour" : " hours";
+    return "= " + typed + unit + " (" + typed + "d for days)";
+  }
+
   function mark(control, problem) {
     document.getElementById(control.id + "-problem").textContent = problem;
     if (problem) { control.setAttribute("aria-invalid", "true"); }
@@ -150,12 +160,17 @@ complete and accurate. Your answer is anonymous.</p>
         problem.id = control.id + "-problem";
         problem.setAttribute("aria-live", "polite");
         control.setAttribute("aria-describedby", problem.id);
+        var read = document.createElement("div");
+        read.className = "reading";
+        read.id = control.id + "-reading";
         control.addEventListener("input", function () {
           mark(control, field[0] === "pca" ? pcaSlip(control.value) : "");
+          read.textContent = reading(field[0], control.value);
         });
         if (field[0] === "pca") { control.inputMode = "decimal"; }
         cell.appendChild(label);
         cell.appendChild(control);
+        cell.appendChild(read);
         cell.appendChild(problem);
         (field[0] === "pain" ? box : row).appendChild(cell);
         if (field[0] === "pca") { box.appendChild(row); }
@@ -184,7 +199,9 @@ complete and accurate. Your answer is anonymous.</p>
       fields.forEach(function (field) {
         var value = answer && answer[field[0]];
         if (typeof value === "string") {
-          document.getElementById("s" + index + "-" + field[0]).value = value;
+          var control = document.getElementById("s" + index + "-" + field[0]);
+          control.value = value;
+          control.dispatchEvent(new Event("input"));
           filled = true;
         }
       });
