@@ -522,6 +522,15 @@ def test_the_comparison_follows_edits_undo_and_the_shown_scenario(
     settle(qtbot, comparison)
     assert comparison.as_rows()[0][4] == "▶ AI across the stream"
     assert comparison.heading.text().startswith("Scenario: AI across the stream")
+    # The last scenario shown is scrolled into view with its change: it sat off to the right.
+    comparison.window().resize(600, 600)
+    example.show_scenario("review-fixed")
+    settle(qtbot, comparison)
+    table = comparison.table
+    last = table.columnCount() - 1
+    assert table.horizontalScrollBar().maximum() > 0  # too wide to show whole
+    for column in (last - 1, last):
+        assert table.viewport().rect().intersects(table.visualRect(table.model().index(0, column)))
 
 
 def test_copy_puts_the_table_on_the_clipboard(comparison: ScenarioComparisonView) -> None:

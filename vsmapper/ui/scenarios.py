@@ -1069,6 +1069,18 @@ class ScenarioComparisonView(FollowingPanel):
                 self._align(item)
                 self.table.setItem(row, column + 1, item)
         fit_columns(self.table, COMPARISON_CHARACTERS)
+        shown_at = next(
+            (
+                1 + 2 * number
+                for number, comparison in enumerate(self.comparisons)
+                if shown is not None and shown.id == comparison.scenario_id
+            ),
+            None,
+        )
+        if shown_at is not None:
+            # The scenario shown, and its change, in view: the last one sat off to the right.
+            self.table.scrollTo(self.table.model().index(0, shown_at + 1))
+            self.table.scrollTo(self.table.model().index(0, shown_at))
         count = len(self.comparisons)
         return f"{count} scenario{'s' * (count != 1)} against the current state"
 
