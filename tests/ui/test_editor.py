@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontInfo, QFontMetricsF, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QToolTip
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
@@ -873,3 +873,21 @@ def test_a_refused_cell_left_with_esc_takes_its_reason_away(make_window: WindowF
     QApplication.processEvents()
     assert not window.messages.showing_problem and not QToolTip.isVisible()
     assert table.model().index(1, wait).data() == window.workspace.stream.stages[1].wait_time.text
+
+
+def test_the_stages_table_says_it_holds_the_current_state_while_a_scenario_shows(
+    make_window: WindowFactory,
+) -> None:
+    # Edited with a scenario shown, it changed today's map unsaid, and every "vs today".
+    window = make_window(files.example_map(), shown=True)
+    window.show_dock("Stages")
+    panel = window.docks["Stages"].panel()
+    note = panel.findChild(QLabel)
+    assert note is not None and note.isHidden()
+    window.workspace.show_scenario("coding-assistant-only")
+    assert not note.isHidden()
+    assert note.text().startswith("The current state: the map shows Scenario: Coding assistant")
+    panel.setFocus()
+    assert window.table.hasFocus()  # the keys go to the table, not its line
+    window.workspace.show_scenario(None)
+    assert note.isHidden()

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from vsmapper.ui.opportunities import OpportunitiesPanel
     from vsmapper.ui.properties import PropertiesPanel
     from vsmapper.ui.scenarios import ScenarioComparisonView, ScenariosPanel
-    from vsmapper.ui.stage_table import StageTableView
+    from vsmapper.ui.stage_table import StagesPanel, StageTableView
 
 
 class MainWindow(QMainWindow):
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
     @property
     def table(self) -> StageTableView:
         """The stages as a spreadsheet."""
-        return cast("StageTableView", self.docks["Stages"].panel())
+        return cast("StagesPanel", self.docks["Stages"].panel()).table
 
     @property
     def opportunities(self) -> OpportunitiesPanel:

@@ -69,14 +69,14 @@ def _history(window: MainWindow) -> QWidget:
 
 
 def _table(window: MainWindow) -> QWidget:
-    from vsmapper.ui.stage_table import StageTableView
+    from vsmapper.ui.stage_table import StagesPanel, StageTableView
 
     table = StageTableView(window.workspace, window, window.editor)
     table.selectionChangedIds.connect(window.editor.select)
     table.model().problem.connect(window.show_problem)
     table.refusalWithdrawn.connect(window.messages.clear_problem)
     table.select_stages(window.selected_ids)
-    return table
+    return StagesPanel(table)
 
 
 def _opportunities(window: MainWindow) -> QWidget:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,11 +32,12 @@ from vsmapper.io.typed import DURATIONS, read_stage_field, refusal_reason
 from vsmapper.model.document import Change, Document
 from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import KINDS, PHASES, WAIT_KINDS, Calendar, Stage, ValueStream
+from vsmapper.ui import theme
 from vsmapper.ui.cell_tabs import TabsThroughEditableCells
 from vsmapper.ui.choice_delegate import ChoiceDelegate
 from vsmapper.ui.commands import field_change_text, try_perform
 from vsmapper.ui.editor import Editor
-from vsmapper.ui.insights_panel import ROOT
+from vsmapper.ui.insights_panel import ROOT, text_label
 from vsmapper.ui.refused_cells import ReopensRefusedCells
 from vsmapper.ui.stage_names import NAME_ELIDE
 from vsmapper.ui.table_keys import is_add_key
@@ -743,3 +745,31 @@ class StageTableView(TabsThroughEditableCells, ReopensRefusedCells, QTableView):
             for right, typed in enumerate(row)
             if typed.strip()
         ]
+
+
+class StagesPanel(QWidget):
+    """The Stages table, under a line saying it holds the current state while the map
+    shows a scenario: an edit there changed today's map, unsaid, and every "vs today"."""
+
+    def __init__(self, table: StageTableView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.note = text_label(color=theme.AI, bold=True, parent=self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.note)
+        layout.addWidget(table)
+        self.setFocusProxy(table)
+        table.workspace.scenarioChanged.connect(self._say)
+        self._say()
+
+    def _say(self) -> None:
+        scenario = self.table.workspace.scenario
+        self.note.setText(
+            f"The current state: the map shows Scenario: {scenario.name}, whose changes "
+            "are set in the Scenarios panel"
+            if scenario
+            else ""
+        )
+        self.note.setVisible(scenario is not None)
