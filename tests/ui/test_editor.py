@@ -886,7 +886,9 @@ def test_the_stages_table_says_it_holds_the_current_state_while_a_scenario_shows
     assert note is not None and note.isHidden()
     window.workspace.show_scenario("coding-assistant-only")
     assert not note.isHidden()
-    assert note.text().startswith("The current state: the map shows Scenario: Coding assistant")
+    assert (
+        note.text() == "Editing the current state · the map shows Scenario: Coding assistant only"
+    )
     panel.setFocus()
     assert window.table.hasFocus()  # the keys go to the table, not its line
     window.workspace.show_scenario(None)

@@ -754,7 +754,10 @@ class StagesPanel(QWidget):
     def __init__(self, table: StageTableView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = table
-        self.note = text_label(color=theme.AI, bold=True, parent=self)
+        self.note = text_label(
+            color=theme.AI, point_size=table.font().pointSizeF(), bold=True, parent=self
+        )
+        self.note.setContentsMargins(6, 2, 6, 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -767,8 +770,7 @@ class StagesPanel(QWidget):
     def _say(self) -> None:
         scenario = self.table.workspace.scenario
         self.note.setText(
-            f"The current state: the map shows Scenario: {scenario.name}, whose changes "
-            "are set in the Scenarios panel"
+            f"Editing the current state · the map shows Scenario: {scenario.name}"
             if scenario
             else ""
         )
