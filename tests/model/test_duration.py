@@ -262,6 +262,8 @@ def test_measured_hours_are_written_each_in_the_unit_a_person_would_use() -> Non
         ((1, 24, 80), "1h/24h/80h"),
         ((10.8, 16, 24), "1.35d/2d/3d"),  # no plain unit near: not 648m/960m/1440m
         ((32, 42, 52), "4d/5.25d/6.5d"),  # a team's days, not 32h/42h/52h
+        ((9, 10, 11), "9h/10h/11h"),  # a team's hours, not 1.12d/1.25d/1.38d
+        ((45, 50, 60), "45h/50h/60h"),  # not 5.62d/6.25d/7.5d
         ((1.5, 3, 4.25), "1.5h/3h/4.25h"),  # not 90m/180m/255m
         ((6, 8, 12), "6h/8h/12h"),  # not 0.75d/1d/1.5d
         ((29.75, 61.85, 140.2), "3.72d/7.73d/17.5d"),

@@ -64,10 +64,11 @@ def spoken_unit(hours: float, hours_per_day: float = 8, days_per_week: float = 5
     return "d" if hours >= hours_per_day else "h"
 
 
-def _reads_plainly(figure: float, least: float) -> bool:
-    """Whether a figure is 0, or whole or a half and at least ``least``: 2, 1.5, 0."""
-    doubled = figure * 2
-    return figure == 0 or (figure >= least and abs(doubled - round(doubled)) <= 1e-9 * doubled)
+def _reads_plainly(figure: float, least: float, parts: int = 2) -> bool:
+    """Whether a figure is 0, or whole or a half (or a quarter, with ``parts`` 4) and at
+    least ``least``: 2, 1.5, 0 (5.25)."""
+    scaled = figure * parts
+    return figure == 0 or (figure >= least and abs(scaled - round(scaled)) <= 1e-9 * scaled)
 
 
 def written_unit(
@@ -78,16 +79,17 @@ def written_unit(
     said = spoken_unit(likely or high, hours_per_day, days_per_week)
     at = WRITTEN_UNITS.index(said)
     # A larger unit than the likely's when all three are one or more of it, whole or a half
-    # (4w, not 20d); else the likely's when none is under one of it (4d/5.25d/6.5d, not
-    # 32h/42h/52h), or where they are whole or a half (2.5d); else the next smaller where
-    # they are (3d/4d/5d, not 0.6w/0.8w/1w; 1h/24h/80h); else the likely's, to three
-    # figures (1.35d/2d/3d, not 648m/960m/1440m).
+    # (4w, not 20d); else the likely's where they are whole or a half (2.5d), or quarters
+    # of one or more (4d/5.25d/6.5d, not 32h/42h/52h); else the next smaller where they
+    # are whole or a half (3d/4d/5d, not 0.6w/0.8w/1w; 1h/24h/80h; 9h/10h/11h, not
+    # 1.12d/1.25d/1.38d); else the likely's, to three figures (1.35d/2d/3d, not
+    # 648m/960m/1440m).
     for unit in WRITTEN_UNITS[: at + 2]:
         size = unit_hours(unit, hours_per_day, days_per_week)
-        if unit == said and all(value == 0 or value >= size for value in hours):
-            return unit
         least = 1.0 if WRITTEN_UNITS.index(unit) < at else 0.5
         if all(_reads_plainly(value / size, least) for value in hours):
+            return unit
+        if unit == said and all(_reads_plainly(value / size, 1.0, 4) for value in hours):
             return unit
     return said
 

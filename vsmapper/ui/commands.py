@@ -37,15 +37,21 @@ class EditCommand(QUndoCommand):
         self.after = document.stream
         self.changes = tuple(changes)
         self._first_redo = True
+        self.reselect: Callable[[bool], None] | None = None
+        """Selects what an undo (False) or a redo (True) of this edit should leave selected."""
 
     def redo(self) -> None:
         if self._first_redo:
             self._first_redo = False
             return
         self.document.replace(self.after, self.changes)
+        if self.reselect is not None:
+            self.reselect(True)
 
     def undo(self) -> None:
         self.document.replace(self.before, self.changes)
+        if self.reselect is not None:
+            self.reselect(False)
 
 
 def perform(stack: QUndoStack, document: Document, text: str, edit: Edit) -> None:

@@ -13,7 +13,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Stage
 from vsmapper.model.text import plain_text
-from vsmapper.ui.commands import Edit, field_change_text, perform, try_perform
+from vsmapper.ui.commands import Edit, EditCommand, field_change_text, perform, try_perform
 from vsmapper.ui.units import literal_label
 from vsmapper.ui.workspace import Workspace
 
@@ -76,21 +76,22 @@ class Editor(QObject):
         self.selectionChanged.emit(self.selected_ids)
 
     def keep_known(self) -> None:
-        """After an edit, select the stages it brought back, or drop those it took away.
-
-        Stages that came back and none that went (a deletion undone) are selected: the
-        stage before them stayed selected, and the next name typed renamed it.
-        """
+        """Drop stages that no longer exist from the selection, after an edit."""
         order = [stage.id for stage in self.workspace.stream.stages]
-        known, seen = set(order), set(self._order)
-        back = [stage_id for stage_id in order if stage_id not in seen]
-        if back and seen and seen <= known:
-            self.select(back)
-        else:
-            kept = [i for i in self._selected if i in known]
-            if kept != self._selected:
-                self.select(kept)  # by the order before the edit
+        known = set(order)
+        kept = [i for i in self._selected if i in known]
+        if kept != self._selected:
+            self.select(kept)  # by the order before the edit
         self._order = order
+
+    def _select_on_steps(self, undone: list[str], redone: list[str]) -> None:
+        """Have the edit just made select ``undone`` when undone and ``redone`` when done
+        again: a deletion undone left the stage before selected, and the next name typed
+        renamed it."""
+        stack = self.workspace.undo_stack
+        made = stack.command(stack.index() - 1)
+        if isinstance(made, EditCommand):
+            made.reselect = lambda done: self.select(redone if done else undone)
 
     def _nearest_known(self, gone: str, known: set[str]) -> list[str]:
         """The stage before ``gone`` in the map as it was, else after it, that is still there."""
@@ -185,8 +186,10 @@ class Editor(QObject):
             after = self._selected[-1] if self._selected else self.last_stage_id()
         stage = self.new_stage(after)
         text = f"Add stage after {self.name(after)}" if after else "Add stage"
+        before = self.selected_ids
         if self.try_perform(text, lambda d: d.insert_after(stage, after)):
             return None
+        self._select_on_steps(before, [stage.id])
         self.workspace.refresh_now()
         self.select([stage.id])
         return stage.id
@@ -198,8 +201,10 @@ class Editor(QObject):
             return None
         stage = self.new_stage(beside)
         text = f"Add stage in parallel with {self.name(beside)}"
+        before = self.selected_ids
         if self.try_perform(text, lambda d: d.insert_parallel(stage, beside)):
             return None
+        self._select_on_steps(before, [stage.id])
         self.workspace.refresh_now()
         self.select([stage.id])
         return stage.id
@@ -308,6 +313,7 @@ class Editor(QObject):
         if lost:
             self.notice.emit(lost)
         kept = [i for i in self._selected if i not in ids]
+        self._select_on_steps(ids, kept or following[:1])
         self.select(kept or following[:1])
         return True
 
