@@ -181,3 +181,24 @@ def test_a_map_without_costs_says_its_cost_is_not_set(tmp_path: Path) -> None:
     # Not 0, which reads as free.
     assert {row["Cost per item"] for row in rows} == {"not set"}
     assert not import_spreadsheet(path).has_costs()
+
+
+def test_a_unit_given_twice_as_older_versions_wrote_it_goes_round_trip(tmp_path: Path) -> None:
+    # Typed, "2d 3d" is refused as a range with its dash missed; written by an older
+    # version, its export must still import.
+    from vsmapper.io.spreadsheet import import_spreadsheet
+
+    stream = map_from_data(
+        {
+            "format": "vsmapper",
+            "version": 1,
+            "name": "Old",
+            "stages": [
+                {"id": "a", "name": "A", "process_time": "1h 30m 30m", "wait_time": "2d 3d"}
+            ],
+        }
+    )
+    path = tmp_path / "stages.csv"
+    export_csv(stream, path)
+    stage = import_spreadsheet(path).stages[0]
+    assert (stage.process_time.text, stage.wait_time.text) == ("1h 30m 30m", "2d 3d")

@@ -563,21 +563,12 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
     if unit and not re.search(r"[a-zA-Z]", text):
         text += unit
     try:
-        estimate = _estimate(text)
+        return _estimate(text)
     except TooLongError:
         raise  # a duration past its bounds says so ("at most 100 years")
     except ValueError:
         advice = decimal_comma_hint(value) or "try 3d, 4h, 90m, 2-5d"
         raise ValueError(f"{value.strip()!r} is not a duration ({advice})") from None
-    # "2d 3d" adds up to 5d, as "1w 2d" does; typed, it is a range with its dash missed.
-    for span in (estimate.low, estimate.likely or (), estimate.high):
-        units = [unit for _, unit in span]
-        repeated = next((unit for unit in units if units.count(unit) > 1), None)
-        if repeated:
-            raise ValueError(
-                f"{value.strip()!r} gives {repeated} twice (a range is written 2-5d, a sum 1w 2d)"
-            )
-    return estimate
 
 
 def _clock_time(minutes: float) -> Estimate:

@@ -19,7 +19,7 @@ from vsmapper.io.table_import import (
     read_number,
     read_pca,
 )
-from vsmapper.model.duration import format_number
+from vsmapper.model.duration import Estimate, format_number
 from vsmapper.model.stream import MIN_SHARE, Calendar, Stage, estimate_problem
 from vsmapper.model.validation import validation_messages
 
@@ -58,7 +58,7 @@ def read_stage_field(field: str, text: str) -> Any:
     """
     cell = Cell(text)
     if field in DURATIONS:
-        return read_duration(cell, "")
+        return _typed_duration(cell)
     if field == "pca":
         return _typed_pca(text)
     if field == "availability":
@@ -72,6 +72,24 @@ def read_stage_field(field: str, text: str) -> Any:
     if field == "name":
         return text.strip()
     return text
+
+
+def _typed_duration(cell: Cell) -> Estimate:
+    """A duration typed: ``read_duration``'s, but for a unit given twice.
+
+    "2d 3d" adds up to 5d, as "1w 2d" does; typed, it is a range with its dash missed. A
+    file or a sheet may hold it, as older versions wrote what was typed: those still read.
+    """
+    estimate = read_duration(cell, "")
+    for span in (estimate.low, estimate.likely or (), estimate.high):
+        units = [unit for _, unit in span]
+        repeated = next((unit for unit in units if units.count(unit) > 1), None)
+        if repeated:
+            typed = str(cell.value).strip()
+            raise ValueError(
+                f"{typed!r} gives {repeated} twice (a range is written 2-5d, a sum 1w 2d)"
+            )
+    return estimate
 
 
 def _typed_availability(text: str) -> float:
