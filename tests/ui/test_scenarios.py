@@ -531,6 +531,13 @@ def test_the_comparison_follows_edits_undo_and_the_shown_scenario(
     assert table.horizontalScrollBar().maximum() > 0  # too wide to show whole
     for column in (last - 1, last):
         assert table.viewport().rect().intersects(table.visualRect(table.model().index(0, column)))
+    # An edit leaves the table where it was scrolled: it jumped back on every one.
+    table.horizontalScrollBar().setValue(5)
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    where = table.horizontalScrollBar().value(), table.verticalScrollBar().value()
+    example.document.set_stage_field("coding", "process_time", "4d")
+    settle(qtbot, comparison)
+    assert (table.horizontalScrollBar().value(), table.verticalScrollBar().value()) == where
 
 
 def test_copy_puts_the_table_on_the_clipboard(comparison: ScenarioComparisonView) -> None:

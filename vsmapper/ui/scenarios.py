@@ -990,6 +990,8 @@ class ScenarioComparisonView(FollowingPanel):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(workspace, parent)
         self.comparisons: list[ScenarioComparison] = []
+        self._scrolled_to: str | None = None
+        """The scenario last scrolled into view."""
         self.table = QTableWidget(self)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Each measure heads its row, so it stays in view as the table scrolls to the scenarios.
@@ -1069,20 +1071,29 @@ class ScenarioComparisonView(FollowingPanel):
                 self._align(item)
                 self.table.setItem(row, column + 1, item)
         fit_columns(self.table, COMPARISON_CHARACTERS)
-        shown_at = next(
-            (
-                1 + 2 * number
-                for number, comparison in enumerate(self.comparisons)
-                if shown is not None and shown.id == comparison.scenario_id
-            ),
-            None,
-        )
-        if shown_at is not None:
-            # The scenario shown, and its change, in view: the last one sat off to the right.
-            self.table.scrollTo(self.table.model().index(0, shown_at + 1))
-            self.table.scrollTo(self.table.model().index(0, shown_at))
+        shown_id = shown.id if shown is not None else None
+        if shown_id != self._scrolled_to:
+            # The scenario just shown, and its change, in view: the last one sat off to the
+            # right. Sideways only, and not on every edit: the table jumped as one was made.
+            self._scrolled_to = shown_id
+            ids = [comparison.scenario_id for comparison in self.comparisons]
+            if shown_id in ids:
+                self._scroll_to_column(1 + 2 * ids.index(shown_id))
         count = len(self.comparisons)
         return f"{count} scenario{'s' * (count != 1)} against the current state"
+
+    def _scroll_to_column(self, column: int) -> None:
+        """Scroll sideways until ``column`` and the one after it show, the first whole."""
+        table, bar = self.table, self.table.horizontalScrollBar()
+        left = table.columnViewportPosition(column) + bar.value()
+        right = (
+            table.columnViewportPosition(column + 1) + bar.value() + table.columnWidth(column + 1)
+        )
+        width = table.viewport().width()
+        if right - bar.value() > width:
+            bar.setValue(min(left, right - width))
+        elif left < bar.value():
+            bar.setValue(left)
 
     def _fill_column(self, column: int, values: list[str], highlight: str | None) -> None:
         for row, text in enumerate(values):
