@@ -379,6 +379,7 @@ def test_a_refused_value_on_the_map_stays_in_its_field_to_be_mended(
     make_window: WindowFactory, field: str, typed: str, reason: str
 ) -> None:
     window = make_window(shown=True)
+    window.view.scale(0.3, 0.3)  # zoomed out: the field is scaled up to read
     before = window.workspace.document.stage("review")
     window.select(["review"])
     window.view.setFocus()
@@ -399,9 +400,15 @@ def test_a_refused_value_on_the_map_stays_in_its_field_to_be_mended(
     assert isinstance(editor, TitleEditor) and editor.toPlainText() == f"{typed}95"
     assert window.workspace.document.stage("review") == before
     # Red, on one line: wrapped in the narrow field, "3dd75" over "2" covered the box.
+    editor.setPlainText(f"{typed}95 2d 3d 4d 5d")
+    box = window.scene.stage_item("review")
+    area = box.mapRectToScene(box.field_area(field))
+    shown = editor.sceneBoundingRect()
     assert editor.document().firstBlock().layout().lineCount() == 1
-    assert editor.textWidth() >= editor.document().idealWidth()
+    assert shown.width() > area.width()  # widened round what is typed
+    assert abs(shown.center().x() - area.center().x()) < 1  # from the field's middle
     assert editor.defaultTextColor() == theme.color(theme.CONSTRAINT)
+    editor.setPlainText(f"{typed}95")
     editor.setPlainText("77" if field == "pca" else "5h")
     QTest.keyClick(window.view, Qt.Key.Key_Return)
     QApplication.processEvents()
@@ -889,6 +896,9 @@ def test_the_stages_table_says_it_holds_the_current_state_while_a_scenario_shows
     assert (
         note.text() == "Editing the current state · the map shows Scenario: Coding assistant only"
     )
+    window.workspace.document.set_scenario_field("coding-assistant-only", "name", "Pairing")
+    window.workspace.refresh_now()
+    assert note.text() == "Editing the current state · the map shows Scenario: Pairing"
     panel.setFocus()
     assert window.table.hasFocus()  # the keys go to the table, not its line
     window.workspace.show_scenario(None)

@@ -764,14 +764,13 @@ class StagesPanel(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(table)
         self.setFocusProxy(table)
+        # Shown, and renamed: a rename changes no scenario shown, and refreshes the map.
         table.workspace.scenarioChanged.connect(self._say)
+        table.workspace.refreshed.connect(self._say)
         self._say()
 
     def _say(self) -> None:
-        scenario = self.table.workspace.scenario
-        self.note.setText(
-            f"Editing the current state · the map shows Scenario: {scenario.name}"
-            if scenario
-            else ""
-        )
-        self.note.setVisible(scenario is not None)
+        workspace = self.table.workspace
+        shown = workspace.scenario is not None
+        self.note.setText(f"Editing the current state · the map shows {workspace.label}")
+        self.note.setVisible(shown)

@@ -1330,6 +1330,8 @@ class TitleEditor(QGraphicsTextItem):
             self.prepareGeometryChange()
             self.setTextWidth(width)
             self.setX(self._area.center().x() - width / 2)
+            # Scaled up to read (on a zoomed-out map), it grows from its middle too.
+            self.setTransformOriginPoint(self.boundingRect().center())
 
     def explain(self, problem: str) -> None:
         """Say under the field why what it holds was refused, and show it red, until the
