@@ -266,7 +266,8 @@ def load_with_scenario(args: argparse.Namespace) -> ValueStream:
         try:
             find_scenario(stream, args.scenario)
         except VSMapperError as error:
-            raise VSMapperError(f"{args.file}: {error}") from None
+            source = "standard input" if args.file == STANDARD_STREAM else args.file
+            raise VSMapperError(f"{source}: {error}") from None
     return stream
 
 

@@ -248,7 +248,10 @@ def test_a_pain_point_from_a_phone_reads_forwards_on_one_line(survey) -> None:
         ({"participant": "p", "admin": True}, "unknown key"),
         (["not", "an", "object"], "JSON object"),
         ({"participant": "p", "stages": {"coding": {"pain": "x" * 2000}}}, "Pain point"),
-        ({"participant": "p", "stages": {"coding": {"pain": "x\ud800"}}}, "lone surrogate"),
+        (
+            {"participant": "p", "stages": {"coding": {"pain": "x\ud800"}}},
+            "Coding · Pain point: holds a lone surrogate",
+        ),
         ({"participant": "p\udc00", "stages": {}}, "participant: holds a lone surrogate"),
     ],
 )

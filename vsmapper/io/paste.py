@@ -117,7 +117,7 @@ def pasted_table(text: str) -> Table:
             )
         if _names_columns(rows):
             # What to do first: a status bar cut this message after the row it quoted.
-            named = [repr(cell.strip()[:24]) for cell in rows[0] if cell.strip()]
+            named = [quoted(cell.strip()) for cell in rows[0] if cell.strip()]
             names = ", ".join(named[:3]) + (", …" if len(named) > 3 else "")
             raise VSMapperError(
                 "no Stage column: name the columns in the first row (Stage, Process time, "

@@ -403,8 +403,9 @@ def parse_estimate(text: str) -> Estimate:
     return estimate
 
 
-_DASHES = str.maketrans("–—−", "---")
-"""En and em dashes and the minus sign, which phones and pasted text put in a range."""
+_DASHES = str.maketrans("‐‑–—−", "-----")
+"""Hyphens, en and em dashes and the minus sign, which phones and pasted text put in a
+range."""
 
 
 def _parse(text: str) -> Estimate:

@@ -17,6 +17,7 @@ from vsmapper.ui.units import (
     cost_text,
     rolled_pca_text,
     show_hours,
+    spreadsheet_figures,
     spreadsheet_number,
     spreadsheet_text,
 )
@@ -164,27 +165,17 @@ class MetricsPanel(QWidget):
                 else NO_COSTS_TIP,
             ),
         }
-        hours = "working hours"
-        self._numbers = {
-            "lead_time": (spreadsheet_number(analysis.lead_time_hours), hours),
-            "process_time": (spreadsheet_number(analysis.process_time_hours), hours),
-            "flow_efficiency": (spreadsheet_number(analysis.flow_efficiency * 100, 1), "%"),
-            "rolled_pca": (spreadsheet_number(analysis.rolled_pca * 100, 1), "%"),
-            "expected_lead_time": (spreadsheet_number(analysis.expected_lead_time_hours), hours),
-        }
-        if stream.has_costs():
-            self._numbers["cost_per_item"] = (
-                spreadsheet_number(analysis.cost_per_item),
-                stream.currency,
-            )
         overflowing = self.workspace.overflowing
+        self._numbers = {
+            key: (spreadsheet_number(value), unit)
+            for key, (value, unit) in spreadsheet_figures(analysis, stream, not overflowing).items()
+            if value is not None
+        }
         if overflowing:
             why = unbounded_reason(overflowing)
             for key in ("lead_time", "expected_lead_time"):
                 shown[key] = ("unbounded", why)
             shown["flow_efficiency"] = ("—", why)
-            for key in ("lead_time", "expected_lead_time", "flow_efficiency"):
-                self._numbers.pop(key, None)
         for key, (text, tip) in shown.items():
             self.values[key].setText(text)
             self.values[key].setToolTip(tip)

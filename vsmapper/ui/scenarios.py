@@ -85,6 +85,7 @@ from vsmapper.ui.units import (
     signed_duration,
     signed_money,
     signed_number,
+    spreadsheet_figures,
     spreadsheet_number,
     spreadsheet_text,
 )
@@ -850,6 +851,14 @@ class ScenariosPanel(QWidget):
 
 # --- the comparison ----------------------------------------------------------------------
 
+COMPARED_FIGURES = {
+    "lead_time": "Lead time",
+    "expected_lead_time": "Expected lead time",
+    "flow_efficiency": "Flow efficiency",
+    "rolled_pca": "Rolled %C&A",
+    "cost_per_item": "Cost per item",
+}
+"""The figures compared in numbers, as ``MEASURES`` names them, in its order."""
 MEASURES = (
     "Lead time",
     "Expected lead time",
@@ -1124,39 +1133,30 @@ class ScenarioComparisonView(FollowingPanel):
         if not self.comparisons:
             return []
         stream = self.workspace.stream
-        hours, money = "working hours", stream.currency
-        units = [hours, hours, "%", "%", *([money] if stream.has_costs() else []), money]
+        current = spreadsheet_figures(self.comparisons[0].current, stream)
+        keys = [key for key in COMPARED_FIGURES if key in current]
 
         def figures(analysis: FlowAnalysis, bounded: bool, ai: float | None) -> list[str]:
-            timing = [
-                analysis.lead_time_hours,
-                analysis.expected_lead_time_hours,
-                analysis.flow_efficiency * 100,
-            ]
-            values = [*(timing if bounded else [None] * 3), analysis.rolled_pca * 100]
-            values += [analysis.cost_per_item] * stream.has_costs() + [ai]
-            return [_numeric(value) for value in values]
+            found = spreadsheet_figures(analysis, stream, bounded)
+            return [spreadsheet_number(found[key][0]) for key in keys] + [spreadsheet_number(ai)]
 
         columns = [figures(self.comparisons[0].current, True, None)]
         for comparison in self.comparisons:
             bounded = comparison.lead_time_delta_hours is not None
             columns.append(figures(comparison.future, bounded, comparison.monthly_ai_cost))
-            deltas = [
-                comparison.lead_time_delta_hours,
-                comparison.expected_lead_time_delta_hours,
-                None
-                if comparison.flow_efficiency_delta is None
-                else comparison.flow_efficiency_delta * 100,
-                comparison.rolled_pca_delta * 100,
-                *[comparison.cost_per_item_delta] * stream.has_costs(),
-                comparison.monthly_ai_cost,
-            ]
-            columns.append([_numeric(delta) for delta in deltas])
-        names = [measure for measure in MEASURES if measure != "Constraint"]
-        if not stream.has_costs():
-            names.remove("Cost per item")
-        header = self.as_rows()[0][1:]
-        rows = [["In numbers", *header, "Unit"]]
+            efficiency = comparison.flow_efficiency_delta
+            deltas = {
+                "lead_time": comparison.lead_time_delta_hours,
+                "expected_lead_time": comparison.expected_lead_time_delta_hours,
+                "flow_efficiency": None if efficiency is None else efficiency * 100,
+                "rolled_pca": comparison.rolled_pca_delta * 100,
+                "cost_per_item": comparison.cost_per_item_delta,
+            }
+            changes = [deltas[key] for key in keys] + [comparison.monthly_ai_cost]
+            columns.append([spreadsheet_number(change) for change in changes])
+        names = [*(COMPARED_FIGURES[key] for key in keys), "AI cost per month"]
+        units = [*(current[key][1] for key in keys), stream.currency]
+        rows = [["In numbers", *self.as_rows()[0][1:], "Unit"]]
         for row, (name, unit) in enumerate(zip(names, units, strict=True)):
             rows.append([name, *(column[row] for column in columns), unit])
         return rows
@@ -1169,11 +1169,6 @@ class ScenarioComparisonView(FollowingPanel):
         rows = [*self.as_rows(), [], *self.number_rows()]
         text = "\n".join(spreadsheet_text("\t".join(row)) for row in rows)
         QGuiApplication.clipboard().setText(text)
-
-
-def _numeric(value: float | None) -> str:
-    """A figure for a spreadsheet's cell; blank for none."""
-    return "" if value is None else spreadsheet_number(value)
 
 
 def _text(item: QTableWidgetItem | None) -> str:

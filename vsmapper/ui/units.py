@@ -50,9 +50,27 @@ def set_display_unit(unit: DisplayUnit) -> None:
     settings.DISPLAY_UNIT.set(unit)
 
 
-def spreadsheet_number(value: float, decimals: int = 2) -> str:
-    """A figure as a spreadsheet reads it, to ``decimals`` places: 256, 23.4, -12.5."""
-    return format_number(round(value, decimals) + 0.0)
+def spreadsheet_number(value: float | None) -> str:
+    """A figure as a spreadsheet reads it, to two places: 256, 23.4, -12.5; blank for none."""
+    return "" if value is None else format_number(round(value, 2) + 0.0)
+
+
+def spreadsheet_figures(
+    analysis: FlowAnalysis, stream: ValueStream, bounded: bool = True
+) -> dict[str, tuple[float | None, str]]:
+    """A state's key figures as numbers a spreadsheet computes with, and their units: none
+    for what an unbounded state lacks, and no cost for a map without costs."""
+    hours = "working hours"
+    figures: dict[str, tuple[float | None, str]] = {
+        "lead_time": (analysis.lead_time_hours if bounded else None, hours),
+        "process_time": (analysis.process_time_hours, hours),
+        "flow_efficiency": (analysis.flow_efficiency * 100 if bounded else None, "%"),
+        "rolled_pca": (analysis.rolled_pca * 100, "%"),
+        "expected_lead_time": (analysis.expected_lead_time_hours if bounded else None, hours),
+    }
+    if stream.has_costs():
+        figures["cost_per_item"] = (analysis.cost_per_item, stream.currency)
+    return figures
 
 
 def spreadsheet_text(text: str) -> str:

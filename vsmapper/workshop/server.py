@@ -115,12 +115,16 @@ def _typed(value: object, field: str, stage: Stage, calendar: Calendar) -> Any:
         raise AnswerError.at(stage, field, str(exc)) from None
 
 
-def _refuse_lone_surrogates(text: str, where: str) -> None:
-    """An AnswerError for text that no map file could hold (a JSON ``\\ud800`` escape)."""
+LONE_SURROGATE = "holds a lone surrogate; retype the text"
+
+
+def _holds_lone_surrogate(text: str) -> bool:
+    """Whether no map file could hold ``text`` (a JSON ``\\ud800`` escape put it there)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise AnswerError(f"{where}: holds a lone surrogate; retype the text") from None
+        return True
+    return False
 
 
 def _answer_integer(text: str) -> int:
@@ -155,7 +159,8 @@ def parse_answer(
         raise AnswerError("participant: expected a non-blank text")
     if len(participant) > MAX_PARTICIPANT_CHARS:
         raise AnswerError(f"participant: at most {MAX_PARTICIPANT_CHARS} characters")
-    _refuse_lone_surrogates(participant, "participant")
+    if _holds_lone_surrogate(participant):
+        raise AnswerError(f"participant: {LONE_SURROGATE}")
     stages = data.get("stages", {})
     if not isinstance(stages, dict):
         raise AnswerError("stages: expected an object of stage ids")
@@ -196,7 +201,8 @@ def _read_field(value: object, field: str, stage: Stage, calendar: Calendar) -> 
         raise AnswerError.at(stage, "pain", "expected a text")
     if len(pain) > MAX_PAIN_CHARS:
         raise AnswerError.at(stage, "pain", f"at most {MAX_PAIN_CHARS} characters")
-    _refuse_lone_surrogates(pain, f"{stage.name}.pain")
+    if _holds_lone_surrogate(pain):
+        raise AnswerError.at(stage, "pain", LONE_SURROGATE)
     return plain_text(pain)
 
 
