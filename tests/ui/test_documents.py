@@ -425,6 +425,8 @@ def test_a_scenario_s_picture_badges_the_queues_it_grows(
     badges = [item for item in made[0].items() if isinstance(item, QueueBadgeItem)]
     # As the canvas shows the scenario: the queue at Code review grows ninefold.
     assert any(badge.isVisible() and badge.text.startswith("QUEUE ×9.") for badge in badges)
+    if suffix != ".pdf":  # and a slide of it says its lead time against today's
+        assert " vs today)  ·  process time " in made[0]._header._subtitle
 
 
 def test_a_data_export_applies_the_scenario_once(

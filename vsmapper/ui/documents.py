@@ -146,7 +146,9 @@ def export_picture(
         return
     if suffix not in PICTURE_SUFFIXES:
         raise ValueError(f"{path}: not a picture ({', '.join(PICTURE_SUFFIXES)})")
-    scene = _picture_scene(stream, label, queues=queues, room=SLIDE)
+    # A scenario's picture says its lead time against today's, as the window does.
+    today = analyze(compared) if compared is not None and label != CURRENT_STATE else None
+    scene = _picture_scene(stream, label, queues=queues, room=SLIDE, today=today)
     if suffix == ".png":
         save_png(scene, path, scale)
     else:
@@ -159,14 +161,15 @@ def _picture_scene(
     analysis: FlowAnalysis | None = None,
     queues: Sequence[QueueChange] = (),
     room: Room = PRESENTATION_ROOM,
+    today: FlowAnalysis | None = None,
 ) -> MapScene:
     """The map as pictures and prints show it, with its notes and its queue badges, laid out
-    for ``room``."""
+    for ``room``; ``today``, the current state's analysis, for a scenario's changes."""
     _ensure_application()
     scene = MapScene()
     scene.set_room(room)
     NoteLayer(scene, lambda: stream)
-    scene.show_map(stream, analysis or analyze(stream), label, queues)
+    scene.show_map(stream, analysis or analyze(stream), label, queues, today)
     return scene
 
 

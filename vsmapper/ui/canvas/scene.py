@@ -827,7 +827,11 @@ class MapScene(QGraphicsScene):
         right = max(band.rect.right() for band in bands)
         top = min(band.rect.top() for band in bands)
         bottom = max(band.rect.bottom() for band in bands)
-        self._header.set_text(stream.name, label, _subtitle(analysis, hours, self._unbounded))
+        changes = changes_against(stream, today, analysis) if today and not self._unbounded else {}
+        change = changes.get("lead_time", ("", None))[0]
+        self._header.set_text(
+            stream.name, label, _subtitle(analysis, hours, self._unbounded, change)
+        )
         self._header.setPos(left, top - self._header.height() - HEADER_GAP)
         steps = self._timeline_steps(analysis)
         self._timeline.set_timeline(
@@ -1126,9 +1130,13 @@ def _marked(analysis: FlowAnalysis, unbounded: bool) -> Constraint | None:
     return None if unbounded else analysis.marked_constraint
 
 
-def _subtitle(analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = False) -> str:
+def _subtitle(
+    analysis: FlowAnalysis, hours: HoursFormat, unbounded: bool = False, change: str = ""
+) -> str:
+    """The line under the map's title; ``change`` is the lead time's against today."""
+    against = f" ({change} vs today)" if change else ""
     parts = [
-        f"Lead time {UNBOUNDED if unbounded else hours(analysis.lead_time_hours)}",
+        f"Lead time {UNBOUNDED if unbounded else hours(analysis.lead_time_hours)}{against}",
         f"process time {hours(analysis.process_time_hours)}",
         "flow efficiency —" if unbounded else f"flow efficiency {analysis.flow_efficiency:.1%}",
         f"rolled %C&A {rolled_pca_text(analysis.rolled_pca)}",
