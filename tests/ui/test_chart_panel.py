@@ -21,6 +21,7 @@ from vsmapper.model.stream import ValueStream
 from vsmapper.ui import files, theme, units
 from vsmapper.ui.chart_panel import (
     MOST_TIME_BARS,
+    SLIDE_WIDTH,
     TIME_BAR_LINES,
     ChartsPanel,
     WorkingTimeAxis,
@@ -217,10 +218,14 @@ def test_an_exported_chart_is_its_plot_without_the_controls(
 ) -> None:
     panel.tabs.setCurrentWidget(panel.forecast_chart)
     out = tmp_path / "forecast.png"
-    panel.export_current(out)
     plot = panel.forecast_chart.plot
-    assert QImage(str(out)).size() == plot.size() * 2
-    assert QImage(str(out)).height() < 2 * panel.forecast_chart.height() - 40
+    before = plot.size()
+    panel.export_current(out)
+    # Shaped for a slide, 16:9, at twice its size: as its dock had it, a strip (2850×532).
+    picture = QImage(str(out)).size()
+    assert picture.width() == 2 * max(before.width(), SLIDE_WIDTH)
+    assert abs(picture.width() * 9 / 16 - picture.height()) <= 2
+    assert plot.size() == before  # and the panel as it was
 
 
 def test_the_hourglass_fits_its_bars_and_says_its_time_is_today_s_in_a_scenario(

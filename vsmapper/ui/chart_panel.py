@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -177,9 +178,31 @@ def _fit_title(item: pg.PlotItem) -> None:
         shown = title[: kept // 2] + "…" + title[len(title) - (kept - kept // 2) :]
 
 
+SLIDE_WIDTH = 1200
+"""The least width of an exported chart, in the window's pixels; its height is 9/16 of it."""
+
+
+@contextmanager
+def slide_shaped(widget: QWidget) -> Iterator[None]:
+    """The chart laid out 16:9, at least ``SLIDE_WIDTH`` wide, while it is drawn for a file:
+    drawn as its dock had it, a chart was a strip (2850×532) that no slide could take."""
+    kept = widget.size()
+    width = max(kept.width(), SLIDE_WIDTH)
+    widget.resize(width, round(width * 9 / 16))
+    try:
+        yield
+    finally:
+        widget.resize(kept)
+
+
 def save_chart(widget: QWidget, path: str | Path) -> None:
-    """Write a chart as PNG (at twice its size) or SVG, by the file's extension, atomically."""
-    path = Path(path)
+    """Write a chart as PNG (at twice its size) or SVG, by the file's extension, atomically,
+    shaped for a slide."""
+    with slide_shaped(widget):
+        _save_chart(widget, Path(path))
+
+
+def _save_chart(widget: QWidget, path: Path) -> None:
     if path.suffix.lower() == ".svg":
         # QWidget's render: a plot is a QGraphicsView, whose own render() draws its scene.
         data = svg_bytes(
