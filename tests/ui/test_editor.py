@@ -9,7 +9,14 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontInfo, QFontMetricsF, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QToolTip
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QGraphicsItem,
+    QLabel,
+    QMessageBox,
+    QToolTip,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
@@ -389,6 +396,8 @@ def test_a_refused_value_on_the_map_stays_in_its_field_to_be_mended(
     assert isinstance(editor, TitleEditor) and editor.field == field
     assert editor.toPlainText() == typed
     assert reason in window.message_label.text()
+    # Its reason under it, zoomed out too: made there, the bubble crashed the window.
+    assert any(isinstance(item, RefusalBubble) for item in editor.childItems())
     assert window.workspace.document.stage("review") == before
     # The cursor after it: typed on blind, the next value called out ("95" meant for the
     # next field) replaced it and went in. Added to it, it is refused too.
@@ -903,3 +912,23 @@ def test_the_stages_table_says_it_holds_the_current_state_while_a_scenario_shows
     assert window.table.hasFocus()  # the keys go to the table, not its line
     window.workspace.show_scenario(None)
     assert note.isHidden()
+
+
+def test_a_refusal_s_bubble_has_its_bounds_from_its_first_call_into_qt(
+    make_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On an X11 display, a zoomed-out map's scene asked the new bubble for its bounds while
+    # it was placed: it had none yet, and the window crashed at the next key.
+    asked: list[QRectF] = []
+
+    def placed(bubble: RefusalBubble, *at: object) -> None:
+        asked.append(bubble.boundingRect())
+        QGraphicsItem.setPos(bubble, *at)
+
+    monkeypatch.setattr(RefusalBubble, "setPos", placed)
+    window = make_window(shown=True)
+    window.select(["review"])
+    type_on_map(window, "review", "wait_time", "3dd", Qt.Key.Key_Tab)
+    assert asked
+    editor = window.scene.focusItem()
+    assert any(isinstance(item, RefusalBubble) for item in editor.childItems())

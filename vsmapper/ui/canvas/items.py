@@ -1430,6 +1430,11 @@ class RefusalBubble(QGraphicsItem):
     def __init__(self, editor: QGraphicsItem, message: str) -> None:
         super().__init__(editor)
         self.message = message
+        # Before any call into Qt, which may ask its bounds or paint it at once (a zoomed-out
+        # map's did, and the window crashed).
+        self._rect = QRectF()
+        self._pad = 0.0
+        self._font = _font(12)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.setZValue(1)
         field = editor.boundingRect()
