@@ -887,3 +887,41 @@ def test_a_change_too_small_to_show_is_none_in_every_display_unit(
         assert signed_money(0.004, "USD") == "±0 USD"
     finally:
         set_display_unit(before)
+
+
+def test_the_wheel_scrolls_past_the_demand_factor_rather_than_change_it(
+    make_window: WindowFactory,
+) -> None:
+    # Scrolled over while scrolling the panel, the demand went from ×1.3 to nothing in
+    # thirteen undo steps.
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    window = make_window(files.example_map(), shown=True)
+    window.show_dock("Scenarios")
+    panel = window.scenarios
+    panel.select_scenario("more-changes")
+    spin = panel.demand
+    assert spin.focusPolicy() == Qt.FocusPolicy.StrongFocus  # no focus from the wheel
+    before, steps = spin.value(), window.workspace.undo_stack.count()
+
+    def wheel() -> None:
+        event = QWheelEvent(
+            QPointF(5, 5),
+            QPointF(spin.mapToGlobal(QPoint(5, 5))),
+            QPoint(),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(spin, event)
+        QApplication.processEvents()
+
+    window.view.setFocus()
+    wheel()
+    assert (spin.value(), window.workspace.undo_stack.count()) == (before, steps)
+    spin.setFocus()  # given the keys, it takes the wheel as a spin box does
+    wheel()
+    assert spin.value() != before

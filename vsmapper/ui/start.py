@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from vsmapper import RESOURCES, __version__
 from vsmapper.io.collector import collection_paused
 from vsmapper.ui import theme
+from vsmapper.ui.wheel import scroll_panels_with_the_wheel
 
 ICON = RESOURCES / "icons" / "vsmapper.svg"
 COLLECT_EVERY_MS = 500
@@ -62,6 +63,7 @@ def application() -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("vsmapper")
     app.setWindowIcon(QIcon(str(ICON)))
+    scroll_panels_with_the_wheel(app)
     return app
 
 
