@@ -531,6 +531,17 @@ def test_the_comparison_follows_edits_undo_and_the_shown_scenario(
     assert table.horizontalScrollBar().maximum() > 0  # too wide to show whole
     for column in (last - 1, last):
         assert table.viewport().rect().intersects(table.visualRect(table.model().index(0, column)))
+    # Back to each earlier scenario, each in view with its change: stepping back, the table
+    # sat on another scenario's columns.
+    for scenario_id in ("more-changes", "ai-across-the-stream", "coding-assistant-only"):
+        example.show_scenario(scenario_id)
+        settle(qtbot, comparison)
+        shown = [c.scenario_id for c in comparison.comparisons].index(scenario_id)
+        for column in (1 + 2 * shown, 2 + 2 * shown):
+            rect = table.visualRect(table.model().index(0, column))
+            assert table.viewport().rect().intersects(rect), scenario_id
+    example.show_scenario("review-fixed")
+    settle(qtbot, comparison)
     # An edit leaves the table where it was scrolled: it jumped back on every one.
     table.horizontalScrollBar().setValue(5)
     table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())

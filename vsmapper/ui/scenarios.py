@@ -1093,16 +1093,12 @@ class ScenarioComparisonView(FollowingPanel):
 
     def _scroll_to_column(self, column: int) -> None:
         """Scroll sideways until ``column`` and the one after it show, the first whole."""
-        table, bar = self.table, self.table.horizontalScrollBar()
-        left = table.columnViewportPosition(column) + bar.value()
-        right = (
-            table.columnViewportPosition(column + 1) + bar.value() + table.columnWidth(column + 1)
-        )
-        width = table.viewport().width()
-        if right - bar.value() > width:
-            bar.setValue(min(left, right - width))
-        elif left < bar.value():
-            bar.setValue(left)
+        table, rows = self.table, self.table.verticalScrollBar()
+        kept = rows.value()
+        model = table.model()
+        table.scrollTo(model.index(0, column + 1))
+        table.scrollTo(model.index(0, column))
+        rows.setValue(kept)
 
     def _fill_column(self, column: int, values: list[str], highlight: str | None) -> None:
         for row, text in enumerate(values):
