@@ -936,3 +936,13 @@ def test_the_wheel_scrolls_past_the_demand_factor_rather_than_change_it(
     spin.setFocus()  # given the keys, it takes the wheel as a spin box does
     wheel()
     assert spin.value() != before
+
+
+def test_the_panel_s_heading_follows_a_rename_of_the_scenario_shown(
+    panel: ScenariosPanel, example: Workspace
+) -> None:
+    example.show_scenario("coding-assistant-only")
+    example.document.set_scenario_field("coding-assistant-only", "name", "Pairing")
+    example.refresh_now()
+    QApplication.processEvents()
+    assert panel.heading.text().startswith("Scenario: Pairing")

@@ -582,6 +582,8 @@ class ScenariosPanel(QWidget):
     def _fill(self, *_: object) -> None:
         """Show the document as it is now, keeping the selection."""
         self._stale = False
+        # The shown scenario renamed is still the one shown: the heading kept its old name.
+        self.heading.show_label(self.workspace, "on the canvas")
         selected = self.selected_scenario()
         shown = self.workspace.scenario
         scenarios = self.workspace.stream.scenarios
