@@ -94,6 +94,11 @@ def test_the_charts_follow_the_shown_scenario(
     current = panel.scenario_chart.labels.texts()[0].splitlines()
     assert current[0] == f"{today} lead time" and current[1].startswith("flow efficiency ")
     assert f"Current state: lead time {today}, expected " in panel.scenario_chart.plot.toolTip()
+    # Its legend above the bars: inside them, on a short plot, it covered a scenario's figures.
+    item = panel.scenario_chart.plot.getPlotItem()
+    (legend,) = [child for child in item.childItems() if isinstance(child, pg.LegendItem)]
+    bars = item.getViewBox().sceneBoundingRect()
+    assert legend.sceneBoundingRect().bottom() <= bars.top()
     # Green for a shorter lead time, red for a longer, as every other view colours a change:
     # all were green, "13w 2.5d" (+47%) too.
     assert panel.scenario_chart.labels.colours() == [theme.INK, WORSE, BETTER, WORSE, BETTER]

@@ -680,14 +680,21 @@ class ScenarioChart(QWidget):
         layout.addWidget(self.plot)
         self.values: list[tuple[str, float, float]] = []
         item = self.plot.getPlotItem()
-        # One row, so that the legend stays clear of the labels over the tallest bars.
-        item.addLegend(offset=(-10, 10), labelTextColor=theme.INK, colCount=2)
         self._lead = pg.BarGraphItem(x=[], height=[], width=0.34, brush=theme.INK, name="Lead time")
         self._expected = pg.BarGraphItem(
             x=[], height=[], width=0.34, brush=theme.REWORK, name="Expected, with rework"
         )
         item.addItem(self._lead)
         item.addItem(self._expected)
+        # The legend on one row above the bars, in the plot's own layout: inside it, on a
+        # short plot (1280×720) it covered the figures over the tallest bars.
+        legend = pg.LegendItem(colCount=2, labelTextColor=theme.INK)
+        legend.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        for bars in (self._lead, self._expected):
+            legend.addItem(bars, bars.name())
+        item.layout.removeItem(item.getAxis("top"))
+        item.layout.addItem(legend, 1, 1)
+        item.layout.setAlignment(legend, Qt.AlignmentFlag.AlignHCenter)
         self.labels = Labels(item, anchor=(0.5, 1))
         # Names are measured in the font they are drawn in, and fitted again on each resize.
         self._axis = item.getAxis("bottom")
