@@ -120,10 +120,10 @@ def test_the_panel_follows_a_scenario_switch(
     copied = QGuiApplication.clipboard().text().splitlines()
     assert copied[:5] == [
         "Scenario: Faster refinement",
-        "Figure\tShown\tValue\tUnit\tChange vs today",
-        "Lead time\t2w\t80\tworking hours\t-4d",
-        "Process time\t3d\t24\tworking hours\t±0",
-        "Flow efficiency\t30.0%\t30\t%\t+8.6 pts",
+        "Figure\tShown\tValue\tUnit\tChange vs today, shown\tChange vs today",
+        "Lead time\t2w\t80\tworking hours\t-4d\t-32",
+        "Process time\t3d\t24\tworking hours\t±0\t0",
+        "Flow efficiency\t30.0%\t30\t%\t+8.6 pts\t8.57",
     ]
     assert "Cost per item\tnot set" in copied and copied[-2].startswith("Constraint: ")
     assert "−" not in QGuiApplication.clipboard().text()
@@ -181,3 +181,21 @@ def test_a_map_whose_stages_take_no_time_yet_raises_no_alarm(
     assert theme.MUTED.lower() in panel.constraint.styleSheet().lower()
     assert "enter process and wait times" in panel.reason.text()
     assert "constraint" not in status_text(workspace.analysis(), workspace.stream)
+
+
+def test_copied_times_follow_the_unit_durations_are_shown_in(
+    workspace: Workspace, panel: MetricsPanel
+) -> None:
+    # Shown in working days, the figures were copied in working hours.
+    from vsmapper.ui import units
+
+    kept = units.display_unit()
+    units.use_display_unit("days")
+    try:
+        panel.refresh()
+        copied = panel.figures_text().splitlines()
+        lead = next(line for line in copied if line.startswith("Lead time\t"))
+        hours = workspace.analysis().lead_time_hours
+        assert lead.split("\t")[2:4] == [units.spreadsheet_number(hours / 8), "working days"]
+    finally:
+        units.use_display_unit(kept)

@@ -106,8 +106,9 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.reason)
         layout.addWidget(self.capacity)
         layout.addStretch(1)
-        self._numbers: dict[str, tuple[str, str]] = {}
-        """Each figure as a plain number and its unit, for a spreadsheet."""
+        self._numbers: dict[str, tuple[str, str, str]] = {}
+        """Each figure as a plain number, its unit and its change against today, for a
+        spreadsheet."""
         self.copy_action = QAction("&Copy the figures", self)
         self.copy_action.setStatusTip("Every figure as a table, for a spreadsheet or a slide")
         self.copy_action.triggered.connect(self.copy_figures)
@@ -122,13 +123,14 @@ class MetricsPanel(QWidget):
         shown; each figure as shown, as a number a spreadsheet computes with and its unit,
         and its change against today while a scenario is shown; then the constraint."""
         changed = any(not label.isHidden() for label in self.changes.values())
-        header = ["Figure", "Shown", "Value", "Unit"] + ["Change vs today"] * changed
+        header = ["Figure", "Shown", "Value", "Unit"]
+        header += ["Change vs today, shown", "Change vs today"] * changed
         rows = [[self.heading.text()], header]
         for key, title in FIGURES:
-            value, unit = self._numbers.get(key, ("", ""))
+            value, unit, change = self._numbers.get(key, ("", "", ""))
             row = [title, self.values[key].text(), value, unit]
-            change = spreadsheet_text(self.changes[key].text().removesuffix(" vs today"))
-            rows.append(row + [change] * changed)
+            shown = spreadsheet_text(self.changes[key].text().removesuffix(" vs today"))
+            rows.append(row + [shown, change] * changed)
         rows += [[label.text()] for label in (self.constraint, self.capacity) if label.text()]
         return "\n".join("\t".join(row).rstrip("\t") for row in rows) + "\n"
 
@@ -166,11 +168,6 @@ class MetricsPanel(QWidget):
             ),
         }
         overflowing = self.workspace.overflowing
-        self._numbers = {
-            key: (spreadsheet_number(value), unit)
-            for key, (value, unit) in spreadsheet_figures(analysis, stream, not overflowing).items()
-            if value is not None
-        }
         if overflowing:
             why = unbounded_reason(overflowing)
             for key in ("lead_time", "expected_lead_time"):
@@ -182,6 +179,16 @@ class MetricsPanel(QWidget):
             _set_color(self.values[key], theme.CONSTRAINT if text == "unbounded" else theme.INK)
         today = None if overflowing else self.workspace.today()
         changes = changes_against(stream, today, analysis) if today else {}
+        then = spreadsheet_figures(today, stream) if today else {}
+        self._numbers = {
+            key: (
+                spreadsheet_number(value),
+                unit,
+                spreadsheet_number(value - then[key][0]) if key in changes else "",
+            )
+            for key, (value, unit) in spreadsheet_figures(analysis, stream, not overflowing).items()
+            if value is not None
+        }
         for key, label in self.changes.items():
             text, color = changes.get(key, ("", None))
             label.setText(f"{text} vs today" if text else "")

@@ -1133,25 +1133,19 @@ class ScenarioComparisonView(FollowingPanel):
         stream = self.workspace.stream
         current = spreadsheet_figures(self.comparisons[0].current, stream)
         keys = [key for key in COMPARED_FIGURES if key in current]
-
-        def figures(analysis: FlowAnalysis, bounded: bool, ai: float | None) -> list[str]:
-            found = spreadsheet_figures(analysis, stream, bounded)
-            return [spreadsheet_number(found[key][0]) for key in keys] + [spreadsheet_number(ai)]
-
-        columns = [figures(self.comparisons[0].current, True, None)]
+        today = [current[key][0] for key in keys]
+        columns = [[*map(spreadsheet_number, today), ""]]
         for comparison in self.comparisons:
             bounded = comparison.lead_time_delta_hours is not None
-            columns.append(figures(comparison.future, bounded, comparison.monthly_ai_cost))
-            efficiency = comparison.flow_efficiency_delta
-            deltas = {
-                "lead_time": comparison.lead_time_delta_hours,
-                "expected_lead_time": comparison.expected_lead_time_delta_hours,
-                "flow_efficiency": None if efficiency is None else efficiency * 100,
-                "rolled_pca": comparison.rolled_pca_delta * 100,
-                "cost_per_item": comparison.cost_per_item_delta,
-            }
-            changes = [deltas[key] for key in keys] + [comparison.monthly_ai_cost]
-            columns.append([spreadsheet_number(change) for change in changes])
+            found = spreadsheet_figures(comparison.future, stream, bounded)
+            future = [found[key][0] for key in keys]
+            changes = [
+                None if after is None or before is None else after - before
+                for before, after in zip(today, future, strict=True)
+            ]
+            ai = comparison.monthly_ai_cost
+            columns.append([*map(spreadsheet_number, future), spreadsheet_number(ai)])
+            columns.append([*map(spreadsheet_number, changes), spreadsheet_number(ai)])
         names = [*(COMPARED_FIGURES[key] for key in keys), "AI cost per month"]
         units = [*(current[key][1] for key in keys), stream.currency]
         rows = [["In numbers", *self.as_rows()[0][1:], "Unit"]]

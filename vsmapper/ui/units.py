@@ -58,15 +58,22 @@ def spreadsheet_number(value: float | None) -> str:
 def spreadsheet_figures(
     analysis: FlowAnalysis, stream: ValueStream, bounded: bool = True
 ) -> dict[str, tuple[float | None, str]]:
-    """A state's key figures as numbers a spreadsheet computes with, and their units: none
-    for what an unbounded state lacks, and no cost for a map without costs."""
-    hours = "working hours"
+    """A state's key figures as numbers a spreadsheet computes with, and their units: times
+    in working days when durations are shown in days, else in working hours; none for what
+    an unbounded state lacks, and no cost for a map without costs."""
+    in_days = display_unit() == "days"
+    size = stream.calendar.hours_per_day if in_days else 1.0
+    unit = "working days" if in_days else "working hours"
+
+    def time(hours: float, shown: bool = True) -> tuple[float | None, str]:
+        return (hours / size if shown else None), unit
+
     figures: dict[str, tuple[float | None, str]] = {
-        "lead_time": (analysis.lead_time_hours if bounded else None, hours),
-        "process_time": (analysis.process_time_hours, hours),
+        "lead_time": time(analysis.lead_time_hours, bounded),
+        "process_time": time(analysis.process_time_hours),
         "flow_efficiency": (analysis.flow_efficiency * 100 if bounded else None, "%"),
         "rolled_pca": (analysis.rolled_pca * 100, "%"),
-        "expected_lead_time": (analysis.expected_lead_time_hours if bounded else None, hours),
+        "expected_lead_time": time(analysis.expected_lead_time_hours, bounded),
     }
     if stream.has_costs():
         figures["cost_per_item"] = (analysis.cost_per_item, stream.currency)
