@@ -113,6 +113,10 @@ def test_an_overload_is_unmistakable_and_has_no_lead_time(window: MainWindow) ->
     badge = window.scene.queue_badge("review")
     assert badge is not None and badge.overloaded
     assert badge.text.startswith("OVERLOADED ") and badge.text.endswith("%")
+    # Its queue has no wait to write: today's read as one, and the timeline added it up.
+    assert window.scene.stage_item("review").face.wait == "∞"
+    steps = {step.name: step.wait for step in window.scene.timeline_steps()}
+    assert steps.get(window.workspace.stream.stage("review").name, "∞") == "∞"
     headline = window.scene.headline()
     assert headline.figures[0].value == "unbounded"
     assert window.metrics.values["lead_time"].text() == "unbounded"

@@ -75,6 +75,8 @@ FIT_MARGIN = 16.0
 """White around the picture when it is fitted to a view."""
 HEADER_GAP = 18.0
 TIMELINE_GAP = 44.0
+ENDLESS_WAIT = "∞"
+"""The wait in front of a stage whose queue grows without bound."""
 NOTES_MOST_SHRINK = 0.7
 """Presenting, notes stand on the map only while it shows at least this share as large as
 with them listed beside it."""
@@ -1108,6 +1110,8 @@ def _stage_face(
         f"{hours(metrics.wait_time_hours)}) · process {stage.process_time.text} (likely "
         f"{hours(metrics.process_time_hours)}){rework_line}"
     )
+    if overflowing:
+        tooltip += "\nIts queue grows without bound: more work comes than it can do"
     if stage.notes:
         tooltip += f"\n{stage.notes}"
     return StageFace(
@@ -1115,7 +1119,8 @@ def _stage_face(
         process=hours(metrics.process_time_hours),
         pca=f"{_number(stage.pca)}%",
         people=people,
-        wait=hours(metrics.wait_time_hours),
+        # An overloaded stage's queue has no wait to write: its wait as today read as one.
+        wait=ENDLESS_WAIT if overflowing else hours(metrics.wait_time_hours),
         tags=tuple(tags),
         self_rework=self_rework,
         ai_count=len(stage.ai),
