@@ -13,8 +13,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from tests.conftest import feature_chain_data
+from tests.ui.conftest import WindowFactory
 from vsmapper.io.mapfile import map_from_data
-from vsmapper.ui import settings
+from vsmapper.ui import files, settings
 from vsmapper.ui.app import application
 from vsmapper.ui.commands import perform
 from vsmapper.ui.main_window import MainWindow
@@ -56,6 +57,18 @@ def test_save_as_and_export_offer_a_name_in_the_last_folder(
         assert not set(path.name) & set('<>:"/\\|?*')
         assert path.name.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL"}
     assert offered[0].endswith(".vsm.json")
+
+
+def test_a_scenario_s_export_is_offered_under_its_name(
+    make_window: WindowFactory, tmp_path: Path, offered: list[str]
+) -> None:
+    # Exported under the map's name alone, a scenario's picture overwrote today's.
+    settings.LAST_FOLDER.set(str(tmp_path))
+    window = make_window(files.example_map())
+    scenario = window.workspace.stream.scenarios[0]
+    window.workspace.show_scenario(scenario.id)
+    window.menus.export_action.trigger()
+    assert Path(offered[-1]).name == f"Idea to production - a web product team - {scenario.name}"
 
 
 def test_a_full_disk_on_export_is_a_message_and_the_old_file_stays(

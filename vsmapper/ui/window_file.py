@@ -257,7 +257,10 @@ class WindowFile(QObject):
         """Write what is shown to Excel, CSV, PNG, SVG or a PDF report."""
         from vsmapper.ui import documents
 
-        suggested = files.suggested_path(self.workspace.stream.name)
+        # A scenario's export named after it, as a chart's is: they overwrote today's.
+        scenario = self.workspace.scenario
+        of = f" - {scenario.name}" if scenario else ""
+        suggested = files.suggested_path(f"{self.workspace.stream.name}{of}")
         name, chosen = QFileDialog.getSaveFileName(
             self.window, "Export", str(suggested), documents.EXPORT_FILTER
         )
