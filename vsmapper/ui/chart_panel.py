@@ -40,7 +40,7 @@ from vsmapper.analysis.queues import (
 from vsmapper.analysis.scenario import FutureState
 from vsmapper.errors import VSMapperError
 from vsmapper.io.atomic import write_atomically
-from vsmapper.model.duration import share_text
+from vsmapper.model.duration import format_hours, share_text
 from vsmapper.model.stream import Calendar, Stage, ValueStream
 from vsmapper.ui import files, settings, theme
 from vsmapper.ui.background import BackgroundJob
@@ -113,7 +113,12 @@ class WorkingTimeAxis(pg.AxisItem):
         return super().tickSpacing(low, high, size)[:1]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [show_hours(value * scale, *self.calendar) for value in values]
+        unit = display_unit()
+        # Ticks finer than the unit's least step are written in hours and minutes: an empty
+        # forecast's hour of axis read "<0.1d 0.1d 0.1d 0.1d".
+        if spacing * scale < tick_steps(*self.calendar, unit)[0]:
+            unit = "auto"
+        return [format_hours(value * scale, *self.calendar, unit) for value in values]
 
 
 def _plot(
