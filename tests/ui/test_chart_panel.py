@@ -598,8 +598,9 @@ def test_a_long_title_is_cut_in_the_middle_to_the_chart_s_width(panel: ChartsPan
 
 def _ticks(axis: pg.AxisItem, low: float, high: float, size: float) -> list[str]:
     """The tick labels an axis writes for the span from ``low`` to ``high`` hours."""
-    values = [value for _, level in axis.tickValues(low, high, size) for value in level]
-    return axis.tickStrings(sorted(values), 1.0, 0.0)
+    levels = axis.tickValues(low, high, size)
+    values = [value for _, level in levels for value in level]
+    return axis.tickStrings(sorted(values), 1.0, levels[0][0])  # as pyqtgraph asks
 
 
 def test_working_time_axes_tick_round_weeks_days_and_hours_of_the_map_s_calendar(
@@ -669,3 +670,18 @@ def test_every_chart_of_working_time_writes_durations_on_its_axis(panel: ChartsP
     low, high = panel.scenario_chart.plot.getPlotItem().getViewBox().viewRange()[1]
     written = _ticks(axis, low, high, axis.height())
     assert written[0] == "0" and all(text.endswith("w") for text in written[1:])
+
+
+def test_an_axis_finer_than_the_unit_chosen_writes_hours_and_minutes() -> None:
+    # An empty forecast's hour of axis, in days, read "<0.1d 0.1d 0.1d 0.1d".
+    from vsmapper.ui import units
+    from vsmapper.ui.chart_panel import WorkingTimeAxis
+
+    kept = units.display_unit()
+    units.use_display_unit("days")
+    try:
+        axis = WorkingTimeAxis("bottom")
+        assert _ticks(axis, 0, 1, 600) == ["0", "12m", "24m", "36m", "48m", "1h"]
+        assert _ticks(axis, 0, 400, 600)[:2] == ["0", "10d"]
+    finally:
+        units.use_display_unit(kept)
