@@ -672,7 +672,7 @@ def test_every_chart_of_working_time_writes_durations_on_its_axis(panel: ChartsP
     assert written[0] == "0" and all(text.endswith("w") for text in written[1:])
 
 
-def test_an_axis_finer_than_the_unit_chosen_writes_hours_and_minutes() -> None:
+def test_an_axis_finer_than_the_unit_chosen_writes_hours_and_minutes(qapp: QApplication) -> None:
     # An empty forecast's hour of axis, in days, read "<0.1d 0.1d 0.1d 0.1d".
     from vsmapper.ui import units
     from vsmapper.ui.chart_panel import WorkingTimeAxis
