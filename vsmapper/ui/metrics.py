@@ -17,6 +17,7 @@ from vsmapper.ui.units import (
     cost_text,
     rolled_pca_text,
     show_hours,
+    spreadsheet_change,
     spreadsheet_figures,
     spreadsheet_number,
     spreadsheet_text,
@@ -184,7 +185,7 @@ class MetricsPanel(QWidget):
             key: (
                 spreadsheet_number(value),
                 unit,
-                spreadsheet_number(value - then[key][0]) if key in changes else "",
+                spreadsheet_change(then[key][0], value) if key in changes else "",
             )
             for key, (value, unit) in spreadsheet_figures(analysis, stream, not overflowing).items()
             if value is not None

@@ -85,6 +85,7 @@ from vsmapper.ui.units import (
     signed_duration,
     signed_money,
     signed_number,
+    spreadsheet_change,
     spreadsheet_figures,
     spreadsheet_number,
     spreadsheet_text,
@@ -1139,13 +1140,10 @@ class ScenarioComparisonView(FollowingPanel):
             bounded = comparison.lead_time_delta_hours is not None
             found = spreadsheet_figures(comparison.future, stream, bounded)
             future = [found[key][0] for key in keys]
-            changes = [
-                None if after is None or before is None else after - before
-                for before, after in zip(today, future, strict=True)
-            ]
-            ai = comparison.monthly_ai_cost
-            columns.append([*map(spreadsheet_number, future), spreadsheet_number(ai)])
-            columns.append([*map(spreadsheet_number, changes), spreadsheet_number(ai)])
+            changes = map(spreadsheet_change, today, future)
+            ai = spreadsheet_number(comparison.monthly_ai_cost)
+            columns.append([*map(spreadsheet_number, future), ai])
+            columns.append([*changes, ai])
         names = [*(COMPARED_FIGURES[key] for key in keys), "AI cost per month"]
         units = [*(current[key][1] for key in keys), stream.currency]
         rows = [["In numbers", *self.as_rows()[0][1:], "Unit"]]

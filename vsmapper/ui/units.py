@@ -80,6 +80,11 @@ def spreadsheet_figures(
     return figures
 
 
+def spreadsheet_change(before: float | None, after: float | None) -> str:
+    """A figure's change as a spreadsheet reads it; blank when either state has none."""
+    return "" if before is None or after is None else spreadsheet_number(after - before)
+
+
 def spreadsheet_text(text: str) -> str:
     """Shown text for a spreadsheet, which reads "-" as a minus sign and "−" as text."""
     return text.replace("−", "-")
