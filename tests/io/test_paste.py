@@ -179,3 +179,11 @@ def test_a_title_above_the_pasted_header_is_left_out() -> None:
     assert refused.value.details == [
         "row 3, Process time: '2 hourz' is not a duration (try 3d, 4h, 90m, 2-5d)"
     ]
+
+
+def test_a_unit_given_twice_is_refused_as_typed() -> None:
+    # Pasted is typed: "2d 3d" added up to 5 days, where the row meant the range 2-3d.
+    document = chain_document()
+    with pytest.raises(VSMapperError, match="nothing was pasted") as refused:
+        paste_rows(document, "Stage\tProcess time\tWait time\nPairing\t1h\t2d 3d\n")
+    assert refused.value.details[0].startswith("row 2, Wait time: '2d 3d' gives d twice")

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory
 from vsmapper.io.mapfile import dump_map
+from vsmapper.model.duration import Estimate
 from vsmapper.model.stream import Scenario, Stage
 from vsmapper.ui import files
 from vsmapper.ui.properties import PropertiesPanel
@@ -410,3 +411,22 @@ def test_a_wrapped_hint_keeps_the_height_of_its_text_as_stages_change(
         window.select([stage_id])
         QApplication.processEvents()
         assert hint.height() >= hint.heightForWidth(hint.width()), stage_id
+
+
+def test_a_field_left_as_shown_is_not_read_again(
+    workspace: Workspace, panel: PropertiesPanel
+) -> None:
+    # A file's "2d 3d" reads, but typed is refused as a range with its dash missed: a Tab
+    # through the field turned it red.
+    workspace.document.set_stage_field("review", "wait_time", Estimate.read("2d 3d"))
+    workspace.refresh_now()
+    panel.show_stage("review")
+    wait = panel.editors["wait_time"]
+    assert isinstance(wait, QLineEdit) and wait.text() == "2d 3d"
+    wait.editingFinished.emit()
+    assert panel.editors["wait_time"].styleSheet() == ""
+    assert workspace.stream.stage("review").wait_time.text == "2d 3d"
+    wait.setText("2d 3d")
+    wait.setModified(True)  # typed again, it is refused
+    wait.editingFinished.emit()
+    assert "gives d twice" in panel.hints["wait_time"].text()

@@ -21,6 +21,7 @@ from vsmapper.io.table_import import (
     read_stage_rows,
 )
 from vsmapper.io.tables import END_OF_FLOW
+from vsmapper.io.typed import unit_given_twice
 from vsmapper.model.document import Document, slug
 from vsmapper.model.duration import parse_estimate
 from vsmapper.model.kinds import guessed_kind_and_phase
@@ -147,6 +148,12 @@ def paste_rows(document: Document, text: str, after: str | None = None) -> None:
     table = pasted_table(text)
     problems = Problems("paste", "pasted")
     rows = read_stage_rows(table, stream.calendar, problems)
+    for row in rows:  # pasted is typed: "2d 3d" is a range with its dash missed
+        for field, column in (("process_time", "Process time"), ("wait_time", "Wait time")):
+            estimate = row.fields.get(field)
+            problem = estimate and unit_given_twice(estimate, estimate.text)
+            if problem:
+                problems.add(f"row {row.row}, {column}: {problem}")
     problems.raise_any()
     by_name = {stage.name.strip().casefold(): stage.id for stage in stream.stages}
     fresh = document.fresh_ids()

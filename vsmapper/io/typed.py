@@ -75,21 +75,28 @@ def read_stage_field(field: str, text: str) -> Any:
 
 
 def _typed_duration(cell: Cell) -> Estimate:
-    """A duration typed: ``read_duration``'s, but for a unit given twice.
+    """A duration typed: ``read_duration``'s, but for a unit given twice."""
+    estimate = read_duration(cell, "")
+    problem = unit_given_twice(estimate, str(cell.value))
+    if problem:
+        raise ValueError(problem)
+    return estimate
+
+
+def unit_given_twice(estimate: Estimate, typed: str) -> str | None:
+    """Why a duration typed or pasted cannot be taken, if it gives a unit twice, or None.
 
     "2d 3d" adds up to 5d, as "1w 2d" does; typed, it is a range with its dash missed. A
     file or a sheet may hold it, as older versions wrote what was typed: those still read.
     """
-    estimate = read_duration(cell, "")
     for span in (estimate.low, estimate.likely or (), estimate.high):
         units = [unit for _, unit in span]
         repeated = next((unit for unit in units if units.count(unit) > 1), None)
         if repeated:
-            typed = str(cell.value).strip()
-            raise ValueError(
-                f"{typed!r} gives {repeated} twice (a range is written 2-5d, a sum 1w 2d)"
+            return (
+                f"{typed.strip()!r} gives {repeated} twice (a range is written 2-5d, a sum 1w 2d)"
             )
-    return estimate
+    return None
 
 
 def _typed_availability(text: str) -> float:

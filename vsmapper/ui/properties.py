@@ -376,6 +376,10 @@ class PropertiesPanel(QWidget):
         self._mark(field, None, self._hint(field, value))
 
     def _commit(self, field: str, editor: QLineEdit) -> None:
+        # Left as it was shown, a field is not read again: a file's "2d 3d", which reads but
+        # is refused as typed, turned red on a Tab through it.
+        if not editor.isModified():
+            return
         try:
             value = self._value(field, editor.text())
         except ValueError as error:
