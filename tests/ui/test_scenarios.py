@@ -907,16 +907,23 @@ def test_the_wheel_scrolls_past_the_demand_factor_rather_than_change_it(
     # thirteen undo steps.
     from PySide6.QtCore import QPoint, QPointF
     from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QAbstractScrollArea
 
-    window = make_window(files.example_map(), shown=True)
+    window = make_window(files.example_map(), shown=True, size=(1280, 600))
     window.show_dock("Scenarios")
     panel = window.scenarios
     panel.select_scenario("more-changes")
     spin = panel.demand
     assert spin.focusPolicy() == Qt.FocusPolicy.StrongFocus  # no focus from the wheel
+    area = spin.parentWidget()
+    while not isinstance(area, QAbstractScrollArea):
+        area = area.parentWidget()
+    rows = area.verticalScrollBar()
+    rows.setValue(0)
     before, steps = spin.value(), window.workspace.undo_stack.count()
 
     def wheel() -> None:
+        # To the spin box, where a real wheel over its text arrives, the text not taking it.
         event = QWheelEvent(
             QPointF(5, 5),
             QPointF(spin.mapToGlobal(QPoint(5, 5))),
@@ -933,9 +940,28 @@ def test_the_wheel_scrolls_past_the_demand_factor_rather_than_change_it(
     window.view.setFocus()
     wheel()
     assert (spin.value(), window.workspace.undo_stack.count()) == (before, steps)
+    assert rows.maximum() > 0 and rows.value() > 0  # the panel scrolled instead
     spin.setFocus()  # given the keys, it takes the wheel as a spin box does
     wheel()
     assert spin.value() != before
+    # With nothing to scroll, a list takes the wheel as it always did: the toolbar's Show.
+    show = window.menus.scenario_box
+    shown = show.currentIndex()
+    window.view.setFocus()
+    QApplication.sendEvent(
+        show,
+        QWheelEvent(
+            QPointF(5, 5),
+            QPointF(show.mapToGlobal(QPoint(5, 5))),
+            QPoint(),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        ),
+    )
+    assert show.currentIndex() != shown
 
 
 def test_the_panel_s_heading_follows_a_rename_of_the_scenario_shown(

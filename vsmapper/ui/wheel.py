@@ -3,7 +3,8 @@ has the keys."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -17,7 +18,7 @@ FIELDS = (QAbstractSpinBox, QComboBox)
 
 class WheelScrollsPanels(QObject):
     """An application-wide filter: a wheel over a spin box or a list that does not have the
-    keys scrolls the panel under it instead. Scrolling the Scenarios panel changed the demand
+    keys scrolls the panel under it instead, if there is one. Scrolling the Scenarios panel changed the demand
     factor under the pointer, in thirteen undo steps, from ×1.3 to nothing."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -28,9 +29,24 @@ class WheelScrollsPanels(QObject):
             if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:
                 watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         elif event.type() == QEvent.Type.Wheel and not watched.hasFocus():
+            # Nothing to scroll (a toolbar's list, a dialog's spin box): the field's own.
             area = _scroll_area_of(watched)
-            if area is not None:
-                QCoreApplication.sendEvent(area.viewport(), event)
+            if area is None or not isinstance(event, QWheelEvent):
+                return False
+            viewport = area.viewport()
+            at = event.globalPosition()
+            scroll = QWheelEvent(
+                QPointF(viewport.mapFromGlobal(at.toPoint())),
+                at,
+                event.pixelDelta(),
+                event.angleDelta(),
+                event.buttons(),
+                event.modifiers(),
+                event.phase(),
+                event.inverted(),
+                event.source(),
+            )
+            QCoreApplication.sendEvent(viewport, scroll)
             return True
         return False
 
