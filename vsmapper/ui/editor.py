@@ -84,12 +84,12 @@ class Editor(QObject):
             self.select(kept)  # by the order before the edit
         self._order = order
 
-    def _select_on_steps(self, undone: list[str], redone: list[str]) -> None:
-        """Have the edit just made select ``undone`` when undone and ``redone`` when done
-        again: a deletion undone left the stage before selected, and the next name typed
-        renamed it."""
+    def _select_on_steps(self, made_at: int, undone: list[str], redone: list[str]) -> None:
+        """Have the edit made at undo index ``made_at`` select ``undone`` when undone and
+        ``redone`` when done again: a deletion undone left the stage before selected, and the
+        next name typed renamed it. An edit that changed nothing made no step to mark."""
         stack = self.workspace.undo_stack
-        made = stack.command(stack.index() - 1)
+        made = stack.command(made_at) if stack.index() == made_at + 1 else None
         if isinstance(made, EditCommand):
             made.reselect = lambda done: self.select(redone if done else undone)
 
@@ -186,10 +186,10 @@ class Editor(QObject):
             after = self._selected[-1] if self._selected else self.last_stage_id()
         stage = self.new_stage(after)
         text = f"Add stage after {self.name(after)}" if after else "Add stage"
-        before = self.selected_ids
+        before, made_at = self.selected_ids, self.workspace.undo_stack.index()
         if self.try_perform(text, lambda d: d.insert_after(stage, after)):
             return None
-        self._select_on_steps(before, [stage.id])
+        self._select_on_steps(made_at, before, [stage.id])
         self.workspace.refresh_now()
         self.select([stage.id])
         return stage.id
@@ -201,10 +201,10 @@ class Editor(QObject):
             return None
         stage = self.new_stage(beside)
         text = f"Add stage in parallel with {self.name(beside)}"
-        before = self.selected_ids
+        before, made_at = self.selected_ids, self.workspace.undo_stack.index()
         if self.try_perform(text, lambda d: d.insert_parallel(stage, beside)):
             return None
-        self._select_on_steps(before, [stage.id])
+        self._select_on_steps(made_at, before, [stage.id])
         self.workspace.refresh_now()
         self.select([stage.id])
         return stage.id
@@ -307,13 +307,13 @@ class Editor(QObject):
             for stage_id in ids:
                 document.remove_stage(stage_id)
 
-        lost = self._lost_with(ids)
+        lost, made_at = self._lost_with(ids), self.workspace.undo_stack.index()
         if not self.perform(text, delete):
             return False
         if lost:
             self.notice.emit(lost)
         kept = [i for i in self._selected if i not in ids]
-        self._select_on_steps(ids, kept or following[:1])
+        self._select_on_steps(made_at, ids, kept or following[:1])
         self.select(kept or following[:1])
         return True
 
