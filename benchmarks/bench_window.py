@@ -51,7 +51,7 @@ from vsmapper.io.mapfile import dump_map, load_map, map_from_data
 from vsmapper.layout import Room
 from vsmapper.model import ValueStream
 from vsmapper.ui.commands import perform
-from vsmapper.ui.start import EXIT_AFTER_FIRST_PAINT, START_SCREEN
+from vsmapper.ui.start import EXIT_AFTER_FIRST_PAINT, START_SCREEN, application
 
 SIZES = (50, 500, 2000)
 EXAMPLE = Path(__file__).resolve().parent.parent / "resources/examples/idea-to-production.vsm.json"
@@ -695,7 +695,8 @@ def spreadsheets(folder: Path) -> None:
 
 def main(only: list[str] | None = None) -> None:
     """Print every measurement (or those named), its floor, their ratio and the target."""
-    app = QApplication.instance() or QApplication([])
+    # The app's own application: its event filters run on every event, as a user's do.
+    app = QApplication.instance() or application()
     print(f"{'what':<58} {'measured':>10} {'floor':>10} {'ratio':>9}  {'target':<22} met")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
