@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WindowFactory, round_trip, settle, shown_in_window
@@ -922,11 +922,11 @@ def test_the_wheel_scrolls_past_the_demand_factor_rather_than_change_it(
     rows.setValue(0)
     before, steps = spin.value(), window.workspace.undo_stack.count()
 
-    def wheel() -> None:
-        # To the spin box, where a real wheel over its text arrives, the text not taking it.
+    def wheel(widget: QWidget) -> None:
+        # To the field, where a real wheel over its text arrives, the text not taking it.
         event = QWheelEvent(
             QPointF(5, 5),
-            QPointF(spin.mapToGlobal(QPoint(5, 5))),
+            QPointF(widget.mapToGlobal(QPoint(5, 5))),
             QPoint(),
             QPoint(0, -120),
             Qt.MouseButton.NoButton,
@@ -934,33 +934,21 @@ def test_the_wheel_scrolls_past_the_demand_factor_rather_than_change_it(
             Qt.ScrollPhase.NoScrollPhase,
             False,
         )
-        QApplication.sendEvent(spin, event)
+        QApplication.sendEvent(widget, event)
         QApplication.processEvents()
 
     window.view.setFocus()
-    wheel()
+    wheel(spin)
     assert (spin.value(), window.workspace.undo_stack.count()) == (before, steps)
     assert rows.maximum() > 0 and rows.value() > 0  # the panel scrolled instead
     spin.setFocus()  # given the keys, it takes the wheel as a spin box does
-    wheel()
+    wheel(spin)
     assert spin.value() != before
     # With nothing to scroll, a list takes the wheel as it always did: the toolbar's Show.
     show = window.menus.scenario_box
     shown = show.currentIndex()
     window.view.setFocus()
-    QApplication.sendEvent(
-        show,
-        QWheelEvent(
-            QPointF(5, 5),
-            QPointF(show.mapToGlobal(QPoint(5, 5))),
-            QPoint(),
-            QPoint(0, -120),
-            Qt.MouseButton.NoButton,
-            Qt.KeyboardModifier.NoModifier,
-            Qt.ScrollPhase.NoScrollPhase,
-            False,
-        ),
-    )
+    wheel(show)
     assert show.currentIndex() != shown
 
 
