@@ -136,18 +136,20 @@ def test_a_scenario_s_computed_hours_carry_no_arithmetic_noise(tmp_path: Path) -
     assert rows[0]["Process time (h)"] == "4.2"
 
 
-def test_hours_people_typed_are_written_exactly_however_many_digits(tmp_path: Path) -> None:
-    stream = map_from_data(
-        {
-            "format": "vsmapper",
-            "version": 1,
-            "name": "Short",
-            "stages": [{"id": "a", "name": "A", "process_time": "10m", "wait_time": "1s"}],
-        }
-    )
-    path = tmp_path / "stages.csv"
+def one_stage(process_time: str, wait_time: str) -> ValueStream:
+    """A map of one stage with these times, as typed."""
+    stage = {"id": "a", "name": "A", "process_time": process_time, "wait_time": wait_time}
+    return map_from_data({"format": "vsmapper", "version": 1, "name": "One", "stages": [stage]})
+
+
+def exported_row(stream: ValueStream, path: Path) -> dict[str, str]:
+    """The first stage's row of the map's CSV export, written to ``path``."""
     export_csv(stream, path)
-    row = next(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    return next(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+
+
+def test_hours_people_typed_are_written_exactly_however_many_digits(tmp_path: Path) -> None:
+    row = exported_row(one_stage("10m", "1s"), tmp_path / "stages.csv")
     assert float(row["Process time (h)"]) == 10 / 60
     assert float(row["Wait time (h)"]) == 1 / 3600
 
@@ -155,17 +157,7 @@ def test_hours_people_typed_are_written_exactly_however_many_digits(tmp_path: Pa
 def test_hours_worked_out_from_typed_figures_lose_their_arithmetic_s_noise(
     tmp_path: Path,
 ) -> None:
-    stream = map_from_data(
-        {
-            "format": "vsmapper",
-            "version": 1,
-            "name": "Noise",
-            "stages": [{"id": "a", "name": "A", "process_time": "2.4h-0.6d", "wait_time": "0.7d"}],
-        }
-    )
-    path = tmp_path / "stages.csv"
-    export_csv(stream, path)
-    row = next(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    row = exported_row(one_stage("2.4h-0.6d", "0.7d"), tmp_path / "stages.csv")
     # (2.4 + 4.8) / 2 is 3.5999999999999996 and 0.7 × 8 is 5.6000000000000005.
     assert (row["Process time (h)"], row["Wait time (h)"]) == ("3.6", "5.6")
 
@@ -186,19 +178,7 @@ def test_a_map_without_costs_says_its_cost_is_not_set(tmp_path: Path) -> None:
 def test_a_unit_given_twice_as_older_versions_wrote_it_goes_round_trip(tmp_path: Path) -> None:
     # Typed, "2d 3d" is refused as a range with its dash missed; written by an older
     # version, its export must still import.
-    from vsmapper.io.spreadsheet import import_spreadsheet
-
-    stream = map_from_data(
-        {
-            "format": "vsmapper",
-            "version": 1,
-            "name": "Old",
-            "stages": [
-                {"id": "a", "name": "A", "process_time": "1h 30m 30m", "wait_time": "2d 3d"}
-            ],
-        }
-    )
     path = tmp_path / "stages.csv"
-    export_csv(stream, path)
+    export_csv(one_stage("1h 30m 30m", "2d 3d"), path)
     stage = import_spreadsheet(path).stages[0]
     assert (stage.process_time.text, stage.wait_time.text) == ("1h 30m 30m", "2d 3d")

@@ -61,6 +61,18 @@ def perform(stack: QUndoStack, document: Document, text: str, edit: Edit) -> Non
         stack.push(command)
 
 
+def made_at(stack: QUndoStack, index: int) -> EditCommand | None:
+    """The edit pushed at undo index ``index``, taken just before it, if the stack took one:
+    an edit that changed nothing pushes none."""
+    command = stack.command(index) if stack.index() == index + 1 else None
+    return command if isinstance(command, EditCommand) else None
+
+
+def is_done(stack: QUndoStack, index: int, command: QUndoCommand) -> bool:
+    """Whether ``command``, pushed at ``index``, is still there and not undone."""
+    return index < stack.index() and stack.command(index) is command
+
+
 def try_perform(stack: QUndoStack, document: Document, text: str, edit: Edit) -> str | None:
     """Like ``perform``, but returns the refusal message instead of raising it."""
     try:

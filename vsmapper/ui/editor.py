@@ -13,7 +13,7 @@ from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Stage
 from vsmapper.model.text import plain_text
-from vsmapper.ui.commands import Edit, EditCommand, field_change_text, perform, try_perform
+from vsmapper.ui.commands import Edit, field_change_text, made_at, perform, try_perform
 from vsmapper.ui.units import literal_label
 from vsmapper.ui.workspace import Workspace
 
@@ -84,13 +84,12 @@ class Editor(QObject):
             self.select(kept)  # by the order before the edit
         self._order = order
 
-    def _select_on_steps(self, made_at: int, undone: list[str], redone: list[str]) -> None:
-        """Have the edit made at undo index ``made_at`` select ``undone`` when undone and
+    def _select_on_steps(self, index: int, undone: list[str], redone: list[str]) -> None:
+        """Have the edit made at undo index ``index`` select ``undone`` when undone and
         ``redone`` when done again: a deletion undone left the stage before selected, and the
-        next name typed renamed it. An edit that changed nothing made no step to mark."""
-        stack = self.workspace.undo_stack
-        made = stack.command(made_at) if stack.index() == made_at + 1 else None
-        if isinstance(made, EditCommand):
+        next name typed renamed it."""
+        made = made_at(self.workspace.undo_stack, index)
+        if made is not None:
             made.reselect = lambda done: self.select(redone if done else undone)
 
     def _nearest_known(self, gone: str, known: set[str]) -> list[str]:
@@ -186,10 +185,10 @@ class Editor(QObject):
             after = self._selected[-1] if self._selected else self.last_stage_id()
         stage = self.new_stage(after)
         text = f"Add stage after {self.name(after)}" if after else "Add stage"
-        before, made_at = self.selected_ids, self.workspace.undo_stack.index()
+        before, index = self.selected_ids, self.workspace.undo_stack.index()
         if self.try_perform(text, lambda d: d.insert_after(stage, after)):
             return None
-        self._select_on_steps(made_at, before, [stage.id])
+        self._select_on_steps(index, before, [stage.id])
         self.workspace.refresh_now()
         self.select([stage.id])
         return stage.id
@@ -201,10 +200,10 @@ class Editor(QObject):
             return None
         stage = self.new_stage(beside)
         text = f"Add stage in parallel with {self.name(beside)}"
-        before, made_at = self.selected_ids, self.workspace.undo_stack.index()
+        before, index = self.selected_ids, self.workspace.undo_stack.index()
         if self.try_perform(text, lambda d: d.insert_parallel(stage, beside)):
             return None
-        self._select_on_steps(made_at, before, [stage.id])
+        self._select_on_steps(index, before, [stage.id])
         self.workspace.refresh_now()
         self.select([stage.id])
         return stage.id
@@ -307,13 +306,13 @@ class Editor(QObject):
             for stage_id in ids:
                 document.remove_stage(stage_id)
 
-        lost, made_at = self._lost_with(ids), self.workspace.undo_stack.index()
+        lost, index = self._lost_with(ids), self.workspace.undo_stack.index()
         if not self.perform(text, delete):
             return False
         if lost:
             self.notice.emit(lost)
         kept = [i for i in self._selected if i not in ids]
-        self._select_on_steps(made_at, ids, kept or following[:1])
+        self._select_on_steps(index, ids, kept or following[:1])
         self.select(kept or following[:1])
         return True
 

@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
     QShowEvent,
-    QUndoCommand,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from vsmapper.errors import counted
-from vsmapper.ui.commands import try_perform
+from vsmapper.ui.commands import EditCommand, is_done, made_at, try_perform
 from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.docks import centre_on_screen
 from vsmapper.ui.insights_panel import ProblemLabel, panel_font, prepare_table, read_only_item
@@ -326,8 +325,8 @@ class SurveyWindow(QDialog):
         self.workspace = workspace
         self.round: SurveyRound | None = None
         self._shown_merge: SurveyMerge | None = None
-        self._applies: list[tuple[int, QUndoCommand, SurveyMerge]] = []
-        """Each apply of this round: the undo stack's index after it, its step, its answers."""
+        self._applies: list[tuple[int, EditCommand, SurveyMerge]] = []
+        """Each apply of this round: the undo index it was made at, its step, its answers."""
 
         self.stage_list = QListWidget(self)
         self.stage_list.setMaximumHeight(130)
@@ -648,15 +647,16 @@ class SurveyWindow(QDialog):
             self._say("No answers yet.")
             return
         gone = stages_gone(self.workspace.stream, merge)
+        index = self.workspace.undo_stack.index()
         problem = try_perform(
             self.workspace.undo_stack,
             self.workspace.document,
             "Apply estimate round",
             lambda document: apply_merge(document, merge, self.applied()),
         )
-        if not problem:
-            stack = self.workspace.undo_stack
-            self._applies.append((stack.index(), stack.command(stack.index() - 1), merge))
+        made = None if problem else made_at(self.workspace.undo_stack, index)
+        if made is not None:
+            self._applies.append((index, made, merge))
         self._say(problem or "")
         if not problem and gone:
             names = ", ".join(f"“{name}”" for name in gone)
@@ -669,7 +669,7 @@ class SurveyWindow(QDialog):
         again."""
         stack = self.workspace.undo_stack
         for index, command, merge in reversed(self._applies):
-            if index <= stack.index() and stack.command(index - 1) is command:
+            if is_done(stack, index, command):
                 return merge
         return None
 

@@ -18,8 +18,9 @@ FIELDS = (QAbstractSpinBox, QComboBox)
 
 class WheelScrollsPanels(QObject):
     """An application-wide filter: a wheel over a spin box or a list that does not have the
-    keys scrolls the panel under it instead, if there is one. Scrolling the Scenarios panel changed the demand
-    factor under the pointer, in thirteen undo steps, from ×1.3 to nothing."""
+    keys scrolls the panel under it instead, if there is one. Scrolling the Scenarios panel
+    changed the demand factor under the pointer, in thirteen undo steps, from ×1.3 to
+    nothing."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(watched, FIELDS):

@@ -58,6 +58,7 @@ from vsmapper.ui.units import (
     percent_text,
     rolled_pca_text,
     show_hours,
+    signed_duration,
 )
 
 REWORK_RISE = 32.0
@@ -829,8 +830,11 @@ class MapScene(QGraphicsScene):
         right = max(band.rect.right() for band in bands)
         top = min(band.rect.top() for band in bands)
         bottom = max(band.rect.bottom() for band in bands)
-        changes = changes_against(stream, today, analysis) if today and not self._unbounded else {}
-        change = changes.get("lead_time", ("", None))[0]
+        change = (
+            signed_duration(stream, analysis.lead_time_hours - today.lead_time_hours)
+            if today and not self._unbounded
+            else ""
+        )
         self._header.set_text(
             stream.name, label, _subtitle(analysis, hours, self._unbounded, change)
         )
