@@ -81,12 +81,18 @@ def saved_map(path: Path, name: str = "Feature delivery") -> Path:
     return path
 
 
+def on_a_saved_map(windows: Callable[..., MainWindow], folder: Path) -> tuple[MainWindow, Path]:
+    """A window on a map saved in ``folder``, and the map's path."""
+    path = saved_map(folder / "map.vsm.json")
+    window = windows()
+    window.file.open_path(path)
+    return window, path
+
+
 def test_a_recovered_map_returns_modified_to_its_file(
     windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = saved_map(tmp_path / "map.vsm.json")
-    window = windows()
-    window.file.open_path(path)
+    window, path = on_a_saved_map(windows, tmp_path)
     expected = edited(window, "Customer request")
     crash(window)
     answering(monkeypatch, app.RECOVER)
@@ -198,9 +204,7 @@ def test_a_start_after_a_crash_on_the_map_the_crash_had_open_does_not_say_it_is_
 ) -> None:
     # The start holds the crashed window's lock while it offers its autosave, and took that
     # for a window still open.
-    path = saved_map(tmp_path / "map.vsm.json")
-    gone = windows()
-    gone.file.open_path(path)
+    gone, path = on_a_saved_map(windows, tmp_path)
     edited(gone, "Edited")
     assert gone.file.recovery.open_file.exists()
     crash(gone)
@@ -269,9 +273,7 @@ def test_a_new_start_opens_its_file_and_still_offers_recoveries(
 def test_recovering_the_file_asked_for_replaces_it_in_one_window(
     windows: Callable[..., MainWindow], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = saved_map(tmp_path / "map.vsm.json")
-    crashed = windows()
-    crashed.file.open_path(path)
+    crashed, path = on_a_saved_map(windows, tmp_path)
     expected = edited(crashed, "Unsaved")
     crash(crashed)
     answering(monkeypatch, app.RECOVER)
