@@ -76,6 +76,15 @@ def crash(window: MainWindow) -> None:
     window.workspace.undo_stack.setClean()
 
 
+def an_orphan(windows: Callable[..., MainWindow]) -> files.Recovery:
+    """The autosave a window's crash left, its first stage renamed "Unsaved"."""
+    crashed = windows()
+    edited(crashed, "Unsaved")
+    crash(crashed)
+    (recovery,) = files.orphaned_recoveries()
+    return recovery
+
+
 def saved_map(path: Path, name: str = "Feature delivery") -> Path:
     save_map(map_from_data(feature_chain_data() | {"name": name}), path)
     return path
@@ -295,10 +304,7 @@ def test_recovering_the_file_asked_for_replaces_it_in_one_window(
 def test_the_recovery_question_has_three_answers(
     windows: Callable[..., MainWindow], qtbot: object
 ) -> None:
-    crashed = windows()
-    edited(crashed, "Unsaved")
-    crash(crashed)
-    (recovery,) = files.orphaned_recoveries()
+    recovery = an_orphan(windows)
     answers = []
     for label in ("Decide later", "Discard", "Recover"):
 
@@ -320,10 +326,7 @@ def test_every_answer_to_a_question_has_its_alt_key(
     windows: Callable[..., MainWindow], qtbot: object
 ) -> None:
     # Discard had none: a coach at the projector reached it only with Tab.
-    crashed = windows()
-    edited(crashed, "Unsaved")
-    crash(crashed)
-    (recovery,) = files.orphaned_recoveries()
+    recovery = an_orphan(windows)
     keys: list[str] = []
 
     def read_and_pick_later() -> None:
