@@ -163,6 +163,24 @@ def test_a_bottom_panel_brought_to_the_front_grows_to_be_usable(
     assert compare.height() == taller
 
 
+def test_a_panel_made_tabbed_away_leaves_the_map_its_height_until_brought_forward(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    # An edit made the tabbed-away panels it needed, and each grew the bottom panels to its
+    # own height: the first stage moved left the map 339 of its 567 pixels.
+    window = first_start(make_window, FIRST_STARTS[0])
+    compare = window.docks["Compare scenarios"]
+    assert compare.made_panel() is None and not compare.in_view()
+    map_height = window.centralWidget().height()
+    compare.panel()
+    qtbot.wait(50)
+    assert window.centralWidget().height() == map_height
+    wanted = min(needed_height(compare), bottom_room(window, compare))
+    assert compare.height() < wanted
+    window.show_dock("Compare scenarios")
+    qtbot.waitUntil(lambda: compare.height() >= wanted - 2)
+
+
 def test_panels_in_view_are_made_after_the_first_paint_the_others_when_shown(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:

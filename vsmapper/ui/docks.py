@@ -398,12 +398,12 @@ class _Resized(QObject):
         return False
 
 
-def grow_bottom_panels_when_raised(window: QMainWindow, docks: Iterable[QDockWidget]) -> None:
+def grow_bottom_panels_when_raised(window: QMainWindow, docks: Iterable[PanelDock]) -> None:
     """A bottom panel brought to the front (Charts, Compare scenarios…) grows to the height it
     asks for, up to half the window, so that it is usable without dragging; it never shrinks
     what the user made larger."""
 
-    def grow_soon(dock: QDockWidget) -> None:
+    def grow_soon(dock: PanelDock) -> None:
         # Once the tab switch has settled: Qt shows the dock before it sizes it.
         QTimer.singleShot(0, dock, lambda: _grow(window, dock))
 
@@ -411,15 +411,15 @@ def grow_bottom_panels_when_raised(window: QMainWindow, docks: Iterable[QDockWid
         dock.visibilityChanged.connect(
             lambda visible, dock=dock: grow_soon(dock) if visible else None
         )
-        if isinstance(dock, PanelDock):
-            # A panel made after its dock showed asks for its height then.
-            dock.made.connect(lambda dock=dock: grow_soon(dock) if dock.isVisible() else None)
+        # A panel made after its dock came to the front asks for its height then; one made
+        # tabbed away (an edit needing it) does when brought forward, not under the map.
+        dock.made.connect(lambda dock=dock: grow_soon(dock))
 
 
-def _grow(window: QMainWindow, dock: QDockWidget) -> None:
+def _grow(window: QMainWindow, dock: PanelDock) -> None:
     if (
-        not dock.isVisible()
-        or (isinstance(dock, PanelDock) and dock.made_panel() is None)
+        not dock.in_view()
+        or dock.made_panel() is None
         or dock.isFloating()
         or window.dockWidgetArea(dock) != BOTTOM
         or window.isFullScreen()
