@@ -46,6 +46,7 @@ from vsmapper.ui.canvas.items import (
     TimelineItem,
     tag_rect,
 )
+from vsmapper.ui.canvas.view import RELAYOUT_DELAY_MS
 
 GRID = Grid()
 
@@ -970,3 +971,21 @@ def test_a_change_that_shows_as_none_is_not_coloured(qapp: Any) -> None:
     lead = scene.headline().figures[0]
     # "±0 vs today" in green read as a gain.
     assert lead.change == "±0 vs today" and lead.change_color == theme.INK_SOFT
+
+
+def test_scroll_bars_coming_and_going_leave_the_map_s_lanes_as_they_are(
+    view: MapView, qtbot: QtBot
+) -> None:
+    # A bar showing made the view smaller, and the map was wrapped anew: a quarter of a
+    # second on a 2,000-stage map each time a move stretched the map past the view's edge.
+    assert view.horizontalScrollBar().isVisible() and view.verticalScrollBar().isVisible()
+    view.apply_room()
+    room = view.map_scene().room()
+    layouts: list[None] = []
+    view.map_scene().mapShown.connect(lambda: layouts.append(None))
+    for policy in (Qt.ScrollBarPolicy.ScrollBarAlwaysOff, Qt.ScrollBarPolicy.ScrollBarAsNeeded):
+        view.setHorizontalScrollBarPolicy(policy)
+        view.setVerticalScrollBarPolicy(policy)
+        qtbot.wait(RELAYOUT_DELAY_MS * 2)
+        assert view.room() == room and view.map_scene().room() == room
+    assert layouts == []

@@ -160,14 +160,15 @@ class MapView(QGraphicsView):
 
     def room(self) -> Room:
         """What the map is laid out for in this view: its size and readable scales."""
-        viewport = self.viewport().size()
+        # As if no scroll bar showed (bars set always on aside): a bar coming or going
+        # would otherwise wrap the map anew, seconds on a big map, and the new wrapping could
+        # bring or take the bar, over and over.
+        viewport = self.maximumViewportSize()
         width = viewport.width()
-        if self._presenting:
-            # Laid out for the width beside the scroll bar a map too big to read whole shows,
-            # whether it shows or not: the bar coming or going would otherwise wrap the map
-            # anew, and the new wrapping bring or take the bar, over and over.
-            bar = self.verticalScrollBar()
-            width += (bar.width() if bar.isVisibleTo(self) else 0) - bar.sizeHint().width()
+        always_on = self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+        if self._presenting and not always_on:
+            # Laid out for the width beside the bar a map too big to read whole shows.
+            width -= self.verticalScrollBar().sizeHint().width()
         least = readable_pixels(self.height()) / TITLE_SIZES[0]
         return Room(
             float(max(width, 1)),
