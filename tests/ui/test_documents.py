@@ -342,6 +342,10 @@ def test_the_report_adds_the_improvement_plan_page(tmp_path: Path, example: Valu
     assert "Improvement plan" in plan
     assert "Pair on reviews" in plan and "Ana" in plan and "Reviews wait for one person" in plan
     assert plan.index("Pair on reviews") < plan.index("Reviews wait for one person")
+    assert "Lead time" in plan
+    # A scenario's report lists the same plan: its lead time column was left out.
+    export_map(planned, path, scenario="AI across the stream")
+    assert pdf_text(path).split("\f")[2] == plan
 
 
 @pytest.mark.slow

@@ -372,7 +372,8 @@ def paint_report(
         if measurement is not None:
             device.newPage()
             draw_measured_page(painter, stream, measurement, PAGE)
-        draw_plan_pages(device, painter, stream, PAGE)
+        # The plan is the map's, its lead times from its scenarios: a future state has none.
+        draw_plan_pages(device, painter, stream if compared is None else compared, PAGE)
     finally:
         painter.end()
 
