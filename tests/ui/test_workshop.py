@@ -277,11 +277,15 @@ def test_a_round_applied_after_the_coach_mended_the_map_keeps_the_mending(window
     assert window.editor.delete(["review"])
     assert post(address, "b", {"coding": {"pain": "Flaky tests"}, "review": {"pca": 80}})
     answered("2 participants answered")
+    # Said before applying, not only after: the stage's row looked like any other.
+    assert survey.check_label.text() == "Check before applying: Code review"
+    assert "Code review: not in the map" in survey.check_label.toolTip()
     qtbot.mouseClick(survey.apply_button, Qt.MouseButton.LeftButton)
     # It came back on the projected map; and the deleted stage refused the whole apply.
     assert [note.text for note in window.workspace.stream.notes] == ["Flaky tests"]
     assert "Applied but for “Code review”" in survey.problem_label.text()
     answered("The map holds the answers of 2 participants")
+    assert survey.check_label.text() == "Not in the map, left out: Code review"
     # Closed, the round's list is the map's: the next round asks about a stage added since.
     added = window.editor.add_stage_after("coding")
     assert added is not None

@@ -8,6 +8,7 @@ from vsmapper.model.document import Document
 from vsmapper.model.duration import Estimate
 from vsmapper.model.stream import Note, ValueStream
 from vsmapper.workshop.merge import (
+    DELETED,
     StageAnswer,
     apply_merge,
     estimate_text,
@@ -283,3 +284,10 @@ def test_pca_far_from_the_map_is_20_points_and_a_time_the_map_has_at_0_is_not_co
     assert merge_checks(INTAKE, merge_answers(INTAKE, ["new"], only_work)) == {
         "new": ("work, %C&A from 1 answer",)
     }
+
+
+def test_a_stage_deleted_since_the_round_opened_is_named_before_applying() -> None:
+    merge = merge_answers(INTAKE, ["intake"], [{"intake": answer(wait="1d")}] * 2)
+    without = INTAKE.replaced(stages=[s for s in INTAKE.stages if s.id != "intake"], flows=[])
+    assert merge_checks(without, merge) == {"intake": (DELETED,)}
+    assert f"CHECK: {DELETED}" in merge_text(merge, without)

@@ -45,6 +45,7 @@ from vsmapper.ui.dialogs import resize_for_screen
 from vsmapper.ui.docks import centre_on_screen
 from vsmapper.ui.insights_panel import ProblemLabel, panel_font, prepare_table, read_only_item
 from vsmapper.workshop.merge import (
+    DELETED,
     FIELD_WORDS,
     StageMerge,
     SurveyMerge,
@@ -496,12 +497,18 @@ class SurveyWindow(QDialog):
         # Beside Apply merge, the stages to look at first, each with why.
         checks = merge_checks(self.workspace.stream, merge)
         self._show_checks(merge, checks)
-        to_check = [stage for stage in merge.stages if stage.id in checks] if not held else []
+        # Applied, the stages deleted since the round opened are all left to say.
+        to_check = [
+            stage
+            for stage in merge.stages
+            if stage.id in checks and (not held or checks[stage.id] == (DELETED,))
+        ]
         # A few names: with dozens, the line took the table's room on a projector.
         names = [stage.name for stage in to_check[:CHECK_NAMES]]
         if len(to_check) > CHECK_NAMES:
             names.append(f"{len(to_check) - CHECK_NAMES} more")
-        self.check_label.setText(f"Check before applying: {', '.join(names)}" if names else "")
+        heading = "Not in the map, left out" if held else "Check before applying"
+        self.check_label.setText(f"{heading}: {', '.join(names)}" if names else "")
         self.check_label.setToolTip(
             "\n".join(f"{stage.name}: {'; '.join(checks[stage.id])}" for stage in to_check)
         )

@@ -205,23 +205,24 @@ def _map_text(stage: Stage, name: str) -> str:
     return estimate.text
 
 
+DELETED = "not in the map: applying leaves its answers out"
+
+
 def merge_checks(stream: ValueStream, merge: SurveyMerge) -> dict[str, tuple[str, ...]]:
     """Per stage id, what to look at before applying, in words: "wait far from the map
     (2d)", "1 answer" (or "work from 1 answer" when others answered more). Stages with
-    nothing to check are left out; one deleted since the round opened is compared with
-    nothing."""
+    nothing to check are left out; one deleted since the round opened is ``DELETED``."""
     by_id = {stage.id: stage for stage in stream.stages}
     checks: dict[str, tuple[str, ...]] = {}
     for stage_merge in merge.stages:
         stage = by_id.get(stage_merge.id)
-        words = (
-            [
-                f"{FIELD_WORDS[name]} far from the map ({_map_text(stage, name)})"
-                for name in far_from_map(stage, stage_merge, stream.calendar)
-            ]
-            if stage is not None
-            else []
-        )
+        if stage is None:
+            checks[stage_merge.id] = (DELETED,)
+            continue
+        words = [
+            f"{FIELD_WORDS[name]} far from the map ({_map_text(stage, name)})"
+            for name in far_from_map(stage, stage_merge, stream.calendar)
+        ]
         single = single_answers(stage_merge)
         if stage_merge.answers == 1:
             words.append("1 answer")
