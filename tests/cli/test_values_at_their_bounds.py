@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vsmapper.cli import main
 
@@ -143,3 +146,90 @@ def test_a_scenario_below_the_stage_floors_is_refused_by_its_path(
         f"vsmapper: error: {path}: scenarios[0] 'S'.overrides.a.{field}: 1e-200 is out of "
         f"range; it must be {floor} or more\n"
     )
+
+
+@st.composite
+def maps_at_their_bounds(draw: st.DrawFn) -> dict[str, object]:
+    """Two or three stages in a chain, each field at a bound or an everyday value, the last
+    sending work back, with an AI idea whose side effect reaches it and a scenario."""
+    size = draw(st.integers(2, 3))
+    ids = [f"s{number}" for number in range(size)]
+    times = st.sampled_from([0, "1h", "1d", 876_600])
+    stages = [
+        {
+            "id": stage_id,
+            "name": f"Stage {number}",
+            "process_time": draw(times),
+            "wait_time": draw(times),
+            "wait_kind": draw(st.sampled_from(["queue", "fixed"])),
+            "pca": draw(st.sampled_from([0.01, 50, 90, 100])),
+            "people": draw(st.sampled_from([0.01, 1, 10_000, 1_000_000])),
+            "availability": draw(st.sampled_from([0.0001, 1])),
+        }
+        for number, stage_id in enumerate(ids)
+    ]
+    stages[-1]["rework_to"] = draw(st.sampled_from(ids))
+    factors = st.sampled_from([0, 0.5, 1, 100])
+    stages[0]["ai"] = [
+        {
+            "id": "idea",
+            "name": "Idea",
+            "process_time_factor": draw(factors),
+            "wait_time_factor": draw(factors),
+            "pca_delta": draw(st.sampled_from([-100, 0, 100])),
+            "also": [
+                {
+                    "stage": ids[-1],
+                    "process_time_factor": draw(factors),
+                    "wait_time_factor": draw(factors),
+                    "pca_delta": draw(st.sampled_from([-100, 0, 100])),
+                }
+            ],
+        }
+    ]
+    people = draw(st.sampled_from([None, 0.01, 1_000_000]))
+    return {
+        "format": "vsmapper",
+        "version": 2,
+        "name": "Bounds combined",
+        "demand_per_week": draw(st.sampled_from([None, 0.01, 5, 1_000_000])),
+        "stages": stages,
+        "flows": [{"from": a, "to": b} for a, b in itertools.pairwise(ids)],
+        "scenarios": [
+            {
+                "id": "s",
+                "name": "S",
+                "ai": ["idea"],
+                "overrides": {} if people is None else {ids[-1]: {"people": people}},
+                "demand_factor": draw(st.sampled_from([0.01, 1, 100])),
+            }
+        ],
+    }
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=maps_at_their_bounds())
+def test_bounds_combined_give_strict_results(
+    data: dict[str, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A thousand people calibrated on a tiny load and an idea that took all of a stage's
+    # %C&A made waits of 1e300 hours, then infinities: a traceback, and the app closed.
+    path = tmp_path / "bounds.vsm.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    for command in (
+        ["analyze", "--json"],
+        ["analyze", "--json", "--scenario", "S"],
+        ["analyze"],
+        ["forecast", "--json", "--trials", "50", "--seed", "1", "--scenario", "S"],
+    ):
+        code = main([command[0], str(path), *command[1:]])
+        out, err = capsys.readouterr()
+        if code == 3 and command[0] == "forecast":
+            # A scenario that overloads a stage has no forecast, and says so in a line.
+            assert err.endswith("grows without bound\n") and err.count("\n") == 1, err
+            continue
+        assert (code, err) == (0, ""), command
+        if "--json" in command:
+            json.loads(out, parse_constant=_refuse)

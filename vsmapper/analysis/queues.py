@@ -70,9 +70,10 @@ def queue_factor(rho: float, servers: float) -> float:
     return rho ** (math.sqrt(2 * (c + 1)) - 1) / (c * (1 - rho))
 
 
-MAX_RATIO = 1e300
-"""The largest ratio of two queues' waits: past any real map, within a float, so every figure
-made from it stays finite."""
+MAX_RATIO = 1e100
+"""The largest ratio of two queues' waits: past any real map, and far enough within a float
+that every figure made from it stays finite: a wait of 1e300 times a day, redone thousands
+of times over thousands of stages and costed, was infinite, and its leverage not a number."""
 
 
 def _log_queue_factor(rho: float, servers: float) -> float:
