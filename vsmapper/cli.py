@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -473,6 +475,9 @@ def run_app(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     skip_pydantic_plugin_search()
+    if sys.stdout is None:
+        # Closed before the start: print() would drop the output without a word.
+        sys.stdout = _ClosedOutput()
     argv = list(sys.argv[1:] if argv is None else argv)
     is_subcommand = bool(argv) and argv[0] in SUBCOMMANDS
     try:
@@ -523,6 +528,18 @@ def _refuse_a_misspelt_command(argv: Sequence[str]) -> None:
     close = difflib.get_close_matches(argv[0], SUBCOMMANDS, n=1, cutoff=0.7)
     if close:
         raise UsageError(f"unknown command {quoted(argv[0])}; did you mean '{close[0]}'?")
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output closed before VSMapper started: writing to it fails as to a closed file."""
+
+    def write(self, text: object) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+    @property
+    def buffer(self) -> _ClosedOutput:
+        """Bytes written fail as text does."""
+        return self
 
 
 def _discard_standard_output() -> None:

@@ -64,3 +64,25 @@ def test_a_full_standard_output_is_one_error_line(args: list[str]) -> None:
         3,
         "vsmapper: error: standard output: cannot be written (No space left on device)\n",
     )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes a POSIX file descriptor")
+@pytest.mark.parametrize(
+    "args",
+    [["export", "{map}", "-.csv"], ["analyze", "{map}", "--json"], ["forecast", "{map}"]],
+)
+def test_a_closed_standard_output_is_one_error_line(args: list[str]) -> None:
+    # Started with it closed (`>&-`), Python has no sys.stdout: the output went nowhere,
+    # and the last flush a traceback.
+    command = [arg.format(map=example_map_path()) for arg in args]
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m vsmapper "$@" >&-', sys.executable, *command],
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert (result.returncode, result.stderr) == (
+        3,
+        "vsmapper: error: standard output: cannot be written (it is closed)\n",
+    )
