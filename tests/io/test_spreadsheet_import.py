@@ -822,6 +822,25 @@ def test_a_sheet_with_too_many_columns_is_refused(tmp_path: Path) -> None:
         import_spreadsheet(csv_path)
 
 
+def test_a_value_far_past_the_columns_read_is_refused_not_left_out(tmp_path: Path) -> None:
+    # Column 105 of a sheet not declaring its size: "People" and its 7 were left out, and
+    # the stage imported with 1 person, unsaid. Column 101 alone was refused.
+    cells = b'<c r="A%d" t="inlineStr"><is><t>%s</t></is></c><c r="DA%d"%s>%s</c>'
+    rows = cells % (1, b"Stage", 1, b' t="inlineStr"', b"<is><t>People</t></is>")
+    rows_two = cells % (2, b"Review", 2, b"", b"<v>7</v>")
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData><row r="1">'
+        + rows
+        + b'</row><row r="2">'
+        + rows_two
+        + b"</row></sheetData></worksheet>"
+    )
+    path = _workbook_with(tmp_path, {"xl/worksheets/sheet1.xml": sheet})
+    with pytest.raises(VSMapperError, match=r"more than 100 columns \(row 1\); at most 100"):
+        import_spreadsheet(path)
+
+
 def test_a_huge_file_is_refused_unread(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 1000)
     path = write_csv(tmp_path, "Stage\n" + "A\n" * 1000)

@@ -444,14 +444,18 @@ def _cells(
     0.85 in a cell shown as a percentage is marked, since it means 85. Only a fraction's
     style is looked up: that is all a percentage can mean here.
     """
-    # One column more than is read, to tell a row that is too wide; those past it are left
-    # out, as openpyxl leaves them out of rows asked for by width.
-    cells = [EMPTY] * (MAX_COLUMNS + 1)
+    cells = [EMPTY] * MAX_COLUMNS
     width = 0
     for cell in parsed:
         column, value = cell["column"], cell["value"]
-        if column > MAX_COLUMNS + 1:
-            continue
+        if column > MAX_COLUMNS:
+            # Any value past them, however far: one in column 105 was left out unsaid.
+            if value is None:
+                continue
+            raise VSMapperError(
+                f"{path}: a sheet has more than {MAX_COLUMNS} columns (row {number}); "
+                f"at most {MAX_COLUMNS} are read"
+            )
         if cell["data_type"] == "e":
             value = ErrorValue(str(value))
         cells[column - 1] = Cell(
@@ -465,9 +469,4 @@ def _cells(
             width = column
     while width and cells[width - 1].value is None:
         width -= 1
-    if width > MAX_COLUMNS:
-        raise VSMapperError(
-            f"{path}: a sheet has more than {MAX_COLUMNS} columns (row {number}); "
-            f"at most {MAX_COLUMNS} are read"
-        )
     return cells[:width]
