@@ -167,3 +167,19 @@ def test_a_name_written_on_two_lines_in_a_cell_is_one_line_on_the_map(tmp_path: 
     stream, _ = imported(path)
     assert [stage.name for stage in stream.stages] == ["Code review", "QA test"]
     assert [(flow.source, flow.target) for flow in stream.flows] == [("code-review", "qa-test")]
+
+
+@pytest.mark.parametrize(
+    ("third", "said"),
+    [("3", "has the Map order of row 2 ('C')"), ("", "has no Map order")],
+)
+def test_a_map_order_with_a_blank_or_a_number_twice_is_named(
+    tmp_path: Path, third: str, said: str
+) -> None:
+    sorted_by_order = imported(write_csv(tmp_path, "Stage,Map order\nC,3\nA,1\nB,2\n"))[0]
+    assert [stage.name for stage in sorted_by_order.stages] == ["A", "B", "C"]
+    path = write_csv(tmp_path, f"Stage,Map order\nC,3\nA,1\nB,{third}\n")
+    stream, notices = imported(path)
+    # Read in the sheet's order, as before, but no longer without a word.
+    assert [stage.name for stage in stream.stages] == ["C", "A", "B"]
+    assert notices == [f"row 4 ('B') {said}, so the stages are read in the sheet's order"]

@@ -757,7 +757,7 @@ def read_map(
     stage_rows = read_stage_rows(
         workbook.stages, file_calendar, problems, may_be_empty=workbook.settings is not None
     )
-    rows = _in_map_order(_without_a_total(stage_rows, problems))
+    rows = _in_map_order(_without_a_total(stage_rows, problems), problems)
     # Without Kind and Phase columns, the AI suggestions and side effects, and the phase
     # shares, go by what the names say, as for a stage typed on the map.
     phase: Phase = "ideation"
@@ -1232,14 +1232,30 @@ def _number_or_none(cell: Cell) -> float | int | None:
         return None
 
 
-def _in_map_order(rows: list[StageRow]) -> list[StageRow]:
+def _in_map_order(rows: list[StageRow], problems: Problems) -> list[StageRow]:
     """The rows by their Map order when each has its own, as the export numbers them.
 
     A sheet sorted by another column then imports as the same map: a blank Next leads to
-    the stage below in the map, not in the sheet.
+    the stage below in the map, not in the sheet. A Map order with a blank or a number
+    given twice is noted, and the rows are read in the sheet's order.
     """
     orders = [row.map_order for row in rows]
-    if None in orders or len(set(orders)) < len(orders):
+    if all(order is None for order in orders):
+        return rows
+    first: dict[float | int, StageRow] = {}
+    for row in rows:
+        if row.map_order is None:
+            broken = "has no Map order"
+        elif row.map_order in first:
+            other = first[row.map_order]
+            broken = f"has the Map order of row {other.row} ({quoted(other.fields['name'])})"
+        else:
+            first[row.map_order] = row
+            continue
+        problems.notice(
+            f"row {row.row} ({quoted(row.fields['name'])}) {broken}, so the stages are "
+            "read in the sheet's order"
+        )
         return rows
     return sorted(rows, key=lambda row: row.map_order or 0)
 
