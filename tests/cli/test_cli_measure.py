@@ -249,6 +249,11 @@ def test_measure_the_example_history_onto_the_example_map(
         (["measure", "{log}", "--out", "{dir}/out.json"], "name it *.vsm.json or *.xlsx", 2),
         (["measure", "{log}", "--map", "{map}", "--out", "{map}"], "is an input file", 2),
         (["forecast", "--from-history", "{log}"], "needs --items N or --by DATE", 2),
+        (
+            ["forecast", "{map}", "--from-history", "{log}", "--items", "5", "--scenario", "x"],
+            "--scenario goes with a map's forecast",
+            2,
+        ),
     ],
 )
 def test_errors_are_one_line_exit_2_for_usage_and_3_for_input(

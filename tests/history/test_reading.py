@@ -233,6 +233,23 @@ def test_a_wide_file_with_a_bad_date_still_names_its_row(tmp_path: Path) -> None
         read_history(path)
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_wide_file_with_a_status_given_twice_says_so(tmp_path: Path, suffix: str) -> None:
+    # Its second column was called 'Backlog_duplicated_0', a status nobody wrote, and the
+    # forecast from history went on with it.
+    rows = [["Item", "Backlog", "Backlog", "Done"], ["A", "2026-01-05", "2026-01-06", "2026-01-07"]]
+    path = tmp_path / f"wide{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    else:
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(path)
+    with pytest.raises(VSMapperError, match=r": two columns are 'Backlog'; .*: keep one$"):
+        read_history(path)
+
+
 def intervals_csv(path: Path) -> Path:
     """The hand history as visits (B's second dev pass and the last exits included)."""
     path.write_text(

@@ -226,6 +226,12 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
 
     if (args.items is None) == (args.by is None):
         raise UsageError("forecast --from-history needs --items N or --by DATE (one of them)")
+    if args.scenario is not None:
+        # Said, not ignored: the forecast would have looked like the scenario's.
+        raise UsageError(
+            "--scenario goes with a map's forecast; one --from-history goes by the "
+            "throughput the history measured"
+        )
     by = parse_date_text(args.by, "--by").date() if args.by else None
     _, _, measurement = measured(args.from_history, args.file, staged=False)
     found = throughput_forecast(

@@ -454,14 +454,28 @@ def _xlsx_table(path: Path) -> pl.DataFrame:
 
 
 def _unique_headers(names: list[str]) -> list[str]:
+    """The names with a name given again told apart, as the CSV reader tells them apart."""
     seen: dict[str, int] = {}
     unique = []
     for name in names:
         base = name.strip() or "(blank)"
         count = seen.get(base, 0)
         seen[base] = count + 1
-        unique.append(base if count == 0 else f"{base}_{count}")
+        unique.append(base if count == 0 else f"{base}{AGAIN}{count - 1}")
     return unique
+
+
+AGAIN = "_duplicated_"
+"""What the CSV reader adds to a column name given again, with a count from 0."""
+
+
+def _given_again(headers: list[str], columns: list[str]) -> str | None:
+    """The first of ``columns`` named as another column of ``headers`` is, by that name."""
+    for column in columns:
+        base, again, count = column.rpartition(AGAIN)
+        if again and count.isdigit() and base in headers:
+            return base
+    return None
 
 
 TITLE_ROWS = 4
@@ -532,6 +546,12 @@ def history_from_table(table: pl.DataFrame, source: str, skipped: int = 0) -> Hi
                 "give 'Item', 'At', 'To' (a row per status change), 'Item', 'Status', "
                 "'Entered', 'Exited' (a row per visit), or 'Item' and a column per status "
                 "holding the date the item entered it"
+            )
+        twice = _given_again(headers, status_columns)
+        if twice is not None:
+            raise VSMapperError(
+                f"{source}: two columns are '{twice[:60]}'; a status has one column of the "
+                "dates items entered it: keep one"
             )
         layout = "wide"
         events = _wide(table, source, item, status_columns, kind)
