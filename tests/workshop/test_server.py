@@ -289,6 +289,23 @@ def test_a_number_too_long_to_read_is_refused(survey, number: str, message: str)
     assert survey.responses == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"participant": "a", "participant": "b", "stages": {}}',
+        b'{"participant": "a", "stages": {"coding": {"pca": 50, "pca": 90}}}',
+    ],
+)
+def test_an_answer_giving_a_key_twice_is_refused(survey, body: bytes) -> None:
+    # Which of the two counted was the JSON reader's choice, not the participant's.
+    status, _, reply = request(
+        survey, "POST", base(survey) + "/answers", body, {"Content-Type": "application/json"}
+    )
+    assert status == 400
+    assert "is given twice; give it once" in json.loads(reply)["error"]
+    assert survey.responses == 0
+
+
 def test_a_huge_body_is_refused_unread(survey) -> None:
     body = b"{" + b" " * MAX_BODY_BYTES + b"}"
     status, _, reply = request(

@@ -137,10 +137,22 @@ def _answer_integer(text: str) -> int:
     return int(text)
 
 
+def _answer_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object of a posted answer; one giving a key twice is an AnswerError, as in a map."""
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        keys = [key for key, _ in pairs]
+        twice = next(key for place, key in enumerate(keys) if key in keys[:place])
+        raise AnswerError(f"'{twice[:60]}' is given twice; give it once")
+    return found
+
+
 def answer_data(body: bytes) -> object:
     """The JSON of a posted answer, or AnswerError."""
     try:
-        return json.loads(body.decode("utf-8"), parse_int=_answer_integer)
+        return json.loads(
+            body.decode("utf-8"), parse_int=_answer_integer, object_pairs_hook=_answer_object
+        )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise AnswerError("the answer is not valid JSON") from None
 
