@@ -774,6 +774,12 @@ def test_esc_in_a_panel_s_table_gives_the_keys_back_to_the_map(
     assert QApplication.focusWidget() is table
     QTest.keyClick(table, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is window.view
+    # From the tabs under the map, which Tab from the map reaches: there Esc did nothing,
+    # and the arrow keys went on switching panels.
+    tabs = next(bar for bar in window.findChildren(QTabBar) if bar.parentWidget() is window)
+    tabs.setFocus()
+    QTest.keyClick(tabs, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.view
     # From a floating panel too, a window of its own.
     window.docks["Stages"].setFloating(True)
     window.docks["Stages"].activateWindow()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -356,11 +356,11 @@ class MainWindow(QMainWindow):
         if self.menus.presentation_action.isChecked() and event.key() == Qt.Key.Key_Escape:
             self.toggle_presentation(False)
             return
-        # Tab goes round a table's cells, never out: Esc, left to the window, leaves a panel.
+        # Tab goes round a table's cells, never out: Esc, left to the window, leaves a panel,
+        # or the tabs of the panels tabbed together, which Tab from the map reaches too.
         focus = QApplication.focusWidget() or self
-        if event.key() == Qt.Key.Key_Escape and any(
-            d.isAncestorOf(focus) for d in self.docks.values()
-        ):
+        in_panels = any(d.isAncestorOf(focus) for d in self.docks.values())
+        if event.key() == Qt.Key.Key_Escape and (in_panels or isinstance(focus, QTabBar)):
             self.activateWindow()  # from a floating panel, a window of its own
             self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
