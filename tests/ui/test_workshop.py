@@ -796,8 +796,8 @@ def listed_texts(window: MainWindow) -> list[str]:
 
 
 def test_the_list_beside_the_map_reads_as_the_notes_on_it(make_window, monkeypatch) -> None:
-    # Map order, not the file's; the map's own last; done ticked; a blank or long text as a
-    # note on the map shows it.
+    # Kaizen bursts first, then pain points, each in map order, not the file's; the map's
+    # own last; done ticked; a blank or long text as a note on the map shows it.
     notes = [
         ("deploy", "pain", "Rollback is manual"),
         *WORKSHOP_NOTES[:5],
@@ -810,10 +810,18 @@ def test_the_list_beside_the_map_reads_as_the_notes_on_it(make_window, monkeypat
     document.add_note(Note(id="fixed", stage="qa", kind="pain", text="Flaky", status="done"))
     window.workspace.refresh_now()
     shown = listed_texts(window)
-    assert shown[:2] == ["Discovery & prioritisation", "Monthly prioritisation meeting"]
-    assert shown.index("Coding") < shown.index("(no text yet)") < shown.index("Code review")
-    assert "x" * 59 + "…" in shown and "✓ Flaky" in shown
-    assert shown.index("Deploy to production") < shown.index("The whole map")
+    assert shown[:6] == [
+        "Discovery & prioritisation",
+        "Weekly 30-min triage instead of monthly meeting",
+        "Coding",
+        "(no text yet)",
+        "The whole map",
+        "Flow review",
+    ]
+    pains = shown[6:]
+    assert pains[:2] == ["Discovery & prioritisation", "Monthly prioritisation meeting"]
+    assert pains.index("Coding") < pains.index("x" * 59 + "…") < pains.index("Code review")
+    assert "✓ Flaky" in pains
     # A right click on a listed note gives its menu; a double-click edits it.
     listing = window.workshop.note_list
     label = next(label for label in listing.findChildren(QLabel) if label.text() == "Flow review")

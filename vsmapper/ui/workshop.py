@@ -360,8 +360,9 @@ class Workshop:
         return True
 
     def list_notes(self) -> None:
-        """Presenting, list beside the map in map order the notes it has no room for, or at
-        the agenda's Plan step its kaizen bursts with who does each by when."""
+        """Presenting, list beside the map the notes it has no room for, kaizen bursts first
+        (a short list hid the plan's under pain points), each kind in map order; or at the
+        agenda's Plan step its kaizen bursts with who does each by when."""
         window = self.window
         stream = self.workspace.stream
         plan = self.agenda.step == PLAN_STEP
@@ -374,6 +375,7 @@ class Workshop:
             (stage.name, note) for stage in stream.stages for note in by_stage.get(stage.id, [])
         ]
         notes += [("The whole map", note) for note in stream.notes if note.stage is None]
+        notes.sort(key=lambda listed: listed[1].kind != "kaizen")  # stable: map order stays
         if plan:
             notes = [(where, note) for where, note in notes if note.kind == "kaizen"]
         if not notes:
