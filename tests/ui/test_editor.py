@@ -692,6 +692,20 @@ def test_an_edit_that_goes_through_clears_an_earlier_refusal(make_window: Window
     assert window.message_label.text() == ""
 
 
+def test_a_bare_number_typed_on_the_map_says_it_is_read_as_hours(
+    make_window: WindowFactory,
+) -> None:
+    # A wait of 2 meant as days went in as 2 hours, unseen; the phones say so as it is typed.
+    window = make_window(files.example_map())
+    window.editor.type_field("coding", "wait_time", " 2 ")
+    assert window.workspace.stream.stage("coding").wait_time.likely_hours() == 2
+    assert window.message_label.text() == "Coding · Wait time: 2 = 2 hours (2d for days)"
+    window.editor.type_field("coding", "process_time", "1")
+    assert window.message_label.text() == "Coding · Process time: 1 = 1 hour (1d for days)"
+    window.editor.type_field("coding", "wait_time", "2d")
+    assert "Wait time" not in window.message_label.text()
+
+
 def test_the_view_menu_shows_and_hides_the_improvement_plan(make_window: WindowFactory) -> None:
     window = make_window(files.example_map())
     toggles = {action.text(): action for action in window.menus.view_menu.actions()}

@@ -50,6 +50,18 @@ def typed_value(stage: Stage, field: str, text: str, calendar: Calendar) -> Any:
     return value
 
 
+_BARE_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
+def bare_hours(field: str, text: str) -> str | None:
+    """What a bare number typed for a time reads as, "2 hours": said, since a 2 meant as
+    days goes in as hours unseen; None for any other text or field."""
+    typed = text.strip()
+    if field not in DURATIONS or not _BARE_NUMBER.fullmatch(typed):
+        return None
+    return f"{typed} hour" if typed == "1" else f"{typed} hours"
+
+
 def read_stage_field(field: str, text: str) -> Any:
     """The value a typed stage field means; ``ValueError`` when the text cannot mean one.
 

@@ -13,7 +13,14 @@ from vsmapper.errors import VSMapperError
 from vsmapper.model.document import Change, Document
 from vsmapper.model.stream import Stage
 from vsmapper.model.text import plain_text
-from vsmapper.ui.commands import Edit, field_change_text, made_at, perform, try_perform
+from vsmapper.ui.commands import (
+    FIELD_LABELS,
+    Edit,
+    field_change_text,
+    made_at,
+    perform,
+    try_perform,
+)
 from vsmapper.ui.units import literal_label
 from vsmapper.ui.workspace import Workspace
 
@@ -259,7 +266,7 @@ class Editor(QObject):
 
     def type_field(self, stage_id: str, field: str, text: str) -> bool:
         """Set a field from the text typed for it on the map, read as the table reads it."""
-        from vsmapper.io.typed import typed_value
+        from vsmapper.io.typed import bare_hours, typed_value
 
         stream = self.workspace.stream
         try:
@@ -267,7 +274,15 @@ class Editor(QObject):
         except ValueError as error:
             self.problem.emit(f"{self.name(stage_id)}: {error}")
             return False
-        return self.set_field(stage_id, field, value)
+        done = self.set_field(stage_id, field, value)
+        hours = bare_hours(field, text)
+        if done and hours:
+            typed = text.strip()
+            label = FIELD_LABELS[field].capitalize()
+            self.notice.emit(
+                f"{self.name(stage_id)} · {label}: {typed} = {hours} ({typed}d for days)"
+            )
+        return done
 
     def move(self, positions: dict[str, tuple[float, float]]) -> None:
         """Pin stages where they were dragged."""
