@@ -183,3 +183,20 @@ def test_a_map_order_with_a_blank_or_a_number_twice_is_named(
     # Read in the sheet's order, as before, but no longer without a word.
     assert [stage.name for stage in stream.stages] == ["C", "A", "B"]
     assert notices == [f"row 4 ('B') {said}, so the stages are read in the sheet's order"]
+
+
+def test_a_csv_time_as_a_sheet_shows_one_reads_as_hours_and_minutes(tmp_path: Path) -> None:
+    # As a CSV writes a cell shown as a time: '04:30' was refused as "not a duration".
+    path = write_csv(tmp_path, "Stage,Process time (h),Wait time\nA,0:45,04:30\nB,2,126:05\n")
+    stream, _ = imported(path)
+    assert [stage.wait_time.text for stage in stream.stages] == ["4h 30m", "126h 5m"]
+    assert stream.stages[0].process_time.text == "45m"
+
+
+def test_a_bare_duration_with_a_thousands_comma_is_advised_as_one_with_a_unit(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(tmp_path, 'Stage,Process time (h)\nA,"1,200"\n')
+    assert problems_of(path) == [
+        "row 2, Process time: '1,200' is not a duration (write it without the comma: 1200h)"
+    ]

@@ -560,6 +560,11 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
             return Estimate.read(float(value))
         value = format_number(value)
     text = value.strip()
+    clock = _CLOCK.fullmatch(text)
+    if clock:
+        # As a CSV writes a cell shown as a time: what the cell showed.
+        hours, minutes, seconds = clock.groups()
+        return _clock_time(int(hours) * 60 + int(minutes) + int(seconds or 0) / 60)
     if unit and not re.search(r"[a-zA-Z]", text):
         text += unit
     try:
@@ -567,8 +572,14 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
     except TooLongError:
         raise  # a duration past its bounds says so ("at most 100 years")
     except ValueError:
-        advice = decimal_comma_hint(value) or "try 3d, 4h, 90m, 2-5d"
+        # A bare "1,200" is hours, and is advised as "1,200h" is.
+        unit_written = text if re.search(r"[a-zA-Z]", text) else f"{text}h"
+        advice = decimal_comma_hint(unit_written) or "try 3d, 4h, 90m, 2-5d"
         raise ValueError(f"{value.strip()!r} is not a duration ({advice})") from None
+
+
+_CLOCK = re.compile(r"(\d{1,6}):([0-5]\d)(?::([0-5]\d))?")
+"""Hours and minutes (and seconds) as a sheet shows a time: ``04:30``, ``126:05``."""
 
 
 def _clock_time(minutes: float) -> Estimate:
