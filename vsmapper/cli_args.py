@@ -56,12 +56,17 @@ def number(
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{quoted(text)} is not a finite number")
         if low is not None and value < low:
-            raise argparse.ArgumentTypeError(f"{text} is below {low:g}")
+            raise argparse.ArgumentTypeError(f"{text} is below {_plainly(low)}")
         if high is not None and value > high:
-            raise argparse.ArgumentTypeError(f"{text} is above {high:g}")
+            raise argparse.ArgumentTypeError(f"{text} is above {_plainly(high)}")
         return value
 
     return parse
+
+
+def _plainly(bound: float) -> str:
+    """A bound as the help and the docs write it: ``1,000,000``, not ``1e+06``."""
+    return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
 
 
 def add_map_input(parser: argparse.ArgumentParser, optional: bool = False) -> None:

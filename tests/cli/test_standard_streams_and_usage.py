@@ -69,7 +69,7 @@ def test_export_writes_csv_or_a_map_to_standard_output(
         (["export", "-", "x.png", "--scale", "nan"], "argument --scale: 'nan' is not a finite"),
         (["export", "-", "x.png", "--scale", "inf"], "'inf' is not a finite number"),
         (["export", "-", "x.png", "--scale", "1e308"], "1e308 is above 20"),
-        (["forecast", "-", "--trials", "1000000001"], "1000000001 is above 1e+06"),
+        (["forecast", "-", "--trials", "1000000001"], "1000000001 is above 1,000,000"),
         (
             ["forecast", "-", "--trials", "abc"],
             "'abc' is not a whole number (see 'vsmapper forecast --help')",

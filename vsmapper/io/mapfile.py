@@ -234,6 +234,8 @@ def parse_map_bytes(raw: bytes, source: str) -> ValueStream:
         stream = _quickly_read(raw.removeprefix(codecs.BOM_UTF8), source)
         if stream is not None:
             return stream
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise VSMapperError(f"{source}: UTF-16 text; a map file is UTF-8: save it as UTF-8")
         if b"\x00" in raw[:8192]:
             raise VSMapperError(f"{source}: a binary file, not a map file (.vsm.json text)")
         try:
