@@ -24,6 +24,7 @@ from vsmapper.ui.chart_panel import (
     SLIDE_WIDTH,
     TIME_BAR_LINES,
     ChartsPanel,
+    ForecastChart,
     WorkingTimeAxis,
     _place,
     _plot,
@@ -104,14 +105,23 @@ def test_the_charts_follow_the_shown_scenario(
     assert panel.scenario_chart.labels.colours() == [theme.INK, WORSE, BETTER, WORSE, BETTER]
 
 
+def axis_values_shown(chart: ForecastChart) -> bool:
+    """Whether the forecast's axes write their numbers."""
+    item = chart.plot.getPlotItem()
+    return all(item.getAxis(side).style["showValues"] for side in ("bottom", "left"))
+
+
 def test_the_forecast_runs_off_the_gui_thread(panel: ChartsPanel, qtbot: object) -> None:
     chart = panel.forecast_chart
+    # Before a run, no scale round no bars: the axis read 5m to 55m.
+    assert not axis_values_shown(chart)
     chart.run(seed=7)
     qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
     result = panel.last_forecast
     assert result is not None and result.seed == 7
     assert chart.lines["P50"] <= chart.lines["P85"] <= chart.lines["P95"]
     assert chart.lines["P85"] == result.p85_hours
+    assert axis_values_shown(chart)
     assert chart._marks["P85"].label.toPlainText().startswith("P85 ")
     assert "85% within" in chart.summary.text()
     panel.workspace.show_scenario("coding-assistant-only")
@@ -213,6 +223,7 @@ def test_another_map_clears_the_forecast_and_its_run(panel: ChartsPanel, qtbot: 
     panel.workspace.load(synthetic_map(5), None)
     qtbot.waitUntil(lambda: not chart.running, timeout=10_000)  # type: ignore[attr-defined]
     assert chart.last_forecast is None and chart.lines == {}
+    assert not axis_values_shown(chart)
     assert chart.summary.text() == "Run a forecast to see when items are likely to be done."
     assert not any(line.isVisible() for line in chart._marks.values())
     assert chart.progress.value() == 0 and chart.run_button.isEnabled()

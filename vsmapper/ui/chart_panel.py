@@ -539,6 +539,12 @@ class ForecastChart(QWidget):
         self._bars, self._marks = histogram_items(
             self.plot.getPlotItem(), "ideation", [("nominal", theme.PROCESS)]
         )
+        self._show_scales(False)
+
+    def _show_scales(self, shown: bool) -> None:
+        """The axes' numbers, only round a forecast: around no bars they read 5m to 55m."""
+        for side in ("bottom", "left"):
+            self.plot.getPlotItem().getAxis(side).setStyle(showValues=shown)
 
     def add_section(self, widget: QWidget) -> None:
         """Show another forecast (from a history's throughput) above the histogram."""
@@ -582,6 +588,7 @@ class ForecastChart(QWidget):
             line.hide()
         # Not the last map's hours and counts around no bars.
         self.plot.getPlotItem().setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        self._show_scales(False)
         set_title(self.plot.getPlotItem(), FORECAST_TITLE)
         self.progress.setValue(0)
         self.summary.setText(NO_FORECAST)
@@ -648,6 +655,7 @@ class ForecastChart(QWidget):
         )
         item = self.plot.getPlotItem()
         set_title(item, f"{FORECAST_TITLE}  ·  {label}")
+        self._show_scales(True)
         # The bars and the nominal line, not the room the lines' labels would claim.
         item.setXRange(min(edges[0], result.nominal_lead_time_hours), edges[-1], padding=0.03)
         item.setYRange(0, max(result.histogram_counts, default=1) * 1.05, padding=0)
