@@ -62,6 +62,7 @@ from vsmapper.ui.survey import (
     SurveyWindow,
 )
 from vsmapper.workshop.merge import apply_merge
+from vsmapper.workshop.plan import PLAN_COLUMNS
 
 
 @pytest.fixture
@@ -1917,3 +1918,11 @@ def test_the_plan_s_status_editor_shows_its_choice_whole(window, qtbot) -> None:
     box = table.indexWidget(status)
     assert isinstance(box, QComboBox)
     assert box.width() >= box.sizeHint().width() > table.columnWidth(5)
+    # A note tied to no scenario: its editor opened as an empty box.
+    scenario = table.model().index(0, PLAN_COLUMNS.index("Scenario"))
+    table.setCurrentIndex(scenario)
+    table.edit(scenario)
+    box = table.indexWidget(scenario)
+    assert isinstance(box, QComboBox)
+    assert box.currentText() == "(no scenario)"
+    assert box.count() == 1 + len(window.workspace.stream.scenarios)

@@ -62,6 +62,10 @@ class PlanTable(TabsThroughEditableCells, ReopensRefusedCells, QTableWidget):
             super().keyPressEvent(event)
 
 
+NO_SCENARIO = "(no scenario)"
+"""The Scenario cell's choice for a note tied to none."""
+
+
 class ImprovementPlanPanel(QWidget):
     """Every pain point and kaizen burst, biggest expected lead-time cut first, editable."""
 
@@ -84,7 +88,10 @@ class ImprovementPlanPanel(QWidget):
         self.table.setItemDelegateForColumn(
             SCENARIO_COLUMN,
             ChoiceDelegate(
-                lambda _cell: [("", None)] + [(s.name, s.id) for s in workspace.stream.scenarios],
+                # Named: a blank first choice opened as an empty box, seemingly offering none.
+                lambda _cell: (
+                    [(NO_SCENARIO, None)] + [(s.name, s.id) for s in workspace.stream.scenarios]
+                ),
                 self,
                 VALUE_ROLE,
             ),
