@@ -81,6 +81,10 @@ BAD_MAPS: dict[str, tuple[bytes, str]] = {
         json.dumps(feature_chain_data()).encode("utf-16"),
         "UTF-16 text; a map file is UTF-8: save it as UTF-8",
     ),
+    "UTF-32 text": (
+        json.dumps(feature_chain_data()).encode("utf-32"),
+        "UTF-32 text; a map file is UTF-8: save it as UTF-8",
+    ),
     "absurd nesting": (_absurd_nesting(), "nested too deeply"),
     "unknown AI in scenario": (_edit(_with_scenario), "unknown AI opportunity 'ghost'"),
     "lone surrogate in notes": (

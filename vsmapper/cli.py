@@ -475,11 +475,12 @@ def run_app(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     skip_pydantic_plugin_search()
-    if sys.stdout is None:
-        # Closed before the start: print() would drop the output without a word.
-        sys.stdout = _ClosedOutput()
     argv = list(sys.argv[1:] if argv is None else argv)
     is_subcommand = bool(argv) and argv[0] in SUBCOMMANDS
+    if is_subcommand and sys.stdout is None:
+        # Closed before the start: print() would drop a command's output without a word.
+        # (Not the app's: a bundle without a console has no standard output at all.)
+        sys.stdout = _ClosedOutput()
     try:
         if not is_subcommand:
             _refuse_a_misspelt_command(argv)
@@ -553,6 +554,8 @@ def _discard_standard_output() -> None:
 
 
 def _fail(message: str, code: int, details: Sequence[str] = ()) -> int:
+    if sys.stderr is None:  # closed too: the exit code says it
+        return code
     print(f"vsmapper: error: {message}", file=sys.stderr)
     for line in details:
         print(f"  {line}", file=sys.stderr)

@@ -65,8 +65,10 @@ def number(
 
 
 def _plainly(bound: float) -> str:
-    """A bound as the help and the docs write it: ``1,000,000``, not ``1e+06``."""
-    return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
+    """A bound as the docs write it: ``1,000,000`` (not ``1e+06``), ``65535``, ``0.1``."""
+    if not float(bound).is_integer():
+        return f"{bound:g}"
+    return f"{int(bound):,}" if bound >= 100_000 else str(int(bound))
 
 
 def add_map_input(parser: argparse.ArgumentParser, optional: bool = False) -> None:

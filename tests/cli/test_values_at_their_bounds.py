@@ -208,7 +208,10 @@ def maps_at_their_bounds(draw: st.DrawFn) -> dict[str, object]:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    derandomize=True,  # the same maps on every run, for CI
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=maps_at_their_bounds())
 def test_bounds_combined_give_strict_results(

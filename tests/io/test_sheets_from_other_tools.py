@@ -182,7 +182,20 @@ def test_a_map_order_with_a_blank_or_a_number_twice_is_named(
     stream, notices = imported(path)
     # Read in the sheet's order, as before, but no longer without a word.
     assert [stage.name for stage in stream.stages] == ["C", "A", "B"]
-    assert notices == [f"row 4 ('B') {said}, so the stages are read in the sheet's order"]
+    assert notices == [
+        f"row 4 ('B') {said}, so the stages are read in the sheet's order, not by Map order"
+    ]
+
+
+@pytest.mark.parametrize("added", ["D,\n", "D,3\n"])
+def test_a_row_added_under_an_export_s_without_its_own_number_reads_without_a_word(
+    tmp_path: Path, added: str
+) -> None:
+    # Added under the last, or copied with its number: the sheet's order is the map's.
+    path = write_csv(tmp_path, "Stage,Map order\nA,1\nB,2\nC,3\n" + added)
+    stream, notices = imported(path)
+    assert [stage.name for stage in stream.stages] == ["A", "B", "C", "D"]
+    assert notices == []
 
 
 def test_a_csv_time_as_a_sheet_shows_one_reads_as_hours_and_minutes(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Due dates as people type them: ISO, day first with dots, and slashes read one way only."""
+"""Dates and times as people type them: read, or refused naming why."""
 
 from __future__ import annotations
 
@@ -40,3 +40,13 @@ def test_anything_else_is_not_a_date(text: str) -> None:
         ValueError, match=r"is not a date; write it as YYYY-MM-DD, e\.g\. 2026-12-31$"
     ):
         typed_date(text)
+
+
+def test_hours_and_minutes_typed_as_a_sheet_shows_a_time_are_read_as_such() -> None:
+    from vsmapper.io.typed import typed_value
+    from vsmapper.model.stream import Calendar, Stage
+
+    stage = Stage(id="s", name="S")
+    assert typed_value(stage, "wait_time", "4:30", Calendar()).text == "4h 30m"
+    with pytest.raises(ValueError, match="not a duration"):
+        typed_value(stage, "wait_time", "0:00:30", Calendar())

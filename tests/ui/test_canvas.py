@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 from pytestqt.qtbot import QtBot
 
+from benchmarks.maps import synthetic_map
 from vsmapper.analysis import analyze
 from vsmapper.cli import example_map_path
 from vsmapper.errors import VSMapperError
@@ -989,3 +990,23 @@ def test_scroll_bars_coming_and_going_leave_the_map_s_lanes_as_they_are(
         qtbot.wait(RELAYOUT_DELAY_MS * 2)
         assert view.room() == room and view.map_scene().room() == room
     assert layouts == []
+
+
+@pytest.mark.parametrize("width", [1195, 1350, 1600])
+def test_a_map_too_long_to_read_whole_keeps_its_rows_clear_of_the_scroll_bar(
+    qtbot: QtBot, width: int
+) -> None:
+    # Laid out as if no bar showed, its rows ran 16 pixels under the bar it scrolls with.
+    scene = MapScene()
+    stream = synthetic_map(120)
+    scene.show_map(stream, analyze(stream))
+    view = MapView(scene)
+    qtbot.addWidget(view)
+    view.resize(width, 700)
+    view.show()
+    qtbot.waitUntil(scene.isActive)
+    view.fit()
+    QApplication.processEvents()
+    assert view.verticalScrollBar().isVisible()
+    shown = view.mapFromScene(scene.content_rect()).boundingRect()
+    assert shown.right() <= view.viewport().width()

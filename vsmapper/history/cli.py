@@ -229,8 +229,8 @@ def run_forecast_from_history(args: argparse.Namespace) -> int:
     if args.scenario is not None:
         # Said, not ignored: the forecast would have looked like the scenario's.
         raise UsageError(
-            "--scenario goes with a map's forecast; one --from-history goes by the "
-            "throughput the history measured"
+            "--scenario goes with a map's forecast; a forecast --from-history goes by "
+            "the history's throughput, which has no scenarios"
         )
     by = parse_date_text(args.by, "--by").date() if args.by else None
     _, _, measurement = measured(args.from_history, args.file, staged=False)

@@ -228,14 +228,27 @@ def read_map_stream(stream: BinaryIO, source: str) -> ValueStream:
     return parse_map_bytes(raw, source)
 
 
+_OTHER_UNICODE = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+"""The byte-order marks of text a map file might be saved as instead of UTF-8."""
+
+
 def parse_map_bytes(raw: bytes, source: str) -> ValueStream:
     """A validated map from the bytes of a ``.vsm.json`` file."""
     with collection_paused():
         stream = _quickly_read(raw.removeprefix(codecs.BOM_UTF8), source)
         if stream is not None:
             return stream
-        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise VSMapperError(f"{source}: UTF-16 text; a map file is UTF-8: save it as UTF-8")
+        # UTF-32's little-endian mark starts as UTF-16's does: asked first.
+        for mark, encoding in _OTHER_UNICODE:
+            if raw.startswith(mark):
+                raise VSMapperError(
+                    f"{source}: {encoding} text; a map file is UTF-8: save it as UTF-8"
+                )
         if b"\x00" in raw[:8192]:
             raise VSMapperError(f"{source}: a binary file, not a map file (.vsm.json text)")
         try:

@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import difflib
 import functools
+import itertools
 import json
 import math
 import re
@@ -38,6 +39,7 @@ from vsmapper.model import (
 )
 from vsmapper.model.document import FreshIds, slug
 from vsmapper.model.duration import (
+    LONGEST,
     TooLongError,
     decimal_comma_hint,
     format_number,
@@ -563,8 +565,11 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
     clock = _CLOCK.fullmatch(text)
     if clock:
         # As a CSV writes a cell shown as a time: what the cell showed.
-        hours, minutes, seconds = clock.groups()
-        return _clock_time(int(hours) * 60 + int(minutes) + int(seconds or 0) / 60)
+        hours, minutes = clock.groups()
+        try:
+            return _clock_time(int(hours) * 60 + int(minutes))
+        except TooLongError:
+            raise TooLongError(f"{quoted(text)} is too long; {LONGEST}") from None
     if unit and not re.search(r"[a-zA-Z]", text):
         text += unit
     try:
@@ -578,8 +583,8 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
         raise ValueError(f"{value.strip()!r} is not a duration ({advice})") from None
 
 
-_CLOCK = re.compile(r"(\d{1,6}):([0-5]\d)(?::([0-5]\d))?")
-"""Hours and minutes (and seconds) as a sheet shows a time: ``04:30``, ``126:05``."""
+_CLOCK = re.compile(r"(\d{1,6}):([0-5]\d)")
+"""Hours and minutes as a sheet shows a time: ``04:30``, ``126:05``."""
 
 
 def _clock_time(minutes: float) -> Estimate:
@@ -1247,28 +1252,31 @@ def _in_map_order(rows: list[StageRow], problems: Problems) -> list[StageRow]:
     """The rows by their Map order when each has its own, as the export numbers them.
 
     A sheet sorted by another column then imports as the same map: a blank Next leads to
-    the stage below in the map, not in the sheet. A Map order with a blank or a number
-    given twice is noted, and the rows are read in the sheet's order.
+    the stage below in the map, not in the sheet. With a blank or a number given twice,
+    the rows are read in the sheet's order, which is noted when the numbers given said
+    otherwise (a row added under an export's, without a number, reads as it stands).
     """
-    orders = [row.map_order for row in rows]
-    if all(order is None for order in orders):
+    orders = [row.map_order for row in rows if row.map_order is not None]
+    if len(orders) == len(rows) and len(set(orders)) == len(orders):
+        return sorted(rows, key=lambda row: row.map_order or 0)
+    if all(before <= after for before, after in itertools.pairwise(orders)):
         return rows
-    first: dict[float | int, StageRow] = {}
+    seen: dict[float | int, StageRow] = {}
     for row in rows:
         if row.map_order is None:
             broken = "has no Map order"
-        elif row.map_order in first:
-            other = first[row.map_order]
+        elif row.map_order in seen:
+            other = seen[row.map_order]
             broken = f"has the Map order of row {other.row} ({quoted(other.fields['name'])})"
         else:
-            first[row.map_order] = row
+            seen[row.map_order] = row
             continue
         problems.notice(
             f"row {row.row} ({quoted(row.fields['name'])}) {broken}, so the stages are "
-            "read in the sheet's order"
+            "read in the sheet's order, not by Map order"
         )
-        return rows
-    return sorted(rows, key=lambda row: row.map_order or 0)
+        break
+    return rows
 
 
 def _from_header(table: Table, problems: Problems) -> Table:

@@ -51,13 +51,14 @@ def typed_value(stage: Stage, field: str, text: str, calendar: Calendar) -> Any:
 
 
 _BARE_NUMBER = re.compile(r"\d+(\.\d+)?")
+"""A number without a unit, as typed for a time."""
 
 
 def bare_hours(field: str, text: str) -> str | None:
-    """What a bare number typed for a time reads as, "2 hours": said, since a 2 meant as
-    days goes in as hours unseen; None for any other text or field."""
+    """What a bare number typed for a time reads as ("2 hours"), or None; never said of 0."""
+    # Said, since a 2 meant as days goes in as hours unseen.
     typed = text.strip()
-    if field not in DURATIONS or not _BARE_NUMBER.fullmatch(typed):
+    if field not in DURATIONS or not _BARE_NUMBER.fullmatch(typed) or not float(typed):
         return None
     return f"{typed} hour" if typed == "1" else f"{typed} hours"
 

@@ -20,7 +20,8 @@ Form = Literal["number", "point", "range", "three"]
 ACCEPTED_FORMS = "try 3d, 4h, 90m, 1w 2d, 2-5d or 2d/3d/5d"
 MAX_HOURS = 876_600.0
 """The longest duration anyone writes: 100 years of round-the-clock hours (36,525 days)."""
-_LONGEST = "durations are at most 100 years (876,600 hours)"
+LONGEST = "durations are at most 100 years (876,600 hours)"
+"""What a duration past ``MAX_HOURS`` is told."""
 
 _UNIT_NAMES: dict[str, Unit] = {
     **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),
@@ -177,7 +178,7 @@ class TooLongError(ValueError):
 
 
 def _too_long(text: str) -> TooLongError:
-    return TooLongError(f"{quoted(text.strip())} is too long; {_LONGEST}")
+    return TooLongError(f"{quoted(text.strip())} is too long; {LONGEST}")
 
 
 def _number(text: str, original: str) -> float:
@@ -378,13 +379,13 @@ def _read(value: str | int | float) -> Estimate:
     try:
         hours = float(value)
     except OverflowError:
-        raise ValueError(f"the number is too long; {_LONGEST}") from None
+        raise ValueError(f"the number is too long; {LONGEST}") from None
     if math.isnan(hours):
         raise ValueError("NaN is not a number of hours")
     if hours < 0:
         raise ValueError(f"{format_number(hours)} is negative; durations are 0 or more")
     if hours > MAX_HOURS:
-        raise ValueError(f"{format_number(hours)} hours is too long; {_LONGEST}")
+        raise ValueError(f"{format_number(hours)} hours is too long; {LONGEST}")
     return Estimate.hours_value(hours)
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from vsmapper.ui import settings
 from vsmapper.ui.focus import scroller
+from vsmapper.ui.pyside_features import raised_from_python
 
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -192,13 +193,8 @@ class InView(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and self._dock_in_view:
-            try:
+            with raised_from_python():
                 self._came_into_view()
-            except Exception:
-                # Raised again from Python: PySide6 (6.9 to 6.11, on CPython 3.11) crashed the
-                # app on an error raised in C (round(inf), max([])) in a Qt override called
-                # within a call from Python, as when a panel is made as its tab is clicked.
-                raise
         return False
 
 

@@ -1,8 +1,10 @@
-"""Telling PySide6, as the app loads it, that VSMapper selects none of its ``__feature__``s."""
+"""Working with PySide6's own ways: its ``__feature__``s, and errors in Qt's callbacks."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 FEATURES = "shibokensupport.feature"
@@ -28,3 +30,18 @@ def skip_source_reads() -> None:
 
 def _uses_standard_names(module: ModuleType) -> bool:
     return True
+
+
+@contextmanager
+def raised_from_python() -> Iterator[None]:
+    """Let an error raised in C (``round(inf)``, ``max([])``) leave a Qt override as any error.
+
+    PySide6 6.9 to 6.11 on CPython 3.11 crash the process on such an error, left as C
+    raised it, in an override that Qt calls within a call from Python (a panel that works
+    out its figures as it is made, on a click of its tab). Caught and raised again here, it
+    reaches the caller as a Python error: a traceback on the terminal, not a lost window.
+    """
+    try:
+        yield
+    except Exception:
+        raise

@@ -501,7 +501,7 @@ class SurveyWindow(QDialog):
         to_check = [
             stage
             for stage in merge.stages
-            if stage.id in checks and (not held or checks[stage.id] == (DELETED,))
+            if stage.id in checks and (not held or DELETED in checks[stage.id])
         ]
         # A few names: with dozens, the line took the table's room on a projector.
         names = [stage.name for stage in to_check[:CHECK_NAMES]]

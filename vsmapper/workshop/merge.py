@@ -206,6 +206,7 @@ def _map_text(stage: Stage, name: str) -> str:
 
 
 DELETED = "not in the map: applying leaves its answers out"
+"""What to check of a stage deleted since the round opened."""
 
 
 def merge_checks(stream: ValueStream, merge: SurveyMerge) -> dict[str, tuple[str, ...]]:

@@ -139,11 +139,11 @@ def _answer_integer(text: str) -> int:
 
 def _answer_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     """An object of a posted answer; one giving a key twice is an AnswerError, as in a map."""
-    found = dict(pairs)
-    if len(found) < len(pairs):
-        keys = [key for key, _ in pairs]
-        twice = next(key for place, key in enumerate(keys) if key in keys[:place])
-        raise AnswerError(f"'{twice[:60]}' is given twice; give it once")
+    found: dict[str, object] = {}
+    for key, value in pairs:
+        if key in found:
+            raise AnswerError(f"'{key[:60]}' is given twice; give it once")
+        found[key] = value
     return found
 
 

@@ -160,14 +160,13 @@ class MapView(QGraphicsView):
 
     def room(self) -> Room:
         """What the map is laid out for in this view: its size and readable scales."""
-        # As if no scroll bar showed (bars set always on aside): a bar coming or going
-        # would otherwise wrap the map anew, seconds on a big map, and the new wrapping could
-        # bring or take the bar, over and over.
+        # Whether scroll bars show or not: a bar coming or going would otherwise wrap the map
+        # anew, a quarter of a second on a big map, and the new wrapping could bring or take
+        # the bar, over and over. The width beside the vertical bar a map too long to read
+        # whole scrolls with is kept free (it is taken already when the bar is always on).
         viewport = self.maximumViewportSize()
         width = viewport.width()
-        always_on = self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOn
-        if self._presenting and not always_on:
-            # Laid out for the width beside the bar a map too big to read whole shows.
+        if self.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
             width -= self.verticalScrollBar().sizeHint().width()
         least = readable_pixels(self.height()) / TITLE_SIZES[0]
         return Room(
