@@ -90,9 +90,9 @@ def test_a_closed_standard_output_is_one_error_line(args: list[str]) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="closes POSIX file descriptors")
 def test_closed_standard_output_and_error_leave_the_exit_code_to_say_it() -> None:
+    closed = 'exec "$0" -m vsmapper analyze "$1" >&- 2>&-'
     result = subprocess.run(
-        ["sh", "-c", 'exec "$0" -m vsmapper analyze "$1" >&- 2>&-', sys.executable]
-        + [str(example_map_path())],
+        ["sh", "-c", closed, sys.executable, str(example_map_path())],
         timeout=120,
         env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
     )
