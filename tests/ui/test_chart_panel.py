@@ -17,7 +17,7 @@ from benchmarks.maps import synthetic_map
 from tests.ui.conftest import WindowFactory
 from vsmapper.analysis import analyze
 from vsmapper.analysis.insights import hourglass
-from vsmapper.model.stream import ValueStream
+from vsmapper.model.stream import Note, ValueStream
 from vsmapper.ui import files, theme, units
 from vsmapper.ui.chart_panel import (
     MOST_TIME_BARS,
@@ -181,6 +181,22 @@ def test_a_forecast_is_current_again_when_its_scenario_is_shown_again(
     # The same map and scenario again: it said "Out of date" until run again.
     assert not chart.out_of_date and panel.last_forecast is chart.last_forecast
     assert chart.summary.text().startswith("Scenario: Coding assistant only: ")
+    # Another scenario edited, hidden, or a note added, changes nothing it ran on: a report
+    # then ran a forecast of its own, its figures differing from the panel's.
+    perform(
+        workspace.undo_stack,
+        workspace.document,
+        "Change another scenario",
+        lambda document: document.set_scenario_field("more-changes", "demand_factor", 2.0),
+    )
+    perform(
+        workspace.undo_stack,
+        workspace.document,
+        "Add a pain point",
+        lambda document: document.add_note(Note(id="p", stage="coding", text="Flaky tests")),
+    )
+    workspace.refresh_now()
+    assert not chart.out_of_date and panel.last_forecast is chart.last_forecast
     perform(
         workspace.undo_stack,
         workspace.document,

@@ -570,9 +570,11 @@ class ForecastChart(QWidget):
             return
         ran_on, label, _ = self._ran_on
         shown = self.workspace.displayed_stream
-        # Boxes moved since do not change a forecast; another state of the same map does.
+        # Another state of the same map changes a forecast; boxes moved since do not, nor
+        # notes or another scenario changed (one edited, hidden, made a shown one's stale).
+        same = {"scenarios": ran_on.scenarios, "notes": ran_on.notes}
         self.out_of_date = label != self.workspace.label or (
-            shown is not ran_on and placed_like(shown, ran_on) != ran_on
+            shown is not ran_on and placed_like(shown, ran_on).model_copy(update=same) != ran_on
         )
         stale = "Out of date: the map or scenario changed. Run again. — "
         self.summary.setText((stale if self.out_of_date else "") + self._summary)
