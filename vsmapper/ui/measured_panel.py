@@ -343,8 +343,8 @@ class MeasuredFlowPanel(QWidget):
             f"Flow time P50 {hours_text(flow.p50, stream)}, P85 {hours_text(flow.p85, stream)}, "
             f"P95 {hours_text(flow.p95, stream)}, mean {hours_text(flow.mean, stream)}. "
             f"Velocity {found.flow_velocity_per_week:.1f} items/week; efficiency {efficiency}; "
-            f"load {found.flow_load:.1f} items in progress.",
-            f"{len(found.aging):,} items in progress; {late:,} older than the P85 flow time.",
+            f"load {found.flow_load:.1f} items in progress on average.",
+            f"{len(found.aging):,} items in progress now; {late:,} older than the P85 flow time.",
         ]
         if found.distribution:
             shares = ", ".join(

@@ -110,7 +110,7 @@ class MetricsPanel(QWidget):
         self._numbers: dict[str, tuple[str, str, str]] = {}
         """Each figure as a plain number, its unit and its change against today, for a
         spreadsheet."""
-        self.copy_action = QAction("&Copy the figures", self)
+        self.copy_action = QAction("&Copy the key figures", self)
         self.copy_action.setStatusTip("Every figure as a table, for a spreadsheet or a slide")
         self.copy_action.triggered.connect(self.copy_figures)
         self.addAction(self.copy_action)
@@ -136,7 +136,7 @@ class MetricsPanel(QWidget):
         return "\n".join("\t".join(row).rstrip("\t") for row in rows) + "\n"
 
     def copy_figures(self) -> None:
-        """Copy the figures for a spreadsheet or a slide."""
+        """Copy the key figures for a spreadsheet or a slide."""
         QGuiApplication.clipboard().setText(self.figures_text())
 
     def refresh(self) -> None:

@@ -991,6 +991,8 @@ def queue_values(
     return values, deltas
 
 
+SHOWN = "▶ "
+"""Before the name of the scenario the map shows, in the comparison's header."""
 COMPARISON_CHARACTERS = 40
 """Widest column of the comparison, in characters: a stage's name with "(23%)" or ": busy"
 stays whole (the table scrolls sideways instead)."""
@@ -1048,7 +1050,7 @@ class ScenarioComparisonView(FollowingPanel):
         self.table.setColumnCount(1 + 2 * len(self.comparisons))
         headers = ["Current state"]
         for comparison in self.comparisons:
-            marker = "▶ " if shown is not None and shown.id == comparison.scenario_id else ""
+            marker = SHOWN if shown is not None and shown.id == comparison.scenario_id else ""
             # The Δ names its scenario too: scrolled sideways, the column beside it may not show.
             headers += [marker + comparison.scenario, f"Δ {comparison.scenario}"]
         self.table.setHorizontalHeaderLabels(headers)
@@ -1116,10 +1118,12 @@ class ScenarioComparisonView(FollowingPanel):
         item.setTextAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight)
 
     def as_rows(self) -> list[list[str]]:
-        """The comparison as shown: a header row, then one row per measure, named first."""
+        """The comparison as shown: a header row, then one row per measure, named first;
+        the scenarios by their names alone, whichever the map shows."""
         columns = range(self.table.columnCount())
         table = self.table
-        rows = [["", *(_text(table.horizontalHeaderItem(column)) for column in columns)]]
+        headers = (_text(table.horizontalHeaderItem(column)) for column in columns)
+        rows = [["", *(header.removeprefix(SHOWN) for header in headers)]]
         for row in range(table.rowCount()):
             named = _text(table.verticalHeaderItem(row))
             rows.append([named, *(_text(table.item(row, column)) for column in columns)])
