@@ -280,7 +280,11 @@ def test_an_idea_that_overloads_a_stage_shows_no_lead_time(
     assert effect.data() == "overloaded: Code review 133%"
     assert effect.data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b91c1c"
     tooltip = effect.data(Qt.ItemDataRole.ToolTipRole)
-    assert tooltip.startswith("Applied alone: Code review gets 133% of its capacity")
+    # Its side effects named: they, at Code review, are what overload it.
+    assert tooltip.startswith(
+        "Applied alone, its side effects at Code review, Deploy to production too: "
+        "Code review gets 133% of its capacity"
+    )
     assert "lead time unbounded" in tooltip
     assert cell(shown, "review-bot", EFFECT_COLUMN).startswith("−")
     window.close()

@@ -222,6 +222,12 @@ def test_ticking_an_opportunity_enables_it_as_one_undo_step(
 ) -> None:
     before = dump_map(example.stream)
     panel.select_scenario("coding-assistant-only")
+    # Its side effects named where it is chosen: they make it slower overall, which only
+    # the Insights panel said.
+    assert ai_item(panel, "coding-assistant").text() == (
+        "Coding assistant  ·  Coding\nprocess ×0.75, wait ×1.0, %C&A −2 pts; "
+        "also changes Code review, Deploy to production"
+    )
     ai_item(panel, "review-bot").setCheckState(Qt.CheckState.Checked)
     assert example.document.scenario("coding-assistant-only").ai == [
         "coding-assistant",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,11 +113,14 @@ def effect_text(process_factor: float, wait_factor: float, pca_delta: float) -> 
     )
 
 
-def opportunity_effect_text(opportunity: AIOpportunity) -> str:
-    """An opportunity's assumed effect at its stage."""
-    return effect_text(
+def opportunity_effect_text(opportunity: AIOpportunity, names: Mapping[str, str]) -> str:
+    """An opportunity's assumed effect at its stage, and the stages (by ``names``) where it
+    has side effects: the coding assistant's cost at Code review made it slower overall."""
+    text = effect_text(
         opportunity.process_time_factor, opportunity.wait_time_factor, opportunity.pca_delta
     )
+    also = [names.get(effect.stage, effect.stage) for effect in opportunity.also]
+    return f"{text}; also changes {', '.join(also)}" if also else text
 
 
 def read_number(text: str, what: str, example: str) -> float:
@@ -711,14 +714,17 @@ class OpportunityTableModel(CheckedTableModel):
         if number == EFFECT_COLUMN and effect is not None:
             stream = self.workspace.stream
             rolled = f"rolled %C&A {signed_number(100 * effect.rolled_pca_delta)} pts"
+            names = {stage.id: stage.name for stage in stream.stages}
+            also = ", ".join(names.get(side.stage, side.stage) for side in opportunity.also)
+            alone = f"Applied alone, its side effects at {also} too" if also else "Applied alone"
             if effect.overflowing:
                 return (
-                    f"Applied alone: {unbounded_reason(effect.overflowing)}; lead time "
+                    f"{alone}: {unbounded_reason(effect.overflowing)}; lead time "
                     f"{UNBOUNDED}, {rolled}"
                 )
             lead = signed_duration(stream, effect.lead_time_delta_hours or 0.0)
             return (
-                f"Applied alone: lead time {lead} "
+                f"{alone}: lead time {lead} "
                 f"({signed_number(effect.lead_time_delta_pct or 0.0)}%), expected lead time "
                 f"{signed_duration(stream, effect.expected_lead_time_delta_hours or 0.0)} "
                 f"({signed_number(effect.expected_lead_time_delta_pct or 0.0)}%), {rolled}"
