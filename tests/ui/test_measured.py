@@ -367,6 +367,12 @@ def test_the_charts_read_on_a_projector(window: MainWindow, qtbot: object) -> No
     lines = legend.toPlainText().splitlines()
     assert lines[0] == "■ Idea intake" and lines[-1] == "■ Done"
     assert len(lines) == len(stream.stages) + 1
+    # Filled, the last thirteen weeks filling the height: no band was ever filled, and over
+    # three years the stages' bands were hairlines over the done.
+    assert all(not band.boundingRect().isEmpty() for _, _, band in panel._bands)
+    (left, right), (bottom, _) = panel.cfd_chart.getPlotItem().viewRange()
+    assert 13 * 7 <= (right - left) / 86_400 < 14 * 7
+    assert bottom > 0.8 * found.cfd_done[-1]
     # Aging work: a row per stage holding work, named down the left, in flow order.
     [ticks] = panel.aging_chart.getPlotItem().getAxis("left")._tickLevels
     names = [name for _, name in sorted(ticks, reverse=True)]

@@ -3,6 +3,7 @@ against it and a throughput forecast (made only when the panel is first shown)."
 
 from __future__ import annotations
 
+import bisect
 import html
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -60,6 +61,10 @@ def _band_colour(place: int, count: int) -> QColor:
     colour.setAlpha(170)
     return colour
 
+
+CFD_DAYS_SHOWN = 91
+"""The days the cumulative flow shows at first, the last thirteen weeks."""
+DAY_SECONDS = 86_400
 
 UNPLACED_FIX = "import it again and choose their stages in the Statuses table"
 INVITATION = (
@@ -254,7 +259,9 @@ class MeasuredFlowPanel(QWidget):
         # One band per layer, made when first needed and kept: hidden when a later draw has
         # fewer layers.
         while len(self._bands) < len(layers):
-            lower = pg.PlotDataItem(pen=None)
+            # Drawn unseen, not left out (pen=None): the fill is made from both lines' paths,
+            # and one without a pen has none, so no band was ever filled.
+            lower = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
             upper = pg.PlotDataItem()
             band = pg.FillBetweenItem(lower, upper)
             for part in (lower, upper, band):
@@ -272,10 +279,14 @@ class MeasuredFlowPanel(QWidget):
             band.setBrush(pg.mkBrush(colour))
             band.show()
             below = above
-        # Listed as the bands are stacked: the first stage on top, done at the bottom.
         if x:
-            item.setXRange(x[0], x[-1], padding=0.02)
-            item.setYRange(0, max(below, default=0) or 1, padding=0.05)
+            # The last weeks, the work under way filling the height: over a history of years
+            # the stages' bands were hairlines over the done. Dragging shows earlier days.
+            first = bisect.bisect_left(x, x[-1] - CFD_DAYS_SHOWN * DAY_SECONDS)
+            done = layers[0][1][first:]
+            item.setXRange(x[first], x[-1], padding=0.02)
+            item.setYRange(min(done), max(below[first:]) or 1, padding=0.05)
+        # Listed as the bands are stacked: the first stage on top, done at the bottom.
         self.cfd_legend.setText(
             "<br>".join(
                 f'<span style="color:{_band_colour(place, len(layers)).name()}">■</span>'
