@@ -28,6 +28,7 @@ from vsmapper.history.measure import measure
 from vsmapper.history.reading import read_history
 from vsmapper.io.mapfile import load_map
 from vsmapper.model.stream import Stage, StatusMapping, ValueStream
+from vsmapper.ui import theme
 from vsmapper.ui.app import application
 from vsmapper.ui.commands import try_perform
 from vsmapper.ui.dialogs import day_box, qdate
@@ -324,6 +325,11 @@ def test_the_panel_forecasts_and_exports(
             panel.export_current(out)
             assert out.stat().st_size > 1000
     assert not QImage(str(tmp_path / "chart0.png")).isNull()
+    # On paper to its edges: the cumulative flow, with its legend beside it, had a grey
+    # frame of the window's own colour.
+    cfd = QImage(str(tmp_path / "chart2.png"))
+    corners = [(2, 2), (cfd.width() - 3, 2), (2, cfd.height() - 3), (cfd.width() - 3, 100)]
+    assert {cfd.pixelColor(x, y).name() for x, y in corners} == {theme.PAPER.lower()}
     # Export chart… offers a name saying what the chart shows; the name typed gets its type.
     offered: list[str] = []
     typed = tmp_path / "aging"

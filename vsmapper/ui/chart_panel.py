@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QImage, QWheelEvent
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QRegion, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -208,19 +208,19 @@ def save_chart(widget: QWidget, path: str | Path) -> None:
 
 
 def _save_chart(widget: QWidget, path: Path) -> None:
+    # QWidget's render: a plot is a QGraphicsView, whose own render() draws its scene. On
+    # paper, without the window's grey behind a chart's legend (a frame round the picture).
+    def draw(device: QPainter | QImage) -> None:
+        QWidget.render(widget, device, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
+
     if path.suffix.lower() == ".svg":
-        # QWidget's render: a plot is a QGraphicsView, whose own render() draws its scene.
-        data = svg_bytes(
-            QSizeF(widget.size()),
-            lambda painter: QWidget.render(widget, painter, QPoint()),
-            path.stem,
-        )
+        data = svg_bytes(QSizeF(widget.size()), draw, path.stem)
     else:
         # Drawn at twice its size, text and lines sharp for a slide: a grab scaled up blurred.
         image = QImage(widget.size() * 2, QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(2)
         image.fill(theme.color(theme.PAPER))
-        QWidget.render(widget, image)
+        draw(image)
         data = png_bytes(image, path)
     write_atomically(path, data)
 
