@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from vsmapper.history.measure import Measurement, Spread
-from vsmapper.model.duration import Estimate, format_hours, format_number
+from vsmapper.model.duration import Estimate, format_hours, format_number, parse_estimate
 from vsmapper.model.stream import Calendar, StatusMapping, ValueStream
 
 if TYPE_CHECKING:
@@ -150,6 +150,14 @@ def _readable(hours: float, stream: ValueStream) -> str:
     return format_hours(hours, stream.calendar.hours_per_day, stream.calendar.days_per_week)
 
 
+def _as_read(hours: float, stream: ValueStream) -> float:
+    """The hours that ``_readable`` writes ``hours`` as: ``9w 0.8d`` is 366.4, not 366.25."""
+    calendar = stream.calendar
+    return parse_estimate(_readable(hours, stream)).likely_hours(
+        calendar.hours_per_day, calendar.days_per_week
+    )
+
+
 def model_gap(
     drawn: ValueStream, measurement: Measurement, statuses: dict[str, StatusMapping] | None = None
 ) -> Gap | None:
@@ -173,7 +181,9 @@ def model_gap(
         model = _longest_path_hours(drawn, analysis, skipped=before)
         first = next(stage.name for stage in drawn.stages if stage.id not in before)
         said += f", {_readable(model, drawn)} of it from {first} on, where the tracker starts"
-    gap = measured - model
+    # The difference of the times as written: each rounded alone, "9w 0.8d" and "10w 0.8d"
+    # were said to differ by 1w 0.1d.
+    gap = _as_read(measured, drawn) - _as_read(model, drawn)
     said += f"; the tracker says {_readable(measured, drawn)} at P50"
     if gap > 0:
         sentence = f"{said}: {_readable(gap, drawn)} are not on the map"
