@@ -19,6 +19,7 @@ from tests.analysis.maps import (
 )
 from vsmapper.analysis.forecast import (
     ForecastCancelled,
+    _some_trials,
     forecast,
     forecast_json,
     forecast_text,
@@ -333,3 +334,12 @@ def test_forecast_text_reads_well() -> None:
     assert "every trial: Start, End." in branches
     assert "On the critical path in some trials:" in branches and "%  Left" in branches
     assert "Scenario: Faster review" in forecast_text(scenario_map(), 100, 1, "Faster review")
+
+
+@pytest.mark.parametrize(
+    ("share", "written"),
+    [(0.0004, "<0.1%"), (0.0015, "0.1%"), (0.5, "50.0%"), (0.9996, ">99.9%")],
+)
+def test_a_share_of_some_trials_is_never_written_as_none_or_all(share: float, written: str) -> None:
+    # "100.0%  Security review" stood under "in some trials", "0.0%  QA testing" too.
+    assert _some_trials(share) == written

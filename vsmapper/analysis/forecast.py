@@ -317,5 +317,12 @@ def forecast_text(
     )[:MOST_CRITICAL_SHOWN]
     if sometimes:
         lines += ["", "On the critical path in some trials:"]
-        lines += [f"  {share:6.1%}  {name}" for share, name in sometimes]
+        lines += [f"  {_some_trials(share):>6}  {name}" for share, name in sometimes]
     return printable_lines(lines)
+
+
+def _some_trials(share: float) -> str:
+    """A share of some trials, never 0.0% or 100.0%: 3 of 10,000 trials read as none."""
+    if share < 0.001:
+        return "<0.1%"
+    return ">99.9%" if share > 0.999 else f"{share:.1%}"
