@@ -775,6 +775,23 @@ def test_presenting_a_note_reads_from_the_back_of_the_room(
     assert window.scene.note_style() == ON_SCREEN
 
 
+def test_presenting_a_long_note_is_cut_rather_than_shrunk_past_what_the_room_reads(
+    make_window,
+) -> None:
+    # A 56-character kaizen burst was 9 pixels high at 1280×720, a long pain point 10.
+    burst = "Async approval for low-risk changes instead of weekly CAB"
+    pain = "Reviews wait for the one senior engineer who knows the payment service well"
+    window = presenting_with_notes(
+        make_window, (1280, 720), [("approval", "kaizen", burst), ("review", "pain", pain)]
+    )
+    assert window.scene.note_style() == PRESENTED
+    items = list(window.workshop.notes_layer.items.values())
+    least = round(PRESENTED.least_text * PRESENTED.text_scale)
+    assert all(item.text_font().pixelSize() >= least for item in items)
+    shown = {item.note.kind: item.shown_text() for item in items}
+    assert shown["kaizen"].endswith("…") and burst.startswith(shown["kaizen"][:-1].rstrip())
+
+
 def test_presenting_many_notes_lists_them_beside_the_map_rather_than_scroll(make_window) -> None:
     # Nine notes, three on one stage, one to a row would not let the map show whole; kept as
     # on screen they were 6 pixels high at 1280×720.

@@ -35,6 +35,9 @@ class NoteStyle:
     """A kaizen burst's width and height."""
     text_scale: float = 1.0
     """How much larger than on screen a note's text is."""
+    least_text: float = 0.0
+    """The smallest of a note's text sizes (before ``text_scale``) it may take: a longer
+    text is cut with "…" rather than shrunk further."""
     per_row: int = PER_ROW
     on_map: bool = True
     """False: the notes stand beside the map, not on it, and take no room in its layout."""
@@ -45,9 +48,13 @@ class NoteStyle:
 
 
 ON_SCREEN = NoteStyle()
-PRESENTED = NoteStyle(pain=(320.0, 84.0), kaizen=(320.0, 140.0), text_scale=1.45, per_row=1)
+PRESENTED = NoteStyle(
+    pain=(320.0, 84.0), kaizen=(320.0, 140.0), text_scale=1.45, least_text=15.0, per_row=1
+)
 """Presenting: a note's text half as large again (larger than a box's figures), in notes one
-to a row, as wide as a box and the wait after it, so a sticky note is hardly taller."""
+to a row, as wide as a box and the wait after it, so a sticky note is hardly taller. A long
+text is cut rather than shrunk past what the back of the room reads (the plan has it whole):
+a 56-character kaizen burst was 9 pixels high at 1280×720."""
 BESIDE = NoteStyle(on_map=False)
 """Presenting a map with too many notes to stand on it in large type: listed beside it."""
 

@@ -40,6 +40,8 @@ TEXT_COLOR = QColor("#1d2733")
 MAX_SHOWN_CHARS = 60
 TILT_RISE = 7.0
 """How far a sticky note's right corner rises over its left, in scene units."""
+WORD_CUT_SHARE = 0.75
+"""A cut text ends at its last space when that keeps at least this share of what fits."""
 TEXT_SIZES = {"pain": (17.0, 15.0, 13.0), "kaizen": (17.0, 15.0, 13.0, 11.0)}
 """A note's text sizes, largest first: the first its text fits at is used."""
 
@@ -86,6 +88,10 @@ def _fitted_text(
     kept = text.removesuffix("…")
     while kept and len(wrapped_lines(kept.rstrip() + "…", font, width)) > lines:
         kept = kept[:-1]
+    # At a word where there is one not far back: "changes…", not "changes instea…".
+    space = kept.rfind(" ")
+    if space >= WORD_CUT_SHARE * len(kept):
+        kept = kept[:space]
     return kept.rstrip() + "…", sizes[-1]
 
 
@@ -150,7 +156,11 @@ class NoteItem(QGraphicsItem):
     def _fitted(self) -> tuple[str, float]:
         text = shown_text(self.note)
         rect = self._text_rect()
-        sizes = tuple(size * self.style.text_scale for size in TEXT_SIZES[self.note.kind])
+        sizes = tuple(
+            size * self.style.text_scale
+            for size in TEXT_SIZES[self.note.kind]
+            if size >= self.style.least_text
+        )
         return _fitted_text(text, sizes, rect.width(), rect.height())
 
     def _text_rect(self) -> QRectF:
