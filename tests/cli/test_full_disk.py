@@ -45,46 +45,43 @@ def test_a_full_disk_is_one_error_and_keeps_the_old_file(tmp_path: Path, name: s
     assert [path.name for path in tmp_path.iterdir()] == [name]
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs a device that is always full")
-@pytest.mark.parametrize(
-    "args", [["export", "{map}", "-.csv"], ["analyze", "{map}", "--json"], ["analyze", "{map}"]]
-)
-def test_a_full_standard_output_is_one_error_line(args: list[str]) -> None:
+def writing_to(output: str, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """``vsmapper ARGS`` on the example map, its standard output ``full`` or ``closed``."""
     command = [arg.format(map=example_map_path()) for arg in args]
-    with open("/dev/full", "wb") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "vsmapper", *command],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=120,
-            env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
-        )
-    assert (result.returncode, result.stderr) == (
-        3,
-        "vsmapper: error: standard output: cannot be written (No space left on device)\n",
-    )
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="closes a POSIX file descriptor")
-@pytest.mark.parametrize(
-    "args",
-    [["export", "{map}", "-.csv"], ["analyze", "{map}", "--json"], ["forecast", "{map}"]],
-)
-def test_a_closed_standard_output_is_one_error_line(args: list[str]) -> None:
-    # Started with it closed (`>&-`), Python has no sys.stdout: the output went nowhere,
-    # and the last flush a traceback.
-    command = [arg.format(map=example_map_path()) for arg in args]
-    result = subprocess.run(
-        ["sh", "-c", 'exec "$0" -m vsmapper "$@" >&-', sys.executable, *command],
+    redirect = ">/dev/full" if output == "full" else ">&-"
+    return subprocess.run(
+        ["sh", "-c", f'exec "$0" -m vsmapper "$@" {redirect}', sys.executable, *command],
         stderr=subprocess.PIPE,
         text=True,
         timeout=120,
         env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"},
     )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX devices and file descriptors")
+@pytest.mark.parametrize(
+    ("output", "why"), [("full", "No space left on device"), ("closed", "it is closed")]
+)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "{map}", "-.csv"],
+        ["analyze", "{map}", "--json"],
+        ["analyze", "{map}"],
+        ["forecast", "{map}"],
+    ],
+)
+def test_standard_output_that_cannot_be_written_is_one_error_line(
+    output: str, why: str, args: list[str]
+) -> None:
+    # Started with it closed (`>&-`), Python has no sys.stdout: the output went nowhere,
+    # and the last flush a traceback.
+    if output == "full" and not Path("/dev/full").exists():
+        pytest.skip("needs a device that is always full")
+    result = writing_to(output, args)
     assert (result.returncode, result.stderr) == (
         3,
-        "vsmapper: error: standard output: cannot be written (it is closed)\n",
+        f"vsmapper: error: standard output: cannot be written ({why})\n",
     )
 
 
