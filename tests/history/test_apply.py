@@ -120,3 +120,13 @@ def test_mapped_work_the_history_lacks_keeps_its_drawn_process_time(tmp_path: Pa
     assert found.stage("dev").wait.p50 is not None
     measured = measured_map(drawn, found).stage("dev")
     assert measured.process_time == drawn.stage("dev").process_time
+
+
+def test_a_map_of_centuries_against_the_tracker_says_how_much_more_it_shows(
+    tmp_path: Path,
+) -> None:
+    # Written as a duration, its lead time is too long to read back: the gap is in hours.
+    drawn = drawn_with_review_waits("5000w")
+    drawn = drawn.replaced(stages=[stage.replaced(wait_time="5000w") for stage in drawn.stages])
+    gap = model_gap(drawn, measure(read_history(write_transitions(tmp_path / "hand.csv")), drawn))
+    assert gap is not None and "more than items take" in gap.sentence

@@ -151,11 +151,14 @@ def _readable(hours: float, stream: ValueStream) -> str:
 
 
 def _as_read(hours: float, stream: ValueStream) -> float:
-    """The hours that ``_readable`` writes ``hours`` as: ``9w 0.8d`` is 366.4, not 366.25."""
+    """The hours that ``_readable`` writes ``hours`` as: ``9w 0.8d`` is 366.4, not 366.25;
+    past what a duration may be (a map's lead time of centuries), the hours themselves."""
     calendar = stream.calendar
-    return parse_estimate(_readable(hours, stream)).likely_hours(
-        calendar.hours_per_day, calendar.days_per_week
-    )
+    try:
+        written = parse_estimate(_readable(hours, stream))
+    except ValueError:
+        return hours
+    return written.likely_hours(calendar.hours_per_day, calendar.days_per_week)
 
 
 def model_gap(
