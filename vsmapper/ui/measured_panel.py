@@ -283,9 +283,9 @@ class MeasuredFlowPanel(QWidget):
             # The last weeks, the work under way filling the height: over a history of years
             # the stages' bands were hairlines over the done. Dragging shows earlier days.
             first = bisect.bisect_left(x, x[-1] - CFD_DAYS_SHOWN * DAY_SECONDS)
-            done = layers[0][1][first:]
+            low = min(layers[0][1][first:])
             item.setXRange(x[first], x[-1], padding=0.02)
-            item.setYRange(min(done), max(below[first:]) or 1, padding=0.05)
+            item.setYRange(low, max(*below[first:], low + 1), padding=0.05)
         # Listed as the bands are stacked: the first stage on top, done at the bottom.
         self.cfd_legend.setText(
             "<br>".join(

@@ -119,8 +119,13 @@ def opportunity_effect_text(opportunity: AIOpportunity, names: Mapping[str, str]
     text = effect_text(
         opportunity.process_time_factor, opportunity.wait_time_factor, opportunity.pca_delta
     )
-    also = [names.get(effect.stage, effect.stage) for effect in opportunity.also]
-    return f"{text}; also changes {', '.join(also)}" if also else text
+    also = side_effect_stages(opportunity, names)
+    return f"{text}; also changes {also}" if also else text
+
+
+def side_effect_stages(opportunity: AIOpportunity, names: Mapping[str, str]) -> str:
+    """The stages an opportunity has side effects at, by their ``names``; "" for none."""
+    return ", ".join(names.get(effect.stage, effect.stage) for effect in opportunity.also)
 
 
 def read_number(text: str, what: str, example: str) -> float:
@@ -714,8 +719,9 @@ class OpportunityTableModel(CheckedTableModel):
         if number == EFFECT_COLUMN and effect is not None:
             stream = self.workspace.stream
             rolled = f"rolled %C&A {signed_number(100 * effect.rolled_pca_delta)} pts"
-            names = {stage.id: stage.name for stage in stream.stages}
-            also = ", ".join(names.get(side.stage, side.stage) for side in opportunity.also)
+            also = side_effect_stages(
+                opportunity, {stage.id: stage.name for stage in stream.stages}
+            )
             alone = f"Applied alone, its side effects at {also} too" if also else "Applied alone"
             if effect.overflowing:
                 return (
