@@ -376,9 +376,16 @@ def test_the_charts_read_on_a_projector(window: MainWindow, qtbot: object) -> No
     # Filled, the last thirteen weeks filling the height: no band was ever filled, and over
     # three years the stages' bands were hairlines over the done.
     assert all(not band.boundingRect().isEmpty() for _, _, band in panel._bands)
-    (left, right), (bottom, _) = panel.cfd_chart.getPlotItem().viewRange()
+    cfd = panel.cfd_chart.getPlotItem()
+    (left, right), (bottom, _) = cfd.viewRange()
     assert 13 * 7 <= (right - left) / 86_400 < 14 * 7
     assert bottom > 0.8 * found.cfd_done[-1]
+    # Dragged sideways to its start, its height follows the days in view.
+    assert cfd.getViewBox().state["mouseEnabled"] == [True, False]
+    first = cfd.listDataItems()[0].xData[0]
+    cfd.setXRange(first, first + 91 * 86_400)
+    panel.cfd_chart.grab()  # painted, as the drag's frames are
+    assert cfd.viewRange()[1][0] < 0.1 * found.cfd_done[-1]
     # Aging work: a row per stage holding work, named down the left, in flow order.
     [ticks] = panel.aging_chart.getPlotItem().getAxis("left")._tickLevels
     names = [name for _, name in sorted(ticks, reverse=True)]

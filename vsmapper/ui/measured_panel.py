@@ -93,6 +93,10 @@ class MeasuredFlowPanel(QWidget):
         )
         self.velocity_chart = _plot("Flow velocity", "week", "items done", dates=True)
         self.cfd_chart = _plot("Cumulative flow", "day", "items", dates=True)
+        # Dragged sideways to earlier weeks, its height following the days in view.
+        cfd = self.cfd_chart.getPlotItem()
+        cfd.setMouseEnabled(x=True, y=False)
+        cfd.setAutoVisible(y=True)
         self.aging_chart = _plot(
             "Aging work in progress", f"age ({WORKING_TIME})", working_time=("bottom",)
         )
@@ -264,8 +268,10 @@ class MeasuredFlowPanel(QWidget):
             lower = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
             upper = pg.PlotDataItem()
             band = pg.FillBetweenItem(lower, upper)
-            for part in (lower, upper, band):
-                item.addItem(part)
+            # The height fits the bands' tops: done's foot, at 0, would flatten them again.
+            item.addItem(lower, ignoreBounds=True)
+            item.addItem(band, ignoreBounds=True)
+            item.addItem(upper)
             self._bands.append((lower, upper, band))
         below = [0] * len(x)
         for place, ((lower, upper, band), (_, values)) in enumerate(
@@ -283,9 +289,9 @@ class MeasuredFlowPanel(QWidget):
             # The last weeks, the work under way filling the height: over a history of years
             # the stages' bands were hairlines over the done. Dragging shows earlier days.
             first = bisect.bisect_left(x, x[-1] - CFD_DAYS_SHOWN * DAY_SECONDS)
-            low = min(layers[0][1][first:])
             item.setXRange(x[first], x[-1], padding=0.02)
-            item.setYRange(low, max(*below[first:], low + 1), padding=0.05)
+            item.enableAutoRange(axis="y")
+            item.getViewBox().updateAutoRange()  # now, not at the next paint: an export
         # Listed as the bands are stacked: the first stage on top, done at the bottom.
         self.cfd_legend.setText(
             "<br>".join(
