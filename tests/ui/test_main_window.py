@@ -780,6 +780,10 @@ def test_esc_in_a_panel_s_table_gives_the_keys_back_to_the_map(
     tabs.setFocus()
     QTest.keyClick(tabs, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is window.view
+    # From the toolbar's Show box too: there the next arrow key showed another scenario.
+    window.menus.scenario_box.setFocus()
+    QTest.keyClick(window.menus.scenario_box, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.view
     # From a floating panel too, a window of its own.
     window.docks["Stages"].setFloating(True)
     window.docks["Stages"].activateWindow()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QTabBar
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
 
 from vsmapper.model.document import Document
 from vsmapper.model.duration import DisplayUnit
@@ -357,10 +357,11 @@ class MainWindow(QMainWindow):
             self.toggle_presentation(False)
             return
         # Tab goes round a table's cells, never out: Esc, left to the window, leaves a panel,
-        # or the tabs of the panels tabbed together, which Tab from the map reaches too.
+        # the panels' tabs or the Show box, which Tab from the map reaches too (there the next
+        # arrow key showed another scenario to the room).
         focus = QApplication.focusWidget() or self
-        in_panels = any(d.isAncestorOf(focus) for d in self.docks.values())
-        if event.key() == Qt.Key.Key_Escape and (in_panels or isinstance(focus, QTabBar)):
+        away = self.isAncestorOf(focus) or any(d.isAncestorOf(focus) for d in self.docks.values())
+        if event.key() == Qt.Key.Key_Escape and focus is not self.view and away:
             self.activateWindow()  # from a floating panel, a window of its own
             self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
