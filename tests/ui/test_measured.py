@@ -327,9 +327,12 @@ def test_the_panel_forecasts_and_exports(
     assert not QImage(str(tmp_path / "chart0.png")).isNull()
     # On paper to its edges: the cumulative flow, with its legend beside it, had a grey
     # frame of the window's own colour.
-    cfd = QImage(str(tmp_path / "chart2.png"))
-    corners = [(2, 2), (cfd.width() - 3, 2), (2, cfd.height() - 3), (cfd.width() - 3, 100)]
-    assert {cfd.pixelColor(x, y).name() for x, y in corners} == {theme.PAPER.lower()}
+    for picture in ("chart2.png", "chart2.svg"):
+        cfd = QImage(str(tmp_path / picture))
+        cfd.convertTo(QImage.Format.Format_ARGB32)
+        corners = [(2, 2), (cfd.width() - 3, 2), (2, cfd.height() - 3), (cfd.width() - 3, 100)]
+        colours = [cfd.pixelColor(x, y) for x, y in corners]
+        assert {(c.name(), c.alpha()) for c in colours} == {(theme.PAPER.lower(), 255)}, picture
     # Export chart… offers a name saying what the chart shows; the name typed gets its type.
     offered: list[str] = []
     typed = tmp_path / "aging"
@@ -373,19 +376,8 @@ def test_the_charts_read_on_a_projector(window: MainWindow, qtbot: object) -> No
     lines = legend.toPlainText().splitlines()
     assert lines[0] == "■ Idea intake" and lines[-1] == "■ Done"
     assert len(lines) == len(stream.stages) + 1
-    # Filled, the last thirteen weeks filling the height: no band was ever filled, and over
-    # three years the stages' bands were hairlines over the done.
+    # Filled: no band was ever filled, thirteen lines in one diagonal stripe.
     assert all(not band.boundingRect().isEmpty() for _, _, band in panel._bands)
-    cfd = panel.cfd_chart.getPlotItem()
-    (left, right), (bottom, _) = cfd.viewRange()
-    assert 13 * 7 <= (right - left) / 86_400 < 14 * 7
-    assert bottom > 0.8 * found.cfd_done[-1]
-    # Dragged sideways to its start, its height follows the days in view.
-    assert cfd.getViewBox().state["mouseEnabled"] == [True, False]
-    first = cfd.listDataItems()[0].xData[0]
-    cfd.setXRange(first, first + 91 * 86_400)
-    panel.cfd_chart.grab()  # painted, as the drag's frames are
-    assert cfd.viewRange()[1][0] < 0.1 * found.cfd_done[-1]
     # Aging work: a row per stage holding work, named down the left, in flow order.
     [ticks] = panel.aging_chart.getPlotItem().getAxis("left")._tickLevels
     names = [name for _, name in sorted(ticks, reverse=True)]

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPoint, QSize, QSizeF, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QRegion, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -214,7 +214,12 @@ def _save_chart(widget: QWidget, path: Path) -> None:
         QWidget.render(widget, device, QPoint(), QRegion(), QWidget.RenderFlag.DrawChildren)
 
     if path.suffix.lower() == ".svg":
-        data = svg_bytes(QSizeF(widget.size()), draw, path.stem)
+
+        def on_paper(painter: QPainter) -> None:
+            painter.fillRect(QRect(QPoint(), widget.size()), theme.color(theme.PAPER))
+            draw(painter)
+
+        data = svg_bytes(QSizeF(widget.size()), on_paper, path.stem)
     else:
         # Drawn at twice its size, text and lines sharp for a slide: a grab scaled up blurred.
         image = QImage(widget.size() * 2, QImage.Format.Format_ARGB32_Premultiplied)

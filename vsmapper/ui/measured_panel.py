@@ -3,7 +3,6 @@ against it and a throughput forecast (made only when the panel is first shown)."
 
 from __future__ import annotations
 
-import bisect
 import html
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -62,10 +61,6 @@ def _band_colour(place: int, count: int) -> QColor:
     return colour
 
 
-CFD_DAYS_SHOWN = 91
-"""The days the cumulative flow shows at first, the last thirteen weeks."""
-DAY_SECONDS = 86_400
-
 UNPLACED_FIX = "import it again and choose their stages in the Statuses table"
 INVITATION = (
     "Import a work-item history (File ▸ Import work-item history…) to see how work "
@@ -93,10 +88,6 @@ class MeasuredFlowPanel(QWidget):
         )
         self.velocity_chart = _plot("Flow velocity", "week", "items done", dates=True)
         self.cfd_chart = _plot("Cumulative flow", "day", "items", dates=True)
-        # Dragged sideways to earlier weeks, its height following the days in view.
-        cfd = self.cfd_chart.getPlotItem()
-        cfd.setMouseEnabled(x=True, y=False)
-        cfd.setAutoVisible(y=True)
         self.aging_chart = _plot(
             "Aging work in progress", f"age ({WORKING_TIME})", working_time=("bottom",)
         )
@@ -268,10 +259,8 @@ class MeasuredFlowPanel(QWidget):
             lower = pg.PlotDataItem(pen=pg.mkPen(0, 0, 0, 0))
             upper = pg.PlotDataItem()
             band = pg.FillBetweenItem(lower, upper)
-            # The height fits the bands' tops: done's foot, at 0, would flatten them again.
-            item.addItem(lower, ignoreBounds=True)
-            item.addItem(band, ignoreBounds=True)
-            item.addItem(upper)
+            for part in (lower, upper, band):
+                item.addItem(part)
             self._bands.append((lower, upper, band))
         below = [0] * len(x)
         for place, ((lower, upper, band), (_, values)) in enumerate(
@@ -285,14 +274,11 @@ class MeasuredFlowPanel(QWidget):
             band.setBrush(pg.mkBrush(colour))
             band.show()
             below = above
-        if x:
-            # The last weeks, the work under way filling the height: over a history of years
-            # the stages' bands were hairlines over the done. Dragging shows earlier days.
-            first = bisect.bisect_left(x, x[-1] - CFD_DAYS_SHOWN * DAY_SECONDS)
-            item.setXRange(x[first], x[-1], padding=0.02)
-            item.enableAutoRange(axis="y")
-            item.getViewBox().updateAutoRange()  # now, not at the next paint: an export
         # Listed as the bands are stacked: the first stage on top, done at the bottom.
+        if x:
+            # All of it: a picture of part of it, as SVG, drew the bands past the axes.
+            item.setXRange(x[0], x[-1], padding=0.02)
+            item.setYRange(0, max(below, default=0) or 1, padding=0.05)
         self.cfd_legend.setText(
             "<br>".join(
                 f'<span style="color:{_band_colour(place, len(layers)).name()}">■</span>'
