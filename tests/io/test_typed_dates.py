@@ -48,5 +48,7 @@ def test_hours_and_minutes_typed_as_a_sheet_shows_a_time_are_read_as_such() -> N
 
     stage = Stage(id="s", name="S")
     assert typed_value(stage, "wait_time", "4:30", Calendar()).text == "4h 30m"
+    # As a time cell with seconds reads, to the nearest minute.
+    assert typed_value(stage, "wait_time", "4:30:40", Calendar()).text == "4h 31m"
     with pytest.raises(ValueError, match="not a duration"):
-        typed_value(stage, "wait_time", "0:00:30", Calendar())
+        typed_value(stage, "wait_time", "4:30:75", Calendar())

@@ -1010,3 +1010,14 @@ def test_a_map_too_long_to_read_whole_keeps_its_rows_clear_of_the_scroll_bar(
     assert view.verticalScrollBar().isVisible()
     shown = view.mapFromScene(scene.content_rect()).boundingRect()
     assert shown.right() <= view.viewport().width()
+
+
+def test_a_note_longer_than_a_note_keeps_is_cut_at_a_word(qapp: Any) -> None:
+    from vsmapper.model.stream import Note
+    from vsmapper.ui.canvas.notes import shown_text
+
+    text = "Reviews wait for the one senior engineer who knows the payment service well enough"
+    # It ended "…who knows the paym…".
+    assert shown_text(Note(id="n", text=text)) == (
+        "Reviews wait for the one senior engineer who knows the…"
+    )

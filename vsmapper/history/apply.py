@@ -151,8 +151,8 @@ def _readable(hours: float, stream: ValueStream) -> str:
 
 
 def _as_read(hours: float, stream: ValueStream) -> float:
-    """The hours that ``_readable`` writes ``hours`` as: ``9w 0.8d`` is 366.4, not 366.25;
-    past what a duration may be (a map's lead time of centuries), the hours themselves."""
+    """The hours ``_readable`` writes ``hours`` as; past what a duration may be, themselves."""
+    # "9w 0.8d" is 366.4 h, not 366.25: differences of times as written add up as written.
     calendar = stream.calendar
     try:
         written = parse_estimate(_readable(hours, stream))

@@ -565,9 +565,9 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
     clock = _CLOCK.fullmatch(text)
     if clock:
         # As a CSV writes a cell shown as a time: what the cell showed.
-        hours, minutes = clock.groups()
+        hours, minutes, seconds = clock.groups()
         try:
-            return _clock_time(int(hours) * 60 + int(minutes))
+            return _clock_time(int(hours) * 60 + int(minutes) + int(seconds or 0) / 60)
         except TooLongError:
             raise TooLongError(f"{quoted(text)} is too long; {LONGEST}") from None
     if unit and not re.search(r"[a-zA-Z]", text):
@@ -583,8 +583,9 @@ def read_duration(cell: Cell, unit: str) -> Estimate:
         raise ValueError(f"{value.strip()!r} is not a duration ({advice})") from None
 
 
-_CLOCK = re.compile(r"(\d{1,6}):([0-5]\d)")
-"""Hours and minutes as a sheet shows a time: ``04:30``, ``126:05``."""
+_CLOCK = re.compile(r"(\d{1,6}):([0-5]\d)(?::([0-5]\d))?")
+"""Hours and minutes (and seconds, to the nearest minute, as in a time cell) as a sheet shows
+a time: ``04:30``, ``126:05``, ``4:30:00``."""
 
 
 def _clock_time(minutes: float) -> Estimate:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,18 +113,19 @@ def effect_text(process_factor: float, wait_factor: float, pca_delta: float) -> 
     )
 
 
-def opportunity_effect_text(opportunity: AIOpportunity, names: Mapping[str, str]) -> str:
-    """An opportunity's assumed effect at its stage, and the stages (by ``names``) where it
-    has side effects: the coding assistant's cost at Code review made it slower overall."""
+def opportunity_effect_text(opportunity: AIOpportunity, stream: ValueStream) -> str:
+    """An opportunity's assumed effect at its stage, and where it has side effects."""
+    # Said where it is chosen: the coding assistant's cost at Code review made it slower.
     text = effect_text(
         opportunity.process_time_factor, opportunity.wait_time_factor, opportunity.pca_delta
     )
-    also = side_effect_stages(opportunity, names)
+    also = side_effect_stages(opportunity, stream)
     return f"{text}; also changes {also}" if also else text
 
 
-def side_effect_stages(opportunity: AIOpportunity, names: Mapping[str, str]) -> str:
-    """The stages an opportunity has side effects at, by their ``names``; "" for none."""
+def side_effect_stages(opportunity: AIOpportunity, stream: ValueStream) -> str:
+    """The names of the stages an opportunity has side effects at; "" for none."""
+    names = {stage.id: stage.name for stage in stream.stages}
     return ", ".join(names.get(effect.stage, effect.stage) for effect in opportunity.also)
 
 
@@ -719,9 +720,7 @@ class OpportunityTableModel(CheckedTableModel):
         if number == EFFECT_COLUMN and effect is not None:
             stream = self.workspace.stream
             rolled = f"rolled %C&A {signed_number(100 * effect.rolled_pca_delta)} pts"
-            also = side_effect_stages(
-                opportunity, {stage.id: stage.name for stage in stream.stages}
-            )
+            also = side_effect_stages(opportunity, stream)
             alone = f"Applied alone, its side effects at {also} too" if also else "Applied alone"
             if effect.overflowing:
                 return (

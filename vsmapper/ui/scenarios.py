@@ -621,11 +621,10 @@ class ScenariosPanel(QWidget):
         self._update_all_ai_button()
         self.overrides.show_scenario(scenario.id if scenario else None)
         opportunities = stream.opportunities()
-        names = {stage.id: stage.name for stage in stream.stages}
 
         def show(item: QListWidgetItem, row: int) -> None:
             stage, opportunity = opportunities[row]
-            effect = opportunity_effect_text(opportunity, names)
+            effect = opportunity_effect_text(opportunity, stream)
             item.setText(f"{opportunity.name}  ·  {stage.name}\n{effect}")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             enabled = scenario is not None and opportunity.id in scenario.ai

@@ -88,17 +88,20 @@ def _fitted_text(
     kept = text.removesuffix("…")
     while kept and len(wrapped_lines(kept.rstrip() + "…", font, width)) > lines:
         kept = kept[:-1]
-    # At a word where there is one not far back: "changes…", not "changes instea…".
+    return _at_a_word(kept), sizes[-1]
+
+
+def _at_a_word(kept: str) -> str:
+    """``kept`` with "…", cut back to a word where one ends not far back: "changes…", not
+    "changes instea…"."""
     space = kept.rfind(" ")
-    if space >= WORD_CUT_SHARE * len(kept):
-        kept = kept[:space]
-    return kept.rstrip() + "…", sizes[-1]
+    return (kept[:space] if space >= WORD_CUT_SHARE * len(kept) else kept).rstrip() + "…"
 
 
 def shown_text(note: Note) -> str:
     """A note's text as a note shows it: on one line, its first characters, never blank."""
     text = " ".join(note.text.split()) or "(no text yet)"
-    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
+    return text if len(text) <= MAX_SHOWN_CHARS else _at_a_word(text[: MAX_SHOWN_CHARS - 1])
 
 
 class NoteItem(QGraphicsItem):
@@ -156,11 +159,9 @@ class NoteItem(QGraphicsItem):
     def _fitted(self) -> tuple[str, float]:
         text = shown_text(self.note)
         rect = self._text_rect()
-        sizes = tuple(
-            size * self.style.text_scale
-            for size in TEXT_SIZES[self.note.kind]
-            if size >= self.style.least_text
-        )
+        offered = TEXT_SIZES[self.note.kind]
+        taken = [size for size in offered if size >= self.style.least_text] or offered[:1]
+        sizes = tuple(size * self.style.text_scale for size in taken)
         return _fitted_text(text, sizes, rect.width(), rect.height())
 
     def _text_rect(self) -> QRectF:
