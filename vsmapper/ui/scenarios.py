@@ -1047,12 +1047,8 @@ class ScenarioComparisonView(FollowingPanel):
             measures += [f"{name}: busy", f"{name}: wait"]
         self.table.setRowCount(len(measures))
         self.table.setColumnCount(1 + 2 * len(self.comparisons))
-        headers = ["Current state"]
-        for comparison in self.comparisons:
-            marker = SHOWN if shown is not None and shown.id == comparison.scenario_id else ""
-            # The Δ names its scenario too: scrolled sideways, the column beside it may not show.
-            headers += [marker + comparison.scenario, f"Δ {comparison.scenario}"]
-        self.table.setHorizontalHeaderLabels(headers)
+        shown_id = shown.id if shown is not None else None
+        self.table.setHorizontalHeaderLabels(self._headers(shown_id))
         current = self.comparisons[0].current if self.comparisons else None
         for row, measure in enumerate(measures):
             title = read_only_item(measure)
@@ -1084,7 +1080,6 @@ class ScenarioComparisonView(FollowingPanel):
                 self._align(item)
                 self.table.setItem(row, column + 1, item)
         fit_columns(self.table, COMPARISON_CHARACTERS)
-        shown_id = shown.id if shown is not None else None
         if shown_id != self._scrolled_to:
             # The scenario just shown, and its change, in view: the last one sat off to the
             # right. Sideways only, and not on every edit: the table jumped as one was made.
@@ -1094,6 +1089,15 @@ class ScenarioComparisonView(FollowingPanel):
                 self._scroll_to_column(1 + 2 * ids.index(shown_id))
         count = len(self.comparisons)
         return f"{count} scenario{'s' * (count != 1)} against the current state"
+
+    def _headers(self, shown_id: str | None = None) -> list[str]:
+        """The columns' titles, the scenario ``shown_id`` marked as the one the map shows."""
+        headers = ["Current state"]
+        for comparison in self.comparisons:
+            marker = SHOWN if comparison.scenario_id == shown_id else ""
+            # The Δ names its scenario too: scrolled sideways, the column beside it may not show.
+            headers += [marker + comparison.scenario, f"Δ {comparison.scenario}"]
+        return headers
 
     def _scroll_to_column(self, column: int) -> None:
         """Scroll sideways until ``column`` and the one after it show, the first whole."""
@@ -1121,8 +1125,7 @@ class ScenarioComparisonView(FollowingPanel):
         the scenarios by their names alone, whichever the map shows."""
         columns = range(self.table.columnCount())
         table = self.table
-        headers = (_text(table.horizontalHeaderItem(column)) for column in columns)
-        rows = [["", *(header.removeprefix(SHOWN) for header in headers)]]
+        rows = [["", *self._headers()]]
         for row in range(table.rowCount()):
             named = _text(table.verticalHeaderItem(row))
             rows.append([named, *(_text(table.item(row, column)) for column in columns)])
